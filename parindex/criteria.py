@@ -1,0 +1,379 @@
+"""The criteria set (Bộ chỉ số): read, validate, and pick the one in force for a year.
+
+A criteria set is a tree of codes (``1`` → ``1.2`` → ``1.2.1``, any depth); only leaves
+are scored, every other maximum is the sum of its children's. Leaves carry a score
+group and the departments responsible for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from parindex import messages
+from parindex.errors import NoCriteriaSet, UnusableCriteria
+from parindex.text import (
+    code_key,
+    fold,
+    fold_label,
+    format_vn,
+    nfc,
+    normalise_code,
+    parent_code,
+    parse_number,
+)
+from parindex.validation import failed_checks
+from parindex.workbook import (
+    Sheet,
+    Table,
+    UnreadableWorkbook,
+    cell_ref,
+    cell_text,
+    find_metadata,
+    find_table,
+    iter_sheets,
+    open_workbook,
+)
+from schemas.criteria import CriteriaNodeRow
+
+GROUP_LABELS: dict[str, str] = {
+    "appraisal": "Thẩm định",
+    "survey": "Điều tra XHH",
+    "socioeconomic": "Tác động KT-XH",
+    "sipas": "SIPAS",
+}
+GROUP_ALIASES: dict[str, tuple[str, ...]] = {
+    "appraisal": ("Thẩm định", "Điểm thẩm định"),
+    "survey": ("Điều tra XHH", "Điều tra xã hội học", "Điều tra", "Điểm điều tra"),
+    "socioeconomic": ("Tác động KT-XH", "Tác động kinh tế - xã hội", "KT-XH"),
+    "sipas": ("SIPAS", "Điểm SIPAS"),
+}
+CRITERIA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("Mã", "Mã tiêu chí", "TT", "STT"),
+    "name": ("Tên", "Tên tiêu chí", "Tiêu chí", "Nội dung"),
+    "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm"),
+    "group": ("Nhóm điểm", "Nhóm"),
+    "departments": ("Đơn vị chủ trì", "Đơn vị", "Đơn vị phụ trách"),
+}
+CRITERIA_LABELS: dict[str, tuple[str, ...]] = {
+    "first_year": ("Áp dụng từ năm",),
+    "name": ("Tên",),
+}
+DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("Mã đơn vị",),
+    "name": ("Tên đơn vị",),
+    "aliases": ("Tên khác",),
+}
+CRITERIA_SHEET = "Tiêu chí"
+DEPARTMENT_SHEET = "Đơn vị"
+
+NODE_SCHEMA: dict[str, pl.DataType] = {
+    "code": pl.String(),
+    "name": pl.String(),
+    "max": pl.Float64(),
+    "group": pl.String(),
+    "departments": pl.List(pl.String()),
+    "parent": pl.String(),
+    "component": pl.String(),
+    "depth": pl.Int32(),
+    "is_leaf": pl.Boolean(),
+    "position": pl.Int32(),
+}
+
+
+@dataclass(frozen=True)
+class Department:
+    """A responsible department (đơn vị chủ trì): code, full name, other names."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A validated criteria tree.
+
+    ``nodes`` has one row per node in tree order (see ``NODE_SCHEMA``):
+    ``departments`` and ``group`` are set on leaves only; ``component`` is the
+    top-level code the node belongs to.
+    """
+
+    name: str
+    first_year: int
+    source: str
+    nodes: pl.DataFrame
+    departments: tuple[Department, ...]
+
+    @property
+    def leaves(self) -> pl.DataFrame:
+        """The scored nodes."""
+        return self.nodes.filter(pl.col("is_leaf"))
+
+    @property
+    def components(self) -> pl.DataFrame:
+        """The top-level nodes (chỉ số thành phần)."""
+        return self.nodes.filter(pl.col("depth") == 1)
+
+    def department_name(self, code: str) -> str:
+        """The full name of a department code (the code itself when unknown)."""
+        for department in self.departments:
+            if department.code == code:
+                return department.name
+        return code
+
+
+def match_department(text: str, departments: Sequence[Department]) -> str | None:
+    """The department whose code, name or alias matches ``text`` (accents, case and
+    spacing ignored), or None."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    for department in departments:
+        names = (department.code, department.name, *department.aliases)
+        if any(fold(name) == wanted for name in names):
+            return department.code
+    return None
+
+
+def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
+    candidates = [s for s in sheets if fold(s.name) == fold(DEPARTMENT_SHEET)]
+    table = find_table(candidates or sheets, DEPARTMENT_COLUMNS, required="code")
+    if table is None or "name" not in table.columns:
+        return None
+    found: list[Department] = []
+    for r in range(table.header_row + 1, len(table.sheet.cells)):
+        code = cell_text(table.value(r, "code"))
+        if not code:
+            continue
+        aliases = tuple(
+            a.strip() for a in cell_text(table.value(r, "aliases")).split(";") if a.strip()
+        )
+        found.append(Department(code, cell_text(table.value(r, "name")) or code, aliases))
+    return tuple(found)
+
+
+def _split_departments(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
+
+
+def _group_key(text: str) -> str | None:
+    if not text:
+        return None
+    folded = fold_label(text)
+    for key, aliases in GROUP_ALIASES.items():
+        if any(folded == fold_label(alias) for alias in aliases):
+            return key
+    return text  # kept as typed so that the check names it
+
+
+def _node_rows(table: Table, departments: tuple[Department, ...]) -> pl.DataFrame:
+    """The table's rows as a frame, with the derived columns the schema checks."""
+    codes = {d.code for d in departments}
+    records = []
+    for r in range(table.header_row + 1, len(table.sheet.cells)):
+        raw_code = cell_text(table.value(r, "code"))
+        name = cell_text(table.value(r, "name"))
+        raw_max = table.value(r, "max")
+        if not raw_code and not name:
+            continue
+        max_value = (
+            float(raw_max)
+            if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
+            else parse_number(cell_text(raw_max))
+        )
+        listed = _split_departments(cell_text(table.value(r, "departments")))
+        unknown = [d for d in listed if d not in codes]
+        records.append(
+            {
+                "row": r,
+                "raw_code": raw_code,
+                "code": normalise_code(raw_code),
+                "name": name,
+                "raw_max": cell_text(raw_max),
+                "max": max_value,
+                "group": _group_key(cell_text(table.value(r, "group"))),
+                "departments": listed,
+                "unknown_departments": "; ".join(unknown) or None,
+            }
+        )
+    frame = pl.DataFrame(
+        records,
+        schema={
+            "row": pl.Int64,
+            "raw_code": pl.String,
+            "code": pl.String,
+            "name": pl.String,
+            "raw_max": pl.String,
+            "max": pl.Float64,
+            "group": pl.String,
+            "departments": pl.List(pl.String),
+            "unknown_departments": pl.String,
+        },
+    )
+    known = set(frame["code"].drop_nulls().to_list())
+    parents = {parent_code(c) for c in known} - {None}
+    frame = frame.with_columns(
+        parent=pl.col("code").map_elements(parent_code, return_dtype=pl.String),
+        is_leaf=pl.col("code").is_not_null() & pl.col("code").is_in(list(parents)).not_(),
+    )
+    children_max = (
+        frame.filter(pl.col("parent").is_not_null())
+        .group_by("parent")
+        .agg(pl.col("max").sum().alias("children_max"))
+        .rename({"parent": "code"})
+    )
+    return frame.join(children_max, on="code", how="left").with_columns(
+        parent_found=pl.col("parent").is_null() | pl.col("parent").is_in(list(known))
+    )
+
+
+def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
+    failures = failed_checks(CriteriaNodeRow, frame)
+    lines = []
+    code_column = table.columns["code"]
+    for index, check in failures.iter_rows():
+        row = frame.row(index, named=True)
+        values = {
+            **row,
+            "max": format_vn(row["max"]) if row["max"] is not None else "",
+            "children_max": format_vn(row["children_max"] or 0.0),
+        }
+        where = cell_ref(row["row"], code_column)
+        lines.append(f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}")
+    return lines
+
+
+def read_criteria_set(path: Path) -> CriteriaSet:
+    """Read and validate a criteria set workbook.
+
+    Args:
+        path: the workbook (sheet ``Tiêu chí``, optional sheet ``Đơn vị``).
+
+    Returns:
+        The criteria set, its nodes in tree order.
+
+    Raises:
+        UnusableCriteria: with every problem found, each on its own line.
+    """
+    head = messages.CRITERIA_UNUSABLE.format(file=path.name)
+
+    def unusable(*lines: str) -> UnusableCriteria:
+        return UnusableCriteria("\n".join([head, *(f"  - {line}" for line in lines)]))
+
+    try:
+        sheets = list(iter_sheets(open_workbook(path)))
+    except UnreadableWorkbook as error:
+        raise unusable(messages.CRITERIA_UNREADABLE.format(reason=error.reason)) from None
+    preferred = [s for s in sheets if fold(s.name) == fold(CRITERIA_SHEET)]
+    table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
+    if table is None:
+        raise unusable(messages.CRITERIA_NO_SHEET)
+    metadata = find_metadata(table.sheet, CRITERIA_LABELS, last_row=table.header_row)
+    problems = []
+    missing = [
+        CRITERIA_COLUMNS[c][0] for c in ("name", "max", "group", "departments")
+        if c not in table.columns
+    ]
+    problems += [messages.CRITERIA_MISSING_COLUMN.format(column=c) for c in missing]
+    first_year: int | None = None
+    if "first_year" not in metadata:
+        problems.append(messages.CRITERIA_NO_YEAR)
+    else:
+        year_text = metadata["first_year"][0]
+        number = parse_number(year_text)
+        if number is None or not number.is_integer() or not 1900 < number < 3000:
+            problems.append(messages.CRITERIA_BAD_YEAR.format(value=year_text))
+        else:
+            first_year = int(number)
+    departments = _read_departments([s for s in sheets if s is not table.sheet])
+    if departments is None:
+        problems.append(messages.CRITERIA_NO_DEPARTMENTS)
+        departments = ()
+    if problems:
+        raise unusable(*problems)
+    frame = _node_rows(table, departments)
+    if frame.filter(pl.col("code").is_not_null()).is_empty():
+        raise unusable(messages.CRITERIA_EMPTY)
+    lines = _problem_lines(frame, table)
+    if lines:
+        raise UnusableCriteria("\n".join([head, *lines]))
+    assert first_year is not None
+    nodes = _tree(frame)
+    name = metadata.get("name", (path.stem, ""))[0]
+    return CriteriaSet(
+        name=nfc(name),
+        first_year=first_year,
+        source=path.name,
+        nodes=nodes,
+        departments=departments,
+    )
+
+
+def _tree(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nodes in tree order with depth, component and position."""
+    nodes = frame.with_columns(
+        depth=pl.col("code").str.count_matches(r"\.").cast(pl.Int32) + 1,
+        component=pl.col("code").str.extract(r"^(\d+)"),
+        departments=pl.when(pl.col("is_leaf"))
+        .then(pl.col("departments"))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String))),
+        group=pl.when(pl.col("is_leaf")).then(pl.col("group")).otherwise(None),
+    )
+    order = sorted(nodes["code"].to_list(), key=code_key)
+    position = pl.DataFrame(
+        {"code": order, "position": list(range(len(order)))},
+        schema={"code": pl.String, "position": pl.Int32},
+    )
+    return (
+        nodes.join(position, on="code")
+        .sort("position")
+        .select(list(NODE_SCHEMA))
+        .cast(NODE_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
+    """(first year, path) of every criteria workbook in ``folder``, by year.
+
+    Only the ``Áp dụng từ năm`` line is read; the full set is validated when used.
+    """
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith(("~$", ".")) or path.suffix.lower() not in {
+            ".xlsx", ".xlsm", ".xls", ".ods",
+        }:
+            continue
+        try:
+            sheets = list(iter_sheets(open_workbook(path)))
+        except UnreadableWorkbook:
+            continue
+        for sheet in sheets:
+            metadata = find_metadata(sheet, CRITERIA_LABELS)
+            number = parse_number(metadata.get("first_year", ("", ""))[0])
+            if number is not None and number.is_integer():
+                found.append((int(number), path))
+                break
+    return sorted(found)
+
+
+def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
+    """The criteria set in force in ``year``: the greatest first year ≤ ``year``.
+
+    Raises:
+        NoCriteriaSet: no workbook applies to that year.
+        UnusableCriteria: the workbook that applies is not valid.
+    """
+    if not folder.is_dir():
+        raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
+    candidates = available_criteria_sets(folder)
+    usable = [(first, path) for first, path in candidates if first <= year]
+    if not usable:
+        years = ", ".join(str(first) for first, _ in candidates) or "không có"
+        raise NoCriteriaSet(
+            messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)
+        )
+    return read_criteria_set(usable[-1][1])

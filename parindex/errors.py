@@ -1,0 +1,25 @@
+"""Errors a user can cause that stop a run. Their text is the Vietnamese sentence."""
+
+from __future__ import annotations
+
+
+class ParindexError(Exception):
+    """A problem that stops the run; ``str(error)`` is the message for the user."""
+
+    exit_code = 2
+
+
+class UnusableCriteria(ParindexError):
+    """The criteria set workbook cannot be used (structure or content is wrong)."""
+
+
+class NoCriteriaSet(ParindexError):
+    """No criteria set applies to the requested year."""
+
+
+class NoYearFolder(ParindexError):
+    """The drop folder of the requested year does not exist."""
+
+
+class OutputsNotWritable(ParindexError):
+    """The outputs folder cannot be written (read-only, full, or locked)."""

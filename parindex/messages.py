@@ -1,0 +1,134 @@
+"""Every sentence parindex says to a user, in Vietnamese, in one place.
+
+Tests, the ``check`` command, the ``Kiểm tra`` sheet and the JSON summary all take their
+text from here. Templates use ``str.format`` fields; numbers are passed already
+formatted with a decimal comma (``parindex.text.format_vn``).
+"""
+
+from __future__ import annotations
+
+# --- criteria set (the run stops, exit status 2) ---------------------------------
+CRITERIA_UNUSABLE = "Bộ chỉ số “{file}” không dùng được:"
+CRITERIA_NO_SHEET = (
+    "không tìm thấy bảng tiêu chí: cần một dòng tiêu đề có cột “Mã” "
+    "trong 30 dòng đầu của sheet “Tiêu chí”."
+)
+CRITERIA_NO_YEAR = "thiếu dòng “Áp dụng từ năm: …” phía trên bảng tiêu chí."
+CRITERIA_BAD_YEAR = "“Áp dụng từ năm” phải là một năm, không phải “{value}”."
+CRITERIA_MISSING_COLUMN = "bảng tiêu chí thiếu cột “{column}”."
+CRITERIA_NO_DEPARTMENTS = "không tìm thấy sheet “Đơn vị” với cột “Mã đơn vị” và “Tên đơn vị”."
+CRITERIA_EMPTY = "bảng tiêu chí không có tiêu chí nào."
+CRITERIA_UNREADABLE = "không đọc được tệp ({reason})."
+CRITERIA_MESSAGES: dict[str, str] = {
+    "code_valid": "“{raw_code}” không phải là mã tiêu chí hợp lệ (ví dụ 1, 1.2, 1.2.1).",
+    "code_unique": "mã tiêu chí {code} bị lặp lại.",
+    "parent_exists": "mã tiêu chí {code} không có tiêu chí cha {parent} trong bộ chỉ số.",
+    "max_is_number": "điểm tối đa của tiêu chí {code} không phải là số không âm (“{raw_max}”).",
+    "max_is_sum_of_children": (
+        "điểm tối đa của tiêu chí {code} là {max} nhưng tổng điểm tối đa của "
+        "các tiêu chí con là {children_max}."
+    ),
+    "leaf_has_group": (
+        "tiêu chí {code} chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
+        "Tác động KT-XH hoặc SIPAS)."
+    ),
+    "group_known": (
+        "nhóm điểm “{group}” của tiêu chí {code} không hợp lệ (chỉ nhận Thẩm định, "
+        "Điều tra XHH, Tác động KT-XH hoặc SIPAS)."
+    ),
+    "departments_known": (
+        "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}” "
+        "không có trong sheet “Đơn vị”."
+    ),
+}
+NO_CRITERIA_FOLDER = "Không có thư mục bộ chỉ số “{folder}”."
+NO_CRITERIA_FOR_YEAR = (
+    "Không có bộ chỉ số nào áp dụng cho năm {year} trong “{folder}” "
+    "(các bộ chỉ số hiện có áp dụng từ năm: {years})."
+)
+NO_YEAR_FOLDER = "Không có thư mục nộp bài của năm {year}: “{folder}”."
+NO_YEAR_FOLDERS = "Không có thư mục năm nào (ví dụ “2023”) trong “{folder}”."
+
+# --- submissions: the whole file is set aside -------------------------------------
+FILE_EMPTY = "Tệp rỗng (0 byte), không có gì để đọc."
+FILE_UNREADABLE = (
+    "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính "
+    "(.xlsx, .xlsm, .xls, .ods)."
+)
+FILE_ENCRYPTED = (
+    "Tệp được đặt mật khẩu (file is password protected): hãy bỏ mật khẩu rồi nộp lại."
+)
+FILE_NO_TABLE = (
+    "Không tìm thấy bảng chấm điểm: không sheet nào có dòng tiêu đề với cột "
+    "“Mã tiêu chí” trong 30 dòng đầu."
+)
+FILE_NO_SCORE_COLUMN = (
+    "Bảng chấm điểm không có cột “Điểm tự đánh giá” hoặc “Điểm thẩm định”."
+)
+FILE_UNKNOWN_DEPARTMENT = (
+    "Không xác định được đơn vị nộp: “{text}” không khớp với mã, tên hay tên khác "
+    "của đơn vị nào trong bộ chỉ số."
+)
+FILE_NO_DEPARTMENT = (
+    "Không xác định được đơn vị nộp: thiếu dòng “Đơn vị: …” và tên tệp không khớp "
+    "với đơn vị nào trong bộ chỉ số."
+)
+FILE_BAD_YEAR = "Dòng “Năm” phải là một năm, không phải “{value}”."
+FILE_YEAR_MISMATCH = "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}."
+FILE_SUPERSEDED = "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
+FILE_TRUNCATED = "Bảng quá lớn: chỉ đọc {rows} dòng và {columns} cột đầu tiên."
+
+# --- submissions: one row is set aside --------------------------------------------
+ROW_MESSAGES: dict[str, str] = {
+    "code_present": "Dòng có điểm nhưng ô mã tiêu chí “{raw_code}” không phải là mã hợp lệ.",
+    "code_known": "Mã tiêu chí {code} không có trong bộ chỉ số.",
+    "self_score_is_number": "Điểm tự đánh giá “{self_raw}” không phải là số.",
+    "appraised_score_is_number": "Điểm thẩm định “{appraised_raw}” không phải là số.",
+    "self_score_not_negative": "Điểm tự đánh giá {self_score} là số âm.",
+    "appraised_score_not_negative": "Điểm thẩm định {appraised_score} là số âm.",
+    "self_score_not_above_max": (
+        "Điểm tự đánh giá {self_score} vượt điểm tối đa {max} của tiêu chí {code}."
+    ),
+    "appraised_score_not_above_max": (
+        "Điểm thẩm định {appraised_score} vượt điểm tối đa {max} của tiêu chí {code}."
+    ),
+    "department_responsible": (
+        "Đơn vị {department} không chủ trì tiêu chí {code} (đơn vị chủ trì: {owners})."
+    ),
+    "code_unique_in_file": "Mã tiêu chí {code} xuất hiện nhiều lần trong tệp ({cells}).",
+    "stated_max_matches": (
+        "Điểm tối đa ghi trong tệp ({stated_max}) khác với bộ chỉ số ({max}) "
+        "ở tiêu chí {code}."
+    ),
+}
+# Which cell of the row each row check points at.
+ROW_MESSAGE_COLUMN: dict[str, str] = {
+    "code_present": "code",
+    "code_known": "code",
+    "self_score_is_number": "self",
+    "appraised_score_is_number": "appraised",
+    "self_score_not_negative": "self",
+    "appraised_score_not_negative": "appraised",
+    "self_score_not_above_max": "self",
+    "appraised_score_not_above_max": "appraised",
+    "department_responsible": "code",
+    "code_unique_in_file": "code",
+    "stated_max_matches": "max",
+}
+
+# --- warnings ----------------------------------------------------------------------
+SUBTOTAL_MISMATCH = (
+    "Dòng tổng {code}: điểm ghi {stated} khác tổng điểm các tiêu chí con "
+    "trong tệp ({computed}); parindex không cộng dòng tổng mà tự tính lại."
+)
+CODE_AMBIGUOUS = (
+    "Mã {code} được lưu dưới dạng số nên cũng có thể là {alternative}; "
+    "đã hiểu là {code}. Hãy nhập mã dưới dạng văn bản."
+)
+DEPARTMENT_NOT_SUBMITTED = "Đơn vị {department} chưa nộp tệp chấm điểm năm {year}."
+
+# --- across files --------------------------------------------------------------------
+SHARED_CONFLICT = (
+    "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
+    "tổng hợp dùng {used} điểm của {used_department}."
+)

@@ -1,0 +1,87 @@
+"""Problems: one frame shape from the first step to the last.
+
+Every stage returns its problems as rows of this frame, so the ``Kiểm tra`` sheet, the
+``check`` command, the JSON summary and the Prefect artifacts all read the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+Severity = Literal["error", "warning"]
+
+PROBLEM_SCHEMA: dict[str, pl.DataType] = {
+    "severity": pl.String(),
+    "file": pl.String(),
+    "sheet": pl.String(),
+    "cell": pl.String(),
+    "department": pl.String(),
+    "criterion": pl.String(),
+    "message": pl.String(),
+}
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+def problem(
+    severity: Severity,
+    message: str,
+    *,
+    file: str | None = None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    department: str | None = None,
+    criterion: str | None = None,
+) -> dict[str, str | None]:
+    """One problem record (a row of the problems frame)."""
+    return {
+        "severity": severity,
+        "file": file,
+        "sheet": sheet,
+        "cell": cell,
+        "department": department,
+        "criterion": criterion,
+        "message": message,
+    }
+
+
+def problems_frame(records: list[dict[str, str | None]]) -> pl.DataFrame:
+    """Build the problems frame from records, in the fixed column order."""
+    return pl.DataFrame(records, schema=PROBLEM_SCHEMA, orient="row")
+
+
+def empty_problems() -> pl.DataFrame:
+    """A problems frame with no rows."""
+    return pl.DataFrame(schema=PROBLEM_SCHEMA)
+
+
+def concat_problems(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Concatenate problem frames into one, errors first, then by file and cell."""
+    frames = [f.select(list(PROBLEM_SCHEMA)) for f in frames if f.height]
+    if not frames:
+        return empty_problems()
+    return sort_problems(pl.concat(frames, how="vertical"))
+
+
+def sort_problems(problems: pl.DataFrame) -> pl.DataFrame:
+    """Stable order: errors before warnings, then file, sheet, row of the cell."""
+    row_of_cell = pl.col("cell").str.extract(r"(\d+)$").cast(pl.Int64, strict=False)
+    return (
+        problems.with_columns(
+            _sev=pl.col("severity").replace_strict(_SEVERITY_ORDER, default=9),
+            _row=row_of_cell,
+        )
+        .sort(
+            ["_sev", "file", "sheet", "_row", "cell", "criterion", "message"],
+            nulls_last=True,
+            maintain_order=True,
+        )
+        .drop("_sev", "_row")
+    )
+
+
+def error_count(problems: pl.DataFrame) -> int:
+    """How many problems are errors."""
+    return problems.filter(pl.col("severity") == "error").height

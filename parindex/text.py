@@ -1,0 +1,93 @@
+"""Text helpers: fold labels for matching, parse Vietnamese numbers, criteria codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_CODE = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC form (what every output is written in)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Fold a label for matching: no accents, no case, single spaces, NFC/NFD alike.
+
+    ``"Điểm  THẨM định"`` and ``"diem tham dinh"`` fold to the same string.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+def fold_label(text: str) -> str:
+    """Fold a header or metadata label, also dropping a trailing colon or asterisk."""
+    return fold(text).rstrip(":*").strip()
+
+
+def normalise_code(raw: str) -> str | None:
+    """Return a criteria code (``"1.2.1"``) from a cell text, or None if it is not one.
+
+    Trailing dots and spaces are dropped (``"1.2."`` → ``"1.2"``); leading zeros of
+    each part are dropped (``"01"`` → ``"1"``).
+    """
+    text = raw.strip().rstrip(".").strip()
+    text = text.replace(" ", "")
+    if not _CODE.match(text):
+        return None
+    return ".".join(str(int(part)) for part in text.split("."))
+
+
+def code_key(code: str) -> tuple[int, ...]:
+    """Sort key of a dotted code, comparing parts as integers (8.2 < 8.10)."""
+    return tuple(int(part) for part in code.split("."))
+
+
+def parent_code(code: str) -> str | None:
+    """The parent's code (``"1.2"`` for ``"1.2.1"``), or None for a top-level code."""
+    head, sep, _ = code.rpartition(".")
+    return head if sep else None
+
+
+def ancestors(code: str) -> list[str]:
+    """Every prefix of a code from the top: ``"1.2.1"`` → ``["1", "1.2", "1.2.1"]``."""
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([.,])\d{3})+(?:([.,])\d+)?$")
+
+
+def parse_number(raw: str) -> float | None:
+    """Parse a number typed as text: decimal comma or point, grouped thousands.
+
+    ``"0,5"`` → 0.5, ``"2.45"`` → 2.45, ``"128.972.788"`` → 128972788,
+    ``"204,147,000"`` → 204147000. Returns None when the text is not a number.
+    """
+    text = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if _NUMBER.match(text):
+        return float(text.replace(",", "."))
+    grouped = _GROUPED.match(text)
+    if grouped:
+        group_sep, decimal_sep = grouped.group(1), grouped.group(2)
+        if decimal_sep == group_sep:
+            return None
+        body = text.replace(group_sep, "")
+        return float(body.replace(",", ".")) if decimal_sep else float(body)
+    return None
+
+
+def format_vn(value: float, decimals: int = 2) -> str:
+    """Format a number the Vietnamese way: decimal comma (``7,36``), no trailing zeros."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",")
