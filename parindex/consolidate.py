@@ -1,0 +1,475 @@
+"""Resolve one score per leaf, sum the tree, compare with the previous year.
+
+Pure polars, no I/O. Sums are kept at full precision; rounding happens only when a
+figure is shown or written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from parindex import messages
+from parindex.criteria import GROUP_LABELS, CriteriaSet
+from parindex.history import History
+from parindex.problems import problem, problems_frame
+from parindex.text import ancestors, format_vn
+
+EPSILON = 1e-9
+GROUPS = tuple(GROUP_LABELS)
+TREND_WORDS = {"increased": "Tăng", "maintained": "Duy trì", "decreased": "Giảm"}
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """The consolidated figures of one year.
+
+    ``nodes``: every node in tree order with ``self_score``, ``appraised_score``,
+    ``score`` (sums of the leaves below; null where nothing is scored), ``lost``,
+    ``source`` (leaves: ``appraised``/``self``/``missing``), ``reason``,
+    ``evidence``, ``leaves`` and ``scored`` (counts).
+    ``departments``: per department ``max``, ``score``, ``lost``, ``percent``.
+    ``deductions``: every scored leaf below its maximum, once per department.
+    """
+
+    year: int
+    criteria_set: CriteriaSet
+    status: str
+    total: float
+    groups: dict[str, float]
+    nodes: pl.DataFrame
+    departments: pl.DataFrame
+    deductions: pl.DataFrame
+    missing: pl.DataFrame
+
+    @property
+    def components(self) -> pl.DataFrame:
+        """The top-level nodes."""
+        return self.nodes.filter(pl.col("depth") == 1)
+
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """(scored leaves, all leaves)."""
+        leaves = self.nodes.filter(pl.col("is_leaf"))
+        return int(leaves["scored"].sum()), leaves.height
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the renderers need: the year, its comparison, and the run's facts."""
+
+    current: YearResult
+    previous: YearResult | None
+    previous_year: int | None
+    previous_total: float | None
+    components: pl.DataFrame
+    criteria: pl.DataFrame
+    rank: tuple[int, int | None] | None
+    history: pl.DataFrame
+    reconciliation: pl.DataFrame
+    submissions: pl.DataFrame
+    problems: pl.DataFrame
+
+    @property
+    def year(self) -> int:
+        return self.current.year
+
+
+def resolve_leaves(
+    criteria_set: CriteriaSet, rows: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One score per leaf from the valid rows of the files in use.
+
+    A leaf shared by several departments takes the row of the first department
+    listed for it in the criteria set (the lead department); when the departments
+    gave different scores, that is a conflict, reported with the value used.
+
+    Returns:
+        Leaves (``code``, ``self_score``, ``appraised_score``, ``score``,
+        ``source``, ``reason``, ``evidence``, ``scored_by``) and the problems.
+    """
+    lead_order = (
+        criteria_set.leaves.select("code", pl.col("departments").alias("department"))
+        .explode("department")
+        .with_columns(rank=pl.int_range(pl.len()).over("code"))
+    )
+    candidates = (
+        rows.select(
+            "code", "department", "self_score", "appraised_score", "reason", "evidence",
+            "file", "sheet", "code_cell",
+        )
+        .join(lead_order, on=["code", "department"])
+        .sort("code", "rank")
+    )
+    chosen = candidates.group_by("code", maintain_order=True).first()
+    problems = []
+    shared = candidates.filter(pl.col("code").is_duplicated())
+    for code, group in shared.group_by("code", maintain_order=True):
+        used = group.row(0, named=True)
+        values = {
+            (r["self_score"], r["appraised_score"]) for r in group.iter_rows(named=True)
+        }
+        if len(values) <= 1:
+            continue
+        shown = "; ".join(
+            f"{r['department']}: {_score_text(r)}" for r in group.iter_rows(named=True)
+        )
+        problems.append(
+            problem(
+                "error",
+                messages.SHARED_CONFLICT.format(
+                    code=code[0],
+                    values=shown,
+                    used=_score_text(used),
+                    used_department=used["department"],
+                ),
+                file=used["file"],
+                sheet=used["sheet"],
+                cell=used["code_cell"],
+                department=used["department"],
+                criterion=str(code[0]),
+            )
+        )
+    resolved = chosen.select(
+        "code",
+        "self_score",
+        "appraised_score",
+        pl.coalesce("appraised_score", "self_score").alias("score"),
+        pl.when(pl.col("appraised_score").is_not_null())
+        .then(pl.lit("appraised"))
+        .when(pl.col("self_score").is_not_null())
+        .then(pl.lit("self"))
+        .otherwise(pl.lit("missing"))
+        .alias("source"),
+        "reason",
+        "evidence",
+        pl.col("department").alias("scored_by"),
+    )
+    return resolved, problems_frame(problems)
+
+
+def _score_text(row: dict[str, object]) -> str:
+    value = row["appraised_score"] if row["appraised_score"] is not None else row["self_score"]
+    return format_vn(float(value)) if isinstance(value, float | int) else "—"
+
+
+def _sum_or_null(column: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).otherwise(None)
+    ).alias(column)
+
+
+def consolidate_year(
+    criteria_set: CriteriaSet, rows: pl.DataFrame, year: int
+) -> tuple[YearResult, pl.DataFrame]:
+    """Sum the leaves of one year into every node, group, department and total.
+
+    Args:
+        criteria_set: the criteria set in force.
+        rows: valid leaf rows of the files in use (``collect.Ingested.rows``).
+        year: the year.
+
+    Returns:
+        The year's figures, and the problems found resolving shared leaves.
+    """
+    resolved, problems = resolve_leaves(criteria_set, rows)
+    nodes = criteria_set.nodes
+    leaves = (
+        nodes.filter(pl.col("is_leaf"))
+        .select("code", "group", "departments", "max")
+        .join(resolved, on="code", how="left")
+        .with_columns(pl.col("source").fill_null("missing"))
+    )
+    by_ancestor = (
+        leaves.with_columns(
+            node=pl.col("code").map_elements(ancestors, return_dtype=pl.List(pl.String))
+        )
+        .explode("node")
+        .group_by("node")
+        .agg(
+            _sum_or_null("self_score"),
+            _sum_or_null("appraised_score"),
+            _sum_or_null("score"),
+            pl.len().alias("leaves"),
+            pl.col("score").count().alias("scored"),
+        )
+        .rename({"node": "code"})
+    )
+    leaf_facts = leaves.select("code", "source", "reason", "evidence", "scored_by")
+    nodes = (
+        nodes.join(by_ancestor, on="code", how="left")
+        .join(leaf_facts, on="code", how="left")
+        .with_columns(
+            lost=pl.col("max") - pl.col("score").fill_null(0.0),
+            leaves=pl.col("leaves").fill_null(0).cast(pl.Int64),
+            scored=pl.col("scored").fill_null(0).cast(pl.Int64),
+        )
+        .sort("position")
+    )
+    group_sums = dict(
+        leaves.group_by("group").agg(pl.col("score").fill_null(0.0).sum()).iter_rows()
+    )
+    groups = {key: float(group_sums.get(key, 0.0)) for key in GROUPS}
+    total = float(leaves["score"].fill_null(0.0).sum())
+    status = "final" if leaves["appraised_score"].is_not_null().all() else "provisional"
+
+    per_department = leaves.explode("departments").rename({"departments": "department"})
+    order = pl.DataFrame(
+        {
+            "department": [d.code for d in criteria_set.departments],
+            "name": [d.name for d in criteria_set.departments],
+            "order": list(range(len(criteria_set.departments))),
+        }
+    )
+    departments = (
+        order.join(
+            per_department.group_by("department").agg(
+                pl.col("max").sum(),
+                pl.col("score").fill_null(0.0).sum(),
+                pl.len().alias("leaves"),
+                pl.col("score").count().alias("scored"),
+            ),
+            on="department",
+            how="left",
+        )
+        .with_columns(
+            pl.col("max").fill_null(0.0),
+            pl.col("score").fill_null(0.0),
+            pl.col("leaves").fill_null(0).cast(pl.Int64),
+            pl.col("scored").fill_null(0).cast(pl.Int64),
+        )
+        .with_columns(
+            lost=pl.col("max") - pl.col("score"),
+            percent=pl.when(pl.col("max") > 0)
+            .then(pl.col("score") / pl.col("max") * 100)
+            .otherwise(None),
+        )
+        .sort("order")
+        .drop("order")
+        .rename({"department": "code"})
+    )
+    names = nodes.select("code", "name", "position")
+    deductions = (
+        per_department.filter(
+            pl.col("score").is_not_null() & (pl.col("score") < pl.col("max") - EPSILON)
+        )
+        .join(names, on="code")
+        .join(order.select("department", "order"), on="department")
+        .with_columns(lost=pl.col("max") - pl.col("score"))
+        .sort("order", "position")
+        .select(
+            "department", "code", "name", "max", "self_score", "appraised_score",
+            "score", "lost", "reason", "group",
+        )
+    )
+    missing = (
+        leaves.filter(pl.col("score").is_null())
+        .join(names, on="code")
+        .sort("position")
+        .select("code", "name", "departments")
+    )
+    result = YearResult(
+        year=year,
+        criteria_set=criteria_set,
+        status=status,
+        total=total,
+        groups=groups,
+        nodes=nodes,
+        departments=departments,
+        deductions=deductions,
+        missing=missing,
+    )
+    return result, problems
+
+
+def trend(delta: float | None) -> str | None:
+    """``increased`` / ``maintained`` / ``decreased`` from a change shown to 2 decimals."""
+    if delta is None:
+        return None
+    shown = round(delta, 2)
+    if shown > 0:
+        return "increased"
+    if shown < 0:
+        return "decreased"
+    return "maintained"
+
+
+def _trend_column(delta: pl.Expr) -> pl.Expr:
+    shown = delta.round(2)
+    return (
+        pl.when(shown > 0)
+        .then(pl.lit("increased"))
+        .when(shown < 0)
+        .then(pl.lit("decreased"))
+        .when(shown == 0)
+        .then(pl.lit("maintained"))
+        .otherwise(None)
+    )
+
+
+RECONCILED_FIGURES = ("appraisal", "survey", "socioeconomic", "sipas", "total")
+RECONCILIATION_NOTES = {
+    "match": "Khớp.",
+    "survey": (
+        "Tỉnh làm tròn điểm điều tra xã hội học một lần cho cả nhóm; tổng các "
+        "tiêu chí thành phần làm tròn khác đi một chút."
+    ),
+    "sipas": "Tỉnh làm tròn điểm SIPAS một lần cho cả nhóm.",
+    "total": "Chênh lệch do các nhóm điểm ở trên (công bố khác số tính từ tiêu chí).",
+    "other": "Chênh lệch chưa giải thích được: cần đối chiếu với quyết định công bố.",
+}
+
+
+def reconcile(current: YearResult, history: History) -> pl.DataFrame:
+    """Published figures of the year next to the computed ones, with the difference
+    (published − computed) and a plain explanation."""
+    published = history.result(current.year)
+    records: list[dict[str, object]] = []
+    if published is None:
+        return pl.DataFrame(
+            schema={
+                "figure": pl.String, "published": pl.Float64, "computed": pl.Float64,
+                "difference": pl.Float64, "note": pl.String,
+            }
+        )
+    computed_figures = {**current.groups, "total": current.total}
+    group_gap = 0.0
+    for figure in RECONCILED_FIGURES:
+        value = published.get(figure)
+        if value is None:
+            continue
+        computed = computed_figures[figure]
+        difference = float(value) - computed  # type: ignore[arg-type]
+        if abs(difference) < 0.005:
+            note = RECONCILIATION_NOTES["match"]
+        elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
+            note = RECONCILIATION_NOTES[figure]
+        elif figure == "total" and abs(difference - group_gap) < 0.005:
+            note = RECONCILIATION_NOTES["total"]
+        else:
+            note = RECONCILIATION_NOTES["other"]
+        if figure != "total":
+            group_gap += difference
+        records.append(
+            {"figure": figure, "published": float(value), "computed": computed,  # type: ignore[arg-type]
+             "difference": difference, "note": note}
+        )
+    components = history.components.filter(pl.col("year") == current.year)
+    computed_components = dict(current.components.select("code", "score").iter_rows())
+    for code, score in components.select("code", "score").iter_rows():
+        computed = float(computed_components.get(code) or 0.0)
+        difference = score - computed
+        records.append(
+            {
+                "figure": f"component {code}",
+                "published": score,
+                "computed": computed,
+                "difference": difference,
+                "note": RECONCILIATION_NOTES["match" if abs(difference) < 0.005 else "other"],
+            }
+        )
+    return pl.DataFrame(records)
+
+
+def _history_table(
+    current: YearResult, previous: YearResult | None, history: History
+) -> pl.DataFrame:
+    """Every known year: published rows and consolidated rows, by year."""
+    rows: list[dict[str, object]] = []
+    for record in history.results.iter_rows(named=True):
+        rows.append({**record, "source": "published", "status": None, "coverage": None})
+    for year_result in (previous, current):
+        if year_result is None:
+            continue
+        published = history.result(year_result.year) or {}
+        scored, total_leaves = year_result.coverage
+        rows.append(
+            {
+                "year": year_result.year,
+                **year_result.groups,
+                "total": year_result.total,
+                "rank": published.get("rank"),
+                "units": published.get("units"),
+                "source": "computed",
+                "status": year_result.status,
+                "coverage": f"{scored}/{total_leaves}",
+            }
+        )
+    schema = {
+        "year": pl.Int64, "source": pl.String, "appraisal": pl.Float64,
+        "survey": pl.Float64, "socioeconomic": pl.Float64, "sipas": pl.Float64,
+        "total": pl.Float64, "rank": pl.Int64, "units": pl.Int64,
+        "status": pl.String, "coverage": pl.String,
+    }
+    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    return frame.sort("year", "source", descending=[False, True])
+
+
+def compare(
+    current: YearResult,
+    previous: YearResult | None,
+    history: History,
+    submissions: pl.DataFrame,
+    problems: pl.DataFrame,
+) -> Result:
+    """Put the year next to the previous one (consolidated, else published).
+
+    Args:
+        current: the consolidated year.
+        previous: the consolidated previous year, when its submissions exist.
+        history: the published figures of earlier years.
+        submissions: every file seen, with its status.
+        problems: every problem of the run.
+    """
+    previous_year = current.year - 1
+    component_columns = ["code", "name", "max", "score"]
+    if previous is not None:
+        prev_components = previous.components.select(
+            "code", pl.col("max").alias("previous_max"), pl.col("score").alias("previous")
+        )
+        previous_total: float | None = previous.total
+    else:
+        published = history.result(previous_year)
+        prev_components = history.components.filter(pl.col("year") == previous_year).select(
+            "code", pl.lit(None, dtype=pl.Float64).alias("previous_max"),
+            pl.col("score").alias("previous"),
+        )
+        previous_total = float(published["total"]) if published and published["total"] is not None else None  # type: ignore[arg-type]
+    components = (
+        current.components.select(component_columns)
+        .join(prev_components, on="code", how="left")
+        .with_columns(
+            previous_max=pl.when(pl.col("previous").is_not_null())
+            .then(pl.coalesce("previous_max", "max"))
+            .otherwise(None),
+            percent=pl.when(pl.col("max") > 0).then(pl.col("score").fill_null(0) / pl.col("max") * 100),
+            delta=pl.col("score").fill_null(0) - pl.col("previous"),
+        )
+        .with_columns(trend=_trend_column(pl.col("delta")))
+    )
+    if previous is not None:
+        prev_nodes = previous.nodes.select("code", pl.col("score").alias("previous"))
+    else:
+        prev_nodes = pl.DataFrame(schema={"code": pl.String, "previous": pl.Float64})
+    criteria = current.nodes.join(prev_nodes, on="code", how="left").with_columns(
+        change=pl.col("score") - pl.col("previous")
+    )
+    published_now = history.result(current.year)
+    rank = None
+    if published_now and published_now.get("rank") is not None:
+        rank = (int(published_now["rank"]), published_now.get("units"))  # type: ignore[call-overload]
+    has_previous = previous is not None or prev_components.height > 0 or previous_total is not None
+    return Result(
+        current=current,
+        previous=previous,
+        previous_year=previous_year if has_previous else None,
+        previous_total=previous_total,
+        components=components,
+        criteria=criteria,
+        rank=rank,  # type: ignore[arg-type]
+        history=_history_table(current, previous, history),
+        reconciliation=reconcile(current, history),
+        submissions=submissions,
+        problems=problems,
+    )

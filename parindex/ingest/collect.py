@@ -1,0 +1,178 @@
+"""Ingest one year's drop folder: every file accounted for, good rows validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from parindex import messages
+from parindex.criteria import CriteriaSet
+from parindex.ingest.discover import DroppedFile, discover, sha256
+from parindex.ingest.normalise import empty_rows, normalise_rows
+from parindex.ingest.read import SubmissionRead, read_submission
+from parindex.ingest.validate import validate_rows
+from parindex.problems import concat_problems, problem, problems_frame
+from parindex.timefmt import local_iso
+
+SUBMISSION_SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String(),
+    "sha256": pl.String(),
+    "size": pl.Int64(),
+    "modified": pl.String(),
+    "department": pl.String(),
+    "status": pl.String(),
+    "rows_read": pl.Int64(),
+    "rows_used": pl.Int64(),
+    "note": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What a drop folder gave: every file with its status, the rows in use, problems.
+
+    ``rows`` holds the valid leaf rows of the files in use, joined with the
+    criteria set's maximum (``normalise.ROW_SCHEMA`` plus ``max``).
+    """
+
+    year: int
+    submissions: pl.DataFrame
+    rows: pl.DataFrame
+    problems: pl.DataFrame
+    paths: dict[str, Path]
+
+
+def _superseded(reads: list[SubmissionRead]) -> dict[str, str]:
+    """File name → name of the newer file of the same department that replaces it."""
+    latest: dict[str, SubmissionRead] = {}
+    for read in reads:
+        if read.rejection is not None or read.department is None:
+            continue
+        current = latest.get(read.department)
+        key = (read.file.mtime, read.file.name)
+        if current is None or key > (current.file.mtime, current.file.name):
+            latest[read.department] = read
+    return {
+        read.file.name: latest[read.department].file.name
+        for read in reads
+        if read.rejection is None
+        and read.department is not None
+        and latest[read.department] is not read
+    }
+
+
+def ingest_year(
+    inputs: Path,
+    year: int,
+    criteria_set: CriteriaSet,
+    now: float,
+    settle_seconds: float = 0.0,
+) -> Ingested:
+    """Discover, read, normalise and validate every submission of ``year``.
+
+    Args:
+        inputs: the inputs folder (holding ``<year>/``).
+        year: the assessment year.
+        criteria_set: the criteria set in force that year.
+        now: the current time, for files still being written.
+        settle_seconds: files modified more recently than this are left for later.
+
+    Raises:
+        NoYearFolder: there is no ``inputs/<year>`` folder.
+    """
+    dropped = discover(inputs / str(year), year, now, settle_seconds)
+    reads: list[SubmissionRead] = []
+    others: list[DroppedFile] = []
+    for entry in dropped:
+        if entry.status != "candidate":
+            others.append(entry)
+            continue
+        content = entry.path.read_bytes()
+        reads.append(read_submission(entry, content, sha256(content), criteria_set, year))
+    replaced = _superseded(reads)
+
+    frames = []
+    problems: list[dict[str, str | None]] = []
+    for read in reads:
+        if read.rejection is not None:
+            problems.append(read.rejection)
+            continue
+        if read.file.name in replaced:
+            problems.append(
+                problem(
+                    "warning",
+                    messages.FILE_SUPERSEDED.format(newer=replaced[read.file.name]),
+                    file=read.file.name,
+                    department=read.department,
+                )
+            )
+            continue
+        problems.extend(read.problems)
+        assert read.table is not None
+        frames.append(normalise_rows(read.table, read.file.name, read.department))
+    all_rows = pl.concat(frames) if frames else empty_rows()
+    good, row_problems = validate_rows(all_rows, criteria_set)
+
+    used_rows = good.filter(
+        pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
+    )
+    read_counts = dict(all_rows.group_by("file").len().iter_rows())
+    used_counts = dict(used_rows.group_by("file").len().iter_rows())
+    records = []
+    for read in reads:
+        name = read.file.name
+        if read.rejection is not None:
+            status, note = "rejected", read.rejection["message"]
+        elif name in replaced:
+            status, note = "superseded", messages.FILE_SUPERSEDED.format(newer=replaced[name])
+        else:
+            status, note = "used", None
+        records.append(
+            {
+                "file": name,
+                "sha256": read.sha256,
+                "size": read.file.size,
+                "modified": local_iso(read.file.mtime),
+                "department": read.department,
+                "status": status,
+                "rows_read": read_counts.get(name, 0),
+                "rows_used": used_counts.get(name, 0) if status == "used" else 0,
+                "note": note,
+            }
+        )
+    for entry in others:
+        records.append(
+            {
+                "file": entry.name,
+                "sha256": None,
+                "size": entry.size,
+                "modified": local_iso(entry.mtime),
+                "department": None,
+                "status": entry.status,
+                "rows_read": 0,
+                "rows_used": 0,
+                "note": entry.note,
+            }
+        )
+    submissions = pl.DataFrame(records, schema=SUBMISSION_SCHEMA, orient="row").sort("file")
+    submitted = set(submissions.filter(pl.col("status") == "used")["department"].to_list())
+    for department in criteria_set.departments:
+        if department.code not in submitted:
+            problems.append(
+                problem(
+                    "warning",
+                    messages.DEPARTMENT_NOT_SUBMITTED.format(
+                        department=department.name, year=year
+                    ),
+                    department=department.code,
+                )
+            )
+    return Ingested(
+        year=year,
+        submissions=submissions,
+        rows=used_rows,
+        problems=concat_problems([problems_frame(problems), row_problems]),
+        paths={entry.name: entry.path for entry in dropped},
+    )
