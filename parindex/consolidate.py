@@ -96,8 +96,15 @@ def resolve_leaves(
     )
     candidates = (
         rows.select(
-            "code", "department", "self_score", "appraised_score", "reason", "evidence",
-            "file", "sheet", "code_cell",
+            "code",
+            "department",
+            "self_score",
+            "appraised_score",
+            "reason",
+            "evidence",
+            "file",
+            "sheet",
+            "code_cell",
         )
         .join(lead_order, on=["code", "department"])
         .sort("code", "rank")
@@ -150,7 +157,11 @@ def resolve_leaves(
 
 
 def _score_text(row: dict[str, object]) -> str:
-    value = row["appraised_score"] if row["appraised_score"] is not None else row["self_score"]
+    value = (
+        row["appraised_score"]
+        if row["appraised_score"] is not None
+        else row["self_score"]
+    )
     return format_vn(float(value)) if isinstance(value, float | int) else "—"
 
 
@@ -259,8 +270,16 @@ def consolidate_year(
         .with_columns(lost=pl.col("max") - pl.col("score"))
         .sort("order", "position")
         .select(
-            "department", "code", "name", "max", "self_score", "appraised_score",
-            "score", "lost", "reason", "group",
+            "department",
+            "code",
+            "name",
+            "max",
+            "self_score",
+            "appraised_score",
+            "score",
+            "lost",
+            "reason",
+            "group",
         )
     )
     missing = (
@@ -329,8 +348,11 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     if published is None:
         return pl.DataFrame(
             schema={
-                "figure": pl.String, "published": pl.Float64, "computed": pl.Float64,
-                "difference": pl.Float64, "note": pl.String,
+                "figure": pl.String,
+                "published": pl.Float64,
+                "computed": pl.Float64,
+                "difference": pl.Float64,
+                "note": pl.String,
             }
         )
     computed_figures = {**current.groups, "total": current.total}
@@ -352,8 +374,13 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         if figure != "total":
             group_gap += difference
         records.append(
-            {"figure": figure, "published": float(value), "computed": computed,  # type: ignore[arg-type]
-             "difference": difference, "note": note}
+            {
+                "figure": figure,
+                "published": float(value),
+                "computed": computed,  # type: ignore[arg-type]
+                "difference": difference,
+                "note": note,
+            }
         )
     components = history.components.filter(pl.col("year") == current.year)
     computed_components = dict(current.components.select("code", "score").iter_rows())
@@ -366,7 +393,9 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "published": score,
                 "computed": computed,
                 "difference": difference,
-                "note": RECONCILIATION_NOTES["match" if abs(difference) < 0.005 else "other"],
+                "note": RECONCILIATION_NOTES[
+                    "match" if abs(difference) < 0.005 else "other"
+                ],
             }
         )
     return pl.DataFrame(records)
@@ -397,12 +426,23 @@ def _history_table(
             }
         )
     schema = {
-        "year": pl.Int64, "source": pl.String, "appraisal": pl.Float64,
-        "survey": pl.Float64, "socioeconomic": pl.Float64, "sipas": pl.Float64,
-        "total": pl.Float64, "rank": pl.Int64, "units": pl.Int64,
-        "status": pl.String, "coverage": pl.String,
+        "year": pl.Int64,
+        "source": pl.String,
+        "appraisal": pl.Float64,
+        "survey": pl.Float64,
+        "socioeconomic": pl.Float64,
+        "sipas": pl.Float64,
+        "total": pl.Float64,
+        "rank": pl.Int64,
+        "units": pl.Int64,
+        "status": pl.String,
+        "coverage": pl.String,
     }
-    frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    frame = (
+        pl.DataFrame(rows, schema=schema, orient="row")
+        if rows
+        else pl.DataFrame(schema=schema)
+    )
     return frame.sort("year", "source", descending=[False, True])
 
 
@@ -426,16 +466,25 @@ def compare(
     component_columns = ["code", "name", "max", "score"]
     if previous is not None:
         prev_components = previous.components.select(
-            "code", pl.col("max").alias("previous_max"), pl.col("score").alias("previous")
+            "code",
+            pl.col("max").alias("previous_max"),
+            pl.col("score").alias("previous"),
         )
         previous_total: float | None = previous.total
     else:
         published = history.result(previous_year)
-        prev_components = history.components.filter(pl.col("year") == previous_year).select(
-            "code", pl.lit(None, dtype=pl.Float64).alias("previous_max"),
+        prev_components = history.components.filter(
+            pl.col("year") == previous_year
+        ).select(
+            "code",
+            pl.lit(None, dtype=pl.Float64).alias("previous_max"),
             pl.col("score").alias("previous"),
         )
-        previous_total = float(published["total"]) if published and published["total"] is not None else None  # type: ignore[arg-type]
+        previous_total = (
+            float(published["total"])
+            if published and published["total"] is not None
+            else None
+        )  # type: ignore[arg-type]
     components = (
         current.components.select(component_columns)
         .join(prev_components, on="code", how="left")
@@ -443,7 +492,9 @@ def compare(
             previous_max=pl.when(pl.col("previous").is_not_null())
             .then(pl.coalesce("previous_max", "max"))
             .otherwise(None),
-            percent=pl.when(pl.col("max") > 0).then(pl.col("score").fill_null(0) / pl.col("max") * 100),
+            percent=pl.when(pl.col("max") > 0).then(
+                pl.col("score").fill_null(0) / pl.col("max") * 100
+            ),
             delta=pl.col("score").fill_null(0) - pl.col("previous"),
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
@@ -459,7 +510,9 @@ def compare(
     rank = None
     if published_now and published_now.get("rank") is not None:
         rank = (int(published_now["rank"]), published_now.get("units"))  # type: ignore[call-overload]
-    has_previous = previous is not None or prev_components.height > 0 or previous_total is not None
+    has_previous = (
+        previous is not None or prev_components.height > 0 or previous_total is not None
+    )
     return Result(
         current=current,
         previous=previous,

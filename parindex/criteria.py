@@ -150,9 +150,13 @@ def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
         if not code:
             continue
         aliases = tuple(
-            a.strip() for a in cell_text(table.value(r, "aliases")).split(";") if a.strip()
+            a.strip()
+            for a in cell_text(table.value(r, "aliases")).split(";")
+            if a.strip()
         )
-        found.append(Department(code, cell_text(table.value(r, "name")) or code, aliases))
+        found.append(
+            Department(code, cell_text(table.value(r, "name")) or code, aliases)
+        )
     return tuple(found)
 
 
@@ -218,7 +222,8 @@ def _node_rows(table: Table, departments: tuple[Department, ...]) -> pl.DataFram
     parents = {parent_code(c) for c in known} - {None}
     frame = frame.with_columns(
         parent=pl.col("code").map_elements(parent_code, return_dtype=pl.String),
-        is_leaf=pl.col("code").is_not_null() & pl.col("code").is_in(list(parents)).not_(),
+        is_leaf=pl.col("code").is_not_null()
+        & pl.col("code").is_in(list(parents)).not_(),
     )
     children_max = (
         frame.filter(pl.col("parent").is_not_null())
@@ -243,7 +248,9 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             "children_max": format_vn(row["children_max"] or 0.0),
         }
         where = cell_ref(row["row"], code_column)
-        lines.append(f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}")
+        lines.append(
+            f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}"
+        )
     return lines
 
 
@@ -267,7 +274,9 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     try:
         sheets = list(iter_sheets(open_workbook(path)))
     except UnreadableWorkbook as error:
-        raise unusable(messages.CRITERIA_UNREADABLE.format(reason=error.reason)) from None
+        raise unusable(
+            messages.CRITERIA_UNREADABLE.format(reason=error.reason)
+        ) from None
     preferred = [s for s in sheets if fold(s.name) == fold(CRITERIA_SHEET)]
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:
@@ -275,7 +284,8 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     metadata = find_metadata(table.sheet, CRITERIA_LABELS, last_row=table.header_row)
     problems = []
     missing = [
-        CRITERIA_COLUMNS[c][0] for c in ("name", "max", "group", "departments")
+        CRITERIA_COLUMNS[c][0]
+        for c in ("name", "max", "group", "departments")
         if c not in table.columns
     ]
     problems += [messages.CRITERIA_MISSING_COLUMN.format(column=c) for c in missing]
@@ -344,7 +354,10 @@ def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
     found = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.name.startswith(("~$", ".")) or path.suffix.lower() not in {
-            ".xlsx", ".xlsm", ".xls", ".ods",
+            ".xlsx",
+            ".xlsm",
+            ".xls",
+            ".ods",
         }:
             continue
         try:

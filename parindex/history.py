@@ -50,7 +50,9 @@ COMPONENT_SCHEMA: dict[str, pl.DataType] = {
     "score": pl.Float64(),
 }
 HISTORY_UNREADABLE = "Không đọc được tệp kết quả các năm trước “{file}”: bỏ qua."
-HISTORY_NO_TABLE = "Tệp kết quả các năm trước “{file}” không có sheet “Kết quả” với cột “Năm”."
+HISTORY_NO_TABLE = (
+    "Tệp kết quả các năm trước “{file}” không có sheet “Kết quả” với cột “Năm”."
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,9 @@ class History:
 
 def empty_history() -> History:
     """History with no year."""
-    return History(pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=COMPONENT_SCHEMA))
+    return History(
+        pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=COMPONENT_SCHEMA)
+    )
 
 
 def _number(value: CellValue) -> float | None:
@@ -78,7 +82,9 @@ def _number(value: CellValue) -> float | None:
     return parse_number(cell_text(value))
 
 
-def _rows(sheets: list[Sheet], name: str, columns: dict[str, tuple[str, ...]]) -> list[dict[str, CellValue]]:
+def _rows(
+    sheets: list[Sheet], name: str, columns: dict[str, tuple[str, ...]]
+) -> list[dict[str, CellValue]]:
     preferred = [s for s in sheets if fold(s.name) == fold(name)]
     table = find_table(preferred, columns, required="year")
     if table is None:
@@ -100,7 +106,9 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         sheets = list(iter_sheets(open_workbook(path)))
     except UnreadableWorkbook:
         return empty_history(), [
-            problem("warning", HISTORY_UNREADABLE.format(file=path.name), file=path.name)
+            problem(
+                "warning", HISTORY_UNREADABLE.format(file=path.name), file=path.name
+            )
         ]
     results = []
     for row in _rows(sheets, "Kết quả", RESULT_COLUMNS):

@@ -16,7 +16,9 @@ CRITERIA_NO_SHEET = (
 CRITERIA_NO_YEAR = "thiếu dòng “Áp dụng từ năm: …” phía trên bảng tiêu chí."
 CRITERIA_BAD_YEAR = "“Áp dụng từ năm” phải là một năm, không phải “{value}”."
 CRITERIA_MISSING_COLUMN = "bảng tiêu chí thiếu cột “{column}”."
-CRITERIA_NO_DEPARTMENTS = "không tìm thấy sheet “Đơn vị” với cột “Mã đơn vị” và “Tên đơn vị”."
+CRITERIA_NO_DEPARTMENTS = (
+    "không tìm thấy sheet “Đơn vị” với cột “Mã đơn vị” và “Tên đơn vị”."
+)
 CRITERIA_EMPTY = "bảng tiêu chí không có tiêu chí nào."
 CRITERIA_UNREADABLE = "không đọc được tệp ({reason})."
 CRITERIA_MESSAGES: dict[str, str] = {
@@ -75,7 +77,9 @@ FILE_NO_DEPARTMENT = (
 )
 FILE_BAD_YEAR = "Dòng “Năm” phải là một năm, không phải “{value}”."
 FILE_YEAR_MISMATCH = "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}."
-FILE_SUPERSEDED = "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
+FILE_SUPERSEDED = (
+    "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
+)
 FILE_TRUNCATED = "Bảng quá lớn: chỉ đọc {rows} dòng và {columns} cột đầu tiên."
 
 # --- submissions: one row is set aside --------------------------------------------

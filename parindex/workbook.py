@@ -213,5 +213,7 @@ def find_table(
             continue
         header_row, columns = header
         metadata = find_metadata(sheet, labels, last_row=header_row) if labels else {}
-        return Table(sheet=sheet, header_row=header_row, columns=columns, metadata=metadata)
+        return Table(
+            sheet=sheet, header_row=header_row, columns=columns, metadata=metadata
+        )
     return None

@@ -48,7 +48,8 @@ class CriteriaNodeRow(pa.DataFrameModel):
     @pa.dataframe_check
     def max_is_number(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("code").is_null() | (pl.col("max").is_not_null() & (pl.col("max") >= 0))
+            pl.col("code").is_null()
+            | (pl.col("max").is_not_null() & (pl.col("max") >= 0))
         )
 
     @pa.dataframe_check
@@ -62,7 +63,9 @@ class CriteriaNodeRow(pa.DataFrameModel):
     @pa.dataframe_check
     def leaf_has_group(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("code").is_null() | pl.col("is_leaf").not_() | pl.col("group").is_not_null()
+            pl.col("code").is_null()
+            | pl.col("is_leaf").not_()
+            | pl.col("group").is_not_null()
         )
 
     @pa.dataframe_check

@@ -90,7 +90,9 @@ def ingest_year(
             others.append(entry)
             continue
         content = entry.path.read_bytes()
-        reads.append(read_submission(entry, content, sha256(content), criteria_set, year))
+        reads.append(
+            read_submission(entry, content, sha256(content), criteria_set, year)
+        )
     replaced = _superseded(reads)
 
     frames = []
@@ -126,7 +128,10 @@ def ingest_year(
         if read.rejection is not None:
             status, note = "rejected", read.rejection["message"]
         elif name in replaced:
-            status, note = "superseded", messages.FILE_SUPERSEDED.format(newer=replaced[name])
+            status, note = (
+                "superseded",
+                messages.FILE_SUPERSEDED.format(newer=replaced[name]),
+            )
         else:
             status, note = "used", None
         records.append(
@@ -156,8 +161,12 @@ def ingest_year(
                 "note": entry.note,
             }
         )
-    submissions = pl.DataFrame(records, schema=SUBMISSION_SCHEMA, orient="row").sort("file")
-    submitted = set(submissions.filter(pl.col("status") == "used")["department"].to_list())
+    submissions = pl.DataFrame(records, schema=SUBMISSION_SCHEMA, orient="row").sort(
+        "file"
+    )
+    submitted = set(
+        submissions.filter(pl.col("status") == "used")["department"].to_list()
+    )
     for department in criteria_set.departments:
         if department.code not in submitted:
             problems.append(

@@ -18,7 +18,9 @@ _YEAR = re.compile(r"^\d{4}$")
 IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."
 IGNORED_HIDDEN = "Tệp ẩn hoặc tệp tạm (không phải bài nộp)."
 IGNORED_NOT_FILE = "Không phải tệp thường (thư mục hoặc liên kết): không đọc."
-PENDING = "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."
+PENDING = (
+    "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."
+)
 
 
 @dataclass(frozen=True)

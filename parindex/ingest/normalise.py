@@ -73,7 +73,9 @@ def normalise_rows(table: Table, file: str, department: str | None) -> pl.DataFr
     has_max = "max" in table.columns
     for r in range(table.header_row + 1, len(table.sheet.cells)):
         raw_code, code, numeric = _parse_code(table.value(r, "code"))
-        self_raw, self_score = _parse_score(table.value(r, "self")) if has_self else (None, None)
+        self_raw, self_score = (
+            _parse_score(table.value(r, "self")) if has_self else (None, None)
+        )
         appraised_raw, appraised_score = (
             _parse_score(table.value(r, "appraised")) if has_appraised else (None, None)
         )

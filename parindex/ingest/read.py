@@ -63,7 +63,9 @@ class SubmissionRead:
     problems: list[Record] = field(default_factory=list)
 
 
-def department_from_file_name(name: str, departments: tuple[Department, ...]) -> str | None:
+def department_from_file_name(
+    name: str, departments: tuple[Department, ...]
+) -> str | None:
     """Match a file name to a department: the longest code, name or alias found in it
     as whole words; None when nothing or two departments match equally."""
     stem = fold(re.sub(r"[-_.]+", " ", Path(name).stem))
@@ -81,7 +83,11 @@ def department_from_file_name(name: str, departments: tuple[Department, ...]) ->
 
 
 def read_submission(
-    dropped: DroppedFile, content: bytes, digest: str, criteria_set: CriteriaSet, year: int
+    dropped: DroppedFile,
+    content: bytes,
+    digest: str,
+    criteria_set: CriteriaSet,
+    year: int,
 ) -> SubmissionRead:
     """Open one submission and locate its table.
 
@@ -103,7 +109,9 @@ def read_submission(
         return reject(_UNSAFE_MESSAGES[unsafe.kind])
     except UnreadableWorkbook as error:
         encrypted = error.reason == "encrypted"
-        return reject(messages.FILE_ENCRYPTED if encrypted else messages.FILE_UNREADABLE)
+        return reject(
+            messages.FILE_ENCRYPTED if encrypted else messages.FILE_UNREADABLE
+        )
     table = find_table(sheets, SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS)
     if table is None:
         return reject(messages.FILE_NO_TABLE)
@@ -125,7 +133,9 @@ def read_submission(
         result.department = match_department(text, criteria_set.departments)
         if result.department is None:
             return reject(
-                messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), sheet=sheet, cell=cell
+                messages.FILE_UNKNOWN_DEPARTMENT.format(text=text),
+                sheet=sheet,
+                cell=cell,
             )
     else:
         result.department = department_from_file_name(

@@ -24,7 +24,9 @@ def _with_criteria(rows: pl.DataFrame, criteria_set: CriteriaSet) -> pl.DataFram
     return joined.with_columns(
         known=pl.col("is_leaf").is_not_null(),
         is_leaf=pl.col("is_leaf").fill_null(False),
-        responsible=pl.col("owners").list.contains(pl.col("department")).fill_null(False),
+        responsible=pl.col("owners")
+        .list.contains(pl.col("department"))
+        .fill_null(False),
     )
 
 
@@ -67,14 +69,18 @@ def _ambiguous_codes(
     """Codes stored as numbers that could have lost a trailing zero (8.1 vs 8.10)."""
     codes = set(criteria_set.nodes["code"].to_list())
     records = []
-    numeric = checked.filter(pl.col("code_numeric") & pl.col("code").str.contains(r"\."))
+    numeric = checked.filter(
+        pl.col("code_numeric") & pl.col("code").str.contains(r"\.")
+    )
     for row in numeric.iter_rows(named=True):
         alternative = row["code"] + "0"
         if alternative in codes:
             records.append(
                 problem(
                     "warning",
-                    messages.CODE_AMBIGUOUS.format(code=row["code"], alternative=alternative),
+                    messages.CODE_AMBIGUOUS.format(
+                        code=row["code"], alternative=alternative
+                    ),
                     file=row["file"],
                     sheet=row["sheet"],
                     cell=row["code_cell"],
@@ -95,7 +101,10 @@ def _subtotal_problems(
             (pl.col("file") == row["file"])
             & pl.col("code").str.starts_with(row["code"] + ".")
         )
-        for score, cell in (("self_score", "self_cell"), ("appraised_score", "appraised_cell")):
+        for score, cell in (
+            ("self_score", "self_cell"),
+            ("appraised_score", "appraised_cell"),
+        ):
             stated = row[score]
             if stated is None:
                 continue
@@ -105,7 +114,9 @@ def _subtotal_problems(
                     problem(
                         "warning",
                         messages.SUBTOTAL_MISMATCH.format(
-                            code=row["code"], stated=_fmt(stated), computed=_fmt(computed)
+                            code=row["code"],
+                            stated=_fmt(stated),
+                            computed=_fmt(computed),
                         ),
                         file=row["file"],
                         sheet=row["sheet"],

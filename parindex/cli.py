@@ -1,0 +1,182 @@
+"""The ``parindex`` command line: run, check, serve.
+
+Prefect is imported only inside ``run`` and ``serve``, so ``check`` answers fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from parindex import pipeline
+from parindex.check import check_files
+from parindex.errors import ParindexError
+from parindex.problems import error_count
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Tổng hợp Chỉ số cải cách hành chính (PAR INDEX) từ bài nộp của các đơn vị.",
+)
+SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+InputsOption = Annotated[
+    Path,
+    typer.Option("--inputs", help="Thư mục đầu vào (criteria/, history.xlsx, <năm>/)."),
+]
+
+
+def _fail(error: ParindexError) -> typer.Exit:
+    typer.echo(f"Lỗi: {error}", err=True)
+    return typer.Exit(code=error.exit_code)
+
+
+@contextlib.contextmanager
+def _prefect_environment(verbose: bool) -> Iterator[None]:
+    """Quiet, offline-friendly Prefect settings for a command-line run."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
+    table = RichTable(title=f"Chỉ số CCHC năm {outcome['year']}", show_header=False)
+    table.add_row("Tổng điểm", f"{outcome['total']:.2f}".replace(".", ","))
+    table.add_row(
+        "Trạng thái", "chính thức" if outcome["status"] == "final" else "tạm tính"
+    )
+    table.add_row("Số tệp", str(outcome["files"]))
+    table.add_row("Lỗi / cảnh báo", f"{outcome['errors']} / {outcome['warnings']}")
+    table.add_row("Bảng tổng hợp", outcome["scorecard"])
+    table.add_row("Tóm tắt JSON", outcome["summary"])
+    console.print(table)
+
+
+@app.command()
+def run(
+    year: Annotated[
+        int | None, typer.Option(help="Năm đánh giá (mặc định: năm mới nhất).")
+    ] = None,
+    inputs: InputsOption = Path("inputs"),
+    outputs: Annotated[Path, typer.Option(help="Thư mục kết quả.")] = Path("outputs"),
+    settle_seconds: Annotated[
+        float,
+        typer.Option(help="Bỏ qua tệp vừa sửa trong số giây này (đang được ghi)."),
+    ] = 0.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In kết quả dạng JSON.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Không in gì khi thành công.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="In nhật ký của Prefect.")
+    ] = False,
+) -> None:
+    """Tổng hợp một năm qua Prefect flow và ghi bảng tổng hợp, JSON, tệp từng đơn vị."""
+    try:
+        chosen = year if year is not None else pipeline.latest_year(inputs)
+        pipeline.load_criteria(inputs, chosen)  # fail fast, before Prefect starts
+    except ParindexError as error:
+        raise _fail(error) from None
+    with _prefect_environment(verbose):
+        from flows.consolidate import consolidate_flow
+
+        try:
+            outcome = consolidate_flow(
+                inputs=str(inputs),
+                outputs=str(outputs),
+                year=chosen,
+                settle_seconds=settle_seconds,
+            )
+        except ParindexError as error:
+            raise _fail(error) from None
+    if as_json:
+        typer.echo(json.dumps(outcome, ensure_ascii=False, indent=2))
+    elif not quiet:
+        _print_outcome(outcome, Console())
+
+
+@app.command()
+def check(
+    files: Annotated[
+        list[Path], typer.Argument(help="Các tệp chấm điểm cần kiểm tra.")
+    ],
+    inputs: InputsOption = Path("inputs"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In các vấn đề dạng JSON.")
+    ] = False,
+) -> None:
+    """Kiểm tra tệp chấm điểm trước khi nộp: in các vấn đề, mã thoát 1 nếu có lỗi."""
+    try:
+        problems = check_files(files, inputs)
+    except ParindexError as error:
+        raise _fail(error) from None
+    if as_json:
+        typer.echo(json.dumps(problems.to_dicts(), ensure_ascii=False, indent=2))
+    elif problems.is_empty():
+        typer.echo("Không có vấn đề nào.")
+    else:
+        table = RichTable(
+            "Mức độ", "Tệp", "Sheet", "Ô", "Tiêu chí", "Nội dung", show_lines=True
+        )
+        for row in problems.iter_rows(named=True):
+            table.add_row(
+                SEVERITY_WORDS[row["severity"]],
+                row["file"] or "",
+                row["sheet"] or "",
+                row["cell"] or "",
+                row["criterion"] or "",
+                row["message"],
+            )
+        Console(width=160).print(table)
+    if error_count(problems):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Lịch chạy (cron).")] = "0 1 * * *",
+    timezone: Annotated[
+        str, typer.Option(help="Múi giờ của lịch.")
+    ] = "Asia/Ho_Chi_Minh",
+    year: Annotated[
+        int | None, typer.Option(help="Năm (mặc định: năm mới nhất).")
+    ] = None,
+    inputs: InputsOption = Path("inputs"),
+    outputs: Annotated[Path, typer.Option(help="Thư mục kết quả.")] = Path("outputs"),
+    settle_seconds: Annotated[
+        float, typer.Option(help="Bỏ qua tệp vừa sửa trong số giây này.")
+    ] = 60.0,
+) -> None:
+    """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.deploy import serve_nightly
+
+    serve_nightly(
+        inputs,
+        outputs,
+        cron=cron,
+        timezone=timezone,
+        year=year,
+        settle_seconds=settle_seconds,
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,128 @@
+"""``summary-<year>.json``: the consolidated figures, machine-readable (SPEC schema)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from parindex.consolidate import Result
+
+
+def _r(value: float | None) -> float | None:
+    """Round a figure for writing (2 decimals); sums were kept at full precision."""
+    if value is None:
+        return None
+    rounded = round(float(value), 2)
+    return 0.0 if rounded == 0 else rounded
+
+
+def summary(result: Result) -> dict[str, Any]:
+    """The summary as a JSON-ready dict, keys in the SPEC's order."""
+    current = result.current
+    criteria_nodes = result.criteria.filter(pl.col("is_leaf"))
+    previous = None
+    if result.previous_year is not None and result.previous_total is not None:
+        previous = {
+            "year": result.previous_year,
+            "total": _r(result.previous_total),
+            "delta": _r(current.total - result.previous_total),
+        }
+    rank = None
+    if result.rank is not None:
+        rank = {"position": result.rank[0], "of": result.rank[1]}
+    deductions_by_department: dict[str, list[dict[str, Any]]] = {}
+    for row in current.deductions.iter_rows(named=True):
+        deductions_by_department.setdefault(row["department"], []).append(
+            {
+                "code": row["code"],
+                "max": _r(row["max"]),
+                "score": _r(row["score"]),
+                "lost": _r(row["lost"]),
+                "reason": row["reason"],
+            }
+        )
+    return {
+        "year": current.year,
+        "status": current.status,
+        "criteria_set": current.criteria_set.name,
+        "total": _r(current.total),
+        "groups": {key: _r(value) for key, value in current.groups.items()},
+        "rank": rank,
+        "previous": previous,
+        "components": [
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "max": _r(row["max"]),
+                "score": _r(row["score"]),
+                "previous": _r(row["previous"]),
+                "delta": _r(row["delta"]),
+                "trend": row["trend"],
+            }
+            for row in result.components.iter_rows(named=True)
+        ],
+        "criteria": [
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "max": _r(row["max"]),
+                "score": _r(row["score"]),
+                "self_score": _r(row["self_score"]),
+                "appraised_score": _r(row["appraised_score"]),
+                "group": row["group"],
+                "departments": row["departments"],
+                "reason": row["reason"],
+                "source": row["source"],
+            }
+            for row in criteria_nodes.iter_rows(named=True)
+        ],
+        "departments": [
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "max": _r(row["max"]),
+                "score": _r(row["score"]),
+                "lost": _r(row["lost"]),
+                "percent": _r(row["percent"]),
+                "deductions": deductions_by_department.get(row["code"], []),
+            }
+            for row in current.departments.iter_rows(named=True)
+        ],
+        "missing": [
+            {"code": row["code"], "departments": row["departments"]}
+            for row in current.missing.iter_rows(named=True)
+        ],
+        "submissions": [
+            {
+                "file": row["file"],
+                "sha256": row["sha256"],
+                "department": row["department"],
+                "status": row["status"],
+                "rows_read": row["rows_read"],
+                "rows_used": row["rows_used"],
+                "size": row["size"],
+                "modified": row["modified"],
+                "note": row["note"],
+            }
+            for row in result.submissions.iter_rows(named=True)
+        ],
+        "problems": result.problems.to_dicts(),
+        "reconciliation": [
+            {
+                "figure": row["figure"],
+                "published": _r(row["published"]),
+                "computed": _r(row["computed"]),
+                "difference": _r(row["difference"]),
+                "note": row["note"],
+            }
+            for row in result.reconciliation.iter_rows(named=True)
+        ],
+    }
+
+
+def render_summary(result: Result) -> bytes:
+    """The summary as UTF-8 JSON bytes (Vietnamese kept readable, stable layout)."""
+    text = json.dumps(summary(result), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")

@@ -1,0 +1,311 @@
+"""Shared xlsxwriter helpers for the scorecard and the department workbooks.
+
+Every workbook is created by :func:`new_workbook` (no string is ever turned into a
+formula, a link or a number, and a fixed ``created`` date makes the file
+byte-deterministic). Every table goes through :func:`write_table`: text is always
+written with ``write_string``, numbers are stored rounded to 2 decimals so that what
+is shown is what is stored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from parindex.text import nfc
+
+CellKind = Literal["text", "number", "integer"]
+Row = Mapping[str, Any]
+Style = Callable[[Row, str], Mapping[str, Any] | None]
+
+MAX_WIDTH = 60.0
+MIN_WIDTH = 6.0
+DECIMALS = 2
+SHEET_NAME_LIMIT = 31
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+
+RED = "#F8CBAD"
+AMBER = "#FFE699"
+GREY = "#D9D9D9"
+LIGHT_RED = "#FCE4D6"
+
+_BASE: dict[str, dict[str, Any]] = {
+    "text": {"text_wrap": True, "valign": "top", "border": 1},
+    "number": {"num_format": "0.00", "valign": "top", "border": 1},
+    "integer": {"num_format": "0", "valign": "top", "border": 1},
+    "header": {
+        "bold": True,
+        "text_wrap": True,
+        "align": "center",
+        "valign": "vcenter",
+        "bg_color": GREY,
+        "border": 1,
+    },
+    "title": {"bold": True, "font_size": 13},
+    "line": {},
+}
+
+
+def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbook:
+    """Create a workbook that never turns text into formulas, links or numbers.
+
+    Args:
+        path: where the workbook is written on ``close()``.
+        created: the creation date stored in the document properties; a fixed
+            value gives a byte-identical file.
+        title: the document title.
+
+    Returns:
+        The open workbook.
+    """
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    workbook.set_properties({"created": created, "title": title})
+    return workbook
+
+
+class Formats:
+    """The cell formats of one workbook, created once per combination.
+
+    ``get("number", bold=True)`` returns the 2-decimal number format in bold; the
+    kinds are ``text``, ``number``, ``integer``, ``header``, ``title`` and ``line``.
+    Extra keyword arguments are xlsxwriter format properties.
+    """
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self._workbook = workbook
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def get(self, kind: str, **extra: Any) -> Format:
+        """The format of ``kind`` with ``extra`` properties on top."""
+        properties = {
+            **_BASE[kind],
+            **{k: v for k, v in extra.items() if v is not None},
+        }
+        key = tuple(sorted(properties.items()))
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(properties)
+        return self._cache[key]
+
+    @property
+    def header(self) -> Format:
+        """Bold, wrapped, grey, bordered."""
+        return self.get("header")
+
+    @property
+    def title(self) -> Format:
+        """A sheet's title line."""
+        return self.get("title")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its Vietnamese header, the row key and the cell kind."""
+
+    header: str
+    key: str
+    kind: CellKind = "text"
+    max_width: float = MAX_WIDTH
+
+
+@dataclass(frozen=True)
+class Table:
+    """Where a table landed: rows are 0-based worksheet rows.
+
+    ``last_data_row`` is ``header_row`` when the table has no rows; ``next_row``
+    is the first free row after the table (its total row included).
+    """
+
+    columns: Sequence[Column]
+    header_row: int
+    last_data_row: int
+    next_row: int
+    widths: list[float] = field(default_factory=list)
+
+    @property
+    def first_data_row(self) -> int:
+        """The first row under the header."""
+        return self.header_row + 1
+
+    def column(self, key: str) -> int:
+        """The 0-based column index of ``key``."""
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+
+def sheet_name(raw: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unused Excel sheet name from ``raw``.
+
+    ``[]:*?/\\`` become ``-``, the name is cut to 31 characters, and a name already
+    in ``taken`` (ignoring case, as Excel does) gets a `` (2)``, `` (3)`` … suffix.
+    """
+    name = nfc(raw).translate(_SHEET_NAME_FORBIDDEN).strip().strip("'") or "Sheet"
+    used = {t.casefold() for t in taken}
+    candidate = name[:SHEET_NAME_LIMIT]
+    counter = 2
+    while candidate.casefold() in used:
+        suffix = f" ({counter})"
+        candidate = name[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        counter += 1
+    return candidate
+
+
+def add_sheet(workbook: xlsxwriter.Workbook, name: str) -> Worksheet:
+    """Add a worksheet set up for printing: A4 landscape, 1 page wide, page numbers."""
+    worksheet = workbook.add_worksheet(name)
+    worksheet.set_landscape()
+    worksheet.set_paper(9)
+    worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    worksheet.fit_to_pages(1, 0)
+    worksheet.set_footer("&CTrang &P/&N")
+    return worksheet
+
+
+def write_line(
+    worksheet: Worksheet, row: int, text: str, fmt: Format | None = None
+) -> int:
+    """Write one line of text in column A; return the next row."""
+    worksheet.write_string(row, 0, nfc(text), fmt)
+    return row + 1
+
+
+def shown(value: float) -> float:
+    """The stored value of a figure: rounded to 2 decimals, without ``-0.0``."""
+    return round(value, DECIMALS) + 0.0
+
+
+def write_table(
+    worksheet: Worksheet,
+    formats: Formats,
+    first_row: int,
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    style: Style | None = None,
+    total: Row | None = None,
+    main: bool = True,
+    fit: bool = True,
+) -> Table:
+    """Write a header row and the rows under it, and size the columns to fit.
+
+    Text goes through ``write_string`` (``=HYPERLINK(…)`` or ``+84…`` stays text),
+    floats are stored rounded to 2 decimals with the ``0.00`` format, None is a
+    blank cell.
+
+    Args:
+        worksheet: the sheet.
+        formats: the workbook's formats.
+        first_row: the 0-based row of the header.
+        columns: the columns, in order.
+        rows: mappings from column key to value.
+        style: extra format properties for a cell, from its row and column key.
+        total: a row written in bold after the rows (outside the autofilter).
+        main: the sheet's main table: freeze panes under the header, autofilter,
+            repeat the header on every printed page.
+        fit: set the column widths now (pass False and call :func:`fit_columns`
+            when several tables share the columns).
+
+    Returns:
+        Where the table was written, with the widths its content needs.
+    """
+    widths = [_header_width(c.header) for c in columns]
+    for col, column in enumerate(columns):
+        worksheet.write_string(first_row, col, nfc(column.header), formats.header)
+    row_index = first_row
+    for record in rows:
+        row_index += 1
+        _write_row(
+            worksheet, formats, row_index, columns, record, style=style, widths=widths
+        )
+    last_data_row = row_index
+    if total is not None:
+        row_index += 1
+        _write_row(
+            worksheet,
+            formats,
+            row_index,
+            columns,
+            total,
+            style=lambda _r, _k: {"bold": True},
+            widths=widths,
+        )
+    if main:
+        worksheet.freeze_panes(first_row + 1, 0)
+        worksheet.autofilter(first_row, 0, last_data_row, len(columns) - 1)
+        worksheet.repeat_rows(first_row)
+    table = Table(columns, first_row, last_data_row, row_index + 1, widths)
+    if fit:
+        fit_columns(worksheet, table)
+    return table
+
+
+def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
+    """Set each column to the widest width any of ``tables`` needs there."""
+    count = max((len(t.widths) for t in tables), default=0)
+    for col in range(count):
+        width = max(t.widths[col] for t in tables if col < len(t.widths))
+        worksheet.set_column(col, col, width)
+
+
+def _write_row(
+    worksheet: Worksheet,
+    formats: Formats,
+    row: int,
+    columns: Sequence[Column],
+    record: Row,
+    *,
+    style: Style | None,
+    widths: list[float],
+) -> None:
+    for col, column in enumerate(columns):
+        value = record.get(column.key)
+        extra = dict(style(record, column.key) or {}) if style else {}
+        kind: CellKind = column.kind
+        if isinstance(value, str):
+            kind = "text"
+        fmt = formats.get(kind, **extra)
+        text = _write_cell(worksheet, row, col, value, fmt)
+        indent = int(extra.get("indent") or 0) * 2
+        needed = min(max(len(text) + indent + 2, MIN_WIDTH), column.max_width)
+        widths[col] = max(widths[col], needed)
+
+
+def _write_cell(
+    worksheet: Worksheet, row: int, col: int, value: object, fmt: Format
+) -> str:
+    """Write one value with the right method; return its text as shown (longest line)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        worksheet.write_blank(row, col, None, fmt)
+        return ""
+    if isinstance(value, bool):
+        worksheet.write_boolean(row, col, value, fmt)
+        return "FALSE"
+    if isinstance(value, int):
+        worksheet.write_number(row, col, value, fmt)
+        return str(value)
+    if isinstance(value, float):
+        stored = shown(value)
+        worksheet.write_number(row, col, stored, fmt)
+        return f"{stored:.{DECIMALS}f}"
+    text = nfc(str(value))
+    worksheet.write_string(row, col, text, fmt)
+    return max(text.splitlines() or [""], key=len)
+
+
+def _header_width(header: str) -> float:
+    """A width that shows the header on at most 3 wrapped lines, words unbroken."""
+    longest_word = max((len(w) for w in header.split()), default=0)
+    return max(longest_word + 2.0, math.ceil(len(header) / 3) + 2.0, MIN_WIDTH)

@@ -1,0 +1,93 @@
+"""Small workbooks built inline for tests (criteria sets and submissions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+Cell = str | float | int | None
+
+DEPARTMENTS = [
+    ("NV", "Phòng Nội vụ", "Nội vụ"),
+    ("TCKH", "Phòng Tài chính - Kế hoạch", "Tài chính - Kế hoạch;TCKH"),
+]
+
+
+def write_rows(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
+    """Write each sheet's rows from A1; strings stay strings, numbers numbers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False}
+    )
+    workbook.set_properties({"created": dt.datetime(2024, 1, 1)})
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write_number(r, c, value)
+    workbook.close()
+    return path
+
+
+def write_criteria(
+    path: Path,
+    nodes: Sequence[Sequence[Cell]],
+    departments: Sequence[Sequence[Cell]] = DEPARTMENTS,
+    first_year: int | str = 2022,
+) -> Path:
+    """A criteria set workbook: nodes are (code, name, max, group, departments)."""
+    table = [
+        ["BỘ CHỈ SỐ THỬ"],
+        [f"Áp dụng từ năm: {first_year}"],
+        [],
+        ["Mã", "Tên", "Điểm tối đa", "Nhóm điểm", "Đơn vị chủ trì"],
+        *nodes,
+    ]
+    units = [["Mã đơn vị", "Tên đơn vị", "Tên khác"], *departments]
+    return write_rows(path, {"Tiêu chí": table, "Đơn vị": units})
+
+
+SMALL_TREE: list[list[Cell]] = [
+    ["1", "Chỉ đạo điều hành", 3, None, None],
+    ["1.1", "Kế hoạch", 1, "Thẩm định", "NV"],
+    ["1.2", "Báo cáo", 2, None, None],
+    ["1.2.1", "Báo cáo chung", 0.5, "Thẩm định", "NV;TCKH"],
+    ["1.2.2", "Báo cáo tài chính", 1.5, None, None],
+    ["1.2.2.1", "Báo cáo quý", 1, "Thẩm định", "TCKH"],
+    ["1.2.2.2", "Báo cáo năm", 0.5, "Thẩm định", "TCKH"],
+    ["2", "Tác động", 4, None, None],
+    ["2.1", "Điều tra", 3, "Điều tra XHH", "NV"],
+    ["2.2", "SIPAS", 1, "SIPAS", "TCKH"],
+]
+
+
+def write_submission(
+    path: Path,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    department: str | None = "Phòng Nội vụ",
+    year: int | str | None = 2023,
+    header: Sequence[str] = (
+        "Mã tiêu chí",
+        "Tên tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Nguyên nhân trừ điểm",
+    ),
+    sheet: str = "Chấm điểm",
+) -> Path:
+    """A submission with a title, ``Đơn vị``/``Năm`` lines (row 2, 3), header on row 5."""
+    table: list[Sequence[Cell]] = [["BẢNG TỰ CHẤM ĐIỂM"]]
+    table.append([f"Đơn vị: {department}"] if department is not None else [])
+    table.append([f"Năm: {year}"] if year is not None else [])
+    table += [[], list(header), *rows]
+    return write_rows(path, {sheet: table})

@@ -1,0 +1,60 @@
+"""The Prefect flow end to end on the shipped sample, and the ``run`` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from parindex.cli import app
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
+    copy = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, copy)
+    return copy
+
+
+def test_flow_writes_every_output_of_the_sample(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    from flows.consolidate import consolidate_flow
+
+    outputs = tmp_path / "outputs"
+    outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    assert round(outcome["total"], 2) == 79.24
+    assert (outcome["status"], outcome["files"], outcome["errors"]) == ("final", 6, 0)
+    summary = json.loads((outputs / "2023" / "summary-2023.json").read_text("utf-8"))
+    assert summary["total"] == 79.24
+    workbook = openpyxl.load_workbook(outputs / "2023" / "scorecard-2023.xlsx")
+    assert workbook.sheetnames[:4] == [
+        "Tổng hợp",
+        "Chỉ số thành phần",
+        "Tiêu chí",
+        "Đơn vị",
+    ]
+    assert workbook.sheetnames[-2:] == ["Kiểm tra", "Nguồn"]
+    departments = sorted(p.name for p in (outputs / "2023" / "departments").iterdir())
+    assert departments == [
+        f"{c}-2023.xlsx" for c in sorted(["NV", "VP", "TP", "TCKH", "KTHT", "CQ"])
+    ]
+    archived = list((outputs / "archive" / "2023").iterdir())
+    assert len(archived) == 6
+    assert {p.stem for p in archived} == {s["sha256"] for s in summary["submissions"]}
+
+
+def test_run_command_defaults_to_the_latest_year(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["year"] == 2023
+    assert (outputs / "2023" / "summary-2023.json").exists()

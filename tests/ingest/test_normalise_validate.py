@@ -1,0 +1,148 @@
+"""Reading a submission's rows and validating them, with exact problem messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from parindex.criteria import CriteriaSet
+from parindex.ingest.collect import ingest_year
+from parindex.ingest.normalise import normalise_rows
+from parindex.ingest.read import SUBMISSION_COLUMNS, SUBMISSION_LABELS
+from parindex.ingest.validate import validate_rows
+from parindex.workbook import find_table, iter_sheets, open_workbook
+from tests.builders import write_submission
+
+
+def _rows(path: Path) -> pl.DataFrame:
+    table = find_table(
+        iter_sheets(open_workbook(path)), SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS
+    )
+    assert table is not None
+    return normalise_rows(table, "2023/nv.xlsx", "NV")
+
+
+def test_scores_as_text_with_decimal_comma_and_not_scored_marks(tmp_path: Path) -> None:
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, "1", "0,5", "thiếu"],
+            ["1.2.1.", "Báo cáo", "0,5", "-", "2.45"],
+            [],
+            ["Ghi chú: bảng do phòng tự chấm"],
+            [None, None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"],
+        ],
+    )
+    rows = _rows(path)
+    assert rows.select(
+        "code", "self_score", "appraised_score", "stated_max"
+    ).rows() == [
+        ("1.1", 1.0, 0.5, 1.0),
+        ("1.2.1", None, 2.45, 0.5),
+    ]
+    assert rows["code_cell"].to_list() == ["A6", "A7"]
+    assert rows["appraised_cell"].to_list() == ["E6", "E7"]
+    assert rows["reason"].to_list() == ["thiếu", None]
+
+
+def test_validation_sets_aside_bad_rows_with_exact_messages(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.75],  # good
+            ["1.2.1", "Báo cáo", 0.5, 0.5, "nửa"],  # 1 error: not a number
+            ["2.1", "Điều tra", 3, None, 3.5],  # 1 error: above max
+            ["1.2.2.1", "Quý", 1, 1, 1],  # 1 error: TCKH's criterion
+            ["9.9", "Lạ", 1, 1, 1],  # 1 error: unknown code
+        ],
+    )
+    good, problems = validate_rows(_rows(path), small_criteria)
+    assert good["code"].to_list() == ["1.1"]
+    assert problems.select("severity", "cell", "criterion", "message").rows() == [
+        ("error", "E7", "1.2.1", "Điểm thẩm định “nửa” không phải là số."),
+        (
+            "error",
+            "E8",
+            "2.1",
+            "Điểm thẩm định 3,5 vượt điểm tối đa 3 của tiêu chí 2.1.",
+        ),
+        (
+            "error",
+            "A9",
+            "1.2.2.1",
+            "Đơn vị NV không chủ trì tiêu chí 1.2.2.1 (đơn vị chủ trì: TCKH).",
+        ),
+        ("error", "A10", "9.9", "Mã tiêu chí 9.9 không có trong bộ chỉ số."),
+    ]
+
+
+def test_subtotal_rows_are_checked_not_added(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [["1", "Chỉ đạo", 3, 2, 9], ["1.1", "Kế hoạch", 1, 1, 0.75]],
+    )
+    good, problems = validate_rows(_rows(path), small_criteria)
+    assert good["code"].to_list() == ["1.1"]
+    assert problems.select("severity", "cell", "message").rows() == [
+        (
+            "warning",
+            "D6",
+            "Dòng tổng 1: điểm ghi 2 khác tổng điểm các tiêu chí con trong tệp (1); "
+            "parindex không cộng dòng tổng mà tự tính lại.",
+        ),
+        (
+            "warning",
+            "E6",
+            "Dòng tổng 1: điểm ghi 9 khác tổng điểm các tiêu chí con trong tệp (0,75); "
+            "parindex không cộng dòng tổng mà tự tính lại.",
+        ),
+    ]
+
+
+def test_every_file_is_accounted_for(
+    tmp_path: Path, small_criteria: CriteriaSet, now: float
+) -> None:
+    import os
+
+    folder = tmp_path / "2023"
+    old = write_submission(folder / "nv-cu.xlsx", [["1.1", "Kế hoạch", 1, 1, 0.5]])
+    os.utime(old, (now - 3600, now - 3600))
+    write_submission(folder / "nv-moi.xlsx", [["1.1", "Kế hoạch", 1, 1, 0.75]])
+    write_submission(
+        folder / "tckh.xlsx",
+        [["2.2", "SIPAS", 1, None, 0.9]],
+        department="Tài chính - Kế hoạch",
+        year=2022,
+    )
+    (folder / "~$nv-moi.xlsx").write_bytes(b"lock")
+    (folder / "ghi-chu.xlsx").write_bytes(b"not a spreadsheet")
+    ingested = ingest_year(tmp_path, 2023, small_criteria, now)
+    assert ingested.submissions.select("file", "department", "status").rows() == [
+        ("2023/ghi-chu.xlsx", None, "rejected"),
+        ("2023/nv-cu.xlsx", "NV", "superseded"),
+        ("2023/nv-moi.xlsx", "NV", "used"),
+        ("2023/tckh.xlsx", "TCKH", "rejected"),
+        ("2023/~$nv-moi.xlsx", None, "ignored"),
+    ]
+    assert ingested.rows.select("code", "appraised_score").rows() == [("1.1", 0.75)]
+    messages = ingested.problems.select("file", "cell", "message").rows()
+    assert (
+        "2023/tckh.xlsx",
+        "A3",
+        "Tệp ghi năm 2022 nhưng nằm trong thư mục năm 2023.",
+    ) in messages
+    assert (
+        "2023/ghi-chu.xlsx",
+        None,
+        "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính (.xlsx, .xlsm, .xls, .ods).",
+    ) in messages
+    assert (
+        "2023/nv-cu.xlsx",
+        None,
+        "Đã có tệp mới hơn của cùng đơn vị (2023/nv-moi.xlsx): tệp này không được dùng.",
+    ) in messages

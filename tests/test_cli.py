@@ -1,0 +1,91 @@
+"""The command line's exit codes and messages (no Prefect needed for these)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parindex.cli import app
+from tests.builders import SMALL_TREE, write_criteria, write_submission
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help(flag: str) -> None:
+    result = runner.invoke(app, [flag])
+    assert result.exit_code == 0
+    assert "run" in result.output and "check" in result.output
+
+
+def test_unusable_criteria_set_stops_with_exit_2(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    (inputs / "2023").mkdir(parents=True)
+    write_criteria(
+        inputs / "criteria" / "bo-chi-so.xlsx",
+        [*SMALL_TREE, ["1.1", "Kế hoạch (lặp)", 0, "Thẩm định", "NV"]],
+    )
+    result = runner.invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "Lỗi: Bộ chỉ số “bo-chi-so.xlsx” không dùng được:\n"
+        "  - ô A6: mã tiêu chí 1.1 bị lặp lại.\n"
+        "  - ô A15: mã tiêu chí 1.1 bị lặp lại.\n"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_year_folder_stops_with_exit_2(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs / "criteria", inputs / "criteria")
+    result = runner.invoke(app, ["run", "--year", "2030", "--inputs", str(inputs)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Lỗi: Không có thư mục nộp bài của năm 2030: “{inputs / '2030'}”.\n"
+    )
+
+
+def test_no_criteria_set_for_the_year_stops_with_exit_2(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs / "criteria", inputs / "criteria")
+    (inputs / "2019").mkdir()
+    result = runner.invoke(app, ["run", "--inputs", str(inputs)])
+    assert result.exit_code == 2
+    assert "Không có bộ chỉ số nào áp dụng cho năm 2019" in result.output
+
+
+def test_check_passes_a_clean_sample_file(sample_inputs: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "check",
+            str(sample_inputs / "2023" / "phong-noi-vu.xlsx"),
+            "--inputs",
+            str(sample_inputs),
+        ],
+    )
+    assert result.exit_code == 0
+    assert result.output == "Không có vấn đề nào.\n"
+
+
+def test_check_reports_errors_with_exit_1(tmp_path: Path, sample_inputs: Path) -> None:
+    path = write_submission(
+        tmp_path / "2023" / "nv.xlsx", [["1.1", "Kế hoạch", 1.5, 1.5, "2"]]
+    )
+    result = runner.invoke(
+        app, ["check", str(path), "--inputs", str(sample_inputs), "--json"]
+    )
+    assert result.exit_code == 1
+    assert (
+        '"message": "Điểm thẩm định 2 vượt điểm tối đa 1,5 của tiêu chí 1.1."'
+        in result.output
+    )

@@ -1,0 +1,161 @@
+"""Consolidation rules on a small hand-made tree (4 levels, one shared leaf)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from parindex.consolidate import compare, consolidate_year, trend
+from parindex.criteria import CriteriaSet
+from parindex.history import empty_history
+from parindex.problems import empty_problems
+
+
+def rows(*records: tuple[str, str, float | None, float | None]) -> pl.DataFrame:
+    """Valid leaf rows: (department, code, self_score, appraised_score)."""
+    return pl.DataFrame(
+        [
+            {
+                "file": f"2023/{department}.xlsx",
+                "sheet": "Chấm điểm",
+                "code_cell": f"A{i + 6}",
+                "department": department,
+                "code": code,
+                "self_score": self_score,
+                "appraised_score": appraised,
+                "reason": f"lý do {code}" if appraised is not None else None,
+                "evidence": None,
+            }
+            for i, (department, code, self_score, appraised) in enumerate(records)
+        ],
+        schema={
+            "file": pl.String,
+            "sheet": pl.String,
+            "code_cell": pl.String,
+            "department": pl.String,
+            "code": pl.String,
+            "self_score": pl.Float64,
+            "appraised_score": pl.Float64,
+            "reason": pl.String,
+            "evidence": pl.String,
+        },
+    )
+
+
+FULL = rows(
+    ("NV", "1.1", 1.0, 0.75),
+    ("NV", "1.2.1", 0.5, 0.0),
+    ("TCKH", "1.2.1", 0.5, 0.0),
+    ("TCKH", "1.2.2.1", 1.0, 1.0),
+    ("TCKH", "1.2.2.2", 0.5, 0.25),
+    ("NV", "2.1", None, 2.13),
+    ("TCKH", "2.2", None, 0.9),
+)
+
+
+def node(result_nodes: pl.DataFrame, code: str, column: str) -> object:
+    return result_nodes.filter(pl.col("code") == code)[column].item()
+
+
+def test_sums_every_node_from_the_leaves(small_criteria: CriteriaSet) -> None:
+    year, problems = consolidate_year(small_criteria, FULL, 2023)
+    assert problems.is_empty()
+    assert node(year.nodes, "1.2.2", "score") == pytest.approx(1.25)
+    assert node(year.nodes, "1.2", "score") == pytest.approx(1.25)
+    assert node(year.nodes, "1", "score") == pytest.approx(2.0)
+    assert node(year.nodes, "1", "lost") == pytest.approx(1.0)
+    assert node(year.nodes, "2", "score") == pytest.approx(3.03)
+    assert year.total == pytest.approx(5.03)
+    assert year.groups == pytest.approx(
+        {"appraisal": 2.0, "survey": 2.13, "socioeconomic": 0.0, "sipas": 0.9}
+    )
+    assert year.status == "final"
+    assert node(year.nodes, "1", "self_score") == pytest.approx(3.0)
+
+
+def test_shared_leaf_counts_for_each_of_its_departments(
+    small_criteria: CriteriaSet,
+) -> None:
+    year, _ = consolidate_year(small_criteria, FULL, 2023)
+    departments = {r["code"]: r for r in year.departments.iter_rows(named=True)}
+    assert departments["NV"]["max"] == pytest.approx(1 + 0.5 + 3)
+    assert departments["NV"]["score"] == pytest.approx(0.75 + 0 + 2.13)
+    assert departments["TCKH"]["max"] == pytest.approx(0.5 + 1 + 0.5 + 1)
+    assert departments["TCKH"]["percent"] == pytest.approx(2.15 / 3 * 100)
+    lost = year.deductions.select("department", "code", "lost").rows()
+    assert lost == [
+        ("NV", "1.1", pytest.approx(0.25)),
+        ("NV", "1.2.1", pytest.approx(0.5)),
+        ("NV", "2.1", pytest.approx(0.87)),
+        ("TCKH", "1.2.1", pytest.approx(0.5)),
+        ("TCKH", "1.2.2.2", pytest.approx(0.25)),
+        ("TCKH", "2.2", pytest.approx(0.1)),
+    ]
+
+
+def test_self_score_is_used_when_not_appraised_and_year_is_provisional(
+    small_criteria: CriteriaSet,
+) -> None:
+    partial = rows(("NV", "1.1", 1.0, None), ("NV", "2.1", None, 2.5))
+    year, _ = consolidate_year(small_criteria, partial, 2023)
+    assert year.status == "provisional"
+    assert node(year.nodes, "1.1", "source") == "self"
+    assert node(year.nodes, "1.2.1", "source") == "missing"
+    assert year.total == pytest.approx(3.5)
+    assert year.coverage == (2, 6)
+    assert year.missing["code"].to_list() == ["1.2.1", "1.2.2.1", "1.2.2.2", "2.2"]
+    assert year.missing["departments"].to_list()[0] == ["NV", "TCKH"]
+
+
+def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
+    small_criteria: CriteriaSet,
+) -> None:
+    conflicting = rows(("TCKH", "1.2.1", 0.5, 0.5), ("NV", "1.2.1", 0.5, 0.0))
+    year, problems = consolidate_year(small_criteria, conflicting, 2023)
+    assert node(year.nodes, "1.2.1", "score") == 0.0
+    assert problems.rows() == [
+        (
+            "error",
+            "2023/NV.xlsx",
+            "Chấm điểm",
+            "A7",
+            "NV",
+            "1.2.1",
+            "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5); "
+            "tổng hợp dùng 0 điểm của NV.",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("delta", "word"),
+    [
+        (0.2, "increased"),
+        (0.004, "maintained"),
+        (-0.001, "maintained"),
+        (-1.0, "decreased"),
+        (None, None),
+    ],
+)
+def test_trend_word_follows_the_change_shown(
+    delta: float | None, word: str | None
+) -> None:
+    assert trend(delta) == word
+
+
+def test_components_compare_with_the_previous_consolidated_year(
+    small_criteria: CriteriaSet,
+) -> None:
+    current, _ = consolidate_year(small_criteria, FULL, 2023)
+    before, _ = consolidate_year(
+        small_criteria, rows(("NV", "1.1", 1.0, 1.0), ("NV", "2.1", None, 3.03)), 2022
+    )
+    result = compare(current, before, empty_history(), pl.DataFrame(), empty_problems())
+    components = result.components.select("code", "previous", "delta", "trend").rows()
+    assert components == [
+        ("1", 1.0, pytest.approx(1.0), "increased"),
+        ("2", pytest.approx(3.03), pytest.approx(0.0), "maintained"),
+    ]
+    assert result.previous_total == pytest.approx(4.03)
+    assert result.rank is None
+    assert result.reconciliation.is_empty()
