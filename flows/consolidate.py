@@ -60,18 +60,26 @@ def consolidate(
     )
 
 
-@task(name="write-outputs", retries=1, retry_delay_seconds=5)
-def publish(result: Result, ingested: Ingested, outputs: Path) -> pipeline.Written:
+@task(name="write-outputs")
+def publish(
+    result: Result, ingested: Ingested, inputs: Path, outputs: Path
+) -> pipeline.Written:
     """Write the workbooks and the summary atomically, archive the submissions."""
+    created = pipeline.creation_time(ingested)
     return pipeline.publish_outputs(
-        result, ingested, outputs, pipeline.creation_time(ingested)
+        result, ingested, inputs, outputs, created=created, run_at=time.time()
     )
 
 
-def _publish_artifacts(result: Result) -> None:
+def _publish_artifacts(result: Result, changes: list[str]) -> None:
     key = f"parindex-{result.year}"
+    since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
+        f"- {c}\n" for c in changes
+    )
     create_markdown_artifact(
-        markdown_summary(result), key=f"{key}-summary", description="Kết quả tổng hợp"
+        markdown_summary(result) + since,
+        key=f"{key}-summary",
+        description="Kết quả tổng hợp",
     )
     rows = result.problems.fill_null("").to_dicts()
     create_table_artifact(
@@ -99,8 +107,8 @@ def consolidate_flow(
     ingested = ingest(inputs_path, year, criteria_set, settle_seconds)
     previous = previous_year(inputs_path, year)
     result = consolidate(criteria_set, ingested, previous, history, history_problems)
-    written = publish(result, ingested, outputs_path)
-    _publish_artifacts(result)
+    written = publish(result, ingested, inputs_path, outputs_path)
+    _publish_artifacts(result, written.changes)
     logger.info(
         "Năm %s: tổng điểm %.2f (%s), %d tệp, %d vấn đề",
         year,
@@ -118,4 +126,7 @@ def consolidate_flow(
         "warnings": int((result.problems["severity"] == "warning").sum()),
         "scorecard": str(written.scorecard),
         "summary": str(written.summary),
+        "changed": [str(path) for path in written.changed],
+        "changes": written.changes,
+        "manifest": str(written.manifest),
     }

@@ -19,7 +19,9 @@ from rich.table import Table as RichTable
 from parindex import pipeline
 from parindex.check import check_files
 from parindex.errors import ParindexError
+from parindex.ingest.discover import year_folders
 from parindex.problems import error_count
+from parindex.publish import check_writable
 
 app = typer.Typer(
     add_completion=False,
@@ -63,6 +65,7 @@ def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
     table.add_row("Lỗi / cảnh báo", f"{outcome['errors']} / {outcome['warnings']}")
     table.add_row("Bảng tổng hợp", outcome["scorecard"])
     table.add_row("Tóm tắt JSON", outcome["summary"])
+    table.add_row("Thay đổi", "\n".join(outcome["changes"]))
     console.print(table)
 
 
@@ -71,6 +74,9 @@ def run(
     year: Annotated[
         int | None, typer.Option(help="Năm đánh giá (mặc định: năm mới nhất).")
     ] = None,
+    all_years: Annotated[
+        bool, typer.Option("--all", help="Tổng hợp mọi năm có thư mục, theo thứ tự.")
+    ] = False,
     inputs: InputsOption = Path("inputs"),
     outputs: Annotated[Path, typer.Option(help="Thư mục kết quả.")] = Path("outputs"),
     settle_seconds: Annotated[
@@ -87,28 +93,45 @@ def run(
         bool, typer.Option("--verbose", help="In nhật ký của Prefect.")
     ] = False,
 ) -> None:
-    """Tổng hợp một năm qua Prefect flow và ghi bảng tổng hợp, JSON, tệp từng đơn vị."""
+    """Tổng hợp một năm (hoặc mọi năm) qua Prefect flow; ghi bảng tổng hợp, JSON, tệp
+    từng đơn vị."""
+    if all_years and year is not None:
+        typer.echo("Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.", err=True)
+        raise typer.Exit(code=2)
     try:
-        chosen = year if year is not None else pipeline.latest_year(inputs)
-        pipeline.load_criteria(inputs, chosen)  # fail fast, before Prefect starts
+        if all_years:
+            years = year_folders(inputs)
+            if not years:
+                pipeline.latest_year(inputs)  # raises the "no year folder" error
+        else:
+            years = [year if year is not None else pipeline.latest_year(inputs)]
+        for chosen in years:  # fail fast, before Prefect starts
+            pipeline.load_criteria(inputs, chosen)
+        check_writable(outputs)
     except ParindexError as error:
         raise _fail(error) from None
+    outcomes = []
+    console = Console()
     with _prefect_environment(verbose):
         from flows.consolidate import consolidate_flow
 
-        try:
-            outcome = consolidate_flow(
-                inputs=str(inputs),
-                outputs=str(outputs),
-                year=chosen,
-                settle_seconds=settle_seconds,
-            )
-        except ParindexError as error:
-            raise _fail(error) from None
+        for chosen in years:
+            try:
+                with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
+                    outcome = consolidate_flow(
+                        inputs=str(inputs),
+                        outputs=str(outputs),
+                        year=chosen,
+                        settle_seconds=settle_seconds,
+                    )
+            except ParindexError as error:
+                raise _fail(error) from None
+            outcomes.append(outcome)
+            if not as_json and not quiet:
+                _print_outcome(outcome, console)
     if as_json:
-        typer.echo(json.dumps(outcome, ensure_ascii=False, indent=2))
-    elif not quiet:
-        _print_outcome(outcome, Console())
+        shown = outcomes if all_years else outcomes[0]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
 
 @app.command()

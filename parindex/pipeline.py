@@ -7,36 +7,54 @@ Each stage takes its inputs as arguments (folders, the clock) and returns data; 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from parindex import messages
+from parindex.changes import describe_changes
 from parindex.consolidate import Result, YearResult, compare, consolidate_year
 from parindex.criteria import CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import History, read_history
 from parindex.ingest.collect import Ingested, ingest_year
-from parindex.ingest.discover import year_folders
-from parindex.problems import concat_problems, problems_frame
+from parindex.ingest.discover import sha256, year_folders
+from parindex.problems import concat_problems, error_count, problems_frame
 from parindex.publish import archive, outputs_lock, write_atomic, write_bytes_atomic
 from parindex.render.department import render_department
 from parindex.render.scorecard import render_scorecard
-from parindex.render.summary import render_summary
+from parindex.render.summary import render_summary, summary
+from parindex.timefmt import local_iso
 
 CRITERIA_FOLDER = "criteria"
 HISTORY_FILE = "history.xlsx"
+MANIFEST_PACKAGES = (
+    "parindex",
+    "polars",
+    "pandera",
+    "python-calamine",
+    "xlsxwriter",
+    "openpyxl",
+    "prefect",
+)
 
 
 @dataclass(frozen=True)
 class Written:
-    """The files a run wrote."""
+    """The files a run wrote, which of them changed, and what changed since the
+    last run (Vietnamese lines)."""
 
     scorecard: Path
     summary: Path
     departments: list[Path]
     archived: list[Path]
+    changed: list[Path]
+    changes: list[str]
+    manifest: Path
 
 
 def latest_year(inputs: Path) -> int:
@@ -105,11 +123,84 @@ def creation_time(ingested: Ingested) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(moment), tz=dt.UTC).replace(tzinfo=None)
 
 
+def _file_digest(path: Path) -> str | None:
+    return sha256(path.read_bytes()) if path.is_file() else None
+
+
+def _read_summary(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in MANIFEST_PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def run_manifest(
+    result: Result,
+    ingested: Ingested,
+    inputs: Path,
+    written: dict[Path, bool],
+    *,
+    changes: list[str],
+    run_at: float,
+) -> dict[str, Any]:
+    """What a run read and wrote, with versions: enough to reproduce its outputs."""
+    criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
+    errors = error_count(result.problems)
+    return {
+        "run_at": local_iso(run_at),
+        "year": result.year,
+        "versions": _versions(),
+        "criteria_set": {
+            "name": result.current.criteria_set.name,
+            "file": str(criteria_path.relative_to(inputs)),
+            "sha256": _file_digest(criteria_path),
+        },
+        "history": {
+            "file": HISTORY_FILE,
+            "sha256": _file_digest(inputs / HISTORY_FILE),
+        },
+        "inputs": ingested.submissions.select(
+            "file", "sha256", "size", "modified", "department", "status"
+        ).to_dicts(),
+        "figures": {
+            "status": result.current.status,
+            "total": round(result.current.total, 2),
+            "groups": {k: round(v, 2) for k, v in result.current.groups.items()},
+        },
+        "problems": {"errors": errors, "warnings": result.problems.height - errors},
+        "outputs": [
+            {"file": str(path), "sha256": _file_digest(path), "changed": changed}
+            for path, changed in written.items()
+        ],
+        "changes": changes,
+    }
+
+
 def publish_outputs(
-    result: Result, ingested: Ingested, outputs: Path, created: dt.datetime
+    result: Result,
+    ingested: Ingested,
+    inputs: Path,
+    outputs: Path,
+    *,
+    created: dt.datetime,
+    run_at: float,
 ) -> Written:
-    """Write the scorecard, the summary and one workbook per department, and archive
-    every submission read, under the outputs lock."""
+    """Write the scorecard, the summary and one workbook per department, archive
+    every submission read, and record the run's manifest, under the outputs lock.
+
+    Files whose content did not change are not rewritten.
+    """
     year = result.year
     folder = outputs / str(year)
     with outputs_lock(outputs):
@@ -122,16 +213,35 @@ def publish_outputs(
             for row in ingested.submissions.iter_rows(named=True)
             if row["sha256"] is not None
         ]
+        written: dict[Path, bool] = {}
         scorecard = folder / f"scorecard-{year}.xlsx"
-        write_atomic(scorecard, lambda path: render_scorecard(result, path, created))
-        summary = folder / f"summary-{year}.json"
-        write_bytes_atomic(summary, render_summary(result))
+        written[scorecard] = write_atomic(
+            scorecard, lambda path: render_scorecard(result, path, created)
+        )
+        summary_path = folder / f"summary-{year}.json"
+        previous_summary = _read_summary(summary_path)
+        written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
         departments = []
         for code in result.current.departments["code"].to_list():
             target = folder / "departments" / f"{code}-{year}.xlsx"
-            write_atomic(
+            written[target] = write_atomic(
                 target,
                 lambda path, code=code: render_department(result, code, path, created),
             )
             departments.append(target)
-    return Written(scorecard, summary, departments, archived)
+        changes = describe_changes(previous_summary, summary(result))
+        stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
+            "%Y%m%dT%H%M%S%fZ"
+        )
+        manifest = folder / "runs" / f"{stamp}.json"
+        document = run_manifest(
+            result, ingested, inputs, written, changes=changes, run_at=run_at
+        )
+        write_bytes_atomic(
+            manifest,
+            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
+        )
+    changed = [path for path, was_changed in written.items() if was_changed]
+    return Written(
+        scorecard, summary_path, departments, archived, changed, changes, manifest
+    )

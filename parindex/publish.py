@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import filecmp
 import os
 import shutil
 import tempfile
@@ -21,17 +23,45 @@ LOCKED = (
 LOCK_NAME = ".parindex.lock"
 
 
+REASONS = {
+    errno.EEXIST: "đây là một tệp, không phải thư mục",
+    errno.ENOTDIR: "đường dẫn có một tệp ở chỗ của thư mục",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "thư mục chỉ đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "đã hết hạn mức dung lượng",
+}
+
+
 def _not_writable(folder: Path, error: OSError) -> OutputsNotWritable:
-    return OutputsNotWritable(
-        NOT_WRITABLE.format(folder=folder, reason=error.strerror or error)
-    )
+    reason = REASONS.get(error.errno or 0, error.strerror or str(error))
+    return OutputsNotWritable(NOT_WRITABLE.format(folder=folder, reason=reason))
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def check_writable(outputs: Path) -> None:
+    """Make sure ``outputs`` is a folder this process can write in.
+
+    Raises:
+        OutputsNotWritable: with the reason in Vietnamese.
+    """
+    try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=outputs, prefix=".parindex-check-"):
+            pass
+    except OSError as error:
+        raise _not_writable(outputs, error) from error
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> bool:
     """Write ``path`` through ``write(temporary_path)`` then rename it into place.
 
     A run killed at any moment leaves either the old file or the new one, never a
-    half-written file.
+    half-written file. When the new content equals the file already there, the file
+    is left untouched (same bytes, same modification time).
+
+    Returns:
+        True when ``path`` was created or changed.
 
     Raises:
         OutputsNotWritable: the folder is read-only, full or missing.
@@ -47,18 +77,21 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     temporary = Path(name)
     try:
         write(temporary)
+        if path.is_file() and filecmp.cmp(temporary, path, shallow=False):
+            return False
         with open(temporary, "rb") as stream:
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+        return True
     except OSError as error:
         raise _not_writable(path.parent, error) from error
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def write_bytes_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically."""
-    write_atomic(path, lambda temporary: temporary.write_bytes(content))
+def write_bytes_atomic(path: Path, content: bytes) -> bool:
+    """Write ``content`` to ``path`` atomically; True when it changed."""
+    return write_atomic(path, lambda temporary: temporary.write_bytes(content))
 
 
 def archive(source: Path, archive_folder: Path, digest: str) -> Path:

@@ -89,3 +89,26 @@ def test_check_reports_errors_with_exit_1(tmp_path: Path, sample_inputs: Path) -
         '"message": "Điểm thẩm định 2 vượt điểm tối đa 1,5 của tiêu chí 1.1."'
         in result.output
     )
+
+
+def test_outputs_that_cannot_be_written_stop_with_exit_2(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    blocked = tmp_path / "outputs"
+    blocked.write_text("not a folder")
+    result = runner.invoke(
+        app, ["run", "--inputs", str(sample_inputs), "--outputs", str(blocked)]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Lỗi: Không ghi được vào thư mục kết quả “{blocked}”: "
+        "đây là một tệp, không phải thư mục.\n"
+    )
+
+
+def test_year_and_all_cannot_be_used_together(sample_inputs: Path) -> None:
+    result = runner.invoke(
+        app, ["run", "--all", "--year", "2023", "--inputs", str(sample_inputs)]
+    )
+    assert result.exit_code == 2
+    assert result.output == "Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.\n"

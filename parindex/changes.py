@@ -1,0 +1,63 @@
+"""What changed since the last run, from the previous and the new summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parindex.text import format_vn
+
+FIRST_RUN = "Lần tổng hợp đầu tiên của năm {year}."
+NOTHING_CHANGED = (
+    "Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ nguyên kết quả."
+)
+NEW_FILE = "Tệp mới: {file} ({department})."
+CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
+GONE_FILE = "Tệp không còn trong thư mục: {file}."
+STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
+TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
+STATUS_WORDS = {
+    "used": "được dùng",
+    "superseded": "bị thay thế",
+    "rejected": "bị loại",
+    "ignored": "bỏ qua",
+    "pending": "chờ lần sau",
+}
+
+
+def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Vietnamese lines saying what differs between two summaries of the same year.
+
+    Args:
+        old: the summary written by the previous run, or None on the first run.
+        new: the summary of this run.
+    """
+    if old is None:
+        return [FIRST_RUN.format(year=new["year"])]
+    before = {s["file"]: s for s in old.get("submissions", [])}
+    after = {s["file"]: s for s in new["submissions"]}
+    lines = []
+    for name, entry in after.items():
+        department = entry.get("department") or "?"
+        if name not in before:
+            lines.append(NEW_FILE.format(file=name, department=department))
+        elif entry.get("sha256") != before[name].get("sha256"):
+            lines.append(CHANGED_FILE.format(file=name, department=department))
+        elif entry["status"] != before[name]["status"]:
+            lines.append(
+                STATUS_CHANGED.format(
+                    file=name,
+                    old=STATUS_WORDS.get(
+                        before[name]["status"], before[name]["status"]
+                    ),
+                    new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                )
+            )
+    lines += [GONE_FILE.format(file=name) for name in before if name not in after]
+    if old.get("total") != new["total"]:
+        lines.append(
+            TOTAL_CHANGED.format(
+                old=format_vn(old["total"]) if old.get("total") is not None else "—",
+                new=format_vn(new["total"]),
+            )
+        )
+    return lines or [NOTHING_CHANGED]
