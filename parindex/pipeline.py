@@ -24,7 +24,13 @@ from parindex.history import History, read_history
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import sha256, year_folders
 from parindex.problems import concat_problems, error_count, problems_frame
-from parindex.publish import archive, outputs_lock, write_atomic, write_bytes_atomic
+from parindex.publish import (
+    archive,
+    outputs_lock,
+    sweep_temporary_files,
+    write_atomic,
+    write_bytes_atomic,
+)
 from parindex.render.department import render_department
 from parindex.render.scorecard import render_scorecard
 from parindex.render.summary import render_summary, summary
@@ -204,6 +210,7 @@ def publish_outputs(
     year = result.year
     folder = outputs / str(year)
     with outputs_lock(outputs):
+        sweep_temporary_files(folder)
         archived = [
             archive(
                 ingested.paths[row["file"]],

@@ -94,6 +94,16 @@ def write_bytes_atomic(path: Path, content: bytes) -> bool:
     return write_atomic(path, lambda temporary: temporary.write_bytes(content))
 
 
+def sweep_temporary_files(folder: Path) -> None:
+    """Remove temporary files left by a run that was killed while writing.
+
+    Call it only while holding the outputs lock: then no other run is writing.
+    """
+    if folder.is_dir():
+        for leftover in folder.rglob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
 def archive(source: Path, archive_folder: Path, digest: str) -> Path:
     """Keep a copy of a submission under its content hash (once per content).
 

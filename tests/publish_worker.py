@@ -1,0 +1,63 @@
+"""A separate process that publishes the sample's outputs, for kill and lock tests.
+
+Usage: python -m tests.publish_worker MODE OUTPUTS [SECONDS]
+  publish  OUTPUTS          consolidate the sample and publish once
+  loop     OUTPUTS          publish again and again (a new creation date each time)
+  hold     OUTPUTS SECONDS  hold the outputs lock for SECONDS
+  slow     OUTPUTS          rewrite the scorecard through a writer that stops halfway
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from parindex import pipeline
+from parindex.publish import outputs_lock, write_atomic
+
+INPUTS = Path(__file__).resolve().parent.parent / "inputs"
+
+
+def publish(outputs: Path, created: dt.datetime) -> None:
+    criteria = pipeline.load_criteria(INPUTS, 2023)
+    history, history_problems = pipeline.load_history(INPUTS)
+    ingested = pipeline.ingest_year(INPUTS, 2023, criteria, time.time())
+    previous = pipeline.consolidate_previous(INPUTS, 2023, time.time())
+    result = pipeline.build_result(
+        criteria, ingested, previous, history, history_problems
+    )
+    pipeline.publish_outputs(
+        result, ingested, INPUTS, outputs, created=created, run_at=time.time()
+    )
+
+
+def main() -> None:
+    mode, outputs = sys.argv[1], Path(sys.argv[2])
+    if mode == "publish":
+        publish(outputs, dt.datetime(2024, 1, 1))
+    elif mode == "loop":
+        second = 0
+        while True:
+            second += 1
+            publish(outputs, dt.datetime(2024, 1, 1) + dt.timedelta(seconds=second))
+    elif mode == "hold":
+        with outputs_lock(outputs):
+            sys.stdout.write("locked\n")
+            sys.stdout.flush()
+            time.sleep(float(sys.argv[3]))
+    elif mode == "slow":
+        target = outputs / "2023" / "scorecard-2023.xlsx"
+
+        def halfway(path: Path) -> None:
+            path.write_bytes(b"PK\x03\x04 half a workbook")
+            sys.stdout.write("writing\n")
+            sys.stdout.flush()
+            time.sleep(60)
+
+        write_atomic(target, halfway)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Safe writes: a killed run leaves the previous outputs intact; runs never interleave."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from parindex.errors import OutputsNotWritable
+from parindex.publish import outputs_lock, write_bytes_atomic
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _worker(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.publish_worker", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(*args: str) -> None:
+    process = _worker(*args)
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+
+
+def test_kill_during_write_leaves_the_previous_scorecard_byte_identical(
+    tmp_path: Path,
+) -> None:
+    _finish("publish", str(tmp_path))
+    scorecard = tmp_path / "2023" / "scorecard-2023.xlsx"
+    before = scorecard.read_bytes()
+    process = _worker("slow", str(tmp_path))
+    assert process.stdout is not None
+    assert process.stdout.readline() == "writing\n"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert scorecard.read_bytes() == before
+    # the next run sweeps the half-written temporary file away
+    assert list((tmp_path / "2023").glob(".*.tmp"))
+    _finish("publish", str(tmp_path))
+    assert not list((tmp_path / "2023").rglob(".*.tmp"))
+    assert scorecard.read_bytes() == before
+
+
+def test_outputs_stay_valid_whenever_a_run_is_killed(tmp_path: Path) -> None:
+    _finish("publish", str(tmp_path))
+    rng = random.Random(2023)
+    for _ in range(4):
+        process = _worker("loop", str(tmp_path))
+        time.sleep(1.5 + rng.random())
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        workbook = openpyxl.load_workbook(tmp_path / "2023" / "scorecard-2023.xlsx")
+        assert workbook.sheetnames[0] == "Tổng hợp"
+        summary = json.loads(
+            (tmp_path / "2023" / "summary-2023.json").read_text("utf-8")
+        )
+        assert summary["total"] == 79.24
+
+
+def test_a_second_run_waits_for_the_lock_or_says_why_it_cannot(tmp_path: Path) -> None:
+    holder = _worker("hold", str(tmp_path), "3")
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
+    with (
+        pytest.raises(OutputsNotWritable) as raised,
+        outputs_lock(tmp_path, wait_seconds=0.5),
+    ):
+        pass
+    assert str(raised.value) == (
+        f"Một lần tổng hợp khác đang ghi vào “{tmp_path}” (đã chờ 0 giây): hãy chạy lại sau."
+    )
+    started = time.monotonic()
+    with outputs_lock(tmp_path, wait_seconds=30):
+        waited = time.monotonic() - started
+        write_bytes_atomic(tmp_path / "after.txt", b"second")
+    holder.wait(timeout=10)
+    assert waited > 1.0
+    assert (tmp_path / "after.txt").read_bytes() == b"second"
+
+
+def test_two_runs_started_together_both_finish_with_consistent_outputs(
+    tmp_path: Path,
+) -> None:
+    first, second = _worker("publish", str(tmp_path)), _worker("publish", str(tmp_path))
+    for process in (first, second):
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    runs = sorted((tmp_path / "2023" / "runs").iterdir())
+    assert len(runs) == 2
+    manifests = [json.loads(path.read_text("utf-8")) for path in runs]
+    changed = [[o["changed"] for o in m["outputs"]] for m in manifests]
+    assert any(changed[0]) and not any(
+        changed[1]
+    )  # serialised: the second found them done
+    workbook = openpyxl.load_workbook(tmp_path / "2023" / "scorecard-2023.xlsx")
+    assert workbook.sheetnames[-1] == "Nguồn"
