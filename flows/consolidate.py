@@ -65,9 +65,8 @@ def publish(
     result: Result, ingested: Ingested, inputs: Path, outputs: Path
 ) -> pipeline.Written:
     """Write the workbooks and the summary atomically, archive the submissions."""
-    created = pipeline.creation_time(ingested)
     return pipeline.publish_outputs(
-        result, ingested, inputs, outputs, created=created, run_at=time.time()
+        result, ingested, inputs, outputs, run_at=time.time()
     )
 
 

@@ -121,10 +121,21 @@ def build_result(
     return compare(current, previous, history, ingested.submissions, problems)
 
 
-def creation_time(ingested: Ingested) -> dt.datetime:
-    """The workbooks' creation date: the newest input's modification time, so the
-    same inputs give byte-identical outputs."""
-    mtimes = [path.stat().st_mtime for path in ingested.paths.values() if path.exists()]
+def creation_time(ingested: Ingested, department: str | None = None) -> dt.datetime:
+    """A workbook's creation date: the newest modification time of the inputs it is
+    made from (all of them, or one department's files), so that the same inputs give
+    byte-identical outputs and a new file changes only the workbooks it feeds."""
+    files = ingested.submissions
+    if department is not None:
+        files = files.filter(pl.col("department") == department)
+    names = files["file"].to_list() if department is not None else list(ingested.paths)
+    mtimes = [
+        ingested.paths[name].stat().st_mtime
+        for name in names
+        if name in ingested.paths and ingested.paths[name].exists()
+    ]
+    if not mtimes and department is not None:
+        return creation_time(ingested)
     moment = max(mtimes) if mtimes else 0.0
     return dt.datetime.fromtimestamp(int(moment), tz=dt.UTC).replace(tzinfo=None)
 
@@ -199,14 +210,20 @@ def publish_outputs(
     inputs: Path,
     outputs: Path,
     *,
-    created: dt.datetime,
     run_at: float,
+    created: dt.datetime | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
 
-    Files whose content did not change are not rewritten.
+    Files whose content did not change are not rewritten. Workbooks get their
+    creation date from their inputs (``creation_time``) unless ``created`` is given.
     """
+    codes = result.current.departments["code"].to_list()
+    department_created = {
+        code: created or creation_time(ingested, code) for code in codes
+    }
+    created = created or creation_time(ingested)
     year = result.year
     folder = outputs / str(year)
     with outputs_lock(outputs):
@@ -229,11 +246,13 @@ def publish_outputs(
         previous_summary = _read_summary(summary_path)
         written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
         departments = []
-        for code in result.current.departments["code"].to_list():
+        for code in codes:
             target = folder / "departments" / f"{code}-{year}.xlsx"
             written[target] = write_atomic(
                 target,
-                lambda path, code=code: render_department(result, code, path, created),
+                lambda path, code=code: render_department(
+                    result, code, path, department_created[code]
+                ),
             )
             departments.append(target)
         changes = describe_changes(previous_summary, summary(result))

@@ -20,16 +20,19 @@ from parindex.publish import outputs_lock, write_atomic
 INPUTS = Path(__file__).resolve().parent.parent / "inputs"
 
 
-def publish(outputs: Path, created: dt.datetime) -> None:
-    criteria = pipeline.load_criteria(INPUTS, 2023)
-    history, history_problems = pipeline.load_history(INPUTS)
-    ingested = pipeline.ingest_year(INPUTS, 2023, criteria, time.time())
-    previous = pipeline.consolidate_previous(INPUTS, 2023, time.time())
+def publish(
+    outputs: Path, created: dt.datetime | None, inputs: Path = INPUTS
+) -> pipeline.Written:
+    """Consolidate 2023 of ``inputs`` without Prefect and publish it to ``outputs``."""
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.consolidate_previous(inputs, 2023, time.time())
     result = pipeline.build_result(
         criteria, ingested, previous, history, history_problems
     )
-    pipeline.publish_outputs(
-        result, ingested, INPUTS, outputs, created=created, run_at=time.time()
+    return pipeline.publish_outputs(
+        result, ingested, inputs, outputs, created=created, run_at=time.time()
     )
 
 

@@ -107,3 +107,42 @@ def test_two_runs_started_together_both_finish_with_consistent_outputs(
     )  # serialised: the second found them done
     workbook = openpyxl.load_workbook(tmp_path / "2023" / "scorecard-2023.xlsx")
     assert workbook.sheetnames[-1] == "Nguồn"
+
+
+def test_a_replaced_file_changes_only_the_outputs_it_feeds(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    import os
+    import shutil
+
+    from tests.publish_worker import publish
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(sample_inputs, inputs)
+    assert publish(outputs, None, inputs).changes == [
+        "Lần tổng hợp đầu tiên của năm 2023."
+    ]
+    again = publish(outputs, None, inputs)
+    assert again.changed == []
+    assert again.changes == [
+        "Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ nguyên kết quả."
+    ]
+    tp = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(tp)
+    sheet = workbook.active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows() if r[0].value == "8.1")
+    row[4].value = 3.0  # appraised 2.55 → 3.0
+    workbook.save(tp)
+    os.utime(tp, (time.time() + 5, time.time() + 5))
+    third = publish(outputs, None, inputs)
+    folder = outputs / "2023"
+    assert sorted(p.relative_to(folder).as_posix() for p in third.changed) == [
+        "departments/TP-2023.xlsx",
+        "scorecard-2023.xlsx",
+        "summary-2023.json",
+    ]
+    assert third.changes == [
+        "Tệp được nộp lại (nội dung khác): 2023/phong-tu-phap.xlsx (TP).",
+        "Tổng điểm: 79,24 → 79,69.",
+    ]

@@ -68,6 +68,7 @@ NO_DEDUCTIONS = "Không có tiêu chí nào bị trừ điểm."
 NO_RECONCILIATION = "Chưa có số liệu công bố của năm {year} để đối chiếu."
 TOTAL_LABEL = "Cộng"
 DIFFERENCE_SHOWN = 0.005
+SHA_WIDTH = 50  # 64 hex digits in 8 pt, on one line
 
 HISTORY_COLUMNS = (
     Column("Năm", "year", "integer"),
@@ -106,19 +107,19 @@ COMPONENT_COLUMNS = (
 )
 CRITERIA_COLUMNS = (
     Column("Mã", "code"),
-    Column("Tên tiêu chí", "name"),
+    Column("Tên tiêu chí", "name", max_width=50),
     Column("Điểm tối đa", "max", "number"),
     Column("Điểm tự đánh giá", "self_score", "number"),
     Column("Điểm thẩm định", "appraised_score", "number"),
     Column("Điểm sử dụng", "score", "number"),
     Column("Điểm bị trừ", "lost", "number"),
     Column("Nhóm điểm", "group"),
-    Column("Đơn vị chủ trì", "departments"),
-    Column("Nguyên nhân trừ điểm", "reason"),
-    Column("Tài liệu kiểm chứng", "evidence"),
+    Column("Đơn vị chủ trì", "departments", max_width=12),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
+    Column("Tài liệu kiểm chứng", "evidence", max_width=30),
     Column("Năm trước", "previous", "number"),
     Column("Tăng/giảm", "change", "number"),
-    Column("Ghi chú", "note"),
+    Column("Ghi chú", "note", max_width=28),
 )
 DEPARTMENT_COLUMNS = (
     Column("Mã", "code"),
@@ -132,7 +133,7 @@ DEPARTMENT_COLUMNS = (
 )
 DEDUCTION_COLUMNS = (
     Column("Mã", "code"),
-    Column("Tiêu chí", "name"),
+    Column("Tiêu chí", "name", max_width=50),
     Column("Điểm tối đa", "max", "number"),
     Column("Điểm tự đánh giá", "self_score", "number"),
     Column("Điểm thẩm định", "appraised_score", "number"),
@@ -156,7 +157,7 @@ SOURCE_COLUMNS = (
     Column("Trạng thái", "status"),
     Column("Thời điểm sửa", "modified"),
     Column("Kích thước (byte)", "size", "integer"),
-    Column("SHA-256", "sha256", max_width=66),
+    Column("SHA-256", "sha256", max_width=SHA_WIDTH),
     Column("Số dòng đọc", "rows_read", "integer"),
     Column("Số dòng dùng", "rows_used", "integer"),
     Column("Ghi chú", "note"),
@@ -219,10 +220,13 @@ def write_summary(
     row = write_line(worksheet, row, headline(result), formats.get("line", bold=True))
     history = [_history_row(r) for r in result.history.iter_rows(named=True)]
 
-    def bold_current(record: Row, _key: str) -> dict[str, Any] | None:
-        is_current = record["year"] == result.year and record["_computed"]
-        return {"bold": True} if is_current else None
+    def year_style(record: Row, key: str) -> dict[str, Any] | None:
+        extra: dict[str, Any] = {"align": "center"} if key == "year" else {}
+        if record["year"] == result.year and record["_computed"]:
+            extra["bold"] = True
+        return extra or None
 
+    # Several tables share this sheet's columns: none of them freezes the panes.
     tables = [
         write_table(
             worksheet,
@@ -230,7 +234,8 @@ def write_summary(
             row + 1,
             HISTORY_COLUMNS,
             history,
-            style=bold_current,
+            style=year_style,
+            main=False,
             fit=False,
         )
     ]
@@ -256,6 +261,7 @@ def write_summary(
                 style=_difference_style,
                 main=False,
                 fit=False,
+                stretch_to=len(HISTORY_COLUMNS) - 1,
             )
         )
         row = tables[-1].next_row + 1
@@ -345,7 +351,7 @@ def _insert_totals_chart(
 ) -> None:
     chart = workbook.add_chart({"type": "line"})
     years = [worksheet.name, table.first_data_row, 0, table.last_data_row, 0]
-    for key in ("published", "computed"):
+    for key, position in (("published", "above"), ("computed", "below")):
         col = table.column(key)
         chart.add_series(
             {
@@ -359,7 +365,7 @@ def _insert_totals_chart(
                     col,
                 ],
                 "marker": {"type": "circle"},
-                "data_labels": {"value": True, "position": "above"},
+                "data_labels": {"value": True, "position": position},
             }
         )
     chart.set_title({"name": "Tổng điểm Chỉ số CCHC qua các năm"})
@@ -491,7 +497,7 @@ def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
     if depth == 1:
         extra["bold"] = True
     if key == "name" and depth > 1:
-        extra["indent"] = depth - 1
+        extra.update(indent=depth - 1, align="left")
     extra.update(lost_style(record, key) or {})
     return extra or None
 
@@ -650,7 +656,11 @@ def write_sources(worksheet: Worksheet, formats: Formats, result: Result) -> Non
         }
         for r in result.submissions.iter_rows(named=True)
     ]
-    write_table(worksheet, formats, 2, SOURCE_COLUMNS, rows)
+    write_table(worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style)
+
+
+def _fingerprint_style(_record: Row, key: str) -> dict[str, Any] | None:
+    return {"font_size": 8, "text_wrap": False} if key == "sha256" else None
 
 
 def department_names(result: Result) -> dict[str | None, str]:

@@ -10,8 +10,9 @@ is shown is what is stored.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +29,10 @@ Style = Callable[[Row, str], Mapping[str, Any] | None]
 
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0
+DEFAULT_WIDTH = 8.43
+INDENT_WIDTH = 2
+LINE_HEIGHT = 15.0
+CHARS_PER_WIDTH = 1.15  # text characters per unit of column width (digit '0')
 DECIMALS = 2
 SHEET_NAME_LIMIT = 31
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
@@ -124,17 +129,20 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """Where a table landed: rows are 0-based worksheet rows.
+    """Where a table landed: rows and columns are 0-based worksheet indices.
 
     ``last_data_row`` is ``header_row`` when the table has no rows; ``next_row``
-    is the first free row after the table (its total row included).
+    is the first free row after the table (its total row included). ``widths``
+    maps each column to the width its content needs; ``texts`` holds every
+    wrapped text as ``(row, first column, last column, text)``, to size the rows.
     """
 
     columns: Sequence[Column]
     header_row: int
     last_data_row: int
     next_row: int
-    widths: list[float] = field(default_factory=list)
+    widths: dict[int, float]
+    texts: list[tuple[int, int, int, str]]
 
     @property
     def first_data_row(self) -> int:
@@ -198,6 +206,7 @@ def write_table(
     total: Row | None = None,
     main: bool = True,
     fit: bool = True,
+    stretch_to: int | None = None,
 ) -> Table:
     """Write a header row and the rows under it, and size the columns to fit.
 
@@ -215,78 +224,114 @@ def write_table(
         total: a row written in bold after the rows (outside the autofilter).
         main: the sheet's main table: freeze panes under the header, autofilter,
             repeat the header on every printed page.
-        fit: set the column widths now (pass False and call :func:`fit_columns`
-            when several tables share the columns).
+        fit: size the columns and rows now (pass False and call
+            :func:`fit_columns` once when several tables share the columns).
+        stretch_to: merge the last column's cells up to this sheet column, for a
+            long text under a table that has more columns above it.
 
     Returns:
-        Where the table was written, with the widths its content needs.
+        Where the table was written, with the widths and texts of its cells.
     """
-    widths = [_header_width(c.header) for c in columns]
-    for col, column in enumerate(columns):
-        worksheet.write_string(first_row, col, nfc(column.header), formats.header)
-    row_index = first_row
+    table = Table(columns, first_row, first_row, first_row + 1, {}, [])
+    last = len(columns) - 1
+    span = {last: stretch_to} if stretch_to is not None and stretch_to > last else {}
+    headers = {c.key: c.header for c in columns}
+    _write_row(
+        worksheet, table, first_row, headers, lambda _k: formats.header, span=span
+    )
     for record in rows:
-        row_index += 1
-        _write_row(
-            worksheet, formats, row_index, columns, record, style=style, widths=widths
-        )
-    last_data_row = row_index
-    if total is not None:
-        row_index += 1
+        row = table.next_row
         _write_row(
             worksheet,
-            formats,
-            row_index,
-            columns,
-            total,
-            style=lambda _r, _k: {"bold": True},
-            widths=widths,
+            table,
+            row,
+            record,
+            _cell_format(formats, style, record),
+            span=span,
         )
+        table = replace(table, last_data_row=row, next_row=row + 1)
+    if total is not None:
+        bold = _cell_format(formats, lambda _r, _k: {"bold": True}, total)
+        _write_row(worksheet, table, table.next_row, total, bold, span=span)
+        table = replace(table, next_row=table.next_row + 1)
     if main:
         worksheet.freeze_panes(first_row + 1, 0)
-        worksheet.autofilter(first_row, 0, last_data_row, len(columns) - 1)
+        worksheet.autofilter(first_row, 0, table.last_data_row, last)
         worksheet.repeat_rows(first_row)
-    table = Table(columns, first_row, last_data_row, row_index + 1, widths)
     if fit:
         fit_columns(worksheet, table)
     return table
 
 
 def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
-    """Set each column to the widest width any of ``tables`` needs there."""
-    count = max((len(t.widths) for t in tables), default=0)
-    for col in range(count):
-        width = max(t.widths[col] for t in tables if col < len(t.widths))
-        worksheet.set_column(col, col, width)
+    """Size the columns to the widest need of any table, then each row to its text.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text on opening a file,
+    so the row heights are set here from the number of wrapped lines.
+    """
+    widths: dict[int, float] = {}
+    for table in tables:
+        for col, width in table.widths.items():
+            widths[col] = max(widths.get(col, 0.0), width)
+    for col in sorted(widths):
+        worksheet.set_column(col, col, widths[col])
+    lines: dict[int, int] = {}
+    for table in tables:
+        for row, first_col, last_col, text in table.texts:
+            width = sum(
+                widths.get(c, DEFAULT_WIDTH) for c in range(first_col, last_col + 1)
+            )
+            lines[row] = max(lines.get(row, 1), _wrapped_lines(text, width))
+    for row in sorted(lines):
+        if lines[row] > 1:
+            worksheet.set_row(row, LINE_HEIGHT * lines[row])
+
+
+def _cell_format(
+    formats: Formats, style: Style | None, record: Row
+) -> Callable[[Column], Format]:
+    """The format of each cell of ``record``: its kind plus the style's extras."""
+
+    def fmt(column: Column) -> Format:
+        value = record.get(column.key)
+        kind: CellKind = "text" if isinstance(value, str) else column.kind
+        extra = (style(record, column.key) if style else None) or {}
+        return formats.get(kind, **extra)
+
+    return fmt
 
 
 def _write_row(
     worksheet: Worksheet,
-    formats: Formats,
+    table: Table,
     row: int,
-    columns: Sequence[Column],
     record: Row,
+    fmt: Callable[[Column], Format],
     *,
-    style: Style | None,
-    widths: list[float],
+    span: Mapping[int, int],
 ) -> None:
-    for col, column in enumerate(columns):
-        value = record.get(column.key)
-        extra = dict(style(record, column.key) or {}) if style else {}
-        kind: CellKind = column.kind
-        if isinstance(value, str):
-            kind = "text"
-        fmt = formats.get(kind, **extra)
-        text = _write_cell(worksheet, row, col, value, fmt)
-        indent = int(extra.get("indent") or 0) * 2
-        needed = min(max(len(text) + indent + 2, MIN_WIDTH), column.max_width)
-        widths[col] = max(widths[col], needed)
+    for col, column in enumerate(table.columns):
+        cell_format = fmt(column)
+        last_col = span.get(col, col)
+        if last_col > col:
+            worksheet.merge_range(row, col, row, last_col, "", cell_format)
+        text = _write_cell(worksheet, row, col, record.get(column.key), cell_format)
+        if isinstance(record.get(column.key), str) and cell_format.text_wrap:
+            table.texts.append((row, col, last_col, text))
+        if last_col == col:
+            indent = INDENT_WIDTH * int(cell_format.indent or 0)
+            needed = min(
+                max(_longest_line(text) + indent + 2, MIN_WIDTH), column.max_width
+            )
+            if row == table.header_row:
+                needed = _header_width(text)
+            table.widths[col] = max(table.widths.get(col, 0.0), needed)
 
 
 def _write_cell(
     worksheet: Worksheet, row: int, col: int, value: object, fmt: Format
 ) -> str:
-    """Write one value with the right method; return its text as shown (longest line)."""
+    """Write one value with the right method; return its text as shown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         worksheet.write_blank(row, col, None, fmt)
         return ""
@@ -302,7 +347,20 @@ def _write_cell(
         return f"{stored:.{DECIMALS}f}"
     text = nfc(str(value))
     worksheet.write_string(row, col, text, fmt)
-    return max(text.splitlines() or [""], key=len)
+    return text
+
+
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    per_line = max(int(width * CHARS_PER_WIDTH) - 2, 1)
+    return (
+        sum(max(len(textwrap.wrap(line, per_line)), 1) for line in text.splitlines())
+        or 1
+    )
 
 
 def _header_width(header: str) -> float:

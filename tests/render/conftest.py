@@ -1,0 +1,89 @@
+"""Results to render: the shipped Phong Thổ sample, 2023 against 2022, and 2022 alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from parindex.consolidate import Result, compare, consolidate_year
+from parindex.criteria import criteria_set_for_year
+from parindex.history import empty_history, read_history
+from parindex.ingest.collect import Ingested, ingest_year
+from parindex.render.scorecard import render_scorecard
+
+from .workbooks import CREATED
+
+INPUTS = Path(__file__).resolve().parents[2] / "inputs"
+FIXED_MODIFIED = "2024-01-01T08:00:00+07:00"
+
+
+@pytest.fixture(scope="session")
+def sample_ingested() -> dict[int, Ingested]:
+    """The shipped drop folders of 2022 and 2023, read."""
+    criteria_set = criteria_set_for_year(INPUTS / "criteria", 2023)
+    now = time.time()
+    return {year: ingest_year(INPUTS, year, criteria_set, now) for year in (2022, 2023)}
+
+
+@pytest.fixture(scope="session")
+def sample_result(sample_ingested: dict[int, Ingested]) -> Result:
+    """Phong Thổ 2023 compared with its 2022, with the published history.
+
+    The files' modification times depend on the checkout, so they are fixed here:
+    everything else in the result comes from the files' content.
+    """
+    criteria_set = criteria_set_for_year(INPUTS / "criteria", 2023)
+    current, _ = consolidate_year(criteria_set, sample_ingested[2023].rows, 2023)
+    previous, _ = consolidate_year(criteria_set, sample_ingested[2022].rows, 2022)
+    history, _ = read_history(INPUTS / "history.xlsx")
+    result = compare(
+        current,
+        previous,
+        history,
+        sample_ingested[2023].submissions,
+        sample_ingested[2023].problems,
+    )
+    return with_fixed_times(result)
+
+
+@pytest.fixture(scope="session")
+def first_year_result(sample_ingested: dict[int, Ingested]) -> Result:
+    """Phong Thổ 2022 alone: no previous year, no published history."""
+    criteria_set = criteria_set_for_year(INPUTS / "criteria", 2022)
+    current, _ = consolidate_year(criteria_set, sample_ingested[2022].rows, 2022)
+    return with_fixed_times(
+        compare(
+            current,
+            None,
+            empty_history(),
+            sample_ingested[2022].submissions,
+            sample_ingested[2022].problems,
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def scorecard_path(
+    sample_result: Result, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The sample's scorecard, rendered once."""
+    path = tmp_path_factory.mktemp("scorecard") / "scorecard-2023.xlsx"
+    render_scorecard(sample_result, path, CREATED)
+    return path
+
+
+@pytest.fixture(scope="session")
+def scorecard(scorecard_path: Path) -> Workbook:
+    """The sample's scorecard, read back with openpyxl."""
+    return load_workbook(scorecard_path)
+
+
+def with_fixed_times(result: Result) -> Result:
+    """``result`` with every file's modification time set to ``FIXED_MODIFIED``."""
+    submissions = result.submissions.with_columns(modified=pl.lit(FIXED_MODIFIED))
+    return dataclasses.replace(result, submissions=submissions)
