@@ -26,7 +26,8 @@ class YearResult:
     """The consolidated figures of one year.
 
     ``nodes``: every node in tree order with ``self_score``, ``appraised_score``,
-    ``score`` (sums of the leaves below; null where nothing is scored), ``lost``,
+    ``score`` (sums of the leaves below; null where nothing is scored), ``lost``
+    (points lost on the scored leaves below; unscored leaves are not "lost"),
     ``source`` (leaves: ``appraised``/``self``/``missing``), ``reason``,
     ``evidence``, ``leaves`` and ``scored`` (counts).
     ``departments``: per department ``max``, ``score``, ``lost``, ``percent``.
@@ -190,7 +191,10 @@ def consolidate_year(
         nodes.filter(pl.col("is_leaf"))
         .select("code", "group", "departments", "max")
         .join(resolved, on="code", how="left")
-        .with_columns(pl.col("source").fill_null("missing"))
+        .with_columns(
+            pl.col("source").fill_null("missing"),
+            lost=pl.col("max") - pl.col("score"),  # null while not scored
+        )
     )
     by_ancestor = (
         leaves.with_columns(
@@ -202,6 +206,7 @@ def consolidate_year(
             _sum_or_null("self_score"),
             _sum_or_null("appraised_score"),
             _sum_or_null("score"),
+            _sum_or_null("lost"),
             pl.len().alias("leaves"),
             pl.col("score").count().alias("scored"),
         )
@@ -212,7 +217,6 @@ def consolidate_year(
         nodes.join(by_ancestor, on="code", how="left")
         .join(leaf_facts, on="code", how="left")
         .with_columns(
-            lost=pl.col("max") - pl.col("score").fill_null(0.0),
             leaves=pl.col("leaves").fill_null(0).cast(pl.Int64),
             scored=pl.col("scored").fill_null(0).cast(pl.Int64),
         )
@@ -238,6 +242,7 @@ def consolidate_year(
             per_department.group_by("department").agg(
                 pl.col("max").sum(),
                 pl.col("score").fill_null(0.0).sum(),
+                pl.col("lost").fill_null(0.0).sum(),
                 pl.len().alias("leaves"),
                 pl.col("score").count().alias("scored"),
             ),
@@ -247,11 +252,11 @@ def consolidate_year(
         .with_columns(
             pl.col("max").fill_null(0.0),
             pl.col("score").fill_null(0.0),
+            pl.col("lost").fill_null(0.0),
             pl.col("leaves").fill_null(0).cast(pl.Int64),
             pl.col("scored").fill_null(0).cast(pl.Int64),
         )
         .with_columns(
-            lost=pl.col("max") - pl.col("score"),
             percent=pl.when(pl.col("max") > 0)
             .then(pl.col("score") / pl.col("max") * 100)
             .otherwise(None),
@@ -267,7 +272,6 @@ def consolidate_year(
         )
         .join(names, on="code")
         .join(order.select("department", "order"), on="department")
-        .with_columns(lost=pl.col("max") - pl.col("score"))
         .sort("order", "position")
         .select(
             "department",

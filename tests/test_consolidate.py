@@ -107,6 +107,16 @@ def test_self_score_is_used_when_not_appraised_and_year_is_provisional(
     assert year.missing["departments"].to_list()[0] == ["NV", "TCKH"]
 
 
+def test_points_lost_count_only_scored_leaves(small_criteria: CriteriaSet) -> None:
+    partial = rows(("NV", "1.1", 1.0, 0.75), ("NV", "2.1", None, 2.5))
+    year, _ = consolidate_year(small_criteria, partial, 2023)
+    assert node(year.nodes, "1", "lost") == pytest.approx(0.25)
+    assert node(year.nodes, "1.2", "lost") is None  # nothing below it scored yet
+    assert node(year.nodes, "1.2.1", "lost") is None
+    nv = year.departments.filter(pl.col("code") == "NV").row(0, named=True)
+    assert (nv["max"], nv["score"], nv["lost"]) == (4.5, 3.25, pytest.approx(0.75))
+
+
 def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
     small_criteria: CriteriaSet,
 ) -> None:
