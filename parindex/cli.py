@@ -18,6 +18,7 @@ from rich.table import Table as RichTable
 
 from parindex import pipeline
 from parindex.check import check_files
+from parindex.criteria import criteria_set_for_year
 from parindex.errors import ParindexError
 from parindex.ingest.discover import year_folders
 from parindex.problems import error_count
@@ -169,6 +170,34 @@ def check(
         Console(width=160).print(table)
     if error_count(problems):
         raise typer.Exit(code=1)
+
+
+@app.command()
+def template(
+    year: Annotated[
+        int | None, typer.Option(help="Năm đánh giá (mặc định: năm mới nhất).")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option(help="Chỉ tạo mẫu cho đơn vị này (mã hoặc tên).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Thư mục ghi mẫu (mặc định: outputs/<năm>/mau-cham-diem)."),
+    ] = None,
+    inputs: InputsOption = Path("inputs"),
+) -> None:
+    """Tạo bảng chấm điểm trống cho từng đơn vị, điền sẵn các tiêu chí đơn vị phụ trách."""
+    from parindex.template import write_templates
+
+    try:
+        chosen = year if year is not None else pipeline.latest_year(inputs)
+        criteria_set = criteria_set_for_year(inputs / pipeline.CRITERIA_FOLDER, chosen)
+        target = out or Path("outputs") / str(chosen) / "mau-cham-diem"
+        written = write_templates(criteria_set, chosen, target, department)
+    except ParindexError as error:
+        raise _fail(error) from None
+    for path in written:
+        typer.echo(str(path))
 
 
 @app.command()

@@ -23,3 +23,7 @@ class NoYearFolder(ParindexError):
 
 class OutputsNotWritable(ParindexError):
     """The outputs folder cannot be written (read-only, full, or locked)."""
+
+
+class UnknownDepartment(ParindexError):
+    """A department code given on the command line is not in the criteria set."""
