@@ -18,7 +18,7 @@ from parindex import pipeline
 from parindex.consolidate import Result, YearResult
 from parindex.criteria import CriteriaSet
 from parindex.history import History
-from parindex.ingest.collect import Ingested
+from parindex.ingest.collect import Ingested, ingest_year
 from parindex.render.markdown import markdown_summary
 
 FLOW_NAME = "parindex-consolidate"
@@ -37,7 +37,7 @@ def ingest(
     inputs: Path, year: int, criteria_set: CriteriaSet, settle_seconds: float
 ) -> Ingested:
     """Read and validate every file of the year's drop folder."""
-    return pipeline.ingest_year(inputs, year, criteria_set, time.time(), settle_seconds)
+    return ingest_year(inputs, year, criteria_set, time.time(), settle_seconds)
 
 
 @task(name="consolidate-previous-year")

@@ -366,7 +366,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         if value is None:
             continue
         computed = computed_figures[figure]
-        difference = float(value) - computed  # type: ignore[arg-type]
+        difference = float(value) - computed
         if abs(difference) < 0.005:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
@@ -381,7 +381,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
             {
                 "figure": figure,
                 "published": float(value),
-                "computed": computed,  # type: ignore[arg-type]
+                "computed": computed,
                 "difference": difference,
                 "note": note,
             }
@@ -488,7 +488,7 @@ def compare(
             float(published["total"])
             if published and published["total"] is not None
             else None
-        )  # type: ignore[arg-type]
+        )
     components = (
         current.components.select(component_columns)
         .join(prev_components, on="code", how="left")
@@ -513,7 +513,7 @@ def compare(
     published_now = history.result(current.year)
     rank = None
     if published_now and published_now.get("rank") is not None:
-        rank = (int(published_now["rank"]), published_now.get("units"))  # type: ignore[call-overload]
+        rank = (int(published_now["rank"]), published_now.get("units"))
     has_previous = (
         previous is not None or prev_components.height > 0 or previous_total is not None
     )
@@ -524,7 +524,7 @@ def compare(
         previous_total=previous_total,
         components=components,
         criteria=criteria,
-        rank=rank,  # type: ignore[arg-type]
+        rank=rank,
         history=_history_table(current, previous, history),
         reconciliation=reconcile(current, history),
         submissions=submissions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -63,7 +64,7 @@ class History:
     results: pl.DataFrame
     components: pl.DataFrame
 
-    def result(self, year: int) -> dict[str, object] | None:
+    def result(self, year: int) -> dict[str, Any] | None:
         """The published headline row of ``year``, or None."""
         rows = self.results.filter(pl.col("year") == year)
         return rows.row(0, named=True) if rows.height else None

@@ -248,12 +248,11 @@ def publish_outputs(
         departments = []
         for code in codes:
             target = folder / "departments" / f"{code}-{year}.xlsx"
-            written[target] = write_atomic(
-                target,
-                lambda path, code=code: render_department(
-                    result, code, path, department_created[code]
-                ),
-            )
+
+            def write(path: Path, code: str = code) -> None:
+                render_department(result, code, path, department_created[code])
+
+            written[target] = write_atomic(target, write)
             departments.append(target)
         changes = describe_changes(previous_summary, summary(result))
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(

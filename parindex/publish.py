@@ -53,7 +53,7 @@ def check_writable(outputs: Path) -> None:
         raise _not_writable(outputs, error) from error
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> bool:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
     """Write ``path`` through ``write(temporary_path)`` then rename it into place.
 
     A run killed at any moment leaves either the old file or the new one, never a

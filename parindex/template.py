@@ -158,11 +158,10 @@ def write_templates(
     written = []
     for code in codes:
         target = out / template_file_name(code, year)
-        write_atomic(
-            target,
-            lambda path, code=code: write_template(
-                criteria_set, code, year, path, created
-            ),
-        )
+
+        def write(path: Path, code: str = code) -> None:
+            write_template(criteria_set, code, year, path, created)
+
+        write_atomic(target, write)
         written.append(target)
     return written

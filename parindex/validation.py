@@ -19,7 +19,7 @@ def failed_checks(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> pl.Dat
     try:
         model.validate(frame, lazy=True)
     except SchemaErrors as errors:
-        cases = errors.failure_cases
+        cases: pl.DataFrame = errors.failure_cases
         row_failures = cases.filter(pl.col("index").is_not_null())
         if row_failures.height < cases.height:
             raise
