@@ -43,6 +43,18 @@ def test_flow_writes_every_output_of_the_sample(
     assert departments == [
         f"{c}-2023.xlsx" for c in sorted(["NV", "VP", "TP", "TCKH", "KTHT", "CQ"])
     ]
+    from prefect.artifacts import Artifact
+
+    markdown = Artifact.get("parindex-2023-summary")
+    assert markdown is not None and isinstance(markdown.data, str)
+    assert "Tổng điểm (tính từ các tiêu chí): **79,24**" in markdown.data
+    assert "Lần tổng hợp đầu tiên của năm 2023." in markdown.data
+    problems = Artifact.get("parindex-2023-problems")
+    assert problems is not None
+    table = (
+        json.loads(problems.data) if isinstance(problems.data, str) else problems.data
+    )
+    assert table == [{"message": "Không có vấn đề nào."}]
     archived = list((outputs / "archive" / "2023").iterdir())
     assert len(archived) == 6
     assert {p.stem for p in archived} == {s["sha256"] for s in summary["submissions"]}
