@@ -32,6 +32,8 @@ from parindex.publish import (
     write_bytes_atomic,
 )
 from parindex.render.department import render_department
+from parindex.render.markdown import markdown_summary
+from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.summary import render_summary, summary
 from parindex.timefmt import local_iso
@@ -245,6 +247,11 @@ def publish_outputs(
         summary_path = folder / f"summary-{year}.json"
         previous_summary = _read_summary(summary_path)
         written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
+        for target, content in (
+            (folder / f"bao-cao-{year}.docx", render_report(result, created)),
+            (folder / f"summary-{year}.md", markdown_summary(result).encode("utf-8")),
+        ):
+            written[target] = write_bytes_atomic(target, content)
         departments = []
         for code in codes:
             target = folder / "departments" / f"{code}-{year}.xlsx"

@@ -53,6 +53,15 @@ def check_writable(outputs: Path) -> None:
         raise _not_writable(outputs, error) from error
 
 
+_FILE_MODE = 0o666
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
     """Write ``path`` through ``write(temporary_path)`` then rename it into place.
 
@@ -81,6 +90,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
             return False
         with open(temporary, "rb") as stream:
             os.fsync(stream.fileno())
+        os.chmod(temporary, _FILE_MODE & ~_current_umask())  # mkstemp makes 0600
         os.replace(temporary, path)
         return True
     except OSError as error:

@@ -138,11 +138,26 @@ def test_a_replaced_file_changes_only_the_outputs_it_feeds(
     third = publish(outputs, None, inputs)
     folder = outputs / "2023"
     assert sorted(p.relative_to(folder).as_posix() for p in third.changed) == [
+        "bao-cao-2023.docx",
         "departments/TP-2023.xlsx",
         "scorecard-2023.xlsx",
         "summary-2023.json",
+        "summary-2023.md",
     ]
     assert third.changes == [
         "Tệp được nộp lại (nội dung khác): 2023/phong-tu-phap.xlsx (TP).",
         "Tổng điểm: 79,24 → 79,69.",
     ]
+
+
+def test_outputs_are_readable_by_the_office_not_only_the_service(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        write_bytes_atomic(tmp_path / "summary.json", b"{}")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((tmp_path / "summary.json").stat().st_mode)
+    assert mode == 0o644

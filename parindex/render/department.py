@@ -1,8 +1,10 @@
 """The feedback workbook of one department: ``departments/<CODE>-<year>.xlsx``.
 
 Sheets: ``Tổng quan`` (its figures this year and last), ``Bị trừ điểm`` (the same
-table as its sheet in the scorecard), ``Tiêu chí phụ trách`` (every leaf it is
-responsible for) and ``Kiểm tra`` (the problems of its files).
+table as its sheet in the scorecard), ``Bị trừ nhiều năm`` (the criteria it lost
+points on this year and last year, with both years' reasons), ``Tự chấm và thẩm
+định`` (where the council cut its own score), ``Tiêu chí phụ trách`` (every leaf it
+is responsible for) and ``Kiểm tra`` (the problems of its files).
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.consolidate import Result
+from parindex.analysis import for_department, over_claims, points_lost
+from parindex.consolidate import Result, YearResult
 from parindex.render.scorecard import (
+    CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
     DEDUCTION_SUMS,
+    NO_PREVIOUS_LEAVES,
     STATUS_LABELS,
     TOTAL_LABEL,
     column_sums,
@@ -26,6 +31,7 @@ from parindex.render.scorecard import (
     department_summary,
     lost_style,
     write_deductions,
+    write_over_claims,
     write_problems,
 )
 from parindex.render.xlsx import (
@@ -37,9 +43,11 @@ from parindex.render.xlsx import (
     write_line,
     write_table,
 )
+from parindex.text import format_vn
 
 OVERVIEW_SHEET = "Tổng quan"
 DEDUCTIONS_SHEET = "Bị trừ điểm"
+RECURRING_SHEET = "Bị trừ nhiều năm"
 LEAVES_SHEET = "Tiêu chí phụ trách"
 PROBLEMS_SHEET = "Kiểm tra"
 UNKNOWN_DEPARTMENT = "Bộ chỉ số không có đơn vị “{department}”."
@@ -53,8 +61,11 @@ OVERVIEW_FIGURES = (
     ("Số tiêu chí phụ trách", "leaves"),
     ("Số tiêu chí đã chấm", "scored"),
     ("Số tiêu chí bị trừ điểm", "deductions"),
+    ("Số tiêu chí bị trừ điểm cả năm trước", "recurring"),
+    ("Số tiêu chí bị hạ điểm tự đánh giá", "cut_leaves"),
+    ("Điểm bị hạ so với tự đánh giá", "cut"),
 )
-COUNTED = {"leaves", "scored", "deductions"}
+COUNTED = {"leaves", "scored", "deductions", "recurring", "cut_leaves"}
 
 
 def render_department(
@@ -80,6 +91,10 @@ def render_department(
     formats = Formats(workbook)
     write_overview(add_sheet(workbook, OVERVIEW_SHEET), formats, result, department)
     write_deductions(add_sheet(workbook, DEDUCTIONS_SHEET), formats, result, department)
+    write_recurring(add_sheet(workbook, RECURRING_SHEET), formats, result, department)
+    write_over_claims(
+        add_sheet(workbook, CLAIMS_SHEET), formats, result, department=department
+    )
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
     problems = result.problems.filter(pl.col("department") == department)
     write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, problems)
@@ -123,12 +138,16 @@ def write_overview(
             Column(f"Năm {result.previous.year}", "previous", "number"),
             Column("Tăng/giảm", "change", "number"),
         ]
-    current = {**current, "deductions": _deduction_count(result, department)}
+    recurring = for_department(points_lost(result), department).filter(
+        pl.col("recurring")
+    )
+    current = {
+        **current,
+        **_counts(result.current, department),
+        "recurring": recurring.height if result.previous is not None else None,
+    }
     if previous is not None and result.previous is not None:
-        previous = {
-            **previous,
-            "deductions": _deduction_count(result, department, previous=True),
-        }
+        previous = {**previous, **_counts(result.previous, department)}
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
@@ -156,10 +175,68 @@ def _count_style(record: Row, _key: str) -> dict[str, Any] | None:
     return {"num_format": "0"} if record.get("key") in COUNTED else None
 
 
-def _deduction_count(result: Result, department: str, previous: bool = False) -> int:
-    year_result = result.previous if previous else result.current
-    assert year_result is not None
-    return year_result.deductions.filter(pl.col("department") == department).height
+def _counts(year: YearResult, department: str) -> dict[str, Any]:
+    """The department's deductions, and the leaves where the council cut its own
+    score with the points cut, in ``year``."""
+    cuts = for_department(over_claims(year), department)
+    return {
+        "deductions": year.deductions.filter(pl.col("department") == department).height,
+        "cut_leaves": cuts.height,
+        "cut": float(cuts["cut"].sum()),
+    }
+
+
+def recurring_columns(year: int, previous_year: int) -> tuple[Column, ...]:
+    """This year's and last year's score, points lost and reason of a leaf."""
+    return (
+        Column("Mã", "code"),
+        Column("Tiêu chí", "name", max_width=45),
+        Column("Điểm tối đa", "max", "number"),
+        Column(f"Điểm năm {year}", "score", "number"),
+        Column(f"Bị trừ năm {year}", "lost", "number"),
+        Column(f"Nguyên nhân năm {year}", "reason", max_width=40),
+        Column(f"Điểm năm {previous_year}", "previous_score", "number"),
+        Column(f"Bị trừ năm {previous_year}", "previous_lost", "number"),
+        Column(f"Nguyên nhân năm {previous_year}", "previous_reason", max_width=40),
+    )
+
+
+def write_recurring(
+    worksheet: Worksheet, formats: Formats, result: Result, department: str
+) -> None:
+    """The leaves ``department`` lost points on both this year and last year, with
+    the reasons of both years: what it must fix first."""
+    if result.previous is None:
+        write_line(worksheet, 0, "Các tiêu chí bị trừ điểm nhiều năm", formats.title)
+        write_line(worksheet, 2, NO_PREVIOUS_LEAVES)
+        worksheet.set_column(0, 0, 30)
+        return
+    year, previous_year = result.year, result.previous.year
+    write_line(
+        worksheet,
+        0,
+        f"Các tiêu chí bị trừ điểm cả năm {previous_year} và năm {year}",
+        formats.title,
+    )
+    rows = (
+        for_department(points_lost(result), department)
+        .filter(pl.col("recurring"))
+        .sort("position")
+    )
+    line = (
+        f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
+        f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
+        if rows.height
+        else f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm {year}."
+    )
+    write_line(worksheet, 1, line, formats.get("line", bold=True))
+    write_table(
+        worksheet,
+        formats,
+        3,
+        recurring_columns(year, previous_year),
+        rows.iter_rows(named=True),
+    )
 
 
 def write_leaves(

@@ -1,9 +1,12 @@
 """The consolidated workbook of a year: ``scorecard-<year>.xlsx``.
 
-Sheets, in order: ``Tổng hợp``, ``Chỉ số thành phần``, ``Tiêu chí``, ``Đơn vị``, one
+Sheets, in order: ``Tổng hợp``, ``Chỉ số thành phần``, ``Tiêu chí``, ``Đơn vị``, the
+analysis sheets ``Mất điểm``, ``Tự chấm và thẩm định`` and ``Đối chiếu``, one
 deductions sheet per department (named by its code), ``Kiểm tra``, ``Nguồn``. The
-deductions and problems sheets are also the body of each department's feedback
-workbook (``parindex.render.department``), which reuses the writers below.
+deductions, points-lost, self-assessed-vs-appraised and problems sheets are also the
+body of each department's feedback workbook (``parindex.render.department``), which
+reuses the writers below. The figures of the analysis sheets come from
+``parindex.analysis``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,21 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.consolidate import EPSILON, TREND_WORDS, Result, trend
+from parindex.analysis import (
+    DIFFERENCE_SHOWN,
+    components_sentence,
+    department_figures,
+    for_department,
+    over_claims,
+    over_claims_by_department,
+    points_lost,
+    rank_text,
+    reconciliation_check,
+    recoverable_by_department,
+    signed,
+    years_table,
+)
+from parindex.consolidate import EPSILON, GROUPS, TREND_WORDS, Result, trend
 from parindex.criteria import GROUP_LABELS
 from parindex.render.xlsx import (
     AMBER,
@@ -32,6 +49,7 @@ from parindex.render.xlsx import (
     new_workbook,
     sheet_name,
     write_line,
+    write_paragraph,
     write_table,
 )
 from parindex.text import format_vn
@@ -40,6 +58,9 @@ SUMMARY_SHEET = "Tổng hợp"
 COMPONENTS_SHEET = "Chỉ số thành phần"
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENTS_SHEET = "Đơn vị"
+LOST_SHEET = "Mất điểm"
+CLAIMS_SHEET = "Tự chấm và thẩm định"
+RECONCILIATION_SHEET = "Đối chiếu"
 PROBLEMS_SHEET = "Kiểm tra"
 SOURCES_SHEET = "Nguồn"
 
@@ -53,46 +74,52 @@ SUBMISSION_STATUS_LABELS = {
     "ignored": "Bỏ qua",
     "pending": "Chờ lần sau",
 }
-FIGURE_LABELS = {
+GROUP_FIGURES = {
     "appraisal": "Điểm thẩm định",
     "survey": "Điểm điều tra XHH",
     "socioeconomic": "Điểm tác động KT-XH",
     "sipas": "Điểm SIPAS",
-    "total": "Tổng điểm",
 }
-COMPONENT_FIGURE = "component "
+VERDICTS = {
+    "match": "Khớp",
+    "explained": "Đã giải thích",
+    "flagged": "Cần kiểm tra",
+    "small": "Chênh lệch nhỏ",
+}
+YES_NO = {True: "Có", False: "Không"}
 NOTE_MISSING = "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
 NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."
 NO_PROBLEMS = "Không có vấn đề nào."
 NO_DEDUCTIONS = "Không có tiêu chí nào bị trừ điểm."
 NO_RECONCILIATION = "Chưa có số liệu công bố của năm {year} để đối chiếu."
+NO_PREVIOUS_LEAVES = (
+    "Chưa có điểm từng tiêu chí của năm trước (năm trước chưa được tổng hợp từ bài "
+    "nộp) nên chưa biết tiêu chí nào bị mất điểm nhiều năm."
+)
 TOTAL_LABEL = "Cộng"
-DIFFERENCE_SHOWN = 0.005
+ALL_LEAVES_LABEL = "Toàn bộ (tiêu chí dùng chung tính một lần)"
 SHA_WIDTH = 50  # 64 hex digits in 8 pt, on one line
+CHART_WIDTH = 520  # pixels: two charts side by side fit the width of Tổng hợp
+CHART_HEIGHT = 300
 
-HISTORY_COLUMNS = (
+YEARS_COLUMNS = (
     Column("Năm", "year", "integer"),
     Column("Nguồn", "source"),
-    Column("Điểm thẩm định", "appraisal", "number"),
-    Column("Điểm điều tra XHH", "survey", "number"),
-    Column("Điểm tác động KT-XH", "socioeconomic", "number"),
-    Column("Điểm SIPAS", "sipas", "number"),
+    *(Column(label, key, "number") for key, label in GROUP_FIGURES.items()),
     Column("Tổng điểm", "total", "number"),
-    Column("Xếp hạng", "rank"),
+    Column("Tổng điểm tính từ tiêu chí", "computed_total", "number"),
+    Column("Xếp hạng", "rank", "integer"),
+    Column("Số đơn vị", "units", "integer"),
     Column("Trạng thái", "status"),
     Column("Số tiêu chí đã chấm", "coverage"),
 )
 RECONCILIATION_COLUMNS = (
-    Column("Chỉ tiêu", "figure"),
+    Column("Chỉ tiêu", "label"),
     Column("Công bố", "published", "number"),
-    Column("Tính toán", "computed", "number"),
+    Column("Tính từ tiêu chí", "computed", "number"),
     Column("Chênh lệch", "difference", "number"),
-    Column("Giải thích", "note"),
-)
-TOTALS_COLUMNS = (
-    Column("Năm", "year", "integer"),
-    Column("Tổng điểm công bố", "published", "number"),
-    Column("Tổng điểm tính từ tiêu chí", "computed", "number"),
+    Column("Kết luận", "verdict"),
+    Column("Giải thích", "note", max_width=70),
 )
 COMPONENT_COLUMNS = (
     Column("TT", "code"),
@@ -142,6 +169,27 @@ DEDUCTION_COLUMNS = (
     Column("Nguyên nhân trừ điểm", "reason"),
 )
 DEDUCTION_SUMS = ("max", "self_score", "appraised_score", "score", "lost")
+CLAIM_COLUMNS = (
+    Column("TT", "rank", "integer"),
+    Column("Mã", "code"),
+    Column("Tiêu chí", "name", max_width=50),
+    Column("Điểm tối đa", "max", "number"),
+    Column("Điểm tự đánh giá", "self_score", "number"),
+    Column("Điểm thẩm định", "appraised_score", "number"),
+    Column("Điểm bị hạ", "cut", "number"),
+    Column("Đơn vị chủ trì", "departments", max_width=12),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
+)
+CLAIM_DEPARTMENT_COLUMNS = (
+    Column("TT", "rank", "integer"),
+    Column("Mã", "code"),
+    Column("Đơn vị", "name"),
+    Column("Số tiêu chí có cả hai điểm", "compared", "integer"),
+    Column("Số tiêu chí bị hạ điểm", "leaves", "integer"),
+    Column("Tổng điểm tự đánh giá", "self_score", "number"),
+    Column("Tổng điểm thẩm định", "appraised_score", "number"),
+    Column("Tổng điểm bị hạ", "cut", "number"),
+)
 PROBLEM_COLUMNS = (
     Column("Mức độ", "severity"),
     Column("Tệp", "file"),
@@ -180,11 +228,17 @@ def render_scorecard(result: Result, path: Path, created: datetime) -> None:
     write_components(workbook, add_sheet(workbook, COMPONENTS_SHEET), formats, result)
     write_criteria(add_sheet(workbook, CRITERIA_SHEET), formats, result)
     write_departments(add_sheet(workbook, DEPARTMENTS_SHEET), formats, result)
+    write_points_lost(add_sheet(workbook, LOST_SHEET), formats, result)
+    write_over_claims(add_sheet(workbook, CLAIMS_SHEET), formats, result)
+    write_reconciliation(add_sheet(workbook, RECONCILIATION_SHEET), formats, result)
     taken = [
         SUMMARY_SHEET,
         COMPONENTS_SHEET,
         CRITERIA_SHEET,
         DEPARTMENTS_SHEET,
+        LOST_SHEET,
+        CLAIMS_SHEET,
+        RECONCILIATION_SHEET,
         PROBLEMS_SHEET,
         SOURCES_SHEET,
     ]
@@ -208,76 +262,45 @@ def write_summary(
     formats: Formats,
     result: Result,
 ) -> None:
-    """Headline table of every known year, reconciliation, and the total over years."""
-    current = result.current
+    """Every known year (published figures where there are, else computed), the
+    reconciliation in one line, and charts of the total, the rank and the groups
+    over the years."""
     row = write_line(
         worksheet,
         0,
         f"Kết quả Chỉ số cải cách hành chính năm {result.year}",
         formats.title,
     )
-    row = write_line(worksheet, row, current.criteria_set.name)
+    row = write_line(worksheet, row, result.current.criteria_set.name)
     row = write_line(worksheet, row, headline(result), formats.get("line", bold=True))
-    history = [_history_row(r) for r in result.history.iter_rows(named=True)]
+    years = years_table(result)
+    rows = [
+        {
+            **r,
+            "source": SOURCE_LABELS.get(r["source"], r["source"]),
+            "status": STATUS_LABELS.get(r["status"] or "", r["status"]),
+        }
+        for r in years.iter_rows(named=True)
+    ]
 
     def year_style(record: Row, key: str) -> dict[str, Any] | None:
         extra: dict[str, Any] = {"align": "center"} if key == "year" else {}
-        if record["year"] == result.year and record["_computed"]:
+        if record["year"] == result.year:
             extra["bold"] = True
         return extra or None
 
-    # Several tables share this sheet's columns: none of them freezes the panes.
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 1,
-            HISTORY_COLUMNS,
-            history,
-            style=year_style,
-            main=False,
-            fit=False,
-        )
-    ]
-    row = tables[0].next_row + 1
-    row = write_line(
-        worksheet,
-        row,
-        f"Đối chiếu với số liệu công bố năm {result.year}",
-        formats.get("line", bold=True),
+    table = write_table(
+        worksheet, formats, row + 1, YEARS_COLUMNS, rows, style=year_style, main=False
     )
-    if result.reconciliation.height:
-        reconciliation = [
-            {**r, "figure": figure_label(r["figure"])}
-            for r in result.reconciliation.iter_rows(named=True)
-        ]
-        tables.append(
-            write_table(
-                worksheet,
-                formats,
-                row,
-                RECONCILIATION_COLUMNS,
-                reconciliation,
-                style=_difference_style,
-                main=False,
-                fit=False,
-                stretch_to=len(HISTORY_COLUMNS) - 1,
-            )
-        )
-        row = tables[-1].next_row + 1
-    else:
-        row = write_line(worksheet, row, NO_RECONCILIATION.format(year=result.year)) + 1
-    totals = _totals_by_year(result.history)
-    if len(totals) >= 2:
-        row = write_line(
-            worksheet, row, "Tổng điểm theo năm", formats.get("line", bold=True)
-        )
-        table = write_table(
-            worksheet, formats, row, TOTALS_COLUMNS, totals, main=False, fit=False
-        )
-        tables.append(table)
-        _insert_totals_chart(workbook, worksheet, table, table.next_row + 1)
-    fit_columns(worksheet, *tables)
+    row = write_paragraph(
+        worksheet,
+        table.next_row + 1,
+        reconciliation_summary(result) + f" Chi tiết ở sheet “{RECONCILIATION_SHEET}”.",
+        formats.get("paragraph"),
+        table,
+    )
+    if years.height >= 2:
+        _insert_years_charts(workbook, worksheet, table, result, row + 1)
 
 
 def headline(result: Result) -> str:
@@ -301,78 +324,113 @@ def headline(result: Result) -> str:
     return "; ".join(parts) + "."
 
 
-def rank_text(position: int | None, of: int | None) -> str | None:
-    """``2/8``, or ``2`` when the number of units is unknown, or None."""
-    if position is None:
-        return None
-    return f"{position}/{of}" if of is not None else str(position)
+def reconciliation_summary(result: Result) -> str:
+    """The reconciliation in one sentence: how many published figures differ from
+    the computed ones, which, and whether any is left unexplained."""
+    check = reconciliation_check(result)
+    if check.height == 0:
+        return NO_RECONCILIATION.format(year=result.year)
+    differing = check.filter(pl.col("difference").abs() >= DIFFERENCE_SHOWN)
+    text = f"Đối chiếu {check.height} chỉ tiêu công bố năm {result.year}: "
+    if differing.height == 0:
+        return text + "tất cả đều khớp với số tính từ các tiêu chí."
+    listed = ", ".join(
+        f"{r['label']} {signed(r['difference'])}"
+        for r in differing.iter_rows(named=True)
+    )
+    flagged = int(check["flagged"].sum())
+    verdict = (
+        f"{flagged} chỉ tiêu chênh lệch chưa giải thích được, cần kiểm tra"
+        if flagged
+        else "các chênh lệch đều đã có giải thích"
+    )
+    return f"{text}{differing.height} chỉ tiêu chênh lệch ({listed}); {verdict}."
 
 
-def figure_label(figure: str) -> str:
-    """The Vietnamese label of a reconciled figure (``component 1`` → ``Chỉ số thành phần 1``)."""
-    if figure.startswith(COMPONENT_FIGURE):
-        return f"Chỉ số thành phần {figure.removeprefix(COMPONENT_FIGURE)}"
-    return FIGURE_LABELS.get(figure, figure)
-
-
-def _history_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    computed = record["source"] == "computed"
-    status = record["status"] or ("final" if not computed else None)
+def _series(
+    worksheet: Worksheet, table: Table, key: str, **extra: Any
+) -> dict[str, Any]:
+    """A chart series over the rows of ``table``, years as categories."""
+    col = table.column(key)
     return {
-        **record,
-        "_computed": computed,
-        "source": SOURCE_LABELS.get(record["source"], record["source"]),
-        "rank": rank_text(record["rank"], record["units"]),
-        "status": STATUS_LABELS.get(status, status) if status else None,
+        "name": [worksheet.name, table.header_row, col],
+        "categories": [
+            worksheet.name,
+            table.first_data_row,
+            table.column("year"),
+            table.last_data_row,
+            table.column("year"),
+        ],
+        "values": [
+            worksheet.name,
+            table.first_data_row,
+            col,
+            table.last_data_row,
+            col,
+        ],
+        **extra,
     }
 
 
-def _difference_style(record: Row, _key: str) -> dict[str, Any] | None:
-    difference = record.get("difference")
-    if difference is not None and abs(difference) >= DIFFERENCE_SHOWN:
-        return {"bg_color": AMBER}
-    return None
-
-
-def _totals_by_year(history: pl.DataFrame) -> list[dict[str, Any]]:
-    """Per year, the published and the computed total (None where unknown)."""
-    by_year: dict[int, dict[str, Any]] = {}
-    for record in history.iter_rows(named=True):
-        entry = by_year.setdefault(
-            record["year"],
-            {"year": record["year"], "published": None, "computed": None},
-        )
-        entry[record["source"]] = record["total"]
-    return [by_year[year] for year in sorted(by_year)]
-
-
-def _insert_totals_chart(
-    workbook: xlsxwriter.Workbook, worksheet: Worksheet, table: Table, row: int
+def _insert_years_charts(
+    workbook: xlsxwriter.Workbook,
+    worksheet: Worksheet,
+    table: Table,
+    result: Result,
+    row: int,
 ) -> None:
-    chart = workbook.add_chart({"type": "line"})
-    years = [worksheet.name, table.first_data_row, 0, table.last_data_row, 0]
-    for key, position in (("published", "above"), ("computed", "below")):
-        col = table.column(key)
-        chart.add_series(
-            {
-                "name": [worksheet.name, table.header_row, col],
-                "categories": years,
-                "values": [
-                    worksheet.name,
-                    table.first_data_row,
-                    col,
-                    table.last_data_row,
-                    col,
-                ],
-                "marker": {"type": "circle"},
-                "data_labels": {"value": True, "position": position},
-            }
+    """Two native charts side by side: the total (columns) with the rank (line,
+    right axis, 1 at the top), and the four groups, over the years."""
+    years = years_table(result)
+    labels = {"data_labels": {"value": True, "num_format": "0.00"}}
+    inside = {"data_labels": {**labels["data_labels"], "position": "inside_end"}}
+    totals = workbook.add_chart({"type": "column"})
+    totals.add_series(_series(worksheet, table, "total", **inside))
+    if years["computed_total"].is_not_null().any():
+        totals.add_series(_series(worksheet, table, "computed_total", **inside))
+    totals.set_title({"name": "Tổng điểm và xếp hạng qua các năm"})
+    maximum = float(result.current.components["max"].sum())
+    totals.set_y_axis(
+        {"name": "Điểm", "num_format": "0", "min": 0, "max": maximum or None}
+    )
+    totals.set_legend({"position": "bottom"})
+    if years["rank"].is_not_null().any():
+        ranks = workbook.add_chart({"type": "line"})
+        ranks.add_series(
+            _series(
+                worksheet,
+                table,
+                "rank",
+                y2_axis=True,
+                marker={"type": "diamond", "size": 8},
+                data_labels={
+                    "value": True,
+                    "position": "above",
+                    "num_format": '"Hạng "0',
+                },
+            )
         )
-    chart.set_title({"name": "Tổng điểm Chỉ số CCHC qua các năm"})
-    chart.set_y_axis({"name": "Điểm", "num_format": "0.00"})
-    chart.set_legend({"position": "bottom"})
-    chart.show_blanks_as("span")
-    worksheet.insert_chart(row, 0, chart, {"x_scale": 1.4, "y_scale": 1.1})
+        units = years["units"].max()
+        axis: dict[str, Any] = {
+            "name": "Xếp hạng",
+            "reverse": True,
+            "min": 1,
+            "major_unit": 1,
+            "num_format": "0",
+        }
+        if units is not None:
+            axis["max"] = int(units)  # type: ignore[arg-type]
+        ranks.set_y2_axis(axis)
+        totals.combine(ranks)
+    size = {"x_scale": CHART_WIDTH / 480, "y_scale": CHART_HEIGHT / 288}
+    worksheet.insert_chart(row, 0, totals, size)
+    groups = workbook.add_chart({"type": "column"})
+    for key in GROUPS:
+        groups.add_series(_series(worksheet, table, key, **labels))
+    groups.set_title({"name": "Các nhóm điểm qua các năm"})
+    groups.set_y_axis({"name": "Điểm", "num_format": "0", "min": 0})
+    groups.set_legend({"position": "bottom"})
+    worksheet.insert_chart(row, 0, groups, {**size, "x_offset": CHART_WIDTH + 16})
 
 
 # --- Chỉ số thành phần ----------------------------------------------------------
@@ -384,7 +442,8 @@ def write_components(
     formats: Formats,
     result: Result,
 ) -> None:
-    """Each component this year and the previous year, a total row and a chart."""
+    """The count sentence, each component this year and the previous year, a total
+    row and a chart."""
     title = f"Chỉ số thành phần năm {result.year}"
     if result.previous_year is not None:
         title += f" so với năm {result.previous_year}"
@@ -408,7 +467,14 @@ def write_components(
         "trend": TREND_WORDS.get(trend(delta) or "", None),
     }
     table = write_table(
-        worksheet, formats, 2, COMPONENT_COLUMNS, rows, style=_delta_style, total=total
+        worksheet, formats, 4, COMPONENT_COLUMNS, rows, style=_delta_style, total=total
+    )
+    write_paragraph(
+        worksheet,
+        2,
+        components_sentence(components, result.previous_year),
+        formats.get("paragraph", bold=True),
+        table,
     )
     _insert_components_chart(workbook, worksheet, table, result, table.next_row + 1)
 
@@ -527,6 +593,257 @@ def write_departments(worksheet: Worksheet, formats: Formats, result: Result) ->
     write_table(worksheet, formats, 2, DEPARTMENT_COLUMNS, rows)
 
 
+# --- Mất điểm, Tự chấm và thẩm định, Đối chiếu ------------------------------------
+
+
+def _departments_text(record: Mapping[str, Any]) -> str | None:
+    return "; ".join(record.get("departments") or []) or None
+
+
+def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
+    """The columns of the points-lost ranking; the last two only with a previous
+    year whose leaves are known."""
+    columns = (
+        Column("TT", "rank", "integer"),
+        Column("Mã", "code"),
+        Column("Tiêu chí", "name", max_width=50),
+        Column("Điểm tối đa", "max", "number"),
+        Column("Điểm đạt", "score", "number"),
+        Column("Điểm bị mất", "lost", "number"),
+        Column("Đơn vị chủ trì", "departments", max_width=12),
+        Column("Nguyên nhân trừ điểm", "reason", max_width=45),
+    )
+    if previous_year is None:
+        return columns
+    return (
+        *columns,
+        Column(f"Mất điểm cả năm {previous_year}", "recurring"),
+        Column(f"Điểm bị mất năm {previous_year}", "previous_lost", "number"),
+    )
+
+
+def _centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
+    return {"align": "center"} if key == "rank" else None
+
+
+def _recurring_style(record: Row, key: str) -> dict[str, Any] | None:
+    if key == "recurring" and record.get("recurring") == YES_NO[True]:
+        return {"bg_color": AMBER, "align": "center"}
+    return {"align": "center"} if key in ("recurring", "rank") else None
+
+
+def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+    """Every leaf that lost points, ranked: those also lost last year first (what
+    the office must act on), then by points lost; then the points each department
+    could win back."""
+    lost = points_lost(result)
+    previous_year = result.previous.year if result.previous is not None else None
+    row = write_line(
+        worksheet, 0, f"Các tiêu chí bị mất điểm năm {result.year}", formats.title
+    )
+    total = float(lost["lost"].sum())
+    summary = (
+        f"{lost.height} tiêu chí bị mất tổng cộng {format_vn(total)} điểm"
+        if lost.height
+        else NO_DEDUCTIONS
+    )
+    if lost.height and previous_year is not None:
+        recurring = lost.filter(pl.col("recurring"))
+        summary += (
+            f"; {recurring.height} tiêu chí ({format_vn(float(recurring['lost'].sum()))}"
+            f" điểm) cũng bị mất điểm năm {previous_year}, xếp trước: đó là các tiêu "
+            "chí cần ưu tiên khắc phục."
+        )
+    elif lost.height:
+        summary += ". " + NO_PREVIOUS_LEAVES
+    rows = [
+        {
+            **r,
+            "departments": _departments_text(r),
+            "recurring": YES_NO.get(r["recurring"])
+            if r["recurring"] is not None
+            else None,
+        }
+        for r in lost.iter_rows(named=True)
+    ]
+    tables = [
+        write_table(
+            worksheet,
+            formats,
+            row + 2,
+            lost_columns(previous_year),
+            rows,
+            style=_recurring_style,
+            fit=False,
+        )
+    ]
+    row = write_line(
+        worksheet,
+        tables[0].next_row + 1,
+        "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
+        "cho mỗi đơn vị)",
+        formats.get("line", bold=True),
+    )
+    by_department = recoverable_by_department(result, lost)
+    recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
+    everything = {
+        "name": ALL_LEAVES_LABEL,
+        "leaves": lost.height,
+        "lost": total,
+        "recurring": recurring_lost.height,
+        "recurring_lost": float(recurring_lost["lost"].sum()),
+    }
+    tables.append(
+        write_table(
+            worksheet,
+            formats,
+            row,
+            _recoverable_columns(previous_year),
+            _numbered(by_department),
+            style=_centred_rank,
+            total=everything,
+            main=False,
+            fit=False,
+        )
+    )
+    fit_columns(worksheet, *tables)
+    write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
+
+
+def _recoverable_columns(previous_year: int | None) -> tuple[Column, ...]:
+    columns = (
+        Column("TT", "rank", "integer"),
+        Column("Mã", "code"),
+        Column("Đơn vị", "name"),
+        Column("Số tiêu chí mất điểm", "leaves", "integer"),
+        Column("Điểm có thể lấy lại", "lost", "number"),
+    )
+    if previous_year is None:
+        return columns
+    return (
+        *columns,
+        Column(f"Số tiêu chí mất điểm cả năm {previous_year}", "recurring", "integer"),
+        Column(f"Điểm mất cả năm {previous_year}", "recurring_lost", "number"),
+    )
+
+
+def _numbered(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` with a ``rank`` column 1, 2, …"""
+    return [{**r, "rank": i} for i, r in enumerate(frame.iter_rows(named=True), 1)]
+
+
+def write_over_claims(
+    worksheet: Worksheet,
+    formats: Formats,
+    result: Result,
+    department: str | None = None,
+) -> int:
+    """Every leaf where the council appraised below the self-assessed score, the
+    largest cut first; for the whole unit also the totals per department.
+
+    Returns:
+        The next free row.
+    """
+    cuts = over_claims(result.current)
+    if department is not None:
+        cuts = for_department(cuts, department)
+    title = f"Điểm tự đánh giá và điểm thẩm định năm {result.year}"
+    if department is not None:
+        title += f" – {department_names(result).get(department, department)}"
+    row = write_line(worksheet, 0, title, formats.title)
+    summary = (
+        f"Hội đồng thẩm định hạ điểm tự đánh giá ở {cuts.height} tiêu chí, tổng cộng "
+        f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
+        if cuts.height
+        else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
+    )
+    rows = [{**r, "departments": _departments_text(r)} for r in _numbered(cuts)]
+    tables = [
+        write_table(
+            worksheet,
+            formats,
+            row + 2,
+            CLAIM_COLUMNS,
+            rows,
+            style=_centred_rank,
+            fit=False,
+        )
+    ]
+    row = tables[0].next_row + 1
+    if department is None:
+        row = write_line(
+            worksheet,
+            row,
+            "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
+            formats.get("line", bold=True),
+        )
+        tables.append(
+            write_table(
+                worksheet,
+                formats,
+                row,
+                CLAIM_DEPARTMENT_COLUMNS,
+                _numbered(over_claims_by_department(result.current, cuts)),
+                style=_centred_rank,
+                main=False,
+                fit=False,
+            )
+        )
+        row = tables[-1].next_row + 1
+    fit_columns(worksheet, *tables)
+    write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
+    return row
+
+
+def write_reconciliation(
+    worksheet: Worksheet, formats: Formats, result: Result
+) -> None:
+    """Every published figure of the year next to the computed one, the difference,
+    a verdict and the explanation; unexplained differences above 0.01 in red."""
+    write_line(
+        worksheet,
+        0,
+        f"Đối chiếu số liệu công bố với số tính từ các tiêu chí năm {result.year}",
+        formats.title,
+    )
+    check = reconciliation_check(result)
+    if check.height == 0:
+        write_line(worksheet, 2, NO_RECONCILIATION.format(year=result.year))
+        worksheet.set_column(0, 0, 30)
+        return
+    rows = [
+        {**r, "verdict": VERDICTS[_verdict(r)]} for r in check.iter_rows(named=True)
+    ]
+    table = write_table(
+        worksheet,
+        formats,
+        4,
+        RECONCILIATION_COLUMNS,
+        rows,
+        style=_verdict_style,
+    )
+    write_paragraph(
+        worksheet, 2, reconciliation_summary(result), formats.get("paragraph"), table
+    )
+
+
+def _verdict(record: Mapping[str, Any]) -> str:
+    if abs(record["difference"]) < DIFFERENCE_SHOWN:
+        return "match"
+    if record["flagged"]:
+        return "flagged"
+    return "explained" if record["explained"] else "small"
+
+
+def _verdict_style(record: Row, _key: str) -> dict[str, Any] | None:
+    fill = {
+        VERDICTS["flagged"]: RED,
+        VERDICTS["explained"]: AMBER,
+        VERDICTS["small"]: AMBER,
+    }.get(record.get("verdict") or "")
+    return {"bg_color": fill} if fill else None
+
+
 # --- deductions of one department -----------------------------------------------
 
 
@@ -543,12 +860,7 @@ def department_row(
 
 def department_summary(record: Mapping[str, Any], prefix: str) -> str:
     """``<prefix>: đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm``."""
-    percent = record.get("percent")
-    shown = f"{format_vn(percent)} %" if percent is not None else "—"
-    return (
-        f"{prefix}: đạt {format_vn(record['score'])}/{format_vn(record['max'])} điểm, "
-        f"bằng {shown}, bị trừ {format_vn(record['lost'])} điểm"
-    )
+    return f"{prefix}: {department_figures(record)}"
 
 
 def write_deductions(

@@ -56,6 +56,7 @@ _BASE: dict[str, dict[str, Any]] = {
     },
     "title": {"bold": True, "font_size": 13},
     "line": {},
+    "paragraph": {"text_wrap": True, "valign": "top"},
 }
 
 
@@ -87,7 +88,8 @@ class Formats:
     """The cell formats of one workbook, created once per combination.
 
     ``get("number", bold=True)`` returns the 2-decimal number format in bold; the
-    kinds are ``text``, ``number``, ``integer``, ``header``, ``title`` and ``line``.
+    kinds are ``text``, ``number``, ``integer``, ``header``, ``title``, ``line``
+    and ``paragraph`` (wrapped, no border).
     Extra keyword arguments are xlsxwriter format properties.
     """
 
@@ -269,10 +271,7 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
     Neither Excel nor LibreOffice grows a row for wrapped text on opening a file,
     so the row heights are set here from the number of wrapped lines.
     """
-    widths: dict[int, float] = {}
-    for table in tables:
-        for col, width in table.widths.items():
-            widths[col] = max(widths.get(col, 0.0), width)
+    widths = column_widths(*tables)
     for col in sorted(widths):
         worksheet.set_column(col, col, widths[col])
     lines: dict[int, int] = {}
@@ -285,6 +284,41 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
     for row in sorted(lines):
         if lines[row] > 1:
             worksheet.set_row(row, LINE_HEIGHT * lines[row])
+
+
+def column_widths(*tables: Table) -> dict[int, float]:
+    """The width of each column: the widest need of any of ``tables``."""
+    widths: dict[int, float] = {}
+    for table in tables:
+        for col, width in table.widths.items():
+            widths[col] = max(widths.get(col, 0.0), width)
+    return widths
+
+
+def write_paragraph(
+    worksheet: Worksheet,
+    row: int,
+    text: str,
+    fmt: Format,
+    *tables: Table,
+) -> int:
+    """Write a long text across the columns of ``tables``, wrapped, its row sized.
+
+    The cells of the row are merged from column A to the last column of the widest
+    table, so the text prints within the page; call it after the tables are written
+    (the widths are theirs). Returns the next row.
+    """
+    widths = column_widths(*tables)
+    last = max((len(t.columns) for t in tables), default=1) - 1
+    text = nfc(text)
+    if last > 0:
+        worksheet.merge_range(row, 0, row, last, "", fmt)
+    worksheet.write_string(row, 0, text, fmt)
+    width = sum(widths.get(c, DEFAULT_WIDTH) for c in range(last + 1))
+    lines = _wrapped_lines(text, width)
+    if lines > 1:
+        worksheet.set_row(row, LINE_HEIGHT * lines)
+    return row + 1
 
 
 def _cell_format(

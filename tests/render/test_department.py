@@ -29,6 +29,8 @@ def test_sheets(office_path: Path) -> None:
     assert load_workbook(office_path).sheetnames == [
         "Tổng quan",
         "Bị trừ điểm",
+        "Bị trừ nhiều năm",
+        "Tự chấm và thẩm định",
         "Tiêu chí phụ trách",
         "Kiểm tra",
     ]
@@ -51,6 +53,56 @@ def test_overview_this_year_and_last(office_path: Path) -> None:
     )
     assert figures["Điểm đạt"]["Tăng/giảm"] == 7.39
     assert figures["Số tiêu chí bị trừ điểm"]["Năm 2023"] == 10
+    assert figures["Số tiêu chí bị trừ điểm cả năm trước"]["Năm 2023"] == 9
+    cut = figures["Số tiêu chí bị hạ điểm tự đánh giá"]
+    assert (cut["Năm 2023"], cut["Năm 2022"]) == (4, 10)
+    points = figures["Điểm bị hạ so với tự đánh giá"]
+    assert (points["Năm 2023"], points["Năm 2022"], points["Tăng/giảm"]) == (
+        1.6,
+        6.84,
+        -5.24,
+    )
+
+
+def test_losses_of_both_years(office_path: Path) -> None:
+    sheet = load_workbook(office_path)["Bị trừ nhiều năm"]
+    lines = texts(sheet)
+    assert lines[0] == "Các tiêu chí bị trừ điểm cả năm 2022 và năm 2023"
+    assert lines[1] == (
+        "9 tiêu chí bị trừ điểm hai năm liền, năm 2023 mất 3,77 điểm: cần ưu tiên "
+        "khắc phục."
+    )
+    rows = read_table(sheet, "Mã")
+    assert [r["Mã"] for r in rows] == [
+        "3.1.1",
+        "7.1.2",
+        "7.3.5",
+        "8.6",
+        "8.10.1",
+        "8.10.2",
+        "8.10.3",
+        "8.10.4",
+        "8.10.5",
+    ]
+    plan = rows[1]
+    assert (plan["Điểm năm 2023"], plan["Điểm năm 2022"]) == (0, 0.5)
+    assert plan["Nguyên nhân năm 2023"].startswith("Kế hoạch năm 2023")
+    assert "Nguyên nhân năm 2022" in plan  # the 2022 sample gives no reason here
+
+
+def test_its_own_scores_cut_by_the_council(office_path: Path) -> None:
+    sheet = load_workbook(office_path)["Tự chấm và thẩm định"]
+    assert texts(sheet)[0] == (
+        "Điểm tự đánh giá và điểm thẩm định năm 2023 – Văn phòng HĐND và UBND huyện"
+    )
+    rows = read_table(sheet, "TT")
+    assert [(r["Mã"], r["Điểm bị hạ"]) for r in rows] == [
+        ("7.1.2", 1),
+        ("3.1.1", 0.5),
+        ("7.3.3", 0.08),
+        ("7.3.5", 0.02),
+    ]
+    assert "Theo đơn vị chủ trì" not in " ".join(texts(sheet))
 
 
 def test_deductions_are_the_scorecard_sheet(
@@ -105,6 +157,8 @@ def test_first_year_has_no_previous_column(
     sheet = load_workbook(path)["Tổng quan"]
     figures = read_table(sheet, "Chỉ tiêu")
     assert list(figures[0]) == ["Chỉ tiêu", "Năm 2022"]
+    recurring = load_workbook(path)["Bị trừ nhiều năm"]
+    assert texts(recurring)[1].startswith("Chưa có điểm từng tiêu chí của năm trước")
 
 
 def test_unknown_department(sample_result: Result, tmp_path: Path) -> None:

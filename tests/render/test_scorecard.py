@@ -32,6 +32,9 @@ def test_sheets_in_order(scorecard: Workbook) -> None:
         "Chỉ số thành phần",
         "Tiêu chí",
         "Đơn vị",
+        "Mất điểm",
+        "Tự chấm và thẩm định",
+        "Đối chiếu",
         "NV",
         "VP",
         "TP",
@@ -44,6 +47,12 @@ def test_sheets_in_order(scorecard: Workbook) -> None:
 
 
 def test_components_scores_deltas_and_total(scorecard: Workbook) -> None:
+    assert scorecard["Chỉ số thành phần"]["A3"].value == (
+        "5/8 chỉ số thành phần tăng điểm, mức tăng cao nhất 3,5 điểm (Cải cách thủ "
+        "tục hành chính); 01 chỉ số thành phần duy trì điểm (Cải cách thể chế); 02 "
+        "chỉ số thành phần giảm điểm, mức giảm cao nhất 1 điểm (Cải cách chế độ "
+        "công vụ)."
+    )
     rows = read_table(scorecard["Chỉ số thành phần"], "TT")
     components, total = rows[:-1], rows[-1]
     assert [r["TT"] for r in components] == [str(i) for i in range(1, 9)]
@@ -85,20 +94,27 @@ def test_components_scores_deltas_and_total(scorecard: Workbook) -> None:
 
 def test_numbers_are_numbers_shown_with_two_decimals(scorecard: Workbook) -> None:
     sheet = scorecard["Chỉ số thành phần"]
-    score = sheet["F4"]
+    score = sheet["F6"]
     assert (score.value, score.data_type, score.number_format) == (9.28, "n", "0.00")
-    assert sheet["G4"].value == 68.74  # 9.28 / 13.5, stored as shown
+    assert sheet["G6"].value == 68.74  # 9.28 / 13.5, stored as shown
 
 
 def test_charts_are_native(scorecard_path: Path) -> None:
     with ZipFile(scorecard_path) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/"))
         kinds = [archive.read(n).decode() for n in charts]
-    assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]
-    assert "<c:lineChart>" in kinds[0] and "<c:barChart>" in kinds[1]
+    assert charts == [
+        "xl/charts/chart1.xml",  # total (columns) and rank (line, right axis)
+        "xl/charts/chart2.xml",  # the four groups over the years
+        "xl/charts/chart3.xml",  # the components, previous vs current
+    ]
+    assert "<c:barChart>" in kinds[0] and "<c:lineChart>" in kinds[0]
+    assert '<c:orientation val="maxMin"/>' in kinds[0]  # rank 1 at the top
+    assert "<c:barChart>" in kinds[1] and kinds[1].count("<c:ser>") == 4
+    assert "<c:barChart>" in kinds[2] and kinds[2].count("<c:ser>") == 2
 
 
-def test_summary_headline_and_reconciliation(scorecard: Workbook) -> None:
+def test_summary_years_and_reconciliation_line(scorecard: Workbook) -> None:
     sheet = scorecard["Tổng hợp"]
     assert sheet["A1"].value == "Kết quả Chỉ số cải cách hành chính năm 2023"
     assert sheet["A3"].value == (
@@ -106,40 +122,20 @@ def test_summary_headline_and_reconciliation(scorecard: Workbook) -> None:
         "tăng 7,14 điểm so với năm 2022 (72,1 điểm); xếp hạng 2/8."
     )
     years = read_table(sheet, "Năm")
-    assert [(r["Năm"], r["Nguồn"], r["Tổng điểm"]) for r in years] == [
-        (2022, "Công bố", 72.1),
-        (2022, "Tính từ tiêu chí", 72.1),
-        (2023, "Công bố", 79.27),
-        (2023, "Tính từ tiêu chí", 79.24),
-    ]
+    assert [
+        (r["Năm"], r["Nguồn"], r["Tổng điểm"], r["Tổng điểm tính từ tiêu chí"])
+        for r in years
+    ] == [(2022, "Công bố", 72.1, 72.1), (2023, "Công bố", 79.27, 79.24)]
     current = years[-1]
-    assert current["Xếp hạng"] == "2/8"
+    assert (current["Xếp hạng"], current["Số đơn vị"]) == (2, 8)
     assert current["Trạng thái"] == "Chính thức"
     assert current["Số tiêu chí đã chấm"] == "74/74"
-    assert current["Điểm điều tra XHH"] == 13.61
-
-    figures = {r["Chỉ tiêu"]: r for r in read_table(sheet, "Chỉ tiêu")}
-    assert list(figures)[:5] == [
-        "Điểm thẩm định",
-        "Điểm điều tra XHH",
-        "Điểm tác động KT-XH",
-        "Điểm SIPAS",
-        "Tổng điểm",
-    ]
-    assert "Chỉ số thành phần 8" in figures
-    total = figures["Tổng điểm"]
-    assert (total["Công bố"], total["Tính toán"], total["Chênh lệch"]) == (
-        79.27,
-        79.24,
-        0.03,
-    )
-    assert figures["Chỉ số thành phần 6"]["Chênh lệch"] == 0  # 4e-16, stored as shown
-    highlighted = {
-        row[0].value
-        for row in sheet.iter_rows(min_col=1, max_col=1)
-        if row[0].fill.fgColor.rgb == "FFFFE699"
-    }
-    assert highlighted == {"Điểm điều tra XHH", "Tổng điểm"}
+    assert current["Điểm điều tra XHH"] == 13.64  # published; 13.61 computed
+    assert (
+        "Đối chiếu 13 chỉ tiêu công bố năm 2023: 2 chỉ tiêu chênh lệch (Điểm điều tra "
+        "XHH +0,03, Tổng điểm +0,03); các chênh lệch đều đã có giải thích. Chi tiết ở "
+        "sheet “Đối chiếu”."
+    ) in texts(sheet)
 
 
 def test_criteria_tree(scorecard: Workbook, sample_result: Result) -> None:
@@ -289,8 +285,12 @@ def test_first_year_without_previous_or_history(
         r["Điểm năm trước"] is None and r["Tăng/giảm"] is None for r in components
     )
     assert components[-1]["Điểm đạt"] == 72.1
+    assert any(
+        t.startswith("Chưa có số liệu công bố của năm 2022 để đối chiếu.")
+        for t in texts(workbook["Tổng hợp"])
+    )
     assert "Chưa có số liệu công bố của năm 2022 để đối chiếu." in texts(
-        workbook["Tổng hợp"]
+        workbook["Đối chiếu"]
     )
     with ZipFile(path) as archive:
         assert [n for n in archive.namelist() if n.startswith("xl/charts/")] == [
@@ -359,5 +359,5 @@ def test_department_sheet_names_never_collide(
     )
     render_scorecard(dataclasses.replace(sample_result, current=current), path, CREATED)
     names = load_workbook(path).sheetnames
-    assert len({n.casefold() for n in names}) == len(names) == 12
+    assert len({n.casefold() for n in names}) == len(names) == 15
     assert f"{other} (2)" in names
