@@ -15,6 +15,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
+from parindex.ingest.safety import read_sheets_safely
 from parindex.text import (
     code_key,
     fold,
@@ -34,8 +35,6 @@ from parindex.workbook import (
     cell_text,
     find_metadata,
     find_table,
-    iter_sheets,
-    open_workbook,
 )
 from schemas.criteria import CriteriaNodeRow
 
@@ -145,7 +144,7 @@ def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
     if table is None or "name" not in table.columns:
         return None
     found: list[Department] = []
-    for r in range(table.header_row + 1, len(table.sheet.cells)):
+    for r in range(table.data_row, len(table.sheet.cells)):
         code = cell_text(table.value(r, "code"))
         if not code:
             continue
@@ -178,7 +177,7 @@ def _node_rows(table: Table, departments: tuple[Department, ...]) -> pl.DataFram
     """The table's rows as a frame, with the derived columns the schema checks."""
     codes = {d.code for d in departments}
     records = []
-    for r in range(table.header_row + 1, len(table.sheet.cells)):
+    for r in range(table.data_row, len(table.sheet.cells)):
         raw_code = cell_text(table.value(r, "code"))
         name = cell_text(table.value(r, "name"))
         raw_max = table.value(r, "max")
@@ -272,7 +271,7 @@ def read_criteria_set(path: Path) -> CriteriaSet:
         return UnusableCriteria("\n".join([head, *(f"  - {line}" for line in lines)]))
 
     try:
-        sheets = list(iter_sheets(open_workbook(path)))
+        sheets = read_sheets_safely(path)
     except UnreadableWorkbook as error:
         raise unusable(
             messages.CRITERIA_UNREADABLE.format(reason=error.reason)
@@ -346,22 +345,25 @@ def _tree(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _workbooks(folder: Path) -> list[Path]:
+    """The spreadsheets of a folder, lock and hidden files left out."""
+    return [
+        path
+        for path in (sorted(folder.iterdir()) if folder.is_dir() else [])
+        if not path.name.startswith(("~$", "."))
+        and path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}
+    ]
+
+
 def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
     """(first year, path) of every criteria workbook in ``folder``, by year.
 
     Only the ``Áp dụng từ năm`` line is read; the full set is validated when used.
     """
     found = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.name.startswith(("~$", ".")) or path.suffix.lower() not in {
-            ".xlsx",
-            ".xlsm",
-            ".xls",
-            ".ods",
-        }:
-            continue
+    for path in _workbooks(folder):
         try:
-            sheets = list(iter_sheets(open_workbook(path)))
+            sheets = read_sheets_safely(path)
         except UnreadableWorkbook:
             continue
         for sheet in sheets:
@@ -385,6 +387,10 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
     candidates = available_criteria_sets(folder)
     usable = [(first, path) for first, path in candidates if first <= year]
     if not usable:
+        recognised = {path for _, path in candidates}
+        for path in _workbooks(folder):
+            if path not in recognised:
+                read_criteria_set(path)  # says why it is not a criteria set
         years = ", ".join(str(first) for first, _ in candidates) or "không có"
         raise NoCriteriaSet(
             messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from parindex.ingest.safety import read_sheets_safely
 from parindex.problems import problem
 from parindex.text import fold, normalise_code, parse_number
 from parindex.workbook import (
@@ -16,8 +17,6 @@ from parindex.workbook import (
     UnreadableWorkbook,
     cell_text,
     find_table,
-    iter_sheets,
-    open_workbook,
 )
 
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -92,7 +91,7 @@ def _rows(
         return []
     return [
         {column: table.value(r, column) for column in columns}
-        for r in range(table.header_row + 1, len(table.sheet.cells))
+        for r in range(table.data_row, len(table.sheet.cells))
     ]
 
 
@@ -104,7 +103,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     if not path.exists():
         return empty_history(), []
     try:
-        sheets = list(iter_sheets(open_workbook(path)))
+        sheets = read_sheets_safely(path)
     except UnreadableWorkbook:
         return empty_history(), [
             problem(

@@ -136,3 +136,74 @@ SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
     "tổng hợp dùng {used} điểm của {used_department}."
 )
+
+# --- submissions: files that are not submissions (discovery) --------------------------
+FILE_IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."
+FILE_IGNORED_HIDDEN = "Tệp ẩn hoặc tệp tạm (không phải bài nộp)."
+FILE_IGNORED_NOT_FILE = "Không phải tệp thường (thư mục hoặc liên kết): không đọc."
+FILE_PENDING = (
+    "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."
+)
+
+# --- submissions: the whole file is set aside (safety and format) ------------------
+FILE_TOO_LARGE = "Tệp quá lớn ({size} MB, tối đa {limit} MB): không đọc."
+FILE_READ_FAILED = "Không đọc được tệp từ thư mục nộp bài ({error})."
+FILE_ZIP_BOMB = (
+    "Tệp bị từ chối vì lý do an toàn: nội dung nén khai báo hoặc giải nén ra quá "
+    "lớn (tối đa {limit} MB mỗi phần), có thể là “bom zip”. Hãy mở tệp bằng Excel, "
+    "lưu thành tệp mới rồi nộp lại."
+)
+FILE_XML_ENTITIES = (
+    "Tệp bị từ chối vì lý do an toàn: phần “{part}” có khai báo DTD/thực thể XML "
+    "(kiểu tấn công “billion laughs” hoặc XXE), điều Excel và LibreOffice không bao "
+    "giờ ghi ra. Hãy mở tệp bằng Excel, lưu thành tệp mới rồi nộp lại."
+)
+FILE_TOO_MANY_CELLS = (
+    "Tệp có dữ liệu ở tận ô {cell}: vùng dữ liệu quá lớn (hơn {cells} ô) nên không "
+    "đọc. Hãy xóa các dòng, cột thừa ở cuối sheet rồi lưu lại."
+)
+FILE_NOT_SPREADSHEET = (
+    "Tệp không phải bảng tính mà là {kind}: có lẽ đã chọn nhầm tệp hoặc đổi đuôi "
+    "tệp. Hãy nộp tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods)."
+)
+NOT_SPREADSHEET_KINDS: dict[str, str] = {
+    "png": "ảnh PNG",
+    "jpeg": "ảnh JPEG",
+    "gif": "ảnh GIF",
+    "pdf": "tài liệu PDF",
+    "rtf": "tài liệu RTF",
+    "rar": "tệp nén RAR",
+    "7z": "tệp nén 7z",
+    "zip": "tệp nén ZIP",
+    "docx": "tài liệu Word (.docx)",
+    "doc": "tài liệu Word (.doc)",
+    "pptx": "bản trình chiếu PowerPoint (.pptx)",
+    "html": "trang web HTML",
+    "text": "văn bản thuần (CSV hoặc TXT)",
+    "unknown": "dữ liệu không nhận ra được",
+}
+FILE_UNSUPPORTED_FORMAT = (
+    "Định dạng {format} chưa được hỗ trợ: hãy mở tệp bằng Excel và lưu thành .xlsx."
+)
+
+# --- submissions: text in a legacy Vietnamese encoding ------------------------------
+LEGACY_TCVN3 = (
+    "Văn bản ở {count} ô (ví dụ ô {cell}: “{before}” → “{after}”) được gõ bằng bảng "
+    "mã TCVN3 (phông .VnTime); parindex đã tự chuyển sang Unicode. Hãy chuyển tệp "
+    "sang Unicode (ví dụ bằng Unikey) trước khi nộp."
+)
+
+# --- submissions: one row is set aside (reading) ------------------------------------
+FORMULA_NOT_CALCULATED = (
+    "Ô có công thức nhưng chưa có giá trị đã tính: hãy mở tệp, tính lại (F9) và lưu."
+)
+ROW_NO_CODE = "Dòng có điểm nhưng không có mã tiêu chí."
+TOTAL_MISMATCH = (
+    "Dòng “{label}”: điểm ghi {stated} khác tổng điểm các tiêu chí trong tệp "
+    "({computed}); parindex không cộng dòng tổng mà tự tính lại."
+)
+FORMAT_NAMES: dict[str, str] = {
+    ".xlsb": ".xlsb",
+    "html": "trang web HTML (thường do phần mềm xuất ra với đuôi .xls)",
+    "xml2003": "Bảng tính XML 2003 (XML Spreadsheet)",
+}

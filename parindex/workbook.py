@@ -8,8 +8,14 @@ domain: callers give the column aliases and the metadata labels they look for.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import python_calamine as calamine
@@ -32,11 +38,17 @@ class UnreadableWorkbook(Exception):
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet's cells, ``cells[r][c]`` being the cell at row r+1, column c+1."""
+    """One sheet's cells, ``cells[r][c]`` being the cell at row r+1, column c+1.
+
+    ``uncalculated`` holds the (row, column) of formula cells saved without a
+    computed value (the reader sees them as empty); it is filled for xlsx/xlsm by
+    ``uncalculated_formula_cells``.
+    """
 
     name: str
     cells: list[list[CellValue]]
     truncated: bool = False
+    uncalculated: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,11 @@ class Table:
     header_row: int
     columns: dict[str, int]
     metadata: dict[str, tuple[str, str]] = field(default_factory=dict)
+    data_row: int = -1
+
+    def __post_init__(self) -> None:
+        if self.data_row < 0:
+            object.__setattr__(self, "data_row", self.header_row + 1)
 
     def value(self, row: int, column: str) -> CellValue:
         """The value of ``column`` in row ``row`` (0-based), or "" when absent."""
@@ -60,6 +77,11 @@ class Table:
         """The A1 reference of ``column`` in row ``row``."""
         index = self.columns.get(column)
         return None if index is None else cell_ref(row, index)
+
+    def uncalculated(self, row: int, column: str) -> bool:
+        """Whether ``column`` in row ``row`` is a formula without a computed value."""
+        index = self.columns.get(column)
+        return index is not None and (row, index) in self.sheet.uncalculated
 
 
 def cell_ref(row: int, column: int) -> str:
@@ -85,6 +107,11 @@ def cell_text(value: CellValue) -> str:
     return str(value)
 
 
+# Everything else a reader raises means the file is unreadable; even a Rust panic
+# (pyo3's PanicException derives from BaseException, not Exception).
+_INTERRUPTS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
+
 def open_workbook(source: Path | bytes) -> calamine.CalamineWorkbook:
     """Open a workbook (xlsx, xlsm, xlsb, xls, ods) from a path or bytes.
 
@@ -93,15 +120,13 @@ def open_workbook(source: Path | bytes) -> calamine.CalamineWorkbook:
     """
     try:
         if isinstance(source, bytes):
-            import io
-
             return calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
         return calamine.CalamineWorkbook.from_path(str(source))
     except calamine.PasswordError as error:
         raise UnreadableWorkbook("encrypted") from error
-    except (calamine.CalamineError, ValueError, OSError) as error:
-        raise UnreadableWorkbook(f"unreadable: {error}") from error
-    except Exception as error:  # calamine raises bare errors for some corrupt files
+    except _INTERRUPTS:
+        raise
+    except BaseException as error:  # calamine's errors, Rust panics: see above
         raise UnreadableWorkbook(f"unreadable: {error}") from error
 
 
@@ -119,21 +144,75 @@ def iter_sheets(workbook: calamine.CalamineWorkbook) -> Iterator[Sheet]:
         try:
             raw = workbook.get_sheet_by_name(meta.name)
             rows = raw.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
-        except Exception as error:
+        except _INTERRUPTS:
+            raise
+        except BaseException as error:  # see _INTERRUPTS
             raise UnreadableWorkbook(f"unreadable: {error}") from error
         truncated = len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows)
-        cells = [list(row[:MAX_COLUMNS]) for row in rows[:MAX_ROWS]]
+        cells: list[list[CellValue]] = [
+            list(row[:MAX_COLUMNS]) for row in rows[:MAX_ROWS]
+        ]
         yield Sheet(name=nfc(meta.name), cells=cells, truncated=truncated)
 
 
-def _match(text: str, aliases: Mapping[str, Sequence[str]]) -> tuple[str, int] | None:
-    """The field whose alias equals the folded text, with the alias' priority."""
-    folded = fold_label(text)
+AliasIndex = dict[str, tuple[str, int]]
+
+
+def _alias_index(aliases: Mapping[str, Sequence[str]]) -> AliasIndex:
+    """Folded alias → (field, priority), the first field listing an alias winning."""
+    index: AliasIndex = {}
     for name, names in aliases.items():
         for priority, alias in enumerate(names):
-            if folded == fold_label(alias):
-                return name, priority
-    return None
+            index.setdefault(fold_label(alias), (name, priority))
+    return index
+
+
+_MAX_LABEL = 80  # longer cells are sentences, never a label: not folded
+
+
+# Labels repeat from file to file (the same form, the same headers): fold each once.
+_folded_label = lru_cache(maxsize=4096)(fold_label)
+
+
+def _match(text: str, index: AliasIndex) -> tuple[str, int] | None:
+    """The field whose alias equals the folded text, with the alias' priority."""
+    if len(text) > _MAX_LABEL:
+        return None
+    return index.get(_folded_label(text))
+
+
+def _header_matches(row: Sequence[CellValue], index: AliasIndex) -> dict[str, int]:
+    """Field → column of the cells of ``row`` that are labels; when several cells
+    match one field, the earlier alias wins, then the leftmost cell."""
+    best: dict[str, tuple[int, int]] = {}
+    for c, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        found = _match(value, index)
+        if found is None:
+            continue
+        name, priority = found
+        if name not in best or priority < best[name][0]:
+            best[name] = (priority, c)
+    return {name: c for name, (_, c) in best.items()}
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def _is_column_numbering(row: Sequence[CellValue]) -> bool:
+    """A row under a header that only numbers the columns: ``(1) (2) (3) …`` or
+    ``1 2 3 …`` (at least three, consecutive from 1)."""
+    numbers = []
+    for value in row:
+        text = cell_text(value)
+        if not text:
+            continue
+        match = _COLUMN_NUMBER.match(text)
+        if match is None:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
 
 
 def find_header(
@@ -141,26 +220,49 @@ def find_header(
     aliases: Mapping[str, Sequence[str]],
     required: str,
     search_rows: int = SEARCH_ROWS,
+    any_of: Sequence[str] = (),
 ) -> tuple[int, dict[str, int]] | None:
     """The first row (in the first ``search_rows``) holding the ``required`` column.
 
     Returns the 0-based header row and a map field → column index. When several
     cells match one field, the one with the earlier alias wins (so ``Mã tiêu chí``
-    beats a sequence-number column ``TT``), then the leftmost.
+    beats a sequence-number column ``TT``), then the leftmost. With ``any_of``, a
+    header must also hold one of those fields, on its row or on the row below it
+    (a two-row header: ``Điểm`` merged over ``Tự đánh giá`` | ``Thẩm định``).
     """
-    for r, row in enumerate(sheet.cells[:search_rows]):
-        best: dict[str, tuple[int, int]] = {}
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not value.strip():
+    located = _locate_header(
+        sheet, _alias_index(aliases), required, search_rows, any_of
+    )
+    return None if located is None else located[:2]
+
+
+def _locate_header(
+    sheet: Sheet,
+    index: AliasIndex,
+    required: str,
+    search_rows: int,
+    any_of: Sequence[str],
+) -> tuple[int, dict[str, int], int] | None:
+    """(header row, columns, first data row) of the first header in ``sheet``."""
+    cells = sheet.cells
+    for r, row in enumerate(cells[:search_rows]):
+        columns = _header_matches(row, index)
+        if required not in columns:
+            continue
+        data_row = r + 1
+        if any_of and not any(name in columns for name in any_of):
+            below = _header_matches(cells[r + 1], index) if r + 1 < len(cells) else {}
+            taken = set(columns.values())
+            extra = {
+                k: c for k, c in below.items() if k not in columns and c not in taken
+            }
+            if required in below or not any(name in extra for name in any_of):
                 continue
-            found = _match(value, aliases)
-            if found is None:
-                continue
-            name, priority = found
-            if name not in best or priority < best[name][0]:
-                best[name] = (priority, c)
-        if required in best:
-            return r, {name: c for name, (_, c) in best.items()}
+            columns = {**extra, **columns}
+            data_row = r + 2
+        if data_row < len(cells) and _is_column_numbering(cells[data_row]):
+            data_row += 1
+        return r, columns, data_row
     return None
 
 
@@ -175,13 +277,14 @@ def find_metadata(
     Returns field → (value text, A1 reference of the value). The first occurrence
     of each label wins.
     """
+    index = _alias_index(labels)
     found: dict[str, tuple[str, str]] = {}
     for r, row in enumerate(sheet.cells[:last_row]):
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
             label, sep, rest = value.partition(":")
-            match = _match(label, labels)
+            match = _match(label, index)
             if match is None:
                 continue
             name = match[0]
@@ -205,15 +308,144 @@ def find_table(
     aliases: Mapping[str, Sequence[str]],
     required: str,
     labels: Mapping[str, Sequence[str]] | None = None,
+    any_of: Sequence[str] = (),
 ) -> Table | None:
-    """The first sheet holding a table with the ``required`` column, located."""
+    """The first sheet holding a table with the ``required`` column, located.
+
+    With ``any_of``, the first sheet whose header also holds one of those fields is
+    preferred (an instructions sheet may name the columns); failing that, the first
+    sheet with the ``required`` column is returned, so the caller can say what its
+    header lacks.
+    """
+    index = _alias_index(aliases)
+    fallback: Table | None = None
     for sheet in sheets:
-        header = find_header(sheet, aliases, required)
-        if header is None:
+        located = _locate_header(sheet, index, required, SEARCH_ROWS, any_of)
+        if located is None:
+            if any_of and fallback is None:
+                plain = _locate_header(sheet, index, required, SEARCH_ROWS, ())
+                if plain is not None:
+                    fallback = _table(sheet, plain, labels)
             continue
-        header_row, columns = header
-        metadata = find_metadata(sheet, labels, last_row=header_row) if labels else {}
-        return Table(
-            sheet=sheet, header_row=header_row, columns=columns, metadata=metadata
-        )
-    return None
+        return _table(sheet, located, labels)
+    return fallback
+
+
+def _table(
+    sheet: Sheet,
+    located: tuple[int, dict[str, int], int],
+    labels: Mapping[str, Sequence[str]] | None,
+) -> Table:
+    header_row, columns, data_row = located
+    metadata = find_metadata(sheet, labels, last_row=header_row) if labels else {}
+    return Table(
+        sheet=sheet,
+        header_row=header_row,
+        columns=columns,
+        metadata=metadata,
+        data_row=data_row,
+    )
+
+
+# --- formulas saved without a computed value (xlsx, xlsm) -------------------------
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def has_formulas(sheet_xml: bytes) -> bool:
+    """Whether a worksheet part holds any formula (a cheap byte search)."""
+    return _FORMULA_TAG.search(sheet_xml) is not None
+
+
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_SHEET_TYPES = frozenset(
+    {"worksheet", "chartsheet", "dialogsheet", "macrosheet", "xlMacrosheet"}
+)
+
+
+def workbook_relationships(rels_xml: bytes) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, part name) of ``xl/_rels/workbook.xml.rels``; the
+    type is the last segment of its URI (``worksheet``, ``sharedStrings``…).
+
+    Only called on XML that ``ingest.safety`` accepted (no DTD).
+    """
+    found = {}
+    for rel in ET.fromstring(rels_xml).iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        found[rel.get("Id", "")] = (kind, posixpath.normpath(part))
+    return found
+
+
+def sheet_part_names(rels_xml: bytes) -> set[str]:
+    """The parts a workbook's relationships name as sheets (of any kind)."""
+    return {
+        part
+        for kind, part in workbook_relationships(rels_xml).values()
+        if kind in _SHEET_TYPES
+    }
+
+
+def sheet_parts(content: bytes) -> dict[str, str]:
+    """Sheet name (NFC) → worksheet part name of an xlsx/xlsm workbook.
+
+    Only called on a file that ``ingest.safety`` accepted (no DTD in any part).
+    """
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        relationships = workbook_relationships(archive.read(WORKBOOK_RELS))
+    parts = {}
+    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
+        _, part = relationships.get(sheet.get(f"{{{_REL_NS}}}id", ""), ("", ""))
+        parts[nfc(sheet.get("name", ""))] = part
+    return parts
+
+
+def uncalculated_formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column), 0-based, of the formula cells that carry no computed value.
+
+    Such cells are written by libraries that cannot calculate (openpyxl) and by
+    Excel when calculation was set to manual; readers see them as empty. A cached
+    empty text (``t="str"`` with an empty ``<v>``) is a computed value.
+    """
+    cells: set[tuple[int, int]] = set()
+    cell_tag, row_tag = f"{{{_MAIN_NS}}}c", f"{{{_MAIN_NS}}}row"
+    for _, element in ET.iterparse(io.BytesIO(sheet_xml), events=("end",)):
+        if element.tag == cell_tag:
+            if element.find(_FORMULA) is not None and not _has_value(element):
+                ref = _CELL_REF.match(element.get("r", ""))
+                if ref is not None:
+                    cells.add((int(ref.group(2)) - 1, column_index(ref.group(1))))
+            element.clear()
+        elif element.tag == row_tag:
+            element.clear()
+    return frozenset(cells)
+
+
+_FORMULA = f"{{{_MAIN_NS}}}f"
+_VALUE = f"{{{_MAIN_NS}}}v"
+_INLINE = f"{{{_MAIN_NS}}}is"
+
+
+def _has_value(cell: ET.Element) -> bool:
+    """Whether a formula cell carries its computed value."""
+    if cell.find(_INLINE) is not None:
+        return True
+    value = cell.find(_VALUE)
+    if value is None:
+        return False
+    return bool(value.text) or cell.get("t") == "str"
+
+
+@lru_cache(maxsize=1024)
+def column_index(letters: str) -> int:
+    """0-based column index of A1-style letters: ``"A"`` → 0, ``"AA"`` → 26."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1

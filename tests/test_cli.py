@@ -112,3 +112,16 @@ def test_year_and_all_cannot_be_used_together(sample_inputs: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.output == "Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.\n"
+
+
+def test_check_refuses_a_memory_bomb_outside_a_year_folder(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    corpus = Path(__file__).parent / "ingest" / "fixtures" / "corpus"
+    bomb = tmp_path / "phong-noi-vu.xlsx"  # not in a year folder: its year is looked up
+    shutil.copy(corpus / "far-cell" / "phong-noi-vu.xlsx", bomb)
+    result = runner.invoke(
+        app, ["check", str(bomb), "--inputs", str(sample_inputs), "--json"]
+    )
+    assert result.exit_code == 1
+    assert "Tệp có dữ liệu ở tận ô XFD1048576" in result.output

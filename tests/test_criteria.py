@@ -136,3 +136,17 @@ def test_set_in_force_is_the_latest_first_year_not_after_the_year(
         f"Không có bộ chỉ số nào áp dụng cho năm 2017 trong “{folder}” "
         "(các bộ chỉ số hiện có áp dụng từ năm: 2018, 2022)."
     )
+
+
+def test_a_criteria_workbook_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    corpus = Path(__file__).parent / "ingest" / "fixtures" / "corpus"
+    folder = tmp_path / "criteria"
+    folder.mkdir()
+    (folder / "bo-chi-so.xlsx").write_bytes(
+        (corpus / "far-cell" / "phong-noi-vu.xlsx").read_bytes()
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        criteria_set_for_year(folder, 2023)
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "Bộ chỉ số “bo-chi-so.xlsx” không dùng được:"
+    assert lines[1].startswith("  - không đọc được tệp (Tệp có dữ liệu ở tận ô XFD1048576")

@@ -9,9 +9,9 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
-from parindex.ingest.discover import DroppedFile, discover, sha256
+from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.normalise import empty_rows, normalise_rows
-from parindex.ingest.read import SubmissionRead, read_submission
+from parindex.ingest.read import SubmissionRead, load_submission
 from parindex.ingest.validate import validate_rows
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.timefmt import local_iso
@@ -89,10 +89,7 @@ def ingest_year(
         if entry.status != "candidate":
             others.append(entry)
             continue
-        content = entry.path.read_bytes()
-        reads.append(
-            read_submission(entry, content, sha256(content), criteria_set, year)
-        )
+        reads.append(load_submission(entry, criteria_set, year))
     replaced = _superseded(reads)
 
     frames = []

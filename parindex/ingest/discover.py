@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +16,6 @@ from parindex.timefmt import local_iso
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})
 TEMPORARY_SUFFIXES = frozenset({".tmp", ".temp", ".bak", ".crdownload", ".part"})
 _YEAR = re.compile(r"^\d{4}$")
-
-IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."
-IGNORED_HIDDEN = "Tệp ẩn hoặc tệp tạm (không phải bài nộp)."
-IGNORED_NOT_FILE = "Không phải tệp thường (thư mục hoặc liên kết): không đọc."
-PENDING = (
-    "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."
-)
 
 
 @dataclass(frozen=True)
@@ -48,18 +43,23 @@ def year_folders(inputs: Path) -> list[int]:
     )
 
 
-def _classify(path: Path, now: float, settle_seconds: float) -> tuple[str, str | None]:
+def _classify(
+    path: Path, stat: os.stat_result, now: float, settle_seconds: float
+) -> tuple[str, str | None]:
+    """(status, note) of one entry, from its name and its own (not followed) stat."""
     name = path.name
     if name.startswith("~$") or name.startswith(".~lock."):
-        return "ignored", IGNORED_LOCK
+        return "ignored", messages.FILE_IGNORED_LOCK
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
-        return "ignored", IGNORED_HIDDEN
+        return "ignored", messages.FILE_IGNORED_HIDDEN
     if path.suffix.lower() in TEMPORARY_SUFFIXES:
-        return "ignored", IGNORED_HIDDEN
-    if path.is_symlink() or not path.is_file():
-        return "ignored", IGNORED_NOT_FILE
-    if settle_seconds > 0 and now - path.stat().st_mtime < settle_seconds:
-        return "pending", None
+        return "ignored", messages.FILE_IGNORED_HIDDEN
+    if not stat_module.S_ISREG(stat.st_mode):  # a symlink, a directory, a pipe…
+        return "ignored", messages.FILE_IGNORED_NOT_FILE
+    if settle_seconds > 0 and now - stat.st_mtime < settle_seconds:
+        return "pending", messages.FILE_PENDING.format(
+            modified=local_iso(stat.st_mtime)
+        )
     return "candidate", None
 
 
@@ -81,10 +81,11 @@ def discover(
         raise NoYearFolder(messages.NO_YEAR_FOLDER.format(year=year, folder=folder))
     found = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        status, note = _classify(path, now, settle_seconds)
-        stat = path.lstat()
-        if status == "pending":
-            note = PENDING.format(modified=local_iso(stat.st_mtime))
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue  # removed while the folder was being listed
+        status, note = _classify(path, stat, now, settle_seconds)
         found.append(
             DroppedFile(
                 path=path,

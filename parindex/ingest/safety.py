@@ -1,26 +1,107 @@
 """Look at a submission's bytes before any spreadsheet reader does.
 
-A submission is untrusted input: a zip bomb, an XML entity bomb or an encrypted file
-must be recognised within bounded time and memory, and never handed to a reader.
+A submission is untrusted input. Everything here runs in bounded time and memory and
+decides, before python-calamine sees the file, whether it may be read:
+
+* a file that is not a spreadsheet (a CSV, an image, a PDF renamed ``.xlsx``);
+* an encrypted workbook (Office stores a password-protected xlsx as an OLE file with an
+  ``EncryptedPackage`` stream; LibreOffice marks encrypted parts in its manifest);
+* a zip bomb: too many entries, declared sizes over the caps, or entries that inflate
+  to more than they declare (checked by inflating with a cap, never whole);
+* an XML part with a DTD (entity expansion, external entities);
+* a sheet whose used area is so large that the reader, which allocates a dense grid
+  of the used area, would exhaust memory (one value in ``XFD1048576`` is enough).
 """
 
 from __future__ import annotations
 
-import io
+import os
+import re
+import struct
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+import olefile
+
+from parindex import messages
+from parindex.workbook import (
+    WORKBOOK_RELS,
+    Sheet,
+    UnreadableWorkbook,
+    cell_ref,
+    column_index,
+    iter_sheets,
+    open_workbook,
+    sheet_part_names,
+)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
-MAX_ENTRY_BYTES = 100 * 1024 * 1024
-MAX_TOTAL_BYTES = 300 * 1024 * 1024
+MAX_ENTRY_BYTES = 32 * 1024 * 1024
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+MAX_SHEET_CELLS = 2_000_000
+"""Largest used area (rows × columns from A1) of a sheet handed to the reader."""
+
+DEFLATE_MAX_RATIO = 1032
+"""Deflate cannot expand data more than ~1032 times: entries whose compressed size
+times this stays under the cap need no inflating to be trusted."""
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_BIFF_RECORD = struct.Struct("<HH")
+_BIFF_CELL = struct.Struct("<HH")
+_BIFF_BOF = 0x0809
+_BIFF_FILEPASS = 0x002F
+_BIFF_MULRK = 0x00BD
+# Records that put a value in a cell (BLANK and MULBLANK are formatting only, and
+# the reader skips them): NUMBER, RK, LABELSST, LABEL, RSTRING, FORMULA, BOOLERR.
+_BIFF_CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0006, 0x0205})
 _ZIP_MAGIC = b"PK\x03\x04"
-_XML_SCAN_BYTES = 4096
+_LOCAL_HEADER = struct.Struct("<4s5HL2L2H")
+_PROLOG_CHUNK = 1024
+_ROOT_ELEMENT = re.compile(rb"<[^?!]")
+_MAX_PROLOG = 64 * 1024
+_INFLATE_CHUNK = 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Any cell reference attribute (rows carry only digits): a quick upper bound.
+_ANY_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# A cell holding something (self-closing cells are formatting only, and the reader
+# skips them): its column letters and row number.
+_CELL_REF = re.compile(
+    rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*(?<!/)>"
+)
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+# What a file that is not a spreadsheet looks like, by its first bytes.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"%PDF", "pdf"),
+    (b"{\\rtf", "rtf"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"PK\x05\x06", "zip"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Tables that programs export with an .xls name: Excel opens them, parindex does not.
+_SPREADSHEETS_IN_DISGUISE = frozenset({"html", "xml2003"})
 
 
 class UnsafeFile(Exception):
-    """The file must not be read; ``kind`` is ``too_large``, ``encrypted`` or ``xml_entities``."""
+    """The file must not be read.
+
+    ``kind`` is one of ``too_large`` (the file itself), ``zip_bomb``,
+    ``xml_entities``, ``encrypted``, ``not_spreadsheet`` (``detail`` says what it
+    looks like), ``unsupported`` (``detail``: the format), ``corrupt`` or
+    ``too_many_cells`` (``detail``: the farthest cell).
+    """
 
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(kind, detail)
@@ -28,42 +109,404 @@ class UnsafeFile(Exception):
         self.detail = detail
 
 
-def inspect_container(content: bytes) -> None:
-    """Raise ``UnsafeFile`` when ``content`` must not reach a spreadsheet reader.
+@dataclass(frozen=True)
+class Container:
+    """What inspection learnt: the container kind (``zip`` or ``ole``) and, for
+    xlsx/xlsm, the inflated sheet parts (part name → XML), kept so nothing is
+    inflated twice."""
 
-    Checks, without decompressing anything whole: the file size; for zip containers
-    (xlsx, xlsm, ods) the entry count and declared uncompressed sizes, and a DTD in
-    the head of any XML part (entity expansion, external entities); for OLE files
-    (xls) an ``EncryptedPackage`` stream, which is how Office stores a password
-    protected xlsx.
+    kind: str
+    worksheets: dict[str, bytes] = field(default_factory=dict)
+
+
+def inspect_container(content: bytes) -> Container:
+    """Decide whether ``content`` may reach a spreadsheet reader.
+
+    Returns:
+        The container: ``zip`` (xlsx, xlsm, ods) or ``ole`` (xls).
+
+    Raises:
+        UnsafeFile: the file must not be read (see ``UnsafeFile.kind``).
     """
     if len(content) > MAX_FILE_BYTES:
-        raise UnsafeFile("too_large", f"{len(content)} bytes")
+        raise UnsafeFile("too_large", str(len(content)))
     if content.startswith(_OLE_MAGIC):
-        if _ENCRYPTED_PACKAGE in content:
-            raise UnsafeFile("encrypted")
-        return
+        _inspect_ole(content)
+        return Container("ole")
     if not content.startswith(_ZIP_MAGIC):
-        return
+        kind = sniff_kind(content)
+        if kind in _SPREADSHEETS_IN_DISGUISE:  # Excel opens them; we do not read them
+            raise UnsafeFile("unsupported", kind)
+        raise UnsafeFile("not_spreadsheet", kind)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # the reader reports it as unreadable
+        archive = zipfile.ZipFile(BytesIO(content))
+        return Container("zip", _inspect_zip(content, archive, archive.infolist()))
+    except UnsafeFile:
+        raise
+    except Exception as error:  # zipfile, zlib, struct and expat: a corrupt zip
+        raise UnsafeFile("corrupt", f"{type(error).__name__}: {error}") from error
+
+
+def _inspect_ole(content: bytes) -> None:
+    """Check an OLE compound file (xls, or an encrypted Office file).
+
+    Raises:
+        UnsafeFile: ``encrypted`` (an ``EncryptedPackage`` stream, or an xls
+        ``FILEPASS`` record), ``not_spreadsheet`` (a Word .doc), ``corrupt``, or
+        ``too_many_cells`` for a sheet whose farthest value makes its used area
+        too large (the xls reader, too, allocates the whole area).
+    """
+    try:
+        ole = olefile.OleFileIO(BytesIO(content))
+        if ole.exists("EncryptedPackage"):
+            raise UnsafeFile("encrypted")
+        stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+        if stream is None:
+            kind = "doc" if ole.exists("WordDocument") else "unknown"
+            raise UnsafeFile("not_spreadsheet", kind)
+        biff = ole.openstream(stream).read()
+    except UnsafeFile:
+        raise
+    except Exception as error:  # olefile raises many kinds on a malformed file
+        raise UnsafeFile("corrupt", str(error)) from error
+    _check_biff(biff)
+
+
+def _check_biff(biff: bytes) -> None:
+    """Walk the BIFF records of a workbook stream: refuse an encrypted workbook and
+    a sheet (one BOF…EOF substream) whose farthest value is too far."""
+    rows = columns = 0
+    position, end = 0, len(biff) - _BIFF_RECORD.size
+    while position <= end:
+        kind, length = _BIFF_RECORD.unpack_from(biff, position)
+        body = position + _BIFF_RECORD.size
+        position = body + length
+        if kind in _BIFF_CELLS and length >= _BIFF_CELL.size:
+            row, column = _BIFF_CELL.unpack_from(biff, body)
+        elif kind == _BIFF_MULRK and length >= 6:
+            row = _BIFF_CELL.unpack_from(biff, body)[0]
+            column = struct.unpack_from("<H", biff, body + length - 2)[0]
+        elif kind == _BIFF_BOF:
+            rows = columns = 0
+            continue
+        elif kind == _BIFF_FILEPASS:
+            raise UnsafeFile("encrypted")
+        else:
+            continue
+        if row >= rows or column >= columns:
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+            _check_extent(rows, columns)
+
+
+def sniff_kind(content: bytes) -> str:
+    """What a file that is neither a zip nor an OLE container looks like:
+    ``png``, ``jpeg``, ``pdf``, ``html``, ``xml2003`` (Excel 2003 XML), ``text``
+    … or ``unknown``."""
+    for magic, kind in _SIGNATURES:
+        if content.startswith(magic):
+            return kind
+    head = content[:4096]
+    if head.startswith(_UTF16_BOMS):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    elif b"\x00" in head[:512]:
+        return "unknown"
+    lowered = head.lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return "xml2003"
+    if b"<html" in lowered or b"<table" in lowered or b"<!doctype html" in lowered:
+        return "html"
+    return "text"
+
+
+def _zip_kind(names: set[str]) -> str:
+    """What a zip that holds no workbook is: a Word or PowerPoint file, or a zip."""
+    if "word/document.xml" in names:
+        return "docx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    return "zip"
+
+
+def _inspect_zip(
+    content: bytes, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]
+) -> dict[str, bytes]:
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise UnsafeFile("too_large", f"{len(entries)} zip entries")
+        raise UnsafeFile("zip_bomb", f"{len(entries)} entries")
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.bin" in names:
+        raise UnsafeFile("unsupported", ".xlsb")
+    is_ods = "content.xml" in names and _ods_mimetype(archive, names)
+    if not is_ods and "xl/workbook.xml" not in names:
+        raise UnsafeFile("not_spreadsheet", _zip_kind(names))
     total = 0
     for entry in entries:
         total += entry.file_size
         if entry.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
-            raise UnsafeFile("too_large", f"{entry.filename}: {entry.file_size} bytes")
+            raise UnsafeFile("zip_bomb", f"{entry.filename}: {entry.file_size} bytes")
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnsafeFile("unsupported", f"compression {entry.compress_type}")
+    if is_ods and _ods_encrypted(archive, names):
+        raise UnsafeFile("encrypted")
+    sheets = set() if is_ods else _xlsx_sheet_parts(content, archive, names)
+    worksheets: dict[str, bytes] = {}
     for entry in entries:
-        if not entry.filename.endswith((".xml", ".rels", ".vml")):
+        if entry.is_dir():
             continue
-        try:
-            with archive.open(entry) as stream:
-                head = stream.read(_XML_SCAN_BYTES)
-        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
-            return
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise UnsafeFile("xml_entities", entry.filename)
+        raw = _raw_data(content, entry)
+        is_sheet = entry.filename in sheets
+        if is_sheet or (is_ods and entry.filename == "content.xml"):
+            xml = _inflate(raw, entry)
+            _check_prolog(xml[:_MAX_PROLOG], entry.filename)
+            if is_sheet:
+                _check_xlsx_extent(xml)
+                worksheets[entry.filename] = xml
+            else:
+                _check_ods_extent(xml)
+            continue
+        _check_actual_size(raw, entry)
+        if entry.filename.endswith(_XML_SUFFIXES):
+            _check_prolog(_inflate_head(raw, entry), entry.filename)
+    return worksheets
+
+
+def _xlsx_sheet_parts(
+    content: bytes, archive: zipfile.ZipFile, names: set[str]
+) -> set[str]:
+    """Every part a reader may load as a sheet: those the workbook's relationships
+    name, and whatever lies under ``xl/worksheets/`` (where readers look when the
+    relationships are missing)."""
+    found = {
+        name
+        for name in names
+        if name.startswith("xl/worksheets/") and name.endswith(".xml")
+    }
+    if WORKBOOK_RELS in names:
+        entry = archive.getinfo(WORKBOOK_RELS)
+        rels = _inflate(_raw_data(content, entry), entry)
+        _check_prolog(rels[:_MAX_PROLOG], WORKBOOK_RELS)
+        found |= sheet_part_names(rels) & names
+    return found
+
+
+def _ods_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    if "mimetype" not in names:
+        return True  # content.xml alone: let the reader decide
+    info = archive.getinfo("mimetype")
+    return info.file_size < 200 and archive.read(info).startswith(_ODS_MIMETYPE)
+
+
+def _ods_encrypted(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    manifest = "META-INF/manifest.xml"
+    if manifest not in names:
+        return False
+    info = archive.getinfo(manifest)
+    if info.file_size > 1024 * 1024:
+        raise UnsafeFile("zip_bomb", manifest)
+    return b"encryption-data" in archive.read(info)
+
+
+def _raw_data(content: bytes, entry: zipfile.ZipInfo) -> memoryview:
+    """The compressed bytes of an entry, located through its local header."""
+    offset = entry.header_offset
+    header = content[offset : offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or not header.startswith(_ZIP_MAGIC):
+        raise UnsafeFile("corrupt", f"{entry.filename}: bad local header")
+    name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    end = start + entry.compress_size
+    if end > len(content):
+        raise UnsafeFile("zip_bomb", f"{entry.filename}: truncated")
+    return memoryview(content)[start:end]
+
+
+def _inflate(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
+    """The entry's content, inflating at most one byte more than it declares.
+
+    Raises:
+        UnsafeFile: the entry inflates to more than its declared size.
+    """
+    if entry.compress_type == zipfile.ZIP_STORED:
+        return bytes(raw)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    data = inflater.decompress(raw, entry.file_size + 1)
+    if len(data) > entry.file_size:
+        raise UnsafeFile("zip_bomb", f"{entry.filename}: more than declared")
+    return data
+
+
+def _inflate_head(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
+    """The first bytes of an entry: enough for its XML prolog (grown, up to
+    ``_MAX_PROLOG``, only while no element has started)."""
+    if entry.compress_type == zipfile.ZIP_STORED:
+        return bytes(raw[:_MAX_PROLOG])
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    head = b""
+    pending: bytes | memoryview = raw
+    while pending and len(head) < _MAX_PROLOG:
+        head += inflater.decompress(pending, _PROLOG_CHUNK)
+        if _ROOT_ELEMENT.search(head) or inflater.eof:
+            break
+        pending = inflater.unconsumed_tail
+    return head
+
+
+def _check_actual_size(raw: memoryview, entry: zipfile.ZipInfo) -> None:
+    """Make sure a deflated entry inflates to no more than it declares.
+
+    Entries small enough that even the maximal deflate ratio keeps them under the
+    cap are trusted as they are; others are inflated in chunks, keeping nothing.
+    """
+    if entry.compress_type != zipfile.ZIP_DEFLATED:
+        return
+    if len(raw) * DEFLATE_MAX_RATIO <= MAX_ENTRY_BYTES:
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    pending: bytes | memoryview = raw
+    while pending and not inflater.eof:
+        produced += len(inflater.decompress(pending, _INFLATE_CHUNK))
+        if produced > entry.file_size:
+            raise UnsafeFile("zip_bomb", f"{entry.filename}: more than declared")
+        pending = inflater.unconsumed_tail
+
+
+def _check_prolog(head: bytes, part: str) -> None:
+    """Refuse an XML part whose prolog declares a DTD (entities, external entities).
+
+    A DTD may only stand before the root element, so the prolog, the text before the
+    first element, is all that is searched.
+
+    Raises:
+        UnsafeFile: ``xml_entities`` when a DTD is declared.
+    """
+    if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    root = _ROOT_ELEMENT.search(head)
+    prolog = head if root is None else head[: root.start()]
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise UnsafeFile("xml_entities", part)
+    if root is None and len(head) >= _MAX_PROLOG:
+        raise UnsafeFile("xml_entities", part)  # a prolog that never ends
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    """Refuse a used area (from A1 to row ``rows``, column ``columns``) that is too
+    large; ``detail`` is its farthest cell."""
+    if rows * columns > MAX_SHEET_CELLS:
+        raise UnsafeFile("too_many_cells", cell_ref(rows - 1, columns - 1))
+
+
+def _check_xlsx_extent(xml: bytes) -> None:
+    """Refuse a worksheet whose farthest cell holding something makes the used area
+    too large. A quick bound over every cell reference comes first; only when it is
+    over the limit are formatting-only cells told apart."""
+    if _extent(_ANY_CELL_REF.findall(xml))[0] <= MAX_SHEET_CELLS:
+        return
+    cells, farthest = _extent(_CELL_REF.findall(xml))
+    if cells > MAX_SHEET_CELLS:
+        raise UnsafeFile("too_many_cells", farthest)
+
+
+def _extent(found: list[tuple[bytes, bytes]]) -> tuple[int, str]:
+    """(cells from A1 to the farthest row and column, that corner's reference) of
+    the (column letters, row number) found."""
+    if not found:
+        return 0, "A1"
+    letters, numbers = zip(*found, strict=True)
+    rows = max(map(int, numbers))
+    widest = max(set(letters), key=lambda s: (len(s), s)).decode("ascii")
+    return rows * (column_index(widest) + 1), f"{widest}{rows}"
+
+
+def _check_ods_extent(xml: bytes) -> None:
+    """Refuse an ODS whose repeated rows or cells holding values make a table's
+    used area too large (LibreOffice repeats empty rows and cells to the sheet's
+    end: those are not counted)."""
+    row_tag = f"{{{_ODS_TABLE}}}table-row"
+    cell_tags = (f"{{{_ODS_TABLE}}}table-cell", f"{{{_ODS_TABLE}}}covered-table-cell")
+    table_tag = f"{{{_ODS_TABLE}}}table"
+    rows_repeated = f"{{{_ODS_TABLE}}}number-rows-repeated"
+    columns_repeated = f"{{{_ODS_TABLE}}}number-columns-repeated"
+    value_type = f"{{{_ODS_OFFICE}}}value-type"
+    paragraph = f"{{{_ODS_TEXT}}}p"
+    row = column = 0
+    used_rows = used_columns = 0
+    row_columns = 0
+    try:
+        for event, element in ET.iterparse(BytesIO(xml), events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == table_tag:
+                    row = used_rows = used_columns = 0
+                elif tag == row_tag:
+                    column = row_columns = 0
+                continue
+            if tag in cell_tags:
+                repeat = int(element.get(columns_repeated, "1"))
+                column += repeat
+                if element.get(value_type) or element.find(paragraph) is not None:
+                    row_columns = column
+                element.clear()
+            elif tag == row_tag:
+                repeat = int(element.get(rows_repeated, "1"))
+                row += repeat
+                if row_columns:
+                    used_rows = row
+                    used_columns = max(used_columns, row_columns)
+                    _check_extent(used_rows, used_columns)
+                element.clear()
+    except (ET.ParseError, ValueError) as error:
+        raise UnsafeFile("corrupt", str(error)) from error
+
+
+_MB = 1024 * 1024
+
+
+def unsafe_message(unsafe: UnsafeFile, size: int) -> str:
+    """The Vietnamese sentence for a file that safety refused to hand to a reader."""
+    if unsafe.kind == "too_large":
+        return messages.FILE_TOO_LARGE.format(
+            size=round(size / _MB), limit=MAX_FILE_BYTES // _MB
+        )
+    if unsafe.kind == "zip_bomb":
+        return messages.FILE_ZIP_BOMB.format(limit=MAX_ENTRY_BYTES // _MB)
+    if unsafe.kind == "xml_entities":
+        return messages.FILE_XML_ENTITIES.format(part=unsafe.detail)
+    if unsafe.kind == "encrypted":
+        return messages.FILE_ENCRYPTED
+    if unsafe.kind == "not_spreadsheet":
+        kind = messages.NOT_SPREADSHEET_KINDS[unsafe.detail]
+        return messages.FILE_NOT_SPREADSHEET.format(kind=kind)
+    if unsafe.kind == "too_many_cells":
+        cells = f"{MAX_SHEET_CELLS:,}".replace(",", ".")
+        return messages.FILE_TOO_MANY_CELLS.format(cell=unsafe.detail, cells=cells)
+    if unsafe.kind == "unsupported" and unsafe.detail in messages.FORMAT_NAMES:
+        name = messages.FORMAT_NAMES[unsafe.detail]
+        return messages.FILE_UNSUPPORTED_FORMAT.format(format=name)
+    return messages.FILE_UNREADABLE
+
+
+def read_capped(path: Path) -> bytes:
+    """A file's bytes, never through a symlink and never more than the size cap
+    (one byte more, so that an oversized file is still recognised as such)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
+def read_sheets_safely(path: Path) -> list[Sheet]:
+    """Every visible sheet of a workbook the office keeps (criteria set, history),
+    read with the same safety checks as a submission.
+
+    Raises:
+        UnreadableWorkbook: with the Vietnamese reason as ``reason``.
+    """
+    try:
+        content = read_capped(path)
+    except OSError as error:
+        raise UnreadableWorkbook(error.strerror or str(error)) from error
+    try:
+        inspect_container(content)
+    except UnsafeFile as unsafe:
+        raise UnreadableWorkbook(unsafe_message(unsafe, len(content))) from None
+    return list(iter_sheets(open_workbook(content)))

@@ -37,7 +37,7 @@ def _row_problems(
     for index, check in failures.iter_rows():
         row = checked.row(index, named=True)
         same_code = checked.filter(
-            (pl.col("file") == row["file"]) & (pl.col("code") == row["code"])
+            (pl.col("file") == row["file"]) & pl.col("code").eq_missing(row["code"])
         )
         values = {
             **row,
@@ -49,10 +49,14 @@ def _row_problems(
             "cells": ", ".join(c for c in same_code["code_cell"].to_list() if c),
         }
         column = messages.ROW_MESSAGE_COLUMN[check]
+        if check == "code_present" and row["raw_code"] is None:
+            message = messages.ROW_NO_CODE
+        else:
+            message = messages.ROW_MESSAGES[check].format(**values)
         records.append(
             problem(
                 "error",
-                messages.ROW_MESSAGES[check].format(**values),
+                message,
                 file=row["file"],
                 sheet=row["sheet"],
                 cell=row[f"{column}_cell"] or row["code_cell"],
@@ -61,6 +65,22 @@ def _row_problems(
             )
         )
     return records
+
+
+def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:
+    """Rows set aside because a code or score cell is a formula never computed."""
+    return [
+        problem(
+            "error",
+            messages.FORMULA_NOT_CALCULATED,
+            file=row["file"],
+            sheet=row["sheet"],
+            cell=row["formula_cell"],
+            department=row["department"],
+            criterion=row["code"],
+        )
+        for row in uncalculated.iter_rows(named=True)
+    ]
 
 
 def _ambiguous_codes(
@@ -91,15 +111,20 @@ def _ambiguous_codes(
     return records
 
 
-def _subtotal_problems(
-    subtotals: pl.DataFrame, leaves: pl.DataFrame
+def _sum_row_problems(
+    sum_rows: pl.DataFrame, leaves: pl.DataFrame
 ) -> list[dict[str, str | None]]:
-    """Warn where a subtotal row differs from the sum of the file's leaves below it."""
+    """Warn where a subtotal row differs from the sum of the file's leaves below it
+    (a total row: from the sum of all the file's leaves), as the file states them:
+    rows set aside count too, the check is about the file's own arithmetic."""
     records = []
-    for row in subtotals.iter_rows(named=True):
-        below = leaves.filter(
-            (pl.col("file") == row["file"])
-            & pl.col("code").str.starts_with(row["code"] + ".")
+    for row in sum_rows.iter_rows(named=True):
+        label = row["total_label"]
+        in_file = leaves.filter(pl.col("file") == row["file"])
+        below = in_file.filter(
+            pl.col("code").is_not_null()
+            if label is not None
+            else pl.col("code").str.starts_with(row["code"] + ".")
         )
         for score, cell in (
             ("self_score", "self_cell"),
@@ -109,22 +134,25 @@ def _subtotal_problems(
             if stated is None:
                 continue
             computed = float(below[score].fill_null(0).sum())
-            if abs(stated - computed) > TOLERANCE:
-                records.append(
-                    problem(
-                        "warning",
-                        messages.SUBTOTAL_MISMATCH.format(
-                            code=row["code"],
-                            stated=_fmt(stated),
-                            computed=_fmt(computed),
-                        ),
-                        file=row["file"],
-                        sheet=row["sheet"],
-                        cell=row[cell],
-                        department=row["department"],
-                        criterion=row["code"],
-                    )
+            if abs(stated - computed) <= TOLERANCE:
+                continue
+            figures = {"stated": _fmt(stated), "computed": _fmt(computed)}
+            message = (
+                messages.SUBTOTAL_MISMATCH.format(code=row["code"], **figures)
+                if label is None
+                else messages.TOTAL_MISMATCH.format(label=label, **figures)
+            )
+            records.append(
+                problem(
+                    "warning",
+                    message,
+                    file=row["file"],
+                    sheet=row["sheet"],
+                    cell=row[cell],
+                    department=row["department"],
+                    criterion=row["code"],
                 )
+            )
     return records
 
 
@@ -138,16 +166,30 @@ def validate_rows(
         criteria_set: the criteria set in force.
 
     Returns:
-        The leaf rows that passed every check (with ``max``), and the problems
-        (errors for rows set aside, warnings for subtotals and ambiguous codes).
+        The scored leaf rows that passed every check (with ``max``), and the
+        problems (errors for rows set aside, among them rows whose code or score
+        is a formula without a computed value; warnings for subtotal and total
+        rows that disagree with the leaves, and for ambiguous codes). Rows with
+        no score are not checked: they are read, never used.
     """
     joined = _with_criteria(rows, criteria_set)
-    is_subtotal = pl.col("known") & pl.col("is_leaf").not_()
-    subtotals = joined.filter(is_subtotal)
-    checked = joined.filter(is_subtotal.not_()).with_columns(
+    is_sum = (pl.col("known") & pl.col("is_leaf").not_()) | pl.col(
+        "total_label"
+    ).is_not_null()
+    sum_rows = joined.filter(is_sum)
+    leaf_rows = joined.filter(is_sum.not_())
+    # Only rows that give a score are checked: a department may fill the full
+    # form, leaving the other departments' rows blank.
+    scored = leaf_rows.filter(
+        pl.col("self_raw").is_not_null()
+        | pl.col("appraised_raw").is_not_null()
+        | pl.col("formula_cell").is_not_null()
+    ).with_columns(
         duplicated=pl.col("code").is_not_null()
         & pl.col("code").is_duplicated().over("file")
     )
+    uncalculated = scored.filter(pl.col("formula_cell").is_not_null())
+    checked = scored.filter(pl.col("formula_cell").is_null())
     failures = failed_checks(SubmissionRow, checked)
     row_problems = _row_problems(checked, failures)
     bad_index = failures["index"].unique().to_list()
@@ -159,8 +201,9 @@ def validate_rows(
     problems = concat_problems(
         [
             problems_frame(row_problems),
+            problems_frame(_formula_problems(uncalculated)),
             problems_frame(_ambiguous_codes(checked, criteria_set)),
-            problems_frame(_subtotal_problems(subtotals, good)),
+            problems_frame(_sum_row_problems(sum_rows, leaf_rows)),
         ]
     )
     return good, problems

@@ -139,7 +139,9 @@ def test_every_file_is_accounted_for(
     assert (
         "2023/ghi-chu.xlsx",
         None,
-        "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính (.xlsx, .xlsm, .xls, .ods).",
+        "Tệp không phải bảng tính mà là văn bản thuần (CSV hoặc TXT): có lẽ đã chọn "
+        "nhầm tệp hoặc đổi đuôi tệp. Hãy nộp tệp Excel (.xlsx, .xlsm, .xls) hoặc "
+        "LibreOffice (.ods).",
     ) in messages
     assert (
         "2023/nv-cu.xlsx",

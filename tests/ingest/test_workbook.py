@@ -1,0 +1,63 @@
+"""Reading helpers: formulas without a computed value, headers, column numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from parindex.workbook import Sheet, find_table, uncalculated_formula_cells
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+@pytest.mark.parametrize(
+    ("cell", "uncalculated"),
+    [
+        ('<c r="E12"><f>1.5-0.22</f></c>', True),
+        ('<c r="E12"><f>1.5-0.22</f><v/></c>', True),
+        ('<c r="E12"><f t="shared" si="0"/><v></v></c>', True),
+        ('<c r="E12"><f>1.5-0.22</f><v>1.28</v></c>', False),
+        ('<c r="E12" t="str"><f>IF(A1,"","x")</f><v></v></c>', False),
+        ('<c r="E12" t="inlineStr"><f>"x"</f><is><t>x</t></is></c>', False),
+        ('<c r="E12"><v>1.28</v></c>', False),
+    ],
+)
+def test_formula_cells_without_a_computed_value(cell: str, uncalculated: bool) -> None:
+    xml = f'<worksheet {NS}><sheetData><row r="12">{cell}</row></sheetData></worksheet>'
+    expected = {(11, 4)} if uncalculated else set()
+    assert uncalculated_formula_cells(xml.encode()) == expected
+
+
+ALIASES = {"code": ("Mã tiêu chí", "Mã"), "self": ("Tự đánh giá",), "name": ("Tên",)}
+
+
+def test_instructions_naming_the_columns_do_not_make_a_table() -> None:
+    instructions = Sheet(
+        "Hướng dẫn",
+        [["Cột", "Cách ghi"], ["Mã tiêu chí", "1.2.1"], ["Tự đánh giá", "0,5"]],
+    )
+    form = Sheet("Chấm điểm", [["Mã", "Tên", "Tự đánh giá"], ["1.1", "x", 1]])
+    table = find_table([instructions, form], ALIASES, "code", any_of=("self",))
+    assert table is not None
+    assert (table.sheet.name, table.header_row, table.data_row) == ("Chấm điểm", 0, 1)
+
+
+def test_a_two_row_header_and_a_column_numbering_row() -> None:
+    sheet = Sheet(
+        "S",
+        [
+            ["Mã", "Tên", "Điểm", ""],
+            ["", "", "Tự đánh giá", ""],
+            ["(1)", "(2)", "(3)"],
+            ["1.1", "x", 1],
+        ],
+    )
+    table = find_table([sheet], ALIASES, "code", any_of=("self",))
+    assert table is not None
+    assert table.columns == {"code": 0, "name": 1, "self": 2}
+    assert table.data_row == 3
+
+
+def test_without_score_columns_the_first_code_table_is_still_found() -> None:
+    sheet = Sheet("S", [["Mã", "Tên"], ["1.1", "x"]])
+    table = find_table([sheet], ALIASES, "code", any_of=("self",))
+    assert table is not None and "self" not in table.columns
