@@ -149,4 +149,6 @@ def test_a_criteria_workbook_that_cannot_be_read_says_why(tmp_path: Path) -> Non
         criteria_set_for_year(folder, 2023)
     lines = str(raised.value).splitlines()
     assert lines[0] == "Bộ chỉ số “bo-chi-so.xlsx” không dùng được:"
-    assert lines[1].startswith("  - không đọc được tệp (Tệp có dữ liệu ở tận ô XFD1048576")
+    assert lines[1].startswith(
+        "  - không đọc được tệp (Tệp có dữ liệu ở tận ô XFD1048576"
+    )

@@ -150,7 +150,9 @@ def test_a_replaced_file_changes_only_the_outputs_it_feeds(
     ]
 
 
-def test_outputs_are_readable_by_the_office_not_only_the_service(tmp_path: Path) -> None:
+def test_outputs_are_readable_by_the_office_not_only_the_service(
+    tmp_path: Path,
+) -> None:
     import os
     import stat
 
