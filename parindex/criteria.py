@@ -125,12 +125,35 @@ class CriteriaSet:
         return code
 
 
+_FOLDED_NAMES: dict[int, tuple[Sequence[Department], dict[str, str]]] = {}
+
+
+def _names_by_fold(departments: Sequence[Department]) -> dict[str, str]:
+    """Folded code, name and alias → department code (the first department wins).
+
+    Cached by identity: a criteria set's departments are one tuple for its life,
+    and hashing a thousand departments on every file would cost more than the match.
+    """
+    cached = _FOLDED_NAMES.get(id(departments))
+    if cached is not None and cached[0] is departments:
+        return cached[1]
+    index: dict[str, str] = {}
+    for department in departments:
+        for name in (department.code, department.name, *department.aliases):
+            index.setdefault(fold(name), department.code)
+    if len(_FOLDED_NAMES) > 16:
+        _FOLDED_NAMES.clear()
+    _FOLDED_NAMES[id(departments)] = (departments, index)
+    return index
+
+
 def match_department(text: str, departments: Sequence[Department]) -> str | None:
     """The department whose code, name or alias matches ``text`` (accents, case and
     spacing ignored), or None."""
     wanted = fold(text)
     if not wanted:
         return None
+    return _names_by_fold(departments).get(wanted)
     for department in departments:
         names = (department.code, department.name, *department.aliases)
         if any(fold(name) == wanted for name in names):

@@ -84,14 +84,19 @@ class Table:
         return index is not None and (row, index) in self.sheet.uncalculated
 
 
-def cell_ref(row: int, column: int) -> str:
-    """A1 reference of a 0-based row and column: (11, 2) → ``"C12"``."""
+def column_letter(column: int) -> str:
+    """A1-style letters of a 0-based column: 2 → ``"C"``, 26 → ``"AA"``."""
     letters = ""
     column += 1
     while column:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
+    return letters
+
+
+def cell_ref(row: int, column: int) -> str:
+    """A1 reference of a 0-based row and column: (11, 2) → ``"C12"``."""
+    return f"{column_letter(column)}{row + 1}"
 
 
 def cell_text(value: CellValue) -> str:

@@ -10,7 +10,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile, discover
-from parindex.ingest.normalise import empty_rows, normalise_rows
+from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.read import SubmissionRead, load_submission
 from parindex.ingest.validate import validate_rows
 from parindex.problems import concat_problems, problem, problems_frame
@@ -85,14 +85,19 @@ def ingest_year(
     dropped = discover(inputs / str(year), year, now, settle_seconds)
     reads: list[SubmissionRead] = []
     others: list[DroppedFile] = []
+    builder = RowsBuilder()
     for entry in dropped:
         if entry.status != "candidate":
             others.append(entry)
             continue
-        reads.append(load_submission(entry, criteria_set, year))
+        read = load_submission(entry, criteria_set, year)
+        if read.rejection is None and read.table is not None:
+            # keep the rows, not the sheet: memory stays flat with the file count
+            builder.add(read.table, entry.name, read.department)
+            read.table = None
+        reads.append(read)
     replaced = _superseded(reads)
 
-    frames = []
     problems: list[dict[str, str | None]] = []
     for read in reads:
         if read.rejection is not None:
@@ -109,9 +114,7 @@ def ingest_year(
             )
             continue
         problems.extend(read.problems)
-        assert read.table is not None
-        frames.append(normalise_rows(read.table, read.file.name, read.department))
-    all_rows = pl.concat(frames) if frames else empty_rows()
+    all_rows = builder.frame().filter(pl.col("file").is_in(list(replaced)).not_())
     good, row_problems = validate_rows(all_rows, criteria_set)
 
     used_rows = good.filter(

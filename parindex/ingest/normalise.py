@@ -7,7 +7,7 @@ import math
 import polars as pl
 
 from parindex.text import fold, normalise_code, parse_number
-from parindex.workbook import CellValue, Table, cell_ref, cell_text
+from parindex.workbook import MAX_COLUMNS, CellValue, Table, cell_text, column_letter
 
 NOT_SCORED = frozenset({"", "-", "–", "—", "x", "X"})
 
@@ -38,6 +38,33 @@ TOTAL_LABELS = frozenset(
     {"tong", "tong cong", "tong so", "tong diem", "tong so diem", "cong", "total"}
 )
 _FORMULA_FIELDS = ("code", "self", "appraised")
+_NONE: tuple[str | None, float | None] = (None, None)
+# The columns gathered row by row; cell references are computed as whole columns.
+_GATHERED_SCHEMA: dict[str, pl.DataType] = {
+    **{
+        name: ROW_SCHEMA[name]
+        for name in (
+            "row",
+            "raw_code",
+            "code",
+            "code_numeric",
+            "self_raw",
+            "self_score",
+            "appraised_raw",
+            "appraised_score",
+            "stated_max",
+            "reason",
+            "evidence",
+            "formula_cell",
+            "total_label",
+            "file",
+            "sheet",
+            "department",
+        )
+    },
+    **{f"{field}_at": pl.Int64() for field in ("code", "self", "appraised", "max")},
+}
+_GATHERED = tuple(_GATHERED_SCHEMA)
 
 
 def _parse_score(value: CellValue) -> tuple[str | None, float | None]:
@@ -58,6 +85,11 @@ def _parse_score(value: CellValue) -> tuple[str | None, float | None]:
     return text, parse_number(text)
 
 
+def _text_or_none(value: CellValue) -> str | None:
+    """A text cell's text, None when empty."""
+    return (cell_text(value) or None) if value != "" else None
+
+
 def _parse_code(value: CellValue) -> tuple[str, str | None, bool]:
     """(raw text, normalised code or None, stored as a number?)."""
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
@@ -72,6 +104,112 @@ def _total_label(table: Table, row: int) -> str | None:
         if text and fold(text).rstrip(":").strip() in TOTAL_LABELS:
             return text
     return None
+
+
+class RowsBuilder:
+    """Rows of many tables gathered as plain lists, made into one frame at the end.
+
+    Building one polars frame per file costs more than parsing the file's rows, so
+    ``collect`` adds every table here and calls ``frame()`` once.
+    """
+
+    def __init__(self) -> None:
+        self._columns: dict[str, list[object]] = {name: [] for name in _GATHERED}
+
+    def add(self, table: Table, file: str, department: str | None) -> None:
+        """Add the rows of one table (see ``normalise_rows``)."""
+        index = table.columns
+        code_at, self_at, appraised_at = (
+            index["code"],
+            index.get("self"),
+            index.get("appraised"),
+        )
+        max_at, reason_at, evidence_at = (
+            index.get("max"),
+            index.get("reason"),
+            index.get("evidence"),
+        )
+        formulas = table.sheet.uncalculated
+        constant = (
+            file,
+            table.sheet.name,
+            department,
+            code_at,
+            self_at,
+            appraised_at,
+            max_at,
+        )
+        columns = [self._columns[name] for name in _GATHERED]
+        wanted = [
+            i
+            for i in (code_at, self_at, appraised_at, max_at, reason_at, evidence_at)
+            if i is not None
+        ]
+        reach = max(wanted) + 1
+        for r in range(table.data_row, len(table.sheet.cells)):
+            cells = table.sheet.cells[r]
+            if (
+                len(cells) < reach
+            ):  # a short row: pad it once rather than test each cell
+                cells = [*cells, *[""] * (reach - len(cells))]
+            code_value = cells[code_at]
+            self_value = cells[self_at] if self_at is not None else ""
+            appraised_value = cells[appraised_at] if appraised_at is not None else ""
+            formula = (
+                next((f for f in _FORMULA_FIELDS if table.uncalculated(r, f)), None)
+                if formulas
+                else None
+            )
+            if code_value == "" and self_value == "" and appraised_value == "":
+                if not formula:
+                    continue  # blank in every cell that matters
+            raw_code, code, numeric = _parse_code(code_value)
+            self_raw, self_score = (
+                _parse_score(self_value) if self_at is not None else _NONE
+            )
+            appraised_raw, appraised_score = (
+                _parse_score(appraised_value) if appraised_at is not None else _NONE
+            )
+            total_label = None
+            if code is None and formula is None:
+                if self_score is None and appraised_score is None:
+                    continue  # only text: a note, a signature
+                total_label = _total_label(table, r)
+            values = (
+                r,
+                raw_code or None,
+                code,
+                numeric,
+                self_raw,
+                self_score,
+                appraised_raw,
+                appraised_score,
+                _parse_score(cells[max_at])[1] if max_at is not None else None,
+                _text_or_none(cells[reason_at]) if reason_at is not None else None,
+                _text_or_none(cells[evidence_at]) if evidence_at is not None else None,
+                table.cell(r, formula) if formula else None,
+                total_label,
+                *constant,
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+
+    def frame(self) -> pl.DataFrame:
+        """Every row added so far, with the schema ``ROW_SCHEMA``."""
+        frame = pl.DataFrame(self._columns, schema=_GATHERED_SCHEMA)
+        row_number = (pl.col("row") + 1).cast(pl.String)
+        return frame.with_columns(
+            **{
+                f"{field}_cell": _letters(pl.col(f"{field}_at")) + row_number
+                for field in ("code", "self", "appraised", "max")
+            }
+        ).select(list(ROW_SCHEMA))
+
+
+def _letters(column: pl.Expr) -> pl.Expr:
+    """A1 letters of 0-based column numbers (null stays null)."""
+    mapping = {i: column_letter(i) for i in range(MAX_COLUMNS + 1)}
+    return column.replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def normalise_rows(table: Table, file: str, department: str | None) -> pl.DataFrame:
@@ -89,50 +227,9 @@ def normalise_rows(table: Table, file: str, department: str | None) -> pl.DataFr
         ``"0,5"`` → 0.5, ``"-"`` → null. ``formula_cell`` names the first of the
         code and score cells that is a formula without a computed value.
     """
-    columns: dict[str, list[object]] = {name: [] for name in ROW_SCHEMA}
-    has_self = "self" in table.columns
-    has_appraised = "appraised" in table.columns
-    has_max = "max" in table.columns
-    for r in range(table.data_row, len(table.sheet.cells)):
-        raw_code, code, numeric = _parse_code(table.value(r, "code"))
-        self_raw, self_score = (
-            _parse_score(table.value(r, "self")) if has_self else (None, None)
-        )
-        appraised_raw, appraised_score = (
-            _parse_score(table.value(r, "appraised")) if has_appraised else (None, None)
-        )
-        formula = next((f for f in _FORMULA_FIELDS if table.uncalculated(r, f)), None)
-        total_label = None
-        if code is None and formula is None:
-            if self_score is None and appraised_score is None:
-                continue  # blank, or only text: a note, a signature
-            total_label = _total_label(table, r)
-        stated = _parse_score(table.value(r, "max"))[1] if has_max else None
-        values = (
-            file,
-            table.sheet.name,
-            r,
-            department,
-            raw_code or None,
-            code,
-            numeric,
-            self_raw,
-            self_score,
-            appraised_raw,
-            appraised_score,
-            stated,
-            cell_text(table.value(r, "reason")) or None,
-            cell_text(table.value(r, "evidence")) or None,
-            table.cell(r, "code"),
-            table.cell(r, "self"),
-            table.cell(r, "appraised"),
-            table.cell(r, "max"),
-            table.cell(r, formula) if formula else None,
-            total_label,
-        )
-        for name, value in zip(ROW_SCHEMA, values, strict=True):
-            columns[name].append(value)
-    return pl.DataFrame(columns, schema=ROW_SCHEMA)
+    builder = RowsBuilder()
+    builder.add(table, file, department)
+    return builder.frame()
 
 
 def empty_rows() -> pl.DataFrame:
@@ -140,4 +237,4 @@ def empty_rows() -> pl.DataFrame:
     return pl.DataFrame(schema=ROW_SCHEMA)
 
 
-__all__ = ["ROW_SCHEMA", "cell_ref", "empty_rows", "normalise_rows"]
+__all__ = ["ROW_SCHEMA", "empty_rows", "normalise_rows"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from parindex import messages
@@ -75,24 +76,37 @@ class SubmissionRead:
 _SEPARATORS = re.compile(r"[-_.,;:()/]+")
 
 
+@lru_cache(maxsize=16)
+def _word_names(
+    departments: tuple[Department, ...], codes: bool
+) -> tuple[tuple[str, str], ...]:
+    """(`` folded name ``, code) of every name and alias (and code, with ``codes``),
+    separators turned into spaces and padded, ready for a whole-word search."""
+    found = []
+    for department in departments:
+        candidates = (department.name, *department.aliases)
+        for candidate in (department.code, *candidates) if codes else candidates:
+            folded = fold(_SEPARATORS.sub(" ", candidate))
+            if folded:
+                found.append((f" {folded} ", department.code))
+    return tuple(found)
+
+
 def department_in_text(
     text: str, departments: tuple[Department, ...], *, codes: bool = True
 ) -> str | None:
     """The department whose name or alias (and code, with ``codes``) is found in
     ``text`` as whole words, the longest winning; None when nothing, or two
     departments equally, match."""
-    words = fold(_SEPARATORS.sub(" ", text))
+    words = f" {fold(_SEPARATORS.sub(' ', text))} "
     best: tuple[int, str | None] = (0, None)
-    for department in departments:
-        candidates = (department.name, *department.aliases)
-        for candidate in (department.code, *candidates) if codes else candidates:
-            folded = fold(_SEPARATORS.sub(" ", candidate))
-            if not folded or not re.search(rf"(^| ){re.escape(folded)}( |$)", words):
-                continue
-            if len(folded) > best[0]:
-                best = (len(folded), department.code)
-            elif len(folded) == best[0] and best[1] != department.code:
-                best = (len(folded), None)
+    for padded, code in _word_names(departments, codes):
+        if padded not in words:
+            continue
+        if len(padded) > best[0]:
+            best = (len(padded), code)
+        elif len(padded) == best[0] and best[1] != code:
+            best = (len(padded), None)
     return best[1]
 
 

@@ -413,7 +413,8 @@ def _extent(found: list[tuple[bytes, bytes]]) -> tuple[int, str]:
     if not found:
         return 0, "A1"
     letters, numbers = zip(*found, strict=True)
-    rows = max(map(int, numbers))
+    # compare as (length, bytes): no int() per cell, and "10" > "9" still holds
+    rows = int(max(set(numbers), key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0"))))
     widest = max(set(letters), key=lambda s: (len(s), s)).decode("ascii")
     return rows * (column_index(widest) + 1), f"{widest}{rows}"
 

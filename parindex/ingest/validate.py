@@ -7,7 +7,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet
 from parindex.problems import concat_problems, problem, problems_frame
-from parindex.text import format_vn
+from parindex.text import ancestors, format_vn
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -34,9 +34,10 @@ def _row_problems(
     checked: pl.DataFrame, failures: pl.DataFrame
 ) -> list[dict[str, str | None]]:
     records = []
+    duplicated = checked.filter(pl.col("duplicated"))  # only these need their twins
     for index, check in failures.iter_rows():
         row = checked.row(index, named=True)
-        same_code = checked.filter(
+        same_code = duplicated.filter(
             (pl.col("file") == row["file"]) & pl.col("code").eq_missing(row["code"])
         )
         values = {
@@ -111,30 +112,51 @@ def _ambiguous_codes(
     return records
 
 
+def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
+    """Each subtotal or total row with the sums of the file's leaves it covers
+    (``self_sum``, ``appraised_sum``): one join, whatever the number of files."""
+    coded = leaves.filter(pl.col("code").is_not_null()).select(
+        "file", "code", "self_score", "appraised_score"
+    )
+    codes = coded["code"].unique().to_list()
+    parents = pl.DataFrame(
+        {"code": codes, "node": [ancestors(code)[:-1] for code in codes]},
+        schema={"code": pl.String, "node": pl.List(pl.String)},
+    ).explode("node")
+    sums = [
+        pl.col("self_score").fill_null(0).sum().alias("self_sum"),
+        pl.col("appraised_score").fill_null(0).sum().alias("appraised_sum"),
+    ]
+    below = coded.join(parents, on="code").group_by("file", "node").agg(sums)
+    whole_file = coded.group_by("file").agg(sums)
+    subtotals = sum_rows.filter(pl.col("total_label").is_null()).join(
+        below.rename({"node": "code"}), on=["file", "code"], how="left"
+    )
+    totals = sum_rows.filter(pl.col("total_label").is_not_null()).join(
+        whole_file, on="file", how="left"
+    )
+    return pl.concat([subtotals, totals], how="diagonal_relaxed").with_columns(
+        pl.col("self_sum", "appraised_sum").fill_null(0.0)
+    )
+
+
 def _sum_row_problems(
     sum_rows: pl.DataFrame, leaves: pl.DataFrame
 ) -> list[dict[str, str | None]]:
     """Warn where a subtotal row differs from the sum of the file's leaves below it
     (a total row: from the sum of all the file's leaves), as the file states them:
     rows set aside count too, the check is about the file's own arithmetic."""
+    if sum_rows.is_empty():
+        return []
     records = []
-    for row in sum_rows.iter_rows(named=True):
+    for row in _stated_sums(sum_rows, leaves).iter_rows(named=True):
         label = row["total_label"]
-        in_file = leaves.filter(pl.col("file") == row["file"])
-        below = in_file.filter(
-            pl.col("code").is_not_null()
-            if label is not None
-            else pl.col("code").str.starts_with(row["code"] + ".")
-        )
-        for score, cell in (
-            ("self_score", "self_cell"),
-            ("appraised_score", "appraised_cell"),
+        for score, cell, computed in (
+            ("self_score", "self_cell", row["self_sum"]),
+            ("appraised_score", "appraised_cell", row["appraised_sum"]),
         ):
             stated = row[score]
-            if stated is None:
-                continue
-            computed = float(below[score].fill_null(0).sum())
-            if abs(stated - computed) <= TOLERANCE:
+            if stated is None or abs(stated - computed) <= TOLERANCE:
                 continue
             figures = {"stated": _fmt(stated), "computed": _fmt(computed)}
             message = (
