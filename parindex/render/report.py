@@ -422,8 +422,9 @@ def render_report(result: Result, created: datetime) -> bytes:
     properties.revision = 1
     properties.created = created
     properties.modified = created
+    scratch = Document()  # paragraphs are built here, then moved in O(1)
     for block in report_blocks(result):
-        _add_block(document, block)
+        _add_block(document, scratch, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)
@@ -471,14 +472,37 @@ def _word_text(text: str) -> str:
     return NOT_XML.sub(" ", nfc(text))
 
 
-def _add_block(document: Any, block: Block) -> None:
+_STYLE_IDS: dict[str, str] = {}
+
+
+def _style_id(document: Any, name: str) -> str:
+    """A paragraph style's id, looked up once (python-docx scans every style on each
+    lookup by name)."""
+    if name not in _STYLE_IDS:
+        _STYLE_IDS[name] = document.styles[name].style_id
+    return _STYLE_IDS[name]
+
+
+def _add_block(document: Any, scratch: Any, block: Block) -> None:
+    """Add one block at the end of ``document``'s body.
+
+    python-docx finds the insertion point by scanning the whole body for each new
+    paragraph, which makes a province's report (thousands of deductions) quadratic.
+    Paragraphs are therefore built in ``scratch``, whose body stays empty, and moved
+    in front of the final section properties of ``document`` in constant time.
+    """
+    if isinstance(block, TableBlock):
+        _add_table(document, block)
+        return
     if isinstance(block, Heading):
-        document.add_heading(_word_text(block.text), level=block.level)
+        paragraph = scratch.add_paragraph(_word_text(block.text))
+        paragraph._p.style = _style_id(document, f"Heading {block.level}")
     elif isinstance(block, Bullet):
-        paragraph = document.add_paragraph(_word_text(block.text), style="List Bullet")
+        paragraph = scratch.add_paragraph(_word_text(block.text))
+        paragraph._p.style = _style_id(document, "List Bullet")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    elif isinstance(block, Paragraph):
-        paragraph = document.add_paragraph()
+    else:
+        paragraph = scratch.add_paragraph()
         run = paragraph.add_run(_word_text(block.text))
         run.bold = block.bold or None
         run.italic = block.italic or None
@@ -488,8 +512,11 @@ def _add_block(document: Any, block: Block) -> None:
         else:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             paragraph.paragraph_format.first_line_indent = Cm(1)
+    body = document.element.body
+    if body.sectPr is not None:
+        body.sectPr.addprevious(paragraph._p)
     else:
-        _add_table(document, block)
+        body.append(paragraph._p)
 
 
 def _add_table(document: Any, block: TableBlock) -> DocxTable:

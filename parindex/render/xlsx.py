@@ -78,6 +78,7 @@ def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbo
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "in_memory": True,  # no temporary XML files: faster, nothing left behind
         },
     )
     workbook.set_properties({"created": created, "title": title})
