@@ -423,8 +423,9 @@ def render_report(result: Result, created: datetime) -> bytes:
     properties.created = created
     properties.modified = created
     scratch = Document()  # paragraphs are built here, then moved in O(1)
+    section = document.element.body.sectPr  # looked up once: each lookup scans the body
     for block in report_blocks(result):
-        _add_block(document, scratch, block)
+        _add_block(document, scratch, section, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)
@@ -483,13 +484,14 @@ def _style_id(document: Any, name: str) -> str:
     return _STYLE_IDS[name]
 
 
-def _add_block(document: Any, scratch: Any, block: Block) -> None:
+def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
     """Add one block at the end of ``document``'s body.
 
     python-docx finds the insertion point by scanning the whole body for each new
     paragraph, which makes a province's report (thousands of deductions) quadratic.
     Paragraphs are therefore built in ``scratch``, whose body stays empty, and moved
-    in front of the final section properties of ``document`` in constant time.
+    in front of ``section`` (the final section properties of ``document``) in
+    constant time.
     """
     if isinstance(block, TableBlock):
         _add_table(document, block)
@@ -512,11 +514,10 @@ def _add_block(document: Any, scratch: Any, block: Block) -> None:
         else:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             paragraph.paragraph_format.first_line_indent = Cm(1)
-    body = document.element.body
-    if body.sectPr is not None:
-        body.sectPr.addprevious(paragraph._p)
+    if section is not None:
+        section.addprevious(paragraph._p)
     else:
-        body.append(paragraph._p)
+        document.element.body.append(paragraph._p)
 
 
 def _add_table(document: Any, block: TableBlock) -> DocxTable:
