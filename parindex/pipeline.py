@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -142,6 +145,58 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
     return dt.datetime.fromtimestamp(int(moment), tz=dt.UTC).replace(tzinfo=None)
 
 
+DepartmentJob = tuple[str, Path, dt.datetime]
+PARALLEL_DEPARTMENTS = 40  # fewer workbooks than this are written in-process
+_WORKER_RESULT: list[Result] = []
+
+
+def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, bool]:
+    """Write each department's workbook atomically; which ones changed."""
+    written = {}
+    for code, target, created in jobs:
+
+        def write(path: Path, code: str = code, created: dt.datetime = created) -> None:
+            render_department(result, code, path, created)
+
+        written[target] = write_atomic(target, write)
+    return written
+
+
+def _start_worker(result: Result) -> None:
+    _WORKER_RESULT[:] = [result]
+
+
+def _worker_writes(jobs: list[DepartmentJob]) -> dict[Path, bool]:
+    return _write_departments(_WORKER_RESULT[0], jobs)
+
+
+def write_department_workbooks(
+    result: Result, jobs: list[DepartmentJob], workers: int | None = None
+) -> dict[Path, bool]:
+    """Write the department workbooks, in worker processes when there are many.
+
+    A province has hundreds of units: each workbook costs tens of milliseconds of
+    pure Python, so they are shared out between the cores (spawned processes, each
+    receiving the result once).
+    """
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_DEPARTMENTS else 0
+    if workers <= 1:
+        return _write_departments(result, jobs)
+    chunks = [jobs[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(result,),
+    ) as pool:
+        written: dict[Path, bool] = {}
+        for part in pool.map(_worker_writes, chunks):
+            written.update(part)
+    return {target: written[target] for _, target, _ in jobs}
+
+
 def _file_digest(path: Path) -> str | None:
     return sha256(path.read_bytes()) if path.is_file() else None
 
@@ -214,12 +269,15 @@ def publish_outputs(
     *,
     run_at: float,
     created: dt.datetime | None = None,
+    workers: int | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
 
     Files whose content did not change are not rewritten. Workbooks get their
     creation date from their inputs (``creation_time``) unless ``created`` is given.
+    ``workers`` processes write the department workbooks (default: one per core
+    when there are many departments, else none).
     """
     codes = result.current.departments["code"].to_list()
     department_created = {
@@ -252,15 +310,16 @@ def publish_outputs(
             (folder / f"summary-{year}.md", markdown_summary(result).encode("utf-8")),
         ):
             written[target] = write_bytes_atomic(target, content)
-        departments = []
-        for code in codes:
-            target = folder / "departments" / f"{code}-{year}.xlsx"
-
-            def write(path: Path, code: str = code) -> None:
-                render_department(result, code, path, department_created[code])
-
-            written[target] = write_atomic(target, write)
-            departments.append(target)
+        jobs = [
+            (
+                code,
+                folder / "departments" / f"{code}-{year}.xlsx",
+                department_created[code],
+            )
+            for code in codes
+        ]
+        written.update(write_department_workbooks(result, jobs, workers))
+        departments = [target for _, target, _ in jobs]
         changes = describe_changes(previous_summary, summary(result))
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
             "%Y%m%dT%H%M%S%fZ"

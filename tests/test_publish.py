@@ -163,3 +163,33 @@ def test_outputs_are_readable_by_the_office_not_only_the_service(
         os.umask(old)
     mode = stat.S_IMODE((tmp_path / "summary.json").stat().st_mode)
     assert mode == 0o644
+
+
+def test_department_workbooks_written_in_worker_processes_are_identical(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    import datetime as dt
+
+    from parindex import pipeline
+
+    criteria = pipeline.load_criteria(sample_inputs, 2023)
+    history, history_problems = pipeline.load_history(sample_inputs)
+    ingested = pipeline.ingest_year(sample_inputs, 2023, criteria, time.time())
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    created = dt.datetime(2024, 1, 1)
+    codes = result.current.departments["code"].to_list()
+
+    def jobs(folder: Path) -> list[tuple[str, Path, dt.datetime]]:
+        return [(code, folder / f"{code}.xlsx", created) for code in codes]
+
+    serial = pipeline.write_department_workbooks(
+        result, jobs(tmp_path / "a"), workers=0
+    )
+    parallel = pipeline.write_department_workbooks(
+        result, jobs(tmp_path / "b"), workers=2
+    )
+    assert list(parallel) == [tmp_path / "b" / f"{code}.xlsx" for code in codes]
+    assert all(serial.values()) and all(parallel.values())
+    for code in codes:
+        first = (tmp_path / "a" / f"{code}.xlsx").read_bytes()
+        assert first == (tmp_path / "b" / f"{code}.xlsx").read_bytes()

@@ -392,6 +392,8 @@ def _longest_line(text: str) -> int:
 def _wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
     per_line = max(int(width * CHARS_PER_WIDTH) - 2, 1)
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # the common case, without wrapping anything
     return (
         sum(max(len(textwrap.wrap(line, per_line)), 1) for line in text.splitlines())
         or 1
