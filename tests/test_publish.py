@@ -193,3 +193,49 @@ def test_department_workbooks_written_in_worker_processes_are_identical(
     for code in codes:
         first = (tmp_path / "a" / f"{code}.xlsx").read_bytes()
         assert first == (tmp_path / "b" / f"{code}.xlsx").read_bytes()
+
+
+def test_twenty_files_of_mixed_status_are_all_listed_and_archived_once(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    import os
+    import shutil
+
+    from tests.publish_worker import publish
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(sample_inputs, inputs)
+    drop = inputs / "2023"
+    old = time.time() - 3600
+    for path in sorted(drop.iterdir()):  # 6 used; 6 older copies: superseded
+        shutil.copy(path, drop / f"ban-cu-{path.name}")
+        os.utime(drop / f"ban-cu-{path.name}", (old, old))
+    for i in range(3):  # rejected
+        (drop / f"ghi-chu-{i}.xlsx").write_text(f"không phải bảng tính {i}")
+    (drop / "ghi-chu-lap.xlsx").write_text("không phải bảng tính 0")  # same content
+    for name in (
+        "~$phong-noi-vu.xlsx",
+        ".~lock.phong-tu-phap.xlsx#",
+        ".an.xlsx",
+        "tam.tmp",
+    ):
+        (drop / name).write_bytes(b"lock")  # ignored
+    written = publish(outputs, None, inputs)
+    summary = json.loads(written.summary.read_text("utf-8"))
+    statuses = [s["status"] for s in summary["submissions"]]
+    assert len(statuses) == 20
+    assert {s: statuses.count(s) for s in set(statuses)} == {
+        "used": 6,
+        "superseded": 6,
+        "rejected": 4,
+        "ignored": 4,
+    }
+    sources = openpyxl.load_workbook(written.scorecard)["Nguồn"]
+    listed = [row[0] for row in sources.iter_rows(values_only=True) if row[0]]
+    assert {s["file"] for s in summary["submissions"]} <= set(listed)
+    archived = sorted(p.name for p in (outputs / "archive" / "2023").iterdir())
+    distinct = {s["sha256"] for s in summary["submissions"] if s["sha256"]}
+    assert len(archived) == len(distinct) == 6 + 3  # copies and the repeated note once
+    markdown = (outputs / "2023" / "summary-2023.md").read_text("utf-8")
+    assert "- Đã nộp (6/6): Phòng Nội vụ, Văn phòng HĐND và UBND huyện" in markdown
+    assert "- Chưa nộp (0): không còn đơn vị nào" in markdown

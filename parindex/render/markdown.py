@@ -19,6 +19,20 @@ from parindex.text import format_vn
 STATUS_WORDS = {"final": "chính thức", "provisional": "tạm tính"}
 
 
+def _coverage(result: Result) -> list[str]:
+    """Who submitted and who has not yet (by department name)."""
+    used = set(
+        result.submissions.filter(pl.col("status") == "used")["department"].to_list()
+    )
+    names = dict(result.current.departments.select("code", "name").iter_rows())
+    submitted = [names[code] for code in names if code in used]
+    missing = [names[code] for code in names if code not in used]
+    return [
+        f"- Đã nộp ({len(submitted)}/{len(names)}): {', '.join(submitted) or 'chưa có'}",
+        f"- Chưa nộp ({len(missing)}): {', '.join(missing) or 'không còn đơn vị nào'}",
+    ]
+
+
 def markdown_summary(result: Result) -> str:
     """Headline figures, the report's text, files and problem counts, in Vietnamese."""
     current = result.current
@@ -52,6 +66,7 @@ def markdown_summary(result: Result) -> str:
         f"(dùng {statuses.get('used', 0)}, bị thay thế {statuses.get('superseded', 0)}, "
         f"bị loại {statuses.get('rejected', 0)}, bỏ qua {statuses.get('ignored', 0)}, "
         f"chờ {statuses.get('pending', 0)})",
+        *_coverage(result),
         f"- Vấn đề: {errors} lỗi, {warnings} cảnh báo",
     ]
     return (
