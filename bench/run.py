@@ -1,0 +1,855 @@
+"""Benchmark parindex against the floor, the raw reader and a naive baseline.
+
+For each case (``n6`` — the base whose cost is subtracted —, then ``--sizes``, and the
+province case) every variant runs ``--repeat`` times, each time in a fresh process
+(``bench/workers.py`` or the ``parindex`` command), and the median is kept:
+
+* ``floor``      open each file's zip, inflate its sheet XML and shared strings;
+* ``calamine``   the raw read with python-calamine (parindex's reader);
+* ``fastexcel``  the raw read with fastexcel (only when it is installed);
+* ``pipeline``   ``parindex.pipeline``'s stages without Prefect, writing the outputs;
+* ``run``        ``parindex run`` end to end through the command line, Prefect's
+                 ephemeral API server included (province case: the flow called in
+                 one process for every unit and year, ``flow``);
+* ``naive``      pandas.read_excel (openpyxl) file by file, then one concat.
+
+Times: ``work`` is measured inside the process after its imports (readers, pipeline),
+``wall`` is the whole process (``parindex run``). Peak memory is the peak resident
+set of the process, or of the largest process it waited for (``wait4``), in MB.
+
+It prints markdown tables, the fixed costs (process start, imports, Prefect start-up,
+``parindex check FILE``) and the ratios of issue 6, and writes everything as JSON to
+``bench/results/<date>-<host>.json``.
+
+Usage::
+
+    python bench/run.py                      # 10,100,1000,5000 and the province
+    python bench/run.py --sizes 10,100 --repeat 3 --skip-naive
+    python bench/run.py --sizes 3 --no-prefect --skip-naive --data-dir /tmp/d \\
+        --results-dir /tmp/r                 # what the test runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from generate import (  # noqa: E402
+    BASE_SIZE,
+    DEFAULT_DATA_DIR,
+    DEFAULT_SIZES,
+    CaseInfo,
+    ensure_case,
+)
+
+WORKERS = BENCH_DIR / "workers.py"
+DEFAULT_RESULTS_DIR = BENCH_DIR / "results"
+RESULT_SCHEMA_VERSION = 1
+RATIO_SIZE = 1000  # the issue's marginal cost: run(1000) - run(6)
+FLAT_FROM = 100  # time per file must be flat from 100 files ...
+MEMORY_LIMIT_MB = 1024.0  # ... and peak memory at the largest size under 1 GB
+LIBRARIES = (
+    "polars",
+    "python-calamine",
+    "fastexcel",
+    "pandas",
+    "openpyxl",
+    "xlsxwriter",
+    "pandera",
+    "prefect",
+)
+VARIANT_LABELS = {
+    "floor": "floor (zip + XML)",
+    "calamine": "calamine raw read",
+    "fastexcel": "fastexcel raw read",
+    "pipeline": "pipeline, no Prefect",
+    "run": "`parindex run` (wall)",
+    "flow": "Prefect flow, one process",
+    "naive": "naive pandas+openpyxl",
+}
+
+
+@dataclass
+class Measurement:
+    """One process: wall time, peak memory, and what it printed as JSON."""
+
+    wall_s: float
+    peak_rss_mb: float
+    returncode: int
+    report: dict[str, Any]
+    error: str | None = None
+
+
+GNU_TIME = Path("/usr/bin/time")
+
+
+def _gnu_time() -> bool:
+    """Whether ``/usr/bin/time`` is GNU time (it knows ``-f %M``)."""
+    if not GNU_TIME.is_file():
+        return False
+    probe = subprocess.run(
+        [str(GNU_TIME), "-f", "%M", "true"], capture_output=True, check=False
+    )
+    return probe.returncode == 0 and probe.stderr.strip().isdigit()
+
+
+USE_GNU_TIME = _gnu_time()
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Path = REPO) -> Measurement:
+    """Run ``command`` in a fresh process; its wall time and peak RSS.
+
+    The peak is the largest resident set of the process and of the processes it
+    waited for (not their sum: worker processes running side by side, such as the
+    pipeline's department-workbook pool, are not added up). It is taken by ``/usr/bin/time`` when that is GNU
+    time: a process forked straight from this one would start with this process'
+    own resident set as its high-water mark (Linux keeps it across ``exec``), which
+    would put a floor of ~40 MB under every figure. Without it, ``wait4``'s figure
+    is used, floor included.
+    """
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+    ):
+        wrapped = (
+            [str(GNU_TIME), "-f", "%M", "-o", rss.name, *command]
+            if USE_GNU_TIME
+            else command
+        )
+        start = time.perf_counter()
+        process = subprocess.Popen(wrapped, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+        peak_kb = float(usage.ru_maxrss)
+        notes = ""
+        if USE_GNU_TIME:
+            lines = rss.read().splitlines()
+            figures = [line for line in lines if line.strip().isdigit()]
+            if figures:
+                peak_kb = float(figures[-1])
+            # "Command terminated by signal 9" and the like
+            notes = "\n".join(line for line in lines if not line.strip().isdigit())
+    report: dict[str, Any] = {}
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if lines:
+        try:
+            report = json.loads(lines[-1])
+        except ValueError:
+            report = {}
+    error = None
+    if process.returncode != 0:
+        status_text = (
+            f"killed by signal {-process.returncode}"
+            if process.returncode < 0
+            else f"exit status {process.returncode}"
+        )
+        error = f"{status_text}: {notes} {(stderr or stdout)[-2000:]}".strip()
+    return Measurement(
+        wall_s=wall,
+        peak_rss_mb=peak_kb / 1024,
+        returncode=process.returncode,
+        report=report,
+        error=error,
+    )
+
+
+def summarise(runs: list[Measurement]) -> dict[str, Any]:
+    """Median wall and work time, peak memory over the runs."""
+    ok = [r for r in runs if r.returncode == 0 or r.report]
+    if not ok:
+        failed: dict[str, Any] = {
+            "error": runs[-1].error if runs else "not run",
+            "runs": len(runs),
+        }
+        if runs:
+            # how far it got: a run stopped from outside still used time and memory
+            failed["failed_after_s"] = round(runs[-1].wall_s, 1)
+            failed["peak_rss_mb"] = round(runs[-1].peak_rss_mb, 1)
+        return failed
+    works = [r.report["work_s"] for r in ok if "work_s" in r.report]
+    summary: dict[str, Any] = {
+        "wall_s": round(statistics.median(r.wall_s for r in ok), 4),
+        "work_s": round(statistics.median(works), 4) if works else None,
+        "peak_rss_mb": round(max(r.peak_rss_mb for r in ok), 1),
+        "runs": len(runs),
+        "all_wall_s": [round(r.wall_s, 4) for r in runs],
+        "returncodes": [r.returncode for r in runs],
+    }
+    if works:
+        summary["all_work_s"] = [round(w, 4) for w in works]
+    extra = {
+        k: v
+        for k, v in ok[-1].report.items()
+        if k not in {"work_s", "files", "self_peak_rss_mb"}
+    }
+    if extra:
+        summary["report"] = extra
+    errors = [r.error for r in runs if r.error]
+    if errors:
+        summary["error"] = errors[-1]
+    return summary
+
+
+def seconds(summary: dict[str, Any] | None) -> float | None:
+    """The figure a variant is judged by: its work time, else its wall time."""
+    if not summary or "error" in summary and "wall_s" not in summary:
+        return None
+    value = summary.get("work_s")
+    return value if value is not None else summary.get("wall_s")
+
+
+# --- the machine ---------------------------------------------------------------------
+
+
+def describe_machine() -> dict[str, Any]:
+    """CPU model, cores, RAM, OS, Python and library versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    versions: dict[str, str | None] = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "host": socket.gethostname(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "ram_gb": ram_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "libraries": versions,
+    }
+
+
+def machine_line(machine: dict[str, Any]) -> str:
+    """One line for the README: what the figures were measured on."""
+    libraries = ", ".join(
+        f"{name} {version}" for name, version in machine["libraries"].items() if version
+    )
+    return (
+        f"{machine['cpu']}, {machine['usable_cores']} cores, {machine['ram_gb']} GB "
+        f"RAM, {machine['os']}, Python {machine['python']}; {libraries}"
+    )
+
+
+# --- running -------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    """What the command line asked for."""
+
+    repeat: int
+    repeat_max_files: int
+    run_max: int
+    skip_naive: bool
+    naive_max: int
+    prefect: bool
+    api_url: str | None
+    data_dir: Path
+    fastexcel: bool
+    pandas: bool
+    bytecode_cache: bool
+
+
+def child_env(settings: Settings, prefect_home: Path | None = None) -> dict[str, str]:
+    """The environment of every measured process."""
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)
+    if settings.bytecode_cache:
+        # as on a user's machine: modules compiled once, then loaded from .pyc
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO), env.get("PYTHONPATH", "")) if p
+    )
+    if settings.api_url:
+        env["PREFECT_API_URL"] = settings.api_url
+    else:
+        env["PREFECT_HOME"] = str(prefect_home or settings.data_dir / "prefect-home")
+    return env
+
+
+def parindex_command() -> list[str]:
+    """How to start the ``parindex`` command with this interpreter."""
+    script = Path(sys.executable).with_name("parindex")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from parindex.cli import main; main()"]
+
+
+def repeat_measure(
+    command: list[str], env: dict[str, str], times: int, fresh_outputs: Path | None
+) -> dict[str, Any]:
+    """Measure ``command`` ``times`` times; ``fresh_outputs`` is emptied before each."""
+    runs = []
+    for _ in range(times):
+        if fresh_outputs is not None:
+            shutil.rmtree(fresh_outputs, ignore_errors=True)
+            fresh_outputs.mkdir(parents=True, exist_ok=True)
+        runs.append(measure(command, env))
+    if fresh_outputs is not None:
+        shutil.rmtree(fresh_outputs, ignore_errors=True)
+    return summarise(runs)
+
+
+def has_module(name: str) -> bool:
+    """Whether the benchmark's interpreter can import ``name``."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {name}"], capture_output=True, check=False
+    )
+    return result.returncode == 0
+
+
+def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
+    """Every variant of one case."""
+    env = child_env(settings)
+    (settings.data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+    # one scratch folder per invocation: two benchmarks may run side by side
+    scratch = Path(
+        tempfile.mkdtemp(prefix=f"{case.name}-", dir=settings.data_dir / "tmp")
+    )
+    units_path = case.root / "units.json"
+    units_path.write_text(json.dumps(case.units), encoding="utf-8")
+    files_list = ["--files-list", str(case.files_list)]
+    province = len(case.units) > 1 or len(case.units[0]["years"]) > 1
+    plan: list[tuple[str, list[str], Path | None]] = [
+        ("floor", [sys.executable, str(WORKERS), "floor", *files_list], None),
+        ("calamine", [sys.executable, str(WORKERS), "calamine", *files_list], None),
+    ]
+    if settings.fastexcel:
+        plan.append(
+            (
+                "fastexcel",
+                [sys.executable, str(WORKERS), "fastexcel", *files_list],
+                None,
+            )
+        )
+    plan.append(
+        (
+            "pipeline",
+            [
+                sys.executable,
+                str(WORKERS),
+                "pipeline",
+                "--units",
+                str(units_path),
+                "--outputs",
+                str(scratch / "pipeline"),
+            ],
+            scratch / "pipeline",
+        )
+    )
+    if settings.prefect and province:
+        plan.append(
+            (
+                "flow",
+                [
+                    sys.executable,
+                    str(WORKERS),
+                    "flow",
+                    "--units",
+                    str(units_path),
+                    "--outputs",
+                    str(scratch / "flow"),
+                ],
+                scratch / "flow",
+            )
+        )
+    elif settings.prefect and case.files <= settings.run_max:
+        unit = case.units[0]
+        plan.append(
+            (
+                "run",
+                [
+                    *parindex_command(),
+                    "run",
+                    "--inputs",
+                    unit["inputs"],
+                    "--outputs",
+                    str(scratch / "run"),
+                    "--year",
+                    str(unit["years"][-1]),
+                    "--quiet",
+                ],
+                scratch / "run",
+            )
+        )
+    if settings.pandas and not settings.skip_naive and case.files <= settings.naive_max:
+        plan.append(
+            ("naive", [sys.executable, str(WORKERS), "naive", *files_list], None)
+        )
+    variants: dict[str, Any] = {}
+    times = settings.repeat if case.files <= settings.repeat_max_files else 1
+    for name, command, outputs in plan:
+        log(f"  {case.name}: {name} ×{times} …")
+        summary = repeat_measure(command, env, times, outputs)
+        t = seconds(summary)
+        if t is not None:
+            summary["ms_per_file"] = round(t / max(case.files, 1) * 1000, 3)
+        variants[name] = summary
+        shown = f"{t:.3f} s" if t is not None else f"failed: {summary.get('error')}"
+        log(f"    {shown}, {summary.get('peak_rss_mb', '?')} MB")
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "case": case.name,
+        "files": case.files,
+        "departments": case.departments,
+        "rows": case.rows,
+        "leaf_rows": case.leaf_rows,
+        "bytes": case.bytes,
+        "criteria_nodes": case.criteria_nodes,
+        "criteria_leaves": case.criteria_leaves,
+        "units": len(case.units),
+        "years": sorted({y for u in case.units for y in u["years"]}),
+        "generation_s": case.seconds,
+        "variants": variants,
+    }
+
+
+def fixed_costs(
+    settings: Settings, check_case: CaseInfo, log: Any
+) -> dict[str, float | None]:
+    """Process start, imports, Prefect start-up and ``parindex check FILE``."""
+    env = child_env(settings)
+    times = max(3, settings.repeat)
+
+    def wall(command: list[str]) -> float:
+        return float(
+            repeat_measure(command, env, times, None).get("wall_s", float("nan"))
+        )
+
+    log("  fixed costs …")
+    python = [sys.executable, "-c"]
+    # compile every module once, so that imports are timed as a user sees them
+    measure([*python, "import parindex.cli, parindex.pipeline"], env)
+    if settings.prefect:
+        measure([*python, "import flows.consolidate"], env)
+    start = wall([*python, "pass"])
+    pipeline_import = wall([*python, "import parindex.pipeline"])
+    cli_import = wall([*python, "import parindex.cli"])
+    first_file = check_case.files_list.read_text(encoding="utf-8").splitlines()[0]
+    check = repeat_measure(
+        [
+            *parindex_command(),
+            "check",
+            first_file,
+            "--inputs",
+            check_case.units[0]["inputs"],
+        ],
+        env,
+        times,
+        None,
+    )
+    costs: dict[str, float | None] = {
+        "process_start_s": round(start, 4),
+        "import_pipeline_s": round(pipeline_import - start, 4),
+        "import_cli_s": round(cli_import - start, 4),
+        "check_file_wall_s": check.get("wall_s"),
+        "check_file_peak_rss_mb": check.get("peak_rss_mb"),
+    }
+    if settings.prefect:
+        flows_import = wall([*python, "import flows.consolidate"])
+        costs["import_prefect_s"] = round(flows_import - pipeline_import, 4)
+        trivial = [sys.executable, str(WORKERS), "trivial-flow"]
+        measure(trivial, env)  # warm-up: creates the Prefect home's database
+        costs["prefect_startup_s"] = seconds(repeat_measure(trivial, env, times, None))
+        if not settings.api_url:
+            with tempfile.TemporaryDirectory() as home:
+                fresh = measure(trivial, child_env(settings, Path(home)))
+            costs["prefect_startup_fresh_home_s"] = fresh.report.get("work_s")
+    return costs
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+def _case(results: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    return next((c for c in results if c["case"] == name), None)
+
+
+def _variant(case: dict[str, Any] | None, name: str) -> float | None:
+    if case is None:
+        return None
+    return seconds(case["variants"].get(name))
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return round(a / b, 3)
+
+
+def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
+    """The issue's ratios, flatness and memory, each with its goal."""
+    target = RATIO_SIZE if RATIO_SIZE in sizes else max(sizes)
+    base = _case(results, f"n{BASE_SIZE}")
+    big = _case(results, f"n{target}")
+    figures: dict[str, Any] = {"target_files": target, "base_files": BASE_SIZE}
+    for variant in ("run", "pipeline"):
+        at_target, at_base = _variant(big, variant), _variant(base, variant)
+        marginal = (
+            round(at_target - at_base, 4)
+            if at_target is not None and at_base is not None and target > BASE_SIZE
+            else None
+        )
+        figures[f"marginal_{variant}_s"] = marginal
+    raw = _variant(big, "calamine")
+    raw_fastexcel = _variant(big, "fastexcel")
+    naive = _variant(big, "naive")
+    marginal = figures["marginal_run_s"]
+    if marginal is None:
+        marginal = figures["marginal_pipeline_s"]
+        figures["marginal_from"] = "pipeline"
+    else:
+        figures["marginal_from"] = "run"
+    figures.update(
+        {
+            "raw_read_calamine_s": raw,
+            "raw_read_fastexcel_s": raw_fastexcel,
+            "naive_s": naive,
+            "marginal_over_raw_read": _ratio(marginal, raw),
+            "marginal_over_raw_read_fastexcel": _ratio(marginal, raw_fastexcel),
+            "marginal_pipeline_over_raw_read": _ratio(
+                figures["marginal_pipeline_s"], raw
+            ),
+            "naive_over_marginal": _ratio(naive, marginal),
+            "goal_marginal_over_raw_read_max": 3.0,
+            "goal_naive_over_marginal_min": 10.0,
+        }
+    )
+    # flatness: time per file at FLAT_FROM files and at the largest size
+    largest = max(sizes)
+    flat: dict[str, Any] = {"from_files": FLAT_FROM, "to_files": largest}
+    small, large = _case(results, f"n{FLAT_FROM}"), _case(results, f"n{largest}")
+    for variant in ("pipeline", "run", "calamine"):
+        values: list[float | None] = []
+        for case in (small, large):
+            t, t0 = _variant(case, variant), _variant(base, variant)
+            if case is None or t is None:
+                values.append(None)
+                continue
+            if variant in {"pipeline", "run"} and t0 is not None:
+                values.append((t - t0) / (case["files"] - BASE_SIZE) * 1000)
+            else:
+                values.append(t / case["files"] * 1000)
+        flat[f"{variant}_ms_per_file"] = [
+            round(v, 3) if v is not None else None for v in values
+        ]
+        flat[f"{variant}_growth"] = (
+            _ratio(values[1], values[0]) if None not in values else None
+        )
+    for variant in ("pipeline", "run"):
+        per_size: dict[str, float | None] = {}
+        t0 = _variant(base, variant)
+        for case in results:
+            t = _variant(case, variant)
+            if case["case"] == f"n{BASE_SIZE}" or not case["case"].startswith("n"):
+                continue
+            per_size[str(case["files"])] = (
+                round((t - t0) / (case["files"] - BASE_SIZE) * 1000, 3)
+                if t is not None and t0 is not None and case["files"] > BASE_SIZE
+                else None
+            )
+        flat[f"{variant}_marginal_ms_per_file_by_size"] = per_size
+    flat["goal_growth_max"] = 1.25
+    figures["flatness"] = flat
+    memory: dict[str, Any] = {"files": largest, "goal_mb_max": MEMORY_LIMIT_MB}
+    if large is not None:
+        for variant in ("pipeline", "run"):
+            summary = large["variants"].get(variant) or {}
+            memory[f"{variant}_peak_rss_mb"] = summary.get("peak_rss_mb")
+    figures["memory"] = memory
+    return figures
+
+
+def _cell(summary: dict[str, Any] | None, files: int) -> str:
+    t = seconds(summary)
+    if summary is None:
+        return "—"
+    if t is None:
+        after = summary.get("failed_after_s")
+        return f"failed after {after:.0f} s" if after is not None else "failed"
+    return f"{t:.2f} s ({t / max(files, 1) * 1000:.2f} ms/file)"
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """The tables to paste into the README."""
+    cases = document["cases"]
+    present = [v for v in VARIANT_LABELS if any(v in c["variants"] for c in cases)]
+    lines = [
+        f"Machine: {document['machine_line']}",
+        "",
+        "| case | files | leaf rows | "
+        + " | ".join(VARIANT_LABELS[v] for v in present)
+        + " |",
+        "| --- | ---: | ---: | " + " | ".join("---:" for _ in present) + " |",
+    ]
+    for case in cases:
+        cells = [_cell(case["variants"].get(v), case["files"]) for v in present]
+        lines.append(
+            f"| {case['case']} | {case['files']} | {case['leaf_rows']} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    lines += [
+        "",
+        "Peak memory (MB, largest process):",
+        "",
+        "| case | " + " | ".join(VARIANT_LABELS[v] for v in present) + " |",
+        "| --- | " + " | ".join("---:" for _ in present) + " |",
+    ]
+    for case in cases:
+        cells = []
+        for v in present:
+            summary = case["variants"].get(v)
+            cells.append(
+                f"{summary['peak_rss_mb']:.0f}"
+                if summary and "peak_rss_mb" in summary
+                else "—"
+            )
+        lines.append(f"| {case['case']} | " + " | ".join(cells) + " |")
+    stage_names = [
+        "load_criteria",
+        "ingest_year",
+        "ingest.collect.load_submission",
+        "ingest.collect.normalise_rows",
+        "ingest.collect.validate_rows",
+        "consolidate_previous",
+        "build_result",
+        "publish_outputs",
+        "pipeline.render_scorecard",
+        "pipeline.render_department",
+        "pipeline.write_department_workbooks",
+        "pipeline.render_report",
+    ]
+    lines += [
+        "",
+        "Pipeline stages (s):",
+        "",
+        "| case | " + " | ".join(f"`{s}`" for s in stage_names) + " |",
+        "| --- | " + " | ".join("---:" for _ in stage_names) + " |",
+    ]
+    for case in cases:
+        stages = (
+            (case["variants"].get("pipeline") or {}).get("report", {}).get("stages", {})
+        )
+        cells = [f"{stages[s]['s']:.2f}" if s in stages else "—" for s in stage_names]
+        lines.append(f"| {case['case']} | " + " | ".join(cells) + " |")
+    fixed = document["fixed"]
+    lines += ["", "Fixed costs (s):", ""]
+    lines += [f"- {key}: {value}" for key, value in fixed.items()]
+    r = document["ratios"]
+    lines += [
+        "",
+        f"Ratios at {r['target_files']} files (marginal = run({r['target_files']}) − "
+        f"run({r['base_files']}), from `{r['marginal_from']}`):",
+        "",
+        f"- marginal cost: {r['marginal_run_s']} s with Prefect, "
+        f"{r['marginal_pipeline_s']} s without",
+        f"- marginal / raw calamine read: {r['marginal_over_raw_read']} "
+        f"(goal ≤ {r['goal_marginal_over_raw_read_max']}); without Prefect "
+        f"{r['marginal_pipeline_over_raw_read']}",
+        f"- marginal / raw fastexcel read: {r['marginal_over_raw_read_fastexcel']}",
+        f"- naive / marginal: {r['naive_over_marginal']} "
+        f"(goal ≥ {r['goal_naive_over_marginal_min']})",
+    ]
+    flat = r["flatness"]
+    lines.append(
+        f"- time per file {flat['from_files']} → {flat['to_files']} files: pipeline "
+        f"{flat['pipeline_ms_per_file']} ms (×{flat['pipeline_growth']}), run "
+        f"{flat['run_ms_per_file']} ms (×{flat['run_growth']}) "
+        f"(goal ≤ ×{flat['goal_growth_max']})"
+    )
+    lines.append(
+        "- marginal time per file by size (ms): pipeline "
+        f"{flat['pipeline_marginal_ms_per_file_by_size']}, run "
+        f"{flat['run_marginal_ms_per_file_by_size']}"
+    )
+    memory = r["memory"]
+    lines.append(
+        f"- peak memory at {memory['files']} files: pipeline "
+        f"{memory.get('pipeline_peak_rss_mb')} MB, run {memory.get('run_peak_rss_mb')}"
+        f" MB (goal < {memory['goal_mb_max']:.0f} MB)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the cases when needed, measure, print, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="comma-separated numbers of submissions (default: 10,100,1000,5000 "
+        "and the province case)",
+    )
+    parser.add_argument(
+        "--province", action="store_true", help="add the province case to --sizes"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per variant")
+    parser.add_argument(
+        "--repeat-max-files",
+        type=int,
+        default=10**9,
+        help="repeat only the cases with at most this many files (others run once)",
+    )
+    parser.add_argument(
+        "--run-max",
+        type=int,
+        default=10**9,
+        help="run `parindex run` only up to this many files (the pipeline always)",
+    )
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--naive-max",
+        type=int,
+        default=5000,
+        help="run the naive baseline only up to this many files",
+    )
+    parser.add_argument(
+        "--no-prefect",
+        action="store_true",
+        help="skip `parindex run`, the flow and Prefect's fixed costs",
+    )
+    parser.add_argument(
+        "--api-url",
+        default=None,
+        help="a running Prefect server's API (else the ephemeral one)",
+    )
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep PYTHONDONTWRITEBYTECODE from the environment (imports recompile)",
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS_DIR)
+    parser.add_argument("--output", type=Path, help="the JSON file (default: dated)")
+    parser.add_argument("--jobs", type=int, default=None, help="generator processes")
+    args = parser.parse_args(argv)
+
+    if args.sizes is None:
+        sizes = list(DEFAULT_SIZES)
+        province = True
+    else:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+        province = args.province
+    settings = Settings(
+        repeat=max(1, args.repeat),
+        repeat_max_files=args.repeat_max_files,
+        run_max=args.run_max,
+        skip_naive=args.skip_naive,
+        naive_max=args.naive_max,
+        prefect=not args.no_prefect,
+        api_url=args.api_url,
+        data_dir=args.data_dir.resolve(),
+        fastexcel=has_module("fastexcel"),
+        pandas=has_module("pandas"),
+        bytecode_cache=not args.no_bytecode_cache,
+    )
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = dt.datetime.now().astimezone()
+    load_before = os.getloadavg()
+    machine = describe_machine()
+    names = [f"n{BASE_SIZE}", *(f"n{s}" for s in sizes if s != BASE_SIZE)]
+    if province:
+        names.append("province")
+    cases = []
+    for name in names:
+        log(f"case {name}: generating or reusing …")
+        cases.append(ensure_case(name, settings.data_dir, args.jobs))
+    fixed = fixed_costs(settings, cases[1] if len(cases) > 1 else cases[0], log)
+    results = []
+    for case in cases:
+        log(f"case {case.name}: {case.files} files")
+        results.append(run_case(case, settings, log))
+    document: dict[str, Any] = {
+        "schema": RESULT_SCHEMA_VERSION,
+        "date": started.isoformat(timespec="seconds"),
+        "machine": machine,
+        "machine_line": machine_line(machine),
+        "settings": {
+            "sizes": sizes,
+            "province": province,
+            "repeat": settings.repeat,
+            "repeat_max_files": settings.repeat_max_files,
+            "run_max": settings.run_max,
+            "skip_naive": settings.skip_naive,
+            "naive_max": settings.naive_max,
+            "prefect": settings.prefect,
+            "prefect_api": settings.api_url or "ephemeral",
+            "fastexcel": settings.fastexcel,
+            "pandas": settings.pandas,
+            "bytecode_cache": settings.bytecode_cache,
+            "peak_memory_by": "GNU time" if USE_GNU_TIME else "wait4",
+        },
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "fixed": fixed,
+        "cases": results,
+        "ratios": ratios(results, sizes),
+        "duration_s": round(
+            (dt.datetime.now().astimezone() - started).total_seconds(), 1
+        ),
+    }
+    document["markdown"] = markdown(document)
+    print(document["markdown"])
+    output = args.output or (
+        args.results_dir / f"{started.date().isoformat()}-{machine['host']}.json"
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    log(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

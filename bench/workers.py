@@ -1,0 +1,422 @@
+"""The measured work of the benchmark, one variant per process.
+
+``bench/run.py`` starts this script in a fresh interpreter for every measurement, so
+that imports, caches and memory never leak from one variant into the next. The
+script times only its work (after its imports) and prints one JSON line as its last
+line of output: ``{"work_s": …, "files": …, …}``; the parent adds the process wall
+time and the peak resident memory.
+
+Variants:
+
+``floor``      open each file's zip, read (inflate) its first sheet's XML and the shared
+               strings: what any reader must at least do;
+``calamine``   ``CalamineWorkbook.from_path(p).get_sheet_by_index(0).to_python()``;
+``fastexcel``  ``fastexcel.read_excel(p).load_sheet(0, header_row=None, dtypes="string")``;
+``naive``      ``pandas.read_excel(p, engine="openpyxl", header=None)`` per file, then
+               one ``pandas.concat``;
+``pipeline``   the stages of ``parindex.pipeline`` without Prefect, for every unit and
+               year of a case, writing into ``--outputs``; with a time per stage;
+``flow``       the Prefect flow (``flows.consolidate.consolidate_flow``) called in this
+               process for every unit and year (the province case: one ephemeral
+               server for all the runs);
+``trivial-flow`` one empty Prefect flow run: the ephemeral start-up.
+
+Usage::
+
+    python bench/workers.py floor --files-list bench/data/n100/files.txt
+    python bench/workers.py pipeline --units UNITS.json --outputs /tmp/out \\
+        [--profile pipeline.pstats]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import faulthandler
+import functools
+import json
+import os
+import signal
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _files(files_list: Path) -> list[Path]:
+    return [
+        Path(line)
+        for line in files_list.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The zip path of the first sheet, from ``xl/workbook.xml`` and its rels."""
+    import re
+
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    first = re.search(r"<sheet [^>]*r:id=\"([^\"]+)\"", workbook)
+    if first is None:
+        return "xl/worksheets/sheet1.xml"
+    target = re.search(
+        rf"<Relationship [^>]*Id=\"{re.escape(first.group(1))}\"[^>]*Target=\"([^\"]+)\"",
+        rels,
+    ) or re.search(
+        rf"<Relationship [^>]*Target=\"([^\"]+)\"[^>]*Id=\"{re.escape(first.group(1))}\"",
+        rels,
+    )
+    if target is None:
+        return "xl/worksheets/sheet1.xml"
+    path = target.group(1).lstrip("/")
+    return path if path.startswith("xl/") else f"xl/{path}"
+
+
+def floor(files: list[Path]) -> dict[str, Any]:
+    """Read the first sheet's XML and the shared strings of every file."""
+    total = 0
+    for path in files:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            total += len(archive.read(_first_sheet_part(archive)))
+            if "xl/sharedStrings.xml" in names:
+                total += len(archive.read("xl/sharedStrings.xml"))
+    return {"xml_bytes": total}
+
+
+def calamine(files: list[Path]) -> dict[str, Any]:
+    """The raw read with python-calamine, every cell as a Python value."""
+    from python_calamine import CalamineWorkbook
+
+    rows = 0
+    for path in files:
+        rows += len(
+            CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        )
+    return {"rows": rows}
+
+
+def fastexcel_read(files: list[Path]) -> dict[str, Any]:
+    """The raw read with fastexcel, every cell as a string (Arrow)."""
+    import fastexcel
+
+    rows = 0
+    for path in files:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(
+            0, header_row=None, dtypes="string"
+        )
+        rows += sheet.height
+    return {"rows": rows}
+
+
+def naive(files: list[Path]) -> dict[str, Any]:
+    """pandas + openpyxl, file by file, then one concat."""
+    import pandas as pd
+
+    frames = []
+    for path in files:
+        frame = pd.read_excel(path, engine="openpyxl", header=None)
+        frame["file"] = path.name
+        frames.append(frame)
+    combined = pd.concat(frames, ignore_index=True)
+    return {"rows": len(combined)}
+
+
+class StageTimer:
+    """Accumulates the time spent in functions wrapped with ``wrap``."""
+
+    def __init__(self) -> None:
+        """Start with nothing timed."""
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a block under ``name``; say on stderr when it starts and ends, so a
+        run stopped half-way still tells how far it got."""
+        start = time.perf_counter()
+        print(f"[{time.strftime('%H:%M:%S')}] {name} …", file=sys.stderr, flush=True)
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self._add(name, elapsed)
+            print(f"  {name}: {elapsed:.2f} s", file=sys.stderr, flush=True)
+
+    def _add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def wrap(self, module: Any, attribute: str, name: str) -> None:
+        """Replace ``module.attribute`` with a timed version (same behaviour)."""
+        original = getattr(module, attribute)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self._add(name, time.perf_counter() - start)
+
+        setattr(module, attribute, timed)
+
+    def wrap_eager(self, module: Any, attribute: str, name: str) -> None:
+        """Like ``wrap`` for a generator function: the timed version runs it to the
+        end and returns a list (its callers in the pipeline consume it whole)."""
+        original = getattr(module, attribute)
+
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> list[Any]:
+            start = time.perf_counter()
+            try:
+                return list(original(*args, **kwargs))
+            finally:
+                self._add(name, time.perf_counter() - start)
+
+        setattr(module, attribute, timed)
+
+    def report(self) -> dict[str, dict[str, float]]:
+        """``{name: {"s": seconds, "calls": n}}``."""
+        return {
+            name: {"s": round(seconds, 4), "calls": self.calls[name]}
+            for name, seconds in self.seconds.items()
+        }
+
+
+# (module, attribute) of the inner steps to time; the pipeline changes, so an
+# attribute that is not there is skipped (and listed in the report).
+INSTRUMENTED: tuple[tuple[str, str], ...] = (
+    ("parindex.ingest.collect", "discover"),
+    ("parindex.ingest.collect", "load_submission"),
+    ("parindex.ingest.collect", "read_submission"),
+    ("parindex.ingest.read", "sha256"),
+    ("parindex.ingest.read", "inspect_container"),
+    ("parindex.ingest.read", "open_workbook"),
+    ("parindex.ingest.read", "decode_sheet"),
+    ("parindex.ingest.read", "find_table"),
+    ("parindex.ingest.read", "_with_formulas"),
+    ("parindex.ingest.read", "match_department"),
+    ("parindex.ingest.read", "department_from_file_name"),
+    ("parindex.ingest.collect", "normalise_rows"),
+    ("parindex.ingest.collect", "validate_rows"),
+    ("parindex.pipeline", "consolidate_year"),
+    ("parindex.pipeline", "compare"),
+    ("parindex.pipeline", "creation_time"),
+    ("parindex.pipeline", "archive"),
+    ("parindex.pipeline", "render_scorecard"),
+    ("parindex.pipeline", "render_summary"),
+    ("parindex.pipeline", "render_department"),
+    ("parindex.pipeline", "write_department_workbooks"),
+    ("parindex.pipeline", "render_report"),
+    ("parindex.pipeline", "markdown_summary"),
+    ("parindex.pipeline", "summary"),
+    ("parindex.pipeline", "describe_changes"),
+    ("parindex.pipeline", "run_manifest"),
+)
+# generator functions whose callers consume them whole: timed run to the end
+INSTRUMENTED_GENERATORS: tuple[tuple[str, str], ...] = (
+    ("parindex.ingest.read", "iter_sheets"),
+)
+
+
+def _instrument(timer: StageTimer) -> list[str]:
+    """Time the inner steps the stages call, through the names they look up.
+
+    Returns the ``module.attribute`` names that were not found.
+    """
+    import importlib
+
+    missing = []
+    for group, wrap in (
+        (INSTRUMENTED, timer.wrap),
+        (INSTRUMENTED_GENERATORS, timer.wrap_eager),
+    ):
+        for module_name, attribute in group:
+            module = importlib.import_module(module_name)
+            short = module_name.removeprefix("parindex.")
+            if hasattr(module, attribute):
+                wrap(module, attribute, f"{short}.{attribute}")
+            else:
+                missing.append(f"{short}.{attribute}")
+    return missing
+
+
+def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
+    """The pure pipeline (no Prefect) for every unit and year, stage by stage."""
+    from parindex import pipeline
+    from parindex.ingest.collect import ingest_year
+
+    timer = StageTimer()
+    missing = _instrument(timer)
+    totals = []
+    files = 0
+    for u, unit in enumerate(units):
+        inputs = Path(unit["inputs"]).resolve()
+        target = outputs / f"unit-{u:03d}"
+        for year in unit["years"]:
+            with timer.stage("load_criteria"):
+                criteria_set = pipeline.load_criteria(inputs, year)
+            with timer.stage("load_history"):
+                history, history_problems = pipeline.load_history(inputs)
+            with timer.stage("ingest_year"):
+                ingested = ingest_year(inputs, year, criteria_set, time.time())
+            with timer.stage("consolidate_previous"):
+                previous = pipeline.consolidate_previous(inputs, year, time.time())
+            with timer.stage("build_result"):
+                result = pipeline.build_result(
+                    criteria_set, ingested, previous, history, history_problems
+                )
+            with timer.stage("publish_outputs"):
+                # as flows/consolidate.py's ``publish`` task calls it
+                pipeline.publish_outputs(
+                    result, ingested, inputs, target, run_at=time.time()
+                )
+            totals.append(round(result.current.total, 2))
+            files += ingested.submissions.height
+    return {
+        "runs": len(totals),
+        "files_seen": files,
+        "totals": totals[:5],
+        "stages": timer.report(),
+        "not_instrumented": missing,
+    }
+
+
+@contextlib.contextmanager
+def prefect_settings() -> Iterator[None]:
+    """The settings ``parindex run`` uses: quiet, offline, no heartbeat."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def flow_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
+    """The Prefect flow, in this process, for every unit and year."""
+    with prefect_settings():
+        from flows.consolidate import consolidate_flow
+
+        first: float | None = None
+        runs = 0
+        for u, unit in enumerate(units):
+            for year in unit["years"]:
+                start = time.perf_counter()
+                consolidate_flow(
+                    inputs=unit["inputs"],
+                    outputs=str(outputs / f"unit-{u:03d}"),
+                    year=year,
+                )
+                if first is None:
+                    first = time.perf_counter() - start
+                runs += 1
+    return {"runs": runs, "first_run_s": round(first or 0.0, 4)}
+
+
+def trivial_flow() -> dict[str, Any]:
+    """One empty flow run: Prefect's start-up (ephemeral server or API client)."""
+    with prefect_settings():
+        from prefect import flow
+
+        @flow(name="parindex-bench-trivial")
+        def nothing() -> int:
+            return 1
+
+        nothing()
+    return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one variant and print its JSON line."""
+    parser = argparse.ArgumentParser(description="One benchmark variant.")
+    parser.add_argument(
+        "variant",
+        choices=(
+            "floor",
+            "calamine",
+            "fastexcel",
+            "naive",
+            "pipeline",
+            "flow",
+            "trivial-flow",
+        ),
+    )
+    parser.add_argument("--files-list", type=Path)
+    parser.add_argument("--units", type=Path, help="JSON list of {inputs, years}")
+    parser.add_argument("--outputs", type=Path)
+    parser.add_argument("--profile", type=Path, help="write cProfile stats here")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    # a process stopped from outside prints where it was
+    faulthandler.register(signal.SIGTERM, chain=True)
+
+    readers: dict[str, Callable[[list[Path]], dict[str, Any]]] = {
+        "floor": floor,
+        "calamine": calamine,
+        "fastexcel": fastexcel_read,
+        "naive": naive,
+    }
+    files: list[Path] = []
+    units: list[dict[str, Any]] = []
+    if args.variant in readers:
+        files = _files(args.files_list)
+    elif args.variant in ("pipeline", "flow"):
+        units = json.loads(args.units.read_text(encoding="utf-8"))
+    # imports outside the timed work, as far as they can be
+    if args.variant == "pipeline":
+        import parindex.pipeline  # noqa: F401
+    elif args.variant == "calamine":
+        import python_calamine  # noqa: F401
+    elif args.variant == "fastexcel":
+        import fastexcel  # noqa: F401
+    elif args.variant == "naive":
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
+
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start = time.perf_counter()
+    if args.variant in readers:
+        extra = readers[args.variant](files)
+    elif args.variant == "pipeline":
+        extra = pipeline_run(units, args.outputs)
+    elif args.variant == "flow":
+        extra = flow_run(units, args.outputs)
+    else:
+        extra = trivial_flow()
+    work = time.perf_counter() - start
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
+    import resource
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "work_s": round(work, 4),
+                "files": len(files),
+                "self_peak_rss_mb": round(peak_mb, 1),
+                **extra,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
