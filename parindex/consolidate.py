@@ -115,10 +115,29 @@ def resolve_leaves(
     shared = candidates.filter(pl.col("code").is_duplicated())
     for code, group in shared.group_by("code", maintain_order=True):
         used = group.row(0, named=True)
-        values = {
-            (r["self_score"], r["appraised_score"]) for r in group.iter_rows(named=True)
-        }
-        if len(values) <= 1:
+        records = list(group.iter_rows(named=True))
+        if len({_score_text(r) for r in records}) <= 1:
+            selves = {r["self_score"] for r in records}
+            if len(selves) > 1:
+                shown = "; ".join(
+                    f"{r['department']}: {_number_text(r['self_score'])}"
+                    for r in records
+                )
+                problems.append(
+                    problem(
+                        "warning",
+                        messages.SHARED_SELF_DIFFERS.format(
+                            code=code[0],
+                            values=shown,
+                            used_department=used["department"],
+                        ),
+                        file=used["file"],
+                        sheet=used["sheet"],
+                        cell=used["code_cell"],
+                        department=used["department"],
+                        criterion=str(code[0]),
+                    )
+                )
             continue
         shown = "; ".join(
             f"{r['department']}: {_score_text(r)}" for r in group.iter_rows(named=True)
@@ -155,6 +174,10 @@ def resolve_leaves(
         pl.col("department").alias("scored_by"),
     )
     return resolved, problems_frame(problems)
+
+
+def _number_text(value: object) -> str:
+    return format_vn(float(value)) if isinstance(value, float | int) else "—"
 
 
 def _score_text(row: dict[str, object]) -> str:

@@ -207,3 +207,7 @@ FORMAT_NAMES: dict[str, str] = {
     "html": "trang web HTML (thường do phần mềm xuất ra với đuôi .xls)",
     "xml2003": "Bảng tính XML 2003 (XML Spreadsheet)",
 }
+SHARED_SELF_DIFFERS = (
+    "Tiêu chí dùng chung {code}: điểm tự đánh giá khác nhau ({values}) nhưng điểm sử "
+    "dụng như nhau; tổng hợp dùng điểm tự đánh giá của {used_department}."
+)

@@ -169,3 +169,18 @@ def test_components_compare_with_the_previous_consolidated_year(
     assert result.previous_total == pytest.approx(4.03)
     assert result.rank is None
     assert result.reconciliation.is_empty()
+
+
+def test_shared_leaf_differing_only_in_self_assessment_is_a_warning(
+    small_criteria: CriteriaSet,
+) -> None:
+    same_used = rows(("NV", "1.2.1", 0.5, 0.0), ("TCKH", "1.2.1", 0.25, 0.0))
+    year, problems = consolidate_year(small_criteria, same_used, 2023)
+    assert node(year.nodes, "1.2.1", "self_score") == 0.5
+    assert problems.select("severity", "message").rows() == [
+        (
+            "warning",
+            "Tiêu chí dùng chung 1.2.1: điểm tự đánh giá khác nhau (NV: 0,5; TCKH: 0,25) "
+            "nhưng điểm sử dụng như nhau; tổng hợp dùng điểm tự đánh giá của NV.",
+        )
+    ]
