@@ -8,14 +8,17 @@ from pathlib import Path
 import polars as pl
 
 from parindex import messages
-from parindex.criteria import available_criteria_sets, read_criteria_set
+from parindex.criteria import (
+    CRITERIA_FOLDER,
+    available_criteria_sets,
+    read_criteria_set,
+)
 from parindex.errors import NoCriteriaSet
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.normalise import normalise_rows
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
-from parindex.pipeline import CRITERIA_FOLDER
 from parindex.problems import concat_problems, problem, problems_frame
 
 NO_SUCH_FILE = "Không có tệp này."

@@ -16,9 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from parindex import pipeline
-from parindex.check import check_files
-from parindex.criteria import criteria_set_for_year
+from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
 from parindex.errors import ParindexError
 from parindex.ingest.discover import year_folders
 from parindex.problems import error_count
@@ -96,6 +94,8 @@ def run(
 ) -> None:
     """Tổng hợp một năm (hoặc mọi năm) qua Prefect flow; ghi bảng tổng hợp, JSON, tệp
     từng đơn vị."""
+    from parindex import pipeline  # the renderers: not needed by `check`
+
     if all_years and year is not None:
         typer.echo("Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.", err=True)
         raise typer.Exit(code=2)
@@ -146,6 +146,8 @@ def check(
     ] = False,
 ) -> None:
     """Kiểm tra tệp chấm điểm trước khi nộp: in các vấn đề, mã thoát 1 nếu có lỗi."""
+    from parindex.check import check_files
+
     try:
         problems = check_files(files, inputs)
     except ParindexError as error:
@@ -187,11 +189,12 @@ def template(
     inputs: InputsOption = Path("inputs"),
 ) -> None:
     """Tạo bảng chấm điểm trống cho từng đơn vị, điền sẵn các tiêu chí đơn vị phụ trách."""
+    from parindex import pipeline
     from parindex.template import write_templates
 
     try:
         chosen = year if year is not None else pipeline.latest_year(inputs)
-        criteria_set = criteria_set_for_year(inputs / pipeline.CRITERIA_FOLDER, chosen)
+        criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, chosen)
         target = out or Path("outputs") / str(chosen) / "mau-cham-diem"
         written = write_templates(criteria_set, chosen, target, department)
     except ParindexError as error:

@@ -66,6 +66,7 @@ DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("Tên đơn vị",),
     "aliases": ("Tên khác",),
 }
+CRITERIA_FOLDER = "criteria"  # inside the inputs folder
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENT_SHEET = "Đơn vị"
 

@@ -21,7 +21,7 @@ import polars as pl
 from parindex import messages
 from parindex.changes import describe_changes
 from parindex.consolidate import Result, YearResult, compare, consolidate_year
-from parindex.criteria import CriteriaSet, criteria_set_for_year
+from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import History, read_history
 from parindex.ingest.collect import Ingested, ingest_year
@@ -41,7 +41,6 @@ from parindex.render.scorecard import render_scorecard
 from parindex.render.summary import render_summary, summary
 from parindex.timefmt import local_iso
 
-CRITERIA_FOLDER = "criteria"
 HISTORY_FILE = "history.xlsx"
 MANIFEST_PACKAGES = (
     "parindex",
