@@ -139,7 +139,12 @@ def test_served_deployment_runs_on_demand_and_writes_outputs(
             "0 1 * * *",
             "Asia/Ho_Chi_Minh",
         )
-        flow_run = _api(url, f"/deployments/{deployment['id']}/create_flow_run", {})
+        # a busy server (SQLite) may answer 503 for a moment: ask again
+        flow_run = _wait_for(
+            "a flow run to be created",
+            lambda: _api(url, f"/deployments/{deployment['id']}/create_flow_run", {}),
+            log,
+        )
 
         def finished() -> dict[str, Any] | None:
             state = _api(url, f"/flow_runs/{flow_run['id']}")["state"]
