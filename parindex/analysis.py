@@ -9,8 +9,9 @@ department codes: all of it comes from the criteria set and the submissions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -306,6 +307,32 @@ def component_sentence(
 # --- points lost ------------------------------------------------------------------
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _by_identity(function: Callable[[_T], _R]) -> Callable[[_T], _R]:
+    """Remember the last few answers of a one-argument function by the identity of
+    its argument: each department's workbook asks for the same whole-year analysis,
+    which would otherwise be recomputed once per department (quadratic in a province).
+    """
+    cache: dict[int, tuple[_T, _R]] = {}
+
+    @functools.wraps(function)
+    def cached(argument: _T) -> _R:
+        hit = cache.get(id(argument))
+        if hit is not None and hit[0] is argument:
+            return hit[1]
+        if len(cache) >= 8:
+            cache.clear()
+        answer = function(argument)
+        cache[id(argument)] = (argument, answer)
+        return answer
+
+    return cached
+
+
+@_by_identity
 def points_lost(result: Result) -> pl.DataFrame:
     """Every scored leaf below its maximum, ranked: the ones also lost last year
     first (what the office must act on), then by points lost, then in tree order.
@@ -411,6 +438,7 @@ def recoverable_by_department(
     )
 
 
+@_by_identity
 def over_claims(year: YearResult) -> pl.DataFrame:
     """Every leaf of ``year`` whose appraised score is below the self-assessed one,
     largest cut first: ``code``, ``name``, ``component``, ``max``, ``self_score``,
