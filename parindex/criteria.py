@@ -28,6 +28,8 @@ from parindex.text import (
 )
 from parindex.validation import failed_checks
 from parindex.workbook import (
+    MAX_COLUMNS,
+    MAX_ROWS,
     Sheet,
     Table,
     UnreadableWorkbook,
@@ -306,6 +308,14 @@ def read_criteria_set(path: Path) -> CriteriaSet:
         raise unusable(messages.CRITERIA_NO_SHEET)
     metadata = find_metadata(table.sheet, CRITERIA_LABELS, last_row=table.header_row)
     problems = []
+    if table.sheet.truncated:
+        problems.append(
+            messages.CRITERIA_TOO_LARGE.format(
+                rows=f"{MAX_ROWS:,}".replace(",", "."),
+                columns=MAX_COLUMNS,
+                sheet=table.sheet.name,
+            )
+        )
     missing = [
         CRITERIA_COLUMNS[c][0]
         for c in ("name", "max", "group", "departments")

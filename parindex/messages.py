@@ -19,6 +19,7 @@ CRITERIA_MISSING_COLUMN = "bảng tiêu chí thiếu cột “{column}”."
 CRITERIA_NO_DEPARTMENTS = (
     "không tìm thấy sheet “Đơn vị” với cột “Mã đơn vị” và “Tên đơn vị”."
 )
+CRITERIA_TOO_LARGE = "bảng quá lớn: chỉ đọc được {rows} dòng và {columns} cột đầu tiên của sheet “{sheet}”."
 CRITERIA_EMPTY = "bảng tiêu chí không có tiêu chí nào."
 CRITERIA_UNREADABLE = "không đọc được tệp ({reason})."
 CRITERIA_MESSAGES: dict[str, str] = {

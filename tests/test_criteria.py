@@ -152,3 +152,13 @@ def test_a_criteria_workbook_that_cannot_be_read_says_why(tmp_path: Path) -> Non
     assert lines[1].startswith(
         "  - không đọc được tệp (Tệp có dữ liệu ở tận ô XFD1048576"
     )
+
+
+def test_a_criteria_table_longer_than_read_is_refused_not_cut(tmp_path: Path) -> None:
+    nodes = [*SMALL_TREE, *[[None]] * 5100, [None, "ghi chú cuối bảng"]]
+    path = write_criteria(tmp_path / "dai.xlsx", nodes)  # type: ignore[arg-type]
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - bảng quá lớn: chỉ đọc được 5.000 dòng và 64 cột đầu tiên của sheet “Tiêu chí”."
+    ]
