@@ -323,7 +323,8 @@ def publish_outputs(
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
             "%Y%m%dT%H%M%S%fZ"
         )
-        manifest = folder / "runs" / f"{stamp}.json"
+        # the process id keeps two runs started in the same microsecond apart
+        manifest = folder / "runs" / f"{stamp}-{os.getpid()}.json"
         document = run_manifest(
             result, ingested, inputs, written, changes=changes, run_at=run_at
         )
