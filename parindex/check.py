@@ -10,6 +10,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import (
     CRITERIA_FOLDER,
+    CriteriaSet,
     available_criteria_sets,
     read_criteria_set,
 )
@@ -49,6 +50,7 @@ def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
     if not available:
         raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
     frames = []
+    criteria_sets: dict[Path, CriteriaSet] = {}
     for path in files:
         if not path.is_file():
             frames.append(
@@ -64,7 +66,9 @@ def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
                     year=year, folder=folder, years=years
                 )
             )
-        criteria_set = read_criteria_set(usable[-1])
+        if usable[-1] not in criteria_sets:  # read each workbook once per check
+            criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
+        criteria_set = criteria_sets[usable[-1]]
         stat = path.stat()
         dropped = DroppedFile(path, str(path), stat.st_size, stat.st_mtime, "candidate")
         read = load_submission(dropped, criteria_set, year)

@@ -181,12 +181,8 @@ def _number_text(value: object) -> str:
 
 
 def _score_text(row: dict[str, object]) -> str:
-    value = (
-        row["appraised_score"]
-        if row["appraised_score"] is not None
-        else row["self_score"]
-    )
-    return format_vn(float(value)) if isinstance(value, float | int) else "—"
+    appraised = row["appraised_score"]
+    return _number_text(appraised if appraised is not None else row["self_score"])
 
 
 def _sum_or_null(column: str) -> pl.Expr:
