@@ -1,11 +1,15 @@
 """The consolidation as a Prefect flow: wiring only, the work is in ``parindex``.
 
 Tasks are coarse (one per stage, never one per file): each Prefect task run costs a
-few milliseconds, more than reading a submission.
+few milliseconds, more than reading a submission. The files are read in batches of
+``BATCH_FILES``; when there is more than one batch they go through the flow's task
+runner, so the runner decides where they are read (``RUNNERS``: threads of this
+process, a pool of processes, or a Dask cluster).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -13,15 +17,31 @@ from typing import Any
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import wait
+from prefect.task_runners import (
+    ProcessPoolTaskRunner,
+    TaskRunner,
+    ThreadPoolTaskRunner,
+)
+from prefect.utilities.annotations import unmapped
 
 from parindex import pipeline
 from parindex.consolidate import Result, YearResult
 from parindex.criteria import CriteriaSet
 from parindex.history import History
-from parindex.ingest.collect import Ingested, ingest_year
+from parindex.ingest.collect import (
+    BATCH_FILES,
+    Ingested,
+    ReadBatch,
+    candidate_batches,
+    collect_year,
+    read_batch,
+)
+from parindex.ingest.discover import DroppedFile, discover
 from parindex.render.markdown import markdown_summary
 
 FLOW_NAME = "parindex-consolidate"
+RUNNERS = ("thread", "process", "dask")
 
 
 @task(name="load-criteria-and-history")
@@ -32,12 +52,53 @@ def load_inputs(inputs: Path, year: int) -> tuple[CriteriaSet, History, pl.DataF
     return criteria_set, history, problems
 
 
-@task(name="ingest-submissions", retries=2, retry_delay_seconds=10)
-def ingest(
-    inputs: Path, year: int, criteria_set: CriteriaSet, settle_seconds: float
+@task(name="discover-submissions")
+def discover_submissions(
+    inputs: Path, year: int, settle_seconds: float
+) -> list[DroppedFile]:
+    """Every entry of the year's drop folder, with what is to be read."""
+    return discover(inputs / str(year), year, time.time(), settle_seconds)
+
+
+@task(name="read-submissions", retries=2, retry_delay_seconds=10)
+def read_submissions(
+    entries: list[DroppedFile], criteria_set: CriteriaSet, year: int
+) -> ReadBatch:
+    """Read one batch of files (each once) into rows and per-file outcomes."""
+    return read_batch(entries, criteria_set, year)
+
+
+@task(name="collect-submissions")
+def collect(
+    dropped: list[DroppedFile],
+    batches: list[ReadBatch],
+    criteria_set: CriteriaSet,
+    year: int,
 ) -> Ingested:
-    """Read and validate every file of the year's drop folder."""
-    return ingest_year(inputs, year, criteria_set, time.time(), settle_seconds)
+    """Account for every file and validate all rows read, as one frame."""
+    return collect_year(dropped, batches, criteria_set, year)
+
+
+def ingest(
+    inputs: Path,
+    year: int,
+    criteria_set: CriteriaSet,
+    settle_seconds: float,
+    batch_files: int = BATCH_FILES,
+) -> Ingested:
+    """Discover, read (through the task runner when there are several batches) and
+    collect the year's submissions."""
+    dropped = discover_submissions(inputs, year, settle_seconds)
+    batches = candidate_batches(dropped, batch_files)
+    if len(batches) <= 1:  # a district: nothing to share out
+        reads = [read_submissions(entries, criteria_set, year) for entries in batches]
+    else:
+        futures = read_submissions.map(
+            batches, criteria_set=unmapped(criteria_set), year=unmapped(year)
+        )
+        wait(futures)
+        reads = futures.result()
+    return collect(dropped, reads, criteria_set, year)
 
 
 @task(name="consolidate-previous-year")
@@ -94,6 +155,7 @@ def consolidate_flow(
     outputs: str = "outputs",
     year: int | None = None,
     settle_seconds: float = 0.0,
+    batch_files: int = BATCH_FILES,
 ) -> dict[str, Any]:
     """Consolidate one year (default: the latest year folder) and write its outputs.
 
@@ -103,7 +165,7 @@ def consolidate_flow(
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     year = year if year is not None else pipeline.latest_year(inputs_path)
     criteria_set, history, history_problems = load_inputs(inputs_path, year)
-    ingested = ingest(inputs_path, year, criteria_set, settle_seconds)
+    ingested = ingest(inputs_path, year, criteria_set, settle_seconds, batch_files)
     previous = previous_year(inputs_path, year)
     result = consolidate(criteria_set, ingested, previous, history, history_problems)
     written = publish(result, ingested, inputs_path, outputs_path)
@@ -129,3 +191,45 @@ def consolidate_flow(
         "changes": written.changes,
         "manifest": str(written.manifest),
     }
+
+
+def task_runner(
+    runner: str, *, workers: int | None = None, dask_address: str | None = None
+) -> TaskRunner[Any]:
+    """The task runner that reads the batches of files.
+
+    ``thread``: Prefect's default, threads of this process (the batches share one
+    core: Python holds its lock while parsing); ``process``: a pool of worker
+    processes on this machine; ``dask``: a Dask cluster through prefect-dask, a local
+    one (one single-threaded worker process per core) or the scheduler at
+    ``dask_address``. Raises ``ImportError`` when prefect-dask is not installed.
+    """
+    if runner == "thread":
+        return ThreadPoolTaskRunner()
+    if runner == "process":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if runner != "dask":
+        raise ValueError(f"unknown runner {runner!r}: one of {RUNNERS}")
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers or os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
+def flow_with_runner(
+    runner: str, *, workers: int | None = None, dask_address: str | None = None
+) -> Any:
+    """``consolidate_flow`` reading its batches with ``runner``."""
+    if runner == "thread" and workers is None and dask_address is None:
+        return consolidate_flow
+    return consolidate_flow.with_options(
+        task_runner=task_runner(runner, workers=workers, dask_address=dask_address)
+    )

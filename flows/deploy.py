@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect.schedules import Cron
 
-from flows.consolidate import consolidate_flow
+from flows.consolidate import flow_with_runner
 
 DEPLOYMENT_NAME = "nightly"
 DEFAULT_CRON = "0 1 * * *"
@@ -21,13 +21,16 @@ def serve_nightly(
     timezone: str = DEFAULT_TIMEZONE,
     year: int | None = None,
     settle_seconds: float = 60.0,
+    runner: str = "thread",
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> None:
     """Serve the consolidation on a cron schedule until interrupted.
 
     The process registers the deployment with the Prefect API the environment
     points to (``PREFECT_API_URL``) and runs the scheduled and manual runs itself.
     """
-    consolidate_flow.serve(
+    flow_with_runner(runner, workers=workers, dask_address=dask_address).serve(
         name=DEPLOYMENT_NAME,
         schedules=[Cron(cron, timezone=timezone)],
         parameters={

@@ -6,6 +6,8 @@ Prefect is imported only inside ``run`` and ``serve``, so ``check`` answers fast
 from __future__ import annotations
 
 import contextlib
+import enum
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from parindex import messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
 from parindex.errors import ParindexError
 from parindex.ingest.discover import year_folders
@@ -46,12 +49,51 @@ def _prefect_environment(verbose: bool) -> Iterator[None]:
     """Quiet, offline-friendly Prefect settings for a command-line run."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+class Runner(enum.StrEnum):
+    """Where the flow reads the batches of files (``flows.consolidate.RUNNERS``)."""
+
+    thread = "thread"
+    process = "process"
+    dask = "dask"
+
+
+RunnerOption = Annotated[
+    Runner,
+    typer.Option(
+        help=(
+            "Nơi đọc các lô tệp: thread (trong tiến trình này), process (nhiều tiến "
+            "trình trên máy này), dask (cụm Dask, cần gói prefect-dask)."
+        ),
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(help="Số tiến trình đọc (process, dask); mặc định: số lõi CPU."),
+]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option(help="Địa chỉ scheduler Dask có sẵn (tcp://máy:8786)."),
+]
+
+
+def _check_runner(runner: Runner) -> None:
+    """``--runner dask`` needs prefect-dask: say so before Prefect starts."""
+    if (
+        runner is not Runner.dask
+        or importlib.util.find_spec("prefect_dask") is not None
+    ):
+        return
+    typer.echo(messages.DASK_NOT_INSTALLED, err=True)
+    raise typer.Exit(code=2)
 
 
 def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
@@ -91,11 +133,15 @@ def run(
     verbose: Annotated[
         bool, typer.Option("--verbose", help="In nhật ký của Prefect.")
     ] = False,
+    runner: RunnerOption = Runner.thread,
+    workers: WorkersOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Tổng hợp một năm (hoặc mọi năm) qua Prefect flow; ghi bảng tổng hợp, JSON, tệp
     từng đơn vị."""
     from parindex import pipeline  # the renderers: not needed by `check`
 
+    _check_runner(runner)
     if all_years and year is not None:
         typer.echo("Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.", err=True)
         raise typer.Exit(code=2)
@@ -114,8 +160,11 @@ def run(
     outcomes = []
     console = Console()
     with _prefect_environment(verbose):
-        from flows.consolidate import consolidate_flow
+        from flows.consolidate import flow_with_runner
 
+        consolidate_flow = flow_with_runner(
+            runner.value, workers=workers, dask_address=dask_address
+        )
         for chosen in years:
             try:
                 with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
@@ -217,9 +266,13 @@ def serve(
     settle_seconds: Annotated[
         float, typer.Option(help="Bỏ qua tệp vừa sửa trong số giây này.")
     ] = 60.0,
+    runner: RunnerOption = Runner.thread,
+    workers: WorkersOption = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _check_runner(runner)
     from flows.deploy import serve_nightly
 
     serve_nightly(
@@ -229,6 +282,9 @@ def serve(
         timezone=timezone,
         year=year,
         settle_seconds=settle_seconds,
+        runner=runner.value,
+        workers=workers,
+        dask_address=dask_address,
     )
 
 

@@ -212,3 +212,9 @@ SHARED_SELF_DIFFERS = (
     "Tiêu chí dùng chung {code}: điểm tự đánh giá khác nhau ({values}) nhưng điểm sử "
     "dụng như nhau; tổng hợp dùng điểm tự đánh giá của {used_department}."
 )
+
+DASK_NOT_INSTALLED = (
+    "Lỗi: --runner dask cần gói prefect-dask, chưa được cài. Cài bằng "
+    "`pip install 'parindex[dask]'` (hoặc `uv sync --extra dask`), hoặc dùng "
+    "--runner process để đọc bằng nhiều tiến trình trên máy này."
+)

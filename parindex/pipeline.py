@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from parindex import messages
+from parindex.analysis import rows_where
 from parindex.changes import describe_changes
 from parindex.consolidate import Result, YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
@@ -131,7 +132,7 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
     byte-identical outputs and a new file changes only the workbooks it feeds."""
     files = ingested.submissions
     if department is not None:
-        files = files.filter(pl.col("department") == department)
+        files = rows_where(files, "department", department)
     names = files["file"].to_list() if department is not None else list(ingested.paths)
     mtimes = [
         ingested.paths[name].stat().st_mtime

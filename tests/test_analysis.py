@@ -395,3 +395,24 @@ def test_deduction_sentence(sample_result: Result) -> None:
 )
 def test_lower_first(text: str, expected: str) -> None:
     assert analysis.lower_first(text) == expected
+
+
+def test_rows_where_is_the_filter_it_replaces() -> None:
+    frame = pl.DataFrame(
+        {
+            "code": ["1.1", "1.2", "2.1", "2.2"],
+            "departments": [["NV", "TP"], ["TP"], [], ["NV", "NV"]],
+            "department": ["NV", "TP", None, "NV"],
+        }
+    )
+    assert analysis.for_department(frame, "NV")["code"].to_list() == ["1.1", "2.2"]
+    assert analysis.for_department(frame, "TP")["code"].to_list() == ["1.1", "1.2"]
+    assert analysis.for_department(frame, "VP").height == 0
+    assert analysis.for_department(frame, "VP").columns == frame.columns
+    assert analysis.rows_where(frame, "department", "NV").equals(
+        frame.filter(pl.col("department") == "NV")
+    )
+    # a new frame is partitioned afresh, not answered from the last one's parts
+    other = frame.with_columns(pl.lit("TP").alias("department"))
+    assert analysis.rows_where(other, "department", "TP").height == 4
+    assert analysis.rows_where(frame, "department", "TP").height == 1

@@ -125,3 +125,28 @@ def test_check_refuses_a_memory_bomb_outside_a_year_folder(
     )
     assert result.exit_code == 1
     assert "Tệp có dữ liệu ở tận ô XFD1048576" in result.output
+
+
+def test_dask_runner_without_prefect_dask_says_how_to_install_it(
+    sample_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "prefect_dask" else real(name, *a),
+    )
+    result = CliRunner().invoke(
+        app,
+        ["run", "--inputs", str(sample_inputs), "--outputs", str(tmp_path / "o")]
+        + ["--runner", "dask"],
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Lỗi: --runner dask cần gói prefect-dask, chưa được cài. Cài bằng "
+        "`pip install 'parindex[dask]'` (hoặc `uv sync --extra dask`), hoặc dùng "
+        "--runner process để đọc bằng nhiều tiến trình trên máy này."
+    )
+    assert not (tmp_path / "o").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,43 @@ def _superseded(reads: list[SubmissionRead]) -> dict[str, str]:
     }
 
 
+BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
+
+
+@dataclass
+class ReadBatch:
+    """What reading a batch of files gave: one ``SubmissionRead`` per file (without
+    its sheet) and the rows of the readable ones as one frame. Small and picklable:
+    a batch may be read in another process or on another machine."""
+
+    reads: list[SubmissionRead]
+    rows: pl.DataFrame
+
+
+def candidate_batches(
+    dropped: Sequence[DroppedFile], size: int = BATCH_FILES
+) -> list[list[DroppedFile]]:
+    """The files to read, in folder order, cut into batches of ``size``."""
+    candidates = [entry for entry in dropped if entry.status == "candidate"]
+    return [candidates[i : i + size] for i in range(0, len(candidates), size)]
+
+
+def read_batch(
+    entries: Sequence[DroppedFile], criteria_set: CriteriaSet, year: int
+) -> ReadBatch:
+    """Read every file of a batch once; keep its rows, not its sheet, so that memory
+    stays flat with the number of files."""
+    reads: list[SubmissionRead] = []
+    builder = RowsBuilder()
+    for entry in entries:
+        read = load_submission(entry, criteria_set, year)
+        if read.rejection is None and read.table is not None:
+            builder.add(read.table, entry.name, read.department)
+            read.table = None
+        reads.append(read)
+    return ReadBatch(reads=reads, rows=builder.frame())
+
+
 def ingest_year(
     inputs: Path,
     year: int,
@@ -70,7 +108,8 @@ def ingest_year(
     now: float,
     settle_seconds: float = 0.0,
 ) -> Ingested:
-    """Discover, read, normalise and validate every submission of ``year``.
+    """Discover, read, normalise and validate every submission of ``year``, in this
+    process (the flow reads the batches through its task runner instead).
 
     Args:
         inputs: the inputs folder (holding ``<year>/``).
@@ -83,19 +122,26 @@ def ingest_year(
         NoYearFolder: there is no ``inputs/<year>`` folder.
     """
     dropped = discover(inputs / str(year), year, now, settle_seconds)
-    reads: list[SubmissionRead] = []
-    others: list[DroppedFile] = []
-    builder = RowsBuilder()
-    for entry in dropped:
-        if entry.status != "candidate":
-            others.append(entry)
-            continue
-        read = load_submission(entry, criteria_set, year)
-        if read.rejection is None and read.table is not None:
-            # keep the rows, not the sheet: memory stays flat with the file count
-            builder.add(read.table, entry.name, read.department)
-            read.table = None
-        reads.append(read)
+    batches = [
+        read_batch(entries, criteria_set, year)
+        for entries in candidate_batches(dropped)
+    ]
+    return collect_year(dropped, batches, criteria_set, year)
+
+
+def collect_year(
+    dropped: Sequence[DroppedFile],
+    batches: Sequence[ReadBatch],
+    criteria_set: CriteriaSet,
+    year: int,
+) -> Ingested:
+    """Account for every dropped file and validate the rows read from them, as one
+    frame: the newest file of each department is used, older ones are superseded."""
+    reads = [read for batch in batches for read in batch.reads]
+    others = [entry for entry in dropped if entry.status != "candidate"]
+    read_rows = [batch.rows for batch in batches]
+    if not read_rows:
+        read_rows = [RowsBuilder().frame()]
     replaced = _superseded(reads)
 
     problems: list[dict[str, str | None]] = []
@@ -114,7 +160,9 @@ def ingest_year(
             )
             continue
         problems.extend(read.problems)
-    all_rows = builder.frame().filter(pl.col("file").is_in(list(replaced)).not_())
+    all_rows = pl.concat(read_rows, how="vertical").filter(
+        pl.col("file").is_in(list(replaced)).not_()
+    )
     good, row_problems = validate_rows(all_rows, criteria_set)
 
     used_rows = good.filter(

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import for_department, over_claims, points_lost
+from parindex.analysis import for_department, over_claims, points_lost, rows_where
 from parindex.consolidate import Result, YearResult
 from parindex.render.scorecard import (
     CLAIMS_SHEET,
@@ -96,7 +96,7 @@ def render_department(
         add_sheet(workbook, CLAIMS_SHEET), formats, result, department=department
     )
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
-    problems = result.problems.filter(pl.col("department") == department)
+    problems = rows_where(result.problems, "department", department)
     write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, problems)
     workbook.close()
 
@@ -180,7 +180,7 @@ def _counts(year: YearResult, department: str) -> dict[str, Any]:
     score with the points cut, in ``year``."""
     cuts = for_department(over_claims(year), department)
     return {
-        "deductions": year.deductions.filter(pl.col("department") == department).height,
+        "deductions": rows_where(year.deductions, "department", department).height,
         "cut_leaves": cuts.height,
         "cut": float(cuts["cut"].sum()),
     }
@@ -244,9 +244,7 @@ def write_leaves(
 ) -> None:
     """Every leaf ``department`` is responsible for, with its scores and reason."""
     write_line(worksheet, 0, f"Các tiêu chí phụ trách năm {result.year}", formats.title)
-    leaves = result.criteria.filter(
-        pl.col("is_leaf") & pl.col("departments").list.contains(department)
-    )
+    leaves = for_department(result.criteria, department).filter(pl.col("is_leaf"))
     rows = [criterion_row(r) for r in leaves.iter_rows(named=True)]
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     write_table(

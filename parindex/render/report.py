@@ -47,6 +47,7 @@ from parindex.analysis import (
     over_claims,
     points_lost,
     rank_text,
+    rows_where,
     scores_list,
     signed,
     years_table,
@@ -219,7 +220,7 @@ def departments_section(result: Result) -> list[Block]:
         code = record["code"]
         blocks.append(Heading(f"{number}. {record['name']}", 2))
         blocks.append(Paragraph(department_sentence(record, year)))
-        deductions = current.deductions.filter(pl.col("department") == code)
+        deductions = rows_where(current.deductions, "department", code)
         blocks += [
             Bullet(deduction_sentence(r)) for r in deductions.iter_rows(named=True)
         ]
@@ -473,6 +474,17 @@ def _word_text(text: str) -> str:
     return NOT_XML.sub(" ", nfc(text))
 
 
+def _add_run(paragraph: Any, text: str) -> Any:
+    """``paragraph.add_run(_word_text(text))``, the same XML, without python-docx's
+    character-by-character loop (a province's report has thousands of runs)."""
+    text = _word_text(text)
+    if not text or any(c in text for c in "\t\r\n"):
+        return paragraph.add_run(text)
+    run = paragraph.add_run()
+    run._r.add_t(text)
+    return run
+
+
 _STYLE_IDS: dict[str, str] = {}
 
 
@@ -497,15 +509,19 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
         _add_table(document, block)
         return
     if isinstance(block, Heading):
-        paragraph = scratch.add_paragraph(_word_text(block.text))
+        paragraph = scratch.add_paragraph()
+        if block.text:
+            _add_run(paragraph, block.text)
         paragraph._p.style = _style_id(document, f"Heading {block.level}")
     elif isinstance(block, Bullet):
-        paragraph = scratch.add_paragraph(_word_text(block.text))
+        paragraph = scratch.add_paragraph()
+        if block.text:
+            _add_run(paragraph, block.text)
         paragraph._p.style = _style_id(document, "List Bullet")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     else:
         paragraph = scratch.add_paragraph()
-        run = paragraph.add_run(_word_text(block.text))
+        run = _add_run(paragraph, block.text)
         run.bold = block.bold or None
         run.italic = block.italic or None
         if block.centered:
@@ -539,7 +555,7 @@ def _add_table(document: Any, block: TableBlock) -> DocxTable:
         bold = header or (block.total and row_index == last)
         for col, text in enumerate(cells):
             paragraph = table.cell(row_index, col).paragraphs[0]
-            run = paragraph.add_run(_word_text(text))
+            run = _add_run(paragraph, text)
             run.font.size = TABLE_SIZE
             run.bold = bold or None
             paragraph.paragraph_format.space_after = Pt(0)

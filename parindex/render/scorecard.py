@@ -31,6 +31,7 @@ from parindex.analysis import (
     rank_text,
     reconciliation_check,
     recoverable_by_department,
+    rows_where,
     signed,
     years_table,
 )
@@ -854,7 +855,7 @@ def department_row(
     year_result = result.previous if previous else result.current
     if year_result is None:
         return None
-    rows = year_result.departments.filter(pl.col("code") == department)
+    rows = rows_where(year_result.departments, "code", department)
     return rows.row(0, named=True) if rows.height else None
 
 
@@ -884,7 +885,7 @@ def write_deductions(
         worksheet, first_row, f"Các tiêu chí bị trừ điểm – {name}", formats.title
     )
     rows = list(
-        result.current.deductions.filter(pl.col("department") == department).iter_rows(
+        rows_where(result.current.deductions, "department", department).iter_rows(
             named=True
         )
     )

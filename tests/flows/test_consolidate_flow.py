@@ -70,3 +70,24 @@ def test_run_command_defaults_to_the_latest_year(
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["year"] == 2023
     assert (outputs / "2023" / "summary-2023.json").exists()
+
+
+@pytest.mark.parametrize("runner", ["process", "dask"])
+def test_batches_read_by_other_processes_give_the_same_outputs(
+    prefect_harness: None, inputs: Path, tmp_path: Path, runner: str
+) -> None:
+    """``--runner process`` and ``--runner dask``: the six files read in three
+    batches by two worker processes; every output is the one the default gives."""
+    from flows.consolidate import consolidate_flow, flow_with_runner
+
+    expected, outputs = tmp_path / "thread", tmp_path / runner
+    consolidate_flow(inputs=str(inputs), outputs=str(expected), year=2023)
+    outcome = flow_with_runner(runner, workers=2)(
+        inputs=str(inputs), outputs=str(outputs), year=2023, batch_files=2
+    )
+    assert round(outcome["total"], 2) == 79.24
+    assert (outcome["files"], outcome["errors"]) == (6, 0)
+    for name in ("summary-2023.json", "scorecard-2023.xlsx", "departments/VP-2023.xlsx"):
+        assert (outputs / "2023" / name).read_bytes() == (
+            expected / "2023" / name
+        ).read_bytes(), name

@@ -25,7 +25,14 @@ from polars.testing import assert_frame_equal
 
 from parindex.consolidate import consolidate_year
 from parindex.criteria import CriteriaSet, criteria_set_for_year
-from parindex.ingest.collect import Ingested, ingest_year
+from parindex.ingest.collect import (
+    Ingested,
+    candidate_batches,
+    collect_year,
+    ingest_year,
+    read_batch,
+)
+from parindex.ingest.discover import discover
 from parindex.problems import concat_problems
 from parindex.timefmt import OFFICE_TIMEZONE
 
@@ -191,3 +198,34 @@ def test_a_file_over_the_size_cap_is_rejected_unread(
             "Tệp quá lớn (60 MB, tối đa 50 MB): không đọc.",
         )
     ]
+
+
+def test_batches_of_one_file_give_the_same_ingest(
+    tmp_path: Path, criteria_set: CriteriaSet
+) -> None:
+    """The flow reads a folder in batches (perhaps in other processes): cutting it
+    into batches of any size gives the same submissions, rows and problems."""
+    inputs = _inputs_with_criteria(tmp_path)
+    folder = inputs / "2023"
+    case = CORPUS / "superseded"
+    setup = json.loads((case / "expected.json").read_text("utf-8")).get("setup", {})
+    _prepare(case, folder, setup)
+    for extra in ("zero-byte", "score-above-max", "lock-files"):
+        for source in (CORPUS / extra).iterdir():
+            if source.name != "expected.json" and not (folder / source.name).exists():
+                shutil.copy2(source, folder / source.name)
+                os.utime(folder / source.name, (NOW - 7200, NOW - 7200))
+    whole = ingest_year(inputs, 2023, criteria_set, NOW)
+    assert set(whole.submissions["status"]) >= {"used", "superseded", "rejected"}
+    dropped = discover(folder, 2023, NOW, 0.0)
+    batches = [
+        read_batch(entries, criteria_set, 2023)
+        for entries in candidate_batches(dropped, size=1)
+    ]
+    cut = collect_year(dropped, batches, criteria_set, 2023)
+    candidates = [e for e in dropped if e.status == "candidate"]
+    assert len(batches) == len(candidates) >= 3
+    assert_frame_equal(cut.submissions, whole.submissions)
+    assert_frame_equal(cut.rows, whole.rows)
+    assert_frame_equal(cut.problems, whole.problems)
+    assert whole.rows.height > 0
