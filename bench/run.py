@@ -82,6 +82,8 @@ VARIANT_LABELS = {
     "fastexcel": "fastexcel raw read",
     "pipeline": "pipeline, no Prefect",
     "run": "`parindex run` (wall)",
+    "run-process": "`parindex run --runner process`",
+    "run-dask": "`parindex run --runner dask`",
     "flow": "Prefect flow, one process",
     "naive": "naive pandas+openpyxl",
 }
@@ -283,6 +285,7 @@ class Settings:
     repeat: int
     repeat_max_files: int
     run_max: int
+    runners: list[str]
     skip_naive: bool
     naive_max: int
     prefect: bool
@@ -399,23 +402,27 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
         )
     elif settings.prefect and case.files <= settings.run_max:
         unit = case.units[0]
-        plan.append(
-            (
-                "run",
-                [
-                    *parindex_command(),
-                    "run",
-                    "--inputs",
-                    unit["inputs"],
-                    "--outputs",
-                    str(scratch / "run"),
-                    "--year",
-                    str(unit["years"][-1]),
-                    "--quiet",
-                ],
-                scratch / "run",
+        for runner in settings.runners:
+            name = "run" if runner == "thread" else f"run-{runner}"
+            plan.append(
+                (
+                    name,
+                    [
+                        *parindex_command(),
+                        "run",
+                        "--inputs",
+                        unit["inputs"],
+                        "--outputs",
+                        str(scratch / name),
+                        "--year",
+                        str(unit["years"][-1]),
+                        "--quiet",
+                        "--runner",
+                        runner,
+                    ],
+                    scratch / name,
+                )
             )
-        )
     if settings.pandas and not settings.skip_naive and case.files <= settings.naive_max:
         plan.append(
             ("naive", [sys.executable, str(WORKERS), "naive", *files_list], None)
@@ -521,20 +528,38 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3)
 
 
+def _stage(case: dict[str, Any] | None, stage: str) -> float | None:
+    """A pipeline stage's seconds in a case (``workers.py pipeline`` reports them)."""
+    if case is None:
+        return None
+    summary = case["variants"].get("pipeline") or {}
+    found = summary.get("report", {}).get("stages", {}).get(stage)
+    return float(found["s"]) if found else None
+
+
 def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
     """The issue's ratios, flatness and memory, each with its goal."""
     target = RATIO_SIZE if RATIO_SIZE in sizes else max(sizes)
     base = _case(results, f"n{BASE_SIZE}")
     big = _case(results, f"n{target}")
     figures: dict[str, Any] = {"target_files": target, "base_files": BASE_SIZE}
-    for variant in ("run", "pipeline"):
+    for variant in ("run", "run-process", "run-dask", "pipeline"):
         at_target, at_base = _variant(big, variant), _variant(base, variant)
         marginal = (
             round(at_target - at_base, 4)
             if at_target is not None and at_base is not None and target > BASE_SIZE
             else None
         )
-        figures[f"marginal_{variant}_s"] = marginal
+        figures[f"marginal_{variant.replace('-', '_')}_s"] = marginal
+    # the pipeline's own split: reading the files vs writing what the SPEC asks for
+    # per department (one workbook each, one scorecard sheet each, report lines)
+    for stage in ("ingest_year", "build_result", "publish_outputs"):
+        at_target, at_base = _stage(big, stage), _stage(base, stage)
+        figures[f"marginal_{stage}_s"] = (
+            round(at_target - at_base, 4)
+            if at_target is not None and at_base is not None
+            else None
+        )
     raw = _variant(big, "calamine")
     raw_fastexcel = _variant(big, "fastexcel")
     naive = _variant(big, "naive")
@@ -555,6 +580,12 @@ def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
                 figures["marginal_pipeline_s"], raw
             ),
             "naive_over_marginal": _ratio(naive, marginal),
+            "marginal_ingest_over_raw_read": _ratio(
+                figures["marginal_ingest_year_s"], raw
+            ),
+            "naive_over_marginal_ingest": _ratio(
+                naive, figures["marginal_ingest_year_s"]
+            ),
             "goal_marginal_over_raw_read_max": 3.0,
             "goal_naive_over_marginal_min": 10.0,
         }
@@ -694,6 +725,13 @@ def markdown(document: dict[str, Any]) -> str:
         f"- marginal / raw fastexcel read: {r['marginal_over_raw_read_fastexcel']}",
         f"- naive / marginal: {r['naive_over_marginal']} "
         f"(goal ≥ {r['goal_naive_over_marginal_min']})",
+        f"- marginal with --runner process: {r.get('marginal_run_process_s')} s, "
+        f"--runner dask: {r.get('marginal_run_dask_s')} s",
+        f"- pipeline split of the marginal: ingest {r.get('marginal_ingest_year_s')} s"
+        f" (/ raw read {r.get('marginal_ingest_over_raw_read')}, naive / ingest "
+        f"{r.get('naive_over_marginal_ingest')}), consolidate "
+        f"{r.get('marginal_build_result_s')} s, outputs "
+        f"{r.get('marginal_publish_outputs_s')} s",
     ]
     flat = r["flatness"]
     lines.append(
@@ -741,6 +779,12 @@ def main(argv: list[str] | None = None) -> int:
         default=10**9,
         help="run `parindex run` only up to this many files (the pipeline always)",
     )
+    parser.add_argument(
+        "--runners",
+        default="thread",
+        help="task runners of `parindex run` to measure: thread,process,dask "
+        "(thread is the `run` variant)",
+    )
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument(
         "--naive-max",
@@ -779,6 +823,7 @@ def main(argv: list[str] | None = None) -> int:
         repeat=max(1, args.repeat),
         repeat_max_files=args.repeat_max_files,
         run_max=args.run_max,
+        runners=[r for r in args.runners.split(",") if r],
         skip_naive=args.skip_naive,
         naive_max=args.naive_max,
         prefect=not args.no_prefect,
@@ -818,6 +863,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": settings.repeat,
             "repeat_max_files": settings.repeat_max_files,
             "run_max": settings.run_max,
+            "runners": settings.runners,
             "skip_naive": settings.skip_naive,
             "naive_max": settings.naive_max,
             "prefect": settings.prefect,

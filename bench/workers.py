@@ -36,6 +36,7 @@ import faulthandler
 import functools
 import json
 import os
+import resource
 import signal
 import sys
 import time
@@ -136,6 +137,7 @@ class StageTimer:
         """Start with nothing timed."""
         self.seconds: dict[str, float] = {}
         self.calls: dict[str, int] = {}
+        self.peak_mb: dict[str, float] = {}
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -153,6 +155,10 @@ class StageTimer:
     def _add(self, name: str, seconds: float) -> None:
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         self.calls[name] = self.calls.get(name, 0) + 1
+        # this process' peak resident set when the stage ended: where memory grows
+        self.peak_mb[name] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
 
     def wrap(self, module: Any, attribute: str, name: str) -> None:
         """Replace ``module.attribute`` with a timed version (same behaviour)."""
@@ -184,9 +190,13 @@ class StageTimer:
         setattr(module, attribute, timed)
 
     def report(self) -> dict[str, dict[str, float]]:
-        """``{name: {"s": seconds, "calls": n}}``."""
+        """``{name: {"s": seconds, "calls": n, "peak_mb": MB}}``."""
         return {
-            name: {"s": round(seconds, 4), "calls": self.calls[name]}
+            name: {
+                "s": round(seconds, 4),
+                "calls": self.calls[name],
+                "peak_mb": self.peak_mb[name],
+            }
             for name, seconds in self.seconds.items()
         }
 
@@ -197,6 +207,8 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "discover"),
     ("parindex.ingest.collect", "load_submission"),
     ("parindex.ingest.collect", "read_submission"),
+    ("parindex.ingest.collect", "read_batch"),
+    ("parindex.ingest.collect", "collect_year"),
     ("parindex.ingest.read", "sha256"),
     ("parindex.ingest.read", "inspect_container"),
     ("parindex.ingest.read", "open_workbook"),

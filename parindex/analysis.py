@@ -631,42 +631,41 @@ def cuts_list(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-_PARTITIONS: dict[tuple[int, str], tuple[pl.DataFrame, dict[Any, pl.DataFrame]]] = {}
+_PARTITIONS: dict[tuple[int, str], tuple[pl.DataFrame, dict[Any, list[int]]]] = {}
 
 
-def _partition(frame: pl.DataFrame, column: str) -> dict[Any, pl.DataFrame]:
-    """``frame`` split by the values of ``column`` (a list column puts a row in the
-    part of each of its values), rows in their order; remembered for the last few
-    frames by identity. Outputs ask for one department's rows once per department:
-    a filter each time is quadratic in a province with thousands of departments."""
+def _partition(frame: pl.DataFrame, column: str) -> dict[Any, list[int]]:
+    """The row numbers of ``frame`` for each value of ``column`` (a list column puts
+    a row under each of its values), in order; remembered for the last few frames by
+    identity. Outputs ask for one department's rows once per department: a filter
+    each time is quadratic in a province with thousands of departments (and a frame
+    per department would hold as many frames in memory)."""
     key = (id(frame), column)
     hit = _PARTITIONS.get(key)
     if hit is not None and hit[0] is frame:
         return hit[1]
     if len(_PARTITIONS) >= 16:
         _PARTITIONS.clear()
+    values = pl.col(column)
     if isinstance(frame.schema[column], pl.List):
-        keyed = frame.with_columns(
-            pl.col(column).list.unique(maintain_order=True).alias("_part")
-        ).explode("_part")
-    else:
-        keyed = frame.with_columns(pl.col(column).alias("_part"))
-    parts = {
-        value: part
-        for (value,), part in keyed.partition_by(
-            "_part", as_dict=True, include_key=False, maintain_order=True
-        ).items()
-    }
-    _PARTITIONS[key] = (frame, parts)
-    return parts
+        values = values.list.unique(maintain_order=True)
+    keyed = frame.select(values.alias("_part"), pl.int_range(pl.len()).alias("_row"))
+    if isinstance(frame.schema[column], pl.List):
+        keyed = keyed.explode("_part")
+    rows = keyed.group_by("_part", maintain_order=True).agg(pl.col("_row"))
+    found: dict[Any, list[int]] = dict(
+        zip(rows["_part"], rows["_row"].to_list(), strict=True)
+    )
+    _PARTITIONS[key] = (frame, found)
+    return found
 
 
 def rows_where(frame: pl.DataFrame, column: str, value: Any) -> pl.DataFrame:
     """``frame.filter(pl.col(column) == value)``, or, for a list column, the rows
     whose list holds ``value``; same rows, same order, in constant time after the
     first call for a frame."""
-    part = _partition(frame, column).get(value)
-    return frame.clear() if part is None else part
+    rows = _partition(frame, column).get(value)
+    return frame.clear() if rows is None else frame[rows]
 
 
 def for_department(frame: pl.DataFrame, department: str) -> pl.DataFrame:

@@ -17,23 +17,36 @@ def _fmt(value: float | None) -> str:
 
 
 def _with_criteria(rows: pl.DataFrame, criteria_set: CriteriaSet) -> pl.DataFrame:
-    nodes = criteria_set.nodes.select(
-        "code", "max", "is_leaf", pl.col("departments").alias("owners")
+    """Each row with its node's ``max`` and ``is_leaf``, whether the code is known,
+    and whether the row's department is responsible for it.
+
+    Responsibility is a join on (code, department) pairs, not a copy of each node's
+    list of departments on every row: a component's list holds every department
+    under it, which in a province made the frame grow with rows × departments.
+    """
+    nodes = criteria_set.nodes.select("code", "max", "is_leaf")
+    pairs = (
+        criteria_set.nodes.select("code", pl.col("departments").alias("department"))
+        .explode("department")
+        .drop_nulls()
+        .unique()
+        .with_columns(responsible=pl.lit(True))
     )
-    joined = rows.join(nodes, on="code", how="left", maintain_order="left")
+    joined = rows.join(nodes, on="code", how="left", maintain_order="left").join(
+        pairs, on=["code", "department"], how="left", maintain_order="left"
+    )
     return joined.with_columns(
         known=pl.col("is_leaf").is_not_null(),
         is_leaf=pl.col("is_leaf").fill_null(False),
-        responsible=pl.col("owners")
-        .list.contains(pl.col("department"))
-        .fill_null(False),
+        responsible=pl.col("responsible").fill_null(False),
     )
 
 
 def _row_problems(
-    checked: pl.DataFrame, failures: pl.DataFrame
+    checked: pl.DataFrame, failures: pl.DataFrame, criteria_set: CriteriaSet
 ) -> list[dict[str, str | None]]:
     records = []
+    owners = dict(criteria_set.nodes.select("code", "departments").iter_rows())
     duplicated = checked.filter(pl.col("duplicated"))  # only these need their twins
     for index, check in failures.iter_rows():
         row = checked.row(index, named=True)
@@ -46,7 +59,7 @@ def _row_problems(
             "appraised_score": _fmt(row["appraised_score"]),
             "max": _fmt(row["max"]),
             "stated_max": _fmt(row["stated_max"]),
-            "owners": ", ".join(row["owners"] or []),
+            "owners": ", ".join(owners.get(row["code"]) or []),
             "cells": ", ".join(c for c in same_code["code_cell"].to_list() if c),
         }
         column = messages.ROW_MESSAGE_COLUMN[check]
@@ -213,7 +226,7 @@ def validate_rows(
     uncalculated = scored.filter(pl.col("formula_cell").is_not_null())
     checked = scored.filter(pl.col("formula_cell").is_null())
     failures = failed_checks(SubmissionRow, checked)
-    row_problems = _row_problems(checked, failures)
+    row_problems = _row_problems(checked, failures, criteria_set)
     bad_index = failures["index"].unique().to_list()
     good = (
         checked.with_row_index("_i")

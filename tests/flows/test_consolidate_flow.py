@@ -87,7 +87,11 @@ def test_batches_read_by_other_processes_give_the_same_outputs(
     )
     assert round(outcome["total"], 2) == 79.24
     assert (outcome["files"], outcome["errors"]) == (6, 0)
-    for name in ("summary-2023.json", "scorecard-2023.xlsx", "departments/VP-2023.xlsx"):
+    for name in (
+        "summary-2023.json",
+        "scorecard-2023.xlsx",
+        "departments/VP-2023.xlsx",
+    ):
         assert (outputs / "2023" / name).read_bytes() == (
             expected / "2023" / name
         ).read_bytes(), name
