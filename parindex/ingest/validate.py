@@ -32,13 +32,18 @@ def _with_criteria(rows: pl.DataFrame, criteria_set: CriteriaSet) -> pl.DataFram
         .unique()
         .with_columns(responsible=pl.lit(True))
     )
-    joined = rows.join(nodes, on="code", how="left", maintain_order="left").join(
-        pairs, on=["code", "department"], how="left", maintain_order="left"
+    # joined on the two key columns only, then set beside the rows: a join copies
+    # every column it carries, ``with_columns`` shares them
+    found = (
+        rows.select("code", "department")
+        .join(nodes, on="code", how="left", maintain_order="left")
+        .join(pairs, on=["code", "department"], how="left", maintain_order="left")
     )
-    return joined.with_columns(
-        known=pl.col("is_leaf").is_not_null(),
-        is_leaf=pl.col("is_leaf").fill_null(False),
-        responsible=pl.col("responsible").fill_null(False),
+    return rows.with_columns(
+        found["max"],
+        known=found["is_leaf"].is_not_null(),
+        is_leaf=found["is_leaf"].fill_null(False),
+        responsible=found["responsible"].fill_null(False),
     )
 
 

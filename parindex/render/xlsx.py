@@ -97,9 +97,14 @@ class Formats:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self._workbook = workbook
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._asked: dict[tuple[Any, ...], Format] = {}
 
     def get(self, kind: str, **extra: Any) -> Format:
         """The format of ``kind`` with ``extra`` properties on top."""
+        asked = (kind, *extra.items())
+        found = self._asked.get(asked)  # every cell asks: answer without sorting
+        if found is not None:
+            return found
         properties = {
             **_BASE[kind],
             **{k: v for k, v in extra.items() if v is not None},
@@ -107,6 +112,7 @@ class Formats:
         key = tuple(sorted(properties.items()))
         if key not in self._cache:
             self._cache[key] = self._workbook.add_format(properties)
+        self._asked[asked] = self._cache[key]
         return self._cache[key]
 
     @property
@@ -345,22 +351,25 @@ def _write_row(
     *,
     span: Mapping[int, int],
 ) -> None:
+    widths = table.widths
     for col, column in enumerate(table.columns):
         cell_format = fmt(column)
         last_col = span.get(col, col)
         if last_col > col:
             worksheet.merge_range(row, col, row, last_col, "", cell_format)
-        text = _write_cell(worksheet, row, col, record.get(column.key), cell_format)
-        if isinstance(record.get(column.key), str) and cell_format.text_wrap:
+        value = record.get(column.key)
+        text = _write_cell(worksheet, row, col, value, cell_format)
+        if isinstance(value, str) and cell_format.text_wrap:
             table.texts.append((row, col, last_col, text))
         if last_col == col:
-            indent = INDENT_WIDTH * int(cell_format.indent or 0)
-            needed = min(
-                max(_longest_line(text) + indent + 2, MIN_WIDTH), column.max_width
-            )
             if row == table.header_row:
                 needed = _header_width(text)
-            table.widths[col] = max(table.widths.get(col, 0.0), needed)
+            else:
+                indent = INDENT_WIDTH * int(cell_format.indent or 0)
+                longest = _longest_line(text) if "\n" in text else len(text)
+                needed = min(max(longest + indent + 2, MIN_WIDTH), column.max_width)
+            if needed > widths.get(col, 0.0):
+                widths[col] = needed
 
 
 def _write_cell(
@@ -380,7 +389,9 @@ def _write_cell(
         stored = shown(value)
         worksheet.write_number(row, col, stored, fmt)
         return f"{stored:.{DECIMALS}f}"
-    text = nfc(str(value))
+    text = str(value)
+    if not text.isascii():
+        text = nfc(text)
     worksheet.write_string(row, col, text, fmt)
     return text
 
