@@ -21,12 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
@@ -425,8 +427,23 @@ def render_report(result: Result, created: datetime) -> bytes:
     properties.modified = created
     scratch = Document()  # paragraphs are built here, then moved in O(1)
     section = document.element.body.sectPr  # looked up once: each lookup scans the body
+    pending: list[str] = []  # paragraphs as XML, parsed together (see _paragraph_xml)
+
+    def flush() -> None:
+        if pending:
+            body = parse_xml(f"<w:body {nsdecls('w')}>{''.join(pending)}</w:body>")
+            for paragraph in list(body):
+                section.addprevious(paragraph)
+            pending.clear()
+
     for block in report_blocks(result):
+        xml = _paragraph_xml(document, block)
+        if xml is not None:
+            pending.append(xml)
+            continue
+        flush()
         _add_block(document, scratch, section, block)
+    flush()
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)
@@ -494,6 +511,49 @@ def _style_id(document: Any, name: str) -> str:
     if name not in _STYLE_IDS:
         _STYLE_IDS[name] = document.styles[name].style_id
     return _STYLE_IDS[name]
+
+
+def _run_xml(text: str, properties: str | None = None) -> str:
+    """A run as python-docx writes it (``properties``: the ``w:rPr`` content, or
+    None for a run without one)."""
+    if properties is None:
+        run = ""
+    else:
+        run = f"<w:rPr>{properties}</w:rPr>" if properties else "<w:rPr/>"
+    if text:
+        space = ' xml:space="preserve"' if text.strip() != text else ""
+        run += f"<w:t{space}>{xml_escape(text)}</w:t>"
+    return f"<w:r>{run}</w:r>"
+
+
+def _paragraph_xml(document: Any, block: Block) -> str | None:
+    """The XML python-docx makes for a heading, bullet or paragraph block, written
+    directly: a province's report has tens of thousands of them, and python-docx
+    costs a fraction of a millisecond for each. None for a table, or for a text
+    holding tabs or line breaks (python-docx turns those into elements)."""
+    if isinstance(block, TableBlock):
+        return None
+    text = _word_text(block.text)
+    if any(c in text for c in "\t\r\n"):
+        return None
+    if isinstance(block, Heading):
+        style = _style_id(document, f"Heading {block.level}")
+        run = _run_xml(text) if text else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}</w:p>'
+    if isinstance(block, Bullet):
+        style = _style_id(document, "List Bullet")
+        run = _run_xml(text) if text else ""
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="both"/></w:pPr>'
+            f"{run}</w:p>"
+        )
+    emphasis = ("<w:b/>" if block.bold else "") + ("<w:i/>" if block.italic else "")
+    layout = (
+        '<w:spacing w:after="40"/><w:jc w:val="center"/>'
+        if block.centered
+        else '<w:ind w:firstLine="567"/><w:jc w:val="both"/>'
+    )
+    return f"<w:p><w:pPr>{layout}</w:pPr>{_run_xml(text, emphasis)}</w:p>"
 
 
 def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -323,3 +324,49 @@ def test_provisional_year(
     )
     assert "Còn 1 tiêu chí chưa có điểm." in texts
     assert "Dự thảo lập tự động từ bài nộp của các đơn vị (số liệu tạm tính)." in texts
+
+
+GOLDEN_REPORT = Path(__file__).parent / "golden" / "report-2023.docx"
+
+
+def test_same_bytes_as_the_golden_report(report_bytes: bytes) -> None:
+    """The paragraphs are written as XML directly (fast for a province): the draft
+    is byte for byte the one python-docx built paragraph by paragraph (the golden
+    file was made that way). Regenerate with ``PARINDEX_REGENERATE_GOLDEN=1``."""
+    if os.environ.get("PARINDEX_REGENERATE_GOLDEN") == "1":
+        GOLDEN_REPORT.write_bytes(report_bytes)
+    assert report_bytes == GOLDEN_REPORT.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        Heading("I. KẾT QUẢ", 1),
+        Heading("", 2),
+        Bullet("Tiêu chí 1.2.1: A & B <nhỏ> đạt 0/0,5 điểm."),
+        Paragraph("  khoảng trắng đầu và cuối  "),
+        Paragraph("Đậm nghiêng", bold=True, italic=True, centered=True),
+        Paragraph("", italic=True),
+        Paragraph("Ký tự điều khiển\x07 bị thay"),
+    ],
+)
+def test_paragraph_xml_is_what_python_docx_writes(block: object) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from lxml import etree
+
+    from parindex.render import report
+
+    document, scratch = Document(), Document()
+    report._set_up(document)
+    section = document.element.body.sectPr
+    report._add_block(document, scratch, section, block)  # python-docx's way
+    built = document.element.body[-2]
+    xml = report._paragraph_xml(document, block)
+    assert xml is not None
+    direct = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")[0]
+
+    def canonical(element: object) -> bytes:
+        return etree.tostring(element, method="c14n", exclusive=True)
+
+    assert canonical(direct) == canonical(built)
