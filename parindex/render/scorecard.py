@@ -2,7 +2,9 @@
 
 Sheets, in order: ``Tổng hợp``, ``Chỉ số thành phần``, ``Tiêu chí``, ``Đơn vị``, the
 analysis sheets ``Mất điểm``, ``Tự chấm và thẩm định`` and ``Đối chiếu``, one
-deductions sheet per department (named by its code), ``Kiểm tra``, ``Nguồn``. The
+deductions sheet per department (named by its code; above ``DEPARTMENT_SHEETS_MAX``
+departments, one ``Bị trừ theo đơn vị`` sheet with a department column instead),
+``Kiểm tra``, ``Nguồn``. The
 deductions, points-lost, self-assessed-vs-appraised and problems sheets are also the
 body of each department's feedback workbook (``parindex.render.department``), which
 reuses the writers below. The figures of the analysis sheets come from
@@ -170,6 +172,13 @@ DEDUCTION_COLUMNS = (
     Column("Nguyên nhân trừ điểm", "reason"),
 )
 DEDUCTION_SUMS = ("max", "self_score", "appraised_score", "score", "lost")
+DEPARTMENT_SHEETS_MAX = 40
+ALL_DEDUCTIONS_SHEET = "Bị trừ theo đơn vị"
+ALL_DEDUCTION_COLUMNS = (
+    Column("Đơn vị", "department", max_width=12),
+    Column("Tên đơn vị", "department_name", max_width=30),
+    *DEDUCTION_COLUMNS,
+)
 CLAIM_COLUMNS = (
     Column("TT", "rank", "integer"),
     Column("Mã", "code"),
@@ -243,10 +252,16 @@ def render_scorecard(result: Result, path: Path, created: datetime) -> None:
         PROBLEMS_SHEET,
         SOURCES_SHEET,
     ]
-    for department in result.current.criteria_set.departments:
-        name = sheet_name(department.code, taken)
-        taken.append(name)
-        write_deductions(add_sheet(workbook, name), formats, result, department.code)
+    departments = result.current.criteria_set.departments
+    if len(departments) > DEPARTMENT_SHEETS_MAX:
+        write_all_deductions(add_sheet(workbook, ALL_DEDUCTIONS_SHEET), formats, result)
+    else:
+        for department in departments:
+            name = sheet_name(department.code, taken)
+            taken.append(name)
+            write_deductions(
+                add_sheet(workbook, name), formats, result, department.code
+            )
     write_problems(
         add_sheet(workbook, PROBLEMS_SHEET), formats, result, result.problems
     )
@@ -907,6 +922,33 @@ def write_deductions(
         if unscored:
             row = write_line(worksheet, row, f"Còn {unscored} tiêu chí chưa có điểm.")
     return row
+
+
+def write_all_deductions(
+    worksheet: Worksheet, formats: Formats, result: Result
+) -> None:
+    """Every department's deductions in one table with its department, filterable:
+    a unit with hundreds of departments would otherwise get as many sheet tabs
+    (each department still has the same table in its own feedback workbook)."""
+    names = {d.code: d.name for d in result.current.criteria_set.departments}
+    row = write_line(
+        worksheet,
+        0,
+        f"Các tiêu chí bị trừ điểm theo đơn vị năm {result.year}",
+        formats.title,
+    )
+    row = write_line(
+        worksheet,
+        row,
+        f"{len(names)} đơn vị: lọc theo cột Đơn vị; mỗi đơn vị có bảng này trong "
+        "tệp phản hồi của mình (thư mục departments).",
+    )
+    rows = [
+        {**record, "department_name": names.get(record["department"])}
+        for record in result.current.deductions.iter_rows(named=True)
+    ]
+    total = {**column_sums(rows, DEDUCTION_SUMS), "department": TOTAL_LABEL}
+    write_table(worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total)
 
 
 def column_sums(rows: Sequence[Row], keys: Iterable[str]) -> dict[str, float | None]:

@@ -361,3 +361,45 @@ def test_department_sheet_names_never_collide(
     names = load_workbook(path).sheetnames
     assert len({n.casefold() for n in names}) == len(names) == 15
     assert f"{other} (2)" in names
+
+
+def test_many_departments_share_one_deductions_sheet(
+    sample_result: Result,
+    scorecard: Workbook,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above DEPARTMENT_SHEETS_MAX departments (a province's unit), one filterable
+    sheet replaces the sheet per department, with the same rows."""
+    from parindex.render import scorecard as module
+
+    monkeypatch.setattr(module, "DEPARTMENT_SHEETS_MAX", 5)
+    path = tmp_path / "scorecard.xlsx"
+    render_scorecard(sample_result, path, CREATED)
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == [
+        "Tổng hợp",
+        "Chỉ số thành phần",
+        "Tiêu chí",
+        "Đơn vị",
+        "Mất điểm",
+        "Tự chấm và thẩm định",
+        "Đối chiếu",
+        "Bị trừ theo đơn vị",
+        "Kiểm tra",
+        "Nguồn",
+    ]
+    together = read_table(workbook["Bị trừ theo đơn vị"], "Đơn vị")
+    total = together.pop()
+    assert total["Đơn vị"] == "Cộng"
+    for code in ("NV", "VP", "TP", "TCKH", "KTHT", "CQ"):
+        own = [r for r in read_table(scorecard[code], "Mã") if r["Mã"] != "Cộng"]
+        mine = [r for r in together if r["Đơn vị"] == code]
+        assert [r["Mã"] for r in mine] == [r["Mã"] for r in own], code
+        assert [r["Điểm bị trừ"] for r in mine] == [r["Điểm bị trừ"] for r in own]
+    vp = next(r for r in together if r["Đơn vị"] == "VP")
+    assert vp["Tên đơn vị"] == "Văn phòng HĐND và UBND huyện"
+    assert total["Điểm bị trừ"] == pytest.approx(
+        sum(r["Điểm bị trừ"] for r in together)
+    )
+    assert len(together) >= 29
