@@ -8,6 +8,7 @@ province case) every variant runs ``--repeat`` times, each time in a fresh proce
 * ``calamine``   the raw read with python-calamine (parindex's reader);
 * ``fastexcel``  the raw read with fastexcel (only when it is installed);
 * ``pipeline``   ``parindex.pipeline``'s stages without Prefect, writing the outputs;
+* ``pipeline-rerun`` the same over its own outputs again (a night with nothing new);
 * ``run``        ``parindex run`` end to end through the command line, Prefect's
                  ephemeral API server included (province case: the flow called in
                  one process for every unit and year, ``flow``);
@@ -81,6 +82,7 @@ VARIANT_LABELS = {
     "calamine": "calamine raw read",
     "fastexcel": "fastexcel raw read",
     "pipeline": "pipeline, no Prefect",
+    "pipeline-rerun": "pipeline again, nothing new",
     "run": "`parindex run` (wall)",
     "run-process": "`parindex run --runner process`",
     "run-dask": "`parindex run --runner dask`",
@@ -286,6 +288,7 @@ class Settings:
     repeat_max_files: int
     run_max: int
     runners: list[str]
+    variants: list[str]
     skip_naive: bool
     naive_max: int
     prefect: bool
@@ -384,6 +387,21 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
             scratch / "pipeline",
         )
     )
+    plan.append(
+        (
+            "pipeline-rerun",
+            [
+                sys.executable,
+                str(WORKERS),
+                "pipeline-rerun",
+                "--units",
+                str(units_path),
+                "--outputs",
+                str(scratch / "pipeline-rerun"),
+            ],
+            scratch / "pipeline-rerun",
+        )
+    )
     if settings.prefect and province:
         plan.append(
             (
@@ -427,6 +445,8 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
         plan.append(
             ("naive", [sys.executable, str(WORKERS), "naive", *files_list], None)
         )
+    if settings.variants:
+        plan = [step for step in plan if step[0] in settings.variants]
     variants: dict[str, Any] = {}
     times = settings.repeat if case.files <= settings.repeat_max_files else 1
     for name, command, outputs in plan:
@@ -554,7 +574,7 @@ def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
     base = _case(results, f"n{BASE_SIZE}")
     big = _case(results, f"n{target}")
     figures: dict[str, Any] = {"target_files": target, "base_files": BASE_SIZE}
-    for variant in ("run", "run-process", "run-dask", "pipeline"):
+    for variant in ("run", "run-process", "run-dask", "pipeline", "pipeline-rerun"):
         at_target, at_base = _variant(big, variant), _variant(base, variant)
         marginal = (
             round(at_target - at_base, 4)
@@ -591,6 +611,12 @@ def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
                 figures["marginal_pipeline_s"], raw
             ),
             "naive_over_marginal": _ratio(naive, marginal),
+            "marginal_rerun_over_raw_read": _ratio(
+                figures["marginal_pipeline_rerun_s"], raw
+            ),
+            "naive_over_marginal_rerun": _ratio(
+                naive, figures["marginal_pipeline_rerun_s"]
+            ),
             "marginal_ingest_over_raw_read": _ratio(
                 figures["marginal_ingest_year_s"], raw
             ),
@@ -743,6 +769,10 @@ def markdown(document: dict[str, Any]) -> str:
         f"{r.get('naive_over_marginal_ingest')}), consolidate "
         f"{r.get('marginal_build_result_s')} s, outputs "
         f"{r.get('marginal_publish_outputs_s')} s",
+        f"- a night with nothing new (pipeline again over its outputs): marginal "
+        f"{r.get('marginal_pipeline_rerun_s')} s (/ raw read "
+        f"{r.get('marginal_rerun_over_raw_read')}, naive / it "
+        f"{r.get('naive_over_marginal_rerun')})",
     ]
     flat = r["flatness"]
     lines.append(
@@ -796,6 +826,12 @@ def main(argv: list[str] | None = None) -> int:
         help="task runners of `parindex run` to measure: thread,process,dask "
         "(thread is the `run` variant)",
     )
+    parser.add_argument(
+        "--variants",
+        default=None,
+        help="measure only these variants (comma-separated names, e.g. "
+        "calamine,pipeline-rerun)",
+    )
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument(
         "--naive-max",
@@ -835,6 +871,7 @@ def main(argv: list[str] | None = None) -> int:
         repeat_max_files=args.repeat_max_files,
         run_max=args.run_max,
         runners=[r for r in args.runners.split(",") if r],
+        variants=[v for v in (args.variants or "").split(",") if v],
         skip_naive=args.skip_naive,
         naive_max=args.naive_max,
         prefect=not args.no_prefect,
@@ -875,6 +912,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat_max_files": settings.repeat_max_files,
             "run_max": settings.run_max,
             "runners": settings.runners,
+            "variants": settings.variants,
             "skip_naive": settings.skip_naive,
             "naive_max": settings.naive_max,
             "prefect": settings.prefect,

@@ -16,6 +16,8 @@ Variants:
                one ``pandas.concat``;
 ``pipeline``   the stages of ``parindex.pipeline`` without Prefect, for every unit and
                year of a case, writing into ``--outputs``; with a time per stage;
+``pipeline-rerun`` the same, timed on its second run over the same outputs (a night
+               with nothing new: everything read and checked, nothing rendered);
 ``flow``       the Prefect flow (``flows.consolidate.consolidate_flow``) called in this
                process for every unit and year (the province case: one ephemeral
                server for all the runs);
@@ -34,6 +36,7 @@ import argparse
 import contextlib
 import faulthandler
 import functools
+import io
 import json
 import os
 import resource
@@ -359,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             "fastexcel",
             "naive",
             "pipeline",
+            "pipeline-rerun",
             "flow",
             "trivial-flow",
         ),
@@ -382,10 +386,10 @@ def main(argv: list[str] | None = None) -> int:
     units: list[dict[str, Any]] = []
     if args.variant in readers:
         files = _files(args.files_list)
-    elif args.variant in ("pipeline", "flow"):
+    elif args.variant in ("pipeline", "pipeline-rerun", "flow"):
         units = json.loads(args.units.read_text(encoding="utf-8"))
     # imports outside the timed work, as far as they can be
-    if args.variant == "pipeline":
+    if args.variant in ("pipeline", "pipeline-rerun"):
         import parindex.pipeline  # noqa: F401
     elif args.variant == "calamine":
         import python_calamine  # noqa: F401
@@ -395,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
 
+    if args.variant == "pipeline-rerun":
+        # the night before: the same folder already consolidated into --outputs
+        with contextlib.redirect_stderr(io.StringIO()):
+            pipeline_run(units, args.outputs)
     profiler = None
     if args.profile:
         import cProfile
@@ -404,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     if args.variant in readers:
         extra = readers[args.variant](files)
-    elif args.variant == "pipeline":
+    elif args.variant in ("pipeline", "pipeline-rerun"):
         extra = pipeline_run(units, args.outputs)
     elif args.variant == "flow":
         extra = flow_run(units, args.outputs)

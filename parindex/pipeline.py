@@ -7,9 +7,12 @@ Each stage takes its inputs as arguments (folders, the clock) and returns data; 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -50,8 +53,10 @@ MANIFEST_PACKAGES = (
     "python-calamine",
     "xlsxwriter",
     "openpyxl",
+    "python-docx",
     "prefect",
 )
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,55 @@ def _versions() -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _code_digest() -> str:
+    """sha256 of parindex's own source: a new version renders again."""
+    digest = hashlib.sha256()
+    for source in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def render_key(
+    result: Result, created: dt.datetime, department_created: dict[str, dt.datetime]
+) -> str:
+    """What every output of a year is a function of: the consolidated result, the
+    creation dates, parindex's code and the versions of the libraries that write
+    the files. The renderers are pure (the same result and dates give the same
+    bytes: golden tests), so equal keys mean equal outputs."""
+    digest = hashlib.sha256()
+    stamps = {code: moment.isoformat() for code, moment in department_created.items()}
+    digest.update(
+        json.dumps(
+            [_code_digest(), _versions(), created.isoformat(), stamps], sort_keys=True
+        ).encode()
+    )
+    digest.update(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def _last_run(folder: Path) -> dict[str, Any] | None:
+    """The manifest of the newest earlier run of the year, if readable."""
+    runs = sorted((folder / "runs").glob("*.json"))
+    return _read_summary(runs[-1]) if runs else None
+
+
+def _unchanged_since(
+    last: dict[str, Any] | None, key: str, targets: list[Path]
+) -> bool:
+    """Whether the last run rendered from the same key and every output it wrote is
+    still there, as it wrote it (nobody edited or deleted one since)."""
+    if last is None or last.get("render_key") != key:
+        return False
+    recorded = {o.get("file"): o.get("sha256") for o in last.get("outputs", [])}
+    return all(
+        recorded.get(str(target)) is not None
+        and recorded[str(target)] == _file_digest(target)
+        for target in targets
+    )
+
+
 def run_manifest(
     result: Result,
     ingested: Ingested,
@@ -227,6 +281,7 @@ def run_manifest(
     *,
     changes: list[str],
     run_at: float,
+    key: str | None = None,
 ) -> dict[str, Any]:
     """What a run read and wrote, with versions: enough to reproduce its outputs."""
     criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
@@ -258,7 +313,31 @@ def run_manifest(
             for path, changed in written.items()
         ],
         "changes": changes,
+        "render_key": key,
     }
+
+
+def _render_outputs(
+    result: Result,
+    created: dt.datetime,
+    jobs: list[DepartmentJob],
+    workers: int | None,
+    targets: list[Path],
+) -> dict[Path, bool]:
+    """Render every output of the year; which files changed (``targets`` order:
+    scorecard, summary, report, markdown, then the departments)."""
+    scorecard, summary_path, report, markdown = targets[:4]
+    written: dict[Path, bool] = {}
+    written[scorecard] = write_atomic(
+        scorecard, lambda path: render_scorecard(result, path, created)
+    )
+    written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
+    written[report] = write_bytes_atomic(report, render_report(result, created))
+    written[markdown] = write_bytes_atomic(
+        markdown, markdown_summary(result).encode("utf-8")
+    )
+    written.update(write_department_workbooks(result, jobs, workers))
+    return written
 
 
 def publish_outputs(
@@ -274,7 +353,9 @@ def publish_outputs(
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
 
-    Files whose content did not change are not rewritten. Workbooks get their
+    Files whose content did not change are not rewritten, and nothing is rendered
+    when the last run rendered from the same ``render_key`` (same result, dates,
+    code and libraries) and its outputs are untouched. Workbooks get their
     creation date from their inputs (``creation_time``) unless ``created`` is given.
     ``workers`` processes write the department workbooks (default: one per core
     when there are many departments, else none).
@@ -297,19 +378,12 @@ def publish_outputs(
             for row in ingested.submissions.iter_rows(named=True)
             if row["sha256"] is not None
         ]
-        written: dict[Path, bool] = {}
         scorecard = folder / f"scorecard-{year}.xlsx"
-        written[scorecard] = write_atomic(
-            scorecard, lambda path: render_scorecard(result, path, created)
-        )
         summary_path = folder / f"summary-{year}.json"
-        previous_summary = _read_summary(summary_path)
-        written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
-        for target, content in (
-            (folder / f"bao-cao-{year}.docx", render_report(result, created)),
-            (folder / f"summary-{year}.md", markdown_summary(result).encode("utf-8")),
-        ):
-            written[target] = write_bytes_atomic(target, content)
+        report, markdown = (
+            folder / f"bao-cao-{year}.docx",
+            folder / f"summary-{year}.md",
+        )
         jobs = [
             (
                 code,
@@ -318,8 +392,15 @@ def publish_outputs(
             )
             for code in codes
         ]
-        written.update(write_department_workbooks(result, jobs, workers))
         departments = [target for _, target, _ in jobs]
+        previous_summary = _read_summary(summary_path)
+        key = render_key(result, created, department_created)
+        targets = [scorecard, summary_path, report, markdown, *departments]
+        if _unchanged_since(_last_run(folder), key, targets):
+            # a night with nothing new: the outputs are already these bytes
+            written = dict.fromkeys(targets, False)
+        else:
+            written = _render_outputs(result, created, jobs, workers, targets)
         changes = describe_changes(previous_summary, summary(result))
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
             "%Y%m%dT%H%M%S%fZ"
@@ -327,7 +408,7 @@ def publish_outputs(
         # the process id keeps two runs started in the same microsecond apart
         manifest = folder / "runs" / f"{stamp}-{os.getpid()}.json"
         document = run_manifest(
-            result, ingested, inputs, written, changes=changes, run_at=run_at
+            result, ingested, inputs, written, changes=changes, run_at=run_at, key=key
         )
         write_bytes_atomic(
             manifest,

@@ -56,13 +56,20 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
     assert [case["case"] for case in document["cases"]] == ["n6", "n3"]
     for case in document["cases"]:
         assert {"files", "leaf_rows", "variants"} <= case.keys()
-        assert {"floor", "calamine", "pipeline"} <= case["variants"].keys()
+        assert {"floor", "calamine", "pipeline", "pipeline-rerun"} <= case[
+            "variants"
+        ].keys()
+        assert "error" not in case["variants"]["pipeline-rerun"]
         assert "naive" not in case["variants"] and "run" not in case["variants"]
         pipeline = case["variants"]["pipeline"]
         assert "error" not in pipeline, pipeline.get("error")
         assert {"wall_s", "work_s", "peak_rss_mb"} <= pipeline.keys()
         assert pipeline["report"]["runs"] == 1
     assert [case["files"] for case in document["cases"]] == [6, 3]
-    assert {"marginal_run_s", "marginal_pipeline_s", "naive_over_marginal"} <= document[
-        "ratios"
-    ].keys()
+    assert {
+        "marginal_run_s",
+        "marginal_pipeline_s",
+        "naive_over_marginal",
+        "marginal_ingest_year_s",
+        "marginal_publish_outputs_s",
+    } <= document["ratios"].keys()

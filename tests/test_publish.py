@@ -239,3 +239,54 @@ def test_twenty_files_of_mixed_status_are_all_listed_and_archived_once(
     markdown = (outputs / "2023" / "summary-2023.md").read_text("utf-8")
     assert "- Đã nộp (6/6): Phòng Nội vụ, Văn phòng HĐND và UBND huyện" in markdown
     assert "- Chưa nộp (0): không còn đơn vị nào" in markdown
+
+
+def test_a_night_with_nothing_new_renders_nothing(
+    tmp_path: Path, sample_inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inputs, same code: the outputs are already the right bytes, so nothing
+    is rendered; an output edited by hand, or a new input, renders again."""
+    import shutil
+
+    from parindex import pipeline
+    from tests.publish_worker import publish
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(sample_inputs, inputs)
+    first = publish(outputs, None, inputs)
+    folder = outputs / "2023"
+    before = {
+        p: p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix != ".json"
+    }
+    renders: list[str] = []
+    real = pipeline._render_outputs
+
+    def counted(*args: object, **kwargs: object) -> dict[Path, bool]:
+        renders.append("render")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_render_outputs", counted)
+    second = publish(outputs, None, inputs)
+    assert renders == []
+    assert second.changed == []
+    assert {p: p.read_bytes() for p in before} == before
+    manifest = json.loads(second.manifest.read_text("utf-8"))
+    assert (
+        manifest["render_key"]
+        == json.loads(first.manifest.read_text("utf-8"))["render_key"]
+    )
+    assert [o["changed"] for o in manifest["outputs"]] == [False] * 10
+    # someone opened a department's workbook and saved it: rendered again, restored
+    vp = folder / "departments" / "VP-2023.xlsx"
+    vp.write_bytes(b"edited by hand")
+    third = publish(outputs, None, inputs)
+    assert renders == ["render"]
+    assert third.changed == [vp]
+    assert vp.read_bytes() == before[vp]
+    # a new version of parindex's code renders again (nothing changes here)
+    monkeypatch.setattr(pipeline, "_code_digest", lambda: "another version")
+    fourth = publish(outputs, None, inputs)
+    assert renders == ["render", "render"]
+    assert fourth.changed == []
