@@ -248,8 +248,20 @@ def render_key(
             [_code_digest(), _versions(), created.isoformat(), stamps], sort_keys=True
         ).encode()
     )
-    digest.update(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    # streamed into the hash: a province's result pickles to tens of megabytes
+    pickle.Pickler(_HashWriter(digest), protocol=pickle.HIGHEST_PROTOCOL).dump(result)
     return digest.hexdigest()
+
+
+class _HashWriter:
+    """A file-like object that feeds what is written to it into a hash."""
+
+    def __init__(self, digest: Any) -> None:
+        self._digest = digest
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return len(data)
 
 
 def _last_run(folder: Path) -> dict[str, Any] | None:

@@ -68,6 +68,9 @@ _INFLATE_CHUNK = 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # Any cell reference attribute (rows carry only digits): a quick upper bound.
 _ANY_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# A reference beyond column ZZ or row 999: only then is the used area worth measuring.
+_FAR_CELL_REF = re.compile(rb" r=\"(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})")
+_NEAR_AREA = 702 * 999  # the largest used area without such a reference (ZZ999)
 # A cell holding something (self-closing cells are formatting only, and the reader
 # skips them): its column letters and row number.
 _CELL_REF = re.compile(
@@ -400,6 +403,8 @@ def _check_xlsx_extent(xml: bytes) -> None:
     """Refuse a worksheet whose farthest cell holding something makes the used area
     too large. A quick bound over every cell reference comes first; only when it is
     over the limit are formatting-only cells told apart."""
+    if _NEAR_AREA <= MAX_SHEET_CELLS and _FAR_CELL_REF.search(xml) is None:
+        return  # columns up to ZZ, rows up to 999: at most 702 × 999 cells
     if _extent(_ANY_CELL_REF.findall(xml))[0] <= MAX_SHEET_CELLS:
         return
     cells, farthest = _extent(_CELL_REF.findall(xml))

@@ -168,3 +168,27 @@ def test_biff_extent_counts_values_per_sheet_not_blanks() -> None:
     with pytest.raises(UnsafeFile) as caught:
         _check_biff(bof + number + wide)  # one sheet: 60001 × 201 cells
     assert (caught.value.kind, caught.value.detail) == ("too_many_cells", "GS60001")
+
+
+@pytest.mark.parametrize(
+    ("cells", "refused"),
+    [
+        (b'<c r="A1"><v>1</v></c><c r="ZZ999"><v>1</v></c>', None),
+        (b'<c r="AAA1"><v>1</v></c><c r="B2000"><v>1</v></c>', None),  # measured
+        (b'<c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c>', "XFD1048576"),
+        (b'<c r="CW20000"><v>1</v></c>', "CW20000"),  # 101 × 20 000 cells
+        (b'<c r="XFD1048576" s="3"/>', None),  # formatting only
+    ],
+)
+def test_used_area_is_measured_only_when_a_reference_is_far(
+    cells: bytes, refused: str | None
+) -> None:
+    from parindex.ingest.safety import _check_xlsx_extent
+
+    xml = b"<worksheet><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
+    if refused is None:
+        _check_xlsx_extent(xml)
+        return
+    with pytest.raises(UnsafeFile) as caught:
+        _check_xlsx_extent(xml)
+    assert (caught.value.kind, caught.value.detail) == ("too_many_cells", refused)
