@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _CODE = re.compile(r"^\d+(?:\.\d+)*$")
@@ -30,6 +31,7 @@ def fold_label(text: str) -> str:
     return fold(text).rstrip(":*").strip()
 
 
+@lru_cache(maxsize=1 << 14)  # every file repeats the criteria set's codes
 def normalise_code(raw: str) -> str | None:
     """Return a criteria code (``"1.2.1"``) from a cell text, or None if it is not one.
 

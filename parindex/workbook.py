@@ -102,7 +102,7 @@ def cell_ref(row: int, column: int) -> str:
 def cell_text(value: CellValue) -> str:
     """A cell's text as a person reads it: NFC, stripped, ``1.0`` shown as ``1``."""
     if isinstance(value, str):
-        return nfc(value).strip()
+        return (value if value.isascii() else nfc(value)).strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
