@@ -1,7 +1,9 @@
 """The consolidation as a Prefect flow: wiring only, the work is in ``parindex``.
 
 Tasks are coarse (one per stage, never one per file): each Prefect task run costs a
-few milliseconds, more than reading a submission. The files are read in batches of
+few milliseconds, more than reading a submission. No task caches its result: Prefect's
+default cache policy hashes every task's inputs, which for a province means pickling
+the whole year's rows and result again at every stage (seconds and hundreds of MB). The files are read in batches of
 ``BATCH_FILES``; when there is more than one batch they go through the flow's task
 runner, so the runner decides where they are read (``RUNNERS``: threads of this
 process, a pool of processes, or a Dask cluster).
@@ -17,6 +19,7 @@ from typing import Any
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
@@ -44,7 +47,7 @@ FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
 
 
-@task(name="load-criteria-and-history")
+@task(name="load-criteria-and-history", cache_policy=NO_CACHE)
 def load_inputs(inputs: Path, year: int) -> tuple[CriteriaSet, History, pl.DataFrame]:
     """Read the criteria set in force and the published history."""
     criteria_set = pipeline.load_criteria(inputs, year)
@@ -52,7 +55,7 @@ def load_inputs(inputs: Path, year: int) -> tuple[CriteriaSet, History, pl.DataF
     return criteria_set, history, problems
 
 
-@task(name="discover-submissions")
+@task(name="discover-submissions", cache_policy=NO_CACHE)
 def discover_submissions(
     inputs: Path, year: int, settle_seconds: float
 ) -> list[DroppedFile]:
@@ -60,7 +63,7 @@ def discover_submissions(
     return discover(inputs / str(year), year, time.time(), settle_seconds)
 
 
-@task(name="read-submissions", retries=2, retry_delay_seconds=10)
+@task(name="read-submissions", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def read_submissions(
     entries: list[DroppedFile], criteria_set: CriteriaSet, year: int
 ) -> ReadBatch:
@@ -68,7 +71,7 @@ def read_submissions(
     return read_batch(entries, criteria_set, year)
 
 
-@task(name="collect-submissions")
+@task(name="collect-submissions", cache_policy=NO_CACHE)
 def collect(
     dropped: list[DroppedFile],
     batches: list[ReadBatch],
@@ -101,13 +104,13 @@ def ingest(
     return collect(dropped, reads, criteria_set, year)
 
 
-@task(name="consolidate-previous-year")
+@task(name="consolidate-previous-year", cache_policy=NO_CACHE)
 def previous_year(inputs: Path, year: int) -> YearResult | None:
     """The previous year from its own submissions, when there are any."""
     return pipeline.consolidate_previous(inputs, year, time.time())
 
 
-@task(name="consolidate")
+@task(name="consolidate", cache_policy=NO_CACHE)
 def consolidate(
     criteria_set: CriteriaSet,
     ingested: Ingested,
@@ -121,7 +124,7 @@ def consolidate(
     )
 
 
-@task(name="write-outputs")
+@task(name="write-outputs", cache_policy=NO_CACHE)
 def publish(
     result: Result, ingested: Ingested, inputs: Path, outputs: Path
 ) -> pipeline.Written:
