@@ -20,7 +20,6 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import wait
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
     TaskRunner,
@@ -99,7 +98,6 @@ def ingest(
         futures = read_submissions.map(
             batches, criteria_set=unmapped(criteria_set), year=unmapped(year)
         )
-        wait(futures)
         reads = futures.result()
     return collect(dropped, reads, criteria_set, year)
 
