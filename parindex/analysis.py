@@ -23,6 +23,7 @@ from parindex.consolidate import (
     YearResult,
 )
 from parindex.criteria import CriteriaSet
+from parindex.numbers import round2, round2_expr
 from parindex.text import format_vn
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
@@ -125,7 +126,7 @@ def rank_text(position: int | None, of: int | None) -> str | None:
 
 def change_text(delta: float) -> str:
     """``tăng 7,17 điểm``, ``giảm 1 điểm`` or ``không đổi`` (decided at 2 decimals)."""
-    shown = round(delta, 2)
+    shown = round2(delta)
     if shown > 0:
         return f"tăng {format_vn(delta)} điểm"
     if shown < 0:
@@ -251,7 +252,7 @@ def components_sentence(
         if word == MAINTAINED:
             clauses.append(f"{clause} ({_names(rows.to_dicts())})")
             continue
-        shown = rows["delta"].round(2).abs()
+        shown = rows.select(round2_expr(pl.col("delta")).abs()).to_series()
         largest = float(shown.max())  # type: ignore[arg-type]
         top = rows.filter(shown == largest).to_dicts()
         clauses.append(
@@ -555,7 +556,7 @@ def signed(value: float | None) -> str:
     if value is None:
         return "—"
     shown = format_vn(value)
-    return f"+{shown}" if round(value, 2) > 0 else shown
+    return f"+{shown}" if round2(value) > 0 else shown
 
 
 def department_figures(record: Mapping[str, Any]) -> str:
@@ -565,7 +566,7 @@ def department_figures(record: Mapping[str, Any]) -> str:
     shown = f"{format_vn(percent)} %" if percent is not None else "—"
     lost = float(record["lost"])
     deduction = (
-        f"bị trừ {format_vn(lost)} điểm" if round(lost, 2) > 0 else "không bị trừ điểm"
+        f"bị trừ {format_vn(lost)} điểm" if round2(lost) > 0 else "không bị trừ điểm"
     )
     return (
         f"đạt {format_vn(record['score'])}/{format_vn(record['max'])} điểm, "
@@ -580,7 +581,7 @@ def department_sentence(record: Mapping[str, Any], year: int) -> str:
         f"Năm {year}, chỉ số thuộc các lĩnh vực phụ trách của {record['name']} "
         f"{department_figures(record)}"
     )
-    return text + (" ở các tiêu chí:" if round(float(record["lost"]), 2) > 0 else ".")
+    return text + (" ở các tiêu chí:" if round2(float(record["lost"])) > 0 else ".")
 
 
 def lower_first(text: str) -> str:

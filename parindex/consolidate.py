@@ -1,7 +1,8 @@
 """Resolve one score per leaf, sum the tree, compare with the previous year.
 
-Pure polars, no I/O. Sums are kept at full precision; rounding happens only when a
-figure is shown or written.
+Pure polars, no I/O. Sums are exact decimals (``parindex.numbers``) kept in Float64
+frames; rounding (half away from zero, like Excel) happens only when a figure is
+shown, written or compared.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet
 from parindex.history import History
+from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import problem, problems_frame
 from parindex.text import ancestors, format_vn
 
@@ -187,7 +189,9 @@ def _score_text(row: dict[str, object]) -> str:
 
 def _sum_or_null(column: str) -> pl.Expr:
     return (
-        pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).otherwise(None)
+        pl.when(pl.col(column).count() > 0)
+        .then(exact_sum(pl.col(column)))
+        .otherwise(None)
     ).alias(column)
 
 
@@ -212,7 +216,7 @@ def consolidate_year(
         .join(resolved, on="code", how="left")
         .with_columns(
             pl.col("source").fill_null("missing"),
-            lost=pl.col("max") - pl.col("score"),  # null while not scored
+            lost=exact_difference(pl.col("max"), pl.col("score")),  # null: unscored
         )
     )
     by_ancestor = (
@@ -242,10 +246,12 @@ def consolidate_year(
         .sort("position")
     )
     group_sums = dict(
-        leaves.group_by("group").agg(pl.col("score").fill_null(0.0).sum()).iter_rows()
+        leaves.group_by("group")
+        .agg(exact_sum(pl.col("score").fill_null(0.0)))
+        .iter_rows()
     )
     groups = {key: float(group_sums.get(key, 0.0)) for key in GROUPS}
-    total = float(leaves["score"].fill_null(0.0).sum())
+    total = float(leaves.select(exact_sum(pl.col("score").fill_null(0.0))).item())
     status = "final" if leaves["appraised_score"].is_not_null().all() else "provisional"
 
     per_department = leaves.explode("departments").rename({"departments": "department"})
@@ -259,9 +265,9 @@ def consolidate_year(
     departments = (
         order.join(
             per_department.group_by("department").agg(
-                pl.col("max").sum(),
-                pl.col("score").fill_null(0.0).sum(),
-                pl.col("lost").fill_null(0.0).sum(),
+                exact_sum(pl.col("max")),
+                exact_sum(pl.col("score").fill_null(0.0)),
+                exact_sum(pl.col("lost").fill_null(0.0)),
                 pl.len().alias("leaves"),
                 pl.col("score").count().alias("scored"),
             ),
@@ -329,7 +335,7 @@ def trend(delta: float | None) -> str | None:
     """``increased`` / ``maintained`` / ``decreased`` from a change shown to 2 decimals."""
     if delta is None:
         return None
-    shown = round(delta, 2)
+    shown = round2(delta)
     if shown > 0:
         return "increased"
     if shown < 0:
@@ -338,7 +344,7 @@ def trend(delta: float | None) -> str | None:
 
 
 def _trend_column(delta: pl.Expr) -> pl.Expr:
-    shown = delta.round(2)
+    shown = round2_expr(delta)
     return (
         pl.when(shown > 0)
         .then(pl.lit("increased"))
@@ -385,7 +391,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         if value is None:
             continue
         computed = computed_figures[figure]
-        difference = float(value) - computed
+        difference = exact(float(value) - round2(computed))  # as the tables show
         if abs(difference) < 0.005:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
@@ -409,7 +415,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     computed_components = dict(current.components.select("code", "score").iter_rows())
     for code, score in components.select("code", "score").iter_rows():
         computed = float(computed_components.get(code) or 0.0)
-        difference = score - computed
+        difference = exact(score - round2(computed))
         records.append(
             {
                 "figure": f"component {code}",
@@ -518,7 +524,7 @@ def compare(
             percent=pl.when(pl.col("max") > 0).then(
                 pl.col("score").fill_null(0) / pl.col("max") * 100
             ),
-            delta=pl.col("score").fill_null(0) - pl.col("previous"),
+            delta=exact_difference(pl.col("score").fill_null(0), pl.col("previous")),
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
     )
@@ -527,7 +533,7 @@ def compare(
     else:
         prev_nodes = pl.DataFrame(schema={"code": pl.String, "previous": pl.Float64})
     criteria = current.nodes.join(prev_nodes, on="code", how="left").with_columns(
-        change=pl.col("score") - pl.col("previous")
+        change=exact_difference(pl.col("score"), pl.col("previous"))
     )
     published_now = history.result(current.year)
     rank = None

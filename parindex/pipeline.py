@@ -30,6 +30,7 @@ from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import History, read_history
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import sha256, year_folders
+from parindex.numbers import round2
 from parindex.problems import concat_problems, error_count, problems_frame
 from parindex.publish import (
     archive,
@@ -316,8 +317,8 @@ def run_manifest(
         ).to_dicts(),
         "figures": {
             "status": result.current.status,
-            "total": round(result.current.total, 2),
-            "groups": {k: round(v, 2) for k, v in result.current.groups.items()},
+            "total": round2(result.current.total),
+            "groups": {k: round2(v) for k, v in result.current.groups.items()},
         },
         "problems": {"errors": errors, "warnings": result.problems.height - errors},
         "outputs": [

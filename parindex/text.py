@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from parindex.numbers import round2
+
 _SPACES = re.compile(r"\s+")
 _CODE = re.compile(r"^\d+(?:\.\d+)*$")
 
@@ -89,6 +91,8 @@ def parse_number(raw: str) -> float | None:
 
 def format_vn(value: float, decimals: int = 2) -> str:
     """Format a number the Vietnamese way: decimal comma (``7,36``), no trailing zeros."""
+    if decimals == 2:
+        value = round2(value)
     text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"

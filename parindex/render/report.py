@@ -55,6 +55,7 @@ from parindex.analysis import (
     years_table,
 )
 from parindex.consolidate import TREND_WORDS, Result
+from parindex.numbers import round2
 from parindex.text import format_vn, nfc
 
 FONT = "Times New Roman"
@@ -255,7 +256,7 @@ def number_cell(value: float | None) -> str:
     """A figure in a table: 2 decimals with a decimal comma (``15,50``), '' if None."""
     if value is None:
         return ""
-    text = f"{round(value, 2) + 0.0:.2f}"
+    text = f"{round2(value):.2f}"
     return text.replace(".", ",")
 
 

@@ -8,14 +8,14 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import Result
+from parindex.numbers import round2
 
 
 def _r(value: float | None) -> float | None:
     """Round a figure for writing (2 decimals); sums were kept at full precision."""
     if value is None:
         return None
-    rounded = round(float(value), 2)
-    return 0.0 if rounded == 0 else rounded
+    return round2(float(value))
 
 
 def summary(result: Result) -> dict[str, Any]:

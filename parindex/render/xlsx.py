@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.text import nfc
+from parindex.numbers import round2
 
 CellKind = Literal["text", "number", "integer"]
 Row = Mapping[str, Any]
@@ -201,7 +202,7 @@ def write_line(
 
 def shown(value: float) -> float:
     """The stored value of a figure: rounded to 2 decimals, without ``-0.0``."""
-    return round(value, DECIMALS) + 0.0
+    return round2(value) if DECIMALS == 2 else round(value, DECIMALS) + 0.0
 
 
 def write_table(

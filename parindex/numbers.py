@@ -1,0 +1,83 @@
+"""Arithmetic as the province does it: exact decimal sums, Excel's ``ROUND``.
+
+Scores are decimal numbers as typed (``0,25``, ``9.275``). Binary floating point
+cannot hold most of them exactly (``9.275`` is ``9.27499999…``), so a sum of floats
+can drift below a half hundredth and round the wrong way. parindex therefore:
+
+* sums scores as integers of billionths (``to_scaled`` / ``from_scaled``): every
+  score is quantised to 9 decimals, far below anything typed, and the sum of the
+  integers is exact; the result frames keep Float64 columns holding the double
+  nearest to that exact decimal sum (``0.1 + 0.2`` is ``0.3``);
+* rounds to 2 decimals half away from zero, like Excel's ``ROUND`` and the
+  province's tables (``9.275`` → ``9.28``), in one place: ``round2`` for a number,
+  ``round2_expr`` for a column. Ranks, ties, trends and differences compare the
+  rounded figures.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+SCALE = 10**9  # billionths: exact for every score anyone types
+_HUNDREDTH = SCALE // 100
+_CENT = Decimal("0.01")
+_DECIMAL = pl.Decimal(38, 9)
+
+
+def to_scaled(expr: pl.Expr) -> pl.Expr:
+    """A Float64 column as exact integers of billionths (Int64)."""
+    return (expr * SCALE).round(0).cast(pl.Int64)
+
+
+def from_scaled(expr: pl.Expr) -> pl.Expr:
+    """Integers of billionths back to Float64: the double nearest the exact value.
+
+    Through polars' Decimal, not ``/ 1e9`` on floats: polars divides a float column
+    by a constant as a multiplication by its reciprocal, which is not correctly
+    rounded (575000000 / 1e9 would come out 0.5750000000000001).
+    """
+    return (expr.cast(_DECIMAL) / pl.lit(SCALE).cast(pl.Decimal(38, 0))).cast(
+        pl.Float64
+    )
+
+
+def exact_sum(expr: pl.Expr) -> pl.Expr:
+    """The exact decimal sum of a Float64 column, as Float64."""
+    return from_scaled(to_scaled(expr).sum())
+
+
+def exact_difference(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """``left − right`` computed exactly on the decimals, as Float64."""
+    return from_scaled(to_scaled(left) - to_scaled(right))
+
+
+def exact(value: float) -> float:
+    """A float brought to the nearest double of its 9-decimal value."""
+    return round(value * SCALE) / SCALE
+
+
+def exact_total(values: list[float]) -> float:
+    """The exact decimal sum of numbers (None-free), as a float."""
+    return sum(round(v * SCALE) for v in values) / SCALE
+
+
+def round2(value: float) -> float:
+    """``value`` rounded to 2 decimals half away from zero, as Excel's ``ROUND``.
+
+    The float's shortest decimal form is what was typed or summed exactly
+    (``9.275`` → ``9.28``, ``-0.125`` → ``-0.13``, ``2.675`` → ``2.68``).
+    """
+    scaled = Decimal(round(value * SCALE)) / SCALE
+    shown = float(scaled.quantize(_CENT, rounding=ROUND_HALF_UP))
+    return shown + 0.0  # no negative zero
+
+
+def round2_expr(expr: pl.Expr) -> pl.Expr:
+    """``round2`` for a Float64 column (nulls stay null)."""
+    scaled = to_scaled(expr)
+    hundredths = (scaled.abs() + _HUNDREDTH // 2) // _HUNDREDTH
+    signed = pl.when(scaled < 0).then(-hundredths).otherwise(hundredths)
+    shown = signed.cast(_DECIMAL) / pl.lit(100).cast(pl.Decimal(38, 0))
+    return shown.cast(pl.Float64) + 0.0
