@@ -218,3 +218,95 @@ DASK_NOT_INSTALLED = (
     "`pip install 'parindex[dask]'` (hoặc `uv sync --extra dask`), hoặc dùng "
     "--runner process để đọc bằng nhiều tiến trình trên máy này."
 )
+
+# --- which file wins, folder shape (issue 10, classes 5–6) -----------------------------
+FILE_ATTACHMENT = (
+    "Tài liệu kèm theo (không phải bảng tính): được lưu trữ, không đọc điểm."
+)
+FILE_MTIME_FUTURE = (
+    "Thời gian sửa tệp ({modified}) ở sau thời điểm chạy ({now}): đồng hồ của máy "
+    "đã lưu tệp có thể bị sai, nên thời gian này không được dùng để xếp thứ tự các "
+    "bản nộp."
+)
+FOLDER_LOOKS_LIKE_YEAR = (
+    "Thư mục “{folder}” trông giống thư mục năm {year} nhưng không phải thư mục "
+    "“{year}”: {files} tệp trong đó không được đọc. Hãy chuyển các tệp vào thư mục "
+    "“{year}”."
+)
+NO_YEAR_FOLDER_LOOKALIKE = (
+    "Có thư mục {folders} trông giống thư mục năm {year}: hãy đổi tên thành “{year}”."
+)
+FILE_SUPERSEDED_SAME_CONTENT = (
+    "Trùng nội dung với tệp {newer} (cùng đơn vị): chỉ dùng một bản."
+)
+FILE_NOT_USABLE_KEEPS_OLDER = (
+    "Tệp mới hơn của {department} không dùng được ({newer}): vẫn dùng tệp {older}."
+)
+FILE_NO_VALID_ROW = (
+    "Tệp không có dòng điểm hợp lệ nào nên không thay thế tệp {older} của cùng đơn vị."
+)
+RESUBMISSION_LOST_ROW = (
+    "Tiêu chí {code}: dòng này của tệp mới bị loại (xem lỗi ở ô {cell}), nên tiêu "
+    "chí chưa có điểm hợp lệ; tệp cũ {older} có điểm {value} nhưng không được dùng vì "
+    "tệp mới thay thế cả tệp cũ. Hãy sửa tệp mới rồi nộp lại."
+)
+FILE_ORDER_AMBIGUOUS = (
+    "Không xác định được bản nào mới hơn giữa các tệp của {department} ({files}): "
+    "{why}, điểm khác nhau (ví dụ tiêu chí {code}). Không dùng tệp nào: hãy xóa "
+    "bản cũ khỏi thư mục."
+)
+ORDER_WHY_SAME_TIME = "cùng thời gian sửa"
+ORDER_WHY_FUTURE = "thời gian sửa ở tương lai"
+FILE_ORDER_BY_ROWS = (
+    "Các tệp {files} của {department} {why}: dùng tệp có nhiều dòng điểm hợp lệ "
+    "hơn ({used})."
+)
+FILE_ORDER_SAME_SCORES = (
+    "Các tệp {files} của {department} {why} nhưng cùng điểm: dùng {used}."
+)
+DEPARTMENT_LINE_DISAGREES = (
+    "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; tệp được tính cho "
+    "{stated} theo dòng “Đơn vị”."
+)
+WHERE_FILE_NAME = "tên tệp"
+WHERE_FOLDER = "thư mục “{folder}”"
+DEPARTMENT_DISPUTED_NOT_USED = (
+    "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; đã có tệp {kept} của "
+    "{stated} nên tệp này không thay thế tệp đó và không được dùng. Hãy kiểm tra "
+    "lại dòng “Đơn vị” hoặc tên tệp."
+)
+ROWS_SET_ASIDE_SUMMARY = (
+    "{department}: {count} dòng bị loại (tiêu chí {codes}) trong {file}: các tiêu "
+    "chí này chưa có điểm hợp lệ."
+)
+DEPARTMENT_NO_VALID_SCORE = "còn {count}/{leaves} tiêu chí chưa có điểm hợp lệ"
+
+# --- criteria sets and history (issue 10, class 7) -----------------------------------
+CRITERIA_SAME_FIRST_YEAR = (
+    "Có {count} bộ chỉ số cùng áp dụng từ năm {year}: {files}. Không biết dùng bộ "
+    "nào: hãy để lại một bộ trong thư mục “{folder}”."
+)
+CRITERIA_NOT_A_SET = (
+    "Tệp “{file}” trong thư mục bộ chỉ số không đọc được như một bộ chỉ số "
+    "({reason}): hãy sửa hoặc chuyển tệp ra khỏi thư mục “{folder}”."
+)
+CRITERIA_NO_FIRST_YEAR = "không có dòng “Áp dụng từ năm”"
+HISTORY_YEAR_TWICE = (
+    "Năm {year} có {count} dòng trong sheet “{sheet}” (dòng {rows}) với số liệu khác "
+    "nhau: không dùng số liệu công bố của năm {year} cho đến khi sửa."
+)
+HISTORY_YEAR_TWICE_SAME = (
+    "Năm {year} có {count} dòng giống nhau trong sheet “{sheet}” (dòng {rows})."
+)
+HISTORY_COMPONENT_TWICE = (
+    "Chỉ số thành phần {code} năm {year} có {count} dòng khác nhau (dòng {rows}): "
+    "không dùng điểm công bố của chỉ số này."
+)
+HISTORY_GROUPS_NOT_TOTAL = (
+    "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
+    "({total}), chênh {difference}, quá mức do làm tròn."
+)
+HISTORY_COMPONENTS_NOT_TOTAL = (
+    "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
+    "công bố ({total}), chênh {difference}, quá mức do làm tròn."
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,9 @@ SECTION_II = {
 
 
 def _result(inputs: Path, criteria: CriteriaSet, year: int) -> Result:
-    ingested = ingest_year(inputs, year, criteria, 0.0)
+    ingested = ingest_year(inputs, year, criteria, time.time())
     history, problems = load_history(inputs)
-    previous = consolidate_previous(inputs, year, 0.0)
+    previous = consolidate_previous(inputs, year, time.time())
     return build_result(criteria, ingested, previous, history, problems)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import time
 from pathlib import Path
 
 import openpyxl
@@ -127,7 +128,7 @@ def test_filled_templates_pass_check_and_consolidate_to_the_reference(
         ],
     )
     assert (checked.exit_code, checked.output) == (0, "Không có vấn đề nào.\n")
-    ingested = ingest_year(inputs, 2023, sample_criteria, 0.0)
+    ingested = ingest_year(inputs, 2023, sample_criteria, time.time())
     assert ingested.problems.is_empty()
     year, problems = consolidate_year(sample_criteria, ingested.rows, 2023)
     assert problems.is_empty()

@@ -10,10 +10,12 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
-from parindex.ingest.discover import DroppedFile, discover
+from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.read import SubmissionRead, load_submission
+from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.ingest.validate import validate_rows
+from parindex.ingest.winners import choose_files, disagreement_problem
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.timefmt import local_iso
 
@@ -45,25 +47,6 @@ class Ingested:
     paths: dict[str, Path]
 
 
-def _superseded(reads: list[SubmissionRead]) -> dict[str, str]:
-    """File name → name of the newer file of the same department that replaces it."""
-    latest: dict[str, SubmissionRead] = {}
-    for read in reads:
-        if read.rejection is not None or read.department is None:
-            continue
-        current = latest.get(read.department)
-        key = (read.file.mtime, read.file.name)
-        if current is None or key > (current.file.mtime, current.file.name):
-            latest[read.department] = read
-    return {
-        read.file.name: latest[read.department].file.name
-        for read in reads
-        if read.rejection is None
-        and read.department is not None
-        and latest[read.department] is not read
-    }
-
-
 BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
 
 
@@ -75,6 +58,17 @@ class ReadBatch:
 
     reads: list[SubmissionRead]
     rows: pl.DataFrame
+
+
+def attachment_digest(entry: DroppedFile) -> str | None:
+    """The sha256 of an attachment (to archive it), None for anything else or an
+    attachment too large or gone."""
+    if entry.status != "attachment" or entry.size > MAX_FILE_BYTES:
+        return None
+    try:
+        return sha256(read_capped(entry.path))
+    except OSError:
+        return None
 
 
 def candidate_batches(
@@ -142,46 +136,59 @@ def collect_year(
     read_rows = [batch.rows for batch in batches]
     if not read_rows:
         read_rows = [RowsBuilder().frame()]
-    replaced = _superseded(reads)
+    all_rows = pl.concat(read_rows, how="vertical")
+    # every file read is validated, so that which file wins can depend on
+    # whether it has valid rows (see parindex.ingest.winners)
+    good, row_problems = validate_rows(all_rows, criteria_set)
+    choice = choose_files(reads, good, row_problems, criteria_set)
+    status_of = {
+        read.file.name: (
+            ("rejected", read.rejection["message"])
+            if read.rejection is not None
+            else choice.outcome.get(read.file.name, ("used", None))
+        )
+        for read in reads
+    }
+    in_use = [name for name, (status, _) in status_of.items() if status == "used"]
+    reported = [
+        name for name, (status, _) in status_of.items() if status != "superseded"
+    ]
 
-    problems: list[dict[str, str | None]] = []
+    problems: list[dict[str, str | None]] = [*choice.problems]
+    for entry in dropped:
+        if entry.warning is not None:
+            problems.append(problem("warning", entry.warning, file=entry.name))
     for read in reads:
+        status, note = status_of[read.file.name]
         if read.rejection is not None:
             problems.append(read.rejection)
             continue
-        if read.file.name in replaced:
+        if status == "superseded":
             problems.append(
                 problem(
                     "warning",
-                    messages.FILE_SUPERSEDED.format(newer=replaced[read.file.name]),
+                    note or "",
                     file=read.file.name,
                     department=read.department,
                 )
             )
             continue
         problems.extend(read.problems)
-    all_rows = pl.concat(read_rows, how="vertical").filter(
-        pl.col("file").is_in(list(replaced)).not_()
-    )
-    good, row_problems = validate_rows(all_rows, criteria_set)
+        disagrees = disagreement_problem(read, criteria_set)
+        if disagrees is not None and status == "used":
+            problems.append(disagrees)
+    row_problems = row_problems.filter(pl.col("file").is_in(reported))
 
     used_rows = good.filter(
-        pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
+        pl.col("file").is_in(in_use)
+        & (pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null())
     )
     read_counts = dict(all_rows.group_by("file").len().iter_rows())
     used_counts = dict(used_rows.group_by("file").len().iter_rows())
     records = []
     for read in reads:
         name = read.file.name
-        if read.rejection is not None:
-            status, note = "rejected", read.rejection["message"]
-        elif name in replaced:
-            status, note = (
-                "superseded",
-                messages.FILE_SUPERSEDED.format(newer=replaced[name]),
-            )
-        else:
-            status, note = "used", None
+        status, note = status_of[name]
         records.append(
             {
                 "file": name,
@@ -190,7 +197,7 @@ def collect_year(
                 "modified": local_iso(read.file.mtime),
                 "department": read.department,
                 "status": status,
-                "rows_read": read_counts.get(name, 0),
+                "rows_read": read_counts.get(name, 0) if status != "superseded" else 0,
                 "rows_used": used_counts.get(name, 0) if status == "used" else 0,
                 "note": note,
             }
@@ -199,7 +206,7 @@ def collect_year(
         records.append(
             {
                 "file": entry.name,
-                "sha256": None,
+                "sha256": attachment_digest(entry),
                 "size": entry.size,
                 "modified": local_iso(entry.mtime),
                 "department": None,

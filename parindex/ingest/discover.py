@@ -11,10 +11,34 @@ from pathlib import Path
 
 from parindex import messages
 from parindex.errors import NoYearFolder
+from parindex.text import fold
 from parindex.timefmt import local_iso
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"})
 TEMPORARY_SUFFIXES = frozenset({".tmp", ".temp", ".bak", ".crdownload", ".part"})
+# Companion documents a department sends with its form: listed, archived, not read.
+ATTACHMENT_SUFFIXES = frozenset(
+    {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".heic",
+        ".webp",
+    }
+)
+# Folders that file managers and archivers leave behind: never submissions.
+SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
+MAX_DEPTH = 4  # subfolders read below the year folder (a department's own folder…)
+FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -22,8 +46,13 @@ _YEAR = re.compile(r"^\d{4}$")
 class DroppedFile:
     """One entry of a drop folder, with what discovery decided about it.
 
-    ``status`` is ``candidate`` (to be read), ``ignored`` (not a submission) or
-    ``pending`` (modified too recently: left for the next run).
+    ``status`` is ``candidate`` (to be read), ``attachment`` (a companion
+    document: PDF, scan, Word letter; archived, never read), ``ignored`` (not a
+    submission) or ``pending`` (modified too recently: left for the next run).
+    ``name`` is the path below ``inputs`` (``2023/NV/phong-noi-vu.xlsx``).
+    ``warning`` is a problem discovery noticed (a modification time in the
+    future, a folder that looks like the year's); ``mtime_trusted`` is False for a
+    time in the future, which then cannot order two versions of a submission.
     """
 
     path: Path
@@ -32,6 +61,14 @@ class DroppedFile:
     mtime: float
     status: str
     note: str | None = None
+    warning: str | None = None
+    mtime_trusted: bool = True
+
+    @property
+    def subfolder(self) -> str | None:
+        """The folder below the year folder holding the file, if any (``NV``)."""
+        parts = self.name.split("/")
+        return parts[1] if len(parts) > 2 else None
 
 
 def year_folders(inputs: Path) -> list[int]:
@@ -40,6 +77,28 @@ def year_folders(inputs: Path) -> list[int]:
         return []
     return sorted(
         int(p.name) for p in inputs.iterdir() if p.is_dir() and _YEAR.match(p.name)
+    )
+
+
+def looks_like_year(name: str, year: int) -> bool:
+    """Whether a folder name looks like ``year``'s drop folder without being it:
+    ``"2023 "``, ``"2023 (1)"``, ``"Nam 2023"``, ``"Năm 2023"``, ``"2023-copy"``."""
+    if name == str(year):
+        return False
+    return re.search(rf"(?<!\d){year}(?!\d)", fold(name)) is not None
+
+
+def stray_year_folders(inputs: Path, year: int) -> list[Path]:
+    """Folders beside ``inputs/<year>`` whose name looks like the year's."""
+    if not inputs.is_dir():
+        return []
+    return sorted(
+        (
+            p
+            for p in inputs.iterdir()
+            if p.is_dir() and not p.is_symlink() and looks_like_year(p.name, year)
+        ),
+        key=lambda p: p.name,
     )
 
 
@@ -56,17 +115,41 @@ def _classify(
         return "ignored", messages.FILE_IGNORED_HIDDEN
     if not stat_module.S_ISREG(stat.st_mode):  # a symlink, a directory, a pipe…
         return "ignored", messages.FILE_IGNORED_NOT_FILE
-    if settle_seconds > 0 and now - stat.st_mtime < settle_seconds:
+    if stat.st_mtime > now + FUTURE_TOLERANCE:
+        pass  # a clock set wrong is not a file being written: read it, say so
+    elif settle_seconds > 0 and now - stat.st_mtime < settle_seconds:
         return "pending", messages.FILE_PENDING.format(
             modified=local_iso(stat.st_mtime)
         )
+    if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+        return "attachment", messages.FILE_ATTACHMENT
     return "candidate", None
+
+
+def _entries(folder: Path, prefix: str, depth: int) -> list[tuple[Path, str]]:
+    """(path, name below ``inputs``) of every entry of ``folder``, subfolders
+    walked (never through a symbolic link), sorted by name."""
+    found: list[tuple[Path, str]] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = f"{prefix}/{path.name}"
+        is_folder = path.is_dir() and not path.is_symlink()
+        hidden = path.name.startswith(".") or fold(path.name) in SYSTEM_FOLDERS
+        if is_folder and not hidden and depth < MAX_DEPTH:
+            try:
+                found += _entries(path, name, depth + 1)
+            except OSError:
+                found.append((path, name))
+            continue
+        found.append((path, name))
+    return found
 
 
 def discover(
     folder: Path, year: int, now: float, settle_seconds: float = 0.0
 ) -> list[DroppedFile]:
-    """Every entry of ``folder``, sorted by name, each with its status.
+    """Every entry of ``folder`` and of its subfolders, sorted by name, each with
+    its status; a folder beside it that looks like the year's is listed too
+    (``ignored``, with a warning), its files unread.
 
     Args:
         folder: the drop folder of one year (``inputs/2023``).
@@ -77,23 +160,55 @@ def discover(
     Raises:
         NoYearFolder: ``folder`` does not exist.
     """
+    strays = stray_year_folders(folder.parent, year)
     if not folder.is_dir():
-        raise NoYearFolder(messages.NO_YEAR_FOLDER.format(year=year, folder=folder))
+        message = messages.NO_YEAR_FOLDER.format(year=year, folder=folder)
+        if strays:
+            names = ", ".join(f"“{p.name}”" for p in strays)
+            message += " " + messages.NO_YEAR_FOLDER_LOOKALIKE.format(
+                folders=names, year=year
+            )
+        raise NoYearFolder(message)
     found = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+    for path, name in _entries(folder, str(year), 1):
         try:
             stat = path.lstat()
         except OSError:
             continue  # removed while the folder was being listed
         status, note = _classify(path, stat, now, settle_seconds)
+        future = stat.st_mtime > now + FUTURE_TOLERANCE
         found.append(
             DroppedFile(
                 path=path,
-                name=f"{year}/{path.name}",
+                name=name,
                 size=stat.st_size,
                 mtime=stat.st_mtime,
                 status=status,
                 note=note,
+                warning=(
+                    messages.FILE_MTIME_FUTURE.format(
+                        modified=local_iso(stat.st_mtime), now=local_iso(now)
+                    )
+                    if future and status == "candidate"
+                    else None
+                ),
+                mtime_trusted=not future,
+            )
+        )
+    for stray in strays:
+        files = sum(1 for p in stray.rglob("*") if p.is_file())
+        message = messages.FOLDER_LOOKS_LIKE_YEAR.format(
+            folder=stray.name, year=year, files=files
+        )
+        found.append(
+            DroppedFile(
+                path=stray,
+                name=f"{stray.name}/",
+                size=0,
+                mtime=stray.lstat().st_mtime,
+                status="ignored",
+                note=message,
+                warning=message,
             )
         )
     return found

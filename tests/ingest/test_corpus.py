@@ -72,8 +72,14 @@ def _prepare(case: Path, folder: Path, setup: dict[str, Any]) -> None:
     """Copy a case into a drop folder and make what git does not carry."""
     folder.mkdir(parents=True)
     for source in case.iterdir():
-        if source.name != "expected.json":
+        if source.is_dir():  # a department's own subfolder
+            shutil.copytree(source, folder / source.name)
+        elif source.name != "expected.json":
             shutil.copy2(source, folder / source.name)
+    for name, files in setup.get("siblings", {}).items():  # "2023 (1)" beside
+        (folder.parent / name).mkdir()
+        for file in files:
+            shutil.copy2(case / file, folder.parent / name / Path(file).name)
     for name, text in setup.get("text_files", {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     for name, source in setup.get("copies", {}).items():
@@ -82,8 +88,8 @@ def _prepare(case: Path, folder: Path, setup: dict[str, Any]) -> None:
         (folder / name).mkdir()
         shutil.copy2(next(case.glob("*.xlsx")), folder / name / "ban-cu.xlsx")
     mtimes = setup.get("mtimes", {})
-    for path in folder.iterdir():
-        moment = NOW + mtimes.get(path.name, DEFAULT_AGE)
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before folders
+        moment = NOW + mtimes.get(path.relative_to(folder).as_posix(), DEFAULT_AGE)
         os.utime(path, (moment, moment))
     for name, target in setup.get("symlinks", {}).items():
         (folder / name).symlink_to(target)
@@ -160,6 +166,8 @@ def test_messy_sample_consolidates_like_the_clean_one(
     clean = ingest_year(sample_inputs, 2023, criteria_set, NOW)
     inputs = _inputs_with_criteria(tmp_path)
     shutil.copytree(MESSY / "2023", inputs / "2023")
+    for path in (inputs / "2023").iterdir():  # not in the future of the clock
+        os.utime(path, (NOW + DEFAULT_AGE, NOW + DEFAULT_AGE))
     messy = ingest_year(inputs, 2023, criteria_set, NOW)
 
     assert messy.submissions["status"].to_list() == ["used"] * 6

@@ -1,0 +1,333 @@
+"""Which file of a department is used: the rules of README "Choices" → "Which file
+wins", as a pure function of what was read.
+
+* A file is **usable** when it was read whole and has at least one valid scored
+  row. The newest usable file of a department is used **whole**; older versions
+  are superseded whole (scores are never mixed between two versions of a file).
+  A file set aside whole, or one with no valid scored row, never supersedes a
+  usable one (the older file stays in use and the newer one is reported).
+* When the newest file has rows set aside that an older version scored validly,
+  each such criterion is an error naming both files: nothing is lost silently.
+* A file whose ``Đơn vị`` line disagrees with its file name or its subfolder is
+  counted for the department of its ``Đơn vị`` line (with a warning), but never
+  supersedes a file of that department whose name agrees: it is set aside.
+* Modification times decide which file is newer, except when two files have
+  the same time, or a time in the future (a clock set wrong): then the file with
+  more valid scored rows is used; if they tie and their scores differ, none is
+  used (an error asks the department to remove the old one). Files of identical
+  content count once. File names never decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from parindex import messages
+from parindex.criteria import CriteriaSet
+from parindex.ingest.discover import DroppedFile
+from parindex.ingest.read import SubmissionRead, department_in_text
+from parindex.problems import problem
+from parindex.text import format_vn
+
+Record = dict[str, str | None]
+
+
+def department_hints(
+    file: DroppedFile, criteria_set: CriteriaSet, folder: str | None = None
+) -> list[tuple[str, str]]:
+    """(where, department code) named by the file's name and its subfolder.
+
+    ``folder`` overrides the subfolder (``check`` passes the file's parent)."""
+    departments = criteria_set.departments
+    hints = []
+    named = department_in_text(Path(file.path.name).stem, departments)
+    if named is not None:
+        hints.append((messages.WHERE_FILE_NAME, named))
+    folder = folder if folder is not None else file.subfolder
+    if folder:
+        from_folder = department_in_text(folder, departments)
+        if from_folder is not None:
+            hints.append((messages.WHERE_FOLDER.format(folder=folder), from_folder))
+    return hints
+
+
+def disagreement(
+    read: SubmissionRead, criteria_set: CriteriaSet, folder: str | None = None
+) -> tuple[str, str] | None:
+    """(where, other department) when the file's name or folder names another
+    department than the one it was counted for, else None."""
+    if read.department is None:
+        return None
+    for where, code in department_hints(read.file, criteria_set, folder):
+        if code != read.department:
+            return where, code
+    return None
+
+
+def disagreement_problem(
+    read: SubmissionRead, criteria_set: CriteriaSet, folder: str | None = None
+) -> Record | None:
+    """The warning for a file whose ``Đơn vị`` line disagrees with its name or
+    folder (``check`` and the run say the same)."""
+    found = disagreement(read, criteria_set, folder)
+    if found is None or read.department is None:
+        return None
+    where, other = found
+    name = criteria_set.department_name
+    return problem(
+        "warning",
+        messages.DEPARTMENT_LINE_DISAGREES.format(
+            stated=name(read.department), where=where, other=name(other)
+        ),
+        file=read.file.name,
+        department=read.department,
+    )
+
+
+@dataclass
+class Choice:
+    """Per read file its ``(status, note)``; problems about the choice."""
+
+    outcome: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    problems: list[Record] = field(default_factory=list)
+
+
+def _scores(good: pl.DataFrame) -> dict[str, frozenset[tuple[object, ...]]]:
+    """File → its valid scored rows as a set, to compare two versions."""
+    found: dict[str, set[tuple[object, ...]]] = {}
+    for file, code, self_score, appraised in good.select(
+        "file", "code", "self_score", "appraised_score"
+    ).iter_rows():
+        found.setdefault(file, set()).add((code, self_score, appraised))
+    return {file: frozenset(rows) for file, rows in found.items()}
+
+
+def choose_files(
+    reads: Sequence[SubmissionRead],
+    good: pl.DataFrame,
+    row_problems: pl.DataFrame,
+    criteria_set: CriteriaSet,
+) -> Choice:
+    """Decide which file of each department is used (see the module's rules).
+
+    Args:
+        reads: every file read (rejected ones included).
+        good: the valid scored rows of every file read (``validate_rows``).
+        row_problems: the problems of those rows.
+        criteria_set: for department names.
+    """
+    choice = Choice()
+    name = criteria_set.department_name
+    scored = good.filter(
+        pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
+    )
+    scores = _scores(scored)
+    by_department: dict[str, list[SubmissionRead]] = {}
+    for read in reads:
+        if read.rejection is None and read.department is not None:
+            by_department.setdefault(read.department, []).append(read)
+    for department, files in by_department.items():
+        disputed = {
+            f.file.name for f in files if disagreement(f, criteria_set) is not None
+        }
+        agreeing = [f for f in files if f.file.name not in disputed]
+        pool = agreeing or files
+        usable = [f for f in pool if scores.get(f.file.name)] or pool
+        in_pool = {f.file.name for f in pool}
+        in_usable = {f.file.name for f in usable}
+        winner, tied = _pick(usable, scores, name(department), choice)
+        for read in files:
+            key = read.file.name
+            if key in choice.outcome:
+                continue  # set aside by _pick (order undecidable)
+            if key not in in_pool:  # disputed, while an agreeing file exists
+                where, other = disagreement(read, criteria_set) or ("", "")
+                kept = winner.file.name if winner is not None else "—"
+                note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
+                    stated=name(department), where=where, other=name(other), kept=kept
+                )
+                choice.outcome[key] = ("rejected", note)
+                choice.problems.append(
+                    problem("error", note, file=key, department=department)
+                )
+            elif key not in in_usable:  # read, but no valid scored row
+                if winner is not None and read.file.mtime <= winner.file.mtime:
+                    choice.outcome[key] = _superseded(winner)
+                    continue
+                older = winner.file.name if winner is not None else "—"
+                note = messages.FILE_NO_VALID_ROW.format(older=older)
+                choice.outcome[key] = ("rejected", note)
+                choice.problems.append(
+                    problem("error", note, file=key, department=department)
+                )
+            elif winner is None:  # older than the versions that tie
+                newer = ", ".join(f.file.name for f in tied)
+                note = messages.FILE_SUPERSEDED.format(newer=newer)
+                choice.outcome[key] = ("superseded", note)
+            elif read is winner:
+                choice.outcome[key] = ("used", None)
+            elif read.sha256 is not None and read.sha256 == winner.sha256:
+                note = messages.FILE_SUPERSEDED_SAME_CONTENT.format(
+                    newer=winner.file.name
+                )
+                choice.outcome[key] = ("superseded", note)
+            else:
+                choice.outcome[key] = _superseded(winner)
+        if winner is not None:
+            older = [f for f in usable if f is not winner]
+            choice.problems += _lost_rows(winner, older, scored, row_problems)
+    _newer_rejected(reads, choice, criteria_set)
+    return choice
+
+
+def _superseded(winner: SubmissionRead) -> tuple[str, str]:
+    return "superseded", messages.FILE_SUPERSEDED.format(newer=winner.file.name)
+
+
+def _pick(
+    usable: list[SubmissionRead],
+    scores: dict[str, frozenset[tuple[object, ...]]],
+    department: str,
+    choice: Choice,
+) -> tuple[SubmissionRead | None, list[SubmissionRead]]:
+    """The file to use among usable versions (None when the order cannot be
+    decided: the files that tie are then set aside), and the files that tied."""
+    trusted = [f for f in usable if f.file.mtime_trusted]
+    newest = max((f.file.mtime for f in trusted), default=None)
+    top = [f for f in trusted if f.file.mtime == newest]
+    top += [f for f in usable if not f.file.mtime_trusted]
+    if len(top) == 1:
+        return top[0], []
+    distinct: dict[str | None, SubmissionRead] = {}
+    # identical content counts once (which copy is used changes no figure)
+    for read in sorted(top, key=lambda f: (not f.file.mtime_trusted, f.file.name)):
+        distinct.setdefault(read.sha256, read)
+    if len(distinct) == 1:
+        return next(iter(distinct.values())), []
+    candidates = list(distinct.values())
+    why = (
+        messages.ORDER_WHY_FUTURE
+        if any(not f.file.mtime_trusted for f in candidates)
+        else messages.ORDER_WHY_SAME_TIME
+    )
+    files = ", ".join(f.file.name for f in candidates)
+    count = {f.file.name: len(scores.get(f.file.name, ())) for f in candidates}
+    most = max(count.values())
+    best = [f for f in candidates if count[f.file.name] == most]
+    first = best[0]
+    if len(best) == 1:
+        message = messages.FILE_ORDER_BY_ROWS.format(
+            files=files, department=department, why=why, used=first.file.name
+        )
+    elif all(scores.get(f.file.name) == scores.get(first.file.name) for f in best):
+        message = messages.FILE_ORDER_SAME_SCORES.format(
+            files=files, department=department, why=why, used=first.file.name
+        )
+    else:
+        a, b = (scores.get(f.file.name, frozenset()) for f in best[:2])
+        code = sorted(str(row[0]) for row in a ^ b)[0]
+        message = messages.FILE_ORDER_AMBIGUOUS.format(
+            department=department, files=files, why=why, code=code
+        )
+        for read in top:
+            choice.outcome[read.file.name] = ("rejected", message)
+            choice.problems.append(
+                problem(
+                    "error", message, file=read.file.name, department=read.department
+                )
+            )
+        return None, top
+    choice.problems.append(
+        problem("warning", message, file=first.file.name, department=first.department)
+    )
+    return first, []
+
+
+def _lost_rows(
+    winner: SubmissionRead,
+    older: list[SubmissionRead],
+    scored: pl.DataFrame,
+    row_problems: pl.DataFrame,
+) -> list[Record]:
+    """Errors for criteria whose row the newest file lost while an older version
+    scored them validly."""
+    if not older:
+        return []
+    errors = row_problems.filter(
+        (pl.col("file") == winner.file.name)
+        & (pl.col("severity") == "error")
+        & pl.col("criterion").is_not_null()
+    )
+    if errors.is_empty():
+        return []
+    kept = set(scored.filter(pl.col("file") == winner.file.name)["code"].to_list())
+    names = [f.file.name for f in sorted(older, key=lambda f: -f.file.mtime)]
+    previous = scored.filter(pl.col("file").is_in(names))
+    found = []
+    seen = set()
+    for error in errors.iter_rows(named=True):
+        code = error["criterion"]
+        if code in kept or code in seen:
+            continue
+        for name in names:
+            rows = previous.filter((pl.col("file") == name) & (pl.col("code") == code))
+            if rows.height:
+                row = rows.row(0, named=True)
+                value = row["appraised_score"]
+                value = value if value is not None else row["self_score"]
+                seen.add(code)
+                found.append(
+                    problem(
+                        "error",
+                        messages.RESUBMISSION_LOST_ROW.format(
+                            code=code,
+                            cell=error["cell"],
+                            older=name,
+                            value=format_vn(float(value)),
+                        ),
+                        file=winner.file.name,
+                        sheet=error["sheet"],
+                        cell=error["cell"],
+                        department=winner.department,
+                        criterion=code,
+                    )
+                )
+                break
+    return found
+
+
+def _newer_rejected(
+    reads: Sequence[SubmissionRead], choice: Choice, criteria_set: CriteriaSet
+) -> None:
+    """A warning on the file in use when a newer file of its department was set
+    aside: the office must know the department's correction did not count."""
+    department_name = criteria_set.department_name
+    used = {
+        read.department: read
+        for read in reads
+        if choice.outcome.get(read.file.name, ("",))[0] == "used"
+    }
+    for read in reads:
+        if read.department is None or read.department not in used:
+            continue
+        current = used[read.department]
+        rejected = read.rejection is not None or (
+            choice.outcome.get(read.file.name, ("",))[0] == "rejected"
+        )
+        if rejected and read.file.mtime > current.file.mtime:
+            choice.problems.append(
+                problem(
+                    "warning",
+                    messages.FILE_NOT_USABLE_KEEPS_OLDER.format(
+                        department=department_name(read.department),
+                        newer=read.file.name,
+                        older=current.file.name,
+                    ),
+                    file=current.file.name,
+                    department=read.department,
+                )
+            )
