@@ -63,6 +63,7 @@ CRITERIA_LABELS: dict[str, tuple[str, ...]] = {
     "first_year": ("Áp dụng từ năm",),
     "name": ("Tên",),
 }
+BLOCK_LABEL: dict[str, tuple[str, ...]] = {"block": ("Khối",)}
 DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("Mã đơn vị",),
     "name": ("Tên đơn vị",),
@@ -392,20 +393,45 @@ def _workbooks(folder: Path) -> list[Path]:
 def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
     """(first year, path) of every criteria workbook in ``folder``, by year.
 
-    Only the ``Áp dụng từ năm`` line is read; the full set is validated when used.
+    Only the ``Áp dụng từ năm`` line (and a ``Khối`` line, for a province's groups
+    of units) is read; the full set is validated when used.
+
+    Raises:
+        UnusableCriteria: a workbook of the folder cannot be read or states no
+            first year, or two sets (of the same ``Khối``) have the same first
+            year: a year is never consolidated with a set chosen by accident.
     """
-    found = []
+    found: list[tuple[int, Path]] = []
+    keys: dict[tuple[int, str], list[Path]] = {}
     for path in _workbooks(folder):
         try:
             sheets = read_sheets_safely(path)
         except UnreadableWorkbook:
-            continue
+            read_criteria_set(path)  # raises, saying why (same reader)
+            raise  # pragma: no cover - read_criteria_set raised
         for sheet in sheets:
-            metadata = find_metadata(sheet, CRITERIA_LABELS)
+            metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL})
             number = parse_number(metadata.get("first_year", ("", ""))[0])
             if number is not None and number.is_integer():
                 found.append((int(number), path))
+                block = fold(metadata.get("block", ("", ""))[0])
+                keys.setdefault((int(number), block), []).append(path)
                 break
+        else:
+            read_criteria_set(path)  # says why it is not a criteria set
+            raise UnusableCriteria(  # pragma: no cover - it raised
+                messages.CRITERIA_UNUSABLE.format(file=path.name)
+            )
+    for (year, _), paths in sorted(keys.items()):
+        if len(paths) > 1:
+            raise UnusableCriteria(
+                messages.CRITERIA_SAME_FIRST_YEAR.format(
+                    count=len(paths),
+                    year=year,
+                    files=", ".join(f"“{p.name}”" for p in paths),
+                    folder=folder,
+                )
+            )
     return sorted(found)
 
 
@@ -421,10 +447,6 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
     candidates = available_criteria_sets(folder)
     usable = [(first, path) for first, path in candidates if first <= year]
     if not usable:
-        recognised = {path for _, path in candidates}
-        for path in _workbooks(folder):
-            if path not in recognised:
-                read_criteria_set(path)  # says why it is not a criteria set
         years = ", ".join(str(first) for first, _ in candidates) or "không có"
         raise NoCriteriaSet(
             messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)

@@ -8,13 +8,16 @@ from typing import Any
 
 import polars as pl
 
+from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
+from parindex.numbers import exact, exact_total
 from parindex.problems import problem
-from parindex.text import fold, normalise_code, parse_number
+from parindex.text import fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
     CellValue,
     Sheet,
     UnreadableWorkbook,
+    cell_ref,
     cell_text,
     find_table,
 )
@@ -82,23 +85,139 @@ def _number(value: CellValue) -> float | None:
     return parse_number(cell_text(value))
 
 
+Row = dict[str, CellValue]
+GROUP_FIGURES = ("appraisal", "survey", "socioeconomic", "sipas")
+
+
 def _rows(
     sheets: list[Sheet], name: str, columns: dict[str, tuple[str, ...]]
-) -> list[dict[str, CellValue]]:
+) -> tuple[str, list[tuple[int, Row]]]:
+    """The sheet's name and its table rows, each with its 1-based row number."""
     preferred = [s for s in sheets if fold(s.name) == fold(name)]
     table = find_table(preferred, columns, required="year")
     if table is None:
-        return []
-    return [
-        {column: table.value(r, column) for column in columns}
+        return name, []
+    year_column = table.columns["year"]
+    return table.sheet.name, [
+        (
+            r + 1,
+            {
+                **{column: table.value(r, column) for column in columns},
+                "cell": cell_ref(r, year_column),
+            },
+        )
         for r in range(table.data_row, len(table.sheet.cells))
     ]
+
+
+def _tolerance(count: int) -> float:
+    """How far a published sum of ``count`` figures may be from a published
+    total when each of them (and the total) was rounded to 2 decimals."""
+    return (count + 1) * 0.005 + 1e-9
+
+
+def _consistency(
+    results: list[dict[str, Any]],
+    components: list[dict[str, Any]],
+    file: str,
+    sheets: tuple[str, str],
+) -> list[dict[str, str | None]]:
+    """Warnings for published figures that cannot all be true, even allowing for
+    each being rounded to 2 decimals: the groups vs the total, the components vs
+    the total. Nothing is changed: the reconciliation shows each figure."""
+    found = []
+    parts_by_year: dict[int, list[float]] = {}
+    for component in components:
+        parts_by_year.setdefault(component["year"], []).append(component["score"])
+    for record in results:
+        total = record["total"]
+        if total is None:
+            continue
+        groups = [record[g] for g in GROUP_FIGURES]
+        checks = []
+        if all(g is not None for g in groups):
+            checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, sheets[0]))
+        parts = parts_by_year.get(record["year"])
+        if parts:
+            checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[1]))
+        for values, template, sheet in checks:
+            summed = exact_total(values)
+            difference = exact(summed - total)
+            if abs(difference) <= _tolerance(len(values)):
+                continue
+            found.append(
+                problem(
+                    "warning",
+                    template.format(
+                        year=record["year"],
+                        groups=format_vn(summed),
+                        components=format_vn(summed),
+                        total=format_vn(total),
+                        difference=format_vn(abs(difference)),
+                    ),
+                    file=file,
+                    sheet=sheet,
+                    cell=record["cell"],
+                )
+            )
+    return found
+
+
+def _duplicates(
+    records: list[dict[str, Any]],
+    key: tuple[str, ...],
+    figures: tuple[str, ...],
+    file: str,
+    sheet: str,
+) -> tuple[list[dict[str, Any]], list[dict[str, str | None]]]:
+    """Records listed more than once under ``key``: identical copies count once
+    (a warning); differing ones are all left out (a warning naming the rows), never
+    resolved by row order."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(tuple(record[k] for k in key), []).append(record)
+    kept, found = [], []
+    for same in groups.values():
+        if len(same) == 1:
+            kept.append(same[0])
+            continue
+        rows = ", ".join(str(r["row"]) for r in same)
+        identical = all(
+            tuple(r[f] for f in figures) == tuple(same[0][f] for f in figures)
+            for r in same
+        )
+        if identical:
+            kept.append(same[0])
+            template = messages.HISTORY_YEAR_TWICE_SAME
+        elif "code" in key:
+            template = messages.HISTORY_COMPONENT_TWICE
+        else:
+            template = messages.HISTORY_YEAR_TWICE
+        found.append(
+            problem(
+                "warning",
+                template.format(
+                    year=same[0]["year"],
+                    code=same[0].get("code"),
+                    count=len(same),
+                    sheet=sheet,
+                    rows=rows,
+                ),
+                file=file,
+                sheet=sheet,
+                cell=same[-1]["cell"],
+            )
+        )
+    return kept, found
 
 
 def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     """Read the history workbook; a missing file is an empty history.
 
     Returns the history and the problems (warnings: history never stops a run).
+    A year listed twice with different figures, or a component listed twice with
+    different scores, is left out and reported; figures that contradict each
+    other (groups or components vs the total) are reported and kept.
     """
     if not path.exists():
         return empty_history(), []
@@ -111,11 +230,13 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             )
         ]
     results = []
-    for row in _rows(sheets, "Kết quả", RESULT_COLUMNS):
+    result_sheet, result_rows = _rows(sheets, "Kết quả", RESULT_COLUMNS)
+    for number, row in result_rows:
         year = _number(row["year"])
         if year is None or not year.is_integer():
             continue
-        record: dict[str, object] = {"year": int(year)}
+        record: dict[str, Any] = {"year": int(year), "row": number}
+        record["cell"] = row["cell"]
         for column in ("appraisal", "survey", "socioeconomic", "sipas", "total"):
             record[column] = _number(row[column])
         for column in ("rank", "units"):
@@ -126,17 +247,46 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         return empty_history(), [
             problem("warning", HISTORY_NO_TABLE.format(file=path.name), file=path.name)
         ]
+    problems: list[dict[str, str | None]] = []
+    results, found = _duplicates(
+        results, ("year",), tuple(RESULT_SCHEMA), path.name, result_sheet
+    )
+    problems += found
     components = []
-    for row in _rows(sheets, "Chỉ số thành phần", COMPONENT_COLUMNS):
+    component_sheet, component_rows = _rows(
+        sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
+    )
+    for number, row in component_rows:
         year = _number(row["year"])
         code = normalise_code(cell_text(row["code"]))
         score = _number(row["score"])
         if year is not None and code is not None and score is not None:
-            components.append({"year": int(year), "code": code, "score": score})
+            components.append(
+                {
+                    "year": int(year),
+                    "code": code,
+                    "score": score,
+                    "row": number,
+                    "cell": row["cell"],
+                }
+            )
+    components, found = _duplicates(
+        components, ("year", "code"), ("score",), path.name, component_sheet
+    )
+    problems += found
+    problems += _consistency(
+        results, components, path.name, (result_sheet, component_sheet)
+    )
     return (
         History(
-            pl.DataFrame(results, schema=RESULT_SCHEMA).sort("year"),
-            pl.DataFrame(components, schema=COMPONENT_SCHEMA),
+            pl.DataFrame(
+                [{k: r[k] for k in RESULT_SCHEMA} for r in results],
+                schema=RESULT_SCHEMA,
+            ).sort("year"),
+            pl.DataFrame(
+                [{k: c[k] for k in COMPONENT_SCHEMA} for c in components],
+                schema=COMPONENT_SCHEMA,
+            ),
         ),
-        [],
+        problems,
     )

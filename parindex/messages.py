@@ -286,11 +286,6 @@ CRITERIA_SAME_FIRST_YEAR = (
     "Có {count} bộ chỉ số cùng áp dụng từ năm {year}: {files}. Không biết dùng bộ "
     "nào: hãy để lại một bộ trong thư mục “{folder}”."
 )
-CRITERIA_NOT_A_SET = (
-    "Tệp “{file}” trong thư mục bộ chỉ số không đọc được như một bộ chỉ số "
-    "({reason}): hãy sửa hoặc chuyển tệp ra khỏi thư mục “{folder}”."
-)
-CRITERIA_NO_FIRST_YEAR = "không có dòng “Áp dụng từ năm”"
 HISTORY_YEAR_TWICE = (
     "Năm {year} có {count} dòng trong sheet “{sheet}” (dòng {rows}) với số liệu khác "
     "nhau: không dùng số liệu công bố của năm {year} cho đến khi sửa."

@@ -178,8 +178,8 @@ def choose_files(
             else:
                 choice.outcome[key] = _superseded(winner)
         if winner is not None:
-            older = [f for f in usable if f is not winner]
-            choice.problems += _lost_rows(winner, older, scored, row_problems)
+            versions = [f for f in usable if f is not winner]
+            choice.problems += _lost_rows(winner, versions, scored, row_problems)
     _newer_rejected(reads, choice, criteria_set)
     return choice
 

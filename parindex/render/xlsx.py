@@ -21,8 +21,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.text import nfc
 from parindex.numbers import round2
+from parindex.text import nfc
 
 CellKind = Literal["text", "number", "integer"]
 Row = Mapping[str, Any]
