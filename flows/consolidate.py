@@ -40,6 +40,7 @@ from parindex.ingest.collect import (
     read_batch,
 )
 from parindex.ingest.discover import DroppedFile, discover
+from parindex.ingest.winners import rows_set_aside
 from parindex.render.markdown import markdown_summary
 
 FLOW_NAME = "parindex-consolidate"
@@ -191,6 +192,9 @@ def consolidate_flow(
         "changed": [str(path) for path in written.changed],
         "changes": written.changes,
         "manifest": str(written.manifest),
+        "rows_set_aside": rows_set_aside(
+            result.submissions, result.problems, criteria_set
+        ),
     }
 
 

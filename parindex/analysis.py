@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from parindex import messages
 from parindex.consolidate import (
     EPSILON,
     GROUPS,
@@ -565,9 +566,18 @@ def department_figures(record: Mapping[str, Any]) -> str:
     percent = record.get("percent")
     shown = f"{format_vn(percent)} %" if percent is not None else "—"
     lost = float(record["lost"])
-    deduction = (
-        f"bị trừ {format_vn(lost)} điểm" if round2(lost) > 0 else "không bị trừ điểm"
-    )
+    leaves, scored = record.get("leaves"), record.get("scored")
+    unscored = leaves - scored if leaves is not None and scored is not None else 0
+    if round2(lost) > 0:
+        deduction = f"bị trừ {format_vn(lost)} điểm"
+    elif unscored > 0:  # rows set aside or not sent: "not deducted" would be false
+        deduction = "chưa có điểm bị trừ trên các tiêu chí đã chấm"
+    else:
+        deduction = "không bị trừ điểm"
+    if unscored > 0:
+        deduction += ", " + messages.DEPARTMENT_NO_VALID_SCORE.format(
+            count=unscored, leaves=leaves
+        )
     return (
         f"đạt {format_vn(record['score'])}/{format_vn(record['max'])} điểm, "
         f"bằng {shown}, {deduction}"

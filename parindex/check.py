@@ -15,11 +15,12 @@ from parindex.criteria import (
     read_criteria_set,
 )
 from parindex.errors import NoCriteriaSet
-from parindex.ingest.discover import DroppedFile
+from parindex.ingest.discover import ATTACHMENT_SUFFIXES, DroppedFile
 from parindex.ingest.normalise import normalise_rows
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
+from parindex.ingest.winners import disagreement_problem
 from parindex.problems import concat_problems, problem, problems_frame
 
 NO_SUCH_FILE = "Không có tệp này."
@@ -70,11 +71,20 @@ def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
             criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
         criteria_set = criteria_sets[usable[-1]]
         stat = path.stat()
+        if path.suffix.lower() in ATTACHMENT_SUFFIXES:  # a letter, a scan
+            note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))
+            frames.append(problems_frame([note]))
+            continue
         dropped = DroppedFile(path, str(path), stat.st_size, stat.st_mtime, "candidate")
         read = load_submission(dropped, criteria_set, year)
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
+        parent = path.parent.name
+        hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
+        disagrees = disagreement_problem(read, criteria_set, hint)
+        if disagrees is not None:
+            frames.append(problems_frame([disagrees]))
         assert read.table is not None
         rows = normalise_rows(read.table, dropped.name, read.department)
         frames += [problems_frame(read.problems), validate_rows(rows, criteria_set)[1]]

@@ -104,6 +104,8 @@ def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
     )
     table.add_row("Số tệp", str(outcome["files"]))
     table.add_row("Lỗi / cảnh báo", f"{outcome['errors']} / {outcome['warnings']}")
+    if outcome.get("rows_set_aside"):
+        table.add_row("Dòng bị loại", "\n".join(outcome["rows_set_aside"]))
     table.add_row("Bảng tổng hợp", outcome["scorecard"])
     table.add_row("Tóm tắt JSON", outcome["summary"])
     table.add_row("Thay đổi", "\n".join(outcome["changes"]))

@@ -331,3 +331,30 @@ def _newer_rejected(
                     department=read.department,
                 )
             )
+
+
+def rows_set_aside(
+    submissions: pl.DataFrame, problems: pl.DataFrame, criteria_set: CriteriaSet
+) -> list[str]:
+    """One line per file in use that had rows set aside: the department, how many
+    rows, which criteria (for the command line's summary and the flow's result)."""
+    in_use = submissions.filter(pl.col("status") == "used")["file"].to_list()
+    errors = problems.filter(
+        (pl.col("severity") == "error")
+        & pl.col("file").is_in(in_use)
+        & pl.col("criterion").is_not_null()
+    )
+    lines = []
+    for (file, department), rows in errors.group_by(
+        "file", "department", maintain_order=True
+    ):
+        codes = list(dict.fromkeys(rows["criterion"].to_list()))
+        lines.append(
+            messages.ROWS_SET_ASIDE_SUMMARY.format(
+                department=criteria_set.department_name(str(department)),
+                count=len(codes),
+                codes=", ".join(codes),
+                file=file,
+            )
+        )
+    return sorted(lines)
