@@ -138,8 +138,8 @@ def _consistency(
         if all(g is not None for g in groups):
             checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, sheets[0]))
         parts = parts_by_year.get(record["year"])
-        if parts:
-            checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[1]))
+        if parts:  # reported on the total's row, the figure both contradict
+            checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[0]))
         for values, template, sheet in checks:
             summed = exact_total(values)
             difference = exact(summed - total)

@@ -99,10 +99,10 @@ class Choice:
 def _scores(good: pl.DataFrame) -> dict[str, frozenset[tuple[object, ...]]]:
     """File → its valid scored rows as a set, to compare two versions."""
     found: dict[str, set[tuple[object, ...]]] = {}
-    for file, code, self_score, appraised in good.select(
-        "file", "code", "self_score", "appraised_score"
+    for file, code, self_score, appraised, reason in good.select(
+        "file", "code", "self_score", "appraised_score", "reason"
     ).iter_rows():
-        found.setdefault(file, set()).add((code, self_score, appraised))
+        found.setdefault(file, set()).add((code, self_score, appraised, reason))
     return {file: frozenset(rows) for file, rows in found.items()}
 
 
