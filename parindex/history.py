@@ -121,6 +121,7 @@ def _consistency(
     components: list[dict[str, Any]],
     file: str,
     sheets: tuple[str, str],
+    incomplete: set[int],
 ) -> list[dict[str, str | None]]:
     """Warnings for published figures that cannot all be true, even allowing for
     each being rounded to 2 decimals: the groups vs the total, the components vs
@@ -138,7 +139,9 @@ def _consistency(
         if all(g is not None for g in groups):
             checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, sheets[0]))
         parts = parts_by_year.get(record["year"])
-        if parts:  # reported on the total's row, the figure both contradict
+        if (
+            parts and record["year"] not in incomplete
+        ):  # reported on the total's row, the figure both contradict
             checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[0]))
         for values, template, sheet in checks:
             summed = exact_total(values)
@@ -270,12 +273,16 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                     "cell": row["cell"],
                 }
             )
+    before: set[tuple[int, str]] = {(c["year"], c["code"]) for c in components}
     components, found = _duplicates(
         components, ("year", "code"), ("score",), path.name, component_sheet
     )
     problems += found
+    # a year whose component was left out cannot be added up
+    after = {(c["year"], c["code"]) for c in components}
+    incomplete = {year for year, _ in before - after}
     problems += _consistency(
-        results, components, path.name, (result_sheet, component_sheet)
+        results, components, path.name, (result_sheet, component_sheet), incomplete
     )
     return (
         History(

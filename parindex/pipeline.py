@@ -29,7 +29,7 @@ from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_yea
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import History, read_history
 from parindex.ingest.collect import Ingested, ingest_year
-from parindex.ingest.discover import sha256, year_folders
+from parindex.ingest.discover import no_year_folder, sha256, year_folders
 from parindex.numbers import round2
 from parindex.problems import concat_problems, error_count, problems_frame
 from parindex.publish import (
@@ -89,9 +89,7 @@ def latest_year(inputs: Path) -> int:
 def load_criteria(inputs: Path, year: int) -> CriteriaSet:
     """The criteria set in force in ``year`` (raises ``ParindexError`` subclasses)."""
     if not (inputs / str(year)).is_dir():
-        raise NoYearFolder(
-            messages.NO_YEAR_FOLDER.format(year=year, folder=inputs / str(year))
-        )
+        raise no_year_folder(inputs / str(year), year)
     return criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
 
 

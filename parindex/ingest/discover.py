@@ -102,6 +102,18 @@ def stray_year_folders(inputs: Path, year: int) -> list[Path]:
     )
 
 
+def no_year_folder(folder: Path, year: int) -> NoYearFolder:
+    """The error for a missing year folder, naming the folders that look like it."""
+    message = messages.NO_YEAR_FOLDER.format(year=year, folder=folder)
+    strays = stray_year_folders(folder.parent, year)
+    if strays:
+        names = ", ".join(f"“{p.name}”" for p in strays)
+        message += " " + messages.NO_YEAR_FOLDER_LOOKALIKE.format(
+            folders=names, year=year
+        )
+    return NoYearFolder(message)
+
+
 def _classify(
     path: Path, stat: os.stat_result, now: float, settle_seconds: float
 ) -> tuple[str, str | None]:
@@ -162,13 +174,7 @@ def discover(
     """
     strays = stray_year_folders(folder.parent, year)
     if not folder.is_dir():
-        message = messages.NO_YEAR_FOLDER.format(year=year, folder=folder)
-        if strays:
-            names = ", ".join(f"“{p.name}”" for p in strays)
-            message += " " + messages.NO_YEAR_FOLDER_LOOKALIKE.format(
-                folders=names, year=year
-            )
-        raise NoYearFolder(message)
+        raise no_year_folder(folder, year)
     found = []
     for path, name in _entries(folder, str(year), 1):
         try:

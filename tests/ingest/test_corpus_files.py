@@ -1,0 +1,197 @@
+"""Corpus cases across files and sets (issue 10, classes 5–8) that need a whole
+inputs folder: what stops a run, what the history says, folders beside the year's,
+the figures as the province rounds them, a department's figures in words.
+
+Each ``corpus/<case>/expected-run.json`` (written by ``fixtures/corpus_files.py``)
+sits beside ``criteria/``, ``2023/`` and maybe ``history.xlsx``; the test copies
+the folder, dates every file an hour before its clock, and checks ``run``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from parindex.analysis import department_figures
+from parindex.check import check_files
+from parindex.cli import app
+from parindex.consolidate import consolidate_year
+from parindex.criteria import criteria_set_for_year
+from parindex.errors import ParindexError
+from parindex.history import read_history
+from parindex.ingest.collect import ingest_year
+from parindex.ingest.winners import rows_set_aside
+from parindex.numbers import round2
+from parindex.text import format_vn
+from tests.ingest.test_corpus import (
+    CORPUS,
+    CRITERIA_FILE,
+    NOW,
+    _ingest_case,
+)
+
+RUN_CASES = sorted(
+    p.name for p in CORPUS.iterdir() if (p / "expected-run.json").is_file()
+)
+
+
+def _inputs(name: str, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    case = CORPUS / name
+    expected = json.loads((case / "expected-run.json").read_text("utf-8"))
+    inputs = tmp_path / "inputs"
+    shutil.copytree(case, inputs, ignore=shutil.ignore_patterns("expected-run.json"))
+    for path in inputs.rglob("*"):
+        os.utime(path, (NOW - 3600, NOW - 3600))
+    return inputs, expected["run"]
+
+
+def test_there_is_a_case_per_rule() -> None:
+    assert len(RUN_CASES) >= 12
+
+
+@pytest.mark.parametrize("name", [n for n in RUN_CASES if n.startswith("criteria-")])
+def test_a_criteria_folder_that_allows_two_readings_stops_the_run(
+    name: str, tmp_path: Path
+) -> None:
+    inputs, run = _inputs(name, tmp_path)
+    message = run["stops"].replace("{inputs}", str(inputs))
+    with pytest.raises(ParindexError) as raised:
+        criteria_set_for_year(inputs / "criteria", 2023)
+    assert str(raised.value) == message
+    # the command stops before Prefect starts, with the same sentence
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"Lỗi: {message}\n"
+    # and check, on a department's machine, says the same
+    with pytest.raises(ParindexError) as checked:
+        check_files([inputs / "2023" / "phong-noi-vu.xlsx"], inputs)
+    assert str(checked.value) == message
+
+
+@pytest.mark.parametrize("name", [n for n in RUN_CASES if n.startswith("history-")])
+def test_history_contradictions_are_reported_not_resolved_by_row_order(
+    name: str, tmp_path: Path
+) -> None:
+    inputs, run = _inputs(name, tmp_path)
+    history, problems = read_history(inputs / "history.xlsx")
+    assert problems == run["history_problems"]
+    assert history.results["year"].to_list() == run["history_years"]
+    if "history_components" in run:
+        assert history.components.height == run["history_components"]
+        assert "6" not in history.components.filter(pl.col("year") == 2023)["code"]
+
+
+def test_folders_beside_the_year_that_look_like_it_are_reported(
+    tmp_path: Path,
+) -> None:
+    inputs, run = _inputs("stray-year-folders", tmp_path)
+    criteria_set = criteria_set_for_year(inputs / "criteria", 2023)
+    ingested = ingest_year(inputs, 2023, criteria_set, NOW)
+    assert ingested.submissions.select("file", "status").rows() == [
+        tuple(r) for r in run["submissions"]
+    ]
+    warnings = ingested.problems.filter(pl.col("file").str.ends_with("/"))
+    assert warnings.select("file", "message").rows() == [
+        tuple(p) for p in run["problems"]
+    ]
+    assert set(warnings["severity"]) == {"warning"}
+    assert ingested.rows["department"].unique().to_list() == ["NV"]
+
+
+def test_a_year_folder_missing_but_a_look_alike_present_says_so(
+    tmp_path: Path,
+) -> None:
+    inputs, _ = _inputs("stray-year-folders", tmp_path)
+    shutil.rmtree(inputs / "2023")
+    result = CliRunner().invoke(
+        app,
+        ["run", "--year", "2023", "--inputs", str(inputs), "--outputs", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Lỗi: Không có thư mục nộp bài của năm 2023: “{inputs / '2023'}”. Có thư "
+        "mục “2023 (1)”, “Năm 2023” trông giống thư mục năm 2023: hãy đổi tên thành "
+        "“2023”.\n"
+    )
+
+
+def test_figures_are_exact_decimals_rounded_like_excel(tmp_path: Path) -> None:
+    inputs, run = _inputs("arithmetic-half-hundredth", tmp_path)
+    figures = run["figures"]
+    criteria_set = criteria_set_for_year(inputs / "criteria", 2023)
+    ingested = ingest_year(inputs, 2023, criteria_set, NOW)
+    year, _ = consolidate_year(criteria_set, ingested.rows, 2023)
+    assert round2(year.total) == figures["total"]
+    assert {k: round2(v) for k, v in year.groups.items()} == figures["groups"]
+    nodes = dict(year.nodes.select("code", "score").iter_rows())
+    assert {c: round2(nodes[c]) for c in figures["nodes"]} == figures["nodes"]
+    # the frames hold the exact decimal sums, as Float64
+    assert year.total == figures["exact"]["total"]
+    assert year.groups["survey"] == figures["exact"]["survey"]
+    assert year.groups["appraisal"] == figures["exact"]["appraisal"]
+    assert {k: format_vn(year.groups[k]) for k in figures["shown"]} == figures["shown"]
+    # what binary floats and Python's round would have shown
+    leaves = ingested.rows.filter(pl.col("code").str.starts_with("1."))
+    assert round(sum(leaves["appraised_score"].to_list()), 2) == 3.77
+
+
+def test_a_department_with_rows_set_aside_is_never_told_it_lost_nothing(
+    tmp_path: Path,
+) -> None:
+    inputs, run = _inputs("rows-rejected-department-text", tmp_path)
+    criteria_set = criteria_set_for_year(inputs / "criteria", 2023)
+    ingested = ingest_year(inputs, 2023, criteria_set, NOW)
+    year, _ = consolidate_year(criteria_set, ingested.rows, 2023)
+    for code, text in run["department_text"].items():
+        record = year.departments.filter(pl.col("code") == code).row(0, named=True)
+        assert department_figures(record) == text
+        assert "không bị trừ điểm" not in department_figures(record)
+    assert (
+        rows_set_aside(ingested.submissions, ingested.problems, criteria_set)
+        == run["rows_set_aside"]
+    )
+
+
+def test_attachments_are_hashed_for_the_archive(tmp_path: Path) -> None:
+    criteria_set = criteria_set_for_year(CRITERIA_FILE.parent, 2023)
+    ingested, _, _ = _ingest_case("attachments", tmp_path, criteria_set)
+    attachments = ingested.submissions.filter(pl.col("status") == "attachment")
+    assert attachments.height == 4
+    for name, digest in attachments.select("file", "sha256").iter_rows():
+        content = ingested.paths[name].read_bytes()
+        assert digest == hashlib.sha256(content).hexdigest()
+    assert ingested.problems.filter(pl.col("severity") == "error").is_empty()
+
+
+def test_check_reports_a_department_line_that_disagrees_with_the_file_name(
+    tmp_path: Path,
+) -> None:
+    inputs = tmp_path / "inputs"
+    (inputs / "criteria").mkdir(parents=True)
+    shutil.copy2(CRITERIA_FILE, inputs / "criteria")
+    case = CORPUS / "department-line-disagrees-with-file-name"
+    expected = json.loads((case / "expected.json").read_text("utf-8"))
+    target = tmp_path / "gui" / "phong-tu-phap.xlsx"
+    target.parent.mkdir()
+    shutil.copy2(case / "phong-tu-phap.xlsx", target)
+    problems = check_files([target], inputs)
+    assert problems["message"].to_list() == [expected["problems"][0]["message"]]
+    assert problems["severity"].to_list() == ["warning"]
+    letter = CORPUS / "attachments" / "cong-van-ky-so.pdf"
+    checked = check_files([letter], inputs)
+    assert checked.select("severity", "message").rows() == [
+        (
+            "warning",
+            "Tài liệu kèm theo (không phải bảng tính): được lưu trữ, không đọc điểm.",
+        )
+    ]
