@@ -255,7 +255,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         results, ("year",), tuple(RESULT_SCHEMA), path.name, result_sheet
     )
     problems += found
-    components = []
+    components: list[dict[str, Any]] = []
     component_sheet, component_rows = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
