@@ -21,6 +21,7 @@ STATUS_WORDS = {
     "rejected": "bị loại",
     "ignored": "bỏ qua",
     "pending": "chờ lần sau",
+    "attachment": "tài liệu kèm theo",
 }
 
 

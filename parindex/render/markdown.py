@@ -65,7 +65,12 @@ def markdown_summary(result: Result) -> str:
         f"- Tệp: {result.submissions.height} "
         f"(dùng {statuses.get('used', 0)}, bị thay thế {statuses.get('superseded', 0)}, "
         f"bị loại {statuses.get('rejected', 0)}, bỏ qua {statuses.get('ignored', 0)}, "
-        f"chờ {statuses.get('pending', 0)})",
+        f"chờ {statuses.get('pending', 0)}"
+        + (
+            f", tài liệu kèm theo {statuses['attachment']})"
+            if statuses.get("attachment")
+            else ")"
+        ),
         *_coverage(result),
         f"- Vấn đề: {errors} lỗi, {warnings} cảnh báo",
     ]

@@ -76,6 +76,7 @@ SUBMISSION_STATUS_LABELS = {
     "rejected": "Bị loại",
     "ignored": "Bỏ qua",
     "pending": "Chờ lần sau",
+    "attachment": "Tài liệu kèm theo",
 }
 GROUP_FIGURES = {
     "appraisal": "Điểm thẩm định",
