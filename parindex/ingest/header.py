@@ -74,7 +74,8 @@ def role_of(text: str) -> str | None:
     is_appraised = any(f" {w} " in words for w in APPRAISED_WORDS)
     if is_self != is_appraised:
         phrases = SELF_WORDS if is_self else APPRAISED_WORDS
-        if " diem " in words or bare.startswith(phrases) or " ket qua " in words:
+        scoring = any(f" {w} " in words for w in ("diem", "cham", "ket qua"))
+        if scoring or bare.startswith(phrases):
             return "self" if is_self else "appraised"
         return None
     if bare in NAME_HEADERS or bare.startswith(("ten tieu chi", "noi dung")):

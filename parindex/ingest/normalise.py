@@ -341,7 +341,8 @@ def _resolve_block(
                     ),
                 )
             )
-    if summed:
+    refused = any(notice["severity"] == "error" for notice in owner.notices)
+    if summed and not refused:
         at = table.columns.get("appraised", table.columns.get("self", 0))
         cells = ", ".join(cell_ref(sub.r, at) for sub in scored)
         owner.notices.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field, replace
 
@@ -135,11 +136,12 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     percent formats), per sheet name."""
     if container.kind == "ole":
         return xls_facts(content)
-    if "content.xml" in container.worksheets:
-        return ods_facts(container.worksheets["content.xml"])
-    if not container.worksheets:
-        return {}
-    return xlsx_facts(content, sheet_parts(content), container.worksheets)
+    if container.worksheets:
+        return xlsx_facts(content, sheet_parts(content), container.worksheets)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # ods: sizes checked
+        if "content.xml" not in archive.namelist():
+            return {}
+        return ods_facts(archive.read("content.xml"))
 
 
 def _read_sheets(
@@ -274,7 +276,8 @@ def read_submission(
                     department=form.department,
                 )
             )
-    for record in result.problems:
-        if record["department"] is None and record["sheet"] is None:
-            record["department"] = result.department
+    if len(found.forms) == 1:  # with several forms, a file's line is no one's
+        for record in result.problems:
+            if record["department"] is None:
+                record["department"] = result.department
     return result
