@@ -304,6 +304,9 @@ SHEETS_SAME_DEPARTMENT = (
     "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và đều có điểm: "
     "{sheets}. Không biết dùng sheet nào: hãy xóa sheet thừa rồi nộp lại."
 )
+SHEET_SAME_AS = (
+    "Sheet “{sheet}” có cùng mã và điểm với sheet “{first}”: chỉ đọc sheet “{first}”."
+)
 SHEET_FORM_READ = "Tệp có {count} bảng chấm điểm ({sheets}): đọc tất cả."
 FACTS_UNREADABLE = (
     "Không đọc được thông tin dòng/cột ẩn của tệp ({reason}): không kiểm tra được "

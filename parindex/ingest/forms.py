@@ -95,6 +95,21 @@ class Form:
     warnings: list[Record] = field(default_factory=list)
 
     @property
+    def content(self) -> list[tuple[str, ...]]:
+        """The code and score texts of every data row (to tell a copy)."""
+        roles = ("code", *SCORE_ROLES)
+        indices = [self.table.columns.get(r) for r in roles]
+        found = []
+        for row in self.table.sheet.cells[self.table.data_row :]:
+            texts = tuple(
+                cell_text(row[i]) if i is not None and i < len(row) else ""
+                for i in indices
+            )
+            if any(texts):
+                found.append(texts)
+        return found
+
+    @property
     def has_scores(self) -> bool:
         """Whether any data cell of a score column is filled."""
         indices = [
@@ -287,6 +302,20 @@ def find_forms(
         by_department.setdefault(form.department, []).append(form)
     for department, group in by_department.items():
         scored = [form for form in group if form.has_scores]
+        copies = [form for form in scored[1:] if form.content == scored[0].content]
+        for copy in copies:
+            found.problems.append(
+                problem(
+                    "warning",
+                    messages.SHEET_SAME_AS.format(
+                        sheet=copy.table.sheet.name, first=scored[0].table.sheet.name
+                    ),
+                    file=file,
+                    sheet=copy.table.sheet.name,
+                    department=department,
+                )
+            )
+        scored = [form for form in scored if form not in copies]
         if len(scored) > 1:
             sheets_list = ", ".join(f"“{form.table.sheet.name}”" for form in scored)
             name = next(

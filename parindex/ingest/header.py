@@ -270,6 +270,14 @@ def _holds_numbers(sheet: Sheet, column: int, data_row: int) -> bool:
     return False
 
 
+def _preference(column: HeaderColumn) -> tuple[int, int]:
+    """A reason column named for the deduction beats a ``Ghi chú``; then the
+    leftmost."""
+    bare = _words(column.text).strip()
+    rank = next((i for i, s in enumerate(REASON_STARTS) if bare.startswith(s)), 0)
+    return rank, column.index
+
+
 def choose_columns(
     sheet: Sheet, columns: list[HeaderColumn], data_row: int, year: int
 ) -> ColumnChoice:
@@ -286,7 +294,8 @@ def choose_columns(
                 choice.columns[role] = visible[0].index
             else:
                 current = [c for c in visible if not c.years or year in c.years]
-                choice.columns[role] = (current or visible)[0].index
+                ranked = sorted(current or visible, key=_preference)
+                choice.columns[role] = ranked[0].index
             continue
         picked = _choose_score(role, candidates, year, choice)
         if choice.rejection is not None:
