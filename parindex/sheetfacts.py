@@ -226,8 +226,6 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             if element.get(f"{_TABLE}visibility", "visible") != "visible":
                 columns.update(range(column, min(column + count, MAX_COLUMNS)))
             column += count
-        elif tag in (f"{_TABLE}table-columns", f"{_TABLE}table-header-columns"):
-            pass
         elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
             count = _repeat(element, "number-columns-repeated")
             if row < MAX_ROWS and column < MAX_COLUMNS:
@@ -253,10 +251,9 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             column = 0
             element.clear()
         elif tag == f"{_TABLE}table":
-            columns_seen = columns if column == 0 else columns
             facts[name] = SheetFacts(
                 hidden_rows=frozenset(rows),
-                hidden_columns=frozenset(columns_seen),
+                hidden_columns=frozenset(columns),
                 filtered=filtered,
                 errors=errors,
                 percent=frozenset(percent),

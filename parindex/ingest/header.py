@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parindex import messages
 from parindex.text import fold_label, parse_number
@@ -42,6 +43,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MAX_HEADER = 120
 
 
+@lru_cache(maxsize=8192)  # the same headers repeat from file to file
 def _words(text: str) -> str:
     """Folded text with punctuation as spaces, padded for whole-word searches."""
     folded = fold_label(text)
@@ -55,6 +57,7 @@ def code_priority(text: str) -> int | None:
     return CODE_HEADERS.get(_words(text).strip())
 
 
+@lru_cache(maxsize=8192)
 def role_of(text: str) -> str | None:
     """The role a header text names: code, name, max, self, appraised, reason,
     evidence; None for any other column."""

@@ -23,7 +23,9 @@ NOT_SCORED = frozenset({"", "-", "–", "—"})
 EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR"}
 )
-NOTICE = pl.Struct({"severity": pl.String, "cell": pl.String, "message": pl.String})
+# Notices the reader attaches to a row, as one text (cheap to build into a frame):
+# records separated by RS, fields (severity, cell, message) by US.
+NOTICE_RS, NOTICE_US = "\x1e", "\x1f"
 # A sub-item marker in the code column: a) b) c., i) ii., -, +, *, •
 _SUB_ITEM = re.compile(r"^(?:[a-zđ]|[ivx]{1,4})[).]?$|^[-+*•–]$")
 Notice = dict[str, str]
@@ -49,7 +51,7 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
     "max_cell": pl.String(),
     "formula_cell": pl.String(),
     "total_label": pl.String(),
-    "notices": pl.List(NOTICE),
+    "notices": pl.String(),
 }
 # Labels of a grand-total row (folded), in the code or the name column.
 TOTAL_LABELS = frozenset(
@@ -123,6 +125,24 @@ def _total_label(table: Table, row: int) -> str | None:
         if text and fold(text).rstrip(":").strip() in TOTAL_LABELS:
             return text
     return None
+
+
+def encode_notices(notices: list[Notice]) -> str:
+    """The notices of a row as one text (see ``NOTICE_RS``)."""
+    return NOTICE_RS.join(
+        NOTICE_US.join((n["severity"], n["cell"], n["message"])) for n in notices
+    )
+
+
+def decode_notices(text: str | None) -> list[Notice]:
+    """The notices of a row from their text."""
+    if not text:
+        return []
+    found = []
+    for record in text.split(NOTICE_RS):
+        severity, cell, message = record.split(NOTICE_US, 2)
+        found.append({"severity": severity, "cell": cell, "message": message})
+    return found
 
 
 def _notice(severity: str, cell: str | None, message: str) -> Notice:
@@ -446,7 +466,7 @@ class RowsBuilder:
                 row.evidence,
                 row.formula,
                 row.total_label,
-                row.notices,
+                encode_notices(row.notices) if row.notices else None,
                 *constant,
             )
             for column, value in zip(columns, values, strict=True):

@@ -6,6 +6,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
+from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.text import ancestors, format_vn
 from parindex.validation import failed_checks
@@ -199,7 +200,7 @@ def _sum_row_problems(
 def _notice_problems(rows: pl.DataFrame) -> pl.DataFrame:
     """The problems the reader attached to rows (hidden rows, values that are not
     scores, criteria split over sub-items), one per notice."""
-    noted = rows.filter(pl.col("notices").list.len() > 0)
+    noted = rows.filter(pl.col("notices").is_not_null())
     if noted.is_empty():
         return problems_frame([])
     return problems_frame(
@@ -216,15 +217,14 @@ def _notice_problems(rows: pl.DataFrame) -> pl.DataFrame:
             for row in noted.select(
                 "file", "sheet", "department", "code", "code_cell", "notices"
             ).iter_rows(named=True)
-            for notice in row["notices"]
+            for notice in decode_notices(row["notices"])
         ]
     )
 
 
 _REFUSED = (
     pl.col("notices")
-    .list.eval(pl.element().struct.field("severity") == "error")
-    .list.any()
+    .str.contains(f"(?:^|{NOTICE_RS})error{NOTICE_US}")
     .fill_null(False)
 )
 
