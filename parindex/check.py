@@ -16,7 +16,7 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet
 from parindex.ingest.discover import ATTACHMENT_SUFFIXES, DroppedFile
-from parindex.ingest.normalise import normalise_rows
+from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
@@ -36,9 +36,68 @@ def _year_of(path: Path, latest: int) -> int:
         return latest
 
 
-def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
-    """The problems the nightly run would report for ``files``.
+def _sets_for(
+    path: Path, inputs: Path, criteria: Path | None, checked: set[Path]
+) -> list[tuple[int, Path]]:
+    """(first year, path) of the criteria sets that may apply to ``path``: the one
+    given with ``--criteria``; else those in ``<inputs>/criteria``; else in a
+    ``criteria`` folder beside the file or its year folder; else criteria
+    workbooks lying next to the file (a department's own machine)."""
+    if criteria is not None:
+        found = available_criteria_sets_of([criteria])
+        if not found:
+            raise NoCriteriaSet(messages.CHECK_NO_CRITERIA)
+        return found
+    for folder in (
+        inputs / CRITERIA_FOLDER,
+        path.parent / CRITERIA_FOLDER,
+        path.parent.parent / CRITERIA_FOLDER,
+    ):
+        if folder.is_dir():
+            found = available_criteria_sets(folder)
+            if found:
+                return found
+    beside = [
+        (first, p)
+        for first, p in available_criteria_sets(path.parent)
+        if p.resolve() not in checked
+    ]
+    if not beside:
+        raise NoCriteriaSet(messages.CHECK_NO_CRITERIA)
+    return beside
 
+
+def available_criteria_sets_of(paths: list[Path]) -> list[tuple[int, Path]]:
+    """(first year, path) of the given criteria workbooks (a year is read from
+    their ``Áp dụng từ năm`` line; a workbook without one is left out)."""
+    found = []
+    for path in paths:
+        found += [
+            (first, p)
+            for first, p in available_criteria_sets(path.parent)
+            if p.resolve() == path.resolve()
+        ]
+    return sorted(found)
+
+
+def _no_scores(rows: pl.DataFrame, file: str, department: str | None) -> pl.DataFrame:
+    """A warning when no row of the file carries a score (an empty form)."""
+    if rows.filter(
+        pl.col("self_raw").is_not_null() | pl.col("appraised_raw").is_not_null()
+    ).height:
+        return problems_frame([])
+    return problems_frame(
+        [problem("warning", messages.CHECK_NO_SCORES, file=file, department=department)]
+    )
+
+
+def check_files(
+    files: list[Path], inputs: Path, criteria: Path | None = None
+) -> pl.DataFrame:
+    """The problems the nightly run would report for ``files``, and a warning for
+    a form with no score filled in.
+
+    The criteria set is ``criteria`` when given, else found as ``_sets_for`` says.
     The year is the file's folder when it is a year folder, else its ``Năm`` line,
     else the latest year of the available criteria sets. Files are read with the
     same safety checks as the nightly run.
@@ -46,25 +105,25 @@ def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
     Raises:
         NoCriteriaSet / UnusableCriteria: no usable criteria set for that year.
     """
-    folder = inputs / CRITERIA_FOLDER
-    available = available_criteria_sets(folder)
-    if not available:
-        raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
+    if criteria is not None and not criteria.is_file():
+        raise NoCriteriaSet(messages.CHECK_NO_CRITERIA)
     frames = []
     criteria_sets: dict[Path, CriteriaSet] = {}
+    checked = {path.resolve() for path in files}
     for path in files:
         if not path.is_file():
             frames.append(
                 problems_frame([problem("error", NO_SUCH_FILE, file=str(path))])
             )
             continue
+        available = _sets_for(path, inputs, criteria, checked)
         year = _year_of(path, available[-1][0])
         usable = [p for first, p in available if first <= year]
         if not usable:
             years = ", ".join(str(first) for first, _ in available)
             raise NoCriteriaSet(
                 messages.NO_CRITERIA_FOR_YEAR.format(
-                    year=year, folder=folder, years=years
+                    year=year, folder=available[-1][1].parent, years=years
                 )
             )
         if usable[-1] not in criteria_sets:  # read each workbook once per check
@@ -85,7 +144,13 @@ def check_files(files: list[Path], inputs: Path) -> pl.DataFrame:
         disagrees = disagreement_problem(read, criteria_set, hint)
         if disagrees is not None:
             frames.append(problems_frame([disagrees]))
-        assert read.table is not None
-        rows = normalise_rows(read.table, dropped.name, read.department)
-        frames += [problems_frame(read.problems), validate_rows(rows, criteria_set)[1]]
+        builder = RowsBuilder()
+        for table, department in read.tables():
+            builder.add(table, dropped.name, department)
+        rows = builder.frame()
+        frames += [
+            problems_frame(read.problems),
+            validate_rows(rows, criteria_set)[1],
+            _no_scores(rows, dropped.name, read.department),
+        ]
     return concat_problems(frames)

@@ -195,12 +195,20 @@ def check(
     as_json: Annotated[
         bool, typer.Option("--json", help="In các vấn đề dạng JSON.")
     ] = False,
+    criteria: Annotated[
+        Path | None,
+        typer.Option(
+            "--criteria",
+            help="Tệp bộ chỉ số (mặc định: tìm trong <inputs>/criteria, "
+            "thư mục criteria hoặc cạnh tệp chấm điểm).",
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra tệp chấm điểm trước khi nộp: in các vấn đề, mã thoát 1 nếu có lỗi."""
     from parindex.check import check_files
 
     try:
-        problems = check_files(files, inputs)
+        problems = check_files(files, inputs, criteria)
     except ParindexError as error:
         raise _fail(error) from None
     if as_json:

@@ -305,3 +305,105 @@ HISTORY_COMPONENTS_NOT_TOTAL = (
     "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
     "công bố ({total}), chênh {difference}, quá mức do làm tròn."
 )
+
+# --- reading one workbook right (hidden things, headers, values, structure) ----------
+SCORE_ROLE_NAMES: dict[str, str] = {
+    "self": "điểm tự đánh giá",
+    "appraised": "điểm thẩm định",
+}
+COLUMN_OTHER_YEAR = (
+    "Cột {column} là của năm {column_year}, không phải năm {year}: không dùng cột này."
+)
+COLUMN_HIDDEN_DUPLICATE = (
+    "Cột {column} đang bị ẩn và trùng vai trò {role} với một cột đang hiện: "
+    "dùng cột đang hiện, bỏ qua cột ẩn."
+)
+COLUMN_HIDDEN_USED = (
+    "Cột {column} đang bị ẩn nhưng là cột {role} duy nhất: vẫn dùng cột này; "
+    "hãy bỏ ẩn cột để kiểm tra lại."
+)
+COLUMN_CHOSEN = (
+    "Có nhiều cột {role}: {columns}; dùng cột {column} (theo quy tắc: cột chính "
+    "thức/cuối cùng, rồi lần chấm sau cùng, rồi cột không ghi “sơ bộ”)."
+)
+COLUMNS_AMBIGUOUS = (
+    "Không xác định được cột {role} nào là cột cần dùng: {columns}. Hãy xóa cột "
+    "thừa hoặc ghi rõ “chính thức” ở tiêu đề cột cần dùng rồi nộp lại."
+)
+APPRAISAL_COLUMN_UNRECOGNISED = (
+    "Cột {column} nhắc tới thẩm định và có số nhưng không nhận ra là cột điểm thẩm "
+    "định: không thể chỉ dùng điểm tự đánh giá. Hãy đặt tiêu đề cột là "
+    "“Điểm thẩm định” rồi nộp lại."
+)
+ROW_HIDDEN_DUPLICATE = (
+    "Dòng {row} đang bị {hidden_how} và trùng mã tiêu chí {code} với dòng {visible} "
+    "đang hiện: dùng dòng đang hiện, bỏ qua dòng {hidden_how}."
+)
+ROW_HIDDEN_USED = (
+    "Dòng {row} (tiêu chí {code}) đang bị {hidden_how} nhưng là dòng duy nhất có "
+    "tiêu chí này: điểm vẫn được dùng; hãy bỏ {hidden_how_verb} để kiểm tra lại."
+)
+HIDDEN_HOW: dict[str, tuple[str, str]] = {
+    "hidden": ("ẩn", "ẩn dòng"),
+    "filtered": ("lọc ẩn", "lọc"),
+}
+VALUE_ERROR = (
+    "Ô {cell} có giá trị lỗi {error} (công thức tính sai): đây là lỗi, không phải "
+    "ô trống. Hãy sửa công thức hoặc nhập điểm rồi nộp lại."
+)
+VALUE_PERCENT = (
+    "Ô {cell} định dạng phần trăm ({shown}): điểm phải là số điểm, không phải tỷ lệ "
+    "phần trăm. Hãy đặt định dạng ô là Số và nhập lại điểm."
+)
+VALUE_DATE = (
+    "Ô {cell} là ngày tháng ({shown}), không phải điểm số: hãy đặt định dạng ô là "
+    "Số và nhập lại điểm."
+)
+VALUE_BOOLEAN = "Ô {cell} là giá trị đúng/sai ({shown}), không phải điểm số."
+APPRAISAL_MISSING_SELF_USED = (
+    "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
+    "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."
+)
+CRITERION_SPLIT_SUMMED = (
+    "Tiêu chí {code} được chấm theo từng ý ({cells}): dùng tổng các ý, {scores}."
+)
+CRITERION_SPLIT_MISMATCH = (
+    "Tiêu chí {code}: điểm ghi ở dòng tiêu chí ({stated}) khác tổng các ý ({computed}, "
+    "ô {cells}): cả tiêu chí bị để riêng, không tính nửa chừng."
+)
+CRITERION_SPLIT_BAD = (
+    "Tiêu chí {code} được chấm theo từng ý nhưng ô {cell} không phải là số "
+    "(“{value}”): cả tiêu chí bị để riêng, không tính nửa chừng."
+)
+CRITERION_MERGED_SPLIT = (
+    "Ô mã tiêu chí {code} được gộp qua nhiều dòng ({range}) và có điểm ở nhiều dòng "
+    "({cells}): không biết điểm nào là của tiêu chí, cả tiêu chí bị để riêng."
+)
+SHEET_OTHER_YEAR = (
+    "Sheet “{sheet}” là bảng chấm điểm năm {sheet_year}, không phải năm {year}: "
+    "không đọc sheet này."
+)
+SHEET_HIDDEN_FORM = (
+    "Sheet ẩn “{sheet}” có bảng chấm điểm nhưng không được đọc (sheet bị ẩn). Nếu đây "
+    "là bảng cần nộp, hãy bỏ ẩn sheet và nộp lại."
+)
+SHEETS_SAME_DEPARTMENT = (
+    "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và đều có điểm: "
+    "{sheets}. Không biết dùng sheet nào: hãy xóa sheet thừa rồi nộp lại."
+)
+SHEET_SAME_AS = (
+    "Sheet “{sheet}” có cùng mã và điểm với sheet “{first}”: chỉ đọc sheet “{first}”."
+)
+SHEET_FORM_READ = "Tệp có {count} bảng chấm điểm ({sheets}): đọc tất cả."
+FACTS_UNREADABLE = (
+    "Không đọc được thông tin dòng/cột ẩn của tệp ({reason}): không kiểm tra được "
+    "điểm ở dòng, cột bị ẩn."
+)
+CHECK_NO_SCORES = (
+    "Bảng chấm điểm chưa có điểm nào (cột điểm tự đánh giá và điểm thẩm định đều "
+    "trống): tệp này chưa đóng góp điểm nào vào tổng hợp."
+)
+CHECK_NO_CRITERIA = (
+    "Không tìm thấy bộ chỉ số: hãy chỉ ra tệp bộ chỉ số bằng --criteria TỆP, hoặc "
+    "đặt nó trong thư mục “criteria” cạnh tệp chấm điểm hay trong --inputs."
+)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from parindex.sheetfacts import NO_FACTS, SheetFacts
 from parindex.text import fold_label, nfc
 
 CellValue = object
@@ -42,13 +43,20 @@ class Sheet:
 
     ``uncalculated`` holds the (row, column) of formula cells saved without a
     computed value (the reader sees them as empty); it is filled for xlsx/xlsm by
-    ``uncalculated_formula_cells``.
+    ``uncalculated_formula_cells``. ``facts`` holds what the reader does not
+    expose (hidden rows and columns, error values, percent formats: see
+    ``parindex.sheetfacts``), ``merged`` the merged ranges as ((first row, first
+    column), (last row, last column)), 0-based; ``visible`` is False for a hidden
+    sheet.
     """
 
     name: str
     cells: list[list[CellValue]]
     truncated: bool = False
     uncalculated: frozenset[tuple[int, int]] = frozenset()
+    facts: SheetFacts = NO_FACTS
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -135,8 +143,11 @@ def open_workbook(source: Path | bytes) -> calamine.CalamineWorkbook:
         raise UnreadableWorkbook(f"unreadable: {error}") from error
 
 
-def iter_sheets(workbook: calamine.CalamineWorkbook) -> Iterator[Sheet]:
-    """Yield the workbook's worksheets in order (hidden ones and charts skipped).
+def iter_sheets(
+    workbook: calamine.CalamineWorkbook, *, hidden: bool = False
+) -> Iterator[Sheet]:
+    """Yield the workbook's worksheets in order (charts skipped; hidden sheets
+    skipped too unless ``hidden``, then marked ``visible=False``).
 
     Each sheet is read from A1 so that cell references are exact, capped at
     ``MAX_ROWS`` rows and ``MAX_COLUMNS`` columns.
@@ -144,11 +155,13 @@ def iter_sheets(workbook: calamine.CalamineWorkbook) -> Iterator[Sheet]:
     for meta in workbook.sheets_metadata:
         if meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
-        if meta.visible != calamine.SheetVisibleEnum.Visible:
+        visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        if not visible and not hidden:
             continue
         try:
             raw = workbook.get_sheet_by_name(meta.name)
             rows = raw.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
+            merged = tuple(raw.merged_cell_ranges or ())
         except _INTERRUPTS:
             raise
         except BaseException as error:  # see _INTERRUPTS
@@ -157,7 +170,13 @@ def iter_sheets(workbook: calamine.CalamineWorkbook) -> Iterator[Sheet]:
         cells: list[list[CellValue]] = [
             list(row[:MAX_COLUMNS]) for row in rows[:MAX_ROWS]
         ]
-        yield Sheet(name=nfc(meta.name), cells=cells, truncated=truncated)
+        yield Sheet(
+            name=nfc(meta.name),
+            cells=cells,
+            truncated=truncated,
+            merged=merged,
+            visible=visible,
+        )
 
 
 AliasIndex = dict[str, tuple[str, int]]

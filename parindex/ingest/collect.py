@@ -88,9 +88,11 @@ def read_batch(
     builder = RowsBuilder()
     for entry in entries:
         read = load_submission(entry, criteria_set, year)
-        if read.rejection is None and read.table is not None:
-            builder.add(read.table, entry.name, read.department)
+        if read.rejection is None:
+            for table, department in read.tables():  # one per form sheet
+                builder.add(table, entry.name, department)
             read.table = None
+            read.forms = []
         reads.append(read)
     return ReadBatch(reads=reads, rows=builder.frame())
 
@@ -221,7 +223,12 @@ def collect_year(
     )
     submitted = set(
         submissions.filter(pl.col("status") == "used")["department"].to_list()
-    )
+    ) | {  # a workbook holding several departments' forms counts for each
+        department
+        for read in reads
+        if read.rejection is None and read.file.name not in replaced
+        for department in read.departments
+    }
     for department in criteria_set.departments:
         if department.code not in submitted:
             problems.append(

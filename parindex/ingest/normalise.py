@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 
 import polars as pl
 
-from parindex.text import fold, normalise_code, parse_number
-from parindex.workbook import MAX_COLUMNS, CellValue, Table, cell_text, column_letter
+from parindex import messages
+from parindex.text import fold, format_vn, normalise_code, parse_number
+from parindex.workbook import (
+    MAX_COLUMNS,
+    CellValue,
+    Table,
+    cell_ref,
+    cell_text,
+    column_letter,
+)
 
-NOT_SCORED = frozenset({"", "-", "–", "—", "x", "X"})
+NOT_SCORED = frozenset({"", "-", "–", "—"})
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR"}
+)
+# Notices the reader attaches to a row, as one text (cheap to build into a frame):
+# records separated by RS, fields (severity, cell, message) by US.
+NOTICE_RS, NOTICE_US = "\x1e", "\x1f"
+# A sub-item marker in the code column: a) b) c., i) ii., -, +, *, •
+_SUB_ITEM = re.compile(r"^(?:[a-zđ]|[ivx]{1,4})[).]?$|^[-+*•–]$")
+Notice = dict[str, str]
 
 ROW_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
@@ -32,6 +51,7 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
     "max_cell": pl.String(),
     "formula_cell": pl.String(),
     "total_label": pl.String(),
+    "notices": pl.String(),
 }
 # Labels of a grand-total row (folded), in the code or the name column.
 TOTAL_LABELS = frozenset(
@@ -57,6 +77,7 @@ _GATHERED_SCHEMA: dict[str, pl.DataType] = {
             "evidence",
             "formula_cell",
             "total_label",
+            "notices",
             "file",
             "sheet",
             "department",
@@ -106,6 +127,302 @@ def _total_label(table: Table, row: int) -> str | None:
     return None
 
 
+def encode_notices(notices: list[Notice]) -> str:
+    """The notices of a row as one text (see ``NOTICE_RS``)."""
+    return NOTICE_RS.join(
+        NOTICE_US.join((n["severity"], n["cell"], n["message"])) for n in notices
+    )
+
+
+def decode_notices(text: str | None) -> list[Notice]:
+    """The notices of a row from their text."""
+    if not text:
+        return []
+    found = []
+    for record in text.split(NOTICE_RS):
+        severity, cell, message = record.split(NOTICE_US, 2)
+        found.append({"severity": severity, "cell": cell, "message": message})
+    return found
+
+
+def _notice(severity: str, cell: str | None, message: str) -> Notice:
+    return {"severity": severity, "cell": cell or "", "message": message}
+
+
+def _shown_date(value: dt.date | dt.time) -> str:
+    if isinstance(value, dt.datetime):
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if value.time()
+            else value.strftime("%d/%m/%Y")
+        )
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%H:%M:%S")
+
+
+def _read_score(
+    table: Table, row: int, at: int | None, value: CellValue
+) -> tuple[str | None, float | None, Notice | None]:
+    """(raw text, number, error notice) of a score cell: error values, percent
+    formats, dates and booleans are errors naming the cell, never a number or an
+    empty cell."""
+    if at is None:
+        return None, None, None
+    facts = table.sheet.facts
+    cell = cell_ref(row, at)
+    error = facts.errors.get((row, at)) if facts.errors else None
+    if error is None and isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        error = value.strip()
+    if error is not None:
+        return (
+            error,
+            None,
+            _notice("error", cell, messages.VALUE_ERROR.format(cell=cell, error=error)),
+        )
+    if isinstance(value, bool):
+        shown = cell_text(value)
+        return (
+            shown,
+            None,
+            _notice(
+                "error", cell, messages.VALUE_BOOLEAN.format(cell=cell, shown=shown)
+            ),
+        )
+    if isinstance(value, dt.date | dt.time):
+        shown = _shown_date(value)
+        return (
+            shown,
+            None,
+            _notice("error", cell, messages.VALUE_DATE.format(cell=cell, shown=shown)),
+        )
+    if facts.percent and (row, at) in facts.percent and isinstance(value, int | float):
+        shown = format_vn(float(value) * 100) + "%"
+        return (
+            shown,
+            None,
+            _notice(
+                "error", cell, messages.VALUE_PERCENT.format(cell=cell, shown=shown)
+            ),
+        )
+    raw, number = _parse_score(value)
+    return raw, number, None
+
+
+class _Row:
+    """One table row as read, before blocks and hidden rows are resolved."""
+
+    __slots__ = (
+        "appraised",
+        "code",
+        "evidence",
+        "formula",
+        "max",
+        "notices",
+        "numeric",
+        "r",
+        "raw_code",
+        "reason",
+        "self",
+        "total_label",
+    )
+
+    def __init__(self, r: int) -> None:
+        self.r = r
+        self.notices: list[Notice] = []
+        self.self: tuple[str | None, float | None] = _NONE
+        self.appraised: tuple[str | None, float | None] = _NONE
+        self.raw_code = ""
+        self.code: str | None = None
+        self.numeric = False
+        self.formula: str | None = None
+        self.total_label: str | None = None
+        self.max: float | None = None
+        self.reason: str | None = None
+        self.evidence: str | None = None
+
+    def scored(self) -> bool:
+        return self.self[0] is not None or self.appraised[0] is not None
+
+
+def _blocks(table: Table, rows: list[_Row | None]) -> list[_Row]:
+    """The rows with every criterion split over sub-items (``a)``, ``b)``, ``-``,
+    ``+``) or over a merged code cell folded into its coded row, as a whole."""
+    code_at = table.columns["code"]
+    merged = {
+        r1: r2
+        for (r1, c1), (r2, c2) in table.sheet.merged
+        if c1 <= code_at <= c2 and r2 > r1
+    }
+    out: list[_Row] = []
+    owner: _Row | None = None
+    subs: list[_Row] = []
+    merged_until = -1
+
+    def close() -> None:
+        if owner is not None and subs:
+            _resolve_block(table, owner, subs, merged=owner.r in merged)
+
+    for row in rows:
+        if row is None:
+            close()
+            owner, subs = None, []
+            continue
+        is_sub = (
+            owner is not None
+            and row.code is None
+            and row.formula is None
+            and row.total_label is None
+            and (
+                bool(_SUB_ITEM.match(row.raw_code))
+                or (row.r <= merged_until and not row.raw_code)
+            )
+        )
+        if is_sub:
+            subs.append(row)
+            continue
+        close()
+        out.append(row)
+        owner, subs = (row, []) if row.code is not None else (None, [])
+        merged_until = merged.get(row.r, -1)
+    close()
+    return out
+
+
+_SCORE_WORDS = {"self": "tự đánh giá", "appraised": "thẩm định"}
+
+
+def _resolve_block(
+    table: Table, owner: _Row, subs: list[_Row], *, merged: bool
+) -> None:
+    """Give ``owner`` the score of its sub-items (their sum when it has none), or
+    refuse the whole criterion with an error notice."""
+    code = owner.code or ""
+    scored = [sub for sub in subs if sub.scored() or sub.notices]
+    if not scored:
+        return
+    for sub in scored:
+        owner.notices.extend(n for n in sub.notices if n["severity"] == "error")
+    summed = []
+    for field in ("self", "appraised"):
+        at = table.columns.get(field)
+        if at is None:
+            continue
+        parts = [(sub, getattr(sub, field)) for sub in scored if getattr(sub, field)[0]]
+        if not parts:
+            continue
+        cells = ", ".join(cell_ref(sub.r, at) for sub, _ in parts)
+        bad = [(sub, raw) for sub, (raw, number) in parts if number is None]
+        if bad:
+            sub, raw = bad[0]
+            if not sub.notices:
+                owner.notices.append(
+                    _notice(
+                        "error",
+                        cell_ref(sub.r, at),
+                        messages.CRITERION_SPLIT_BAD.format(
+                            code=code, cell=cell_ref(sub.r, at), value=raw
+                        ),
+                    )
+                )
+            continue
+        total = round(sum(number or 0.0 for _, (_, number) in parts), 9)
+        stated_raw, stated = getattr(owner, field)
+        if stated_raw is None:
+            setattr(owner, field, (format_vn(total), total))
+            summed.append(f"{_SCORE_WORDS[field]} {format_vn(total)}")
+        elif stated is not None and abs(stated - total) <= 0.005:
+            continue
+        elif merged:
+            first, last = owner.r, max(sub.r for sub in subs)
+            span = f"{cell_ref(first, table.columns['code'])}:"
+            span += cell_ref(last, table.columns["code"])
+            owner.notices.append(
+                _notice(
+                    "error",
+                    cell_ref(owner.r, table.columns["code"]),
+                    messages.CRITERION_MERGED_SPLIT.format(
+                        code=code,
+                        range=span,
+                        cells=f"{cell_ref(owner.r, at)}, {cells}",
+                    ),
+                )
+            )
+        else:
+            owner.notices.append(
+                _notice(
+                    "error",
+                    cell_ref(owner.r, at),
+                    messages.CRITERION_SPLIT_MISMATCH.format(
+                        code=code,
+                        stated=stated_raw if stated is None else format_vn(stated),
+                        computed=format_vn(total),
+                        cells=cells,
+                    ),
+                )
+            )
+    refused = any(notice["severity"] == "error" for notice in owner.notices)
+    if summed and not refused:
+        at = table.columns.get("appraised", table.columns.get("self", 0))
+        cells = ", ".join(cell_ref(sub.r, at) for sub in scored)
+        owner.notices.append(
+            _notice(
+                "warning",
+                cell_ref(scored[0].r, at),
+                messages.CRITERION_SPLIT_SUMMED.format(
+                    code=code, cells=cells, scores="; ".join(summed)
+                ),
+            )
+        )
+
+
+def _hidden_rows_resolved(table: Table, rows: list[_Row]) -> list[_Row]:
+    """Hidden or filtered rows never count silently: a hidden duplicate of a
+    visible row is dropped with a warning on the visible row; a hidden row that is
+    the only one of its code is kept with a warning."""
+    facts = table.sheet.facts
+    hidden = facts.hidden_rows
+    if not hidden:
+        return rows
+    how, verb = messages.HIDDEN_HOW["filtered" if facts.filtered else "hidden"]
+    code_at = table.columns["code"]
+    visible = {row.code: row for row in reversed(rows) if row.r not in hidden}
+    kept = []
+    for row in rows:
+        if row.r in hidden:
+            twin = visible.get(row.code) if row.code else None
+            if twin is not None:
+                if row.scored():
+                    twin.notices.append(
+                        _notice(
+                            "warning",
+                            cell_ref(row.r, code_at),
+                            messages.ROW_HIDDEN_DUPLICATE.format(
+                                row=row.r + 1,
+                                code=row.code,
+                                visible=twin.r + 1,
+                                hidden_how=how,
+                            ),
+                        )
+                    )
+                continue
+            if row.scored():
+                row.notices.append(
+                    _notice(
+                        "warning",
+                        cell_ref(row.r, code_at),
+                        messages.ROW_HIDDEN_USED.format(
+                            row=row.r + 1,
+                            code=row.code or row.raw_code,
+                            hidden_how=how,
+                            hidden_how_verb=verb,
+                        ),
+                    )
+                )
+        kept.append(row)
+    return kept
+
+
 class RowsBuilder:
     """Rows of many tables gathered as plain lists, made into one frame at the end.
 
@@ -124,12 +441,7 @@ class RowsBuilder:
             index.get("self"),
             index.get("appraised"),
         )
-        max_at, reason_at, evidence_at = (
-            index.get("max"),
-            index.get("reason"),
-            index.get("evidence"),
-        )
-        formulas = table.sheet.uncalculated
+        max_at = index.get("max")
         constant = (
             file,
             table.sheet.name,
@@ -139,13 +451,51 @@ class RowsBuilder:
             appraised_at,
             max_at,
         )
+        rows = _hidden_rows_resolved(table, _blocks(table, self._read_rows(table)))
         columns = [self._columns[name] for name in _GATHERED]
+        for row in rows:
+            values = (
+                row.r,
+                row.raw_code or None,
+                row.code,
+                row.numeric,
+                *row.self,
+                *row.appraised,
+                row.max,
+                row.reason,
+                row.evidence,
+                row.formula,
+                row.total_label,
+                encode_notices(row.notices) if row.notices else None,
+                *constant,
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+
+    @staticmethod
+    def _read_rows(table: Table) -> list[_Row | None]:
+        """Every row below the header that matters, in order; None for a row that
+        ends a block of sub-items (blank, or a note)."""
+        index = table.columns
+        code_at, self_at, appraised_at = (
+            index["code"],
+            index.get("self"),
+            index.get("appraised"),
+        )
+        max_at, reason_at, evidence_at = (
+            index.get("max"),
+            index.get("reason"),
+            index.get("evidence"),
+        )
+        formulas = table.sheet.uncalculated
+        errors = table.sheet.facts.errors
         wanted = [
             i
             for i in (code_at, self_at, appraised_at, max_at, reason_at, evidence_at)
             if i is not None
         ]
         reach = max(wanted) + 1
+        found: list[_Row | None] = []
         for r in range(table.data_row, len(table.sheet.cells)):
             cells = table.sheet.cells[r]
             if (
@@ -160,39 +510,46 @@ class RowsBuilder:
                 if formulas
                 else None
             )
+            erroneous = bool(errors) and (
+                (r, self_at) in errors or (r, appraised_at) in errors
+            )
             if code_value == "" and self_value == "" and appraised_value == "":
-                if not formula:
+                if not formula and not erroneous:
+                    if found and found[-1] is not None:
+                        found.append(None)  # a blank row ends a block
                     continue  # blank in every cell that matters
-            raw_code, code, numeric = _parse_code(code_value)
-            self_raw, self_score = (
-                _parse_score(self_value) if self_at is not None else _NONE
+            row = _Row(r)
+            row.raw_code, row.code, row.numeric = _parse_code(code_value)
+            self_raw, self_score, notice = _read_score(table, r, self_at, self_value)
+            if notice is not None:
+                row.notices.append(notice)
+            row.self = (self_raw, self_score)
+            appraised_raw, appraised_score, notice = _read_score(
+                table, r, appraised_at, appraised_value
             )
-            appraised_raw, appraised_score = (
-                _parse_score(appraised_value) if appraised_at is not None else _NONE
+            if notice is not None:
+                row.notices.append(notice)
+            row.appraised = (appraised_raw, appraised_score)
+            row.total_label = None
+            row.formula = table.cell(r, formula) if formula else None
+            if row.code is None and formula is None:
+                numbers = self_score is not None or appraised_score is not None
+                if not numbers and not row.notices:
+                    if not _SUB_ITEM.match(row.raw_code):
+                        found.append(None)  # only text: a note, a signature
+                        continue
+                    if not row.scored():
+                        continue  # a sub-item's label: the block goes on
+                row.total_label = _total_label(table, r)
+            row.max = _parse_score(cells[max_at])[1] if max_at is not None else None
+            row.reason = (
+                _text_or_none(cells[reason_at]) if reason_at is not None else None
             )
-            total_label = None
-            if code is None and formula is None:
-                if self_score is None and appraised_score is None:
-                    continue  # only text: a note, a signature
-                total_label = _total_label(table, r)
-            values = (
-                r,
-                raw_code or None,
-                code,
-                numeric,
-                self_raw,
-                self_score,
-                appraised_raw,
-                appraised_score,
-                _parse_score(cells[max_at])[1] if max_at is not None else None,
-                _text_or_none(cells[reason_at]) if reason_at is not None else None,
-                _text_or_none(cells[evidence_at]) if evidence_at is not None else None,
-                table.cell(r, formula) if formula else None,
-                total_label,
-                *constant,
+            row.evidence = (
+                _text_or_none(cells[evidence_at]) if evidence_at is not None else None
             )
-            for column, value in zip(columns, values, strict=True):
-                column.append(value)
+            found.append(row)
+        return found
 
     def frame(self) -> pl.DataFrame:
         """Every row added so far, with the schema ``ROW_SCHEMA``."""

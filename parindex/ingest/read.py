@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import re
+import io
 import zipfile
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 
 from parindex import messages
-from parindex.criteria import CriteriaSet, Department, match_department
+from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile, sha256
+from parindex.ingest.forms import (
+    SUBMISSION_LABELS,
+    Form,
+    department_from_file_name,
+    department_in_text,
+    find_forms,
+    stated_year_of,
+)
+from parindex.ingest.header import locate_header
 from parindex.ingest.safety import (
     MAX_FILE_BYTES,
     Container,
@@ -21,14 +28,14 @@ from parindex.ingest.safety import (
 )
 from parindex.ingest.tcvn3 import decode_sheet
 from parindex.problems import problem
-from parindex.text import fold, parse_number
+from parindex.sheetfacts import SheetFacts, ods_facts, xls_facts, xlsx_facts
 from parindex.workbook import (
     MAX_COLUMNS,
     MAX_ROWS,
     Sheet,
     Table,
     UnreadableWorkbook,
-    find_table,
+    find_metadata,
     has_formulas,
     iter_sheets,
     open_workbook,
@@ -51,12 +58,18 @@ SUBMISSION_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "evidence": ("Tài liệu kiểm chứng",),
 }
-SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
-    "department": ("Đơn vị",),
-    "year": ("Năm",),
-}
 SCORE_FIELDS = ("self", "appraised")
 Record = dict[str, str | None]
+__all__ = [
+    "SUBMISSION_COLUMNS",
+    "SUBMISSION_LABELS",
+    "SubmissionRead",
+    "department_from_file_name",
+    "department_in_text",
+    "load_submission",
+    "read_submission",
+    "stated_year",
+]
 
 
 @dataclass
@@ -71,51 +84,15 @@ class SubmissionRead:
     year: int | None = None
     rejection: Record | None = None
     problems: list[Record] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
 
-
-_SEPARATORS = re.compile(r"[-_.,;:()/]+")
-
-
-@lru_cache(maxsize=16)
-def _word_names(
-    departments: tuple[Department, ...], codes: bool
-) -> tuple[tuple[str, str], ...]:
-    """(`` folded name ``, code) of every name and alias (and code, with ``codes``),
-    separators turned into spaces and padded, ready for a whole-word search."""
-    found = []
-    for department in departments:
-        candidates = (department.name, *department.aliases)
-        for candidate in (department.code, *candidates) if codes else candidates:
-            folded = fold(_SEPARATORS.sub(" ", candidate))
-            if folded:
-                found.append((f" {folded} ", department.code))
-    return tuple(found)
-
-
-def department_in_text(
-    text: str, departments: tuple[Department, ...], *, codes: bool = True
-) -> str | None:
-    """The department whose name or alias (and code, with ``codes``) is found in
-    ``text`` as whole words, the longest winning; None when nothing, or two
-    departments equally, match."""
-    words = f" {fold(_SEPARATORS.sub(' ', text))} "
-    best: tuple[int, str | None] = (0, None)
-    for padded, code in _word_names(departments, codes):
-        if padded not in words:
-            continue
-        if len(padded) > best[0]:
-            best = (len(padded), code)
-        elif len(padded) == best[0] and best[1] != code:
-            best = (len(padded), None)
-    return best[1]
-
-
-def department_from_file_name(
-    name: str, departments: tuple[Department, ...]
-) -> str | None:
-    """Match a file name to a department: the longest code, name or alias found in it
-    as whole words; None when nothing or two departments match equally."""
-    return department_in_text(Path(name).stem, departments)
+    def tables(self) -> list[tuple[Table, str | None]]:
+        """(table, department) of every form read from the file (one per sheet
+        that is a form for the year: README, Choices)."""
+        if self.forms:
+            return [(form.table, form.department) for form in self.forms]
+        return [] if self.table is None else [(self.table, self.department)]
 
 
 def load_submission(
@@ -140,12 +117,6 @@ def _unread(dropped: DroppedFile, message: str) -> SubmissionRead:
     return SubmissionRead(file=dropped, sha256=None, rejection=rejection)
 
 
-def _year(text: str) -> int | None:
-    """The year a ``Năm`` line states, or None when it is not a whole number."""
-    number = parse_number(text)
-    return int(number) if number is not None and number.is_integer() else None
-
-
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     """The table with its sheet's formula cells that carry no computed value."""
     if not any(has_formulas(xml) for xml in container.worksheets.values()):
@@ -160,34 +131,64 @@ def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     return replace(table, sheet=replace(table.sheet, uncalculated=cells))
 
 
+def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
+    """What the reader does not expose (hidden rows and columns, error values,
+    percent formats), per sheet name."""
+    if container.kind == "ole":
+        return xls_facts(content)
+    if container.worksheets:
+        return xlsx_facts(content, sheet_parts(content), container.worksheets)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # ods: sizes checked
+        if "content.xml" not in archive.namelist():
+            return {}
+        return ods_facts(archive.read("content.xml"))
+
+
 def _read_sheets(
-    content: bytes,
-) -> tuple[list[Sheet], dict[str, list[tuple[str, str, str]]]]:
-    """The visible sheets, TCVN3 text decoded, and the decoded cells per sheet."""
+    content: bytes, container: Container | None = None
+) -> tuple[list[Sheet], dict[str, list[tuple[str, str, str]]], str | None]:
+    """Every sheet (hidden ones marked), TCVN3 text decoded, with the facts the
+    reader does not expose; the decoded cells per sheet; and why the facts could
+    not be read (None when they were)."""
     sheets = []
     legacy: dict[str, list[tuple[str, str, str]]] = {}
-    for sheet in iter_sheets(open_workbook(content)):
+    facts: dict[str, SheetFacts] = {}
+    failure = None
+    if container is not None:
+        try:
+            facts = _facts(content, container)
+        except Exception as error:  # xlrd, zipfile, expat: read on without them
+            failure = f"{type(error).__name__}: {error}"
+    for sheet in iter_sheets(open_workbook(content), hidden=True):
         decoded, cells = decode_sheet(sheet)
+        if sheet.name in facts:
+            decoded = replace(decoded, facts=facts[sheet.name])
         sheets.append(decoded)
         if cells:
             legacy[decoded.name] = cells
-    return sheets, legacy
+    return sheets, legacy, failure
 
 
 def stated_year(content: bytes) -> int | None:
-    """The year on a submission's ``Năm`` line, the file read as safely as by
-    ``read_submission``; None when it cannot be read or states no year."""
+    """The year on a submission's ``Năm`` line (of its first form), the file read
+    as safely as by ``read_submission``; None when it cannot be read or states no
+    year."""
     try:
         inspect_container(content)
-        sheets, _ = _read_sheets(content)
+        sheets, _, _ = _read_sheets(content)
     except (UnsafeFile, UnreadableWorkbook):
         return None
-    table = find_table(
-        sheets, SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS, any_of=SCORE_FIELDS
-    )
-    if table is None or "year" not in table.metadata:
+    for sheet in sheets:
+        if not sheet.visible:
+            continue
+        at = locate_header(sheet)
+        if at is None:
+            continue
+        metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=at[0])
+        if "year" in metadata:
+            return stated_year_of(metadata["year"][0])
         return None
-    return _year(table.metadata["year"][0])
+    return None
 
 
 def read_submission(
@@ -197,7 +198,8 @@ def read_submission(
     criteria_set: CriteriaSet,
     year: int,
 ) -> SubmissionRead:
-    """Open one submission and locate its table.
+    """Open one submission and locate its forms (README, Choices: every visible
+    sheet that is a form for the year is read).
 
     Never raises for a bad file: a file that cannot be used comes back with
     ``rejection`` set to the problem that says why.
@@ -212,7 +214,7 @@ def read_submission(
         return reject(messages.FILE_EMPTY)
     try:
         container = inspect_container(content)
-        sheets, legacy = _read_sheets(content)
+        sheets, legacy, failure = _read_sheets(content, container)
     except UnsafeFile as unsafe:
         return reject(unsafe_message(unsafe, len(content)))
     except UnreadableWorkbook as error:
@@ -220,77 +222,62 @@ def read_submission(
         return reject(
             messages.FILE_ENCRYPTED if encrypted else messages.FILE_UNREADABLE
         )
-    table = find_table(
-        sheets, SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS, any_of=SCORE_FIELDS
-    )
-    if table is None:
-        return reject(messages.FILE_NO_TABLE)
-    sheet = table.sheet.name
-    if not any(name in table.columns for name in SCORE_FIELDS):
-        return reject(messages.FILE_NO_SCORE_COLUMN, sheet=sheet)
-    try:
-        table = _with_formulas(table, content, container)
-    except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
-        return reject(messages.FILE_UNREADABLE)  # SyntaxError: XML ParseError
-    result.table = table
-    if sheet in legacy:
-        cell, before, after = legacy[sheet][0]
-        result.problems.append(
-            problem(
-                "warning",
-                messages.LEGACY_TCVN3.format(
-                    count=len(legacy[sheet]), cell=cell, before=before, after=after
-                ),
-                file=dropped.name,
-                sheet=sheet,
-                cell=cell,
-            )
-        )
-    if table.sheet.truncated:
-        result.problems.append(
-            problem(
-                "warning",
-                messages.FILE_TRUNCATED.format(rows=MAX_ROWS, columns=MAX_COLUMNS),
-                file=dropped.name,
-                sheet=sheet,
-            )
-        )
-    if "department" in table.metadata:
-        text, cell = table.metadata["department"]
-        departments = criteria_set.departments
-        result.department = match_department(text, departments) or (
-            department_in_text(text, departments, codes=False)
-        )
-        if result.department is None:
-            return reject(
-                messages.FILE_UNKNOWN_DEPARTMENT.format(text=text),
-                sheet=sheet,
-                cell=cell,
-            )
-    else:
-        result.department = department_from_file_name(
-            dropped.path.name, criteria_set.departments
-        )
-        if result.department is None:
-            return reject(messages.FILE_NO_DEPARTMENT, sheet=sheet)
-    for record in result.problems:
-        record["department"] = result.department
+    found = find_forms(sheets, dropped.name, criteria_set, year)
+    if found.rejection is not None:
+        result.rejection = found.rejection
+        result.department = found.rejection["department"]
+        return result
+    for form in found.forms:
+        try:
+            form.table = _with_formulas(form.table, content, container)
+        except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile):
+            return reject(messages.FILE_UNREADABLE)  # SyntaxError: XML ParseError
+    result.forms = found.forms
+    result.table = found.forms[0].table
+    result.department = found.forms[0].department
+    result.departments = [f.department for f in found.forms if f.department]
     result.year = year
-    if "year" in table.metadata:
-        text, cell = table.metadata["year"]
-        stated = _year(text)
-        if stated is None:
-            return reject(
-                messages.FILE_BAD_YEAR.format(value=text),
-                sheet=sheet,
-                cell=cell,
+    if failure is not None:
+        result.problems.append(
+            problem(
+                "warning",
+                messages.FACTS_UNREADABLE.format(reason=failure),
+                file=dropped.name,
                 department=result.department,
             )
-        if stated != year:
-            return reject(
-                messages.FILE_YEAR_MISMATCH.format(file_year=stated, year=year),
-                sheet=sheet,
-                cell=cell,
-                department=result.department,
+        )
+    result.problems.extend(found.problems)
+    for form in found.forms:
+        sheet = form.table.sheet
+        if sheet.name in legacy:
+            cell, before, after = legacy[sheet.name][0]
+            result.problems.append(
+                problem(
+                    "warning",
+                    messages.LEGACY_TCVN3.format(
+                        count=len(legacy[sheet.name]),
+                        cell=cell,
+                        before=before,
+                        after=after,
+                    ),
+                    file=dropped.name,
+                    sheet=sheet.name,
+                    cell=cell,
+                    department=form.department,
+                )
             )
+        if sheet.truncated:
+            result.problems.append(
+                problem(
+                    "warning",
+                    messages.FILE_TRUNCATED.format(rows=MAX_ROWS, columns=MAX_COLUMNS),
+                    file=dropped.name,
+                    sheet=sheet.name,
+                    department=form.department,
+                )
+            )
+    if len(found.forms) == 1:  # with several forms, a file's line is no one's
+        for record in result.problems:
+            if record["department"] is None:
+                record["department"] = result.department
     return result

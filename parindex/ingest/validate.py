@@ -6,6 +6,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
+from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.text import ancestors, format_vn
 from parindex.validation import failed_checks
@@ -196,6 +197,70 @@ def _sum_row_problems(
     return records
 
 
+def _notice_problems(rows: pl.DataFrame) -> pl.DataFrame:
+    """The problems the reader attached to rows (hidden rows, values that are not
+    scores, criteria split over sub-items), one per notice."""
+    noted = rows.filter(pl.col("notices").is_not_null())
+    if noted.is_empty():
+        return problems_frame([])
+    return problems_frame(
+        [
+            problem(
+                "error" if notice["severity"] == "error" else "warning",
+                notice["message"],
+                file=row["file"],
+                sheet=row["sheet"],
+                cell=notice["cell"] or row["code_cell"],
+                department=row["department"],
+                criterion=row["code"],
+            )
+            for row in noted.select(
+                "file", "sheet", "department", "code", "code_cell", "notices"
+            ).iter_rows(named=True)
+            for notice in decode_notices(row["notices"])
+        ]
+    )
+
+
+_REFUSED = (
+    pl.col("notices")
+    .str.contains(f"(?:^|{NOTICE_RS})error{NOTICE_US}")
+    .fill_null(False)
+)
+
+
+def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
+    """Rows without an appraised score (blank or ``-``) in a table where other
+    rows have one: the self-assessed score is used for now, and said so."""
+    appraised_tables = (
+        good.filter(pl.col("appraised_score").is_not_null())
+        .select("file", "sheet")
+        .unique()
+    )
+    missing = good.filter(
+        pl.col("appraised_score").is_null()
+        & pl.col("appraised_raw").is_null()
+        & pl.col("self_score").is_not_null()
+        & pl.col("appraised_cell").is_not_null()
+    ).join(appraised_tables, on=["file", "sheet"], how="semi")
+    return [
+        problem(
+            "warning",
+            messages.APPRAISAL_MISSING_SELF_USED.format(
+                code=row["code"],
+                cell=row["appraised_cell"],
+                self_score=_fmt(row["self_score"]),
+            ),
+            file=row["file"],
+            sheet=row["sheet"],
+            cell=row["appraised_cell"],
+            department=row["department"],
+            criterion=row["code"],
+        )
+        for row in missing.iter_rows(named=True)
+    ]
+
+
 def validate_rows(
     rows: pl.DataFrame, criteria_set: CriteriaSet
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -212,6 +277,8 @@ def validate_rows(
         rows that disagree with the leaves, and for ambiguous codes). Rows with
         no score are not checked: they are read, never used.
     """
+    noticed = _notice_problems(rows)
+    rows = rows.filter(_REFUSED.not_())  # refused as a whole by the reader
     joined = _with_criteria(rows, criteria_set)
     is_sum = (pl.col("known") & pl.col("is_leaf").not_()) | pl.col(
         "total_label"
@@ -240,6 +307,8 @@ def validate_rows(
     )
     problems = concat_problems(
         [
+            noticed,
+            problems_frame(_appraisal_missing(good)),
             problems_frame(row_problems),
             problems_frame(_formula_problems(uncalculated)),
             problems_frame(_ambiguous_codes(checked, criteria_set)),

@@ -1,0 +1,349 @@
+"""Every form in a submission workbook: whose it is, which year, which columns.
+
+A workbook may hold several forms (two departments' forms, last year's copy, a
+blank template, a hidden old version). Every visible sheet whose header has a code
+column and a score column is a form; the forms of the assessment year are read, each
+with its own department; the others are reported (README, Choices).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from parindex import messages
+from parindex.criteria import CriteriaSet, Department, match_department
+from parindex.ingest.header import (
+    SCORE_ROLES,
+    choose_columns,
+    header_columns,
+    locate_header,
+)
+from parindex.problems import problem
+from parindex.text import fold, parse_number
+from parindex.workbook import Sheet, Table, cell_text, find_metadata
+
+SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
+    "department": ("Đơn vị",),
+    "year": ("Năm",),
+}
+Record = dict[str, str | None]
+
+_SEPARATORS = re.compile(r"[-_.,;:()/]+")
+_SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+@lru_cache(maxsize=16)
+def _word_names(
+    departments: tuple[Department, ...], codes: bool
+) -> tuple[tuple[str, str], ...]:
+    """(`` folded name ``, code) of every name and alias (and code, with ``codes``),
+    separators turned into spaces and padded, ready for a whole-word search."""
+    found = []
+    for department in departments:
+        candidates = (department.name, *department.aliases)
+        for candidate in (department.code, *candidates) if codes else candidates:
+            folded = fold(_SEPARATORS.sub(" ", candidate))
+            if folded:
+                found.append((f" {folded} ", department.code))
+    return tuple(found)
+
+
+def department_in_text(
+    text: str, departments: tuple[Department, ...], *, codes: bool = True
+) -> str | None:
+    """The department whose name or alias (and code, with ``codes``) is found in
+    ``text`` as whole words, the longest winning; None when nothing, or two
+    departments equally, match."""
+    words = f" {fold(_SEPARATORS.sub(' ', text))} "
+    best: tuple[int, str | None] = (0, None)
+    for padded, code in _word_names(departments, codes):
+        if padded not in words:
+            continue
+        if len(padded) > best[0]:
+            best = (len(padded), code)
+        elif len(padded) == best[0] and best[1] != code:
+            best = (len(padded), None)
+    return best[1]
+
+
+def department_from_file_name(
+    name: str, departments: tuple[Department, ...]
+) -> str | None:
+    """Match a file name to a department: the longest code, name or alias found in it
+    as whole words; None when nothing or two departments match equally."""
+    return department_in_text(Path(name).stem, departments)
+
+
+def stated_year_of(text: str) -> int | None:
+    """The year a ``Năm`` line states, or None when it is not a whole number."""
+    number = parse_number(text)
+    return int(number) if number is not None and number.is_integer() else None
+
+
+@dataclass
+class Form:
+    """One form of a workbook: its located table, department and year."""
+
+    table: Table
+    department: str | None
+    year: int | None
+    rejection: Record | None = None
+    warnings: list[Record] = field(default_factory=list)
+
+    @property
+    def content(self) -> list[tuple[str, ...]]:
+        """The code and score texts of every data row (to tell a copy)."""
+        roles = ("code", *SCORE_ROLES)
+        indices = [self.table.columns.get(r) for r in roles]
+        found = []
+        for row in self.table.sheet.cells[self.table.data_row :]:
+            texts = tuple(
+                cell_text(row[i]) if i is not None and i < len(row) else ""
+                for i in indices
+            )
+            if any(texts):
+                found.append(texts)
+        return found
+
+    @property
+    def has_scores(self) -> bool:
+        """Whether any data cell of a score column is filled."""
+        indices = [
+            self.table.columns[r] for r in SCORE_ROLES if r in self.table.columns
+        ]
+        for row in self.table.sheet.cells[self.table.data_row :]:
+            for index in indices:
+                if index < len(row) and cell_text(row[index]) not in ("", "-"):
+                    return True
+        return False
+
+
+@dataclass
+class FormsFound:
+    """The forms to read, the warnings about the workbook, or why it is set aside."""
+
+    forms: list[Form] = field(default_factory=list)
+    problems: list[Record] = field(default_factory=list)
+    rejection: Record | None = None
+
+
+def _form(
+    sheet: Sheet,
+    file: str,
+    criteria_set: CriteriaSet,
+    year: int,
+    *,
+    header_row: int,
+    code: int,
+) -> Form:
+    """Locate the columns, department and year of one form sheet."""
+    columns, data_row = header_columns(sheet, header_row, code)
+    metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=header_row)
+    table = Table(
+        sheet=sheet,
+        header_row=header_row,
+        columns={},
+        metadata=metadata,
+        data_row=data_row,
+    )
+    form = Form(table=table, department=None, year=None)
+
+    def reject(message: str, cell: str | None = None) -> Form:
+        form.rejection = problem(
+            "error",
+            message,
+            file=file,
+            sheet=sheet.name,
+            cell=cell,
+            department=form.department,
+        )
+        return form
+
+    if "department" in metadata:
+        text, cell = metadata["department"]
+        departments = criteria_set.departments
+        form.department = match_department(text, departments) or department_in_text(
+            text, departments, codes=False
+        )
+        if form.department is None:
+            return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
+    else:
+        form.department = department_from_file_name(file, criteria_set.departments)
+    form.year = year
+    if "year" in metadata:
+        text, cell = metadata["year"]
+        stated = stated_year_of(text)
+        if stated is None:
+            return reject(messages.FILE_BAD_YEAR.format(value=text), cell)
+        form.year = stated
+    else:
+        named = _SHEET_YEAR.findall(sheet.name)
+        if len(named) == 1:
+            form.year = int(named[0])
+    if form.year != year:
+        return form
+    choice = choose_columns(sheet, columns, data_row, year)
+    for cell, message in choice.warnings:
+        form.warnings.append(
+            problem(
+                "warning",
+                message,
+                file=file,
+                sheet=sheet.name,
+                cell=cell,
+                department=form.department,
+            )
+        )
+    if choice.rejection is not None:
+        return reject(choice.rejection[1], choice.rejection[0])
+    form.table = Table(
+        sheet=sheet,
+        header_row=header_row,
+        columns=choice.columns,
+        metadata=metadata,
+        data_row=data_row,
+    )
+    if form.department is None:
+        return reject(messages.FILE_NO_DEPARTMENT)
+    return form
+
+
+def find_forms(
+    sheets: Sequence[Sheet], file: str, criteria_set: CriteriaSet, year: int
+) -> FormsFound:
+    """Every form of the workbook, sorted into read, reported and refused.
+
+    Args:
+        sheets: the workbook's sheets, hidden ones included (``visible=False``).
+        file: the file's name as shown to users; its stem names the department when
+            a form has no ``Đơn vị`` line.
+        criteria_set: the criteria set in force (departments).
+        year: the assessment year (the folder's).
+    """
+    found = FormsFound()
+    located: list[tuple[Sheet, int, int]] = []
+    without_scores: Sheet | None = None
+    for sheet in sheets:
+        at = locate_header(sheet)
+        if at is None:
+            continue
+        columns, _ = header_columns(sheet, *at)
+        if not any(column.role in SCORE_ROLES for column in columns):
+            if sheet.visible and without_scores is None:
+                without_scores = sheet
+            continue
+        if not sheet.visible:
+            found.problems.append(
+                problem(
+                    "warning",
+                    messages.SHEET_HIDDEN_FORM.format(sheet=sheet.name),
+                    file=file,
+                    sheet=sheet.name,
+                )
+            )
+            continue
+        located.append((sheet, *at))
+    if not located:
+        if without_scores is not None:
+            found.rejection = problem(
+                "error",
+                messages.FILE_NO_SCORE_COLUMN,
+                file=file,
+                sheet=without_scores.name,
+            )
+        else:
+            found.rejection = problem("error", messages.FILE_NO_TABLE, file=file)
+        return found
+    forms = [
+        _form(sheet, file, criteria_set, year, header_row=row, code=code)
+        for sheet, row, code in located
+    ]
+    current = [
+        form
+        for form in forms
+        if form.year == year or form.rejection is not None and form.year is None
+    ]
+    if not current:
+        first = forms[0]
+        cell = first.table.metadata.get("year", ("", None))[1]
+        found.rejection = problem(
+            "error",
+            messages.FILE_YEAR_MISMATCH.format(file_year=first.year, year=year),
+            file=file,
+            sheet=first.table.sheet.name,
+            cell=cell,
+            department=first.department,
+        )
+        return found
+    for form in current:
+        if form.rejection is not None:
+            found.rejection = form.rejection
+            return found
+    for form in forms:
+        if form not in current:
+            found.problems.append(
+                problem(
+                    "warning",
+                    messages.SHEET_OTHER_YEAR.format(
+                        sheet=form.table.sheet.name, sheet_year=form.year, year=year
+                    ),
+                    file=file,
+                    sheet=form.table.sheet.name,
+                    cell=form.table.metadata.get("year", ("", None))[1],
+                    department=form.department,
+                )
+            )
+    by_department: dict[str | None, list[Form]] = {}
+    for form in current:
+        by_department.setdefault(form.department, []).append(form)
+    for department, group in by_department.items():
+        scored = [form for form in group if form.has_scores]
+        copies = [form for form in scored[1:] if form.content == scored[0].content]
+        for copy in copies:
+            found.problems.append(
+                problem(
+                    "warning",
+                    messages.SHEET_SAME_AS.format(
+                        sheet=copy.table.sheet.name, first=scored[0].table.sheet.name
+                    ),
+                    file=file,
+                    sheet=copy.table.sheet.name,
+                    department=department,
+                )
+            )
+        scored = [form for form in scored if form not in copies]
+        if len(scored) > 1:
+            sheets_list = ", ".join(f"“{form.table.sheet.name}”" for form in scored)
+            name = next(
+                (d.name for d in criteria_set.departments if d.code == department),
+                department,
+            )
+            found.rejection = problem(
+                "error",
+                messages.SHEETS_SAME_DEPARTMENT.format(
+                    year=year, department=name, sheets=sheets_list
+                ),
+                file=file,
+                sheet=scored[0].table.sheet.name,
+                department=department,
+            )
+            return found
+        chosen = scored[0] if scored else group[0]
+        found.forms.append(chosen)
+        found.problems.extend(chosen.warnings)
+    if len(found.forms) > 1:
+        listing = ", ".join(
+            f"{form.department}: “{form.table.sheet.name}”" for form in found.forms
+        )
+        found.problems.append(
+            problem(
+                "warning",
+                messages.SHEET_FORM_READ.format(count=len(found.forms), sheets=listing),
+                file=file,
+            )
+        )
+    return found

@@ -1,0 +1,392 @@
+"""Which column of a submission's header is which, recognised by meaning.
+
+A header cell is folded (case, accents, spacing, NFC/NFD) and recognised by the words
+of a role, extra words allowed: ``Điểm thẩm định của Hội đồng`` and ``Điểm thẩm định
+(sau giải trình)`` are appraisal columns. A header over two rows (``Điểm thẩm định``
+merged over ``Sơ bộ`` | ``Chính thức``) is read as one text per column. When several
+columns share a score role, one is picked by a written rule (README, Choices) and the
+choice is reported; when the rule cannot decide, the file is set aside naming the
+candidate columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from parindex import messages
+from parindex.text import fold_label, parse_number
+from parindex.workbook import SEARCH_ROWS, CellValue, Sheet, cell_ref, cell_text
+
+# Folded code headers, by priority (a sequence-number column ``TT`` loses to ``Mã``).
+CODE_HEADERS = {
+    "ma tieu chi": 0,
+    "ma so tieu chi": 0,
+    "ma chi tieu": 0,
+    "ma": 1,
+    "ma so": 1,
+    "tt": 2,
+    "stt": 3,
+    "so tt": 3,
+}
+NAME_HEADERS = ("ten tieu chi", "tieu chi", "noi dung", "ten chi tieu", "ten")
+REASON_STARTS = ("nguyen nhan", "ly do", "ghi chu")
+SELF_WORDS = ("tu danh gia", "tu cham")
+APPRAISED_WORDS = ("tham dinh", "diem dat")
+SCORE_ROLES = ("self", "appraised")
+_FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "sau phuc khao", "lan cuoi")
+_PRELIMINARY = ("so bo", "du kien", "truoc giai trinh", "tam tinh", "du thao")
+_ROUND = re.compile(r" lan (\d{1,2}) ")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_MAX_HEADER = 120
+
+
+@lru_cache(maxsize=8192)  # the same headers repeat from file to file
+def _words(text: str) -> str:
+    """Folded text with punctuation as spaces, padded for whole-word searches."""
+    folded = fold_label(text)
+    return " " + " ".join(re.sub(r"[^\w]+", " ", folded).split()) + " "
+
+
+def code_priority(text: str) -> int | None:
+    """The priority of a code header (lower wins), None when ``text`` is not one."""
+    if len(text) > _MAX_HEADER:
+        return None
+    return CODE_HEADERS.get(_words(text).strip())
+
+
+@lru_cache(maxsize=8192)
+def role_of(text: str) -> str | None:
+    """The role a header text names: code, name, max, self, appraised, reason,
+    evidence; None for any other column."""
+    if not text or len(text) > _MAX_HEADER:
+        return None
+    words = _words(text)
+    bare = words.strip()
+    if bare in CODE_HEADERS:
+        return "code"
+    if bare.startswith(REASON_STARTS):
+        return "reason"
+    if " kiem chung " in words:
+        return "evidence"
+    if any(f" {w} " in words for w in ("toi da", "diem chuan", "thang diem")):
+        return "max"
+    is_self = any(f" {w} " in words for w in SELF_WORDS)
+    is_appraised = any(f" {w} " in words for w in APPRAISED_WORDS)
+    if is_self != is_appraised:
+        phrases = SELF_WORDS if is_self else APPRAISED_WORDS
+        scoring = any(f" {w} " in words for w in ("diem", "cham", "ket qua"))
+        if scoring or bare.startswith(phrases):
+            return "self" if is_self else "appraised"
+        return None
+    if bare in NAME_HEADERS or bare.startswith(("ten tieu chi", "noi dung")):
+        return "name"
+    return None
+
+
+def mentions_appraisal(text: str) -> bool:
+    """Whether a header mentions the appraisal (``thẩm định``)."""
+    return " tham dinh " in _words(text)
+
+
+@dataclass(frozen=True)
+class HeaderColumn:
+    """One column of a header: its index, the A1 of the cell naming it, its text
+    (both header rows joined with `` / ``), and its role."""
+
+    index: int
+    cell: str
+    text: str
+    role: str | None
+    hidden: bool
+    years: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``E7 “Điểm thẩm định”``: how a message names the column."""
+        return f"{self.cell} “{self.text}”"
+
+    def rank(self) -> tuple[int, int]:
+        """Final or official (3) beats a numbered round (2, by number), which beats a
+        plain header (1), which beats a preliminary one (0)."""
+        words = _words(self.text)
+        if any(f" {w} " in words for w in _FINAL):
+            return (3, 0)
+        found = _ROUND.search(words)
+        if found is not None:
+            return (2, int(found.group(1)))
+        if any(f" {w} " in words for w in _PRELIMINARY):
+            return (0, 0)
+        return (1, 0)
+
+
+@dataclass
+class ColumnChoice:
+    """The columns chosen for each role, the warnings that say how, and the
+    rejection when the header leaves a choice open."""
+
+    columns: dict[str, int] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (cell, message)
+    rejection: tuple[str, str] | None = None  # (cell, message)
+
+
+def _is_text_label(value: CellValue) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(text) and len(text) <= _MAX_HEADER and parse_number(text) is None
+
+
+def _is_sub_header(
+    row: Sequence[CellValue], top: Sequence[CellValue], code: int
+) -> bool:
+    """Whether ``row`` (below the header ``top``) names sub-columns: its code cell
+    is empty, every filled cell is a short text label, and at least one of them
+    sits under an empty header cell (a merged header above it) or under a score."""
+    if code < len(row) and cell_text(row[code]):
+        return False
+    filled = [c for c, value in enumerate(row) if cell_text(value)]
+    if not filled or not all(_is_text_label(row[c]) for c in filled):
+        return False
+    if _is_column_numbering(row):
+        return False
+    for c in filled:
+        above = cell_text(top[c]) if c < len(top) else ""
+        if not above or role_of(above) in SCORE_ROLES or _has_group_words(above):
+            return True
+    return False
+
+
+def _has_group_words(text: str) -> bool:
+    words = _words(text)
+    return " diem " in words or bool(_YEAR.search(words))
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def _is_column_numbering(row: Sequence[CellValue]) -> bool:
+    numbers = []
+    for value in row:
+        text = cell_text(value)
+        if not text:
+            continue
+        match = _COLUMN_NUMBER.match(text)
+        if match is None:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
+
+
+def _merged_left(sheet: Sheet, row: int, column: int) -> int | None:
+    """The first column of a merged range of ``row`` that covers ``column``."""
+    for (r1, c1), (r2, c2) in sheet.merged:
+        if r1 <= row <= r2 and c1 <= column <= c2:
+            return c1
+    return None
+
+
+def header_columns(
+    sheet: Sheet, header_row: int, code: int
+) -> tuple[list[HeaderColumn], int]:
+    """The columns of the header at ``header_row`` and the first data row.
+
+    A second header row (sub-columns under a merged cell) is joined to the first:
+    a sub-column under an empty header cell takes the text of the header cell to
+    its left (the merged cell), so ``Điểm thẩm định`` over ``Sơ bộ`` | ``Chính
+    thức`` gives ``Điểm thẩm định / Sơ bộ`` and ``Điểm thẩm định / Chính thức``.
+    """
+    cells = sheet.cells
+    top = cells[header_row]
+    below = cells[header_row + 1] if header_row + 1 < len(cells) else []
+    two_rows = bool(below) and _is_sub_header(below, top, code)
+    data_row = header_row + (2 if two_rows else 1)
+    if data_row < len(cells) and _is_column_numbering(cells[data_row]):
+        data_row += 1
+    width = max(len(top), len(below) if two_rows else 0)
+    hidden = sheet.facts.hidden_columns
+    found = []
+    group = ""
+    for c in range(width):
+        upper = cell_text(top[c]) if c < len(top) else ""
+        lower = cell_text(below[c]) if two_rows and c < len(below) else ""
+        if upper:
+            group = upper
+        elif lower:
+            left = _merged_left(sheet, header_row, c)
+            upper = cell_text(top[left]) if left is not None else group
+        else:
+            group = ""
+        text = " / ".join(t for t in (upper, lower) if t)
+        if not text:
+            continue
+        where = header_row + 1 if lower else header_row
+        role = "code" if c == code else role_of(text)
+        if role == "code" and c != code:
+            role = None
+        years = tuple(int(y) for y in _YEAR.findall(_words(text)))
+        found.append(
+            HeaderColumn(c, cell_ref(where, c), text, role, c in hidden, years)
+        )
+    return found, data_row
+
+
+def find_code_column(row: Sequence[CellValue]) -> int | None:
+    """The code column of a header row: the best code header, then the leftmost."""
+    best: tuple[int, int] | None = None
+    for c, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        priority = code_priority(value)
+        if priority is not None and (best is None or priority < best[0]):
+            best = (priority, c)
+    return None if best is None else best[1]
+
+
+def locate_header(sheet: Sheet) -> tuple[int, int] | None:
+    """(header row, code column) of the first header in the first rows whose
+    header has a score column (on its row or a second header row); else of the
+    first row with a code column, so the caller can say what the header lacks."""
+    fallback = None
+    for r, row in enumerate(sheet.cells[:SEARCH_ROWS]):
+        code = find_code_column(row)
+        if code is None:
+            continue
+        columns, _ = header_columns(sheet, r, code)
+        if any(column.role in SCORE_ROLES for column in columns):
+            return r, code
+        if fallback is None:
+            fallback = (r, code)
+    return fallback
+
+
+def _holds_numbers(sheet: Sheet, column: int, data_row: int) -> bool:
+    for row in sheet.cells[data_row:]:
+        if column < len(row):
+            value = row[column]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return True
+            if isinstance(value, str) and parse_number(value) is not None:
+                return True
+    return False
+
+
+def _preference(column: HeaderColumn) -> tuple[int, int]:
+    """A reason column named for the deduction beats a ``Ghi chú``; then the
+    leftmost."""
+    bare = _words(column.text).strip()
+    rank = next((i for i, s in enumerate(REASON_STARTS) if bare.startswith(s)), 0)
+    return rank, column.index
+
+
+def choose_columns(
+    sheet: Sheet, columns: list[HeaderColumn], data_row: int, year: int
+) -> ColumnChoice:
+    """Pick one column per role by the rules of the README's Choices."""
+    choice = ColumnChoice()
+    by_role: dict[str, list[HeaderColumn]] = {}
+    for column in columns:
+        if column.role is not None:
+            by_role.setdefault(column.role, []).append(column)
+    for role, candidates in by_role.items():
+        if role not in SCORE_ROLES:
+            visible = [c for c in candidates if not c.hidden] or candidates
+            if role == "code":
+                choice.columns[role] = visible[0].index
+            else:
+                current = [c for c in visible if not c.years or year in c.years]
+                ranked = sorted(current or visible, key=_preference)
+                choice.columns[role] = ranked[0].index
+            continue
+        picked = _choose_score(role, candidates, year, choice)
+        if choice.rejection is not None:
+            return choice
+        if picked is not None:
+            choice.columns[role] = picked.index
+    if "appraised" not in choice.columns:
+        for column in columns:
+            if (
+                column.role not in ("reason", "evidence", "self", "appraised")
+                and mentions_appraisal(column.text)
+                and _holds_numbers(sheet, column.index, data_row)
+            ):
+                choice.rejection = (
+                    column.cell,
+                    messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=column.label),
+                )
+                return choice
+    return choice
+
+
+def _choose_score(
+    role: str, candidates: list[HeaderColumn], year: int, choice: ColumnChoice
+) -> HeaderColumn | None:
+    role_name = messages.SCORE_ROLE_NAMES[role]
+    current = []
+    for column in candidates:
+        if column.years and year not in column.years:
+            choice.warnings.append(
+                (
+                    column.cell,
+                    messages.COLUMN_OTHER_YEAR.format(
+                        column=column.label, column_year=column.years[0], year=year
+                    ),
+                )
+            )
+        else:
+            current.append(column)
+    if not current:
+        return None
+    visible = [c for c in current if not c.hidden]
+    if visible and len(visible) < len(current):
+        for column in current:
+            if column.hidden:
+                choice.warnings.append(
+                    (
+                        column.cell,
+                        messages.COLUMN_HIDDEN_DUPLICATE.format(
+                            column=column.label, role=role_name
+                        ),
+                    )
+                )
+        current = visible
+    if len(current) == 1:
+        only = current[0]
+        if only.hidden:
+            choice.warnings.append(
+                (
+                    only.cell,
+                    messages.COLUMN_HIDDEN_USED.format(
+                        column=only.label, role=role_name
+                    ),
+                )
+            )
+        return only
+    best = max(column.rank() for column in current)
+    top = [column for column in current if column.rank() == best]
+    listing = ", ".join(column.label for column in current)
+    if len(top) > 1:
+        choice.rejection = (
+            top[0].cell,
+            messages.COLUMNS_AMBIGUOUS.format(role=role_name, columns=listing),
+        )
+        return None
+    chosen = top[0]
+    choice.warnings.append(
+        (
+            chosen.cell,
+            messages.COLUMN_CHOSEN.format(
+                role=role_name, columns=listing, column=chosen.label
+            ),
+        )
+    )
+    if chosen.hidden:
+        choice.warnings.append(
+            (
+                chosen.cell,
+                messages.COLUMN_HIDDEN_USED.format(column=chosen.label, role=role_name),
+            )
+        )
+    return chosen

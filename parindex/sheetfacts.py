@@ -1,0 +1,320 @@
+"""What a sheet's cells do not say and calamine does not expose.
+
+Hidden and filtered rows, hidden columns, Excel error values (calamine reads
+``#DIV/0!`` as an empty cell) and percent-formatted numbers (calamine gives 0.5 for a
+cell showing ``50%``). Each format keeps them elsewhere:
+
+* xlsx/xlsm: the sheet XML (``<row hidden="1">``, ``<col min max hidden>``,
+  ``<autoFilter>``, ``<c t="e">``, the cell's style ``s`` → ``numFmtId`` in
+  ``xl/styles.xml``), parsed streaming, and only when a cheap byte search finds one
+  of these;
+* ods: ``content.xml`` (``table:visibility="collapsed"|"filter"`` on rows and
+  columns, ``office:value-type="percentage"``, ``calcext:value-type="error"``);
+* xls: xlrd with ``formatting_info=True`` (``rowinfo_map``/``colinfo_map`` hidden
+  flags, error cells, the cell's format string).
+
+Only called on content that ``ingest.safety`` accepted (no DTD, sizes capped).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parindex.text import nfc
+
+Position = tuple[int, int]
+MAX_ROWS = 5000  # as parindex.workbook: nothing past what is read matters
+MAX_COLUMNS = 64
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """Hidden rows and columns (0-based), whether hidden rows come from a filter,
+    error values by cell, and percent-formatted cells."""
+
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
+    filtered: bool = False
+    errors: Mapping[Position, str] = field(default_factory=dict)
+    percent: frozenset[Position] = frozenset()
+
+
+NO_FACTS = SheetFacts()
+
+# --- xlsx / xlsm ------------------------------------------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_PERCENT_IDS = frozenset({9, 10})
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def _is_percent_format(code: str) -> bool:
+    """Whether a number format shows a percent (``0%``, ``0.00%``), quoted text and
+    escaped characters aside."""
+    return "%" in _QUOTED.sub("", code)
+
+
+def percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """Indices of ``cellXfs`` whose number format shows a percent."""
+    root = ET.fromstring(styles_xml)
+    custom = {
+        int(fmt.get("numFmtId", "-1"))
+        for fmt in root.iter(f"{_MAIN}numFmt")
+        if _is_percent_format(fmt.get("formatCode", ""))
+    }
+    percent_ids = _PERCENT_IDS | custom
+    found = set()
+    xfs = root.find(f"{_MAIN}cellXfs")
+    for index, xf in enumerate([] if xfs is None else xfs.iter(f"{_MAIN}xf")):
+        if int(xf.get("numFmtId", "0")) in percent_ids:
+            found.add(index)
+    return frozenset(found)
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _true(value: str | None) -> bool:
+    return value in ("1", "true")
+
+
+def xlsx_sheet_facts(sheet_xml: bytes, percent: frozenset[int]) -> SheetFacts:
+    """The facts of one worksheet part; ``percent`` are the percent style indices."""
+    wanted_styles = {str(i) for i in percent}
+    if (
+        b"hidden=" not in sheet_xml
+        and b't="e"' not in sheet_xml
+        and b"autoFilter" not in sheet_xml
+        and not wanted_styles
+    ):
+        return NO_FACTS
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
+    errors: dict[Position, str] = {}
+    percent_cells: set[Position] = set()
+    filtered = False
+    row_index = -1
+    column_index = -1
+    for event, element in ET.iterparse(io.BytesIO(sheet_xml), events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_MAIN}row":
+                number = element.get("r")
+                row_index = int(number) - 1 if number else row_index + 1
+                column_index = -1
+                if _true(element.get("hidden")) and row_index < MAX_ROWS:
+                    hidden_rows.add(row_index)
+            continue
+        if tag == f"{_MAIN}c":
+            match = _CELL_REF.match(element.get("r", ""))
+            column_index = _column(match.group(1)) if match else column_index + 1
+            position = (row_index, column_index)
+            if row_index < MAX_ROWS and column_index < MAX_COLUMNS:
+                if element.get("t") == "e":
+                    value = element.find(f"{_MAIN}v")
+                    errors[position] = (
+                        (value.text or "#ERROR") if value is not None else "#ERROR"
+                    )
+                elif element.get("s") in wanted_styles and element.get("t") in (
+                    None,
+                    "n",
+                ):
+                    if element.find(f"{_MAIN}v") is not None:
+                        percent_cells.add(position)
+            element.clear()
+        elif tag == f"{_MAIN}row":
+            element.clear()
+        elif tag == f"{_MAIN}col":
+            if _true(element.get("hidden")):
+                first = int(element.get("min", "1")) - 1
+                last = min(int(element.get("max", "1")), MAX_COLUMNS)
+                hidden_columns.update(range(first, last))
+        elif tag == f"{_MAIN}autoFilter":
+            filtered = True
+    return SheetFacts(
+        hidden_rows=frozenset(hidden_rows),
+        hidden_columns=frozenset(hidden_columns),
+        filtered=filtered and bool(hidden_rows),
+        errors=errors,
+        percent=frozenset(percent_cells),
+    )
+
+
+def xlsx_facts(
+    content: bytes, parts: Mapping[str, str], worksheets: Mapping[str, bytes]
+) -> dict[str, SheetFacts]:
+    """Sheet name → facts of an xlsx/xlsm workbook.
+
+    Args:
+        content: the file's bytes.
+        parts: sheet name → worksheet part (``workbook.sheet_parts``).
+        worksheets: part → inflated XML, as the safety pass kept them.
+    """
+    percent: frozenset[int] = frozenset()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if "xl/styles.xml" in archive.namelist():
+            styles = archive.read("xl/styles.xml")
+            if (
+                b"%" in styles
+                or b'numFmtId="9"' in styles
+                or b'numFmtId="10"' in styles
+            ):
+                percent = percent_styles(styles)
+    facts = {}
+    for name, part in parts.items():
+        xml = worksheets.get(part)
+        if xml is not None:
+            facts[name] = xlsx_sheet_facts(xml, percent)
+    return facts
+
+
+# --- ods ----------------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _repeat(element: ET.Element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(f"{_TABLE}{attribute}", "1")))
+    except ValueError:
+        return 1
+
+
+def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
+    """Sheet name → facts of an ods ``content.xml``."""
+    facts: dict[str, SheetFacts] = {}
+    if (
+        b"visibility=" not in content_xml
+        and b"percentage" not in content_xml
+        and b'value-type="error"' not in content_xml
+    ):
+        return facts
+    name = ""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    errors: dict[Position, str] = {}
+    percent: set[Position] = set()
+    filtered = False
+    row = column = 0
+    for event, element in ET.iterparse(
+        io.BytesIO(content_xml), events=("start", "end")
+    ):
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_TABLE}table":
+                name = nfc(element.get(f"{_TABLE}name", ""))
+                rows, columns, errors, percent = set(), set(), {}, set()
+                filtered, row, column = False, 0, 0
+            elif tag == f"{_TABLE}table-row":
+                column = 0
+            continue
+        if tag == f"{_TABLE}table-column":
+            count = _repeat(element, "number-columns-repeated")
+            if element.get(f"{_TABLE}visibility", "visible") != "visible":
+                columns.update(range(column, min(column + count, MAX_COLUMNS)))
+            column += count
+        elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            count = _repeat(element, "number-columns-repeated")
+            if row < MAX_ROWS and column < MAX_COLUMNS:
+                kind = element.get(f"{_OFFICE}value-type")
+                if element.get(f"{_CALCEXT}value-type") == "error":
+                    text = "".join(element.itertext()).strip() or "#ERROR"
+                    for c in range(column, min(column + count, MAX_COLUMNS)):
+                        errors[(row, c)] = text
+                elif kind == "percentage":
+                    percent.update(
+                        (row, c)
+                        for c in range(column, min(column + count, MAX_COLUMNS))
+                    )
+            column += count
+            element.clear()
+        elif tag == f"{_TABLE}table-row":
+            count = _repeat(element, "number-rows-repeated")
+            visibility = element.get(f"{_TABLE}visibility", "visible")
+            if visibility != "visible":
+                rows.update(range(row, min(row + count, MAX_ROWS)))
+                filtered = filtered or visibility == "filter"
+            row += count
+            column = 0
+            element.clear()
+        elif tag == f"{_TABLE}table":
+            facts[name] = SheetFacts(
+                hidden_rows=frozenset(rows),
+                hidden_columns=frozenset(columns),
+                filtered=filtered,
+                errors=errors,
+                percent=frozenset(percent),
+            )
+            element.clear()
+    return facts
+
+
+# --- xls ------------------------------------------------------------------------------
+
+
+def xls_facts(content: bytes) -> dict[str, SheetFacts]:
+    """Sheet name → facts of an xls workbook (through xlrd)."""
+    import xlrd  # only xls files pay for it
+
+    book = xlrd.open_workbook(
+        file_contents=content,
+        formatting_info=True,
+        on_demand=True,
+        logfile=io.StringIO(),
+    )
+    percent_xf = set()
+    for index, xf in enumerate(book.xf_list):
+        fmt = book.format_map.get(xf.format_key)
+        if fmt is not None and _is_percent_format(fmt.format_str):
+            percent_xf.add(index)
+    facts = {}
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            hidden_rows = frozenset(
+                r
+                for r, info in sheet.rowinfo_map.items()
+                if info.hidden and r < MAX_ROWS
+            )
+            hidden_columns = frozenset(
+                c
+                for c, info in sheet.colinfo_map.items()
+                if info.hidden and c < MAX_COLUMNS
+            )
+            errors: dict[Position, str] = {}
+            percent: set[Position] = set()
+            for r in range(min(sheet.nrows, MAX_ROWS)):
+                for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
+                    cell = sheet.cell(r, c)
+                    if cell.ctype == xlrd.XL_CELL_ERROR:
+                        errors[(r, c)] = xlrd.error_text_from_code.get(
+                            cell.value, "#ERROR"
+                        )
+                    elif (
+                        cell.ctype == xlrd.XL_CELL_NUMBER
+                        and cell.xf_index in percent_xf
+                    ):
+                        percent.add((r, c))
+            facts[nfc(sheet.name)] = SheetFacts(
+                hidden_rows=hidden_rows,
+                hidden_columns=hidden_columns,
+                errors=errors,
+                percent=frozenset(percent),
+            )
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return facts
