@@ -226,7 +226,7 @@ def collect_year(
     ) | {  # a workbook holding several departments' forms counts for each
         department
         for read in reads
-        if read.rejection is None and read.file.name not in replaced
+        if read.rejection is None and status_of[read.file.name][0] == "used"
         for department in read.departments
     }
     for department in criteria_set.departments:
