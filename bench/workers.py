@@ -208,7 +208,7 @@ class StageTimer:
 # attribute that is not there is skipped (and listed in the report).
 INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "discover"),
-    ("parindex.ingest.collect", "load_submission"),
+    ("parindex.ingest.collect", "load_submissions"),
     ("parindex.ingest.collect", "read_submission"),
     ("parindex.ingest.collect", "read_batch"),
     ("parindex.ingest.collect", "collect_year"),

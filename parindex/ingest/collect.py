@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +12,7 @@ from parindex import messages
 from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.normalise import RowsBuilder
-from parindex.ingest.read import SubmissionRead, load_submission
+from parindex.ingest.read import SubmissionRead, load_submissions
 from parindex.ingest.validate import validate_rows
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.timefmt import local_iso
@@ -43,6 +43,8 @@ class Ingested:
     rows: pl.DataFrame
     problems: pl.DataFrame
     paths: dict[str, Path]
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """The bytes of every file read, by sha256 (what the archive keeps)."""
 
 
 def _superseded(reads: list[SubmissionRead]) -> dict[str, str]:
@@ -75,6 +77,8 @@ class ReadBatch:
 
     reads: list[SubmissionRead]
     rows: pl.DataFrame
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """The bytes read, by sha256: the very bytes hashed, parsed and archived."""
 
 
 def candidate_batches(
@@ -91,14 +95,16 @@ def read_batch(
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
     stays flat with the number of files."""
     reads: list[SubmissionRead] = []
+    contents: dict[str, bytes] = {}
     builder = RowsBuilder()
-    for entry in entries:
-        read = load_submission(entry, criteria_set, year)
+    for read, content in load_submissions(entries, criteria_set, year):
         if read.rejection is None and read.table is not None:
-            builder.add(read.table, entry.name, read.department)
+            builder.add(read.table, read.file.name, read.department)
             read.table = None
+        if read.sha256 is not None and content is not None:
+            contents[read.sha256] = content
         reads.append(read)
-    return ReadBatch(reads=reads, rows=builder.frame())
+    return ReadBatch(reads=reads, rows=builder.frame(), contents=contents)
 
 
 def ingest_year(
@@ -174,7 +180,8 @@ def collect_year(
     for read in reads:
         name = read.file.name
         if read.rejection is not None:
-            status, note = "rejected", read.rejection["message"]
+            status = "pending" if read.pending else "rejected"
+            note = read.rejection["message"]
         elif name in replaced:
             status, note = (
                 "superseded",
@@ -232,4 +239,9 @@ def collect_year(
         rows=used_rows,
         problems=concat_problems([problems_frame(problems), row_problems]),
         paths={entry.name: entry.path for entry in dropped},
+        contents={
+            digest: content
+            for batch in batches
+            for digest, content in batch.contents.items()
+        },
     )
