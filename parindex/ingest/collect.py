@@ -45,6 +45,8 @@ class Ingested:
     paths: dict[str, Path]
     contents: dict[str, bytes] = field(default_factory=dict)
     """The bytes of every file read, by sha256 (what the archive keeps)."""
+    mtimes: dict[str, float] = field(default_factory=dict)
+    """Each file's modification time when it was read (else when listed)."""
 
 
 def _superseded(reads: list[SubmissionRead]) -> dict[str, str]:
@@ -243,5 +245,9 @@ def collect_year(
             digest: content
             for batch in batches
             for digest, content in batch.contents.items()
+        },
+        mtimes={
+            **{entry.name: entry.mtime for entry in dropped},
+            **{read.file.name: read.file.mtime for read in reads},
         },
     )

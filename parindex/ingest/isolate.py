@@ -246,5 +246,3 @@ def run_isolated(
         alone, stopped_alone = _run_batch([guilty], work, memory_bytes, timeout)
         outcomes.append(alone[0] if alone else stopped_alone or stopped)
     return outcomes
-
-

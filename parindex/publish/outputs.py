@@ -58,11 +58,9 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
     if department is not None:
         files = rows_where(files, "department", department)
     names = files["file"].to_list() if department is not None else list(ingested.paths)
-    mtimes = [
-        ingested.paths[name].stat().st_mtime
-        for name in names
-        if name in ingested.paths and ingested.paths[name].exists()
-    ]
+    # the times the files had when they were listed or read, not now: a file
+    # replaced or deleted since changes nothing in this run's outputs
+    mtimes = [ingested.mtimes[name] for name in names if name in ingested.mtimes]
     if not mtimes and department is not None:
         return creation_time(ingested)
     moment = max(mtimes) if mtimes else 0.0
@@ -175,7 +173,8 @@ def publish_outputs(
         sweep_temporary_files(folder)
         archived = [
             archive(
-                ingested.paths[row["file"]],
+                ingested.contents[row["sha256"]],
+                ingested.paths[row["file"]].suffix,
                 outputs / "archive" / str(year),
                 row["sha256"],
             )
