@@ -208,7 +208,7 @@ class StageTimer:
 # attribute that is not there is skipped (and listed in the report).
 INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "discover"),
-    ("parindex.ingest.collect", "load_submission"),
+    ("parindex.ingest.collect", "load_submissions"),
     ("parindex.ingest.collect", "read_submission"),
     ("parindex.ingest.collect", "read_batch"),
     ("parindex.ingest.collect", "collect_year"),
@@ -224,17 +224,17 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "validate_rows"),
     ("parindex.pipeline", "consolidate_year"),
     ("parindex.pipeline", "compare"),
-    ("parindex.pipeline", "creation_time"),
-    ("parindex.pipeline", "archive"),
-    ("parindex.pipeline", "render_scorecard"),
-    ("parindex.pipeline", "render_summary"),
-    ("parindex.pipeline", "render_department"),
-    ("parindex.pipeline", "write_department_workbooks"),
-    ("parindex.pipeline", "render_report"),
-    ("parindex.pipeline", "markdown_summary"),
-    ("parindex.pipeline", "summary"),
-    ("parindex.pipeline", "describe_changes"),
-    ("parindex.pipeline", "run_manifest"),
+    ("parindex.publish.outputs", "creation_time"),
+    ("parindex.publish.outputs", "archive"),
+    ("parindex.publish.outputs", "render_scorecard"),
+    ("parindex.publish.outputs", "render_summary"),
+    ("parindex.publish.outputs", "render_department"),
+    ("parindex.publish.outputs", "write_department_workbooks"),
+    ("parindex.publish.outputs", "render_report"),
+    ("parindex.publish.outputs", "markdown_summary"),
+    ("parindex.publish.outputs", "summary"),
+    ("parindex.publish.outputs", "describe_changes"),
+    ("parindex.publish.outputs", "run_manifest"),
 )
 # generator functions whose callers consume them whole: timed run to the end
 INSTRUMENTED_GENERATORS: tuple[tuple[str, str], ...] = (

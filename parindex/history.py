@@ -22,6 +22,9 @@ from parindex.workbook import (
     find_table,
 )
 
+HISTORY_FILE = "history.xlsx"
+"""The published results of earlier years, in the inputs folder."""
+
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("Năm",),
     "appraisal": ("Điểm thẩm định",),

@@ -407,3 +407,22 @@ CHECK_NO_CRITERIA = (
     "Không tìm thấy bộ chỉ số: hãy chỉ ra tệp bộ chỉ số bằng --criteria TỆP, hoặc "
     "đặt nó trong thư mục “criteria” cạnh tệp chấm điểm hay trong --inputs."
 )
+
+# --- a hostile or unlucky file costs one file (issue 11) ----------------------------
+FILE_READER_CRASHED = (
+    "Tệp làm trình đọc bảng tính bị lỗi ({why}): đã để riêng tệp này, các tệp khác "
+    "vẫn được tổng hợp. Hãy mở tệp bằng Excel, lưu thành một tệp .xlsx mới rồi nộp lại."
+)
+READER_CRASH_REASONS: dict[str, str] = {
+    "crash": "trình đọc dừng đột ngột, có thể vì cần quá {limit} MB bộ nhớ",
+    "memory": "trình đọc cần quá {limit} MB bộ nhớ",
+    "timeout": "đọc quá {seconds} giây chưa xong",
+}
+FILE_VANISHED = (
+    "Tệp đã bị xoá hoặc đổi tên trong lúc tổng hợp: chưa đọc được, sẽ đọc ở lần chạy "
+    "sau nếu tệp vẫn còn."
+)
+FILE_CHANGED_WHILE_READING = (
+    "Tệp thay đổi ngay trong lúc đang đọc (có thể đang được ghi): để lại cho lần "
+    "chạy sau."
+)

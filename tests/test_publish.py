@@ -171,6 +171,7 @@ def test_department_workbooks_written_in_worker_processes_are_identical(
     import datetime as dt
 
     from parindex import pipeline
+    from parindex.publish import outputs
 
     criteria = pipeline.load_criteria(sample_inputs, 2023)
     history, history_problems = pipeline.load_history(sample_inputs)
@@ -182,10 +183,8 @@ def test_department_workbooks_written_in_worker_processes_are_identical(
     def jobs(folder: Path) -> list[tuple[str, Path, dt.datetime]]:
         return [(code, folder / f"{code}.xlsx", created) for code in codes]
 
-    serial = pipeline.write_department_workbooks(
-        result, jobs(tmp_path / "a"), workers=0
-    )
-    parallel = pipeline.write_department_workbooks(
+    serial = outputs.write_department_workbooks(result, jobs(tmp_path / "a"), workers=0)
+    parallel = outputs.write_department_workbooks(
         result, jobs(tmp_path / "b"), workers=2
     )
     assert list(parallel) == [tmp_path / "b" / f"{code}.xlsx" for code in codes]
@@ -248,7 +247,8 @@ def test_a_night_with_nothing_new_renders_nothing(
     is rendered; an output edited by hand, or a new input, renders again."""
     import shutil
 
-    from parindex import pipeline
+    from parindex.publish import manifest as manifest_module
+    from parindex.publish import outputs as stage
     from tests.publish_worker import publish
 
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
@@ -261,13 +261,13 @@ def test_a_night_with_nothing_new_renders_nothing(
         if p.is_file() and p.suffix != ".json"
     }
     renders: list[str] = []
-    real = pipeline._render_outputs
+    real = stage._render_outputs
 
     def counted(*args: object, **kwargs: object) -> dict[Path, bool]:
         renders.append("render")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "_render_outputs", counted)
+    monkeypatch.setattr(stage, "_render_outputs", counted)
     second = publish(outputs, None, inputs)
     assert renders == []
     assert second.changed == []
@@ -286,7 +286,7 @@ def test_a_night_with_nothing_new_renders_nothing(
     assert third.changed == [vp]
     assert vp.read_bytes() == before[vp]
     # a new version of parindex's code renders again (nothing changes here)
-    monkeypatch.setattr(pipeline, "_code_digest", lambda: "another version")
+    monkeypatch.setattr(manifest_module, "code_digest", lambda: "another version")
     fourth = publish(outputs, None, inputs)
     assert renders == ["render", "render"]
     assert fourth.changed == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +12,7 @@ from parindex import messages
 from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import RowsBuilder
-from parindex.ingest.read import SubmissionRead, load_submission
+from parindex.ingest.read import SubmissionRead, load_submissions
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.ingest.validate import validate_rows
 from parindex.ingest.winners import choose_files, disagreement_problem
@@ -45,6 +45,10 @@ class Ingested:
     rows: pl.DataFrame
     problems: pl.DataFrame
     paths: dict[str, Path]
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """The bytes of every file read, by sha256 (what the archive keeps)."""
+    mtimes: dict[str, float] = field(default_factory=dict)
+    """Each file's modification time when it was read (else when listed)."""
 
 
 BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
@@ -58,15 +62,17 @@ class ReadBatch:
 
     reads: list[SubmissionRead]
     rows: pl.DataFrame
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """The bytes read, by sha256: the very bytes hashed, parsed and archived."""
 
 
-def attachment_digest(entry: DroppedFile) -> str | None:
-    """The sha256 of an attachment (to archive it), None for anything else or an
-    attachment too large or gone."""
+def attachment_content(entry: DroppedFile) -> bytes | None:
+    """The bytes of an attachment (read once, to hash and archive them), None for
+    anything else or an attachment too large or gone."""
     if entry.status != "attachment" or entry.size > MAX_FILE_BYTES:
         return None
     try:
-        return sha256(read_capped(entry.path))
+        return read_capped(entry.path)
     except OSError:
         return None
 
@@ -85,16 +91,18 @@ def read_batch(
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
     stays flat with the number of files."""
     reads: list[SubmissionRead] = []
+    contents: dict[str, bytes] = {}
     builder = RowsBuilder()
-    for entry in entries:
-        read = load_submission(entry, criteria_set, year)
+    for read, content in load_submissions(entries, criteria_set, year):
         if read.rejection is None:
             for table, department in read.tables():  # one per form sheet
-                builder.add(table, entry.name, department)
+                builder.add(table, read.file.name, department)
             read.table = None
             read.forms = []
+        if read.sha256 is not None and content is not None:
+            contents[read.sha256] = content
         reads.append(read)
-    return ReadBatch(reads=reads, rows=builder.frame())
+    return ReadBatch(reads=reads, rows=builder.frame(), contents=contents)
 
 
 def ingest_year(
@@ -145,7 +153,7 @@ def collect_year(
     choice = choose_files(reads, good, row_problems, criteria_set)
     status_of = {
         read.file.name: (
-            ("rejected", read.rejection["message"])
+            ("pending" if read.pending else "rejected", read.rejection["message"])
             if read.rejection is not None
             else choice.outcome.get(read.file.name, ("used", None))
         )
@@ -204,11 +212,16 @@ def collect_year(
                 "note": note,
             }
         )
+    attachments: dict[str, bytes] = {}
     for entry in others:
+        content = attachment_content(entry)
+        digest = None if content is None else sha256(content)
+        if digest is not None and content is not None:
+            attachments[digest] = content
         records.append(
             {
                 "file": entry.name,
-                "sha256": attachment_digest(entry),
+                "sha256": digest,
                 "size": entry.size,
                 "modified": local_iso(entry.mtime),
                 "department": None,
@@ -246,4 +259,14 @@ def collect_year(
         rows=used_rows,
         problems=concat_problems([problems_frame(problems), row_problems]),
         paths={entry.name: entry.path for entry in dropped},
+        contents=attachments
+        | {
+            digest: content
+            for batch in batches
+            for digest, content in batch.contents.items()
+        },
+        mtimes={
+            **{entry.name: entry.mtime for entry in dropped},
+            **{read.file.name: read.file.mtime for read in reads},
+        },
     )

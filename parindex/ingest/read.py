@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from parindex import messages
@@ -18,12 +19,19 @@ from parindex.ingest.forms import (
     stated_year_of,
 )
 from parindex.ingest.header import locate_header
+from parindex.ingest.isolate import (
+    MEMORY_BYTES,
+    TIMEOUT_SECONDS,
+    Crashed,
+    run_isolated,
+)
 from parindex.ingest.safety import (
     MAX_FILE_BYTES,
+    ChangedWhileReading,
     Container,
     UnsafeFile,
     inspect_container,
-    read_capped,
+    read_snapshot,
     unsafe_message,
 )
 from parindex.ingest.tcvn3 import decode_sheet
@@ -86,6 +94,9 @@ class SubmissionRead:
     problems: list[Record] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)
+    pending: bool = False
+    """Not read this time (it vanished or changed while being read): ``rejection``
+    is then a warning and the file's status ``pending``."""
 
     def tables(self) -> list[tuple[Table, str | None]]:
         """(table, department) of every form read from the file (one per sheet
@@ -99,22 +110,87 @@ def load_submission(
     dropped: DroppedFile, criteria_set: CriteriaSet, year: int
 ) -> SubmissionRead:
     """Read a dropped file's bytes (never through a symlink, never more than the
-    size cap) and then the submission in it; never raises for a bad file."""
+    size cap) and then the submission in it, the reader isolated in a child
+    process; never raises for a bad file."""
+    return load_submissions([dropped], criteria_set, year)[0][0]
+
+
+Fetched = tuple[DroppedFile, bytes]
+
+
+def fetch_submission(dropped: DroppedFile) -> Fetched | SubmissionRead:
+    """Read a dropped file's bytes once, with the size and time they had (the file
+    may have changed since it was listed); a file that cannot be read comes back
+    as a ``SubmissionRead`` set aside (``rejection``) or left for the next run
+    (``pending``: it vanished or changed while being read)."""
     if dropped.size > MAX_FILE_BYTES:
         message = unsafe_message(UnsafeFile("too_large"), dropped.size)
         return _unread(dropped, message)
     try:
-        content = read_capped(dropped.path)
+        snapshot = read_snapshot(dropped.path)
+    except FileNotFoundError:
+        return _unread(dropped, messages.FILE_VANISHED, pending=True)
+    except ChangedWhileReading:
+        return _unread(dropped, messages.FILE_CHANGED_WHILE_READING, pending=True)
     except OSError as error:
         reason = error.strerror or str(error)
         return _unread(dropped, messages.FILE_READ_FAILED.format(error=reason))
-    return read_submission(dropped, content, sha256(content), criteria_set, year)
+    dropped = replace(dropped, size=snapshot.size, mtime=snapshot.mtime)
+    if snapshot.size > MAX_FILE_BYTES:
+        return _unread(dropped, unsafe_message(UnsafeFile("too_large"), snapshot.size))
+    return dropped, snapshot.content
 
 
-def _unread(dropped: DroppedFile, message: str) -> SubmissionRead:
-    """A file set aside without its content having been read (so no sha256)."""
+def load_submissions(
+    entries: Sequence[DroppedFile], criteria_set: CriteriaSet, year: int
+) -> list[tuple[SubmissionRead, bytes | None]]:
+    """Read each file once and the submission in it: (what was learnt, the bytes
+    read, which are the bytes hashed and to be archived; None when unread).
+
+    The readers run in a child process (``isolate.run_isolated``): a file that
+    crashes them, or makes them allocate past the limit, is set aside alone."""
+    fetched = [fetch_submission(entry) for entry in entries]
+    jobs = [
+        (*item, sha256(item[1]))
+        for item in fetched
+        if not isinstance(item, SubmissionRead)
+    ]
+
+    def work(job: tuple[DroppedFile, bytes, str]) -> SubmissionRead:
+        return read_submission(*job, criteria_set, year)
+
+    outcomes = iter(zip(jobs, run_isolated(jobs, work), strict=True))
+    found: list[tuple[SubmissionRead, bytes | None]] = []
+    for item in fetched:
+        if isinstance(item, SubmissionRead):
+            found.append((item, None))
+            continue
+        (dropped, content, digest), outcome = next(outcomes)
+        if isinstance(outcome, Crashed):
+            outcome = _crashed(dropped, digest, outcome)
+        found.append((outcome, content))
+    return found
+
+
+def _crashed(dropped: DroppedFile, digest: str, crashed: Crashed) -> SubmissionRead:
+    """A file whose reader died, ran out of memory or of time."""
+    why = messages.READER_CRASH_REASONS[crashed.reason].format(
+        limit=MEMORY_BYTES // (1024 * 1024), seconds=int(TIMEOUT_SECONDS)
+    )
+    message = messages.FILE_READER_CRASHED.format(why=why)
     rejection = problem("error", message, file=dropped.name)
-    return SubmissionRead(file=dropped, sha256=None, rejection=rejection)
+    return SubmissionRead(file=dropped, sha256=digest, rejection=rejection)
+
+
+def _unread(
+    dropped: DroppedFile, message: str, *, pending: bool = False
+) -> SubmissionRead:
+    """A file set aside without its content having been read (so no sha256), or
+    left for the next run (``pending``: a warning, not an error)."""
+    rejection = problem("warning" if pending else "error", message, file=dropped.name)
+    return SubmissionRead(
+        file=dropped, sha256=None, rejection=rejection, pending=pending
+    )
 
 
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
@@ -171,8 +247,13 @@ def _read_sheets(
 
 def stated_year(content: bytes) -> int | None:
     """The year on a submission's ``Năm`` line (of its first form), the file read
-    as safely as by ``read_submission``; None when it cannot be read or states no
-    year."""
+    as safely as by ``read_submission`` (in a child process); None when it cannot
+    be read or states no year."""
+    found = run_isolated([content], _stated_year)[0]
+    return None if isinstance(found, Crashed) else found
+
+
+def _stated_year(content: bytes) -> int | None:
     try:
         inspect_container(content)
         sheets, _, _ = _read_sheets(content)

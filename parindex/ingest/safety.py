@@ -6,11 +6,17 @@ decides, before python-calamine sees the file, whether it may be read:
 * a file that is not a spreadsheet (a CSV, an image, a PDF renamed ``.xlsx``);
 * an encrypted workbook (Office stores a password-protected xlsx as an OLE file with an
   ``EncryptedPackage`` stream; LibreOffice marks encrypted parts in its manifest);
-* a zip bomb: too many entries, declared sizes over the caps, or entries that inflate
-  to more than they declare (checked by inflating with a cap, never whole);
+* a zip bomb: too many entries, declared sizes over the caps (an XML part over 32 MB,
+  any other part over 32 MB that is compressed more than 4 times, a total over
+  128 MB: a 40 MB photo passes, a bomb does not), or entries that inflate to more
+  than they declare (checked by inflating with a cap, never whole);
 * an XML part with a DTD (entity expansion, external entities);
 * a sheet whose used area is so large that the reader, which allocates a dense grid
-  of the used area, would exhaust memory (one value in ``XFD1048576`` is enough).
+  of the used area, would exhaust memory (one value in ``XFD1048576`` is enough),
+  measured by an XML parser, never a byte pattern.
+
+What this pass cannot foresee (a bug in the native reader) is contained by
+``parindex.ingest.isolate``: the readers run in a child process with a memory limit.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from xml.parsers import expat
 
 import olefile
 
@@ -43,6 +50,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
+"""Largest total of the sizes a zip's entries declare."""
+LARGE_ENTRY_RATIO = 4
+"""A part over ``MAX_ENTRY_BYTES`` that is not XML (a picture) is accepted when it
+is compressed at most this many times (photos and media hardly compress)."""
 MAX_SHEET_CELLS = 2_000_000
 """Largest used area (rows × columns from A1) of a sheet handed to the reader."""
 
@@ -66,16 +77,6 @@ _ROOT_ELEMENT = re.compile(rb"<[^?!]")
 _MAX_PROLOG = 64 * 1024
 _INFLATE_CHUNK = 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-# Any cell reference attribute (rows carry only digits): a quick upper bound.
-_ANY_CELL_REF = re.compile(rb" r=\"([A-Z]{1,3})([0-9]{1,7})\"")
-# A reference beyond column ZZ or row 999: only then is the used area worth measuring.
-_FAR_CELL_REF = re.compile(rb" r=\"(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})")
-_NEAR_AREA = 702 * 999  # the largest used area without such a reference (ZZ999)
-# A cell holding something (self-closing cells are formatting only, and the reader
-# skips them): its column letters and row number.
-_CELL_REF = re.compile(
-    rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*(?<!/)>"
-)
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -244,7 +245,7 @@ def _inspect_zip(
     total = 0
     for entry in entries:
         total += entry.file_size
-        if entry.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
+        if _too_large(entry) or total > MAX_TOTAL_BYTES:
             raise UnsafeFile("zip_bomb", f"{entry.filename}: {entry.file_size} bytes")
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnsafeFile("unsupported", f"compression {entry.compress_type}")
@@ -270,6 +271,19 @@ def _inspect_zip(
         if entry.filename.endswith(_XML_SUFFIXES):
             _check_prolog(_inflate_head(raw, entry), entry.filename)
     return worksheets
+
+
+def _too_large(entry: zipfile.ZipInfo) -> bool:
+    """Whether an entry declares more than it may: an XML part (which the readers,
+    and this pass, inflate whole) over ``MAX_ENTRY_BYTES``; any other part (a
+    picture, an embedded file: never inflated by a reader) only when it is also
+    compressed more than ``LARGE_ENTRY_RATIO`` times, which a photo never is and a
+    bomb always is. The file's own size cap bounds what such a part can hold."""
+    if entry.file_size <= MAX_ENTRY_BYTES:
+        return False
+    if entry.filename.lower().endswith(_XML_SUFFIXES):
+        return True
+    return entry.file_size > max(entry.compress_size, 1) * LARGE_ENTRY_RATIO
 
 
 def _xlsx_sheet_parts(
@@ -399,29 +413,81 @@ def _check_extent(rows: int, columns: int) -> None:
         raise UnsafeFile("too_many_cells", cell_ref(rows - 1, columns - 1))
 
 
+class _SheetExtent:
+    """The used area of a worksheet as the reader will lay it out, measured by an
+    XML parser (expat: any whitespace, either quote, character references, any
+    namespace prefix), not by a byte pattern.
+
+    A row's number is its ``r`` attribute, else the previous row's plus one; a
+    cell's place is its ``r`` attribute, else the cell after the previous one in
+    its row (that is what the reader does). Only cells with content (a child
+    element: a value, an inline string, a formula) count: self-closing cells are
+    formatting, and the reader skips them.
+    """
+
+    def __init__(self) -> None:
+        self.row = 0  # 1-based number of the current row
+        self.column = 0  # 1-based number of the last cell's column in the row
+        self.rows = self.columns = 0
+        self.cell: tuple[int, int] | None = None  # an open cell, until it has content
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            reference = attributes.get("r")
+            if reference is None:
+                self.column += 1
+                row = self.row
+            else:
+                row, self.column = _parse_reference(reference, self.row)
+            self.cell = (row, self.column)
+        elif local == "row":
+            number = attributes.get("r")
+            self.row = self.row + 1 if number is None else _parse_number(number)
+            self.column = 0
+        elif self.cell is not None:  # the open cell holds something
+            row, column = self.cell
+            self.cell = None
+            if row > self.rows or column > self.columns:
+                self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+
+    def end(self, name: str) -> None:
+        if self.cell is not None and name.rpartition(":")[2] == "c":
+            self.cell = None
+
+
+def _parse_number(text: str) -> int:
+    """A row number as the reader parses it (surrounding whitespace allowed)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit():
+        raise UnsafeFile("corrupt", f"row {text!r}")
+    return int(text)
+
+
+def _parse_reference(reference: str, row: int) -> tuple[int, int]:
+    """(row, column), both 1-based, of an A1 reference; a reference of letters only
+    stays on ``row``."""
+    text = reference.strip().upper()
+    letters = text.rstrip("0123456789")
+    digits = text[len(letters) :]
+    if not letters or not letters.isascii() or not letters.isalpha():
+        raise UnsafeFile("corrupt", f"cell {reference!r}")
+    return (int(digits) if digits else row), column_index(letters) + 1
+
+
 def _check_xlsx_extent(xml: bytes) -> None:
     """Refuse a worksheet whose farthest cell holding something makes the used area
-    too large. A quick bound over every cell reference comes first; only when it is
-    over the limit are formatting-only cells told apart."""
-    if _NEAR_AREA <= MAX_SHEET_CELLS and _FAR_CELL_REF.search(xml) is None:
-        return  # columns up to ZZ, rows up to 999: at most 702 × 999 cells
-    if _extent(_ANY_CELL_REF.findall(xml))[0] <= MAX_SHEET_CELLS:
-        return
-    cells, farthest = _extent(_CELL_REF.findall(xml))
-    if cells > MAX_SHEET_CELLS:
-        raise UnsafeFile("too_many_cells", farthest)
-
-
-def _extent(found: list[tuple[bytes, bytes]]) -> tuple[int, str]:
-    """(cells from A1 to the farthest row and column, that corner's reference) of
-    the (column letters, row number) found."""
-    if not found:
-        return 0, "A1"
-    letters, numbers = zip(*found, strict=True)
-    # compare as (length, bytes): no int() per cell, and "10" > "9" still holds
-    rows = int(max(set(numbers), key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0"))))
-    widest = max(set(letters), key=lambda s: (len(s), s)).decode("ascii")
-    return rows * (column_index(widest) + 1), f"{widest}{rows}"
+    too large (see ``_SheetExtent``). The DTD was refused before: expat expands
+    only the predefined entities and character references here."""
+    extent = _SheetExtent()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = extent.start
+    parser.EndElementHandler = extent.end
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as error:
+        raise UnsafeFile("corrupt", str(error)) from error
+    _check_extent(extent.rows, extent.columns)  # names the farthest corner
 
 
 def _check_ods_extent(xml: bytes) -> None:
@@ -495,9 +561,41 @@ def unsafe_message(unsafe: UnsafeFile, size: int) -> str:
 def read_capped(path: Path) -> bytes:
     """A file's bytes, never through a symlink and never more than the size cap
     (one byte more, so that an oversized file is still recognised as such)."""
+    return read_snapshot(path).content
+
+
+class ChangedWhileReading(OSError):
+    """The file's size or modification time changed while it was being read."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file's bytes as read once, with the size and modification time they had."""
+
+    content: bytes
+    size: int
+    mtime: float
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """Read a file once (never through a symlink, never more than the size cap plus
+    one byte) and say what was read: these bytes are the ones hashed, parsed and
+    archived.
+
+    Raises:
+        ChangedWhileReading: the file changed while being read (torn bytes).
+        OSError: it cannot be opened (``FileNotFoundError`` when it vanished).
+    """
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(descriptor, "rb") as stream:
-        return stream.read(MAX_FILE_BYTES + 1)
+        before = os.fstat(descriptor)
+        content = stream.read(MAX_FILE_BYTES + 1)
+        after = os.fstat(descriptor)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or (
+        len(content) <= MAX_FILE_BYTES and len(content) != after.st_size
+    ):
+        raise ChangedWhileReading(str(path))
+    return Snapshot(content, after.st_size, after.st_mtime)
 
 
 def read_sheets_safely(path: Path) -> list[Sheet]:

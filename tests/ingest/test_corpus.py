@@ -35,6 +35,7 @@ from parindex.ingest.collect import (
 from parindex.ingest.discover import discover
 from parindex.problems import concat_problems
 from parindex.timefmt import OFFICE_TIMEZONE
+from tests.ingest.hostile import with_photo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -93,6 +94,11 @@ def _prepare(case: Path, folder: Path, setup: dict[str, Any]) -> None:
         os.utime(path, (moment, moment))
     for name, target in setup.get("symlinks", {}).items():
         (folder / name).symlink_to(target)
+    for name, megabytes in setup.get("photos", {}).items():
+        plain = (folder / name).read_bytes()
+        moment = (folder / name).stat().st_mtime
+        with_photo(plain, megabytes, folder / name)
+        os.utime(folder / name, (moment, moment))
 
 
 def _ingest_case(

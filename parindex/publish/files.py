@@ -7,7 +7,6 @@ import errno
 import fcntl
 import filecmp
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -114,14 +113,16 @@ def sweep_temporary_files(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def archive(source: Path, archive_folder: Path, digest: str) -> Path:
-    """Keep a copy of a submission under its content hash (once per content).
+def archive(content: bytes, suffix: str, archive_folder: Path, digest: str) -> Path:
+    """Keep a submission's bytes, as they were read and hashed, under their hash
+    (once per content): never copied again from the drop folder, where the file
+    may have changed or vanished since.
 
     Returns the archived path (``<archive_folder>/<sha256><suffix>``).
     """
-    target = archive_folder / f"{digest}{source.suffix.lower()}"
+    target = archive_folder / f"{digest}{suffix.lower()}"
     if not target.exists():
-        write_atomic(target, lambda temporary: shutil.copyfile(source, temporary))
+        write_bytes_atomic(target, content)
     return target
 
 

@@ -1,0 +1,248 @@
+"""Run the spreadsheet readers where a crash costs one file, not the night.
+
+The readers (python-calamine, Rust) are native code: a crafted file can make them
+abort the process or allocate gigabytes before any Python exception is possible.
+``run_isolated`` therefore runs a batch of jobs in a forked child process whose
+address space is limited (``resource.setrlimit(RLIMIT_AS)``: the parent's size at
+the fork plus ``memory_bytes``), which sends each job's result back through a pipe
+as soon as it is done. When the child dies (a signal, an abort, memory refused) or
+a job runs past ``timeout`` seconds, the job it was on is retried alone in a fresh
+child; if it fails alone too, it is the guilty one and comes back as ``Crashed``,
+and the rest of the batch goes on in a new child.
+
+The child inherits the jobs through ``fork`` (nothing is copied before it needs
+it), dies with its parent (``PR_SET_PDEATHSIG``), and never returns into the
+parent's code. Where ``fork`` is missing the jobs run in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import faulthandler
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+Job = TypeVar("Job")
+Out = TypeVar("Out")
+
+MEMORY_BYTES = 1024 * 1024 * 1024
+"""Memory a reader may allocate above what the process held when it forked."""
+TIMEOUT_SECONDS = 120.0
+"""Longest time one file may take in the reader."""
+
+_FRAME = struct.Struct("<Q")
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """A job whose reader died or ran out of time even when run alone.
+
+    ``reason`` is ``crash`` (the process was killed by a signal or aborted),
+    ``memory`` (an allocation over the limit was refused) or ``timeout``.
+    """
+
+    reason: str
+    detail: str = ""
+
+
+def _virtual_size() -> int:
+    """This process's address-space size in bytes (0 when unknown)."""
+    try:
+        with open("/proc/self/statm", "rb") as stream:
+            pages = int(stream.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this (child) process when its parent dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _silence_stderr() -> None:
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
+
+
+def _child(
+    jobs: Sequence[Job],
+    work: Callable[[Job], Out],
+    descriptor: int,
+    memory_bytes: int,
+) -> None:
+    """The child's whole life: never returns (``os._exit``)."""
+    code = 1
+    try:
+        _die_with_parent()
+        _silence_stderr()  # a native reader's panic text is not for the user
+        faulthandler.disable()  # nor a traceback dumped on its abort
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(number, signal.SIG_DFL)
+        limit = _virtual_size() + memory_bytes
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        for job in jobs:
+            try:
+                outcome: object = work(job)
+            except MemoryError:
+                outcome = Crashed("memory")
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(descriptor, _FRAME.pack(len(data)) + data)
+        code = 0
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+        os._exit(code)
+
+
+class _Reader:
+    """Frames read from a child's pipe, with a deadline per frame."""
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+        self.buffer = bytearray()
+
+    def _fill(self, size: int, deadline: float) -> bool:
+        while len(self.buffer) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.descriptor], [], [], left)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self.descriptor, max(size - len(self.buffer), 1 << 16))
+            if not chunk:
+                return False
+            self.buffer += chunk
+        return True
+
+    def frame(self, timeout: float) -> bytes | None:
+        """The next frame; None at end of file (the child is gone).
+
+        Raises:
+            TimeoutError: nothing complete came within ``timeout`` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        if not self._fill(_FRAME.size, deadline):
+            return None
+        (size,) = _FRAME.unpack_from(self.buffer)
+        if not self._fill(_FRAME.size + size, deadline):
+            return None
+        data = bytes(self.buffer[_FRAME.size : _FRAME.size + size])
+        del self.buffer[: _FRAME.size + size]
+        return data
+
+
+@contextlib.contextmanager
+def _forked(
+    jobs: Sequence[Job], work: Callable[[Job], Out], memory_bytes: int
+) -> Iterator[tuple[int, _Reader]]:
+    """A child working through ``jobs``; killed and reaped when the block ends."""
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        os.close(read_end)
+        _child(jobs, work, write_end, memory_bytes)
+    os.close(write_end)
+    try:
+        yield pid, _Reader(read_end)
+    finally:
+        os.close(read_end)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def _run_batch(
+    jobs: Sequence[Job],
+    work: Callable[[Job], Out],
+    memory_bytes: int,
+    timeout: float,
+) -> tuple[list[Out | Crashed], Crashed | None]:
+    """Run ``jobs`` in one child: the outcomes it sent and, when it stopped early,
+    why (the job it was on is ``jobs[len(outcomes)]``)."""
+    outcomes: list[Out | Crashed] = []
+    with _forked(jobs, work, memory_bytes) as (pid, reader):
+        while len(outcomes) < len(jobs):
+            try:
+                data = reader.frame(timeout)
+            except TimeoutError:
+                return outcomes, Crashed("timeout")
+            if data is None:
+                return outcomes, _why_it_ended(pid)
+            outcomes.append(pickle.loads(data))  # noqa: S301 - our own child
+    return outcomes, None
+
+
+def _why_it_ended(pid: int) -> Crashed:
+    """Reap a child that closed its pipe early and say how it ended."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return Crashed("crash")
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        return Crashed("crash", name)
+    return Crashed("crash", f"exit {os.WEXITSTATUS(status)}")
+
+
+def run_isolated(
+    jobs: Sequence[Job],
+    work: Callable[[Job], Out],
+    *,
+    memory_bytes: int = MEMORY_BYTES,
+    timeout: float = TIMEOUT_SECONDS,
+) -> list[Out | Crashed]:
+    """``[work(job) for job in jobs]``, each outcome a ``Crashed`` for a job whose
+    reader died, ran out of memory or of time even when run alone.
+
+    ``work`` must return picklable results and must not raise (a ``MemoryError``
+    becomes ``Crashed("memory")``; any other exception ends the child, and its job
+    is retried alone, then reported as a crash).
+    """
+    if not hasattr(os, "fork"):
+        return [work(job) for job in jobs]
+    outcomes: list[Out | Crashed] = []
+    while len(outcomes) < len(jobs):
+        rest = jobs[len(outcomes) :]
+        done, stopped = _run_batch(rest, work, memory_bytes, timeout)
+        outcomes += done
+        if stopped is None:
+            continue
+        if not done:  # it was the child's first job: it failed alone
+            outcomes.append(stopped)
+            continue
+        guilty = rest[len(done)]  # it may have failed for the jobs before it
+        alone, stopped_alone = _run_batch([guilty], work, memory_bytes, timeout)
+        outcomes.append(alone[0] if alone else stopped_alone or stopped)
+    return outcomes

@@ -1,0 +1,183 @@
+"""The run manifest and the render key.
+
+A run's manifest (``outputs/<year>/runs/<UTC>-<pid>.json``) says what it read and
+wrote, with versions: enough to reproduce its outputs. The render key is what every
+output of a year is a function of: equal keys mean equal outputs, so a night with
+nothing new renders nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from parindex.consolidate import Result
+from parindex.criteria import CRITERIA_FOLDER
+from parindex.history import HISTORY_FILE
+from parindex.ingest.collect import Ingested
+from parindex.ingest.discover import sha256
+from parindex.numbers import round2
+from parindex.problems import error_count
+from parindex.timefmt import local_iso
+
+MANIFEST_PACKAGES = (
+    "parindex",
+    "polars",
+    "pandera",
+    "python-calamine",
+    "xlsxwriter",
+    "openpyxl",
+    "python-docx",
+    "prefect",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+RUNS_FOLDER = "runs"
+
+
+def file_digest(path: Path) -> str | None:
+    """The sha256 of a file's content, None when it is not a file."""
+    return sha256(path.read_bytes()) if path.is_file() else None
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object read from ``path``; None when missing, unreadable or not an
+    object."""
+    try:
+        loaded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def versions() -> dict[str, str]:
+    """The installed versions of parindex and the libraries that write the files."""
+    found = {}
+    for package in MANIFEST_PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+@functools.cache
+def code_digest() -> str:
+    """sha256 of parindex's own source: a new version renders again."""
+    digest = hashlib.sha256()
+    for source in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def render_key(
+    result: Result, created: dt.datetime, department_created: dict[str, dt.datetime]
+) -> str:
+    """What every output of a year is a function of: the consolidated result, the
+    creation dates, parindex's code and the versions of the libraries that write
+    the files. The renderers are pure (the same result and dates give the same
+    bytes: golden tests), so equal keys mean equal outputs."""
+    digest = hashlib.sha256()
+    stamps = {code: moment.isoformat() for code, moment in department_created.items()}
+    digest.update(
+        json.dumps(
+            [code_digest(), versions(), created.isoformat(), stamps], sort_keys=True
+        ).encode()
+    )
+    # streamed into the hash: a province's result pickles to tens of megabytes
+    pickle.Pickler(_HashWriter(digest), protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    return digest.hexdigest()
+
+
+class _HashWriter:
+    """A file-like object that feeds what is written to it into a hash."""
+
+    def __init__(self, digest: Any) -> None:
+        self._digest = digest
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return len(data)
+
+
+def last_run(folder: Path) -> dict[str, Any] | None:
+    """The manifest of the newest earlier run of the year, if readable."""
+    runs = sorted((folder / RUNS_FOLDER).glob("*.json"))
+    return read_json(runs[-1]) if runs else None
+
+
+def unchanged_since(last: dict[str, Any] | None, key: str, targets: list[Path]) -> bool:
+    """Whether the last run rendered from the same key and every output it wrote is
+    still there, as it wrote it (nobody edited or deleted one since)."""
+    if last is None or last.get("render_key") != key:
+        return False
+    recorded = {o.get("file"): o.get("sha256") for o in last.get("outputs", [])}
+    return all(
+        recorded.get(str(target)) is not None
+        and recorded[str(target)] == file_digest(target)
+        for target in targets
+    )
+
+
+def manifest_path(folder: Path, run_at: float) -> Path:
+    """Where the manifest of a run started at ``run_at`` goes:
+    ``<folder>/runs/<UTC start>-<pid>.json`` (the process id keeps two runs started
+    in the same microsecond apart)."""
+    stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return folder / RUNS_FOLDER / f"{stamp}-{os.getpid()}.json"
+
+
+def manifest_bytes(document: dict[str, Any]) -> bytes:
+    """A manifest as written to disk: indented UTF-8 JSON."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def run_manifest(
+    result: Result,
+    ingested: Ingested,
+    inputs: Path,
+    written: dict[Path, bool],
+    *,
+    changes: list[str],
+    run_at: float,
+    key: str | None = None,
+) -> dict[str, Any]:
+    """What a run read and wrote, with versions: enough to reproduce its outputs."""
+    criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
+    errors = error_count(result.problems)
+    return {
+        "run_at": local_iso(run_at),
+        "year": result.year,
+        "versions": versions(),
+        "criteria_set": {
+            "name": result.current.criteria_set.name,
+            "file": str(criteria_path.relative_to(inputs)),
+            "sha256": file_digest(criteria_path),
+        },
+        "history": {
+            "file": HISTORY_FILE,
+            "sha256": file_digest(inputs / HISTORY_FILE),
+        },
+        "inputs": ingested.submissions.select(
+            "file", "sha256", "size", "modified", "department", "status"
+        ).to_dicts(),
+        "figures": {
+            "status": result.current.status,
+            "total": round2(result.current.total),
+            "groups": {k: round2(v) for k, v in result.current.groups.items()},
+        },
+        "problems": {"errors": errors, "warnings": result.problems.height - errors},
+        "outputs": [
+            {"file": str(path), "sha256": file_digest(path), "changed": changed}
+            for path, changed in written.items()
+        ],
+        "changes": changes,
+        "render_key": key,
+    }
