@@ -12,6 +12,7 @@ from parindex.criteria import (
     CRITERIA_FOLDER,
     CriteriaSet,
     available_criteria_sets,
+    first_year_of,
     read_criteria_set,
 )
 from parindex.errors import NoCriteriaSet
@@ -59,7 +60,7 @@ def _sets_for(
                 return found
     beside = [
         (first, p)
-        for first, p in available_criteria_sets(path.parent)
+        for first, p in available_criteria_sets(path.parent, strict=False)
         if p.resolve() not in checked
     ]
     if not beside:
@@ -69,14 +70,16 @@ def _sets_for(
 
 def available_criteria_sets_of(paths: list[Path]) -> list[tuple[int, Path]]:
     """(first year, path) of the given criteria workbooks (a year is read from
-    their ``Áp dụng từ năm`` line; a workbook without one is left out)."""
+    their ``Áp dụng từ năm`` line; a workbook without one is left out).
+
+    Raises:
+        UnusableCriteria: a given workbook cannot be read (saying why).
+    """
     found = []
     for path in paths:
-        found += [
-            (first, p)
-            for first, p in available_criteria_sets(path.parent)
-            if p.resolve() == path.resolve()
-        ]
+        stated = first_year_of(path)
+        if stated is not None:
+            found.append((stated[0], path))
     return sorted(found)
 
 

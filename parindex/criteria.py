@@ -390,11 +390,35 @@ def _workbooks(folder: Path) -> list[Path]:
     ]
 
 
-def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
+def first_year_of(path: Path) -> tuple[int, str] | None:
+    """(first year, folded ``Khối``) stated by a criteria workbook, None when it
+    states none.
+
+    Raises:
+        UnusableCriteria: the workbook cannot be read (saying why).
+    """
+    try:
+        sheets = read_sheets_safely(path)
+    except UnreadableWorkbook:
+        read_criteria_set(path)  # raises, saying why (same reader)
+        raise  # pragma: no cover - read_criteria_set raised
+    for sheet in sheets:
+        metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL})
+        number = parse_number(metadata.get("first_year", ("", ""))[0])
+        if number is not None and number.is_integer():
+            return int(number), fold(metadata.get("block", ("", ""))[0])
+    return None
+
+
+def available_criteria_sets(
+    folder: Path, *, strict: bool = True
+) -> list[tuple[int, Path]]:
     """(first year, path) of every criteria workbook in ``folder``, by year.
 
     Only the ``Áp dụng từ năm`` line (and a ``Khối`` line, for a province's groups
-    of units) is read; the full set is validated when used.
+    of units) is read; the full set is validated when used. With ``strict=False``
+    (``check`` looking beside a department's file) workbooks that are not criteria
+    sets are passed over instead.
 
     Raises:
         UnusableCriteria: a workbook of the folder cannot be read or states no
@@ -405,23 +429,20 @@ def available_criteria_sets(folder: Path) -> list[tuple[int, Path]]:
     keys: dict[tuple[int, str], list[Path]] = {}
     for path in _workbooks(folder):
         try:
-            sheets = read_sheets_safely(path)
-        except UnreadableWorkbook:
-            read_criteria_set(path)  # raises, saying why (same reader)
-            raise  # pragma: no cover - read_criteria_set raised
-        for sheet in sheets:
-            metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL})
-            number = parse_number(metadata.get("first_year", ("", ""))[0])
-            if number is not None and number.is_integer():
-                found.append((int(number), path))
-                block = fold(metadata.get("block", ("", ""))[0])
-                keys.setdefault((int(number), block), []).append(path)
-                break
-        else:
+            stated = first_year_of(path)
+        except UnusableCriteria:
+            if strict:
+                raise
+            continue
+        if stated is None:
+            if not strict:
+                continue
             read_criteria_set(path)  # says why it is not a criteria set
             raise UnusableCriteria(  # pragma: no cover - it raised
                 messages.CRITERIA_UNUSABLE.format(file=path.name)
             )
+        found.append((stated[0], path))
+        keys.setdefault(stated, []).append(path)
     for (year, _), paths in sorted(keys.items()):
         if len(paths) > 1:
             raise UnusableCriteria(
