@@ -39,7 +39,9 @@ SCORE_ROLES = ("self", "appraised")
 _FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "sau phuc khao", "lan cuoi")
 _PRELIMINARY = ("so bo", "du kien", "truoc giai trinh", "tam tinh", "du thao")
 _ROUND = re.compile(r" lan (\d{1,2}) ")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year in a header (``năm 2022``, ``(2022)``), not a decision's number
+# (``QĐ 1726/2022``) nor a date (``31/12/2022``).
+_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
 _MAX_HEADER = 120
 
 
@@ -160,8 +162,7 @@ def _is_sub_header(
 
 
 def _has_group_words(text: str) -> bool:
-    words = _words(text)
-    return " diem " in words or bool(_YEAR.search(words))
+    return " diem " in _words(text) or bool(_YEAR.search(fold_label(text)))
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
@@ -226,7 +227,7 @@ def header_columns(
         role = "code" if c == code else role_of(text)
         if role == "code" and c != code:
             role = None
-        years = tuple(int(y) for y in _YEAR.findall(_words(text)))
+        years = tuple(int(y) for y in _YEAR.findall(fold_label(text)))
         found.append(
             HeaderColumn(c, cell_ref(where, c), text, role, c in hidden, years)
         )

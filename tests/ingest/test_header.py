@@ -135,3 +135,14 @@ def test_ods_facts_count_repeated_rows_and_columns() -> None:
     assert facts.filtered
     assert facts.hidden_columns == {2}
     assert facts.percent == {(3, 2)}
+
+
+def test_a_year_in_a_header_is_a_year_not_a_decision_number() -> None:
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm thẩm định (QĐ 1726/2022)", "Điểm thẩm định năm 2022"],
+            ["1.1", 0.5, 0.75],
+        ]
+    )
+    columns, _ = header_columns(sheet, 0, 0)
+    assert [c.years for c in columns] == [(), (), (2022,)]
