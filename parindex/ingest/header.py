@@ -88,6 +88,23 @@ def role_of(text: str) -> str | None:
     return None
 
 
+_COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
+
+
+def _role_of_pair(text: str, lower: str) -> str | None:
+    """The role of a column whose header may span two rows: a sub-column that is a
+    reason, evidence or maximum (``Tự đánh giá`` over ``Điểm`` | ``Lý do``) is
+    that, whatever its group; a comment (``Nhận xét``) is no score."""
+    if lower:
+        own = role_of(lower)
+        if own in ("reason", "evidence", "max"):
+            return own
+        words = _words(lower)
+        if any(f" {w} " in words for w in _COMMENT_WORDS):
+            return None
+    return role_of(text)
+
+
 def mentions_appraisal(text: str) -> bool:
     """Whether a header mentions the appraisal (``thẩm định``)."""
     return " tham dinh " in _words(text)
@@ -224,7 +241,7 @@ def header_columns(
         if not text:
             continue
         where = header_row + 1 if lower else header_row
-        role = "code" if c == code else role_of(text)
+        role = "code" if c == code else _role_of_pair(text, lower)
         if role == "code" and c != code:
             role = None
         years = tuple(int(y) for y in _YEAR.findall(fold_label(text)))

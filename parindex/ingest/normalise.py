@@ -189,6 +189,13 @@ def _read_score(
                 "error", cell, messages.VALUE_BOOLEAN.format(cell=cell, shown=shown)
             ),
         )
+    if isinstance(value, dt.timedelta):
+        shown = str(value)
+        return (
+            shown,
+            None,
+            _notice("error", cell, messages.VALUE_DATE.format(cell=cell, shown=shown)),
+        )
     if isinstance(value, dt.date | dt.time):
         shown = _shown_date(value)
         return (

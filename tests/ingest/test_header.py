@@ -146,3 +146,18 @@ def test_a_year_in_a_header_is_a_year_not_a_decision_number() -> None:
     )
     columns, _ = header_columns(sheet, 0, 0)
     assert [c.years for c in columns] == [(), (), (2022,)]
+
+
+def test_sub_columns_that_are_not_scores_keep_their_own_role() -> None:
+    sheet = _sheet(
+        [
+            ["Mã", "Tự đánh giá", "", "Thẩm định", ""],
+            ["", "Điểm", "Lý do", "Điểm", "Nhận xét"],
+            ["1.1", 1, "đủ", 0.5, "thiếu báo cáo"],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    assert [c.role for c in columns] == ["code", "self", "reason", "appraised", None]
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.columns == {"code": 0, "self": 1, "reason": 2, "appraised": 3}
+    assert choice.warnings == [] and choice.rejection is None
