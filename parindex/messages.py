@@ -387,6 +387,10 @@ SHEET_HIDDEN_FORM = (
     "Sheet ẩn “{sheet}” có bảng chấm điểm nhưng không được đọc (sheet bị ẩn). Nếu đây "
     "là bảng cần nộp, hãy bỏ ẩn sheet và nộp lại."
 )
+SHEET_HIDDEN_FORM_USED = (
+    "Bảng chấm điểm nằm trong sheet ẩn “{sheet}” (không có sheet đang hiện nào là bảng "
+    "chấm điểm): vẫn đọc sheet này; hãy bỏ ẩn sheet để kiểm tra lại."
+)
 SHEETS_SAME_DEPARTMENT = (
     "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và đều có điểm: "
     "{sheets}. Không biết dùng sheet nào: hãy xóa sheet thừa rồi nộp lại."

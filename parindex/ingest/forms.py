@@ -226,6 +226,7 @@ def find_forms(
     """
     found = FormsFound()
     located: list[tuple[Sheet, int, int]] = []
+    hidden: list[tuple[Sheet, int, int]] = []
     without_scores: Sheet | None = None
     for sheet in sheets:
         at = locate_header(sheet)
@@ -236,17 +237,23 @@ def find_forms(
             if sheet.visible and without_scores is None:
                 without_scores = sheet
             continue
-        if not sheet.visible:
-            found.problems.append(
-                problem(
-                    "warning",
-                    messages.SHEET_HIDDEN_FORM.format(sheet=sheet.name),
-                    file=file,
-                    sheet=sheet.name,
-                )
+        (located if sheet.visible else hidden).append((sheet, *at))
+    # A hidden form is reported; when no visible sheet is a form, it is read (a
+    # hidden value never counts silently, nor is it lost without a word).
+    message = (
+        messages.SHEET_HIDDEN_FORM_USED if not located else messages.SHEET_HIDDEN_FORM
+    )
+    for sheet, _, _ in hidden:
+        found.problems.append(
+            problem(
+                "warning",
+                message.format(sheet=sheet.name),
+                file=file,
+                sheet=sheet.name,
             )
-            continue
-        located.append((sheet, *at))
+        )
+    if not located:
+        located = hidden
     if not located:
         if without_scores is not None:
             found.rejection = problem(
