@@ -392,8 +392,9 @@ SHEET_HIDDEN_FORM_USED = (
     "chấm điểm): vẫn đọc sheet này; hãy bỏ ẩn sheet để kiểm tra lại."
 )
 SHEETS_SAME_DEPARTMENT = (
-    "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và đều có điểm: "
-    "{sheets}. Không biết dùng sheet nào: hãy xóa sheet thừa rồi nộp lại."
+    "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và chấm cùng "
+    "tiêu chí với điểm khác nhau: {sheets}. Không biết dùng sheet nào: hãy xóa sheet "
+    "thừa rồi nộp lại."
 )
 SHEET_SAME_AS = (
     "Sheet “{sheet}” có cùng mã và điểm với sheet “{first}”: chỉ đọc sheet “{first}”."

@@ -23,7 +23,7 @@ from parindex.ingest.header import (
     locate_header,
 )
 from parindex.problems import problem
-from parindex.text import fold, parse_number
+from parindex.text import fold, normalise_code, parse_number
 from parindex.workbook import Sheet, Table, cell_text, find_metadata
 
 SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
@@ -108,6 +108,15 @@ class Form:
             if any(texts):
                 found.append(texts)
         return found
+
+    @property
+    def scored_codes(self) -> set[str]:
+        """The codes (as typed) of the rows that carry a score."""
+        return {
+            code
+            for code, *scores in self.content
+            if code and any(score not in ("", "-") for score in scores)
+        }
 
     @property
     def has_scores(self) -> bool:
@@ -210,6 +219,17 @@ def _form(
     if form.department is None:
         return reject(messages.FILE_NO_DEPARTMENT)
     return form
+
+
+def _disjoint(forms: list[Form]) -> bool:
+    """Whether no two forms score the same code (one form split over sheets)."""
+    seen: set[str] = set()
+    for form in forms:
+        codes = {normalise_code(code) or code for code in form.scored_codes}
+        if codes & seen:
+            return False
+        seen |= codes
+    return True
 
 
 def find_forms(
@@ -323,7 +343,7 @@ def find_forms(
                 )
             )
         scored = [form for form in scored if form not in copies]
-        if len(scored) > 1:
+        if len(scored) > 1 and not _disjoint(scored):
             sheets_list = ", ".join(f"“{form.table.sheet.name}”" for form in scored)
             name = next(
                 (d.name for d in criteria_set.departments if d.code == department),
@@ -339,9 +359,9 @@ def find_forms(
                 department=department,
             )
             return found
-        chosen = scored[0] if scored else group[0]
-        found.forms.append(chosen)
-        found.problems.extend(chosen.warnings)
+        for chosen in scored or group[:1]:  # parts of one form: every part
+            found.forms.append(chosen)
+            found.problems.extend(chosen.warnings)
     if len(found.forms) > 1:
         listing = ", ".join(
             f"{form.department}: “{form.table.sheet.name}”" for form in found.forms

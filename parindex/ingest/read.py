@@ -357,7 +357,7 @@ def read_submission(
                     department=form.department,
                 )
             )
-    if len(found.forms) == 1:  # with several forms, a file's line is no one's
+    if len(set(result.departments)) == 1:  # else a file's line is no one's
         for record in result.problems:
             if record["department"] is None:
                 record["department"] = result.department
