@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from parindex import messages
 from parindex.consolidate import consolidate_year
 from parindex.criteria import CriteriaSet
 from parindex.ingest.collect import ingest_year
@@ -89,3 +90,25 @@ def test_two_departments_in_one_workbook_both_count(
     assert "NV" not in not_submitted and "TP" not in not_submitted
     assert _score(year, "2.2.1") == pytest.approx(0.75)  # TP's
     assert _score(year, "1.3.2") == pytest.approx(1.28)  # NV's
+
+
+def test_facts_that_cannot_be_read_are_said_not_skipped(
+    tmp_path: Path, sample_criteria: CriteriaSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.ingest import read
+
+    def broken(*_: object) -> None:
+        raise ValueError("hỏng")
+
+    monkeypatch.setattr(read, "xlsx_facts", broken)
+    ingested, year = _ingest(tmp_path, sample_criteria, CLEAN)
+    assert ingested.problems.filter(pl.col("file").is_not_null()).select(
+        "severity", "department", "message"
+    ).rows() == [
+        (
+            "warning",
+            "NV",
+            messages.FACTS_UNREADABLE.format(reason="ValueError: hỏng"),
+        )
+    ]
+    assert ingested.submissions["status"].to_list() == ["used"]
