@@ -102,6 +102,10 @@ def _role_of_pair(text: str, lower: str) -> str | None:
         words = _words(lower)
         if any(f" {w} " in words for w in _COMMENT_WORDS):
             return None
+        combined = role_of(text)
+        if combined is None and own in SCORE_ROLES:
+            return own  # ``Năm 2023`` over ``Tự đánh giá``: the group is a year
+        return combined
     return role_of(text)
 
 
