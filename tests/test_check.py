@@ -124,3 +124,19 @@ def test_a_form_with_no_score_filled_in_gets_a_warning(tmp_path: Path) -> None:
     assert problems.select("severity", "department", "message").rows() == [
         ("warning", "NV", messages.CHECK_NO_SCORES)
     ]
+
+
+def test_outside_a_year_folder_the_latest_form_year_is_checked(tmp_path: Path) -> None:
+    form = shutil.copy2(
+        CORPUS / "sheet-of-another-year" / "phong-noi-vu.xlsx", tmp_path
+    )
+    problems = check_files([Path(form)], tmp_path, criteria=CRITERIA)
+    assert problems.select("severity", "sheet", "message").rows() == [
+        (
+            "warning",
+            "Năm 2022",
+            messages.SHEET_OTHER_YEAR.format(
+                sheet="Năm 2022", sheet_year=2022, year=2023
+            ),
+        )
+    ]

@@ -246,9 +246,10 @@ def _read_sheets(
 
 
 def stated_year(content: bytes) -> int | None:
-    """The year on a submission's ``Năm`` line (of its first form), the file read
-    as safely as by ``read_submission`` (in a child process); None when it cannot
-    be read or states no year."""
+    """The latest year on a submission's ``Năm`` lines (a workbook may keep last
+    year's form beside this year's), the file read as safely as by
+    ``read_submission`` (in a child process); None when it cannot be read or
+    states no year."""
     found = run_isolated([content], _stated_year)[0]
     return None if isinstance(found, Crashed) else found
 
@@ -259,6 +260,7 @@ def _stated_year(content: bytes) -> int | None:
         sheets, _, _ = _read_sheets(content)
     except (UnsafeFile, UnreadableWorkbook):
         return None
+    years = []
     for sheet in sheets:
         if not sheet.visible:
             continue
@@ -267,9 +269,9 @@ def _stated_year(content: bytes) -> int | None:
             continue
         metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=at[0])
         if "year" in metadata:
-            return stated_year_of(metadata["year"][0])
-        return None
-    return None
+            years.append(stated_year_of(metadata["year"][0]))
+    known = [year for year in years if year is not None]
+    return max(known) if known else None
 
 
 def read_submission(
