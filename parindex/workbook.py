@@ -299,11 +299,17 @@ def find_metadata(
     with the value in the next non-empty cell to its right.
 
     Returns field → (value text, A1 reference of the value). The first occurrence
-    of each label wins.
+    of each label on a visible row wins, then on a hidden one.
     """
     index = _alias_index(labels)
     found: dict[str, tuple[str, str]] = {}
-    for r, row in enumerate(sheet.cells[:last_row]):
+    hidden = sheet.facts.hidden_rows
+    rows = list(enumerate(sheet.cells[:last_row]))
+    if hidden:  # a visible line wins over a hidden one (an old year kept hidden)
+        rows = [x for x in rows if x[0] not in hidden] + [
+            x for x in rows if x[0] in hidden
+        ]
+    for r, row in rows:
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue

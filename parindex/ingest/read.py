@@ -1,4 +1,4 @@
-"""Open one submission, find its table and decide whose and which year it is."""
+"""Open one submission, find its forms and decide whose and which year each is."""
 
 from __future__ import annotations
 
