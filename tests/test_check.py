@@ -57,6 +57,7 @@ def test_check_reports_what_the_run_reports(name: str, tmp_path: Path) -> None:
         "sub-items-agree",
         "merged-code-and-scores",
         "blank-template-beside-form",
+        "hidden-metadata-line",
     }
 
 
