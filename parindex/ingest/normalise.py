@@ -151,11 +151,9 @@ def _notice(severity: str, cell: str | None, message: str) -> Notice:
 
 def _shown_date(value: dt.date | dt.time) -> str:
     if isinstance(value, dt.datetime):
-        return (
-            value.strftime("%d/%m/%Y %H:%M")
-            if value.time()
-            else value.strftime("%d/%m/%Y")
-        )
+        if value.time() == dt.time(0):  # a time object is never falsy
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return value.strftime("%H:%M:%S")

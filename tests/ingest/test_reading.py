@@ -112,3 +112,32 @@ def test_facts_that_cannot_be_read_are_said_not_skipped(
         )
     ]
     assert ingested.submissions["status"].to_list() == ["used"]
+
+
+def test_dates_booleans_and_durations_in_a_score_cell_are_named_errors() -> None:
+    import datetime as dt
+
+    from parindex.ingest.normalise import normalise_rows
+    from parindex.workbook import Sheet, Table
+
+    sheet = Sheet(
+        "S",
+        [
+            ["Mã", "Điểm tự đánh giá"],
+            ["1.1", dt.datetime(2023, 1, 5)],
+            ["1.2.4", dt.datetime(2023, 1, 5, 8, 30)],
+            ["1.3.1", False],
+            ["1.3.2", dt.timedelta(hours=12)],
+        ],
+    )
+    rows = normalise_rows(Table(sheet, 0, {"code": 0, "self": 1}), "f.xlsx", "NV")
+    assert rows["notices"].to_list() == [
+        f"error\x1fB{r}\x1f{message}"
+        for r, message in (
+            (2, messages.VALUE_DATE.format(cell="B2", shown="05/01/2023")),
+            (3, messages.VALUE_DATE.format(cell="B3", shown="05/01/2023 08:30")),
+            (4, messages.VALUE_BOOLEAN.format(cell="B4", shown="FALSE")),
+            (5, messages.VALUE_DATE.format(cell="B5", shown="12:00:00")),
+        )
+    ]
+    assert rows["self_score"].to_list() == [None] * 4
