@@ -148,6 +148,7 @@ def _form(
     *,
     header_row: int,
     code: int,
+    several: bool = False,
 ) -> Form:
     """Locate the columns, department and year of one form sheet."""
     columns, data_row = header_columns(sheet, header_row, code)
@@ -180,8 +181,11 @@ def _form(
         )
         if form.department is None:
             return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
-    else:
-        form.department = department_from_file_name(file, criteria_set.departments)
+    else:  # several forms: each sheet's name first; one form: the file's name first
+        departments = criteria_set.departments
+        by_sheet = department_in_text(sheet.name, departments)
+        by_file = department_from_file_name(file, departments)
+        form.department = (by_sheet or by_file) if several else (by_file or by_sheet)
     form.year = year
     if "year" in metadata:
         text, cell = metadata["year"]
@@ -286,7 +290,15 @@ def find_forms(
             found.rejection = problem("error", messages.FILE_NO_TABLE, file=file)
         return found
     forms = [
-        _form(sheet, file, criteria_set, year, header_row=row, code=code)
+        _form(
+            sheet,
+            file,
+            criteria_set,
+            year,
+            header_row=row,
+            code=code,
+            several=len(located) > 1,
+        )
         for sheet, row, code in located
     ]
     current = [
