@@ -224,7 +224,7 @@ def _header_matches(row: Sequence[CellValue], index: AliasIndex) -> dict[str, in
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
 
 
-def _is_column_numbering(row: Sequence[CellValue]) -> bool:
+def is_column_numbering(row: Sequence[CellValue]) -> bool:
     """A row under a header that only numbers the columns: ``(1) (2) (3) …`` or
     ``1 2 3 …`` (at least three, consecutive from 1)."""
     numbers = []
@@ -284,7 +284,7 @@ def _locate_header(
                 continue
             columns = {**extra, **columns}
             data_row = r + 2
-        if data_row < len(cells) and _is_column_numbering(cells[data_row]):
+        if data_row < len(cells) and is_column_numbering(cells[data_row]):
             data_row += 1
         return r, columns, data_row
     return None

@@ -18,7 +18,14 @@ from functools import lru_cache
 
 from parindex import messages
 from parindex.text import fold_label, parse_number
-from parindex.workbook import SEARCH_ROWS, CellValue, Sheet, cell_ref, cell_text
+from parindex.workbook import (
+    SEARCH_ROWS,
+    CellValue,
+    Sheet,
+    cell_ref,
+    cell_text,
+    is_column_numbering,
+)
 
 # Folded code headers, by priority (a sequence-number column ``TT`` loses to ``Mã``).
 CODE_HEADERS = {
@@ -173,7 +180,7 @@ def _is_sub_header(
     filled = [c for c, value in enumerate(row) if cell_text(value)]
     if not filled or not all(_is_text_label(row[c]) for c in filled):
         return False
-    if _is_column_numbering(row):
+    if is_column_numbering(row):
         return False
     for c in filled:
         above = cell_text(top[c]) if c < len(top) else ""
@@ -184,22 +191,6 @@ def _is_sub_header(
 
 def _has_group_words(text: str) -> bool:
     return " diem " in _words(text) or bool(_YEAR.search(fold_label(text)))
-
-
-_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
-
-
-def _is_column_numbering(row: Sequence[CellValue]) -> bool:
-    numbers = []
-    for value in row:
-        text = cell_text(value)
-        if not text:
-            continue
-        match = _COLUMN_NUMBER.match(text)
-        if match is None:
-            return False
-        numbers.append(int(match.group(1)))
-    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
 
 
 def _merged_left(sheet: Sheet, row: int, column: int) -> int | None:
@@ -225,7 +216,7 @@ def header_columns(
     below = cells[header_row + 1] if header_row + 1 < len(cells) else []
     two_rows = bool(below) and _is_sub_header(below, top, code)
     data_row = header_row + (2 if two_rows else 1)
-    if data_row < len(cells) and _is_column_numbering(cells[data_row]):
+    if data_row < len(cells) and is_column_numbering(cells[data_row]):
         data_row += 1
     width = max(len(top), len(below) if two_rows else 0)
     hidden = sheet.facts.hidden_columns
