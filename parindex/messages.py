@@ -431,3 +431,7 @@ FILE_CHANGED_WHILE_READING = (
     "Tệp thay đổi ngay trong lúc đang đọc (có thể đang được ghi): để lại cho lần "
     "chạy sau."
 )
+PUBLISH_REPAIRED = (
+    "Lần chạy trước ({run_at}) bị dừng giữa lúc ghi kết quả: đã ghi nốt {count} tệp "
+    "còn dở ({files}); các thay đổi dưới đây so với lần tổng hợp trọn vẹn gần nhất."
+)

@@ -5,6 +5,7 @@ Usage: python -m tests.publish_worker MODE OUTPUTS [SECONDS]
   loop     OUTPUTS          publish again and again (a new creation date each time)
   hold     OUTPUTS SECONDS  hold the outputs lock for SECONDS
   slow     OUTPUTS          rewrite the scorecard through a writer that stops halfway
+  die-midway OUTPUTS N INPUTS  publish INPUTS, killed after N outputs were moved
 """
 
 from __future__ import annotations
@@ -36,6 +37,31 @@ def publish(
     )
 
 
+def die_after_moves(outputs: Path, moves: int, inputs: Path) -> None:
+    """Publish ``inputs`` and SIGKILL this process once ``moves`` outputs of the
+    year (not the archive, not the manifests, not a staging folder) were renamed
+    into place: a run killed in the middle of publishing its set."""
+    import os
+    import signal
+
+    real = os.replace
+    year = (outputs / "2023").resolve()
+    done: list[str] = []
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        real(source, target)
+        path = Path(target).resolve()
+        inside = path.parent == year or path.parent == year / "departments"
+        output = not path.name.endswith(".json") or path.name.startswith("summary")
+        if inside and output:
+            done.append(path.name)
+        if len(done) >= moves:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    os.replace = replace  # type: ignore[assignment]
+    publish(outputs, None, inputs)
+
+
 def main() -> None:
     mode, outputs = sys.argv[1], Path(sys.argv[2])
     if mode == "publish":
@@ -50,6 +76,8 @@ def main() -> None:
             sys.stdout.write("locked\n")
             sys.stdout.flush()
             time.sleep(float(sys.argv[3]))
+    elif mode == "die-midway":  # killed after moving N outputs into place
+        die_after_moves(outputs, int(sys.argv[3]), Path(sys.argv[4]))
     elif mode == "slow":
         target = outputs / "2023" / "scorecard-2023.xlsx"
 

@@ -290,3 +290,59 @@ def test_a_night_with_nothing_new_renders_nothing(
     fourth = publish(outputs, None, inputs)
     assert renders == ["render", "render"]
     assert fourth.changed == []
+
+
+def test_a_run_killed_mid_publish_is_finished_and_announced_by_the_next(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Killed after two of its outputs were in place: the next run finishes the set,
+    says it did, and announces what changed since the last complete run."""
+    import os
+    import shutil
+
+    from tests.publish_worker import publish
+
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(sample_inputs, inputs)
+    publish(outputs, None, inputs)
+    folder = outputs / "2023"
+    tp = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(tp)
+    sheet = workbook.active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows() if r[0].value == "8.1")
+    row[4].value = 3.0  # appraised 2.55 → 3.0: total 79.24 → 79.69
+    workbook.save(tp)
+    os.utime(tp, (time.time() + 5, time.time() + 5))
+    process = _worker("die-midway", str(outputs), "2", str(inputs))
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    runs_before = sorted((folder / "runs").iterdir())
+    assert len(runs_before) == 1  # the killed run wrote no manifest of its own
+    # a reader sees the old set or the new one: the summary still says 79.24 unless
+    # the journal says a set is being published
+    journal = folder / ".publishing.json"
+    summary = json.loads((folder / "summary-2023.json").read_text("utf-8"))
+    assert summary["total"] == 79.24 or journal.is_file()
+
+    written = publish(outputs, None, inputs)
+    assert not journal.exists()
+    assert not (folder / ".publishing").exists()
+    assert written.changes[0].startswith("Lần chạy trước (")
+    assert "bị dừng giữa lúc ghi kết quả: đã ghi nốt" in written.changes[0]
+    assert written.changes[1:] == [
+        "Tệp được nộp lại (nội dung khác): 2023/phong-tu-phap.xlsx (TP).",
+        "Tổng điểm: 79,24 → 79,69.",
+    ]
+    manifest = json.loads(written.manifest.read_text("utf-8"))
+    assert manifest["changes"] == written.changes
+    assert manifest["repaired"]["files"]
+    assert (
+        json.loads((folder / "summary-2023.json").read_text("utf-8"))["total"] == 79.69
+    )
+    # every output is this run's: a run from scratch gives the same bytes
+    fresh = tmp_path / "fresh"
+    publish(fresh, None, inputs)
+    for path in sorted(folder.rglob("*.xlsx")) + sorted(folder.glob("*.docx")):
+        twin = fresh / "2023" / path.relative_to(folder)
+        assert path.read_bytes() == twin.read_bytes(), path.name

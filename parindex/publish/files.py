@@ -33,7 +33,7 @@ REASONS = {
 }
 
 
-def _not_writable(folder: Path, error: OSError) -> OutputsNotWritable:
+def not_writable(folder: Path, error: OSError) -> OutputsNotWritable:
     reason = REASONS.get(error.errno or 0, error.strerror or str(error))
     return OutputsNotWritable(NOT_WRITABLE.format(folder=folder, reason=reason))
 
@@ -49,7 +49,7 @@ def check_writable(outputs: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=outputs, prefix=".parindex-check-"):
             pass
     except OSError as error:
-        raise _not_writable(outputs, error) from error
+        raise not_writable(outputs, error) from error
 
 
 _FILE_MODE = 0o666
@@ -81,7 +81,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
         )
         os.close(handle)
     except OSError as error:
-        raise _not_writable(path.parent, error) from error
+        raise not_writable(path.parent, error) from error
     temporary = Path(name)
     try:
         write(temporary)
@@ -93,9 +93,24 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
         os.replace(temporary, path)
         return True
     except OSError as error:
-        raise _not_writable(path.parent, error) from error
+        raise not_writable(path.parent, error) from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def sync_folders(folders: set[Path]) -> None:
+    """Flush the renames made in ``folders`` to disk (best effort)."""
+    for folder in folders:
+        try:
+            descriptor = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(descriptor)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
 
 def write_bytes_atomic(path: Path, content: bytes) -> bool:
@@ -137,7 +152,7 @@ def outputs_lock(outputs: Path, wait_seconds: float = 600.0) -> Iterator[None]:
         outputs.mkdir(parents=True, exist_ok=True)
         handle = open(outputs / LOCK_NAME, "a+")  # noqa: SIM115 - held for the block
     except OSError as error:
-        raise _not_writable(outputs, error) from error
+        raise not_writable(outputs, error) from error
     try:
         deadline = time.monotonic() + wait_seconds
         while True:

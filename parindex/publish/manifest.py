@@ -108,9 +108,13 @@ class _HashWriter:
 
 
 def last_run(folder: Path) -> dict[str, Any] | None:
-    """The manifest of the newest earlier run of the year, if readable."""
-    runs = sorted((folder / RUNS_FOLDER).glob("*.json"))
-    return read_json(runs[-1]) if runs else None
+    """The manifest of the newest earlier run of the year that published its
+    outputs (records of failed runs, which list none, are passed over)."""
+    for path in sorted((folder / RUNS_FOLDER).glob("*.json"), reverse=True):
+        document = read_json(path)
+        if document is not None and document.get("outputs"):
+            return document
+    return None
 
 
 def unchanged_since(last: dict[str, Any] | None, key: str, targets: list[Path]) -> bool:
@@ -148,8 +152,13 @@ def run_manifest(
     changes: list[str],
     run_at: float,
     key: str | None = None,
+    contents_at: dict[Path, Path] | None = None,
 ) -> dict[str, Any]:
-    """What a run read and wrote, with versions: enough to reproduce its outputs."""
+    """What a run read and wrote, with versions: enough to reproduce its outputs.
+
+    ``contents_at`` names, for outputs not yet in place, the staged file holding
+    the content they will have."""
+    staged = contents_at or {}
     criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
     errors = error_count(result.problems)
     return {
@@ -175,7 +184,11 @@ def run_manifest(
         },
         "problems": {"errors": errors, "warnings": result.problems.height - errors},
         "outputs": [
-            {"file": str(path), "sha256": file_digest(path), "changed": changed}
+            {
+                "file": str(path),
+                "sha256": file_digest(staged.get(path, path)),
+                "changed": changed,
+            }
             for path, changed in written.items()
         ],
         "changes": changes,

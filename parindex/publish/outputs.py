@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from parindex import messages
 from parindex.analysis import rows_where
 from parindex.changes import describe_changes
 from parindex.consolidate import Result
 from parindex.ingest.collect import Ingested
 from parindex.publish.files import (
     archive,
+    not_writable,
     outputs_lock,
     sweep_temporary_files,
+    sync_folders,
     write_atomic,
     write_bytes_atomic,
 )
@@ -119,6 +125,143 @@ def write_department_workbooks(
     return {target: written[target] for _, target, _ in jobs}
 
 
+STAGING = ".publishing"
+"""Where a run renders its output set before moving it into place."""
+JOURNAL = ".publishing.json"
+"""Written before the first output is moved, removed after the manifest: while it
+exists a set is being published (or a run died doing so)."""
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """A publish that a dead run left half done, finished by this run."""
+
+    run_at: str
+    files: list[str]
+    previous_summary: dict[str, Any] | None
+
+    @property
+    def line(self) -> str:
+        """What this run says about it (Vietnamese)."""
+        return messages.PUBLISH_REPAIRED.format(
+            run_at=self.run_at,
+            count=len(self.files),
+            files=", ".join(self.files) or "—",
+        )
+
+    def record(self) -> dict[str, Any]:
+        """What the manifest says about it."""
+        return {"run_at": self.run_at, "files": self.files}
+
+
+def finish_interrupted_publish(folder: Path) -> Repaired | None:
+    """Finish the publish a killed run left half done in ``folder`` (call it under
+    the outputs lock).
+
+    Without a journal the dead run had not started moving: its staging folder is
+    removed and the outputs are the last complete set. With one, the outputs it
+    had not moved yet are moved, and its manifest written, as it would have.
+    """
+    staging = folder / STAGING
+    journal = read_json(folder / JOURNAL)
+    if journal is None:
+        shutil.rmtree(staging, ignore_errors=True)
+        (folder / JOURNAL).unlink(missing_ok=True)
+        return None
+    finished = []
+    for relative in journal.get("moves", []):
+        source = staging / relative
+        if source.is_file():
+            _move(source, folder / relative)
+            finished.append(relative)
+    manifest = Path(journal["manifest"])
+    if not manifest.exists():
+        document = dict(journal["document"], completed_by_next_run=True)
+        write_bytes_atomic(manifest, manifest_bytes(document))
+    (folder / JOURNAL).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return Repaired(
+        run_at=str(journal.get("run_at", "?")),
+        files=finished,
+        previous_summary=journal.get("previous_summary"),
+    )
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    except OSError as error:
+        raise not_writable(target.parent, error) from error
+
+
+def _same_file(staged: Path, target: Path) -> bool:
+    return target.is_file() and filecmp.cmp(staged, target, shallow=False)
+
+
+def _render_staged(
+    result: Result,
+    created: dt.datetime,
+    department_created: dict[str, dt.datetime],
+    folder: Path,
+    targets: list[Path],
+    *,
+    workers: int | None,
+) -> dict[Path, Path]:
+    """Render every output into the staging folder; target → staged file."""
+    staging = folder / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staged = {target: staging / target.relative_to(folder) for target in targets}
+    paths = list(staged.values())
+    jobs = [
+        (code, path, department_created[code])
+        for code, path in zip(department_created, paths[4:], strict=True)
+    ]
+    _render_outputs(result, created, jobs, workers, paths)
+    return staged
+
+
+def _move_set(
+    folder: Path,
+    staged: dict[Path, Path],
+    moves: list[Path],
+    *,
+    manifest: Path,
+    document: dict[str, Any],
+    previous_summary: dict[str, Any] | None,
+) -> None:
+    """Move the changed outputs into place as one set, then record the run.
+
+    The journal goes first (with the manifest to write and the summary of the last
+    complete set), then one rename per changed file (milliseconds for the whole
+    set: a reader never sees a mix of two runs for long), then the manifest; the
+    journal and the staging folder go last. A run killed anywhere in between is
+    finished by the next one (``finish_interrupted_publish``).
+    """
+    journal = folder / JOURNAL
+    if moves:
+        write_bytes_atomic(
+            journal,
+            manifest_bytes(
+                {
+                    "run_at": document["run_at"],
+                    "manifest": str(manifest),
+                    "moves": [
+                        target.relative_to(folder).as_posix() for target in moves
+                    ],
+                    "document": document,
+                    "previous_summary": previous_summary,
+                }
+            ),
+        )
+        for target in moves:
+            _move(staged[target], target)
+        sync_folders({target.parent for target in moves})
+    write_bytes_atomic(manifest, manifest_bytes(document))
+    journal.unlink(missing_ok=True)
+    shutil.rmtree(folder / STAGING, ignore_errors=True)
+
+
 def _render_outputs(
     result: Result,
     created: dt.datetime,
@@ -171,6 +314,7 @@ def publish_outputs(
     folder = outputs / str(year)
     with outputs_lock(outputs):
         sweep_temporary_files(folder)
+        repaired = finish_interrupted_publish(folder)
         archived = [
             archive(
                 ingested.contents[row["sha256"]],
@@ -187,30 +331,46 @@ def publish_outputs(
             folder / f"bao-cao-{year}.docx",
             folder / f"summary-{year}.md",
         )
-        jobs = [
-            (
-                code,
-                folder / "departments" / f"{code}-{year}.xlsx",
-                department_created[code],
-            )
-            for code in codes
-        ]
-        departments = [target for _, target, _ in jobs]
-        previous_summary = read_json(summary_path)
-        key = render_key(result, created, department_created)
+        departments = [folder / "departments" / f"{code}-{year}.xlsx" for code in codes]
         targets = [scorecard, summary_path, report, markdown, *departments]
-        if unchanged_since(last_run(folder), key, targets):
-            # a night with nothing new: the outputs are already these bytes
-            written = dict.fromkeys(targets, False)
-        else:
-            written = _render_outputs(result, created, jobs, workers, targets)
-        changes = describe_changes(previous_summary, summary(result))
-        manifest = manifest_path(folder, run_at)
-        document = run_manifest(
-            result, ingested, inputs, written, changes=changes, run_at=run_at, key=key
+        # what changed is told against the last complete set of outputs
+        previous_summary = (
+            repaired.previous_summary if repaired else read_json(summary_path)
         )
-        write_bytes_atomic(manifest, manifest_bytes(document))
-    changed = [path for path, was_changed in written.items() if was_changed]
+        key = render_key(result, created, department_created)
+        staged: dict[Path, Path] = {}
+        if not unchanged_since(last_run(folder), key, targets):
+            staged = _render_staged(
+                result, created, department_created, folder, targets, workers=workers
+            )
+        written = {
+            target: target in staged and not _same_file(staged[target], target)
+            for target in targets
+        }
+        changes = describe_changes(previous_summary, summary(result))
+        if repaired is not None:
+            changes = [repaired.line, *changes]
+        manifest = manifest_path(folder, run_at)
+        moves = [target for target in targets if written[target]]
+        document = run_manifest(
+            result,
+            ingested,
+            inputs,
+            written,
+            changes=changes,
+            run_at=run_at,
+            key=key,
+            contents_at={target: staged[target] for target in moves},
+        )
+        document["repaired"] = repaired.record() if repaired else None
+        _move_set(
+            folder,
+            staged,
+            moves,
+            manifest=manifest,
+            document=document,
+            previous_summary=previous_summary,
+        )
     return Written(
-        scorecard, summary_path, departments, archived, changed, changes, manifest
+        scorecard, summary_path, departments, archived, moves, changes, manifest
     )
