@@ -9,8 +9,12 @@ import contextlib
 import enum
 import importlib.util
 import json
+import math
 import os
+import signal
+import sys
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,13 +22,14 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from parindex import messages
+from parindex import cli_language, messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
-from parindex.errors import ParindexError
+from parindex.errors import ParindexError, YearAndAll
 from parindex.ingest.discover import year_folders
 from parindex.problems import error_count
 from parindex.publish import check_writable
 
+cli_language.install()  # click's and typer's own words in Vietnamese
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -39,9 +44,36 @@ InputsOption = Annotated[
 ]
 
 
-def _fail(error: ParindexError) -> typer.Exit:
+def _fail(error: ParindexError, *, as_json: bool = False) -> typer.Exit:
+    """Say why the command stops (stderr; with ``--json`` also a JSON object on
+    stdout: ``{"error": message, "exit_code": n}``) and exit with its status."""
     typer.echo(f"Lỗi: {error}", err=True)
+    if as_json:
+        _echo_json({"error": str(error), "exit_code": error.exit_code})
     return typer.Exit(code=error.exit_code)
+
+
+def round2(value: float) -> float:
+    """``value`` to 2 decimals, half away from zero, on its shortest decimal form
+    (79.24000000000001 → 79.24, 2.675 → 2.68); a local helper until a shared one
+    exists."""
+    exact = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(exact)
+
+
+def _rounded(value: Any) -> Any:
+    """A JSON-ready value with every float rounded to 2 decimals."""
+    if isinstance(value, float):
+        return round2(value) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(_rounded(value), ensure_ascii=False, indent=2))
 
 
 @contextlib.contextmanager
@@ -145,8 +177,7 @@ def run(
 
     _check_runner(runner)
     if all_years and year is not None:
-        typer.echo("Lỗi: chỉ dùng một trong hai tùy chọn --year hoặc --all.", err=True)
-        raise typer.Exit(code=2)
+        raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
     try:
         if all_years:
             years = year_folders(inputs)
@@ -158,7 +189,7 @@ def run(
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
     except ParindexError as error:
-        raise _fail(error) from None
+        raise _fail(error, as_json=as_json) from None
     outcomes = []
     console = Console()
     with _prefect_environment(verbose):
@@ -177,19 +208,19 @@ def run(
                         settle_seconds=settle_seconds,
                     )
             except ParindexError as error:
-                raise _fail(error) from None
+                raise _fail(error, as_json=as_json) from None
             outcomes.append(outcome)
             if not as_json and not quiet:
                 _print_outcome(outcome, console)
-    if as_json:
-        shown = outcomes if all_years else outcomes[0]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    if as_json:  # one object for one year; --all: always a list, in year order
+        _echo_json(outcomes if all_years else outcomes[0])
 
 
 @app.command()
 def check(
     files: Annotated[
-        list[Path], typer.Argument(help="Các tệp chấm điểm cần kiểm tra.")
+        list[Path],
+        typer.Argument(metavar="TỆP...", help="Các tệp chấm điểm cần kiểm tra."),
     ],
     inputs: InputsOption = Path("inputs"),
     as_json: Annotated[
@@ -210,9 +241,9 @@ def check(
     try:
         problems = check_files(files, inputs, criteria)
     except ParindexError as error:
-        raise _fail(error) from None
+        raise _fail(error, as_json=as_json) from None
     if as_json:
-        typer.echo(json.dumps(problems.to_dicts(), ensure_ascii=False, indent=2))
+        _echo_json(problems.to_dicts())
     elif problems.is_empty():
         typer.echo("Không có vấn đề nào.")
     else:
@@ -298,6 +329,17 @@ def serve(
     )
 
 
+def _terminate(number: int, _frame: object) -> None:
+    """SIGTERM ends the command as Ctrl-C does: ``finally`` blocks run (reader
+    children killed, staging folder and lock released), then exit 128 + 15."""
+    raise SystemExit(128 + number)
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo(messages.INTERRUPTED, err=True)
+        sys.exit(130)

@@ -27,3 +27,7 @@ class OutputsNotWritable(ParindexError):
 
 class UnknownDepartment(ParindexError):
     """A department code given on the command line is not in the criteria set."""
+
+
+class YearAndAll(ParindexError):
+    """``--year`` and ``--all`` were given together."""

@@ -435,3 +435,7 @@ PUBLISH_REPAIRED = (
     "Lần chạy trước ({run_at}) bị dừng giữa lúc ghi kết quả: đã ghi nốt {count} tệp "
     "còn dở ({files}); các thay đổi dưới đây so với lần tổng hợp trọn vẹn gần nhất."
 )
+YEAR_AND_ALL = "chỉ dùng một trong hai tùy chọn --year hoặc --all."
+INTERRUPTED = (
+    "Đã dừng theo yêu cầu (Ctrl-C): lần chạy sau sẽ hoàn tất phần kết quả còn ghi dở."
+)

@@ -20,6 +20,7 @@ LOCKED = (
     "hãy chạy lại sau."
 )
 LOCK_NAME = ".parindex.lock"
+DANGLING = "đây là một liên kết (symlink) tới “{target}”, nơi không tồn tại"
 
 
 REASONS = {
@@ -34,8 +35,17 @@ REASONS = {
 
 
 def not_writable(folder: Path, error: OSError) -> OutputsNotWritable:
+    """The Vietnamese error for a folder that cannot be written."""
     reason = REASONS.get(error.errno or 0, error.strerror or str(error))
     return OutputsNotWritable(NOT_WRITABLE.format(folder=folder, reason=reason))
+
+
+def _dangling(path: Path) -> Path | None:
+    """The missing target of ``path`` or of a symlinked folder above it."""
+    for candidate in (path, *path.parents):
+        if candidate.is_symlink() and not candidate.exists():
+            return Path(os.readlink(candidate))
+    return None
 
 
 def check_writable(outputs: Path) -> None:
@@ -44,6 +54,11 @@ def check_writable(outputs: Path) -> None:
     Raises:
         OutputsNotWritable: with the reason in Vietnamese.
     """
+    target = _dangling(outputs)
+    if target is not None:
+        raise OutputsNotWritable(
+            NOT_WRITABLE.format(folder=outputs, reason=DANGLING.format(target=target))
+        )
     try:
         outputs.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=outputs, prefix=".parindex-check-"):
@@ -94,8 +109,29 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
         return True
     except OSError as error:
         raise not_writable(path.parent, error) from error
+    except Exception as error:  # a writer library wrapping the OSError (xlsxwriter)
+        cause = _os_error(error)
+        if cause is None:
+            raise
+        raise not_writable(path.parent, cause) from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _os_error(error: BaseException) -> OSError | None:
+    """The OSError behind an exception a library raised instead (its cause, its
+    context or its first argument), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            return current
+        wrapped = next((a for a in current.args if isinstance(a, OSError)), None)
+        if wrapped is not None:
+            return wrapped
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def sync_folders(folders: set[Path]) -> None:
@@ -148,6 +184,8 @@ def outputs_lock(outputs: Path, wait_seconds: float = 600.0) -> Iterator[None]:
     Raises:
         OutputsNotWritable: the lock cannot be created or was not released in time.
     """
+    if _dangling(outputs) is not None:
+        check_writable(outputs)  # raises, naming the missing target
     try:
         outputs.mkdir(parents=True, exist_ok=True)
         handle = open(outputs / LOCK_NAME, "a+")  # noqa: SIM115 - held for the block

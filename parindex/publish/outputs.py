@@ -217,7 +217,11 @@ def _render_staged(
         (code, path, department_created[code])
         for code, path in zip(department_created, paths[4:], strict=True)
     ]
-    _render_outputs(result, created, jobs, workers, paths)
+    try:
+        _render_outputs(result, created, jobs, workers, paths)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
+        raise
     return staged
 
 
