@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from parindex import messages
+
 Job = TypeVar("Job")
 Out = TypeVar("Out")
 
@@ -54,6 +56,14 @@ class Crashed:
 
     reason: str
     detail: str = ""
+
+
+def crash_message(crashed: Crashed) -> str:
+    """The Vietnamese sentence for a file whose reader failed."""
+    why = messages.READER_CRASH_REASONS[crashed.reason].format(
+        limit=MEMORY_BYTES // (1024 * 1024), seconds=int(TIMEOUT_SECONDS)
+    )
+    return messages.FILE_READER_CRASHED.format(why=why)
 
 
 def _virtual_size() -> int:

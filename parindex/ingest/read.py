@@ -19,12 +19,7 @@ from parindex.ingest.forms import (
     stated_year_of,
 )
 from parindex.ingest.header import locate_header
-from parindex.ingest.isolate import (
-    MEMORY_BYTES,
-    TIMEOUT_SECONDS,
-    Crashed,
-    run_isolated,
-)
+from parindex.ingest.isolate import Crashed, crash_message, run_isolated
 from parindex.ingest.safety import (
     MAX_FILE_BYTES,
     ChangedWhileReading,
@@ -174,11 +169,7 @@ def load_submissions(
 
 def _crashed(dropped: DroppedFile, digest: str, crashed: Crashed) -> SubmissionRead:
     """A file whose reader died, ran out of memory or of time."""
-    why = messages.READER_CRASH_REASONS[crashed.reason].format(
-        limit=MEMORY_BYTES // (1024 * 1024), seconds=int(TIMEOUT_SECONDS)
-    )
-    message = messages.FILE_READER_CRASHED.format(why=why)
-    rejection = problem("error", message, file=dropped.name)
+    rejection = problem("error", crash_message(crashed), file=dropped.name)
     return SubmissionRead(file=dropped, sha256=digest, rejection=rejection)
 
 

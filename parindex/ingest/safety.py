@@ -35,6 +35,7 @@ from xml.parsers import expat
 import olefile
 
 from parindex import messages
+from parindex.ingest.isolate import Crashed, crash_message, run_isolated
 from parindex.workbook import (
     WORKBOOK_RELS,
     Sheet,
@@ -613,4 +614,17 @@ def read_sheets_safely(path: Path) -> list[Sheet]:
         inspect_container(content)
     except UnsafeFile as unsafe:
         raise UnreadableWorkbook(unsafe_message(unsafe, len(content))) from None
-    return list(iter_sheets(open_workbook(content)))
+    found = run_isolated([content], _open_sheets)[0]  # a reader crash: this file
+    if isinstance(found, Crashed):
+        raise UnreadableWorkbook(crash_message(found))
+    if isinstance(found, str):
+        raise UnreadableWorkbook(found)
+    return found
+
+
+def _open_sheets(content: bytes) -> list[Sheet] | str:
+    """The visible sheets, or why the reader could not open the workbook."""
+    try:
+        return list(iter_sheets(open_workbook(content)))
+    except UnreadableWorkbook as error:
+        return error.reason

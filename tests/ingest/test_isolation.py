@@ -254,3 +254,20 @@ def test_files_are_read_in_a_child_from_a_worker_thread_too(
     worker.start()
     worker.join()
     assert found == [["CQ", "KTHT", "NV", "TCKH", "TP", "VP"]]
+
+
+def test_a_criteria_workbook_that_crashes_the_reader_stops_with_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's own workbooks go through the same child: a reader abort is an
+    unusable criteria set (exit 2), not a dead process."""
+    from parindex.criteria import read_criteria_set
+    from parindex.errors import UnusableCriteria
+    from parindex.ingest import safety
+
+    crafted = tmp_path / "criteria.xlsx"
+    crafted.write_bytes(with_sheet_tail(_nv(tmp_path), FAR_CELLS["tab"]))
+    monkeypatch.setattr(safety, "inspect_container", lambda _: Container("zip"))
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(crafted)
+    assert CRASHED in str(raised.value)
