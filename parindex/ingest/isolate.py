@@ -166,10 +166,25 @@ class _Reader:
         return data
 
 
+@dataclass
+class _Child:
+    """A forked reader: its process id, its pipe, and its exit status once reaped
+    (a reaped child's id may be reused: it is never signalled again)."""
+
+    pid: int
+    reader: _Reader
+    status: int | None = None
+
+    def reap(self) -> int:
+        if self.status is None:
+            self.status = os.waitpid(self.pid, 0)[1]
+        return self.status
+
+
 @contextlib.contextmanager
 def _forked(
     jobs: Sequence[Job], work: Callable[[Job], Out], memory_bytes: int
-) -> Iterator[tuple[int, _Reader]]:
+) -> Iterator[_Child]:
     """A child working through ``jobs``; killed and reaped when the block ends."""
     read_end, write_end = os.pipe()
     sys.stdout.flush()
@@ -179,14 +194,16 @@ def _forked(
         os.close(read_end)
         _child(jobs, work, write_end, memory_bytes)
     os.close(write_end)
+    child = _Child(pid, _Reader(read_end))
     try:
-        yield pid, _Reader(read_end)
+        yield child
     finally:
         os.close(read_end)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        if child.status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                child.reap()
 
 
 def _run_batch(
@@ -198,22 +215,22 @@ def _run_batch(
     """Run ``jobs`` in one child: the outcomes it sent and, when it stopped early,
     why (the job it was on is ``jobs[len(outcomes)]``)."""
     outcomes: list[Out | Crashed] = []
-    with _forked(jobs, work, memory_bytes) as (pid, reader):
+    with _forked(jobs, work, memory_bytes) as child:
         while len(outcomes) < len(jobs):
             try:
-                data = reader.frame(timeout)
+                data = child.reader.frame(timeout)
             except TimeoutError:
                 return outcomes, Crashed("timeout")
             if data is None:
-                return outcomes, _why_it_ended(pid)
+                return outcomes, _why_it_ended(child)
             outcomes.append(pickle.loads(data))  # noqa: S301 - our own child
     return outcomes, None
 
 
-def _why_it_ended(pid: int) -> Crashed:
+def _why_it_ended(child: _Child) -> Crashed:
     """Reap a child that closed its pipe early and say how it ended."""
     try:
-        _, status = os.waitpid(pid, 0)
+        status = child.reap()
     except ChildProcessError:
         return Crashed("crash")
     if os.WIFSIGNALED(status):
