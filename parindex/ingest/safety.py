@@ -77,6 +77,7 @@ _PROLOG_CHUNK = 1024
 _ROOT_ELEMENT = re.compile(rb"<[^?!]")
 _MAX_PROLOG = 64 * 1024
 _INFLATE_CHUNK = 1024 * 1024
+_FEED_CHUNK = 64 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -380,12 +381,17 @@ def _check_actual_size(raw: memoryview, entry: zipfile.ZipInfo) -> None:
         return
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     produced = 0
-    pending: bytes | memoryview = raw
-    while pending and not inflater.eof:
-        produced += len(inflater.decompress(pending, _INFLATE_CHUNK))
-        if produced > entry.file_size:
-            raise UnsafeFile("zip_bomb", f"{entry.filename}: more than declared")
-        pending = inflater.unconsumed_tail
+    # fed in small slices: the unconsumed tail (copied at each step) stays small,
+    # so a 40 MB photo is checked in one pass, not in quadratic time
+    for start in range(0, len(raw), _FEED_CHUNK):
+        pending: bytes | memoryview = raw[start : start + _FEED_CHUNK]
+        while pending and not inflater.eof:
+            produced += len(inflater.decompress(pending, _INFLATE_CHUNK))
+            if produced > entry.file_size:
+                raise UnsafeFile("zip_bomb", f"{entry.filename}: more than declared")
+            pending = inflater.unconsumed_tail
+        if inflater.eof:
+            break
 
 
 def _check_prolog(head: bytes, part: str) -> None:
