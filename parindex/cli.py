@@ -12,7 +12,6 @@ import json
 import math
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -330,16 +329,16 @@ def serve(
 
 
 def _terminate(number: int, _frame: object) -> None:
-    """SIGTERM ends the command as Ctrl-C does: ``finally`` blocks run (reader
-    children killed, staging folder and lock released), then exit 128 + 15."""
+    """SIGINT (Ctrl-C) and SIGTERM end the command the same way: say so, then
+    ``SystemExit`` so that ``finally`` blocks run (reader children killed, the
+    staging folder and the lock released); exit status 128 + the signal."""
+    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+    typer.echo(messages.INTERRUPTED.format(signal=name), err=True)
     raise SystemExit(128 + number)
 
 
 def main() -> None:
     """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo(messages.INTERRUPTED, err=True)
-        sys.exit(130)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _terminate)
+    app()

@@ -437,5 +437,6 @@ PUBLISH_REPAIRED = (
 )
 YEAR_AND_ALL = "chỉ dùng một trong hai tùy chọn --year hoặc --all."
 INTERRUPTED = (
-    "Đã dừng theo yêu cầu (Ctrl-C): lần chạy sau sẽ hoàn tất phần kết quả còn ghi dở."
+    "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
+    "lần chạy sau sẽ ghi nốt."
 )

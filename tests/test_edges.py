@@ -208,26 +208,39 @@ def test_usage_errors_are_vietnamese(arguments: list[str], said: str) -> None:
         assert english not in result.output
 
 
-def test_sigterm_leaves_no_reader_running(tmp_path: Path) -> None:
-    """SIGTERM ends the command as Ctrl-C does: the reader child is killed by the
-    parent's clean-up, and the exit status says SIGTERM (143)."""
+@pytest.mark.parametrize(
+    ("number", "name"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C")]
+)
+def test_sigterm_and_ctrl_c_leave_no_reader_running(number: int, name: str) -> None:
+    """SIGTERM and Ctrl-C end the command the same way: a sentence, clean-up (the
+    reader child is killed by the parent's ``finally``), exit status 128 + signal."""
     script = (
         "import os, signal, time\n"
         "from parindex import cli\n"
         "from parindex.ingest.isolate import run_isolated\n"
-        "signal.signal(signal.SIGTERM, cli._terminate)\n"
+        "for number in (signal.SIGINT, signal.SIGTERM):\n"
+        "    signal.signal(number, cli._terminate)\n"
         "def work(job):\n"
         "    print('child', os.getpid(), flush=True)\n"
         "    time.sleep(60)\n"
         "run_isolated([1], work)\n"
     )
     parent = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline().split()[1])
-    parent.send_signal(signal.SIGTERM)
-    assert parent.wait(timeout=20) == 143
+    parent.send_signal(number)
+    _, errors = parent.communicate(timeout=20)
+    assert parent.returncode == 128 + number
+    assert errors == (
+        f"Đã dừng theo yêu cầu ({name}). Kết quả đang có vẫn dùng được; nếu đang "
+        "ghi dở, lần chạy sau sẽ ghi nốt.\n"
+    )
     with pytest.raises(ProcessLookupError):
         for _ in range(50):
             os.kill(child, 0)
