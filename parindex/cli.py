@@ -13,7 +13,6 @@ import math
 import os
 import signal
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from parindex import cli_language, messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
 from parindex.errors import ParindexError, YearAndAll
 from parindex.ingest.discover import year_folders
+from parindex.numbers import round2
 from parindex.problems import error_count
 from parindex.publish import check_writable
 
@@ -50,14 +50,6 @@ def _fail(error: ParindexError, *, as_json: bool = False) -> typer.Exit:
     if as_json:
         _echo_json({"error": str(error), "exit_code": error.exit_code})
     return typer.Exit(code=error.exit_code)
-
-
-def round2(value: float) -> float:
-    """``value`` to 2 decimals, half away from zero, on its shortest decimal form
-    (79.24000000000001 → 79.24, 2.675 → 2.68); a local helper until a shared one
-    exists."""
-    exact = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return float(exact)
 
 
 def _rounded(value: Any) -> Any:

@@ -18,8 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from parindex import pipeline
-from parindex.cli import app, round2
+from parindex.cli import app
 from parindex.errors import OutputsNotWritable
+from parindex.numbers import round2
 from parindex.publish import files, outputs_lock, write_atomic
 
 REPO = Path(__file__).resolve().parent.parent
