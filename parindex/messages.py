@@ -141,6 +141,7 @@ SHARED_CONFLICT = (
 # --- submissions: files that are not submissions (discovery) --------------------------
 FILE_IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."
 FILE_IGNORED_HIDDEN = "Tệp ẩn hoặc tệp tạm (không phải bài nộp)."
+FILE_IGNORED_SYSTEM = "Tệp hệ thống do Windows hoặc macOS tự tạo (không phải bài nộp)."
 FILE_IGNORED_NOT_FILE = "Không phải tệp thường (thư mục hoặc liên kết): không đọc."
 FILE_PENDING = (
     "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."

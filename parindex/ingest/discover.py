@@ -37,6 +37,8 @@ ATTACHMENT_SUFFIXES = frozenset(
 )
 # Folders that file managers and archivers leave behind: never submissions.
 SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
+# files Windows and macOS leave in any folder they show (thumbnail caches, settings)
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 MAX_DEPTH = 4  # subfolders read below the year folder (a department's own folder…)
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
@@ -121,6 +123,8 @@ def _classify(
     name = path.name
     if name.startswith("~$") or name.startswith(".~lock."):
         return "ignored", messages.FILE_IGNORED_LOCK
+    if name.casefold() in SYSTEM_FILES:
+        return "ignored", messages.FILE_IGNORED_SYSTEM
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
         return "ignored", messages.FILE_IGNORED_HIDDEN
     if path.suffix.lower() in TEMPORARY_SUFFIXES:
