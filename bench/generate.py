@@ -9,7 +9,14 @@ A *case* is one or more ``inputs/`` folders laid out as the SPEC says (``criteri
   which each department owns 10–120 leaves;
 * ``province``: one inputs folder per unit the province scores (its departments and
   districts), each with its own criteria set and 6–25 departments, four years
-  (2021–2024), as a province consolidating every unit over several years would have.
+  (2021–2024), as a province consolidating every unit over several years would have;
+* ``r<N>`` (``r6``, ``r100``, ``r1000``, ``r5000``): the real shape of a busy drop
+  folder, N files from only 6 departments: each department sends many versions
+  (``…-lan-2.xlsx``, ``…-lan-3.xlsx``, one version every 37 s), the newest wins and
+  the others are superseded.
+
+``write_changed_version`` writes a new version of one department's newest file (new
+scores, a newer modification time) over it: the benchmark's "one file changed" night.
 
 Submissions look like the ones departments send (see ``scripts/build_sample.py``):
 title rows, ``Đơn vị:`` / ``Năm:`` lines (sometimes label and value in two cells,
@@ -59,11 +66,12 @@ from typing import Any
 
 import xlsxwriter
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = BENCH_DIR / "data"
 DEFAULT_SIZES = (10, 100, 1000, 5000)
 BASE_SIZE = 6  # the small run whose cost is subtracted to get the marginal cost
+RESUBMISSION_DEPARTMENTS = 6  # the r<N> layout: N files from this many departments
 SIZE_YEAR = 2023
 PROVINCE_YEARS = (2021, 2022, 2023, 2024)
 PROVINCE_UNITS = 40
@@ -289,6 +297,7 @@ class UnitSpec:
     years: tuple[int, ...]
     leaf_cap: int
     district_first: bool  # the first departments are a district's phòng
+    departments: int = 0  # 0: one department per file; else files cycle over these
 
 
 @dataclass
@@ -446,6 +455,10 @@ def build_plan(spec: UnitSpec) -> Plan:
     # every 200th file is a department's second version, so fewer departments
     resubmitted = {i for i in range(n) if i % 200 == 150 and i > 0}
     department_count = n - len(resubmitted)
+    if spec.departments:
+        # few departments, many versions each (file i is department i mod count)
+        department_count = min(spec.departments, n)
+        resubmitted = set(range(department_count, n))
     if department_count + 1 > SHEET_ROW_LIMIT:
         raise ValueError(
             f"{department_count} departments do not fit the {SHEET_ROW_LIMIT}-row "
@@ -510,7 +523,11 @@ def build_plan(spec: UnitSpec) -> Plan:
     for year in spec.years:
         department = -1
         for i in range(n):
-            if i in resubmitted:
+            if spec.departments:
+                department = i % department_count
+                version = i // department_count + 1
+                suffix = f"-lan-{version}" if version > 1 else ""
+            elif i in resubmitted:
                 suffix = "-ban-sua-lai"  # the same department, a newer version
             else:
                 department += 1
@@ -860,10 +877,25 @@ def case_specs(name: str) -> list[tuple[str, UnitSpec]]:
                 )
             )
         return specs
-    match = re.fullmatch(r"n(\d+)", name)
+    match = re.fullmatch(r"([nr])(\d+)", name)
     if not match:
-        raise ValueError(f"unknown case {name!r}: n<N> or province")
-    n = int(match.group(1))
+        raise ValueError(f"unknown case {name!r}: n<N>, r<N> or province")
+    layout, n = match.group(1), int(match.group(2))
+    if layout == "r":
+        return [
+            (
+                "inputs",
+                UnitSpec(
+                    seed=f"parindex-bench:r{n}",
+                    title=f"huyện thử nghiệm {n} bản nộp",
+                    files_per_year=n,
+                    years=(SIZE_YEAR,),
+                    leaf_cap=LEAF_CAP,
+                    district_first=True,
+                    departments=RESUBMISSION_DEPARTMENTS,
+                ),
+            )
+        ]
     return [
         (
             "inputs",
@@ -877,6 +909,33 @@ def case_specs(name: str) -> list[tuple[str, UnitSpec]]:
             ),
         )
     ]
+
+
+def write_changed_version(
+    name: str, inputs: Path, department: int = 0, seed: str = "changed"
+) -> Path:
+    """Write a new version of ``department``'s newest file of case ``name`` over it,
+    in ``inputs`` (a copy of the case's inputs folder): other scores (a different
+    ``seed``), a modification time one minute after the newest file of the folder.
+    Returns the file's path."""
+    (_, spec), *_ = case_specs(name)
+    plan = build_plan(spec)
+    year = plan.years[-1]
+    mine = [f for f in plan.files if f.year == year and f.department == department]
+    newest = max(mine, key=lambda f: f.mtime)
+    latest = max(f.mtime for f in plan.files if f.year == year)
+    path = inputs / str(year) / newest.name
+    latest = max([latest, *(p.stat().st_mtime for p in (inputs / str(year)).iterdir())])
+    changed = FilePlan(
+        index=stable_int(seed) % 1_000_000 + len(plan.files),
+        department=department,
+        name=newest.name,
+        year=year,
+        stated_year=year,
+        mtime=float(int(latest) + 60),
+    )
+    write_submission(plan, changed, rows_by_department(plan)[department], path)
+    return path
 
 
 _WORKER_PLANS: dict[str, tuple[Plan, list[list[int]]]] = {}
@@ -1027,6 +1086,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--province", action="store_true", help="also the province case"
     )
+    parser.add_argument(
+        "--layouts",
+        default="n",
+        help="n (one department per file), r (6 departments, many versions) or n,r",
+    )
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--jobs", type=int, default=None, help="writer processes")
     parser.add_argument("--force", action="store_true", help="rebuild cached cases")
@@ -1036,7 +1100,13 @@ def main(argv: list[str] | None = None) -> int:
         help="write submissions with constant_memory (inline strings)",
     )
     args = parser.parse_args(argv)
-    names = [f"n{int(s)}" for s in args.sizes.split(",") if s.strip()]
+    layouts = [layout for layout in args.layouts.split(",") if layout]
+    names = [
+        f"{layout}{int(s)}"
+        for layout in layouts
+        for s in args.sizes.split(",")
+        if s.strip()
+    ]
     if args.province:
         names.append("province")
     for name in names:

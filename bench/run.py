@@ -1,7 +1,8 @@
 """Benchmark parindex against the floor, the raw reader and a naive baseline.
 
-For each case (``n6`` — the base whose cost is subtracted —, then ``--sizes``, and the
-province case) every variant runs ``--repeat`` times, each time in a fresh process
+For each layout (``n``: one department per file; ``r``: 6 departments, many versions
+each, newest wins) and each case of it (``n6``/``r6`` — the base whose cost is
+subtracted —, then ``--sizes``), and the province case, every variant runs ``--repeat`` times, each time in a fresh process
 (``bench/workers.py`` or the ``parindex`` command), and the median is kept:
 
 * ``floor``      open each file's zip, inflate its sheet XML and shared strings;
@@ -9,6 +10,8 @@ province case) every variant runs ``--repeat`` times, each time in a fresh proce
 * ``fastexcel``  the raw read with fastexcel (only when it is installed);
 * ``pipeline``   ``parindex.pipeline``'s stages without Prefect, writing the outputs;
 * ``pipeline-rerun`` the same over its own outputs again (a night with nothing new);
+* ``pipeline-changed`` the same after one department's newest file was replaced by a
+                 new version (a night where one file changed);
 * ``run``        ``parindex run`` end to end through the command line, Prefect's
                  ephemeral API server included (province case: the flow called in
                  one process for every unit and year, ``flow``);
@@ -83,6 +86,7 @@ VARIANT_LABELS = {
     "fastexcel": "fastexcel raw read",
     "pipeline": "pipeline, no Prefect",
     "pipeline-rerun": "pipeline again, nothing new",
+    "pipeline-changed": "pipeline again, one file changed",
     "run": "`parindex run` (wall)",
     "run-process": "`parindex run --runner process`",
     "run-dask": "`parindex run --runner dask`",
@@ -326,16 +330,21 @@ def parindex_command() -> list[str]:
 
 
 def repeat_measure(
-    command: list[str], env: dict[str, str], times: int, fresh_outputs: Path | None
+    command: list[str],
+    env: dict[str, str],
+    times: int,
+    fresh_outputs: Path | None,
+    keep: bool = False,
 ) -> dict[str, Any]:
-    """Measure ``command`` ``times`` times; ``fresh_outputs`` is emptied before each."""
+    """Measure ``command`` ``times`` times; ``fresh_outputs`` is emptied before each
+    (and after the last, unless ``keep``)."""
     runs = []
     for _ in range(times):
         if fresh_outputs is not None:
             shutil.rmtree(fresh_outputs, ignore_errors=True)
             fresh_outputs.mkdir(parents=True, exist_ok=True)
         runs.append(measure(command, env))
-    if fresh_outputs is not None:
+    if fresh_outputs is not None and not keep:
         shutil.rmtree(fresh_outputs, ignore_errors=True)
     return summarise(runs)
 
@@ -358,6 +367,15 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
     )
     units_path = case.root / "units.json"
     units_path.write_text(json.dumps(case.units), encoding="utf-8")
+    # the pipeline variants work on a copy of the inputs (modification times kept):
+    # the "one file changed" night writes a new version of a file into it
+    copied_units = []
+    for u, unit in enumerate(case.units):
+        copy = scratch / "inputs" / f"unit-{u:03d}"
+        shutil.copytree(unit["inputs"], copy, copy_function=shutil.copy2)
+        copied_units.append({**unit, "inputs": str(copy)})
+    pipeline_units = scratch / "units.json"
+    pipeline_units.write_text(json.dumps(copied_units), encoding="utf-8")
     files_list = ["--files-list", str(case.files_list)]
     province = len(case.units) > 1 or len(case.units[0]["years"]) > 1
     plan: list[tuple[str, list[str], Path | None]] = [
@@ -372,36 +390,26 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
                 None,
             )
         )
-    plan.append(
-        (
-            "pipeline",
-            [
-                sys.executable,
-                str(WORKERS),
-                "pipeline",
-                "--units",
-                str(units_path),
-                "--outputs",
-                str(scratch / "pipeline"),
-            ],
-            scratch / "pipeline",
+    # a cold run into empty outputs, then the two kinds of night over what it wrote
+    # (its parse cache included), each in a fresh process
+    for name in ("pipeline", "pipeline-rerun", "pipeline-changed"):
+        plan.append(
+            (
+                name,
+                [
+                    sys.executable,
+                    str(WORKERS),
+                    name,
+                    "--units",
+                    str(pipeline_units),
+                    "--outputs",
+                    str(scratch / "pipeline"),
+                    "--case",
+                    case.name,
+                ],
+                scratch / "pipeline" if name == "pipeline" else None,
+            )
         )
-    )
-    plan.append(
-        (
-            "pipeline-rerun",
-            [
-                sys.executable,
-                str(WORKERS),
-                "pipeline-rerun",
-                "--units",
-                str(units_path),
-                "--outputs",
-                str(scratch / "pipeline-rerun"),
-            ],
-            scratch / "pipeline-rerun",
-        )
-    )
     if settings.prefect and province:
         plan.append(
             (
@@ -451,7 +459,7 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
     times = settings.repeat if case.files <= settings.repeat_max_files else 1
     for name, command, outputs in plan:
         log(f"  {case.name}: {name} ×{times} …")
-        summary = repeat_measure(command, env, times, outputs)
+        summary = repeat_measure(command, env, times, outputs, keep=True)
         t = seconds(summary)
         if t is not None:
             summary["ms_per_file"] = round(t / max(case.files, 1) * 1000, 3)
@@ -672,6 +680,168 @@ def ratios(results: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any]:
     return figures
 
 
+INGEST_TO_RESULT = (
+    "load_criteria",
+    "load_history",
+    "ingest_year",
+    "consolidate_previous",
+    "build_result",
+)
+
+
+def _stages(
+    case: dict[str, Any] | None, variant: str, names: tuple[str, ...]
+) -> float | None:
+    """The seconds of some pipeline stages, summed, in one variant of a case."""
+    if case is None:
+        return None
+    stages = (case["variants"].get(variant) or {}).get("report", {}).get("stages", {})
+    if not all(name in stages for name in names):
+        return None
+    return float(sum(stages[name]["s"] for name in names))
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return round(a - b, 4) if a is not None and b is not None else None
+
+
+def goals(
+    results: list[dict[str, Any]], layout: str, sizes: list[int]
+) -> dict[str, Any]:
+    """Issue 13's figures for one layout (``n`` or ``r``), per size, and its goals at
+    1000 files: reading, checking and consolidating (everything before rendering),
+    marginal over the base case, ≤ 3 × the raw fastexcel read and ≥ 10 × faster
+    than the naive loop; a night with nothing new ≤ 0.5 s beyond start-up; a night
+    with one file changed ≤ 2 s beyond start-up; < 1 GB at 5000 files."""
+    base = _case(results, f"{layout}{BASE_SIZE}")
+    per_size: dict[str, Any] = {}
+    for size in sorted({BASE_SIZE, *sizes}):
+        case = _case(results, f"{layout}{size}")
+        if case is None:
+            continue
+        ingest = _stages(case, "pipeline", INGEST_TO_RESULT)
+        render = _stages(case, "pipeline", ("publish_outputs",))
+        per_size[str(size)] = {
+            "files": case["files"],
+            "departments": case["departments"],
+            "calamine_s": _variant(case, "calamine"),
+            "fastexcel_s": _variant(case, "fastexcel"),
+            "ingest_to_result_s": ingest,
+            "ingest_to_result_marginal_s": _minus(
+                ingest, _stages(base, "pipeline", INGEST_TO_RESULT)
+            ),
+            "rendering_s": render,
+            "pipeline_s": _variant(case, "pipeline"),
+            "nothing_new_s": _variant(case, "pipeline-rerun"),
+            "one_changed_s": _variant(case, "pipeline-changed"),
+            "one_changed_outputs_written": (
+                (case["variants"].get("pipeline-changed") or {})
+                .get("report", {})
+                .get("outputs_changed")
+            ),
+            "run_s": _variant(case, "run"),
+            "naive_s": _variant(case, "naive"),
+            "peak_rss_mb": {
+                name: summary.get("peak_rss_mb")
+                for name, summary in case["variants"].items()
+            },
+        }
+    at = per_size.get(str(RATIO_SIZE)) or (
+        per_size[str(max(sizes))] if per_size else {}
+    )
+    marginal = at.get("ingest_to_result_marginal_s")
+    largest = per_size.get(str(max(sizes)), {})
+    figures: dict[str, Any] = {
+        "layout": layout,
+        "base_files": BASE_SIZE,
+        "target_files": at.get("files"),
+        "by_size": per_size,
+        "marginal_ingest_to_result_s": marginal,
+        "marginal_over_raw_fastexcel": _ratio(marginal, at.get("fastexcel_s")),
+        "marginal_over_raw_calamine": _ratio(marginal, at.get("calamine_s")),
+        "naive_over_marginal": _ratio(at.get("naive_s"), marginal),
+        "nothing_new_s": at.get("nothing_new_s"),
+        "one_changed_s": at.get("one_changed_s"),
+        "memory_files": largest.get("files"),
+        "memory_pipeline_mb": largest.get("peak_rss_mb", {}).get("pipeline"),
+        "memory_run_mb": largest.get("peak_rss_mb", {}).get("run"),
+        "goal_marginal_over_raw_fastexcel_max": 3.0,
+        "goal_naive_over_marginal_min": 10.0,
+        "goal_nothing_new_max_s": 0.5,
+        "goal_one_changed_max_s": 2.0,
+        "goal_memory_max_mb": MEMORY_LIMIT_MB,
+    }
+    return figures
+
+
+def _met(value: float | None, limit: float, at_most: bool = True) -> str:
+    if value is None:
+        return "not measured"
+    return "yes" if (value <= limit if at_most else value >= limit) else "no"
+
+
+def goals_markdown(figures: dict[str, Any]) -> list[str]:
+    """One layout's figures per size and its goals, as markdown."""
+    f = figures
+    lines = [
+        "",
+        f"Layout `{f['layout']}` (s; ingest-to-result = criteria, history, reading, "
+        "checking, previous year, consolidation; nights timed after imports):",
+        "",
+        "| files | departments | raw calamine | raw fastexcel | ingest-to-result "
+        "| rendering | nothing new | one file changed (outputs written) "
+        "| `parindex run` | naive | peak MB pipeline / run |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def show(value: Any) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    for row in f["by_size"].values():
+        peaks = row["peak_rss_mb"]
+        lines.append(
+            f"| {row['files']} | {row['departments']} | {show(row['calamine_s'])} "
+            f"| {show(row['fastexcel_s'])} | {show(row['ingest_to_result_s'])} "
+            f"| {show(row['rendering_s'])} | {show(row['nothing_new_s'])} "
+            f"| {show(row['one_changed_s'])} ({row['one_changed_outputs_written']}) "
+            f"| {show(row['run_s'])} | {show(row['naive_s'])} "
+            f"| {peaks.get('pipeline', '—')} / {peaks.get('run', '—')} |"
+        )
+    lines += [
+        "",
+        f"Goals, layout `{f['layout']}`, {f['target_files']} files minus {f['base_files']}:",
+        "",
+        f"- ingest-to-result marginal {f['marginal_ingest_to_result_s']} s = "
+        f"{f['marginal_over_raw_fastexcel']} × raw fastexcel "
+        f"({f['marginal_over_raw_calamine']} × calamine); goal ≤ "
+        f"{f['goal_marginal_over_raw_fastexcel_max']}: "
+        + _met(
+            f["marginal_over_raw_fastexcel"], f["goal_marginal_over_raw_fastexcel_max"]
+        ),
+        f"- naive / ingest-to-result marginal = {f['naive_over_marginal']}; goal ≥ "
+        f"{f['goal_naive_over_marginal_min']}: "
+        + _met(
+            f["naive_over_marginal"], f["goal_naive_over_marginal_min"], at_most=False
+        ),
+        f"- a night with nothing new: {f['nothing_new_s']} s; goal ≤ "
+        f"{f['goal_nothing_new_max_s']}: "
+        + _met(f["nothing_new_s"], f["goal_nothing_new_max_s"]),
+        f"- a night with one file changed: {f['one_changed_s']} s; goal ≤ "
+        f"{f['goal_one_changed_max_s']}: "
+        + _met(f["one_changed_s"], f["goal_one_changed_max_s"]),
+        f"- peak memory at {f['memory_files']} files: pipeline "
+        f"{f['memory_pipeline_mb']} MB, `parindex run` {f['memory_run_mb']} MB; goal < "
+        f"{f['goal_memory_max_mb']:.0f}: "
+        + _met(
+            f["memory_run_mb"]
+            if f["memory_run_mb"] is not None
+            else f["memory_pipeline_mb"],
+            f["goal_memory_max_mb"],
+        ),
+    ]
+    return lines
+
+
 def _cell(summary: dict[str, Any] | None, files: int) -> str:
     t = seconds(summary)
     if summary is None:
@@ -786,6 +956,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"{flat['pipeline_marginal_ms_per_file_by_size']}, run "
         f"{flat['run_marginal_ms_per_file_by_size']}"
     )
+    for figures in document.get("goals", {}).values():
+        lines += goals_markdown(figures)
     memory = r["memory"]
     lines.append(
         f"- peak memory at {memory['files']} files: pipeline "
@@ -806,6 +978,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--province", action="store_true", help="add the province case to --sizes"
+    )
+    parser.add_argument(
+        "--layouts",
+        default="n,r",
+        help="n: one department per file; r: 6 departments, many versions each "
+        "(newest wins); default both",
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per variant")
     parser.add_argument(
@@ -888,7 +1066,15 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now().astimezone()
     load_before = os.getloadavg()
     machine = describe_machine()
-    names = [f"n{BASE_SIZE}", *(f"n{s}" for s in sizes if s != BASE_SIZE)]
+    layouts = [layout for layout in args.layouts.split(",") if layout]
+    names = [
+        name
+        for layout in layouts
+        for name in (
+            f"{layout}{BASE_SIZE}",
+            *(f"{layout}{s}" for s in sizes if s != BASE_SIZE),
+        )
+    ]
     if province:
         names.append("province")
     cases = []
@@ -907,6 +1093,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine_line": machine_line(machine),
         "settings": {
             "sizes": sizes,
+            "layouts": layouts,
             "province": province,
             "repeat": settings.repeat,
             "repeat_max_files": settings.repeat_max_files,
@@ -929,6 +1116,7 @@ def main(argv: list[str] | None = None) -> int:
         "fixed": fixed,
         "cases": results,
         "ratios": ratios(results, sizes),
+        "goals": {layout: goals(results, layout, sizes) for layout in layouts},
         "duration_s": round(
             (dt.datetime.now().astimezone() - started).total_seconds(), 1
         ),

@@ -16,8 +16,12 @@ Variants:
                one ``pandas.concat``;
 ``pipeline``   the stages of ``parindex.pipeline`` without Prefect, for every unit and
                year of a case, writing into ``--outputs``; with a time per stage;
-``pipeline-rerun`` the same, timed on its second run over the same outputs (a night
-               with nothing new: everything read and checked, nothing rendered);
+``pipeline-rerun`` the same, timed on a run over outputs already written from the
+               same inputs (a night with nothing new); when ``--outputs`` holds no
+               run yet, a first run is made untimed;
+``pipeline-changed`` the same, after writing a new version of one department's
+               newest file (``generate.write_changed_version``, ``--case`` names the
+               case) into the inputs: a night where one file changed;
 ``flow``       the Prefect flow (``flows.consolidate.consolidate_flow``) called in this
                process for every unit and year (the province case: one ephemeral
                server for all the runs);
@@ -49,6 +53,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+PIPELINES = ("pipeline", "pipeline-rerun", "pipeline-changed")
+NIGHTS = ("pipeline-rerun", "pipeline-changed")
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -272,7 +278,7 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
     timer = StageTimer()
     missing = _instrument(timer)
     totals = []
-    files = 0
+    files = outputs_changed = 0
     for u, unit in enumerate(units):
         inputs = Path(unit["inputs"]).resolve()
         target = outputs / f"unit-{u:03d}"
@@ -291,14 +297,16 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
                 )
             with timer.stage("publish_outputs"):
                 # as flows/consolidate.py's ``publish`` task calls it
-                pipeline.publish_outputs(
+                written = pipeline.publish_outputs(
                     result, ingested, inputs, target, run_at=time.time()
                 )
             totals.append(round(result.current.total, 2))
             files += ingested.submissions.height
+            outputs_changed += len(written.changed)
     return {
         "runs": len(totals),
         "files_seen": files,
+        "outputs_changed": outputs_changed,
         "totals": totals[:5],
         "stages": timer.report(),
         "not_instrumented": missing,
@@ -363,10 +371,12 @@ def main(argv: list[str] | None = None) -> int:
             "naive",
             "pipeline",
             "pipeline-rerun",
+            "pipeline-changed",
             "flow",
             "trivial-flow",
         ),
     )
+    parser.add_argument("--case", help="the case's name (pipeline-changed)")
     parser.add_argument("--files-list", type=Path)
     parser.add_argument("--units", type=Path, help="JSON list of {inputs, years}")
     parser.add_argument("--outputs", type=Path)
@@ -386,10 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     units: list[dict[str, Any]] = []
     if args.variant in readers:
         files = _files(args.files_list)
-    elif args.variant in ("pipeline", "pipeline-rerun", "flow"):
+    elif args.variant in PIPELINES or args.variant == "flow":
         units = json.loads(args.units.read_text(encoding="utf-8"))
     # imports outside the timed work, as far as they can be
-    if args.variant in ("pipeline", "pipeline-rerun"):
+    if args.variant in PIPELINES:
         import parindex.pipeline  # noqa: F401
     elif args.variant == "calamine":
         import python_calamine  # noqa: F401
@@ -399,10 +409,18 @@ def main(argv: list[str] | None = None) -> int:
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
 
-    if args.variant == "pipeline-rerun":
+    if args.variant in NIGHTS and not any(args.outputs.glob("*/*/runs/*.json")):
         # the night before: the same folder already consolidated into --outputs
         with contextlib.redirect_stderr(io.StringIO()):
             pipeline_run(units, args.outputs)
+    if args.variant == "pipeline-changed":
+        sys.path.insert(0, str(REPO / "bench"))
+        from generate import write_changed_version
+
+        for unit in units:
+            write_changed_version(
+                args.case, Path(unit["inputs"]), seed=f"changed-{time.time_ns()}"
+            )
     profiler = None
     if args.profile:
         import cProfile
@@ -412,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     if args.variant in readers:
         extra = readers[args.variant](files)
-    elif args.variant in ("pipeline", "pipeline-rerun"):
+    elif args.variant in PIPELINES:
         extra = pipeline_run(units, args.outputs)
     elif args.variant == "flow":
         extra = flow_run(units, args.outputs)

@@ -53,19 +53,34 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
     assert {"process_start_s", "import_pipeline_s", "check_file_wall_s"} <= document[
         "fixed"
     ].keys()
-    assert [case["case"] for case in document["cases"]] == ["n6", "n3"]
+    assert [case["case"] for case in document["cases"]] == ["n6", "n3", "r6", "r3"]
     for case in document["cases"]:
         assert {"files", "leaf_rows", "variants"} <= case.keys()
-        assert {"floor", "calamine", "pipeline", "pipeline-rerun"} <= case[
-            "variants"
-        ].keys()
+        assert {
+            "floor",
+            "calamine",
+            "pipeline",
+            "pipeline-rerun",
+            "pipeline-changed",
+        } <= case["variants"].keys()
         assert "error" not in case["variants"]["pipeline-rerun"]
+        changed = case["variants"]["pipeline-changed"]
+        assert "error" not in changed, changed.get("error")
+        # the new version of one department's file changed some outputs
+        assert changed["report"]["outputs_changed"] > 0
         assert "naive" not in case["variants"] and "run" not in case["variants"]
         pipeline = case["variants"]["pipeline"]
         assert "error" not in pipeline, pipeline.get("error")
         assert {"wall_s", "work_s", "peak_rss_mb"} <= pipeline.keys()
         assert pipeline["report"]["runs"] == 1
-    assert [case["files"] for case in document["cases"]] == [6, 3]
+    assert [case["files"] for case in document["cases"]] == [6, 3, 6, 3]
+    assert [case["departments"] for case in document["cases"]][2:] == [6, 3]
+    for layout in ("n", "r"):
+        goals = document["goals"][layout]
+        assert {"3", "6"} <= goals["by_size"].keys()
+        assert goals["by_size"]["3"]["ingest_to_result_s"] > 0
+        assert goals["goal_marginal_over_raw_fastexcel_max"] == 3.0
+    assert "Layout `r`" in document["markdown"]
     assert {
         "marginal_run_s",
         "marginal_pipeline_s",
