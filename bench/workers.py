@@ -270,6 +270,15 @@ def _instrument(timer: StageTimer) -> list[str]:
     return missing
 
 
+def read_cache(outputs: Path, criteria_set: Any, year: int) -> dict[str, Any]:
+    """``{"cache": ReadCache}`` when this version of parindex has the parse cache."""
+    try:
+        from parindex.ingest.cache import ReadCache
+    except ImportError:
+        return {}
+    return {"cache": ReadCache.for_year(outputs, criteria_set, year)}
+
+
 def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
     """The pure pipeline (no Prefect) for every unit and year, stage by stage."""
     from parindex import pipeline
@@ -288,9 +297,13 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
             with timer.stage("load_history"):
                 history, history_problems = pipeline.load_history(inputs)
             with timer.stage("ingest_year"):
-                ingested = ingest_year(inputs, year, criteria_set, time.time())
+                # as flows/consolidate.py reads: through the parse cache in outputs
+                cache = read_cache(target, criteria_set, year)
+                ingested = ingest_year(inputs, year, criteria_set, time.time(), **cache)
             with timer.stage("consolidate_previous"):
-                previous = pipeline.consolidate_previous(inputs, year, time.time())
+                previous = pipeline.consolidate_previous(
+                    inputs, year, time.time(), *([target] if cache else [])
+                )
             with timer.stage("build_result"):
                 result = pipeline.build_result(
                     criteria_set, ingested, previous, history, history_problems

@@ -31,6 +31,7 @@ from parindex import pipeline
 from parindex.consolidate import Result, YearResult
 from parindex.criteria import CriteriaSet
 from parindex.history import History
+from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import (
     BATCH_FILES,
     Ingested,
@@ -65,10 +66,14 @@ def discover_submissions(
 
 @task(name="read-submissions", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def read_submissions(
-    entries: list[DroppedFile], criteria_set: CriteriaSet, year: int
+    entries: list[DroppedFile],
+    criteria_set: CriteriaSet,
+    year: int,
+    cache: ReadCache | None = None,
 ) -> ReadBatch:
-    """Read one batch of files (each once) into rows and per-file outcomes."""
-    return read_batch(entries, criteria_set, year)
+    """Read one batch of files (each once, or from the parse cache) into rows and
+    per-file outcomes."""
+    return read_batch(entries, criteria_set, year, cache)
 
 
 @task(name="collect-submissions", cache_policy=NO_CACHE)
@@ -88,25 +93,33 @@ def ingest(
     criteria_set: CriteriaSet,
     settle_seconds: float,
     batch_files: int = BATCH_FILES,
+    *,
+    cache: ReadCache | None = None,
 ) -> Ingested:
     """Discover, read (through the task runner when there are several batches) and
     collect the year's submissions."""
     dropped = discover_submissions(inputs, year, settle_seconds)
     batches = candidate_batches(dropped, batch_files)
     if len(batches) <= 1:  # a district: nothing to share out
-        reads = [read_submissions(entries, criteria_set, year) for entries in batches]
+        reads = [
+            read_submissions(entries, criteria_set, year, cache) for entries in batches
+        ]
     else:
         futures = read_submissions.map(
-            batches, criteria_set=unmapped(criteria_set), year=unmapped(year)
+            batches,
+            criteria_set=unmapped(criteria_set),
+            year=unmapped(year),
+            cache=unmapped(cache),
         )
         reads = futures.result()
     return collect(dropped, reads, criteria_set, year)
 
 
 @task(name="consolidate-previous-year", cache_policy=NO_CACHE)
-def previous_year(inputs: Path, year: int) -> YearResult | None:
-    """The previous year from its own submissions, when there are any."""
-    return pipeline.consolidate_previous(inputs, year, time.time())
+def previous_year(inputs: Path, year: int, outputs: Path) -> YearResult | None:
+    """The previous year from its own submissions (through the parse cache in
+    ``outputs``), when there are any."""
+    return pipeline.consolidate_previous(inputs, year, time.time(), outputs)
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
@@ -167,8 +180,11 @@ def consolidate_flow(
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     year = year if year is not None else pipeline.latest_year(inputs_path)
     criteria_set, history, history_problems = load_inputs(inputs_path, year)
-    ingested = ingest(inputs_path, year, criteria_set, settle_seconds, batch_files)
-    previous = previous_year(inputs_path, year)
+    cache = ReadCache.for_year(outputs_path, criteria_set, year)
+    ingested = ingest(
+        inputs_path, year, criteria_set, settle_seconds, batch_files, cache=cache
+    )
+    previous = previous_year(inputs_path, year, outputs_path)
     result = consolidate(criteria_set, ingested, previous, history, history_problems)
     written = publish(result, ingested, inputs_path, outputs_path)
     _publish_artifacts(result, written.changes)

@@ -16,6 +16,7 @@ from parindex.consolidate import Result, YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, read_history
+from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
 from parindex.problems import concat_problems, problems_frame
@@ -59,17 +60,26 @@ def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
     return history, problems_frame(problems)
 
 
-def consolidate_previous(inputs: Path, year: int, now: float) -> YearResult | None:
+def consolidate_previous(
+    inputs: Path, year: int, now: float, outputs: Path | None = None
+) -> YearResult | None:
     """The previous year consolidated from its own submissions, when it has any.
 
-    Its problems belong to that year's own run and are not repeated here.
+    Its problems belong to that year's own run and are not repeated here. With
+    ``outputs``, its files are read through the parse cache there (a file read
+    on an earlier night is not parsed again).
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
         return None
     try:
         criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, previous)
-        ingested = ingest_year(inputs, previous, criteria_set, now)
+        cache = (
+            ReadCache.for_year(outputs, criteria_set, previous)
+            if outputs is not None
+            else None
+        )
+        ingested = ingest_year(inputs, previous, criteria_set, now, cache=cache)
     except ParindexError:
         return None
     if ingested.rows.is_empty():

@@ -10,9 +10,16 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
+from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import RowsBuilder
-from parindex.ingest.read import SubmissionRead, load_submissions
+from parindex.ingest.read import (
+    ReadJob,
+    SubmissionRead,
+    fetch_submission,
+    load_submissions,
+    read_fetched,
+)
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.ingest.validate import validate_rows
 from parindex.ingest.winners import choose_files, disagreement_problem
@@ -86,10 +93,16 @@ def candidate_batches(
 
 
 def read_batch(
-    entries: Sequence[DroppedFile], criteria_set: CriteriaSet, year: int
+    entries: Sequence[DroppedFile],
+    criteria_set: CriteriaSet,
+    year: int,
+    cache: ReadCache | None = None,
 ) -> ReadBatch:
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
-    stays flat with the number of files."""
+    stays flat with the number of files. With a ``cache``, a file whose content was
+    read before (same name, criteria set, year and code) is not parsed again."""
+    if cache is not None:
+        return _read_batch_cached(entries, criteria_set, year, cache)
     reads: list[SubmissionRead] = []
     contents: dict[str, bytes] = {}
     builder = RowsBuilder()
@@ -105,12 +118,72 @@ def read_batch(
     return ReadBatch(reads=reads, rows=builder.frame(), contents=contents)
 
 
+def _read_batch_cached(
+    entries: Sequence[DroppedFile],
+    criteria_set: CriteriaSet,
+    year: int,
+    cache: ReadCache,
+) -> ReadBatch:
+    """``read_batch`` through the parse cache: every file's bytes are read and
+    hashed once, and parsed only when the cache has no intact entry for them. The
+    rows come out in the same order as without the cache. A read whose reader
+    crashed (it may have run out of time on a busy machine) is not cached."""
+    fetched = [fetch_submission(entry) for entry in entries]
+    reads: list[SubmissionRead | None] = []
+    frames: dict[str, pl.DataFrame] = {}
+    contents: dict[str, bytes] = {}
+    misses: list[tuple[int, ReadJob]] = []
+    for item in fetched:
+        if isinstance(item, SubmissionRead):
+            reads.append(item)  # not read (gone, too large…): nothing to cache
+            continue
+        dropped, content = item
+        digest = sha256(content)
+        contents[digest] = content
+        hit = cache.get(dropped, digest)
+        if hit is not None:
+            read, frames[dropped.name] = hit
+            reads.append(read)
+        else:
+            misses.append((len(reads), (dropped, content, digest)))
+            reads.append(None)
+    builder = RowsBuilder()
+    fresh: list[tuple[SubmissionRead, bool]] = []
+    outcomes = read_fetched([job for _, job in misses], criteria_set, year)
+    for (index, _), (read, crashed) in zip(misses, outcomes, strict=True):
+        if read.rejection is None:
+            for table, department in read.tables():  # one per form sheet
+                builder.add(table, read.file.name, department)
+        read.table = None
+        read.forms = []
+        reads[index] = read
+        fresh.append((read, crashed))
+    built = builder.frame()
+    empty = built.clear()
+    if fresh:
+        parts = built.partition_by("file", as_dict=True, maintain_order=True)
+        for read, crashed in fresh:
+            rows = parts.get((read.file.name,), empty)
+            frames[read.file.name] = rows
+            if not crashed:
+                cache.put(read, rows)
+    done = [read for read in reads if read is not None]
+    ordered = [frames[read.file.name] for read in done if read.file.name in frames]
+    return ReadBatch(
+        reads=done,
+        rows=pl.concat(ordered, how="vertical") if ordered else empty,
+        contents=contents,
+    )
+
+
 def ingest_year(
     inputs: Path,
     year: int,
     criteria_set: CriteriaSet,
     now: float,
     settle_seconds: float = 0.0,
+    *,
+    cache: ReadCache | None = None,
 ) -> Ingested:
     """Discover, read, normalise and validate every submission of ``year``, in this
     process (the flow reads the batches through its task runner instead).
@@ -121,13 +194,14 @@ def ingest_year(
         criteria_set: the criteria set in force that year.
         now: the current time, for files still being written.
         settle_seconds: files modified more recently than this are left for later.
+        cache: the parse cache (``parindex.ingest.cache``), if any.
 
     Raises:
         NoYearFolder: there is no ``inputs/<year>`` folder.
     """
     dropped = discover(inputs / str(year), year, now, settle_seconds)
     batches = [
-        read_batch(entries, criteria_set, year)
+        read_batch(entries, criteria_set, year, cache)
         for entries in candidate_batches(dropped)
     ]
     return collect_year(dropped, batches, criteria_set, year)

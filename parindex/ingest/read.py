@@ -150,20 +150,38 @@ def load_submissions(
         for item in fetched
         if not isinstance(item, SubmissionRead)
     ]
-
-    def work(job: tuple[DroppedFile, bytes, str]) -> SubmissionRead:
-        return read_submission(*job, criteria_set, year)
-
-    outcomes = iter(zip(jobs, run_isolated(jobs, work), strict=True))
+    outcomes = iter(zip(jobs, read_fetched(jobs, criteria_set, year), strict=True))
     found: list[tuple[SubmissionRead, bytes | None]] = []
     for item in fetched:
         if isinstance(item, SubmissionRead):
             found.append((item, None))
             continue
-        (dropped, content, digest), outcome = next(outcomes)
-        if isinstance(outcome, Crashed):
-            outcome = _crashed(dropped, digest, outcome)
+        (_, content, _), (outcome, _) = next(outcomes)
         found.append((outcome, content))
+    return found
+
+
+ReadJob = tuple[DroppedFile, bytes, str]
+
+
+def read_fetched(
+    jobs: Sequence[ReadJob], criteria_set: CriteriaSet, year: int
+) -> list[tuple[SubmissionRead, bool]]:
+    """Read the submissions in bytes already fetched and hashed (``jobs``: entry,
+    bytes, sha256), the readers in a child process: (what was learnt, whether the
+    reader crashed) per job."""
+
+    def work(job: ReadJob) -> SubmissionRead:
+        return read_submission(*job, criteria_set, year)
+
+    found: list[tuple[SubmissionRead, bool]] = []
+    for (dropped, _, digest), outcome in zip(
+        jobs, run_isolated(list(jobs), work), strict=True
+    ):
+        if isinstance(outcome, Crashed):
+            found.append((_crashed(dropped, digest, outcome), True))
+        else:
+            found.append((outcome, False))
     return found
 
 

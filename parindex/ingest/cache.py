@@ -1,0 +1,181 @@
+"""Parse results cached by content: a file read once is not parsed again.
+
+What reading one submission gives (``SubmissionRead`` without its sheet, and its
+rows) is a function of the file's bytes, its name (the department may come from
+it, and every problem names it), the year, the criteria set and the code that
+reads it. An entry is stored under the sha256 of all of these
+(``ReadCache.key``), in ``<outputs>/.parindex-cache/reads/``: deleting the folder
+only costs the next run its parse time.
+
+An entry is checked before it is used: it carries the sha256 of its own payload
+and the key it was written for, and anything that does not match (a truncated
+write, a flipped bit, an entry of another key) is ignored and read again from the
+file, so a wrong value is never served. Problems and warnings are stored with the
+rows, so a file served from the cache reports them every night, as a fresh read
+would. Entries are written atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from parindex.criteria import CriteriaSet
+from parindex.ingest.discover import DroppedFile
+from parindex.ingest.read import SubmissionRead
+
+CACHE_FOLDER = ".parindex-cache"
+FORMAT = b"parindex-read-cache 1\n"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# libraries whose version can change what a read gives
+READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
+
+
+@functools.cache
+def code_version() -> str:
+    """parindex's version, the sha256 of its own source and the readers' versions:
+    any change to the code that reads invalidates every entry."""
+    digest = hashlib.sha256()
+    for source in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
+        digest.update(source.read_bytes())
+    versions = []
+    for package in READ_LIBRARIES:
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=?")
+    return ";".join([*versions, digest.hexdigest()])
+
+
+def criteria_digest(criteria_set: CriteriaSet) -> str:
+    """sha256 of everything a criteria set holds (name, years, departments with
+    their aliases, every node)."""
+    digest = hashlib.sha256()
+    head = [
+        criteria_set.name,
+        criteria_set.first_year,
+        criteria_set.source,
+        [asdict(department) for department in criteria_set.departments],
+    ]
+    digest.update(json.dumps(head, ensure_ascii=False).encode())
+    digest.update(criteria_set.nodes.write_json().encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ReadCache:
+    """Where parse results live, and what every key shares (code version, criteria
+    set, year). Small and picklable: a batch read in another process uses it."""
+
+    folder: Path
+    context: str
+
+    @classmethod
+    def for_year(cls, outputs: Path, criteria_set: CriteriaSet, year: int) -> ReadCache:
+        """The cache of ``outputs`` for reading ``year``'s files against
+        ``criteria_set`` with this version of parindex."""
+        context = json.dumps([code_version(), criteria_digest(criteria_set), year])
+        return cls(outputs / CACHE_FOLDER / "reads", context)
+
+    def key(self, name: str, content_sha256: str) -> str:
+        """The entry of a file of this name and content."""
+        return hashlib.sha256(
+            json.dumps([self.context, name, content_sha256]).encode()
+        ).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(
+        self, entry: DroppedFile, content_sha256: str
+    ) -> tuple[SubmissionRead, pl.DataFrame] | None:
+        """The read stored for this file and content, or None (missing, or not
+        exactly what was written for this key)."""
+        key = self.key(entry.name, content_sha256)
+        try:
+            stored = self._path(key).read_bytes()
+        except OSError:
+            return None
+        return _decode(stored, key, entry)
+
+    def put(self, read: SubmissionRead, rows: pl.DataFrame) -> None:
+        """Store a read (its sheet already dropped) and its rows; a failure to
+        write is not an error (the next run reads the file again)."""
+        if read.sha256 is None or read.pending or read.tables():
+            return  # unread, or still holding its sheets
+        key = self.key(read.file.name, read.sha256)
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(_encode(key, read, rows))
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+
+
+def _encode(key: str, read: SubmissionRead, rows: pl.DataFrame) -> bytes:
+    described: dict[str, Any] = {
+        "key": key,
+        "sha256": read.sha256,
+        "department": read.department,
+        "year": read.year,
+        "rejection": read.rejection,
+        "problems": read.problems,
+        "departments": read.departments,
+        "pending": read.pending,
+    }
+    head = json.dumps(described, ensure_ascii=False).encode()
+    frame = io.BytesIO()
+    rows.write_ipc(frame, compression="uncompressed")
+    payload = len(head).to_bytes(8, "big") + head + frame.getvalue()
+    return FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _decode(
+    stored: bytes, key: str, entry: DroppedFile
+) -> tuple[SubmissionRead, pl.DataFrame] | None:
+    """The entry's read and rows, or None unless it is intact and for ``key``."""
+    start = len(FORMAT) + 65
+    if not stored.startswith(FORMAT) or len(stored) < start + 8:
+        return None
+    payload = stored[start:]
+    if stored[start - 1 : start] != b"\n":
+        return None
+    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
+        return None
+    size = int.from_bytes(payload[:8], "big")
+    try:
+        described = json.loads(payload[8 : 8 + size].decode())
+        rows = pl.read_ipc(io.BytesIO(payload[8 + size :]))
+    except (ValueError, UnicodeDecodeError, pl.exceptions.PolarsError, OSError):
+        return None
+    if not isinstance(described, dict) or described.get("key") != key:
+        return None
+    read = SubmissionRead(
+        file=entry,
+        sha256=described["sha256"],
+        department=described["department"],
+        year=described["year"],
+        rejection=described["rejection"],
+        problems=described["problems"],
+        departments=described["departments"],
+        pending=described["pending"],
+    )
+    return read, rows
