@@ -13,13 +13,13 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from parindex.consolidate import Result
 from parindex.criteria import CRITERIA_FOLDER
+from parindex.department_view import update_digest
 from parindex.history import HISTORY_FILE
 from parindex.ingest.collect import Ingested
 from parindex.ingest.discover import sha256
@@ -91,20 +91,9 @@ def render_key(
             [code_digest(), versions(), created.isoformat(), stamps], sort_keys=True
         ).encode()
     )
-    # streamed into the hash: a province's result pickles to tens of megabytes
-    pickle.Pickler(_HashWriter(digest), protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    # by value: the same result read through the parse cache is laid out otherwise
+    update_digest(digest, result)
     return digest.hexdigest()
-
-
-class _HashWriter:
-    """A file-like object that feeds what is written to it into a hash."""
-
-    def __init__(self, digest: Any) -> None:
-        self._digest = digest
-
-    def write(self, data: bytes) -> int:
-        self._digest.update(data)
-        return len(data)
 
 
 def last_run(folder: Path) -> dict[str, Any] | None:

@@ -16,7 +16,9 @@ from parindex import messages
 from parindex.analysis import rows_where
 from parindex.changes import describe_changes
 from parindex.consolidate import Result
+from parindex.department_view import department_keys, department_view
 from parindex.ingest.collect import Ingested
+from parindex.ingest.winners import rows_set_aside
 from parindex.publish.files import (
     archive,
     not_writable,
@@ -27,6 +29,8 @@ from parindex.publish.files import (
     write_bytes_atomic,
 )
 from parindex.publish.manifest import (
+    code_digest,
+    file_digest,
     last_run,
     manifest_bytes,
     manifest_path,
@@ -34,6 +38,7 @@ from parindex.publish.manifest import (
     render_key,
     run_manifest,
     unchanged_since,
+    versions,
 )
 from parindex.render.department import render_department
 from parindex.render.markdown import markdown_summary
@@ -84,7 +89,8 @@ def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, 
     for code, target, created in jobs:
 
         def write(path: Path, code: str = code, created: dt.datetime = created) -> None:
-            render_department(result, code, path, created)
+            # from the department's view: its key covers all the workbook shows
+            render_department(department_view(result, code), code, path, created)
 
         written[target] = write_atomic(target, write)
     return written
@@ -207,16 +213,21 @@ def _render_staged(
     targets: list[Path],
     *,
     workers: int | None,
+    departments: set[str] | None = None,
 ) -> dict[Path, Path]:
-    """Render every output into the staging folder; target → staged file."""
+    """Render the year's outputs and the workbooks of ``departments`` (default:
+    all) into the staging folder; target → staged file."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    staged = {target: staging / target.relative_to(folder) for target in targets}
-    paths = list(staged.values())
+    every = {target: staging / target.relative_to(folder) for target in targets}
+    paths = list(every.values())
     jobs = [
         (code, path, department_created[code])
         for code, path in zip(department_created, paths[4:], strict=True)
+        if departments is None or code in departments
     ]
+    wanted = set(paths[:4]) | {path for _, path, _ in jobs}
+    staged = {target: path for target, path in every.items() if path in wanted}
     try:
         _render_outputs(result, created, jobs, workers, paths)
     except BaseException:
@@ -266,6 +277,24 @@ def _move_set(
     shutil.rmtree(folder / STAGING, ignore_errors=True)
 
 
+def departments_to_render(
+    last: dict[str, Any] | None, keys: dict[str, str], jobs: list[DepartmentJob]
+) -> list[DepartmentJob]:
+    """The department workbooks to render: those whose key (``department_keys``)
+    differs from the last run's, or whose file is not as the last run wrote it."""
+    if last is None:
+        return jobs
+    last_keys = last.get("department_keys") or {}
+    recorded = {o.get("file"): o.get("sha256") for o in last.get("outputs", [])}
+    return [
+        job
+        for job in jobs
+        if last_keys.get(job[0]) != keys[job[0]]
+        or recorded.get(str(job[1])) is None
+        or recorded[str(job[1])] != file_digest(job[1])
+    ]
+
+
 def _render_outputs(
     result: Result,
     created: dt.datetime,
@@ -273,8 +302,9 @@ def _render_outputs(
     workers: int | None,
     targets: list[Path],
 ) -> dict[Path, bool]:
-    """Render every output of the year; which files changed (``targets`` order:
-    scorecard, summary, report, markdown, then the departments)."""
+    """Render the year's outputs and the department workbooks of ``jobs``; which
+    files changed, in ``targets`` order (scorecard, summary, report, markdown, then
+    the departments; those not in ``jobs`` are unchanged)."""
     scorecard, summary_path, report, markdown = targets[:4]
     written: dict[Path, bool] = {}
     written[scorecard] = write_atomic(
@@ -285,7 +315,9 @@ def _render_outputs(
     written[markdown] = write_bytes_atomic(
         markdown, markdown_summary(result).encode("utf-8")
     )
-    written.update(write_department_workbooks(result, jobs, workers))
+    departments = write_department_workbooks(result, jobs, workers)
+    for target in targets[4:]:
+        written[target] = departments.get(target, False)
     return written
 
 
@@ -298,6 +330,7 @@ def publish_outputs(
     run_at: float,
     created: dt.datetime | None = None,
     workers: int | None = None,
+    fingerprint: str | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
@@ -307,7 +340,10 @@ def publish_outputs(
     code and libraries) and its outputs are untouched. Workbooks get their
     creation date from their inputs (``creation_time``) unless ``created`` is given.
     ``workers`` processes write the department workbooks (default: one per core
-    when there are many departments, else none).
+    when there are many departments, else none); only those whose department key
+    (``parindex.department_view``) or file changed are rendered. ``fingerprint``
+    (``parindex.night.fingerprint``, taken before the inputs were read) is
+    recorded, so that the next night with nothing new repeats this run.
     """
     codes = result.current.departments["code"].to_list()
     department_created = {
@@ -343,9 +379,33 @@ def publish_outputs(
         )
         key = render_key(result, created, department_created)
         staged: dict[Path, Path] = {}
-        if not unchanged_since(last_run(folder), key, targets):
+        last = last_run(folder)
+        if unchanged_since(last, key, targets):
+            # a night with nothing new: the same key means the same department keys
+            assert last is not None
+            department_keys_now = last.get("department_keys") or {}
+        else:
+            department_keys_now = department_keys(
+                result,
+                {code: when.isoformat() for code, when in department_created.items()},
+                [code_digest(), versions()],
+            )
+            # only the departments whose workbook's inputs changed are rendered
+            jobs = [
+                (code, target, department_created[code])
+                for code, target in zip(codes, departments, strict=True)
+            ]
+            todo = {
+                job[0] for job in departments_to_render(last, department_keys_now, jobs)
+            }
             staged = _render_staged(
-                result, created, department_created, folder, targets, workers=workers
+                result,
+                created,
+                department_created,
+                folder,
+                targets,
+                workers=workers,
+                departments=todo,
             )
         written = {
             target: target in staged and not _same_file(staged[target], target)
@@ -367,6 +427,12 @@ def publish_outputs(
             contents_at={target: staged[target] for target in moves},
         )
         document["repaired"] = repaired.record() if repaired else None
+        document["department_keys"] = department_keys_now
+        document["fingerprint"] = fingerprint
+        # what a repeated night shows again (parindex.night)
+        document["rows_set_aside"] = rows_set_aside(
+            result.submissions, result.problems, result.current.criteria_set
+        )
         _move_set(
             folder,
             staged,
