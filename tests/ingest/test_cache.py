@@ -19,6 +19,7 @@ from parindex.ingest import cache as cache_module
 from parindex.ingest import collect
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
+from parindex.publish import outputs as outputs_module
 from tests.ingest.test_corpus import (
     CASES,
     CORPUS,
@@ -102,8 +103,16 @@ def _entries(outputs: Path) -> list[Path]:
 
 
 def test_a_night_with_nothing_new_parses_nothing_and_gives_the_same_outputs(
-    inputs: Path, tmp_path: Path, parses: list[str]
+    inputs: Path, tmp_path: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    renders: list[int] = []
+    real = outputs_module._render_outputs
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(outputs_module, "_render_outputs", counted)
     warm = tmp_path / "warm"
     _run(inputs, warm, cached=True)
     # 2023 and the previous year 2022, six files each
@@ -112,6 +121,9 @@ def test_a_night_with_nothing_new_parses_nothing_and_gives_the_same_outputs(
     parses.clear()
     _run(inputs, warm, cached=True)
     assert parses == []
+    # the result read from the cache has the render key of the one parsed: nothing
+    # is rendered again
+    assert renders == [1]
     _same_as_cold(inputs, warm, tmp_path)
     summary = json.loads((warm / "2023" / "summary-2023.json").read_text("utf-8"))
     assert summary["total"] == 79.24
