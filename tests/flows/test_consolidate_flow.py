@@ -59,6 +59,24 @@ def test_flow_writes_every_output_of_the_sample(
     assert len(archived) == 6
     assert {p.stem for p in archived} == {s["sha256"] for s in summary["submissions"]}
 
+    # the next night, nothing new: the last run is repeated, its record written
+    again = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    assert again["changes"] == [
+        "Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ nguyên kết quả."
+    ]
+    assert (round(again["total"], 2), again["files"], again["changed"]) == (
+        79.24,
+        6,
+        [],
+    )
+    manifest = json.loads(Path(again["manifest"]).read_text("utf-8"))
+    assert manifest["repeated"] is True
+    assert len(list((outputs / "2023" / "runs").glob("*.json"))) == 2
+    markdown = Artifact.get("parindex-2023-summary")
+    assert markdown is not None and isinstance(markdown.data, str)
+    assert "Tổng điểm (tính từ các tiêu chí): **79,24**" in markdown.data
+    assert "giữ nguyên kết quả" in markdown.data
+
 
 def test_run_command_defaults_to_the_latest_year(
     prefect_harness: None, inputs: Path, tmp_path: Path

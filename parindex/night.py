@@ -1,0 +1,175 @@
+"""A night with nothing new: recognised from the inputs' bytes, recorded, no work.
+
+Everything a year's outputs are made of is in its inputs folder (the criteria
+workbooks, the history, the year's and the previous year's drop folders, and what
+each entry of them is: name, size, modification time, status, content), in
+parindex's code and in the libraries' versions. ``fingerprint`` is a sha256 over
+all of these, taken **before** anything is read: a file that changes while a run
+reads it gives the next night another fingerprint, never a stale "nothing new".
+Every run records its fingerprint in its manifest. When tonight's is the last
+run's and every output is still as that run wrote it, ``repeat_last_run`` writes
+tonight's manifest (same figures and outputs, "nothing changed") and nothing is
+read, consolidated or rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from parindex.changes import NOTHING_CHANGED
+from parindex.criteria import CRITERIA_FOLDER
+from parindex.ingest.cache import code_version
+from parindex.ingest.discover import discover, sha256
+from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
+from parindex.publish import outputs_lock, write_bytes_atomic
+from parindex.timefmt import local_iso
+
+HISTORY_FILE = "history.xlsx"
+# the libraries that write the outputs (those that read are in code_version)
+WRITERS = ("xlsxwriter", "python-docx", "openpyxl", "pandera", "prefect")
+
+
+def _versions() -> list[str]:
+    found = []
+    for package in WRITERS:
+        try:
+            found.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{package}=?")
+    return found
+
+
+def _content(path: Path, size: int) -> str | None:
+    if size > MAX_FILE_BYTES:
+        return None  # refused by the reader for its size, which is in the print
+    try:
+        return sha256(read_capped(path))
+    except OSError as error:
+        return f"unreadable: {error.strerror or error}"
+
+
+def _folder(folder: Path) -> list[list[Any]]:
+    """Name, size, modification time and content hash of every file of a folder."""
+    found: list[list[Any]] = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue
+        regular = path.is_file() and not path.is_symlink()
+        found.append(
+            [
+                path.name,
+                stat.st_size,
+                stat.st_mtime_ns,
+                _content(path, stat.st_size) if regular else "not a file",
+            ]
+        )
+    return found
+
+
+def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> str:
+    """sha256 of everything a run of ``year`` reads (see the module's docstring)."""
+    described: list[Any] = [code_version(), _versions(), year]
+    described.append(_folder(inputs / CRITERIA_FOLDER))
+    history = inputs / HISTORY_FILE
+    described.append(
+        [history.stat().st_size, _content(history, history.stat().st_size)]
+        if history.is_file()
+        else None
+    )
+    for each in (year, year - 1):
+        folder = inputs / str(each)
+        if not folder.is_dir():
+            described.append(None)
+            continue
+        entries = []
+        for entry in discover(folder, each, now, settle_seconds):
+            content = (
+                _content(entry.path, entry.size)
+                if entry.status == "candidate"
+                else None
+            )
+            entries.append(
+                [entry.name, entry.size, entry.mtime, entry.status, entry.note, content]
+            )
+        described.append(entries)
+    return hashlib.sha256(
+        json.dumps(described, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+@dataclass(frozen=True)
+class RepeatedRun:
+    """Tonight's record of a night with nothing new."""
+
+    manifest: Path
+    document: dict[str, Any]
+
+
+def _last_run(folder: Path) -> dict[str, Any] | None:
+    runs = sorted((folder / "runs").glob("*.json"))
+    if not runs:
+        return None
+    try:
+        loaded = json.loads(runs[-1].read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _outputs_untouched(last: dict[str, Any]) -> bool:
+    outputs = last.get("outputs") or []
+    for output in outputs:
+        path = Path(str(output.get("file")))
+        try:
+            if sha256(path.read_bytes()) != output.get("sha256"):
+                return False
+        except OSError:
+            return False
+    return bool(outputs)
+
+
+def repeat_last_run(
+    outputs: Path, year: int, print_: str, run_at: float
+) -> RepeatedRun | None:
+    """When the last run of ``year`` had fingerprint ``print_`` and its outputs are
+    untouched, record tonight's run as the same (under the outputs lock) and return
+    it; otherwise None (the run must do its work)."""
+    folder = outputs / str(year)
+    last = _last_run(folder)
+    if last is None or last.get("fingerprint") != print_:
+        return None
+    with outputs_lock(outputs):
+        last = _last_run(folder)  # another run may have finished meanwhile
+        if (
+            last is None
+            or last.get("fingerprint") != print_
+            or not _outputs_untouched(last)
+        ):
+            return None
+        document = {
+            **last,
+            "run_at": local_iso(run_at),
+            "outputs": [{**o, "changed": False} for o in last.get("outputs", [])],
+            "changes": [NOTHING_CHANGED],
+            "repeated": True,
+        }
+        stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
+            "%Y%m%dT%H%M%S%fZ"
+        )
+        manifest = folder / "runs" / f"{stamp}-{os.getpid()}.json"
+        write_bytes_atomic(
+            manifest,
+            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
+        )
+    return RepeatedRun(manifest, document)
