@@ -127,7 +127,15 @@ def _last_run(folder: Path) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
-def _outputs_untouched(last: dict[str, Any]) -> bool:
+def _outputs_untouched(last: dict[str, Any], outputs_folder: Path) -> bool:
+    """Every output the last run recorded has its bytes, and every file it read is
+    still archived."""
+    archive = outputs_folder / "archive" / str(last.get("year"))
+    for entry in last.get("inputs") or []:
+        digest = entry.get("sha256")
+        suffix = Path(str(entry.get("file"))).suffix.lower()
+        if digest is not None and not (archive / f"{digest}{suffix}").is_file():
+            return False
     outputs = last.get("outputs") or []
     for output in outputs:
         path = Path(str(output.get("file")))
@@ -154,7 +162,7 @@ def repeat_last_run(
         if (
             last is None
             or last.get("fingerprint") != print_
-            or not _outputs_untouched(last)
+            or not _outputs_untouched(last, outputs)
         ):
             return None
         document = {

@@ -119,6 +119,7 @@ CHANGES: dict[str, Callable[[Path, Path], None]] = {
         o / "2023" / "departments" / "VP-2023.xlsx"
     ).write_bytes(b"edited"),
     "an output deleted": lambda _i, o: (o / "2023" / "summary-2023.md").unlink(),
+    "the archive deleted": lambda _i, o: shutil.rmtree(o / "archive"),
 }
 
 
