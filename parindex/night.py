@@ -171,6 +171,7 @@ def repeat_last_run(
             "outputs": [{**o, "changed": False} for o in last.get("outputs", [])],
             "changes": [NOTHING_CHANGED],
             "repeated": True,
+            "repaired": None,
         }
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
             "%Y%m%dT%H%M%S%fZ"
