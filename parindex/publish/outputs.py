@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 import multiprocessing
 import os
+import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from parindex.render.department import render_department
 from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
+from parindex.render.standing import UnitStanding
 from parindex.render.summary import render_summary, summary
 
 
@@ -75,31 +78,37 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
 
 DepartmentJob = tuple[str, Path, dt.datetime]
 PARALLEL_DEPARTMENTS = 40  # fewer workbooks than this are written in-process
-_WORKER_RESULT: list[Result] = []
+_WORKER_RESULT: list[tuple[Result, UnitStanding | None]] = []
 
 
-def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, bool]:
+def _write_departments(
+    result: Result, jobs: list[DepartmentJob], standing: UnitStanding | None = None
+) -> dict[Path, bool]:
     """Write each department's workbook atomically; which ones changed."""
     written = {}
     for code, target, created in jobs:
 
         def write(path: Path, code: str = code, created: dt.datetime = created) -> None:
-            render_department(result, code, path, created)
+            render_department(result, code, path, created, standing)
 
         written[target] = write_atomic(target, write)
     return written
 
 
-def _start_worker(result: Result) -> None:
-    _WORKER_RESULT[:] = [result]
+def _start_worker(result: Result, standing: UnitStanding | None = None) -> None:
+    _WORKER_RESULT[:] = [(result, standing)]
 
 
 def _worker_writes(jobs: list[DepartmentJob]) -> dict[Path, bool]:
-    return _write_departments(_WORKER_RESULT[0], jobs)
+    result, standing = _WORKER_RESULT[0]
+    return _write_departments(result, jobs, standing)
 
 
 def write_department_workbooks(
-    result: Result, jobs: list[DepartmentJob], workers: int | None = None
+    result: Result,
+    jobs: list[DepartmentJob],
+    workers: int | None = None,
+    standing: UnitStanding | None = None,
 ) -> dict[Path, bool]:
     """Write the department workbooks, in worker processes when there are many.
 
@@ -110,14 +119,14 @@ def write_department_workbooks(
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_DEPARTMENTS else 0
     if workers <= 1:
-        return _write_departments(result, jobs)
+        return _write_departments(result, jobs, standing)
     chunks = [jobs[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(result,),
+        initargs=(result, standing),
     ) as pool:
         written: dict[Path, bool] = {}
         for part in pool.map(_worker_writes, chunks):
@@ -207,8 +216,11 @@ def _render_staged(
     targets: list[Path],
     *,
     workers: int | None,
+    standing: UnitStanding | None = None,
+    departments_only: bool = False,
 ) -> dict[Path, Path]:
-    """Render every output into the staging folder; target → staged file."""
+    """Render every output into the staging folder; target → staged file
+    (only the department workbooks with ``departments_only``)."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staged = {target: staging / target.relative_to(folder) for target in targets}
@@ -218,7 +230,10 @@ def _render_staged(
         for code, path in zip(department_created, paths[4:], strict=True)
     ]
     try:
-        _render_outputs(result, created, jobs, workers, paths)
+        if departments_only:
+            write_department_workbooks(result, jobs, workers, standing)
+            return {target: staged[target] for target in targets[4:]}
+        _render_outputs(result, created, jobs, workers, paths, standing)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
         raise
@@ -266,12 +281,13 @@ def _move_set(
     shutil.rmtree(folder / STAGING, ignore_errors=True)
 
 
-def _render_outputs(
+def _render_outputs(  # noqa: PLR0917 - the standing joins the old five
     result: Result,
     created: dt.datetime,
     jobs: list[DepartmentJob],
     workers: int | None,
     targets: list[Path],
+    standing: UnitStanding | None = None,
 ) -> dict[Path, bool]:
     """Render every output of the year; which files changed (``targets`` order:
     scorecard, summary, report, markdown, then the departments)."""
@@ -285,8 +301,15 @@ def _render_outputs(
     written[markdown] = write_bytes_atomic(
         markdown, markdown_summary(result).encode("utf-8")
     )
-    written.update(write_department_workbooks(result, jobs, workers))
+    written.update(write_department_workbooks(result, jobs, workers, standing))
     return written
+
+
+def _standing_key(standing: UnitStanding | None) -> str | None:
+    """sha256 of a unit's standing in its province (None outside a province)."""
+    if standing is None:
+        return None
+    return hashlib.sha256(pickle.dumps(standing, protocol=4)).hexdigest()
 
 
 def publish_outputs(
@@ -298,6 +321,7 @@ def publish_outputs(
     run_at: float,
     created: dt.datetime | None = None,
     workers: int | None = None,
+    standing: UnitStanding | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
@@ -307,7 +331,9 @@ def publish_outputs(
     code and libraries) and its outputs are untouched. Workbooks get their
     creation date from their inputs (``creation_time``) unless ``created`` is given.
     ``workers`` processes write the department workbooks (default: one per core
-    when there are many departments, else none).
+    when there are many departments, else none). ``standing`` (a province run)
+    adds the unit's rank in its group to the department workbooks; when only the
+    standing moved (another unit of the group changed), only they are rendered.
     """
     codes = result.current.departments["code"].to_list()
     department_created = {
@@ -343,9 +369,23 @@ def publish_outputs(
         )
         key = render_key(result, created, department_created)
         staged: dict[Path, Path] = {}
-        if not unchanged_since(last_run(folder), key, targets):
+        last = last_run(folder)
+        standing_key = _standing_key(standing)
+        same_standing = (last or {}).get("standing_key") == standing_key
+        if not (unchanged_since(last, key, targets) and same_standing):
+            # only the unit's place in its group moved: its feedback workbooks
+            departments_only = standing is not None and unchanged_since(
+                last, key, targets[:4]
+            )
             staged = _render_staged(
-                result, created, department_created, folder, targets, workers=workers
+                result,
+                created,
+                department_created,
+                folder,
+                targets,
+                workers=workers,
+                standing=standing,
+                departments_only=departments_only,
             )
         written = {
             target: target in staged and not _same_file(staged[target], target)
@@ -367,6 +407,8 @@ def publish_outputs(
             contents_at={target: staged[target] for target in moves},
         )
         document["repaired"] = repaired.record() if repaired else None
+        if standing_key is not None:
+            document["standing_key"] = standing_key
         _move_set(
             folder,
             staged,
