@@ -22,7 +22,6 @@ from parindex.render.xlsx import (
     write_line,
     write_table,
 )
-from parindex.text import format_vn
 
 STANDING_SHEET = "Xếp hạng"
 STANDING_COMPONENT_COLUMNS = (
@@ -33,7 +32,10 @@ STANDING_COMPONENT_COLUMNS = (
     Column("Trung bình của khối", "average", "number"),
     Column("Chênh lệch so với trung bình", "difference", "number"),
 )
-STANDING_FIGURE_COLUMNS = (Column("Chỉ tiêu", "figure"), Column("Giá trị", "value"))
+STANDING_FIGURE_COLUMNS = (
+    Column("Chỉ tiêu", "figure"),
+    Column("Giá trị", "value", "number"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,33 +69,27 @@ class UnitStanding:
     components: tuple[StandingComponent, ...]
 
 
-def _number(value: float | None) -> str:
-    return "—" if value is None else format_vn(value)
-
-
-def standing_lines(standing: UnitStanding) -> list[tuple[str, str]]:
-    """(label, value) of the unit's figures in its group."""
+def standing_lines(standing: UnitStanding) -> list[tuple[str, str | float | None]]:
+    """(label, value) of the unit's figures in its group (numbers stay numbers)."""
     rank = (
         f"{standing.rank}/{standing.of}"
         if standing.rank is not None
         else "không xếp hạng"
     )
-    lines = [
+    lines: list[tuple[str, str | float | None]] = [
         ("Khối", standing.group),
         ("Trạng thái", PROVINCE_STATUS_WORDS.get(standing.status, standing.status)),
-        ("Tổng điểm", _number(standing.total)),
-        ("Điểm tối đa của khối", _number(standing.max)),
-        ("Tỷ lệ đạt (%)", _number(standing.percent)),
+        ("Tổng điểm", standing.total),
+        ("Điểm tối đa của khối", standing.max),
+        ("Tỷ lệ đạt (%)", standing.percent),
         ("Xếp hạng trong khối", rank),
         ("Xếp loại", standing.grade or "—"),
     ]
     if standing.previous_total is not None:
-        lines.append(
-            (f"Tổng điểm năm {standing.year - 1}", _number(standing.previous_total))
-        )
+        lines.append((f"Tổng điểm năm {standing.year - 1}", standing.previous_total))
         if standing.total is not None:
-            change = standing.total - standing.previous_total
-            lines.append(("Tăng/giảm tổng điểm", _number(round(change, 2))))
+            change = round(standing.total - standing.previous_total, 2)
+            lines.append(("Tăng/giảm tổng điểm", change))
     if standing.previous_rank is not None:
         lines.append((f"Xếp hạng năm {standing.year - 1}", str(standing.previous_rank)))
     return lines
