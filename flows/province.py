@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.schedules import Cron
 from prefect.utilities.annotations import unmapped
@@ -96,6 +97,13 @@ def province_flow(
     written = publish_unit.map(runs, standings, outputs=unmapped(outputs_path)).result()
     files = publish_province(result, runs, written, outputs_path)
     units = result.units
+    create_table_artifact(
+        units.select(
+            "group", "code", "name", "status", "total", "rank", "of", "grade", "note"
+        ).to_dicts(),
+        key=f"parindex-province-{result.year}",
+        description="Xếp hạng các đơn vị",
+    )
     logger.info(
         "Năm %s: %d đơn vị, %d chưa nộp",
         result.year,

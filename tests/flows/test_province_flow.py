@@ -63,5 +63,5 @@ def test_province_flow_with_worker_processes(
         ("SNV", 1, 93.25),
         ("STP", 2, 91.3),
         ("STC", 3, 91.0),
-        ("SYT", 4, 88.5),
+        ("SYT", 4, 89.5),
     ]

@@ -140,7 +140,7 @@ def test_departments_ranked_graded_from_their_self_assessed_forms(
     ]
     assert [float(expected[c]) for c in ("SNV", "STC", "STP")] == [95.75, 94.2, 92.7]
     by_code = {u["code"]: u for u in group["units"]}
-    # 2022: SNV 93.25, STP 91.3, STC 91.0, SYT 88.5 (SYT ranked then, not now)
+    # 2022: SNV 93.25, STP 91.3, STC 91.0, SYT 89.5 (SYT ranked then, not now)
     assert previous["SNV"] == Decimal("93.25")
     assert by_code["STC"]["previous"] == {"total": float(previous["STC"]), "rank": 3}
     assert by_code["STP"]["previous"] == {"total": float(previous["STP"]), "rank": 2}
