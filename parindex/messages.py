@@ -466,6 +466,9 @@ PROVINCE_NO_CRITERIA = (
     "Không có bộ chỉ số nào của khối “{group}” (hoặc dùng chung) áp dụng cho năm "
     "{year} trong “{folder}”."
 )
+PROVINCE_NO_YEAR = (
+    "Không đơn vị nào có thư mục nộp bài của năm {year} trong “{folder}/<mã đơn vị>/”."
+)
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
 PROVINCE_UNIT_FAILED = "Không tổng hợp được đơn vị: {reason}"

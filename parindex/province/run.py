@@ -93,10 +93,14 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
 
     Raises:
         UnusableProvince: the register of units cannot be used.
-        NoYearFolder: no unit has a year folder (``year`` not given).
+        NoYearFolder: no unit has a drop folder for ``year`` (or for any year).
     """
     province = read_province(inputs)
     chosen = year if year is not None else latest_province_year(province)
+    if not any((unit.folder / str(chosen)).is_dir() for unit in province.units):
+        raise NoYearFolder(
+            messages.PROVINCE_NO_YEAR.format(year=chosen, folder=inputs / UNITS_FOLDER)
+        )
     library = CriteriaLibrary(inputs)
     jobs = tuple(
         UnitJob(i, library.choose(unit, chosen), library.choose(unit, chosen - 1))

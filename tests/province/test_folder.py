@@ -162,3 +162,36 @@ def test_a_unit_uses_the_newest_set_of_its_group_or_its_own(tmp_path: Path) -> N
         "Không có bộ chỉ số nào của khối “Sở” (hoặc dùng chung) áp dụng cho năm 2019 "
         f"trong “{inputs / 'criteria'}”."
     )
+
+
+def test_a_year_no_unit_has_stops_the_run(tmp_path: Path) -> None:
+    from parindex.errors import NoYearFolder
+    from parindex.province.run import plan_province
+
+    inputs = tmp_path / "inputs"
+    write_register(inputs, [["X1", "UBND xã Bản Lang", "Xã", None]])
+    (inputs / "units" / "X1" / "2024").mkdir(parents=True)
+    assert plan_province(inputs).year == 2024
+    with pytest.raises(NoYearFolder) as raised:
+        plan_province(inputs, 2025)
+    assert str(raised.value) == (
+        "Không đơn vị nào có thư mục nộp bài của năm 2025 trong "
+        f"“{inputs / 'units'}/<mã đơn vị>/”."
+    )
+
+
+def test_run_on_an_unusable_register_exits_2_before_prefect(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from parindex.cli import app
+
+    inputs = tmp_path / "inputs"
+    write_register(inputs, [["X1", "UBND xã Bản Lang", None, None]])
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "Lỗi: Danh sách đơn vị “don-vi.xlsx” không dùng được:\n"
+        "  - ô A2: dòng đơn vị thiếu “Mã đơn vị” hoặc “Khối”.\n"
+    )
