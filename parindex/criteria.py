@@ -71,7 +71,6 @@ DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "aliases": ("Tên khác",),
 }
 CRITERIA_FOLDER = "criteria"  # inside the inputs folder
-
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENT_SHEET = "Đơn vị"
 

@@ -195,3 +195,15 @@ def test_run_on_an_unusable_register_exits_2_before_prefect(tmp_path: Path) -> N
         "Lỗi: Danh sách đơn vị “don-vi.xlsx” không dùng được:\n"
         "  - ô A2: dòng đơn vị thiếu “Mã đơn vị” hoặc “Khối”.\n"
     )
+
+
+def test_a_responsible_column_left_empty_on_every_leaf_is_a_self_assessment(
+    tmp_path: Path,
+) -> None:
+    from tests.builders import write_criteria
+
+    rows: list[list[Cell]] = [[*row, None] for row in SELF_TREE]
+    criteria_set = read_criteria_set(write_criteria(tmp_path / "x.xlsx", rows))
+    assert criteria_set.self_assessed
+    assert criteria_set.departments == (SELF_DEPARTMENT,)
+    assert criteria_set.unit_group is None
