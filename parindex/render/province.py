@@ -28,6 +28,7 @@ from parindex.render.xlsx import (
     Row,
     Table,
     add_sheet,
+    fit_columns,
     new_workbook,
     sheet_name,
     write_line,
@@ -141,7 +142,7 @@ def write_group(
         for r in units.iter_rows(named=True)
     ]
     table = write_table(
-        worksheet, formats, row + 1, RANKING_COLUMNS, rows, style=_rank_style
+        worksheet, formats, row + 1, RANKING_COLUMNS, rows, style=_rank_style, fit=False
     )
     row = table.next_row + 1
     if ranked.height:
@@ -149,7 +150,9 @@ def write_group(
             workbook, worksheet, table, count=ranked.height, row=row, group=group
         )
         row += CHART_HEIGHT // 20 + 2
-    write_components(worksheet, formats, result, group, row)
+    components = write_components(worksheet, formats, result, group, row)
+    # the two tables share their first columns (rank, code, unit): one width each
+    fit_columns(worksheet, table, *([components] if components else []))
 
 
 def _group_sentence(units: pl.DataFrame, year: int) -> str:
@@ -210,8 +213,9 @@ def write_components(
     result: ProvinceResult,
     group: str,
     row: int,
-) -> None:
-    """Every unit's component scores side by side, the group's average below."""
+) -> Table | None:
+    """Every unit's component scores side by side, the group's average below
+    (columns not yet sized: the caller sizes them with the ranking's)."""
     frame = result.components.filter(pl.col("group") == group)
     row = write_line(
         worksheet,
@@ -221,20 +225,19 @@ def write_components(
     )
     if frame.is_empty():
         write_line(worksheet, row, "Chưa có đơn vị nào có kết quả.")
-        return
+        return None
     components = frame.unique("code", keep="first", maintain_order=True)
-    columns = [Column("Mã đơn vị", "code"), Column("Đơn vị", "name", max_width=40)]
+    columns = [*RANKING_COLUMNS[:3]]
     for code, name, maximum in components.select("code", "name", "max").iter_rows():
         header = f"{code}. {name} ({format_vn(maximum or 0.0)})"
         columns.append(Column(header, f"c{code}", "number", max_width=16))
-    names = dict(result.units.select("code", "name").iter_rows())
-    order = result.units.filter(pl.col("group") == group)["code"].to_list()
+    units = result.units.filter(pl.col("group") == group)
+    facts = {r["code"]: r for r in units.select("code", "name", "rank").to_dicts()}
+    order = units["code"].to_list()
     scores: dict[str, dict[str, Any]] = {}
     for unit, code, score in frame.select("unit", "code", "score").iter_rows():
-        scores.setdefault(unit, {"code": unit, "name": names.get(unit)})[f"c{code}"] = (
-            score
-        )
-    averages = {"code": "Trung bình", "name": f"khối {group}"}
+        scores.setdefault(unit, dict(facts[unit]))[f"c{code}"] = score
+    averages: dict[str, Any] = {"code": "Trung bình", "name": f"khối {group}"}
     for code, average in components.select("code", "average").iter_rows():
         averages[f"c{code}"] = average
 
@@ -250,7 +253,7 @@ def write_components(
             return {"bg_color": LIGHT_RED}
         return None
 
-    write_table(
+    return write_table(
         worksheet,
         formats,
         row + 1,
@@ -259,6 +262,7 @@ def write_components(
         style=below_average,
         total=averages,
         main=False,
+        fit=False,
     )
 
 

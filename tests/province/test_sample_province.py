@@ -269,9 +269,9 @@ def test_province_workbook_reads_back(province_2023: ProvinceRun) -> None:
         (3, "SH", "UBND huyện Sìn Hồ", 76.24, 76.24, "Khá", "chính thức"),
     ]
     assert workbook["UBND cấp huyện"]._charts  # the distribution chart
-    averages = next(r for r in rows if r[0] == "Trung bình")
-    assert averages[1] == "khối UBND cấp huyện"
-    assert averages[2] == 9.28  # (9.28 + 9.78 + 8.78) / 3
+    averages = next(r for r in rows if r[1] == "Trung bình")
+    assert averages[2] == "khối UBND cấp huyện"
+    assert averages[3] == 9.28  # (9.28 + 9.78 + 8.78) / 3
     missing = list(workbook["Chưa nộp"].iter_rows(values_only=True))
     assert ("Sở, ban, ngành", "SYT", "Sở Y tế") in [r[:3] for r in missing]
     weak = list(workbook["Tiêu chí mất điểm"].iter_rows(values_only=True))
