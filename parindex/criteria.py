@@ -62,7 +62,6 @@ CRITERIA_COLUMNS: dict[str, tuple[str, ...]] = {
 CRITERIA_LABELS: dict[str, tuple[str, ...]] = {
     "first_year": ("Áp dụng từ năm",),
     "name": ("Tên",),
-    "unit_group": ("Khối",),  # a province's group of units the set is for
 }
 BLOCK_LABEL: dict[str, tuple[str, ...]] = {"block": ("Khối",)}
 DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -325,7 +324,9 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:
         raise unusable(messages.CRITERIA_NO_SHEET)
-    metadata = find_metadata(table.sheet, CRITERIA_LABELS, last_row=table.header_row)
+    metadata = find_metadata(
+        table.sheet, {**CRITERIA_LABELS, **BLOCK_LABEL}, last_row=table.header_row
+    )
     problems = []
     if table.sheet.truncated:
         problems.append(
@@ -375,7 +376,7 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     assert first_year is not None and departments is not None
     nodes = _tree(frame)
     name = metadata.get("name", (path.stem, ""))[0]
-    unit_group = metadata.get("unit_group", ("", ""))[0].strip()
+    unit_group = metadata.get("block", ("", ""))[0].strip()
     return CriteriaSet(
         name=nfc(name),
         first_year=first_year,

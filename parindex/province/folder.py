@@ -20,12 +20,12 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import (
     CRITERIA_FOLDER,
-    CRITERIA_LABELS,
     CriteriaSet,
     criteria_set_for_year,
+    first_year_of,
     read_criteria_set,
 )
-from parindex.errors import NoCriteriaSet, ParindexError
+from parindex.errors import NoCriteriaSet, ParindexError, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
 from parindex.problems import problem, problems_frame
 from parindex.text import fold, nfc
@@ -35,7 +35,6 @@ from parindex.workbook import (
     UnreadableWorkbook,
     cell_ref,
     cell_text,
-    find_metadata,
     find_table,
 )
 
@@ -298,26 +297,40 @@ class CriteriaLibrary:
         self._heads: list[tuple[str | None, int, Path]] | None = None
 
     def _index(self) -> list[tuple[str | None, int, Path]]:
-        """(group folded or None, first year, path) of every set workbook."""
+        """(group folded or None, first year, path) of every set workbook.
+
+        Raises:
+            UnusableCriteria: a workbook of the folder cannot be read or states no
+                first year, or two sets of the same group (``Khối``) have the same
+                first year (as ``criteria.available_criteria_sets``: a year is never
+                consolidated with a set chosen by accident).
+        """
         if self._heads is None:
             heads = []
+            keys: dict[tuple[int, str], list[Path]] = {}
             for path in _criteria_workbooks(self._folder):
-                try:
-                    sheets = read_sheets_safely(path)
-                except UnreadableWorkbook:
-                    continue
-                for sheet in sheets:
-                    metadata = find_metadata(sheet, CRITERIA_LABELS)
-                    text = metadata.get("first_year", ("", ""))[0]
-                    try:
-                        first = int(Decimal(text.replace(",", ".")))
-                    except (InvalidOperation, ValueError):
-                        continue
-                    group = metadata.get("unit_group", ("", ""))[0].strip()
-                    heads.append((fold(group) or None, first, path))
-                    break
+                stated = first_year_of(path)
+                if stated is None:
+                    read_criteria_set(path)  # says why it is not a criteria set
+                    continue  # pragma: no cover - it raised
+                heads.append((stated[1] or None, stated[0], path))
+                keys.setdefault(stated, []).append(path)
+            for (year, _), paths in sorted(keys.items()):
+                if len(paths) > 1:
+                    raise UnusableCriteria(
+                        messages.CRITERIA_SAME_FIRST_YEAR.format(
+                            count=len(paths),
+                            year=year,
+                            files=", ".join(f"“{p.name}”" for p in paths),
+                            folder=self._folder,
+                        )
+                    )
             self._heads = sorted(heads, key=lambda h: (h[1], h[2].name))
         return self._heads
+
+    def check(self) -> None:
+        """Read the first year and group of every set now (raises as ``_index``)."""
+        self._index()
 
     def _read(self, path: Path) -> CriteriaSet | str:
         if path not in self._sets:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from parindex.numbers import round2 as shared_round2
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import GradeBand, Province
 from parindex.province.units import UnitRun
@@ -61,12 +62,11 @@ WEAK_SCHEMA: dict[str, pl.DataType] = {
 
 
 def round2(value: float | Decimal) -> Decimal:
-    """``value`` to 2 decimals, half away from zero, in decimal (9.275 → 9.28).
-
-    A float is taken as its shortest text (``repr``), the number a person typed.
-    """
-    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+    """``value`` to 2 decimals, half away from zero (9.275 → 9.28), as a Decimal:
+    the project's one rule (``parindex.numbers.round2``) for a float."""
+    if isinstance(value, Decimal):
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(repr(shared_round2(float(value))))
 
 
 def _dec(value: float | None) -> Decimal:

@@ -94,6 +94,8 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
     Raises:
         UnusableProvince: the register of units cannot be used.
         NoYearFolder: no unit has a drop folder for ``year`` (or for any year).
+        UnusableCriteria: a workbook of the province's ``criteria/`` cannot be read,
+            or two sets of one group have the same first year.
     """
     province = read_province(inputs)
     chosen = year if year is not None else latest_province_year(province)
@@ -102,6 +104,7 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
             messages.PROVINCE_NO_YEAR.format(year=chosen, folder=inputs / UNITS_FOLDER)
         )
     library = CriteriaLibrary(inputs)
+    library.check()  # an unreadable or ambiguous set stops the run, as for a unit
     jobs = tuple(
         UnitJob(i, library.choose(unit, chosen), library.choose(unit, chosen - 1))
         for i, unit in enumerate(province.units)

@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.messages import PROVINCE_STATUS_WORDS
+from parindex.numbers import exact_total, round2
 from parindex.province.rank import ProvinceResult
 from parindex.render.xlsx import (
     AMBER,
@@ -161,7 +162,7 @@ def _group_sentence(units: pl.DataFrame, year: int) -> str:
     if not ranked.height:
         return f"Chưa có đơn vị nào nộp tệp chấm điểm năm {year}."
     totals = ranked["total"]
-    average = sum(totals.to_list()) / ranked.height
+    average = round2(exact_total(totals.to_list()) / ranked.height)
     text = (
         f"{ranked.height}/{units.height} đơn vị có kết quả; cao nhất "
         f"{format_vn(float(totals.max()))}, thấp nhất {format_vn(float(totals.min()))}, "  # type: ignore[arg-type]

@@ -17,14 +17,12 @@ from typing import Any
 
 import polars as pl
 
+from parindex.numbers import round2
 from parindex.province.rank import ProvinceResult
 
 
 def _r(value: float | None) -> float | None:
-    if value is None:
-        return None
-    rounded = round(float(value), 2)
-    return 0.0 if rounded == 0 else rounded
+    return None if value is None else round2(float(value))
 
 
 def province_summary(result: ProvinceResult) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.messages import PROVINCE_STATUS_WORDS
+from parindex.numbers import exact, round2
 from parindex.render.xlsx import (
     LIGHT_RED,
     Column,
@@ -88,7 +89,7 @@ def standing_lines(standing: UnitStanding) -> list[tuple[str, str | float | None
     if standing.previous_total is not None:
         lines.append((f"Tổng điểm năm {standing.year - 1}", standing.previous_total))
         if standing.total is not None:
-            change = round(standing.total - standing.previous_total, 2)
+            change = round2(exact(standing.total - standing.previous_total))
             lines.append(("Tăng/giảm tổng điểm", change))
     if standing.previous_rank is not None:
         lines.append((f"Xếp hạng năm {standing.year - 1}", str(standing.previous_rank)))
@@ -130,7 +131,7 @@ def write_standing(
             "max": c.max,
             "score": c.score,
             "average": c.average,
-            "difference": round(c.score - c.average, 2),
+            "difference": round2(exact(c.score - c.average)),
         }
         for c in standing.components
     ]

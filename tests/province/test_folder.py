@@ -207,3 +207,26 @@ def test_a_responsible_column_left_empty_on_every_leaf_is_a_self_assessment(
     assert criteria_set.self_assessed
     assert criteria_set.departments == (SELF_DEPARTMENT,)
     assert criteria_set.unit_group is None
+
+
+def test_two_sets_of_one_group_with_the_same_first_year_stop_the_run(
+    tmp_path: Path,
+) -> None:
+    from parindex.errors import UnusableCriteria
+    from parindex.province.run import plan_province
+
+    inputs = tmp_path / "inputs"
+    write_register(inputs, [["X1", "UBND xã Bản Lang", "Xã", None]])
+    (inputs / "units" / "X1" / "2025").mkdir(parents=True)
+    write_set(inputs / "criteria" / "a.xlsx", "Xã", 2025)
+    write_set(inputs / "criteria" / "b.xlsx", "Sở", 2025)  # another group: fine
+    assert (
+        plan_province(inputs).jobs[0].current.source == inputs / "criteria" / "a.xlsx"
+    )
+    write_set(inputs / "criteria" / "c.xlsx", "xã", 2025)
+    with pytest.raises(UnusableCriteria) as raised:
+        plan_province(inputs)
+    assert str(raised.value) == (
+        "Có 2 bộ chỉ số cùng áp dụng từ năm 2025: “a.xlsx”, “c.xlsx”. Không biết "
+        f"dùng bộ nào: hãy để lại một bộ trong thư mục “{inputs / 'criteria'}”."
+    )
