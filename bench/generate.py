@@ -60,7 +60,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -565,8 +565,9 @@ def _new_workbook(path: Path, constant_memory: bool) -> xlsxwriter.Workbook:
     return workbook
 
 
-def write_criteria(plan: Plan, path: Path) -> None:
-    """The criteria set workbook in the SPEC's layout (``constant_memory``)."""
+def write_criteria(plan: Plan, path: Path, unit_group: str | None = None) -> None:
+    """The criteria set workbook in the SPEC's layout (``constant_memory``), with a
+    ``Khối`` line when it is a province group's set."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = _new_workbook(path, constant_memory=True)
     bold = workbook.add_format({"bold": True})
@@ -583,6 +584,8 @@ def write_criteria(plan: Plan, path: Path) -> None:
     )
     sheet.write_string(1, 0, f"Tên: Bộ chỉ số CCHC (tổng hợp thử) – {plan.title}")
     sheet.write_string(2, 0, f"Áp dụng từ năm: {min(plan.years)}")
+    if unit_group is not None:
+        sheet.write_string(3, 0, f"Khối: {unit_group}")
     for c, label in enumerate(
         ("Mã", "Tên", "Điểm tối đa", "Nhóm điểm", "Đơn vị chủ trì")
     ):
@@ -942,13 +945,20 @@ _WORKER_PLANS: dict[str, tuple[Plan, list[list[int]]]] = {}
 
 
 def _write_files(
-    spec: UnitSpec, inputs: str, indexes: list[int], constant_memory: bool
+    spec: UnitSpec,
+    inputs: str,
+    indexes: list[int],
+    constant_memory: bool,
+    unit_seed: str | None = None,
 ) -> list[tuple[str, int, int, int]]:
-    """Write some files of one inputs folder (in a worker process)."""
+    """Write some files of one inputs folder (in a worker process); ``unit_seed``
+    gives a province unit its own scores on its group's criteria set."""
     if spec.seed not in _WORKER_PLANS:
         plan = build_plan(spec)
         _WORKER_PLANS[spec.seed] = (plan, rows_by_department(plan))
     plan, shown = _WORKER_PLANS[spec.seed]
+    if unit_seed is not None:
+        plan = replace(plan, seed=unit_seed)
     written = []
     for k in indexes:
         file = plan.files[k]
@@ -1073,6 +1083,121 @@ def ensure_case(
     temporary.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     temporary.replace(manifest_path)
     return _info(name, root, manifest, generated=True)
+
+
+# --- a province folder (parindex run on don-vi.xlsx + units/) --------------------
+
+PROVINCE_FOLDER_YEARS = (2022, 2023)
+PROVINCE_FOLDER_GROUPS = (("Sở, ban, ngành", 0.2), ("Xã, phường", 0.8))
+
+
+def ensure_province_folder(
+    units: int = 120,
+    files_per_unit: int = 3,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    jobs: int | None = None,
+    force: bool = False,
+) -> Path:
+    """A province folder as the README describes it, cached under
+    ``data_dir/province<units>/inputs``: ``don-vi.xlsx`` (two groups, grades),
+    one criteria set per group (``Khối``), ``units/<code>/<year>/`` with
+    ``files_per_unit`` department files for each of two years. The units of a
+    group share its criteria set and departments; each has its own scores.
+
+    Returns the inputs folder.
+    """
+    root = data_dir / f"province{units}"
+    inputs = root / "inputs"
+    key = {
+        "generator_version": GENERATOR_VERSION,
+        "units": units,
+        "files_per_unit": files_per_unit,
+        "years": list(PROVINCE_FOLDER_YEARS),
+    }
+    manifest_path = root / "manifest.json"
+    if manifest_path.is_file() and not force:
+        if json.loads(manifest_path.read_text("utf-8")).get("key") == key:
+            return inputs
+    if root.exists():
+        shutil.rmtree(root)
+    start = time.perf_counter()
+    register: list[tuple[str, str, str]] = []
+    tasks: list[tuple[UnitSpec, str, list[int], str]] = []
+    first = 0
+    for g, (group, share) in enumerate(PROVINCE_FOLDER_GROUPS):
+        count = (
+            round(units * share)
+            if g < len(PROVINCE_FOLDER_GROUPS) - 1
+            else (units - first)
+        )
+        spec = UnitSpec(
+            seed=f"parindex-bench:province-folder:{g}",
+            title=group,
+            files_per_year=files_per_unit,
+            years=PROVINCE_FOLDER_YEARS,
+            leaf_cap=PROVINCE_LEAF_CAP,
+            district_first=True,
+        )
+        plan = build_plan(spec)
+        write_criteria(plan, inputs / "criteria" / f"{slug(group)}.xlsx", group)
+        for u in range(first, first + count):
+            code = f"DV{u + 1:03d}"
+            name = f"{group.split(',')[0]} {SYLLABLES[u % len(SYLLABLES)]} {u + 1}"
+            register.append((code, name, group))
+            for year in PROVINCE_FOLDER_YEARS:
+                (inputs / "units" / code / str(year)).mkdir(parents=True, exist_ok=True)
+            tasks.append(
+                (spec, str(inputs / "units" / code), list(range(len(plan.files))), code)
+            )
+        first += count
+    workbook = _new_workbook_at(inputs / "don-vi.xlsx")
+    sheet = workbook.add_worksheet("Đơn vị")
+    for c, label in enumerate(("Mã đơn vị", "Tên đơn vị", "Khối", "Tên khác")):
+        sheet.write_string(0, c, label)
+    for r, (code, name, group) in enumerate(register, start=1):
+        sheet.write_string(r, 0, code)
+        sheet.write_string(r, 1, name)
+        sheet.write_string(r, 2, group)
+    grades = workbook.add_worksheet("Xếp loại")
+    for r, row in enumerate(
+        (("Khối", "Loại", "Từ (%)"), ("", "Tốt", 80), ("", "Khá", 65), ("", "Đạt", 50))
+    ):
+        for c, value in enumerate(row):
+            if isinstance(value, int):
+                grades.write_number(r, c, value)
+            elif value:
+                grades.write_string(r, c, value)
+    workbook.close()
+    jobs = jobs or len(os.sched_getaffinity(0))
+    written: list[tuple[str, int, int, int]] = []
+    if jobs > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [
+                pool.submit(
+                    _write_files, spec, folder, idx, False, f"{spec.seed}:{code}"
+                )
+                for spec, folder, idx, code in tasks
+            ]
+            for future in futures:
+                written += future.result()
+    else:
+        for spec, folder, idx, code in tasks:
+            written += _write_files(spec, folder, idx, False, f"{spec.seed}:{code}")
+    manifest = {
+        "key": key,
+        "units": units,
+        "files": len(written),
+        "bytes": sum(size for *_, size in written),
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return inputs
+
+
+def _new_workbook_at(path: Path) -> xlsxwriter.Workbook:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _new_workbook(path, constant_memory=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from parindex.errors import ParindexError, YearAndAll
 from parindex.ingest.discover import year_folders
 from parindex.numbers import round2
 from parindex.problems import error_count
+from parindex.province.folder import is_province
 from parindex.publish import check_writable
 
 cli_language.install()  # click's and typer's own words in Vietnamese
@@ -169,6 +170,17 @@ def run(
     _check_runner(runner)
     if all_years and year is not None:
         raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
+    if is_province(inputs):
+        _run_province(
+            inputs,
+            outputs,
+            year=year,
+            all_years=all_years,
+            settle_seconds=settle_seconds,
+            show=(as_json, quiet, verbose),
+            runner=(runner, workers, dask_address),
+        )
+        return
     try:
         if all_years:
             years = year_folders(inputs)
@@ -205,6 +217,69 @@ def run(
                 _print_outcome(outcome, console)
     if as_json:  # one object for one year; --all: always a list, in year order
         _echo_json(outcomes if all_years else outcomes[0])
+
+
+def _print_province(outcome: dict[str, Any], console: Console) -> None:
+    table = RichTable(
+        title=f"Chỉ số CCHC toàn tỉnh năm {outcome['year']}", show_header=False
+    )
+    table.add_row("Số đơn vị", str(outcome["units"]))
+    table.add_row("Chưa nộp", ", ".join(outcome["missing_units"]) or "không")
+    table.add_row("Bảng tổng hợp tỉnh", outcome["workbook"])
+    table.add_row("Tóm tắt JSON", outcome["summary"])
+    table.add_row("Số tệp thay đổi", str(len(outcome["changed"])))
+    console.print(table)
+
+
+def _run_province(
+    inputs: Path,
+    outputs: Path,
+    *,
+    year: int | None,
+    all_years: bool,
+    settle_seconds: float,
+    show: tuple[bool, bool, bool],
+    runner: tuple[Runner, int | None, str | None],
+) -> None:
+    """``run`` on a province folder: every unit, ranked within its group."""
+    from parindex.province.run import plan_province
+
+    as_json, quiet, verbose = show
+    try:
+        planned = plan_province(inputs, year)  # fail fast, before Prefect starts
+        years = [planned.year]
+        if all_years:
+            years = sorted(
+                {y for u in planned.province.units for y in year_folders(u.folder)}
+            )
+        check_writable(outputs)
+    except ParindexError as error:
+        raise _fail(error, as_json=as_json) from None
+    outcomes = []
+    console = Console()
+    with _prefect_environment(verbose):
+        from flows.province import province_flow_with_runner
+
+        province_flow = province_flow_with_runner(
+            runner[0].value, workers=runner[1], dask_address=runner[2]
+        )
+        for chosen in years:
+            try:
+                with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
+                    outcome = province_flow(
+                        inputs=str(inputs),
+                        outputs=str(outputs),
+                        year=chosen,
+                        settle_seconds=settle_seconds,
+                    )
+            except ParindexError as error:
+                raise _fail(error, as_json=as_json) from None
+            outcomes.append(outcome)
+            if not as_json and not quiet:
+                _print_province(outcome, console)
+    if as_json:
+        shown = outcomes if all_years else outcomes[0]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -305,6 +380,21 @@ def serve(
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _check_runner(runner)
+    if is_province(inputs):  # one deployment serves the whole province
+        from flows.province import serve_province_nightly
+
+        serve_province_nightly(
+            inputs,
+            outputs,
+            cron=cron,
+            timezone=timezone,
+            year=year,
+            settle_seconds=settle_seconds,
+            runner=runner.value,
+            workers=workers,
+            dask_address=dask_address,
+        )
+        return
     from flows.deploy import serve_nightly
 
     serve_nightly(

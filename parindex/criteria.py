@@ -96,13 +96,21 @@ class Department:
     aliases: tuple[str, ...] = ()
 
 
+# A set without "Đơn vị chủ trì" is filled whole by the unit itself (a commune's
+# self-assessment): every leaf belongs to this one department, every file is its own.
+SELF_DEPARTMENT = Department("DV", "Đơn vị tự đánh giá")
+
+
 @dataclass(frozen=True)
 class CriteriaSet:
     """A validated criteria tree.
 
     ``nodes`` has one row per node in tree order (see ``NODE_SCHEMA``):
     ``departments`` and ``group`` are set on leaves only; ``component`` is the
-    top-level code the node belongs to.
+    top-level code the node belongs to. ``unit_group`` is the ``Khối`` line (the
+    province's group of units the set is for), ``self_assessed`` says the set has
+    no ``Đơn vị chủ trì``: the unit fills the whole form itself and every leaf
+    belongs to ``SELF_DEPARTMENT``.
     """
 
     name: str
@@ -110,6 +118,8 @@ class CriteriaSet:
     source: str
     nodes: pl.DataFrame
     departments: tuple[Department, ...]
+    unit_group: str | None = None
+    self_assessed: bool = False
 
     @property
     def leaves(self) -> pl.DataFrame:
@@ -200,8 +210,11 @@ def _group_key(text: str) -> str | None:
     return text  # kept as typed so that the check names it
 
 
-def _node_rows(table: Table, departments: tuple[Department, ...]) -> pl.DataFrame:
-    """The table's rows as a frame, with the derived columns the schema checks."""
+def _node_rows(
+    table: Table, departments: tuple[Department, ...], self_assessed: bool = False
+) -> pl.DataFrame:
+    """The table's rows as a frame, with the derived columns the schema checks
+    (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``)."""
     codes = {d.code for d in departments}
     records = []
     for r in range(table.data_row, len(table.sheet.cells)):
@@ -215,7 +228,11 @@ def _node_rows(table: Table, departments: tuple[Department, ...]) -> pl.DataFram
             if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
             else parse_number(cell_text(raw_max))
         )
-        listed = _split_departments(cell_text(table.value(r, "departments")))
+        listed = (
+            [SELF_DEPARTMENT.code]
+            if self_assessed
+            else _split_departments(cell_text(table.value(r, "departments")))
+        )
         unknown = [d for d in listed if d not in codes]
         records.append(
             {
@@ -307,7 +324,9 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:
         raise unusable(messages.CRITERIA_NO_SHEET)
-    metadata = find_metadata(table.sheet, CRITERIA_LABELS, last_row=table.header_row)
+    metadata = find_metadata(
+        table.sheet, {**CRITERIA_LABELS, **BLOCK_LABEL}, last_row=table.header_row
+    )
     problems = []
     if table.sheet.truncated:
         problems.append(
@@ -317,9 +336,11 @@ def read_criteria_set(path: Path) -> CriteriaSet:
                 sheet=table.sheet.name,
             )
         )
+    # no "Đơn vị chủ trì" column: the unit fills the whole form itself
+    self_assessed = "departments" not in table.columns
     missing = [
         CRITERIA_COLUMNS[c][0]
-        for c in ("name", "max", "group", "departments")
+        for c in ("name", "max", "group")
         if c not in table.columns
     ]
     problems += [messages.CRITERIA_MISSING_COLUMN.format(column=c) for c in missing]
@@ -334,27 +355,43 @@ def read_criteria_set(path: Path) -> CriteriaSet:
         else:
             first_year = int(number)
     departments = _read_departments([s for s in sheets if s is not table.sheet])
-    if departments is None:
+    if not self_assessed and departments is None:
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
-        departments = ()
     if problems:
         raise unusable(*problems)
-    frame = _node_rows(table, departments)
+    frame = _node_rows(
+        table, (SELF_DEPARTMENT,) if self_assessed else departments or (), self_assessed
+    )
+    if not self_assessed and _no_department_named(frame):
+        # the column is there but left empty on every leaf: the same self-assessment
+        self_assessed = True
+        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed)
+    if self_assessed:
+        departments = (SELF_DEPARTMENT,)
     if frame.filter(pl.col("code").is_not_null()).is_empty():
         raise unusable(messages.CRITERIA_EMPTY)
     lines = _problem_lines(frame, table)
     if lines:
         raise UnusableCriteria("\n".join([head, *lines]))
-    assert first_year is not None
+    assert first_year is not None and departments is not None
     nodes = _tree(frame)
     name = metadata.get("name", (path.stem, ""))[0]
+    unit_group = metadata.get("block", ("", ""))[0].strip()
     return CriteriaSet(
         name=nfc(name),
         first_year=first_year,
         source=path.name,
         nodes=nodes,
         departments=departments,
+        unit_group=nfc(unit_group) or None,
+        self_assessed=self_assessed,
     )
+
+
+def _no_department_named(frame: pl.DataFrame) -> bool:
+    """Whether no leaf of the table names a responsible department."""
+    leaves = frame.filter(pl.col("is_leaf"))
+    return leaves.height > 0 and bool((leaves["departments"].list.len() == 0).all())
 
 
 def _tree(frame: pl.DataFrame) -> pl.DataFrame:

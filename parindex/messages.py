@@ -441,3 +441,39 @@ INTERRUPTED = (
     "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
     "lần chạy sau sẽ ghi nốt."
 )
+# --- province (many units) -----------------------------------------------------
+PROVINCE_UNUSABLE = "Danh sách đơn vị “{file}” không dùng được:"
+PROVINCE_UNREADABLE = "không đọc được tệp ({reason})."
+PROVINCE_NO_TABLE = (
+    "không tìm thấy sheet “Đơn vị” với các cột “Mã đơn vị”, “Tên đơn vị” và “Khối”."
+)
+PROVINCE_NO_UNITS = "sheet “Đơn vị” không có đơn vị nào."
+PROVINCE_ROW_INCOMPLETE = "ô {cell}: dòng đơn vị thiếu “Mã đơn vị” hoặc “Khối”."
+PROVINCE_DUPLICATE_CODE = "ô {cell}: mã đơn vị {code} bị lặp lại (đã có ở ô {first})."
+PROVINCE_NO_GRADE_TABLE = "sheet “Xếp loại” cần các cột “Khối”, “Loại” và “Từ (%)”."
+PROVINCE_BAD_GRADE = (
+    "ô {cell}: mức xếp loại cần tên loại và tỷ lệ từ 0 đến 100 (%), không phải "
+    "“{value}”."
+)
+PROVINCE_GRADE_UNKNOWN_GROUP = (
+    "ô {cell}: khối “{group}” không có đơn vị nào trong sheet “Đơn vị”."
+)
+PROVINCE_UNREGISTERED_FOLDER = (
+    "Thư mục “units/{folder}” không có trong danh sách đơn vị (don-vi.xlsx): "
+    "không tổng hợp."
+)
+PROVINCE_NO_CRITERIA = (
+    "Không có bộ chỉ số nào của khối “{group}” (hoặc dùng chung) áp dụng cho năm "
+    "{year} trong “{folder}”."
+)
+PROVINCE_NO_YEAR = (
+    "Không đơn vị nào có thư mục nộp bài của năm {year} trong “{folder}/<mã đơn vị>/”."
+)
+PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
+PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
+PROVINCE_UNIT_FAILED = "Không tổng hợp được đơn vị: {reason}"
+PROVINCE_STATUS_WORDS = {
+    "final": "chính thức",
+    "provisional": "tạm tính",
+    "missing": "chưa nộp",
+}

@@ -173,7 +173,10 @@ def _form(
         )
         return form
 
-    if "department" in metadata:
+    if criteria_set.self_assessed:
+        # the unit fills the whole form itself: every form is its own
+        form.department = criteria_set.departments[0].code
+    elif "department" in metadata:
         text, cell = metadata["department"]
         departments = criteria_set.departments
         form.department = match_department(text, departments) or department_in_text(

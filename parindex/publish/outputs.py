@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 import multiprocessing
 import os
+import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from parindex.render.department import render_department
 from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
+from parindex.render.standing import UnitStanding
 from parindex.render.summary import render_summary, summary
 
 
@@ -80,32 +83,40 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
 
 DepartmentJob = tuple[str, Path, dt.datetime]
 PARALLEL_DEPARTMENTS = 40  # fewer workbooks than this are written in-process
-_WORKER_RESULT: list[Result] = []
+_WORKER_RESULT: list[tuple[Result, UnitStanding | None]] = []
 
 
-def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, bool]:
+def _write_departments(
+    result: Result, jobs: list[DepartmentJob], standing: UnitStanding | None = None
+) -> dict[Path, bool]:
     """Write each department's workbook atomically; which ones changed."""
     written = {}
     for code, target, created in jobs:
 
         def write(path: Path, code: str = code, created: dt.datetime = created) -> None:
             # from the department's view: its key covers all the workbook shows
-            render_department(department_view(result, code), code, path, created)
+            render_department(
+                department_view(result, code), code, path, created, standing
+            )
 
         written[target] = write_atomic(target, write)
     return written
 
 
-def _start_worker(result: Result) -> None:
-    _WORKER_RESULT[:] = [result]
+def _start_worker(result: Result, standing: UnitStanding | None = None) -> None:
+    _WORKER_RESULT[:] = [(result, standing)]
 
 
 def _worker_writes(jobs: list[DepartmentJob]) -> dict[Path, bool]:
-    return _write_departments(_WORKER_RESULT[0], jobs)
+    result, standing = _WORKER_RESULT[0]
+    return _write_departments(result, jobs, standing)
 
 
 def write_department_workbooks(
-    result: Result, jobs: list[DepartmentJob], workers: int | None = None
+    result: Result,
+    jobs: list[DepartmentJob],
+    workers: int | None = None,
+    standing: UnitStanding | None = None,
 ) -> dict[Path, bool]:
     """Write the department workbooks, in worker processes when there are many.
 
@@ -116,14 +127,14 @@ def write_department_workbooks(
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_DEPARTMENTS else 0
     if workers <= 1:
-        return _write_departments(result, jobs)
+        return _write_departments(result, jobs, standing)
     chunks = [jobs[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(result,),
+        initargs=(result, standing),
     ) as pool:
         written: dict[Path, bool] = {}
         for part in pool.map(_worker_writes, chunks):
@@ -214,6 +225,7 @@ def _render_staged(
     *,
     workers: int | None,
     departments: set[str] | None = None,
+    standing: UnitStanding | None = None,
 ) -> dict[Path, Path]:
     """Render the year's outputs and the workbooks of ``departments`` (default:
     all) into the staging folder; target → staged file."""
@@ -229,7 +241,7 @@ def _render_staged(
     wanted = set(paths[:4]) | {path for _, path, _ in jobs}
     staged = {target: path for target, path in every.items() if path in wanted}
     try:
-        _render_outputs(result, created, jobs, workers, paths)
+        _render_outputs(result, created, jobs, workers, paths, standing)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
         raise
@@ -295,12 +307,13 @@ def departments_to_render(
     ]
 
 
-def _render_outputs(
+def _render_outputs(  # noqa: PLR0917 - the standing joins the old five
     result: Result,
     created: dt.datetime,
     jobs: list[DepartmentJob],
     workers: int | None,
     targets: list[Path],
+    standing: UnitStanding | None = None,
 ) -> dict[Path, bool]:
     """Render the year's outputs and the department workbooks of ``jobs``; which
     files changed, in ``targets`` order (scorecard, summary, report, markdown, then
@@ -315,10 +328,17 @@ def _render_outputs(
     written[markdown] = write_bytes_atomic(
         markdown, markdown_summary(result).encode("utf-8")
     )
-    departments = write_department_workbooks(result, jobs, workers)
+    departments = write_department_workbooks(result, jobs, workers, standing)
     for target in targets[4:]:
         written[target] = departments.get(target, False)
     return written
+
+
+def _standing_key(standing: UnitStanding | None) -> str | None:
+    """sha256 of a unit's standing in its province (None outside a province)."""
+    if standing is None:
+        return None
+    return hashlib.sha256(pickle.dumps(standing, protocol=4)).hexdigest()
 
 
 def publish_outputs(
@@ -331,6 +351,7 @@ def publish_outputs(
     created: dt.datetime | None = None,
     workers: int | None = None,
     fingerprint: str | None = None,
+    standing: UnitStanding | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
@@ -344,6 +365,9 @@ def publish_outputs(
     (``parindex.department_view``) or file changed are rendered. ``fingerprint``
     (``parindex.night.fingerprint``, taken before the inputs were read) is
     recorded, so that the next night with nothing new repeats this run.
+    ``standing`` (a province run) adds the unit's rank in its group to the
+    department workbooks; when only the standing moved (another unit of the group
+    changed), only they change.
     """
     codes = result.current.departments["code"].to_list()
     department_created = {
@@ -380,7 +404,10 @@ def publish_outputs(
         key = render_key(result, created, department_created)
         staged: dict[Path, Path] = {}
         last = last_run(folder)
-        if unchanged_since(last, key, targets):
+        # a province unit's workbooks also show its place in its group
+        standing_key = _standing_key(standing)
+        same_standing = (last or {}).get("standing_key") == standing_key
+        if unchanged_since(last, key, targets) and same_standing:
             # a night with nothing new: the same key means the same department keys
             assert last is not None
             department_keys_now = last.get("department_keys") or {}
@@ -388,7 +415,7 @@ def publish_outputs(
             department_keys_now = department_keys(
                 result,
                 {code: when.isoformat() for code, when in department_created.items()},
-                [code_digest(), versions()],
+                [code_digest(), versions(), standing_key],
             )
             # only the departments whose workbook's inputs changed are rendered
             jobs = [
@@ -406,6 +433,7 @@ def publish_outputs(
                 targets,
                 workers=workers,
                 departments=todo,
+                standing=standing,
             )
         written = {
             target: target in staged and not _same_file(staged[target], target)
@@ -429,6 +457,8 @@ def publish_outputs(
         document["repaired"] = repaired.record() if repaired else None
         document["department_keys"] = department_keys_now
         document["fingerprint"] = fingerprint
+        if standing_key is not None:
+            document["standing_key"] = standing_key
         # what a repeated night shows again (parindex.night)
         document["rows_set_aside"] = rows_set_aside(
             result.submissions, result.problems, result.current.criteria_set

@@ -34,6 +34,7 @@ from parindex.render.scorecard import (
     write_over_claims,
     write_problems,
 )
+from parindex.render.standing import STANDING_SHEET, UnitStanding, write_standing
 from parindex.render.xlsx import (
     Column,
     Formats,
@@ -69,7 +70,11 @@ COUNTED = {"leaves", "scored", "deductions", "recurring", "cut_leaves"}
 
 
 def render_department(
-    result: Result, department: str, path: Path, created: datetime
+    result: Result,
+    department: str,
+    path: Path,
+    created: datetime,
+    standing: UnitStanding | None = None,
 ) -> None:
     """Write the feedback workbook of ``department`` for ``result.year``.
 
@@ -78,6 +83,8 @@ def render_department(
         department: the department code (``NV``, ``VP``…).
         path: the ``.xlsx`` file to write.
         created: the creation date stored in the workbook (fixed in tests).
+        standing: the unit's place in its province (a province run): adds the
+            sheet ``Xếp hạng``.
 
     Raises:
         ValueError: the criteria set has no such department.
@@ -98,6 +105,8 @@ def render_department(
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
     problems = rows_where(result.problems, "department", department)
     write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, problems)
+    if standing is not None:
+        write_standing(add_sheet(workbook, STANDING_SHEET), formats, standing)
     workbook.close()
 
 

@@ -1,0 +1,381 @@
+"""The province folder: its register of units, grades, criteria sets and unit folders.
+
+```
+inputs/
+  don-vi.xlsx         sheet "Đơn vị": Mã đơn vị, Tên đơn vị, Khối, Tên khác
+                      sheet "Xếp loại" (optional): Khối, Loại, Từ (%)
+  criteria/*.xlsx     criteria sets, each with "Khối: <group>" (or none: every group)
+  units/<Mã đơn vị>/  one unit's inputs folder, laid out as a unit's today
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import polars as pl
+
+from parindex import messages
+from parindex.criteria import (
+    CRITERIA_FOLDER,
+    CriteriaSet,
+    criteria_set_for_year,
+    first_year_of,
+    read_criteria_set,
+)
+from parindex.errors import NoCriteriaSet, ParindexError, UnusableCriteria
+from parindex.ingest.safety import read_sheets_safely
+from parindex.problems import problem, problems_frame
+from parindex.text import fold, nfc
+from parindex.workbook import (
+    CellValue,
+    Sheet,
+    UnreadableWorkbook,
+    cell_ref,
+    cell_text,
+    find_table,
+)
+
+REGISTER_FILE = "don-vi.xlsx"
+UNITS_FOLDER = "units"
+UNIT_SHEET = "Đơn vị"
+GRADE_SHEET = "Xếp loại"
+UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("Mã đơn vị",),
+    "name": ("Tên đơn vị",),
+    "group": ("Khối", "Nhóm đơn vị"),
+    "aliases": ("Tên khác",),
+}
+GRADE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "group": ("Khối",),
+    "grade": ("Loại", "Xếp loại"),
+    "floor": ("Từ (%)", "Từ", "Từ %", "Tỷ lệ từ (%)"),
+}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+class UnusableProvince(ParindexError):
+    """The province's register of units (``don-vi.xlsx``) cannot be used."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit the province scores: a department (sở, ban, ngành) or a commune."""
+
+    code: str
+    name: str
+    group: str
+    aliases: tuple[str, ...]
+    folder: Path
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """One line of ``Xếp loại``: ``grade`` from ``floor`` percent of the group's
+    maximum upwards; ``group`` None applies to every group without its own lines."""
+
+    group: str | None
+    grade: str
+    floor: Decimal
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province folder read: units in register order, groups in order of first
+    appearance, the grade bands (None when there is no ``Xếp loại`` sheet) and the
+    problems found in the folder (unit folders nobody registered)."""
+
+    inputs: Path
+    units: tuple[Unit, ...]
+    groups: tuple[str, ...]
+    grades: tuple[GradeBand, ...] | None
+    problems: pl.DataFrame
+
+
+def is_province(inputs: Path) -> bool:
+    """Whether ``inputs`` is a province folder (``don-vi.xlsx`` beside ``units/``)."""
+    return (inputs / REGISTER_FILE).is_file() and (inputs / UNITS_FOLDER).is_dir()
+
+
+def _sheet(sheets: list[Sheet], name: str) -> list[Sheet]:
+    return [s for s in sheets if fold(s.name) == fold(name)]
+
+
+def _unusable(lines: list[str]) -> UnusableProvince:
+    head = messages.PROVINCE_UNUSABLE.format(file=REGISTER_FILE)
+    return UnusableProvince("\n".join([head, *(f"  - {line}" for line in lines)]))
+
+
+def _percent(value: CellValue) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Decimal(repr(float(value)))
+    text = cell_text(value).replace("%", "").replace(",", ".").strip()
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+def _unit_folders(inputs: Path) -> dict[str, Path]:
+    """Folded folder name → folder, for every folder under ``units/``."""
+    root = inputs / UNITS_FOLDER
+    return {
+        fold(path.name): path
+        for path in sorted(root.iterdir())
+        if path.is_dir() and not path.name.startswith(".")
+    }
+
+
+def read_province(inputs: Path) -> Province:
+    """Read ``don-vi.xlsx`` and match every unit to its folder under ``units/``.
+
+    Raises:
+        UnusableProvince: the register cannot be read, has no unit table, or a
+            unit row lacks its code, name or group, or repeats a code (every
+            problem listed, each with its cell).
+    """
+    path = inputs / REGISTER_FILE
+    try:
+        sheets = read_sheets_safely(path)
+    except UnreadableWorkbook as error:
+        reason = messages.PROVINCE_UNREADABLE.format(reason=error.reason)
+        raise _unusable([reason]) from None
+    table = find_table(
+        _sheet(sheets, UNIT_SHEET) or sheets, UNIT_COLUMNS, required="code"
+    )
+    if table is None or "group" not in table.columns or "name" not in table.columns:
+        raise _unusable([messages.PROVINCE_NO_TABLE])
+    lines: list[str] = []
+    units: list[Unit] = []
+    seen: dict[str, str] = {}
+    folders = _unit_folders(inputs)
+    for r in range(table.data_row, len(table.sheet.cells)):
+        code = cell_text(table.value(r, "code"))
+        name = cell_text(table.value(r, "name"))
+        group = cell_text(table.value(r, "group"))
+        if not code and not name:
+            continue
+        where = cell_ref(r, table.columns["code"])
+        if not code or not group:
+            lines.append(messages.PROVINCE_ROW_INCOMPLETE.format(cell=where))
+            continue
+        if fold(code) in seen:
+            lines.append(
+                messages.PROVINCE_DUPLICATE_CODE.format(
+                    code=code, cell=where, first=seen[fold(code)]
+                )
+            )
+            continue
+        seen[fold(code)] = where
+        aliases = tuple(
+            a.strip()
+            for a in cell_text(table.value(r, "aliases")).split(";")
+            if a.strip()
+        )
+        folder = folders.get(fold(code), inputs / UNITS_FOLDER / code)
+        units.append(Unit(nfc(code), name or code, nfc(group), aliases, folder))
+    if lines:
+        raise _unusable(lines)
+    if not units:
+        raise _unusable([messages.PROVINCE_NO_UNITS])
+    registered = {fold(u.code) for u in units}
+    problems = [
+        problem(
+            "warning",
+            messages.PROVINCE_UNREGISTERED_FOLDER.format(folder=folder.name),
+            file=f"{UNITS_FOLDER}/{folder.name}",
+        )
+        for key, folder in folders.items()
+        if key not in registered
+    ]
+    groups: list[str] = []
+    for unit in units:
+        if all(fold(g) != fold(unit.group) for g in groups):
+            groups.append(unit.group)
+    # every unit of a group carries the group's first spelling
+    canonical = {fold(g): g for g in groups}
+    units = [
+        Unit(u.code, u.name, canonical[fold(u.group)], u.aliases, u.folder)
+        for u in units
+    ]
+    return Province(
+        inputs=inputs,
+        units=tuple(units),
+        groups=tuple(groups),
+        grades=_read_grades(sheets, groups),
+        problems=problems_frame(problems),
+    )
+
+
+def _read_grades(
+    sheets: list[Sheet], groups: list[str]
+) -> tuple[GradeBand, ...] | None:
+    """The ``Xếp loại`` bands, or None when the register has no such sheet.
+
+    Raises:
+        UnusableProvince: a line without a grade or with a percent that is not a
+            number from 0 to 100, or naming a group no unit belongs to.
+    """
+    candidates = _sheet(sheets, GRADE_SHEET)
+    if not candidates:
+        return None
+    table = find_table(candidates, GRADE_COLUMNS, required="grade")
+    if table is None or "floor" not in table.columns:
+        raise _unusable([messages.PROVINCE_NO_GRADE_TABLE])
+    known = {fold(g): g for g in groups}
+    bands: list[GradeBand] = []
+    lines: list[str] = []
+    for r in range(table.data_row, len(table.sheet.cells)):
+        grade = cell_text(table.value(r, "grade"))
+        raw_floor = table.value(r, "floor")
+        group_text = cell_text(table.value(r, "group"))
+        if not grade and not cell_text(raw_floor):
+            continue
+        floor = _percent(raw_floor)
+        where = cell_ref(r, table.columns.get("floor", table.columns["grade"]))
+        if not grade or floor is None or not 0 <= floor <= 100:
+            lines.append(
+                messages.PROVINCE_BAD_GRADE.format(
+                    cell=where, value=cell_text(raw_floor)
+                )
+            )
+            continue
+        group = None
+        if group_text:
+            if fold(group_text) not in known:
+                lines.append(
+                    messages.PROVINCE_GRADE_UNKNOWN_GROUP.format(
+                        group=group_text, cell=where
+                    )
+                )
+                continue
+            group = known[fold(group_text)]
+        bands.append(GradeBand(group, nfc(grade), floor))
+    if lines:
+        raise _unusable(lines)
+    if bands and all(b.floor <= 1 for b in bands):
+        # cells formatted as percentages hold 0.8 for 80 %: every floor is a fraction
+        bands = [GradeBand(b.group, b.grade, b.floor * 100) for b in bands]
+    return tuple(bands)
+
+
+@dataclass(frozen=True)
+class CriteriaChoice:
+    """The criteria set a unit uses in a year, or why it has none."""
+
+    criteria_set: CriteriaSet | None
+    error: str | None = None
+    source: Path | None = None
+
+
+def _criteria_workbooks(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() in WORKBOOK_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    ]
+
+
+class CriteriaLibrary:
+    """The province's criteria sets, each workbook read once per run.
+
+    A unit uses, for year Y, the set of its group (``Khối``) with the greatest
+    ``Áp dụng từ năm`` ≤ Y; failing one, a set without ``Khối``; a unit folder's
+    own ``criteria/`` overrides the province's sets for that unit.
+    """
+
+    def __init__(self, inputs: Path) -> None:
+        self._folder = inputs / CRITERIA_FOLDER
+        self._sets: dict[Path, CriteriaSet | str] = {}
+        self._heads: list[tuple[str | None, int, Path]] | None = None
+
+    def _index(self) -> list[tuple[str | None, int, Path]]:
+        """(group folded or None, first year, path) of every set workbook.
+
+        Raises:
+            UnusableCriteria: a workbook of the folder cannot be read or states no
+                first year, or two sets of the same group (``Khối``) have the same
+                first year (as ``criteria.available_criteria_sets``: a year is never
+                consolidated with a set chosen by accident).
+        """
+        if self._heads is None:
+            heads = []
+            keys: dict[tuple[int, str], list[Path]] = {}
+            for path in _criteria_workbooks(self._folder):
+                stated = first_year_of(path)
+                if stated is None:
+                    read_criteria_set(path)  # says why it is not a criteria set
+                    continue  # pragma: no cover - it raised
+                heads.append((stated[1] or None, stated[0], path))
+                keys.setdefault(stated, []).append(path)
+            for (year, _), paths in sorted(keys.items()):
+                if len(paths) > 1:
+                    raise UnusableCriteria(
+                        messages.CRITERIA_SAME_FIRST_YEAR.format(
+                            count=len(paths),
+                            year=year,
+                            files=", ".join(f"“{p.name}”" for p in paths),
+                            folder=self._folder,
+                        )
+                    )
+            self._heads = sorted(heads, key=lambda h: (h[1], h[2].name))
+        return self._heads
+
+    def check(self) -> None:
+        """Read the first year and group of every set now (raises as ``_index``)."""
+        self._index()
+
+    def _read(self, path: Path) -> CriteriaSet | str:
+        if path not in self._sets:
+            try:
+                self._sets[path] = read_criteria_set(path)
+            except ParindexError as error:
+                self._sets[path] = str(error)
+        return self._sets[path]
+
+    def choose(self, unit: Unit, year: int) -> CriteriaChoice:
+        """The criteria set ``unit`` uses in ``year``, or the reason it has none."""
+        own = unit.folder / CRITERIA_FOLDER
+        if _criteria_workbooks(own):
+            try:
+                return CriteriaChoice(criteria_set_for_year(own, year), source=own)
+            except ParindexError as error:
+                return CriteriaChoice(None, str(error))
+        heads = [h for h in self._index() if h[1] <= year]
+        mine = [h for h in heads if h[0] == fold(unit.group)] or [
+            h for h in heads if h[0] is None
+        ]
+        if not mine:
+            return CriteriaChoice(
+                None,
+                str(
+                    NoCriteriaSet(
+                        messages.PROVINCE_NO_CRITERIA.format(
+                            group=unit.group, year=year, folder=self._folder
+                        )
+                    )
+                ),
+            )
+        path = mine[-1][2]
+        found = self._read(path)
+        if isinstance(found, str):
+            return CriteriaChoice(None, found)
+        return CriteriaChoice(found, source=path)
+
+    def group_set(self, group: str, year: int) -> CriteriaSet | None:
+        """The province's set for ``group`` in ``year`` (its maximum is the group's)."""
+        heads = [h for h in self._index() if h[1] <= year]
+        mine = [h for h in heads if h[0] == fold(group)] or [
+            h for h in heads if h[0] is None
+        ]
+        if not mine:
+            return None
+        found = self._read(mine[-1][2])
+        return found if isinstance(found, CriteriaSet) else None

@@ -1,0 +1,297 @@
+"""A province run as plain functions: plan, consolidate each unit, rank, publish.
+
+The Prefect flow (``flows/province.py``) wires the same functions, mapping the units
+through its task runner; ``run_province`` runs them in this process (tests, bench).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from parindex import messages
+from parindex.errors import NoYearFolder
+from parindex.ingest.discover import sha256, year_folders
+from parindex.province.folder import (
+    UNITS_FOLDER,
+    CriteriaChoice,
+    CriteriaLibrary,
+    Province,
+    read_province,
+)
+from parindex.province.rank import ProvinceResult, rank_units
+from parindex.province.units import UnitRun, consolidate_unit
+from parindex.publish import (
+    outputs_lock,
+    sweep_temporary_files,
+    write_atomic,
+    write_bytes_atomic,
+)
+from parindex.publish.outputs import Written, creation_time, publish_outputs
+from parindex.render.province import render_province
+from parindex.render.province_summary import render_province_summary
+from parindex.render.standing import StandingComponent, UnitStanding
+from parindex.timefmt import local_iso
+
+UNIT_OUTPUTS = "units"  # outputs/units/<code>/<year>/
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """What consolidating one unit needs: the sets of the year and the year before."""
+
+    unit_index: int
+    current: CriteriaChoice
+    previous: CriteriaChoice
+
+
+@dataclass(frozen=True)
+class ProvincePlan:
+    """The province read, the year chosen, each unit's criteria sets and each
+    group's maximum."""
+
+    province: Province
+    year: int
+    jobs: tuple[UnitJob, ...]
+    group_max: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class ProvinceWritten:
+    """The province's own files, which of them changed, and its run record."""
+
+    summary: Path
+    workbook: Path
+    changed: list[Path]
+    manifest: Path
+
+
+def latest_province_year(province: Province) -> int:
+    """The latest year any unit has a drop folder for.
+
+    Raises:
+        NoYearFolder: no unit has a year folder.
+    """
+    years = {y for unit in province.units for y in year_folders(unit.folder)}
+    if not years:
+        raise NoYearFolder(
+            messages.NO_YEAR_FOLDERS.format(folder=province.inputs / UNITS_FOLDER)
+        )
+    return max(years)
+
+
+def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
+    """Read the province folder and choose each unit's criteria sets (each
+    workbook read once).
+
+    Raises:
+        UnusableProvince: the register of units cannot be used.
+        NoYearFolder: no unit has a drop folder for ``year`` (or for any year).
+        UnusableCriteria: a workbook of the province's ``criteria/`` cannot be read,
+            or two sets of one group have the same first year.
+    """
+    province = read_province(inputs)
+    chosen = year if year is not None else latest_province_year(province)
+    if not any((unit.folder / str(chosen)).is_dir() for unit in province.units):
+        raise NoYearFolder(
+            messages.PROVINCE_NO_YEAR.format(year=chosen, folder=inputs / UNITS_FOLDER)
+        )
+    library = CriteriaLibrary(inputs)
+    library.check()  # an unreadable or ambiguous set stops the run, as for a unit
+    jobs = tuple(
+        UnitJob(i, library.choose(unit, chosen), library.choose(unit, chosen - 1))
+        for i, unit in enumerate(province.units)
+    )
+    group_max: dict[str, float | None] = {}
+    for group in province.groups:
+        criteria_set = library.group_set(group, chosen)
+        group_max[group] = (
+            float(criteria_set.components["max"].sum())
+            if criteria_set is not None
+            else None
+        )
+    return ProvincePlan(province, chosen, jobs, group_max)
+
+
+def run_unit(
+    plan: ProvincePlan, job: UnitJob, now: float, settle_seconds: float = 0.0
+) -> UnitRun:
+    """Consolidate one unit of the plan (what the flow maps over the units)."""
+    return consolidate_unit(
+        plan.province.units[job.unit_index],
+        plan.year,
+        job.current.criteria_set,
+        job.previous.criteria_set,
+        now,
+        settle_seconds=settle_seconds,
+        criteria_error=job.current.error,
+    )
+
+
+def rank_province(plan: ProvincePlan, runs: Sequence[UnitRun]) -> ProvinceResult:
+    """The stage above the units: ranks, grades, comparison, weak criteria."""
+    return rank_units(plan.province, runs, plan.year, plan.group_max)
+
+
+def unit_standing(result: ProvinceResult, code: str) -> UnitStanding | None:
+    """Where unit ``code`` stands in its group, for its feedback workbooks."""
+    row = result.unit_row(code)
+    if row is None:
+        return None
+    components = tuple(
+        StandingComponent(c["code"], c["name"], c["max"], c["score"], c["average"])
+        for c in result.components.filter(pl.col("unit") == code).iter_rows(named=True)
+    )
+    return UnitStanding(
+        year=result.year,
+        code=code,
+        name=str(row["name"]),
+        group=str(row["group"]),
+        status=str(row["status"]),
+        total=row["total"],  # type: ignore[arg-type]
+        max=row["max"],  # type: ignore[arg-type]
+        percent=row["percent"],  # type: ignore[arg-type]
+        rank=row["rank"],  # type: ignore[arg-type]
+        of=int(row["of"]),  # type: ignore[call-overload]
+        grade=row["grade"],  # type: ignore[arg-type]
+        previous_total=row["previous_total"],  # type: ignore[arg-type]
+        previous_rank=row["previous_rank"],  # type: ignore[arg-type]
+        components=components,
+    )
+
+
+def unit_outputs(outputs: Path, run: UnitRun) -> Path:
+    """Where a unit's own outputs go: ``outputs/units/<code>/`` (then ``<year>/``)."""
+    return outputs / UNIT_OUTPUTS / run.unit.code
+
+
+def publish_unit(
+    run: UnitRun,
+    standing: UnitStanding | None,
+    outputs: Path,
+    run_at: float,
+) -> Written | None:
+    """Write a unit's own outputs as a unit run would, plus its standing; None
+    when the unit could not be consolidated (no drop folder, no criteria set)."""
+    if run.result is None or run.ingested is None:
+        return None
+    return publish_outputs(
+        run.result,
+        run.ingested,
+        run.unit.folder,
+        unit_outputs(outputs, run),
+        run_at=run_at,
+        standing=standing,
+    )
+
+
+def province_created(runs: Sequence[UnitRun]) -> dt.datetime:
+    """The province files' creation date: the newest input any unit used."""
+    moments = [creation_time(run.ingested) for run in runs if run.ingested is not None]
+    return max(moments, default=dt.datetime(2000, 1, 1))
+
+
+def publish_province(
+    result: ProvinceResult,
+    runs: Sequence[UnitRun],
+    unit_written: Sequence[Written | None],
+    outputs: Path,
+    run_at: float,
+) -> ProvinceWritten:
+    """Write ``province-summary-<year>.json`` and ``tong-hop-tinh-<year>.xlsx``
+    atomically (unchanged files are not rewritten) and the run's record."""
+    year = result.year
+    folder = outputs / str(year)
+    created = province_created(runs)
+    with outputs_lock(outputs):
+        sweep_temporary_files(folder)
+        summary = folder / f"province-summary-{year}.json"
+        workbook = folder / f"tong-hop-tinh-{year}.xlsx"
+        written = {
+            summary: write_bytes_atomic(summary, render_province_summary(result)),
+            workbook: write_atomic(
+                workbook, lambda path: render_province(result, path, created)
+            ),
+        }
+        stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
+            "%Y%m%dT%H%M%S%fZ"
+        )
+        manifest = folder / "runs" / f"province-{stamp}-{os.getpid()}.json"
+        document = province_manifest(result, runs, unit_written, written, run_at)
+        write_bytes_atomic(
+            manifest,
+            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
+        )
+    changed = [path for path, was in written.items() if was]
+    for unit in unit_written:
+        if unit is not None:
+            changed += unit.changed
+    return ProvinceWritten(summary, workbook, changed, manifest)
+
+
+def _digest(path: Path) -> str | None:
+    return sha256(path.read_bytes()) if path.is_file() else None
+
+
+def province_manifest(
+    result: ProvinceResult,
+    runs: Sequence[UnitRun],
+    unit_written: Sequence[Written | None],
+    written: dict[Path, bool],
+    run_at: float,
+) -> dict[str, Any]:
+    """What the province run did: every unit with its status, total, rank, its own
+    run record, and the province files with their hashes."""
+    rows = {row["code"]: row for row in result.units.iter_rows(named=True)}
+    units = []
+    for run, unit in zip(runs, unit_written, strict=True):
+        row = rows[run.unit.code]
+        units.append(
+            {
+                "code": run.unit.code,
+                "group": run.unit.group,
+                "status": row["status"],
+                "total": row["total"],
+                "rank": row["rank"],
+                "note": run.note,
+                "manifest": str(unit.manifest) if unit is not None else None,
+                "changed": [str(p) for p in unit.changed] if unit is not None else [],
+            }
+        )
+    return {
+        "run_at": local_iso(run_at),
+        "year": result.year,
+        "units": units,
+        "missing_units": list(result.missing_units),
+        "outputs": [
+            {"file": str(path), "sha256": _digest(path), "changed": changed}
+            for path, changed in written.items()
+        ],
+    }
+
+
+def run_province(
+    inputs: Path,
+    outputs: Path,
+    year: int | None = None,
+    *,
+    now: float,
+    settle_seconds: float = 0.0,
+) -> tuple[ProvinceResult, list[UnitRun], ProvinceWritten]:
+    """The whole province run in this process, unit after unit (no Prefect)."""
+    plan = plan_province(inputs, year)
+    runs = [run_unit(plan, job, now, settle_seconds) for job in plan.jobs]
+    result = rank_province(plan, runs)
+    unit_written = [
+        publish_unit(run, unit_standing(result, run.unit.code), outputs, now)
+        for run in runs
+    ]
+    written = publish_province(result, runs, unit_written, outputs, now)
+    return result, runs, written

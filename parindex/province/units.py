@@ -1,0 +1,111 @@
+"""One unit of a province, consolidated with the unit pipeline's own stages.
+
+Nothing here is a second pipeline: the unit's drop folder is ingested, consolidated
+and compared by the same functions ``parindex run`` uses on a unit's own folder
+(``ingest_year``, ``consolidate_year``, ``build_result``); only the criteria set
+comes from the province (the unit's group), unless the unit folder has its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from parindex import messages
+from parindex.consolidate import Result, YearResult, consolidate_year
+from parindex.criteria import CriteriaSet
+from parindex.errors import ParindexError
+from parindex.ingest.collect import Ingested, ingest_year
+from parindex.pipeline import build_result, load_history
+from parindex.province.folder import Unit
+
+
+@dataclass(frozen=True)
+class UnitRun:
+    """What consolidating one unit gave: its result and what it read, or, when it
+    could not be consolidated, why (``note``; ``failed`` when that is an error,
+    not merely nothing submitted). ``status`` is the unit's standing
+    in the province: ``final``/``provisional``, or ``missing`` when no submission
+    of the year could be used."""
+
+    unit: Unit
+    year: int
+    result: Result | None
+    ingested: Ingested | None
+    note: str | None = None
+    failed: bool = False
+
+    @property
+    def submitted(self) -> bool:
+        """Whether at least one file of the year is in use."""
+        if self.ingested is None:
+            return False
+        used = self.ingested.submissions.filter(pl.col("status") == "used")
+        return used.height > 0
+
+    @property
+    def status(self) -> str:
+        if self.result is None or not self.submitted:
+            return "missing"
+        return self.result.current.status
+
+
+def _previous(
+    unit: Unit, year: int, criteria_set: CriteriaSet | None, now: float
+) -> YearResult | None:
+    """The previous year from the unit's own drop folder (as
+    ``pipeline.consolidate_previous``, with the set the province chose)."""
+    if criteria_set is None or not (unit.folder / str(year - 1)).is_dir():
+        return None
+    try:
+        ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
+    except ParindexError:
+        return None
+    if ingested.rows.is_empty():
+        return None
+    return consolidate_year(criteria_set, ingested.rows, year - 1)[0]
+
+
+def consolidate_unit(
+    unit: Unit,
+    year: int,
+    criteria_set: CriteriaSet | None,
+    previous_criteria: CriteriaSet | None,
+    now: float,
+    *,
+    settle_seconds: float = 0.0,
+    criteria_error: str | None = None,
+) -> UnitRun:
+    """Consolidate ``unit``'s year as a unit run on its own folder would.
+
+    Args:
+        unit: the unit (its folder holds ``<year>/``, maybe ``history.xlsx``).
+        year: the assessment year.
+        criteria_set: the set the unit uses that year (None: ``criteria_error``
+            says why there is none).
+        previous_criteria: the set of the year before, for the comparison.
+        now: the current time, for files still being written.
+        settle_seconds: files modified more recently than this wait for later.
+    """
+    if criteria_set is None:
+        reason = criteria_error or ""
+        note = messages.PROVINCE_UNIT_FAILED.format(reason=reason)
+        return UnitRun(unit, year, None, None, note, failed=True)
+    folder = unit.folder / str(year)
+    if not folder.is_dir():
+        note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
+        return UnitRun(unit, year, None, None, note)
+    try:
+        history, history_problems = load_history(unit.folder)
+        ingested = ingest_year(unit.folder, year, criteria_set, now, settle_seconds)
+    except ParindexError as error:
+        note = messages.PROVINCE_UNIT_FAILED.format(reason=error)
+        return UnitRun(unit, year, None, None, note, failed=True)
+    previous = _previous(unit, year, previous_criteria, now)
+    result = build_result(criteria_set, ingested, previous, history, history_problems)
+    run = UnitRun(unit, year, result, ingested)
+    if not run.submitted:
+        note = messages.PROVINCE_NOTHING_USED.format(year=year)
+        return UnitRun(unit, year, result, ingested, note)
+    return run

@@ -1,0 +1,79 @@
+"""A night where one unit's file changed: that unit and the province files are
+rendered again; the other units of its group rewrite only the standing sheet of
+their feedback workbooks (the group's average moved); the other group, nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+
+from parindex.province.run import run_province
+from tests.province.conftest import PROVINCE_INPUTS
+
+
+def _lower_one_score(path: Path) -> None:
+    """Lower the first appraised score of a submission by 0.5 (a new version)."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    header = next(
+        row
+        for row in sheet.iter_rows()
+        if any(c.value == "Điểm thẩm định" for c in row)
+    )
+    column = next(c.column for c in header if c.value == "Điểm thẩm định")
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        cell = row[column - 1]
+        code = row[0].value
+        if (
+            isinstance(cell.value, int | float)
+            and cell.value >= 0.5
+            and code.count(".") >= 1
+        ):
+            cell.value = cell.value - 0.5
+            break
+    workbook.save(path)
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_one_units_new_file_rerenders_that_unit_and_the_province_only(
+    tmp_path: Path,
+) -> None:
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(PROVINCE_INPUTS, inputs)
+    first, _, _ = run_province(inputs, outputs, 2023, now=time.time())
+    sh_before = first.unit_row("SH")
+    assert sh_before is not None and sh_before["total"] == 76.24
+
+    _lower_one_score(inputs / "units" / "SH" / "2023" / "phong-noi-vu.xlsx")
+    second, _, written = run_province(inputs, outputs, 2023, now=time.time() + 10)
+    sh_after = second.unit_row("SH")
+    assert sh_after is not None and sh_after["total"] == 75.74
+
+    changed = {p.relative_to(outputs).as_posix() for p in written.changed}
+    assert "2023/province-summary-2023.json" in changed
+    assert "2023/tong-hop-tinh-2023.xlsx" in changed
+    assert "units/SH/2023/scorecard-2023.xlsx" in changed
+    assert "units/SH/2023/summary-2023.json" in changed
+    others = {c for c in changed if not c.startswith(("2023/", "units/SH/"))}
+    # the other districts: only feedback workbooks (their group's average moved)
+    assert others, "the districts' standing sheets show the new group average"
+    assert all(
+        c.startswith(("units/PT/2023/departments/", "units/TD/2023/departments/"))
+        for c in others
+    ), others
+    assert not any(
+        c.startswith(("units/SNV", "units/STP", "units/STC")) for c in changed
+    )
+    summary = json.loads((outputs / "2023" / "province-summary-2023.json").read_text())
+    districts = summary["groups"][0]["units"]
+    assert [(u["code"], u["rank"]) for u in districts] == [
+        ("PT", 1),
+        ("TD", 1),
+        ("SH", 3),
+    ]
