@@ -16,6 +16,7 @@ the lead department renders every department that shares the leaf.
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import hashlib
 import json
@@ -199,7 +200,8 @@ def update_digest(digest: Any, value: object) -> None:
         digest.update(f"frame {value.height} {value.schema}".encode())
         if value.height:
             for seed in _SEEDS:
-                digest.update(value.hash_rows(seed=seed).to_numpy().tobytes())
+                hashes = value.hash_rows(seed=seed).to_list()  # no numpy needed
+                digest.update(array.array("Q", hashes).tobytes())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         digest.update(f"dataclass {type(value).__qualname__}".encode())
         for item in dataclasses.fields(value):

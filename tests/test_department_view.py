@@ -17,6 +17,7 @@ from parindex.consolidate import Result
 from parindex.department_view import department_keys, department_view
 from parindex.publish import outputs as outputs_module
 from parindex.render.department import render_department
+from parindex.render.standing import UnitStanding
 
 YEAR = 2023
 CREATED = dt.datetime(2024, 1, 1, 8, 0)
@@ -91,9 +92,15 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The departments whose workbook is rendered."""
     codes: list[str] = []
 
-    def counted(result: Result, code: str, path: Path, created: dt.datetime) -> None:
+    def counted(
+        result: Result,
+        code: str,
+        path: Path,
+        created: dt.datetime,
+        standing: UnitStanding | None = None,
+    ) -> None:
         codes.append(code)
-        render_department(result, code, path, created)
+        render_department(result, code, path, created, standing)
 
     monkeypatch.setattr(outputs_module, "render_department", counted)
     return codes
