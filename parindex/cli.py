@@ -12,6 +12,7 @@ import json
 import math
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,6 +42,35 @@ InputsOption = Annotated[
     Path,
     typer.Option("--inputs", help="Thư mục đầu vào (criteria/, history.xlsx, <năm>/)."),
 ]
+
+
+def _prefect_api_url(say: Any = None) -> None:
+    """Point this process at a Prefect API before Prefect is imported: the one the
+    site configured (it must answer), else parindex's own local server, started
+    the first time and reused (``parindex.server``).
+
+    Raises:
+        ParindexError: the configured server does not answer, or the local server
+            could not be started.
+    """
+    from parindex import server
+
+    url = _api_url_in_process() or server.configured_api_url()
+    if url is not None:
+        server.check_reachable(url)
+        return
+    state = server.ensure_server(say=say)
+    os.environ["PREFECT_API_URL"] = state.url
+
+
+def _api_url_in_process() -> str | None:
+    """The API an already imported Prefect uses (a test harness, an embedding
+    program); None when Prefect is not imported yet."""
+    if "prefect.settings" not in sys.modules:
+        return None
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
 
 
 def _fail(error: ParindexError, *, as_json: bool = False) -> typer.Exit:
@@ -179,6 +209,7 @@ def run(
         for chosen in years:  # fail fast, before Prefect starts
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
+        _prefect_api_url(say=None if quiet or as_json else _say)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
     outcomes = []
@@ -327,6 +358,76 @@ def _terminate(number: int, _frame: object) -> None:
     name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
     typer.echo(messages.INTERRUPTED.format(signal=name), err=True)
     raise SystemExit(128 + number)
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+server_app = typer.Typer(
+    no_args_is_help=True,
+    help=(
+        "Máy chủ Prefect cục bộ của parindex (dùng khi không đặt PREFECT_API_URL): "
+        "tự khởi động ở lần chạy đầu, dùng lại ở các lần sau."
+    ),
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Khởi động máy chủ cục bộ (nếu chưa chạy) và in địa chỉ của nó."""
+    from parindex import server
+
+    try:
+        state = server.ensure_server(say=_say)
+    except ParindexError as error:
+        raise _fail(error) from None
+    _echo_server(state)
+
+
+def _echo_server(state: Any) -> None:
+    from parindex import messages as text
+
+    typer.echo(
+        text.SERVER_RUNNING.format(
+            url=state.url,
+            pid=state.pid,
+            version=state.prefect_version,
+            started_at=state.started_at,
+            home=state.prefect_home,
+        )
+    )
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Máy chủ cục bộ có đang chạy không (mã thoát 0 có, 1 không)."""
+    from parindex import server
+
+    configured = server.configured_api_url()
+    if configured is not None:
+        typer.echo(messages.SERVER_CONFIGURED.format(url=configured))
+    state, healthy = server.server_status()
+    if state is None:
+        typer.echo(messages.SERVER_NONE.format(home=server.server_home()))
+        raise typer.Exit(code=1)
+    if not healthy:
+        typer.echo(messages.SERVER_NOT_ANSWERING.format(pid=state.pid, url=state.url))
+        raise typer.Exit(code=1)
+    _echo_server(state)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Dừng máy chủ cục bộ (lần chạy sau sẽ khởi động lại)."""
+    from parindex import server
+
+    state = server.stop_server()
+    if state is None:
+        typer.echo(messages.SERVER_NONE.format(home=server.server_home()))
+        return
+    typer.echo(messages.SERVER_STOPPED.format(pid=state.pid, url=state.url))
 
 
 def main() -> None:

@@ -441,3 +441,29 @@ INTERRUPTED = (
     "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
     "lần chạy sau sẽ ghi nốt."
 )
+# --- the Prefect server and the run's record (parindex/server.py, run_record.py) ----
+SERVER_UNREACHABLE = (
+    "Không kết nối được máy chủ Prefect tại {url} ({reason}): hãy khởi động máy chủ "
+    "đó, hoặc bỏ biến PREFECT_API_URL để parindex tự chạy máy chủ riêng trên máy này."
+)
+SERVER_NOT_STARTED = (
+    "Không khởi động được máy chủ Prefect cục bộ của parindex (thư mục {home}): "
+    "{reason}"
+)
+SERVER_STARTING = (
+    "Đang khởi động máy chủ Prefect cục bộ (lần đầu, có thể mất vài chục giây; "
+    "các lần sau dùng lại): {home}"
+)
+SERVER_WAITING = (
+    "Chưa kết nối được máy chủ Prefect tại {url} ({reason}), lần thử {attempt}; "
+    "thử lại sau {seconds} giây…"
+)
+SERVER_RUNNING = "Máy chủ Prefect cục bộ đang chạy: {url} (pid {pid}, Prefect {version}, từ {started_at}); dữ liệu: {home}"
+SERVER_NOT_ANSWERING = (
+    "Máy chủ Prefect cục bộ đã ghi nhận (pid {pid}, {url}) nhưng không trả lời."
+)
+SERVER_NONE = (
+    "Không có máy chủ Prefect cục bộ nào của parindex đang chạy (thư mục {home})."
+)
+SERVER_STOPPED = "Đã dừng máy chủ Prefect cục bộ (pid {pid}, {url})."
+SERVER_CONFIGURED = "PREFECT_API_URL đang trỏ tới {url}: parindex dùng máy chủ đó, không dùng máy chủ cục bộ."
