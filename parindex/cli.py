@@ -151,6 +151,8 @@ def _check_runner(runner: Runner) -> None:
 
 def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
     table = RichTable(title=f"Chỉ số CCHC năm {outcome['year']}", show_header=False)
+    if "result" in outcome:
+        table.add_row("Kết quả", outcome["result"])
     table.add_row("Tổng điểm", f"{outcome['total']:.2f}".replace(".", ","))
     table.add_row(
         "Trạng thái", "chính thức" if outcome["status"] == "final" else "tạm tính"

@@ -467,3 +467,27 @@ SERVER_NONE = (
 )
 SERVER_STOPPED = "Đã dừng máy chủ Prefect cục bộ (pid {pid}, {url})."
 SERVER_CONFIGURED = "PREFECT_API_URL đang trỏ tới {url}: parindex dùng máy chủ đó, không dùng máy chủ cục bộ."
+RUN_CLEAN = "Hoàn thành"
+RUN_WITH_ERRORS = "Hoàn thành, có lỗi"
+RUN_WITH_MISSING = "Hoàn thành, thiếu đơn vị"
+RUN_WITH_ERRORS_AND_MISSING = "Hoàn thành, có lỗi và thiếu đơn vị"
+RUN_FAILED = "Thất bại"
+RUN_CRASHED = "Bị gián đoạn"
+RUN_COUNTS = "{errors} lỗi, {warnings} cảnh báo"
+RUN_MISSING_COUNT = "{count} đơn vị chưa nộp ({codes})"
+RUN_CRASHED_ERROR = (
+    "tiến trình chạy (pid {pid}, bắt đầu lúc {started_at}) đã dừng đột ngột trước khi "
+    "xong (bị tắt, bị kill hoặc máy khởi động lại)."
+)
+RUN_CRASH_FOUND = (
+    "Lần chạy {flow_run} bắt đầu lúc {started_at} đã bị gián đoạn giữa chừng; "
+    "đã ghi nhận là Crashed ({record})."
+)
+RUN_TIMED_OUT = "chạy quá {seconds} giây nên bị dừng."
+STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM {year}"
+STATUS_REWRITTEN = "(tệp này được parindex ghi lại sau mỗi lần chạy)"
+STATUS_NO_COMPLETE_RUN = "Chưa có lần chạy nào hoàn thành: thư mục chưa có kết quả."
+STATUS_FILES_FROM = (
+    "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc {when} "
+    "(tổng điểm {total}; {errors} lỗi, {warnings} cảnh báo; biên bản {manifest})."
+)
