@@ -63,6 +63,24 @@ def _prefect_api_url(say: Any = None) -> None:
     os.environ["PREFECT_API_URL"] = state.url
 
 
+def _serve_prefect_api_url() -> None:
+    """``serve`` runs unattended: a configured server that is not up yet (after a
+    reboot) is waited for, one line per try; without one, parindex's own local
+    server is started or reused."""
+    from parindex import server
+
+    for variable, value in server.OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(variable, value)
+    url = server.configured_api_url()
+    try:
+        if url is None:
+            os.environ["PREFECT_API_URL"] = server.ensure_server(say=_say).url
+            return
+    except ParindexError as error:
+        raise _fail(error) from None
+    server.wait_until_reachable(url, _say)
+
+
 def _api_url_in_process() -> str | None:
     """The API an already imported Prefect uses (a test harness, an embedding
     program); None when Prefect is not imported yet."""
@@ -100,7 +118,10 @@ def _echo_json(value: Any) -> None:
 @contextlib.contextmanager
 def _prefect_environment(verbose: bool) -> Iterator[None]:
     """Quiet, offline-friendly Prefect settings for a command-line run."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from parindex.server import OFFLINE_ENVIRONMENT
+
+    for variable, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(variable, value)
     if not verbose:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -334,10 +355,25 @@ def serve(
     runner: RunnerOption = Runner.thread,
     workers: WorkersOption = None,
     dask_address: DaskAddressOption = None,
+    notify: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Địa chỉ web (webhook) nhận thông báo khi một lần chạy thất bại hoặc "
+                "bị gián đoạn (POST JSON có subject, body)."
+            )
+        ),
+    ] = None,
+    retries: Annotated[
+        int, typer.Option(help="Số lần chạy lại một lần tổng hợp thất bại.")
+    ] = 2,
+    retry_delay: Annotated[
+        int, typer.Option(help="Số giây chờ trước khi chạy lại.")
+    ] = 600,
 ) -> None:
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _check_runner(runner)
+    _serve_prefect_api_url()
     from flows.deploy import serve_nightly
 
     serve_nightly(
@@ -350,6 +386,9 @@ def serve(
         runner=runner.value,
         workers=workers,
         dask_address=dask_address,
+        notify=notify,
+        retries=retries,
+        retry_delay_seconds=retry_delay,
     )
 
 

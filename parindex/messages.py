@@ -491,3 +491,11 @@ STATUS_FILES_FROM = (
     "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc {when} "
     "(tổng điểm {total}; {errors} lỗi, {warnings} cảnh báo; biên bản {manifest})."
 )
+NOTIFY_DESCRIPTION = "parindex: báo khi một lần tổng hợp thất bại hoặc bị gián đoạn."
+NOTIFY_SUBJECT = "parindex: lần tổng hợp {{ flow_run.name }} {{ flow_run.state.name }}"
+NOTIFY_BODY = (
+    "Lần tổng hợp Chỉ số CCHC {{ flow_run.name }} (mã {{ flow_run.id }}) kết thúc ở "
+    "trạng thái {{ flow_run.state.name }}: {{ flow_run.state.message }}\n"
+    "Tham số: {{ flow_run.parameters }}\n"
+    "Xem thêm tệp TRANG-THAI.txt trong thư mục kết quả của năm."
+)
