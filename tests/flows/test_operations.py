@@ -42,6 +42,7 @@ def _wait_for(what: str, check: Any, log: Path) -> Any:
         time.sleep(0.5)
     pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
 
+
 pytestmark = pytest.mark.slow
 FINAL = {"COMPLETED", "FAILED", "CRASHED"}
 
@@ -187,9 +188,7 @@ def test_serve_waits_for_the_server_one_line_per_try(site: Site) -> None:
     log = site.serve_log.read_text()
     waiting = [line for line in log.splitlines() if "Chưa kết nối được" in line]
     assert len(waiting) >= 2
-    assert waiting[0].startswith(
-        f"Chưa kết nối được máy chủ Prefect tại {site.url} ("
-    )
+    assert waiting[0].startswith(f"Chưa kết nối được máy chủ Prefect tại {site.url} (")
     assert waiting[0].endswith("lần thử 1; thử lại sau 10 giây…")
     assert "Traceback" not in log
     assert site.deployment["global_concurrency_limit"]["limit"] == 1
