@@ -158,6 +158,8 @@ def read_records(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
     """Every readable record of a ``runs`` folder, oldest first."""
     found = []
     for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("."):  # a running marker, a temporary file
+            continue
         try:
             document = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):

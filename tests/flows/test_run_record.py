@@ -174,3 +174,32 @@ def test_a_live_marker_is_left_alone(tmp_path: Path) -> None:
     document["pid"] = _dead_pid()
     marker.write_text(json.dumps(document))
     assert [m["flow_run_id"] for m in record.stale_markers(outputs)] == ["abc"]
+    # a marker is not a record of a run
+    assert record.read_records(outputs / "2023" / "runs") == []
+    assert record.last_completed(outputs / "2023" / "runs") is None
+
+
+@pytest.mark.parametrize(
+    ("errors", "missing", "headline"),
+    [
+        (0, [], "HOÀN THÀNH: 0 lỗi, 2 cảnh báo"),
+        (3, [], "HOÀN THÀNH, CÓ LỖI: 3 lỗi, 2 cảnh báo"),
+        (
+            0,
+            [("CQ", "Các cơ quan")],
+            "HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 2 cảnh báo; 1 đơn vị chưa nộp (CQ)",
+        ),
+        (
+            1,
+            [("CQ", "Các cơ quan"), ("TP", "Phòng Tư pháp")],
+            "HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, 2 cảnh báo; "
+            "2 đơn vị chưa nộp (CQ, TP)",
+        ),
+    ],
+)
+def test_the_headline_tells_a_clean_run_from_one_with_problems(
+    errors: int, missing: list[tuple[str, str]], headline: str
+) -> None:
+    found = record.Verdict(errors=errors, warnings=2, submitted=[], missing=missing)
+    assert found.headline == headline
+    assert found.clean is (errors == 0 and not missing)
