@@ -30,11 +30,11 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
-from parindex.publish import write_bytes_atomic
+from parindex.publish import manifest, write_bytes_atomic
 from parindex.text import format_vn
 from parindex.timefmt import OFFICE_TIMEZONE, local_iso
 
-RUNS_FOLDER = "runs"
+RUNS_FOLDER = manifest.RUNS_FOLDER
 STATUS_FILE = "TRANG-THAI.txt"
 RUNNING_PREFIX = ".running-"
 MAX_LISTED_PROBLEMS = 20
@@ -104,19 +104,13 @@ def verdict(result: Result) -> Verdict:
     )
 
 
-def _stamp(run_at: float) -> str:
-    return dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
 def record_folder(outputs: Path, year: int | None) -> Path:
     """``outputs/<year>/runs``, or ``outputs/runs`` when the year is not known."""
     return (outputs / str(year) if year is not None else outputs) / RUNS_FOLDER
 
 
 def _write_json(path: Path, document: dict[str, Any]) -> None:
-    write_bytes_atomic(
-        path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-    )
+    write_bytes_atomic(path, manifest.manifest_bytes(document))
 
 
 def failure_record(
@@ -147,8 +141,9 @@ def failure_record(
 
 def write_failure_record(outputs: Path, record: dict[str, Any], run_at: float) -> Path:
     """Write ``record`` as ``runs/<UTC>-<pid>.json`` beside the manifests."""
-    path = record_folder(outputs, record["year"]) / (
-        f"{_stamp(run_at)}-{os.getpid()}.json"
+    year = record["year"]
+    path = manifest.manifest_path(
+        outputs / str(year) if year is not None else outputs, run_at
     )
     _write_json(path, record)
     return path
