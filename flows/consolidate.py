@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_client, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun, State
+from prefect.context import FlowRunContext
+from prefect.states import Completed, Crashed
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
     TaskRunner,
@@ -28,9 +31,11 @@ from prefect.task_runners import (
 )
 from prefect.utilities.annotations import unmapped
 
-from parindex import pipeline
+from parindex import messages, pipeline
+from parindex import run_record as record
 from parindex.consolidate import Result, YearResult
 from parindex.criteria import CriteriaSet
+from parindex.errors import ParindexError
 from parindex.history import History
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import (
@@ -48,6 +53,9 @@ from parindex.render.markdown import markdown_summary
 
 FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
+# A district consolidates in seconds and a province in minutes: a run still going
+# after this long is stuck (a share that hangs) and is failed, and recorded.
+TIMEOUT_SECONDS = 4 * 3600
 
 
 @task(name="load-criteria-and-history", cache_policy=NO_CACHE)
@@ -152,13 +160,20 @@ def publish(
     )
 
 
-def _publish_artifacts(result: Result, changes: list[str]) -> None:
+def _publish_artifacts(
+    result: Result, changes: list[str], found: record.Verdict, found_since: list[str]
+) -> None:
     key = f"parindex-{result.year}"
+    headline = f"**Kết quả: {found.headline}**\n\n"
     since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
         f"- {c}\n" for c in changes
     )
+    if found_since:
+        since += "\n## Từ lần hoàn thành trước\n\n" + "".join(
+            f"- {line}\n" for line in found_since
+        )
     create_markdown_artifact(
-        markdown_summary(result) + since,
+        headline + markdown_summary(result) + since,
         key=f"{key}-summary",
         description="Kết quả tổng hợp",
     )
@@ -217,7 +232,143 @@ def _repeated_outcome(repeated: RepeatedRun, logger: Any) -> dict[str, Any]:
     }
 
 
-@flow(name=FLOW_NAME, description="Tổng hợp Chỉ số CCHC từ bài nộp của các đơn vị.")
+def _flow_run_label(flow_run: FlowRun) -> str:
+    return f"{flow_run.name} ({flow_run.id})"
+
+
+def _error_of(state: State) -> str:
+    """The error of a failed state: the exception's own (Vietnamese for a
+    ``ParindexError``), else Prefect's message (a timeout, a crash)."""
+    try:
+        raised = state.result(raise_on_failure=False)
+    except Exception:  # the result may not be retrievable: use the message
+        raised = None
+    if isinstance(raised, BaseException) and str(raised):
+        return str(raised)
+    message = state.message or state.name or "?"
+    if state.name == "TimedOut":
+        return messages.RUN_TIMED_OUT.format(seconds=TIMEOUT_SECONDS)
+    return message
+
+
+def _year_of(flow_run: FlowRun) -> tuple[Path, int | None]:
+    parameters = flow_run.parameters
+    outputs = Path(str(parameters.get("outputs", "outputs"))).resolve()
+    year = parameters.get("year")
+    if year is None:
+        try:
+            year = pipeline.latest_year(Path(str(parameters.get("inputs", "inputs"))))
+        except ParindexError:
+            year = None
+    return outputs, int(year) if year is not None else None
+
+
+def _departments(flow_run: FlowRun, year: int | None) -> list[tuple[str, str]] | None:
+    if year is None:
+        return None
+    inputs = Path(str(flow_run.parameters.get("inputs", "inputs"))).resolve()
+    try:
+        criteria_set = pipeline.load_criteria(inputs, year)
+    except ParindexError:
+        return None
+    return [(d.code, d.name) for d in criteria_set.departments]
+
+
+def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """A run that failed (after its retries), timed out or crashed under the eyes of
+    its own process: its record beside the manifests, and ``TRANG-THAI.txt``."""
+    outputs, year = _year_of(flow_run)
+    now = time.time()
+    document = record.failure_record(
+        year=year,
+        state=record.CRASHED if state.is_crashed() else record.FAILED,
+        error=_error_of(state),
+        flow_run_id=str(flow_run.id),
+        flow_run_name=flow_run.name,
+        run_at=now,
+        started_at=None,
+    )
+    try:
+        path = record.write_failure_record(outputs, document, now)
+        if year is not None:
+            record.clear_running(outputs, year, str(flow_run.id))
+        last = record.last_completed(record.record_folder(outputs, year))
+        text = record.status_text_failed(
+            year=year,
+            record=document,
+            last=last,
+            departments=_departments(flow_run, year),
+        )
+        record.write_status(outputs, year, text)
+    except (OSError, ParindexError) as error:  # the outputs folder itself failed
+        get_run_logger().error("Không ghi được biên bản lần chạy: %s", error)
+        return
+    get_run_logger().error(
+        "%s: %s (biên bản %s)", messages.RUN_FAILED, document["error"], path
+    )
+
+
+def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
+    """Find runs whose process died without a word (``kill -9``, power cut): record
+    each as crashed beside the manifests and set its Prefect flow run ``Crashed``
+    when it still shows as running. Returns one Vietnamese line per run found."""
+    found = []
+    for marker in record.stale_markers(outputs, year):
+        now = time.time()
+        path = record.record_crash(outputs, marker, now)
+        flow_run_id = marker.get("flow_run_id")
+        if flow_run_id:
+            with get_client(sync_client=True) as client:
+                try:
+                    flow_run = client.read_flow_run(flow_run_id)
+                    if flow_run.state is None or not flow_run.state.is_final():
+                        client.set_flow_run_state(
+                            flow_run_id,
+                            Crashed(
+                                message=messages.RUN_CRASHED_ERROR.format(
+                                    pid=marker.get("pid"),
+                                    started_at=marker.get("started_at"),
+                                )
+                            ),
+                            force=True,
+                        )
+                except Exception as error:  # an unknown id, another server
+                    found.append(f"{flow_run_id}: {error}")
+        found.append(
+            messages.RUN_CRASH_FOUND.format(
+                flow_run=f"{marker.get('flow_run_name')} ({flow_run_id})",
+                started_at=marker.get("started_at"),
+                record=f"{record.RUNS_FOLDER}/{path.name}",
+            )
+        )
+    return found
+
+
+def _since_last_complete(outputs: Path, year: int) -> list[str]:
+    """Runs that failed or crashed since the last completed one (recorded by their
+    own process or by a sweep): the first run that completes again says so."""
+    lines = []
+    for path, document in reversed(
+        record.read_records(record.record_folder(outputs, year))
+    ):
+        state = record.state_of(document)
+        if state == record.COMPLETED:
+            break
+        label = messages.RUN_CRASHED if state == record.CRASHED else messages.RUN_FAILED
+        lines.append(
+            f"{document.get('run_at')}: {label} ({document.get('flow_run_name')}, "
+            f"{record.RUNS_FOLDER}/{path.name}): {document.get('error')}"
+        )
+    return list(reversed(lines))
+
+
+@flow(
+    name=FLOW_NAME,
+    description="Tổng hợp Chỉ số CCHC từ bài nộp của các đơn vị.",
+    timeout_seconds=TIMEOUT_SECONDS,
+    on_failure=[_record_end],
+    on_crashed=[_record_end],
+)
 def consolidate_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",
@@ -230,13 +381,21 @@ def consolidate_flow(
     Returns the headline figures and the paths written.
     """
     logger = get_run_logger()
+    run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     year = year if year is not None else pipeline.latest_year(inputs_path)
+    for line in mark_crashed_runs(outputs_path, year):
+        logger.warning(line)
     # taken before anything is read: a night with nothing new repeats the last run
     print_ = fingerprint(inputs_path, year, time.time(), settle_seconds)
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
         return _repeated_outcome(repeated, logger)
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context is not None else None
+    if flow_run is not None:
+        record.mark_running(outputs_path, year, str(flow_run.id), flow_run.name, run_at)
+    found_since = _since_last_complete(outputs_path, year)
     criteria_set, history, history_problems = load_inputs(inputs_path, year)
     cache = ReadCache.for_year(outputs_path, criteria_set, year)
     ingested = ingest(
@@ -245,16 +404,39 @@ def consolidate_flow(
     previous = previous_year(inputs_path, year, outputs_path)
     result = consolidate(criteria_set, ingested, previous, history, history_problems)
     written = publish(result, ingested, inputs_path, outputs_path, print_)
-    _publish_artifacts(result, written.changes)
-    logger.info(
-        "Năm %s: tổng điểm %.2f (%s), %d tệp, %d vấn đề",
+    found = record.verdict(result)
+    _publish_artifacts(result, written.changes, found, found_since)
+    record.write_status(
+        outputs_path,
         year,
+        record.status_text_completed(
+            year=year,
+            run_at=run_at,
+            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
+            result=result,
+            found=found,
+            changes=written.changes,
+            manifest=f"{record.RUNS_FOLDER}/{written.manifest.name}",
+            repaired=found_since,
+        ),
+    )
+    log = logger.info if found.clean else logger.warning
+    log(
+        "Năm %s: %s; tổng điểm %.2f (%s), %d tệp",
+        year,
+        found.headline,
         result.current.total,
         result.current.status,
         result.submissions.height,
-        result.problems.height,
     )
-    return {
+    for code, name in found.missing:
+        logger.warning(
+            messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
+            + f" ({code})"
+        )
+    if flow_run is not None:
+        record.clear_running(outputs_path, year, str(flow_run.id))
+    outcome = {
         "year": year,
         "total": result.current.total,
         "status": result.current.status,
@@ -269,7 +451,14 @@ def consolidate_flow(
         "rows_set_aside": rows_set_aside(
             result.submissions, result.problems, criteria_set
         ),
+        "result": found.label,
+        "missing_departments": [code for code, _ in found.missing],
+        "since_last_complete": found_since,
     }
+    if found.clean:
+        return outcome
+    # completed, but not clean: a state name of its own (visible in the UI, filters)
+    return Completed(name=found.label, message=found.headline, data=outcome)  # type: ignore[return-value]
 
 
 def task_runner(

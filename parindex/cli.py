@@ -12,6 +12,7 @@ import json
 import math
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +45,53 @@ InputsOption = Annotated[
 ]
 
 
+def _prefect_api_url(say: Any = None) -> None:
+    """Point this process at a Prefect API before Prefect is imported: the one the
+    site configured (it must answer), else parindex's own local server, started
+    the first time and reused (``parindex.server``).
+
+    Raises:
+        ParindexError: the configured server does not answer, or the local server
+            could not be started.
+    """
+    from parindex import server
+
+    url = _api_url_in_process() or server.configured_api_url()
+    if url is not None:
+        server.check_reachable(url)
+        return
+    state = server.ensure_server(say=say)
+    os.environ["PREFECT_API_URL"] = state.url
+
+
+def _serve_prefect_api_url() -> None:
+    """``serve`` runs unattended: a configured server that is not up yet (after a
+    reboot) is waited for, one line per try; without one, parindex's own local
+    server is started or reused."""
+    from parindex import server
+
+    for variable, value in server.OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(variable, value)
+    url = server.configured_api_url()
+    try:
+        if url is None:
+            os.environ["PREFECT_API_URL"] = server.ensure_server(say=_say).url
+            return
+    except ParindexError as error:
+        raise _fail(error) from None
+    server.wait_until_reachable(url, _say)
+
+
+def _api_url_in_process() -> str | None:
+    """The API an already imported Prefect uses (a test harness, an embedding
+    program); None when Prefect is not imported yet."""
+    if "prefect.settings" not in sys.modules:
+        return None
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
 def _fail(error: ParindexError, *, as_json: bool = False) -> typer.Exit:
     """Say why the command stops (stderr; with ``--json`` also a JSON object on
     stdout: ``{"error": message, "exit_code": n}``) and exit with its status."""
@@ -71,7 +119,10 @@ def _echo_json(value: Any) -> None:
 @contextlib.contextmanager
 def _prefect_environment(verbose: bool) -> Iterator[None]:
     """Quiet, offline-friendly Prefect settings for a command-line run."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from parindex.server import OFFLINE_ENVIRONMENT
+
+    for variable, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(variable, value)
     if not verbose:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -122,6 +173,8 @@ def _check_runner(runner: Runner) -> None:
 
 def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
     table = RichTable(title=f"Chỉ số CCHC năm {outcome['year']}", show_header=False)
+    if "result" in outcome:
+        table.add_row("Kết quả", outcome["result"])
     table.add_row("Tổng điểm", f"{outcome['total']:.2f}".replace(".", ","))
     table.add_row(
         "Trạng thái", "chính thức" if outcome["status"] == "final" else "tạm tính"
@@ -191,6 +244,7 @@ def run(
         for chosen in years:  # fail fast, before Prefect starts
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
+        _prefect_api_url(say=None if quiet or as_json else _say)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
     outcomes = []
@@ -253,6 +307,7 @@ def _run_province(
                 {y for u in planned.province.units for y in year_folders(u.folder)}
             )
         check_writable(outputs)
+        _prefect_api_url(say=None if show[0] or show[1] else _say)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
     outcomes = []
@@ -376,10 +431,25 @@ def serve(
     runner: RunnerOption = Runner.thread,
     workers: WorkersOption = None,
     dask_address: DaskAddressOption = None,
+    notify: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Địa chỉ web (webhook) nhận thông báo khi một lần chạy thất bại hoặc "
+                "bị gián đoạn (POST JSON có subject, body)."
+            )
+        ),
+    ] = None,
+    retries: Annotated[
+        int, typer.Option(help="Số lần chạy lại một lần tổng hợp thất bại.")
+    ] = 2,
+    retry_delay: Annotated[
+        int, typer.Option(help="Số giây chờ trước khi chạy lại.")
+    ] = 600,
 ) -> None:
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     _check_runner(runner)
+    _serve_prefect_api_url()
     if is_province(inputs):  # one deployment serves the whole province
         from flows.province import serve_province_nightly
 
@@ -407,6 +477,9 @@ def serve(
         runner=runner.value,
         workers=workers,
         dask_address=dask_address,
+        notify=notify,
+        retries=retries,
+        retry_delay_seconds=retry_delay,
     )
 
 
@@ -417,6 +490,76 @@ def _terminate(number: int, _frame: object) -> None:
     name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
     typer.echo(messages.INTERRUPTED.format(signal=name), err=True)
     raise SystemExit(128 + number)
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+server_app = typer.Typer(
+    no_args_is_help=True,
+    help=(
+        "Máy chủ Prefect cục bộ của parindex (dùng khi không đặt PREFECT_API_URL): "
+        "tự khởi động ở lần chạy đầu, dùng lại ở các lần sau."
+    ),
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Khởi động máy chủ cục bộ (nếu chưa chạy) và in địa chỉ của nó."""
+    from parindex import server
+
+    try:
+        state = server.ensure_server(say=_say)
+    except ParindexError as error:
+        raise _fail(error) from None
+    _echo_server(state)
+
+
+def _echo_server(state: Any) -> None:
+    from parindex import messages as text
+
+    typer.echo(
+        text.SERVER_RUNNING.format(
+            url=state.url,
+            pid=state.pid,
+            version=state.prefect_version,
+            started_at=state.started_at,
+            home=state.prefect_home,
+        )
+    )
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Máy chủ cục bộ có đang chạy không (mã thoát 0 có, 1 không)."""
+    from parindex import server
+
+    configured = server.configured_api_url()
+    if configured is not None:
+        typer.echo(messages.SERVER_CONFIGURED.format(url=configured))
+    state, healthy = server.server_status()
+    if state is None:
+        typer.echo(messages.SERVER_NONE.format(home=server.server_home()))
+        raise typer.Exit(code=1)
+    if not healthy:
+        typer.echo(messages.SERVER_NOT_ANSWERING.format(pid=state.pid, url=state.url))
+        raise typer.Exit(code=1)
+    _echo_server(state)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Dừng máy chủ cục bộ (lần chạy sau sẽ khởi động lại)."""
+    from parindex import server
+
+    state = server.stop_server()
+    if state is None:
+        typer.echo(messages.SERVER_NONE.format(home=server.server_home()))
+        return
+    typer.echo(messages.SERVER_STOPPED.format(pid=state.pid, url=state.url))
 
 
 def main() -> None:

@@ -477,3 +477,61 @@ PROVINCE_STATUS_WORDS = {
     "provisional": "tạm tính",
     "missing": "chưa nộp",
 }
+# --- the Prefect server and the run's record (parindex/server.py, run_record.py) ----
+SERVER_UNREACHABLE = (
+    "Không kết nối được máy chủ Prefect tại {url} ({reason}): hãy khởi động máy chủ "
+    "đó, hoặc bỏ biến PREFECT_API_URL để parindex tự chạy máy chủ riêng trên máy này."
+)
+SERVER_NOT_STARTED = (
+    "Không khởi động được máy chủ Prefect cục bộ của parindex (thư mục {home}): "
+    "{reason}"
+)
+SERVER_STARTING = (
+    "Đang khởi động máy chủ Prefect cục bộ (lần đầu, có thể mất vài chục giây; "
+    "các lần sau dùng lại): {home}"
+)
+SERVER_WAITING = (
+    "Chưa kết nối được máy chủ Prefect tại {url} ({reason}), lần thử {attempt}; "
+    "thử lại sau {seconds} giây…"
+)
+SERVER_RUNNING = "Máy chủ Prefect cục bộ đang chạy: {url} (pid {pid}, Prefect {version}, từ {started_at}); dữ liệu: {home}"
+SERVER_NOT_ANSWERING = (
+    "Máy chủ Prefect cục bộ đã ghi nhận (pid {pid}, {url}) nhưng không trả lời."
+)
+SERVER_NONE = (
+    "Không có máy chủ Prefect cục bộ nào của parindex đang chạy (thư mục {home})."
+)
+SERVER_STOPPED = "Đã dừng máy chủ Prefect cục bộ (pid {pid}, {url})."
+SERVER_CONFIGURED = "PREFECT_API_URL đang trỏ tới {url}: parindex dùng máy chủ đó, không dùng máy chủ cục bộ."
+RUN_CLEAN = "Hoàn thành"
+RUN_WITH_ERRORS = "Hoàn thành, có lỗi"
+RUN_WITH_MISSING = "Hoàn thành, thiếu đơn vị"
+RUN_WITH_ERRORS_AND_MISSING = "Hoàn thành, có lỗi và thiếu đơn vị"
+RUN_FAILED = "Thất bại"
+RUN_CRASHED = "Bị gián đoạn"
+RUN_COUNTS = "{errors} lỗi, {warnings} cảnh báo"
+RUN_MISSING_COUNT = "{count} đơn vị chưa nộp ({codes})"
+RUN_CRASHED_ERROR = (
+    "tiến trình chạy (pid {pid}, bắt đầu lúc {started_at}) đã dừng đột ngột trước khi "
+    "xong (bị tắt, bị kill hoặc máy khởi động lại)."
+)
+RUN_CRASH_FOUND = (
+    "Lần chạy {flow_run} bắt đầu lúc {started_at} đã bị gián đoạn giữa chừng; "
+    "đã ghi nhận là Crashed ({record})."
+)
+RUN_TIMED_OUT = "chạy quá {seconds} giây nên bị dừng."
+STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM {year}"
+STATUS_REWRITTEN = "(tệp này được parindex ghi lại sau mỗi lần chạy)"
+STATUS_NO_COMPLETE_RUN = "Chưa có lần chạy nào hoàn thành: thư mục chưa có kết quả."
+STATUS_FILES_FROM = (
+    "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc {when} "
+    "(tổng điểm {total}; {errors} lỗi, {warnings} cảnh báo; biên bản {manifest})."
+)
+NOTIFY_DESCRIPTION = "parindex: báo khi một lần tổng hợp thất bại hoặc bị gián đoạn."
+NOTIFY_SUBJECT = "parindex: lần tổng hợp {{ flow_run.name }} {{ flow_run.state.name }}"
+NOTIFY_BODY = (
+    "Lần tổng hợp Chỉ số CCHC {{ flow_run.name }} (mã {{ flow_run.id }}) kết thúc ở "
+    "trạng thái {{ flow_run.state.name }}: {{ flow_run.state.message }}\n"
+    "Tham số: {{ flow_run.parameters }}\n"
+    "Xem thêm tệp TRANG-THAI.txt trong thư mục kết quả của năm."
+)

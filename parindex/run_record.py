@@ -1,0 +1,415 @@
+"""The true record of every run on disk: how it ended, not only when it succeeded.
+
+A completed run's manifest (``outputs/<year>/runs/<UTC>-<pid>.json``) is written by
+publishing. This module writes what publishing cannot:
+
+- a **failure record** beside those manifests, same name pattern and shape (``state``
+  ``failed`` or ``crashed``, the error, the Prefect flow-run id, no outputs), for a run
+  that raised, timed out or lost its process;
+- a **running marker** (``runs/.running-<flow run id>.json``: pid, host, process start
+  time) while a run is under way, so that a run whose process was killed (``kill -9``,
+  power cut) is found by the next run or the next ``serve`` and recorded as crashed;
+- ``outputs/<year>/TRANG-THAI.txt``: one page in Vietnamese, rewritten by every run,
+  saying the last run, its result, who submitted, who did not, and the errors.
+
+Nothing here imports Prefect: the flow passes the ids and states in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from parindex import messages
+from parindex.consolidate import Result
+from parindex.publish import manifest, write_bytes_atomic
+from parindex.text import format_vn
+from parindex.timefmt import OFFICE_TIMEZONE, local_iso
+
+RUNS_FOLDER = manifest.RUNS_FOLDER
+STATUS_FILE = "TRANG-THAI.txt"
+RUNNING_PREFIX = ".running-"
+MAX_LISTED_PROBLEMS = 20
+
+# How a run ended (``state`` in its record). A completed run's manifest written by
+# publishing has no ``state``: it reads as "completed".
+COMPLETED, FAILED, CRASHED = "completed", "failed", "crashed"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a completed run found: clean, or with errors or missing departments."""
+
+    errors: int
+    warnings: int
+    submitted: list[tuple[str, str]]
+    missing: list[tuple[str, str]]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return self.errors == 0 and not self.missing
+
+    @property
+    def label(self) -> str:
+        """The result in a few words (also the Prefect state name)."""
+        if self.errors and self.missing:
+            return messages.RUN_WITH_ERRORS_AND_MISSING
+        if self.errors:
+            return messages.RUN_WITH_ERRORS
+        if self.missing:
+            return messages.RUN_WITH_MISSING
+        return messages.RUN_CLEAN
+
+    @property
+    def headline(self) -> str:
+        """One line: the label and the counts."""
+        details = [
+            messages.RUN_COUNTS.format(errors=self.errors, warnings=self.warnings)
+        ]
+        if self.missing:
+            details.append(
+                messages.RUN_MISSING_COUNT.format(
+                    count=len(self.missing),
+                    codes=", ".join(code for code, _ in self.missing),
+                )
+            )
+        return f"{self.label.upper()}: {'; '.join(details)}"
+
+
+def verdict(result: Result) -> Verdict:
+    """Who submitted, who did not, and the problems of a consolidated year."""
+    departments = result.current.criteria_set.departments
+    used = result.submissions.filter(pl.col("status") == "used")
+    codes = set(used["department"].drop_nulls().to_list())
+    problems = result.problems
+    errors = int((problems["severity"] == "error").sum())
+    listed = problems.sort(
+        pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2)
+    ).head(MAX_LISTED_PROBLEMS)
+    return Verdict(
+        errors=errors,
+        warnings=problems.height - errors,
+        submitted=[(d.code, d.name) for d in departments if d.code in codes],
+        missing=[(d.code, d.name) for d in departments if d.code not in codes],
+        problems=listed.to_dicts(),
+    )
+
+
+def record_folder(outputs: Path, year: int | None) -> Path:
+    """``outputs/<year>/runs``, or ``outputs/runs`` when the year is not known."""
+    return (outputs / str(year) if year is not None else outputs) / RUNS_FOLDER
+
+
+def _write_json(path: Path, document: dict[str, Any]) -> None:
+    write_bytes_atomic(path, manifest.manifest_bytes(document))
+
+
+def failure_record(
+    *,
+    year: int | None,
+    state: str,
+    error: str,
+    flow_run_id: str | None,
+    flow_run_name: str | None,
+    run_at: float,
+    started_at: str | None = None,
+) -> dict[str, Any]:
+    """A failed or crashed run's record, in the shape of a completed run's manifest
+    (no inputs, figures or outputs: nothing was published)."""
+    return {
+        "run_at": local_iso(run_at),
+        "year": year,
+        "state": state,
+        "error": error,
+        "flow_run_id": flow_run_id,
+        "flow_run_name": flow_run_name,
+        "started_at": started_at,
+        "outputs": [],
+        "changes": [],
+        "render_key": None,
+    }
+
+
+def write_failure_record(outputs: Path, record: dict[str, Any], run_at: float) -> Path:
+    """Write ``record`` as ``runs/<UTC>-<pid>.json`` beside the manifests."""
+    year = record["year"]
+    path = manifest.manifest_path(
+        outputs / str(year) if year is not None else outputs, run_at
+    )
+    _write_json(path, record)
+    return path
+
+
+def read_records(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every readable record of a ``runs`` folder, oldest first."""
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith("."):  # a running marker, a temporary file
+            continue
+        try:
+            document = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(document, dict):
+            found.append((path, document))
+    return found
+
+
+def state_of(record: dict[str, Any]) -> str:
+    """How the recorded run ended (a manifest without ``state`` completed)."""
+    state = record.get("state")
+    return state if isinstance(state, str) else COMPLETED
+
+
+def last_completed(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The newest record of a completed run, if any."""
+    completed = [
+        item for item in read_records(folder) if state_of(item[1]) == COMPLETED
+    ]
+    return completed[-1] if completed else None
+
+
+# --- running markers ---------------------------------------------------------------
+
+
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (Linux: clock ticks since boot), so that a pid
+    reused by another program is not taken for the run."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    now = _process_start(pid)
+    return started is None or now is None or now == started
+
+
+def mark_running(
+    outputs: Path,
+    year: int,
+    flow_run_id: str,
+    flow_run_name: str | None,
+    run_at: float,
+) -> Path:
+    """Record that this process is running ``flow_run_id`` for ``year``."""
+    pid = os.getpid()
+    path = record_folder(outputs, year) / f"{RUNNING_PREFIX}{flow_run_id}.json"
+    _write_json(
+        path,
+        {
+            "flow_run_id": flow_run_id,
+            "flow_run_name": flow_run_name,
+            "year": year,
+            "pid": pid,
+            "host": socket.gethostname(),
+            "process_start": _process_start(pid),
+            "started_at": local_iso(run_at),
+        },
+    )
+    return path
+
+
+def clear_running(outputs: Path, year: int, flow_run_id: str) -> None:
+    """The run ended (any way this process saw): remove its marker."""
+    path = record_folder(outputs, year) / f"{RUNNING_PREFIX}{flow_run_id}.json"
+    path.unlink(missing_ok=True)
+
+
+def stale_markers(outputs: Path, year: int | None = None) -> list[dict[str, Any]]:
+    """Markers of runs whose process is gone (killed, or the machine restarted):
+    on this host, a pid that no longer runs the same process. Every year of
+    ``outputs`` unless ``year`` is given."""
+    folders = (
+        [record_folder(outputs, year)]
+        if year is not None
+        else sorted(outputs.glob(f"*/{RUNS_FOLDER}"))
+    )
+    host = socket.gethostname()
+    stale = []
+    for folder in folders:
+        for path in sorted(folder.glob(f"{RUNNING_PREFIX}*.json")):
+            try:
+                marker = json.loads(path.read_text("utf-8"))
+                pid = int(marker["pid"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if marker.get("host") != host:
+                continue  # another machine's run: not ours to judge
+            if not _alive(pid, marker.get("process_start")):
+                stale.append({**marker, "marker": str(path)})
+    return stale
+
+
+def record_crash(outputs: Path, marker: dict[str, Any], now: float) -> Path:
+    """Turn a stale marker into a crashed run's record and remove the marker."""
+    record = failure_record(
+        year=marker.get("year"),
+        state=CRASHED,
+        error=messages.RUN_CRASHED_ERROR.format(
+            pid=marker.get("pid"), started_at=marker.get("started_at")
+        ),
+        flow_run_id=marker.get("flow_run_id"),
+        flow_run_name=marker.get("flow_run_name"),
+        run_at=now,
+        started_at=marker.get("started_at"),
+    )
+    path = write_failure_record(outputs, record, now)
+    Path(marker["marker"]).unlink(missing_ok=True)
+    return path
+
+
+# --- TRANG-THAI.txt -------------------------------------------------------------------
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "?"
+    try:
+        moment = dt.datetime.fromisoformat(iso).astimezone(OFFICE_TIMEZONE)
+    except ValueError:
+        return iso
+    return moment.strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _departments(items: Sequence[tuple[str, str]]) -> list[str]:
+    return [f"  - {code}: {name}" for code, name in items] or ["  (không có)"]
+
+
+def _problem_line(row: dict[str, Any]) -> str:
+    where = ", ".join(
+        str(part)
+        for part in (row.get("file"), row.get("sheet"), row.get("cell"))
+        if part
+    )
+    severity = "Lỗi" if row.get("severity") == "error" else "Cảnh báo"
+    return f"  - {severity}{f' ({where})' if where else ''}: {row.get('message')}"
+
+
+def status_text_completed(
+    *,
+    year: int,
+    run_at: float,
+    flow_run: str | None,
+    result: Result,
+    found: Verdict,
+    changes: Sequence[str],
+    manifest: str | None,
+    repaired: Sequence[str] = (),
+) -> str:
+    """``TRANG-THAI.txt`` after a run that completed."""
+    total = len(found.submitted) + len(found.missing)
+    status = "chính thức" if result.current.status == "final" else "tạm tính"
+    lines = [
+        messages.STATUS_TITLE.format(year=year),
+        messages.STATUS_REWRITTEN,
+        "",
+        f"Lần chạy gần nhất: {_when(local_iso(run_at))}",
+        f"Kết quả: {found.headline}",
+        f"Lần chạy Prefect: {flow_run or '—'}",
+        f"Tổng điểm: {format_vn(result.current.total)} ({status})",
+        f"Biên bản lần chạy: {manifest or '—'}",
+        "",
+        f"Đơn vị đã nộp ({len(found.submitted)}/{total}):",
+        *_departments(found.submitted),
+        f"Đơn vị chưa nộp ({len(found.missing)}/{total}):",
+        *_departments(found.missing),
+        "",
+    ]
+    if found.problems:
+        more = found.errors + found.warnings - len(found.problems)
+        lines += [
+            f"Lỗi và cảnh báo ({found.errors} lỗi, {found.warnings} cảnh báo; "
+            "đủ danh sách ở sheet “Kiểm tra” của bảng tổng hợp):",
+            *(_problem_line(row) for row in found.problems),
+        ]
+        if more > 0:
+            lines.append(f"  … và {more} vấn đề khác.")
+        lines.append("")
+    if repaired:
+        lines += ["Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired), ""]
+    lines += [
+        "Thay đổi so với lần chạy trước:",
+        *(f"  - {c}" for c in changes),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def status_text_failed(
+    *,
+    year: int | None,
+    record: dict[str, Any],
+    last: tuple[Path, dict[str, Any]] | None,
+    departments: Sequence[tuple[str, str]] | None = None,
+) -> str:
+    """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, and
+    which complete run the files in the folder come from."""
+    label = messages.RUN_CRASHED if state_of(record) == CRASHED else messages.RUN_FAILED
+    lines = [
+        messages.STATUS_TITLE.format(year=year if year is not None else "?"),
+        messages.STATUS_REWRITTEN,
+        "",
+        f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
+        f"Kết quả: {label.upper()}: {record.get('error')}",
+        f"Lần chạy Prefect: {record.get('flow_run_name') or ''} "
+        f"{record.get('flow_run_id') or '—'}".strip(),
+        "",
+    ]
+    if last is None:
+        lines.append(messages.STATUS_NO_COMPLETE_RUN)
+    else:
+        path, manifest = last
+        figures = manifest.get("figures") or {}
+        problems = manifest.get("problems") or {}
+        lines.append(
+            messages.STATUS_FILES_FROM.format(
+                when=_when(manifest.get("run_at")),
+                total=format_vn(float(figures.get("total", 0.0))),
+                errors=problems.get("errors", "?"),
+                warnings=problems.get("warnings", "?"),
+                manifest=f"{RUNS_FOLDER}/{path.name}",
+            )
+        )
+        used = {
+            row.get("department")
+            for row in manifest.get("inputs", [])
+            if isinstance(row, dict) and row.get("status") == "used"
+        }
+        if departments is not None:
+            submitted = [(c, n) for c, n in departments if c in used]
+            missing = [(c, n) for c, n in departments if c not in used]
+            every = len(departments)
+            lines += [
+                "",
+                f"Đơn vị đã nộp, theo lần hoàn thành đó ({len(submitted)}/{every}):",
+                *_departments(submitted),
+                f"Đơn vị chưa nộp ({len(missing)}/{every}):",
+                *_departments(missing),
+            ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_status(outputs: Path, year: int | None, text: str) -> Path:
+    """Write ``outputs/<year>/TRANG-THAI.txt`` (atomically)."""
+    folder = outputs / str(year) if year is not None else outputs
+    path = folder / STATUS_FILE
+    write_bytes_atomic(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,205 @@
+"""Every run leaves a true record on disk (issue 11, item 4): failed and crashed runs
+too, ``TRANG-THAI.txt``, and a completed run with problems that does not look clean."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parindex import messages
+from parindex import run_record as record
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
+    copy = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, copy)
+    return copy
+
+
+def _records(outputs: Path, year: int) -> list[dict[str, object]]:
+    return [doc for _, doc in record.read_records(outputs / str(year) / "runs")]
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_failed_run_leaves_its_record_and_the_status_page(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    """What was seen: a failed night wrote nothing to disk; the newest manifest
+    still showed the last success."""
+    from flows.consolidate import consolidate_flow
+
+    outputs = tmp_path / "outputs"
+    consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    # the criteria set is replaced by a broken one: the next run fails
+    criteria = next((inputs / "criteria").glob("*.xlsx"))
+    criteria.write_bytes(b"not a workbook")
+    state = consolidate_flow(
+        inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+    )
+    assert state.is_failed()
+    records = _records(outputs, 2023)
+    assert [record.state_of(r) for r in records] == ["completed", "failed"]
+    failed = records[-1]
+    assert failed["error"] == str(state.result(raise_on_failure=False))
+    assert str(failed["error"]).startswith(
+        messages.CRITERIA_UNUSABLE.format(file=criteria.name)
+    )
+    assert failed["flow_run_id"] == str(state.state_details.flow_run_id)
+    status = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8")
+    lines = status.splitlines()
+    assert lines[0] == "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM 2023"
+    assert lines[3].startswith("Lần chạy gần nhất: ")
+    assert f"\nKết quả: THẤT BẠI: {failed['error']}\n" in status
+    assert "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất" in status
+    assert "tổng điểm 79,24; 0 lỗi, 0 cảnh báo" in status
+    # no usable criteria set: the departments are not listed, not guessed
+
+
+def test_a_run_missing_a_department_is_not_shown_as_clean(
+    prefect_harness: None,
+    inputs: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What was seen: a run with a missing department showed green, INFO logs only."""
+    from prefect.artifacts import Artifact
+
+    from flows.consolidate import consolidate_flow
+
+    (inputs / "2023" / "phong-tu-phap.xlsx").unlink()
+    outputs = tmp_path / "outputs"
+    with caplog.at_level(logging.WARNING):
+        state = consolidate_flow(
+            inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+        )
+    assert state.is_completed()
+    assert state.name == "Hoàn thành, thiếu đơn vị"
+    outcome = state.result()
+    assert outcome["missing_departments"] == ["TP"]
+    assert outcome["result"] == "Hoàn thành, thiếu đơn vị"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo" in w for w in warnings)
+    assert any(w.startswith("Đơn vị Phòng Tư pháp chưa nộp") for w in warnings)
+    markdown = Artifact.get("parindex-2023-summary")
+    assert markdown is not None and isinstance(markdown.data, str)
+    assert markdown.data.startswith(
+        "**Kết quả: HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo; "
+        "1 đơn vị chưa nộp (TP)**"
+    )
+    status = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8")
+    assert "Đơn vị đã nộp (5/6):" in status
+    assert "Đơn vị chưa nộp (1/6):\n  - TP: Phòng Tư pháp\n" in status
+    assert "Tổng điểm: " in status
+    assert not list((outputs / "2023" / "runs").glob(".running-*"))
+
+
+def test_a_clean_run_is_completed_and_says_so(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    from flows.consolidate import consolidate_flow
+
+    outputs = tmp_path / "outputs"
+    state = consolidate_flow(
+        inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+    )
+    assert (state.type.value, state.name) == ("COMPLETED", "Completed")
+    status = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert status[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
+    assert status[6] == "Tổng điểm: 79,24 (chính thức)"
+    assert "Đơn vị chưa nộp (0/6):" in status
+
+
+def test_a_run_killed_without_a_word_is_recorded_as_crashed_by_the_next(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    """What was seen: the killed flow run stayed ``Running`` forever. Its process
+    left a marker; the next run finds the process gone, sets the flow run
+    ``Crashed``, records it and says so."""
+    from prefect import get_client
+    from prefect.states import Running
+
+    from flows.consolidate import consolidate_flow
+
+    outputs = tmp_path / "outputs"
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run(consolidate_flow, state=Running())
+    marker = outputs / "2023" / "runs" / f".running-{flow_run.id}.json"
+    marker.parent.mkdir(parents=True)
+    marker.write_text(
+        json.dumps(
+            {
+                "flow_run_id": str(flow_run.id),
+                "flow_run_name": flow_run.name,
+                "year": 2023,
+                "pid": _dead_pid(),
+                "host": __import__("socket").gethostname(),
+                "process_start": None,
+                "started_at": "2026-12-02T01:00:00+07:00",
+            }
+        )
+    )
+    outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    with get_client(sync_client=True) as client:
+        after = client.read_flow_run(flow_run.id)
+    assert after.state is not None and after.state.type.value == "CRASHED"
+    records = _records(outputs, 2023)
+    assert [record.state_of(r) for r in records] == ["crashed", "completed"]
+    assert records[0]["flow_run_id"] == str(flow_run.id)
+    assert not marker.exists()
+    since = outcome["since_last_complete"]
+    assert len(since) == 1 and f"Bị gián đoạn ({flow_run.name}, runs/" in since[0]
+    status = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8")
+    assert "Đã phát hiện và ghi nhận:\n  - " in status
+    assert since[0] in status
+
+
+def test_a_live_marker_is_left_alone(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    record.mark_running(outputs, 2023, "abc", "name", 0.0)
+    assert record.stale_markers(outputs) == []
+    marker = outputs / "2023" / "runs" / ".running-abc.json"
+    document = json.loads(marker.read_text())
+    document["pid"] = _dead_pid()
+    marker.write_text(json.dumps(document))
+    assert [m["flow_run_id"] for m in record.stale_markers(outputs)] == ["abc"]
+    # a marker is not a record of a run
+    assert record.read_records(outputs / "2023" / "runs") == []
+    assert record.last_completed(outputs / "2023" / "runs") is None
+
+
+@pytest.mark.parametrize(
+    ("errors", "missing", "headline"),
+    [
+        (0, [], "HOÀN THÀNH: 0 lỗi, 2 cảnh báo"),
+        (3, [], "HOÀN THÀNH, CÓ LỖI: 3 lỗi, 2 cảnh báo"),
+        (
+            0,
+            [("CQ", "Các cơ quan")],
+            "HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 2 cảnh báo; 1 đơn vị chưa nộp (CQ)",
+        ),
+        (
+            1,
+            [("CQ", "Các cơ quan"), ("TP", "Phòng Tư pháp")],
+            "HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, 2 cảnh báo; "
+            "2 đơn vị chưa nộp (CQ, TP)",
+        ),
+    ],
+)
+def test_the_headline_tells_a_clean_run_from_one_with_problems(
+    errors: int, missing: list[tuple[str, str]], headline: str
+) -> None:
+    found = record.Verdict(errors=errors, warnings=2, submitted=[], missing=missing)
+    assert found.headline == headline
+    assert found.clean is (errors == 0 and not missing)
