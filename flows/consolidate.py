@@ -28,7 +28,8 @@ from prefect.task_runners import (
 from prefect.utilities.annotations import unmapped
 
 from parindex import pipeline
-from parindex.consolidate import Result, YearResult
+from parindex.analysis import AnalysedResult
+from parindex.consolidate import YearResult
 from parindex.criteria import CriteriaSet
 from parindex.history import History
 from parindex.ingest.collect import (
@@ -116,7 +117,7 @@ def consolidate(
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
-) -> Result:
+) -> AnalysedResult:
     """Sum the tree, compare with the previous year, reconcile with published figures."""
     return pipeline.build_result(
         criteria_set, ingested, previous, history, history_problems
@@ -125,7 +126,7 @@ def consolidate(
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def publish(
-    result: Result, ingested: Ingested, inputs: Path, outputs: Path
+    result: AnalysedResult, ingested: Ingested, inputs: Path, outputs: Path
 ) -> pipeline.Written:
     """Write the workbooks and the summary atomically, archive the submissions."""
     return pipeline.publish_outputs(
@@ -133,7 +134,7 @@ def publish(
     )
 
 
-def _publish_artifacts(result: Result, changes: list[str]) -> None:
+def _publish_artifacts(result: AnalysedResult, changes: list[str]) -> None:
     key = f"parindex-{result.year}"
     since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
         f"- {c}\n" for c in changes

@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from parindex import messages
-from parindex.consolidate import Result, YearResult, compare, consolidate_year
+from parindex.analysis import AnalysedResult, analyse
+from parindex.consolidate import YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, read_history
@@ -83,8 +84,8 @@ def build_result(
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
-) -> Result:
-    """Consolidate the year and compare it with the previous one."""
+) -> AnalysedResult:
+    """Consolidate the year, compare it with the previous one and analyse it."""
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems([ingested.problems, conflicts, history_problems])
-    return compare(current, previous, history, ingested.submissions, problems)
+    return analyse(compare(current, previous, history, ingested.submissions, problems))

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from parindex import messages
-from parindex.analysis import rows_where
+from parindex.analysis import AnalysedResult
 from parindex.changes import describe_changes
-from parindex.consolidate import Result
 from parindex.ingest.collect import Ingested
 from parindex.publish.files import (
     archive,
@@ -62,7 +63,7 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
     byte-identical outputs and a new file changes only the workbooks it feeds."""
     files = ingested.submissions
     if department is not None:
-        files = rows_where(files, "department", department)
+        files = files.filter(pl.col("department") == department)
     names = files["file"].to_list() if department is not None else list(ingested.paths)
     # the times the files had when they were listed or read, not now: a file
     # replaced or deleted since changes nothing in this run's outputs
@@ -75,10 +76,12 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
 
 DepartmentJob = tuple[str, Path, dt.datetime]
 PARALLEL_DEPARTMENTS = 40  # fewer workbooks than this are written in-process
-_WORKER_RESULT: list[Result] = []
+_WORKER_RESULT: list[AnalysedResult] = []
 
 
-def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, bool]:
+def _write_departments(
+    result: AnalysedResult, jobs: list[DepartmentJob]
+) -> dict[Path, bool]:
     """Write each department's workbook atomically; which ones changed."""
     written = {}
     for code, target, created in jobs:
@@ -90,7 +93,7 @@ def _write_departments(result: Result, jobs: list[DepartmentJob]) -> dict[Path, 
     return written
 
 
-def _start_worker(result: Result) -> None:
+def _start_worker(result: AnalysedResult) -> None:
     _WORKER_RESULT[:] = [result]
 
 
@@ -99,7 +102,7 @@ def _worker_writes(jobs: list[DepartmentJob]) -> dict[Path, bool]:
 
 
 def write_department_workbooks(
-    result: Result, jobs: list[DepartmentJob], workers: int | None = None
+    result: AnalysedResult, jobs: list[DepartmentJob], workers: int | None = None
 ) -> dict[Path, bool]:
     """Write the department workbooks, in worker processes when there are many.
 
@@ -200,7 +203,7 @@ def _same_file(staged: Path, target: Path) -> bool:
 
 
 def _render_staged(
-    result: Result,
+    result: AnalysedResult,
     created: dt.datetime,
     department_created: dict[str, dt.datetime],
     folder: Path,
@@ -267,7 +270,7 @@ def _move_set(
 
 
 def _render_outputs(
-    result: Result,
+    result: AnalysedResult,
     created: dt.datetime,
     jobs: list[DepartmentJob],
     workers: int | None,
@@ -290,7 +293,7 @@ def _render_outputs(
 
 
 def publish_outputs(
-    result: Result,
+    result: AnalysedResult,
     ingested: Ingested,
     inputs: Path,
     outputs: Path,

@@ -16,19 +16,19 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import for_department, over_claims, points_lost, rows_where
-from parindex.consolidate import Result, YearResult
-from parindex.render.scorecard import (
+from parindex.analysis import AnalysedResult
+from parindex.render.prose import STATUS_LABELS, department_summary
+from parindex.render.sheets import (
     CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
     DEDUCTION_SUMS,
     NO_PREVIOUS_LEAVES,
-    STATUS_LABELS,
     TOTAL_LABEL,
+    UNKNOWN_DEPARTMENT,
     column_sums,
     criterion_row,
     department_row,
-    department_summary,
+    department_slice,
     lost_style,
     write_deductions,
     write_over_claims,
@@ -50,7 +50,6 @@ DEDUCTIONS_SHEET = "Bị trừ điểm"
 RECURRING_SHEET = "Bị trừ nhiều năm"
 LEAVES_SHEET = "Tiêu chí phụ trách"
 PROBLEMS_SHEET = "Kiểm tra"
-UNKNOWN_DEPARTMENT = "Bộ chỉ số không có đơn vị “{department}”."
 
 LEAF_COLUMNS = (*DEDUCTION_COLUMNS, Column("Ghi chú", "note"))
 OVERVIEW_FIGURES = (
@@ -69,7 +68,7 @@ COUNTED = {"leaves", "scored", "deductions", "recurring", "cut_leaves"}
 
 
 def render_department(
-    result: Result, department: str, path: Path, created: datetime
+    result: AnalysedResult, department: str, path: Path, created: datetime
 ) -> None:
     """Write the feedback workbook of ``department`` for ``result.year``.
 
@@ -82,7 +81,8 @@ def render_department(
     Raises:
         ValueError: the criteria set has no such department.
     """
-    record = department_row(result, department)
+    share = department_slice(result, department)
+    record = share.record
     if record is None:
         raise ValueError(UNKNOWN_DEPARTMENT.format(department=department))
     workbook = new_workbook(
@@ -96,13 +96,12 @@ def render_department(
         add_sheet(workbook, CLAIMS_SHEET), formats, result, department=department
     )
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
-    problems = rows_where(result.problems, "department", department)
-    write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, problems)
+    write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, share.problems)
     workbook.close()
 
 
 def write_overview(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """The department's figures this year and, when known, last year, with the change."""
     current = department_row(result, department)
@@ -138,16 +137,21 @@ def write_overview(
             Column(f"Năm {result.previous.year}", "previous", "number"),
             Column("Tăng/giảm", "change", "number"),
         ]
-    recurring = for_department(points_lost(result), department).filter(
-        pl.col("recurring")
-    )
+    share = department_slice(result, department)
     current = {
         **current,
-        **_counts(result.current, department),
-        "recurring": recurring.height if result.previous is not None else None,
+        **_counts(share.deductions, share.cuts),
+        "recurring": share.recurring.height if result.previous is not None else None,
     }
-    if previous is not None and result.previous is not None:
-        previous = {**previous, **_counts(result.previous, department)}
+    if (
+        previous is not None
+        and share.previous_deductions is not None
+        and share.previous_cuts is not None
+    ):
+        previous = {
+            **previous,
+            **_counts(share.previous_deductions, share.previous_cuts),
+        }
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
@@ -175,12 +179,11 @@ def _count_style(record: Row, _key: str) -> dict[str, Any] | None:
     return {"num_format": "0"} if record.get("key") in COUNTED else None
 
 
-def _counts(year: YearResult, department: str) -> dict[str, Any]:
+def _counts(deductions: pl.DataFrame, cuts: pl.DataFrame) -> dict[str, Any]:
     """The department's deductions, and the leaves where the council cut its own
-    score with the points cut, in ``year``."""
-    cuts = for_department(over_claims(year), department)
+    score with the points cut, in one year."""
     return {
-        "deductions": rows_where(year.deductions, "department", department).height,
+        "deductions": deductions.height,
         "cut_leaves": cuts.height,
         "cut": float(cuts["cut"].sum()),
     }
@@ -202,7 +205,7 @@ def recurring_columns(year: int, previous_year: int) -> tuple[Column, ...]:
 
 
 def write_recurring(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """The leaves ``department`` lost points on both this year and last year, with
     the reasons of both years: what it must fix first."""
@@ -218,11 +221,7 @@ def write_recurring(
         f"Các tiêu chí bị trừ điểm cả năm {previous_year} và năm {year}",
         formats.title,
     )
-    rows = (
-        for_department(points_lost(result), department)
-        .filter(pl.col("recurring"))
-        .sort("position")
-    )
+    rows = department_slice(result, department).recurring
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
@@ -240,11 +239,11 @@ def write_recurring(
 
 
 def write_leaves(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """Every leaf ``department`` is responsible for, with its scores and reason."""
     write_line(worksheet, 0, f"Các tiêu chí phụ trách năm {result.year}", formats.title)
-    leaves = for_department(result.criteria, department).filter(pl.col("is_leaf"))
+    leaves = department_slice(result, department).leaves
     rows = [criterion_row(r) for r in leaves.iter_rows(named=True)]
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     write_table(

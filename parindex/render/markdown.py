@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from parindex.analysis import signed
-from parindex.consolidate import Result
+from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.render.report import blocks_markdown, report_body
+from parindex.render.document import blocks_markdown, report_body
+from parindex.render.prose import STATUS_WORDS, signed
 from parindex.text import format_vn
 
-STATUS_WORDS = {"final": "chính thức", "provisional": "tạm tính"}
 
-
-def _coverage(result: Result) -> list[str]:
+def _coverage(result: AnalysedResult) -> list[str]:
     """Who submitted and who has not yet (by department name)."""
     used = set(
         result.submissions.filter(pl.col("status") == "used")["department"].to_list()
@@ -33,7 +31,7 @@ def _coverage(result: Result) -> list[str]:
     ]
 
 
-def markdown_summary(result: Result) -> str:
+def markdown_summary(result: AnalysedResult) -> str:
     """Headline figures, the report's text, files and problem counts, in Vietnamese."""
     current = result.current
     scored, leaves = current.coverage

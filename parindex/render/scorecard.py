@@ -13,7 +13,7 @@ reuses the writers below. The figures of the analysis sheets come from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,23 +22,33 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import (
-    DIFFERENCE_SHOWN,
+from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult
+from parindex.consolidate import GROUPS, TREND_WORDS, trend
+from parindex.render.prose import (
+    NO_RECONCILIATION,
+    STATUS_LABELS,
     components_sentence,
-    department_figures,
-    for_department,
-    over_claims,
-    over_claims_by_department,
-    points_lost,
-    rank_text,
-    reconciliation_check,
-    recoverable_by_department,
-    rows_where,
-    signed,
-    years_table,
+    headline,
+    reconciliation_summary,
 )
-from parindex.consolidate import EPSILON, GROUPS, TREND_WORDS, Result, trend
-from parindex.criteria import GROUP_LABELS
+from parindex.render.sheets import (
+    CLAIMS_SHEET,
+    DEDUCTION_COLUMNS,
+    DEDUCTION_SUMS,
+    NO_DEDUCTIONS,
+    NO_PREVIOUS_LEAVES,
+    TOTAL_LABEL,
+    centred_rank,
+    column_sums,
+    criterion_row,
+    department_names,
+    departments_text,
+    lost_style,
+    numbered,
+    write_deductions,
+    write_over_claims,
+    write_problems,
+)
 from parindex.render.xlsx import (
     AMBER,
     LIGHT_RED,
@@ -62,14 +72,11 @@ COMPONENTS_SHEET = "Chỉ số thành phần"
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENTS_SHEET = "Đơn vị"
 LOST_SHEET = "Mất điểm"
-CLAIMS_SHEET = "Tự chấm và thẩm định"
 RECONCILIATION_SHEET = "Đối chiếu"
 PROBLEMS_SHEET = "Kiểm tra"
 SOURCES_SHEET = "Nguồn"
 
 SOURCE_LABELS = {"published": "Công bố", "computed": "Tính từ tiêu chí"}
-STATUS_LABELS = {"final": "Chính thức", "provisional": "Tạm tính"}
-SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 SUBMISSION_STATUS_LABELS = {
     "used": "Được dùng",
     "superseded": "Bị thay thế",
@@ -91,16 +98,6 @@ VERDICTS = {
     "small": "Chênh lệch nhỏ",
 }
 YES_NO = {True: "Có", False: "Không"}
-NOTE_MISSING = "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
-NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."
-NO_PROBLEMS = "Không có vấn đề nào."
-NO_DEDUCTIONS = "Không có tiêu chí nào bị trừ điểm."
-NO_RECONCILIATION = "Chưa có số liệu công bố của năm {year} để đối chiếu."
-NO_PREVIOUS_LEAVES = (
-    "Chưa có điểm từng tiêu chí của năm trước (năm trước chưa được tổng hợp từ bài "
-    "nộp) nên chưa biết tiêu chí nào bị mất điểm nhiều năm."
-)
-TOTAL_LABEL = "Cộng"
 ALL_LEAVES_LABEL = "Toàn bộ (tiêu chí dùng chung tính một lần)"
 SHA_WIDTH = 50  # 64 hex digits in 8 pt, on one line
 CHART_WIDTH = 520  # pixels: two charts side by side fit the width of Tổng hợp
@@ -162,53 +159,12 @@ DEPARTMENT_COLUMNS = (
     Column("Số tiêu chí", "leaves", "integer"),
     Column("Đã chấm", "scored", "integer"),
 )
-DEDUCTION_COLUMNS = (
-    Column("Mã", "code"),
-    Column("Tiêu chí", "name", max_width=50),
-    Column("Điểm tối đa", "max", "number"),
-    Column("Điểm tự đánh giá", "self_score", "number"),
-    Column("Điểm thẩm định", "appraised_score", "number"),
-    Column("Điểm đạt", "score", "number"),
-    Column("Điểm bị trừ", "lost", "number"),
-    Column("Nguyên nhân trừ điểm", "reason"),
-)
-DEDUCTION_SUMS = ("max", "self_score", "appraised_score", "score", "lost")
 DEPARTMENT_SHEETS_MAX = 40
 ALL_DEDUCTIONS_SHEET = "Bị trừ theo đơn vị"
 ALL_DEDUCTION_COLUMNS = (
     Column("Đơn vị", "department", max_width=12),
     Column("Tên đơn vị", "department_name", max_width=30),
     *DEDUCTION_COLUMNS,
-)
-CLAIM_COLUMNS = (
-    Column("TT", "rank", "integer"),
-    Column("Mã", "code"),
-    Column("Tiêu chí", "name", max_width=50),
-    Column("Điểm tối đa", "max", "number"),
-    Column("Điểm tự đánh giá", "self_score", "number"),
-    Column("Điểm thẩm định", "appraised_score", "number"),
-    Column("Điểm bị hạ", "cut", "number"),
-    Column("Đơn vị chủ trì", "departments", max_width=12),
-    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
-)
-CLAIM_DEPARTMENT_COLUMNS = (
-    Column("TT", "rank", "integer"),
-    Column("Mã", "code"),
-    Column("Đơn vị", "name"),
-    Column("Số tiêu chí có cả hai điểm", "compared", "integer"),
-    Column("Số tiêu chí bị hạ điểm", "leaves", "integer"),
-    Column("Tổng điểm tự đánh giá", "self_score", "number"),
-    Column("Tổng điểm thẩm định", "appraised_score", "number"),
-    Column("Tổng điểm bị hạ", "cut", "number"),
-)
-PROBLEM_COLUMNS = (
-    Column("Mức độ", "severity"),
-    Column("Tệp", "file"),
-    Column("Sheet", "sheet"),
-    Column("Ô", "cell"),
-    Column("Đơn vị", "department"),
-    Column("Tiêu chí", "criterion"),
-    Column("Nội dung", "message"),
 )
 SOURCE_COLUMNS = (
     Column("Tệp", "file"),
@@ -223,7 +179,7 @@ SOURCE_COLUMNS = (
 )
 
 
-def render_scorecard(result: Result, path: Path, created: datetime) -> None:
+def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> None:
     """Write the consolidated workbook of ``result.year``.
 
     Args:
@@ -277,7 +233,7 @@ def write_summary(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     formats: Formats,
-    result: Result,
+    result: AnalysedResult,
 ) -> None:
     """Every known year (published figures where there are, else computed), the
     reconciliation in one line, and charts of the total, the rank and the groups
@@ -290,7 +246,7 @@ def write_summary(
     )
     row = write_line(worksheet, row, result.current.criteria_set.name)
     row = write_line(worksheet, row, headline(result), formats.get("line", bold=True))
-    years = years_table(result)
+    years = result.analysis.years
     rows = [
         {
             **r,
@@ -318,50 +274,6 @@ def write_summary(
     )
     if years.height >= 2:
         _insert_years_charts(workbook, worksheet, table, result, row + 1)
-
-
-def headline(result: Result) -> str:
-    """One sentence: the total, its status, the change and the rank."""
-    current = result.current
-    maximum = float(current.components["max"].sum())
-    parts = [
-        f"Tổng điểm năm {result.year} tính từ các tiêu chí: "
-        f"{format_vn(current.total)}/{format_vn(maximum)} điểm "
-        f"({STATUS_LABELS.get(current.status, current.status).lower()})"
-    ]
-    if result.previous_total is not None and result.previous_year is not None:
-        delta = current.total - result.previous_total
-        word = TREND_WORDS[trend(delta) or "maintained"].lower()
-        parts.append(
-            f"{word} {format_vn(abs(delta))} điểm so với năm {result.previous_year} "
-            f"({format_vn(result.previous_total)} điểm)"
-        )
-    if result.rank is not None:
-        parts.append(f"xếp hạng {rank_text(*result.rank)}")
-    return "; ".join(parts) + "."
-
-
-def reconciliation_summary(result: Result) -> str:
-    """The reconciliation in one sentence: how many published figures differ from
-    the computed ones, which, and whether any is left unexplained."""
-    check = reconciliation_check(result)
-    if check.height == 0:
-        return NO_RECONCILIATION.format(year=result.year)
-    differing = check.filter(pl.col("difference").abs() >= DIFFERENCE_SHOWN)
-    text = f"Đối chiếu {check.height} chỉ tiêu công bố năm {result.year}: "
-    if differing.height == 0:
-        return text + "tất cả đều khớp với số tính từ các tiêu chí."
-    listed = ", ".join(
-        f"{r['label']} {signed(r['difference'])}"
-        for r in differing.iter_rows(named=True)
-    )
-    flagged = int(check["flagged"].sum())
-    verdict = (
-        f"{flagged} chỉ tiêu chênh lệch chưa giải thích được, cần kiểm tra"
-        if flagged
-        else "các chênh lệch đều đã có giải thích"
-    )
-    return f"{text}{differing.height} chỉ tiêu chênh lệch ({listed}); {verdict}."
 
 
 def _series(
@@ -393,12 +305,12 @@ def _insert_years_charts(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     table: Table,
-    result: Result,
+    result: AnalysedResult,
     row: int,
 ) -> None:
     """Two native charts side by side: the total (columns) with the rank (line,
     right axis, 1 at the top), and the four groups, over the years."""
-    years = years_table(result)
+    years = result.analysis.years
     labels = {"data_labels": {"value": True, "num_format": "0.00"}}
     inside = {"data_labels": {**labels["data_labels"], "position": "inside_end"}}
     totals = workbook.add_chart({"type": "column"})
@@ -457,7 +369,7 @@ def write_components(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     formats: Formats,
-    result: Result,
+    result: AnalysedResult,
 ) -> None:
     """The count sentence, each component this year and the previous year, a total
     row and a chart."""
@@ -506,7 +418,7 @@ def _insert_components_chart(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     table: Table,
-    result: Result,
+    result: AnalysedResult,
     row: int,
 ) -> None:
     if table.last_data_row < table.first_data_row:
@@ -542,35 +454,13 @@ def _insert_components_chart(
 # --- Tiêu chí -------------------------------------------------------------------
 
 
-def write_criteria(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_criteria(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Every node of the tree in order, components in bold, names indented by depth."""
     write_line(worksheet, 0, f"Điểm từng tiêu chí năm {result.year}", formats.title)
     rows = [criterion_row(r) for r in result.criteria.iter_rows(named=True)]
     write_table(worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style)
-
-
-def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A node of ``Result.criteria`` as shown: labels, departments, note."""
-    missing = record.get("source") == "missing"
-    return {
-        **record,
-        "group": GROUP_LABELS.get(record["group"], record["group"])
-        if record.get("group")
-        else None,
-        "departments": "; ".join(record.get("departments") or []) or None,
-        "lost": None if missing else record["lost"],
-        "note": criterion_note(record),
-    }
-
-
-def criterion_note(record: Mapping[str, Any]) -> str | None:
-    """Why a leaf's score is not an appraised one, or None."""
-    source = record.get("source")
-    if source == "missing":
-        return NOTE_MISSING
-    if source == "self":
-        return NOTE_SELF
-    return None
 
 
 def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
@@ -585,19 +475,12 @@ def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
     return extra or None
 
 
-def lost_style(record: Row, key: str) -> dict[str, Any] | None:
-    """Light red on the points lost of a scored leaf below its maximum."""
-    score = record.get("score")
-    below = (
-        record.get("is_leaf") and score is not None and score < record["max"] - EPSILON
-    )
-    return {"bg_color": LIGHT_RED} if key == "lost" and below else None
-
-
 # --- Đơn vị ---------------------------------------------------------------------
 
 
-def write_departments(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_departments(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Per department: maximum, score, points lost and percent over its criteria."""
     write_line(
         worksheet,
@@ -611,10 +494,6 @@ def write_departments(worksheet: Worksheet, formats: Formats, result: Result) ->
 
 
 # --- Mất điểm, Tự chấm và thẩm định, Đối chiếu ------------------------------------
-
-
-def _departments_text(record: Mapping[str, Any]) -> str | None:
-    return "; ".join(record.get("departments") or []) or None
 
 
 def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
@@ -639,21 +518,19 @@ def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
     )
 
 
-def _centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
-    return {"align": "center"} if key == "rank" else None
-
-
 def _recurring_style(record: Row, key: str) -> dict[str, Any] | None:
     if key == "recurring" and record.get("recurring") == YES_NO[True]:
         return {"bg_color": AMBER, "align": "center"}
     return {"align": "center"} if key in ("recurring", "rank") else None
 
 
-def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_points_lost(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Every leaf that lost points, ranked: those also lost last year first (what
     the office must act on), then by points lost; then the points each department
     could win back."""
-    lost = points_lost(result)
+    lost = result.analysis.points_lost
     previous_year = result.previous.year if result.previous is not None else None
     row = write_line(
         worksheet, 0, f"Các tiêu chí bị mất điểm năm {result.year}", formats.title
@@ -676,7 +553,7 @@ def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) ->
     rows = [
         {
             **r,
-            "departments": _departments_text(r),
+            "departments": departments_text(r),
             "recurring": YES_NO.get(r["recurring"])
             if r["recurring"] is not None
             else None,
@@ -701,7 +578,7 @@ def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) ->
         "cho mỗi đơn vị)",
         formats.get("line", bold=True),
     )
-    by_department = recoverable_by_department(result, lost)
+    by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
     everything = {
         "name": ALL_LEAVES_LABEL,
@@ -716,8 +593,8 @@ def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) ->
             formats,
             row,
             _recoverable_columns(previous_year),
-            _numbered(by_department),
-            style=_centred_rank,
+            numbered(by_department),
+            style=centred_rank,
             total=everything,
             main=False,
             fit=False,
@@ -744,76 +621,8 @@ def _recoverable_columns(previous_year: int | None) -> tuple[Column, ...]:
     )
 
 
-def _numbered(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` with a ``rank`` column 1, 2, …"""
-    return [{**r, "rank": i} for i, r in enumerate(frame.iter_rows(named=True), 1)]
-
-
-def write_over_claims(
-    worksheet: Worksheet,
-    formats: Formats,
-    result: Result,
-    department: str | None = None,
-) -> int:
-    """Every leaf where the council appraised below the self-assessed score, the
-    largest cut first; for the whole unit also the totals per department.
-
-    Returns:
-        The next free row.
-    """
-    cuts = over_claims(result.current)
-    if department is not None:
-        cuts = for_department(cuts, department)
-    title = f"Điểm tự đánh giá và điểm thẩm định năm {result.year}"
-    if department is not None:
-        title += f" – {department_names(result).get(department, department)}"
-    row = write_line(worksheet, 0, title, formats.title)
-    summary = (
-        f"Hội đồng thẩm định hạ điểm tự đánh giá ở {cuts.height} tiêu chí, tổng cộng "
-        f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
-        if cuts.height
-        else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
-    )
-    rows = [{**r, "departments": _departments_text(r)} for r in _numbered(cuts)]
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 2,
-            CLAIM_COLUMNS,
-            rows,
-            style=_centred_rank,
-            fit=False,
-        )
-    ]
-    row = tables[0].next_row + 1
-    if department is None:
-        row = write_line(
-            worksheet,
-            row,
-            "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
-            formats.get("line", bold=True),
-        )
-        tables.append(
-            write_table(
-                worksheet,
-                formats,
-                row,
-                CLAIM_DEPARTMENT_COLUMNS,
-                _numbered(over_claims_by_department(result.current, cuts)),
-                style=_centred_rank,
-                main=False,
-                fit=False,
-            )
-        )
-        row = tables[-1].next_row + 1
-    fit_columns(worksheet, *tables)
-    write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
-    return row
-
-
 def write_reconciliation(
-    worksheet: Worksheet, formats: Formats, result: Result
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
     """Every published figure of the year next to the computed one, the difference,
     a verdict and the explanation; unexplained differences above 0.01 in red."""
@@ -823,7 +632,7 @@ def write_reconciliation(
         f"Đối chiếu số liệu công bố với số tính từ các tiêu chí năm {result.year}",
         formats.title,
     )
-    check = reconciliation_check(result)
+    check = result.analysis.reconciliation
     if check.height == 0:
         write_line(worksheet, 2, NO_RECONCILIATION.format(year=result.year))
         worksheet.set_column(0, 0, 30)
@@ -864,69 +673,8 @@ def _verdict_style(record: Row, _key: str) -> dict[str, Any] | None:
 # --- deductions of one department -----------------------------------------------
 
 
-def department_row(
-    result: Result, department: str, previous: bool = False
-) -> dict[str, Any] | None:
-    """The row of ``department`` in the year's (or the previous year's) departments."""
-    year_result = result.previous if previous else result.current
-    if year_result is None:
-        return None
-    rows = rows_where(year_result.departments, "code", department)
-    return rows.row(0, named=True) if rows.height else None
-
-
-def department_summary(record: Mapping[str, Any], prefix: str) -> str:
-    """``<prefix>: đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm``."""
-    return f"{prefix}: {department_figures(record)}"
-
-
-def write_deductions(
-    worksheet: Worksheet,
-    formats: Formats,
-    result: Result,
-    department: str,
-    first_row: int = 0,
-) -> int:
-    """Every leaf of ``department`` scored below its maximum, with the reasons.
-
-    Writes a title, the table with a ``Cộng`` subtotal, then the department's total
-    over all its criteria.
-
-    Returns:
-        The next free row.
-    """
-    record = department_row(result, department)
-    name = record["name"] if record else department
-    row = write_line(
-        worksheet, first_row, f"Các tiêu chí bị trừ điểm – {name}", formats.title
-    )
-    rows = list(
-        rows_where(result.current.deductions, "department", department).iter_rows(
-            named=True
-        )
-    )
-    total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
-    table = write_table(
-        worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
-    )
-    row = table.next_row + 1
-    if not rows:
-        row = write_line(worksheet, row, NO_DEDUCTIONS)
-    if record is not None:
-        row = write_line(
-            worksheet,
-            row,
-            department_summary(record, "Tổng các tiêu chí phụ trách"),
-            formats.get("line", bold=True),
-        )
-        unscored = int(record["leaves"]) - int(record["scored"])
-        if unscored:
-            row = write_line(worksheet, row, f"Còn {unscored} tiêu chí chưa có điểm.")
-    return row
-
-
 def write_all_deductions(
-    worksheet: Worksheet, formats: Formats, result: Result
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
     """Every department's deductions in one table with its department, filterable:
     a unit with hundreds of departments would otherwise get as many sheet tabs
@@ -952,15 +700,6 @@ def write_all_deductions(
     write_table(worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total)
 
 
-def column_sums(rows: Sequence[Row], keys: Iterable[str]) -> dict[str, float | None]:
-    """Sum of each key over ``rows``, skipping None; None when nothing to sum."""
-    sums: dict[str, float | None] = {}
-    for key in keys:
-        values = [r[key] for r in rows if r.get(key) is not None]
-        sums[key] = float(sum(values)) if values else None
-    return sums
-
-
 def _percent(score: float | None, maximum: float | None) -> float | None:
     if score is None or not maximum:
         return None
@@ -970,34 +709,9 @@ def _percent(score: float | None, maximum: float | None) -> float | None:
 # --- Kiểm tra, Nguồn ------------------------------------------------------------
 
 
-def write_problems(
-    worksheet: Worksheet, formats: Formats, result: Result, problems: pl.DataFrame
+def write_sources(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
-    """Every problem, errors in red and warnings in amber, or a line saying none."""
-    write_line(worksheet, 0, f"Kiểm tra dữ liệu năm {result.year}", formats.title)
-    if problems.height == 0:
-        write_line(worksheet, 2, NO_PROBLEMS)
-        worksheet.set_column(0, 0, 30)
-        return
-    names = department_names(result)
-    rows = [
-        {
-            **r,
-            "severity": SEVERITY_LABELS.get(r["severity"], r["severity"]),
-            "_severity": r["severity"],
-            "department": names.get(r["department"], r["department"]),
-        }
-        for r in problems.iter_rows(named=True)
-    ]
-    write_table(worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style)
-
-
-def _severity_style(record: Row, _key: str) -> dict[str, Any] | None:
-    fill = {"error": RED, "warning": AMBER}.get(record.get("_severity") or "")
-    return {"bg_color": fill} if fill else None
-
-
-def write_sources(worksheet: Worksheet, formats: Formats, result: Result) -> None:
     """Every file seen in the drop folder, with its status and fingerprint."""
     write_line(
         worksheet, 0, f"Các tệp trong thư mục nộp năm {result.year}", formats.title
@@ -1017,11 +731,6 @@ def write_sources(worksheet: Worksheet, formats: Formats, result: Result) -> Non
 
 def _fingerprint_style(_record: Row, key: str) -> dict[str, Any] | None:
     return {"font_size": 8, "text_wrap": False} if key == "sha256" else None
-
-
-def department_names(result: Result) -> dict[str | None, str]:
-    """Department code → full name, from the criteria set."""
-    return {d.code: d.name for d in result.current.criteria_set.departments}
 
 
 def local_time_text(iso: str | None) -> str | None:

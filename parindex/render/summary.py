@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from parindex.consolidate import Result
+from parindex.analysis import AnalysedResult
 from parindex.numbers import round2
 
 
@@ -18,7 +18,7 @@ def _r(value: float | None) -> float | None:
     return round2(float(value))
 
 
-def summary(result: Result) -> dict[str, Any]:
+def summary(result: AnalysedResult) -> dict[str, Any]:
     """The summary as a JSON-ready dict, keys in the SPEC's order."""
     current = result.current
     criteria_nodes = result.criteria.filter(pl.col("is_leaf"))
@@ -122,7 +122,7 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
-def render_summary(result: Result) -> bytes:
+def render_summary(result: AnalysedResult) -> bytes:
     """The summary as UTF-8 JSON bytes (Vietnamese kept readable, stable layout)."""
     text = json.dumps(summary(result), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

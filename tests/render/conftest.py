@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import Result, compare, consolidate_year
 from parindex.criteria import criteria_set_for_year
 from parindex.history import empty_history, read_history
@@ -33,7 +34,7 @@ def ingest_sample() -> dict[int, Ingested]:
     return {year: ingest_year(INPUTS, year, criteria_set, now) for year in (2022, 2023)}
 
 
-def build_sample_result(ingested: dict[int, Ingested]) -> Result:
+def build_sample_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2023 compared with its 2022, with the published history.
 
     The files' modification times depend on the checkout, so they are fixed here:
@@ -53,7 +54,7 @@ def build_sample_result(ingested: dict[int, Ingested]) -> Result:
     return with_fixed_times(result)
 
 
-def build_first_year_result(ingested: dict[int, Ingested]) -> Result:
+def build_first_year_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 alone: no previous year, no published history."""
     criteria_set = criteria_set_for_year(INPUTS / "criteria", 2022)
     current, _ = consolidate_year(criteria_set, ingested[2022].rows, 2022)
@@ -68,7 +69,7 @@ def build_first_year_result(ingested: dict[int, Ingested]) -> Result:
     )
 
 
-def build_2022_result(ingested: dict[int, Ingested]) -> Result:
+def build_2022_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 with the published history but no consolidated 2021: the
     year the seed quotes Văn phòng's "29,26/40,5 điểm" of."""
     criteria_set = criteria_set_for_year(INPUTS / "criteria", 2022)
@@ -92,26 +93,26 @@ def sample_ingested() -> dict[int, Ingested]:
 
 
 @pytest.fixture(scope="session")
-def sample_result(sample_ingested: dict[int, Ingested]) -> Result:
+def sample_result(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2023 compared with its 2022, with the published history."""
     return build_sample_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
-def first_year_result(sample_ingested: dict[int, Ingested]) -> Result:
+def first_year_result(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 alone: no previous year, no published history."""
     return build_first_year_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
-def result_2022(sample_ingested: dict[int, Ingested]) -> Result:
+def result_2022(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 with the published history (``compare(y22, None, …)``)."""
     return build_2022_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
 def scorecard_path(
-    sample_result: Result, tmp_path_factory: pytest.TempPathFactory
+    sample_result: AnalysedResult, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The sample's scorecard, rendered once."""
     path = tmp_path_factory.mktemp("scorecard") / "scorecard-2023.xlsx"
@@ -125,7 +126,8 @@ def scorecard(scorecard_path: Path) -> Workbook:
     return load_workbook(scorecard_path)
 
 
-def with_fixed_times(result: Result) -> Result:
-    """``result`` with every file's modification time set to ``FIXED_MODIFIED``."""
+def with_fixed_times(result: Result) -> AnalysedResult:
+    """``result`` with every file's modification time set to ``FIXED_MODIFIED``,
+    analysed (the analysis stage, as the pipeline runs it)."""
     submissions = result.submissions.with_columns(modified=pl.lit(FIXED_MODIFIED))
-    return dataclasses.replace(result, submissions=submissions)
+    return analyse(dataclasses.replace(result, submissions=submissions))

@@ -10,6 +10,7 @@ import polars as pl
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.analysis import analyse
 from parindex.consolidate import RECONCILIATION_NOTES, Result
 from parindex.render.scorecard import (
     ALL_LEAVES_LABEL,
@@ -145,7 +146,7 @@ def test_unexplained_difference_is_flagged(
     )
     path = tmp_path / "scorecard.xlsx"
     render_scorecard(
-        dataclasses.replace(sample_result, reconciliation=reconciliation),
+        analyse(dataclasses.replace(sample_result, reconciliation=reconciliation)),
         path,
         CREATED,
     )

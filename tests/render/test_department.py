@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from parindex.analysis import analyse
 from parindex.consolidate import Result
 from parindex.problems import problem, problems_frame
 from parindex.render.department import render_department
@@ -140,7 +141,7 @@ def test_problems_of_this_department_only(
             problem("warning", "Cảnh báo của Phòng Nội vụ.", department="NV"),
         ]
     )
-    result = dataclasses.replace(sample_result, problems=problems)
+    result = analyse(dataclasses.replace(sample_result, problems=problems))
     office, home = tmp_path / "VP.xlsx", tmp_path / "TP.xlsx"
     render_department(result, "VP", office, CREATED)
     render_department(result, "TP", home, CREATED)

@@ -13,17 +13,18 @@ import polars as pl
 import pytest
 from docx import Document
 
+from parindex.analysis import analyse
 from parindex.consolidate import Result, consolidate_year
 from parindex.ingest.collect import Ingested
-from parindex.render.markdown import markdown_summary
-from parindex.render.report import (
+from parindex.render.document import (
     Bullet,
     Heading,
     Paragraph,
     TableBlock,
-    render_report,
     report_blocks,
 )
+from parindex.render.markdown import markdown_summary
+from parindex.render.report import render_report
 
 from .office import convert_to_pdf, needs_soffice, pdf_text
 from .workbooks import CREATED
@@ -298,7 +299,9 @@ def test_control_characters_and_line_breaks_in_a_reason(
     current = dataclasses.replace(sample_result.current, deductions=deductions)
     document = Document(
         io.BytesIO(
-            render_report(dataclasses.replace(sample_result, current=current), CREATED)
+            render_report(
+                analyse(dataclasses.replace(sample_result, current=current)), CREATED
+            )
         )
     )
     bullet = next(p.text for p in document.paragraphs if "1.3.2:" in p.text)
@@ -311,10 +314,12 @@ def test_provisional_year(
     criteria_set = sample_result.current.criteria_set
     rows = sample_ingested[2023].rows.filter(pl.col("department") != "CQ")
     current, _ = consolidate_year(criteria_set, rows, 2023)
-    result = dataclasses.replace(
-        sample_result,
-        current=current,
-        components=sample_result.components,
+    result = analyse(
+        dataclasses.replace(
+            sample_result,
+            current=current,
+            components=sample_result.components,
+        )
     )
     texts = [
         p.text for p in Document(io.BytesIO(render_report(result, CREATED))).paragraphs
