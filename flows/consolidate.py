@@ -42,7 +42,10 @@ from parindex.ingest.collect import (
 )
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
+from parindex.problems import concat_problems
 from parindex.render.markdown import markdown_summary
+from parindex.render.prose import headline_record
+from parindex.settings import UnitSettings
 
 FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
@@ -117,10 +120,13 @@ def consolidate(
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
+    *,
+    unit: UnitSettings | None = None,
 ) -> AnalysedResult:
-    """Sum the tree, compare with the previous year, reconcile with published figures."""
+    """Sum the tree, compare with the previous year, reconcile with published
+    figures, and analyse."""
     return pipeline.build_result(
-        criteria_set, ingested, previous, history, history_problems
+        criteria_set, ingested, previous, history, history_problems, unit=unit
     )
 
 
@@ -170,7 +176,15 @@ def consolidate_flow(
     criteria_set, history, history_problems = load_inputs(inputs_path, year)
     ingested = ingest(inputs_path, year, criteria_set, settle_seconds, batch_files)
     previous = previous_year(inputs_path, year)
-    result = consolidate(criteria_set, ingested, previous, history, history_problems)
+    unit, unit_problems = pipeline.load_unit(inputs_path)
+    result = consolidate(
+        criteria_set,
+        ingested,
+        previous,
+        history,
+        concat_problems([history_problems, unit_problems]),
+        unit=unit,
+    )
     written = publish(result, ingested, inputs_path, outputs_path)
     _publish_artifacts(result, written.changes)
     logger.info(
@@ -184,6 +198,7 @@ def consolidate_flow(
     return {
         "year": year,
         "total": result.current.total,
+        "headline": headline_record(result.analysis.headline),
         "status": result.current.status,
         "files": result.submissions.height,
         "errors": int((result.problems["severity"] == "error").sum()),

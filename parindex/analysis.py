@@ -27,6 +27,7 @@ from parindex.consolidate import (
     YearResult,
 )
 from parindex.criteria import CriteriaSet
+from parindex.settings import UnitSettings
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
 TRENDS = (INCREASED, MAINTAINED, DECREASED)
@@ -358,9 +359,84 @@ class DepartmentAnalysis:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The one headline figure every output quotes (README, "Choices").
+
+    ``total`` is the published total when the province published the year
+    (``source`` = ``published``), else the total computed from the leaves;
+    ``computed_total`` is always the one computed from the leaves. The previous
+    year's figure is chosen the same way, and ``delta`` is between the two quoted
+    figures; ``computed_delta`` between the computed total and
+    ``Result.previous_total`` (the SPEC's ``previous.delta``).
+    """
+
+    year: int
+    total: float
+    source: str
+    computed_total: float
+    maximum: float
+    status: str
+    previous_year: int | None
+    previous_total: float | None
+    previous_source: str | None
+    computed_delta: float | None
+    rank: int | None
+    units: int | None
+    previous_rank: int | None
+
+    @property
+    def delta(self) -> float | None:
+        """The change between the quoted figures, or None without a previous one."""
+        if self.previous_total is None:
+            return None
+        return self.total - self.previous_total
+
+
+def headline_of(result: Result, years: pl.DataFrame) -> Headline:
+    """The :class:`Headline` of ``result`` from its years table."""
+    by_year = {r["year"]: r for r in years.iter_rows(named=True)}
+    now = by_year.get(result.year)
+    previous_year = result.previous_year or result.year - 1
+    before = by_year.get(previous_year)
+    published = now is not None and now["source"] == "published"
+    total = (
+        float(now["total"]) if published and now is not None else result.current.total
+    )
+    previous_total: float | None = None
+    previous_source: str | None = None
+    if before is not None and before["total"] is not None:
+        previous_total, previous_source = float(before["total"]), before["source"]
+    elif result.previous_total is not None:
+        previous_total, previous_source = result.previous_total, "computed"
+    rank = result.rank
+    return Headline(
+        year=result.year,
+        total=total,
+        source="published" if published else "computed",
+        computed_total=result.current.total,
+        maximum=float(result.current.components["max"].sum()),
+        status=result.current.status,
+        previous_year=previous_year if previous_total is not None else None,
+        previous_total=previous_total,
+        previous_source=previous_source,
+        computed_delta=(
+            result.current.total - result.previous_total
+            if result.previous_total is not None
+            else None
+        ),
+        rank=(now["rank"] if now is not None else None)
+        or (rank[0] if rank is not None else None),
+        units=(now["units"] if now is not None else None)
+        or (rank[1] if rank is not None else None),
+        previous_rank=before["rank"] if before is not None else None,
+    )
+
+
+@dataclass(frozen=True)
 class Analysis:
     """The frames every output reads, computed once per run (see the module)."""
 
+    headline: Headline
     years: pl.DataFrame
     points_lost: pl.DataFrame
     recoverable: pl.DataFrame
@@ -377,9 +453,11 @@ class Analysis:
 
 @dataclass(frozen=True)
 class AnalysedResult(Result):
-    """A consolidated :class:`Result` with its :class:`Analysis`: what renderers read."""
+    """A consolidated :class:`Result` with its :class:`Analysis` and the unit's
+    settings (the report's header block): what renderers read."""
 
     analysis: Analysis
+    unit: UnitSettings
 
 
 def _slices(
@@ -407,12 +485,14 @@ def _records(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
     return {str(r["code"]): r for r in frame.iter_rows(named=True)}
 
 
-def analyse(result: Result) -> AnalysedResult:
+def analyse(result: Result, unit: UnitSettings | None = None) -> AnalysedResult:
     """The analysis stage: every frame the outputs read, computed once from
     ``result`` and sliced per department once.
 
     Args:
         result: the consolidated year, compared with the previous one.
+        unit: the unit's settings (placeholders when None; an analysed result
+            passed again keeps its own).
 
     Returns:
         ``result`` with its :class:`Analysis`.
@@ -458,8 +538,10 @@ def analyse(result: Result) -> AnalysedResult:
         )
         for code in codes
     }
+    years = years_table(result)
     analysis = Analysis(
-        years=years_table(result),
+        headline=headline_of(result, years),
+        years=years,
         points_lost=lost,
         recoverable=recoverable_by_department(result, lost),
         over_claims=cuts,
@@ -469,4 +551,6 @@ def analyse(result: Result) -> AnalysedResult:
         departments=departments,
     )
     fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(Result)}
-    return AnalysedResult(**fields, analysis=analysis)
+    if unit is None:
+        unit = result.unit if isinstance(result, AnalysedResult) else UnitSettings()
+    return AnalysedResult(**fields, analysis=analysis, unit=unit)

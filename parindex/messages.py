@@ -441,3 +441,15 @@ INTERRUPTED = (
     "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
     "lần chạy sau sẽ ghi nốt."
 )
+
+# --- unit settings (inputs/don-vi.toml: the report's header block) ---------------
+UNIT_SETTINGS_UNREADABLE = (
+    "Không đọc được tệp thông tin đơn vị ({reason}): báo cáo dùng chỗ trống để điền."
+)
+UNIT_SETTINGS_UNKNOWN_KEY = (
+    "Tệp thông tin đơn vị có mục “{key}” không dùng đến: bỏ qua."
+)
+UNIT_SETTINGS_BAD_VALUE = (
+    "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: báo cáo dùng chỗ "
+    "trống để điền."
+)

@@ -21,6 +21,7 @@ from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
 from parindex.problems import concat_problems, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
+from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
 
 __all__ = [
     "HISTORY_FILE",
@@ -78,14 +79,28 @@ def consolidate_previous(inputs: Path, year: int, now: float) -> YearResult | No
     return consolidate_year(criteria_set, ingested.rows, previous)[0]
 
 
+def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:
+    """The unit's settings for the report (``inputs/don-vi.toml``) and the
+    warnings reading them."""
+    return read_unit_settings(inputs / SETTINGS_FILE)
+
+
 def build_result(
     criteria_set: CriteriaSet,
     ingested: Ingested,
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
+    *,
+    unit: UnitSettings | None = None,
 ) -> AnalysedResult:
-    """Consolidate the year, compare it with the previous one and analyse it."""
+    """Consolidate the year, compare it with the previous one and analyse it.
+
+    ``history_problems`` are the problems of the inputs outside the drop folder
+    (history, unit settings); ``unit`` the unit's settings (placeholders if None).
+    """
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems([ingested.problems, conflicts, history_problems])
-    return analyse(compare(current, previous, history, ingested.submissions, problems))
+    return analyse(
+        compare(current, previous, history, ingested.submissions, problems), unit
+    )

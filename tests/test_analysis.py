@@ -205,23 +205,29 @@ def test_years_table_of_a_first_year_is_computed(first_year_result: Result) -> N
 
 
 def test_headline(sample_result: Result) -> None:
+    """One headline figure: the published total, the computed one in brackets,
+    the change between published figures (README, "Choices")."""
     sentences = prose.headline_sentences(sample_result)
-    assert sentences[0] == (
-        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm theo số liệu công bố "
-        "(tổng điểm tính từ các tiêu chí: 79,24/100 điểm), xếp thứ 2/8, giữ nguyên "
-        "thứ hạng và tăng 7,17 điểm so với năm 2022 (72,1 điểm)."
-    )
-    assert sentences[1].startswith(
+    assert sentences == [
+        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ "
+        "các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 "
+        "điểm so với năm 2022 (72,1 điểm)."
+    ]  # the reconciliation is in the appendix; nothing provisional
+    headline = sample_result.analysis.headline
+    assert (headline.total, headline.source) == (79.27, "published")
+    assert round(headline.computed_total, 2) == 79.24
+    assert (headline.previous_year, headline.previous_total) == (2022, 72.1)
+    assert round(headline.delta or 0, 2) == 7.17
+    assert round(headline.computed_delta or 0, 2) == 7.14
+    assert prose.reconciliation_sentences(sample_result)[0].startswith(
         "Điểm điều tra XHH: công bố 13,64, tính từ các tiêu chí 13,61 (chênh lệch "
         "+0,03). Tỉnh làm tròn"
     )
-    assert len(sentences) == 3  # survey, total; nothing provisional
 
 
 def test_headline_of_a_first_year(first_year_result: Result) -> None:
     assert prose.headline_sentences(first_year_result) == [
-        "Năm 2022, tổng điểm Chỉ số cải cách hành chính tính từ các tiêu chí đạt "
-        "72,1/100 điểm."
+        "Năm 2022, Chỉ số cải cách hành chính đạt 72,1/100 điểm (tính từ các tiêu chí)."
     ]
 
 

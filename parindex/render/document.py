@@ -28,7 +28,8 @@ from parindex.analysis import (
     AnalysedResult,
 )
 from parindex.consolidate import TREND_WORDS
-from parindex.numbers import round2
+from parindex.numbers import round2, round2_expr
+from parindex.render.charts import components_chart, years_chart
 from parindex.render.prose import (
     STATUS_WORDS,
     component_sentence,
@@ -36,9 +37,18 @@ from parindex.render.prose import (
     cuts_list,
     deduction_sentence,
     department_sentence,
+    group_sentence,
     headline_sentences,
+    lost_criteria_sentence,
+    moved_sentence,
+    office_words,
+    quoted_name,
     rank_text,
+    reconciliation_sentences,
+    reconciliation_summary,
+    recoverable_sentence,
     scores_list,
+    shared_note,
     signed,
 )
 from parindex.text import format_vn
@@ -62,19 +72,36 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph; ``centered`` ones are the title lines."""
+    """A paragraph; ``centered`` ones are the title lines; ``placeholder`` ones mark
+    a place for the office's own words (highlighted in Word)."""
 
     text: str
     bold: bool = False
     italic: bool = False
     centered: bool = False
+    placeholder: bool = False
 
 
 @dataclass(frozen=True)
 class Bullet:
-    """One item of a list (a deduction)."""
+    """One item of a list (a deduction), written after a ``-`` as in
+    administrative documents."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A chart as a PNG picture, ``width`` cm wide, after its caption line."""
+
+    caption: str
+    png: bytes
+    width: float = 16.0
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """The next block starts a new page (Word only)."""
 
 
 Align = Literal["left", "center", "right"]
@@ -93,43 +120,74 @@ class TableBlock:
     total: bool = False
 
 
-Block = Heading | Paragraph | Bullet | TableBlock
+Block = Heading | Paragraph | Bullet | TableBlock | Picture | PageBreak
+
+BREAKDOWN_LABELS = {
+    "appraisal": "Điểm thẩm định",
+    "socioeconomic": "Tác động của cải cách hành chính đến phát triển kinh tế - xã hội",
+    "survey": "Điểm điều tra xã hội học",
+    "sipas": "Tác động của cải cách hành chính đến người dân, tổ chức (điểm SIPAS)",
+}
+MOVED_SHOWN = 10  # criteria named per cause; the others are counted
 
 
 # --- the text -------------------------------------------------------------------
 
 
-def report_blocks(result: AnalysedResult) -> list[Block]:
-    """The whole draft: title lines, then :func:`report_body`."""
+def report_title(result: AnalysedResult) -> list[Block]:
+    """``BÁO CÁO`` and the title naming the unit, then the ``Căn cứ`` paragraphs
+    and the opening sentence of the settings' office."""
+    unit = result.unit
     year = result.year
-    status = STATUS_WORDS.get(result.current.status, result.current.status)
-    return [
+    blocks: list[Block] = [
         Paragraph("BÁO CÁO", bold=True, centered=True),
         Paragraph(
             f"Phân tích Chỉ số cải cách hành chính năm {year}",
             bold=True,
             centered=True,
         ),
-        Paragraph(result.current.criteria_set.name, italic=True, centered=True),
+        Paragraph(f"của {unit.unit}", bold=True, centered=True),
+    ]
+    blocks += [Paragraph(text) for text in unit.bases]
+    blocks.append(
         Paragraph(
-            f"Dự thảo lập tự động từ bài nộp của các đơn vị (số liệu {status}).",
-            italic=True,
-            centered=True,
-        ),
-        *report_body(result),
+            f"{unit.office} báo cáo phân tích kết quả Chỉ số cải cách hành chính năm "
+            f"{year} của {unit.unit} như sau:"
+        )
+    )
+    return blocks
+
+
+def report_blocks(result: AnalysedResult) -> list[Block]:
+    """The whole draft's text: title, :func:`report_body`, the closing line."""
+    return [
+        *report_title(result),
+        *report_body(result, pictures=True),
         Paragraph(
-            f"Trên đây là báo cáo phân tích Chỉ số cải cách hành chính năm {year}./."
+            f"Trên đây là báo cáo phân tích Chỉ số cải cách hành chính năm "
+            f"{result.year} của {result.unit.unit}./."
         ),
     ]
 
 
-def report_body(result: AnalysedResult) -> list[Block]:
-    """Sections I (results) and II (points lost by department)."""
-    return [*results_section(result), *departments_section(result)]
+def report_body(result: AnalysedResult, *, pictures: bool = False) -> list[Block]:
+    """Sections I (results, causes), II (points lost by department) and III
+    (solutions); the charts only with ``pictures`` (Word)."""
+    return [
+        *results_section(result, pictures=pictures),
+        *causes_section(result),
+        *departments_section(result),
+        *solutions_section(result),
+    ]
 
 
-def results_section(result: AnalysedResult) -> list[Block]:
-    """I.: headline, years, components sentence and table, one paragraph each."""
+def _names(result: AnalysedResult) -> dict[str | None, str]:
+    return {d.code: d.name for d in result.current.criteria_set.departments}
+
+
+def results_section(result: AnalysedResult, *, pictures: bool = False) -> list[Block]:
+    """I.: headline, years and their chart, components sentence, table and chart,
+    one paragraph per component."""
     year = result.year
     blocks: list[Block] = [
         Heading(f"I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}", 1)
@@ -147,10 +205,42 @@ def results_section(result: AnalysedResult) -> list[Block]:
                     italic=True,
                 )
             )
+        if pictures:
+            maximum = result.analysis.headline.maximum
+            blocks.append(
+                Picture(
+                    "* Biểu đồ diễn biến chỉ số và thứ hạng qua các năm:",
+                    years_chart(years, maximum),
+                )
+            )
     blocks.append(
         Paragraph(components_sentence(result.components, result.previous_year))
     )
     blocks.append(components_block(result))
+    headline = result.analysis.headline
+    if headline.source == "published" and round2(headline.total) != round2(
+        headline.computed_total
+    ):
+        blocks.append(
+            Paragraph(
+                f"Tổng cộng các chỉ số thành phần tính từ các tiêu chí; số công bố "
+                f"{format_vn(headline.total)} điểm (đối chiếu ở Phụ lục).",
+                italic=True,
+            )
+        )
+    if pictures and result.components.height:
+        before = (
+            f"năm {result.previous_year} và "
+            if result.previous_year is not None
+            else ""
+        )
+        blocks.append(
+            Picture(
+                f"* Biểu đồ điểm các chỉ số thành phần {before}năm {year}:",
+                components_chart(result.components, year, result.previous_year),
+            )
+        )
+    names = _names(result)
     lost = result.analysis.points_lost
     groups = result.analysis.components_by_trend
     for number, (word, rows) in enumerate(groups.items(), start=1):
@@ -168,24 +258,116 @@ def results_section(result: AnalysedResult) -> list[Block]:
             blocks.append(
                 Paragraph(component_sentence(row, year, result.previous_year))
             )
+            blocks += breakdown_blocks(result, row["code"])
             below = lost.filter(pl.col("component") == row["code"]).sort("position")
             if below.height:
                 blocks.append(
-                    Paragraph(
-                        "Các tiêu chí chưa đạt điểm tối đa: "
-                        f"{scores_list(below.to_dicts())}."
-                    )
+                    Paragraph(lost_criteria_sentence(below.to_dicts(), names))
                 )
             elif row["score"] is not None:
                 blocks.append(Paragraph("Các tiêu chí đã chấm đều đạt điểm tối đa."))
+            blocks.append(
+                Paragraph(
+                    office_words(
+                        result.unit.office,
+                        "kết quả nổi bật, tồn tại, hạn chế của chỉ số thành phần.",
+                    ),
+                    italic=True,
+                    placeholder=True,
+                )
+            )
+    return blocks
+
+
+def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
+    """For a component whose leaves belong to several score groups (the Tác động
+    component: survey, socio-economic, SIPAS), one bullet per group with its score
+    and change; nothing for a component of one group."""
+    leaves = result.criteria.filter(
+        pl.col("is_leaf") & (pl.col("component") == component)
+    )
+    groups = [g for g in BREAKDOWN_LABELS if g in set(leaves["group"].to_list())]
+    if len(groups) < 2:
+        return []
+    blocks: list[Block] = []
+    for group in groups:
+        rows = leaves.filter(pl.col("group") == group)
+        previous = rows["previous"].drop_nulls()
+        blocks.append(
+            Bullet(
+                group_sentence(
+                    BREAKDOWN_LABELS[group],
+                    float(rows["score"].fill_null(0.0).sum()),
+                    float(rows["max"].sum()),
+                    float(previous.sum()) if previous.len() else None,
+                    year=result.year,
+                    previous_year=result.previous_year,
+                )
+            )
+        )
+    return blocks
+
+
+def causes_section(result: AnalysedResult) -> list[Block]:
+    """``Nguyên nhân tăng, giảm điểm``: the criteria that rose and fell since the
+    previous year (data), each followed by a marked place for the office's words."""
+    if result.previous_year is None:
+        return []
+    changed = result.criteria.filter(
+        pl.col("is_leaf") & pl.col("change").is_not_null() & (pl.col("change") != 0)
+    )
+    number = len(result.analysis.components_by_trend) + 1
+    blocks: list[Block] = [
+        Heading(f"{number}. Nguyên nhân các chỉ số thành phần tăng, giảm điểm", 2)
+    ]
+    office = result.unit.office
+    for letter, (title, rising) in zip(
+        "ab",
+        (("Nguyên nhân tăng điểm", True), ("Nguyên nhân giảm điểm", False)),
+        strict=True,
+    ):
+        blocks.append(Heading(f"{letter}) {title}", 3))
+        rows = changed.filter(
+            round2_expr(pl.col("change")) > 0
+            if rising
+            else round2_expr(pl.col("change")) < 0
+        ).sort(pl.col("change").abs().round(6), "position", descending=[True, False])
+        word = "tăng" if rising else "giảm"
+        if rows.height:
+            shown = rows.head(MOVED_SHOWN).to_dicts()
+            more = rows.height - len(shown)
+            tail = f"; và {more} tiêu chí khác" if more else ""
+            blocks.append(
+                Paragraph(
+                    f"Năm {result.year} có {rows.height} tiêu chí {word} điểm so với "
+                    f"năm {result.previous_year}, nhiều nhất: "
+                    f"{moved_sentence(shown, result.previous_year)}{tail}."
+                )
+            )
+        else:
+            blocks.append(
+                Paragraph(
+                    f"Không có tiêu chí nào {word} điểm so với năm "
+                    f"{result.previous_year}."
+                )
+            )
+        blocks.append(
+            Paragraph(
+                office_words(office, f"nguyên nhân chủ quan, khách quan {word} điểm."),
+                italic=True,
+                placeholder=True,
+            )
+        )
     return blocks
 
 
 def departments_section(result: AnalysedResult) -> list[Block]:
-    """II.: for each department, its total, its deductions, what it also lost last
-    year, and where the council cut its own score."""
+    """II.: for each department, its total, its deductions (with whom a shared
+    leaf is shared), what it also lost last year, and where the council cut its
+    own score."""
     year = result.year
     current = result.current
+    names = _names(result)
     blocks: list[Block] = [Heading("II. CHỈ SỐ MẤT ĐIỂM THEO TỪNG LĨNH VỰC", 1)]
     departments = current.departments.filter(pl.col("leaves") > 0)
     for number, record in enumerate(departments.iter_rows(named=True), start=1):
@@ -193,8 +375,13 @@ def departments_section(result: AnalysedResult) -> list[Block]:
         blocks.append(Heading(f"{number}. {record['name']}", 2))
         blocks.append(Paragraph(department_sentence(record, year)))
         share = result.analysis.departments[code]
+        shared = dict(share.lost.select("code", "departments").iter_rows())
         blocks += [
-            Bullet(deduction_sentence(r))
+            Bullet(
+                deduction_sentence(r).removesuffix(".")
+                + shared_note(shared.get(r["code"]), names, own=code)
+                + "."
+            )
             for r in share.deductions.iter_rows(named=True)
         ]
         recurring = share.recurring
@@ -217,6 +404,95 @@ def departments_section(result: AnalysedResult) -> list[Block]:
         unscored = int(record["leaves"]) - int(record["scored"])
         if unscored:
             blocks.append(Paragraph(f"Còn {unscored} tiêu chí chưa có điểm."))
+    return blocks
+
+
+def solutions_section(result: AnalysedResult) -> list[Block]:
+    """III. ``Giải pháp``: the criteria lost two years running and the points each
+    department could win back (data), and a marked place for the office's words."""
+    names = _names(result)
+    previous_year = result.previous.year if result.previous is not None else None
+    blocks: list[Block] = [Heading("III. GIẢI PHÁP NÂNG CAO CHỈ SỐ", 1)]
+    lost = result.analysis.points_lost
+    recurring = lost.filter(pl.col("recurring").fill_null(False)).sort("position")
+    blocks.append(Heading("1. Các tiêu chí cần ưu tiên khắc phục", 2))
+    if previous_year is None:
+        blocks.append(
+            Paragraph(
+                "Chưa có điểm từng tiêu chí của năm trước nên chưa biết tiêu chí nào "
+                "bị trừ điểm nhiều năm."
+            )
+        )
+    elif recurring.height:
+        blocks.append(
+            Paragraph(
+                f"{recurring.height} tiêu chí bị trừ điểm cả năm {previous_year} và "
+                f"năm {result.year} (tổng {format_vn(float(recurring['lost'].sum()))} "
+                "điểm năm nay):"
+            )
+        )
+        blocks += [
+            Bullet(
+                f"{quoted_name(r)[:1].upper()}{quoted_name(r)[1:]}: đạt "
+                f"{format_vn(r['score'])}/{format_vn(r['max'])} điểm"
+                f"{shared_note(r['departments'], names)}"
+                + (
+                    f" ({names.get(r['departments'][0], r['departments'][0])})"
+                    if len(r["departments"] or []) == 1
+                    else ""
+                )
+                + "."
+            )
+            for r in recurring.iter_rows(named=True)
+        ]
+    else:
+        blocks.append(
+            Paragraph(
+                f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm "
+                f"{result.year}."
+            )
+        )
+    recoverable = result.analysis.recoverable.filter(pl.col("lost") > 0).sort(
+        "lost", descending=True, maintain_order=True
+    )
+    blocks.append(Heading("2. Điểm có thể lấy lại theo đơn vị", 2))
+    if recoverable.height:
+        blocks += [
+            Bullet(recoverable_sentence(r, previous_year))
+            for r in recoverable.iter_rows(named=True)
+        ]
+    else:
+        blocks.append(Paragraph("Không đơn vị nào bị trừ điểm."))
+    blocks.append(Heading("3. Giải pháp", 2))
+    blocks.append(
+        Paragraph(
+            office_words(
+                result.unit.office,
+                "các giải pháp, nhiệm vụ cụ thể và đơn vị chủ trì thực hiện.",
+            ),
+            italic=True,
+            placeholder=True,
+        )
+    )
+    return blocks
+
+
+def appendix_blocks(result: AnalysedResult) -> list[Block]:
+    """Phụ lục: every published figure of the year against the computed one, and
+    the status of the data."""
+    status = STATUS_WORDS.get(result.current.status, result.current.status)
+    blocks: list[Block] = [
+        Heading("PHỤ LỤC: ĐỐI CHIẾU SỐ LIỆU CÔNG BỐ VỚI SỐ TÍNH TỪ CÁC TIÊU CHÍ", 1),
+        Paragraph(reconciliation_summary(result)),
+    ]
+    blocks += [Bullet(text) for text in reconciliation_sentences(result)]
+    blocks.append(
+        Paragraph(
+            f"Số liệu {status}, tổng hợp từ bài nộp của các đơn vị theo "
+            f"{result.current.criteria_set.name}.",
+            italic=True,
+        )
+    )
     return blocks
 
 
@@ -333,10 +609,13 @@ def _markdown_cell(text: str) -> str:
 
 def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
     """The blocks as Markdown: headings one level below ``heading_offset`` ``#``,
-    bullets as ``-`` items, tables as pipe tables (figures right-aligned)."""
+    bullets as ``-`` items, tables as pipe tables (figures right-aligned); pictures
+    and page breaks are Word's only."""
     parts: list[str] = []
     previous: Block | None = None
     for block in blocks:
+        if isinstance(block, Picture | PageBreak):
+            continue
         if isinstance(block, Heading):
             text = f"{'#' * (block.level + heading_offset)} {block.text}"
         elif isinstance(block, Bullet):

@@ -13,7 +13,7 @@ import polars as pl
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
 from parindex.render.document import blocks_markdown, report_body
-from parindex.render.prose import STATUS_WORDS, signed
+from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
 
@@ -35,18 +35,17 @@ def markdown_summary(result: AnalysedResult) -> str:
     """Headline figures, the report's text, files and problem counts, in Vietnamese."""
     current = result.current
     scored, leaves = current.coverage
+    headline = result.analysis.headline
     lines = [
         f"# Chỉ số CCHC năm {current.year}",
         "",
         f"- Bộ chỉ số: {current.criteria_set.name}",
-        f"- Tổng điểm (tính từ các tiêu chí): **{format_vn(current.total)}** "
+        f"- Tổng điểm: **{headline_figure(headline)}** "
         f"({STATUS_WORDS[current.status]}; đã chấm {scored}/{leaves} tiêu chí)",
     ]
-    if result.previous_total is not None and result.previous_year is not None:
-        lines.append(
-            f"- So với năm {result.previous_year} ({format_vn(result.previous_total)}): "
-            f"{signed(current.total - result.previous_total)} điểm"
-        )
+    change = headline_change(headline)
+    if change:
+        lines.append(f"- {change[:1].upper()}{change[1:]}")
     if result.rank is not None:
         position, units = result.rank
         lines.append(

@@ -21,8 +21,8 @@ from parindex.analysis import (
     MAINTAINED,
     TRENDS,
     AnalysedResult,
+    Headline,
 )
-from parindex.consolidate import TREND_WORDS, trend
 from parindex.numbers import round2, round2_expr
 from parindex.text import format_vn
 
@@ -68,50 +68,83 @@ def change_text(delta: float) -> str:
     return "không đổi"
 
 
-def headline_sentences(result: AnalysedResult) -> list[str]:
-    """The opening of section I: total, rank and change; then the figures that
-    differ from the published ones, and the status when it is provisional."""
-    current = result.current
-    year = result.year
-    years = {r["year"]: r for r in result.analysis.years.iter_rows(named=True)}
-    now = years.get(year)
-    maximum = float(current.components["max"].sum())
-    if now is not None and now["source"] == "published":
-        opening = (
-            f"Năm {year}, Chỉ số cải cách hành chính đạt {format_vn(now['total'])} "
-            f"điểm theo số liệu công bố (tổng điểm tính từ các tiêu chí: "
-            f"{format_vn(current.total)}/{format_vn(maximum)} điểm)"
+def headline_figure(headline: Headline) -> str:
+    """The headline figure as every output writes it: ``79,27 điểm (số công bố;
+    tính từ các tiêu chí: 79,24 điểm)``, or ``79,24/100 điểm (tính từ các tiêu
+    chí)`` for a year the province has not published."""
+    provisional = "; số liệu tạm tính" if headline.status != "final" else ""
+    if headline.source == "published":
+        return (
+            f"{format_vn(headline.total)} điểm (số công bố; tính từ các tiêu chí: "
+            f"{format_vn(headline.computed_total)} điểm{provisional})"
         )
-    else:
-        opening = (
-            f"Năm {year}, tổng điểm Chỉ số cải cách hành chính tính từ các tiêu chí "
-            f"đạt {format_vn(current.total)}/{format_vn(maximum)} điểm"
-        )
-    parts = [opening]
-    previous_year = result.previous_year or year - 1
-    before = years.get(previous_year)
-    if now is not None and now["rank"] is not None:
-        parts.append(f"xếp thứ {rank_text(now['rank'], now['units'])}")
-    changes = []
-    if now is not None and before is not None:
-        changes.append(rank_change(now["rank"], before["rank"]))
-    total_now = now["total"] if now is not None else current.total
-    total_before = before["total"] if before is not None else result.previous_total
-    if total_before is not None:
-        changes.append(change_text(total_now - total_before))
+    return (
+        f"{format_vn(headline.total)}/{format_vn(headline.maximum)} điểm "
+        f"(tính từ các tiêu chí{provisional})"
+    )
+
+
+def headline_change(headline: Headline) -> str:
+    """``tăng 7,17 điểm so với năm 2022 (72,1 điểm)``, or '' without a previous
+    figure; the change is between the two quoted figures."""
+    if headline.delta is None or headline.previous_total is None:
+        return ""
+    return (
+        f"{change_text(headline.delta)} so với năm {headline.previous_year} "
+        f"({format_vn(headline.previous_total)} điểm)"
+    )
+
+
+def headline_sentence(headline: Headline) -> str:
+    """``Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ
+    các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 điểm
+    so với năm 2022 (72,1 điểm).``: the one headline of every output."""
+    parts = [
+        f"Năm {headline.year}, Chỉ số cải cách hành chính đạt "
+        f"{headline_figure(headline)}"
+    ]
+    if headline.rank is not None:
+        parts.append(f"xếp thứ {rank_text(headline.rank, headline.units)}")
+    changes = [
+        rank_change(headline.rank, headline.previous_rank),
+        headline_change(headline),
+    ]
     changes = [c for c in changes if c]
     if changes:
-        parts.append(
-            f"{' và '.join(changes)} so với năm {previous_year} "
-            + (f"({format_vn(total_before)} điểm)" if total_before is not None else "")
-        )
-    sentences = [", ".join(parts) + "."]
-    sentences += reconciliation_sentences(result)
+        parts.append(" và ".join(changes))
+    return ", ".join(parts) + "."
+
+
+def headline_record(headline: Headline) -> dict[str, Any]:
+    """The headline for JSON (the summary and the CLI): figures at 2 decimals and
+    the Vietnamese texts."""
+
+    def shown(value: float | None) -> float | None:
+        return None if value is None else round2(value)
+
+    return {
+        "total": shown(headline.total),
+        "source": headline.source,
+        "computed_total": shown(headline.computed_total),
+        "previous_year": headline.previous_year,
+        "previous_total": shown(headline.previous_total),
+        "delta": shown(headline.delta),
+        "figure": headline_figure(headline),
+        "change": headline_change(headline) or None,
+        "text": headline_sentence(headline),
+    }
+
+
+def headline_sentences(result: AnalysedResult) -> list[str]:
+    """The opening of section I: the headline sentence, and the status when the
+    year is provisional (the reconciliation is in the report's appendix)."""
+    current = result.current
+    sentences = [headline_sentence(result.analysis.headline)]
     if current.status != "final":
         scored, leaves = current.coverage
         sentences.append(
-            f"Số liệu năm {year} còn tạm tính: đã có điểm {scored}/{leaves} tiêu chí, "
-            "một số tiêu chí chưa có điểm thẩm định."
+            f"Số liệu năm {result.year} còn tạm tính: đã có điểm {scored}/{leaves} "
+            "tiêu chí, một số tiêu chí chưa có điểm thẩm định."
         )
     return sentences
 
@@ -344,24 +377,8 @@ def department_summary(record: Mapping[str, Any], prefix: str) -> str:
 
 
 def headline(result: AnalysedResult) -> str:
-    """One sentence: the total, its status, the change and the rank."""
-    current = result.current
-    maximum = float(current.components["max"].sum())
-    parts = [
-        f"Tổng điểm năm {result.year} tính từ các tiêu chí: "
-        f"{format_vn(current.total)}/{format_vn(maximum)} điểm "
-        f"({STATUS_LABELS.get(current.status, current.status).lower()})"
-    ]
-    if result.previous_total is not None and result.previous_year is not None:
-        delta = current.total - result.previous_total
-        word = TREND_WORDS[trend(delta) or "maintained"].lower()
-        parts.append(
-            f"{word} {format_vn(abs(delta))} điểm so với năm {result.previous_year} "
-            f"({format_vn(result.previous_total)} điểm)"
-        )
-    if result.rank is not None:
-        parts.append(f"xếp hạng {rank_text(*result.rank)}")
-    return "; ".join(parts) + "."
+    """The scorecard's headline line: :func:`headline_sentence`."""
+    return headline_sentence(result.analysis.headline)
 
 
 def reconciliation_summary(result: AnalysedResult) -> str:
@@ -385,3 +402,109 @@ def reconciliation_summary(result: AnalysedResult) -> str:
         else "các chênh lệch đều đã có giải thích"
     )
     return f"{text}{differing.height} chỉ tiêu chênh lệch ({listed}); {verdict}."
+
+
+# --- criteria in sentences (the report) -------------------------------------------
+
+
+def quoted_name(row: Mapping[str, Any]) -> str:
+    """``tiêu chí 1.2.1 “Thực hiện đủ các báo cáo CCHC…”``."""
+    return f"tiêu chí {row['code']} “{_clean(row['name'])}”"
+
+
+def joined(items: Sequence[str]) -> str:
+    """``A``, ``A và B``, ``A, B và C``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def shared_note(
+    departments: Sequence[str] | None,
+    names: Mapping[str | None, str],
+    own: str | None = None,
+) -> str:
+    """Who shares a leaf: `` (dùng chung với Phòng Tài chính - Kế hoạch)`` for a
+    department's own list, `` (Phòng Nội vụ và Phòng Tài chính - Kế hoạch cùng
+    phụ trách)`` otherwise; '' for a leaf of one department."""
+    codes = list(dict.fromkeys(departments or []))
+    if len(codes) < 2:
+        return ""
+    if own is not None:
+        others = [names.get(c, c) for c in codes if c != own]
+        return f" (dùng chung với {joined(others)})" if others else ""
+    return f" ({joined([names.get(c, c) for c in codes])} cùng phụ trách)"
+
+
+def lost_criteria_sentence(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[str | None, str]
+) -> str:
+    """The leaves of a component below their maximum, named in one sentence:
+    ``Các tiêu chí chưa đạt điểm tối đa: tiêu chí 1.2.1 “…” đạt 0/0,5 điểm (Phòng
+    Nội vụ và Phòng Tài chính - Kế hoạch cùng phụ trách); tiêu chí 1.5 “…” đạt 1/2
+    điểm.``"""
+    parts = [
+        f"{quoted_name(r)} đạt {format_vn(r['score'])}/{format_vn(r['max'])} điểm"
+        + shared_note(r.get("departments"), names)
+        for r in rows
+    ]
+    return "Các tiêu chí chưa đạt điểm tối đa: " + "; ".join(parts) + "."
+
+
+def group_sentence(
+    label: str,
+    score: float,
+    maximum: float,
+    previous: float | None,
+    *,
+    year: int,
+    previous_year: int | None,
+) -> str:
+    """``Điểm điều tra xã hội học: năm 2023 đạt 13,64/20 điểm (68,2 %), giảm 1,86
+    điểm so với năm 2022 (15,5 điểm).``"""
+    percent = f" ({format_vn(score / maximum * 100, 1)} %)" if maximum else ""
+    text = (
+        f"{label}: năm {year} đạt {format_vn(score)}/{format_vn(maximum)} điểm{percent}"
+    )
+    if previous is None or previous_year is None:
+        return text + "."
+    delta = score - previous
+    if round2(delta) == 0:
+        return text + f", bằng năm {previous_year}."
+    return (
+        text + f", {change_text(delta)} so với năm {previous_year} "
+        f"({format_vn(previous)} điểm)."
+    )
+
+
+def moved_sentence(rows: Sequence[Mapping[str, Any]], previous_year: int) -> str:
+    """``tiêu chí 3.1.1 “…” từ 0,5 lên 1 điểm; tiêu chí 5.5.1 “…” từ 0,5 xuống 0
+    điểm`` (the leaves whose score changed since ``previous_year``)."""
+    parts = []
+    for r in rows:
+        word = "lên" if r["change"] > 0 else "xuống"
+        parts.append(
+            f"{quoted_name(r)} từ {format_vn(r['previous'])} {word} "
+            f"{format_vn(r['score'])} điểm"
+        )
+    return "; ".join(parts)
+
+
+def recoverable_sentence(record: Mapping[str, Any], previous_year: int | None) -> str:
+    """``Phòng Tài chính - Kế hoạch: 10 tiêu chí chưa đạt điểm tối đa, có thể lấy
+    lại 8,2 điểm (trong đó 3,1 điểm ở 4 tiêu chí bị trừ cả năm 2022).``"""
+    text = (
+        f"{record['name']}: {record['leaves']} tiêu chí chưa đạt điểm tối đa, có thể "
+        f"lấy lại {format_vn(record['lost'])} điểm"
+    )
+    if previous_year is not None and record.get("recurring"):
+        text += (
+            f" (trong đó {format_vn(record['recurring_lost'])} điểm ở "
+            f"{record['recurring']} tiêu chí bị trừ cả năm {previous_year})"
+        )
+    return text + "."
+
+
+def office_words(office: str, what: str) -> str:
+    """A marked place for the office's own words: ``[Phòng Nội vụ bổ sung: …]``."""
+    return f"[{office} bổ sung: {what}]"

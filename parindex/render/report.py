@@ -14,8 +14,8 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
@@ -27,14 +27,21 @@ from parindex.render.document import (
     Block,
     Bullet,
     Heading,
+    PageBreak,
+    Paragraph,
+    Picture,
     TableBlock,
+    appendix_blocks,
     report_blocks,
 )
+from parindex.render.prose import STATUS_WORDS
 from parindex.text import nfc
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
-TABLE_SIZE = Pt(10.5)
+TABLE_SIZE = Pt(11)
+LANGUAGE = "vi-VN"
+HEADER_FILL = "D9D9D9"
 HEADING_SIZES = {1: Pt(13), 2: Pt(13), 3: Pt(13)}
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 TEXT_WIDTH = 16.0  # cm between the margins of an A4 page
@@ -52,16 +59,32 @@ WORD_ALIGN = {
 def render_report(result: AnalysedResult, created: datetime) -> bytes:
     """The draft report of ``result.year`` as ``.docx`` bytes.
 
+    The layout of an administrative report (Nghị định 30/2020/NĐ-CP): the header
+    block (governing body and office, Quốc hiệu and Tiêu ngữ, ``Số: …/BC-…``,
+    place and date), the title naming the unit, the body, the closing line, Nơi
+    nhận and the signature block, then the appendix on a page of its own. Times
+    New Roman 13, page numbers from page 2, language vi-VN. That the draft was made
+    by parindex is said in the document properties, not in the body.
+
     Args:
-        result: the consolidated year, compared with the previous one.
+        result: the analysed year, with the unit's settings.
         created: the creation and modification date stored in the document; the
             same result and date give the same bytes.
     """
     document = Document()
     _set_up(document)
+    unit = result.unit
+    status = STATUS_WORDS.get(result.current.status, result.current.status)
     properties = document.core_properties
-    properties.title = f"Phân tích Chỉ số cải cách hành chính năm {result.year}"
+    properties.title = (
+        f"Phân tích Chỉ số cải cách hành chính năm {result.year} của {unit.unit}"
+    )
     properties.subject = result.current.criteria_set.name
+    properties.comments = (
+        f"Dự thảo lập tự động bằng parindex từ bài nộp của các đơn vị (số liệu "
+        f"{status}); các chỗ đánh dấu [… bổ sung: …] để cơ quan viết."
+    )
+    properties.language = LANGUAGE
     properties.author = "parindex"
     properties.last_modified_by = "parindex"
     properties.revision = 1
@@ -78,26 +101,150 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
                 section.addprevious(paragraph)
             pending.clear()
 
-    for block in report_blocks(result):
-        xml = _paragraph_xml(document, block)
-        if xml is not None:
-            pending.append(xml)
-            continue
+    def add(blocks: list[Block]) -> None:
+        for block in blocks:
+            xml = _paragraph_xml(document, block)
+            if xml is not None:
+                pending.append(xml)
+                continue
+            flush()
+            _add_block(document, scratch, section, block)
         flush()
-        _add_block(document, scratch, section, block)
-    flush()
+
+    _header_block(document, result, created)
+    add(report_blocks(result))
+    _signature_block(document, result)
+    add([PageBreak(), *appendix_blocks(result)])
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)
 
 
+def _borderless(table: DocxTable) -> None:
+    """No borders, full text width, fixed column widths."""
+    properties = table._tbl.tblPr
+    properties.append(
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + "".join(
+                f'<w:{side} w:val="nil"/>'
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + "</w:tblBorders>"
+        )
+    )
+    table.autofit = False
+
+
+def _widths(table: DocxTable, widths: tuple[Any, ...]) -> None:
+    """Fixed column widths (the grid, which LibreOffice reads, and each cell)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _cell_lines(
+    cell: Any, lines: list[tuple[str, dict[str, Any]]], align: Any = None
+) -> None:
+    """Write ``lines`` (text, run properties) into ``cell``, one paragraph each."""
+    paragraph = cell.paragraphs[0]
+    for index, (text, style) in enumerate(lines):
+        if index:
+            paragraph = cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if align is None else align
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.first_line_indent = Cm(0)
+        paragraph.paragraph_format.line_spacing = 1.0
+        run = _add_run(paragraph, text)
+        run.font.size = Pt(style.get("size", 13))
+        run.bold = style.get("bold") or None
+        run.italic = style.get("italic") or None
+        run.underline = style.get("underline") or None
+
+
+def _header_block(document: Any, result: AnalysedResult, created: datetime) -> None:
+    """The header of Nghị định 30/2020/NĐ-CP: governing body and office on the
+    left, Quốc hiệu and Tiêu ngữ on the right; then ``Số: …/BC-…`` and the place
+    and date."""
+    unit = result.unit
+    table = document.add_table(rows=2, cols=2)
+    _borderless(table)
+    _widths(table, (Cm(6.5), Cm(9.5)))
+    _cell_lines(
+        table.cell(0, 0),
+        [
+            (unit.governing_body, {"size": 12}),
+            (unit.office.upper(), {"bold": True, "underline": True}),
+        ],
+    )
+    _cell_lines(
+        table.cell(0, 1),
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"bold": True, "size": 12}),
+            ("Độc lập - Tự do - Hạnh phúc", {"bold": True, "underline": True}),
+        ],
+    )
+    _cell_lines(table.cell(1, 0), [(f"Số:      /BC-{unit.office_code}", {})])
+    _cell_lines(
+        table.cell(1, 1),
+        [
+            (
+                f"{unit.place}, ngày      tháng      năm {created.year}",
+                {"italic": True, "size": 14},
+            )
+        ],
+    )
+    document.add_paragraph()
+
+
+def _signature_block(document: Any, result: AnalysedResult) -> None:
+    """Nơi nhận on the left (12 pt bold italic title, 11 pt list ending in
+    ``Lưu: VT, <office code>.``), the signer's title and name on the right."""
+    unit = result.unit
+    table = document.add_table(rows=1, cols=2)
+    _borderless(table)
+    _widths(table, (Cm(8), Cm(8)))
+    recipients = [*unit.recipients, f"Lưu: VT, {unit.office_code}."]
+    _cell_lines(
+        table.cell(0, 0),
+        [
+            ("Nơi nhận:", {"bold": True, "italic": True, "size": 12}),
+            *[(f"- {r}", {"size": 11}) for r in recipients],
+        ],
+        WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    _cell_lines(
+        table.cell(0, 1),
+        [
+            (unit.signer_title.upper(), {"bold": True}),
+            ("", {}),
+            ("", {}),
+            ("", {}),
+            (unit.signer_name or "[Họ và tên]", {"bold": True}),
+        ],
+    )
+
+
 def _set_up(document: Any) -> None:
-    """A4, the margins of administrative documents, Times New Roman throughout."""
+    """A4, the margins of administrative documents, Times New Roman throughout,
+    vi-VN, page numbers at the top centre from page 2."""
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.top_margin = section.bottom_margin = Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(2)
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        header._p.append(
+            parse_xml(
+                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:rPr>'
+                f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/><w:sz w:val="26"/>'
+                "</w:rPr><w:t>2</w:t></w:r></w:fldSimple>"
+            )
+        )
     styles = document.styles
+    _language(styles)
     normal = styles["Normal"]
     _font(normal, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(6)
@@ -108,7 +255,28 @@ def _set_up(document: Any) -> None:
         style.paragraph_format.space_before = Pt(12 if level == 1 else 6)
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
+        style.paragraph_format.first_line_indent = Cm(1)
     _font(styles["List Bullet"], BODY_SIZE)
+
+
+def _language(styles: Any) -> None:
+    """vi-VN as the language of every run (the defaults and each style that set
+    one): Word checks the spelling in Vietnamese instead of underlining every
+    word as English."""
+    root = styles.element
+    for lang in root.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        run = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if run is not None and run.find(qn("w:lang")) is None:
+            run.append(
+                parse_xml(
+                    f'<w:lang {nsdecls("w")} w:val="{LANGUAGE}" '
+                    f'w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
+                )
+            )
 
 
 def _font(
@@ -168,28 +336,39 @@ def _run_xml(text: str, properties: str | None = None) -> str:
     return f"<w:r>{run}</w:r>"
 
 
+def _as_paragraph(block: Bullet | Paragraph) -> Paragraph:
+    """A bullet is a paragraph that starts with ``- `` (administrative documents
+    use a dash, not Word's round bullet)."""
+    if isinstance(block, Bullet):
+        return Paragraph(f"- {block.text}")
+    return block
+
+
 def _paragraph_xml(document: Any, block: Block) -> str | None:
-    """The XML python-docx makes for a heading, bullet or paragraph block, written
-    directly: a province's report has tens of thousands of them, and python-docx
-    costs a fraction of a millisecond for each. None for a table, or for a text
-    holding tabs or line breaks (python-docx turns those into elements)."""
-    if isinstance(block, TableBlock):
+    """The XML python-docx makes for a heading, bullet, paragraph or page break,
+    written directly: a province's report has tens of thousands of them, and
+    python-docx costs a fraction of a millisecond for each. None for a table or a
+    picture, or for a text holding tabs or line breaks (python-docx turns those
+    into elements)."""
+    if isinstance(block, TableBlock | Picture):
         return None
-    text = _word_text(block.text)
+    if isinstance(block, PageBreak):
+        return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    text = _word_text(
+        block.text if isinstance(block, Heading) else _as_paragraph(block).text
+    )
     if any(c in text for c in "\t\r\n"):
         return None
     if isinstance(block, Heading):
         style = _style_id(document, f"Heading {block.level}")
         run = _run_xml(text) if text else ""
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}</w:p>'
-    if isinstance(block, Bullet):
-        style = _style_id(document, "List Bullet")
-        run = _run_xml(text) if text else ""
-        return (
-            f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="both"/></w:pPr>'
-            f"{run}</w:p>"
-        )
-    emphasis = ("<w:b/>" if block.bold else "") + ("<w:i/>" if block.italic else "")
+    block = _as_paragraph(block)
+    emphasis = (
+        ("<w:b/>" if block.bold else "")
+        + ("<w:i/>" if block.italic else "")
+        + ('<w:highlight w:val="yellow"/>' if block.placeholder else "")
+    )
     layout = (
         '<w:spacing w:after="40"/><w:jc w:val="center"/>'
         if block.centered
@@ -210,22 +389,23 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
     if isinstance(block, TableBlock):
         _add_table(document, block)
         return
-    if isinstance(block, Heading):
-        paragraph = scratch.add_paragraph()
+    if isinstance(block, Picture):
+        _add_picture(document, block)
+        return
+    paragraph = scratch.add_paragraph()
+    if isinstance(block, PageBreak):
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+    elif isinstance(block, Heading):
         if block.text:
             _add_run(paragraph, block.text)
         paragraph._p.style = _style_id(document, f"Heading {block.level}")
-    elif isinstance(block, Bullet):
-        paragraph = scratch.add_paragraph()
-        if block.text:
-            _add_run(paragraph, block.text)
-        paragraph._p.style = _style_id(document, "List Bullet")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     else:
-        paragraph = scratch.add_paragraph()
+        block = _as_paragraph(block)
         run = _add_run(paragraph, block.text)
         run.bold = block.bold or None
         run.italic = block.italic or None
+        if block.placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         if block.centered:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(2)
@@ -238,7 +418,20 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
         document.element.body.append(paragraph._p)
 
 
+def _add_picture(document: Any, block: Picture) -> None:
+    """The caption line, then the picture centred on its own line."""
+    caption = document.add_paragraph()
+    _add_run(caption, block.caption)
+    caption.paragraph_format.first_line_indent = Cm(1)
+    caption.paragraph_format.keep_with_next = True
+    holder = document.add_paragraph()
+    holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    holder.add_run().add_picture(io.BytesIO(block.png), width=Cm(block.width))
+
+
 def _add_table(document: Any, block: TableBlock) -> DocxTable:
+    """A bordered table; its header row shaded, vertically centred and repeated
+    at the top of every page the table runs onto."""
     table: DocxTable = document.add_table(
         rows=1 + len(block.rows), cols=len(block.header)
     )
@@ -256,15 +449,27 @@ def _add_table(document: Any, block: TableBlock) -> DocxTable:
         header = row_index == 0
         bold = header or (block.total and row_index == last)
         for col, text in enumerate(cells):
-            paragraph = table.cell(row_index, col).paragraphs[0]
+            cell = table.cell(row_index, col)
+            paragraph = cell.paragraphs[0]
             run = _add_run(paragraph, text)
             run.font.size = TABLE_SIZE
             run.bold = bold or None
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.first_line_indent = Cm(0)
+            paragraph.paragraph_format.line_spacing = 1.0
             paragraph.alignment = (
                 WD_ALIGN_PARAGRAPH.CENTER if header else WORD_ALIGN[block.align[col]]
             )
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            if header:
+                cell._tc.get_or_add_tcPr().append(
+                    parse_xml(
+                        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
+                        f'w:fill="{HEADER_FILL}"/>'
+                    )
+                )
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    header_row.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     document.add_paragraph()
     return table
 

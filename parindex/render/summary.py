@@ -1,4 +1,8 @@
-"""``summary-<year>.json``: the consolidated figures, machine-readable (SPEC schema)."""
+"""``summary-<year>.json``: the consolidated figures, machine-readable (SPEC schema).
+
+``total`` and ``previous`` are the SPEC's (computed from the leaves); ``headline``
+adds the figure every other output quotes (README, "Choices": one headline figure).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import polars as pl
 
 from parindex.analysis import AnalysedResult
 from parindex.numbers import round2
+from parindex.render.prose import headline_record
 
 
 def _r(value: float | None) -> float | None:
@@ -51,6 +56,7 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
         "groups": {key: _r(value) for key, value in current.groups.items()},
         "rank": rank,
         "previous": previous,
+        "headline": headline_record(result.analysis.headline),
         "components": [
             {
                 "code": row["code"],

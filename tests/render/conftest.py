@@ -20,6 +20,7 @@ from parindex.criteria import criteria_set_for_year
 from parindex.history import empty_history, read_history
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.render.scorecard import render_scorecard
+from parindex.settings import SETTINGS_FILE, read_unit_settings
 
 from .workbooks import CREATED
 
@@ -128,6 +129,8 @@ def scorecard(scorecard_path: Path) -> Workbook:
 
 def with_fixed_times(result: Result) -> AnalysedResult:
     """``result`` with every file's modification time set to ``FIXED_MODIFIED``,
-    analysed (the analysis stage, as the pipeline runs it)."""
+    analysed with the shipped unit settings (the analysis stage, as the pipeline
+    runs it)."""
     submissions = result.submissions.with_columns(modified=pl.lit(FIXED_MODIFIED))
-    return analyse(dataclasses.replace(result, submissions=submissions))
+    unit, _ = read_unit_settings(INPUTS / SETTINGS_FILE)
+    return analyse(dataclasses.replace(result, submissions=submissions), unit)

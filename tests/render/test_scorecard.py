@@ -119,8 +119,9 @@ def test_summary_years_and_reconciliation_line(scorecard: Workbook) -> None:
     sheet = scorecard["Tổng hợp"]
     assert sheet["A1"].value == "Kết quả Chỉ số cải cách hành chính năm 2023"
     assert sheet["A3"].value == (
-        "Tổng điểm năm 2023 tính từ các tiêu chí: 79,24/100 điểm (chính thức); "
-        "tăng 7,14 điểm so với năm 2022 (72,1 điểm); xếp hạng 2/8."
+        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ "
+        "các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 "
+        "điểm so với năm 2022 (72,1 điểm)."
     )
     years = read_table(sheet, "Năm")
     assert [
