@@ -35,12 +35,17 @@ from parindex.render.sheets import (
     write_problems,
 )
 from parindex.render.xlsx import (
+    FONT,
     Column,
     Formats,
     Row,
     add_sheet,
+    finish_page,
     new_workbook,
+    page_header,
     write_line,
+    write_note_sheet,
+    write_paragraph,
     write_table,
 )
 from parindex.text import format_vn
@@ -51,7 +56,7 @@ RECURRING_SHEET = "Bị trừ nhiều năm"
 LEAVES_SHEET = "Tiêu chí phụ trách"
 PROBLEMS_SHEET = "Kiểm tra"
 
-LEAF_COLUMNS = (*DEDUCTION_COLUMNS, Column("Ghi chú", "note"))
+LEAF_COLUMNS = (*DEDUCTION_COLUMNS, Column("Ghi chú", "note", optional=True))
 OVERVIEW_FIGURES = (
     ("Điểm tối đa", "max"),
     ("Điểm đạt", "score"),
@@ -86,7 +91,7 @@ def render_department(
     if record is None:
         raise ValueError(UNKNOWN_DEPARTMENT.format(department=department))
     workbook = new_workbook(
-        path, created, f"Chỉ số CCHC năm {result.year} – {record['name']}"
+        path, created, f"Chỉ số CCHC năm {result.year} – {record['name']}", FONT
     )
     formats = Formats(workbook)
     write_overview(add_sheet(workbook, OVERVIEW_SHEET), formats, result, department)
@@ -97,6 +102,8 @@ def render_department(
     )
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
     write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, share.problems)
+    for worksheet in workbook.worksheets():
+        page_header(worksheet, str(record["name"]))
     workbook.close()
 
 
@@ -107,27 +114,33 @@ def write_overview(
     current = department_row(result, department)
     assert current is not None
     previous = department_row(result, department, previous=True)
-    row = write_line(
+    write_line(
         worksheet,
         0,
         f"Kết quả Chỉ số CCHC năm {result.year} – {current['name']}",
         formats.title,
     )
-    row = write_line(worksheet, row, result.current.criteria_set.name)
     status = STATUS_LABELS.get(result.current.status, result.current.status)
-    row = write_line(worksheet, row, f"Trạng thái số liệu: {status}")
-    row = write_line(
-        worksheet,
-        row,
-        department_summary(current, f"Năm {result.year}, tổng các tiêu chí phụ trách"),
-        formats.get("line", bold=True),
-    )
+    # lines wrapped over the table's width (written after it): they print within
+    # the page
+    lines = [
+        (result.current.criteria_set.name, formats.get("paragraph")),
+        (f"Trạng thái số liệu: {status}", formats.get("paragraph")),
+        (
+            department_summary(
+                current, f"Năm {result.year}, tổng các tiêu chí phụ trách"
+            ),
+            formats.get("paragraph", bold=True),
+        ),
+    ]
     if previous is not None and result.previous is not None:
-        row = write_line(
-            worksheet,
-            row,
-            department_summary(previous, f"Năm {result.previous.year}"),
+        lines.append(
+            (
+                department_summary(previous, f"Năm {result.previous.year}"),
+                formats.get("paragraph"),
+            )
         )
+    row = 1 + len(lines)
     columns = [
         Column("Chỉ tiêu", "figure"),
         Column(f"Năm {result.year}", "current", "number"),
@@ -135,7 +148,7 @@ def write_overview(
     if previous is not None and result.previous is not None:
         columns += [
             Column(f"Năm {result.previous.year}", "previous", "number"),
-            Column("Tăng/giảm", "change", "number"),
+            Column("Tăng/giảm", "change", "signed"),
         ]
     share = department_slice(result, department)
     current = {
@@ -155,9 +168,12 @@ def write_overview(
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
-    write_table(
+    table = write_table(
         worksheet, formats, row + 1, columns, rows, style=_count_style, main=False
     )
+    for offset, (text, fmt) in enumerate(lines, start=1):
+        write_paragraph(worksheet, offset, text, fmt, table)
+    finish_page(worksheet, table)
 
 
 def _figure_row(
@@ -175,8 +191,10 @@ def _figure_row(
     }
 
 
-def _count_style(record: Row, _key: str) -> dict[str, Any] | None:
-    return {"num_format": "0"} if record.get("key") in COUNTED else None
+def _count_style(record: Row, key: str) -> dict[str, Any] | None:
+    if record.get("key") not in COUNTED:
+        return None
+    return {"num_format": "+0;-0;0" if key == "change" else "0"}
 
 
 def _counts(deductions: pl.DataFrame, cuts: pl.DataFrame) -> dict[str, Any]:
@@ -197,10 +215,15 @@ def recurring_columns(year: int, previous_year: int) -> tuple[Column, ...]:
         Column("Điểm tối đa", "max", "number"),
         Column(f"Điểm năm {year}", "score", "number"),
         Column(f"Bị trừ năm {year}", "lost", "number"),
-        Column(f"Nguyên nhân năm {year}", "reason", max_width=40),
+        Column(f"Nguyên nhân năm {year}", "reason", max_width=40, optional=True),
         Column(f"Điểm năm {previous_year}", "previous_score", "number"),
         Column(f"Bị trừ năm {previous_year}", "previous_lost", "number"),
-        Column(f"Nguyên nhân năm {previous_year}", "previous_reason", max_width=40),
+        Column(
+            f"Nguyên nhân năm {previous_year}",
+            "previous_reason",
+            max_width=40,
+            optional=True,
+        ),
     )
 
 
@@ -211,8 +234,7 @@ def write_recurring(
     the reasons of both years: what it must fix first."""
     if result.previous is None:
         write_line(worksheet, 0, "Các tiêu chí bị trừ điểm nhiều năm", formats.title)
-        write_line(worksheet, 2, NO_PREVIOUS_LEAVES)
-        worksheet.set_column(0, 0, 30)
+        write_note_sheet(worksheet, 2, NO_PREVIOUS_LEAVES, formats.get("paragraph"))
         return
     year, previous_year = result.year, result.previous.year
     write_line(
@@ -228,14 +250,15 @@ def write_recurring(
         if rows.height
         else f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm {year}."
     )
-    write_line(worksheet, 1, line, formats.get("line", bold=True))
-    write_table(
+    table = write_table(
         worksheet,
         formats,
         3,
         recurring_columns(year, previous_year),
         rows.iter_rows(named=True),
     )
+    write_paragraph(worksheet, 1, line, formats.get("paragraph", bold=True), table)
+    finish_page(worksheet, table)
 
 
 def write_leaves(
@@ -246,6 +269,7 @@ def write_leaves(
     leaves = department_slice(result, department).leaves
     rows = [criterion_row(r) for r in leaves.iter_rows(named=True)]
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
-    write_table(
+    table = write_table(
         worksheet, formats, 2, LEAF_COLUMNS, rows, style=lost_style, total=total
     )
+    finish_page(worksheet, table)

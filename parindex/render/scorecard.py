@@ -24,6 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult
 from parindex.consolidate import GROUPS, TREND_WORDS, trend
+from parindex.render.charts import short_name
 from parindex.render.prose import (
     NO_RECONCILIATION,
     STATUS_LABELS,
@@ -51,6 +52,7 @@ from parindex.render.sheets import (
 )
 from parindex.render.xlsx import (
     AMBER,
+    FONT,
     LIGHT_RED,
     RED,
     Column,
@@ -58,10 +60,12 @@ from parindex.render.xlsx import (
     Row,
     Table,
     add_sheet,
+    finish_page,
     fit_columns,
     new_workbook,
     sheet_name,
     write_line,
+    write_note_sheet,
     write_paragraph,
     write_table,
 )
@@ -100,7 +104,18 @@ VERDICTS = {
 YES_NO = {True: "Có", False: "Không"}
 ALL_LEAVES_LABEL = "Toàn bộ (tiêu chí dùng chung tính một lần)"
 SHA_WIDTH = 50  # 64 hex digits in 8 pt, on one line
-CHART_WIDTH = 520  # pixels: two charts side by side fit the width of Tổng hợp
+CHART_WIDTH = 500  # pixels: two charts side by side fit a landscape A4 page
+CHART_GAP = 16
+COMPONENT_CHART_WIDTH = 860  # pixels: eight short names side by side
+COMPONENT_CHART_HEIGHT = 370
+
+
+def chart_rows(height: int) -> int:
+    """The rows a chart ``height`` pixels tall may cover (rows of 15 px, the
+    shortest a row is drawn)."""
+    return -(-height // 15) + 1
+
+
 CHART_HEIGHT = 300
 
 YEARS_COLUMNS = (
@@ -118,9 +133,9 @@ RECONCILIATION_COLUMNS = (
     Column("Chỉ tiêu", "label"),
     Column("Công bố", "published", "number"),
     Column("Tính từ tiêu chí", "computed", "number"),
-    Column("Chênh lệch", "difference", "number"),
+    Column("Chênh lệch", "difference", "signed"),
     Column("Kết luận", "verdict"),
-    Column("Giải thích", "note", max_width=70),
+    Column("Giải thích", "note", max_width=60),
 )
 COMPONENT_COLUMNS = (
     Column("TT", "code"),
@@ -130,7 +145,7 @@ COMPONENT_COLUMNS = (
     Column("Điểm tối đa", "max", "number"),
     Column("Điểm đạt", "score", "number"),
     Column("Tỷ lệ đạt (%)", "percent", "number"),
-    Column("Tăng/giảm", "delta", "number"),
+    Column("Tăng/giảm", "delta", "signed"),
     Column("Xu hướng", "trend"),
 )
 CRITERIA_COLUMNS = (
@@ -143,11 +158,11 @@ CRITERIA_COLUMNS = (
     Column("Điểm bị trừ", "lost", "number"),
     Column("Nhóm điểm", "group"),
     Column("Đơn vị chủ trì", "departments", max_width=12),
-    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
-    Column("Tài liệu kiểm chứng", "evidence", max_width=30),
-    Column("Năm trước", "previous", "number"),
-    Column("Tăng/giảm", "change", "number"),
-    Column("Ghi chú", "note", max_width=28),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=45, optional=True),
+    Column("Năm trước", "previous", "number", optional=True),
+    Column("Tăng/giảm", "change", "signed", optional=True),
+    Column("Ghi chú", "note", max_width=28, optional=True),
+    Column("Tài liệu kiểm chứng", "evidence", max_width=30, printed=False),
 )
 DEPARTMENT_COLUMNS = (
     Column("Mã", "code"),
@@ -167,15 +182,15 @@ ALL_DEDUCTION_COLUMNS = (
     *DEDUCTION_COLUMNS,
 )
 SOURCE_COLUMNS = (
-    Column("Tệp", "file"),
-    Column("Đơn vị", "department"),
+    Column("Tệp", "file", max_width=40),
+    Column("Đơn vị", "department", max_width=30),
     Column("Trạng thái", "status"),
     Column("Thời điểm sửa", "modified"),
     Column("Kích thước (byte)", "size", "integer"),
-    Column("SHA-256", "sha256", max_width=SHA_WIDTH),
     Column("Số dòng đọc", "rows_read", "integer"),
     Column("Số dòng dùng", "rows_used", "integer"),
-    Column("Ghi chú", "note"),
+    Column("Ghi chú", "note", max_width=40, optional=True),
+    Column("SHA-256", "sha256", max_width=SHA_WIDTH, printed=False),
 )
 
 
@@ -188,7 +203,7 @@ def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> N
         created: the creation date stored in the workbook (fixed in tests).
     """
     workbook = new_workbook(
-        path, created, f"Chỉ số CCHC năm {result.year} – bảng tổng hợp"
+        path, created, f"Chỉ số CCHC năm {result.year} – bảng tổng hợp", FONT
     )
     formats = Formats(workbook)
     write_summary(workbook, add_sheet(workbook, SUMMARY_SHEET), formats, result)
@@ -217,7 +232,11 @@ def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> N
             name = sheet_name(department.code, taken)
             taken.append(name)
             write_deductions(
-                add_sheet(workbook, name), formats, result, department.code
+                add_sheet(workbook, name),
+                formats,
+                result,
+                department.code,
+                header=department.name,
             )
     write_problems(
         add_sheet(workbook, PROBLEMS_SHEET), formats, result, result.problems
@@ -244,8 +263,7 @@ def write_summary(
         f"Kết quả Chỉ số cải cách hành chính năm {result.year}",
         formats.title,
     )
-    row = write_line(worksheet, row, result.current.criteria_set.name)
-    row = write_line(worksheet, row, headline(result), formats.get("line", bold=True))
+    row += 2  # the criteria set and the headline, wrapped over the table below
     years = result.analysis.years
     rows = [
         {
@@ -265,6 +283,12 @@ def write_summary(
     table = write_table(
         worksheet, formats, row + 1, YEARS_COLUMNS, rows, style=year_style, main=False
     )
+    write_paragraph(
+        worksheet, 1, result.current.criteria_set.name, formats.get("paragraph"), table
+    )
+    write_paragraph(
+        worksheet, 2, headline(result), formats.get("paragraph", bold=True), table
+    )
     row = write_paragraph(
         worksheet,
         table.next_row + 1,
@@ -272,8 +296,11 @@ def write_summary(
         formats.get("paragraph"),
         table,
     )
+    charts, rows_below = 0, 0
     if years.height >= 2:
         _insert_years_charts(workbook, worksheet, table, result, row + 1)
+        charts, rows_below = 2 * CHART_WIDTH + CHART_GAP, chart_rows(CHART_HEIGHT)
+    finish_page(worksheet, table, extra_px=charts, extra_rows=rows_below)
 
 
 def _series(
@@ -359,7 +386,9 @@ def _insert_years_charts(
     groups.set_title({"name": "Các nhóm điểm qua các năm"})
     groups.set_y_axis({"name": "Điểm", "num_format": "0", "min": 0})
     groups.set_legend({"position": "bottom"})
-    worksheet.insert_chart(row, 0, groups, {**size, "x_offset": CHART_WIDTH + 16})
+    worksheet.insert_chart(
+        row, 0, groups, {**size, "x_offset": CHART_WIDTH + CHART_GAP}
+    )
 
 
 # --- Chỉ số thành phần ----------------------------------------------------------
@@ -405,7 +434,15 @@ def write_components(
         formats.get("paragraph", bold=True),
         table,
     )
-    _insert_components_chart(workbook, worksheet, table, result, table.next_row + 1)
+    _insert_components_chart(
+        workbook, worksheet, formats, table, result, row=table.next_row + 1
+    )
+    finish_page(
+        worksheet,
+        table,
+        extra_px=COMPONENT_CHART_WIDTH,
+        extra_rows=chart_rows(COMPONENT_CHART_HEIGHT),
+    )
 
 
 def _delta_style(record: Row, key: str) -> dict[str, Any] | None:
@@ -417,14 +454,24 @@ def _delta_style(record: Row, key: str) -> dict[str, Any] | None:
 def _insert_components_chart(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
+    formats: Formats,
     table: Table,
     result: AnalysedResult,
+    *,
     row: int,
 ) -> None:
+    """Each component this year and last year, named by its short name (kept in a
+    hidden column after the table, out of the print area)."""
     if table.last_data_row < table.first_data_row:
         return
     chart = workbook.add_chart({"type": "column"})
-    codes = [worksheet.name, table.first_data_row, 0, table.last_data_row, 0]
+    names = len(table.columns)
+    worksheet.write_string(table.header_row, names, "Tên ngắn", formats.header)
+    for offset, name in enumerate(result.components["name"].to_list()):
+        worksheet.write_string(table.first_data_row + offset, names, short_name(name))
+    worksheet.set_column(names, names, 20, None, {"hidden": True})
+    chart.show_hidden_data()
+    codes = [worksheet.name, table.first_data_row, names, table.last_data_row, names]
     series = [("score", f"Năm {result.year}")]
     if result.components["previous"].is_not_null().any():
         series.insert(0, ("previous", f"Năm {result.previous_year}"))
@@ -448,7 +495,15 @@ def _insert_components_chart(
     chart.set_x_axis({"name": "Chỉ số thành phần"})
     chart.set_y_axis({"name": "Điểm", "num_format": "0.00"})
     chart.set_legend({"position": "bottom"})
-    worksheet.insert_chart(row, 1, chart, {"x_scale": 1.6, "y_scale": 1.2})
+    worksheet.insert_chart(
+        row,
+        0,
+        chart,
+        {
+            "x_scale": COMPONENT_CHART_WIDTH / 480,
+            "y_scale": COMPONENT_CHART_HEIGHT / 288,
+        },
+    )
 
 
 # --- Tiêu chí -------------------------------------------------------------------
@@ -460,7 +515,10 @@ def write_criteria(
     """Every node of the tree in order, components in bold, names indented by depth."""
     write_line(worksheet, 0, f"Điểm từng tiêu chí năm {result.year}", formats.title)
     rows = [criterion_row(r) for r in result.criteria.iter_rows(named=True)]
-    write_table(worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style)
+    table = write_table(
+        worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style
+    )
+    finish_page(worksheet, table)
 
 
 def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
@@ -482,15 +540,13 @@ def write_departments(
     worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
     """Per department: maximum, score, points lost and percent over its criteria."""
-    write_line(
-        worksheet,
-        0,
-        f"Kết quả theo đơn vị chủ trì năm {result.year} (tiêu chí dùng chung được tính "
-        "cho mỗi đơn vị)",
-        formats.title,
+    row = write_line(
+        worksheet, 0, f"Kết quả theo đơn vị chủ trì năm {result.year}", formats.title
     )
+    write_line(worksheet, row, "(tiêu chí dùng chung được tính cho mỗi đơn vị)")
     rows = list(result.current.departments.iter_rows(named=True))
-    write_table(worksheet, formats, 2, DEPARTMENT_COLUMNS, rows)
+    table = write_table(worksheet, formats, 3, DEPARTMENT_COLUMNS, rows)
+    finish_page(worksheet, table)
 
 
 # --- Mất điểm, Tự chấm và thẩm định, Đối chiếu ------------------------------------
@@ -560,20 +616,9 @@ def write_points_lost(
         }
         for r in lost.iter_rows(named=True)
     ]
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 2,
-            lost_columns(previous_year),
-            rows,
-            style=_recurring_style,
-            fit=False,
-        )
-    ]
     row = write_line(
         worksheet,
-        tables[0].next_row + 1,
+        row + 2,
         "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
         "cho mỗi đơn vị)",
         formats.get("line", bold=True),
@@ -587,7 +632,7 @@ def write_points_lost(
         "recurring": recurring_lost.height,
         "recurring_lost": float(recurring_lost["lost"].sum()),
     }
-    tables.append(
+    tables = [
         write_table(
             worksheet,
             formats,
@@ -599,9 +644,31 @@ def write_points_lost(
             main=False,
             fit=False,
         )
+    ]
+    # the ranking on a page of its own, its header repeated on the pages after:
+    # no table prints under another table's header
+    row = tables[0].next_row + 1
+    worksheet.set_h_pagebreaks([row])
+    row = write_line(
+        worksheet,
+        row,
+        "Các tiêu chí bị mất điểm, xếp hạng",
+        formats.get("line", bold=True),
+    )
+    tables.append(
+        write_table(
+            worksheet,
+            formats,
+            row,
+            lost_columns(previous_year),
+            rows,
+            style=_recurring_style,
+            fit=False,
+        )
     )
     fit_columns(worksheet, *tables)
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
+    finish_page(worksheet, *tables)
 
 
 def _recoverable_columns(previous_year: int | None) -> tuple[Column, ...]:
@@ -634,8 +701,12 @@ def write_reconciliation(
     )
     check = result.analysis.reconciliation
     if check.height == 0:
-        write_line(worksheet, 2, NO_RECONCILIATION.format(year=result.year))
-        worksheet.set_column(0, 0, 30)
+        write_note_sheet(
+            worksheet,
+            2,
+            NO_RECONCILIATION.format(year=result.year),
+            formats.get("paragraph"),
+        )
         return
     rows = [
         {**r, "verdict": VERDICTS[_verdict(r)]} for r in check.iter_rows(named=True)
@@ -651,6 +722,7 @@ def write_reconciliation(
     write_paragraph(
         worksheet, 2, reconciliation_summary(result), formats.get("paragraph"), table
     )
+    finish_page(worksheet, table)
 
 
 def _verdict(record: Mapping[str, Any]) -> str:
@@ -697,7 +769,10 @@ def write_all_deductions(
         for record in result.current.deductions.iter_rows(named=True)
     ]
     total = {**column_sums(rows, DEDUCTION_SUMS), "department": TOTAL_LABEL}
-    write_table(worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total)
+    table = write_table(
+        worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total
+    )
+    finish_page(worksheet, table)
 
 
 def _percent(score: float | None, maximum: float | None) -> float | None:
@@ -726,7 +801,10 @@ def write_sources(
         }
         for r in result.submissions.iter_rows(named=True)
     ]
-    write_table(worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style)
+    table = write_table(
+        worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style
+    )
+    finish_page(worksheet, table)
 
 
 def _fingerprint_style(_record: Row, key: str) -> dict[str, Any] | None:

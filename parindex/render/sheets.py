@@ -26,8 +26,10 @@ from parindex.render.xlsx import (
     Column,
     Formats,
     Row,
+    finish_page,
     fit_columns,
     write_line,
+    write_note_sheet,
     write_paragraph,
     write_table,
 )
@@ -68,11 +70,14 @@ DEDUCTION_COLUMNS = (
     Column("Điểm thẩm định", "appraised_score", "number"),
     Column("Điểm đạt", "score", "number"),
     Column("Điểm bị trừ", "lost", "number"),
-    Column("Nguyên nhân trừ điểm", "reason"),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=50, optional=True),
 )
 
 
-DEDUCTION_SUMS = ("max", "self_score", "appraised_score", "score", "lost")
+# The Cộng row adds the maximum, the score and the points lost; the self-assessed
+# and appraised scores are not added (a self-assessed subtotal next to the used
+# one reads as a gap that is not there).
+DEDUCTION_SUMS = ("max", "score", "lost")
 
 
 CLAIM_COLUMNS = (
@@ -102,12 +107,12 @@ CLAIM_DEPARTMENT_COLUMNS = (
 
 PROBLEM_COLUMNS = (
     Column("Mức độ", "severity"),
-    Column("Tệp", "file"),
-    Column("Sheet", "sheet"),
+    Column("Tệp", "file", max_width=30),
+    Column("Sheet", "sheet", max_width=20),
     Column("Ô", "cell"),
-    Column("Đơn vị", "department"),
+    Column("Đơn vị", "department", max_width=25),
     Column("Tiêu chí", "criterion"),
-    Column("Nội dung", "message"),
+    Column("Nội dung", "message", max_width=60),
 )
 
 
@@ -183,18 +188,8 @@ def write_over_claims(
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
     )
     rows = [{**r, "departments": departments_text(r)} for r in numbered(cuts)]
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 2,
-            CLAIM_COLUMNS,
-            rows,
-            style=centred_rank,
-            fit=False,
-        )
-    ]
-    row = tables[0].next_row + 1
+    tables = []
+    row += 2
     if department is None:
         row = write_line(
             worksheet,
@@ -214,10 +209,31 @@ def write_over_claims(
                 fit=False,
             )
         )
+        # the leaves on a page of their own, their header repeated on the pages
+        # after: no table prints under another table's header
         row = tables[-1].next_row + 1
+        worksheet.set_h_pagebreaks([row])
+        row = write_line(
+            worksheet,
+            row,
+            "Các tiêu chí bị hạ điểm, lớn nhất xếp trước",
+            formats.get("line", bold=True),
+        )
+    tables.append(
+        write_table(
+            worksheet,
+            formats,
+            row,
+            CLAIM_COLUMNS,
+            rows,
+            style=centred_rank,
+            fit=False,
+        )
+    )
     fit_columns(worksheet, *tables)
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
-    return row
+    finish_page(worksheet, *tables)
+    return tables[-1].next_row + 1
 
 
 def department_slice(result: AnalysedResult, department: str) -> DepartmentAnalysis:
@@ -248,11 +264,14 @@ def write_deductions(
     result: AnalysedResult,
     department: str,
     first_row: int = 0,
+    *,
+    header: str | None = None,
 ) -> int:
     """Every leaf of ``department`` scored below its maximum, with the reasons.
 
-    Writes a title, the table with a ``Cộng`` subtotal, then the department's total
-    over all its criteria.
+    Writes a title, the table with a ``Cộng`` subtotal (maximum, score and points
+    lost), then the department's total over all its criteria; ``header`` goes at
+    the top of every printed page (the department's name).
 
     Returns:
         The next free row.
@@ -267,6 +286,7 @@ def write_deductions(
     table = write_table(
         worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
     )
+    finish_page(worksheet, table, header=header)
     row = table.next_row + 1
     if not rows:
         row = write_line(worksheet, row, NO_DEDUCTIONS)
@@ -301,8 +321,7 @@ def write_problems(
     """Every problem, errors in red and warnings in amber, or a line saying none."""
     write_line(worksheet, 0, f"Kiểm tra dữ liệu năm {result.year}", formats.title)
     if problems.height == 0:
-        write_line(worksheet, 2, NO_PROBLEMS)
-        worksheet.set_column(0, 0, 30)
+        write_note_sheet(worksheet, 2, NO_PROBLEMS, formats.get("paragraph"))
         return
     names = department_names(result)
     rows = [
@@ -314,7 +333,10 @@ def write_problems(
         }
         for r in problems.iter_rows(named=True)
     ]
-    write_table(worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style)
+    table = write_table(
+        worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style
+    )
+    finish_page(worksheet, table)
 
 
 def _severity_style(record: Row, _key: str) -> dict[str, Any] | None:
