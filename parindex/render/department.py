@@ -43,6 +43,7 @@ from parindex.render.xlsx import (
     finish_page,
     new_workbook,
     page_header,
+    title_px,
     write_line,
     write_note_sheet,
     write_paragraph,
@@ -114,12 +115,8 @@ def write_overview(
     current = department_row(result, department)
     assert current is not None
     previous = department_row(result, department, previous=True)
-    write_line(
-        worksheet,
-        0,
-        f"Kết quả Chỉ số CCHC năm {result.year} – {current['name']}",
-        formats.title,
-    )
+    title = f"Kết quả Chỉ số CCHC năm {result.year} – {current['name']}"
+    write_line(worksheet, 0, title, formats.title)
     status = STATUS_LABELS.get(result.current.status, result.current.status)
     # lines wrapped over the table's width (written after it): they print within
     # the page
@@ -173,7 +170,7 @@ def write_overview(
     )
     for offset, (text, fmt) in enumerate(lines, start=1):
         write_paragraph(worksheet, offset, text, fmt, table)
-    finish_page(worksheet, table)
+    finish_page(worksheet, table, extra_px=title_px(title))
 
 
 def _figure_row(

@@ -28,6 +28,7 @@ from parindex.render.xlsx import (
     Row,
     finish_page,
     fit_columns,
+    title_px,
     write_line,
     write_note_sheet,
     write_paragraph,
@@ -232,7 +233,7 @@ def write_over_claims(
     )
     fit_columns(worksheet, *tables)
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
-    finish_page(worksheet, *tables)
+    finish_page(worksheet, *tables, extra_px=title_px(title))
     return tables[-1].next_row + 1
 
 
@@ -278,15 +279,14 @@ def write_deductions(
     """
     record = department_row(result, department)
     name = record["name"] if record else department
-    row = write_line(
-        worksheet, first_row, f"Các tiêu chí bị trừ điểm – {name}", formats.title
-    )
+    title = f"Các tiêu chí bị trừ điểm – {name}"
+    row = write_line(worksheet, first_row, title, formats.title)
     rows = list(department_slice(result, department).deductions.iter_rows(named=True))
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
     )
-    finish_page(worksheet, table, header=header)
+    finish_page(worksheet, table, header=header, extra_px=title_px(title))
     row = table.next_row + 1
     if not rows:
         row = write_line(worksheet, row, NO_DEDUCTIONS)

@@ -570,3 +570,9 @@ def write_note_sheet(worksheet: Worksheet, row: int, text: str, fmt: Format) -> 
     if lines > 1:
         worksheet.set_row(row, LINE_HEIGHT * lines)
     set_up_page(worksheet, 0, {0: NOTE_WIDTH})
+
+
+def title_px(text: str) -> int:
+    """About how wide a sheet title (13 pt bold) prints, in pixels: the print area
+    takes it in whole instead of cutting it at the table's edge."""
+    return round(len(text) * 9.5)
