@@ -59,14 +59,15 @@ from parindex.render.xlsx import (
     Formats,
     Row,
     Table,
+    TableSpec,
     add_sheet,
     finish_page,
-    fit_columns,
     new_workbook,
     sheet_name,
     write_line,
     write_note_sheet,
     write_paragraph,
+    write_summary_and_list,
     write_table,
 )
 from parindex.text import format_vn
@@ -616,13 +617,6 @@ def write_points_lost(
         }
         for r in lost.iter_rows(named=True)
     ]
-    row = write_line(
-        worksheet,
-        row + 2,
-        "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
-        "cho mỗi đơn vị)",
-        formats.get("line", bold=True),
-    )
     by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
     everything = {
@@ -632,41 +626,25 @@ def write_points_lost(
         "recurring": recurring_lost.height,
         "recurring_lost": float(recurring_lost["lost"].sum()),
     }
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row,
+    tables = write_summary_and_list(
+        worksheet,
+        formats,
+        row + 2,
+        TableSpec(
+            "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
+            "cho mỗi đơn vị)",
             _recoverable_columns(previous_year),
             numbered(by_department),
             style=centred_rank,
             total=everything,
-            main=False,
-            fit=False,
-        )
-    ]
-    # the ranking on a page of its own, its header repeated on the pages after:
-    # no table prints under another table's header
-    row = tables[0].next_row + 1
-    worksheet.set_h_pagebreaks([row])
-    row = write_line(
-        worksheet,
-        row,
-        "Các tiêu chí bị mất điểm, xếp hạng",
-        formats.get("line", bold=True),
-    )
-    tables.append(
-        write_table(
-            worksheet,
-            formats,
-            row,
+        ),
+        TableSpec(
+            "Các tiêu chí bị mất điểm, xếp hạng",
             lost_columns(previous_year),
             rows,
             style=_recurring_style,
-            fit=False,
-        )
+        ),
     )
-    fit_columns(worksheet, *tables)
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
     finish_page(worksheet, *tables)
 

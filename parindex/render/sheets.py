@@ -26,12 +26,13 @@ from parindex.render.xlsx import (
     Column,
     Formats,
     Row,
+    TableSpec,
     finish_page,
-    fit_columns,
     title_px,
     write_line,
     write_note_sheet,
     write_paragraph,
+    write_summary_and_list,
     write_table,
 )
 from parindex.text import format_vn
@@ -189,49 +190,31 @@ def write_over_claims(
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
     )
     rows = [{**r, "departments": departments_text(r)} for r in numbered(cuts)]
-    tables = []
-    row += 2
+    listing = TableSpec(
+        "Các tiêu chí bị hạ điểm, lớn nhất xếp trước",
+        CLAIM_COLUMNS,
+        rows,
+        style=centred_rank,
+    )
     if department is None:
-        row = write_line(
+        tables = write_summary_and_list(
             worksheet,
-            row,
-            "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
-            formats.get("line", bold=True),
-        )
-        tables.append(
-            write_table(
-                worksheet,
-                formats,
-                row,
+            formats,
+            row + 2,
+            TableSpec(
+                "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
                 CLAIM_DEPARTMENT_COLUMNS,
                 numbered(result.analysis.over_claims_by_department),
                 style=centred_rank,
-                main=False,
-                fit=False,
+            ),
+            listing,
+        )
+    else:
+        tables = [
+            write_table(
+                worksheet, formats, row + 2, CLAIM_COLUMNS, rows, style=centred_rank
             )
-        )
-        # the leaves on a page of their own, their header repeated on the pages
-        # after: no table prints under another table's header
-        row = tables[-1].next_row + 1
-        worksheet.set_h_pagebreaks([row])
-        row = write_line(
-            worksheet,
-            row,
-            "Các tiêu chí bị hạ điểm, lớn nhất xếp trước",
-            formats.get("line", bold=True),
-        )
-    tables.append(
-        write_table(
-            worksheet,
-            formats,
-            row,
-            CLAIM_COLUMNS,
-            rows,
-            style=centred_rank,
-            fit=False,
-        )
-    )
-    fit_columns(worksheet, *tables)
+        ]
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
     finish_page(worksheet, *tables, extra_px=title_px(title))
     return tables[-1].next_row + 1

@@ -576,3 +576,51 @@ def title_px(text: str) -> int:
     """About how wide a sheet title (13 pt bold) prints, in pixels: the print area
     takes it in whole instead of cutting it at the table's edge."""
     return round(len(text) * 9.5)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table to write under a bold line of text: see :func:`write_summary_and_list`."""
+
+    line: str
+    columns: Sequence[Column]
+    rows: Sequence[Row]
+    style: Style | None = None
+    total: Row | None = None
+
+
+def write_summary_and_list(
+    worksheet: Worksheet,
+    formats: Formats,
+    row: int,
+    summary: TableSpec,
+    listing: TableSpec,
+) -> list[Table]:
+    """A short summary table, then, from a new page, the long list whose header
+    repeats on every page after: no table prints under another table's header.
+    Columns are sized for both (call :func:`finish_page` after).
+
+    Returns:
+        The two tables.
+    """
+    tables: list[Table] = []
+    for number, spec in enumerate((summary, listing)):
+        if number:
+            row = tables[0].next_row + 1
+            worksheet.set_h_pagebreaks([row])
+        row = write_line(worksheet, row, spec.line, formats.get("line", bold=True))
+        tables.append(
+            write_table(
+                worksheet,
+                formats,
+                row,
+                spec.columns,
+                spec.rows,
+                style=spec.style,
+                total=spec.total,
+                main=bool(number),
+                fit=False,
+            )
+        )
+    fit_columns(worksheet, *tables)
+    return tables
