@@ -1,7 +1,8 @@
 """Every sentence parindex says to a user, in Vietnamese, in one place.
 
 Tests, the ``check`` command, the ``Kiểm tra`` sheet and the JSON summary all take their
-text from here. Templates use ``str.format`` fields; numbers are passed already
+text from here. The sentences built from a result's figures (the report, the Markdown
+summary, the scorecard's lines) are in one place of their own: ``parindex.render.prose``. Templates use ``str.format`` fields; numbers are passed already
 formatted with a decimal comma (``parindex.text.format_vn``).
 """
 
