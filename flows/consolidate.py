@@ -33,7 +33,8 @@ from prefect.utilities.annotations import unmapped
 
 from parindex import messages, pipeline
 from parindex import run_record as record
-from parindex.consolidate import Result, YearResult
+from parindex.analysis import AnalysedResult
+from parindex.consolidate import YearResult
 from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError
 from parindex.history import History
@@ -49,7 +50,10 @@ from parindex.ingest.collect import (
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
 from parindex.night import RepeatedRun, fingerprint, repeat_last_run
+from parindex.problems import concat_problems
 from parindex.render.markdown import markdown_summary
+from parindex.render.prose import headline_record
+from parindex.settings import UnitSettings
 
 FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
@@ -139,16 +143,19 @@ def consolidate(
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
-) -> Result:
-    """Sum the tree, compare with the previous year, reconcile with published figures."""
+    *,
+    unit: UnitSettings | None = None,
+) -> AnalysedResult:
+    """Sum the tree, compare with the previous year, reconcile with published
+    figures, and analyse."""
     return pipeline.build_result(
-        criteria_set, ingested, previous, history, history_problems
+        criteria_set, ingested, previous, history, history_problems, unit=unit
     )
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def publish(
-    result: Result,
+    result: AnalysedResult,
     ingested: Ingested,
     inputs: Path,
     outputs: Path,
@@ -161,7 +168,10 @@ def publish(
 
 
 def _publish_artifacts(
-    result: Result, changes: list[str], found: record.Verdict, found_since: list[str]
+    result: AnalysedResult,
+    changes: list[str],
+    found: record.Verdict,
+    found_since: list[str],
 ) -> None:
     key = f"parindex-{result.year}"
     headline = f"**Kết quả: {found.headline}**\n\n"
@@ -219,6 +229,7 @@ def _repeated_outcome(repeated: RepeatedRun, logger: Any) -> dict[str, Any]:
     return {
         "year": document["year"],
         "total": figures["total"],
+        "headline": summary.get("headline"),
         "status": figures["status"],
         "files": len(document.get("inputs", [])),
         "errors": problems["errors"],
@@ -402,7 +413,15 @@ def consolidate_flow(
         inputs_path, year, criteria_set, settle_seconds, batch_files, cache=cache
     )
     previous = previous_year(inputs_path, year, outputs_path)
-    result = consolidate(criteria_set, ingested, previous, history, history_problems)
+    unit, unit_problems = pipeline.load_unit(inputs_path)
+    result = consolidate(
+        criteria_set,
+        ingested,
+        previous,
+        history,
+        concat_problems([history_problems, unit_problems]),
+        unit=unit,
+    )
     written = publish(result, ingested, inputs_path, outputs_path, print_)
     found = record.verdict(result)
     _publish_artifacts(result, written.changes, found, found_since)
@@ -439,6 +458,7 @@ def consolidate_flow(
     outcome = {
         "year": year,
         "total": result.current.total,
+        "headline": headline_record(result.analysis.headline),
         "status": result.current.status,
         "files": result.submissions.height,
         "errors": int((result.problems["severity"] == "error").sum()),

@@ -1,21 +1,24 @@
-"""The annual analysis the CCHC office writes, computed from a :class:`Result`.
+"""The analysis stage: the frames the CCHC office's annual analysis is built from.
 
-Pure functions, no I/O: frames (polars) for the tables of the scorecard, the draft
-report and the Markdown summary, and the Vietnamese sentences built from them. Every
-figure is kept at full precision; numbers are rounded only when they are put into a
-sentence (``format_vn``). Nothing here assumes a district, eight components or these
-department codes: all of it comes from the criteria set and the submissions.
+Computed once per run from a consolidated :class:`Result` by :func:`analyse`, which
+returns an :class:`AnalysedResult`: the result with its :class:`Analysis` (years
+table, points lost, recoverable points, over-claims, reconciliation check,
+components by trend) and the same frames sliced per department once
+(:class:`DepartmentAnalysis`). Renderers only read it. Pure functions, no I/O; every
+figure is kept at full precision. Nothing here assumes a district, eight components
+or these department codes: all of it comes from the criteria set and the
+submissions. The sentences built from these frames are in ``parindex.render.prose``.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
-from parindex import messages
 from parindex.consolidate import (
     EPSILON,
     GROUPS,
@@ -24,8 +27,7 @@ from parindex.consolidate import (
     YearResult,
 )
 from parindex.criteria import CriteriaSet
-from parindex.numbers import round2, round2_expr
-from parindex.text import format_vn
+from parindex.settings import UnitSettings
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
 TRENDS = (INCREASED, MAINTAINED, DECREASED)
@@ -40,14 +42,6 @@ FIGURE_LABELS = {
 }
 COMPONENT_FIGURE = "component "
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # a), b), … đ), e) as in Vietnamese documents
-
-_COMPONENT = "chỉ số thành phần"
-_TREND_VERBS = {
-    INCREASED: "tăng điểm",
-    MAINTAINED: "duy trì điểm",
-    DECREASED: "giảm điểm",
-}
-_EXTREMES = {INCREASED: "mức tăng cao nhất", DECREASED: "mức giảm cao nhất"}
 
 LOST_SCHEMA: dict[str, pl.DataType] = {
     "rank": pl.Int64(),
@@ -108,164 +102,7 @@ def years_table(result: Result) -> pl.DataFrame:
     )
 
 
-def rank_change(position: int | None, previous: int | None) -> str:
-    """``giữ nguyên thứ hạng``, ``tăng 2 bậc``, ``giảm 1 bậc``, or '' if unknown."""
-    if position is None or previous is None:
-        return ""
-    if position == previous:
-        return "giữ nguyên thứ hạng"
-    word = "tăng" if position < previous else "giảm"
-    return f"{word} {abs(position - previous)} bậc"
-
-
-def rank_text(position: int | None, of: int | None) -> str | None:
-    """``2/8``, or ``2`` when the number of units is unknown, or None."""
-    if position is None:
-        return None
-    return f"{position}/{of}" if of is not None else str(position)
-
-
-def change_text(delta: float) -> str:
-    """``tăng 7,17 điểm``, ``giảm 1 điểm`` or ``không đổi`` (decided at 2 decimals)."""
-    shown = round2(delta)
-    if shown > 0:
-        return f"tăng {format_vn(delta)} điểm"
-    if shown < 0:
-        return f"giảm {format_vn(-delta)} điểm"
-    return "không đổi"
-
-
-def headline_sentences(result: Result) -> list[str]:
-    """The opening of section I: total, rank and change; then the figures that
-    differ from the published ones, and the status when it is provisional."""
-    current = result.current
-    year = result.year
-    years = {r["year"]: r for r in years_table(result).iter_rows(named=True)}
-    now = years.get(year)
-    maximum = float(current.components["max"].sum())
-    if now is not None and now["source"] == "published":
-        opening = (
-            f"Năm {year}, Chỉ số cải cách hành chính đạt {format_vn(now['total'])} "
-            f"điểm theo số liệu công bố (tổng điểm tính từ các tiêu chí: "
-            f"{format_vn(current.total)}/{format_vn(maximum)} điểm)"
-        )
-    else:
-        opening = (
-            f"Năm {year}, tổng điểm Chỉ số cải cách hành chính tính từ các tiêu chí "
-            f"đạt {format_vn(current.total)}/{format_vn(maximum)} điểm"
-        )
-    parts = [opening]
-    previous_year = result.previous_year or year - 1
-    before = years.get(previous_year)
-    if now is not None and now["rank"] is not None:
-        parts.append(f"xếp thứ {rank_text(now['rank'], now['units'])}")
-    changes = []
-    if now is not None and before is not None:
-        changes.append(rank_change(now["rank"], before["rank"]))
-    total_now = now["total"] if now is not None else current.total
-    total_before = before["total"] if before is not None else result.previous_total
-    if total_before is not None:
-        changes.append(change_text(total_now - total_before))
-    changes = [c for c in changes if c]
-    if changes:
-        parts.append(
-            f"{' và '.join(changes)} so với năm {previous_year} "
-            + (f"({format_vn(total_before)} điểm)" if total_before is not None else "")
-        )
-    sentences = [", ".join(parts) + "."]
-    sentences += reconciliation_sentences(result)
-    if current.status != "final":
-        scored, leaves = current.coverage
-        sentences.append(
-            f"Số liệu năm {year} còn tạm tính: đã có điểm {scored}/{leaves} tiêu chí, "
-            "một số tiêu chí chưa có điểm thẩm định."
-        )
-    return sentences
-
-
 # --- components -------------------------------------------------------------------
-
-
-def _names(rows: Sequence[Mapping[str, Any]]) -> str:
-    """``A``, ``A và B``, ``A, B và C``."""
-    names = [str(r["name"]) for r in rows]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " và " + names[-1]
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def components_sentence(
-    components: pl.DataFrame, previous_year: int | None = None
-) -> str:
-    """The count sentence of the seed report, from ``Result.components``.
-
-    ``5/8 chỉ số thành phần tăng điểm, mức tăng cao nhất 3,5 điểm (Cải cách thủ tục
-    hành chính); 01 chỉ số thành phần duy trì điểm (Cải cách thể chế); 02 chỉ số
-    thành phần giảm điểm, mức giảm cao nhất 1 điểm (Cải cách chế độ công vụ).``
-
-    The first count is shown out of the number of components, the next ones on two
-    digits, as the office writes them. Changes are compared as shown (2 decimals):
-    components tied for the largest rise or fall are all named. A component without
-    a previous score is counted apart; when none has one, the sentence says there is
-    nothing to compare with.
-
-    Args:
-        components: ``code``, ``name``, ``delta``, ``trend`` per component.
-        previous_year: the year compared with, named when there is no comparison.
-    """
-    total = components.height
-    if total == 0:
-        return "Bộ chỉ số không có chỉ số thành phần nào."
-    compared = components.filter(pl.col("trend").is_not_null())
-    if compared.height == 0:
-        year = f"năm {previous_year}" if previous_year is not None else "năm trước"
-        return (
-            f"Chưa có điểm các chỉ số thành phần {year} nên chưa so sánh được "
-            f"{total} {_COMPONENT}."
-        )
-    by_trend = {t: compared.filter(pl.col("trend") == t) for t in TRENDS}
-    if by_trend[MAINTAINED].height == total:
-        since = f" so với năm {previous_year}" if previous_year is not None else ""
-        return (
-            f"{total}/{total} {_COMPONENT} duy trì điểm{since}; không có {_COMPONENT} "
-            "nào tăng hoặc giảm điểm."
-        )
-    counted = 0
-
-    def count(n: int) -> str:
-        nonlocal counted
-        counted += 1
-        return f"{n}/{total}" if counted == 1 else f"{n:02d}"
-
-    clauses = []
-    for word in TRENDS:
-        rows = by_trend[word]
-        verb = _TREND_VERBS[word]
-        if rows.height == 0:
-            if word != MAINTAINED:
-                clauses.append(f"không có {_COMPONENT} nào {verb}")
-            continue
-        clause = f"{count(rows.height)} {_COMPONENT} {verb}"
-        if word == MAINTAINED:
-            clauses.append(f"{clause} ({_names(rows.to_dicts())})")
-            continue
-        shown = rows.select(round2_expr(pl.col("delta")).abs()).to_series()
-        largest = float(shown.max())  # type: ignore[arg-type]
-        top = rows.filter(shown == largest).to_dicts()
-        clauses.append(
-            f"{clause}, {_EXTREMES[word]} {format_vn(largest)} điểm ({_names(top)})"
-        )
-    unknown = components.filter(pl.col("trend").is_null()).to_dicts()
-    if unknown:
-        clauses.append(
-            f"{count(len(unknown))} {_COMPONENT} chưa có điểm năm trước để so sánh "
-            f"({_names(unknown)})"
-        )
-    return _capitalised("; ".join(clauses)) + "."
 
 
 def components_by_trend(components: pl.DataFrame) -> dict[str | None, pl.DataFrame]:
@@ -282,59 +119,9 @@ def components_by_trend(components: pl.DataFrame) -> dict[str | None, pl.DataFra
     return groups
 
 
-def component_sentence(
-    row: Mapping[str, Any], year: int, previous_year: int | None
-) -> str:
-    """``Năm 2023, chỉ số thành phần Cải cách thủ tục hành chính đạt 13/13,5 điểm,
-    bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm).``"""
-    score = row["score"] if row["score"] is not None else 0.0
-    text = (
-        f"Năm {year}, {_COMPONENT} {row['name']} đạt {format_vn(score)}/"
-        f"{format_vn(row['max'])} điểm"
-    )
-    if row.get("percent") is not None:
-        text += f", bằng {format_vn(row['percent'])} %"
-    word, previous = row.get("trend"), row.get("previous")
-    if word is None or previous is None:
-        return text + "; chưa có điểm năm trước để so sánh."
-    since = f"năm {previous_year}" if previous_year is not None else "năm trước"
-    if word == MAINTAINED:
-        return text + f", giữ nguyên điểm so với {since}."
-    return (
-        text
-        + f", {change_text(row['delta'])} so với {since} ({format_vn(previous)} điểm)."
-    )
-
-
 # --- points lost ------------------------------------------------------------------
 
 
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-
-
-def _by_identity(function: Callable[[_T], _R]) -> Callable[[_T], _R]:
-    """Remember the last few answers of a one-argument function by the identity of
-    its argument: each department's workbook asks for the same whole-year analysis,
-    which would otherwise be recomputed once per department (quadratic in a province).
-    """
-    cache: dict[int, tuple[_T, _R]] = {}
-
-    @functools.wraps(function)
-    def cached(argument: _T) -> _R:
-        hit = cache.get(id(argument))
-        if hit is not None and hit[0] is argument:
-            return hit[1]
-        if len(cache) >= 8:
-            cache.clear()
-        answer = function(argument)
-        cache[id(argument)] = (argument, answer)
-        return answer
-
-    return cached
-
-
-@_by_identity
 def points_lost(result: Result) -> pl.DataFrame:
     """Every scored leaf below its maximum, ranked: the ones also lost last year
     first (what the office must act on), then by points lost, then in tree order.
@@ -440,7 +227,6 @@ def recoverable_by_department(
     )
 
 
-@_by_identity
 def over_claims(year: YearResult) -> pl.DataFrame:
     """Every leaf of ``year`` whose appraised score is below the self-assessed one,
     largest cut first: ``code``, ``name``, ``component``, ``max``, ``self_score``,
@@ -535,151 +321,236 @@ def reconciliation_check(result: Result) -> pl.DataFrame:
     )
 
 
-def reconciliation_sentences(result: Result) -> list[str]:
-    """One sentence per published figure that differs from the computed one."""
-    sentences = []
-    for row in reconciliation_check(result).iter_rows(named=True):
-        if abs(row["difference"]) < DIFFERENCE_SHOWN:
-            continue
-        sentences.append(
-            f"{row['label']}: công bố {format_vn(row['published'])}, tính từ các tiêu "
-            f"chí {format_vn(row['computed'])} (chênh lệch "
-            f"{signed(row['difference'])}). {row['note']}"
-        )
-    return sentences
+# --- the stage --------------------------------------------------------------------
 
 
-# --- departments ------------------------------------------------------------------
+@dataclass(frozen=True)
+class DepartmentAnalysis:
+    """One department's share of the year, sliced once.
+
+    ``record`` and ``previous_record`` are its rows of ``YearResult.departments``
+    (None when the year does not list it); ``deductions`` its rows of
+    ``YearResult.deductions``; ``lost`` its rows of :func:`points_lost` (rank
+    order); ``cuts`` its rows of :func:`over_claims`; ``leaves`` the leaves of
+    ``Result.criteria`` it is responsible for; ``problems`` the problems of its
+    files. ``previous_*`` are None when the previous year is not consolidated.
+    """
+
+    code: str
+    record: dict[str, Any] | None
+    previous_record: dict[str, Any] | None
+    deductions: pl.DataFrame
+    previous_deductions: pl.DataFrame | None
+    lost: pl.DataFrame
+    cuts: pl.DataFrame
+    previous_cuts: pl.DataFrame | None
+    leaves: pl.DataFrame
+    problems: pl.DataFrame
+
+    @property
+    def name(self) -> str:
+        """The department's full name (its code when the year does not list it)."""
+        return str(self.record["name"]) if self.record else self.code
+
+    @property
+    def recurring(self) -> pl.DataFrame:
+        """Its leaves lost this year and last year, in tree order."""
+        return self.lost.filter(pl.col("recurring")).sort("position")
 
 
-def signed(value: float | None) -> str:
-    """``+1,92``, ``-1``, ``0`` (the sign as shown at 2 decimals), ``—`` for None."""
-    if value is None:
-        return "—"
-    shown = format_vn(value)
-    return f"+{shown}" if round2(value) > 0 else shown
+@dataclass(frozen=True)
+class Headline:
+    """The one headline figure every output quotes (README, "Choices").
+
+    ``total`` is the published total when the province published the year
+    (``source`` = ``published``), else the total computed from the leaves;
+    ``computed_total`` is always the one computed from the leaves. The previous
+    year's figure is chosen the same way, and ``delta`` is between the two quoted
+    figures; ``computed_delta`` between the computed total and
+    ``Result.previous_total`` (the SPEC's ``previous.delta``).
+    """
+
+    year: int
+    total: float
+    source: str
+    computed_total: float
+    maximum: float
+    status: str
+    previous_year: int | None
+    previous_total: float | None
+    previous_source: str | None
+    computed_delta: float | None
+    rank: int | None
+    units: int | None
+    previous_rank: int | None
+
+    @property
+    def delta(self) -> float | None:
+        """The change between the quoted figures, or None without a previous one."""
+        if self.previous_total is None:
+            return None
+        return self.total - self.previous_total
 
 
-def department_figures(record: Mapping[str, Any]) -> str:
-    """``đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm`` from a row of
-    ``YearResult.departments``."""
-    percent = record.get("percent")
-    shown = f"{format_vn(percent)} %" if percent is not None else "—"
-    lost = float(record["lost"])
-    leaves, scored = record.get("leaves"), record.get("scored")
-    unscored = leaves - scored if leaves is not None and scored is not None else 0
-    if round2(lost) > 0:
-        deduction = f"bị trừ {format_vn(lost)} điểm"
-    elif unscored > 0:  # rows set aside or not sent: "not deducted" would be false
-        deduction = "chưa có điểm bị trừ trên các tiêu chí đã chấm"
-    else:
-        deduction = "không bị trừ điểm"
-    if unscored > 0:
-        deduction += ", " + messages.DEPARTMENT_NO_VALID_SCORE.format(
-            count=unscored, leaves=leaves
-        )
-    return (
-        f"đạt {format_vn(record['score'])}/{format_vn(record['max'])} điểm, "
-        f"bằng {shown}, {deduction}"
+def headline_of(result: Result, years: pl.DataFrame) -> Headline:
+    """The :class:`Headline` of ``result`` from its years table."""
+    by_year = {r["year"]: r for r in years.iter_rows(named=True)}
+    now = by_year.get(result.year)
+    previous_year = result.previous_year or result.year - 1
+    before = by_year.get(previous_year)
+    published = now is not None and now["source"] == "published"
+    total = (
+        float(now["total"]) if published and now is not None else result.current.total
+    )
+    previous_total: float | None = None
+    previous_source: str | None = None
+    if before is not None and before["total"] is not None:
+        previous_total, previous_source = float(before["total"]), before["source"]
+    elif result.previous_total is not None:
+        previous_total, previous_source = result.previous_total, "computed"
+    rank = result.rank
+    return Headline(
+        year=result.year,
+        total=total,
+        source="published" if published else "computed",
+        computed_total=result.current.total,
+        maximum=float(result.current.components["max"].sum()),
+        status=result.current.status,
+        previous_year=previous_year if previous_total is not None else None,
+        previous_total=previous_total,
+        previous_source=previous_source,
+        computed_delta=(
+            result.current.total - result.previous_total
+            if result.previous_total is not None
+            else None
+        ),
+        rank=(now["rank"] if now is not None else None)
+        or (rank[0] if rank is not None else None),
+        units=(now["units"] if now is not None else None)
+        or (rank[1] if rank is not None else None),
+        previous_rank=before["rank"] if before is not None else None,
     )
 
 
-def department_sentence(record: Mapping[str, Any], year: int) -> str:
-    """``Năm 2023, chỉ số thuộc các lĩnh vực phụ trách của Phòng Nội vụ đạt
-    26,79/32,5 điểm, bằng 82,43 %, bị trừ 5,71 điểm ở các tiêu chí:``"""
-    text = (
-        f"Năm {year}, chỉ số thuộc các lĩnh vực phụ trách của {record['name']} "
-        f"{department_figures(record)}"
-    )
-    return text + (" ở các tiêu chí:" if round2(float(record["lost"])) > 0 else ".")
+@dataclass(frozen=True)
+class Analysis:
+    """The frames every output reads, computed once per run (see the module)."""
+
+    headline: Headline
+    years: pl.DataFrame
+    points_lost: pl.DataFrame
+    recoverable: pl.DataFrame
+    over_claims: pl.DataFrame
+    over_claims_by_department: pl.DataFrame
+    reconciliation: pl.DataFrame
+    components_by_trend: dict[str | None, pl.DataFrame]
+    departments: dict[str, DepartmentAnalysis]
+
+    def department(self, code: str) -> DepartmentAnalysis | None:
+        """The slice of ``code``, or None when the criteria set has no such one."""
+        return self.departments.get(code)
 
 
-def lower_first(text: str) -> str:
-    """Lower the first letter of a sentence put after ``do``, unless it starts a
-    name or an abbreviation (``Phòng Nội vụ``, ``UBND``, ``TTHC``)."""
-    words = text.split(maxsplit=2)
-    if not words:
-        return text
-    first = words[0]
-    if not first[:1].isupper() or first[1:2].isupper():
-        return text
-    if len(words) > 1 and words[1][:1].isupper():
-        return text
-    return first[:1].lower() + text[1:]
+@dataclass(frozen=True)
+class AnalysedResult(Result):
+    """A consolidated :class:`Result` with its :class:`Analysis` and the unit's
+    settings (the report's header block): what renderers read."""
+
+    analysis: Analysis
+    unit: UnitSettings
 
 
-def _clean(text: str | None) -> str:
-    """A cell's text as part of a sentence: on one line, without control
-    characters or a closing stop."""
-    printable = "".join(c if c.isprintable() else " " for c in text or "")
-    return " ".join(printable.split()).rstrip(".;,: ")
-
-
-def deduction_sentence(row: Mapping[str, Any]) -> str:
-    """``Tiêu chí 1.3.2: Xử lý các vấn đề phát hiện qua kiểm tra đạt 1,28/1,5 điểm
-    do qua kiểm tra phát hiện 59 tồn tại ….``"""
-    reason = _clean(row.get("reason"))
-    cause = f" do {lower_first(reason)}" if reason else " (chưa ghi nguyên nhân)"
-    return (
-        f"Tiêu chí {row['code']}: {_clean(row['name'])} đạt "
-        f"{format_vn(row['score'])}/{format_vn(row['max'])} điểm{cause}."
-    )
-
-
-def scores_list(rows: Sequence[Mapping[str, Any]]) -> str:
-    """``1.2.1 (0/0,5), 1.3.2 (1,28/1,5)``."""
-    return ", ".join(
-        f"{r['code']} ({format_vn(r['score'])}/{format_vn(r['max'])})" for r in rows
-    )
-
-
-def cuts_list(rows: Sequence[Mapping[str, Any]]) -> str:
-    """``1.2.1 (tự chấm 0,5, thẩm định 0)``."""
-    return ", ".join(
-        f"{r['code']} (tự chấm {format_vn(r['self_score'])}, thẩm định "
-        f"{format_vn(r['appraised_score'])})"
-        for r in rows
-    )
-
-
-_PARTITIONS: dict[tuple[int, str], tuple[pl.DataFrame, dict[Any, list[int]]]] = {}
-
-
-def _partition(frame: pl.DataFrame, column: str) -> dict[Any, list[int]]:
-    """The row numbers of ``frame`` for each value of ``column`` (a list column puts
-    a row under each of its values), in order; remembered for the last few frames by
-    identity. Outputs ask for one department's rows once per department: a filter
-    each time is quadratic in a province with thousands of departments (and a frame
-    per department would hold as many frames in memory)."""
-    key = (id(frame), column)
-    hit = _PARTITIONS.get(key)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
-    if len(_PARTITIONS) >= 16:
-        _PARTITIONS.clear()
+def _slices(
+    frame: pl.DataFrame, column: str, codes: list[str]
+) -> dict[str, pl.DataFrame]:
+    """The rows of ``frame`` for each of ``codes`` by ``column`` (a list column puts
+    a row under each of its values, once), in the frame's order; an empty frame
+    with the same columns for a code without rows."""
     values = pl.col(column)
-    if isinstance(frame.schema[column], pl.List):
+    is_list = isinstance(frame.schema[column], pl.List)
+    if is_list:
         values = values.list.unique(maintain_order=True)
     keyed = frame.select(values.alias("_part"), pl.int_range(pl.len()).alias("_row"))
-    if isinstance(frame.schema[column], pl.List):
+    if is_list:
         keyed = keyed.explode("_part")
-    rows = keyed.group_by("_part", maintain_order=True).agg(pl.col("_row"))
+    parts = keyed.group_by("_part", maintain_order=True).agg(pl.col("_row"))
     found: dict[Any, list[int]] = dict(
-        zip(rows["_part"], rows["_row"].to_list(), strict=True)
+        zip(parts["_part"], parts["_row"].to_list(), strict=True)
     )
-    _PARTITIONS[key] = (frame, found)
-    return found
+    empty = frame.clear()
+    return {code: frame[found[code]] if code in found else empty for code in codes}
 
 
-def rows_where(frame: pl.DataFrame, column: str, value: Any) -> pl.DataFrame:
-    """``frame.filter(pl.col(column) == value)``, or, for a list column, the rows
-    whose list holds ``value``; same rows, same order, in constant time after the
-    first call for a frame."""
-    rows = _partition(frame, column).get(value)
-    return frame.clear() if rows is None else frame[rows]
+def _records(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    return {str(r["code"]): r for r in frame.iter_rows(named=True)}
 
 
-def for_department(frame: pl.DataFrame, department: str) -> pl.DataFrame:
-    """The rows of a leaf frame (``departments`` list) that ``department`` is
-    responsible for."""
-    return rows_where(frame, "departments", department)
+def analyse(result: Result, unit: UnitSettings | None = None) -> AnalysedResult:
+    """The analysis stage: every frame the outputs read, computed once from
+    ``result`` and sliced per department once.
+
+    Args:
+        result: the consolidated year, compared with the previous one.
+        unit: the unit's settings (placeholders when None; an analysed result
+            passed again keeps its own).
+
+    Returns:
+        ``result`` with its :class:`Analysis`.
+    """
+    current, previous = result.current, result.previous
+    lost = points_lost(result)
+    cuts = over_claims(current)
+    previous_cuts = over_claims(previous) if previous is not None else None
+    codes = list(
+        dict.fromkeys(
+            [d.code for d in current.criteria_set.departments]
+            + [str(c) for c in current.departments["code"].to_list()]
+        )
+    )
+    leaves = result.criteria.filter(pl.col("is_leaf"))
+    sliced = {
+        "deductions": _slices(current.deductions, "department", codes),
+        "lost": _slices(lost, "departments", codes),
+        "cuts": _slices(cuts, "departments", codes),
+        "leaves": _slices(leaves, "departments", codes),
+        "problems": _slices(result.problems, "department", codes),
+    }
+    before: dict[str, dict[str, pl.DataFrame]] = {}
+    if previous is not None and previous_cuts is not None:
+        before = {
+            "deductions": _slices(previous.deductions, "department", codes),
+            "cuts": _slices(previous_cuts, "departments", codes),
+        }
+    records = _records(current.departments)
+    previous_records = _records(previous.departments) if previous is not None else {}
+    departments = {
+        code: DepartmentAnalysis(
+            code=code,
+            record=records.get(code),
+            previous_record=previous_records.get(code),
+            deductions=sliced["deductions"][code],
+            previous_deductions=before["deductions"][code] if before else None,
+            lost=sliced["lost"][code],
+            cuts=sliced["cuts"][code],
+            previous_cuts=before["cuts"][code] if before else None,
+            leaves=sliced["leaves"][code],
+            problems=sliced["problems"][code],
+        )
+        for code in codes
+    }
+    years = years_table(result)
+    analysis = Analysis(
+        headline=headline_of(result, years),
+        years=years,
+        points_lost=lost,
+        recoverable=recoverable_by_department(result, lost),
+        over_claims=cuts,
+        over_claims_by_department=over_claims_by_department(current, cuts),
+        reconciliation=reconciliation_check(result),
+        components_by_trend=components_by_trend(result.components),
+        departments=departments,
+    )
+    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(Result)}
+    if unit is None:
+        unit = result.unit if isinstance(result, AnalysedResult) else UnitSettings()
+    return AnalysedResult(**fields, analysis=analysis, unit=unit)

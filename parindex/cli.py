@@ -175,7 +175,11 @@ def _print_outcome(outcome: dict[str, Any], console: Console) -> None:
     table = RichTable(title=f"Chỉ số CCHC năm {outcome['year']}", show_header=False)
     if "result" in outcome:
         table.add_row("Kết quả", outcome["result"])
-    table.add_row("Tổng điểm", f"{outcome['total']:.2f}".replace(".", ","))
+    headline = outcome.get("headline")
+    total = f"{outcome['total']:.2f}".replace(".", ",")
+    table.add_row("Tổng điểm", headline["figure"] if headline else total)
+    if headline and headline.get("change"):
+        table.add_row("So với năm trước", headline["change"])
     table.add_row(
         "Trạng thái", "chính thức" if outcome["status"] == "final" else "tạm tính"
     )

@@ -1,7 +1,8 @@
 """Every sentence parindex says to a user, in Vietnamese, in one place.
 
 Tests, the ``check`` command, the ``Kiểm tra`` sheet and the JSON summary all take their
-text from here. Templates use ``str.format`` fields; numbers are passed already
+text from here. The sentences built from a result's figures (the report, the Markdown
+summary, the scorecard's lines) are in one place of their own: ``parindex.render.prose``. Templates use ``str.format`` fields; numbers are passed already
 formatted with a decimal comma (``parindex.text.format_vn``).
 """
 
@@ -534,4 +535,17 @@ NOTIFY_BODY = (
     "trạng thái {{ flow_run.state.name }}: {{ flow_run.state.message }}\n"
     "Tham số: {{ flow_run.parameters }}\n"
     "Xem thêm tệp TRANG-THAI.txt trong thư mục kết quả của năm."
+)
+
+
+# --- unit settings (inputs/don-vi.toml: the report's header block) ---------------
+UNIT_SETTINGS_UNREADABLE = (
+    "Không đọc được tệp thông tin đơn vị ({reason}): báo cáo dùng chỗ trống để điền."
+)
+UNIT_SETTINGS_UNKNOWN_KEY = (
+    "Tệp thông tin đơn vị có mục “{key}” không dùng đến: bỏ qua."
+)
+UNIT_SETTINGS_BAD_VALUE = (
+    "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: báo cáo dùng chỗ "
+    "trống để điền."
 )

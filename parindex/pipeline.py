@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from parindex import messages
-from parindex.consolidate import Result, YearResult, compare, consolidate_year
+from parindex.analysis import AnalysedResult, analyse
+from parindex.consolidate import YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, read_history
@@ -21,6 +22,7 @@ from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
 from parindex.problems import concat_problems, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
+from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
 
 __all__ = [
     "HISTORY_FILE",
@@ -87,14 +89,28 @@ def consolidate_previous(
     return consolidate_year(criteria_set, ingested.rows, previous)[0]
 
 
+def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:
+    """The unit's settings for the report (``inputs/don-vi.toml``) and the
+    warnings reading them."""
+    return read_unit_settings(inputs / SETTINGS_FILE)
+
+
 def build_result(
     criteria_set: CriteriaSet,
     ingested: Ingested,
     previous: YearResult | None,
     history: History,
     history_problems: pl.DataFrame,
-) -> Result:
-    """Consolidate the year and compare it with the previous one."""
+    *,
+    unit: UnitSettings | None = None,
+) -> AnalysedResult:
+    """Consolidate the year, compare it with the previous one and analyse it.
+
+    ``history_problems`` are the problems of the inputs outside the drop folder
+    (history, unit settings); ``unit`` the unit's settings (placeholders if None).
+    """
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems([ingested.problems, conflicts, history_problems])
-    return compare(current, previous, history, ingested.submissions, problems)
+    return analyse(
+        compare(current, previous, history, ingested.submissions, problems), unit
+    )

@@ -8,8 +8,10 @@ import polars as pl
 import pytest
 
 from parindex import analysis
+from parindex.analysis import AnalysedResult
 from parindex.consolidate import RECONCILIATION_NOTES, Result, trend
 from parindex.ingest.collect import Ingested
+from parindex.render import prose
 from tests.render import conftest as sample
 
 SEED_SENTENCE = (
@@ -68,9 +70,7 @@ def with_scores(
 
 
 def test_sentence_of_the_sample_is_the_seeds(sample_result: Result) -> None:
-    assert analysis.components_sentence(sample_result.components, 2022) == (
-        SEED_SENTENCE
-    )
+    assert prose.components_sentence(sample_result.components, 2022) == (SEED_SENTENCE)
 
 
 def test_ties_name_every_component(sample_result: Result) -> None:
@@ -78,7 +78,7 @@ def test_ties_name_every_component(sample_result: Result) -> None:
         sample_result.components,
         {"1": (7.36, 10.86), "6": (3.4, 2.4)},  # +3.5 like 3; −1 like 5
     )
-    assert analysis.components_sentence(components, 2022) == (
+    assert prose.components_sentence(components, 2022) == (
         "5/8 chỉ số thành phần tăng điểm, mức tăng cao nhất 3,5 điểm (Công tác chỉ "
         "đạo điều hành cải cách hành chính và Cải cách thủ tục hành chính); 01 chỉ số "
         "thành phần duy trì điểm (Cải cách thể chế); 02 chỉ số thành phần giảm điểm, "
@@ -93,18 +93,17 @@ def test_three_way_tie(sample_result: Result) -> None:
     )
     assert (
         "(Công tác chỉ đạo điều hành cải cách hành chính, Cải cách thủ tục hành "
-        "chính và Xây dựng và phát triển"
-        in analysis.components_sentence(components, 2022)
+        "chính và Xây dựng và phát triển" in prose.components_sentence(components, 2022)
     )
 
 
 def test_first_year_has_nothing_to_compare(first_year_result: Result) -> None:
     assert first_year_result.previous_year is None
-    assert analysis.components_sentence(first_year_result.components) == (
+    assert prose.components_sentence(first_year_result.components) == (
         "Chưa có điểm các chỉ số thành phần năm trước nên chưa so sánh được 8 chỉ "
         "số thành phần."
     )
-    assert analysis.components_sentence(first_year_result.components, 2021) == (
+    assert prose.components_sentence(first_year_result.components, 2021) == (
         "Chưa có điểm các chỉ số thành phần năm 2021 nên chưa so sánh được 8 chỉ số "
         "thành phần."
     )
@@ -114,13 +113,13 @@ def test_previous_score_zero_is_a_rise_not_a_missing_year(
     sample_result: Result,
 ) -> None:
     components = with_scores(sample_result.components, {"4": (0.0, 7.5)})
-    sentence = analysis.components_sentence(components, 2022)
+    sentence = prose.components_sentence(components, 2022)
     assert sentence.startswith(
         "5/8 chỉ số thành phần tăng điểm, mức tăng cao nhất 7,5 điểm (Tổ chức bộ máy "
         "hành chính);"
     )
     row = components.filter(pl.col("code") == "4").row(0, named=True)
-    assert analysis.component_sentence(row, 2023, 2022) == (
+    assert prose.component_sentence(row, 2023, 2022) == (
         "Năm 2023, chỉ số thành phần Tổ chức bộ máy hành chính đạt 7,5/7,5 điểm, "
         "bằng 100 %, tăng 7,5 điểm so với năm 2022 (0 điểm)."
     )
@@ -130,7 +129,7 @@ def test_all_maintained(sample_result: Result) -> None:
     components = sample_result.components.with_columns(
         previous=pl.col("score"), delta=pl.lit(0.0), trend=pl.lit("maintained")
     )
-    assert analysis.components_sentence(components, 2022) == (
+    assert prose.components_sentence(components, 2022) == (
         "8/8 chỉ số thành phần duy trì điểm so với năm 2022; không có chỉ số thành "
         "phần nào tăng hoặc giảm điểm."
     )
@@ -146,7 +145,7 @@ def test_none_increased_and_one_without_previous(sample_result: Result) -> None:
         delta=pl.when(pl.col("code") == "2").then(None).otherwise("delta"),
         trend=pl.when(pl.col("code") == "2").then(None).otherwise("trend"),
     )
-    assert analysis.components_sentence(components, 2022) == (
+    assert prose.components_sentence(components, 2022) == (
         "Không có chỉ số thành phần nào tăng điểm; 5/8 chỉ số thành phần duy trì điểm "
         "(Công tác chỉ đạo điều hành cải cách hành chính, Cải cách thủ tục hành chính, "
         "Tổ chức bộ máy hành chính, Xây dựng và phát triển Chính quyền điện tử, Chính "
@@ -159,7 +158,7 @@ def test_none_increased_and_one_without_previous(sample_result: Result) -> None:
 def test_a_change_that_rounds_to_zero_is_maintained(sample_result: Result) -> None:
     components = with_scores(sample_result.components, {"2": (5.0, 4.996)})
     assert "01 chỉ số thành phần duy trì điểm (Cải cách thể chế)" in (
-        analysis.components_sentence(components, 2022)
+        prose.components_sentence(components, 2022)
     )
 
 
@@ -174,14 +173,14 @@ def test_groups_follow_the_seed(sample_result: Result) -> None:
 
 def test_component_sentences(sample_result: Result) -> None:
     rows = {r["code"]: r for r in sample_result.components.iter_rows(named=True)}
-    assert analysis.component_sentence(rows["3"], 2023, 2022) == (
+    assert prose.component_sentence(rows["3"], 2023, 2022) == (
         "Năm 2023, chỉ số thành phần Cải cách thủ tục hành chính đạt 13/13,5 điểm, "
         "bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm)."
     )
-    assert analysis.component_sentence(rows["2"], 2023, 2022).endswith(
+    assert prose.component_sentence(rows["2"], 2023, 2022).endswith(
         "đạt 5/5 điểm, bằng 100 %, giữ nguyên điểm so với năm 2022."
     )
-    assert analysis.component_sentence(rows["5"], 2023, 2022).endswith(
+    assert prose.component_sentence(rows["5"], 2023, 2022).endswith(
         "giảm 1 điểm so với năm 2022 (6,5 điểm)."
     )
 
@@ -206,23 +205,29 @@ def test_years_table_of_a_first_year_is_computed(first_year_result: Result) -> N
 
 
 def test_headline(sample_result: Result) -> None:
-    sentences = analysis.headline_sentences(sample_result)
-    assert sentences[0] == (
-        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm theo số liệu công bố "
-        "(tổng điểm tính từ các tiêu chí: 79,24/100 điểm), xếp thứ 2/8, giữ nguyên "
-        "thứ hạng và tăng 7,17 điểm so với năm 2022 (72,1 điểm)."
-    )
-    assert sentences[1].startswith(
+    """One headline figure: the published total, the computed one in brackets,
+    the change between published figures (README, "Choices")."""
+    sentences = prose.headline_sentences(sample_result)
+    assert sentences == [
+        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ "
+        "các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 "
+        "điểm so với năm 2022 (72,1 điểm)."
+    ]  # the reconciliation is in the appendix; nothing provisional
+    headline = sample_result.analysis.headline
+    assert (headline.total, headline.source) == (79.27, "published")
+    assert round(headline.computed_total, 2) == 79.24
+    assert (headline.previous_year, headline.previous_total) == (2022, 72.1)
+    assert round(headline.delta or 0, 2) == 7.17
+    assert round(headline.computed_delta or 0, 2) == 7.14
+    assert prose.reconciliation_sentences(sample_result)[0].startswith(
         "Điểm điều tra XHH: công bố 13,64, tính từ các tiêu chí 13,61 (chênh lệch "
         "+0,03). Tỉnh làm tròn"
     )
-    assert len(sentences) == 3  # survey, total; nothing provisional
 
 
 def test_headline_of_a_first_year(first_year_result: Result) -> None:
-    assert analysis.headline_sentences(first_year_result) == [
-        "Năm 2022, tổng điểm Chỉ số cải cách hành chính tính từ các tiêu chí đạt "
-        "72,1/100 điểm."
+    assert prose.headline_sentences(first_year_result) == [
+        "Năm 2022, Chỉ số cải cách hành chính đạt 72,1/100 điểm (tính từ các tiêu chí)."
     ]
 
 
@@ -236,7 +241,7 @@ def test_headline_of_a_first_year(first_year_result: Result) -> None:
     ],
 )
 def test_rank_change(position: int | None, previous: int, expected: str) -> None:
-    assert analysis.rank_change(position, previous) == expected
+    assert prose.rank_change(position, previous) == expected
 
 
 # --- points lost, self vs appraised -----------------------------------------------
@@ -352,7 +357,7 @@ def test_unexplained_differences_above_a_hundredth_are_flagged(
 
 def test_department_sentence_of_2022_is_the_seeds(result_2022: Result) -> None:
     office = result_2022.current.departments.filter(pl.col("code") == "VP")
-    assert analysis.department_sentence(office.row(0, named=True), 2022) == (
+    assert prose.department_sentence(office.row(0, named=True), 2022) == (
         "Năm 2022, chỉ số thuộc các lĩnh vực phụ trách của Văn phòng HĐND và UBND "
         "huyện đạt 29,26/40,5 điểm, bằng 72,25 %, bị trừ 11,24 điểm ở các tiêu chí:"
     )
@@ -360,11 +365,11 @@ def test_department_sentence_of_2022_is_the_seeds(result_2022: Result) -> None:
 
 def test_department_without_deductions() -> None:
     record = {"name": "Phòng Tư pháp", "max": 9.5, "score": 9.5, "lost": 0.0}
-    assert analysis.department_sentence({**record, "percent": 100.0}, 2023) == (
+    assert prose.department_sentence({**record, "percent": 100.0}, 2023) == (
         "Năm 2023, chỉ số thuộc các lĩnh vực phụ trách của Phòng Tư pháp đạt "
         "9,5/9,5 điểm, bằng 100 %, không bị trừ điểm."
     )
-    assert analysis.department_figures({**record, "percent": None}) == (
+    assert prose.department_figures({**record, "percent": None}) == (
         "đạt 9,5/9,5 điểm, bằng —, không bị trừ điểm"
     )
 
@@ -372,12 +377,12 @@ def test_department_without_deductions() -> None:
 def test_deduction_sentence(sample_result: Result) -> None:
     deductions = sample_result.current.deductions
     row = deductions.filter(pl.col("code") == "1.3.2").row(0, named=True)
-    assert analysis.deduction_sentence(row) == (
+    assert prose.deduction_sentence(row) == (
         "Tiêu chí 1.3.2: Xử lý các vấn đề phát hiện qua kiểm tra đạt 1,28/1,5 điểm do "
         "qua kiểm tra phát hiện 59 tồn tại tại các xã, đã khắc phục 45 tồn tại, 8 tồn "
         "tại đã khắc phục nhưng chưa có kết quả cụ thể, 6 tồn tại chưa khắc phục."
     )
-    assert analysis.deduction_sentence({**row, "reason": None}).endswith(
+    assert prose.deduction_sentence({**row, "reason": None}).endswith(
         "đạt 1,28/1,5 điểm (chưa ghi nguyên nhân)."
     )
 
@@ -394,25 +399,45 @@ def test_deduction_sentence(sample_result: Result) -> None:
     ],
 )
 def test_lower_first(text: str, expected: str) -> None:
-    assert analysis.lower_first(text) == expected
+    assert prose.lower_first(text) == expected
 
 
-def test_rows_where_is_the_filter_it_replaces() -> None:
-    frame = pl.DataFrame(
-        {
-            "code": ["1.1", "1.2", "2.1", "2.2"],
-            "departments": [["NV", "TP"], ["TP"], [], ["NV", "NV"]],
-            "department": ["NV", "TP", None, "NV"],
-        }
+def test_department_slices_are_the_filters_they_replace(
+    sample_result: AnalysedResult,
+) -> None:
+    """Each department's share is sliced once and holds the rows a filter gives,
+    in the same order (a shared leaf under each of its departments)."""
+    shares = sample_result.analysis.departments
+    assert list(shares) == ["NV", "VP", "TP", "TCKH", "KTHT", "CQ"]
+    lost = sample_result.analysis.points_lost
+    for code, share in shares.items():
+        assert share.lost.equals(
+            lost.filter(pl.col("departments").list.contains(code))
+        ), code
+        assert share.deductions.equals(
+            sample_result.current.deductions.filter(pl.col("department") == code)
+        ), code
+        assert share.leaves["code"].to_list() == (
+            sample_result.criteria.filter(
+                pl.col("is_leaf") & pl.col("departments").list.contains(code)
+            )["code"].to_list()
+        ), code
+    assert (
+        shares["NV"].lost["code"].to_list()[:1]
+        == lost.filter(pl.col("departments").list.contains("NV"))["code"].to_list()[:1]
     )
-    assert analysis.for_department(frame, "NV")["code"].to_list() == ["1.1", "2.2"]
-    assert analysis.for_department(frame, "TP")["code"].to_list() == ["1.1", "1.2"]
-    assert analysis.for_department(frame, "VP").height == 0
-    assert analysis.for_department(frame, "VP").columns == frame.columns
-    assert analysis.rows_where(frame, "department", "NV").equals(
-        frame.filter(pl.col("department") == "NV")
-    )
-    # a new frame is partitioned afresh, not answered from the last one's parts
-    other = frame.with_columns(pl.lit("TP").alias("department"))
-    assert analysis.rows_where(other, "department", "TP").height == 4
-    assert analysis.rows_where(frame, "department", "TP").height == 1
+    shared = [
+        c for c in shares["NV"].lost["code"] if c in set(shares["TCKH"].lost["code"])
+    ]
+    assert "1.2.1" in shared
+
+
+def test_analysis_is_computed_once_as_a_stage(sample_result: AnalysedResult) -> None:
+    """The renderers read frames of the result; no identity-keyed cache is left."""
+    import dataclasses
+
+    assert dataclasses.is_dataclass(sample_result.analysis)
+    for name in ("_by_identity", "_PARTITIONS", "rows_where", "for_department"):
+        assert not hasattr(analysis, name), name
+    again = analysis.analyse(sample_result)
+    assert again.analysis.points_lost.equals(sample_result.analysis.points_lost)

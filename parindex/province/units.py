@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from parindex import messages
-from parindex.consolidate import Result, YearResult, consolidate_year
+from parindex.analysis import AnalysedResult
+from parindex.consolidate import YearResult, consolidate_year
 from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError
 from parindex.ingest.collect import Ingested, ingest_year
-from parindex.pipeline import build_result, load_history
+from parindex.pipeline import build_result, load_history, load_unit
+from parindex.problems import concat_problems
 from parindex.province.folder import Unit
 
 
@@ -31,7 +33,7 @@ class UnitRun:
 
     unit: Unit
     year: int
-    result: Result | None
+    result: AnalysedResult | None
     ingested: Ingested | None
     note: str | None = None
     failed: bool = False
@@ -103,7 +105,15 @@ def consolidate_unit(
         note = messages.PROVINCE_UNIT_FAILED.format(reason=error)
         return UnitRun(unit, year, None, None, note, failed=True)
     previous = _previous(unit, year, previous_criteria, now)
-    result = build_result(criteria_set, ingested, previous, history, history_problems)
+    settings, settings_problems = load_unit(unit.folder)  # its own don-vi.toml
+    result = build_result(
+        criteria_set,
+        ingested,
+        previous,
+        history,
+        concat_problems([history_problems, settings_problems]),
+        unit=settings,
+    )
     run = UnitRun(unit, year, result, ingested)
     if not run.submitted:
         note = messages.PROVINCE_NOTHING_USED.format(year=year)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from parindex import messages
-from parindex.analysis import rows_where
+from parindex.analysis import AnalysedResult
 from parindex.changes import describe_changes
-from parindex.consolidate import Result
-from parindex.department_view import department_keys, department_view
+from parindex.department_view import department_keys, update_digest
 from parindex.ingest.collect import Ingested
 from parindex.ingest.winners import rows_set_aside
 from parindex.publish.files import (
@@ -70,7 +71,7 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
     byte-identical outputs and a new file changes only the workbooks it feeds."""
     files = ingested.submissions
     if department is not None:
-        files = rows_where(files, "department", department)
+        files = files.filter(pl.col("department") == department)
     names = files["file"].to_list() if department is not None else list(ingested.paths)
     # the times the files had when they were listed or read, not now: a file
     # replaced or deleted since changes nothing in this run's outputs
@@ -83,11 +84,13 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
 
 DepartmentJob = tuple[str, Path, dt.datetime]
 PARALLEL_DEPARTMENTS = 40  # fewer workbooks than this are written in-process
-_WORKER_RESULT: list[tuple[Result, UnitStanding | None]] = []
+_WORKER_RESULT: list[tuple[AnalysedResult, UnitStanding | None]] = []
 
 
 def _write_departments(
-    result: Result, jobs: list[DepartmentJob], standing: UnitStanding | None = None
+    result: AnalysedResult,
+    jobs: list[DepartmentJob],
+    standing: UnitStanding | None = None,
 ) -> dict[Path, bool]:
     """Write each department's workbook atomically; which ones changed."""
     written = {}
@@ -95,15 +98,13 @@ def _write_departments(
 
         def write(path: Path, code: str = code, created: dt.datetime = created) -> None:
             # from the department's view: its key covers all the workbook shows
-            render_department(
-                department_view(result, code), code, path, created, standing
-            )
+            render_department(result, code, path, created, standing)
 
         written[target] = write_atomic(target, write)
     return written
 
 
-def _start_worker(result: Result, standing: UnitStanding | None = None) -> None:
+def _start_worker(result: AnalysedResult, standing: UnitStanding | None = None) -> None:
     _WORKER_RESULT[:] = [(result, standing)]
 
 
@@ -113,7 +114,7 @@ def _worker_writes(jobs: list[DepartmentJob]) -> dict[Path, bool]:
 
 
 def write_department_workbooks(
-    result: Result,
+    result: AnalysedResult,
     jobs: list[DepartmentJob],
     workers: int | None = None,
     standing: UnitStanding | None = None,
@@ -217,7 +218,7 @@ def _same_file(staged: Path, target: Path) -> bool:
 
 
 def _render_staged(
-    result: Result,
+    result: AnalysedResult,
     created: dt.datetime,
     department_created: dict[str, dt.datetime],
     folder: Path,
@@ -308,7 +309,7 @@ def departments_to_render(
 
 
 def _render_outputs(  # noqa: PLR0917 - the standing joins the old five
-    result: Result,
+    result: AnalysedResult,
     created: dt.datetime,
     jobs: list[DepartmentJob],
     workers: int | None,
@@ -334,6 +335,25 @@ def _render_outputs(  # noqa: PLR0917 - the standing joins the old five
     return written
 
 
+def _with_analysis(result: AnalysedResult, keys: dict[str, str]) -> dict[str, str]:
+    """Each department's key, extended by what its workbook shows from the analysis
+    stage: its slice, the unit's settings and the headline (a workbook is rendered
+    from the whole analysed result, so its key covers its part of it)."""
+    extended = {}
+    for code, key in keys.items():
+        digest = hashlib.sha256(key.encode())
+        update_digest(
+            digest,
+            [
+                result.unit,
+                result.analysis.headline,
+                result.analysis.departments.get(code),
+            ],
+        )
+        extended[code] = digest.hexdigest()
+    return extended
+
+
 def _standing_key(standing: UnitStanding | None) -> str | None:
     """sha256 of a unit's standing in its province (None outside a province)."""
     if standing is None:
@@ -342,7 +362,7 @@ def _standing_key(standing: UnitStanding | None) -> str | None:
 
 
 def publish_outputs(
-    result: Result,
+    result: AnalysedResult,
     ingested: Ingested,
     inputs: Path,
     outputs: Path,
@@ -412,10 +432,13 @@ def publish_outputs(
             assert last is not None
             department_keys_now = last.get("department_keys") or {}
         else:
-            department_keys_now = department_keys(
+            department_keys_now = _with_analysis(
                 result,
-                {code: when.isoformat() for code, when in department_created.items()},
-                [code_digest(), versions(), standing_key],
+                department_keys(
+                    result,
+                    {c: when.isoformat() for c, when in department_created.items()},
+                    [code_digest(), versions(), standing_key],
+                ),
             )
             # only the departments whose workbook's inputs changed are rendered
             jobs = [

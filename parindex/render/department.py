@@ -16,19 +16,19 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import for_department, over_claims, points_lost, rows_where
-from parindex.consolidate import Result, YearResult
-from parindex.render.scorecard import (
+from parindex.analysis import AnalysedResult
+from parindex.render.prose import STATUS_LABELS, department_summary
+from parindex.render.sheets import (
     CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
     DEDUCTION_SUMS,
     NO_PREVIOUS_LEAVES,
-    STATUS_LABELS,
     TOTAL_LABEL,
+    UNKNOWN_DEPARTMENT,
     column_sums,
     criterion_row,
     department_row,
-    department_summary,
+    department_slice,
     lost_style,
     write_deductions,
     write_over_claims,
@@ -36,12 +36,18 @@ from parindex.render.scorecard import (
 )
 from parindex.render.standing import STANDING_SHEET, UnitStanding, write_standing
 from parindex.render.xlsx import (
+    FONT,
     Column,
     Formats,
     Row,
     add_sheet,
+    finish_page,
     new_workbook,
+    page_header,
+    title_px,
     write_line,
+    write_note_sheet,
+    write_paragraph,
     write_table,
 )
 from parindex.text import format_vn
@@ -51,9 +57,8 @@ DEDUCTIONS_SHEET = "Bị trừ điểm"
 RECURRING_SHEET = "Bị trừ nhiều năm"
 LEAVES_SHEET = "Tiêu chí phụ trách"
 PROBLEMS_SHEET = "Kiểm tra"
-UNKNOWN_DEPARTMENT = "Bộ chỉ số không có đơn vị “{department}”."
 
-LEAF_COLUMNS = (*DEDUCTION_COLUMNS, Column("Ghi chú", "note"))
+LEAF_COLUMNS = (*DEDUCTION_COLUMNS, Column("Ghi chú", "note", optional=True))
 OVERVIEW_FIGURES = (
     ("Điểm tối đa", "max"),
     ("Điểm đạt", "score"),
@@ -70,7 +75,7 @@ COUNTED = {"leaves", "scored", "deductions", "recurring", "cut_leaves"}
 
 
 def render_department(
-    result: Result,
+    result: AnalysedResult,
     department: str,
     path: Path,
     created: datetime,
@@ -83,17 +88,20 @@ def render_department(
         department: the department code (``NV``, ``VP``…).
         path: the ``.xlsx`` file to write.
         created: the creation date stored in the workbook (fixed in tests).
+        standing: a province unit's rank, grade and components against its
+            group (one more sheet), None outside a province.
         standing: the unit's place in its province (a province run): adds the
             sheet ``Xếp hạng``.
 
     Raises:
         ValueError: the criteria set has no such department.
     """
-    record = department_row(result, department)
+    share = department_slice(result, department)
+    record = share.record
     if record is None:
         raise ValueError(UNKNOWN_DEPARTMENT.format(department=department))
     workbook = new_workbook(
-        path, created, f"Chỉ số CCHC năm {result.year} – {record['name']}"
+        path, created, f"Chỉ số CCHC năm {result.year} – {record['name']}", FONT
     )
     formats = Formats(workbook)
     write_overview(add_sheet(workbook, OVERVIEW_SHEET), formats, result, department)
@@ -103,41 +111,44 @@ def render_department(
         add_sheet(workbook, CLAIMS_SHEET), formats, result, department=department
     )
     write_leaves(add_sheet(workbook, LEAVES_SHEET), formats, result, department)
-    problems = rows_where(result.problems, "department", department)
-    write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, problems)
-    if standing is not None:
+    write_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result, share.problems)
+    if standing is not None:  # a province's unit: its place in its group
         write_standing(add_sheet(workbook, STANDING_SHEET), formats, standing)
+    for worksheet in workbook.worksheets():
+        page_header(worksheet, str(record["name"]))
     workbook.close()
 
 
 def write_overview(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """The department's figures this year and, when known, last year, with the change."""
     current = department_row(result, department)
     assert current is not None
     previous = department_row(result, department, previous=True)
-    row = write_line(
-        worksheet,
-        0,
-        f"Kết quả Chỉ số CCHC năm {result.year} – {current['name']}",
-        formats.title,
-    )
-    row = write_line(worksheet, row, result.current.criteria_set.name)
+    title = f"Kết quả Chỉ số CCHC năm {result.year} – {current['name']}"
+    write_line(worksheet, 0, title, formats.title)
     status = STATUS_LABELS.get(result.current.status, result.current.status)
-    row = write_line(worksheet, row, f"Trạng thái số liệu: {status}")
-    row = write_line(
-        worksheet,
-        row,
-        department_summary(current, f"Năm {result.year}, tổng các tiêu chí phụ trách"),
-        formats.get("line", bold=True),
-    )
+    # lines wrapped over the table's width (written after it): they print within
+    # the page
+    lines = [
+        (result.current.criteria_set.name, formats.get("paragraph")),
+        (f"Trạng thái số liệu: {status}", formats.get("paragraph")),
+        (
+            department_summary(
+                current, f"Năm {result.year}, tổng các tiêu chí phụ trách"
+            ),
+            formats.get("paragraph", bold=True),
+        ),
+    ]
     if previous is not None and result.previous is not None:
-        row = write_line(
-            worksheet,
-            row,
-            department_summary(previous, f"Năm {result.previous.year}"),
+        lines.append(
+            (
+                department_summary(previous, f"Năm {result.previous.year}"),
+                formats.get("paragraph"),
+            )
         )
+    row = 1 + len(lines)
     columns = [
         Column("Chỉ tiêu", "figure"),
         Column(f"Năm {result.year}", "current", "number"),
@@ -145,24 +156,32 @@ def write_overview(
     if previous is not None and result.previous is not None:
         columns += [
             Column(f"Năm {result.previous.year}", "previous", "number"),
-            Column("Tăng/giảm", "change", "number"),
+            Column("Tăng/giảm", "change", "signed"),
         ]
-    recurring = for_department(points_lost(result), department).filter(
-        pl.col("recurring")
-    )
+    share = department_slice(result, department)
     current = {
         **current,
-        **_counts(result.current, department),
-        "recurring": recurring.height if result.previous is not None else None,
+        **_counts(share.deductions, share.cuts),
+        "recurring": share.recurring.height if result.previous is not None else None,
     }
-    if previous is not None and result.previous is not None:
-        previous = {**previous, **_counts(result.previous, department)}
+    if (
+        previous is not None
+        and share.previous_deductions is not None
+        and share.previous_cuts is not None
+    ):
+        previous = {
+            **previous,
+            **_counts(share.previous_deductions, share.previous_cuts),
+        }
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
-    write_table(
+    table = write_table(
         worksheet, formats, row + 1, columns, rows, style=_count_style, main=False
     )
+    for offset, (text, fmt) in enumerate(lines, start=1):
+        write_paragraph(worksheet, offset, text, fmt, table)
+    finish_page(worksheet, table, extra_px=title_px(title))
 
 
 def _figure_row(
@@ -180,16 +199,17 @@ def _figure_row(
     }
 
 
-def _count_style(record: Row, _key: str) -> dict[str, Any] | None:
-    return {"num_format": "0"} if record.get("key") in COUNTED else None
+def _count_style(record: Row, key: str) -> dict[str, Any] | None:
+    if record.get("key") not in COUNTED:
+        return None
+    return {"num_format": "+0;-0;0" if key == "change" else "0"}
 
 
-def _counts(year: YearResult, department: str) -> dict[str, Any]:
+def _counts(deductions: pl.DataFrame, cuts: pl.DataFrame) -> dict[str, Any]:
     """The department's deductions, and the leaves where the council cut its own
-    score with the points cut, in ``year``."""
-    cuts = for_department(over_claims(year), department)
+    score with the points cut, in one year."""
     return {
-        "deductions": rows_where(year.deductions, "department", department).height,
+        "deductions": deductions.height,
         "cut_leaves": cuts.height,
         "cut": float(cuts["cut"].sum()),
     }
@@ -203,22 +223,26 @@ def recurring_columns(year: int, previous_year: int) -> tuple[Column, ...]:
         Column("Điểm tối đa", "max", "number"),
         Column(f"Điểm năm {year}", "score", "number"),
         Column(f"Bị trừ năm {year}", "lost", "number"),
-        Column(f"Nguyên nhân năm {year}", "reason", max_width=40),
+        Column(f"Nguyên nhân năm {year}", "reason", max_width=40, optional=True),
         Column(f"Điểm năm {previous_year}", "previous_score", "number"),
         Column(f"Bị trừ năm {previous_year}", "previous_lost", "number"),
-        Column(f"Nguyên nhân năm {previous_year}", "previous_reason", max_width=40),
+        Column(
+            f"Nguyên nhân năm {previous_year}",
+            "previous_reason",
+            max_width=40,
+            optional=True,
+        ),
     )
 
 
 def write_recurring(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """The leaves ``department`` lost points on both this year and last year, with
     the reasons of both years: what it must fix first."""
     if result.previous is None:
         write_line(worksheet, 0, "Các tiêu chí bị trừ điểm nhiều năm", formats.title)
-        write_line(worksheet, 2, NO_PREVIOUS_LEAVES)
-        worksheet.set_column(0, 0, 30)
+        write_note_sheet(worksheet, 2, NO_PREVIOUS_LEAVES, formats.get("paragraph"))
         return
     year, previous_year = result.year, result.previous.year
     write_line(
@@ -227,35 +251,33 @@ def write_recurring(
         f"Các tiêu chí bị trừ điểm cả năm {previous_year} và năm {year}",
         formats.title,
     )
-    rows = (
-        for_department(points_lost(result), department)
-        .filter(pl.col("recurring"))
-        .sort("position")
-    )
+    rows = department_slice(result, department).recurring
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
         if rows.height
         else f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm {year}."
     )
-    write_line(worksheet, 1, line, formats.get("line", bold=True))
-    write_table(
+    table = write_table(
         worksheet,
         formats,
         3,
         recurring_columns(year, previous_year),
         rows.iter_rows(named=True),
     )
+    write_paragraph(worksheet, 1, line, formats.get("paragraph", bold=True), table)
+    finish_page(worksheet, table)
 
 
 def write_leaves(
-    worksheet: Worksheet, formats: Formats, result: Result, department: str
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult, department: str
 ) -> None:
     """Every leaf ``department`` is responsible for, with its scores and reason."""
     write_line(worksheet, 0, f"Các tiêu chí phụ trách năm {result.year}", formats.title)
-    leaves = for_department(result.criteria, department).filter(pl.col("is_leaf"))
+    leaves = department_slice(result, department).leaves
     rows = [criterion_row(r) for r in leaves.iter_rows(named=True)]
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
-    write_table(
+    table = write_table(
         worksheet, formats, 2, LEAF_COLUMNS, rows, style=lost_style, total=total
     )
+    finish_page(worksheet, table)

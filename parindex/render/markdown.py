@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from parindex.analysis import signed
-from parindex.consolidate import Result
+from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.render.report import blocks_markdown, report_body
+from parindex.render.document import blocks_markdown, report_body
+from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
-STATUS_WORDS = {"final": "chính thức", "provisional": "tạm tính"}
 
-
-def _coverage(result: Result) -> list[str]:
+def _coverage(result: AnalysedResult) -> list[str]:
     """Who submitted and who has not yet (by department name)."""
     used = set(
         result.submissions.filter(pl.col("status") == "used")["department"].to_list()
@@ -33,22 +31,21 @@ def _coverage(result: Result) -> list[str]:
     ]
 
 
-def markdown_summary(result: Result) -> str:
+def markdown_summary(result: AnalysedResult) -> str:
     """Headline figures, the report's text, files and problem counts, in Vietnamese."""
     current = result.current
     scored, leaves = current.coverage
+    headline = result.analysis.headline
     lines = [
         f"# Chỉ số CCHC năm {current.year}",
         "",
         f"- Bộ chỉ số: {current.criteria_set.name}",
-        f"- Tổng điểm (tính từ các tiêu chí): **{format_vn(current.total)}** "
+        f"- Tổng điểm: **{headline_figure(headline)}** "
         f"({STATUS_WORDS[current.status]}; đã chấm {scored}/{leaves} tiêu chí)",
     ]
-    if result.previous_total is not None and result.previous_year is not None:
-        lines.append(
-            f"- So với năm {result.previous_year} ({format_vn(result.previous_total)}): "
-            f"{signed(current.total - result.previous_total)} điểm"
-        )
+    change = headline_change(headline)
+    if change:
+        lines.append(f"- {change[:1].upper()}{change[1:]}")
     if result.rank is not None:
         position, units = result.rank
         lines.append(

@@ -1,15 +1,7 @@
 """The draft analysis report of a year: ``bao-cao-<year>.docx``.
 
-The report follows the seed's structure: a title, **I.** the results (the headline
-sentence, the table of the years, the components sentence and table, one paragraph
-per component grouped into increased / maintained / decreased) and **II.** the points
-lost by department (each department's total, then one bullet per deduction with its
-score, maximum and reason). Every figure and name comes from the data.
-
-The text is built once as a list of blocks (:func:`report_blocks`) and rendered both
-to Word (:func:`render_report`, python-docx) and to Markdown
-(:func:`blocks_markdown`, used by ``parindex.render.markdown``), so that the draft,
-``summary-<year>.md`` and the Prefect artifact say the same thing.
+The text is ``parindex.render.document``'s blocks (the same as the Markdown
+summary's); this module lays them out in Word with python-docx.
 """
 
 from __future__ import annotations
@@ -17,62 +9,42 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-import polars as pl
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 
-from parindex.analysis import (
-    DECREASED,
-    INCREASED,
-    LETTERS,
-    MAINTAINED,
-    component_sentence,
-    components_by_trend,
-    components_sentence,
-    cuts_list,
-    deduction_sentence,
-    department_sentence,
-    for_department,
-    headline_sentences,
-    over_claims,
-    points_lost,
-    rank_text,
-    rows_where,
-    scores_list,
-    signed,
-    years_table,
+from parindex.analysis import AnalysedResult
+from parindex.render.document import (
+    Block,
+    Bullet,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Picture,
+    TableBlock,
+    appendix_blocks,
+    report_blocks,
 )
-from parindex.consolidate import TREND_WORDS, Result
-from parindex.numbers import round2
-from parindex.text import format_vn, nfc
+from parindex.render.prose import STATUS_WORDS
+from parindex.text import nfc
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
-TABLE_SIZE = Pt(10.5)
+TABLE_SIZE = Pt(11)
+LANGUAGE = "vi-VN"
+HEADER_FILL = "D9D9D9"
 HEADING_SIZES = {1: Pt(13), 2: Pt(13), 3: Pt(13)}
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
-
-GROUP_TITLES: dict[str | None, str] = {
-    INCREASED: "Nhóm chỉ số thành phần tăng điểm",
-    MAINTAINED: "Nhóm chỉ số thành phần duy trì điểm",
-    DECREASED: "Nhóm chỉ số thành phần giảm điểm",
-    None: "Chỉ số thành phần chưa có điểm năm trước để so sánh",
-}
-STATUS_WORDS = {"final": "chính thức", "provisional": "tạm tính"}
 TEXT_WIDTH = 16.0  # cm between the margins of an A4 page
-MARKDOWN_ALIGN = {"left": "---", "center": ":---:", "right": "---:"}
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WORD_ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -81,346 +53,38 @@ WORD_ALIGN = {
 }
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A numbered heading of the report (level 1 = I., II.; 2 = 1., 2.; 3 = a), b))."""
-
-    text: str
-    level: int
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph; ``centered`` ones are the title lines."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-    centered: bool = False
-
-
-@dataclass(frozen=True)
-class Bullet:
-    """One item of a list (a deduction)."""
-
-    text: str
-
-
-Align = Literal["left", "center", "right"]
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    """A table of texts. ``align`` gives each column's alignment (figures on the
-    right), ``widths`` their relative widths (equal when empty); the last row is a
-    total row in bold when ``total`` is set."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    align: tuple[Align, ...]
-    widths: tuple[float, ...] = ()
-    total: bool = False
-
-
-Block = Heading | Paragraph | Bullet | TableBlock
-
-
-# --- the text -------------------------------------------------------------------
-
-
-def report_blocks(result: Result) -> list[Block]:
-    """The whole draft: title lines, then :func:`report_body`."""
-    year = result.year
-    status = STATUS_WORDS.get(result.current.status, result.current.status)
-    return [
-        Paragraph("BÁO CÁO", bold=True, centered=True),
-        Paragraph(
-            f"Phân tích Chỉ số cải cách hành chính năm {year}",
-            bold=True,
-            centered=True,
-        ),
-        Paragraph(result.current.criteria_set.name, italic=True, centered=True),
-        Paragraph(
-            f"Dự thảo lập tự động từ bài nộp của các đơn vị (số liệu {status}).",
-            italic=True,
-            centered=True,
-        ),
-        *report_body(result),
-        Paragraph(
-            f"Trên đây là báo cáo phân tích Chỉ số cải cách hành chính năm {year}./."
-        ),
-    ]
-
-
-def report_body(result: Result) -> list[Block]:
-    """Sections I (results) and II (points lost by department)."""
-    return [*results_section(result), *departments_section(result)]
-
-
-def results_section(result: Result) -> list[Block]:
-    """I.: headline, years, components sentence and table, one paragraph each."""
-    year = result.year
-    blocks: list[Block] = [
-        Heading(f"I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}", 1)
-    ]
-    blocks += [Paragraph(text) for text in headline_sentences(result)]
-    years = years_table(result)
-    if years.height:
-        blocks += [Paragraph("Kết quả qua các năm:"), years_block(years)]
-        computed = years.filter(pl.col("source") == "computed")["year"].to_list()
-        if computed:
-            listed = ", ".join(str(y) for y in computed)
-            blocks.append(
-                Paragraph(
-                    f"Năm {listed}: số tính từ các tiêu chí (chưa có số công bố).",
-                    italic=True,
-                )
-            )
-    blocks.append(
-        Paragraph(components_sentence(result.components, result.previous_year))
-    )
-    blocks.append(components_block(result))
-    lost = points_lost(result)
-    groups = components_by_trend(result.components)
-    for number, (word, rows) in enumerate(groups.items(), start=1):
-        title = (
-            "Các chỉ số thành phần"
-            if word is None and len(groups) == 1
-            else GROUP_TITLES[word]
-        )
-        blocks.append(
-            Heading(f"{number}. {title} ({rows.height:02d} chỉ số thành phần)", 2)
-        )
-        for index, row in enumerate(rows.iter_rows(named=True)):
-            letter = LETTERS[index] if index < len(LETTERS) else str(index + 1)
-            blocks.append(Heading(f"{letter}) Chỉ số thành phần {row['name']}", 3))
-            blocks.append(
-                Paragraph(component_sentence(row, year, result.previous_year))
-            )
-            below = lost.filter(pl.col("component") == row["code"]).sort("position")
-            if below.height:
-                blocks.append(
-                    Paragraph(
-                        "Các tiêu chí chưa đạt điểm tối đa: "
-                        f"{scores_list(below.to_dicts())}."
-                    )
-                )
-            elif row["score"] is not None:
-                blocks.append(Paragraph("Các tiêu chí đã chấm đều đạt điểm tối đa."))
-    return blocks
-
-
-def departments_section(result: Result) -> list[Block]:
-    """II.: for each department, its total, its deductions, what it also lost last
-    year, and where the council cut its own score."""
-    year = result.year
-    current = result.current
-    lost = points_lost(result)
-    cuts = over_claims(current)
-    blocks: list[Block] = [Heading("II. CHỈ SỐ MẤT ĐIỂM THEO TỪNG LĨNH VỰC", 1)]
-    departments = current.departments.filter(pl.col("leaves") > 0)
-    for number, record in enumerate(departments.iter_rows(named=True), start=1):
-        code = record["code"]
-        blocks.append(Heading(f"{number}. {record['name']}", 2))
-        blocks.append(Paragraph(department_sentence(record, year)))
-        deductions = rows_where(current.deductions, "department", code)
-        blocks += [
-            Bullet(deduction_sentence(r)) for r in deductions.iter_rows(named=True)
-        ]
-        recurring = (
-            for_department(lost, code).filter(pl.col("recurring")).sort("position")
-        )
-        if recurring.height and result.previous is not None:
-            blocks.append(
-                Paragraph(
-                    f"Bị trừ điểm cả năm {result.previous.year} và năm {year} "
-                    f"(cần ưu tiên khắc phục): {scores_list(recurring.to_dicts())}."
-                )
-            )
-        own = for_department(cuts, code).sort("position")
-        if own.height:
-            blocks.append(
-                Paragraph(
-                    f"Điểm thẩm định thấp hơn điểm tự đánh giá ở {own.height} tiêu chí "
-                    f"(tổng {format_vn(float(own['cut'].sum()))} điểm): "
-                    f"{cuts_list(own.to_dicts())}."
-                )
-            )
-        unscored = int(record["leaves"]) - int(record["scored"])
-        if unscored:
-            blocks.append(Paragraph(f"Còn {unscored} tiêu chí chưa có điểm."))
-    return blocks
-
-
-def number_cell(value: float | None) -> str:
-    """A figure in a table: 2 decimals with a decimal comma (``15,50``), '' if None."""
-    if value is None:
-        return ""
-    text = f"{round2(value):.2f}"
-    return text.replace(".", ",")
-
-
-def years_block(years: pl.DataFrame) -> TableBlock:
-    """The headline table of the seed: one row per year."""
-    header = (
-        "Năm",
-        "Điểm thẩm định",
-        "Điểm điều tra XHH",
-        "Điểm tác động KT-XH",
-        "Điểm SIPAS",
-        "Tổng điểm",
-        "Xếp hạng",
-    )
-    rows = tuple(
-        (
-            str(r["year"]),
-            number_cell(r["appraisal"]),
-            number_cell(r["survey"]),
-            number_cell(r["socioeconomic"]),
-            number_cell(r["sipas"]),
-            number_cell(r["total"]),
-            rank_text(r["rank"], r["units"]) or "",
-        )
-        for r in years.iter_rows(named=True)
-    )
-    right: list[Align] = ["right"] * (len(header) - 1)
-    return TableBlock(header, rows, ("center", *right))
-
-
-def components_block(result: Result) -> TableBlock:
-    """Each component this year (and the previous year), with a total row."""
-    components = result.components
-    compared = result.previous_year is not None and bool(
-        components["previous"].is_not_null().any()
-    )
-    maxima_differ = compared and bool(
-        components.filter(
-            pl.col("previous_max").is_not_null()
-            & ((pl.col("previous_max") - pl.col("max")).abs() > 1e-9)
-        ).height
-    )
-    year, before = result.year, result.previous_year
-    header: list[str] = ["TT", "Chỉ số thành phần"]
-    if maxima_differ:
-        header += [f"Điểm tối đa năm {before}", f"Điểm tối đa năm {year}"]
-    else:
-        header.append("Điểm tối đa")
-    if compared:
-        header.append(f"Điểm năm {before}")
-    header += [f"Điểm năm {year}", "Tỷ lệ đạt (%)"]
-    if compared:
-        header += ["Tăng/giảm", "Xu hướng"]
-
-    def line(record: dict[str, Any]) -> tuple[str, ...]:
-        cells = [record["code"] or "", record["name"]]
-        if maxima_differ:
-            cells += [number_cell(record["previous_max"]), number_cell(record["max"])]
-        else:
-            cells.append(number_cell(record["max"]))
-        if compared:
-            cells.append(number_cell(record["previous"]))
-        cells += [number_cell(record["score"]), number_cell(record["percent"])]
-        if compared:
-            delta = record["delta"]
-            cells += [
-                signed(delta) if delta is not None else "",
-                TREND_WORDS.get(record["trend"] or "", ""),
-            ]
-        return tuple(cells)
-
-    rows = [line(r) for r in components.iter_rows(named=True)]
-    maximum = float(components["max"].sum())
-    score = float(components["score"].fill_null(0.0).sum())
-    previous = (
-        float(components["previous"].sum()) if compared else None  # nulls skipped
-    )
-    total: dict[str, Any] = {
-        "code": "",
-        "name": "Tổng cộng",
-        "max": maximum,
-        "previous_max": float(components["previous_max"].sum()) if compared else None,
-        "previous": previous,
-        "score": score,
-        "percent": score / maximum * 100 if maximum else None,
-        "delta": score - previous if previous is not None else None,
-        "trend": None,
-    }
-    rows.append(line(total))
-    right: list[Align] = ["right"] * (len(header) - 2)
-    align: list[Align] = ["center", "left", *right]
-    if compared:
-        align[-1] = "left"
-    widths = [0.8, 4.5, *([1.3] * (len(header) - 2))]
-    return TableBlock(
-        tuple(header), tuple(rows), tuple(align), tuple(widths), total=True
-    )
-
-
-# --- Markdown -------------------------------------------------------------------
-
-
-def _markdown_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
-    """The blocks as Markdown: headings one level below ``heading_offset`` ``#``,
-    bullets as ``-`` items, tables as pipe tables (figures right-aligned)."""
-    parts: list[str] = []
-    previous: Block | None = None
-    for block in blocks:
-        if isinstance(block, Heading):
-            text = f"{'#' * (block.level + heading_offset)} {block.text}"
-        elif isinstance(block, Bullet):
-            text = f"- {block.text}"
-        elif isinstance(block, Paragraph):
-            text = block.text
-            if block.bold:
-                text = f"**{text}**"
-            elif block.italic:
-                text = f"*{text}*"
-        else:
-            text = _markdown_table(block)
-        glue = (
-            "\n"
-            if isinstance(block, Bullet) and isinstance(previous, Bullet)
-            else "\n\n"
-        )
-        parts.append((glue if parts else "") + text)
-        previous = block
-    return "".join(parts) + "\n"
-
-
-def _markdown_table(table: TableBlock) -> str:
-    lines = [
-        "| " + " | ".join(_markdown_cell(h) for h in table.header) + " |",
-        "| " + " | ".join(MARKDOWN_ALIGN[a] for a in table.align) + " |",
-    ]
-    last = len(table.rows) - 1
-    for index, row in enumerate(table.rows):
-        cells = [_markdown_cell(c) for c in row]
-        if table.total and index == last:
-            cells = [f"**{c}**" if c else c for c in cells]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 # --- Word -----------------------------------------------------------------------
 
 
-def render_report(result: Result, created: datetime) -> bytes:
+def render_report(result: AnalysedResult, created: datetime) -> bytes:
     """The draft report of ``result.year`` as ``.docx`` bytes.
 
+    The layout of an administrative report (Nghị định 30/2020/NĐ-CP): the header
+    block (governing body and office, Quốc hiệu and Tiêu ngữ, ``Số: …/BC-…``,
+    place and date), the title naming the unit, the body, the closing line, Nơi
+    nhận and the signature block, then the appendix on a page of its own. Times
+    New Roman 13, page numbers from page 2, language vi-VN. That the draft was made
+    by parindex is said in the document properties, not in the body.
+
     Args:
-        result: the consolidated year, compared with the previous one.
+        result: the analysed year, with the unit's settings.
         created: the creation and modification date stored in the document; the
             same result and date give the same bytes.
     """
     document = Document()
     _set_up(document)
+    unit = result.unit
+    status = STATUS_WORDS.get(result.current.status, result.current.status)
     properties = document.core_properties
-    properties.title = f"Phân tích Chỉ số cải cách hành chính năm {result.year}"
+    properties.title = (
+        f"Phân tích Chỉ số cải cách hành chính năm {result.year} của {unit.unit}"
+    )
     properties.subject = result.current.criteria_set.name
+    properties.comments = (
+        f"Dự thảo lập tự động bằng parindex từ bài nộp của các đơn vị (số liệu "
+        f"{status}); các chỗ đánh dấu [… bổ sung: …] để cơ quan viết."
+    )
+    properties.language = LANGUAGE
     properties.author = "parindex"
     properties.last_modified_by = "parindex"
     properties.revision = 1
@@ -437,26 +101,150 @@ def render_report(result: Result, created: datetime) -> bytes:
                 section.addprevious(paragraph)
             pending.clear()
 
-    for block in report_blocks(result):
-        xml = _paragraph_xml(document, block)
-        if xml is not None:
-            pending.append(xml)
-            continue
+    def add(blocks: list[Block]) -> None:
+        for block in blocks:
+            xml = _paragraph_xml(document, block)
+            if xml is not None:
+                pending.append(xml)
+                continue
+            flush()
+            _add_block(document, scratch, section, block)
         flush()
-        _add_block(document, scratch, section, block)
-    flush()
+
+    _header_block(document, result, created)
+    add(report_blocks(result))
+    _signature_block(document, result)
+    add([PageBreak(), *appendix_blocks(result)])
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), created)
 
 
+def _borderless(table: DocxTable) -> None:
+    """No borders, full text width, fixed column widths."""
+    properties = table._tbl.tblPr
+    properties.append(
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + "".join(
+                f'<w:{side} w:val="nil"/>'
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + "</w:tblBorders>"
+        )
+    )
+    table.autofit = False
+
+
+def _widths(table: DocxTable, widths: tuple[Any, ...]) -> None:
+    """Fixed column widths (the grid, which LibreOffice reads, and each cell)."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _cell_lines(
+    cell: Any, lines: list[tuple[str, dict[str, Any]]], align: Any = None
+) -> None:
+    """Write ``lines`` (text, run properties) into ``cell``, one paragraph each."""
+    paragraph = cell.paragraphs[0]
+    for index, (text, style) in enumerate(lines):
+        if index:
+            paragraph = cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if align is None else align
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.first_line_indent = Cm(0)
+        paragraph.paragraph_format.line_spacing = 1.0
+        run = _add_run(paragraph, text)
+        run.font.size = Pt(style.get("size", 13))
+        run.bold = style.get("bold") or None
+        run.italic = style.get("italic") or None
+        run.underline = style.get("underline") or None
+
+
+def _header_block(document: Any, result: AnalysedResult, created: datetime) -> None:
+    """The header of Nghị định 30/2020/NĐ-CP: governing body and office on the
+    left, Quốc hiệu and Tiêu ngữ on the right; then ``Số: …/BC-…`` and the place
+    and date."""
+    unit = result.unit
+    table = document.add_table(rows=2, cols=2)
+    _borderless(table)
+    _widths(table, (Cm(6.5), Cm(9.5)))
+    _cell_lines(
+        table.cell(0, 0),
+        [
+            (unit.governing_body, {"size": 12}),
+            (unit.office.upper(), {"bold": True, "underline": True}),
+        ],
+    )
+    _cell_lines(
+        table.cell(0, 1),
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"bold": True, "size": 12}),
+            ("Độc lập - Tự do - Hạnh phúc", {"bold": True, "underline": True}),
+        ],
+    )
+    _cell_lines(table.cell(1, 0), [(f"Số:      /BC-{unit.office_code}", {})])
+    _cell_lines(
+        table.cell(1, 1),
+        [
+            (
+                f"{unit.place}, ngày      tháng      năm {created.year}",
+                {"italic": True, "size": 14},
+            )
+        ],
+    )
+    document.add_paragraph()
+
+
+def _signature_block(document: Any, result: AnalysedResult) -> None:
+    """Nơi nhận on the left (12 pt bold italic title, 11 pt list ending in
+    ``Lưu: VT, <office code>.``), the signer's title and name on the right."""
+    unit = result.unit
+    table = document.add_table(rows=1, cols=2)
+    _borderless(table)
+    _widths(table, (Cm(8), Cm(8)))
+    recipients = [*unit.recipients, f"Lưu: VT, {unit.office_code}."]
+    _cell_lines(
+        table.cell(0, 0),
+        [
+            ("Nơi nhận:", {"bold": True, "italic": True, "size": 12}),
+            *[(f"- {r}", {"size": 11}) for r in recipients],
+        ],
+        WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    _cell_lines(
+        table.cell(0, 1),
+        [
+            (unit.signer_title.upper(), {"bold": True}),
+            ("", {}),
+            ("", {}),
+            ("", {}),
+            (unit.signer_name or "[Họ và tên]", {"bold": True}),
+        ],
+    )
+
+
 def _set_up(document: Any) -> None:
-    """A4, the margins of administrative documents, Times New Roman throughout."""
+    """A4, the margins of administrative documents, Times New Roman throughout,
+    vi-VN, page numbers at the top centre from page 2."""
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.top_margin = section.bottom_margin = Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(2)
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        header._p.append(
+            parse_xml(
+                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:rPr>'
+                f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/><w:sz w:val="26"/>'
+                "</w:rPr><w:t>2</w:t></w:r></w:fldSimple>"
+            )
+        )
     styles = document.styles
+    _language(styles)
     normal = styles["Normal"]
     _font(normal, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(6)
@@ -467,7 +255,28 @@ def _set_up(document: Any) -> None:
         style.paragraph_format.space_before = Pt(12 if level == 1 else 6)
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
+        style.paragraph_format.first_line_indent = Cm(1)
     _font(styles["List Bullet"], BODY_SIZE)
+
+
+def _language(styles: Any) -> None:
+    """vi-VN as the language of every run (the defaults and each style that set
+    one): Word checks the spelling in Vietnamese instead of underlining every
+    word as English."""
+    root = styles.element
+    for lang in root.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        run = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if run is not None and run.find(qn("w:lang")) is None:
+            run.append(
+                parse_xml(
+                    f'<w:lang {nsdecls("w")} w:val="{LANGUAGE}" '
+                    f'w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
+                )
+            )
 
 
 def _font(
@@ -527,28 +336,39 @@ def _run_xml(text: str, properties: str | None = None) -> str:
     return f"<w:r>{run}</w:r>"
 
 
+def _as_paragraph(block: Bullet | Paragraph) -> Paragraph:
+    """A bullet is a paragraph that starts with ``- `` (administrative documents
+    use a dash, not Word's round bullet)."""
+    if isinstance(block, Bullet):
+        return Paragraph(f"- {block.text}")
+    return block
+
+
 def _paragraph_xml(document: Any, block: Block) -> str | None:
-    """The XML python-docx makes for a heading, bullet or paragraph block, written
-    directly: a province's report has tens of thousands of them, and python-docx
-    costs a fraction of a millisecond for each. None for a table, or for a text
-    holding tabs or line breaks (python-docx turns those into elements)."""
-    if isinstance(block, TableBlock):
+    """The XML python-docx makes for a heading, bullet, paragraph or page break,
+    written directly: a province's report has tens of thousands of them, and
+    python-docx costs a fraction of a millisecond for each. None for a table or a
+    picture, or for a text holding tabs or line breaks (python-docx turns those
+    into elements)."""
+    if isinstance(block, TableBlock | Picture):
         return None
-    text = _word_text(block.text)
+    if isinstance(block, PageBreak):
+        return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    text = _word_text(
+        block.text if isinstance(block, Heading) else _as_paragraph(block).text
+    )
     if any(c in text for c in "\t\r\n"):
         return None
     if isinstance(block, Heading):
         style = _style_id(document, f"Heading {block.level}")
         run = _run_xml(text) if text else ""
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}</w:p>'
-    if isinstance(block, Bullet):
-        style = _style_id(document, "List Bullet")
-        run = _run_xml(text) if text else ""
-        return (
-            f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="both"/></w:pPr>'
-            f"{run}</w:p>"
-        )
-    emphasis = ("<w:b/>" if block.bold else "") + ("<w:i/>" if block.italic else "")
+    block = _as_paragraph(block)
+    emphasis = (
+        ("<w:b/>" if block.bold else "")
+        + ("<w:i/>" if block.italic else "")
+        + ('<w:highlight w:val="yellow"/>' if block.placeholder else "")
+    )
     layout = (
         '<w:spacing w:after="40"/><w:jc w:val="center"/>'
         if block.centered
@@ -569,22 +389,23 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
     if isinstance(block, TableBlock):
         _add_table(document, block)
         return
-    if isinstance(block, Heading):
-        paragraph = scratch.add_paragraph()
+    if isinstance(block, Picture):
+        _add_picture(document, block)
+        return
+    paragraph = scratch.add_paragraph()
+    if isinstance(block, PageBreak):
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+    elif isinstance(block, Heading):
         if block.text:
             _add_run(paragraph, block.text)
         paragraph._p.style = _style_id(document, f"Heading {block.level}")
-    elif isinstance(block, Bullet):
-        paragraph = scratch.add_paragraph()
-        if block.text:
-            _add_run(paragraph, block.text)
-        paragraph._p.style = _style_id(document, "List Bullet")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     else:
-        paragraph = scratch.add_paragraph()
+        block = _as_paragraph(block)
         run = _add_run(paragraph, block.text)
         run.bold = block.bold or None
         run.italic = block.italic or None
+        if block.placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         if block.centered:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(2)
@@ -597,7 +418,20 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
         document.element.body.append(paragraph._p)
 
 
+def _add_picture(document: Any, block: Picture) -> None:
+    """The caption line, then the picture centred on its own line."""
+    caption = document.add_paragraph()
+    _add_run(caption, block.caption)
+    caption.paragraph_format.first_line_indent = Cm(1)
+    caption.paragraph_format.keep_with_next = True
+    holder = document.add_paragraph()
+    holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    holder.add_run().add_picture(io.BytesIO(block.png), width=Cm(block.width))
+
+
 def _add_table(document: Any, block: TableBlock) -> DocxTable:
+    """A bordered table; its header row shaded, vertically centred and repeated
+    at the top of every page the table runs onto."""
     table: DocxTable = document.add_table(
         rows=1 + len(block.rows), cols=len(block.header)
     )
@@ -615,15 +449,27 @@ def _add_table(document: Any, block: TableBlock) -> DocxTable:
         header = row_index == 0
         bold = header or (block.total and row_index == last)
         for col, text in enumerate(cells):
-            paragraph = table.cell(row_index, col).paragraphs[0]
+            cell = table.cell(row_index, col)
+            paragraph = cell.paragraphs[0]
             run = _add_run(paragraph, text)
             run.font.size = TABLE_SIZE
             run.bold = bold or None
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.first_line_indent = Cm(0)
+            paragraph.paragraph_format.line_spacing = 1.0
             paragraph.alignment = (
                 WD_ALIGN_PARAGRAPH.CENTER if header else WORD_ALIGN[block.align[col]]
             )
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            if header:
+                cell._tc.get_or_add_tcPr().append(
+                    parse_xml(
+                        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
+                        f'w:fill="{HEADER_FILL}"/>'
+                    )
+                )
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    header_row.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     document.add_paragraph()
     return table
 

@@ -13,7 +13,7 @@ reuses the writers below. The figures of the analysis sheets come from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,37 +22,52 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import (
-    DIFFERENCE_SHOWN,
+from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult
+from parindex.consolidate import GROUPS, TREND_WORDS, trend
+from parindex.render.charts import short_name
+from parindex.render.prose import (
+    NO_RECONCILIATION,
+    STATUS_LABELS,
     components_sentence,
-    department_figures,
-    for_department,
-    over_claims,
-    over_claims_by_department,
-    points_lost,
-    rank_text,
-    reconciliation_check,
-    recoverable_by_department,
-    rows_where,
-    signed,
-    years_table,
+    headline,
+    reconciliation_summary,
 )
-from parindex.consolidate import EPSILON, GROUPS, TREND_WORDS, Result, trend
-from parindex.criteria import GROUP_LABELS
+from parindex.render.sheets import (
+    CLAIMS_SHEET,
+    DEDUCTION_COLUMNS,
+    DEDUCTION_SUMS,
+    NO_DEDUCTIONS,
+    NO_PREVIOUS_LEAVES,
+    TOTAL_LABEL,
+    centred_rank,
+    column_sums,
+    criterion_row,
+    department_names,
+    departments_text,
+    lost_style,
+    numbered,
+    write_deductions,
+    write_over_claims,
+    write_problems,
+)
 from parindex.render.xlsx import (
     AMBER,
+    FONT,
     LIGHT_RED,
     RED,
     Column,
     Formats,
     Row,
     Table,
+    TableSpec,
     add_sheet,
-    fit_columns,
+    finish_page,
     new_workbook,
     sheet_name,
     write_line,
+    write_note_sheet,
     write_paragraph,
+    write_summary_and_list,
     write_table,
 )
 from parindex.text import format_vn
@@ -62,14 +77,11 @@ COMPONENTS_SHEET = "Chỉ số thành phần"
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENTS_SHEET = "Đơn vị"
 LOST_SHEET = "Mất điểm"
-CLAIMS_SHEET = "Tự chấm và thẩm định"
 RECONCILIATION_SHEET = "Đối chiếu"
 PROBLEMS_SHEET = "Kiểm tra"
 SOURCES_SHEET = "Nguồn"
 
 SOURCE_LABELS = {"published": "Công bố", "computed": "Tính từ tiêu chí"}
-STATUS_LABELS = {"final": "Chính thức", "provisional": "Tạm tính"}
-SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 SUBMISSION_STATUS_LABELS = {
     "used": "Được dùng",
     "superseded": "Bị thay thế",
@@ -91,19 +103,20 @@ VERDICTS = {
     "small": "Chênh lệch nhỏ",
 }
 YES_NO = {True: "Có", False: "Không"}
-NOTE_MISSING = "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
-NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."
-NO_PROBLEMS = "Không có vấn đề nào."
-NO_DEDUCTIONS = "Không có tiêu chí nào bị trừ điểm."
-NO_RECONCILIATION = "Chưa có số liệu công bố của năm {year} để đối chiếu."
-NO_PREVIOUS_LEAVES = (
-    "Chưa có điểm từng tiêu chí của năm trước (năm trước chưa được tổng hợp từ bài "
-    "nộp) nên chưa biết tiêu chí nào bị mất điểm nhiều năm."
-)
-TOTAL_LABEL = "Cộng"
 ALL_LEAVES_LABEL = "Toàn bộ (tiêu chí dùng chung tính một lần)"
 SHA_WIDTH = 50  # 64 hex digits in 8 pt, on one line
-CHART_WIDTH = 520  # pixels: two charts side by side fit the width of Tổng hợp
+CHART_WIDTH = 500  # pixels: two charts side by side fit a landscape A4 page
+CHART_GAP = 16
+COMPONENT_CHART_WIDTH = 860  # pixels: eight short names side by side
+COMPONENT_CHART_HEIGHT = 370
+
+
+def chart_rows(height: int) -> int:
+    """The rows a chart ``height`` pixels tall may cover (rows of 15 px, the
+    shortest a row is drawn)."""
+    return -(-height // 15) + 1
+
+
 CHART_HEIGHT = 300
 
 YEARS_COLUMNS = (
@@ -121,9 +134,9 @@ RECONCILIATION_COLUMNS = (
     Column("Chỉ tiêu", "label"),
     Column("Công bố", "published", "number"),
     Column("Tính từ tiêu chí", "computed", "number"),
-    Column("Chênh lệch", "difference", "number"),
+    Column("Chênh lệch", "difference", "signed"),
     Column("Kết luận", "verdict"),
-    Column("Giải thích", "note", max_width=70),
+    Column("Giải thích", "note", max_width=60),
 )
 COMPONENT_COLUMNS = (
     Column("TT", "code"),
@@ -133,7 +146,7 @@ COMPONENT_COLUMNS = (
     Column("Điểm tối đa", "max", "number"),
     Column("Điểm đạt", "score", "number"),
     Column("Tỷ lệ đạt (%)", "percent", "number"),
-    Column("Tăng/giảm", "delta", "number"),
+    Column("Tăng/giảm", "delta", "signed"),
     Column("Xu hướng", "trend"),
 )
 CRITERIA_COLUMNS = (
@@ -146,11 +159,11 @@ CRITERIA_COLUMNS = (
     Column("Điểm bị trừ", "lost", "number"),
     Column("Nhóm điểm", "group"),
     Column("Đơn vị chủ trì", "departments", max_width=12),
-    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
-    Column("Tài liệu kiểm chứng", "evidence", max_width=30),
-    Column("Năm trước", "previous", "number"),
-    Column("Tăng/giảm", "change", "number"),
-    Column("Ghi chú", "note", max_width=28),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=45, optional=True),
+    Column("Năm trước", "previous", "number", optional=True),
+    Column("Tăng/giảm", "change", "signed", optional=True),
+    Column("Ghi chú", "note", max_width=28, optional=True),
+    Column("Tài liệu kiểm chứng", "evidence", max_width=30, printed=False),
 )
 DEPARTMENT_COLUMNS = (
     Column("Mã", "code"),
@@ -162,17 +175,6 @@ DEPARTMENT_COLUMNS = (
     Column("Số tiêu chí", "leaves", "integer"),
     Column("Đã chấm", "scored", "integer"),
 )
-DEDUCTION_COLUMNS = (
-    Column("Mã", "code"),
-    Column("Tiêu chí", "name", max_width=50),
-    Column("Điểm tối đa", "max", "number"),
-    Column("Điểm tự đánh giá", "self_score", "number"),
-    Column("Điểm thẩm định", "appraised_score", "number"),
-    Column("Điểm đạt", "score", "number"),
-    Column("Điểm bị trừ", "lost", "number"),
-    Column("Nguyên nhân trừ điểm", "reason"),
-)
-DEDUCTION_SUMS = ("max", "self_score", "appraised_score", "score", "lost")
 DEPARTMENT_SHEETS_MAX = 40
 ALL_DEDUCTIONS_SHEET = "Bị trừ theo đơn vị"
 ALL_DEDUCTION_COLUMNS = (
@@ -180,50 +182,20 @@ ALL_DEDUCTION_COLUMNS = (
     Column("Tên đơn vị", "department_name", max_width=30),
     *DEDUCTION_COLUMNS,
 )
-CLAIM_COLUMNS = (
-    Column("TT", "rank", "integer"),
-    Column("Mã", "code"),
-    Column("Tiêu chí", "name", max_width=50),
-    Column("Điểm tối đa", "max", "number"),
-    Column("Điểm tự đánh giá", "self_score", "number"),
-    Column("Điểm thẩm định", "appraised_score", "number"),
-    Column("Điểm bị hạ", "cut", "number"),
-    Column("Đơn vị chủ trì", "departments", max_width=12),
-    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
-)
-CLAIM_DEPARTMENT_COLUMNS = (
-    Column("TT", "rank", "integer"),
-    Column("Mã", "code"),
-    Column("Đơn vị", "name"),
-    Column("Số tiêu chí có cả hai điểm", "compared", "integer"),
-    Column("Số tiêu chí bị hạ điểm", "leaves", "integer"),
-    Column("Tổng điểm tự đánh giá", "self_score", "number"),
-    Column("Tổng điểm thẩm định", "appraised_score", "number"),
-    Column("Tổng điểm bị hạ", "cut", "number"),
-)
-PROBLEM_COLUMNS = (
-    Column("Mức độ", "severity"),
-    Column("Tệp", "file"),
-    Column("Sheet", "sheet"),
-    Column("Ô", "cell"),
-    Column("Đơn vị", "department"),
-    Column("Tiêu chí", "criterion"),
-    Column("Nội dung", "message"),
-)
 SOURCE_COLUMNS = (
-    Column("Tệp", "file"),
-    Column("Đơn vị", "department"),
+    Column("Tệp", "file", max_width=40),
+    Column("Đơn vị", "department", max_width=30),
     Column("Trạng thái", "status"),
     Column("Thời điểm sửa", "modified"),
     Column("Kích thước (byte)", "size", "integer"),
-    Column("SHA-256", "sha256", max_width=SHA_WIDTH),
     Column("Số dòng đọc", "rows_read", "integer"),
     Column("Số dòng dùng", "rows_used", "integer"),
-    Column("Ghi chú", "note"),
+    Column("Ghi chú", "note", max_width=40, optional=True),
+    Column("SHA-256", "sha256", max_width=SHA_WIDTH, printed=False),
 )
 
 
-def render_scorecard(result: Result, path: Path, created: datetime) -> None:
+def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> None:
     """Write the consolidated workbook of ``result.year``.
 
     Args:
@@ -232,7 +204,7 @@ def render_scorecard(result: Result, path: Path, created: datetime) -> None:
         created: the creation date stored in the workbook (fixed in tests).
     """
     workbook = new_workbook(
-        path, created, f"Chỉ số CCHC năm {result.year} – bảng tổng hợp"
+        path, created, f"Chỉ số CCHC năm {result.year} – bảng tổng hợp", FONT
     )
     formats = Formats(workbook)
     write_summary(workbook, add_sheet(workbook, SUMMARY_SHEET), formats, result)
@@ -261,7 +233,11 @@ def render_scorecard(result: Result, path: Path, created: datetime) -> None:
             name = sheet_name(department.code, taken)
             taken.append(name)
             write_deductions(
-                add_sheet(workbook, name), formats, result, department.code
+                add_sheet(workbook, name),
+                formats,
+                result,
+                department.code,
+                header=department.name,
             )
     write_problems(
         add_sheet(workbook, PROBLEMS_SHEET), formats, result, result.problems
@@ -277,7 +253,7 @@ def write_summary(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     formats: Formats,
-    result: Result,
+    result: AnalysedResult,
 ) -> None:
     """Every known year (published figures where there are, else computed), the
     reconciliation in one line, and charts of the total, the rank and the groups
@@ -288,9 +264,8 @@ def write_summary(
         f"Kết quả Chỉ số cải cách hành chính năm {result.year}",
         formats.title,
     )
-    row = write_line(worksheet, row, result.current.criteria_set.name)
-    row = write_line(worksheet, row, headline(result), formats.get("line", bold=True))
-    years = years_table(result)
+    row += 2  # the criteria set and the headline, wrapped over the table below
+    years = result.analysis.years
     rows = [
         {
             **r,
@@ -309,6 +284,12 @@ def write_summary(
     table = write_table(
         worksheet, formats, row + 1, YEARS_COLUMNS, rows, style=year_style, main=False
     )
+    write_paragraph(
+        worksheet, 1, result.current.criteria_set.name, formats.get("paragraph"), table
+    )
+    write_paragraph(
+        worksheet, 2, headline(result), formats.get("paragraph", bold=True), table
+    )
     row = write_paragraph(
         worksheet,
         table.next_row + 1,
@@ -316,52 +297,11 @@ def write_summary(
         formats.get("paragraph"),
         table,
     )
+    charts, rows_below = 0, 0
     if years.height >= 2:
         _insert_years_charts(workbook, worksheet, table, result, row + 1)
-
-
-def headline(result: Result) -> str:
-    """One sentence: the total, its status, the change and the rank."""
-    current = result.current
-    maximum = float(current.components["max"].sum())
-    parts = [
-        f"Tổng điểm năm {result.year} tính từ các tiêu chí: "
-        f"{format_vn(current.total)}/{format_vn(maximum)} điểm "
-        f"({STATUS_LABELS.get(current.status, current.status).lower()})"
-    ]
-    if result.previous_total is not None and result.previous_year is not None:
-        delta = current.total - result.previous_total
-        word = TREND_WORDS[trend(delta) or "maintained"].lower()
-        parts.append(
-            f"{word} {format_vn(abs(delta))} điểm so với năm {result.previous_year} "
-            f"({format_vn(result.previous_total)} điểm)"
-        )
-    if result.rank is not None:
-        parts.append(f"xếp hạng {rank_text(*result.rank)}")
-    return "; ".join(parts) + "."
-
-
-def reconciliation_summary(result: Result) -> str:
-    """The reconciliation in one sentence: how many published figures differ from
-    the computed ones, which, and whether any is left unexplained."""
-    check = reconciliation_check(result)
-    if check.height == 0:
-        return NO_RECONCILIATION.format(year=result.year)
-    differing = check.filter(pl.col("difference").abs() >= DIFFERENCE_SHOWN)
-    text = f"Đối chiếu {check.height} chỉ tiêu công bố năm {result.year}: "
-    if differing.height == 0:
-        return text + "tất cả đều khớp với số tính từ các tiêu chí."
-    listed = ", ".join(
-        f"{r['label']} {signed(r['difference'])}"
-        for r in differing.iter_rows(named=True)
-    )
-    flagged = int(check["flagged"].sum())
-    verdict = (
-        f"{flagged} chỉ tiêu chênh lệch chưa giải thích được, cần kiểm tra"
-        if flagged
-        else "các chênh lệch đều đã có giải thích"
-    )
-    return f"{text}{differing.height} chỉ tiêu chênh lệch ({listed}); {verdict}."
+        charts, rows_below = 2 * CHART_WIDTH + CHART_GAP, chart_rows(CHART_HEIGHT)
+    finish_page(worksheet, table, extra_px=charts, extra_rows=rows_below)
 
 
 def _series(
@@ -393,12 +333,12 @@ def _insert_years_charts(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     table: Table,
-    result: Result,
+    result: AnalysedResult,
     row: int,
 ) -> None:
     """Two native charts side by side: the total (columns) with the rank (line,
     right axis, 1 at the top), and the four groups, over the years."""
-    years = years_table(result)
+    years = result.analysis.years
     labels = {"data_labels": {"value": True, "num_format": "0.00"}}
     inside = {"data_labels": {**labels["data_labels"], "position": "inside_end"}}
     totals = workbook.add_chart({"type": "column"})
@@ -447,7 +387,9 @@ def _insert_years_charts(
     groups.set_title({"name": "Các nhóm điểm qua các năm"})
     groups.set_y_axis({"name": "Điểm", "num_format": "0", "min": 0})
     groups.set_legend({"position": "bottom"})
-    worksheet.insert_chart(row, 0, groups, {**size, "x_offset": CHART_WIDTH + 16})
+    worksheet.insert_chart(
+        row, 0, groups, {**size, "x_offset": CHART_WIDTH + CHART_GAP}
+    )
 
 
 # --- Chỉ số thành phần ----------------------------------------------------------
@@ -457,7 +399,7 @@ def write_components(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
     formats: Formats,
-    result: Result,
+    result: AnalysedResult,
 ) -> None:
     """The count sentence, each component this year and the previous year, a total
     row and a chart."""
@@ -493,7 +435,15 @@ def write_components(
         formats.get("paragraph", bold=True),
         table,
     )
-    _insert_components_chart(workbook, worksheet, table, result, table.next_row + 1)
+    _insert_components_chart(
+        workbook, worksheet, formats, table, result, row=table.next_row + 1
+    )
+    finish_page(
+        worksheet,
+        table,
+        extra_px=COMPONENT_CHART_WIDTH,
+        extra_rows=chart_rows(COMPONENT_CHART_HEIGHT),
+    )
 
 
 def _delta_style(record: Row, key: str) -> dict[str, Any] | None:
@@ -505,14 +455,24 @@ def _delta_style(record: Row, key: str) -> dict[str, Any] | None:
 def _insert_components_chart(
     workbook: xlsxwriter.Workbook,
     worksheet: Worksheet,
+    formats: Formats,
     table: Table,
-    result: Result,
+    result: AnalysedResult,
+    *,
     row: int,
 ) -> None:
+    """Each component this year and last year, named by its short name (kept in a
+    hidden column after the table, out of the print area)."""
     if table.last_data_row < table.first_data_row:
         return
     chart = workbook.add_chart({"type": "column"})
-    codes = [worksheet.name, table.first_data_row, 0, table.last_data_row, 0]
+    names = len(table.columns)
+    worksheet.write_string(table.header_row, names, "Tên ngắn", formats.header)
+    for offset, name in enumerate(result.components["name"].to_list()):
+        worksheet.write_string(table.first_data_row + offset, names, short_name(name))
+    worksheet.set_column(names, names, 20, None, {"hidden": True})
+    chart.show_hidden_data()
+    codes = [worksheet.name, table.first_data_row, names, table.last_data_row, names]
     series = [("score", f"Năm {result.year}")]
     if result.components["previous"].is_not_null().any():
         series.insert(0, ("previous", f"Năm {result.previous_year}"))
@@ -536,41 +496,30 @@ def _insert_components_chart(
     chart.set_x_axis({"name": "Chỉ số thành phần"})
     chart.set_y_axis({"name": "Điểm", "num_format": "0.00"})
     chart.set_legend({"position": "bottom"})
-    worksheet.insert_chart(row, 1, chart, {"x_scale": 1.6, "y_scale": 1.2})
+    worksheet.insert_chart(
+        row,
+        0,
+        chart,
+        {
+            "x_scale": COMPONENT_CHART_WIDTH / 480,
+            "y_scale": COMPONENT_CHART_HEIGHT / 288,
+        },
+    )
 
 
 # --- Tiêu chí -------------------------------------------------------------------
 
 
-def write_criteria(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_criteria(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Every node of the tree in order, components in bold, names indented by depth."""
     write_line(worksheet, 0, f"Điểm từng tiêu chí năm {result.year}", formats.title)
     rows = [criterion_row(r) for r in result.criteria.iter_rows(named=True)]
-    write_table(worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style)
-
-
-def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A node of ``Result.criteria`` as shown: labels, departments, note."""
-    missing = record.get("source") == "missing"
-    return {
-        **record,
-        "group": GROUP_LABELS.get(record["group"], record["group"])
-        if record.get("group")
-        else None,
-        "departments": "; ".join(record.get("departments") or []) or None,
-        "lost": None if missing else record["lost"],
-        "note": criterion_note(record),
-    }
-
-
-def criterion_note(record: Mapping[str, Any]) -> str | None:
-    """Why a leaf's score is not an appraised one, or None."""
-    source = record.get("source")
-    if source == "missing":
-        return NOTE_MISSING
-    if source == "self":
-        return NOTE_SELF
-    return None
+    table = write_table(
+        worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style
+    )
+    finish_page(worksheet, table)
 
 
 def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
@@ -585,36 +534,23 @@ def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
     return extra or None
 
 
-def lost_style(record: Row, key: str) -> dict[str, Any] | None:
-    """Light red on the points lost of a scored leaf below its maximum."""
-    score = record.get("score")
-    below = (
-        record.get("is_leaf") and score is not None and score < record["max"] - EPSILON
-    )
-    return {"bg_color": LIGHT_RED} if key == "lost" and below else None
-
-
 # --- Đơn vị ---------------------------------------------------------------------
 
 
-def write_departments(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_departments(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Per department: maximum, score, points lost and percent over its criteria."""
-    write_line(
-        worksheet,
-        0,
-        f"Kết quả theo đơn vị chủ trì năm {result.year} (tiêu chí dùng chung được tính "
-        "cho mỗi đơn vị)",
-        formats.title,
+    row = write_line(
+        worksheet, 0, f"Kết quả theo đơn vị chủ trì năm {result.year}", formats.title
     )
+    write_line(worksheet, row, "(tiêu chí dùng chung được tính cho mỗi đơn vị)")
     rows = list(result.current.departments.iter_rows(named=True))
-    write_table(worksheet, formats, 2, DEPARTMENT_COLUMNS, rows)
+    table = write_table(worksheet, formats, 3, DEPARTMENT_COLUMNS, rows)
+    finish_page(worksheet, table)
 
 
 # --- Mất điểm, Tự chấm và thẩm định, Đối chiếu ------------------------------------
-
-
-def _departments_text(record: Mapping[str, Any]) -> str | None:
-    return "; ".join(record.get("departments") or []) or None
 
 
 def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
@@ -639,21 +575,19 @@ def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
     )
 
 
-def _centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
-    return {"align": "center"} if key == "rank" else None
-
-
 def _recurring_style(record: Row, key: str) -> dict[str, Any] | None:
     if key == "recurring" and record.get("recurring") == YES_NO[True]:
         return {"bg_color": AMBER, "align": "center"}
     return {"align": "center"} if key in ("recurring", "rank") else None
 
 
-def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) -> None:
+def write_points_lost(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
+) -> None:
     """Every leaf that lost points, ranked: those also lost last year first (what
     the office must act on), then by points lost; then the points each department
     could win back."""
-    lost = points_lost(result)
+    lost = result.analysis.points_lost
     previous_year = result.previous.year if result.previous is not None else None
     row = write_line(
         worksheet, 0, f"Các tiêu chí bị mất điểm năm {result.year}", formats.title
@@ -676,32 +610,14 @@ def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) ->
     rows = [
         {
             **r,
-            "departments": _departments_text(r),
+            "departments": departments_text(r),
             "recurring": YES_NO.get(r["recurring"])
             if r["recurring"] is not None
             else None,
         }
         for r in lost.iter_rows(named=True)
     ]
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 2,
-            lost_columns(previous_year),
-            rows,
-            style=_recurring_style,
-            fit=False,
-        )
-    ]
-    row = write_line(
-        worksheet,
-        tables[0].next_row + 1,
-        "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
-        "cho mỗi đơn vị)",
-        formats.get("line", bold=True),
-    )
-    by_department = recoverable_by_department(result, lost)
+    by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
     everything = {
         "name": ALL_LEAVES_LABEL,
@@ -710,21 +626,27 @@ def write_points_lost(worksheet: Worksheet, formats: Formats, result: Result) ->
         "recurring": recurring_lost.height,
         "recurring_lost": float(recurring_lost["lost"].sum()),
     }
-    tables.append(
-        write_table(
-            worksheet,
-            formats,
-            row,
+    tables = write_summary_and_list(
+        worksheet,
+        formats,
+        row + 2,
+        TableSpec(
+            "Điểm có thể lấy lại theo đơn vị chủ trì (tiêu chí dùng chung được tính "
+            "cho mỗi đơn vị)",
             _recoverable_columns(previous_year),
-            _numbered(by_department),
-            style=_centred_rank,
+            numbered(by_department),
+            style=centred_rank,
             total=everything,
-            main=False,
-            fit=False,
-        )
+        ),
+        TableSpec(
+            "Các tiêu chí bị mất điểm, xếp hạng",
+            lost_columns(previous_year),
+            rows,
+            style=_recurring_style,
+        ),
     )
-    fit_columns(worksheet, *tables)
     write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
+    finish_page(worksheet, *tables)
 
 
 def _recoverable_columns(previous_year: int | None) -> tuple[Column, ...]:
@@ -744,76 +666,8 @@ def _recoverable_columns(previous_year: int | None) -> tuple[Column, ...]:
     )
 
 
-def _numbered(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` with a ``rank`` column 1, 2, …"""
-    return [{**r, "rank": i} for i, r in enumerate(frame.iter_rows(named=True), 1)]
-
-
-def write_over_claims(
-    worksheet: Worksheet,
-    formats: Formats,
-    result: Result,
-    department: str | None = None,
-) -> int:
-    """Every leaf where the council appraised below the self-assessed score, the
-    largest cut first; for the whole unit also the totals per department.
-
-    Returns:
-        The next free row.
-    """
-    cuts = over_claims(result.current)
-    if department is not None:
-        cuts = for_department(cuts, department)
-    title = f"Điểm tự đánh giá và điểm thẩm định năm {result.year}"
-    if department is not None:
-        title += f" – {department_names(result).get(department, department)}"
-    row = write_line(worksheet, 0, title, formats.title)
-    summary = (
-        f"Hội đồng thẩm định hạ điểm tự đánh giá ở {cuts.height} tiêu chí, tổng cộng "
-        f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
-        if cuts.height
-        else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
-    )
-    rows = [{**r, "departments": _departments_text(r)} for r in _numbered(cuts)]
-    tables = [
-        write_table(
-            worksheet,
-            formats,
-            row + 2,
-            CLAIM_COLUMNS,
-            rows,
-            style=_centred_rank,
-            fit=False,
-        )
-    ]
-    row = tables[0].next_row + 1
-    if department is None:
-        row = write_line(
-            worksheet,
-            row,
-            "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
-            formats.get("line", bold=True),
-        )
-        tables.append(
-            write_table(
-                worksheet,
-                formats,
-                row,
-                CLAIM_DEPARTMENT_COLUMNS,
-                _numbered(over_claims_by_department(result.current, cuts)),
-                style=_centred_rank,
-                main=False,
-                fit=False,
-            )
-        )
-        row = tables[-1].next_row + 1
-    fit_columns(worksheet, *tables)
-    write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
-    return row
-
-
 def write_reconciliation(
-    worksheet: Worksheet, formats: Formats, result: Result
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
     """Every published figure of the year next to the computed one, the difference,
     a verdict and the explanation; unexplained differences above 0.01 in red."""
@@ -823,10 +677,14 @@ def write_reconciliation(
         f"Đối chiếu số liệu công bố với số tính từ các tiêu chí năm {result.year}",
         formats.title,
     )
-    check = reconciliation_check(result)
+    check = result.analysis.reconciliation
     if check.height == 0:
-        write_line(worksheet, 2, NO_RECONCILIATION.format(year=result.year))
-        worksheet.set_column(0, 0, 30)
+        write_note_sheet(
+            worksheet,
+            2,
+            NO_RECONCILIATION.format(year=result.year),
+            formats.get("paragraph"),
+        )
         return
     rows = [
         {**r, "verdict": VERDICTS[_verdict(r)]} for r in check.iter_rows(named=True)
@@ -842,6 +700,7 @@ def write_reconciliation(
     write_paragraph(
         worksheet, 2, reconciliation_summary(result), formats.get("paragraph"), table
     )
+    finish_page(worksheet, table)
 
 
 def _verdict(record: Mapping[str, Any]) -> str:
@@ -864,69 +723,8 @@ def _verdict_style(record: Row, _key: str) -> dict[str, Any] | None:
 # --- deductions of one department -----------------------------------------------
 
 
-def department_row(
-    result: Result, department: str, previous: bool = False
-) -> dict[str, Any] | None:
-    """The row of ``department`` in the year's (or the previous year's) departments."""
-    year_result = result.previous if previous else result.current
-    if year_result is None:
-        return None
-    rows = rows_where(year_result.departments, "code", department)
-    return rows.row(0, named=True) if rows.height else None
-
-
-def department_summary(record: Mapping[str, Any], prefix: str) -> str:
-    """``<prefix>: đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm``."""
-    return f"{prefix}: {department_figures(record)}"
-
-
-def write_deductions(
-    worksheet: Worksheet,
-    formats: Formats,
-    result: Result,
-    department: str,
-    first_row: int = 0,
-) -> int:
-    """Every leaf of ``department`` scored below its maximum, with the reasons.
-
-    Writes a title, the table with a ``Cộng`` subtotal, then the department's total
-    over all its criteria.
-
-    Returns:
-        The next free row.
-    """
-    record = department_row(result, department)
-    name = record["name"] if record else department
-    row = write_line(
-        worksheet, first_row, f"Các tiêu chí bị trừ điểm – {name}", formats.title
-    )
-    rows = list(
-        rows_where(result.current.deductions, "department", department).iter_rows(
-            named=True
-        )
-    )
-    total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
-    table = write_table(
-        worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
-    )
-    row = table.next_row + 1
-    if not rows:
-        row = write_line(worksheet, row, NO_DEDUCTIONS)
-    if record is not None:
-        row = write_line(
-            worksheet,
-            row,
-            department_summary(record, "Tổng các tiêu chí phụ trách"),
-            formats.get("line", bold=True),
-        )
-        unscored = int(record["leaves"]) - int(record["scored"])
-        if unscored:
-            row = write_line(worksheet, row, f"Còn {unscored} tiêu chí chưa có điểm.")
-    return row
-
-
 def write_all_deductions(
-    worksheet: Worksheet, formats: Formats, result: Result
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
     """Every department's deductions in one table with its department, filterable:
     a unit with hundreds of departments would otherwise get as many sheet tabs
@@ -949,16 +747,10 @@ def write_all_deductions(
         for record in result.current.deductions.iter_rows(named=True)
     ]
     total = {**column_sums(rows, DEDUCTION_SUMS), "department": TOTAL_LABEL}
-    write_table(worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total)
-
-
-def column_sums(rows: Sequence[Row], keys: Iterable[str]) -> dict[str, float | None]:
-    """Sum of each key over ``rows``, skipping None; None when nothing to sum."""
-    sums: dict[str, float | None] = {}
-    for key in keys:
-        values = [r[key] for r in rows if r.get(key) is not None]
-        sums[key] = float(sum(values)) if values else None
-    return sums
+    table = write_table(
+        worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total
+    )
+    finish_page(worksheet, table)
 
 
 def _percent(score: float | None, maximum: float | None) -> float | None:
@@ -970,34 +762,9 @@ def _percent(score: float | None, maximum: float | None) -> float | None:
 # --- Kiểm tra, Nguồn ------------------------------------------------------------
 
 
-def write_problems(
-    worksheet: Worksheet, formats: Formats, result: Result, problems: pl.DataFrame
+def write_sources(
+    worksheet: Worksheet, formats: Formats, result: AnalysedResult
 ) -> None:
-    """Every problem, errors in red and warnings in amber, or a line saying none."""
-    write_line(worksheet, 0, f"Kiểm tra dữ liệu năm {result.year}", formats.title)
-    if problems.height == 0:
-        write_line(worksheet, 2, NO_PROBLEMS)
-        worksheet.set_column(0, 0, 30)
-        return
-    names = department_names(result)
-    rows = [
-        {
-            **r,
-            "severity": SEVERITY_LABELS.get(r["severity"], r["severity"]),
-            "_severity": r["severity"],
-            "department": names.get(r["department"], r["department"]),
-        }
-        for r in problems.iter_rows(named=True)
-    ]
-    write_table(worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style)
-
-
-def _severity_style(record: Row, _key: str) -> dict[str, Any] | None:
-    fill = {"error": RED, "warning": AMBER}.get(record.get("_severity") or "")
-    return {"bg_color": fill} if fill else None
-
-
-def write_sources(worksheet: Worksheet, formats: Formats, result: Result) -> None:
     """Every file seen in the drop folder, with its status and fingerprint."""
     write_line(
         worksheet, 0, f"Các tệp trong thư mục nộp năm {result.year}", formats.title
@@ -1012,16 +779,14 @@ def write_sources(worksheet: Worksheet, formats: Formats, result: Result) -> Non
         }
         for r in result.submissions.iter_rows(named=True)
     ]
-    write_table(worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style)
+    table = write_table(
+        worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style
+    )
+    finish_page(worksheet, table)
 
 
 def _fingerprint_style(_record: Row, key: str) -> dict[str, Any] | None:
     return {"font_size": 8, "text_wrap": False} if key == "sha256" else None
-
-
-def department_names(result: Result) -> dict[str | None, str]:
-    """Department code → full name, from the criteria set."""
-    return {d.code: d.name for d in result.current.criteria_set.departments}
 
 
 def local_time_text(iso: str | None) -> str | None:

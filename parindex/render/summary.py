@@ -1,4 +1,8 @@
-"""``summary-<year>.json``: the consolidated figures, machine-readable (SPEC schema)."""
+"""``summary-<year>.json``: the consolidated figures, machine-readable (SPEC schema).
+
+``total`` and ``previous`` are the SPEC's (computed from the leaves); ``headline``
+adds the figure every other output quotes (README, "Choices": one headline figure).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from typing import Any
 
 import polars as pl
 
-from parindex.consolidate import Result
+from parindex.analysis import AnalysedResult
 from parindex.numbers import round2
+from parindex.render.prose import headline_record
 
 
 def _r(value: float | None) -> float | None:
@@ -18,7 +23,7 @@ def _r(value: float | None) -> float | None:
     return round2(float(value))
 
 
-def summary(result: Result) -> dict[str, Any]:
+def summary(result: AnalysedResult) -> dict[str, Any]:
     """The summary as a JSON-ready dict, keys in the SPEC's order."""
     current = result.current
     criteria_nodes = result.criteria.filter(pl.col("is_leaf"))
@@ -51,6 +56,7 @@ def summary(result: Result) -> dict[str, Any]:
         "groups": {key: _r(value) for key, value in current.groups.items()},
         "rank": rank,
         "previous": previous,
+        "headline": headline_record(result.analysis.headline),
         "components": [
             {
                 "code": row["code"],
@@ -122,7 +128,7 @@ def summary(result: Result) -> dict[str, Any]:
     }
 
 
-def render_summary(result: Result) -> bytes:
+def render_summary(result: AnalysedResult) -> bytes:
     """The summary as UTF-8 JSON bytes (Vietnamese kept readable, stable layout)."""
     text = json.dumps(summary(result), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")

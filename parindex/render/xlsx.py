@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from parindex.numbers import round2
 from parindex.text import nfc
 
-CellKind = Literal["text", "number", "integer"]
+CellKind = Literal["text", "number", "integer", "signed"]
 Row = Mapping[str, Any]
 Style = Callable[[Row, str], Mapping[str, Any] | None]
 
@@ -35,6 +35,16 @@ INDENT_WIDTH = 2
 LINE_HEIGHT = 15.0
 CHARS_PER_WIDTH = 1.15  # text characters per unit of column width (digit '0')
 DECIMALS = 2
+FONT = "Times New Roman"  # Liberation Serif has its metrics: same widths everywhere
+# Printable width of an A4 page at 100 % with the margins of add_sheet, in pixels
+# of column width (7 px per character of Calibri/Times 11 pt, 96 dpi).
+PRINTABLE_PX = {"portrait": 717, "landscape": 1045}
+MIN_SCALE = 0.8  # no sheet prints smaller (tests/render/test_print.py)
+# Wrapped text columns are narrowed so that a page prints at this scale or more in
+# Excel; LibreOffice draws Times digits 7.33 px wide, not 7, so about 4 % less.
+TARGET_SCALE = 0.88
+SHRINK_FLOOR = 16.0  # a wrapped text column is never narrowed below this
+SIGNED_FORMAT = "+0.00;-0.00;0.00"
 SHEET_NAME_LIMIT = 31
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
@@ -47,6 +57,7 @@ _BASE: dict[str, dict[str, Any]] = {
     "text": {"text_wrap": True, "valign": "top", "border": 1},
     "number": {"num_format": "0.00", "valign": "top", "border": 1},
     "integer": {"num_format": "0", "valign": "top", "border": 1},
+    "signed": {"num_format": SIGNED_FORMAT, "valign": "top", "border": 1},
     "header": {
         "bold": True,
         "text_wrap": True,
@@ -61,7 +72,9 @@ _BASE: dict[str, dict[str, Any]] = {
 }
 
 
-def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbook:
+def new_workbook(
+    path: Path, created: datetime, title: str, font: str | None = None
+) -> xlsxwriter.Workbook:
     """Create a workbook that never turns text into formulas, links or numbers.
 
     Args:
@@ -69,19 +82,23 @@ def new_workbook(path: Path, created: datetime, title: str) -> xlsxwriter.Workbo
         created: the creation date stored in the document properties; a fixed
             value gives a byte-identical file.
         title: the document title.
+        font: the workbook's default font (11 pt; Calibri when None). The
+            scorecard and department workbooks use Times New Roman, whose metrics
+            LibreOffice has (Liberation Serif), so columns are as wide there as in
+            Excel and the print scale is the one computed here.
 
     Returns:
         The open workbook.
     """
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "in_memory": True,  # no temporary XML files: faster, nothing left behind
-        },
-    )
+    options: dict[str, Any] = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "in_memory": True,  # no temporary XML files: faster, nothing left behind
+    }
+    if font is not None:
+        options["default_format_properties"] = {"font_name": font, "font_size": 11}
+    workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({"created": created, "title": title})
     return workbook
 
@@ -129,12 +146,26 @@ class Formats:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: its Vietnamese header, the row key and the cell kind."""
+    """One column of a table: its Vietnamese header, the row key and the cell kind.
+
+    ``signed`` figures show their sign (``+1,92``). An ``optional`` column is left
+    out of the table when no row has a value in it (a reason nobody gave). Text
+    columns at least 20 wide wrap and may be narrowed so that the page prints at
+    ``TARGET_SCALE`` or more. Columns not ``printed`` (technical: hashes, paths)
+    come last and are left out of the print area.
+    """
 
     header: str
     key: str
     kind: CellKind = "text"
     max_width: float = MAX_WIDTH
+    optional: bool = False
+    printed: bool = True
+
+    @property
+    def shrinks(self) -> bool:
+        """Whether the column wraps long text and may be narrowed."""
+        return self.kind == "text" and self.max_width >= 20
 
 
 @dataclass(frozen=True)
@@ -242,6 +273,13 @@ def write_table(
     Returns:
         Where the table was written, with the widths and texts of its cells.
     """
+    if any(c.optional for c in columns):
+        rows = list(rows)
+        columns = [
+            c
+            for c in columns
+            if not c.optional or any(r.get(c.key) not in (None, "") for r in rows)
+        ]
     table = Table(columns, first_row, first_row, first_row + 1, {}, [])
     last = len(columns) - 1
     span = {last: stretch_to} if stretch_to is not None and stretch_to > last else {}
@@ -276,8 +314,10 @@ def write_table(
 def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
     """Size the columns to the widest need of any table, then each row to its text.
 
-    Neither Excel nor LibreOffice grows a row for wrapped text on opening a file,
-    so the row heights are set here from the number of wrapped lines.
+    Wrapped text columns are narrowed when the tables would otherwise print below
+    ``TARGET_SCALE`` on a landscape A4 page (:func:`column_widths`). Neither Excel
+    nor LibreOffice grows a row for wrapped text on opening a file, so the row
+    heights are set here from the number of wrapped lines.
     """
     widths = column_widths(*tables)
     for col in sorted(widths):
@@ -295,12 +335,77 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
 
 
 def column_widths(*tables: Table) -> dict[int, float]:
-    """The width of each column: the widest need of any of ``tables``."""
+    """The width of each column: the widest need of any of ``tables``, the widest
+    wrapped text columns narrowed (one character at a time, never below
+    ``SHRINK_FLOOR``) until the columns fit a landscape A4 page at
+    ``TARGET_SCALE``."""
     widths: dict[int, float] = {}
+    shrinking: set[int] = set()
+    technical: set[int] = set()
     for table in tables:
         for col, width in table.widths.items():
             widths[col] = max(widths.get(col, 0.0), width)
+        shrinking |= {i for i, c in enumerate(table.columns) if c.shrinks}
+        technical |= {i for i, c in enumerate(table.columns) if not c.printed}
+    budget = PRINTABLE_PX["landscape"] / TARGET_SCALE
+    while sum(width_px(w) for c, w in widths.items() if c not in technical) > budget:
+        candidates = [c for c in shrinking if widths.get(c, 0.0) > SHRINK_FLOOR]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda c: (widths[c], -c))
+        widths[widest] = max(widths[widest] - 1.0, SHRINK_FLOOR)
     return widths
+
+
+def width_px(width: float) -> int:
+    """A column ``width`` characters wide in pixels (Excel's rule, 7 px digits)."""
+    return int(width * 7 + 5) if width > 0 else 0
+
+
+def set_up_page(
+    worksheet: Worksheet,
+    last_col: int,
+    widths: Mapping[int, float],
+    *,
+    header: str | None = None,
+    extra_px: int = 0,
+    extra_rows: int = 0,
+) -> float:
+    """Print the sheet from column A to ``last_col`` (columns beyond are left out:
+    technical ones), one page wide: portrait when the columns fit a portrait A4
+    page at 100 %, else landscape; ``header`` (a department's name) at the top of
+    every page.
+
+    Args:
+        worksheet: the sheet, written.
+        last_col: the last printed column (0-based).
+        widths: the width of each column, as set.
+        header: the page header's text, or None.
+        extra_px: the width of a chart or picture wider than the columns.
+        extra_rows: rows below the last written one that the print area takes
+            in (a chart under the tables).
+
+    Returns:
+        The scale the page prints at (1.0 = 100 %).
+    """
+    columns_px = sum(
+        width_px(widths.get(c, DEFAULT_WIDTH)) for c in range(last_col + 1)
+    )
+    while columns_px < extra_px:  # a chart wider than the columns: print it whole
+        last_col += 1
+        columns_px += width_px(widths.get(last_col, DEFAULT_WIDTH))
+    content = columns_px
+    portrait = content <= PRINTABLE_PX["portrait"]
+    if portrait:
+        worksheet.set_portrait()
+    else:
+        worksheet.set_landscape()
+    printable = PRINTABLE_PX["portrait" if portrait else "landscape"]
+    worksheet.print_area(0, 0, (worksheet.dim_rowmax or 0) + extra_rows, last_col)
+    worksheet.fit_to_pages(1, 0)
+    if header is not None:
+        page_header(worksheet, header)
+    return min(1.0, printable / content) if content else 1.0
 
 
 def write_paragraph(
@@ -416,3 +521,106 @@ def _header_width(header: str) -> float:
     """A width that shows the header on at most 3 wrapped lines, words unbroken."""
     longest_word = max((len(w) for w in header.split()), default=0)
     return max(longest_word + 2.0, math.ceil(len(header) / 3) + 2.0, MIN_WIDTH)
+
+
+def finish_page(
+    worksheet: Worksheet,
+    *tables: Table,
+    last_col: int | None = None,
+    header: str | None = None,
+    extra_px: int = 0,
+    extra_rows: int = 0,
+) -> float:
+    """:func:`set_up_page` over the columns of ``tables`` (up to ``last_col``, by
+    default the last printed column of the widest table); returns the print
+    scale."""
+    widths = column_widths(*tables)
+    if last_col is None:
+        last_col = (
+            max(
+                (sum(1 for c in t.columns if c.printed) for t in tables),
+                default=1,
+            )
+            - 1
+        )
+    return set_up_page(
+        worksheet,
+        last_col,
+        widths,
+        header=header,
+        extra_px=extra_px,
+        extra_rows=extra_rows,
+    )
+
+
+def page_header(worksheet: Worksheet, text: str) -> None:
+    """``text`` in bold at the top centre of every printed page."""
+    worksheet.set_header(f"&C&B{text.replace('&', '&&')}")
+
+
+NOTE_WIDTH = 90.0  # column A of a sheet that holds only a sentence
+
+
+def write_note_sheet(worksheet: Worksheet, row: int, text: str, fmt: Format) -> None:
+    """A sheet with only a sentence under its title (no problems, nothing to
+    compare): column A wide, the sentence wrapped in it, a portrait page."""
+    worksheet.set_column(0, 0, NOTE_WIDTH)
+    worksheet.write_string(row, 0, nfc(text), fmt)
+    lines = _wrapped_lines(text, NOTE_WIDTH)
+    if lines > 1:
+        worksheet.set_row(row, LINE_HEIGHT * lines)
+    set_up_page(worksheet, 0, {0: NOTE_WIDTH})
+
+
+def title_px(text: str) -> int:
+    """About how wide a sheet title (13 pt bold) prints, in pixels: the print area
+    takes it in whole instead of cutting it at the table's edge."""
+    return round(len(text) * 9.5)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table to write under a bold line of text: see :func:`write_summary_and_list`."""
+
+    line: str
+    columns: Sequence[Column]
+    rows: Sequence[Row]
+    style: Style | None = None
+    total: Row | None = None
+
+
+def write_summary_and_list(
+    worksheet: Worksheet,
+    formats: Formats,
+    row: int,
+    summary: TableSpec,
+    listing: TableSpec,
+) -> list[Table]:
+    """A short summary table, then, from a new page, the long list whose header
+    repeats on every page after: no table prints under another table's header.
+    Columns are sized for both (call :func:`finish_page` after).
+
+    Returns:
+        The two tables.
+    """
+    tables: list[Table] = []
+    for number, spec in enumerate((summary, listing)):
+        if number:
+            row = tables[0].next_row + 1
+            worksheet.set_h_pagebreaks([row])
+        row = write_line(worksheet, row, spec.line, formats.get("line", bold=True))
+        tables.append(
+            write_table(
+                worksheet,
+                formats,
+                row,
+                spec.columns,
+                spec.rows,
+                style=spec.style,
+                total=spec.total,
+                main=bool(number),
+                fit=False,
+            )
+        )
+    fit_columns(worksheet, *tables)
+    return tables

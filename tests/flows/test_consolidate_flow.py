@@ -28,6 +28,14 @@ def test_flow_writes_every_output_of_the_sample(
     outputs = tmp_path / "outputs"
     outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
     assert round(outcome["total"], 2) == 79.24
+    # the one headline figure (README, "Choices"), the same in every output
+    assert outcome["headline"]["figure"] == (
+        "79,27 điểm (số công bố; tính từ các tiêu chí: 79,24 điểm)"
+    )
+    assert (outcome["headline"]["total"], outcome["headline"]["delta"]) == (
+        79.27,
+        7.17,
+    )
     assert (outcome["status"], outcome["files"], outcome["errors"]) == ("final", 6, 0)
     summary = json.loads((outputs / "2023" / "summary-2023.json").read_text("utf-8"))
     assert summary["total"] == 79.24
@@ -47,7 +55,10 @@ def test_flow_writes_every_output_of_the_sample(
 
     markdown = Artifact.get("parindex-2023-summary")
     assert markdown is not None and isinstance(markdown.data, str)
-    assert "Tổng điểm (tính từ các tiêu chí): **79,24**" in markdown.data
+    assert (
+        "- Tổng điểm: **79,27 điểm (số công bố; tính từ các tiêu chí: 79,24 điểm)**"
+    ) in markdown.data
+    assert outcome["headline"]["text"] in markdown.data
     assert "Lần tổng hợp đầu tiên của năm 2023." in markdown.data
     problems = Artifact.get("parindex-2023-problems")
     assert problems is not None
@@ -86,7 +97,10 @@ def test_run_command_defaults_to_the_latest_year(
         app, ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--json"]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["year"] == 2023
+    printed = json.loads(result.output)
+    assert printed["year"] == 2023
+    assert round(printed["total"], 2) == 79.24
+    assert printed["headline"]["total"] == 79.27
     assert (outputs / "2023" / "summary-2023.json").exists()
 
 
@@ -104,6 +118,14 @@ def test_batches_read_by_other_processes_give_the_same_outputs(
         inputs=str(inputs), outputs=str(outputs), year=2023, batch_files=2
     )
     assert round(outcome["total"], 2) == 79.24
+    # the one headline figure (README, "Choices"), the same in every output
+    assert outcome["headline"]["figure"] == (
+        "79,27 điểm (số công bố; tính từ các tiêu chí: 79,24 điểm)"
+    )
+    assert (outcome["headline"]["total"], outcome["headline"]["delta"]) == (
+        79.27,
+        7.17,
+    )
     assert (outcome["files"], outcome["errors"]) == (6, 0)
     for name in (
         "summary-2023.json",

@@ -20,7 +20,6 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from parindex.analysis import department_figures
 from parindex.check import check_files
 from parindex.cli import app
 from parindex.consolidate import consolidate_year
@@ -30,6 +29,7 @@ from parindex.history import read_history
 from parindex.ingest.collect import ingest_year
 from parindex.ingest.winners import rows_set_aside
 from parindex.numbers import round2
+from parindex.render.prose import department_figures
 from parindex.text import format_vn
 from tests.ingest.test_corpus import (
     CORPUS,

@@ -14,11 +14,13 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import Result, compare, consolidate_year
 from parindex.criteria import criteria_set_for_year
 from parindex.history import empty_history, read_history
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.render.scorecard import render_scorecard
+from parindex.settings import SETTINGS_FILE, read_unit_settings
 
 from .workbooks import CREATED
 
@@ -33,7 +35,7 @@ def ingest_sample() -> dict[int, Ingested]:
     return {year: ingest_year(INPUTS, year, criteria_set, now) for year in (2022, 2023)}
 
 
-def build_sample_result(ingested: dict[int, Ingested]) -> Result:
+def build_sample_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2023 compared with its 2022, with the published history.
 
     The files' modification times depend on the checkout, so they are fixed here:
@@ -53,7 +55,7 @@ def build_sample_result(ingested: dict[int, Ingested]) -> Result:
     return with_fixed_times(result)
 
 
-def build_first_year_result(ingested: dict[int, Ingested]) -> Result:
+def build_first_year_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 alone: no previous year, no published history."""
     criteria_set = criteria_set_for_year(INPUTS / "criteria", 2022)
     current, _ = consolidate_year(criteria_set, ingested[2022].rows, 2022)
@@ -68,7 +70,7 @@ def build_first_year_result(ingested: dict[int, Ingested]) -> Result:
     )
 
 
-def build_2022_result(ingested: dict[int, Ingested]) -> Result:
+def build_2022_result(ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 with the published history but no consolidated 2021: the
     year the seed quotes Văn phòng's "29,26/40,5 điểm" of."""
     criteria_set = criteria_set_for_year(INPUTS / "criteria", 2022)
@@ -92,26 +94,26 @@ def sample_ingested() -> dict[int, Ingested]:
 
 
 @pytest.fixture(scope="session")
-def sample_result(sample_ingested: dict[int, Ingested]) -> Result:
+def sample_result(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2023 compared with its 2022, with the published history."""
     return build_sample_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
-def first_year_result(sample_ingested: dict[int, Ingested]) -> Result:
+def first_year_result(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 alone: no previous year, no published history."""
     return build_first_year_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
-def result_2022(sample_ingested: dict[int, Ingested]) -> Result:
+def result_2022(sample_ingested: dict[int, Ingested]) -> AnalysedResult:
     """Phong Thổ 2022 with the published history (``compare(y22, None, …)``)."""
     return build_2022_result(sample_ingested)
 
 
 @pytest.fixture(scope="session")
 def scorecard_path(
-    sample_result: Result, tmp_path_factory: pytest.TempPathFactory
+    sample_result: AnalysedResult, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The sample's scorecard, rendered once."""
     path = tmp_path_factory.mktemp("scorecard") / "scorecard-2023.xlsx"
@@ -125,7 +127,10 @@ def scorecard(scorecard_path: Path) -> Workbook:
     return load_workbook(scorecard_path)
 
 
-def with_fixed_times(result: Result) -> Result:
-    """``result`` with every file's modification time set to ``FIXED_MODIFIED``."""
+def with_fixed_times(result: Result) -> AnalysedResult:
+    """``result`` with every file's modification time set to ``FIXED_MODIFIED``,
+    analysed with the shipped unit settings (the analysis stage, as the pipeline
+    runs it)."""
     submissions = result.submissions.with_columns(modified=pl.lit(FIXED_MODIFIED))
-    return dataclasses.replace(result, submissions=submissions)
+    unit, _ = read_unit_settings(INPUTS / SETTINGS_FILE)
+    return analyse(dataclasses.replace(result, submissions=submissions), unit)

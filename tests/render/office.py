@@ -54,8 +54,10 @@ def pdf_text(pdf: Path) -> str:
     return " ".join(completed.stdout.split())
 
 
-def render_page(pdf: Path, page: int, prefix: Path, fmt: str = "png") -> Path:
-    """Page ``page`` of ``pdf`` rasterised at 60 dpi (``pdftoppm``), as ``png`` or
+def render_page(
+    pdf: Path, page: int, prefix: Path, fmt: str = "png", dpi: int = 60
+) -> Path:
+    """Page ``page`` of ``pdf`` rasterised at ``dpi`` (``pdftoppm``), as ``png`` or
     as a binary ``ppm``."""
     if PDFTOPPM is None:
         pytest.skip("poppler (pdftoppm) is not installed")
@@ -64,7 +66,7 @@ def render_page(pdf: Path, page: int, prefix: Path, fmt: str = "png") -> Path:
             PDFTOPPM,
             *([] if fmt == "ppm" else [f"-{fmt}"]),
             "-r",
-            "60",
+            str(dpi),
             "-f",
             str(page),
             "-l",

@@ -10,6 +10,7 @@ import polars as pl
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex.analysis import analyse
 from parindex.consolidate import RECONCILIATION_NOTES, Result
 from parindex.render.scorecard import (
     ALL_LEAVES_LABEL,
@@ -42,7 +43,8 @@ def test_points_lost_recurring_first(scorecard: Workbook) -> None:
         "30 tiêu chí bị mất tổng cộng 20,76 điểm; 24 tiêu chí (17,18 điểm) cũng bị "
         "mất điểm năm 2022, xếp trước: đó là các tiêu chí cần ưu tiên khắc phục."
     )
-    rows = read_table(sheet, "TT")
+    # the points per department first, the ranking on a page of its own after
+    _, rows = _tables(sheet, "TT")
     assert [r["TT"] for r in rows] == list(range(1, 31))
     first = rows[0]
     assert (first["Mã"], first["Điểm bị mất"], first["Đơn vị chủ trì"]) == (
@@ -60,7 +62,7 @@ def test_points_lost_recurring_first(scorecard: Workbook) -> None:
 
 
 def test_points_recoverable_per_department(scorecard: Workbook) -> None:
-    _, departments = _tables(scorecard["Mất điểm"], "TT")
+    departments, _ = _tables(scorecard["Mất điểm"], "TT")
     by_code = {r["Mã"]: r for r in departments}
     finance = by_code["TCKH"]
     assert finance["Đơn vị"] == "Phòng Tài chính - Kế hoạch"
@@ -81,7 +83,7 @@ def test_self_assessed_vs_appraised(scorecard: Workbook) -> None:
         "Hội đồng thẩm định hạ điểm tự đánh giá ở 15 tiêu chí, tổng cộng 8,64 điểm "
         "(lớn nhất xếp trước)."
     )
-    leaves, departments = _tables(sheet, "TT")
+    departments, leaves = _tables(sheet, "TT")
     assert len(leaves) == 15
     assert [r["Mã"] for r in leaves[:5]] == ["1.5", "5.2.1", "5.5.2", "6.1", "6.2.1"]
     first = leaves[0]
@@ -145,7 +147,7 @@ def test_unexplained_difference_is_flagged(
     )
     path = tmp_path / "scorecard.xlsx"
     render_scorecard(
-        dataclasses.replace(sample_result, reconciliation=reconciliation),
+        analyse(dataclasses.replace(sample_result, reconciliation=reconciliation)),
         path,
         CREATED,
     )
@@ -169,7 +171,7 @@ def test_first_year_has_no_recurring_column(
     render_scorecard(first_year_result, path, CREATED)
     sheet = load_workbook(path)["Mất điểm"]
     assert str(sheet["A3"].value).endswith(NO_PREVIOUS_LEAVES)
-    leaves, departments = _tables(sheet, "TT")
+    departments, leaves = _tables(sheet, "TT")
     assert list(leaves[0]) == [
         "TT",
         "Mã",

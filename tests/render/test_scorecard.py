@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from parindex.analysis import analyse
 from parindex.consolidate import Result, compare, consolidate_year
 from parindex.criteria import criteria_set_for_year
 from parindex.history import empty_history
@@ -118,8 +119,9 @@ def test_summary_years_and_reconciliation_line(scorecard: Workbook) -> None:
     sheet = scorecard["Tổng hợp"]
     assert sheet["A1"].value == "Kết quả Chỉ số cải cách hành chính năm 2023"
     assert sheet["A3"].value == (
-        "Tổng điểm năm 2023 tính từ các tiêu chí: 79,24/100 điểm (chính thức); "
-        "tăng 7,14 điểm so với năm 2022 (72,1 điểm); xếp hạng 2/8."
+        "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ "
+        "các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 "
+        "điểm so với năm 2022 (72,1 điểm)."
     )
     years = read_table(sheet, "Năm")
     assert [
@@ -219,7 +221,9 @@ def test_reason_that_looks_like_a_formula_stays_text(
     )
     current = dataclasses.replace(sample_result.current, deductions=deductions)
     path = tmp_path / "scorecard.xlsx"
-    render_scorecard(dataclasses.replace(sample_result, current=current), path, CREATED)
+    render_scorecard(
+        analyse(dataclasses.replace(sample_result, current=current)), path, CREATED
+    )
 
     sheet = load_workbook(path)["NV"]
     cell = next(c for c in sheet["H"] if c.value == INJECTED)
@@ -250,7 +254,7 @@ def test_problems_sheet_colours_errors_and_warnings(
     )
     path = tmp_path / "scorecard.xlsx"
     render_scorecard(
-        dataclasses.replace(sample_result, problems=problems), path, CREATED
+        analyse(dataclasses.replace(sample_result, problems=problems)), path, CREATED
     )
 
     sheet = load_workbook(path)["Kiểm tra"]
@@ -304,12 +308,14 @@ def test_missing_leaves_are_blank_with_a_note(
     criteria_set = criteria_set_for_year(INPUTS / "criteria", 2023)
     rows = sample_ingested[2023].rows.filter(pl.col("department") != "CQ")
     current, _ = consolidate_year(criteria_set, rows, 2023)
-    result = compare(
-        current,
-        None,
-        empty_history(),
-        pl.DataFrame(schema=sample_ingested[2023].submissions.schema),
-        sample_ingested[2023].problems,
+    result = analyse(
+        compare(
+            current,
+            None,
+            empty_history(),
+            pl.DataFrame(schema=sample_ingested[2023].submissions.schema),
+            sample_ingested[2023].problems,
+        )
     )
     path = tmp_path / "scorecard.xlsx"
     render_scorecard(result, path, CREATED)
@@ -357,7 +363,9 @@ def test_department_sheet_names_never_collide(
         sample_result.current,
         criteria_set=dataclasses.replace(criteria_set, departments=renamed),
     )
-    render_scorecard(dataclasses.replace(sample_result, current=current), path, CREATED)
+    render_scorecard(
+        analyse(dataclasses.replace(sample_result, current=current)), path, CREATED
+    )
     names = load_workbook(path).sheetnames
     assert len({n.casefold() for n in names}) == len(names) == 15
     assert f"{other} (2)" in names

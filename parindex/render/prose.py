@@ -1,0 +1,510 @@
+"""The sentences the outputs share, in one place.
+
+The draft report, the Markdown summary (and the Prefect artifact made from it), the
+scorecard and the department workbooks say the same words about the same figures:
+they all build them here, from the :class:`~parindex.analysis.AnalysedResult`.
+Numbers are rounded only when they are put into a sentence (``format_vn``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from parindex import messages
+from parindex.analysis import (
+    DECREASED,
+    DIFFERENCE_SHOWN,
+    INCREASED,
+    MAINTAINED,
+    TRENDS,
+    AnalysedResult,
+    Headline,
+)
+from parindex.numbers import round2, round2_expr
+from parindex.text import format_vn
+
+_COMPONENT = "chỉ số thành phần"
+_TREND_VERBS = {
+    INCREASED: "tăng điểm",
+    MAINTAINED: "duy trì điểm",
+    DECREASED: "giảm điểm",
+}
+_EXTREMES = {INCREASED: "mức tăng cao nhất", DECREASED: "mức giảm cao nhất"}
+STATUS_WORDS = {"final": "chính thức", "provisional": "tạm tính"}
+STATUS_LABELS = {"final": "Chính thức", "provisional": "Tạm tính"}
+NO_RECONCILIATION = "Chưa có số liệu công bố của năm {year} để đối chiếu."
+
+
+# --- headline ---------------------------------------------------------------------
+
+
+def rank_change(position: int | None, previous: int | None) -> str:
+    """``giữ nguyên thứ hạng``, ``tăng 2 bậc``, ``giảm 1 bậc``, or '' if unknown."""
+    if position is None or previous is None:
+        return ""
+    if position == previous:
+        return "giữ nguyên thứ hạng"
+    word = "tăng" if position < previous else "giảm"
+    return f"{word} {abs(position - previous)} bậc"
+
+
+def rank_text(position: int | None, of: int | None) -> str | None:
+    """``2/8``, or ``2`` when the number of units is unknown, or None."""
+    if position is None:
+        return None
+    return f"{position}/{of}" if of is not None else str(position)
+
+
+def change_text(delta: float) -> str:
+    """``tăng 7,17 điểm``, ``giảm 1 điểm`` or ``không đổi`` (decided at 2 decimals)."""
+    shown = round2(delta)
+    if shown > 0:
+        return f"tăng {format_vn(delta)} điểm"
+    if shown < 0:
+        return f"giảm {format_vn(-delta)} điểm"
+    return "không đổi"
+
+
+def headline_figure(headline: Headline) -> str:
+    """The headline figure as every output writes it: ``79,27 điểm (số công bố;
+    tính từ các tiêu chí: 79,24 điểm)``, or ``79,24/100 điểm (tính từ các tiêu
+    chí)`` for a year the province has not published."""
+    provisional = "; số liệu tạm tính" if headline.status != "final" else ""
+    if headline.source == "published":
+        return (
+            f"{format_vn(headline.total)} điểm (số công bố; tính từ các tiêu chí: "
+            f"{format_vn(headline.computed_total)} điểm{provisional})"
+        )
+    return (
+        f"{format_vn(headline.total)}/{format_vn(headline.maximum)} điểm "
+        f"(tính từ các tiêu chí{provisional})"
+    )
+
+
+def headline_change(headline: Headline) -> str:
+    """``tăng 7,17 điểm so với năm 2022 (72,1 điểm)``, or '' without a previous
+    figure; the change is between the two quoted figures."""
+    if headline.delta is None or headline.previous_total is None:
+        return ""
+    return (
+        f"{change_text(headline.delta)} so với năm {headline.previous_year} "
+        f"({format_vn(headline.previous_total)} điểm)"
+    )
+
+
+def headline_sentence(headline: Headline) -> str:
+    """``Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ
+    các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 điểm
+    so với năm 2022 (72,1 điểm).``: the one headline of every output."""
+    parts = [
+        f"Năm {headline.year}, Chỉ số cải cách hành chính đạt "
+        f"{headline_figure(headline)}"
+    ]
+    if headline.rank is not None:
+        parts.append(f"xếp thứ {rank_text(headline.rank, headline.units)}")
+    changes = [
+        rank_change(headline.rank, headline.previous_rank),
+        headline_change(headline),
+    ]
+    changes = [c for c in changes if c]
+    if changes:
+        parts.append(" và ".join(changes))
+    return ", ".join(parts) + "."
+
+
+def headline_record(headline: Headline) -> dict[str, Any]:
+    """The headline for JSON (the summary and the CLI): figures at 2 decimals and
+    the Vietnamese texts."""
+
+    def shown(value: float | None) -> float | None:
+        return None if value is None else round2(value)
+
+    return {
+        "total": shown(headline.total),
+        "source": headline.source,
+        "computed_total": shown(headline.computed_total),
+        "previous_year": headline.previous_year,
+        "previous_total": shown(headline.previous_total),
+        "delta": shown(headline.delta),
+        "figure": headline_figure(headline),
+        "change": headline_change(headline) or None,
+        "text": headline_sentence(headline),
+    }
+
+
+def headline_sentences(result: AnalysedResult) -> list[str]:
+    """The opening of section I: the headline sentence, and the status when the
+    year is provisional (the reconciliation is in the report's appendix)."""
+    current = result.current
+    sentences = [headline_sentence(result.analysis.headline)]
+    if current.status != "final":
+        scored, leaves = current.coverage
+        sentences.append(
+            f"Số liệu năm {result.year} còn tạm tính: đã có điểm {scored}/{leaves} "
+            "tiêu chí, một số tiêu chí chưa có điểm thẩm định."
+        )
+    return sentences
+
+
+# --- components ---------------------------------------------------------------
+
+
+def _names(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``A``, ``A và B``, ``A, B và C``."""
+    names = [str(r["name"]) for r in rows]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def components_sentence(
+    components: pl.DataFrame, previous_year: int | None = None
+) -> str:
+    """The count sentence of the seed report, from ``Result.components``.
+
+    ``5/8 chỉ số thành phần tăng điểm, mức tăng cao nhất 3,5 điểm (Cải cách thủ tục
+    hành chính); 01 chỉ số thành phần duy trì điểm (Cải cách thể chế); 02 chỉ số
+    thành phần giảm điểm, mức giảm cao nhất 1 điểm (Cải cách chế độ công vụ).``
+
+    The first count is shown out of the number of components, the next ones on two
+    digits, as the office writes them. Changes are compared as shown (2 decimals):
+    components tied for the largest rise or fall are all named. A component without
+    a previous score is counted apart; when none has one, the sentence says there is
+    nothing to compare with.
+
+    Args:
+        components: ``code``, ``name``, ``delta``, ``trend`` per component.
+        previous_year: the year compared with, named when there is no comparison.
+    """
+    total = components.height
+    if total == 0:
+        return "Bộ chỉ số không có chỉ số thành phần nào."
+    compared = components.filter(pl.col("trend").is_not_null())
+    if compared.height == 0:
+        year = f"năm {previous_year}" if previous_year is not None else "năm trước"
+        return (
+            f"Chưa có điểm các chỉ số thành phần {year} nên chưa so sánh được "
+            f"{total} {_COMPONENT}."
+        )
+    by_trend = {t: compared.filter(pl.col("trend") == t) for t in TRENDS}
+    if by_trend[MAINTAINED].height == total:
+        since = f" so với năm {previous_year}" if previous_year is not None else ""
+        return (
+            f"{total}/{total} {_COMPONENT} duy trì điểm{since}; không có {_COMPONENT} "
+            "nào tăng hoặc giảm điểm."
+        )
+    counted = 0
+
+    def count(n: int) -> str:
+        nonlocal counted
+        counted += 1
+        return f"{n}/{total}" if counted == 1 else f"{n:02d}"
+
+    clauses = []
+    for word in TRENDS:
+        rows = by_trend[word]
+        verb = _TREND_VERBS[word]
+        if rows.height == 0:
+            if word != MAINTAINED:
+                clauses.append(f"không có {_COMPONENT} nào {verb}")
+            continue
+        clause = f"{count(rows.height)} {_COMPONENT} {verb}"
+        if word == MAINTAINED:
+            clauses.append(f"{clause} ({_names(rows.to_dicts())})")
+            continue
+        shown = rows.select(round2_expr(pl.col("delta")).abs()).to_series()
+        largest = float(shown.max())  # type: ignore[arg-type]
+        top = rows.filter(shown == largest).to_dicts()
+        clauses.append(
+            f"{clause}, {_EXTREMES[word]} {format_vn(largest)} điểm ({_names(top)})"
+        )
+    unknown = components.filter(pl.col("trend").is_null()).to_dicts()
+    if unknown:
+        clauses.append(
+            f"{count(len(unknown))} {_COMPONENT} chưa có điểm năm trước để so sánh "
+            f"({_names(unknown)})"
+        )
+    return _capitalised("; ".join(clauses)) + "."
+
+
+def component_sentence(
+    row: Mapping[str, Any], year: int, previous_year: int | None
+) -> str:
+    """``Năm 2023, chỉ số thành phần Cải cách thủ tục hành chính đạt 13/13,5 điểm,
+    bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm).``"""
+    score = row["score"] if row["score"] is not None else 0.0
+    text = (
+        f"Năm {year}, {_COMPONENT} {row['name']} đạt {format_vn(score)}/"
+        f"{format_vn(row['max'])} điểm"
+    )
+    if row.get("percent") is not None:
+        text += f", bằng {format_vn(row['percent'])} %"
+    word, previous = row.get("trend"), row.get("previous")
+    if word is None or previous is None:
+        return text + "; chưa có điểm năm trước để so sánh."
+    since = f"năm {previous_year}" if previous_year is not None else "năm trước"
+    if word == MAINTAINED:
+        return text + f", giữ nguyên điểm so với {since}."
+    return (
+        text
+        + f", {change_text(row['delta'])} so với {since} ({format_vn(previous)} điểm)."
+    )
+
+
+# --- reconciliation -----------------------------------------------------------
+
+
+def reconciliation_sentences(result: AnalysedResult) -> list[str]:
+    """One sentence per published figure that differs from the computed one."""
+    sentences = []
+    for row in result.analysis.reconciliation.iter_rows(named=True):
+        if abs(row["difference"]) < DIFFERENCE_SHOWN:
+            continue
+        sentences.append(
+            f"{row['label']}: công bố {format_vn(row['published'])}, tính từ các tiêu "
+            f"chí {format_vn(row['computed'])} (chênh lệch "
+            f"{signed(row['difference'])}). {row['note']}"
+        )
+    return sentences
+
+
+# --- departments --------------------------------------------------------------
+
+
+def signed(value: float | None) -> str:
+    """``+1,92``, ``-1``, ``0`` (the sign as shown at 2 decimals), ``—`` for None."""
+    if value is None:
+        return "—"
+    shown = format_vn(value)
+    return f"+{shown}" if round2(value) > 0 else shown
+
+
+def department_figures(record: Mapping[str, Any]) -> str:
+    """``đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm`` from a row of
+    ``YearResult.departments``."""
+    percent = record.get("percent")
+    shown = f"{format_vn(percent)} %" if percent is not None else "—"
+    lost = float(record["lost"])
+    leaves, scored = record.get("leaves"), record.get("scored")
+    unscored = leaves - scored if leaves is not None and scored is not None else 0
+    if round2(lost) > 0:
+        deduction = f"bị trừ {format_vn(lost)} điểm"
+    elif unscored > 0:  # rows set aside or not sent: "not deducted" would be false
+        deduction = "chưa có điểm bị trừ trên các tiêu chí đã chấm"
+    else:
+        deduction = "không bị trừ điểm"
+    if unscored > 0:
+        deduction += ", " + messages.DEPARTMENT_NO_VALID_SCORE.format(
+            count=unscored, leaves=leaves
+        )
+    return (
+        f"đạt {format_vn(record['score'])}/{format_vn(record['max'])} điểm, "
+        f"bằng {shown}, {deduction}"
+    )
+
+
+def department_sentence(record: Mapping[str, Any], year: int) -> str:
+    """``Năm 2023, chỉ số thuộc các lĩnh vực phụ trách của Phòng Nội vụ đạt
+    26,79/32,5 điểm, bằng 82,43 %, bị trừ 5,71 điểm ở các tiêu chí:``"""
+    text = (
+        f"Năm {year}, chỉ số thuộc các lĩnh vực phụ trách của {record['name']} "
+        f"{department_figures(record)}"
+    )
+    return text + (" ở các tiêu chí:" if round2(float(record["lost"])) > 0 else ".")
+
+
+def lower_first(text: str) -> str:
+    """Lower the first letter of a sentence put after ``do``, unless it starts a
+    name or an abbreviation (``Phòng Nội vụ``, ``UBND``, ``TTHC``)."""
+    words = text.split(maxsplit=2)
+    if not words:
+        return text
+    first = words[0]
+    if not first[:1].isupper() or first[1:2].isupper():
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return first[:1].lower() + text[1:]
+
+
+def _clean(text: str | None) -> str:
+    """A cell's text as part of a sentence: on one line, without control
+    characters or a closing stop."""
+    printable = "".join(c if c.isprintable() else " " for c in text or "")
+    return " ".join(printable.split()).rstrip(".;,: ")
+
+
+def deduction_sentence(row: Mapping[str, Any]) -> str:
+    """``Tiêu chí 1.3.2: Xử lý các vấn đề phát hiện qua kiểm tra đạt 1,28/1,5 điểm
+    do qua kiểm tra phát hiện 59 tồn tại ….``"""
+    reason = _clean(row.get("reason"))
+    cause = f" do {lower_first(reason)}" if reason else " (chưa ghi nguyên nhân)"
+    return (
+        f"Tiêu chí {row['code']}: {_clean(row['name'])} đạt "
+        f"{format_vn(row['score'])}/{format_vn(row['max'])} điểm{cause}."
+    )
+
+
+def scores_list(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``1.2.1 (0/0,5), 1.3.2 (1,28/1,5)``."""
+    return ", ".join(
+        f"{r['code']} ({format_vn(r['score'])}/{format_vn(r['max'])})" for r in rows
+    )
+
+
+def cuts_list(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``1.2.1 (tự chấm 0,5, thẩm định 0)``."""
+    return ", ".join(
+        f"{r['code']} (tự chấm {format_vn(r['self_score'])}, thẩm định "
+        f"{format_vn(r['appraised_score'])})"
+        for r in rows
+    )
+
+
+def department_summary(record: Mapping[str, Any], prefix: str) -> str:
+    """``<prefix>: đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm``."""
+    return f"{prefix}: {department_figures(record)}"
+
+
+# --- scorecard lines ------------------------------------------------------------
+
+
+def headline(result: AnalysedResult) -> str:
+    """The scorecard's headline line: :func:`headline_sentence`."""
+    return headline_sentence(result.analysis.headline)
+
+
+def reconciliation_summary(result: AnalysedResult) -> str:
+    """The reconciliation in one sentence: how many published figures differ from
+    the computed ones, which, and whether any is left unexplained."""
+    check = result.analysis.reconciliation
+    if check.height == 0:
+        return NO_RECONCILIATION.format(year=result.year)
+    differing = check.filter(pl.col("difference").abs() >= DIFFERENCE_SHOWN)
+    text = f"Đối chiếu {check.height} chỉ tiêu công bố năm {result.year}: "
+    if differing.height == 0:
+        return text + "tất cả đều khớp với số tính từ các tiêu chí."
+    listed = ", ".join(
+        f"{r['label']} {signed(r['difference'])}"
+        for r in differing.iter_rows(named=True)
+    )
+    flagged = int(check["flagged"].sum())
+    verdict = (
+        f"{flagged} chỉ tiêu chênh lệch chưa giải thích được, cần kiểm tra"
+        if flagged
+        else "các chênh lệch đều đã có giải thích"
+    )
+    return f"{text}{differing.height} chỉ tiêu chênh lệch ({listed}); {verdict}."
+
+
+# --- criteria in sentences (the report) -------------------------------------------
+
+
+def quoted_name(row: Mapping[str, Any]) -> str:
+    """``tiêu chí 1.2.1 “Thực hiện đủ các báo cáo CCHC…”``."""
+    return f"tiêu chí {row['code']} “{_clean(row['name'])}”"
+
+
+def joined(items: Sequence[str]) -> str:
+    """``A``, ``A và B``, ``A, B và C``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def shared_note(
+    departments: Sequence[str] | None,
+    names: Mapping[str | None, str],
+    own: str | None = None,
+) -> str:
+    """Who shares a leaf: `` (dùng chung với Phòng Tài chính - Kế hoạch)`` for a
+    department's own list, `` (Phòng Nội vụ và Phòng Tài chính - Kế hoạch cùng
+    phụ trách)`` otherwise; '' for a leaf of one department."""
+    codes = list(dict.fromkeys(departments or []))
+    if len(codes) < 2:
+        return ""
+    if own is not None:
+        others = [names.get(c, c) for c in codes if c != own]
+        return f" (dùng chung với {joined(others)})" if others else ""
+    return f" ({joined([names.get(c, c) for c in codes])} cùng phụ trách)"
+
+
+def lost_criteria_sentence(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[str | None, str]
+) -> str:
+    """The leaves of a component below their maximum, named in one sentence:
+    ``Các tiêu chí chưa đạt điểm tối đa: tiêu chí 1.2.1 “…” đạt 0/0,5 điểm (Phòng
+    Nội vụ và Phòng Tài chính - Kế hoạch cùng phụ trách); tiêu chí 1.5 “…” đạt 1/2
+    điểm.``"""
+    parts = [
+        f"{quoted_name(r)} đạt {format_vn(r['score'])}/{format_vn(r['max'])} điểm"
+        + shared_note(r.get("departments"), names)
+        for r in rows
+    ]
+    return "Các tiêu chí chưa đạt điểm tối đa: " + "; ".join(parts) + "."
+
+
+def group_sentence(
+    label: str,
+    score: float,
+    maximum: float,
+    previous: float | None,
+    *,
+    year: int,
+    previous_year: int | None,
+) -> str:
+    """``Điểm điều tra xã hội học: năm 2023 đạt 13,64/20 điểm (68,2 %), giảm 1,86
+    điểm so với năm 2022 (15,5 điểm).``"""
+    percent = f" ({format_vn(score / maximum * 100, 1)} %)" if maximum else ""
+    text = (
+        f"{label}: năm {year} đạt {format_vn(score)}/{format_vn(maximum)} điểm{percent}"
+    )
+    if previous is None or previous_year is None:
+        return text + "."
+    delta = score - previous
+    if round2(delta) == 0:
+        return text + f", bằng năm {previous_year}."
+    return (
+        text + f", {change_text(delta)} so với năm {previous_year} "
+        f"({format_vn(previous)} điểm)."
+    )
+
+
+def moved_sentence(rows: Sequence[Mapping[str, Any]], previous_year: int) -> str:
+    """``tiêu chí 3.1.1 “…” từ 0,5 lên 1 điểm; tiêu chí 5.5.1 “…” từ 0,5 xuống 0
+    điểm`` (the leaves whose score changed since ``previous_year``)."""
+    parts = []
+    for r in rows:
+        word = "lên" if r["change"] > 0 else "xuống"
+        parts.append(
+            f"{quoted_name(r)} từ {format_vn(r['previous'])} {word} "
+            f"{format_vn(r['score'])} điểm"
+        )
+    return "; ".join(parts)
+
+
+def recoverable_sentence(record: Mapping[str, Any], previous_year: int | None) -> str:
+    """``Phòng Tài chính - Kế hoạch: 10 tiêu chí chưa đạt điểm tối đa, có thể lấy
+    lại 8,2 điểm (trong đó 3,1 điểm ở 4 tiêu chí bị trừ cả năm 2022).``"""
+    text = (
+        f"{record['name']}: {record['leaves']} tiêu chí chưa đạt điểm tối đa, có thể "
+        f"lấy lại {format_vn(record['lost'])} điểm"
+    )
+    if previous_year is not None and record.get("recurring"):
+        text += (
+            f" (trong đó {format_vn(record['recurring_lost'])} điểm ở "
+            f"{record['recurring']} tiêu chí bị trừ cả năm {previous_year})"
+        )
+    return text + "."
+
+
+def office_words(office: str, what: str) -> str:
+    """A marked place for the office's own words: ``[Phòng Nội vụ bổ sung: …]``."""
+    return f"[{office} bổ sung: {what}]"

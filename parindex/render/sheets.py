@@ -1,0 +1,332 @@
+"""The sheet writers the scorecard and the department workbooks share.
+
+The deductions of a department, the self-assessed-versus-appraised table and the
+problems sheet are written once here, for the scorecard (``parindex.render.scorecard``)
+and for each department's feedback workbook (``parindex.render.department``). They
+read the :class:`~parindex.analysis.AnalysedResult`: the analysis frames and their
+per-department slices, never recomputed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from xlsxwriter.worksheet import Worksheet
+
+from parindex.analysis import AnalysedResult, DepartmentAnalysis
+from parindex.consolidate import EPSILON
+from parindex.criteria import GROUP_LABELS
+from parindex.render.prose import department_summary
+from parindex.render.xlsx import (
+    AMBER,
+    LIGHT_RED,
+    RED,
+    Column,
+    Formats,
+    Row,
+    TableSpec,
+    finish_page,
+    title_px,
+    write_line,
+    write_note_sheet,
+    write_paragraph,
+    write_summary_and_list,
+    write_table,
+)
+from parindex.text import format_vn
+
+CLAIMS_SHEET = "Tự chấm và thẩm định"
+UNKNOWN_DEPARTMENT = "Bộ chỉ số không có đơn vị “{department}”."
+
+SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+NOTE_MISSING = "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
+
+
+NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."
+
+
+NO_PROBLEMS = "Không có vấn đề nào."
+
+
+NO_DEDUCTIONS = "Không có tiêu chí nào bị trừ điểm."
+
+
+NO_PREVIOUS_LEAVES = (
+    "Chưa có điểm từng tiêu chí của năm trước (năm trước chưa được tổng hợp từ bài "
+    "nộp) nên chưa biết tiêu chí nào bị mất điểm nhiều năm."
+)
+
+
+TOTAL_LABEL = "Cộng"
+
+
+DEDUCTION_COLUMNS = (
+    Column("Mã", "code"),
+    Column("Tiêu chí", "name", max_width=50),
+    Column("Điểm tối đa", "max", "number"),
+    Column("Điểm tự đánh giá", "self_score", "number"),
+    Column("Điểm thẩm định", "appraised_score", "number"),
+    Column("Điểm đạt", "score", "number"),
+    Column("Điểm bị trừ", "lost", "number"),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=50, optional=True),
+)
+
+
+# The Cộng row adds the maximum, the score and the points lost; the self-assessed
+# and appraised scores are not added (a self-assessed subtotal next to the used
+# one reads as a gap that is not there).
+DEDUCTION_SUMS = ("max", "score", "lost")
+
+
+CLAIM_COLUMNS = (
+    Column("TT", "rank", "integer"),
+    Column("Mã", "code"),
+    Column("Tiêu chí", "name", max_width=50),
+    Column("Điểm tối đa", "max", "number"),
+    Column("Điểm tự đánh giá", "self_score", "number"),
+    Column("Điểm thẩm định", "appraised_score", "number"),
+    Column("Điểm bị hạ", "cut", "number"),
+    Column("Đơn vị chủ trì", "departments", max_width=12),
+    Column("Nguyên nhân trừ điểm", "reason", max_width=45),
+)
+
+
+CLAIM_DEPARTMENT_COLUMNS = (
+    Column("TT", "rank", "integer"),
+    Column("Mã", "code"),
+    Column("Đơn vị", "name"),
+    Column("Số tiêu chí có cả hai điểm", "compared", "integer"),
+    Column("Số tiêu chí bị hạ điểm", "leaves", "integer"),
+    Column("Tổng điểm tự đánh giá", "self_score", "number"),
+    Column("Tổng điểm thẩm định", "appraised_score", "number"),
+    Column("Tổng điểm bị hạ", "cut", "number"),
+)
+
+
+PROBLEM_COLUMNS = (
+    Column("Mức độ", "severity"),
+    Column("Tệp", "file", max_width=30),
+    Column("Sheet", "sheet", max_width=20),
+    Column("Ô", "cell"),
+    Column("Đơn vị", "department", max_width=25),
+    Column("Tiêu chí", "criterion"),
+    Column("Nội dung", "message", max_width=60),
+)
+
+
+def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A node of ``Result.criteria`` as shown: labels, departments, note."""
+    missing = record.get("source") == "missing"
+    return {
+        **record,
+        "group": GROUP_LABELS.get(record["group"], record["group"])
+        if record.get("group")
+        else None,
+        "departments": "; ".join(record.get("departments") or []) or None,
+        "lost": None if missing else record["lost"],
+        "note": criterion_note(record),
+    }
+
+
+def criterion_note(record: Mapping[str, Any]) -> str | None:
+    """Why a leaf's score is not an appraised one, or None."""
+    source = record.get("source")
+    if source == "missing":
+        return NOTE_MISSING
+    if source == "self":
+        return NOTE_SELF
+    return None
+
+
+def lost_style(record: Row, key: str) -> dict[str, Any] | None:
+    """Light red on the points lost of a scored leaf below its maximum."""
+    score = record.get("score")
+    below = (
+        record.get("is_leaf") and score is not None and score < record["max"] - EPSILON
+    )
+    return {"bg_color": LIGHT_RED} if key == "lost" and below else None
+
+
+def departments_text(record: Mapping[str, Any]) -> str | None:
+    return "; ".join(record.get("departments") or []) or None
+
+
+def centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
+    return {"align": "center"} if key == "rank" else None
+
+
+def numbered(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` with a ``rank`` column 1, 2, …"""
+    return [{**r, "rank": i} for i, r in enumerate(frame.iter_rows(named=True), 1)]
+
+
+def write_over_claims(
+    worksheet: Worksheet,
+    formats: Formats,
+    result: AnalysedResult,
+    department: str | None = None,
+) -> int:
+    """Every leaf where the council appraised below the self-assessed score, the
+    largest cut first; for the whole unit also the totals per department.
+
+    Returns:
+        The next free row.
+    """
+    cuts = result.analysis.over_claims
+    if department is not None:
+        cuts = department_slice(result, department).cuts
+    title = f"Điểm tự đánh giá và điểm thẩm định năm {result.year}"
+    if department is not None:
+        title += f" – {department_names(result).get(department, department)}"
+    row = write_line(worksheet, 0, title, formats.title)
+    summary = (
+        f"Hội đồng thẩm định hạ điểm tự đánh giá ở {cuts.height} tiêu chí, tổng cộng "
+        f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
+        if cuts.height
+        else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
+    )
+    rows = [{**r, "departments": departments_text(r)} for r in numbered(cuts)]
+    listing = TableSpec(
+        "Các tiêu chí bị hạ điểm, lớn nhất xếp trước",
+        CLAIM_COLUMNS,
+        rows,
+        style=centred_rank,
+    )
+    if department is None:
+        tables = write_summary_and_list(
+            worksheet,
+            formats,
+            row + 2,
+            TableSpec(
+                "Theo đơn vị chủ trì (tiêu chí dùng chung được tính cho mỗi đơn vị)",
+                CLAIM_DEPARTMENT_COLUMNS,
+                numbered(result.analysis.over_claims_by_department),
+                style=centred_rank,
+            ),
+            listing,
+        )
+    else:
+        tables = [
+            write_table(
+                worksheet, formats, row + 2, CLAIM_COLUMNS, rows, style=centred_rank
+            )
+        ]
+    write_paragraph(worksheet, 2, summary, formats.get("paragraph"), *tables)
+    finish_page(worksheet, *tables, extra_px=title_px(title))
+    return tables[-1].next_row + 1
+
+
+def department_slice(result: AnalysedResult, department: str) -> DepartmentAnalysis:
+    """The analysis of ``department``.
+
+    Raises:
+        ValueError: the criteria set has no such department.
+    """
+    found = result.analysis.department(department)
+    if found is None:
+        raise ValueError(UNKNOWN_DEPARTMENT.format(department=department))
+    return found
+
+
+def department_row(
+    result: AnalysedResult, department: str, previous: bool = False
+) -> dict[str, Any] | None:
+    """The row of ``department`` in the year's (or the previous year's) departments."""
+    found = result.analysis.department(department)
+    if found is None:
+        return None
+    return found.previous_record if previous else found.record
+
+
+def write_deductions(
+    worksheet: Worksheet,
+    formats: Formats,
+    result: AnalysedResult,
+    department: str,
+    first_row: int = 0,
+    *,
+    header: str | None = None,
+) -> int:
+    """Every leaf of ``department`` scored below its maximum, with the reasons.
+
+    Writes a title, the table with a ``Cộng`` subtotal (maximum, score and points
+    lost), then the department's total over all its criteria; ``header`` goes at
+    the top of every printed page (the department's name).
+
+    Returns:
+        The next free row.
+    """
+    record = department_row(result, department)
+    name = record["name"] if record else department
+    title = f"Các tiêu chí bị trừ điểm – {name}"
+    row = write_line(worksheet, first_row, title, formats.title)
+    rows = list(department_slice(result, department).deductions.iter_rows(named=True))
+    total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
+    table = write_table(
+        worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
+    )
+    finish_page(worksheet, table, header=header, extra_px=title_px(title))
+    row = table.next_row + 1
+    if not rows:
+        row = write_line(worksheet, row, NO_DEDUCTIONS)
+    if record is not None:
+        row = write_line(
+            worksheet,
+            row,
+            department_summary(record, "Tổng các tiêu chí phụ trách"),
+            formats.get("line", bold=True),
+        )
+        unscored = int(record["leaves"]) - int(record["scored"])
+        if unscored:
+            row = write_line(worksheet, row, f"Còn {unscored} tiêu chí chưa có điểm.")
+    return row
+
+
+def column_sums(rows: Sequence[Row], keys: Iterable[str]) -> dict[str, float | None]:
+    """Sum of each key over ``rows``, skipping None; None when nothing to sum."""
+    sums: dict[str, float | None] = {}
+    for key in keys:
+        values = [r[key] for r in rows if r.get(key) is not None]
+        sums[key] = float(sum(values)) if values else None
+    return sums
+
+
+def write_problems(
+    worksheet: Worksheet,
+    formats: Formats,
+    result: AnalysedResult,
+    problems: pl.DataFrame,
+) -> None:
+    """Every problem, errors in red and warnings in amber, or a line saying none."""
+    write_line(worksheet, 0, f"Kiểm tra dữ liệu năm {result.year}", formats.title)
+    if problems.height == 0:
+        write_note_sheet(worksheet, 2, NO_PROBLEMS, formats.get("paragraph"))
+        return
+    names = department_names(result)
+    rows = [
+        {
+            **r,
+            "severity": SEVERITY_LABELS.get(r["severity"], r["severity"]),
+            "_severity": r["severity"],
+            "department": names.get(r["department"], r["department"]),
+        }
+        for r in problems.iter_rows(named=True)
+    ]
+    table = write_table(
+        worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style
+    )
+    finish_page(worksheet, table)
+
+
+def _severity_style(record: Row, _key: str) -> dict[str, Any] | None:
+    fill = {"error": RED, "warning": AMBER}.get(record.get("_severity") or "")
+    return {"bg_color": fill} if fill else None
+
+
+def department_names(result: AnalysedResult) -> dict[str | None, str]:
+    """Department code → full name, from the criteria set."""
+    return {d.code: d.name for d in result.current.criteria_set.departments}

@@ -1,0 +1,66 @@
+"""The unit settings file (inputs/don-vi.toml): the report's header block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
+
+SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / SETTINGS_FILE
+
+
+def test_the_sample_ships_phong_tho() -> None:
+    settings, problems = read_unit_settings(SAMPLE)
+    assert problems.height == 0
+    assert settings.configured
+    assert (settings.unit, settings.office, settings.office_code) == (
+        "UBND huyện Phong Thổ",
+        "Phòng Nội vụ",
+        "NV",
+    )
+    assert (settings.place, settings.province) == ("Phong Thổ", "Lai Châu")
+    assert settings.governing_body == "UBND HUYỆN PHONG THỔ"
+    assert settings.recipients[0] == "Chủ tịch, các PCT UBND huyện;"
+
+
+def test_absent_gives_placeholders(tmp_path: Path) -> None:
+    settings, problems = read_unit_settings(tmp_path / SETTINGS_FILE)
+    assert settings == UnitSettings()
+    assert not settings.configured
+    assert (settings.unit, settings.office, settings.place) == (
+        "[Tên đơn vị]",
+        "[Cơ quan báo cáo]",
+        "……",
+    )
+    assert problems.height == 0
+
+
+def test_unreadable_file_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / SETTINGS_FILE
+    path.write_text('unit = "UBND xã A\n', "utf-8")
+    settings, problems = read_unit_settings(path)
+    assert settings == UnitSettings()
+    assert problems["severity"].to_list() == ["warning"]
+    assert problems["file"].to_list() == [SETTINGS_FILE]
+    message = problems["message"][0]
+    assert message.startswith("Không đọc được tệp thông tin đơn vị (")
+    assert message.endswith("): báo cáo dùng chỗ trống để điền.")
+
+
+def test_wrong_values_and_unknown_keys_are_said(tmp_path: Path) -> None:
+    path = tmp_path / SETTINGS_FILE
+    path.write_text(
+        'unit = "UBND xã  Mường So"\noffice = 3\nrecipients = "Lưu"\nsigner = "A"\n',
+        "utf-8",
+    )
+    settings, problems = read_unit_settings(path)
+    assert settings.unit == "UBND xã Mường So"  # spaces tidied
+    assert settings.office == "[Cơ quan báo cáo]"
+    assert settings.recipients == ()
+    assert problems["message"].to_list() == [
+        "Mục “office” của tệp thông tin đơn vị phải là một dòng chữ: báo cáo dùng "
+        "chỗ trống để điền.",
+        "Mục “recipients” của tệp thông tin đơn vị phải là một danh sách chữ: báo "
+        "cáo dùng chỗ trống để điền.",
+        "Tệp thông tin đơn vị có mục “signer” không dùng đến: bỏ qua.",
+    ]
