@@ -1,12 +1,11 @@
 """What one department's feedback workbook is made from, and a key over exactly that.
 
-A department's workbook is rendered from ``department_view(result, code)``: the
+A department's workbook shows nothing beyond ``department_view(result, code)``: the
 result cut down to the rows that name the department (its leaves, its row of the
 department tables, its deductions, problems and files, and the previous year's rows
 of the same leaves), with the whole-year figures it does not show left out (the
-totals are NaN, so that a renderer that started to use them would show ``nan``,
-never a stale number). Because the renderer sees nothing else, the workbook cannot
-depend on anything else: ``department_keys`` hashes the same rows (a superset of
+totals are NaN). Analysed and rendered from the view alone, every workbook of the
+sample is byte-identical to the one rendered from the whole result (tested), so: ``department_keys`` hashes the same rows (a superset of
 them, row by row) and the few whole-year facts the view keeps (year, status,
 criteria sets), so a department whose key did not change since the last run has
 the same workbook, and only the departments a change touches are rendered again.

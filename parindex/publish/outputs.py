@@ -335,21 +335,16 @@ def _render_outputs(  # noqa: PLR0917 - the standing joins the old five
     return written
 
 
-def _with_analysis(result: AnalysedResult, keys: dict[str, str]) -> dict[str, str]:
-    """Each department's key, extended by what its workbook shows from the analysis
-    stage: its slice, the unit's settings and the headline (a workbook is rendered
-    from the whole analysed result, so its key covers its part of it)."""
+def _with_unit(result: AnalysedResult, keys: dict[str, str]) -> dict[str, str]:
+    """Each department's key, extended by the unit's settings. A workbook is
+    rendered from the whole analysed result, but what it shows is a function of
+    its department's view (``department_view``) and the unit alone: rendered from
+    ``analyse(department_view(result, code), result.unit)`` it is byte-identical
+    (``tests/test_department_view.py``), and ``department_keys`` covers the view."""
     extended = {}
     for code, key in keys.items():
         digest = hashlib.sha256(key.encode())
-        update_digest(
-            digest,
-            [
-                result.unit,
-                result.analysis.headline,
-                result.analysis.departments.get(code),
-            ],
-        )
+        update_digest(digest, result.unit)
         extended[code] = digest.hexdigest()
     return extended
 
@@ -432,7 +427,7 @@ def publish_outputs(
             assert last is not None
             department_keys_now = last.get("department_keys") or {}
         else:
-            department_keys_now = _with_analysis(
+            department_keys_now = _with_unit(
                 result,
                 department_keys(
                     result,
