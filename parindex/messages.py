@@ -441,3 +441,8 @@ INTERRUPTED = (
     "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
     "lần chạy sau sẽ ghi nốt."
 )
+RESUBMISSION_DROPPED_ROWS = (
+    "Tệp mới không có điểm của {count} tiêu chí mà tệp cũ {older} đã chấm "
+    "({codes}): tệp mới thay thế cả tệp cũ nên các tiêu chí này chưa có điểm. Nếu "
+    "tệp mới chỉ ghi phần sửa, hãy nộp lại tệp đủ các tiêu chí."
+)

@@ -31,7 +31,7 @@ from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.read import SubmissionRead, department_in_text
 from parindex.problems import problem
-from parindex.text import format_vn
+from parindex.text import code_key, format_vn
 
 Record = dict[str, str | None]
 
@@ -262,12 +262,10 @@ def _lost_rows(
         & (pl.col("severity") == "error")
         & pl.col("criterion").is_not_null()
     )
-    if errors.is_empty():
-        return []
     kept = set(scored.filter(pl.col("file") == winner.file.name)["code"].to_list())
     names = [f.file.name for f in sorted(older, key=lambda f: -f.file.mtime)]
     previous = scored.filter(pl.col("file").is_in(names))
-    found = []
+    found = _dropped_rows(winner, names[0], previous, kept | set(errors["criterion"]))
     seen = set()
     for error in errors.iter_rows(named=True):
         code = error["criterion"]
@@ -298,6 +296,25 @@ def _lost_rows(
                 )
                 break
     return found
+
+
+def _dropped_rows(
+    winner: SubmissionRead, older: str, previous: pl.DataFrame, present: set[str]
+) -> list[Record]:
+    """A warning when the newest file leaves out criteria its previous version
+    scored (a department that sends only its corrections): they have no score now."""
+    codes = sorted(
+        set(previous.filter(pl.col("file") == older)["code"].to_list()) - present,
+        key=code_key,
+    )
+    if not codes:
+        return []
+    message = messages.RESUBMISSION_DROPPED_ROWS.format(
+        count=len(codes), older=older, codes=", ".join(codes)
+    )
+    return [
+        problem("warning", message, file=winner.file.name, department=winner.department)
+    ]
 
 
 def _newer_rejected(
