@@ -195,3 +195,31 @@ def test_check_reports_a_department_line_that_disagrees_with_the_file_name(
             "Tài liệu kèm theo (không phải bảng tính): được lưu trữ, không đọc điểm.",
         )
     ]
+
+
+def test_the_run_summary_names_the_department_and_its_rows_set_aside() -> None:
+    from rich.console import Console
+
+    from parindex.cli import _print_outcome
+
+    line = (
+        "Phòng Nội vụ: 2 dòng bị loại (tiêu chí 1.3.2, 5.2.1) trong "
+        "2023/phong-noi-vu.xlsx: các tiêu chí này chưa có điểm hợp lệ."
+    )
+    console = Console(record=True, width=400)
+    outcome = {
+        "year": 2023,
+        "total": 6.0,
+        "status": "provisional",
+        "files": 1,
+        "errors": 2,
+        "warnings": 0,
+        "scorecard": "s.xlsx",
+        "summary": "s.json",
+        "changes": [],
+        "rows_set_aside": [line],
+    }
+    _print_outcome(outcome, console)
+    text = console.export_text()
+    assert "Dòng bị loại" in text
+    assert line in text
