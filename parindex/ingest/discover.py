@@ -70,7 +70,8 @@ class DroppedFile:
     def subfolder(self) -> str | None:
         """The folder below the year folder holding the file, if any (``NV``)."""
         parts = self.name.split("/")
-        return parts[1] if len(parts) > 2 else None
+        in_year = len(parts) > 2 and _YEAR.match(parts[0]) is not None
+        return parts[1] if in_year else None
 
 
 def year_folders(inputs: Path) -> list[int]:
