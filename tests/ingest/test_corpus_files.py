@@ -26,10 +26,13 @@ from parindex.cli import app
 from parindex.consolidate import consolidate_year
 from parindex.criteria import criteria_set_for_year
 from parindex.errors import ParindexError
-from parindex.history import read_history
+from parindex.history import empty_history, read_history
 from parindex.ingest.collect import ingest_year
 from parindex.ingest.winners import rows_set_aside
 from parindex.numbers import round2
+from parindex.pipeline import build_result
+from parindex.problems import empty_problems
+from parindex.render.summary import summary
 from parindex.text import format_vn
 from tests.ingest.test_corpus import (
     CORPUS,
@@ -143,6 +146,15 @@ def test_figures_are_exact_decimals_rounded_like_excel(tmp_path: Path) -> None:
     # what binary floats and Python's round would have shown
     leaves = ingested.rows.filter(pl.col("code").str.starts_with("1."))
     assert round(sum(leaves["appraised_score"].to_list()), 2) == 3.77
+    # and the JSON summary writes the province's figures
+    result = build_result(
+        criteria_set, ingested, None, empty_history(), empty_problems()
+    )
+    document = summary(result)
+    assert document["total"] == figures["total"]
+    assert document["groups"] == figures["groups"]
+    components = {c["code"]: c["score"] for c in document["components"]}
+    assert (components["1"], components["8"]) == (3.78, 2.86)
 
 
 def test_a_department_with_rows_set_aside_is_never_told_it_lost_nothing(
