@@ -135,7 +135,8 @@ def choose_files(
             f.file.name for f in files if disagreement(f, criteria_set) is not None
         }
         agreeing = [f for f in files if f.file.name not in disputed]
-        pool = agreeing or files
+        # a disputed file gives way to an agreeing one only if that one is usable
+        pool = agreeing if any(scores.get(f.file.name) for f in agreeing) else files
         usable = [f for f in pool if scores.get(f.file.name)] or pool
         in_pool = {f.file.name for f in pool}
         in_usable = {f.file.name for f in usable}
