@@ -33,6 +33,9 @@ ATTACHMENT_SUFFIXES = frozenset(
         ".tiff",
         ".heic",
         ".webp",
+        ".txt",
+        ".eml",
+        ".msg",
     }
 )
 # Folders that file managers and archivers leave behind: never submissions.
