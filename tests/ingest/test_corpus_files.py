@@ -235,3 +235,42 @@ def test_the_run_summary_names_the_department_and_its_rows_set_aside() -> None:
     text = console.export_text()
     assert "Dòng bị loại" in text
     assert line in text
+
+
+@pytest.mark.parametrize(
+    ("name", "looks"),
+    [
+        ("2023 ", True),
+        ("2023 (1)", True),
+        ("Nam 2023", True),
+        ("Năm 2023", True),
+        ("NĂM 2023 - bản sao", True),
+        ("2023_cu", True),
+        ("2023", False),
+        ("2022", False),
+        ("12023", False),
+        ("criteria", False),
+    ],
+)
+def test_folders_that_look_like_the_year(name: str, looks: bool) -> None:
+    from parindex.ingest.discover import looks_like_year
+
+    assert looks_like_year(name, 2023) is looks
+
+
+def test_a_year_folder_with_a_trailing_space_is_reported(tmp_path: Path) -> None:
+    from parindex.ingest.discover import discover
+
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2023 ").mkdir()
+    (tmp_path / "2023 " / "phong-noi-vu.xlsx").write_bytes(b"x")
+    found = discover(tmp_path / "2023", 2023, NOW)
+    assert [(f.name, f.status, f.warning) for f in found] == [
+        (
+            "2023 /",
+            "ignored",
+            "Thư mục “2023 ” trông giống thư mục năm 2023 nhưng không phải thư mục "
+            "“2023”: 1 tệp trong đó không được đọc. Hãy chuyển các tệp vào thư mục "
+            "“2023”.",
+        )
+    ]
