@@ -42,7 +42,7 @@ ATTACHMENT_SUFFIXES = frozenset(
 SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
 # files Windows and macOS leave in any folder they show (thumbnail caches, settings)
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
-MAX_DEPTH = 4  # subfolders read below the year folder (a department's own folder…)
+MAX_DEPTH = 4  # the year folder and 3 levels of subfolders below it are read
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
 
