@@ -274,3 +274,31 @@ def test_a_year_folder_with_a_trailing_space_is_reported(tmp_path: Path) -> None
             "“2023”.",
         )
     ]
+
+
+def test_the_department_workbook_says_how_many_criteria_have_no_valid_score(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    import python_calamine
+
+    from parindex.render.department import render_department
+
+    inputs, run = _inputs("rows-rejected-department-text", tmp_path)
+    criteria_set = criteria_set_for_year(inputs / "criteria", 2023)
+    ingested = ingest_year(inputs, 2023, criteria_set, NOW)
+    result = build_result(
+        criteria_set, ingested, None, empty_history(), empty_problems()
+    )
+    target = tmp_path / "NV-2023.xlsx"
+    render_department(result, "NV", target, dt.datetime(2024, 1, 1))
+    workbook = python_calamine.CalamineWorkbook.from_path(str(target))
+    text = "\n".join(
+        str(cell)
+        for name in workbook.sheet_names
+        for row in workbook.get_sheet_by_name(name).to_python()
+        for cell in row
+    )
+    assert run["department_text"]["NV"] in text
+    assert "không bị trừ điểm" not in text
