@@ -446,3 +446,4 @@ RESUBMISSION_DROPPED_ROWS = (
     "({codes}): tệp mới thay thế cả tệp cũ nên các tiêu chí này chưa có điểm. Nếu "
     "tệp mới chỉ ghi phần sửa, hãy nộp lại tệp đủ các tiêu chí."
 )
+WHERE_PREVIOUS_YEAR = "tệp cùng tên năm trước ({file})"

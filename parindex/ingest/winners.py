@@ -22,16 +22,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
 from parindex import messages
-from parindex.criteria import CriteriaSet
+from parindex.criteria import CriteriaSet, Department, match_department
 from parindex.ingest.discover import DroppedFile
-from parindex.ingest.read import SubmissionRead, department_in_text
+from parindex.ingest.read import (
+    SCORE_FIELDS,
+    SUBMISSION_COLUMNS,
+    SUBMISSION_LABELS,
+    SubmissionRead,
+    department_in_text,
+)
+from parindex.ingest.safety import (
+    MAX_FILE_BYTES,
+    UnsafeFile,
+    inspect_container,
+    read_capped,
+)
 from parindex.problems import problem
 from parindex.text import code_key, format_vn
+from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
 
 Record = dict[str, str | None]
 
@@ -52,7 +66,60 @@ def department_hints(
         from_folder = department_in_text(folder, departments)
         if from_folder is not None:
             hints.append((messages.WHERE_FOLDER.format(folder=folder), from_folder))
+    if not hints:  # a name that says nothing: who sent the same file last year
+        last_year = previous_year_department(file, departments)
+        if last_year is not None:
+            hints.append(last_year)
     return hints
+
+
+def previous_year_department(
+    file: DroppedFile, departments: tuple[Department, ...]
+) -> tuple[str, str] | None:
+    """(where, department) of the file with the same path in the previous year's
+    folder (``2022/bang-diem.xlsx`` for ``2023/bang-diem.xlsx``), from its
+    ``Đơn vị`` line, or None when there is none."""
+    parts = file.name.split("/")
+    if len(parts) < 2 or not parts[0].isdigit():
+        return None
+    year_folder = file.path.parents[len(parts) - 2]
+    previous = year_folder.parent / str(int(parts[0]) - 1) / "/".join(parts[1:])
+    try:
+        stat = previous.stat()
+    except OSError:
+        return None
+    code = _stated_department(str(previous), stat.st_mtime, stat.st_size, departments)
+    if code is None:
+        return None
+    where = messages.WHERE_PREVIOUS_YEAR.format(
+        file=f"{int(parts[0]) - 1}/{'/'.join(parts[1:])}"
+    )
+    return where, code
+
+
+@lru_cache(maxsize=256)
+def _stated_department(
+    path: str, mtime: float, size: int, departments: tuple[Department, ...]
+) -> str | None:
+    """The department a workbook's ``Đơn vị`` line names (read as safely as a
+    submission), None when it cannot be read or has no such line."""
+    try:
+        if size > MAX_FILE_BYTES:
+            return None
+        content = read_capped(Path(path))
+        inspect_container(content)
+        sheets = list(iter_sheets(open_workbook(content)))
+    except (OSError, UnsafeFile, UnreadableWorkbook):
+        return None
+    table = find_table(
+        sheets, SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS, any_of=SCORE_FIELDS
+    )
+    if table is None or "department" not in table.metadata:
+        return None
+    text = table.metadata["department"][0]
+    return match_department(text, departments) or department_in_text(
+        text, departments, codes=False
+    )
 
 
 def disagreement(

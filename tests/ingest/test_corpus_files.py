@@ -51,8 +51,10 @@ def _inputs(name: str, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     expected = json.loads((case / "expected-run.json").read_text("utf-8"))
     inputs = tmp_path / "inputs"
     shutil.copytree(case, inputs, ignore=shutil.ignore_patterns("expected-run.json"))
+    mtimes = expected["run"].get("mtimes", {})
     for path in inputs.rglob("*"):
-        os.utime(path, (NOW - 3600, NOW - 3600))
+        moment = NOW + mtimes.get(path.relative_to(inputs).as_posix(), -3600)
+        os.utime(path, (moment, moment))
     return inputs, expected["run"]
 
 
@@ -302,3 +304,21 @@ def test_the_department_workbook_says_how_many_criteria_have_no_valid_score(
     )
     assert run["department_text"]["NV"] in text
     assert "không bị trừ điểm" not in text
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in RUN_CASES if n.startswith("department-differs")]
+)
+def test_a_department_line_that_differs_from_last_years_file(
+    name: str, tmp_path: Path
+) -> None:
+    inputs, run = _inputs(name, tmp_path)
+    criteria_set = criteria_set_for_year(inputs / "criteria", 2023)
+    ingested = ingest_year(inputs, 2023, criteria_set, NOW)
+    assert ingested.submissions.select("file", "department", "status").rows() == [
+        tuple(s) for s in run["submissions"]
+    ]
+    found = ingested.problems.filter(pl.col("file").is_not_null())
+    assert sorted(found.select("severity", "file", "message").rows()) == sorted(
+        tuple(p) for p in run["problems"]
+    )
