@@ -30,6 +30,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet, Department, match_department
 from parindex.ingest.discover import DroppedFile
+from parindex.ingest.forms import _SEPARATORS, _word_names
 from parindex.ingest.read import (
     SCORE_FIELDS,
     SUBMISSION_COLUMNS,
@@ -44,7 +45,7 @@ from parindex.ingest.safety import (
     read_capped,
 )
 from parindex.problems import problem
-from parindex.text import code_key, format_vn
+from parindex.text import code_key, fold, format_vn
 from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
 
 Record = dict[str, str | None]
@@ -58,12 +59,12 @@ def department_hints(
     ``folder`` overrides the subfolder (``check`` passes the file's parent)."""
     departments = criteria_set.departments
     hints = []
-    named = department_in_text(Path(file.path.name).stem, departments)
+    named = only_department_in(Path(file.path.name).stem, departments)
     if named is not None:
         hints.append((messages.WHERE_FILE_NAME, named))
     folder = folder if folder is not None else file.subfolder
     if folder:
-        from_folder = department_in_text(folder, departments)
+        from_folder = only_department_in(folder, departments)
         if from_folder is not None:
             hints.append((messages.WHERE_FOLDER.format(folder=folder), from_folder))
     if not hints:  # a name that says nothing: who sent the same file last year
@@ -71,6 +72,17 @@ def department_hints(
         if last_year is not None:
             hints.append(last_year)
     return hints
+
+
+def only_department_in(text: str, departments: tuple[Department, ...]) -> str | None:
+    """The department named in ``text`` (code, name or alias, as whole words) when
+    it names exactly one; None when it names none or several (a file called
+    ``noi-vu-va-tu-phap.xlsx`` is evidence of neither)."""
+    words = f" {fold(_SEPARATORS.sub(' ', text))} "
+    found = {code for padded, code in _word_names(departments, True) if padded in words}
+    if len(found) != 1:
+        return None
+    return found.pop()
 
 
 def previous_year_department(

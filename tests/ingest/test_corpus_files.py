@@ -322,3 +322,23 @@ def test_a_department_line_that_differs_from_last_years_file(
     assert sorted(found.select("severity", "file", "message").rows()) == sorted(
         tuple(p) for p in run["problems"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        ("phong-noi-vu", "NV"),
+        ("Bieu cham diem 2023 - Phong Tu phap", "TP"),
+        ("NV", "NV"),
+        ("noi-vu-va-tu-phap", None),  # names two departments: evidence of neither
+        ("phong-noi-vu-gui-tckh", None),
+        ("bang-diem", None),
+    ],
+)
+def test_a_file_name_is_evidence_only_when_it_names_one_department(
+    text: str, department: str | None
+) -> None:
+    from parindex.ingest.winners import only_department_in
+
+    criteria_set = criteria_set_for_year(CRITERIA_FILE.parent, 2023)
+    assert only_department_in(text, criteria_set.departments) == department
