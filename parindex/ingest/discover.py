@@ -33,7 +33,6 @@ ATTACHMENT_SUFFIXES = frozenset(
         ".tiff",
         ".heic",
         ".webp",
-        ".txt",
         ".eml",
         ".msg",
     }
