@@ -317,9 +317,12 @@ def read_criteria_set(path: Path) -> CriteriaSet:
     try:
         sheets = read_sheets_safely(path)
     except UnreadableWorkbook as error:
-        raise unusable(
-            messages.CRITERIA_UNREADABLE.format(reason=error.reason)
-        ) from None
+        reason = error.reason  # the safety checks' reasons are Vietnamese already
+        if reason == "encrypted":
+            reason = messages.FILE_ENCRYPTED
+        elif reason.startswith("unreadable"):  # the reader's own (English) words
+            reason = messages.FILE_UNREADABLE
+        raise unusable(messages.CRITERIA_UNREADABLE.format(reason=reason)) from None
     preferred = [s for s in sheets if fold(s.name) == fold(CRITERIA_SHEET)]
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:

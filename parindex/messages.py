@@ -549,3 +549,9 @@ UNIT_SETTINGS_BAD_VALUE = (
     "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: báo cáo dùng chỗ "
     "trống để điền."
 )
+RESUBMISSION_DROPPED_ROWS = (
+    "Tệp mới không có điểm của {count} tiêu chí mà tệp cũ {older} đã chấm "
+    "({codes}): tệp mới thay thế cả tệp cũ nên các tiêu chí này chưa có điểm. Nếu "
+    "tệp mới chỉ ghi phần sửa, hãy nộp lại tệp đủ các tiêu chí."
+)
+WHERE_PREVIOUS_YEAR = "tệp cùng tên năm trước ({file})"

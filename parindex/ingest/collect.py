@@ -214,7 +214,9 @@ def collect_year(
     year: int,
 ) -> Ingested:
     """Account for every dropped file and validate the rows read from them, as one
-    frame: the newest file of each department is used, older ones are superseded."""
+    frame: the newest usable file of each department is used, older ones are
+    superseded (the rules are in ``parindex.ingest.winners``); attachments are
+    hashed for the archive; what discovery noticed becomes a warning."""
     reads = [read for batch in batches for read in batch.reads]
     others = [entry for entry in dropped if entry.status != "candidate"]
     read_rows = [batch.rows for batch in batches]

@@ -33,13 +33,15 @@ ATTACHMENT_SUFFIXES = frozenset(
         ".tiff",
         ".heic",
         ".webp",
+        ".eml",
+        ".msg",
     }
 )
 # Folders that file managers and archivers leave behind: never submissions.
 SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
 # files Windows and macOS leave in any folder they show (thumbnail caches, settings)
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
-MAX_DEPTH = 4  # subfolders read below the year folder (a department's own folder…)
+MAX_DEPTH = 4  # the year folder and 3 levels of subfolders below it are read
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -70,7 +72,8 @@ class DroppedFile:
     def subfolder(self) -> str | None:
         """The folder below the year folder holding the file, if any (``NV``)."""
         parts = self.name.split("/")
-        return parts[1] if len(parts) > 2 else None
+        in_year = len(parts) > 2 and _YEAR.match(parts[0]) is not None
+        return parts[1] if in_year else None
 
 
 def year_folders(inputs: Path) -> list[int]:

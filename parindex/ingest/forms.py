@@ -189,6 +189,10 @@ def _form(
         by_sheet = department_in_text(sheet.name, departments)
         by_file = department_from_file_name(file, departments)
         form.department = (by_sheet or by_file) if several else (by_file or by_sheet)
+        parts = file.split("/")  # ``2023/Phòng Tư pháp/bang diem.xlsx``
+        if form.department is None and len(parts) > 2 and parts[0].isdigit():
+            # a department's own subfolder (README, Choices: Folder shape)
+            form.department = department_in_text(parts[1], departments)
     form.year = year
     if "year" in metadata:
         text, cell = metadata["year"]

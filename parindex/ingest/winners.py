@@ -22,16 +22,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
 from parindex import messages
-from parindex.criteria import CriteriaSet
+from parindex.criteria import CriteriaSet, Department, match_department
 from parindex.ingest.discover import DroppedFile
-from parindex.ingest.read import SubmissionRead, department_in_text
+from parindex.ingest.forms import _SEPARATORS, _word_names
+from parindex.ingest.read import (
+    SCORE_FIELDS,
+    SUBMISSION_COLUMNS,
+    SUBMISSION_LABELS,
+    SubmissionRead,
+    department_in_text,
+)
+from parindex.ingest.safety import (
+    MAX_FILE_BYTES,
+    UnsafeFile,
+    inspect_container,
+    read_capped,
+)
 from parindex.problems import problem
-from parindex.text import format_vn
+from parindex.text import code_key, fold, format_vn
+from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
 
 Record = dict[str, str | None]
 
@@ -44,15 +59,79 @@ def department_hints(
     ``folder`` overrides the subfolder (``check`` passes the file's parent)."""
     departments = criteria_set.departments
     hints = []
-    named = department_in_text(Path(file.path.name).stem, departments)
+    named = only_department_in(Path(file.path.name).stem, departments)
     if named is not None:
         hints.append((messages.WHERE_FILE_NAME, named))
     folder = folder if folder is not None else file.subfolder
     if folder:
-        from_folder = department_in_text(folder, departments)
+        from_folder = only_department_in(folder, departments)
         if from_folder is not None:
             hints.append((messages.WHERE_FOLDER.format(folder=folder), from_folder))
+    if not hints:  # a name that says nothing: who sent the same file last year
+        last_year = previous_year_department(file, departments)
+        if last_year is not None:
+            hints.append(last_year)
     return hints
+
+
+def only_department_in(text: str, departments: tuple[Department, ...]) -> str | None:
+    """The department named in ``text`` (code, name or alias, as whole words) when
+    it names exactly one; None when it names none or several (a file called
+    ``noi-vu-va-tu-phap.xlsx`` is evidence of neither)."""
+    words = f" {fold(_SEPARATORS.sub(' ', text))} "
+    found = {code for padded, code in _word_names(departments, True) if padded in words}
+    if len(found) != 1:
+        return None
+    return found.pop()
+
+
+def previous_year_department(
+    file: DroppedFile, departments: tuple[Department, ...]
+) -> tuple[str, str] | None:
+    """(where, department) of the file with the same path in the previous year's
+    folder (``2022/bang-diem.xlsx`` for ``2023/bang-diem.xlsx``), from its
+    ``Đơn vị`` line, or None when there is none."""
+    parts = file.name.split("/")
+    if len(parts) < 2 or not parts[0].isdigit():
+        return None
+    year_folder = file.path.parents[len(parts) - 2]
+    previous = year_folder.parent / str(int(parts[0]) - 1) / "/".join(parts[1:])
+    try:
+        stat = previous.stat()
+    except OSError:
+        return None
+    code = _stated_department(str(previous), stat.st_mtime, stat.st_size, departments)
+    if code is None:
+        return None
+    where = messages.WHERE_PREVIOUS_YEAR.format(
+        file=f"{int(parts[0]) - 1}/{'/'.join(parts[1:])}"
+    )
+    return where, code
+
+
+@lru_cache(maxsize=256)
+def _stated_department(
+    path: str, mtime: float, size: int, departments: tuple[Department, ...]
+) -> str | None:
+    """The department a workbook's ``Đơn vị`` line names (read as safely as a
+    submission), None when it cannot be read or has no such line."""
+    try:
+        if size > MAX_FILE_BYTES:
+            return None
+        content = read_capped(Path(path))
+        inspect_container(content)
+        sheets = list(iter_sheets(open_workbook(content)))
+    except (OSError, UnsafeFile, UnreadableWorkbook):
+        return None
+    table = find_table(
+        sheets, SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS, any_of=SCORE_FIELDS
+    )
+    if table is None or "department" not in table.metadata:
+        return None
+    text = table.metadata["department"][0]
+    return match_department(text, departments) or department_in_text(
+        text, departments, codes=False
+    )
 
 
 def disagreement(
@@ -135,7 +214,8 @@ def choose_files(
             f.file.name for f in files if disagreement(f, criteria_set) is not None
         }
         agreeing = [f for f in files if f.file.name not in disputed]
-        pool = agreeing or files
+        # a disputed file gives way to an agreeing one only if that one is usable
+        pool = agreeing if any(scores.get(f.file.name) for f in agreeing) else files
         usable = [f for f in pool if scores.get(f.file.name)] or pool
         in_pool = {f.file.name for f in pool}
         in_usable = {f.file.name for f in usable}
@@ -262,12 +342,10 @@ def _lost_rows(
         & (pl.col("severity") == "error")
         & pl.col("criterion").is_not_null()
     )
-    if errors.is_empty():
-        return []
     kept = set(scored.filter(pl.col("file") == winner.file.name)["code"].to_list())
     names = [f.file.name for f in sorted(older, key=lambda f: -f.file.mtime)]
     previous = scored.filter(pl.col("file").is_in(names))
-    found = []
+    found = _dropped_rows(winner, names[0], previous, kept | set(errors["criterion"]))
     seen = set()
     for error in errors.iter_rows(named=True):
         code = error["criterion"]
@@ -298,6 +376,25 @@ def _lost_rows(
                 )
                 break
     return found
+
+
+def _dropped_rows(
+    winner: SubmissionRead, older: str, previous: pl.DataFrame, present: set[str]
+) -> list[Record]:
+    """A warning when the newest file leaves out criteria its previous version
+    scored (a department that sends only its corrections): they have no score now."""
+    codes = sorted(
+        set(previous.filter(pl.col("file") == older)["code"].to_list()) - present,
+        key=code_key,
+    )
+    if not codes:
+        return []
+    message = messages.RESUBMISSION_DROPPED_ROWS.format(
+        count=len(codes), older=older, codes=", ".join(codes)
+    )
+    return [
+        problem("warning", message, file=winner.file.name, department=winner.department)
+    ]
 
 
 def _newer_rejected(
