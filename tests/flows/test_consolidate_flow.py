@@ -85,7 +85,10 @@ def test_flow_writes_every_output_of_the_sample(
     assert len(list((outputs / "2023" / "runs").glob("*.json"))) == 2
     markdown = Artifact.get("parindex-2023-summary")
     assert markdown is not None and isinstance(markdown.data, str)
-    assert "Tổng điểm (tính từ các tiêu chí): **79,24**" in markdown.data
+    assert (
+        "- Tổng điểm: **79,27 điểm (số công bố; tính từ các tiêu chí: 79,24 điểm)**"
+        in markdown.data
+    )
     assert "giữ nguyên kết quả" in markdown.data
 
 
