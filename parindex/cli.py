@@ -251,29 +251,55 @@ def run(
         _prefect_api_url(say=None if quiet or as_json else _say)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
-    outcomes = []
-    console = Console()
     with _prefect_environment(verbose):
         from flows.consolidate import flow_with_runner
 
         consolidate_flow = flow_with_runner(
             runner.value, workers=workers, dask_address=dask_address
         )
-        for chosen in years:
-            try:
-                with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
-                    outcome = consolidate_flow(
-                        inputs=str(inputs),
-                        outputs=str(outputs),
-                        year=chosen,
-                        settle_seconds=settle_seconds,
-                    )
-            except ParindexError as error:
-                raise _fail(error, as_json=as_json) from None
-            outcomes.append(outcome)
-            if not as_json and not quiet:
-                _print_outcome(outcome, console)
-    if as_json:  # one object for one year; --all: always a list, in year order
+        _run_years(
+            consolidate_flow,
+            years,
+            inputs,
+            outputs,
+            settle_seconds,
+            show=(as_json, quiet),
+            all_years=all_years,
+            print_outcome=_print_outcome,
+        )
+
+
+def _run_years(
+    flow: Any,
+    years: list[int],
+    inputs: Path,
+    outputs: Path,
+    settle_seconds: float,
+    *,
+    show: tuple[bool, bool],
+    all_years: bool,
+    print_outcome: Any,
+) -> None:
+    """Run ``flow`` for each year in order, showing each outcome (a table, or with
+    ``--json`` one object for one year and always a list with ``--all``)."""
+    as_json, quiet = show
+    outcomes = []
+    console = Console()
+    for chosen in years:
+        try:
+            with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
+                outcome = flow(
+                    inputs=str(inputs),
+                    outputs=str(outputs),
+                    year=chosen,
+                    settle_seconds=settle_seconds,
+                )
+        except ParindexError as error:
+            raise _fail(error, as_json=as_json) from None
+        outcomes.append(outcome)
+        if not as_json and not quiet:
+            print_outcome(outcome, console)
+    if as_json:  # numbers rounded to 2 decimals (round2), as for a unit
         _echo_json(outcomes if all_years else outcomes[0])
 
 
@@ -314,31 +340,22 @@ def _run_province(
         _prefect_api_url(say=None if show[0] or show[1] else _say)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
-    outcomes = []
-    console = Console()
     with _prefect_environment(verbose):
         from flows.province import province_flow_with_runner
 
         province_flow = province_flow_with_runner(
             runner[0].value, workers=runner[1], dask_address=runner[2]
         )
-        for chosen in years:
-            try:
-                with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
-                    outcome = province_flow(
-                        inputs=str(inputs),
-                        outputs=str(outputs),
-                        year=chosen,
-                        settle_seconds=settle_seconds,
-                    )
-            except ParindexError as error:
-                raise _fail(error, as_json=as_json) from None
-            outcomes.append(outcome)
-            if not as_json and not quiet:
-                _print_province(outcome, console)
-    if as_json:
-        shown = outcomes if all_years else outcomes[0]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        _run_years(
+            province_flow,
+            years,
+            inputs,
+            outputs,
+            settle_seconds,
+            show=(as_json, quiet),
+            all_years=all_years,
+            print_outcome=_print_province,
+        )
 
 
 @app.command()
