@@ -7,6 +7,7 @@ group and the departments responsible for them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,13 @@ NODE_SCHEMA: dict[str, pl.DataType] = {
     "is_leaf": pl.Boolean(),
     "position": pl.Int32(),
 }
+
+
+# Digests of frames (``hash_rows``, ``write_json``) taken from two threads at once
+# on frames of one criteria set (a province works on its units in parallel, and
+# they share their group's set) deadlocked inside polars: every digest of a frame
+# is taken under this lock, one at a time.
+DIGEST_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)

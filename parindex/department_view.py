@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import Result, YearResult
-from parindex.criteria import CriteriaSet
+from parindex.criteria import DIGEST_LOCK, CriteriaSet
 
 # two 64-bit row hashes (polars' hash_rows, two fixed seeds): 128 bits a row; they
 # are stable for one polars version, which is part of every key
@@ -89,7 +89,8 @@ def _criteria_digest(criteria_set: CriteriaSet) -> str:
         [[d.code, d.name, list(d.aliases)] for d in criteria_set.departments],
     ]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
-    digest.update(criteria_set.nodes.write_json().encode())
+    with DIGEST_LOCK:
+        digest.update(criteria_set.nodes.write_json().encode())
     return digest.hexdigest()
 
 
@@ -155,6 +156,13 @@ def department_keys(
     """A sha256 per department over what ``department_view`` keeps for it, its
     workbook's creation date (``created``: ISO text per code) and ``static`` (the
     code's and libraries' versions: anything else the workbook is a function of)."""
+    with DIGEST_LOCK:
+        return _department_keys(result, created, static)
+
+
+def _department_keys(
+    result: Result, created: dict[str, str], static: object
+) -> dict[str, str]:
     current, previous = result.current, result.previous
     head = [
         static,

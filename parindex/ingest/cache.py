@@ -30,7 +30,7 @@ from typing import Any
 
 import polars as pl
 
-from parindex.criteria import CriteriaSet
+from parindex.criteria import DIGEST_LOCK, CriteriaSet
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.read import SubmissionRead
 
@@ -69,7 +69,8 @@ def criteria_digest(criteria_set: CriteriaSet) -> str:
         [asdict(department) for department in criteria_set.departments],
     ]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
-    digest.update(criteria_set.nodes.write_json().encode())
+    with DIGEST_LOCK:  # see parindex.criteria
+        digest.update(criteria_set.nodes.write_json().encode())
     return digest.hexdigest()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from parindex.consolidate import Result
-from parindex.criteria import CRITERIA_FOLDER
+from parindex.criteria import CRITERIA_FOLDER, DIGEST_LOCK
 from parindex.department_view import update_digest
 from parindex.history import HISTORY_FILE
 from parindex.ingest.collect import Ingested
@@ -92,7 +92,8 @@ def render_key(
         ).encode()
     )
     # by value: the same result read through the parse cache is laid out otherwise
-    update_digest(digest, result)
+    with DIGEST_LOCK:  # one frame digest at a time (see parindex.criteria)
+        update_digest(digest, result)
     return digest.hexdigest()
 
 
