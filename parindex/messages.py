@@ -266,6 +266,15 @@ FILE_ORDER_BY_ROWS = (
 FILE_ORDER_SAME_SCORES = (
     "Các tệp {files} của {department} {why} nhưng cùng điểm: dùng {used}."
 )
+FILE_ORDER_BY_SAVE_TIME = (
+    "Các tệp {files} của {department} {why} và điểm khác nhau (ví dụ tiêu chí "
+    "{code}): dùng {used}, bản được lưu sau cùng theo thời gian lưu ghi trong tệp "
+    "({saved})."
+)
+FILE_SUPERSEDED_BY_SAVE_TIME = (
+    "Tệp này (lưu lúc {saved}) và tệp {newer} (lưu lúc {newer_saved}) {why}; theo "
+    "thời gian lưu ghi trong tệp, {newer} được lưu sau nên tệp này không được dùng."
+)
 DEPARTMENT_LINE_DISAGREES = (
     "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; tệp được tính cho "
     "{stated} theo dòng “Đơn vị”."
