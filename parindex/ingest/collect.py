@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from parindex.ingest.read import (
     read_fetched,
 )
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
+from parindex.ingest.savetime import saved_at
 from parindex.ingest.validate import validate_rows
 from parindex.ingest.winners import choose_files, disagreement_problem
 from parindex.problems import concat_problems, problem, problems_frame
@@ -226,7 +228,17 @@ def collect_year(
     # every file read is validated, so that which file wins can depend on
     # whether it has valid rows (see parindex.ingest.winners)
     good, row_problems = validate_rows(all_rows, criteria_set)
-    choice = choose_files(reads, good, row_problems, criteria_set)
+    contents = {
+        digest: content
+        for batch in batches
+        for digest, content in batch.contents.items()
+    }
+
+    def saved_at_of(read: SubmissionRead) -> dt.datetime | None:
+        content = contents.get(read.sha256 or "")
+        return None if content is None else saved_at(content)
+
+    choice = choose_files(reads, good, row_problems, criteria_set, saved_at_of)
     status_of = {
         read.file.name: (
             ("pending" if read.pending else "rejected", read.rejection["message"])
@@ -335,12 +347,7 @@ def collect_year(
         rows=used_rows,
         problems=concat_problems([problems_frame(problems), row_problems]),
         paths={entry.name: entry.path for entry in dropped},
-        contents=attachments
-        | {
-            digest: content
-            for batch in batches
-            for digest, content in batch.contents.items()
-        },
+        contents=attachments | contents,
         mtimes={
             **{entry.name: entry.mtime for entry in dropped},
             **{read.file.name: read.file.mtime for read in reads},

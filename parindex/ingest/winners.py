@@ -13,14 +13,17 @@ wins", as a pure function of what was read.
   supersedes a file of that department whose name agrees: it is set aside.
 * Modification times decide which file is newer, except when two files have
   the same time, or a time in the future (a clock set wrong): then the file with
-  more valid scored rows is used; if they tie and their scores differ, none is
-  used (an error asks the department to remove the old one). Files of identical
-  content count once. File names never decide.
+  more valid scored rows is used; if they tie and their scores differ, the save
+  time each workbook records decides when it can (``parindex.ingest.savetime``:
+  every file records one, none in the future, one latest), else none is used (an
+  error asks the department to remove the old one). Files of identical content
+  count once. File names never decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +49,7 @@ from parindex.ingest.safety import (
 )
 from parindex.problems import problem
 from parindex.text import code_key, fold, format_vn
+from parindex.timefmt import OFFICE_TIMEZONE
 from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
 
 Record = dict[str, str | None]
@@ -190,6 +194,7 @@ def choose_files(
     good: pl.DataFrame,
     row_problems: pl.DataFrame,
     criteria_set: CriteriaSet,
+    saved_at: SavedAt | None = None,
 ) -> Choice:
     """Decide which file of each department is used (see the module's rules).
 
@@ -198,6 +203,9 @@ def choose_files(
         good: the valid scored rows of every file read (``validate_rows``).
         row_problems: the problems of those rows.
         criteria_set: for department names.
+        saved_at: the save time a file's workbook records (``savetime.saved_at``
+            of its bytes), asked only when the file system cannot order two
+            versions; None: no save time is used.
     """
     choice = Choice()
     name = criteria_set.department_name
@@ -219,7 +227,7 @@ def choose_files(
         usable = [f for f in pool if scores.get(f.file.name)] or pool
         in_pool = {f.file.name for f in pool}
         in_usable = {f.file.name for f in usable}
-        winner, tied = _pick(usable, scores, name(department), choice)
+        winner, tied = _pick(usable, scores, name(department), choice, saved_at)
         for read in files:
             key = read.file.name
             if key in choice.outcome:
@@ -268,11 +276,41 @@ def _superseded(winner: SubmissionRead) -> tuple[str, str]:
     return "superseded", messages.FILE_SUPERSEDED.format(newer=winner.file.name)
 
 
+SavedAt = Callable[[SubmissionRead], dt.datetime | None]
+SAVE_TIME_SLACK = dt.timedelta(minutes=5)
+"""A recorded save time later than now by more than this is not trusted."""
+
+
+def _shown_time(moment: dt.datetime) -> str:
+    return moment.astimezone(OFFICE_TIMEZONE).strftime("%d/%m/%Y %H:%M")
+
+
+def _by_save_time(
+    tied: list[SubmissionRead], saved_at: SavedAt | None
+) -> tuple[SubmissionRead, dict[str, dt.datetime]] | None:
+    """The file saved last among versions the file system cannot order, by the
+    save time each workbook records, and those times; None unless every file
+    records one, none is in the future and the latest is one file's alone."""
+    if saved_at is None:
+        return None
+    latest_allowed = dt.datetime.now(dt.UTC) + SAVE_TIME_SLACK
+    times: dict[str, dt.datetime] = {}
+    for read in tied:
+        moment = saved_at(read)
+        if moment is None or moment > latest_allowed:
+            return None
+        times[read.file.name] = moment
+    latest = max(times.values())
+    last = [read for read in tied if times[read.file.name] == latest]
+    return (last[0], times) if len(last) == 1 else None
+
+
 def _pick(
     usable: list[SubmissionRead],
     scores: dict[str, frozenset[tuple[object, ...]]],
     department: str,
     choice: Choice,
+    saved_at: SavedAt | None = None,
 ) -> tuple[SubmissionRead | None, list[SubmissionRead]]:
     """The file to use among usable versions (None when the order cannot be
     decided: the files that tie are then set aside), and the files that tied."""
@@ -310,6 +348,33 @@ def _pick(
     else:
         a, b = (scores.get(f.file.name, frozenset()) for f in best[:2])
         code = sorted(str(row[0]) for row in a ^ b)[0]
+        by_save = _by_save_time(best, saved_at)
+        if by_save is not None:
+            last, times = by_save
+            message = messages.FILE_ORDER_BY_SAVE_TIME.format(
+                files=files,
+                department=department,
+                why=why,
+                code=code,
+                used=last.file.name,
+                saved=_shown_time(times[last.file.name]),
+            )
+            for read in best:
+                if read is last:
+                    continue
+                note = messages.FILE_SUPERSEDED_BY_SAVE_TIME.format(
+                    saved=_shown_time(times[read.file.name]),
+                    newer=last.file.name,
+                    newer_saved=_shown_time(times[last.file.name]),
+                    why=why,
+                )
+                choice.outcome[read.file.name] = ("superseded", note)
+            choice.problems.append(
+                problem(
+                    "warning", message, file=last.file.name, department=last.department
+                )
+            )
+            return last, []
         message = messages.FILE_ORDER_AMBIGUOUS.format(
             department=department, files=files, why=why, code=code
         )
