@@ -195,7 +195,9 @@ def _publish_artifacts(
     )
 
 
-def _repeated_outcome(repeated: RepeatedRun, logger: Any) -> dict[str, Any]:
+def _repeated_outcome(
+    repeated: RepeatedRun, logger: Any, outputs_folder: Path
+) -> dict[str, Any]:
     """The flow's outcome on a night with nothing new, from the last run's record
     and summary (the artifacts are published again from them)."""
     document = repeated.document
@@ -219,6 +221,19 @@ def _repeated_outcome(repeated: RepeatedRun, logger: Any) -> dict[str, Any]:
         rows or [{"message": "Không có vấn đề nào."}],
         key=f"{key}-problems",
         description="Các vấn đề trong bài nộp",
+    )
+    flow_run = getattr(FlowRunContext.get(), "flow_run", None)
+    record.write_status(
+        outputs_folder,
+        int(document["year"]),
+        record.status_text_repeated(
+            year=int(document["year"]),
+            run_at=repeated.run_at,
+            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
+            summary=summary,
+            changes=document["changes"],
+            manifest=f"{record.RUNS_FOLDER}/{repeated.manifest.name}",
+        ),
     )
     figures, problems = document["figures"], document["problems"]
     logger.info(
@@ -401,7 +416,7 @@ def consolidate_flow(
     print_ = fingerprint(inputs_path, year, time.time(), settle_seconds)
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
-        return _repeated_outcome(repeated, logger)
+        return _repeated_outcome(repeated, logger, outputs_path)
     context = FlowRunContext.get()
     flow_run = context.flow_run if context is not None else None
     if flow_run is not None:

@@ -114,6 +114,7 @@ class RepeatedRun:
 
     manifest: Path
     document: dict[str, Any]
+    run_at: float
 
 
 def _last_run(folder: Path) -> dict[str, Any] | None:
@@ -181,4 +182,4 @@ def repeat_last_run(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
         )
-    return RepeatedRun(manifest, document)
+    return RepeatedRun(manifest, document, run_at)

@@ -316,8 +316,80 @@ def status_text_completed(
     repaired: Sequence[str] = (),
 ) -> str:
     """``TRANG-THAI.txt`` after a run that completed."""
+    return _completed_text(
+        year=year,
+        run_at=run_at,
+        flow_run=flow_run,
+        final=result.current.status == "final",
+        score=result.current.total,
+        found=found,
+        changes=changes,
+        manifest=manifest,
+        repaired=repaired,
+    )
+
+
+def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
+    """``verdict`` of a year from its ``summary-<year>.json`` (a night with nothing
+    new has no result in memory: the last run's summary holds the same)."""
+    departments = [
+        (str(d["code"]), str(d["name"])) for d in summary.get("departments") or []
+    ]
+    codes = {
+        s.get("department")
+        for s in summary.get("submissions") or []
+        if s.get("status") == "used"
+    }
+    problems = list(summary.get("problems") or [])
+    errors = sum(1 for p in problems if p.get("severity") == "error")
+    order = {"error": 0, "warning": 1}
+    listed = sorted(problems, key=lambda p: order.get(p.get("severity"), 2))
+    return Verdict(
+        errors=errors,
+        warnings=len(problems) - errors,
+        submitted=[(c, n) for c, n in departments if c in codes],
+        missing=[(c, n) for c, n in departments if c not in codes],
+        problems=listed[:MAX_LISTED_PROBLEMS],
+    )
+
+
+def status_text_repeated(
+    *,
+    year: int,
+    run_at: float,
+    flow_run: str | None,
+    summary: dict[str, Any],
+    changes: Sequence[str],
+    manifest: str | None,
+) -> str:
+    """``TRANG-THAI.txt`` after a night with nothing new: tonight's time, run and
+    record, the last run's figures and lists (from its summary)."""
+    return _completed_text(
+        year=year,
+        run_at=run_at,
+        flow_run=flow_run,
+        final=summary.get("status") == "final",
+        score=float(summary.get("total") or 0.0),
+        found=verdict_of_summary(summary),
+        changes=changes,
+        manifest=manifest,
+    )
+
+
+def _completed_text(
+    *,
+    year: int,
+    run_at: float,
+    flow_run: str | None,
+    final: bool,
+    score: float,
+    found: Verdict,
+    changes: Sequence[str],
+    manifest: str | None,
+    repaired: Sequence[str] = (),
+) -> str:
     total = len(found.submitted) + len(found.missing)
-    status = "chính thức" if result.current.status == "final" else "tạm tính"
+    status = "chính thức" if final else "tạm tính"
     lines = [
         messages.STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
@@ -325,7 +397,7 @@ def status_text_completed(
         f"Lần chạy gần nhất: {_when(local_iso(run_at))}",
         f"Kết quả: {found.headline}",
         f"Lần chạy Prefect: {flow_run or '—'}",
-        f"Tổng điểm: {format_vn(result.current.total)} ({status})",
+        f"Tổng điểm: {format_vn(score)} ({status})",
         f"Biên bản lần chạy: {manifest or '—'}",
         "",
         f"Đơn vị đã nộp ({len(found.submitted)}/{total}):",

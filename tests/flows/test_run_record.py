@@ -3,6 +3,7 @@ too, ``TRANG-THAI.txt``, and a completed run with problems that does not look cl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
@@ -14,6 +15,7 @@ import pytest
 
 from parindex import messages
 from parindex import run_record as record
+from parindex.timefmt import OFFICE_TIMEZONE
 
 
 @pytest.fixture()
@@ -119,6 +121,45 @@ def test_a_clean_run_is_completed_and_says_so(
     assert status[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
     assert status[6] == "Tổng điểm: 79,24 (chính thức)"
     assert "Đơn vị chưa nộp (0/6):" in status
+
+
+def test_a_night_with_nothing_new_rewrites_the_status_page(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    """The page says tonight's run happened (not last night's), with its own
+    record, and that nothing changed; the figures and lists stay."""
+    from flows.consolidate import consolidate_flow
+
+    outputs = tmp_path / "outputs"
+    consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    page = outputs / "2023" / "TRANG-THAI.txt"
+    first = page.read_text("utf-8").splitlines()
+    again = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    second = page.read_text("utf-8").splitlines()
+    manifest = Path(again["manifest"])
+    document = json.loads(manifest.read_text("utf-8"))
+    assert document["repeated"] is True
+    when = dt.datetime.fromisoformat(document["run_at"]).astimezone(OFFICE_TIMEZONE)
+    assert second[3] == f"Lần chạy gần nhất: {when:%d/%m/%Y %H:%M:%S}"
+    assert second[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
+    assert second[5] != first[5] and second[5].startswith("Lần chạy Prefect: ")
+    assert second[6] == "Tổng điểm: 79,24 (chính thức)"
+    assert second[7] == f"Biên bản lần chạy: runs/{manifest.name}"
+    assert second[7] != first[7]
+    changes = second.index("Thay đổi so với lần chạy trước:")
+    assert second[changes + 1 :] == [
+        "  - Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ "
+        "nguyên kết quả."
+    ]
+    assert second[8:changes] == first[8 : first.index(second[changes])]
+
+    page.unlink()  # deleted by someone: tonight's page is written from the record
+    third = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    lines = page.read_text("utf-8").splitlines()
+    assert lines[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
+    assert lines[6] == "Tổng điểm: 79,24 (chính thức)"
+    assert lines[7] == f"Biên bản lần chạy: runs/{Path(third['manifest']).name}"
+    assert lines[-1].endswith("giữ nguyên kết quả.")
 
 
 def test_a_run_killed_without_a_word_is_recorded_as_crashed_by_the_next(
