@@ -19,23 +19,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import Any, TypeGuard
 
 from parindex.criteria import DIGEST_LOCK, CriteriaSet
 from parindex.ingest.discover import DroppedFile
+from parindex.ingest.normalise import FileRows, RowsBuilder
 from parindex.ingest.read import SubmissionRead
 
 CACHE_FOLDER = ".parindex-cache"
-FORMAT = b"parindex-read-cache 1\n"
+FORMAT = b"parindex-read-cache 2\n"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # libraries whose version can change what a read gives
 READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
@@ -100,7 +98,7 @@ class ReadCache:
 
     def get(
         self, entry: DroppedFile, content_sha256: str
-    ) -> tuple[SubmissionRead, pl.DataFrame] | None:
+    ) -> tuple[SubmissionRead, FileRows] | None:
         """The read stored for this file and content, or None (missing, or not
         exactly what was written for this key)."""
         key = self.key(entry.name, content_sha256)
@@ -110,7 +108,7 @@ class ReadCache:
             return None
         return _decode(stored, key, entry)
 
-    def put(self, read: SubmissionRead, rows: pl.DataFrame) -> None:
+    def put(self, read: SubmissionRead, rows: FileRows) -> None:
         """Store a read (its sheet already dropped) and its rows; a failure to
         write is not an error (the next run reads the file again)."""
         if read.sha256 is None or read.pending or read.tables():
@@ -131,7 +129,7 @@ class ReadCache:
             return
 
 
-def _encode(key: str, read: SubmissionRead, rows: pl.DataFrame) -> bytes:
+def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
     described: dict[str, Any] = {
         "key": key,
         "sha256": read.sha256,
@@ -143,15 +141,17 @@ def _encode(key: str, read: SubmissionRead, rows: pl.DataFrame) -> bytes:
         "pending": read.pending,
     }
     head = json.dumps(described, ensure_ascii=False).encode()
-    frame = io.BytesIO()
-    rows.write_ipc(frame, compression="uncompressed")
-    payload = len(head).to_bytes(8, "big") + head + frame.getvalue()
+    # the rows as JSON lists, one per gathered column: floats are written as
+    # their shortest exact text and read back to the same bits; many files'
+    # rows become one frame in the reader (``RowsBuilder.extend``)
+    body = json.dumps(rows, separators=(",", ":")).encode()
+    payload = len(head).to_bytes(8, "big") + head + body
     return FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
 def _decode(
     stored: bytes, key: str, entry: DroppedFile
-) -> tuple[SubmissionRead, pl.DataFrame] | None:
+) -> tuple[SubmissionRead, FileRows] | None:
     """The entry's read and rows, or None unless it is intact and for ``key``."""
     start = len(FORMAT) + 65
     if not stored.startswith(FORMAT) or len(stored) < start + 8:
@@ -164,10 +164,12 @@ def _decode(
     size = int.from_bytes(payload[:8], "big")
     try:
         described = json.loads(payload[8 : 8 + size].decode())
-        rows = pl.read_ipc(io.BytesIO(payload[8 + size :]))
-    except (ValueError, UnicodeDecodeError, pl.exceptions.PolarsError, OSError):
+        rows = json.loads(payload[8 + size :].decode())
+    except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(described, dict) or described.get("key") != key:
+        return None
+    if not _rows_shaped(rows):
         return None
     read = SubmissionRead(
         file=entry,
@@ -180,3 +182,13 @@ def _decode(
         pending=described["pending"],
     )
     return read, rows
+
+
+def _rows_shaped(rows: object) -> TypeGuard[FileRows]:
+    """Whether ``rows`` has the shape of ``RowsBuilder.columns()``: as many lists
+    as gathered columns, all of one length."""
+    if not isinstance(rows, list) or len(rows) != len(RowsBuilder().columns()):
+        return False
+    if not all(isinstance(column, list) for column in rows):
+        return False
+    return len({len(column) for column in rows}) <= 1

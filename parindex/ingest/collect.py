@@ -13,13 +13,12 @@ from parindex import messages
 from parindex.criteria import CriteriaSet
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
-from parindex.ingest.normalise import RowsBuilder
+from parindex.ingest.normalise import FileRows, RowsBuilder
 from parindex.ingest.read import (
     ReadJob,
     SubmissionRead,
     fetch_submission,
-    load_submissions,
-    read_fetched,
+    read_fetched_rows,
 )
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.ingest.savetime import saved_at
@@ -101,79 +100,46 @@ def read_batch(
     cache: ReadCache | None = None,
 ) -> ReadBatch:
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
-    stays flat with the number of files. With a ``cache``, a file whose content was
-    read before (same name, criteria set, year and code) is not parsed again."""
-    if cache is not None:
-        return _read_batch_cached(entries, criteria_set, year, cache)
-    reads: list[SubmissionRead] = []
-    contents: dict[str, bytes] = {}
-    builder = RowsBuilder()
-    for read, content in load_submissions(entries, criteria_set, year):
-        if read.rejection is None:
-            for table, department in read.tables():  # one per form sheet
-                builder.add(table, read.file.name, department)
-            read.table = None
-            read.forms = []
-        if read.sha256 is not None and content is not None:
-            contents[read.sha256] = content
-        reads.append(read)
-    return ReadBatch(reads=reads, rows=builder.frame(), contents=contents)
-
-
-def _read_batch_cached(
-    entries: Sequence[DroppedFile],
-    criteria_set: CriteriaSet,
-    year: int,
-    cache: ReadCache,
-) -> ReadBatch:
-    """``read_batch`` through the parse cache: every file's bytes are read and
-    hashed once, and parsed only when the cache has no intact entry for them. The
-    rows come out in the same order as without the cache. A read whose reader
-    crashed (it may have run out of time on a busy machine) is not cached."""
+    stays flat with the number of files. Every file's bytes are read and hashed
+    once; the readers build the rows in their own processes (several at once,
+    ``isolate.run_isolated``). With a ``cache``, a file whose content was read
+    before (same name, criteria set, year and code) is not parsed again, and the
+    rows come out in the same order as without it. A read whose reader crashed
+    (it may have run out of time on a busy machine) is not cached."""
     fetched = [fetch_submission(entry) for entry in entries]
     reads: list[SubmissionRead | None] = []
-    frames: dict[str, pl.DataFrame] = {}
+    rows: list[FileRows | None] = []
     contents: dict[str, bytes] = {}
     misses: list[tuple[int, ReadJob]] = []
     for item in fetched:
         if isinstance(item, SubmissionRead):
             reads.append(item)  # not read (gone, too large…): nothing to cache
+            rows.append(None)
             continue
         dropped, content = item
         digest = sha256(content)
         contents[digest] = content
-        hit = cache.get(dropped, digest)
+        hit = cache.get(dropped, digest) if cache is not None else None
         if hit is not None:
-            read, frames[dropped.name] = hit
-            reads.append(read)
+            reads.append(hit[0])
+            rows.append(hit[1])
         else:
             misses.append((len(reads), (dropped, content, digest)))
             reads.append(None)
-    builder = RowsBuilder()
-    fresh: list[tuple[SubmissionRead, bool]] = []
-    outcomes = read_fetched([job for _, job in misses], criteria_set, year)
-    for (index, _), (read, crashed) in zip(misses, outcomes, strict=True):
-        if read.rejection is None:
-            for table, department in read.tables():  # one per form sheet
-                builder.add(table, read.file.name, department)
-        read.table = None
-        read.forms = []
+            rows.append(None)
+    outcomes = read_fetched_rows([job for _, job in misses], criteria_set, year)
+    for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
         reads[index] = read
-        fresh.append((read, crashed))
-    built = builder.frame()
-    empty = built.clear()
-    if fresh:
-        parts = built.partition_by("file", as_dict=True, maintain_order=True)
-        for read, crashed in fresh:
-            rows = parts.get((read.file.name,), empty)
-            frames[read.file.name] = rows
-            if not crashed:
-                cache.put(read, rows)
-    done = [read for read in reads if read is not None]
-    ordered = [frames[read.file.name] for read in done if read.file.name in frames]
+        rows[index] = found
+        if cache is not None and not crashed:
+            cache.put(read, found)
+    builder = RowsBuilder()
+    for each in rows:
+        if each is not None:
+            builder.extend(each)
     return ReadBatch(
-        reads=done,
-        rows=pl.concat(ordered, how="vertical") if ordered else empty,
+        reads=[read for read in reads if read is not None],
+        rows=builder.frame(),
         contents=contents,
     )
 

@@ -28,8 +28,9 @@ import signal
 import struct
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from parindex import messages
@@ -149,6 +150,20 @@ class _Reader:
             self.buffer += chunk
         return True
 
+    def take(self) -> tuple[list[bytes], bool]:
+        """Read what the pipe holds now (it is ready): the frames it completed,
+        and whether the child closed its end (it is gone)."""
+        chunk = os.read(self.descriptor, 1 << 20)
+        self.buffer += chunk
+        frames = []
+        while len(self.buffer) >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(self.buffer)
+            if len(self.buffer) < _FRAME.size + size:
+                break
+            frames.append(bytes(self.buffer[_FRAME.size : _FRAME.size + size]))
+            del self.buffer[: _FRAME.size + size]
+        return frames, not chunk
+
     def frame(self, timeout: float) -> bytes | None:
         """The next frame; None at end of file (the child is gone).
 
@@ -243,15 +258,46 @@ def _why_it_ended(child: _Child) -> Crashed:
     return Crashed("crash", f"exit {os.WEXITSTATUS(status)}")
 
 
+def reader_processes() -> int:
+    """How many reader children run at once: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Lane:
+    """One reader child's share of the jobs (indexes into them, in order) and the
+    child working on it: through the rest of the share, or on one job alone after
+    a child stopped early (to tell the guilty job from the ones before it)."""
+
+    pending: deque[int]
+    child: _Child | None = None
+    running: list[int] = field(default_factory=list)
+    received: int = 0
+    alone: bool = False
+    deadline: float = 0.0
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+
 def run_isolated(
     jobs: Sequence[Job],
     work: Callable[[Job], Out],
     *,
     memory_bytes: int = MEMORY_BYTES,
     timeout: float = TIMEOUT_SECONDS,
+    workers: int | None = None,
 ) -> list[Out | Crashed]:
     """``[work(job) for job in jobs]``, each outcome a ``Crashed`` for a job whose
     reader died, ran out of memory or of time even when run alone.
+
+    The jobs are cut into ``workers`` consecutive shares (default: one per core,
+    ``reader_processes``), each worked through by its own child; the children
+    run at once and their pipes are read as results come (``select``). Each
+    share keeps the rules of one child: when its child stops early, the job it
+    was on is retried alone, then the rest of the share goes on in a new child.
+    The outcomes come back in the order of ``jobs``.
 
     ``work`` must return picklable results and must not raise (a ``MemoryError``
     becomes ``Crashed("memory")``; any other exception ends the child, and its job
@@ -259,17 +305,71 @@ def run_isolated(
     """
     if not hasattr(os, "fork"):
         return [work(job) for job in jobs]
-    outcomes: list[Out | Crashed] = []
-    while len(outcomes) < len(jobs):
-        rest = jobs[len(outcomes) :]
-        done, stopped = _run_batch(rest, work, memory_bytes, timeout)
-        outcomes += done
-        if stopped is None:
-            continue
-        if not done:  # it was the child's first job: it failed alone
-            outcomes.append(stopped)
-            continue
-        guilty = rest[len(done)]  # it may have failed for the jobs before it
-        alone, stopped_alone = _run_batch([guilty], work, memory_bytes, timeout)
-        outcomes.append(alone[0] if alone else stopped_alone or stopped)
-    return outcomes
+    count = max(1, min(workers or reader_processes(), len(jobs)))
+    size, extra = divmod(len(jobs), count)
+    lanes: list[_Lane] = []
+    start = 0
+    for number in range(count):
+        end = start + size + (number < extra)
+        lanes.append(_Lane(deque(range(start, end))))
+        start = end
+    outcomes: dict[int, Out | Crashed] = {}
+
+    def launch(lane: _Lane) -> None:
+        """Start the lane's next child, if it has jobs left."""
+        lane.stack.close()
+        lane.child = None
+        if not lane.pending:
+            return
+        lane.running = [lane.pending[0]] if lane.alone else list(lane.pending)
+        lane.received = 0
+        lane.stack = contextlib.ExitStack()
+        lane.child = lane.stack.enter_context(
+            _forked([jobs[i] for i in lane.running], work, memory_bytes)
+        )
+        lane.deadline = time.monotonic() + timeout
+
+    def stopped(lane: _Lane, why: Crashed) -> None:
+        """The lane's child ended (or ran out of time) before its last job."""
+        if lane.alone or lane.received == 0:  # the job failed alone
+            outcomes[lane.pending.popleft()] = why
+            lane.alone = False
+        else:  # it may have failed for the jobs before it: retry it alone
+            lane.alone = True
+        launch(lane)
+
+    try:
+        for lane in lanes:
+            launch(lane)
+        while True:
+            active = {
+                lane.child.reader.descriptor: (lane, lane.child)
+                for lane in lanes
+                if lane.child is not None
+            }
+            if not active:
+                break
+            left = min(lane.deadline for lane, _ in active.values()) - time.monotonic()
+            ready, _, _ = select.select(list(active), [], [], max(left, 0))
+            for descriptor in ready:
+                lane, child = active[descriptor]
+                frames, ended = child.reader.take()
+                for data in frames:
+                    index = lane.running[lane.received]
+                    outcomes[index] = pickle.loads(data)  # noqa: S301 - our own child
+                    lane.received += 1
+                    lane.pending.popleft()
+                    lane.deadline = time.monotonic() + timeout
+                if lane.received == len(lane.running):
+                    lane.alone = False
+                    launch(lane)
+                elif ended:
+                    stopped(lane, _why_it_ended(child))
+            now = time.monotonic()
+            for lane in lanes:
+                if lane.child is not None and lane.deadline <= now:
+                    stopped(lane, Crashed("timeout"))
+    finally:
+        for lane in lanes:
+            lane.stack.close()
+    return [outcomes[index] for index in range(len(jobs))]

@@ -86,6 +86,8 @@ _GATHERED_SCHEMA: dict[str, pl.DataType] = {
     **{f"{field}_at": pl.Int64() for field in ("code", "self", "appraised", "max")},
 }
 _GATHERED = tuple(_GATHERED_SCHEMA)
+FileRows = list[list[object]]
+"""Rows as ``RowsBuilder.columns()`` gives them: a list per gathered column."""
 
 
 def _parse_score(value: CellValue) -> tuple[str | None, float | None]:
@@ -556,6 +558,18 @@ class RowsBuilder:
             found.append(row)
         return found
 
+    def columns(self) -> FileRows:
+        """Every row added so far, as plain lists (one per gathered column):
+        small and quick to pickle, to send from a reader process or to cache."""
+        return [self._columns[name] for name in _GATHERED]
+
+    def extend(self, columns: FileRows) -> None:
+        """Add rows gathered by another builder (``columns()``)."""
+        if len(columns) != len(_GATHERED):
+            raise ValueError("not the columns of a RowsBuilder")
+        for name, values in zip(_GATHERED, columns, strict=True):
+            self._columns[name].extend(values)
+
     def frame(self) -> pl.DataFrame:
         """Every row added so far, with the schema ``ROW_SCHEMA``."""
         frame = pl.DataFrame(self._columns, schema=_GATHERED_SCHEMA)
@@ -599,4 +613,4 @@ def empty_rows() -> pl.DataFrame:
     return pl.DataFrame(schema=ROW_SCHEMA)
 
 
-__all__ = ["ROW_SCHEMA", "empty_rows", "normalise_rows"]
+__all__ = ["ROW_SCHEMA", "FileRows", "RowsBuilder", "empty_rows", "normalise_rows"]

@@ -20,6 +20,7 @@ from parindex.ingest.forms import (
 )
 from parindex.ingest.header import locate_header
 from parindex.ingest.isolate import Crashed, crash_message, run_isolated
+from parindex.ingest.normalise import FileRows, RowsBuilder
 from parindex.ingest.safety import (
     MAX_FILE_BYTES,
     ChangedWhileReading,
@@ -183,6 +184,42 @@ def read_fetched(
         else:
             found.append((outcome, False))
     return found
+
+
+def read_fetched_rows(
+    jobs: Sequence[ReadJob], criteria_set: CriteriaSet, year: int
+) -> list[tuple[SubmissionRead, FileRows, bool]]:
+    """``read_fetched``, the rows built in the reader processes too: (what was
+    learnt, without its sheets; the rows of its forms, ``RowsBuilder.columns()``;
+    whether the reader crashed) per job. Only these small results cross the pipe,
+    not every cell of every sheet."""
+
+    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
+        read = read_submission(*job, criteria_set, year)
+        return read, rows_of(read)
+
+    found: list[tuple[SubmissionRead, FileRows, bool]] = []
+    no_rows = RowsBuilder().columns()
+    for (dropped, _, digest), outcome in zip(
+        jobs, run_isolated(list(jobs), work), strict=True
+    ):
+        if isinstance(outcome, Crashed):
+            found.append((_crashed(dropped, digest, outcome), no_rows, True))
+        else:
+            found.append((*outcome, False))
+    return found
+
+
+def rows_of(read: SubmissionRead) -> FileRows:
+    """The rows of every form read from the file (``RowsBuilder.columns()``);
+    the read keeps neither its sheets nor its forms afterwards."""
+    builder = RowsBuilder()
+    if read.rejection is None:
+        for table, department in read.tables():  # one per form sheet
+            builder.add(table, read.file.name, department)
+    read.table = None
+    read.forms = []
+    return builder.columns()
 
 
 def _crashed(dropped: DroppedFile, digest: str, crashed: Crashed) -> SubmissionRead:

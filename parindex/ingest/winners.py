@@ -82,11 +82,42 @@ def only_department_in(text: str, departments: tuple[Department, ...]) -> str | 
     """The department named in ``text`` (code, name or alias, as whole words) when
     it names exactly one; None when it names none or several (a file called
     ``noi-vu-va-tu-phap.xlsx`` is evidence of neither)."""
-    words = f" {fold(_SEPARATORS.sub(' ', text))} "
-    found = {code for padded, code in _word_names(departments, True) if padded in words}
+    names, longest = _name_index(departments)
+    words = fold(_SEPARATORS.sub(" ", text)).split(" ")
+    found: set[str] = set()
+    # every run of whole words of the text, up to the longest name: as many
+    # look-ups as the text has words, whatever the number of departments
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + longest, len(words)) + 1):
+            found |= names.get(" ".join(words[start:end]), frozenset())
     if len(found) != 1:
         return None
     return found.pop()
+
+
+_NAME_INDEXES: dict[int, tuple[tuple[Department, ...], dict[str, frozenset[str]], int]]
+_NAME_INDEXES = {}
+
+
+def _name_index(
+    departments: tuple[Department, ...],
+) -> tuple[dict[str, frozenset[str]], int]:
+    """The departments' folded codes, names and aliases (as ``_word_names``
+    gives them) → their codes, and the most words in one of them. Kept per
+    tuple object: hashing a tuple of a thousand departments on every look-up
+    cost more than the look-up."""
+    kept = _NAME_INDEXES.get(id(departments))
+    if kept is not None and kept[0] is departments:
+        return kept[1], kept[2]
+    index: dict[str, set[str]] = {}
+    for padded, code in _word_names(departments, True):
+        index.setdefault(padded[1:-1], set()).add(code)
+    names = {name: frozenset(codes) for name, codes in index.items()}
+    longest = max((name.count(" ") + 1 for name in names), default=0)
+    if len(_NAME_INDEXES) >= 16:
+        _NAME_INDEXES.clear()
+    _NAME_INDEXES[id(departments)] = (departments, names, longest)
+    return names, longest
 
 
 def previous_year_department(
@@ -179,14 +210,38 @@ class Choice:
     problems: list[Record] = field(default_factory=list)
 
 
-def _scores(good: pl.DataFrame) -> dict[str, frozenset[tuple[object, ...]]]:
-    """File → its valid scored rows as a set, to compare two versions."""
-    found: dict[str, set[tuple[object, ...]]] = {}
-    for file, code, self_score, appraised, reason in good.select(
-        "file", "code", "self_score", "appraised_score", "reason"
-    ).iter_rows():
-        found.setdefault(file, set()).add((code, self_score, appraised, reason))
-    return {file: frozenset(rows) for file, rows in found.items()}
+class _Scores:
+    """File → its valid scored rows as a set, to compare two versions.
+
+    How many distinct rows each file has is one ``group_by``; the sets themselves
+    are built only for the files whose versions tie (``_pick``), not for every
+    file of the year."""
+
+    def __init__(self, scored: pl.DataFrame) -> None:
+        # + 0.0: -0.0 and 0.0 are one value, as in a Python set
+        self._rows = scored.select(
+            "file",
+            "code",
+            pl.col("self_score") + 0.0,
+            pl.col("appraised_score") + 0.0,
+            "reason",
+        )
+        self._counts: dict[str, int] = dict(
+            self._rows.unique().group_by("file").len().iter_rows()
+        )
+        self._sets: dict[str, frozenset[tuple[object, ...]]] = {}
+
+    def count(self, file: str) -> int:
+        """How many distinct valid scored rows ``file`` has (0: not usable)."""
+        return self._counts.get(file, 0)
+
+    def rows(self, file: str) -> frozenset[tuple[object, ...]]:
+        """The valid scored rows of ``file`` (code, self, appraised, reason)."""
+        found = self._sets.get(file)
+        if found is None:
+            mine = self._rows.filter(pl.col("file") == file).drop("file")
+            found = self._sets[file] = frozenset(mine.iter_rows())
+        return found
 
 
 def choose_files(
@@ -212,7 +267,7 @@ def choose_files(
     scored = good.filter(
         pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
     )
-    scores = _scores(scored)
+    scores = _Scores(scored)
     by_department: dict[str, list[SubmissionRead]] = {}
     for read in reads:
         if read.rejection is None and read.department is not None:
@@ -223,8 +278,8 @@ def choose_files(
         }
         agreeing = [f for f in files if f.file.name not in disputed]
         # a disputed file gives way to an agreeing one only if that one is usable
-        pool = agreeing if any(scores.get(f.file.name) for f in agreeing) else files
-        usable = [f for f in pool if scores.get(f.file.name)] or pool
+        pool = agreeing if any(scores.count(f.file.name) for f in agreeing) else files
+        usable = [f for f in pool if scores.count(f.file.name)] or pool
         in_pool = {f.file.name for f in pool}
         in_usable = {f.file.name for f in usable}
         winner, tied = _pick(usable, scores, name(department), choice, saved_at)
@@ -307,7 +362,7 @@ def _by_save_time(
 
 def _pick(
     usable: list[SubmissionRead],
-    scores: dict[str, frozenset[tuple[object, ...]]],
+    scores: _Scores,
     department: str,
     choice: Choice,
     saved_at: SavedAt | None = None,
@@ -333,7 +388,7 @@ def _pick(
         else messages.ORDER_WHY_SAME_TIME
     )
     files = ", ".join(f.file.name for f in candidates)
-    count = {f.file.name: len(scores.get(f.file.name, ())) for f in candidates}
+    count = {f.file.name: scores.count(f.file.name) for f in candidates}
     most = max(count.values())
     best = [f for f in candidates if count[f.file.name] == most]
     first = best[0]
@@ -341,12 +396,12 @@ def _pick(
         message = messages.FILE_ORDER_BY_ROWS.format(
             files=files, department=department, why=why, used=first.file.name
         )
-    elif all(scores.get(f.file.name) == scores.get(first.file.name) for f in best):
+    elif all(scores.rows(f.file.name) == scores.rows(first.file.name) for f in best):
         message = messages.FILE_ORDER_SAME_SCORES.format(
             files=files, department=department, why=why, used=first.file.name
         )
     else:
-        a, b = (scores.get(f.file.name, frozenset()) for f in best[:2])
+        a, b = (scores.rows(f.file.name) for f in best[:2])
         code = sorted(str(row[0]) for row in a ^ b)[0]
         by_save = _by_save_time(best, saved_at)
         if by_save is not None:

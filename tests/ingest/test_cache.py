@@ -63,13 +63,13 @@ def _outputs(outputs: Path) -> dict[str, bytes]:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files actually parsed (not served from the cache)."""
     names: list[str] = []
-    real = collect.read_fetched
+    real = collect.read_fetched_rows
 
     def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
         names.extend(job[0].name for job in jobs)
         return real(jobs, *args, **kwargs)
 
-    monkeypatch.setattr(collect, "read_fetched", counted)
+    monkeypatch.setattr(collect, "read_fetched_rows", counted)
     return names
 
 

@@ -125,11 +125,80 @@ def _slow(job: int) -> int:
     return job
 
 
-def test_run_isolated_keeps_every_other_outcome_in_order() -> None:
-    assert run_isolated([1, 2, 3], _abort) == [10, Crashed("crash", "SIGABRT"), 30]
-    assert run_isolated([0, 1, 2], _hog) == [0, Crashed("memory"), 2]
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_run_isolated_keeps_every_other_outcome_in_order(workers: int) -> None:
+    assert run_isolated([1, 2, 3], _abort, workers=workers) == [
+        10,
+        Crashed("crash", "SIGABRT"),
+        30,
+    ]
+    assert run_isolated([0, 1, 2], _hog, workers=workers) == [0, Crashed("memory"), 2]
     started = time.monotonic()
-    assert run_isolated([0, 1], _slow, timeout=1.0) == [Crashed("timeout"), 1]
+    assert run_isolated([0, 1], _slow, timeout=1.0, workers=workers) == [
+        Crashed("timeout"),
+        1,
+    ]
+    assert time.monotonic() - started < 10
+
+
+def _mixed(job: int) -> tuple[int, int]:
+    """Job 0 (first of its child), 5 (in the middle of its child's share) and 11
+    (the last job) abort, job 7 allocates past the limit, job 9 raises."""
+    if job in (0, 5, 11):
+        os.abort()
+    if job == 7:
+        return job, len(bytearray(8 * 1024**3))
+    if job == 9:
+        raise ValueError("a bug in the reader")
+    return job, os.getpid()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4, 12, 20])
+def test_several_children_keep_the_order_and_a_crash_costs_one_job(
+    workers: int,
+) -> None:
+    """However the jobs are shared between children, every outcome comes back in
+    the order of the jobs, and each failure costs its own job only."""
+    found = run_isolated(list(range(12)), _mixed, workers=workers)
+    failed = {
+        0: Crashed("crash", "SIGABRT"),
+        5: Crashed("crash", "SIGABRT"),
+        7: Crashed("memory"),
+        9: Crashed("crash", "exit 1"),
+        11: Crashed("crash", "SIGABRT"),
+    }
+    for job, outcome in enumerate(found):
+        if job in failed:
+            assert outcome == failed[job], job
+        else:
+            assert isinstance(outcome, tuple)
+            assert outcome[0] == job
+            assert outcome[1] != os.getpid()  # read in a child
+    assert len(found) == 12
+
+
+def _meets_the_other(job: tuple[Path, int]) -> bool:
+    """Say it started, then wait (10 s at most) for the other job to start."""
+    folder, number = job
+    (folder / str(number)).touch()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if (folder / str(1 - number)).exists():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_the_children_read_at_the_same_time(tmp_path: Path) -> None:
+    """Two workers: the second job starts while the first still runs."""
+    jobs = [(tmp_path, 0), (tmp_path, 1)]
+    assert run_isolated(jobs, _meets_the_other, workers=2) == [True, True]
+
+
+def test_a_child_out_of_time_does_not_hold_up_the_others() -> None:
+    started = time.monotonic()
+    found = run_isolated([1, 2, 0, 3], _slow, timeout=1.0, workers=2)
+    assert found == [1, 2, Crashed("timeout"), 3]
     assert time.monotonic() - started < 10
 
 
