@@ -168,10 +168,10 @@ def ingest_year(
         NoYearFolder: there is no ``inputs/<year>`` folder.
     """
     dropped = discover(inputs / str(year), year, now, settle_seconds)
-    batches = [
-        read_batch(entries, criteria_set, year, cache)
-        for entries in candidate_batches(dropped)
-    ]
+    # one batch: its reader children share the files between the cores; only
+    # rows come back from them, so memory does not grow with the sheets
+    candidates = [entry for entry in dropped if entry.status == "candidate"]
+    batches = [read_batch(candidates, criteria_set, year, cache)]
     return collect_year(dropped, batches, criteria_set, year)
 
 

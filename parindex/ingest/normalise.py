@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from parindex import messages
-from parindex.text import fold, format_vn, normalise_code, parse_number
+from parindex.text import fold, format_vn, nfc, normalise_code, parse_number
 from parindex.workbook import (
     MAX_COLUMNS,
     CellValue,
@@ -115,6 +115,9 @@ def _text_or_none(value: CellValue) -> str | None:
 
 def _parse_code(value: CellValue) -> tuple[str, str | None, bool]:
     """(raw text, normalised code or None, stored as a number?)."""
+    if type(value) is str:  # most codes (as ``cell_text`` gives them)
+        raw = (value if value.isascii() else nfc(value)).strip()
+        return raw, normalise_code(raw), False
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     raw = cell_text(value)
     return raw, normalise_code(raw), numeric
@@ -170,10 +173,18 @@ def _read_score(
     if at is None:
         return None, None, None
     facts = table.sheet.facts
-    cell = cell_ref(row, at)
     error = facts.errors.get((row, at)) if facts.errors else None
-    if error is None and isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-        error = value.strip()
+    if error is None:
+        # the common cells first: a number that is not shown as a percent, and
+        # an empty cell (what ``_parse_score`` gives them)
+        if type(value) is float and not (facts.percent and (row, at) in facts.percent):
+            shown = str(int(value)) if value.is_integer() else repr(value)
+            return shown, value if math.isfinite(value) else None, None
+        if value == "":
+            return None, None, None
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            error = value.strip()
+    cell = cell_ref(row, at)
     if error is not None:
         return (
             error,
@@ -459,25 +470,32 @@ class RowsBuilder:
             max_at,
         )
         rows = _hidden_rows_resolved(table, _blocks(table, self._read_rows(table)))
-        columns = [self._columns[name] for name in _GATHERED]
-        for row in rows:
-            values = (
-                row.r,
-                row.raw_code or None,
-                row.code,
-                row.numeric,
-                *row.self,
-                *row.appraised,
-                row.max,
-                row.reason,
-                row.evidence,
-                row.formula,
-                row.total_label,
-                encode_notices(row.notices) if row.notices else None,
-                *constant,
-            )
-            for column, value in zip(columns, values, strict=True):
-                column.append(value)
+        if not rows:
+            return
+        gathered = zip(
+            *[
+                (
+                    row.r,
+                    row.raw_code or None,
+                    row.code,
+                    row.numeric,
+                    *row.self,
+                    *row.appraised,
+                    row.max,
+                    row.reason,
+                    row.evidence,
+                    row.formula,
+                    row.total_label,
+                    encode_notices(row.notices) if row.notices else None,
+                )
+                for row in rows
+            ],
+            strict=True,
+        )
+        for name, values in zip(_GATHERED, gathered, strict=False):
+            self._columns[name].extend(values)
+        for name, value in zip(_GATHERED[-len(constant) :], constant, strict=True):
+            self._columns[name].extend([value] * len(rows))
 
     @staticmethod
     def _read_rows(table: Table) -> list[_Row | None]:
@@ -548,7 +566,12 @@ class RowsBuilder:
                     if not row.scored():
                         continue  # a sub-item's label: the block goes on
                 row.total_label = _total_label(table, r)
-            row.max = _parse_score(cells[max_at])[1] if max_at is not None else None
+            if max_at is None:
+                row.max = None
+            elif type(stated := cells[max_at]) is float:  # ``_parse_score``'s number
+                row.max = stated if math.isfinite(stated) else None
+            else:
+                row.max = _parse_score(stated)[1]
             row.reason = (
                 _text_or_none(cells[reason_at]) if reason_at is not None else None
             )

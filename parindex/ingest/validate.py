@@ -168,7 +168,30 @@ def _sum_row_problems(
     if sum_rows.is_empty():
         return []
     records = []
-    for row in _stated_sums(sum_rows, leaves).iter_rows(named=True):
+    # only the rows that differ are looked at one by one
+    differs = pl.lit(False)
+    for score, computed in (
+        ("self_score", "self_sum"),
+        ("appraised_score", "appraised_sum"),
+    ):
+        differs = differs | (
+            pl.col(score).is_not_null()
+            & ((pl.col(score) - pl.col(computed)).abs() > TOLERANCE)
+        )
+    stated_sums = _stated_sums(sum_rows, leaves).filter(differs)
+    for row in stated_sums.select(
+        "file",
+        "sheet",
+        "department",
+        "code",
+        "total_label",
+        "self_score",
+        "appraised_score",
+        "self_sum",
+        "appraised_sum",
+        "self_cell",
+        "appraised_cell",
+    ).iter_rows(named=True):
         label = row["total_label"]
         for score, cell, computed in (
             ("self_score", "self_cell", row["self_sum"]),

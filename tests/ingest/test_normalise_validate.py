@@ -148,3 +148,60 @@ def test_every_file_is_accounted_for(
         None,
         "Đã có tệp mới hơn của cùng đơn vị (2023/nv-moi.xlsx): tệp này không được dùng.",
     ) in messages
+
+
+def test_every_kind_of_score_code_and_maximum_cell_reads_exactly() -> None:
+    """The quick paths for the common cells (a number, an empty cell, a text
+    code) give what the general rules give: numbers shown as a person reads
+    them, infinities and NaN not a number, error values and percent formats
+    named errors even when the reader gives a number."""
+    from parindex import messages
+    from parindex.sheetfacts import SheetFacts
+    from parindex.workbook import Sheet, Table
+
+    inf, nan = float("inf"), float("nan")
+    sheet = Sheet(
+        "S",
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm tối đa"],
+            ["1.1", 1.0, 2.0],
+            ["1.2", 0.25, inf],
+            ["1.3", inf, "2"],
+            ["1.4", nan, 2],
+            ["1.5", "", 1.0],
+            ["1.6", "0,5", ""],
+            ["1.7", 1.0, 1.0],  # an error value the reader gives as a number
+            ["1.8", 0.5, 1.0],  # shown as a percent
+            [2.0, 1.0, nan],  # a code stored as a number
+            ["  1.9. ", " #N/A ", -0.0],
+            ["1.10", 7, 1e-05],
+        ],
+        facts=SheetFacts(errors={(7, 1): "#DIV/0!"}, percent=frozenset({(8, 1)})),
+    )
+    rows = normalise_rows(
+        Table(sheet, 0, {"code": 0, "self": 1, "max": 2}), "f.xlsx", "NV"
+    )
+    assert rows.select(
+        "raw_code", "code", "code_numeric", "self_raw", "self_score", "stated_max"
+    ).rows() == [
+        ("1.1", "1.1", False, "1", 1.0, 2.0),
+        ("1.2", "1.2", False, "0.25", 0.25, None),
+        ("1.3", "1.3", False, "inf", None, 2.0),
+        ("1.4", "1.4", False, "nan", None, 2.0),
+        ("1.5", "1.5", False, None, None, 1.0),
+        ("1.6", "1.6", False, "0,5", 0.5, None),
+        ("1.7", "1.7", False, "#DIV/0!", None, 1.0),
+        ("1.8", "1.8", False, "50%", None, 1.0),
+        ("2", "2", True, "1", 1.0, None),
+        ("1.9.", "1.9", False, "#N/A", None, -0.0),
+        ("1.10", "1.10", False, "7", 7.0, 1e-05),
+    ]
+    assert rows["notices"].to_list() == [
+        *[None] * 6,
+        "error\x1fB8\x1f" + messages.VALUE_ERROR.format(cell="B8", error="#DIV/0!"),
+        "error\x1fB9\x1f" + messages.VALUE_PERCENT.format(cell="B9", shown="50%"),
+        None,
+        "error\x1fB11\x1f" + messages.VALUE_ERROR.format(cell="B11", error="#N/A"),
+        None,
+    ]
+    assert rows["self_cell"].to_list() == [f"B{r}" for r in range(2, 13)]
