@@ -98,6 +98,8 @@ def read_batch(
     criteria_set: CriteriaSet,
     year: int,
     cache: ReadCache | None = None,
+    *,
+    workers: int | None = None,
 ) -> ReadBatch:
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
     stays flat with the number of files. Every file's bytes are read and hashed
@@ -105,7 +107,10 @@ def read_batch(
     ``isolate.run_isolated``). With a ``cache``, a file whose content was read
     before (same name, criteria set, year and code) is not parsed again, and the
     rows come out in the same order as without it. A read whose reader crashed
-    (it may have run out of time on a busy machine) is not cached."""
+    (it may have run out of time on a busy machine) is not cached. ``workers``:
+    how many reader children at once (by default one per core, shared with the
+    other threads reading at the same time; 1 where a process pool already
+    spreads the batches over the cores)."""
     fetched = [fetch_submission(entry) for entry in entries]
     reads: list[SubmissionRead | None] = []
     rows: list[FileRows | None] = []
@@ -127,7 +132,9 @@ def read_batch(
             misses.append((len(reads), (dropped, content, digest)))
             reads.append(None)
             rows.append(None)
-    outcomes = read_fetched_rows([job for _, job in misses], criteria_set, year)
+    outcomes = read_fetched_rows(
+        [job for _, job in misses], criteria_set, year, workers=workers
+    )
     for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found

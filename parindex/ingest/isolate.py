@@ -27,6 +27,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -108,6 +109,8 @@ def _child(
     code = 1
     try:
         _die_with_parent()
+        global _SLOTS  # noqa: PLW0603 - the parent's threads are not here
+        _SLOTS = threading.BoundedSemaphore(reader_processes())
         _silence_stderr()  # a native reader's panic text is not for the user
         faulthandler.disable()  # nor a traceback dumped on its abort
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
@@ -266,6 +269,21 @@ def reader_processes() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_SLOTS = threading.BoundedSemaphore(reader_processes())
+"""Reader children this process may run at once when the caller does not say
+how many: threads reading at the same time (the flow's batches, a province's
+units) share the cores instead of each starting a child per core."""
+
+
+def _take_slots(wanted: int) -> int:
+    """Wait for one slot, then take as many more as are free (up to ``wanted``)."""
+    _SLOTS.acquire()
+    taken = 1
+    while taken < wanted and _SLOTS.acquire(blocking=False):
+        taken += 1
+    return taken
+
+
 @dataclass
 class _Lane:
     """One reader child's share of the jobs (indexes into them, in order) and the
@@ -292,8 +310,9 @@ def run_isolated(
     """``[work(job) for job in jobs]``, each outcome a ``Crashed`` for a job whose
     reader died, ran out of memory or of time even when run alone.
 
-    The jobs are cut into ``workers`` consecutive shares (default: one per core,
-    ``reader_processes``), each worked through by its own child; the children
+    The jobs are cut into ``workers`` consecutive shares, each worked through by
+    its own child (by default one per core, ``reader_processes``, shared with
+    the other threads of this process that read at the same time); the children
     run at once and their pipes are read as results come (``select``). Each
     share keeps the rules of one child: when its child stops early, the job it
     was on is retried alone, then the rest of the share goes on in a new child.
@@ -305,7 +324,25 @@ def run_isolated(
     """
     if not hasattr(os, "fork"):
         return [work(job) for job in jobs]
-    count = max(1, min(workers or reader_processes(), len(jobs)))
+    if workers is not None:
+        return _run_lanes(jobs, work, memory_bytes, timeout, max(1, workers))
+    slots = _take_slots(max(1, min(reader_processes(), len(jobs))))
+    try:
+        return _run_lanes(jobs, work, memory_bytes, timeout, slots)
+    finally:
+        for _ in range(slots):
+            _SLOTS.release()
+
+
+def _run_lanes(
+    jobs: Sequence[Job],
+    work: Callable[[Job], Out],
+    memory_bytes: int,
+    timeout: float,
+    workers: int,
+) -> list[Out | Crashed]:
+    """``run_isolated`` with at most ``workers`` children at once."""
+    count = max(1, min(workers, len(jobs)))
     size, extra = divmod(len(jobs), count)
     lanes: list[_Lane] = []
     start = 0

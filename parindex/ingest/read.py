@@ -187,12 +187,17 @@ def read_fetched(
 
 
 def read_fetched_rows(
-    jobs: Sequence[ReadJob], criteria_set: CriteriaSet, year: int
+    jobs: Sequence[ReadJob],
+    criteria_set: CriteriaSet,
+    year: int,
+    *,
+    workers: int | None = None,
 ) -> list[tuple[SubmissionRead, FileRows, bool]]:
     """``read_fetched``, the rows built in the reader processes too: (what was
     learnt, without its sheets; the rows of its forms, ``RowsBuilder.columns()``;
     whether the reader crashed) per job. Only these small results cross the pipe,
-    not every cell of every sheet."""
+    not every cell of every sheet. ``workers``: how many reader children at once
+    (``isolate.run_isolated``; by default one per core)."""
 
     def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
         read = read_submission(*job, criteria_set, year)
@@ -201,7 +206,7 @@ def read_fetched_rows(
     found: list[tuple[SubmissionRead, FileRows, bool]] = []
     no_rows = RowsBuilder().columns()
     for (dropped, _, digest), outcome in zip(
-        jobs, run_isolated(list(jobs), work), strict=True
+        jobs, run_isolated(list(jobs), work, workers=workers), strict=True
     ):
         if isinstance(outcome, Crashed):
             found.append((_crashed(dropped, digest, outcome), no_rows, True))

@@ -340,3 +340,44 @@ def test_a_criteria_workbook_that_crashes_the_reader_stops_with_a_sentence(
     with pytest.raises(UnusableCriteria) as raised:
         read_criteria_set(crafted)
     assert CRASHED in str(raised.value)
+
+
+def _counted(job: tuple[Path, int]) -> tuple[int, int]:
+    """(job, how many jobs were running when it started): a marker file per job
+    while it runs."""
+    folder, number = job
+    marker = folder / f"{os.getpid()}-{number}"
+    marker.touch()
+    running = len(list(folder.iterdir()))
+    time.sleep(0.2)
+    marker.unlink()
+    return number, running
+
+
+def test_threads_reading_at_once_share_the_cores(tmp_path: Path) -> None:
+    """Four threads each read a batch (as the flow's thread runner does): never
+    more reader children at once than the cores, every batch in its order."""
+    import threading
+
+    from parindex.ingest.isolate import reader_processes
+
+    found: dict[int, list[tuple[int, int] | Crashed]] = {}
+
+    def read(batch: int) -> None:
+        jobs = [(tmp_path, batch * 10 + i) for i in range(4)]
+        found[batch] = run_isolated(jobs, _counted)
+
+    threads = [threading.Thread(target=read, args=(b,)) for b in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for batch, outcomes in found.items():
+        assert [o[0] for o in outcomes if isinstance(o, tuple)] == [
+            batch * 10 + i for i in range(4)
+        ]
+    running = [
+        o[1] for outcomes in found.values() for o in outcomes if isinstance(o, tuple)
+    ]
+    assert len(running) == 16
+    assert max(running) <= reader_processes()
