@@ -23,7 +23,11 @@ from parindex.ingest.read import (
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.ingest.savetime import saved_at
 from parindex.ingest.validate import validate_rows
-from parindex.ingest.winners import choose_files, disagreement_problem
+from parindex.ingest.winners import (
+    choose_files,
+    disagreement_problem,
+    disagreement_warning,
+)
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.timefmt import local_iso
 
@@ -245,7 +249,12 @@ def collect_year(
             )
             continue
         problems.extend(read.problems)
-        disagrees = disagreement_problem(read, criteria_set)
+        name = read.file.name
+        disagrees = (
+            disagreement_warning(read, criteria_set, choice.disagreements[name])
+            if name in choice.disagreements
+            else disagreement_problem(read, criteria_set)
+        )
         if disagrees is not None and status == "used":
             problems.append(disagrees)
     row_problems = row_problems.filter(pl.col("file").is_in(reported))

@@ -187,7 +187,16 @@ def disagreement_problem(
 ) -> Record | None:
     """The warning for a file whose ``Đơn vị`` line disagrees with its name or
     folder (``check`` and the run say the same)."""
-    found = disagreement(read, criteria_set, folder)
+    return disagreement_warning(
+        read, criteria_set, disagreement(read, criteria_set, folder)
+    )
+
+
+def disagreement_warning(
+    read: SubmissionRead, criteria_set: CriteriaSet, found: tuple[str, str] | None
+) -> Record | None:
+    """``disagreement_problem`` for a disagreement already looked for (``found``,
+    as ``disagreement`` gives it: ``Choice.disagreements``)."""
     if found is None or read.department is None:
         return None
     where, other = found
@@ -208,6 +217,8 @@ class Choice:
 
     outcome: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     problems: list[Record] = field(default_factory=list)
+    disagreements: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    """What ``disagreement`` gave for each file of a department (looked for once)."""
 
 
 class _Scores:
@@ -273,9 +284,9 @@ def choose_files(
         if read.rejection is None and read.department is not None:
             by_department.setdefault(read.department, []).append(read)
     for department, files in by_department.items():
-        disputed = {
-            f.file.name for f in files if disagreement(f, criteria_set) is not None
-        }
+        for f in files:
+            choice.disagreements[f.file.name] = disagreement(f, criteria_set)
+        disputed = {f.file.name for f in files if choice.disagreements[f.file.name]}
         agreeing = [f for f in files if f.file.name not in disputed]
         # a disputed file gives way to an agreeing one only if that one is usable
         pool = agreeing if any(scores.count(f.file.name) for f in agreeing) else files
@@ -288,7 +299,7 @@ def choose_files(
             if key in choice.outcome:
                 continue  # set aside by _pick (order undecidable)
             if key not in in_pool:  # disputed, while an agreeing file exists
-                where, other = disagreement(read, criteria_set) or ("", "")
+                where, other = choice.disagreements[key] or ("", "")
                 kept = winner.file.name if winner is not None else "—"
                 note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
                     stated=name(department), where=where, other=name(other), kept=kept
