@@ -29,7 +29,7 @@ from typing import Any, TypeGuard
 
 from parindex.criteria import DIGEST_LOCK, CriteriaSet
 from parindex.ingest.discover import DroppedFile
-from parindex.ingest.normalise import FileRows, RowsBuilder
+from parindex.ingest.normalise import FILE_ROWS_WIDTH, FileRows
 from parindex.ingest.read import SubmissionRead
 
 CACHE_FOLDER = ".parindex-cache"
@@ -187,7 +187,7 @@ def _decode(
 def _rows_shaped(rows: object) -> TypeGuard[FileRows]:
     """Whether ``rows`` has the shape of ``RowsBuilder.columns()``: as many lists
     as gathered columns, all of one length."""
-    if not isinstance(rows, list) or len(rows) != len(RowsBuilder().columns()):
+    if not isinstance(rows, list) or len(rows) != FILE_ROWS_WIDTH:
         return False
     if not all(isinstance(column, list) for column in rows):
         return False

@@ -88,6 +88,8 @@ _GATHERED_SCHEMA: dict[str, pl.DataType] = {
 _GATHERED = tuple(_GATHERED_SCHEMA)
 FileRows = list[list[object]]
 """Rows as ``RowsBuilder.columns()`` gives them: a list per gathered column."""
+FILE_ROWS_WIDTH = len(_GATHERED)
+"""How many lists ``FileRows`` holds."""
 
 
 def _parse_score(value: CellValue) -> tuple[str | None, float | None]:
@@ -588,7 +590,7 @@ class RowsBuilder:
 
     def extend(self, columns: FileRows) -> None:
         """Add rows gathered by another builder (``columns()``)."""
-        if len(columns) != len(_GATHERED):
+        if len(columns) != FILE_ROWS_WIDTH:
             raise ValueError("not the columns of a RowsBuilder")
         for name, values in zip(_GATHERED, columns, strict=True):
             self._columns[name].extend(values)
@@ -636,4 +638,11 @@ def empty_rows() -> pl.DataFrame:
     return pl.DataFrame(schema=ROW_SCHEMA)
 
 
-__all__ = ["ROW_SCHEMA", "FileRows", "RowsBuilder", "empty_rows", "normalise_rows"]
+__all__ = [
+    "FILE_ROWS_WIDTH",
+    "ROW_SCHEMA",
+    "FileRows",
+    "RowsBuilder",
+    "empty_rows",
+    "normalise_rows",
+]
