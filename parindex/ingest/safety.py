@@ -13,7 +13,8 @@ decides, before python-calamine sees the file, whether it may be read:
 * an XML part with a DTD (entity expansion, external entities);
 * a sheet whose used area is so large that the reader, which allocates a dense grid
   of the used area, would exhaust memory (one value in ``XFD1048576`` is enough),
-  measured by an XML parser, never a byte pattern.
+  measured by an XML parser (a plain parse and byte searches prove most sheets
+  small; any other is measured with a handler per element).
 
 What this pass cannot foresee (a bug in the native reader) is contained by
 ``parindex.ingest.isolate``: the readers run in a child process with a memory limit.
@@ -484,7 +485,73 @@ def _parse_reference(reference: str, row: int) -> tuple[int, int]:
 
 def _check_xlsx_extent(xml: bytes) -> None:
     """Refuse a worksheet whose farthest cell holding something makes the used area
-    too large (see ``_SheetExtent``). The DTD was refused before: expat expands
+    too large (see ``_SheetExtent``): proven small without a Python call per
+    element when every cell is written plainly (``_plainly_small``), measured
+    exactly otherwise."""
+    if not _plainly_small(xml):
+        _measure_xlsx_extent(xml)
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_XML_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+# A cell or row start tag not written plainly: a cell whose first attribute is not
+# ``r="…"`` with at most two letters and a row number up to 2799 (so that any mix
+# of such cells spans at most 702 × 2799 < MAX_SHEET_CELLS), or a row whose ``r``,
+# if it has one first, is not a number (tab, newline, quotes, character
+# references, lower case, cells without a reference all land here).
+_UNPLAIN_TAG = re.compile(
+    rb'<(?:c(?:[\t\n\r/>]| (?!r="[A-Z]{1,2}(?:[0-9]{1,3}|1[0-9]{3}|2[0-7][0-9]{2})"))'
+    rb'|row(?:[\t\n\r]| (?!r="[0-9]+")))'
+)
+_PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")  # ``<x:c``, ``<a:b:row``…
+
+
+class _NotPlain(Exception):
+    """Raised from a parser handler to stop the plain parse."""
+
+
+def _not_plain(*_: object) -> None:
+    raise _NotPlain
+
+
+def _plainly_small(xml: bytes) -> bool:
+    """Whether the used area is proven within ``MAX_SHEET_CELLS`` (and the exact
+    measure would raise nothing) without a Python call per element.
+
+    It holds when the part is UTF-8, every start tag of an element named ``c`` or
+    ``row`` (any prefix) is written plainly (see ``_UNPLAIN_TAG``: then every
+    cell's place is its reference and each is within 702 columns × 2799 rows),
+    and expat parses the whole part without error and without a DTD (which could
+    define elements the byte search does not see). The byte search looks at every
+    ``<c``/``<row`` in the part, comments and text included, so it can only send
+    a part to the exact measure, never hide a cell from it. Any other part (a
+    reference written otherwise, a far cell, a malformed part) is measured
+    exactly, which gives the same refusal as before.
+    """
+    start = 3 if xml.startswith(_UTF8_BOM) else 0
+    if xml[start : start + 1] != b"<" or xml[start + 1 : start + 2] == b"\x00":
+        return False  # UTF-16, or text before the first tag
+    if xml.startswith(b"<?xml", start):
+        end = xml.find(b"?>", start, start + _PROLOG_CHUNK)
+        if end < 0:
+            return False
+        declared = _XML_ENCODING.search(xml, start, end)
+        if declared is not None and declared.group(1).lower() != b"utf-8":
+            return False
+    if _UNPLAIN_TAG.search(xml) or _PREFIXED_TAG.search(xml):
+        return False
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _not_plain
+    try:
+        parser.Parse(xml, True)
+    except (expat.ExpatError, _NotPlain):
+        return False
+    return True
+
+
+def _measure_xlsx_extent(xml: bytes) -> None:
+    """The exact measure of ``_check_xlsx_extent``: expat with a handler per
+    element (see ``_SheetExtent``). The DTD was refused before: expat expands
     only the predefined entities and character references here."""
     extent = _SheetExtent()
     parser = expat.ParserCreate()
