@@ -364,7 +364,7 @@ def _inflate_head(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
     pending: bytes | memoryview = raw
     while pending and len(head) < _MAX_PROLOG:
         head += inflater.decompress(pending, _PROLOG_CHUNK)
-        if _ROOT_ELEMENT.search(head) or inflater.eof:
+        if _prolog_ends(_as_utf8(head)) is not None or inflater.eof:
             break
         pending = inflater.unconsumed_tail
     return head
@@ -404,14 +404,54 @@ def _check_prolog(head: bytes, part: str) -> None:
     Raises:
         UnsafeFile: ``xml_entities`` when a DTD is declared.
     """
-    if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    root = _ROOT_ELEMENT.search(head)
-    prolog = head if root is None else head[: root.start()]
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise UnsafeFile("xml_entities", part)
-    if root is None and len(head) >= _MAX_PROLOG:
+    head = _as_utf8(head)
+    found = _prolog_ends(head)
+    if found is None and len(head) >= _MAX_PROLOG:
         raise UnsafeFile("xml_entities", part)  # a prolog that never ends
+    root, length = found or (len(head), len(head))
+    prologs = (head[:root], head[: length + len(b"<!DOCTYPE")])
+    if any(b"<!DOCTYPE" in text or b"<!ENTITY" in text for text in prologs):
+        raise UnsafeFile("xml_entities", part)
+
+
+def _prolog_ends(head: bytes) -> tuple[int, int] | None:
+    """Where the prolog may end: the first ``<`` that is neither ``<?`` nor ``<!``
+    (a plain search, which a ``<`` inside a comment deceives) and where the first
+    element or DTD starts, comments and processing instructions skipped as an XML
+    parser reads them (``_prolog_length``); None when ``head`` ends before either.
+    Both are searched for a DTD."""
+    root = _ROOT_ELEMENT.search(head)
+    length = _prolog_length(head)
+    if root is None or length is None:
+        return None
+    return root.start(), length
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The first bytes of a part, UTF-16 ones re-encoded as UTF-8."""
+    if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:
+        return head.decode("utf-16", errors="ignore").encode("utf-8")
+    return head
+
+
+def _prolog_length(head: bytes) -> int | None:
+    """Where the first element (or a DTD) starts: past the XML declaration,
+    processing instructions, comments and spaces, as an XML parser reads them (a
+    ``<`` inside a comment starts nothing); None when ``head`` ends first."""
+    position = 0
+    while True:
+        position = head.find(b"<", position)
+        if position < 0:
+            return None
+        if head.startswith(b"<?", position):
+            end, close = head.find(b"?>", position + 2), b"?>"
+        elif head.startswith(b"<!--", position):
+            end, close = head.find(b"-->", position + 4), b"-->"
+        else:
+            return position
+        if end < 0:
+            return None
+        position = end + len(close)
 
 
 def _check_extent(rows: int, columns: int) -> None:
