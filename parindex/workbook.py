@@ -13,7 +13,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -427,8 +427,13 @@ def sheet_parts(content: bytes) -> dict[str, str]:
     Only called on a file that ``ingest.safety`` accepted (no DTD in any part).
     """
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-        relationships = workbook_relationships(archive.read(WORKBOOK_RELS))
+        return sheet_parts_read(archive.read)
+
+
+def sheet_parts_read(read: Callable[[str], bytes]) -> dict[str, str]:
+    """``sheet_parts`` of the workbook whose parts ``read`` gives (by name)."""
+    workbook = ET.fromstring(read("xl/workbook.xml"))
+    relationships = workbook_relationships(read(WORKBOOK_RELS))
     parts = {}
     for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
         _, part = relationships.get(sheet.get(f"{{{_REL_NS}}}id", ""), ("", ""))

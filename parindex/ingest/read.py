@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -42,7 +42,7 @@ from parindex.workbook import (
     has_formulas,
     iter_sheets,
     open_workbook,
-    sheet_parts,
+    sheet_parts_read,
     uncalculated_formula_cells,
 )
 
@@ -202,11 +202,21 @@ def _unread(
     )
 
 
+def _sheet_parts(content: bytes, container: Container) -> dict[str, str]:
+    """Sheet name → worksheet part, read once per container (a failure is not
+    kept: asked again, it raises again)."""
+    parts = container.memo.get("sheet_parts")
+    if parts is None:
+        parts = sheet_parts_read(lambda name: container.read(content, name))
+        container.memo["sheet_parts"] = parts
+    return cast(dict[str, str], parts)
+
+
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     """The table with its sheet's formula cells that carry no computed value."""
     if not any(has_formulas(xml) for xml in container.worksheets.values()):
         return table
-    part = sheet_parts(content).get(table.sheet.name)
+    part = _sheet_parts(content, container).get(table.sheet.name)
     xml = container.worksheets.get(part or "")
     if xml is None or not has_formulas(xml):
         return table
@@ -216,17 +226,23 @@ def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     return replace(table, sheet=replace(table.sheet, uncalculated=cells))
 
 
+_STYLES = "xl/styles.xml"
+
+
 def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     """What the reader does not expose (hidden rows and columns, error values,
     percent formats), per sheet name."""
     if container.kind == "ole":
         return xls_facts(content)
     if container.worksheets:
-        return xlsx_facts(content, sheet_parts(content), container.worksheets)
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # ods: sizes checked
-        if "content.xml" not in archive.namelist():
-            return {}
-        return ods_facts(archive.read("content.xml"))
+        parts = _sheet_parts(content, container)
+        archive = container.zip(content)
+        has_styles = _STYLES in archive.NameToInfo
+        styles = container.read(content, _STYLES) if has_styles else None
+        return xlsx_facts(styles, parts, container.worksheets)
+    if "content.xml" not in container.zip(content).NameToInfo:  # ods: sizes checked
+        return {}
+    return ods_facts(container.read(content, "content.xml"))
 
 
 def _read_sheets(

@@ -118,12 +118,41 @@ class UnsafeFile(Exception):
 
 @dataclass(frozen=True)
 class Container:
-    """What inspection learnt: the container kind (``zip`` or ``ole``) and, for
-    xlsx/xlsm, the inflated sheet parts (part name → XML), kept so nothing is
-    inflated twice."""
+    """What inspection learnt: the container kind (``zip`` or ``ole``); for a zip,
+    the archive as the check opened it and the parts it inflated whole (xlsx/xlsm:
+    ``worksheets``, part name → XML, and the workbook's relationships; ods:
+    ``content.xml``), kept so that nothing is opened or inflated twice."""
 
     kind: str
     worksheets: dict[str, bytes] = field(default_factory=dict)
+    archive: zipfile.ZipFile | None = None
+    inflated: dict[str, bytes] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What the readers derived from the parts (``read.py``: the sheet parts)."""
+
+    def zip(self, content: bytes) -> zipfile.ZipFile:
+        """The archive of ``content`` (opened now only for a container that was
+        not built by ``inspect_container``)."""
+        if self.archive is None:
+            return zipfile.ZipFile(BytesIO(content))
+        return self.archive
+
+    def read(self, content: bytes, name: str) -> bytes:
+        """A part's bytes as ``ZipFile.read`` gives them, with the same errors (no
+        such part, a local header that does not match, a bad CRC), without
+        inflating again a part the check inflated whole.
+
+        Raises:
+            KeyError: no such part.
+            zipfile.BadZipFile: the part is corrupt.
+        """
+        archive = self.zip(content)
+        info = archive.getinfo(name)
+        data = self.inflated.get(name)
+        if data is None or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return archive.read(info)  # not kept, or not as declared: zipfile says
+        with archive.open(info):  # the local header's checks, as read makes them
+            return data
 
 
 def inspect_container(content: bytes) -> Container:
@@ -147,7 +176,9 @@ def inspect_container(content: bytes) -> Container:
         raise UnsafeFile("not_spreadsheet", kind)
     try:
         archive = zipfile.ZipFile(BytesIO(content))
-        return Container("zip", _inspect_zip(content, archive, archive.infolist()))
+        inflated: dict[str, bytes] = {}
+        worksheets = _inspect_zip(content, archive, archive.infolist(), inflated)
+        return Container("zip", worksheets, archive, inflated)
     except UnsafeFile:
         raise
     except Exception as error:  # zipfile, zlib, struct and expat: a corrupt zip
@@ -235,8 +266,13 @@ def _zip_kind(names: set[str]) -> str:
 
 
 def _inspect_zip(
-    content: bytes, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]
+    content: bytes,
+    archive: zipfile.ZipFile,
+    entries: list[zipfile.ZipInfo],
+    inflated: dict[str, bytes],
 ) -> dict[str, bytes]:
+    """Check every entry; return the sheet parts (xlsx/xlsm) and put in
+    ``inflated`` the other parts inflated whole (relationships, ods content)."""
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UnsafeFile("zip_bomb", f"{len(entries)} entries")
     names = {entry.filename for entry in entries}
@@ -254,7 +290,7 @@ def _inspect_zip(
             raise UnsafeFile("unsupported", f"compression {entry.compress_type}")
     if is_ods and _ods_encrypted(archive, names):
         raise UnsafeFile("encrypted")
-    sheets = set() if is_ods else _xlsx_sheet_parts(content, archive, names)
+    sheets = set() if is_ods else _xlsx_sheet_parts(content, archive, names, inflated)
     worksheets: dict[str, bytes] = {}
     for entry in entries:
         if entry.is_dir():
@@ -269,6 +305,7 @@ def _inspect_zip(
                 worksheets[entry.filename] = xml
             else:
                 _check_ods_extent(xml)
+                inflated[entry.filename] = xml
             continue
         _check_actual_size(raw, entry)
         if entry.filename.endswith(_XML_SUFFIXES):
@@ -290,11 +327,14 @@ def _too_large(entry: zipfile.ZipInfo) -> bool:
 
 
 def _xlsx_sheet_parts(
-    content: bytes, archive: zipfile.ZipFile, names: set[str]
+    content: bytes,
+    archive: zipfile.ZipFile,
+    names: set[str],
+    inflated: dict[str, bytes],
 ) -> set[str]:
     """Every part a reader may load as a sheet: those the workbook's relationships
-    name, and whatever lies under ``xl/worksheets/`` (where readers look when the
-    relationships are missing)."""
+    name (kept in ``inflated``), and whatever lies under ``xl/worksheets/`` (where
+    readers look when the relationships are missing)."""
     found = {
         name
         for name in names
@@ -305,6 +345,7 @@ def _xlsx_sheet_parts(
         rels = _inflate(_raw_data(content, entry), entry)
         _check_prolog(rels[:_MAX_PROLOG], WORKBOOK_RELS)
         found |= sheet_part_names(rels) & names
+        inflated[WORKBOOK_RELS] = rels
     return found
 
 
