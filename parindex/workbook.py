@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import python_calamine as calamine
 
@@ -166,10 +167,11 @@ def iter_sheets(
             raise
         except BaseException as error:  # see _INTERRUPTS
             raise UnreadableWorkbook(f"unreadable: {error}") from error
-        truncated = len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows)
-        cells: list[list[CellValue]] = [
-            list(row[:MAX_COLUMNS]) for row in rows[:MAX_ROWS]
-        ]
+        widest = max(map(len, rows), default=0)
+        truncated = len(rows) > MAX_ROWS or widest > MAX_COLUMNS
+        cells = cast(list[list[CellValue]], rows[:MAX_ROWS])  # fresh lists, ours
+        if widest > MAX_COLUMNS:
+            cells = [row[:MAX_COLUMNS] for row in cells]
         yield Sheet(
             name=nfc(meta.name),
             cells=cells,
