@@ -95,6 +95,12 @@ class Table:
 
 def column_letter(column: int) -> str:
     """A1-style letters of a 0-based column: 2 → ``"C"``, 26 → ``"AA"``."""
+    if 0 <= column < len(_LETTERS):
+        return _LETTERS[column]
+    return _column_letter(column)
+
+
+def _column_letter(column: int) -> str:
     letters = ""
     column += 1
     while column:
@@ -103,9 +109,14 @@ def column_letter(column: int) -> str:
     return letters
 
 
+_LETTERS = tuple(_column_letter(c) for c in range(702))  # A … ZZ
+
+
 def cell_ref(row: int, column: int) -> str:
     """A1 reference of a 0-based row and column: (11, 2) → ``"C12"``."""
-    return f"{column_letter(column)}{row + 1}"
+    if 0 <= column < len(_LETTERS):
+        return f"{_LETTERS[column]}{row + 1}"
+    return f"{_column_letter(column)}{row + 1}"
 
 
 def cell_text(value: CellValue) -> str:
