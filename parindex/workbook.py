@@ -396,12 +396,20 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# the same, split so that each search skips to a literal (``<f`` or ``:f``)
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA_TAG = re.compile(rb":f[\s>/]")
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
 
 def has_formulas(sheet_xml: bytes) -> bool:
     """Whether a worksheet part holds any formula (a cheap byte search)."""
-    return _FORMULA_TAG.search(sheet_xml) is not None
+    if _PLAIN_FORMULA_TAG.search(sheet_xml) is not None:
+        return True
+    return (
+        _PREFIXED_FORMULA_TAG.search(sheet_xml) is not None
+        and _FORMULA_TAG.search(sheet_xml) is not None
+    )
 
 
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"

@@ -214,13 +214,18 @@ def _sheet_parts(content: bytes, container: Container) -> dict[str, str]:
 
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     """The table with its sheet's formula cells that carry no computed value."""
-    if not any(has_formulas(xml) for xml in container.worksheets.values()):
+    with_formulas = container.memo.get("with_formulas")
+    if with_formulas is None:  # searched once per file, not once per form
+        with_formulas = {
+            p for p, xml in container.worksheets.items() if has_formulas(xml)
+        }
+        container.memo["with_formulas"] = with_formulas
+    if not with_formulas:
         return table
     part = _sheet_parts(content, container).get(table.sheet.name)
-    xml = container.worksheets.get(part or "")
-    if xml is None or not has_formulas(xml):
+    if part not in cast(set[str], with_formulas):
         return table
-    cells = uncalculated_formula_cells(xml)
+    cells = uncalculated_formula_cells(container.worksheets[part])
     if not cells:
         return table
     return replace(table, sheet=replace(table.sheet, uncalculated=cells))

@@ -89,3 +89,23 @@ def test_sheets_are_read_from_a1_up_to_the_caps(
     assert sheet.cells[-1][0] == f"{len(sheet.cells) - 1}:0"
     assert all(isinstance(row, list) for row in sheet.cells)
     assert [s.name for s in sheets] == ["S", "Empty"] and sheets[1].cells == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "formulas"),
+    [
+        ('<c r="A1"><v>1</v></c>', False),
+        ('<c r="A1"><f>1+1</f><v>2</v></c>', True),
+        ('<c r="A1"><f t="shared" ref="A1:A2" si="0">1</f></c>', True),
+        ('<c r="A1"><f/></c>', True),
+        ('<c r="A1"><f\n/></c>', True),
+        ('<x:c r="A1"><x:f>1</x:f></x:c>', True),
+        ('<c r="A1" t="inlineStr"><is><t>x:f y &lt;f z</t></is></c>', False),
+        ('<c r="A1"><fo>1</fo></c><font/>', False),
+    ],
+)
+def test_a_formula_is_seen_with_any_prefix(cells: str, formulas: bool) -> None:
+    from parindex.workbook import has_formulas
+
+    xml = f'<worksheet {NS} xmlns:x="urn:x"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    assert has_formulas(xml.encode()) is formulas
