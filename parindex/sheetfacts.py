@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -151,25 +150,20 @@ def xlsx_sheet_facts(sheet_xml: bytes, percent: frozenset[int]) -> SheetFacts:
 
 
 def xlsx_facts(
-    content: bytes, parts: Mapping[str, str], worksheets: Mapping[str, bytes]
+    styles: bytes | None, parts: Mapping[str, str], worksheets: Mapping[str, bytes]
 ) -> dict[str, SheetFacts]:
     """Sheet name → facts of an xlsx/xlsm workbook.
 
     Args:
-        content: the file's bytes.
+        styles: ``xl/styles.xml`` (None when the workbook has none).
         parts: sheet name → worksheet part (``workbook.sheet_parts``).
         worksheets: part → inflated XML, as the safety pass kept them.
     """
     percent: frozenset[int] = frozenset()
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        if "xl/styles.xml" in archive.namelist():
-            styles = archive.read("xl/styles.xml")
-            if (
-                b"%" in styles
-                or b'numFmtId="9"' in styles
-                or b'numFmtId="10"' in styles
-            ):
-                percent = percent_styles(styles)
+    if styles is not None and (
+        b"%" in styles or b'numFmtId="9"' in styles or b'numFmtId="10"' in styles
+    ):
+        percent = percent_styles(styles)
     facts = {}
     for name, part in parts.items():
         xml = worksheets.get(part)

@@ -17,20 +17,39 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_KEPT = 256
+"""Texts up to this length (labels, headers, names: they repeat from file to file)
+are folded once and kept; longer ones (sentences) are folded each time."""
+
+
 def fold(text: str) -> str:
     """Fold a label for matching: no accents, no case, single spaces, NFC/NFD alike.
 
     ``"Điểm  THẨM định"`` and ``"diem tham dinh"`` fold to the same string.
     """
+    return _fold_kept(text) if len(text) <= _KEPT else _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped).strip().casefold()
 
 
+_fold_kept = lru_cache(maxsize=1 << 14)(_fold)
+
+
 def fold_label(text: str) -> str:
     """Fold a header or metadata label, also dropping a trailing colon or asterisk."""
-    return fold(text).rstrip(":*").strip()
+    if len(text) <= _KEPT:
+        return _fold_label_kept(text)
+    return _fold(text).rstrip(":*").strip()
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold_label_kept(text: str) -> str:
+    return _fold_kept(text).rstrip(":*").strip()
 
 
 @lru_cache(maxsize=1 << 14)  # every file repeats the criteria set's codes

@@ -13,10 +13,11 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import python_calamine as calamine
 
@@ -94,6 +95,12 @@ class Table:
 
 def column_letter(column: int) -> str:
     """A1-style letters of a 0-based column: 2 → ``"C"``, 26 → ``"AA"``."""
+    if 0 <= column < len(_LETTERS):
+        return _LETTERS[column]
+    return _column_letter(column)
+
+
+def _column_letter(column: int) -> str:
     letters = ""
     column += 1
     while column:
@@ -102,9 +109,14 @@ def column_letter(column: int) -> str:
     return letters
 
 
+_LETTERS = tuple(_column_letter(c) for c in range(702))  # A … ZZ
+
+
 def cell_ref(row: int, column: int) -> str:
     """A1 reference of a 0-based row and column: (11, 2) → ``"C12"``."""
-    return f"{column_letter(column)}{row + 1}"
+    if 0 <= column < len(_LETTERS):
+        return f"{_LETTERS[column]}{row + 1}"
+    return f"{_column_letter(column)}{row + 1}"
 
 
 def cell_text(value: CellValue) -> str:
@@ -166,10 +178,11 @@ def iter_sheets(
             raise
         except BaseException as error:  # see _INTERRUPTS
             raise UnreadableWorkbook(f"unreadable: {error}") from error
-        truncated = len(rows) > MAX_ROWS or any(len(r) > MAX_COLUMNS for r in rows)
-        cells: list[list[CellValue]] = [
-            list(row[:MAX_COLUMNS]) for row in rows[:MAX_ROWS]
-        ]
+        widest = max(map(len, rows), default=0)
+        truncated = len(rows) > MAX_ROWS or widest > MAX_COLUMNS
+        cells = cast(list[list[CellValue]], rows[:MAX_ROWS])  # fresh lists, ours
+        if widest > MAX_COLUMNS:
+            cells = [row[:MAX_COLUMNS] for row in cells]
         yield Sheet(
             name=nfc(meta.name),
             cells=cells,
@@ -383,12 +396,20 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# the same, split so that each search skips to a literal (``<f`` or ``:f``)
+_PLAIN_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA_TAG = re.compile(rb":f[\s>/]")
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
 
 def has_formulas(sheet_xml: bytes) -> bool:
     """Whether a worksheet part holds any formula (a cheap byte search)."""
-    return _FORMULA_TAG.search(sheet_xml) is not None
+    if _PLAIN_FORMULA_TAG.search(sheet_xml) is not None:
+        return True
+    return (
+        _PREFIXED_FORMULA_TAG.search(sheet_xml) is not None
+        and _FORMULA_TAG.search(sheet_xml) is not None
+    )
 
 
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -427,8 +448,13 @@ def sheet_parts(content: bytes) -> dict[str, str]:
     Only called on a file that ``ingest.safety`` accepted (no DTD in any part).
     """
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-        relationships = workbook_relationships(archive.read(WORKBOOK_RELS))
+        return sheet_parts_read(archive.read)
+
+
+def sheet_parts_read(read: Callable[[str], bytes]) -> dict[str, str]:
+    """``sheet_parts`` of the workbook whose parts ``read`` gives (by name)."""
+    workbook = ET.fromstring(read("xl/workbook.xml"))
+    relationships = workbook_relationships(read(WORKBOOK_RELS))
     parts = {}
     for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
         _, part = relationships.get(sheet.get(f"{{{_REL_NS}}}id", ""), ("", ""))

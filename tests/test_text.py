@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 
 from parindex.text import code_key, fold, format_vn, normalise_code, parse_number
@@ -54,3 +56,30 @@ def test_format_vn_uses_decimal_comma() -> None:
         "40,5",
         "0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("column", "letters"),
+    [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (700, "ZY"), (701, "ZZ")]
+    + [(702, "AAA"), (16383, "XFD"), (18277, "ZZZ")],
+)
+def test_column_letters_and_cell_references(column: int, letters: str) -> None:
+    from parindex.workbook import cell_ref, column_index, column_letter
+
+    assert column_letter(column) == letters
+    assert cell_ref(1048575, column) == f"{letters}1048576"
+    assert column_index(letters) == column
+
+
+def test_folding_long_and_short_texts_alike() -> None:
+    from parindex.text import fold_label
+
+    short = "Điểm  THẨM định (sau giải trình):"
+    long = short + " và " + "ghi chú rất dài " * 30
+    for _ in range(2):  # folded, then kept
+        assert fold(short) == "diem tham dinh (sau giai trinh):"
+        assert fold_label(short) == "diem tham dinh (sau giai trinh)"
+        assert fold(long).startswith("diem tham dinh") and len(long) > 256
+        assert fold_label(long + " *:") == fold(long)
+    nfd = unicodedata.normalize("NFD", "Điểm thẩm định")
+    assert fold(nfd) == fold("Điểm thẩm định") == "diem tham dinh"

@@ -18,9 +18,9 @@ from parindex import messages
 from parindex.criteria import CriteriaSet, Department, match_department
 from parindex.ingest.header import (
     SCORE_ROLES,
+    LocatedHeader,
     choose_columns,
-    header_columns,
-    locate_header,
+    locate_header_columns,
 )
 from parindex.problems import problem
 from parindex.text import fold, normalise_code, parse_number
@@ -146,12 +146,11 @@ def _form(
     criteria_set: CriteriaSet,
     year: int,
     *,
-    header_row: int,
-    code: int,
+    located: LocatedHeader,
     several: bool = False,
 ) -> Form:
     """Locate the columns, department and year of one form sheet."""
-    columns, data_row = header_columns(sheet, header_row, code)
+    header_row, columns, data_row = located.row, located.columns, located.data_row
     metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=header_row)
     table = Table(
         sheet=sheet,
@@ -256,25 +255,24 @@ def find_forms(
         year: the assessment year (the folder's).
     """
     found = FormsFound()
-    located: list[tuple[Sheet, int, int]] = []
-    hidden: list[tuple[Sheet, int, int]] = []
+    located: list[tuple[Sheet, LocatedHeader]] = []
+    hidden: list[tuple[Sheet, LocatedHeader]] = []
     without_scores: Sheet | None = None
     for sheet in sheets:
-        at = locate_header(sheet)
+        at = locate_header_columns(sheet)
         if at is None:
             continue
-        columns, _ = header_columns(sheet, *at)
-        if not any(column.role in SCORE_ROLES for column in columns):
+        if not any(column.role in SCORE_ROLES for column in at.columns):
             if sheet.visible and without_scores is None:
                 without_scores = sheet
             continue
-        (located if sheet.visible else hidden).append((sheet, *at))
+        (located if sheet.visible else hidden).append((sheet, at))
     # A hidden form is reported; when no visible sheet is a form, it is read (a
     # hidden value never counts silently, nor is it lost without a word).
     message = (
         messages.SHEET_HIDDEN_FORM_USED if not located else messages.SHEET_HIDDEN_FORM
     )
-    for sheet, _, _ in hidden:
+    for sheet, _ in hidden:
         found.problems.append(
             problem(
                 "warning",
@@ -302,11 +300,10 @@ def find_forms(
             file,
             criteria_set,
             year,
-            header_row=row,
-            code=code,
+            located=at,
             several=len(located) > 1,
         )
-        for sheet, row, code in located
+        for sheet, at in located
     ]
     current = [
         form

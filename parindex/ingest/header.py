@@ -262,16 +262,38 @@ def locate_header(sheet: Sheet) -> tuple[int, int] | None:
     """(header row, code column) of the first header in the first rows whose
     header has a score column (on its row or a second header row); else of the
     first row with a code column, so the caller can say what the header lacks."""
+    found = locate_header_columns(sheet)
+    return None if found is None else found.at
+
+
+@dataclass(frozen=True)
+class LocatedHeader:
+    """Where ``locate_header`` found the header, with what ``header_columns``
+    gives for it (so that it is worked out once)."""
+
+    row: int
+    code: int
+    columns: list[HeaderColumn]
+    data_row: int
+
+    @property
+    def at(self) -> tuple[int, int]:
+        """(header row, code column)."""
+        return self.row, self.code
+
+
+def locate_header_columns(sheet: Sheet) -> LocatedHeader | None:
+    """``locate_header`` with the header's columns and first data row."""
     fallback = None
     for r, row in enumerate(sheet.cells[:SEARCH_ROWS]):
         code = find_code_column(row)
         if code is None:
             continue
-        columns, _ = header_columns(sheet, r, code)
+        columns, data_row = header_columns(sheet, r, code)
         if any(column.role in SCORE_ROLES for column in columns):
-            return r, code
+            return LocatedHeader(r, code, columns, data_row)
         if fallback is None:
-            fallback = (r, code)
+            fallback = LocatedHeader(r, code, columns, data_row)
     return fallback
 
 

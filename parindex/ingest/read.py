@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -43,7 +43,7 @@ from parindex.workbook import (
     has_formulas,
     iter_sheets,
     open_workbook,
-    sheet_parts,
+    sheet_parts_read,
     uncalculated_formula_cells,
 )
 
@@ -244,18 +244,36 @@ def _unread(
     )
 
 
+def _sheet_parts(content: bytes, container: Container) -> dict[str, str]:
+    """Sheet name → worksheet part, read once per container (a failure is not
+    kept: asked again, it raises again)."""
+    parts = container.memo.get("sheet_parts")
+    if parts is None:
+        parts = sheet_parts_read(lambda name: container.read(content, name))
+        container.memo["sheet_parts"] = parts
+    return cast(dict[str, str], parts)
+
+
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     """The table with its sheet's formula cells that carry no computed value."""
-    if not any(has_formulas(xml) for xml in container.worksheets.values()):
+    with_formulas = container.memo.get("with_formulas")
+    if with_formulas is None:  # searched once per file, not once per form
+        with_formulas = {
+            p for p, xml in container.worksheets.items() if has_formulas(xml)
+        }
+        container.memo["with_formulas"] = with_formulas
+    if not with_formulas:
         return table
-    part = sheet_parts(content).get(table.sheet.name)
-    xml = container.worksheets.get(part or "")
-    if xml is None or not has_formulas(xml):
+    part = _sheet_parts(content, container).get(table.sheet.name)
+    if part not in cast(set[str], with_formulas):
         return table
-    cells = uncalculated_formula_cells(xml)
+    cells = uncalculated_formula_cells(container.worksheets[part])
     if not cells:
         return table
     return replace(table, sheet=replace(table.sheet, uncalculated=cells))
+
+
+_STYLES = "xl/styles.xml"
 
 
 def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
@@ -264,11 +282,14 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     if container.kind == "ole":
         return xls_facts(content)
     if container.worksheets:
-        return xlsx_facts(content, sheet_parts(content), container.worksheets)
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # ods: sizes checked
-        if "content.xml" not in archive.namelist():
-            return {}
-        return ods_facts(archive.read("content.xml"))
+        parts = _sheet_parts(content, container)
+        archive = container.zip(content)
+        has_styles = _STYLES in archive.NameToInfo
+        styles = container.read(content, _STYLES) if has_styles else None
+        return xlsx_facts(styles, parts, container.worksheets)
+    if "content.xml" not in container.zip(content).NameToInfo:  # ods: sizes checked
+        return {}
+    return ods_facts(container.read(content, "content.xml"))
 
 
 def _read_sheets(

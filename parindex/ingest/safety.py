@@ -13,7 +13,8 @@ decides, before python-calamine sees the file, whether it may be read:
 * an XML part with a DTD (entity expansion, external entities);
 * a sheet whose used area is so large that the reader, which allocates a dense grid
   of the used area, would exhaust memory (one value in ``XFD1048576`` is enough),
-  measured by an XML parser, never a byte pattern.
+  measured by an XML parser (a plain parse and byte searches prove most sheets
+  small; any other is measured with a handler per element).
 
 What this pass cannot foresee (a bug in the native reader) is contained by
 ``parindex.ingest.isolate``: the readers run in a child process with a memory limit.
@@ -117,12 +118,41 @@ class UnsafeFile(Exception):
 
 @dataclass(frozen=True)
 class Container:
-    """What inspection learnt: the container kind (``zip`` or ``ole``) and, for
-    xlsx/xlsm, the inflated sheet parts (part name → XML), kept so nothing is
-    inflated twice."""
+    """What inspection learnt: the container kind (``zip`` or ``ole``); for a zip,
+    the archive as the check opened it and the parts it inflated whole (xlsx/xlsm:
+    ``worksheets``, part name → XML, and the workbook's relationships; ods:
+    ``content.xml``), kept so that nothing is opened or inflated twice."""
 
     kind: str
     worksheets: dict[str, bytes] = field(default_factory=dict)
+    archive: zipfile.ZipFile | None = None
+    inflated: dict[str, bytes] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What the readers derived from the parts (``read.py``: the sheet parts)."""
+
+    def zip(self, content: bytes) -> zipfile.ZipFile:
+        """The archive of ``content`` (opened now only for a container that was
+        not built by ``inspect_container``)."""
+        if self.archive is None:
+            return zipfile.ZipFile(BytesIO(content))
+        return self.archive
+
+    def read(self, content: bytes, name: str) -> bytes:
+        """A part's bytes as ``ZipFile.read`` gives them, with the same errors (no
+        such part, a local header that does not match, a bad CRC), without
+        inflating again a part the check inflated whole.
+
+        Raises:
+            KeyError: no such part.
+            zipfile.BadZipFile: the part is corrupt.
+        """
+        archive = self.zip(content)
+        info = archive.getinfo(name)
+        data = self.inflated.get(name)
+        if data is None or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return archive.read(info)  # not kept, or not as declared: zipfile says
+        with archive.open(info):  # the local header's checks, as read makes them
+            return data
 
 
 def inspect_container(content: bytes) -> Container:
@@ -146,7 +176,9 @@ def inspect_container(content: bytes) -> Container:
         raise UnsafeFile("not_spreadsheet", kind)
     try:
         archive = zipfile.ZipFile(BytesIO(content))
-        return Container("zip", _inspect_zip(content, archive, archive.infolist()))
+        inflated: dict[str, bytes] = {}
+        worksheets = _inspect_zip(content, archive, archive.infolist(), inflated)
+        return Container("zip", worksheets, archive, inflated)
     except UnsafeFile:
         raise
     except Exception as error:  # zipfile, zlib, struct and expat: a corrupt zip
@@ -234,8 +266,13 @@ def _zip_kind(names: set[str]) -> str:
 
 
 def _inspect_zip(
-    content: bytes, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]
+    content: bytes,
+    archive: zipfile.ZipFile,
+    entries: list[zipfile.ZipInfo],
+    inflated: dict[str, bytes],
 ) -> dict[str, bytes]:
+    """Check every entry; return the sheet parts (xlsx/xlsm) and put in
+    ``inflated`` the other parts inflated whole (relationships, ods content)."""
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UnsafeFile("zip_bomb", f"{len(entries)} entries")
     names = {entry.filename for entry in entries}
@@ -253,7 +290,7 @@ def _inspect_zip(
             raise UnsafeFile("unsupported", f"compression {entry.compress_type}")
     if is_ods and _ods_encrypted(archive, names):
         raise UnsafeFile("encrypted")
-    sheets = set() if is_ods else _xlsx_sheet_parts(content, archive, names)
+    sheets = set() if is_ods else _xlsx_sheet_parts(content, archive, names, inflated)
     worksheets: dict[str, bytes] = {}
     for entry in entries:
         if entry.is_dir():
@@ -268,6 +305,7 @@ def _inspect_zip(
                 worksheets[entry.filename] = xml
             else:
                 _check_ods_extent(xml)
+                inflated[entry.filename] = xml
             continue
         _check_actual_size(raw, entry)
         if entry.filename.endswith(_XML_SUFFIXES):
@@ -289,11 +327,14 @@ def _too_large(entry: zipfile.ZipInfo) -> bool:
 
 
 def _xlsx_sheet_parts(
-    content: bytes, archive: zipfile.ZipFile, names: set[str]
+    content: bytes,
+    archive: zipfile.ZipFile,
+    names: set[str],
+    inflated: dict[str, bytes],
 ) -> set[str]:
     """Every part a reader may load as a sheet: those the workbook's relationships
-    name, and whatever lies under ``xl/worksheets/`` (where readers look when the
-    relationships are missing)."""
+    name (kept in ``inflated``), and whatever lies under ``xl/worksheets/`` (where
+    readers look when the relationships are missing)."""
     found = {
         name
         for name in names
@@ -304,6 +345,7 @@ def _xlsx_sheet_parts(
         rels = _inflate(_raw_data(content, entry), entry)
         _check_prolog(rels[:_MAX_PROLOG], WORKBOOK_RELS)
         found |= sheet_part_names(rels) & names
+        inflated[WORKBOOK_RELS] = rels
     return found
 
 
@@ -363,7 +405,7 @@ def _inflate_head(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
     pending: bytes | memoryview = raw
     while pending and len(head) < _MAX_PROLOG:
         head += inflater.decompress(pending, _PROLOG_CHUNK)
-        if _ROOT_ELEMENT.search(head) or inflater.eof:
+        if _prolog_ends(_as_utf8(head)) is not None or inflater.eof:
             break
         pending = inflater.unconsumed_tail
     return head
@@ -403,14 +445,54 @@ def _check_prolog(head: bytes, part: str) -> None:
     Raises:
         UnsafeFile: ``xml_entities`` when a DTD is declared.
     """
-    if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    root = _ROOT_ELEMENT.search(head)
-    prolog = head if root is None else head[: root.start()]
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise UnsafeFile("xml_entities", part)
-    if root is None and len(head) >= _MAX_PROLOG:
+    head = _as_utf8(head)
+    found = _prolog_ends(head)
+    if found is None and len(head) >= _MAX_PROLOG:
         raise UnsafeFile("xml_entities", part)  # a prolog that never ends
+    root, length = found or (len(head), len(head))
+    prologs = (head[:root], head[: length + len(b"<!DOCTYPE")])
+    if any(b"<!DOCTYPE" in text or b"<!ENTITY" in text for text in prologs):
+        raise UnsafeFile("xml_entities", part)
+
+
+def _prolog_ends(head: bytes) -> tuple[int, int] | None:
+    """Where the prolog may end: the first ``<`` that is neither ``<?`` nor ``<!``
+    (a plain search, which a ``<`` inside a comment deceives) and where the first
+    element or DTD starts, comments and processing instructions skipped as an XML
+    parser reads them (``_prolog_length``); None when ``head`` ends before either.
+    Both are searched for a DTD."""
+    root = _ROOT_ELEMENT.search(head)
+    length = _prolog_length(head)
+    if root is None or length is None:
+        return None
+    return root.start(), length
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The first bytes of a part, UTF-16 ones re-encoded as UTF-8."""
+    if head.startswith(_UTF16_BOMS) or b"\x00" in head[:4]:
+        return head.decode("utf-16", errors="ignore").encode("utf-8")
+    return head
+
+
+def _prolog_length(head: bytes) -> int | None:
+    """Where the first element (or a DTD) starts: past the XML declaration,
+    processing instructions, comments and spaces, as an XML parser reads them (a
+    ``<`` inside a comment starts nothing); None when ``head`` ends first."""
+    position = 0
+    while True:
+        position = head.find(b"<", position)
+        if position < 0:
+            return None
+        if head.startswith(b"<?", position):
+            end, close = head.find(b"?>", position + 2), b"?>"
+        elif head.startswith(b"<!--", position):
+            end, close = head.find(b"-->", position + 4), b"-->"
+        else:
+            return position
+        if end < 0:
+            return None
+        position = end + len(close)
 
 
 def _check_extent(rows: int, columns: int) -> None:
@@ -484,7 +566,73 @@ def _parse_reference(reference: str, row: int) -> tuple[int, int]:
 
 def _check_xlsx_extent(xml: bytes) -> None:
     """Refuse a worksheet whose farthest cell holding something makes the used area
-    too large (see ``_SheetExtent``). The DTD was refused before: expat expands
+    too large (see ``_SheetExtent``): proven small without a Python call per
+    element when every cell is written plainly (``_plainly_small``), measured
+    exactly otherwise."""
+    if not _plainly_small(xml):
+        _measure_xlsx_extent(xml)
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_XML_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+# A cell or row start tag not written plainly: a cell whose first attribute is not
+# ``r="…"`` with at most two letters and a row number up to 2799 (so that any mix
+# of such cells spans at most 702 × 2799 < MAX_SHEET_CELLS), or a row whose ``r``,
+# if it has one first, is not a number (tab, newline, quotes, character
+# references, lower case, cells without a reference all land here).
+_UNPLAIN_TAG = re.compile(
+    rb'<(?:c(?:[\t\n\r/>]| (?!r="[A-Z]{1,2}(?:[0-9]{1,3}|1[0-9]{3}|2[0-7][0-9]{2})"))'
+    rb'|row(?:[\t\n\r]| (?!r="[0-9]+")))'
+)
+_PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")  # ``<x:c``, ``<a:b:row``…
+
+
+class _NotPlain(Exception):
+    """Raised from a parser handler to stop the plain parse."""
+
+
+def _not_plain(*_: object) -> None:
+    raise _NotPlain
+
+
+def _plainly_small(xml: bytes) -> bool:
+    """Whether the used area is proven within ``MAX_SHEET_CELLS`` (and the exact
+    measure would raise nothing) without a Python call per element.
+
+    It holds when the part is UTF-8, every start tag of an element named ``c`` or
+    ``row`` (any prefix) is written plainly (see ``_UNPLAIN_TAG``: then every
+    cell's place is its reference and each is within 702 columns × 2799 rows),
+    and expat parses the whole part without error and without a DTD (which could
+    define elements the byte search does not see). The byte search looks at every
+    ``<c``/``<row`` in the part, comments and text included, so it can only send
+    a part to the exact measure, never hide a cell from it. Any other part (a
+    reference written otherwise, a far cell, a malformed part) is measured
+    exactly, which gives the same refusal as before.
+    """
+    start = 3 if xml.startswith(_UTF8_BOM) else 0
+    if xml[start : start + 1] != b"<" or xml[start + 1 : start + 2] == b"\x00":
+        return False  # UTF-16, or text before the first tag
+    if xml.startswith(b"<?xml", start):
+        end = xml.find(b"?>", start, start + _PROLOG_CHUNK)
+        if end < 0:
+            return False
+        declared = _XML_ENCODING.search(xml, start, end)
+        if declared is not None and declared.group(1).lower() != b"utf-8":
+            return False
+    if _UNPLAIN_TAG.search(xml) or _PREFIXED_TAG.search(xml):
+        return False
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _not_plain
+    try:
+        parser.Parse(xml, True)
+    except (expat.ExpatError, _NotPlain):
+        return False
+    return True
+
+
+def _measure_xlsx_extent(xml: bytes) -> None:
+    """The exact measure of ``_check_xlsx_extent``: expat with a handler per
+    element (see ``_SheetExtent``). The DTD was refused before: expat expands
     only the predefined entities and character references here."""
     extent = _SheetExtent()
     parser = expat.ParserCreate()

@@ -192,3 +192,31 @@ def test_used_area_is_measured_only_when_a_reference_is_far(
     with pytest.raises(UnsafeFile) as caught:
         _check_xlsx_extent(xml)
     assert (caught.value.kind, caught.value.detail) == ("too_many_cells", refused)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/styles.xml"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize(
+    "comment", ["<!-- <a> -->", "<!-- " + "<b> " * 600 + "-->", "<?pi <a>?>"]
+)
+def test_a_dtd_after_a_comment_that_looks_like_a_tag_is_found(
+    tmp_path: Path, part: str, encoding: str, comment: str
+) -> None:
+    """A ``<`` inside a comment or processing instruction starts no element: the
+    DTD after it is still in the prolog (a short one, and one past the first
+    inflated kilobyte)."""
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?>{comment}'
+        '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    )
+    content = _replace(_submission(tmp_path), part, xml.encode(encoding))
+    assert _kind(content) == "xml_entities"
+
+
+def test_a_comment_before_the_root_element_is_not_a_dtd(tmp_path: Path) -> None:
+    content = _submission(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        styles = archive.read("xl/styles.xml")
+    root = styles.index(b"<styleSheet")
+    styles = styles[:root] + b"<!-- <x> " + b"y" * 3000 + b" -->" + styles[root:]
+    assert inspect_container(_replace(content, "xl/styles.xml", styles))

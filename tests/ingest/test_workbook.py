@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parindex.workbook import Sheet, find_table, uncalculated_formula_cells
@@ -61,3 +63,49 @@ def test_without_score_columns_the_first_code_table_is_still_found() -> None:
     sheet = Sheet("S", [["Mã", "Tên"], ["1.1", "x"]])
     table = find_table([sheet], ALIASES, "code", any_of=("self",))
     assert table is not None and "self" not in table.columns
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "truncated"),
+    [(5000, 3, False), (5001, 3, True), (3, 64, False), (3, 65, True), (2, 1, False)],
+)
+def test_sheets_are_read_from_a1_up_to_the_caps(
+    tmp_path: Path, rows: int, columns: int, truncated: bool
+) -> None:
+    from parindex.workbook import MAX_COLUMNS, MAX_ROWS, iter_sheets, open_workbook
+    from tests.builders import write_rows
+
+    grid = [[f"{r}:{c}" for c in range(columns)] for r in range(rows)]
+    grid[0] = [None] * (columns - 1) + ["last"]  # an empty first column stays
+    path = write_rows(tmp_path / "big.xlsx", {"S": grid, "Empty": [[None]]})
+    sheets = list(iter_sheets(open_workbook(path.read_bytes())))
+    sheet = sheets[0]
+    assert sheet.truncated is truncated
+    assert len(sheet.cells) == min(rows, MAX_ROWS)
+    assert {len(row) for row in sheet.cells} == {min(columns, MAX_COLUMNS)}
+    assert sheet.cells[0][: min(columns, MAX_COLUMNS) - 1] == [""] * (
+        min(columns, MAX_COLUMNS) - 1
+    )
+    assert sheet.cells[-1][0] == f"{len(sheet.cells) - 1}:0"
+    assert all(isinstance(row, list) for row in sheet.cells)
+    assert [s.name for s in sheets] == ["S", "Empty"] and sheets[1].cells == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "formulas"),
+    [
+        ('<c r="A1"><v>1</v></c>', False),
+        ('<c r="A1"><f>1+1</f><v>2</v></c>', True),
+        ('<c r="A1"><f t="shared" ref="A1:A2" si="0">1</f></c>', True),
+        ('<c r="A1"><f/></c>', True),
+        ('<c r="A1"><f\n/></c>', True),
+        ('<x:c r="A1"><x:f>1</x:f></x:c>', True),
+        ('<c r="A1" t="inlineStr"><is><t>x:f y &lt;f z</t></is></c>', False),
+        ('<c r="A1"><fo>1</fo></c><font/>', False),
+    ],
+)
+def test_a_formula_is_seen_with_any_prefix(cells: str, formulas: bool) -> None:
+    from parindex.workbook import has_formulas
+
+    xml = f'<worksheet {NS} xmlns:x="urn:x"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    assert has_formulas(xml.encode()) is formulas
