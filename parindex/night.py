@@ -1,8 +1,9 @@
 """A night with nothing new: recognised from the inputs' bytes, recorded, no work.
 
 Everything a year's outputs are made of is in its inputs folder (the criteria
-workbooks, the history, the year's and the previous year's drop folders, and what
-each entry of them is: name, size, modification time, status, content), in
+workbooks, the history, the year's and the two previous years' drop folders (the
+year before the previous one attributes some of its files), and what each entry
+of them is: name, size, modification time, status, content), in
 parindex's code and in the libraries' versions. ``fingerprint`` is a sha256 over
 all of these, taken **before** anything is read: a file that changes while a run
 reads it gives the next night another fingerprint, never a stale "nothing new".
@@ -25,6 +26,7 @@ from typing import Any
 
 from parindex.changes import NOTHING_CHANGED
 from parindex.criteria import CRITERIA_FOLDER
+from parindex.ingest import cache as read_cache
 from parindex.ingest.cache import code_version
 from parindex.ingest.discover import discover, sha256
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
@@ -87,25 +89,48 @@ def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> s
         if history.is_file()
         else None
     )
-    for each in (year, year - 1):
-        folder = inputs / str(each)
-        if not folder.is_dir():
-            described.append(None)
-            continue
-        entries = []
-        for entry in discover(folder, each, now, settle_seconds):
-            content = (
-                _content(entry.path, entry.size)
-                if entry.status == "candidate"
-                else None
-            )
-            entries.append(
-                [entry.name, entry.size, entry.mtime, entry.status, entry.note, content]
-            )
-        described.append(entries)
+    # the year before the previous one: its files attribute the previous year's
+    # (parindex.ingest.winners.previous_year_department)
+    for each in (year, year - 1, year - 2):
+        described.append(_entries(inputs / str(each), each, now, settle_seconds))
     return hashlib.sha256(
         json.dumps(described, ensure_ascii=False).encode()
     ).hexdigest()
+
+
+def _entries(
+    folder: Path, year: int, now: float, settle_seconds: float
+) -> list[list[Any]] | None:
+    """Each entry of a year's drop folder as a run sees it (None: no folder)."""
+    if not folder.is_dir():
+        return None
+    entries = []
+    for entry in discover(folder, year, now, settle_seconds):
+        content = (
+            _content(entry.path, entry.size) if entry.status == "candidate" else None
+        )
+        entries.append(
+            [entry.name, entry.size, entry.mtime, entry.status, entry.note, content]
+        )
+    return entries
+
+
+def year_description(
+    inputs: Path, year: int, now: float, settle_seconds: float
+) -> list[Any]:
+    """What consolidating ``year`` alone reads: parindex's code and libraries, the
+    criteria folder, the year's drop folder and the year before's (a file that
+    names no department is attributed from last year's file of the same path):
+    ``parindex.previous``'s key."""
+    return [
+        "year",
+        read_cache.code_version(),  # looked up now: a test may stand in for it
+        _versions(),
+        year,
+        _folder(inputs / CRITERIA_FOLDER),
+        _entries(inputs / str(year), year, now, settle_seconds),
+        _entries(inputs / str(year - 1), year - 1, now, settle_seconds),
+    ]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ from parindex.history import HISTORY_FILE, History, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
+from parindex.previous import MISSING, previous_key
+from parindex.previous import load as load_previous
+from parindex.previous import store as store_previous
 from parindex.problems import concat_problems, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
 from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
@@ -68,12 +71,29 @@ def consolidate_previous(
     """The previous year consolidated from its own submissions, when it has any.
 
     Its problems belong to that year's own run and are not repeated here. With
-    ``outputs``, its files are read through the parse cache there (a file read
-    on an earlier night is not parsed again).
+    ``outputs``, the result is kept there between nights (``parindex.previous``:
+    served again while its folder, the criteria and parindex are unchanged) and
+    its files are read through the parse cache there (a file read on an earlier
+    night is not parsed again).
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
         return None
+    if outputs is None:
+        return _consolidate_previous(inputs, previous, now, None)
+    key = previous_key(inputs, previous, now)
+    found = load_previous(outputs, key)
+    if found is not MISSING:
+        return found
+    result = _consolidate_previous(inputs, previous, now, outputs)
+    if previous_key(inputs, previous, now) == key:  # nothing changed meanwhile
+        store_previous(outputs, key, result)
+    return result
+
+
+def _consolidate_previous(
+    inputs: Path, previous: int, now: float, outputs: Path | None
+) -> YearResult | None:
     try:
         criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, previous)
         cache = (

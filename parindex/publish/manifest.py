@@ -25,6 +25,7 @@ from parindex.ingest.collect import Ingested
 from parindex.ingest.discover import sha256
 from parindex.numbers import round2
 from parindex.problems import error_count
+from parindex.render.jsontext import indented_json
 from parindex.timefmt import local_iso
 
 MANIFEST_PACKAGES = (
@@ -130,7 +131,7 @@ def manifest_path(folder: Path, run_at: float) -> Path:
 
 def manifest_bytes(document: dict[str, Any]) -> bytes:
     """A manifest as written to disk: indented UTF-8 JSON."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    return (indented_json(document) + "\n").encode()
 
 
 def run_manifest(

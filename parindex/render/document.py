@@ -14,6 +14,7 @@ Prefect artifact say the same thing. The sentences are ``parindex.render.prose``
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -361,10 +362,23 @@ def causes_section(result: AnalysedResult) -> list[Block]:
     return blocks
 
 
+_DEPARTMENTS_SECTION: list[tuple[weakref.ref[AnalysedResult], list[Block]]] = []
+
+
 def departments_section(result: AnalysedResult) -> list[Block]:
     """II.: for each department, its total, its deductions (with whom a shared
     leaf is shared), what it also lost last year, and where the council cut its
-    own score."""
+    own score. (A paragraph or more per department: the report and the Markdown
+    summary of the same result share them.)"""
+    for made_from, blocks in _DEPARTMENTS_SECTION:
+        if made_from() is result:
+            return list(blocks)
+    blocks = _departments_section(result)
+    _DEPARTMENTS_SECTION[:] = [(weakref.ref(result), blocks)]
+    return list(blocks)
+
+
+def _departments_section(result: AnalysedResult) -> list[Block]:
     year = result.year
     current = result.current
     names = _names(result)
@@ -375,7 +389,13 @@ def departments_section(result: AnalysedResult) -> list[Block]:
         blocks.append(Heading(f"{number}. {record['name']}", 2))
         blocks.append(Paragraph(department_sentence(record, year)))
         share = result.analysis.departments[code]
-        shared = dict(share.lost.select("code", "departments").iter_rows())
+        shared = dict(
+            zip(
+                share.lost["code"].to_list(),
+                share.lost["departments"].to_list(),
+                strict=True,
+            )
+        )
         blocks += [
             Bullet(
                 deduction_sentence(r).removesuffix(".")
@@ -384,7 +404,11 @@ def departments_section(result: AnalysedResult) -> list[Block]:
             )
             for r in share.deductions.iter_rows(named=True)
         ]
-        recurring = share.recurring
+        recurring = (
+            share.recurring
+            if result.previous is not None and share.lost.height
+            else share.lost.clear()
+        )
         if recurring.height and result.previous is not None:
             blocks.append(
                 Paragraph(
@@ -392,7 +416,7 @@ def departments_section(result: AnalysedResult) -> list[Block]:
                     f"(cần ưu tiên khắc phục): {scores_list(recurring.to_dicts())}."
                 )
             )
-        own = share.cuts.sort("position")
+        own = share.cuts.sort("position") if share.cuts.height else share.cuts
         if own.height:
             blocks.append(
                 Paragraph(

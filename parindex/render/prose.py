@@ -337,7 +337,12 @@ def lower_first(text: str) -> str:
 def _clean(text: str | None) -> str:
     """A cell's text as part of a sentence: on one line, without control
     characters or a closing stop."""
-    printable = "".join(c if c.isprintable() else " " for c in text or "")
+    text = text or ""
+    printable = (
+        text
+        if text.isprintable()
+        else "".join(c if c.isprintable() else " " for c in text)
+    )
     return " ".join(printable.split()).rstrip(".;,: ")
 
 

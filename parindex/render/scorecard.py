@@ -41,9 +41,9 @@ from parindex.render.sheets import (
     TOTAL_LABEL,
     centred_rank,
     column_sums,
-    criterion_row,
+    criterion_rows,
     department_names,
-    departments_text,
+    joined_departments,
     lost_style,
     numbered,
     write_deductions,
@@ -515,7 +515,7 @@ def write_criteria(
 ) -> None:
     """Every node of the tree in order, components in bold, names indented by depth."""
     write_line(worksheet, 0, f"Điểm từng tiêu chí năm {result.year}", formats.title)
-    rows = [criterion_row(r) for r in result.criteria.iter_rows(named=True)]
+    rows = criterion_rows(result.criteria)
     table = write_table(
         worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style
     )
@@ -545,7 +545,7 @@ def write_departments(
         worksheet, 0, f"Kết quả theo đơn vị chủ trì năm {result.year}", formats.title
     )
     write_line(worksheet, row, "(tiêu chí dùng chung được tính cho mỗi đơn vị)")
-    rows = list(result.current.departments.iter_rows(named=True))
+    rows = result.current.departments
     table = write_table(worksheet, formats, 3, DEPARTMENT_COLUMNS, rows)
     finish_page(worksheet, table)
 
@@ -607,16 +607,12 @@ def write_points_lost(
         )
     elif lost.height:
         summary += ". " + NO_PREVIOUS_LEAVES
-    rows = [
-        {
-            **r,
-            "departments": departments_text(r),
-            "recurring": YES_NO.get(r["recurring"])
-            if r["recurring"] is not None
-            else None,
-        }
-        for r in lost.iter_rows(named=True)
-    ]
+    rows = lost.with_columns(
+        departments=joined_departments(),
+        recurring=pl.col("recurring").replace_strict(
+            YES_NO, default=None, return_dtype=pl.String
+        ),
+    )
     by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
     everything = {
@@ -742,10 +738,11 @@ def write_all_deductions(
         f"{len(names)} đơn vị: lọc theo cột Đơn vị; mỗi đơn vị có bảng này trong "
         "tệp phản hồi của mình (thư mục departments).",
     )
-    rows = [
-        {**record, "department_name": names.get(record["department"])}
-        for record in result.current.deductions.iter_rows(named=True)
-    ]
+    rows = result.current.deductions.with_columns(
+        department_name=pl.col("department").replace_strict(
+            names, default=None, return_dtype=pl.String
+        )
+    )
     total = {**column_sums(rows, DEDUCTION_SUMS), "department": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total
@@ -770,15 +767,17 @@ def write_sources(
         worksheet, 0, f"Các tệp trong thư mục nộp năm {result.year}", formats.title
     )
     names = department_names(result)
-    rows = [
-        {
-            **r,
-            "department": names.get(r["department"], r["department"]),
-            "status": SUBMISSION_STATUS_LABELS.get(r["status"], r["status"]),
-            "modified": local_time_text(r["modified"]),
-        }
-        for r in result.submissions.iter_rows(named=True)
-    ]
+    submissions = result.submissions
+    rows = submissions.with_columns(
+        department=pl.col("department").replace(
+            {code: name for code, name in names.items() if code is not None}
+        ),
+        status=pl.col("status").replace(SUBMISSION_STATUS_LABELS),
+        modified=pl.Series(
+            [local_time_text(m) for m in submissions["modified"].to_list()],
+            dtype=pl.String,
+        ),
+    )
     table = write_table(
         worksheet, formats, 2, SOURCE_COLUMNS, rows, style=_fingerprint_style
     )

@@ -132,6 +132,31 @@ def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def criterion_rows(nodes: pl.DataFrame) -> pl.DataFrame:
+    """``criterion_row`` of every node of ``nodes``, as a frame."""
+    missing = pl.col("source").fill_null("") == "missing"
+    group = pl.col("group")
+    return nodes.with_columns(
+        group=pl.when(group.is_null() | (group == ""))
+        .then(None)
+        .otherwise(group.replace(GROUP_LABELS)),
+        departments=joined_departments(),
+        lost=pl.when(missing).then(None).otherwise(pl.col("lost")),
+        note=pl.when(missing)
+        .then(pl.lit(NOTE_MISSING))
+        .when(pl.col("source") == "self")
+        .then(pl.lit(NOTE_SELF))
+        .otherwise(None),
+    )
+
+
+def joined_departments() -> pl.Expr:
+    """``departments_text`` of each row: the list joined with ``; ``, None when
+    empty."""
+    text = pl.col("departments").list.join("; ")
+    return pl.when(text == "").then(None).otherwise(text)
+
+
 def criterion_note(record: Mapping[str, Any]) -> str | None:
     """Why a leaf's score is not an appraised one, or None."""
     source = record.get("source")
@@ -159,9 +184,11 @@ def centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
     return {"align": "center"} if key == "rank" else None
 
 
-def numbered(frame: pl.DataFrame) -> list[dict[str, Any]]:
+def numbered(frame: pl.DataFrame) -> pl.DataFrame:
     """The rows of ``frame`` with a ``rank`` column 1, 2, …"""
-    return [{**r, "rank": i} for i, r in enumerate(frame.iter_rows(named=True), 1)]
+    return frame.drop("rank", strict=False).with_columns(
+        rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    )
 
 
 def write_over_claims(
@@ -189,7 +216,7 @@ def write_over_claims(
         if cuts.height
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
     )
-    rows = [{**r, "departments": departments_text(r)} for r in numbered(cuts)]
+    rows = numbered(cuts).with_columns(departments=joined_departments())
     listing = TableSpec(
         "Các tiêu chí bị hạ điểm, lớn nhất xếp trước",
         CLAIM_COLUMNS,
@@ -264,14 +291,14 @@ def write_deductions(
     name = record["name"] if record else department
     title = f"Các tiêu chí bị trừ điểm – {name}"
     row = write_line(worksheet, first_row, title, formats.title)
-    rows = list(department_slice(result, department).deductions.iter_rows(named=True))
+    rows = department_slice(result, department).deductions
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
     )
     finish_page(worksheet, table, header=header, extra_px=title_px(title))
     row = table.next_row + 1
-    if not rows:
+    if rows.is_empty():
         row = write_line(worksheet, row, NO_DEDUCTIONS)
     if record is not None:
         row = write_line(
@@ -286,11 +313,17 @@ def write_deductions(
     return row
 
 
-def column_sums(rows: Sequence[Row], keys: Iterable[str]) -> dict[str, float | None]:
-    """Sum of each key over ``rows``, skipping None; None when nothing to sum."""
+def column_sums(
+    rows: Sequence[Row] | pl.DataFrame, keys: Iterable[str]
+) -> dict[str, float | None]:
+    """Sum of each key over ``rows``, skipping None; None when nothing to sum
+    (added in row order, as floats: the same sum whether rows or a frame)."""
     sums: dict[str, float | None] = {}
     for key in keys:
-        values = [r[key] for r in rows if r.get(key) is not None]
+        if isinstance(rows, pl.DataFrame):
+            values = rows[key].drop_nulls().to_list() if key in rows.columns else []
+        else:
+            values = [r[key] for r in rows if r.get(key) is not None]
         sums[key] = float(sum(values)) if values else None
     return sums
 
@@ -307,15 +340,13 @@ def write_problems(
         write_note_sheet(worksheet, 2, NO_PROBLEMS, formats.get("paragraph"))
         return
     names = department_names(result)
-    rows = [
-        {
-            **r,
-            "severity": SEVERITY_LABELS.get(r["severity"], r["severity"]),
-            "_severity": r["severity"],
-            "department": names.get(r["department"], r["department"]),
-        }
-        for r in problems.iter_rows(named=True)
-    ]
+    rows = problems.with_columns(
+        severity=pl.col("severity").replace(SEVERITY_LABELS),
+        _severity=pl.col("severity"),
+        department=pl.col("department").replace(
+            {code: name for code, name in names.items() if code is not None}
+        ),
+    )
     table = write_table(
         worksheet, formats, 2, PROBLEM_COLUMNS, rows, style=_severity_style
     )

@@ -6,13 +6,14 @@ adds the figure every other output quotes (README, "Choices": one headline figur
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import Any
 
 import polars as pl
 
 from parindex.analysis import AnalysedResult
 from parindex.numbers import round2
+from parindex.render.jsontext import indented_json
 from parindex.render.prose import headline_record
 
 
@@ -20,7 +21,10 @@ def _r(value: float | None) -> float | None:
     """Round a figure for writing (2 decimals); sums were kept at full precision."""
     if value is None:
         return None
-    return round2(float(value))
+    return _rounded(float(value))
+
+
+_rounded = functools.lru_cache(maxsize=1 << 16)(round2)  # scores come back often
 
 
 def summary(result: AnalysedResult) -> dict[str, Any]:
@@ -130,5 +134,5 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
 
 def render_summary(result: AnalysedResult) -> bytes:
     """The summary as UTF-8 JSON bytes (Vietnamese kept readable, stable layout)."""
-    text = json.dumps(summary(result), ensure_ascii=False, indent=2)
+    text = indented_json(summary(result))
     return (text + "\n").encode("utf-8")

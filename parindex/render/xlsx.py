@@ -9,17 +9,28 @@ is shown is what is stored.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import polars as pl
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import (
+    CellBlankTuple,
+    CellBooleanTuple,
+    CellNumberTuple,
+    CellStringTuple,
+    RowInfo,
+    Worksheet,
+)
 
 from parindex.numbers import round2
 from parindex.text import nfc
@@ -72,6 +83,210 @@ _BASE: dict[str, dict[str, Any]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Block:
+    """Rows ``first``… of a table stored column by column (``_store_frame``): per
+    column the values as given, the shared-string index of each text, the format
+    and the XML after ``<c r=… s=…`` of each cell."""
+
+    first: int
+    values: list[list[Any]]
+    indices: dict[int, list[int | None]]
+    formats: list[list[Format]]
+    payloads: list[list[str]]
+
+    @property
+    def height(self) -> int:
+        return len(self.payloads[0])
+
+    def cells(self) -> dict[int, dict[int, Any]]:
+        """The block as XlsxWriter's own cells, row → column → cell."""
+        rows: dict[int, dict[int, Any]] = {}
+        for j, vals in enumerate(self.values):
+            fmts = self.formats[j]
+            for i, value in enumerate(vals):
+                fmt = fmts[i]
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    cell: Any = CellBlankTuple(fmt)
+                elif isinstance(value, str):
+                    cell = CellStringTuple(self.indices[j][i], fmt)
+                elif isinstance(value, bool):
+                    cell = CellBooleanTuple(int(value), fmt)
+                elif isinstance(value, int):
+                    cell = CellNumberTuple(value, fmt)
+                else:
+                    cell = CellNumberTuple(shown(value), fmt)
+                rows.setdefault(self.first + i, {})[j] = cell
+        return rows
+
+
+class FastWorksheet(Worksheet):  # type: ignore[misc]
+    """An XlsxWriter worksheet that writes its cells' XML with less Python per cell.
+
+    XlsxWriter writes each cell through generic tag writers (attribute lists,
+    escaping checks); a scorecard of a thousand departments has 300 000 cells.
+    This writes the same elements, byte for byte, for the cells ``write_table``
+    stores (numbers, shared strings and blanks, each with a format) and for the
+    blocks of rows it stores column by column (``add_block``), and leaves every
+    other cell, and every row element, to XlsxWriter (tested against XlsxWriter's
+    own worksheet, the golden scorecard and the department workbooks).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blocks: dict[int, _Block] = {}
+
+    def add_block(
+        self,
+        first: int,
+        values: list[list[Any]],
+        indices: dict[int, list[int | None]],
+        formats: list[list[Format]],
+        payloads: list[list[str]],
+    ) -> None:
+        """Rows from ``first``, a cell in every column from A: see ``_Block``."""
+        block = _Block(first, values, indices, formats, payloads)
+        self._check_dimensions(first, 0)
+        self._check_dimensions(first + block.height - 1, len(payloads) - 1)
+        self._blocks[first] = block
+
+    def _cells_only(self, blocks: Iterable[_Block] | None = None) -> None:
+        """Turn ``blocks`` (default: all) into XlsxWriter's cells: what any other
+        reader of the cells, or a cell written over a block, needs."""
+        for block in list(self._blocks.values() if blocks is None else blocks):
+            for row, cells in block.cells().items():
+                cells.update(self.table.get(row) or {})  # written later: on top
+                self.table[row] = cells
+            del self._blocks[block.first]
+
+    def set_heights(self, heights: Mapping[int, float]) -> None:
+        """``set_row(row, height)`` for each row (height in points), no format
+        or option."""
+        for row, height in heights.items():
+            pixels = int(height * 4.0 / 3.0 + 0.5)
+            if self._check_dimensions(row, self.dim_colmin or 0):
+                continue
+            if pixels == 0:
+                self.set_row_pixels(row, pixels)
+                continue
+            self.row_info[row] = RowInfo(height=pixels)
+            self.row_sizes[row] = [pixels, False]
+
+    def _get_range_data(self, *args: Any, **kwargs: Any) -> Any:
+        self._cells_only()  # a chart's cached values read the cells
+        return super()._get_range_data(*args, **kwargs)
+
+    def _calculate_spans(self) -> None:
+        # As Worksheet._calculate_spans: per block of 16 rows, the first and last
+        # column of a cell (1-based), without visiting every column of every row.
+        if self.comments:
+            self._cells_only()
+            super()._calculate_spans()
+            return
+        bounds: dict[int, tuple[int, int]] = {}
+
+        def add(row_num: int, low: int, high: int) -> None:
+            found = bounds.get(row_num // 16)
+            if found is not None:
+                low, high = min(low, found[0]), max(high, found[1])
+            bounds[row_num // 16] = (low, high)
+
+        for row_num, cells in self.table.items():
+            if cells and self.dim_rowmin <= row_num <= self.dim_rowmax:
+                add(row_num, min(cells), max(cells))
+        for block in self._blocks.values():
+            last = len(block.payloads) - 1
+            for row_num in range(block.first, block.first + block.height, 16):
+                add(row_num, 0, last)
+            add(block.first + block.height - 1, 0, last)
+        self.row_spans = {
+            block: f"{low + 1}:{high + 1}" for block, (low, high) in bounds.items()
+        }
+
+    def _write_rows(self) -> None:
+        if self.comments or self.constant_memory:
+            self._cells_only()
+            super()._write_rows()
+            return
+        self._cells_only(  # a cell written in a block's rows
+            [
+                block
+                for block in self._blocks.values()
+                if any(
+                    self.table.get(row)
+                    for row in range(block.first, block.first + block.height)
+                )
+            ]
+        )
+        self._calculate_spans()
+        spans = self.row_spans
+        row_info = self.row_info
+        table = self.table
+        write = self.fh.write
+        row_num = self.dim_rowmin
+        while row_num <= self.dim_rowmax:
+            block = self._blocks.get(row_num)
+            if block is not None:
+                self._write_block(block)
+                row_num += block.height
+                continue
+            cells = table.get(row_num)
+            span = spans.get(row_num // 16)
+            if cells:
+                self._write_row(row_num, span, row_info.get(row_num))
+                number = str(row_num + 1)
+                parts: list[str] = []
+                for col_num in sorted(cells):
+                    cell = cells[col_num]
+                    fmt = cell.format
+                    kind = type(cell)
+                    if fmt is None or kind not in _FAST_CELLS:
+                        if parts:
+                            write("".join(parts))
+                            parts = []
+                        self._write_cell(row_num, col_num, cell)
+                        continue
+                    ref = f'<c r="{_column_name(col_num)}{number}" s="{fmt._get_xf_index()}"'
+                    if kind is CellStringTuple:
+                        parts.append(f'{ref} t="s"><v>{cell.string}</v></c>')
+                    elif kind is CellNumberTuple:
+                        parts.append(f"{ref}><v>{cell.number:.16G}</v></c>")
+                    else:
+                        parts.append(f"{ref}/>")
+                if parts:
+                    write("".join(parts))
+                write("</row>")
+            elif row_num in row_info:
+                self._write_empty_row(row_num, span, row_info[row_num])
+            row_num += 1
+
+    def _write_block(self, block: _Block) -> None:
+        spans, row_info, write = self.row_spans, self.row_info, self.fh.write
+        starts = [f'<c r="{_column_name(j)}' for j in range(len(block.payloads))]
+        columns = list(zip(starts, block.formats, block.payloads, strict=True))
+        for i in range(block.height):
+            row_num = block.first + i
+            self._write_row(row_num, spans.get(row_num // 16), row_info.get(row_num))
+            number = str(row_num + 1)
+            write(
+                "".join(
+                    [
+                        f'{start}{number}" s="{fmts[i]._get_xf_index()}"{cells[i]}'
+                        for start, fmts, cells in columns
+                    ]
+                )
+            )
+            write("</row>")
+
+
+_FAST_CELLS = (CellStringTuple, CellNumberTuple, CellBlankTuple)
+
+
+@functools.cache
+def _column_name(col: int) -> str:
+    return str(xl_col_to_name(col))
+
+
 def new_workbook(
     path: Path, created: datetime, title: str, font: str | None = None
 ) -> xlsxwriter.Workbook:
@@ -99,6 +314,7 @@ def new_workbook(
     if font is not None:
         options["default_format_properties"] = {"font_name": font, "font_size": 11}
     workbook = xlsxwriter.Workbook(str(path), options)
+    workbook.worksheet_class = FastWorksheet
     workbook.set_properties({"created": created, "title": title})
     return workbook
 
@@ -175,7 +391,9 @@ class Table:
     ``last_data_row`` is ``header_row`` when the table has no rows; ``next_row``
     is the first free row after the table (its total row included). ``widths``
     maps each column to the width its content needs; ``texts`` holds every
-    wrapped text as ``(row, first column, last column, text)``, to size the rows.
+    wrapped text as ``(row, first column, last column, text)``, to size the rows;
+    ``column_texts`` more of them, a column of a block at a time: ``(first row,
+    column, the wrapped text of each row or None)``.
     """
 
     columns: Sequence[Column]
@@ -184,6 +402,7 @@ class Table:
     next_row: int
     widths: dict[int, float]
     texts: list[tuple[int, int, int, str]]
+    column_texts: list[tuple[int, int, list[str | None]]] = field(default_factory=list)
 
     @property
     def first_data_row(self) -> int:
@@ -231,8 +450,10 @@ def write_line(
     return row + 1
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def shown(value: float) -> float:
-    """The stored value of a figure: rounded to 2 decimals, without ``-0.0``."""
+    """The stored value of a figure: rounded to 2 decimals, without ``-0.0``
+    (remembered: a workbook shows the same few hundred scores many times)."""
     return round2(value) if DECIMALS == 2 else round(value, DECIMALS) + 0.0
 
 
@@ -241,7 +462,7 @@ def write_table(
     formats: Formats,
     first_row: int,
     columns: Sequence[Column],
-    rows: Iterable[Row],
+    rows: Iterable[Row] | pl.DataFrame,
     *,
     style: Style | None = None,
     total: Row | None = None,
@@ -260,7 +481,9 @@ def write_table(
         formats: the workbook's formats.
         first_row: the 0-based row of the header.
         columns: the columns, in order.
-        rows: mappings from column key to value.
+        rows: mappings from column key to value, or a frame with a column per
+            key (a key it lacks is blank): its cells are stored column by
+            column, as the rows' would be.
         style: extra format properties for a cell, from its row and column key.
         total: a row written in bold after the rows (outside the autofilter).
         main: the sheet's main table: freeze panes under the header, autofilter,
@@ -274,12 +497,9 @@ def write_table(
         Where the table was written, with the widths and texts of its cells.
     """
     if any(c.optional for c in columns):
-        rows = list(rows)
-        columns = [
-            c
-            for c in columns
-            if not c.optional or any(r.get(c.key) not in (None, "") for r in rows)
-        ]
+        if not isinstance(rows, pl.DataFrame):
+            rows = list(rows)
+        columns = [c for c in columns if not c.optional or _filled(rows, c.key)]
     table = Table(columns, first_row, first_row, first_row + 1, {}, [])
     last = len(columns) - 1
     span = {last: stretch_to} if stretch_to is not None and stretch_to > last else {}
@@ -287,17 +507,30 @@ def write_table(
     _write_row(
         worksheet, table, first_row, headers, lambda _k: formats.header, span=span
     )
-    for record in rows:
-        row = table.next_row
-        _write_row(
-            worksheet,
-            table,
-            row,
-            record,
-            _cell_format(formats, style, record),
-            span=span,
-        )
-        table = replace(table, last_data_row=row, next_row=row + 1)
+    fast = not span and isinstance(worksheet, FastWorksheet)
+    records: Iterable[Row] = (
+        rows.iter_rows(named=True) if isinstance(rows, pl.DataFrame) else rows
+    )
+    if fast and isinstance(rows, pl.DataFrame) and _columnar(rows, columns):
+        next_row = _store_frame(worksheet, formats, table, rows, style)
+        if next_row > table.next_row:
+            table = replace(table, last_data_row=next_row - 1, next_row=next_row)
+    elif not fast:
+        for record in records:
+            row = table.next_row
+            _write_row(
+                worksheet,
+                table,
+                row,
+                record,
+                _cell_format(formats, style, record),
+                span=span,
+            )
+            table = replace(table, last_data_row=row, next_row=row + 1)
+    else:
+        next_row = _store_rows(worksheet, formats, table, records, style)
+        if next_row > table.next_row:
+            table = replace(table, last_data_row=next_row - 1, next_row=next_row)
     if total is not None:
         bold = _cell_format(formats, lambda _r, _k: {"bold": True}, total)
         _write_row(worksheet, table, table.next_row, total, bold, span=span)
@@ -325,13 +558,29 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
     lines: dict[int, int] = {}
     for table in tables:
         for row, first_col, last_col, text in table.texts:
-            width = sum(
-                widths.get(c, DEFAULT_WIDTH) for c in range(first_col, last_col + 1)
+            width = (
+                widths.get(first_col, DEFAULT_WIDTH)
+                if first_col == last_col
+                else sum(
+                    widths.get(c, DEFAULT_WIDTH) for c in range(first_col, last_col + 1)
+                )
             )
-            lines[row] = max(lines.get(row, 1), _wrapped_lines(text, width))
-    for row in sorted(lines):
-        if lines[row] > 1:
-            worksheet.set_row(row, LINE_HEIGHT * lines[row])
+            count = _wrapped_lines(text, width)
+            if count > lines.get(row, 1):
+                lines[row] = count
+        for first_row, col, texts in table.column_texts:
+            per_line = _per_line(widths.get(col, DEFAULT_WIDTH))
+            for offset, cell in enumerate(texts):
+                if cell is not None and (len(cell) > per_line or "\n" in cell):
+                    count = _wrapped_count(cell, per_line)
+                    if count > lines.get(first_row + offset, 1):
+                        lines[first_row + offset] = count
+    heights = {row: LINE_HEIGHT * lines[row] for row in sorted(lines) if lines[row] > 1}
+    if isinstance(worksheet, FastWorksheet):
+        worksheet.set_heights(heights)
+    else:
+        for row, height in heights.items():
+            worksheet.set_row(row, height)
 
 
 def column_widths(*tables: Table) -> dict[int, float]:
@@ -434,6 +683,248 @@ def write_paragraph(
     return row + 1
 
 
+def _filled(rows: Sequence[Row] | pl.DataFrame, key: str) -> bool:
+    """Whether a row has a value (not None, not empty text) under ``key``."""
+    if isinstance(rows, pl.DataFrame):
+        if key not in rows.columns:
+            return False
+        values = rows[key]
+        if values.dtype == pl.String:
+            return bool((values.is_not_null() & (values != "")).any())
+        return bool(values.is_not_null().any())
+    return any(r.get(key) not in (None, "") for r in rows)
+
+
+_COLUMNAR_TYPES = (pl.String, pl.Float64, pl.Float32, pl.Boolean, pl.Null)
+
+
+def _columnar(frame: pl.DataFrame, columns: Sequence[Column]) -> bool:
+    """Whether ``_store_frame`` can store the cells of ``frame``: texts, numbers,
+    booleans, none of them longer than a cell holds."""
+    for column in columns:
+        if column.key not in frame.columns:
+            continue
+        dtype = frame.schema[column.key]
+        if not (dtype.is_integer() or isinstance(dtype, _COLUMNAR_TYPES)):
+            return False
+        if dtype == pl.String:
+            longest = frame[column.key].str.len_chars().max()
+            if longest is not None and int(longest) > _LONGEST_TEXT:  # type: ignore[arg-type]
+                return False
+    return True
+
+
+_LONGEST_TEXT = 32767 // 2  # beyond, XlsxWriter may cut a text: left to it
+
+
+def _store_frame(
+    worksheet: FastWorksheet,
+    formats: Formats,
+    table: Table,
+    frame: pl.DataFrame,
+    style: Style | None,
+) -> int:
+    """The rows of ``frame`` stored as a block of ``worksheet`` (see
+    ``FastWorksheet.add_block``): the cells, formats, shared strings (in the order
+    the rows would register them), widths and wrapped texts ``_store_rows`` gives
+    for the same rows, column by column. Returns the row after the last one."""
+    first, height = table.next_row, frame.height
+    if height == 0:
+        return first
+    if first + height > worksheet.xls_rowmax:
+        return _store_rows(
+            worksheet, formats, table, frame.iter_rows(named=True), style
+        )
+    columns = table.columns
+    values = [
+        frame[c.key].to_list() if c.key in frame.columns else [None] * height
+        for c in columns
+    ]
+    texts_by_column: list[list[str | None] | None] = []
+    for vals in values:
+        if any(isinstance(v, str) for v in vals):
+            texts_by_column.append(
+                [v if v is None or v.isascii() else nfc(v) for v in vals]
+            )
+        else:
+            texts_by_column.append(None)
+    formats_by_column = _block_formats(formats, columns, values, frame, style)
+    # shared strings, in the order the rows would add them
+    text_columns = [j for j, t in enumerate(texts_by_column) if t is not None]
+    indices: dict[int, list[int | None]] = {j: [None] * height for j in text_columns}
+    if text_columns:
+        shared = worksheet.str_table._get_shared_string_index
+        for i in range(height):
+            for j in text_columns:
+                text = texts_by_column[j][i]  # type: ignore[index]
+                if text is not None:
+                    indices[j][i] = shared(text)
+    payloads: list[list[str]] = []
+    widths = table.widths
+    for j, column in enumerate(columns):
+        vals, fmts, texts = values[j], formats_by_column[j], texts_by_column[j]
+        cells: list[str] = []
+        shown_texts: list[str] = []
+        for i, value in enumerate(vals):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                cells.append("/>")
+                shown_texts.append("")
+            elif isinstance(value, str):
+                cells.append(f' t="s"><v>{indices[j][i]}</v></c>')
+                shown_texts.append(str(texts[i]))  # type: ignore[index]
+            elif isinstance(value, bool):
+                cells.append(f' t="b"><v>{int(value)}</v></c>')
+                shown_texts.append("FALSE")
+            elif isinstance(value, int):
+                cells.append(f"><v>{value:.16G}</v></c>")
+                shown_texts.append(str(value))
+            else:
+                stored = shown(value)
+                cells.append(f"><v>{stored:.16G}</v></c>")
+                shown_texts.append(f"{stored:.{DECIMALS}f}")
+        payloads.append(cells)
+        distinct = set(fmts)
+        if texts is not None and any(f.text_wrap for f in distinct):
+            table.column_texts.append(
+                (
+                    first,
+                    j,
+                    [
+                        text if isinstance(value, str) and fmt.text_wrap else None
+                        for value, fmt, text in zip(
+                            vals, fmts, shown_texts, strict=True
+                        )
+                    ],
+                )
+            )
+        if any(f.indent for f in distinct):
+            longest = max(
+                (_longest_line(t) if "\n" in t else len(t))
+                + INDENT_WIDTH * int(f.indent or 0)
+                for t, f in zip(shown_texts, fmts, strict=True)
+            )
+        else:
+            longest = max(map(len, shown_texts))
+            if longest and any("\n" in t for t in shown_texts):
+                longest = max(
+                    _longest_line(t) if "\n" in t else len(t) for t in shown_texts
+                )
+        needed = min(max(longest + 2, MIN_WIDTH), column.max_width)
+        if needed > widths.get(j, 0.0):
+            widths[j] = needed
+    worksheet.add_block(first, values, indices, formats_by_column, payloads)
+    return first + height
+
+
+def _block_formats(
+    formats: Formats,
+    columns: Sequence[Column],
+    values: list[list[Any]],
+    frame: pl.DataFrame,
+    style: Style | None,
+) -> list[list[Format]]:
+    """The format of every cell of a block, column by column: its kind (text for
+    a text, else the column's) plus the style's extras for its row."""
+    if style is None:
+        found = []
+        for column, vals in zip(columns, values, strict=True):
+            text, other = formats.get("text"), formats.get(column.kind)
+            found.append([text if isinstance(v, str) else other for v in vals])
+        return found
+    by_row = [
+        [
+            formats.get(
+                "text" if isinstance(value, str) else column.kind,
+                **(style(record, column.key) or {}),
+            )
+            for column, value in zip(columns, row_values, strict=True)
+        ]
+        for record, row_values in zip(
+            frame.iter_rows(named=True), zip(*values, strict=True), strict=True
+        )
+    ]
+    return [list(cells) for cells in zip(*by_row, strict=True)]
+
+
+def _store_rows(
+    worksheet: FastWorksheet,
+    formats: Formats,
+    table: Table,
+    records: Iterable[Row],
+    style: Style | None,
+) -> int:
+    """``_write_row`` for every record of a table without merged cells, storing the
+    cells as XlsxWriter's ``write_*`` methods would (same cells, same shared
+    strings in the same order, same dimensions), with less Python per cell.
+    Returns the row after the last one written."""
+    columns = list(enumerate(table.columns))
+    last = len(columns) - 1
+    widths, texts = table.widths, table.texts
+    shared = worksheet.str_table._get_shared_string_index
+    cells_of = worksheet.table
+    plain = [(formats.get("text"), formats.get(c.kind)) for c in table.columns]
+    longest_text = worksheet.xls_strmax // 2
+    row = table.next_row
+    for record in records:
+        if row >= worksheet.xls_rowmax:  # beyond a sheet: as write_* do, nothing
+            _write_row(
+                worksheet,
+                table,
+                row,
+                record,
+                _cell_format(formats, style, record),
+                span={},
+            )
+            row += 1
+            continue
+        worksheet._check_dimensions(row, 0)
+        worksheet._check_dimensions(row, last)
+        cells = cells_of[row]
+        for col, column in columns:
+            key = column.key
+            value = record.get(key)
+            is_text = isinstance(value, str)
+            if style is None:
+                fmt = plain[col][0] if is_text else plain[col][1]
+            else:
+                extra = style(record, key)
+                kind = "text" if is_text else column.kind
+                fmt = formats.get(kind, **extra) if extra else formats.get(kind)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                cells[col] = CellBlankTuple(fmt)
+                text = ""
+            elif is_text:
+                text = value if value.isascii() else nfc(value)
+                if len(text) > longest_text:  # XlsxWriter truncates it
+                    worksheet._write_string(row, col, text, fmt)
+                else:
+                    cells[col] = CellStringTuple(shared(text), fmt)
+            elif isinstance(value, bool):
+                worksheet._write_boolean(row, col, value, fmt)
+                text = "FALSE"
+            elif isinstance(value, int):
+                worksheet._write_number(row, col, value, fmt)
+                text = str(value)
+            elif isinstance(value, float):
+                stored = shown(value)
+                cells[col] = CellNumberTuple(stored, fmt)
+                text = f"{stored:.{DECIMALS}f}"
+            else:
+                text = str(value)
+                if not text.isascii():
+                    text = nfc(text)
+                worksheet._write_string(row, col, text, fmt)
+            if is_text and fmt.text_wrap:
+                texts.append((row, col, col, text))
+            indent = INDENT_WIDTH * int(fmt.indent or 0)
+            longest = _longest_line(text) if "\n" in text else len(text)
+            needed = min(max(longest + indent + 2, MIN_WIDTH), column.max_width)
+            if needed > widths.get(col, 0.0):
+                widths[col] = needed
+        row += 1
+    return row
+
+
 def _cell_format(
     formats: Formats, style: Style | None, record: Row
 ) -> Callable[[Column], Format]:
@@ -506,15 +997,63 @@ def _longest_line(text: str) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
+def _per_line(width: float) -> int:
+    """The characters of a line in a wrapped cell ``width`` characters wide."""
+    return max(int(width * CHARS_PER_WIDTH) - 2, 1)
+
+
 def _wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
-    per_line = max(int(width * CHARS_PER_WIDTH) - 2, 1)
+    per_line = _per_line(width)
     if len(text) <= per_line and "\n" not in text:
         return 1  # the common case, without wrapping anything
-    return (
-        sum(max(len(textwrap.wrap(line, per_line)), 1) for line in text.splitlines())
-        or 1
-    )
+    return _wrapped_count(text, per_line)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrapped_count(text: str, per_line: int) -> int:
+    """``_wrapped_lines`` of a text that may wrap (remembered: criterion names and
+    reasons come back in several tables)."""
+    return sum(_line_count(line, per_line) for line in text.splitlines()) or 1
+
+
+_SPACES = re.compile("( +)")
+_PLAIN_LINE = re.compile("[^-\t\n\x0b\x0c\r]*")
+
+
+def _line_count(line: str, width: int) -> int:
+    """``max(len(textwrap.wrap(line, width)), 1)``, counted without building the
+    lines when the line has no hyphen and no whitespace but spaces (words are the
+    runs between spaces then: ``tests/render/test_xlsx.py`` checks it against
+    textwrap on many lines)."""
+    if not _PLAIN_LINE.fullmatch(line):
+        return max(len(textwrap.wrap(line, width)), 1)
+    # textwrap's chunks, last first: (length, is spaces)
+    chunks = [
+        (len(chunk), index % 2 == 1)
+        for index, chunk in enumerate(_SPACES.split(line))
+        if chunk
+    ]
+    chunks.reverse()
+    lines = 0
+    while chunks:
+        if chunks[-1][1] and lines:  # a line does not start with spaces
+            chunks.pop()
+        used: list[tuple[int, bool]] = []
+        length = 0
+        while chunks and length + chunks[-1][0] <= width:
+            used.append(chunks.pop())
+            length += used[-1][0]
+        if chunks and chunks[-1][0] > width:  # a word longer than a line: cut it
+            size, spaces = chunks[-1]
+            end = width - length
+            used.append((end, spaces))
+            chunks[-1] = (size - end, spaces)
+        if used and (used[-1][1] or used[-1][0] == 0):  # trailing spaces dropped
+            used.pop()
+        if used:
+            lines += 1
+    return max(lines, 1)
 
 
 def _header_width(header: str) -> float:
@@ -584,7 +1123,7 @@ class TableSpec:
 
     line: str
     columns: Sequence[Column]
-    rows: Sequence[Row]
+    rows: Sequence[Row] | pl.DataFrame
     style: Style | None = None
     total: Row | None = None
 

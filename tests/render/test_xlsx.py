@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import random
+import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import polars as pl
 import pytest
 from openpyxl import load_workbook
+from xlsxwriter.worksheet import Worksheet
 
-from parindex.render.xlsx import Column, Formats, new_workbook, sheet_name, write_table
+from parindex.render.xlsx import (
+    Column,
+    Formats,
+    _line_count,
+    new_workbook,
+    sheet_name,
+    write_line,
+    write_paragraph,
+    write_table,
+)
+from tests.xlsx_compare import compare_xlsx
 
 from .workbooks import CREATED, sheet_xml
 
@@ -81,3 +97,122 @@ def test_write_table_keeps_text_as_text(tmp_path: Path) -> None:
     assert ws.column_dimensions["B"].width == pytest.approx(20.71, abs=0.01)
     assert ws.row_dimensions[5].height == 15 * 5  # 100 characters, 21 a line
     assert "<f>" not in sheet_xml(path, "Bảng")
+
+
+def _tables_workbook(path: Path, worksheet_class: type | None) -> None:
+    """Two sheets of tables with every kind of cell, written through ``write_table``
+    into worksheets of ``worksheet_class`` (None: the default of ``new_workbook``)."""
+    workbook = new_workbook(path, CREATED, "thử")
+    if worksheet_class is not None:
+        workbook.worksheet_class = worksheet_class
+    formats = Formats(workbook)
+    columns = (
+        *COLUMNS,
+        Column("Ghi chú", "note", max_width=30, optional=True),
+        Column("Có", "flag"),
+    )
+    rows: list[dict[str, object]] = [
+        {
+            "code": f"{i}.{i % 7}",
+            "reason": ("Không có văn bản kiểm chứng " * (i % 4)).strip() or None,
+            "score": [2 / 3, None, float("nan"), -0.0, 1e-12, 12345.675][i % 6],
+            "rows": [3, None, 0, True, "7", 1234567890123456][i % 6],
+            "note": "dòng một\ndòng hai" if i % 9 == 0 else None,
+            "flag": [False, "Có", None][i % 3],
+        }
+        for i in range(60)
+    ]
+    rows.append({"code": "x" * 20_000, "reason": "Dài"})  # XlsxWriter cuts it
+
+    def style(record: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+        if key == "score" and record.get("rows") == 0:
+            return {"bg_color": "#FCE4D6"}
+        return {"indent": 1} if key == "code" and record.get("note") else None
+
+    sheet = workbook.add_worksheet("Bảng")
+    write_line(sheet, 0, "Tiêu đề", formats.title)
+    table = write_table(
+        sheet, formats, 2, columns, rows, style=style, total={"code": "Cộng"}
+    )
+    write_paragraph(sheet, 1, "Một đoạn văn dài " * 12, formats.get("paragraph"), table)
+    other = workbook.add_worksheet("Khác")
+    write_table(other, formats, 0, COLUMNS, rows[:5], main=False, stretch_to=6)
+    write_table(other, formats, 8, COLUMNS, [], main=False)
+    # the same kinds of cells given as frames: stored column by column
+    frame = pl.DataFrame(
+        {
+            "code": [f"{i}.{i % 7}" if i % 5 else None for i in range(70)],
+            "reason": [
+                "Ke\u0302\u0301 hoa\u0323ch " * (i % 5)
+                + ("\nthêm" if i % 11 == 0 else "")
+                for i in range(70)
+            ],
+            "score": [
+                [2 / 3, None, float("nan"), -0.0, 12345.675][i % 5] for i in range(70)
+            ],
+            "rows": [[3, None, 0, 1234567890123456][i % 4] for i in range(70)],
+            "flag": [[True, False, None][i % 3] for i in range(70)],
+        },
+        schema_overrides={"rows": pl.Int64},
+    )
+    frames = workbook.add_worksheet("Khung")
+    first = write_table(
+        frames, formats, 0, columns, frame, style=style, total={"code": "Cộng"}
+    )
+    second = write_table(frames, formats, first.next_row + 1, columns, frame.head(20))
+    write_paragraph(
+        frames, second.next_row + 1, "Đoạn cuối " * 30, formats.get("paragraph"), first
+    )
+    write_table(frames, formats, second.next_row + 3, COLUMNS, frame.clear())
+    write_table(frames, formats, 200, COLUMNS, frame.head(3), stretch_to=5)
+    written_over = write_table(frames, formats, 300, columns, frame.tail(9))
+    frames.write_string(written_over.first_data_row + 2, 9, "ô ghi đè bên cạnh")
+    frames.write_number(written_over.first_data_row + 3, 1, 7)
+    workbook.close()
+
+
+def test_fast_worksheet_writes_what_xlsxwriter_writes(tmp_path: Path) -> None:
+    """The cells ``write_table`` stores and ``FastWorksheet`` writes are part for
+    part those XlsxWriter's own ``write_*`` methods and worksheet write."""
+    _tables_workbook(tmp_path / "fast.xlsx", None)
+    _tables_workbook(tmp_path / "plain.xlsx", Worksheet)
+    assert compare_xlsx(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx") == []
+    sheet = load_workbook(tmp_path / "fast.xlsx")["Bảng"]
+    assert sheet["A4"].value == "0.0" and sheet["C4"].value == 0.67
+
+
+LINES = (
+    "",
+    "   ",
+    "một",
+    "Không có văn bản kiểm chứng việc ban hành kế hoạch",
+    "  hai  khoảng   trắng  ",
+    "x" * 95,
+    "ab " + "y" * 40 + " cd",
+    "Phòng Tài chính - Kế hoạch huyện",
+    "a\tb",
+    "tab-separated\twords and-hyphens--dash",
+)
+
+
+def test_line_count_is_textwrap() -> None:
+    """The wrapped-line count of a row height is textwrap's, for every width, on
+    lines made of random words, spaces and long runs."""
+    generator = random.Random(13)
+    words = ["a", "bé", "Không", "kiểm-chứng", "x" * 23, "  ", "văn.bản", "—"]
+    lines = list(LINES)
+    for _ in range(3000):
+        lines.append(
+            "".join(
+                generator.choice(words) + " " * generator.choice((0, 1, 1, 1, 2, 3))
+                for _ in range(generator.randint(1, 25))
+            )
+        )
+    for line in lines:
+        for width in (1, 2, 3, 5, 8, 11, 20, 37, 55):
+            assert _line_count(line, width) == max(
+                len(textwrap.wrap(line, width)), 1
+            ), (
+                line,
+                width,
+            )

@@ -1,0 +1,88 @@
+"""The previous year's consolidation, kept between nights.
+
+Every run compares its year with the previous one, consolidated from that year's
+own drop folder. That folder rarely changes once its year is over, so its
+consolidated result (``YearResult``, or None when it has nothing to consolidate)
+is kept in ``<outputs>/.parindex-cache/previous/``, under the sha256 of what it is
+a function of: parindex's code and the readers' and writers' versions, the year,
+every file of ``criteria/`` and each entry of the year's drop folder (name, size,
+modification time, status, content), taken as ``parindex.night.fingerprint``
+takes a night's. Any change to these gives another key, so a stale result is
+never served; an entry that does not hold its own checksum and key (truncated,
+corrupted, another key's) is ignored and rebuilt. Deleting the folder only costs
+the next run the previous year's consolidation. The folder is written by
+parindex alone (the outputs folder is trusted, the drop folder is not: nothing
+read from submissions is unpickled without being written here first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from parindex.consolidate import YearResult
+from parindex.ingest.cache import CACHE_FOLDER
+from parindex.night import year_description
+
+FOLDER = "previous"
+FORMAT = b"parindex-previous-year 1\n"
+MISSING = object()
+"""What ``load`` gives when nothing usable is stored."""
+
+
+def previous_key(inputs: Path, year: int, now: float) -> str:
+    """sha256 of everything the consolidation of ``year`` from ``inputs`` reads."""
+    described = year_description(inputs, year, now, 0.0)
+    return hashlib.sha256(
+        json.dumps(described, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def _path(outputs: Path, key: str) -> Path:
+    return outputs / CACHE_FOLDER / FOLDER / f"{key}.pickle"
+
+
+def load(outputs: Path, key: str) -> YearResult | None | Any:
+    """The result stored under ``key``, or ``MISSING``."""
+    try:
+        stored = _path(outputs, key).read_bytes()
+    except OSError:
+        return MISSING
+    start = len(FORMAT) + 65
+    if not stored.startswith(FORMAT) or stored[start - 1 : start] != b"\n":
+        return MISSING
+    payload = stored[start:]
+    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
+        return MISSING
+    try:
+        found_key, value = pickle.loads(payload)  # noqa: S301 - written by store
+    except Exception:  # noqa: BLE001 - an entry that cannot be read is rebuilt
+        return MISSING
+    if found_key != key or not (value is None or isinstance(value, YearResult)):
+        return MISSING
+    return value
+
+
+def store(outputs: Path, key: str, value: YearResult | None) -> None:
+    """Keep ``value`` under ``key``, atomically; a failure to write is not an
+    error (the next run consolidates the year again)."""
+    payload = pickle.dumps((key, value), protocol=5)
+    data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    path = _path(outputs, key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
