@@ -119,6 +119,11 @@ CHANGES: dict[str, Callable[[Path, Path], None]] = {
     "an output edited by hand": lambda _i, o: (
         o / "2023" / "departments" / "VP-2023.xlsx"
     ).write_bytes(b"edited"),
+    "the unit's settings edited": lambda i, _o: (i / "don-vi.toml").write_text(
+        (i / "don-vi.toml").read_text("utf-8").replace("Phong Thổ", "Tam Đường"),
+        "utf-8",
+    ),
+    "the unit's settings removed": lambda i, _o: (i / "don-vi.toml").unlink(),
     "an output deleted": lambda _i, o: (o / "2023" / "summary-2023.md").unlink(),
     "the archive deleted": lambda _i, o: shutil.rmtree(o / "archive"),
 }
@@ -166,3 +171,18 @@ def test_a_run_without_a_fingerprint_is_never_repeated(
     shutil.copytree(sample_inputs, inputs)
     _publish(inputs, outputs, None)
     assert night.repeat_last_run(outputs, YEAR, _print(inputs), time.time()) is None
+
+
+def test_a_file_dated_in_the_future_is_seen_again_once_its_time_has_come(
+    published: tuple[Path, Path],
+) -> None:
+    """A file whose time is in the future is reported, and not trusted to order
+    versions: once that time has passed, the same folder reads otherwise, so the
+    night is not a repeat of the one that saw it in the future."""
+    inputs, _outputs = published
+    now = time.time()
+    ahead = now + 400
+    os.utime(inputs / "2023" / "phong-tu-phap.xlsx", (ahead, ahead))
+    tonight = night.fingerprint(inputs, YEAR, now, 0.0)
+    assert night.fingerprint(inputs, YEAR, now + 1, 0.0) != tonight  # said at `now`
+    assert night.fingerprint(inputs, YEAR, now + 1000, 0.0) != tonight

@@ -82,6 +82,7 @@ def test_flow_writes_every_output_of_the_sample(
     )
     manifest = json.loads(Path(again["manifest"]).read_text("utf-8"))
     assert manifest["repeated"] is True
+    assert (again["result"], again["missing_departments"]) == ("Hoàn thành", [])
     assert len(list((outputs / "2023" / "runs").glob("*.json"))) == 2
     markdown = Artifact.get("parindex-2023-summary")
     assert markdown is not None and isinstance(markdown.data, str)

@@ -106,6 +106,21 @@ def test_a_run_missing_a_department_is_not_shown_as_clean(
     assert "Tổng điểm: " in status
     assert not list((outputs / "2023" / "runs").glob(".running-*"))
 
+    # the next night, nothing new: still not clean, in the state, the outcome
+    # (``--json``) and the log, as the night that found it
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        again = consolidate_flow(
+            inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+        )
+    assert again.name == "Hoàn thành, thiếu đơn vị"
+    repeated = again.result()
+    assert json.loads(Path(repeated["manifest"]).read_text("utf-8"))["repeated"]
+    assert repeated["missing_departments"] == ["TP"]
+    assert repeated["result"] == "Hoàn thành, thiếu đơn vị"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo" in w for w in warnings)
+
 
 def test_a_clean_run_is_completed_and_says_so(
     prefect_harness: None, inputs: Path, tmp_path: Path
