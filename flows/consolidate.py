@@ -197,19 +197,21 @@ def _publish_artifacts(
 
 def _repeated_outcome(
     repeated: RepeatedRun, logger: Any, outputs_folder: Path
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """The flow's outcome on a night with nothing new, from the last run's record
-    and summary (the artifacts are published again from them)."""
+    and summary (the artifacts are published again from them): not clean when
+    the last run was not, in its state name, log and outcome, as that run."""
     document = repeated.document
     outputs = [Path(str(o["file"])) for o in document.get("outputs", [])]
     scorecard, summary_json, _report, summary_md = outputs[:4]
     summary = json.loads(summary_json.read_text("utf-8"))
+    found = record.verdict_of_summary(summary)
     since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
         f"- {c}\n" for c in document["changes"]
     )
     key = f"parindex-{document['year']}"
     create_markdown_artifact(
-        summary_md.read_text("utf-8") + since,
+        f"**Kết quả: {found.headline}**\n\n" + summary_md.read_text("utf-8") + since,
         key=f"{key}-summary",
         description="Kết quả tổng hợp",
     )
@@ -236,12 +238,15 @@ def _repeated_outcome(
         ),
     )
     figures, problems = document["figures"], document["problems"]
-    logger.info(
-        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước (%.2f)",
+    log = logger.info if found.clean else logger.warning
+    log(
+        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; "
+        "tổng điểm %.2f",
         document["year"],
+        found.headline,
         figures["total"],
     )
-    return {
+    outcome = {
         "year": document["year"],
         "total": figures["total"],
         "headline": summary.get("headline"),
@@ -255,7 +260,13 @@ def _repeated_outcome(
         "changes": document["changes"],
         "manifest": str(repeated.manifest),
         "rows_set_aside": document.get("rows_set_aside") or [],
+        "result": found.label,
+        "missing_departments": [code for code, _ in found.missing],
+        "since_last_complete": [],
     }
+    if found.clean:
+        return outcome
+    return Completed(name=found.label, message=found.headline, data=outcome)
 
 
 def _flow_run_label(flow_run: FlowRun) -> str:
@@ -416,7 +427,7 @@ def consolidate_flow(
     print_ = fingerprint(inputs_path, year, time.time(), settle_seconds)
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
-        return _repeated_outcome(repeated, logger, outputs_path)
+        return _repeated_outcome(repeated, logger, outputs_path)  # type: ignore[return-value]
     context = FlowRunContext.get()
     flow_run = context.flow_run if context is not None else None
     if flow_run is not None:

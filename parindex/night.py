@@ -1,9 +1,10 @@
 """A night with nothing new: recognised from the inputs' bytes, recorded, no work.
 
 Everything a year's outputs are made of is in its inputs folder (the criteria
-workbooks, the history, the year's and the two previous years' drop folders (the
+workbooks, the history, the unit's settings, the year's and the two previous years' drop folders (the
 year before the previous one attributes some of its files), and what each entry
-of them is: name, size, modification time, status, content), in
+of them is: name, size, modification time, status, what discovery noticed
+(a time in the future, as of now), content), in
 parindex's code and in the libraries' versions. ``fingerprint`` is a sha256 over
 all of these, taken **before** anything is read: a file that changes while a run
 reads it gives the next night another fingerprint, never a stale "nothing new".
@@ -31,6 +32,7 @@ from parindex.ingest.cache import code_version
 from parindex.ingest.discover import discover, sha256
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.publish import outputs_lock, write_bytes_atomic
+from parindex.settings import SETTINGS_FILE
 from parindex.timefmt import local_iso
 
 HISTORY_FILE = "history.xlsx"
@@ -83,12 +85,12 @@ def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> s
     """sha256 of everything a run of ``year`` reads (see the module's docstring)."""
     described: list[Any] = [code_version(), _versions(), year]
     described.append(_folder(inputs / CRITERIA_FOLDER))
-    history = inputs / HISTORY_FILE
-    described.append(
-        [history.stat().st_size, _content(history, history.stat().st_size)]
-        if history.is_file()
-        else None
-    )
+    for path in (inputs / HISTORY_FILE, inputs / SETTINGS_FILE):
+        described.append(
+            [path.stat().st_size, _content(path, path.stat().st_size)]
+            if path.is_file()
+            else None
+        )
     # the year before the previous one: its files attribute the previous year's
     # (parindex.ingest.winners.previous_year_department)
     for each in (year, year - 1, year - 2):
@@ -109,8 +111,19 @@ def _entries(
         content = (
             _content(entry.path, entry.size) if entry.status == "candidate" else None
         )
+        # the warning says what discovery noticed at this hour (a time in the
+        # future, as of now): a night that would say it otherwise is not a repeat
         entries.append(
-            [entry.name, entry.size, entry.mtime, entry.status, entry.note, content]
+            [
+                entry.name,
+                entry.size,
+                entry.mtime,
+                entry.mtime_trusted,
+                entry.status,
+                entry.note,
+                entry.warning,
+                content,
+            ]
         )
     return entries
 
