@@ -47,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -294,7 +294,6 @@ class Settings:
     run_max: int
     runners: list[str]
     variants: list[str]
-    department_ways: list[str]
     skip_naive: bool
     naive_max: int
     prefect: bool
@@ -303,6 +302,7 @@ class Settings:
     fastexcel: bool
     pandas: bool
     bytecode_cache: bool
+    department_ways: list[str] = field(default_factory=list)
 
 
 def child_env(settings: Settings, prefect_home: Path | None = None) -> dict[str, str]:
