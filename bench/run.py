@@ -47,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,6 @@ sys.path.insert(0, str(BENCH_DIR))
 from generate import (  # noqa: E402
     BASE_SIZE,
     DEFAULT_DATA_DIR,
-    DEFAULT_SIZES,
     CaseInfo,
     ensure_case,
 )
@@ -67,6 +66,7 @@ from generate import (  # noqa: E402
 WORKERS = BENCH_DIR / "workers.py"
 DEFAULT_RESULTS_DIR = BENCH_DIR / "results"
 RESULT_SCHEMA_VERSION = 1
+SIZES = (100, 1000, 5000)  # issue 13's sizes (and the base, 6)
 RATIO_SIZE = 1000  # the issue's marginal cost: run(1000) - run(6)
 FLAT_FROM = 100  # time per file must be flat from 100 files ...
 MEMORY_LIMIT_MB = 1024.0  # ... and peak memory at the largest size under 1 GB
@@ -91,6 +91,7 @@ VARIANT_LABELS = {
     "run-process": "`parindex run --runner process`",
     "run-dask": "`parindex run --runner dask`",
     "flow": "Prefect flow, one process",
+    "departments": "department workbooks (own table)",
     "naive": "naive pandas+openpyxl",
 }
 
@@ -301,6 +302,7 @@ class Settings:
     fastexcel: bool
     pandas: bool
     bytecode_cache: bool
+    department_ways: list[str] = field(default_factory=list)
 
 
 def child_env(settings: Settings, prefect_home: Path | None = None) -> dict[str, str]:
@@ -428,8 +430,10 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
         )
     elif settings.prefect and case.files <= settings.run_max:
         unit = case.units[0]
-        for runner in settings.runners:
-            name = "run" if runner == "thread" else f"run-{runner}"
+        for spec in settings.runners:
+            runner, _, workers = spec.partition(":")
+            name = "run" if spec == "thread" else f"run-{runner}"
+            name += f"-{workers}" if workers else ""
             plan.append(
                 (
                     name,
@@ -445,10 +449,29 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
                         "--quiet",
                         "--runner",
                         runner,
+                        *(["--workers", workers] if workers else []),
                     ],
                     scratch / name,
                 )
             )
+    if settings.department_ways and not province:
+        plan.append(
+            (
+                "departments",
+                [
+                    sys.executable,
+                    str(WORKERS),
+                    "departments",
+                    "--units",
+                    str(units_path),
+                    "--outputs",
+                    str(scratch / "departments"),
+                    "--ways",
+                    ",".join(settings.department_ways),
+                ],
+                scratch / "departments",
+            )
+        )
     if settings.pandas and not settings.skip_naive and case.files <= settings.naive_max:
         plan.append(
             ("naive", [sys.executable, str(WORKERS), "naive", *files_list], None)
@@ -739,7 +762,24 @@ def goals(
                 .get("report", {})
                 .get("outputs_changed")
             ),
+            "one_changed_departments_rendered": (
+                (case["variants"].get("pipeline-changed") or {})
+                .get("report", {})
+                .get("departments_rendered")
+            ),
+            "department_ms_per_workbook": {
+                way: found["ms_per_workbook"]
+                for way, found in (
+                    (case["variants"].get("departments") or {}).get("report") or {}
+                ).items()
+                if isinstance(found, dict)
+            },
             "run_s": _variant(case, "run"),
+            "runs_s": {
+                name: _variant(case, name)
+                for name in case["variants"]
+                if name == "run" or name.startswith("run-")
+            },
             "naive_s": _variant(case, "naive"),
             "peak_rss_mb": {
                 name: summary.get("peak_rss_mb")
@@ -789,24 +829,47 @@ def goals_markdown(figures: dict[str, Any]) -> list[str]:
         "checking, previous year, consolidation; nights timed after imports):",
         "",
         "| files | departments | raw calamine | raw fastexcel | ingest-to-result "
-        "| rendering | nothing new | one file changed (outputs written) "
+        "| rendering | ms per department workbook (1 core / 2 processes) "
+        "| nothing new | one file changed (outputs written, workbooks rendered) "
         "| `parindex run` | naive | peak MB pipeline / run |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
 
     def show(value: Any) -> str:
         return "—" if value is None else f"{value:.2f}"
 
+    by_runner: list[str] = []
     for row in f["by_size"].values():
         peaks = row["peak_rss_mb"]
+        per = row["department_ms_per_workbook"]
         lines.append(
             f"| {row['files']} | {row['departments']} | {show(row['calamine_s'])} "
             f"| {show(row['fastexcel_s'])} | {show(row['ingest_to_result_s'])} "
-            f"| {show(row['rendering_s'])} | {show(row['nothing_new_s'])} "
-            f"| {show(row['one_changed_s'])} ({row['one_changed_outputs_written']}) "
+            f"| {show(row['rendering_s'])} "
+            f"| {show(per.get('serial'))} / {show(per.get('processes-2'))} "
+            f"| {show(row['nothing_new_s'])} "
+            f"| {show(row['one_changed_s'])} ({row['one_changed_outputs_written']}, "
+            f"{row['one_changed_departments_rendered']}) "
             f"| {show(row['run_s'])} | {show(row['naive_s'])} "
             f"| {peaks.get('pipeline', '—')} / {peaks.get('run', '—')} |"
         )
+        runs = row["runs_s"]
+        if len(runs) > 1:
+            by_runner.append(
+                f"- {row['files']} files: "
+                + ", ".join(
+                    f"{label(k)} {show(v)} s ({peaks.get(k, '—')} MB)"
+                    for k, v in runs.items()
+                )
+            )
+    if by_runner:
+        lines += [
+            "",
+            "`parindex run` by task runner (wall s, peak MB):",
+            "",
+            *by_runner,
+        ]
     lines += [
         "",
         f"Goals, layout `{f['layout']}`, {f['target_files']} files minus {f['base_files']}:",
@@ -842,6 +905,38 @@ def goals_markdown(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
+def label(variant: str) -> str:
+    """A variant's column heading (``run-dask-4``: four Dask workers)."""
+    if variant in VARIANT_LABELS:
+        return VARIANT_LABELS[variant]
+    runner, _, workers = variant.removeprefix("run-").partition("-")
+    return f"`parindex run --runner {runner} --workers {workers}`"
+
+
+TOP_STAGES = (
+    "nothing_new_check",
+    "load_criteria",
+    "load_history",
+    "ingest_year",
+    "consolidate_previous",
+    "build_result",
+    "publish_outputs",
+)
+
+
+def stage_columns(cases: list[dict[str, Any]]) -> list[str]:
+    """The stages measured in some case's cold pipeline: the stages first, then
+    the inner steps in the order ``bench/workers.py`` instruments them."""
+    found: list[str] = []
+    for case in cases:
+        report = (case["variants"].get("pipeline") or {}).get("report", {})
+        for name in report.get("stages", {}):
+            if name not in found:
+                found.append(name)
+    top = [name for name in TOP_STAGES if name in found]
+    return top + [name for name in found if name not in TOP_STAGES]
+
+
 def _cell(summary: dict[str, Any] | None, files: int) -> str:
     t = seconds(summary)
     if summary is None:
@@ -856,12 +951,14 @@ def markdown(document: dict[str, Any]) -> str:
     """The tables to paste into the README."""
     cases = document["cases"]
     present = [v for v in VARIANT_LABELS if any(v in c["variants"] for c in cases)]
+    present += sorted(
+        {v for c in cases for v in c["variants"] if v not in VARIANT_LABELS}
+    )
+    present = [v for v in present if v != "departments"]  # its own table
     lines = [
         f"Machine: {document['machine_line']}",
         "",
-        "| case | files | leaf rows | "
-        + " | ".join(VARIANT_LABELS[v] for v in present)
-        + " |",
+        "| case | files | leaf rows | " + " | ".join(label(v) for v in present) + " |",
         "| --- | ---: | ---: | " + " | ".join("---:" for _ in present) + " |",
     ]
     for case in cases:
@@ -875,7 +972,7 @@ def markdown(document: dict[str, Any]) -> str:
         "",
         "Peak memory (MB, largest process):",
         "",
-        "| case | " + " | ".join(VARIANT_LABELS[v] for v in present) + " |",
+        "| case | " + " | ".join(label(v) for v in present) + " |",
         "| --- | " + " | ".join("---:" for _ in present) + " |",
     ]
     for case in cases:
@@ -888,33 +985,33 @@ def markdown(document: dict[str, Any]) -> str:
                 else "—"
             )
         lines.append(f"| {case['case']} | " + " | ".join(cells) + " |")
-    stage_names = [
-        "load_criteria",
-        "ingest_year",
-        "ingest.collect.load_submission",
-        "ingest.collect.normalise_rows",
-        "ingest.collect.validate_rows",
-        "consolidate_previous",
-        "build_result",
-        "publish_outputs",
-        "pipeline.render_scorecard",
-        "pipeline.render_department",
-        "pipeline.write_department_workbooks",
-        "pipeline.render_report",
+    stage_names = stage_columns(cases)
+    with_stages = [
+        case
+        for case in cases
+        if (case["variants"].get("pipeline") or {}).get("report", {}).get("stages")
     ]
     lines += [
         "",
-        "Pipeline stages (s):",
+        "Pipeline stages, cold run (s, calls; in the benchmark's process: the "
+        "readers run in a forked child, `read_fetched` is their time seen from the "
+        "parent; stages first, then the steps inside them):",
         "",
-        "| case | " + " | ".join(f"`{s}`" for s in stage_names) + " |",
-        "| --- | " + " | ".join("---:" for _ in stage_names) + " |",
+        "| stage | " + " | ".join(case["case"] for case in with_stages) + " |",
+        "| --- | " + " | ".join("---:" for _ in with_stages) + " |",
     ]
-    for case in cases:
-        stages = (
-            (case["variants"].get("pipeline") or {}).get("report", {}).get("stages", {})
-        )
-        cells = [f"{stages[s]['s']:.2f}" if s in stages else "—" for s in stage_names]
-        lines.append(f"| {case['case']} | " + " | ".join(cells) + " |")
+    never: set[str] = set()
+    for case in with_stages:
+        never.update(case["variants"]["pipeline"]["report"].get("not_instrumented", []))
+    for stage in stage_names:
+        cells = []
+        for case in with_stages:
+            found = case["variants"]["pipeline"]["report"]["stages"].get(stage)
+            cells.append(f"{found['s']:.2f} ({found['calls']})" if found else "—")
+        lines.append(f"| `{stage}` | " + " | ".join(cells) + " |")
+    if never:
+        lines.append(f"\nNot found in this parindex: {', '.join(sorted(never))}")
+    lines += departments_markdown(cases)
     fixed = document["fixed"]
     lines += ["", "Fixed costs (s):", ""]
     lines += [f"- {key}: {value}" for key, value in fixed.items()]
@@ -967,13 +1064,42 @@ def markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def departments_markdown(cases: list[dict[str, Any]]) -> list[str]:
+    """ms per department workbook, per case and way of rendering."""
+    rows = []
+    ways: list[str] = []
+    for case in cases:
+        report = (case["variants"].get("departments") or {}).get("report")
+        if not report:
+            continue
+        found = {k: v for k, v in report.items() if isinstance(v, dict)}
+        ways += [w for w in found if w not in ways]
+        rows.append((case["case"], report.get("departments"), found))
+    if not rows:
+        return []
+    lines = [
+        "",
+        "Department workbooks, every one of the case (ms per workbook, wall; "
+        "`serial` is one core, as the thread runner gives):",
+        "",
+        "| case | departments | " + " | ".join(ways) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in ways) + " |",
+    ]
+    for name, count, found in rows:
+        cells = [
+            f"{found[w]['ms_per_workbook']:.1f}" if w in found else "—" for w in ways
+        ]
+        lines.append(f"| {name} | {count} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate the cases when needed, measure, print, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sizes",
         default=None,
-        help="comma-separated numbers of submissions (default: 10,100,1000,5000 "
+        help="comma-separated numbers of submissions (default: 100,1000,5000 "
         "and the province case)",
     )
     parser.add_argument(
@@ -1001,8 +1127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runners",
         default="thread",
-        help="task runners of `parindex run` to measure: thread,process,dask "
-        "(thread is the `run` variant)",
+        help="task runners of `parindex run` to measure: thread,process,dask, each "
+        "with an optional worker count (dask:1,dask:4: a local cluster of that "
+        "many workers); thread is the `run` variant",
+    )
+    parser.add_argument(
+        "--department-ways",
+        default="serial,threads-2,processes-2",
+        help="how the `departments` variant renders every department workbook "
+        "(serial, threads-N, processes-N); empty: not measured",
     )
     parser.add_argument(
         "--variants",
@@ -1039,7 +1172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.sizes is None:
-        sizes = list(DEFAULT_SIZES)
+        sizes = list(SIZES)
         province = True
     else:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -1050,6 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
         run_max=args.run_max,
         runners=[r for r in args.runners.split(",") if r],
         variants=[v for v in (args.variants or "").split(",") if v],
+        department_ways=[w for w in args.department_ways.split(",") if w],
         skip_naive=args.skip_naive,
         naive_max=args.naive_max,
         prefect=not args.no_prefect,
@@ -1100,6 +1234,7 @@ def main(argv: list[str] | None = None) -> int:
             "run_max": settings.run_max,
             "runners": settings.runners,
             "variants": settings.variants,
+            "department_ways": settings.department_ways,
             "skip_naive": settings.skip_naive,
             "naive_max": settings.naive_max,
             "prefect": settings.prefect,

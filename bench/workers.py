@@ -25,7 +25,10 @@ Variants:
 ``flow``       the Prefect flow (``flows.consolidate.consolidate_flow``) called in this
                process for every unit and year (the province case: one ephemeral
                server for all the runs);
-``trivial-flow`` one empty Prefect flow run: the ephemeral start-up.
+``trivial-flow`` one empty Prefect flow run: the ephemeral start-up;
+``departments`` every department workbook of the case rendered in each of
+               ``--ways`` (``serial``, ``threads-N``, ``processes-N``): ms per
+               workbook on one core and on N.
 
 Usage::
 
@@ -210,42 +213,41 @@ class StageTimer:
         }
 
 
-# (module, attribute) of the inner steps to time; the pipeline changes, so an
-# attribute that is not there is skipped (and listed in the report).
+# (module, attribute) of the inner steps to time, where the stages look them up
+# (``Class.method`` for a method). Only what runs in the benchmark's own process
+# can be timed: the readers run in a forked child (``parindex.ingest.isolate``),
+# so reading is timed from the parent's side (``read_fetched``: the child's work
+# and the round trip). The code moves: a name that is not there is skipped, one
+# never called is left out of the report, and both are listed in it.
 INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "discover"),
-    ("parindex.ingest.collect", "load_submissions"),
-    ("parindex.ingest.collect", "read_submission"),
     ("parindex.ingest.collect", "read_batch"),
+    ("parindex.ingest.collect", "fetch_submission"),
+    ("parindex.ingest.collect", "sha256"),
+    ("parindex.ingest.cache", "ReadCache.get"),
+    ("parindex.ingest.cache", "ReadCache.put"),
+    ("parindex.ingest.collect", "read_fetched"),
+    ("parindex.ingest.read", "read_fetched"),
+    ("parindex.ingest.collect", "RowsBuilder.add"),
+    ("parindex.ingest.collect", "RowsBuilder.frame"),
     ("parindex.ingest.collect", "collect_year"),
-    ("parindex.ingest.read", "sha256"),
-    ("parindex.ingest.read", "inspect_container"),
-    ("parindex.ingest.read", "open_workbook"),
-    ("parindex.ingest.read", "decode_sheet"),
-    ("parindex.ingest.read", "find_table"),
-    ("parindex.ingest.read", "_with_formulas"),
-    ("parindex.ingest.read", "match_department"),
-    ("parindex.ingest.read", "department_from_file_name"),
-    ("parindex.ingest.collect", "normalise_rows"),
     ("parindex.ingest.collect", "validate_rows"),
     ("parindex.pipeline", "consolidate_year"),
     ("parindex.pipeline", "compare"),
-    ("parindex.publish.outputs", "creation_time"),
+    ("parindex.pipeline", "analyse"),
     ("parindex.publish.outputs", "archive"),
+    ("parindex.publish.outputs", "department_keys"),
     ("parindex.publish.outputs", "render_scorecard"),
     ("parindex.publish.outputs", "render_summary"),
-    ("parindex.publish.outputs", "render_department"),
-    ("parindex.publish.outputs", "write_department_workbooks"),
     ("parindex.publish.outputs", "render_report"),
     ("parindex.publish.outputs", "markdown_summary"),
-    ("parindex.publish.outputs", "summary"),
+    ("parindex.publish.outputs", "render_department_chunk"),
+    ("parindex.publish.outputs", "render_department"),
     ("parindex.publish.outputs", "describe_changes"),
     ("parindex.publish.outputs", "run_manifest"),
 )
 # generator functions whose callers consume them whole: timed run to the end
-INSTRUMENTED_GENERATORS: tuple[tuple[str, str], ...] = (
-    ("parindex.ingest.read", "iter_sheets"),
-)
+INSTRUMENTED_GENERATORS: tuple[tuple[str, str], ...] = ()
 
 
 def _instrument(timer: StageTimer) -> list[str]:
@@ -261,10 +263,13 @@ def _instrument(timer: StageTimer) -> list[str]:
         (INSTRUMENTED_GENERATORS, timer.wrap_eager),
     ):
         for module_name, attribute in group:
-            module = importlib.import_module(module_name)
+            owner: Any = importlib.import_module(module_name)
             short = module_name.removeprefix("parindex.")
-            if hasattr(module, attribute):
-                wrap(module, attribute, f"{short}.{attribute}")
+            *path, name = attribute.split(".")
+            for part in path:
+                owner = getattr(owner, part, None)
+            if owner is not None and hasattr(owner, name):
+                wrap(owner, name, f"{short}.{attribute}")
             else:
                 missing.append(f"{short}.{attribute}")
     return missing
@@ -334,14 +339,99 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
             totals.append(round(result.current.total, 2))
             files += ingested.submissions.height
             outputs_changed += len(written.changed)
+    stages = timer.report()
     return {
         "runs": len(totals),
         "files_seen": files,
         "outputs_changed": outputs_changed,
+        "departments_rendered": departments_rendered(stages),
         "totals": totals[:5],
-        "stages": timer.report(),
+        "stages": stages,
         "not_instrumented": missing,
+        "never_called": [
+            f"{m.removeprefix('parindex.')}.{a}"
+            for m, a in INSTRUMENTED
+            if f"{m.removeprefix('parindex.')}.{a}" not in stages
+            and f"{m.removeprefix('parindex.')}.{a}" not in missing
+        ],
     }
+
+
+def departments_rendered(stages: dict[str, dict[str, float]]) -> int:
+    """How many department workbooks were rendered (calls of
+    ``render_department``)."""
+    return int(stages.get("publish.outputs.render_department", {}).get("calls", 0))
+
+
+def _warm(_: int) -> int:
+    """Import the renderer in a pool's worker (before the timing starts)."""
+    import parindex.publish.outputs  # noqa: F401
+
+    return os.getpid()
+
+
+def departments_render(
+    units: list[dict[str, Any]], outputs: Path, ways: list[str]
+) -> dict[str, Any]:
+    """Every department workbook of the first unit's last year, rendered through
+    ``write_department_workbooks`` in each way of ``ways``: ``serial`` (the
+    builtin ``map``: one core, what the thread runner gives too), ``threads-N``
+    (N threads: the thread runner's way; XlsxWriter is pure Python) and
+    ``processes-N`` (N spawned worker processes, started before the timing: the
+    process runner's way). The result is built first, untimed."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from parindex import pipeline
+    from parindex.publish import outputs as publish
+
+    unit = units[0]
+    inputs, year = Path(unit["inputs"]).resolve(), unit["years"][-1]
+    criteria_set = pipeline.load_criteria(inputs, year)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, year, criteria_set, time.time())
+    result = pipeline.build_result(
+        criteria_set, ingested, None, history, history_problems
+    )
+    codes = result.current.departments["code"].to_list()
+    created = publish.creation_time(ingested)
+    found: dict[str, Any] = {"departments": len(codes)}
+    for way in ways:
+        kind, _, count = way.partition("-")
+        workers = int(count or 1)
+        jobs = [(c, outputs / way / f"{c}-{year}.xlsx", created) for c in codes]
+        pool: Any = None
+        if kind == "threads":
+            pool = ThreadPoolExecutor(max_workers=workers)
+        elif kind == "processes":
+            context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            list(pool.map(_warm, range(workers)))
+        elif kind != "serial":
+            raise ValueError(f"unknown way {way!r}")
+        # chunks as the flow cuts them, never fewer than two per worker
+        size = min(publish.DEPARTMENTS_PER_CHUNK, -(-len(codes) // (2 * workers)))
+        wall, cpu = time.perf_counter(), time.process_time()
+        publish.write_department_workbooks(
+            result,
+            jobs,
+            map_chunks=pool.map if pool is not None else map,
+            chunk_size=max(1, size),
+        )
+        wall = time.perf_counter() - wall
+        if pool is not None:
+            pool.shutdown()
+        cpu = time.process_time() - cpu
+        found[way] = {
+            "s": round(wall, 4),
+            "ms_per_workbook": round(wall / max(1, len(codes)) * 1000, 2),
+            # this process' CPU (a pool's workers count once reaped, start-up
+            # included: left out)
+            "cpu_ms_per_workbook_here": round(cpu / max(1, len(codes)) * 1000, 2),
+            "chunk_size": size,
+        }
+        print(f"  {way}: {found[way]}", file=sys.stderr, flush=True)
+    return found
 
 
 @contextlib.contextmanager
@@ -405,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline-changed",
             "flow",
             "trivial-flow",
+            "departments",
         ),
     )
     parser.add_argument("--case", help="the case's name (pipeline-changed)")
@@ -412,6 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=Path, help="JSON list of {inputs, years}")
     parser.add_argument("--outputs", type=Path)
     parser.add_argument("--profile", type=Path, help="write cProfile stats here")
+    parser.add_argument(
+        "--ways",
+        default="serial,threads-2,processes-2",
+        help="departments: how to render (serial, threads-N, processes-N)",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     # a process stopped from outside prints where it was
@@ -427,10 +523,10 @@ def main(argv: list[str] | None = None) -> int:
     units: list[dict[str, Any]] = []
     if args.variant in readers:
         files = _files(args.files_list)
-    elif args.variant in PIPELINES or args.variant == "flow":
+    elif args.variant in (*PIPELINES, "flow", "departments"):
         units = json.loads(args.units.read_text(encoding="utf-8"))
     # imports outside the timed work, as far as they can be
-    if args.variant in PIPELINES:
+    if args.variant in (*PIPELINES, "departments"):
         import parindex.pipeline  # noqa: F401
     elif args.variant == "calamine":
         import python_calamine  # noqa: F401
@@ -465,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
         extra = pipeline_run(units, args.outputs)
     elif args.variant == "flow":
         extra = flow_run(units, args.outputs)
+    elif args.variant == "departments":
+        extra = departments_render(units, args.outputs, args.ways.split(","))
     else:
         extra = trivial_flow()
     work = time.perf_counter() - start

@@ -3,10 +3,15 @@
 Tasks are coarse (one per stage, never one per file): each Prefect task run costs a
 few milliseconds, more than reading a submission. No task caches its result: Prefect's
 default cache policy hashes every task's inputs, which for a province means pickling
-the whole year's rows and result again at every stage (seconds and hundreds of MB). The files are read in batches of
-``BATCH_FILES``; when there is more than one batch they go through the flow's task
-runner, so the runner decides where they are read (``RUNNERS``: threads of this
-process, a pool of processes, or a Dask cluster).
+the whole year's rows and result again at every stage (seconds and hundreds of MB).
+
+The task runner is the one way work runs in parallel (``RUNNERS``: threads of this
+process, a pool of processes, or a Dask cluster). Two stages go through it when
+they have more than one piece: the files, read in batches of ``BATCH_FILES``, and
+the department workbooks to render, in chunks of ``DEPARTMENTS_PER_CHUNK`` (only
+those whose department changed). A district's folder is one batch and one chunk,
+done in the flow's own thread. A chunk's task returns the workbooks' bytes; the
+flow's process writes them into its staging folder, under the outputs lock.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from prefect import Flow, flow, get_client, get_run_logger, task
@@ -51,6 +57,7 @@ from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
 from parindex.night import RepeatedRun, fingerprint, repeat_last_run
 from parindex.problems import concat_problems
+from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
 from parindex.render.markdown import markdown_summary
 from parindex.render.prose import headline_record
 from parindex.settings import UnitSettings
@@ -153,6 +160,48 @@ def consolidate(
     )
 
 
+@task(name="render-department-workbooks", cache_policy=NO_CACHE)
+def render_departments(
+    chunk: DepartmentChunk, render: Callable[[DepartmentChunk], list[bytes]]
+) -> list[bytes]:
+    """Render one chunk of department workbooks (``render``:
+    ``parindex.publish.outputs.render_department_chunk``); their bytes."""
+    return render(chunk)
+
+
+def in_flight() -> int:
+    """How many chunks are handed to the task runner at a time: enough to keep
+    every core busy, few enough that the chunks waiting (each pickled for a
+    process runner: at 1000 departments, 21 MB for 100) do not add up."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def map_through_runner(
+    render: Callable[[DepartmentChunk], list[bytes]], chunks: list[DepartmentChunk]
+) -> Iterator[list[bytes]]:
+    """``parindex.publish.outputs.MapChunks`` through the flow's task runner: one
+    mapped task per chunk, at most ``in_flight()`` at a time, results in order.
+    A single chunk (a district, a night where few departments changed) is
+    rendered in this thread, without a task."""
+    if len(chunks) <= 1:
+        return map(render, chunks)
+    window = in_flight()
+    waiting = list(chunks)
+    submitted = list(render_departments.map(waiting[:window], render=unmapped(render)))
+    del waiting[:window]
+
+    def results() -> Iterator[list[bytes]]:
+        while submitted:
+            done = submitted.pop(0).result()  # raises the chunk's error
+            if waiting:
+                submitted.append(
+                    render_departments.submit(waiting.pop(0), render=render)
+                )
+            yield done
+
+    return results()
+
+
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def publish(
     result: AnalysedResult,
@@ -160,10 +209,20 @@ def publish(
     inputs: Path,
     outputs: Path,
     fingerprint: str | None = None,
+    *,
+    chunk_size: int = DEPARTMENTS_PER_CHUNK,
 ) -> pipeline.Written:
-    """Write the workbooks and the summary atomically, archive the submissions."""
+    """Write the workbooks and the summary atomically, archive the submissions;
+    the department workbooks to render go through the flow's task runner."""
     return pipeline.publish_outputs(
-        result, ingested, inputs, outputs, run_at=time.time(), fingerprint=fingerprint
+        result,
+        ingested,
+        inputs,
+        outputs,
+        run_at=time.time(),
+        fingerprint=fingerprint,
+        map_chunks=map_through_runner,
+        chunk_size=chunk_size,
     )
 
 
@@ -402,6 +461,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
 @flow(
     name=FLOW_NAME,
     description="Tổng hợp Chỉ số CCHC từ bài nộp của các đơn vị.",
+    task_runner=cast("TaskRunner[Any]", ThreadPoolTaskRunner(os.cpu_count() or 1)),
     timeout_seconds=TIMEOUT_SECONDS,
     on_failure=[_record_end],
     on_crashed=[_record_end],
@@ -412,6 +472,8 @@ def consolidate_flow(
     year: int | None = None,
     settle_seconds: float = 0.0,
     batch_files: int = BATCH_FILES,
+    *,
+    departments_per_chunk: int = DEPARTMENTS_PER_CHUNK,
 ) -> dict[str, Any]:
     """Consolidate one year (default: the latest year folder) and write its outputs.
 
@@ -448,7 +510,14 @@ def consolidate_flow(
         concat_problems([history_problems, unit_problems]),
         unit=unit,
     )
-    written = publish(result, ingested, inputs_path, outputs_path, print_)
+    written = publish(
+        result,
+        ingested,
+        inputs_path,
+        outputs_path,
+        print_,
+        chunk_size=departments_per_chunk,
+    )
     found = record.verdict(result)
     _publish_artifacts(result, written.changes, found, found_since)
     record.write_status(
@@ -512,14 +581,16 @@ def task_runner(
 ) -> TaskRunner[Any]:
     """The task runner that reads the batches of files.
 
-    ``thread``: Prefect's default, threads of this process (the batches share one
-    core: Python holds its lock while parsing); ``process``: a pool of worker
+    ``thread`` (the default): threads of this process, as many as cores (Prefect's
+    own default starts a thread per task: every batch in memory at once, for no
+    gain while Python holds its lock; the readers' child processes use the cores);
+    ``process``: a pool of worker
     processes on this machine; ``dask``: a Dask cluster through prefect-dask, a local
     one (one single-threaded worker process per core) or the scheduler at
     ``dask_address``. Raises ``ImportError`` when prefect-dask is not installed.
     """
     if runner == "thread":
-        return ThreadPoolTaskRunner()
+        return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
     if runner == "process":
         return ProcessPoolTaskRunner(max_workers=workers)
     if runner != "dask":
@@ -541,7 +612,8 @@ def task_runner(
 def flow_with_runner(
     runner: str, *, workers: int | None = None, dask_address: str | None = None
 ) -> Any:
-    """``consolidate_flow`` reading its batches with ``runner``."""
+    """``consolidate_flow`` reading its batches and rendering its department
+    workbooks with ``runner``."""
     if runner == "thread" and workers is None and dask_address is None:
         return consolidate_flow
     return consolidate_flow.with_options(

@@ -21,6 +21,8 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
             "3",
             "--skip-naive",
             "--no-prefect",
+            "--department-ways",
+            "serial,threads-2",
             "--data-dir",
             str(tmp_path / "data"),
             "--output",
@@ -73,6 +75,17 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
         assert "error" not in pipeline, pipeline.get("error")
         assert {"wall_s", "work_s", "peak_rss_mb"} <= pipeline.keys()
         assert pipeline["report"]["runs"] == 1
+        # every department's workbook rendered once in the cold run
+        assert pipeline["report"]["departments_rendered"] == case["departments"]
+        stages = pipeline["report"]["stages"]
+        assert {"ingest_year", "build_result", "publish_outputs"} <= stages.keys()
+        # the stage table names only what was measured in this process
+        assert "ingest.collect.read_batch" in stages
+        assert "publish.outputs.render_scorecard" in stages
+        departments = case["variants"]["departments"]["report"]
+        assert departments["departments"] == case["departments"]
+        assert departments["serial"]["ms_per_workbook"] > 0
+        assert departments["threads-2"]["ms_per_workbook"] > 0
     assert [case["files"] for case in document["cases"]] == [6, 3, 6, 3]
     assert [case["departments"] for case in document["cases"]][2:] == [6, 3]
     for layout in ("n", "r"):
@@ -81,6 +94,8 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
         assert goals["by_size"]["3"]["ingest_to_result_s"] > 0
         assert goals["goal_marginal_over_raw_fastexcel_max"] == 3.0
     assert "Layout `r`" in document["markdown"]
+    assert "| `publish.outputs.render_scorecard` |" in document["markdown"]
+    assert "| n3 | 3 |" in document["markdown"]  # ms per department workbook
     assert {
         "marginal_run_s",
         "marginal_pipeline_s",

@@ -165,13 +165,19 @@ def test_outputs_are_readable_by_the_office_not_only_the_service(
     assert mode == 0o644
 
 
-def test_department_workbooks_written_in_worker_processes_are_identical(
+def test_department_workbooks_rendered_in_chunks_anywhere_are_identical(
     tmp_path: Path, sample_inputs: Path
 ) -> None:
+    """Each department's workbook rendered on its own (``render_department`` from
+    the whole result) equals the one rendered in chunks, one after another or in
+    other processes: a chunk carries only its departments' analysis."""
     import datetime as dt
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from parindex import pipeline
     from parindex.publish import outputs
+    from parindex.render.department import render_department
 
     criteria = pipeline.load_criteria(sample_inputs, 2023)
     history, history_problems = pipeline.load_history(sample_inputs)
@@ -179,19 +185,38 @@ def test_department_workbooks_written_in_worker_processes_are_identical(
     result = pipeline.build_result(criteria, ingested, None, history, history_problems)
     created = dt.datetime(2024, 1, 1)
     codes = result.current.departments["code"].to_list()
+    assert len(codes) == 6
 
     def jobs(folder: Path) -> list[tuple[str, Path, dt.datetime]]:
         return [(code, folder / f"{code}.xlsx", created) for code in codes]
 
-    serial = outputs.write_department_workbooks(result, jobs(tmp_path / "a"), workers=0)
-    parallel = outputs.write_department_workbooks(
-        result, jobs(tmp_path / "b"), workers=2
+    chunks = outputs.department_chunks(result, jobs(tmp_path), size=4)
+    assert [[code for code, _ in chunk.jobs] for chunk in chunks] == [
+        codes[:4],
+        codes[4:],
+    ]
+    assert [set(chunk.result.analysis.departments) for chunk in chunks] == [
+        set(codes[:4]),
+        set(codes[4:]),
+    ]
+    serial = outputs.write_department_workbooks(
+        result, jobs(tmp_path / "serial"), chunk_size=4
     )
-    assert list(parallel) == [tmp_path / "b" / f"{code}.xlsx" for code in codes]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        parallel = outputs.write_department_workbooks(
+            result, jobs(tmp_path / "processes"), map_chunks=pool.map, chunk_size=1
+        )
+    assert list(serial) == [tmp_path / "serial" / f"{code}.xlsx" for code in codes]
+    assert list(parallel) == [tmp_path / "processes" / f"{c}.xlsx" for c in codes]
     assert all(serial.values()) and all(parallel.values())
     for code in codes:
-        first = (tmp_path / "a" / f"{code}.xlsx").read_bytes()
-        assert first == (tmp_path / "b" / f"{code}.xlsx").read_bytes()
+        alone = tmp_path / "alone" / f"{code}.xlsx"
+        alone.parent.mkdir(exist_ok=True)
+        render_department(result, code, alone, created)
+        expected = alone.read_bytes()
+        assert (tmp_path / "serial" / f"{code}.xlsx").read_bytes() == expected
+        assert (tmp_path / "processes" / f"{code}.xlsx").read_bytes() == expected
 
 
 def test_twenty_files_of_mixed_status_are_all_listed_and_archived_once(

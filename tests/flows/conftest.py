@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,3 +22,22 @@ def prefect_harness() -> Iterator[None]:
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
     ):
         yield
+
+
+SERVER_TIMEOUT = 300.0  # a loaded 2-core machine starts a server in 10-60 s
+
+
+def wait_for(what: str, check: Callable[[], Any], log: Path) -> Any:
+    """Poll ``check`` every half second until it returns something true (an
+    ``OSError``, such as a server not listening yet, counts as not yet); fail with
+    the end of ``log`` after ``SERVER_TIMEOUT`` seconds."""
+    deadline = time.monotonic() + SERVER_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")

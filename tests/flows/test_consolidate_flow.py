@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -150,5 +152,109 @@ def test_no_task_hashes_its_inputs() -> None:
     import flows.consolidate as module
 
     tasks = [v for v in vars(module).values() if isinstance(v, Task)]
-    assert len(tasks) == 7
+    assert len(tasks) == 8
     assert all(t.cache_policy is NO_CACHE for t in tasks)
+
+
+def _pure_outputs(inputs: Path, outputs: Path) -> dict[str, bytes]:
+    """The outputs of the pure pipeline (no Prefect, chunks one after another),
+    its stages called as the flow calls them."""
+    import time
+
+    from parindex import pipeline
+    from parindex.problems import concat_problems
+
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.consolidate_previous(inputs, 2023, time.time())
+    unit, unit_problems = pipeline.load_unit(inputs)
+    result = pipeline.build_result(
+        criteria,
+        ingested,
+        previous,
+        history,
+        concat_problems([history_problems, unit_problems]),
+        unit=unit,
+    )
+    pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=time.time())
+    return _written(outputs)
+
+
+def _written(outputs: Path) -> dict[str, bytes]:
+    folder = outputs / "2023"
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and "runs" not in path.relative_to(folder).parts
+        and path.name != "TRANG-THAI.txt"  # the flow's own
+    }
+
+
+def _department_tasks(state: Any) -> list[str]:
+    """The names of the flow run's department-workbook tasks, all completed."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    found = [r for r in runs if r.name.startswith("render-department-workbooks")]
+    assert all(r.state is not None and r.state.is_completed() for r in found)
+    return [r.name for r in found]
+
+
+@pytest.mark.parametrize("runner", ["thread", "process"])
+def test_department_workbooks_go_through_the_task_runner(
+    prefect_harness: None, inputs: Path, tmp_path: Path, runner: str
+) -> None:
+    """Six departments in chunks of two: three tasks of the flow's runner, and
+    every output byte-identical to the pure pipeline's; then a new score on a
+    leaf NV shares with TCKH: only their two workbooks are rendered (one task
+    each) and the outputs are those of a cold run."""
+    import time
+
+    from flows.consolidate import flow_with_runner
+
+    flow = flow_with_runner(runner, workers=2)
+    outputs = tmp_path / runner
+    state = flow(
+        inputs=str(inputs),
+        outputs=str(outputs),
+        year=2023,
+        departments_per_chunk=2,
+        return_state=True,
+    )
+    assert state.is_completed(), state.message
+    assert len(_department_tasks(state)) == 3
+    assert _written(outputs) == _pure_outputs(inputs, tmp_path / "pure")
+
+    workbook = openpyxl.load_workbook(inputs / "2023" / "phong-noi-vu.xlsx")
+    sheet = workbook.active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows() if r[0].value == "1.2.1")
+    row[4].value = 0.5  # the appraised score
+    workbook.save(inputs / "2023" / "phong-noi-vu.xlsx")
+    moved = time.time() + 5
+    os.utime(inputs / "2023" / "phong-noi-vu.xlsx", (moved, moved))
+    state = flow(
+        inputs=str(inputs),
+        outputs=str(outputs),
+        year=2023,
+        departments_per_chunk=1,
+        return_state=True,
+    )
+    assert state.is_completed(), state.message
+    assert len(_department_tasks(state)) == 2
+    changed = sorted(
+        Path(p).relative_to(outputs / "2023").as_posix()
+        for p in state.result()["changed"]
+    )
+    assert [c for c in changed if c.startswith("departments/")] == [
+        "departments/NV-2023.xlsx",
+        "departments/TCKH-2023.xlsx",
+    ]
+    assert _written(outputs) == _pure_outputs(inputs, tmp_path / "cold")

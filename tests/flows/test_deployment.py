@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests.flows.conftest import wait_for
+
 BIN = Path(sys.executable).parent
-TIMEOUT = 90.0
 
 
 def _free_port() -> int:
@@ -38,19 +38,6 @@ def _api(url: str, path: str, body: dict[str, Any] | None = None) -> Any:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read() or b"null")
-
-
-def _wait_for(what: str, check: Any, log: Path) -> Any:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except OSError:
-            found = None
-        if found:
-            return found
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -93,7 +80,7 @@ def prefect_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         )
     try:
         url = env["PREFECT_API_URL"]
-        _wait_for("the server", lambda: _api(url, "/health"), log)
+        wait_for("the server", lambda: _api(url, "/health"), log)
         yield url, env
     finally:
         _stop(server)
@@ -124,7 +111,7 @@ def test_served_deployment_runs_on_demand_and_writes_outputs(
             start_new_session=True,
         )
     try:
-        deployments = _wait_for(
+        deployments = wait_for(
             "the deployment",
             lambda: _api(
                 url,
@@ -140,7 +127,7 @@ def test_served_deployment_runs_on_demand_and_writes_outputs(
             "Asia/Ho_Chi_Minh",
         )
         # a busy server (SQLite) may answer 503 for a moment: ask again
-        flow_run = _wait_for(
+        flow_run = wait_for(
             "a flow run to be created",
             lambda: _api(url, f"/deployments/{deployment['id']}/create_flow_run", {}),
             log,
@@ -154,7 +141,7 @@ def test_served_deployment_runs_on_demand_and_writes_outputs(
                 else None
             )
 
-        state = _wait_for("the flow run", finished, log)
+        state = wait_for("the flow run", finished, log)
         assert state["type"] == "COMPLETED", log.read_text()[-3000:]
     finally:
         _stop(serve)

@@ -25,23 +25,8 @@ from typing import Any
 import pytest
 
 from parindex import run_record as record
+from tests.flows.conftest import wait_for
 from tests.flows.test_deployment import BIN, _api, _free_port, _stop
-
-TIMEOUT = 300.0  # a loaded 2-core machine starts a server in 10-60 s
-
-
-def _wait_for(what: str, check: Any, log: Path) -> Any:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except OSError:
-            found = None
-        if found:
-            return found
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
-
 
 pytestmark = pytest.mark.slow
 FINAL = {"COMPLETED", "FAILED", "CRASHED"}
@@ -99,7 +84,7 @@ class Site:
 
     def trigger(self, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
         body = {"parameters": parameters} if parameters else {}
-        found: dict[str, Any] = _wait_for(
+        found: dict[str, Any] = wait_for(
             "a flow run to be created",
             lambda: _api(
                 self.url, f"/deployments/{self.deployment['id']}/create_flow_run", body
@@ -118,7 +103,7 @@ class Site:
             state = run["state"]
             return run if state and state["type"] in FINAL else None
 
-        found: dict[str, Any] = _wait_for("the flow run", final, self.serve_log)
+        found: dict[str, Any] = wait_for("the flow run", final, self.serve_log)
         return found
 
 
@@ -150,7 +135,7 @@ def site(
     # serve first: the server is not up yet (a machine that just rebooted)
     site.start_serve()
     try:
-        _wait_for(
+        wait_for(
             "serve to say it waits",
             lambda: site.serve_log.read_text().count("Chưa kết nối được máy chủ") >= 2,
             site.serve_log,
@@ -164,7 +149,7 @@ def site(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        site.deployment = _wait_for(
+        site.deployment = wait_for(
             "the deployment",
             lambda: _api(
                 site.url,
@@ -215,7 +200,7 @@ def test_a_failed_run_is_notified_and_recorded(site: Site) -> None:
     outputs = site.root / "broken-outputs"
     run = site.trigger({"inputs": str(broken), "outputs": str(outputs)})
     assert site.finished(run["id"])["state"]["type"] == "FAILED"
-    notice = _wait_for(
+    notice = wait_for(
         "the notification",
         lambda: [n for n in site.received if run["name"] in n.get("body", "")],
         site.serve_log,
@@ -236,7 +221,7 @@ def test_a_killed_serve_leaves_a_crashed_run_the_next_run_reports(site: Site) ->
     run = site.trigger({"inputs": str(stuck)})
     runs = site.outputs / "2023" / "runs"
     marker = runs / f".running-{run['id']}.json"
-    _wait_for("the run to be under way", marker.exists, site.serve_log)
+    wait_for("the run to be under way", marker.exists, site.serve_log)
     assert site.flow_run(run["id"])["state"]["type"] == "RUNNING"
     assert site.serve is not None
     os.killpg(site.serve.pid, signal.SIGKILL)  # the whole serve process tree
@@ -248,7 +233,7 @@ def test_a_killed_serve_leaves_a_crashed_run_the_next_run_reports(site: Site) ->
     crashed = site.finished(run["id"])
     assert crashed["state"]["type"] == "CRASHED"
     assert not marker.exists()
-    _wait_for(
+    wait_for(
         "the crash notification",
         lambda: [n for n in site.received if run["name"] in n.get("body", "")],
         site.serve_log,
