@@ -91,10 +91,12 @@ def read_submissions(
     criteria_set: CriteriaSet,
     year: int,
     cache: ReadCache | None = None,
+    workers: int | None = None,
 ) -> ReadBatch:
     """Read one batch of files (each once, or from the parse cache) into rows and
-    per-file outcomes."""
-    return read_batch(entries, criteria_set, year, cache)
+    per-file outcomes (``workers``: reader children at once; None: one per core,
+    shared with the other threads reading)."""
+    return read_batch(entries, criteria_set, year, cache, workers=workers)
 
 
 @task(name="collect-submissions", cache_policy=NO_CACHE)
@@ -126,11 +128,17 @@ def ingest(
             read_submissions(entries, criteria_set, year, cache) for entries in batches
         ]
     else:
+        # worker processes (process, Dask) already spread the batches over the
+        # cores: one reader child each, not one per core in every worker
+        context = FlowRunContext.get()
+        runner = getattr(context, "task_runner", None)
+        in_threads = runner is None or isinstance(runner, ThreadPoolTaskRunner)
         futures = read_submissions.map(
             batches,
             criteria_set=unmapped(criteria_set),
             year=unmapped(year),
             cache=unmapped(cache),
+            workers=unmapped(None if in_threads else 1),
         )
         reads = futures.result()
     return collect(dropped, reads, criteria_set, year)
