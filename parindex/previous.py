@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from parindex.consolidate import YearResult
-from parindex.ingest.cache import CACHE_FOLDER
+from parindex.ingest.cache import CACHE_FOLDER, store_entry
 from parindex.night import year_description
 
 FOLDER = "previous"
@@ -73,16 +71,4 @@ def store(outputs: Path, key: str, value: YearResult | None) -> None:
     error (the next run consolidates the year again)."""
     payload = pickle.dumps((key, value), protocol=5)
     data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-    path = _path(outputs, key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    store_entry(_path(outputs, key), data)

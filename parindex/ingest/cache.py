@@ -114,19 +114,25 @@ class ReadCache:
         if read.sha256 is None or read.pending or read.tables():
             return  # unread, or still holding its sheets
         key = self.key(read.file.name, read.sha256)
-        path = self._path(key)
+        store_entry(self._path(key), _encode(key, read, rows))
+
+
+def store_entry(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically (a temporary file renamed over it, never
+    fsynced: an entry lost in a crash is rebuilt); a failure to write is not an
+    error, the next run does the work again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(_encode(key, read, rows))
-                os.replace(temporary, path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
 
 
 def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
