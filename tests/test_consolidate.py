@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
 from parindex.consolidate import compare, consolidate_year, trend
-from parindex.criteria import CriteriaSet
+from parindex.criteria import CriteriaSet, read_criteria_set
 from parindex.history import empty_history
 from parindex.problems import empty_problems
+from tests.builders import write_criteria
 
 
 def rows(*records: tuple[str, str, float | None, float | None]) -> pl.DataFrame:
@@ -184,3 +187,81 @@ def test_shared_leaf_differing_only_in_self_assessment_is_a_warning(
             "nhưng điểm sử dụng như nhau; tổng hợp dùng điểm tự đánh giá của NV.",
         )
     ]
+
+
+THREE_WAY = [
+    ["1", "Chỉ đạo điều hành", 3, None, None],
+    ["1.1", "Kế hoạch", 1, "Thẩm định", "TCKH;NV;TP"],
+    ["1.2", "Báo cáo", 1, "Thẩm định", "NV;TP"],
+    ["1.3", "Tuyên truyền", 1, "Thẩm định", "TP;NV"],
+]
+THREE_DEPARTMENTS = [
+    ("NV", "Phòng Nội vụ", ""),
+    ("TCKH", "Phòng Tài chính - Kế hoạch", ""),
+    ("TP", "Phòng Tư pháp", ""),
+]
+
+
+@pytest.fixture()
+def three_way(tmp_path: Path) -> CriteriaSet:
+    """Leaves shared by two or three departments, leads in different orders."""
+    return read_criteria_set(
+        write_criteria(
+            tmp_path / "criteria" / "three.xlsx", THREE_WAY, THREE_DEPARTMENTS
+        )
+    )
+
+
+def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
+    three_way: CriteriaSet,
+) -> None:
+    """Every department sharing a leaf is listed in the lead order; scores that
+    show the same (0,504 and 0,5) agree; a department giving only a self score
+    agrees with one whose appraised score shows the same, and its missing
+    appraisal is not a difference of self scores shown as a number."""
+    scored = rows(
+        ("NV", "1.1", 1.0, 0.5),
+        ("TP", "1.1", 1.0, 0.504),
+        ("TCKH", "1.1", 1.0, 0.75),  # the lead, alone against the two others
+        ("NV", "1.2", 0.25, None),  # self only: 0,25 is used
+        ("TP", "1.2", 0.5, 0.25),  # appraised 0,25: the same score is used
+        ("TP", "1.3", 1.0, 1.0),
+        ("NV", "1.3", 1.0, 0.9999999999),  # shows 1: agrees, nothing said
+    )
+    year, problems = consolidate_year(three_way, scored, 2023)
+    assert node(year.nodes, "1.1", "score") == 0.75
+    assert node(year.nodes, "1.1", "scored_by") == "TCKH"
+    assert node(year.nodes, "1.2", "score") == 0.25
+    assert node(year.nodes, "1.2", "scored_by") == "NV"
+    assert node(year.nodes, "1.3", "scored_by") == "TP"
+    assert problems.rows() == [
+        (
+            "error",
+            "2023/TCKH.xlsx",
+            "Chấm điểm",
+            "A8",
+            "TCKH",
+            "1.1",
+            "Tiêu chí dùng chung 1.1: các đơn vị chấm khác nhau "
+            "(TCKH: 0,75; NV: 0,5; TP: 0,5); tổng hợp dùng 0,75 điểm của TCKH.",
+        ),
+        (
+            "warning",
+            "2023/NV.xlsx",
+            "Chấm điểm",
+            "A9",
+            "NV",
+            "1.2",
+            "Tiêu chí dùng chung 1.2: điểm tự đánh giá khác nhau (NV: 0,25; TP: 0,5) "
+            "nhưng điểm sử dụng như nhau; tổng hợp dùng điểm tự đánh giá của NV.",
+        ),
+    ]
+
+
+def test_a_shared_leaf_scored_by_its_lead_alone_is_no_problem(
+    three_way: CriteriaSet,
+) -> None:
+    year, problems = consolidate_year(three_way, rows(("TP", "1.3", 0.5, None)), 2023)
+    assert problems.is_empty()
+    assert node(year.nodes, "1.3", "source") == "self"
+    assert node(year.nodes, "1", "score") == 0.5

@@ -162,3 +162,20 @@ def test_a_criteria_table_longer_than_read_is_refused_not_cut(tmp_path: Path) ->
     assert str(raised.value).splitlines()[1:] == [
         "  - bảng quá lớn: chỉ đọc được 5.000 dòng và 64 cột đầu tiên của sheet “Tiêu chí”."
     ]
+
+
+def test_department_name_is_the_first_listed_under_its_code(tmp_path: Path) -> None:
+    """A code listed twice names its first line; an unknown code is itself."""
+    path = write_criteria(
+        tmp_path / "criteria" / "twice.xlsx",
+        SMALL_TREE,
+        [
+            ("NV", "Phòng Nội vụ", ""),
+            ("TCKH", "Phòng Tài chính - Kế hoạch", ""),
+            ("NV", "Văn phòng HĐND và UBND", ""),
+        ],
+    )
+    criteria_set = read_criteria_set(path)
+    assert criteria_set.department_name("NV") == "Phòng Nội vụ"
+    assert criteria_set.department_name("TCKH") == "Phòng Tài chính - Kế hoạch"
+    assert criteria_set.department_name("TP") == "TP"
