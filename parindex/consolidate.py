@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from parindex import messages
-from parindex.criteria import GROUP_LABELS, CriteriaSet
+from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
 from parindex.history import History
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import problem, problems_frame
-from parindex.text import ancestors, format_vn
+from parindex.text import format_vn
 
 EPSILON = 1e-9
 GROUPS = tuple(GROUP_LABELS)
@@ -115,7 +115,7 @@ def resolve_leaves(
     chosen = candidates.group_by("code", maintain_order=True).first()
     problems = []
     shared = candidates.filter(pl.col("code").is_duplicated())
-    for code, group in shared.group_by("code", maintain_order=True):
+    for code, group in _disagreeing(shared).group_by("code", maintain_order=True):
         used = group.row(0, named=True)
         records = list(group.iter_rows(named=True))
         if len({_score_text(r) for r in records}) <= 1:
@@ -178,6 +178,33 @@ def resolve_leaves(
     return resolved, problems_frame(problems)
 
 
+def _disagreeing(shared: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the shared leaves whose departments differ, in the score shown
+    (``_score_text``) or in the self score: what ``resolve_leaves`` looks at row
+    by row. Each distinct score is put in words once, not once per row."""
+    if shared.is_empty():
+        return shared
+    used = pl.coalesce("appraised_score", "self_score")
+    values = shared.select(used.unique())["appraised_score"].to_list()
+    words = {value: _number_text(value) for value in values if value is not None}
+    # a value not found (it cannot be) keeps a text of its own: never taken
+    # for another score, at worst looked at row by row for nothing
+    shown = (
+        pl.when(used.is_null())
+        .then(pl.lit("—"))
+        .otherwise(
+            used.replace_strict(
+                list(words),
+                list(words.values()),
+                default=pl.format("?{}", used),
+                return_dtype=pl.String,
+            )
+        )
+    )
+    differs = (shown.n_unique() > 1) | (pl.col("self_score").n_unique() > 1)
+    return shared.filter(differs.over("code"))
+
+
 def _number_text(value: object) -> str:
     return format_vn(float(value)) if isinstance(value, float | int) else "—"
 
@@ -220,10 +247,7 @@ def consolidate_year(
         )
     )
     by_ancestor = (
-        leaves.with_columns(
-            node=pl.col("code").map_elements(ancestors, return_dtype=pl.List(pl.String))
-        )
-        .explode("node")
+        leaves.join(ancestor_pairs(leaves["code"]), on="code")
         .group_by("node")
         .agg(
             _sum_or_null("self_score"),

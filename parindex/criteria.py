@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -141,10 +142,45 @@ class CriteriaSet:
 
     def department_name(self, code: str) -> str:
         """The full name of a department code (the code itself when unknown)."""
+        return self._department_names.get(code, code)
+
+    @cached_property
+    def _department_names(self) -> dict[str, str]:
+        """Code → name, the first department listed under a code winning."""
+        names: dict[str, str] = {}
         for department in self.departments:
-            if department.code == code:
-                return department.name
-        return code
+            names.setdefault(department.code, department.name)
+        return names
+
+
+def ancestor_pairs(codes: pl.Series, *, proper: bool = False) -> pl.DataFrame:
+    """``code`` and ``node``: each distinct code of ``codes`` beside every prefix of
+    it from the top, itself included (``text.ancestors``: ``1.2.1`` → ``1``,
+    ``1.2``, ``1.2.1``), or only its proper ancestors when ``proper``.
+
+    One frame for the whole year's codes, instead of a Python list per code.
+    """
+    distinct = pl.DataFrame({"code": codes.drop_nulls().unique(maintain_order=True)})
+    schema = {"code": pl.String, "node": pl.String}
+    if distinct.is_empty():
+        return pl.DataFrame(schema=schema)
+    parts = pl.col("code").str.split(".")
+    depth = int(distinct.select(parts.list.len().max()).item())
+    wanted = range(1, depth) if proper else range(1, depth + 1)
+    if not wanted:
+        return pl.DataFrame(schema=schema)
+    prefixes = [
+        pl.when(parts.list.len() > k if proper else parts.list.len() >= k).then(
+            parts.list.head(k).list.join(".")
+        )
+        for k in wanted
+    ]
+    return (
+        distinct.select("code", node=pl.concat_list(prefixes).list.drop_nulls())
+        .explode("node")
+        .drop_nulls("node")
+        .cast(schema)  # type: ignore[arg-type]
+    )
 
 
 _FOLDED_NAMES: dict[int, tuple[Sequence[Department], dict[str, str]]] = {}

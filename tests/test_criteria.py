@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from parindex.criteria import CriteriaSet, criteria_set_for_year, read_criteria_set
+from parindex.criteria import (
+    CriteriaSet,
+    ancestor_pairs,
+    criteria_set_for_year,
+    read_criteria_set,
+)
 from parindex.errors import NoCriteriaSet, UnusableCriteria
+from parindex.text import ancestors
 from tests.builders import SMALL_TREE, write_criteria
 
 
@@ -179,3 +186,23 @@ def test_department_name_is_the_first_listed_under_its_code(tmp_path: Path) -> N
     assert criteria_set.department_name("NV") == "Phòng Nội vụ"
     assert criteria_set.department_name("TCKH") == "Phòng Tài chính - Kế hoạch"
     assert criteria_set.department_name("TP") == "TP"
+
+
+@pytest.mark.parametrize("proper", [False, True])
+def test_ancestor_pairs_are_the_prefixes_of_every_code(proper: bool) -> None:
+    codes = ["1.2.1", "1", "8.10", None, "1.2.1", "3.1.4.1.5", "99.9", "1..2"]
+    pairs = ancestor_pairs(pl.Series(codes, dtype=pl.String), proper=proper)
+    expected = [
+        (code, node)
+        for code in dict.fromkeys(c for c in codes if c is not None)
+        for node in (ancestors(code)[:-1] if proper else ancestors(code))
+    ]
+    assert pairs.rows() == expected
+    assert pairs.schema == pl.Schema({"code": pl.String, "node": pl.String})
+
+
+def test_ancestor_pairs_of_no_code_is_an_empty_frame() -> None:
+    for codes in ([], [None], ["1", "2"]):
+        pairs = ancestor_pairs(pl.Series(codes, dtype=pl.String), proper=True)
+        assert pairs.is_empty()
+        assert pairs.columns == ["code", "node"]
