@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from parindex import messages
-from parindex.criteria import CriteriaSet
+from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.problems import concat_problems, problem, problems_frame
-from parindex.text import ancestors, format_vn
+from parindex.text import format_vn
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -53,12 +53,18 @@ def _row_problems(
 ) -> list[dict[str, str | None]]:
     records = []
     owners = dict(criteria_set.nodes.select("code", "departments").iter_rows())
-    duplicated = checked.filter(pl.col("duplicated"))  # only these need their twins
-    for index, check in failures.iter_rows():
-        row = checked.row(index, named=True)
-        same_code = duplicated.filter(
-            (pl.col("file") == row["file"]) & pl.col("code").eq_missing(row["code"])
-        )
+    # the code cells of every code found twice in a file, in the file's order:
+    # only these rows need their twins
+    twins: dict[tuple[str, str], list[str]] = {}
+    duplicated = checked.filter(
+        pl.col("duplicated") & pl.col("code_cell").is_not_null()
+    )
+    for file, code, cell in duplicated.select("file", "code", "code_cell").iter_rows():
+        twins.setdefault((file, code), []).append(cell)
+    failing = checked[failures["index"]]
+    for (_, check), row in zip(
+        failures.iter_rows(), failing.iter_rows(named=True), strict=True
+    ):
         values = {
             **row,
             "self_score": _fmt(row["self_score"]),
@@ -66,7 +72,9 @@ def _row_problems(
             "max": _fmt(row["max"]),
             "stated_max": _fmt(row["stated_max"]),
             "owners": ", ".join(owners.get(row["code"]) or []),
-            "cells": ", ".join(c for c in same_code["code_cell"].to_list() if c),
+            "cells": ", ".join(
+                c for c in twins.get((row["file"], row["code"]), []) if c
+            ),
         }
         column = messages.ROW_MESSAGE_COLUMN[check]
         if check == "code_present" and row["raw_code"] is None:
@@ -137,11 +145,7 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     coded = leaves.filter(pl.col("code").is_not_null()).select(
         "file", "code", "self_score", "appraised_score"
     )
-    codes = coded["code"].unique().to_list()
-    parents = pl.DataFrame(
-        {"code": codes, "node": [ancestors(code)[:-1] for code in codes]},
-        schema={"code": pl.String, "node": pl.List(pl.String)},
-    ).explode("node")
+    parents = ancestor_pairs(coded["code"], proper=True)
     sums = [
         pl.col("self_score").fill_null(0).sum().alias("self_sum"),
         pl.col("appraised_score").fill_null(0).sum().alias("appraised_sum"),
