@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -25,13 +25,13 @@ from parindex.text import (
     format_vn,
     nfc,
     normalise_code,
-    parent_code,
     parse_number,
 )
 from parindex.validation import failed_checks
 from parindex.workbook import (
     MAX_COLUMNS,
     MAX_ROWS,
+    CellValue,
     Sheet,
     Table,
     UnreadableWorkbook,
@@ -240,10 +240,14 @@ def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
     return tuple(found)
 
 
-def _split_departments(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
+@lru_cache(maxsize=1 << 12)  # leaves of a large set repeat their lists
+def _split_departments(text: str) -> tuple[str, ...]:
+    return tuple(
+        part.strip() for part in text.replace(",", ";").split(";") if part.strip()
+    )
 
 
+@lru_cache(maxsize=256)
 def _group_key(text: str) -> str | None:
     if not text:
         return None
@@ -254,64 +258,83 @@ def _group_key(text: str) -> str | None:
     return text  # kept as typed so that the check names it
 
 
+NODE_ROW_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "raw_code": pl.String(),
+    "code": pl.String(),
+    "name": pl.String(),
+    "raw_max": pl.String(),
+    "max": pl.Float64(),
+    "group": pl.String(),
+    "departments": pl.List(pl.String()),
+    "unknown_departments": pl.String(),
+}
+
+
 def _node_rows(
     table: Table, departments: tuple[Department, ...], self_assessed: bool = False
 ) -> pl.DataFrame:
     """The table's rows as a frame, with the derived columns the schema checks
-    (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``)."""
+    (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``).
+
+    Built column by column (a list per column, not a dict per row); a list of
+    departments travels as one text and is split by polars, not turned into a
+    Python list per row."""
     codes = {d.code for d in departments}
-    records = []
-    for r in range(table.data_row, len(table.sheet.cells)):
-        raw_code = cell_text(table.value(r, "code"))
-        name = cell_text(table.value(r, "name"))
-        raw_max = table.value(r, "max")
-        if not raw_code and not name:
-            continue
-        max_value = (
-            float(raw_max)
-            if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
-            else parse_number(cell_text(raw_max))
-        )
+    first = table.data_row
+    lines = table.sheet.cells[first:]
+
+    def column(name: str) -> list[CellValue]:
+        """The column's values ("" where absent), as ``Table.value`` gives them."""
+        index = table.columns.get(name)
+        if index is None:
+            return [""] * len(lines)
+        return [line[index] if index < len(line) else "" for line in lines]
+
+    raw_codes = [cell_text(value) for value in column("code")]
+    names = [cell_text(value) for value in column("name")]
+    kept = [i for i in range(len(lines)) if raw_codes[i] or names[i]]
+    raw_maxes = column("max")
+    groups = column("group")
+    listed_texts = column("departments")
+    columns: dict[str, list[object]] = {name: [] for name in NODE_ROW_SCHEMA}
+    for i in kept:
+        raw_max = raw_maxes[i]
+        max_text = cell_text(raw_max)
         listed = (
-            [SELF_DEPARTMENT.code]
+            (SELF_DEPARTMENT.code,)
             if self_assessed
-            else _split_departments(cell_text(table.value(r, "departments")))
+            else _split_departments(cell_text(listed_texts[i]))
         )
         unknown = [d for d in listed if d not in codes]
-        records.append(
-            {
-                "row": r,
-                "raw_code": raw_code,
-                "code": normalise_code(raw_code),
-                "name": name,
-                "raw_max": cell_text(raw_max),
-                "max": max_value,
-                "group": _group_key(cell_text(table.value(r, "group"))),
-                "departments": listed,
-                "unknown_departments": "; ".join(unknown) or None,
-            }
+        columns["row"].append(first + i)
+        columns["raw_code"].append(raw_codes[i])
+        columns["code"].append(normalise_code(raw_codes[i]))
+        columns["name"].append(names[i])
+        columns["raw_max"].append(max_text)
+        columns["max"].append(
+            float(raw_max)
+            if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
+            else parse_number(max_text)
         )
+        columns["group"].append(_group_key(cell_text(groups[i])))
+        # the parts hold no ";" (they were split on it): one text, split below
+        columns["departments"].append(";".join(listed) if listed else None)
+        columns["unknown_departments"].append("; ".join(unknown) or None)
     frame = pl.DataFrame(
-        records,
-        schema={
-            "row": pl.Int64,
-            "raw_code": pl.String,
-            "code": pl.String,
-            "name": pl.String,
-            "raw_max": pl.String,
-            "max": pl.Float64,
-            "group": pl.String,
-            "departments": pl.List(pl.String),
-            "unknown_departments": pl.String,
-        },
+        columns, schema={**NODE_ROW_SCHEMA, "departments": pl.String()}
+    ).with_columns(
+        pl.col("departments")
+        .str.split(";")
+        .fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
-    known = set(frame["code"].drop_nulls().to_list())
-    parents = {parent_code(c) for c in known} - {None}
+    # the parent of "1.2.1" is "1.2": everything before the last dot
+    frame = frame.with_columns(parent=pl.col("code").str.extract(r"^(.*)\.", 1))
     frame = frame.with_columns(
-        parent=pl.col("code").map_elements(parent_code, return_dtype=pl.String),
         is_leaf=pl.col("code").is_not_null()
-        & pl.col("code").is_in(list(parents)).not_(),
+        & pl.col("code").is_in(frame["parent"].drop_nulls().unique().implode()).not_(),
     )
+    known = frame["code"].drop_nulls().unique().implode()
     children_max = (
         frame.filter(pl.col("parent").is_not_null())
         .group_by("parent")
@@ -319,7 +342,7 @@ def _node_rows(
         .rename({"parent": "code"})
     )
     return frame.join(children_max, on="code", how="left").with_columns(
-        parent_found=pl.col("parent").is_null() | pl.col("parent").is_in(list(known))
+        parent_found=pl.col("parent").is_null() | pl.col("parent").is_in(known)
     )
 
 
@@ -341,11 +364,12 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     return lines
 
 
-def read_criteria_set(path: Path) -> CriteriaSet:
+def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> CriteriaSet:
     """Read and validate a criteria set workbook.
 
     Args:
         path: the workbook (sheet ``Tiêu chí``, optional sheet ``Đơn vị``).
+        sheets: its sheets, when they were read already (``first_year_of``).
 
     Returns:
         The criteria set, its nodes in tree order.
@@ -359,7 +383,8 @@ def read_criteria_set(path: Path) -> CriteriaSet:
         return UnusableCriteria("\n".join([head, *(f"  - {line}" for line in lines)]))
 
     try:
-        sheets = read_sheets_safely(path)
+        if sheets is None:
+            sheets = read_sheets_safely(path)
     except UnreadableWorkbook as error:
         reason = error.reason  # the safety checks' reasons are Vietnamese already
         if reason == "encrypted":
@@ -474,9 +499,12 @@ def _workbooks(folder: Path) -> list[Path]:
     ]
 
 
-def first_year_of(path: Path) -> tuple[int, str] | None:
+def first_year_of(
+    path: Path, *, keep: dict[Path, list[Sheet]] | None = None
+) -> tuple[int, str] | None:
     """(first year, folded ``Khối``) stated by a criteria workbook, None when it
-    states none.
+    states none. With ``keep``, the sheets read are kept there under ``path``
+    (the workbook is then read once, not once more to be used).
 
     Raises:
         UnusableCriteria: the workbook cannot be read (saying why).
@@ -486,6 +514,8 @@ def first_year_of(path: Path) -> tuple[int, str] | None:
     except UnreadableWorkbook:
         read_criteria_set(path)  # raises, saying why (same reader)
         raise  # pragma: no cover - read_criteria_set raised
+    if keep is not None:
+        keep[path] = sheets
     for sheet in sheets:
         metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL})
         number = parse_number(metadata.get("first_year", ("", ""))[0])
@@ -495,14 +525,15 @@ def first_year_of(path: Path) -> tuple[int, str] | None:
 
 
 def available_criteria_sets(
-    folder: Path, *, strict: bool = True
+    folder: Path, *, strict: bool = True, keep: dict[Path, list[Sheet]] | None = None
 ) -> list[tuple[int, Path]]:
     """(first year, path) of every criteria workbook in ``folder``, by year.
 
     Only the ``Áp dụng từ năm`` line (and a ``Khối`` line, for a province's groups
     of units) is read; the full set is validated when used. With ``strict=False``
     (``check`` looking beside a department's file) workbooks that are not criteria
-    sets are passed over instead.
+    sets are passed over instead. With ``keep``, the sheets of every workbook
+    read are kept there by path (``first_year_of``).
 
     Raises:
         UnusableCriteria: a workbook of the folder cannot be read or states no
@@ -513,7 +544,7 @@ def available_criteria_sets(
     keys: dict[tuple[int, str], list[Path]] = {}
     for path in _workbooks(folder):
         try:
-            stated = first_year_of(path)
+            stated = first_year_of(path, keep=keep)
         except UnusableCriteria:
             if strict:
                 raise
@@ -521,7 +552,8 @@ def available_criteria_sets(
         if stated is None:
             if not strict:
                 continue
-            read_criteria_set(path)  # says why it is not a criteria set
+            # says why it is not a criteria set
+            read_criteria_set(path, sheets=None if keep is None else keep.get(path))
             raise UnusableCriteria(  # pragma: no cover - it raised
                 messages.CRITERIA_UNUSABLE.format(file=path.name)
             )
@@ -549,11 +581,13 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
     """
     if not folder.is_dir():
         raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
-    candidates = available_criteria_sets(folder)
+    read: dict[Path, list[Sheet]] = {}  # every workbook is read once
+    candidates = available_criteria_sets(folder, keep=read)
     usable = [(first, path) for first, path in candidates if first <= year]
     if not usable:
         years = ", ".join(str(first) for first, _ in candidates) or "không có"
         raise NoCriteriaSet(
             messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)
         )
-    return read_criteria_set(usable[-1][1])
+    chosen = usable[-1][1]
+    return read_criteria_set(chosen, sheets=read[chosen])
