@@ -109,13 +109,15 @@ def resolve_leaves(
             "sheet",
             "code_cell",
         )
-        .join(lead_order, on=["code", "department"])
-        .sort("code", "rank")
+        # in lead order (leaves in tree order, each by rank): no sort needed to
+        # take each leaf's first row
+        .join(lead_order, on=["code", "department"], maintain_order="right")
     )
     chosen = candidates.group_by("code", maintain_order=True).first()
     problems = []
     shared = candidates.filter(pl.col("code").is_duplicated())
-    for code, group in _disagreeing(shared).group_by("code", maintain_order=True):
+    disagreeing = _disagreeing(shared).sort("code", "rank", maintain_order=True)
+    for code, group in disagreeing.group_by("code", maintain_order=True):
         used = group.row(0, named=True)
         records = list(group.iter_rows(named=True))
         if len({_score_text(r) for r in records}) <= 1:

@@ -21,30 +21,40 @@ def _with_criteria(rows: pl.DataFrame, criteria_set: CriteriaSet) -> pl.DataFram
     """Each row with its node's ``max`` and ``is_leaf``, whether the code is known,
     and whether the row's department is responsible for it.
 
-    Responsibility is a join on (code, department) pairs, not a copy of each node's
-    list of departments on every row: a component's list holds every department
-    under it, which in a province made the frame grow with rows × departments.
+    Responsibility is a lookup of (node, department) pairs, not a copy of each
+    node's list of departments on every row: a component's list holds every
+    department under it, which in a province made the frame grow with rows ×
+    departments. A pair is one integer (the node's position and the department's
+    number among those the set lists), so that the lookup is a set of integers
+    rather than a join on two texts.
     """
-    nodes = criteria_set.nodes.select("code", "max", "is_leaf")
-    pairs = (
-        criteria_set.nodes.select("code", pl.col("departments").alias("department"))
+    nodes = criteria_set.nodes.select("code", "max", "is_leaf", "position")
+    listed = (
+        criteria_set.nodes.select("position", pl.col("departments").alias("department"))
         .explode("department")
         .drop_nulls()
-        .unique()
-        .with_columns(responsible=pl.lit(True))
     )
-    # joined on the two key columns only, then set beside the rows: a join copies
+    number = {code: i for i, code in enumerate(listed["department"].unique().sort())}
+
+    def pair(frame: pl.DataFrame) -> pl.Series:
+        return frame.select(
+            pl.col("position").cast(pl.Int64) * (len(number) + 1)
+            + pl.col("department").replace_strict(
+                number, default=None, return_dtype=pl.Int64
+            )
+        ).to_series()
+
+    # joined on the key column only, then set beside the rows: a join copies
     # every column it carries, ``with_columns`` shares them
-    found = (
-        rows.select("code", "department")
-        .join(nodes, on="code", how="left", maintain_order="left")
-        .join(pairs, on=["code", "department"], how="left", maintain_order="left")
+    found = rows.select("code", "department").join(
+        nodes, on="code", how="left", maintain_order="left"
     )
+    responsible = pair(found).is_in(pair(listed).drop_nulls().implode())
     return rows.with_columns(
         found["max"],
         known=found["is_leaf"].is_not_null(),
         is_leaf=found["is_leaf"].fill_null(False),
-        responsible=found["responsible"].fill_null(False),
+        responsible=responsible.fill_null(False),
     )
 
 
