@@ -151,16 +151,29 @@ def _ambiguous_codes(
 
 def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     """Each subtotal or total row with the sums of the file's leaves it covers
-    (``self_sum``, ``appraised_sum``): one join, whatever the number of files."""
+    (``self_sum``, ``appraised_sum``): a join per level of the tree, whatever the
+    number of files (one level at a time: the year's leaves are not copied once
+    per ancestor all at once)."""
     coded = leaves.filter(pl.col("code").is_not_null()).select(
         "file", "code", "self_score", "appraised_score"
     )
-    parents = ancestor_pairs(coded["code"], proper=True)
+    parents = ancestor_pairs(coded["code"], proper=True).with_columns(
+        level=pl.col("node").str.count_matches(r"\.")
+    )
     sums = [
         pl.col("self_score").fill_null(0).sum().alias("self_sum"),
         pl.col("appraised_score").fill_null(0).sum().alias("appraised_sum"),
     ]
-    below = coded.join(parents, on="code").group_by("file", "node").agg(sums)
+    levels = [
+        parents.filter(pl.col("level") == level).drop("level")
+        for level in parents["level"].unique().sort()
+    ] or [parents.drop("level")]
+    below = pl.concat(
+        [
+            coded.join(level, on="code").group_by("file", "node").agg(sums)
+            for level in levels
+        ]
+    )
     whole_file = coded.group_by("file").agg(sums)
     subtotals = sum_rows.filter(pl.col("total_label").is_null()).join(
         below.rename({"node": "code"}), on=["file", "code"], how="left"
@@ -171,6 +184,20 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([subtotals, totals], how="diagonal_relaxed").with_columns(
         pl.col("self_sum", "appraised_sum").fill_null(0.0)
     )
+
+
+_SUM_COLUMNS = (
+    "file",
+    "sheet",
+    "department",
+    "code",
+    "total_label",
+    "self_score",
+    "appraised_score",
+    "self_cell",
+    "appraised_cell",
+)
+"""What ``_sum_row_problems`` needs of a subtotal or total row."""
 
 
 def _sum_row_problems(
@@ -193,19 +220,7 @@ def _sum_row_problems(
             & ((pl.col(score) - pl.col(computed)).abs() > TOLERANCE)
         )
     stated_sums = _stated_sums(sum_rows, leaves).filter(differs)
-    for row in stated_sums.select(
-        "file",
-        "sheet",
-        "department",
-        "code",
-        "total_label",
-        "self_score",
-        "appraised_score",
-        "self_sum",
-        "appraised_sum",
-        "self_cell",
-        "appraised_cell",
-    ).iter_rows(named=True):
+    for row in stated_sums.iter_rows(named=True):
         label = row["total_label"]
         for score, cell, computed in (
             ("self_score", "self_cell", row["self_sum"]),
@@ -316,31 +331,51 @@ def validate_rows(
     """
     noticed = _notice_problems(rows)
     rows = rows.filter(_REFUSED.not_())  # refused as a whole by the reader
-    joined = _with_criteria(rows, criteria_set)
+    joined = _with_criteria(rows, criteria_set).lazy()
     is_sum = (pl.col("known") & pl.col("is_leaf").not_()) | pl.col(
         "total_label"
     ).is_not_null()
-    sum_rows = joined.filter(is_sum)
-    leaf_rows = joined.filter(is_sum.not_())
+    # Each part of the year is taken from ``joined`` with only the columns it
+    # needs: one copy of the year's scored rows, narrow ones of the others.
+    sum_rows = joined.filter(is_sum).select(_SUM_COLUMNS).collect()
+    leaf_sums = (
+        joined.filter(is_sum.not_())
+        .select("file", "code", "self_score", "appraised_score")
+        .collect()
+    )
     # Only rows that give a score are checked: a department may fill the full
     # form, leaving the other departments' rows blank.
-    scored = leaf_rows.filter(
-        pl.col("self_raw").is_not_null()
-        | pl.col("appraised_raw").is_not_null()
-        | pl.col("formula_cell").is_not_null()
-    ).with_columns(
-        duplicated=pl.col("code").is_not_null()
-        & pl.col("code").is_duplicated().over("file")
+    scored = (
+        joined.filter(
+            is_sum.not_()
+            & (
+                pl.col("self_raw").is_not_null()
+                | pl.col("appraised_raw").is_not_null()
+                | pl.col("formula_cell").is_not_null()
+            )
+        )
+        .with_columns(
+            duplicated=pl.col("code").is_not_null()
+            & pl.col("code").is_duplicated().over("file")
+        )
+        .collect()
     )
+    del joined
     uncalculated = scored.filter(pl.col("formula_cell").is_not_null())
-    checked = scored.filter(pl.col("formula_cell").is_null())
+    checked = (
+        scored.filter(pl.col("formula_cell").is_null())
+        if uncalculated.height
+        else scored
+    )
+    del scored
     failures = failed_checks(SubmissionRow, checked)
     row_problems = _row_problems(checked, failures, criteria_set)
-    bad_index = failures["index"].unique().to_list()
     good = (
-        checked.with_row_index("_i")
-        .filter(pl.col("_i").is_in(bad_index).not_())
-        .drop("_i")
+        checked.filter(
+            pl.int_range(pl.len()).is_in(failures["index"].unique().implode()).not_()
+        )
+        if failures.height
+        else checked
     )
     problems = concat_problems(
         [
@@ -349,7 +384,7 @@ def validate_rows(
             problems_frame(row_problems),
             problems_frame(_formula_problems(uncalculated)),
             problems_frame(_ambiguous_codes(checked, criteria_set)),
-            problems_frame(_sum_row_problems(sum_rows, leaf_rows)),
+            problems_frame(_sum_row_problems(sum_rows, leaf_sums)),
         ]
     )
     return good, problems
