@@ -205,3 +205,46 @@ def test_every_kind_of_score_code_and_maximum_cell_reads_exactly() -> None:
         None,
     ]
     assert rows["self_cell"].to_list() == [f"B{r}" for r in range(2, 13)]
+
+
+def test_responsibility_follows_every_department_listed_on_a_leaf(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """A department listed second on a shared leaf is responsible for it, one
+    listed nowhere (or no department at all) for nothing, and a subtotal code
+    is never a criterion a department answers for."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.5],
+            ["1.2.2.1", "Quý", 1, 1, 1],
+            ["2.2", "SIPAS", 1, 1, 1],
+        ],
+    )
+    table = find_table(
+        iter_sheets(open_workbook(path)), SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS
+    )
+    assert table is not None
+    rows = pl.concat(
+        [
+            normalise_rows(table, "2023/tckh.xlsx", "TCKH"),
+            normalise_rows(table, "2023/tp.xlsx", "TP"),
+        ]
+    )
+    good, problems = validate_rows(rows, small_criteria)
+    assert good.select("file", "code").rows() == [
+        ("2023/tckh.xlsx", "1.2.1"),
+        ("2023/tckh.xlsx", "1.2.2.1"),
+        ("2023/tckh.xlsx", "2.2"),
+    ]
+    assert problems.select("file", "message").rows() == [
+        (
+            "2023/tp.xlsx",
+            f"Đơn vị TP không chủ trì tiêu chí {code} (đơn vị chủ trì: {owners}).",
+        )
+        for code, owners in (
+            ("1.2.1", "NV, TCKH"),
+            ("1.2.2.1", "TCKH"),
+            ("2.2", "TCKH"),
+        )
+    ]
