@@ -212,11 +212,6 @@ def match_department(text: str, departments: Sequence[Department]) -> str | None
     if not wanted:
         return None
     return _names_by_fold(departments).get(wanted)
-    for department in departments:
-        names = (department.code, department.name, *department.aliases)
-        if any(fold(name) == wanted for name in names):
-            return department.code
-    return None
 
 
 def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
