@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 import polars as pl
 from prefect import Flow, flow, get_client, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.context import FlowRunContext
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.states import Completed, Crashed
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
@@ -412,6 +414,39 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     )
 
 
+def api_lost(error: BaseException) -> str | None:
+    """Why the Prefect API was lost, when ``error`` (or one it came from) says the
+    server could not be reached, timed out, or answered with a server error (HTTP
+    5xx); None for any other error. Prefect raises these from inside the flow (an
+    artifact, a state) or around it (creating the run, reporting its end)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    reason: str | None = None
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, PrefectHTTPStatusError):
+            if current.response.status_code >= 500:
+                return f"HTTP {current.response.status_code}"
+            return None  # a 4xx: a request of ours the server refused
+        if isinstance(current, httpx.TimeoutException):
+            return f"quá thời gian chờ: {type(current).__name__}"
+        if isinstance(current, httpx.TransportError):
+            return str(current) or type(current).__name__
+        if isinstance(current, RuntimeError) and "Failed to reach API" in str(current):
+            reason = reason or str(current)
+        current = current.__cause__ or current.__context__
+    return reason
+
+
+def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """The run's end is reported (Completed): its running marker goes. Until
+    then it stays, so that a run whose end could not be reported (the server lost
+    at the last moment) is found and recorded by the next run."""
+    outputs, year = _year_of(flow_run)
+    if year is not None:
+        record.clear_running(outputs, year, str(flow_run.id))
+
+
 def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
     """Find runs whose process died without a word (``kill -9``, power cut): record
     each as crashed beside the manifests and set its Prefect flow run ``Crashed``
@@ -473,6 +508,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
     timeout_seconds=TIMEOUT_SECONDS,
     on_failure=[_record_end],
     on_crashed=[_record_end],
+    on_completion=[_clear_marker],
 )
 def consolidate_flow(
     inputs: str = "inputs",
@@ -556,8 +592,7 @@ def consolidate_flow(
             messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
             + f" ({code})"
         )
-    if flow_run is not None:
-        record.clear_running(outputs_path, year, str(flow_run.id))
+    # the running marker is removed once the end is reported (``_clear_marker``)
     outcome = {
         "year": year,
         "total": result.current.total,

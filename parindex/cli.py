@@ -9,6 +9,7 @@ import contextlib
 import enum
 import importlib.util
 import json
+import logging
 import math
 import os
 import signal
@@ -127,10 +128,43 @@ def _prefect_environment(verbose: bool) -> Iterator[None]:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
+        # Prefect's background services (events, logs) report a lost server once
+        # per item: the run says it once itself (``_api_lost``)
+        os.environ.setdefault("PREFECT_LOGGING_INTERNAL_LEVEL", "CRITICAL")
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    if not verbose:
+        _quiet_when_api_lost()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+class _NotApiLost(logging.Filter):
+    """Drops a log record whose error is the Prefect API lost (said once, in
+    Vietnamese, by ``_api_lost``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None:
+            return True
+        from flows.consolidate import api_lost
+
+        return api_lost(error) is None
+
+
+def _quiet_when_api_lost() -> None:
+    """Without ``--verbose``, a server lost during the run is one Vietnamese
+    message, not Prefect's tracebacks and a line per event it could not send
+    (its background workers' loggers are silenced; the flow's own warnings stay).
+    After the flows are imported: Prefect configures its logging then, which
+    would reset these loggers."""
+    import flows.consolidate  # noqa: F401
+
+    logging.getLogger("prefect.events.clients").setLevel(logging.CRITICAL)
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NotApiLost) for f in logger.filters):
+            logger.addFilter(_NotApiLost())
 
 
 class Runner(enum.StrEnum):
@@ -266,6 +300,7 @@ def run(
             show=(as_json, quiet),
             all_years=all_years,
             print_outcome=_print_outcome,
+            unit=(inputs, True),
         )
 
 
@@ -279,9 +314,14 @@ def _run_years(
     show: tuple[bool, bool],
     all_years: bool,
     print_outcome: Any,
+    unit: tuple[Path, bool] | None = None,
 ) -> None:
     """Run ``flow`` for each year in order, showing each outcome (a table, or with
-    ``--json`` one object for one year and always a list with ``--all``)."""
+    ``--json`` one object for one year and always a list with ``--all``).
+
+    ``unit``: the inputs folder and whether it is a unit's (its criteria name the
+    departments in ``TRANG-THAI.txt``) or a province's. A Prefect server lost
+    during a year ends the command (``_api_lost``)."""
     as_json, quiet = show
     outcomes = []
     console = Console()
@@ -296,11 +336,71 @@ def _run_years(
                 )
         except ParindexError as error:
             raise _fail(error, as_json=as_json) from None
+        except Exception as error:  # noqa: BLE001 - only the API lost is handled
+            from flows.consolidate import api_lost
+
+            reason = api_lost(error)
+            if reason is None:
+                raise
+            _api_lost(outputs, chosen, reason, as_json=as_json, unit=unit)
         outcomes.append(outcome)
         if not as_json and not quiet:
             print_outcome(outcome, console)
     if as_json:  # numbers rounded to 2 decimals (round2), as for a unit
         _echo_json(outcomes if all_years else outcomes[0])
+
+
+API_LOST_EXIT = 3
+
+
+def _api_lost(
+    outputs: Path,
+    year: int,
+    reason: str,
+    *,
+    as_json: bool,
+    unit: tuple[Path, bool] | None,
+) -> None:
+    """The Prefect server was lost during the run of ``year`` (gone, timed out, or
+    answering HTTP 5xx): record the run as failed (``runs/``, ``TRANG-THAI.txt``),
+    say so in Vietnamese, and end the process with ``API_LOST_EXIT`` at once
+    (Prefect would otherwise spend minutes trying to send its queued events and
+    logs to the lost server; the flow's own clean-up has already run)."""
+    import time
+
+    from parindex import pipeline
+    from parindex import run_record as record
+    from parindex.server import configured_api_url
+
+    url = os.environ.get("PREFECT_API_URL") or configured_api_url() or "?"
+    error = messages.RUN_API_LOST_ERROR.format(url=url, reason=reason)
+    departments = None
+    inputs, is_unit = unit if unit is not None else (None, False)
+    if inputs is not None and is_unit:
+        with contextlib.suppress(ParindexError):
+            criteria_set = pipeline.load_criteria(inputs, year)
+            departments = [(d.code, d.name) for d in criteria_set.departments]
+    try:
+        path = record.record_lost_run(
+            outputs.resolve(),
+            year,
+            error=error,
+            now=time.time(),
+            departments=departments,
+            status_file=is_unit,
+        )
+        written = f"{record.RUNS_FOLDER}/{path.name}"
+    except (OSError, ParindexError) as failure:
+        written = str(failure)
+    text = messages.RUN_API_LOST.format(
+        url=url, reason=reason, year=year, record=written
+    )
+    typer.echo(f"Lỗi: {text}", err=True)
+    if as_json:
+        _echo_json({"error": text, "exit_code": API_LOST_EXIT})
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(API_LOST_EXIT)
 
 
 def _print_province(outcome: dict[str, Any], console: Console) -> None:
@@ -355,6 +455,7 @@ def _run_province(
             show=(as_json, quiet),
             all_years=all_years,
             print_outcome=_print_province,
+            unit=(inputs, False),
         )
 
 

@@ -564,3 +564,22 @@ RESUBMISSION_DROPPED_ROWS = (
     "tệp mới chỉ ghi phần sửa, hãy nộp lại tệp đủ các tiêu chí."
 )
 WHERE_PREVIOUS_YEAR = "tệp cùng tên năm trước ({file})"
+
+
+# --- the Prefect server lost during a run (cli.py, run_record.py) -----------------
+RUN_API_LOST_ERROR = "mất kết nối với máy chủ Prefect tại {url} giữa chừng ({reason})."
+RUN_API_LOST = (
+    "Mất kết nối với máy chủ Prefect tại {url} giữa chừng ({reason}): lần chạy năm "
+    "{year} được ghi là thất bại ({record}); các tệp kết quả vẫn là của lần hoàn "
+    "thành gần nhất (xem TRANG-THAI.txt). Hãy khởi động lại máy chủ (parindex server "
+    "start, hoặc máy chủ của đơn vị) rồi chạy lại."
+)
+SERVER_STOP_IN_USE = (
+    "Máy chủ Prefect cục bộ đang phục vụ {count} lần chạy ({runs}): không dừng. "
+    "Chờ các lần chạy đó xong, hoặc dùng --force để dừng ngay (các lần chạy đó sẽ "
+    "được ghi là thất bại)."
+)
+SERVER_SHARED = (
+    "Máy chủ này dùng chung cho mọi thư mục parindex của người dùng này trên máy "
+    "({home})."
+)

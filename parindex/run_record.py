@@ -277,6 +277,77 @@ def record_crash(outputs: Path, marker: dict[str, Any], now: float) -> Path:
     return path
 
 
+def markers_of_process(
+    outputs: Path, year: int, pid: int | None = None
+) -> list[dict[str, Any]]:
+    """The running markers this process (``pid``, default this one) left for
+    ``year``: the runs it started and did not see end."""
+    pid = os.getpid() if pid is None else pid
+    found = []
+    for path in sorted(record_folder(outputs, year).glob(f"{RUNNING_PREFIX}*.json")):
+        try:
+            marker = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(marker, dict) and marker.get("pid") == pid:
+            found.append({**marker, "marker": str(path)})
+    return found
+
+
+def record_lost_run(
+    outputs: Path,
+    year: int,
+    *,
+    error: str,
+    now: float,
+    departments: Sequence[tuple[str, str]] | None = None,
+    status_file: bool = True,
+) -> Path:
+    """The run of ``year`` this process started could not go on or could not
+    report how it ended (its Prefect server was lost): record it as failed beside
+    the manifests (with its flow run, when it had started; once, even when
+    Prefect's own failure hook did record it) and rewrite ``TRANG-THAI.txt``,
+    which names the complete run the files in the folder come from
+    (``status_file``).
+
+    Returns the run's record."""
+    folder = record_folder(outputs, year)
+    markers = markers_of_process(outputs, year)
+    marker = markers[-1] if markers else {}
+    flow_run_id = marker.get("flow_run_id")
+    recorded = [
+        (path, document)
+        for path, document in read_records(folder)
+        if flow_run_id is not None
+        and document.get("flow_run_id") == flow_run_id
+        and state_of(document) != COMPLETED
+    ]
+    if recorded:
+        path, document = recorded[-1]
+    else:
+        document = failure_record(
+            year=year,
+            state=FAILED,
+            error=error,
+            flow_run_id=flow_run_id,
+            flow_run_name=marker.get("flow_run_name"),
+            run_at=now,
+            started_at=marker.get("started_at"),
+        )
+        path = write_failure_record(outputs, document, now)
+    for each in markers:
+        Path(each["marker"]).unlink(missing_ok=True)
+    if status_file:  # a unit's year (a province's folder has no such page)
+        text = status_text_failed(
+            year=year,
+            record=document,
+            last=last_completed(folder),
+            departments=departments,
+        )
+        write_status(outputs, year, text)
+    return path
+
+
 # --- TRANG-THAI.txt -------------------------------------------------------------------
 
 
