@@ -17,7 +17,6 @@ flow's process writes them into its staging folder, under the outputs lock.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,7 +61,7 @@ from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
 from parindex.render.markdown import markdown_summary
 from parindex.render.prose import headline_record
-from parindex.settings import UnitSettings
+from parindex.settings import UnitSettings, usable_cores
 
 FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
@@ -183,7 +182,7 @@ def in_flight() -> int:
     """How many chunks are handed to the task runner at a time: enough to keep
     every core busy, few enough that the chunks waiting (each pickled for a
     process runner: at 1000 departments, 21 MB for 100) do not add up."""
-    return 2 * (os.cpu_count() or 1)
+    return 2 * usable_cores()
 
 
 def map_through_runner(
@@ -504,7 +503,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
 @flow(
     name=FLOW_NAME,
     description="Tổng hợp Chỉ số CCHC từ bài nộp của các đơn vị.",
-    task_runner=cast("TaskRunner[Any]", ThreadPoolTaskRunner(os.cpu_count() or 1)),
+    task_runner=cast("TaskRunner[Any]", ThreadPoolTaskRunner(usable_cores())),
     timeout_seconds=TIMEOUT_SECONDS,
     on_failure=[_record_end],
     on_crashed=[_record_end],
@@ -633,7 +632,7 @@ def task_runner(
     ``dask_address``. Raises ``ImportError`` when prefect-dask is not installed.
     """
     if runner == "thread":
-        return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+        return ThreadPoolTaskRunner(max_workers=workers or usable_cores())
     if runner == "process":
         return ProcessPoolTaskRunner(max_workers=workers)
     if runner != "dask":
@@ -644,7 +643,7 @@ def task_runner(
         return DaskTaskRunner(address=dask_address)
     return DaskTaskRunner(
         cluster_kwargs={
-            "n_workers": workers or os.cpu_count() or 1,
+            "n_workers": workers or usable_cores(),
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": None,

@@ -11,7 +11,6 @@ other units of its group, only the feedback workbooks whose standing moved.
 from __future__ import annotations
 
 import functools
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from parindex.province import run as province
 from parindex.province.rank import ProvinceResult
 from parindex.province.units import UnitRun
 from parindex.render.standing import UnitStanding
+from parindex.settings import usable_cores
 
 FLOW_NAME = "parindex-province"
 DEPLOYMENT_NAME = "nightly"
@@ -131,7 +131,7 @@ def unit_threads(workers: int | None = None) -> TaskRunner[Any]:
     hold every unit's intermediate frames together (1.7 GB measured), for no gain
     while Python's lock lets one thread compute at a time.
     """
-    return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+    return ThreadPoolTaskRunner(max_workers=workers or usable_cores())
 
 
 @functools.cache

@@ -111,3 +111,13 @@ def _warnings(path: Path, texts: list[str]) -> pl.DataFrame:
     if not texts:
         return empty_problems()
     return problems_frame([problem("warning", t, file=path.name) for t in texts])
+
+
+def usable_cores() -> int:
+    """The cores this process may use: its CPU affinity (a container's or
+    ``taskset``'s limit), not the machine's count. The one count for the flows'
+    thread runners and the reader children (``parindex.ingest.isolate``, whose
+    ``reader_processes`` computes it)."""
+    from parindex.ingest.isolate import reader_processes
+
+    return reader_processes()
