@@ -634,7 +634,7 @@ def task_runner(
     if runner == "thread":
         return ThreadPoolTaskRunner(max_workers=workers or usable_cores())
     if runner == "process":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers or usable_cores())
     if runner != "dask":
         raise ValueError(f"unknown runner {runner!r}: one of {RUNNERS}")
     from prefect_dask.task_runners import DaskTaskRunner
