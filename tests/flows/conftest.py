@@ -14,6 +14,13 @@ import pytest
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect configures logging when ``prefect.main`` is first imported (by ``from
+    # prefect import flow``): ``dictConfig`` replaces the root logger's handlers,
+    # pytest's capture handler (``caplog``) among them. Done here, in a fixture's
+    # set-up, before any test's call phase attaches that handler again; otherwise
+    # the first test to import a flow (whichever runs first, alone or in order)
+    # captures no log record.
+    import prefect.main  # noqa: F401
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
