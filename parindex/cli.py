@@ -46,7 +46,21 @@ InputsOption = Annotated[
 ]
 
 
-def _prefect_api_url(say: Any = None) -> None:
+def _register_client(command: str, folder: Path | None) -> None:
+    """This process uses parindex's local server until it ends: ``server stop``
+    (from any folder of this user) refuses meanwhile."""
+    import atexit
+
+    from parindex import server
+
+    with contextlib.suppress(OSError):  # a record not written only loses the guard
+        path = server.register_client(
+            server.server_home(), command, (folder or Path(".")).resolve()
+        )
+        atexit.register(server.unregister_client, path)
+
+
+def _prefect_api_url(say: Any = None, folder: Path | None = None) -> None:
     """Point this process at a Prefect API before Prefect is imported: the one the
     site configured (it must answer), else parindex's own local server, started
     the first time and reused (``parindex.server``).
@@ -63,9 +77,10 @@ def _prefect_api_url(say: Any = None) -> None:
         return
     state = server.ensure_server(say=say)
     os.environ["PREFECT_API_URL"] = state.url
+    _register_client("run", folder)
 
 
-def _serve_prefect_api_url() -> None:
+def _serve_prefect_api_url(folder: Path | None = None) -> None:
     """``serve`` runs unattended: a configured server that is not up yet (after a
     reboot) is waited for, one line per try; without one, parindex's own local
     server is started or reused."""
@@ -77,6 +92,7 @@ def _serve_prefect_api_url() -> None:
     try:
         if url is None:
             os.environ["PREFECT_API_URL"] = server.ensure_server(say=_say).url
+            _register_client("serve", folder)
             return
     except ParindexError as error:
         raise _fail(error) from None
@@ -282,7 +298,7 @@ def run(
         for chosen in years:  # fail fast, before Prefect starts
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
-        _prefect_api_url(say=None if quiet or as_json else _say)
+        _prefect_api_url(say=None if quiet or as_json else _say, folder=outputs)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
     with _prefect_environment(verbose):
@@ -437,7 +453,7 @@ def _run_province(
                 {y for u in planned.province.units for y in year_folders(u.folder)}
             )
         check_writable(outputs)
-        _prefect_api_url(say=None if show[0] or show[1] else _say)
+        _prefect_api_url(say=None if show[0] or show[1] else _say, folder=outputs)
     except ParindexError as error:
         raise _fail(error, as_json=as_json) from None
     with _prefect_environment(verbose):
@@ -571,7 +587,7 @@ def serve(
 ) -> None:
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
     _check_runner(runner)
-    _serve_prefect_api_url()
+    _serve_prefect_api_url(outputs)
     if is_province(inputs):  # one deployment serves the whole province
         from flows.province import serve_province_nightly
 
@@ -670,18 +686,32 @@ def server_status() -> None:
         typer.echo(messages.SERVER_NOT_ANSWERING.format(pid=state.pid, url=state.url))
         raise typer.Exit(code=1)
     _echo_server(state)
+    typer.echo(messages.SERVER_SHARED.format(home=server.server_home()))
 
 
 @server_app.command("stop")
-def server_stop() -> None:
-    """Dừng máy chủ cục bộ (lần chạy sau sẽ khởi động lại)."""
+def server_stop(
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Dừng cả khi đang có lần chạy dùng máy chủ (các lần chạy đó thất bại).",
+        ),
+    ] = False,
+) -> None:
+    """Dừng máy chủ cục bộ (lần chạy sau sẽ khởi động lại). Máy chủ dùng chung cho mọi
+    thư mục parindex của người dùng: không dừng khi đang có lần chạy dùng nó."""
     from parindex import server
 
-    state = server.stop_server()
+    try:
+        state = server.stop_server(force=force)
+    except ParindexError as error:
+        raise _fail(error) from None
     if state is None:
         typer.echo(messages.SERVER_NONE.format(home=server.server_home()))
         return
     typer.echo(messages.SERVER_STOPPED.format(pid=state.pid, url=state.url))
+    typer.echo(messages.SERVER_SHARED.format(home=server.server_home()))
 
 
 def main() -> None:

@@ -577,7 +577,7 @@ RUN_API_LOST = (
 SERVER_STOP_IN_USE = (
     "Máy chủ Prefect cục bộ đang phục vụ {count} lần chạy ({runs}): không dừng. "
     "Chờ các lần chạy đó xong, hoặc dùng --force để dừng ngay (các lần chạy đó sẽ "
-    "được ghi là thất bại)."
+    "dừng và được ghi lại là thất bại hoặc bị gián đoạn)."
 )
 SERVER_SHARED = (
     "Máy chủ này dùng chung cho mọi thư mục parindex của người dùng này trên máy "

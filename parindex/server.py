@@ -42,6 +42,7 @@ HOME_VARIABLE = "PARINDEX_SERVER_HOME"
 STATE_FILE = "server.json"
 LOG_FILE = "server.log"
 LOCK_FILE = ".lock"
+CLIENTS_FOLDER = "clients"
 PREFECT_HOME_FOLDER = "prefect-home"
 STARTUP_SECONDS = 180.0
 START_ATTEMPTS = 3
@@ -60,6 +61,10 @@ class ServerUnreachable(ParindexError):
 
 class ServerNotStarted(ParindexError):
     """parindex could not start its local Prefect server."""
+
+
+class ServerInUse(ParindexError):
+    """``server stop`` refused: runs of this user use the server now."""
 
 
 @dataclass(frozen=True)
@@ -345,11 +350,88 @@ def _terminate(pid: int, grace: float = 15.0) -> None:
             time.sleep(0.2)
 
 
-def stop_server(home: Path | None = None) -> ServerState | None:
-    """Stop the recorded server (and everything it started); the state it had."""
+# --- who uses the server: one server per user, every parindex folder of the user ----
+
+
+def _process_start(pid: int) -> str | None:
+    """When process ``pid`` started (Linux: clock ticks since boot), so that a pid
+    reused by another program is not taken for the client."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def register_client(
+    home: Path, command: str, folder: Path, pid: int | None = None
+) -> Path:
+    """Record that process ``pid`` (default: this one), a ``parindex run`` or
+    ``serve`` of ``folder``, uses the local server until it ends (``server stop``
+    refuses meanwhile). Returns the record, for ``unregister_client``."""
+    pid = os.getpid() if pid is None else pid
+    folder_path = home / CLIENTS_FOLDER
+    folder_path.mkdir(parents=True, exist_ok=True)
+    path = folder_path / f"{pid}.json"
+    document = {
+        "pid": pid,
+        "process_start": _process_start(pid),
+        "command": command,
+        "folder": str(folder),
+        "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    temporary = folder_path / f".{pid}.json.tmp"
+    temporary.write_text(json.dumps(document, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def unregister_client(path: Path) -> None:
+    """The client ended (a client killed outright is recognised as gone)."""
+    path.unlink(missing_ok=True)
+
+
+def live_clients(home: Path | None = None) -> list[dict[str, object]]:
+    """The runs and serves that use the local server now (records of processes
+    that are gone are removed)."""
+    folder = (home or server_home()) / CLIENTS_FOLDER
+    found: list[dict[str, object]] = []
+    for path in sorted(folder.glob("[0-9]*.json")):
+        try:
+            document = json.loads(path.read_text("utf-8"))
+            pid = int(document["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        started = document.get("process_start")
+        if _pid_alive(pid) and (started is None or _process_start(pid) == started):
+            found.append(document)
+        else:
+            path.unlink(missing_ok=True)
+    return found
+
+
+def stop_server(home: Path | None = None, *, force: bool = False) -> ServerState | None:
+    """Stop the recorded server (and everything it started); the state it had.
+
+    Raises:
+        ServerInUse: a run or serve (of any parindex folder of this user) uses it
+            now, and not ``force``.
+    """
     home = home or server_home()
     if not home.is_dir():
         return None
+    clients = [c for c in live_clients(home) if c.get("pid") != os.getpid()]
+    if clients and not force:
+        raise ServerInUse(
+            messages.SERVER_STOP_IN_USE.format(
+                count=len(clients),
+                runs="; ".join(
+                    f"{c.get('command')}, pid {c.get('pid')}, {c.get('folder')}"
+                    for c in clients
+                ),
+            )
+        )
     with _home_lock(home):
         state = read_state(home)
         if state is not None and _pid_alive(state.pid):

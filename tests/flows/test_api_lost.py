@@ -134,8 +134,9 @@ def test_an_api_answering_5xx_before_the_flow_starts_is_recorded(
 def test_the_server_stopped_mid_run_is_one_message_exit_3_and_a_record(
     tmp_path: Path, sample_inputs: Path
 ) -> None:
-    """A good night, then a night during which ``parindex server stop`` stops the
-    server while the history is being read (a FIFO holds the run there)."""
+    """A good night, then a night during which ``parindex server stop --force``
+    stops the server while the history is being read (a FIFO holds the run
+    there; without ``--force`` it refuses, the run using it)."""
     inputs = tmp_path / "inputs"
     shutil.copytree(sample_inputs, inputs)
     env = _clean_env(tmp_path)
@@ -166,7 +167,12 @@ def test_the_server_stopped_mid_run_is_one_message_exit_3_and_a_record(
                 "the run to be under way", lambda: list(runs.glob(".running-*")), log
             )
             state = json.loads((home / "server.json").read_text())
-            stopped = _parindex(["server", "stop"], env)
+            refused = _parindex(["server", "stop"], env)  # the run uses it
+            assert refused.returncode == 2, refused.stderr
+            assert refused.stderr.startswith(
+                "Lỗi: Máy chủ Prefect cục bộ đang phục vụ 1 lần chạy (run, pid "
+            )
+            stopped = _parindex(["server", "stop", "--force"], env)
             assert stopped.returncode == 0, stopped.stderr
             with (inputs / "history.xlsx").open("wb") as fifo:  # the run goes on
                 fifo.write(history)
