@@ -80,10 +80,11 @@ def _prefect_api_url(say: Any = None, folder: Path | None = None) -> None:
     _register_client("run", folder)
 
 
-def _serve_prefect_api_url(folder: Path | None = None) -> None:
+def _serve_prefect_api_url(folder: Path | None = None) -> bool:
     """``serve`` runs unattended: a configured server that is not up yet (after a
-    reboot) is waited for, one line per try; without one, parindex's own local
-    server is started or reused."""
+    reboot, or lost while serving) is waited for, one line per try; without one,
+    parindex's own local server is started or reused. Whether the server is the
+    configured one."""
     from parindex import server
 
     for variable, value in server.OFFLINE_ENVIRONMENT.items():
@@ -93,10 +94,11 @@ def _serve_prefect_api_url(folder: Path | None = None) -> None:
         if url is None:
             os.environ["PREFECT_API_URL"] = server.ensure_server(say=_say).url
             _register_client("serve", folder)
-            return
+            return False
     except ParindexError as error:
         raise _fail(error) from None
     server.wait_until_reachable(url, _say)
+    return True
 
 
 def _api_url_in_process() -> str | None:
@@ -587,7 +589,64 @@ def serve(
 ) -> None:
     """Chạy tổng hợp hằng đêm như một Prefect deployment (mặc định 01:00 giờ Việt Nam)."""
     _check_runner(runner)
-    _serve_prefect_api_url(outputs)
+    configured = _serve_prefect_api_url(outputs)
+    while True:  # until stopped: a server lost is waited for, then served again
+        try:
+            _serve_once(
+                inputs,
+                outputs,
+                cron=cron,
+                timezone=timezone,
+                year=year,
+                settle_seconds=settle_seconds,
+                runner=(runner, workers, dask_address),
+                notify=notify,
+                retries=(retries, retry_delay),
+            )
+        except Exception as error:  # noqa: BLE001 - only the server lost is handled
+            from flows.consolidate import api_lost
+
+            reason = api_lost(error)
+            if reason is None:
+                raise
+        else:
+            reason = _server_gone()
+            if reason is None:  # stopped on purpose (SIGTERM, Ctrl-C)
+                return
+        server_url = os.environ.get("PREFECT_API_URL", "?")
+        if not configured:  # the local server comes back on another port: this
+            # process's Prefect keeps the old one; a new serve (systemd) takes it
+            _say(messages.SERVE_LOCAL_SERVER_LOST.format(url=server_url, reason=reason))
+            raise typer.Exit(code=1)
+        _say(messages.SERVE_SERVER_LOST.format(url=server_url, reason=reason))
+        from parindex import server
+
+        server.wait_until_reachable(server_url, _say)
+
+
+def _server_gone() -> str | None:
+    """Why the Prefect API this serve uses does not answer, or None when it does."""
+    from parindex import server
+
+    url = os.environ.get("PREFECT_API_URL")
+    return server.health_error(url) if url else None
+
+
+def _serve_once(
+    inputs: Path,
+    outputs: Path,
+    *,
+    cron: str,
+    timezone: str,
+    year: int | None,
+    settle_seconds: float,
+    runner: tuple[Runner, int | None, str | None],
+    notify: str | None,
+    retries: tuple[int, int],
+) -> None:
+    """Serve until Prefect's runner stops: on a signal, or when it gave up on a
+    server that no longer answers (its polls fail a few times in a row)."""
+    chosen, workers, dask_address = runner
     if is_province(inputs):  # one deployment serves the whole province
         from flows.province import serve_province_nightly
 
@@ -598,7 +657,7 @@ def serve(
             timezone=timezone,
             year=year,
             settle_seconds=settle_seconds,
-            runner=runner.value,
+            runner=chosen.value,
             workers=workers,
             dask_address=dask_address,
         )
@@ -612,12 +671,12 @@ def serve(
         timezone=timezone,
         year=year,
         settle_seconds=settle_seconds,
-        runner=runner.value,
+        runner=chosen.value,
         workers=workers,
         dask_address=dask_address,
         notify=notify,
-        retries=retries,
-        retry_delay_seconds=retry_delay,
+        retries=retries[0],
+        retry_delay_seconds=retries[1],
     )
 
 

@@ -583,3 +583,12 @@ SERVER_SHARED = (
     "Máy chủ này dùng chung cho mọi thư mục parindex của người dùng này trên máy "
     "({home})."
 )
+SERVE_SERVER_LOST = (
+    "Mất kết nối với máy chủ Prefect tại {url} ({reason}): lần chạy đang dở (nếu có) "
+    "sẽ được ghi nhận khi máy chủ trở lại; parindex serve chờ máy chủ rồi chạy tiếp."
+)
+SERVE_LOCAL_SERVER_LOST = (
+    "Mất kết nối với máy chủ Prefect cục bộ tại {url} ({reason}): parindex serve "
+    "dừng (mã thoát 1). Hãy chạy lại parindex serve (systemd tự chạy lại); lần chạy "
+    "đang dở (nếu có) sẽ được ghi nhận khi đó."
+)
