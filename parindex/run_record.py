@@ -315,12 +315,15 @@ def record_lost_run(
     markers = markers_of_process(outputs, year)
     marker = markers[-1] if markers else {}
     flow_run_id = marker.get("flow_run_id")
+    mine = f"-{os.getpid()}.json"  # a record's name ends with its writer's pid
     recorded = [
         (path, document)
         for path, document in read_records(folder)
-        if flow_run_id is not None
-        and document.get("flow_run_id") == flow_run_id
-        and state_of(document) != COMPLETED
+        if state_of(document) != COMPLETED
+        and (
+            (flow_run_id is not None and document.get("flow_run_id") == flow_run_id)
+            or path.name.endswith(mine)  # Prefect's failure hook, in this process
+        )
     ]
     if recorded:
         path, document = recorded[-1]
