@@ -64,6 +64,11 @@ class Ingested:
 
 
 BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
+READ_CHUNK_FILES = 500
+"""Files ``ingest_year`` reads at once: each chunk's rows become a frame before
+the next chunk is read, so the read stage never holds every file's rows as
+Python objects at once (memory stays flat with the number of files), while a
+chunk is still large enough to keep every core busy."""
 
 
 @dataclass
@@ -179,10 +184,13 @@ def ingest_year(
         NoYearFolder: there is no ``inputs/<year>`` folder.
     """
     dropped = discover(inputs / str(year), year, now, settle_seconds)
-    # one batch: its reader children share the files between the cores; only
-    # rows come back from them, so memory does not grow with the sheets
-    candidates = [entry for entry in dropped if entry.status == "candidate"]
-    batches = [read_batch(candidates, criteria_set, year, cache)]
+    # bounded chunks: the reader children of each share its files between the
+    # cores; only rows come back from them, made into one frame per chunk, so
+    # memory grows neither with the sheets nor with the files' rows as objects
+    batches = [
+        read_batch(chunk, criteria_set, year, cache)
+        for chunk in candidate_batches(dropped, READ_CHUNK_FILES)
+    ]
     return collect_year(dropped, batches, criteria_set, year)
 
 
