@@ -36,6 +36,8 @@ CACHE_FOLDER = ".parindex-cache"
 FORMAT = b"parindex-read-cache 2\n"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # libraries whose version can change what a read gives
+CacheEntry = tuple[str, bytes]
+"""An entry's key and its bytes, as ``ReadCache.entry`` makes them."""
 READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
 
 
@@ -111,10 +113,24 @@ class ReadCache:
     def put(self, read: SubmissionRead, rows: FileRows) -> None:
         """Store a read (its sheet already dropped) and its rows; a failure to
         write is not an error (the next run reads the file again)."""
+        entry = self.entry(read, rows)
+        if entry is not None:
+            self.store(entry)
+
+    def entry(self, read: SubmissionRead, rows: FileRows) -> CacheEntry | None:
+        """The key and bytes of the entry ``put`` would write for this read, None
+        for a read that is not kept (unread, pending, or still holding its
+        sheets). This is the costly part of ``put`` (the rows as JSON): the
+        reader children do it, the parent only ``store``s (``read_batch``)."""
         if read.sha256 is None or read.pending or read.tables():
-            return  # unread, or still holding its sheets
+            return None
         key = self.key(read.file.name, read.sha256)
-        store_entry(self._path(key), _encode(key, read, rows))
+        return key, _encode(key, read, rows)
+
+    def store(self, entry: CacheEntry) -> None:
+        """Write an entry made by ``entry`` (see ``store_entry``)."""
+        key, data = entry
+        store_entry(self._path(key), data)
 
 
 def store_entry(path: Path, data: bytes) -> None:

@@ -142,13 +142,17 @@ def read_batch(
             reads.append(None)
             rows.append(None)
     outcomes = read_fetched_rows(
-        [job for _, job in misses], criteria_set, year, workers=workers
+        [job for _, job in misses],
+        criteria_set,
+        year,
+        workers=workers,
+        encode=None if cache is None else cache.entry,  # made in the children
     )
-    for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
+    for (index, _), (read, found, crashed, entry) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found
-        if cache is not None and not crashed:
-            cache.put(read, found)
+        if cache is not None and not crashed and entry is not None:
+            cache.store(entry)
     builder = RowsBuilder()
     for each in rows:
         if each is not None:

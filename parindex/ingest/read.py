@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import TypeVar, cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -186,32 +186,39 @@ def read_fetched(
     return found
 
 
+Encoded = TypeVar("Encoded")
+
+
 def read_fetched_rows(
     jobs: Sequence[ReadJob],
     criteria_set: CriteriaSet,
     year: int,
     *,
     workers: int | None = None,
-) -> list[tuple[SubmissionRead, FileRows, bool]]:
+    encode: Callable[[SubmissionRead, FileRows], Encoded] | None = None,
+) -> list[tuple[SubmissionRead, FileRows, bool, Encoded | None]]:
     """``read_fetched``, the rows built in the reader processes too: (what was
     learnt, without its sheets; the rows of its forms, ``RowsBuilder.columns()``;
-    whether the reader crashed) per job. Only these small results cross the pipe,
-    not every cell of every sheet. ``workers``: how many reader children at once
-    (``isolate.run_isolated``; by default one per core)."""
+    whether the reader crashed; ``encode(read, rows)`` made in the reader, None
+    without ``encode`` or for a crash) per job. Only these small results cross
+    the pipe, not every cell of every sheet. ``workers``: how many reader
+    children at once (``isolate.run_isolated``; by default one per core)."""
 
-    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
+    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows, Encoded | None]:
         read = read_submission(*job, criteria_set, year)
-        return read, rows_of(read)
+        rows = rows_of(read)
+        return read, rows, None if encode is None else encode(read, rows)
 
-    found: list[tuple[SubmissionRead, FileRows, bool]] = []
+    found: list[tuple[SubmissionRead, FileRows, bool, Encoded | None]] = []
     no_rows = RowsBuilder().columns()
     for (dropped, _, digest), outcome in zip(
         jobs, run_isolated(list(jobs), work, workers=workers), strict=True
     ):
         if isinstance(outcome, Crashed):
-            found.append((_crashed(dropped, digest, outcome), no_rows, True))
+            found.append((_crashed(dropped, digest, outcome), no_rows, True, None))
         else:
-            found.append((*outcome, False))
+            read, rows, encoded = outcome
+            found.append((read, rows, False, encoded))
     return found
 
 

@@ -37,9 +37,10 @@ def test_the_year_is_read_in_chunks_and_gives_what_one_batch_gives(
     monkeypatch.setattr(collect, "READ_CHUNK_FILES", 2)
     chunked = collect.ingest_year(sample_inputs, YEAR, sample_criteria, now)
     assert len(sizes) > 1 and max(sizes) == 2
-    assert sum(sizes) == whole.submissions.filter(
-        whole.submissions["status"] != "attachment"
-    ).height
+    assert (
+        sum(sizes)
+        == whole.submissions.filter(whole.submissions["status"] != "attachment").height
+    )
     assert_frame_equal(chunked.submissions, whole.submissions)
     assert_frame_equal(chunked.rows, whole.rows)
     assert_frame_equal(chunked.problems, whole.problems)

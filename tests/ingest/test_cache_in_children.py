@@ -1,0 +1,55 @@
+"""The parse cache's entries are encoded by the reader children (in parallel),
+not by the parent, and are the very entries ``ReadCache.put`` writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from parindex.criteria import CriteriaSet
+from parindex.ingest import cache as cache_module
+from parindex.ingest.cache import ReadCache
+from parindex.ingest.collect import read_batch
+from parindex.ingest.discover import discover
+from parindex.ingest.read import load_submissions, rows_of
+
+YEAR = 2023
+
+
+def test_entries_are_encoded_in_the_children_and_equal_what_put_writes(
+    sample_inputs: Path,
+    sample_criteria: CriteriaSet,
+    now: float,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = [
+        entry
+        for entry in discover(sample_inputs / str(YEAR), YEAR, now, 0.0)
+        if entry.status == "candidate"
+    ]
+    parent = os.getpid()
+    encoded_here: list[str] = []
+    real = cache_module._encode
+
+    def watched(key, read, rows):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            encoded_here.append(read.file.name)
+        return real(key, read, rows)
+
+    monkeypatch.setattr(cache_module, "_encode", watched)
+    warm = ReadCache.for_year(tmp_path / "warm", sample_criteria, YEAR)
+    read_batch(entries, sample_criteria, YEAR, warm)
+    assert encoded_here == []  # every entry was encoded by a reader child
+    written = {p.name: p.read_bytes() for p in warm.folder.rglob("*") if p.is_file()}
+    assert len(written) == len(entries) == 6
+
+    # the same entries, byte for byte, as put() writes from reads made here
+    cold = ReadCache.for_year(tmp_path / "cold", sample_criteria, YEAR)
+    for read, _ in load_submissions(entries, sample_criteria, YEAR):
+        cold.put(read, rows_of(read))
+    expected = {p.name: p.read_bytes() for p in cold.folder.rglob("*") if p.is_file()}
+    assert written == expected
+    assert len(encoded_here) == 6  # put() encodes where it is called
