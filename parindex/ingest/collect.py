@@ -146,13 +146,14 @@ def read_batch(
         criteria_set,
         year,
         workers=workers,
-        encode=None if cache is None else cache.entry,  # made in the children
+        # the entries are encoded in the children and written here as each
+        # file's read arrives, while the others are read (never a crashed read)
+        encode=None if cache is None else cache.entry,
+        store=None if cache is None else cache.store,
     )
-    for (index, _), (read, found, crashed, entry) in zip(misses, outcomes, strict=True):
+    for (index, _), (read, found, _) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found
-        if cache is not None and not crashed and entry is not None:
-            cache.store(entry)
     builder = RowsBuilder()
     for each in rows:
         if each is not None:
