@@ -53,3 +53,39 @@ def test_entries_are_encoded_in_the_children_and_equal_what_put_writes(
     expected = {p.name: p.read_bytes() for p in cold.folder.rglob("*") if p.is_file()}
     assert written == expected
     assert len(encoded_here) == 6  # put() encodes where it is called
+
+
+def test_a_read_whose_reader_crashed_is_not_cached(
+    sample_inputs: Path,
+    sample_criteria: CriteriaSet,
+    now: float,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from parindex.ingest import read as read_module
+
+    entries = [
+        entry
+        for entry in discover(sample_inputs / str(YEAR), YEAR, now, 0.0)
+        if entry.status == "candidate"
+    ]
+    doomed = entries[2].name
+    real = read_module.read_submission
+
+    def aborting(dropped, *args):  # type: ignore[no-untyped-def]
+        if dropped.name == doomed:
+            os.abort()
+        return real(dropped, *args)
+
+    monkeypatch.setattr(read_module, "read_submission", aborting)
+    cache = ReadCache.for_year(tmp_path / "out", sample_criteria, YEAR)
+    batch = read_batch(entries, sample_criteria, YEAR, cache, workers=2)
+    crashed = [read for read in batch.reads if read.file.name == doomed]
+    assert crashed[0].rejection is not None
+    written = {p.name for p in cache.folder.rglob("*") if p.is_file()}
+    expected = {
+        cache.key(read.file.name, read.sha256 or "")
+        for read in batch.reads
+        if read.file.name != doomed
+    }
+    assert written == expected and len(written) == len(entries) - 1
