@@ -89,3 +89,23 @@ def test_a_read_whose_reader_crashed_is_not_cached(
         if read.file.name != doomed
     }
     assert written == expected and len(written) == len(entries) - 1
+
+
+def test_store_entry_writes_whole_entries_and_makes_its_folder_when_gone(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from parindex.ingest.cache import store_entry
+
+    folder = tmp_path / "reads" / "ab"
+    store_entry(folder / "abc", b"one")
+    store_entry(folder / "abc", b"two")  # replaced whole
+    assert (folder / "abc").read_bytes() == b"two"
+    shutil.rmtree(tmp_path / "reads")  # the cache deleted while a run writes
+    store_entry(folder / "abd", b"three")
+    assert (folder / "abd").read_bytes() == b"three"
+    assert sorted(p.name for p in folder.iterdir()) == ["abd"]  # no temporary
+    (tmp_path / "blocked").write_bytes(b"")  # a file where the folder should be
+    store_entry(tmp_path / "blocked" / "x" / "abe", b"four")  # not an error
+    assert not (tmp_path / "blocked" / "x").exists()
