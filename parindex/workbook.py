@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 import python_calamine as calamine
 
@@ -424,13 +424,46 @@ def workbook_relationships(rels_xml: bytes) -> dict[str, tuple[str, str]]:
 
     Only called on XML that ``ingest.safety`` accepted (no DTD).
     """
+    return dict(_parsed_once(_relationships, rels_xml))
+
+
+def _relationships(rels_xml: bytes) -> tuple[tuple[str, tuple[str, str]], ...]:
     found = {}
     for rel in ET.fromstring(rels_xml).iter(f"{{{_PKG_REL_NS}}}Relationship"):
         target = rel.get("Target", "")
         part = target.lstrip("/") if target.startswith("/") else "xl/" + target
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         found[rel.get("Id", "")] = (kind, posixpath.normpath(part))
-    return found
+    return tuple(found.items())
+
+
+def _workbook_sheets(workbook_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """(name as written, relationship id) of each sheet of ``xl/workbook.xml``."""
+    workbook = ET.fromstring(workbook_xml)
+    return tuple(
+        (sheet.get("name", ""), sheet.get(f"{{{_REL_NS}}}id", ""))
+        for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet")
+    )
+
+
+_MEMO_BYTES = 64 * 1024
+"""Parts up to this size are parsed once per content (``_parsed_once``)."""
+_Parsed = TypeVar("_Parsed")
+
+
+def _parsed_once(parse: Callable[[bytes], _Parsed], xml: bytes) -> _Parsed:
+    """``parse(xml)``, kept for parts of small size: the safety pass and the
+    readers both need a file's relationships, and files made from one template
+    share their workbook parts. ``parse`` is pure and its result immutable; a
+    failure is not kept (asked again, it raises again)."""
+    if len(xml) > _MEMO_BYTES:
+        return parse(xml)
+    return cast(_Parsed, _memo(parse, bytes(xml)))
+
+
+@lru_cache(maxsize=64)
+def _memo(parse: Callable[[bytes], object], xml: bytes) -> object:
+    return parse(xml)
 
 
 def sheet_part_names(rels_xml: bytes) -> set[str]:
@@ -453,12 +486,12 @@ def sheet_parts(content: bytes) -> dict[str, str]:
 
 def sheet_parts_read(read: Callable[[str], bytes]) -> dict[str, str]:
     """``sheet_parts`` of the workbook whose parts ``read`` gives (by name)."""
-    workbook = ET.fromstring(read("xl/workbook.xml"))
+    sheets = _parsed_once(_workbook_sheets, read("xl/workbook.xml"))
     relationships = workbook_relationships(read(WORKBOOK_RELS))
     parts = {}
-    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
-        _, part = relationships.get(sheet.get(f"{{{_REL_NS}}}id", ""), ("", ""))
-        parts[nfc(sheet.get("name", ""))] = part
+    for name, rid in sheets:
+        _, part = relationships.get(rid, ("", ""))
+        parts[nfc(name)] = part
     return parts
 
 

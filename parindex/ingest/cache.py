@@ -21,7 +21,7 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +36,8 @@ CACHE_FOLDER = ".parindex-cache"
 FORMAT = b"parindex-read-cache 2\n"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # libraries whose version can change what a read gives
+CacheEntry = tuple[str, bytes]
+"""An entry's key and its bytes, as ``ReadCache.entry`` makes them."""
 READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
 
 
@@ -111,25 +113,58 @@ class ReadCache:
     def put(self, read: SubmissionRead, rows: FileRows) -> None:
         """Store a read (its sheet already dropped) and its rows; a failure to
         write is not an error (the next run reads the file again)."""
+        entry = self.entry(read, rows)
+        if entry is not None:
+            self.store(entry)
+
+    def entry(self, read: SubmissionRead, rows: FileRows) -> CacheEntry | None:
+        """The key and bytes of the entry ``put`` would write for this read, None
+        for a read that is not kept (unread, pending, or still holding its
+        sheets). This is the costly part of ``put`` (the rows as JSON): the
+        reader children do it, the parent only ``store``s (``read_batch``)."""
         if read.sha256 is None or read.pending or read.tables():
-            return  # unread, or still holding its sheets
+            return None
         key = self.key(read.file.name, read.sha256)
-        store_entry(self._path(key), _encode(key, read, rows))
+        return key, _encode(key, read, rows)
+
+    def store(self, entry: CacheEntry) -> None:
+        """Write an entry made by ``entry`` (see ``store_entry``)."""
+        key, data = entry
+        store_entry(self._path(key), data)
+
+
+_WRITE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_TRUNC
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def store_entry(path: Path, data: bytes) -> None:
     """Write a cache entry atomically (a temporary file renamed over it, never
     fsynced: an entry lost in a crash is rebuilt); a failure to write is not an
-    error, the next run does the work again."""
+    error, the next run does the work again.
+
+    The temporary file is named for the entry, the process and the thread (no
+    two writers share one), and the folder is made only when it is missing: a
+    night writes a thousand entries, each in a few system calls."""
+    temporary = path.with_name(
+        f".tmp-{path.name}-{os.getpid()}-{threading.get_ident()}"
+    )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            handle = os.open(temporary, _WRITE_FLAGS, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(temporary, _WRITE_FLAGS, 0o600)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError:
         return

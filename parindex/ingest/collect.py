@@ -64,6 +64,11 @@ class Ingested:
 
 
 BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
+READ_CHUNK_FILES = 500
+"""Files ``ingest_year`` reads at once: each chunk's rows become a frame before
+the next chunk is read, so the read stage never holds every file's rows as
+Python objects at once (memory stays flat with the number of files), while a
+chunk is still large enough to keep every core busy."""
 
 
 @dataclass
@@ -137,13 +142,18 @@ def read_batch(
             reads.append(None)
             rows.append(None)
     outcomes = read_fetched_rows(
-        [job for _, job in misses], criteria_set, year, workers=workers
+        [job for _, job in misses],
+        criteria_set,
+        year,
+        workers=workers,
+        # the entries are encoded in the children and written here as each
+        # file's read arrives, while the others are read (never a crashed read)
+        encode=None if cache is None else cache.entry,
+        store=None if cache is None else cache.store,
     )
-    for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
+    for (index, _), (read, found, _) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found
-        if cache is not None and not crashed:
-            cache.put(read, found)
     builder = RowsBuilder()
     for each in rows:
         if each is not None:
@@ -179,10 +189,13 @@ def ingest_year(
         NoYearFolder: there is no ``inputs/<year>`` folder.
     """
     dropped = discover(inputs / str(year), year, now, settle_seconds)
-    # one batch: its reader children share the files between the cores; only
-    # rows come back from them, so memory does not grow with the sheets
-    candidates = [entry for entry in dropped if entry.status == "candidate"]
-    batches = [read_batch(candidates, criteria_set, year, cache)]
+    # bounded chunks: the reader children of each share its files between the
+    # cores; only rows come back from them, made into one frame per chunk, so
+    # memory grows neither with the sheets nor with the files' rows as objects
+    batches = [
+        read_batch(chunk, criteria_set, year, cache)
+        for chunk in candidate_batches(dropped, READ_CHUNK_FILES)
+    ]
     return collect_year(dropped, batches, criteria_set, year)
 
 

@@ -306,9 +306,15 @@ def run_isolated(
     memory_bytes: int = MEMORY_BYTES,
     timeout: float = TIMEOUT_SECONDS,
     workers: int | None = None,
+    done: Callable[[int, Out], None] | None = None,
 ) -> list[Out | Crashed]:
     """``[work(job) for job in jobs]``, each outcome a ``Crashed`` for a job whose
     reader died, ran out of memory or of time even when run alone.
+
+    ``done``, if given, is called in this process with (index, outcome) of each
+    job whose work returned (never a ``Crashed`` one), as soon as its outcome
+    arrives, while the other jobs go on (so that what is done with an outcome,
+    such as writing it to a cache, overlaps the reading).
 
     The jobs are cut into ``workers`` consecutive shares, each worked through by
     its own child (by default one per core, ``reader_processes``, shared with
@@ -323,12 +329,18 @@ def run_isolated(
     is retried alone, then reported as a crash).
     """
     if not hasattr(os, "fork"):
-        return [work(job) for job in jobs]
+        outcomes: list[Out | Crashed] = []
+        for index, job in enumerate(jobs):
+            outcome = work(job)
+            outcomes.append(outcome)
+            if done is not None:
+                done(index, outcome)
+        return outcomes
     if workers is not None:
-        return _run_lanes(jobs, work, memory_bytes, timeout, max(1, workers))
+        return _run_lanes(jobs, work, memory_bytes, timeout, max(1, workers), done=done)
     slots = _take_slots(max(1, min(reader_processes(), len(jobs))))
     try:
-        return _run_lanes(jobs, work, memory_bytes, timeout, slots)
+        return _run_lanes(jobs, work, memory_bytes, timeout, slots, done=done)
     finally:
         for _ in range(slots):
             _SLOTS.release()
@@ -340,6 +352,8 @@ def _run_lanes(
     memory_bytes: int,
     timeout: float,
     workers: int,
+    *,
+    done: Callable[[int, Out], None] | None = None,
 ) -> list[Out | Crashed]:
     """``run_isolated`` with at most ``workers`` children at once."""
     count = max(1, min(workers, len(jobs)))
@@ -393,9 +407,12 @@ def _run_lanes(
                 frames, ended = child.reader.take()
                 for data in frames:
                     index = lane.running[lane.received]
-                    outcomes[index] = pickle.loads(data)  # noqa: S301 - our own child
+                    outcome = pickle.loads(data)  # noqa: S301 - our own child
+                    outcomes[index] = outcome
                     lane.received += 1
                     lane.pending.popleft()
+                    if done is not None and not isinstance(outcome, Crashed):
+                        done(index, outcome)
                     lane.deadline = time.monotonic() + timeout
                 if lane.received == len(lane.running):
                     lane.alone = False

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import TypeVar, cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -186,32 +186,52 @@ def read_fetched(
     return found
 
 
+Encoded = TypeVar("Encoded")
+
+
 def read_fetched_rows(
     jobs: Sequence[ReadJob],
     criteria_set: CriteriaSet,
     year: int,
     *,
     workers: int | None = None,
+    encode: Callable[[SubmissionRead, FileRows], Encoded | None] | None = None,
+    store: Callable[[Encoded], None] | None = None,
 ) -> list[tuple[SubmissionRead, FileRows, bool]]:
     """``read_fetched``, the rows built in the reader processes too: (what was
     learnt, without its sheets; the rows of its forms, ``RowsBuilder.columns()``;
     whether the reader crashed) per job. Only these small results cross the pipe,
     not every cell of every sheet. ``workers``: how many reader children at once
-    (``isolate.run_isolated``; by default one per core)."""
+    (``isolate.run_isolated``; by default one per core).
 
-    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
+    With ``encode`` and ``store`` (the parse cache: ``ReadCache.entry`` and
+    ``ReadCache.store``), each reader also encodes what it read (in parallel),
+    and ``store`` is given it in this process as soon as it arrives, while the
+    other files are still being read; never for a reader that crashed, nor when
+    ``encode`` gives None."""
+
+    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows, Encoded | None]:
         read = read_submission(*job, criteria_set, year)
-        return read, rows_of(read)
+        rows = rows_of(read)
+        return read, rows, None if encode is None else encode(read, rows)
+
+    def arrived(
+        _: int, outcome: tuple[SubmissionRead, FileRows, Encoded | None]
+    ) -> None:
+        if store is not None and outcome[2] is not None:
+            store(outcome[2])
 
     found: list[tuple[SubmissionRead, FileRows, bool]] = []
     no_rows = RowsBuilder().columns()
-    for (dropped, _, digest), outcome in zip(
-        jobs, run_isolated(list(jobs), work, workers=workers), strict=True
-    ):
+    outcomes = run_isolated(
+        list(jobs), work, workers=workers, done=arrived if store else None
+    )
+    for (dropped, _, digest), outcome in zip(jobs, outcomes, strict=True):
         if isinstance(outcome, Crashed):
             found.append((_crashed(dropped, digest, outcome), no_rows, True))
         else:
-            found.append((*outcome, False))
+            read, rows, _ = outcome
+            found.append((read, rows, False))
     return found
 
 

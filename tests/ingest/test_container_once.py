@@ -117,3 +117,37 @@ def test_a_kept_part_whose_crc_is_wrong_fails_as_zipfile_would() -> None:
         container.read(content, "content.xml")
     with pytest.raises(KeyError, match="There is no item named 'nothing.xml'"):
         container.read(content, "nothing.xml")
+
+
+def test_the_relationships_and_the_workbook_part_are_parsed_once(
+    sample_criteria: CriteriaSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety pass and the readers both need a file's relationships, and
+    files made from one template share their workbook parts: each distinct part
+    is parsed once, and a part that cannot be parsed fails every time."""
+    import xml.etree.ElementTree as ET
+
+    from parindex import workbook
+
+    parsed: Counter[bytes] = Counter()
+    real = ET.fromstring
+
+    def counting(text: bytes, *args: object, **kw: object) -> ET.Element:
+        parsed[bytes(text)] += 1
+        return real(text, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workbook.ET, "fromstring", counting)
+    path = _file("header-extra-words")
+    content = path.read_bytes()
+    dropped = DroppedFile(path, f"2023/{path.name}", len(content), 0.0, "candidate")
+    for _ in range(2):  # the same template twice
+        read = read_submission(dropped, content, sha256(content), sample_criteria, 2023)
+        assert read.rejection is None and read.forms
+    with zipfile.ZipFile(path) as archive:
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        book = archive.read("xl/workbook.xml")
+    assert parsed[rels] <= 1 and parsed[book] <= 1
+    broken = b"<Relationships><Relationship Id='rId1'"
+    for _ in range(2):  # a failure is not kept: asked again, it raises again
+        with pytest.raises(ET.ParseError):
+            workbook.workbook_relationships(broken)

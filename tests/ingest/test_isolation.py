@@ -141,6 +141,44 @@ def test_run_isolated_keeps_every_other_outcome_in_order(workers: int) -> None:
     assert time.monotonic() - started < 10
 
 
+def _late(job: int) -> int:
+    if job == 1:
+        time.sleep(1.5)
+    return job
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4, 12])
+def test_done_is_told_each_outcome_that_was_no_crash_as_it_arrives(
+    workers: int,
+) -> None:
+    """``done`` hears (index, outcome) of every job whose work returned (never a
+    crash, a job out of memory or out of time), in this process, while the
+    other jobs are still running."""
+    told: dict[int, object] = {}
+    found = run_isolated(
+        list(range(12)),
+        _mixed,
+        workers=workers,
+        done=told.__setitem__,
+    )
+    assert told == {
+        index: outcome
+        for index, outcome in enumerate(found)
+        if not isinstance(outcome, Crashed)
+    }
+    assert sorted(told) == [1, 2, 3, 4, 6, 8, 10]
+    heard: list[tuple[int, float]] = []
+    run_isolated(
+        [0, 1],
+        _late,
+        workers=1,
+        done=lambda index, _: heard.append((index, time.monotonic())),
+    )
+    ended = time.monotonic()
+    assert [index for index, _ in heard] == [0, 1]
+    assert ended - heard[0][1] > 1.0  # job 0 was told before job 1 ended
+
+
 def _mixed(job: int) -> tuple[int, int]:
     """Job 0 (first of its child), 5 (in the middle of its child's share) and 11
     (the last job) abort, job 7 allocates past the limit, job 9 raises."""
