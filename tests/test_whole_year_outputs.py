@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 
 import pytest
 
@@ -53,3 +54,22 @@ def test_render_key_follows_the_result_and_the_unit_not_the_analysis_object(
     assert render_key(edited, CREATED, created) != key
     # another date: another key
     assert render_key(sample_result, CREATED.replace(day=2), created) != key
+
+
+def test_department_shares_are_sliced_when_asked_and_not_kept(
+    sample_result: AnalysedResult,
+) -> None:
+    shares = sample_result.analysis.departments
+    assert list(shares) == ["NV", "VP", "TP", "TCKH", "KTHT", "CQ"]
+    assert len(shares) == 6 and "NV" in shares and "XX" not in shares
+    with pytest.raises(KeyError):
+        shares["XX"]
+    first, second = shares["TCKH"], shares["TCKH"]
+    assert first is not second  # nothing is held between lookups
+    assert first.deductions.equals(second.deductions)
+    assert first.name == "Phòng Tài chính - Kế hoạch"
+    # a result sent to another process (department chunks) carries its shares
+    copied = pickle.loads(pickle.dumps(sample_result))
+    for code in shares:
+        assert copied.analysis.departments[code].lost.equals(shares[code].lost)
+        assert copied.analysis.departments[code].leaves.equals(shares[code].leaves)
