@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import pickle
+import random
+import zipfile
 
 import pytest
+from lxml import etree
 
 from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import Result
@@ -73,3 +77,97 @@ def test_department_shares_are_sliced_when_asked_and_not_kept(
     for code in shares:
         assert copied.analysis.departments[code].lost.equals(shares[code].lost)
         assert copied.analysis.departments[code].leaves.equals(shares[code].leaves)
+
+
+def _saved_the_old_way(document: object, created: dt.datetime) -> bytes:
+    """python-docx's ``save``, then every entry re-dated: how the report was
+    packaged before its paragraphs were spliced in as bytes."""
+    out = io.BytesIO()
+    buffer = io.BytesIO()
+    document.save(buffer)  # type: ignore[attr-defined]
+    stamp = (created.year, created.month, created.day, created.hour, 0, 0)
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+TEXTS = [
+    "Tiêu chí 1.2.1: A & B <nhỏ> đạt 0/0,5 điểm.",
+    "  khoảng trắng đầu và cuối  ",
+    "Dấu \"ngoặc\" và 'nháy' > <",
+    "Ký tự điều khiển\x07 bị thay",
+    "Tổ hợp dấu: Phòng Nội vụ",  # NFD: written in NFC
+    "",
+    "<?parindex-paragraphs 0?>",  # a submission's text that looks like a marker
+]
+
+
+def test_paragraphs_spliced_as_bytes_give_the_package_python_docx_saves() -> None:
+    """Thousands of paragraphs, written as XML and spliced into the body when the
+    package is written, give the bytes of parsing them into python-docx's tree and
+    saving it (with a table, a page break and a second run of paragraphs between)."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from parindex.render import report
+    from parindex.render.document import Bullet, Heading, PageBreak, Paragraph
+
+    rng = random.Random(13)
+    blocks: list[object] = []
+    for number in range(3000):
+        kind = rng.randrange(4)
+        text = " ".join(rng.choice(TEXTS) for _ in range(rng.randrange(1, 4)))
+        if kind == 0:
+            blocks.append(Heading(f"{number}. {text}", rng.choice([1, 2, 3])))
+        elif kind == 1:
+            blocks.append(Bullet(text))
+        elif kind == 2:
+            blocks.append(
+                Paragraph(
+                    text,
+                    bold=rng.random() < 0.3,
+                    italic=rng.random() < 0.3,
+                    centered=rng.random() < 0.2,
+                    placeholder=rng.random() < 0.1,
+                )
+            )
+        else:
+            blocks.append(PageBreak())
+    halves = [blocks[:1500], blocks[1500:]]
+
+    def build(splice: bool) -> bytes:
+        document = Document()
+        report._set_up(document)
+        section = document.element.body.sectPr
+        spliced: list[bytes] = []
+        for number, half in enumerate(halves):
+            xml = "".join(report._paragraph_xml(document, b) or "" for b in half)
+            if splice:
+                section.addprevious(
+                    etree.ProcessingInstruction(report.SPLICE_TARGET, str(len(spliced)))
+                )
+                spliced.append(xml.encode("utf-8"))
+            else:
+                body = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
+                for paragraph in list(body):
+                    section.addprevious(paragraph)
+            if number == 0:
+                report._add_table(
+                    document,
+                    report.TableBlock(
+                        ("Mã", "Tên"), (("1", "a & b"),), ("left", "left")
+                    ),
+                )
+        if splice:
+            return report._package(document, CREATED, spliced)
+        return _saved_the_old_way(document, CREATED)
+
+    assert build(splice=True) == build(splice=False)
