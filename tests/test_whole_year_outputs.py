@@ -171,3 +171,47 @@ def test_paragraphs_spliced_as_bytes_give_the_package_python_docx_saves() -> Non
         return _saved_the_old_way(document, CREATED)
 
     assert build(splice=True) == build(splice=False)
+
+
+NAMES: dict[str | None, str] = {f"D{i}": f"Phòng {i}" for i in range(1, 120)}
+
+
+@pytest.mark.parametrize(
+    ("departments", "own", "expected"),
+    [
+        (["D1"], None, ""),
+        (["D1", "D2"], "D1", " (dùng chung với Phòng 2)"),
+        (["D1", "D2"], None, " (Phòng 1 và Phòng 2 cùng phụ trách)"),
+        (
+            [f"D{i}" for i in range(1, 7)],
+            "D1",
+            " (dùng chung với Phòng 2, Phòng 3, Phòng 4, Phòng 5 và Phòng 6)",
+        ),
+        (
+            [f"D{i}" for i in range(1, 7)],
+            None,
+            " (Phòng 1, Phòng 2, Phòng 3, Phòng 4, Phòng 5 và Phòng 6 cùng phụ trách)",
+        ),
+        (
+            [f"D{i}" for i in range(1, 8)],
+            None,
+            " (Phòng 1, Phòng 2, Phòng 3, Phòng 4, Phòng 5 và 2 đơn vị khác"
+            " cùng phụ trách)",
+        ),
+        (
+            [f"D{i}" for i in range(1, 108)],
+            "D3",
+            " (dùng chung với Phòng 1, Phòng 2, Phòng 4, Phòng 5, Phòng 6 và 101"
+            " đơn vị khác)",
+        ),
+    ],
+)
+def test_a_leaf_shared_by_many_names_five_departments_and_counts_the_others(
+    departments: list[str], own: str | None, expected: str
+) -> None:
+    """A leaf shared by a hundred departments does not name them all on every line
+    of every department (the report grew with the square of the departments: 290 MB
+    of text at 5000); the criteria sheet lists them all (README, Choices)."""
+    from parindex.render.prose import shared_note
+
+    assert shared_note(departments, NAMES, own=own) == expected
