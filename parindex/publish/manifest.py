@@ -8,6 +8,7 @@ nothing new renders nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -17,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from parindex.analysis import AnalysedResult
 from parindex.consolidate import Result
 from parindex.criteria import CRITERIA_FOLDER, DIGEST_LOCK
 from parindex.department_view import update_digest
@@ -84,7 +86,12 @@ def render_key(
     """What every output of a year is a function of: the consolidated result, the
     creation dates, parindex's code and the versions of the libraries that write
     the files. The renderers are pure (the same result and dates give the same
-    bytes: golden tests), so equal keys mean equal outputs."""
+    bytes: golden tests), so equal keys mean equal outputs.
+
+    Of an analysed result, the consolidated fields and the unit's settings are
+    digested, not the analysis: ``parindex.analysis.analyse`` is a pure function
+    of those two, and digesting its per-department slices cost seconds at 1000
+    departments."""
     digest = hashlib.sha256()
     stamps = {code: moment.isoformat() for code, moment in department_created.items()}
     digest.update(
@@ -94,8 +101,19 @@ def render_key(
     )
     # by value: the same result read through the parse cache is laid out otherwise
     with DIGEST_LOCK:  # one frame digest at a time (see parindex.criteria)
-        update_digest(digest, result)
+        update_digest(digest, _analysed_from(result))
     return digest.hexdigest()
+
+
+def _analysed_from(result: Result) -> dict[str, object]:
+    """What an analysed result is a function of: its consolidated fields and, for
+    an :class:`AnalysedResult`, the unit's settings."""
+    made_of: dict[str, object] = {
+        item.name: getattr(result, item.name) for item in dataclasses.fields(Result)
+    }
+    if isinstance(result, AnalysedResult):
+        made_of["unit"] = result.unit
+    return made_of
 
 
 def last_run(folder: Path) -> dict[str, Any] | None:

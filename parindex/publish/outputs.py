@@ -48,7 +48,7 @@ from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
-from parindex.render.summary import render_summary, summary
+from parindex.render.summary import summary, summary_bytes
 
 
 @dataclass(frozen=True)
@@ -287,9 +287,11 @@ def _render_staged(
     standing: UnitStanding | None = None,
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
+    summary_now: dict[str, Any] | None = None,
 ) -> dict[Path, Path]:
     """Render the year's outputs and the workbooks of ``departments`` (default:
-    all) into the staging folder; target → staged file."""
+    all) into the staging folder; target → staged file. ``summary_now`` is
+    ``summary(result)`` when the caller has it."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     every = {target: staging / target.relative_to(folder) for target in targets}
@@ -310,6 +312,7 @@ def _render_staged(
             standing,
             map_chunks=map_chunks,
             chunk_size=chunk_size,
+            summary_now=summary_now,
         )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
@@ -385,6 +388,7 @@ def _render_outputs(
     *,
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
+    summary_now: dict[str, Any] | None = None,
 ) -> dict[Path, bool]:
     """Render the year's outputs and the department workbooks of ``jobs``; which
     files changed, in ``targets`` order (scorecard, summary, report, markdown, then
@@ -397,7 +401,9 @@ def _render_outputs(
     written[scorecard] = write_atomic(
         scorecard, lambda path: render_scorecard(result, path, created)
     )
-    written[summary_path] = write_bytes_atomic(summary_path, render_summary(result))
+    written[summary_path] = write_bytes_atomic(
+        summary_path, summary_bytes(summary_now or summary(result))
+    )
     written[report] = write_bytes_atomic(report, render_report(result, created))
     written[markdown] = write_bytes_atomic(
         markdown, markdown_summary(result).encode("utf-8")
@@ -492,6 +498,7 @@ def publish_outputs(
             repaired.previous_summary if repaired else read_json(summary_path)
         )
         key = render_key(result, created, department_created)
+        summary_now = summary(result)  # written, and compared with the last one
         staged: dict[Path, Path] = {}
         last = last_run(folder)
         # a province unit's workbooks also show its place in its group
@@ -528,12 +535,13 @@ def publish_outputs(
                 standing=standing,
                 map_chunks=map_chunks,
                 chunk_size=chunk_size,
+                summary_now=summary_now,
             )
         written = {
             target: target in staged and not _same_file(staged[target], target)
             for target in targets
         }
-        changes = describe_changes(previous_summary, summary(result))
+        changes = describe_changes(previous_summary, summary_now)
         if repaired is not None:
             changes = [repaired.line, *changes]
         manifest = manifest_path(folder, run_at)

@@ -431,14 +431,27 @@ def shared_note(
 ) -> str:
     """Who shares a leaf: `` (dùng chung với Phòng Tài chính - Kế hoạch)`` for a
     department's own list, `` (Phòng Nội vụ và Phòng Tài chính - Kế hoạch cùng
-    phụ trách)`` otherwise; '' for a leaf of one department."""
+    phụ trách)`` otherwise; '' for a leaf of one department. Beyond
+    ``SHARED_NAMED + 1`` departments, the first ``SHARED_NAMED`` are named and the
+    others counted (``… và 101 đơn vị khác``; README, Choices)."""
     codes = list(dict.fromkeys(departments or []))
     if len(codes) < 2:
         return ""
     if own is not None:
         others = [names.get(c, c) for c in codes if c != own]
-        return f" (dùng chung với {joined(others)})" if others else ""
-    return f" ({joined([names.get(c, c) for c in codes])} cùng phụ trách)"
+        return f" (dùng chung với {_named(others)})" if others else ""
+    return f" ({_named([names.get(c, c) for c in codes])} cùng phụ trách)"
+
+
+SHARED_NAMED = 5
+"""Departments named in a shared leaf's note; the others are counted."""
+
+
+def _named(names: Sequence[str]) -> str:
+    if len(names) <= SHARED_NAMED + 1:
+        return joined(names)
+    rest = len(names) - SHARED_NAMED
+    return joined([*names[:SHARED_NAMED], f"{rest} đơn vị khác"])
 
 
 def lost_criteria_sentence(

@@ -16,11 +16,13 @@ from xml.sax.saxutils import escape as xml_escape
 from docx import Document
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
+from lxml import etree
 
 from parindex.analysis import AnalysedResult
 from parindex.render.document import (
@@ -44,6 +46,8 @@ LANGUAGE = "vi-VN"
 HEADER_FILL = "D9D9D9"
 HEADING_SIZES = {1: Pt(13), 2: Pt(13), 3: Pt(13)}
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+SPLICE_TARGET = "parindex-paragraphs"
+SPLICE_MARKER = re.compile(rb"<\?parindex-paragraphs (\d+)\?>")
 TEXT_WIDTH = 16.0  # cm between the margins of an A4 page
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WORD_ALIGN = {
@@ -92,13 +96,17 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
     properties.modified = created
     scratch = Document()  # paragraphs are built here, then moved in O(1)
     section = document.element.body.sectPr  # looked up once: each lookup scans the body
-    pending: list[str] = []  # paragraphs as XML, parsed together (see _paragraph_xml)
+    pending: list[str] = []  # paragraphs as XML (see _paragraph_xml)
+    # runs of paragraphs written as XML, never parsed: a marker stands in the body
+    # for each, replaced by its bytes when the package is written (``_package``)
+    spliced: list[bytes] = []
 
     def flush() -> None:
         if pending:
-            body = parse_xml(f"<w:body {nsdecls('w')}>{''.join(pending)}</w:body>")
-            for paragraph in list(body):
-                section.addprevious(paragraph)
+            section.addprevious(
+                etree.ProcessingInstruction(SPLICE_TARGET, str(len(spliced)))
+            )
+            spliced.append("".join(pending).encode("utf-8"))
             pending.clear()
 
     def add(blocks: list[Block]) -> None:
@@ -115,9 +123,7 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
     add(report_blocks(result))
     _signature_block(document, result)
     add([PageBreak(), *appendix_blocks(result)])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _fixed_zip(buffer.getvalue(), created)
+    return _package(document, created, spliced)
 
 
 def _borderless(table: DocxTable) -> None:
@@ -474,9 +480,27 @@ def _add_table(document: Any, block: TableBlock) -> DocxTable:
     return table
 
 
-def _fixed_zip(data: bytes, created: datetime) -> bytes:
-    """The same package with every entry dated ``created``, so that the bytes
-    depend only on the content (python-docx stamps entries with the clock)."""
+class _Entries:
+    """Collects what python-docx's package writer writes: (member name, bytes)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+
+def _package(document: Any, created: datetime, spliced: list[bytes]) -> bytes:
+    """The ``.docx`` bytes of ``document``: the parts python-docx's ``save`` writes,
+    in its order, each entry dated ``created`` (python-docx stamps them with the
+    clock), the markers of ``flush`` in the body replaced by the paragraphs' bytes.
+
+    The same bytes as ``document.save`` with the paragraphs parsed into the body and
+    every entry re-dated (the layout of earlier versions: golden tests), without
+    compressing twice or holding a tree of every paragraph (python-docx's and
+    lxml's objects for the tens of thousands of paragraphs of a province-sized
+    report weighed gigabytes).
+    """
     stamp = max(
         (
             created.year,
@@ -488,14 +512,28 @@ def _fixed_zip(data: bytes, created: datetime) -> bytes:
         ),
         ZIP_EPOCH,
     )
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    collected = _Entries()
+    # python-docx's own writer, its order and its serialisation (OpcPackage.save)
+    writer: Any = PackageWriter
+    writer._write_content_types_stream(collected, parts)
+    writer._write_pkg_rels(collected, package.rels)
+    writer._write_parts(collected, parts)
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, blob in collected.entries:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            entry.external_attr = 0o600 << 16  # what ZipFile.writestr gives a name
+            pieces = SPLICE_MARKER.split(blob)
+            if len(pieces) == 1:
+                target.writestr(entry, blob)
+                continue
+            # deflate gives the same bytes however its input is cut
+            with target.open(entry, "w") as stream:
+                for index, piece in enumerate(pieces):
+                    stream.write(spliced[int(piece)] if index % 2 else piece)
     return out.getvalue()

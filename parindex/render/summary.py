@@ -134,5 +134,10 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
 
 def render_summary(result: AnalysedResult) -> bytes:
     """The summary as UTF-8 JSON bytes (Vietnamese kept readable, stable layout)."""
-    text = indented_json(summary(result))
-    return (text + "\n").encode("utf-8")
+    return summary_bytes(summary(result))
+
+
+def summary_bytes(document: dict[str, Any]) -> bytes:
+    """``summary(result)`` as ``render_summary`` writes it (for a caller that
+    already built the summary)."""
+    return (indented_json(document) + "\n").encode("utf-8")
