@@ -158,27 +158,77 @@ def _prefect_environment(verbose: bool) -> Iterator[None]:
 
 
 class _NotApiLost(logging.Filter):
-    """Drops a log record whose error is the Prefect API lost (said once, in
-    Vietnamese, by ``_api_lost``)."""
+    """Without ``--verbose``, drops a log record that repeats in English what the
+    command says once in Vietnamese: the Prefect API lost (``_api_lost``), a
+    user-caused error (a ``ParindexError``: ``_fail``), a run stopped by SIGTERM
+    or Ctrl-C (``_terminate``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from flows.consolidate import api_lost
+
+        message = record.getMessage()
+        if message.startswith(("Crash detected!", "Finished in state Crashed")):
+            if _is_signal_crash(message):
+                return False
+        if message.startswith("Finished in state") and _names_user_error(message):
+            return False
         error = record.exc_info[1] if record.exc_info else None
         if error is None:
             return True
-        from flows.consolidate import api_lost
-
+        if _user_error(error) or _stopped(error):
+            return False
         return api_lost(error) is None
 
 
+def _is_signal_crash(message: str) -> bool:
+    return any(
+        words in message
+        for words in ("termination signal", "interrupt signal", "Python system exit")
+    )
+
+
+def _names_user_error(message: str) -> bool:
+    """Prefect's "Finished in state Failed(...)" line names the exception's class."""
+    from parindex import errors
+
+    return any(
+        f"{name}:" in message or f"{name}(" in message
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, ParindexError)
+    )
+
+
+def _user_error(error: BaseException) -> bool:
+    """Whether ``error`` is, or comes from, a ``ParindexError``."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ParindexError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _stopped(error: BaseException) -> bool:
+    from prefect.exceptions import TerminationSignal
+
+    return isinstance(error, SystemExit | KeyboardInterrupt | TerminationSignal)
+
+
 def _quiet_when_api_lost() -> None:
-    """Without ``--verbose``, a server lost during the run is one Vietnamese
-    message, not Prefect's tracebacks and a line per event it could not send
-    (its background workers' loggers are silenced; the flow's own warnings stay).
-    After the flows are imported: Prefect configures its logging then, which
-    would reset these loggers."""
+    """Without ``--verbose``, a server lost during the run, a user-caused error
+    raised in the flow or a signal is one Vietnamese message, not Prefect's
+    tracebacks and a line per event it could not send (its background workers'
+    loggers are silenced; the flow's own warnings stay). After the flows are
+    imported: Prefect configures its logging then, which would reset these
+    loggers."""
     import flows.consolidate  # noqa: F401
 
-    logging.getLogger("prefect.events.clients").setLevel(logging.CRITICAL)
+    # Prefect's queue services log under their class names ("Still processing
+    # items: …" while the process ends with events still queued)
+    for name in ("prefect.events.clients", "EventsWorker", "APILogWorker"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _NotApiLost) for f in logger.filters):

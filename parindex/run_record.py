@@ -346,6 +346,7 @@ def record_lost_run(
             record=document,
             last=last_completed(folder),
             departments=departments,
+            manifest=f"{RUNS_FOLDER}/{path.name}",
         )
         write_status(outputs, year, text)
     return path
@@ -505,9 +506,11 @@ def status_text_failed(
     record: dict[str, Any],
     last: tuple[Path, dict[str, Any]] | None,
     departments: Sequence[tuple[str, str]] | None = None,
+    manifest: str | None = None,
 ) -> str:
-    """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, and
-    which complete run the files in the folder come from."""
+    """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, its
+    record (``manifest``: ``runs/<name>``), and which complete run the files in the
+    folder come from."""
     label = messages.RUN_CRASHED if state_of(record) == CRASHED else messages.RUN_FAILED
     lines = [
         messages.STATUS_TITLE.format(year=year if year is not None else "?"),
@@ -517,6 +520,7 @@ def status_text_failed(
         f"Kết quả: {label.upper()}: {record.get('error')}",
         f"Lần chạy Prefect: {record.get('flow_run_name') or ''} "
         f"{record.get('flow_run_id') or '—'}".strip(),
+        f"Biên bản lần chạy: {manifest or '—'}",
         "",
     ]
     if last is None:
