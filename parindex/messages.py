@@ -496,6 +496,7 @@ SERVER_NOT_STARTED = (
     "Không khởi động được máy chủ Prefect cục bộ của parindex (thư mục {home}): "
     "{reason}"
 )
+SERVER_CANNOT_LAUNCH = "không chạy được chương trình {program} ({reason})."
 SERVER_STARTING = (
     "Đang khởi động máy chủ Prefect cục bộ (lần đầu, có thể mất vài chục giây; "
     "các lần sau dùng lại): {home}"
