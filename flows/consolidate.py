@@ -366,7 +366,7 @@ def signal_of(state: State, raised: object = None) -> int | None:
         128 + signal.SIGINT,
         128 + signal.SIGTERM,
     ):
-        return int(raised.code) - 128  # type: ignore[arg-type]
+        return int(raised.code) - 128
     number = _SIGNAL_MESSAGES.get(state.message or "")
     if number is not None:
         return int(number)

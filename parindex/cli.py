@@ -24,7 +24,12 @@ from rich.table import Table as RichTable
 
 from parindex import cli_language, messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
-from parindex.errors import ParindexError, YearAndAll
+from parindex.errors import (
+    InputsFolderMissing,
+    OutputsNotWritable,
+    ParindexError,
+    YearAndAll,
+)
 from parindex.ingest.discover import year_folders
 from parindex.numbers import round2
 from parindex.problems import error_count
@@ -329,6 +334,12 @@ def run(
     _check_runner(runner)
     if all_years and year is not None:
         raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
+    if not inputs.is_dir():  # a share not mounted: say so, not "no year folder"
+        missing = InputsFolderMissing(
+            messages.INPUTS_FOLDER_MISSING.format(folder=inputs)
+        )
+        record_refused(outputs, year, str(missing), exit_code=missing.exit_code)
+        raise _fail(missing, as_json=as_json)
     if is_province(inputs):
         _run_province(
             inputs,
@@ -340,6 +351,7 @@ def run(
             runner=(runner, workers, dask_address),
         )
         return
+    known = year
     try:
         if all_years:
             years = year_folders(inputs)
@@ -347,12 +359,18 @@ def run(
                 pipeline.latest_year(inputs)  # raises the "no year folder" error
         else:
             years = [year if year is not None else pipeline.latest_year(inputs)]
+        known = years[-1]
         for chosen in years:  # fail fast, before Prefect starts
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
         _prefect_api_url(say=None if quiet or as_json else _say, folder=outputs)
     except ParindexError as error:
+        if not isinstance(error, OutputsNotWritable):
+            record_refused(outputs, known, str(error), exit_code=error.exit_code)
         raise _fail(error, as_json=as_json) from None
+    except SystemExit as stop:  # SIGTERM, Ctrl-C (``_terminate``)
+        _record_stopped(stop, outputs, known)
+        raise
     with _prefect_environment(verbose):
         from flows.consolidate import flow_with_runner
 
@@ -370,6 +388,60 @@ def run(
             print_outcome=_print_outcome,
             unit=(inputs, True),
         )
+
+
+def record_refused(
+    outputs: Path,
+    year: int | None,
+    error: str,
+    *,
+    exit_code: int,
+    state: str = "failed",
+    unit: bool = True,
+) -> None:
+    """A night refused before its flow started: its record in ``runs/`` and, for a
+    unit, ``TRANG-THAI.txt`` saying it did not run and why (``run_record.
+    record_refused_night``), when the outputs folder exists and can be written;
+    otherwise nothing (the message on the terminal is all there is)."""
+    if not outputs.is_dir():
+        return
+    import time
+
+    from parindex import run_record as record
+
+    with contextlib.suppress(OSError, ParindexError, ValueError):
+        folder = outputs.resolve()
+        record.record_refused_night(
+            folder,
+            record.refused_year(folder, year),
+            error=error,
+            exit_code=exit_code,
+            now=time.time(),
+            state=state,
+            status_file=unit,
+        )
+
+
+def _record_stopped(
+    stop: SystemExit, outputs: Path, year: int | None, *, unit: bool = True
+) -> None:
+    """A night stopped by SIGTERM or Ctrl-C before its flow started: recorded as
+    crashed before the start."""
+    if not isinstance(stop.code, int) or stop.code - 128 not in (
+        signal.SIGINT,
+        signal.SIGTERM,
+    ):
+        return
+    number = stop.code - 128
+    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+    record_refused(
+        outputs,
+        year,
+        messages.RUN_STOPPED_BY_SIGNAL.format(signal=name),
+        exit_code=stop.code,
+        state="crashed",
+        unit=unit,
+    )
 
 
 def _run_years(
@@ -507,7 +579,14 @@ def _run_province(
         check_writable(outputs)
         _prefect_api_url(say=None if show[0] or show[1] else _say, folder=outputs)
     except ParindexError as error:
+        if not isinstance(error, OutputsNotWritable):  # no status page: a record
+            record_refused(
+                outputs, year, str(error), exit_code=error.exit_code, unit=False
+            )
         raise _fail(error, as_json=as_json) from None
+    except SystemExit as stop:  # SIGTERM, Ctrl-C (``_terminate``)
+        _record_stopped(stop, outputs, year, unit=False)
+        raise
     with _prefect_environment(verbose):
         from flows.province import province_flow_with_runner
 
