@@ -368,9 +368,6 @@ def run(
         if not isinstance(error, OutputsNotWritable):
             record_refused(outputs, known, str(error), exit_code=error.exit_code)
         raise _fail(error, as_json=as_json) from None
-    except SystemExit as stop:  # SIGTERM, Ctrl-C (``_terminate``)
-        _record_stopped(stop, outputs, known)
-        raise
     with _prefect_environment(verbose):
         from flows.consolidate import flow_with_runner
 
@@ -390,6 +387,11 @@ def run(
         )
 
 
+# Where ``parindex run`` stands, for a signal that ends it before its flow starts
+# (``parindex.entry``): once the flow runs, its own hooks record how it ended.
+NIGHT = {"flow_started": False, "recorded": False}
+
+
 def record_refused(
     outputs: Path,
     year: int | None,
@@ -403,6 +405,7 @@ def record_refused(
     unit, ``TRANG-THAI.txt`` saying it did not run and why (``run_record.
     record_refused_night``), when the outputs folder exists and can be written;
     otherwise nothing (the message on the terminal is all there is)."""
+    NIGHT["recorded"] = True
     if not outputs.is_dir():
         return
     import time
@@ -420,28 +423,6 @@ def record_refused(
             state=state,
             status_file=unit,
         )
-
-
-def _record_stopped(
-    stop: SystemExit, outputs: Path, year: int | None, *, unit: bool = True
-) -> None:
-    """A night stopped by SIGTERM or Ctrl-C before its flow started: recorded as
-    crashed before the start."""
-    if not isinstance(stop.code, int) or stop.code - 128 not in (
-        signal.SIGINT,
-        signal.SIGTERM,
-    ):
-        return
-    number = stop.code - 128
-    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
-    record_refused(
-        outputs,
-        year,
-        messages.RUN_STOPPED_BY_SIGNAL.format(signal=name),
-        exit_code=stop.code,
-        state="crashed",
-        unit=unit,
-    )
 
 
 def _run_years(
@@ -465,6 +446,7 @@ def _run_years(
     as_json, quiet = show
     outcomes = []
     console = Console()
+    NIGHT["flow_started"] = True
     for chosen in years:
         try:
             with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
@@ -584,9 +566,6 @@ def _run_province(
                 outputs, year, str(error), exit_code=error.exit_code, unit=False
             )
         raise _fail(error, as_json=as_json) from None
-    except SystemExit as stop:  # SIGTERM, Ctrl-C (``_terminate``)
-        _record_stopped(stop, outputs, year, unit=False)
-        raise
     with _prefect_environment(verbose):
         from flows.province import province_flow_with_runner
 

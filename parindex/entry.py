@@ -5,8 +5,10 @@ process without a word, exit -15).
 
 Only the standard library is imported here. A signal before the command line
 takes over ends the process the documented way: one Vietnamese line, exit
-status 128 + the signal, and, for ``parindex run`` whose outputs folder exists,
-a record of the night stopped before it started (``runs/``, ``TRANG-THAI.txt``).
+status 128 + the signal; for ``parindex run`` whose outputs folder exists, a
+signal at any moment before its flow starts (importing, checking the inputs,
+starting the server) leaves a record of the night stopped before it started
+(``runs/``, ``TRANG-THAI.txt``); from then on the flow's hooks record it.
 """
 
 from __future__ import annotations
@@ -47,13 +49,13 @@ def _record(number: int, argv: list[str]) -> None:
     outputs = Path(_option(argv, "--outputs") or "outputs")
     inputs = Path(_option(argv, "--inputs") or "inputs")
     try:
-        from parindex import cli
+        from parindex import cli, messages
         from parindex.province.folder import is_province
 
         cli.record_refused(
             outputs,
             year,
-            cli.messages.RUN_STOPPED_BY_SIGNAL.format(signal=_name(number)),
+            messages.RUN_STOPPED_BY_SIGNAL.format(signal=_name(number)),
             exit_code=128 + number,
             state="crashed",
             unit=not is_province(inputs),
@@ -86,4 +88,13 @@ def main() -> None:
         sys.stderr.flush()
         _record(stop.number, sys.argv[1:])
         raise SystemExit(128 + stop.number) from None
-    cli.app()
+    try:
+        cli.app()
+    except SystemExit as stop:
+        code = stop.code - 128 if isinstance(stop.code, int) else 0
+        if code in (signal.SIGINT, signal.SIGTERM) and not any(cli.NIGHT.values()):
+            # stopped by a signal before the flow started (``cli._terminate``)
+            for each in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(each, signal.SIG_DFL)
+            _record(code, sys.argv[1:])
+        raise

@@ -574,8 +574,15 @@ def status_text_failed(
         "",
         f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
         f"Kết quả: {label.upper()}: {record.get('error')}",
-        f"Lần chạy Prefect: {record.get('flow_run_name') or ''} "
-        f"{record.get('flow_run_id') or '—'}".strip(),
+        "Lần chạy Prefect: "
+        + (
+            " ".join(
+                str(part)
+                for part in (record.get("flow_run_name"), record.get("flow_run_id"))
+                if part
+            )
+            or "—"
+        ),
         f"Biên bản lần chạy: {manifest or '—'}",
         "",
     ]

@@ -179,3 +179,53 @@ def test_the_year_of_a_refused_night(tmp_path: Path, year: int | None) -> None:
     (tmp_path / "2024").mkdir()  # no records: not the office's page
     assert record.refused_year(tmp_path, year) == 2023
     assert record.refused_year(tmp_path / "none", None) is None
+
+
+def test_sigterm_while_waiting_for_the_server_is_recorded(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """After the command line took over, before the flow: the configured server
+    accepts the connection and never answers; SIGTERM while it is waited for."""
+    import socket
+
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen()
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    env = _clean_env(tmp_path)
+    env["PREFECT_API_URL"] = f"http://127.0.0.1:{hung.getsockname()[1]}/api"
+    try:
+        process = subprocess.Popen(
+            [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+            + ["--outputs", str(outputs)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # its connection: it is checking
+            try:
+                connection, _ = hung.accept() if _ready(hung) else (None, None)
+            except OSError:
+                connection = None
+            if connection is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        hung.close()
+    assert process.returncode == 143, stderr
+    assert stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    _check_refused(
+        outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
+    )
+
+
+def _ready(server: object) -> bool:
+    import select
+
+    readable, _, _ = select.select([server], [], [], 0)
+    return bool(readable)
