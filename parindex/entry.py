@@ -69,7 +69,8 @@ def _name(number: int) -> str:
 
 
 def main() -> None:
-    """Console-script entry point: ``parindex.cli.main`` once imported."""
+    """Console-script entry point: what ``parindex.cli.main`` does (its signal
+    handlers, then the command line), with the signals handled from the start."""
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, _early)
     try:
