@@ -17,6 +17,7 @@ flow's process writes them into its staging folder, under the outputs lock.
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +30,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.context import FlowRunContext
-from prefect.exceptions import PrefectHTTPStatusError
+from prefect.exceptions import (
+    MissingContextError,
+    PrefectHTTPStatusError,
+    TerminationSignal,
+)
+from prefect.logging.loggers import flow_run_logger
 from prefect.states import Completed, Crashed
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
@@ -341,13 +347,52 @@ def _flow_run_label(flow_run: FlowRun) -> str:
     return f"{flow_run.name} ({flow_run.id})"
 
 
+# Prefect's messages for a run its process stopped on a signal
+# (``prefect.states.exception_to_crashed_state``)
+_SIGNAL_MESSAGES = {
+    "Execution was aborted by a termination signal.": signal.SIGTERM,
+    "Execution was aborted by an interrupt signal.": signal.SIGINT,
+}
+
+
+def signal_of(state: State, raised: object = None) -> int | None:
+    """The signal that stopped a crashed run (SIGTERM, SIGINT: the command line's
+    handler exits with 128 + the signal), or None."""
+    if isinstance(raised, TerminationSignal):
+        return int(raised.signal)
+    if isinstance(raised, KeyboardInterrupt):
+        return int(signal.SIGINT)
+    if isinstance(raised, SystemExit) and raised.code in (
+        128 + signal.SIGINT,
+        128 + signal.SIGTERM,
+    ):
+        return int(raised.code) - 128
+    number = _SIGNAL_MESSAGES.get(state.message or "")
+    if number is not None:
+        return int(number)
+    if (state.message or "").startswith("Execution was aborted by Python system exit"):
+        text = str(raised) if raised is not None else ""
+        if text in {str(128 + signal.SIGINT), str(128 + signal.SIGTERM)}:
+            return int(text) - 128
+    return None
+
+
+def signal_name(number: int) -> str:
+    """How the command line names a signal (``INTERRUPTED``)."""
+    return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+
+
 def _error_of(state: State) -> str:
     """The error of a failed state: the exception's own (Vietnamese for a
-    ``ParindexError``), else Prefect's message (a timeout, a crash)."""
+    ``ParindexError``), a signal that stopped the run, else Prefect's message (a
+    timeout, a crash)."""
     try:
         raised = state.result(raise_on_failure=False)
-    except Exception:  # the result may not be retrievable: use the message
+    except BaseException:  # noqa: BLE001 - not retrievable: use the message
         raised = None
+    number = signal_of(state, raised) if state.is_crashed() else None
+    if number is not None:
+        return messages.RUN_STOPPED_BY_SIGNAL.format(signal=signal_name(number))
     if isinstance(raised, BaseException) and str(raised):
         return str(raised)
     message = state.message or state.name or "?"
@@ -379,9 +424,19 @@ def _departments(flow_run: FlowRun, year: int | None) -> list[tuple[str, str]] |
     return [(d.code, d.name) for d in criteria_set.departments]
 
 
+def _hook_logger(flow: Flow[Any, Any], flow_run: FlowRun) -> Any:
+    """The run's logger in a state hook; a crash's hooks run after the run's
+    context is gone (SIGTERM, Ctrl-C): then one made for ``flow_run``."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return flow_run_logger(flow_run, flow)
+
+
 def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     """A run that failed (after its retries), timed out or crashed under the eyes of
-    its own process: its record beside the manifests, and ``TRANG-THAI.txt``."""
+    its own process: its record beside the manifests, and ``TRANG-THAI.txt``
+    naming it."""
     outputs, year = _year_of(flow_run)
     now = time.time()
     document = record.failure_record(
@@ -403,13 +458,17 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
             record=document,
             last=last,
             departments=_departments(flow_run, year),
+            manifest=f"{record.RUNS_FOLDER}/{path.name}",
         )
         record.write_status(outputs, year, text)
     except (OSError, ParindexError) as error:  # the outputs folder itself failed
-        get_run_logger().error("Không ghi được biên bản lần chạy: %s", error)
+        _hook_logger(flow, flow_run).error(
+            "Không ghi được biên bản lần chạy: %s", error
+        )
         return
-    get_run_logger().error(
-        "%s: %s (biên bản %s)", messages.RUN_FAILED, document["error"], path
+    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
+    _hook_logger(flow, flow_run).error(
+        "%s: %s (biên bản %s)", label, document["error"], path
     )
 
 

@@ -24,7 +24,12 @@ from rich.table import Table as RichTable
 
 from parindex import cli_language, messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
-from parindex.errors import ParindexError, YearAndAll
+from parindex.errors import (
+    InputsFolderMissing,
+    OutputsNotWritable,
+    ParindexError,
+    YearAndAll,
+)
 from parindex.ingest.discover import year_folders
 from parindex.numbers import round2
 from parindex.problems import error_count
@@ -158,27 +163,77 @@ def _prefect_environment(verbose: bool) -> Iterator[None]:
 
 
 class _NotApiLost(logging.Filter):
-    """Drops a log record whose error is the Prefect API lost (said once, in
-    Vietnamese, by ``_api_lost``)."""
+    """Without ``--verbose``, drops a log record that repeats in English what the
+    command says once in Vietnamese: the Prefect API lost (``_api_lost``), a
+    user-caused error (a ``ParindexError``: ``_fail``), a run stopped by SIGTERM
+    or Ctrl-C (``_terminate``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from flows.consolidate import api_lost
+
+        message = record.getMessage()
+        if message.startswith(("Crash detected!", "Finished in state Crashed")):
+            if _is_signal_crash(message):
+                return False
+        if message.startswith("Finished in state") and _names_user_error(message):
+            return False
         error = record.exc_info[1] if record.exc_info else None
         if error is None:
             return True
-        from flows.consolidate import api_lost
-
+        if _user_error(error) or _stopped(error):
+            return False
         return api_lost(error) is None
 
 
+def _is_signal_crash(message: str) -> bool:
+    return any(
+        words in message
+        for words in ("termination signal", "interrupt signal", "Python system exit")
+    )
+
+
+def _names_user_error(message: str) -> bool:
+    """Prefect's "Finished in state Failed(...)" line names the exception's class."""
+    from parindex import errors
+
+    return any(
+        f"{name}:" in message or f"{name}(" in message
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, ParindexError)
+    )
+
+
+def _user_error(error: BaseException) -> bool:
+    """Whether ``error`` is, or comes from, a ``ParindexError``."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ParindexError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _stopped(error: BaseException) -> bool:
+    from prefect.exceptions import TerminationSignal
+
+    return isinstance(error, SystemExit | KeyboardInterrupt | TerminationSignal)
+
+
 def _quiet_when_api_lost() -> None:
-    """Without ``--verbose``, a server lost during the run is one Vietnamese
-    message, not Prefect's tracebacks and a line per event it could not send
-    (its background workers' loggers are silenced; the flow's own warnings stay).
-    After the flows are imported: Prefect configures its logging then, which
-    would reset these loggers."""
+    """Without ``--verbose``, a server lost during the run, a user-caused error
+    raised in the flow or a signal is one Vietnamese message, not Prefect's
+    tracebacks and a line per event it could not send (its background workers'
+    loggers are silenced; the flow's own warnings stay). After the flows are
+    imported: Prefect configures its logging then, which would reset these
+    loggers."""
     import flows.consolidate  # noqa: F401
 
-    logging.getLogger("prefect.events.clients").setLevel(logging.CRITICAL)
+    # Prefect's queue services log under their class names ("Still processing
+    # items: …" while the process ends with events still queued)
+    for name in ("prefect.events.clients", "EventsWorker", "APILogWorker"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _NotApiLost) for f in logger.filters):
@@ -279,6 +334,12 @@ def run(
     _check_runner(runner)
     if all_years and year is not None:
         raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
+    if not inputs.is_dir():  # a share not mounted: say so, not "no year folder"
+        missing = InputsFolderMissing(
+            messages.INPUTS_FOLDER_MISSING.format(folder=inputs)
+        )
+        record_refused(outputs, year, str(missing), exit_code=missing.exit_code)
+        raise _fail(missing, as_json=as_json)
     if is_province(inputs):
         _run_province(
             inputs,
@@ -290,6 +351,7 @@ def run(
             runner=(runner, workers, dask_address),
         )
         return
+    known = year
     try:
         if all_years:
             years = year_folders(inputs)
@@ -297,11 +359,14 @@ def run(
                 pipeline.latest_year(inputs)  # raises the "no year folder" error
         else:
             years = [year if year is not None else pipeline.latest_year(inputs)]
+        known = years[-1]
         for chosen in years:  # fail fast, before Prefect starts
             pipeline.load_criteria(inputs, chosen)
         check_writable(outputs)
         _prefect_api_url(say=None if quiet or as_json else _say, folder=outputs)
     except ParindexError as error:
+        if not isinstance(error, OutputsNotWritable):
+            record_refused(outputs, known, str(error), exit_code=error.exit_code)
         raise _fail(error, as_json=as_json) from None
     with _prefect_environment(verbose):
         from flows.consolidate import flow_with_runner
@@ -319,6 +384,44 @@ def run(
             all_years=all_years,
             print_outcome=_print_outcome,
             unit=(inputs, True),
+        )
+
+
+# Where ``parindex run`` stands, for a signal that ends it before its flow starts
+# (``parindex.entry``): once the flow runs, its own hooks record how it ended.
+NIGHT = {"flow_started": False, "recorded": False}
+
+
+def record_refused(
+    outputs: Path,
+    year: int | None,
+    error: str,
+    *,
+    exit_code: int,
+    state: str = "failed",
+    unit: bool = True,
+) -> None:
+    """A night refused before its flow started: its record in ``runs/`` and, for a
+    unit, ``TRANG-THAI.txt`` saying it did not run and why (``run_record.
+    record_refused_night``), when the outputs folder exists and can be written;
+    otherwise nothing (the message on the terminal is all there is)."""
+    NIGHT["recorded"] = True
+    if not outputs.is_dir():
+        return
+    import time
+
+    from parindex import run_record as record
+
+    with contextlib.suppress(OSError, ParindexError, ValueError):
+        folder = outputs.resolve()
+        record.record_refused_night(
+            folder,
+            record.refused_year(folder, year),
+            error=error,
+            exit_code=exit_code,
+            now=time.time(),
+            state=state,
+            status_file=unit,
         )
 
 
@@ -343,6 +446,7 @@ def _run_years(
     as_json, quiet = show
     outcomes = []
     console = Console()
+    NIGHT["flow_started"] = True
     for chosen in years:
         try:
             with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
@@ -457,6 +561,10 @@ def _run_province(
         check_writable(outputs)
         _prefect_api_url(say=None if show[0] or show[1] else _say, folder=outputs)
     except ParindexError as error:
+        if not isinstance(error, OutputsNotWritable):  # no status page: a record
+            record_refused(
+                outputs, year, str(error), exit_code=error.exit_code, unit=False
+            )
         raise _fail(error, as_json=as_json) from None
     with _prefect_environment(verbose):
         from flows.province import province_flow_with_runner

@@ -31,3 +31,7 @@ class UnknownDepartment(ParindexError):
 
 class YearAndAll(ParindexError):
     """``--year`` and ``--all`` were given together."""
+
+
+class InputsFolderMissing(ParindexError):
+    """The inputs folder itself does not exist (a share not mounted)."""

@@ -496,6 +496,7 @@ SERVER_NOT_STARTED = (
     "Không khởi động được máy chủ Prefect cục bộ của parindex (thư mục {home}): "
     "{reason}"
 )
+SERVER_CANNOT_LAUNCH = "không chạy được chương trình {program} ({reason})."
 SERVER_STARTING = (
     "Đang khởi động máy chủ Prefect cục bộ (lần đầu, có thể mất vài chục giây; "
     "các lần sau dùng lại): {home}"
@@ -530,9 +531,18 @@ RUN_CRASH_FOUND = (
     "đã ghi nhận là Crashed ({record})."
 )
 RUN_TIMED_OUT = "chạy quá {seconds} giây nên bị dừng."
+RUN_STOPPED_BY_SIGNAL = "đã bị dừng bằng tín hiệu {signal} trước khi xong."
 STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM {year}"
 STATUS_REWRITTEN = "(tệp này được parindex ghi lại sau mỗi lần chạy)"
 STATUS_NO_COMPLETE_RUN = "Chưa có lần chạy nào hoàn thành: thư mục chưa có kết quả."
+STATUS_NOT_RUN = (
+    "Lần này không tổng hợp: đã dừng trước khi bắt đầu (mã thoát {exit_code}); "
+    "không tệp kết quả nào được ghi."
+)
+INPUTS_FOLDER_MISSING = (
+    "Không có thư mục đầu vào “{folder}” (thư mục chưa được tạo, hoặc ổ mạng chưa "
+    "được gắn)."
+)
 STATUS_FILES_FROM = (
     "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc {when} "
     "(tổng điểm {total}; {errors} lỗi, {warnings} cảnh báo; biên bản {manifest})."

@@ -156,14 +156,19 @@ class RepeatedRun:
 
 
 def _last_run(folder: Path) -> dict[str, Any] | None:
-    runs = sorted((folder / "runs").glob("*.json"))
-    if not runs:
-        return None
-    try:
-        loaded = json.loads(runs[-1].read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return loaded if isinstance(loaded, dict) else None
+    """The newest record of the year, passing over nights refused before they
+    started (``before_start``: nothing was read or written, the files are the
+    run's before them)."""
+    for path in sorted((folder / "runs").glob("*.json"), reverse=True):
+        try:
+            loaded = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(loaded, dict):
+            return None
+        if not loaded.get("before_start"):
+            return loaded
+    return None
 
 
 def _outputs_untouched(last: dict[str, Any], outputs_folder: Path) -> bool:

@@ -346,6 +346,63 @@ def record_lost_run(
             record=document,
             last=last_completed(folder),
             departments=departments,
+            manifest=f"{RUNS_FOLDER}/{path.name}",
+        )
+        write_status(outputs, year, text)
+    return path
+
+
+def refused_year(outputs: Path, year: int | None) -> int | None:
+    """The year a night refused before it started is recorded under: the one it
+    was to consolidate, else the newest year of ``outputs`` with records (the
+    morning page the office reads), else None (``outputs/runs``)."""
+    if year is not None:
+        return year
+    years = sorted(
+        int(folder.name)
+        for folder in outputs.glob("*")
+        if folder.name.isdigit() and (folder / RUNS_FOLDER).is_dir()
+    )
+    return years[-1] if years else None
+
+
+def record_refused_night(
+    outputs: Path,
+    year: int | None,
+    *,
+    error: str,
+    exit_code: int,
+    now: float,
+    state: str = FAILED,
+    departments: Sequence[tuple[str, str]] | None = None,
+    status_file: bool = True,
+) -> Path:
+    """A night that stopped before its flow started (the inputs or the Prefect
+    server refused it, or a signal): its record beside the manifests (``state``,
+    the Vietnamese ``error``, ``exit_code``, ``before_start``; no flow run, no
+    outputs: the files in the folder, the nothing-new fingerprint and the next
+    night's comparison are untouched, as those read completed runs only) and
+    ``TRANG-THAI.txt`` saying this night did not run, why, and which complete run
+    the files come from. ``year``: see ``refused_year``. Raises ``OSError`` when
+    ``outputs`` cannot be written."""
+    document = failure_record(
+        year=year,
+        state=state,
+        error=error,
+        flow_run_id=None,
+        flow_run_name=None,
+        run_at=now,
+    )
+    document["before_start"] = True
+    document["exit_code"] = exit_code
+    path = write_failure_record(outputs, document, now)
+    if status_file:
+        text = status_text_failed(
+            year=year,
+            record=document,
+            last=last_completed(record_folder(outputs, year)),
+            departments=departments,
+            manifest=f"{RUNS_FOLDER}/{path.name}",
         )
         write_status(outputs, year, text)
     return path
@@ -505,9 +562,11 @@ def status_text_failed(
     record: dict[str, Any],
     last: tuple[Path, dict[str, Any]] | None,
     departments: Sequence[tuple[str, str]] | None = None,
+    manifest: str | None = None,
 ) -> str:
-    """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, and
-    which complete run the files in the folder come from."""
+    """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, its
+    record (``manifest``: ``runs/<name>``), and which complete run the files in the
+    folder come from."""
     label = messages.RUN_CRASHED if state_of(record) == CRASHED else messages.RUN_FAILED
     lines = [
         messages.STATUS_TITLE.format(year=year if year is not None else "?"),
@@ -515,19 +574,32 @@ def status_text_failed(
         "",
         f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
         f"Kết quả: {label.upper()}: {record.get('error')}",
-        f"Lần chạy Prefect: {record.get('flow_run_name') or ''} "
-        f"{record.get('flow_run_id') or '—'}".strip(),
+        "Lần chạy Prefect: "
+        + (
+            " ".join(
+                str(part)
+                for part in (record.get("flow_run_name"), record.get("flow_run_id"))
+                if part
+            )
+            or "—"
+        ),
+        f"Biên bản lần chạy: {manifest or '—'}",
         "",
     ]
+    if record.get("before_start"):
+        lines += [
+            messages.STATUS_NOT_RUN.format(exit_code=record.get("exit_code", "?")),
+            "",
+        ]
     if last is None:
         lines.append(messages.STATUS_NO_COMPLETE_RUN)
     else:
-        path, manifest = last
-        figures = manifest.get("figures") or {}
-        problems = manifest.get("problems") or {}
+        path, completed = last
+        figures = completed.get("figures") or {}
+        problems = completed.get("problems") or {}
         lines.append(
             messages.STATUS_FILES_FROM.format(
-                when=_when(manifest.get("run_at")),
+                when=_when(completed.get("run_at")),
                 total=format_vn(float(figures.get("total", 0.0))),
                 errors=problems.get("errors", "?"),
                 warnings=problems.get("warnings", "?"),
@@ -536,7 +608,7 @@ def status_text_failed(
         )
         used = {
             row.get("department")
-            for row in manifest.get("inputs", [])
+            for row in completed.get("inputs", [])
             if isinstance(row, dict) and row.get("status") == "used"
         }
         if departments is not None:

@@ -303,7 +303,20 @@ def ensure_server(
         for _ in range(START_ATTEMPTS):
             port = _free_port()
             url = f"http://127.0.0.1:{port}/api"
-            process = _launch(home, port)
+            try:
+                process = _launch(home, port)
+            except OSError as error:  # not executable, its log not writable, …
+                launching = error.filename in (None, sys.executable)
+                reason = (
+                    messages.SERVER_CANNOT_LAUNCH.format(
+                        program=sys.executable, reason=error.strerror or error
+                    )
+                    if launching
+                    else str(error)
+                )
+                raise ServerNotStarted(
+                    messages.SERVER_NOT_STARTED.format(home=home, reason=reason)
+                ) from error
             state = ServerState(
                 pid=process.pid,
                 port=port,

@@ -30,7 +30,8 @@ def test_the_run_under_way_is_recorded_failed_with_its_flow_run(tmp_path: Path) 
     status = (tmp_path / "2023" / "TRANG-THAI.txt").read_text("utf-8").splitlines()
     assert status[4] == f"Kết quả: THẤT BẠI: {ERROR}"
     assert status[5] == "Lần chạy Prefect: quiet-fox run-1"
-    assert status[7] == messages.STATUS_NO_COMPLETE_RUN
+    assert status[6] == f"Biên bản lần chạy: runs/{path.name}"
+    assert status[8] == messages.STATUS_NO_COMPLETE_RUN
 
 
 def test_a_run_its_failure_hook_recorded_is_not_recorded_twice(

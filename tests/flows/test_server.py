@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from parindex import messages
+from parindex import run_record as record
 from parindex.server import _free_port, _pid_alive, read_state
 
 BIN = Path(sys.executable).parent
@@ -99,4 +100,11 @@ def test_a_configured_server_that_does_not_answer_is_one_line_and_exit_2(
         "hãy khởi động máy chủ đó, hoặc bỏ biến PREFECT_API_URL để parindex tự chạy "
         "máy chủ riêng trên máy này."
     )
-    assert not (tmp_path / "out" / "2023").exists()
+    # the night is recorded as refused before it started (nothing else written)
+    [(path, document)] = record.read_records(tmp_path / "out" / "2023" / "runs")
+    assert (document["state"], document["before_start"]) == ("failed", True)
+    assert document["error"] == lines[0].removeprefix("Lỗi: ")
+    assert sorted(p.name for p in (tmp_path / "out" / "2023").iterdir()) == [
+        "TRANG-THAI.txt",
+        "runs",
+    ]

@@ -1,0 +1,101 @@
+"""The ``parindex`` console script: SIGTERM and Ctrl-C handled from the first
+instant, before the command line's heavy imports (typer, polars, Prefect: about
+a second on a loaded machine, during which the default action would end the
+process without a word, exit -15).
+
+Only the standard library is imported here. A signal before the command line
+takes over ends the process the documented way: one Vietnamese line, exit
+status 128 + the signal; for ``parindex run`` whose outputs folder exists, a
+signal at any moment before its flow starts (importing, checking the inputs,
+starting the server) leaves a record of the night stopped before it started
+(``runs/``, ``TRANG-THAI.txt``); from then on the flow's hooks record it.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+
+class _Stopped(BaseException):
+    """A signal arrived while the command line was being imported."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _early(number: int, _frame: object) -> None:
+    raise _Stopped(number)
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for index, argument in enumerate(argv):
+        if argument == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith(name + "="):
+            return argument.split("=", 1)[1]
+    return None
+
+
+def _record(number: int, argv: list[str]) -> None:
+    """``parindex run`` stopped while importing: record the night (its folders
+    from the arguments, as the command line reads them)."""
+    if not argv or argv[0] != "run":
+        return
+    year_text = _option(argv, "--year")
+    year = int(year_text) if year_text and year_text.isdigit() else None
+    outputs = Path(_option(argv, "--outputs") or "outputs")
+    inputs = Path(_option(argv, "--inputs") or "inputs")
+    try:
+        from parindex import cli, messages
+        from parindex.province.folder import is_province
+
+        cli.record_refused(
+            outputs,
+            year,
+            messages.RUN_STOPPED_BY_SIGNAL.format(signal=_name(number)),
+            exit_code=128 + number,
+            state="crashed",
+            unit=not is_province(inputs),
+        )
+    except Exception:  # noqa: BLE001, S110 - the line is said; a record is a bonus
+        pass
+
+
+def _name(number: int) -> str:
+    return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+
+
+def main() -> None:
+    """Console-script entry point: what ``parindex.cli.main`` does (its signal
+    handlers, then the command line), with the signals handled from the start."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _early)
+    try:
+        from parindex import cli
+
+        # from here on, the command line's own handler (``cli._terminate``)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, cli._terminate)
+    except _Stopped as stop:
+        # a second signal while recording ends the process at once, quietly
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+        from parindex import messages
+
+        sys.stderr.write(messages.INTERRUPTED.format(signal=_name(stop.number)) + "\n")
+        sys.stderr.flush()
+        _record(stop.number, sys.argv[1:])
+        raise SystemExit(128 + stop.number) from None
+    try:
+        cli.app()
+    except SystemExit as stop:
+        code = stop.code - 128 if isinstance(stop.code, int) else 0
+        if code in (signal.SIGINT, signal.SIGTERM) and not any(cli.NIGHT.values()):
+            # stopped by a signal before the flow started (``cli._terminate``)
+            for each in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(each, signal.SIG_DFL)
+            _record(code, sys.argv[1:])
+        raise

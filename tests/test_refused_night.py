@@ -1,0 +1,231 @@
+"""A night refused before its flow starts (the inputs folder missing or empty,
+the configured Prefect server not answering, SIGTERM while the command is still
+starting) leaves a true record: ``runs/`` holds it (state, the Vietnamese
+reason, the exit status, ``before_start``) and ``TRANG-THAI.txt`` says this night
+did not run, why, and which complete run the files come from. The outputs, the
+nothing-new fingerprint and the next night's comparison are untouched: they read
+completed runs only.
+
+What was seen (blind set, s6/s7/i1/i2/k1): exit 2 and the right line, but
+nothing in runs/ and TRANG-THAI.txt still showing last night's HOÀN THÀNH; a
+missing inputs folder was said to have "no year folder"; SIGTERM in the first
+second ended the process with -15 and no word.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parindex import messages, night
+from parindex import run_record as record
+from parindex.cli import app
+from parindex.publish import manifest
+
+BIN = Path(sys.executable).parent
+LAST = "20261201T180000000000Z-111.json"
+
+
+def _last_night(outputs: Path) -> dict[str, object]:
+    """outputs/2023 as a completed night left it (its manifest and status page)."""
+    runs = outputs / "2023" / "runs"
+    runs.mkdir(parents=True)
+    document = {
+        "run_at": "2026-12-02T01:00:00+07:00",
+        "year": 2023,
+        "fingerprint": "abc",
+        "figures": {"total": 79.24, "status": "final"},
+        "problems": {"errors": 0, "warnings": 1},
+        "inputs": [],
+        "outputs": [{"file": str(outputs / "2023" / "x.xlsx"), "sha256": "0"}],
+        "changes": [],
+    }
+    (runs / LAST).write_bytes(manifest.manifest_bytes(document))
+    (outputs / "2023" / "TRANG-THAI.txt").write_text("Kết quả: HOÀN THÀNH\n")
+    return document
+
+
+def _check_refused(outputs: Path, error: str, exit_code: int, state: str) -> None:
+    runs = outputs / "2023" / "runs"
+    records = record.read_records(runs)
+    assert [p.name for p, _ in records][0] == LAST
+    (path, document) = records[-1]
+    assert len(records) == 2
+    assert document["state"] == state
+    assert document["error"] == error
+    assert document["exit_code"] == exit_code
+    assert document["before_start"] is True
+    assert document["outputs"] == []
+    # the nothing-new comparison and the previous set still read last night
+    last = record.last_completed(runs)
+    assert last is not None and last[0].name == LAST
+    assert manifest.last_run(outputs / "2023")["fingerprint"] == "abc"  # type: ignore[index]
+    assert night._last_run(outputs / "2023")["fingerprint"] == "abc"  # type: ignore[index]
+    label = "BỊ GIÁN ĐOẠN" if state == "crashed" else "THẤT BẠI"
+    lines = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert lines[4] == f"Kết quả: {label}: {error}"
+    assert lines[6] == f"Biên bản lần chạy: runs/{path.name}"
+    assert lines[8] == messages.STATUS_NOT_RUN.format(exit_code=exit_code)
+    assert lines[10] == messages.STATUS_FILES_FROM.format(
+        when="02/12/2026 01:00:00",
+        total="79,24",
+        errors=0,
+        warnings=1,
+        manifest=f"runs/{LAST}",
+    )
+
+
+def test_a_missing_inputs_folder_is_said_and_recorded(tmp_path: Path) -> None:
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    inputs = tmp_path / "inputs"
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(outputs)]
+    )
+    error = messages.INPUTS_FOLDER_MISSING.format(folder=inputs)
+    assert result.exit_code == 2
+    assert result.output == f"Lỗi: {error}\n"
+    _check_refused(outputs, error, 2, "failed")
+
+
+def test_an_empty_inputs_folder_is_recorded(tmp_path: Path) -> None:
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--json"]
+    )
+    error = messages.NO_YEAR_FOLDERS.format(folder=inputs)
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"error": error, "exit_code": 2}
+    _check_refused(outputs, error, 2, "failed")
+
+
+def test_nothing_is_written_where_there_is_no_outputs_folder(tmp_path: Path) -> None:
+    outputs = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(tmp_path / "in"), "--outputs", str(outputs)]
+    )
+    assert result.exit_code == 2
+    assert not outputs.exists()
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "client-home")
+    env["PARINDEX_SERVER_HOME"] = str(tmp_path / "server-home")
+    return env
+
+
+def test_a_configured_server_not_answering_is_recorded(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    env = _clean_env(tmp_path)
+    env["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens
+    result = subprocess.run(
+        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+        + ["--outputs", str(outputs), "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Lỗi: Không kết nối được máy chủ Prefect tại ")
+    _check_refused(outputs, line.removeprefix("Lỗi: "), 2, "failed")
+
+
+def test_sigterm_while_the_command_starts_is_one_line_143_and_a_record(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    process = subprocess.Popen(
+        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+        + ["--outputs", str(outputs), "--year", "2023"],
+        env=_clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.3)  # Python is importing the command line
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    assert stdout == ""
+    _check_refused(
+        outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
+    )
+
+
+@pytest.mark.parametrize("year", [None, 2023])
+def test_the_year_of_a_refused_night(tmp_path: Path, year: int | None) -> None:
+    _last_night(tmp_path)
+    (tmp_path / "2021" / "runs").mkdir(parents=True)
+    (tmp_path / "2024").mkdir()  # no records: not the office's page
+    assert record.refused_year(tmp_path, year) == 2023
+    assert record.refused_year(tmp_path / "none", None) is None
+
+
+def test_sigterm_while_waiting_for_the_server_is_recorded(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """After the command line took over, before the flow: the configured server
+    accepts the connection and never answers; SIGTERM while it is waited for."""
+    import socket
+
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen()
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    env = _clean_env(tmp_path)
+    env["PREFECT_API_URL"] = f"http://127.0.0.1:{hung.getsockname()[1]}/api"
+    try:
+        process = subprocess.Popen(
+            [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+            + ["--outputs", str(outputs)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # its connection: it is checking
+            try:
+                connection, _ = hung.accept() if _ready(hung) else (None, None)
+            except OSError:
+                connection = None
+            if connection is not None:
+                break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        hung.close()
+    assert process.returncode == 143, stderr
+    assert stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    _check_refused(
+        outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
+    )
+
+
+def _ready(server: object) -> bool:
+    import select
+
+    readable, _, _ = select.select([server], [], [], 0)
+    return bool(readable)
