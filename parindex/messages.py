@@ -602,3 +602,24 @@ SERVE_LOCAL_SERVER_LOST = (
     "dừng (mã thoát 1). Hãy chạy lại parindex serve (systemd tự chạy lại); lần chạy "
     "đang dở (nếu có) sẽ được ghi nhận khi đó."
 )
+
+# --- outputs: something in the way of an output path (publish) --------------------
+OUTPUT_IN_THE_WAY = (
+    "Không ghi được kết quả: “{path}” đang chắn chỗ ({reason}). Chưa tệp nào được "
+    "thay: kết quả lần trước vẫn nguyên vẹn. Hãy chuyển hoặc đổi tên mục này "
+    "(parindex không xóa nó) rồi chạy lại."
+)
+OUTPUT_IN_THE_WAY_FOLDER = "đây là một thư mục, ở chỗ parindex cần ghi một tệp"
+OUTPUT_IN_THE_WAY_FILE = "đây là một tệp, ở chỗ parindex cần một thư mục"
+OUTPUT_IN_THE_WAY_DANGLING = (
+    "đây là một liên kết (symlink) tới “{target}”, nơi không tồn tại"
+)
+OUTPUT_IN_THE_WAY_UNREADABLE = "không xem được mục này (không có quyền)"
+PUBLISH_ROLLED_BACK = (
+    "Không ghi được kết quả: việc thay tệp “{path}” thất bại ({reason}); các tệp đã "
+    "thay được trả lại như lần trước, kết quả lần trước vẫn nguyên vẹn."
+)
+PUBLISH_NOT_ROLLED_BACK = (
+    "Không ghi được kết quả: việc thay tệp “{path}” thất bại ({reason}) và không trả "
+    "lại được các tệp đã thay; lần chạy sau sẽ ghi nốt bộ kết quả này."
+)

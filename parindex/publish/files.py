@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from parindex import messages
 from parindex.errors import OutputsNotWritable
 
 NOT_WRITABLE = "Không ghi được vào thư mục kết quả “{folder}”: {reason}."
@@ -48,8 +49,11 @@ def _dangling(path: Path) -> Path | None:
     return None
 
 
-def check_writable(outputs: Path) -> None:
-    """Make sure ``outputs`` is a folder this process can write in.
+def check_writable(outputs: Path, years: list[int] | None = None) -> None:
+    """Make sure ``outputs`` is a folder this process can write in, and that
+    nothing stands in the way of the output paths of ``years`` (default: every
+    year folder already in ``outputs``) that can be known before the flow starts
+    (``known_targets``).
 
     Raises:
         OutputsNotWritable: with the reason in Vietnamese.
@@ -65,6 +69,106 @@ def check_writable(outputs: Path) -> None:
             pass
     except OSError as error:
         raise not_writable(outputs, error) from error
+    for year in years if years is not None else _year_folders(outputs):
+        check_targets(outputs, known_targets(outputs, year))
+
+
+def in_the_way(path: Path, root: Path) -> tuple[Path, str] | None:
+    """What stands where an output file ``path`` (below ``root``) must go: the
+    exact path in the way and why (Vietnamese), or None when nothing does.
+
+    In the way: a folder, or a symbolic link to a folder, where the file goes; a
+    dangling symbolic link where the file or one of its folders goes; a file (or
+    anything but a folder) where a folder below ``root`` is needed. A regular file,
+    or a link to one, is replaced as before; a missing folder is created.
+    """
+    relative = path.relative_to(root)
+    current = root
+    for part in relative.parts[:-1]:
+        current = current / part
+        found = _blocking(current, need_folder=True)
+        if found is not None:
+            return current, found
+        if not current.exists():
+            return None  # created when needed: nothing below it exists
+    found = _blocking(path, need_folder=False)
+    return (path, found) if found is not None else None
+
+
+def _blocking(path: Path, *, need_folder: bool) -> str | None:
+    try:
+        is_link = path.is_symlink()
+        if is_link and not path.exists():
+            return messages.OUTPUT_IN_THE_WAY_DANGLING.format(target=os.readlink(path))
+        if not path.exists():
+            return None
+        if need_folder:
+            return None if path.is_dir() else messages.OUTPUT_IN_THE_WAY_FILE
+        if path.is_dir():
+            return messages.OUTPUT_IN_THE_WAY_FOLDER
+        return None
+    except OSError:  # cannot even be looked at: the move would fail there
+        return messages.OUTPUT_IN_THE_WAY_UNREADABLE
+
+
+def check_targets(root: Path, targets: list[Path]) -> None:
+    """Stop before anything is written when something stands where one of
+    ``targets`` (output files below ``root``) must go.
+
+    Raises:
+        OutputsNotWritable: naming the exact path in the way and what to do.
+    """
+    for target in targets:
+        found = in_the_way(target, root)
+        if found is not None:
+            where, reason = found
+            raise OutputsNotWritable(
+                messages.OUTPUT_IN_THE_WAY.format(path=where, reason=reason)
+            )
+
+
+YEAR_OUTPUTS = (
+    "scorecard-{year}.xlsx",
+    "summary-{year}.json",
+    "bao-cao-{year}.docx",
+    "summary-{year}.md",
+    "TRANG-THAI.txt",
+)
+"""The output files of a year whose names are known before the run starts."""
+
+
+def known_targets(outputs: Path, year: int) -> list[Path]:
+    """The output paths of ``year`` that can be known before the flow starts: the
+    year's files, its folders (``departments``, ``runs``, the archive), and the
+    department workbooks the last run wrote (the department codes come from the
+    criteria set, read later)."""
+    folder = outputs / str(year)
+    targets = [folder / name.format(year=year) for name in YEAR_OUTPUTS]
+    # a placeholder file below each folder: the folder itself must be a folder
+    targets += [
+        folder / "departments" / ".parindex-check",
+        folder / "runs" / ".parindex-check",
+        outputs / "archive" / str(year) / ".parindex-check",
+    ]
+    departments = folder / "departments"
+    try:
+        entries = list(departments.iterdir()) if departments.is_dir() else []
+    except OSError:
+        entries = []
+    suffix = f"-{year}.xlsx"
+    targets += sorted(e for e in entries if e.name.endswith(suffix))
+    return targets
+
+
+def _year_folders(outputs: Path) -> list[int]:
+    try:
+        return sorted(
+            int(p.name)
+            for p in outputs.iterdir()
+            if len(p.name) == 4 and p.name.isdigit()
+        )
+    except OSError:
+        return []
 
 
 _FILE_MODE = 0o666

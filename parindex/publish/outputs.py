@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
 import hashlib
 import os
 import pickle
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,10 +23,14 @@ from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.changes import describe_changes
 from parindex.department_view import department_keys, update_digest
+from parindex.errors import OutputsNotWritable
 from parindex.ingest.collect import Ingested
 from parindex.ingest.winners import rows_set_aside
 from parindex.publish.files import (
+    REASONS,
     archive,
+    check_targets,
+    known_targets,
     not_writable,
     outputs_lock,
     sweep_temporary_files,
@@ -331,34 +338,130 @@ def _move_set(
 ) -> None:
     """Move the changed outputs into place as one set, then record the run.
 
-    The journal goes first (with the manifest to write and the summary of the last
-    complete set), then one rename per changed file (milliseconds for the whole
-    set: a reader never sees a mix of two runs for long), then the manifest; the
-    journal and the staging folder go last. A run killed anywhere in between is
-    finished by the next one (``finish_interrupted_publish``).
+    Every destination is checked first (``check_targets``): something in the way
+    stops the run before the first move, the previous set whole. The journal goes
+    first (with the manifest to write and the summary of the last complete set),
+    then one rename per changed file (milliseconds for the whole set: a reader
+    never sees a mix of two runs for long), then the manifest; the journal and the
+    staging folder go last. SIGINT and SIGTERM wait for the end of this (a few
+    milliseconds) when it runs in the main thread. A move that fails anyway is
+    rolled back (each replaced file was linked aside first); a run killed anywhere
+    in between is finished by the next one (``finish_interrupted_publish``).
     """
     journal = folder / JOURNAL
-    if moves:
-        write_bytes_atomic(
-            journal,
-            manifest_bytes(
-                {
-                    "run_at": document["run_at"],
-                    "manifest": str(manifest),
-                    "moves": [
-                        target.relative_to(folder).as_posix() for target in moves
-                    ],
-                    "document": document,
-                    "previous_summary": previous_summary,
-                }
-            ),
-        )
-        for target in moves:
-            _move(staged[target], target)
-        sync_folders({target.parent for target in moves})
-    write_bytes_atomic(manifest, manifest_bytes(document))
-    journal.unlink(missing_ok=True)
+    try:
+        check_targets(folder.parent, [*moves, manifest, journal])
+    except OutputsNotWritable:
+        shutil.rmtree(folder / STAGING, ignore_errors=True)
+        raise
+    with _signals_deferred():
+        if moves:
+            write_bytes_atomic(
+                journal,
+                manifest_bytes(
+                    {
+                        "run_at": document["run_at"],
+                        "manifest": str(manifest),
+                        "moves": [
+                            target.relative_to(folder).as_posix() for target in moves
+                        ],
+                        "document": document,
+                        "previous_summary": previous_summary,
+                    }
+                ),
+            )
+            _move_all(folder, staged, moves)
+            sync_folders({target.parent for target in moves})
+        write_bytes_atomic(manifest, manifest_bytes(document))
+        journal.unlink(missing_ok=True)
+        shutil.rmtree(folder / STAGING, ignore_errors=True)
+
+
+PREVIOUS = ".previous"
+"""Below the staging folder: the files a run replaces, linked aside while it
+moves its set, to put them back if a move fails."""
+
+
+def _move_all(folder: Path, staged: dict[Path, Path], moves: list[Path]) -> None:
+    """Rename each staged file onto its target, keeping the replaced file aside;
+    when a rename fails, put back the files already replaced and stop."""
+    aside = folder / STAGING / PREVIOUS
+    done: list[tuple[Path, Path | None]] = []
+    for target in moves:
+        try:
+            kept = _keep_aside(target, aside / target.relative_to(folder))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged[target], target)
+        except OSError as error:
+            _roll_back(folder, done, target, error)
+        done.append((target, kept))
+
+
+def _keep_aside(target: Path, kept: Path) -> Path | None:
+    """A link (or, where links are not allowed, a copy) of ``target`` at ``kept``;
+    None when there is no file at ``target``."""
+    if not target.is_file():
+        return None
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(target, kept, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(target, kept, follow_symlinks=False)
+    return kept
+
+
+def _roll_back(
+    folder: Path,
+    done: list[tuple[Path, Path | None]],
+    failed: Path,
+    error: OSError,
+) -> None:
+    """Put back the files replaced so far and raise why the move failed. When
+    that fails too, the journal and the staging folder stay: the next run
+    finishes the set."""
+    reason = REASONS.get(error.errno or 0, error.strerror or str(error))
+    try:
+        for target, kept in reversed(done):
+            if kept is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(kept, target)
+    except OSError:
+        raise OutputsNotWritable(
+            messages.PUBLISH_NOT_ROLLED_BACK.format(path=failed, reason=reason)
+        ) from error
+    (folder / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(folder / STAGING, ignore_errors=True)
+    raise OutputsNotWritable(
+        messages.PUBLISH_ROLLED_BACK.format(path=failed, reason=reason)
+    ) from error
+
+
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: the set is moved and
+    recorded whole, then the signal is honoured by the handler that was there.
+
+    Python runs signal handlers in the main thread only, so only there can the
+    handlers be swapped; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        number: signal.signal(number, lambda n, _f: received.append(n))
+        for number in _DEFERRED
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for received_number in dict.fromkeys(received):
+            signal.raise_signal(received_number)
 
 
 def departments_to_render(
@@ -475,6 +578,18 @@ def publish_outputs(
     with outputs_lock(outputs):
         sweep_temporary_files(folder)
         repaired = finish_interrupted_publish(folder)
+        scorecard = folder / f"scorecard-{year}.xlsx"
+        summary_path = folder / f"summary-{year}.json"
+        report, markdown = (
+            folder / f"bao-cao-{year}.docx",
+            folder / f"summary-{year}.md",
+        )
+        departments = [folder / "departments" / f"{code}-{year}.xlsx" for code in codes]
+        targets = [scorecard, summary_path, report, markdown, *departments]
+        manifest = manifest_path(folder, run_at)
+        # anything in the way of an output stops the run before anything is
+        # written (checked again before the first move)
+        check_targets(outputs, [*known_targets(outputs, year), *targets, manifest])
         archived = [
             archive(
                 ingested.contents[row["sha256"]],
@@ -485,14 +600,6 @@ def publish_outputs(
             for row in ingested.submissions.iter_rows(named=True)
             if row["sha256"] is not None
         ]
-        scorecard = folder / f"scorecard-{year}.xlsx"
-        summary_path = folder / f"summary-{year}.json"
-        report, markdown = (
-            folder / f"bao-cao-{year}.docx",
-            folder / f"summary-{year}.md",
-        )
-        departments = [folder / "departments" / f"{code}-{year}.xlsx" for code in codes]
-        targets = [scorecard, summary_path, report, markdown, *departments]
         # what changed is told against the last complete set of outputs
         previous_summary = (
             repaired.previous_summary if repaired else read_json(summary_path)
@@ -544,7 +651,6 @@ def publish_outputs(
         changes = describe_changes(previous_summary, summary_now)
         if repaired is not None:
             changes = [repaired.line, *changes]
-        manifest = manifest_path(folder, run_at)
         moves = [target for target in targets if written[target]]
         document = run_manifest(
             result,
