@@ -623,3 +623,27 @@ PUBLISH_NOT_ROLLED_BACK = (
     "Không ghi được kết quả: việc thay tệp “{path}” thất bại ({reason}) và không trả "
     "lại được các tệp đã thay; lần chạy sau sẽ ghi nốt bộ kết quả này."
 )
+
+# --- drop folder: a part that cannot be listed or read (discovery) ------------------
+ENTRY_NO_PERMISSION = "không có quyền đọc"
+FOLDER_UNREADABLE = (
+    "Không đọc được thư mục “{folder}” ({reason}): các tệp trong đó không được "
+    "tổng hợp. Hãy cấp quyền đọc thư mục này cho tài khoản chạy parindex rồi chạy lại."
+)
+ENTRY_UNREADABLE = (
+    "Không xem được “{folder}” ({reason}): không được tổng hợp. Hãy cấp quyền đọc "
+    "cho tài khoản chạy parindex rồi chạy lại."
+)
+YEAR_FOLDER_UNREADABLE = (
+    "Không đọc được thư mục nộp bài của năm {year} “{folder}” ({reason}): chưa tổng "
+    "hợp gì, kết quả lần trước giữ nguyên. Hãy cấp quyền đọc thư mục này cho tài "
+    "khoản chạy parindex rồi chạy lại."
+)
+DEPARTMENT_FOLDER_UNREADABLE = (
+    "Chưa biết đơn vị {department} đã nộp tệp chấm điểm năm {year} hay chưa: thư "
+    "mục “{folder}” của đơn vị không đọc được."
+)
+DEPARTMENT_NOT_FOUND_UNREADABLE = (
+    "Chưa thấy tệp chấm điểm năm {year} của đơn vị {department}; có thư mục không "
+    "đọc được ({folders}), tệp của đơn vị có thể nằm trong đó."
+)

@@ -27,6 +27,7 @@ from parindex.ingest.winners import (
     choose_files,
     disagreement_problem,
     disagreement_warning,
+    only_department_in,
 )
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.timefmt import local_iso
@@ -199,6 +200,26 @@ def ingest_year(
     return collect_year(dropped, batches, criteria_set, year)
 
 
+def _not_submitted(
+    code: str, name: str, year: int, unreadable: dict[str, str | None]
+) -> str:
+    """What is said of a department without a file in use: not submitted, or not
+    known when its folder (or a folder naming no department) could not be read."""
+    own = [folder for folder, owner in unreadable.items() if owner == code]
+    if own:
+        return messages.DEPARTMENT_FOLDER_UNREADABLE.format(
+            department=name, year=year, folder=own[0]
+        )
+    anyone = [folder for folder, owner in unreadable.items() if owner is None]
+    if anyone:
+        return messages.DEPARTMENT_NOT_FOUND_UNREADABLE.format(
+            department=name,
+            year=year,
+            folders=", ".join(f"“{folder}”" for folder in anyone),
+        )
+    return messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
+
+
 def collect_year(
     dropped: Sequence[DroppedFile],
     batches: Sequence[ReadBatch],
@@ -243,9 +264,24 @@ def collect_year(
     ]
 
     problems: list[dict[str, str | None]] = [*choice.problems]
+    # a part of the drop folder that could not be listed: an error naming it
+    unreadable = {
+        entry.name: only_department_in(entry.path.name, criteria_set.departments)
+        for entry in dropped
+        if entry.error is not None
+    }
     for entry in dropped:
         if entry.warning is not None:
             problems.append(problem("warning", entry.warning, file=entry.name))
+        if entry.error is not None:
+            problems.append(
+                problem(
+                    "error",
+                    entry.error,
+                    file=entry.name,
+                    department=unreadable[entry.name],
+                )
+            )
     for read in reads:
         status, note = status_of[read.file.name]
         if read.rejection is not None:
@@ -307,7 +343,7 @@ def collect_year(
                 "sha256": digest,
                 "size": entry.size,
                 "modified": local_iso(entry.mtime),
-                "department": None,
+                "department": unreadable.get(entry.name),
                 "status": entry.status,
                 "rows_read": 0,
                 "rows_used": 0,
@@ -330,9 +366,7 @@ def collect_year(
             problems.append(
                 problem(
                     "warning",
-                    messages.DEPARTMENT_NOT_SUBMITTED.format(
-                        department=department.name, year=year
-                    ),
+                    _not_submitted(department.code, department.name, year, unreadable),
                     department=department.code,
                 )
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -57,6 +58,8 @@ class DroppedFile:
     ``warning`` is a problem discovery noticed (a modification time in the
     future, a folder that looks like the year's); ``mtime_trusted`` is False for a
     time in the future, which then cannot order two versions of a submission.
+    A folder that cannot be listed, or an entry that cannot be looked at, is
+    ``rejected`` with an ``error``.
     """
 
     path: Path
@@ -67,6 +70,10 @@ class DroppedFile:
     note: str | None = None
     warning: str | None = None
     mtime_trusted: bool = True
+    error: str | None = None
+    """Why the entry could not be listed or looked at (a folder without the
+    permission to read it): an error problem naming it; ``status`` is
+    ``rejected``."""
 
     @property
     def subfolder(self) -> str | None:
@@ -145,9 +152,12 @@ def _classify(
     return "candidate", None
 
 
-def _entries(folder: Path, prefix: str, depth: int) -> list[tuple[Path, str]]:
+def _entries(
+    folder: Path, prefix: str, depth: int, unlisted: dict[str, OSError]
+) -> list[tuple[Path, str]]:
     """(path, name below ``inputs``) of every entry of ``folder``, subfolders
-    walked (never through a symbolic link), sorted by name."""
+    walked (never through a symbolic link), sorted by name; a subfolder that
+    cannot be listed is an entry itself, its error in ``unlisted``."""
     found: list[tuple[Path, str]] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         name = f"{prefix}/{path.name}"
@@ -155,12 +165,43 @@ def _entries(folder: Path, prefix: str, depth: int) -> list[tuple[Path, str]]:
         hidden = path.name.startswith(".") or fold(path.name) in SYSTEM_FOLDERS
         if is_folder and not hidden and depth < MAX_DEPTH:
             try:
-                found += _entries(path, name, depth + 1)
-            except OSError:
+                found += _entries(path, name, depth + 1, unlisted)
+            except OSError as error:
+                unlisted[name] = error
                 found.append((path, name))
             continue
         found.append((path, name))
     return found
+
+
+def _reason(error: OSError) -> str:
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return messages.ENTRY_NO_PERMISSION
+    return error.strerror or str(error)
+
+
+def _unreadable(path: Path, name: str, error: OSError) -> DroppedFile:
+    """A folder that cannot be listed, or an entry that cannot be looked at."""
+    try:
+        mtime = path.lstat().st_mtime
+    except OSError:
+        mtime = 0.0
+    reason = _reason(error)
+    template = (
+        messages.FOLDER_UNREADABLE
+        if path.is_dir() and not path.is_symlink()
+        else messages.ENTRY_UNREADABLE
+    )
+    message = template.format(folder=name, reason=reason)
+    return DroppedFile(
+        path=path,
+        name=name,
+        size=0,
+        mtime=mtime,
+        status="rejected",
+        note=message,
+        error=message,
+    )
 
 
 def discover(
@@ -183,11 +224,26 @@ def discover(
     if not folder.is_dir():
         raise no_year_folder(folder, year)
     found = []
-    for path, name in _entries(folder, str(year), 1):
+    unlisted: dict[str, OSError] = {}
+    try:
+        entries = _entries(folder, str(year), 1, unlisted)
+    except OSError as error:  # the year folder itself cannot be listed
+        raise NoYearFolder(
+            messages.YEAR_FOLDER_UNREADABLE.format(
+                year=year, folder=folder, reason=_reason(error)
+            )
+        ) from error
+    for path, name in entries:
+        if name in unlisted:
+            found.append(_unreadable(path, name, unlisted[name]))
+            continue
         try:
             stat = path.lstat()
-        except OSError:
+        except FileNotFoundError:
             continue  # removed while the folder was being listed
+        except OSError as error:  # listed, but cannot be looked at
+            found.append(_unreadable(path, name, error))
+            continue
         status, note = _classify(path, stat, now, settle_seconds)
         future = stat.st_mtime > now + FUTURE_TOLERANCE
         found.append(
