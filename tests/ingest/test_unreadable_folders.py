@@ -55,9 +55,7 @@ def _consolidate(inputs: Path) -> tuple[pipeline.Ingested, float]:
     criteria = pipeline.load_criteria(inputs, 2023)
     history, history_problems = pipeline.load_history(inputs)
     ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
-    result = pipeline.build_result(
-        criteria, ingested, None, history, history_problems
-    )
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
     return ingested, result.current.total
 
 
