@@ -213,3 +213,31 @@ def test_a_signal_during_the_move_waits_for_its_end() -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert seen == ["moved", "signal"]
+
+
+def test_set_on_disk_says_which_run_the_files_come_from(
+    published: tuple[Path, Path],
+) -> None:
+    """Killed after 2 of its 5 files were moved: the journal says so; finished by
+    the next run, no journal is left to say anything."""
+    import subprocess
+    import sys
+
+    inputs, outputs = published
+    folder = outputs / "2023"
+    assert publish_module.set_on_disk(folder) is None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.publish_worker", "die-midway", str(outputs)]
+        + ["2", str(inputs)],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    found = publish_module.set_on_disk(folder)
+    assert found is not None
+    assert (found.moved, found.total) == (2, 5)
+    assert not found.complete and not found.untouched
+    assert Path(found.manifest).parent == folder / "runs"
+    assert not Path(found.manifest).exists()
+    publish(outputs, None, inputs)
+    assert publish_module.set_on_disk(folder) is None

@@ -271,6 +271,46 @@ def finish_interrupted_publish(folder: Path) -> Repaired | None:
     )
 
 
+@dataclass(frozen=True)
+class SetOnDisk:
+    """Which run's output set is in a year's folder while a journal is there
+    (``set_on_disk``): ``run_at`` and ``manifest`` are the journal's run;
+    ``moved`` of ``total`` of its files are in place."""
+
+    run_at: str
+    manifest: str
+    moved: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """Every file of the journal's run is in place (its manifest may not be
+        written yet): the set on disk is that run's."""
+        return self.moved == self.total
+
+    @property
+    def untouched(self) -> bool:
+        """None moved yet: the set on disk is the last complete run's."""
+        return self.moved == 0
+
+
+def set_on_disk(folder: Path) -> SetOnDisk | None:
+    """What a journal left in ``folder`` (``outputs/<year>``) says of the files
+    there; None without a journal (the set is the newest manifest's). Reads only:
+    the next run under the lock finishes the move (``finish_interrupted_publish``)."""
+    journal = read_json(folder / JOURNAL)
+    if journal is None:
+        return None
+    moves = [str(m) for m in journal.get("moves", [])]
+    pending = sum(1 for m in moves if (folder / STAGING / m).is_file())
+    return SetOnDisk(
+        run_at=str(journal.get("run_at", "?")),
+        manifest=str(journal.get("manifest", "")),
+        moved=len(moves) - pending,
+        total=len(moves),
+    )
+
+
 def _move(source: Path, target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
