@@ -647,3 +647,8 @@ DEPARTMENT_NOT_FOUND_UNREADABLE = (
     "Chưa thấy tệp chấm điểm năm {year} của đơn vị {department}; có thư mục không "
     "đọc được ({folders}), tệp của đơn vị có thể nằm trong đó."
 )
+REPAIR_IN_THE_WAY = (
+    "Lần chạy trước bị dừng giữa lúc ghi kết quả và chưa ghi nốt được: “{path}” đang "
+    "chắn chỗ ({reason}). Hãy chuyển hoặc đổi tên mục này (parindex không xóa nó) "
+    "rồi chạy lại: lần chạy sau sẽ ghi nốt bộ kết quả."
+)

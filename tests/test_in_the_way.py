@@ -241,3 +241,36 @@ def test_set_on_disk_says_which_run_the_files_come_from(
     assert not Path(found.manifest).exists()
     publish(outputs, None, inputs)
     assert publish_module.set_on_disk(folder) is None
+
+
+def test_something_in_the_way_of_finishing_a_killed_publish_keeps_the_journal(
+    published: tuple[Path, Path],
+) -> None:
+    import subprocess
+    import sys
+
+    inputs, outputs = published
+    folder = outputs / "2023"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.publish_worker", "die-midway", str(outputs)]
+        + ["2", str(inputs)],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    process.wait(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    obstacle = _folder_with_a_note(folder / "departments" / "TP-2023.xlsx")
+    with pytest.raises(OutputsNotWritable) as raised:
+        publish(outputs, None, inputs)
+    assert str(raised.value) == (
+        "Lần chạy trước bị dừng giữa lúc ghi kết quả và chưa ghi nốt được: "
+        f"“{obstacle}” đang chắn chỗ ({FOLDER}). Hãy chuyển hoặc đổi tên mục này "
+        "(parindex không xóa nó) rồi chạy lại: lần chạy sau sẽ ghi nốt bộ kết quả."
+    )
+    found = publish_module.set_on_disk(folder)
+    assert found is not None and (found.moved, found.total) == (2, 5)
+    assert (obstacle / "ghi-chu-cua-van-phong.txt").is_file()
+    shutil.rmtree(obstacle)  # what the office does
+    written = publish(outputs, None, inputs)
+    assert written.changes[0].startswith("Lần chạy trước (")
+    assert publish_module.set_on_disk(folder) is None
+    assert b'"total": 79.69' in written.summary.read_bytes()

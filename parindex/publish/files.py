@@ -82,15 +82,24 @@ def in_the_way(path: Path, root: Path) -> tuple[Path, str] | None:
     anything but a folder) where a folder below ``root`` is needed. A regular file,
     or a link to one, is replaced as before; a missing folder is created.
     """
+    return _in_the_way(path, root, set())
+
+
+def _in_the_way(
+    path: Path, root: Path, folders_fine: set[Path]
+) -> tuple[Path, str] | None:
     relative = path.relative_to(root)
     current = root
     for part in relative.parts[:-1]:
         current = current / part
+        if current in folders_fine:
+            continue
         found = _blocking(current, need_folder=True)
         if found is not None:
             return current, found
         if not current.exists():
             return None  # created when needed: nothing below it exists
+        folders_fine.add(current)
     found = _blocking(path, need_folder=False)
     return (path, found) if found is not None else None
 
@@ -111,20 +120,21 @@ def _blocking(path: Path, *, need_folder: bool) -> str | None:
         return messages.OUTPUT_IN_THE_WAY_UNREADABLE
 
 
-def check_targets(root: Path, targets: list[Path]) -> None:
+def check_targets(
+    root: Path, targets: list[Path], template: str = messages.OUTPUT_IN_THE_WAY
+) -> None:
     """Stop before anything is written when something stands where one of
     ``targets`` (output files below ``root``) must go.
 
     Raises:
         OutputsNotWritable: naming the exact path in the way and what to do.
     """
+    folders_fine: set[Path] = set()  # each folder looked at once
     for target in targets:
-        found = in_the_way(target, root)
+        found = _in_the_way(target, root, folders_fine)
         if found is not None:
             where, reason = found
-            raise OutputsNotWritable(
-                messages.OUTPUT_IN_THE_WAY.format(path=where, reason=reason)
-            )
+            raise OutputsNotWritable(template.format(path=where, reason=reason))
 
 
 YEAR_OUTPUTS = (

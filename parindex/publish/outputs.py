@@ -253,6 +253,12 @@ def finish_interrupted_publish(folder: Path) -> Repaired | None:
         (folder / JOURNAL).unlink(missing_ok=True)
         return None
     finished = []
+    # something put in the way since: say so, the journal kept for a later run
+    check_targets(
+        folder.parent,
+        [folder / str(relative) for relative in journal.get("moves", [])],
+        messages.REPAIR_IN_THE_WAY,
+    )
     for relative in journal.get("moves", []):
         source = staging / relative
         if source.is_file():
