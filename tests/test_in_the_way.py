@@ -274,3 +274,19 @@ def test_something_in_the_way_of_finishing_a_killed_publish_keeps_the_journal(
     assert written.changes[0].startswith("Lần chạy trước (")
     assert publish_module.set_on_disk(folder) is None
     assert b'"total": 79.69' in written.summary.read_bytes()
+
+
+def test_a_folder_where_the_lock_or_the_year_folder_goes_is_named(
+    tmp_path: Path,
+) -> None:
+    outputs = tmp_path / "outputs"
+    (outputs / ".parindex.lock").mkdir(parents=True)
+    with pytest.raises(OutputsNotWritable) as raised:
+        check_writable(outputs)
+    assert str(raised.value) == _in_the_way(outputs / ".parindex.lock", FOLDER)
+    (outputs / ".parindex.lock").rmdir()
+    (outputs / "2023").write_text("tệp của văn phòng", "utf-8")
+    with pytest.raises(OutputsNotWritable) as raised:
+        check_writable(outputs)
+    assert str(raised.value) == _in_the_way(outputs / "2023", FILE)
+    check_writable(outputs, years=[2024])  # another year: not in its way

@@ -69,6 +69,7 @@ def check_writable(outputs: Path, years: list[int] | None = None) -> None:
             pass
     except OSError as error:
         raise not_writable(outputs, error) from error
+    check_targets(outputs, [outputs / LOCK_NAME])
     for year in years if years is not None else _year_folders(outputs):
         check_targets(outputs, known_targets(outputs, year))
 
