@@ -290,3 +290,23 @@ def test_a_folder_where_the_lock_or_the_year_folder_goes_is_named(
         check_writable(outputs)
     assert str(raised.value) == _in_the_way(outputs / "2023", FILE)
     check_writable(outputs, years=[2024])  # another year: not in its way
+
+
+def test_a_signal_between_rendering_and_the_journal_leaves_no_staging(
+    published: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM's SystemExit while the manifest is being prepared (the set staged,
+    no journal yet): the staging folder goes, the previous set stays."""
+    inputs, outputs = published
+    folder = outputs / "2023"
+    before = _snapshot(folder)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        assert (folder / ".publishing").is_dir()
+        raise SystemExit(143)
+
+    monkeypatch.setattr(publish_module, "run_manifest", interrupted)
+    with pytest.raises(SystemExit):
+        publish(outputs, None, inputs)
+    assert not (folder / ".publishing").exists()
+    assert _snapshot(folder) == before

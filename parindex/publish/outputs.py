@@ -510,6 +510,18 @@ def _signals_deferred() -> Iterator[None]:
             signal.raise_signal(received_number)
 
 
+@contextlib.contextmanager
+def _staging_removed_on_exit(folder: Path) -> Iterator[None]:
+    """However the block ends early (an error, SIGTERM, Ctrl-C), the staging folder
+    goes unless a journal says a set is being moved (the next run finishes it)."""
+    try:
+        yield
+    except BaseException:
+        if not (folder / JOURNAL).exists():
+            shutil.rmtree(folder / STAGING, ignore_errors=True)
+        raise
+
+
 def departments_to_render(
     last: dict[str, Any] | None, keys: dict[str, str], jobs: list[DepartmentJob]
 ) -> list[DepartmentJob]:
@@ -624,107 +636,111 @@ def publish_outputs(
     with outputs_lock(outputs):
         sweep_temporary_files(folder)
         repaired = finish_interrupted_publish(folder)
-        scorecard = folder / f"scorecard-{year}.xlsx"
-        summary_path = folder / f"summary-{year}.json"
-        report, markdown = (
-            folder / f"bao-cao-{year}.docx",
-            folder / f"summary-{year}.md",
-        )
-        departments = [folder / "departments" / f"{code}-{year}.xlsx" for code in codes]
-        targets = [scorecard, summary_path, report, markdown, *departments]
-        manifest = manifest_path(folder, run_at)
-        # anything in the way of an output stops the run before anything is
-        # written (checked again before the first move)
-        check_targets(outputs, [*known_targets(outputs, year), *targets, manifest])
-        archived = [
-            archive(
-                ingested.contents[row["sha256"]],
-                ingested.paths[row["file"]].suffix,
-                outputs / "archive" / str(year),
-                row["sha256"],
+        with _staging_removed_on_exit(folder):
+            scorecard = folder / f"scorecard-{year}.xlsx"
+            summary_path = folder / f"summary-{year}.json"
+            report, markdown = (
+                folder / f"bao-cao-{year}.docx",
+                folder / f"summary-{year}.md",
             )
-            for row in ingested.submissions.iter_rows(named=True)
-            if row["sha256"] is not None
-        ]
-        # what changed is told against the last complete set of outputs
-        previous_summary = (
-            repaired.previous_summary if repaired else read_json(summary_path)
-        )
-        key = render_key(result, created, department_created)
-        summary_now = summary(result)  # written, and compared with the last one
-        staged: dict[Path, Path] = {}
-        last = last_run(folder)
-        # a province unit's workbooks also show its place in its group
-        standing_key = _standing_key(standing)
-        same_standing = (last or {}).get("standing_key") == standing_key
-        if unchanged_since(last, key, targets) and same_standing:
-            # a night with nothing new: the same key means the same department keys
-            assert last is not None
-            department_keys_now = last.get("department_keys") or {}
-        else:
-            department_keys_now = _with_unit(
-                result,
-                department_keys(
-                    result,
-                    {c: when.isoformat() for c, when in department_created.items()},
-                    [code_digest(), versions(), standing_key],
-                ),
-            )
-            # only the departments whose workbook's inputs changed are rendered
-            jobs = [
-                (code, target, department_created[code])
-                for code, target in zip(codes, departments, strict=True)
+            departments = [
+                folder / "departments" / f"{code}-{year}.xlsx" for code in codes
             ]
-            todo = {
-                job[0] for job in departments_to_render(last, department_keys_now, jobs)
-            }
-            staged = _render_staged(
-                result,
-                created,
-                department_created,
-                folder,
-                targets,
-                departments=todo,
-                standing=standing,
-                map_chunks=map_chunks,
-                chunk_size=chunk_size,
-                summary_now=summary_now,
+            targets = [scorecard, summary_path, report, markdown, *departments]
+            manifest = manifest_path(folder, run_at)
+            # anything in the way of an output stops the run before anything is
+            # written (checked again before the first move)
+            check_targets(outputs, [*known_targets(outputs, year), *targets, manifest])
+            archived = [
+                archive(
+                    ingested.contents[row["sha256"]],
+                    ingested.paths[row["file"]].suffix,
+                    outputs / "archive" / str(year),
+                    row["sha256"],
+                )
+                for row in ingested.submissions.iter_rows(named=True)
+                if row["sha256"] is not None
+            ]
+            # what changed is told against the last complete set of outputs
+            previous_summary = (
+                repaired.previous_summary if repaired else read_json(summary_path)
             )
-        written = {
-            target: target in staged and not _same_file(staged[target], target)
-            for target in targets
-        }
-        changes = describe_changes(previous_summary, summary_now)
-        if repaired is not None:
-            changes = [repaired.line, *changes]
-        moves = [target for target in targets if written[target]]
-        document = run_manifest(
-            result,
-            ingested,
-            inputs,
-            written,
-            changes=changes,
-            run_at=run_at,
-            key=key,
-            contents_at={target: staged[target] for target in moves},
-        )
-        document["repaired"] = repaired.record() if repaired else None
-        document["department_keys"] = department_keys_now
-        document["fingerprint"] = fingerprint
-        if standing_key is not None:
-            document["standing_key"] = standing_key
-        # what a repeated night shows again (parindex.night)
-        document["rows_set_aside"] = rows_set_aside(
-            result.submissions, result.problems, result.current.criteria_set
-        )
-        _move_set(
-            folder,
-            staged,
-            moves,
-            manifest=manifest,
-            document=document,
-            previous_summary=previous_summary,
-        )
+            key = render_key(result, created, department_created)
+            summary_now = summary(result)  # written, and compared with the last one
+            staged: dict[Path, Path] = {}
+            last = last_run(folder)
+            # a province unit's workbooks also show its place in its group
+            standing_key = _standing_key(standing)
+            same_standing = (last or {}).get("standing_key") == standing_key
+            if unchanged_since(last, key, targets) and same_standing:
+                # a night with nothing new: the same key means the same department keys
+                assert last is not None
+                department_keys_now = last.get("department_keys") or {}
+            else:
+                department_keys_now = _with_unit(
+                    result,
+                    department_keys(
+                        result,
+                        {c: when.isoformat() for c, when in department_created.items()},
+                        [code_digest(), versions(), standing_key],
+                    ),
+                )
+                # only the departments whose workbook's inputs changed are rendered
+                jobs = [
+                    (code, target, department_created[code])
+                    for code, target in zip(codes, departments, strict=True)
+                ]
+                todo = {
+                    job[0]
+                    for job in departments_to_render(last, department_keys_now, jobs)
+                }
+                staged = _render_staged(
+                    result,
+                    created,
+                    department_created,
+                    folder,
+                    targets,
+                    departments=todo,
+                    standing=standing,
+                    map_chunks=map_chunks,
+                    chunk_size=chunk_size,
+                    summary_now=summary_now,
+                )
+            written = {
+                target: target in staged and not _same_file(staged[target], target)
+                for target in targets
+            }
+            changes = describe_changes(previous_summary, summary_now)
+            if repaired is not None:
+                changes = [repaired.line, *changes]
+            moves = [target for target in targets if written[target]]
+            document = run_manifest(
+                result,
+                ingested,
+                inputs,
+                written,
+                changes=changes,
+                run_at=run_at,
+                key=key,
+                contents_at={target: staged[target] for target in moves},
+            )
+            document["repaired"] = repaired.record() if repaired else None
+            document["department_keys"] = department_keys_now
+            document["fingerprint"] = fingerprint
+            if standing_key is not None:
+                document["standing_key"] = standing_key
+            # what a repeated night shows again (parindex.night)
+            document["rows_set_aside"] = rows_set_aside(
+                result.submissions, result.problems, result.current.criteria_set
+            )
+            _move_set(
+                folder,
+                staged,
+                moves,
+                manifest=manifest,
+                document=document,
+                previous_summary=previous_summary,
+            )
     return Written(
         scorecard, summary_path, departments, archived, moves, changes, manifest
     )
