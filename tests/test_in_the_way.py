@@ -310,3 +310,37 @@ def test_a_signal_between_rendering_and_the_journal_leaves_no_staging(
         publish(outputs, None, inputs)
     assert not (folder / ".publishing").exists()
     assert _snapshot(folder) == before
+
+
+def test_a_move_that_cannot_be_rolled_back_is_finished_by_the_next_run(
+    published: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs, outputs = published
+    folder = outputs / "2023"
+    real = os.replace
+    moved: list[str] = []
+
+    def fail_third_and_back(source: str | Path, target: str | Path) -> None:
+        if ".previous" in str(source):
+            raise OSError(errno.EIO, "Input/output error")
+        if ".publishing" in str(source) and ".publishing" not in str(target):
+            moved.append(Path(target).name)
+            if len(moved) == 3:
+                raise OSError(errno.EIO, "Input/output error")
+        real(source, target)
+
+    monkeypatch.setattr(publish_module.os, "replace", fail_third_and_back)
+    with pytest.raises(OutputsNotWritable) as raised:
+        publish(outputs, None, inputs)
+    assert str(raised.value) == (
+        f"Không ghi được kết quả: việc thay tệp “{folder / moved[2]}” thất bại "
+        "(Input/output error) và không trả lại được các tệp đã thay; lần chạy sau "
+        "sẽ ghi nốt bộ kết quả này."
+    )
+    found = publish_module.set_on_disk(folder)
+    assert found is not None and (found.moved, found.total) == (2, 5)
+    monkeypatch.setattr(publish_module.os, "replace", real)
+    written = publish(outputs, None, inputs)
+    assert written.changes[0].startswith("Lần chạy trước (")
+    assert publish_module.set_on_disk(folder) is None
+    assert b'"total": 79.69' in written.summary.read_bytes()
