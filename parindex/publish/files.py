@@ -7,6 +7,7 @@ import errno
 import fcntl
 import filecmp
 import os
+import stat as stat_module
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -98,7 +99,7 @@ def _in_the_way(
         found = _blocking(current, need_folder=True)
         if found is not None:
             return current, found
-        if not current.exists():
+        if not os.path.lexists(current):
             return None  # created when needed: nothing below it exists
         folders_fine.add(current)
     found = _blocking(path, need_folder=False)
@@ -106,19 +107,23 @@ def _in_the_way(
 
 
 def _blocking(path: Path, *, need_folder: bool) -> str | None:
+    """Why ``path`` is in the way, or None (one ``lstat`` for what is there)."""
     try:
-        is_link = path.is_symlink()
-        if is_link and not path.exists():
-            return messages.OUTPUT_IN_THE_WAY_DANGLING.format(target=os.readlink(path))
-        if not path.exists():
-            return None
-        if need_folder:
-            return None if path.is_dir() else messages.OUTPUT_IN_THE_WAY_FILE
-        if path.is_dir():
-            return messages.OUTPUT_IN_THE_WAY_FOLDER
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
         return None
     except OSError:  # cannot even be looked at: the move would fail there
         return messages.OUTPUT_IN_THE_WAY_UNREADABLE
+    if stat_module.S_ISLNK(mode):
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            return messages.OUTPUT_IN_THE_WAY_DANGLING.format(target=os.readlink(path))
+        except OSError:
+            return messages.OUTPUT_IN_THE_WAY_UNREADABLE
+    if need_folder:
+        return None if stat_module.S_ISDIR(mode) else messages.OUTPUT_IN_THE_WAY_FILE
+    return messages.OUTPUT_IN_THE_WAY_FOLDER if stat_module.S_ISDIR(mode) else None
 
 
 def check_targets(
@@ -131,7 +136,7 @@ def check_targets(
         OutputsNotWritable: naming the exact path in the way and what to do.
     """
     folders_fine: set[Path] = set()  # each folder looked at once
-    for target in targets:
+    for target in dict.fromkeys(targets):
         found = _in_the_way(target, root, folders_fine)
         if found is not None:
             where, reason = found
