@@ -25,6 +25,11 @@ class OutputsNotWritable(ParindexError):
     """The outputs folder cannot be written (read-only, full, or locked)."""
 
 
+class OutputInTheWay(OutputsNotWritable):
+    """Something stands where an output goes (a folder, a dangling link, a file
+    where a folder is needed): the rest of the outputs folder may be writable."""
+
+
 class UnknownDepartment(ParindexError):
     """A department code given on the command line is not in the criteria set."""
 

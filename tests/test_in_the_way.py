@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from parindex.errors import OutputsNotWritable
+from parindex.errors import OutputInTheWay, OutputsNotWritable
 from parindex.publish import check_writable
 from parindex.publish import outputs as publish_module
 from tests.publish_worker import publish
@@ -111,6 +111,7 @@ def test_anything_in_the_way_stops_before_a_move_and_keeps_the_previous_set(
         publish(outputs, None, inputs)
 
     for error in (early, raised):
+        assert isinstance(error.value, OutputInTheWay)  # the rest may be writable
         message = str(error.value)
         if reason == "liên kết":
             target = obstacle.parent / "khong-con-nua"

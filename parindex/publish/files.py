@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from parindex import messages
-from parindex.errors import OutputsNotWritable
+from parindex.errors import OutputInTheWay, OutputsNotWritable
 
 NOT_WRITABLE = "Không ghi được vào thư mục kết quả “{folder}”: {reason}."
 LOCKED = (
@@ -140,7 +140,7 @@ def check_targets(
         found = _in_the_way(target, root, folders_fine)
         if found is not None:
             where, reason = found
-            raise OutputsNotWritable(template.format(path=where, reason=reason))
+            raise OutputInTheWay(template.format(path=where, reason=reason))
 
 
 YEAR_OUTPUTS = (
