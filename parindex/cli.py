@@ -26,6 +26,7 @@ from parindex import cli_language, messages
 from parindex.criteria import CRITERIA_FOLDER, criteria_set_for_year
 from parindex.errors import (
     InputsFolderMissing,
+    OutputInTheWay,
     OutputsNotWritable,
     ParindexError,
     YearAndAll,
@@ -365,7 +366,7 @@ def run(
         check_writable(outputs)
         _prefect_api_url(say=None if quiet or as_json else _say, folder=outputs)
     except ParindexError as error:
-        if not isinstance(error, OutputsNotWritable):
+        if _recordable(error):
             record_refused(outputs, known, str(error), exit_code=error.exit_code)
         raise _fail(error, as_json=as_json) from None
     with _prefect_environment(verbose):
@@ -390,6 +391,16 @@ def run(
 # Where ``parindex run`` stands, for a signal that ends it before its flow starts
 # (``parindex.entry``): once the flow runs, its own hooks record how it ended.
 NIGHT = {"flow_started": False, "recorded": False}
+
+
+def _recordable(error: ParindexError) -> bool:
+    """Whether a refused night can leave its record in the outputs folder: not when
+    the folder itself cannot be written (read-only, full, a dangling link), but yes
+    when only one output path is blocked (``OutputInTheWay``): the rest of the folder
+    takes the record and the status page says why."""
+    return not isinstance(error, OutputsNotWritable) or isinstance(
+        error, OutputInTheWay
+    )
 
 
 def record_refused(
@@ -561,7 +572,7 @@ def _run_province(
         check_writable(outputs)
         _prefect_api_url(say=None if show[0] or show[1] else _say, folder=outputs)
     except ParindexError as error:
-        if not isinstance(error, OutputsNotWritable):  # no status page: a record
+        if _recordable(error):  # no status page: a record
             record_refused(
                 outputs, year, str(error), exit_code=error.exit_code, unit=False
             )

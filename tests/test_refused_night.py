@@ -229,3 +229,25 @@ def _ready(server: object) -> bool:
 
     readable, _, _ = select.select([server], [], [], 0)
     return bool(readable)
+
+
+def test_something_in_the_way_of_an_output_is_recorded(tmp_path: Path) -> None:
+    """Blind set o2/o3: a folder where a department workbook goes refuses the night
+    before Prefect starts; the folder itself can be written, so the night is recorded
+    (a read-only or full outputs folder cannot be, and is not)."""
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    blocker = outputs / "2023" / "departments" / "CQ-2023.xlsx"
+    blocker.mkdir(parents=True)
+    (blocker / "ghi-chu.txt").write_text("ghi chú của văn phòng\n", "utf-8")
+    inputs = Path(__file__).resolve().parents[1] / "inputs"
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--json"]
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error == messages.OUTPUT_IN_THE_WAY.format(
+        path=blocker, reason=messages.OUTPUT_IN_THE_WAY_FOLDER
+    )
+    _check_refused(outputs, error, 2, "failed")
+    assert (blocker / "ghi-chu.txt").read_text("utf-8") == "ghi chú của văn phòng\n"
