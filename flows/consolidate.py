@@ -62,7 +62,7 @@ from parindex.ingest.collect import (
 )
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
-from parindex.night import RepeatedRun, fingerprint, repeat_last_run
+from parindex.night import RepeatedRun, fingerprint, print_kept, repeat_last_run
 from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
 from parindex.render.markdown import markdown_summary
@@ -588,7 +588,8 @@ def consolidate_flow(
     for line in mark_crashed_runs(outputs_path, year):
         logger.warning(line)
     # taken before anything is read: a night with nothing new repeats the last run
-    print_ = fingerprint(inputs_path, year, time.time(), settle_seconds)
+    seen_at = time.time()
+    print_ = fingerprint(inputs_path, year, seen_at, settle_seconds)
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
         return _repeated_outcome(repeated, logger, outputs_path)  # type: ignore[return-value]
@@ -604,6 +605,8 @@ def consolidate_flow(
     )
     previous = previous_year(inputs_path, year, outputs_path)
     unit, unit_problems = pipeline.load_unit(inputs_path)
+    # what was read is what the print describes, or no print is recorded
+    kept = print_kept(print_, inputs_path, year, seen_at, settle_seconds)
     result = consolidate(
         criteria_set,
         ingested,
@@ -617,7 +620,7 @@ def consolidate_flow(
         ingested,
         inputs_path,
         outputs_path,
-        print_,
+        kept,
         chunk_size=departments_per_chunk,
     )
     found = record.verdict(result)

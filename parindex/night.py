@@ -100,6 +100,17 @@ def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> s
     ).hexdigest()
 
 
+def print_kept(
+    before: str, inputs: Path, year: int, now: float, settle_seconds: float
+) -> str | None:
+    """The print a run records, taken again once it has read (with the same
+    ``now``): ``before`` when the folder still reads the same, else None, so that
+    a run whose folder changed under it (a file replaced, a network share gone and
+    back) is never repeated by a later night: that night does its work."""
+    after = fingerprint(inputs, year, now, settle_seconds)
+    return before if after == before else None
+
+
 def _entries(
     folder: Path, year: int, now: float, settle_seconds: float
 ) -> list[list[Any]] | None:

@@ -186,3 +186,24 @@ def test_a_file_dated_in_the_future_is_seen_again_once_its_time_has_come(
     tonight = night.fingerprint(inputs, YEAR, now, 0.0)
     assert night.fingerprint(inputs, YEAR, now + 1, 0.0) != tonight  # said at `now`
     assert night.fingerprint(inputs, YEAR, now + 1000, 0.0) != tonight
+
+
+def test_a_folder_that_changed_while_the_run_read_is_never_repeated(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind set i3: the drop folder (a network share) went away while the run
+    read it and came back afterwards, the same files with the same times. The
+    print taken before reading matches the folder again, but the run did not read
+    what it describes: its print is not recorded (``night.print_kept``), so the
+    next night does its work instead of repeating a partial one."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    now = time.time()
+    before = night.fingerprint(inputs, YEAR, now, 0.0)
+    assert night.print_kept(before, inputs, YEAR, now, 0.0) == before
+    away = tmp_path / "away"
+    (inputs / "2023").rename(away)  # the share drops while the run reads
+    kept = night.print_kept(before, inputs, YEAR, now, 0.0)
+    assert kept is None
+    away.rename(inputs / "2023")  # and comes back after the run
+    assert night.fingerprint(inputs, YEAR, now, 0.0) == before
