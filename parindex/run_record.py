@@ -31,6 +31,7 @@ import polars as pl
 from parindex import messages
 from parindex.consolidate import Result
 from parindex.publish import manifest, write_bytes_atomic
+from parindex.server import process_start
 from parindex.text import format_vn
 from parindex.timefmt import OFFICE_TIMEZONE, local_iso
 
@@ -181,17 +182,6 @@ def last_completed(folder: Path) -> tuple[Path, dict[str, Any]] | None:
 # --- running markers ---------------------------------------------------------------
 
 
-def _process_start(pid: int) -> str | None:
-    """When process ``pid`` started (Linux: clock ticks since boot), so that a pid
-    reused by another program is not taken for the run."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return fields[19] if len(fields) > 19 else None
-
-
 def _alive(pid: int, started: str | None) -> bool:
     try:
         os.kill(pid, 0)
@@ -199,7 +189,7 @@ def _alive(pid: int, started: str | None) -> bool:
         return False
     except PermissionError:
         pass
-    now = _process_start(pid)
+    now = process_start(pid)
     return started is None or now is None or now == started
 
 
@@ -221,7 +211,7 @@ def mark_running(
             "year": year,
             "pid": pid,
             "host": socket.gethostname(),
-            "process_start": _process_start(pid),
+            "process_start": process_start(pid),
             "started_at": local_iso(run_at),
         },
     )

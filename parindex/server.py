@@ -366,9 +366,10 @@ def _terminate(pid: int, grace: float = 15.0) -> None:
 # --- who uses the server: one server per user, every parindex folder of the user ----
 
 
-def _process_start(pid: int) -> str | None:
+def process_start(pid: int) -> str | None:
     """When process ``pid`` started (Linux: clock ticks since boot), so that a pid
-    reused by another program is not taken for the client."""
+    reused by another program is not taken for the one recorded (a server's
+    client here, a running marker in ``parindex.run_record``)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -389,7 +390,7 @@ def register_client(
     path = folder_path / f"{pid}.json"
     document = {
         "pid": pid,
-        "process_start": _process_start(pid),
+        "process_start": process_start(pid),
         "command": command,
         "folder": str(folder),
         "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -417,7 +418,7 @@ def live_clients(home: Path | None = None) -> list[dict[str, object]]:
         except (OSError, ValueError, KeyError, TypeError):
             continue
         started = document.get("process_start")
-        if _pid_alive(pid) and (started is None or _process_start(pid) == started):
+        if _pid_alive(pid) and (started is None or process_start(pid) == started):
             found.append(document)
         else:
             path.unlink(missing_ok=True)
