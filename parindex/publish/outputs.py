@@ -55,7 +55,7 @@ from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
-from parindex.render.summary import summary, summary_bytes
+from parindex.render.summary import summary, write_summary
 
 
 @dataclass(frozen=True)
@@ -568,8 +568,9 @@ def _render_outputs(
     written[scorecard] = write_atomic(
         scorecard, lambda path: render_scorecard(result, path, created)
     )
-    written[summary_path] = write_bytes_atomic(
-        summary_path, summary_bytes(summary_now or summary(result))
+    document = summary_now or summary(result)
+    written[summary_path] = write_atomic(
+        summary_path, lambda path: write_summary(document, path)
     )
     written[report] = write_bytes_atomic(report, render_report(result, created))
     written[markdown] = write_bytes_atomic(
