@@ -875,20 +875,34 @@ def _longest_shown(
 ) -> int:
     """The widest cell of a column's rows, in characters: its longest line plus
     its indent."""
+    if not any(f.indent for f in set(fmts)):
+        if texts is not None:  # a text column: its texts (or blanks)
+            found = [t for t in texts if t is not None]
+            longest = max(map(len, found), default=0)
+            if longest and any("\n" in t for t in found):
+                longest = max(_longest_line(t) if "\n" in t else len(t) for t in found)
+            return longest
+        present = [v for v in values if v is not None and v == v]  # noqa: PLR0124 - not NaN
+        if not present:
+            return 0
+        if isinstance(present[0], bool):
+            return len("FALSE")
+        high, low = max(present), min(present)
+        if isinstance(present[0], int):
+            return max(len(str(high)), len(str(low)))
+        if math.isfinite(high) and math.isfinite(low):
+            # a figure's text only grows with its distance from 0, either way
+            return max(
+                len(f"{shown(high):.{DECIMALS}f}"), len(f"{shown(low):.{DECIMALS}f}")
+            )
     shown_texts = [
         _shown(value, texts[i] if texts is not None else None)
         for i, value in enumerate(values)
     ]
-    if any(f.indent for f in set(fmts)):
-        return max(
-            (_longest_line(t) if "\n" in t else len(t))
-            + INDENT_WIDTH * int(f.indent or 0)
-            for t, f in zip(shown_texts, fmts, strict=True)
-        )
-    longest = max(map(len, shown_texts))
-    if longest and any("\n" in t for t in shown_texts):
-        longest = max(_longest_line(t) if "\n" in t else len(t) for t in shown_texts)
-    return longest
+    return max(
+        (_longest_line(t) if "\n" in t else len(t)) + INDENT_WIDTH * int(f.indent or 0)
+        for t, f in zip(shown_texts, fmts, strict=True)
+    )
 
 
 def _one_format(fmts: list[Format]) -> Format | list[Format]:
@@ -906,15 +920,17 @@ class _WrappedTexts:
         self._column = column
 
     def __iter__(self) -> Iterator[str | None]:
-        j = self._column
-        for start, values, texts in self._block.slices():
-            column_texts = texts[j]
-            for i, value in enumerate(values[j]):
-                fmt = self._block.format(j, start + i)
-                if isinstance(value, str) and fmt.text_wrap:
-                    yield column_texts[i]  # type: ignore[index]
-                else:
-                    yield None
+        block, j = self._block, self._column
+        found = block.formats[j]
+        for start, values, texts in _slices([block.series[j]], block.height):
+            column = texts[0]
+            if column is None or (not isinstance(found, list) and not found.text_wrap):
+                yield from [None] * len(values[0])
+            elif not isinstance(found, list):
+                yield from column  # a text column: a text for each value
+            else:
+                for i, text in enumerate(column, start):
+                    yield text if text is not None and found[i].text_wrap else None
 
 
 def _block_formats(
