@@ -10,6 +10,7 @@ is shown is what is stored.
 from __future__ import annotations
 
 import functools
+import io
 import math
 import re
 import textwrap
@@ -22,6 +23,7 @@ from typing import Any, Literal
 import polars as pl
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -347,6 +349,69 @@ def _column_name(col: int) -> str:
     return str(xl_col_to_name(col))
 
 
+class _Utf8Text(str):
+    """What ``_PartXml.getvalue`` gives: XlsxWriter encodes the text of each
+    part it zips (``getvalue().encode("utf-8")``); this text is already
+    encoded."""
+
+    data: bytes
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        if encoding.replace("-", "").lower() != "utf8" or errors != "strict":
+            raise ValueError(f"a part is kept as UTF-8, not {encoding}/{errors}")
+        return self.data
+
+
+class _PartXml(io.StringIO):
+    """An XML part of the package, kept as UTF-8 bytes as it is written (in
+    pieces of 64 K characters) instead of as text: the sheet of every deduction
+    of 5000 departments is 50 MB of XML, which XlsxWriter would otherwise hold
+    as text, copy to a string and encode again before zipping it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._encoded = io.BytesIO()
+        self._pending: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size >= 1 << 16:
+            self._flush()
+        return len(text)
+
+    def _flush(self) -> None:
+        self._encoded.write("".join(self._pending).encode("utf-8"))
+        self._pending.clear()
+        self._size = 0
+
+    def getvalue(self) -> str:
+        self._flush()
+        text = _Utf8Text()
+        text.data = self._encoded.getvalue()  # the buffer itself, not a copy
+        return text
+
+
+class _Packager(Packager):  # type: ignore[misc]
+    """XlsxWriter's packager, its XML parts kept as ``_PartXml``."""
+
+    def _filename(self, xml_filename: str) -> Any:
+        if not self.in_memory:
+            return super()._filename(xml_filename)
+        part = _PartXml()
+        self.filenames.append((part, xml_filename, False))
+        return part
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """An XlsxWriter workbook whose XML parts are kept encoded (``_PartXml``):
+    the same package, byte for byte."""
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
+
+
 def new_workbook(
     path: Path, created: datetime, title: str, font: str | None = None
 ) -> xlsxwriter.Workbook:
@@ -373,7 +438,7 @@ def new_workbook(
     }
     if font is not None:
         options["default_format_properties"] = {"font_name": font, "font_size": 11}
-    workbook = xlsxwriter.Workbook(str(path), options)
+    workbook = _Workbook(str(path), options)
     workbook.worksheet_class = FastWorksheet
     workbook.set_properties({"created": created, "title": title})
     return workbook
