@@ -413,7 +413,12 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
 
 
 def new_workbook(
-    path: Path, created: datetime, title: str, font: str | None = None
+    path: Path,
+    created: datetime,
+    title: str,
+    font: str | None = None,
+    *,
+    large: bool = False,
 ) -> xlsxwriter.Workbook:
     """Create a workbook that never turns text into formulas, links or numbers.
 
@@ -426,6 +431,10 @@ def new_workbook(
             scorecard and department workbooks use Times New Roman, whose metrics
             LibreOffice has (Liberation Serif), so columns are as wide there as in
             Excel and the print scale is the one computed here.
+        large: a workbook of a whole unit (the scorecard), whose sheets may be
+            tens of megabytes of XML: its parts are kept as UTF-8 bytes as they
+            are written (``_PartXml``), the same package; a small workbook
+            writes faster without.
 
     Returns:
         The open workbook.
@@ -438,7 +447,7 @@ def new_workbook(
     }
     if font is not None:
         options["default_format_properties"] = {"font_name": font, "font_size": 11}
-    workbook = _Workbook(str(path), options)
+    workbook = (_Workbook if large else xlsxwriter.Workbook)(str(path), options)
     workbook.worksheet_class = FastWorksheet
     workbook.set_properties({"created": created, "title": title})
     return workbook
@@ -905,20 +914,19 @@ def _slices(
     series: Sequence[pl.Series | None], height: int
 ) -> Iterator[tuple[int, list[list[Any]], list[list[str | None] | None]]]:
     """``(first row, values, texts)`` of up to ``_SLICE`` rows of a block at a
-    time: per column its values, and its texts as written (NFC) when it has a
-    text in these rows."""
+    time: per column its values, and for a text column its texts as written
+    (NFC; None for a blank)."""
+    is_text = [s is not None and s.dtype == pl.String for s in series]
     for start in range(0, height, _SLICE):
         size = min(_SLICE, height - start)
         values = [
             s.slice(start, size).to_list() if s is not None else [None] * size
             for s in series
         ]
-        texts: list[list[str | None] | None] = []
-        for vals in values:
-            if any(isinstance(v, str) for v in vals):
-                texts.append([v if v is None or v.isascii() else nfc(v) for v in vals])
-            else:
-                texts.append(None)
+        texts: list[list[str | None] | None] = [
+            [v if v is None or v.isascii() else nfc(v) for v in vals] if text else None
+            for vals, text in zip(values, is_text, strict=True)
+        ]
         yield start, values, texts
 
 

@@ -41,11 +41,12 @@ def large_result(tmp_path_factory: pytest.TempPathFactory) -> AnalysedResult:
 
 
 def _render(result: AnalysedResult, path: Path, monkeypatch: Any, plain: bool) -> bytes:
-    if plain:  # XlsxWriter's own worksheet: every cell through write_*
+    if plain:  # XlsxWriter's own workbook and worksheet: every cell by write_*
         made = scorecard.new_workbook
 
-        def plain_workbook(*args: Any) -> xlsxwriter.Workbook:
+        def plain_workbook(*args: Any, **_large: Any) -> xlsxwriter.Workbook:
             workbook = made(*args)
+            assert type(workbook) is xlsxwriter.Workbook
             workbook.worksheet_class = Worksheet
             return workbook
 
