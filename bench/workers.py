@@ -244,6 +244,7 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.publish.outputs", "render_scorecard"),
     ("parindex.publish.outputs", "render_summary"),
     ("parindex.publish.outputs", "summary_bytes"),
+    ("parindex.publish.outputs", "write_summary"),
     ("parindex.publish.outputs", "render_report"),
     ("parindex.publish.outputs", "markdown_summary"),
     ("parindex.publish.outputs", "render_department_chunk"),

@@ -13,7 +13,7 @@ submissions. The sentences built from these frames are in ``parindex.render.pros
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -541,6 +541,38 @@ class DepartmentShares(Mapping[str, DepartmentAnalysis]):
 
     def __contains__(self, code: object) -> bool:
         return code in self._known
+
+    def only(self, codes: Iterable[str]) -> SomeShares:
+        """The shares of ``codes`` (those this holds), still sliced when asked for."""
+        return SomeShares(self, [code for code in codes if code in self._known])
+
+
+class SomeShares(Mapping[str, DepartmentAnalysis]):
+    """Some departments' shares of a :class:`DepartmentShares`, sliced when asked
+    for (a chunk of department workbooks waiting to be rendered holds no slice).
+
+    Pickled, it is the slices themselves (a plain dict): a chunk sent to another
+    process carries its departments' analysis, not the year's frames.
+    """
+
+    def __init__(self, shares: DepartmentShares, codes: list[str]) -> None:
+        self._shares = shares
+        self._codes = list(dict.fromkeys(codes))
+        self._known = frozenset(self._codes)
+
+    def __getitem__(self, code: str) -> DepartmentAnalysis:
+        if code not in self._known:
+            raise KeyError(code)
+        return self._shares[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, ({code: self._shares[code] for code in self._codes},))
 
 
 def _records(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:

@@ -219,6 +219,47 @@ def test_department_workbooks_rendered_in_chunks_anywhere_are_identical(
         assert (tmp_path / "processes" / f"{code}.xlsx").read_bytes() == expected
 
 
+def test_department_chunks_waiting_hold_no_slice_of_the_analysis(
+    sample_inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cutting the year's departments into chunks slices nobody's analysis: a
+    chunk's departments are sliced when it is rendered (or pickled for another
+    process, as the slices themselves), so 5000 departments' chunks waiting do
+    not hold every department's slices at once."""
+    import pickle
+
+    from parindex import analysis, pipeline
+    from parindex.publish import outputs
+
+    criteria = pipeline.load_criteria(sample_inputs, 2023)
+    history, history_problems = pipeline.load_history(sample_inputs)
+    ingested = pipeline.ingest_year(sample_inputs, 2023, criteria, time.time())
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    codes = result.current.departments["code"].to_list()
+    sliced: list[str] = []
+    part = analysis._Sliced.part
+
+    def counted(self: analysis._Sliced, code: str) -> object:
+        sliced.append(code)
+        return part(self, code)
+
+    monkeypatch.setattr(analysis._Sliced, "part", counted)
+    jobs = [(code, Path(f"{code}.xlsx"), None) for code in codes]
+    chunks = outputs.department_chunks(result, jobs, size=4)  # type: ignore[arg-type]
+    assert sliced == []
+    shares = chunks[1].result.analysis.departments
+    assert list(shares) == codes[4:] and len(shares) == 2
+    whole = result.analysis.departments
+    assert shares[codes[4]].deductions.equals(whole[codes[4]].deductions)
+    with pytest.raises(KeyError):
+        shares[codes[0]]
+    sent = pickle.loads(pickle.dumps(shares))
+    assert type(sent) is dict and list(sent) == codes[4:]
+    assert sent[codes[5]].code == codes[5]
+    assert sent[codes[5]].deductions.equals(whole[codes[5]].deductions)
+    assert sent[codes[5]].problems.equals(whole[codes[5]].problems)
+
+
 def test_twenty_files_of_mixed_status_are_all_listed_and_archived_once(
     tmp_path: Path, sample_inputs: Path
 ) -> None:

@@ -12,7 +12,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from parindex import messages
-from parindex.analysis import AnalysedResult
+from parindex.analysis import AnalysedResult, DepartmentAnalysis, DepartmentShares
 from parindex.changes import describe_changes
 from parindex.department_view import department_keys, update_digest
 from parindex.errors import OutputsNotWritable
@@ -55,7 +55,7 @@ from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
-from parindex.render.summary import summary, summary_bytes
+from parindex.render.summary import summary, write_summary
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,13 @@ def for_departments(result: AnalysedResult, codes: Iterable[str]) -> AnalysedRes
     """``result`` with the per-department analysis of ``codes`` only."""
     analysis = result.analysis
     # a code without an analysis stays without: rendering it raises, as before
-    kept = {c: analysis.departments[c] for c in codes if c in analysis.departments}
+    kept: Mapping[str, DepartmentAnalysis]
+    if isinstance(analysis.departments, DepartmentShares):
+        # sliced when rendered, not now: chunks waiting hold no slice (at 5000
+        # departments, every chunk's slices held at once weighed ~1.2 GB)
+        kept = analysis.departments.only(codes)
+    else:
+        kept = {c: analysis.departments[c] for c in codes if c in analysis.departments}
     return replace(result, analysis=replace(analysis, departments=kept))
 
 
@@ -562,8 +568,9 @@ def _render_outputs(
     written[scorecard] = write_atomic(
         scorecard, lambda path: render_scorecard(result, path, created)
     )
-    written[summary_path] = write_bytes_atomic(
-        summary_path, summary_bytes(summary_now or summary(result))
+    document = summary_now or summary(result)
+    written[summary_path] = write_atomic(
+        summary_path, lambda path: write_summary(document, path)
     )
     written[report] = write_bytes_atomic(report, render_report(result, created))
     written[markdown] = write_bytes_atomic(

@@ -10,7 +10,8 @@ call per container and the standard library's own C string encoder for texts
 from __future__ import annotations
 
 import json.encoder
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 _STRING = json.encoder.encode_basestring  # what ensure_ascii=False uses
 _INFINITY = float("inf")
@@ -100,3 +101,54 @@ def indented_json(value: Any) -> str:
     parts: list[str] = []
     _encode(value, 0, parts)
     return "".join(parts)
+
+
+STREAMED_DEPTH = 2
+"""``iter_indented_json`` yields each value at this depth (or shallower scalar)
+as one piece: a summary's department, criterion, problem or file."""
+
+
+def iter_indented_json(value: Any, depth: int = STREAMED_DEPTH) -> Iterator[str]:
+    """``indented_json(value)`` in pieces, in order: the containers down to
+    ``depth`` are opened and closed here, each value below them is encoded whole
+    (so a summary of 5000 departments is never one list of millions of strings,
+    nor one string)."""
+    yield from _pieces(value, 0, depth)
+
+
+def _pieces(value: Any, level: int, depth: int) -> Iterator[str]:
+    if level >= depth or not isinstance(value, list | tuple | dict) or not value:
+        parts: list[str] = []
+        _encode(value, level, parts)
+        yield "".join(parts)
+        return
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(value, dict):
+        yield "{" + inner
+        for index, (key, item) in enumerate(value.items()):
+            if index:
+                yield "," + inner
+            yield _STRING(_key(key)) + ": "
+            yield from _pieces(item, level + 1, depth)
+        yield "\n" + "  " * level + "}"
+        return
+    yield "[" + inner
+    for index, item in enumerate(value):
+        if index:
+            yield "," + inner
+        yield from _pieces(item, level + 1, depth)
+    yield "\n" + "  " * level + "]"
+
+
+def write_indented_json(value: Any, stream: IO[str]) -> None:
+    """Write ``indented_json(value)`` to a text stream, piece by piece."""
+    buffered: list[str] = []
+    size = 0
+    for piece in iter_indented_json(value):
+        buffered.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:  # fewer, larger writes
+            stream.write("".join(buffered))
+            buffered.clear()
+            size = 0
+    stream.write("".join(buffered))

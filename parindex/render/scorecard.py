@@ -204,7 +204,11 @@ def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> N
         created: the creation date stored in the workbook (fixed in tests).
     """
     workbook = new_workbook(
-        path, created, f"Chỉ số CCHC năm {result.year} – bảng tổng hợp", FONT
+        path,
+        created,
+        f"Chỉ số CCHC năm {result.year} – bảng tổng hợp",
+        FONT,
+        large=True,
     )
     formats = Formats(workbook)
     write_summary(workbook, add_sheet(workbook, SUMMARY_SHEET), formats, result)

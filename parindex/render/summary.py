@@ -7,13 +7,14 @@ adds the figure every other output quotes (README, "Choices": one headline figur
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from parindex.analysis import AnalysedResult
 from parindex.numbers import round2
-from parindex.render.jsontext import indented_json
+from parindex.render.jsontext import indented_json, write_indented_json
 from parindex.render.prose import headline_record
 
 
@@ -141,3 +142,12 @@ def summary_bytes(document: dict[str, Any]) -> bytes:
     """``summary(result)`` as ``render_summary`` writes it (for a caller that
     already built the summary)."""
     return (indented_json(document) + "\n").encode("utf-8")
+
+
+def write_summary(document: dict[str, Any], path: Path) -> None:
+    """Write ``summary_bytes(document)`` to ``path`` in pieces: the text of a
+    summary of thousands of departments is never held whole (nor as millions of
+    strings) in memory."""
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        write_indented_json(document, stream)
+        stream.write("\n")

@@ -10,10 +10,11 @@ is shown is what is stored.
 from __future__ import annotations
 
 import functools
+import io
 import math
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any, Literal
 import polars as pl
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -85,39 +87,100 @@ _BASE: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class _Block:
-    """Rows ``first``… of a table stored column by column (``_store_frame``): per
-    column the values as given, the shared-string index of each text, the format
-    and the XML after ``<c r=… s=…`` of each cell."""
+    """Rows ``first``… of a table kept as its frame's columns (``_store_frame``):
+    the cells are made from them when the sheet is written, ``_SLICE`` rows at a
+    time, so a sheet of a million cells never holds them all as Python objects.
+
+    ``series`` is the frame's column of each table column (None: blank),
+    ``formats`` each column's format (one for every cell, or each cell's), and
+    ``strings`` XlsxWriter's shared strings table, text → index: every text of
+    the block was registered in it when stored; the workbook empties the table
+    it keeps before writing its sheets, not this dict.
+    """
 
     first: int
-    values: list[list[Any]]
-    indices: dict[int, list[int | None]]
-    formats: list[list[Format]]
-    payloads: list[list[str]]
+    height: int
+    series: list[pl.Series | None]
+    formats: list[Format | list[Format]]
+    strings: dict[str, int]
 
     @property
-    def height(self) -> int:
-        return len(self.payloads[0])
+    def width(self) -> int:
+        return len(self.series)
+
+    def format(self, column: int, offset: int) -> Format:
+        """The format of the cell ``offset`` rows into the block."""
+        found = self.formats[column]
+        return found[offset] if isinstance(found, list) else found
+
+    def slices(
+        self,
+    ) -> Iterator[tuple[int, list[list[Any]], list[list[str | None] | None]]]:
+        """``_slices`` of the block."""
+        return _slices(self.series, self.height)
 
     def cells(self) -> dict[int, dict[int, Any]]:
         """The block as XlsxWriter's own cells, row → column → cell."""
         rows: dict[int, dict[int, Any]] = {}
-        for j, vals in enumerate(self.values):
-            fmts = self.formats[j]
-            for i, value in enumerate(vals):
-                fmt = fmts[i]
-                if value is None or (isinstance(value, float) and math.isnan(value)):
-                    cell: Any = CellBlankTuple(fmt)
-                elif isinstance(value, str):
-                    cell = CellStringTuple(self.indices[j][i], fmt)
-                elif isinstance(value, bool):
-                    cell = CellBooleanTuple(int(value), fmt)
-                elif isinstance(value, int):
-                    cell = CellNumberTuple(value, fmt)
-                else:
-                    cell = CellNumberTuple(shown(value), fmt)
-                rows.setdefault(self.first + i, {})[j] = cell
+        strings = self.strings
+        for start, values, texts in self.slices():
+            for j, vals in enumerate(values):
+                for i, value in enumerate(vals):
+                    fmt = self.format(j, start + i)
+                    if value is None or (
+                        isinstance(value, float) and math.isnan(value)
+                    ):
+                        cell: Any = CellBlankTuple(fmt)
+                    elif isinstance(value, str):
+                        cell = CellStringTuple(strings[texts[j][i]], fmt)  # type: ignore[index]
+                    elif isinstance(value, bool):
+                        cell = CellBooleanTuple(int(value), fmt)
+                    elif isinstance(value, int):
+                        cell = CellNumberTuple(value, fmt)
+                    else:
+                        cell = CellNumberTuple(shown(value), fmt)
+                    rows.setdefault(self.first + start + i, {})[j] = cell
         return rows
+
+    def xml(
+        self, start: int, values: list[list[Any]], texts: list[Any]
+    ) -> list[list[str]]:
+        """Per column, the XML after ``<c r="…"`` of each cell of a slice.
+
+        A format gets its index when it is first written: they are asked for
+        row by row, as XlsxWriter and ``_store_rows`` write the cells."""
+        strings, formats = self.strings, self.formats
+        size = len(values[0])
+        if start == 0:
+            for found in formats:
+                (found[0] if isinstance(found, list) else found)._get_xf_index()
+        varying = [j for j, found in enumerate(formats) if isinstance(found, list)]
+        styles: list[list[str]] = [[] for _ in formats]
+        for i in range(start, start + size):
+            for j in varying:
+                styles[j].append(f' s="{formats[j][i]._get_xf_index()}"')
+        for j, found in enumerate(formats):
+            if not isinstance(found, list):
+                styles[j] = [f' s="{found._get_xf_index()}"'] * size
+        columns = []
+        for j, vals in enumerate(values):
+            style = styles[j]
+            column_texts = texts[j]
+            cells = []
+            for i, value in enumerate(vals):
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    cells.append(style[i] + "/>")
+                elif isinstance(value, str):
+                    index = strings[column_texts[i]]
+                    cells.append(f'{style[i]} t="s"><v>{index}</v></c>')
+                elif isinstance(value, bool):
+                    cells.append(f'{style[i]} t="b"><v>{int(value)}</v></c>')
+                elif isinstance(value, int):
+                    cells.append(f"{style[i]}><v>{value:.16G}</v></c>")
+                else:
+                    cells.append(f"{style[i]}><v>{shown(value):.16G}</v></c>")
+            columns.append(cells)
+        return columns
 
 
 class FastWorksheet(Worksheet):  # type: ignore[misc]
@@ -139,16 +202,17 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
     def add_block(
         self,
         first: int,
-        values: list[list[Any]],
-        indices: dict[int, list[int | None]],
-        formats: list[list[Format]],
-        payloads: list[list[str]],
-    ) -> None:
-        """Rows from ``first``, a cell in every column from A: see ``_Block``."""
-        block = _Block(first, values, indices, formats, payloads)
+        height: int,
+        series: list[pl.Series | None],
+        formats: list[Format | list[Format]],
+    ) -> _Block:
+        """Rows from ``first``, a cell in every column from A, every text of
+        them already in the shared strings: see ``_Block``."""
+        block = _Block(first, height, series, formats, self.str_table.string_table)
         self._check_dimensions(first, 0)
-        self._check_dimensions(first + block.height - 1, len(payloads) - 1)
+        self._check_dimensions(first + height - 1, len(series) - 1)
         self._blocks[first] = block
+        return block
 
     def _cells_only(self, blocks: Iterable[_Block] | None = None) -> None:
         """Turn ``blocks`` (default: all) into XlsxWriter's cells: what any other
@@ -195,7 +259,7 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
             if cells and self.dim_rowmin <= row_num <= self.dim_rowmax:
                 add(row_num, min(cells), max(cells))
         for block in self._blocks.values():
-            last = len(block.payloads) - 1
+            last = block.width - 1
             for row_num in range(block.first, block.first + block.height, 16):
                 add(row_num, 0, last)
             add(block.first + block.height - 1, 0, last)
@@ -262,21 +326,19 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
 
     def _write_block(self, block: _Block) -> None:
         spans, row_info, write = self.row_spans, self.row_info, self.fh.write
-        starts = [f'<c r="{_column_name(j)}' for j in range(len(block.payloads))]
-        columns = list(zip(starts, block.formats, block.payloads, strict=True))
-        for i in range(block.height):
-            row_num = block.first + i
-            self._write_row(row_num, spans.get(row_num // 16), row_info.get(row_num))
-            number = str(row_num + 1)
-            write(
-                "".join(
-                    [
-                        f'{start}{number}" s="{fmts[i]._get_xf_index()}"{cells[i]}'
-                        for start, fmts, cells in columns
-                    ]
+        starts = [f'<c r="{_column_name(j)}' for j in range(block.width)]
+        for start, values, texts in block.slices():
+            columns = list(zip(starts, block.xml(start, values, texts), strict=True))
+            for i in range(len(values[0])):
+                row_num = block.first + start + i
+                self._write_row(
+                    row_num, spans.get(row_num // 16), row_info.get(row_num)
                 )
-            )
-            write("</row>")
+                number = str(row_num + 1)
+                write(
+                    "".join([f'{first}{number}"{cells[i]}' for first, cells in columns])
+                )
+                write("</row>")
 
 
 _FAST_CELLS = (CellStringTuple, CellNumberTuple, CellBlankTuple)
@@ -287,8 +349,76 @@ def _column_name(col: int) -> str:
     return str(xl_col_to_name(col))
 
 
+class _Utf8Text(str):
+    """What ``_PartXml.getvalue`` gives: XlsxWriter encodes the text of each
+    part it zips (``getvalue().encode("utf-8")``); this text is already
+    encoded."""
+
+    data: bytes
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        if encoding.replace("-", "").lower() != "utf8" or errors != "strict":
+            raise ValueError(f"a part is kept as UTF-8, not {encoding}/{errors}")
+        return self.data
+
+
+class _PartXml(io.StringIO):
+    """An XML part of the package, kept as UTF-8 bytes as it is written (in
+    pieces of 64 K characters) instead of as text: the sheet of every deduction
+    of 5000 departments is 50 MB of XML, which XlsxWriter would otherwise hold
+    as text, copy to a string and encode again before zipping it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._encoded = io.BytesIO()
+        self._pending: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size >= 1 << 16:
+            self._flush()
+        return len(text)
+
+    def _flush(self) -> None:
+        self._encoded.write("".join(self._pending).encode("utf-8"))
+        self._pending.clear()
+        self._size = 0
+
+    def getvalue(self) -> str:
+        self._flush()
+        text = _Utf8Text()
+        text.data = self._encoded.getvalue()  # the buffer itself, not a copy
+        return text
+
+
+class _Packager(Packager):  # type: ignore[misc]
+    """XlsxWriter's packager, its XML parts kept as ``_PartXml``."""
+
+    def _filename(self, xml_filename: str) -> Any:
+        if not self.in_memory:
+            return super()._filename(xml_filename)
+        part = _PartXml()
+        self.filenames.append((part, xml_filename, False))
+        return part
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """An XlsxWriter workbook whose XML parts are kept encoded (``_PartXml``):
+    the same package, byte for byte."""
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
+
+
 def new_workbook(
-    path: Path, created: datetime, title: str, font: str | None = None
+    path: Path,
+    created: datetime,
+    title: str,
+    font: str | None = None,
+    *,
+    large: bool = False,
 ) -> xlsxwriter.Workbook:
     """Create a workbook that never turns text into formulas, links or numbers.
 
@@ -301,6 +431,10 @@ def new_workbook(
             scorecard and department workbooks use Times New Roman, whose metrics
             LibreOffice has (Liberation Serif), so columns are as wide there as in
             Excel and the print scale is the one computed here.
+        large: a workbook of a whole unit (the scorecard), whose sheets may be
+            tens of megabytes of XML: its parts are kept as UTF-8 bytes as they
+            are written (``_PartXml``), the same package; a small workbook
+            writes faster without.
 
     Returns:
         The open workbook.
@@ -313,7 +447,7 @@ def new_workbook(
     }
     if font is not None:
         options["default_format_properties"] = {"font_name": font, "font_size": 11}
-    workbook = xlsxwriter.Workbook(str(path), options)
+    workbook = (_Workbook if large else xlsxwriter.Workbook)(str(path), options)
     workbook.worksheet_class = FastWorksheet
     workbook.set_properties({"created": created, "title": title})
     return workbook
@@ -402,7 +536,9 @@ class Table:
     next_row: int
     widths: dict[int, float]
     texts: list[tuple[int, int, int, str]]
-    column_texts: list[tuple[int, int, list[str | None]]] = field(default_factory=list)
+    column_texts: list[tuple[int, int, Iterable[str | None]]] = field(
+        default_factory=list
+    )
 
     @property
     def first_data_row(self) -> int:
@@ -725,9 +861,11 @@ def _store_frame(
     style: Style | None,
 ) -> int:
     """The rows of ``frame`` stored as a block of ``worksheet`` (see
-    ``FastWorksheet.add_block``): the cells, formats, shared strings (in the order
-    the rows would register them), widths and wrapped texts ``_store_rows`` gives
-    for the same rows, column by column. Returns the row after the last one."""
+    ``FastWorksheet.add_block``): the shared strings (registered now, in the
+    order the rows would register them), widths and wrapped texts
+    ``_store_rows`` gives for the same rows, the cells' formats; the cells' XML
+    is made from the frame when the sheet is written. Returns the row after the
+    last one."""
     first, height = table.next_row, frame.height
     if height == 0:
         return first
@@ -736,84 +874,136 @@ def _store_frame(
             worksheet, formats, table, frame.iter_rows(named=True), style
         )
     columns = table.columns
-    values = [
-        frame[c.key].to_list() if c.key in frame.columns else [None] * height
-        for c in columns
-    ]
-    texts_by_column: list[list[str | None] | None] = []
-    for vals in values:
-        if any(isinstance(v, str) for v in vals):
-            texts_by_column.append(
-                [v if v is None or v.isascii() else nfc(v) for v in vals]
-            )
-        else:
-            texts_by_column.append(None)
-    formats_by_column = _block_formats(formats, columns, values, frame, style)
-    # shared strings, in the order the rows would add them
-    text_columns = [j for j, t in enumerate(texts_by_column) if t is not None]
-    indices: dict[int, list[int | None]] = {j: [None] * height for j in text_columns}
-    if text_columns:
-        shared = worksheet.str_table._get_shared_string_index
-        for i in range(height):
-            for j in text_columns:
-                text = texts_by_column[j][i]  # type: ignore[index]
+    series = [frame[c.key] if c.key in frame.columns else None for c in columns]
+    shared = worksheet.str_table._get_shared_string_index
+    formats_by_column: list[list[Format]] = [[] for _ in columns]
+    longest = [0] * len(columns)
+    has_text = [False] * len(columns)
+    for start, values, texts in _slices(series, height):
+        fmts = _block_formats(
+            formats, columns, values, frame.slice(start, len(values[0])), style
+        )
+        # shared strings, in the order the rows would add them
+        text_columns = [j for j, t in enumerate(texts) if t is not None]
+        for row_texts in zip(*[texts[j] for j in text_columns], strict=True):
+            for text in row_texts:
                 if text is not None:
-                    indices[j][i] = shared(text)
-    payloads: list[list[str]] = []
+                    shared(text)
+        for j, vals in enumerate(values):
+            formats_by_column[j] += fmts[j]
+            has_text[j] = has_text[j] or texts[j] is not None
+            found = _longest_shown(vals, texts[j], fmts[j])
+            longest[j] = max(longest[j], found)
+    kept = [_one_format(fmts) for fmts in formats_by_column]
+    block = worksheet.add_block(first, height, series, kept)
     widths = table.widths
     for j, column in enumerate(columns):
-        vals, fmts, texts = values[j], formats_by_column[j], texts_by_column[j]
-        cells: list[str] = []
-        shown_texts: list[str] = []
-        for i, value in enumerate(vals):
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                cells.append("/>")
-                shown_texts.append("")
-            elif isinstance(value, str):
-                cells.append(f' t="s"><v>{indices[j][i]}</v></c>')
-                shown_texts.append(str(texts[i]))  # type: ignore[index]
-            elif isinstance(value, bool):
-                cells.append(f' t="b"><v>{int(value)}</v></c>')
-                shown_texts.append("FALSE")
-            elif isinstance(value, int):
-                cells.append(f"><v>{value:.16G}</v></c>")
-                shown_texts.append(str(value))
-            else:
-                stored = shown(value)
-                cells.append(f"><v>{stored:.16G}</v></c>")
-                shown_texts.append(f"{stored:.{DECIMALS}f}")
-        payloads.append(cells)
-        distinct = set(fmts)
-        if texts is not None and any(f.text_wrap for f in distinct):
-            table.column_texts.append(
-                (
-                    first,
-                    j,
-                    [
-                        text if isinstance(value, str) and fmt.text_wrap else None
-                        for value, fmt, text in zip(
-                            vals, fmts, shown_texts, strict=True
-                        )
-                    ],
-                )
-            )
-        if any(f.indent for f in distinct):
-            longest = max(
-                (_longest_line(t) if "\n" in t else len(t))
-                + INDENT_WIDTH * int(f.indent or 0)
-                for t, f in zip(shown_texts, fmts, strict=True)
-            )
-        else:
-            longest = max(map(len, shown_texts))
-            if longest and any("\n" in t for t in shown_texts):
-                longest = max(
-                    _longest_line(t) if "\n" in t else len(t) for t in shown_texts
-                )
-        needed = min(max(longest + 2, MIN_WIDTH), column.max_width)
+        if has_text[j] and any(f.text_wrap for f in set(formats_by_column[j])):
+            table.column_texts.append((first, j, _WrappedTexts(block, j)))
+        needed = min(max(longest[j] + 2, MIN_WIDTH), column.max_width)
         if needed > widths.get(j, 0.0):
             widths[j] = needed
-    worksheet.add_block(first, values, indices, formats_by_column, payloads)
     return first + height
+
+
+_SLICE = 4096
+"""Rows of a block turned into Python values at a time."""
+
+
+def _slices(
+    series: Sequence[pl.Series | None], height: int
+) -> Iterator[tuple[int, list[list[Any]], list[list[str | None] | None]]]:
+    """``(first row, values, texts)`` of up to ``_SLICE`` rows of a block at a
+    time: per column its values, and for a text column its texts as written
+    (NFC; None for a blank)."""
+    is_text = [s is not None and s.dtype == pl.String for s in series]
+    for start in range(0, height, _SLICE):
+        size = min(_SLICE, height - start)
+        values = [
+            s.slice(start, size).to_list() if s is not None else [None] * size
+            for s in series
+        ]
+        texts: list[list[str | None] | None] = [
+            [v if v is None or v.isascii() else nfc(v) for v in vals] if text else None
+            for vals, text in zip(values, is_text, strict=True)
+        ]
+        yield start, values, texts
+
+
+def _shown(value: Any, text: str | None) -> str:
+    """A cell's text as shown (what its width is measured on)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return str(text)
+    if isinstance(value, bool):
+        return "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return f"{shown(value):.{DECIMALS}f}"
+
+
+def _longest_shown(
+    values: list[Any], texts: list[str | None] | None, fmts: list[Format]
+) -> int:
+    """The widest cell of a column's rows, in characters: its longest line plus
+    its indent."""
+    if not any(f.indent for f in set(fmts)):
+        if texts is not None:  # a text column: its texts (or blanks)
+            found = [t for t in texts if t is not None]
+            longest = max(map(len, found), default=0)
+            if longest and any("\n" in t for t in found):
+                longest = max(_longest_line(t) if "\n" in t else len(t) for t in found)
+            return longest
+        present = [v for v in values if v is not None and v == v]  # noqa: PLR0124 - not NaN
+        if not present:
+            return 0
+        if isinstance(present[0], bool):
+            return len("FALSE")
+        high, low = max(present), min(present)
+        if isinstance(present[0], int):
+            return max(len(str(high)), len(str(low)))
+        if math.isfinite(high) and math.isfinite(low):
+            # a figure's text only grows with its distance from 0, either way
+            return max(
+                len(f"{shown(high):.{DECIMALS}f}"), len(f"{shown(low):.{DECIMALS}f}")
+            )
+    shown_texts = [
+        _shown(value, texts[i] if texts is not None else None)
+        for i, value in enumerate(values)
+    ]
+    return max(
+        (_longest_line(t) if "\n" in t else len(t)) + INDENT_WIDTH * int(f.indent or 0)
+        for t, f in zip(shown_texts, fmts, strict=True)
+    )
+
+
+def _one_format(fmts: list[Format]) -> Format | list[Format]:
+    """A column's formats: the one of every cell when they are the same."""
+    first = fmts[0]
+    return first if all(f is first for f in fmts) else fmts
+
+
+class _WrappedTexts:
+    """The wrapped texts of a block's column, row by row (None for a cell that
+    does not wrap), made from the frame each time they are read."""
+
+    def __init__(self, block: _Block, column: int) -> None:
+        self._block = block
+        self._column = column
+
+    def __iter__(self) -> Iterator[str | None]:
+        block, j = self._block, self._column
+        found = block.formats[j]
+        for start, values, texts in _slices([block.series[j]], block.height):
+            column = texts[0]
+            if column is None or (not isinstance(found, list) and not found.text_wrap):
+                yield from [None] * len(values[0])
+            elif not isinstance(found, list):
+                yield from column  # a text column: a text for each value
+            else:
+                for i, text in enumerate(column, start):
+                    yield text if text is not None and found[i].text_wrap else None
 
 
 def _block_formats(
