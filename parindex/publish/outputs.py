@@ -51,6 +51,7 @@ from parindex.publish.manifest import (
     versions,
 )
 from parindex.render.department import render_department
+from parindex.render.fragments import ReportParts
 from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
@@ -341,10 +342,12 @@ def _render_staged(
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
     summary_now: dict[str, Any] | None = None,
+    parts: ReportParts | None = None,
 ) -> dict[Path, Path]:
     """Render the year's outputs and the workbooks of ``departments`` (default:
     all) into the staging folder; target → staged file. ``summary_now`` is
-    ``summary(result)`` when the caller has it."""
+    ``summary(result)`` when the caller has it; ``parts`` the report's parts kept
+    from the last night."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     every = {target: staging / target.relative_to(folder) for target in targets}
@@ -366,6 +369,7 @@ def _render_staged(
             map_chunks=map_chunks,
             chunk_size=chunk_size,
             summary_now=summary_now,
+            parts=parts,
         )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
@@ -550,12 +554,14 @@ def _render_outputs(
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
     summary_now: dict[str, Any] | None = None,
+    parts: ReportParts | None = None,
 ) -> dict[Path, bool]:
     """Render the year's outputs and the department workbooks of ``jobs``; which
     files changed, in ``targets`` order (scorecard, summary, report, markdown, then
     the departments; those not in ``jobs`` are unchanged). The department chunks
     are handed to ``map_chunks`` first: a runner renders them while this thread
-    renders the year's outputs."""
+    renders the year's outputs. The report and the Markdown take the parts kept
+    from the last night from ``parts`` and keep this night's there."""
     scorecard, summary_path, report, markdown = targets[:4]
     rendered = _start_departments(result, jobs, standing, map_chunks, chunk_size)
     written: dict[Path, bool] = {}
@@ -565,10 +571,12 @@ def _render_outputs(
     written[summary_path] = write_bytes_atomic(
         summary_path, summary_bytes(summary_now or summary(result))
     )
-    written[report] = write_bytes_atomic(report, render_report(result, created))
+    written[report] = write_bytes_atomic(report, render_report(result, created, parts))
     written[markdown] = write_bytes_atomic(
-        markdown, markdown_summary(result).encode("utf-8")
+        markdown, markdown_summary(result, parts).encode("utf-8")
     )
+    if parts is not None:
+        parts.save()
     departments = _write_rendered(jobs, rendered)
     for target in targets[4:]:
         written[target] = departments.get(target, False)
@@ -705,6 +713,9 @@ def publish_outputs(
                     map_chunks=map_chunks,
                     chunk_size=chunk_size,
                     summary_now=summary_now,
+                    # section II and the charts as the last night rendered them,
+                    # where what they are made of did not change
+                    parts=ReportParts.open(outputs, result, department_keys_now),
                 )
             written = {
                 target: target in staged and not _same_file(staged[target], target)
