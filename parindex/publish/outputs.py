@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import filecmp
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -88,6 +89,33 @@ def creation_time(ingested: Ingested, department: str | None = None) -> dt.datet
         return creation_time(ingested)
     moment = max(mtimes) if mtimes else 0.0
     return dt.datetime.fromtimestamp(int(moment), tz=dt.UTC).replace(tzinfo=None)
+
+
+def creation_times(ingested: Ingested, codes: list[str]) -> dict[str, dt.datetime]:
+    """``creation_time(ingested, code)`` of each of ``codes``, the submissions
+    gone through once (filtering them per department cost 0.1 s at 1000)."""
+    names: dict[str, list[str]] = {}
+    files = ingested.submissions
+    for department, name in zip(
+        files["department"].to_list(), files["file"].to_list(), strict=True
+    ):
+        if department is not None:
+            names.setdefault(department, []).append(name)
+    whole: dt.datetime | None = None
+    found = {}
+    for code in codes:
+        mtimes = [
+            ingested.mtimes[name]
+            for name in names.get(code, [])
+            if name in ingested.mtimes
+        ]
+        if mtimes:
+            moment = dt.datetime.fromtimestamp(int(max(mtimes)), tz=dt.UTC)
+            found[code] = moment.replace(tzinfo=None)
+        else:
+            whole = whole or creation_time(ingested)
+            found[code] = whole
+    return found
 
 
 DepartmentJob = tuple[str, Path, dt.datetime]
@@ -408,7 +436,7 @@ def _move_set(
         if moves:
             write_bytes_atomic(
                 journal,
-                manifest_bytes(
+                _journal_bytes(
                     {
                         "run_at": document["run_at"],
                         "manifest": str(manifest),
@@ -425,6 +453,13 @@ def _move_set(
         write_bytes_atomic(manifest, manifest_bytes(document))
         journal.unlink(missing_ok=True)
         shutil.rmtree(folder / STAGING, ignore_errors=True)
+
+
+def _journal_bytes(journal: dict[str, Any]) -> bytes:
+    """The journal as written: JSON on one line (read back by ``read_json`` only,
+    and it holds the last summary: indenting it cost more than the whole manifest
+    at 1000 departments)."""
+    return json.dumps(journal, ensure_ascii=False).encode() + b"\n"
 
 
 PREVIOUS = ".previous"
@@ -635,9 +670,9 @@ def publish_outputs(
     changed), only they change.
     """
     codes = result.current.departments["code"].to_list()
-    department_created = {
-        code: created or creation_time(ingested, code) for code in codes
-    }
+    department_created = (
+        dict.fromkeys(codes, created) if created else creation_times(ingested, codes)
+    )
     created = created or creation_time(ingested)
     year = result.year
     folder = outputs / str(year)
