@@ -209,3 +209,30 @@ def test_outputs_of_nights_through_every_kept_part_are_those_of_a_cold_run(
     assert got == expected
     summary = json.loads((warm / "2023" / "summary-2023.json").read_text("utf-8"))
     assert summary["total"] == 79.69
+
+
+def test_department_keys_extended_by_the_unit_as_before(
+    sample_inputs: Path,
+) -> None:
+    """Each department's key fed with the unit's settings: the same keys as a
+    digest fed the key, then the settings (the unit is digested once)."""
+    import hashlib
+
+    from parindex.department_view import update_digest
+    from parindex.settings import read_unit_settings
+
+    unit, _ = read_unit_settings(sample_inputs / "don-vi.toml")
+    assert unit.unit  # the sample's real settings, not placeholders
+    keys = {"NV": "a" * 64, "TP": "b" * 64, "X": ""}
+
+    class Result:
+        pass
+
+    result = Result()
+    result.unit = unit  # type: ignore[attr-defined]
+    expected = {}
+    for code, key in keys.items():
+        digest = hashlib.sha256(key.encode())
+        update_digest(digest, unit)
+        expected[code] = digest.hexdigest()
+    assert outputs_module._with_unit(result, keys) == expected  # type: ignore[arg-type]

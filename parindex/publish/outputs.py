@@ -624,12 +624,24 @@ def _with_unit(result: AnalysedResult, keys: dict[str, str]) -> dict[str, str]:
     its department's view (``department_view``) and the unit alone: rendered from
     ``analyse(department_view(result, code), result.unit)`` it is byte-identical
     (``tests/test_department_view.py``), and ``department_keys`` covers the view."""
-    extended = {}
-    for code, key in keys.items():
-        digest = hashlib.sha256(key.encode())
-        update_digest(digest, result.unit)
-        extended[code] = digest.hexdigest()
-    return extended
+    unit = _Fed()
+    update_digest(unit, result.unit)  # once: the same bytes for every department
+    settings = b"".join(unit.parts)
+    return {
+        code: hashlib.sha256(key.encode() + settings).hexdigest()
+        for code, key in keys.items()
+    }
+
+
+class _Fed:
+    """What ``update_digest`` feeds a digest, kept: a digest fed a key then these
+    bytes is the sha256 of their concatenation."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self.parts.append(data)
 
 
 def _standing_key(standing: UnitStanding | None) -> str | None:
