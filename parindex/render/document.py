@@ -227,11 +227,40 @@ def _chart(
     return make() if parts is None else parts.picture(name, made_of, make)
 
 
+_MEMO: dict[str, tuple[weakref.ref[AnalysedResult], list[Block]]] = {}
+"""The last result's sections, by name: the report and the Markdown summary of a
+night say the same (the Markdown comes second and reuses them)."""
+
+
+def _remembered(
+    name: str, result: AnalysedResult, make: Callable[[], list[Block]]
+) -> list[Block]:
+    found = _MEMO.get(name)
+    if found is not None and found[0]() is result:
+        return list(found[1])
+    blocks = make()
+    _MEMO[name] = (weakref.ref(result), blocks)
+    return list(blocks)
+
+
 def results_section(
     result: AnalysedResult, *, pictures: bool = False, parts: Parts | None = None
 ) -> list[Block]:
     """I.: headline, years and their chart, components sentence, table and chart,
     one paragraph per component."""
+    if pictures:
+        return _remembered(
+            "results", result, lambda: _results_section(result, True, parts)
+        )
+    found = _MEMO.get("results")
+    if found is not None and found[0]() is result:  # the same without pictures
+        return [block for block in found[1] if not isinstance(block, Picture)]
+    return _results_section(result, False, None)
+
+
+def _results_section(
+    result: AnalysedResult, pictures: bool, parts: Parts | None
+) -> list[Block]:
     year = result.year
     blocks: list[Block] = [
         Heading(f"I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}", 1)
@@ -366,6 +395,11 @@ def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
 
 
 def causes_section(result: AnalysedResult) -> list[Block]:
+    """See :func:`_causes_section` (kept for the last result)."""
+    return _remembered("causes", result, lambda: _causes_section(result))
+
+
+def _causes_section(result: AnalysedResult) -> list[Block]:
     """``Nguyên nhân tăng, giảm điểm``: the criteria that rose and fell since the
     previous year (data), each followed by a marked place for the office's words."""
     if result.previous_year is None:
@@ -516,6 +550,11 @@ def department_part(
 
 
 def solutions_section(result: AnalysedResult) -> list[Block]:
+    """See :func:`_solutions_section` (kept for the last result)."""
+    return _remembered("solutions", result, lambda: _solutions_section(result))
+
+
+def _solutions_section(result: AnalysedResult) -> list[Block]:
     """III. ``Giải pháp``: the criteria lost two years running and the points each
     department could win back (data), and a marked place for the office's words."""
     names = _names(result)
