@@ -96,16 +96,19 @@ class ReportParts:
         context: str,
         keys: Mapping[str, str],
         kept: dict[str, Any] | None = None,
+        *,
+        stored: bool = False,
     ) -> None:
-        """``keys``: each department's key now; ``kept``: the payload read."""
+        """``keys``: each department's key now; ``kept``: the payload read, or
+        ``stored``: read it from ``path`` when a part is first asked for (after
+        the scorecard and the summary: the store is not held while they render)."""
         self.path = path
         self.context = context
         self.keys = keys
-        kept = kept or {}
-        self._old_fragments: dict[str, tuple[str, tuple[bytes, str, bool, bool]]] = (
-            kept.get("fragments") or {}
-        )
-        self._old_pictures: dict[str, tuple[str, bytes]] = kept.get("pictures") or {}
+        self._unread = stored and path is not None
+        self._old_fragments: dict[str, tuple[str, tuple[bytes, str, bool, bool]]] = {}
+        self._old_pictures: dict[str, tuple[str, bytes]] = {}
+        self._use(kept or {})
         self._fragments: dict[str, tuple[str, tuple[bytes, str, bool, bool]]] = {}
         self._pictures: dict[str, tuple[str, bytes]] = {}
         self.built: list[str] = []
@@ -119,12 +122,23 @@ class ReportParts:
     ) -> ReportParts:
         """The parts kept in ``outputs`` for ``result``'s year, to be served for
         ``keys`` (the departments' keys now)."""
-        path = store_path(outputs, result.year)
-        context = store_context(result)
-        return cls(path, context, keys, _load(path, context))
+        return cls(
+            store_path(outputs, result.year), store_context(result), keys, stored=True
+        )
+
+    def _use(self, kept: dict[str, Any]) -> None:
+        self._old_fragments = kept.get("fragments") or {}
+        self._old_pictures = kept.get("pictures") or {}
+
+    def _read(self) -> None:
+        """The store's parts, read once, when first needed."""
+        if self._unread and self.path is not None:
+            self._unread = False
+            self._use(_load(self.path, self.context) or {})
 
     def fragment(self, code: str) -> Fragment | None:
         """``code``'s part kept for its key now, or None."""
+        self._read()
         key = self.keys.get(code)
         found = self._fragments.get(code) or self._old_fragments.get(code)
         if key is None or found is None or found[0] != key:
@@ -146,6 +160,7 @@ class ReportParts:
 
     def picture(self, name: str, made_of: object, make: Callable[[], bytes]) -> bytes:
         """The chart ``name`` drawn from ``made_of``: kept, or ``make()``."""
+        self._read()
         key = _picture_key(name, made_of)
         found = self._pictures.get(name) or self._old_pictures.get(name)
         if found is not None and found[0] == key:
@@ -170,6 +185,8 @@ class ReportParts:
             protocol=5,
         )
         data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        del payload
+        self._old_fragments, self._old_pictures = {}, {}  # last night's: not needed
         store_entry(self.path, data)
 
 

@@ -301,3 +301,29 @@ def test_text_python_docx_splits_is_not_kept_as_a_fragment() -> None:
     made = fragment_of([Paragraph("a & <b>")])
     assert isinstance(made, Fragment)
     assert b"a &amp; &lt;b&gt;" in made.word
+
+
+def test_the_store_is_read_after_the_scorecard(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts kept are read when the report first asks for one, not while the
+    scorecard and the summary render (they are not held in memory then)."""
+    warm = tmp_path / "warm"
+    _run(inputs, warm, cached=True)
+    order: list[str] = []
+    real_load, real_scorecard = fragments._load, outputs_module.render_scorecard
+
+    def load(*args):  # type: ignore[no-untyped-def]
+        order.append("store")
+        return real_load(*args)
+
+    def scorecard(*args, **kwargs):  # type: ignore[no-untyped-def]
+        order.append("scorecard")
+        return real_scorecard(*args, **kwargs)
+
+    monkeypatch.setattr(fragments, "_load", load)
+    monkeypatch.setattr(outputs_module, "render_scorecard", scorecard)
+    _touch(inputs / "2023" / "phong-noi-vu.xlsx")
+    _run(inputs, warm, cached=True)
+    assert order == ["scorecard", "store"]
+    _same_as_cold(inputs, warm, tmp_path)
