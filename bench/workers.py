@@ -290,6 +290,16 @@ def read_cache(outputs: Path, criteria_set: Any, year: int) -> dict[str, Any]:
     return {"cache": ReadCache.for_year(outputs, criteria_set, year)}
 
 
+def load_criteria(pipeline: Any, inputs: Path, year: int, outputs: Path) -> Any:
+    """``pipeline.load_criteria``, kept in ``outputs`` when this version of
+    parindex keeps the criteria set between nights."""
+    import inspect
+
+    if "outputs" in inspect.signature(pipeline.load_criteria).parameters:
+        return pipeline.load_criteria(inputs, year, outputs)
+    return pipeline.load_criteria(inputs, year)
+
+
 def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
     """The pure pipeline (no Prefect) for every unit and year, stage by stage."""
     from parindex import pipeline
@@ -317,7 +327,8 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
                     files += len(repeated.document["inputs"])
                     continue
             with timer.stage("load_criteria"):
-                criteria_set = pipeline.load_criteria(inputs, year)
+                # as flows/consolidate.py reads it: kept in outputs between nights
+                criteria_set = load_criteria(pipeline, inputs, year, target)
             with timer.stage("load_history"):
                 history, history_problems = pipeline.load_history(inputs)
             with timer.stage("ingest_year"):

@@ -77,9 +77,12 @@ TIMEOUT_SECONDS = 4 * 3600
 
 
 @task(name="load-criteria-and-history", cache_policy=NO_CACHE)
-def load_inputs(inputs: Path, year: int) -> tuple[CriteriaSet, History, pl.DataFrame]:
-    """Read the criteria set in force and the published history."""
-    criteria_set = pipeline.load_criteria(inputs, year)
+def load_inputs(
+    inputs: Path, year: int, outputs: Path | None = None
+) -> tuple[CriteriaSet, History, pl.DataFrame]:
+    """Read the criteria set in force (kept between nights in ``outputs``) and
+    the published history."""
+    criteria_set = pipeline.load_criteria(inputs, year, outputs)
     history, problems = pipeline.load_history(inputs)
     return criteria_set, history, problems
 
@@ -598,7 +601,9 @@ def consolidate_flow(
     if flow_run is not None:
         record.mark_running(outputs_path, year, str(flow_run.id), flow_run.name, run_at)
     found_since = _since_last_complete(outputs_path, year)
-    criteria_set, history, history_problems = load_inputs(inputs_path, year)
+    criteria_set, history, history_problems = load_inputs(
+        inputs_path, year, outputs_path
+    )
     cache = ReadCache.for_year(outputs_path, criteria_set, year)
     ingested = ingest(
         inputs_path, year, criteria_set, settle_seconds, batch_files, cache=cache

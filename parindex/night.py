@@ -59,6 +59,12 @@ def _content(path: Path, size: int) -> str | None:
         return f"unreadable: {error.strerror or error}"
 
 
+def folder_description(folder: Path) -> list[list[Any]]:
+    """Name, size, modification time and content hash of every file of a folder
+    (``parindex.kept_criteria``'s key describes the criteria folder so)."""
+    return _folder(folder)
+
+
 def _folder(folder: Path) -> list[list[Any]]:
     """Name, size, modification time and content hash of every file of a folder."""
     found: list[list[Any]] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from parindex import messages
+from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
@@ -20,6 +20,7 @@ from parindex.history import HISTORY_FILE, History, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
+from parindex.kept_criteria import criteria_key
 from parindex.previous import MISSING, previous_key
 from parindex.previous import load as load_previous
 from parindex.previous import store as store_previous
@@ -52,11 +53,25 @@ def latest_year(inputs: Path) -> int:
     return years[-1]
 
 
-def load_criteria(inputs: Path, year: int) -> CriteriaSet:
-    """The criteria set in force in ``year`` (raises ``ParindexError`` subclasses)."""
+def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> CriteriaSet:
+    """The criteria set in force in ``year`` (raises ``ParindexError`` subclasses).
+
+    With ``outputs``, the set is kept there between nights
+    (``parindex.kept_criteria``: served again while the criteria folder, the
+    year and parindex are unchanged)."""
     if not (inputs / str(year)).is_dir():
         raise no_year_folder(inputs / str(year), year)
-    return criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
+    folder = inputs / CRITERIA_FOLDER
+    if outputs is None:
+        return criteria_set_for_year(folder, year)
+    key = criteria_key(folder, year)
+    found = kept_criteria.load(outputs, key)
+    if found is not None:
+        return found
+    criteria_set = criteria_set_for_year(folder, year)
+    if criteria_key(folder, year) == key:  # nothing changed while it was read
+        kept_criteria.store(outputs, key, criteria_set)
+    return criteria_set
 
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:

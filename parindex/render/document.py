@@ -15,9 +15,9 @@ Prefect artifact say the same thing. The sentences are ``parindex.render.prose``
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import polars as pl
 
@@ -121,7 +121,38 @@ class TableBlock:
     total: bool = False
 
 
-Block = Heading | Paragraph | Bullet | TableBlock | Picture | PageBreak
+@dataclass(frozen=True)
+class Fragment:
+    """Paragraphs and bullets already rendered for both outputs: Word's paragraphs
+    as the UTF-8 XML spliced into the body (``parindex.render.report``) and their
+    Markdown (:func:`blocks_markdown`), as ``parindex.render.fragments`` keeps
+    them between nights. ``first_bullet`` and ``last_bullet``: whether it starts
+    and ends with a bullet (Markdown glues two bullets with one line break)."""
+
+    word: bytes
+    markdown: str
+    first_bullet: bool
+    last_bullet: bool
+
+
+Block = Heading | Paragraph | Bullet | TableBlock | Picture | PageBreak | Fragment
+
+
+class Parts(Protocol):
+    """Where the report finds the parts kept from an earlier night
+    (``parindex.render.fragments.ReportParts``): each department's share of
+    section II, and the charts."""
+
+    def fragment(self, code: str) -> Fragment | None:
+        """The part of ``code`` kept for what it is made of now, or None."""
+
+    def keep(self, code: str, blocks: list[Block]) -> Fragment | None:
+        """``blocks`` (``code``'s part) rendered, kept for the next night; None
+        when they cannot be kept (then they are rendered as blocks)."""
+
+    def picture(self, name: str, made_of: object, make: Callable[[], bytes]) -> bytes:
+        """The picture ``name`` made from ``made_of``: kept, or ``make()``."""
+
 
 BREAKDOWN_LABELS = {
     "appraisal": "Điểm thẩm định",
@@ -159,11 +190,11 @@ def report_title(result: AnalysedResult) -> list[Block]:
     return blocks
 
 
-def report_blocks(result: AnalysedResult) -> list[Block]:
+def report_blocks(result: AnalysedResult, parts: Parts | None = None) -> list[Block]:
     """The whole draft's text: title, :func:`report_body`, the closing line."""
     return [
         *report_title(result),
-        *report_body(result, pictures=True),
+        *report_body(result, pictures=True, parts=parts),
         Paragraph(
             f"Trên đây là báo cáo phân tích Chỉ số cải cách hành chính năm "
             f"{result.year} của {result.unit.unit}./."
@@ -171,13 +202,16 @@ def report_blocks(result: AnalysedResult) -> list[Block]:
     ]
 
 
-def report_body(result: AnalysedResult, *, pictures: bool = False) -> list[Block]:
+def report_body(
+    result: AnalysedResult, *, pictures: bool = False, parts: Parts | None = None
+) -> list[Block]:
     """Sections I (results, causes), II (points lost by department) and III
-    (solutions); the charts only with ``pictures`` (Word)."""
+    (solutions); the charts only with ``pictures`` (Word). With ``parts``, what
+    an earlier night rendered from the same data is taken from there."""
     return [
-        *results_section(result, pictures=pictures),
+        *results_section(result, pictures=pictures, parts=parts),
         *causes_section(result),
-        *departments_section(result),
+        *departments_section(result, parts),
         *solutions_section(result),
     ]
 
@@ -186,9 +220,47 @@ def _names(result: AnalysedResult) -> dict[str | None, str]:
     return {d.code: d.name for d in result.current.criteria_set.departments}
 
 
-def results_section(result: AnalysedResult, *, pictures: bool = False) -> list[Block]:
+def _chart(
+    parts: Parts | None, name: str, made_of: object, make: Callable[[], bytes]
+) -> bytes:
+    """A chart's PNG: kept in ``parts`` when they have it for ``made_of``."""
+    return make() if parts is None else parts.picture(name, made_of, make)
+
+
+_MEMO: dict[str, tuple[weakref.ref[AnalysedResult], list[Block]]] = {}
+"""The last result's sections, by name: the report and the Markdown summary of a
+night say the same (the Markdown comes second and reuses them)."""
+
+
+def _remembered(
+    name: str, result: AnalysedResult, make: Callable[[], list[Block]]
+) -> list[Block]:
+    found = _MEMO.get(name)
+    if found is not None and found[0]() is result:
+        return list(found[1])
+    blocks = make()
+    _MEMO[name] = (weakref.ref(result), blocks)
+    return list(blocks)
+
+
+def results_section(
+    result: AnalysedResult, *, pictures: bool = False, parts: Parts | None = None
+) -> list[Block]:
     """I.: headline, years and their chart, components sentence, table and chart,
     one paragraph per component."""
+    if pictures:
+        return _remembered(
+            "results", result, lambda: _results_section(result, True, parts)
+        )
+    found = _MEMO.get("results")
+    if found is not None and found[0]() is result:  # the same without pictures
+        return [block for block in found[1] if not isinstance(block, Picture)]
+    return _results_section(result, False, None)
+
+
+def _results_section(
+    result: AnalysedResult, pictures: bool, parts: Parts | None
+) -> list[Block]:
     year = result.year
     blocks: list[Block] = [
         Heading(f"I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}", 1)
@@ -211,7 +283,12 @@ def results_section(result: AnalysedResult, *, pictures: bool = False) -> list[B
             blocks.append(
                 Picture(
                     "* Biểu đồ diễn biến chỉ số và thứ hạng qua các năm:",
-                    years_chart(years, maximum),
+                    _chart(
+                        parts,
+                        "years",
+                        (years, maximum),
+                        lambda: years_chart(years, maximum),
+                    ),
                 )
             )
     blocks.append(
@@ -235,10 +312,18 @@ def results_section(result: AnalysedResult, *, pictures: bool = False) -> list[B
             if result.previous_year is not None
             else ""
         )
+        components = result.components.select("name", "score", "previous")
         blocks.append(
             Picture(
                 f"* Biểu đồ điểm các chỉ số thành phần {before}năm {year}:",
-                components_chart(result.components, year, result.previous_year),
+                _chart(
+                    parts,
+                    "components",
+                    (components, year, result.previous_year),
+                    lambda: components_chart(
+                        result.components, year, result.previous_year
+                    ),
+                ),
             )
         )
     names = _names(result)
@@ -310,6 +395,11 @@ def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
 
 
 def causes_section(result: AnalysedResult) -> list[Block]:
+    """See :func:`_causes_section` (kept for the last result)."""
+    return _remembered("causes", result, lambda: _causes_section(result))
+
+
+def _causes_section(result: AnalysedResult) -> list[Block]:
     """``Nguyên nhân tăng, giảm điểm``: the criteria that rose and fell since the
     previous year (data), each followed by a marked place for the office's words."""
     if result.previous_year is None:
@@ -362,76 +452,109 @@ def causes_section(result: AnalysedResult) -> list[Block]:
     return blocks
 
 
-_DEPARTMENTS_SECTION: list[tuple[weakref.ref[AnalysedResult], list[Block]]] = []
+_DEPARTMENTS_SECTION: list[
+    tuple[weakref.ref[AnalysedResult], weakref.ref[Any] | None, list[Block]]
+] = []
 
 
-def departments_section(result: AnalysedResult) -> list[Block]:
+def departments_section(
+    result: AnalysedResult, parts: Parts | None = None
+) -> list[Block]:
     """II.: for each department, its total, its deductions (with whom a shared
     leaf is shared), what it also lost last year, and where the council cut its
     own score. (A paragraph or more per department: the report and the Markdown
-    summary of the same result share them.)"""
-    for made_from, blocks in _DEPARTMENTS_SECTION:
-        if made_from() is result:
+    summary of the same result share them.) With ``parts``, a department's part
+    kept from an earlier night for the same data is not built again
+    (:func:`department_part`; its numbered heading always is), and the parts
+    built are kept there."""
+    for made_from, made_with, blocks in _DEPARTMENTS_SECTION:
+        if made_from() is result and (
+            parts is None or (made_with is not None and made_with() is parts)
+        ):
             return list(blocks)
-    blocks = _departments_section(result)
-    _DEPARTMENTS_SECTION[:] = [(weakref.ref(result), blocks)]
+    blocks = _departments_section(result, parts)
+    _DEPARTMENTS_SECTION[:] = [
+        (weakref.ref(result), weakref.ref(parts) if parts is not None else None, blocks)
+    ]
     return list(blocks)
 
 
-def _departments_section(result: AnalysedResult) -> list[Block]:
-    year = result.year
-    current = result.current
+def _departments_section(result: AnalysedResult, parts: Parts | None) -> list[Block]:
     names = _names(result)
     blocks: list[Block] = [Heading("II. CHỈ SỐ MẤT ĐIỂM THEO TỪNG LĨNH VỰC", 1)]
-    departments = current.departments.filter(pl.col("leaves") > 0)
+    departments = result.current.departments.filter(pl.col("leaves") > 0)
     for number, record in enumerate(departments.iter_rows(named=True), start=1):
         code = record["code"]
         blocks.append(Heading(f"{number}. {record['name']}", 2))
-        blocks.append(Paragraph(department_sentence(record, year)))
-        share = result.analysis.departments[code]
-        shared = dict(
-            zip(
-                share.lost["code"].to_list(),
-                share.lost["departments"].to_list(),
-                strict=True,
+        kept = parts.fragment(code) if parts is not None else None
+        if kept is not None:
+            blocks.append(kept)
+            continue
+        part = department_part(result, record, names)
+        made = parts.keep(code, part) if parts is not None else None
+        blocks += [made] if made is not None else part
+    return blocks
+
+
+def department_part(
+    result: AnalysedResult, record: dict[str, Any], names: dict[str | None, str]
+) -> list[Block]:
+    """A department's share of section II below its heading: what it is a function
+    of is its department key's (``parindex.department_view``): its row of the
+    departments, its leaves and deductions, last year's rows of them, and the
+    criteria set (the names of those it shares leaves with)."""
+    year = result.year
+    code = record["code"]
+    blocks: list[Block] = [Paragraph(department_sentence(record, year))]
+    share = result.analysis.departments[code]
+    shared = dict(
+        zip(
+            share.lost["code"].to_list(),
+            share.lost["departments"].to_list(),
+            strict=True,
+        )
+    )
+    blocks += [
+        Bullet(
+            deduction_sentence(r).removesuffix(".")
+            + shared_note(shared.get(r["code"]), names, own=code)
+            + "."
+        )
+        for r in share.deductions.iter_rows(named=True)
+    ]
+    recurring = (
+        share.recurring
+        if result.previous is not None and share.lost.height
+        else share.lost.clear()
+    )
+    if recurring.height and result.previous is not None:
+        blocks.append(
+            Paragraph(
+                f"Bị trừ điểm cả năm {result.previous.year} và năm {year} "
+                f"(cần ưu tiên khắc phục): {scores_list(recurring.to_dicts())}."
             )
         )
-        blocks += [
-            Bullet(
-                deduction_sentence(r).removesuffix(".")
-                + shared_note(shared.get(r["code"]), names, own=code)
-                + "."
+    own = share.cuts.sort("position") if share.cuts.height else share.cuts
+    if own.height:
+        blocks.append(
+            Paragraph(
+                f"Điểm thẩm định thấp hơn điểm tự đánh giá ở {own.height} tiêu chí "
+                f"(tổng {format_vn(float(own['cut'].sum()))} điểm): "
+                f"{cuts_list(own.to_dicts())}."
             )
-            for r in share.deductions.iter_rows(named=True)
-        ]
-        recurring = (
-            share.recurring
-            if result.previous is not None and share.lost.height
-            else share.lost.clear()
         )
-        if recurring.height and result.previous is not None:
-            blocks.append(
-                Paragraph(
-                    f"Bị trừ điểm cả năm {result.previous.year} và năm {year} "
-                    f"(cần ưu tiên khắc phục): {scores_list(recurring.to_dicts())}."
-                )
-            )
-        own = share.cuts.sort("position") if share.cuts.height else share.cuts
-        if own.height:
-            blocks.append(
-                Paragraph(
-                    f"Điểm thẩm định thấp hơn điểm tự đánh giá ở {own.height} tiêu chí "
-                    f"(tổng {format_vn(float(own['cut'].sum()))} điểm): "
-                    f"{cuts_list(own.to_dicts())}."
-                )
-            )
-        unscored = int(record["leaves"]) - int(record["scored"])
-        if unscored:
-            blocks.append(Paragraph(f"Còn {unscored} tiêu chí chưa có điểm."))
+    unscored = int(record["leaves"]) - int(record["scored"])
+    if unscored:
+        blocks.append(Paragraph(f"Còn {unscored} tiêu chí chưa có điểm."))
     return blocks
 
 
 def solutions_section(result: AnalysedResult) -> list[Block]:
+    """See :func:`_solutions_section` (kept for the last result)."""
+    return _remembered("solutions", result, lambda: _solutions_section(result))
+
+
+def _solutions_section(result: AnalysedResult) -> list[Block]:
     """III. ``Giải pháp``: the criteria lost two years running and the points each
     department could win back (data), and a marked place for the office's words."""
     names = _names(result)
@@ -636,11 +759,14 @@ def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
     bullets as ``-`` items, tables as pipe tables (figures right-aligned); pictures
     and page breaks are Word's only."""
     parts: list[str] = []
-    previous: Block | None = None
+    after_bullet = False
     for block in blocks:
         if isinstance(block, Picture | PageBreak):
             continue
-        if isinstance(block, Heading):
+        bullet = isinstance(block, Bullet)
+        if isinstance(block, Fragment):
+            text, bullet = block.markdown, block.first_bullet
+        elif isinstance(block, Heading):
             text = f"{'#' * (block.level + heading_offset)} {block.text}"
         elif isinstance(block, Bullet):
             text = f"- {block.text}"
@@ -652,13 +778,9 @@ def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
                 text = f"*{text}*"
         else:
             text = _markdown_table(block)
-        glue = (
-            "\n"
-            if isinstance(block, Bullet) and isinstance(previous, Bullet)
-            else "\n\n"
-        )
+        glue = "\n" if bullet and after_bullet else "\n\n"
         parts.append((glue if parts else "") + text)
-        previous = block
+        after_bullet = block.last_bullet if isinstance(block, Fragment) else bullet
     return "".join(parts) + "\n"
 
 

@@ -12,7 +12,7 @@ import polars as pl
 
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.render.document import blocks_markdown, report_body
+from parindex.render.document import Parts, blocks_markdown, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
@@ -31,8 +31,11 @@ def _coverage(result: AnalysedResult) -> list[str]:
     ]
 
 
-def markdown_summary(result: AnalysedResult) -> str:
-    """Headline figures, the report's text, files and problem counts, in Vietnamese."""
+def markdown_summary(result: AnalysedResult, parts: Parts | None = None) -> str:
+    """Headline figures, the report's text, files and problem counts, in Vietnamese.
+
+    ``parts``: what an earlier night rendered from the same data
+    (``parindex.render.fragments``), taken from there."""
     current = result.current
     scored, leaves = current.coverage
     headline = result.analysis.headline
@@ -74,7 +77,7 @@ def markdown_summary(result: AnalysedResult) -> str:
     return (
         "\n".join(lines)
         + "\n\n"
-        + blocks_markdown(report_body(result))
+        + blocks_markdown(report_body(result, parts=parts))
         + "\n## Tệp và vấn đề\n\n"
         + "\n".join(footer)
         + "\n"

@@ -28,12 +28,15 @@ from parindex.analysis import AnalysedResult
 from parindex.render.document import (
     Block,
     Bullet,
+    Fragment,
     Heading,
     PageBreak,
     Paragraph,
+    Parts,
     Picture,
     TableBlock,
     appendix_blocks,
+    blocks_markdown,
     report_blocks,
 )
 from parindex.render.prose import STATUS_WORDS
@@ -60,7 +63,9 @@ WORD_ALIGN = {
 # --- Word -----------------------------------------------------------------------
 
 
-def render_report(result: AnalysedResult, created: datetime) -> bytes:
+def render_report(
+    result: AnalysedResult, created: datetime, parts: Parts | None = None
+) -> bytes:
     """The draft report of ``result.year`` as ``.docx`` bytes.
 
     The layout of an administrative report (Nghị định 30/2020/NĐ-CP): the header
@@ -74,6 +79,9 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
         result: the analysed year, with the unit's settings.
         created: the creation and modification date stored in the document; the
             same result and date give the same bytes.
+        parts: what an earlier night rendered from the same data (section II's
+            departments, the charts; ``parindex.render.fragments``): the same
+            bytes, without rendering them again.
     """
     document = Document()
     _set_up(document)
@@ -97,20 +105,31 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
     scratch = Document()  # paragraphs are built here, then moved in O(1)
     section = document.element.body.sectPr  # looked up once: each lookup scans the body
     pending: list[str] = []  # paragraphs as XML (see _paragraph_xml)
+    run: list[bytes] = []  # the current run's bytes so far (fragments are bytes)
     # runs of paragraphs written as XML, never parsed: a marker stands in the body
     # for each, replaced by its bytes when the package is written (``_package``)
     spliced: list[bytes] = []
 
-    def flush() -> None:
+    def encode_pending() -> None:
         if pending:
+            run.append("".join(pending).encode("utf-8"))
+            pending.clear()
+
+    def flush() -> None:
+        encode_pending()
+        if run:
             section.addprevious(
                 etree.ProcessingInstruction(SPLICE_TARGET, str(len(spliced)))
             )
-            spliced.append("".join(pending).encode("utf-8"))
-            pending.clear()
+            spliced.append(b"".join(run))
+            run.clear()
 
     def add(blocks: list[Block]) -> None:
         for block in blocks:
+            if isinstance(block, Fragment):
+                encode_pending()
+                run.append(block.word)
+                continue
             xml = _paragraph_xml(document, block)
             if xml is not None:
                 pending.append(xml)
@@ -120,7 +139,7 @@ def render_report(result: AnalysedResult, created: datetime) -> bytes:
         flush()
 
     _header_block(document, result, created)
-    add(report_blocks(result))
+    add(report_blocks(result, parts))
     _signature_block(document, result)
     add([PageBreak(), *appendix_blocks(result)])
     return _package(document, created, spliced)
@@ -356,7 +375,7 @@ def _paragraph_xml(document: Any, block: Block) -> str | None:
     python-docx costs a fraction of a millisecond for each. None for a table or a
     picture, or for a text holding tabs or line breaks (python-docx turns those
     into elements)."""
-    if isinstance(block, TableBlock | Picture):
+    if isinstance(block, TableBlock | Picture | Fragment):
         return None
     if isinstance(block, PageBreak):
         return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -383,6 +402,26 @@ def _paragraph_xml(document: Any, block: Block) -> str | None:
     return f"<w:p><w:pPr>{layout}</w:pPr>{_run_xml(text, emphasis)}</w:p>"
 
 
+def fragment_of(blocks: list[Block]) -> Fragment | None:
+    """``blocks`` (paragraphs and bullets) rendered for Word and
+    Markdown as a :class:`Fragment`; None when one of them is something else or
+    a text that python-docx writes as several elements (a tab, a line break)."""
+    if not blocks or not all(isinstance(b, Paragraph | Bullet) for b in blocks):
+        return None
+    word = []
+    for block in blocks:
+        xml = _paragraph_xml(None, block)
+        if xml is None:
+            return None
+        word.append(xml)
+    return Fragment(
+        word="".join(word).encode("utf-8"),
+        markdown=blocks_markdown(blocks).removesuffix("\n"),
+        first_bullet=isinstance(blocks[0], Bullet),
+        last_bullet=isinstance(blocks[-1], Bullet),
+    )
+
+
 def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
     """Add one block at the end of ``document``'s body.
 
@@ -398,6 +437,8 @@ def _add_block(document: Any, scratch: Any, section: Any, block: Block) -> None:
     if isinstance(block, Picture):
         _add_picture(document, block)
         return
+    if isinstance(block, Fragment):  # spliced as XML by ``render_report``
+        raise TypeError("a fragment is not added as a block")
     paragraph = scratch.add_paragraph()
     if isinstance(block, PageBreak):
         paragraph.add_run().add_break(WD_BREAK.PAGE)
@@ -451,11 +492,13 @@ def _add_table(document: Any, block: TableBlock) -> DocxTable:
             for cell in column.cells:
                 cell.width = Cm(weight * scale)
     last = len(block.rows)
+    # the grid's cells once: ``table.cell`` builds the whole grid on each call
+    grid = table._cells
     for row_index, cells in enumerate((block.header, *block.rows)):
         header = row_index == 0
         bold = header or (block.total and row_index == last)
         for col, text in enumerate(cells):
-            cell = table.cell(row_index, col)
+            cell = grid[row_index * len(block.header) + col]
             paragraph = cell.paragraphs[0]
             run = _add_run(paragraph, text)
             run.font.size = TABLE_SIZE

@@ -1,0 +1,238 @@
+"""What a night where one file changed spends outside the renderers gives what it
+gave before: the creation dates of the department workbooks, the journal of a
+publish."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from polars.testing import assert_frame_equal
+
+from parindex import kept_criteria, pipeline
+from parindex.criteria import CriteriaSet, criteria_set_for_year
+from parindex.errors import ParindexError
+from parindex.ingest.cache import CACHE_FOLDER, ReadCache, criteria_digest
+from parindex.ingest.collect import ingest_year
+from parindex.publish import outputs as outputs_module
+from parindex.publish.outputs import creation_time, creation_times
+from tests.ingest.test_cache import _outputs, _run
+
+YEAR = 2023
+
+
+def test_creation_times_are_each_departments_creation_time(
+    sample_inputs: Path,
+) -> None:
+    criteria = criteria_set_for_year(sample_inputs / "criteria", YEAR)
+    ingested = ingest_year(sample_inputs, YEAR, criteria, time.time())
+    codes = [d.code for d in criteria.departments]
+    # a department without files of its own takes the newest of every file
+    codes.append("KHONG-CO-TEP")
+    # distinct modification times, so that a mix-up shows
+    names = list(ingested.mtimes)
+    mtimes = {name: 1_700_000_000.0 + 86_400 * i for i, name in enumerate(names)}
+    ingested = dataclasses.replace(ingested, mtimes=mtimes)
+    found = creation_times(ingested, codes)
+    assert list(found) == codes
+    assert found == {code: creation_time(ingested, code) for code in codes}
+    assert len(set(found.values())) >= 6
+    assert found["KHONG-CO-TEP"] == creation_time(ingested)
+
+
+def test_the_journal_is_json_read_back_whole() -> None:
+    journal = {
+        "run_at": "2024-01-01T08:00:00+07:00",
+        "moves": ["summary-2023.json"],
+        "document": {"outputs": [{"file": "a", "sha256": None, "changed": True}]},
+        "previous_summary": {"total": 79.24, "name": "Phòng Nội vụ", "x": [1.5, None]},
+    }
+    written = outputs_module._journal_bytes(journal)
+    assert written.endswith(b"\n")
+    assert json.loads(written) == journal
+    assert "Phòng Nội vụ".encode() in written  # UTF-8, not escaped
+
+
+# --- the criteria set kept between nights ------------------------------------------
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
+    copy = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, copy)
+    return copy
+
+
+@pytest.fixture()
+def criteria_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The years whose criteria set was read from the folder (not kept)."""
+    years: list[int] = []
+    real = pipeline.criteria_set_for_year
+
+    def counted(folder: Path, year: int) -> CriteriaSet:
+        years.append(year)
+        return real(folder, year)
+
+    monkeypatch.setattr(pipeline, "criteria_set_for_year", counted)
+    return years
+
+
+def _same_set(kept: CriteriaSet, read: CriteriaSet) -> None:
+    assert criteria_digest(kept) == criteria_digest(read)
+    assert_frame_equal(kept.nodes, read.nodes)
+    assert kept == dataclasses.replace(read, nodes=kept.nodes)
+
+
+def _entries(outputs: Path) -> list[Path]:
+    return sorted((outputs / CACHE_FOLDER / kept_criteria.FOLDER).glob("*.pickle"))
+
+
+def test_the_criteria_set_kept_is_the_one_read(
+    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+) -> None:
+    outputs = tmp_path / "outputs"
+    first = pipeline.load_criteria(inputs, YEAR, outputs)
+    assert criteria_reads == [YEAR]
+    assert len(_entries(outputs)) == 1
+    again = pipeline.load_criteria(inputs, YEAR, outputs)
+    assert criteria_reads == [YEAR]  # served, not read
+    _same_set(again, first)
+    _same_set(again, pipeline.load_criteria(inputs, YEAR))
+
+
+def test_a_changed_criteria_folder_is_read_again(
+    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+) -> None:
+    outputs = tmp_path / "outputs"
+    pipeline.load_criteria(inputs, YEAR, outputs)
+    criteria = inputs / "criteria" / "lai-chau-2022.xlsx"
+    workbook = openpyxl.load_workbook(criteria)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == "Phòng Tư pháp":
+                    cell.value = "Phòng Tư pháp huyện"
+    workbook.save(criteria)
+    changed = pipeline.load_criteria(inputs, YEAR, outputs)
+    assert criteria_reads == [YEAR, YEAR]
+    assert changed.department_name("TP") == "Phòng Tư pháp huyện"
+    _same_set(changed, pipeline.load_criteria(inputs, YEAR))
+    # a new workbook in the folder (here one that is not a criteria set) too
+    shutil.copy2(inputs / "history.xlsx", inputs / "criteria" / "khac.xlsx")
+    with pytest.raises(ParindexError):
+        pipeline.load_criteria(inputs, YEAR, outputs)
+    with pytest.raises(ParindexError):  # raises every night, nothing kept
+        pipeline.load_criteria(inputs, YEAR, outputs)
+    assert criteria_reads == [YEAR] * 5  # the direct read above counts too
+    assert len(_entries(outputs)) == 2
+
+
+def test_another_year_or_version_reads_again(
+    inputs: Path,
+    tmp_path: Path,
+    criteria_reads: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    outputs = tmp_path / "outputs"
+    pipeline.load_criteria(inputs, YEAR, outputs)
+    pipeline.load_criteria(inputs, YEAR - 1, outputs)
+    assert criteria_reads == [YEAR, YEAR - 1]
+    monkeypatch.setattr(kept_criteria, "code_version", lambda: "parindex 9.9")
+    pipeline.load_criteria(inputs, YEAR, outputs)
+    assert criteria_reads == [YEAR, YEAR - 1, YEAR]
+
+
+def test_a_deleted_or_corrupted_entry_is_read_again(
+    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+) -> None:
+    outputs = tmp_path / "outputs"
+    read = pipeline.load_criteria(inputs, YEAR)
+    pipeline.load_criteria(inputs, YEAR, outputs)
+    (entry,) = _entries(outputs)
+    good = entry.read_bytes()
+    flipped = bytearray(good)
+    flipped[-50] ^= 0x01
+    for corrupted in (good[:-30], bytes(flipped), b"", os.urandom(200)):
+        entry.write_bytes(corrupted)
+        _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
+    # intact, but another key's
+    other = kept_criteria.criteria_key(inputs / "criteria", YEAR - 1)
+    kept_criteria.store(outputs, other, read)
+    entry.write_bytes((entry.parent / f"{other}.pickle").read_bytes())
+    _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
+    shutil.rmtree(outputs / CACHE_FOLDER)
+    _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
+    assert len(criteria_reads) == 1 + 4 + 1 + 1 + 1  # the first, then each night
+    _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
+    assert len(criteria_reads) == 8  # kept again
+
+
+def _night(inputs: Path, outputs: Path) -> None:
+    """A night as the flow runs it: every cache in ``outputs``."""
+    criteria = pipeline.load_criteria(inputs, YEAR, outputs)
+    history, history_problems = pipeline.load_history(inputs)
+    cache = ReadCache.for_year(outputs, criteria, YEAR)
+    ingested = ingest_year(inputs, YEAR, criteria, time.time(), cache=cache)
+    previous = pipeline.consolidate_previous(inputs, YEAR, time.time(), outputs)
+    result = pipeline.build_result(
+        criteria, ingested, previous, history, history_problems
+    )
+    pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=time.time())
+
+
+def test_outputs_of_nights_through_every_kept_part_are_those_of_a_cold_run(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Criteria set, reads, previous year and report parts kept: a night where one
+    file changed writes what a cold run writes (the manifests aside)."""
+    warm = tmp_path / "warm"
+    _night(inputs, warm)
+    tp = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(tp)
+    sheet = workbook.active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows() if r[0].value == "8.1")
+    row[4].value = 3.0
+    workbook.save(tp)
+    os.utime(tp, (time.time() + 5, time.time() + 5))
+    _night(inputs, warm)
+    cold = tmp_path / "cold"
+    _run(inputs, cold, cached=False)
+    expected = {k: v for k, v in _outputs(cold).items() if not k.startswith("archive")}
+    got = {k: v for k, v in _outputs(warm).items() if not k.startswith("archive")}
+    assert got == expected
+    summary = json.loads((warm / "2023" / "summary-2023.json").read_text("utf-8"))
+    assert summary["total"] == 79.69
+
+
+def test_department_keys_extended_by_the_unit_as_before(
+    sample_inputs: Path,
+) -> None:
+    """Each department's key fed with the unit's settings: the same keys as a
+    digest fed the key, then the settings (the unit is digested once)."""
+    import hashlib
+
+    from parindex.department_view import update_digest
+    from parindex.settings import read_unit_settings
+
+    unit, _ = read_unit_settings(sample_inputs / "don-vi.toml")
+    assert unit.unit  # the sample's real settings, not placeholders
+    keys = {"NV": "a" * 64, "TP": "b" * 64, "X": ""}
+
+    class Result:
+        pass
+
+    result = Result()
+    result.unit = unit  # type: ignore[attr-defined]
+    expected = {}
+    for code, key in keys.items():
+        digest = hashlib.sha256(key.encode())
+        update_digest(digest, unit)
+        expected[code] = digest.hexdigest()
+    assert outputs_module._with_unit(result, keys) == expected  # type: ignore[arg-type]
