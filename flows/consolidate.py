@@ -339,6 +339,7 @@ def _repeated_outcome(
         "rows_set_aside": document.get("rows_set_aside") or [],
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
+        "unknown_departments": [code for code, _ in found.unknown],
         "since_last_complete": [],
     }
     if found.clean:
@@ -677,6 +678,7 @@ def consolidate_flow(
         ),
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
+        "unknown_departments": [code for code, _ in found.unknown],
         "since_last_complete": found_since,
     }
     if found.clean:

@@ -679,3 +679,13 @@ PROVINCE_STATUS_FILES_FROM = (
     "(biên bản {manifest})."
 )
 PROVINCE_STATUS_UNITS_THEN = "theo lần hoàn thành đó"
+# a department whose submission is not known (its folder, or a folder naming no
+# department, could not be read): the problem list says so with one of these, and
+# the summaries of who submitted list it apart (parindex/run_record.py)
+SUBMISSION_UNKNOWN_MESSAGES = (
+    DEPARTMENT_FOLDER_UNREADABLE,
+    DEPARTMENT_NOT_FOUND_UNREADABLE,
+)
+RUN_UNKNOWN_COUNT = "{count} đơn vị chưa rõ đã nộp hay chưa ({codes})"
+STATUS_UNKNOWN_LIST = "Đơn vị chưa rõ đã nộp hay chưa (thư mục không đọc được)"
+MARKDOWN_UNKNOWN = "Chưa rõ đã nộp hay chưa"
