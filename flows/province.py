@@ -25,7 +25,13 @@ from prefect.states import Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
-from flows.consolidate import TIMEOUT_SECONDS, _error_of, _hook_logger, task_runner
+from flows.consolidate import (
+    TIMEOUT_SECONDS,
+    _error_of,
+    _hook_logger,
+    mark_crashed_runs,
+    task_runner,
+)
 from parindex import messages
 from parindex import run_record as record
 from parindex.errors import ParindexError
@@ -76,12 +82,20 @@ def publish_province(
     runs: list[UnitRun],
     written: list[Written | None],
     outputs: Path,
+    *,
     flow_run: str | None = None,
+    repaired: list[str] | None = None,
 ) -> province.ProvinceWritten:
     """The province summary JSON and workbook, the run's record and its
     ``TRANG-THAI.txt``."""
     return province.publish_province(
-        result, runs, written, outputs, time.time(), flow_run=flow_run
+        result,
+        runs,
+        written,
+        outputs,
+        time.time(),
+        flow_run=flow_run,
+        repaired=repaired or (),
     )
 
 
@@ -116,6 +130,8 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     )
     try:
         path = status.record_failure(outputs, document, now)
+        if year is not None:
+            record.clear_running(outputs, year, str(flow_run.id))
     except OSError as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
             "Không ghi được biên bản lần chạy: %s", error
@@ -127,12 +143,21 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     )
 
 
+def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """The run's end is reported (Completed): its running marker goes (until
+    then it stays, so that a run killed without a word is found by the next)."""
+    outputs, year = _year_of(flow_run)
+    if year is not None:
+        record.clear_running(outputs, year, str(flow_run.id))
+
+
 @flow(
     name=FLOW_NAME,
     description="Tổng hợp, xếp hạng Chỉ số CCHC của các đơn vị trong tỉnh.",
     timeout_seconds=TIMEOUT_SECONDS,
     on_failure=[_record_end],
     on_crashed=[_record_end],
+    on_completion=[_clear_marker],
 )
 def province_flow(
     inputs: str = "inputs",
@@ -145,8 +170,19 @@ def province_flow(
     Returns the headline facts and the paths written.
     """
     logger = get_run_logger()
+    run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     planned = plan(inputs_path, year)
+    # runs killed without a word (kill -9, power cut): recorded, set Crashed
+    for line in mark_crashed_runs(outputs_path, planned.year):
+        logger.warning(line)
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context is not None else None
+    if flow_run is not None:
+        record.mark_running(
+            outputs_path, planned.year, str(flow_run.id), flow_run.name, run_at
+        )
+    repaired = status.since_last_complete(outputs_path, planned.year)
     runs = consolidate_unit.map(
         list(planned.jobs),
         plan=unmapped(planned),
@@ -155,10 +191,10 @@ def province_flow(
     result = rank(planned, runs)
     standings = [province.unit_standing(result, run.unit.code) for run in runs]
     written = publish_unit.map(runs, standings, outputs=unmapped(outputs_path)).result()
-    context = FlowRunContext.get()
-    flow_run = context.flow_run if context is not None else None
     label = f"{flow_run.name} ({flow_run.id})" if flow_run is not None else None
-    files = publish_province(result, runs, written, outputs_path, label)
+    files = publish_province(
+        result, runs, written, outputs_path, flow_run=label, repaired=repaired
+    )
     found = status.province_verdict(runs)
     units = result.units
     create_table_artifact(
@@ -182,6 +218,7 @@ def province_flow(
         "units_by_result": {
             kind: [unit.code for unit in found.of(kind)] for kind in status.OUTCOMES
         },
+        "since_last_complete": repaired,
     }
     if found.clean:
         return outcome

@@ -223,10 +223,12 @@ def publish_province(
     run_at: float,
     *,
     flow_run: str | None = None,
+    repaired: Sequence[str] = (),
 ) -> ProvinceWritten:
     """Write ``province-summary-<year>.json`` and ``tong-hop-tinh-<year>.xlsx``
     atomically (unchanged files are not rewritten), the run's record and the
-    province's ``TRANG-THAI.txt`` (``flow_run``: the Prefect flow run, if any)."""
+    province's ``TRANG-THAI.txt`` (``flow_run``: the Prefect flow run, if any;
+    ``repaired``: the runs that failed or crashed since the last complete one)."""
     year = result.year
     folder = outputs / str(year)
     created = province_created(runs)
@@ -255,6 +257,7 @@ def publish_province(
                 flow_run=flow_run,
                 found=status.province_verdict(runs),
                 manifest_name=f"{record.RUNS_FOLDER}/{manifest.name}",
+                repaired=repaired,
             ),
         )
     changed = [path for path, was in written.items() if was]

@@ -140,8 +140,10 @@ def status_text_completed(
     flow_run: str | None,
     found: ProvinceVerdict,
     manifest_name: str,
+    repaired: Sequence[str] = (),
 ) -> str:
-    """The province's ``TRANG-THAI.txt`` after a run that completed."""
+    """The province's ``TRANG-THAI.txt`` after a run that completed (``repaired``:
+    the runs that failed or crashed since the last complete one)."""
     lines = [
         messages.PROVINCE_STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
@@ -155,6 +157,8 @@ def status_text_completed(
         "",
         *_unit_lines(found.units),
     ]
+    if repaired:
+        lines += ["", "Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -215,16 +219,44 @@ def status_text_failed(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _by_time(path: Path) -> str:
+    return path.name.removeprefix(RECORD_PREFIX)
+
+
+def province_records(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every readable record of the province's ``runs`` folder, oldest first: its
+    own (``province-<UTC>-<pid>.json``) and those the unit's machinery writes
+    there (``<UTC>-<pid>.json``: a crashed run found by the sweep), by time."""
+    return sorted(record.read_records(folder), key=lambda item: _by_time(item[0]))
+
+
 def _last_completed(folder: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The newest completed province run's record (a unit's records, if any were
-    left in the folder, are not the province's)."""
+    """The newest completed province run's record."""
     completed = [
         (path, document)
-        for path, document in record.read_records(folder)
+        for path, document in province_records(folder)
         if path.name.startswith(RECORD_PREFIX)
         and record.state_of(document) == record.COMPLETED
     ]
     return completed[-1] if completed else None
+
+
+def since_last_complete(outputs: Path, year: int) -> list[str]:
+    """Province runs that failed or crashed since the last completed one (recorded
+    by their own process or by the sweep): the first run that completes again
+    says so, as a unit run does."""
+    lines = []
+    folder = record.record_folder(outputs, year)
+    for path, document in reversed(province_records(folder)):
+        state = record.state_of(document)
+        if state == record.COMPLETED:
+            break
+        label = messages.RUN_CRASHED if state == record.CRASHED else messages.RUN_FAILED
+        lines.append(
+            f"{document.get('run_at')}: {label} ({document.get('flow_run_name')}, "
+            f"{record.RUNS_FOLDER}/{path.name}): {document.get('error')}"
+        )
+    return list(reversed(lines))
 
 
 def record_failure(outputs: Path, document: dict[str, Any], now: float) -> Path:

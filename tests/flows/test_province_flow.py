@@ -179,3 +179,55 @@ def test_a_crashed_province_run_is_recorded_as_crashed(
     assert lines[4] == f"Kết quả: BỊ GIÁN ĐOẠN: {document['error']}"
     assert lines[5] == f"Lần chạy Prefect: {flow_run.name} {flow_run.id}"
     assert lines[-1] == messages.STATUS_NO_COMPLETE_RUN
+
+
+def test_a_province_run_killed_without_a_word_is_recorded_by_the_next(
+    prefect_harness: None, province_inputs: Path, tmp_path: Path
+) -> None:
+    """A province run leaves a running marker: the next run finds its process
+    gone, sets its flow run ``Crashed``, records it and says so on the page."""
+    import socket
+    import subprocess
+    import sys
+
+    from prefect import get_client
+    from prefect.states import Running
+
+    from flows.province import province_flow
+
+    outputs = tmp_path / "out"
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run(province_flow, state=Running())
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    marker = outputs / "2022" / "runs" / f".running-{flow_run.id}.json"
+    marker.parent.mkdir(parents=True)
+    marker.write_text(
+        json.dumps(
+            {
+                "flow_run_id": str(flow_run.id),
+                "flow_run_name": flow_run.name,
+                "year": 2022,
+                "pid": dead.pid,
+                "host": socket.gethostname(),
+                "process_start": None,
+                "started_at": "2026-12-02T01:00:00+07:00",
+            }
+        )
+    )
+    outcome = province_flow(
+        inputs=str(province_inputs), outputs=str(outputs), year=2022
+    )
+    with get_client(sync_client=True) as client:
+        after = client.read_flow_run(flow_run.id)
+    assert after.state is not None and after.state.type.value == "CRASHED"
+    assert not marker.exists()
+    assert not list((outputs / "2022" / "runs").glob(".running-*"))
+    from parindex.province.status import province_records
+
+    records = province_records(outputs / "2022" / "runs")
+    assert [record.state_of(doc) for _, doc in records] == ["crashed", "completed"]
+    since = outcome["since_last_complete"]
+    assert len(since) == 1 and f"Bị gián đoạn ({flow_run.name}, runs/" in since[0]
+    lines = _page(outputs, 2022)
+    assert lines[-2:] == ["Đã phát hiện và ghi nhận:", f"  - {since[0]}"]
