@@ -89,10 +89,12 @@ def load_inputs(
 
 @task(name="discover-submissions", cache_policy=NO_CACHE)
 def discover_submissions(
-    inputs: Path, year: int, settle_seconds: float
+    inputs: Path, year: int, settle_seconds: float, now: float | None = None
 ) -> list[DroppedFile]:
-    """Every entry of the year's drop folder, with what is to be read."""
-    return discover(inputs / str(year), year, time.time(), settle_seconds)
+    """Every entry of the year's drop folder, with what is to be read (``now``:
+    the run's clock, default the time of the call)."""
+    now = time.time() if now is None else now
+    return discover(inputs / str(year), year, now, settle_seconds)
 
 
 @task(name="read-submissions", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
@@ -115,9 +117,11 @@ def collect(
     batches: list[ReadBatch],
     criteria_set: CriteriaSet,
     year: int,
+    now: float,
 ) -> Ingested:
-    """Account for every file and validate all rows read, as one frame."""
-    return collect_year(dropped, batches, criteria_set, year)
+    """Account for every file and validate all rows read, as one frame (``now``:
+    the run's clock, the one discovery used)."""
+    return collect_year(dropped, batches, criteria_set, year, now=now)
 
 
 def ingest(
@@ -131,7 +135,8 @@ def ingest(
 ) -> Ingested:
     """Discover, read (through the task runner when there are several batches) and
     collect the year's submissions."""
-    dropped = discover_submissions(inputs, year, settle_seconds)
+    now = time.time()  # one clock for discovery and the save-time rule
+    dropped = discover_submissions(inputs, year, settle_seconds, now)
     batches = candidate_batches(dropped, batch_files)
     if len(batches) <= 1:  # a district: nothing to share out
         reads = [
@@ -151,7 +156,7 @@ def ingest(
             workers=unmapped(None if in_threads else 1),
         )
         reads = futures.result()
-    return collect(dropped, reads, criteria_set, year)
+    return collect(dropped, reads, criteria_set, year, now)
 
 
 @task(name="consolidate-previous-year", cache_policy=NO_CACHE)
@@ -339,6 +344,7 @@ def _repeated_outcome(
         "rows_set_aside": document.get("rows_set_aside") or [],
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
+        "unknown_departments": [code for code, _ in found.unknown],
         "since_last_complete": [],
     }
     if found.clean:
@@ -677,6 +683,7 @@ def consolidate_flow(
         ),
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
+        "unknown_departments": [code for code, _ in found.unknown],
         "since_last_complete": found_since,
     }
     if found.clean:

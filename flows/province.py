@@ -15,16 +15,30 @@ import time
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun, State
+from prefect.context import FlowRunContext
 from prefect.schedules import Cron
+from prefect.states import Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
-from flows.consolidate import task_runner
+from flows.consolidate import (
+    TIMEOUT_SECONDS,
+    _error_of,
+    _hook_logger,
+    mark_crashed_runs,
+    task_runner,
+)
+from parindex import messages
+from parindex import run_record as record
+from parindex.errors import ParindexError
 from parindex.pipeline import Written
 from parindex.province import run as province
+from parindex.province import status
+from parindex.province.folder import read_province
 from parindex.province.rank import ProvinceResult
 from parindex.province.units import UnitRun
 from parindex.render.standing import UnitStanding
@@ -68,14 +82,82 @@ def publish_province(
     runs: list[UnitRun],
     written: list[Written | None],
     outputs: Path,
+    *,
+    flow_run: str | None = None,
+    repaired: list[str] | None = None,
 ) -> province.ProvinceWritten:
-    """The province summary JSON and workbook, and the run's record."""
-    return province.publish_province(result, runs, written, outputs, time.time())
+    """The province summary JSON and workbook, the run's record and its
+    ``TRANG-THAI.txt``."""
+    return province.publish_province(
+        result,
+        runs,
+        written,
+        outputs,
+        time.time(),
+        flow_run=flow_run,
+        repaired=repaired or (),
+    )
+
+
+def _year_of(flow_run: FlowRun) -> tuple[Path, int | None]:
+    """The outputs folder and the year of a province flow run (its parameter,
+    else the latest year of the province, when it can still be read)."""
+    parameters = flow_run.parameters
+    outputs = Path(str(parameters.get("outputs", "outputs"))).resolve()
+    year = parameters.get("year")
+    if year is None:
+        try:
+            inputs = Path(str(parameters.get("inputs", "inputs"))).resolve()
+            year = province.latest_province_year(read_province(inputs))
+        except ParindexError:
+            year = None
+    return outputs, int(year) if year is not None else None
+
+
+def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """A province run that failed, timed out or crashed under the eyes of its own
+    process: its record beside the province's run records, and the province's
+    ``TRANG-THAI.txt`` naming it (as ``flows.consolidate`` does for a unit)."""
+    outputs, year = _year_of(flow_run)
+    now = time.time()
+    document = record.failure_record(
+        year=year,
+        state=record.CRASHED if state.is_crashed() else record.FAILED,
+        error=_error_of(state),
+        flow_run_id=str(flow_run.id),
+        flow_run_name=flow_run.name,
+        run_at=now,
+    )
+    try:
+        path = status.record_failure(outputs, document, now)
+        if year is not None:
+            record.clear_running(outputs, year, str(flow_run.id))
+    except OSError as error:  # the outputs folder itself failed
+        _hook_logger(flow, flow_run).error(
+            "Không ghi được biên bản lần chạy: %s", error
+        )
+        return
+    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
+    _hook_logger(flow, flow_run).error(
+        "%s: %s (biên bản %s)", label, document["error"], path
+    )
+
+
+def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """The run's end is reported (Completed): its running marker goes (until
+    then it stays, so that a run killed without a word is found by the next)."""
+    outputs, year = _year_of(flow_run)
+    if year is not None:
+        record.clear_running(outputs, year, str(flow_run.id))
 
 
 @flow(
     name=FLOW_NAME,
     description="Tổng hợp, xếp hạng Chỉ số CCHC của các đơn vị trong tỉnh.",
+    timeout_seconds=TIMEOUT_SECONDS,
+    on_failure=[_record_end],
+    on_crashed=[_record_end],
+    on_completion=[_clear_marker],
 )
 def province_flow(
     inputs: str = "inputs",
@@ -88,8 +170,19 @@ def province_flow(
     Returns the headline facts and the paths written.
     """
     logger = get_run_logger()
+    run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     planned = plan(inputs_path, year)
+    # runs killed without a word (kill -9, power cut): recorded, set Crashed
+    for line in mark_crashed_runs(outputs_path, planned.year):
+        logger.warning(line)
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context is not None else None
+    if flow_run is not None:
+        record.mark_running(
+            outputs_path, planned.year, str(flow_run.id), flow_run.name, run_at
+        )
+    repaired = status.since_last_complete(outputs_path, planned.year)
     runs = consolidate_unit.map(
         list(planned.jobs),
         plan=unmapped(planned),
@@ -98,7 +191,11 @@ def province_flow(
     result = rank(planned, runs)
     standings = [province.unit_standing(result, run.unit.code) for run in runs]
     written = publish_unit.map(runs, standings, outputs=unmapped(outputs_path)).result()
-    files = publish_province(result, runs, written, outputs_path)
+    label = f"{flow_run.name} ({flow_run.id})" if flow_run is not None else None
+    files = publish_province(
+        result, runs, written, outputs_path, flow_run=label, repaired=repaired
+    )
+    found = status.province_verdict(runs)
     units = result.units
     create_table_artifact(
         units.select(
@@ -107,13 +204,9 @@ def province_flow(
         key=f"parindex-province-{result.year}",
         description="Xếp hạng các đơn vị",
     )
-    logger.info(
-        "Năm %s: %d đơn vị, %d chưa nộp",
-        result.year,
-        units.height,
-        len(result.missing_units),
-    )
-    return {
+    log = logger.info if found.clean else logger.warning
+    log("Năm %s: %s", result.year, found.headline)
+    outcome = {
         "year": result.year,
         "units": units.height,
         "missing_units": list(result.missing_units),
@@ -121,7 +214,16 @@ def province_flow(
         "workbook": str(files.workbook),
         "changed": [str(path) for path in files.changed],
         "manifest": str(files.manifest),
+        "result": found.label,
+        "units_by_result": {
+            kind: [unit.code for unit in found.of(kind)] for kind in status.OUTCOMES
+        },
+        "since_last_complete": repaired,
     }
+    if found.clean:
+        return outcome
+    # completed, but not clean: a state name of its own, as a unit run's
+    return Completed(name=found.label, message=found.headline, data=outcome)  # type: ignore[return-value]
 
 
 def unit_threads(workers: int | None = None) -> TaskRunner[Any]:

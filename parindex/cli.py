@@ -412,10 +412,12 @@ def record_refused(
     state: str = "failed",
     unit: bool = True,
 ) -> None:
-    """A night refused before its flow started: its record in ``runs/`` and, for a
-    unit, ``TRANG-THAI.txt`` saying it did not run and why (``run_record.
-    record_refused_night``), when the outputs folder exists and can be written;
-    otherwise nothing (the message on the terminal is all there is)."""
+    """A night refused before its flow started: its record in ``runs/`` and
+    ``TRANG-THAI.txt`` saying it did not run and why (``run_record.
+    record_refused_night``; for a province, ``unit`` False,
+    ``parindex.province.status.record_refused_night``), when the outputs folder
+    exists and can be written; otherwise nothing (the message on the terminal is
+    all there is)."""
     NIGHT["recorded"] = True
     if not outputs.is_dir():
         return
@@ -425,6 +427,18 @@ def record_refused(
 
     with contextlib.suppress(OSError, ParindexError, ValueError):
         folder = outputs.resolve()
+        if not unit:  # a province: its own record and status page
+            from parindex.province import status as province_status
+
+            province_status.record_refused_night(
+                folder,
+                record.refused_year(folder, year),
+                error=error,
+                exit_code=exit_code,
+                now=time.time(),
+                state=state,
+            )
+            return
         record.record_refused_night(
             folder,
             record.refused_year(folder, year),
@@ -514,14 +528,21 @@ def _api_lost(
             criteria_set = pipeline.load_criteria(inputs, year)
             departments = [(d.code, d.name) for d in criteria_set.departments]
     try:
-        path = record.record_lost_run(
-            outputs.resolve(),
-            year,
-            error=error,
-            now=time.time(),
-            departments=departments,
-            status_file=is_unit,
-        )
+        if inputs is not None and not is_unit:  # a province: its record and page
+            from parindex.province import status as province_status
+
+            path = province_status.record_lost_run(
+                outputs.resolve(), year, error=error, now=time.time()
+            )
+        else:
+            path = record.record_lost_run(
+                outputs.resolve(),
+                year,
+                error=error,
+                now=time.time(),
+                departments=departments,
+                status_file=is_unit,
+            )
         written = f"{record.RUNS_FOLDER}/{path.name}"
     except (OSError, ParindexError) as failure:
         written = str(failure)
@@ -540,6 +561,8 @@ def _print_province(outcome: dict[str, Any], console: Console) -> None:
     table = RichTable(
         title=f"Chỉ số CCHC toàn tỉnh năm {outcome['year']}", show_header=False
     )
+    if "result" in outcome:
+        table.add_row("Kết quả", outcome["result"])
     table.add_row("Số đơn vị", str(outcome["units"]))
     table.add_row("Chưa nộp", ", ".join(outcome["missing_units"]) or "không")
     table.add_row("Bảng tổng hợp tỉnh", outcome["workbook"])
@@ -572,7 +595,7 @@ def _run_province(
         check_writable(outputs)
         _prefect_api_url(say=None if show[0] or show[1] else _say, folder=outputs)
     except ParindexError as error:
-        if _recordable(error):  # no status page: a record
+        if _recordable(error):  # the province's record and status page
             record_refused(
                 outputs, year, str(error), exit_code=error.exit_code, unit=False
             )

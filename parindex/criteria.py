@@ -18,6 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
+from parindex.numbers import exact_sum
 from parindex.text import (
     code_key,
     fold,
@@ -333,7 +334,7 @@ def _node_rows(
     children_max = (
         frame.filter(pl.col("parent").is_not_null())
         .group_by("parent")
-        .agg(pl.col("max").sum().alias("children_max"))
+        .agg(exact_sum(pl.col("max")).alias("children_max"))
         .rename({"parent": "code"})
     )
     return frame.join(children_max, on="code", how="left").with_columns(

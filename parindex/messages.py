@@ -652,3 +652,40 @@ REPAIR_IN_THE_WAY = (
     "chắn chỗ ({reason}). Hãy chuyển hoặc đổi tên mục này (parindex không xóa nó) "
     "rồi chạy lại: lần chạy sau sẽ ghi nốt bộ kết quả."
 )
+
+# --- a province night's record (parindex/province/status.py) -------------------------
+PROVINCE_STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC TOÀN TỈNH NĂM {year}"
+PROVINCE_RUN_PARTS = {
+    "failed": "có đơn vị không tổng hợp được",
+    "partial": "có đơn vị có lỗi hoặc thiếu bài nộp",
+    "missing": "có đơn vị chưa nộp",
+}
+PROVINCE_RUN_COUNTS = (
+    "{units} đơn vị: {clean} hoàn thành, {partial} có lỗi hoặc thiếu bài nộp, "
+    "{failed} không tổng hợp được, {missing} chưa nộp"
+)
+PROVINCE_STATUS_LISTS = {
+    "clean": "Đơn vị hoàn thành, không lỗi, đủ bài nộp",
+    "partial": "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp",
+    "failed": "Đơn vị không tổng hợp được",
+    "missing": "Đơn vị chưa nộp",
+}
+PROVINCE_STATUS_FILES = (
+    "Các tệp kết quả trong thư mục là của lần chạy này (biên bản {manifest}); "
+    "trạng thái riêng của từng đơn vị: units/<mã đơn vị>/{year}/TRANG-THAI.txt."
+)
+PROVINCE_STATUS_FILES_FROM = (
+    "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc {when} "
+    "(biên bản {manifest})."
+)
+PROVINCE_STATUS_UNITS_THEN = "theo lần hoàn thành đó"
+# a department whose submission is not known (its folder, or a folder naming no
+# department, could not be read): the problem list says so with one of these, and
+# the summaries of who submitted list it apart (parindex/run_record.py)
+SUBMISSION_UNKNOWN_MESSAGES = (
+    DEPARTMENT_FOLDER_UNREADABLE,
+    DEPARTMENT_NOT_FOUND_UNREADABLE,
+)
+RUN_UNKNOWN_COUNT = "{count} đơn vị chưa rõ đã nộp hay chưa ({codes})"
+STATUS_UNKNOWN_LIST = "Đơn vị chưa rõ đã nộp hay chưa (thư mục không đọc được)"
+MARKDOWN_UNKNOWN = "Chưa rõ đã nộp hay chưa"

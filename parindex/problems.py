@@ -6,9 +6,13 @@ Every stage returns its problems as rows of this frame, so the ``Kiểm tra`` sh
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import polars as pl
+
+from parindex import messages
 
 Severity = Literal["error", "warning"]
 
@@ -85,3 +89,27 @@ def sort_problems(problems: pl.DataFrame) -> pl.DataFrame:
 def error_count(problems: pl.DataFrame) -> int:
     """How many problems are errors."""
     return problems.filter(pl.col("severity") == "error").height
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(".+?".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+_UNKNOWN_PATTERNS = tuple(
+    _template_pattern(template) for template in messages.SUBMISSION_UNKNOWN_MESSAGES
+)
+
+
+def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The departments the problems say are not known to have submitted or not
+    (``messages.SUBMISSION_UNKNOWN_MESSAGES``: their folder, or a folder naming no
+    department, could not be read). The same problem rows the ``Kiểm tra`` sheet
+    shows, so the summaries of who submitted cannot disagree with it."""
+    return {
+        str(row["department"])
+        for row in problems
+        if row.get("department")
+        and row.get("severity") == "warning"
+        and any(p.fullmatch(str(row.get("message") or "")) for p in _UNKNOWN_PATTERNS)
+    }

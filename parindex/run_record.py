@@ -30,6 +30,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
+from parindex.problems import submission_unknown
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.server import process_start
 from parindex.text import format_vn
@@ -54,17 +55,23 @@ class Verdict:
     submitted: list[tuple[str, str]]
     missing: list[tuple[str, str]]
     problems: list[dict[str, Any]] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
+    """Departments without a file in use whose submission is not known (a folder
+    that could not be read may hold it): not counted as missing."""
 
     @property
     def clean(self) -> bool:
-        return self.errors == 0 and not self.missing
+        return self.errors == 0 and not self.missing and not self.unknown
 
     @property
     def label(self) -> str:
-        """The result in a few words (also the Prefect state name)."""
-        if self.errors and self.missing:
+        """The result in a few words (also the Prefect state name). A department
+        not known to have submitted comes with the error of the folder that could
+        not be read: it reads as an error, never as clean."""
+        errors = self.errors or self.unknown
+        if errors and self.missing:
             return messages.RUN_WITH_ERRORS_AND_MISSING
-        if self.errors:
+        if errors:
             return messages.RUN_WITH_ERRORS
         if self.missing:
             return messages.RUN_WITH_MISSING
@@ -83,7 +90,27 @@ class Verdict:
                     codes=", ".join(code for code, _ in self.missing),
                 )
             )
+        if self.unknown:
+            details.append(
+                messages.RUN_UNKNOWN_COUNT.format(
+                    count=len(self.unknown),
+                    codes=", ".join(code for code, _ in self.unknown),
+                )
+            )
         return f"{self.label.upper()}: {'; '.join(details)}"
+
+
+def _split_missing(
+    departments: Sequence[tuple[str, str]],
+    used: set[str],
+    unknown: set[str],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """(submitted, missing, unknown), each in the criteria set's order."""
+    return (
+        [(c, n) for c, n in departments if c in used],
+        [(c, n) for c, n in departments if c not in used and c not in unknown],
+        [(c, n) for c, n in departments if c not in used and c in unknown],
+    )
 
 
 def verdict(result: Result) -> Verdict:
@@ -96,12 +123,20 @@ def verdict(result: Result) -> Verdict:
     listed = problems.sort(
         pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2)
     ).head(MAX_LISTED_PROBLEMS)
+    submitted, missing, unknown = _split_missing(
+        [(d.code, d.name) for d in departments],
+        codes,
+        submission_unknown(
+            problems.filter(pl.col("department").is_not_null()).to_dicts()
+        ),
+    )
     return Verdict(
         errors=errors,
         warnings=problems.height - errors,
-        submitted=[(d.code, d.name) for d in departments if d.code in codes],
-        missing=[(d.code, d.name) for d in departments if d.code not in codes],
+        submitted=submitted,
+        missing=missing,
         problems=listed.to_dicts(),
+        unknown=unknown,
     )
 
 
@@ -465,12 +500,16 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
     errors = sum(1 for p in problems if p.get("severity") == "error")
     order = {"error": 0, "warning": 1}
     listed = sorted(problems, key=lambda p: order.get(p.get("severity"), 2))
+    submitted, missing, unknown = _split_missing(
+        departments, {str(c) for c in codes if c}, submission_unknown(problems)
+    )
     return Verdict(
         errors=errors,
         warnings=len(problems) - errors,
-        submitted=[(c, n) for c, n in departments if c in codes],
-        missing=[(c, n) for c, n in departments if c not in codes],
+        submitted=submitted,
+        missing=missing,
         problems=listed[:MAX_LISTED_PROBLEMS],
+        unknown=unknown,
     )
 
 
@@ -509,7 +548,7 @@ def _completed_text(
     manifest: str | None,
     repaired: Sequence[str] = (),
 ) -> str:
-    total = len(found.submitted) + len(found.missing)
+    total = len(found.submitted) + len(found.missing) + len(found.unknown)
     status = "chính thức" if final else "tạm tính"
     lines = [
         messages.STATUS_TITLE.format(year=year),
@@ -525,6 +564,13 @@ def _completed_text(
         *_departments(found.submitted),
         f"Đơn vị chưa nộp ({len(found.missing)}/{total}):",
         *_departments(found.missing),
+    ]
+    if found.unknown:
+        lines += [
+            f"{messages.STATUS_UNKNOWN_LIST} ({len(found.unknown)}/{total}):",
+            *_departments(found.unknown),
+        ]
+    lines += [
         "",
     ]
     if found.problems:
@@ -602,8 +648,11 @@ def status_text_failed(
             if isinstance(row, dict) and row.get("status") == "used"
         }
         if departments is not None:
-            submitted = [(c, n) for c, n in departments if c in used]
-            missing = [(c, n) for c, n in departments if c not in used]
+            submitted, missing, unknown = _split_missing(
+                departments,
+                {str(code) for code in used if code},
+                submission_unknown(_summary_problems(completed)),
+            )
             every = len(departments)
             lines += [
                 "",
@@ -612,7 +661,27 @@ def status_text_failed(
                 f"Đơn vị chưa nộp ({len(missing)}/{every}):",
                 *_departments(missing),
             ]
+            if unknown:
+                lines += [
+                    f"{messages.STATUS_UNKNOWN_LIST} ({len(unknown)}/{every}):",
+                    *_departments(unknown),
+                ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary_problems(completed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The problems of a completed run, from its ``summary-<year>.json`` (the
+    files in the folder are that run's); none when it cannot be read."""
+    for output in completed.get("outputs") or []:
+        name = str(output.get("file") or "") if isinstance(output, dict) else ""
+        if Path(name).name.startswith("summary-") and name.endswith(".json"):
+            try:
+                document = json.loads(Path(name).read_text("utf-8"))
+            except (OSError, ValueError):
+                return []
+            problems = document.get("problems") if isinstance(document, dict) else None
+            return [p for p in problems or [] if isinstance(p, dict)]
+    return []
 
 
 def write_status(outputs: Path, year: int | None, text: str) -> Path:

@@ -11,6 +11,16 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 TOLERANCE = 0.005
+# compared in integers of billionths (as ``parindex.numbers.to_scaled``): a
+# difference of exactly the tolerance is within it, never off by a binary digit
+_SCALE = 10**9
+_TOLERANCE_SCALED = round(TOLERANCE * _SCALE)
+
+
+def _scaled(column: str) -> pl.Expr:
+    return (pl.col(column) * _SCALE).round(0).cast(pl.Int64)
+
+
 GROUP_KEYS = ("appraisal", "survey", "socioeconomic", "sipas")
 
 
@@ -57,7 +67,7 @@ class CriteriaNodeRow(pa.DataFrameModel):
         return data.lazyframe.select(
             pl.col("children_max").is_null()
             | pl.col("max").is_null()
-            | ((pl.col("max") - pl.col("children_max")).abs() <= TOLERANCE)
+            | ((_scaled("max") - _scaled("children_max")).abs() <= _TOLERANCE_SCALED)
         )
 
     @pa.dataframe_check

@@ -12,6 +12,14 @@ from pandera.api.polars.types import PolarsData
 
 TOLERANCE = 0.005
 EPSILON = 1e-9
+# compared in integers of billionths (as ``parindex.numbers.to_scaled``): a
+# difference of exactly the tolerance is within it, never off by a binary digit
+_SCALE = 10**9
+_TOLERANCE_SCALED = round(TOLERANCE * _SCALE)
+
+
+def _scaled(column: str) -> pl.Expr:
+    return (pl.col(column) * _SCALE).round(0).cast(pl.Int64)
 
 
 def _score_not_above_max(score: str) -> pl.Expr:
@@ -93,5 +101,5 @@ class SubmissionRow(pa.DataFrameModel):
         return data.lazyframe.select(
             pl.col("stated_max").is_null()
             | pl.col("max").is_null()
-            | ((pl.col("stated_max") - pl.col("max")).abs() <= TOLERANCE)
+            | ((_scaled("stated_max") - _scaled("max")).abs() <= _TOLERANCE_SCALED)
         )

@@ -197,7 +197,7 @@ def ingest_year(
         read_batch(chunk, criteria_set, year, cache)
         for chunk in candidate_batches(dropped, READ_CHUNK_FILES)
     ]
-    return collect_year(dropped, batches, criteria_set, year)
+    return collect_year(dropped, batches, criteria_set, year, now=now)
 
 
 def _not_submitted(
@@ -225,6 +225,8 @@ def collect_year(
     batches: Sequence[ReadBatch],
     criteria_set: CriteriaSet,
     year: int,
+    *,
+    now: float,
 ) -> Ingested:
     """Account for every dropped file and validate the rows read from them, as one
     frame: the newest usable file of each department is used, older ones are
@@ -249,7 +251,7 @@ def collect_year(
         content = contents.get(read.sha256 or "")
         return None if content is None else saved_at(content)
 
-    choice = choose_files(reads, good, row_problems, criteria_set, saved_at_of)
+    choice = choose_files(reads, good, row_problems, criteria_set, saved_at_of, now=now)
     status_of = {
         read.file.name: (
             ("pending" if read.pending else "rejected", read.rejection["message"])

@@ -7,10 +7,14 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
+from parindex.numbers import SCALE, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.text import format_vn
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
+
+# the tolerance in billionths: sums and differences are compared exactly
+TOLERANCE_SCALED = round(TOLERANCE * SCALE)
 
 
 def _fmt(value: float | None) -> str:
@@ -151,7 +155,8 @@ def _ambiguous_codes(
 
 def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     """Each subtotal or total row with the sums of the file's leaves it covers
-    (``self_sum``, ``appraised_sum``): a join per level of the tree, whatever the
+    (``self_sum``, ``appraised_sum``, exact, in integers of billionths: the same
+    whatever the order of the rows): a join per level of the tree, whatever the
     number of files (one level at a time: the year's leaves are not copied once
     per ancestor all at once)."""
     coded = leaves.filter(pl.col("code").is_not_null()).select(
@@ -161,8 +166,8 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
         level=pl.col("node").str.count_matches(r"\.")
     )
     sums = [
-        pl.col("self_score").fill_null(0).sum().alias("self_sum"),
-        pl.col("appraised_score").fill_null(0).sum().alias("appraised_sum"),
+        to_scaled(pl.col("self_score").fill_null(0)).sum().alias("self_sum"),
+        to_scaled(pl.col("appraised_score").fill_null(0)).sum().alias("appraised_sum"),
     ]
     levels = [
         parents.filter(pl.col("level") == level).drop("level")
@@ -182,7 +187,7 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
         whole_file, on="file", how="left"
     )
     return pl.concat([subtotals, totals], how="diagonal_relaxed").with_columns(
-        pl.col("self_sum", "appraised_sum").fill_null(0.0)
+        pl.col("self_sum", "appraised_sum").fill_null(0)
     )
 
 
@@ -205,7 +210,9 @@ def _sum_row_problems(
 ) -> list[dict[str, str | None]]:
     """Warn where a subtotal row differs from the sum of the file's leaves below it
     (a total row: from the sum of all the file's leaves), as the file states them:
-    rows set aside count too, the check is about the file's own arithmetic."""
+    rows set aside count too, the check is about the file's own arithmetic. Sums
+    and differences are exact (billionths): a difference of exactly the tolerance
+    is within it, in any order of the rows."""
     if sum_rows.is_empty():
         return []
     records = []
@@ -217,7 +224,7 @@ def _sum_row_problems(
     ):
         differs = differs | (
             pl.col(score).is_not_null()
-            & ((pl.col(score) - pl.col(computed)).abs() > TOLERANCE)
+            & ((to_scaled(pl.col(score)) - pl.col(computed)).abs() > TOLERANCE_SCALED)
         )
     stated_sums = _stated_sums(sum_rows, leaves).filter(differs)
     for row in stated_sums.iter_rows(named=True):
@@ -227,9 +234,11 @@ def _sum_row_problems(
             ("appraised_score", "appraised_cell", row["appraised_sum"]),
         ):
             stated = row[score]
-            if stated is None or abs(stated - computed) <= TOLERANCE:
+            if stated is None or abs(round(stated * SCALE) - computed) <= (
+                TOLERANCE_SCALED
+            ):
                 continue
-            figures = {"stated": _fmt(stated), "computed": _fmt(computed)}
+            figures = {"stated": _fmt(stated), "computed": _fmt(computed / SCALE)}
             message = (
                 messages.SUBTOTAL_MISMATCH.format(code=row["code"], **figures)
                 if label is None

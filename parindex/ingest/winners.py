@@ -261,6 +261,8 @@ def choose_files(
     row_problems: pl.DataFrame,
     criteria_set: CriteriaSet,
     saved_at: SavedAt | None = None,
+    *,
+    now: float,
 ) -> Choice:
     """Decide which file of each department is used (see the module's rules).
 
@@ -272,6 +274,8 @@ def choose_files(
         saved_at: the save time a file's workbook records (``savetime.saved_at``
             of its bytes), asked only when the file system cannot order two
             versions; None: no save time is used.
+        now: the run's clock (seconds since the epoch, the ``now`` discovery
+            used): a save time later than it is not trusted.
     """
     choice = Choice()
     name = criteria_set.department_name
@@ -293,7 +297,9 @@ def choose_files(
         usable = [f for f in pool if scores.count(f.file.name)] or pool
         in_pool = {f.file.name for f in pool}
         in_usable = {f.file.name for f in usable}
-        winner, tied = _pick(usable, scores, name(department), choice, saved_at)
+        winner, tied = _pick(
+            usable, scores, name(department), choice, saved_at, now=now
+        )
         for read in files:
             key = read.file.name
             if key in choice.outcome:
@@ -352,14 +358,15 @@ def _shown_time(moment: dt.datetime) -> str:
 
 
 def _by_save_time(
-    tied: list[SubmissionRead], saved_at: SavedAt | None
+    tied: list[SubmissionRead], saved_at: SavedAt | None, now: float
 ) -> tuple[SubmissionRead, dict[str, dt.datetime]] | None:
     """The file saved last among versions the file system cannot order, by the
     save time each workbook records, and those times; None unless every file
-    records one, none is in the future and the latest is one file's alone."""
+    records one, none is in the future of the run's clock ``now`` (seconds since
+    the epoch, as discovery's) and the latest is one file's alone."""
     if saved_at is None:
         return None
-    latest_allowed = dt.datetime.now(dt.UTC) + SAVE_TIME_SLACK
+    latest_allowed = dt.datetime.fromtimestamp(now, dt.UTC) + SAVE_TIME_SLACK
     times: dict[str, dt.datetime] = {}
     for read in tied:
         moment = saved_at(read)
@@ -377,6 +384,8 @@ def _pick(
     department: str,
     choice: Choice,
     saved_at: SavedAt | None = None,
+    *,
+    now: float,
 ) -> tuple[SubmissionRead | None, list[SubmissionRead]]:
     """The file to use among usable versions (None when the order cannot be
     decided: the files that tie are then set aside), and the files that tied."""
@@ -414,7 +423,7 @@ def _pick(
     else:
         a, b = (scores.rows(f.file.name) for f in best[:2])
         code = sorted(str(row[0]) for row in a ^ b)[0]
-        by_save = _by_save_time(best, saved_at)
+        by_save = _by_save_time(best, saved_at, now)
         if by_save is not None:
             last, times = by_save
             message = messages.FILE_ORDER_BY_SAVE_TIME.format(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,10 @@ from typing import Any
 import polars as pl
 
 from parindex import messages
+from parindex import run_record as record
 from parindex.errors import NoYearFolder
 from parindex.ingest.discover import sha256, year_folders
+from parindex.province import status
 from parindex.province.folder import (
     UNITS_FOLDER,
     CriteriaChoice,
@@ -178,18 +179,34 @@ def publish_unit(
     outputs: Path,
     run_at: float,
 ) -> Written | None:
-    """Write a unit's own outputs as a unit run would, plus its standing; None
-    when the unit could not be consolidated (no drop folder, no criteria set)."""
+    """Write a unit's own outputs as a unit run would, plus its standing, and its
+    ``TRANG-THAI.txt`` (the unit run's page); None when the unit could not be
+    consolidated (no drop folder, no criteria set)."""
     if run.result is None or run.ingested is None:
         return None
-    return publish_outputs(
+    folder = unit_outputs(outputs, run)
+    written = publish_outputs(
         run.result,
         run.ingested,
         run.unit.folder,
-        unit_outputs(outputs, run),
+        folder,
         run_at=run_at,
         standing=standing,
     )
+    record.write_status(
+        folder,
+        run.year,
+        record.status_text_completed(
+            year=run.year,
+            run_at=run_at,
+            flow_run=None,
+            result=run.result,
+            found=record.verdict(run.result),
+            changes=written.changes,
+            manifest=f"{record.RUNS_FOLDER}/{written.manifest.name}",
+        ),
+    )
+    return written
 
 
 def province_created(runs: Sequence[UnitRun]) -> dt.datetime:
@@ -204,9 +221,14 @@ def publish_province(
     unit_written: Sequence[Written | None],
     outputs: Path,
     run_at: float,
+    *,
+    flow_run: str | None = None,
+    repaired: Sequence[str] = (),
 ) -> ProvinceWritten:
     """Write ``province-summary-<year>.json`` and ``tong-hop-tinh-<year>.xlsx``
-    atomically (unchanged files are not rewritten) and the run's record."""
+    atomically (unchanged files are not rewritten), the run's record and the
+    province's ``TRANG-THAI.txt`` (``flow_run``: the Prefect flow run, if any;
+    ``repaired``: the runs that failed or crashed since the last complete one)."""
     year = result.year
     folder = outputs / str(year)
     created = province_created(runs)
@@ -220,14 +242,23 @@ def publish_province(
                 workbook, lambda path: render_province(result, path, created)
             ),
         }
-        stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
-            "%Y%m%dT%H%M%S%fZ"
-        )
-        manifest = folder / "runs" / f"province-{stamp}-{os.getpid()}.json"
+        manifest = status.record_path(folder, run_at)
         document = province_manifest(result, runs, unit_written, written, run_at)
         write_bytes_atomic(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
+        )
+        record.write_status(
+            outputs,
+            year,
+            status.status_text_completed(
+                year=year,
+                run_at=run_at,
+                flow_run=flow_run,
+                found=status.province_verdict(runs),
+                manifest_name=f"{record.RUNS_FOLDER}/{manifest.name}",
+                repaired=repaired,
+            ),
         )
     changed = [path for path, was in written.items() if was]
     for unit in unit_written:
@@ -247,7 +278,8 @@ def province_manifest(
     written: dict[Path, bool],
     run_at: float,
 ) -> dict[str, Any]:
-    """What the province run did: every unit with its status, total, rank, its own
+    """What the province run did: every unit with its status, total, rank, how its
+    night ended (``result``: clean, partial, failed, missing; ``detail``), its own
     run record, and the province files with their hashes."""
     rows = {row["code"]: row for row in result.units.iter_rows(named=True)}
     units = []
@@ -256,6 +288,8 @@ def province_manifest(
         units.append(
             {
                 "code": run.unit.code,
+                "name": run.unit.name,
+                **status.unit_outcome(run).as_record(),
                 "group": run.unit.group,
                 "status": row["status"],
                 "total": row["total"],

@@ -10,25 +10,37 @@ from __future__ import annotations
 
 import polars as pl
 
+from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
+from parindex.problems import submission_unknown
 from parindex.render.document import Parts, blocks_markdown, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
 
 def _coverage(result: AnalysedResult) -> list[str]:
-    """Who submitted and who has not yet (by department name)."""
+    """Who submitted, who has not yet, and whose submission is not known (a folder
+    that could not be read may hold it), by department name."""
     used = set(
         result.submissions.filter(pl.col("status") == "used")["department"].to_list()
     )
     names = dict(result.current.departments.select("code", "name").iter_rows())
+    unknown = submission_unknown(
+        result.problems.filter(pl.col("department").is_not_null()).to_dicts()
+    )
     submitted = [names[code] for code in names if code in used]
-    missing = [names[code] for code in names if code not in used]
-    return [
+    missing = [names[c] for c in names if c not in used and c not in unknown]
+    lines = [
         f"- Đã nộp ({len(submitted)}/{len(names)}): {', '.join(submitted) or 'chưa có'}",
         f"- Chưa nộp ({len(missing)}): {', '.join(missing) or 'không còn đơn vị nào'}",
     ]
+    not_known = [names[c] for c in names if c not in used and c in unknown]
+    if not_known:  # a folder that could not be read may hold their files
+        lines.append(
+            f"- {messages.MARKDOWN_UNKNOWN} ({len(not_known)}): {', '.join(not_known)}"
+        )
+    return lines
 
 
 def markdown_summary(result: AnalysedResult, parts: Parts | None = None) -> str:

@@ -43,7 +43,12 @@ UNKNOWN_DEPARTMENT = "Bộ chỉ số không có đơn vị “{department}”."
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 
-NOTE_MISSING = "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
+# true also when the department's folder could not be read (its submission is
+# then not known): the "Kiểm tra" sheet says which
+NOTE_MISSING = (
+    "Chưa có điểm: đơn vị chủ trì chưa nộp, để trống, hoặc chưa đọc được bài nộp "
+    "(xem sheet “Kiểm tra”)."
+)
 
 
 NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."

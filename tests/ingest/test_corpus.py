@@ -236,7 +236,7 @@ def test_batches_of_one_file_give_the_same_ingest(
         read_batch(entries, criteria_set, 2023)
         for entries in candidate_batches(dropped, size=1)
     ]
-    cut = collect_year(dropped, batches, criteria_set, 2023)
+    cut = collect_year(dropped, batches, criteria_set, 2023, now=NOW)
     candidates = [e for e in dropped if e.status == "candidate"]
     assert len(batches) == len(candidates) >= 3
     assert_frame_equal(cut.submissions, whole.submissions)

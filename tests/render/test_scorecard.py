@@ -323,7 +323,10 @@ def test_missing_leaves_are_blank_with_a_note(
     workbook = load_workbook(path)
     leaf = next(r for r in read_table(workbook["Tiêu chí"], "Mã") if r["Mã"] == "1.7")
     assert (leaf["Điểm sử dụng"], leaf["Điểm bị trừ"]) == (None, None)
-    assert leaf["Ghi chú"] == "Chưa có điểm: đơn vị chủ trì chưa nộp hoặc để trống."
+    assert leaf["Ghi chú"] == (
+        "Chưa có điểm: đơn vị chủ trì chưa nộp, để trống, hoặc chưa đọc được bài "
+        "nộp (xem sheet “Kiểm tra”)."
+    )
     assert read_table(workbook["Tổng hợp"], "Năm")[0]["Trạng thái"] == "Tạm tính"
 
 

@@ -1,0 +1,337 @@
+"""A province night's true record: ``outputs/<year>/TRANG-THAI.txt`` and the
+records of runs that failed, crashed or were refused, beside the province's own
+run records (``outputs/<year>/runs/province-<UTC>-<pid>.json``).
+
+The unit's machinery (``parindex.run_record``) does the work: each unit's verdict
+(clean, errors, missing departments), the failure record's shape, the last
+completed run, the page's atomic write. This module only adds what is the
+province's: the units sorted into clean, partial, failed and not submitted, and a
+page that lists them. Nothing here imports Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from parindex import messages
+from parindex import run_record as record
+from parindex.province.units import UnitRun
+from parindex.publish import manifest, write_bytes_atomic
+from parindex.timefmt import local_iso
+
+# How a unit's night ended, in the province's page, manifest and outcome.
+CLEAN, PARTIAL, FAILED, MISSING = "clean", "partial", "failed", "missing"
+OUTCOMES = (CLEAN, PARTIAL, FAILED, MISSING)
+RECORD_PREFIX = "province-"
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """One unit's night: ``outcome`` (one of ``OUTCOMES``) and in a few words why
+    (its own run's headline, or why it could not be consolidated)."""
+
+    code: str
+    name: str
+    outcome: str
+    detail: str | None
+
+    def __post_init__(self) -> None:
+        if self.detail is not None:  # one line on the page (an error may hold several)
+            object.__setattr__(self, "detail", " ".join(self.detail.split()))
+
+    def as_record(self) -> dict[str, Any]:
+        return {"result": self.outcome, "detail": self.detail}
+
+
+def unit_outcome(run: UnitRun) -> UnitOutcome:
+    """``failed`` (no criteria set, a folder that stopped the unit), ``missing``
+    (no drop folder, no usable file), else the unit run's own verdict: ``clean``
+    when it is (no error, every department submitted), ``partial`` otherwise."""
+    unit = run.unit
+    if run.failed:
+        return UnitOutcome(unit.code, unit.name, FAILED, run.note)
+    if run.result is None or not run.submitted:
+        return UnitOutcome(unit.code, unit.name, MISSING, run.note)
+    found = record.verdict(run.result)
+    return UnitOutcome(
+        unit.code, unit.name, CLEAN if found.clean else PARTIAL, found.headline
+    )
+
+
+@dataclass(frozen=True)
+class ProvinceVerdict:
+    """Every unit's outcome, in register order."""
+
+    units: tuple[UnitOutcome, ...]
+
+    def of(self, outcome: str) -> list[UnitOutcome]:
+        return [unit for unit in self.units if unit.outcome == outcome]
+
+    @property
+    def clean(self) -> bool:
+        return all(unit.outcome == CLEAN for unit in self.units)
+
+    @property
+    def label(self) -> str:
+        """The result in a few words (also the Prefect state name)."""
+        parts = [
+            messages.PROVINCE_RUN_PARTS[kind]
+            for kind in (FAILED, PARTIAL, MISSING)
+            if self.of(kind)
+        ]
+        return ", ".join([messages.RUN_CLEAN, *parts])
+
+    @property
+    def headline(self) -> str:
+        """One line: the label and the counts."""
+        counts = messages.PROVINCE_RUN_COUNTS.format(
+            units=len(self.units), **{kind: len(self.of(kind)) for kind in OUTCOMES}
+        )
+        return f"{self.label.upper()}: {counts}"
+
+
+def province_verdict(runs: Sequence[UnitRun]) -> ProvinceVerdict:
+    """How each unit of a completed province run ended."""
+    return ProvinceVerdict(tuple(unit_outcome(run) for run in runs))
+
+
+def record_path(folder: Path, run_at: float) -> Path:
+    """``<folder>/runs/province-<UTC start>-<pid>.json``: a province run's record,
+    completed or not (one name pattern, so that the records sort by time)."""
+    stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return folder / record.RUNS_FOLDER / f"{RECORD_PREFIX}{stamp}-{os.getpid()}.json"
+
+
+def _year_folder(outputs: Path, year: int | None) -> Path:
+    return outputs / str(year) if year is not None else outputs
+
+
+def _unit_lines(
+    units: Sequence[UnitOutcome] | Sequence[dict[str, Any]], then: bool = False
+) -> list[str]:
+    """The units by outcome, each list headed with its count."""
+    rows = [
+        asdict(unit) if isinstance(unit, UnitOutcome) else dict(unit) for unit in units
+    ]
+    lines = []
+    for kind in OUTCOMES:
+        listed = [row for row in rows if row.get("outcome") == kind]
+        title = messages.PROVINCE_STATUS_LISTS[kind]
+        if then:
+            title += f", {messages.PROVINCE_STATUS_UNITS_THEN}"
+        lines.append(f"{title} ({len(listed)}/{len(rows)}):")
+        lines += [
+            f"  - {row['code']}: {row['name']}"
+            + (f" ({row['detail']})" if row.get("detail") and kind != CLEAN else "")
+            for row in listed
+        ] or ["  (không có)"]
+    return lines
+
+
+def status_text_completed(
+    *,
+    year: int,
+    run_at: float,
+    flow_run: str | None,
+    found: ProvinceVerdict,
+    manifest_name: str,
+    repaired: Sequence[str] = (),
+) -> str:
+    """The province's ``TRANG-THAI.txt`` after a run that completed (``repaired``:
+    the runs that failed or crashed since the last complete one)."""
+    lines = [
+        messages.PROVINCE_STATUS_TITLE.format(year=year),
+        messages.STATUS_REWRITTEN,
+        "",
+        f"Lần chạy gần nhất: {record._when(local_iso(run_at))}",
+        f"Kết quả: {found.headline}",
+        f"Lần chạy Prefect: {flow_run or '—'}",
+        f"Biên bản lần chạy: {manifest_name}",
+        "",
+        messages.PROVINCE_STATUS_FILES.format(manifest=manifest_name, year=year),
+        "",
+        *_unit_lines(found.units),
+    ]
+    if repaired:
+        lines += ["", "Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def status_text_failed(
+    *,
+    year: int | None,
+    document: dict[str, Any],
+    last: tuple[Path, dict[str, Any]] | None,
+    manifest_name: str,
+) -> str:
+    """The province's ``TRANG-THAI.txt`` after a run that failed, crashed or was
+    refused: what went wrong, its record, and which complete run the files come
+    from, with that run's units."""
+    crashed = record.state_of(document) == record.CRASHED
+    label = messages.RUN_CRASHED if crashed else messages.RUN_FAILED
+    flow_run = " ".join(
+        str(part)
+        for part in (document.get("flow_run_name"), document.get("flow_run_id"))
+        if part
+    )
+    lines = [
+        messages.PROVINCE_STATUS_TITLE.format(year=year if year is not None else "?"),
+        messages.STATUS_REWRITTEN,
+        "",
+        f"Lần chạy gần nhất: {record._when(document.get('run_at'))}",
+        f"Kết quả: {label.upper()}: {document.get('error')}",
+        f"Lần chạy Prefect: {flow_run or '—'}",
+        f"Biên bản lần chạy: {manifest_name}",
+        "",
+    ]
+    if document.get("before_start"):
+        lines += [
+            messages.STATUS_NOT_RUN.format(exit_code=document.get("exit_code", "?")),
+            "",
+        ]
+    if last is None:
+        lines.append(messages.STATUS_NO_COMPLETE_RUN)
+    else:
+        path, completed = last
+        lines.append(
+            messages.PROVINCE_STATUS_FILES_FROM.format(
+                when=record._when(completed.get("run_at")),
+                manifest=f"{record.RUNS_FOLDER}/{path.name}",
+            )
+        )
+        units = [
+            {
+                "code": unit.get("code"),
+                "name": unit.get("name") or unit.get("code"),
+                "outcome": unit.get("result"),
+                "detail": unit.get("detail"),
+            }
+            for unit in completed.get("units") or []
+            if isinstance(unit, dict)
+        ]
+        if units and all(unit["outcome"] in OUTCOMES for unit in units):
+            lines += ["", *_unit_lines(units, then=True)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _by_time(path: Path) -> str:
+    return path.name.removeprefix(RECORD_PREFIX)
+
+
+def province_records(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every readable record of the province's ``runs`` folder, oldest first: its
+    own (``province-<UTC>-<pid>.json``) and those the unit's machinery writes
+    there (``<UTC>-<pid>.json``: a crashed run found by the sweep), by time."""
+    return sorted(record.read_records(folder), key=lambda item: _by_time(item[0]))
+
+
+def _last_completed(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The newest completed province run's record."""
+    completed = [
+        (path, document)
+        for path, document in province_records(folder)
+        if path.name.startswith(RECORD_PREFIX)
+        and record.state_of(document) == record.COMPLETED
+    ]
+    return completed[-1] if completed else None
+
+
+def since_last_complete(outputs: Path, year: int) -> list[str]:
+    """Province runs that failed or crashed since the last completed one (recorded
+    by their own process or by the sweep): the first run that completes again
+    says so, as a unit run does."""
+    lines = []
+    folder = record.record_folder(outputs, year)
+    for path, document in reversed(province_records(folder)):
+        state = record.state_of(document)
+        if state == record.COMPLETED:
+            break
+        label = messages.RUN_CRASHED if state == record.CRASHED else messages.RUN_FAILED
+        lines.append(
+            f"{document.get('run_at')}: {label} ({document.get('flow_run_name')}, "
+            f"{record.RUNS_FOLDER}/{path.name}): {document.get('error')}"
+        )
+    return list(reversed(lines))
+
+
+def record_failure(outputs: Path, document: dict[str, Any], now: float) -> Path:
+    """Write a failed, crashed or refused province run's ``document``
+    (``run_record.failure_record``'s shape) as ``runs/province-<UTC>-<pid>.json``
+    and rewrite the province's ``TRANG-THAI.txt`` naming it. Raises ``OSError``
+    when the outputs folder cannot be written."""
+    year = document.get("year")
+    folder = _year_folder(outputs, year)
+    path = record_path(folder, now)
+    write_bytes_atomic(path, manifest.manifest_bytes(document))
+    text = status_text_failed(
+        year=year,
+        document=document,
+        last=_last_completed(folder / record.RUNS_FOLDER),
+        manifest_name=f"{record.RUNS_FOLDER}/{path.name}",
+    )
+    record.write_status(outputs, year, text)
+    return path
+
+
+def record_refused_night(
+    outputs: Path,
+    year: int | None,
+    *,
+    error: str,
+    exit_code: int,
+    now: float,
+    state: str = record.FAILED,
+) -> Path:
+    """A province night refused before its flow started (as
+    ``run_record.record_refused_night`` for a unit): its record and the page."""
+    document = record.failure_record(
+        year=year,
+        state=state,
+        error=error,
+        flow_run_id=None,
+        flow_run_name=None,
+        run_at=now,
+    )
+    document["before_start"] = True
+    document["exit_code"] = exit_code
+    return record_failure(outputs, document, now)
+
+
+def record_lost_run(outputs: Path, year: int, *, error: str, now: float) -> Path:
+    """The province run of ``year`` this process started could not go on or could
+    not report how it ended (its Prefect server was lost): recorded as failed,
+    once (Prefect's failure hook, in this process, may have recorded it
+    already), and the page rewritten. Returns the run's record."""
+    folder = _year_folder(outputs, year)
+    mine = f"-{os.getpid()}.json"  # a record's name ends with its writer's pid
+    recorded = [
+        (path, document)
+        for path, document in record.read_records(folder / record.RUNS_FOLDER)
+        if path.name.startswith(RECORD_PREFIX)
+        and path.name.endswith(mine)
+        and record.state_of(document) != record.COMPLETED
+    ]
+    if not recorded:
+        document = record.failure_record(
+            year=year,
+            state=record.FAILED,
+            error=error,
+            flow_run_id=None,
+            flow_run_name=None,
+            run_at=now,
+        )
+        return record_failure(outputs, document, now)
+    path, document = recorded[-1]
+    text = status_text_failed(
+        year=year,
+        document=document,
+        last=_last_completed(folder / record.RUNS_FOLDER),
+        manifest_name=f"{record.RUNS_FOLDER}/{path.name}",
+    )
+    record.write_status(outputs, year, text)
+    return path

@@ -1,0 +1,43 @@
+"""``--json`` (the flow's outcome) and the Prefect state of a night where one
+department's folder could not be read: not "missing", not clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ingest.test_unreadable_folders import (  # noqa: F401 - a fixture
+    _deny_listing,
+    tp_in_its_folder,
+)
+
+
+def test_the_outcome_lists_the_department_as_unknown(
+    prefect_harness: None,
+    tp_in_its_folder: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from flows.consolidate import consolidate_flow
+
+    _deny_listing(monkeypatch, tp_in_its_folder / "2023" / "TP")
+    outputs = tmp_path / "outputs"
+    state = consolidate_flow(
+        inputs=str(tp_in_its_folder),
+        outputs=str(outputs),
+        year=2023,
+        return_state=True,
+    )
+    assert state.name == "Hoàn thành, có lỗi"
+    outcome = state.result()
+    assert (outcome["missing_departments"], outcome["unknown_departments"]) == (
+        [],
+        ["TP"],
+    )
+    lines = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert lines[4] == (
+        "Kết quả: HOÀN THÀNH, CÓ LỖI: 1 lỗi, 1 cảnh báo; 1 đơn vị chưa rõ đã nộp "
+        "hay chưa (TP)"
+    )
+    assert "Đơn vị chưa nộp (0/6):" in lines

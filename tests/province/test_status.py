@@ -1,0 +1,189 @@
+"""A province night leaves the same true record as a unit's: ``TRANG-THAI.txt`` in
+the province's year folder (which units are clean, partial, failed, not
+submitted, and which complete run the files come from), each unit's own page, and
+a record of a night refused before it started."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parindex import run_record as record
+from parindex.cli import app
+from parindex.province.run import run_province
+from parindex.province.status import province_verdict
+from tests.province.conftest import PROVINCE_INPUTS
+
+NOT_A_WORKBOOK = (
+    "Tệp không phải bảng tính mà là văn bản thuần (CSV hoặc TXT): có lẽ đã chọn "
+    "nhầm tệp hoặc đổi đuôi tệp. Hãy nộp tệp Excel (.xlsx, .xlsm, .xls) hoặc "
+    "LibreOffice (.ods)."
+)
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> Path:
+    copy = tmp_path / "inputs"
+    shutil.copytree(PROVINCE_INPUTS, copy)
+    return copy
+
+
+def break_units(inputs: Path) -> None:
+    """SH: one department's file is not a workbook (partial); TD: its own
+    criteria set cannot be read (failed). SYT has no 2023 folder (missing)."""
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").write_bytes(b"not a workbook")
+    (inputs / "units/TD/criteria").mkdir()
+    (inputs / "units/TD/criteria/bo-chi-so.xlsx").write_bytes(b"not a workbook")
+
+
+def _page(outputs: Path, year: int = 2023) -> list[str]:
+    return (outputs / str(year) / "TRANG-THAI.txt").read_text("utf-8").splitlines()
+
+
+def test_a_night_where_units_broke_lists_each_unit_by_how_it_ended(
+    inputs: Path, tmp_path: Path
+) -> None:
+    break_units(inputs)
+    outputs = tmp_path / "outputs"
+    _, runs, written = run_province(inputs, outputs, 2023, now=time.time())
+    found = province_verdict(runs)
+    assert found.label == (
+        "Hoàn thành, có đơn vị không tổng hợp được, có đơn vị có lỗi hoặc thiếu "
+        "bài nộp, có đơn vị chưa nộp"
+    )
+    lines = _page(outputs)
+    manifest = f"runs/{written.manifest.name}"
+    assert written.manifest.name.startswith("province-")
+    assert lines[0] == "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC TOÀN TỈNH NĂM 2023"
+    assert lines[3].startswith("Lần chạy gần nhất: ")
+    assert lines[4:] == [
+        "Kết quả: HOÀN THÀNH, CÓ ĐƠN VỊ KHÔNG TỔNG HỢP ĐƯỢC, CÓ ĐƠN VỊ CÓ LỖI HOẶC "
+        "THIẾU BÀI NỘP, CÓ ĐƠN VỊ CHƯA NỘP: 7 đơn vị: 4 hoàn thành, 1 có lỗi hoặc "
+        "thiếu bài nộp, 1 không tổng hợp được, 1 chưa nộp",
+        "Lần chạy Prefect: —",
+        f"Biên bản lần chạy: {manifest}",
+        "",
+        f"Các tệp kết quả trong thư mục là của lần chạy này (biên bản {manifest}); "
+        "trạng thái riêng của từng đơn vị: units/<mã đơn vị>/2023/TRANG-THAI.txt.",
+        "",
+        "Đơn vị hoàn thành, không lỗi, đủ bài nộp (4/7):",
+        "  - PT: UBND huyện Phong Thổ",
+        "  - SNV: Sở Nội vụ",
+        "  - STP: Sở Tư pháp",
+        "  - STC: Sở Tài chính",
+        "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp (1/7):",
+        "  - SH: UBND huyện Sìn Hồ (HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, "
+        "1 cảnh báo; 1 đơn vị chưa nộp (NV))",
+        "Đơn vị không tổng hợp được (1/7):",
+        "  - TD: UBND huyện Tam Đường (Không tổng hợp được đơn vị: Bộ chỉ số "
+        f"“bo-chi-so.xlsx” không dùng được: - không đọc được tệp ({NOT_A_WORKBOOK}).)",
+        "Đơn vị chưa nộp (1/7):",
+        "  - SYT: Sở Y tế (Đơn vị chưa có thư mục nộp bài năm 2023 "
+        f"({inputs / 'units' / 'SYT' / '2023'}).)",
+    ]
+    # the unit's own page, as a unit run writes it
+    sh = (outputs / "units/SH/2023/TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert sh[0] == "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM 2023"
+    assert sh[4] == (
+        "Kết quả: HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, 1 cảnh báo; "
+        "1 đơn vị chưa nộp (NV)"
+    )
+    assert "Đơn vị chưa nộp (1/6):" in sh
+    # the record says it too, unit by unit
+    document = json.loads(written.manifest.read_text("utf-8"))
+    assert {u["code"]: u["result"] for u in document["units"]} == {
+        "PT": "clean",
+        "TD": "failed",
+        "SH": "partial",
+        "SNV": "clean",
+        "STP": "clean",
+        "STC": "clean",
+        "SYT": "missing",
+    }
+
+
+def test_a_clean_night_says_so(inputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    _, runs, _ = run_province(inputs, outputs, 2022, now=time.time())
+    assert province_verdict(runs).clean
+    lines = _page(outputs, 2022)
+    assert lines[4] == (
+        "Kết quả: HOÀN THÀNH: 7 đơn vị: 7 hoàn thành, 0 có lỗi hoặc thiếu bài nộp, "
+        "0 không tổng hợp được, 0 chưa nộp"
+    )
+    assert "Đơn vị hoàn thành, không lỗi, đủ bài nộp (7/7):" in lines
+    assert lines[-2:] == ["Đơn vị chưa nộp (0/7):", "  (không có)"]
+    pt = (outputs / "units/PT/2022/TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert pt[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
+
+
+def test_a_refused_province_night_is_recorded_with_the_last_complete_run(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """What was seen: a province night refused before it started (its register
+    unusable) left a record of a unit's shape and no page at all."""
+    outputs = tmp_path / "outputs"
+    _, _, written = run_province(inputs, outputs, 2023, now=time.time())
+    (inputs / "don-vi.xlsx").write_bytes(b"not a workbook")
+    result = CliRunner().invoke(
+        app, ["run", "--inputs", str(inputs), "--outputs", str(outputs)]
+    )
+    assert result.exit_code == 2, result.output
+    records = record.read_records(outputs / "2023" / "runs")
+    assert [record.state_of(doc) for _, doc in records] == ["completed", "failed"]
+    path, refused = records[-1]
+    assert path.name.startswith("province-")
+    assert refused["before_start"] is True and refused["exit_code"] == 2
+    lines = _page(outputs)
+    assert lines[0] == "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC TOÀN TỈNH NĂM 2023"
+    page = "\n".join(lines)
+    error = str(refused["error"])
+    assert error.startswith("Danh sách đơn vị “don-vi.xlsx” không dùng được:")
+    assert f"\nKết quả: THẤT BẠI: {error}\nLần chạy Prefect: —\n" in page
+    lines = lines[lines.index(f"Biên bản lần chạy: runs/{path.name}") - 6 :]
+    assert lines[8].startswith("Lần này không tổng hợp: đã dừng trước khi bắt đầu")
+    assert lines[10].startswith(
+        "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất, lúc "
+    )
+    assert lines[10].endswith(f"(biên bản runs/{written.manifest.name}).")
+    assert lines[12:] == [
+        "Đơn vị hoàn thành, không lỗi, đủ bài nộp, theo lần hoàn thành đó (6/7):",
+        "  - PT: UBND huyện Phong Thổ",
+        "  - TD: UBND huyện Tam Đường",
+        "  - SH: UBND huyện Sìn Hồ",
+        "  - SNV: Sở Nội vụ",
+        "  - STP: Sở Tư pháp",
+        "  - STC: Sở Tài chính",
+        "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp, theo lần hoàn thành "
+        "đó (0/7):",
+        "  (không có)",
+        "Đơn vị không tổng hợp được, theo lần hoàn thành đó (0/7):",
+        "  (không có)",
+        "Đơn vị chưa nộp, theo lần hoàn thành đó (1/7):",
+        "  - SYT: Sở Y tế (Đơn vị chưa có thư mục nộp bài năm 2023 "
+        f"({inputs / 'units' / 'SYT' / '2023'}).)",
+    ]
+
+
+def test_a_province_run_that_lost_its_server_is_recorded_once(tmp_path: Path) -> None:
+    """The failure hook of this process may have recorded the run already: the
+    record is not written twice; else it is written, and the page names it."""
+    from parindex.province import status
+
+    outputs = tmp_path / "outputs"
+    first = status.record_lost_run(outputs, 2023, error="mất kết nối", now=1.0e9)
+    again = status.record_lost_run(outputs, 2023, error="mất kết nối", now=1.0e9 + 5)
+    assert again == first
+    [(path, document)] = record.read_records(outputs / "2023" / "runs")
+    assert (path, document["state"]) == (first, "failed")
+    lines = _page(outputs)
+    assert lines[4:7] == [
+        "Kết quả: THẤT BẠI: mất kết nối",
+        "Lần chạy Prefect: —",
+        f"Biên bản lần chạy: runs/{first.name}",
+    ]
