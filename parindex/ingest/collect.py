@@ -147,8 +147,8 @@ def read_batch(
         criteria_set,
         year,
         workers=workers,
-        # the entries are encoded in the children and written here as each
-        # file's read arrives, while the others are read (never a crashed read)
+        # the entries are encoded and written by the reader children, as each
+        # file is read, in parallel (never for a read that did not end)
         encode=None if cache is None else cache.entry,
         store=None if cache is None else cache.store,
     )
