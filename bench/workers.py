@@ -226,8 +226,8 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "sha256"),
     ("parindex.ingest.cache", "ReadCache.get"),
     ("parindex.ingest.cache", "ReadCache.put"),
-    # entries are encoded in the reader children and written (``store``) by the
-    # parent as each read arrives, inside ``read_fetched_rows``
+    # entries are encoded and written (``store``) by the reader children since
+    # the p-read session: then not timed here (listed as never called)
     ("parindex.ingest.cache", "ReadCache.store"),
     ("parindex.ingest.collect", "read_fetched_rows"),
     ("parindex.ingest.collect", "read_fetched"),

@@ -23,6 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parindex.text import nfc
 
@@ -74,6 +75,22 @@ def percent_styles(styles_xml: bytes) -> frozenset[int]:
         if int(xf.get("numFmtId", "0")) in percent_ids:
             found.add(index)
     return frozenset(found)
+
+
+_STYLES_MEMO_BYTES = 256 * 1024
+
+
+def _percent_styles_once(styles_xml: bytes) -> frozenset[int]:
+    """``percent_styles``, once per content for styles of small size (files made
+    from one template share them); a failure is not kept."""
+    if len(styles_xml) > _STYLES_MEMO_BYTES:
+        return percent_styles(styles_xml)
+    return _percent_styles_memo(bytes(styles_xml))
+
+
+@lru_cache(maxsize=32)
+def _percent_styles_memo(styles_xml: bytes) -> frozenset[int]:
+    return percent_styles(styles_xml)
 
 
 def _column(letters: str) -> int:
@@ -163,7 +180,7 @@ def xlsx_facts(
     if styles is not None and (
         b"%" in styles or b'numFmtId="9"' in styles or b'numFmtId="10"' in styles
     ):
-        percent = percent_styles(styles)
+        percent = _percent_styles_once(styles)
     facts = {}
     for name, part in parts.items():
         xml = worksheets.get(part)

@@ -27,6 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import orjson
+
 from parindex.criteria import DIGEST_LOCK, CriteriaSet
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.normalise import FILE_ROWS_WIDTH, FileRows
@@ -185,9 +187,41 @@ def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
     # the rows as JSON lists, one per gathered column: floats are written as
     # their shortest exact text and read back to the same bits; many files'
     # rows become one frame in the reader (``RowsBuilder.extend``)
-    body = json.dumps(rows, separators=(",", ":")).encode()
+    body = _rows_json(rows)
     payload = len(head).to_bytes(8, "big") + head + body
     return FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _rows_json(rows: FileRows) -> bytes:
+    """The rows as JSON that ``_loads`` reads back equal (floats to the same
+    bits): by orjson, four times quicker than ``json.dumps``, when what it wrote
+    means what ``json.dumps`` would; else by ``json.dumps``, after one space (a
+    JSON reader skips it; ``_loads`` then reads with ``json.loads``).
+
+    orjson writes a float that is not finite (NaN, ±inf) as ``null``: its output
+    is used only when it holds exactly as many ``null`` as the rows hold None, so
+    no such float was written (a text holding "null" only sends the rows to
+    ``json.dumps``); it refuses an integer beyond 64 bits."""
+    try:
+        data = orjson.dumps(rows)
+    except (orjson.JSONEncodeError, TypeError):  # what orjson does not write
+        return _JSON_ROWS + json.dumps(rows, separators=(",", ":")).encode()
+    if data.count(b"null") == sum(column.count(None) for column in rows):
+        return data
+    return _JSON_ROWS + json.dumps(rows, separators=(",", ":")).encode()
+
+
+_JSON_ROWS = b" "
+"""Before rows written by ``json.dumps``: orjson, which reads an integer beyond
+64 bits as a float, does not read them."""
+
+
+def _loads(data: bytes) -> object:
+    """The rows ``_rows_json`` wrote: by orjson (quicker) what orjson wrote, by
+    ``json.loads`` what ``json.dumps`` wrote."""
+    if data.startswith(_JSON_ROWS):
+        return json.loads(data.decode())
+    return orjson.loads(data)
 
 
 def _decode(
@@ -205,8 +239,8 @@ def _decode(
     size = int.from_bytes(payload[:8], "big")
     try:
         described = json.loads(payload[8 : 8 + size].decode())
-        rows = json.loads(payload[8 + size :].decode())
-    except (ValueError, UnicodeDecodeError):
+        rows = _loads(payload[8 + size :])
+    except (ValueError, UnicodeDecodeError):  # orjson's errors are ValueErrors
         return None
     if not isinstance(described, dict) or described.get("key") != key:
         return None

@@ -147,8 +147,8 @@ def read_batch(
         criteria_set,
         year,
         workers=workers,
-        # the entries are encoded in the children and written here as each
-        # file's read arrives, while the others are read (never a crashed read)
+        # the entries are encoded and written by the reader children, as each
+        # file is read, in parallel (never for a read that did not end)
         encode=None if cache is None else cache.entry,
         store=None if cache is None else cache.store,
     )
@@ -310,11 +310,23 @@ def collect_year(
             problems.append(disagrees)
     row_problems = row_problems.filter(pl.col("file").is_in(reported))
 
-    used_rows = good.filter(
+    in_use_mask = good.select(
         pl.col("file").is_in(in_use)
         & (pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null())
+    ).to_series()
+    # every checked row in use (one file per department): the rows as they are,
+    # not a copy of the year's rows beside them
+    used_rows = (
+        good if in_use_mask.all(ignore_nulls=False) else good.filter(in_use_mask)
     )
-    read_counts = dict(all_rows.group_by("file").len().iter_rows())
+    del good, in_use_mask
+    # counted batch by batch (a file is read in one batch): no hash table over
+    # the year's rows at once
+    read_counts = {
+        name: count
+        for frame in read_rows
+        for name, count in frame.group_by("file").len().iter_rows()
+    }
     used_counts = dict(used_rows.group_by("file").len().iter_rows())
     records = []
     for read in reads:

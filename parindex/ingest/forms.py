@@ -57,17 +57,52 @@ def department_in_text(
 ) -> str | None:
     """The department whose name or alias (and code, with ``codes``) is found in
     ``text`` as whole words, the longest winning; None when nothing, or two
-    departments equally, match."""
-    words = f" {fold(_SEPARATORS.sub(' ', text))} "
-    best: tuple[int, str | None] = (0, None)
+    departments equally, match.
+
+    Looked up in an index of the folded names (``_names_index``): every run of
+    the text's words, up to the longest name, is one look-up, whatever the
+    number of departments. A name is found as whole words exactly when its
+    words are a run of the text's words (both folded: single spaces)."""
+    names, longest = _names_index(departments, codes)
+    words = fold(_SEPARATORS.sub(" ", text)).split(" ")
+    length, best = 0, frozenset[str]()
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + longest, len(words)) + 1):
+            name = " ".join(words[start:end])
+            found = names.get(name)
+            if found is None or len(name) < length:
+                continue
+            if len(name) > length:
+                length, best = len(name), found
+            else:
+                best = best | found
+    return next(iter(best)) if len(best) == 1 else None
+
+
+_NAMES_INDEXES: dict[
+    tuple[int, bool],
+    tuple[tuple[Department, ...], dict[str, frozenset[str]], int],
+] = {}
+
+
+def _names_index(
+    departments: tuple[Department, ...], codes: bool
+) -> tuple[dict[str, frozenset[str]], int]:
+    """Folded name → the codes of the departments it names (``_word_names``,
+    unpadded), and the most words in one name. Kept per tuple object (hashing a
+    tuple of a thousand departments on every look-up costs more than it)."""
+    kept = _NAMES_INDEXES.get((id(departments), codes))
+    if kept is not None and kept[0] is departments:
+        return kept[1], kept[2]
+    index: dict[str, set[str]] = {}
     for padded, code in _word_names(departments, codes):
-        if padded not in words:
-            continue
-        if len(padded) > best[0]:
-            best = (len(padded), code)
-        elif len(padded) == best[0] and best[1] != code:
-            best = (len(padded), None)
-    return best[1]
+        index.setdefault(padded[1:-1], set()).add(code)
+    names = {name: frozenset(found) for name, found in index.items()}
+    longest = max((name.count(" ") + 1 for name in names), default=0)
+    if len(_NAMES_INDEXES) >= 16:
+        _NAMES_INDEXES.clear()
+    _NAMES_INDEXES[(id(departments), codes)] = (departments, names, longest)
+    return names, longest
 
 
 def department_from_file_name(

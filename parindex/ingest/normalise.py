@@ -522,6 +522,14 @@ class RowsBuilder:
             if i is not None
         ]
         reach = max(wanted) + 1
+        # no error values and no percent formats in the sheet: a number or an
+        # empty score cell is read without ``_read_score`` (a missing column is
+        # "" here, and ``_read_score`` gives it nothing too)
+        plain = not errors and not table.sheet.facts.percent
+        self_raw: str | None
+        self_score: float | None
+        appraised_raw: str | None
+        appraised_score: float | None
         found: list[_Row | None] = []
         for r in range(table.data_row, len(table.sheet.cells)):
             cells = table.sheet.cells[r]
@@ -546,16 +554,46 @@ class RowsBuilder:
                         found.append(None)  # a blank row ends a block
                     continue  # blank in every cell that matters
             row = _Row(r)
-            row.raw_code, row.code, row.numeric = _parse_code(code_value)
-            self_raw, self_score, notice = _read_score(table, r, self_at, self_value)
-            if notice is not None:
-                row.notices.append(notice)
+            if type(code_value) is str:  # ``_parse_code``'s first case, inline
+                raw = (code_value if code_value.isascii() else nfc(code_value)).strip()
+                row.raw_code, row.code = raw, normalise_code(raw)
+            else:
+                row.raw_code, row.code, row.numeric = _parse_code(code_value)
+            # a number or an empty cell where the sheet has neither error values
+            # nor percent formats: what ``_read_score`` gives them, inline
+            if plain and type(self_value) is float:
+                self_score = self_value if math.isfinite(self_value) else None
+                self_raw = (
+                    str(int(self_value))
+                    if self_value.is_integer()
+                    else repr(self_value)
+                )
+            elif plain and self_value == "":
+                self_raw = self_score = None
+            else:
+                self_raw, self_score, notice = _read_score(
+                    table, r, self_at, self_value
+                )
+                if notice is not None:
+                    row.notices.append(notice)
             row.self = (self_raw, self_score)
-            appraised_raw, appraised_score, notice = _read_score(
-                table, r, appraised_at, appraised_value
-            )
-            if notice is not None:
-                row.notices.append(notice)
+            if plain and type(appraised_value) is float:
+                appraised_score = (
+                    appraised_value if math.isfinite(appraised_value) else None
+                )
+                appraised_raw = (
+                    str(int(appraised_value))
+                    if appraised_value.is_integer()
+                    else repr(appraised_value)
+                )
+            elif plain and appraised_value == "":
+                appraised_raw = appraised_score = None
+            else:
+                appraised_raw, appraised_score, notice = _read_score(
+                    table, r, appraised_at, appraised_value
+                )
+                if notice is not None:
+                    row.notices.append(notice)
             row.appraised = (appraised_raw, appraised_score)
             row.total_label = None
             row.formula = table.cell(r, formula) if formula else None
@@ -574,12 +612,21 @@ class RowsBuilder:
                 row.max = stated if math.isfinite(stated) else None
             else:
                 row.max = _parse_score(stated)[1]
-            row.reason = (
-                _text_or_none(cells[reason_at]) if reason_at is not None else None
-            )
-            row.evidence = (
-                _text_or_none(cells[evidence_at]) if evidence_at is not None else None
-            )
+            # ``_text_or_none``, a text cell's case inline
+            if reason_at is not None:
+                value = cells[reason_at]
+                if type(value) is str:
+                    text = (value if value.isascii() else nfc(value)).strip()
+                    row.reason = text or None
+                else:
+                    row.reason = _text_or_none(value)
+            if evidence_at is not None:
+                value = cells[evidence_at]
+                if type(value) is str:
+                    text = (value if value.isascii() else nfc(value)).strip()
+                    row.evidence = text or None
+                else:
+                    row.evidence = _text_or_none(value)
             found.append(row)
         return found
 

@@ -205,32 +205,30 @@ def read_fetched_rows(
     (``isolate.run_isolated``; by default one per core).
 
     With ``encode`` and ``store`` (the parse cache: ``ReadCache.entry`` and
-    ``ReadCache.store``), each reader also encodes what it read (in parallel),
-    and ``store`` is given it in this process as soon as it arrives, while the
-    other files are still being read; never for a reader that crashed, nor when
-    ``encode`` gives None."""
+    ``ReadCache.store``), each reader encodes what it read and stores it itself,
+    in parallel, as soon as the file is read (the parent neither receives nor
+    writes the entry); never when ``encode`` gives None, and never for a read
+    that did not end (a reader that crashed on the file writes nothing for it).
+    An entry is only ever a whole read of those bytes, so one written by a
+    reader that is stopped just after it (its time ran out) is still right."""
 
-    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows, Encoded | None]:
+    def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
         read = read_submission(*job, criteria_set, year)
         rows = rows_of(read)
-        return read, rows, None if encode is None else encode(read, rows)
-
-    def arrived(
-        _: int, outcome: tuple[SubmissionRead, FileRows, Encoded | None]
-    ) -> None:
-        if store is not None and outcome[2] is not None:
-            store(outcome[2])
+        if encode is not None and store is not None:
+            entry = encode(read, rows)
+            if entry is not None:
+                store(entry)
+        return read, rows
 
     found: list[tuple[SubmissionRead, FileRows, bool]] = []
     no_rows = RowsBuilder().columns()
-    outcomes = run_isolated(
-        list(jobs), work, workers=workers, done=arrived if store else None
-    )
+    outcomes = run_isolated(list(jobs), work, workers=workers)
     for (dropped, _, digest), outcome in zip(jobs, outcomes, strict=True):
         if isinstance(outcome, Crashed):
             found.append((_crashed(dropped, digest, outcome), no_rows, True))
         else:
-            read, rows, _ = outcome
+            read, rows = outcome
             found.append((read, rows, False))
     return found
 

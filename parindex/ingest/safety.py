@@ -308,9 +308,62 @@ def _inspect_zip(
                 inflated[entry.filename] = xml
             continue
         _check_actual_size(raw, entry)
+        if entry.filename in _KEPT_PARTS and not is_ods:
+            kept = _inflate_kept(raw, entry)
+            if kept is not None:  # checked as a sheet's head is, then kept
+                _check_prolog(kept[:_MAX_PROLOG], entry.filename)
+                inflated[entry.filename] = kept
+                continue
         if entry.filename.endswith(_XML_SUFFIXES):
-            _check_prolog(_inflate_head(raw, entry), entry.filename)
+            _check_part_prolog(raw, entry)
     return worksheets
+
+
+_KEPT_PARTS = frozenset({"xl/workbook.xml", "xl/styles.xml"})
+"""Small parts the readers need whole (the sheets' names and the styles, for
+the sheet facts): inflated once here rather than again by ``zipfile``."""
+_KEPT_BYTES = 1024 * 1024
+
+
+def _inflate_kept(raw: memoryview, entry: zipfile.ZipInfo) -> bytes | None:
+    """A small deflated part inflated whole, when it inflates to exactly the size
+    it declares; None otherwise (left to the checks of any other part, and to
+    ``zipfile`` when a reader reads it, so that a part that lies about its size
+    gives what it gave before)."""
+    if entry.compress_type != zipfile.ZIP_DEFLATED or entry.file_size > _KEPT_BYTES:
+        return None
+    if len(raw) * DEFLATE_MAX_RATIO > MAX_ENTRY_BYTES:
+        return None  # not a part ``_check_actual_size`` trusts as it is
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, entry.file_size + 1)
+    except zlib.error:
+        return None
+    return data if len(data) == entry.file_size else None
+
+
+_PASSED_MEMO_BYTES = 16 * 1024
+_PASSED_MEMO_SIZE = 256
+_passed_prologs: set[tuple[int, bytes]] = set()
+"""(compression, compressed bytes) of small XML parts whose prolog passed: files
+made from one template share their styles, theme and relationships parts."""
+
+
+def _check_part_prolog(raw: memoryview, entry: zipfile.ZipInfo) -> None:
+    """``_check_prolog`` of an XML part's first bytes, once per content for a
+    small part: what it decides depends on the compressed bytes and the
+    compression only (a refusal, which names the part, is never kept: asked
+    again, it is decided again)."""
+    if len(raw) > _PASSED_MEMO_BYTES:
+        _check_prolog(_inflate_head(raw, entry), entry.filename)
+        return
+    key = (entry.compress_type, bytes(raw))
+    if key in _passed_prologs:
+        return
+    _check_prolog(_inflate_head(raw, entry), entry.filename)
+    if len(_passed_prologs) >= _PASSED_MEMO_SIZE:
+        _passed_prologs.clear()
+    _passed_prologs.add(key)
 
 
 def _too_large(entry: zipfile.ZipInfo) -> bool:
@@ -397,7 +450,9 @@ def _inflate(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
 
 def _inflate_head(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
     """The first bytes of an entry: enough for its XML prolog (grown, up to
-    ``_MAX_PROLOG``, only while no element has started)."""
+    ``_MAX_PROLOG``, only while no element has started, and until it holds the
+    whole ``<!DOCTYPE`` that may start where the prolog ends: ``_check_prolog``
+    looks for it there)."""
     if entry.compress_type == zipfile.ZIP_STORED:
         return bytes(raw[:_MAX_PROLOG])
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -405,7 +460,11 @@ def _inflate_head(raw: memoryview, entry: zipfile.ZipInfo) -> bytes:
     pending: bytes | memoryview = raw
     while pending and len(head) < _MAX_PROLOG:
         head += inflater.decompress(pending, _PROLOG_CHUNK)
-        if _prolog_ends(_as_utf8(head)) is not None or inflater.eof:
+        utf8 = _as_utf8(head)
+        found = _prolog_ends(utf8)
+        if found is not None and len(utf8) >= found[1] + len(b"<!DOCTYPE"):
+            break
+        if inflater.eof:
             break
         pending = inflater.unconsumed_tail
     return head
@@ -585,6 +644,15 @@ _UNPLAIN_TAG = re.compile(
     rb'|row(?:[\t\n\r]| (?!r="[0-9]+")))'
 )
 _PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")  # ``<x:c``, ``<a:b:row``…
+# The same for a long, narrow sheet (a criteria set of a thousand departments):
+# every cell in one letter's columns and a row number from 1 to 69999, written
+# without a leading zero (so that any mix of such cells spans at most
+# 26 × 69999 < MAX_SHEET_CELLS). Tried only when a cell is outside the first
+# proof's bounds; a sheet is proven by one of the two, never by a mix.
+_UNPLAIN_NARROW_TAG = re.compile(
+    rb'<(?:c(?:[\t\n\r/>]| (?!r="[A-Z](?:[1-9][0-9]{0,3}|[1-6][0-9]{4})"))'
+    rb'|row(?:[\t\n\r]| (?!r="[0-9]+")))'
+)
 
 
 class _NotPlain(Exception):
@@ -601,7 +669,8 @@ def _plainly_small(xml: bytes) -> bool:
 
     It holds when the part is UTF-8, every start tag of an element named ``c`` or
     ``row`` (any prefix) is written plainly (see ``_UNPLAIN_TAG``: then every
-    cell's place is its reference and each is within 702 columns × 2799 rows),
+    cell's place is its reference and each is within 702 columns × 2799 rows;
+    or, ``_UNPLAIN_NARROW_TAG``, every one within 26 columns × 69999 rows),
     and expat parses the whole part without error and without a DTD (which could
     define elements the byte search does not see). The byte search looks at every
     ``<c``/``<row`` in the part, comments and text included, so it can only send
@@ -619,7 +688,9 @@ def _plainly_small(xml: bytes) -> bool:
         declared = _XML_ENCODING.search(xml, start, end)
         if declared is not None and declared.group(1).lower() != b"utf-8":
             return False
-    if _UNPLAIN_TAG.search(xml) or _PREFIXED_TAG.search(xml):
+    if _PREFIXED_TAG.search(xml):
+        return False
+    if _UNPLAIN_TAG.search(xml) and _UNPLAIN_NARROW_TAG.search(xml):
         return False
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _not_plain

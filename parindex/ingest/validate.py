@@ -341,6 +341,7 @@ def validate_rows(
     noticed = _notice_problems(rows)
     rows = rows.filter(_REFUSED.not_())  # refused as a whole by the reader
     joined = _with_criteria(rows, criteria_set).lazy()
+    del rows  # ``joined`` holds its columns: gone with it, before the checks
     is_sum = (pl.col("known") & pl.col("is_leaf").not_()) | pl.col(
         "total_label"
     ).is_not_null()
@@ -379,6 +380,7 @@ def validate_rows(
     del scored
     failures = failed_checks(SubmissionRow, checked)
     row_problems = _row_problems(checked, failures, criteria_set)
+    ambiguous = _ambiguous_codes(checked, criteria_set)
     good = (
         checked.filter(
             pl.int_range(pl.len()).is_in(failures["index"].unique().implode()).not_()
@@ -386,14 +388,19 @@ def validate_rows(
         if failures.height
         else checked
     )
+    del checked  # the rows that failed a check go now (``good`` is a copy)
+    formula_problems = _formula_problems(uncalculated)
+    del uncalculated
+    sum_problems = _sum_row_problems(sum_rows, leaf_sums)
+    del sum_rows, leaf_sums
     problems = concat_problems(
         [
             noticed,
             problems_frame(_appraisal_missing(good)),
             problems_frame(row_problems),
-            problems_frame(_formula_problems(uncalculated)),
-            problems_frame(_ambiguous_codes(checked, criteria_set)),
-            problems_frame(_sum_row_problems(sum_rows, leaf_sums)),
+            problems_frame(formula_problems),
+            problems_frame(ambiguous),
+            problems_frame(sum_problems),
         ]
     )
     return good, problems
