@@ -229,7 +229,8 @@ class _Shield:
         """Restore the handlers, then deliver the signals noted (the handler of
         the first one raises, as it would have without the fork)."""
         for number, handler in self.previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+            # None: a handler not set from Python (an embedding program)
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
         self.previous = {}
         for number in dict.fromkeys(self.noted):
             signal.raise_signal(number)
