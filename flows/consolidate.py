@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
+from uuid import UUID
 
 import httpx
 import polars as pl
@@ -29,6 +30,7 @@ from prefect import Flow, flow, get_client, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
+from prefect.client.schemas.responses import SetStateStatus
 from prefect.context import FlowRunContext
 from prefect.exceptions import (
     MissingContextError,
@@ -36,7 +38,7 @@ from prefect.exceptions import (
     TerminationSignal,
 )
 from prefect.logging.loggers import flow_run_logger
-from prefect.states import Completed, Crashed
+from prefect.states import Completed, Crashed, Failed
 from prefect.task_runners import (
     ProcessPoolTaskRunner,
     TaskRunner,
@@ -516,38 +518,104 @@ def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None
 
 def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
     """Find runs whose process died without a word (``kill -9``, power cut): record
-    each as crashed beside the manifests and set its Prefect flow run ``Crashed``
-    when it still shows as running. Returns one Vietnamese line per run found."""
+    each as crashed beside the manifests; then settle in Prefect every run of
+    ``outputs`` whose end it was never told (``settle_in_prefect``). Returns one
+    Vietnamese line per run found or settled."""
     found = []
     for marker in record.stale_markers(outputs, year):
         now = time.time()
         path = record.record_crash(outputs, marker, now)
-        flow_run_id = marker.get("flow_run_id")
-        if flow_run_id:
-            with get_client(sync_client=True) as client:
-                try:
-                    flow_run = client.read_flow_run(flow_run_id)
-                    if flow_run.state is None or not flow_run.state.is_final():
-                        client.set_flow_run_state(
-                            flow_run_id,
-                            Crashed(
-                                message=messages.RUN_CRASHED_ERROR.format(
-                                    pid=marker.get("pid"),
-                                    started_at=marker.get("started_at"),
-                                )
-                            ),
-                            force=True,
-                        )
-                except Exception as error:  # an unknown id, another server
-                    found.append(f"{flow_run_id}: {error}")
         found.append(
             messages.RUN_CRASH_FOUND.format(
-                flow_run=f"{marker.get('flow_run_name')} ({flow_run_id})",
+                flow_run=f"{marker.get('flow_run_name')} ({marker.get('flow_run_id')})",
                 started_at=marker.get("started_at"),
                 record=f"{record.RUNS_FOLDER}/{path.name}",
             )
         )
-    return found
+    return found + settle_in_prefect(outputs)
+
+
+def _http_refusal(error: BaseException) -> str | None:
+    """``HTTP <code>`` when the server answered a request of ours with a 4xx."""
+    if isinstance(error, PrefectHTTPStatusError):
+        return f"HTTP {error.response.status_code}"
+    return None
+
+
+def settle_in_prefect(outputs: Path, client: Any = None) -> list[str]:
+    """Set to a final state the flow runs of ``outputs``'s records of runs whose
+    end Prefect was never told (``run_record.unsettled_runs``: the server lost
+    mid-run, the process killed), with a message naming the record, when they
+    still show as running; note in each record what was done. A flow run already
+    final is only noted; an unknown one (another server) and a server that does
+    not answer are left for the next contact; a refusal is written in the record
+    and said, never raised. ``client``: a synchronous Prefect client (default:
+    the current API's). Returns one Vietnamese line per run settled or refused."""
+    pending = record.unsettled_runs(outputs)
+    if not pending:
+        return []
+    if client is None:
+        with get_client(sync_client=True) as opened:
+            return settle_in_prefect(outputs, client=opened)
+    lines = []
+    for path, document in pending:
+        flow_run_id = str(document["flow_run_id"])
+        label = f"{document.get('flow_run_name')} ({flow_run_id})"
+        try:
+            flow_run = client.read_flow_run(UUID(flow_run_id))
+        except Exception as error:  # noqa: BLE001 - unknown here, or unreachable
+            reason = api_lost(error)
+            if reason is not None:
+                lines.append(
+                    messages.RUN_SETTLE_UNREACHABLE.format(
+                        flow_run=label, reason=reason, record=path
+                    )
+                )
+                break  # the server is gone again: every run waits for the next
+            continue  # not a run this server knows (another server, deleted)
+        if flow_run.state is not None and flow_run.state.is_final():
+            record.mark_settled(
+                path, document, state=flow_run.state.name, refused=None, now=time.time()
+            )
+            continue
+        crashed = record.state_of(document) == record.CRASHED
+        message = record.settle_message(path, document)
+        state: State = Crashed(message=message) if crashed else Failed(message=message)
+        refused: str | None = None
+        try:
+            result = client.set_flow_run_state(flow_run.id, state, force=True)
+        except Exception as error:  # noqa: BLE001 - a refusal is said, not raised
+            reason = api_lost(error)
+            if reason is not None:
+                lines.append(
+                    messages.RUN_SETTLE_UNREACHABLE.format(
+                        flow_run=label, reason=reason, record=path
+                    )
+                )
+                break
+            refused = _http_refusal(error) or f"{type(error).__name__}: {error}"
+        else:
+            status = getattr(result, "status", None)
+            if status is not None and status != SetStateStatus.ACCEPT:
+                details = getattr(getattr(result, "details", None), "reason", None)
+                refused = f"{status.value}: {details}" if details else status.value
+        record.mark_settled(
+            path,
+            document,
+            state=None if refused else state.name,
+            refused=refused,
+            now=time.time(),
+        )
+        template = messages.RUN_SETTLE_REFUSED if refused else messages.RUN_SETTLED
+        lines.append(
+            template.format(
+                flow_run=f"{flow_run.name} ({flow_run.id})",
+                state=state.name,
+                reason=refused,
+                record=path,
+            )
+        )
+    return lines
 
 
 def _since_last_complete(outputs: Path, year: int) -> list[str]:
@@ -594,6 +662,10 @@ def consolidate_flow(
     run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
     year = year if year is not None else pipeline.latest_year(inputs_path)
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context is not None else None
+    if flow_run is not None:  # first: a run killed from here on is found (any night)
+        record.mark_running(outputs_path, year, str(flow_run.id), flow_run.name, run_at)
     for line in mark_crashed_runs(outputs_path, year):
         logger.warning(line)
     # taken before anything is read: a night with nothing new repeats the last run
@@ -602,10 +674,6 @@ def consolidate_flow(
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
         return _repeated_outcome(repeated, logger, outputs_path)  # type: ignore[return-value]
-    context = FlowRunContext.get()
-    flow_run = context.flow_run if context is not None else None
-    if flow_run is not None:
-        record.mark_running(outputs_path, year, str(flow_run.id), flow_run.name, run_at)
     found_since = _since_last_complete(outputs_path, year)
     criteria_set, history, history_problems = load_inputs(
         inputs_path, year, outputs_path

@@ -584,6 +584,23 @@ RUN_API_LOST = (
     "thành gần nhất (xem TRANG-THAI.txt). Hãy khởi động lại máy chủ (parindex server "
     "start, hoặc máy chủ của đơn vị) rồi chạy lại."
 )
+# --- a run whose end Prefect was not told, settled at the next contact -----------
+RUN_SETTLE_MESSAGE = (
+    "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận nó "
+    "là “{label}” trong biên bản {record}: {error}"
+)
+RUN_SETTLED = (
+    "Lần chạy Prefect {flow_run} chưa báo được kết thúc: đã đặt sang {state} theo "
+    "biên bản {record}."
+)
+RUN_SETTLE_REFUSED = (
+    "Máy chủ Prefect không cho đặt lần chạy {flow_run} sang {state} ({reason}); "
+    "biên bản {record} vẫn là bản đúng (đã ghi lại lời từ chối trong đó)."
+)
+RUN_SETTLE_UNREACHABLE = (
+    "Chưa báo được cho máy chủ Prefect kết thúc của lần chạy {flow_run} ({reason}); "
+    "sẽ thử lại ở lần chạy sau (biên bản {record})."
+)
 SERVER_STOP_IN_USE = (
     "Máy chủ Prefect cục bộ đang phục vụ {count} lần chạy ({runs}): không dừng. "
     "Chờ các lần chạy đó xong, hoặc dùng --force để dừng ngay (các lần chạy đó sẽ "

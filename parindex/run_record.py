@@ -297,6 +297,8 @@ def record_crash(outputs: Path, marker: dict[str, Any], now: float) -> Path:
         run_at=now,
         started_at=marker.get("started_at"),
     )
+    if record["flow_run_id"]:  # its flow run still shows as running: to settle
+        record.update(_unsettled(marker))
     path = write_failure_record(outputs, record, now)
     Path(marker["marker"]).unlink(missing_ok=True)
     return path
@@ -362,6 +364,23 @@ def record_lost_run(
             run_at=now,
             started_at=marker.get("started_at"),
         )
+        path = None
+    if document.get("flow_run_id") and UNSETTLED not in document:
+        # Prefect was not told how it ended: the next contact settles it
+        pid = os.getpid()
+        document = {
+            **document,
+            **_unsettled(
+                {
+                    "pid": pid,
+                    "host": socket.gethostname(),
+                    "process_start": process_start(pid),
+                }
+            ),
+        }
+        if path is not None:
+            _write_json(path, document)
+    if path is None:
         path = write_failure_record(outputs, document, now)
     for each in markers:
         Path(each["marker"]).unlink(missing_ok=True)
@@ -375,6 +394,80 @@ def record_lost_run(
         )
         write_status(outputs, year, text)
     return path
+
+
+# --- runs whose end Prefect was not told ---------------------------------------------
+
+UNSETTLED = "prefect_unsettled"
+SETTLED = "prefect_settled"
+
+
+def _unsettled(process: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a record whose flow run Prefect still shows as running: the
+    flag and the process that ran it (so that a run still alive is never
+    settled from under it, nor another host's)."""
+    return {
+        UNSETTLED: True,
+        "pid": process.get("pid"),
+        "host": process.get("host"),
+        "process_start": process.get("process_start"),
+    }
+
+
+def unsettled_runs(outputs: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Records in ``outputs`` (every year, and ``outputs/runs``) of runs that
+    ended without Prefect being told (their server lost, their process killed),
+    whose flow run is still to be set to a final state: runs of this host whose
+    process is gone, oldest first per folder."""
+    host = socket.gethostname()
+    found = []
+    for folder in [outputs / RUNS_FOLDER, *sorted(outputs.glob(f"*/{RUNS_FOLDER}"))]:
+        for path, document in read_records(folder):
+            if document.get(UNSETTLED) is not True or not document.get("flow_run_id"):
+                continue
+            if document.get("host") != host:
+                continue  # another machine's run: not ours to judge
+            try:
+                pid = int(document["pid"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if _alive(pid, document.get("process_start")):
+                continue  # still ending (the record is written before it exits)
+            found.append((path, document))
+    return found
+
+
+def settle_message(path: Path, document: dict[str, Any]) -> str:
+    """The message of the final state a settled flow run is given: how parindex
+    recorded the run, and where (``path``)."""
+    label = RUN_LABELS.get(state_of(document), messages.RUN_FAILED)
+    return messages.RUN_SETTLE_MESSAGE.format(
+        label=label, record=path, error=document.get("error")
+    )
+
+
+RUN_LABELS = {FAILED: messages.RUN_FAILED, CRASHED: messages.RUN_CRASHED}
+
+
+def mark_settled(
+    path: Path,
+    document: dict[str, Any],
+    *,
+    state: str | None,
+    refused: str | None,
+    now: float,
+) -> dict[str, Any]:
+    """The flow run of ``document`` is settled (``state``: its final state's name
+    in Prefect, None when the server refused to change it, ``refused`` saying
+    why): rewrite the record without the flag, with what was done. The run's own
+    fields (state, error, ids) are kept as they were."""
+    settled: dict[str, Any] = {"state": state, "at": local_iso(now)}
+    if refused is not None:
+        settled["refused"] = refused
+    updated = {k: v for k, v in document.items() if k != UNSETTLED}
+    updated[SETTLED] = settled
+    _write_json(path, updated)
+    return updated
 
 
 def refused_year(outputs: Path, year: int | None) -> int | None:

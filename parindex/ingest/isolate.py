@@ -199,6 +199,43 @@ class _Child:
         return self.status
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Shield:
+    """SIGINT and SIGTERM held back while this thread forks.
+
+    A signal's Python handler runs in the main thread at its next instruction: if
+    that is inside one of Python's at-fork hooks (``logging``'s lock, …), the
+    exception the handler raises to stop the run (``SystemExit``, Prefect's
+    ``TerminationSignal``) is printed as "Exception ignored" and dropped, and the
+    run goes on (a raise between taking and releasing the logging lock leaves it
+    held: a hang). So while the main thread forks, the two signals are only noted
+    (the whole window: from before the fork until ``lift``), and ``lift`` puts the
+    handlers back and delivers what was noted, outside the hooks. Another
+    thread's fork needs nothing: the handlers never run in its hooks."""
+
+    def __init__(self) -> None:
+        self.noted: list[int] = []
+        self.previous: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            for number in _STOPS:
+                self.previous[number] = signal.signal(number, self._note)
+
+    def _note(self, number: int, _frame: object) -> None:
+        self.noted.append(number)
+
+    def lift(self) -> None:
+        """Restore the handlers, then deliver the signals noted (the handler of
+        the first one raises, as it would have without the fork)."""
+        for number, handler in self.previous.items():
+            # None: a handler not set from Python (an embedding program)
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # type: ignore[arg-type]
+        self.previous = {}
+        for number in dict.fromkeys(self.noted):
+            signal.raise_signal(number)
+
+
 @contextlib.contextmanager
 def _forked(
     jobs: Sequence[Job], work: Callable[[Job], Out], memory_bytes: int
@@ -207,13 +244,19 @@ def _forked(
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    shield = _Shield()
+    try:
+        pid = os.fork()
+    except BaseException:
+        shield.lift()
+        raise
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(read_end)
         _child(jobs, work, write_end, memory_bytes)
     os.close(write_end)
     child = _Child(pid, _Reader(read_end))
     try:
+        shield.lift()  # a signal that came during the fork stops the run here
         yield child
     finally:
         os.close(read_end)

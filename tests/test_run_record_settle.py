@@ -1,0 +1,139 @@
+"""Runs whose end Prefect was never told (the server lost mid-run, a process
+killed): their records on disk say so (``prefect_unsettled``) until the next
+contact with the server settles the flow run (pure part: no Prefect).
+
+What was seen: a ``parindex run`` that lost its Prefect server stayed ``Running``
+in the Prefect UI forever; the record on disk was the true one."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from parindex import messages
+from parindex import run_record as record
+from parindex.server import process_start
+
+ERROR = messages.RUN_API_LOST_ERROR.format(url="http://h/api", reason="HTTP 503")
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def _as_if_dead(path: Path) -> dict[str, object]:
+    """The record as if its process had exited (as ``parindex run`` does right
+    after writing it, exit 3)."""
+    document = json.loads(path.read_text("utf-8"))
+    document["pid"] = _dead_pid()
+    path.write_text(json.dumps(document), "utf-8")
+    return dict(document)
+
+
+def test_a_lost_run_is_unsettled_with_its_process_and_host(tmp_path: Path) -> None:
+    now = time.time()
+    record.mark_running(tmp_path, 2023, "run-1", "quiet-fox", now - 5)
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)
+    document = json.loads(path.read_text("utf-8"))
+    assert document["prefect_unsettled"] is True
+    assert document["pid"] == os.getpid()
+    assert document["process_start"] == process_start(os.getpid())
+    assert document["host"] == socket.gethostname()
+    # still alive (this process): never settled from under it
+    assert record.unsettled_runs(tmp_path) == []
+    _as_if_dead(path)
+    [(found, unsettled)] = record.unsettled_runs(tmp_path)
+    assert found == path and unsettled["flow_run_id"] == "run-1"
+
+
+def test_a_run_lost_before_its_flow_run_existed_has_nothing_to_settle(
+    tmp_path: Path,
+) -> None:
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=time.time())
+    document = json.loads(path.read_text("utf-8"))
+    assert document["flow_run_id"] is None
+    assert "prefect_unsettled" not in document
+    assert record.unsettled_runs(tmp_path) == []
+
+
+def test_the_failure_hooks_record_is_marked_not_doubled(tmp_path: Path) -> None:
+    now = time.time()
+    record.mark_running(tmp_path, 2023, "run-2", "calm-owl", now - 5)
+    hooked = record.failure_record(
+        year=2023,
+        state=record.FAILED,
+        error="HTTP 503",
+        flow_run_id="run-2",
+        flow_run_name="calm-owl",
+        run_at=now - 1,
+    )
+    written = record.write_failure_record(tmp_path, hooked, now - 1)
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)
+    assert path == written
+    assert len(record.read_records(tmp_path / "2023" / "runs")) == 1
+    assert json.loads(path.read_text("utf-8"))["prefect_unsettled"] is True
+
+
+def test_another_hosts_record_is_never_judged_here(tmp_path: Path) -> None:
+    now = time.time()
+    record.mark_running(tmp_path, 2023, "run-3", "far-fox", now - 5)
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)
+    document = _as_if_dead(path)
+    document["host"] = "another-host"
+    path.write_text(json.dumps(document), "utf-8")
+    assert record.unsettled_runs(tmp_path) == []
+
+
+def test_settling_is_written_once_and_names_the_record(tmp_path: Path) -> None:
+    now = time.time()
+    record.mark_running(tmp_path, 2023, "run-4", "slow-elk", now - 5)
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)
+    document = _as_if_dead(path)
+    assert record.settle_message(path, document) == (
+        "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận "
+        f"nó là “Thất bại” trong biên bản {path}: {ERROR}"
+    )
+    record.mark_settled(path, document, state="Failed", refused=None, now=now + 1)
+    after = json.loads(path.read_text("utf-8"))
+    assert "prefect_unsettled" not in after
+    assert after["prefect_settled"]["state"] == "Failed"
+    assert "refused" not in after["prefect_settled"]
+    assert after["state"] == "failed" and after["error"] == ERROR  # the run's truth
+    assert record.unsettled_runs(tmp_path) == []
+
+
+def test_a_refusal_is_said_in_the_record(tmp_path: Path) -> None:
+    now = time.time()
+    record.mark_running(tmp_path, 2023, "run-5", "odd-yak", now - 5)
+    path = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)
+    document = _as_if_dead(path)
+    record.mark_settled(path, document, state=None, refused="HTTP 409", now=now)
+    after = json.loads(path.read_text("utf-8"))
+    assert after["prefect_settled"]["state"] is None
+    assert after["prefect_settled"]["refused"] == "HTTP 409"
+    assert record.unsettled_runs(tmp_path) == []
+
+
+def test_a_crash_found_by_the_sweep_is_unsettled_until_prefect_is_told(
+    tmp_path: Path,
+) -> None:
+    record.mark_running(tmp_path, 2023, "run-6", "lost-owl", time.time() - 60)
+    marker = tmp_path / "2023" / "runs" / ".running-run-6.json"
+    document = json.loads(marker.read_text("utf-8"))
+    document["pid"] = _dead_pid()
+    marker.write_text(json.dumps(document), "utf-8")
+    [stale] = record.stale_markers(tmp_path)
+    path = record.record_crash(tmp_path, stale, time.time())
+    [(found, crashed)] = record.unsettled_runs(tmp_path)
+    assert found == path and crashed["state"] == "crashed"
+    assert record.settle_message(path, crashed).startswith(
+        "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận "
+        f"nó là “Bị gián đoạn” trong biên bản {path}: "
+    )
