@@ -251,3 +251,60 @@ def test_something_in_the_way_of_an_output_is_recorded(tmp_path: Path) -> None:
     )
     _check_refused(outputs, error, 2, "failed")
     assert (blocker / "ghi-chu.txt").read_text("utf-8") == "ghi chú của văn phòng\n"
+
+
+IMPORT_HOOK = """
+import os, signal, sys
+
+class _SignalInside:
+    '''Sends SIGTERM to this process when the named module starts importing:
+    the handler then runs inside that import, every time.'''
+
+    def __init__(self, name):
+        self.name = name
+        self.sent = False
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == self.name and not self.sent:
+            self.sent = True
+            os.kill(os.getpid(), signal.SIGTERM)
+        return None
+
+_NAME = os.environ.get("PARINDEX_TEST_SIGNAL_IN_IMPORT")
+if _NAME:
+    sys.meta_path.insert(0, _SignalInside(_NAME))
+"""
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["polars.dataframe", "polars._reexport", "polars.datatypes", "polars.expr.expr", "typer"],
+)
+def test_sigterm_inside_an_import_of_the_command_line_is_recorded(
+    tmp_path: Path, sample_inputs: Path, module: str
+) -> None:
+    """A signal that lands inside the import of polars (or of any module of the
+    command line) once left that import half done: recording the night then
+    imported polars again, failed, and the record was silently missing."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    env = _clean_env(tmp_path)
+    env["PYTHONPATH"] = str(hooks)
+    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = module
+    result = subprocess.run(
+        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+        + ["--outputs", str(outputs), "--year", "2023"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 143, result.stderr
+    assert result.stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    _check_refused(
+        outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
+    )
