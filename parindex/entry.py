@@ -26,8 +26,17 @@ class _Stopped(BaseException):
         self.number = number
 
 
+_PENDING: list[int] = []
+
+
 def _early(number: int, _frame: object) -> None:
-    raise _Stopped(number)
+    """Noted, not raised: an exception raised inside an import (polars, Prefect)
+    leaves that module half imported, and recording the night then fails to
+    import it again. The command line's import ends (about a second), then the
+    signal is acted on. A second signal meanwhile ends the process at once."""
+    _PENDING.append(number)
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, signal.SIG_DFL)
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -76,6 +85,8 @@ def main() -> None:
     try:
         from parindex import cli
 
+        if _PENDING:
+            raise _Stopped(_PENDING[0])
         # from here on, the command line's own handler (``cli._terminate``)
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, cli._terminate)
