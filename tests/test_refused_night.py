@@ -278,7 +278,13 @@ if _NAME:
 
 @pytest.mark.parametrize(
     "module",
-    ["polars.dataframe", "polars._reexport", "polars.datatypes", "polars.expr.expr", "typer"],
+    [
+        "polars.dataframe",
+        "polars._reexport",
+        "polars.datatypes",
+        "polars.expr.expr",
+        "typer",
+    ],
 )
 def test_sigterm_inside_an_import_of_the_command_line_is_recorded(
     tmp_path: Path, sample_inputs: Path, module: str
