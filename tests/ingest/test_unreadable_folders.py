@@ -8,6 +8,7 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,7 +164,7 @@ def test_with_real_permissions_the_folder_is_named(tp_in_its_folder: Path) -> No
                 "setpriv",
                 "--bounding-set=-dac_override,-dac_read_search",
                 "--inh-caps=-all",
-                "python",
+                sys.executable,
                 "-c",
                 script,
             ],
