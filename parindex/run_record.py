@@ -365,19 +365,10 @@ def record_lost_run(
             started_at=marker.get("started_at"),
         )
         path = None
-    if document.get("flow_run_id") and UNSETTLED not in document:
-        # Prefect was not told how it ended: the next contact settles it
-        pid = os.getpid()
-        document = {
-            **document,
-            **_unsettled(
-                {
-                    "pid": pid,
-                    "host": socket.gethostname(),
-                    "process_start": process_start(pid),
-                }
-            ),
-        }
+    # Prefect was not told how it ended: the next contact settles it
+    marked = unsettled_by_this_process(document)
+    if marked is not document:
+        document = marked
         if path is not None:
             _write_json(path, document)
     if path is None:
@@ -400,6 +391,21 @@ def record_lost_run(
 
 UNSETTLED = "prefect_unsettled"
 SETTLED = "prefect_settled"
+
+
+def unsettled_by_this_process(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` marked as a run of this process whose end Prefect was not
+    told (its server lost): the next contact settles it, once this process is
+    gone. Unchanged without a flow run, or when marked already."""
+    if not document.get("flow_run_id") or UNSETTLED in document:
+        return document
+    pid = os.getpid()
+    process = {
+        "pid": pid,
+        "host": socket.gethostname(),
+        "process_start": process_start(pid),
+    }
+    return {**document, **_unsettled(process)}
 
 
 def _unsettled(process: dict[str, Any]) -> dict[str, Any]:

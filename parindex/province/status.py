@@ -308,25 +308,41 @@ def record_lost_run(outputs: Path, year: int, *, error: str, now: float) -> Path
     once (Prefect's failure hook, in this process, may have recorded it
     already), and the page rewritten. Returns the run's record."""
     folder = _year_folder(outputs, year)
+    markers = record.markers_of_process(outputs, year)
+    marker = markers[-1] if markers else {}
+    flow_run_id = marker.get("flow_run_id")
     mine = f"-{os.getpid()}.json"  # a record's name ends with its writer's pid
     recorded = [
         (path, document)
         for path, document in record.read_records(folder / record.RUNS_FOLDER)
-        if path.name.startswith(RECORD_PREFIX)
-        and path.name.endswith(mine)
-        and record.state_of(document) != record.COMPLETED
+        if record.state_of(document) != record.COMPLETED
+        and (
+            (path.name.startswith(RECORD_PREFIX) and path.name.endswith(mine))
+            or (flow_run_id is not None and document.get("flow_run_id") == flow_run_id)
+        )
     ]
     if not recorded:
         document = record.failure_record(
             year=year,
             state=record.FAILED,
             error=error,
-            flow_run_id=None,
-            flow_run_name=None,
+            flow_run_id=flow_run_id,
+            flow_run_name=marker.get("flow_run_name"),
             run_at=now,
+            started_at=marker.get("started_at"),
         )
-        return record_failure(outputs, document, now)
-    path, document = recorded[-1]
+        path = record_failure(outputs, record.unsettled_by_this_process(document), now)
+    else:
+        path, document = recorded[-1]
+        marked = record.unsettled_by_this_process(document)
+        if marked is not document:
+            write_bytes_atomic(path, manifest.manifest_bytes(marked))
+            document = marked
+    # its end is recorded: the next night's sweep must not record it again as killed
+    for each in markers:
+        Path(each["marker"]).unlink(missing_ok=True)
+    if not recorded:
+        return path
     text = status_text_failed(
         year=year,
         document=document,

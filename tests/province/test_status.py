@@ -6,6 +6,7 @@ a record of a night refused before it started."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -187,3 +188,28 @@ def test_a_province_run_that_lost_its_server_is_recorded_once(tmp_path: Path) ->
         "Lần chạy Prefect: —",
         f"Biên bản lần chạy: runs/{first.name}",
     ]
+
+
+def test_a_province_run_that_lost_its_server_names_its_flow_run_and_is_not_swept(
+    tmp_path: Path,
+) -> None:
+    """Blind set B n8/n9: the record named no flow run though its marker did, and
+    the marker, left behind, made the next night record the same night again as
+    killed (the process had ended itself, exit 3). The record names the flow run,
+    is marked for the next contact to settle in Prefect, and the marker goes."""
+    from parindex.province import status
+
+    outputs = tmp_path / "outputs"
+    (outputs / "2023" / "runs").mkdir(parents=True)
+    marker = record.mark_running(outputs, 2023, "flow-run-1", "brave-otter", 1.0e9)
+    path = status.record_lost_run(outputs, 2023, error="mất kết nối", now=1.0e9 + 5)
+    assert not marker.exists()
+    [(found, document)] = record.read_records(outputs / "2023" / "runs")
+    assert found == path
+    assert (document["state"], document["flow_run_id"]) == ("failed", "flow-run-1")
+    assert document["flow_run_name"] == "brave-otter"
+    assert document[record.UNSETTLED] is True  # settled once this process is gone
+    assert document["pid"] == os.getpid()
+    assert "brave-otter" in _page(outputs)[5]
+    # the next night's sweep finds no killed run to record
+    assert record.markers_of_process(outputs, 2023) == []
