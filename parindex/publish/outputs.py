@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import filecmp
+import gc
 import hashlib
 import json
 import os
@@ -190,12 +191,20 @@ def render_department_chunk(chunk: DepartmentChunk) -> list[bytes]:
     private temporary files, so it may run in any process or on any machine: the
     process that holds the outputs lock writes the bytes into its staging folder."""
     rendered = []
-    with tempfile.TemporaryDirectory(prefix="parindex-departments-") as folder:
-        for index, (code, created) in enumerate(chunk.jobs):
-            path = Path(folder) / f"{index}.xlsx"
-            render_department(chunk.result, code, path, created, chunk.standing)
-            rendered.append(path.read_bytes())
-            path.unlink()
+    # What this process holds already (the year's result, the report's parts) is
+    # not garbage: kept out of the collector's full passes while XlsxWriter makes
+    # its many small objects (15.6 -> 13.0 s of CPU for n1000's 995 workbooks).
+    # Global and not nested: a thread's unfreeze only costs the others speed.
+    gc.freeze()
+    try:
+        with tempfile.TemporaryDirectory(prefix="parindex-departments-") as folder:
+            for index, (code, created) in enumerate(chunk.jobs):
+                path = Path(folder) / f"{index}.xlsx"
+                render_department(chunk.result, code, path, created, chunk.standing)
+                rendered.append(path.read_bytes())
+                path.unlink()
+    finally:
+        gc.unfreeze()
     return rendered
 
 
