@@ -691,6 +691,34 @@ def _completed_text(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def failed_head(title: str, record: dict[str, Any], manifest: str | None) -> list[str]:
+    """The first lines of a status page after a run that failed, crashed or was
+    refused (a unit's or a province's, ``title``): when, what went wrong, its
+    flow run, its record, and that the night did not run when refused."""
+    label = messages.RUN_CRASHED if state_of(record) == CRASHED else messages.RUN_FAILED
+    flow_run = " ".join(
+        str(part)
+        for part in (record.get("flow_run_name"), record.get("flow_run_id"))
+        if part
+    )
+    lines = [
+        title,
+        messages.STATUS_REWRITTEN,
+        "",
+        f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
+        f"Kết quả: {label.upper()}: {record.get('error')}",
+        f"Lần chạy Prefect: {flow_run or '—'}",
+        f"Biên bản lần chạy: {manifest or '—'}",
+        "",
+    ]
+    if record.get("before_start"):
+        lines += [
+            messages.STATUS_NOT_RUN.format(exit_code=record.get("exit_code", "?")),
+            "",
+        ]
+    return lines
+
+
 def status_text_failed(
     *,
     year: int | None,
@@ -702,30 +730,11 @@ def status_text_failed(
     """``TRANG-THAI.txt`` after a run that failed or crashed: what went wrong, its
     record (``manifest``: ``runs/<name>``), and which complete run the files in the
     folder come from."""
-    label = messages.RUN_CRASHED if state_of(record) == CRASHED else messages.RUN_FAILED
-    lines = [
+    lines = failed_head(
         messages.STATUS_TITLE.format(year=year if year is not None else "?"),
-        messages.STATUS_REWRITTEN,
-        "",
-        f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
-        f"Kết quả: {label.upper()}: {record.get('error')}",
-        "Lần chạy Prefect: "
-        + (
-            " ".join(
-                str(part)
-                for part in (record.get("flow_run_name"), record.get("flow_run_id"))
-                if part
-            )
-            or "—"
-        ),
-        f"Biên bản lần chạy: {manifest or '—'}",
-        "",
-    ]
-    if record.get("before_start"):
-        lines += [
-            messages.STATUS_NOT_RUN.format(exit_code=record.get("exit_code", "?")),
-            "",
-        ]
+        record,
+        manifest,
+    )
     if last is None:
         lines.append(messages.STATUS_NO_COMPLETE_RUN)
     else:

@@ -172,28 +172,11 @@ def status_text_failed(
     """The province's ``TRANG-THAI.txt`` after a run that failed, crashed or was
     refused: what went wrong, its record, and which complete run the files come
     from, with that run's units."""
-    crashed = record.state_of(document) == record.CRASHED
-    label = messages.RUN_CRASHED if crashed else messages.RUN_FAILED
-    flow_run = " ".join(
-        str(part)
-        for part in (document.get("flow_run_name"), document.get("flow_run_id"))
-        if part
-    )
-    lines = [
+    lines = record.failed_head(
         messages.PROVINCE_STATUS_TITLE.format(year=year if year is not None else "?"),
-        messages.STATUS_REWRITTEN,
-        "",
-        f"Lần chạy gần nhất: {record._when(document.get('run_at'))}",
-        f"Kết quả: {label.upper()}: {document.get('error')}",
-        f"Lần chạy Prefect: {flow_run or '—'}",
-        f"Biên bản lần chạy: {manifest_name}",
-        "",
-    ]
-    if document.get("before_start"):
-        lines += [
-            messages.STATUS_NOT_RUN.format(exit_code=document.get("exit_code", "?")),
-            "",
-        ]
+        document,
+        manifest_name,
+    )
     if last is None:
         lines.append(messages.STATUS_NO_COMPLETE_RUN)
     else:
