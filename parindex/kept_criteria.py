@@ -22,7 +22,13 @@ import pickle
 from pathlib import Path
 
 from parindex.criteria import CriteriaSet
-from parindex.ingest.cache import CACHE_FOLDER, code_version, store_entry
+from parindex.ingest.cache import (
+    CACHE_FOLDER,
+    code_version,
+    sealed,
+    store_entry,
+    unsealed,
+)
 from parindex.night import folder_description
 
 FOLDER = "criteria"
@@ -49,15 +55,8 @@ def _path(outputs: Path, key: str) -> Path:
 
 def load(outputs: Path, key: str) -> CriteriaSet | None:
     """The set kept under ``key``, or None."""
-    try:
-        stored = _path(outputs, key).read_bytes()
-    except OSError:
-        return None
-    start = len(FORMAT) + 65
-    if not stored.startswith(FORMAT) or stored[start - 1 : start] != b"\n":
-        return None
-    payload = stored[start:]
-    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
+    payload = unsealed(FORMAT, _path(outputs, key))
+    if payload is None:
         return None
     try:
         found_key, value = pickle.loads(payload)  # noqa: S301 - written by store
@@ -72,5 +71,5 @@ def store(outputs: Path, key: str, value: CriteriaSet) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next night reads the folder again)."""
     payload = pickle.dumps((key, value), protocol=5)
-    data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    data = sealed(FORMAT, payload)
     store_entry(_path(outputs, key), data)

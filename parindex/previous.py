@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from parindex.consolidate import YearResult
-from parindex.ingest.cache import CACHE_FOLDER, store_entry
+from parindex.ingest.cache import CACHE_FOLDER, sealed, store_entry, unsealed
 from parindex.night import year_description
 
 FOLDER = "previous"
@@ -47,15 +47,8 @@ def _path(outputs: Path, key: str) -> Path:
 
 def load(outputs: Path, key: str) -> YearResult | None | Any:
     """The result stored under ``key``, or ``MISSING``."""
-    try:
-        stored = _path(outputs, key).read_bytes()
-    except OSError:
-        return MISSING
-    start = len(FORMAT) + 65
-    if not stored.startswith(FORMAT) or stored[start - 1 : start] != b"\n":
-        return MISSING
-    payload = stored[start:]
-    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
+    payload = unsealed(FORMAT, _path(outputs, key))
+    if payload is None:
         return MISSING
     try:
         found_key, value = pickle.loads(payload)  # noqa: S301 - written by store
@@ -70,5 +63,5 @@ def store(outputs: Path, key: str, value: YearResult | None) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next run consolidates the year again)."""
     payload = pickle.dumps((key, value), protocol=5)
-    data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    data = sealed(FORMAT, payload)
     store_entry(_path(outputs, key), data)

@@ -144,6 +144,32 @@ _WRITE_FLAGS = (
 )
 
 
+def sealed(format_line: bytes, payload: bytes) -> bytes:
+    """A kept entry's bytes: its format line, the sha256 of its payload, then the
+    payload (read back by ``unsealed``)."""
+    return format_line + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def unsealed(format_line: bytes, path: Path) -> memoryview | None:
+    """The payload of the entry ``sealed`` wrote at ``path`` for ``format_line``
+    (not copied: tens of MB for a large unit's report parts), or None when it is
+    missing, unreadable, of another format or does not match its checksum."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    start = len(format_line) + 65
+    if not stored.startswith(format_line) or stored[start - 1 : start] != b"\n":
+        return None
+    payload = memoryview(stored)[start:]
+    if (
+        hashlib.sha256(payload).hexdigest().encode()
+        != stored[len(format_line) : start - 1]
+    ):
+        return None
+    return payload
+
+
 def store_entry(path: Path, data: bytes) -> None:
     """Write a cache entry atomically (a temporary file renamed over it, never
     fsynced: an entry lost in a crash is rebuilt); a failure to write is not an

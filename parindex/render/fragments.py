@@ -41,7 +41,9 @@ from parindex.ingest.cache import (
     CACHE_FOLDER,
     code_version,
     criteria_digest,
+    sealed,
     store_entry,
+    unsealed,
 )
 from parindex.render.document import Block, Fragment
 from parindex.render.report import fragment_of
@@ -184,7 +186,7 @@ class ReportParts:
             },
             protocol=5,
         )
-        data = FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        data = sealed(FORMAT, payload)
         del payload
         self._old_fragments, self._old_pictures = {}, {}  # last night's: not needed
         store_entry(self.path, data)
@@ -192,15 +194,8 @@ class ReportParts:
 
 def _load(path: Path, context: str) -> dict[str, Any] | None:
     """The payload kept at ``path`` when it is intact and for ``context``."""
-    try:
-        stored = path.read_bytes()
-    except OSError:
-        return None
-    start = len(FORMAT) + 65
-    if not stored.startswith(FORMAT) or stored[start - 1 : start] != b"\n":
-        return None
-    payload = memoryview(stored)[start:]  # not copied: tens of MB at 5000 departments
-    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
+    payload = unsealed(FORMAT, path)
+    if payload is None:
         return None
     try:
         kept = pickle.loads(payload)  # noqa: S301 - written by ReportParts.save
