@@ -444,21 +444,28 @@ def _hook_logger(flow: Flow[Any, Any], flow_run: FlowRun) -> Any:
         return flow_run_logger(flow_run, flow)
 
 
-def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
-    """A run that failed (after its retries), timed out or crashed under the eyes of
-    its own process: its record beside the manifests, and ``TRANG-THAI.txt``
-    naming it."""
-    outputs, year = _year_of(flow_run)
-    now = time.time()
-    document = record.failure_record(
+def failure_document(
+    year: int | None, flow_run: FlowRun, state: State, now: float
+) -> dict[str, Any]:
+    """The record of a flow run (a unit's or a province's) that failed, timed out
+    or crashed, as its own hooks see it."""
+    return record.failure_record(
         year=year,
         state=record.CRASHED if state.is_crashed() else record.FAILED,
         error=_error_of(state),
         flow_run_id=str(flow_run.id),
         flow_run_name=flow_run.name,
         run_at=now,
-        started_at=None,
     )
+
+
+def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
+    """A run that failed (after its retries), timed out or crashed under the eyes of
+    its own process: its record beside the manifests, and ``TRANG-THAI.txt``
+    naming it."""
+    outputs, year = _year_of(flow_run)
+    now = time.time()
+    document = failure_document(year, flow_run, state, now)
     try:
         path = record.write_failure_record(outputs, document, now)
         if year is not None:

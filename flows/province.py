@@ -27,8 +27,8 @@ from prefect.utilities.annotations import unmapped
 
 from flows.consolidate import (
     TIMEOUT_SECONDS,
-    _error_of,
     _hook_logger,
+    failure_document,
     mark_crashed_runs,
     task_runner,
 )
@@ -120,14 +120,7 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     ``TRANG-THAI.txt`` naming it (as ``flows.consolidate`` does for a unit)."""
     outputs, year = _year_of(flow_run)
     now = time.time()
-    document = record.failure_record(
-        year=year,
-        state=record.CRASHED if state.is_crashed() else record.FAILED,
-        error=_error_of(state),
-        flow_run_id=str(flow_run.id),
-        flow_run_name=flow_run.name,
-        run_at=now,
-    )
+    document = failure_document(year, flow_run, state, now)
     try:
         path = status.record_failure(outputs, document, now)
         if year is not None:
