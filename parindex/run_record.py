@@ -535,7 +535,9 @@ def record_refused_night(
 # --- TRANG-THAI.txt -------------------------------------------------------------------
 
 
-def _when(iso: str | None) -> str:
+def when_text(iso: str | None) -> str:
+    """An ISO moment as the office reads it (dd/mm/yyyy hh:mm:ss, office time);
+    "?" when there is none, the text itself when it is not a moment."""
     if not iso:
         return "?"
     try:
@@ -653,7 +655,7 @@ def _completed_text(
         messages.STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
         "",
-        f"Lần chạy gần nhất: {_when(local_iso(run_at))}",
+        f"Lần chạy gần nhất: {when_text(local_iso(run_at))}",
         f"Kết quả: {found.headline}",
         f"Lần chạy Prefect: {flow_run or '—'}",
         f"Tổng điểm: {format_vn(score)} ({status})",
@@ -705,7 +707,7 @@ def failed_head(title: str, record: dict[str, Any], manifest: str | None) -> lis
         title,
         messages.STATUS_REWRITTEN,
         "",
-        f"Lần chạy gần nhất: {_when(record.get('run_at'))}",
+        f"Lần chạy gần nhất: {when_text(record.get('run_at'))}",
         f"Kết quả: {label.upper()}: {record.get('error')}",
         f"Lần chạy Prefect: {flow_run or '—'}",
         f"Biên bản lần chạy: {manifest or '—'}",
@@ -743,7 +745,7 @@ def status_text_failed(
         problems = completed.get("problems") or {}
         lines.append(
             messages.STATUS_FILES_FROM.format(
-                when=_when(completed.get("run_at")),
+                when=when_text(completed.get("run_at")),
                 total=format_vn(float(figures.get("total", 0.0))),
                 errors=problems.get("errors", "?"),
                 warnings=problems.get("warnings", "?"),

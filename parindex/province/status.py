@@ -148,7 +148,7 @@ def status_text_completed(
         messages.PROVINCE_STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
         "",
-        f"Lần chạy gần nhất: {record._when(local_iso(run_at))}",
+        f"Lần chạy gần nhất: {record.when_text(local_iso(run_at))}",
         f"Kết quả: {found.headline}",
         f"Lần chạy Prefect: {flow_run or '—'}",
         f"Biên bản lần chạy: {manifest_name}",
@@ -183,7 +183,7 @@ def status_text_failed(
         path, completed = last
         lines.append(
             messages.PROVINCE_STATUS_FILES_FROM.format(
-                when=record._when(completed.get("run_at")),
+                when=record.when_text(completed.get("run_at")),
                 manifest=f"{record.RUNS_FOLDER}/{path.name}",
             )
         )
