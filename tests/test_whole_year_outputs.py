@@ -147,14 +147,16 @@ def test_paragraphs_spliced_as_bytes_give_the_package_python_docx_saves() -> Non
         document = Document()
         report._set_up(document)
         section = document.element.body.sectPr
-        spliced: list[bytes] = []
+        spliced: list[list[bytes]] = []
         for number, half in enumerate(halves):
-            xml = "".join(report._paragraph_xml(document, b) or "" for b in half)
+            pieces = [report._paragraph_xml(document, b) or "" for b in half]
+            xml = "".join(pieces)
             if splice:
                 section.addprevious(
                     etree.ProcessingInstruction(report.SPLICE_TARGET, str(len(spliced)))
                 )
-                spliced.append(xml.encode("utf-8"))
+                # written piece by piece into the entry, never joined
+                spliced.append([piece.encode("utf-8") for piece in pieces])
             else:
                 body = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
                 for paragraph in list(body):
