@@ -246,7 +246,7 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.publish.outputs", "summary_bytes"),
     ("parindex.publish.outputs", "write_summary"),
     ("parindex.publish.outputs", "render_report"),
-    ("parindex.publish.outputs", "markdown_summary"),
+    ("parindex.publish.outputs", "write_markdown_summary"),
     ("parindex.publish.outputs", "render_department_chunk"),
     ("parindex.publish.outputs", "render_department"),
     ("parindex.publish.outputs", "describe_changes"),

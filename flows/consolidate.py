@@ -16,6 +16,7 @@ flow's process writes them into its staging folder, under the outputs lock.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 import time
@@ -67,7 +68,7 @@ from parindex.ingest.winners import rows_set_aside
 from parindex.night import RepeatedRun, fingerprint, print_kept, repeat_last_run
 from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
-from parindex.render.markdown import markdown_summary
+from parindex.render.markdown import summary_pieces
 from parindex.render.prose import headline_record
 from parindex.settings import UnitSettings, usable_cores
 
@@ -251,6 +252,32 @@ def publish(
     )
 
 
+ARTIFACT_CHARACTERS = 1_000_000
+"""The most of the Markdown summary a Prefect artifact carries: every real unit's
+whole (tens of KB); at 5000 departments the summary is 38 MB, and building it
+whole for the artifact (then its JSON for the API) was ``parindex run``'s peak."""
+
+
+def artifact_summary(result: AnalysedResult, limit: int = ARTIFACT_CHARACTERS) -> str:
+    """``markdown_summary(result)`` when it is at most ``limit`` characters;
+    otherwise its lines up to ``limit`` and a note naming the file holding it all
+    (the rest is never built as one text)."""
+    kept: list[str] = []
+    size = 0
+    for piece in summary_pieces(result):
+        if size + len(piece) <= limit:
+            kept.append(piece)
+            size += len(piece)
+            continue
+        head = "".join(kept) + piece[: limit - size]
+        file = f"summary-{result.year}.md"
+        note = messages.ARTIFACT_CUT.format(
+            limit=f"{limit:,}".replace(",", "."), file=file
+        )
+        return head[: head.rfind("\n")] + "\n\n" + note + "\n"
+    return "".join(kept)
+
+
 def _publish_artifacts(
     result: AnalysedResult,
     changes: list[str],
@@ -267,7 +294,7 @@ def _publish_artifacts(
             f"- {line}\n" for line in found_since
         )
     create_markdown_artifact(
-        headline + markdown_summary(result) + since,
+        headline + artifact_summary(result) + since,
         key=f"{key}-summary",
         description="Kết quả tổng hợp",
     )
@@ -701,6 +728,8 @@ def consolidate_flow(
         concat_problems([history_problems, unit_problems]),
         unit=unit,
     )
+    # the year's rows are consolidated: not held while publishing (issue 13)
+    ingested = dataclasses.replace(ingested, rows=ingested.rows.clear())
     written = publish(
         result,
         ingested,

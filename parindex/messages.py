@@ -706,3 +706,7 @@ SUBMISSION_UNKNOWN_MESSAGES = (
 RUN_UNKNOWN_COUNT = "{count} đơn vị chưa rõ đã nộp hay chưa ({codes})"
 STATUS_UNKNOWN_LIST = "Đơn vị chưa rõ đã nộp hay chưa (thư mục không đọc được)"
 MARKDOWN_UNKNOWN = "Chưa rõ đã nộp hay chưa"
+ARTIFACT_CUT = (
+    "*(Bản tóm tắt dài hơn {limit} ký tự: phần còn lại không đưa vào Prefect, "
+    "xem đủ trong tệp {file}.)*"
+)

@@ -147,14 +147,16 @@ def test_paragraphs_spliced_as_bytes_give_the_package_python_docx_saves() -> Non
         document = Document()
         report._set_up(document)
         section = document.element.body.sectPr
-        spliced: list[bytes] = []
+        spliced: list[list[bytes]] = []
         for number, half in enumerate(halves):
-            xml = "".join(report._paragraph_xml(document, b) or "" for b in half)
+            pieces = [report._paragraph_xml(document, b) or "" for b in half]
+            xml = "".join(pieces)
             if splice:
                 section.addprevious(
                     etree.ProcessingInstruction(report.SPLICE_TARGET, str(len(spliced)))
                 )
-                spliced.append(xml.encode("utf-8"))
+                # written piece by piece into the entry, never joined
+                spliced.append([piece.encode("utf-8") for piece in pieces])
             else:
                 body = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
                 for paragraph in list(body):
@@ -215,3 +217,27 @@ def test_a_leaf_shared_by_many_names_five_departments_and_counts_the_others(
     from parindex.render.prose import shared_note
 
     assert shared_note(departments, NAMES, own=own) == expected
+
+
+def test_the_prefect_artifact_holds_the_summary_up_to_a_size(
+    sample_result: AnalysedResult,
+) -> None:
+    """The artifact carries the Markdown summary whole when it is small (every
+    real unit); a larger one (at 5000 departments 38 MB, built whole it was the
+    peak of ``parindex run``) is cut at a line, with a note naming the file that
+    holds it all."""
+    from flows.consolidate import artifact_summary
+    from parindex import messages
+    from parindex.render.markdown import markdown_summary
+
+    whole = markdown_summary(sample_result)
+    assert artifact_summary(sample_result) == whole
+    assert artifact_summary(sample_result, limit=len(whole)) == whole
+    cut = artifact_summary(sample_result, limit=2000)
+    note = messages.ARTIFACT_CUT.format(
+        limit="2.000", file=f"summary-{sample_result.year}.md"
+    )
+    assert cut.endswith("\n\n" + note + "\n")
+    kept = cut.removesuffix("\n\n" + note + "\n")
+    assert whole.startswith(kept + "\n")
+    assert 1000 < len(kept) <= 2000

@@ -54,7 +54,7 @@ from parindex.publish.manifest import (
 )
 from parindex.render.department import render_department
 from parindex.render.fragments import ReportParts
-from parindex.render.markdown import markdown_summary
+from parindex.render.markdown import write_markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
@@ -384,13 +384,13 @@ def _render_staged(
     standing: UnitStanding | None = None,
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
-    summary_now: dict[str, Any] | None = None,
+    summary_now: list[dict[str, Any]] | None = None,
     parts: ReportParts | None = None,
 ) -> dict[Path, Path]:
     """Render the year's outputs and the workbooks of ``departments`` (default:
-    all) into the staging folder; target → staged file. ``summary_now`` is
-    ``summary(result)`` when the caller has it; ``parts`` the report's parts kept
-    from the last night."""
+    all) into the staging folder; target → staged file. ``summary_now`` holds
+    ``summary(result)`` when the caller has it (taken from it, and let go once
+    written); ``parts`` the report's parts kept from the last night."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     every = {target: staging / target.relative_to(folder) for target in targets}
@@ -603,7 +603,7 @@ def _render_outputs(
     *,
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
-    summary_now: dict[str, Any] | None = None,
+    summary_now: list[dict[str, Any]] | None = None,
     parts: ReportParts | None = None,
 ) -> dict[Path, bool]:
     """Render the year's outputs and the department workbooks of ``jobs``; which
@@ -618,13 +618,15 @@ def _render_outputs(
     written[scorecard] = write_atomic(
         scorecard, lambda path: render_scorecard(result, path, created)
     )
-    document = summary_now or summary(result)
+    # taken out once written: the summary (≈ 90 MB at 5000 departments) is not
+    # held while the report and the department workbooks render
+    taken = summary_now if summary_now else [summary(result)]
     written[summary_path] = write_atomic(
-        summary_path, lambda path: write_summary(document, path)
+        summary_path, lambda path: write_summary(taken.pop(), path)
     )
     written[report] = write_bytes_atomic(report, render_report(result, created, parts))
-    written[markdown] = write_bytes_atomic(
-        markdown, markdown_summary(result, parts).encode("utf-8")
+    written[markdown] = write_atomic(
+        markdown, lambda path: write_markdown_summary(path, result, parts)
     )
     if parts is not None:
         parts.save()
@@ -737,7 +739,10 @@ def publish_outputs(
                 repaired.previous_summary if repaired else read_json(summary_path)
             )
             key = render_key(result, created, department_created)
-            summary_now = summary(result)  # written, and compared with the last one
+            # compared with the last one, then handed to the rendering to be
+            # written (and let go there: not held while the report renders)
+            summary_now = [summary(result)]
+            changes = describe_changes(previous_summary, summary_now[0])
             staged: dict[Path, Path] = {}
             last = last_run(folder)
             # a province unit's workbooks also show its place in its group
@@ -784,7 +789,7 @@ def publish_outputs(
                 target: target in staged and not _same_file(staged[target], target)
                 for target in targets
             }
-            changes = describe_changes(previous_summary, summary_now)
+            summary_now.clear()
             if repaired is not None:
                 changes = [repaired.line, *changes]
             moves = [target for target in targets if written[target]]

@@ -15,7 +15,7 @@ Prefect artifact say the same thing. The sentences are ``parindex.render.prose``
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -758,8 +758,14 @@ def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
     """The blocks as Markdown: headings one level below ``heading_offset`` ``#``,
     bullets as ``-`` items, tables as pipe tables (figures right-aligned); pictures
     and page breaks are Word's only."""
-    parts: list[str] = []
-    after_bullet = False
+    return "".join(markdown_pieces(blocks, heading_offset))
+
+
+def markdown_pieces(blocks: Iterable[Block], heading_offset: int = 1) -> Iterator[str]:
+    """:func:`blocks_markdown` in pieces, one per block (with the line breaks
+    before it) and the final line break: written one after another, a large
+    unit's Markdown is never held whole (at 5000 departments tens of MB)."""
+    started = after_bullet = False
     for block in blocks:
         if isinstance(block, Picture | PageBreak):
             continue
@@ -779,9 +785,10 @@ def blocks_markdown(blocks: Iterable[Block], heading_offset: int = 1) -> str:
         else:
             text = _markdown_table(block)
         glue = "\n" if bullet and after_bullet else "\n\n"
-        parts.append((glue if parts else "") + text)
+        yield (glue if started else "") + text
+        started = True
         after_bullet = block.last_bullet if isinstance(block, Fragment) else bullet
-    return "".join(parts) + "\n"
+    yield "\n"
 
 
 def _markdown_table(table: TableBlock) -> str:

@@ -8,13 +8,16 @@ by department), and ends with the files read and the problems found.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import polars as pl
 
 from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
 from parindex.problems import submission_unknown
-from parindex.render.document import Parts, blocks_markdown, report_body
+from parindex.render.document import Parts, markdown_pieces, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
@@ -48,6 +51,22 @@ def markdown_summary(result: AnalysedResult, parts: Parts | None = None) -> str:
 
     ``parts``: what an earlier night rendered from the same data
     (``parindex.render.fragments``), taken from there."""
+    return "".join(summary_pieces(result, parts))
+
+
+def write_markdown_summary(
+    path: Path, result: AnalysedResult, parts: Parts | None = None
+) -> None:
+    """``markdown_summary(result, parts)`` written to ``path`` as UTF-8, piece by
+    piece (the same bytes; a large unit's text is never held whole)."""
+    with path.open("wb") as out:
+        for piece in summary_pieces(result, parts):
+            out.write(piece.encode("utf-8"))
+
+
+def summary_pieces(result: AnalysedResult, parts: Parts | None = None) -> Iterator[str]:
+    """:func:`markdown_summary` in pieces: the head, each block of the report's
+    text, the files and problems."""
     current = result.current
     scored, leaves = current.coverage
     headline = result.analysis.headline
@@ -86,11 +105,6 @@ def markdown_summary(result: AnalysedResult, parts: Parts | None = None) -> str:
         *_coverage(result),
         f"- Vấn đề: {errors} lỗi, {warnings} cảnh báo",
     ]
-    return (
-        "\n".join(lines)
-        + "\n\n"
-        + blocks_markdown(report_body(result, parts=parts))
-        + "\n## Tệp và vấn đề\n\n"
-        + "\n".join(footer)
-        + "\n"
-    )
+    yield "\n".join(lines) + "\n\n"
+    yield from markdown_pieces(report_body(result, parts=parts))
+    yield "\n## Tệp và vấn đề\n\n" + "\n".join(footer) + "\n"
