@@ -68,12 +68,28 @@ def _key(key: Any) -> str:
 _CONTAINERS = (list, tuple, dict)
 
 
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_DEFAULT = json.JSONEncoder().default  # raises the standard library's TypeError
+
+
+def _compact(value: Any, inner: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))``:
+    the standard library's C encoder made directly, without ``json.dumps``'s
+    encoder object per call (most of its cost for a row of a few values)."""
+    if _C_ENCODER is None:  # a Python built without the accelerator
+        return json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))
+    encode = _C_ENCODER(
+        {}, _DEFAULT, _STRING, None, ": ", "," + inner, False, False, True
+    )
+    return "".join(encode(value, 0))
+
+
 def _flat(value: list[Any] | tuple[Any, ...] | dict[Any, Any], level: int) -> str:
     """A non-empty container of scalars only, indented at ``level``, in one call
     of the C encoder: ``{"a": 1, "b": 2}`` with ``,\\n<indent>`` between items,
     then the line breaks after the opening and before the closing bracket."""
     inner = "\n" + "  " * (level + 1)
-    text = json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))
+    text = _compact(value, inner)
     return text[0] + inner + text[1:-1] + "\n" + "  " * level + text[-1]
 
 
