@@ -1281,6 +1281,19 @@ def _line_count(line: str, width: int) -> int:
     textwrap on many lines)."""
     if not _PLAIN_LINE.fullmatch(line):
         return max(len(textwrap.wrap(line, width)), 1)
+    if line and line[0] != " " and line[-1] != " " and "  " not in line:
+        # words between single spaces: a word joins the line when it fits after
+        # a space, else starts the next one (its space dropped)
+        lengths = [len(word) for word in line.split(" ")]
+        if max(lengths) <= width:
+            lines, length = 1, lengths[0]
+            for size in lengths[1:]:
+                if length + 1 + size <= width:
+                    length += 1 + size
+                else:
+                    lines += 1
+                    length = size
+            return lines
     # textwrap's chunks, last first: (length, is spaces)
     chunks = [
         (len(chunk), index % 2 == 1)
