@@ -209,6 +209,8 @@ def test_outputs_of_nights_through_every_kept_part_are_those_of_a_cold_run(
     assert got == expected
     summary = json.loads((warm / "2023" / "summary-2023.json").read_text("utf-8"))
     assert summary["total"] == 79.69
+    # the summary's pieces were kept, and served (tests/render/test_summary_pieces)
+    assert (warm / CACHE_FOLDER / "summary" / "2023").is_file()
 
 
 def test_department_keys_extended_by_the_unit_as_before(

@@ -58,7 +58,7 @@ from parindex.render.markdown import write_markdown_summary
 from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
-from parindex.render.summary import summary, write_summary
+from parindex.render.summary import SummaryPieces, summary, write_summary
 
 
 @dataclass(frozen=True)
@@ -386,11 +386,13 @@ def _render_staged(
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
     summary_now: list[dict[str, Any]] | None = None,
     parts: ReportParts | None = None,
+    pieces: SummaryPieces | None = None,
 ) -> dict[Path, Path]:
     """Render the year's outputs and the workbooks of ``departments`` (default:
     all) into the staging folder; target → staged file. ``summary_now`` holds
     ``summary(result)`` when the caller has it (taken from it, and let go once
-    written); ``parts`` the report's parts kept from the last night."""
+    written); ``parts`` the report's parts kept from the last night, ``pieces``
+    the summary's."""
     staging = folder / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     every = {target: staging / target.relative_to(folder) for target in targets}
@@ -413,6 +415,7 @@ def _render_staged(
             chunk_size=chunk_size,
             summary_now=summary_now,
             parts=parts,
+            pieces=pieces,
         )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # e.g. the disk is full: free it
@@ -605,13 +608,15 @@ def _render_outputs(
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
     summary_now: list[dict[str, Any]] | None = None,
     parts: ReportParts | None = None,
+    pieces: SummaryPieces | None = None,
 ) -> dict[Path, bool]:
     """Render the year's outputs and the department workbooks of ``jobs``; which
     files changed, in ``targets`` order (scorecard, summary, report, markdown, then
     the departments; those not in ``jobs`` are unchanged). The department chunks
     are handed to ``map_chunks`` first: a runner renders them while this thread
     renders the year's outputs. The report and the Markdown take the parts kept
-    from the last night from ``parts`` and keep this night's there."""
+    from the last night from ``parts`` and keep this night's there; the summary
+    its pieces from ``pieces``."""
     scorecard, summary_path, report, markdown = targets[:4]
     rendered = _start_departments(result, jobs, standing, map_chunks, chunk_size)
     written: dict[Path, bool] = {}
@@ -622,8 +627,10 @@ def _render_outputs(
     # held while the report and the department workbooks render
     taken = summary_now if summary_now else [summary(result)]
     written[summary_path] = write_atomic(
-        summary_path, lambda path: write_summary(taken.pop(), path)
+        summary_path, lambda path: write_summary(taken.pop(), path, pieces)
     )
+    if pieces is not None:
+        pieces.save()
     written[report] = write_bytes_atomic(report, render_report(result, created, parts))
     written[markdown] = write_atomic(
         markdown, lambda path: write_markdown_summary(path, result, parts)
@@ -784,6 +791,9 @@ def publish_outputs(
                     # section II and the charts as the last night rendered them,
                     # where what they are made of did not change
                     parts=ReportParts.open(outputs, result, department_keys_now),
+                    # the summary's text of each department, criterion, file, as
+                    # the last night encoded it, where its value did not change
+                    pieces=SummaryPieces.open(outputs, year),
                 )
             written = {
                 target: target in staged and not _same_file(staged[target], target)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 _STRING = json.encoder.encode_basestring  # what ensure_ascii=False uses
@@ -68,12 +68,28 @@ def _key(key: Any) -> str:
 _CONTAINERS = (list, tuple, dict)
 
 
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_DEFAULT = json.JSONEncoder().default  # raises the standard library's TypeError
+
+
+def _compact(value: Any, inner: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))``:
+    the standard library's C encoder made directly, without ``json.dumps``'s
+    encoder object per call (most of its cost for a row of a few values)."""
+    if _C_ENCODER is None:  # a Python built without the accelerator
+        return json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))
+    encode = _C_ENCODER(
+        {}, _DEFAULT, _STRING, None, ": ", "," + inner, False, False, True
+    )
+    return "".join(encode(value, 0))
+
+
 def _flat(value: list[Any] | tuple[Any, ...] | dict[Any, Any], level: int) -> str:
     """A non-empty container of scalars only, indented at ``level``, in one call
     of the C encoder: ``{"a": 1, "b": 2}`` with ``,\\n<indent>`` between items,
     then the line breaks after the opening and before the closing bracket."""
     inner = "\n" + "  " * (level + 1)
-    text = json.dumps(value, ensure_ascii=False, separators=("," + inner, ": "))
+    text = _compact(value, inner)
     return text[0] + inner + text[1:-1] + "\n" + "  " * level + text[-1]
 
 
@@ -130,19 +146,31 @@ STREAMED_DEPTH = 2
 as one piece: a summary's department, criterion, problem or file."""
 
 
-def iter_indented_json(value: Any, depth: int = STREAMED_DEPTH) -> Iterator[str]:
+Encoder = Callable[[Any, int], str]
+"""What encodes a piece: its value and its level of indentation → its text."""
+
+
+def encoded_piece(value: Any, level: int) -> str:
+    """A value as ``indented_json`` writes it at ``level`` of indentation."""
+    parts: list[str] = []
+    _encode(value, level, parts)
+    return "".join(parts)
+
+
+def iter_indented_json(
+    value: Any, depth: int = STREAMED_DEPTH, encode: Encoder = encoded_piece
+) -> Iterator[str]:
     """``indented_json(value)`` in pieces, in order: the containers down to
     ``depth`` are opened and closed here, each value below them is encoded whole
     (so a summary of 5000 departments is never one list of millions of strings,
-    nor one string)."""
-    yield from _pieces(value, 0, depth)
+    nor one string) by ``encode`` (which may serve the text kept for the same
+    value: ``parindex.render.summary.SummaryPieces``)."""
+    yield from _pieces(value, 0, depth, encode)
 
 
-def _pieces(value: Any, level: int, depth: int) -> Iterator[str]:
+def _pieces(value: Any, level: int, depth: int, encode: Encoder) -> Iterator[str]:
     if level >= depth or not isinstance(value, list | tuple | dict) or not value:
-        parts: list[str] = []
-        _encode(value, level, parts)
-        yield "".join(parts)
+        yield encode(value, level)
         return
     inner = "\n" + "  " * (level + 1)
     if isinstance(value, dict):
@@ -151,22 +179,25 @@ def _pieces(value: Any, level: int, depth: int) -> Iterator[str]:
             if index:
                 yield "," + inner
             yield _STRING(_key(key)) + ": "
-            yield from _pieces(item, level + 1, depth)
+            yield from _pieces(item, level + 1, depth, encode)
         yield "\n" + "  " * level + "}"
         return
     yield "[" + inner
     for index, item in enumerate(value):
         if index:
             yield "," + inner
-        yield from _pieces(item, level + 1, depth)
+        yield from _pieces(item, level + 1, depth, encode)
     yield "\n" + "  " * level + "]"
 
 
-def write_indented_json(value: Any, stream: IO[str]) -> None:
-    """Write ``indented_json(value)`` to a text stream, piece by piece."""
+def write_indented_json(
+    value: Any, stream: IO[str], encode: Encoder = encoded_piece
+) -> None:
+    """Write ``indented_json(value)`` to a text stream, piece by piece (each
+    encoded by ``encode``)."""
     buffered: list[str] = []
     size = 0
-    for piece in iter_indented_json(value):
+    for piece in iter_indented_json(value, encode=encode):
         buffered.append(piece)
         size += len(piece)
         if size >= 1 << 16:  # fewer, larger writes

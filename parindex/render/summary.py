@@ -2,19 +2,35 @@
 
 ``total`` and ``previous`` are the SPEC's (computed from the leaves); ``headline``
 adds the figure every other output quotes (README, "Choices": one headline figure).
+
+The JSON text of each department, criterion, problem and file (the pieces
+``iter_indented_json`` yields) is kept between nights (``SummaryPieces``) under
+the sha256 of the piece's pickled value: a night where one file changed encodes
+the pieces whose value changed, and serves the others' text as encoded before.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import pickle
+import sys
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from parindex.analysis import AnalysedResult
+from parindex.ingest.cache import (
+    CACHE_FOLDER,
+    code_version,
+    sealed,
+    store_entry,
+    unsealed,
+)
 from parindex.numbers import round2
-from parindex.render.jsontext import indented_json, write_indented_json
+from parindex.render.jsontext import encoded_piece, indented_json, write_indented_json
 from parindex.render.prose import headline_record
 
 
@@ -144,10 +160,102 @@ def summary_bytes(document: dict[str, Any]) -> bytes:
     return (indented_json(document) + "\n").encode("utf-8")
 
 
-def write_summary(document: dict[str, Any], path: Path) -> None:
+def write_summary(
+    document: dict[str, Any], path: Path, pieces: SummaryPieces | None = None
+) -> None:
     """Write ``summary_bytes(document)`` to ``path`` in pieces: the text of a
     summary of thousands of departments is never held whole (nor as millions of
-    strings) in memory."""
+    strings) in memory. With ``pieces``, a piece whose value was encoded last
+    night is served as kept there (the same text)."""
+    encode = pieces.encode if pieces is not None else encoded_piece
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        write_indented_json(document, stream)
+        write_indented_json(document, stream, encode)
         stream.write("\n")
+
+
+PIECES_FOLDER = "summary"
+PIECES_FORMAT = b"parindex-summary-pieces 1\n"
+
+
+def pieces_path(outputs: Path, year: int) -> Path:
+    """Where the pieces of ``year``'s summary are kept."""
+    return outputs / CACHE_FOLDER / PIECES_FOLDER / str(year)
+
+
+class SummaryPieces:
+    """The summary's pieces kept from the last night, and those of this night.
+
+    A piece is served only for the value it was encoded from: its key is the
+    sha256 of ``pickle.dumps((level, value))``, and equal pickles load as the
+    same value, types included (``1`` and ``1.0`` and ``True`` pickle apart,
+    as ``-0.0`` and ``0.0``); a value that pickles otherwise is encoded again.
+    The store (``pieces_path``: a format line, the sha256 of the payload, the
+    payload, as ``parindex.ingest.cache.sealed`` writes it) is used only when
+    intact and written by the same code (``code_version``) and Python; it is
+    safe to delete, and rewritten with the pieces of the last night only.
+    """
+
+    def __init__(self, path: Path | None, context: str) -> None:
+        self.path = path
+        self.context = context
+        self._kept: dict[bytes, str] = _load(path, context) if path else {}
+        self._used: dict[bytes, str] = {}
+        self.encoded = 0
+        """The pieces encoded this night (not kept)."""
+
+    @classmethod
+    def open(cls, outputs: Path, year: int) -> SummaryPieces:
+        """The pieces kept in ``outputs`` for ``year``'s summary."""
+        return cls(pieces_path(outputs, year), pieces_context(year))
+
+    def encode(self, value: Any, level: int) -> str:
+        """``encoded_piece(value, level)``: kept, or encoded now."""
+        key = hashlib.sha256(pickle.dumps((level, value), protocol=5)).digest()
+        text = self._kept.get(key)
+        if text is None:
+            text = encoded_piece(value, level)
+            self.encoded += 1
+        self._used[key] = text
+        return text
+
+    def save(self) -> None:
+        """Keep this night's pieces for the next one when they differ from the
+        kept ones (a failure to write is not an error: the next night encodes
+        them)."""
+        if self.path is None or (
+            not self.encoded and len(self._used) == len(self._kept)
+        ):
+            return
+        payload = pickle.dumps(
+            {"context": self.context, "pieces": self._used}, protocol=5
+        )
+        self._kept = {}
+        store_entry(self.path, sealed(PIECES_FORMAT, payload))
+
+
+def pieces_context(year: int) -> str:
+    """What a kept piece's text is also a function of: parindex's code (the
+    encoder) and Python (its float and string encoders)."""
+    return json.dumps(
+        [PIECES_FORMAT.decode().strip(), code_version(), sys.version, year]
+    )
+
+
+def _load(path: Path, context: str) -> dict[bytes, str]:
+    """The pieces kept at ``path`` when the store is intact and ``context``'s;
+    else none."""
+    payload = unsealed(PIECES_FORMAT, path)
+    if payload is None:
+        return {}
+    try:
+        kept = pickle.loads(payload)  # noqa: S301 - written by SummaryPieces.save
+    except Exception:  # noqa: BLE001 - a store that cannot be read is rebuilt
+        return {}
+    if not isinstance(kept, dict) or kept.get("context") != context:
+        return {}
+    pieces = kept.get("pieces")
+    if not isinstance(pieces, dict) or not all(
+        isinstance(k, bytes) and isinstance(v, str) for k, v in pieces.items()
+    ):
+        return {}
+    return pieces

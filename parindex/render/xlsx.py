@@ -159,28 +159,56 @@ class _Block:
         for i in range(start, start + size):
             for j in varying:
                 styles[j].append(f' s="{formats[j][i]._get_xf_index()}"')
-        for j, found in enumerate(formats):
-            if not isinstance(found, list):
-                styles[j] = [f' s="{found._get_xf_index()}"'] * size
         columns = []
-        for j, vals in enumerate(values):
-            style = styles[j]
-            column_texts = texts[j]
-            cells = []
-            for i, value in enumerate(vals):
-                if value is None or (isinstance(value, float) and math.isnan(value)):
-                    cells.append(style[i] + "/>")
-                elif isinstance(value, str):
-                    index = strings[column_texts[i]]
-                    cells.append(f'{style[i]} t="s"><v>{index}</v></c>')
-                elif isinstance(value, bool):
-                    cells.append(f'{style[i]} t="b"><v>{int(value)}</v></c>')
-                elif isinstance(value, int):
-                    cells.append(f"{style[i]}><v>{value:.16G}</v></c>")
-                else:
-                    cells.append(f"{style[i]}><v>{shown(value):.16G}</v></c>")
-            columns.append(cells)
+        for j, found in enumerate(formats):
+            # a text column's cells are its texts as written (NFC), None blank
+            column = values[j] if texts[j] is None else texts[j]
+            if isinstance(found, list):
+                columns.append(_varying_xml(column, styles[j], strings))
+            else:
+                style = f' s="{found._get_xf_index()}"'
+                columns.append(_column_xml(column, style, strings))
         return columns
+
+
+def _column_xml(values: list[Any], style: str, strings: dict[str, int]) -> list[str]:
+    """The XML after ``<c r="…"`` of each cell of a column of one format
+    (``_Block.xml``): each distinct value made once, the others looked up (a
+    column holds the same few hundred scores or texts many times)."""
+    made: dict[Any, str] = {}
+    found = made.get
+
+    def make(value: Any) -> str:
+        cell = made[value] = _cell_xml(style, value, strings)
+        return cell
+
+    return [found(value) or make(value) for value in values]
+
+
+def _varying_xml(
+    values: list[Any], styles: list[str], strings: dict[str, int]
+) -> list[str]:
+    """``_column_xml`` of a column whose cells have formats of their own."""
+    made: dict[tuple[str, Any], str] = {}
+    found = made.get
+
+    def make(key: tuple[str, Any]) -> str:
+        cell = made[key] = _cell_xml(key[0], key[1], strings)
+        return cell
+
+    return [found(key) or make(key) for key in zip(styles, values, strict=True)]
+
+
+def _cell_xml(style: str, value: Any, strings: dict[str, int]) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return style + "/>"
+    if isinstance(value, str):
+        return f'{style} t="s"><v>{strings[value]}</v></c>'
+    if isinstance(value, bool):
+        return f'{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f"{style}><v>{value:.16G}</v></c>"
+    return f"{style}><v>{shown(value):.16G}</v></c>"
 
 
 class FastWorksheet(Worksheet):  # type: ignore[misc]
@@ -328,17 +356,52 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
         spans, row_info, write = self.row_spans, self.row_info, self.fh.write
         starts = [f'<c r="{_column_name(j)}' for j in range(block.width)]
         for start, values, texts in block.slices():
-            columns = list(zip(starts, block.xml(start, values, texts), strict=True))
-            for i in range(len(values[0])):
+            columns = block.xml(start, values, texts)
+            pieces: list[str] = []
+            for i, cells in enumerate(zip(*columns, strict=True)):
                 row_num = block.first + start + i
-                self._write_row(
-                    row_num, spans.get(row_num // 16), row_info.get(row_num)
-                )
                 number = str(row_num + 1)
-                write(
-                    "".join([f'{first}{number}"{cells[i]}' for first, cells in columns])
+                opening = self._row_opening(
+                    number, spans.get(row_num // 16), row_info.get(row_num)
                 )
-                write("</row>")
+                if opening is None:
+                    if pieces:
+                        write("".join(pieces))
+                        pieces = []
+                    self._write_row(
+                        row_num, spans.get(row_num // 16), row_info.get(row_num)
+                    )
+                else:
+                    pieces.append(opening)
+                reference = f'{number}"'
+                for first, cell in zip(starts, cells, strict=True):
+                    pieces += (first, reference, cell)
+                pieces.append("</row>")
+                if len(pieces) >= 1 << 14:
+                    write("".join(pieces))
+                    pieces = []
+            write("".join(pieces))
+
+    def _row_opening(
+        self, number: str, span: str | None, info: RowInfo | None
+    ) -> str | None:
+        """The ``<row …>`` tag ``Worksheet._write_row`` writes for a row of
+        cells without a format, hidden state or outline level, or None for any
+        other row (written by ``_write_row``)."""
+        height = self.default_row_height
+        if info is not None:
+            if info.row_format or info.hidden or info.level or info.collapsed:
+                return None
+            if info.height is not None:
+                height = info.height
+        if self.excel_version == 2010:
+            return None
+        tag = f'<row r="{number}"'
+        if span:
+            tag += f' spans="{span}"'
+        if height != self.original_row_height or height != self.default_row_height:
+            tag += f' ht="{height * 0.75:.16g}" customHeight="1"'
+        return tag + ">"
 
 
 _FAST_CELLS = (CellStringTuple, CellNumberTuple, CellBlankTuple)
@@ -1218,6 +1281,19 @@ def _line_count(line: str, width: int) -> int:
     textwrap on many lines)."""
     if not _PLAIN_LINE.fullmatch(line):
         return max(len(textwrap.wrap(line, width)), 1)
+    if line and line[0] != " " and line[-1] != " " and "  " not in line:
+        # words between single spaces: a word joins the line when it fits after
+        # a space, else starts the next one (its space dropped)
+        lengths = [len(word) for word in line.split(" ")]
+        if max(lengths) <= width:
+            lines, length = 1, lengths[0]
+            for size in lengths[1:]:
+                if length + 1 + size <= width:
+                    length += 1 + size
+                else:
+                    lines += 1
+                    length = size
+            return lines
     # textwrap's chunks, last first: (length, is spaces)
     chunks = [
         (len(chunk), index % 2 == 1)
