@@ -17,12 +17,13 @@ flow's process writes them into its staging folder, under the outputs lock.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import UUID
 
 import httpx
@@ -33,7 +34,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.client.schemas.responses import SetStateStatus
-from prefect.context import FlowRunContext
+from prefect.context import FlowRunContext, TagsContext
 from prefect.exceptions import (
     MissingContextError,
     PrefectHTTPStatusError,
@@ -552,7 +553,8 @@ def launched(outputs: Path, year: int) -> Iterator[None]:
     however it ends: a process killed before its flow writes its running marker
     (between Prefect creating the flow run and the flow's first line) leaves the
     marker, and the next night finds the flow run by that tag
-    (``crashed_launches``)."""
+    (``crashed_launches``). The flow's task runs do not carry the tag
+    (``launch_tag_dropped``)."""
     try:
         path, tag = record.mark_launching(outputs.resolve(), year, time.time())
     except OSError:  # the outputs folder: the flow's own checks say why
@@ -563,6 +565,29 @@ def launched(outputs: Path, year: int) -> Iterator[None]:
             yield
     finally:
         path.unlink(missing_ok=True)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def launch_tag_dropped(function: Callable[P, R]) -> Callable[P, R]:
+    """A flow's body without the launch tag (``launched``): its task runs do not
+    carry it. A task run with a tag asks the server for that tag's concurrency
+    slots, a round trip per task (and, the server lost then, a task left
+    ``Pending`` whose English line the run printed)."""
+
+    @functools.wraps(function)
+    def body(*args: P.args, **kwargs: P.kwargs) -> R:
+        kept = {
+            tag
+            for tag in TagsContext.get().current_tags
+            if not tag.startswith(record.LAUNCH_TAG_PREFIX)
+        }
+        with TagsContext(current_tags=kept):
+            return function(*args, **kwargs)
+
+    return body
 
 
 def crashed_launches(
@@ -738,6 +763,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
     on_crashed=[_record_end],
     on_completion=[_clear_marker],
 )
+@launch_tag_dropped
 def consolidate_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",

@@ -29,6 +29,7 @@ from flows.consolidate import (
     TIMEOUT_SECONDS,
     _hook_logger,
     failure_document,
+    launch_tag_dropped,
     mark_crashed_runs,
     task_runner,
 )
@@ -158,6 +159,7 @@ def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None
     on_crashed=[_record_end],
     on_completion=[_clear_marker],
 )
+@launch_tag_dropped
 def province_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",

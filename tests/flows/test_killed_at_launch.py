@@ -84,3 +84,34 @@ def test_a_run_killed_before_its_running_marker_is_found_by_the_next_night(
     assert not list(runs.glob(".*.json"))  # no marker left behind
     since = json.loads(following.stdout)["since_last_complete"]
     assert len(since) == 1 and f"Bị gián đoạn ({lost.name}, runs/" in since[0]
+
+
+def test_only_the_flow_run_carries_the_launch_tag(
+    prefect_harness: None, tmp_path: Path, sample_inputs: Path
+) -> None:
+    """A task run with a tag asks the server for that tag's concurrency slots (a
+    round trip per task; seen: a task left ``Pending``, its line printed, when
+    the server was lost then): the launch tag is the flow run's only."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.consolidate import consolidate_flow, launched
+
+    inputs = tmp_path / "inputs"
+    __import__("shutil").copytree(sample_inputs, inputs)
+    outputs = tmp_path / "out"
+    runs = outputs / "2023" / "runs"
+    with launched(outputs, 2023):
+        [marker] = runs.glob(".launching-*.json")
+        tag = json.loads(marker.read_text("utf-8"))["tag"]
+        state = consolidate_flow(
+            inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+        )
+    assert not marker.exists()
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(flow_run_id).tags == [tag]
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    assert tasks and all(task.tags == [] for task in tasks)
