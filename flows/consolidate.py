@@ -16,23 +16,26 @@ flow's process writes them into its staging folder, under the outputs lock.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import json
 import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import UUID
 
 import httpx
 import polars as pl
-from prefect import Flow, flow, get_client, get_run_logger, task
+from prefect import Flow, flow, get_client, get_run_logger, tags, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.client.schemas.responses import SetStateStatus
-from prefect.context import FlowRunContext
+from prefect.context import FlowRunContext, TagsContext
 from prefect.exceptions import (
     MissingContextError,
     PrefectHTTPStatusError,
@@ -552,7 +555,8 @@ def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None
 
 def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
     """Find runs whose process died without a word (``kill -9``, power cut): record
-    each as crashed beside the manifests; then settle in Prefect every run of
+    each as crashed beside the manifests (``crashed_launches`` for one killed
+    before its flow's first line); then settle in Prefect every run of
     ``outputs`` whose end it was never told (``settle_in_prefect``). Returns one
     Vietnamese line per run found or settled."""
     found = []
@@ -566,7 +570,114 @@ def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
                 record=f"{record.RUNS_FOLDER}/{path.name}",
             )
         )
-    return found + settle_in_prefect(outputs)
+    return found + crashed_launches(outputs, year) + settle_in_prefect(outputs)
+
+
+@contextlib.contextmanager
+def launched(outputs: Path, year: int) -> Iterator[None]:
+    """The flow run of ``year`` asked for inside this block carries the tag of a
+    launch marker (``run_record.mark_launching``), removed when the block ends,
+    however it ends: a process killed before its flow writes its running marker
+    (between Prefect creating the flow run and the flow's first line) leaves the
+    marker, and the next night finds the flow run by that tag
+    (``crashed_launches``). The flow's task runs do not carry the tag
+    (``launch_tag_dropped``)."""
+    try:
+        path, tag = record.mark_launching(outputs.resolve(), year, time.time())
+    except OSError:  # the outputs folder: the flow's own checks say why
+        yield
+        return
+    try:
+        with tags(tag):
+            yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def launch_tag_dropped(function: Callable[P, R]) -> Callable[P, R]:
+    """A flow's body without the launch tag (``launched``): its task runs do not
+    carry it. A task run with a tag asks the server for that tag's concurrency
+    slots, a round trip per task (and, the server lost then, a task left
+    ``Pending`` whose English line the run printed)."""
+
+    @functools.wraps(function)
+    def body(*args: P.args, **kwargs: P.kwargs) -> R:
+        kept = {
+            tag
+            for tag in TagsContext.get().current_tags
+            if not tag.startswith(record.LAUNCH_TAG_PREFIX)
+        }
+        with TagsContext(current_tags=kept):
+            return function(*args, **kwargs)
+
+    return body
+
+
+def crashed_launches(
+    outputs: Path, year: int | None = None, client: Any = None
+) -> list[str]:
+    """Find nights whose process was killed between asking Prefect for their flow
+    run and the end of it, with no other record (``run_record.stale_launches``:
+    this host, the process gone): record each as crashed, naming its flow run
+    (found by the launch marker's tag) when Prefect has it still running, so that
+    ``settle_in_prefect`` sets it ``Crashed``. A flow run already final, or a
+    night recorded already (its flow run's record, its own end), only loses its
+    marker. A server that does not answer leaves every marker for the next
+    contact. ``client``: a synchronous Prefect client (default: the current
+    API's). Returns one Vietnamese line per night recorded."""
+    launches = record.stale_launches(outputs, year)
+    if not launches:
+        return []
+    if client is None:
+        with get_client(sync_client=True) as opened:
+            return crashed_launches(outputs, year, client=opened)
+    lines = []
+    for launch in launches:
+        try:
+            flow_runs = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(
+                    tags=FlowRunFilterTags(all_=[str(launch.get("tag"))])
+                ),
+                limit=1,
+            )
+        except Exception as error:  # noqa: BLE001 - left for the next contact
+            if api_lost(error) is not None:
+                break
+            continue
+        flow_run = flow_runs[0] if flow_runs else None
+        flow_run_id = str(flow_run.id) if flow_run is not None else None
+        final = (
+            flow_run is not None
+            and flow_run.state is not None
+            and flow_run.state.is_final()
+        )
+        if final or record.launch_recorded(launch, flow_run_id):
+            Path(launch["marker"]).unlink(missing_ok=True)
+            continue
+        named = (str(flow_run.id), flow_run.name) if flow_run is not None else None
+        path = record.record_launch_crash(outputs, launch, named, time.time())
+        written = f"{record.RUNS_FOLDER}/{path.name}"
+        if flow_run is None:  # killed before Prefect created it
+            lines.append(
+                messages.RUN_LAUNCH_CRASH_FOUND.format(
+                    pid=launch.get("pid"),
+                    started_at=launch.get("started_at"),
+                    record=written,
+                )
+            )
+        else:
+            lines.append(
+                messages.RUN_CRASH_FOUND.format(
+                    flow_run=f"{flow_run.name} ({flow_run_id})",
+                    started_at=launch.get("started_at"),
+                    record=written,
+                )
+            )
+    return lines
 
 
 def _http_refusal(error: BaseException) -> str | None:
@@ -679,6 +790,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
     on_crashed=[_record_end],
     on_completion=[_clear_marker],
 )
+@launch_tag_dropped
 def consolidate_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",

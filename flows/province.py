@@ -29,6 +29,7 @@ from flows.consolidate import (
     TIMEOUT_SECONDS,
     _hook_logger,
     failure_document,
+    launch_tag_dropped,
     mark_crashed_runs,
     task_runner,
 )
@@ -104,14 +105,20 @@ def _year_of(flow_run: FlowRun) -> tuple[Path, int | None]:
     else the latest year of the province, when it can still be read)."""
     parameters = flow_run.parameters
     outputs = Path(str(parameters.get("outputs", "outputs"))).resolve()
+    inputs = Path(str(parameters.get("inputs", "inputs"))).resolve()
     year = parameters.get("year")
-    if year is None:
-        try:
-            inputs = Path(str(parameters.get("inputs", "inputs"))).resolve()
-            year = province.latest_province_year(read_province(inputs))
-        except ParindexError:
-            year = None
-    return outputs, int(year) if year is not None else None
+    return outputs, _known_year(inputs, int(year) if year is not None else None)
+
+
+def _known_year(inputs: Path, year: int | None) -> int | None:
+    """``year``, else the latest year of the province at ``inputs`` when its
+    register can be read (None otherwise)."""
+    if year is not None:
+        return year
+    try:
+        return province.latest_province_year(read_province(inputs))
+    except ParindexError:
+        return None
 
 
 def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
@@ -152,6 +159,7 @@ def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None
     on_crashed=[_record_end],
     on_completion=[_clear_marker],
 )
+@launch_tag_dropped
 def province_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",
@@ -165,16 +173,25 @@ def province_flow(
     logger = get_run_logger()
     run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()
-    planned = plan(inputs_path, year)
-    # runs killed without a word (kill -9, power cut): recorded, set Crashed
-    for line in mark_crashed_runs(outputs_path, planned.year):
-        logger.warning(line)
     context = FlowRunContext.get()
     flow_run = context.flow_run if context is not None else None
-    if flow_run is not None:
+    # first, before planning: a run killed from here on is found (the year as
+    # the failure hook takes it: the parameter, else the latest year)
+    marked = _known_year(inputs_path, year) if flow_run is not None else None
+    if flow_run is not None and marked is not None:
+        record.mark_running(
+            outputs_path, marked, str(flow_run.id), flow_run.name, run_at
+        )
+    planned = plan(inputs_path, year)
+    if flow_run is not None and marked != planned.year:  # its register changed
+        if marked is not None:
+            record.clear_running(outputs_path, marked, str(flow_run.id))
         record.mark_running(
             outputs_path, planned.year, str(flow_run.id), flow_run.name, run_at
         )
+    # runs killed without a word (kill -9, power cut): recorded, set Crashed
+    for line in mark_crashed_runs(outputs_path, planned.year):
+        logger.warning(line)
     repaired = status.since_last_complete(outputs_path, planned.year)
     runs = consolidate_unit.map(
         list(planned.jobs),

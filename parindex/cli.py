@@ -472,9 +472,14 @@ def _run_years(
     outcomes = []
     console = Console()
     NIGHT["flow_started"] = True
+    from flows.consolidate import launched
+
     for chosen in years:
         try:
-            with console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"):
+            with (
+                console.status(f"Đang tổng hợp năm {chosen}…", spinner="dots"),
+                launched(outputs, chosen),  # found by the next night if killed
+            ):
                 outcome = flow(
                     inputs=str(inputs),
                     outputs=str(outputs),
@@ -528,6 +533,7 @@ def _api_lost(
             criteria_set = pipeline.load_criteria(inputs, year)
             departments = [(d.code, d.name) for d in criteria_set.departments]
     try:
+        record.clear_launches_of_process(outputs.resolve(), year)  # recorded here
         if inputs is not None and not is_unit:  # a province: its record and page
             from parindex.province import status as province_status
 

@@ -8,11 +8,15 @@ takes over ends the process the documented way: one Vietnamese line, exit
 status 128 + the signal; for ``parindex run`` whose outputs folder exists, a
 signal at any moment before its flow starts (importing, checking the inputs,
 starting the server) leaves a record of the night stopped before it started
-(``runs/``, ``TRANG-THAI.txt``); from then on the flow's hooks record it.
+(``runs/``, ``TRANG-THAI.txt``); from then on the flow's hooks record it. Once
+the command has ended (its work done and said), a signal is noted and ends the
+process after its exit hooks, the same way (``_last_word``).
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
 from pathlib import Path
@@ -73,6 +77,58 @@ def _record(number: int, argv: list[str]) -> None:
         pass
 
 
+_LATE: list[int] = []
+_ENDING: list[int] = []
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _late(number: int, _frame: object) -> None:
+    """The command's work is over (its outputs, record and ``--json`` written):
+    a signal now is only noted, and the process ends with its status once its
+    exit hooks have run (``_last_word``): raised inside them (Prefect sends its
+    last events and logs there) it was printed as "Exception ignored" and lost."""
+    _LATE.append(number)
+
+
+def _last_word() -> None:
+    """The last exit hook (registered first): ends the process here, with 128 +
+    a signal noted or pending since the command's end (its Vietnamese line
+    said), else the command's own status. What comes after the exit hooks, the
+    interpreter's teardown, runs with the default action of the signals back
+    (a SIGTERM there ended the process as -15, without a word): it is skipped,
+    the standard streams flushed first."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    if not _ENDING:
+        return  # not ended by the command line (stopped while importing it)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    pending = sorted(_STOPS & signal.sigpending())
+    number = _LATE[0] if _LATE else (pending[0] if pending else None)
+    if number is None:
+        os._exit(_ENDING[0])
+    if _ENDING[0] != 128 + number:  # not said already: the command's own end
+        from parindex import messages
+
+        try:
+            sys.stderr.write(messages.INTERRUPTED.format(signal=_name(number)) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(128 + number)
+
+
+def _ended(code: object) -> None:
+    """The command has ended with ``code`` (``SystemExit``'s): what it did is
+    complete and said; a signal from now on is noted (``_late``)."""
+    if code is None or isinstance(code, int):
+        _ENDING.append(code or 0)
+        for number in _STOPS:
+            signal.signal(number, _late)
+
+
 def _name(number: int) -> str:
     return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
 
@@ -80,6 +136,7 @@ def _name(number: int) -> str:
 def main() -> None:
     """Console-script entry point: what ``parindex.cli.main`` does (its signal
     handlers, then the command line), with the signals handled from the start."""
+    atexit.register(_last_word)  # first: it runs last of the exit hooks
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, _early)
     try:
@@ -109,4 +166,6 @@ def main() -> None:
             for each in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(each, signal.SIG_DFL)
             _record(code, sys.argv[1:])
+        _ended(stop.code)
         raise
+    _ended(0)

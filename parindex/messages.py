@@ -530,6 +530,10 @@ RUN_CRASH_FOUND = (
     "Lần chạy {flow_run} bắt đầu lúc {started_at} đã bị gián đoạn giữa chừng; "
     "đã ghi nhận là Crashed ({record})."
 )
+RUN_LAUNCH_CRASH_FOUND = (
+    "Lần chạy của tiến trình pid {pid} bắt đầu lúc {started_at} đã dừng đột ngột "
+    "trước khi Prefect tạo flow run cho nó; đã ghi nhận là Crashed ({record})."
+)
 RUN_TIMED_OUT = "chạy quá {seconds} giây nên bị dừng."
 RUN_STOPPED_BY_SIGNAL = "đã bị dừng bằng tín hiệu {signal} trước khi xong."
 STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM {year}"

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import socket
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,29 +260,48 @@ def clear_running(outputs: Path, year: int, flow_run_id: str) -> None:
     path.unlink(missing_ok=True)
 
 
-def stale_markers(outputs: Path, year: int | None = None) -> list[dict[str, Any]]:
-    """Markers of runs whose process is gone (killed, or the machine restarted):
-    on this host, a pid that no longer runs the same process. Every year of
-    ``outputs`` unless ``year`` is given."""
+def _markers(outputs: Path, year: int | None, prefix: str) -> list[dict[str, Any]]:
+    """The readable markers named ``prefix*.json`` of ``year`` (every year of
+    ``outputs`` when None), each with its path (``marker``)."""
     folders = (
         [record_folder(outputs, year)]
         if year is not None
         else sorted(outputs.glob(f"*/{RUNS_FOLDER}"))
     )
-    host = socket.gethostname()
-    stale = []
+    found = []
     for folder in folders:
-        for path in sorted(folder.glob(f"{RUNNING_PREFIX}*.json")):
+        for path in sorted(folder.glob(f"{prefix}*.json")):
             try:
                 marker = json.loads(path.read_text("utf-8"))
-                pid = int(marker["pid"])
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError):
                 continue
-            if marker.get("host") != host:
-                continue  # another machine's run: not ours to judge
-            if not _alive(pid, marker.get("process_start")):
-                stale.append({**marker, "marker": str(path)})
+            if isinstance(marker, dict):
+                found.append({**marker, "marker": str(path)})
+    return found
+
+
+def _stale(outputs: Path, year: int | None, prefix: str) -> list[dict[str, Any]]:
+    """The markers named ``prefix*`` whose process is gone: on this host, a pid
+    that no longer runs the same process (another host's is never judged)."""
+    host = socket.gethostname()
+    stale = []
+    for marker in _markers(outputs, year, prefix):
+        try:
+            pid = int(marker["pid"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if marker.get("host") != host:
+            continue  # another machine's run: not ours to judge
+        if not _alive(pid, marker.get("process_start")):
+            stale.append(marker)
     return stale
+
+
+def stale_markers(outputs: Path, year: int | None = None) -> list[dict[str, Any]]:
+    """Markers of runs whose process is gone (killed, or the machine restarted):
+    on this host, a pid that no longer runs the same process. Every year of
+    ``outputs`` unless ``year`` is given."""
+    return _stale(outputs, year, RUNNING_PREFIX)
 
 
 def record_crash(outputs: Path, marker: dict[str, Any], now: float) -> Path:
@@ -384,6 +404,99 @@ def record_lost_run(
             manifest=f"{RUNS_FOLDER}/{path.name}",
         )
         write_status(outputs, year, text)
+    return path
+
+
+# --- runs killed before their flow's first line --------------------------------------
+
+LAUNCH_PREFIX = ".launching-"
+LAUNCH_TAG_PREFIX = "parindex-launch-"
+
+
+def mark_launching(outputs: Path, year: int, now: float) -> tuple[Path, str]:
+    """Before this process asks Prefect for the flow run of ``year``: a marker
+    (``runs/.launching-<token>.json``: pid, host, process start time, the tag
+    the flow run is to carry), so that a process killed before its flow writes
+    its running marker is still found by the next night, and its flow run by
+    that tag. Returns the marker and the tag."""
+    token = uuid.uuid4().hex
+    tag = f"{LAUNCH_TAG_PREFIX}{token}"
+    pid = os.getpid()
+    path = record_folder(outputs, year) / f"{LAUNCH_PREFIX}{token}.json"
+    _write_json(
+        path,
+        {
+            "tag": tag,
+            "year": year,
+            "pid": pid,
+            "host": socket.gethostname(),
+            "process_start": process_start(pid),
+            "started_at": local_iso(now),
+            "launched_at": now,
+        },
+    )
+    return path, tag
+
+
+def clear_launches_of_process(outputs: Path, year: int) -> None:
+    """Remove the launch markers this process left for ``year`` (its end is
+    recorded another way: the server lost)."""
+    for launch in _markers(outputs, year, LAUNCH_PREFIX):
+        if launch.get("pid") == os.getpid():
+            Path(launch["marker"]).unlink(missing_ok=True)
+
+
+def stale_launches(outputs: Path, year: int | None = None) -> list[dict[str, Any]]:
+    """Launch markers of processes gone without removing them (killed between
+    asking for their flow run and the end of it): on this host, a pid that no
+    longer runs the same process. Every year of ``outputs`` unless ``year``."""
+    return _stale(outputs, year, LAUNCH_PREFIX)
+
+
+def launch_recorded(launch: dict[str, Any], flow_run_id: str | None) -> bool:
+    """Whether the run of ``launch`` is recorded already: a record names its
+    flow run, or its own process wrote a record after it launched (its end, a
+    running marker's crash found by a sweep)."""
+    folder = Path(launch["marker"]).parent
+    mine = f"-{launch.get('pid')}.json"
+    since = float(launch.get("launched_at") or 0.0)
+    for path, document in read_records(folder):
+        if flow_run_id is not None and document.get("flow_run_id") == flow_run_id:
+            return True
+        try:
+            written = path.stat().st_mtime
+        except OSError:
+            continue
+        if path.name.endswith(mine) and written >= since:
+            return True
+    return False
+
+
+def record_launch_crash(
+    outputs: Path,
+    launch: dict[str, Any],
+    flow_run: tuple[str, str | None] | None,
+    now: float,
+) -> Path:
+    """Record the night of a stale launch marker as crashed (with its flow run,
+    ``(id, name)``, when Prefect had created it: marked for the next contact to
+    settle) and remove the marker."""
+    flow_run_id, flow_run_name = flow_run if flow_run is not None else (None, None)
+    document = failure_record(
+        year=launch.get("year"),
+        state=CRASHED,
+        error=messages.RUN_CRASHED_ERROR.format(
+            pid=launch.get("pid"), started_at=launch.get("started_at")
+        ),
+        flow_run_id=flow_run_id,
+        flow_run_name=flow_run_name,
+        run_at=now,
+        started_at=launch.get("started_at"),
+    )
+    if flow_run_id is not None:
+        document.update(_unsettled(launch))
+    path = write_failure_record(outputs, document, now)
+    Path(launch["marker"]).unlink(missing_ok=True)
     return path
 
 

@@ -137,3 +137,80 @@ def test_a_crash_found_by_the_sweep_is_unsettled_until_prefect_is_told(
         "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận "
         f"nó là “Bị gián đoạn” trong biên bản {path}: "
     )
+
+
+def _rewrite(path: Path, **changes: object) -> None:
+    document = json.loads(path.read_text("utf-8"))
+    document.update(changes)
+    path.write_text(json.dumps(document), "utf-8")
+
+
+def test_a_launch_marker_is_judged_only_once_its_process_is_gone_on_this_host(
+    tmp_path: Path,
+) -> None:
+    """A night killed before its flow's first line is found by its launch marker:
+    never a live process's (the run under way), never another host's."""
+    path, tag = record.mark_launching(tmp_path, 2023, 1_700_000_000.0)
+    assert path.parent == tmp_path / "2023" / "runs"
+    assert path.name == f".launching-{tag.removeprefix('parindex-launch-')}.json"
+    marker = json.loads(path.read_text("utf-8"))
+    assert marker["tag"] == tag and tag.startswith("parindex-launch-")
+    assert (marker["pid"], marker["host"]) == (os.getpid(), socket.gethostname())
+    assert marker["process_start"] == process_start(os.getpid())
+    assert record.stale_launches(tmp_path) == []  # alive: its run is under way
+    assert record.stale_markers(tmp_path) == []  # not a running marker
+    assert record.read_records(path.parent) == []  # nor a record
+    _rewrite(path, pid=_dead_pid(), host="another-host")
+    assert record.stale_launches(tmp_path) == []  # not ours to judge
+    _rewrite(path, host=socket.gethostname())
+    [stale] = record.stale_launches(tmp_path)
+    assert stale["tag"] == tag and stale["marker"] == str(path)
+    assert [s["tag"] for s in record.stale_launches(tmp_path, 2023)] == [tag]
+    assert record.stale_launches(tmp_path, 2022) == []
+
+
+def test_a_launch_recorded_already_is_not_recorded_again(tmp_path: Path) -> None:
+    now = time.time()
+    path, _ = record.mark_launching(tmp_path, 2023, now - 10)
+    launch = {**json.loads(path.read_text("utf-8")), "marker": str(path)}
+    assert not record.launch_recorded(launch, "run-7")
+    lost = record.record_lost_run(tmp_path, 2023, error=ERROR, now=now)  # its own
+    assert record.launch_recorded(launch, None)  # written by its process since
+    assert record.launch_recorded({**launch, "pid": _dead_pid()}, "run-7") is False
+    document = json.loads(lost.read_text("utf-8"))
+    lost.write_text(json.dumps({**document, "flow_run_id": "run-7"}), "utf-8")
+    assert record.launch_recorded({**launch, "pid": _dead_pid()}, "run-7")
+
+
+def test_a_crashed_launch_names_its_flow_run_and_is_unsettled(tmp_path: Path) -> None:
+    path, _ = record.mark_launching(tmp_path, 2023, time.time() - 60)
+    _rewrite(path, pid=_dead_pid())
+    [launch] = record.stale_launches(tmp_path)
+    written = record.record_launch_crash(
+        tmp_path, launch, ("run-8", "quiet-fox"), time.time()
+    )
+    assert not path.exists()
+    crashed = json.loads(written.read_text("utf-8"))
+    assert crashed["state"] == "crashed"
+    assert (crashed["flow_run_id"], crashed["flow_run_name"]) == ("run-8", "quiet-fox")
+    assert crashed["error"] == messages.RUN_CRASHED_ERROR.format(
+        pid=launch["pid"], started_at=launch["started_at"]
+    )
+    assert crashed["prefect_unsettled"] is True and crashed["pid"] == launch["pid"]
+    assert [p for p, _ in record.unsettled_runs(tmp_path)] == [written]
+    # killed before Prefect created its flow run: recorded, nothing to settle
+    path, _ = record.mark_launching(tmp_path, 2023, time.time() - 30)
+    _rewrite(path, pid=_dead_pid())
+    [launch] = record.stale_launches(tmp_path)
+    alone = record.record_launch_crash(tmp_path, launch, None, time.time() + 1)
+    document = json.loads(alone.read_text("utf-8"))
+    assert (document["state"], document["flow_run_id"]) == ("crashed", None)
+    assert "prefect_unsettled" not in document
+
+
+def test_a_run_that_lost_its_server_leaves_no_launch_marker(tmp_path: Path) -> None:
+    mine, _ = record.mark_launching(tmp_path, 2023, time.time())
+    other, _ = record.mark_launching(tmp_path, 2023, time.time())
+    _rewrite(other, pid=_dead_pid())
+    record.clear_launches_of_process(tmp_path, 2023)
+    assert not mine.exists() and other.exists()

@@ -25,7 +25,7 @@ from prefect.exceptions import PrefectHTTPStatusError
 
 from parindex import messages
 from parindex import run_record as record
-from tests.flows.conftest import wait_for
+from tests.flows.conftest import feed_fifo, wait_for
 from tests.flows.test_server import BIN, _clean_env, _parindex
 
 API_LOST_EXIT = 3
@@ -174,8 +174,7 @@ def test_the_server_stopped_mid_run_is_one_message_exit_3_and_a_record(
             )
             stopped = _parindex(["server", "stop", "--force"], env)
             assert stopped.returncode == 0, stopped.stderr
-            with (inputs / "history.xlsx").open("wb") as fifo:  # the run goes on
-                fifo.write(history)
+            feed_fifo(inputs / "history.xlsx", history, night.poll)  # it goes on
             stdout, _ = night.communicate(timeout=600)
         finally:
             if night.poll() is None:

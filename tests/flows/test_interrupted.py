@@ -25,7 +25,7 @@ import pytest
 
 from parindex import messages
 from parindex import run_record as record
-from tests.flows.conftest import wait_for
+from tests.flows.conftest import feed_fifo, wait_for
 from tests.flows.test_server import BIN, _clean_env, _parindex
 
 SIGNAL_NAMES = {signal.SIGTERM: "SIGTERM", signal.SIGINT: "Ctrl-C"}
@@ -119,8 +119,7 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
                 "the run to be under way", lambda: list(runs.glob(".running-*")), log
             )
             (inputs / "2023").rename(tmp_path / "away")
-            with (inputs / "history.xlsx").open("wb") as fifo:
-                fifo.write(history)
+            feed_fifo(inputs / "history.xlsx", history, night.poll)
             night.communicate(timeout=300)
         finally:
             if night.poll() is None:

@@ -231,3 +231,66 @@ def test_a_province_run_killed_without_a_word_is_recorded_by_the_next(
     assert len(since) == 1 and f"Bị gián đoạn ({flow_run.name}, runs/" in since[0]
     lines = _page(outputs, 2022)
     assert lines[-2:] == ["Đã phát hiện và ghi nhận:", f"  - {since[0]}"]
+
+
+KILLED_WHILE_PLANNING = """
+import os, signal, sys
+from parindex.province import run
+
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+run.plan_province = killed
+from flows.province import province_flow
+province_flow(inputs=sys.argv[1], outputs=sys.argv[2])
+"""
+
+
+@pytest.mark.slow
+def test_a_province_run_killed_before_it_planned_its_year_is_recorded_by_the_next(
+    prefect_harness: None, province_inputs: Path, tmp_path: Path
+) -> None:
+    """What was seen: a province run wrote its running marker once it had planned
+    its year; one killed while planning (as a served run, no command line around
+    it) left nothing, and its flow run stayed ``Running``."""
+    import os
+    import subprocess
+    import sys
+
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.province import province_flow
+    from parindex.province.status import province_records
+
+    outputs = tmp_path / "out"
+    with get_client(sync_client=True) as client:
+        before = {run.id for run in client.read_flow_runs()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
+    env["PREFECT_HOME"] = str(tmp_path / "client-home")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_PLANNING]
+        + [str(province_inputs), str(outputs)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    with get_client(sync_client=True) as client:
+        [lost] = [run for run in client.read_flow_runs() if run.id not in before]
+    assert lost.state is not None and lost.state.type.value == "RUNNING"
+    outcome = province_flow(inputs=str(province_inputs), outputs=str(outputs))
+    assert outcome["year"] == 2023
+    with get_client(sync_client=True) as client:
+        after = client.read_flow_run(lost.id)
+    assert after.state is not None and after.state.type.value == "CRASHED"
+    runs = outputs / "2023" / "runs"
+    assert not list(runs.glob(".*.json"))
+    records = province_records(runs)
+    assert [record.state_of(d) for _, d in records] == ["crashed", "completed"]
+    assert records[0][1]["flow_run_id"] == str(lost.id)
+    since = outcome["since_last_complete"]
+    assert len(since) == 1 and f"Bị gián đoạn ({lost.name}, runs/" in since[0]

@@ -17,7 +17,7 @@ import pytest
 
 from parindex import run_record as record
 from parindex.server import _pid_alive
-from tests.flows.conftest import wait_for
+from tests.flows.conftest import feed_fifo, wait_for
 from tests.flows.test_deployment import BIN, _api, _free_port, _stop
 
 pytestmark = pytest.mark.slow
@@ -130,8 +130,7 @@ def test_serve_records_a_night_whose_server_was_lost_and_carries_on(
     pid = json.loads(marker.read_text())["pid"]
     assert site.server is not None
     _stop(site.server)  # the server goes away
-    with (stuck / "history.xlsx").open("wb") as fifo:
-        fifo.write(history)
+    feed_fifo(stuck / "history.xlsx", history, lambda: None if _pid_alive(pid) else 0)
     wait_for("the run's process to end", lambda: not _pid_alive(pid), site.log)
     assert marker.exists()  # its end could not be reported: left for the sweep
     wait_for(

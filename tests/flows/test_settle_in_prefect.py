@@ -26,7 +26,7 @@ import pytest
 
 from parindex import messages
 from parindex import run_record as record
-from tests.flows.conftest import wait_for
+from tests.flows.conftest import feed_fifo, wait_for
 from tests.flows.test_server import BIN, _clean_env, _parindex
 
 API_LOST_EXIT = 3
@@ -115,21 +115,6 @@ def gate(prefect_harness: None) -> Iterator[Gate]:
         door.close()
 
 
-def _feed(fifo: Path, data: bytes, night: subprocess.Popen[bytes]) -> None:
-    """Write ``data`` into ``fifo`` once the run opens it; give up when the run
-    ended first (a plain ``open`` would wait for a reader forever)."""
-    while night.poll() is None:
-        try:
-            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:  # ENXIO: no reader yet
-            time.sleep(0.2)
-            continue
-        os.set_blocking(descriptor, True)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        return
-
-
 def _flow_run(flow_run_id: str) -> Any:
     from prefect import get_client
 
@@ -165,7 +150,7 @@ def test_a_run_that_lost_its_server_is_settled_by_the_next_run_once(
     try:
         wait_for("the run to be under way", lambda: list(runs.glob(".running-*")), log)
         gate.close()  # the server is lost to the run
-        _feed(stuck / "history.xlsx", history, night)
+        feed_fifo(stuck / "history.xlsx", history, night.poll)
         night.wait(timeout=100)
     finally:
         if night.poll() is None:
