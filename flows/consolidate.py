@@ -124,10 +124,13 @@ def collect(
     criteria_set: CriteriaSet,
     year: int,
     now: float,
+    *,
+    cache: ReadCache | None = None,
 ) -> Ingested:
     """Account for every file and validate all rows read, as one frame (``now``:
-    the run's clock, the one discovery used)."""
-    return collect_year(dropped, batches, criteria_set, year, now=now)
+    the run's clock, the one discovery used; ``cache``: where what was checked
+    is kept for the next night)."""
+    return collect_year(dropped, batches, criteria_set, year, now=now, cache=cache)
 
 
 def ingest(
@@ -162,7 +165,7 @@ def ingest(
             workers=unmapped(None if in_threads else 1),
         )
         reads = futures.result()
-    return collect(dropped, reads, criteria_set, year, now)
+    return collect(dropped, reads, criteria_set, year, now, cache=cache)
 
 
 @task(name="consolidate-previous-year", cache_policy=NO_CACHE)

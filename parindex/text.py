@@ -31,6 +31,8 @@ def fold(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # no accent to strip, no đ: the same, without a pass per letter
+        return _SPACES.sub(" ", text).strip().casefold()
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")

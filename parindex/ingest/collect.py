@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
+from parindex.ingest import checked
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import FileRows, RowsBuilder
@@ -29,7 +31,12 @@ from parindex.ingest.winners import (
     disagreement_warning,
     only_department_in,
 )
-from parindex.problems import concat_problems, problem, problems_frame
+from parindex.problems import (
+    concat_problems,
+    empty_problems,
+    problem,
+    problems_frame,
+)
 from parindex.timefmt import local_iso
 
 SUBMISSION_SCHEMA: dict[str, pl.DataType] = {
@@ -82,6 +89,12 @@ class ReadBatch:
     rows: pl.DataFrame
     contents: dict[str, bytes] = field(default_factory=dict)
     """The bytes read, by sha256: the very bytes hashed, parsed and archived."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """The parse-cache key of each file whose read is a function of it (read
+    whole, or served from a cache), by name: what ``collect_year`` keeps."""
+    kept: checked.KeptChecks | None = None
+    """The files served from the checked year (``parindex.ingest.checked``):
+    their rows are not in ``rows`` but here, already validated."""
 
 
 def attachment_content(entry: DroppedFile) -> bytes | None:
@@ -125,7 +138,11 @@ def read_batch(
     reads: list[SubmissionRead | None] = []
     rows: list[FileRows | None] = []
     contents: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
     misses: list[tuple[int, ReadJob]] = []
+    # the files checked on an earlier night come back validated, as columns
+    year_checked = checked.load(cache) if cache is not None else None
+    kept_rows_read: dict[str, int] = {}
     for item in fetched:
         if isinstance(item, SubmissionRead):
             reads.append(item)  # not read (gone, too large…): nothing to cache
@@ -134,7 +151,19 @@ def read_batch(
         dropped, content = item
         digest = sha256(content)
         contents[digest] = content
-        hit = cache.get(dropped, digest) if cache is not None else None
+        hit = None
+        if cache is not None:
+            key = cache.key(dropped.name, digest)
+            kept = year_checked.read(key, dropped) if year_checked is not None else None
+            if kept is not None and year_checked is not None:
+                reads.append(kept)
+                rows.append(None)
+                keys[dropped.name] = key
+                kept_rows_read[dropped.name] = year_checked.rows_read(key)
+                continue
+            hit = cache.get(dropped, digest)
+            if hit is not None:
+                keys[dropped.name] = key
         if hit is not None:
             reads.append(hit[0])
             rows.append(hit[1])
@@ -152,9 +181,12 @@ def read_batch(
         encode=None if cache is None else cache.entry,
         store=None if cache is None else cache.store,
     )
-    for (index, _), (read, found, _) in zip(misses, outcomes, strict=True):
+    for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found
+        # what the reader children cached (``ReadCache.entry``) is keyed
+        if cache is not None and not crashed and read.sha256 and not read.pending:
+            keys[read.file.name] = cache.key(read.file.name, read.sha256)
     builder = RowsBuilder()
     for each in rows:
         if each is not None:
@@ -163,6 +195,12 @@ def read_batch(
         reads=[read for read in reads if read is not None],
         rows=builder.frame(),
         contents=contents,
+        keys=keys,
+        kept=(
+            checked.kept_checks(year_checked, kept_rows_read)
+            if year_checked is not None and kept_rows_read
+            else None
+        ),
     )
 
 
@@ -197,7 +235,7 @@ def ingest_year(
         read_batch(chunk, criteria_set, year, cache)
         for chunk in candidate_batches(dropped, READ_CHUNK_FILES)
     ]
-    return collect_year(dropped, batches, criteria_set, year, now=now)
+    return collect_year(dropped, batches, criteria_set, year, now=now, cache=cache)
 
 
 def _not_submitted(
@@ -220,6 +258,90 @@ def _not_submitted(
     return messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
 
 
+def _validated(
+    fresh: pl.DataFrame,
+    kept: Sequence[checked.KeptChecks],
+    reads: Sequence[SubmissionRead],
+    criteria_set: CriteriaSet,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``validate_rows`` of every file's rows: the ``fresh`` rows validated now,
+    the ``kept`` ones as validated on an earlier night. Validation looks at one
+    file at a time, so the valid rows come out as one validation of all would
+    give them: file after file in the order read (``reads``), each in its own
+    order; the problems are sorted as ``concat_problems`` sorts them."""
+    if not kept:
+        return validate_rows(fresh, criteria_set)
+    if fresh.height:
+        good, problems = validate_rows(fresh, criteria_set)
+        parts = [good, *(part.good for part in kept)]
+    else:
+        parts = [part.good for part in kept]
+        problems = empty_problems()
+    order = {read.file.name: i for i, read in enumerate(reads)}
+    good = pl.concat(parts, how="vertical").sort(
+        pl.col("file").replace_strict(order, return_dtype=pl.Int64),
+        maintain_order=True,
+    )
+    return good, concat_problems([problems, *(part.problems for part in kept)])
+
+
+def _keep_checked(
+    cache: ReadCache,
+    batches: Sequence[ReadBatch],
+    *,
+    reads: Sequence[SubmissionRead],
+    good: pl.DataFrame,
+    row_problems: pl.DataFrame,
+    read_counts: dict[str, int],
+) -> None:
+    """Keep what validating the keyed files gave for the next night, when some
+    of them were validated tonight (``parindex.ingest.checked``)."""
+    keys = {name: key for batch in batches for name, key in batch.keys.items()}
+    kept = {
+        name
+        for batch in batches
+        if batch.kept is not None
+        for name in batch.kept.rows_read
+    }
+    # an entry is written again when it did not hold one of its files tonight
+    shards = {checked.shard_of(name) for name in keys if name not in kept}
+    if not shards:
+        return  # nothing checked tonight that is not kept already
+    shard_of = {name: checked.shard_of(name) for name in keys}
+    files: dict[int, dict[str, tuple[str, dict[str, Any], int]]] = {
+        shard: {} for shard in shards
+    }
+    for read in reads:
+        shard = shard_of.get(read.file.name, -1)
+        if shard in files:
+            files[shard][keys[read.file.name]] = (
+                read.file.name,
+                checked.described(read),
+                read_counts.get(read.file.name, 0),
+            )
+    # each frame cut by shard in one pass (the rows of files without a key,
+    # none so far, go nowhere)
+    wanted = {name: shard for name, shard in shard_of.items() if shard in shards}
+    good_parts, problem_parts = (
+        frame.with_columns(
+            _shard=pl.col("file").replace_strict(
+                wanted, default=None, return_dtype=pl.Int64
+            )
+        ).partition_by("_shard", as_dict=True, include_key=False)
+        for frame in (good, row_problems)
+    )
+    for shard in sorted(shards):
+        checked.store(
+            cache,
+            shard,
+            checked.CheckedYear(
+                files[shard],
+                good_parts.get((shard,), good.clear()),
+                problem_parts.get((shard,), row_problems.clear()),
+            ),
+        )
+
+
 def collect_year(
     dropped: Sequence[DroppedFile],
     batches: Sequence[ReadBatch],
@@ -227,20 +349,49 @@ def collect_year(
     year: int,
     *,
     now: float,
+    cache: ReadCache | None = None,
 ) -> Ingested:
     """Account for every dropped file and validate the rows read from them, as one
     frame: the newest usable file of each department is used, older ones are
     superseded (the rules are in ``parindex.ingest.winners``); attachments are
-    hashed for the archive; what discovery noticed becomes a warning."""
+    hashed for the archive; what discovery noticed becomes a warning.
+
+    The files a batch took from the checked year (``ReadBatch.kept``) are not
+    validated again; with ``cache``, what every keyed file's validation gave is
+    kept for the next night (``parindex.ingest.checked``) when some file was
+    validated tonight."""
+    checked.forget()  # the batches hold what they took from it
     reads = [read for batch in batches for read in batch.reads]
     others = [entry for entry in dropped if entry.status != "candidate"]
     read_rows = [batch.rows for batch in batches]
     if not read_rows:
         read_rows = [RowsBuilder().frame()]
     all_rows = pl.concat(read_rows, how="vertical")
+    kept = [batch.kept for batch in batches if batch.kept is not None]
     # every file read is validated, so that which file wins can depend on
     # whether it has valid rows (see parindex.ingest.winners)
-    good, row_problems = validate_rows(all_rows, criteria_set)
+    good, row_problems = _validated(all_rows, kept, reads, criteria_set)
+    del all_rows
+    # counted batch by batch (a file is read in one batch): no hash table over
+    # the year's rows at once
+    read_counts = {
+        name: count
+        for frame in read_rows
+        for name, count in frame.group_by("file").len().iter_rows()
+    }
+    read_counts.update(
+        (name, count) for part in kept for name, count in part.rows_read.items()
+    )
+    if cache is not None:
+        _keep_checked(
+            cache,
+            batches,
+            reads=reads,
+            good=good,
+            row_problems=row_problems,
+            read_counts=read_counts,
+        )
+    del kept
     contents = {
         digest: content
         for batch in batches
@@ -320,13 +471,6 @@ def collect_year(
         good if in_use_mask.all(ignore_nulls=False) else good.filter(in_use_mask)
     )
     del good, in_use_mask
-    # counted batch by batch (a file is read in one batch): no hash table over
-    # the year's rows at once
-    read_counts = {
-        name: count
-        for frame in read_rows
-        for name, count in frame.group_by("file").len().iter_rows()
-    }
     used_counts = dict(used_rows.group_by("file").len().iter_rows())
     records = []
     for read in reads:

@@ -220,8 +220,10 @@ def test_corrupted_entries_are_ignored_and_rebuilt(
     swapped.write_bytes(entries[6].read_bytes())  # intact, but another file's entry
     garbage.write_bytes(os.urandom(300))
     emptied.write_bytes(b"")
-    # the previous year's kept result would spare its files the read
+    # the previous year's kept result would spare its files the read, and so
+    # would the year's files as last checked (parindex.ingest.checked)
     shutil.rmtree(warm / CACHE_FOLDER / "previous")
+    shutil.rmtree(warm / CACHE_FOLDER / "checked")
     parses.clear()
     _run(inputs, warm, cached=True)
     assert len(parses) == 5
