@@ -279,13 +279,12 @@ def test_a_40_mb_photo_inside_a_workbook_is_accepted(
     drop.mkdir()
     photo = with_photo(_nv(tmp_path), 40, drop / "phong-noi-vu.xlsx")
     assert 40 * 1024 * 1024 < photo.stat().st_size < 50 * 1024 * 1024
-    started = time.perf_counter()
+    # read within the reader's own time limit (else it would be rejected); how
+    # fast is the benchmark's business, not a timed assertion's
     batch = read_batch([_dropped(photo)], sample_criteria, 2023)
-    elapsed = time.perf_counter() - started
     assert batch.reads[0].rejection is None
     assert batch.reads[0].department == "NV"
     assert batch.rows["code"].to_list() == ["1.1"]
-    assert elapsed < 5
 
 
 def test_a_file_that_vanishes_before_it_is_read_is_pending_not_fatal(
