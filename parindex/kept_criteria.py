@@ -71,5 +71,4 @@ def store(outputs: Path, key: str, value: CriteriaSet) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next night reads the folder again)."""
     payload = pickle.dumps((key, value), protocol=5)
-    data = sealed(FORMAT, payload)
-    store_entry(_path(outputs, key), data)
+    store_entry(_path(outputs, key), sealed(FORMAT, payload))

@@ -144,10 +144,16 @@ _WRITE_FLAGS = (
 )
 
 
-def sealed(format_line: bytes, payload: bytes) -> bytes:
-    """A kept entry's bytes: its format line, the sha256 of its payload, then the
-    payload (read back by ``unsealed``)."""
-    return format_line + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+Sealed = tuple[bytes, bytes]
+"""A kept entry's head (format line and checksum) and payload, written one after
+the other by ``store_entry``: never joined into one copy (the report's parts are
+≈ 130 MB at 5000 departments)."""
+
+
+def sealed(format_line: bytes, payload: bytes) -> Sealed:
+    """A kept entry: its format line and the sha256 of its payload, then the
+    payload itself (read back by ``unsealed``)."""
+    return format_line + hashlib.sha256(payload).hexdigest().encode() + b"\n", payload
 
 
 def unsealed(format_line: bytes, path: Path) -> memoryview | None:
@@ -170,7 +176,7 @@ def unsealed(format_line: bytes, path: Path) -> memoryview | None:
     return payload
 
 
-def store_entry(path: Path, data: bytes) -> None:
+def store_entry(path: Path, data: bytes | Sealed) -> None:
     """Write a cache entry atomically (a temporary file renamed over it, never
     fsynced: an entry lost in a crash is rebuilt); a failure to write is not an
     error, the next run does the work again.
@@ -189,7 +195,8 @@ def store_entry(path: Path, data: bytes) -> None:
             handle = os.open(temporary, _WRITE_FLAGS, 0o600)
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(data)
+                for part in (data,) if isinstance(data, bytes) else data:
+                    out.write(part)
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)

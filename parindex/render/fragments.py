@@ -178,6 +178,7 @@ class ReportParts:
         (a failure to write is not an error: the next night renders them)."""
         if self.path is None or not (self.built or self.drawn):
             return
+        self._old_fragments, self._old_pictures = {}, {}  # last night's: not needed
         payload = pickle.dumps(
             {
                 "context": self.context,
@@ -186,10 +187,7 @@ class ReportParts:
             },
             protocol=5,
         )
-        data = sealed(FORMAT, payload)
-        del payload
-        self._old_fragments, self._old_pictures = {}, {}  # last night's: not needed
-        store_entry(self.path, data)
+        store_entry(self.path, sealed(FORMAT, payload))
 
 
 def _load(path: Path, context: str) -> dict[str, Any] | None:

@@ -109,3 +109,20 @@ def test_store_entry_writes_whole_entries_and_makes_its_folder_when_gone(
     (tmp_path / "blocked").write_bytes(b"")  # a file where the folder should be
     store_entry(tmp_path / "blocked" / "x" / "abe", b"four")  # not an error
     assert not (tmp_path / "blocked" / "x").exists()
+
+
+def test_a_sealed_entry_is_written_as_its_head_then_its_payload(
+    tmp_path: Path,
+) -> None:
+    import hashlib
+
+    from parindex.ingest.cache import sealed, store_entry, unsealed
+
+    payload = b"\x00parts" * 1000
+    head, body = sealed(b"fmt 1\n", payload)
+    assert body is payload  # not copied
+    store_entry(tmp_path / "entry", (head, body))
+    digest = hashlib.sha256(payload).hexdigest().encode()
+    assert (tmp_path / "entry").read_bytes() == b"fmt 1\n" + digest + b"\n" + payload
+    assert unsealed(b"fmt 1\n", tmp_path / "entry") == payload
+    assert unsealed(b"fmt 2\n", tmp_path / "entry") is None
