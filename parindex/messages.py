@@ -341,6 +341,17 @@ COLUMNS_AMBIGUOUS = (
     "Không xác định được cột {role} nào là cột cần dùng: {columns}. Hãy xóa cột "
     "thừa hoặc ghi rõ “chính thức” ở tiêu đề cột cần dùng rồi nộp lại."
 )
+SCORE_COLUMN_NOT_USED = (
+    "Cột {column} có số và tiêu đề giống cột điểm nhưng không nhận ra là cột điểm tự "
+    "đánh giá hay điểm thẩm định: không dùng. Nếu đây là cột điểm, hãy đặt tiêu đề "
+    "là “Điểm tự đánh giá” hoặc “Điểm thẩm định”."
+)
+SCORE_COLUMN_UNRECOGNISED_MISSING = (
+    "Cột {column} có số và tiêu đề giống cột điểm nhưng không nhận ra là cột điểm tự "
+    "đánh giá hay điểm thẩm định, mà bảng không có cột {role}: không biết cột này có "
+    "phải là {role} không. Hãy đặt tiêu đề cột là “Điểm tự đánh giá” hoặc “Điểm thẩm "
+    "định” rồi nộp lại."
+)
 APPRAISAL_COLUMN_UNRECOGNISED = (
     "Cột {column} nhắc tới thẩm định và có số nhưng không nhận ra là cột điểm thẩm "
     "định: không thể chỉ dùng điểm tự đánh giá. Hãy đặt tiêu đề cột là "

@@ -41,7 +41,10 @@ CODE_HEADERS = {
 NAME_HEADERS = ("ten tieu chi", "tieu chi", "noi dung", "ten chi tieu", "ten")
 REASON_STARTS = ("nguyen nhan", "ly do", "ghi chu")
 SELF_WORDS = ("tu danh gia", "tu cham")
-APPRAISED_WORDS = ("tham dinh", "diem dat")
+# The appraisal named by who scores it (``Hội đồng``, ``HĐTĐ``, ``HĐ``), which a self
+# header may not also name; ``điểm đạt`` (the score reached) gives way to a self word.
+COUNCIL_WORDS = ("tham dinh", "hoi dong", "hdtd", "hd td", "hd")
+APPRAISED_WORDS = (*COUNCIL_WORDS, "diem dat")
 SCORE_ROLES = ("self", "appraised")
 _FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "sau phuc khao", "lan cuoi")
 _PRELIMINARY = ("so bo", "du kien", "truoc giai trinh", "tam tinh", "du thao")
@@ -50,6 +53,7 @@ _ROUND = re.compile(r" lan (\d{1,2}) ")
 # (``QĐ 1726/2022``) nor a date (``31/12/2022``).
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
 _MAX_HEADER = 120
+_COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
 
 
 @lru_cache(maxsize=8192)  # the same headers repeat from file to file
@@ -83,19 +87,22 @@ def role_of(text: str) -> str | None:
     if any(f" {w} " in words for w in ("toi da", "diem chuan", "thang diem")):
         return "max"
     is_self = any(f" {w} " in words for w in SELF_WORDS)
-    is_appraised = any(f" {w} " in words for w in APPRAISED_WORDS)
-    if is_self != is_appraised:
+    is_council = any(f" {w} " in words for w in COUNCIL_WORDS)
+    is_appraised = is_council or any(f" {w} " in words for w in APPRAISED_WORDS)
+    if is_self and is_council:
+        return None  # ``Điểm tự chấm (Hội đồng kiểm tra)``: either; named when unused
+    if is_self or is_appraised:
         phrases = SELF_WORDS if is_self else APPRAISED_WORDS
-        scoring = any(f" {w} " in words for w in ("diem", "cham", "ket qua"))
-        if scoring or bare.startswith(phrases):
+        if any(f" {w} " in words for w in ("diem", "cham", "ket qua")):
+            return "self" if is_self else "appraised"
+        if bare.startswith(phrases) and not any(
+            f" {w} " in words for w in _COMMENT_WORDS
+        ):
             return "self" if is_self else "appraised"
         return None
     if bare in NAME_HEADERS or bare.startswith(("ten tieu chi", "noi dung")):
         return "name"
     return None
-
-
-_COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
 
 
 def _role_of_pair(text: str, lower: str) -> str | None:
@@ -119,6 +126,13 @@ def _role_of_pair(text: str, lower: str) -> str | None:
 def mentions_appraisal(text: str) -> bool:
     """Whether a header mentions the appraisal (``thẩm định``)."""
     return " tham dinh " in _words(text)
+
+
+def looks_like_score(text: str) -> bool:
+    """Whether a header reads like a score column's: ``điểm`` or ``chấm`` in it, or
+    the appraisal named."""
+    words = _words(text)
+    return any(f" {w} " in words for w in ("diem", "cham", *COUNCIL_WORDS))
 
 
 @dataclass(frozen=True)
@@ -340,19 +354,45 @@ def choose_columns(
             return choice
         if picked is not None:
             choice.columns[role] = picked.index
-    if "appraised" not in choice.columns:
-        for column in columns:
-            if (
-                column.role not in ("reason", "evidence", "self", "appraised")
-                and mentions_appraisal(column.text)
-                and _holds_numbers(sheet, column.index, data_row)
-            ):
-                choice.rejection = (
-                    column.cell,
-                    messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=column.label),
-                )
-                return choice
+    _name_unused_scores(sheet, columns, data_row, year, choice)
     return choice
+
+
+def _name_unused_scores(
+    sheet: Sheet,
+    columns: list[HeaderColumn],
+    data_row: int,
+    year: int,
+    choice: ColumnChoice,
+) -> None:
+    """A column headed like a score that holds numbers but has no role is never
+    dropped without a word: when a score role was not found the column may be it,
+    and the file is set aside; else (or when it names another year) a warning says
+    it is not used."""
+    missing = [role for role in SCORE_ROLES if role not in choice.columns]
+    for column in columns:
+        if column.role is not None or not (
+            looks_like_score(column.text)
+            and _holds_numbers(sheet, column.index, data_row)
+        ):
+            continue
+        other_year = bool(column.years) and year not in column.years
+        if "appraised" in missing and mentions_appraisal(column.text):
+            message = messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=column.label)
+        elif missing and not other_year:
+            message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
+                column=column.label, role=messages.SCORE_ROLE_NAMES[missing[0]]
+            )
+        else:
+            choice.warnings.append(
+                (
+                    column.cell,
+                    messages.SCORE_COLUMN_NOT_USED.format(column=column.label),
+                )
+            )
+            continue
+        choice.rejection = (column.cell, message)
+        return
 
 
 def _choose_score(
