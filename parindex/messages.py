@@ -132,6 +132,10 @@ CODE_AMBIGUOUS = (
     "đã hiểu là {code}. Hãy nhập mã dưới dạng văn bản."
 )
 DEPARTMENT_NOT_SUBMITTED = "Đơn vị {department} chưa nộp tệp chấm điểm năm {year}."
+# a department whose only file (named for it, or its `Đơn vị` line) was rejected
+DEPARTMENT_SUBMITTED_UNUSABLE = (
+    "Đơn vị {department} đã nộp nhưng tệp “{file}” không dùng được: {reason}"
+)
 
 # --- across files --------------------------------------------------------------------
 SHARED_CONFLICT = (
@@ -706,3 +710,6 @@ SUBMISSION_UNKNOWN_MESSAGES = (
 RUN_UNKNOWN_COUNT = "{count} đơn vị chưa rõ đã nộp hay chưa ({codes})"
 STATUS_UNKNOWN_LIST = "Đơn vị chưa rõ đã nộp hay chưa (thư mục không đọc được)"
 MARKDOWN_UNKNOWN = "Chưa rõ đã nộp hay chưa"
+RUN_UNUSABLE_COUNT = "{count} đơn vị đã nộp nhưng tệp không dùng được ({codes})"
+STATUS_UNUSABLE_LIST = "Đơn vị đã nộp nhưng tệp không dùng được"
+MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"

@@ -78,6 +78,18 @@ def department_hints(
     return hints
 
 
+def named_department(file: DroppedFile, criteria_set: CriteriaSet) -> str | None:
+    """The department a file's name and subfolder name, when together they name
+    exactly one (a rejected file, whose ``Đơn vị`` line was not read, is
+    attributed to it); last year's file is not looked for."""
+    departments = criteria_set.departments
+    named = {only_department_in(Path(file.path.name).stem, departments)}
+    if file.subfolder:
+        named.add(only_department_in(file.subfolder, departments))
+    named.discard(None)
+    return named.pop() if len(named) == 1 else None
+
+
 def only_department_in(text: str, departments: tuple[Department, ...]) -> str | None:
     """The department named in ``text`` (code, name or alias, as whole words) when
     it names exactly one; None when it names none or several (a file called
