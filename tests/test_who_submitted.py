@@ -140,3 +140,20 @@ def test_a_rejected_file_naming_no_department_leaves_it_missing(
     found = record.verdict(_result(inputs))
     assert found.missing == [("TCKH", "Phòng Tài chính - Kế hoạch")]
     assert found.unusable == []
+
+
+def test_a_csv_renamed_for_a_department_whose_name_drops_and_is_its(
+    inputs: Path,
+) -> None:
+    """``phong-kinh-te-ha-tang.xlsx`` (Phòng Kinh tế và Hạ tầng), a CSV export."""
+    path = inputs / "2023" / "phong-kinh-te-ha-tang.xlsx"
+    path.write_text("Mã;Tiêu chí;Điểm\n1.1;Ban hành kế hoạch;1\n", encoding="utf-8")
+    result = _result(inputs)
+    found = record.verdict(result)
+    assert (found.missing, found.unusable) == (
+        [],
+        [("KTHT", "Phòng Kinh tế và Hạ tầng")],
+    )
+    assert result.submissions.filter(
+        pl.col("file") == "2023/phong-kinh-te-ha-tang.xlsx"
+    ).select("department", "status").row(0) == ("KTHT", "rejected")

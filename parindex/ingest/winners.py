@@ -123,13 +123,24 @@ def _name_index(
         return kept[1], kept[2]
     index: dict[str, set[str]] = {}
     for padded, code in _word_names(departments, True):
-        index.setdefault(padded[1:-1], set()).add(code)
+        for name in _with_and_left_out(padded[1:-1]):
+            index.setdefault(name, set()).add(code)
     names = {name: frozenset(codes) for name, codes in index.items()}
     longest = max((name.count(" ") + 1 for name in names), default=0)
     if len(_NAME_INDEXES) >= 16:
         _NAME_INDEXES.clear()
     _NAME_INDEXES[id(departments)] = (departments, names, longest)
     return names, longest
+
+
+def _with_and_left_out(name: str) -> tuple[str, ...]:
+    """A folded name, and without its words "và" when it has some: a file name
+    drops them (``phong-kinh-te-ha-tang`` names Phòng Kinh tế và Hạ tầng)."""
+    words = name.split(" ")
+    kept = [word for word in words if word != "va"]
+    if len(kept) == len(words) or not kept:
+        return (name,)
+    return (name, " ".join(kept))
 
 
 def previous_year_department(
