@@ -380,6 +380,7 @@ def _repeated_outcome(
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
+        "unusable_departments": [code for code, _ in found.unusable],
         "since_last_complete": [],
     }
     if found.clean:
@@ -903,6 +904,7 @@ def consolidate_flow(
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
+        "unusable_departments": [code for code, _ in found.unusable],
         "since_last_complete": found_since,
     }
     if found.clean:

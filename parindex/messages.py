@@ -132,6 +132,10 @@ CODE_AMBIGUOUS = (
     "đã hiểu là {code}. Hãy nhập mã dưới dạng văn bản."
 )
 DEPARTMENT_NOT_SUBMITTED = "Đơn vị {department} chưa nộp tệp chấm điểm năm {year}."
+# a department whose only file (named for it, or its `Đơn vị` line) was rejected
+DEPARTMENT_SUBMITTED_UNUSABLE = (
+    "Đơn vị {department} đã nộp nhưng tệp “{file}” không dùng được: {reason}"
+)
 
 # --- across files --------------------------------------------------------------------
 SHARED_CONFLICT = (
@@ -725,3 +729,6 @@ ARTIFACT_CUT = (
     "*(Bản tóm tắt dài hơn {limit} ký tự: phần còn lại không đưa vào Prefect, "
     "xem đủ trong tệp {file}.)*"
 )
+RUN_UNUSABLE_COUNT = "{count} đơn vị đã nộp nhưng tệp không dùng được ({codes})"
+STATUS_UNUSABLE_LIST = "Đơn vị đã nộp nhưng tệp không dùng được"
+MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"

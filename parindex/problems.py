@@ -7,7 +7,7 @@ Every stage returns its problems as rows of this frame, so the ``Kiểm tra`` sh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import polars as pl
@@ -101,6 +101,33 @@ _UNKNOWN_PATTERNS = tuple(
 )
 
 
+_NOT_SUBMITTED = _template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
+_UNUSABLE = _template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
+
+
+def _said(problems: Iterable[Mapping[str, Any]], pattern: re.Pattern[str]) -> set[str]:
+    return {
+        str(row["department"])
+        for row in problems
+        if row.get("department")
+        and row.get("severity") == "warning"
+        and pattern.fullmatch(str(row.get("message") or ""))
+    }
+
+
+def not_submitted(problems: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The departments the problems say have not submitted (the ingest says it of
+    a department with no row in use: a form in another department's workbook
+    counts)."""
+    return _said(problems, _NOT_SUBMITTED)
+
+
+def submitted_unusable(problems: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The departments the problems say submitted only a file that could not be
+    used (rejected; its name, folder or `Đơn vị` line names the department)."""
+    return _said(problems, _UNUSABLE)
+
+
 def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
     """The departments the problems say are not known to have submitted or not
     (``messages.SUBMISSION_UNKNOWN_MESSAGES``: their folder, or a folder naming no
@@ -113,3 +140,41 @@ def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
         and row.get("severity") == "warning"
         and any(p.fullmatch(str(row.get("message") or "")) for p in _UNKNOWN_PATTERNS)
     }
+
+
+Departments = list[tuple[str, str]]
+
+
+def split_submitted(
+    departments: Sequence[tuple[str, str]],
+    used: set[str],
+    problems: Sequence[Mapping[str, Any]] | None,
+) -> tuple[Departments, Departments, Departments, Departments]:
+    """(submitted, missing, unknown, unusable), each in the criteria set's order.
+
+    A department without a file of its own in use is what the problems say of it
+    (the ingest decides, from the rows in use: ``collect_year``): not submitted,
+    not known, submitted an unusable file, or else submitted (its form is a sheet
+    of another department's workbook). Without the problems (``None``): missing."""
+    unknown = submission_unknown(problems or [])
+    unusable = submitted_unusable(problems or [])
+    said = not_submitted(problems) if problems is not None else None
+    lists: tuple[Departments, Departments, Departments, Departments] = (
+        [],
+        [],
+        [],
+        [],
+    )
+    submitted, missing, not_known, unusable_files = lists
+    for code, name in departments:
+        if code in used:
+            submitted.append((code, name))
+        elif code in unknown:
+            not_known.append((code, name))
+        elif code in unusable:
+            unusable_files.append((code, name))
+        elif said is None or code in said:
+            missing.append((code, name))
+        else:
+            submitted.append((code, name))
+    return lists

@@ -31,7 +31,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
-from parindex.problems import submission_unknown
+from parindex.problems import split_submitted
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.server import process_start
 from parindex.text import format_vn
@@ -59,17 +59,25 @@ class Verdict:
     unknown: list[tuple[str, str]] = field(default_factory=list)
     """Departments without a file in use whose submission is not known (a folder
     that could not be read may hold it): not counted as missing."""
+    unusable: list[tuple[str, str]] = field(default_factory=list)
+    """Departments that submitted only files that could not be used (rejected):
+    not counted as missing, nor as submitted."""
 
     @property
     def clean(self) -> bool:
-        return self.errors == 0 and not self.missing and not self.unknown
+        return (
+            self.errors == 0
+            and not self.missing
+            and not self.unknown
+            and not self.unusable
+        )
 
     @property
     def label(self) -> str:
         """The result in a few words (also the Prefect state name). A department
         not known to have submitted comes with the error of the folder that could
         not be read: it reads as an error, never as clean."""
-        errors = self.errors or self.unknown
+        errors = self.errors or self.unknown or self.unusable
         if errors and self.missing:
             return messages.RUN_WITH_ERRORS_AND_MISSING
         if errors:
@@ -98,20 +106,14 @@ class Verdict:
                     codes=", ".join(code for code, _ in self.unknown),
                 )
             )
+        if self.unusable:
+            details.append(
+                messages.RUN_UNUSABLE_COUNT.format(
+                    count=len(self.unusable),
+                    codes=", ".join(code for code, _ in self.unusable),
+                )
+            )
         return f"{self.label.upper()}: {'; '.join(details)}"
-
-
-def _split_missing(
-    departments: Sequence[tuple[str, str]],
-    used: set[str],
-    unknown: set[str],
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
-    """(submitted, missing, unknown), each in the criteria set's order."""
-    return (
-        [(c, n) for c, n in departments if c in used],
-        [(c, n) for c, n in departments if c not in used and c not in unknown],
-        [(c, n) for c, n in departments if c not in used and c in unknown],
-    )
 
 
 def verdict(result: Result) -> Verdict:
@@ -124,12 +126,10 @@ def verdict(result: Result) -> Verdict:
     listed = problems.sort(
         pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2)
     ).head(MAX_LISTED_PROBLEMS)
-    submitted, missing, unknown = _split_missing(
+    submitted, missing, unknown, unusable = split_submitted(
         [(d.code, d.name) for d in departments],
         codes,
-        submission_unknown(
-            problems.filter(pl.col("department").is_not_null()).to_dicts()
-        ),
+        problems.filter(pl.col("department").is_not_null()).to_dicts(),
     )
     return Verdict(
         errors=errors,
@@ -138,6 +138,7 @@ def verdict(result: Result) -> Verdict:
         missing=missing,
         problems=listed.to_dicts(),
         unknown=unknown,
+        unusable=unusable,
     )
 
 
@@ -714,8 +715,8 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
     errors = sum(1 for p in problems if p.get("severity") == "error")
     order = {"error": 0, "warning": 1}
     listed = sorted(problems, key=lambda p: order.get(p.get("severity"), 2))
-    submitted, missing, unknown = _split_missing(
-        departments, {str(c) for c in codes if c}, submission_unknown(problems)
+    submitted, missing, unknown, unusable = split_submitted(
+        departments, {str(c) for c in codes if c}, problems
     )
     return Verdict(
         errors=errors,
@@ -724,6 +725,7 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
         missing=missing,
         problems=listed[:MAX_LISTED_PROBLEMS],
         unknown=unknown,
+        unusable=unusable,
     )
 
 
@@ -762,7 +764,12 @@ def _completed_text(
     manifest: str | None,
     repaired: Sequence[str] = (),
 ) -> str:
-    total = len(found.submitted) + len(found.missing) + len(found.unknown)
+    total = (
+        len(found.submitted)
+        + len(found.missing)
+        + len(found.unknown)
+        + len(found.unusable)
+    )
     status = "chính thức" if final else "tạm tính"
     lines = [
         messages.STATUS_TITLE.format(year=year),
@@ -783,6 +790,11 @@ def _completed_text(
         lines += [
             f"{messages.STATUS_UNKNOWN_LIST} ({len(found.unknown)}/{total}):",
             *_departments(found.unknown),
+        ]
+    if found.unusable:
+        lines += [
+            f"{messages.STATUS_UNUSABLE_LIST} ({len(found.unusable)}/{total}):",
+            *_departments(found.unusable),
         ]
     lines += [
         "",
@@ -871,10 +883,10 @@ def status_text_failed(
             if isinstance(row, dict) and row.get("status") == "used"
         }
         if departments is not None:
-            submitted, missing, unknown = _split_missing(
+            submitted, missing, unknown, unusable = split_submitted(
                 departments,
                 {str(code) for code in used if code},
-                submission_unknown(_summary_problems(completed)),
+                _summary_problems(completed),
             )
             every = len(departments)
             lines += [
@@ -889,22 +901,29 @@ def status_text_failed(
                     f"{messages.STATUS_UNKNOWN_LIST} ({len(unknown)}/{every}):",
                     *_departments(unknown),
                 ]
+            if unusable:
+                lines += [
+                    f"{messages.STATUS_UNUSABLE_LIST} ({len(unusable)}/{every}):",
+                    *_departments(unusable),
+                ]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _summary_problems(completed: dict[str, Any]) -> list[dict[str, Any]]:
+def _summary_problems(completed: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The problems of a completed run, from its ``summary-<year>.json`` (the
-    files in the folder are that run's); none when it cannot be read."""
+    files in the folder are that run's); None when it cannot be read."""
     for output in completed.get("outputs") or []:
         name = str(output.get("file") or "") if isinstance(output, dict) else ""
         if Path(name).name.startswith("summary-") and name.endswith(".json"):
             try:
                 document = json.loads(Path(name).read_text("utf-8"))
             except (OSError, ValueError):
-                return []
+                return None
             problems = document.get("problems") if isinstance(document, dict) else None
-            return [p for p in problems or [] if isinstance(p, dict)]
-    return []
+            if not isinstance(problems, list):
+                return None
+            return [p for p in problems if isinstance(p, dict)]
+    return None
 
 
 def write_status(outputs: Path, year: int | None, text: str) -> Path:

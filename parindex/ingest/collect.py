@@ -29,6 +29,7 @@ from parindex.ingest.winners import (
     choose_files,
     disagreement_problem,
     disagreement_warning,
+    named_department,
     only_department_in,
 )
 from parindex.problems import (
@@ -412,6 +413,13 @@ def collect_year(
         for read in reads
     }
     in_use = [name for name, (status, _) in status_of.items() if status == "used"]
+    # a file set aside counts for the department of its `Đơn vị` line, else for
+    # the one its name or subfolder names (it submitted, though not usably)
+    owner = {
+        read.file.name: read.department or named_department(read.file, criteria_set)
+        for read in reads
+        if status_of[read.file.name][0] == "rejected"
+    }
     reported = [
         name for name, (status, _) in status_of.items() if status != "superseded"
     ]
@@ -438,7 +446,11 @@ def collect_year(
     for read in reads:
         status, note = status_of[read.file.name]
         if read.rejection is not None:
-            problems.append(read.rejection)
+            problems.append(
+                read.rejection
+                if read.rejection["department"] is not None
+                else {**read.rejection, "department": owner.get(read.file.name)}
+            )
             continue
         if status == "superseded":
             problems.append(
@@ -482,7 +494,7 @@ def collect_year(
                 "sha256": read.sha256,
                 "size": read.file.size,
                 "modified": local_iso(read.file.mtime),
-                "department": read.department,
+                "department": read.department or owner.get(name),
                 "status": status,
                 "rows_read": read_counts.get(name, 0) if status != "superseded" else 0,
                 "rows_used": used_counts.get(name, 0) if status == "used" else 0,
@@ -519,15 +531,22 @@ def collect_year(
         if read.rejection is None and status_of[read.file.name][0] == "used"
         for department in read.departments
     }
+    unusable = {
+        code: (name, status_of[name][1] or "")
+        for name, code in sorted(owner.items(), reverse=True)
+        if code is not None
+    }  # the first rejected file, by name, of each department
     for department in criteria_set.departments:
-        if department.code not in submitted:
-            problems.append(
-                problem(
-                    "warning",
-                    _not_submitted(department.code, department.name, year, unreadable),
-                    department=department.code,
-                )
+        if department.code in submitted:
+            continue
+        if department.code in unusable:
+            file, reason = unusable[department.code]
+            said = messages.DEPARTMENT_SUBMITTED_UNUSABLE.format(
+                department=department.name, file=file, reason=reason
             )
+        else:
+            said = _not_submitted(department.code, department.name, year, unreadable)
+        problems.append(problem("warning", said, department=department.code))
     return Ingested(
         year=year,
         submissions=submissions,

@@ -78,6 +78,18 @@ def department_hints(
     return hints
 
 
+def named_department(file: DroppedFile, criteria_set: CriteriaSet) -> str | None:
+    """The department a file's name and subfolder name, when together they name
+    exactly one (a rejected file, whose ``Đơn vị`` line was not read, is
+    attributed to it); last year's file is not looked for."""
+    departments = criteria_set.departments
+    named = {only_department_in(Path(file.path.name).stem, departments)}
+    if file.subfolder:
+        named.add(only_department_in(file.subfolder, departments))
+    named.discard(None)
+    return named.pop() if len(named) == 1 else None
+
+
 def only_department_in(text: str, departments: tuple[Department, ...]) -> str | None:
     """The department named in ``text`` (code, name or alias, as whole words) when
     it names exactly one; None when it names none or several (a file called
@@ -111,13 +123,24 @@ def _name_index(
         return kept[1], kept[2]
     index: dict[str, set[str]] = {}
     for padded, code in _word_names(departments, True):
-        index.setdefault(padded[1:-1], set()).add(code)
+        for name in _with_and_left_out(padded[1:-1]):
+            index.setdefault(name, set()).add(code)
     names = {name: frozenset(codes) for name, codes in index.items()}
     longest = max((name.count(" ") + 1 for name in names), default=0)
     if len(_NAME_INDEXES) >= 16:
         _NAME_INDEXES.clear()
     _NAME_INDEXES[id(departments)] = (departments, names, longest)
     return names, longest
+
+
+def _with_and_left_out(name: str) -> tuple[str, ...]:
+    """A folded name, and without its words "và" when it has some: a file name
+    drops them (``phong-kinh-te-ha-tang`` names Phòng Kinh tế và Hạ tầng)."""
+    words = name.split(" ")
+    kept = [word for word in words if word != "va"]
+    if len(kept) == len(words) or not kept:
+        return (name,)
+    return (name, " ".join(kept))
 
 
 def previous_year_department(

@@ -16,33 +16,36 @@ import polars as pl
 from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.problems import submission_unknown
+from parindex.problems import split_submitted
 from parindex.render.document import Parts, markdown_pieces, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
 
 
 def _coverage(result: AnalysedResult) -> list[str]:
-    """Who submitted, who has not yet, and whose submission is not known (a folder
-    that could not be read may hold it), by department name."""
-    used = set(
-        result.submissions.filter(pl.col("status") == "used")["department"].to_list()
+    """Who submitted, who has not yet, whose submission is not known (a folder
+    that could not be read may hold it) and who submitted only a file that could
+    not be used, by department name (``split_submitted``, as ``run_record.verdict``)."""
+    used = result.submissions.filter(pl.col("status") == "used")["department"]
+    submitted, missing, unknown, unusable = split_submitted(
+        [(d.code, d.name) for d in result.current.criteria_set.departments],
+        set(used.drop_nulls().to_list()),
+        result.problems.filter(pl.col("department").is_not_null()).to_dicts(),
     )
-    names = dict(result.current.departments.select("code", "name").iter_rows())
-    unknown = submission_unknown(
-        result.problems.filter(pl.col("department").is_not_null()).to_dicts()
-    )
-    submitted = [names[code] for code in names if code in used]
-    missing = [names[c] for c in names if c not in used and c not in unknown]
+    every = len(submitted) + len(missing) + len(unknown) + len(unusable)
+    sent = ", ".join(name for _, name in submitted) or "chưa có"
+    absent = ", ".join(name for _, name in missing) or "không còn đơn vị nào"
     lines = [
-        f"- Đã nộp ({len(submitted)}/{len(names)}): {', '.join(submitted) or 'chưa có'}",
-        f"- Chưa nộp ({len(missing)}): {', '.join(missing) or 'không còn đơn vị nào'}",
+        f"- Đã nộp ({len(submitted)}/{every}): {sent}",
+        f"- Chưa nộp ({len(missing)}): {absent}",
     ]
-    not_known = [names[c] for c in names if c not in used and c in unknown]
-    if not_known:  # a folder that could not be read may hold their files
-        lines.append(
-            f"- {messages.MARKDOWN_UNKNOWN} ({len(not_known)}): {', '.join(not_known)}"
-        )
+    for label, listed in (
+        (messages.MARKDOWN_UNKNOWN, unknown),  # a folder not read may hold them
+        (messages.MARKDOWN_UNUSABLE, unusable),
+    ):
+        if listed:
+            names = ", ".join(name for _, name in listed)
+            lines.append(f"- {label} ({len(listed)}): {names}")
     return lines
 
 

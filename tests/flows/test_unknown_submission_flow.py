@@ -41,3 +41,43 @@ def test_the_outcome_lists_the_department_as_unknown(
         "hay chưa (TP)"
     )
     assert "Đơn vị chưa nộp (0/6):" in lines
+
+
+def test_the_outcome_lists_a_rejected_only_file_apart_and_a_used_sheet_as_sent(
+    prefect_harness: None,
+    sample_inputs: Path,
+    tmp_path: Path,
+) -> None:
+    """TCKH's only file is cut short (its name names TCKH); KTHT's form is a sheet
+    of VP's workbook, its rows used: neither is "missing"."""
+    import shutil
+
+    import openpyxl
+
+    from flows.consolidate import consolidate_flow
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    folder = inputs / "2023"
+    cut = folder / "phong-tai-chinh-ke-hoach.xlsx"
+    cut.write_bytes(cut.read_bytes()[:1000])
+    book = openpyxl.load_workbook(folder / "van-phong-hdnd-ubnd.xlsx")
+    source = openpyxl.load_workbook(folder / "phong-kinh-te-ha-tang.xlsx").active
+    assert source is not None
+    sheet = book.create_sheet("KTHT")
+    for row in source.iter_rows():
+        for cell in row:
+            sheet[cell.coordinate] = cell.value
+    book.save(folder / "van-phong-hdnd-ubnd.xlsx")
+    (folder / "phong-kinh-te-ha-tang.xlsx").unlink()
+    outputs = tmp_path / "outputs"
+    state = consolidate_flow(
+        inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+    )
+    assert state.name == "Hoàn thành, có lỗi"
+    outcome = state.result()
+    assert (
+        outcome["missing_departments"],
+        outcome["unknown_departments"],
+        outcome["unusable_departments"],
+    ) == ([], [], ["TCKH"])

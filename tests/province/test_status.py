@@ -35,7 +35,8 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def break_units(inputs: Path) -> None:
-    """SH: one department's file is not a workbook (partial); TD: its own
+    """SH: one department's only file is not a workbook (partial: it submitted a
+    file that cannot be used); TD: its own
     criteria set cannot be read (failed). SYT has no 2023 folder (missing)."""
     (inputs / "units/SH/2023/phong-noi-vu.xlsx").write_bytes(b"not a workbook")
     (inputs / "units/TD/criteria").mkdir()
@@ -78,8 +79,8 @@ def test_a_night_where_units_broke_lists_each_unit_by_how_it_ended(
         "  - STP: Sở Tư pháp",
         "  - STC: Sở Tài chính",
         "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp (1/7):",
-        "  - SH: UBND huyện Sìn Hồ (HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, "
-        "1 cảnh báo; 1 đơn vị chưa nộp (NV))",
+        "  - SH: UBND huyện Sìn Hồ (HOÀN THÀNH, CÓ LỖI: 1 lỗi, 1 cảnh báo; "
+        "1 đơn vị đã nộp nhưng tệp không dùng được (NV))",
         "Đơn vị không tổng hợp được (1/7):",
         "  - TD: UBND huyện Tam Đường (Không tổng hợp được đơn vị: Bộ chỉ số "
         f"“bo-chi-so.xlsx” không dùng được: - không đọc được tệp ({NOT_A_WORKBOOK}).)",
@@ -91,10 +92,11 @@ def test_a_night_where_units_broke_lists_each_unit_by_how_it_ended(
     sh = (outputs / "units/SH/2023/TRANG-THAI.txt").read_text("utf-8").splitlines()
     assert sh[0] == "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM 2023"
     assert sh[4] == (
-        "Kết quả: HOÀN THÀNH, CÓ LỖI VÀ THIẾU ĐƠN VỊ: 1 lỗi, 1 cảnh báo; "
-        "1 đơn vị chưa nộp (NV)"
+        "Kết quả: HOÀN THÀNH, CÓ LỖI: 1 lỗi, 1 cảnh báo; "
+        "1 đơn vị đã nộp nhưng tệp không dùng được (NV)"
     )
-    assert "Đơn vị chưa nộp (1/6):" in sh
+    assert "Đơn vị chưa nộp (0/6):" in sh
+    assert "Đơn vị đã nộp nhưng tệp không dùng được (1/6):" in sh
     # the record says it too, unit by unit
     document = json.loads(written.manifest.read_text("utf-8"))
     assert {u["code"]: u["result"] for u in document["units"]} == {
