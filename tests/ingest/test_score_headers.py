@@ -22,13 +22,19 @@ from parindex.pipeline import build_result, consolidate_previous, load_history
 from parindex.render.summary import render_summary
 
 NV = "2023/phong-noi-vu.xlsx"
-NOT_SUBMITTED = (
-    "warning",
-    None,
-    None,
-    None,
-    messages.DEPARTMENT_NOT_SUBMITTED.format(department="Phòng Nội vụ", year=2023),
-)
+
+
+def _sent_unusable(reason: str) -> tuple[str, None, None, None, str]:
+    """NV's only file set aside: NV sent a file, not nothing (who submitted)."""
+    return (
+        "warning",
+        None,
+        None,
+        None,
+        messages.DEPARTMENT_SUBMITTED_UNUSABLE.format(
+            department="Phòng Nội vụ", file=NV, reason=reason
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +102,10 @@ def test_an_unrecognised_score_column_beside_self_only_sets_the_file_aside(
     message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
         column="E7 “Điểm cấp trên chấm”", role="điểm thẩm định"
     )
-    assert found == [("error", NV, "Chấm điểm", "E7", message), NOT_SUBMITTED]
+    assert found == [
+        ("error", NV, "Chấm điểm", "E7", message),
+        _sent_unusable(message),
+    ]
     assert total != 79.24
 
 
@@ -107,7 +116,10 @@ def test_an_unrecognised_self_column_sets_the_file_aside(
     message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
         column="D7 “Điểm đơn vị”", role="điểm tự đánh giá"
     )
-    assert found == [("error", NV, "Chấm điểm", "D7", message), NOT_SUBMITTED]
+    assert found == [
+        ("error", NV, "Chấm điểm", "D7", message),
+        _sent_unusable(message),
+    ]
 
 
 def test_an_extra_unrecognised_score_column_is_named_not_used(
