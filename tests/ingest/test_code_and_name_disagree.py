@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
+from parindex.check import check_files
 from parindex.criteria import CriteriaSet
 from parindex.ingest.collect import ingest_year
 from parindex.pipeline import build_result, consolidate_previous, load_history
@@ -143,3 +144,18 @@ def test_the_sample_with_two_codes_swapped_in_column_a(
         ("1", 8.28),
         ("5", 5.5),
     ]
+
+
+def test_parindex_check_reports_the_same_error(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    form = write_submission(
+        tmp_path / "2023" / "nv.xlsx",
+        [["2.1", "Kế hoạch", 1, 1], ["1.2.1", "Báo cáo chung", 0.5, 0.5]],
+        header=HEADER,
+    )
+    criteria = tmp_path / "criteria" / "small.xlsx"
+    problems = check_files([form], tmp_path, criteria=criteria)
+    assert problems.filter(pl.col("severity") == "error").select(
+        "cell", "criterion", "message"
+    ).rows() == [("A6", "2.1", _message("A6", "2.1", "B6", "1.1", "Kế hoạch"))]
