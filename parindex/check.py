@@ -147,7 +147,7 @@ def check_files(
         disagrees = disagreement_problem(read, criteria_set, hint)
         if disagrees is not None:
             frames.append(problems_frame([disagrees]))
-        builder = RowsBuilder()
+        builder = RowsBuilder(criteria_set.codes_by_name)
         for table, department in read.tables():
             builder.add(table, dropped.name, department)
         rows = builder.frame()

@@ -23,6 +23,7 @@ from parindex.text import (
     code_key,
     fold,
     fold_label,
+    fold_name,
     format_vn,
     nfc,
     normalise_code,
@@ -144,6 +145,17 @@ class CriteriaSet:
     def department_name(self, code: str) -> str:
         """The full name of a department code (the code itself when unknown)."""
         return self._department_names.get(code, code)
+
+    @cached_property
+    def codes_by_name(self) -> dict[str, tuple[str, ...]]:
+        """Each criterion's folded name (``text.fold_name``) → the codes named so,
+        in tree order: the reader checks a row's name against it (one look-up a row)."""
+        codes: dict[str, tuple[str, ...]] = {}
+        for code, name in self.nodes.select("code", "name").iter_rows():
+            key = fold_name(name or "")
+            if key:
+                codes[key] = (*codes.get(key, ()), code)
+        return codes
 
     @cached_property
     def _department_names(self) -> dict[str, str]:

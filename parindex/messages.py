@@ -369,6 +369,11 @@ ROW_HIDDEN_USED = (
     "Dòng {row} (tiêu chí {code}) đang bị {hidden_how} nhưng là dòng duy nhất có "
     "tiêu chí này: điểm vẫn được dùng; hãy bỏ {hidden_how_verb} để kiểm tra lại."
 )
+ROW_NAME_OF_OTHER_CODE = (
+    "Ô {code_cell} ghi mã {code} nhưng tên tiêu chí ở {name_cell} là tên của "
+    "tiêu chí {other} (“{name}”), không phải của {code}: không rõ mã nào đúng, "
+    "dòng không được dùng; hãy sửa mã hoặc tên rồi gửi lại."
+)
 HIDDEN_HOW: dict[str, tuple[str, str]] = {
     "hidden": ("ẩn", "ẩn dòng"),
     "filtered": ("lọc ẩn", "lọc"),

@@ -54,6 +54,19 @@ def _fold_label_kept(text: str) -> str:
     return _fold_kept(text).rstrip(":*").strip()
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+_LEADING_NUMBER = re.compile(r"^[\d ]+")
+
+
+@lru_cache(maxsize=1 << 14)  # every file repeats the criteria set's names
+def fold_name(text: str) -> str:
+    """Fold a criterion's name for matching: ``fold`` (accents, case, spaces),
+    punctuation as spaces, and no leading number (``"1.3.1. Tuyển dụng;"`` and
+    ``"tuyen dung"`` fold alike)."""
+    words = _NOT_WORD.sub(" ", _fold(text)).strip()
+    return _LEADING_NUMBER.sub("", words)
+
+
 @lru_cache(maxsize=1 << 14)  # every file repeats the criteria set's codes
 def normalise_code(raw: str) -> str | None:
     """Return a criteria code (``"1.2.1"``) from a cell text, or None if it is not one.

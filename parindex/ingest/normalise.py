@@ -9,7 +9,14 @@ import re
 import polars as pl
 
 from parindex import messages
-from parindex.text import fold, format_vn, nfc, normalise_code, parse_number
+from parindex.text import (
+    fold,
+    fold_name,
+    format_vn,
+    nfc,
+    normalise_code,
+    parse_number,
+)
 from parindex.workbook import (
     MAX_COLUMNS,
     CellValue,
@@ -443,15 +450,66 @@ def _hidden_rows_resolved(table: Table, rows: list[_Row]) -> list[_Row]:
     return kept
 
 
+def _names_checked(
+    table: Table, rows: list[_Row], codes_by_name: dict[str, tuple[str, ...]]
+) -> None:
+    """Set aside (an error notice) each scored row whose criterion-name cell is,
+    folded (``fold_name``), the name of another criterion of the set and not its
+    own code's: the code and the name disagree, either may be the mistake (README,
+    Choices). A name the set does not know (abbreviated, retyped) says nothing; a
+    parent's or a child's name on a row is no doubt either (a clerk names a leaf
+    after its group)."""
+    name_at = table.columns.get("name")
+    if name_at is None:
+        return
+    code_at = table.columns["code"]
+    cells = table.sheet.cells
+    for row in rows:
+        code = row.code
+        if code is None or not (row.scored() or row.formula):
+            continue
+        line = cells[row.r]
+        value = line[name_at] if name_at < len(line) else ""
+        if type(value) is not str or not value:
+            continue
+        named = codes_by_name.get(fold_name(value))
+        if named is None or code in named:
+            continue
+        others = [
+            c
+            for c in named
+            if not (c.startswith(code + ".") or code.startswith(c + "."))
+        ]
+        if not others:
+            continue
+        name = nfc(value).strip()
+        row.notices.append(
+            _notice(
+                "error",
+                cell_ref(row.r, code_at),
+                messages.ROW_NAME_OF_OTHER_CODE.format(
+                    code_cell=cell_ref(row.r, code_at),
+                    code=code,
+                    name_cell=cell_ref(row.r, name_at),
+                    other=", ".join(others),
+                    name=name if len(name) <= 80 else name[:79] + "…",
+                ),
+            )
+        )
+
+
 class RowsBuilder:
     """Rows of many tables gathered as plain lists, made into one frame at the end.
 
     Building one polars frame per file costs more than parsing the file's rows, so
-    ``collect`` adds every table here and calls ``frame()`` once.
+    ``collect`` adds every table here and calls ``frame()`` once. With
+    ``codes_by_name`` (``CriteriaSet.codes_by_name``), a scored row whose name is
+    another criterion's is set aside (``_names_checked``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, codes_by_name: dict[str, tuple[str, ...]] | None = None) -> None:
         self._columns: dict[str, list[object]] = {name: [] for name in _GATHERED}
+        self._codes_by_name = codes_by_name
 
     def add(self, table: Table, file: str, department: str | None) -> None:
         """Add the rows of one table (see ``normalise_rows``)."""
@@ -474,6 +532,8 @@ class RowsBuilder:
         rows = _hidden_rows_resolved(table, _blocks(table, self._read_rows(table)))
         if not rows:
             return
+        if self._codes_by_name:
+            _names_checked(table, rows, self._codes_by_name)
         gathered = zip(
             *[
                 (

@@ -212,9 +212,12 @@ def read_fetched_rows(
     An entry is only ever a whole read of those bytes, so one written by a
     reader that is stopped just after it (its time ran out) is still right."""
 
+    # in this process: polars is not called in a forked reader child
+    codes_by_name = criteria_set.codes_by_name
+
     def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
         read = read_submission(*job, criteria_set, year)
-        rows = rows_of(read)
+        rows = rows_of(read, codes_by_name)
         if encode is not None and store is not None:
             entry = encode(read, rows)
             if entry is not None:
@@ -233,10 +236,14 @@ def read_fetched_rows(
     return found
 
 
-def rows_of(read: SubmissionRead) -> FileRows:
+def rows_of(
+    read: SubmissionRead, codes_by_name: dict[str, tuple[str, ...]] | None = None
+) -> FileRows:
     """The rows of every form read from the file (``RowsBuilder.columns()``);
-    the read keeps neither its sheets nor its forms afterwards."""
-    builder = RowsBuilder()
+    the read keeps neither its sheets nor its forms afterwards. With
+    ``CriteriaSet.codes_by_name``, a row whose name is another criterion's is set
+    aside (``RowsBuilder``)."""
+    builder = RowsBuilder(codes_by_name)
     if read.rejection is None:
         for table, department in read.tables():  # one per form sheet
             builder.add(table, read.file.name, department)
