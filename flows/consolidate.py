@@ -621,6 +621,39 @@ def launch_tag_dropped(function: Callable[P, R]) -> Callable[P, R]:
     return body
 
 
+def signal_surfaced(function: Callable[P, R]) -> Callable[P, R]:
+    """A flow's body that lets a signal end it as the signal: when Prefect's own
+    handling of a signal failed and raised another error from it (a SIGTERM
+    landing while a task run is created: its crash handling raises "Task run is
+    not set"), the signal is raised again, so that the run is ``Crashed`` by it,
+    recorded so, and the command line exits 143 or 130, not 1 with a traceback."""
+
+    @functools.wraps(function)
+    def body(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:
+            stop = _signal_behind(error)
+            if stop is None:
+                raise
+            raise stop from error
+
+    return body
+
+
+def _signal_behind(error: BaseException) -> BaseException | None:
+    """The ``TerminationSignal`` or ``KeyboardInterrupt`` that ``error`` was raised
+    while handling (its causes and contexts), if any."""
+    seen: set[int] = set()
+    current = error.__cause__ or error.__context__
+    while current is not None and id(current) not in seen:
+        if isinstance(current, TerminationSignal | KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def crashed_launches(
     outputs: Path, year: int | None = None, client: Any = None
 ) -> list[str]:
@@ -795,6 +828,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
     on_completion=[_clear_marker],
 )
 @launch_tag_dropped
+@signal_surfaced
 def consolidate_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",

@@ -31,6 +31,7 @@ from flows.consolidate import (
     failure_document,
     launch_tag_dropped,
     mark_crashed_runs,
+    signal_surfaced,
     task_runner,
 )
 from parindex import messages
@@ -160,6 +161,7 @@ def _clear_marker(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None
     on_completion=[_clear_marker],
 )
 @launch_tag_dropped
+@signal_surfaced
 def province_flow(
     inputs: str = "inputs",
     outputs: str = "outputs",

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -259,3 +260,39 @@ def test_the_headline_tells_a_clean_run_from_one_with_problems(
     found = record.Verdict(errors=errors, warnings=2, submitted=[], missing=missing)
     assert found.headline == headline
     assert found.clean is (errors == 0 and not missing)
+
+
+def test_a_signal_prefect_turned_into_another_error_is_recorded_as_the_signal(
+    prefect_harness: None,
+    inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the blind set saw (B05): a SIGTERM landing while Prefect created a task
+    run raised ``TerminationSignal`` there, and Prefect's own crash handling then
+    failed ("ValueError: Task run is not set"): the run ended Failed with exit 1
+    and a traceback, its record a failure, not the signal."""
+    from prefect.exceptions import TerminationSignal
+
+    import flows.consolidate as flow_module
+
+    def stopped_inside_prefect(*_args: object, **_kwargs: object) -> str:
+        try:
+            raise TerminationSignal(signal=15)
+        except TerminationSignal:
+            raise ValueError("Task run is not set")  # noqa: B904 - as Prefect does
+
+    monkeypatch.setattr(flow_module, "fingerprint", stopped_inside_prefect)
+    # Prefect sends a crash by SIGTERM on to the handler it found (the command
+    # line's, which exits 143): here one that notes it, not pytest's default
+    received: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda number, _: received.append(number))
+    outputs = tmp_path / "outputs"
+    with pytest.raises(TerminationSignal):
+        flow_module.consolidate_flow(
+            inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+        )
+    signal.signal(signal.SIGTERM, previous)
+    [crashed] = _records(outputs, 2023)
+    assert record.state_of(crashed) == "crashed"
+    assert crashed["error"] == messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM")
