@@ -810,11 +810,7 @@ def _since_last_complete(outputs: Path, year: int) -> list[str]:
         state = record.state_of(document)
         if state == record.COMPLETED:
             break
-        label = messages.RUN_CRASHED if state == record.CRASHED else messages.RUN_FAILED
-        lines.append(
-            f"{document.get('run_at')}: {label} ({document.get('flow_run_name')}, "
-            f"{record.RUNS_FOLDER}/{path.name}): {document.get('error')}"
-        )
+        lines.append(record.since_line(path.name, document))
     return list(reversed(lines))
 
 

@@ -569,6 +569,19 @@ def settle_message(path: Path, document: dict[str, Any]) -> str:
 RUN_LABELS = {FAILED: messages.RUN_FAILED, CRASHED: messages.RUN_CRASHED}
 
 
+def since_line(file_name: str, document: dict[str, Any]) -> str:
+    """One night that failed or crashed since the last completed one, as the
+    status page and ``since_last_complete`` list it: when, how, its flow run's
+    name (when Prefect had named one) and its record."""
+    label = RUN_LABELS.get(state_of(document), messages.RUN_FAILED)
+    name = document.get("flow_run_name")
+    where = f"{name}, " if name else ""
+    return (
+        f"{when_text(document.get('run_at'))}: {label} "
+        f"({where}{RUNS_FOLDER}/{file_name}): {document.get('error')}"
+    )
+
+
 def mark_settled(
     path: Path,
     document: dict[str, Any],

@@ -214,3 +214,25 @@ def test_a_run_that_lost_its_server_leaves_no_launch_marker(tmp_path: Path) -> N
     _rewrite(other, pid=_dead_pid())
     record.clear_launches_of_process(tmp_path, 2023)
     assert not mine.exists() and other.exists()
+
+
+def test_a_night_found_without_its_flow_run_is_listed_without_a_none() -> None:
+    """What the blind set saw (B01, B17): a night killed before Prefect named its
+    flow run was listed on the next status page as "Bị gián đoạn (None, runs/…)"."""
+    from parindex import run_record
+
+    document = {
+        "state": "crashed",
+        "run_at": "2026-12-02T22:04:34+07:00",
+        "flow_run_name": None,
+        "error": "đã bị dừng bằng tín hiệu SIGTERM trước khi xong.",
+    }
+    assert run_record.since_line("20261202T150434Z-1.json", document) == (
+        "02/12/2026 22:04:34: Bị gián đoạn (runs/20261202T150434Z-1.json): "
+        "đã bị dừng bằng tín hiệu SIGTERM trước khi xong."
+    )
+    named = {**document, "flow_run_name": "eager-dove", "state": "failed"}
+    assert run_record.since_line("x.json", named) == (
+        "02/12/2026 22:04:34: Thất bại (eager-dove, runs/x.json): "
+        "đã bị dừng bằng tín hiệu SIGTERM trước khi xong."
+    )
