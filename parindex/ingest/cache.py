@@ -205,9 +205,10 @@ def store_entry(path: Path, data: bytes | Sealed) -> None:
         return
 
 
-def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
-    described: dict[str, Any] = {
-        "key": key,
+def described(read: SubmissionRead) -> dict[str, Any]:
+    """What is kept of a read (by the parse cache and the checked year): every
+    field but the file, its sheet and forms."""
+    return {
         "sha256": read.sha256,
         "department": read.department,
         "year": read.year,
@@ -216,7 +217,10 @@ def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
         "departments": read.departments,
         "pending": read.pending,
     }
-    head = json.dumps(described, ensure_ascii=False).encode()
+
+
+def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
+    head = json.dumps({"key": key, **described(read)}, ensure_ascii=False).encode()
     # the rows as JSON lists, one per gathered column: floats are written as
     # their shortest exact text and read back to the same bits; many files'
     # rows become one frame in the reader (``RowsBuilder.extend``)

@@ -32,7 +32,14 @@ from typing import Any
 import orjson
 import polars as pl
 
-from parindex.ingest.cache import CACHE_FOLDER, ReadCache, sealed, store_entry, unsealed
+from parindex.ingest.cache import (
+    CACHE_FOLDER,
+    ReadCache,
+    described,
+    sealed,
+    store_entry,
+    unsealed,
+)
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.read import SubmissionRead
 
@@ -92,20 +99,6 @@ def kept_checks(checked: CheckedYear, rows_read: dict[str, int]) -> KeptChecks:
         problems=checked.problems.filter(pl.col("file").is_in(names)),
         rows_read=rows_read,
     )
-
-
-def described(read: SubmissionRead) -> dict[str, Any]:
-    """What is kept of a read (as the parse cache keeps it): every field but the
-    file, its sheet and forms."""
-    return {
-        "sha256": read.sha256,
-        "department": read.department,
-        "year": read.year,
-        "rejection": read.rejection,
-        "problems": read.problems,
-        "departments": read.departments,
-        "pending": read.pending,
-    }
 
 
 SHARDS = 16
