@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import json
 import signal
 import time
@@ -55,7 +56,7 @@ from parindex import run_record as record
 from parindex.analysis import AnalysedResult
 from parindex.consolidate import YearResult
 from parindex.criteria import CriteriaSet
-from parindex.errors import ParindexError
+from parindex.errors import ParindexError, error_chain
 from parindex.history import History
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import (
@@ -529,11 +530,8 @@ def api_lost(error: BaseException) -> str | None:
     server could not be reached, timed out, or answered with a server error (HTTP
     5xx); None for any other error. Prefect raises these from inside the flow (an
     artifact, a state) or around it (creating the run, reporting its end)."""
-    seen: set[int] = set()
-    current: BaseException | None = error
     reason: str | None = None
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in error_chain(error):
         if isinstance(current, PrefectHTTPStatusError):
             if current.response.status_code >= 500:
                 return f"HTTP {current.response.status_code}"
@@ -544,7 +542,6 @@ def api_lost(error: BaseException) -> str | None:
             return str(current) or type(current).__name__
         if isinstance(current, RuntimeError) and "Failed to reach API" in str(current):
             reason = reason or str(current)
-        current = current.__cause__ or current.__context__
     return reason
 
 
@@ -644,14 +641,11 @@ def signal_surfaced(function: Callable[P, R]) -> Callable[P, R]:
 def _signal_behind(error: BaseException) -> BaseException | None:
     """The ``TerminationSignal`` or ``KeyboardInterrupt`` that ``error`` was raised
     while handling (its causes and contexts), if any."""
-    seen: set[int] = set()
-    current = error.__cause__ or error.__context__
-    while current is not None and id(current) not in seen:
-        if isinstance(current, TerminationSignal | KeyboardInterrupt):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    behind = itertools.islice(error_chain(error), 1, None)
+    return next(
+        (c for c in behind if isinstance(c, TerminationSignal | KeyboardInterrupt)),
+        None,
+    )
 
 
 def crashed_launches(

@@ -30,6 +30,7 @@ from parindex.errors import (
     OutputsNotWritable,
     ParindexError,
     YearAndAll,
+    error_chain,
 )
 from parindex.ingest.discover import year_folders
 from parindex.numbers import round2
@@ -206,14 +207,7 @@ def _names_user_error(message: str) -> bool:
 
 def _user_error(error: BaseException) -> bool:
     """Whether ``error`` is, or comes from, a ``ParindexError``."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ParindexError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
+    return any(isinstance(current, ParindexError) for current in error_chain(error))
 
 
 def _stopped(error: BaseException) -> bool:

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+
+def error_chain(error: BaseException) -> Iterator[BaseException]:
+    """``error``, then each exception it was raised from or while handling (its
+    cause, else its context), each once."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
 
 class ParindexError(Exception):
     """A problem that stops the run; ``str(error)`` is the message for the user."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from parindex import messages
-from parindex.errors import OutputInTheWay, OutputsNotWritable
+from parindex.errors import OutputInTheWay, OutputsNotWritable, error_chain
 
 NOT_WRITABLE = "Không ghi được vào thư mục kết quả “{folder}”: {reason}."
 LOCKED = (
@@ -241,16 +241,12 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
 def _os_error(error: BaseException) -> OSError | None:
     """The OSError behind an exception a library raised instead (its cause, its
     context or its first argument), if any."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in error_chain(error):
         if isinstance(current, OSError):
             return current
         wrapped = next((a for a in current.args if isinstance(a, OSError)), None)
         if wrapped is not None:
             return wrapped
-        current = current.__cause__ or current.__context__
     return None
 
 
