@@ -105,13 +105,16 @@ _NOT_SUBMITTED = _template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
 _UNUSABLE = _template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
 
 
-def _said(problems: Iterable[Mapping[str, Any]], pattern: re.Pattern[str]) -> set[str]:
+def _said(
+    problems: Iterable[Mapping[str, Any]], *patterns: re.Pattern[str]
+) -> set[str]:
+    """The departments of the warnings whose message is one of ``patterns``."""
     return {
         str(row["department"])
         for row in problems
         if row.get("department")
         and row.get("severity") == "warning"
-        and pattern.fullmatch(str(row.get("message") or ""))
+        and any(p.fullmatch(str(row.get("message") or "")) for p in patterns)
     }
 
 
@@ -133,13 +136,7 @@ def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
     (``messages.SUBMISSION_UNKNOWN_MESSAGES``: their folder, or a folder naming no
     department, could not be read). The same problem rows the ``Kiểm tra`` sheet
     shows, so the summaries of who submitted cannot disagree with it."""
-    return {
-        str(row["department"])
-        for row in problems
-        if row.get("department")
-        and row.get("severity") == "warning"
-        and any(p.fullmatch(str(row.get("message") or "")) for p in _UNKNOWN_PATTERNS)
-    }
+    return _said(problems, *_UNKNOWN_PATTERNS)
 
 
 Departments = list[tuple[str, str]]
