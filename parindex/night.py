@@ -29,7 +29,7 @@ from parindex.changes import NOTHING_CHANGED
 from parindex.criteria import CRITERIA_FOLDER
 from parindex.ingest import cache as read_cache
 from parindex.ingest.cache import code_version
-from parindex.ingest.discover import discover, sha256
+from parindex.ingest.discover import discover, file_sha256, sha256
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.publish import outputs_lock, write_bytes_atomic
 from parindex.settings import SETTINGS_FILE
@@ -201,7 +201,7 @@ def _outputs_untouched(last: dict[str, Any], outputs_folder: Path) -> bool:
     for output in outputs:
         path = Path(str(output.get("file")))
         try:
-            if sha256(path.read_bytes()) != output.get("sha256"):
+            if file_sha256(path) != output.get("sha256"):
                 return False
         except OSError:
             return False

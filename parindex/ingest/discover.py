@@ -286,3 +286,15 @@ def discover(
 def sha256(content: bytes) -> str:
     """The hex sha256 of a file's content (its name in the archive)."""
     return hashlib.sha256(content).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256`` of the file at ``path``, read in blocks: an output is never
+    held whole to hash it (the summary is ≈ 90 MB at 5000 departments, and the
+    manifest hashes every output while the run holds its result).
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

@@ -18,7 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex import run_record as record
 from parindex.errors import NoYearFolder
-from parindex.ingest.discover import sha256, year_folders
+from parindex.ingest.discover import year_folders
 from parindex.province import status
 from parindex.province.folder import (
     UNITS_FOLDER,
@@ -35,6 +35,7 @@ from parindex.publish import (
     write_atomic,
     write_bytes_atomic,
 )
+from parindex.publish.manifest import file_digest
 from parindex.publish.outputs import Written, creation_time, publish_outputs
 from parindex.render.province import render_province
 from parindex.render.province_summary import render_province_summary
@@ -267,10 +268,6 @@ def publish_province(
     return ProvinceWritten(summary, workbook, changed, manifest)
 
 
-def _digest(path: Path) -> str | None:
-    return sha256(path.read_bytes()) if path.is_file() else None
-
-
 def province_manifest(
     result: ProvinceResult,
     runs: Sequence[UnitRun],
@@ -305,7 +302,7 @@ def province_manifest(
         "units": units,
         "missing_units": list(result.missing_units),
         "outputs": [
-            {"file": str(path), "sha256": _digest(path), "changed": changed}
+            {"file": str(path), "sha256": file_digest(path), "changed": changed}
             for path, changed in written.items()
         ],
     }

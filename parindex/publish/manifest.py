@@ -24,7 +24,7 @@ from parindex.criteria import CRITERIA_FOLDER, DIGEST_LOCK
 from parindex.department_view import update_digest
 from parindex.history import HISTORY_FILE
 from parindex.ingest.collect import Ingested
-from parindex.ingest.discover import sha256
+from parindex.ingest.discover import file_sha256
 from parindex.numbers import round2
 from parindex.problems import error_count
 from parindex.render.jsontext import indented_json
@@ -46,7 +46,7 @@ RUNS_FOLDER = "runs"
 
 def file_digest(path: Path) -> str | None:
     """The sha256 of a file's content, None when it is not a file."""
-    return sha256(path.read_bytes()) if path.is_file() else None
+    return file_sha256(path) if path.is_file() else None
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
