@@ -294,6 +294,19 @@ ROWS_SET_ASIDE_SUMMARY = (
     "{department}: {count} dòng bị loại (tiêu chí {codes}) trong {file}: các tiêu "
     "chí này chưa có điểm hợp lệ."
 )
+ROWS_SET_ASIDE_SCORED_ELSEWHERE = (
+    "{department}: 1 dòng bị loại (tiêu chí {code}) trong {file}; tiêu chí này vẫn "
+    "có điểm hợp lệ: dùng điểm của {scorer}."
+)
+ROWS_SET_ASIDE_NO_CODE = (
+    "{department}: {count} dòng bị loại trong {file} vì không đọc được mã tiêu chí "
+    "(ô {cells}): các dòng này không được tính cho tiêu chí nào."
+)
+SCORER_IN_FILE = "{department} ({file})"
+FILE_NO_ROW_USED = (
+    "Không có dòng điểm nào dùng được: mọi dòng có điểm của tệp đều bị loại (xem "
+    "lỗi ở từng ô)."
+)
 DEPARTMENT_NO_VALID_SCORE = "còn {count}/{leaves} tiêu chí chưa có điểm hợp lệ"
 
 # --- criteria sets and history (issue 10, class 7) -----------------------------------
