@@ -142,6 +142,8 @@ SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
     "tổng hợp dùng {used} điểm của {used_department}."
 )
+# one of the {values} of SHARED_CONFLICT: a row that is not used, where it is
+SHARED_VALUE_ELSEWHERE = "{department}: {value} ở ô {cell} của {file}"
 
 # --- submissions: files that are not submissions (discovery) --------------------------
 FILE_IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."

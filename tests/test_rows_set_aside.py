@@ -69,6 +69,16 @@ def test_a_shared_criterion_in_conflict_is_not_a_row_set_aside(inputs: Path) -> 
     result = _result(inputs)
     assert result.current.total == pytest.approx(79.24)
     assert _set_aside(result) == []
+    # the error names the other department's row too, not only the lead's
+    assert _errors(result) == [
+        (
+            NV,
+            "A11",
+            "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5 "
+            "ở ô A10 của 2023/phong-tai-chinh-ke-hoach.xlsx); tổng hợp dùng 0 điểm "
+            "của NV.",
+        )
+    ]
     nv = result.submissions.filter(pl.col("file") == NV).row(0, named=True)
     assert (nv["status"], nv["rows_read"], nv["rows_used"]) == ("used", 34, 24)
 
