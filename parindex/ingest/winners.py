@@ -6,6 +6,8 @@ wins", as a pure function of what was read.
   are superseded whole (scores are never mixed between two versions of a file).
   A file set aside whole, or one with no valid scored row, never supersedes a
   usable one (the older file stays in use and the newer one is reported).
+  A department's only file whose scored rows were all set aside is not used either
+  (``FILE_NO_ROW_USED``): the department submitted a file that cannot be used.
 * When the newest file has rows set aside that an older version scored validly,
   each such criterion is an error naming both files: nothing is lost silently.
 * A file whose ``Đơn vị`` line disagrees with its file name or its subfolder is
@@ -48,7 +50,7 @@ from parindex.ingest.safety import (
     inspect_container,
     read_capped,
 )
-from parindex.problems import _template_pattern, problem
+from parindex.problems import problem, template_pattern
 from parindex.text import code_key, fold, format_vn
 from parindex.timefmt import OFFICE_TIMEZONE
 from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
@@ -618,7 +620,7 @@ def _newer_rejected(
             )
 
 
-_SHARED_CONFLICT = _template_pattern(messages.SHARED_CONFLICT)
+_SHARED_CONFLICT = template_pattern(messages.SHARED_CONFLICT)
 
 
 def rows_set_aside(
