@@ -923,7 +923,7 @@ def consolidate_flow(
         "changes": written.changes,
         "manifest": str(written.manifest),
         "rows_set_aside": rows_set_aside(
-            result.submissions, result.problems, criteria_set
+            result.submissions, result.problems, result.current
         ),
         "result": found.label,
         "missing_departments": [code for code, _ in found.missing],

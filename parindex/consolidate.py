@@ -143,8 +143,18 @@ def resolve_leaves(
                     )
                 )
             continue
+        # the rows not used are named by cell and file: the error sits on the
+        # used row's cell only
         shown = "; ".join(
-            f"{r['department']}: {_score_text(r)}" for r in group.iter_rows(named=True)
+            f"{r['department']}: {_score_text(r)}"
+            if i == 0 or r["code_cell"] is None
+            else messages.SHARED_VALUE_ELSEWHERE.format(
+                department=r["department"],
+                value=_score_text(r),
+                cell=r["code_cell"],
+                file=r["file"],
+            )
+            for i, r in enumerate(group.iter_rows(named=True))
         )
         problems.append(
             problem(

@@ -142,6 +142,8 @@ SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
     "tổng hợp dùng {used} điểm của {used_department}."
 )
+# one of the {values} of SHARED_CONFLICT: a row that is not used, where it is
+SHARED_VALUE_ELSEWHERE = "{department}: {value} ở ô {cell} của {file}"
 
 # --- submissions: files that are not submissions (discovery) --------------------------
 FILE_IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài nộp)."
@@ -293,6 +295,19 @@ DEPARTMENT_DISPUTED_NOT_USED = (
 ROWS_SET_ASIDE_SUMMARY = (
     "{department}: {count} dòng bị loại (tiêu chí {codes}) trong {file}: các tiêu "
     "chí này chưa có điểm hợp lệ."
+)
+ROWS_SET_ASIDE_SCORED_ELSEWHERE = (
+    "{department}: 1 dòng bị loại (tiêu chí {code}) trong {file}; tiêu chí này vẫn "
+    "có điểm hợp lệ: dùng điểm của {scorer}."
+)
+ROWS_SET_ASIDE_NO_CODE = (
+    "{department}: {count} dòng bị loại trong {file} vì không đọc được mã tiêu chí "
+    "(ô {cells}): các dòng này không được tính cho tiêu chí nào."
+)
+SCORER_IN_FILE = "{department} ({file})"
+FILE_NO_ROW_USED = (
+    "Không có dòng điểm nào dùng được: mọi dòng có điểm của tệp đều bị loại (xem "
+    "lỗi ở từng ô)."
 )
 DEPARTMENT_NO_VALID_SCORE = "còn {count}/{leaves} tiêu chí chưa có điểm hợp lệ"
 

@@ -91,18 +91,18 @@ def error_count(problems: pl.DataFrame) -> int:
     return problems.filter(pl.col("severity") == "error").height
 
 
-def _template_pattern(template: str) -> re.Pattern[str]:
+def template_pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{[a-z_]+\}", template)
     return re.compile(".+?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
 _UNKNOWN_PATTERNS = tuple(
-    _template_pattern(template) for template in messages.SUBMISSION_UNKNOWN_MESSAGES
+    template_pattern(template) for template in messages.SUBMISSION_UNKNOWN_MESSAGES
 )
 
 
-_NOT_SUBMITTED = _template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
-_UNUSABLE = _template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
+_NOT_SUBMITTED = template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
+_UNUSABLE = template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
 
 
 def _said(

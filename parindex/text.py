@@ -81,6 +81,21 @@ def normalise_code(raw: str) -> str | None:
     return ".".join(str(int(part)) for part in text.split("."))
 
 
+def visible(text: str) -> str:
+    """``text`` with each character a reader cannot see written as its code point,
+    ``⟨U+200B⟩``: format and control characters (zero-width space, byte order
+    mark, soft hyphen) and spaces other than the plain space (no-break space)."""
+    return "".join(
+        f"⟨U+{ord(c):04X}⟩"
+        if c != " " and unicodedata.category(c) in _UNSEEN_CATEGORIES
+        else c
+        for c in text
+    )
+
+
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
 def code_key(code: str) -> tuple[int, ...]:
     """Sort key of a dotted code, comparing parts as integers (8.2 < 8.10)."""
     return tuple(int(part) for part in code.split("."))

@@ -134,8 +134,8 @@ def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
             "A7",
             "NV",
             "1.2.1",
-            "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5); "
-            "tổng hợp dùng 0 điểm của NV.",
+            "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5 "
+            "ở ô A6 của 2023/TCKH.xlsx); tổng hợp dùng 0 điểm của NV.",
         )
     ]
 
@@ -242,8 +242,9 @@ def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
             "A8",
             "TCKH",
             "1.1",
-            "Tiêu chí dùng chung 1.1: các đơn vị chấm khác nhau "
-            "(TCKH: 0,75; NV: 0,5; TP: 0,5); tổng hợp dùng 0,75 điểm của TCKH.",
+            "Tiêu chí dùng chung 1.1: các đơn vị chấm khác nhau (TCKH: 0,75; NV: 0,5 "
+            "ở ô A6 của 2023/NV.xlsx; TP: 0,5 ở ô A7 của 2023/TP.xlsx); tổng hợp "
+            "dùng 0,75 điểm của TCKH.",
         ),
         (
             "warning",

@@ -9,7 +9,7 @@ from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.numbers import SCALE, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame
-from parindex.text import format_vn
+from parindex.text import format_vn, visible
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -89,6 +89,12 @@ def _row_problems(
             "cells": ", ".join(
                 c for c in twins.get((row["file"], row["code"]), []) if c
             ),
+            # a character no one can see is written out (README "Choices")
+            **{
+                raw: visible(row[raw])
+                for raw in ("raw_code", "self_raw", "appraised_raw")
+                if row[raw] is not None
+            },
         }
         column = messages.ROW_MESSAGE_COLUMN[check]
         if check == "code_present" and row["raw_code"] is None:

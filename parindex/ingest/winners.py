@@ -6,6 +6,8 @@ wins", as a pure function of what was read.
   are superseded whole (scores are never mixed between two versions of a file).
   A file set aside whole, or one with no valid scored row, never supersedes a
   usable one (the older file stays in use and the newer one is reported).
+  A department's only file whose scored rows were all set aside is not used either
+  (``FILE_NO_ROW_USED``): the department submitted a file that cannot be used.
 * When the newest file has rows set aside that an older version scored validly,
   each such criterion is an error naming both files: nothing is lost silently.
 * A file whose ``Đơn vị`` line disagrees with its file name or its subfolder is
@@ -27,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -47,10 +50,13 @@ from parindex.ingest.safety import (
     inspect_container,
     read_capped,
 )
-from parindex.problems import problem
+from parindex.problems import problem, template_pattern
 from parindex.text import code_key, fold, format_vn
 from parindex.timefmt import OFFICE_TIMEZONE
 from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
+
+if TYPE_CHECKING:
+    from parindex.consolidate import YearResult
 
 Record = dict[str, str | None]
 
@@ -351,6 +357,20 @@ def choose_files(
                 newer = ", ".join(f.file.name for f in tied)
                 note = messages.FILE_SUPERSEDED.format(newer=newer)
                 choice.outcome[key] = ("superseded", note)
+            elif (
+                read is winner
+                and not scores.count(key)
+                and _rows_refused(key, row_problems)
+            ):  # every scored row set aside: nothing of the file is used
+                choice.outcome[key] = ("rejected", messages.FILE_NO_ROW_USED)
+                choice.problems.append(
+                    problem(
+                        "error",
+                        messages.FILE_NO_ROW_USED,
+                        file=key,
+                        department=department,
+                    )
+                )
             elif read is winner:
                 choice.outcome[key] = ("used", None)
             elif read.sha256 is not None and read.sha256 == winner.sha256:
@@ -365,6 +385,13 @@ def choose_files(
             choice.problems += _lost_rows(winner, versions, scored, row_problems)
     _newer_rejected(reads, choice, criteria_set)
     return choice
+
+
+def _rows_refused(file: str, row_problems: pl.DataFrame) -> bool:
+    """Whether an error sets a row of ``file`` aside."""
+    return not row_problems.filter(
+        (pl.col("file") == file) & (pl.col("severity") == "error")
+    ).is_empty()
 
 
 def _superseded(winner: SubmissionRead) -> tuple[str, str]:
@@ -593,28 +620,94 @@ def _newer_rejected(
             )
 
 
+_SHARED_CONFLICT = template_pattern(messages.SHARED_CONFLICT)
+
+
 def rows_set_aside(
-    submissions: pl.DataFrame, problems: pl.DataFrame, criteria_set: CriteriaSet
+    submissions: pl.DataFrame, problems: pl.DataFrame, current: YearResult
 ) -> list[str]:
-    """One line per file in use that had rows set aside: the department, how many
-    rows, which criteria (for the command line's summary and the flow's result)."""
-    in_use = submissions.filter(pl.col("status") == "used")["file"].to_list()
+    """What was set aside in each file read for its rows (in use, or none of whose
+    rows could be used), for the command line's summary and the flow's result.
+
+    A row is set aside when an error names it: a shared criterion the departments
+    scored differently is an error too, but its lead's row is used, so it is not
+    one. Per file and department: one line for the criteria left without a valid
+    score, one per criterion whose figure is another row's (naming its department
+    and file), one for the rows whose code could not be read (by cell)."""
+    criteria_set = current.criteria_set
+    read = submissions.filter(
+        (pl.col("status") == "used")
+        | (
+            (pl.col("status") == "rejected")
+            & (pl.col("note") == messages.FILE_NO_ROW_USED)
+        )
+    )["file"].to_list()
     errors = problems.filter(
         (pl.col("severity") == "error")
-        & pl.col("file").is_in(in_use)
-        & pl.col("criterion").is_not_null()
+        & pl.col("file").is_in(read)
+        & (pl.col("criterion").is_not_null() | pl.col("cell").is_not_null())
     )
+    errors = errors.filter(
+        pl.Series(
+            [
+                _SHARED_CONFLICT.fullmatch(text or "") is None
+                for text in errors["message"].to_list()
+            ],
+            dtype=pl.Boolean,
+        )
+    )
+    scored_by: dict[str, str] = dict(
+        current.nodes.filter(pl.col("is_leaf") & pl.col("score").is_not_null())
+        .select("code", "scored_by")
+        .drop_nulls()
+        .iter_rows()
+    )
+    used = submissions.filter(pl.col("status") == "used")
+    files_of: dict[str, list[str]] = {}
+    for file, department in used.select("file", "department").iter_rows():
+        files_of.setdefault(str(department), []).append(file)
+
+    def scorer(code: str) -> str:
+        department = scored_by[code]
+        name = criteria_set.department_name(department)
+        files = files_of.get(department, [])
+        if len(files) != 1:
+            return name
+        return messages.SCORER_IN_FILE.format(department=name, file=files[0])
+
     lines = []
     for (file, department), rows in errors.group_by(
         "file", "department", maintain_order=True
     ):
-        codes = list(dict.fromkeys(rows["criterion"].to_list()))
-        lines.append(
-            messages.ROWS_SET_ASIDE_SUMMARY.format(
-                department=criteria_set.department_name(str(department)),
-                count=len(codes),
-                codes=", ".join(codes),
-                file=file,
+        name = criteria_set.department_name(str(department))
+        codes = list(dict.fromkeys(rows["criterion"].drop_nulls().to_list()))
+        unscored = [code for code in codes if code not in scored_by]
+        if unscored:
+            lines.append(
+                messages.ROWS_SET_ASIDE_SUMMARY.format(
+                    department=name,
+                    count=len(unscored),
+                    codes=", ".join(unscored),
+                    file=file,
+                )
             )
+        lines += [
+            messages.ROWS_SET_ASIDE_SCORED_ELSEWHERE.format(
+                department=name, code=code, file=file, scorer=scorer(code)
+            )
+            for code in codes
+            if code in scored_by
+        ]
+        cells = list(
+            dict.fromkeys(rows.filter(pl.col("criterion").is_null())["cell"].to_list())
         )
+        if cells:
+            lines.append(
+                messages.ROWS_SET_ASIDE_NO_CODE.format(
+                    department=name,
+                    count=len(cells),
+                    file=file,
+                    cells=", ".join(cells),
+                )
+            )
     return sorted(lines)

@@ -820,7 +820,7 @@ def publish_outputs(
                 document["standing_key"] = standing_key
             # what a repeated night shows again (parindex.night)
             document["rows_set_aside"] = rows_set_aside(
-                result.submissions, result.problems, result.current.criteria_set
+                result.submissions, result.problems, result.current
             )
             _move_set(
                 folder,

@@ -171,7 +171,7 @@ def test_a_department_with_rows_set_aside_is_never_told_it_lost_nothing(
         assert department_figures(record) == text
         assert "không bị trừ điểm" not in department_figures(record)
     assert (
-        rows_set_aside(ingested.submissions, ingested.problems, criteria_set)
+        rows_set_aside(ingested.submissions, ingested.problems, year)
         == run["rows_set_aside"]
     )
 
