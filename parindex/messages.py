@@ -262,7 +262,12 @@ FILE_ORDER_AMBIGUOUS = (
     "bản cũ khỏi thư mục."
 )
 ORDER_WHY_SAME_TIME = "cùng thời gian sửa"
-ORDER_WHY_FUTURE = "thời gian sửa ở tương lai"
+ORDER_WHY_FUTURE = (
+    "không xếp được theo thời gian sửa ({future} có thời gian sửa ở tương lai{same})"
+)
+ORDER_FUTURE_ONE = "tệp {file}"
+ORDER_FUTURE_MANY = "các tệp {files}"
+ORDER_FUTURE_AND_SAME = "; các tệp {files} cùng thời gian sửa"
 FILE_ORDER_BY_ROWS = (
     "Các tệp {files} của {department} {why}: dùng tệp có nhiều dòng điểm hợp lệ "
     "hơn ({used})."
