@@ -79,6 +79,15 @@ FILE_NO_DEPARTMENT = (
 )
 FILE_BAD_YEAR = "Dòng “Năm” phải là một năm, không phải “{value}”."
 FILE_YEAR_MISMATCH = "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}."
+FORM_OF_YEAR_IN_OTHER_FOLDER = (
+    "Bảng chấm điểm ở sheet “{sheet}” của tệp {file} ghi năm {year} ({where}) nhưng "
+    "tệp nằm trong thư mục năm {folder_year}: bảng này không được tổng hợp vào năm "
+    "{year}. Nếu đây là bài nộp năm {year}, {advice}."
+)
+WHERE_YEAR_CELL = "ô {cell}"
+WHERE_SHEET_NAME = "theo tên sheet"
+ADVICE_MOVE_FILE = "hãy chuyển tệp vào thư mục “{year}”"
+ADVICE_COPY_SHEET = "hãy chép sheet này sang một tệp trong thư mục “{year}”"
 FILE_SUPERSEDED = (
     "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
 )
