@@ -409,6 +409,17 @@ APPRAISAL_MISSING_SELF_USED = (
     "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
     "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."
 )
+SCORE_CELL_MERGED = (
+    "Ô {cell} (tiêu chí {code}) nằm trong vùng ô gộp {range}: giá trị {value} của "
+    "vùng gộp là của ô đầu {first} (dòng {first_row}) và chỉ được tính cho dòng đó; "
+    "{rule} Nếu giá trị này dành cho mọi tiêu chí trong vùng gộp, hãy bỏ gộp ô, ghi "
+    "điểm cho từng tiêu chí rồi nộp lại."
+)
+MERGED_RULE_SELF_USED = (
+    "tiêu chí {code} coi như chưa có điểm thẩm định, tạm dùng điểm tự đánh giá "
+    "{self_score}."
+)
+MERGED_RULE_NO_SCORE = "tiêu chí {code} coi như chưa có điểm {role}."
 CRITERION_SPLIT_SUMMED = (
     "Tiêu chí {code} được chấm theo từng ý ({cells}): dùng tổng các ý, {scores}."
 )
