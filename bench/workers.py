@@ -304,6 +304,7 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
     """The pure pipeline (no Prefect) for every unit and year, stage by stage."""
     from parindex import pipeline
     from parindex.ingest.collect import ingest_year
+    from parindex.problems import concat_problems
 
     try:
         from parindex import night
@@ -336,12 +337,16 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
                 cache = read_cache(target, criteria_set, year)
                 ingested = ingest_year(inputs, year, criteria_set, time.time(), **cache)
             with timer.stage("consolidate_previous"):
-                previous = pipeline.consolidate_previous(
+                previous = pipeline.previous_year(
                     inputs, year, time.time(), *([target] if cache else [])
                 )
             with timer.stage("build_result"):
                 result = pipeline.build_result(
-                    criteria_set, ingested, previous, history, history_problems
+                    criteria_set,
+                    ingested,
+                    previous.result,
+                    history,
+                    concat_problems([history_problems, previous.problems]),
                 )
             with timer.stage("publish_outputs"):
                 # as flows/consolidate.py's ``publish`` task calls it

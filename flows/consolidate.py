@@ -70,6 +70,7 @@ from parindex.ingest.collect import (
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
 from parindex.night import RepeatedRun, fingerprint, print_kept, repeat_last_run
+from parindex.previous import PreviousYear
 from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
 from parindex.render.markdown import summary_pieces
@@ -170,10 +171,11 @@ def ingest(
 
 
 @task(name="consolidate-previous-year", cache_policy=NO_CACHE)
-def previous_year(inputs: Path, year: int, outputs: Path) -> YearResult | None:
+def previous_year(inputs: Path, year: int, outputs: Path) -> PreviousYear:
     """The previous year from its own submissions (through the parse cache in
-    ``outputs``), when there are any."""
-    return pipeline.consolidate_previous(inputs, year, time.time(), outputs)
+    ``outputs``), when there are any, and the warnings about forms of ``year``
+    lying in its folder."""
+    return pipeline.previous_year(inputs, year, time.time(), outputs)
 
 
 @task(name="consolidate", cache_policy=NO_CACHE)
@@ -863,9 +865,9 @@ def consolidate_flow(
     result = consolidate(
         criteria_set,
         ingested,
-        previous,
+        previous.result,
         history,
-        concat_problems([history_problems, unit_problems]),
+        concat_problems([history_problems, unit_problems, previous.problems]),
         unit=unit,
     )
     # the year's rows are consolidated: not held while publishing (issue 13)

@@ -79,6 +79,15 @@ FILE_NO_DEPARTMENT = (
 )
 FILE_BAD_YEAR = "Dòng “Năm” phải là một năm, không phải “{value}”."
 FILE_YEAR_MISMATCH = "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}."
+FORM_OF_YEAR_IN_OTHER_FOLDER = (
+    "Bảng chấm điểm ở sheet “{sheet}” của tệp {file} ghi năm {year} ({where}) nhưng "
+    "tệp nằm trong thư mục năm {folder_year}: bảng này không được tổng hợp vào năm "
+    "{year}. Nếu đây là bài nộp năm {year}, {advice}."
+)
+WHERE_YEAR_CELL = "ô {cell}"
+WHERE_SHEET_NAME = "theo tên sheet"
+ADVICE_MOVE_FILE = "hãy chuyển tệp vào thư mục “{year}”"
+ADVICE_COPY_SHEET = "hãy chép sheet này sang một tệp trong thư mục “{year}”"
 FILE_SUPERSEDED = (
     "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
 )
@@ -264,7 +273,12 @@ FILE_ORDER_AMBIGUOUS = (
     "bản cũ khỏi thư mục."
 )
 ORDER_WHY_SAME_TIME = "cùng thời gian sửa"
-ORDER_WHY_FUTURE = "thời gian sửa ở tương lai"
+ORDER_WHY_FUTURE = (
+    "không xếp được theo thời gian sửa ({future} có thời gian sửa ở tương lai{same})"
+)
+ORDER_FUTURE_ONE = "tệp {file}"
+ORDER_FUTURE_MANY = "các tệp {files}"
+ORDER_FUTURE_AND_SAME = "; các tệp {files} cùng thời gian sửa"
 FILE_ORDER_BY_ROWS = (
     "Các tệp {files} của {department} {why}: dùng tệp có nhiều dòng điểm hợp lệ "
     "hơn ({used})."
@@ -410,6 +424,17 @@ APPRAISAL_MISSING_SELF_USED = (
     "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
     "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."
 )
+SCORE_CELL_MERGED = (
+    "Ô {cell} (tiêu chí {code}) nằm trong vùng ô gộp {range}: giá trị {value} của "
+    "vùng gộp là của ô đầu {first} (dòng {first_row}) và chỉ được tính cho dòng đó; "
+    "{rule} Nếu giá trị này dành cho mọi tiêu chí trong vùng gộp, hãy bỏ gộp ô, ghi "
+    "điểm cho từng tiêu chí rồi nộp lại."
+)
+MERGED_RULE_SELF_USED = (
+    "tiêu chí {code} coi như chưa có điểm thẩm định, tạm dùng điểm tự đánh giá "
+    "{self_score}."
+)
+MERGED_RULE_NO_SCORE = "tiêu chí {code} coi như chưa có điểm {role}."
 CRITERION_SPLIT_SUMMED = (
     "Tiêu chí {code} được chấm theo từng ý ({cells}): dùng tổng các ý, {scores}."
 )

@@ -21,10 +21,10 @@ from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
 from parindex.kept_criteria import criteria_key
-from parindex.previous import MISSING, previous_key
+from parindex.previous import MISSING, PreviousYear, previous_key
 from parindex.previous import load as load_previous
 from parindex.previous import store as store_previous
-from parindex.problems import concat_problems, problems_frame
+from parindex.problems import concat_problems, problem, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
 from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
 
@@ -33,6 +33,8 @@ __all__ = [
     "Written",
     "build_result",
     "consolidate_previous",
+    "forms_of_year_elsewhere",
+    "previous_year",
     "ingest_year",
     "latest_year",
     "load_criteria",
@@ -83,17 +85,27 @@ def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
 def consolidate_previous(
     inputs: Path, year: int, now: float, outputs: Path | None = None
 ) -> YearResult | None:
-    """The previous year consolidated from its own submissions, when it has any.
+    """The previous year consolidated from its own submissions, when it has any
+    (``previous_year``'s ``result``)."""
+    return previous_year(inputs, year, now, outputs).result
 
-    Its problems belong to that year's own run and are not repeated here. With
-    ``outputs``, the result is kept there between nights (``parindex.previous``:
-    served again while its folder, the criteria and parindex are unchanged) and
-    its files are read through the parse cache there (a file read on an earlier
-    night is not parsed again).
+
+def previous_year(
+    inputs: Path, year: int, now: float, outputs: Path | None = None
+) -> PreviousYear:
+    """The previous year consolidated from its own submissions, when it has any,
+    and what ``year``'s run must say of that folder: the forms in it that state
+    ``year`` (``forms_of_year_elsewhere``).
+
+    The previous year's other problems belong to that year's own run and are not
+    repeated here. With ``outputs``, the result is kept there between nights
+    (``parindex.previous``: served again while its folder, the criteria and
+    parindex are unchanged) and its files are read through the parse cache there
+    (a file read on an earlier night is not parsed again).
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
-        return None
+        return PreviousYear(None, problems_frame([]))
     if outputs is None:
         return _consolidate_previous(inputs, previous, now, None)
     key = previous_key(inputs, previous, now)
@@ -106,9 +118,49 @@ def consolidate_previous(
     return result
 
 
+def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
+    """A warning for each form of another year's folder (``ingested``, read for
+    that year) that states ``year``: it is not consolidated in ``year``, and the
+    run of ``year`` says so, naming file, sheet and the cell of its year line
+    (README, Folder shape)."""
+    found = []
+    for form in ingested.other_years:
+        if form["year"] != year:
+            continue
+        advice = (
+            messages.ADVICE_MOVE_FILE
+            if form["set_aside"]
+            else (messages.ADVICE_COPY_SHEET)
+        )
+        where = (
+            messages.WHERE_YEAR_CELL.format(cell=form["cell"])
+            if form["cell"]
+            else messages.WHERE_SHEET_NAME
+        )
+        found.append(
+            problem(
+                "warning",
+                messages.FORM_OF_YEAR_IN_OTHER_FOLDER.format(
+                    sheet=form["sheet"],
+                    file=form["file"],
+                    year=year,
+                    where=where,
+                    folder_year=ingested.year,
+                    advice=advice.format(year=year),
+                ),
+                file=form["file"],
+                sheet=form["sheet"],
+                cell=form["cell"],
+                department=form["department"],
+            )
+        )
+    return problems_frame(found)
+
+
 def _consolidate_previous(
     inputs: Path, previous: int, now: float, outputs: Path | None
-) -> YearResult | None:
+) -> PreviousYear:
+    year = previous + 1  # the run's year
     try:
         criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, previous)
         cache = (
@@ -118,10 +170,13 @@ def _consolidate_previous(
         )
         ingested = ingest_year(inputs, previous, criteria_set, now, cache=cache)
     except ParindexError:
-        return None
+        return PreviousYear(None, problems_frame([]))
+    problems = forms_of_year_elsewhere(ingested, year)
     if ingested.rows.is_empty():
-        return None
-    return consolidate_year(criteria_set, ingested.rows, previous)[0]
+        return PreviousYear(None, problems)
+    return PreviousYear(
+        consolidate_year(criteria_set, ingested.rows, previous)[0], problems
+    )
 
 
 def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:

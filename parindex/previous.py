@@ -2,8 +2,9 @@
 
 Every run compares its year with the previous one, consolidated from that year's
 own drop folder. That folder rarely changes once its year is over, so its
-consolidated result (``YearResult``, or None when it has nothing to consolidate)
-is kept in ``<outputs>/.parindex-cache/previous/``, under the sha256 of what it is
+consolidated result (``PreviousYear``: its ``YearResult``, or None when it has
+nothing to consolidate, and the warnings about forms of the run's year lying in
+it) is kept in ``<outputs>/.parindex-cache/previous/``, under the sha256 of what it is
 a function of: parindex's code and the readers' and writers' versions, the year,
 every file of ``criteria/`` and each entry of the year's drop folder (name, size,
 modification time, status, content), taken as ``parindex.night.fingerprint``
@@ -20,17 +21,30 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from parindex.consolidate import YearResult
 from parindex.ingest.cache import CACHE_FOLDER, sealed, store_entry, unsealed
 from parindex.night import year_description
 
 FOLDER = "previous"
-FORMAT = b"parindex-previous-year 1\n"
+FORMAT = b"parindex-previous-year 2\n"
 MISSING = object()
 """What ``load`` gives when nothing usable is stored."""
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    """The previous year's consolidation (None: nothing to consolidate) and the
+    problems the run of the year after it reports about that folder (forms
+    stating the run's year: ``pipeline.forms_of_year_elsewhere``)."""
+
+    result: YearResult | None
+    problems: pl.DataFrame
 
 
 def previous_key(inputs: Path, year: int, now: float) -> str:
@@ -45,7 +59,7 @@ def _path(outputs: Path, key: str) -> Path:
     return outputs / CACHE_FOLDER / FOLDER / f"{key}.pickle"
 
 
-def load(outputs: Path, key: str) -> YearResult | None | Any:
+def load(outputs: Path, key: str) -> PreviousYear | Any:
     """The result stored under ``key``, or ``MISSING``."""
     payload = unsealed(FORMAT, _path(outputs, key))
     if payload is None:
@@ -54,12 +68,12 @@ def load(outputs: Path, key: str) -> YearResult | None | Any:
         found_key, value = pickle.loads(payload)  # noqa: S301 - written by store
     except Exception:  # noqa: BLE001 - an entry that cannot be read is rebuilt
         return MISSING
-    if found_key != key or not (value is None or isinstance(value, YearResult)):
+    if found_key != key or not isinstance(value, PreviousYear):
         return MISSING
     return value
 
 
-def store(outputs: Path, key: str, value: YearResult | None) -> None:
+def store(outputs: Path, key: str, value: PreviousYear) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next run consolidates the year again)."""
     payload = pickle.dumps((key, value), protocol=5)

@@ -16,17 +16,31 @@ DEPARTMENTS = [
 ]
 
 
-def write_rows(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
-    """Write each sheet's rows from A1; strings stay strings, numbers numbers."""
+def write_rows(
+    path: Path,
+    sheets: dict[str, Sequence[Sequence[Cell]]],
+    *,
+    merges: dict[str, Sequence[tuple[int, int, int, int]]] | None = None,
+    saved: dt.datetime = dt.datetime(2024, 1, 1),
+) -> Path:
+    """Write each sheet's rows from A1; strings stay strings, numbers numbers.
+
+    ``merges``: (first row, first column, last row, last column), 0-based, per
+    sheet: the merged range shows its first cell's value. ``saved``: the save
+    time the workbook records (xlsxwriter writes it as UTC)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False}
     )
-    workbook.set_properties({"created": dt.datetime(2024, 1, 1)})
+    workbook.set_properties({"created": saved})
     for name, rows in sheets.items():
         sheet = workbook.add_worksheet(name)
+        merged = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in (merges or {}).get(name, ())}
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
+                if (r, c) in merged:
+                    sheet.merge_range(r, c, *merged[(r, c)], value)
+                    continue
                 if value is None:
                     continue
                 if isinstance(value, str):
@@ -84,10 +98,13 @@ def write_submission(
         "Nguyên nhân trừ điểm",
     ),
     sheet: str = "Chấm điểm",
+    merges: Sequence[tuple[int, int, int, int]] = (),
+    saved: dt.datetime = dt.datetime(2024, 1, 1),
 ) -> Path:
-    """A submission with a title, ``Đơn vị``/``Năm`` lines (row 2, 3), header on row 5."""
+    """A submission with a title, ``Đơn vị``/``Năm`` lines (row 2, 3), header on row 5
+    (``merges`` and ``saved`` as ``write_rows``'s, for its one sheet)."""
     table: list[Sequence[Cell]] = [["BẢNG TỰ CHẤM ĐIỂM"]]
     table.append([f"Đơn vị: {department}"] if department is not None else [])
     table.append([f"Năm: {year}"] if year is not None else [])
     table += [[], list(header), *rows]
-    return write_rows(path, {sheet: table})
+    return write_rows(path, {sheet: table}, merges={sheet: merges}, saved=saved)

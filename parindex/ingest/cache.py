@@ -216,6 +216,7 @@ def described(read: SubmissionRead) -> dict[str, Any]:
         "problems": read.problems,
         "departments": read.departments,
         "pending": read.pending,
+        "other_years": read.other_years,
     }
 
 
@@ -292,6 +293,7 @@ def _decode(
         problems=described["problems"],
         departments=described["departments"],
         pending=described["pending"],
+        other_years=described["other_years"],
     )
     return read, rows
 

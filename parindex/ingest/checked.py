@@ -74,6 +74,7 @@ class CheckedYear:
             problems=list(read["problems"]),
             departments=list(read["departments"]),
             pending=read["pending"],
+            other_years=list(read["other_years"]),
         )
 
     def rows_read(self, key: str) -> int:

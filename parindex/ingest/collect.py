@@ -70,6 +70,11 @@ class Ingested:
     """The bytes of every file read, by sha256 (what the archive keeps)."""
     mtimes: dict[str, float] = field(default_factory=dict)
     """Each file's modification time when it was read (else when listed)."""
+    other_years: list[dict[str, Any]] = field(default_factory=list)
+    """Every form found stating another year than the folder's: ``file``,
+    ``set_aside`` (the file was set aside whole: no form of the folder's year
+    was read), and ``year``, ``sheet``, ``cell``,
+    ``department`` (``forms.FormsFound.other_years``)."""
 
 
 BATCH_FILES = 100  # files read by one task of the flow (one Prefect task per batch)
@@ -558,4 +563,13 @@ def collect_year(
             **{entry.name: entry.mtime for entry in dropped},
             **{read.file.name: read.file.mtime for read in reads},
         },
+        other_years=[
+            {
+                "file": read.file.name,
+                "set_aside": read.rejection is not None,
+                **form,
+            }
+            for read in reads
+            for form in read.other_years
+        ],
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from parindex import messages
 from parindex.criteria import CriteriaSet, Department, match_department
@@ -173,6 +174,10 @@ class FormsFound:
     forms: list[Form] = field(default_factory=list)
     problems: list[Record] = field(default_factory=list)
     rejection: Record | None = None
+    other_years: list[dict[str, Any]] = field(default_factory=list)
+    """Every form stating another year than the folder's (``year``, ``sheet``,
+    ``cell`` of its year line or None, ``department``): not read for this year;
+    the run of the year it states is told (``parindex.pipeline.previous_year``)."""
 
 
 def _form(
@@ -344,6 +349,16 @@ def find_forms(
         form
         for form in forms
         if form.year == year or form.rejection is not None and form.year is None
+    ]
+    found.other_years = [
+        {
+            "year": form.year,
+            "sheet": form.table.sheet.name,
+            "cell": form.table.metadata.get("year", ("", None))[1],
+            "department": form.department,
+        }
+        for form in forms
+        if form.year is not None and form.year != year
     ]
     if not current:
         first = forms[0]

@@ -403,6 +403,74 @@ def _resolve_block(
         )
 
 
+def _merged_scores_said(table: Table, rows: list[_Row]) -> None:
+    """A criterion's score cell that is empty because it lies inside a merged
+    range whose value is another row's (``E31:E32`` holding 0 over two criteria)
+    is said, with the rule applied (README, Choices): the value counts for the
+    range's first cell only, this cell is empty (its self score stands in for a
+    missing appraisal, as for any empty appraisal cell)."""
+    merged = table.sheet.merged
+    if not merged:
+        return
+    roles = {
+        at: field
+        for field in ("self", "appraised")
+        if (at := table.columns.get(field)) is not None
+    }
+    covering: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {}
+    for (r1, c1), (r2, c2) in merged:
+        if r2 == r1 or r1 < table.data_row:
+            continue  # one row (the row's own value), or a header over the table
+        for at in roles:
+            if c1 <= at <= c2:
+                for r in range(r1 + 1, r2 + 1):
+                    covering[(r, at)] = ((r1, c1), (r2, c2))
+    if not covering:
+        return
+    cells = table.sheet.cells
+    for row in rows:
+        if row.code is None:
+            continue  # a sub-item under a merged code: read with its criterion
+        for at, field in roles.items():
+            span = covering.get((row.r, at))
+            if span is None or getattr(row, field)[0] is not None:
+                continue
+            (r1, c1), (r2, c2) = span
+            line = cells[r1]
+            value = line[c1] if c1 < len(line) else ""
+            if value == "" or value is None:
+                continue  # an empty merged range: nothing belongs to anyone
+            shown = (
+                format_vn(float(value))
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else cell_text(value)
+            )
+            if field == "appraised" and row.self[1] is not None:
+                rule = messages.MERGED_RULE_SELF_USED.format(
+                    code=row.code, self_score=format_vn(row.self[1])
+                )
+            else:
+                rule = messages.MERGED_RULE_NO_SCORE.format(
+                    code=row.code, role=_SCORE_WORDS[field]
+                )
+            cell = cell_ref(row.r, at)
+            row.notices.append(
+                _notice(
+                    "warning",
+                    cell,
+                    messages.SCORE_CELL_MERGED.format(
+                        cell=cell,
+                        code=row.code,
+                        range=f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}",
+                        value=shown,
+                        first=cell_ref(r1, c1),
+                        first_row=r1 + 1,
+                        rule=rule,
+                    ),
+                )
+            )
+
+
 def _hidden_rows_resolved(table: Table, rows: list[_Row]) -> list[_Row]:
     """Hidden or filtered rows never count silently: a hidden duplicate of a
     visible row is dropped with a warning on the visible row; a hidden row that is
@@ -532,6 +600,7 @@ class RowsBuilder:
         rows = _hidden_rows_resolved(table, _blocks(table, self._read_rows(table)))
         if not rows:
             return
+        _merged_scores_said(table, rows)
         if self._codes_by_name:
             _names_checked(table, rows, self._codes_by_name)
         gathered = zip(

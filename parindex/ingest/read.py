@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -93,6 +93,9 @@ class SubmissionRead:
     pending: bool = False
     """Not read this time (it vanished or changed while being read): ``rejection``
     is then a warning and the file's status ``pending``."""
+    other_years: list[dict[str, Any]] = field(default_factory=list)
+    """The forms of the workbook that state another year than the folder's
+    (``forms.FormsFound.other_years``), whether or not the file is set aside."""
 
     def tables(self) -> list[tuple[Table, str | None]]:
         """(table, department) of every form read from the file (one per sheet
@@ -403,6 +406,7 @@ def read_submission(
             messages.FILE_ENCRYPTED if encrypted else messages.FILE_UNREADABLE
         )
     found = find_forms(sheets, dropped.name, criteria_set, year)
+    result.other_years = found.other_years
     if found.rejection is not None:
         result.rejection = found.rejection
         result.department = found.rejection["department"]

@@ -298,7 +298,9 @@ _REFUSED = (
 
 def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
     """Rows without an appraised score (blank or ``-``) in a table where other
-    rows have one: the self-assessed score is used for now, and said so."""
+    rows have one: the self-assessed score is used for now, and said so (unless
+    the reader already said why that cell is empty: a cell inside a merged range,
+    ``normalise._merged_scores_said``)."""
     appraised_tables = (
         good.filter(pl.col("appraised_score").is_not_null())
         .select("file", "sheet")
@@ -325,6 +327,10 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
             criterion=row["code"],
         )
         for row in missing.iter_rows(named=True)
+        if not any(
+            notice["cell"] == row["appraised_cell"]
+            for notice in decode_notices(row["notices"])
+        )
     ]
 
 

@@ -428,6 +428,27 @@ def _by_save_time(
     return (last[0], times) if len(last) == 1 else None
 
 
+def _why_unordered(candidates: list[SubmissionRead]) -> str:
+    """Why versions cannot be ordered by the file system: the same time, or some
+    time in the future, naming only the files whose time is in the future."""
+    future = [f.file.name for f in candidates if not f.file.mtime_trusted]
+    if not future:
+        return messages.ORDER_WHY_SAME_TIME
+    trusted = [f.file.name for f in candidates if f.file.mtime_trusted]
+    return messages.ORDER_WHY_FUTURE.format(
+        future=(
+            messages.ORDER_FUTURE_ONE.format(file=future[0])
+            if len(future) == 1
+            else messages.ORDER_FUTURE_MANY.format(files=", ".join(future))
+        ),
+        same=(
+            messages.ORDER_FUTURE_AND_SAME.format(files=", ".join(trusted))
+            if len(trusted) > 1
+            else ""
+        ),
+    )
+
+
 def _pick(
     usable: list[SubmissionRead],
     scores: _Scores,
@@ -452,11 +473,7 @@ def _pick(
     if len(distinct) == 1:
         return next(iter(distinct.values())), []
     candidates = list(distinct.values())
-    why = (
-        messages.ORDER_WHY_FUTURE
-        if any(not f.file.mtime_trusted for f in candidates)
-        else messages.ORDER_WHY_SAME_TIME
-    )
+    why = _why_unordered(candidates)
     files = ", ".join(f.file.name for f in candidates)
     count = {f.file.name: scores.count(f.file.name) for f in candidates}
     most = max(count.values())

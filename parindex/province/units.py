@@ -14,12 +14,18 @@ import polars as pl
 
 from parindex import messages
 from parindex.analysis import AnalysedResult
-from parindex.consolidate import YearResult, consolidate_year
+from parindex.consolidate import consolidate_year
 from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError
 from parindex.ingest.collect import Ingested, ingest_year
-from parindex.pipeline import build_result, load_history, load_unit
-from parindex.problems import concat_problems
+from parindex.pipeline import (
+    build_result,
+    forms_of_year_elsewhere,
+    load_history,
+    load_unit,
+)
+from parindex.previous import PreviousYear
+from parindex.problems import concat_problems, problems_frame
 from parindex.province.folder import Unit
 
 
@@ -55,18 +61,22 @@ class UnitRun:
 
 def _previous(
     unit: Unit, year: int, criteria_set: CriteriaSet | None, now: float
-) -> YearResult | None:
+) -> PreviousYear:
     """The previous year from the unit's own drop folder (as
-    ``pipeline.consolidate_previous``, with the set the province chose)."""
+    ``pipeline.previous_year``, with the set the province chose)."""
+    nothing = PreviousYear(None, problems_frame([]))
     if criteria_set is None or not (unit.folder / str(year - 1)).is_dir():
-        return None
+        return nothing
     try:
         ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
     except ParindexError:
-        return None
+        return nothing
+    problems = forms_of_year_elsewhere(ingested, year)
     if ingested.rows.is_empty():
-        return None
-    return consolidate_year(criteria_set, ingested.rows, year - 1)[0]
+        return PreviousYear(None, problems)
+    return PreviousYear(
+        consolidate_year(criteria_set, ingested.rows, year - 1)[0], problems
+    )
 
 
 def consolidate_unit(
@@ -109,9 +119,9 @@ def consolidate_unit(
     result = build_result(
         criteria_set,
         ingested,
-        previous,
+        previous.result,
         history,
-        concat_problems([history_problems, settings_problems]),
+        concat_problems([history_problems, settings_problems, previous.problems]),
         unit=settings,
     )
     run = UnitRun(unit, year, result, ingested)
