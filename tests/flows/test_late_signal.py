@@ -7,7 +7,10 @@ process ends, Prefect's exit hooks send its last events and logs (the
 ``cli._terminate`` handler raised inside them: "Exception ignored"), then the
 interpreter puts the default action back before it tears its modules down (the
 default action: -15, no line). Here the run's process is held in each of these
-places (a hook of its own that waits there) and the signal sent then."""
+places (a hook of its own that waits there) and the signal sent then; also
+between the result printed and the command's end, where ``--json``'s stdout keeps
+the result as its one document. Not testable here: a signal once ``os._exit`` is
+called, which the kernel discards (README Known limits, blind set B11)."""
 
 from __future__ import annotations
 
