@@ -353,7 +353,7 @@ def run(
     từng đơn vị."""
     from parindex import pipeline  # the renderers: not needed by `check`
 
-    JSON_ANSWER["wanted"] = as_json
+    JSON_ANSWER.update(wanted=as_json, printed=False)
     _check_runner(runner)
     if all_years and year is not None:
         raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
@@ -669,7 +669,7 @@ def check(
     """Kiểm tra tệp chấm điểm trước khi nộp: in các vấn đề, mã thoát 1 nếu có lỗi."""
     from parindex.check import check_files
 
-    JSON_ANSWER["wanted"] = as_json
+    JSON_ANSWER.update(wanted=as_json, printed=False)
     try:
         problems = check_files(files, inputs, criteria)
     except ParindexError as error:
