@@ -165,7 +165,8 @@ def stopped_json(number: int) -> None:
         return
     name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
     text = messages.INTERRUPTED.format(signal=name)
-    with contextlib.suppress(OSError, ValueError):  # stdout closed: the line is said
+    # stdout closed, or caught in the middle of a write: the line is said
+    with contextlib.suppress(OSError, RuntimeError, ValueError):
         _echo_json({"error": text, "exit_code": 128 + number})
 
 

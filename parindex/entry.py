@@ -103,7 +103,9 @@ def _last_word() -> None:
     said), else the command's own status. What comes after the exit hooks, the
     interpreter's teardown, runs with the default action of the signals back
     (a SIGTERM there ended the process as -15, without a word): it is skipped,
-    the standard streams flushed first."""
+    the standard streams flushed first. A signal once ``os._exit`` is called is
+    discarded by the kernel while it frees the process (README Known limits:
+    exit with the command's status, no line)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     if not _ENDING:
         return  # not ended by the command line (stopped while importing it)
