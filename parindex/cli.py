@@ -138,8 +138,36 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+# What ``--json`` has answered on stdout: a command stopped by a signal prints
+# its JSON object (``stopped_json``) unless one is out already (its result, its
+# error): stdout holds one JSON document, never two (``--all`` prints a list)
+JSON_ANSWER = {"wanted": False, "printed": False}
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _echo_json(value: Any) -> None:
-    typer.echo(json.dumps(_rounded(value), ensure_ascii=False, indent=2))
+    """Print the command's JSON document. A signal meanwhile is held until it is
+    out (its handler then says the line only): run inside the write, it printed
+    its own object into the middle of this one."""
+    text = json.dumps(_rounded(value), ensure_ascii=False, indent=2)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        typer.echo(text)
+        JSON_ANSWER["printed"] = True
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def stopped_json(number: int) -> None:
+    """With ``--json`` and nothing printed on stdout yet: the command stopped by
+    signal ``number`` answers ``{"error": <its line>, "exit_code": 128 + n}``."""
+    if not JSON_ANSWER["wanted"] or JSON_ANSWER["printed"]:
+        return
+    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+    text = messages.INTERRUPTED.format(signal=name)
+    # stdout closed, or caught in the middle of a write: the line is said
+    with contextlib.suppress(OSError, RuntimeError, ValueError):
+        _echo_json({"error": text, "exit_code": 128 + number})
 
 
 @contextlib.contextmanager
@@ -326,6 +354,7 @@ def run(
     từng đơn vị."""
     from parindex import pipeline  # the renderers: not needed by `check`
 
+    JSON_ANSWER.update(wanted=as_json, printed=False)
     _check_runner(runner)
     if all_years and year is not None:
         raise _fail(YearAndAll(messages.YEAR_AND_ALL), as_json=as_json)
@@ -641,6 +670,7 @@ def check(
     """Kiểm tra tệp chấm điểm trước khi nộp: in các vấn đề, mã thoát 1 nếu có lỗi."""
     from parindex.check import check_files
 
+    JSON_ANSWER.update(wanted=as_json, printed=False)
     try:
         problems = check_files(files, inputs, criteria)
     except ParindexError as error:
@@ -823,11 +853,13 @@ def _serve_once(
 
 
 def _terminate(number: int, _frame: object) -> None:
-    """SIGINT (Ctrl-C) and SIGTERM end the command the same way: say so, then
-    ``SystemExit`` so that ``finally`` blocks run (reader children killed, the
-    staging folder and the lock released); exit status 128 + the signal."""
+    """SIGINT (Ctrl-C) and SIGTERM end the command the same way: say so (with
+    ``--json`` also on stdout, unless its JSON is out already: ``stopped_json``),
+    then ``SystemExit`` so that ``finally`` blocks run (reader children killed,
+    the staging folder and the lock released); exit status 128 + the signal."""
     name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
     typer.echo(messages.INTERRUPTED.format(signal=name), err=True)
+    stopped_json(number)
     raise SystemExit(128 + number)
 
 

@@ -10,7 +10,9 @@ signal at any moment before its flow starts (importing, checking the inputs,
 starting the server) leaves a record of the night stopped before it started
 (``runs/``, ``TRANG-THAI.txt``); from then on the flow's hooks record it. Once
 the command has ended (its work done and said), a signal is noted and ends the
-process after its exit hooks, the same way (``_last_word``).
+process after its exit hooks, the same way (``_last_word``). With ``--json``
+the line is also the command's JSON answer on stdout, unless it printed one
+already (``cli.stopped_json``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def _option(argv: list[str], name: str) -> str | None:
         if argument.startswith(name + "="):
             return argument.split("=", 1)[1]
     return None
+
+
+def _json_asked(argv: list[str]) -> bool:
+    """Whether the command line asks for JSON (``run --json``, ``check --json``)."""
+    return bool(argv) and argv[0] in ("run", "check") and "--json" in argv
 
 
 def _record(number: int, argv: list[str]) -> None:
@@ -96,7 +103,9 @@ def _last_word() -> None:
     said), else the command's own status. What comes after the exit hooks, the
     interpreter's teardown, runs with the default action of the signals back
     (a SIGTERM there ended the process as -15, without a word): it is skipped,
-    the standard streams flushed first."""
+    the standard streams flushed first. A signal once ``os._exit`` is called is
+    discarded by the kernel while it frees the process (README Known limits:
+    exit with the command's status, no line)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     if not _ENDING:
         return  # not ended by the command line (stopped while importing it)
@@ -110,11 +119,16 @@ def _last_word() -> None:
     if number is None:
         os._exit(_ENDING[0])
     if _ENDING[0] != 128 + number:  # not said already: the command's own end
-        from parindex import messages
+        from parindex import cli, messages
 
         try:
             sys.stderr.write(messages.INTERRUPTED.format(signal=_name(number)) + "\n")
             sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        cli.stopped_json(number)  # its JSON answer, if none is out yet
+        try:
+            sys.stdout.flush()
         except (OSError, ValueError):
             pass
     os._exit(128 + number)
@@ -124,9 +138,12 @@ def _ended(code: object) -> None:
     """The command has ended with ``code`` (``SystemExit``'s): what it did is
     complete and said; a signal from now on is noted (``_late``)."""
     if code is None or isinstance(code, int):
-        _ENDING.append(code or 0)
+        # ``_late`` first: a SIGTERM between the two (``cli._terminate`` still in
+        # place) said its line and raised, and the process then ended with the
+        # command's status, 0
         for number in _STOPS:
             signal.signal(number, _late)
+        _ENDING.append(code or 0)
 
 
 def _name(number: int) -> str:
@@ -142,6 +159,7 @@ def main() -> None:
     try:
         from parindex import cli
 
+        cli.JSON_ANSWER["wanted"] = _json_asked(sys.argv[1:])
         if _PENDING:
             raise _Stopped(_PENDING[0])
         # from here on, the command line's own handler (``cli._terminate``)
@@ -155,6 +173,7 @@ def main() -> None:
 
         sys.stderr.write(messages.INTERRUPTED.format(signal=_name(stop.number)) + "\n")
         sys.stderr.flush()
+        cli.stopped_json(stop.number)
         _record(stop.number, sys.argv[1:])
         raise SystemExit(128 + stop.number) from None
     try:

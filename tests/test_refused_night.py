@@ -181,11 +181,14 @@ def test_the_year_of_a_refused_night(tmp_path: Path, year: int | None) -> None:
     assert record.refused_year(tmp_path / "none", None) is None
 
 
+@pytest.mark.parametrize("as_json", [False, True])
 def test_sigterm_while_waiting_for_the_server_is_recorded(
-    tmp_path: Path, sample_inputs: Path
+    tmp_path: Path, sample_inputs: Path, as_json: bool
 ) -> None:
     """After the command line took over, before the flow: the configured server
-    accepts the connection and never answers; SIGTERM while it is waited for."""
+    accepts the connection and never answers; SIGTERM while it is waited for.
+    With ``--json``, the sentence is also the JSON object on stdout (it printed
+    nothing there: a nightly script read an empty answer)."""
     import socket
 
     hung = socket.socket()
@@ -198,7 +201,8 @@ def test_sigterm_while_waiting_for_the_server_is_recorded(
     try:
         process = subprocess.Popen(
             [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
-            + ["--outputs", str(outputs)],
+            + ["--outputs", str(outputs)]
+            + (["--json"] if as_json else []),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -218,7 +222,12 @@ def test_sigterm_while_waiting_for_the_server_is_recorded(
     finally:
         hung.close()
     assert process.returncode == 143, stderr
-    assert stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    line = messages.INTERRUPTED.format(signal="SIGTERM")
+    assert stderr == line + "\n"
+    if as_json:
+        assert json.loads(stdout) == {"error": line, "exit_code": 143}
+    else:
+        assert stdout == ""
     _check_refused(
         outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
     )
@@ -311,6 +320,38 @@ def test_sigterm_inside_an_import_of_the_command_line_is_recorded(
     )
     assert result.returncode == 143, result.stderr
     assert result.stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
+    _check_refused(
+        outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
+    )
+
+
+def test_sigterm_inside_an_import_with_json_prints_the_json_object(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """``--json`` promises JSON on stdout whenever the command stops: a signal in
+    the first second (inside the import of the command line) printed nothing
+    there."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
+    outputs = tmp_path / "out"
+    _last_night(outputs)
+    env = _clean_env(tmp_path)
+    env["PYTHONPATH"] = str(hooks)
+    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = "polars.expr.expr"
+    result = subprocess.run(
+        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
+        + ["--outputs", str(outputs), "--year", "2023", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = messages.INTERRUPTED.format(signal="SIGTERM")
+    assert result.returncode == 143, result.stderr
+    assert result.stderr == line + "\n"
+    assert json.loads(result.stdout) == {"error": line, "exit_code": 143}
     _check_refused(
         outputs, messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM"), 143, "crashed"
     )

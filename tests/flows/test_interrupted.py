@@ -64,11 +64,12 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
     env = _clean_env(tmp_path)
     env["PARINDEX_SERVER_HOME"] = str(tmp_path / "server-home")
     outputs = tmp_path / "out"
-    args = ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--quiet"]
+    args = ["run", "--inputs", str(inputs), "--outputs", str(outputs), "--json"]
     runs = outputs / "2023" / "runs"
     try:
         good = _parindex(args, env)
         assert good.returncode == 0, good.stderr[-3000:]
+        assert json.loads(good.stdout)["total"] == 79.24
         [(good_path, _)] = record.read_records(runs)
         for number in (signal.SIGTERM, signal.SIGINT):
             night, log, history = _held_night(tmp_path, inputs, env, args)
@@ -85,7 +86,7 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
                     os.killpg(night.pid, number)
                 else:  # kill <pid>, as the blind set did
                     night.send_signal(number)
-                night.communicate(timeout=120)
+                stdout, _ = night.communicate(timeout=120)
             finally:
                 if night.poll() is None:
                     os.killpg(night.pid, signal.SIGKILL)
@@ -94,6 +95,11 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
             name = SIGNAL_NAMES[number]
             stderr = log.read_text("utf-8")
             assert night.returncode == 128 + number, stderr[-3000:]
+            # ``--json``: the sentence as the JSON answer (stdout was empty)
+            assert json.loads(stdout) == {
+                "error": messages.INTERRUPTED.format(signal=name),
+                "exit_code": 128 + number,
+            }
             assert "Traceback" not in stderr and "Error" not in stderr, stderr
             assert "Crash detected" not in stderr, stderr
             path, document = record.read_records(runs)[-1]
@@ -120,7 +126,7 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
             )
             (inputs / "2023").rename(tmp_path / "away")
             feed_fifo(inputs / "history.xlsx", history, night.poll)
-            night.communicate(timeout=300)
+            stdout, _ = night.communicate(timeout=300)
         finally:
             if night.poll() is None:
                 os.killpg(night.pid, signal.SIGKILL)
@@ -129,6 +135,7 @@ def test_sigterm_ctrl_c_and_an_error_inside_the_flow_end_in_one_line_and_a_recor
         assert "Traceback" not in stderr and "EventsWorker" not in stderr, stderr
         error = messages.NO_YEAR_FOLDER.format(year=2023, folder=inputs / "2023")
         assert stderr.endswith(f"Lỗi: {error}\n"), stderr
+        assert json.loads(stdout) == {"error": error, "exit_code": 2}
         path, document = record.read_records(runs)[-1]
         assert document["state"] == "failed"
         assert document["error"] == error

@@ -7,7 +7,10 @@ process ends, Prefect's exit hooks send its last events and logs (the
 ``cli._terminate`` handler raised inside them: "Exception ignored"), then the
 interpreter puts the default action back before it tears its modules down (the
 default action: -15, no line). Here the run's process is held in each of these
-places (a hook of its own that waits there) and the signal sent then."""
+places (a hook of its own that waits there) and the signal sent then; also
+between the result printed and the command's end, where ``--json``'s stdout keeps
+the result as its one document. Not testable here: a signal once ``os._exit`` is
+called, which the kernel discards (README Known limits, blind set B11)."""
 
 from __future__ import annotations
 
@@ -41,6 +44,9 @@ def at_exit():  # registered last: runs first, as Prefect's exit hooks
 
 def echo_then_hold(value):
     echo(value)
+    if (held / "hold-after-result").exists():  # the command has not ended yet
+        (held / "after-result").touch()
+        time.sleep(3)
     atexit.register(at_exit)
 
 cli._echo_json = echo_then_hold
@@ -58,7 +64,7 @@ main()
 
 
 def _night(held: Path, args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    held.mkdir()
+    held.mkdir(exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-c", HELD_WHILE_ENDING, str(held), *args],
         env=env,
@@ -112,6 +118,23 @@ def test_a_sigterm_once_the_work_is_done_ends_in_the_line_and_143(
     assert record.state_of(completed) == "completed"
     assert not list(runs.glob(".*.json"))
 
+    # between the result printed and the command's end (its own handler): the
+    # line and 143, and the result stays the one JSON document on stdout (a second
+    # object after it could not be parsed; ``--all`` prints a list)
+    (tmp_path / "held-3").mkdir()
+    (tmp_path / "held-3" / "hold-after-result").touch()
+    night = _night(tmp_path / "held-3", args, env)
+    try:
+        assert _signal_when(night, tmp_path / "held-3" / "after-result")
+        stdout, stderr = night.communicate(timeout=120)
+    finally:
+        if night.poll() is None:
+            night.kill()
+    assert night.returncode == 143, stderr[-3000:]
+    assert stderr.splitlines() == [line], stderr[-3000:]
+    assert json.loads(stdout)["total"] == 79.24
+    assert record.state_of(record.read_records(runs)[-1][1]) == "completed"
+
     # the interpreter's own teardown is not reached with the default action back
     night = _night(tmp_path / "held-2", args, env)
     try:
@@ -125,6 +148,7 @@ def test_a_sigterm_once_the_work_is_done_ends_in_the_line_and_143(
     assert stderr == ""
     assert json.loads(stdout)["total"] == 79.24
     assert [record.state_of(d) for _, d in record.read_records(runs)] == [
+        "completed",
         "completed",
         "completed",
     ]
