@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from parindex.consolidate import YearResult
-from parindex.ingest.cache import CACHE_FOLDER, sealed, store_entry, unsealed
+from parindex.ingest.cache import (
+    CACHE_FOLDER,
+    store_pickled,
+    unsealed,
+)
 from parindex.night import year_description
 
 FOLDER = "previous"
@@ -62,5 +66,4 @@ def load(outputs: Path, key: str) -> YearResult | None | Any:
 def store(outputs: Path, key: str, value: YearResult | None) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next run consolidates the year again)."""
-    payload = pickle.dumps((key, value), protocol=5)
-    store_entry(_path(outputs, key), sealed(FORMAT, payload))
+    store_pickled(_path(outputs, key), FORMAT, (key, value))
