@@ -25,8 +25,7 @@ from parindex.criteria import CriteriaSet
 from parindex.ingest.cache import (
     CACHE_FOLDER,
     code_version,
-    sealed,
-    store_entry,
+    store_pickled,
     unsealed,
 )
 from parindex.night import folder_description
@@ -70,5 +69,4 @@ def load(outputs: Path, key: str) -> CriteriaSet | None:
 def store(outputs: Path, key: str, value: CriteriaSet) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next night reads the folder again)."""
-    payload = pickle.dumps((key, value), protocol=5)
-    store_entry(_path(outputs, key), sealed(FORMAT, payload))
+    store_pickled(_path(outputs, key), FORMAT, (key, value))

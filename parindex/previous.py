@@ -28,7 +28,11 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import YearResult
-from parindex.ingest.cache import CACHE_FOLDER, sealed, store_entry, unsealed
+from parindex.ingest.cache import (
+    CACHE_FOLDER,
+    store_pickled,
+    unsealed,
+)
 from parindex.night import year_description
 
 FOLDER = "previous"
@@ -76,5 +80,4 @@ def load(outputs: Path, key: str) -> PreviousYear | Any:
 def store(outputs: Path, key: str, value: PreviousYear) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next run consolidates the year again)."""
-    payload = pickle.dumps((key, value), protocol=5)
-    store_entry(_path(outputs, key), sealed(FORMAT, payload))
+    store_pickled(_path(outputs, key), FORMAT, (key, value))

@@ -41,8 +41,7 @@ from parindex.ingest.cache import (
     CACHE_FOLDER,
     code_version,
     criteria_digest,
-    sealed,
-    store_entry,
+    store_pickled,
     unsealed,
 )
 from parindex.render.document import Block, Fragment
@@ -179,15 +178,15 @@ class ReportParts:
         if self.path is None or not (self.built or self.drawn):
             return
         self._old_fragments, self._old_pictures = {}, {}  # last night's: not needed
-        payload = pickle.dumps(
+        store_pickled(
+            self.path,
+            FORMAT,
             {
                 "context": self.context,
                 "fragments": self._fragments,
                 "pictures": self._pictures,
             },
-            protocol=5,
         )
-        store_entry(self.path, sealed(FORMAT, payload))
 
 
 def _load(path: Path, context: str) -> dict[str, Any] | None:

@@ -25,8 +25,7 @@ from parindex.analysis import AnalysedResult
 from parindex.ingest.cache import (
     CACHE_FOLDER,
     code_version,
-    sealed,
-    store_entry,
+    store_pickled,
     unsealed,
 )
 from parindex.numbers import round2
@@ -226,11 +225,10 @@ class SummaryPieces:
             not self.encoded and len(self._used) == len(self._kept)
         ):
             return
-        payload = pickle.dumps(
-            {"context": self.context, "pieces": self._used}, protocol=5
-        )
         self._kept = {}
-        store_entry(self.path, sealed(PIECES_FORMAT, payload))
+        store_pickled(
+            self.path, PIECES_FORMAT, {"context": self.context, "pieces": self._used}
+        )
 
 
 def pieces_context(year: int) -> str:

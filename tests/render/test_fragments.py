@@ -327,3 +327,27 @@ def test_the_store_is_read_after_the_scorecard(
     _run(inputs, warm, cached=True)
     assert order == ["scorecard", "store"]
     _same_as_cold(inputs, warm, tmp_path)
+
+
+def test_the_parts_are_kept_without_being_pickled_whole(
+    sample_result: AnalysedResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts go to their store as they are pickled (≈ 110 MB at 5000
+    departments: pickled whole, then written, they were ``parindex run``'s
+    peak), and come back the same."""
+    keys = {code: f"key-{code}" for code in sample_result.analysis.departments}
+    path = tmp_path / "report" / "2023"
+    parts = ReportParts(path, "context", keys)
+    render_report(sample_result, CREATED, parts)
+
+    def whole(*_args: object, **_kwargs: object) -> bytes:
+        raise AssertionError("pickled whole")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pickle, "dumps", whole)
+        parts.save()
+    kept = ReportParts(path, "context", keys, stored=True)
+    assert render_report(_copy(sample_result), CREATED, kept) == render_report(
+        _copy(sample_result), CREATED
+    )
+    assert kept.built == [] and kept.drawn == []
