@@ -430,6 +430,19 @@ SCORE_CELL_MERGED = (
     "{rule} Nếu giá trị này dành cho mọi tiêu chí trong vùng gộp, hãy bỏ gộp ô, ghi "
     "điểm cho từng tiêu chí rồi nộp lại."
 )
+SCORE_CELL_MERGED_ACROSS = (
+    "Ô {cell} (tiêu chí {code}) nằm trong vùng ô gộp {range} của dòng {row}: giá trị "
+    "{value} của vùng gộp là của ô đầu {first} ({first_column}) và chỉ được tính cho "
+    "cột đó; {rule} Nếu giá trị này dành cho cả các cột khác của vùng gộp, hãy bỏ gộp "
+    "ô, ghi điểm vào từng cột rồi nộp lại."
+)
+# the column of a merged range's first cell (SCORE_CELL_MERGED_ACROSS)
+MERGED_FIRST_COLUMN = {
+    "self": "cột điểm tự đánh giá",
+    "appraised": "cột điểm thẩm định",
+    "max": "cột điểm tối đa",
+}
+MERGED_FIRST_COLUMN_OTHER = "cột {letter}"
 MERGED_RULE_SELF_USED = (
     "tiêu chí {code} coi như chưa có điểm thẩm định, tạm dùng điểm tự đánh giá "
     "{self_score}."

@@ -419,12 +419,13 @@ def _merged_scores_said(table: Table, rows: list[_Row]) -> None:
     }
     covering: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int]]] = {}
     for (r1, c1), (r2, c2) in merged:
-        if r2 == r1 or r1 < table.data_row:
-            continue  # one row (the row's own value), or a header over the table
+        if r1 < table.data_row:
+            continue  # a header over the table
         for at in roles:
             if c1 <= at <= c2:
-                for r in range(r1 + 1, r2 + 1):
-                    covering[(r, at)] = ((r1, c1), (r2, c2))
+                for r in range(r1, r2 + 1):
+                    if (r, at) != (r1, c1):  # the first cell holds the value
+                        covering[(r, at)] = ((r1, c1), (r2, c2))
     if not covering:
         return
     cells = table.sheet.cells
@@ -454,21 +455,37 @@ def _merged_scores_said(table: Table, rows: list[_Row]) -> None:
                     code=row.code, role=_SCORE_WORDS[field]
                 )
             cell = cell_ref(row.r, at)
-            row.notices.append(
-                _notice(
-                    "warning",
-                    cell,
-                    messages.SCORE_CELL_MERGED.format(
-                        cell=cell,
-                        code=row.code,
-                        range=f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}",
-                        value=shown,
-                        first=cell_ref(r1, c1),
-                        first_row=r1 + 1,
-                        rule=rule,
-                    ),
+            where = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
+            if row.r == r1:  # across the row's own cells: the value is a column's
+                said = messages.SCORE_CELL_MERGED_ACROSS.format(
+                    cell=cell,
+                    code=row.code,
+                    range=where,
+                    row=r1 + 1,
+                    value=shown,
+                    first=cell_ref(r1, c1),
+                    first_column=_column_role(table, c1),
+                    rule=rule,
                 )
-            )
+            else:
+                said = messages.SCORE_CELL_MERGED.format(
+                    cell=cell,
+                    code=row.code,
+                    range=where,
+                    value=shown,
+                    first=cell_ref(r1, c1),
+                    first_row=r1 + 1,
+                    rule=rule,
+                )
+            row.notices.append(_notice("warning", cell, said))
+
+
+def _column_role(table: Table, column: int) -> str:
+    """What a column of the table holds, in words (``MERGED_FIRST_COLUMN``)."""
+    for field, words in messages.MERGED_FIRST_COLUMN.items():
+        if table.columns.get(field) == column:
+            return words
+    return messages.MERGED_FIRST_COLUMN_OTHER.format(letter=column_letter(column))
 
 
 def _hidden_rows_resolved(table: Table, rows: list[_Row]) -> list[_Row]:

@@ -96,3 +96,42 @@ def test_a_merged_cell_without_a_self_score_and_a_merged_self_score(
             "vùng gộp, hãy bỏ gộp ô, ghi điểm cho từng tiêu chí rồi nộp lại.",
         ),
     ]
+
+
+def test_a_self_score_merged_over_the_appraisal_cell_is_said(
+    tmp_path: Path, small_criteria: CriteriaSet, now: float
+) -> None:
+    """Blind set c3: ``C6:D6`` merged over the self and the appraisal cell of one
+    criterion holds 1. Its value is the self score's (the first cell), the
+    appraisal cell is said to be inside the range, not "để trống"."""
+    write_submission(
+        tmp_path / "2023" / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, None],  # C6:D6 merged, holding 1
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5],
+            ["2.1", "Điều tra", 3, 2.5],
+        ],
+        header=HEADER,
+        merges=[(5, 2, 5, 3)],
+    )
+    ingested = ingest_year(tmp_path, 2023, small_criteria, now)
+    assert ingested.rows.select("code", "self_score", "appraised_score").rows() == [
+        ("1.1", 1.0, None),
+        ("1.2.1", 0.5, 0.5),
+        ("2.1", 3.0, 2.5),
+    ]
+    assert ingested.problems.filter(pl.col("file") == "2023/nv.xlsx").select(
+        COLUMNS
+    ).rows() == [
+        (
+            "warning",
+            "Chấm điểm",
+            "D6",
+            "1.1",
+            "Ô D6 (tiêu chí 1.1) nằm trong vùng ô gộp C6:D6 của dòng 6: giá trị 1 của "
+            "vùng gộp là của ô đầu C6 (cột điểm tự đánh giá) và chỉ được tính cho cột "
+            "đó; tiêu chí 1.1 coi như chưa có điểm thẩm định, tạm dùng điểm tự đánh "
+            "giá 1. Nếu giá trị này dành cho cả các cột khác của vùng gộp, hãy bỏ gộp "
+            "ô, ghi điểm vào từng cột rồi nộp lại.",
+        )
+    ]
