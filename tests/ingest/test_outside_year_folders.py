@@ -65,7 +65,10 @@ def test_a_form_loose_in_inputs_or_in_a_folder_without_year_is_named(
     assert ("warning", "cac-co-quan-don-vi-2023.xlsx", None, None, None, loose) in (
         warnings
     )
-    assert ("warning", "Nộp bổ sung/tckh.xlsx", None, None, None, inside) in warnings
+    # the department its name names is told (its feedback workbook shows it)
+    assert ("warning", "Nộp bổ sung/tckh.xlsx", None, None, "TCKH", inside) in (
+        warnings
+    )
     # listed, never read: NV's file is the only one used
     ingested = ingest_year(tmp_path, 2023, small_criteria, now)
     used = ingested.submissions.filter(pl.col("status") == "used")
