@@ -86,6 +86,25 @@ FORM_OF_YEAR_IN_OTHER_FOLDER = (
 )
 WHERE_YEAR_CELL = "ô {cell}"
 WHERE_SHEET_NAME = "theo tên sheet"
+FILE_NAME_STATES_OTHER_YEAR = (
+    "Tên tệp {file} ghi năm {named} nhưng bảng chấm điểm ở sheet “{sheet}” không có "
+    "dòng “Năm”: bảng được tính là bài nộp năm {year}, năm của thư mục “{year}”. "
+    "{advice}"
+)
+ADVICE_NAME_YEAR_ONE = (
+    "Nếu đây là bài nộp năm {named}, hãy chuyển tệp vào thư mục “{named}”; nếu là "
+    "năm {year}, hãy thêm dòng “Năm: {year}” vào bảng."
+)
+ADVICE_NAME_YEAR_SEVERAL = (
+    "Nếu đây không phải bài nộp năm {year}, hãy chuyển tệp vào thư mục năm của "
+    "nó; nếu đúng là năm {year}, hãy thêm dòng “Năm: {year}” vào bảng."
+)
+FORM_NAMED_YEAR_IN_OTHER_FOLDER = (
+    "Tên tệp {file} ghi năm {year} nhưng tệp nằm trong thư mục năm {folder_year} "
+    "và bảng chấm điểm ở sheet “{sheet}” không có dòng “Năm”: bảng được tính là "
+    "bài nộp năm {folder_year}, không được tổng hợp vào năm {year}. Nếu đây là bài "
+    "nộp năm {year}, hãy chuyển tệp vào thư mục “{year}”."
+)
 ADVICE_MOVE_FILE = "hãy chuyển tệp vào thư mục “{year}”"
 ADVICE_COPY_SHEET = "hãy chép sheet này sang một tệp trong thư mục “{year}”"
 FILE_SUPERSEDED = (
@@ -245,6 +264,25 @@ FILE_MTIME_FUTURE = (
     "đã lưu tệp có thể bị sai, nên thời gian này không được dùng để xếp thứ tự các "
     "bản nộp."
 )
+FOLDER_TOO_DEEP = (
+    "Thư mục nằm sâu hơn {levels} cấp thư mục con dưới thư mục năm {year}: các tệp "
+    "trong đó không được đọc."
+)
+FOLDER_TOO_DEEP_FILES = (
+    "Thư mục “{folder}” nằm sâu hơn {levels} cấp thư mục con dưới thư mục năm "
+    "{year} nên không được đọc: {count} tệp bảng tính trong đó không được tổng hợp "
+    "({files}). Hãy chuyển tệp vào thư mục “{year}” hoặc một thư mục con không quá "
+    "{levels} cấp."
+)
+FILE_OUTSIDE_YEAR_FOLDERS = (
+    "Tệp “{file}” {where}: tệp không được đọc. Nếu đây là bài nộp năm {year}, hãy "
+    "chuyển tệp vào thư mục “{year}”."
+)
+WHERE_INPUTS_ROOT = (
+    "nằm ngay trong thư mục nộp bài chung (cạnh các thư mục năm), không trong thư "
+    "mục năm nào"
+)
+WHERE_NOT_YEAR_FOLDER = "nằm trong thư mục “{folder}”, không phải thư mục năm nào"
 FOLDER_LOOKS_LIKE_YEAR = (
     "Thư mục “{folder}” trông giống thư mục năm {year} nhưng không phải thư mục "
     "“{year}”: {files} tệp trong đó không được đọc. Hãy chuyển các tệp vào thư mục "

@@ -127,6 +127,22 @@ def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
     for form in ingested.other_years:
         if form["year"] != year:
             continue
+        if form.get("by_name"):  # a year only in the file's name (README)
+            found.append(
+                problem(
+                    "warning",
+                    messages.FORM_NAMED_YEAR_IN_OTHER_FOLDER.format(
+                        file=form["file"],
+                        year=year,
+                        folder_year=ingested.year,
+                        sheet=form["sheet"],
+                    ),
+                    file=form["file"],
+                    sheet=form["sheet"],
+                    department=form["department"],
+                )
+            )
+            continue
         advice = (
             messages.ADVICE_MOVE_FILE
             if form["set_aside"]

@@ -438,7 +438,20 @@ def collect_year(
     }
     for entry in dropped:
         if entry.warning is not None:
-            problems.append(problem("warning", entry.warning, file=entry.name))
+            # a file or folder left unread (outside the year folders, too deep):
+            # the department its name names is told, in its own workbook too
+            problems.append(
+                problem(
+                    "warning",
+                    entry.warning,
+                    file=entry.name,
+                    department=(
+                        named_department(entry, criteria_set)
+                        if entry.status == "ignored"
+                        else None
+                    ),
+                )
+            )
         if entry.error is not None:
             problems.append(
                 problem(

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parindex import messages
+from parindex.criteria import CRITERIA_FOLDER
 from parindex.errors import NoYearFolder
+from parindex.history import HISTORY_FILE
+from parindex.settings import SETTINGS_FILE
 from parindex.text import fold
 from parindex.timefmt import local_iso
 
@@ -43,6 +46,13 @@ SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume informati
 # files Windows and macOS leave in any folder they show (thumbnail caches, settings)
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
 MAX_DEPTH = 4  # the year folder and 3 levels of subfolders below it are read
+SUBFOLDER_LEVELS = MAX_DEPTH - 1
+# What the folder contract puts in ``inputs`` beside the year folders (README,
+# Folders; a province's register and units: parindex.province.folder): never a
+# file dropped in the wrong place.
+CONTRACT_FILES = frozenset({HISTORY_FILE, SETTINGS_FILE, "don-vi.xlsx"})
+CONTRACT_FOLDERS = frozenset({CRITERIA_FOLDER})
+PROVINCE_REGISTER, PROVINCE_UNITS = "don-vi.xlsx", "units"
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -152,26 +162,158 @@ def _classify(
     return "candidate", None
 
 
+def _hidden_folder(path: Path) -> bool:
+    return path.name.startswith(".") or fold(path.name) in SYSTEM_FOLDERS
+
+
 def _entries(
-    folder: Path, prefix: str, depth: int, unlisted: dict[str, OSError]
+    folder: Path,
+    prefix: str,
+    depth: int,
+    unlisted: dict[str, OSError],
+    too_deep: set[str],
 ) -> list[tuple[Path, str]]:
     """(path, name below ``inputs``) of every entry of ``folder``, subfolders
     walked (never through a symbolic link), sorted by name; a subfolder that
-    cannot be listed is an entry itself, its error in ``unlisted``."""
+    cannot be listed is an entry itself, its error in ``unlisted``; a subfolder
+    below the depth read is an entry itself, its name in ``too_deep``."""
     found: list[tuple[Path, str]] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         name = f"{prefix}/{path.name}"
         is_folder = path.is_dir() and not path.is_symlink()
-        hidden = path.name.startswith(".") or fold(path.name) in SYSTEM_FOLDERS
-        if is_folder and not hidden and depth < MAX_DEPTH:
+        if is_folder and not _hidden_folder(path):
+            if depth >= MAX_DEPTH:
+                too_deep.add(name)
+                found.append((path, name))
+                continue
             try:
-                found += _entries(path, name, depth + 1, unlisted)
+                found += _entries(path, name, depth + 1, unlisted, too_deep)
             except OSError as error:
                 unlisted[name] = error
                 found.append((path, name))
             continue
         found.append((path, name))
     return found
+
+
+def _unread_files(folder: Path, now: float) -> list[Path]:
+    """The files below ``folder`` that discovery would read as submissions, were
+    they in a year folder (``_classify``'s ``candidate``: spreadsheets and any
+    other file not hidden, temporary, a system file or an attachment), sorted;
+    only listed, never opened. Hidden and system folders and symbolic links are
+    not followed; a part that cannot be listed is passed over."""
+    found: list[Path] = []
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return found
+    for path in children:
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue
+        if stat_module.S_ISDIR(stat.st_mode):
+            if not _hidden_folder(path):
+                found += _unread_files(path, now)
+        elif _classify(path, stat, now, 0.0)[0] == "candidate":
+            found.append(path)
+    return found
+
+
+def _outside_year_folders(
+    inputs: Path, year: int, now: float, strays: list[Path]
+) -> list[DroppedFile]:
+    """Each file of ``inputs`` lying outside every year folder that would be read
+    as a submission in one (README, Folder shape): listed ``ignored`` with a
+    warning naming it, never read. The folder contract's own files and folders
+    (``criteria/``, ``history.xlsx``, ``don-vi.toml``; a province's register and
+    ``units/``), the year folders and the folders said to look like the year's
+    (``strays``, said as folders) are not looked into."""
+    province = (inputs / PROVINCE_REGISTER).is_file()
+    found: list[DroppedFile] = []
+    try:
+        children = sorted(inputs.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return found
+    for path in children:
+        try:
+            stat = path.lstat()
+        except OSError:
+            continue
+        if stat_module.S_ISDIR(stat.st_mode):
+            skipped = (
+                _YEAR.match(path.name) is not None
+                or path.name in CONTRACT_FOLDERS
+                or (province and path.name == PROVINCE_UNITS)
+                or _hidden_folder(path)
+                or path in strays
+            )
+            files = [] if skipped else _unread_files(path, now)
+        elif path.name in CONTRACT_FILES:
+            continue
+        else:
+            files = [path] if _classify(path, stat, now, 0.0)[0] == "candidate" else []
+        for file in files:
+            name = file.relative_to(inputs).as_posix()
+            where = (
+                messages.WHERE_INPUTS_ROOT
+                if file.parent == inputs
+                else messages.WHERE_NOT_YEAR_FOLDER.format(
+                    folder=file.parent.relative_to(inputs).as_posix()
+                )
+            )
+            message = messages.FILE_OUTSIDE_YEAR_FOLDERS.format(
+                file=name, where=where, year=year
+            )
+            try:
+                file_stat = file.lstat()
+            except OSError:
+                continue
+            found.append(
+                DroppedFile(
+                    path=file,
+                    name=name,
+                    size=file_stat.st_size,
+                    mtime=file_stat.st_mtime,
+                    status="ignored",
+                    note=message,
+                    warning=message,
+                )
+            )
+    return found
+
+
+def _too_deep(
+    path: Path, name: str, inputs: Path, year: int, now: float
+) -> DroppedFile:
+    """A folder below the depth read: ``ignored``, the spreadsheets in it named
+    by a warning (listed, never read)."""
+    files = [file.relative_to(inputs).as_posix() for file in _unread_files(path, now)]
+    if files:
+        note = messages.FOLDER_TOO_DEEP_FILES.format(
+            folder=name,
+            levels=SUBFOLDER_LEVELS,
+            year=year,
+            count=len(files),
+            files=", ".join(f"“{file}”" for file in files),
+        )
+        warning: str | None = note
+    else:
+        note = messages.FOLDER_TOO_DEEP.format(levels=SUBFOLDER_LEVELS, year=year)
+        warning = None
+    try:
+        mtime = path.lstat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return DroppedFile(
+        path=path,
+        name=name,
+        size=0,
+        mtime=mtime,
+        status="ignored",
+        note=note,
+        warning=warning,
+    )
 
 
 def _reason(error: OSError) -> str:
@@ -209,7 +351,10 @@ def discover(
 ) -> list[DroppedFile]:
     """Every entry of ``folder`` and of its subfolders, sorted by name, each with
     its status; a folder beside it that looks like the year's is listed too
-    (``ignored``, with a warning), its files unread.
+    (``ignored``, with a warning), its files unread; so is a subfolder below the
+    depth read (its spreadsheets named by a warning) and, last, each file of the
+    inputs folder outside every year folder that a year folder would read
+    (``_outside_year_folders``: ``ignored``, with a warning; never read).
 
     Args:
         folder: the drop folder of one year (``inputs/2023``).
@@ -225,8 +370,9 @@ def discover(
         raise no_year_folder(folder, year)
     found = []
     unlisted: dict[str, OSError] = {}
+    too_deep: set[str] = set()
     try:
-        entries = _entries(folder, str(year), 1, unlisted)
+        entries = _entries(folder, str(year), 1, unlisted, too_deep)
     except OSError as error:  # the year folder itself cannot be listed
         raise NoYearFolder(
             messages.YEAR_FOLDER_UNREADABLE.format(
@@ -236,6 +382,9 @@ def discover(
     for path, name in entries:
         if name in unlisted:
             found.append(_unreadable(path, name, unlisted[name]))
+            continue
+        if name in too_deep:
+            found.append(_too_deep(path, name, folder.parent, year, now))
             continue
         try:
             stat = path.lstat()
@@ -280,6 +429,7 @@ def discover(
                 warning=message,
             )
         )
+    found += _outside_year_folders(folder.parent, year, now, strays)
     return found
 
 

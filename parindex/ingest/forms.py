@@ -35,6 +35,14 @@ Record = dict[str, str | None]
 
 _SEPARATORS = re.compile(r"[-_.,;:()/]+")
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def years_in_file_name(file: str) -> list[int]:
+    """The years a file's name states (``phong-ktht-2023.xlsx``: [2023]): each
+    4-digit ``20xx`` token of its name, not part of a longer number, distinct,
+    ascending. Its folders' names are not looked at."""
+    return sorted({int(found) for found in _NAME_YEAR.findall(Path(file).stem)})
 
 
 @lru_cache(maxsize=16)
@@ -129,6 +137,9 @@ class Form:
     year: int | None
     rejection: Record | None = None
     warnings: list[Record] = field(default_factory=list)
+    year_stated: bool = False
+    """Whether the form states its year (a ``Năm`` line, a year in the sheet's
+    name); else it is the folder's."""
 
     @property
     def content(self) -> list[tuple[str, ...]]:
@@ -239,10 +250,12 @@ def _form(
         if stated is None:
             return reject(messages.FILE_BAD_YEAR.format(value=text), cell)
         form.year = stated
+        form.year_stated = True
     else:
         named = _SHEET_YEAR.findall(sheet.name)
         if len(named) == 1:
             form.year = int(named[0])
+            form.year_stated = True
     if form.year != year:
         return form
     choice = choose_columns(sheet, columns, data_row, year)
@@ -428,6 +441,7 @@ def find_forms(
         for chosen in scored or group[:1]:  # parts of one form: every part
             found.forms.append(chosen)
             found.problems.extend(chosen.warnings)
+    _years_only_in_name(found, file, year)
     if len(found.forms) > 1:
         listing = ", ".join(
             f"{form.department}: “{form.table.sheet.name}”" for form in found.forms
@@ -440,3 +454,48 @@ def find_forms(
             )
         )
     return found
+
+
+def _years_only_in_name(found: FormsFound, file: str, year: int) -> None:
+    """A form without a year of its own (no ``Năm`` line, no year in its sheet's
+    name) in a file whose name states other years than the folder's and not the
+    folder's (``2022/phong-ktht-2023.xlsx``) is the folder's year, as every form
+    without a year line (README, Folder shape); a warning names the file and the
+    sheet, and the run of each year the name states is told
+    (``FormsFound.other_years``, ``by_name``)."""
+    named = years_in_file_name(file)
+    if not named or year in named:
+        return
+    for form in found.forms:
+        if form.year_stated:
+            continue
+        sheet = form.table.sheet.name
+        if len(named) == 1:
+            advice = messages.ADVICE_NAME_YEAR_ONE.format(named=named[0], year=year)
+        else:
+            advice = messages.ADVICE_NAME_YEAR_SEVERAL.format(year=year)
+        found.problems.append(
+            problem(
+                "warning",
+                messages.FILE_NAME_STATES_OTHER_YEAR.format(
+                    file=file,
+                    named=", ".join(str(each) for each in named),
+                    sheet=sheet,
+                    year=year,
+                    advice=advice,
+                ),
+                file=file,
+                sheet=sheet,
+                department=form.department,
+            )
+        )
+        found.other_years.extend(
+            {
+                "year": each,
+                "sheet": sheet,
+                "cell": None,
+                "department": form.department,
+                "by_name": True,
+            }
+            for each in named
+        )
