@@ -41,6 +41,7 @@ from parindex.render.xlsx import (
     Formats,
     Row,
     add_sheet,
+    close_workbook,
     finish_page,
     new_workbook,
     page_header,
@@ -116,7 +117,7 @@ def render_department(
         write_standing(add_sheet(workbook, STANDING_SHEET), formats, standing)
     for worksheet in workbook.worksheets():
         page_header(worksheet, str(record["name"]))
-    workbook.close()
+    close_workbook(workbook)
 
 
 def write_overview(

@@ -29,6 +29,7 @@ from parindex.render.xlsx import (
     Row,
     Table,
     add_sheet,
+    close_workbook,
     fit_columns,
     new_workbook,
     sheet_name,
@@ -103,7 +104,7 @@ def render_province(result: ProvinceResult, path: Path, created: datetime) -> No
     write_weak(add_sheet(workbook, WEAK_SHEET), formats, result)
     write_missing(add_sheet(workbook, MISSING_SHEET), formats, result)
     write_province_problems(add_sheet(workbook, PROBLEMS_SHEET), formats, result)
-    workbook.close()
+    close_workbook(workbook)
 
 
 def _rank_style(record: Row, key: str) -> dict[str, Any] | None:

@@ -61,6 +61,7 @@ from parindex.render.xlsx import (
     Table,
     TableSpec,
     add_sheet,
+    close_workbook,
     finish_page,
     new_workbook,
     sheet_name,
@@ -247,7 +248,7 @@ def render_scorecard(result: AnalysedResult, path: Path, created: datetime) -> N
         add_sheet(workbook, PROBLEMS_SHEET), formats, result, result.problems
     )
     write_sources(add_sheet(workbook, SOURCES_SHEET), formats, result)
-    workbook.close()
+    close_workbook(workbook)
 
 
 # --- Tổng hợp -------------------------------------------------------------------
