@@ -196,6 +196,22 @@ def _entries(
     return found
 
 
+def _looked_at(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """Each entry of ``folder`` with its ``lstat``, sorted by name; none when the
+    folder cannot be listed, and an entry that cannot be looked at left out."""
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    found = []
+    for path in children:
+        try:
+            found.append((path, path.lstat()))
+        except OSError:
+            continue
+    return found
+
+
 def _unread_files(folder: Path, now: float) -> list[Path]:
     """The files below ``folder`` that discovery would read as submissions, were
     they in a year folder (``_classify``'s ``candidate``: spreadsheets and any
@@ -203,15 +219,7 @@ def _unread_files(folder: Path, now: float) -> list[Path]:
     only listed, never opened. Hidden and system folders and symbolic links are
     not followed; a part that cannot be listed is passed over."""
     found: list[Path] = []
-    try:
-        children = sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return found
-    for path in children:
-        try:
-            stat = path.lstat()
-        except OSError:
-            continue
+    for path, stat in _looked_at(folder):
         if stat_module.S_ISDIR(stat.st_mode):
             if not _hidden_folder(path):
                 found += _unread_files(path, now)
@@ -231,15 +239,7 @@ def _outside_year_folders(
     (``strays``, said as folders) are not looked into."""
     province = (inputs / PROVINCE_REGISTER).is_file()
     found: list[DroppedFile] = []
-    try:
-        children = sorted(inputs.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return found
-    for path in children:
-        try:
-            stat = path.lstat()
-        except OSError:
-            continue
+    for path, stat in _looked_at(inputs):
         if stat_module.S_ISDIR(stat.st_mode):
             skipped = (
                 _YEAR.match(path.name) is not None
