@@ -34,7 +34,6 @@ from parindex.ingest.winners import (
 )
 from parindex.problems import (
     concat_problems,
-    empty_problems,
     problem,
     problems_frame,
 )
@@ -265,30 +264,39 @@ def _not_submitted(
 
 
 def _validated(
-    fresh: pl.DataFrame,
+    fresh: Sequence[pl.DataFrame],
     kept: Sequence[checked.KeptChecks],
     reads: Sequence[SubmissionRead],
     criteria_set: CriteriaSet,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``validate_rows`` of every file's rows: the ``fresh`` rows validated now,
-    the ``kept`` ones as validated on an earlier night. Validation looks at one
-    file at a time, so the valid rows come out as one validation of all would
-    give them: file after file in the order read (``reads``), each in its own
-    order; the problems are sorted as ``concat_problems`` sorts them."""
-    if not kept:
-        return validate_rows(fresh, criteria_set)
-    if fresh.height:
-        good, problems = validate_rows(fresh, criteria_set)
-        parts = [good, *(part.good for part in kept)]
-    else:
-        parts = [part.good for part in kept]
-        problems = empty_problems()
+    """``validate_rows`` of every file's rows: the ``fresh`` rows (each batch's)
+    validated now, the ``kept`` ones as validated on an earlier night.
+    Validation looks at one file at a time and a file is read in one batch, so
+    each batch is validated on its own (one batch's copies at a time, not the
+    year's rows concatenated beside the batches' own: the run's peak at 5000
+    departments) and the valid rows come out as one validation of all would give
+    them: file after file in the order read (``reads``), each in its own order;
+    the problems are sorted as ``concat_problems`` sorts them."""
+    parts: list[pl.DataFrame] = []
+    problems: list[pl.DataFrame] = []
+    for rows in fresh:
+        good, found = validate_rows(rows, criteria_set)
+        parts.append(good)
+        problems.append(found)
+    if not kept and len(parts) <= 1:  # as read: one batch, or none
+        return (
+            (parts[0], problems[0])
+            if parts
+            else validate_rows(RowsBuilder().frame(), criteria_set)
+        )
+    parts += [part.good for part in kept]
+    problems += [part.problems for part in kept]
     order = {read.file.name: i for i, read in enumerate(reads)}
     good = pl.concat(parts, how="vertical").sort(
         pl.col("file").replace_strict(order, return_dtype=pl.Int64),
         maintain_order=True,
     )
-    return good, concat_problems([problems, *(part.problems for part in kept)])
+    return good, concat_problems(problems)
 
 
 def _keep_checked(
@@ -370,14 +378,12 @@ def collect_year(
     reads = [read for batch in batches for read in batch.reads]
     others = [entry for entry in dropped if entry.status != "candidate"]
     read_rows = [batch.rows for batch in batches]
-    if not read_rows:
-        read_rows = [RowsBuilder().frame()]
-    all_rows = pl.concat(read_rows, how="vertical")
     kept = [batch.kept for batch in batches if batch.kept is not None]
     # every file read is validated, so that which file wins can depend on
     # whether it has valid rows (see parindex.ingest.winners)
-    good, row_problems = _validated(all_rows, kept, reads, criteria_set)
-    del all_rows
+    good, row_problems = _validated(
+        [rows for rows in read_rows if rows.height], kept, reads, criteria_set
+    )
     # counted batch by batch (a file is read in one batch): no hash table over
     # the year's rows at once
     read_counts = {
