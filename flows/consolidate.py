@@ -445,11 +445,6 @@ def signal_of(state: State, raised: object = None) -> int | None:
     return None
 
 
-def signal_name(number: int) -> str:
-    """How the command line names a signal (``INTERRUPTED``)."""
-    return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
-
-
 def _error_of(state: State) -> str:
     """The error of a failed state: the exception's own (Vietnamese for a
     ``ParindexError``), a signal that stopped the run, else Prefect's message (a
@@ -460,7 +455,9 @@ def _error_of(state: State) -> str:
         raised = None
     number = signal_of(state, raised) if state.is_crashed() else None
     if number is not None:
-        return messages.RUN_STOPPED_BY_SIGNAL.format(signal=signal_name(number))
+        return messages.RUN_STOPPED_BY_SIGNAL.format(
+            signal=messages.signal_name(number)
+        )
     if isinstance(raised, BaseException) and str(raised):
         return str(raised)
     message = state.message or state.name or "?"

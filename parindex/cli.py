@@ -163,8 +163,7 @@ def stopped_json(number: int) -> None:
     signal ``number`` answers ``{"error": <its line>, "exit_code": 128 + n}``."""
     if not JSON_ANSWER["wanted"] or JSON_ANSWER["printed"]:
         return
-    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
-    text = messages.INTERRUPTED.format(signal=name)
+    text = messages.INTERRUPTED.format(signal=messages.signal_name(number))
     # stdout closed, or caught in the middle of a write: the line is said
     with contextlib.suppress(OSError, RuntimeError, ValueError):
         _echo_json({"error": text, "exit_code": 128 + number})
@@ -857,8 +856,9 @@ def _terminate(number: int, _frame: object) -> None:
     ``--json`` also on stdout, unless its JSON is out already: ``stopped_json``),
     then ``SystemExit`` so that ``finally`` blocks run (reader children killed,
     the staging folder and the lock released); exit status 128 + the signal."""
-    name = "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
-    typer.echo(messages.INTERRUPTED.format(signal=name), err=True)
+    typer.echo(
+        messages.INTERRUPTED.format(signal=messages.signal_name(number)), err=True
+    )
     stopped_json(number)
     raise SystemExit(128 + number)
 

@@ -75,7 +75,7 @@ def _record(number: int, argv: list[str]) -> None:
         cli.record_refused(
             outputs,
             year,
-            messages.RUN_STOPPED_BY_SIGNAL.format(signal=_name(number)),
+            messages.RUN_STOPPED_BY_SIGNAL.format(signal=messages.signal_name(number)),
             exit_code=128 + number,
             state="crashed",
             unit=not is_province(inputs),
@@ -122,7 +122,9 @@ def _last_word() -> None:
         from parindex import cli, messages
 
         try:
-            sys.stderr.write(messages.INTERRUPTED.format(signal=_name(number)) + "\n")
+            sys.stderr.write(
+                messages.INTERRUPTED.format(signal=messages.signal_name(number)) + "\n"
+            )
             sys.stderr.flush()
         except (OSError, ValueError):
             pass
@@ -146,10 +148,6 @@ def _ended(code: object) -> None:
         _ENDING.append(code or 0)
 
 
-def _name(number: int) -> str:
-    return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
-
-
 def main() -> None:
     """Console-script entry point: what ``parindex.cli.main`` does (its signal
     handlers, then the command line), with the signals handled from the start."""
@@ -171,7 +169,9 @@ def main() -> None:
             signal.signal(number, signal.SIG_DFL)
         from parindex import messages
 
-        sys.stderr.write(messages.INTERRUPTED.format(signal=_name(stop.number)) + "\n")
+        sys.stderr.write(
+            messages.INTERRUPTED.format(signal=messages.signal_name(stop.number)) + "\n"
+        )
         sys.stderr.flush()
         cli.stopped_json(stop.number)
         _record(stop.number, sys.argv[1:])

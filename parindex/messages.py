@@ -8,6 +8,8 @@ formatted with a decimal comma (``parindex.text.format_vn``).
 
 from __future__ import annotations
 
+import signal
+
 # --- criteria set (the run stops, exit status 2) ---------------------------------
 CRITERIA_UNUSABLE = "Bộ chỉ số “{file}” không dùng được:"
 CRITERIA_NO_SHEET = (
@@ -562,6 +564,15 @@ INTERRUPTED = (
     "Đã dừng theo yêu cầu ({signal}). Kết quả đang có vẫn dùng được; nếu đang ghi dở, "
     "lần chạy sau sẽ ghi nốt."
 )
+
+
+def signal_name(number: int) -> str:
+    """How the sentences name the signal that stopped a command (their
+    ``{signal}``: ``INTERRUPTED``, ``RUN_STOPPED_BY_SIGNAL``): Ctrl-C for SIGINT,
+    else its own name (SIGTERM)."""
+    return "Ctrl-C" if number == signal.SIGINT else signal.Signals(number).name
+
+
 # --- province (many units) -----------------------------------------------------
 PROVINCE_UNUSABLE = "Danh sách đơn vị “{file}” không dùng được:"
 PROVINCE_UNREADABLE = "không đọc được tệp ({reason})."
