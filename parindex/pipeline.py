@@ -34,6 +34,7 @@ __all__ = [
     "build_result",
     "consolidate_previous",
     "forms_of_year_elsewhere",
+    "previous_from",
     "previous_year",
     "ingest_year",
     "latest_year",
@@ -146,7 +147,7 @@ def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
         advice = (
             messages.ADVICE_MOVE_FILE
             if form["set_aside"]
-            else (messages.ADVICE_COPY_SHEET)
+            else messages.ADVICE_COPY_SHEET
         )
         where = (
             messages.WHERE_YEAR_CELL.format(cell=form["cell"])
@@ -176,7 +177,6 @@ def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
 def _consolidate_previous(
     inputs: Path, previous: int, now: float, outputs: Path | None
 ) -> PreviousYear:
-    year = previous + 1  # the run's year
     try:
         criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, previous)
         cache = (
@@ -187,11 +187,20 @@ def _consolidate_previous(
         ingested = ingest_year(inputs, previous, criteria_set, now, cache=cache)
     except ParindexError:
         return PreviousYear(None, problems_frame([]))
+    return previous_from(ingested, criteria_set, previous + 1)  # the run's year
+
+
+def previous_from(
+    ingested: Ingested, criteria_set: CriteriaSet, year: int
+) -> PreviousYear:
+    """The previous year's submissions (``ingested``, read for ``year - 1``)
+    consolidated, when they have rows, and the warnings ``year``'s run gives
+    about that folder (``forms_of_year_elsewhere``)."""
     problems = forms_of_year_elsewhere(ingested, year)
     if ingested.rows.is_empty():
         return PreviousYear(None, problems)
     return PreviousYear(
-        consolidate_year(criteria_set, ingested.rows, previous)[0], problems
+        consolidate_year(criteria_set, ingested.rows, year - 1)[0], problems
     )
 
 

@@ -14,15 +14,14 @@ import polars as pl
 
 from parindex import messages
 from parindex.analysis import AnalysedResult
-from parindex.consolidate import consolidate_year
 from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.pipeline import (
     build_result,
-    forms_of_year_elsewhere,
     load_history,
     load_unit,
+    previous_from,
 )
 from parindex.previous import PreviousYear
 from parindex.problems import concat_problems, problems_frame
@@ -71,12 +70,7 @@ def _previous(
         ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
     except ParindexError:
         return nothing
-    problems = forms_of_year_elsewhere(ingested, year)
-    if ingested.rows.is_empty():
-        return PreviousYear(None, problems)
-    return PreviousYear(
-        consolidate_year(criteria_set, ingested.rows, year - 1)[0], problems
-    )
+    return previous_from(ingested, criteria_set, year)
 
 
 def consolidate_unit(
