@@ -14,6 +14,7 @@ from parindex import messages
 from parindex.criteria import CRITERIA_FOLDER
 from parindex.errors import NoYearFolder
 from parindex.history import HISTORY_FILE
+from parindex.province.folder import REGISTER_FILE, UNITS_FOLDER, is_province
 from parindex.settings import SETTINGS_FILE
 from parindex.text import fold
 from parindex.timefmt import local_iso
@@ -50,9 +51,8 @@ SUBFOLDER_LEVELS = MAX_DEPTH - 1
 # What the folder contract puts in ``inputs`` beside the year folders (README,
 # Folders; a province's register and units: parindex.province.folder): never a
 # file dropped in the wrong place.
-CONTRACT_FILES = frozenset({HISTORY_FILE, SETTINGS_FILE, "don-vi.xlsx"})
+CONTRACT_FILES = frozenset({HISTORY_FILE, SETTINGS_FILE, REGISTER_FILE})
 CONTRACT_FOLDERS = frozenset({CRITERIA_FOLDER})
-PROVINCE_REGISTER, PROVINCE_UNITS = "don-vi.xlsx", "units"
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -237,14 +237,14 @@ def _outside_year_folders(
     (``criteria/``, ``history.xlsx``, ``don-vi.toml``; a province's register and
     ``units/``), the year folders and the folders said to look like the year's
     (``strays``, said as folders) are not looked into."""
-    province = (inputs / PROVINCE_REGISTER).is_file()
+    province = is_province(inputs)
     found: list[DroppedFile] = []
     for path, stat in _looked_at(inputs):
         if stat_module.S_ISDIR(stat.st_mode):
             skipped = (
                 _YEAR.match(path.name) is not None
                 or path.name in CONTRACT_FOLDERS
-                or (province and path.name == PROVINCE_UNITS)
+                or (province and path.name == UNITS_FOLDER)
                 or _hidden_folder(path)
                 or path in strays
             )
