@@ -147,25 +147,10 @@ def test_check_json_stopped_by_a_signal_answers_in_json(tmp_path: Path) -> None:
     """``--json`` promises JSON on stdout whenever the command stops: ``check``
     stopped by SIGTERM (here inside the import of the command line) printed
     nothing there."""
-    import subprocess
+    from tests.test_refused_night import signalled_in_import
 
-    from tests.test_refused_night import BIN, IMPORT_HOOK, _clean_env
-
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
-    env = _clean_env(tmp_path)
-    env["PYTHONPATH"] = str(hooks)
-    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = "typer"
     sample = REPO / "inputs" / "2023" / "phong-noi-vu.xlsx"
-    result = subprocess.run(
-        [str(BIN / "parindex"), "check", str(sample), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = signalled_in_import(tmp_path, "typer", ["check", str(sample), "--json"])
     line = messages.INTERRUPTED.format(signal="SIGTERM")
     assert result.returncode == 143, result.stderr
     assert result.stderr == line + "\n"

@@ -285,6 +285,27 @@ if _NAME:
 """
 
 
+def signalled_in_import(
+    tmp_path: Path, module: str, arguments: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """``parindex <arguments>``, sent SIGTERM inside the import of ``module``
+    (``IMPORT_HOOK``)."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
+    env = _clean_env(tmp_path)
+    env["PYTHONPATH"] = str(hooks)
+    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = module
+    return subprocess.run(
+        [str(BIN / "parindex"), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(
     "module",
     [
@@ -301,22 +322,13 @@ def test_sigterm_inside_an_import_of_the_command_line_is_recorded(
     """A signal that lands inside the import of polars (or of any module of the
     command line) once left that import half done: recording the night then
     imported polars again, failed, and the record was silently missing."""
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
     outputs = tmp_path / "out"
     _last_night(outputs)
-    env = _clean_env(tmp_path)
-    env["PYTHONPATH"] = str(hooks)
-    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = module
-    result = subprocess.run(
-        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
-        + ["--outputs", str(outputs), "--year", "2023"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = signalled_in_import(
+        tmp_path,
+        module,
+        ["run", "--inputs", str(sample_inputs), "--outputs", str(outputs)]
+        + ["--year", "2023"],
     )
     assert result.returncode == 143, result.stderr
     assert result.stderr == messages.INTERRUPTED.format(signal="SIGTERM") + "\n"
@@ -331,22 +343,13 @@ def test_sigterm_inside_an_import_with_json_prints_the_json_object(
     """``--json`` promises JSON on stdout whenever the command stops: a signal in
     the first second (inside the import of the command line) printed nothing
     there."""
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    (hooks / "sitecustomize.py").write_text(IMPORT_HOOK, "utf-8")
     outputs = tmp_path / "out"
     _last_night(outputs)
-    env = _clean_env(tmp_path)
-    env["PYTHONPATH"] = str(hooks)
-    env["PARINDEX_TEST_SIGNAL_IN_IMPORT"] = "polars.expr.expr"
-    result = subprocess.run(
-        [str(BIN / "parindex"), "run", "--inputs", str(sample_inputs)]
-        + ["--outputs", str(outputs), "--year", "2023", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = signalled_in_import(
+        tmp_path,
+        "polars.expr.expr",
+        ["run", "--inputs", str(sample_inputs), "--outputs", str(outputs)]
+        + ["--year", "2023", "--json"],
     )
     line = messages.INTERRUPTED.format(signal="SIGTERM")
     assert result.returncode == 143, result.stderr
