@@ -88,6 +88,21 @@ def _signal_when(night: subprocess.Popen[str], place: Path) -> bool:
     return True
 
 
+def _signalled_night(
+    held: Path, place: str, args: list[str], env: dict[str, str]
+) -> tuple[bool, int, str, str]:
+    """A night sent SIGTERM once held at ``place`` (``_signal_when``): whether it
+    was held there, then its exit status, stdout and stderr."""
+    night = _night(held, args, env)
+    try:
+        reached = _signal_when(night, held / place)
+        stdout, stderr = night.communicate(timeout=120)
+    finally:
+        if night.poll() is None:
+            night.kill()
+    return reached, night.returncode, stdout, stderr
+
+
 @pytest.mark.slow
 def test_a_sigterm_once_the_work_is_done_ends_in_the_line_and_143(
     prefect_harness: None, tmp_path: Path, sample_inputs: Path
@@ -104,14 +119,11 @@ def test_a_sigterm_once_the_work_is_done_ends_in_the_line_and_143(
     line = messages.INTERRUPTED.format(signal="SIGTERM")
 
     # in the exit hooks (Prefect's send its last events and logs there)
-    night = _night(tmp_path / "held-1", args, env)
-    try:
-        assert _signal_when(night, tmp_path / "held-1" / "at-exit")
-        stdout, stderr = night.communicate(timeout=120)
-    finally:
-        if night.poll() is None:
-            night.kill()
-    assert night.returncode == 143, stderr[-3000:]
+    reached, code, stdout, stderr = _signalled_night(
+        tmp_path / "held-1", "at-exit", args, env
+    )
+    assert reached
+    assert code == 143, stderr[-3000:]
     assert stderr.splitlines() == [line], stderr[-3000:]
     assert json.loads(stdout)["total"] == 79.24  # the work was done and said
     [(_, completed)] = record.read_records(runs)
@@ -123,28 +135,21 @@ def test_a_sigterm_once_the_work_is_done_ends_in_the_line_and_143(
     # object after it could not be parsed; ``--all`` prints a list)
     (tmp_path / "held-3").mkdir()
     (tmp_path / "held-3" / "hold-after-result").touch()
-    night = _night(tmp_path / "held-3", args, env)
-    try:
-        assert _signal_when(night, tmp_path / "held-3" / "after-result")
-        stdout, stderr = night.communicate(timeout=120)
-    finally:
-        if night.poll() is None:
-            night.kill()
-    assert night.returncode == 143, stderr[-3000:]
+    reached, code, stdout, stderr = _signalled_night(
+        tmp_path / "held-3", "after-result", args, env
+    )
+    assert reached
+    assert code == 143, stderr[-3000:]
     assert stderr.splitlines() == [line], stderr[-3000:]
     assert json.loads(stdout)["total"] == 79.24
     assert record.state_of(record.read_records(runs)[-1][1]) == "completed"
 
     # the interpreter's own teardown is not reached with the default action back
-    night = _night(tmp_path / "held-2", args, env)
-    try:
-        reached = _signal_when(night, tmp_path / "held-2" / "finalising")
-        stdout, stderr = night.communicate(timeout=120)
-    finally:
-        if night.poll() is None:
-            night.kill()
-    assert not reached, (night.returncode, stderr[-3000:])
-    assert night.returncode == 0, stderr[-3000:]
+    reached, code, stdout, stderr = _signalled_night(
+        tmp_path / "held-2", "finalising", args, env
+    )
+    assert not reached, (code, stderr[-3000:])
+    assert code == 0, stderr[-3000:]
     assert stderr == ""
     assert json.loads(stdout)["total"] == 79.24
     assert [record.state_of(d) for _, d in record.read_records(runs)] == [
