@@ -251,6 +251,18 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.publish.outputs", "render_department"),
     ("parindex.publish.outputs", "describe_changes"),
     ("parindex.publish.outputs", "run_manifest"),
+    # the rest of publishing, which a night with one file changed pays in full
+    ("parindex.publish.outputs", "summary"),
+    ("parindex.publish.outputs", "read_json"),
+    ("parindex.publish.outputs", "render_key"),
+    ("parindex.publish.outputs", "check_targets"),
+    ("parindex.publish.outputs", "known_targets"),
+    ("parindex.publish.outputs", "last_run"),
+    ("parindex.publish.outputs", "departments_to_render"),
+    ("parindex.publish.outputs", "rows_set_aside"),
+    ("parindex.publish.outputs", "ReportParts.open"),
+    ("parindex.publish.outputs", "SummaryPieces.open"),
+    ("parindex.publish.outputs", "_move_set"),
 )
 # generator functions whose callers consume them whole: timed run to the end
 INSTRUMENTED_GENERATORS: tuple[tuple[str, str], ...] = ()

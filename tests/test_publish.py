@@ -412,3 +412,40 @@ def test_a_run_killed_mid_publish_is_finished_and_announced_by_the_next(
     for path in sorted(folder.rglob("*.xlsx")) + sorted(folder.glob("*.docx")):
         twin = fresh / "2023" / path.relative_to(folder)
         assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"total": 79.24, "tên": "Nội vụ"}', {"total": 79.24, "tên": "Nội vụ"}),
+        # what json.dumps writes of a float that is not finite: read as before
+        ('{"total": NaN, "delta": -Infinity}', {"total": NAN, "delta": -INF}),
+        (
+            '{"big": 123456789012345678901234567890}',
+            {"big": 10**29 + 23456789012345678901234567890},
+        ),
+        ("[1, 2]", None),
+        ('{"cut": ', None),
+        ("", None),
+    ],
+)
+def test_read_json_reads_what_json_wrote(
+    tmp_path: Path, text: str, expected: dict[str, object] | None
+) -> None:
+    from parindex.publish.manifest import read_json
+
+    path = tmp_path / "summary.json"
+    path.write_text(text, encoding="utf-8")
+    # compared as JSON text: NaN never equals itself
+    assert json.dumps(read_json(path)) == json.dumps(expected)
+
+
+def test_read_json_of_a_missing_or_undecodable_file(tmp_path: Path) -> None:
+    from parindex.publish.manifest import read_json
+
+    assert read_json(tmp_path / "none.json") is None
+    (tmp_path / "latin.json").write_bytes(b'{"t\xean": 1}')
+    assert read_json(tmp_path / "latin.json") is None
