@@ -238,3 +238,52 @@ def test_department_keys_extended_by_the_unit_as_before(
         update_digest(digest, unit)
         expected[code] = digest.hexdigest()
     assert outputs_module._with_unit(result, keys) == expected  # type: ignore[arg-type]
+
+
+def test_a_night_hashes_each_output_once_and_records_what_is_on_disk(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The department workbooks not rendered again are hashed once, to know they
+    are as the last run wrote them, and the manifest records those digests (at
+    1000 departments every workbook was hashed twice)."""
+    from parindex.publish import manifest as manifest_module
+    from parindex.publish.manifest import last_run
+
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    tp = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(tp)
+    sheet = workbook.active
+    assert sheet is not None
+    next(r for r in sheet.iter_rows() if r[0].value == "8.1")[4].value = 3.0
+    workbook.save(tp)
+    os.utime(tp, (time.time() + 5, time.time() + 5))
+    hashed: list[Path] = []
+    real = manifest_module.file_digest
+
+    def counted(path: Path) -> str | None:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(manifest_module, "file_digest", counted)
+    monkeypatch.setattr(outputs_module, "file_digest", counted)
+    _night(inputs, outputs)
+    folder = outputs / str(YEAR)
+    workbooks = sorted((folder / "departments").glob("*.xlsx"))
+    assert len(workbooks) == 6
+    # the department rendered again is hashed as staged, before it is moved
+    counts = {path.name: hashed.count(path) for path in workbooks}
+    assert counts == {path.name: int(path.name != "TP-2023.xlsx") for path in workbooks}
+    document = last_run(folder)
+    assert document is not None
+    recorded = {o["file"]: o["sha256"] for o in document["outputs"]}
+    for output in [*workbooks, *sorted(folder.glob("*-2023.*"))]:
+        assert recorded[str(output)] == real(output), output
+    changed = {Path(o["file"]).name for o in document["outputs"] if o["changed"]}
+    assert changed == {
+        "scorecard-2023.xlsx",
+        "summary-2023.json",
+        "bao-cao-2023.docx",
+        "summary-2023.md",
+        "TP-2023.xlsx",
+    }

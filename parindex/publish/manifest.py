@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -162,12 +163,15 @@ def run_manifest(
     run_at: float,
     key: str | None = None,
     contents_at: dict[Path, Path] | None = None,
+    digests: Mapping[Path, str | None] | None = None,
 ) -> dict[str, Any]:
     """What a run read and wrote, with versions: enough to reproduce its outputs.
 
     ``contents_at`` names, for outputs not yet in place, the staged file holding
-    the content they will have."""
+    the content they will have; ``digests`` the digests of outputs this run
+    hashed already (``departments_to_render``), not hashed again."""
     staged = contents_at or {}
+    known = digests or {}
     criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
     errors = error_count(result.problems)
     return {
@@ -195,7 +199,9 @@ def run_manifest(
         "outputs": [
             {
                 "file": str(path),
-                "sha256": file_digest(staged.get(path, path)),
+                "sha256": known[path]
+                if path in known and path not in staged
+                else file_digest(staged.get(path, path)),
                 "changed": changed,
             }
             for path, changed in written.items()

@@ -580,21 +580,30 @@ def _staging_removed_on_exit(folder: Path) -> Iterator[None]:
 
 
 def departments_to_render(
-    last: dict[str, Any] | None, keys: dict[str, str], jobs: list[DepartmentJob]
+    last: dict[str, Any] | None,
+    keys: dict[str, str],
+    jobs: list[DepartmentJob],
+    digests: dict[Path, str | None] | None = None,
 ) -> list[DepartmentJob]:
     """The department workbooks to render: those whose key (``department_keys``)
-    differs from the last run's, or whose file is not as the last run wrote it."""
+    differs from the last run's, or whose file is not as the last run wrote it.
+    The digest of each workbook hashed to know it is added to ``digests``: the
+    manifest records it (``run_manifest``) instead of hashing it again."""
     if last is None:
         return jobs
     last_keys = last.get("department_keys") or {}
     recorded = {o.get("file"): o.get("sha256") for o in last.get("outputs", [])}
-    return [
-        job
-        for job in jobs
-        if last_keys.get(job[0]) != keys[job[0]]
-        or recorded.get(str(job[1])) is None
-        or recorded[str(job[1])] != file_digest(job[1])
-    ]
+    found = digests if digests is not None else {}
+    todo = []
+    for job in jobs:
+        code, target, _ = job
+        if last_keys.get(code) != keys[code] or recorded.get(str(target)) is None:
+            todo.append(job)
+            continue
+        found[target] = file_digest(target)
+        if recorded[str(target)] != found[target]:
+            todo.append(job)
+    return todo
 
 
 def _render_outputs(
@@ -751,6 +760,8 @@ def publish_outputs(
             summary_now = [summary(result)]
             changes = describe_changes(previous_summary, summary_now[0])
             staged: dict[Path, Path] = {}
+            # the workbooks hashed to know they are as the last run wrote them
+            digests: dict[Path, str | None] = {}
             last = last_run(folder)
             # a province unit's workbooks also show its place in its group
             standing_key = _standing_key(standing)
@@ -775,7 +786,9 @@ def publish_outputs(
                 ]
                 todo = {
                     job[0]
-                    for job in departments_to_render(last, department_keys_now, jobs)
+                    for job in departments_to_render(
+                        last, department_keys_now, jobs, digests
+                    )
                 }
                 staged = _render_staged(
                     result,
@@ -812,6 +825,8 @@ def publish_outputs(
                 run_at=run_at,
                 key=key,
                 contents_at={target: staged[target] for target in moves},
+                # those not rendered again, hashed once this run (the lock held)
+                digests={t: d for t, d in digests.items() if t not in staged},
             )
             document["repaired"] = repaired.record() if repaired else None
             document["department_keys"] = department_keys_now
