@@ -28,6 +28,7 @@ from parindex.department_view import department_keys, update_digest
 from parindex.errors import OutputsNotWritable
 from parindex.ingest.collect import Ingested
 from parindex.ingest.winners import rows_set_aside
+from parindex.publish.compared import compared_part, keep_compared, last_compared
 from parindex.publish.files import (
     REASONS,
     archive,
@@ -436,8 +437,8 @@ def _move_set(
 
     Every destination is checked first (``check_targets``): something in the way
     stops the run before the first move, the previous set whole. The journal goes
-    first (with the manifest to write and the summary of the last complete set),
-    then one rename per changed file (milliseconds for the whole set: a reader
+    first (with the manifest to write and the part compared of the last complete
+    set's summary), then one rename per changed file (milliseconds for the whole set: a reader
     never sees a mix of two runs for long), then the manifest; the journal and the
     staging folder go last. SIGINT and SIGTERM wait for the end of this (a few
     milliseconds) when it runs in the main thread. A move that fails anyway is
@@ -474,9 +475,10 @@ def _move_set(
 
 
 def _journal_bytes(journal: dict[str, Any]) -> bytes:
-    """The journal as written: JSON on one line (read back by ``read_json`` only,
-    and it holds the last summary: indenting it cost more than the whole manifest
-    at 1000 departments)."""
+    """The journal as written: JSON on one line (read back by ``read_json``
+    only). It holds the run's manifest and the part of the last summary that is
+    compared (``publish.compared``; a journal of an earlier version may hold the
+    whole summary, read the same way)."""
     return json.dumps(journal, ensure_ascii=False).encode() + b"\n"
 
 
@@ -750,15 +752,19 @@ def publish_outputs(
                 for row in ingested.submissions.iter_rows(named=True)
                 if row["sha256"] is not None
             ]
-            # what changed is told against the last complete set of outputs
+            # what changed is told against the last complete set of outputs:
+            # the part of its summary that is compared (``publish.compared``)
             previous_summary = (
-                repaired.previous_summary if repaired else read_json(summary_path)
+                repaired.previous_summary
+                if repaired
+                else last_compared(outputs, year, summary_path)
             )
             key = render_key(result, created, department_created)
             # compared with the last one, then handed to the rendering to be
             # written (and let go there: not held while the report renders)
             summary_now = [summary(result)]
-            changes = describe_changes(previous_summary, summary_now[0])
+            compared_now = compared_part(summary_now[0])
+            changes = describe_changes(previous_summary, compared_now)
             staged: dict[Path, Path] = {}
             # the workbooks hashed to know they are as the last run wrote them
             digests: dict[Path, str | None] = {}
@@ -845,6 +851,13 @@ def publish_outputs(
                 document=document,
                 previous_summary=previous_summary,
             )
+            # what the next night compares with, once this set is in place
+            written_summary = next(
+                output["sha256"]
+                for output in document["outputs"]
+                if output["file"] == str(summary_path)
+            )
+            keep_compared(outputs, year, written_summary, compared_now)
     return Written(
         scorecard, summary_path, departments, archived, moves, changes, manifest
     )

@@ -1,0 +1,100 @@
+"""What a night compares with: the part of the last complete set's summary that
+``parindex.changes.describe_changes`` reads, kept beside the summary.
+
+``describe_changes`` reads a summary's year, total and each submission's file,
+digest, status and department; at 1000 departments the whole summary is 7.5 MB of
+JSON, read (0.15 s) and, while a set is moved, written again into the journal
+(0.09 s) on every night that publishes. The part is kept in the outputs' cache
+(``compared_path``) with the sha256 of the summary's bytes it was taken from, and
+served only while the summary on disk has exactly those bytes: a summary changed
+by hand, or written by another version, is read whole, as before. The store is
+safe to delete.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from parindex.ingest.cache import CACHE_FOLDER, code_version, store_pickled, unsealed
+from parindex.publish.manifest import file_digest, read_json
+
+COMPARED_FORMAT = b"parindex-compared-summary 1\n"
+COMPARED_FOLDER = "compared"
+SUBMISSION_KEYS = ("file", "sha256", "department", "status")
+"""What ``describe_changes`` reads of each submission of a summary."""
+
+
+def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``summary`` that ``describe_changes`` reads: its year, total
+    and, of each submission, ``SUBMISSION_KEYS``. A key a summary lacks stays
+    missing, and a submission that is not an object is kept as it is
+    (``describe_changes`` reads the part as it would the whole)."""
+    part = {key: summary[key] for key in ("year", "total") if key in summary}
+    if "submissions" in summary:
+        submissions = summary["submissions"]
+        part["submissions"] = (
+            [
+                {k: s[k] for k in SUBMISSION_KEYS if k in s}
+                if isinstance(s, Mapping)
+                else s
+                for s in submissions
+            ]
+            if isinstance(submissions, list)
+            else submissions
+        )
+    return part
+
+
+def compared_path(outputs: Path, year: int) -> Path:
+    """Where the part compared of ``year``'s summary is kept."""
+    return outputs / CACHE_FOLDER / COMPARED_FOLDER / str(year)
+
+
+def last_compared(outputs: Path, year: int, summary: Path) -> dict[str, Any] | None:
+    """``compared_part`` of the summary at ``summary`` (None when there is none,
+    or it cannot be read as a JSON object): the part kept for its bytes when it is
+    there, else read from the file."""
+    kept = _load(outputs, year)
+    if kept is not None and kept[0] == file_digest(summary):
+        return kept[1]
+    found = read_json(summary)
+    return compared_part(found) if found is not None else None
+
+
+def keep_compared(
+    outputs: Path, year: int, sha256: str | None, part: dict[str, Any]
+) -> None:
+    """Keep ``part``, taken from the summary whose bytes have ``sha256``, for the
+    next night (not rewritten when kept already; a failure to write is not an
+    error: the next night reads the summary)."""
+    if sha256 is None:
+        return
+    if _load(outputs, year) == (sha256, part):
+        return
+    store_pickled(
+        compared_path(outputs, year),
+        COMPARED_FORMAT,
+        {"code": code_version(), "sha256": sha256, "part": part},
+    )
+
+
+def _load(outputs: Path, year: int) -> tuple[str, dict[str, Any]] | None:
+    """The digest and part kept, when the store is intact and this code's."""
+    payload = unsealed(COMPARED_FORMAT, compared_path(outputs, year))
+    if payload is None:
+        return None
+    try:
+        kept = pickle.loads(payload)  # noqa: S301 - written by keep_compared
+    except Exception:  # noqa: BLE001 - a store that cannot be read is rebuilt
+        return None
+    if (
+        not isinstance(kept, dict)
+        or kept.get("code") != code_version()
+        or not isinstance(kept.get("sha256"), str)
+        or not isinstance(kept.get("part"), dict)
+    ):
+        return None
+    return kept["sha256"], kept["part"]
