@@ -195,18 +195,42 @@ def render_department_chunk(chunk: DepartmentChunk) -> list[bytes]:
     # What this process holds already (the year's result, the report's parts) is
     # not garbage: kept out of the collector's full passes while XlsxWriter makes
     # its many small objects (15.6 -> 13.0 s of CPU for n1000's 995 workbooks).
-    # Global and not nested: a thread's unfreeze only costs the others speed.
-    gc.freeze()
-    try:
+    with heap_frozen():
         with tempfile.TemporaryDirectory(prefix="parindex-departments-") as folder:
             for index, (code, created) in enumerate(chunk.jobs):
                 path = Path(folder) / f"{index}.xlsx"
                 render_department(chunk.result, code, path, created, chunk.standing)
                 rendered.append(path.read_bytes())
                 path.unlink()
-    finally:
-        gc.unfreeze()
     return rendered
+
+
+_FROZEN_LOCK = threading.Lock()
+_FROZEN_BY = [0]
+"""How many ``heap_frozen`` blocks are open (in any thread)."""
+
+
+@contextlib.contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Keep every object alive on entry out of the garbage collector's passes
+    (``gc.freeze``) until the last of the nested or concurrent blocks (threads
+    rendering chunks while the year's outputs render) ends, which unfreezes them.
+
+    Publishing makes many small objects (XlsxWriter's cells, the summary's dicts)
+    beside what the process already holds (the modules, the year's result), which
+    is not garbage: the full passes over it cost 0.2 s of a night with one file
+    changed at 1000 departments. Objects made inside the block are collected as
+    usual; garbage that was alive on entry is collected once the block ends."""
+    with _FROZEN_LOCK:
+        _FROZEN_BY[0] += 1
+        gc.freeze()
+    try:
+        yield
+    finally:
+        with _FROZEN_LOCK:
+            _FROZEN_BY[0] -= 1
+            if _FROZEN_BY[0] == 0:
+                gc.unfreeze()
 
 
 def write_department_workbooks(
@@ -724,7 +748,7 @@ def publish_outputs(
     created = created or creation_time(ingested)
     year = result.year
     folder = outputs / str(year)
-    with outputs_lock(outputs):
+    with outputs_lock(outputs), heap_frozen():
         sweep_temporary_files(folder)
         repaired = finish_interrupted_publish(folder)
         with _staging_removed_on_exit(folder):
