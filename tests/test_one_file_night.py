@@ -10,7 +10,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -288,63 +287,3 @@ def test_a_night_hashes_each_output_once_and_records_what_is_on_disk(
         "summary-2023.md",
         "TP-2023.xlsx",
     }
-
-
-def test_publishing_keeps_what_it_holds_out_of_the_collectors_passes(
-    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Everything alive when publishing starts (the modules, the year's result)
-    is frozen (``gc.freeze``) until it ends, also across a department chunk,
-    which freezes and unfreezes for itself: the collector's full passes over it
-    cost 0.2 s of a night with one file changed at 1000 departments."""
-    import gc
-
-    frozen: dict[str, int] = {}
-
-    def seen(name: str, real: Any) -> Any:
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            frozen[name] = gc.get_freeze_count()
-            return real(*args, **kwargs)
-
-        return wrapped
-
-    monkeypatch.setattr(
-        outputs_module,
-        "render_scorecard",
-        seen("scorecard", outputs_module.render_scorecard),
-    )
-    monkeypatch.setattr(
-        outputs_module, "run_manifest", seen("manifest", outputs_module.run_manifest)
-    )
-    assert gc.get_freeze_count() == 0
-    _night(inputs, tmp_path / "outputs")  # renders every department, then the manifest
-    assert frozen["scorecard"] > 0
-    assert frozen["manifest"] > 0  # still frozen after the department chunks
-    assert gc.get_freeze_count() == 0
-
-
-def test_a_frozen_block_inside_another_freezes_nothing_more() -> None:
-    """A department chunk opened while publishing must not freeze the garbage
-    of the chunks before it: frozen, it waited for the end of publishing (+100
-    MB for `parindex run` at 5000 departments)."""
-    import gc
-    import weakref
-
-    from parindex.publish.outputs import heap_frozen
-
-    class Node:
-        me: object = None
-
-    with heap_frozen():
-        frozen = gc.get_freeze_count()
-        assert frozen > 0
-        node = Node()
-        node.me = node  # a cycle: only the collector frees it
-        gone = weakref.ref(node)
-        del node
-        with heap_frozen():
-            assert gc.get_freeze_count() == frozen
-            gc.collect()
-            assert gone() is None
-        assert gc.get_freeze_count() == frozen
-    assert gc.get_freeze_count() == 0

@@ -195,50 +195,18 @@ def render_department_chunk(chunk: DepartmentChunk) -> list[bytes]:
     # What this process holds already (the year's result, the report's parts) is
     # not garbage: kept out of the collector's full passes while XlsxWriter makes
     # its many small objects (15.6 -> 13.0 s of CPU for n1000's 995 workbooks).
-    with heap_frozen():
+    # Global and not nested: a thread's unfreeze only costs the others speed.
+    gc.freeze()
+    try:
         with tempfile.TemporaryDirectory(prefix="parindex-departments-") as folder:
             for index, (code, created) in enumerate(chunk.jobs):
                 path = Path(folder) / f"{index}.xlsx"
                 render_department(chunk.result, code, path, created, chunk.standing)
                 rendered.append(path.read_bytes())
                 path.unlink()
-    return rendered
-
-
-_FROZEN_LOCK = threading.Lock()
-_FROZEN_BY = [0]
-"""How many ``heap_frozen`` blocks are open (in any thread)."""
-
-
-@contextlib.contextmanager
-def heap_frozen() -> Iterator[None]:
-    """Keep every object alive on entry out of the garbage collector's passes
-    (``gc.freeze``) until the last of the nested or concurrent blocks (threads
-    rendering chunks while the year's outputs render) ends, which unfreezes them;
-    a block opened while another is open freezes nothing more.
-
-    Publishing makes many small objects (XlsxWriter's cells, the summary's dicts)
-    beside what the process already holds (the modules, the year's result), which
-    is not garbage: the full passes over it cost 0.2 s of a night with one file
-    changed at 1000 departments. Objects made inside the block are collected as
-    usual; garbage that was alive on entry is collected once the block ends."""
-    with _FROZEN_LOCK:
-        _FROZEN_BY[0] += 1
-        if _FROZEN_BY[0] == 1:
-            # only the first: a block opened inside another (a department chunk
-            # while publishing) freezes nothing more, or the garbage of every
-            # chunk before it, alive when it opened, would wait for the end of
-            # publishing (+100 MB at 5000 departments); what is garbage already
-            # is collected first, not kept frozen (+40 MB at 5000 departments)
-            gc.collect()
-            gc.freeze()
-    try:
-        yield
     finally:
-        with _FROZEN_LOCK:
-            _FROZEN_BY[0] -= 1
-            if _FROZEN_BY[0] == 0:
-                gc.unfreeze()
+        gc.unfreeze()
+    return rendered
 
 
 def write_department_workbooks(
@@ -756,7 +724,7 @@ def publish_outputs(
     created = created or creation_time(ingested)
     year = result.year
     folder = outputs / str(year)
-    with outputs_lock(outputs), heap_frozen():
+    with outputs_lock(outputs):
         sweep_temporary_files(folder)
         repaired = finish_interrupted_publish(folder)
         with _staging_removed_on_exit(folder):
