@@ -843,6 +843,16 @@ def publish_outputs(
             document["rows_set_aside"] = rows_set_aside(
                 result.submissions, result.problems, result.current
             )
+            # what the next night compares with: kept before the set moves (a
+            # run stopped before its move leaves a part whose digest is not the
+            # summary's on disk, never served), not in the window after the
+            # manifest, where a signal would make a published run look stopped
+            written_summary = next(
+                output["sha256"]
+                for output in document["outputs"]
+                if output["file"] == str(summary_path)
+            )
+            keep_compared(outputs, year, written_summary, compared_now)
             _move_set(
                 folder,
                 staged,
@@ -851,13 +861,6 @@ def publish_outputs(
                 document=document,
                 previous_summary=previous_summary,
             )
-            # what the next night compares with, once this set is in place
-            written_summary = next(
-                output["sha256"]
-                for output in document["outputs"]
-                if output["file"] == str(summary_path)
-            )
-            keep_compared(outputs, year, written_summary, compared_now)
     return Written(
         scorecard, summary_path, departments, archived, moves, changes, manifest
     )
