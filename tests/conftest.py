@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -18,6 +19,14 @@ SAMPLE_INPUTS = REPO / "inputs"
 def sample_inputs() -> Path:
     """The shipped Phong Thổ sample (read only)."""
     return SAMPLE_INPUTS
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
+    """A copy of the shipped sample, the test's own to change."""
+    copy = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

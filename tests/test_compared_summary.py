@@ -8,24 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from parindex.ingest.cache import CACHE_FOLDER
 from parindex.publish import compared as compared_module
 from parindex.publish.compared import compared_part, compared_path
 from parindex.publish.manifest import last_run
-from tests.test_one_file_night import YEAR, _night
-
-
-@pytest.fixture()
-def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
-    copy = tmp_path / "inputs"
-    shutil.copytree(sample_inputs, copy)
-    return copy
+from tests.test_one_file_night import YEAR, _night, change_one_score
 
 
 @pytest.fixture()
@@ -40,16 +31,6 @@ def summary_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(compared_module, "read_json", counted)
     return read
-
-
-def _change_one_score(inputs: Path, score: float = 3.0) -> None:
-    path = inputs / "2023" / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.active
-    assert sheet is not None
-    next(r for r in sheet.iter_rows() if r[0].value == "8.1")[4].value = score
-    workbook.save(path)
-    os.utime(path, (time.time() + 5, time.time() + 5))
 
 
 def _changes(outputs: Path) -> list[str]:
@@ -68,7 +49,7 @@ def test_a_night_compares_with_the_part_kept_for_the_summary_on_disk(
         warm / str(YEAR) / "summary-2023.json",  # the first night: none there yet
         cold / str(YEAR) / "summary-2023.json",
     ]
-    _change_one_score(inputs)
+    change_one_score(inputs)
     shutil.rmtree(cold / CACHE_FOLDER / "compared")  # as before: the file is read
     summary_reads.clear()
     _night(inputs, warm)
@@ -92,7 +73,7 @@ def test_a_summary_changed_by_hand_is_read_whole(
     summary["total"] = 12.5
     summary_path.write_text(json.dumps(summary, ensure_ascii=False), "utf-8")
     summary_reads.clear()
-    _change_one_score(inputs)
+    change_one_score(inputs)
     _night(inputs, outputs)
     assert summary_reads == [summary_path]
     assert _changes(outputs)[-1] == "Tổng điểm: 12,5 → 79,69."
@@ -116,7 +97,7 @@ def test_a_damaged_kept_part_is_not_used(
     assert kept.is_file()
     damage(kept)  # type: ignore[operator]
     summary_reads.clear()
-    _change_one_score(inputs)
+    change_one_score(inputs)
     _night(inputs, outputs)
     assert summary_reads == [outputs / str(YEAR) / "summary-2023.json"]
     assert _changes(outputs) == [
@@ -179,6 +160,6 @@ def test_the_journal_keeps_the_part_compared(
         return real(journal)
 
     monkeypatch.setattr(outputs_module, "_journal_bytes", kept)
-    _change_one_score(inputs)
+    change_one_score(inputs)
     _night(inputs, outputs)
     assert [j["previous_summary"] for j in journals] == [compared_part(before)]

@@ -63,13 +63,6 @@ def test_the_journal_is_json_read_back_whole() -> None:
 
 
 @pytest.fixture()
-def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
-    copy = tmp_path / "inputs"
-    shutil.copytree(sample_inputs, copy)
-    return copy
-
-
-@pytest.fixture()
 def criteria_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The years whose criteria set was read from the folder (not kept)."""
     years: list[int] = []
@@ -173,6 +166,18 @@ def test_a_deleted_or_corrupted_entry_is_read_again(
     assert len(criteria_reads) == 8  # kept again
 
 
+def change_one_score(inputs: Path, score: float = 3.0) -> None:
+    """Criterion 8.1 of the sample's Tư pháp form scored ``score``, the file
+    saved newer than the night before."""
+    path = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    next(r for r in sheet.iter_rows() if r[0].value == "8.1")[4].value = score
+    workbook.save(path)
+    os.utime(path, (time.time() + 5, time.time() + 5))
+
+
 def _night(inputs: Path, outputs: Path) -> None:
     """A night as the flow runs it: every cache in ``outputs``."""
     criteria = pipeline.load_criteria(inputs, YEAR, outputs)
@@ -193,14 +198,7 @@ def test_outputs_of_nights_through_every_kept_part_are_those_of_a_cold_run(
     file changed writes what a cold run writes (the manifests aside)."""
     warm = tmp_path / "warm"
     _night(inputs, warm)
-    tp = inputs / "2023" / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(tp)
-    sheet = workbook.active
-    assert sheet is not None
-    row = next(r for r in sheet.iter_rows() if r[0].value == "8.1")
-    row[4].value = 3.0
-    workbook.save(tp)
-    os.utime(tp, (time.time() + 5, time.time() + 5))
+    change_one_score(inputs)
     _night(inputs, warm)
     cold = tmp_path / "cold"
     _run(inputs, cold, cached=False)
@@ -251,13 +249,7 @@ def test_a_night_hashes_each_output_once_and_records_what_is_on_disk(
 
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    tp = inputs / "2023" / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(tp)
-    sheet = workbook.active
-    assert sheet is not None
-    next(r for r in sheet.iter_rows() if r[0].value == "8.1")[4].value = 3.0
-    workbook.save(tp)
-    os.utime(tp, (time.time() + 5, time.time() + 5))
+    change_one_score(inputs)
     hashed: list[Path] = []
     real = manifest_module.file_digest
 

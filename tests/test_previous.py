@@ -23,13 +23,6 @@ YEAR = 2023
 
 
 @pytest.fixture()
-def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
-    copy = tmp_path / "inputs"
-    shutil.copytree(sample_inputs, copy)
-    return copy
-
-
-@pytest.fixture()
 def consolidations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The years actually consolidated from their drop folder."""
     years: list[int] = []

@@ -34,13 +34,6 @@ YEAR = 2023
 
 
 @pytest.fixture()
-def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
-    copy = tmp_path / "inputs"
-    shutil.copytree(sample_inputs, copy)
-    return copy
-
-
-@pytest.fixture()
 def nights(monkeypatch: pytest.MonkeyPatch) -> list[ReportParts]:
     """The parts each published night used (what it built, what it drew)."""
     opened: list[ReportParts] = []
