@@ -438,12 +438,12 @@ def _move_set(
     Every destination is checked first (``check_targets``): something in the way
     stops the run before the first move, the previous set whole. The journal goes
     first (with the manifest to write and the part compared of the last complete
-    set's summary), then one rename per changed file (milliseconds for the whole set: a reader
-    never sees a mix of two runs for long), then the manifest; the journal and the
-    staging folder go last. SIGINT and SIGTERM wait for the end of this (a few
-    milliseconds) when it runs in the main thread. A move that fails anyway is
-    rolled back (each replaced file was linked aside first); a run killed anywhere
-    in between is finished by the next one (``finish_interrupted_publish``).
+    set's summary), then one rename per changed file (milliseconds for the whole
+    set: a reader never sees a mix of two runs for long), then the manifest; the
+    journal and the staging folder go last. SIGINT and SIGTERM wait for the end of
+    this (a few milliseconds) when it runs in the main thread. A move that fails
+    anyway is rolled back (each replaced file was linked aside first); a run killed
+    anywhere in between is finished by the next one (``finish_interrupted_publish``).
     """
     journal = folder / JOURNAL
     try:
@@ -831,8 +831,8 @@ def publish_outputs(
                 run_at=run_at,
                 key=key,
                 contents_at={target: staged[target] for target in moves},
-                # those not rendered again, hashed once this run (the lock held)
-                digests={t: d for t, d in digests.items() if t not in staged},
+                # hashed once this run, the lock held (a moved one is hashed staged)
+                digests=digests,
             )
             document["repaired"] = repaired.record() if repaired else None
             document["department_keys"] = department_keys_now

@@ -471,10 +471,10 @@ class _Packager(Packager):  # type: ignore[misc]
 
 ZIP_LEVEL = 1
 """The deflate level of every workbook's parts (the report, whose golden file is
-compared byte for byte, keeps zlib's default). zlib's default (6) spent 0.23 s of a night with one
-department changed on the scorecard's 15 MB of XML at 1000 departments; level 1
-takes 0.07 s for a file about a third larger (1.5 → 2.0 MB). Any level gives the
-same parts: every reader inflates them alike."""
+compared byte for byte, keeps zlib's default). zlib's default (6) spent 0.23 s
+of a night with one department changed on the scorecard's 15 MB of XML at 1000
+departments; level 1 takes 0.07 s for a file about a third larger (1.5 → 2.0
+MB). Any level gives the same parts: every reader inflates them alike."""
 
 
 class _QuickZipFile(zipfile.ZipFile):
