@@ -45,6 +45,7 @@ from parindex.render.xlsx import (
     finish_page,
     new_workbook,
     page_header,
+    reads,
     title_px,
     write_line,
     write_note_sheet,
@@ -200,6 +201,7 @@ def _figure_row(
     }
 
 
+@reads("key")
 def _count_style(record: Row, key: str) -> dict[str, Any] | None:
     if record.get("key") not in COUNTED:
         return None

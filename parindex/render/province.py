@@ -32,6 +32,7 @@ from parindex.render.xlsx import (
     close_workbook,
     fit_columns,
     new_workbook,
+    reads,
     sheet_name,
     write_line,
     write_table,
@@ -107,6 +108,7 @@ def render_province(result: ProvinceResult, path: Path, created: datetime) -> No
     close_workbook(workbook)
 
 
+@reads("status", "total_change", "rank_change")
 def _rank_style(record: Row, key: str) -> dict[str, Any] | None:
     if record.get("status") == "missing":
         return {"font_color": "#808080"}
@@ -283,6 +285,7 @@ def write_weak(worksheet: Worksheet, formats: Formats, result: ProvinceResult) -
         "điểm bị trừ; đây là những việc cần tập trung chỉ đạo.",
     )
 
+    @reads("units_losing", "units_scored")
     def many(record: Row, key: str) -> dict[str, Any] | None:
         losing, scored = record.get("units_losing"), record.get("units_scored")
         if (

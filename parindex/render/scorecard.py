@@ -64,6 +64,7 @@ from parindex.render.xlsx import (
     close_workbook,
     finish_page,
     new_workbook,
+    reads,
     sheet_name,
     write_line,
     write_note_sheet,
@@ -280,6 +281,7 @@ def write_summary(
         for r in years.iter_rows(named=True)
     ]
 
+    @reads("year")
     def year_style(record: Row, key: str) -> dict[str, Any] | None:
         extra: dict[str, Any] = {"align": "center"} if key == "year" else {}
         if record["year"] == result.year:
@@ -451,6 +453,7 @@ def write_components(
     )
 
 
+@reads("trend")
 def _delta_style(record: Row, key: str) -> dict[str, Any] | None:
     if key == "delta" and record.get("trend") == TREND_WORDS["decreased"]:
         return {"bg_color": LIGHT_RED}
@@ -527,6 +530,7 @@ def write_criteria(
     finish_page(worksheet, table)
 
 
+@reads("depth", "score", "is_leaf", "max")
 def criterion_style(record: Row, key: str) -> dict[str, Any] | None:
     """Components bold, names indented by depth, points lost of a leaf in light red."""
     extra: dict[str, Any] = {}
@@ -580,6 +584,7 @@ def lost_columns(previous_year: int | None) -> tuple[Column, ...]:
     )
 
 
+@reads("recurring")
 def _recurring_style(record: Row, key: str) -> dict[str, Any] | None:
     if key == "recurring" and record.get("recurring") == YES_NO[True]:
         return {"bg_color": AMBER, "align": "center"}
@@ -712,6 +717,7 @@ def _verdict(record: Mapping[str, Any]) -> str:
     return "explained" if record["explained"] else "small"
 
 
+@reads("verdict")
 def _verdict_style(record: Row, _key: str) -> dict[str, Any] | None:
     fill = {
         VERDICTS["flagged"]: RED,
@@ -789,6 +795,7 @@ def write_sources(
     finish_page(worksheet, table)
 
 
+@reads()
 def _fingerprint_style(_record: Row, key: str) -> dict[str, Any] | None:
     return {"font_size": 8, "text_wrap": False} if key == "sha256" else None
 

@@ -28,6 +28,7 @@ from parindex.render.xlsx import (
     Row,
     TableSpec,
     finish_page,
+    reads,
     title_px,
     write_line,
     write_note_sheet,
@@ -172,6 +173,7 @@ def criterion_note(record: Mapping[str, Any]) -> str | None:
     return None
 
 
+@reads("score", "is_leaf", "max")
 def lost_style(record: Row, key: str) -> dict[str, Any] | None:
     """Light red on the points lost of a scored leaf below its maximum."""
     score = record.get("score")
@@ -185,6 +187,7 @@ def departments_text(record: Mapping[str, Any]) -> str | None:
     return "; ".join(record.get("departments") or []) or None
 
 
+@reads()
 def centred_rank(_record: Row, key: str) -> dict[str, Any] | None:
     return {"align": "center"} if key == "rank" else None
 
@@ -358,6 +361,7 @@ def write_problems(
     finish_page(worksheet, table)
 
 
+@reads("_severity")
 def _severity_style(record: Row, _key: str) -> dict[str, Any] | None:
     fill = {"error": RED, "warning": AMBER}.get(record.get("_severity") or "")
     return {"bg_color": fill} if fill else None

@@ -20,6 +20,7 @@ from parindex.render.xlsx import (
     Formats,
     Row,
     fit_columns,
+    reads,
     write_line,
     write_table,
 )
@@ -148,6 +149,7 @@ def write_standing(
     fit_columns(worksheet, table, second)
 
 
+@reads("difference")
 def _difference_style(record: Row, key: str) -> dict[str, object] | None:
     if key != "difference":
         return None

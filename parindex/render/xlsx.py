@@ -201,6 +201,31 @@ def _varying_xml(
     return [found(key) or make(key) for key in zip(styles, values, strict=True)]
 
 
+def _cell_bodies(
+    series: pl.Series | None, strings: dict[str, int]
+) -> pl.Series | pl.Expr:
+    """Per cell of a slice of a block's column, its XML after the style
+    attribute (``_cell_xml``): made once per distinct value, the cells given
+    theirs by polars (a column holds the same few hundred scores or texts many
+    times). A text is written as NFC, its shared string's index."""
+    if series is None or series.dtype == pl.Null:
+        return pl.lit("/>")
+    if series.dtype.is_float():
+        series = series.fill_nan(None)
+    distinct = series.drop_nulls().unique().to_list()
+    if not distinct:
+        return pl.lit("/>")
+    bodies = {
+        value: _cell_xml(
+            "",
+            value if not isinstance(value, str) or value.isascii() else nfc(value),
+            strings,
+        )
+        for value in distinct
+    }
+    return series.replace_strict(bodies, return_dtype=pl.String).fill_null("/>")
+
+
 def _cell_xml(style: str, value: Any, strings: dict[str, int]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return style + "/>"
@@ -354,7 +379,9 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
                 self._write_empty_row(row_num, span, row_info[row_num])
             row_num += 1
 
-    def _write_block(self, block: _Block) -> None:
+    def _write_block_by_row(self, block: _Block) -> None:
+        """``_write_block`` of a block of few rows, row by row in Python (a
+        call to polars costs more than a small block's rows)."""
         spans, row_info, write = self.row_spans, self.row_info, self.fh.write
         starts = [f'<c r="{_column_name(j)}' for j in range(block.width)]
         for start, values, texts in block.slices():
@@ -383,6 +410,118 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
                     write("".join(pieces))
                     pieces = []
             write("".join(pieces))
+
+    def _write_block(self, block: _Block) -> None:
+        """The rows of ``block``, ``_XML_SLICE`` rows at a time, each slice's
+        XML made by polars from the block's columns: a cell's XML after its
+        reference is made once per distinct value (``_cell_bodies``), a row's
+        opening tag once per distinct span and height (``_openings``). A
+        block of fewer than ``_POLARS_ROWS`` rows is written row by row."""
+        if block.height < _POLARS_ROWS:
+            self._write_block_by_row(block)
+            return
+        write = self.fh.write
+        strings, formats = block.strings, block.formats
+        for found in formats:  # indices in the order the rows would ask
+            (found[0] if isinstance(found, list) else found)._get_xf_index()
+        varying = [j for j, found in enumerate(formats) if isinstance(found, list)]
+        for start in range(0, block.height, _XML_SLICE):
+            size = min(_XML_SLICE, block.height - start)
+            first_row = block.first + start
+            varying_styles: dict[int, list[str]] = {j: [] for j in varying}
+            for i in range(start, start + size):
+                for j in varying:
+                    index = formats[j][i]._get_xf_index()
+                    varying_styles[j].append(f' s="{index}"')
+            numbers = pl.int_range(
+                first_row + 1, first_row + size + 1, eager=True
+            ).cast(pl.String)
+            pieces: list[pl.Series | pl.Expr] = [self._openings(first_row, size)]
+            for j, found in enumerate(formats):
+                series = block.series[j]
+                style: pl.Series | pl.Expr = (
+                    pl.Series(varying_styles[j], dtype=pl.String)
+                    if isinstance(found, list)
+                    else pl.lit(f' s="{found._get_xf_index()}"')
+                )
+                body = _cell_bodies(
+                    None if series is None else series.slice(start, size), strings
+                )
+                pieces += [pl.lit(f'<c r="{_column_name(j)}'), numbers, pl.lit('"')]
+                pieces += [style, body]
+            pieces.append(pl.lit("</row>"))
+            rows = pl.select(pl.concat_str(pieces).str.join("")).to_series()
+            if rows.null_count():
+                raise AssertionError("a cell of a block has no XML")  # a bug
+            write(rows.item())
+
+    def _openings(self, first_row: int, size: int) -> pl.Series:
+        """The ``<row …>`` tag of each of ``size`` rows from ``first_row``:
+        ``_row_opening``'s, made once per distinct span and height, or for a
+        row it leaves to XlsxWriter (a format, a hidden row) the tag
+        ``Worksheet._write_row`` writes."""
+        spans, row_info = self.row_spans, self.row_info
+        last_row = first_row + size - 1
+        rows = pl.int_range(first_row, last_row + 1, eager=True)
+        by_group = {
+            group: f' spans="{spans[group]}"' if spans.get(group) else ""
+            for group in range(first_row // 16, last_row // 16 + 1)
+        }
+        plain = self._row_opening("", None, None)
+        tail = len('<row r=""')
+        special: list[int] = []
+        offsets: list[int] = []  # of the rows with a height of their own
+        tails: list[str] = []  # what follows their spans
+        made: dict[tuple[Any, ...], str | None] = {}
+        for row in (
+            range(first_row, last_row + 1)
+            if plain is None  # every row as XlsxWriter writes it (Excel 2010)
+            else [row for row in row_info if first_row <= row <= last_row]
+        ):
+            info = row_info.get(row)
+            key = (
+                ()
+                if info is None
+                else (info.height, id(info.row_format), info.hidden, info.level)
+                + (info.collapsed,)
+            )
+            if key not in made:
+                tag = self._row_opening("", None, info)
+                made[key] = None if tag is None else tag[tail:]
+            found = made[key]
+            if found is None:
+                special.append(row)
+            else:
+                offsets.append(row - first_row)
+                tails.append(found)
+        heights = pl.Series([(plain or "")[tail:]] * size, dtype=pl.String)
+        if offsets:
+            heights = heights.scatter(offsets, tails)
+        openings = pl.select(
+            pl.concat_str(
+                pl.lit('<row r="'),
+                (rows + 1).cast(pl.String),
+                pl.lit('"'),
+                (rows // 16).replace_strict(by_group, return_dtype=pl.String),
+                heights,
+            )
+        ).to_series()
+        if special:
+            tags = [self._opening_of(row) for row in special]
+            openings = openings.scatter([row - first_row for row in special], tags)
+        return openings
+
+    def _opening_of(self, row_num: int) -> str:
+        """The ``<row …>`` tag ``Worksheet._write_row`` writes for a row."""
+        written: Any = self.fh  # type: ignore[has-type]
+        buffer = io.StringIO()
+        self.fh = buffer
+        try:
+            span = self.row_spans.get(row_num // 16)
+            self._write_row(row_num, span, self.row_info.get(row_num))
+        finally:
+            self.fh = written
+        return buffer.getvalue()
 
     def _row_opening(
         self, number: str, span: str | None, info: RowInfo | None
@@ -1019,6 +1158,13 @@ def _store_frame(
 _SLICE = 4096
 """Rows of a block turned into Python values at a time."""
 
+_POLARS_ROWS = 4096
+"""A block of fewer rows is written row by row in Python (``_write_block``)."""
+
+_XML_SLICE = 1 << 16
+"""Rows of a block whose XML polars makes at a time (no Python object per
+cell: the XML of the slice, about 400 bytes a row, is the one large text)."""
+
 
 def _slices(
     series: Sequence[pl.Series | None], height: int
@@ -1131,6 +1277,11 @@ def _block_formats(
             text, other = formats.get("text"), formats.get(column.kind)
             found.append([text if isinstance(v, str) else other for v in vals])
         return found
+    keys = _declared_reads(style, frame)
+    if keys is not None:
+        return _formats_by_distinct_row(
+            formats, columns, values, frame, style, declared=keys
+        )
     by_row = [
         [
             formats.get(
@@ -1144,6 +1295,100 @@ def _block_formats(
         )
     ]
     return [list(cells) for cells in zip(*by_row, strict=True)]
+
+
+def reads(*keys: str) -> Callable[[Style], Style]:
+    """Declare the keys of a row that a style reads. ``write_table`` then asks
+    the style once per distinct combination of their values in a frame's
+    rows, not once per cell; reading a key it did not declare raises
+    ``UndeclaredKey`` (a mistake in the code, found by any test that renders
+    the table)."""
+
+    def declare(style: Style) -> Style:
+        style.reads = keys  # type: ignore[attr-defined]
+        return style
+
+    return declare
+
+
+class UndeclaredKey(Exception):  # noqa: N818 - a mistake in the code, not an error
+    """A style read a key of a row that its ``reads`` does not declare."""
+
+
+class _DeclaredRow(Mapping[str, Any]):
+    """The declared keys of a row, as a style sees them in a frame's row
+    (a key absent from the frame: ``KeyError`` as ``[]``, None as ``get``)."""
+
+    def __init__(self, declared: tuple[str, ...], values: dict[str, Any]) -> None:
+        self._declared = declared
+        self._values = values
+
+    def _check(self, key: str) -> None:
+        if key not in self._declared:
+            raise UndeclaredKey(f"a style read {key!r} without declaring it")
+
+    def __getitem__(self, key: str) -> Any:
+        self._check(key)
+        return self._values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._check(key)
+        return self._values.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _declared_reads(style: Style, frame: pl.DataFrame) -> tuple[str, ...] | None:
+    """The keys ``style`` declares it reads (``reads``), or None when it does
+    not declare them or one of them holds values that cannot be told apart
+    by equality (a list, a structure)."""
+    keys: tuple[str, ...] | None = getattr(style, "reads", None)
+    if keys is None:
+        return None
+    for key in keys:
+        if key in frame.columns and frame.schema[key].is_nested():
+            return None
+    return keys
+
+
+def _formats_by_distinct_row(
+    formats: Formats,
+    columns: Sequence[Column],
+    values: list[list[Any]],
+    frame: pl.DataFrame,
+    style: Style,
+    *,
+    declared: tuple[str, ...],
+) -> list[list[Format]]:
+    """``_block_formats`` of a style that declares what it reads: asked once
+    per distinct combination of those values and kind of cell."""
+    present = [key for key in declared if key in frame.columns]
+    rows = frame.select(present).rows() if present else [()] * frame.height
+    made: dict[tuple[Any, ...], list[tuple[Format, Format]]] = {}
+
+    def make(row: tuple[Any, ...]) -> list[tuple[Format, Format]]:
+        record = _DeclaredRow(declared, dict(zip(present, row, strict=True)))
+        pairs = []
+        for column in columns:
+            extra = style(record, column.key) or {}
+            pairs.append(
+                (formats.get(column.kind, **extra), formats.get("text", **extra))
+            )
+        made[row] = pairs
+        return pairs
+
+    by_row = [made.get(row) or make(row) for row in rows]
+    return [
+        [
+            pairs[j][isinstance(value, str)]
+            for pairs, value in zip(by_row, vals, strict=True)
+        ]
+        for j, vals in enumerate(values)
+    ]
 
 
 def _store_rows(

@@ -66,8 +66,14 @@ def test_streamed_scorecard_is_xlsxwriters_own(
     streamed = _render(large_result, tmp_path / "fast.xlsx", monkeypatch, plain=False)
     monkeypatch.setattr(xlsx, "_SLICE", 97)
     sliced = _render(large_result, tmp_path / "sliced.xlsx", monkeypatch, plain=False)
+    monkeypatch.setattr(xlsx, "_POLARS_ROWS", 0)  # every block's XML by polars
+    monkeypatch.setattr(xlsx, "_XML_SLICE", 1000)
+    by_polars = _render(
+        large_result, tmp_path / "polars.xlsx", monkeypatch, plain=False
+    )
     assert streamed == own
     assert sliced == own
+    assert by_polars == own
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "sliced.xlsx", read_only=True)[
@@ -140,5 +146,9 @@ def test_blocks_over_many_slices_with_a_chart_are_xlsxwriters_own(
 ) -> None:
     monkeypatch.setattr(xlsx, "_SLICE", 7)
     streamed = _frames_with_a_chart(tmp_path / "fast.xlsx", plain=False)
+    monkeypatch.setattr(xlsx, "_POLARS_ROWS", 0)
+    monkeypatch.setattr(xlsx, "_XML_SLICE", 11)
+    by_polars = _frames_with_a_chart(tmp_path / "polars.xlsx", plain=False)
     own = _frames_with_a_chart(tmp_path / "plain.xlsx", plain=True)
     assert streamed == own
+    assert by_polars == own

@@ -13,11 +13,14 @@ import pytest
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
+from parindex.render import xlsx
 from parindex.render.xlsx import (
     Column,
     Formats,
+    UndeclaredKey,
     _line_count,
     new_workbook,
+    reads,
     sheet_name,
     write_line,
     write_paragraph,
@@ -168,17 +171,68 @@ def _tables_workbook(path: Path, worksheet_class: type | None) -> None:
     written_over = write_table(frames, formats, 300, columns, frame.tail(9))
     frames.write_string(written_over.first_data_row + 2, 9, "ô ghi đè bên cạnh")
     frames.write_number(written_over.first_data_row + 3, 1, 7)
+    # a style that declares what it reads ("note" is not a column of the frame)
+    declared = write_table(
+        frames, formats, 400, columns, frame, style=reads("rows", "note")(style)
+    )
+    # rows of a block that XlsxWriter writes itself: a row format, a hidden row
+    frames.set_row(declared.first_data_row + 4, None, formats.get("text", bold=True))
+    frames.set_row(declared.first_data_row + 6, 30, None, {"hidden": True})
+    frames.set_row(first.first_data_row + 1, 45)
     workbook.close()
 
 
-def test_fast_worksheet_writes_what_xlsxwriter_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("polars_rows", [0, 4096])
+def test_fast_worksheet_writes_what_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polars_rows: int
+) -> None:
     """The cells ``write_table`` stores and ``FastWorksheet`` writes are part for
-    part those XlsxWriter's own ``write_*`` methods and worksheet write."""
+    part those XlsxWriter's own ``write_*`` methods and worksheet write, its
+    blocks' XML made by polars (``_POLARS_ROWS`` 0) or row by row."""
+    monkeypatch.setattr(xlsx, "_POLARS_ROWS", polars_rows)
+    monkeypatch.setattr(xlsx, "_XML_SLICE", 13)
     _tables_workbook(tmp_path / "fast.xlsx", None)
     _tables_workbook(tmp_path / "plain.xlsx", Worksheet)
     assert compare_xlsx(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx") == []
     sheet = load_workbook(tmp_path / "fast.xlsx")["Bảng"]
     assert sheet["A4"].value == "0.0" and sheet["C4"].value == 0.67
+
+
+def test_a_style_that_declares_its_keys_is_asked_once_per_distinct_row(
+    tmp_path: Path,
+) -> None:
+    """A style with ``reads`` is asked once per distinct combination of the
+    values it reads and column, not per cell; one that reads a key it did not
+    declare stops the table with ``UndeclaredKey``."""
+    workbook = new_workbook(tmp_path / "t.xlsx", CREATED, "thử")
+    formats = Formats(workbook)
+    frame = pl.DataFrame(
+        {
+            "code": [f"{i}" for i in range(200)],
+            "score": [i / 7 for i in range(200)],
+            "rows": [i % 3 for i in range(200)],
+        }
+    )
+    asked: list[tuple[object, str]] = []
+
+    @reads("rows")
+    def by_rows(record: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+        asked.append((record["rows"], key))
+        return {"bold": True} if record["rows"] == 2 and key == "score" else None
+
+    sheet = workbook.add_worksheet("Bảng")
+    write_table(sheet, formats, 0, COLUMNS, frame, style=by_rows)
+    assert sorted(asked) == sorted((rows, c.key) for rows in (0, 1, 2) for c in COLUMNS)
+
+    @reads("rows")
+    def sneaky(record: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+        return {"bold": True} if record.get("code") == "7" else None
+
+    with pytest.raises(UndeclaredKey, match="'code'"):
+        write_table(sheet, formats, 300, COLUMNS, frame, style=sneaky)
+    workbook.close()
+    cells = load_workbook(tmp_path / "t.xlsx")["Bảng"]
+    assert [cells.cell(r, 3).font.b for r in (2, 3, 4)] == [False, False, True]
 
 
 LINES = (
