@@ -14,6 +14,7 @@ import io
 import math
 import re
 import textwrap
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ import xlsxwriter
 import xlsxwriter.workbook
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -281,9 +283,13 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
     def set_heights(self, heights: Mapping[int, float]) -> None:
         """``set_row(row, height)`` for each row (height in points), no format
         or option."""
+        low, high = self.dim_rowmin, self.dim_rowmax
+        known = None not in (low, high, self.dim_colmin) and not self.constant_memory
         for row, height in heights.items():
             pixels = int(height * 4.0 / 3.0 + 0.5)
-            if self._check_dimensions(row, self.dim_colmin or 0):
+            # a row inside the sheet's dimensions leaves them as they are
+            inside = known and low <= row <= high
+            if not inside and self._check_dimensions(row, self.dim_colmin or 0):
                 continue
             if pixels == 0:
                 self.set_row_pixels(row, pixels)
@@ -776,7 +782,7 @@ class Table:
     maps each column to the width its content needs; ``texts`` holds every
     wrapped text as ``(row, first column, last column, text)``, to size the rows;
     ``column_texts`` more of them, a column of a block at a time: ``(first row,
-    column, the wrapped text of each row or None)``.
+    column, its wrapped texts)``.
     """
 
     columns: Sequence[Column]
@@ -785,9 +791,7 @@ class Table:
     next_row: int
     widths: dict[int, float]
     texts: list[tuple[int, int, int, str]]
-    column_texts: list[tuple[int, int, Iterable[str | None]]] = field(
-        default_factory=list
-    )
+    column_texts: list[tuple[int, int, _WrappedTexts]] = field(default_factory=list)
 
     @property
     def first_data_row(self) -> int:
@@ -955,11 +959,10 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
                 lines[row] = count
         for first_row, col, texts in table.column_texts:
             per_line = _per_line(widths.get(col, DEFAULT_WIDTH))
-            for offset, cell in enumerate(texts):
-                if cell is not None and (len(cell) > per_line or "\n" in cell):
-                    count = _wrapped_count(cell, per_line)
-                    if count > lines.get(first_row + offset, 1):
-                        lines[first_row + offset] = count
+            for offset, cell in texts.longer_than(per_line):
+                count = _wrapped_count(cell, per_line)
+                if count > lines.get(first_row + offset, 1):
+                    lines[first_row + offset] = count
     heights = {row: LINE_HEIGHT * lines[row] for row in sorted(lines) if lines[row] > 1}
     if isinstance(worksheet, FastWorksheet):
         worksheet.set_heights(heights)
@@ -1123,36 +1126,146 @@ def _store_frame(
             worksheet, formats, table, frame.iter_rows(named=True), style
         )
     columns = table.columns
-    series = [frame[c.key] if c.key in frame.columns else None for c in columns]
-    shared = worksheet.str_table._get_shared_string_index
+    present = set(frame.columns)
+    series = [frame[c.key] if c.key in present else None for c in columns]
+    series = [
+        _nfc_series(s) if s is not None and s.dtype == pl.String else s for s in series
+    ]
+    by_polars = height >= _POLARS_ROWS
+    _share_strings(worksheet.str_table, series)
     formats_by_column: list[list[Format]] = [[] for _ in columns]
     longest = [0] * len(columns)
     has_text = [False] * len(columns)
+    unmeasured = [False] * len(columns)
+    plain = (
+        None
+        if style is not None
+        else [
+            _plain_formats(formats, c, s) for c, s in zip(columns, series, strict=True)
+        ]
+    )
     for start, values, texts in _slices(series, height):
-        fmts = _block_formats(
-            formats, columns, values, frame.slice(start, len(values[0])), style
+        size = len(values[0])
+        fmts = (
+            _block_formats(formats, columns, values, frame.slice(start, size), style)
+            if plain is None
+            else [
+                found[start : start + size]
+                if isinstance(found, list)
+                else [found] * size
+                for found in plain
+            ]
         )
-        # shared strings, in the order the rows would add them
-        text_columns = [j for j, t in enumerate(texts) if t is not None]
-        for row_texts in zip(*[texts[j] for j in text_columns], strict=True):
-            for text in row_texts:
-                if text is not None:
-                    shared(text)
         for j, vals in enumerate(values):
-            formats_by_column[j] += fmts[j]
+            if plain is None:
+                formats_by_column[j] += fmts[j]
             has_text[j] = has_text[j] or texts[j] is not None
-            found = _longest_shown(vals, texts[j], fmts[j])
-            longest[j] = max(longest[j], found)
-    kept = [_one_format(fmts) for fmts in formats_by_column]
+            if not by_polars or texts[j] is None or any(f.indent for f in set(fmts[j])):
+                longest[j] = max(longest[j], _longest_shown(vals, texts[j], fmts[j]))
+            else:  # texts, none indented: measured over the whole column below
+                unmeasured[j] = True
+    for j, column_series in enumerate(series):
+        if unmeasured[j] and column_series is not None:
+            # an indented cell was measured with its indent above: its text
+            # alone is never wider
+            longest[j] = max(longest[j], _longest_text(column_series))
+    kept = plain or [_one_format(fmts) for fmts in formats_by_column]
     block = worksheet.add_block(first, height, series, kept)
     widths = table.widths
     for j, column in enumerate(columns):
-        if has_text[j] and any(f.text_wrap for f in set(formats_by_column[j])):
+        kept_format = kept[j]
+        wraps = (
+            any(f.text_wrap for f in set(kept_format))
+            if isinstance(kept_format, list)
+            else kept_format.text_wrap
+        )
+        if has_text[j] and wraps:
             table.column_texts.append((first, j, _WrappedTexts(block, j)))
         needed = min(max(longest[j] + 2, MIN_WIDTH), column.max_width)
         if needed > widths.get(j, 0.0):
             widths[j] = needed
     return first + height
+
+
+def _plain_formats(
+    formats: Formats, column: Column, series: pl.Series | None
+) -> Format | list[Format]:
+    """The formats of a column's cells under no style (``_block_formats``): a
+    text's is the text format, any other cell's the column's kind; one format
+    when they are all the same."""
+    other = formats.get(column.kind)
+    if series is None or series.dtype != pl.String:
+        return other
+    text = formats.get("text")
+    missing = series.null_count()
+    if text is other or missing == series.len():
+        return other
+    if missing == 0:
+        return text
+    return [other if blank else text for blank in series.is_null().to_list()]
+
+
+def _by_polars(series: pl.Series) -> bool:
+    """Whether a block's column is long enough for polars to pay: each call to
+    polars costs more than a Python pass over a few hundred cells."""
+    return series.len() >= _POLARS_ROWS
+
+
+def _nfc_series(series: pl.Series) -> pl.Series:
+    """A text column as written (NFC): its distinct texts that are not NFC
+    replaced by their NFC form."""
+    texts = (
+        series.drop_nulls().unique().to_list()
+        if _by_polars(series)
+        else set(series.to_list())
+    )
+    changed = {
+        text: nfc(text)
+        for text in texts
+        if text is not None
+        and not text.isascii()
+        and not unicodedata.is_normalized("NFC", text)
+    }
+    return series.replace(changed) if changed else series
+
+
+def _share_strings(table: SharedStringTable, series: list[pl.Series | None]) -> None:
+    """Register the texts of a block's columns in the shared strings, in the
+    order its rows would (row by row, left to right): each distinct text once,
+    the table's count of references raised by the others."""
+    texts = [s for s in series if s is not None and s.dtype == pl.String]
+    if not texts:
+        return
+    if not _by_polars(texts[0]):
+        shared = table._get_shared_string_index
+        for row in zip(*(s.to_list() for s in texts), strict=True):
+            for text in row:
+                if text is not None:
+                    shared(text)
+        return
+    in_order = (
+        pl.DataFrame({str(j): s for j, s in enumerate(texts)})
+        .select(pl.concat_list(pl.all()))
+        .to_series()
+        .explode()
+        .drop_nulls()
+    )
+    distinct = in_order.unique(maintain_order=True).to_list()
+    for text in distinct:
+        table._get_shared_string_index(text)
+    table.count += in_order.len() - len(distinct)
+
+
+def _longest_text(series: pl.Series) -> int:
+    """``_longest_shown`` of a whole text column none of whose cells is
+    indented, by polars: its longest line."""
+    lines = series.drop_nulls()
+    broken = lines.str.contains("\n", literal=True)
+    longest = lines.filter(~broken).str.len_chars().max()
+    found = 0 if longest is None else int(longest)  # type: ignore[arg-type]
+    for text in lines.filter(broken).to_list():
+        found = max(found, _longest_line(text))
+    return found
 
 
 _SLICE = 4096
@@ -1171,16 +1284,17 @@ def _slices(
 ) -> Iterator[tuple[int, list[list[Any]], list[list[str | None] | None]]]:
     """``(first row, values, texts)`` of up to ``_SLICE`` rows of a block at a
     time: per column its values, and for a text column its texts as written
-    (NFC; None for a blank)."""
+    (None for a blank): its values, a block's texts being NFC already
+    (``_store_frame``)."""
     is_text = [s is not None and s.dtype == pl.String for s in series]
     for start in range(0, height, _SLICE):
         size = min(_SLICE, height - start)
-        values = [
+        values: list[list[Any]] = [
             s.slice(start, size).to_list() if s is not None else [None] * size
             for s in series
         ]
         texts: list[list[str | None] | None] = [
-            [v if v is None or v.isascii() else nfc(v) for v in vals] if text else None
+            vals if text else None  # a text column's values: NFC (_nfc_series)
             for vals, text in zip(values, is_text, strict=True)
         ]
         yield start, values, texts
@@ -1241,25 +1355,40 @@ def _one_format(fmts: list[Format]) -> Format | list[Format]:
 
 
 class _WrappedTexts:
-    """The wrapped texts of a block's column, row by row (None for a cell that
-    does not wrap), made from the frame each time they are read."""
+    """The wrapped texts of a block's column: its texts whose cells wrap."""
 
     def __init__(self, block: _Block, column: int) -> None:
         self._block = block
         self._column = column
 
-    def __iter__(self) -> Iterator[str | None]:
-        block, j = self._block, self._column
-        found = block.formats[j]
-        for start, values, texts in _slices([block.series[j]], block.height):
-            column = texts[0]
-            if column is None or (not isinstance(found, list) and not found.text_wrap):
-                yield from [None] * len(values[0])
-            elif not isinstance(found, list):
-                yield from column  # a text column: a text for each value
-            else:
-                for i, text in enumerate(column, start):
-                    yield text if text is not None and found[i].text_wrap else None
+    def longer_than(self, per_line: int) -> Iterator[tuple[int, str]]:
+        """``(row offset, text)`` of each wrapped text longer than
+        ``per_line`` characters or of several lines: the texts that may take
+        more than one line (found by polars; the others are never visited)."""
+        found = self._block.formats[self._column]
+        series = self._block.series[self._column]
+        if series is None or series.dtype != pl.String:
+            return
+        if not isinstance(found, list) and not found.text_wrap:
+            return
+        if _by_polars(series):
+            long = (series.str.len_chars() > per_line) | series.str.contains(
+                "\n", literal=True
+            )
+            offsets = long.fill_null(value=False).arg_true()
+            texts = series.gather(offsets).to_list()
+            candidates: Iterable[tuple[int, str]] = zip(
+                offsets.to_list(), texts, strict=True
+            )
+        else:
+            candidates = (
+                (offset, text)
+                for offset, text in enumerate(series.to_list())
+                if text is not None and (len(text) > per_line or "\n" in text)
+            )
+        for offset, text in candidates:
+            if not isinstance(found, list) or found[offset].text_wrap:
+                yield offset, text
 
 
 def _block_formats(
