@@ -16,6 +16,7 @@ import hashlib
 import json
 import pickle
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +59,16 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
     if result.rank is not None:
         rank = {"position": result.rank[0], "of": result.rank[1]}
     deductions_by_department: dict[str, list[dict[str, Any]]] = {}
-    for row in current.deductions.iter_rows(named=True):
-        deductions_by_department.setdefault(row["department"], []).append(
+    for department, code, maximum, score, lost, reason in _rows(
+        current.deductions, "department", "code", "max", "score", "lost", "reason"
+    ):
+        deductions_by_department.setdefault(department, []).append(
             {
-                "code": row["code"],
-                "max": _r(row["max"]),
-                "score": _r(row["score"]),
-                "lost": _r(row["lost"]),
-                "reason": row["reason"],
+                "code": code,
+                "max": _r(maximum),
+                "score": _r(score),
+                "lost": _r(lost),
+                "reason": reason,
             }
         )
     return {
@@ -79,73 +82,100 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
         "headline": headline_record(result.analysis.headline),
         "components": [
             {
-                "code": row["code"],
-                "name": row["name"],
-                "max": _r(row["max"]),
-                "score": _r(row["score"]),
-                "previous": _r(row["previous"]),
-                "delta": _r(row["delta"]),
-                "trend": row["trend"],
+                "code": code,
+                "name": name,
+                "max": _r(maximum),
+                "score": _r(score),
+                "previous": _r(last),
+                "delta": _r(delta),
+                "trend": trend,
             }
-            for row in result.components.iter_rows(named=True)
+            for code, name, maximum, score, last, delta, trend in _rows(
+                result.components,
+                *("code", "name", "max", "score", "previous", "delta", "trend"),
+            )
         ],
         "criteria": [
             {
-                "code": row["code"],
-                "name": row["name"],
-                "max": _r(row["max"]),
-                "score": _r(row["score"]),
-                "self_score": _r(row["self_score"]),
-                "appraised_score": _r(row["appraised_score"]),
-                "group": row["group"],
-                "departments": row["departments"],
-                "reason": row["reason"],
-                "source": row["source"],
+                "code": code,
+                "name": name,
+                "max": _r(maximum),
+                "score": _r(score),
+                "self_score": _r(self_score),
+                "appraised_score": _r(appraised_score),
+                "group": group,
+                "departments": departments,
+                "reason": reason,
+                "source": source,
             }
-            for row in criteria_nodes.iter_rows(named=True)
+            for (
+                code,
+                name,
+                maximum,
+                score,
+                self_score,
+                appraised_score,
+                group,
+                departments,
+                reason,
+                source,
+            ) in _rows(
+                criteria_nodes,
+                *("code", "name", "max", "score", "self_score", "appraised_score"),
+                *("group", "departments", "reason", "source"),
+            )
         ],
         "departments": [
             {
-                "code": row["code"],
-                "name": row["name"],
-                "max": _r(row["max"]),
-                "score": _r(row["score"]),
-                "lost": _r(row["lost"]),
-                "percent": _r(row["percent"]),
-                "deductions": deductions_by_department.get(row["code"], []),
+                "code": code,
+                "name": name,
+                "max": _r(maximum),
+                "score": _r(score),
+                "lost": _r(lost),
+                "percent": _r(percent),
+                "deductions": deductions_by_department.get(code, []),
             }
-            for row in current.departments.iter_rows(named=True)
+            for code, name, maximum, score, lost, percent in _rows(
+                current.departments,
+                *("code", "name", "max", "score", "lost", "percent"),
+            )
         ],
         "missing": [
-            {"code": row["code"], "departments": row["departments"]}
-            for row in current.missing.iter_rows(named=True)
+            {"code": code, "departments": departments}
+            for code, departments in _rows(current.missing, "code", "departments")
         ],
         "submissions": [
-            {
-                "file": row["file"],
-                "sha256": row["sha256"],
-                "department": row["department"],
-                "status": row["status"],
-                "rows_read": row["rows_read"],
-                "rows_used": row["rows_used"],
-                "size": row["size"],
-                "modified": row["modified"],
-                "note": row["note"],
-            }
-            for row in result.submissions.iter_rows(named=True)
+            dict(zip(SUBMISSION_KEYS, row, strict=True))
+            for row in _rows(result.submissions, *SUBMISSION_KEYS)
         ],
         "problems": result.problems.to_dicts(),
         "reconciliation": [
             {
-                "figure": row["figure"],
-                "published": _r(row["published"]),
-                "computed": _r(row["computed"]),
-                "difference": _r(row["difference"]),
-                "note": row["note"],
+                "figure": figure,
+                "published": _r(published),
+                "computed": _r(computed),
+                "difference": _r(difference),
+                "note": note,
             }
-            for row in result.reconciliation.iter_rows(named=True)
+            for figure, published, computed, difference, note in _rows(
+                result.reconciliation,
+                *("figure", "published", "computed", "difference", "note"),
+            )
         ],
     }
+
+
+SUBMISSION_KEYS = (
+    *("file", "sha256", "department", "status", "rows_read", "rows_used"),
+    *("size", "modified", "note"),
+)
+"""The keys of a submission in the summary, in the SPEC's order."""
+
+
+def _rows(frame: pl.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The values of ``columns`` in each row of ``frame``, as a tuple (polars
+    makes the tuples; no dict of every column per row)."""
+    return frame.select(columns).iter_rows()
 
 
 def render_summary(result: AnalysedResult) -> bytes:
