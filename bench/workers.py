@@ -324,6 +324,9 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
         night = None  # type: ignore[assignment]
     timer = StageTimer()
     missing = _instrument(timer)
+    freeze = getattr(night, "freeze_imported_objects", None)
+    if freeze is not None:  # as the flows start a night
+        freeze()
     totals = []
     files = outputs_changed = 0
     for u, unit in enumerate(units):

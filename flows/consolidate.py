@@ -70,7 +70,13 @@ from parindex.ingest.collect import (
 )
 from parindex.ingest.discover import DroppedFile, discover
 from parindex.ingest.winners import rows_set_aside
-from parindex.night import RepeatedRun, fingerprint, print_kept, repeat_last_run
+from parindex.night import (
+    RepeatedRun,
+    fingerprint,
+    freeze_imported_objects,
+    print_kept,
+    repeat_last_run,
+)
 from parindex.previous import PreviousYear
 from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
@@ -851,6 +857,7 @@ def consolidate_flow(
 
     Returns the headline figures and the paths written.
     """
+    freeze_imported_objects()
     logger = get_run_logger()
     run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()

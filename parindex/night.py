@@ -17,6 +17,7 @@ read, consolidated or rendered.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -34,6 +35,22 @@ from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.publish import outputs_lock, write_bytes_atomic
 from parindex.settings import SETTINGS_FILE
 from parindex.timefmt import local_iso
+
+_FROZEN: list[bool] = []
+
+
+def freeze_imported_objects() -> None:
+    """At the first night of a process, leave the objects alive then out of
+    Python's cyclic garbage collector (``gc.freeze``): the modules, classes and
+    functions imported for the night (about 150 000 objects with Prefect), never
+    garbage. Each full collection during the night then visits only what the
+    night made: at 1000 departments, two such collections during publishing
+    cost about 0.07 s each otherwise. Never again in the same process: a server
+    that runs many nights never freezes what one of them left behind."""
+    if not _FROZEN:
+        _FROZEN.append(True)
+        gc.freeze()
+
 
 HISTORY_FILE = "history.xlsx"
 # the libraries that write the outputs (those that read are in code_version)

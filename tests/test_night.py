@@ -207,3 +207,17 @@ def test_a_folder_that_changed_while_the_run_read_is_never_repeated(
     assert kept is None
     away.rename(inputs / "2023")  # and comes back after the run
     assert night.fingerprint(inputs, YEAR, now, 0.0) == before
+
+
+def test_the_objects_imported_before_a_night_are_frozen_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``gc.freeze`` once, at the first night of a process (the modules,
+    classes and functions imported: never garbage); never again, so a server
+    that runs many nights never freezes what a night left behind."""
+    frozen: list[int] = []
+    monkeypatch.setattr(night.gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(night, "_FROZEN", [])
+    night.freeze_imported_objects()
+    night.freeze_imported_objects()
+    assert frozen == [1]

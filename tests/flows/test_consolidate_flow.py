@@ -23,12 +23,21 @@ def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
 
 
 def test_flow_writes_every_output_of_the_sample(
-    prefect_harness: None, inputs: Path, tmp_path: Path
+    prefect_harness: None,
+    inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from flows import consolidate
     from flows.consolidate import consolidate_flow
 
+    started: list[int] = []  # the night freezes what was imported, first
+    monkeypatch.setattr(
+        consolidate, "freeze_imported_objects", lambda: started.append(1)
+    )
     outputs = tmp_path / "outputs"
     outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    assert started == [1]
     assert round(outcome["total"], 2) == 79.24
     # the one headline figure (README, "Choices"), the same in every output
     assert outcome["headline"]["figure"] == (
