@@ -27,7 +27,7 @@ import xlsxwriter
 import xlsxwriter.workbook
 from xlsxwriter.format import Format
 from xlsxwriter.packager import Packager
-from xlsxwriter.sharedstrings import SharedStringTable
+from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -603,8 +603,36 @@ class _PartXml(io.StringIO):
         return text
 
 
+_SPECIAL_STRING = re.compile(
+    r"^\s|\s$|_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]"
+)
+"""What ``SharedStrings._write_si`` changes or marks in a string: an escape of
+a control character or of its look-alike, a leading or trailing space (kept
+by ``xml:space``), a character escaped in XML (a rich string starts with
+``<``)."""
+
+
+class _SharedStrings(SharedStrings):  # type: ignore[misc]
+    """XlsxWriter's shared strings part, a string that ``_write_si`` would
+    write as it is (most of them) written without its escapes and checks."""
+
+    def _write_sst_strings(self) -> None:
+        special = _SPECIAL_STRING.search
+        write = self.fh.write
+        pieces: list[str] = []
+        for string in self.string_table.string_array:
+            if special(string) is None:
+                pieces.append(f"<si><t>{string}</t></si>")
+                continue
+            write("".join(pieces))
+            pieces.clear()
+            self._write_si(string)
+        write("".join(pieces))
+
+
 class _Packager(Packager):  # type: ignore[misc]
-    """XlsxWriter's packager, its XML parts kept as ``_PartXml``."""
+    """XlsxWriter's packager, its XML parts kept as ``_PartXml``, its shared
+    strings written by ``_SharedStrings``."""
 
     def _filename(self, xml_filename: str) -> Any:
         if not self.in_memory:
@@ -612,6 +640,15 @@ class _Packager(Packager):  # type: ignore[misc]
         part = _PartXml()
         self.filenames.append((part, xml_filename, False))
         return part
+
+    def _write_shared_strings_file(self) -> None:
+        # as Packager._write_shared_strings_file
+        if not self.workbook.str_table.count:
+            return
+        sst = _SharedStrings()
+        sst.string_table = self.workbook.str_table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
 
 
 ZIP_LEVEL = 1

@@ -83,6 +83,22 @@ def test_streamed_scorecard_is_xlsxwriters_own(
     assert sum(1 for r in rows if r and r[2] is not None) >= deductions
 
 
+ODD_TEXTS = (
+    " khoảng trắng đầu",
+    "khoảng trắng cuối ",
+    "dòng cuối\n",
+    "\tthụt",
+    "\u00a0không ngắt",
+    "điều khiển\x01\x1f",
+    "_x0041_ như mã thoát",
+    "<r>giàu</r>",
+    "A & B < C > D \" '",
+    "ký tự \ufffe lạ",
+    "",
+)
+"""Texts that XlsxWriter's shared strings escape or mark (``xml:space``)."""
+
+
 def _frames_with_a_chart(path: Path, plain: bool) -> bytes:
     """A frame of every kind of cell stored as a block over many slices, a
     chart that reads its cells, a cell written over it: ``plain`` through
@@ -96,7 +112,12 @@ def _frames_with_a_chart(path: Path, plain: bool) -> bytes:
     frame = pl.DataFrame(
         {
             "code": [f"{i}.{i % 7}" if i % 5 else None for i in range(90)],
-            "name": ["Ke\u0302\u0301 hoa\u0323ch " * (i % 4) for i in range(90)],
+            "name": [
+                ODD_TEXTS[i // 3 % len(ODD_TEXTS)]
+                if i % 3 == 0
+                else "Ke\u0302\u0301 hoa\u0323ch " * (i % 4)
+                for i in range(90)
+            ],
             "score": [
                 [2 / 3, None, float("nan"), -0.0, 1e22][i % 5] for i in range(90)
             ],
