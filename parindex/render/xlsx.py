@@ -266,8 +266,20 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
         """Rows from ``first``, a cell in every column from A, every text of
         them already in the shared strings: see ``_Block``."""
         block = _Block(first, height, series, formats, self.str_table.string_table)
+        last = first + height - 1
         self._check_dimensions(first, 0)
-        self._check_dimensions(first + height - 1, len(series) - 1)
+        self._check_dimensions(last, len(series) - 1)
+        older = [
+            other
+            for other in self._blocks.values()
+            if other.first <= last and first <= other.first + other.height - 1
+        ]
+        self._cells_only(older)  # written before this block: under it
+        if older or any(self.table.get(row) for row in range(first, last + 1)):
+            # over cells written before it: its own cells, on top of theirs
+            for row, cells in block.cells().items():
+                self.table[row] = {**(self.table.get(row) or {}), **cells}
+            return block
         self._blocks[first] = block
         return block
 
@@ -301,6 +313,10 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
         self._cells_only()  # a chart's cached values read the cells
         return super()._get_range_data(*args, **kwargs)
 
+    def autofit(self, *args: Any, **kwargs: Any) -> Any:
+        self._cells_only()  # it measures the cells
+        return super().autofit(*args, **kwargs)
+
     def _calculate_spans(self) -> None:
         # As Worksheet._calculate_spans: per block of 16 rows, the first and last
         # column of a cell (1-based), without visiting every column of every row.
@@ -333,12 +349,13 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
             self._cells_only()
             super()._write_rows()
             return
-        self._cells_only(  # a cell written in a block's rows
+        formatted = {row for row, info in self.row_info.items() if info.row_format}
+        self._cells_only(  # a cell written in a block's rows, or a row format
             [
                 block
                 for block in self._blocks.values()
                 if any(
-                    self.table.get(row)
+                    self.table.get(row) or row in formatted
                     for row in range(block.first, block.first + block.height)
                 )
             ]
@@ -1483,7 +1500,9 @@ class UndeclaredKey(Exception):  # noqa: N818 - a mistake in the code, not an er
 
 class _DeclaredRow(Mapping[str, Any]):
     """The declared keys of a row, as a style sees them in a frame's row
-    (a key absent from the frame: ``KeyError`` as ``[]``, None as ``get``)."""
+    (a key absent from the frame: ``KeyError`` as ``[]``, None as ``get``);
+    only looked up: going over the row (keys, values, items, length) would see
+    the declared keys only, and raises ``UndeclaredKey``."""
 
     def __init__(self, declared: tuple[str, ...], values: dict[str, Any]) -> None:
         self._declared = declared
@@ -1502,10 +1521,10 @@ class _DeclaredRow(Mapping[str, Any]):
         return self._values.get(key, default)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        raise UndeclaredKey("a style with reads went over the whole row")
 
     def __len__(self) -> int:
-        return len(self._values)
+        raise UndeclaredKey("a style with reads measured the whole row")
 
 
 def _declared_reads(style: Style, frame: pl.DataFrame) -> tuple[str, ...] | None:
@@ -1519,6 +1538,12 @@ def _declared_reads(style: Style, frame: pl.DataFrame) -> tuple[str, ...] | None
         if key in frame.columns and frame.schema[key].is_nested():
             return None
     return keys
+
+
+def _distinct(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row's values as told apart by a style: -0.0 is not 0.0 (equal, but a
+    style may look at the sign); every NaN the same."""
+    return tuple(value.hex() if type(value) is float else value for value in row)
 
 
 def _formats_by_distinct_row(
@@ -1544,10 +1569,10 @@ def _formats_by_distinct_row(
             pairs.append(
                 (formats.get(column.kind, **extra), formats.get("text", **extra))
             )
-        made[row] = pairs
+        made[_distinct(row)] = pairs
         return pairs
 
-    by_row = [made.get(row) or make(row) for row in rows]
+    by_row = [made.get(_distinct(row)) or make(row) for row in rows]
     return [
         [
             pairs[j][isinstance(value, str)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import math
 import random
 import textwrap
 from collections.abc import Mapping
@@ -233,6 +235,75 @@ def test_a_style_that_declares_its_keys_is_asked_once_per_distinct_row(
     workbook.close()
     cells = load_workbook(tmp_path / "t.xlsx")["Bảng"]
     assert [cells.cell(r, 3).font.b for r in (2, 3, 4)] == [False, False, True]
+
+
+def _around_blocks(path: Path, plain: bool) -> None:
+    """Tables stored as blocks with the sheet used around them: a row format on
+    a row of a table, a cell written before a table covers it, a table written
+    over another (at its first row, and a narrower one inside it), ``autofit``
+    after a table; ``plain`` through XlsxWriter's own worksheet."""
+    workbook = new_workbook(path, CREATED, "thử", xlsx.FONT, large=not plain)
+    if plain:
+        workbook.worksheet_class = Worksheet
+    formats = Formats(workbook)
+    a, b = Column("A", "a"), Column("B", "b")
+    frame = pl.DataFrame({"a": ["x", "y", "z"], "b": ["1", "2", "3"]})
+    sheet = workbook.add_worksheet("Định dạng dòng")
+    table = write_table(sheet, formats, 0, [a, b], frame)
+    sheet.set_row(table.first_data_row, None, workbook.add_format({"italic": True}))
+    sheet = workbook.add_worksheet("Ghi trước")
+    sheet.write_number(2, 0, 999)
+    write_table(sheet, formats, 0, [a], frame)
+    sheet = workbook.add_worksheet("Chồng")
+    write_table(sheet, formats, 0, [a, b], frame, main=False)
+    write_table(sheet, formats, 0, [a, b], frame.head(1), main=False)
+    write_table(sheet, formats, 10, [a, b], frame, main=False)
+    write_table(sheet, formats, 11, [a], frame.head(1), main=False)
+    sheet = workbook.add_worksheet("Tự giãn")
+    long_name = pl.DataFrame({"a": ["Phòng Tài chính - Kế hoạch huyện"]})
+    write_table(sheet, formats, 0, [a], long_name, fit=False)
+    sheet.autofit()
+    workbook.close()
+
+
+@pytest.mark.parametrize("polars_rows", [0, 4096])
+def test_the_sheet_used_around_tables_is_xlsxwriters_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, polars_rows: int
+) -> None:
+    monkeypatch.setattr(xlsx, "_POLARS_ROWS", polars_rows)
+    _around_blocks(tmp_path / "fast.xlsx", plain=False)
+    _around_blocks(tmp_path / "plain.xlsx", plain=True)
+    assert compare_xlsx(tmp_path / "fast.xlsx", tmp_path / "plain.xlsx") == []
+    covered = load_workbook(tmp_path / "fast.xlsx")
+    assert covered["Ghi trước"]["A3"].value == "y"
+    assert [covered["Chồng"].cell(r, 1).value for r in (2, 3, 4)] == ["x", "y", "z"]
+
+
+def test_a_declared_style_reads_only_what_it_declares() -> None:
+    """A style with ``reads`` may only look its keys up: going over the row
+    (its keys, values, length) raises ``UndeclaredKey`` too; -0.0 and 0.0 are
+    asked apart."""
+    workbook = new_workbook(io.BytesIO(), CREATED, "thử", xlsx.FONT, large=True)
+    formats = Formats(workbook)
+    frame = pl.DataFrame({"code": ["a", "b", "c"], "score": [0.0, -0.0, None]})
+    signs: list[float] = []
+
+    @reads("score")
+    def whole_row(record: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+        return {"bold": True} if None in record.values() else None
+
+    @reads("score")
+    def by_sign(record: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+        score = record["score"]
+        if key == "score" and score is not None:
+            signs.append(math.copysign(1.0, score))
+        return None
+
+    sheet = workbook.add_worksheet("Bảng")
+    with pytest.raises(UndeclaredKey):
+        write_table(sheet, formats, 0, COLUMNS[:1], frame, style=whole_row)
+    write_table(sheet, formats, 10, [COLUMNS[0], COLUMNS[2]], frame, style=by_sign)
+    assert sorted(signs) == [-1.0, 1.0]
 
 
 LINES = (
