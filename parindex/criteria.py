@@ -18,7 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import exact_sum
+from parindex.numbers import SCORE_LIMIT, exact_sum
 from parindex.text import (
     code_key,
     fold,
@@ -319,12 +319,17 @@ def _node_rows(
         columns["raw_code"].append(raw_codes[i])
         columns["code"].append(normalise_code(raw_codes[i]))
         columns["name"].append(names[i])
-        columns["raw_max"].append(max_text)
-        columns["max"].append(
+        maximum = (
             float(raw_max)
             if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
             else parse_number(max_text)
         )
+        if maximum is not None and not abs(maximum) <= SCORE_LIMIT:  # NaN too
+            if not isinstance(raw_max, str):
+                max_text = f"{maximum:.6G}"  # as Excel shows it
+            maximum = None  # not a maximum: said by ``max_is_number``
+        columns["raw_max"].append(max_text)
+        columns["max"].append(maximum)
         columns["group"].append(_group_key(cell_text(groups[i])))
         # the parts hold no ";" (they were split on it): one text, split below
         columns["departments"].append(";".join(listed) if listed else None)

@@ -10,7 +10,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import exact, exact_total
+from parindex.numbers import SCORE_LIMIT, exact, exact_total
 from parindex.problems import problem
 from parindex.text import fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
@@ -86,6 +86,33 @@ def _number(value: CellValue) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return parse_number(cell_text(value))
+
+
+def _figure(
+    value: CellValue,
+    year: int,
+    figure: str,
+    said: list[dict[str, str | None]],
+    **where: str | None,
+) -> float | None:
+    """A published figure, or None with a warning in ``said`` when it is beyond
+    ``SCORE_LIMIT`` (a typing slip: never summed, never shown)."""
+    number = _number(value)
+    if number is None or abs(number) <= SCORE_LIMIT:
+        return number
+    said.append(
+        problem(
+            "warning",
+            messages.HISTORY_FIGURE_TOO_LARGE.format(
+                year=year,
+                figure=figure,
+                shown=value if isinstance(value, str) else f"{number:.6G}",
+                limit=f"{SCORE_LIMIT:,.0f}".replace(",", "."),
+            ),
+            **where,
+        )
+    )
+    return None
 
 
 Row = dict[str, CellValue]
@@ -236,24 +263,41 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             )
         ]
     results = []
+    too_large: list[dict[str, str | None]] = []
     result_sheet, result_rows = _rows(sheets, "Kết quả", RESULT_COLUMNS)
     for number, row in result_rows:
         year = _number(row["year"])
-        if year is None or not year.is_integer():
+        if year is None or not year.is_integer() or abs(year) > SCORE_LIMIT:
             continue
         record: dict[str, Any] = {"year": int(year), "row": number}
         record["cell"] = row["cell"]
+        where: dict[str, str | None] = {
+            "file": path.name,
+            "sheet": result_sheet,
+            "cell": str(row["cell"]),
+        }
         for column in ("appraisal", "survey", "socioeconomic", "sipas", "total"):
-            record[column] = _number(row[column])
+            record[column] = _figure(
+                row[column], int(year), RESULT_COLUMNS[column][0], too_large, **where
+            )
         for column in ("rank", "units"):
             value = _number(row[column])
             record[column] = int(value) if value is not None else None
+        if record["total"] is None:  # not (yet) published: the computed figures
+            too_large.append(
+                problem(
+                    "warning",
+                    messages.HISTORY_NO_TOTAL.format(year=int(year), row=number),
+                    **where,
+                )
+            )
+            continue
         results.append(record)
-    if not results:
+    if not results and not too_large:
         return empty_history(), [
             problem("warning", HISTORY_NO_TABLE.format(file=path.name), file=path.name)
         ]
-    problems: list[dict[str, str | None]] = []
+    problems: list[dict[str, str | None]] = too_large
     results, found = _duplicates(
         results, ("year",), tuple(RESULT_SCHEMA), path.name, result_sheet
     )
@@ -262,11 +306,23 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     component_sheet, component_rows = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
+    left_out: set[int] = set()  # years with a component too large to be one
     for number, row in component_rows:
         year = _number(row["year"])
         code = normalise_code(cell_text(row["code"]))
-        score = _number(row["score"])
-        if year is not None and code is not None and score is not None:
+        if year is None or code is None or not abs(year) <= SCORE_LIMIT:
+            continue
+        where = {
+            "file": path.name,
+            "sheet": component_sheet,
+            "cell": str(row["cell"]),
+        }
+        score = _figure(
+            row["score"], int(year), COMPONENT_COLUMNS["score"][0], problems, **where
+        )
+        if score is None and _number(row["score"]) is not None:
+            left_out.add(int(year))
+        if score is not None:
             components.append(
                 {
                     "year": int(year),
@@ -283,7 +339,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     problems += found
     # a year whose component was left out cannot be added up
     after = {(c["year"], c["code"]) for c in components}
-    incomplete = {year for year, _ in before - after}
+    incomplete = {year for year, _ in before - after} | left_out
     problems += _consistency(
         results, components, path.name, (result_sheet, component_sheet), incomplete
     )

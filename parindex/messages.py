@@ -29,7 +29,10 @@ CRITERIA_MESSAGES: dict[str, str] = {
     "code_valid": "“{raw_code}” không phải là mã tiêu chí hợp lệ (ví dụ 1, 1.2, 1.2.1).",
     "code_unique": "mã tiêu chí {code} bị lặp lại.",
     "parent_exists": "mã tiêu chí {code} không có tiêu chí cha {parent} trong bộ chỉ số.",
-    "max_is_number": "điểm tối đa của tiêu chí {code} không phải là số không âm (“{raw_max}”).",
+    "max_is_number": (
+        "điểm tối đa của tiêu chí {code} không phải là số không âm đến 1.000.000 "
+        "(“{raw_max}”)."
+    ),
     "max_is_sum_of_children": (
         "điểm tối đa của tiêu chí {code} là {max} nhưng tổng điểm tối đa của "
         "các tiêu chí con là {children_max}."
@@ -385,6 +388,14 @@ HISTORY_GROUPS_NOT_TOTAL = (
     "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
     "({total}), chênh {difference}, quá mức do làm tròn."
 )
+HISTORY_NO_TOTAL = (
+    "Năm {year} (dòng {row}) chưa có tổng điểm công bố: không dùng số liệu công bố "
+    "của năm {year}, dùng số tính từ các tiêu chí."
+)
+HISTORY_FIGURE_TOO_LARGE = (
+    "Năm {year}: “{figure}” ghi {shown}, quá lớn để là điểm (quá {limit}), có thể "
+    "gõ nhầm: không dùng số này."
+)
 HISTORY_COMPONENTS_NOT_TOTAL = (
     "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
     "công bố ({total}), chênh {difference}, quá mức do làm tròn."
@@ -460,6 +471,10 @@ VALUE_DATE = (
     "Số và nhập lại điểm."
 )
 VALUE_BOOLEAN = "Ô {cell} là giá trị đúng/sai ({shown}), không phải điểm số."
+VALUE_TOO_LARGE = (
+    "Ô {cell} ghi {shown}: quá lớn để là điểm (quá {limit}), có thể gõ nhầm. "
+    "Hãy nhập lại điểm rồi nộp lại."
+)
 APPRAISAL_MISSING_SELF_USED = (
     "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
     "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."

@@ -21,6 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 
 SCALE = 10**9  # billionths: exact for every score anyone types
+SCORE_LIMIT = 1_000_000.0
+"""The largest score or maximum read from a submission: no criterion is worth
+a million points, and sums are exact in billionths only up to ±9.2 × 10⁹. A
+number beyond (a typing slip, a phone number, an amount of money) is an error
+naming its cell, never summed."""
 _HUNDREDTH = SCALE // 100
 _CENT = Decimal("0.01")
 _DECIMAL = pl.Decimal(38, 9)

@@ -100,6 +100,12 @@ def _broken(
             "  - ô A6: tiêu chí 1.1 chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
             "Tác động KT-XH hoặc SIPAS).",
         ),
+        (
+            {1: ["1.1", "Kế hoạch", 1e300, "Thẩm định", "NV"]},
+            None,
+            "  - ô A6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "1.000.000 (“1E+300”).",
+        ),
     ],
     ids=[
         "duplicate-code",
@@ -107,6 +113,7 @@ def _broken(
         "parent-sum",
         "unknown-department",
         "leaf-without-group",
+        "maximum-too-large",
     ],
 )
 def test_unusable_criteria_set_names_every_problem(

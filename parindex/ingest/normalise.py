@@ -9,6 +9,7 @@ import re
 import polars as pl
 
 from parindex import messages
+from parindex.numbers import SCORE_LIMIT
 from parindex.text import (
     fold,
     fold_name,
@@ -173,6 +174,12 @@ def _shown_date(value: dt.date | dt.time) -> str:
     return value.strftime("%H:%M:%S")
 
 
+def _too_large(number: float) -> bool:
+    """A finite number beyond ``SCORE_LIMIT``: too large to be a score (an
+    infinity or NaN is not a number, as validation says)."""
+    return math.isfinite(number) and abs(number) > SCORE_LIMIT
+
+
 def _read_score(
     table: Table, row: int, at: int | None, value: CellValue
 ) -> tuple[str | None, float | None, Notice | None]:
@@ -186,7 +193,11 @@ def _read_score(
     if error is None:
         # the common cells first: a number that is not shown as a percent, and
         # an empty cell (what ``_parse_score`` gives them)
-        if type(value) is float and not (facts.percent and (row, at) in facts.percent):
+        if (
+            type(value) is float
+            and not (facts.percent and (row, at) in facts.percent)
+            and not _too_large(value)
+        ):
             shown = str(int(value)) if value.is_integer() else repr(value)
             return shown, value if math.isfinite(value) else None, None
         if value == "":
@@ -233,6 +244,12 @@ def _read_score(
             ),
         )
     raw, number = _parse_score(value)
+    found = float(value) if isinstance(value, int | float) else number
+    if found is not None and _too_large(found):
+        limit = f"{SCORE_LIMIT:,.0f}".replace(",", ".")
+        typed = raw if isinstance(value, str) else f"{found:.6G}"  # as Excel shows it
+        message = messages.VALUE_TOO_LARGE.format(cell=cell, shown=typed, limit=limit)
+        return raw, None, _notice("error", cell, message)
     return raw, number, None
 
 
@@ -707,7 +724,7 @@ class RowsBuilder:
                 row.raw_code, row.code, row.numeric = _parse_code(code_value)
             # a number or an empty cell where the sheet has neither error values
             # nor percent formats: what ``_read_score`` gives them, inline
-            if plain and type(self_value) is float:
+            if plain and type(self_value) is float and not _too_large(self_value):
                 self_score = self_value if math.isfinite(self_value) else None
                 self_raw = (
                     str(int(self_value))
@@ -723,7 +740,11 @@ class RowsBuilder:
                 if notice is not None:
                     row.notices.append(notice)
             row.self = (self_raw, self_score)
-            if plain and type(appraised_value) is float:
+            if (
+                plain
+                and type(appraised_value) is float
+                and not _too_large(appraised_value)
+            ):
                 appraised_score = (
                     appraised_value if math.isfinite(appraised_value) else None
                 )

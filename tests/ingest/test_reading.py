@@ -144,3 +144,127 @@ def test_dates_booleans_and_durations_in_a_score_cell_are_named_errors() -> None
         )
     ]
     assert rows["self_score"].to_list() == [None] * 4
+
+
+def test_a_number_too_large_to_be_a_score_is_a_named_error() -> None:
+    """A score beyond ``SCORE_LIMIT`` (a typing slip: 1e300, a phone number, an
+    amount of money) is never summed: its row is set aside with the cell named,
+    whether typed as a number or as text."""
+    from parindex.ingest.normalise import normalise_rows
+    from parindex.numbers import SCORE_LIMIT
+    from parindex.workbook import Sheet, Table
+
+    sheet = Sheet(
+        "S",
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm thẩm định"],
+            ["1.1", 1e300, 2.0],
+            ["1.2.4", "204.147.000.000", 10**30],
+            ["1.3.1", SCORE_LIMIT, -2e10],
+        ],
+    )
+    rows = normalise_rows(
+        Table(sheet, 0, {"code": 0, "self": 1, "appraised": 2}), "f.xlsx", "NV"
+    )
+    limit = "1.000.000"
+
+    def too_large(cell: str, shown: str) -> str:
+        message = messages.VALUE_TOO_LARGE.format(cell=cell, shown=shown, limit=limit)
+        return f"error\x1f{cell}\x1f{message}"
+
+    assert rows["notices"].to_list() == [
+        too_large("B2", "1E+300"),
+        too_large("B3", "204.147.000.000") + "\x1e" + too_large("C3", "1E+30"),
+        too_large("C4", "-2E+10"),
+    ]
+    assert rows["self_score"].to_list() == [None, None, SCORE_LIMIT]
+    assert rows["appraised_score"].to_list() == [2.0, None, None]
+
+
+def test_a_night_with_a_score_of_1e300_sets_the_row_aside(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """The slip of one file never stops the night nor costs another file its
+    data: the row is set aside with the cell named, the other files are used."""
+    import openpyxl
+
+    from parindex import pipeline
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    path = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet["D8"], sheet["E8"] = 1e300, 1e30
+    workbook.save(path)
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = ingest_year(inputs, 2023, criteria, NOW)
+    said = ingested.problems.filter(pl.col("file") == "2023/phong-tu-phap.xlsx")
+    assert {(r["cell"], r["severity"]) for r in said.iter_rows(named=True)} >= {
+        ("D8", "error"),
+        ("E8", "error"),
+    }
+    assert ingested.submissions["status"].to_list() == ["used"] * 6
+
+
+def test_a_history_figure_too_large_is_left_out_and_said(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """A published figure beyond ``SCORE_LIMIT`` in ``history.xlsx`` is left out
+    with a warning naming its row (history never stops a run); the year's other
+    figures are kept and its components are not added up against it."""
+    import openpyxl
+
+    from parindex.history import read_history
+
+    path = tmp_path / "history.xlsx"
+    shutil.copy(sample_inputs / "history.xlsx", path)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Kết quả"]["F3"] = 1e300  # 2023's total
+    workbook["Chỉ số thành phần"]["C2"] = -1e30  # 2022's component 1
+    workbook.save(path)
+    history, problems = read_history(path)
+    limit = "1.000.000"
+    assert [(p["cell"], p["severity"], p["message"]) for p in problems] == [
+        (
+            "A3",
+            "warning",
+            messages.HISTORY_FIGURE_TOO_LARGE.format(
+                year=2023, figure="Tổng điểm", shown="1E+300", limit=limit
+            ),
+        ),
+        ("A3", "warning", messages.HISTORY_NO_TOTAL.format(year=2023, row=3)),
+        (
+            "A2",
+            "warning",
+            messages.HISTORY_FIGURE_TOO_LARGE.format(
+                year=2022, figure="Điểm", shown="-1E+30", limit=limit
+            ),
+        ),
+    ]
+    assert history.results["year"].to_list() == [2022]
+    assert history.components.filter(pl.col("year") == 2022).height == 7
+
+
+def test_a_history_year_without_its_total_is_left_out_and_said(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """The year's row of ``history.xlsx`` filled before its total was published:
+    the headline is the total computed from the leaves, never a crash."""
+    import openpyxl
+
+    from parindex import pipeline
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    workbook = openpyxl.load_workbook(inputs / "history.xlsx")
+    workbook["Kết quả"]["F3"] = None  # 2023's total, not yet published
+    workbook.save(inputs / "history.xlsx")
+    history, history_problems = pipeline.load_history(inputs)
+    assert history_problems["message"].to_list() == [
+        messages.HISTORY_NO_TOTAL.format(year=2023, row=3)
+    ]
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = ingest_year(inputs, 2023, criteria, NOW)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    assert result.analysis.headline.total == 79.24
