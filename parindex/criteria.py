@@ -18,7 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import SCORE_LIMIT, exact_sum
+from parindex.numbers import SCORE_LIMIT, as_shown, exact_sum
 from parindex.text import (
     code_key,
     fold,
@@ -326,7 +326,7 @@ def _node_rows(
         )
         if maximum is not None and not abs(maximum) <= SCORE_LIMIT:  # NaN too
             if not isinstance(raw_max, str):
-                max_text = f"{maximum:.6G}"  # as Excel shows it
+                max_text = as_shown(maximum)
             maximum = None  # not a maximum: said by ``max_is_number``
         columns["raw_max"].append(max_text)
         columns["max"].append(maximum)

@@ -10,7 +10,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import SCORE_LIMIT, exact, exact_total
+from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown, exact, exact_total
 from parindex.problems import problem
 from parindex.text import fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
@@ -106,8 +106,8 @@ def _figure(
             messages.HISTORY_FIGURE_TOO_LARGE.format(
                 year=year,
                 figure=figure,
-                shown=value if isinstance(value, str) else f"{number:.6G}",
-                limit=f"{SCORE_LIMIT:,.0f}".replace(",", "."),
+                shown=value if isinstance(value, str) else as_shown(number),
+                limit=SCORE_LIMIT_TEXT,
             ),
             **where,
         )

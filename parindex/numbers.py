@@ -22,10 +22,20 @@ import polars as pl
 
 SCALE = 10**9  # billionths: exact for every score anyone types
 SCORE_LIMIT = 1_000_000.0
-"""The largest score or maximum read from a submission: no criterion is worth
-a million points, and sums are exact in billionths only up to ±9.2 × 10⁹. A
+"""The largest score or maximum read from a file: no criterion is worth a
+million points, and sums are exact in billionths only up to ±9.2 × 10⁹. A
 number beyond (a typing slip, a phone number, an amount of money) is an error
 naming its cell, never summed."""
+SCORE_LIMIT_TEXT = f"{SCORE_LIMIT:,.0f}".replace(",", ".")
+"""``SCORE_LIMIT`` as the messages write it (1.000.000)."""
+
+
+def as_shown(number: float) -> str:
+    """A number too large to be a score, as Excel shows it in a narrow General
+    cell (``1E+300``, ``-2E+10``), for a message."""
+    return f"{number:.6G}"
+
+
 _HUNDREDTH = SCALE // 100
 _CENT = Decimal("0.01")
 _DECIMAL = pl.Decimal(38, 9)

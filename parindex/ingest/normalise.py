@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from parindex import messages
-from parindex.numbers import SCORE_LIMIT
+from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown
 from parindex.text import (
     fold,
     fold_name,
@@ -246,9 +246,11 @@ def _read_score(
     raw, number = _parse_score(value)
     found = float(value) if isinstance(value, int | float) else number
     if found is not None and _too_large(found):
-        limit = f"{SCORE_LIMIT:,.0f}".replace(",", ".")
-        typed = raw if isinstance(value, str) else f"{found:.6G}"  # as Excel shows it
-        message = messages.VALUE_TOO_LARGE.format(cell=cell, shown=typed, limit=limit)
+        message = messages.VALUE_TOO_LARGE.format(
+            cell=cell,
+            shown=raw if isinstance(value, str) else as_shown(found),
+            limit=SCORE_LIMIT_TEXT,
+        )
         return raw, None, _notice("error", cell, message)
     return raw, number, None
 
