@@ -95,9 +95,21 @@ def _figure(
     said: list[dict[str, str | None]],
     **where: str | None,
 ) -> float | None:
-    """A published figure, or None with a warning in ``said`` when it is beyond
-    ``SCORE_LIMIT`` (a typing slip: never summed, never shown)."""
+    """A published figure, or None with a warning in ``said`` when it is a text
+    that is not a number or a number beyond ``SCORE_LIMIT`` (a typing slip:
+    never summed, never shown)."""
     number = _number(value)
+    if number is None and isinstance(value, str) and value.strip():
+        said.append(
+            problem(
+                "warning",
+                messages.HISTORY_NOT_A_NUMBER.format(
+                    year=year, figure=figure, shown=value.strip()
+                ),
+                **where,
+            )
+        )
+        return None
     if number is None or abs(number) <= SCORE_LIMIT:
         return number
     said.append(
@@ -281,7 +293,9 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 row[column], int(year), RESULT_COLUMNS[column][0], too_large, **where
             )
         for column in ("rank", "units"):
-            value = _number(row[column])
+            value = _figure(
+                row[column], int(year), RESULT_COLUMNS[column][0], too_large, **where
+            )
             record[column] = int(value) if value is not None else None
         if record["total"] is None:  # not (yet) published: the computed figures
             too_large.append(

@@ -392,9 +392,12 @@ HISTORY_NO_TOTAL = (
     "Năm {year} (dòng {row}) chưa có tổng điểm công bố: không dùng số liệu công bố "
     "của năm {year}, dùng số tính từ các tiêu chí."
 )
+HISTORY_NOT_A_NUMBER = (
+    "Năm {year}: “{figure}” ghi “{shown}”, không phải là số: không dùng ô này."
+)
 HISTORY_FIGURE_TOO_LARGE = (
-    "Năm {year}: “{figure}” ghi {shown}, quá lớn để là điểm (quá {limit}), có thể "
-    "gõ nhầm: không dùng số này."
+    "Năm {year}: “{figure}” ghi {shown}, quá lớn (quá {limit}), có thể gõ nhầm: "
+    "không dùng số này."
 )
 HISTORY_COMPONENTS_NOT_TOTAL = (
     "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
@@ -471,6 +474,10 @@ VALUE_DATE = (
     "Số và nhập lại điểm."
 )
 VALUE_BOOLEAN = "Ô {cell} là giá trị đúng/sai ({shown}), không phải điểm số."
+MAX_TOO_LARGE = (
+    "Ô {cell} ghi điểm tối đa {shown}: quá lớn để là điểm (quá {limit}), có thể gõ "
+    "nhầm: không so với bộ chỉ số."
+)
 VALUE_TOO_LARGE = (
     "Ô {cell} ghi {shown}: quá lớn để là điểm (quá {limit}), có thể gõ nhầm. "
     "Hãy nhập lại điểm rồi nộp lại."

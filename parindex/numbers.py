@@ -31,9 +31,14 @@ SCORE_LIMIT_TEXT = f"{SCORE_LIMIT:,.0f}".replace(",", ".")
 
 
 def as_shown(number: float) -> str:
-    """A number too large to be a score, as Excel shows it in a narrow General
-    cell (``1E+300``, ``-2E+10``), for a message."""
-    return f"{number:.6G}"
+    """A number too large to be a score, for a message: with its digits grouped
+    the Vietnamese way while it has at most 15 of them (``84.912.345.678``,
+    ``1.234.567,89``), else as Excel shows it in a narrow General cell
+    (``1E+300``)."""
+    if not abs(number) < 1e15:
+        return f"{number:.6G}"
+    digits = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+    return digits.translate(str.maketrans(",.", ".,"))
 
 
 _HUNDREDTH = SCALE // 100

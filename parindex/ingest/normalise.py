@@ -234,7 +234,12 @@ def _read_score(
             None,
             _notice("error", cell, messages.VALUE_DATE.format(cell=cell, shown=shown)),
         )
-    if facts.percent and (row, at) in facts.percent and isinstance(value, int | float):
+    if (
+        facts.percent
+        and (row, at) in facts.percent
+        and isinstance(value, int | float)
+        and not _too_large(float(value))  # said below as too large
+    ):
         shown = format_vn(float(value) * 100) + "%"
         return (
             shown,
@@ -781,6 +786,19 @@ class RowsBuilder:
                 row.max = stated if math.isfinite(stated) else None
             else:
                 row.max = _parse_score(stated)[1]
+            if row.max is not None and _too_large(row.max):
+                cell = cell_ref(r, max_at)  # type: ignore[arg-type]
+                shown = stated.strip() if isinstance(stated, str) else as_shown(row.max)
+                row.notices.append(
+                    _notice(
+                        "warning",
+                        cell,
+                        messages.MAX_TOO_LARGE.format(
+                            cell=cell, shown=shown, limit=SCORE_LIMIT_TEXT
+                        ),
+                    )
+                )
+                row.max = None  # not compared with the criteria set
             # ``_text_or_none``, a text cell's case inline
             if reason_at is not None:
                 value = cells[reason_at]

@@ -175,7 +175,7 @@ def test_a_number_too_large_to_be_a_score_is_a_named_error() -> None:
     assert rows["notices"].to_list() == [
         too_large("B2", "1E+300"),
         too_large("B3", "204.147.000.000") + "\x1e" + too_large("C3", "1E+30"),
-        too_large("C4", "-2E+10"),
+        too_large("C4", "-20.000.000.000"),
     ]
     assert rows["self_score"].to_list() == [None, None, SCORE_LIMIT]
     assert rows["appraised_score"].to_list() == [2.0, None, None]
@@ -268,3 +268,73 @@ def test_a_history_year_without_its_total_is_left_out_and_said(
     ingested = ingest_year(inputs, 2023, criteria, NOW)
     result = pipeline.build_result(criteria, ingested, None, history, history_problems)
     assert result.analysis.headline.total == 79.24
+
+
+def test_a_maximum_or_a_percent_too_large_is_said_never_a_crash() -> None:
+    """A stated maximum beyond ``SCORE_LIMIT`` is not compared (a warning names
+    its cell; the row's score is still used); a huge score shown as a percent is
+    too large, not a percent (the percent shown for it overflowed)."""
+    from parindex.ingest.normalise import normalise_rows
+    from parindex.sheetfacts import SheetFacts
+    from parindex.workbook import Sheet, Table
+
+    sheet = Sheet(
+        "S",
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm tối đa"],
+            ["1.1", 1.0, 84912345678.0],
+            ["1.2.4", 1e30, 1.0],
+            ["1.3.1", 0.5, "1.000.011"],
+        ],
+        facts=SheetFacts(percent=frozenset({(2, 1)})),
+    )
+    rows = normalise_rows(
+        Table(sheet, 0, {"code": 0, "self": 1, "max": 2}), "f.xlsx", "NV"
+    )
+    limit = "1.000.000"
+    assert rows["notices"].to_list() == [
+        "warning\x1fC2\x1f"
+        + messages.MAX_TOO_LARGE.format(cell="C2", shown="84.912.345.678", limit=limit),
+        "error\x1fB3\x1f"
+        + messages.VALUE_TOO_LARGE.format(cell="B3", shown="1E+30", limit=limit),
+        "warning\x1fC4\x1f"
+        + messages.MAX_TOO_LARGE.format(cell="C4", shown="1.000.011", limit=limit),
+    ]
+    assert rows["self_score"].to_list() == [1.0, None, 0.5]
+    assert rows["stated_max"].to_list() == [None, 1.0, None]
+
+
+def test_history_ranks_and_texts_that_are_not_figures_are_said(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """A rank or a count of units beyond ``SCORE_LIMIT``, and a figure typed as
+    a text that is not a number, are left out with a warning naming them."""
+    import openpyxl
+
+    from parindex.history import read_history
+
+    path = tmp_path / "history.xlsx"
+    shutil.copy(sample_inputs / "history.xlsx", path)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Kết quả"]["G2"] = 1e30  # 2022's rank
+    workbook["Kết quả"]["C3"] = "1e30"  # 2023's survey figure, as text
+    workbook.save(path)
+    history, problems = read_history(path)
+    assert [(p["cell"], p["message"]) for p in problems] == [
+        (
+            "A2",
+            messages.HISTORY_FIGURE_TOO_LARGE.format(
+                year=2022, figure="Xếp hạng", shown="1E+30", limit="1.000.000"
+            ),
+        ),
+        (
+            "A3",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2023, figure="Điểm điều tra", shown="1e30"
+            ),
+        ),
+    ]
+    assert history.results.select("year", "rank", "survey").rows() == [
+        (2022, None, 15.5),
+        (2023, 2, None),
+    ]
