@@ -146,31 +146,39 @@ class _Block:
                     rows.setdefault(self.first + start + i, {})[j] = cell
         return rows
 
-    def xml(
-        self, start: int, values: list[list[Any]], texts: list[Any]
-    ) -> list[list[str]]:
-        """Per column, the XML after ``<c r="…"`` of each cell of a slice.
+    def styles(self, start: int, size: int) -> list[str | list[str]]:
+        """Per column, the ``s="…"`` attribute of its cells in the ``size``
+        rows from ``start``: one for a column of one format, each cell's
+        otherwise.
 
         A format gets its index when it is first written: they are asked for
         row by row, as XlsxWriter and ``_store_rows`` write the cells."""
-        strings, formats = self.strings, self.formats
-        size = len(values[0])
+        formats = self.formats
         if start == 0:
             for found in formats:
                 (found[0] if isinstance(found, list) else found)._get_xf_index()
         varying = [j for j, found in enumerate(formats) if isinstance(found, list)]
-        styles: list[list[str]] = [[] for _ in formats]
+        cells: dict[int, list[str]] = {j: [] for j in varying}
         for i in range(start, start + size):
             for j in varying:
-                styles[j].append(f' s="{formats[j][i]._get_xf_index()}"')
+                cells[j].append(f' s="{formats[j][i]._get_xf_index()}"')
+        return [
+            cells[j] if isinstance(found, list) else f' s="{found._get_xf_index()}"'
+            for j, found in enumerate(formats)
+        ]
+
+    def xml(
+        self, start: int, values: list[list[Any]], texts: list[Any]
+    ) -> list[list[str]]:
+        """Per column, the XML after ``<c r="…"`` of each cell of a slice."""
+        strings = self.strings
         columns = []
-        for j, found in enumerate(formats):
+        for j, style in enumerate(self.styles(start, len(values[0]))):
             # a text column's cells are its texts as written (NFC), None blank
             column = values[j] if texts[j] is None else texts[j]
-            if isinstance(found, list):
-                columns.append(_varying_xml(column, styles[j], strings))
+            if isinstance(style, list):
+                columns.append(_varying_xml(column, style, strings))
             else:
-                style = f' s="{found._get_xf_index()}"'
                 columns.append(_column_xml(column, style, strings))
         return columns
 
@@ -209,8 +217,9 @@ def _cell_bodies(
     """Per cell of a slice of a block's column, its XML after the style
     attribute (``_cell_xml``): made once per distinct value of the column
     (``made``, kept from slice to slice), the cells given theirs by polars (a
-    column holds the same few hundred scores or texts many times). A text is
-    written as NFC, its shared string's index."""
+    column holds the same few hundred scores or texts many times). A block's
+    texts are NFC already (``_store_frame``): a text's is its shared string's
+    index."""
     if series is None or series.dtype == pl.Null:
         return pl.lit("/>")
     if series.dtype.is_float():
@@ -220,10 +229,7 @@ def _cell_bodies(
         return pl.lit("/>")
     for value in distinct:
         if value not in made:
-            text = (
-                value if not isinstance(value, str) or value.isascii() else nfc(value)
-            )
-            made[value] = _cell_xml("", text, strings)
+            made[value] = _cell_xml("", value, strings)
     bodies = {value: made[value] for value in distinct}
     return series.replace_strict(bodies, return_dtype=pl.String).fill_null("/>")
 
@@ -444,37 +450,28 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
             self._write_block_by_row(block)
             return
         write = self.fh.write
-        strings, formats = block.strings, block.formats
-        for found in formats:  # indices in the order the rows would ask
-            (found[0] if isinstance(found, list) else found)._get_xf_index()
-        varying = [j for j, found in enumerate(formats) if isinstance(found, list)]
-        made: list[dict[Any, str]] = [{} for _ in formats]
+        made: list[dict[Any, str]] = [{} for _ in block.formats]
         for start in range(0, block.height, _XML_SLICE):
             size = min(_XML_SLICE, block.height - start)
             first_row = block.first + start
-            varying_styles: dict[int, list[str]] = {j: [] for j in varying}
-            for i in range(start, start + size):
-                for j in varying:
-                    index = formats[j][i]._get_xf_index()
-                    varying_styles[j].append(f' s="{index}"')
             numbers = pl.int_range(
                 first_row + 1, first_row + size + 1, eager=True
             ).cast(pl.String)
             pieces: list[pl.Series | pl.Expr] = [self._openings(first_row, size)]
-            for j, found in enumerate(formats):
+            for j, style in enumerate(block.styles(start, size)):
                 series = block.series[j]
-                style: pl.Series | pl.Expr = (
-                    pl.Series(varying_styles[j], dtype=pl.String)
-                    if isinstance(found, list)
-                    else pl.lit(f' s="{found._get_xf_index()}"')
-                )
                 body = _cell_bodies(
                     None if series is None else series.slice(start, size),
-                    strings,
+                    block.strings,
                     made[j],
                 )
                 pieces += [pl.lit(f'<c r="{_column_name(j)}'), numbers, pl.lit('"')]
-                pieces += [style, body]
+                pieces += [
+                    pl.Series(style, dtype=pl.String)
+                    if isinstance(style, list)
+                    else pl.lit(style),
+                    body,
+                ]
             pieces.append(pl.lit("</row>"))
             rows = pl.select(pl.concat_str(pieces)).to_series()  # a text a row
             if rows.null_count():
@@ -1196,26 +1193,26 @@ def _store_frame(
     has_text = [False] * len(columns)
     unmeasured = [False] * len(columns)
     plain = (
-        None
-        if style is not None
-        else [
-            _plain_formats(formats, c, s) for c, s in zip(columns, series, strict=True)
-        ]
+        [_plain_formats(formats, c, s) for c, s in zip(columns, series, strict=True)]
+        if style is None
+        else []
     )
     for start, values, texts in _slices(series, height):
         size = len(values[0])
         fmts = (
-            _block_formats(formats, columns, values, frame.slice(start, size), style)
-            if plain is None
-            else [
+            [
                 found[start : start + size]
                 if isinstance(found, list)
                 else [found] * size
                 for found in plain
             ]
+            if style is None
+            else _block_formats(
+                formats, columns, values, frame.slice(start, size), style
+            )
         )
         for j, vals in enumerate(values):
-            if plain is None:
+            if style is not None:
                 formats_by_column[j] += fmts[j]
             has_text[j] = has_text[j] or texts[j] is not None
             if not by_polars or texts[j] is None or any(f.indent for f in set(fmts[j])):
@@ -1227,7 +1224,7 @@ def _store_frame(
             # an indented cell was measured with its indent above: its text
             # alone is never wider
             longest[j] = max(longest[j], _longest_text(column_series))
-    kept = plain or [_one_format(fmts) for fmts in formats_by_column]
+    kept = plain if style is None else [_one_format(f) for f in formats_by_column]
     block = worksheet.add_block(first, height, series, kept)
     widths = table.widths
     for j, column in enumerate(columns):
@@ -1248,9 +1245,9 @@ def _store_frame(
 def _plain_formats(
     formats: Formats, column: Column, series: pl.Series | None
 ) -> Format | list[Format]:
-    """The formats of a column's cells under no style (``_block_formats``): a
-    text's is the text format, any other cell's the column's kind; one format
-    when they are all the same."""
+    """The formats of a column's cells under no style: a text's is the text
+    format, any other cell's the column's kind; one format when they are all
+    the same."""
     other = formats.get(column.kind)
     if series is None or series.dtype != pl.String:
         return other
@@ -1457,16 +1454,11 @@ def _block_formats(
     columns: Sequence[Column],
     values: list[list[Any]],
     frame: pl.DataFrame,
-    style: Style | None,
+    style: Style,
 ) -> list[list[Format]]:
     """The format of every cell of a block, column by column: its kind (text for
-    a text, else the column's) plus the style's extras for its row."""
-    if style is None:
-        found = []
-        for column, vals in zip(columns, values, strict=True):
-            text, other = formats.get("text"), formats.get(column.kind)
-            found.append([text if isinstance(v, str) else other for v in vals])
-        return found
+    a text, else the column's) plus the style's extras for its row (without a
+    style: ``_plain_formats``)."""
     keys = _declared_reads(style, frame)
     if keys is not None:
         return _formats_by_distinct_row(
