@@ -7,9 +7,11 @@ group and the departments responsible for them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -149,13 +151,17 @@ class CriteriaSet:
     @cached_property
     def codes_by_name(self) -> dict[str, tuple[str, ...]]:
         """Each criterion's folded name (``text.fold_name``) → the codes named so,
-        in tree order: the reader checks a row's name against it (one look-up a row)."""
-        codes: dict[str, tuple[str, ...]] = {}
-        for code, name in self.nodes.select("code", "name").iter_rows():
-            key = fold_name(name or "")
-            if key:
-                codes[key] = (*codes.get(key, ()), code)
-        return codes
+        in tree order: the reader checks a row's name against it (one look-up a
+        row). Worked out once per set, and kept with it between nights
+        (``parindex.kept_criteria``)."""
+        return names_folded(self)
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of everything the set holds (``set_digest``): the parse cache,
+        the department workbooks and the report's parts are keyed by it. Worked
+        out once per set, and kept with it between nights."""
+        return set_digest(self)
 
     @cached_property
     def _department_names(self) -> dict[str, str]:
@@ -164,6 +170,32 @@ class CriteriaSet:
         for department in self.departments:
             names.setdefault(department.code, department.name)
         return names
+
+
+def names_folded(criteria_set: CriteriaSet) -> dict[str, tuple[str, ...]]:
+    """``CriteriaSet.codes_by_name``, worked out."""
+    codes: dict[str, tuple[str, ...]] = {}
+    for code, name in criteria_set.nodes.select("code", "name").iter_rows():
+        key = fold_name(name or "")
+        if key:
+            codes[key] = (*codes.get(key, ()), code)
+    return codes
+
+
+def set_digest(criteria_set: CriteriaSet) -> str:
+    """sha256 of everything a criteria set holds (name, years, departments with
+    their aliases, every node)."""
+    digest = hashlib.sha256()
+    head = [
+        criteria_set.name,
+        criteria_set.first_year,
+        criteria_set.source,
+        [asdict(department) for department in criteria_set.departments],
+    ]
+    digest.update(json.dumps(head, ensure_ascii=False).encode())
+    with DIGEST_LOCK:
+        digest.update(criteria_set.nodes.write_json().encode())
+    return digest.hexdigest()
 
 
 def ancestor_pairs(codes: pl.Series, *, proper: bool = False) -> pl.DataFrame:

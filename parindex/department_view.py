@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import Result, YearResult
-from parindex.criteria import DIGEST_LOCK, CriteriaSet
+from parindex.criteria import DIGEST_LOCK
 
 # two 64-bit row hashes (polars' hash_rows, two fixed seeds): 128 bits a row; they
 # are stable for one polars version, which is part of every key
@@ -78,20 +78,6 @@ def department_view(result: Result, code: str) -> Result:
         submissions=result.submissions.filter(pl.col("department") == code),
         problems=result.problems.filter(pl.col("department") == code),
     )
-
-
-def _criteria_digest(criteria_set: CriteriaSet) -> str:
-    digest = hashlib.sha256()
-    head = [
-        criteria_set.name,
-        criteria_set.first_year,
-        criteria_set.source,
-        [[d.code, d.name, list(d.aliases)] for d in criteria_set.departments],
-    ]
-    digest.update(json.dumps(head, ensure_ascii=False).encode())
-    with DIGEST_LOCK:
-        digest.update(criteria_set.nodes.write_json().encode())
-    return digest.hexdigest()
 
 
 def _row_hashes(
@@ -168,14 +154,14 @@ def _department_keys(
         static,
         result.year,
         current.status,
-        _criteria_digest(current.criteria_set),
+        current.criteria_set.digest,
         result.previous_year,
     ]
     if previous is not None:
         head += [
             previous.year,
             previous.status,
-            _criteria_digest(previous.criteria_set),
+            previous.criteria_set.digest,
         ]
     tables = [
         _row_hashes(result.criteria, "departments", exploded=True),

@@ -15,9 +15,11 @@ import openpyxl
 import pytest
 from polars.testing import assert_frame_equal
 
+from parindex import criteria as criteria_module
 from parindex import kept_criteria, pipeline
 from parindex.criteria import CriteriaSet, criteria_set_for_year
 from parindex.errors import ParindexError
+from parindex.ingest import collect
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache, criteria_digest
 from parindex.ingest.collect import ingest_year
 from parindex.publish import outputs as outputs_module
@@ -279,3 +281,70 @@ def test_a_night_hashes_each_output_once_and_records_what_is_on_disk(
         "summary-2023.md",
         "TP-2023.xlsx",
     }
+
+
+def _night(inputs: Path, outputs: Path) -> None:
+    """A night as the flow runs it: the set kept in ``outputs``, the parse cache."""
+    criteria = pipeline.load_criteria(inputs, YEAR, outputs)
+    history, history_problems = pipeline.load_history(inputs)
+    cache = ReadCache.for_year(outputs, criteria, YEAR)
+    ingested = ingest_year(inputs, YEAR, criteria, time.time(), cache=cache)
+    previous = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
+    result = pipeline.build_result(
+        criteria, ingested, previous.result, history, history_problems
+    )
+    pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=time.time())
+
+
+def test_a_kept_set_is_digested_and_its_names_folded_once(
+    inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    criteria_reads: list[int],
+) -> None:
+    """The digest of a set (the parse cache, the department workbooks and the
+    report's parts are keyed by it) and its folded names are worked out once,
+    when the set is read, and kept with it: a night served the kept set works
+    out neither, and a changed file is still checked against the names."""
+    outputs = tmp_path / "outputs"
+    digests: list[str] = []
+    foldings: list[str] = []
+    real_digest, real_codes = criteria_module.set_digest, criteria_module.names_folded
+
+    def digest(criteria_set: CriteriaSet) -> str:
+        digests.append(criteria_set.name)
+        return real_digest(criteria_set)
+
+    def codes(criteria_set: CriteriaSet) -> dict[str, tuple[str, ...]]:
+        foldings.append(criteria_set.name)
+        return real_codes(criteria_set)
+
+    monkeypatch.setattr(criteria_module, "set_digest", digest)
+    monkeypatch.setattr(criteria_module, "names_folded", codes)
+    _night(inputs, outputs)
+    # the night that read the sets (this year's, and last year's for its files)
+    assert criteria_reads == [YEAR, YEAR - 1]
+    assert len(digests) == 2 and len(foldings) == 2
+    kept = pipeline.load_criteria(inputs, YEAR, outputs)
+    fresh = criteria_set_for_year(inputs / "criteria", YEAR)
+    assert kept.digest == fresh.digest == criteria_digest(fresh)
+    assert kept.codes_by_name == fresh.codes_by_name
+    digests.clear()
+    foldings.clear()
+    criteria_reads.clear()
+    changed = sorted((inputs / str(YEAR)).rglob("*.xlsx"))[0]
+    workbook = openpyxl.load_workbook(changed)
+    workbook.active["A1"] = f"{workbook.active['A1'].value or ''} "  # a new version
+    workbook.save(changed)
+    parsed: list[str] = []
+    real_read = collect.read_fetched_rows
+
+    def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.extend(job[0].name for job in jobs)
+        return real_read(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(collect, "read_fetched_rows", counted)
+    _night(inputs, outputs)
+    assert len(parsed) == 1  # the changed file was read, against the kept set
+    assert criteria_reads == []
+    assert digests == [] and foldings == []

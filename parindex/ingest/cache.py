@@ -24,14 +24,14 @@ import os
 import pickle
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
-from parindex.criteria import DIGEST_LOCK, CriteriaSet
+from parindex.criteria import CriteriaSet
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.normalise import FILE_ROWS_WIDTH, FileRows
 from parindex.ingest.read import SubmissionRead
@@ -63,19 +63,8 @@ def code_version() -> str:
 
 
 def criteria_digest(criteria_set: CriteriaSet) -> str:
-    """sha256 of everything a criteria set holds (name, years, departments with
-    their aliases, every node)."""
-    digest = hashlib.sha256()
-    head = [
-        criteria_set.name,
-        criteria_set.first_year,
-        criteria_set.source,
-        [asdict(department) for department in criteria_set.departments],
-    ]
-    digest.update(json.dumps(head, ensure_ascii=False).encode())
-    with DIGEST_LOCK:  # see parindex.criteria
-        digest.update(criteria_set.nodes.write_json().encode())
-    return digest.hexdigest()
+    """sha256 of everything a criteria set holds (``CriteriaSet.digest``)."""
+    return criteria_set.digest
 
 
 @dataclass(frozen=True)
