@@ -432,13 +432,31 @@ def test_provisional_year(
 GOLDEN_REPORT = Path(__file__).parent / "golden" / "report-2023.docx"
 
 
-def test_same_bytes_as_the_golden_report(report_bytes: bytes) -> None:
+def _entries(docx: bytes) -> list[tuple[object, ...]]:
+    """Every entry of a package, in order: its name, date, mode, compression and
+    inflated bytes (not the deflated ones: the deflate level is the writer's
+    choice, ``report.ZIP_LEVEL``)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return [
+            (
+                entry.filename,
+                entry.date_time,
+                entry.external_attr,
+                entry.compress_type,
+                archive.read(entry),
+            )
+            for entry in archive.infolist()
+        ]
+
+
+def test_same_parts_as_the_golden_report(report_bytes: bytes) -> None:
     """The paragraphs are written as XML directly (fast for a province): the draft
-    is byte for byte the one python-docx built paragraph by paragraph (the golden
-    file was made that way). Regenerate with ``PARINDEX_REGENERATE_GOLDEN=1``."""
+    holds, part for part and byte for byte, what python-docx built paragraph by
+    paragraph (the golden file was made that way). Regenerate with
+    ``PARINDEX_REGENERATE_GOLDEN=1``."""
     if os.environ.get("PARINDEX_REGENERATE_GOLDEN") == "1":
         GOLDEN_REPORT.write_bytes(report_bytes)
-    assert report_bytes == GOLDEN_REPORT.read_bytes()
+    assert _entries(report_bytes) == _entries(GOLDEN_REPORT.read_bytes())
 
 
 @pytest.mark.parametrize(
