@@ -103,13 +103,13 @@ def _row_hashes(
         .group_by("_department", maintain_order=True)
         .agg("_h0", "_h1")
     )
-    found: dict[str, bytes] = {}
-    for department, first, second in grouped.iter_rows():
-        found[department] = b"".join(
-            a.to_bytes(8, "little") + b.to_bytes(8, "little")
-            for a, b in zip(first, second, strict=True)
-        )
-    return found
+    # per department, its rows' first hashes, then their second ones (machine
+    # order): as many bytes as before, in one C loop per list
+    return {
+        department: array.array("Q", first).tobytes()
+        + array.array("Q", second).tobytes()
+        for department, first, second in grouped.iter_rows()
+    }
 
 
 def _year_hashes(
