@@ -303,6 +303,11 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
         or option."""
         low, high = self.dim_rowmin, self.dim_rowmax
         known = None not in (low, high, self.dim_colmin) and not self.constant_memory
+        # one RowInfo and one size per height, shared by its rows (XlsxWriter
+        # only ever replaces a row's, never changes one): a table's thousands of
+        # rows have a handful of heights
+        shared: dict[int, tuple[RowInfo, list[int | bool]]] = {}
+        row_info, row_sizes = self.row_info, self.row_sizes
         for row, height in heights.items():
             pixels = int(height * 4.0 / 3.0 + 0.5)
             # a row inside the sheet's dimensions leaves them as they are
@@ -312,8 +317,10 @@ class FastWorksheet(Worksheet):  # type: ignore[misc]
             if pixels == 0:
                 self.set_row_pixels(row, pixels)
                 continue
-            self.row_info[row] = RowInfo(height=pixels)
-            self.row_sizes[row] = [pixels, False]
+            found = shared.get(pixels)
+            if found is None:
+                found = shared[pixels] = (RowInfo(height=pixels), [pixels, False])
+            row_info[row], row_sizes[row] = found
 
     def _get_range_data(self, *args: Any, **kwargs: Any) -> Any:
         self._cells_only()  # a chart's cached values read the cells
