@@ -324,7 +324,9 @@ def pipeline_run(units: list[dict[str, Any]], outputs: Path) -> dict[str, Any]:
         night = None  # type: ignore[assignment]
     timer = StageTimer()
     missing = _instrument(timer)
-    freeze = getattr(night, "freeze_imported_objects", None)
+    freeze = getattr(night, "tune_collector", None) or getattr(
+        night, "freeze_imported_objects", None
+    )
     if freeze is not None:  # as the flows start a night
         freeze()
     totals = []

@@ -73,9 +73,9 @@ from parindex.ingest.winners import rows_set_aside
 from parindex.night import (
     RepeatedRun,
     fingerprint,
-    freeze_imported_objects,
     print_kept,
     repeat_last_run,
+    tune_collector,
 )
 from parindex.previous import PreviousYear
 from parindex.problems import concat_problems
@@ -857,7 +857,7 @@ def consolidate_flow(
 
     Returns the headline figures and the paths written.
     """
-    freeze_imported_objects()
+    tune_collector()
     logger = get_run_logger()
     run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()

@@ -37,7 +37,7 @@ from flows.consolidate import (
 from parindex import messages
 from parindex import run_record as record
 from parindex.errors import ParindexError
-from parindex.night import freeze_imported_objects
+from parindex.night import tune_collector
 from parindex.pipeline import Written
 from parindex.province import run as province
 from parindex.province import status
@@ -173,7 +173,7 @@ def province_flow(
 
     Returns the headline facts and the paths written.
     """
-    freeze_imported_objects()
+    tune_collector()
     logger = get_run_logger()
     run_at = time.time()
     inputs_path, outputs_path = Path(inputs).resolve(), Path(outputs).resolve()

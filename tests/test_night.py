@@ -209,15 +209,25 @@ def test_a_folder_that_changed_while_the_run_read_is_never_repeated(
     assert night.fingerprint(inputs, YEAR, now, 0.0) == before
 
 
-def test_the_objects_imported_before_a_night_are_frozen_once_per_process(
+def test_the_collector_is_tuned_once_per_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``gc.freeze`` once, at the first night of a process (the modules,
     classes and functions imported: never garbage); never again, so a server
-    that runs many nights never freezes what a night left behind."""
+    that runs many nights never freezes what a night left behind. The youngest
+    generation is collected every ``YOUNG_OBJECTS`` allocations, never more
+    often than the process already did."""
     frozen: list[int] = []
+    thresholds: list[tuple[int, ...]] = []
     monkeypatch.setattr(night.gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(night.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(night.gc, "set_threshold", lambda *t: thresholds.append(t))
     monkeypatch.setattr(night, "_FROZEN", [])
-    night.freeze_imported_objects()
-    night.freeze_imported_objects()
+    night.tune_collector()
+    night.tune_collector()
     assert frozen == [1]
+    assert thresholds == [(night.YOUNG_OBJECTS, 10, 10)]
+    monkeypatch.setattr(night, "_FROZEN", [])
+    monkeypatch.setattr(night.gc, "get_threshold", lambda: (50_000, 10, 10))
+    night.tune_collector()
+    assert thresholds == [(night.YOUNG_OBJECTS, 10, 10)]  # already less often

@@ -32,9 +32,7 @@ def test_flow_writes_every_output_of_the_sample(
     from flows.consolidate import consolidate_flow
 
     started: list[int] = []  # the night freezes what was imported, first
-    monkeypatch.setattr(
-        consolidate, "freeze_imported_objects", lambda: started.append(1)
-    )
+    monkeypatch.setattr(consolidate, "tune_collector", lambda: started.append(1))
     outputs = tmp_path / "outputs"
     outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
     assert started == [1]
