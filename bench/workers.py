@@ -239,7 +239,7 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.pipeline", "consolidate_year"),
     ("parindex.pipeline", "compare"),
     ("parindex.pipeline", "analyse"),
-    ("parindex.publish.outputs", "archive"),
+    ("parindex.publish.outputs", "archive_all"),
     ("parindex.publish.outputs", "department_keys"),
     ("parindex.publish.outputs", "render_scorecard"),
     ("parindex.publish.outputs", "render_summary"),

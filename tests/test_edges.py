@@ -246,3 +246,35 @@ def test_sigterm_and_ctrl_c_leave_no_reader_running(number: int, name: str) -> N
         for _ in range(50):
             os.kill(child, 0)
             time.sleep(0.1)
+
+
+def test_archive_all_keeps_each_content_once(tmp_path: Path) -> None:
+    """Submissions are archived under their hash, once per content: one already
+    there (or anything in its way under that name) is left as it is, the
+    others are written; the paths come back in order."""
+    import hashlib
+    import os
+
+    from parindex.publish.files import archive_all
+
+    folder = tmp_path / "archive" / "2023"
+    contents = [b"first", b"second", b"first"]
+    digests = [hashlib.sha256(c).hexdigest() for c in contents]
+    folder.mkdir(parents=True)
+    kept = folder / f"{digests[1]}.xlsx"
+    kept.write_bytes(b"second")
+    os.utime(kept, (1_000_000_000, 1_000_000_000))
+    paths = archive_all(
+        [(c, ".XLSX", d) for c, d in zip(contents, digests, strict=True)], folder
+    )
+    assert paths == [folder / f"{d}.xlsx" for d in digests]
+    assert kept.stat().st_mtime == 1_000_000_000  # not written again
+    assert (folder / f"{digests[0]}.xlsx").read_bytes() == b"first"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{d}.xlsx" for d in set(digests)
+    )
+    # a folder not there yet is made
+    assert archive_all([(b"x", ".ods", "ab")], tmp_path / "new") == [
+        tmp_path / "new" / "ab.ods"
+    ]
+    assert (tmp_path / "new" / "ab.ods").read_bytes() == b"x"

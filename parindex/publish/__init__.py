@@ -10,7 +10,7 @@ quick: the renderers are loaded by ``parindex.publish.outputs``.
 from __future__ import annotations
 
 from parindex.publish.files import (
-    archive,
+    archive_all,
     check_writable,
     outputs_lock,
     sweep_temporary_files,
@@ -19,7 +19,7 @@ from parindex.publish.files import (
 )
 
 __all__ = [
-    "archive",
+    "archive_all",
     "check_writable",
     "outputs_lock",
     "sweep_temporary_files",

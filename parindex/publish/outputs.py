@@ -31,7 +31,7 @@ from parindex.ingest.winners import rows_set_aside
 from parindex.publish.compared import compared_part, keep_compared, last_compared
 from parindex.publish.files import (
     REASONS,
-    archive,
+    archive_all,
     check_targets,
     known_targets,
     not_writable,
@@ -742,16 +742,16 @@ def publish_outputs(
             # anything in the way of an output stops the run before anything is
             # written (checked again before the first move)
             check_targets(outputs, [*known_targets(outputs, year), *targets, manifest])
-            archived = [
-                archive(
-                    ingested.contents[row["sha256"]],
-                    ingested.paths[row["file"]].suffix,
-                    outputs / "archive" / str(year),
-                    row["sha256"],
-                )
-                for row in ingested.submissions.iter_rows(named=True)
-                if row["sha256"] is not None
-            ]
+            archived = archive_all(
+                (
+                    (ingested.contents[digest], ingested.paths[file].suffix, digest)
+                    for file, digest in ingested.submissions.select(
+                        "file", "sha256"
+                    ).iter_rows()
+                    if digest is not None
+                ),
+                outputs / "archive" / str(year),
+            )
             # what changed is told against the last complete set of outputs:
             # the part of its summary that is compared (``publish.compared``)
             previous_summary = (
