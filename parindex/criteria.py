@@ -157,6 +157,16 @@ class CriteriaSet:
         return names_folded(self)
 
     @cached_property
+    def department_words(self) -> tuple[dict[str, frozenset[str]], int]:
+        """The departments' folded codes, names and aliases → their codes, and
+        the most words in one (``ingest.winners.name_index``: how a file's or a
+        folder's name is matched against them). Worked out once per set, and
+        kept with it between nights."""
+        from parindex.ingest.winners import name_index  # the rule lives there
+
+        return name_index(self.departments)
+
+    @cached_property
     def digest(self) -> str:
         """sha256 of everything the set holds (``set_digest``): the parse cache,
         the department workbooks and the report's parts are keyed by it. Worked

@@ -69,8 +69,9 @@ def load(outputs: Path, key: str) -> CriteriaSet | None:
 def store(outputs: Path, key: str, value: CriteriaSet) -> None:
     """Keep ``value`` under ``key``, atomically; a failure to write is not an
     error (the next night reads the folder again). Its digest and folded names
-    (``CriteriaSet.digest``, ``codes_by_name``) are worked out first and kept with
-    it: the nights it is served work out neither."""
+    (``CriteriaSet.digest``, ``codes_by_name``, ``department_words``) are worked
+    out first and kept with it: the nights it is served work out none of them."""
     value.digest  # noqa: B018 - worked out, to be kept (cached_property)
     value.codes_by_name  # noqa: B018
+    value.department_words  # noqa: B018
     store_pickled(_path(outputs, key), FORMAT, (key, value))

@@ -17,9 +17,9 @@ from polars.testing import assert_frame_equal
 
 from parindex import criteria as criteria_module
 from parindex import kept_criteria, pipeline
-from parindex.criteria import CriteriaSet, criteria_set_for_year
+from parindex.criteria import CriteriaSet, Department, criteria_set_for_year
 from parindex.errors import ParindexError
-from parindex.ingest import collect
+from parindex.ingest import collect, winners
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache, criteria_digest
 from parindex.ingest.collect import ingest_year
 from parindex.publish import outputs as outputs_module
@@ -303,7 +303,8 @@ def test_a_kept_set_is_digested_and_its_names_folded_once(
     criteria_reads: list[int],
 ) -> None:
     """The digest of a set (the parse cache, the department workbooks and the
-    report's parts are keyed by it) and its folded names are worked out once,
+    report's parts are keyed by it), its folded criterion names and its
+    departments' names as file names give them are worked out once,
     when the set is read, and kept with it: a night served the kept set works
     out neither, and a changed file is still checked against the names."""
     outputs = tmp_path / "outputs"
@@ -321,16 +322,26 @@ def test_a_kept_set_is_digested_and_its_names_folded_once(
 
     monkeypatch.setattr(criteria_module, "set_digest", digest)
     monkeypatch.setattr(criteria_module, "names_folded", codes)
+    indexes: list[int] = []
+    real_index = winners.name_index
+
+    def index(departments: tuple[Department, ...]) -> winners.NameIndex:
+        indexes.append(len(departments))
+        return real_index(departments)
+
+    monkeypatch.setattr(winners, "name_index", index)
     _night(inputs, outputs)
     # the night that read the sets (this year's, and last year's for its files)
     assert criteria_reads == [YEAR, YEAR - 1]
     assert len(digests) == 2 and len(foldings) == 2
+    assert len(indexes) == 2  # the departments' names, as files name them
     kept = pipeline.load_criteria(inputs, YEAR, outputs)
     fresh = criteria_set_for_year(inputs / "criteria", YEAR)
     assert kept.digest == fresh.digest == criteria_digest(fresh)
     assert kept.codes_by_name == fresh.codes_by_name
     digests.clear()
     foldings.clear()
+    indexes.clear()
     criteria_reads.clear()
     changed = sorted((inputs / str(YEAR)).rglob("*.xlsx"))[0]
     workbook = openpyxl.load_workbook(changed)
@@ -347,4 +358,4 @@ def test_a_kept_set_is_digested_and_its_names_folded_once(
     _night(inputs, outputs)
     assert len(parsed) == 1  # the changed file was read, against the kept set
     assert criteria_reads == []
-    assert digests == [] and foldings == []
+    assert digests == [] and foldings == [] and indexes == []

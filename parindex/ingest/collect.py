@@ -438,7 +438,9 @@ def collect_year(
     problems: list[dict[str, str | None]] = [*choice.problems]
     # a part of the drop folder that could not be listed: an error naming it
     unreadable = {
-        entry.name: only_department_in(entry.path.name, criteria_set.departments)
+        entry.name: only_department_in(
+            entry.path.name, criteria_set.departments, criteria_set.department_words
+        )
         for entry in dropped
         if entry.error is not None
     }

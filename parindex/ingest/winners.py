@@ -67,14 +67,14 @@ def department_hints(
     """(where, department code) named by the file's name and its subfolder.
 
     ``folder`` overrides the subfolder (``check`` passes the file's parent)."""
-    departments = criteria_set.departments
+    departments, words = criteria_set.departments, criteria_set.department_words
     hints = []
-    named = only_department_in(Path(file.path.name).stem, departments)
+    named = only_department_in(Path(file.path.name).stem, departments, words)
     if named is not None:
         hints.append((messages.WHERE_FILE_NAME, named))
     folder = folder if folder is not None else file.subfolder
     if folder:
-        from_folder = only_department_in(folder, departments)
+        from_folder = only_department_in(folder, departments, words)
         if from_folder is not None:
             hints.append((messages.WHERE_FOLDER.format(folder=folder), from_folder))
     if not hints:  # a name that says nothing: who sent the same file last year
@@ -88,19 +88,27 @@ def named_department(file: DroppedFile, criteria_set: CriteriaSet) -> str | None
     """The department a file's name and subfolder name, when together they name
     exactly one (a rejected file, whose ``Đơn vị`` line was not read, is
     attributed to it); last year's file is not looked for."""
-    departments = criteria_set.departments
-    named = {only_department_in(Path(file.path.name).stem, departments)}
+    departments, words = criteria_set.departments, criteria_set.department_words
+    named = {only_department_in(Path(file.path.name).stem, departments, words)}
     if file.subfolder:
-        named.add(only_department_in(file.subfolder, departments))
+        named.add(only_department_in(file.subfolder, departments, words))
     named.discard(None)
     return named.pop() if len(named) == 1 else None
 
 
-def only_department_in(text: str, departments: tuple[Department, ...]) -> str | None:
+NameIndex = tuple[dict[str, frozenset[str]], int]
+"""The departments' folded codes, names and aliases → their codes, and the most
+words in one of them (``name_index``)."""
+
+
+def only_department_in(
+    text: str, departments: tuple[Department, ...], index: NameIndex | None = None
+) -> str | None:
     """The department named in ``text`` (code, name or alias, as whole words) when
     it names exactly one; None when it names none or several (a file called
-    ``noi-vu-va-tu-phap.xlsx`` is evidence of neither)."""
-    names, longest = _name_index(departments)
+    ``noi-vu-va-tu-phap.xlsx`` is evidence of neither). ``index``: the index of
+    ``departments`` when the caller has it (``CriteriaSet.department_words``)."""
+    names, longest = index if index is not None else _name_index(departments)
     words = fold(_SEPARATORS.sub(" ", text)).split(" ")
     found: set[str] = set()
     # every run of whole words of the text, up to the longest name: as many
@@ -117,25 +125,28 @@ _NAME_INDEXES: dict[int, tuple[tuple[Department, ...], dict[str, frozenset[str]]
 _NAME_INDEXES = {}
 
 
-def _name_index(
-    departments: tuple[Department, ...],
-) -> tuple[dict[str, frozenset[str]], int]:
-    """The departments' folded codes, names and aliases (as ``_word_names``
-    gives them) → their codes, and the most words in one of them. Kept per
-    tuple object: hashing a tuple of a thousand departments on every look-up
-    cost more than the look-up."""
+def _name_index(departments: tuple[Department, ...]) -> NameIndex:
+    """``name_index``, kept per tuple object: hashing a tuple of a thousand
+    departments on every look-up cost more than the look-up."""
     kept = _NAME_INDEXES.get(id(departments))
     if kept is not None and kept[0] is departments:
         return kept[1], kept[2]
+    names, longest = name_index(departments)
+    if len(_NAME_INDEXES) >= 16:
+        _NAME_INDEXES.clear()
+    _NAME_INDEXES[id(departments)] = (departments, names, longest)
+    return names, longest
+
+
+def name_index(departments: tuple[Department, ...]) -> NameIndex:
+    """The departments' folded codes, names and aliases (as ``_word_names``
+    gives them) → their codes, and the most words in one of them."""
     index: dict[str, set[str]] = {}
     for padded, code in _word_names(departments, True):
         for name in _with_and_left_out(padded[1:-1]):
             index.setdefault(name, set()).add(code)
     names = {name: frozenset(codes) for name, codes in index.items()}
     longest = max((name.count(" ") + 1 for name in names), default=0)
-    if len(_NAME_INDEXES) >= 16:
-        _NAME_INDEXES.clear()
-    _NAME_INDEXES[id(departments)] = (departments, names, longest)
     return names, longest
 
 
