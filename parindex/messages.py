@@ -482,6 +482,26 @@ VALUE_TOO_LARGE = (
     "Ô {cell} ghi {shown}: quá lớn để là điểm (quá {limit}), có thể gõ nhầm. "
     "Hãy nhập lại điểm rồi nộp lại."
 )
+PREVIOUS_YEAR_INCOMPLETE_PUBLISHED = (
+    "Thư mục {year}/ chỉ có điểm của {scored}/{leaves} tiêu chí (chưa có: {codes}): "
+    "tổng điểm và chỉ số thành phần năm {year} lấy theo số đã công bố trong "
+    "history.xlsx; tiêu chí chưa đủ điểm năm {year} không được so sánh."
+)
+PREVIOUS_YEAR_INCOMPLETE = (
+    "Thư mục {year}/ chỉ có điểm của {scored}/{leaves} tiêu chí (chưa có: {codes}) "
+    "và history.xlsx không có tổng điểm năm {year}: chỉ so sánh các tiêu chí và chỉ "
+    "số thành phần đã đủ điểm; tổng điểm năm {year} không được so sánh."
+)
+DEPARTMENT_LINE_PARTIAL = (
+    "Dòng “Đơn vị” ghi “{text}”, không đúng tên đơn vị nào của bộ tiêu chí: tệp được "
+    "tính cho {name} ({code}) vì dòng này có tên của đơn vị đó. Nếu tệp không phải "
+    "của {name}, hãy bỏ tệp khỏi thư mục nộp; nếu đúng, hãy ghi “Đơn vị: {name}”."
+)
+UNSCORED_OWN_CRITERION = (
+    "Tiêu chí {code} chưa có điểm (ô {cells} để trống hoặc “-”) trong khi các tiêu "
+    "chí khác của tệp đã có điểm: tệp không cho tiêu chí này điểm nào. Nếu tiêu chí "
+    "được 0 điểm, hãy ghi 0 rồi nộp lại."
+)
 APPRAISAL_MISSING_SELF_USED = (
     "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
     "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."

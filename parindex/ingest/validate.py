@@ -334,6 +334,64 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
     ]
 
 
+def _unscored_own(joined: pl.LazyFrame, is_sum: pl.Expr) -> list[dict[str, str | None]]:
+    """The rows of a department's own leaves whose score cells are both empty or
+    ``-`` (nothing the reader said of them), in a table where other rows are
+    scored and where the criterion is not scored on another row: a warning
+    naming the cells (the SPEC: "not scored", warned when the rest of the
+    file's column is scored). Other departments' rows left blank (a full form)
+    are not said."""
+    has_score = (
+        pl.col("self_raw").is_not_null()
+        | pl.col("appraised_raw").is_not_null()
+        | pl.col("formula_cell").is_not_null()
+    )
+    leaves = joined.filter(is_sum.not_()).select(
+        "file",
+        "sheet",
+        "department",
+        "code",
+        "is_leaf",
+        "responsible",
+        "notices",
+        "self_cell",
+        "appraised_cell",
+        scored=has_score,
+    )
+    scored_tables = leaves.filter("scored").select("file", "sheet").unique()
+    scored_codes = leaves.filter("scored").select("file", "code").unique()
+    found = (
+        leaves.filter(
+            pl.col("is_leaf")
+            & pl.col("responsible")
+            & pl.col("scored").not_()
+            & pl.col("notices").is_null()
+        )
+        .join(scored_tables, on=["file", "sheet"], how="semi")
+        .join(scored_codes, on=["file", "code"], how="anti")
+        .collect()
+    )
+    records = []
+    for row in found.iter_rows(named=True):
+        cells = [c for c in (row["self_cell"], row["appraised_cell"]) if c]
+        if not cells:
+            continue
+        records.append(
+            problem(
+                "warning",
+                messages.UNSCORED_OWN_CRITERION.format(
+                    code=row["code"], cells=", ".join(cells)
+                ),
+                file=row["file"],
+                sheet=row["sheet"],
+                cell=cells[0],
+                department=row["department"],
+                criterion=row["code"],
+            )
+        )
+    return records
+
+
 def validate_rows(
     rows: pl.DataFrame, criteria_set: CriteriaSet
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -365,6 +423,7 @@ def validate_rows(
         .select("file", "code", "self_score", "appraised_score")
         .collect()
     )
+    unscored = _unscored_own(joined, is_sum)
     # Only rows that give a score are checked: a department may fill the full
     # form, leaving the other departments' rows blank.
     scored = (
@@ -409,6 +468,7 @@ def validate_rows(
         [
             noticed,
             problems_frame(_appraisal_missing(good)),
+            problems_frame(unscored),
             problems_frame(row_problems),
             problems_frame(formula_problems),
             problems_frame(ambiguous),
