@@ -511,6 +511,26 @@ def _history_table(
     return frame.sort("year", "source", descending=[False, True])
 
 
+def _incomplete_previous_said(
+    previous: YearResult, published_total: float | None, problems: pl.DataFrame
+) -> pl.DataFrame:
+    """``problems`` with the warning that the previous year's folder leaves
+    criteria unscored, and what is compared instead."""
+    codes = previous.missing["code"].to_list()
+    shown = ", ".join(codes[:10]) + (", …" if len(codes) > 10 else "")
+    scored, leaves = previous.coverage
+    template = (
+        messages.PREVIOUS_YEAR_INCOMPLETE_PUBLISHED
+        if published_total is not None
+        else messages.PREVIOUS_YEAR_INCOMPLETE
+    )
+    said = problem(
+        "warning",
+        template.format(year=previous.year, scored=scored, leaves=leaves, codes=shown),
+    )
+    return pl.concat([problems, problems_frame([said])], how="diagonal_relaxed")
+
+
 def compare(
     current: YearResult,
     previous: YearResult | None,
@@ -529,15 +549,33 @@ def compare(
     """
     previous_year = current.year - 1
     component_columns = ["code", "name", "max", "score"]
+    published = history.result(previous_year)
+    published_total = (
+        float(published["total"])
+        if published and published["total"] is not None
+        else None
+    )
+    # a previous year whose folder leaves criteria unscored (a file missing) is
+    # not the year: its published figures stand for it, or only its complete
+    # nodes are compared (README, Choices: "Previous year")
+    incomplete = previous is not None and previous.missing.height > 0
+    compared_nodes = None  # the previous year's nodes compared
     if previous is not None:
-        prev_components = previous.components.select(
+        compared_nodes = (
+            previous.nodes.filter(pl.col("leaves") == pl.col("scored"))
+            if incomplete
+            else previous.nodes
+        )
+    if compared_nodes is not None and (not incomplete or published_total is None):
+        prev_components = compared_nodes.filter(pl.col("depth") == 1).select(
             "code",
             pl.col("max").alias("previous_max"),
             pl.col("score").alias("previous"),
         )
-        previous_total: float | None = previous.total
+        previous_total: float | None = (
+            previous.total if previous is not None and not incomplete else None
+        )
     else:
-        published = history.result(previous_year)
         prev_components = history.components.filter(
             pl.col("year") == previous_year
         ).select(
@@ -545,11 +583,9 @@ def compare(
             pl.lit(None, dtype=pl.Float64).alias("previous_max"),
             pl.col("score").alias("previous"),
         )
-        previous_total = (
-            float(published["total"])
-            if published and published["total"] is not None
-            else None
-        )
+        previous_total = published_total
+    if incomplete and previous is not None:
+        problems = _incomplete_previous_said(previous, published_total, problems)
     components = (
         current.components.select(component_columns)
         .join(prev_components, on="code", how="left")
@@ -564,8 +600,8 @@ def compare(
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
     )
-    if previous is not None:
-        prev_nodes = previous.nodes.select("code", pl.col("score").alias("previous"))
+    if compared_nodes is not None:
+        prev_nodes = compared_nodes.select("code", pl.col("score").alias("previous"))
     else:
         prev_nodes = pl.DataFrame(schema={"code": pl.String, "previous": pl.Float64})
     criteria = current.nodes.join(prev_nodes, on="code", how="left").with_columns(

@@ -23,17 +23,24 @@ are folded once and kept; longer ones (sentences) are folded each time."""
 
 
 def fold(text: str) -> str:
-    """Fold a label for matching: no accents, no case, single spaces, NFC/NFD alike.
+    """Fold a label for matching: no accents, no case, single spaces, NFC/NFD alike,
+    every hyphen and dash as ``-``.
 
     ``"Điểm  THẨM định"`` and ``"diem tham dinh"`` fold to the same string.
     """
     return _fold_kept(text) if len(text) <= _KEPT else _fold(text)
 
 
+_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")
+)
+"""Hyphens and dashes as ``-`` (Word turns "Tài chính - Kế hoạch" into an en dash)."""
+
+
 def _fold(text: str) -> str:
     if text.isascii():  # no accent to strip, no đ: the same, without a pass per letter
         return _SPACES.sub(" ", text).strip().casefold()
-    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = unicodedata.normalize("NFD", text.translate(_DASHES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped).strip().casefold()

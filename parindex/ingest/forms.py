@@ -33,7 +33,7 @@ SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
 }
 Record = dict[str, str | None]
 
-_SEPARATORS = re.compile(r"[-_.,;:()/]+")
+_SEPARATORS = re.compile(r"[-_.,;:()/\u2010-\u2015\u2212]+")  # hyphens, dashes
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -120,6 +120,15 @@ def department_from_file_name(
     """Match a file name to a department: the longest code, name or alias found in it
     as whole words; None when nothing or two departments match equally."""
     return department_in_text(Path(name).stem, departments)
+
+
+def _holds_words(text: str, name: str) -> bool:
+    """Whether ``name`` is in ``text`` as whole words (both folded, separators as
+    spaces)."""
+    return (
+        f" {fold(_SEPARATORS.sub(' ', name))} "
+        in f" {fold(_SEPARATORS.sub(' ', text))} "
+    )
 
 
 def stated_year_of(text: str) -> int | None:
@@ -223,17 +232,32 @@ def _form(
         )
         return form
 
+    line_said: Record | None = None
     if criteria_set.self_assessed:
         # the unit fills the whole form itself: every form is its own
         form.department = criteria_set.departments[0].code
     elif "department" in metadata:
         text, cell = metadata["department"]
         departments = criteria_set.departments
-        form.department = match_department(text, departments) or department_in_text(
-            text, departments, codes=False
-        )
+        form.department = match_department(text, departments)
         if form.department is None:
-            return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
+            form.department = department_in_text(text, departments, codes=False)
+            if form.department is None:
+                return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
+            name = criteria_set.department_name(form.department)
+            if not _holds_words(text, name):
+                # only a short name (an alias) among other words: "Văn phòng
+                # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said
+                line_said = problem(
+                    "warning",
+                    messages.DEPARTMENT_LINE_PARTIAL.format(
+                        text=text.strip(), name=name, code=form.department
+                    ),
+                    file=file,
+                    sheet=sheet.name,
+                    cell=cell,
+                    department=form.department,
+                )
     else:  # several forms: each sheet's name first; one form: the file's name first
         departments = criteria_set.departments
         by_sheet = department_in_text(sheet.name, departments)
@@ -258,6 +282,8 @@ def _form(
             form.year_stated = True
     if form.year != year:
         return form
+    if line_said is not None:
+        form.warnings.append(line_said)
     choice = choose_columns(sheet, columns, data_row, year)
     for cell, message in choice.warnings:
         form.warnings.append(

@@ -1,0 +1,74 @@
+"""A ``Đơn vị`` line that is not a department's name, alias or code, and holds
+only one of its short names (an alias) among other words ("Văn phòng Đăng ký đất
+đai" holds VP's "Văn phòng", "Sở Nội vụ tỉnh Lai Châu" NV's "Nội vụ") is read as
+that department, and said, naming the cell; a line holding the department's full
+name among other words ("Phòng Nội vụ huyện Phong Thổ") is read so without a
+word. It was read so without a word: another office's form, dropped in the
+folder by mistake, replaced the department's own."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+
+from parindex import messages, pipeline
+
+NV = "2023/phong-noi-vu.xlsx"
+
+
+def _with_line(inputs: Path, text: str, rename: str | None = None) -> str:
+    path = inputs / NV
+    book = openpyxl.load_workbook(path)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = f"Đơn vị: {text}"
+    book.save(path)
+    if rename is not None:
+        path.rename(path.with_name(rename))
+    return line.coordinate
+
+
+def _said(inputs: Path) -> pl.DataFrame:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    return ingested.problems.filter(pl.col("message").str.starts_with("Dòng “Đơn vị”"))
+
+
+def test_a_line_that_only_holds_a_name_is_said(inputs: Path) -> None:
+    # its file's name names NV too (by the same short name): said all the same
+    cell = _with_line(inputs, "Sở Nội vụ tỉnh Lai Châu", rename="noi-vu.xlsx")
+    said = _said(inputs)
+    assert said.select("severity", "file", "cell", "department", "message").rows() == [
+        (
+            "warning",
+            "2023/noi-vu.xlsx",
+            cell,
+            "NV",
+            messages.DEPARTMENT_LINE_PARTIAL.format(
+                text="Sở Nội vụ tỉnh Lai Châu", name="Phòng Nội vụ", code="NV"
+            ),
+        )
+    ]
+    assert said["message"][0] == (
+        "Dòng “Đơn vị” ghi “Sở Nội vụ tỉnh Lai Châu”, không đúng tên đơn vị nào của "
+        "bộ tiêu chí: tệp được tính cho Phòng Nội vụ (NV) vì dòng này có tên của đơn "
+        "vị đó. Nếu tệp không phải của Phòng Nội vụ, hãy bỏ tệp khỏi thư mục nộp; nếu "
+        "đúng, hãy ghi “Đơn vị: Phòng Nội vụ”."
+    )
+
+
+def test_a_line_named_so_by_its_file_or_exactly_says_nothing(
+    inputs: Path, sample_inputs: Path
+) -> None:
+    assert _said(sample_inputs).is_empty()
+    _with_line(inputs, "Phòng Nội vụ huyện Phong Thổ", rename="bang-diem.xlsx")
+    assert _said(inputs).is_empty()  # the full name, and the place
+    (inputs / "2023" / "bang-diem.xlsx").rename(inputs / NV)
+    _with_line(inputs, "phòng  NỘI VỤ", rename="bang-diem.xlsx")  # its name, exactly
+    assert _said(inputs).is_empty()
