@@ -160,9 +160,19 @@ def test_components_compare_with_the_previous_consolidated_year(
     small_criteria: CriteriaSet,
 ) -> None:
     current, _ = consolidate_year(small_criteria, FULL, 2023)
-    before, _ = consolidate_year(
-        small_criteria, rows(("NV", "1.1", 1.0, 1.0), ("NV", "2.1", None, 3.03)), 2022
+    before, _ = consolidate_year(  # every leaf scored: the year is complete
+        small_criteria,
+        rows(
+            ("NV", "1.1", 1.0, 1.0),
+            ("NV", "1.2.1", 0.0, 0.0),
+            ("TCKH", "1.2.2.1", 0.0, 0.0),
+            ("TCKH", "1.2.2.2", 0.0, 0.0),
+            ("NV", "2.1", None, 3.03),
+            ("TCKH", "2.2", None, 0.0),
+        ),
+        2022,
     )
+    assert before.missing.is_empty()
     result = compare(current, before, empty_history(), pl.DataFrame(), empty_problems())
     components = result.components.select("code", "previous", "delta", "trend").rows()
     assert components == [
