@@ -112,6 +112,14 @@ FORM_NAMED_YEAR_IN_OTHER_FOLDER = (
 )
 ADVICE_MOVE_FILE = "hãy chuyển tệp vào thư mục “{year}”"
 ADVICE_COPY_SHEET = "hãy chép sheet này sang một tệp trong thư mục “{year}”"
+FORM_SUPERSEDED = (
+    "Biểu của {department} trong tệp này không được dùng vì đã có tệp mới hơn của "
+    "đơn vị ({newer}); các biểu khác của tệp vẫn được dùng."
+)
+FORM_NOT_USED = (
+    "Biểu của {department} trong tệp này không được dùng ({note}); các biểu khác "
+    "của tệp vẫn được dùng."
+)
 FILE_SUPERSEDED = (
     "Đã có tệp mới hơn của cùng đơn vị ({newer}): tệp này không được dùng."
 )

@@ -497,11 +497,25 @@ def collect_year(
         )
         if disagrees is not None and status == "used":
             problems.append(disagrees)
+    # a workbook in use holding several departments' forms: the forms of the
+    # departments that sent a newer file of their own are not used (said)
+    not_used = [
+        (file, code) for file, forms in choice.forms_not_used.items() for code in forms
+    ]
+    for file, code in not_used:
+        _, said = choice.forms_not_used[file][code]
+        problems.append(problem("warning", said or "", file=file, department=code))
     row_problems = row_problems.filter(pl.col("file").is_in(reported))
+    form_in_use = pl.lit(value=True)
+    if not_used:
+        form_key = pl.concat_str("file", pl.lit("\x1f"), "department")
+        form_in_use = form_key.is_in([f"{f}\x1f{d}" for f, d in not_used]).not_()
+        row_problems = row_problems.filter(form_in_use.fill_null(value=True))
 
     in_use_mask = good.select(
         pl.col("file").is_in(in_use)
         & (pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null())
+        & form_in_use.fill_null(value=True)
     ).to_series()
     # every checked row in use (one file per department): the rows as they are,
     # not a copy of the year's rows beside them
@@ -556,6 +570,7 @@ def collect_year(
         for read in reads
         if read.rejection is None and status_of[read.file.name][0] == "used"
         for department in read.departments
+        if (read.file.name, department) not in not_used
     }
     unusable = {
         code: (name, status_of[name][1] or "")

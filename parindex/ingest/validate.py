@@ -160,13 +160,15 @@ def _ambiguous_codes(
 
 
 def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
-    """Each subtotal or total row with the sums of the file's leaves it covers
+    """Each subtotal or total row with the sums of its form's leaves it covers
     (``self_sum``, ``appraised_sum``, exact, in integers of billionths: the same
     whatever the order of the rows): a join per level of the tree, whatever the
     number of files (one level at a time: the year's leaves are not copied once
     per ancestor all at once)."""
+    # a form's own leaves: a workbook may hold several departments' forms
+    form = ["file", "department"]
     coded = leaves.filter(pl.col("code").is_not_null()).select(
-        "file", "code", "self_score", "appraised_score"
+        *form, "code", "self_score", "appraised_score"
     )
     parents = ancestor_pairs(coded["code"], proper=True).with_columns(
         level=pl.col("node").str.count_matches(r"\.")
@@ -181,16 +183,19 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     ] or [parents.drop("level")]
     below = pl.concat(
         [
-            coded.join(level, on="code").group_by("file", "node").agg(sums)
+            coded.join(level, on="code").group_by(*form, "node").agg(sums)
             for level in levels
         ]
     )
-    whole_file = coded.group_by("file").agg(sums)
+    whole_form = coded.group_by(*form).agg(sums)
     subtotals = sum_rows.filter(pl.col("total_label").is_null()).join(
-        below.rename({"node": "code"}), on=["file", "code"], how="left"
+        below.rename({"node": "code"}),
+        on=[*form, "code"],
+        how="left",
+        nulls_equal=True,  # a form whose department was not told
     )
     totals = sum_rows.filter(pl.col("total_label").is_not_null()).join(
-        whole_file, on="file", how="left"
+        whole_form, on=form, how="left", nulls_equal=True
     )
     return pl.concat([subtotals, totals], how="diagonal_relaxed").with_columns(
         pl.col("self_sum", "appraised_sum").fill_null(0)
@@ -214,8 +219,9 @@ _SUM_COLUMNS = (
 def _sum_row_problems(
     sum_rows: pl.DataFrame, leaves: pl.DataFrame
 ) -> list[dict[str, str | None]]:
-    """Warn where a subtotal row differs from the sum of the file's leaves below it
-    (a total row: from the sum of all the file's leaves), as the file states them:
+    """Warn where a subtotal row differs from the sum of its form's leaves below it
+    (a total row: from the sum of all the form's leaves; a form is a department's
+    part of the file), as the file states them:
     rows set aside count too, the check is about the file's own arithmetic. Sums
     and differences are exact (billionths): a difference of exactly the tolerance
     is within it, in any order of the rows."""
@@ -420,7 +426,7 @@ def validate_rows(
     sum_rows = joined.filter(is_sum).select(_SUM_COLUMNS).collect()
     leaf_sums = (
         joined.filter(is_sum.not_())
-        .select("file", "code", "self_score", "appraised_score")
+        .select("file", "department", "code", "self_score", "appraised_score")
         .collect()
     )
     unscored = _unscored_own(joined, is_sum)

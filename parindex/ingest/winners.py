@@ -259,6 +259,19 @@ class Choice:
     problems: list[Record] = field(default_factory=list)
     disagreements: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     """What ``disagreement`` gave for each file of a department (looked for once)."""
+    forms_not_used: dict[str, dict[str, tuple[str, str | None]]] = field(
+        default_factory=dict
+    )
+    """A workbook in use that holds several departments' forms: the departments
+    whose form in it is not used (a newer file of that department), with their
+    status and what to say of it."""
+
+
+def _departments_of(read: SubmissionRead) -> list[str]:
+    """The departments whose forms a file holds, its first one first."""
+    found = [read.department] if read.department is not None else []
+    found += [d for d in read.departments if d not in found]
+    return found
 
 
 class _Scores:
@@ -317,85 +330,150 @@ def choose_files(
         now: the run's clock (seconds since the epoch, the ``now`` discovery
             used): a save time later than it is not trusted.
     """
-    choice = Choice()
-    name = criteria_set.department_name
+    found = Choice()
     scored = good.filter(
         pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
     )
     scores = _Scores(scored)
     by_department: dict[str, list[SubmissionRead]] = {}
     for read in reads:
-        if read.rejection is None and read.department is not None:
-            by_department.setdefault(read.department, []).append(read)
+        if read.rejection is None:
+            # a workbook of several departments' forms competes for each
+            for department in _departments_of(read):
+                by_department.setdefault(department, []).append(read)
+    decided: dict[str, dict[str, tuple[str, str | None]]] = {}  # file → department
     for department, files in by_department.items():
-        for f in files:
-            choice.disagreements[f.file.name] = disagreement(f, criteria_set)
-        disputed = {f.file.name for f in files if choice.disagreements[f.file.name]}
-        agreeing = [f for f in files if f.file.name not in disputed]
-        # a disputed file gives way to an agreeing one only if that one is usable
-        pool = agreeing if any(scores.count(f.file.name) for f in agreeing) else files
-        usable = [f for f in pool if scores.count(f.file.name)] or pool
-        in_pool = {f.file.name for f in pool}
-        in_usable = {f.file.name for f in usable}
-        winner, tied = _pick(
-            usable, scores, name(department), choice, saved_at, now=now
+        # the department's own decision; problems and disagreements are shared
+        choice = Choice(problems=found.problems, disagreements=found.disagreements)
+        several = any(len(_departments_of(f)) > 1 for f in files)
+        if several:  # only the department's rows count in a workbook of several
+            own = scored.filter(pl.col("department") == department)
+            group_scores, group_scored = _Scores(own), own
+            group_problems = row_problems.filter(pl.col("department") == department)
+        else:
+            group_scores, group_scored, group_problems = scores, scored, row_problems
+        _decide(
+            department,
+            files,
+            choice,
+            criteria_set=criteria_set,
+            scores=group_scores,
+            scored=group_scored,
+            row_problems=group_problems,
+            saved_at=saved_at,
+            now=now,
         )
-        for read in files:
-            key = read.file.name
-            if key in choice.outcome:
-                continue  # set aside by _pick (order undecidable)
-            if key not in in_pool:  # disputed, while an agreeing file exists
-                where, other = choice.disagreements[key] or ("", "")
-                kept = winner.file.name if winner is not None else "—"
-                note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
-                    stated=name(department), where=where, other=name(other), kept=kept
-                )
-                choice.outcome[key] = ("rejected", note)
-                choice.problems.append(
-                    problem("error", note, file=key, department=department)
-                )
-            elif key not in in_usable:  # read, but no valid scored row
-                if winner is not None and read.file.mtime <= winner.file.mtime:
-                    choice.outcome[key] = _superseded(winner)
+        for file, outcome in choice.outcome.items():
+            decided.setdefault(file, {})[department] = outcome
+    used_for = {
+        department: file
+        for file, outcomes in decided.items()
+        for department, (status, _) in outcomes.items()
+        if status == "used"
+    }
+    for file, outcomes in decided.items():
+        if any(status == "used" for status, _ in outcomes.values()):
+            # used for a department: its other departments' forms are not
+            found.outcome[file] = ("used", None)
+            for department, (status, note) in outcomes.items():
+                if status == "used":
                     continue
-                older = winner.file.name if winner is not None else "—"
-                note = messages.FILE_NO_VALID_ROW.format(older=older)
-                choice.outcome[key] = ("rejected", note)
-                choice.problems.append(
-                    problem("error", note, file=key, department=department)
-                )
-            elif winner is None:  # older than the versions that tie
-                newer = ", ".join(f.file.name for f in tied)
-                note = messages.FILE_SUPERSEDED.format(newer=newer)
-                choice.outcome[key] = ("superseded", note)
-            elif (
-                read is winner
-                and not scores.count(key)
-                and _rows_refused(key, row_problems)
-            ):  # every scored row set aside: nothing of the file is used
-                choice.outcome[key] = ("rejected", messages.FILE_NO_ROW_USED)
-                choice.problems.append(
-                    problem(
-                        "error",
-                        messages.FILE_NO_ROW_USED,
-                        file=key,
-                        department=department,
+                newer = used_for.get(department)
+                found.forms_not_used.setdefault(file, {})[department] = (
+                    status,
+                    messages.FORM_SUPERSEDED.format(
+                        department=criteria_set.department_name(department),
+                        newer=newer,
                     )
+                    if status == "superseded" and newer is not None
+                    else messages.FORM_NOT_USED.format(
+                        department=criteria_set.department_name(department),
+                        note=note or "",
+                    ),
                 )
-            elif read is winner:
-                choice.outcome[key] = ("used", None)
-            elif read.sha256 is not None and read.sha256 == winner.sha256:
-                note = messages.FILE_SUPERSEDED_SAME_CONTENT.format(
-                    newer=winner.file.name
-                )
-                choice.outcome[key] = ("superseded", note)
-            else:
+        else:  # as its first department decided
+            found.outcome[file] = next(iter(outcomes.values()))
+    _newer_rejected(reads, found, criteria_set)
+    return found
+
+
+def _decide(
+    department: str,
+    files: list[SubmissionRead],
+    choice: Choice,
+    *,
+    criteria_set: CriteriaSet,
+    scores: _Scores,
+    scored: pl.DataFrame,
+    row_problems: pl.DataFrame,
+    saved_at: SavedAt | None,
+    now: float,
+) -> None:
+    """One department's decision among its files (``choice.outcome``)."""
+    name = criteria_set.department_name
+    for f in files:
+        if f.file.name not in choice.disagreements:
+            choice.disagreements[f.file.name] = disagreement(f, criteria_set)
+    disputed = {f.file.name for f in files if choice.disagreements[f.file.name]}
+    agreeing = [f for f in files if f.file.name not in disputed]
+    # a disputed file gives way to an agreeing one only if that one is usable
+    pool = agreeing if any(scores.count(f.file.name) for f in agreeing) else files
+    usable = [f for f in pool if scores.count(f.file.name)] or pool
+    in_pool = {f.file.name for f in pool}
+    in_usable = {f.file.name for f in usable}
+    winner, tied = _pick(usable, scores, name(department), choice, saved_at, now=now)
+    for read in files:
+        key = read.file.name
+        if key in choice.outcome:
+            continue  # set aside by _pick (order undecidable)
+        if key not in in_pool:  # disputed, while an agreeing file exists
+            where, other = choice.disagreements[key] or ("", "")
+            kept = winner.file.name if winner is not None else "—"
+            note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
+                stated=name(department), where=where, other=name(other), kept=kept
+            )
+            choice.outcome[key] = ("rejected", note)
+            choice.problems.append(
+                problem("error", note, file=key, department=department)
+            )
+        elif key not in in_usable:  # read, but no valid scored row
+            if winner is not None and read.file.mtime <= winner.file.mtime:
                 choice.outcome[key] = _superseded(winner)
-        if winner is not None:
-            versions = [f for f in usable if f is not winner]
-            choice.problems += _lost_rows(winner, versions, scored, row_problems)
-    _newer_rejected(reads, choice, criteria_set)
-    return choice
+                continue
+            older = winner.file.name if winner is not None else "—"
+            note = messages.FILE_NO_VALID_ROW.format(older=older)
+            choice.outcome[key] = ("rejected", note)
+            choice.problems.append(
+                problem("error", note, file=key, department=department)
+            )
+        elif winner is None:  # older than the versions that tie
+            newer = ", ".join(f.file.name for f in tied)
+            note = messages.FILE_SUPERSEDED.format(newer=newer)
+            choice.outcome[key] = ("superseded", note)
+        elif (
+            read is winner
+            and not scores.count(key)
+            and _rows_refused(key, row_problems)
+        ):  # every scored row set aside: nothing of the file is used
+            choice.outcome[key] = ("rejected", messages.FILE_NO_ROW_USED)
+            choice.problems.append(
+                problem(
+                    "error",
+                    messages.FILE_NO_ROW_USED,
+                    file=key,
+                    department=department,
+                )
+            )
+        elif read is winner:
+            choice.outcome[key] = ("used", None)
+        elif read.sha256 is not None and read.sha256 == winner.sha256:
+            note = messages.FILE_SUPERSEDED_SAME_CONTENT.format(newer=winner.file.name)
+            choice.outcome[key] = ("superseded", note)
+        else:
+            choice.outcome[key] = _superseded(winner)
+    if winner is not None:
+        versions = [f for f in usable if f is not winner]
+        choice.problems += _lost_rows(winner, versions, scored, row_problems)
 
 
 def _rows_refused(file: str, row_problems: pl.DataFrame) -> bool:
