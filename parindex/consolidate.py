@@ -75,6 +75,13 @@ class Result:
     problems: pl.DataFrame
 
     @property
+    def previous_incomplete(self) -> bool:
+        """Whether the previous year's drop folder leaves criteria unscored: its
+        figures are then compared only where complete (README, Choices:
+        "Previous year")."""
+        return self.previous is not None and not self.previous.missing.is_empty()
+
+    @property
     def year(self) -> int:
         return self.current.year
 
@@ -622,7 +629,7 @@ def compare(
         components=components,
         criteria=criteria,
         rank=rank,
-        history=_history_table(current, previous, history),
+        history=_history_table(current, None if incomplete else previous, history),
         reconciliation=reconcile(current, history),
         submissions=submissions,
         problems=problems,

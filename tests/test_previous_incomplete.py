@@ -6,6 +6,7 @@ compared silently (46,54 against the published 72,1: "+32,7")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -91,3 +92,58 @@ def test_without_published_figures_only_complete_nodes_are_compared(
     assert set(compared["code"]) == complete and 0 < len(complete) < 8
     (warning,) = _warnings(result, "Thư mục 2022/")
     assert "history.xlsx không có tổng điểm năm 2022" in warning
+
+
+def _report_text(result: pipeline.AnalysedResult) -> str:
+    from parindex.render.document import report_blocks
+
+    return "\n".join(str(getattr(block, "text", "")) for block in report_blocks(result))
+
+
+def test_the_headline_and_report_never_quote_an_incomplete_year(inputs: Path) -> None:
+    """Without published figures, nothing quotes the incomplete year's total or
+    its score groups: not the headline, not the components' total row, not the
+    report (it said "tăng 32,73 điểm so với năm 2022 (46,54 điểm)")."""
+    (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
+    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            if row[0].value == 2022:
+                for cell in row:
+                    cell.value = None
+    book.save(inputs / "history.xlsx")
+    result = _result(inputs)
+    incomplete_total = result.previous.total  # type: ignore[union-attr]
+    assert result.analysis.headline.previous_total is None
+    assert not result.history.filter(pl.col("year") == 2022).height
+    text = _report_text(result)
+    shown = f"{incomplete_total:.2f}".replace(".", ",")
+    assert shown not in text
+    assert _survey_sentence(text).endswith("(68,1 %).")  # not compared
+    # the scorecard's components: no total of last year on the total row
+    from parindex.render.scorecard import render_scorecard
+
+    path = inputs.parent / "scorecard.xlsx"
+    render_scorecard(result, path, dt.datetime(2024, 1, 1))
+    sheet = openpyxl.load_workbook(path)["Chỉ số thành phần"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if "Tổng cộng" in r)
+    titles = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "TT")
+    assert header[titles.index("Điểm năm trước")] is None
+    assert header[titles.index("Điểm tối đa năm trước")] is None
+
+
+def _survey_sentence(text: str) -> str:
+    """The report's sentence on the survey group (TCKH's 8.5 is one of its
+    leaves: the incomplete 2022 has no figure of it)."""
+    return next(
+        line for line in text.split("\n") if line.startswith("Điểm điều tra xã hội học")
+    )
+
+
+def test_with_published_figures_the_report_quotes_them(inputs: Path) -> None:
+    (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
+    result = _result(inputs)
+    assert result.analysis.headline.previous_total == PUBLISHED_2022
+    text = _report_text(result)
+    assert "so với năm 2022 (72,1 điểm)" in text
+    assert _survey_sentence(text).endswith("(68,1 %).")  # its leaves: not compared

@@ -1,7 +1,8 @@
 """A department's own criterion left unscored in its form (both score cells empty
 or ``-``) while the rest of the form is scored is said (the SPEC: "empty or
 ``-`` means not scored, warned when the rest of the file's column is scored"),
-naming the cells, in the department's problems. It was dropped without a word:
+naming the cells, in the department's problems; not a survey or SIPAS criterion,
+which the province scores from its surveys. It was dropped without a word:
 the department's points lost fell, and the sheet ``Kiểm tra`` that the criteria
 sheet points to said nothing of it."""
 
@@ -41,6 +42,9 @@ def test_an_own_criterion_left_unscored_is_said(inputs: Path) -> None:
     dashed, blank = rows["6.2.2"], rows["8.7"]
     sheet[f"D{dashed}"], sheet[f"E{dashed}"] = "-", "–"
     sheet[f"D{blank}"], sheet[f"E{blank}"] = None, None
+    # a survey criterion: scored by the province (its surveys), not said
+    survey = rows["8.5"]
+    sheet[f"D{survey}"], sheet[f"E{survey}"] = None, None
     book.save(path)
     problems = _problems(inputs).filter(
         pl.col("message").str.contains("chưa có điểm \\(ô")

@@ -340,13 +340,23 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
     ]
 
 
-def _unscored_own(joined: pl.LazyFrame, is_sum: pl.Expr) -> list[dict[str, str | None]]:
+PROVINCE_SCORED_GROUPS = ("survey", "sipas")
+"""Score groups the province scores from its surveys: a department's form may
+leave them blank."""
+
+
+def _unscored_own(
+    joined: pl.LazyFrame, is_sum: pl.Expr, criteria_set: CriteriaSet
+) -> list[dict[str, str | None]]:
     """The rows of a department's own leaves whose score cells are both empty or
     ``-`` (nothing the reader said of them), in a table where other rows are
     scored and where the criterion is not scored on another row: a warning
     naming the cells (the SPEC: "not scored", warned when the rest of the
     file's column is scored). Other departments' rows left blank (a full form)
-    are not said."""
+    and the criteria the province scores from its surveys are not said."""
+    surveyed = criteria_set.nodes.filter(pl.col("group").is_in(PROVINCE_SCORED_GROUPS))[
+        "code"
+    ]
     has_score = (
         pl.col("self_raw").is_not_null()
         | pl.col("appraised_raw").is_not_null()
@@ -372,6 +382,7 @@ def _unscored_own(joined: pl.LazyFrame, is_sum: pl.Expr) -> list[dict[str, str |
             & pl.col("responsible")
             & pl.col("scored").not_()
             & pl.col("notices").is_null()
+            & pl.col("code").is_in(surveyed.implode()).not_()
         )
         .join(scored_tables, on=["file", "sheet"], how="semi")
         .join(scored_codes, on=["file", "code"], how="anti")
@@ -429,7 +440,7 @@ def validate_rows(
         .select("file", "department", "code", "self_score", "appraised_score")
         .collect()
     )
-    unscored = _unscored_own(joined, is_sum)
+    unscored = _unscored_own(joined, is_sum, criteria_set)
     # Only rows that give a score are checked: a department may fill the full
     # form, leaving the other departments' rows blank.
     scored = (

@@ -379,6 +379,8 @@ def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
     for group in groups:
         rows = leaves.filter(pl.col("group") == group)
         previous = rows["previous"].drop_nulls()
+        if result.previous_incomplete and previous.len() < rows.height:
+            previous = previous.clear()  # a leaf the incomplete year lacks
         blocks.append(
             Bullet(
                 group_sentence(
@@ -725,11 +727,17 @@ def components_block(result: AnalysedResult) -> TableBlock:
     previous = (
         float(components["previous"].sum()) if compared else None  # nulls skipped
     )
+    if result.previous_incomplete:  # its total, published, or none
+        previous = result.previous_total if compared else None
     total: dict[str, Any] = {
         "code": "",
         "name": "Tổng cộng",
         "max": maximum,
-        "previous_max": float(components["previous_max"].sum()) if compared else None,
+        "previous_max": (
+            float(components["previous_max"].sum())
+            if compared and previous is not None
+            else None
+        ),
         "previous": previous,
         "score": score,
         "percent": score / maximum * 100 if maximum else None,

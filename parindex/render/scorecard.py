@@ -420,6 +420,10 @@ def write_components(
         for r in components.iter_rows(named=True)
     ]
     sums = column_sums(rows, ("previous_max", "previous", "max", "score"))
+    if result.previous_incomplete:  # its total, published, or none
+        sums["previous"] = result.previous_total
+        if result.previous_total is None:
+            sums["previous_max"] = None
     delta = (
         sums["score"] - sums["previous"]
         if sums["score"] is not None and sums["previous"] is not None
