@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import polars as pl
+import pytest
 
 from parindex import messages, pipeline
 
@@ -72,3 +73,84 @@ def test_a_line_named_so_by_its_file_or_exactly_says_nothing(
     (inputs / "2023" / "bang-diem.xlsx").rename(inputs / NV)
     _with_line(inputs, "phòng  NỘI VỤ", rename="bang-diem.xlsx")  # its name, exactly
     assert _said(inputs).is_empty()
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("P. Tư pháp", False),  # Phòng, abbreviated
+        ("Phòng Tư pháp huyện Tam Đường", False),  # the full name (Known limits)
+        ("Tư pháp huyện Phong Thổ", False),  # a short name, then the place
+        ("UBND huyện Phong Thổ - Tư pháp", False),  # the place, then a short name
+        ("Tư pháp thị xã", False),
+        ("Sở Tư pháp", True),
+        ("Sở Tư pháp tỉnh Lai Châu", True),
+        ("Tư pháp - Hộ tịch xã Mường So", True),
+        ("Phòng Tư pháp huyện ủy", False),  # the full name
+        ("Tư pháp huyện ủy", True),  # the party's committee is no place
+    ],
+)
+def test_a_short_name_with_only_a_place_or_phong_says_nothing(
+    inputs: Path, line: str, said: bool
+) -> None:
+    """A short name (alias) with only the word Phòng (or "P.") before it, or only
+    a place (``huyện …``, ``UBND huyện …``, ``thị xã …``) around it, is the
+    department's own way of writing it: not said. Any other words are."""
+    path = inputs / "2023" / "phong-tu-phap.xlsx"
+    book = openpyxl.load_workbook(path)
+    cell = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    cell.value = f"Đơn vị: {line}"
+    book.save(path)
+    found = _said(inputs)
+    assert found.height == int(said)
+    if said:
+        assert found["department"].to_list() == ["TP"]
+
+
+def test_a_doubted_line_gives_way_to_the_departments_own_form(inputs: Path) -> None:
+    """Another office's form ("Văn phòng Đăng ký đất đai"), newer, does not
+    replace VP's own form (its line names VP exactly): it is set aside, saying
+    why; alone, it would be used with the warning."""
+    import os
+    import shutil
+
+    vp = inputs / "2023" / "van-phong-hdnd-ubnd.xlsx"
+    other = inputs / "2023" / "van-phong-dang-ky-dat-dai.xlsx"
+    shutil.copy(vp, other)
+    book = openpyxl.load_workbook(other)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = "Đơn vị: Văn phòng Đăng ký đất đai"
+    for row in book.active.iter_rows(min_row=line.row + 3):
+        if row[4].value is not None and isinstance(row[4].value, int | float):
+            row[4].value = 0  # another office's scores
+    book.save(other)
+    later = time.time()
+    os.utime(other, (later, later))
+    os.utime(vp, (later - 3600, later - 3600))
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status["2023/van-phong-hdnd-ubnd.xlsx"] == "used"
+    assert status["2023/van-phong-dang-ky-dat-dai.xlsx"] == "rejected"
+    said = ingested.problems.filter(
+        (pl.col("file") == "2023/van-phong-dang-ky-dat-dai.xlsx")
+        & (pl.col("severity") == "error")
+    )
+    assert said["message"].to_list() == [
+        messages.DEPARTMENT_DOUBTED_NOT_USED.format(
+            stated="Văn phòng HĐND và UBND huyện",
+            kept="2023/van-phong-hdnd-ubnd.xlsx",
+        )
+    ]
+    result = pipeline.build_result(
+        criteria, ingested, None, *pipeline.load_history(inputs)
+    )
+    assert round(result.current.total, 2) == 79.24

@@ -248,6 +248,7 @@ def described(read: SubmissionRead) -> dict[str, Any]:
         "departments": read.departments,
         "pending": read.pending,
         "other_years": read.other_years,
+        "doubted": read.doubted,
     }
 
 
@@ -325,6 +326,7 @@ def _decode(
         departments=described["departments"],
         pending=described["pending"],
         other_years=described["other_years"],
+        doubted=described["doubted"],
     )
     return read, rows
 

@@ -75,6 +75,7 @@ class CheckedYear:
             departments=list(read["departments"]),
             pending=read["pending"],
             other_years=list(read["other_years"]),
+            doubted=list(read["doubted"]),
         )
 
     def rows_read(self, key: str) -> int:

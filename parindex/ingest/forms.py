@@ -122,12 +122,52 @@ def department_from_file_name(
     return department_in_text(Path(name).stem, departments)
 
 
-def _holds_words(text: str, name: str) -> bool:
-    """Whether ``name`` is in ``text`` as whole words (both folded, separators as
-    spaces)."""
+_PLACE_WORDS = frozenset({"huyen", "quan", "thi", "thanh", "tp", "xa", "phuong"})
+"""The first word of a place (``huyện …``, ``quận …``, ``thị xã``/``thị trấn …``,
+``thành phố …``, ``xã …``, ``phường …``): a department's name may carry its
+unit's place. ``tỉnh`` is not one: a district's department never is a
+province's."""
+_NOT_PLACES = frozenset({"uy"})
+"""A word that makes the place word a body of its own: ``huyện ủy`` (the
+party's committee), ``thành ủy``."""
+_PHONG = frozenset({"p", "ph", "phong"})
+"""``Phòng``, written or abbreviated, before a department's short name."""
+
+
+def _is_place(words: list[str]) -> bool:
+    """Whether ``words`` (folded) name only a place: ``[UBND] huyện Phong Thổ``."""
+    if words[:1] == ["ubnd"]:
+        words = words[1:]
+    elif words[:4] == ["uy", "ban", "nhan", "dan"]:
+        words = words[4:]
     return (
-        f" {fold(_SEPARATORS.sub(' ', name))} "
-        in f" {fold(_SEPARATORS.sub(' ', text))} "
+        bool(words)
+        and words[0] in _PLACE_WORDS
+        and (len(words) < 2 or words[1] not in _NOT_PLACES)
+    )
+
+
+def _own_way_of_writing(text: str, department: Department) -> bool:
+    """Whether a ``Đơn vị`` line that is not exactly one of ``department``'s names
+    is still its own way of writing it: its full name among any words, or one of
+    its short names with nothing around it but ``Phòng`` (``P.``) before it and
+    its unit's place (``huyện Phong Thổ``, ``UBND huyện Phong Thổ -``)."""
+    words = fold(_SEPARATORS.sub(" ", text)).split()
+    found: tuple[int, int] | None = None
+    for candidate in (department.name, *department.aliases):
+        name = fold(_SEPARATORS.sub(" ", candidate)).split()
+        for start in range(len(words) - len(name) + 1):
+            if words[start : start + len(name)] == name:
+                if candidate == department.name:
+                    return True  # the full name
+                if found is None or len(name) > found[1] - found[0]:
+                    found = (start, start + len(name))
+    if found is None:
+        return False
+    before, after = words[: found[0]], words[found[1] :]
+    phong = len(before) == 1 and before[0] in _PHONG
+    return (not before or phong or _is_place(before)) and (
+        not after or _is_place(after)
     )
 
 
@@ -149,6 +189,10 @@ class Form:
     year_stated: bool = False
     """Whether the form states its year (a ``Năm`` line, a year in the sheet's
     name); else it is the folder's."""
+    doubted: bool = False
+    """Whether its department was read from a ``Đơn vị`` line that holds only a
+    short name of it among other words (said; it gives way to the department's
+    own form: ``winners``)."""
 
     @property
     def content(self) -> list[tuple[str, ...]]:
@@ -245,7 +289,8 @@ def _form(
             if form.department is None:
                 return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
             name = criteria_set.department_name(form.department)
-            if not _holds_words(text, name):
+            department = next(d for d in departments if d.code == form.department)
+            if not _own_way_of_writing(text, department):
                 # only a short name (an alias) among other words: "Văn phòng
                 # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said
                 line_said = problem(
@@ -284,6 +329,7 @@ def _form(
         return form
     if line_said is not None:
         form.warnings.append(line_said)
+        form.doubted = True
     choice = choose_columns(sheet, columns, data_row, year)
     for cell, message in choice.warnings:
         form.warnings.append(

@@ -96,6 +96,9 @@ class SubmissionRead:
     other_years: list[dict[str, Any]] = field(default_factory=list)
     """The forms of the workbook that state another year than the folder's
     (``forms.FormsFound.other_years``), whether or not the file is set aside."""
+    doubted: list[str] = field(default_factory=list)
+    """The departments of its forms read from a ``Đơn vị`` line that holds only
+    a short name among other words (``forms.Form.doubted``)."""
 
     def tables(self) -> list[tuple[Table, str | None]]:
         """(table, department) of every form read from the file (one per sheet
@@ -420,6 +423,7 @@ def read_submission(
     result.table = found.forms[0].table
     result.department = found.forms[0].department
     result.departments = [f.department for f in found.forms if f.department]
+    result.doubted = [f.department for f in found.forms if f.department and f.doubted]
     result.year = year
     if failure is not None:
         result.problems.append(

@@ -414,7 +414,12 @@ def _decide(
     for f in files:
         if f.file.name not in choice.disagreements:
             choice.disagreements[f.file.name] = disagreement(f, criteria_set)
-    disputed = {f.file.name for f in files if choice.disagreements[f.file.name]}
+    # a file whose name or folder names another department, or whose
+    # department was read from a line holding only its short name
+    doubted = {f.file.name for f in files if department in f.doubted}
+    disputed = {
+        f.file.name for f in files if choice.disagreements[f.file.name]
+    } | doubted
     agreeing = [f for f in files if f.file.name not in disputed]
     # a disputed file gives way to an agreeing one only if that one is usable
     pool = agreeing if any(scores.count(f.file.name) for f in agreeing) else files
@@ -427,11 +432,17 @@ def _decide(
         if key in choice.outcome:
             continue  # set aside by _pick (order undecidable)
         if key not in in_pool:  # disputed, while an agreeing file exists
-            where, other = choice.disagreements[key] or ("", "")
             kept = winner.file.name if winner is not None else "—"
-            note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
-                stated=name(department), where=where, other=name(other), kept=kept
-            )
+            disagreed = choice.disagreements[key]
+            if disagreed is not None:
+                where, other = disagreed
+                note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
+                    stated=name(department), where=where, other=name(other), kept=kept
+                )
+            else:  # its line holds only the department's short name
+                note = messages.DEPARTMENT_DOUBTED_NOT_USED.format(
+                    stated=name(department), kept=kept
+                )
             choice.outcome[key] = ("rejected", note)
             choice.problems.append(
                 problem("error", note, file=key, department=department)
