@@ -457,6 +457,8 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     components = history.components.filter(pl.col("year") == current.year)
     computed_components = dict(current.components.select("code", "score").iter_rows())
     for code, score in components.select("code", "score").iter_rows():
+        if code not in computed_components:
+            continue  # no component of the set: said (``_not_components_said``)
         computed = float(computed_components.get(code) or 0.0)
         difference = exact(score - round2(computed))
         records.append(
@@ -516,6 +518,36 @@ def _history_table(
         else pl.DataFrame(schema=schema)
     )
     return frame.sort("year", "source", descending=[False, True])
+
+
+def _not_components_said(
+    current: YearResult, history: History, problems: pl.DataFrame
+) -> pl.DataFrame:
+    """``problems`` with a warning per year of ``history.xlsx``'s components
+    sheet (this year's and the previous one's: the ones compared) naming the
+    codes that are no component of the set: neither reconciled nor compared."""
+    known = set(current.components["code"].to_list())
+    said = []
+    for year in (current.year, current.year - 1):
+        codes = [
+            code
+            for code in history.components.filter(pl.col("year") == year)["code"]
+            if code not in known
+        ]
+        if codes:
+            said.append(
+                problem(
+                    "warning",
+                    messages.HISTORY_NOT_A_COMPONENT.format(
+                        year=year, codes=", ".join(codes)
+                    ),
+                    file="history.xlsx",
+                    sheet="Chỉ số thành phần",
+                )
+            )
+    if not said:
+        return problems
+    return pl.concat([problems, problems_frame(said)], how="diagonal_relaxed")
 
 
 def _incomplete_previous_said(
@@ -593,6 +625,7 @@ def compare(
         previous_total = published_total
     if incomplete and previous is not None:
         problems = _incomplete_previous_said(previous, published_total, problems)
+    problems = _not_components_said(current, history, problems)
     components = (
         current.components.select(component_columns)
         .join(prev_components, on="code", how="left")

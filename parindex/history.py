@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ HISTORY_FILE = "history.xlsx"
 """The published results of earlier years, in the inputs folder."""
 
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "year": ("Năm",),
+    "year": ("Năm", "Năm đánh giá"),
     "appraisal": ("Điểm thẩm định",),
     "survey": ("Điểm điều tra", "Điểm điều tra XHH"),
     "socioeconomic": ("Điểm tác động KT-XH", "Điểm tác động"),
@@ -36,7 +37,7 @@ RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("Số đơn vị",),
 }
 COMPONENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "year": ("Năm",),
+    "year": ("Năm", "Năm đánh giá"),
     "code": ("Mã", "Mã tiêu chí", "TT"),
     "score": ("Điểm", "Điểm đạt"),
 }
@@ -79,6 +80,27 @@ def empty_history() -> History:
     """History with no year."""
     return History(
         pl.DataFrame(schema=RESULT_SCHEMA), pl.DataFrame(schema=COMPONENT_SCHEMA)
+    )
+
+
+_YEAR_TEXT = re.compile(r"(?:nam\s*)?(\d{4})")
+
+
+def _year(value: CellValue) -> int | None:
+    """A year cell: a whole number, or a text such as ``2022`` or ``Năm 2022``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 10_000 else None
+    found = _YEAR_TEXT.fullmatch(fold(cell_text(value)))
+    return int(found.group(1)) if found else None
+
+
+def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
+    """The warning for a year cell that holds something not a year."""
+    return problem(
+        "warning",
+        messages.HISTORY_YEAR_UNREADABLE.format(shown=cell_text(value).strip()),
+        **where,
     )
 
 
@@ -140,12 +162,14 @@ def _rows(
     if table is None:
         return name, []
     year_column = table.columns["year"]
+    code_column = table.columns.get("code", year_column)
     return table.sheet.name, [
         (
             r + 1,
             {
                 **{column: table.value(r, column) for column in columns},
                 "cell": cell_ref(r, year_column),
+                "code_cell": cell_ref(r, code_column),
             },
         )
         for r in range(table.data_row, len(table.sheet.cells))
@@ -278,10 +302,21 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     too_large: list[dict[str, str | None]] = []
     result_sheet, result_rows = _rows(sheets, "Kết quả", RESULT_COLUMNS)
     for number, row in result_rows:
-        year = _number(row["year"])
-        if year is None or not year.is_integer() or abs(year) > SCORE_LIMIT:
+        year = _year(row["year"])
+        if year is None:
+            if cell_text(row["year"]).strip():  # something, not a year: said
+                too_large.append(
+                    _unread_year(
+                        row["year"],
+                        {
+                            "file": path.name,
+                            "sheet": result_sheet,
+                            "cell": str(row["cell"]),
+                        },
+                    )
+                )
             continue
-        record: dict[str, Any] = {"year": int(year), "row": number}
+        record: dict[str, Any] = {"year": year, "row": number}
         record["cell"] = row["cell"]
         where: dict[str, str | None] = {
             "file": path.name,
@@ -321,16 +356,23 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
     left_out: set[int] = set()  # years with a component too large to be one
+    unread_codes: list[tuple[str, str]] = []  # (cell, text) of codes not read
     for number, row in component_rows:
-        year = _number(row["year"])
+        year = _year(row["year"])
         code = normalise_code(cell_text(row["code"]))
-        if year is None or code is None or not abs(year) <= SCORE_LIMIT:
-            continue
         where = {
             "file": path.name,
             "sheet": component_sheet,
             "cell": str(row["cell"]),
         }
+        if year is None:
+            if cell_text(row["year"]).strip():  # something, not a year: said
+                problems.append(_unread_year(row["year"], where))
+            continue
+        if code is None:
+            if cell_text(row["code"]).strip():  # I, II… : said below, at once
+                unread_codes.append((str(row["code_cell"]), cell_text(row["code"])))
+            continue
         score = _figure(
             row["score"], int(year), COMPONENT_COLUMNS["score"][0], problems, **where
         )
@@ -346,6 +388,20 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                     "cell": row["cell"],
                 }
             )
+    if unread_codes:
+        problems.append(
+            problem(
+                "warning",
+                messages.HISTORY_CODES_UNREADABLE.format(
+                    count=len(unread_codes),
+                    cells=", ".join(cell for cell, _ in unread_codes),
+                    first=unread_codes[0][1].strip(),
+                ),
+                file=path.name,
+                sheet=component_sheet,
+                cell=unread_codes[0][0],
+            )
+        )
     before: set[tuple[int, str]] = {(c["year"], c["code"]) for c in components}
     components, found = _duplicates(
         components, ("year", "code"), ("score",), path.name, component_sheet

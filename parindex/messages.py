@@ -401,6 +401,21 @@ HISTORY_GROUPS_NOT_TOTAL = (
     "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
     "({total}), chênh {difference}, quá mức do làm tròn."
 )
+HISTORY_YEAR_UNREADABLE = (
+    "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
+    "bằng số (2022)."
+)
+HISTORY_CODES_UNREADABLE = (
+    "{count} dòng có mã chỉ số thành phần không đọc được (ô {cells}; ví dụ "
+    "“{first}”): các dòng này bị bỏ qua. Hãy ghi mã như trong bộ tiêu chí (1, 2, …), "
+    "không dùng số La Mã."
+)
+HISTORY_NOT_A_COMPONENT = (
+    "history.xlsx, sheet “Chỉ số thành phần”: năm {year} có mã {codes}, không phải "
+    "mã chỉ số thành phần nào của bộ tiêu chí: không được đối chiếu, không được so "
+    "sánh. Nếu đó là mã như 8.10 bị Excel đổi thành số 8.1, hãy định dạng ô là văn "
+    "bản rồi gõ lại."
+)
 HISTORY_NO_TOTAL = (
     "Năm {year} (dòng {row}) chưa có tổng điểm công bố: không dùng số liệu công bố "
     "của năm {year}, dùng số tính từ các tiêu chí."

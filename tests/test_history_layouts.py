@@ -1,0 +1,103 @@
+"""``history.xlsx`` as offices type it: a year written "Năm 2022", the year's
+column headed "Năm đánh giá", component codes in Roman numerals, a criterion's
+row in the components sheet (8.10 typed as a number is 8.1). Each is read or
+said, naming the cell, never dropped without a word (found by a helper building
+office files: the whole history was ignored with a false reason, components were
+dropped, and rows that are no component were compared with a computed 0)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+
+from parindex import messages, pipeline
+from parindex.history import read_history
+
+
+def _copy(sample_inputs: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "history.xlsx"
+    shutil.copy(sample_inputs / "history.xlsx", path)
+    return path
+
+
+def test_a_year_written_with_its_word_and_a_longer_header_are_read(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["A1"] = "Năm đánh giá"
+    book["Kết quả"]["A2"] = "Năm 2022"
+    book["Chỉ số thành phần"]["A2"] = "năm 2022"
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.select("year", "total").rows() == [
+        (2022, 72.1),
+        (2023, 79.27),
+    ]
+    assert history.components.filter(pl.col("year") == 2022).height == 8
+
+
+def test_a_year_cell_that_is_not_a_year_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["A2"] = "năm ngoái"
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "A2",
+            messages.HISTORY_YEAR_UNREADABLE.format(shown="năm ngoái"),
+        )
+    ]
+    assert history.results["year"].to_list() == [2023]
+
+
+def test_component_codes_that_cannot_be_read_are_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chỉ số thành phần"]
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+    for row, code in zip(range(2, 10), roman, strict=True):
+        sheet[f"B{row}"] = code
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Chỉ số thành phần",
+            "B2",
+            messages.HISTORY_CODES_UNREADABLE.format(
+                count=8, cells="B2, B3, B4, B5, B6, B7, B8, B9", first="I"
+            ),
+        )
+    ]
+    assert history.components.filter(pl.col("year") == 2022).is_empty()
+
+
+def test_a_row_that_is_no_component_is_said_not_compared(inputs: Path) -> None:
+    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    sheet = book["Chỉ số thành phần"]
+    sheet.append([2023, 8.10, 9.27])  # 8.10 typed as a number: 8.1
+    sheet.append([2023, "1.1", 1.5])  # a criterion, not a component
+    book.save(inputs / "history.xlsx")
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    figures = result.reconciliation["figure"].to_list()
+    assert "component 8.1" not in figures and "component 1.1" not in figures
+    said = result.problems.filter(
+        pl.col("message").str.contains("không phải mã chỉ số")
+    )
+    assert said["message"].to_list() == [
+        messages.HISTORY_NOT_A_COMPONENT.format(year=2023, codes="8.1, 1.1")
+    ]
