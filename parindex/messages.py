@@ -242,6 +242,11 @@ LEGACY_TCVN3 = (
     "mã TCVN3 (phông .VnTime); parindex đã tự chuyển sang Unicode. Hãy chuyển tệp "
     "sang Unicode (ví dụ bằng Unikey) trước khi nộp."
 )
+LEGACY_VNI = (
+    "Văn bản ở {count} ô (ví dụ ô {cell}: “{before}” → “{after}”) được gõ bằng bảng "
+    "mã VNI (phông VNI-Times); parindex đã tự chuyển sang Unicode. Hãy chuyển tệp "
+    "sang Unicode (ví dụ bằng Unikey) trước khi nộp."
+)
 
 # --- submissions: one row is set aside (reading) ------------------------------------
 FORMULA_NOT_CALCULATED = (

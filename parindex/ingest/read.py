@@ -30,7 +30,7 @@ from parindex.ingest.safety import (
     read_snapshot,
     unsafe_message,
 )
-from parindex.ingest.tcvn3 import decode_sheet
+from parindex.ingest.tcvn3 import Decoded, decode_sheet
 from parindex.problems import problem
 from parindex.sheetfacts import SheetFacts, ods_facts, xls_facts, xlsx_facts
 from parindex.workbook import (
@@ -325,12 +325,12 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
 
 def _read_sheets(
     content: bytes, container: Container | None = None
-) -> tuple[list[Sheet], dict[str, list[tuple[str, str, str]]], str | None]:
-    """Every sheet (hidden ones marked), TCVN3 text decoded, with the facts the
+) -> tuple[list[Sheet], dict[str, list[Decoded]], str | None]:
+    """Every sheet (hidden ones marked), TCVN3 and VNI text decoded, with the facts the
     reader does not expose; the decoded cells per sheet; and why the facts could
     not be read (None when they were)."""
     sheets = []
-    legacy: dict[str, list[tuple[str, str, str]]] = {}
+    legacy: dict[str, list[Decoded]] = {}
     facts: dict[str, SheetFacts] = {}
     failure = None
     if container is not None:
@@ -437,16 +437,19 @@ def read_submission(
     result.problems.extend(found.problems)
     for form in found.forms:
         sheet = form.table.sheet
-        if sheet.name in legacy:
-            cell, before, after = legacy[sheet.name][0]
+        for encoding, template in (
+            ("TCVN3", messages.LEGACY_TCVN3),
+            ("VNI", messages.LEGACY_VNI),
+        ):
+            cells = [d for d in legacy.get(sheet.name, []) if d[3] == encoding]
+            if not cells:
+                continue
+            cell, before, after, _ = cells[0]
             result.problems.append(
                 problem(
                     "warning",
-                    messages.LEGACY_TCVN3.format(
-                        count=len(legacy[sheet.name]),
-                        cell=cell,
-                        before=before,
-                        after=after,
+                    template.format(
+                        count=len(cells), cell=cell, before=before, after=after
                     ),
                     file=dropped.name,
                     sheet=sheet.name,

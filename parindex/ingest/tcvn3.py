@@ -1,4 +1,5 @@
-"""Recognise and decode text typed in the legacy TCVN3 (ABC) Vietnamese encoding.
+"""Recognise and decode text typed in the legacy TCVN3 (ABC) and VNI Vietnamese
+encodings.
 
 Before Unicode, Vietnamese offices typed with 8-bit ``.VnTime`` fonts: the file
 stores Latin-1 characters that only the font draws as Vietnamese letters, so a cell
@@ -58,25 +59,124 @@ def from_tcvn3(text: str) -> str:
     return nfc(text.translate(_TRANSLATION))
 
 
-def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[tuple[str, str, str]]]:
-    """Decode every text cell of ``sheet`` that looks like TCVN3.
+# --- VNI (VNI-Windows, ``VNI-Times`` fonts) ------------------------------------------
+# A letter is typed as its base letter followed by one mark byte (or is one byte of
+# its own); the file stores the Latin-1 characters of those bytes: ``Phoøng`` for
+# ``Phòng``. The marks below are VNI's, built here from Unicode's combining marks.
+_TONES = {
+    "ù": "\u0301",  # sắc
+    "ø": "\u0300",  # huyền
+    "û": "\u0309",  # hỏi
+    "õ": "\u0303",  # ngã
+    "ï": "\u0323",  # nặng
+}
+_CIRCUMFLEX = {"â": "", "á": "\u0301", "à": "\u0300", "å": "\u0309", "ã": "\u0303"}
+_CIRCUMFLEX["ä"] = "\u0323"
+_BREVE = {"ê": "", "é": "\u0301", "è": "\u0300", "ú": "\u0309", "ü": "\u0303"}
+_BREVE["ë"] = "\u0323"
+_HORN = {"ô": "o", "ö": "u"}  # ơ, ư
+_I_FORMS = {"í": "\u0301", "ì": "\u0300", "æ": "\u0309", "ó": "\u0303", "ò": "\u0323"}
+
+
+def _both_cases(table: dict[str, str]) -> dict[str, str]:
+    return {**table, **{mark.upper(): value for mark, value in table.items()}}
+
+
+_VNI_TONES = _both_cases(_TONES)
+_VNI_CIRCUMFLEX = _both_cases(_CIRCUMFLEX)
+_VNI_BREVE = _both_cases(_BREVE)
+_VNI_I_FORMS = _both_cases(_I_FORMS)
+_VNI_LETTER = re.compile(
+    "([aeoAEO])([" + "".join(_VNI_CIRCUMFLEX) + "])"
+    "|([aA])([" + "".join(_VNI_BREVE) + "])"
+    "|([ôöÔÖ])([" + "".join(_VNI_TONES) + "]?)"
+    "|([aeiouyAEIOUY])([" + "".join(_VNI_TONES) + "])"
+    "|([" + "".join(_VNI_I_FORMS) + "îÎñÑ])"
+)
+# marks that are no Vietnamese letter in Unicode: a text holding one of them is
+# not Unicode Vietnamese (``ù``, ``á``… are both)
+_VNI_ONLY = frozenset("øûïåäëüæîñöØÛÏÅÄËÜÆÎÑÖ")
+_VNI_MARKS = frozenset(
+    [*_VNI_TONES, *_VNI_CIRCUMFLEX, *_VNI_BREVE, *_VNI_I_FORMS, *"ôöÔÖîÎñÑ"]
+)
+
+
+def _vni_letter(found: re.Match[str]) -> str:
+    base, circumflex, a, breve, horn, horn_tone, vowel, tone, single = found.groups()
+    if base is not None:
+        return nfc(base + "\u0302" + _VNI_CIRCUMFLEX[circumflex])
+    if a is not None:
+        return nfc(a + "\u0306" + _VNI_BREVE[breve])
+    if horn is not None:
+        letter = _HORN[horn.lower()]
+        letter = letter.upper() if horn.isupper() else letter
+        return nfc(letter + "\u031b" + (_VNI_TONES[horn_tone] if horn_tone else ""))
+    if vowel is not None:
+        return nfc(vowel + _VNI_TONES[tone])
+    if single in "ñÑ":
+        return "đ" if single == "ñ" else "Đ"
+    if single in "îÎ":
+        return "ỵ" if single == "î" else "Ỵ"
+    return nfc(("I" if single.isupper() else "i") + _VNI_I_FORMS[single])
+
+
+def looks_like_vni(text: str) -> bool:
+    """Whether ``text`` reads as VNI bytes shown as Latin-1 (``Phoøng Noäi vuï``).
+
+    It must hold a mark that is no Vietnamese letter in Unicode (``ø``, ``ï``,
+    ``ñ``…), no letter that only Unicode Vietnamese has, and most of its marks
+    where VNI puts them: after a vowel, or a letter of its own (``ô``, ``ñ``)."""
+    if text.isascii() or _UNICODE_VIETNAMESE.search(text):
+        return False
+    if not any(c in _VNI_ONLY for c in text):
+        return False
+    marks = [i for i, c in enumerate(text) if c in _VNI_MARKS]
+    placed = sum(
+        1
+        for i in marks
+        if text[i] in "ôöÔÖîÎñÑ"
+        or text[i] in _VNI_I_FORMS
+        or (i > 0 and text[i - 1] in "aeiouyAEIOUY")
+    )
+    return placed * 2 > len(marks)
+
+
+def from_vni(text: str) -> str:
+    """Decode VNI text shown as Latin-1 into Unicode (NFC)."""
+    return nfc(_VNI_LETTER.sub(_vni_letter, text))
+
+
+Decoded = tuple[str, str, str, str]
+"""A decoded cell: its A1 reference, the text as stored, the text decoded, and
+the encoding (``TCVN3`` or ``VNI``)."""
+
+
+def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
+    """Decode every text cell of ``sheet`` that looks like VNI or TCVN3 (VNI is
+    tried first: its marks are TCVN3 letters too, never the other way round).
 
     Returns:
-        The sheet (the same object when nothing was decoded) and, for each decoded
-        cell, its A1 reference, the text as stored and the text decoded.
+        The sheet (the same object when nothing was decoded) and each decoded
+        cell (``Decoded``).
     """
-    texts = [v for row in sheet.cells for v in row if isinstance(v, str)]
-    if not _ANY_MARKER.search("\n".join(texts)):
+    texts = "\n".join(v for row in sheet.cells for v in row if isinstance(v, str))
+    if not _ANY_MARKER.search(texts) and not any(c in _VNI_ONLY for c in texts):
         return sheet, []
-    decoded: list[tuple[str, str, str]] = []
+    decoded: list[Decoded] = []
     cells = []
     for r, row in enumerate(sheet.cells):
         new_row = list(row)
         for c, value in enumerate(row):
-            if isinstance(value, str) and looks_like_tcvn3(value):
-                unicode = from_tcvn3(value)
-                new_row[c] = unicode
-                decoded.append((cell_ref(r, c), value.strip(), unicode.strip()))
+            if not isinstance(value, str):
+                continue
+            if looks_like_vni(value):
+                unicode, encoding = from_vni(value), "VNI"
+            elif looks_like_tcvn3(value):
+                unicode, encoding = from_tcvn3(value), "TCVN3"
+            else:
+                continue
+            new_row[c] = unicode
+            decoded.append((cell_ref(r, c), value.strip(), unicode.strip(), encoding))
         cells.append(new_row)
     if not decoded:
         return sheet, []

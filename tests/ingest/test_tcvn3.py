@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
+import polars as pl
 import pytest
 
-from parindex.ingest.tcvn3 import TCVN3_TO_UNICODE, from_tcvn3, looks_like_tcvn3
+from parindex.ingest.tcvn3 import (
+    TCVN3_TO_UNICODE,
+    from_tcvn3,
+    from_vni,
+    looks_like_tcvn3,
+    looks_like_vni,
+)
 
 
 def _iconv_has_tcvn() -> bool:
@@ -55,3 +63,79 @@ def test_tcvn3_text_is_recognised_and_decoded(text: str, unicode: str) -> None:
 )
 def test_unicode_and_plain_text_is_left_alone(text: str) -> None:
     assert not looks_like_tcvn3(text)
+
+
+# --- VNI (VNI-Windows, ``VNI-Times``): a letter and the marks typed after it ------
+
+VNI_TEXTS = [
+    ("Ñôn vò: Phoøng Tö phaùp", "Đơn vị: Phòng Tư pháp"),
+    ("Phoøng Noäi vuï", "Phòng Nội vụ"),
+    ("Phoøng Taøi chính - Keá hoaïch", "Phòng Tài chính - Kế hoạch"),
+    ("Vaên phoøng HÑND vaø UBND huyeän", "Văn phòng HĐND và UBND huyện"),
+    ("Ñieåm töï ñaùnh giaù", "Điểm tự đánh giá"),
+    ("Coøn 8 toàn taïi chöa khaéc phuïc xong", "Còn 8 tồn tại chưa khắc phục xong"),
+    ("Tyû leä giaûi ngaân chæ ñaït 95,27%", "Tỷ lệ giải ngân chỉ đạt 95,27%"),
+    ("NGUYEÃN VAÊN AÙNH, Ngöôøi lôïi", "NGUYỄN VĂN ÁNH, Người lợi"),
+]
+
+
+@pytest.mark.parametrize(("text", "unicode"), VNI_TEXTS)
+def test_vni_text_is_recognised_and_decoded(text: str, unicode: str) -> None:
+    assert looks_like_vni(text)
+    assert not looks_like_tcvn3(text) or looks_like_vni(text)  # VNI is tried first
+    assert from_vni(text) == unicode
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Phòng Nội vụ",
+        "Hoàng Văn Thụ",
+        "Phòng Tài chính - Kế hoạch",
+        "Phßng Néi vô",  # TCVN3
+        "café",
+        "Zürich",
+        "© 2023",
+        "1,5",
+    ],
+)
+def test_unicode_tcvn3_and_plain_text_are_not_vni(text: str) -> None:
+    assert not looks_like_vni(text)
+
+
+def test_a_form_typed_in_vni_is_read_and_said(inputs: Path) -> None:
+    """A form whose ``Đơn vị`` line was typed with a VNI font counts for its
+    department, and a warning shows the text as stored and as read (it was
+    "decoded" as TCVN3 into nonsense)."""
+    import time
+
+    import openpyxl
+
+    from parindex import messages, pipeline
+
+    path = inputs / "2023" / "phong-noi-vu.xlsx"
+    book = openpyxl.load_workbook(path)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = "Ñôn vò: Phoøng Noäi vuï"
+    book.save(path)
+    path.rename(path.with_name("bang-diem.xlsx"))
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    used = ingested.submissions.filter(pl.col("file") == "2023/bang-diem.xlsx")
+    assert used.select("department", "status").rows() == [("NV", "used")]
+    said = ingested.problems.filter(pl.col("file") == "2023/bang-diem.xlsx")
+    assert said.select("cell", "message").rows() == [
+        (
+            line.coordinate,
+            messages.LEGACY_VNI.format(
+                count=1,
+                cell=line.coordinate,
+                before="Ñôn vò: Phoøng Noäi vuï",
+                after="Đơn vị: Phòng Nội vụ",
+            ),
+        )
+    ]
