@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
@@ -20,14 +21,19 @@ from parindex import messages, pipeline
 NV = "2023/phong-noi-vu.xlsx"
 
 
-def _with_line(inputs: Path, text: str, rename: str | None = None) -> str:
-    path = inputs / NV
-    book = openpyxl.load_workbook(path)
-    line = next(
+def _line(book: openpyxl.Workbook) -> Any:
+    """The cell of the active sheet's ``Đơn vị`` line."""
+    return next(
         row[0]
         for row in book.active.iter_rows(max_col=1)
         if "Đơn vị" in str(row[0].value)
     )
+
+
+def _with_line(inputs: Path, text: str, rename: str | None = None) -> str:
+    path = inputs / NV
+    book = openpyxl.load_workbook(path)
+    line = _line(book)
     line.value = f"Đơn vị: {text}"
     book.save(path)
     if rename is not None:
@@ -98,12 +104,7 @@ def test_a_short_name_with_only_a_place_or_phong_says_nothing(
     department's own way of writing it: not said. Any other words are."""
     path = inputs / "2023" / "phong-tu-phap.xlsx"
     book = openpyxl.load_workbook(path)
-    cell = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
-    )
-    cell.value = f"Đơn vị: {line}"
+    _line(book).value = f"Đơn vị: {line}"
     book.save(path)
     found = _said(inputs)
     assert found.height == int(said)
@@ -122,11 +123,7 @@ def test_a_doubted_line_gives_way_to_the_departments_own_form(inputs: Path) -> N
     other = inputs / "2023" / "van-phong-dang-ky-dat-dai.xlsx"
     shutil.copy(vp, other)
     book = openpyxl.load_workbook(other)
-    line = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
-    )
+    line = _line(book)
     line.value = "Đơn vị: Văn phòng Đăng ký đất đai"
     for row in book.active.iter_rows(min_row=line.row + 3):
         if row[4].value is not None and isinstance(row[4].value, int | float):

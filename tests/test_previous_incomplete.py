@@ -32,6 +32,17 @@ def _result(inputs: Path) -> pipeline.AnalysedResult:
     )
 
 
+def _without_published_2022(inputs: Path) -> None:
+    """history.xlsx without its rows of 2022 (results and components)."""
+    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            if row[0].value == 2022:
+                for cell in row:
+                    cell.value = None
+    book.save(inputs / "history.xlsx")
+
+
 def _warnings(result: pipeline.AnalysedResult, start: str) -> list[str]:
     return [m for m in result.problems["message"].to_list() if m.startswith(start)]
 
@@ -73,13 +84,7 @@ def test_without_published_figures_only_complete_nodes_are_compared(
     inputs: Path,
 ) -> None:
     (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
-    book = openpyxl.load_workbook(inputs / "history.xlsx")
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            if row[0].value == 2022:
-                for cell in row:
-                    cell.value = None
-    book.save(inputs / "history.xlsx")
+    _without_published_2022(inputs)
     result = _result(inputs)
     assert result.previous_total is None
     nodes = result.previous.nodes  # type: ignore[union-attr]
@@ -105,13 +110,7 @@ def test_the_headline_and_report_never_quote_an_incomplete_year(inputs: Path) ->
     its score groups: not the headline, not the components' total row, not the
     report (it said "tăng 32,73 điểm so với năm 2022 (46,54 điểm)")."""
     (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
-    book = openpyxl.load_workbook(inputs / "history.xlsx")
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            if row[0].value == 2022:
-                for cell in row:
-                    cell.value = None
-    book.save(inputs / "history.xlsx")
+    _without_published_2022(inputs)
     result = _result(inputs)
     incomplete_total = result.previous.total  # type: ignore[union-attr]
     assert result.analysis.headline.previous_total is None
