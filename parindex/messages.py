@@ -358,9 +358,10 @@ DEPARTMENT_LINE_DISAGREES = (
 WHERE_FILE_NAME = "tên tệp"
 WHERE_FOLDER = "thư mục “{folder}”"
 DEPARTMENT_DOUBTED_NOT_USED = (
-    "Dòng “Đơn vị” của tệp chỉ có tên ngắn của {stated} giữa các chữ khác; đã có "
-    "tệp {kept} ghi đúng tên {stated} nên tệp này không thay thế tệp đó và không "
-    "được dùng. Nếu tệp là của {stated}, hãy ghi “Đơn vị: {stated}” rồi nộp lại."
+    "Dòng “Đơn vị” của tệp không ghi đúng tên {stated} (chỉ có một tên ngắn của đơn "
+    "vị giữa các chữ khác); đã có tệp {kept} của {stated} nên tệp này không thay thế "
+    "tệp đó và không được dùng. Nếu tệp là của {stated}, hãy ghi “Đơn vị: {stated}” "
+    "rồi nộp lại."
 )
 DEPARTMENT_DISPUTED_NOT_USED = (
     "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; đã có tệp {kept} của "

@@ -130,8 +130,72 @@ province's."""
 _NOT_PLACES = frozenset({"uy"})
 """A word that makes the place word a body of its own: ``huyện ủy`` (the
 party's committee), ``thành ủy``."""
-_PHONG = frozenset({"p", "ph", "phong"})
-"""``Phòng``, written or abbreviated, before a department's short name."""
+_ABBREVIATIONS = (
+    (re.compile(r"(?<!\w)(?:P|Ph)\s*\.\s*"), "Phòng "),
+    (re.compile(r"(?<!\w)H\s*\.\s*"), "huyện "),
+    (re.compile(r"\s*&\s*"), " và "),
+)
+"""How offices shorten their names on a ``Đơn vị`` line: ``P.TC-KH``,
+``H. Phong Thổ``, ``KT&HT``."""
+
+
+def _line_words(text: str) -> list[str]:
+    """A ``Đơn vị`` line's (or a name's) folded words, its abbreviations written
+    out and its "và" left out (``Kinh tế - Hạ tầng`` is ``Kinh tế và Hạ tầng``)."""
+    for pattern, written in _ABBREVIATIONS:
+        text = pattern.sub(written, text)
+    return [w for w in fold(_SEPARATORS.sub(" ", text)).split() if w != "va"]
+
+
+_LINE_INDEXES: dict[int, tuple[tuple[Department, ...], dict[str, set[str]], int]]
+_LINE_INDEXES = {}
+
+
+def _line_index(
+    departments: tuple[Department, ...],
+) -> tuple[dict[str, set[str]], int]:
+    """Each department's name and aliases as ``_line_words`` gives them →
+    the codes named so, and the most words in one. Kept per tuple object."""
+    kept = _LINE_INDEXES.get(id(departments))
+    if kept is not None and kept[0] is departments:
+        return kept[1], kept[2]
+    index: dict[str, set[str]] = {}
+    for department in departments:  # not its code: "TP" is also thành phố
+        for name in (department.name, *department.aliases):
+            words = " ".join(_line_words(name))
+            if words:
+                index.setdefault(words, set()).add(department.code)
+    longest = max((name.count(" ") + 1 for name in index), default=0)
+    if len(_LINE_INDEXES) >= 16:
+        _LINE_INDEXES.clear()
+    _LINE_INDEXES[id(departments)] = (departments, index, longest)
+    return index, longest
+
+
+def _line_department(
+    text: str, departments: tuple[Department, ...]
+) -> tuple[str | None, bool]:
+    """The department a ``Đơn vị`` line names (``_line_words``: abbreviations
+    written out, "và" left out) and whether the line is exactly one of its names:
+    else the department whose name it holds as whole words, the longest winning;
+    (None, False) when none or two equally."""
+    index, longest = _line_index(departments)
+    words = _line_words(text)
+    exact = index.get(" ".join(words), set())
+    if len(exact) == 1:
+        return next(iter(exact)), True
+    length, best = 0, set[str]()
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + longest, len(words)) + 1):
+            name = " ".join(words[start:end])
+            found = index.get(name)
+            if found is None or len(name) < length:
+                continue
+            if len(name) > length:
+                length, best = len(name), set(found)
+            else:
+                best |= found
+    return (next(iter(best)), False) if len(best) == 1 else (None, False)
 
 
 def _is_place(words: list[str]) -> bool:
@@ -150,14 +214,22 @@ def _is_place(words: list[str]) -> bool:
 def _own_way_of_writing(text: str, department: Department) -> bool:
     """Whether a ``Đơn vị`` line that is not exactly one of ``department``'s names
     is still its own way of writing it: its full name among any words, or one of
-    its short names with nothing around it but ``Phòng`` (``P.``) before it and
-    its unit's place (``huyện Phong Thổ``, ``UBND huyện Phong Thổ -``)."""
-    words = fold(_SEPARATORS.sub(" ", text)).split()
+    its short names with nothing around it but ``Phòng`` (``P.``) before it, the
+    unit's place (``huyện Phong Thổ``, ``UBND huyện Phong Thổ -``) or other words
+    of the department's own names (``Văn phòng HĐND và UBND``: its full name
+    without ``huyện``). Abbreviations are written out and "và" left out first
+    (``_line_words``)."""
+    words = _line_words(text)
+    own = {
+        word
+        for name in (department.name, *department.aliases)
+        for word in _line_words(name)
+    }
     found: tuple[int, int] | None = None
     for candidate in (department.name, *department.aliases):
-        name = fold(_SEPARATORS.sub(" ", candidate)).split()
+        name = _line_words(candidate)
         for start in range(len(words) - len(name) + 1):
-            if words[start : start + len(name)] == name:
+            if name and words[start : start + len(name)] == name:
                 if candidate == department.name:
                     return True  # the full name
                 if found is None or len(name) > found[1] - found[0]:
@@ -165,10 +237,16 @@ def _own_way_of_writing(text: str, department: Department) -> bool:
     if found is None:
         return False
     before, after = words[: found[0]], words[found[1] :]
-    phong = len(before) == 1 and before[0] in _PHONG
-    return (not before or phong or _is_place(before)) and (
-        not after or _is_place(after)
-    )
+
+    def benign(part: list[str], *, leading: bool) -> bool:
+        return (
+            not part
+            or (leading and part == ["phong"])
+            or _is_place(part)
+            or all(word in own for word in part)
+        )
+
+    return benign(before, leading=True) and benign(after, leading=False)
 
 
 def stated_year_of(text: str) -> int | None:
@@ -285,12 +363,12 @@ def _form(
         departments = criteria_set.departments
         form.department = match_department(text, departments)
         if form.department is None:
-            form.department = department_in_text(text, departments, codes=False)
+            form.department, exact = _line_department(text, departments)
             if form.department is None:
                 return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
             name = criteria_set.department_name(form.department)
             department = next(d for d in departments if d.code == form.department)
-            if not _own_way_of_writing(text, department):
+            if not exact and not _own_way_of_writing(text, department):
                 # only a short name (an alias) among other words: "Văn phòng
                 # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said
                 line_said = problem(
