@@ -363,6 +363,25 @@ def test_department_sentence_of_2022_is_the_seeds(result_2022: Result) -> None:
     )
 
 
+def test_department_with_deductions_and_criteria_unscored() -> None:
+    """The list that follows is of the criteria deducted, not of those without a
+    valid score (a helper re-testing read it so)."""
+    record = {
+        "name": "Phòng Tài chính - Kế hoạch",
+        "max": 29.0,
+        "score": 21.75,
+        "lost": 7.25,
+        "percent": 75.0,
+        "leaves": 29,
+        "scored": 28,
+    }
+    assert prose.department_sentence(record, 2023) == (
+        "Năm 2023, chỉ số thuộc các lĩnh vực phụ trách của Phòng Tài chính - Kế "
+        "hoạch đạt 21,75/29 điểm, bằng 75 %, bị trừ 7,25 điểm, còn 1/29 tiêu chí "
+        "chưa có điểm hợp lệ. Các tiêu chí bị trừ điểm:"
+    )
+
+
 def test_department_without_deductions() -> None:
     record = {"name": "Phòng Tư pháp", "max": 9.5, "score": 9.5, "lost": 0.0}
     assert prose.department_sentence({**record, "percent": 100.0}, 2023) == (

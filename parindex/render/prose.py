@@ -317,7 +317,13 @@ def department_sentence(record: Mapping[str, Any], year: int) -> str:
         f"Năm {year}, chỉ số thuộc các lĩnh vực phụ trách của {record['name']} "
         f"{department_figures(record)}"
     )
-    return text + (" ở các tiêu chí:" if round2(float(record["lost"])) > 0 else ".")
+    if round2(float(record["lost"])) <= 0:
+        return text + "."
+    leaves, scored = record.get("leaves"), record.get("scored")
+    if leaves is not None and scored is not None and leaves > scored:
+        # "ở các tiêu chí:" would read as the list of those without a score
+        return text + ". Các tiêu chí bị trừ điểm:"
+    return text + " ở các tiêu chí:"
 
 
 def lower_first(text: str) -> str:
