@@ -77,6 +77,8 @@ def test_a_newer_single_file_takes_only_its_departments_form(inputs: Path) -> No
     status = _status(result)
     assert status[f"2023/{KTHT}"] == ("used", 1)
     assert status[f"2023/{BOOK}"] == ("used", 1)  # CQ's form only
+    shown = result.submissions.filter(pl.col("file") == f"2023/{BOOK}")
+    assert shown["department"].to_list() == ["CQ"]  # the department it counts for
     problems = result.problems
     assert not problems["message"].str.contains("chưa nộp").any()
     said = problems.filter(

@@ -534,7 +534,11 @@ def collect_year(
                 "sha256": read.sha256,
                 "size": read.file.size,
                 "modified": local_iso(read.file.mtime),
-                "department": read.department or owner.get(name),
+                # a workbook of several forms: the first department it counts for
+                "department": next(
+                    (d for d in read.departments if (name, d) not in not_used),
+                    read.department or owner.get(name),
+                ),
                 "status": status,
                 "rows_read": read_counts.get(name, 0) if status != "superseded" else 0,
                 "rows_used": used_counts.get(name, 0) if status == "used" else 0,
