@@ -96,6 +96,7 @@ _VNI_LETTER = re.compile(
 # marks that are no Vietnamese letter in Unicode: a text holding one of them is
 # not Unicode Vietnamese (``ù``, ``á``… are both)
 _VNI_ONLY = frozenset("øûïåäëüæîñöØÛÏÅÄËÜÆÎÑÖ")
+_ANY_VNI_ONLY = re.compile("[" + "".join(sorted(_VNI_ONLY)) + "]")
 _VNI_MARKS = frozenset(
     [*_VNI_TONES, *_VNI_CIRCUMFLEX, *_VNI_BREVE, *_VNI_I_FORMS, *"ôöÔÖîÎñÑ"]
 )
@@ -128,7 +129,7 @@ def looks_like_vni(text: str) -> bool:
     where VNI puts them: after a vowel, or a letter of its own (``ô``, ``ñ``)."""
     if text.isascii() or _UNICODE_VIETNAMESE.search(text):
         return False
-    if not any(c in _VNI_ONLY for c in text):
+    if not _ANY_VNI_ONLY.search(text):
         return False
     marks = [i for i, c in enumerate(text) if c in _VNI_MARKS]
     placed = sum(
@@ -160,7 +161,7 @@ def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
         cell (``Decoded``).
     """
     texts = "\n".join(v for row in sheet.cells for v in row if isinstance(v, str))
-    if not _ANY_MARKER.search(texts) and not any(c in _VNI_ONLY for c in texts):
+    if not _ANY_MARKER.search(texts) and not _ANY_VNI_ONLY.search(texts):
         return sheet, []
     decoded: list[Decoded] = []
     cells = []
