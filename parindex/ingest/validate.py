@@ -362,32 +362,33 @@ def _unscored_own(
         | pl.col("appraised_raw").is_not_null()
         | pl.col("formula_cell").is_not_null()
     )
-    leaves = joined.filter(is_sum.not_()).select(
-        "file",
-        "sheet",
-        "department",
-        "code",
-        "is_leaf",
-        "responsible",
-        "notices",
-        "self_cell",
-        "appraised_cell",
-        scored=has_score,
-    )
-    scored_tables = leaves.filter("scored").select("file", "sheet").unique()
-    scored_codes = leaves.filter("scored").select("file", "code").unique()
-    found = (
-        leaves.filter(
-            pl.col("is_leaf")
+    # the few candidates first: most years have none, and then nothing is joined
+    candidates = (
+        joined.filter(
+            is_sum.not_()
+            & has_score.not_()
+            & pl.col("is_leaf")
             & pl.col("responsible")
-            & pl.col("scored").not_()
             & pl.col("notices").is_null()
             & pl.col("code").is_in(surveyed.implode()).not_()
         )
-        .join(scored_tables, on=["file", "sheet"], how="semi")
-        .join(scored_codes, on=["file", "code"], how="anti")
+        .select("file", "sheet", "department", "code", "self_cell", "appraised_cell")
         .collect()
     )
+    if candidates.is_empty():
+        return []
+    scored = (
+        joined.filter(
+            is_sum.not_()
+            & has_score
+            & pl.col("file").is_in(candidates["file"].unique().implode())
+        )
+        .select("file", "sheet", "code")
+        .collect()
+    )
+    found = candidates.join(
+        scored.select("file", "sheet").unique(), on=["file", "sheet"], how="semi"
+    ).join(scored.select("file", "code").unique(), on=["file", "code"], how="anti")
     records = []
     for row in found.iter_rows(named=True):
         cells = [c for c in (row["self_cell"], row["appraised_cell"]) if c]
