@@ -4,6 +4,9 @@ wins", as a pure function of what was read.
 * A file is **usable** when it was read whole and has at least one valid scored
   row. The newest usable file of a department is used **whole**; older versions
   are superseded whole (scores are never mixed between two versions of a file).
+  A workbook holding several departments' forms is decided for each of them:
+  the forms of the departments it wins are used, the others give way
+  (``Choice.forms_not_used``), and it is ``used`` when one of its forms is.
   A file set aside whole, or one with no valid scored row, never supersedes a
   usable one (the older file stays in use and the newer one is reported).
   A department's only file whose scored rows were all set aside is not used either
