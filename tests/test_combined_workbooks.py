@@ -141,3 +141,34 @@ def test_a_subtotal_is_checked_against_its_own_forms_leaves(inputs: Path) -> Non
     result = _run(inputs)
     sums = result.problems.filter(pl.col("message").str.starts_with("Dòng tổng"))
     assert sums.is_empty()
+
+
+def test_a_newer_file_that_cannot_be_used_is_said_on_the_workbook_kept(
+    inputs: Path,
+) -> None:
+    """CQ's newer file of its own has no valid score: CQ's form in the workbook
+    stays in use, and the workbook says that CQ's correction did not count."""
+    _combined(inputs, single=KTHT, book_newer=True)
+    year = inputs / "2023"
+    book = openpyxl.load_workbook(year / BOOK)
+    cq = book["CQ"]
+    del book["KTHT"]
+    for row in cq.iter_rows(min_row=7):
+        if isinstance(row[4].value, int | float):
+            row[3].value, row[4].value = "x", "x"  # no valid score left
+    book.save(year / "cq-sua.xlsx")
+    later = time.time()
+    os.utime(year / "cq-sua.xlsx", (later, later))
+    result = _run(inputs)
+    said = result.problems.filter(
+        (pl.col("file") == f"2023/{BOOK}")
+        & (pl.col("department") == "CQ")
+        & pl.col("message").str.starts_with("Tệp mới hơn")
+    )
+    assert said["message"].to_list() == [
+        messages.FILE_NOT_USABLE_KEEPS_OLDER.format(
+            department="Các cơ quan đơn vị",
+            newer="2023/cq-sua.xlsx",
+            older=f"2023/{BOOK}",
+        )
+    ]

@@ -713,10 +713,12 @@ def _newer_rejected(
     """A warning on the file in use when a newer file of its department was set
     aside: the office must know the department's correction did not count."""
     department_name = criteria_set.department_name
-    used = {
-        read.department: read
+    used = {  # a workbook of several forms: for each department it counts for
+        department: read
         for read in reads
         if choice.outcome.get(read.file.name, ("",))[0] == "used"
+        for department in _departments_of(read)
+        if department not in choice.forms_not_used.get(read.file.name, {})
     }
     for read in reads:
         if read.department is None or read.department not in used:
