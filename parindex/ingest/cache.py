@@ -62,11 +62,6 @@ def code_version() -> str:
     return ";".join([*versions, digest.hexdigest()])
 
 
-def criteria_digest(criteria_set: CriteriaSet) -> str:
-    """sha256 of everything a criteria set holds (``CriteriaSet.digest``)."""
-    return criteria_set.digest
-
-
 @dataclass(frozen=True)
 class ReadCache:
     """Where parse results live, and what every key shares (code version, criteria
@@ -79,7 +74,7 @@ class ReadCache:
     def for_year(cls, outputs: Path, criteria_set: CriteriaSet, year: int) -> ReadCache:
         """The cache of ``outputs`` for reading ``year``'s files against
         ``criteria_set`` with this version of parindex."""
-        context = json.dumps([code_version(), criteria_digest(criteria_set), year])
+        context = json.dumps([code_version(), criteria_set.digest, year])
         return cls(outputs / CACHE_FOLDER / "reads", context)
 
     def key(self, name: str, content_sha256: str) -> str:

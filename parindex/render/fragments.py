@@ -40,7 +40,6 @@ from parindex.department_view import update_digest
 from parindex.ingest.cache import (
     CACHE_FOLDER,
     code_version,
-    criteria_digest,
     store_pickled,
     unsealed,
 )
@@ -74,7 +73,7 @@ def store_context(result: AnalysedResult) -> str:
             FORMAT.decode().strip(),
             code_version(),
             [f"{p}={_version(p)}" for p in LIBRARIES],
-            criteria_digest(result.current.criteria_set),
+            result.current.criteria_set.digest,
             result.year,
         ]
     )
