@@ -13,7 +13,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
-from parindex.history import History
+from parindex.history import HISTORY_FILE, History
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import problem, problems_frame
 from parindex.text import format_vn
@@ -52,6 +52,11 @@ class YearResult:
         return self.nodes.filter(pl.col("depth") == 1)
 
     @property
+    def complete(self) -> bool:
+        """Whether every leaf has a score (nothing under ``missing``)."""
+        return self.missing.is_empty()
+
+    @property
     def coverage(self) -> tuple[int, int]:
         """(scored leaves, all leaves)."""
         leaves = self.nodes.filter(pl.col("is_leaf"))
@@ -79,7 +84,7 @@ class Result:
         """Whether the previous year's drop folder leaves criteria unscored: its
         figures are then compared only where complete (README, Choices:
         "Previous year")."""
-        return self.previous is not None and not self.previous.missing.is_empty()
+        return self.previous is not None and not self.previous.complete
 
     @property
     def year(self) -> int:
@@ -541,7 +546,7 @@ def _not_components_said(
                     messages.HISTORY_NOT_A_COMPONENT.format(
                         year=year, codes=", ".join(codes)
                     ),
-                    file="history.xlsx",
+                    file=HISTORY_FILE,
                     sheet="Chỉ số thành phần",
                 )
             )
@@ -597,7 +602,7 @@ def compare(
     # a previous year whose folder leaves criteria unscored (a file missing) is
     # not the year: its published figures stand for it, or only its complete
     # nodes are compared (README, Choices: "Previous year")
-    incomplete = previous is not None and previous.missing.height > 0
+    incomplete = previous is not None and not previous.complete
     compared_nodes = None  # the previous year's nodes compared
     if previous is not None:
         compared_nodes = (
