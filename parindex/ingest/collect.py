@@ -503,8 +503,8 @@ def collect_year(
         (file, code) for file, forms in choice.forms_not_used.items() for code in forms
     ]
     for file, code in not_used:
-        _, said = choice.forms_not_used[file][code]
-        problems.append(problem("warning", said or "", file=file, department=code))
+        said = choice.forms_not_used[file][code]
+        problems.append(problem("warning", said, file=file, department=code))
     row_problems = row_problems.filter(pl.col("file").is_in(reported))
     form_in_use = pl.lit(value=True)
     if not_used:

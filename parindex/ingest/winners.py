@@ -262,12 +262,10 @@ class Choice:
     problems: list[Record] = field(default_factory=list)
     disagreements: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     """What ``disagreement`` gave for each file of a department (looked for once)."""
-    forms_not_used: dict[str, dict[str, tuple[str, str | None]]] = field(
-        default_factory=dict
-    )
+    forms_not_used: dict[str, dict[str, str]] = field(default_factory=dict)
     """A workbook in use that holds several departments' forms: the departments
-    whose form in it is not used (a newer file of that department), with their
-    status and what to say of it."""
+    whose form in it is not used (a newer file of that department), with what
+    to say of it."""
 
 
 def _departments_of(read: SubmissionRead) -> list[str]:
@@ -383,7 +381,6 @@ def choose_files(
                     continue
                 newer = used_for.get(department)
                 found.forms_not_used.setdefault(file, {})[department] = (
-                    status,
                     messages.FORM_SUPERSEDED.format(
                         department=criteria_set.department_name(department),
                         newer=newer,
@@ -392,7 +389,7 @@ def choose_files(
                     else messages.FORM_NOT_USED.format(
                         department=criteria_set.department_name(department),
                         note=note or "",
-                    ),
+                    )
                 )
         else:  # as its first department decided
             found.outcome[file] = next(iter(outcomes.values()))
