@@ -9,7 +9,8 @@ with its own department; the others are reported (README, Choices).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +74,16 @@ def department_in_text(
     number of departments. A name is found as whole words exactly when its
     words are a run of the text's words (both folded: single spaces)."""
     names, longest = _names_index(departments, codes)
-    words = fold(_SEPARATORS.sub(" ", text)).split(" ")
+    best = _longest_named(fold(_SEPARATORS.sub(" ", text)).split(" "), names, longest)
+    return next(iter(best)) if len(best) == 1 else None
+
+
+def _longest_named(
+    words: list[str], names: Mapping[str, AbstractSet[str]], longest: int
+) -> AbstractSet[str]:
+    """The codes the longest run of ``words`` found in ``names`` names (every run
+    up to ``longest`` words is one look-up); all of them when runs of that
+    length name different codes."""
     length, best = 0, frozenset[str]()
     for start in range(len(words)):
         for end in range(start + 1, min(start + longest, len(words)) + 1):
@@ -82,10 +92,10 @@ def department_in_text(
             if found is None or len(name) < length:
                 continue
             if len(name) > length:
-                length, best = len(name), found
+                length, best = len(name), frozenset(found)
             else:
                 best = best | found
-    return next(iter(best)) if len(best) == 1 else None
+    return best
 
 
 _NAMES_INDEXES: dict[
@@ -184,17 +194,7 @@ def _line_department(
     exact = index.get(" ".join(words), set())
     if len(exact) == 1:
         return next(iter(exact)), True
-    length, best = 0, set[str]()
-    for start in range(len(words)):
-        for end in range(start + 1, min(start + longest, len(words)) + 1):
-            name = " ".join(words[start:end])
-            found = index.get(name)
-            if found is None or len(name) < length:
-                continue
-            if len(name) > length:
-                length, best = len(name), set(found)
-            else:
-                best |= found
+    best = _longest_named(words, index, longest)
     return (next(iter(best)), False) if len(best) == 1 else (None, False)
 
 
