@@ -325,18 +325,18 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         }
         for column in ("appraisal", "survey", "socioeconomic", "sipas", "total"):
             record[column] = _figure(
-                row[column], int(year), RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
             )
         for column in ("rank", "units"):
             value = _figure(
-                row[column], int(year), RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
             )
             record[column] = int(value) if value is not None else None
         if record["total"] is None:  # not (yet) published: the computed figures
             too_large.append(
                 problem(
                     "warning",
-                    messages.HISTORY_NO_TOTAL.format(year=int(year), row=number),
+                    messages.HISTORY_NO_TOTAL.format(year=year, row=number),
                     **where,
                 )
             )
@@ -374,14 +374,14 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 unread_codes.append((str(row["code_cell"]), cell_text(row["code"])))
             continue
         score = _figure(
-            row["score"], int(year), COMPONENT_COLUMNS["score"][0], problems, **where
+            row["score"], year, COMPONENT_COLUMNS["score"][0], problems, **where
         )
         if score is None and _number(row["score"]) is not None:
-            left_out.add(int(year))
+            left_out.add(year)
         if score is not None:
             components.append(
                 {
-                    "year": int(year),
+                    "year": year,
                     "code": code,
                     "score": score,
                     "row": number,
