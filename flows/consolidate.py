@@ -69,6 +69,7 @@ from parindex.ingest.collect import (
     read_batch,
 )
 from parindex.ingest.discover import DroppedFile, discover
+from parindex.ingest.places import UnitPlace, unit_place_in
 from parindex.ingest.winners import rows_set_aside
 from parindex.night import (
     RepeatedRun,
@@ -135,11 +136,14 @@ def collect(
     now: float,
     *,
     cache: ReadCache | None = None,
+    unit: UnitPlace | None = None,
 ) -> Ingested:
     """Account for every file and validate all rows read, as one frame (``now``:
     the run's clock, the one discovery used; ``cache``: where what was checked
-    is kept for the next night)."""
-    return collect_year(dropped, batches, criteria_set, year, now=now, cache=cache)
+    is kept for the next night; ``unit``: the unit's own place)."""
+    return collect_year(
+        dropped, batches, criteria_set, year, now=now, cache=cache, unit=unit
+    )
 
 
 def ingest(
@@ -174,7 +178,15 @@ def ingest(
             workers=unmapped(None if in_threads else 1),
         )
         reads = futures.result()
-    return collect(dropped, reads, criteria_set, year, now, cache=cache)
+    return collect(
+        dropped,
+        reads,
+        criteria_set,
+        year,
+        now,
+        cache=cache,
+        unit=unit_place_in(inputs),
+    )
 
 
 @task(name="consolidate-previous-year", cache_policy=NO_CACHE)

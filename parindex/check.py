@@ -21,7 +21,8 @@ from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
-from parindex.ingest.winners import disagreement_problem
+from parindex.ingest.places import unit_place_in
+from parindex.ingest.winners import disagreement_problem, other_unit_forms
 from parindex.problems import concat_problems, problem, problems_frame
 
 NO_SUCH_FILE = "Không có tệp này."
@@ -147,6 +148,9 @@ def check_files(
         disagrees = disagreement_problem(read, criteria_set, hint)
         if disagrees is not None:
             frames.append(problems_frame([disagrees]))
+        elsewhere = other_unit_forms([read], unit_place_in(inputs), criteria_set)
+        if elsewhere:  # another unit's form: the run sets it aside
+            frames.append(problems_frame(list(elsewhere.values())))
         builder = RowsBuilder(criteria_set.codes_by_name)
         for table, department in read.tables():
             builder.add(table, dropped.name, department)

@@ -363,6 +363,12 @@ DEPARTMENT_DOUBTED_NOT_USED = (
     "tệp đó và không được dùng. Nếu tệp là của {stated}, hãy ghi “Đơn vị: {stated}” "
     "rồi nộp lại."
 )
+DEPARTMENT_LINE_OTHER_UNIT = (
+    "Dòng “Đơn vị” ghi “{text}”: {place} không phải địa bàn của {unit} (đơn vị "
+    "đang tổng hợp, theo tệp don-vi.toml), nên biểu này không được tính cho {name} "
+    "({code}). Nếu đây đúng là biểu của {name}, hãy sửa dòng “Đơn vị” rồi nộp lại; "
+    "nếu don-vi.toml ghi sai tên đơn vị, hãy sửa tệp đó."
+)
 DEPARTMENT_DISPUTED_NOT_USED = (
     "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; đã có tệp {kept} của "
     "{stated} nên tệp này không thay thế tệp đó và không được dùng. Hãy kiểm tra "

@@ -16,6 +16,7 @@ from parindex.ingest import checked
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import FileRows, RowsBuilder
+from parindex.ingest.places import UnitPlace, unit_place_in
 from parindex.ingest.read import (
     ReadJob,
     SubmissionRead,
@@ -240,7 +241,15 @@ def ingest_year(
         read_batch(chunk, criteria_set, year, cache)
         for chunk in candidate_batches(dropped, READ_CHUNK_FILES)
     ]
-    return collect_year(dropped, batches, criteria_set, year, now=now, cache=cache)
+    return collect_year(
+        dropped,
+        batches,
+        criteria_set,
+        year,
+        now=now,
+        cache=cache,
+        unit=unit_place_in(inputs),
+    )
 
 
 def _not_submitted(
@@ -364,11 +373,13 @@ def collect_year(
     *,
     now: float,
     cache: ReadCache | None = None,
+    unit: UnitPlace | None = None,
 ) -> Ingested:
     """Account for every dropped file and validate the rows read from them, as one
     frame: the newest usable file of each department is used, older ones are
-    superseded (the rules are in ``parindex.ingest.winners``); attachments are
-    hashed for the archive; what discovery noticed becomes a warning.
+    superseded (the rules are in ``parindex.ingest.winners``; ``unit``: the
+    unit's own place, against which ``Đơn vị`` lines are checked); attachments
+    are hashed for the archive; what discovery noticed becomes a warning.
 
     The files a batch took from the checked year (``ReadBatch.kept``) are not
     validated again; with ``cache``, what every keyed file's validation gave is
@@ -414,7 +425,9 @@ def collect_year(
         content = contents.get(read.sha256 or "")
         return None if content is None else saved_at(content)
 
-    choice = choose_files(reads, good, row_problems, criteria_set, saved_at_of, now=now)
+    choice = choose_files(
+        reads, good, row_problems, criteria_set, saved_at_of, now=now, unit=unit
+    )
     status_of = {
         read.file.name: (
             ("pending" if read.pending else "rejected", read.rejection["message"])

@@ -24,6 +24,7 @@ from parindex.ingest.header import (
     choose_columns,
     locate_header_columns,
 )
+from parindex.ingest.places import places_named
 from parindex.problems import problem
 from parindex.text import fold, normalise_code, parse_number
 from parindex.workbook import Sheet, Table, cell_text, find_metadata
@@ -271,6 +272,12 @@ class Form:
     """Whether its department was read from a ``Đơn vị`` line that holds only a
     short name of it among other words (said; it gives way to the department's
     own form: ``winners``)."""
+    places: list[str] = field(default_factory=list)
+    """The places its ``Đơn vị`` line names outside the department's own names
+    (``places.places_named``: "huyện Tam Đường"), compared with the unit's own
+    by the run (``winners``)."""
+    line: tuple[str, str | None] | None = None
+    """Its ``Đơn vị`` line's text and cell, when it names places."""
 
     @property
     def content(self) -> list[tuple[str, ...]]:
@@ -368,6 +375,9 @@ def _form(
                 return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
             name = criteria_set.department_name(form.department)
             department = next(d for d in departments if d.code == form.department)
+            form.places = places_named(text, (department.name, *department.aliases))
+            if form.places:
+                form.line = (text.strip(), cell)
             if not exact and not _own_way_of_writing(text, department):
                 # only a short name (an alias) among other words: "Văn phòng
                 # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said

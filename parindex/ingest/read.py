@@ -99,6 +99,11 @@ class SubmissionRead:
     doubted: list[str] = field(default_factory=list)
     """The departments of its forms read from a ``Đơn vị`` line that holds only
     a short name among other words (``forms.Form.doubted``)."""
+    places: list[dict[str, Any]] = field(default_factory=list)
+    """The places its forms' ``Đơn vị`` lines name outside their departments'
+    names (``forms.Form.places``): one record per such form (``department``,
+    ``sheet``, ``cell``, ``text`` of the line, ``places``), compared with the
+    unit's own place by the run (``winners.other_unit_forms``)."""
 
     def tables(self) -> list[tuple[Table, str | None]]:
         """(table, department) of every form read from the file (one per sheet
@@ -424,6 +429,17 @@ def read_submission(
     result.department = found.forms[0].department
     result.departments = [f.department for f in found.forms if f.department]
     result.doubted = [f.department for f in found.forms if f.department and f.doubted]
+    result.places = [
+        {
+            "department": form.department,
+            "sheet": form.table.sheet.name,
+            "cell": form.line[1],
+            "text": form.line[0],
+            "places": form.places,
+        }
+        for form in found.forms
+        if form.places and form.line is not None and form.department
+    ]
     result.year = year
     if failure is not None:
         result.problems.append(

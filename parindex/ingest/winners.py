@@ -40,6 +40,7 @@ from parindex import messages
 from parindex.criteria import CriteriaSet, Department, match_department
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.forms import _SEPARATORS, _word_names
+from parindex.ingest.places import UnitPlace
 from parindex.ingest.read import (
     SCORE_FIELDS,
     SUBMISSION_COLUMNS,
@@ -317,6 +318,7 @@ def choose_files(
     saved_at: SavedAt | None = None,
     *,
     now: float,
+    unit: UnitPlace | None = None,
 ) -> Choice:
     """Decide which file of each department is used (see the module's rules).
 
@@ -330,8 +332,12 @@ def choose_files(
             versions; None: no save time is used.
         now: the run's clock (seconds since the epoch, the ``now`` discovery
             used): a save time later than it is not trusted.
+        unit: the unit's own place (``don-vi.toml``): a form whose ``Đơn vị``
+            line names another place of its level is set aside
+            (``other_unit_forms``); None: no place is compared.
     """
     found = Choice()
+    other_unit = other_unit_forms(reads, unit, criteria_set)
     scored = good.filter(
         pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
     )
@@ -343,27 +349,25 @@ def choose_files(
             for department in _departments_of(read):
                 by_department.setdefault(department, []).append(read)
     decided: dict[str, dict[str, tuple[str, str | None]]] = {}  # file → department
-    for department, files in by_department.items():
+    for department, filed in by_department.items():
         # the department's own decision; problems and disagreements are shared
         choice = Choice(problems=found.problems, disagreements=found.disagreements)
-        several = any(len(_departments_of(f)) > 1 for f in files)
-        if several:  # only the department's rows count in a workbook of several
-            own = scored.filter(pl.col("department") == department)
-            group_scores, group_scored = _Scores(own), own
-            group_problems = row_problems.filter(pl.col("department") == department)
-        else:
-            group_scores, group_scored, group_problems = scores, scored, row_problems
-        _decide(
-            department,
-            files,
-            choice,
-            criteria_set=criteria_set,
-            scores=group_scores,
-            scored=group_scored,
-            row_problems=group_problems,
-            saved_at=saved_at,
-            now=now,
-        )
+        for read in filed:  # another unit's form: never used, never replaces one
+            said = other_unit.get((read.file.name, department))
+            if said is not None:
+                choice.outcome[read.file.name] = ("rejected", said["message"])
+                choice.problems.append(said)
+        files = [f for f in filed if f.file.name not in choice.outcome]
+        if files:
+            _decide_department(
+                department,
+                files,
+                choice,
+                criteria_set=criteria_set,
+                everyone=(scores, scored, row_problems),
+                saved_at=saved_at,
+                now=now,
+            )
         for file, outcome in choice.outcome.items():
             decided.setdefault(file, {})[department] = outcome
     used_for = {
@@ -394,6 +398,70 @@ def choose_files(
         else:  # as its first department decided
             found.outcome[file] = next(iter(outcomes.values()))
     _newer_rejected(reads, found, criteria_set)
+    return found
+
+
+def _decide_department(
+    department: str,
+    files: list[SubmissionRead],
+    choice: Choice,
+    *,
+    criteria_set: CriteriaSet,
+    everyone: tuple[_Scores, pl.DataFrame, pl.DataFrame],
+    saved_at: SavedAt | None,
+    now: float,
+) -> None:
+    """``_decide`` over the year's scores (``everyone``: scores, scored rows, row
+    problems), or over the department's own rows only when one of its files
+    holds several departments' forms."""
+    scores, scored, row_problems = everyone
+    if any(len(_departments_of(f)) > 1 for f in files):
+        scored = scored.filter(pl.col("department") == department)
+        scores = _Scores(scored)
+        row_problems = row_problems.filter(pl.col("department") == department)
+    _decide(
+        department,
+        files,
+        choice,
+        criteria_set=criteria_set,
+        scores=scores,
+        scored=scored,
+        row_problems=row_problems,
+        saved_at=saved_at,
+        now=now,
+    )
+
+
+def other_unit_forms(
+    reads: Sequence[SubmissionRead],
+    unit: UnitPlace | None,
+    criteria_set: CriteriaSet,
+) -> dict[tuple[str, str], Record]:
+    """(file, department) → the error for each form whose ``Đơn vị`` line names
+    a place of the unit's level that is not the unit's (``places``: "Phòng Tư
+    pháp huyện Tam Đường" in huyện Phong Thổ's folder); none without ``unit``."""
+    found: dict[tuple[str, str], Record] = {}
+    if unit is None:
+        return found
+    for read in reads:
+        if read.rejection is not None:
+            continue
+        for form in read.places:
+            place = unit.foreign(form["places"])
+            if place is None:
+                continue
+            code = form["department"]
+            name = criteria_set.department_name(code)
+            found[(read.file.name, code)] = problem(
+                "error",
+                messages.DEPARTMENT_LINE_OTHER_UNIT.format(
+                    text=form["text"], place=place, unit=unit.unit, name=name, code=code
+                ),
+                file=read.file.name,
+                sheet=form["sheet"],
+                cell=form["cell"],
+                department=code,
+            )
     return found
 
 

@@ -1,0 +1,175 @@
+"""A ``Đơn vị`` line that names another place of the unit's level ("Phòng Tư
+pháp huyện Tam Đường" in huyện Phong Thổ's folder: a neighbouring district's form
+dropped by mistake) is not this unit's form: it is set aside with an error naming
+the cell, never used and never replacing the department's own form, even when
+it is the only one. It was used without a word: the full name of the department
+made it look like its own (README, Known limits, until now). Places of other
+levels (a commune, the province) are not compared, and nothing is compared
+without ``don-vi.toml``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from parindex import messages, pipeline
+from parindex.check import check_files
+from parindex.ingest.places import mentions, unit_place
+
+TP = "2023/phong-tu-phap.xlsx"
+NEIGHBOUR = "2023/tu-phap-tam-duong.xlsx"
+
+
+def _set_line(path: Path, text: str, *, zero_scores: bool = False) -> str:
+    book = openpyxl.load_workbook(path)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = f"Đơn vị: {text}"
+    if zero_scores:
+        for row in book.active.iter_rows(min_row=line.row + 3):
+            if isinstance(row[4].value, int | float):
+                row[4].value = 0
+    book.save(path)
+    return line.coordinate
+
+
+def _ingest(inputs: Path) -> pipeline.Ingested:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    return pipeline.ingest_year(inputs, 2023, criteria, time.time())
+
+
+def _message(text: str, place: str) -> str:
+    return messages.DEPARTMENT_LINE_OTHER_UNIT.format(
+        text=text,
+        place=place,
+        unit="UBND huyện Phong Thổ",
+        name="Phòng Tư pháp",
+        code="TP",
+    )
+
+
+def _neighbour_beside_own(inputs: Path, line: str) -> str:
+    """A copy of TP's form, newer, its scores 0, its line ``line``."""
+    own, other = inputs / TP, inputs / NEIGHBOUR
+    shutil.copy(own, other)
+    cell = _set_line(other, line, zero_scores=True)
+    later = time.time()
+    os.utime(other, (later, later))
+    os.utime(own, (later - 3600, later - 3600))
+    return cell
+
+
+def test_another_districts_form_does_not_replace_the_departments_own(
+    inputs: Path,
+) -> None:
+    cell = _neighbour_beside_own(inputs, "Phòng Tư pháp huyện Tam Đường")
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert status[NEIGHBOUR] == "rejected"
+    said = ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+    assert said.select("severity", "sheet", "cell", "department", "message").rows() == [
+        (
+            "error",
+            "Chấm điểm",
+            cell,
+            "TP",
+            _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"),
+        )
+    ]
+    assert said["message"][0] == (
+        "Dòng “Đơn vị” ghi “Phòng Tư pháp huyện Tam Đường”: huyện Tam Đường không "
+        "phải địa bàn của UBND huyện Phong Thổ (đơn vị đang tổng hợp, theo tệp "
+        "don-vi.toml), nên biểu này không được tính cho Phòng Tư pháp (TP). Nếu đây "
+        "đúng là biểu của Phòng Tư pháp, hãy sửa dòng “Đơn vị” rồi nộp lại; nếu "
+        "don-vi.toml ghi sai tên đơn vị, hãy sửa tệp đó."
+    )
+    result = pipeline.build_result(
+        pipeline.load_criteria(inputs, 2023),
+        ingested,
+        None,
+        *pipeline.load_history(inputs),
+    )
+    assert round(result.current.total, 2) == 79.24
+
+
+def test_another_districts_form_alone_is_not_used(inputs: Path) -> None:
+    cell = _set_line(inputs / TP, "P. Tư pháp H. Tam Đường")
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "rejected"
+    assert ingested.rows.filter(pl.col("department") == "TP").is_empty()
+    said = ingested.problems.filter(pl.col("file") == TP)
+    assert said.select("severity", "cell", "message").rows() == [
+        ("error", cell, _message("P. Tư pháp H. Tam Đường", "huyện Tam Đường"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Phòng Tư pháp huyện Phong Thổ",
+        "Phòng Tư pháp huyện Phong Thổ, tỉnh Lai Châu",
+        "UBND H. Phong Thổ - Phòng Tư pháp",
+        "PHÒNG TƯ PHÁP HUYỆN PHONG THỔ",
+        "Phòng Tư pháp huyen Phong Tho",
+        "Phòng Tư pháp tỉnh Điện Biên",  # another level: not compared here
+        "Phòng Tư pháp huyện",
+        "Phòng Tư pháp huyện ủy",
+    ],
+)
+def test_the_units_own_place_or_another_level_is_not_set_aside(
+    inputs: Path, line: str
+) -> None:
+    _set_line(inputs / TP, line)
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert ingested.problems.filter(pl.col("severity") == "error").is_empty()
+
+
+def test_nothing_is_compared_without_the_units_settings(inputs: Path) -> None:
+    (inputs / "don-vi.toml").unlink()
+    _set_line(inputs / TP, "Phòng Tư pháp huyện Tam Đường")
+    status = dict(_ingest(inputs).submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+
+
+def test_check_says_what_the_run_says(inputs: Path) -> None:
+    cell = _set_line(inputs / TP, "Phòng Tư pháp thành phố Lai Châu")
+    found = check_files([inputs / TP], inputs)
+    errors = found.filter(pl.col("severity") == "error")
+    assert errors.select("cell", "message").rows() == [
+        (cell, _message("Phòng Tư pháp thành phố Lai Châu", "thành phố Lai Châu"))
+    ]
+
+
+def test_places_and_the_units_own() -> None:
+    assert [
+        (p.shown, p.level, p.name)
+        for p in mentions(
+            "UBND huyện Phong Thổ - Công chức Văn hóa - Xã hội xã Bum Tở, TP.Lai Châu"
+        )
+    ] == [
+        ("huyện Phong Thổ", "district", "phong tho"),
+        ("xã Bum Tở", "commune", "bum to"),
+        ("thành phố Lai Châu", "district", "lai chau"),
+    ]
+    district = unit_place("UBND huyện Phong Thổ", place="Phong Thổ")
+    assert district is not None
+    assert district.foreign(["huyện Phong Thổ Năm 2023"]) is None
+    assert district.foreign(["xã Mường So", "huyện Sìn Hồ"]) == "huyện Sìn Hồ"
+    commune = unit_place("UBND xã Bum Tở", "UBND tỉnh Lai Châu")
+    assert commune is not None
+    assert commune.foreign(["huyện Phong Thổ"]) is None  # its former district
+    assert commune.foreign(["xã Mường So"]) == "xã Mường So"
+    assert unit_place("[Tên đơn vị]") is None
