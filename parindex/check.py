@@ -18,10 +18,10 @@ from parindex.criteria import (
 from parindex.errors import NoCriteriaSet
 from parindex.ingest.discover import ATTACHMENT_SUFFIXES, DroppedFile
 from parindex.ingest.normalise import RowsBuilder
+from parindex.ingest.places import unit_place_in
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
-from parindex.ingest.places import unit_place_in
 from parindex.ingest.winners import disagreement_problem, other_unit_forms
 from parindex.problems import concat_problems, problem, problems_frame
 

@@ -78,6 +78,13 @@ FILE_UNKNOWN_DEPARTMENT = (
     "Không xác định được đơn vị nộp: “{text}” không khớp với mã, tên hay tên khác "
     "của đơn vị nào trong bộ chỉ số."
 )
+UNKNOWN_DEPARTMENT_CLOSEST = (
+    " Có phải {name} ({code})? Nếu đúng, hãy ghi “Đơn vị: {name}”."
+)
+UNKNOWN_DEPARTMENT_NAMES = " Các đơn vị của bộ chỉ số: {names}."
+UNKNOWN_DEPARTMENT_MANY = (
+    " Bộ chỉ số có {count} đơn vị, liệt kê ở sheet “Đơn vị” của tệp bộ chỉ số."
+)
 FILE_NO_DEPARTMENT = (
     "Không xác định được đơn vị nộp: thiếu dòng “Đơn vị: …” và tên tệp không khớp "
     "với đơn vị nào trong bộ chỉ số."

@@ -199,6 +199,41 @@ def _line_department(
     return (next(iter(best)), False) if len(best) == 1 else (None, False)
 
 
+_LISTED_DEPARTMENTS = 20
+"""The most departments an unknown ``Đơn vị`` line's message lists."""
+_GENERIC_WORDS = frozenset({"phong", "so", "ban", "ubnd", "huyen", "don", "vi"})
+"""Words of many departments' names: they point to none (folded)."""
+
+
+def unknown_department_message(text: str, departments: Sequence[Department]) -> str:
+    """What is said of a ``Đơn vị`` line naming no department: that it names
+    none; the department whose names hold every word of the line (``Phòng``
+    and such words aside) when it is the only one, as a hint (the file is not
+    counted for it); and the departments' names (past ``_LISTED_DEPARTMENTS``,
+    where to find them)."""
+    said = messages.FILE_UNKNOWN_DEPARTMENT.format(text=text)
+    wanted = set(_line_words(text)) - _GENERIC_WORDS
+    holding = [
+        department
+        for department in departments
+        if wanted
+        and wanted
+        <= {
+            word
+            for name in (department.name, *department.aliases)
+            for word in _line_words(name)
+        }
+    ]
+    if len(holding) == 1:
+        said += messages.UNKNOWN_DEPARTMENT_CLOSEST.format(
+            name=holding[0].name, code=holding[0].code
+        )
+    if len(departments) > _LISTED_DEPARTMENTS:
+        return said + messages.UNKNOWN_DEPARTMENT_MANY.format(count=len(departments))
+    names = ", ".join(f"{d.name} ({d.code})" for d in departments)
+    return said + messages.UNKNOWN_DEPARTMENT_NAMES.format(names=names)
+
+
 def _is_place(words: list[str]) -> bool:
     """Whether ``words`` (folded) name only a place: ``[UBND] huyện Phong Thổ``."""
     if words[:1] == ["ubnd"]:
@@ -372,7 +407,7 @@ def _form(
         if form.department is None:
             form.department, exact = _line_department(text, departments)
             if form.department is None:
-                return reject(messages.FILE_UNKNOWN_DEPARTMENT.format(text=text), cell)
+                return reject(unknown_department_message(text, departments), cell)
             name = criteria_set.department_name(form.department)
             department = next(d for d in departments if d.code == form.department)
             form.places = places_named(text, (department.name, *department.aliases))
