@@ -51,6 +51,8 @@ from parindex.render.prose import (
     scores_list,
     shared_note,
     signed,
+    unscored_codes,
+    unscored_sentence,
 )
 from parindex.text import format_vn
 
@@ -545,9 +547,9 @@ def department_part(
                 f"{cuts_list(own.to_dicts())}."
             )
         )
-    unscored = int(record["leaves"]) - int(record["scored"])
+    unscored = unscored_codes(share.leaves)
     if unscored:
-        blocks.append(Paragraph(f"Còn {unscored} tiêu chí chưa có điểm."))
+        blocks.append(Paragraph(unscored_sentence(unscored)))
     return blocks
 
 

@@ -379,6 +379,25 @@ def cuts_list(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+UNSCORED_LISTED = 20
+"""The most criteria without a score a department's line names."""
+
+
+def unscored_sentence(codes: Sequence[str]) -> str:
+    """The line under a department's deductions naming its criteria without a
+    valid score, in tree order (past ``UNSCORED_LISTED``, how many more)."""
+    shown = ", ".join(codes[:UNSCORED_LISTED])
+    more = len(codes) - UNSCORED_LISTED
+    if more > 0:
+        shown += f" và {more} tiêu chí khác"
+    return f"Còn {len(codes)} tiêu chí chưa có điểm: {shown}."
+
+
+def unscored_codes(leaves: pl.DataFrame) -> list[str]:
+    """The codes of a department's leaves without a score, in tree order."""
+    return leaves.filter(pl.col("score").is_null()).sort("position")["code"].to_list()
+
+
 def department_summary(record: Mapping[str, Any], prefix: str) -> str:
     """``<prefix>: đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm``."""
     return f"{prefix}: {department_figures(record)}"

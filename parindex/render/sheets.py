@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from parindex.analysis import AnalysedResult, DepartmentAnalysis
 from parindex.consolidate import EPSILON
 from parindex.criteria import GROUP_LABELS
-from parindex.render.prose import department_summary
+from parindex.render.prose import department_summary, unscored_codes, unscored_sentence
 from parindex.render.xlsx import (
     AMBER,
     LIGHT_RED,
@@ -315,9 +315,9 @@ def write_deductions(
             department_summary(record, "Tổng các tiêu chí phụ trách"),
             formats.get("line", bold=True),
         )
-        unscored = int(record["leaves"]) - int(record["scored"])
+        unscored = unscored_codes(department_slice(result, department).leaves)
         if unscored:
-            row = write_line(worksheet, row, f"Còn {unscored} tiêu chí chưa có điểm.")
+            row = write_line(worksheet, row, unscored_sentence(unscored))
     return row
 
 

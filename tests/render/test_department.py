@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import load_workbook
 
 from parindex.analysis import analyse
 from parindex.consolidate import Result
+from parindex.ingest.collect import Ingested
 from parindex.problems import problem, problems_frame
 from parindex.render.department import render_department
 
+from .conftest import build_sample_result
 from .workbooks import CREATED, read_table, texts
 
 
@@ -167,3 +170,33 @@ def test_unknown_department(sample_result: Result, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="không có đơn vị “XX”"):
         render_department(sample_result, "XX", tmp_path / "XX.xlsx", CREATED)
     assert not (tmp_path / "XX.xlsx").exists()
+
+
+def test_the_criteria_without_a_score_are_named(
+    sample_ingested: dict[int, Ingested], tmp_path: Path
+) -> None:
+    """A department whose form left criteria unscored: its workbook names them
+    (it said only how many)."""
+    rows = sample_ingested[2023].rows.filter(
+        ~((pl.col("department") == "TP") & pl.col("code").is_in(["2.1.2", "1.2.3"]))
+    )
+    ingested = {
+        **sample_ingested,
+        2023: dataclasses.replace(sample_ingested[2023], rows=rows),
+    }
+    result = build_sample_result(ingested)
+    path = tmp_path / "TP-2023.xlsx"
+    render_department(result, "TP", path, CREATED)
+    said = [t for t in texts(load_workbook(path)["Bị trừ điểm"]) if t.startswith("Còn")]
+    assert said == ["Còn 2 tiêu chí chưa có điểm: 1.2.3, 2.1.2."]
+
+
+def test_many_criteria_without_a_score_are_counted_past_twenty() -> None:
+    from parindex.render.prose import unscored_sentence
+
+    codes = [f"1.{i}" for i in range(1, 26)]
+    assert unscored_sentence(codes) == (
+        "Còn 25 tiêu chí chưa có điểm: "
+        + ", ".join(codes[:20])
+        + " và 5 tiêu chí khác."
+    )

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from parindex.analysis import AnalysedResult, analyse
-from parindex.consolidate import Result, consolidate_year
+from parindex.consolidate import Result
 from parindex.ingest.collect import Ingested
 from parindex.render.document import (
     Bullet,
@@ -28,6 +28,7 @@ from parindex.render.markdown import markdown_summary
 from parindex.render.report import render_report
 from parindex.settings import UnitSettings
 
+from .conftest import build_sample_result
 from .office import convert_to_pdf, needs_soffice, pdf_text
 from .workbooks import CREATED
 
@@ -404,18 +405,13 @@ def test_control_characters_and_line_breaks_in_a_reason(
     assert bullet.endswith("đạt 1,28/1,5 điểm do báo cáo muộn; thiếu hồ sơ.")
 
 
-def test_provisional_year(
-    sample_ingested: dict[int, Ingested], sample_result: Result
-) -> None:
-    criteria_set = sample_result.current.criteria_set
+def test_provisional_year(sample_ingested: dict[int, Ingested]) -> None:
     rows = sample_ingested[2023].rows.filter(pl.col("department") != "CQ")
-    current, _ = consolidate_year(criteria_set, rows, 2023)
-    result = analyse(
-        dataclasses.replace(
-            sample_result,
-            current=current,
-            components=sample_result.components,
-        )
+    result = build_sample_result(
+        {
+            **sample_ingested,
+            2023: dataclasses.replace(sample_ingested[2023], rows=rows),
+        }
     )
     texts = [
         p.text for p in Document(io.BytesIO(render_report(result, CREATED))).paragraphs
@@ -423,7 +419,7 @@ def test_provisional_year(
     assert any(
         t.startswith("Số liệu năm 2023 còn tạm tính: đã có điểm 73/74") for t in texts
     )
-    assert "Còn 1 tiêu chí chưa có điểm." in texts
+    assert "Còn 1 tiêu chí chưa có điểm: 1.7." in texts
     assert not any("tự động" in t for t in texts)
     comments = Document(io.BytesIO(render_report(result, CREATED))).core_properties
     assert "(số liệu tạm tính)" in comments.comments
