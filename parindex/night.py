@@ -171,15 +171,20 @@ def year_description(
     inputs: Path, year: int, now: float, settle_seconds: float
 ) -> list[Any]:
     """What consolidating ``year`` alone reads: parindex's code and libraries, the
-    criteria folder, the year's drop folder and the year before's (a file that
-    names no department is attributed from last year's file of the same path):
-    ``parindex.previous``'s key."""
+    criteria folder, the unit's settings (a form naming another unit's place is
+    set aside: ``parindex.ingest.places``), the year's drop folder and the year
+    before's (a file that names no department is attributed from last year's file
+    of the same path): ``parindex.previous``'s key."""
+    settings = inputs / SETTINGS_FILE
     return [
         "year",
         read_cache.code_version(),  # looked up now: a test may stand in for it
         _versions(),
         year,
         _folder(inputs / CRITERIA_FOLDER),
+        [settings.stat().st_size, _content(settings, settings.stat().st_size)]
+        if settings.is_file()
+        else None,
         _entries(inputs / str(year), year, now, settle_seconds),
         _entries(inputs / str(year - 1), year - 1, now, settle_seconds),
     ]

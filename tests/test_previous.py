@@ -164,3 +164,29 @@ def test_outputs_byte_identical_to_a_run_without_any_cache(
     expected = {k: v for k, v in _outputs(cold).items() if not k.startswith("archive/")}
     got = {k: v for k, v in _outputs(warm).items() if not k.startswith("archive/")}
     assert got == expected
+
+
+def test_a_changed_unit_settings_file_is_consolidated_again(
+    inputs: Path, tmp_path: Path, consolidations: list[int]
+) -> None:
+    """Which forms are the unit's depends on ``don-vi.toml`` (a ``Đơn vị`` line
+    naming another district's place is set aside): the kept previous year is
+    not served once it changes."""
+    outputs = tmp_path / "out"
+    settings = (inputs / "don-vi.toml").read_text(encoding="utf-8")
+    (inputs / "don-vi.toml").unlink()
+    tp = inputs / "2022" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(tp)
+    sheet = workbook.active
+    assert sheet is not None
+    line = next(r[0] for r in sheet.iter_rows() if "Đơn vị" in str(r[0].value))
+    line.value = "Đơn vị: Phòng Tư pháp huyện Tam Đường"
+    workbook.save(tp)
+    before = _warm(inputs, outputs)
+    (inputs / "don-vi.toml").write_text(settings, encoding="utf-8")
+    consolidations.clear()
+    after = _warm(inputs, outputs)
+    assert consolidations == [2022]
+    assert before is not None and after is not None
+    assert after.total < before.total  # TP's 2022 form is another district's
+    assert _digest(after) == _digest(_cold(inputs))
