@@ -121,15 +121,28 @@ def _vni_letter(found: re.Match[str]) -> str:
     return nfc(("I" if single.isupper() else "i") + _VNI_I_FORMS[single])
 
 
+_TCVN3_ONLY = re.compile(
+    "["
+    + re.escape(
+        "".join(sorted(set(TCVN3_TO_UNICODE) - _VNI_MARKS - set(_VIETNAMESE_LATIN1)))
+    )
+    + "]"
+)
+"""TCVN3's letters that VNI never writes (``ß``, ``¬``, ``§``, the soft hyphen…):
+a text holding one is not VNI, even when it holds letters VNI uses as marks
+too (``huyÖn``, ``TÌ``, ``Thæ``)."""
+
+
 def looks_like_vni(text: str) -> bool:
     """Whether ``text`` reads as VNI bytes shown as Latin-1 (``Phoøng Noäi vuï``).
 
     It must hold a mark that is no Vietnamese letter in Unicode (``ø``, ``ï``,
-    ``ñ``…), no letter that only Unicode Vietnamese has, and most of its marks
-    where VNI puts them: after a vowel, or a letter of its own (``ô``, ``ñ``)."""
+    ``ñ``…), no letter that only Unicode Vietnamese has, no letter that only
+    TCVN3 writes, and most of its marks where VNI puts them: after a vowel, or
+    a letter of its own (``ô``, ``ñ``)."""
     if text.isascii() or _UNICODE_VIETNAMESE.search(text):
         return False
-    if not _ANY_VNI_ONLY.search(text):
+    if not _ANY_VNI_ONLY.search(text) or _TCVN3_ONLY.search(text):
         return False
     marks = [i for i, c in enumerate(text) if c in _VNI_MARKS]
     placed = sum(

@@ -11,11 +11,13 @@ import pytest
 
 from parindex.ingest.tcvn3 import (
     TCVN3_TO_UNICODE,
+    decode_sheet,
     from_tcvn3,
     from_vni,
     looks_like_tcvn3,
     looks_like_vni,
 )
+from parindex.workbook import Sheet
 
 
 def _iconv_has_tcvn() -> bool:
@@ -93,6 +95,11 @@ def test_vni_text_is_recognised_and_decoded(text: str, unicode: str) -> None:
         "Hoàng Văn Thụ",
         "Phòng Tài chính - Kế hoạch",
         "Phßng Néi vô",  # TCVN3
+        # TCVN3 holding a letter VNI also uses as a mark (Ö, Ì, æ): TCVN3's own
+        # letters (ß, ¬, §, the soft hyphen) are never VNI's
+        "§¬n vÞ: Phßng T\u00ad ph¸p huyÖn Than Uyªn",
+        "§¬n vÞ: Phßng T\u00ad ph¸p huyÖn M\u00adêng TÌ",
+        "Phßng Néi vô huyÖn Phong Thæ",
         "café",
         "Zürich",
         "© 2023",
@@ -139,3 +146,23 @@ def test_a_form_typed_in_vni_is_read_and_said(inputs: Path) -> None:
             ),
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "unicode"),
+    [
+        (
+            "§¬n vÞ: Phßng T\u00ad ph¸p huyÖn Than Uyªn",
+            "Đơn vị: Phòng Tư pháp huyện Than Uyên",
+        ),
+        ("Phßng Néi vô huyÖn Phong Thæ", "Phòng Nội vụ huyện Phong Thổ"),
+    ],
+)
+def test_tcvn3_with_letters_vni_uses_too_is_decoded_as_tcvn3(
+    text: str, unicode: str
+) -> None:
+    """It was taken for VNI ("huyƯn"): its Đơn vị line named no department."""
+    sheet = Sheet(name="Chấm điểm", cells=[[text]])
+    decoded = decode_sheet(sheet)
+    assert decoded[0].cells == [[unicode]]
+    assert [d[3] for d in decoded[1]] == ["TCVN3"]
