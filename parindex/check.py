@@ -145,12 +145,12 @@ def check_files(
             continue
         parent = path.parent.name
         hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
-        disagrees = disagreement_problem(read, criteria_set, hint)
-        if disagrees is not None:
-            frames.append(problems_frame([disagrees]))
         elsewhere = other_unit_forms([read], unit_place_in(inputs), criteria_set)
-        if elsewhere:  # another unit's form: the run sets it aside
+        disagrees = disagreement_problem(read, criteria_set, hint)
+        if elsewhere:  # another unit's form: the run sets it aside, saying so only
             frames.append(problems_frame(list(elsewhere.values())))
+        elif disagrees is not None:
+            frames.append(problems_frame([disagrees]))
         builder = RowsBuilder(criteria_set.codes_by_name)
         for table, department in read.tables():
             builder.add(table, dropped.name, department)

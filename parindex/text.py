@@ -42,8 +42,12 @@ def _fold(text: str) -> str:
         return _SPACES.sub(" ", text).strip().casefold()
     decomposed = unicodedata.normalize("NFD", text.translate(_DASHES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    # Đ, and the Icelandic eth Ð that looks like it and some keyboards type
+    stripped = stripped.translate(_D_STROKES)
     return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+_D_STROKES = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 _fold_kept = lru_cache(maxsize=1 << 14)(_fold)

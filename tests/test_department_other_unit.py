@@ -173,3 +173,106 @@ def test_places_and_the_units_own() -> None:
     assert commune.foreign(["huyện Phong Thổ"]) is None  # its former district
     assert commune.foreign(["xã Mường So"]) == "xã Mường So"
     assert unit_place("[Tên đơn vị]") is None
+
+
+# --- found by an office test that had not read the code -------------------------
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "huyện Phong thổ",  # a name's later words in lower case
+        "HUYỆN Phong thổ",
+        "H.Phong thổ",
+        "huyện PhongThổ",  # a space left out
+        "huyện Phong Thổ - Người lập: Lò Văn H. Sơn",  # H. in a person's name
+    ],
+)
+def test_the_units_own_place_written_carelessly_is_its_own(place: str) -> None:
+    district = unit_place("UBND huyện Phong Thổ", place="Phong Thổ")
+    assert district is not None
+    assert district.foreign([p.shown for p in mentions(place)]) is None
+
+
+def test_an_eth_is_a_d_with_a_stroke() -> None:
+    """Ð (U+00D0, Icelandic) looks like Đ and some keyboards type it."""
+    district = unit_place("UBND huyện Tam Đường")
+    assert district is not None
+    assert district.foreign(["huyện Tam Ðường"]) is None
+    eth = unit_place("UBND huyện Tam Ðường")
+    assert eth is not None
+    assert eth.foreign(["huyện Tam Đường"]) is None
+
+
+@pytest.mark.parametrize(
+    ("unit", "place"),
+    [
+        ("UBND huyện Châu Thành", "huyện Châu Thành A"),  # neighbours in Hậu Giang
+        ("UBND huyện Long Mỹ", "thị xã Long Mỹ"),
+        ("UBND thị xã Kỳ Anh", "huyện Kỳ Anh"),  # neighbours in Hà Tĩnh
+    ],
+)
+def test_a_neighbour_named_like_the_unit_is_another_unit(unit: str, place: str) -> None:
+    found = unit_place(unit)
+    assert found is not None
+    assert found.foreign([place]) == place
+
+
+@pytest.mark.parametrize(
+    ("unit", "place"),
+    [
+        ("UBND thành phố Lai Châu", "TP. Lai Châu"),
+        ("UBND thành phố Lai Châu", "TP Lai Châu"),
+        ("UBND huyện Phong Thổ", "H. Phong Thổ"),
+    ],
+)
+def test_a_kind_written_short_is_the_same_kind(unit: str, place: str) -> None:
+    found = unit_place(unit)
+    assert found is not None
+    assert found.foreign([p.shown for p in mentions(place)]) is None
+
+
+def test_the_message_names_what_don_vi_toml_names(inputs: Path) -> None:
+    """With only ``parent`` in don-vi.toml, the message names it (it named the
+    placeholder "[Tên đơn vị]")."""
+    (inputs / "don-vi.toml").write_text(
+        'parent = "UBND huyện Phong Thổ"\nplace = "Phong Thổ"\n', encoding="utf-8"
+    )
+    _set_line(inputs / TP, "Phòng Tư pháp huyện Tam Đường")
+    said = _ingest(inputs).problems.filter(pl.col("file") == TP)
+    assert said["message"].to_list() == [
+        _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường")
+    ]
+
+
+def test_a_place_typed_in_the_next_cell_of_the_line_is_read(inputs: Path) -> None:
+    """``Đơn vị: Phòng Tư pháp`` in A4 and ``huyện Tam Đường`` in B4: the place
+    is the line's (B4 was not read, and the neighbour's form replaced TP's)."""
+    _neighbour_beside_own(inputs, "Phòng Tư pháp")
+    book = openpyxl.load_workbook(inputs / NEIGHBOUR)
+    book.active["B4"] = "huyện Tam Đường"
+    book.save(inputs / NEIGHBOUR)
+    later = time.time()
+    os.utime(inputs / NEIGHBOUR, (later, later))
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert status[NEIGHBOUR] == "rejected"
+    said = ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+    assert said.select("cell", "message").rows() == [
+        ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
+    ]
+
+
+def test_check_says_only_what_the_run_says_of_another_units_form(
+    inputs: Path,
+) -> None:
+    """A neighbour's TP form saved under NV's file name: the run sets it aside
+    for its place and says nothing of its name; ``check`` said both."""
+    path = inputs / "2023" / "phong-noi-vu-2.xlsx"
+    shutil.copy(inputs / TP, path)
+    _set_line(path, "Phòng Tư pháp huyện Tam Đường")
+    found = check_files([path], inputs)
+    assert found["message"].to_list() == [
+        _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường")
+    ]

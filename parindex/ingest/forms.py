@@ -24,10 +24,10 @@ from parindex.ingest.header import (
     choose_columns,
     locate_header_columns,
 )
-from parindex.ingest.places import places_named
+from parindex.ingest.places import mentions, places_named
 from parindex.problems import problem
 from parindex.text import fold, normalise_code, parse_number
-from parindex.workbook import Sheet, Table, cell_text, find_metadata
+from parindex.workbook import Sheet, Table, cell_text, column_index, find_metadata
 
 SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
     "department": ("Đơn vị",),
@@ -234,6 +234,37 @@ def unknown_department_message(text: str, departments: Sequence[Department]) -> 
     return said + messages.UNKNOWN_DEPARTMENT_NAMES.format(names=names)
 
 
+_REFERENCE = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _places_of_line(
+    form: Form, text: str, cell: str, departments: Sequence[Department]
+) -> None:
+    """Keep in ``form`` the places its ``Đơn vị`` line (and the other cells of
+    its row) names outside its department's names (``places.places_named``)."""
+    department = next(d for d in departments if d.code == form.department)
+    line = " ".join([text.strip(), *_row_places(form.table.sheet, cell)])
+    form.places = places_named(line, (department.name, *department.aliases))
+    if form.places:
+        form.line = (line, cell)
+
+
+def _row_places(sheet: Sheet, cell: str) -> list[str]:
+    """The texts of the other cells of a ``Đơn vị`` line's row that name a place
+    (``huyện Tam Đường`` typed in B4 after ``Đơn vị: Phòng Tư pháp`` in A4)."""
+    found = _REFERENCE.fullmatch(cell)
+    if found is None:
+        return []
+    row, column = int(found.group(2)) - 1, column_index(found.group(1))
+    if row >= len(sheet.cells):
+        return []
+    return [
+        value.strip()
+        for c, value in enumerate(sheet.cells[row])
+        if c != column and isinstance(value, str) and mentions(value)
+    ]
+
+
 def _is_place(words: list[str]) -> bool:
     """Whether ``words`` (folded) name only a place: ``[UBND] huyện Phong Thổ``."""
     if words[:1] == ["ubnd"]:
@@ -404,15 +435,15 @@ def _form(
         text, cell = metadata["department"]
         departments = criteria_set.departments
         form.department = match_department(text, departments)
+        if form.department is not None:  # its name, alias or code exactly
+            _places_of_line(form, text, cell, departments)
         if form.department is None:
             form.department, exact = _line_department(text, departments)
             if form.department is None:
                 return reject(unknown_department_message(text, departments), cell)
+            _places_of_line(form, text, cell, departments)
             name = criteria_set.department_name(form.department)
             department = next(d for d in departments if d.code == form.department)
-            form.places = places_named(text, (department.name, *department.aliases))
-            if form.places:
-                form.line = (text.strip(), cell)
             if not exact and not _own_way_of_writing(text, department):
                 # only a short name (an alias) among other words: "Văn phòng
                 # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said

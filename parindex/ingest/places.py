@@ -4,22 +4,26 @@ A department's form may carry its unit's place: "Phòng Tư pháp huyện Phong 
 A line naming another place of the same level ("Phòng Tư pháp huyện Tam Đường": a
 neighbouring district's form dropped by mistake) is not this unit's form, even
 though it holds the department's name. The reader records the places a line
-names outside the department's own names (``places_named``, kept with the read,
-so the parse cache holds them); the run compares them with the unit's own place,
-from ``don-vi.toml`` (``UnitPlace``), and sets such a form aside (``winners``;
-README, Choices).
+(and the other cells of its row) names outside the department's own names
+(``places_named``, kept with the read, so the parse cache holds them); the run
+compares them with the unit's own place, from ``don-vi.toml`` (``UnitPlace``),
+and sets such a form aside (``winners``; README, Choices).
 
 Only places of the unit's own level are compared: a district's departments may
 write their commune or province ("xã Mường So", "tỉnh Lai Châu"), a commune's the
 district it belonged to before 2025, a province's department any of its
-districts. Without ``don-vi.toml``, or when its unit names no place, nothing is
+districts. Without ``don-vi.toml``, or when it names no place, nothing is
 compared: the unit's place is not known.
 
-A place is a kind word followed by a name that starts with a capital letter or a
-digit, up to a separator (``huyện Tam Đường``, ``Phường 3``, ``TP. Lai Châu``);
-lower-case words after a kind word are no name ("xã hội", "huyện ủy"). Names are
-compared without accents and case, by their first words (``huyện Phong Thổ Năm
-2023`` is Phong Thổ).
+A place is a kind word followed by a name whose first word starts with a capital
+letter or a digit, up to a separator or another kind word (``huyện Tam Đường``,
+``Phường 3``, ``TP. Lai Châu``); a lower-case word after a kind word is no name
+("xã hội", "huyện ủy"). It is the unit's when it is of the unit's kind
+(``huyện``, ``thị xã``, ``thành phố``/``TP``… are different units: huyện Kỳ Anh
+and thị xã Kỳ Anh) and its name begins with the unit's, accents, case and
+spaces aside (``HUYỆN Phong thổ``, ``huyện PhongThổ``, ``huyện Phong Thổ năm
+2023``), unless a single letter follows (huyện Châu Thành A is not huyện Châu
+Thành).
 """
 
 from __future__ import annotations
@@ -32,81 +36,101 @@ from pathlib import Path
 from parindex.settings import SETTINGS_FILE, read_unit_settings
 from parindex.text import fold, nfc
 
-_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("thị", "xã"), "district"),
-    (("thành", "phố"), "district"),
-    (("thi", "xa"), "district"),
-    (("thanh", "pho"), "district"),
-    (("thị", "trấn"), "commune"),
-    (("thi", "tran"), "commune"),
-    (("huyện",), "district"),
-    (("huyen",), "district"),
-    (("quận",), "district"),
-    (("tp",), "district"),
-    (("xã",), "commune"),
-    (("phường",), "commune"),
-    (("phuong",), "commune"),
-    (("tỉnh",), "province"),
-    (("tinh",), "province"),
+_KINDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("thị", "xã"), "thi xa", "district"),
+    (("thành", "phố"), "thanh pho", "district"),
+    (("thi", "xa"), "thi xa", "district"),
+    (("thanh", "pho"), "thanh pho", "district"),
+    (("thị", "trấn"), "thi tran", "commune"),
+    (("thi", "tran"), "thi tran", "commune"),
+    (("huyện",), "huyen", "district"),
+    (("huyen",), "huyen", "district"),
+    (("quận",), "quan", "district"),
+    (("tp",), "thanh pho", "district"),
+    (("xã",), "xa", "commune"),
+    (("phường",), "phuong", "commune"),
+    (("phuong",), "phuong", "commune"),
+    (("tỉnh",), "tinh", "province"),
+    (("tinh",), "tinh", "province"),
 )
-"""The words that start a place, lower-cased (two-word kinds first), and the
-level of the place. Without accents only where the word means nothing else:
-"quan" is also quản, "xa" also xa."""
+"""The words that start a place, lower-cased (two-word kinds first), the kind
+they write and its level. Without accents only where the word means nothing
+else: "quan" is also quản, "xa" also xa."""
 _NOT_NAMES = frozenset({"uy", "hoi", "ubnd"})
 """A first word after a kind word that makes it no place: ``huyện ủy`` (a
 party committee), ``xã hội`` (society)."""
 _MAX_NAME_WORDS = 4
 _SEGMENTS = re.compile(r"[-,;:()/\[\]\n\u2010-\u2015\u2212]|\.(?!\d)")
 _WORDS = re.compile(r"[^\W_]+")
-_ABBREVIATED = re.compile(r"(?<!\w)(H|TP|TX)\s*\.\s*(?=\w)", re.IGNORECASE)
+_ABBREVIATED = re.compile(r"(?<!\w)(?:(\w+)\s+)?(H|TP|TX)\s*\.\s*(?=\w)", re.IGNORECASE)
 _ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã"}
 
 
 @dataclass(frozen=True)
 class Place:
-    """A place a text names: as written, its level and its name folded."""
+    """A place a text names: as written, its kind and level, its name folded."""
 
     shown: str
+    kind: str
     level: str
     name: str
 
 
-def _kind_at(words: list[str], at: int) -> tuple[int, str]:
-    """How many words a kind word takes at ``at`` (0: none), and its level."""
+def _written_out(found: re.Match[str]) -> str:
+    """``H.``, ``TP.``, ``TX.`` written out, unless a word of a person's name
+    stands before it (``Lò Văn H. Sơn``)."""
+    before, short = found.group(1), found.group(2)
+    if before is not None and before[:1].isupper() and before[1:].islower():
+        return found.group(0)
+    kept = f"{before} " if before is not None else ""
+    return kept + _ABBREVIATIONS[short.lower()] + " "
+
+
+def _kind_at(words: list[str], at: int) -> tuple[int, str, str]:
+    """How many words a kind word takes at ``at`` (0: none), its kind and level."""
     lowered = [w.lower() for w in words[at : at + 2]]
-    for kind, level in _KINDS:
-        if lowered[: len(kind)] == list(kind):
-            return len(kind), level
-    return 0, ""
+    for written, kind, level in _KINDS:
+        if lowered[: len(written)] == list(written):
+            return len(written), kind, level
+    return 0, "", ""
+
+
+_MAYBE_KIND = re.compile(
+    r"huy|qu|th|tp|tx|x[ãa]|ph[ưu]|t[ỉi]nh|(?<!\w)h\s*\.", re.IGNORECASE
+)
+"""What every text naming a place holds (most cells hold none: looked for first)."""
 
 
 def mentions(text: str) -> list[Place]:
     """Each place named in ``text``. ``UBND huyện Phong Thổ - Phòng Tư pháp`` →
-    ``[Place("huyện Phong Thổ", "district", "phong tho")]``."""
-    text = _ABBREVIATED.sub(
-        lambda m: _ABBREVIATIONS[m.group(1).lower()] + " ", nfc(text)
-    )
+    ``[Place("huyện Phong Thổ", "huyen", "district", "phong tho")]``."""
+    text = nfc(text)
+    if not _MAYBE_KIND.search(text):
+        return []
+    text = _ABBREVIATED.sub(_written_out, text)
     found: list[Place] = []
     for segment in _SEGMENTS.split(text):
         words = _WORDS.findall(segment)
         at = 0
         while at < len(words):
-            size, level = _kind_at(words, at)
+            size, kind, level = _kind_at(words, at)
             if not size:
                 at += 1
                 continue
             start = end = at + size
-            while (
-                end < len(words)
-                and end - start < _MAX_NAME_WORDS
-                and (words[end][:1].isupper() or words[end][:1].isdigit())
-                and not _kind_at(words, end)[0]
+            if end < len(words) and (
+                words[end][:1].isupper() or words[end][:1].isdigit()
             ):
-                end += 1
+                while (
+                    end < len(words)
+                    and end - start < _MAX_NAME_WORDS
+                    and not _kind_at(words, end)[0]
+                ):
+                    end += 1
             name = words[start:end]
             if name and fold(name[0]) not in _NOT_NAMES:
                 found.append(
-                    Place(" ".join(words[at:end]), level, fold(" ".join(name)))
+                    Place(" ".join(words[at:end]), kind, level, fold(" ".join(name)))
                 )
             at = max(end, at + 1)
     return found
@@ -120,14 +144,31 @@ def places_named(text: str, own_names: Iterable[str]) -> list[str]:
     return [place.shown for place in mentions(text) if place.name not in inside]
 
 
+def _begins_with(name: str, own: str) -> bool:
+    """Whether a place's name (folded) is ``own`` followed by nothing or by more
+    than a single letter, spaces aside (``phongtho`` is ``phong tho``; ``chau
+    thanh a`` is not ``chau thanh``)."""
+    words, wanted = name.split(), own.replace(" ", "")
+    for taken in range(1, len(words) + 1):
+        joined = "".join(words[:taken])
+        if joined == wanted:
+            rest = words[taken:]
+            return not rest or len(rest[0]) > 1
+        if not wanted.startswith(joined):
+            return False
+    return False
+
+
 @dataclass(frozen=True)
 class UnitPlace:
-    """The unit's own place: its level and its names, folded."""
+    """The unit's own place: its level, its kinds and its names, folded."""
 
     level: str
+    kinds: frozenset[str]
     names: frozenset[str]
     unit: str
-    """The unit as ``don-vi.toml`` names it, for messages."""
+    """What ``don-vi.toml`` names the unit (its ``unit``, else its ``parent``),
+    for messages."""
 
     def foreign(self, places: Iterable[str]) -> str | None:
         """The first of ``places`` (as ``places_named`` gives them) that is of
@@ -136,26 +177,31 @@ class UnitPlace:
             for place in mentions(shown):
                 if place.level != self.level:
                     continue
-                words = place.name.split()
-                if not any(words[: len(n.split())] == n.split() for n in self.names):
-                    return place.shown
+                if place.kind in self.kinds and any(
+                    _begins_with(place.name, name) for name in self.names
+                ):
+                    continue
+                return place.shown
         return None
 
 
 def unit_place(unit: str, parent: str = "", place: str = "") -> UnitPlace | None:
-    """The unit's place from what ``don-vi.toml`` says: the level and name of the
-    place its ``unit`` (else its ``parent``) names, with ``place`` (``Phong
-    Thổ``) as another way of writing it; None when neither names a place."""
+    """The unit's place from what ``don-vi.toml`` says: the level, kind and name
+    of the place its ``unit`` (else its ``parent``) names, with ``place``
+    (``Phong Thổ``) as another way of writing the name; None when neither names
+    a place."""
     for text in (unit, parent):
         named = mentions(text)
         if not named:
             continue
         level = named[0].level
-        names = {p.name for p in named if p.level == level}
+        at_level = [p for p in named if p.level == level]
+        names = {p.name for p in at_level}
         bare = fold(" ".join(_WORDS.findall(nfc(place))))
         if bare:
             names |= {p.name for p in mentions(place) if p.level == level} or {bare}
-        return UnitPlace(level, frozenset(names), unit.strip())
+        kinds = frozenset(p.kind for p in at_level)
+        return UnitPlace(level, kinds, frozenset(names), text.strip())
     return None
 
 
