@@ -186,6 +186,7 @@ def test_places_and_the_units_own() -> None:
         "H.Phong thổ",
         "huyện PhongThổ",  # a space left out
         "huyện Phong Thổ - Người lập: Lò Văn H. Sơn",  # H. in a person's name
+        "huyện Phong Thổ, người lập Nguyễn Thị H. Lan",
     ],
 )
 def test_the_units_own_place_written_carelessly_is_its_own(place: str) -> None:
@@ -276,3 +277,10 @@ def test_check_says_only_what_the_run_says_of_another_units_form(
     assert found["message"].to_list() == [
         _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường")
     ]
+
+
+def test_h_dot_before_a_place_of_two_words_is_huyen() -> None:
+    assert [p.shown for p in mentions("Phòng Tư Pháp H. Tam Đường")] == [
+        "huyện Tam Đường"
+    ]
+    assert [p.shown for p in mentions("P.Tư pháp H.Sìn Hồ")] == ["huyện Sìn Hồ"]

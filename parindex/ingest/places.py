@@ -76,12 +76,18 @@ class Place:
     name: str
 
 
+_WORDS_AFTER = re.compile(r"[^-,;:()/\[\]\n\u2010-\u2015\u2212.]*")
+
+
 def _written_out(found: re.Match[str]) -> str:
-    """``H.``, ``TP.``, ``TX.`` written out, unless a word of a person's name
-    stands before it (``Lò Văn H. Sơn``)."""
+    """``H.``, ``TP.``, ``TX.`` written out, unless it is a person's initial: a
+    capitalised word of a name before it and one word after it (``Lò Văn H.
+    Sơn``; ``Phòng Tư Pháp H. Tam Đường`` is a place)."""
     before, short = found.group(1), found.group(2)
     if before is not None and before[:1].isupper() and before[1:].islower():
-        return found.group(0)
+        after = _WORDS_AFTER.match(found.string, found.end())
+        if after is not None and len(_WORDS.findall(after.group(0))) == 1:
+            return found.group(0)
     kept = f"{before} " if before is not None else ""
     return kept + _ABBREVIATIONS[short.lower()] + " "
 
