@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from parindex.settings import SETTINGS_FILE, read_unit_settings
@@ -92,10 +93,18 @@ def _written_out(found: re.Match[str]) -> str:
     return kept + _ABBREVIATIONS[short.lower()] + " "
 
 
+_KINDS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _kind in _KINDS:
+    _KINDS_BY_FIRST.setdefault(_kind[0][0], []).append(_kind)
+
+
 def _kind_at(words: list[str], at: int) -> tuple[int, str, str]:
     """How many words a kind word takes at ``at`` (0: none), its kind and level."""
+    candidates = _KINDS_BY_FIRST.get(words[at].lower())
+    if candidates is None:
+        return 0, "", ""
     lowered = [w.lower() for w in words[at : at + 2]]
-    for written, kind, level in _KINDS:
+    for written, kind, level in candidates:
         if lowered[: len(written)] == list(written):
             return len(written), kind, level
     return 0, "", ""
@@ -146,8 +155,18 @@ def places_named(text: str, own_names: Iterable[str]) -> list[str]:
     """The places a ``Đơn vị`` line names (as written) outside the department's
     own names (``own_names``: its name and aliases): "UBND xã Bum Tở" is a
     department's name where communes are departments, not a place it names."""
-    inside = {place.name for own in own_names for place in mentions(own)}
-    return [place.shown for place in mentions(text) if place.name not in inside]
+    named = mentions(text)
+    if not named:  # most lines: the department's name alone
+        return []
+    inside = _inside(tuple(own_names))
+    return [place.shown for place in named if place.name not in inside]
+
+
+@lru_cache(maxsize=4096)
+def _inside(own_names: tuple[str, ...]) -> frozenset[str]:
+    """The names of the places a department's own names hold (once per
+    department: every form of a year asks)."""
+    return frozenset(place.name for own in own_names for place in mentions(own))
 
 
 def _begins_with(name: str, own: str) -> bool:
