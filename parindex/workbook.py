@@ -314,8 +314,21 @@ def find_metadata(
     Returns field → (value text, A1 reference of the value). The first occurrence
     of each label on a visible row wins, then on a hidden one.
     """
-    index = _alias_index(labels)
     found: dict[str, tuple[str, str]] = {}
+    for name, text, ref, _ in metadata_lines(sheet, labels, last_row):
+        found.setdefault(name, (text, ref))
+    return found
+
+
+def metadata_lines(
+    sheet: Sheet,
+    labels: Mapping[str, Sequence[str]],
+    last_row: int = SEARCH_ROWS,
+) -> Iterator[tuple[str, str, str, bool]]:
+    """Every metadata line above a table (see ``find_metadata``): field, value
+    text, A1 reference of the value and whether its row is visible; the visible
+    rows first, each in the sheet's order."""
+    index = _alias_index(labels)
     hidden = sheet.facts.hidden_rows
     rows = list(enumerate(sheet.cells[:last_row]))
     if hidden:  # a visible line wins over a hidden one (an old year kept hidden)
@@ -330,9 +343,6 @@ def find_metadata(
             match = _match(label, index)
             if match is None:
                 continue
-            name = match[0]
-            if name in found:
-                continue
             text = nfc(rest).strip() if sep else ""
             ref = cell_ref(r, c)
             if not text:
@@ -342,8 +352,7 @@ def find_metadata(
                         text, ref = candidate, cell_ref(r, c2)
                         break
             if text:
-                found[name] = (text, ref)
-    return found
+                yield match[0], text, ref, not (hidden and r in hidden)
 
 
 def find_table(

@@ -284,3 +284,25 @@ def test_h_dot_before_a_place_of_two_words_is_huyen() -> None:
         "huyện Tam Đường"
     ]
     assert [p.shown for p in mentions("P.Tư pháp H.Sìn Hồ")] == ["huyện Sìn Hồ"]
+
+
+def test_a_second_visible_don_vi_line_naming_another_place_is_read(
+    inputs: Path,
+) -> None:
+    """A3 ``Đơn vị: Phòng Tư pháp`` and A4 ``Đơn vị: Phòng Tư pháp huyện Tam
+    Đường``: the department is the first line's, the place is either line's (the
+    second was not read, and the neighbour's form replaced TP's)."""
+    _neighbour_beside_own(inputs, "Phòng Tư pháp huyện Tam Đường")
+    book = openpyxl.load_workbook(inputs / NEIGHBOUR)
+    book.active["A3"] = "Đơn vị: Phòng Tư pháp"
+    book.save(inputs / NEIGHBOUR)
+    later = time.time()
+    os.utime(inputs / NEIGHBOUR, (later, later))
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert status[NEIGHBOUR] == "rejected"
+    said = ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+    assert said.select("cell", "message").rows() == [
+        ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
+    ]

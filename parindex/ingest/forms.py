@@ -27,7 +27,14 @@ from parindex.ingest.header import (
 from parindex.ingest.places import mentions, places_named
 from parindex.problems import problem
 from parindex.text import fold, normalise_code, parse_number
-from parindex.workbook import Sheet, Table, cell_text, column_index, find_metadata
+from parindex.workbook import (
+    Sheet,
+    Table,
+    cell_text,
+    column_index,
+    find_metadata,
+    metadata_lines,
+)
 
 SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
     "department": ("Đơn vị",),
@@ -240,13 +247,24 @@ _REFERENCE = re.compile(r"([A-Z]+)([0-9]+)")
 def _places_of_line(
     form: Form, text: str, cell: str, departments: Sequence[Department]
 ) -> None:
-    """Keep in ``form`` the places its ``Đơn vị`` line (and the other cells of
-    its row) names outside its department's names (``places.places_named``)."""
+    """Keep in ``form`` the places its ``Đơn vị`` line, the other cells of the
+    line's row, and any other visible ``Đơn vị`` line name outside its
+    department's names (``places.places_named``), line by line."""
     department = next(d for d in departments if d.code == form.department)
-    line = " ".join([text.strip(), *_row_places(form.table.sheet, cell)])
-    form.places = places_named(line, (department.name, *department.aliases))
-    if form.places:
-        form.line = (line, cell)
+    names = (department.name, *department.aliases)
+    sheet = form.table.sheet
+    others = [
+        (found, ref)
+        for field_name, found, ref, visible in metadata_lines(
+            sheet, SUBMISSION_LABELS, last_row=form.table.header_row
+        )
+        if field_name == "department" and visible and ref != cell
+    ]
+    for each, ref in [(text, cell), *others]:
+        line = " ".join([each.strip(), *_row_places(sheet, ref)])
+        places = places_named(line, names)
+        if places:
+            form.lines.append((line, ref, places))
 
 
 def _row_places(sheet: Sheet, cell: str) -> list[str]:
@@ -338,12 +356,10 @@ class Form:
     """Whether its department was read from a ``Đơn vị`` line that holds only a
     short name of it among other words (said; it gives way to the department's
     own form: ``winners``)."""
-    places: list[str] = field(default_factory=list)
-    """The places its ``Đơn vị`` line names outside the department's own names
-    (``places.places_named``: "huyện Tam Đường"), compared with the unit's own
-    by the run (``winners``)."""
-    line: tuple[str, str | None] | None = None
-    """Its ``Đơn vị`` line's text and cell, when it names places."""
+    lines: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    """Its ``Đơn vị`` lines that name places outside the department's own names
+    (``places.places_named``: "huyện Tam Đường"): text, cell and those places,
+    compared with the unit's own by the run (``winners``)."""
 
     @property
     def content(self) -> list[tuple[str, ...]]:

@@ -101,7 +101,7 @@ class SubmissionRead:
     a short name among other words (``forms.Form.doubted``)."""
     places: list[dict[str, Any]] = field(default_factory=list)
     """The places its forms' ``Đơn vị`` lines name outside their departments'
-    names (``forms.Form.places``): one record per such form (``department``,
+    names (``forms.Form.lines``): one record per such line (``department``,
     ``sheet``, ``cell``, ``text`` of the line, ``places``), compared with the
     unit's own place by the run (``winners.other_unit_forms``)."""
 
@@ -433,12 +433,13 @@ def read_submission(
         {
             "department": form.department,
             "sheet": form.table.sheet.name,
-            "cell": form.line[1],
-            "text": form.line[0],
-            "places": form.places,
+            "cell": cell,
+            "text": text,
+            "places": places,
         }
         for form in found.forms
-        if form.places and form.line is not None and form.department
+        if form.department
+        for text, cell, places in form.lines
     ]
     result.year = year
     if failure is not None:

@@ -446,9 +446,9 @@ def other_unit_forms(
     for read in reads:
         if read.rejection is not None:
             continue
-        for form in read.places:
+        for form in read.places:  # a form's lines in order: its first one said
             place = unit.foreign(form["places"])
-            if place is None:
+            if place is None or (read.file.name, form["department"]) in found:
                 continue
             code = form["department"]
             name = criteria_set.department_name(code)
