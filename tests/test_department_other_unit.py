@@ -68,6 +68,23 @@ def _neighbour_beside_own(inputs: Path, line: str) -> str:
     return cell
 
 
+def _neighbour_with(inputs: Path, line: str, cells: dict[str, str]) -> pl.DataFrame:
+    """The neighbour's form beside TP's, its line ``line`` and ``cells`` typed
+    in: TP's own is used, the neighbour's set aside; what is said of it."""
+    _neighbour_beside_own(inputs, line)
+    book = openpyxl.load_workbook(inputs / NEIGHBOUR)
+    for cell, value in cells.items():
+        book.active[cell] = value
+    book.save(inputs / NEIGHBOUR)
+    later = time.time()
+    os.utime(inputs / NEIGHBOUR, (later, later))
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert status[NEIGHBOUR] == "rejected"
+    return ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+
+
 def test_another_districts_form_does_not_replace_the_departments_own(
     inputs: Path,
 ) -> None:
@@ -249,17 +266,7 @@ def test_the_message_names_what_don_vi_toml_names(inputs: Path) -> None:
 def test_a_place_typed_in_the_next_cell_of_the_line_is_read(inputs: Path) -> None:
     """``Đơn vị: Phòng Tư pháp`` in A4 and ``huyện Tam Đường`` in B4: the place
     is the line's (B4 was not read, and the neighbour's form replaced TP's)."""
-    _neighbour_beside_own(inputs, "Phòng Tư pháp")
-    book = openpyxl.load_workbook(inputs / NEIGHBOUR)
-    book.active["B4"] = "huyện Tam Đường"
-    book.save(inputs / NEIGHBOUR)
-    later = time.time()
-    os.utime(inputs / NEIGHBOUR, (later, later))
-    ingested = _ingest(inputs)
-    status = dict(ingested.submissions.select("file", "status").iter_rows())
-    assert status[TP] == "used"
-    assert status[NEIGHBOUR] == "rejected"
-    said = ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+    said = _neighbour_with(inputs, "Phòng Tư pháp", {"B4": "huyện Tam Đường"})
     assert said.select("cell", "message").rows() == [
         ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
     ]
@@ -292,17 +299,9 @@ def test_a_second_visible_don_vi_line_naming_another_place_is_read(
     """A3 ``Đơn vị: Phòng Tư pháp`` and A4 ``Đơn vị: Phòng Tư pháp huyện Tam
     Đường``: the department is the first line's, the place is either line's (the
     second was not read, and the neighbour's form replaced TP's)."""
-    _neighbour_beside_own(inputs, "Phòng Tư pháp huyện Tam Đường")
-    book = openpyxl.load_workbook(inputs / NEIGHBOUR)
-    book.active["A3"] = "Đơn vị: Phòng Tư pháp"
-    book.save(inputs / NEIGHBOUR)
-    later = time.time()
-    os.utime(inputs / NEIGHBOUR, (later, later))
-    ingested = _ingest(inputs)
-    status = dict(ingested.submissions.select("file", "status").iter_rows())
-    assert status[TP] == "used"
-    assert status[NEIGHBOUR] == "rejected"
-    said = ingested.problems.filter(pl.col("file") == NEIGHBOUR)
+    said = _neighbour_with(
+        inputs, "Phòng Tư pháp huyện Tam Đường", {"A3": "Đơn vị: Phòng Tư pháp"}
+    )
     assert said.select("cell", "message").rows() == [
         ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
     ]
