@@ -108,3 +108,19 @@ def write_submission(
     table.append([f"Năm: {year}"] if year is not None else [])
     table += [[], list(header), *rows]
     return write_rows(path, {sheet: table}, merges={sheet: merges}, saved=saved)
+
+
+def set_don_vi_line(path: Path, text: str) -> str:
+    """Type ``Đơn vị: <text>`` in the cell of a sample form's ``Đơn vị`` line
+    (first column, above the table); the cell's reference."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = f"Đơn vị: {text}"
+    book.save(path)
+    return str(line.coordinate)

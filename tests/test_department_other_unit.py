@@ -21,25 +21,21 @@ import pytest
 from parindex import messages, pipeline
 from parindex.check import check_files
 from parindex.ingest.places import mentions, unit_place
+from tests.builders import set_don_vi_line
 
 TP = "2023/phong-tu-phap.xlsx"
 NEIGHBOUR = "2023/tu-phap-tam-duong.xlsx"
 
 
 def _set_line(path: Path, text: str, *, zero_scores: bool = False) -> str:
-    book = openpyxl.load_workbook(path)
-    line = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
-    )
-    line.value = f"Đơn vị: {text}"
+    cell = set_don_vi_line(path, text)
     if zero_scores:
-        for row in book.active.iter_rows(min_row=line.row + 3):
+        book = openpyxl.load_workbook(path)
+        for row in book.active.iter_rows(min_row=book.active[cell].row + 3):
             if isinstance(row[4].value, int | float):
                 row[4].value = 0
-    book.save(path)
-    return line.coordinate
+        book.save(path)
+    return cell
 
 
 def _ingest(inputs: Path) -> pipeline.Ingested:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 import pytest
 
 from parindex import messages, pipeline
 from parindex.criteria import Department
 from parindex.ingest.forms import unknown_department_message
+from tests.builders import set_don_vi_line
 
 TCKH = "2023/phong-tai-chinh-ke-hoach.xlsx"
 NAMES = (
@@ -27,15 +27,7 @@ NAMES = (
 
 
 def _reject_line(inputs: Path, text: str) -> pl.DataFrame:
-    path = inputs / TCKH
-    book = openpyxl.load_workbook(path)
-    line = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
-    )
-    line.value = f"Đơn vị: {text}"
-    book.save(path)
+    set_don_vi_line(inputs / TCKH, text)
     criteria = pipeline.load_criteria(inputs, 2023)
     ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
     status = dict(ingested.submissions.select("file", "status").iter_rows())
