@@ -264,7 +264,7 @@ def test_a_place_typed_in_the_next_cell_of_the_line_is_read(inputs: Path) -> Non
     is the line's (B4 was not read, and the neighbour's form replaced TP's)."""
     said = _neighbour_with(inputs, "Phòng Tư pháp", {"B4": "huyện Tam Đường"})
     assert said.select("cell", "message").rows() == [
-        ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
+        ("A4", _message("Phòng Tư pháp, huyện Tam Đường", "huyện Tam Đường"))
     ]
 
 
@@ -301,3 +301,58 @@ def test_a_second_visible_don_vi_line_naming_another_place_is_read(
     assert said.select("cell", "message").rows() == [
         ("A4", _message("Phòng Tư pháp huyện Tam Đường", "huyện Tam Đường"))
     ]
+
+
+# --- found by a second office test ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "next_cell",
+    ["H. Sơn (người lập)", "H. Phong Thổ, ngày 10 tháng 01 năm 2024"],
+)
+def test_the_rows_other_cells_are_read_each_on_its_own(
+    inputs: Path, next_cell: str
+) -> None:
+    """A cell of the line's row is not read as the line's continuation: "huyện
+    Phong Thổ" in A4 and "H. Sơn" in E4 were read as "huyện Phong Thổ H"."""
+    _set_line(inputs / TP, "Phòng Tư pháp huyện Phong Thổ")
+    book = openpyxl.load_workbook(inputs / TP)
+    book.active["E4"] = next_cell
+    book.save(inputs / TP)
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[TP] == "used"
+    assert ingested.problems.filter(pl.col("severity") == "error").is_empty()
+
+
+@pytest.mark.parametrize(
+    ("unit", "place", "foreign"),
+    [
+        ("UBND thị xã Kỳ Anh", "Phòng Tư pháp TX Kỳ Anh", None),
+        ("UBND huyện Kỳ Anh", "Phòng Tư pháp TX Kỳ Anh", "TX Kỳ Anh"),
+        ("UBND quận Ba Đình", "Phòng Tư pháp Q. Đống Đa", "quận Đống Đa"),
+        ("UBND quận 3", "Phòng Tư pháp Q.10", "quận 10"),
+        # a centrally-run city is a province: a district may name it
+        ("UBND quận 3", "Phòng Tư pháp Quận 3, TP. Hồ Chí Minh", None),
+        ("UBND huyện Gia Lâm", "Phòng Tư pháp huyện Gia Lâm, thành phố Hà Nội", None),
+        (
+            "UBND thành phố Hà Nội",
+            "Sở Tư pháp TP. Hồ Chí Minh",
+            "thành phố Hồ Chí Minh",
+        ),
+        # a name going on with a capitalised word is another unit's
+        (
+            "UBND huyện U Minh",
+            "Phòng Tư pháp huyện U Minh Thượng",
+            "huyện U Minh Thượng",
+        ),
+        ("UBND huyện Phong Thổ", "PHÒNG TƯ PHÁP HUYỆN PHONG THỔ NĂM 2023", None),
+        ("UBND huyện Phong Thổ", "Phòng Tư pháp huyện Phong Thổ năm 2023", None),
+    ],
+)
+def test_kinds_written_short_cities_and_longer_names(
+    unit: str, place: str, foreign: str | None
+) -> None:
+    found = unit_place(unit)
+    assert found is not None
+    assert found.foreign([p.shown for p in mentions(place)]) == foreign

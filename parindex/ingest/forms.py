@@ -261,7 +261,7 @@ def _places_of_line(
         if field_name == "department" and visible and ref != cell
     ]
     for each, ref in [(text, cell), *others]:
-        line = " ".join([each.strip(), *_row_places(sheet, ref)])
+        line = ", ".join([each.strip(), *_row_places(sheet, ref)])
         places = places_named(line, names)
         if places:
             form.lines.append((line, ref, places))

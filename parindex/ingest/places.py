@@ -29,7 +29,7 @@ Thành).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +48,7 @@ _KINDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("huyen",), "huyen", "district"),
     (("quận",), "quan", "district"),
     (("tp",), "thanh pho", "district"),
+    (("tx",), "thi xa", "district"),
     (("xã",), "xa", "commune"),
     (("phường",), "phuong", "commune"),
     (("phuong",), "phuong", "commune"),
@@ -63,8 +64,17 @@ party committee), ``xã hội`` (society)."""
 _MAX_NAME_WORDS = 4
 _SEGMENTS = re.compile(r"[-,;:()/\[\]\n\u2010-\u2015\u2212]|\.(?!\d)")
 _WORDS = re.compile(r"[^\W_]+")
-_ABBREVIATED = re.compile(r"(?<!\w)(?:(\w+)\s+)?(H|TP|TX)\s*\.\s*(?=\w)", re.IGNORECASE)
-_ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã"}
+_ABBREVIATED = re.compile(
+    r"(?<!\w)(?:(\w+)\s+)?(H|TP|TX|Q)\s*\.\s*(?=\w)", re.IGNORECASE
+)
+_ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã", "q": "quận"}
+_CENTRAL_CITIES = frozenset(
+    {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+)
+"""The cities run by the centre: provinces, though their kind is thành phố."""
+_NOT_A_NAME_GOING_ON = frozenset({"nam", "ngay", "thang", "nguoi", "so"})
+"""Words after a place's name that are no part of it, in capitals too
+(``HUYỆN PHONG THỔ NĂM 2023``)."""
 
 
 @dataclass(frozen=True)
@@ -75,17 +85,19 @@ class Place:
     kind: str
     level: str
     name: str
+    words: tuple[str, ...] = ()
+    """Its name's words as written."""
 
 
 _WORDS_AFTER = re.compile(r"[^-,;:()/\[\]\n\u2010-\u2015\u2212.]*")
 
 
 def _written_out(found: re.Match[str]) -> str:
-    """``H.``, ``TP.``, ``TX.`` written out, unless it is a person's initial: a
-    capitalised word of a name before it and one word after it (``Lò Văn H.
-    Sơn``; ``Phòng Tư Pháp H. Tam Đường`` is a place)."""
+    """``H.``, ``TP.``, ``TX.``, ``Q.`` written out, except ``H.`` before a
+    single word: a person's initial (``Lò Văn H. Sơn``, ``H. Sơn (người lập)``;
+    a district's name has two words or more: ``H. Tam Đường``)."""
     before, short = found.group(1), found.group(2)
-    if before is not None and before[:1].isupper() and before[1:].islower():
+    if short.lower() == "h":
         after = _WORDS_AFTER.match(found.string, found.end())
         if after is not None and len(_WORDS.findall(after.group(0))) == 1:
             return found.group(0)
@@ -111,7 +123,7 @@ def _kind_at(words: list[str], at: int) -> tuple[int, str, str]:
 
 
 _MAYBE_KIND = re.compile(
-    r"huy|qu|th|tp|tx|x[ãa]|ph[ưu]|t[ỉi]nh|(?<!\w)h\s*\.", re.IGNORECASE
+    r"huy|qu|th|tp|tx|x[ãa]|ph[ưu]|t[ỉi]nh|(?<!\w)[hq]\s*\.", re.IGNORECASE
 )
 """What every text naming a place holds (most cells hold none: looked for first)."""
 
@@ -144,8 +156,13 @@ def mentions(text: str) -> list[Place]:
                     end += 1
             name = words[start:end]
             if name and fold(name[0]) not in _NOT_NAMES:
+                folded = fold(" ".join(name))
+                if kind == "thanh pho" and any(
+                    _begins_with(name, city) for city in _CENTRAL_CITIES
+                ):
+                    level = "province"
                 found.append(
-                    Place(" ".join(words[at:end]), kind, level, fold(" ".join(name)))
+                    Place(" ".join(words[at:end]), kind, level, folded, tuple(name))
                 )
             at = max(end, at + 1)
     return found
@@ -169,16 +186,21 @@ def _inside(own_names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(place.name for own in own_names for place in mentions(own))
 
 
-def _begins_with(name: str, own: str) -> bool:
-    """Whether a place's name (folded) is ``own`` followed by nothing or by more
-    than a single letter, spaces aside (``phongtho`` is ``phong tho``; ``chau
-    thanh a`` is not ``chau thanh``)."""
-    words, wanted = name.split(), own.replace(" ", "")
-    for taken in range(1, len(words) + 1):
-        joined = "".join(words[:taken])
+def _begins_with(words: Sequence[str], own: str) -> bool:
+    """Whether a place's name (its words as written) is ``own`` (folded), spaces
+    aside, followed by nothing or by words that are no part of a name: one in
+    lower case or a number (``huyện Phong Thổ năm 2023``), or one of
+    ``_NOT_A_NAME_GOING_ON``. A capitalised word goes on with the name:
+    huyện Châu Thành A, huyện U Minh Thượng are other units."""
+    folded = [fold(word) for word in words]
+    wanted = own.replace(" ", "")
+    for taken in range(1, len(folded) + 1):
+        joined = "".join(folded[:taken])
         if joined == wanted:
-            rest = words[taken:]
-            return not rest or len(rest[0]) > 1
+            if taken == len(words):
+                return True
+            after = words[taken]
+            return not after[:1].isupper() or folded[taken] in _NOT_A_NAME_GOING_ON
         if not wanted.startswith(joined):
             return False
     return False
@@ -203,7 +225,7 @@ class UnitPlace:
                 if place.level != self.level:
                     continue
                 if place.kind in self.kinds and any(
-                    _begins_with(place.name, name) for name in self.names
+                    _begins_with(place.words, name) for name in self.names
                 ):
                     continue
                 return place.shown

@@ -54,9 +54,25 @@ def looks_like_tcvn3(text: str) -> bool:
     return _MARKER_IN_WORD.search(text) is not None
 
 
+_WORD = re.compile(r"\S+")
+
+
 def from_tcvn3(text: str) -> str:
-    """Decode TCVN3 text shown as Latin-1 into Unicode (NFC)."""
-    return nfc(text.translate(_TRANSLATION))
+    """Decode TCVN3 text shown as Latin-1 into Unicode (NFC). The ABC fonts draw
+    capitals with the small letters' bytes (``.VnTimeH``): a word whose other
+    letters are all capitals is given in capitals (``PHßNG`` is ``PHÒNG``)."""
+    return nfc(_WORD.sub(_word_from_tcvn3, text))
+
+
+def _word_from_tcvn3(found: re.Match[str]) -> str:
+    word = found.group(0)
+    decoded = word.translate(_TRANSLATION)
+    if decoded == word:
+        return word
+    kept = [c for c, d in zip(word, decoded, strict=True) if c == d and c.isalpha()]
+    if len(kept) >= 2 and all(c.isupper() for c in kept):
+        return decoded.upper()
+    return decoded
 
 
 # --- VNI (VNI-Windows, ``VNI-Times`` fonts) ------------------------------------------
@@ -165,6 +181,16 @@ Decoded = tuple[str, str, str, str]
 the encoding (``TCVN3`` or ``VNI``)."""
 
 
+def _typed_in_tcvn3(sheet: Sheet) -> bool:
+    """Whether a cell of ``sheet`` is TCVN3 beyond doubt (a letter only TCVN3
+    writes)."""
+    return any(
+        isinstance(v, str) and _TCVN3_ONLY.search(v) is not None and looks_like_tcvn3(v)
+        for row in sheet.cells
+        for v in row
+    )
+
+
 def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
     """Decode every text cell of ``sheet`` that looks like VNI or TCVN3 (VNI is
     tried first: its marks are TCVN3 letters too, never the other way round).
@@ -176,6 +202,7 @@ def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
     texts = "\n".join(v for row in sheet.cells for v in row if isinstance(v, str))
     if not _ANY_MARKER.search(texts) and not _ANY_VNI_ONLY.search(texts):
         return sheet, []
+    tcvn3_sheet: list[bool] = []  # worked out at the first cell that reads as VNI
     decoded: list[Decoded] = []
     cells = []
     for r, row in enumerate(sheet.cells):
@@ -183,7 +210,14 @@ def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
-            if looks_like_vni(value):
+            vni = looks_like_vni(value)
+            if vni and not tcvn3_sheet:
+                # a sheet is typed in one font: one cell beyond doubt TCVN3 makes
+                # TCVN3 of the cells that read as both (``UBND HUYÖN PHONG THæ``)
+                tcvn3_sheet.append(_typed_in_tcvn3(sheet))
+            if vni and tcvn3_sheet[0] and looks_like_tcvn3(value):
+                unicode, encoding = from_tcvn3(value), "TCVN3"
+            elif vni:
                 unicode, encoding = from_vni(value), "VNI"
             elif looks_like_tcvn3(value):
                 unicode, encoding = from_tcvn3(value), "TCVN3"

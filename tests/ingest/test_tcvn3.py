@@ -166,3 +166,24 @@ def test_tcvn3_with_letters_vni_uses_too_is_decoded_as_tcvn3(
     decoded = decode_sheet(sheet)
     assert decoded[0].cells == [[unicode]]
     assert [d[3] for d in decoded[1]] == ["TCVN3"]
+
+
+def test_a_sheet_typed_in_tcvn3_decodes_its_ambiguous_cells_as_tcvn3() -> None:
+    """A title in capitals holds only letters VNI uses as marks too (Ö, æ): in
+    a sheet whose other cells are TCVN3 beyond doubt, it is TCVN3 (it was
+    decoded as VNI: "UBND HUYƯN PHONG THỉ")."""
+    sheet = Sheet(
+        name="Chấm điểm",
+        cells=[["UBND HUYÖN PHONG THæ"], ["§¬n vÞ: Phßng T\u00ad ph¸p"]],
+    )
+    decoded, cells = decode_sheet(sheet)
+    assert decoded.cells == [["UBND HUYỆN PHONG THỔ"], ["Đơn vị: Phòng Tư pháp"]]
+    assert [c[3] for c in cells] == ["TCVN3", "TCVN3"]
+
+
+def test_tcvn3_in_capitals_is_decoded_in_capitals() -> None:
+    """The ABC fonts draw capitals with the small letters' bytes (.VnTimeH): a
+    word in capitals stays in capitals ("PHòNG" was shown)."""
+    assert from_tcvn3("PHßNG T¦ PH¸P HUYÖN Tam §\u00adêng") == (
+        "PHÒNG TƯ PHÁP HUYỆN Tam Đường"
+    )
