@@ -356,3 +356,36 @@ def test_kinds_written_short_cities_and_longer_names(
     found = unit_place(unit)
     assert found is not None
     assert found.foreign([p.shown for p in mentions(place)]) == foreign
+
+
+# --- found by a third office test ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "place", "province", "foreign"),
+    [
+        ("UBND Quận 1", "Phòng Tư pháp Q.1 - TP.HCM", "", None),
+        ("UBND Quận 3", "Phòng Tư pháp Quận 3, Tp. HCM", "", None),
+        # the unit's province after its name, without "tỉnh"
+        (
+            "UBND huyện Phong Thổ",
+            "Phòng Tư pháp huyện Phong Thổ Lai Châu",
+            "Lai Châu",
+            None,
+        ),
+        # words of a report after the name
+        (
+            "UBND huyện Phong Thổ",
+            "Phòng Tư pháp huyện Phong Thổ Báo cáo tự chấm điểm",
+            "",
+            None,
+        ),
+        ("UBND huyện Phong Thổ", "huyện Phong Thổ Tư pháp", "", None),
+    ],
+)
+def test_city_short_names_and_the_units_province_after_its_name(
+    unit: str, place: str, province: str, foreign: str | None
+) -> None:
+    found = unit_place(unit, province=province)
+    assert found is not None
+    assert found.foreign([p.shown for p in mentions(place)]) == foreign

@@ -69,12 +69,18 @@ _ABBREVIATED = re.compile(
 )
 _ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã", "q": "quận"}
 _CENTRAL_CITIES = frozenset(
-    {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+    {"ha noi", "ho chi minh", "hcm", "hai phong", "da nang", "can tho", "hue"}
 )
 """The cities run by the centre: provinces, though their kind is thành phố."""
-_NOT_A_NAME_GOING_ON = frozenset({"nam", "ngay", "thang", "nguoi", "so"})
+_NOT_A_NAME_GOING_ON = frozenset(
+    {
+        "nam", "ngay", "thang", "nguoi", "so", "bao", "tu", "danh", "cham",
+        "phong", "van", "ubnd", "ban", "trung", "ke", "bang",
+    }
+)  # fmt: skip
 """Words after a place's name that are no part of it, in capitals too
-(``HUYỆN PHONG THỔ NĂM 2023``)."""
+(``HUYỆN PHONG THỔ NĂM 2023``, ``huyện Phong Thổ Báo cáo``, ``… Phòng Tư
+pháp``), folded."""
 
 
 @dataclass(frozen=True)
@@ -186,12 +192,15 @@ def _inside(own_names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(place.name for own in own_names for place in mentions(own))
 
 
-def _begins_with(words: Sequence[str], own: str) -> bool:
+def _begins_with(
+    words: Sequence[str], own: str, around: frozenset[str] = frozenset()
+) -> bool:
     """Whether a place's name (its words as written) is ``own`` (folded), spaces
     aside, followed by nothing or by words that are no part of a name: one in
-    lower case or a number (``huyện Phong Thổ năm 2023``), or one of
-    ``_NOT_A_NAME_GOING_ON``. A capitalised word goes on with the name:
-    huyện Châu Thành A, huyện U Minh Thượng are other units."""
+    lower case or a number (``huyện Phong Thổ năm 2023``), one of
+    ``_NOT_A_NAME_GOING_ON``, or a place ``around`` the unit (its province:
+    ``huyện Phong Thổ Lai Châu``). Any other capitalised word goes on with the
+    name: huyện Châu Thành A, huyện U Minh Thượng are other units."""
     folded = [fold(word) for word in words]
     wanted = own.replace(" ", "")
     for taken in range(1, len(folded) + 1):
@@ -200,7 +209,12 @@ def _begins_with(words: Sequence[str], own: str) -> bool:
             if taken == len(words):
                 return True
             after = words[taken]
-            return not after[:1].isupper() or folded[taken] in _NOT_A_NAME_GOING_ON
+            rest = "".join(folded[taken:])
+            return (
+                not after[:1].isupper()
+                or folded[taken] in _NOT_A_NAME_GOING_ON
+                or any(rest.startswith(name.replace(" ", "")) for name in around)
+            )
         if not wanted.startswith(joined):
             return False
     return False
@@ -216,6 +230,9 @@ class UnitPlace:
     unit: str
     """What ``don-vi.toml`` names the unit (its ``unit``, else its ``parent``),
     for messages."""
+    around: frozenset[str] = frozenset()
+    """The places around the unit (its province), folded: written after its
+    name, they are no part of it."""
 
     def foreign(self, places: Iterable[str]) -> str | None:
         """The first of ``places`` (as ``places_named`` gives them) that is of
@@ -225,18 +242,20 @@ class UnitPlace:
                 if place.level != self.level:
                     continue
                 if place.kind in self.kinds and any(
-                    _begins_with(place.words, name) for name in self.names
+                    _begins_with(place.words, name, self.around) for name in self.names
                 ):
                     continue
                 return place.shown
         return None
 
 
-def unit_place(unit: str, parent: str = "", place: str = "") -> UnitPlace | None:
+def unit_place(
+    unit: str, parent: str = "", place: str = "", province: str = ""
+) -> UnitPlace | None:
     """The unit's place from what ``don-vi.toml`` says: the level, kind and name
     of the place its ``unit`` (else its ``parent``) names, with ``place``
-    (``Phong Thổ``) as another way of writing the name; None when neither names
-    a place."""
+    (``Phong Thổ``) as another way of writing the name, and ``province`` around
+    it; None when neither names a place."""
     for text in (unit, parent):
         named = mentions(text)
         if not named:
@@ -248,7 +267,12 @@ def unit_place(unit: str, parent: str = "", place: str = "") -> UnitPlace | None
         if bare:
             names |= {p.name for p in mentions(place) if p.level == level} or {bare}
         kinds = frozenset(p.kind for p in at_level)
-        return UnitPlace(level, kinds, frozenset(names), text.strip())
+        around = {p.name for t in (unit, parent) for p in mentions(t)} - names
+        if fold(" ".join(_WORDS.findall(nfc(province)))):
+            around.add(fold(" ".join(_WORDS.findall(nfc(province)))))
+        return UnitPlace(
+            level, kinds, frozenset(names), text.strip(), frozenset(around)
+        )
     return None
 
 
@@ -258,4 +282,4 @@ def unit_place_in(inputs: Path) -> UnitPlace | None:
     settings, _ = read_unit_settings(inputs / SETTINGS_FILE)
     if not settings.configured:
         return None
-    return unit_place(settings.unit, settings.parent, settings.place)
+    return unit_place(settings.unit, settings.parent, settings.place, settings.province)

@@ -59,8 +59,13 @@ _WORD = re.compile(r"\S+")
 
 def from_tcvn3(text: str) -> str:
     """Decode TCVN3 text shown as Latin-1 into Unicode (NFC). The ABC fonts draw
-    capitals with the small letters' bytes (``.VnTimeH``): a word whose other
-    letters are all capitals is given in capitals (``PHßNG`` is ``PHÒNG``)."""
+    capitals with the small letters' bytes (``.VnTimeH``): a text whose other
+    letters are all capitals is given in capitals (``§¥N VÞ`` is ``ĐƠN VỊ``),
+    and so is such a word of another text (``PHßNG`` is ``PHÒNG``)."""
+    decoded = text.translate(_TRANSLATION)
+    kept = [c for c, d in zip(text, decoded, strict=True) if c == d and c.isalpha()]
+    if len(kept) >= 2 and all(c.isupper() for c in kept):
+        return nfc(decoded.upper())
     return nfc(_WORD.sub(_word_from_tcvn3, text))
 
 

@@ -187,3 +187,8 @@ def test_tcvn3_in_capitals_is_decoded_in_capitals() -> None:
     assert from_tcvn3("PHßNG T¦ PH¸P HUYÖN Tam §\u00adêng") == (
         "PHÒNG TƯ PHÁP HUYỆN Tam Đường"
     )
+
+
+def test_a_line_in_tcvn3_capitals_is_decoded_in_capitals_word_by_word() -> None:
+    """A two-letter word of a line in capitals ("VÞ") stays in capitals too."""
+    assert from_tcvn3("§¥N VÞ: PHßNG T¦ PH¸P") == "ĐƠN VỊ: PHÒNG TƯ PHÁP"
