@@ -381,6 +381,15 @@ def test_kinds_written_short_cities_and_longer_names(
             None,
         ),
         ("UBND huyện Phong Thổ", "huyện Phong Thổ Tư pháp", "", None),
+        # found by a fourth office test
+        ("UBND Quận 1", "Phòng Tư pháp Quận 1 TPHCM", "", None),
+        ("UBND quận Bình Thạnh", "Phòng Tư pháp Q.Bình Thạnh TPHCM", "", None),
+        (
+            "UBND huyện Phong Thổ",
+            "Phòng Tư pháp huyện Phong Thổ Biểu tự chấm điểm năm 2023",
+            "",
+            None,
+        ),
     ],
 )
 def test_city_short_names_and_the_units_province_after_its_name(

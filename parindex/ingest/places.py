@@ -75,12 +75,13 @@ _CENTRAL_CITIES = frozenset(
 _NOT_A_NAME_GOING_ON = frozenset(
     {
         "nam", "ngay", "thang", "nguoi", "so", "bao", "tu", "danh", "cham",
-        "phong", "van", "ubnd", "ban", "trung", "ke", "bang",
+        "phong", "van", "ubnd", "ban", "trung", "ke", "bang", "bieu", "tong",
+        "ket", "chi", "cai", "tphcm", "hcm",
     }
 )  # fmt: skip
 """Words after a place's name that are no part of it, in capitals too
 (``HUYỆN PHONG THỔ NĂM 2023``, ``huyện Phong Thổ Báo cáo``, ``… Phòng Tư
-pháp``), folded."""
+pháp``, ``Quận 1 TPHCM``), folded."""
 
 
 @dataclass(frozen=True)
