@@ -20,10 +20,11 @@ letter or a digit, up to a separator or another kind word (``huyện Tam Đườ
 ``Phường 3``, ``TP. Lai Châu``); a lower-case word after a kind word is no name
 ("xã hội", "huyện ủy"). It is the unit's when it is of the unit's kind
 (``huyện``, ``thị xã``, ``thành phố``/``TP``… are different units: huyện Kỳ Anh
-and thị xã Kỳ Anh) and its name begins with the unit's, accents, case and
-spaces aside (``HUYỆN Phong thổ``, ``huyện PhongThổ``, ``huyện Phong Thổ năm
-2023``), unless a single letter follows (huyện Châu Thành A is not huyện Châu
-Thành).
+and thị xã Kỳ Anh) and its name is the unit's, accents, case and spaces aside
+(``HUYỆN Phong thổ``, ``huyện PhongThổ``), followed by nothing or by words that
+are no part of a name (``_begins_with``: ``huyện Phong Thổ năm 2023``, ``…
+Lai Châu``, ``… Báo cáo``); another capitalised word goes on with the name
+(huyện Châu Thành A, huyện U Minh Thượng are other units).
 """
 
 from __future__ import annotations
@@ -264,17 +265,24 @@ def unit_place(
         level = named[0].level
         at_level = [p for p in named if p.level == level]
         names = {p.name for p in at_level}
-        bare = fold(" ".join(_WORDS.findall(nfc(place))))
-        if bare:
-            names |= {p.name for p in mentions(place) if p.level == level} or {bare}
+        if _words_folded(place):
+            names |= {p.name for p in mentions(place) if p.level == level} or {
+                _words_folded(place)
+            }
         kinds = frozenset(p.kind for p in at_level)
         around = {p.name for t in (unit, parent) for p in mentions(t)} - names
-        if fold(" ".join(_WORDS.findall(nfc(province)))):
-            around.add(fold(" ".join(_WORDS.findall(nfc(province)))))
+        if _words_folded(province):
+            around.add(_words_folded(province))
         return UnitPlace(
             level, kinds, frozenset(names), text.strip(), frozenset(around)
         )
     return None
+
+
+def _words_folded(text: str) -> str:
+    """A text's words, folded, one space apart ("" when it has none: the
+    placeholder ``……``)."""
+    return fold(" ".join(_WORDS.findall(nfc(text))))
 
 
 def unit_place_in(inputs: Path) -> UnitPlace | None:
