@@ -109,16 +109,20 @@ def _folder(folder: Path) -> list[list[Any]]:
     return found
 
 
+def _file(path: Path) -> list[Any] | None:
+    """Size and content hash of a file of the inputs folder (None: no file)."""
+    if not path.is_file():
+        return None
+    size = path.stat().st_size
+    return [size, _content(path, size)]
+
+
 def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> str:
     """sha256 of everything a run of ``year`` reads (see the module's docstring)."""
     described: list[Any] = [code_version(), _versions(), year]
     described.append(_folder(inputs / CRITERIA_FOLDER))
     for path in (inputs / HISTORY_FILE, inputs / SETTINGS_FILE):
-        described.append(
-            [path.stat().st_size, _content(path, path.stat().st_size)]
-            if path.is_file()
-            else None
-        )
+        described.append(_file(path))
     # the year before the previous one: its files attribute the previous year's
     # (parindex.ingest.winners.previous_year_department)
     for each in (year, year - 1, year - 2):
@@ -175,16 +179,13 @@ def year_description(
     set aside: ``parindex.ingest.places``), the year's drop folder and the year
     before's (a file that names no department is attributed from last year's file
     of the same path): ``parindex.previous``'s key."""
-    settings = inputs / SETTINGS_FILE
     return [
         "year",
         read_cache.code_version(),  # looked up now: a test may stand in for it
         _versions(),
         year,
         _folder(inputs / CRITERIA_FOLDER),
-        [settings.stat().st_size, _content(settings, settings.stat().st_size)]
-        if settings.is_file()
-        else None,
+        _file(inputs / SETTINGS_FILE),
         _entries(inputs / str(year), year, now, settle_seconds),
         _entries(inputs / str(year - 1), year - 1, now, settle_seconds),
     ]
