@@ -119,6 +119,15 @@ def cell_ref(row: int, column: int) -> str:
     return f"{_column_letter(column)}{row + 1}"
 
 
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """0-based (row, column) of an A1 reference (``cell_ref``'s inverse): ``"C12"``
+    → (11, 2); None when ``ref`` is no plain reference."""
+    found = _CELL_REF.match(ref)
+    if found is None:
+        return None
+    return int(found.group(2)) - 1, column_index(found.group(1))
+
+
 def cell_text(value: CellValue) -> str:
     """A cell's text as a person reads it: NFC, stripped, ``1.0`` shown as ``1``."""
     if isinstance(value, str):
@@ -516,9 +525,9 @@ def uncalculated_formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     for _, element in ET.iterparse(io.BytesIO(sheet_xml), events=("end",)):
         if element.tag == cell_tag:
             if element.find(_FORMULA) is not None and not _has_value(element):
-                ref = _CELL_REF.match(element.get("r", ""))
-                if ref is not None:
-                    cells.add((int(ref.group(2)) - 1, column_index(ref.group(1))))
+                position = cell_position(element.get("r", ""))
+                if position is not None:
+                    cells.add(position)
             element.clear()
         elif element.tag == row_tag:
             element.clear()

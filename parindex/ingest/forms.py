@@ -30,8 +30,8 @@ from parindex.text import fold, normalise_code, parse_number
 from parindex.workbook import (
     Sheet,
     Table,
+    cell_position,
     cell_text,
-    column_index,
     find_metadata,
     metadata_lines,
 )
@@ -241,16 +241,10 @@ def unknown_department_message(text: str, departments: Sequence[Department]) -> 
     return said + messages.UNKNOWN_DEPARTMENT_NAMES.format(names=names)
 
 
-_REFERENCE = re.compile(r"([A-Z]+)([0-9]+)")
-
-
-def _places_of_line(
-    form: Form, text: str, cell: str, departments: Sequence[Department]
-) -> None:
+def _places_of_line(form: Form, text: str, cell: str, department: Department) -> None:
     """Keep in ``form`` the places its ``Đơn vị`` line, the other cells of the
     line's row, and any other visible ``Đơn vị`` line name outside its
-    department's names (``places.places_named``), line by line."""
-    department = next(d for d in departments if d.code == form.department)
+    ``department``'s names (``places.places_named``), line by line."""
     names = (department.name, *department.aliases)
     sheet = form.table.sheet
     others = [
@@ -270,10 +264,10 @@ def _places_of_line(
 def _row_places(sheet: Sheet, cell: str) -> list[str]:
     """The texts of the other cells of a ``Đơn vị`` line's row that name a place
     (``huyện Tam Đường`` typed in B4 after ``Đơn vị: Phòng Tư pháp`` in A4)."""
-    found = _REFERENCE.fullmatch(cell)
-    if found is None:
+    position = cell_position(cell)
+    if position is None:
         return []
-    row, column = int(found.group(2)) - 1, column_index(found.group(1))
+    row, column = position
     if row >= len(sheet.cells):
         return []
     return [
@@ -451,28 +445,26 @@ def _form(
         text, cell = metadata["department"]
         departments = criteria_set.departments
         form.department = match_department(text, departments)
-        if form.department is not None:  # its name, alias or code exactly
-            _places_of_line(form, text, cell, departments)
+        exact = form.department is not None  # its name, alias or code exactly
         if form.department is None:
             form.department, exact = _line_department(text, departments)
             if form.department is None:
                 return reject(unknown_department_message(text, departments), cell)
-            _places_of_line(form, text, cell, departments)
-            name = criteria_set.department_name(form.department)
-            department = next(d for d in departments if d.code == form.department)
-            if not exact and not _own_way_of_writing(text, department):
-                # only a short name (an alias) among other words: "Văn phòng
-                # Đăng ký đất đai" holds VP's "Văn phòng"; read so, and said
-                line_said = problem(
-                    "warning",
-                    messages.DEPARTMENT_LINE_PARTIAL.format(
-                        text=text.strip(), name=name, code=form.department
-                    ),
-                    file=file,
-                    sheet=sheet.name,
-                    cell=cell,
-                    department=form.department,
-                )
+        department = next(d for d in departments if d.code == form.department)
+        _places_of_line(form, text, cell, department)
+        if not exact and not _own_way_of_writing(text, department):
+            # only a short name (an alias) among other words: "Văn phòng Đăng
+            # ký đất đai" holds VP's "Văn phòng"; read so, and said
+            line_said = problem(
+                "warning",
+                messages.DEPARTMENT_LINE_PARTIAL.format(
+                    text=text.strip(), name=department.name, code=form.department
+                ),
+                file=file,
+                sheet=sheet.name,
+                cell=cell,
+                department=form.department,
+            )
     else:  # several forms: each sheet's name first; one form: the file's name first
         departments = criteria_set.departments
         by_sheet = department_in_text(sheet.name, departments)
