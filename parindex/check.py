@@ -114,6 +114,7 @@ def check_files(
     frames = []
     criteria_sets: dict[Path, CriteriaSet] = {}
     checked = {path.resolve() for path in files}
+    unit = unit_place_in(inputs)  # don-vi.toml, read once for every file
     for path in files:
         if not path.is_file():
             frames.append(
@@ -145,7 +146,7 @@ def check_files(
             continue
         parent = path.parent.name
         hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
-        elsewhere = other_unit_forms([read], unit_place_in(inputs), criteria_set)
+        elsewhere = other_unit_forms([read], unit, criteria_set)
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only
             frames.append(problems_frame(list(elsewhere.values())))

@@ -299,7 +299,8 @@ def write_deductions(
     name = record["name"] if record else department
     title = f"Các tiêu chí bị trừ điểm – {name}"
     row = write_line(worksheet, first_row, title, formats.title)
-    rows = department_slice(result, department).deductions
+    share = department_slice(result, department)
+    rows = share.deductions
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
@@ -315,7 +316,7 @@ def write_deductions(
             department_summary(record, "Tổng các tiêu chí phụ trách"),
             formats.get("line", bold=True),
         )
-        unscored = unscored_codes(department_slice(result, department).leaves)
+        unscored = unscored_codes(share.leaves)
         if unscored:
             row = write_line(worksheet, row, unscored_sentence(unscored))
     return row
