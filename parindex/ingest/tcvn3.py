@@ -63,8 +63,7 @@ def from_tcvn3(text: str) -> str:
     letters are all capitals is given in capitals (``§¥N VÞ`` is ``ĐƠN VỊ``),
     and so is such a word of another text (``PHßNG`` is ``PHÒNG``)."""
     decoded = text.translate(_TRANSLATION)
-    kept = [c for c, d in zip(text, decoded, strict=True) if c == d and c.isalpha()]
-    if len(kept) >= 2 and all(c.isupper() for c in kept):
+    if _in_capitals(text, decoded):
         return nfc(decoded.upper())
     return nfc(_WORD.sub(_word_from_tcvn3, text))
 
@@ -72,12 +71,14 @@ def from_tcvn3(text: str) -> str:
 def _word_from_tcvn3(found: re.Match[str]) -> str:
     word = found.group(0)
     decoded = word.translate(_TRANSLATION)
-    if decoded == word:
-        return word
-    kept = [c for c, d in zip(word, decoded, strict=True) if c == d and c.isalpha()]
-    if len(kept) >= 2 and all(c.isupper() for c in kept):
-        return decoded.upper()
-    return decoded
+    return decoded.upper() if _in_capitals(word, decoded) else decoded
+
+
+def _in_capitals(text: str, decoded: str) -> bool:
+    """Whether the letters TCVN3 left as they were (``text`` against its
+    ``decoded`` form) are two or more, all capitals."""
+    kept = [c for c, d in zip(text, decoded, strict=True) if c == d and c.isalpha()]
+    return len(kept) >= 2 and all(c.isupper() for c in kept)
 
 
 # --- VNI (VNI-Windows, ``VNI-Times`` fonts) ------------------------------------------
