@@ -364,6 +364,20 @@ DEPARTMENT_LINE_DISAGREES = (
 )
 WHERE_FILE_NAME = "tên tệp"
 WHERE_FOLDER = "thư mục “{folder}”"
+WHERE_SHEET_TITLE = "tên sheet"
+WHERE_FOLDER_NAME = "tên thư mục"
+DEPARTMENT_NAME_PARTIAL = (
+    "Biểu không có dòng “Đơn vị” và {where} (“{text}”) không đúng tên đơn vị nào "
+    "của bộ tiêu chí: tệp được tính cho {name} ({code}) vì tên này có một tên ngắn "
+    "của đơn vị đó. Nếu tệp không phải của {name}, hãy bỏ tệp khỏi thư mục nộp; "
+    "nếu đúng, hãy thêm dòng “Đơn vị: {name}” vào biểu."
+)
+DEPARTMENT_NAME_DOUBTED_NOT_USED = (
+    "Tệp không có dòng “Đơn vị” và {where} không ghi đúng tên {stated} (chỉ có một "
+    "tên ngắn của đơn vị giữa các chữ khác); đã có tệp {kept} của {stated} nên tệp "
+    "này không thay thế tệp đó và không được dùng. Nếu tệp là của {stated}, hãy "
+    "thêm dòng “Đơn vị: {stated}” vào biểu rồi nộp lại."
+)
 DEPARTMENT_DOUBTED_NOT_USED = (
     "Dòng “Đơn vị” của tệp không ghi đúng tên {stated} (chỉ có một tên ngắn của đơn "
     "vị giữa các chữ khác); đã có tệp {kept} của {stated} nên tệp này không thay thế "

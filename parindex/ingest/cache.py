@@ -37,7 +37,7 @@ from parindex.ingest.normalise import FILE_ROWS_WIDTH, FileRows
 from parindex.ingest.read import SubmissionRead
 
 CACHE_FOLDER = ".parindex-cache"
-FORMAT = b"parindex-read-cache 3\n"
+FORMAT = b"parindex-read-cache 4\n"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # libraries whose version can change what a read gives
 CacheEntry = tuple[str, bytes]
@@ -244,6 +244,7 @@ def described(read: SubmissionRead) -> dict[str, Any]:
         "pending": read.pending,
         "other_years": read.other_years,
         "doubted": read.doubted,
+        "doubted_where": read.doubted_where,
         "places": read.places,
     }
 
@@ -323,6 +324,7 @@ def _decode(
         pending=described["pending"],
         other_years=described["other_years"],
         doubted=described["doubted"],
+        doubted_where=described["doubted_where"],
         places=described["places"],
     )
     return read, rows

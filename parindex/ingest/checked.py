@@ -43,7 +43,7 @@ from parindex.ingest.cache import (
 from parindex.ingest.discover import DroppedFile
 from parindex.ingest.read import SubmissionRead
 
-FORMAT = b"parindex-checked-year 2\n"
+FORMAT = b"parindex-checked-year 3\n"
 FOLDER = "checked"
 
 
@@ -76,6 +76,7 @@ class CheckedYear:
             pending=read["pending"],
             other_years=list(read["other_years"]),
             doubted=list(read["doubted"]),
+            doubted_where=dict(read["doubted_where"]),
             places=list(read["places"]),
         )
 

@@ -328,6 +328,143 @@ def _own_way_of_writing(text: str, department: Department) -> bool:
     return benign(before, leading=True) and benign(after, leading=False)
 
 
+_FILE_NAME_PHRASES = tuple(
+    sorted(
+        (
+            tuple(phrase.split())
+            for phrase in (
+                "tu cham",
+                "tu cham diem",
+                "tu danh gia",
+                "cham diem",
+                "bang diem",
+                "bang cham diem",
+                "bang tu cham",
+                "bieu",
+                "bieu mau",
+                "mau",
+                "diem",
+                "ket qua",
+                "bao cao",
+                "tong hop",
+                "chi so",
+                "tieu chi",
+                "cchc",
+                "cai cach hanh chinh",
+                "par index",
+                "parindex",
+                "ban sua",
+                "ban chinh thuc",
+                "ban cuoi",
+                "ban moi",
+                "ban scan",
+                "da sua",
+                "sua",
+                "sua lai",
+                "dieu chinh",
+                "bo sung",
+                "gui",
+                "gui lai",
+                "nop",
+                "nop lai",
+                "da ky",
+                "ky so",
+                "chinh thuc",
+                "cuoi cung",
+                "moi",
+                "moi nhat",
+                "final",
+                "update",
+                "scan",
+                "copy",
+                "xlsx",
+                "xls",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+"""What a file's (a sheet's, a folder's) name carries beside a department's
+name, folded: the form's kind, its state, its version (``tự chấm``, ``bảng
+chấm điểm``, ``bản sửa``, ``gửi lại``, ``đã ký``). Not ``Ban``, ``Sở``,
+``ký`` or ``chi`` alone: those begin other bodies' names (Ban Dân tộc, Sở Nội
+vụ, Văn phòng Đăng ký đất đai, Chi cục Thuế)."""
+_COUNTED = frozenset({"nam", "lan", "ver", "version"})
+"""Words that, before a number, only count it (``năm 2023``, ``lần 2``)."""
+_NUMBERING = re.compile(r"v?\d+[a-z]?")
+"""A number or a version (``2023``, ``v2``, ``2b``)."""
+_NAME_PART = re.compile(r"[^\W_]+")
+
+
+def _without_file_words(words: list[str]) -> list[str]:
+    """``words`` (folded) without numbers, versions and ``_FILE_NAME_PHRASES``."""
+    parts = [part for word in words for part in _NAME_PART.findall(word)]
+    kept: list[str] = []
+    at = 0
+    while at < len(parts):
+        word = parts[at]
+        if _NUMBERING.fullmatch(word):
+            at += 1
+            continue
+        if (
+            word in _COUNTED
+            and at + 1 < len(parts)
+            and _NUMBERING.fullmatch(parts[at + 1])
+        ):
+            at += 2
+            continue
+        phrase = next(
+            (p for p in _FILE_NAME_PHRASES if tuple(parts[at : at + len(p)]) == p),
+            None,
+        )
+        if phrase is not None:
+            at += len(phrase)
+            continue
+        kept.append(word)
+        at += 1
+    return kept
+
+
+def name_doubted(text: str, department: Department) -> bool:
+    """Whether a name (a file's without its extension, a sheet's, a folder's)
+    that gave a form without a ``Đơn vị`` line its ``department`` holds only one
+    of its short names among another body's words (``Văn phòng Đăng ký đất đai -
+    tự chấm`` holds VP's "Văn phòng"): ``_own_way_of_writing`` once the words a
+    file's name carries anyway are left out (``_without_file_words``). Its code
+    or full name among any words is its own; a name found only with those words
+    (a department named so) is not doubted either."""
+    words = _line_words(text)
+    parts = [part for word in words for part in _NAME_PART.findall(word)]
+    code = [
+        part
+        for word in _line_words(department.code)
+        for part in _NAME_PART.findall(word)
+    ]
+    if code and any(
+        parts[start : start + len(code)] == code
+        for start in range(len(parts) - len(code) + 1)
+    ):
+        return False
+    kept = _without_file_words(words)
+    if _own_way_of_writing(" ".join(kept), department):
+        return False
+    return _holds_a_name(kept, department)
+
+
+def _holds_a_name(words: list[str], department: Department) -> bool:
+    """Whether one of ``department``'s names or short names is a run of
+    ``words`` (as ``_line_words`` gives them)."""
+    for candidate in (department.name, *department.aliases):
+        name = _line_words(candidate)
+        if name and any(
+            words[start : start + len(name)] == name
+            for start in range(len(words) - len(name) + 1)
+        ):
+            return True
+    return False
+
+
 def stated_year_of(text: str) -> int | None:
     """The year a ``Năm`` line states, or None when it is not a whole number."""
     number = parse_number(text)
@@ -347,9 +484,12 @@ class Form:
     """Whether the form states its year (a ``Năm`` line, a year in the sheet's
     name); else it is the folder's."""
     doubted: bool = False
-    """Whether its department was read from a ``Đơn vị`` line that holds only a
-    short name of it among other words (said; it gives way to the department's
-    own form: ``winners``)."""
+    """Whether its department was read from a ``Đơn vị`` line (or, without one,
+    a name: ``doubted_where``) that holds only a short name of it among other
+    words (said; it gives way to the department's own form: ``winners``)."""
+    doubted_where: str | None = None
+    """For a form without a ``Đơn vị`` line, which name was doubted (``tên
+    tệp``, ``tên sheet``, ``tên thư mục``); None for a line."""
     lines: list[tuple[str, str, list[str]]] = field(default_factory=list)
     """Its ``Đơn vị`` lines that name places outside the department's own names
     (``places.places_named``: "huyện Tam Đường"): text, cell and those places,
@@ -469,11 +609,38 @@ def _form(
         departments = criteria_set.departments
         by_sheet = department_in_text(sheet.name, departments)
         by_file = department_from_file_name(file, departments)
-        form.department = (by_sheet or by_file) if several else (by_file or by_sheet)
+        naming = [
+            (by_sheet, sheet.name, messages.WHERE_SHEET_TITLE),
+            (by_file, Path(file).stem, messages.WHERE_FILE_NAME),
+        ]
         parts = file.split("/")  # ``2023/Phòng Tư pháp/bang diem.xlsx``
-        if form.department is None and len(parts) > 2 and parts[0].isdigit():
+        if len(parts) > 2 and parts[0].isdigit():
             # a department's own subfolder (README, Choices: Folder shape)
-            form.department = department_in_text(parts[1], departments)
+            by_folder = department_in_text(parts[1], departments)
+            naming.append((by_folder, parts[1], messages.WHERE_FOLDER_NAME))
+        order = [0, 1, 2] if several else [1, 0, 2]
+        source = next(
+            (naming[i] for i in order if i < len(naming) and naming[i][0] is not None),
+            None,
+        )
+        if source is not None:
+            form.department, text, where = source
+            department = next(d for d in departments if d.code == form.department)
+            if name_doubted(text, department):
+                # only a short name among another body's words: read so, and said
+                line_said = problem(
+                    "warning",
+                    messages.DEPARTMENT_NAME_PARTIAL.format(
+                        where=where,
+                        text=text.strip(),
+                        name=department.name,
+                        code=form.department,
+                    ),
+                    file=file,
+                    sheet=sheet.name,
+                    department=form.department,
+                )
+                form.doubted_where = where
     form.year = year
     if "year" in metadata:
         text, cell = metadata["year"]

@@ -97,8 +97,12 @@ class SubmissionRead:
     """The forms of the workbook that state another year than the folder's
     (``forms.FormsFound.other_years``), whether or not the file is set aside."""
     doubted: list[str] = field(default_factory=list)
-    """The departments of its forms read from a ``Đơn vị`` line that holds only
-    a short name among other words (``forms.Form.doubted``)."""
+    """The departments of its forms read from a ``Đơn vị`` line (or, without
+    one, a name) that holds only a short name among other words
+    (``forms.Form.doubted``)."""
+    doubted_where: dict[str, str] = field(default_factory=dict)
+    """Of those, the ones read from a name, not a line: department → which name
+    (``forms.Form.doubted_where``: ``tên tệp``…)."""
     places: list[dict[str, Any]] = field(default_factory=list)
     """The places its forms' ``Đơn vị`` lines name outside their departments'
     names (``forms.Form.lines``): one record per such line (``department``,
@@ -429,6 +433,11 @@ def read_submission(
     result.department = found.forms[0].department
     result.departments = [f.department for f in found.forms if f.department]
     result.doubted = [f.department for f in found.forms if f.department and f.doubted]
+    result.doubted_where = {
+        f.department: f.doubted_where
+        for f in found.forms
+        if f.department and f.doubted and f.doubted_where
+    }
     result.places = [
         {
             "department": form.department,

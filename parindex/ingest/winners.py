@@ -507,6 +507,12 @@ def _decide(
                 note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
                     stated=name(department), where=where, other=name(other), kept=kept
                 )
+            elif department in read.doubted_where:  # no line; its name: doubted
+                note = messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
+                    where=read.doubted_where[department],
+                    stated=name(department),
+                    kept=kept,
+                )
             else:  # its line holds only the department's short name
                 note = messages.DEPARTMENT_DOUBTED_NOT_USED.format(
                     stated=name(department), kept=kept

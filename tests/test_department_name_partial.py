@@ -1,0 +1,204 @@
+"""A form with no ``Đơn vị`` line is counted for the department its file's name
+(or its sheet's, or its folder's) names. A name holding only one of a
+department's short names among other words ("Văn phòng Đăng ký đất đai - tự
+chấm.xlsx" holds VP's "Văn phòng") was counted for it without a word, and a
+newer such file replaced the department's own. Now it is said (a warning
+naming the file), and it never replaces a file of that department whose name
+or line is not doubtful: the same rule as for a ``Đơn vị`` line
+(``test_department_line_partial``). Words a file's name carries beside the
+department's (a year, "tự chấm", "bản sửa lần 2", the unit's place with its
+kind word) say nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from parindex import messages, pipeline
+
+VP = "van-phong-hdnd-ubnd.xlsx"
+
+
+def _without_line(path: Path, *, zero: bool = False) -> None:
+    """Remove the form's ``Đơn vị`` line (its department then comes from the
+    file's name); with ``zero``, every score of the form becomes 0 (another
+    office's scores)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    line = next(
+        row[0] for row in sheet.iter_rows(max_col=1) if "Đơn vị" in str(row[0].value)
+    )
+    line.value = None
+    if zero:
+        for row in sheet.iter_rows(min_row=line.row + 3):
+            if isinstance(row[4].value, int | float):
+                row[4].value = 0
+    book.save(path)
+
+
+def _ingest(inputs: Path) -> pipeline.Ingested:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    return pipeline.ingest_year(inputs, 2023, criteria, time.time())
+
+
+def _named(inputs: Path, own: str, name: str) -> str:
+    """The department's own form ``own``, without its line, renamed ``name``:
+    the file as the folder shows it."""
+    path = inputs / "2023" / own
+    _without_line(path)
+    path.rename(path.with_name(name))
+    return f"2023/{name}"
+
+
+def test_a_file_name_holding_only_a_short_name_is_said(inputs: Path) -> None:
+    file = _named(inputs, VP, "Văn phòng Đăng ký đất đai - tự chấm.xlsx")
+    ingested = _ingest(inputs)
+    found = ingested.submissions.filter(pl.col("file") == file)
+    assert found.select("department", "status").rows() == [("VP", "used")]
+    said = ingested.problems.filter(pl.col("file") == file)
+    assert said.select("severity", "cell", "department", "message").rows() == [
+        (
+            "warning",
+            None,
+            "VP",
+            messages.DEPARTMENT_NAME_PARTIAL.format(
+                where=messages.WHERE_FILE_NAME,
+                text="Văn phòng Đăng ký đất đai - tự chấm",
+                name="Văn phòng HĐND và UBND huyện",
+                code="VP",
+            ),
+        )
+    ]
+    assert said["message"][0] == (
+        "Biểu không có dòng “Đơn vị” và tên tệp (“Văn phòng Đăng ký đất đai - tự "
+        "chấm”) không đúng tên đơn vị nào của bộ tiêu chí: tệp được tính cho Văn "
+        "phòng HĐND và UBND huyện (VP) vì tên này có một tên ngắn của đơn vị đó. "
+        "Nếu tệp không phải của Văn phòng HĐND và UBND huyện, hãy bỏ tệp khỏi thư "
+        "mục nộp; nếu đúng, hãy thêm dòng “Đơn vị: Văn phòng HĐND và UBND huyện” "
+        "vào biểu."
+    )
+
+
+def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
+    inputs: Path,
+) -> None:
+    """Another office's form (no line, named "Văn phòng Đăng ký đất đai"),
+    newer, does not replace VP's own (no line either, named by an alias
+    exactly): it is set aside, saying why, and the total stays 79.24."""
+    folder = inputs / "2023"
+    other = folder / "Văn phòng Đăng ký đất đai.xlsx"
+    shutil.copy(folder / VP, other)
+    _without_line(other, zero=True)
+    _without_line(folder / VP)
+    later = time.time()
+    os.utime(other, (later, later))
+    os.utime(folder / VP, (later - 3600, later - 3600))
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[f"2023/{VP}"] == "used"
+    assert status["2023/Văn phòng Đăng ký đất đai.xlsx"] == "rejected"
+    errors = ingested.problems.filter(
+        (pl.col("file") == "2023/Văn phòng Đăng ký đất đai.xlsx")
+        & (pl.col("severity") == "error")
+    )
+    assert errors["message"].to_list() == [
+        messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
+            where=messages.WHERE_FILE_NAME,
+            stated="Văn phòng HĐND và UBND huyện",
+            kept=f"2023/{VP}",
+        )
+    ]
+    assert errors["message"][0] == (
+        "Tệp không có dòng “Đơn vị” và tên tệp không ghi đúng tên Văn phòng HĐND "
+        "và UBND huyện (chỉ có một tên ngắn của đơn vị giữa các chữ khác); đã có "
+        f"tệp 2023/{VP} của Văn phòng HĐND và UBND huyện nên tệp này không thay thế "
+        "tệp đó và không được dùng. Nếu tệp là của Văn phòng HĐND và UBND huyện, "
+        "hãy thêm dòng “Đơn vị: Văn phòng HĐND và UBND huyện” vào biểu rồi nộp lại."
+    )
+    criteria = pipeline.load_criteria(inputs, 2023)
+    result = pipeline.build_result(
+        criteria, ingested, None, *pipeline.load_history(inputs)
+    )
+    assert round(result.current.total, 2) == 79.24
+
+
+@pytest.mark.parametrize(
+    ("own", "name", "department", "said"),
+    [
+        (VP, "Văn phòng - tự chấm 2023.xlsx", "VP", False),
+        (
+            VP,
+            "VP HĐND-UBND tự chấm điểm CCHC năm 2023 (bản sửa lần 2).xlsx",
+            "VP",
+            False,
+        ),
+        (VP, "van-phong-gui-lai-da-ky.xlsx", "VP", False),
+        ("phong-tu-phap.xlsx", "Tư pháp huyện Phong Thổ.xlsx", "TP", False),
+        ("phong-tu-phap.xlsx", "P. Tư pháp - bổ sung.xlsx", "TP", False),
+        ("phong-tu-phap.xlsx", "bang-cham-diem-cchc-2023-tu-phap.xlsx", "TP", False),
+        ("phong-tu-phap.xlsx", "TP_2023_final.xlsx", "TP", False),  # its code
+        ("phong-noi-vu.xlsx", "Báo cáo kết quả chỉ số CCHC - Nội vụ.xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "so-noi-vu-chi-so-cchc-2023.xlsx", "NV", True),
+        ("phong-tu-phap.xlsx", "Sở Tư pháp.xlsx", "TP", True),
+        ("phong-tu-phap.xlsx", "Tư pháp - Hộ tịch xã Mường So.xlsx", "TP", True),
+        (VP, "Trung tâm Văn hóa - Văn phòng.xlsx", "VP", True),
+    ],
+)
+def test_how_offices_name_their_files(
+    inputs: Path, own: str, name: str, department: str, said: bool
+) -> None:
+    """A short name with only the words a file's name carries anyway (a year,
+    "tự chấm", "bảng chấm điểm", "bản sửa lần 2", "gửi lại", "đã ký"), "Phòng"
+    before it or the unit's place around it says nothing; another body's words
+    around it (Sở, Đăng ký đất đai, Hộ tịch, Trung tâm Văn hóa) are said."""
+    file = _named(inputs, own, name)
+    ingested = _ingest(inputs)
+    found = ingested.submissions.filter(pl.col("file") == file)
+    assert found.select("department", "status").rows() == [(department, "used")]
+    warned = ingested.problems.filter(
+        (pl.col("file") == file)
+        & pl.col("message").str.starts_with("Biểu không có dòng “Đơn vị”")
+    )
+    assert warned.height == int(said)
+
+
+def test_a_sheet_named_by_a_short_name_is_said(inputs: Path) -> None:
+    """A workbook of several forms without lines: each sheet's name names its
+    department, and a sheet's name holding only a short name among other words
+    is said, naming the sheet."""
+    folder = inputs / "2023"
+    _without_line(folder / VP)
+    _without_line(folder / "phong-tu-phap.xlsx")
+    book = openpyxl.load_workbook(folder / VP)
+    book.active.title = "Văn phòng ĐKĐĐ"
+    tu_phap = openpyxl.load_workbook(folder / "phong-tu-phap.xlsx").active
+    copy = book.create_sheet("Tư pháp")
+    for row in tu_phap.iter_rows():
+        for cell in row:
+            copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    book.save(folder / "bieu-cham-diem.xlsx")
+    (folder / VP).unlink()
+    (folder / "phong-tu-phap.xlsx").unlink()
+    ingested = _ingest(inputs)
+    warned = ingested.problems.filter(
+        pl.col("message").str.starts_with("Biểu không có dòng “Đơn vị”")
+    )
+    assert warned.select("file", "sheet", "department", "message").rows() == [
+        (
+            "2023/bieu-cham-diem.xlsx",
+            "Văn phòng ĐKĐĐ",
+            "VP",
+            messages.DEPARTMENT_NAME_PARTIAL.format(
+                where=messages.WHERE_SHEET_TITLE,
+                text="Văn phòng ĐKĐĐ",
+                name="Văn phòng HĐND và UBND huyện",
+                code="VP",
+            ),
+        )
+    ]
