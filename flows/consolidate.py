@@ -422,6 +422,7 @@ def _repeated_outcome(
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
+        "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": [],
     }
     if found.clean:
@@ -967,6 +968,7 @@ def consolidate_flow(
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
+        "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": found_since,
     }
     if found.clean:

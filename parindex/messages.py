@@ -940,5 +940,9 @@ ARTIFACT_CUT = (
     "xem đủ trong tệp {file}.)*"
 )
 RUN_UNUSABLE_COUNT = "{count} đơn vị đã nộp nhưng tệp không dùng được ({codes})"
+RUN_DOUBTED_COUNT = (
+    "{count} đơn vị được tính theo tệp chưa chắc là của đơn vị ({codes}): xem cảnh báo"
+)
+MARKDOWN_DOUBTED = "Tính theo tệp chưa chắc là của đơn vị"
 STATUS_UNUSABLE_LIST = "Đơn vị đã nộp nhưng tệp không dùng được"
 MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"

@@ -141,6 +141,31 @@ def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
 
 Departments = list[tuple[str, str]]
 
+_DOUBTED = (
+    template_pattern(messages.DEPARTMENT_LINE_PARTIAL),
+    template_pattern(messages.DEPARTMENT_NAME_PARTIAL),
+)
+
+
+def doubted_in_use(
+    departments: Sequence[tuple[str, str]],
+    problems: Iterable[Mapping[str, Any]],
+    used_files: set[str],
+) -> Departments:
+    """The departments counted from a file in use whose ``Đơn vị`` line (or,
+    without one, its name) holds only a short name of the department among
+    other words (its warning), in the criteria set's order: its figures may be
+    another office's."""
+    said = {
+        str(row["department"])
+        for row in problems
+        if row.get("department")
+        and row.get("severity") == "warning"
+        and row.get("file") in used_files
+        and any(p.fullmatch(str(row.get("message") or "")) for p in _DOUBTED)
+    }
+    return [(code, name) for code, name in departments if code in said]
+
 
 def split_submitted(
     departments: Sequence[tuple[str, str]],

@@ -31,7 +31,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
-from parindex.problems import split_submitted
+from parindex.problems import doubted_in_use, split_submitted
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.server import process_start
 from parindex.text import format_vn
@@ -62,6 +62,10 @@ class Verdict:
     unusable: list[tuple[str, str]] = field(default_factory=list)
     """Departments that submitted only files that could not be used (rejected):
     not counted as missing, nor as submitted."""
+    doubted: list[tuple[str, str]] = field(default_factory=list)
+    """Departments counted from a file whose ``Đơn vị`` line or name holds only
+    a short name of theirs among other words (``problems.doubted_in_use``): a
+    warning, said in the headline."""
 
     @property
     def clean(self) -> bool:
@@ -113,6 +117,13 @@ class Verdict:
                     codes=", ".join(code for code, _ in self.unusable),
                 )
             )
+        if self.doubted:
+            details.append(
+                messages.RUN_DOUBTED_COUNT.format(
+                    count=len(self.doubted),
+                    codes=", ".join(code for code, _ in self.doubted),
+                )
+            )
         return f"{self.label.upper()}: {'; '.join(details)}"
 
 
@@ -126,11 +137,9 @@ def verdict(result: Result) -> Verdict:
     listed = problems.sort(
         pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2)
     ).head(MAX_LISTED_PROBLEMS)
-    submitted, missing, unknown, unusable = split_submitted(
-        [(d.code, d.name) for d in departments],
-        codes,
-        problems.filter(pl.col("department").is_not_null()).to_dicts(),
-    )
+    named = problems.filter(pl.col("department").is_not_null()).to_dicts()
+    pairs = [(d.code, d.name) for d in departments]
+    submitted, missing, unknown, unusable = split_submitted(pairs, codes, named)
     return Verdict(
         errors=errors,
         warnings=problems.height - errors,
@@ -139,6 +148,7 @@ def verdict(result: Result) -> Verdict:
         problems=listed.to_dicts(),
         unknown=unknown,
         unusable=unusable,
+        doubted=doubted_in_use(pairs, named, set(used["file"].to_list())),
     )
 
 
@@ -731,6 +741,11 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
     submitted, missing, unknown, unusable = split_submitted(
         departments, {str(c) for c in codes if c}, problems
     )
+    used_files = {
+        str(s.get("file"))
+        for s in summary.get("submissions") or []
+        if s.get("status") == "used"
+    }
     return Verdict(
         errors=errors,
         warnings=len(problems) - errors,
@@ -739,6 +754,7 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
         problems=listed[:MAX_LISTED_PROBLEMS],
         unknown=unknown,
         unusable=unusable,
+        doubted=doubted_in_use(departments, problems, used_files),
     )
 
 

@@ -157,3 +157,39 @@ def test_a_csv_renamed_for_a_department_whose_name_drops_and_is_its(
     assert result.submissions.filter(
         pl.col("file") == "2023/phong-kinh-te-ha-tang.xlsx"
     ).select("department", "status").row(0) == ("KTHT", "rejected")
+
+
+def test_a_department_counted_from_a_doubtful_file_is_said_in_the_headline(
+    inputs: Path,
+) -> None:
+    """A department's only file, whose ``Đơn vị`` line (or, without one, its
+    name) holds only a short name of it among other words, is used with a
+    warning: the headline of the night says so too, with the department, and
+    so does the night's record read back from the summary (a night with
+    nothing new)."""
+    path = inputs / "2023" / "van-phong-hdnd-ubnd.xlsx"
+    book = openpyxl.load_workbook(path)
+    line = next(
+        row[0]
+        for row in book.active.iter_rows(max_col=1)
+        if "Đơn vị" in str(row[0].value)
+    )
+    line.value = "Đơn vị: Văn phòng Đăng ký đất đai"
+    book.save(path)
+    result = _result(inputs)
+    assert result.current.total == pytest.approx(79.24)
+    found = record.verdict(result)
+    assert found.doubted == [("VP", "Văn phòng HĐND và UBND huyện")]
+    assert found.clean  # a warning: the figures are the file's
+    assert found.headline == (
+        "HOÀN THÀNH: 0 lỗi, 1 cảnh báo; 1 đơn vị được tính theo tệp chưa chắc là "
+        "của đơn vị (VP): xem cảnh báo"
+    )
+    from_summary = record.verdict_of_summary(summary(result))
+    assert from_summary.doubted == found.doubted
+    assert from_summary.headline == found.headline
+    markdown = markdown_summary(result)
+    assert (
+        "\n- Tính theo tệp chưa chắc là của đơn vị (1): Văn phòng HĐND và UBND "
+        "huyện\n" in markdown
+    )

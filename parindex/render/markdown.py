@@ -16,7 +16,7 @@ import polars as pl
 from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.problems import split_submitted
+from parindex.problems import doubted_in_use, split_submitted
 from parindex.render.document import Parts, markdown_pieces, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
@@ -26,12 +26,13 @@ def _coverage(result: AnalysedResult) -> list[str]:
     """Who submitted, who has not yet, whose submission is not known (a folder
     that could not be read may hold it) and who submitted only a file that could
     not be used, by department name (``split_submitted``, as ``run_record.verdict``)."""
-    used = result.submissions.filter(pl.col("status") == "used")["department"]
+    used = result.submissions.filter(pl.col("status") == "used")
+    pairs = [(d.code, d.name) for d in result.current.criteria_set.departments]
+    named = result.problems.filter(pl.col("department").is_not_null()).to_dicts()
     submitted, missing, unknown, unusable = split_submitted(
-        [(d.code, d.name) for d in result.current.criteria_set.departments],
-        set(used.drop_nulls().to_list()),
-        result.problems.filter(pl.col("department").is_not_null()).to_dicts(),
+        pairs, set(used["department"].drop_nulls().to_list()), named
     )
+    doubted = doubted_in_use(pairs, named, set(used["file"].to_list()))
     every = len(submitted) + len(missing) + len(unknown) + len(unusable)
     sent = ", ".join(name for _, name in submitted) or "chưa có"
     absent = ", ".join(name for _, name in missing) or "không còn đơn vị nào"
@@ -42,6 +43,7 @@ def _coverage(result: AnalysedResult) -> list[str]:
     for label, listed in (
         (messages.MARKDOWN_UNKNOWN, unknown),  # a folder not read may hold them
         (messages.MARKDOWN_UNUSABLE, unusable),
+        (messages.MARKDOWN_DOUBTED, doubted),
     ):
         if listed:
             names = ", ".join(name for _, name in listed)

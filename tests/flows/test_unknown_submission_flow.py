@@ -80,4 +80,5 @@ def test_the_outcome_lists_a_rejected_only_file_apart_and_a_used_sheet_as_sent(
         outcome["missing_departments"],
         outcome["unknown_departments"],
         outcome["unusable_departments"],
-    ) == ([], [], ["TCKH"])
+        outcome["doubted_departments"],
+    ) == ([], [], ["TCKH"], [])
