@@ -372,6 +372,13 @@ DEPARTMENT_NAME_PARTIAL = (
     "của đơn vị đó. Nếu tệp không phải của {name}, hãy bỏ tệp khỏi thư mục nộp; "
     "nếu đúng, hãy thêm dòng “Đơn vị: {name}” vào biểu."
 )
+DEPARTMENT_NAME_OTHER_UNIT = (
+    "Biểu không có dòng “Đơn vị” và {where} (“{text}”) ghi {place}, không phải địa "
+    "bàn của {unit} (đơn vị đang tổng hợp, theo tệp don-vi.toml), nên biểu này không "
+    "được tính cho {name} ({code}). Nếu đây đúng là biểu của {name}, hãy thêm dòng "
+    "“Đơn vị: {name}” vào biểu rồi nộp lại; nếu don-vi.toml ghi sai tên đơn vị, hãy "
+    "sửa tệp đó."
+)
 DEPARTMENT_NAME_DOUBTED_NOT_USED = (
     "Tệp không có dòng “Đơn vị” và {where} không ghi đúng tên {stated} (chỉ có một "
     "tên ngắn của đơn vị giữa các chữ khác); đã có tệp {kept} của {stated} nên tệp "

@@ -202,3 +202,73 @@ def test_a_sheet_named_by_a_short_name_is_said(inputs: Path) -> None:
             ),
         )
     ]
+
+
+def test_a_file_name_naming_another_district_is_another_units_form(
+    inputs: Path,
+) -> None:
+    """A form with no ``Đơn vị`` line whose file's name names a place of the
+    unit's level that is not the unit's ("Tư pháp huyện Tam Đường" in huyện
+    Phong Thổ's folder) is a neighbouring district's: set aside, naming the
+    file's name, as a line naming it would be; alone as well. The unit's own
+    place in the name is its own."""
+    folder = inputs / "2023"
+    stray = folder / "Phòng Tư pháp huyện Tam Đường - tự chấm.xlsx"
+    shutil.copy(folder / "phong-tu-phap.xlsx", stray)
+    _without_line(stray, zero=True)
+    later = time.time()
+    os.utime(stray, (later, later))
+    os.utime(folder / "phong-tu-phap.xlsx", (later - 3600, later - 3600))
+    ingested = _ingest(inputs)
+    file = "2023/Phòng Tư pháp huyện Tam Đường - tự chấm.xlsx"
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert (status[file], status["2023/phong-tu-phap.xlsx"]) == ("rejected", "used")
+    errors = ingested.problems.filter(
+        (pl.col("file") == file) & (pl.col("severity") == "error")
+    )
+    expected = messages.DEPARTMENT_NAME_OTHER_UNIT.format(
+        where=messages.WHERE_FILE_NAME,
+        text="Phòng Tư pháp huyện Tam Đường - tự chấm",
+        place="huyện Tam Đường",
+        unit="UBND huyện Phong Thổ",
+        name="Phòng Tư pháp",
+        code="TP",
+    )
+    assert errors.select("cell", "department", "message").rows() == [
+        (None, "TP", expected)
+    ]
+    assert expected == (
+        "Biểu không có dòng “Đơn vị” và tên tệp (“Phòng Tư pháp huyện Tam Đường - "
+        "tự chấm”) ghi huyện Tam Đường, không phải địa bàn của UBND huyện Phong Thổ "
+        "(đơn vị đang tổng hợp, theo tệp don-vi.toml), nên biểu này không được tính "
+        "cho Phòng Tư pháp (TP). Nếu đây đúng là biểu của Phòng Tư pháp, hãy thêm "
+        "dòng “Đơn vị: Phòng Tư pháp” vào biểu rồi nộp lại; nếu don-vi.toml ghi sai "
+        "tên đơn vị, hãy sửa tệp đó."
+    )
+    criteria = pipeline.load_criteria(inputs, 2023)
+    result = pipeline.build_result(
+        criteria, ingested, None, *pipeline.load_history(inputs)
+    )
+    assert round(result.current.total, 2) == 79.24
+    (folder / "phong-tu-phap.xlsx").unlink()  # alone: not used either
+    alone = _ingest(inputs)
+    assert alone.submissions.filter(pl.col("file") == file)["status"].to_list() == [
+        "rejected"
+    ]
+    own = folder / "Tư pháp huyện Phong Thổ.xlsx"  # the unit's own place
+    stray.rename(own)
+    mine = _ingest(inputs)
+    assert mine.submissions.filter(
+        pl.col("file") == "2023/Tư pháp huyện Phong Thổ.xlsx"
+    )["status"].to_list() == ["used"]
+
+
+def test_a_year_after_a_kind_word_is_no_place() -> None:
+    """``TP_2023_final``: Tư pháp's code, then the year (it was read as a city
+    named 2023, and its file set aside as another unit's); ``Quận 10`` is a
+    place."""
+    from parindex.ingest.places import mentions
+
+    assert mentions("TP_2023_final") == []
+    assert mentions("Phòng Tư pháp TP 2024") == []
+    assert [place.shown for place in mentions("UBND Quận 10")] == ["Quận 10"]

@@ -490,6 +490,10 @@ class Form:
     doubted_where: str | None = None
     """For a form without a ``Đơn vị`` line, which name was doubted (``tên
     tệp``, ``tên sheet``, ``tên thư mục``); None for a line."""
+    named_by: str | None = None
+    """For a form without a ``Đơn vị`` line, which name gave its department
+    (``tên tệp``, ``tên sheet``, ``tên thư mục``); its places are that name's
+    (``lines``, with no cell)."""
     lines: list[tuple[str, str, list[str]]] = field(default_factory=list)
     """Its ``Đơn vị`` lines that name places outside the department's own names
     (``places.places_named``: "huyện Tam Đường"): text, cell and those places,
@@ -625,7 +629,11 @@ def _form(
         )
         if source is not None:
             form.department, text, where = source
+            form.named_by = where
             department = next(d for d in departments if d.code == form.department)
+            places = places_named(text, (department.name, *department.aliases))
+            if places:  # "Tư pháp huyện Tam Đường.xlsx": compared as a line
+                form.lines.append((text.strip(), "", places))
             if name_doubted(text, department):
                 # only a short name among another body's words: read so, and said
                 line_said = problem(

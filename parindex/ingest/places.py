@@ -136,6 +136,11 @@ _MAYBE_KIND = re.compile(
 """What every text naming a place holds (most cells hold none: looked for first)."""
 
 
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
+"""A year after a kind word is no place's name: ``TP_2023_final.xlsx`` is Tư
+pháp's (code TP) file of 2023, not a city named 2023 (``Quận 10`` is a place)."""
+
+
 def mentions(text: str) -> list[Place]:
     """Each place named in ``text``. ``UBND huyện Phong Thổ - Phòng Tư pháp`` →
     ``[Place("huyện Phong Thổ", "huyen", "district", "phong tho")]``."""
@@ -154,7 +159,8 @@ def mentions(text: str) -> list[Place]:
                 continue
             start = end = at + size
             if end < len(words) and (
-                words[end][:1].isupper() or words[end][:1].isdigit()
+                words[end][:1].isupper()
+                or (words[end][:1].isdigit() and not _A_YEAR.fullmatch(words[end]))
             ):
                 while (
                     end < len(words)

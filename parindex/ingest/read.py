@@ -442,9 +442,10 @@ def read_submission(
         {
             "department": form.department,
             "sheet": form.table.sheet.name,
-            "cell": cell,
+            "cell": cell or None,
             "text": text,
             "places": places,
+            "where": form.named_by,
         }
         for form in found.forms
         if form.department

@@ -452,10 +452,26 @@ def other_unit_forms(
                 continue
             code = form["department"]
             name = criteria_set.department_name(code)
+            where = form.get("where")
             found[(read.file.name, code)] = problem(
                 "error",
-                messages.DEPARTMENT_LINE_OTHER_UNIT.format(
-                    text=form["text"], place=place, unit=unit.unit, name=name, code=code
+                (
+                    messages.DEPARTMENT_NAME_OTHER_UNIT.format(
+                        where=where,
+                        text=form["text"],
+                        place=place,
+                        unit=unit.unit,
+                        name=name,
+                        code=code,
+                    )
+                    if where  # a form without a line: its name's place
+                    else messages.DEPARTMENT_LINE_OTHER_UNIT.format(
+                        text=form["text"],
+                        place=place,
+                        unit=unit.unit,
+                        name=name,
+                        code=code,
+                    )
                 ),
                 file=read.file.name,
                 sheet=form["sheet"],
