@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -116,11 +117,15 @@ def set_don_vi_line(path: Path, text: str) -> str:
     import openpyxl
 
     book = openpyxl.load_workbook(path)
-    line = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
-    )
+    line = don_vi_line(book.active)
     line.value = f"Đơn vị: {text}"
     book.save(path)
     return str(line.coordinate)
+
+
+def don_vi_line(sheet: Any) -> Any:
+    """The cell of an openpyxl sheet's ``Đơn vị`` line (first column, above
+    the table), as the sample's forms have it."""
+    return next(
+        row[0] for row in sheet.iter_rows(max_col=1) if "Đơn vị" in str(row[0].value)
+    )

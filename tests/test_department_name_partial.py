@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from parindex import messages, pipeline
+from tests.builders import don_vi_line
 
 VP = "van-phong-hdnd-ubnd.xlsx"
 
@@ -31,9 +32,7 @@ def _without_line(path: Path, *, zero: bool = False) -> None:
     office's scores)."""
     book = openpyxl.load_workbook(path)
     sheet = book.active
-    line = next(
-        row[0] for row in sheet.iter_rows(max_col=1) if "Đơn vị" in str(row[0].value)
-    )
+    line = don_vi_line(sheet)
     line.value = None
     if zero:
         for row in sheet.iter_rows(min_row=line.row + 3):
@@ -45,6 +44,21 @@ def _without_line(path: Path, *, zero: bool = False) -> None:
 def _ingest(inputs: Path) -> pipeline.Ingested:
     criteria = pipeline.load_criteria(inputs, 2023)
     return pipeline.ingest_year(inputs, 2023, criteria, time.time())
+
+
+def _total(inputs: Path, ingested: pipeline.Ingested) -> float:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    result = pipeline.build_result(
+        criteria, ingested, None, *pipeline.load_history(inputs)
+    )
+    return round(result.current.total, 2)
+
+
+def _newer(path: Path, *, than: Path) -> None:
+    """``path`` modified an hour after ``than``."""
+    later = time.time()
+    os.utime(path, (later, later))
+    os.utime(than, (later - 3600, later - 3600))
 
 
 def _named(inputs: Path, own: str, name: str) -> str:
@@ -96,9 +110,7 @@ def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
     shutil.copy(folder / VP, other)
     _without_line(other, zero=True)
     _without_line(folder / VP)
-    later = time.time()
-    os.utime(other, (later, later))
-    os.utime(folder / VP, (later - 3600, later - 3600))
+    _newer(other, than=folder / VP)
     ingested = _ingest(inputs)
     status = dict(ingested.submissions.select("file", "status").iter_rows())
     assert status[f"2023/{VP}"] == "used"
@@ -121,11 +133,7 @@ def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
         "tệp đó và không được dùng. Nếu tệp là của Văn phòng HĐND và UBND huyện, "
         "hãy thêm dòng “Đơn vị: Văn phòng HĐND và UBND huyện” vào biểu rồi nộp lại."
     )
-    criteria = pipeline.load_criteria(inputs, 2023)
-    result = pipeline.build_result(
-        criteria, ingested, None, *pipeline.load_history(inputs)
-    )
-    assert round(result.current.total, 2) == 79.24
+    assert _total(inputs, ingested) == 79.24
 
 
 @pytest.mark.parametrize(
@@ -216,9 +224,7 @@ def test_a_file_name_naming_another_district_is_another_units_form(
     stray = folder / "Phòng Tư pháp huyện Tam Đường - tự chấm.xlsx"
     shutil.copy(folder / "phong-tu-phap.xlsx", stray)
     _without_line(stray, zero=True)
-    later = time.time()
-    os.utime(stray, (later, later))
-    os.utime(folder / "phong-tu-phap.xlsx", (later - 3600, later - 3600))
+    _newer(stray, than=folder / "phong-tu-phap.xlsx")
     ingested = _ingest(inputs)
     file = "2023/Phòng Tư pháp huyện Tam Đường - tự chấm.xlsx"
     status = dict(ingested.submissions.select("file", "status").iter_rows())
@@ -245,11 +251,7 @@ def test_a_file_name_naming_another_district_is_another_units_form(
         "dòng “Đơn vị: Phòng Tư pháp” vào biểu rồi nộp lại; nếu don-vi.toml ghi sai "
         "tên đơn vị, hãy sửa tệp đó."
     )
-    criteria = pipeline.load_criteria(inputs, 2023)
-    result = pipeline.build_result(
-        criteria, ingested, None, *pipeline.load_history(inputs)
-    )
-    assert round(result.current.total, 2) == 79.24
+    assert _total(inputs, ingested) == 79.24
     (folder / "phong-tu-phap.xlsx").unlink()  # alone: not used either
     alone = _ingest(inputs)
     assert alone.submissions.filter(pl.col("file") == file)["status"].to_list() == [

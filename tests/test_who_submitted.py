@@ -23,6 +23,7 @@ from parindex import pipeline
 from parindex import run_record as record
 from parindex.render.markdown import markdown_summary
 from parindex.render.summary import summary
+from tests.builders import set_don_vi_line
 
 
 def _result(inputs: Path) -> pipeline.AnalysedResult:
@@ -167,15 +168,9 @@ def test_a_department_counted_from_a_doubtful_file_is_said_in_the_headline(
     warning: the headline of the night says so too, with the department, and
     so does the night's record read back from the summary (a night with
     nothing new)."""
-    path = inputs / "2023" / "van-phong-hdnd-ubnd.xlsx"
-    book = openpyxl.load_workbook(path)
-    line = next(
-        row[0]
-        for row in book.active.iter_rows(max_col=1)
-        if "Đơn vị" in str(row[0].value)
+    set_don_vi_line(
+        inputs / "2023" / "van-phong-hdnd-ubnd.xlsx", "Văn phòng Đăng ký đất đai"
     )
-    line.value = "Đơn vị: Văn phòng Đăng ký đất đai"
-    book.save(path)
     result = _result(inputs)
     assert result.current.total == pytest.approx(79.24)
     found = record.verdict(result)
