@@ -372,6 +372,10 @@ DEPARTMENT_NAME_PARTIAL = (
     "của đơn vị đó. Nếu tệp không phải của {name}, hãy bỏ tệp khỏi thư mục nộp; "
     "nếu đúng, hãy thêm dòng “Đơn vị: {name}” vào biểu."
 )
+DEPARTMENT_LINE_BLANK = (
+    "Dòng “Đơn vị” chưa ghi tên đơn vị (“{text}”): biểu được tính cho {name} ({code}) "
+    "theo {where}. Nếu không đúng, hãy ghi tên đơn vị vào dòng “Đơn vị” rồi nộp lại."
+)
 DEPARTMENT_NAME_OTHER_UNIT = (
     "Biểu không có dòng “Đơn vị” và {where} (“{text}”) ghi {place}, không phải địa "
     "bàn của {unit} (đơn vị đang tổng hợp, theo tệp don-vi.toml), nên biểu này không "

@@ -426,6 +426,24 @@ def _without_file_words(words: list[str]) -> list[str]:
     return kept
 
 
+_PLACEHOLDER = re.compile(r"[\s.…_\-–—:*•·]*")
+_INSTRUCTION = re.compile(r"[(\[<{](.*)[)\]>}]")
+_INSTRUCTION_WORDS = ("ten don vi", "ten co quan", "ghi ten", "ten phong")
+
+
+def _placeholder(text: str) -> bool:
+    """Whether a ``Đơn vị`` line's value is the template's, not filled in: dots,
+    underscores, dashes only (``..........``, ``……``, ``____``), or an
+    instruction in brackets (``(ghi tên đơn vị)``, ``<Tên đơn vị>``)."""
+    if _PLACEHOLDER.fullmatch(text):
+        return True
+    bracketed = _INSTRUCTION.fullmatch(text.strip())
+    if bracketed is None:
+        return False
+    inside = fold(bracketed.group(1))
+    return any(words in inside for words in _INSTRUCTION_WORDS)
+
+
 def name_doubted(text: str, department: Department) -> bool:
     """Whether a name (a file's without its extension, a sheet's, a folder's)
     that gave a form without a ``Đơn vị`` line its ``department`` holds only one
@@ -582,10 +600,11 @@ def _form(
         return form
 
     line_said: Record | None = None
+    blank = "department" in metadata and _placeholder(metadata["department"][0])
     if criteria_set.self_assessed:
         # the unit fills the whole form itself: every form is its own
         form.department = criteria_set.departments[0].code
-    elif "department" in metadata:
+    elif "department" in metadata and not blank:
         text, cell = metadata["department"]
         departments = criteria_set.departments
         form.department = match_department(text, departments)
@@ -649,6 +668,21 @@ def _form(
                     department=form.department,
                 )
                 form.doubted_where = where
+            if blank and line_said is None:  # "Đơn vị: ......": said, by name
+                text, cell = metadata["department"]
+                line_said = problem(
+                    "warning",
+                    messages.DEPARTMENT_LINE_BLANK.format(
+                        text=text.strip(),
+                        where=where,
+                        name=department.name,
+                        code=form.department,
+                    ),
+                    file=file,
+                    sheet=sheet.name,
+                    cell=cell,
+                    department=form.department,
+                )
     form.year = year
     if "year" in metadata:
         text, cell = metadata["year"]
