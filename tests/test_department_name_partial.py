@@ -152,6 +152,20 @@ def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
         ("phong-tu-phap.xlsx", "bang-cham-diem-cchc-2023-tu-phap.xlsx", "TP", False),
         ("phong-tu-phap.xlsx", "TP_2023_final.xlsx", "TP", False),  # its code
         ("phong-noi-vu.xlsx", "Báo cáo kết quả chỉ số CCHC - Nội vụ.xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "Copy of Nội vụ - tự chấm.xlsx", "NV", False),
+        (
+            "phong-noi-vu.xlsx",
+            "Bản sao của Nội vụ - bảng tự đánh giá.xlsx",
+            "NV",
+            False,
+        ),
+        ("phong-noi-vu.xlsx", "Nội vụ nộp bổ sung ngày 20.1.xlsx", "NV", False),
+        (
+            "phong-noi-vu.xlsx",
+            "Phụ lục 1 - Nội vụ - bổ sung minh chứng.xlsx",
+            "NV",
+            False,
+        ),
         ("phong-noi-vu.xlsx", "so-noi-vu-chi-so-cchc-2023.xlsx", "NV", True),
         ("phong-tu-phap.xlsx", "Sở Tư pháp.xlsx", "TP", True),
         ("phong-tu-phap.xlsx", "Tư pháp - Hộ tịch xã Mường So.xlsx", "TP", True),
@@ -274,3 +288,25 @@ def test_a_year_after_a_kind_word_is_no_place() -> None:
     assert mentions("TP_2023_final") == []
     assert mentions("Phòng Tư pháp TP 2024") == []
     assert [place.shown for place in mentions("UBND Quận 10")] == ["Quận 10"]
+
+
+@pytest.mark.parametrize(
+    ("own", "name", "department"),
+    [
+        ("phong-kinh-te-ha-tang.xlsx", "phong-kinh-te-ha-tang.xlsx", "KTHT"),
+        ("phong-kinh-te-ha-tang.xlsx", "Phòng Kinh tế - Hạ tầng.xlsx", "KTHT"),
+        ("phong-kinh-te-ha-tang.xlsx", "Phòng KT&HT.xlsx", "KTHT"),
+        ("phong-tai-chinh-ke-hoach.xlsx", "P.TC-KH 2023.xlsx", "TCKH"),
+    ],
+)
+def test_a_name_written_as_offices_write_their_lines(
+    inputs: Path, own: str, name: str, department: str
+) -> None:
+    """A file's name is read as a ``Đơn vị`` line is: "và" may be left out,
+    ``&`` is "và", ``P.`` is Phòng (the sample's own ``phong-kinh-te-ha-tang``,
+    without its line, was set aside as naming no department)."""
+    file = _named(inputs, own, name)
+    ingested = _ingest(inputs)
+    found = ingested.submissions.filter(pl.col("file") == file)
+    assert found.select("department", "status").rows() == [(department, "used")]
+    assert ingested.problems.filter(pl.col("file") == file).is_empty()

@@ -136,8 +136,19 @@ def department_from_file_name(
     name: str, departments: tuple[Department, ...]
 ) -> str | None:
     """Match a file name to a department: the longest code, name or alias found in it
-    as whole words; None when nothing or two departments match equally."""
-    return department_in_text(Path(name).stem, departments)
+    as whole words; None when nothing or two departments match equally
+    (``department_named``)."""
+    return department_named(Path(name).stem, departments)
+
+
+def department_named(text: str, departments: tuple[Department, ...]) -> str | None:
+    """The department a name (a file's, a sheet's, a folder's) names:
+    ``department_in_text``, else as a ``Đơn vị`` line is read
+    (``_line_department``: "và" may be left out, ``&`` is "và", ``P.`` is
+    Phòng: ``Phòng KT&HT``, ``P.TC-KH``)."""
+    return (
+        department_in_text(text, departments) or _line_department(text, departments)[0]
+    )
 
 
 _PLACE_WORDS = frozenset({"huyen", "quan", "thi", "thanh", "tp", "xa", "phuong"})
@@ -379,6 +390,14 @@ _FILE_NAME_PHRASES = tuple(
                 "copy",
                 "xlsx",
                 "xls",
+                "copy of",
+                "ban sao",
+                "ban sao cua",
+                "bang",
+                "phu luc",
+                "minh chung",
+                "tai lieu",
+                "kem theo",
             )
         ),
         key=len,
@@ -387,11 +406,15 @@ _FILE_NAME_PHRASES = tuple(
 )
 """What a file's (a sheet's, a folder's) name carries beside a department's
 name, folded: the form's kind, its state, its version (``tự chấm``, ``bảng
-chấm điểm``, ``bản sửa``, ``gửi lại``, ``đã ký``). Not ``Ban``, ``Sở``,
+chấm điểm``, ``bản sửa``, ``gửi lại``, ``đã ký``, ``Copy of``, ``Bản sao
+của``, ``Phụ lục``, ``minh chứng``). Not ``Ban``, ``Sở``,
 ``ký`` or ``chi`` alone: those begin other bodies' names (Ban Dân tộc, Sở Nội
 vụ, Văn phòng Đăng ký đất đai, Chi cục Thuế)."""
-_COUNTED = frozenset({"nam", "lan", "ver", "version"})
-"""Words that, before a number, only count it (``năm 2023``, ``lần 2``)."""
+_COUNTED = frozenset(
+    {"nam", "lan", "ver", "version", "ngay", "thang", "dot", "quy", "so"}
+)
+"""Words that, before a number, only count it (``năm 2023``, ``lần 2``,
+``ngày 20.1``, ``đợt 2``, ``số 3``)."""
 _NUMBERING = re.compile(r"v?\d+[a-z]?")
 """A number or a version (``2023``, ``v2``, ``2b``)."""
 _NAME_PART = re.compile(r"[^\W_]+")
@@ -630,7 +653,7 @@ def _form(
             )
     else:  # several forms: each sheet's name first; one form: the file's name first
         departments = criteria_set.departments
-        by_sheet = department_in_text(sheet.name, departments)
+        by_sheet = department_named(sheet.name, departments)
         by_file = department_from_file_name(file, departments)
         naming = [
             (by_sheet, sheet.name, messages.WHERE_SHEET_TITLE),
@@ -639,7 +662,7 @@ def _form(
         parts = file.split("/")  # ``2023/Phòng Tư pháp/bang diem.xlsx``
         if len(parts) > 2 and parts[0].isdigit():
             # a department's own subfolder (README, Choices: Folder shape)
-            by_folder = department_in_text(parts[1], departments)
+            by_folder = department_named(parts[1], departments)
             naming.append((by_folder, parts[1], messages.WHERE_FOLDER_NAME))
         order = [0, 1, 2] if several else [1, 0, 2]
         source = next(
