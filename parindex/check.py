@@ -22,7 +22,11 @@ from parindex.ingest.places import unit_place_in
 from parindex.ingest.read import load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
-from parindex.ingest.winners import disagreement_problem, other_unit_forms
+from parindex.ingest.winners import (
+    disagreement_problem,
+    other_unit_forms,
+    place_doubts,
+)
 from parindex.problems import concat_problems, problem, problems_frame
 
 NO_SUCH_FILE = "Không có tệp này."
@@ -150,8 +154,11 @@ def check_files(
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only
             frames.append(problems_frame(list(elsewhere.values())))
-        elif disagrees is not None:
-            frames.append(problems_frame([disagrees]))
+        else:
+            doubts = place_doubts([read], unit, criteria_set)
+            frames.append(problems_frame([said for said, _ in doubts.values()]))
+            if disagrees is not None:
+                frames.append(problems_frame([disagrees]))
         builder = RowsBuilder(criteria_set.codes_by_name)
         for table, department in read.tables():
             builder.add(table, dropped.name, department)

@@ -21,7 +21,8 @@ import polars as pl
 import pytest
 
 from parindex import messages, pipeline
-from tests.builders import don_vi_line
+from parindex.check import check_files
+from tests.builders import don_vi_line, set_don_vi_line
 
 VP = "van-phong-hdnd-ubnd.xlsx"
 
@@ -310,3 +311,68 @@ def test_a_name_written_as_offices_write_their_lines(
     found = ingested.submissions.filter(pl.col("file") == file)
     assert found.select("department", "status").rows() == [(department, "used")]
     assert ingested.problems.filter(pl.col("file") == file).is_empty()
+
+
+def test_a_short_name_with_a_commune_around_it_is_doubtful(inputs: Path) -> None:
+    """``Nội vụ xã Dào San.xlsx`` in huyện Phong Thổ's folder: a short name with
+    only a place around it is the department's own way of writing it when the
+    place is the unit's; a commune below the unit is another body (the
+    commune's own office): doubtful, so it never replaces NV's own file, and a
+    line ``Tư pháp xã Mường So`` alone is used with the warning. Without
+    ``don-vi.toml`` the unit is not known: nothing is said, as before."""
+    folder = inputs / "2023"
+    stray = folder / "Nội vụ xã Dào San.xlsx"
+    shutil.copy(folder / "phong-noi-vu.xlsx", stray)
+    _without_line(stray, zero=True)
+    _newer(stray, than=folder / "phong-noi-vu.xlsx")
+    set_don_vi_line(folder / "phong-tu-phap.xlsx", "Tư pháp xã Mường So")
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status["2023/Nội vụ xã Dào San.xlsx"] == "rejected"
+    assert status["2023/phong-noi-vu.xlsx"] == "used"
+    assert status["2023/phong-tu-phap.xlsx"] == "used"
+    said = ingested.problems.filter(
+        pl.col("file").is_in(["2023/Nội vụ xã Dào San.xlsx", "2023/phong-tu-phap.xlsx"])
+    ).sort("file")
+    assert said.select("severity", "file", "department", "message").rows() == [
+        (
+            "error",
+            "2023/Nội vụ xã Dào San.xlsx",
+            "NV",
+            messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
+                where=messages.WHERE_FILE_NAME,
+                stated="Phòng Nội vụ",
+                kept="2023/phong-noi-vu.xlsx",
+            ),
+        ),
+        (
+            "warning",
+            "2023/Nội vụ xã Dào San.xlsx",
+            "NV",
+            messages.DEPARTMENT_NAME_PARTIAL.format(
+                where=messages.WHERE_FILE_NAME,
+                text="Nội vụ xã Dào San",
+                name="Phòng Nội vụ",
+                code="NV",
+            ),
+        ),
+        (
+            "warning",
+            "2023/phong-tu-phap.xlsx",
+            "TP",
+            messages.DEPARTMENT_LINE_PARTIAL.format(
+                text="Tư pháp xã Mường So", name="Phòng Tư pháp", code="TP"
+            ),
+        ),
+    ]
+    assert _total(inputs, ingested) == 79.24
+    checked = check_files([stray, folder / "phong-tu-phap.xlsx"], inputs)
+    assert checked.select("severity", "message").sort("message").rows() == [
+        ("warning", said["message"][1]),
+        ("warning", said["message"][2]),
+    ]
+    (inputs / "don-vi.toml").unlink()
+    unknown = _ingest(inputs)
+    assert unknown.submissions.filter(pl.col("file") == "2023/Nội vụ xã Dào San.xlsx")[
+        "status"
+    ].to_list() == ["used"]

@@ -493,6 +493,22 @@ def name_doubted(text: str, department: Department) -> bool:
     return _holds_a_name(kept, department)
 
 
+def _full_name_or_code(text: str, department: Department) -> bool:
+    """Whether ``text`` holds ``department``'s full name or its code as whole
+    words (as ``_line_words`` gives them), not only a short name."""
+    parts = [part for word in _line_words(text) for part in _NAME_PART.findall(word)]
+    for candidate in (department.name, department.code):
+        name = [
+            part for word in _line_words(candidate) for part in _NAME_PART.findall(word)
+        ]
+        if name and any(
+            parts[start : start + len(name)] == name
+            for start in range(len(parts) - len(name) + 1)
+        ):
+            return True
+    return False
+
+
 def _holds_a_name(words: list[str], department: Department) -> bool:
     """Whether one of ``department``'s names or short names is a run of
     ``words`` (as ``_line_words`` gives them)."""
@@ -531,6 +547,11 @@ class Form:
     doubted_where: str | None = None
     """For a form without a ``Đơn vị`` line, which name was doubted (``tên
     tệp``, ``tên sheet``, ``tên thư mục``); None for a line."""
+    short_cell: str | None = None
+    """The cell of the ``Đơn vị`` line (``""``: the name) that gave its
+    department by a short name, not its full name or code, when that line
+    names places (``lines``): a place below the unit's level around it makes
+    it doubtful (``winners.place_doubts``: the unit is known there)."""
     named_by: str | None = None
     """For a form without a ``Đơn vị`` line, which name gave its department
     (``tên tệp``, ``tên sheet``, ``tên thư mục``); its places are that name's
@@ -638,6 +659,8 @@ def _form(
                 return reject(unknown_department_message(text, departments), cell)
         department = next(d for d in departments if d.code == form.department)
         _places_of_line(form, text, cell, department)
+        if not _full_name_or_code(text, department):
+            form.short_cell = cell
         if not exact and not _own_way_of_writing(text, department):
             # only a short name (an alias) among other words: "Văn phòng Đăng
             # ký đất đai" holds VP's "Văn phòng"; read so, and said
@@ -676,6 +699,8 @@ def _form(
             places = places_named(text, (department.name, *department.aliases))
             if places:  # "Tư pháp huyện Tam Đường.xlsx": compared as a line
                 form.lines.append((text.strip(), "", places))
+                if not _full_name_or_code(text, department):
+                    form.short_cell = ""
             if name_doubted(text, department):
                 # only a short name among another body's words: read so, and said
                 line_said = problem(

@@ -228,6 +228,9 @@ def _begins_with(
     return False
 
 
+_LEVEL_RANK = {"commune": 0, "district": 1, "province": 2}
+
+
 @dataclass(frozen=True)
 class UnitPlace:
     """The unit's own place: its level, its kinds and its names, folded."""
@@ -241,6 +244,18 @@ class UnitPlace:
     around: frozenset[str] = frozenset()
     """The places around the unit (its province), folded: written after its
     name, they are no part of it."""
+
+    def below(self, places: Iterable[str]) -> str | None:
+        """The first of ``places`` of a level below the unit's (a commune in a
+        district's folder); None when there is none."""
+        rank = _LEVEL_RANK.get(self.level)
+        if rank is None:
+            return None
+        for shown in places:
+            for place in mentions(shown):
+                if _LEVEL_RANK.get(place.level, rank) < rank:
+                    return place.shown
+        return None
 
     def foreign(self, places: Iterable[str]) -> str | None:
         """The first of ``places`` (as ``places_named`` gives them) that is of

@@ -446,6 +446,7 @@ def read_submission(
             "text": text,
             "places": places,
             "where": form.named_by,
+            "short": form.short_cell is not None and cell == form.short_cell,
         }
         for form in found.forms
         if form.department

@@ -263,6 +263,11 @@ class Choice:
     problems: list[Record] = field(default_factory=list)
     disagreements: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     """What ``disagreement`` gave for each file of a department (looked for once)."""
+    doubted: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """(file, department) of a form found doubtful by the run
+    (``place_doubts``), beside the ones its read says
+    (``SubmissionRead.doubted``): which name it was read from (``tên tệp``…),
+    None for a line."""
     forms_not_used: dict[str, dict[str, str]] = field(default_factory=dict)
     """A workbook in use that holds several departments' forms: the departments
     whose form in it is not used (a newer file of that department), with what
@@ -338,6 +343,11 @@ def choose_files(
     """
     found = Choice()
     other_unit = other_unit_forms(reads, unit, criteria_set)
+    doubts = place_doubts(reads, unit, criteria_set)
+    for key, (warning, named) in doubts.items():
+        if key not in other_unit:
+            found.problems.append(warning)
+            found.doubted[key] = named
     scored = good.filter(
         pl.col("self_score").is_not_null() | pl.col("appraised_score").is_not_null()
     )
@@ -351,7 +361,11 @@ def choose_files(
     decided: dict[str, dict[str, tuple[str, str | None]]] = {}  # file → department
     for department, filed in by_department.items():
         # the department's own decision; problems and disagreements are shared
-        choice = Choice(problems=found.problems, disagreements=found.disagreements)
+        choice = Choice(
+            problems=found.problems,
+            disagreements=found.disagreements,
+            doubted=found.doubted,
+        )
         for read in filed:  # another unit's form: never used, never replaces one
             said = other_unit.get((read.file.name, department))
             if said is not None:
@@ -432,6 +446,50 @@ def _decide_department(
     )
 
 
+def place_doubts(
+    reads: Sequence[SubmissionRead],
+    unit: UnitPlace | None,
+    criteria_set: CriteriaSet,
+) -> dict[tuple[str, str], tuple[Record, str | None]]:
+    """(file, department) → the warning for each form whose department was
+    read from a short name with a place below the unit's level around it
+    (``Nội vụ xã Dào San`` in a district's folder: the commune's own office):
+    doubtful, as a short name among other words is (``_decide``); none without
+    ``unit``, nor for a form already doubted."""
+    found: dict[tuple[str, str], tuple[Record, str | None]] = {}
+    if unit is None:
+        return found
+    for read in reads:
+        if read.rejection is not None:
+            continue
+        for form in read.places:
+            code = form["department"]
+            if not form.get("short") or code in read.doubted:
+                continue
+            if unit.below(form["places"]) is None:
+                continue
+            name = criteria_set.department_name(code)
+            where = form.get("where")
+            said = problem(
+                "warning",
+                (
+                    messages.DEPARTMENT_NAME_PARTIAL.format(
+                        where=where, text=form["text"], name=name, code=code
+                    )
+                    if where
+                    else messages.DEPARTMENT_LINE_PARTIAL.format(
+                        text=form["text"], name=name, code=code
+                    )
+                ),
+                file=read.file.name,
+                sheet=form["sheet"],
+                cell=form["cell"],
+                department=code,
+            )
+            found[(read.file.name, code)] = (said, where)
+    return found
+
+
 def other_unit_forms(
     reads: Sequence[SubmissionRead],
     unit: UnitPlace | None,
@@ -500,7 +558,11 @@ def _decide(
             choice.disagreements[f.file.name] = disagreement(f, criteria_set)
     # a file whose name or folder names another department, or whose
     # department was read from a line holding only its short name
-    doubted = {f.file.name for f in files if department in f.doubted}
+    doubted = {
+        f.file.name
+        for f in files
+        if department in f.doubted or (f.file.name, department) in choice.doubted
+    }
     disputed = {
         f.file.name for f in files if choice.disagreements[f.file.name]
     } | doubted
@@ -523,11 +585,11 @@ def _decide(
                 note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
                     stated=name(department), where=where, other=name(other), kept=kept
                 )
-            elif department in read.doubted_where:  # no line; its name: doubted
+            elif named := read.doubted_where.get(department) or choice.doubted.get(
+                (key, department)
+            ):  # no line; its name: doubted
                 note = messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
-                    where=read.doubted_where[department],
-                    stated=name(department),
-                    kept=kept,
+                    where=named, stated=name(department), kept=kept
                 )
             else:  # its line holds only the department's short name
                 note = messages.DEPARTMENT_DOUBTED_NOT_USED.format(
