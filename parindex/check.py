@@ -143,13 +143,15 @@ def check_files(
             note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))
             frames.append(problems_frame([note]))
             continue
-        dropped = DroppedFile(path, str(path), stat.st_size, stat.st_mtime, "candidate")
+        parent = path.parent.name
+        hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
+        dropped = DroppedFile(
+            path, str(path), stat.st_size, stat.st_mtime, "candidate", folder=hint
+        )
         read = load_submission(dropped, criteria_set, year)
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
-        parent = path.parent.name
-        hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
         elsewhere = other_unit_forms([read], unit, criteria_set)
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only

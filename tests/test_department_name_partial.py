@@ -376,3 +376,35 @@ def test_a_short_name_with_a_commune_around_it_is_doubtful(inputs: Path) -> None
     assert unknown.submissions.filter(pl.col("file") == "2023/Nội vụ xã Dào San.xlsx")[
         "status"
     ].to_list() == ["used"]
+
+
+def test_check_reads_a_departments_subfolder_as_the_run_does(inputs: Path) -> None:
+    """``2023/Phòng Tư pháp/bang diem.xlsx`` (no line, a name that says
+    nothing): the run counts it for TP by its subfolder, and ``check`` must say
+    the same, not that no department could be found; in ``Sở Tư pháp/`` both
+    say it is doubtful."""
+    folder = inputs / "2023" / "Phòng Tư pháp"
+    folder.mkdir()
+    path = folder / "bang diem.xlsx"
+    (inputs / "2023" / "phong-tu-phap.xlsx").rename(path)
+    _without_line(path)
+    ingested = _ingest(inputs)
+    found = ingested.submissions.filter(
+        pl.col("file") == "2023/Phòng Tư pháp/bang diem.xlsx"
+    )
+    assert found.select("department", "status").rows() == [("TP", "used")]
+    assert check_files([path], inputs).filter(pl.col("severity") == "error").is_empty()
+    other = inputs / "2023" / "Sở Tư pháp"
+    folder.rename(other)
+    checked = check_files([other / "bang diem.xlsx"], inputs)
+    assert checked.select("severity", "message").rows() == [
+        (
+            "warning",
+            messages.DEPARTMENT_NAME_PARTIAL.format(
+                where=messages.WHERE_FOLDER_NAME,
+                text="Sở Tư pháp",
+                name="Phòng Tư pháp",
+                code="TP",
+            ),
+        )
+    ]

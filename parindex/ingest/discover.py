@@ -85,9 +85,15 @@ class DroppedFile:
     permission to read it): an error problem naming it; ``status`` is
     ``rejected``."""
 
+    folder: str | None = None
+    """The folder the file is in, when its name does not say it (``check``
+    names a file by the path it was given): ``subfolder`` then."""
+
     @property
     def subfolder(self) -> str | None:
         """The folder below the year folder holding the file, if any (``NV``)."""
+        if self.folder is not None:
+            return self.folder or None
         parts = self.name.split("/")
         in_year = len(parts) > 2 and _YEAR.match(parts[0]) is not None
         return parts[1] if in_year else None

@@ -619,6 +619,7 @@ def _form(
     *,
     located: LocatedHeader,
     several: bool = False,
+    subfolder: str | None = None,
 ) -> Form:
     """Locate the columns, department and year of one form sheet."""
     header_row, columns, data_row = located.row, located.columns, located.data_row
@@ -682,11 +683,10 @@ def _form(
             (by_sheet, sheet.name, messages.WHERE_SHEET_TITLE),
             (by_file, Path(file).stem, messages.WHERE_FILE_NAME),
         ]
-        parts = file.split("/")  # ``2023/Phòng Tư pháp/bang diem.xlsx``
-        if len(parts) > 2 and parts[0].isdigit():
+        if subfolder:  # ``2023/Phòng Tư pháp/bang diem.xlsx``
             # a department's own subfolder (README, Choices: Folder shape)
-            by_folder = department_named(parts[1], departments)
-            naming.append((by_folder, parts[1], messages.WHERE_FOLDER_NAME))
+            by_folder = department_named(subfolder, departments)
+            naming.append((by_folder, subfolder, messages.WHERE_FOLDER_NAME))
         order = [0, 1, 2] if several else [1, 0, 2]
         source = next(
             (naming[i] for i in order if i < len(naming) and naming[i][0] is not None),
@@ -787,7 +787,12 @@ def _disjoint(forms: list[Form]) -> bool:
 
 
 def find_forms(
-    sheets: Sequence[Sheet], file: str, criteria_set: CriteriaSet, year: int
+    sheets: Sequence[Sheet],
+    file: str,
+    criteria_set: CriteriaSet,
+    year: int,
+    *,
+    subfolder: str | None = None,
 ) -> FormsFound:
     """Every form of the workbook, sorted into read, reported and refused.
 
@@ -795,6 +800,9 @@ def find_forms(
         sheets: the workbook's sheets, hidden ones included (``visible=False``).
         file: the file's name as shown to users; its stem names the department when
             a form has no ``Đơn vị`` line.
+        subfolder: the department's own folder below the year's, if any
+            (``DroppedFile.subfolder``): it names the department when neither
+            the line nor the names do.
         criteria_set: the criteria set in force (departments).
         year: the assessment year (the folder's).
     """
@@ -846,6 +854,7 @@ def find_forms(
             year,
             located=at,
             several=len(located) > 1,
+            subfolder=subfolder,
         )
         for sheet, at in located
     ]

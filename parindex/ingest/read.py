@@ -417,7 +417,9 @@ def read_submission(
         return reject(
             messages.FILE_ENCRYPTED if encrypted else messages.FILE_UNREADABLE
         )
-    found = find_forms(sheets, dropped.name, criteria_set, year)
+    found = find_forms(
+        sheets, dropped.name, criteria_set, year, subfolder=dropped.subfolder
+    )
     result.other_years = found.other_years
     if found.rejection is not None:
         result.rejection = found.rejection
