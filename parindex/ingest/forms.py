@@ -475,45 +475,29 @@ def name_doubted(text: str, department: Department) -> bool:
     file's name carries anyway are left out (``_without_file_words``). Its code
     or full name among any words is its own; a name found only with those words
     (a department named so) is not doubted either."""
-    words = _line_words(text)
-    parts = [part for word in words for part in _NAME_PART.findall(word)]
-    code = [
-        part
-        for word in _line_words(department.code)
-        for part in _NAME_PART.findall(word)
-    ]
-    if code and any(
-        parts[start : start + len(code)] == code
-        for start in range(len(parts) - len(code) + 1)
-    ):
+    if _holds_any(_name_parts(text), (department.code,)):
         return False
-    kept = _without_file_words(words)
+    kept = _without_file_words(_line_words(text))
     if _own_way_of_writing(" ".join(kept), department):
         return False
-    return _holds_a_name(kept, department)
+    return _holds_any(kept, (department.name, *department.aliases))
 
 
 def _full_name_or_code(text: str, department: Department) -> bool:
     """Whether ``text`` holds ``department``'s full name or its code as whole
-    words (as ``_line_words`` gives them), not only a short name."""
-    parts = [part for word in _line_words(text) for part in _NAME_PART.findall(word)]
-    for candidate in (department.name, department.code):
-        name = [
-            part for word in _line_words(candidate) for part in _NAME_PART.findall(word)
-        ]
-        if name and any(
-            parts[start : start + len(name)] == name
-            for start in range(len(parts) - len(name) + 1)
-        ):
-            return True
-    return False
+    words, not only a short name."""
+    return _holds_any(_name_parts(text), (department.name, department.code))
 
 
-def _holds_a_name(words: list[str], department: Department) -> bool:
-    """Whether one of ``department``'s names or short names is a run of
-    ``words`` (as ``_line_words`` gives them)."""
-    for candidate in (department.name, *department.aliases):
-        name = _line_words(candidate)
+def _name_parts(text: str) -> list[str]:
+    """``_line_words`` of ``text``, each cut into its letters and digits."""
+    return [part for word in _line_words(text) for part in _NAME_PART.findall(word)]
+
+
+def _holds_any(words: list[str], candidates: Sequence[str]) -> bool:
+    """Whether one of ``candidates`` (``_name_parts``) is a run of ``words``."""
+    for candidate in candidates:
+        name = _name_parts(candidate)
         if name and any(
             words[start : start + len(name)] == name
             for start in range(len(words) - len(name) + 1)
