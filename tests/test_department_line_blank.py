@@ -98,3 +98,51 @@ def test_a_filled_line_is_read_as_before(inputs: Path, line: str) -> None:
     assert ingested.problems.filter(
         pl.col("message").str.starts_with("Dòng “Đơn vị” chưa ghi")
     ).is_empty()
+
+
+def test_a_correction_on_the_blank_template_replaces_the_older_file(
+    inputs: Path,
+) -> None:
+    """A department's correction sent on the blank template (its line left as
+    dots), named for it, is newer than its first file: it is used, with the
+    warning; the line being blank is no doubt about whose it is."""
+    import os
+    import shutil
+
+    folder = inputs / "2023"
+    correction = folder / "Phòng Tư pháp - bản sửa.xlsx"
+    shutil.copy(inputs / TP, correction)
+    set_don_vi_line(correction, "...........")
+    later = time.time()
+    os.utime(correction, (later, later))
+    os.utime(inputs / TP, (later - 3600, later - 3600))
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status["2023/Phòng Tư pháp - bản sửa.xlsx"] == "used"
+    assert status[TP] == "superseded"
+    assert ingested.problems.filter(pl.col("severity") == "error").is_empty()
+
+
+@pytest.mark.parametrize("placeholder", ["Phòng ……………", "………… huyện Phong Thổ"])
+def test_a_partly_prefilled_placeholder_is_no_line(
+    inputs: Path, placeholder: str
+) -> None:
+    """A template line prefilled in part (``Phòng ……``, ``…… huyện Phong
+    Thổ``): dots where the name goes and no department named: no line."""
+    cell = set_don_vi_line(inputs / TP, placeholder)
+    ingested = _ingest(inputs)
+    found = ingested.submissions.filter(pl.col("file") == TP)
+    assert found.select("department", "status").rows() == [("TP", "used")]
+    said = ingested.problems.filter(pl.col("file") == TP)
+    assert said.select("severity", "cell", "message").rows() == [
+        (
+            "warning",
+            cell,
+            messages.DEPARTMENT_LINE_BLANK.format(
+                text=placeholder,
+                where=messages.WHERE_FILE_NAME,
+                name="Phòng Tư pháp",
+                code="TP",
+            ),
+        )
+    ]

@@ -454,11 +454,20 @@ _INSTRUCTION = re.compile(r"[(\[<{](.*)[)\]>}]")
 _INSTRUCTION_WORDS = ("ten don vi", "ten co quan", "ghi ten", "ten phong")
 
 
-def _placeholder(text: str) -> bool:
+_DOTS = re.compile(r"\.{3,}|…|_{3,}")
+
+
+def _placeholder(text: str, departments: tuple[Department, ...]) -> bool:
     """Whether a ``Đơn vị`` line's value is the template's, not filled in: dots,
-    underscores, dashes only (``..........``, ``……``, ``____``), or an
-    instruction in brackets (``(ghi tên đơn vị)``, ``<Tên đơn vị>``)."""
+    underscores, dashes only (``..........``, ``……``, ``____``); dots where the
+    name goes and no department named (``Phòng ……``, ``…… huyện Phong Thổ``);
+    or an instruction in brackets (``(ghi tên đơn vị)``, ``<Tên đơn vị>``)."""
     if _PLACEHOLDER.fullmatch(text):
+        return True
+    if _DOTS.search(text) and (
+        match_department(text, departments) is None
+        and _line_department(text, departments)[0] is None
+    ):
         return True
     bracketed = _INSTRUCTION.fullmatch(text.strip())
     if bracketed is None:
@@ -629,7 +638,10 @@ def _form(
         return form
 
     line_said: Record | None = None
-    blank = "department" in metadata and _placeholder(metadata["department"][0])
+    blank = "department" in metadata and _placeholder(
+        metadata["department"][0], criteria_set.departments
+    )
+    blank_said: str | None = None
     if criteria_set.self_assessed:
         # the unit fills the whole form itself: every form is its own
         form.department = criteria_set.departments[0].code
@@ -702,14 +714,15 @@ def _form(
                 form.doubted_where = where
             if blank and line_said is None:  # "Đơn vị: ......": said, by name
                 text, cell = metadata["department"]
+                blank_said = messages.DEPARTMENT_LINE_BLANK.format(
+                    text=text.strip(),
+                    where=where,
+                    name=department.name,
+                    code=form.department,
+                )
                 line_said = problem(
                     "warning",
-                    messages.DEPARTMENT_LINE_BLANK.format(
-                        text=text.strip(),
-                        where=where,
-                        name=department.name,
-                        code=form.department,
-                    ),
+                    blank_said,
                     file=file,
                     sheet=sheet.name,
                     cell=cell,
@@ -732,7 +745,9 @@ def _form(
         return form
     if line_said is not None:
         form.warnings.append(line_said)
-        form.doubted = True
+        # a line or name holding only a short name: doubtful; a blank line is
+        # no doubt about whose form it is (its name says it)
+        form.doubted = line_said["message"] != blank_said
     choice = choose_columns(sheet, columns, data_row, year)
     for cell, message in choice.warnings:
         form.warnings.append(
