@@ -141,6 +141,10 @@ def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:
 
 Departments = list[tuple[str, str]]
 
+_FORM_GAVE_WAY = (
+    template_pattern(messages.FORM_SUPERSEDED),
+    template_pattern(messages.FORM_NOT_USED),
+)
 _DOUBTED = (
     template_pattern(messages.DEPARTMENT_LINE_PARTIAL),
     template_pattern(messages.DEPARTMENT_NAME_PARTIAL),
@@ -156,12 +160,21 @@ def doubted_in_use(
     without one, its name) holds only a short name of the department among
     other words (its warning), in the criteria set's order: its figures may be
     another office's."""
+    rows = list(problems)
+    # a workbook in use whose form of the department gave way (its other
+    # forms are used): that department is counted from another file
+    gave_way = {
+        (row.get("file"), row.get("department"))
+        for row in rows
+        if any(p.fullmatch(str(row.get("message") or "")) for p in _FORM_GAVE_WAY)
+    }
     said = {
         str(row["department"])
-        for row in problems
+        for row in rows
         if row.get("department")
         and row.get("severity") == "warning"
         and row.get("file") in used_files
+        and (row.get("file"), row.get("department")) not in gave_way
         and any(p.fullmatch(str(row.get("message") or "")) for p in _DOUBTED)
     }
     return [(code, name) for code, name in departments if code in said]

@@ -188,3 +188,36 @@ def test_a_department_counted_from_a_doubtful_file_is_said_in_the_headline(
         "\n- Tính theo tệp chưa chắc là của đơn vị (1): Văn phòng HĐND và UBND "
         "huyện\n" in markdown
     )
+
+
+def test_a_doubtful_form_that_gave_way_is_not_said_in_the_headline(
+    inputs: Path,
+) -> None:
+    """A workbook of two forms without lines (sheets ``Nội vụ`` and ``Văn phòng
+    ĐKĐĐ``), newer: NV's form is used; the doubtful VP form gives way to VP's
+    own file. VP is counted from its own file: the headline names nobody."""
+    import os
+
+    from tests.builders import don_vi_line
+
+    folder = inputs / "2023"
+    book = openpyxl.load_workbook(folder / "phong-noi-vu.xlsx")
+    don_vi_line(book.active).value = None
+    book.active.title = "Nội vụ"
+    vp = openpyxl.load_workbook(folder / "van-phong-hdnd-ubnd.xlsx").active
+    copy = book.create_sheet("Văn phòng ĐKĐĐ")
+    for row in vp.iter_rows():
+        for cell in row:
+            copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    don_vi_line(copy).value = None
+    book.save(folder / "tong-hop.xlsx")
+    (folder / "phong-noi-vu.xlsx").unlink()
+    later = time.time()
+    os.utime(folder / "tong-hop.xlsx", (later, later))
+    os.utime(folder / "van-phong-hdnd-ubnd.xlsx", (later - 3600, later - 3600))
+    result = _result(inputs)
+    assert result.current.total == pytest.approx(79.24)
+    found = record.verdict(result)
+    assert found.doubted == []
+    assert record.verdict_of_summary(summary(result)).doubted == []
+    assert "chưa chắc" not in markdown_summary(result)
