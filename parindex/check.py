@@ -99,6 +99,19 @@ def _no_scores(rows: pl.DataFrame, file: str, department: str | None) -> pl.Data
     )
 
 
+def _department_folder(path: Path) -> str:
+    """The folder that names the file's department, as the run reads it: the
+    one just below a year folder on the file's path (``2023/Tư pháp/ban
+    sua/x.xlsx``: ``Tư pháp``), else the folder holding the file unless it is
+    a year folder; "" for none."""
+    folders = path.resolve().parent.parts
+    for at in range(len(folders) - 1, -1, -1):
+        if re.fullmatch(r"\d{4}", folders[at]):
+            return folders[at + 1] if at + 1 < len(folders) else ""
+    parent = path.parent.name
+    return "" if re.fullmatch(r"\d{4}", parent) else parent
+
+
 def check_files(
     files: list[Path], inputs: Path, criteria: Path | None = None
 ) -> pl.DataFrame:
@@ -143,8 +156,7 @@ def check_files(
             note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))
             frames.append(problems_frame([note]))
             continue
-        parent = path.parent.name
-        hint = "" if re.fullmatch(r"\d{4}", parent) else parent  # "": none
+        hint = _department_folder(path)
         dropped = DroppedFile(
             path, str(path), stat.st_size, stat.st_mtime, "candidate", folder=hint
         )

@@ -394,6 +394,17 @@ def test_check_reads_a_departments_subfolder_as_the_run_does(inputs: Path) -> No
     )
     assert found.select("department", "status").rows() == [("TP", "used")]
     assert check_files([path], inputs).filter(pl.col("severity") == "error").is_empty()
+    deeper = folder / "ban sua" / "bang diem.xlsx"  # two folders down: the first
+    deeper.parent.mkdir()
+    path.rename(deeper)
+    assert _ingest(inputs).submissions.filter(
+        pl.col("file") == "2023/Phòng Tư pháp/ban sua/bang diem.xlsx"
+    ).select("department", "status").rows() == [("TP", "used")]
+    assert (
+        check_files([deeper], inputs).filter(pl.col("severity") == "error").is_empty()
+    )
+    deeper.rename(path)
+    deeper.parent.rmdir()
     other = inputs / "2023" / "Sở Tư pháp"
     folder.rename(other)
     checked = check_files([other / "bang diem.xlsx"], inputs)
