@@ -298,6 +298,11 @@ def test_a_year_after_a_kind_word_is_no_place() -> None:
         ("phong-kinh-te-ha-tang.xlsx", "Phòng Kinh tế - Hạ tầng.xlsx", "KTHT"),
         ("phong-kinh-te-ha-tang.xlsx", "Phòng KT&HT.xlsx", "KTHT"),
         ("phong-tai-chinh-ke-hoach.xlsx", "P.TC-KH 2023.xlsx", "TCKH"),
+        ("phong-tai-chinh-ke-hoach.xlsx", "TC - KH.xlsx", "TCKH"),  # its code
+        ("phong-kinh-te-ha-tang.xlsx", "KT-HT.xlsx", "KTHT"),
+        ("phong-kinh-te-ha-tang.xlsx", "KT&HT_2023.xlsx", "KTHT"),
+        ("phong-noi-vu.xlsx", "Phụ lục II - Nội vụ.xlsx", "NV"),
+        ("phong-noi-vu.xlsx", "Phụ lục số 01 kèm Báo cáo - Nội vụ.xlsx", "NV"),
     ],
 )
 def test_a_name_written_as_offices_write_their_lines(

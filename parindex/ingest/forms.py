@@ -145,10 +145,27 @@ def department_named(text: str, departments: tuple[Department, ...]) -> str | No
     """The department a name (a file's, a sheet's, a folder's) names:
     ``department_in_text``, else as a ``Đơn vị`` line is read
     (``_line_department``: "và" may be left out, ``&`` is "và", ``P.`` is
-    Phòng: ``Phòng KT&HT``, ``P.TC-KH``)."""
+    Phòng: ``Phòng KT&HT``, ``P.TC-KH``), else by its code written in parts
+    (``KT-HT``, ``TC - KH``, ``KT&HT``)."""
     return (
-        department_in_text(text, departments) or _line_department(text, departments)[0]
+        department_in_text(text, departments)
+        or _line_department(text, departments)[0]
+        or _code_in_parts(text, departments)
     )
+
+
+def _code_in_parts(text: str, departments: tuple[Department, ...]) -> str | None:
+    """The one department whose code (folded, at least 3 letters) is two or
+    three of the name's words written together (``KT-HT`` is KTHT)."""
+    codes = {fold(d.code): d.code for d in departments if len(d.code) >= 3}
+    parts = _name_parts(text)
+    found = {
+        codes[joined]
+        for size in (2, 3)
+        for start in range(len(parts) - size + 1)
+        if (joined := "".join(parts[start : start + size])) in codes
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 _PLACE_WORDS = frozenset({"huyen", "quan", "thi", "thanh", "tp", "xa", "phuong"})
@@ -398,6 +415,7 @@ _FILE_NAME_PHRASES = tuple(
                 "minh chung",
                 "tai lieu",
                 "kem theo",
+                "kem",
             )
         ),
         key=len,
@@ -418,6 +436,8 @@ _COUNTED = frozenset(
 _NUMBERING = re.compile(r"v?\d+[a-z]?")
 """A number or a version (``2023``, ``v2``, ``2b``)."""
 _NAME_PART = re.compile(r"[^\W_]+")
+_ROMAN = re.compile(r"[ivx]{1,5}")
+"""A number in Roman figures after a form's kind (``Phụ lục II``), folded."""
 
 
 def _without_file_words(words: list[str]) -> list[str]:
@@ -443,6 +463,8 @@ def _without_file_words(words: list[str]) -> list[str]:
         )
         if phrase is not None:
             at += len(phrase)
+            if at < len(parts) and _ROMAN.fullmatch(parts[at]):
+                at += 1  # ``Phụ lục II``, ``Biểu IV``
             continue
         kept.append(word)
         at += 1
