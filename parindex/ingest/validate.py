@@ -69,12 +69,14 @@ def _row_problems(
     owners = dict(criteria_set.nodes.select("code", "departments").iter_rows())
     # the code cells of every code found twice in a file, in the file's order:
     # only these rows need their twins
-    twins: dict[tuple[str, str], list[str]] = {}
+    twins: dict[tuple[str, str | None, str], list[str]] = {}
     duplicated = checked.filter(
         pl.col("duplicated") & pl.col("code_cell").is_not_null()
     )
-    for file, code, cell in duplicated.select("file", "code", "code_cell").iter_rows():
-        twins.setdefault((file, code), []).append(cell)
+    for file, department, code, cell in duplicated.select(
+        "file", "department", "code", "code_cell"
+    ).iter_rows():
+        twins.setdefault((file, department, code), []).append(cell)
     failing = checked[failures["index"]]
     for (_, check), row in zip(
         failures.iter_rows(), failing.iter_rows(named=True), strict=True
@@ -87,7 +89,9 @@ def _row_problems(
             "stated_max": _fmt(row["stated_max"]),
             "owners": ", ".join(owners.get(row["code"]) or []),
             "cells": ", ".join(
-                c for c in twins.get((row["file"], row["code"]), []) if c
+                c
+                for c in twins.get((row["file"], row["department"], row["code"]), [])
+                if c
             ),
             # a character no one can see is written out (README "Choices")
             **{
@@ -454,8 +458,10 @@ def validate_rows(
             )
         )
         .with_columns(
+            # within one department's forms of a file: a workbook of several
+            # departments' forms scores a shared criterion once for each
             duplicated=pl.col("code").is_not_null()
-            & pl.col("code").is_duplicated().over("file")
+            & pl.col("code").is_duplicated().over("file", "department")
         )
         .collect()
     )
