@@ -424,3 +424,52 @@ def test_check_reads_a_departments_subfolder_as_the_run_does(inputs: Path) -> No
             ),
         )
     ]
+
+
+def test_a_folder_or_a_full_name_naming_another_place(inputs: Path) -> None:
+    """Without a ``Đơn vị`` line, every name of the form is looked at for
+    places, not only the one that gave its department: a subfolder naming
+    another district sets the form aside (``2023/Huyện Tam Đường (tham
+    khảo)/Tư pháp.xlsx``), and a full name with a commune around it
+    (``Phòng Tư pháp xã Mường So.xlsx``) is doubtful: neither replaces TP's
+    own file. The town of the unit's own name (``thị trấn Phong Thổ``) is its
+    own."""
+    folder = inputs / "2023"
+    own = folder / "phong-tu-phap.xlsx"
+    neighbour = folder / "Huyện Tam Đường (tham khảo)" / "Tư pháp.xlsx"
+    neighbour.parent.mkdir()
+    commune = folder / "Phòng Tư pháp xã Mường So.xlsx"
+    town = folder / "Phòng Tư pháp thị trấn Phong Thổ.xlsx"
+    for stray in (neighbour, commune):
+        shutil.copy(own, stray)
+        _without_line(stray, zero=True)
+        _newer(stray, than=own)
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status["2023/Huyện Tam Đường (tham khảo)/Tư pháp.xlsx"] == "rejected"
+    assert status["2023/Phòng Tư pháp xã Mường So.xlsx"] == "rejected"
+    assert status["2023/phong-tu-phap.xlsx"] == "used"
+    assert _total(inputs, ingested) == 79.24
+    errors = ingested.problems.filter(
+        (pl.col("severity") == "error")
+        & (pl.col("file") == "2023/Huyện Tam Đường (tham khảo)/Tư pháp.xlsx")
+    )
+    assert errors["message"].to_list() == [
+        messages.DEPARTMENT_NAME_OTHER_UNIT.format(
+            where=messages.WHERE_FOLDER_NAME,
+            text="Huyện Tam Đường (tham khảo)",
+            place="Huyện Tam Đường",
+            unit="UBND huyện Phong Thổ",
+            name="Phòng Tư pháp",
+            code="TP",
+        )
+    ]
+    neighbour.unlink()
+    commune.unlink()
+    own.rename(town)
+    _without_line(town)
+    alone = _ingest(inputs)
+    assert alone.submissions.filter(
+        pl.col("file") == "2023/Phòng Tư pháp thị trấn Phong Thổ.xlsx"
+    ).select("status").rows() == [("used",)]
+    assert alone.problems.filter(pl.col("department") == "TP").is_empty()

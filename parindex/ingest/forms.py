@@ -286,7 +286,7 @@ def _places_of_line(form: Form, text: str, cell: str, department: Department) ->
         line = ", ".join([each.strip(), *_row_places(sheet, ref)])
         places = places_named(line, names)
         if places:
-            form.lines.append((line, ref, places))
+            form.lines.append((line, ref, places, None))
 
 
 def _row_places(sheet: Sheet, cell: str) -> list[str]:
@@ -563,16 +563,15 @@ class Form:
     """For a form without a ``Đơn vị`` line, which name was doubted (``tên
     tệp``, ``tên sheet``, ``tên thư mục``); None for a line."""
     short_cell: str | None = None
-    """The cell of the ``Đơn vị`` line (``""``: the name) that gave its
-    department by a short name, not its full name or code, when that line
-    names places (``lines``): a place below the unit's level around it makes
-    it doubtful (``winners.place_doubts``: the unit is known there)."""
-    named_by: str | None = None
-    """For a form without a ``Đơn vị`` line, which name gave its department
-    (``tên tệp``, ``tên sheet``, ``tên thư mục``); its places are that name's
-    (``lines``, with no cell)."""
-    lines: list[tuple[str, str, list[str]]] = field(default_factory=list)
-    """Its ``Đơn vị`` lines that name places outside the department's own names
+    """The cell of the ``Đơn vị`` line that gave its department by a short
+    name, not its full name or code, when that line names places (``lines``);
+    ``""`` for a form without a line whose names name places: a place below
+    the unit's level there makes it doubtful (``winners.place_doubts``: the
+    unit is known there)."""
+    lines: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
+    """Its ``Đơn vị`` lines (or, without one, its names: the file's, the
+    sheet's, the subfolder's, with which one and no cell) that name places
+    outside the department's own names
     (``places.places_named``: "huyện Tam Đường"): text, cell and those places,
     compared with the unit's own by the run (``winners``)."""
 
@@ -712,12 +711,16 @@ def _form(
         )
         if source is not None:
             form.department, text, where = source
-            form.named_by = where
             department = next(d for d in departments if d.code == form.department)
-            places = places_named(text, (department.name, *department.aliases))
-            if places:  # "Tư pháp huyện Tam Đường.xlsx": compared as a line
-                form.lines.append((text.strip(), "", places))
-                if not _full_name_or_code(text, department):
+            # every name of the form is looked at for places ("Tư pháp huyện
+            # Tam Đường.xlsx", a folder "Huyện Tam Đường (tham khảo)"), each
+            # compared as a line is; with no line, a place below the unit's
+            # level around any name is a doubt (``winners.place_doubts``)
+            own_names = (department.name, *department.aliases)
+            for _, named_text, named_where in naming:
+                places = places_named(named_text, own_names)
+                if places:
+                    form.lines.append((named_text.strip(), "", places, named_where))
                     form.short_cell = ""
             if name_doubted(text, department):
                 # only a short name among another body's words: read so, and said

@@ -253,8 +253,13 @@ class UnitPlace:
             return None
         for shown in places:
             for place in mentions(shown):
-                if _LEVEL_RANK.get(place.level, rank) < rank:
-                    return place.shown
+                if _LEVEL_RANK.get(place.level, rank) >= rank:
+                    continue
+                if any(  # the unit's seat: thị trấn Phong Thổ in huyện Phong Thổ
+                    _begins_with(place.words, name, self.around) for name in self.names
+                ):
+                    continue
+                return place.shown
         return None
 
     def foreign(self, places: Iterable[str]) -> str | None:

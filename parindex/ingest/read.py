@@ -447,12 +447,12 @@ def read_submission(
             "cell": cell or None,
             "text": text,
             "places": places,
-            "where": form.named_by,
+            "where": where,
             "short": form.short_cell is not None and cell == form.short_cell,
         }
         for form in found.forms
         if form.department
-        for text, cell, places in form.lines
+        for text, cell, places, where in form.lines
     ]
     result.year = year
     if failure is not None:
