@@ -129,3 +129,16 @@ def don_vi_line(sheet: Any) -> Any:
     return next(
         row[0] for row in sheet.iter_rows(max_col=1) if "Đơn vị" in str(row[0].value)
     )
+
+
+def copy_sheet(book: Any, source: Path, title: str) -> Any:
+    """A new sheet ``title`` in the openpyxl ``book`` holding the values of
+    ``source``'s first sheet (another department's form in one workbook)."""
+    import openpyxl
+
+    origin = openpyxl.load_workbook(source).active
+    sheet = book.create_sheet(title)
+    for row in origin.iter_rows():
+        for cell in row:
+            sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+    return sheet

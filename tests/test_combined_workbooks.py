@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from parindex import messages, pipeline
+from tests.builders import copy_sheet
 
 KTHT = "phong-kinh-te-ha-tang.xlsx"
 CQ = "cac-co-quan-don-vi.xlsx"
@@ -39,11 +40,7 @@ def _combined(inputs: Path, *, single: str, book_newer: bool) -> None:
     book = openpyxl.load_workbook(year / KTHT)
     _set(book.active, "1.5", 1.5)
     _set(book.active, "1", 1.5)  # its subtotal of component 1 too
-    cq = openpyxl.load_workbook(year / CQ).active
-    sheet = book.create_sheet("CQ")
-    for row in cq.iter_rows():
-        for cell in row:
-            sheet.cell(cell.row, cell.column, cell.value)
+    sheet = copy_sheet(book, year / CQ, "CQ")
     _set(sheet, "1.7", 1)
     book.active.title = "KTHT"
     book.save(year / BOOK)

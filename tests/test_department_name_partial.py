@@ -22,7 +22,7 @@ import pytest
 
 from parindex import messages, pipeline
 from parindex.check import check_files
-from tests.builders import don_vi_line, set_don_vi_line
+from tests.builders import copy_sheet, don_vi_line, set_don_vi_line
 
 VP = "van-phong-hdnd-ubnd.xlsx"
 
@@ -200,11 +200,7 @@ def test_a_sheet_named_by_a_short_name_is_said(inputs: Path) -> None:
     _without_line(folder / "phong-tu-phap.xlsx")
     book = openpyxl.load_workbook(folder / VP)
     book.active.title = "Văn phòng ĐKĐĐ"
-    tu_phap = openpyxl.load_workbook(folder / "phong-tu-phap.xlsx").active
-    copy = book.create_sheet("Tư pháp")
-    for row in tu_phap.iter_rows():
-        for cell in row:
-            copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    copy_sheet(book, folder / "phong-tu-phap.xlsx", "Tư pháp")
     book.save(folder / "bieu-cham-diem.xlsx")
     (folder / VP).unlink()
     (folder / "phong-tu-phap.xlsx").unlink()

@@ -14,6 +14,7 @@ import openpyxl
 import polars as pl
 
 from parindex import pipeline
+from tests.builders import copy_sheet
 
 
 def _shared_scored(path: Path, score: float) -> None:
@@ -43,11 +44,7 @@ def test_a_shared_criterion_on_two_departments_sheets_of_one_workbook(
     assert round(apart.current.total, 2) == 79.74
     book = openpyxl.load_workbook(nv)
     book.active.title = "NV"
-    source = openpyxl.load_workbook(tckh).active
-    sheet = book.create_sheet("TCKH")
-    for row in source.iter_rows():
-        for cell in row:
-            sheet[cell.coordinate] = cell.value
+    copy_sheet(book, tckh, "TCKH")
     book.save(folder / "nv-va-tckh.xlsx")
     nv.unlink()
     tckh.unlink()

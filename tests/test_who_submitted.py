@@ -23,7 +23,7 @@ from parindex import pipeline
 from parindex import run_record as record
 from parindex.render.markdown import markdown_summary
 from parindex.render.summary import summary
-from tests.builders import set_don_vi_line
+from tests.builders import copy_sheet, set_don_vi_line
 
 
 def _result(inputs: Path) -> pipeline.AnalysedResult:
@@ -55,12 +55,7 @@ def inputs(tmp_path: Path, sample_inputs: Path) -> Path:
 def test_a_department_whose_sheet_is_used_has_submitted(inputs: Path) -> None:
     folder = inputs / "2023"
     book = openpyxl.load_workbook(folder / "van-phong-hdnd-ubnd.xlsx")
-    source = openpyxl.load_workbook(folder / "phong-kinh-te-ha-tang.xlsx").active
-    assert source is not None
-    sheet = book.create_sheet("KTHT")
-    for row in source.iter_rows():
-        for cell in row:
-            sheet[cell.coordinate] = cell.value
+    copy_sheet(book, folder / "phong-kinh-te-ha-tang.xlsx", "KTHT")
     book.save(folder / "van-phong-hdnd-ubnd.xlsx")
     (folder / "phong-kinh-te-ha-tang.xlsx").unlink()
 
@@ -204,11 +199,7 @@ def test_a_doubtful_form_that_gave_way_is_not_said_in_the_headline(
     book = openpyxl.load_workbook(folder / "phong-noi-vu.xlsx")
     don_vi_line(book.active).value = None
     book.active.title = "Nội vụ"
-    vp = openpyxl.load_workbook(folder / "van-phong-hdnd-ubnd.xlsx").active
-    copy = book.create_sheet("Văn phòng ĐKĐĐ")
-    for row in vp.iter_rows():
-        for cell in row:
-            copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    copy = copy_sheet(book, folder / "van-phong-hdnd-ubnd.xlsx", "Văn phòng ĐKĐĐ")
     don_vi_line(copy).value = None
     book.save(folder / "tong-hop.xlsx")
     (folder / "phong-noi-vu.xlsx").unlink()
