@@ -469,3 +469,28 @@ def test_a_folder_or_a_full_name_naming_another_place(inputs: Path) -> None:
         pl.col("file") == "2023/Phòng Tư pháp thị trấn Phong Thổ.xlsx"
     ).select("status").rows() == [("used",)]
     assert alone.problems.filter(pl.col("department") == "TP").is_empty()
+
+
+def test_a_short_name_with_the_units_seat_is_the_towns_office(inputs: Path) -> None:
+    """``Nội vụ thị trấn Phong Thổ.xlsx``: a short name with the town of the
+    unit's own name around it is the town's office (a commune-level unit), not
+    the district's department: doubtful, it does not replace NV's own file.
+    With the department's full name the town is where it sits (see above)."""
+    folder = inputs / "2023"
+    stray = folder / "Nội vụ thị trấn Phong Thổ.xlsx"
+    shutil.copy(folder / "phong-noi-vu.xlsx", stray)
+    _without_line(stray, zero=True)
+    _newer(stray, than=folder / "phong-noi-vu.xlsx")
+    old = folder / "Tư pháp - bản cũ.xlsx"  # an older own copy: superseded
+    shutil.copy(folder / "phong-tu-phap.xlsx", old)
+    _without_line(old)
+    _newer(folder / "phong-tu-phap.xlsx", than=old)
+    ingested = _ingest(inputs)
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status["2023/Nội vụ thị trấn Phong Thổ.xlsx"] == "rejected"
+    assert status["2023/phong-noi-vu.xlsx"] == "used"
+    assert status["2023/Tư pháp - bản cũ.xlsx"] == "superseded"
+    assert ingested.problems.filter(pl.col("file") == "2023/Tư pháp - bản cũ.xlsx")[
+        "message"
+    ].to_list() == [messages.FILE_SUPERSEDED.format(newer="2023/phong-tu-phap.xlsx")]
+    assert _total(inputs, ingested) == 79.24

@@ -416,6 +416,8 @@ _FILE_NAME_PHRASES = tuple(
                 "tai lieu",
                 "kem theo",
                 "kem",
+                "ban cu",
+                "cu",
             )
         ),
         key=len,
@@ -568,6 +570,10 @@ class Form:
     ``""`` for a form without a line whose names name places: a place below
     the unit's level there makes it doubtful (``winners.place_doubts``: the
     unit is known there)."""
+    seated: bool = False
+    """A form without a line named by its department's full name or code: the
+    town of the unit's own name around it (``thị trấn Phong Thổ``) is where
+    the department sits, not another body (``UnitPlace.below``)."""
     lines: list[tuple[str, str, list[str], str | None]] = field(default_factory=list)
     """Its ``Đơn vị`` lines (or, without one, its names: the file's, the
     sheet's, the subfolder's, with which one and no cell) that name places
@@ -722,6 +728,8 @@ def _form(
                 if places:
                     form.lines.append((named_text.strip(), "", places, named_where))
                     form.short_cell = ""
+            # its full name or code: the unit's seat around it is where it sits
+            form.seated = _full_name_or_code(text, department)
             if name_doubted(text, department):
                 # only a short name among another body's words: read so, and said
                 line_said = problem(

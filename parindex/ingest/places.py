@@ -245,9 +245,11 @@ class UnitPlace:
     """The places around the unit (its province), folded: written after its
     name, they are no part of it."""
 
-    def below(self, places: Iterable[str]) -> str | None:
+    def below(self, places: Iterable[str], *, seat: bool = False) -> str | None:
         """The first of ``places`` of a level below the unit's (a commune in a
-        district's folder); None when there is none."""
+        district's folder); None when there is none. With ``seat``, the town of
+        the unit's own name (``thị trấn Phong Thổ``) is not one: a department
+        named in full sits there."""
         rank = _LEVEL_RANK.get(self.level)
         if rank is None:
             return None
@@ -255,7 +257,7 @@ class UnitPlace:
             for place in mentions(shown):
                 if _LEVEL_RANK.get(place.level, rank) >= rank:
                     continue
-                if any(  # the unit's seat: thị trấn Phong Thổ in huyện Phong Thổ
+                if seat and any(  # thị trấn Phong Thổ in huyện Phong Thổ
                     _begins_with(place.words, name, self.around) for name in self.names
                 ):
                     continue

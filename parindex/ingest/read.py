@@ -449,6 +449,7 @@ def read_submission(
             "places": places,
             "where": where,
             "short": form.short_cell is not None and cell == form.short_cell,
+            "seated": form.seated,
         }
         for form in found.forms
         if form.department

@@ -466,7 +466,7 @@ def place_doubts(
             code = form["department"]
             if not form.get("short") or code in read.doubted:
                 continue
-            if unit.below(form["places"]) is None:
+            if unit.below(form["places"], seat=bool(form.get("seated"))) is None:
                 continue
             name = criteria_set.department_name(code)
             where = form.get("where")
