@@ -442,9 +442,9 @@ _ROMAN = re.compile(r"[ivx]{1,5}")
 """A number in Roman figures after a form's kind (``Phụ lục II``), folded."""
 
 
-def _without_file_words(words: list[str]) -> list[str]:
-    """``words`` (folded) without numbers, versions and ``_FILE_NAME_PHRASES``."""
-    parts = [part for word in words for part in _NAME_PART.findall(word)]
+def _without_file_words(parts: list[str]) -> list[str]:
+    """A name's ``parts`` (``_name_parts``) without numbers, versions and
+    ``_FILE_NAME_PHRASES``."""
     kept: list[str] = []
     at = 0
     while at < len(parts):
@@ -476,8 +476,6 @@ def _without_file_words(words: list[str]) -> list[str]:
 _PLACEHOLDER = re.compile(r"[\s.…_\-–—:*•·]*")
 _INSTRUCTION = re.compile(r"[(\[<{](.*)[)\]>}]")
 _INSTRUCTION_WORDS = ("ten don vi", "ten co quan", "ghi ten", "ten phong")
-
-
 _DOTS = re.compile(r"\.{3,}|…|_{3,}")
 
 
@@ -508,9 +506,10 @@ def name_doubted(text: str, department: Department) -> bool:
     file's name carries anyway are left out (``_without_file_words``). Its code
     or full name among any words is its own; a name found only with those words
     (a department named so) is not doubted either."""
-    if _holds_any(_name_parts(text), (department.code,)):
+    parts = _name_parts(text)
+    if _holds_any(parts, (department.code,)):
         return False
-    kept = _without_file_words(_line_words(text))
+    kept = _without_file_words(parts)
     if _own_way_of_writing(" ".join(kept), department):
         return False
     return _holds_any(kept, (department.name, *department.aliases))
@@ -665,10 +664,10 @@ def _form(
         return form
 
     line_said: Record | None = None
+    doubt = False  # line_said is a doubt (not a blank line's warning)
     blank = "department" in metadata and _placeholder(
         metadata["department"][0], criteria_set.departments
     )
-    blank_said: str | None = None
     if criteria_set.self_assessed:
         # the unit fills the whole form itself: every form is its own
         form.department = criteria_set.departments[0].code
@@ -688,6 +687,7 @@ def _form(
         if not exact and not _own_way_of_writing(text, department):
             # only a short name (an alias) among other words: "Văn phòng Đăng
             # ký đất đai" holds VP's "Văn phòng"; read so, and said
+            doubt = True
             line_said = problem(
                 "warning",
                 messages.DEPARTMENT_LINE_PARTIAL.format(
@@ -732,6 +732,7 @@ def _form(
             form.seated = _full_name_or_code(text, department)
             if name_doubted(text, department):
                 # only a short name among another body's words: read so, and said
+                doubt = True
                 line_said = problem(
                     "warning",
                     messages.DEPARTMENT_NAME_PARTIAL.format(
@@ -747,15 +748,14 @@ def _form(
                 form.doubted_where = where
             if blank and line_said is None:  # "Đơn vị: ......": said, by name
                 text, cell = metadata["department"]
-                blank_said = messages.DEPARTMENT_LINE_BLANK.format(
-                    text=text.strip(),
-                    where=where,
-                    name=department.name,
-                    code=form.department,
-                )
                 line_said = problem(
                     "warning",
-                    blank_said,
+                    messages.DEPARTMENT_LINE_BLANK.format(
+                        text=text.strip(),
+                        where=where,
+                        name=department.name,
+                        code=form.department,
+                    ),
                     file=file,
                     sheet=sheet.name,
                     cell=cell,
@@ -780,7 +780,7 @@ def _form(
         form.warnings.append(line_said)
         # a line or name holding only a short name: doubtful; a blank line is
         # no doubt about whose form it is (its name says it)
-        form.doubted = line_said["message"] != blank_said
+        form.doubted = doubt
     choice = choose_columns(sheet, columns, data_row, year)
     for cell, message in choice.warnings:
         form.warnings.append(
