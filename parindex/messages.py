@@ -372,6 +372,13 @@ DEPARTMENT_NAME_PARTIAL = (
     "của đơn vị đó. Nếu tệp không phải của {name}, hãy bỏ tệp khỏi thư mục nộp; "
     "nếu đúng, hãy thêm dòng “Đơn vị: {name}” vào biểu."
 )
+DEPARTMENT_NAME_CODE_AMONG_WORDS = (
+    "Biểu không có dòng “Đơn vị” và {where} (“{text}”) không đúng tên đơn vị nào "
+    "của bộ tiêu chí: tệp được tính cho {name} ({code}) vì tên này có mã “{code}” "
+    "của đơn vị đó, giữa những chữ không thuộc tên đơn vị. Nếu tệp không phải của "
+    "{name}, hãy bỏ tệp khỏi thư mục nộp; nếu đúng, hãy thêm dòng “Đơn vị: {name}” "
+    "vào biểu."
+)
 DEPARTMENT_LINE_BLANK = (
     "Dòng “Đơn vị” chưa ghi tên đơn vị (“{text}”): biểu được tính cho {name} ({code}) "
     "theo {where}. Nếu không đúng, hãy ghi tên đơn vị vào dòng “Đơn vị” rồi nộp lại."
@@ -385,9 +392,9 @@ DEPARTMENT_NAME_OTHER_UNIT = (
 )
 DEPARTMENT_NAME_DOUBTED_NOT_USED = (
     "Tệp không có dòng “Đơn vị” và {where} không ghi đúng tên {stated} (chỉ có một "
-    "tên ngắn của đơn vị giữa các chữ khác); đã có tệp {kept} của {stated} nên tệp "
-    "này không thay thế tệp đó và không được dùng. Nếu tệp là của {stated}, hãy "
-    "thêm dòng “Đơn vị: {stated}” vào biểu rồi nộp lại."
+    "tên ngắn hoặc mã của đơn vị giữa các chữ khác); đã có tệp {kept} của {stated} "
+    "nên tệp này không thay thế tệp đó và không được dùng. Nếu tệp là của {stated}, "
+    "hãy thêm dòng “Đơn vị: {stated}” vào biểu rồi nộp lại."
 )
 DEPARTMENT_DOUBTED_NOT_USED = (
     "Dòng “Đơn vị” của tệp không ghi đúng tên {stated} (chỉ có một tên ngắn của đơn "

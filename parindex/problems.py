@@ -148,6 +148,7 @@ _FORM_GAVE_WAY = (
 _DOUBTED = (
     template_pattern(messages.DEPARTMENT_LINE_PARTIAL),
     template_pattern(messages.DEPARTMENT_NAME_PARTIAL),
+    template_pattern(messages.DEPARTMENT_NAME_CODE_AMONG_WORDS),
 )
 
 

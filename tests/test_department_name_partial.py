@@ -129,7 +129,8 @@ def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
     ]
     assert errors["message"][0] == (
         "Tệp không có dòng “Đơn vị” và tên tệp không ghi đúng tên Văn phòng HĐND "
-        "và UBND huyện (chỉ có một tên ngắn của đơn vị giữa các chữ khác); đã có "
+        "và UBND huyện (chỉ có một tên ngắn hoặc mã của đơn vị giữa các chữ khác); "
+        "đã có "
         f"tệp 2023/{VP} của Văn phòng HĐND và UBND huyện nên tệp này không thay thế "
         "tệp đó và không được dùng. Nếu tệp là của Văn phòng HĐND và UBND huyện, "
         "hãy thêm dòng “Đơn vị: Văn phòng HĐND và UBND huyện” vào biểu rồi nộp lại."
@@ -171,15 +172,26 @@ def test_a_doubted_file_name_gives_way_to_the_departments_own_file(
         ("phong-tu-phap.xlsx", "Sở Tư pháp.xlsx", "TP", True),
         ("phong-tu-phap.xlsx", "Tư pháp - Hộ tịch xã Mường So.xlsx", "TP", True),
         (VP, "Trung tâm Văn hóa - Văn phòng.xlsx", "VP", True),
+        # the department's code among another body's words
+        (VP, "VP Đăng ký đất đai.xlsx", "VP", True),
+        ("phong-noi-vu.xlsx", "Sở NV.xlsx", "NV", True),
+        ("phong-tu-phap.xlsx", "TP - Hộ tịch.xlsx", "TP", True),
+        # its code with what a file's name carries, Phòng, the unit or its name
+        ("phong-noi-vu.xlsx", "Phòng NV - tự chấm.xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "UBND huyện Phong Thổ - NV.xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "NV - Phòng Nội vụ (bản sửa).xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "NV (1).xlsx", "NV", False),
+        ("phong-noi-vu.xlsx", "NV Nội vụ.xlsx", "NV", False),
     ],
 )
 def test_how_offices_name_their_files(
     inputs: Path, own: str, name: str, department: str, said: bool
 ) -> None:
-    """A short name with only the words a file's name carries anyway (a year,
-    "tự chấm", "bảng chấm điểm", "bản sửa lần 2", "gửi lại", "đã ký"), "Phòng"
-    before it or the unit's place around it says nothing; another body's words
-    around it (Sở, Đăng ký đất đai, Hộ tịch, Trung tâm Văn hóa) are said."""
+    """A short name or the department's code with only the words a file's name
+    carries anyway (a year, "tự chấm", "bảng chấm điểm", "bản sửa lần 2", "gửi
+    lại", "đã ký"), "Phòng" before it, the unit's place or the department's own
+    name around it says nothing; another body's words around it (Sở, Đăng ký đất
+    đai, Hộ tịch, Trung tâm Văn hóa) are said."""
     file = _named(inputs, own, name)
     ingested = _ingest(inputs)
     found = ingested.submissions.filter(pl.col("file") == file)
@@ -494,3 +506,63 @@ def test_a_short_name_with_the_units_seat_is_the_towns_office(inputs: Path) -> N
         "message"
     ].to_list() == [messages.FILE_SUPERSEDED.format(newer="2023/phong-tu-phap.xlsx")]
     assert _total(inputs, ingested) == 79.24
+
+
+def test_a_code_among_another_bodys_words_is_said_and_gives_way(
+    inputs: Path,
+) -> None:
+    """``VP Đăng ký đất đai.xlsx`` (no ``Đơn vị`` line) holds VP's code among
+    another office's words: it was counted for VP without a word, and, newer,
+    replaced VP's own file (that office's zeros in the total). Now it is said,
+    alone it is used with the warning, and it never replaces VP's own file."""
+    folder = inputs / "2023"
+    other = folder / "VP Đăng ký đất đai.xlsx"
+    shutil.copy(folder / VP, other)
+    _without_line(other, zero=True)
+    _newer(other, than=folder / VP)
+    ingested = _ingest(inputs)
+    file = "2023/VP Đăng ký đất đai.xlsx"
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert (status[file], status[f"2023/{VP}"]) == ("rejected", "used")
+    errors = ingested.problems.filter(
+        (pl.col("file") == file) & (pl.col("severity") == "error")
+    )
+    assert errors["message"].to_list() == [
+        messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
+            where=messages.WHERE_FILE_NAME,
+            stated="Văn phòng HĐND và UBND huyện",
+            kept=f"2023/{VP}",
+        )
+    ]
+    assert _total(inputs, ingested) == 79.24
+    (folder / VP).unlink()  # alone: used, and said
+    alone = _ingest(inputs)
+    assert alone.submissions.filter(pl.col("file") == file)["status"].to_list() == [
+        "used"
+    ]
+    said = alone.problems.filter(pl.col("file") == file)
+    expected = messages.DEPARTMENT_NAME_CODE_AMONG_WORDS.format(
+        where=messages.WHERE_FILE_NAME,
+        text="VP Đăng ký đất đai",
+        name="Văn phòng HĐND và UBND huyện",
+        code="VP",
+    )
+    assert said.select("severity", "department", "message").rows() == [
+        ("warning", "VP", expected)
+    ]
+    assert expected == (
+        "Biểu không có dòng “Đơn vị” và tên tệp (“VP Đăng ký đất đai”) không đúng "
+        "tên đơn vị nào của bộ tiêu chí: tệp được tính cho Văn phòng HĐND và UBND "
+        "huyện (VP) vì tên này có mã “VP” của đơn vị đó, giữa những chữ không thuộc "
+        "tên đơn vị. Nếu tệp không phải của Văn phòng HĐND và UBND huyện, hãy bỏ "
+        "tệp khỏi thư mục nộp; nếu đúng, hãy thêm dòng “Đơn vị: Văn phòng HĐND và "
+        "UBND huyện” vào biểu."
+    )
+    # the night's headline names VP: its figures may be another office's
+    from parindex.problems import doubted_in_use
+
+    assert doubted_in_use(
+        [("VP", "Văn phòng HĐND và UBND huyện"), ("NV", "Phòng Nội vụ")],
+        alone.problems.to_dicts(),
+        {file},
+    ) == [("VP", "Văn phòng HĐND và UBND huyện")]

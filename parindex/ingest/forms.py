@@ -327,11 +327,7 @@ def _own_way_of_writing(text: str, department: Department) -> bool:
     without ``huyện``). Abbreviations are written out and "và" left out first
     (``_line_words``)."""
     words = _line_words(text)
-    own = {
-        word
-        for name in (department.name, *department.aliases)
-        for word in _line_words(name)
-    }
+    own = _own_words(department)
     found: tuple[int, int] | None = None
     for candidate in (department.name, *department.aliases):
         name = _line_words(candidate)
@@ -343,7 +339,22 @@ def _own_way_of_writing(text: str, department: Department) -> bool:
                     found = (start, start + len(name))
     if found is None:
         return False
-    before, after = words[: found[0]], words[found[1] :]
+    return _around_own(words, found, own)
+
+
+def _own_words(department: Department) -> set[str]:
+    """Every word of ``department``'s names (``_line_words``)."""
+    return {
+        word
+        for name in (department.name, *department.aliases)
+        for word in _line_words(name)
+    }
+
+
+def _around_own(words: list[str], found: tuple[int, int], own: set[str]) -> bool:
+    """Whether what is around ``words[found[0]:found[1]]`` (a department's
+    short name or code) says it is the department's own: nothing, ``Phòng``
+    before it, the unit's place, or words of the department's own names."""
 
     def benign(part: list[str], *, leading: bool) -> bool:
         return (
@@ -353,6 +364,7 @@ def _own_way_of_writing(text: str, department: Department) -> bool:
             or all(word in own for word in part)
         )
 
+    before, after = words[: found[0]], words[found[1] :]
     return benign(before, leading=True) and benign(after, leading=False)
 
 
@@ -513,6 +525,31 @@ def name_doubted(text: str, department: Department) -> bool:
     if _own_way_of_writing(" ".join(kept), department):
         return False
     return _holds_any(kept, (department.name, *department.aliases))
+
+
+def code_among_words(text: str, department: Department) -> bool:
+    """Whether a name that gave a form without a ``Đơn vị`` line its
+    ``department`` holds the department's code among another body's words
+    (``VP Đăng ký đất đai``, ``Sở NV``, ``TP - Hộ tịch``): once the words a
+    file's name carries anyway are left out (``_without_file_words``), what is
+    around the code is not ``Phòng``, the unit's place or the department's own
+    names' words (``_around_own``). A name holding its full name is its own."""
+    parts = _name_parts(text)
+    code = _name_parts(department.code)
+    if not code or _holds_any(parts, (department.name,)):
+        return False
+    kept = _without_file_words(parts)
+    at = next(
+        (
+            start
+            for start in range(len(kept) - len(code) + 1)
+            if kept[start : start + len(code)] == code
+        ),
+        None,
+    )
+    if at is None:
+        return False
+    return not _around_own(kept, (at, at + len(code)), _own_words(department))
 
 
 def _full_name_or_code(text: str, department: Department) -> bool:
@@ -730,12 +767,18 @@ def _form(
                     form.short_cell = ""
             # its full name or code: the unit's seat around it is where it sits
             form.seated = _full_name_or_code(text, department)
-            if name_doubted(text, department):
-                # only a short name among another body's words: read so, and said
+            partial = name_doubted(text, department)
+            if partial or code_among_words(text, department):
+                # only a short name, or the code, among another body's words:
+                # read so, and said
                 doubt = True
                 line_said = problem(
                     "warning",
-                    messages.DEPARTMENT_NAME_PARTIAL.format(
+                    (
+                        messages.DEPARTMENT_NAME_PARTIAL
+                        if partial
+                        else messages.DEPARTMENT_NAME_CODE_AMONG_WORDS
+                    ).format(
                         where=where,
                         text=text.strip(),
                         name=department.name,
