@@ -491,6 +491,11 @@ SCORE_ROLE_NAMES: dict[str, str] = {
 COLUMN_OTHER_YEAR = (
     "Cột {column} là của năm {column_year}, không phải năm {year}: không dùng cột này."
 )
+COLUMN_YEAR_STALE = (
+    "Cột {column} ghi năm {column_year}, nhưng biểu không có cột điểm nào ghi năm "
+    "{year} để phân biệt với nó: cột được đọc là {role} của biểu năm {year}. Nếu cột "
+    "này là điểm năm {column_year}, hãy bỏ cột đó khỏi biểu rồi nộp lại."
+)
 COLUMN_HIDDEN_DUPLICATE = (
     "Cột {column} đang bị ẩn và trùng vai trò {role} với một cột đang hiện: "
     "dùng cột đang hiện, bỏ qua cột ẩn."

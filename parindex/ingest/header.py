@@ -339,6 +339,7 @@ def choose_columns(
     for column in columns:
         if column.role is not None:
             by_role.setdefault(column.role, []).append(column)
+    stale = _years_stale(columns, year)
     for role, candidates in by_role.items():
         if role not in SCORE_ROLES:
             visible = [c for c in candidates if not c.hidden] or candidates
@@ -349,7 +350,7 @@ def choose_columns(
                 ranked = sorted(current or visible, key=_preference)
                 choice.columns[role] = ranked[0].index
             continue
-        picked = _choose_score(role, candidates, year, choice)
+        picked = _choose_score(role, candidates, year, choice, stale=stale)
         if choice.rejection is not None:
             return choice
         if picked is not None:
@@ -395,13 +396,58 @@ def _name_unused_scores(
         return
 
 
+def _other_year(column: HeaderColumn, year: int) -> bool:
+    return bool(column.years) and year not in column.years
+
+
+def _years_stale(columns: list[HeaderColumn], year: int) -> bool:
+    """Whether the years in the score columns' headers tell nothing apart: some
+    name another year, none names ``year``, and no role has both a column of
+    another year and one without (``Điểm tự đánh giá`` | ``Điểm thẩm định (theo
+    Bộ chỉ số năm 2022)``, or ``Điểm chấm theo Bộ chỉ số 2022`` over both). Those
+    columns are then the form's own, their year an old label (README, Choices);
+    where the form tells years apart (``… năm 2022`` beside ``… năm 2023``, or
+    beside a column of the same role without a year), another year's column is
+    last year's and not used."""
+    scores = [c for c in columns if c.role in SCORE_ROLES]
+    if not any(_other_year(c, year) for c in scores):
+        return False
+    if any(year in c.years for c in scores):
+        return False
+    for role in SCORE_ROLES:
+        of_role = [c for c in scores if c.role == role]
+        if any(_other_year(c, year) for c in of_role) and any(
+            not _other_year(c, year) for c in of_role
+        ):
+            return False
+    return True
+
+
 def _choose_score(
-    role: str, candidates: list[HeaderColumn], year: int, choice: ColumnChoice
+    role: str,
+    candidates: list[HeaderColumn],
+    year: int,
+    choice: ColumnChoice,
+    *,
+    stale: bool = False,
 ) -> HeaderColumn | None:
     role_name = messages.SCORE_ROLE_NAMES[role]
     current = []
     for column in candidates:
-        if column.years and year not in column.years:
+        if stale and _other_year(column, year):
+            choice.warnings.append(
+                (
+                    column.cell,
+                    messages.COLUMN_YEAR_STALE.format(
+                        column=column.label,
+                        column_year=column.years[0],
+                        year=year,
+                        role=role_name,
+                    ),
+                )
+            )
+            current.append(column)
+        elif column.years and year not in column.years:
             choice.warnings.append(
                 (
                     column.cell,
