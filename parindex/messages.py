@@ -491,6 +491,10 @@ SCORE_ROLE_NAMES: dict[str, str] = {
 COLUMN_OTHER_YEAR = (
     "Cột {column} là của năm {column_year}, không phải năm {year}: không dùng cột này."
 )
+APPRAISAL_FROM_EARLIER_COLUMN = (
+    "Ô {blank} (cột {chosen}) để trống: dòng này dùng điểm thẩm định ở ô {used} "
+    "(cột {column})."
+)
 COLUMN_YEAR_STALE = (
     "Cột {column} ghi năm {column_year}, nhưng biểu không có cột điểm nào ghi năm "
     "{year} để phân biệt với nó: cột được đọc là {role} của biểu năm {year}. Nếu cột "

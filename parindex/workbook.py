@@ -60,6 +60,10 @@ class Sheet:
     visible: bool = True
 
 
+Fallback = tuple[str, tuple[tuple[int, str], ...]]
+"""A chosen score column's label and the lower-ranked columns of its role."""
+
+
 @dataclass(frozen=True)
 class Table:
     """Where a table sits in a sheet: its header row, columns and metadata lines."""
@@ -69,6 +73,11 @@ class Table:
     columns: dict[str, int]
     metadata: dict[str, tuple[str, str]] = field(default_factory=dict)
     data_row: int = -1
+    fallbacks: dict[str, Fallback] = field(default_factory=dict)
+    """Per score role read from one of several ranked columns: the label of the
+    column used, and the lower-ranked columns' (index, label) in rank order,
+    whose cell a row takes where the chosen one is blank
+    (``parindex.ingest.header``)."""
 
     def __post_init__(self) -> None:
         if self.data_row < 0:

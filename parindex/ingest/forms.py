@@ -844,6 +844,7 @@ def _form(
         columns=choice.columns,
         metadata=metadata,
         data_row=data_row,
+        fallbacks=choice.fallbacks,
     )
     if form.department is None:
         return reject(messages.FILE_NO_DEPARTMENT)

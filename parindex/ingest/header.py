@@ -21,6 +21,7 @@ from parindex.text import fold_label, parse_number
 from parindex.workbook import (
     SEARCH_ROWS,
     CellValue,
+    Fallback,
     Sheet,
     cell_ref,
     cell_text,
@@ -174,6 +175,8 @@ class ColumnChoice:
     columns: dict[str, int] = field(default_factory=dict)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (cell, message)
     rejection: tuple[str, str] | None = None  # (cell, message)
+    fallbacks: dict[str, Fallback] = field(default_factory=dict)
+    """``Table.fallbacks``: the appraisal columns ranked below the one used."""
 
 
 def _is_text_label(value: CellValue) -> bool:
@@ -503,6 +506,16 @@ def _choose_score(
             ),
         )
     )
+    lower = sorted(
+        (c for c in current if c is not chosen), key=lambda c: c.rank(), reverse=True
+    )
+    if role == "appraised" and len({c.rank() for c in lower}) == len(lower):
+        # a later round filled only where it changed a score (after an appeal):
+        # a row blank there takes the round before it (README, Choices)
+        choice.fallbacks[role] = (
+            chosen.label,
+            tuple((c.index, c.label) for c in lower),
+        )
     if chosen.hidden:
         choice.warnings.append(
             (

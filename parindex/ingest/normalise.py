@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -21,6 +22,7 @@ from parindex.text import (
 from parindex.workbook import (
     MAX_COLUMNS,
     CellValue,
+    Fallback,
     Table,
     cell_ref,
     cell_text,
@@ -260,11 +262,51 @@ def _read_score(
     return raw, number, None
 
 
+def _blank(value: CellValue) -> bool:
+    """Whether a score cell says nothing (empty, or ``-``: not scored)."""
+    return value == "" or (type(value) is str and value.strip() in NOT_SCORED)
+
+
+def _from_earlier(
+    table: Table,
+    r: int,
+    cells: Sequence[CellValue],
+    chosen_at: int,
+    fallback: Fallback,
+) -> tuple[CellValue, int, Notice | None]:
+    """A row whose chosen appraisal cell is blank: the first lower-ranked
+    appraisal column's cell that is not (its value, its column, the warning
+    naming both cells), else the blank cell as it was (README, Choices: a later
+    round filled only where it changed a score)."""
+    chosen, lower = fallback
+    errors = table.sheet.facts.errors
+    for at, label in lower:
+        value = cells[at] if at < len(cells) else ""
+        if not _blank(value) or (errors and (r, at) in errors):
+            cell = cell_ref(r, at)
+            return (
+                value,
+                at,
+                _notice(
+                    "warning",
+                    cell,
+                    messages.APPRAISAL_FROM_EARLIER_COLUMN.format(
+                        blank=cell_ref(r, chosen_at),
+                        chosen=chosen,
+                        used=cell,
+                        column=label,
+                    ),
+                ),
+            )
+    return cells[chosen_at], chosen_at, None
+
+
 class _Row:
     """One table row as read, before blocks and hidden rows are resolved."""
 
     __slots__ = (
         "appraised",
+        "appraised_at",
         "code",
         "evidence",
         "formula",
@@ -278,8 +320,9 @@ class _Row:
         "total_label",
     )
 
-    def __init__(self, r: int) -> None:
+    def __init__(self, r: int, appraised_at: int | None = None) -> None:
         self.r = r
+        self.appraised_at = appraised_at  # the column its appraisal is read from
         self.notices: list[Notice] = []
         self.self: tuple[str | None, float | None] = _NONE
         self.appraised: tuple[str | None, float | None] = _NONE
@@ -623,21 +666,16 @@ class RowsBuilder:
     def add(self, table: Table, file: str, department: str | None) -> None:
         """Add the rows of one table (see ``normalise_rows``)."""
         index = table.columns
-        code_at, self_at, appraised_at = (
-            index["code"],
-            index.get("self"),
-            index.get("appraised"),
-        )
+        code_at, self_at = index["code"], index.get("self")
         max_at = index.get("max")
-        constant = (
-            file,
-            table.sheet.name,
-            department,
-            code_at,
-            self_at,
-            appraised_at,
-            max_at,
-        )
+        constant = {
+            "file": file,
+            "sheet": table.sheet.name,
+            "department": department,
+            "code_at": code_at,
+            "self_at": self_at,
+            "max_at": max_at,
+        }
         rows = _hidden_rows_resolved(table, _blocks(table, self._read_rows(table)))
         if not rows:
             return
@@ -666,8 +704,10 @@ class RowsBuilder:
         )
         for name, values in zip(_GATHERED, gathered, strict=False):
             self._columns[name].extend(values)
-        for name, value in zip(_GATHERED[-len(constant) :], constant, strict=True):
+        for name, value in constant.items():
             self._columns[name].extend([value] * len(rows))
+        # per row: a row may read its appraisal from a lower-ranked column
+        self._columns["appraised_at"].extend([row.appraised_at for row in rows])
 
     @staticmethod
     def _read_rows(table: Table) -> list[_Row | None]:
@@ -700,6 +740,7 @@ class RowsBuilder:
         self_score: float | None
         appraised_raw: str | None
         appraised_score: float | None
+        fallback = table.fallbacks.get("appraised")
         found: list[_Row | None] = []
         for r in range(table.data_row, len(table.sheet.cells)):
             cells = table.sheet.cells[r]
@@ -710,20 +751,34 @@ class RowsBuilder:
             code_value = cells[code_at]
             self_value = cells[self_at] if self_at is not None else ""
             appraised_value = cells[appraised_at] if appraised_at is not None else ""
+            row_appraised_at = appraised_at
+            earlier: Notice | None = None
+            if (
+                fallback is not None
+                and appraised_at is not None
+                and _blank(appraised_value)
+                and not (errors and (r, appraised_at) in errors)
+                and (r, appraised_at) not in table.sheet.uncalculated
+            ):
+                appraised_value, row_appraised_at, earlier = _from_earlier(
+                    table, r, cells, appraised_at, fallback
+                )
             formula = (
                 next((f for f in _FORMULA_FIELDS if table.uncalculated(r, f)), None)
                 if formulas
                 else None
             )
             erroneous = bool(errors) and (
-                (r, self_at) in errors or (r, appraised_at) in errors
+                (r, self_at) in errors or (r, row_appraised_at) in errors
             )
             if code_value == "" and self_value == "" and appraised_value == "":
                 if not formula and not erroneous:
                     if found and found[-1] is not None:
                         found.append(None)  # a blank row ends a block
                     continue  # blank in every cell that matters
-            row = _Row(r)
+            row = _Row(r, row_appraised_at)
+            if earlier is not None:
+                row.notices.append(earlier)
             if type(code_value) is str:  # ``_parse_code``'s first case, inline
                 raw = (code_value if code_value.isascii() else nfc(code_value)).strip()
                 row.raw_code, row.code = raw, normalise_code(raw)
@@ -764,7 +819,7 @@ class RowsBuilder:
                 appraised_raw = appraised_score = None
             else:
                 appraised_raw, appraised_score, notice = _read_score(
-                    table, r, appraised_at, appraised_value
+                    table, r, row_appraised_at, appraised_value
                 )
                 if notice is not None:
                     row.notices.append(notice)
