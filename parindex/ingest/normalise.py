@@ -425,9 +425,15 @@ def _resolve_block(
         if stated_raw is None:
             setattr(owner, field, (format_vn(total), total))
             summed.append(f"{_SCORE_WORDS[field]} {format_vn(total)}")
-        elif stated is not None and abs(stated - total) <= 0.005:
-            continue
+        elif (
+            stated is not None
+            and abs(stated - total) <= 0.005
+            and not (merged and len(parts) == 1)
+        ):
+            continue  # the criterion's row states what its sub-items add up to
         elif merged:
+            # under a merged code, one more row with the same score is no sum
+            # of parts: the score typed twice, or two halves (README, Choices)
             first, last = owner.r, max(sub.r for sub in subs)
             span = f"{cell_ref(first, table.columns['code'])}:"
             span += cell_ref(last, table.columns["code"])
