@@ -621,6 +621,11 @@ MERGED_RULE_NO_SCORE = "tiêu chí {code} coi như chưa có điểm {role}."
 CRITERION_SPLIT_SUMMED = (
     "Tiêu chí {code} được chấm theo từng ý ({cells}): dùng tổng các ý, {scores}."
 )
+CRITERION_SPLIT_PARTLY_APPRAISED = (
+    "Tiêu chí {code} được chấm theo từng ý nhưng chưa đủ điểm thẩm định: ô {blank} "
+    "để trống hoặc “-” trong khi ô {cells} đã có. Chưa tính điểm thẩm định của tiêu "
+    "chí; tạm dùng điểm tự đánh giá {self_score}."
+)
 CRITERION_SPLIT_MISMATCH = (
     "Tiêu chí {code}: điểm ghi ở dòng tiêu chí ({stated}) khác tổng các ý ({computed}, "
     "ô {cells}): cả tiêu chí bị để riêng, không tính nửa chừng."

@@ -422,6 +422,27 @@ def _resolve_block(
             continue
         total = round(sum(number or 0.0 for _, (_, number) in parts), 9)
         stated_raw, stated = getattr(owner, field)
+        unappraised = [
+            sub
+            for sub in scored
+            if field == "appraised" and sub.appraised[0] is None and sub.self[0]
+        ]
+        if stated_raw is None and unappraised:
+            # some sub-items not appraised yet: their partial sum is not the
+            # criterion's appraisal; the self score stands for now (README)
+            owner.notices.append(
+                _notice(
+                    "warning",
+                    cell_ref(owner.r, at),
+                    messages.CRITERION_SPLIT_PARTLY_APPRAISED.format(
+                        code=code,
+                        blank=", ".join(cell_ref(sub.r, at) for sub in unappraised),
+                        cells=cells,
+                        self_score=format_vn(owner.self[1] or 0.0),
+                    ),
+                )
+            )
+            continue
         if stated_raw is None:
             setattr(owner, field, (format_vn(total), total))
             summed.append(f"{_SCORE_WORDS[field]} {format_vn(total)}")
