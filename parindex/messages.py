@@ -495,6 +495,16 @@ APPRAISAL_FROM_EARLIER_COLUMN = (
     "Ô {blank} (cột {chosen}) để trống: dòng này dùng điểm thẩm định ở ô {used} "
     "(cột {column})."
 )
+COLUMN_YEAR_LATER = (
+    "Cột {column} ghi năm {column_year}, sau năm {year} của biểu: cột được đọc là "
+    "{role} của biểu năm {year} (chấm trong năm {column_year})."
+)
+COLUMNS_YEAR_UNSTATED = (
+    "Các cột điểm của biểu ({columns}) đều ghi năm {column_year} và biểu không có "
+    "dòng “Năm” ghi năm {year}: không rõ đây là bài chấm điểm năm nào, biểu không "
+    "được dùng. Nếu đây là bài năm {year}, hãy thêm dòng “Năm: {year}” vào biểu rồi "
+    "nộp lại."
+)
 COLUMN_YEAR_STALE = (
     "Cột {column} ghi năm {column_year}, nhưng biểu không có cột điểm nào ghi năm "
     "{year} để phân biệt với nó: cột được đọc là {role} của biểu năm {year}. Nếu cột "

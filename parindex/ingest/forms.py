@@ -824,7 +824,9 @@ def _form(
         # a line or name holding only a short name: doubtful; a blank line is
         # no doubt about whose form it is (its name says it)
         form.doubted = doubt
-    choice = choose_columns(sheet, columns, data_row, year)
+    choice = choose_columns(
+        sheet, columns, data_row, year, year_stated=form.year_stated
+    )
     for cell, message in choice.warnings:
         form.warnings.append(
             problem(

@@ -334,15 +334,34 @@ def _preference(column: HeaderColumn) -> tuple[int, int]:
 
 
 def choose_columns(
-    sheet: Sheet, columns: list[HeaderColumn], data_row: int, year: int
+    sheet: Sheet,
+    columns: list[HeaderColumn],
+    data_row: int,
+    year: int,
+    *,
+    year_stated: bool = True,
 ) -> ColumnChoice:
-    """Pick one column per role by the rules of the README's Choices."""
+    """Pick one column per role by the rules of the README's Choices
+    (``year_stated``: the form's ``Năm`` line, or its sheet's name, states
+    ``year``; without it, score columns all headed with another year are no
+    old label but a doubt: the form is set aside)."""
     choice = ColumnChoice()
     by_role: dict[str, list[HeaderColumn]] = {}
     for column in columns:
         if column.role is not None:
             by_role.setdefault(column.role, []).append(column)
     stale = _years_stale(columns, year)
+    if stale and not year_stated:
+        dated = [c for c in columns if c.role in SCORE_ROLES and _other_year(c, year)]
+        choice.rejection = (
+            dated[0].cell,
+            messages.COLUMNS_YEAR_UNSTATED.format(
+                columns=", ".join(c.label for c in dated),
+                column_year=dated[0].years[0],
+                year=year,
+            ),
+        )
+        return choice
     for role, candidates in by_role.items():
         if role not in SCORE_ROLES:
             visible = [c for c in candidates if not c.hidden] or candidates
@@ -400,7 +419,14 @@ def _name_unused_scores(
 
 
 def _other_year(column: HeaderColumn, year: int) -> bool:
-    return bool(column.years) and year not in column.years
+    """Whether the column's header names an earlier year, not ``year``."""
+    return bool(column.years) and year not in column.years and min(column.years) < year
+
+
+def _later_year(column: HeaderColumn, year: int) -> bool:
+    """Whether the column's header names only years after ``year`` (the council
+    appraises a year's index the year after: ``Điểm thẩm định năm 2024``)."""
+    return bool(column.years) and min(column.years) > year
 
 
 def _years_stale(columns: list[HeaderColumn], year: int) -> bool:
@@ -424,6 +450,27 @@ def _years_stale(columns: list[HeaderColumn], year: int) -> bool:
         ):
             return False
     return True
+
+
+def _earlier_rounds(
+    role: str,
+    chosen: HeaderColumn,
+    candidates: list[HeaderColumn],
+    choice: ColumnChoice,
+) -> None:
+    """A later appraisal round filled only where it changed a score (after an
+    appeal): a row blank there takes the rounds ranked below it, hidden or not,
+    in rank order (README, Choices); none when two of them share a rank."""
+    lower = sorted(
+        (c for c in candidates if c.rank() < chosen.rank()),
+        key=lambda c: c.rank(),
+        reverse=True,
+    )
+    if role == "appraised" and lower and len({c.rank() for c in lower}) == len(lower):
+        choice.fallbacks[role] = (
+            chosen.label,
+            tuple((c.index, c.label) for c in lower),
+        )
 
 
 def _choose_score(
@@ -450,6 +497,19 @@ def _choose_score(
                 )
             )
             current.append(column)
+        elif _later_year(column, year):
+            choice.warnings.append(
+                (
+                    column.cell,
+                    messages.COLUMN_YEAR_LATER.format(
+                        column=column.label,
+                        column_year=column.years[0],
+                        year=year,
+                        role=role_name,
+                    ),
+                )
+            )
+            current.append(column)
         elif column.years and year not in column.years:
             choice.warnings.append(
                 (
@@ -463,6 +523,7 @@ def _choose_score(
             current.append(column)
     if not current:
         return None
+    everyone = list(current)  # hidden ones too: an earlier round a row may take
     visible = [c for c in current if not c.hidden]
     if visible and len(visible) < len(current):
         for column in current:
@@ -487,6 +548,7 @@ def _choose_score(
                     ),
                 )
             )
+        _earlier_rounds(role, only, everyone, choice)
         return only
     best = max(column.rank() for column in current)
     top = [column for column in current if column.rank() == best]
@@ -506,16 +568,7 @@ def _choose_score(
             ),
         )
     )
-    lower = sorted(
-        (c for c in current if c is not chosen), key=lambda c: c.rank(), reverse=True
-    )
-    if role == "appraised" and len({c.rank() for c in lower}) == len(lower):
-        # a later round filled only where it changed a score (after an appeal):
-        # a row blank there takes the round before it (README, Choices)
-        choice.fallbacks[role] = (
-            chosen.label,
-            tuple((c.index, c.label) for c in lower),
-        )
+    _earlier_rounds(role, chosen, everyone, choice)
     if chosen.hidden:
         choice.warnings.append(
             (

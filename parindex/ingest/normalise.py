@@ -397,6 +397,8 @@ def _resolve_block(
         return
     for sub in scored:
         owner.notices.extend(n for n in sub.notices if n["severity"] == "error")
+    for sub in scored:  # what a sub-item's own cells say stays said
+        owner.notices.extend(n for n in sub.notices if n["severity"] != "error")
     summed = []
     for field in ("self", "appraised"):
         at = table.columns.get(field)
@@ -405,7 +407,13 @@ def _resolve_block(
         parts = [(sub, getattr(sub, field)) for sub in scored if getattr(sub, field)[0]]
         if not parts:
             continue
-        cells = ", ".join(cell_ref(sub.r, at) for sub, _ in parts)
+
+        def place(sub: _Row, at: int = at, field: str = field) -> str:
+            # a sub-item may take its appraisal from an earlier round's column
+            taken = sub.appraised_at if field == "appraised" else None
+            return cell_ref(sub.r, at if taken is None else taken)
+
+        cells = ", ".join(place(sub) for sub, _ in parts)
         bad = [(sub, raw) for sub, (raw, number) in parts if number is None]
         if bad:
             sub, raw = bad[0]
@@ -485,11 +493,19 @@ def _resolve_block(
     refused = any(notice["severity"] == "error" for notice in owner.notices)
     if summed and not refused:
         at = table.columns.get("appraised", table.columns.get("self", 0))
-        cells = ", ".join(cell_ref(sub.r, at) for sub in scored)
+        appraised = "appraised" in table.columns
+        where = [
+            cell_ref(
+                sub.r,
+                sub.appraised_at if appraised and sub.appraised_at is not None else at,
+            )
+            for sub in scored
+        ]
+        cells = ", ".join(where)
         owner.notices.append(
             _notice(
                 "warning",
-                cell_ref(scored[0].r, at),
+                where[0],
                 messages.CRITERION_SPLIT_SUMMED.format(
                     code=code, cells=cells, scores="; ".join(summed)
                 ),
