@@ -484,24 +484,20 @@ def _choose_score(
     role_name = messages.SCORE_ROLE_NAMES[role]
     current = []
     for column in candidates:
-        if stale and _other_year(column, year):
+        # an old label (no column tells years apart) or the year the council
+        # scores in: the form's own column, said
+        own = (
+            messages.COLUMN_YEAR_STALE
+            if stale and _other_year(column, year)
+            else messages.COLUMN_YEAR_LATER
+            if _later_year(column, year)
+            else None
+        )
+        if own is not None:
             choice.warnings.append(
                 (
                     column.cell,
-                    messages.COLUMN_YEAR_STALE.format(
-                        column=column.label,
-                        column_year=column.years[0],
-                        year=year,
-                        role=role_name,
-                    ),
-                )
-            )
-            current.append(column)
-        elif _later_year(column, year):
-            choice.warnings.append(
-                (
-                    column.cell,
-                    messages.COLUMN_YEAR_LATER.format(
+                    own.format(
                         column=column.label,
                         column_year=column.years[0],
                         year=year,
