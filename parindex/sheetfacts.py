@@ -42,6 +42,9 @@ class SheetFacts:
     filtered: bool = False
     errors: Mapping[Position, str] = field(default_factory=dict)
     percent: frozenset[Position] = frozenset()
+    merged: tuple[tuple[Position, Position], ...] = ()
+    """Merged ranges as ``Sheet.merged`` holds them, where the reader gives none
+    (an ``.ods``: its spans, ``table:number-rows-spanned``)."""
 
 
 NO_FACTS = SheetFacts()
@@ -211,6 +214,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
         b"visibility=" not in content_xml
         and b"percentage" not in content_xml
         and b'value-type="error"' not in content_xml
+        and b"-spanned=" not in content_xml
     ):
         return facts
     name = ""
@@ -218,6 +222,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
     columns: set[int] = set()
     errors: dict[Position, str] = {}
     percent: set[Position] = set()
+    merged: list[tuple[Position, Position]] = []
     filtered = False
     row = column = 0
     for event, element in ET.iterparse(
@@ -228,6 +233,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             if tag == f"{_TABLE}table":
                 name = nfc(element.get(f"{_TABLE}name", ""))
                 rows, columns, errors, percent = set(), set(), {}, set()
+                merged = []
                 filtered, row, column = False, 0, 0
             elif tag == f"{_TABLE}table-row":
                 column = 0
@@ -250,6 +256,14 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                         (row, c)
                         for c in range(column, min(column + count, MAX_COLUMNS))
                     )
+                down = _repeat(element, "number-rows-spanned")
+                across = _repeat(element, "number-columns-spanned")
+                if down > 1 or across > 1:
+                    last = (
+                        min(row + down, MAX_ROWS) - 1,
+                        min(column + across, MAX_COLUMNS) - 1,
+                    )
+                    merged.append(((row, column), last))
             column += count
             element.clear()
         elif tag == f"{_TABLE}table-row":
@@ -268,6 +282,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                 filtered=filtered,
                 errors=errors,
                 percent=frozenset(percent),
+                merged=tuple(merged),
             )
             element.clear()
     return facts

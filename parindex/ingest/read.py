@@ -350,7 +350,10 @@ def _read_sheets(
     for sheet in iter_sheets(open_workbook(content), hidden=True):
         decoded, cells = decode_sheet(sheet)
         if sheet.name in facts:
-            decoded = replace(decoded, facts=facts[sheet.name])
+            found = facts[sheet.name]
+            decoded = replace(decoded, facts=found)
+            if found.merged and not decoded.merged:  # an .ods: its spans
+                decoded = replace(decoded, merged=found.merged)
         sheets.append(decoded)
         if cells:
             legacy[decoded.name] = cells
