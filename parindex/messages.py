@@ -514,6 +514,10 @@ COLUMN_HIDDEN_DUPLICATE = (
     "Cột {column} đang bị ẩn và trùng vai trò {role} với một cột đang hiện: "
     "dùng cột đang hiện, bỏ qua cột ẩn."
 )
+COLUMN_HIDDEN_EARLIER_ROUND = (
+    "Cột {column} đang bị ẩn: dùng cột {chosen}; dòng nào để trống ở cột đó thì "
+    "dùng điểm của cột ẩn này (vòng chấm trước), mỗi dòng như vậy có một cảnh báo."
+)
 COLUMN_HIDDEN_USED = (
     "Cột {column} đang bị ẩn nhưng là cột {role} duy nhất: vẫn dùng cột này; "
     "hãy bỏ ẩn cột để kiểm tra lại."

@@ -31,6 +31,7 @@ from parindex.workbook import (
     Sheet,
     Table,
     cell_position,
+    cell_ref,
     cell_text,
     find_metadata,
     metadata_lines,
@@ -41,6 +42,27 @@ SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
     "year": ("Năm",),
 }
 Record = dict[str, str | None]
+_BARE_YEAR_LINE = re.compile(r"\s*nam\s+((?:19|20)\d\d)\s*")
+"""A cell that is only ``Năm 2022`` (folded): a ``Năm`` line without its colon."""
+
+
+def form_metadata(sheet: Sheet, last_row: int) -> dict[str, tuple[str, str]]:
+    """A form's ``Đơn vị`` and ``Năm`` lines above its table
+    (``find_metadata``); a cell holding only ``Năm 2022``, without the colon, is
+    the ``Năm`` line when there is none (a title ``BẢNG … NĂM 2023`` is not)."""
+    found = find_metadata(sheet, SUBMISSION_LABELS, last_row=last_row)
+    if "year" in found:
+        return found
+    hidden = sheet.facts.hidden_rows
+    rows = sorted(range(min(last_row, len(sheet.cells))), key=lambda r: r in hidden)
+    for r in rows:  # a visible line first
+        for c, value in enumerate(sheet.cells[r]):
+            if isinstance(value, str) and (
+                match := _BARE_YEAR_LINE.fullmatch(fold(value))
+            ):
+                return {**found, "year": (match.group(1), cell_ref(r, c))}
+    return found
+
 
 _SEPARATORS = re.compile(r"[-_.,;:()/\u2010-\u2015\u2212]+")  # hyphens, dashes
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -679,7 +701,7 @@ def _form(
 ) -> Form:
     """Locate the columns, department and year of one form sheet."""
     header_row, columns, data_row = located.row, located.columns, located.data_row
-    metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=header_row)
+    metadata = form_metadata(sheet, header_row)
     table = Table(
         sheet=sheet,
         header_row=header_row,

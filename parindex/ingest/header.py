@@ -471,6 +471,20 @@ def _earlier_rounds(
             chosen.label,
             tuple((c.index, c.label) for c in lower),
         )
+        # a hidden earlier round is not only "skipped": rows may take it
+        for column in lower:
+            if not column.hidden:
+                continue
+            skipped = messages.COLUMN_HIDDEN_DUPLICATE.format(
+                column=column.label, role=messages.SCORE_ROLE_NAMES[role]
+            )
+            said = messages.COLUMN_HIDDEN_EARLIER_ROUND.format(
+                column=column.label, chosen=chosen.label
+            )
+            choice.warnings = [
+                (cell, said if text == skipped else text)
+                for cell, text in choice.warnings
+            ]
 
 
 def _choose_score(

@@ -16,6 +16,7 @@ from parindex.ingest.forms import (
     department_from_file_name,
     department_in_text,
     find_forms,
+    form_metadata,
     stated_year_of,
 )
 from parindex.ingest.header import locate_header
@@ -39,7 +40,6 @@ from parindex.workbook import (
     Sheet,
     Table,
     UnreadableWorkbook,
-    find_metadata,
     has_formulas,
     iter_sheets,
     open_workbook,
@@ -382,7 +382,7 @@ def _stated_year(content: bytes) -> int | None:
         at = locate_header(sheet)
         if at is None:
             continue
-        metadata = find_metadata(sheet, SUBMISSION_LABELS, last_row=at[0])
+        metadata = form_metadata(sheet, at[0])
         if "year" in metadata:
             years.append(stated_year_of(metadata["year"][0]))
     known = [year for year in years if year is not None]
