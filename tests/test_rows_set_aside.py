@@ -174,3 +174,45 @@ def test_a_file_none_of_whose_rows_is_used_is_submitted_but_unusable(
 )
 def test_invisible_characters_are_shown(raw: str, shown: str) -> None:
     assert visible(raw) == shown
+
+
+def test_rows_are_counted_as_rows_not_criteria(inputs: Path) -> None:
+    """1.3.2 typed on two rows (blind round 14, c10): both rows are set aside,
+    and the line says two rows, not one."""
+    _edit(
+        inputs,
+        "phong-noi-vu.xlsx",
+        {"A17": "1.3.2", "B17": "Xử lý các vấn đề phát hiện qua kiểm tra", "E17": 1.0},
+    )
+    result = _result(inputs)
+    assert [cell for _, cell, _ in _errors(result)] == ["A16", "A17"]
+    assert _set_aside(result) == [
+        messages.ROWS_SET_ASIDE_SUMMARY.format(
+            department="Phòng Nội vụ", count=2, codes="1.3.2", file=NV
+        )
+    ]
+
+
+def test_one_row_without_a_code_is_one_row(inputs: Path) -> None:
+    """A signature line with a date where the self score goes and a year where
+    the appraisal goes (x09): two errors on one row, one row set aside."""
+    _edit(
+        inputs, "phong-noi-vu.xlsx", {"D45": "Phong Thổ, ngày 15 tháng 01", "E45": 2024}
+    )
+    result = _result(inputs)
+    assert result.current.total == pytest.approx(79.24)
+    assert _set_aside(result) == [
+        "Phòng Nội vụ: 1 dòng bị loại trong 2023/phong-noi-vu.xlsx vì không đọc được "
+        "mã tiêu chí (ô A45, D45): các dòng này không được tính cho tiêu chí nào."
+    ]
+
+
+def test_a_group_row_set_aside_loses_no_score(inputs: Path) -> None:
+    """An error value on the group row 1.3 (x53): the error names the cell, but
+    1.3 is computed from its scored leaves, so it is not "left without a valid
+    score"."""
+    _edit(inputs, "phong-noi-vu.xlsx", {"E14": "#REF!"})
+    result = _result(inputs)
+    assert result.current.total == pytest.approx(79.24)
+    assert [cell for _, cell, _ in _errors(result)] == ["E14"]
+    assert _set_aside(result) == []

@@ -57,7 +57,13 @@ from parindex.ingest.safety import (
 from parindex.problems import problem, template_pattern
 from parindex.text import code_key, fold, format_vn
 from parindex.timefmt import OFFICE_TIMEZONE
-from parindex.workbook import UnreadableWorkbook, find_table, iter_sheets, open_workbook
+from parindex.workbook import (
+    UnreadableWorkbook,
+    cell_position,
+    find_table,
+    iter_sheets,
+    open_workbook,
+)
 
 if TYPE_CHECKING:
     from parindex.consolidate import YearResult
@@ -946,18 +952,31 @@ def rows_set_aside(
             return name
         return messages.SCORER_IN_FILE.format(department=name, file=files[0])
 
+    # a group's figure is its leaves' sum: its row set aside loses no score
+    leaves = set(current.nodes.filter(pl.col("is_leaf"))["code"].to_list())
+
+    def row_count(cells: list[str | None], fallback: int) -> int:
+        """How many rows the cells lie on (``fallback`` without cells)."""
+        found = {p[0] for c in cells if c and (p := cell_position(c)) is not None}
+        return len(found) or fallback
+
     lines = []
     for (file, department), rows in errors.group_by(
         "file", "department", maintain_order=True
     ):
         name = criteria_set.department_name(str(department))
         codes = list(dict.fromkeys(rows["criterion"].drop_nulls().to_list()))
-        unscored = [code for code in codes if code not in scored_by]
+        unscored = [code for code in codes if code not in scored_by and code in leaves]
         if unscored:
             lines.append(
                 messages.ROWS_SET_ASIDE_SUMMARY.format(
                     department=name,
-                    count=len(unscored),
+                    count=row_count(
+                        rows.filter(pl.col("criterion").is_in(unscored))[
+                            "cell"
+                        ].to_list(),
+                        len(unscored),
+                    ),
                     codes=", ".join(unscored),
                     file=file,
                 )
@@ -976,7 +995,7 @@ def rows_set_aside(
             lines.append(
                 messages.ROWS_SET_ASIDE_NO_CODE.format(
                     department=name,
-                    count=len(cells),
+                    count=row_count(cells, len(cells)),
                     file=file,
                     cells=", ".join(cells),
                 )
