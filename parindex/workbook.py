@@ -338,6 +338,21 @@ def find_metadata(
     return found
 
 
+def rows_visible_first(
+    sheet: Sheet, last_row: int = SEARCH_ROWS
+) -> list[tuple[int, list[CellValue]]]:
+    """The sheet's rows above ``last_row`` with their numbers, the visible ones
+    first, each in the sheet's order: a visible line wins over a hidden one (an
+    old year kept hidden)."""
+    rows = list(enumerate(sheet.cells[:last_row]))
+    hidden = sheet.facts.hidden_rows
+    if hidden:
+        rows = [x for x in rows if x[0] not in hidden] + [
+            x for x in rows if x[0] in hidden
+        ]
+    return rows
+
+
 def metadata_lines(
     sheet: Sheet,
     labels: Mapping[str, Sequence[str]],
@@ -348,12 +363,7 @@ def metadata_lines(
     rows first, each in the sheet's order."""
     index = _alias_index(labels)
     hidden = sheet.facts.hidden_rows
-    rows = list(enumerate(sheet.cells[:last_row]))
-    if hidden:  # a visible line wins over a hidden one (an old year kept hidden)
-        rows = [x for x in rows if x[0] not in hidden] + [
-            x for x in rows if x[0] in hidden
-        ]
-    for r, row in rows:
+    for r, row in rows_visible_first(sheet, last_row):
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue

@@ -35,6 +35,7 @@ from parindex.workbook import (
     cell_text,
     find_metadata,
     metadata_lines,
+    rows_visible_first,
 )
 
 SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
@@ -53,10 +54,8 @@ def form_metadata(sheet: Sheet, last_row: int) -> dict[str, tuple[str, str]]:
     found = find_metadata(sheet, SUBMISSION_LABELS, last_row=last_row)
     if "year" in found:
         return found
-    hidden = sheet.facts.hidden_rows
-    rows = sorted(range(min(last_row, len(sheet.cells))), key=lambda r: r in hidden)
-    for r in rows:  # a visible line first
-        for c, value in enumerate(sheet.cells[r]):
+    for r, row in rows_visible_first(sheet, last_row):
+        for c, value in enumerate(row):
             if isinstance(value, str) and (
                 match := _BARE_YEAR_LINE.fullmatch(fold(value))
             ):
@@ -557,18 +556,11 @@ def code_among_words(text: str, department: Department) -> bool:
     around the code is not ``Phòng``, the unit's place or the department's own
     names' words (``_around_own``). A name holding its full name is its own."""
     parts = _name_parts(text)
-    code = _name_parts(department.code)
-    if not code or _holds_any(parts, (department.name,)):
+    if _holds_any(parts, (department.name,)):
         return False
     kept = _without_file_words(parts)
-    at = next(
-        (
-            start
-            for start in range(len(kept) - len(code) + 1)
-            if kept[start : start + len(code)] == code
-        ),
-        None,
-    )
+    code = _name_parts(department.code)
+    at = _run_at(kept, code)
     if at is None:
         return False
     return not _around_own(kept, (at, at + len(code)), _own_words(department))
@@ -585,16 +577,26 @@ def _name_parts(text: str) -> list[str]:
     return [part for word in _line_words(text) for part in _NAME_PART.findall(word)]
 
 
+def _run_at(words: list[str], run: list[str]) -> int | None:
+    """Where ``run`` first stands in ``words`` as whole words (None: nowhere,
+    or an empty run)."""
+    if not run:
+        return None
+    return next(
+        (
+            start
+            for start in range(len(words) - len(run) + 1)
+            if words[start : start + len(run)] == run
+        ),
+        None,
+    )
+
+
 def _holds_any(words: list[str], candidates: Sequence[str]) -> bool:
     """Whether one of ``candidates`` (``_name_parts``) is a run of ``words``."""
-    for candidate in candidates:
-        name = _name_parts(candidate)
-        if name and any(
-            words[start : start + len(name)] == name
-            for start in range(len(words) - len(name) + 1)
-        ):
-            return True
-    return False
+    return any(
+        _run_at(words, _name_parts(candidate)) is not None for candidate in candidates
+    )
 
 
 def stated_year_of(text: str) -> int | None:

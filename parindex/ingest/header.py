@@ -457,6 +457,7 @@ def _earlier_rounds(
     chosen: HeaderColumn,
     candidates: list[HeaderColumn],
     choice: ColumnChoice,
+    hidden_said: dict[int, int],
 ) -> None:
     """A later appraisal round filled only where it changed a score (after an
     appeal): a row blank there takes the rounds ranked below it, hidden or not,
@@ -471,20 +472,17 @@ def _earlier_rounds(
             chosen.label,
             tuple((c.index, c.label) for c in lower),
         )
-        # a hidden earlier round is not only "skipped": rows may take it
+        # a hidden earlier round said as skipped (``hidden_said``: column →
+        # its warning's place) is not only skipped: rows may take it
         for column in lower:
-            if not column.hidden:
-                continue
-            skipped = messages.COLUMN_HIDDEN_DUPLICATE.format(
-                column=column.label, role=messages.SCORE_ROLE_NAMES[role]
-            )
-            said = messages.COLUMN_HIDDEN_EARLIER_ROUND.format(
-                column=column.label, chosen=chosen.label
-            )
-            choice.warnings = [
-                (cell, said if text == skipped else text)
-                for cell, text in choice.warnings
-            ]
+            at = hidden_said.get(column.index)
+            if at is not None:
+                choice.warnings[at] = (
+                    column.cell,
+                    messages.COLUMN_HIDDEN_EARLIER_ROUND.format(
+                        column=column.label, chosen=chosen.label
+                    ),
+                )
 
 
 def _choose_score(
@@ -534,10 +532,12 @@ def _choose_score(
     if not current:
         return None
     everyone = list(current)  # hidden ones too: an earlier round a row may take
+    hidden_said: dict[int, int] = {}
     visible = [c for c in current if not c.hidden]
     if visible and len(visible) < len(current):
         for column in current:
             if column.hidden:
+                hidden_said[column.index] = len(choice.warnings)
                 choice.warnings.append(
                     (
                         column.cell,
@@ -558,7 +558,7 @@ def _choose_score(
                     ),
                 )
             )
-        _earlier_rounds(role, only, everyone, choice)
+        _earlier_rounds(role, only, everyone, choice, hidden_said)
         return only
     best = max(column.rank() for column in current)
     top = [column for column in current if column.rank() == best]
@@ -578,7 +578,7 @@ def _choose_score(
             ),
         )
     )
-    _earlier_rounds(role, chosen, everyone, choice)
+    _earlier_rounds(role, chosen, everyone, choice, hidden_said)
     if chosen.hidden:
         choice.warnings.append(
             (

@@ -386,6 +386,13 @@ def _blocks(table: Table, rows: list[_Row | None]) -> list[_Row]:
 _SCORE_WORDS = {"self": "tự đánh giá", "appraised": "thẩm định"}
 
 
+def _part_cell(sub: _Row, field: str, at: int) -> str:
+    """The cell a sub-item's ``field`` score was read from: column ``at``, or,
+    for an appraisal, the earlier round's column it took (``_from_earlier``)."""
+    taken = sub.appraised_at if field == "appraised" else None
+    return cell_ref(sub.r, at if taken is None else taken)
+
+
 def _resolve_block(
     table: Table, owner: _Row, subs: list[_Row], *, merged: bool
 ) -> None:
@@ -407,13 +414,7 @@ def _resolve_block(
         parts = [(sub, getattr(sub, field)) for sub in scored if getattr(sub, field)[0]]
         if not parts:
             continue
-
-        def place(sub: _Row, at: int = at, field: str = field) -> str:
-            # a sub-item may take its appraisal from an earlier round's column
-            taken = sub.appraised_at if field == "appraised" else None
-            return cell_ref(sub.r, at if taken is None else taken)
-
-        cells = ", ".join(place(sub) for sub, _ in parts)
+        cells = ", ".join(_part_cell(sub, field, at) for sub, _ in parts)
         bad = [(sub, raw) for sub, (raw, number) in parts if number is None]
         if bad:
             sub, raw = bad[0]
@@ -444,7 +445,9 @@ def _resolve_block(
                     cell_ref(owner.r, at),
                     messages.CRITERION_SPLIT_PARTLY_APPRAISED.format(
                         code=code,
-                        blank=", ".join(cell_ref(sub.r, at) for sub in unappraised),
+                        blank=", ".join(
+                            _part_cell(sub, field, at) for sub in unappraised
+                        ),
                         cells=cells,
                         self_score=format_vn(owner.self[1] or 0.0),
                     ),
@@ -492,15 +495,9 @@ def _resolve_block(
             )
     refused = any(notice["severity"] == "error" for notice in owner.notices)
     if summed and not refused:
-        at = table.columns.get("appraised", table.columns.get("self", 0))
-        appraised = "appraised" in table.columns
-        where = [
-            cell_ref(
-                sub.r,
-                sub.appraised_at if appraised and sub.appraised_at is not None else at,
-            )
-            for sub in scored
-        ]
+        field = "appraised" if "appraised" in table.columns else "self"
+        at = table.columns.get(field, 0)
+        where = [_part_cell(sub, field, at) for sub in scored]
         cells = ", ".join(where)
         owner.notices.append(
             _notice(
