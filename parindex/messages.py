@@ -571,6 +571,14 @@ VALUE_PERCENT = (
     "Ô {cell} định dạng phần trăm ({shown}): điểm phải là số điểm, không phải tỷ lệ "
     "phần trăm. Hãy đặt định dạng ô là Số và nhập lại điểm."
 )
+VALUE_CONCEALED = (
+    "Ô {cell} có điểm {shown} nhưng {how}: trên màn hình và khi in, ô trông như để "
+    "trống. Vẫn dùng điểm {shown}; nếu ô này phải để trống, hãy xóa điểm rồi nộp lại."
+)
+CONCEALED_HOW = {
+    "format": "định dạng số “{code}” của ô không hiện giá trị này",
+    "zeros": "trang tính đặt chế độ không hiện số 0",
+}
 VALUE_DATE = (
     "Ô {cell} là ngày tháng ({shown}), không phải điểm số: hãy đặt định dạng ô là "
     "Số và nhập lại điểm."

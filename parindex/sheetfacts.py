@@ -1,17 +1,19 @@
 """What a sheet's cells do not say and calamine does not expose.
 
 Hidden and filtered rows, hidden columns, Excel error values (calamine reads
-``#DIV/0!`` as an empty cell) and percent-formatted numbers (calamine gives 0.5 for a
-cell showing ``50%``). Each format keeps them elsewhere:
+``#DIV/0!`` as an empty cell), percent-formatted numbers (calamine gives 0.5 for a
+cell showing ``50%``) and numbers the form does not show (a number format such as
+``;;;`` or ``0;-0;;@``, or a sheet set not to show zero values). Each format keeps
+them elsewhere (numbers not shown: xlsx/xlsm and xls only):
 
 * xlsx/xlsm: the sheet XML (``<row hidden="1">``, ``<col min max hidden>``,
   ``<autoFilter>``, ``<c t="e">``, the cell's style ``s`` → ``numFmtId`` in
-  ``xl/styles.xml``), parsed streaming, and only when a cheap byte search finds one
-  of these;
+  ``xl/styles.xml``, ``<sheetView showZeros="0">``), parsed streaming, and only
+  when a cheap byte search finds one of these;
 * ods: ``content.xml`` (``table:visibility="collapsed"|"filter"`` on rows and
   columns, ``office:value-type="percentage"``, ``calcext:value-type="error"``);
 * xls: xlrd with ``formatting_info=True`` (``rowinfo_map``/``colinfo_map`` hidden
-  flags, error cells, the cell's format string).
+  flags, error cells, the cell's format string, ``show_zero_values``).
 
 Only called on content that ``ingest.safety`` accepted (no DTD, sizes capped).
 """
@@ -45,6 +47,22 @@ class SheetFacts:
     merged: tuple[tuple[Position, Position], ...] = ()
     """Merged ranges as ``Sheet.merged`` holds them, where the reader gives none
     (an ``.ods``: its spans, ``table:number-rows-spanned``)."""
+    concealing: Mapping[Position, str] = field(default_factory=dict)
+    """Cells holding a number whose number format shows nothing for some
+    numbers (its code; ``shows_nothing`` says for which)."""
+    zeros_hidden: bool = False
+    """The sheet is set not to show zero values (Excel's "Show a zero in cells
+    that have zero value" unticked)."""
+
+    def concealed(self, position: Position, number: float) -> str | None:
+        """Why the number in the cell at ``position`` is not shown on the form
+        (``format`` or ``zeros``), None when it is shown."""
+        code = self.concealing.get(position) if self.concealing else None
+        if code is not None and shows_nothing(code, number):
+            return "format"
+        if self.zeros_hidden and number == 0:
+            return "zeros"
+        return None
 
 
 NO_FACTS = SheetFacts()
@@ -63,6 +81,57 @@ def _is_percent_format(code: str) -> bool:
     return "%" in _QUOTED.sub("", code)
 
 
+_FORMAT_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|;|[^";\\\[_*]+')
+_CONCEALING_CODE = re.compile(rb'formatCode="(?:;|[^"]*(?:;;|;"))')
+
+
+def format_sections(code: str) -> list[str]:
+    """A number format's sections (split on ``;`` outside quotes, escapes and
+    brackets), each as the text it prints around the number: quoted text and
+    escaped characters kept, colours, conditions, spacing (``_x``) and fills
+    (``*x``) left out."""
+    sections = [""]
+    for part in _FORMAT_PARTS.findall(code):
+        if part == ";":
+            sections.append("")
+        elif part.startswith('"'):
+            sections[-1] += part[1:-1]
+        elif part.startswith("\\"):
+            sections[-1] += part[1:]
+        elif not part.startswith(("[", "_", "*")):
+            sections[-1] += part.strip()
+    return sections
+
+
+@lru_cache(maxsize=256)
+def _empty_sections(code: str) -> tuple[bool, bool, bool]:
+    """Whether the format shows nothing for (positive, negative, zero) numbers:
+    one section serves all three, two sections give negatives the second,
+    three or more give zero the third."""
+    sections = format_sections(code)
+    empty = [not section for section in sections]
+    if len(sections) == 1:
+        return empty[0], empty[0], empty[0]
+    if len(sections) == 2:
+        return empty[0], empty[1], empty[0]
+    return empty[0], empty[1], empty[2]
+
+
+def shows_nothing(code: str, number: float) -> bool:
+    """Whether a cell formatted with ``code`` shows nothing for ``number``."""
+    positive, negative, zero = _empty_sections(code)
+    if number > 0:
+        return positive
+    if number < 0:
+        return negative
+    return zero
+
+
+def conceals_some(code: str) -> bool:
+    """Whether the format shows nothing for some numbers (``;;;``)."""
+    return any(_empty_sections(code))
+
+
 def percent_styles(styles_xml: bytes) -> frozenset[int]:
     """Indices of ``cellXfs`` whose number format shows a percent."""
     root = ET.fromstring(styles_xml)
@@ -78,6 +147,29 @@ def percent_styles(styles_xml: bytes) -> frozenset[int]:
         if int(xf.get("numFmtId", "0")) in percent_ids:
             found.add(index)
     return frozenset(found)
+
+
+def concealing_styles(styles_xml: bytes) -> dict[int, str]:
+    """Indices of ``cellXfs`` whose number format shows nothing for some
+    numbers, with its code (no built-in format does)."""
+    root = ET.fromstring(styles_xml)
+    codes = {
+        int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
+        for fmt in root.iter(f"{_MAIN}numFmt")
+        if conceals_some(fmt.get("formatCode", ""))
+    }
+    found = {}
+    xfs = root.find(f"{_MAIN}cellXfs")
+    for index, xf in enumerate([] if xfs is None else xfs.iter(f"{_MAIN}xf")):
+        code = codes.get(int(xf.get("numFmtId", "0")))
+        if code is not None:
+            found[index] = code
+    return found
+
+
+@lru_cache(maxsize=32)
+def _concealing_styles_memo(styles_xml: bytes) -> dict[int, str]:
+    return concealing_styles(styles_xml)
 
 
 _STYLES_MEMO_BYTES = 256 * 1024
@@ -107,16 +199,29 @@ def _true(value: str | None) -> bool:
     return value in ("1", "true")
 
 
-def xlsx_sheet_facts(sheet_xml: bytes, percent: frozenset[int]) -> SheetFacts:
-    """The facts of one worksheet part; ``percent`` are the percent style indices."""
+def xlsx_sheet_facts(
+    sheet_xml: bytes,
+    percent: frozenset[int],
+    concealing: Mapping[int, str] | None = None,
+) -> SheetFacts:
+    """The facts of one worksheet part; ``percent`` are the percent style
+    indices, ``concealing`` the styles whose format shows nothing for some
+    numbers (``concealing_styles``)."""
     wanted_styles = {str(i) for i in percent}
+    concealing_by_name = {str(i): code for i, code in (concealing or {}).items()}
+    zeros_hidden = b"showZeros=" in sheet_xml and (
+        b'showZeros="0"' in sheet_xml or b'showZeros="false"' in sheet_xml
+    )
     if (
         b"hidden=" not in sheet_xml
         and b't="e"' not in sheet_xml
         and b"autoFilter" not in sheet_xml
         and not wanted_styles
+        and not concealing_by_name
+        and not zeros_hidden
     ):
         return NO_FACTS
+    concealed_cells: dict[Position, str] = {}
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
     errors: dict[Position, str] = {}
@@ -144,12 +249,13 @@ def xlsx_sheet_facts(sheet_xml: bytes, percent: frozenset[int]) -> SheetFacts:
                     errors[position] = (
                         (value.text or "#ERROR") if value is not None else "#ERROR"
                     )
-                elif element.get("s") in wanted_styles and element.get("t") in (
-                    None,
-                    "n",
-                ):
-                    if element.find(f"{_MAIN}v") is not None:
-                        percent_cells.add(position)
+                elif element.get("t") in (None, "n") and (style := element.get("s")):
+                    if style in wanted_styles:
+                        if element.find(f"{_MAIN}v") is not None:
+                            percent_cells.add(position)
+                    elif style in concealing_by_name:
+                        if element.find(f"{_MAIN}v") is not None:
+                            concealed_cells[position] = concealing_by_name[style]
             element.clear()
         elif tag == f"{_MAIN}row":
             element.clear()
@@ -166,6 +272,8 @@ def xlsx_sheet_facts(sheet_xml: bytes, percent: frozenset[int]) -> SheetFacts:
         filtered=filtered and bool(hidden_rows),
         errors=errors,
         percent=frozenset(percent_cells),
+        concealing=concealed_cells,
+        zeros_hidden=zeros_hidden,
     )
 
 
@@ -184,11 +292,18 @@ def xlsx_facts(
         b"%" in styles or b'numFmtId="9"' in styles or b'numFmtId="10"' in styles
     ):
         percent = _percent_styles_once(styles)
+    concealing: dict[int, str] = {}
+    if styles is not None and _CONCEALING_CODE.search(styles):
+        concealing = (
+            concealing_styles(styles)
+            if len(styles) > _STYLES_MEMO_BYTES
+            else _concealing_styles_memo(bytes(styles))
+        )
     facts = {}
     for name, part in parts.items():
         xml = worksheets.get(part)
         if xml is not None:
-            facts[name] = xlsx_sheet_facts(xml, percent)
+            facts[name] = xlsx_sheet_facts(xml, percent, concealing)
     return facts
 
 
@@ -302,10 +417,13 @@ def xls_facts(content: bytes) -> dict[str, SheetFacts]:
         logfile=io.StringIO(),
     )
     percent_xf = set()
+    concealing_xf: dict[int, str] = {}
     for index, xf in enumerate(book.xf_list):
         fmt = book.format_map.get(xf.format_key)
         if fmt is not None and _is_percent_format(fmt.format_str):
             percent_xf.add(index)
+        elif fmt is not None and conceals_some(fmt.format_str):
+            concealing_xf[index] = fmt.format_str
     facts = {}
     try:
         for index in range(book.nsheets):
@@ -322,6 +440,7 @@ def xls_facts(content: bytes) -> dict[str, SheetFacts]:
             )
             errors: dict[Position, str] = {}
             percent: set[Position] = set()
+            concealed: dict[Position, str] = {}
             for r in range(min(sheet.nrows, MAX_ROWS)):
                 for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
                     cell = sheet.cell(r, c)
@@ -334,11 +453,18 @@ def xls_facts(content: bytes) -> dict[str, SheetFacts]:
                         and cell.xf_index in percent_xf
                     ):
                         percent.add((r, c))
+                    elif (
+                        cell.ctype == xlrd.XL_CELL_NUMBER
+                        and cell.xf_index in concealing_xf
+                    ):
+                        concealed[(r, c)] = concealing_xf[cell.xf_index]
             facts[nfc(sheet.name)] = SheetFacts(
                 hidden_rows=hidden_rows,
                 hidden_columns=hidden_columns,
                 errors=errors,
                 percent=frozenset(percent),
+                concealing=concealed,
+                zeros_hidden=not sheet.show_zero_values,
             )
             book.unload_sheet(index)
     finally:

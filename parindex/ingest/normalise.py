@@ -11,6 +11,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown
+from parindex.sheetfacts import SheetFacts
 from parindex.text import (
     fold,
     fold_name,
@@ -201,7 +202,8 @@ def _read_score(
             and not _too_large(value)
         ):
             shown = str(int(value)) if value.is_integer() else repr(value)
-            return shown, value if math.isfinite(value) else None, None
+            number = value if math.isfinite(value) else None
+            return shown, number, _concealed(facts, row, at, number)
         if value == "":
             return None, None, None
         if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
@@ -259,7 +261,34 @@ def _read_score(
             limit=SCORE_LIMIT_TEXT,
         )
         return raw, None, _notice("error", cell, message)
+    if isinstance(value, int | float):
+        return raw, number, _concealed(facts, row, at, number)
     return raw, number, None
+
+
+def _concealed(
+    facts: SheetFacts, row: int, at: int, number: float | None
+) -> Notice | None:
+    """The warning for a number the form does not show (its number format shows
+    nothing for it, or the sheet hides zero values): it is used as typed, and
+    said (README, Choices)."""
+    if number is None or not (facts.concealing or facts.zeros_hidden):
+        return None
+    how = facts.concealed((row, at), number)
+    if how is None:
+        return None
+    cell = cell_ref(row, at)
+    return _notice(
+        "warning",
+        cell,
+        messages.VALUE_CONCEALED.format(
+            cell=cell,
+            shown=format_vn(number),
+            how=messages.CONCEALED_HOW[how].format(
+                code=facts.concealing.get((row, at), "")
+            ),
+        ),
+    )
 
 
 def _blank(value: CellValue) -> bool:
@@ -775,7 +804,13 @@ class RowsBuilder:
         # no error values and no percent formats in the sheet: a number or an
         # empty score cell is read without ``_read_score`` (a missing column is
         # "" here, and ``_read_score`` gives it nothing too)
-        plain = not errors and not table.sheet.facts.percent
+        facts = table.sheet.facts
+        plain = (
+            not errors
+            and not facts.percent
+            and not facts.concealing
+            and not facts.zeros_hidden
+        )
         self_raw: str | None
         self_score: float | None
         appraised_raw: str | None
