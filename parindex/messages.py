@@ -495,6 +495,12 @@ APPRAISAL_FROM_EARLIER_COLUMN = (
     "Ô {blank} (cột {chosen}) để trống: dòng này dùng điểm thẩm định ở ô {used} "
     "(cột {column})."
 )
+APPRAISAL_EARLIER_ROUNDS_DIFFER = (
+    "Ô {blank} (cột {chosen}) để trống, và các cột thẩm định trước nó ghi điểm khác "
+    "nhau ở dòng này: {cells}. Không biết dùng điểm nào, nên dòng này coi như chưa "
+    "có điểm thẩm định; hãy ghi điểm vào ô {blank} hoặc xóa cột thừa rồi nộp lại."
+)
+APPRAISAL_EARLIER_CELL = "{cell} ghi {shown}"
 COLUMN_YEAR_LATER = (
     "Cột {column} ghi năm {column_year}, sau năm {year} của biểu: cột được đọc là "
     "{role} của biểu năm {year} (chấm trong năm {column_year})."

@@ -60,8 +60,9 @@ class Sheet:
     visible: bool = True
 
 
-Fallback = tuple[str, tuple[tuple[int, str], ...]]
-"""A chosen score column's label and the lower-ranked columns of its role."""
+Fallback = tuple[str, tuple[tuple[tuple[int, str], ...], ...]]
+"""A chosen score column's label and the lower-ranked columns of its role, as
+rounds (highest rank first), each its columns (index, label) of one rank."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ candidate columns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -461,17 +462,20 @@ def _earlier_rounds(
 ) -> None:
     """A later appraisal round filled only where it changed a score (after an
     appeal): a row blank there takes the rounds ranked below it, hidden or not,
-    in rank order (README, Choices); none when two of them share a rank."""
-    lower = sorted(
-        (c for c in candidates if c.rank() < chosen.rank()),
+    in rank order, the columns of one rank as one round (README, Choices)."""
+    lower = sorted(  # stable: columns of one rank stay in sheet order
+        sorted(
+            (c for c in candidates if c.rank() < chosen.rank()), key=lambda c: c.index
+        ),
         key=lambda c: c.rank(),
         reverse=True,
     )
-    if role == "appraised" and lower and len({c.rank() for c in lower}) == len(lower):
-        choice.fallbacks[role] = (
-            chosen.label,
-            tuple((c.index, c.label) for c in lower),
-        )
+    if role == "appraised" and lower:
+        rounds = [
+            tuple((c.index, c.label) for c in columns)
+            for _, columns in itertools.groupby(lower, key=lambda c: c.rank())
+        ]
+        choice.fallbacks[role] = (chosen.label, tuple(rounds))
         # a hidden earlier round said as skipped (``hidden_said``: column →
         # its warning's place) is not only skipped: rows may take it
         for column in lower:

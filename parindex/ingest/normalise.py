@@ -302,32 +302,90 @@ def _from_earlier(
     cells: Sequence[CellValue],
     chosen_at: int,
     fallback: Fallback,
+    *,
+    coded: bool = True,
 ) -> tuple[CellValue, int, Notice | None]:
-    """A row whose chosen appraisal cell is blank: the first lower-ranked
-    appraisal column's cell that is not (its value, its column, the warning
-    naming both cells), else the blank cell as it was (README, Choices: a later
-    round filled only where it changed a score)."""
-    chosen, lower = fallback
+    """A row whose chosen appraisal cell is blank: the cell of the highest
+    lower-ranked round that is not (its value, its column, the warning naming
+    both cells), else the blank cell as it was (README, Choices: a later round
+    filled only where it changed a score). Columns of one rank are one round:
+    taken where the cells filled agree (the first of them), and where they
+    differ none is, said naming them, and the row stays blank. On a row
+    without a code (``coded`` False) only a number is taken: a text there is a
+    note or a signature, not a score."""
+    chosen, rounds = fallback
     errors = table.sheet.facts.errors
-    for at, label in lower:
-        value = cells[at] if at < len(cells) else ""
-        if not _blank(value) or (errors and (r, at) in errors):
-            cell = cell_ref(r, at)
+    for columns in rounds:
+        filled = []
+        for at, label in columns:
+            value = cells[at] if at < len(cells) else ""
+            error = errors.get((r, at)) if errors else None
+            if error is None and (
+                _blank(value) or (not coded and _parse_score(value)[1] is None)
+            ):
+                continue
+            filled.append((at, label, value, error))
+        if not filled:
+            continue
+        blank = cell_ref(r, chosen_at)
+        at, label, value, error = filled[0]
+        if any(
+            not _same_score(value, error, other, other_error)
+            for _, _, other, other_error in filled[1:]
+        ):
+            cells_said = "; ".join(
+                messages.APPRAISAL_EARLIER_CELL.format(
+                    cell=cell_ref(r, at), shown=_shown_value(value, error)
+                )
+                for at, _, value, error in filled
+            )
             return (
-                value,
-                at,
-                _notice(
-                    "warning",
-                    cell,
-                    messages.APPRAISAL_FROM_EARLIER_COLUMN.format(
-                        blank=cell_ref(r, chosen_at),
-                        chosen=chosen,
-                        used=cell,
-                        column=label,
+                cells[chosen_at],
+                chosen_at,
+                _notice(  # on the first of them: the blank cell's own
+                    "warning",  # warning (self score used for now) still comes
+                    cell_ref(r, filled[0][0]),
+                    messages.APPRAISAL_EARLIER_ROUNDS_DIFFER.format(
+                        blank=blank, chosen=chosen, cells=cells_said
                     ),
                 ),
             )
+        cell = cell_ref(r, at)
+        return (
+            value,
+            at,
+            _notice(
+                "warning",
+                cell,
+                messages.APPRAISAL_FROM_EARLIER_COLUMN.format(
+                    blank=blank, chosen=chosen, used=cell, column=label
+                ),
+            ),
+        )
     return cells[chosen_at], chosen_at, None
+
+
+def _same_score(
+    value: CellValue, error: str | None, other: CellValue, other_error: str | None
+) -> bool:
+    """Whether two appraisal cells say the same: the same error value, or the
+    same number, or (neither a number) the same text."""
+    if error is not None or other_error is not None:
+        return error == other_error
+    raw, number = _parse_score(value)
+    other_raw, other_number = _parse_score(other)
+    if number is not None and other_number is not None:
+        return number == other_number
+    return number is None and other_number is None and raw == other_raw
+
+
+def _shown_value(value: CellValue, error: str | None) -> str:
+    """A cell's value as a message shows it (a number the Vietnamese way)."""
+    if error is not None:
+        return error
+    if type(value) is float:
+        return format_vn(value)
+    return cell_text(value).strip()
 
 
 class _Row:
@@ -836,7 +894,7 @@ class RowsBuilder:
                 and (r, appraised_at) not in table.sheet.uncalculated
             ):
                 appraised_value, row_appraised_at, earlier = _from_earlier(
-                    table, r, cells, appraised_at, fallback
+                    table, r, cells, appraised_at, fallback, coded=code_value != ""
                 )
             formula = (
                 next((f for f in _FORMULA_FIELDS if table.uncalculated(r, f)), None)
