@@ -198,6 +198,15 @@ FILE_IGNORED_LOCK = "Tệp khóa của Excel/LibreOffice (không phải bài n�
 FILE_IGNORED_HIDDEN = "Tệp ẩn hoặc tệp tạm (không phải bài nộp)."
 FILE_IGNORED_SYSTEM = "Tệp hệ thống do Windows hoặc macOS tự tạo (không phải bài nộp)."
 FILE_IGNORED_NOT_FILE = "Không phải tệp thường (thư mục hoặc liên kết): không đọc."
+FILE_IGNORED_RETIRED = (
+    "Tệp có đuôi “{suffix}” (không phải đuôi bảng tính): coi là bản đã đổi tên để "
+    "không dùng nữa, không đọc. Nếu đây là bài nộp, hãy đổi tên về đuôi .xlsx rồi "
+    "nộp lại."
+)
+FILE_IGNORED_SHORTCUT = (
+    "Lối tắt (shortcut) tới một tệp khác, không phải bài nộp: không đọc. Nếu muốn "
+    "nộp tệp đó, hãy chép chính tệp vào thư mục."
+)
 FILE_PENDING = (
     "Tệp vừa được sửa lúc {modified}: có thể đang được ghi, để lại cho lần chạy sau."
 )

@@ -42,6 +42,15 @@ ATTACHMENT_SUFFIXES = frozenset(
         ".msg",
     }
 )
+# Suffixes an office adds to retire a copy (``….xlsx.old``): never read. So is any
+# suffix after a spreadsheet's (``….xlsx.1``) or made of digits, unless the file
+# is an attachment (``….xlsx.pdf``) or an archive (refused as not a spreadsheet).
+RETIRED_SUFFIXES = frozenset(
+    {".old", ".orig", ".original", ".backup", ".bk", ".cu", ".copy", ".save", ".sav"}
+)
+ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".gz", ".tar"})
+# Windows shortcuts and web links: they point at a file, they are not one.
+SHORTCUT_SUFFIXES = frozenset({".lnk", ".url"})
 # Folders that file managers and archivers leave behind: never submissions.
 SYSTEM_FOLDERS = frozenset({"__macosx", "$recycle.bin", "system volume information"})
 # files Windows and macOS leave in any folder they show (thumbnail caches, settings)
@@ -153,8 +162,13 @@ def _classify(
         return "ignored", messages.FILE_IGNORED_SYSTEM
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
         return "ignored", messages.FILE_IGNORED_HIDDEN
-    if path.suffix.lower() in TEMPORARY_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in TEMPORARY_SUFFIXES:
         return "ignored", messages.FILE_IGNORED_HIDDEN
+    if suffix in SHORTCUT_SUFFIXES:
+        return "ignored", messages.FILE_IGNORED_SHORTCUT
+    if _retired(path):
+        return "ignored", messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix)
     if not stat_module.S_ISREG(stat.st_mode):  # a symlink, a directory, a pipe…
         return "ignored", messages.FILE_IGNORED_NOT_FILE
     if stat.st_mtime > now + FUTURE_TOLERANCE:
@@ -166,6 +180,26 @@ def _classify(
     if path.suffix.lower() in ATTACHMENT_SUFFIXES:
         return "attachment", messages.FILE_ATTACHMENT
     return "candidate", None
+
+
+def _retired(path: Path) -> bool:
+    """A copy renamed to be put aside: a suffix an office adds to retire a file
+    (``.old``, ``.orig``…), made of digits (``.1``), or following a
+    spreadsheet's own (``….xlsx.anything``); never an attachment or an archive,
+    never a file with no suffix (read by its content)."""
+    suffix = path.suffix.lower()
+    if (
+        not suffix
+        or suffix in SPREADSHEET_SUFFIXES
+        or suffix in ATTACHMENT_SUFFIXES
+        or suffix in ARCHIVE_SUFFIXES
+    ):
+        return False
+    return (
+        suffix in RETIRED_SUFFIXES
+        or suffix[1:].isdigit()
+        or Path(path.stem).suffix.lower() in SPREADSHEET_SUFFIXES
+    )
 
 
 def _hidden_folder(path: Path) -> bool:

@@ -1,0 +1,101 @@
+"""A copy an office renamed to retire it (``….xlsx.old``, ``….orig``, ``….xlsx.1``)
+is not a submission, and a Windows shortcut is not one either (blind round 15,
+B: c42, c43, c16): before, a retired copy was read by its content, used, and
+replaced the department's own file without a word."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+
+from parindex import messages, pipeline
+from parindex.ingest.discover import discover
+
+OLD = 1_700_000_000.0
+
+
+def _touch(path: Path, content: bytes = b"PK\x03\x04 not read here") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    os.utime(path, (OLD, OLD))
+
+
+def test_retired_copies_and_shortcuts_are_ignored_with_their_reason(
+    tmp_path: Path,
+) -> None:
+    year = tmp_path / "2023"
+    retired = {
+        "phong-noi-vu v2.xlsx.old": ".old",
+        "phong-tu-phap.xlsx.orig": ".orig",
+        "phong-kinh-te-ha-tang.xlsx.1": ".1",
+        "van-phong.xls.cu": ".cu",
+        "phong-noi-vu ban nhap.old": ".old",
+        "phong-noi-vu.backup": ".backup",
+    }
+    for name in retired:
+        _touch(year / name)
+    _touch(year / "phong-noi-vu.xlsx - Shortcut.lnk")
+    kept = {
+        "phong-noi-vu": "candidate",  # saved without an extension: read by content
+        "phong-noi-vu.xlsx.pdf": "attachment",  # a form printed to PDF
+        "phong-noi-vu.xlsx.zip": "candidate",  # zipped: read, refused saying why
+        "ghi-chu.txt": "candidate",
+        "phong-noi-vu.xlxs": "candidate",  # a typing slip in the extension
+    }
+    for name in kept:
+        _touch(year / name)
+
+    found = {
+        entry.name: (entry.status, entry.note)
+        for entry in discover(year, 2023, OLD + 3600)
+    }
+
+    for name, suffix in retired.items():
+        assert found[f"2023/{name}"] == (
+            "ignored",
+            messages.FILE_IGNORED_RETIRED.format(suffix=suffix),
+        ), name
+    assert found["2023/phong-noi-vu.xlsx - Shortcut.lnk"] == (
+        "ignored",
+        messages.FILE_IGNORED_SHORTCUT,
+    )
+    for name, status in kept.items():
+        assert found[f"2023/{name}"][0] == status, name
+
+
+def _with_appraisal(source: Path, target: Path, code: str, score: float) -> None:
+    """A copy of a department's form with one leaf's appraisal changed."""
+    book = openpyxl.load_workbook(source)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            if row and str(row[0].value).strip() == code:
+                row[4].value = score
+    book.save(target)
+
+
+def test_a_newer_retired_copy_never_replaces_the_department_file(
+    inputs: Path,
+) -> None:
+    nv = inputs / "2023" / "phong-noi-vu.xlsx"
+    retired = inputs / "2023" / "phong-noi-vu v2.xlsx.old"
+    _with_appraisal(nv, retired, "5.2.1", 0.5)
+    later = nv.stat().st_mtime + 86_400
+    os.utime(retired, (later, later))
+    shutil.copy2(retired, inputs / "2023" / "phong-tu-phap.xlsx.1")
+
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    history, history_problems = pipeline.load_history(inputs)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+
+    statuses = dict(
+        ingested.submissions.select("file", "status").iter_rows()  # type: ignore[arg-type]
+    )
+    assert statuses["2023/phong-noi-vu.xlsx"] == "used"
+    assert statuses["2023/phong-noi-vu v2.xlsx.old"] == "ignored"
+    assert statuses["2023/phong-tu-phap.xlsx.1"] == "ignored"
+    assert round(result.current.total, 2) == 79.24
