@@ -89,13 +89,14 @@ def available_criteria_sets_of(paths: list[Path]) -> list[tuple[int, Path]]:
 
 
 def _no_scores(rows: pl.DataFrame, file: str, department: str | None) -> pl.DataFrame:
-    """A warning when no row of the file carries a score (an empty form)."""
+    """An error when no row of the file carries a score (an empty form): the
+    run does not use it (``winners``, ``FILE_NO_SCORES``)."""
     if rows.filter(
         pl.col("self_raw").is_not_null() | pl.col("appraised_raw").is_not_null()
     ).height:
         return problems_frame([])
     return problems_frame(
-        [problem("warning", messages.CHECK_NO_SCORES, file=file, department=department)]
+        [problem("error", messages.FILE_NO_SCORES, file=file, department=department)]
     )
 
 
@@ -115,8 +116,8 @@ def _department_folder(path: Path) -> str:
 def check_files(
     files: list[Path], inputs: Path, criteria: Path | None = None
 ) -> pl.DataFrame:
-    """The problems the nightly run would report for ``files``, and a warning for
-    a form with no score filled in.
+    """The problems the nightly run would report for ``files`` (a form with no
+    score filled in is an error, as the run sets it aside).
 
     The criteria set is ``criteria`` when given, else found as ``_sets_for`` says.
     The year is the file's folder when it is a year folder, else its ``Năm`` line,

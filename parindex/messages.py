@@ -363,6 +363,14 @@ FILE_ORDER_BY_SAVE_TIME = (
     "{code}): dùng {used}, bản được lưu sau cùng theo thời gian lưu ghi trong tệp "
     "({saved})."
 )
+FILE_SUPERSEDED_BY_ROWS = (
+    "Tệp này và tệp {used} {why}; tệp {used} có nhiều dòng điểm hợp lệ hơn nên được "
+    "dùng, tệp này không được dùng."
+)
+FILE_SUPERSEDED_SAME_SCORES = (
+    "Tệp này và tệp {used} {why} nhưng cùng điểm; dùng tệp {used} (không đổi điểm "
+    "nào), tệp này không được dùng."
+)
 FILE_SUPERSEDED_BY_SAVE_TIME = (
     "Tệp này (lưu lúc {saved}) và tệp {newer} (lưu lúc {newer_saved}) {why}; theo "
     "thời gian lưu ghi trong tệp, {newer} được lưu sau nên tệp này không được dùng."
@@ -700,9 +708,10 @@ FACTS_UNREADABLE = (
     "Không đọc được thông tin dòng/cột ẩn của tệp ({reason}): không kiểm tra được "
     "điểm ở dòng, cột bị ẩn."
 )
-CHECK_NO_SCORES = (
+FILE_NO_SCORES = (
     "Bảng chấm điểm chưa có điểm nào (cột điểm tự đánh giá và điểm thẩm định đều "
-    "trống): tệp này chưa đóng góp điểm nào vào tổng hợp."
+    "trống): tệp không dùng được, chưa đóng góp điểm nào vào tổng hợp. Hãy điền "
+    "điểm rồi nộp lại."
 )
 CHECK_NO_CRITERIA = (
     "Không tìm thấy bộ chỉ số: hãy chỉ ra tệp bộ chỉ số bằng --criteria TỆP, hoặc "

@@ -107,7 +107,7 @@ def test_check_without_any_criteria_set_says_how_to_give_one(tmp_path: Path) -> 
     assert result.output == f"Lỗi: {messages.CHECK_NO_CRITERIA}\n"
 
 
-def test_a_form_with_no_score_filled_in_gets_a_warning(tmp_path: Path) -> None:
+def test_a_form_with_no_score_filled_in_is_an_error(tmp_path: Path) -> None:
     folder = tmp_path / "2023"
     folder.mkdir()
     form = folder / "phong-noi-vu.xlsx"
@@ -123,7 +123,7 @@ def test_a_form_with_no_score_filled_in_gets_a_warning(tmp_path: Path) -> None:
     )
     problems = check_files([form], tmp_path, criteria=CRITERIA)
     assert problems.select("severity", "department", "message").rows() == [
-        ("warning", "NV", messages.CHECK_NO_SCORES)
+        ("error", "NV", messages.FILE_NO_SCORES)
     ]
 
 

@@ -633,6 +633,15 @@ def _decide(
                     department=department,
                 )
             )
+        elif (
+            read is winner and not scores.count(key) and len(read.departments) <= 1
+        ):  # a blank form, its department's only one: nothing of it is used
+            choice.outcome[key] = ("rejected", messages.FILE_NO_SCORES)
+            choice.problems.append(
+                problem(
+                    "error", messages.FILE_NO_SCORES, file=key, department=department
+                )
+            )
         elif read is winner:
             choice.outcome[key] = ("used", None)
         elif read.sha256 is not None and read.sha256 == winner.sha256:
@@ -741,10 +750,12 @@ def _pick(
         message = messages.FILE_ORDER_BY_ROWS.format(
             files=files, department=department, why=why, used=first.file.name
         )
+        given_way = messages.FILE_SUPERSEDED_BY_ROWS
     elif all(scores.rows(f.file.name) == scores.rows(first.file.name) for f in best):
         message = messages.FILE_ORDER_SAME_SCORES.format(
             files=files, department=department, why=why, used=first.file.name
         )
+        given_way = messages.FILE_SUPERSEDED_SAME_SCORES
     else:
         a, b = (scores.rows(f.file.name) for f in best[:2])
         code = sorted(str(row[0]) for row in a ^ b)[0]
@@ -786,6 +797,12 @@ def _pick(
                 )
             )
         return None, top
+    # the others tied on time: not "newer", chosen by rows (or either one)
+    for read in candidates:
+        if read is not first:
+            template = given_way if read in best else messages.FILE_SUPERSEDED_BY_ROWS
+            note = template.format(used=first.file.name, why=why)
+            choice.outcome[read.file.name] = ("superseded", note)
     choice.problems.append(
         problem("warning", message, file=first.file.name, department=first.department)
     )
