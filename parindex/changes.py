@@ -15,6 +15,12 @@ CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({departme
 GONE_FILE = "Tệp không còn trong thư mục: {file}."
 STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
 TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
+PREVIOUS_CHANGED = "Số liệu năm {year} (năm trước) thay đổi: tổng {old} → {new}."
+CRITERIA_SET_CHANGED = "Bộ chỉ số thay đổi: {old} → {new}."
+PUBLISHED_CHANGED = (
+    "Kết quả công bố (history.xlsx) hoặc số liệu so sánh thay đổi: các số liệu đối "
+    "chiếu được làm lại."
+)
 STATUS_WORDS = {
     "used": "được dùng",
     "superseded": "bị thay thế",
@@ -54,6 +60,7 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 )
             )
     lines += [GONE_FILE.format(file=name) for name in before if name not in after]
+    lines += _elsewhere(old, new, explained=bool(lines))
     if old.get("total") != new["total"]:
         lines.append(
             TOTAL_CHANGED.format(
@@ -62,3 +69,47 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             )
         )
     return lines or [NOTHING_CHANGED]
+
+
+def _shown(total: Any) -> str:
+    return format_vn(total) if isinstance(total, int | float) else "—"
+
+
+def _elsewhere(
+    old: dict[str, Any], new: dict[str, Any], *, explained: bool
+) -> list[str]:
+    """What changed that is not a file of the year: last year's figures, the
+    criteria set, and (when nothing else explains it) the other figures the
+    summary compares (``publish.compared.figures_digest``: the published results,
+    last year's per component). A key one of the summaries lacks (one written by
+    an earlier version) tells nothing."""
+    lines = []
+    if "previous" in old and "previous" in new:
+        before, after = old["previous"] or {}, new["previous"] or {}
+        if before.get("total") != after.get("total"):
+            lines.append(
+                PREVIOUS_CHANGED.format(
+                    year=after.get("year") or before.get("year") or "trước",
+                    old=_shown(before.get("total")),
+                    new=_shown(after.get("total")),
+                )
+            )
+    if (
+        "criteria_set" in old
+        and "criteria_set" in new
+        and old["criteria_set"] != new["criteria_set"]
+    ):
+        lines.append(
+            CRITERIA_SET_CHANGED.format(
+                old=old["criteria_set"], new=new["criteria_set"]
+            )
+        )
+    if (
+        not lines
+        and not explained
+        and "figures" in old
+        and "figures" in new
+        and old["figures"] != new["figures"]
+    ):
+        lines.append(PUBLISHED_CHANGED)
+    return lines

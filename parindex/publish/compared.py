@@ -13,6 +13,8 @@ safe to delete.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import pickle
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,12 +29,32 @@ SUBMISSION_KEYS = ("file", "sha256", "department", "status")
 """What ``describe_changes`` reads of each submission of a summary."""
 
 
+FIGURE_KEYS = ("groups", "rank", "components", "criteria", "reconciliation")
+"""The parts of a summary whose figures can change without a file of the year
+changing (last year's folder, the published results, the criteria set): kept as
+one digest (``figures``)."""
+
+
+def figures_digest(summary: Mapping[str, Any]) -> str:
+    """sha256 of the summary's ``FIGURE_KEYS``, as canonical JSON."""
+    figures = {key: summary.get(key) for key in FIGURE_KEYS}
+    text = json.dumps(figures, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
-    """The part of ``summary`` that ``describe_changes`` reads: its year, total
-    and, of each submission, ``SUBMISSION_KEYS``. A key a summary lacks stays
-    missing, and a submission that is not an object is kept as it is
-    (``describe_changes`` reads the part as it would the whole)."""
-    part = {key: summary[key] for key in ("year", "total") if key in summary}
+    """The part of ``summary`` that ``describe_changes`` reads: its year, total,
+    last year's figures (``previous``), criteria set and the digest of its other
+    figures (``figures_digest``) and, of each submission, ``SUBMISSION_KEYS``. A
+    key a summary lacks stays missing, and a submission that is not an object is
+    kept as it is (``describe_changes`` reads the part as it would the whole)."""
+    part = {
+        key: summary[key]
+        for key in ("year", "total", "previous", "criteria_set")
+        if key in summary
+    }
+    if all(key in summary for key in FIGURE_KEYS):
+        part["figures"] = figures_digest(summary)
     if "submissions" in summary:
         submissions = summary["submissions"]
         part["submissions"] = (

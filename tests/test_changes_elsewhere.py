@@ -1,0 +1,69 @@
+"""A night whose figures changed for a reason other than this year's files (last
+year's folder, the published results, the criteria set) says what changed; before,
+it said "Không có bài nộp mới hay thay đổi nào …: giữ nguyên kết quả" while the
+comparison with last year had moved (blind round 15, B: n15)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+
+from parindex import changes
+from parindex.publish.manifest import last_run
+from tests.test_one_file_night import YEAR, _night
+
+
+def _changes(outputs: Path) -> list[str]:
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    return list(document["changes"])
+
+
+def _set_appraisal(path: Path, code: str, score: float) -> None:
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert sheet is not None
+    next(r for r in sheet.iter_rows() if r[0].value == code)[4].value = score
+    workbook.save(path)
+    os.utime(path, (time.time() + 5, time.time() + 5))
+
+
+def test_a_change_in_last_years_folder_is_said(inputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    _set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.PREVIOUS_CHANGED.format(year=2022, old="72,1", new="71,6")
+    ]
+
+
+def test_a_change_in_the_published_results_is_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    history = inputs / "history.xlsx"
+    workbook = openpyxl.load_workbook(history)
+    sheet = workbook["Kết quả"]
+    header = [cell.value for cell in sheet[1]]
+    total = header.index("Tổng điểm")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023)
+    row[total].value = 79.3
+    workbook.save(history)
+    _night(inputs, outputs)
+    assert _changes(outputs) == [changes.PUBLISHED_CHANGED]
+
+
+def test_a_night_with_nothing_changed_still_says_so(
+    inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    path = inputs / "2022" / "phong-tu-phap.xlsx"
+    os.utime(path, (time.time() + 5, time.time() + 5))  # touched, not changed
+    _night(inputs, outputs)
+    assert _changes(outputs) == [changes.NOTHING_CHANGED]
