@@ -56,6 +56,11 @@ NO_CRITERIA_FOR_YEAR = (
     "(các bộ chỉ số hiện có áp dụng từ năm: {years})."
 )
 NO_YEAR_FOLDER = "Không có thư mục nộp bài của năm {year}: “{folder}”."
+PREVIOUS_YEAR_NOT_CONSOLIDATED = (
+    "Thư mục năm {year} (năm trước) không được tổng hợp để so sánh: {reason} So sánh "
+    "với năm {year} chỉ dùng kết quả công bố (history.xlsx) nếu có, không so sánh "
+    "được từng tiêu chí."
+)
 NO_YEAR_FOLDERS = "Không có thư mục năm nào (ví dụ “2023”) trong “{folder}”."
 
 # --- submissions: the whole file is set aside -------------------------------------

@@ -185,8 +185,11 @@ def _consolidate_previous(
             else None
         )
         ingested = ingest_year(inputs, previous, criteria_set, now, cache=cache)
-    except ParindexError:
-        return PreviousYear(None, problems_frame([]))
+    except ParindexError as error:  # this year's run goes on, and says so
+        said = messages.PREVIOUS_YEAR_NOT_CONSOLIDATED.format(
+            year=previous, reason=str(error)
+        )
+        return PreviousYear(None, problems_frame([problem("warning", said)]))
     return previous_from(ingested, criteria_set, previous + 1)  # the run's year
 
 
