@@ -652,6 +652,52 @@ def _decide(
     if winner is not None:
         versions = [f for f in usable if f is not winner]
         choice.problems += _lost_rows(winner, versions, scored, row_problems)
+        choice.problems += _old_folder_in_use(winner, files, choice, department)
+
+
+OLD_FOLDERS = frozenset(
+    {"cu", "ban cu", "old", "backup", "luu", "luu tru", "archive", "khong dung"}
+)
+"""Folder names (folded) that say what they hold is an old version."""
+
+
+def _old_folder(name: str) -> str | None:
+    """The folder of a file's name (below its year folder) that says it holds
+    old versions, as written; None when there is none."""
+    return next(
+        (part for part in name.split("/")[1:-1] if fold(part) in OLD_FOLDERS), None
+    )
+
+
+def _old_folder_in_use(
+    winner: SubmissionRead,
+    files: list[SubmissionRead],
+    choice: Choice,
+    department: str,
+) -> list[dict[str, str | None]]:
+    """A warning when the file in use lies in a folder named for old versions
+    and replaced, by its time, a version of other content outside such folders
+    (README, Folder shape: time decides; the name is only said)."""
+    folder = _old_folder(winner.file.name)
+    if folder is None:
+        return []
+    replaced = sorted(
+        (
+            f
+            for f in files
+            if choice.outcome.get(f.file.name, ("", None))[0] == "superseded"
+            and f.sha256 != winner.sha256
+            and _old_folder(f.file.name) is None
+        ),
+        key=lambda f: f.file.mtime,
+        reverse=True,
+    )
+    if not replaced:
+        return []
+    message = messages.OLD_FOLDER_FILE_IN_USE.format(
+        file=winner.file.name, folder=folder, other=replaced[0].file.name
+    )
+    return [problem("warning", message, file=winner.file.name, department=department)]
 
 
 def _rows_refused(file: str, row_problems: pl.DataFrame) -> bool:
