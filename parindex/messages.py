@@ -237,6 +237,11 @@ FILE_NOT_SPREADSHEET = (
     "Tệp không phải bảng tính mà là {kind}: có lẽ đã chọn nhầm tệp hoặc đổi đuôi "
     "tệp. Hãy nộp tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods)."
 )
+FILE_ARCHIVE = (
+    "Tệp là {kind}: parindex không mở tệp nén. Hãy giải nén rồi đặt tệp bảng tính "
+    "(.xlsx, .xlsm, .xls, .ods) vào thư mục nộp bài."
+)
+ARCHIVE_KINDS = frozenset({"zip", "rar", "7z"})
 NOT_SPREADSHEET_KINDS: dict[str, str] = {
     "png": "ảnh PNG",
     "jpeg": "ảnh JPEG",

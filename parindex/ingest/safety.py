@@ -774,6 +774,8 @@ def unsafe_message(unsafe: UnsafeFile, size: int) -> str:
         return messages.FILE_ENCRYPTED
     if unsafe.kind == "not_spreadsheet":
         kind = messages.NOT_SPREADSHEET_KINDS[unsafe.detail]
+        if unsafe.detail in messages.ARCHIVE_KINDS:  # a form sent zipped
+            return messages.FILE_ARCHIVE.format(kind=kind)
         return messages.FILE_NOT_SPREADSHEET.format(kind=kind)
     if unsafe.kind == "too_many_cells":
         cells = f"{MAX_SHEET_CELLS:,}".replace(",", ".")
