@@ -11,6 +11,13 @@ NOTHING_CHANGED = (
     "Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ nguyên kết quả."
 )
 NEW_FILE = "Tệp mới: {file} ({department})."
+UNKNOWN = "chưa xác định được đơn vị"
+NEW_FILE_NO_DEPARTMENT = "Tệp mới: {file} (" + UNKNOWN + ")."
+PENDING_FILE = "Tệp mới, để lại cho lần chạy sau vì vừa được sửa: {file}."
+FIRST_READ = (
+    "Tệp {file} ({department}) được đọc lần đầu (lần chạy trước để lại vì tệp vừa "
+    "được sửa)."
+)
 CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
 GONE_FILE = "Tệp không còn trong thư mục: {file}."
 STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
@@ -44,10 +51,20 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
     after = {s["file"]: s for s in new["submissions"]}
     lines = []
     for name, entry in after.items():
-        department = entry.get("department") or "?"
+        department = entry.get("department")
         if name not in before:
-            lines.append(NEW_FILE.format(file=name, department=department))
+            if entry.get("status") == "pending":
+                lines.append(PENDING_FILE.format(file=name))
+            elif department:
+                lines.append(NEW_FILE.format(file=name, department=department))
+            else:
+                lines.append(NEW_FILE_NO_DEPARTMENT.format(file=name))
+        elif (
+            before[name].get("status") == "pending" and entry.get("status") != "pending"
+        ):
+            lines.append(FIRST_READ.format(file=name, department=department or UNKNOWN))
         elif entry.get("sha256") != before[name].get("sha256"):
+            department = department or UNKNOWN
             lines.append(CHANGED_FILE.format(file=name, department=department))
         elif entry["status"] != before[name]["status"]:
             lines.append(

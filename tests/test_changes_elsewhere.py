@@ -67,3 +67,30 @@ def test_a_night_with_nothing_changed_still_says_so(
     os.utime(path, (time.time() + 5, time.time() + 5))  # touched, not changed
     _night(inputs, outputs)
     assert _changes(outputs) == [changes.NOTHING_CHANGED]
+
+
+def _summary(*submissions: dict[str, object]) -> dict[str, object]:
+    return {"year": 2023, "total": 79.24, "submissions": list(submissions)}
+
+
+def test_a_file_left_for_later_then_read_is_said_as_such() -> None:
+    """A file too fresh to read (``--settle-seconds``) is new and waiting, with no
+    department yet; the next night reads it for the first time, not "again"
+    (blind round 15, n10: "Tệp mới: … (?)", then "Tệp được nộp lại")."""
+    waiting = {"file": "2023/nv v2.xlsx", "sha256": None, "status": "pending"}
+    read = {
+        "file": "2023/nv v2.xlsx",
+        "sha256": "ab",
+        "department": "NV",
+        "status": "used",
+    }
+    assert changes.describe_changes(_summary(), _summary(waiting)) == [
+        changes.PENDING_FILE.format(file="2023/nv v2.xlsx")
+    ]
+    assert changes.describe_changes(_summary(waiting), _summary(read)) == [
+        changes.FIRST_READ.format(file="2023/nv v2.xlsx", department="NV")
+    ]
+    unknown = {**read, "department": None, "status": "rejected"}
+    assert changes.describe_changes(_summary(), _summary(unknown)) == [
+        changes.NEW_FILE_NO_DEPARTMENT.format(file="2023/nv v2.xlsx")
+    ]
