@@ -208,6 +208,10 @@ FILE_IGNORED_RETIRED = (
     "không dùng nữa, không đọc. Nếu đây là bài nộp, hãy đổi tên về đuôi .xlsx rồi "
     "nộp lại."
 )
+FILE_IGNORED_TILDE = (
+    "Tệp {file} có tên bắt đầu bằng “~” nên được coi là tệp tạm và không được đọc. "
+    "Nếu đây là bài nộp, hãy đổi tên tệp (bỏ dấu “~”) rồi nộp lại."
+)
 FILE_IGNORED_SHORTCUT = (
     "Lối tắt (shortcut) tới một tệp khác, không phải bài nộp: không đọc. Nếu muốn "
     "nộp tệp đó, hãy chép chính tệp vào thư mục."

@@ -160,6 +160,9 @@ def _classify(
         return "ignored", messages.FILE_IGNORED_LOCK
     if name.casefold() in SYSTEM_FILES:
         return "ignored", messages.FILE_IGNORED_SYSTEM
+    if name.startswith("~") and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        # not Excel's lock file (``~$``): a person's file, named so
+        return "ignored", messages.FILE_IGNORED_TILDE
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
         return "ignored", messages.FILE_IGNORED_HIDDEN
     suffix = path.suffix.lower()
@@ -434,6 +437,11 @@ def discover(
             found.append(_unreadable(path, name, error))
             continue
         status, note = _classify(path, stat, now, settle_seconds)
+        if note == messages.FILE_IGNORED_TILDE:  # said, naming the file
+            note = note.format(file=name)
+            warning: str | None = note
+        else:
+            warning = None
         future = stat.st_mtime > now + FUTURE_TOLERANCE
         found.append(
             DroppedFile(
@@ -448,7 +456,7 @@ def discover(
                         modified=local_iso(stat.st_mtime), now=local_iso(now)
                     )
                     if future and status == "candidate"
-                    else None
+                    else warning
                 ),
                 mtime_trusted=not future,
             )

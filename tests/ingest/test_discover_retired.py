@@ -99,3 +99,28 @@ def test_a_newer_retired_copy_never_replaces_the_department_file(
     assert statuses["2023/phong-noi-vu v2.xlsx.old"] == "ignored"
     assert statuses["2023/phong-tu-phap.xlsx.1"] == "ignored"
     assert round(result.current.total, 2) == 79.24
+
+
+def test_a_spreadsheet_named_with_a_leading_tilde_is_not_read_and_said(
+    tmp_path: Path,
+) -> None:
+    """Excel's lock files start with ``~$``; a spreadsheet whose name starts
+    with ``~`` alone is a person's file (a draft marked so, or a resubmission):
+    still not read, but said by a warning, not only a note (blind round 15, c38)."""
+    year = tmp_path / "2023"
+    _touch(year / "~phong-noi-vu v2.xlsx")
+    _touch(year / "~$phong-noi-vu.xlsx")
+    _touch(year / "~WRL0001.tmp")
+
+    found = {entry.name: entry for entry in discover(year, 2023, OLD + 3600)}
+
+    tilde = found["2023/~phong-noi-vu v2.xlsx"]
+    said = messages.FILE_IGNORED_TILDE.format(file="2023/~phong-noi-vu v2.xlsx")
+    assert (tilde.status, tilde.note, tilde.warning) == ("ignored", said, said)
+    lock = found["2023/~$phong-noi-vu.xlsx"]
+    assert (lock.status, lock.note, lock.warning) == (
+        "ignored",
+        messages.FILE_IGNORED_LOCK,
+        None,
+    )
+    assert found["2023/~WRL0001.tmp"].warning is None
