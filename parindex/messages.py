@@ -212,6 +212,11 @@ FILE_IGNORED_TILDE = (
     "Tệp {file} có tên bắt đầu bằng “~” nên được coi là tệp tạm và không được đọc. "
     "Nếu đây là bài nộp, hãy đổi tên tệp (bỏ dấu “~”) rồi nộp lại."
 )
+FILE_NAME_TWIN = (
+    "Thư mục có {count} tệp cùng tên {file} khi hiển thị, nhưng dấu tiếng Việt trong "
+    "tên được mã hóa khác nhau ({forms}; thường do tệp được tạo trên máy Mac): "
+    "parindex coi là {count} tệp khác nhau. Hãy xóa bản không dùng."
+)
 FILE_IGNORED_SHORTCUT = (
     "Lối tắt (shortcut) tới một tệp khác, không phải bài nộp: không đọc. Nếu muốn "
     "nộp tệp đó, hãy chép chính tệp vào thư mục."

@@ -7,7 +7,8 @@ import hashlib
 import os
 import re
 import stat as stat_module
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parindex import messages
@@ -203,6 +204,36 @@ def _retired(path: Path) -> bool:
         or suffix[1:].isdigit()
         or Path(path.stem).suffix.lower() in SPREADSHEET_SUFFIXES
     )
+
+
+def _unicode_form(name: str) -> str:
+    for form in ("NFC", "NFD"):
+        if unicodedata.normalize(form, name) == name:
+            return form
+    return "khác"
+
+
+def _name_twins_said(found: list[DroppedFile]) -> list[DroppedFile]:
+    """Entries whose names differ only in their Unicode form (composed on
+    Windows, decomposed on a Mac) read the same in every message: each gets a
+    warning saying so, unless it has one already."""
+    twins: dict[str, list[str]] = {}
+    for entry in found:
+        twins.setdefault(unicodedata.normalize("NFC", entry.name), []).append(
+            entry.name
+        )
+    said = []
+    for entry in found:
+        names = twins[unicodedata.normalize("NFC", entry.name)]
+        if len(names) > 1 and entry.warning is None:
+            forms = ", ".join(sorted({_unicode_form(n) for n in names}))
+            warning = messages.FILE_NAME_TWIN.format(
+                file=entry.name, count=len(names), forms=forms
+            )
+            said.append(replace(entry, warning=warning))
+        else:
+            said.append(entry)
+    return said
 
 
 def _hidden_folder(path: Path) -> bool:
@@ -461,6 +492,7 @@ def discover(
                 mtime_trusted=not future,
             )
         )
+    found = _name_twins_said(found)
     for stray in strays:
         files = sum(1 for p in stray.rglob("*") if p.is_file())
         message = messages.FOLDER_LOOKS_LIKE_YEAR.format(

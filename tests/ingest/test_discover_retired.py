@@ -124,3 +124,28 @@ def test_a_spreadsheet_named_with_a_leading_tilde_is_not_read_and_said(
         None,
     )
     assert found["2023/~WRL0001.tmp"].warning is None
+
+
+def test_two_names_alike_but_for_their_unicode_form_are_said(tmp_path: Path) -> None:
+    """``Phòng Tư pháp.xlsx`` written composed (Windows) and decomposed (a Mac)
+    are two files whose names read the same in every message: each is told
+    which other name it only looks like (blind round 15, c19)."""
+    import unicodedata
+
+    year = tmp_path / "2023"
+    composed = unicodedata.normalize("NFC", "Phòng Tư pháp.xlsx")
+    decomposed = unicodedata.normalize("NFD", "Phòng Tư pháp.xlsx")
+    _touch(year / composed)
+    _touch(year / decomposed)
+    _touch(year / "phong-noi-vu.xlsx")
+
+    found = {entry.name: entry for entry in discover(year, 2023, OLD + 3600)}
+
+    said = messages.FILE_NAME_TWIN.format(
+        file=f"2023/{composed}", count=2, forms="NFC, NFD"
+    )
+    assert found[f"2023/{composed}"].warning == said
+    assert found[f"2023/{decomposed}"].warning == messages.FILE_NAME_TWIN.format(
+        file=f"2023/{decomposed}", count=2, forms="NFC, NFD"
+    )
+    assert found["2023/phong-noi-vu.xlsx"].warning is None
