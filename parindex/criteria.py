@@ -317,8 +317,28 @@ NODE_ROW_SCHEMA: dict[str, pl.DataType] = {
     "max": pl.Float64(),
     "group": pl.String(),
     "departments": pl.List(pl.String()),
+    "has_departments": pl.Boolean(),
     "unknown_departments": pl.String(),
+    "group_row": pl.Int64(),
+    "departments_row": pl.Int64(),
 }
+
+
+def _merged_sources(table: Table, name: str) -> dict[int, int]:
+    """Row → the row whose cell it takes the value of, for the data rows of
+    ``name``'s column that lie inside a merged range starting in that column (a
+    province merges the `Đơn vị chủ trì` or `Nhóm điểm` of a run of leaves): the
+    first cell holds the value, the merge gives it to every row it covers. A range
+    starting above the data (in the header) or in another column gives nothing."""
+    index = table.columns.get(name)
+    if index is None:
+        return {}
+    sources: dict[int, int] = {}
+    for (r1, c1), (r2, _) in table.sheet.merged:
+        if c1 == index and r1 >= table.data_row:
+            for row in range(r1 + 1, r2 + 1):
+                sources[row] = r1
+    return sources
 
 
 def _node_rows(
@@ -341,12 +361,22 @@ def _node_rows(
             return [""] * len(lines)
         return [line[index] if index < len(line) else "" for line in lines]
 
+    def filled(name: str) -> tuple[list[CellValue], list[int]]:
+        """The column's values with each merged range's value on every row it
+        covers (``_merged_sources``), and the row each value comes from."""
+        values, rows = column(name), list(range(first, first + len(lines)))
+        for row, source in _merged_sources(table, name).items():
+            if row - first < len(lines):
+                values[row - first] = values[source - first]
+                rows[row - first] = source
+        return values, rows
+
     raw_codes = [cell_text(value) for value in column("code")]
     names = [cell_text(value) for value in column("name")]
     kept = [i for i in range(len(lines)) if raw_codes[i] or names[i]]
     raw_maxes = column("max")
-    groups = column("group")
-    listed_texts = column("departments")
+    groups, group_rows = filled("group")
+    listed_texts, departments_rows = filled("departments")
     columns: dict[str, list[object]] = {name: [] for name in NODE_ROW_SCHEMA}
     for i in kept:
         raw_max = raw_maxes[i]
@@ -375,7 +405,10 @@ def _node_rows(
         columns["group"].append(_group_key(cell_text(groups[i])))
         # the parts hold no ";" (they were split on it): one text, split below
         columns["departments"].append(";".join(listed) if listed else None)
+        columns["has_departments"].append(bool(listed))
         columns["unknown_departments"].append("; ".join(unknown) or None)
+        columns["group_row"].append(group_rows[i])
+        columns["departments_row"].append(departments_rows[i])
     frame = pl.DataFrame(
         columns, schema={**NODE_ROW_SCHEMA, "departments": pl.String()}
     ).with_columns(
@@ -401,10 +434,16 @@ def _node_rows(
     )
 
 
+# the column and the row field naming the cell a check's problem is in (the
+# code's cell for every check not listed)
+PROBLEM_CELLS: dict[str, tuple[str, str]] = {
+    "leaf_has_departments": ("departments", "departments_row"),
+}
+
+
 def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     failures = failed_checks(CriteriaNodeRow, frame)
     lines = []
-    code_column = table.columns["code"]
     for index, check in failures.iter_rows():
         row = frame.row(index, named=True)
         values = {
@@ -412,7 +451,10 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             "max": format_vn(row["max"]) if row["max"] is not None else "",
             "children_max": format_vn(row["children_max"] or 0.0),
         }
-        where = cell_ref(row["row"], code_column)
+        column, row_field = PROBLEM_CELLS.get(check, ("code", "row"))
+        if column not in table.columns:
+            column, row_field = "code", "row"
+        where = cell_ref(row[row_field], table.columns[column])
         lines.append(
             f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}"
         )
@@ -518,7 +560,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
 def _no_department_named(frame: pl.DataFrame) -> bool:
     """Whether no leaf of the table names a responsible department."""
     leaves = frame.filter(pl.col("is_leaf"))
-    return leaves.height > 0 and bool((leaves["departments"].list.len() == 0).all())
+    return leaves.height > 0 and not leaves["has_departments"].any()
 
 
 def _tree(frame: pl.DataFrame) -> pl.DataFrame:

@@ -45,6 +45,10 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "nhóm điểm “{group}” của tiêu chí {code} không hợp lệ (chỉ nhận Thẩm định, "
         "Điều tra XHH, Tác động KT-XH hoặc SIPAS)."
     ),
+    "leaf_has_departments": (
+        "tiêu chí {code} chưa có đơn vị chủ trì (ghi mã đơn vị như trong sheet "
+        "“Đơn vị”; nhiều đơn vị thì cách nhau bằng dấu “;”)."
+    ),
     "departments_known": (
         "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}” "
         "không có trong sheet “Đơn vị”."

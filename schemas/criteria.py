@@ -35,6 +35,7 @@ class CriteriaNodeRow(pa.DataFrameModel):
     parent: str = pa.Field(nullable=True)
     parent_found: bool
     children_max: float = pa.Field(nullable=True)
+    has_departments: bool
     unknown_departments: str = pa.Field(nullable=True)
 
     class Config:
@@ -82,6 +83,14 @@ class CriteriaNodeRow(pa.DataFrameModel):
     def group_known(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             pl.col("group").is_null() | pl.col("group").is_in(GROUP_KEYS)
+        )
+
+    @pa.dataframe_check
+    def leaf_has_departments(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("code").is_null()
+            | pl.col("is_leaf").not_()
+            | pl.col("has_departments")
         )
 
     @pa.dataframe_check

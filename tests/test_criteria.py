@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex import messages
 from parindex.criteria import (
     CriteriaSet,
     ancestor_pairs,
@@ -16,6 +20,7 @@ from parindex.criteria import (
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.text import ancestors
 from tests.builders import SMALL_TREE, write_criteria
+from tests.conftest import SAMPLE_INPUTS
 
 
 def test_sample_criteria_set_is_the_lai_chau_district_tree(
@@ -213,3 +218,97 @@ def test_ancestor_pairs_of_no_code_is_an_empty_frame() -> None:
         pairs = ancestor_pairs(pl.Series(codes, dtype=pl.String), proper=True)
         assert pairs.is_empty()
         assert pairs.columns == ["code", "node"]
+
+
+# --- blind round 15: cells a province merges, leaves without a department ---------
+
+
+def _sample_with(tmp_path: Path, change: Callable[[Worksheet], None]) -> Path:
+    """A copy of the sample's criteria set, its ``Tiêu chí`` sheet changed by
+    ``change`` and saved with openpyxl (as an office edits it in Excel)."""
+    source = SAMPLE_INPUTS / "criteria" / "lai-chau-2022.xlsx"
+    workbook = openpyxl.load_workbook(source)
+    change(workbook["Tiêu chí"])
+    path = tmp_path / "criteria" / source.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _row_of(sheet: Worksheet, code: str) -> int:
+    return next(
+        row[0].row
+        for row in sheet.iter_rows(min_col=1, max_col=1)
+        if str(row[0].value).strip() == code
+    )
+
+
+def _merge_down(sheet: Worksheet, column: int, first: str, last: str) -> None:
+    """Merge ``column`` from the row of ``first`` to the row of ``last``, as a
+    province prints a run of leaves of one department or group: the value stays
+    in the first cell, the others are emptied."""
+    top, bottom = _row_of(sheet, first), _row_of(sheet, last)
+    for row in range(top + 1, bottom + 1):
+        sheet.cell(row, column).value = None
+    sheet.merge_cells(
+        start_row=top, start_column=column, end_row=bottom, end_column=column
+    )
+
+
+def test_a_merged_department_or_group_cell_belongs_to_every_row_it_covers(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """c07, c06: E34:E47 (3.1.1 … 3.5, parents 3.2, 3.3 … among them) merged on
+    VP, D91:D96 on Điều tra XHH, D101:D105 on SIPAS: the set read is the sample's,
+    node for node (every leaf keeps its department and group)."""
+
+    def merge(sheet: Worksheet) -> None:
+        _merge_down(sheet, 5, "3.1.1", "3.5")
+        _merge_down(sheet, 4, "8.1", "8.6")
+        _merge_down(sheet, 4, "8.10.1", "8.10.5")
+
+    merged = read_criteria_set(_sample_with(tmp_path, merge))
+    assert merged.nodes.equals(sample_criteria.nodes)
+    assert merged.digest == sample_criteria.digest
+    vp = merged.leaves.filter(pl.col("code").str.starts_with("3."))
+    assert vp.height == 11
+    assert vp["departments"].to_list() == [["VP"]] * 11
+
+
+def test_a_merged_cell_across_a_parent_row_fills_the_leaves_below(
+    tmp_path: Path,
+) -> None:
+    """Merged from 1.2.1 to 1.2.2.2 (the parent 1.2.2 between them): every leaf
+    takes the value; the parent keeps none (a parent has no department)."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[3] = ["1.2.1", "Báo cáo chung", 0.5, "Thẩm định", "TCKH"]
+    for index in (5, 6):
+        nodes[index][3:] = [None, None]
+    path = write_criteria(
+        tmp_path / "gop.xlsx", nodes, merges=[(7, 4, 10, 4), (7, 3, 10, 3)]
+    )
+    leaves = read_criteria_set(path).leaves
+    assert leaves.select("code", "group", "departments").rows() == [
+        ("1.1", "appraisal", ["NV"]),
+        ("1.2.1", "appraisal", ["TCKH"]),
+        ("1.2.2.1", "appraisal", ["TCKH"]),
+        ("1.2.2.2", "appraisal", ["TCKH"]),
+        ("2.1", "survey", ["NV"]),
+        ("2.2", "sipas", ["TCKH"]),
+    ]
+
+
+def test_a_leaf_without_a_responsible_department_makes_the_set_unusable(
+    tmp_path: Path,
+) -> None:
+    """c07b: 1.1's `Đơn vị chủ trì` left empty while other leaves name theirs:
+    refused naming the empty cell (its rows were errors on the department's own
+    file, "đơn vị chủ trì: ")."""
+    path = _broken(tmp_path, {1: ["1.1", "Kế hoạch", 1, "Thẩm định", None]})
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="broken.xlsx"),
+        "  - ô E6: "
+        + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
+    ]
