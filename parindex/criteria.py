@@ -290,11 +290,64 @@ def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
     return tuple(found)
 
 
-@lru_cache(maxsize=1 << 12)  # leaves of a large set repeat their lists
-def _split_departments(text: str) -> tuple[str, ...]:
-    return tuple(
-        part.strip() for part in text.replace(",", ";").split(";") if part.strip()
-    )
+@dataclass(frozen=True)
+class _Listed:
+    """What a `Đơn vị chủ trì` cell names: the departments' codes (in the order
+    listed, each once), the parts that are no department and the parts that are
+    the name of several, each as ``“name” (code, code)``."""
+
+    codes: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+
+
+class _DepartmentNames:
+    """A `Đơn vị chủ trì` cell's parts → departments: a code as typed, else a
+    code, name or alias of the `Đơn vị` sheet folded (``text.fold``: case,
+    accents, spacing, dashes), as a submission's `Đơn vị` line is matched
+    (``match_department``); unlike there, a name of two departments is not given
+    to the first: it is said. Parts are separated by ``;``, or by ``,`` when the
+    part holding them is not a name itself (``Các cơ quan, đơn vị``)."""
+
+    def __init__(self, departments: Sequence[Department]) -> None:
+        self.codes = {department.code for department in departments}
+        self.folded: dict[str, tuple[str, ...]] = {}
+        for department in departments:
+            names = (department.code, department.name, *department.aliases)
+            for key in dict.fromkeys(fold(name) for name in names):
+                found = self.folded.get(key, ())
+                if key and department.code not in found:
+                    self.folded[key] = (*found, department.code)
+        self.read: dict[str, _Listed] = {}  # leaves of a large set repeat their lists
+
+    def _named(self, part: str) -> tuple[str, ...]:
+        return (part,) if part in self.codes else self.folded.get(fold(part), ())
+
+    def listed(self, text: str) -> _Listed:
+        """The departments ``text`` names (``_Listed``)."""
+        known = self.read.get(text)
+        if known is not None:
+            return known
+        codes: list[str] = []
+        unknown: list[str] = []
+        ambiguous: list[str] = []
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            pieces = [part]
+            if not self._named(part) and "," in part:
+                pieces = [p.strip() for p in part.split(",") if p.strip()]
+            for piece in pieces:
+                named = self._named(piece)
+                if not named:
+                    unknown.append(piece)
+                elif len(named) > 1:
+                    ambiguous.append(f"“{piece}” ({', '.join(named)})")
+                elif named[0] not in codes:
+                    codes.append(named[0])
+        found = _Listed(tuple(codes), tuple(unknown), tuple(ambiguous))
+        self.read[text] = found
+        return found
 
 
 @lru_cache(maxsize=256)
@@ -319,6 +372,7 @@ NODE_ROW_SCHEMA: dict[str, pl.DataType] = {
     "departments": pl.List(pl.String()),
     "has_departments": pl.Boolean(),
     "unknown_departments": pl.String(),
+    "ambiguous_departments": pl.String(),
     "group_row": pl.Int64(),
     "departments_row": pl.Int64(),
 }
@@ -350,7 +404,7 @@ def _node_rows(
     Built column by column (a list per column, not a dict per row); a list of
     departments travels as one text and is split by polars, not turned into a
     Python list per row."""
-    codes = {d.code for d in departments}
+    resolver = _DepartmentNames(departments)
     first = table.data_row
     lines = table.sheet.cells[first:]
 
@@ -382,11 +436,10 @@ def _node_rows(
         raw_max = raw_maxes[i]
         max_text = cell_text(raw_max)
         listed = (
-            (SELF_DEPARTMENT.code,)
+            _Listed((SELF_DEPARTMENT.code,))
             if self_assessed
-            else _split_departments(cell_text(listed_texts[i]))
+            else resolver.listed(cell_text(listed_texts[i]))
         )
-        unknown = [d for d in listed if d not in codes]
         columns["row"].append(first + i)
         columns["raw_code"].append(raw_codes[i])
         columns["code"].append(normalise_code(raw_codes[i]))
@@ -404,9 +457,13 @@ def _node_rows(
         columns["max"].append(maximum)
         columns["group"].append(_group_key(cell_text(groups[i])))
         # the parts hold no ";" (they were split on it): one text, split below
-        columns["departments"].append(";".join(listed) if listed else None)
-        columns["has_departments"].append(bool(listed))
-        columns["unknown_departments"].append("; ".join(unknown) or None)
+        codes = listed.codes
+        columns["departments"].append(";".join(codes) if codes else None)
+        columns["has_departments"].append(
+            bool(codes or listed.unknown or listed.ambiguous)
+        )
+        columns["unknown_departments"].append("; ".join(listed.unknown) or None)
+        columns["ambiguous_departments"].append("; ".join(listed.ambiguous) or None)
         columns["group_row"].append(group_rows[i])
         columns["departments_row"].append(departments_rows[i])
     frame = pl.DataFrame(
@@ -438,6 +495,8 @@ def _node_rows(
 # code's cell for every check not listed)
 PROBLEM_CELLS: dict[str, tuple[str, str]] = {
     "leaf_has_departments": ("departments", "departments_row"),
+    "departments_known": ("departments", "departments_row"),
+    "departments_unambiguous": ("departments", "departments_row"),
 }
 
 

@@ -50,8 +50,12 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "“Đơn vị”; nhiều đơn vị thì cách nhau bằng dấu “;”)."
     ),
     "departments_known": (
-        "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}” "
-        "không có trong sheet “Đơn vị”."
+        "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}”: không phải "
+        "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị”."
+    ),
+    "departments_unambiguous": (
+        "tiêu chí {code} ghi đơn vị chủ trì {ambiguous_departments}: tên này là "
+        "của nhiều đơn vị trong sheet “Đơn vị”, hãy ghi mã đơn vị."
     ),
 }
 NO_CRITERIA_FOLDER = "Không có thư mục bộ chỉ số “{folder}”."

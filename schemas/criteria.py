@@ -37,6 +37,7 @@ class CriteriaNodeRow(pa.DataFrameModel):
     children_max: float = pa.Field(nullable=True)
     has_departments: bool
     unknown_departments: str = pa.Field(nullable=True)
+    ambiguous_departments: str = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -96,3 +97,7 @@ class CriteriaNodeRow(pa.DataFrameModel):
     @pa.dataframe_check
     def departments_known(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("unknown_departments").is_null())
+
+    @pa.dataframe_check
+    def departments_unambiguous(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("ambiguous_departments").is_null())

@@ -19,7 +19,7 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.text import ancestors
-from tests.builders import SMALL_TREE, write_criteria
+from tests.builders import DEPARTMENTS, SMALL_TREE, write_criteria
 from tests.conftest import SAMPLE_INPUTS
 
 
@@ -97,7 +97,8 @@ def _broken(
         (
             {1: ["1.1", "Kế hoạch", 1, "Thẩm định", "NV;XYZ"]},
             None,
-            "  - ô A6: tiêu chí 1.1 ghi đơn vị chủ trì “XYZ” không có trong sheet “Đơn vị”.",
+            "  - ô E6: tiêu chí 1.1 ghi đơn vị chủ trì “XYZ”: không phải mã, tên hay "
+            "tên khác của đơn vị nào trong sheet “Đơn vị”.",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1, None, "NV"]},
@@ -311,4 +312,60 @@ def test_a_leaf_without_a_responsible_department_makes_the_set_unusable(
         messages.CRITERIA_UNUSABLE.format(file="broken.xlsx"),
         "  - ô E6: "
         + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
+    ]
+
+
+WITH_CQ = [
+    *DEPARTMENTS,
+    ("VP", "Văn phòng HĐND và UBND", "Văn phòng;VP HĐND-UBND"),
+    ("CQ", "Các cơ quan đơn vị", "Các cơ quan, đơn vị"),
+]
+
+
+def test_a_responsible_department_is_matched_by_code_name_or_alias(
+    tmp_path: Path,
+) -> None:
+    """c13: `nv`, `Văn phòng` (a `Tên khác` of VP in the set's own `Đơn vị`
+    sheet), a name with an en dash, an alias holding a comma, a code among names:
+    each is its department, matched as a submission's `Đơn vị` line is (case,
+    accents, spacing, dashes); `Văn phòng` was "không có trong sheet “Đơn vị”"."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "nv"
+    nodes[3][4] = "Văn phòng; PHÒNG TÀI CHÍNH – KẾ HOẠCH"
+    nodes[5][4] = "Các cơ quan, đơn vị"
+    nodes[6][4] = " noi vu ,  TCKH "
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
+    leaves = read_criteria_set(path).leaves
+    assert leaves.select("code", "departments").rows() == [
+        ("1.1", ["NV"]),
+        ("1.2.1", ["VP", "TCKH"]),
+        ("1.2.2.1", ["CQ"]),
+        ("1.2.2.2", ["NV", "TCKH"]),
+        ("2.1", ["NV"]),
+        ("2.2", ["TCKH"]),
+    ]
+
+
+def test_a_responsible_department_matching_nothing_or_two_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`TC-KH` is no code, name or alias (`Phòng TC-KH` would be); `Văn phòng`
+    listed as another name of two departments is either: both refused naming
+    the cell, the second with the departments it could be."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "NV; TC-KH"
+    nodes[3][4] = "Văn phòng"
+    departments = [*WITH_CQ, ("TP", "Phòng Tư pháp", "Tư pháp;Văn phòng")]
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, departments)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    problems = messages.CRITERIA_MESSAGES
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="ten.xlsx"),
+        "  - ô E6: "
+        + problems["departments_known"].format(code="1.1", unknown_departments="TC-KH"),
+        "  - ô E8: "
+        + problems["departments_unambiguous"].format(
+            code="1.2.1", ambiguous_departments="“Văn phòng” (VP, TP)"
+        ),
     ]
