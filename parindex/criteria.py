@@ -20,7 +20,7 @@ import polars as pl
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import SCORE_LIMIT, as_shown, exact_sum
+from parindex.numbers import SCALE, SCORE_LIMIT, as_shown, exact_sum, exact_total
 from parindex.text import (
     code_key,
     fold,
@@ -44,7 +44,7 @@ from parindex.workbook import (
     find_metadata,
     find_table,
 )
-from schemas.criteria import CriteriaNodeRow
+from schemas.criteria import TOLERANCE, CriteriaNodeRow
 
 GROUP_LABELS: dict[str, str] = {
     "appraisal": "Thẩm định",
@@ -395,18 +395,84 @@ def _merged_sources(table: Table, name: str) -> dict[int, int]:
     return sources
 
 
+# a row without a code named so is the table's total (``text.fold_name``)
+TOTAL_NAMES = frozenset(
+    fold_name(name) for name in ("Tổng cộng", "Tổng số", "Tổng điểm", "Cộng")
+)
+
+
+def _total_row(table: Table) -> int | None:
+    """The row of the table's total (the first row below the header without a
+    code whose name is ``TOTAL_NAMES``'), or None."""
+    for row in range(table.data_row, len(table.sheet.cells)):
+        if not cell_text(table.value(row, "code")) and (
+            fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES
+        ):
+            return row
+    return None
+
+
+def _total_lines(table: Table, total: int, frame: pl.DataFrame) -> list[str]:
+    """The problems of the total row ``total``: its maximum against the sum of the
+    components' (within ``TOLERANCE``), and every code below it (a criterion
+    after the total is not left out without a word)."""
+    name = cell_text(table.value(total, "name"))
+    lines = []
+    raw = table.value(total, "max")
+    text = cell_text(raw)
+    stated = (
+        float(raw)
+        if isinstance(raw, int | float) and not isinstance(raw, bool)
+        else parse_number(text)
+    )
+    components = frame.filter(pl.col("code").is_not_null() & pl.col("parent").is_null())
+    maxima = components["max"].to_list()
+    where = table.cell(total, "max")
+    if text and (stated is None or not abs(stated) <= SCORE_LIMIT):
+        shown = text if isinstance(raw, str) or stated is None else as_shown(stated)
+        lines.append(
+            f"ô {where}: "
+            + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name=name, raw=shown)
+        )
+    elif stated is not None and None not in maxima:
+        computed = exact_total(maxima)
+        if abs(round(stated * SCALE) - round(computed * SCALE)) > round(
+            TOLERANCE * SCALE
+        ):
+            lines.append(
+                f"ô {where}: "
+                + messages.CRITERIA_TOTAL_DIFFERS.format(
+                    name=name, stated=format_vn(stated), computed=format_vn(computed)
+                )
+            )
+    for row in range(total + 1, len(table.sheet.cells)):
+        code = normalise_code(cell_text(table.value(row, "code")))
+        if code is not None:
+            lines.append(
+                f"ô {table.cell(row, 'code')}: "
+                + messages.CRITERIA_AFTER_TOTAL.format(
+                    code=code, name=name, row=total + 1
+                )
+            )
+    return lines
+
+
 def _node_rows(
-    table: Table, departments: tuple[Department, ...], self_assessed: bool = False
+    table: Table,
+    departments: tuple[Department, ...],
+    self_assessed: bool = False,
+    end: int | None = None,
 ) -> pl.DataFrame:
     """The table's rows as a frame, with the derived columns the schema checks
     (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``).
 
     Built column by column (a list per column, not a dict per row); a list of
     departments travels as one text and is split by polars, not turned into a
-    Python list per row."""
+    Python list per row. Rows from ``end`` on are not read (the table's total and
+    below)."""
     resolver = _DepartmentNames(departments)
     first = table.data_row
-    lines = table.sheet.cells[first:]
+    lines = table.sheet.cells[first:end]
 
     def column(name: str) -> list[CellValue]:
         """The column's values ("" where absent), as ``Table.value`` gives them."""
@@ -587,18 +653,24 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
     if problems:
         raise unusable(*problems)
+    total = _total_row(table)
     frame = _node_rows(
-        table, (SELF_DEPARTMENT,) if self_assessed else departments or (), self_assessed
+        table,
+        (SELF_DEPARTMENT,) if self_assessed else departments or (),
+        self_assessed,
+        total,
     )
     if not self_assessed and _no_department_named(frame):
         # the column is there but left empty on every leaf: the same self-assessment
         self_assessed = True
-        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed)
+        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed, total)
     if self_assessed:
         departments = (SELF_DEPARTMENT,)
     if frame.filter(pl.col("code").is_not_null()).is_empty():
         raise unusable(messages.CRITERIA_EMPTY)
     lines = _problem_lines(frame, table)
+    if total is not None:
+        lines += [f"  - {line}" for line in _total_lines(table, total, frame)]
     if lines:
         raise UnusableCriteria("\n".join([head, *lines]))
     assert first_year is not None and departments is not None

@@ -58,6 +58,18 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "của nhiều đơn vị trong sheet “Đơn vị”, hãy ghi mã đơn vị."
     ),
 }
+# the row of the table's total (no code, named Tổng cộng, Tổng số, Tổng điểm, Cộng)
+CRITERIA_TOTAL_DIFFERS = (
+    "dòng “{name}” ghi tổng điểm tối đa {stated} nhưng tổng điểm tối đa của các "
+    "chỉ số thành phần là {computed}."
+)
+CRITERIA_TOTAL_NOT_NUMBER = (
+    "tổng điểm tối đa ở dòng “{name}” không phải là số (“{raw}”)."
+)
+CRITERIA_AFTER_TOTAL = (
+    "mã tiêu chí {code} nằm sau dòng tổng “{name}” (dòng {row}): dòng tổng phải là "
+    "dòng cuối của bảng tiêu chí, các tiêu chí ghi phía trên nó."
+)
 NO_CRITERIA_FOLDER = "Không có thư mục bộ chỉ số “{folder}”."
 NO_CRITERIA_FOR_YEAR = (
     "Không có bộ chỉ số nào áp dụng cho năm {year} trong “{folder}” "

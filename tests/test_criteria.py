@@ -369,3 +369,53 @@ def test_a_responsible_department_matching_nothing_or_two_is_refused(
             code="1.2.1", ambiguous_departments="“Văn phòng” (VP, TP)"
         ),
     ]
+
+
+@pytest.mark.parametrize("name", ["Tổng cộng", "TỔNG CỘNG:", "Tổng điểm", "Cộng"])
+def test_a_total_row_ending_the_table_is_checked_not_a_criterion(
+    tmp_path: Path, small_criteria: CriteriaSet, name: str
+) -> None:
+    """c08b: the table ends as the printed decision does, a row without a code
+    named `Tổng cộng` with the set's maximum (7), then a note: read as the
+    total and checked against the components' maxima (3 + 4), not refused as a
+    code “”; the rows after it are not criteria."""
+    path = _broken(
+        tmp_path, extra=[[None, name, 7, None, None], [None, "Ghi chú: điểm tối đa"]]
+    )
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_a_total_row_that_is_not_the_sum_of_the_components_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`Tổng cộng` 100 where the components add up to 7: refused naming the
+    total's cell and both figures; a code below the total (a criterion left
+    after it) is refused too, naming its cell: it is not left out without a
+    word."""
+    path = _broken(
+        tmp_path,
+        extra=[[None, "Tổng cộng", 100, None, None], ["3", "Bổ sung", 1, None, None]],
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="broken.xlsx"),
+        "  - ô C15: "
+        + messages.CRITERIA_TOTAL_DIFFERS.format(
+            name="Tổng cộng", stated="100", computed="7"
+        ),
+        "  - ô A16: "
+        + messages.CRITERIA_AFTER_TOTAL.format(code="3", name="Tổng cộng", row=15),
+    ]
+
+
+def test_a_total_row_with_a_maximum_that_is_no_number_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = _broken(tmp_path, extra=[[None, "Tổng số", "7 điểm", None, None]])
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô C15: "
+        + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name="Tổng số", raw="7 điểm")
+    ]
