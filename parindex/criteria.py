@@ -557,9 +557,14 @@ def _node_rows(
     )
 
 
-# the column and the row field naming the cell a check's problem is in (the
-# code's cell for every check not listed)
+# the column and the row field naming the cell that holds the value a check
+# finds wrong (the code's cell for every check not listed); a merged group or
+# department is named where it is typed, the merge's first cell
 PROBLEM_CELLS: dict[str, tuple[str, str]] = {
+    "max_is_number": ("max", "row"),
+    "max_is_sum_of_children": ("max", "row"),
+    "leaf_has_group": ("group", "group_row"),
+    "group_known": ("group", "group_row"),
     "leaf_has_departments": ("departments", "departments_row"),
     "departments_known": ("departments", "departments_row"),
     "departments_unambiguous": ("departments", "departments_row"),

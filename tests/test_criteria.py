@@ -91,7 +91,7 @@ def _broken(
         (
             {2: ["1.2", "Báo cáo", 2.5, None, None]},
             None,
-            "  - ô A7: điểm tối đa của tiêu chí 1.2 là 2,5 nhưng tổng điểm tối đa của "
+            "  - ô C7: điểm tối đa của tiêu chí 1.2 là 2,5 nhưng tổng điểm tối đa của "
             "các tiêu chí con là 2.",
         ),
         (
@@ -103,14 +103,32 @@ def _broken(
         (
             {1: ["1.1", "Kế hoạch", 1, None, "NV"]},
             None,
-            "  - ô A6: tiêu chí 1.1 chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
+            "  - ô D6: tiêu chí 1.1 chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
             "Tác động KT-XH hoặc SIPAS).",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1e300, "Thẩm định", "NV"]},
             None,
-            "  - ô A6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
             "1.000.000 (“1E+300”).",
+        ),
+        (  # c23: the empty cell is C6, not the code's
+            {1: ["1.1", "Kế hoạch", None, "Thẩm định", "NV"]},
+            None,
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "1.000.000 (“”).",
+        ),
+        (  # c27
+            {1: ["1.1", "Kế hoạch", "1 điểm", "Thẩm định", "NV"]},
+            None,
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "1.000.000 (“1 điểm”).",
+        ),
+        (
+            {1: ["1.1", "Kế hoạch", 1, "Chỉ số SIPAS", "NV"]},
+            None,
+            "  - ô D6: nhóm điểm “Chỉ số SIPAS” của tiêu chí 1.1 không hợp lệ (chỉ "
+            "nhận Thẩm định, Điều tra XHH, Tác động KT-XH hoặc SIPAS).",
         ),
     ],
     ids=[
@@ -120,6 +138,9 @@ def _broken(
         "unknown-department",
         "leaf-without-group",
         "maximum-too-large",
+        "maximum-empty",
+        "maximum-with-its-unit",
+        "group-unknown",
     ],
 )
 def test_unusable_criteria_set_names_every_problem(
@@ -419,3 +440,33 @@ def test_a_total_row_with_a_maximum_that_is_no_number_is_refused(
         "  - ô C15: "
         + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name="Tổng số", raw="7 điểm")
     ]
+
+
+def test_a_problem_with_a_merged_value_names_the_cell_it_is_typed_in(
+    tmp_path: Path,
+) -> None:
+    """A merged group or department cell's value that is wrong is named where it
+    is typed, the merge's first cell (D10, E10), on each leaf it covers."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[5][3:] = ["Chỉ số SIPAS", "Phòng Văn hóa"]
+    nodes[6][3:] = [None, None]
+    path = write_criteria(
+        tmp_path / "gop.xlsx", nodes, merges=[(9, 3, 10, 3), (9, 4, 10, 4)]
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    problems = messages.CRITERIA_MESSAGES
+    group, department = problems["group_known"], problems["departments_known"]
+    assert sorted(str(raised.value).splitlines()[1:]) == sorted(
+        [
+            *(
+                "  - ô D10: " + group.format(group="Chỉ số SIPAS", code=code)
+                for code in ("1.2.2.1", "1.2.2.2")
+            ),
+            *(
+                "  - ô E10: "
+                + department.format(code=code, unknown_departments="Phòng Văn hóa")
+                for code in ("1.2.2.1", "1.2.2.2")
+            ),
+        ]
+    )
