@@ -364,6 +364,7 @@ def _group_key(text: str) -> str | None:
 NODE_ROW_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "raw_code": pl.String(),
+    "code_numeric": pl.Boolean(),
     "code": pl.String(),
     "name": pl.String(),
     "raw_max": pl.String(),
@@ -491,7 +492,8 @@ def _node_rows(
                 rows[row - first] = source
         return values, rows
 
-    raw_codes = [cell_text(value) for value in column("code")]
+    code_values = column("code")
+    raw_codes = [cell_text(value) for value in code_values]
     names = [cell_text(value) for value in column("name")]
     kept = [i for i in range(len(lines)) if raw_codes[i] or names[i]]
     raw_maxes = column("max")
@@ -508,6 +510,10 @@ def _node_rows(
         )
         columns["row"].append(first + i)
         columns["raw_code"].append(raw_codes[i])
+        columns["code_numeric"].append(
+            isinstance(code_values[i], int | float)
+            and not isinstance(code_values[i], bool)
+        )
         columns["code"].append(normalise_code(raw_codes[i]))
         columns["name"].append(names[i])
         maximum = (
@@ -574,6 +580,11 @@ PROBLEM_CELLS: dict[str, tuple[str, str]] = {
 def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     failures = failed_checks(CriteriaNodeRow, frame)
     lines = []
+    # codes read from a cell holding a number, with a dot: 8.1 may be 8.10
+    as_numbers: dict[str, int] = {}
+    for code, row, numeric in frame.select("code", "row", "code_numeric").iter_rows():
+        if numeric and code is not None and "." in code:
+            as_numbers.setdefault(code, row)
     for index, check in failures.iter_rows():
         row = frame.row(index, named=True)
         values = {
@@ -585,9 +596,18 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
         if column not in table.columns:
             column, row_field = "code", "row"
         where = cell_ref(row[row_field], table.columns[column])
-        lines.append(
-            f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}"
-        )
+        message = messages.CRITERIA_MESSAGES[check]
+        if check == "code_unique" and row["code_numeric"] and "." in row["code"]:
+            # 8.10 typed as a number is 8.1: say so where the cell holds a number
+            message = messages.CRITERIA_CODE_UNIQUE_NUMBER
+            values["alternative"] = f"{row['code']}0"
+        short = (row["parent"] or "").rstrip("0")
+        if check == "parent_exists" and short != row["parent"] and short in as_numbers:
+            # its parent 8.10 may be the cell holding the number 8.1
+            message = messages.CRITERIA_PARENT_AS_NUMBER
+            values["short"] = short
+            values["cell"] = cell_ref(as_numbers[short], table.columns["code"])
+        lines.append(f"  - ô {where}: {message.format(**values)}")
     return lines
 
 

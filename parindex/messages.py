@@ -58,6 +58,18 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "của nhiều đơn vị trong sheet “Đơn vị”, hãy ghi mã đơn vị."
     ),
 }
+# a duplicate code whose cell holds a number (``code_unique``'s line for it)
+CRITERIA_CODE_UNIQUE_NUMBER = (
+    "mã tiêu chí {code} bị lặp lại; ô này lưu mã dưới dạng số nên có thể là "
+    "{alternative} (Excel đổi mã như 8.10 nhập dạng số thành 8.1). Hãy định dạng "
+    "cột mã là văn bản (Text) rồi gõ lại mã."
+)
+# a missing parent (8.10) that a cell holding a number (8.1) may be
+CRITERIA_PARENT_AS_NUMBER = (
+    "mã tiêu chí {code} không có tiêu chí cha {parent} trong bộ chỉ số; ô {cell} "
+    "lưu mã dưới dạng số {short}, có thể chính là {parent} (Excel đổi mã như 8.10 "
+    "nhập dạng số thành 8.1). Hãy định dạng cột mã là văn bản (Text) rồi gõ lại mã."
+)
 # the row of the table's total (no code, named Tổng cộng, Tổng số, Tổng điểm, Cộng)
 CRITERIA_TOTAL_DIFFERS = (
     "dòng “{name}” ghi tổng điểm tối đa {stated} nhưng tổng điểm tối đa của các "

@@ -470,3 +470,47 @@ def test_a_problem_with_a_merged_value_names_the_cell_it_is_typed_in(
             ),
         ]
     )
+
+
+def test_a_duplicate_code_from_a_number_cell_says_it_may_be_a_code_ending_in_0(
+    tmp_path: Path,
+) -> None:
+    """c25: 1.10 typed as a number is kept by Excel as 1.1, the code of the row
+    above: the duplicate is said, and for the cell holding a number, that it
+    holds one and may be 1.10 (advice: type codes as text); the cell typed as
+    text gets the plain line."""
+    path = _broken(tmp_path, extra=[[1.1, "Công khai", 0, "Thẩm định", "NV"]])
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô A6: " + messages.CRITERIA_MESSAGES["code_unique"].format(code="1.1"),
+        "  - ô A15: "
+        + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(code="1.1", alternative="1.10"),
+    ]
+
+
+def test_a_missing_parent_typed_as_a_number_is_pointed_at(tmp_path: Path) -> None:
+    """c25: 1.10 typed as a number (1.1) above its child 1.10.1: the child's
+    missing parent 1.10 names the cell holding the number 1.1 (read as 1.1, a
+    leaf, that row also lacks a group and a department)."""
+    path = _broken(
+        tmp_path,
+        extra=[
+            [1.1, "Công khai", 0, None, None],
+            ["1.10.1", "Công khai trên cổng", 0, "Thẩm định", "NV"],
+        ],
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô A6: " + messages.CRITERIA_MESSAGES["code_unique"].format(code="1.1"),
+        "  - ô A15: "
+        + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(code="1.1", alternative="1.10"),
+        "  - ô E15: "
+        + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
+        "  - ô D15: " + messages.CRITERIA_MESSAGES["leaf_has_group"].format(code="1.1"),
+        "  - ô A16: "
+        + messages.CRITERIA_PARENT_AS_NUMBER.format(
+            code="1.10.1", parent="1.10", cell="A15", short="1.1"
+        ),
+    ]
