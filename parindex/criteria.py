@@ -402,21 +402,25 @@ TOTAL_NAMES = frozenset(
 )
 
 
-def _total_row(table: Table) -> int | None:
+def _total_row(table: Table) -> tuple[int, bool] | None:
     """The row of the table's total (the first row below the header without a
-    code whose name is ``TOTAL_NAMES``'), or None."""
+    code whose name is ``TOTAL_NAMES``'), and whether it ends the table (a code
+    above it) rather than heads it (right under the header), or None."""
+    coded = False
     for row in range(table.data_row, len(table.sheet.cells)):
-        if not cell_text(table.value(row, "code")) and (
-            fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES
-        ):
-            return row
+        code = cell_text(table.value(row, "code"))
+        if not code and fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES:
+            return row, coded
+        coded = coded or bool(code)
     return None
 
 
-def _total_lines(table: Table, total: int, frame: pl.DataFrame) -> list[str]:
+def _total_lines(
+    table: Table, total: int, frame: pl.DataFrame, *, ends: bool
+) -> list[str]:
     """The problems of the total row ``total``: its maximum against the sum of the
-    components' (within ``TOLERANCE``), and every code below it (a criterion
-    after the total is not left out without a word)."""
+    components' (within ``TOLERANCE``), and when it ``ends`` the table every code
+    below it (a criterion after the total is not left out without a word)."""
     name = cell_text(table.value(total, "name"))
     lines = []
     raw = table.value(total, "max")
@@ -446,7 +450,7 @@ def _total_lines(table: Table, total: int, frame: pl.DataFrame) -> list[str]:
                     name=name, stated=format_vn(stated), computed=format_vn(computed)
                 )
             )
-    for row in range(total + 1, len(table.sheet.cells)):
+    for row in range(total + 1, len(table.sheet.cells) if ends else 0):
         code = normalise_code(cell_text(table.value(row, "code")))
         if code is not None:
             lines.append(
@@ -462,17 +466,18 @@ def _node_rows(
     table: Table,
     departments: tuple[Department, ...],
     self_assessed: bool = False,
-    end: int | None = None,
+    total: tuple[int, bool] | None = None,
 ) -> pl.DataFrame:
     """The table's rows as a frame, with the derived columns the schema checks
     (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``).
 
     Built column by column (a list per column, not a dict per row); a list of
     departments travels as one text and is split by polars, not turned into a
-    Python list per row. Rows from ``end`` on are not read (the table's total and
-    below)."""
+    Python list per row. The ``total`` row (``_total_row``) is not read, nor,
+    when it ends the table, the rows below it."""
     resolver = _DepartmentNames(departments)
     first = table.data_row
+    end = total[0] if total is not None and total[1] else None
     lines = table.sheet.cells[first:end]
 
     def column(name: str) -> list[CellValue]:
@@ -495,7 +500,8 @@ def _node_rows(
     code_values = column("code")
     raw_codes = [cell_text(value) for value in code_values]
     names = [cell_text(value) for value in column("name")]
-    kept = [i for i in range(len(lines)) if raw_codes[i] or names[i]]
+    skipped = -1 if total is None else total[0] - first
+    kept = [i for i in range(len(lines)) if (raw_codes[i] or names[i]) and i != skipped]
     raw_maxes = column("max")
     groups, group_rows = filled("group")
     listed_texts, departments_rows = filled("departments")
@@ -695,7 +701,8 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         raise unusable(messages.CRITERIA_EMPTY)
     lines = _problem_lines(frame, table)
     if total is not None:
-        lines += [f"  - {line}" for line in _total_lines(table, total, frame)]
+        found = _total_lines(table, total[0], frame, ends=total[1])
+        lines += [f"  - {line}" for line in found]
     if lines:
         raise UnusableCriteria("\n".join([head, *lines]))
     assert first_year is not None and departments is not None

@@ -19,7 +19,7 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.text import ancestors
-from tests.builders import DEPARTMENTS, SMALL_TREE, write_criteria
+from tests.builders import DEPARTMENTS, SMALL_TREE, Cell, write_criteria
 from tests.conftest import SAMPLE_INPUTS
 
 
@@ -513,4 +513,24 @@ def test_a_missing_parent_typed_as_a_number_is_pointed_at(tmp_path: Path) -> Non
         + messages.CRITERIA_PARENT_AS_NUMBER.format(
             code="1.10.1", parent="1.10", cell="A15", short="1.1"
         ),
+    ]
+
+
+def test_a_total_row_above_the_criteria_is_checked_and_the_criteria_read(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Some tables give the total first, right under the header: it is the
+    total too (checked), and the criteria below it are read, not refused as
+    codes after the total."""
+    nodes: list[list[Cell]] = [[None, "TỔNG ĐIỂM", 7, None, None], *SMALL_TREE]
+    path = write_criteria(tmp_path / "tong-tren.xlsx", nodes)
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+    nodes[0][2] = 8
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(write_criteria(tmp_path / "sai.xlsx", nodes))
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô C5: "
+        + messages.CRITERIA_TOTAL_DIFFERS.format(
+            name="TỔNG ĐIỂM", stated="8", computed="7"
+        )
     ]
