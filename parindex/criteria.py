@@ -586,11 +586,12 @@ PROBLEM_CELLS: dict[str, tuple[str, str]] = {
 def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     failures = failed_checks(CriteriaNodeRow, frame)
     lines = []
-    # codes read from a cell holding a number, with a dot: 8.1 may be 8.10
-    as_numbers: dict[str, int] = {}
+    # codes read from a cell holding a number, with a dot (8.1 may be 8.10): the
+    # rows of those cells, top to bottom
+    as_numbers: dict[str, list[int]] = {}
     for code, row, numeric in frame.select("code", "row", "code_numeric").iter_rows():
         if numeric and code is not None and "." in code:
-            as_numbers.setdefault(code, row)
+            as_numbers.setdefault(code, []).append(row)
     for index, check in failures.iter_rows():
         row = frame.row(index, named=True)
         values = {
@@ -609,10 +610,14 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             values["alternative"] = f"{row['code']}0"
         short = (row["parent"] or "").rstrip("0")
         if check == "parent_exists" and short != row["parent"] and short in as_numbers:
-            # its parent 8.10 may be the cell holding the number 8.1
+            # its parent 8.10 may be the cell holding the number 8.1: the
+            # nearest above it (8.1 itself may be typed as a number too)
+            rows = as_numbers[short]
+            above = [r for r in rows if r < row["row"]]
             message = messages.CRITERIA_PARENT_AS_NUMBER
             values["short"] = short
-            values["cell"] = cell_ref(as_numbers[short], table.columns["code"])
+            nearest = above[-1] if above else rows[0]
+            values["cell"] = cell_ref(nearest, table.columns["code"])
         lines.append(f"  - ô {where}: {message.format(**values)}")
     return lines
 

@@ -490,11 +490,13 @@ def test_a_duplicate_code_from_a_number_cell_says_it_may_be_a_code_ending_in_0(
 
 
 def test_a_missing_parent_typed_as_a_number_is_pointed_at(tmp_path: Path) -> None:
-    """c25: 1.10 typed as a number (1.1) above its child 1.10.1: the child's
-    missing parent 1.10 names the cell holding the number 1.1 (read as 1.1, a
-    leaf, that row also lacks a group and a department)."""
+    """c25: 1.1 and 1.10 typed as numbers (both 1.1), 1.10's child 1.10.1 below:
+    the child's missing parent 1.10 names the nearest cell above it holding the
+    number 1.1, A15, not 1.1's own A6 (read as 1.1, a leaf, that row also lacks
+    a group and a department)."""
     path = _broken(
         tmp_path,
+        {1: [1.1, "Kế hoạch", 1, "Thẩm định", "NV"]},
         extra=[
             [1.1, "Công khai", 0, None, None],
             ["1.10.1", "Công khai trên cổng", 0, "Thẩm định", "NV"],
@@ -503,9 +505,13 @@ def test_a_missing_parent_typed_as_a_number_is_pointed_at(tmp_path: Path) -> Non
     with pytest.raises(UnusableCriteria) as raised:
         read_criteria_set(path)
     assert str(raised.value).splitlines()[1:] == [
-        "  - ô A6: " + messages.CRITERIA_MESSAGES["code_unique"].format(code="1.1"),
-        "  - ô A15: "
-        + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(code="1.1", alternative="1.10"),
+        *(
+            f"  - ô {cell}: "
+            + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(
+                code="1.1", alternative="1.10"
+            )
+            for cell in ("A6", "A15")
+        ),
         "  - ô E15: "
         + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
         "  - ô D15: " + messages.CRITERIA_MESSAGES["leaf_has_group"].format(code="1.1"),
