@@ -20,7 +20,7 @@ import polars as pl
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import read_sheets_safely
-from parindex.numbers import SCORE_LIMIT, as_shown, exact_sum
+from parindex.numbers import SCALE, SCORE_LIMIT, as_shown, exact_sum, exact_total
 from parindex.text import (
     code_key,
     fold,
@@ -44,7 +44,7 @@ from parindex.workbook import (
     find_metadata,
     find_table,
 )
-from schemas.criteria import CriteriaNodeRow
+from schemas.criteria import TOLERANCE, CriteriaNodeRow
 
 GROUP_LABELS: dict[str, str] = {
     "appraisal": "Thẩm định",
@@ -290,11 +290,64 @@ def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
     return tuple(found)
 
 
-@lru_cache(maxsize=1 << 12)  # leaves of a large set repeat their lists
-def _split_departments(text: str) -> tuple[str, ...]:
-    return tuple(
-        part.strip() for part in text.replace(",", ";").split(";") if part.strip()
-    )
+@dataclass(frozen=True)
+class _Listed:
+    """What a `Đơn vị chủ trì` cell names: the departments' codes (in the order
+    listed, each once), the parts that are no department and the parts that are
+    the name of several, each as ``“name” (code, code)``."""
+
+    codes: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+
+
+class _DepartmentNames:
+    """A `Đơn vị chủ trì` cell's parts → departments: a code as typed, else a
+    code, name or alias of the `Đơn vị` sheet folded (``text.fold``: case,
+    accents, spacing, dashes), as a submission's `Đơn vị` line is matched
+    (``match_department``); unlike there, a name of two departments is not given
+    to the first: it is said. Parts are separated by ``;``, or by ``,`` when the
+    part holding them is not a name itself (``Các cơ quan, đơn vị``)."""
+
+    def __init__(self, departments: Sequence[Department]) -> None:
+        self.codes = {department.code for department in departments}
+        self.folded: dict[str, tuple[str, ...]] = {}
+        for department in departments:
+            names = (department.code, department.name, *department.aliases)
+            for key in dict.fromkeys(fold(name) for name in names):
+                found = self.folded.get(key, ())
+                if key and department.code not in found:
+                    self.folded[key] = (*found, department.code)
+        self.read: dict[str, _Listed] = {}  # leaves of a large set repeat their lists
+
+    def _named(self, part: str) -> tuple[str, ...]:
+        return (part,) if part in self.codes else self.folded.get(fold(part), ())
+
+    def listed(self, text: str) -> _Listed:
+        """The departments ``text`` names (``_Listed``)."""
+        known = self.read.get(text)
+        if known is not None:
+            return known
+        codes: list[str] = []
+        unknown: list[str] = []
+        ambiguous: list[str] = []
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            pieces = [part]
+            if not self._named(part) and "," in part:
+                pieces = [p.strip() for p in part.split(",") if p.strip()]
+            for piece in pieces:
+                named = self._named(piece)
+                if not named:
+                    unknown.append(piece)
+                elif len(named) > 1:
+                    ambiguous.append(f"“{piece}” ({', '.join(named)})")
+                elif named[0] not in codes:
+                    codes.append(named[0])
+        found = _Listed(tuple(codes), tuple(unknown), tuple(ambiguous))
+        self.read[text] = found
+        return found
 
 
 @lru_cache(maxsize=256)
@@ -311,28 +364,121 @@ def _group_key(text: str) -> str | None:
 NODE_ROW_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
     "raw_code": pl.String(),
+    "code_numeric": pl.Boolean(),
     "code": pl.String(),
     "name": pl.String(),
     "raw_max": pl.String(),
     "max": pl.Float64(),
     "group": pl.String(),
     "departments": pl.List(pl.String()),
+    "has_departments": pl.Boolean(),
     "unknown_departments": pl.String(),
+    "ambiguous_departments": pl.String(),
+    "group_row": pl.Int64(),
+    "departments_row": pl.Int64(),
 }
 
 
+def _merged_sources(table: Table, name: str) -> dict[int, int]:
+    """Row → the row whose cell it takes the value of, for the data rows of
+    ``name``'s column that lie inside a merged range starting in that column (a
+    province merges the `Đơn vị chủ trì` or `Nhóm điểm` of a run of leaves): the
+    first cell holds the value, the merge gives it to every row it covers. A range
+    starting above the data (in the header) or in another column gives nothing."""
+    index = table.columns.get(name)
+    if index is None:
+        return {}
+    sources: dict[int, int] = {}
+    for (r1, c1), (r2, _) in table.sheet.merged:
+        if c1 == index and r1 >= table.data_row:
+            for row in range(r1 + 1, r2 + 1):
+                sources[row] = r1
+    return sources
+
+
+# a row without a code named so is the table's total (``text.fold_name``)
+TOTAL_NAMES = frozenset(
+    fold_name(name) for name in ("Tổng cộng", "Tổng số", "Tổng điểm", "Cộng")
+)
+
+
+def _total_row(table: Table) -> tuple[int, bool] | None:
+    """The row of the table's total (the first row below the header without a
+    code whose name is ``TOTAL_NAMES``'), and whether it ends the table (a code
+    above it) rather than heads it (right under the header), or None."""
+    coded = False
+    for row in range(table.data_row, len(table.sheet.cells)):
+        code = cell_text(table.value(row, "code"))
+        if not code and fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES:
+            return row, coded
+        coded = coded or bool(code)
+    return None
+
+
+def _total_lines(
+    table: Table, total: int, frame: pl.DataFrame, *, ends: bool
+) -> list[str]:
+    """The problems of the total row ``total``: its maximum against the sum of the
+    components' (within ``TOLERANCE``), and when it ``ends`` the table every code
+    below it (a criterion after the total is not left out without a word)."""
+    name = cell_text(table.value(total, "name"))
+    lines = []
+    raw = table.value(total, "max")
+    text = cell_text(raw)
+    stated = (
+        float(raw)
+        if isinstance(raw, int | float) and not isinstance(raw, bool)
+        else parse_number(text)
+    )
+    components = frame.filter(pl.col("code").is_not_null() & pl.col("parent").is_null())
+    maxima = components["max"].to_list()
+    where = table.cell(total, "max")
+    if text and (stated is None or not abs(stated) <= SCORE_LIMIT):
+        shown = text if isinstance(raw, str) or stated is None else as_shown(stated)
+        lines.append(
+            f"ô {where}: "
+            + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name=name, raw=shown)
+        )
+    elif stated is not None and None not in maxima:
+        computed = exact_total(maxima)
+        if abs(round(stated * SCALE) - round(computed * SCALE)) > round(
+            TOLERANCE * SCALE
+        ):
+            lines.append(
+                f"ô {where}: "
+                + messages.CRITERIA_TOTAL_DIFFERS.format(
+                    name=name, stated=format_vn(stated), computed=format_vn(computed)
+                )
+            )
+    for row in range(total + 1, len(table.sheet.cells) if ends else 0):
+        code = normalise_code(cell_text(table.value(row, "code")))
+        if code is not None:
+            lines.append(
+                f"ô {table.cell(row, 'code')}: "
+                + messages.CRITERIA_AFTER_TOTAL.format(
+                    code=code, name=name, row=total + 1
+                )
+            )
+    return lines
+
+
 def _node_rows(
-    table: Table, departments: tuple[Department, ...], self_assessed: bool = False
+    table: Table,
+    departments: tuple[Department, ...],
+    self_assessed: bool = False,
+    total: tuple[int, bool] | None = None,
 ) -> pl.DataFrame:
     """The table's rows as a frame, with the derived columns the schema checks
     (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``).
 
     Built column by column (a list per column, not a dict per row); a list of
     departments travels as one text and is split by polars, not turned into a
-    Python list per row."""
-    codes = {d.code for d in departments}
+    Python list per row. The ``total`` row (``_total_row``) is not read, nor,
+    when it ends the table, the rows below it."""
+    resolver = _DepartmentNames(departments)
     first = table.data_row
-    lines = table.sheet.cells[first:]
+    end = total[0] if total is not None and total[1] else None
+    lines = table.sheet.cells[first:end]
 
     def column(name: str) -> list[CellValue]:
         """The column's values ("" where absent), as ``Table.value`` gives them."""
@@ -341,24 +487,39 @@ def _node_rows(
             return [""] * len(lines)
         return [line[index] if index < len(line) else "" for line in lines]
 
-    raw_codes = [cell_text(value) for value in column("code")]
+    def filled(name: str) -> tuple[list[CellValue], list[int]]:
+        """The column's values with each merged range's value on every row it
+        covers (``_merged_sources``), and the row each value comes from."""
+        values, rows = column(name), list(range(first, first + len(lines)))
+        for row, source in _merged_sources(table, name).items():
+            if row - first < len(lines):
+                values[row - first] = values[source - first]
+                rows[row - first] = source
+        return values, rows
+
+    code_values = column("code")
+    raw_codes = [cell_text(value) for value in code_values]
     names = [cell_text(value) for value in column("name")]
-    kept = [i for i in range(len(lines)) if raw_codes[i] or names[i]]
+    skipped = -1 if total is None else total[0] - first
+    kept = [i for i in range(len(lines)) if (raw_codes[i] or names[i]) and i != skipped]
     raw_maxes = column("max")
-    groups = column("group")
-    listed_texts = column("departments")
+    groups, group_rows = filled("group")
+    listed_texts, departments_rows = filled("departments")
     columns: dict[str, list[object]] = {name: [] for name in NODE_ROW_SCHEMA}
     for i in kept:
         raw_max = raw_maxes[i]
         max_text = cell_text(raw_max)
         listed = (
-            (SELF_DEPARTMENT.code,)
+            _Listed((SELF_DEPARTMENT.code,))
             if self_assessed
-            else _split_departments(cell_text(listed_texts[i]))
+            else resolver.listed(cell_text(listed_texts[i]))
         )
-        unknown = [d for d in listed if d not in codes]
         columns["row"].append(first + i)
         columns["raw_code"].append(raw_codes[i])
+        columns["code_numeric"].append(
+            isinstance(code_values[i], int | float)
+            and not isinstance(code_values[i], bool)
+        )
         columns["code"].append(normalise_code(raw_codes[i]))
         columns["name"].append(names[i])
         maximum = (
@@ -374,8 +535,15 @@ def _node_rows(
         columns["max"].append(maximum)
         columns["group"].append(_group_key(cell_text(groups[i])))
         # the parts hold no ";" (they were split on it): one text, split below
-        columns["departments"].append(";".join(listed) if listed else None)
-        columns["unknown_departments"].append("; ".join(unknown) or None)
+        codes = listed.codes
+        columns["departments"].append(";".join(codes) if codes else None)
+        columns["has_departments"].append(
+            bool(codes or listed.unknown or listed.ambiguous)
+        )
+        columns["unknown_departments"].append("; ".join(listed.unknown) or None)
+        columns["ambiguous_departments"].append("; ".join(listed.ambiguous) or None)
+        columns["group_row"].append(group_rows[i])
+        columns["departments_row"].append(departments_rows[i])
     frame = pl.DataFrame(
         columns, schema={**NODE_ROW_SCHEMA, "departments": pl.String()}
     ).with_columns(
@@ -401,10 +569,29 @@ def _node_rows(
     )
 
 
+# the column and the row field naming the cell that holds the value a check
+# finds wrong (the code's cell for every check not listed); a merged group or
+# department is named where it is typed, the merge's first cell
+PROBLEM_CELLS: dict[str, tuple[str, str]] = {
+    "max_is_number": ("max", "row"),
+    "max_is_sum_of_children": ("max", "row"),
+    "leaf_has_group": ("group", "group_row"),
+    "group_known": ("group", "group_row"),
+    "leaf_has_departments": ("departments", "departments_row"),
+    "departments_known": ("departments", "departments_row"),
+    "departments_unambiguous": ("departments", "departments_row"),
+}
+
+
 def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     failures = failed_checks(CriteriaNodeRow, frame)
     lines = []
-    code_column = table.columns["code"]
+    # codes read from a cell holding a number, with a dot (8.1 may be 8.10): the
+    # rows of those cells, top to bottom
+    as_numbers: dict[str, list[int]] = {}
+    for code, row, numeric in frame.select("code", "row", "code_numeric").iter_rows():
+        if numeric and code is not None and "." in code:
+            as_numbers.setdefault(code, []).append(row)
     for index, check in failures.iter_rows():
         row = frame.row(index, named=True)
         values = {
@@ -412,10 +599,26 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             "max": format_vn(row["max"]) if row["max"] is not None else "",
             "children_max": format_vn(row["children_max"] or 0.0),
         }
-        where = cell_ref(row["row"], code_column)
-        lines.append(
-            f"  - ô {where}: {messages.CRITERIA_MESSAGES[check].format(**values)}"
-        )
+        column, row_field = PROBLEM_CELLS.get(check, ("code", "row"))
+        if column not in table.columns:
+            column, row_field = "code", "row"
+        where = cell_ref(row[row_field], table.columns[column])
+        message = messages.CRITERIA_MESSAGES[check]
+        if check == "code_unique" and row["code_numeric"] and "." in row["code"]:
+            # 8.10 typed as a number is 8.1: say so where the cell holds a number
+            message = messages.CRITERIA_CODE_UNIQUE_NUMBER
+            values["alternative"] = f"{row['code']}0"
+        short = (row["parent"] or "").rstrip("0")
+        if check == "parent_exists" and short != row["parent"] and short in as_numbers:
+            # its parent 8.10 may be the cell holding the number 8.1: the
+            # nearest above it (8.1 itself may be typed as a number too)
+            rows = as_numbers[short]
+            above = [r for r in rows if r < row["row"]]
+            message = messages.CRITERIA_PARENT_AS_NUMBER
+            values["short"] = short
+            nearest = above[-1] if above else rows[0]
+            values["cell"] = cell_ref(nearest, table.columns["code"])
+        lines.append(f"  - ô {where}: {message.format(**values)}")
     return lines
 
 
@@ -486,18 +689,25 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
     if problems:
         raise unusable(*problems)
+    total = _total_row(table)
     frame = _node_rows(
-        table, (SELF_DEPARTMENT,) if self_assessed else departments or (), self_assessed
+        table,
+        (SELF_DEPARTMENT,) if self_assessed else departments or (),
+        self_assessed,
+        total,
     )
     if not self_assessed and _no_department_named(frame):
         # the column is there but left empty on every leaf: the same self-assessment
         self_assessed = True
-        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed)
+        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed, total)
     if self_assessed:
         departments = (SELF_DEPARTMENT,)
     if frame.filter(pl.col("code").is_not_null()).is_empty():
         raise unusable(messages.CRITERIA_EMPTY)
     lines = _problem_lines(frame, table)
+    if total is not None:
+        found = _total_lines(table, total[0], frame, ends=total[1])
+        lines += [f"  - {line}" for line in found]
     if lines:
         raise UnusableCriteria("\n".join([head, *lines]))
     assert first_year is not None and departments is not None
@@ -518,7 +728,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
 def _no_department_named(frame: pl.DataFrame) -> bool:
     """Whether no leaf of the table names a responsible department."""
     leaves = frame.filter(pl.col("is_leaf"))
-    return leaves.height > 0 and bool((leaves["departments"].list.len() == 0).all())
+    return leaves.height > 0 and not leaves["has_departments"].any()
 
 
 def _tree(frame: pl.DataFrame) -> pl.DataFrame:

@@ -45,11 +45,43 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "nhóm điểm “{group}” của tiêu chí {code} không hợp lệ (chỉ nhận Thẩm định, "
         "Điều tra XHH, Tác động KT-XH hoặc SIPAS)."
     ),
+    "leaf_has_departments": (
+        "tiêu chí {code} chưa có đơn vị chủ trì (ghi mã đơn vị như trong sheet "
+        "“Đơn vị”; nhiều đơn vị thì cách nhau bằng dấu “;”)."
+    ),
     "departments_known": (
-        "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}” "
-        "không có trong sheet “Đơn vị”."
+        "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}”: không phải "
+        "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị”."
+    ),
+    "departments_unambiguous": (
+        "tiêu chí {code} ghi đơn vị chủ trì {ambiguous_departments}: tên này là "
+        "của nhiều đơn vị trong sheet “Đơn vị”, hãy ghi mã đơn vị."
     ),
 }
+# a duplicate code whose cell holds a number (``code_unique``'s line for it)
+CRITERIA_CODE_UNIQUE_NUMBER = (
+    "mã tiêu chí {code} bị lặp lại; ô này lưu mã dưới dạng số nên có thể là "
+    "{alternative} (Excel đổi mã như 8.10 nhập dạng số thành 8.1). Hãy định dạng "
+    "cột mã là văn bản (Text) rồi gõ lại mã."
+)
+# a missing parent (8.10) that a cell holding a number (8.1) may be
+CRITERIA_PARENT_AS_NUMBER = (
+    "mã tiêu chí {code} không có tiêu chí cha {parent} trong bộ chỉ số; ô {cell} "
+    "lưu mã dưới dạng số {short}, có thể chính là {parent} (Excel đổi mã như 8.10 "
+    "nhập dạng số thành 8.1). Hãy định dạng cột mã là văn bản (Text) rồi gõ lại mã."
+)
+# the row of the table's total (no code, named Tổng cộng, Tổng số, Tổng điểm, Cộng)
+CRITERIA_TOTAL_DIFFERS = (
+    "dòng “{name}” ghi tổng điểm tối đa {stated} nhưng tổng điểm tối đa của các "
+    "chỉ số thành phần là {computed}."
+)
+CRITERIA_TOTAL_NOT_NUMBER = (
+    "tổng điểm tối đa ở dòng “{name}” không phải là số (“{raw}”)."
+)
+CRITERIA_AFTER_TOTAL = (
+    "mã tiêu chí {code} nằm sau dòng tổng “{name}” (dòng {row}): dòng tổng phải là "
+    "dòng cuối của bảng tiêu chí, các tiêu chí ghi phía trên nó."
+)
 NO_CRITERIA_FOLDER = "Không có thư mục bộ chỉ số “{folder}”."
 NO_CRITERIA_FOR_YEAR = (
     "Không có bộ chỉ số nào áp dụng cho năm {year} trong “{folder}” "

@@ -35,7 +35,9 @@ class CriteriaNodeRow(pa.DataFrameModel):
     parent: str = pa.Field(nullable=True)
     parent_found: bool
     children_max: float = pa.Field(nullable=True)
+    has_departments: bool
     unknown_departments: str = pa.Field(nullable=True)
+    ambiguous_departments: str = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -85,5 +87,17 @@ class CriteriaNodeRow(pa.DataFrameModel):
         )
 
     @pa.dataframe_check
+    def leaf_has_departments(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("code").is_null()
+            | pl.col("is_leaf").not_()
+            | pl.col("has_departments")
+        )
+
+    @pa.dataframe_check
     def departments_known(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("unknown_departments").is_null())
+
+    @pa.dataframe_check
+    def departments_unambiguous(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("ambiguous_departments").is_null())

@@ -57,8 +57,10 @@ def write_criteria(
     nodes: Sequence[Sequence[Cell]],
     departments: Sequence[Sequence[Cell]] = DEPARTMENTS,
     first_year: int | str = 2022,
+    merges: Sequence[tuple[int, int, int, int]] = (),
 ) -> Path:
-    """A criteria set workbook: nodes are (code, name, max, group, departments)."""
+    """A criteria set workbook: nodes are (code, name, max, group, departments),
+    the first on row 5 (0-based 4); ``merges`` as ``write_rows``'s, on ``Tiêu chí``."""
     table = [
         ["BỘ CHỈ SỐ THỬ"],
         [f"Áp dụng từ năm: {first_year}"],
@@ -67,7 +69,9 @@ def write_criteria(
         *nodes,
     ]
     units = [["Mã đơn vị", "Tên đơn vị", "Tên khác"], *departments]
-    return write_rows(path, {"Tiêu chí": table, "Đơn vị": units})
+    return write_rows(
+        path, {"Tiêu chí": table, "Đơn vị": units}, merges={"Tiêu chí": merges}
+    )
 
 
 SMALL_TREE: list[list[Cell]] = [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex import messages
 from parindex.criteria import (
     CriteriaSet,
     ancestor_pairs,
@@ -15,7 +19,8 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.text import ancestors
-from tests.builders import SMALL_TREE, write_criteria
+from tests.builders import DEPARTMENTS, SMALL_TREE, Cell, write_criteria
+from tests.conftest import SAMPLE_INPUTS
 
 
 def test_sample_criteria_set_is_the_lai_chau_district_tree(
@@ -86,25 +91,44 @@ def _broken(
         (
             {2: ["1.2", "Báo cáo", 2.5, None, None]},
             None,
-            "  - ô A7: điểm tối đa của tiêu chí 1.2 là 2,5 nhưng tổng điểm tối đa của "
+            "  - ô C7: điểm tối đa của tiêu chí 1.2 là 2,5 nhưng tổng điểm tối đa của "
             "các tiêu chí con là 2.",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1, "Thẩm định", "NV;XYZ"]},
             None,
-            "  - ô A6: tiêu chí 1.1 ghi đơn vị chủ trì “XYZ” không có trong sheet “Đơn vị”.",
+            "  - ô E6: tiêu chí 1.1 ghi đơn vị chủ trì “XYZ”: không phải mã, tên hay "
+            "tên khác của đơn vị nào trong sheet “Đơn vị”.",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1, None, "NV"]},
             None,
-            "  - ô A6: tiêu chí 1.1 chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
+            "  - ô D6: tiêu chí 1.1 chưa có nhóm điểm (Thẩm định, Điều tra XHH, "
             "Tác động KT-XH hoặc SIPAS).",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1e300, "Thẩm định", "NV"]},
             None,
-            "  - ô A6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
             "1.000.000 (“1E+300”).",
+        ),
+        (  # c23: the empty cell is C6, not the code's
+            {1: ["1.1", "Kế hoạch", None, "Thẩm định", "NV"]},
+            None,
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "1.000.000 (“”).",
+        ),
+        (  # c27
+            {1: ["1.1", "Kế hoạch", "1 điểm", "Thẩm định", "NV"]},
+            None,
+            "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
+            "1.000.000 (“1 điểm”).",
+        ),
+        (
+            {1: ["1.1", "Kế hoạch", 1, "Chỉ số SIPAS", "NV"]},
+            None,
+            "  - ô D6: nhóm điểm “Chỉ số SIPAS” của tiêu chí 1.1 không hợp lệ (chỉ "
+            "nhận Thẩm định, Điều tra XHH, Tác động KT-XH hoặc SIPAS).",
         ),
     ],
     ids=[
@@ -114,6 +138,9 @@ def _broken(
         "unknown-department",
         "leaf-without-group",
         "maximum-too-large",
+        "maximum-empty",
+        "maximum-with-its-unit",
+        "group-unknown",
     ],
 )
 def test_unusable_criteria_set_names_every_problem(
@@ -213,3 +240,303 @@ def test_ancestor_pairs_of_no_code_is_an_empty_frame() -> None:
         pairs = ancestor_pairs(pl.Series(codes, dtype=pl.String), proper=True)
         assert pairs.is_empty()
         assert pairs.columns == ["code", "node"]
+
+
+# --- blind round 15: cells a province merges, leaves without a department ---------
+
+
+def _sample_with(tmp_path: Path, change: Callable[[Worksheet], None]) -> Path:
+    """A copy of the sample's criteria set, its ``Tiêu chí`` sheet changed by
+    ``change`` and saved with openpyxl (as an office edits it in Excel)."""
+    source = SAMPLE_INPUTS / "criteria" / "lai-chau-2022.xlsx"
+    workbook = openpyxl.load_workbook(source)
+    change(workbook["Tiêu chí"])
+    path = tmp_path / "criteria" / source.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _row_of(sheet: Worksheet, code: str) -> int:
+    return next(
+        row[0].row
+        for row in sheet.iter_rows(min_col=1, max_col=1)
+        if str(row[0].value).strip() == code
+    )
+
+
+def _merge_down(sheet: Worksheet, column: int, first: str, last: str) -> None:
+    """Merge ``column`` from the row of ``first`` to the row of ``last``, as a
+    province prints a run of leaves of one department or group: the value stays
+    in the first cell, the others are emptied."""
+    top, bottom = _row_of(sheet, first), _row_of(sheet, last)
+    for row in range(top + 1, bottom + 1):
+        sheet.cell(row, column).value = None
+    sheet.merge_cells(
+        start_row=top, start_column=column, end_row=bottom, end_column=column
+    )
+
+
+def test_a_merged_department_or_group_cell_belongs_to_every_row_it_covers(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """c07, c06: E34:E47 (3.1.1 … 3.5, parents 3.2, 3.3 … among them) merged on
+    VP, D91:D96 on Điều tra XHH, D101:D105 on SIPAS: the set read is the sample's,
+    node for node (every leaf keeps its department and group)."""
+
+    def merge(sheet: Worksheet) -> None:
+        _merge_down(sheet, 5, "3.1.1", "3.5")
+        _merge_down(sheet, 4, "8.1", "8.6")
+        _merge_down(sheet, 4, "8.10.1", "8.10.5")
+
+    merged = read_criteria_set(_sample_with(tmp_path, merge))
+    assert merged.nodes.equals(sample_criteria.nodes)
+    assert merged.digest == sample_criteria.digest
+    vp = merged.leaves.filter(pl.col("code").str.starts_with("3."))
+    assert vp.height == 11
+    assert vp["departments"].to_list() == [["VP"]] * 11
+
+
+def test_a_merged_cell_across_a_parent_row_fills_the_leaves_below(
+    tmp_path: Path,
+) -> None:
+    """Merged from 1.2.1 to 1.2.2.2 (the parent 1.2.2 between them): every leaf
+    takes the value; the parent keeps none (a parent has no department)."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[3] = ["1.2.1", "Báo cáo chung", 0.5, "Thẩm định", "TCKH"]
+    for index in (5, 6):
+        nodes[index][3:] = [None, None]
+    path = write_criteria(
+        tmp_path / "gop.xlsx", nodes, merges=[(7, 4, 10, 4), (7, 3, 10, 3)]
+    )
+    leaves = read_criteria_set(path).leaves
+    assert leaves.select("code", "group", "departments").rows() == [
+        ("1.1", "appraisal", ["NV"]),
+        ("1.2.1", "appraisal", ["TCKH"]),
+        ("1.2.2.1", "appraisal", ["TCKH"]),
+        ("1.2.2.2", "appraisal", ["TCKH"]),
+        ("2.1", "survey", ["NV"]),
+        ("2.2", "sipas", ["TCKH"]),
+    ]
+
+
+def test_a_leaf_without_a_responsible_department_makes_the_set_unusable(
+    tmp_path: Path,
+) -> None:
+    """c07b: 1.1's `Đơn vị chủ trì` left empty while other leaves name theirs:
+    refused naming the empty cell (its rows were errors on the department's own
+    file, "đơn vị chủ trì: ")."""
+    path = _broken(tmp_path, {1: ["1.1", "Kế hoạch", 1, "Thẩm định", None]})
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="broken.xlsx"),
+        "  - ô E6: "
+        + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
+    ]
+
+
+WITH_CQ = [
+    *DEPARTMENTS,
+    ("VP", "Văn phòng HĐND và UBND", "Văn phòng;VP HĐND-UBND"),
+    ("CQ", "Các cơ quan đơn vị", "Các cơ quan, đơn vị"),
+]
+
+
+def test_a_responsible_department_is_matched_by_code_name_or_alias(
+    tmp_path: Path,
+) -> None:
+    """c13: `nv`, `Văn phòng` (a `Tên khác` of VP in the set's own `Đơn vị`
+    sheet), a name with an en dash, an alias holding a comma, a code among names:
+    each is its department, matched as a submission's `Đơn vị` line is (case,
+    accents, spacing, dashes); `Văn phòng` was "không có trong sheet “Đơn vị”"."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "nv"
+    nodes[3][4] = "Văn phòng; PHÒNG TÀI CHÍNH – KẾ HOẠCH"
+    nodes[5][4] = "Các cơ quan, đơn vị"
+    nodes[6][4] = " noi vu ,  TCKH "
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
+    leaves = read_criteria_set(path).leaves
+    assert leaves.select("code", "departments").rows() == [
+        ("1.1", ["NV"]),
+        ("1.2.1", ["VP", "TCKH"]),
+        ("1.2.2.1", ["CQ"]),
+        ("1.2.2.2", ["NV", "TCKH"]),
+        ("2.1", ["NV"]),
+        ("2.2", ["TCKH"]),
+    ]
+
+
+def test_a_responsible_department_matching_nothing_or_two_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`TC-KH` is no code, name or alias (`Phòng TC-KH` would be); `Văn phòng`
+    listed as another name of two departments is either: both refused naming
+    the cell, the second with the departments it could be."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "NV; TC-KH"
+    nodes[3][4] = "Văn phòng"
+    departments = [*WITH_CQ, ("TP", "Phòng Tư pháp", "Tư pháp;Văn phòng")]
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, departments)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    problems = messages.CRITERIA_MESSAGES
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="ten.xlsx"),
+        "  - ô E6: "
+        + problems["departments_known"].format(code="1.1", unknown_departments="TC-KH"),
+        "  - ô E8: "
+        + problems["departments_unambiguous"].format(
+            code="1.2.1", ambiguous_departments="“Văn phòng” (VP, TP)"
+        ),
+    ]
+
+
+@pytest.mark.parametrize("name", ["Tổng cộng", "TỔNG CỘNG:", "Tổng điểm", "Cộng"])
+def test_a_total_row_ending_the_table_is_checked_not_a_criterion(
+    tmp_path: Path, small_criteria: CriteriaSet, name: str
+) -> None:
+    """c08b: the table ends as the printed decision does, a row without a code
+    named `Tổng cộng` with the set's maximum (7), then a note: read as the
+    total and checked against the components' maxima (3 + 4), not refused as a
+    code “”; the rows after it are not criteria."""
+    path = _broken(
+        tmp_path, extra=[[None, name, 7, None, None], [None, "Ghi chú: điểm tối đa"]]
+    )
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_a_total_row_that_is_not_the_sum_of_the_components_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`Tổng cộng` 100 where the components add up to 7: refused naming the
+    total's cell and both figures; a code below the total (a criterion left
+    after it) is refused too, naming its cell: it is not left out without a
+    word."""
+    path = _broken(
+        tmp_path,
+        extra=[[None, "Tổng cộng", 100, None, None], ["3", "Bổ sung", 1, None, None]],
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="broken.xlsx"),
+        "  - ô C15: "
+        + messages.CRITERIA_TOTAL_DIFFERS.format(
+            name="Tổng cộng", stated="100", computed="7"
+        ),
+        "  - ô A16: "
+        + messages.CRITERIA_AFTER_TOTAL.format(code="3", name="Tổng cộng", row=15),
+    ]
+
+
+def test_a_total_row_with_a_maximum_that_is_no_number_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = _broken(tmp_path, extra=[[None, "Tổng số", "7 điểm", None, None]])
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô C15: "
+        + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name="Tổng số", raw="7 điểm")
+    ]
+
+
+def test_a_problem_with_a_merged_value_names_the_cell_it_is_typed_in(
+    tmp_path: Path,
+) -> None:
+    """A merged group or department cell's value that is wrong is named where it
+    is typed, the merge's first cell (D10, E10), on each leaf it covers."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[5][3:] = ["Chỉ số SIPAS", "Phòng Văn hóa"]
+    nodes[6][3:] = [None, None]
+    path = write_criteria(
+        tmp_path / "gop.xlsx", nodes, merges=[(9, 3, 10, 3), (9, 4, 10, 4)]
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    problems = messages.CRITERIA_MESSAGES
+    group, department = problems["group_known"], problems["departments_known"]
+    assert sorted(str(raised.value).splitlines()[1:]) == sorted(
+        [
+            *(
+                "  - ô D10: " + group.format(group="Chỉ số SIPAS", code=code)
+                for code in ("1.2.2.1", "1.2.2.2")
+            ),
+            *(
+                "  - ô E10: "
+                + department.format(code=code, unknown_departments="Phòng Văn hóa")
+                for code in ("1.2.2.1", "1.2.2.2")
+            ),
+        ]
+    )
+
+
+def test_a_duplicate_code_from_a_number_cell_says_it_may_be_a_code_ending_in_0(
+    tmp_path: Path,
+) -> None:
+    """c25: 1.10 typed as a number is kept by Excel as 1.1, the code of the row
+    above: the duplicate is said, and for the cell holding a number, that it
+    holds one and may be 1.10 (advice: type codes as text); the cell typed as
+    text gets the plain line."""
+    path = _broken(tmp_path, extra=[[1.1, "Công khai", 0, "Thẩm định", "NV"]])
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô A6: " + messages.CRITERIA_MESSAGES["code_unique"].format(code="1.1"),
+        "  - ô A15: "
+        + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(code="1.1", alternative="1.10"),
+    ]
+
+
+def test_a_missing_parent_typed_as_a_number_is_pointed_at(tmp_path: Path) -> None:
+    """c25: 1.1 and 1.10 typed as numbers (both 1.1), 1.10's child 1.10.1 below:
+    the child's missing parent 1.10 names the nearest cell above it holding the
+    number 1.1, A15, not 1.1's own A6 (read as 1.1, a leaf, that row also lacks
+    a group and a department)."""
+    path = _broken(
+        tmp_path,
+        {1: [1.1, "Kế hoạch", 1, "Thẩm định", "NV"]},
+        extra=[
+            [1.1, "Công khai", 0, None, None],
+            ["1.10.1", "Công khai trên cổng", 0, "Thẩm định", "NV"],
+        ],
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        *(
+            f"  - ô {cell}: "
+            + messages.CRITERIA_CODE_UNIQUE_NUMBER.format(
+                code="1.1", alternative="1.10"
+            )
+            for cell in ("A6", "A15")
+        ),
+        "  - ô E15: "
+        + messages.CRITERIA_MESSAGES["leaf_has_departments"].format(code="1.1"),
+        "  - ô D15: " + messages.CRITERIA_MESSAGES["leaf_has_group"].format(code="1.1"),
+        "  - ô A16: "
+        + messages.CRITERIA_PARENT_AS_NUMBER.format(
+            code="1.10.1", parent="1.10", cell="A15", short="1.1"
+        ),
+    ]
+
+
+def test_a_total_row_above_the_criteria_is_checked_and_the_criteria_read(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Some tables give the total first, right under the header: it is the
+    total too (checked), and the criteria below it are read, not refused as
+    codes after the total."""
+    nodes: list[list[Cell]] = [[None, "TỔNG ĐIỂM", 7, None, None], *SMALL_TREE]
+    path = write_criteria(tmp_path / "tong-tren.xlsx", nodes)
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+    nodes[0][2] = 8
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(write_criteria(tmp_path / "sai.xlsx", nodes))
+    assert str(raised.value).splitlines()[1:] == [
+        "  - ô C5: "
+        + messages.CRITERIA_TOTAL_DIFFERS.format(
+            name="TỔNG ĐIỂM", stated="8", computed="7"
+        )
+    ]
