@@ -45,13 +45,28 @@ CacheEntry = tuple[str, bytes]
 READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
 
 
+SCHEMAS_DIR = PACKAGE_DIR.parent / "schemas"
+"""The pandera models (``schemas/``): their checks decide what a read gives too."""
+
+
+def code_sources() -> list[tuple[str, Path]]:
+    """(name, path) of every source file whose change can change what is read
+    and checked: parindex's and the schemas'."""
+    return [
+        (f"{folder.name}/{source.relative_to(folder).as_posix()}", source)
+        for folder in (PACKAGE_DIR, SCHEMAS_DIR)
+        for source in sorted(folder.rglob("*.py"))
+    ]
+
+
 @functools.cache
 def code_version() -> str:
-    """parindex's version, the sha256 of its own source and the readers' versions:
-    any change to the code that reads invalidates every entry."""
+    """parindex's version, the sha256 of its own source and the schemas' and the
+    readers' versions: any change to the code that reads or checks invalidates
+    every entry (and the criteria set and previous year kept between nights)."""
     digest = hashlib.sha256()
-    for source in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(str(source.relative_to(PACKAGE_DIR)).encode())
+    for name, source in code_sources():
+        digest.update(name.encode())
         digest.update(source.read_bytes())
     versions = []
     for package in READ_LIBRARIES:

@@ -270,3 +270,13 @@ def test_every_corpus_case_reads_the_same_from_the_cache_problems_included(
             second.problems.filter(second.problems["severity"] == "warning").height > 0
         )
     assert warned >= 10
+
+
+def test_the_code_version_covers_the_schemas() -> None:
+    """A check added to ``schemas/`` alone changes what a night reads and keeps:
+    the code version every kept part is keyed by hashes the schemas too (blind
+    round 15 fixes: it hashed ``parindex/`` only)."""
+    names = [name for name, _ in cache_module.code_sources()]
+    assert "schemas/criteria.py" in names
+    assert "schemas/submission.py" in names
+    assert "parindex/ingest/cache.py" in names
