@@ -17,10 +17,12 @@ from parindex.text import fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
     CellValue,
     Sheet,
+    Table,
     UnreadableWorkbook,
     cell_ref,
     cell_text,
     find_table,
+    with_merged_labels,
 )
 
 HISTORY_FILE = "history.xlsx"
@@ -154,25 +156,63 @@ GROUP_FIGURES = ("appraisal", "survey", "socioeconomic", "sipas")
 
 
 def _rows(
-    sheets: list[Sheet], name: str, columns: dict[str, tuple[str, ...]]
-) -> tuple[str, list[tuple[int, Row]]]:
-    """The sheet's name and its table rows, each with its 1-based row number."""
-    preferred = [s for s in sheets if fold(s.name) == fold(name)]
-    table = find_table(preferred, columns, required="year")
+    sheets: list[Sheet],
+    name: str,
+    columns: dict[str, tuple[str, ...]],
+    any_of: tuple[str, ...] = (),
+) -> tuple[str, list[tuple[int, Row]], Table | None]:
+    """The sheet's name, its table rows, each with its 1-based row number, and
+    the table. A header over two rows (``Điểm các nhóm`` over the four groups,
+    ``Năm`` and ``Tổng điểm`` over both rows, merged or typed in the upper one)
+    is one header: a merged label counts on each row it covers, and with
+    ``any_of`` the row below a header lacking those columns is read for them."""
+    preferred = [
+        with_merged_labels(s, columns) for s in sheets if fold(s.name) == fold(name)
+    ]
+    table = find_table(preferred, columns, required="year", any_of=any_of)
     if table is None:
-        return name, []
+        return name, [], None
     year_column = table.columns["year"]
     code_column = table.columns.get("code", year_column)
-    return table.sheet.name, [
-        (
-            r + 1,
-            {
-                **{column: table.value(r, column) for column in columns},
-                "cell": cell_ref(r, year_column),
-                "code_cell": cell_ref(r, code_column),
-            },
+    return (
+        table.sheet.name,
+        [
+            (
+                r + 1,
+                {
+                    **{column: table.value(r, column) for column in columns},
+                    "cell": cell_ref(r, year_column),
+                    "code_cell": cell_ref(r, code_column),
+                },
+            )
+            for r in range(table.data_row, len(table.sheet.cells))
+        ],
+        table,
+    )
+
+
+def _groups_not_found(
+    table: Table | None, file: str, sheet: str
+) -> list[dict[str, str | None]]:
+    """A warning when the results table has a total but not every group column
+    (their published figures would be dropped without a word)."""
+    if table is None or "total" not in table.columns:
+        return []
+    missing = [g for g in GROUP_FIGURES if g not in table.columns]
+    if not missing:
+        return []
+    return [
+        problem(
+            "warning",
+            messages.HISTORY_GROUP_COLUMNS_MISSING.format(
+                sheet=sheet,
+                row=table.header_row + 1,
+                columns=", ".join(f"“{RESULT_COLUMNS[g][0]}”" for g in missing),
+            ),
+            file=file,
+            sheet=sheet,
+            cell=cell_ref(table.header_row, table.columns["year"]),
         )
-        for r in range(table.data_row, len(table.sheet.cells))
     ]
 
 
@@ -300,7 +340,10 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         ]
     results = []
     too_large: list[dict[str, str | None]] = []
-    result_sheet, result_rows = _rows(sheets, "Kết quả", RESULT_COLUMNS)
+    result_sheet, result_rows, result_table = _rows(
+        sheets, "Kết quả", RESULT_COLUMNS, any_of=GROUP_FIGURES
+    )
+    too_large += _groups_not_found(result_table, path.name, result_sheet)
     for number, row in result_rows:
         year = _year(row["year"])
         if year is None:
@@ -352,7 +395,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     )
     problems += found
     components: list[dict[str, Any]] = []
-    component_sheet, component_rows = _rows(
+    component_sheet, component_rows, _ = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
     left_out: set[int] = set()  # years with a component too large to be one

@@ -452,6 +452,27 @@ HISTORY_GROUPS_NOT_TOTAL = (
     "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
     "({total}), chênh {difference}, quá mức do làm tròn."
 )
+HISTORY_GROUP_COLUMNS_MISSING = (
+    "Sheet “{sheet}” có cột “Tổng điểm” nhưng dòng tiêu đề (dòng {row}) không có cột "
+    "{columns}: các nhóm điểm công bố này không được đọc (chỉ dùng tổng điểm, xếp "
+    "hạng). Hãy đặt tiêu đề cột như mẫu: “Điểm thẩm định”, “Điểm điều tra”, "
+    "“Điểm tác động KT-XH”, “Điểm SIPAS”."
+)
+HISTORY_FILES_SEVERAL = (
+    "Có {count} tệp kết quả các năm trước: {files}. Chỉ dùng “{used}” (thứ tự ưu "
+    "tiên: {order}), không đọc {others}: hãy xoá tệp không dùng."
+)
+HISTORY_RANK_UNITS_DIFFER = (
+    "Năm {year}: “Xếp hạng” ghi “{shown}” (ô {rank_cell}) nhưng “Số đơn vị” ghi "
+    "{units} (ô {units_cell}): dùng xếp hạng {rank} trên {units} đơn vị theo cột "
+    "“Số đơn vị”."
+)
+HISTORY_COMPONENTS_MISSING = (
+    "Năm {year}: sheet “Chỉ số thành phần” không có chỉ số thành phần {codes} (các "
+    "năm khác có); tổng các chỉ số thành phần có ghi ({components}) khác tổng điểm "
+    "công bố ({total}), chênh {difference}. Hãy chép đủ các chỉ số thành phần của "
+    "năm {year}."
+)
 HISTORY_YEAR_UNREADABLE = (
     "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
     "bằng số (2022)."

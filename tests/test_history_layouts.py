@@ -101,3 +101,73 @@ def test_a_row_that_is_no_component_is_said_not_compared(inputs: Path) -> None:
     assert said["message"].to_list() == [
         messages.HISTORY_NOT_A_COMPONENT.format(year=2023, codes="8.1, 1.1")
     ]
+
+
+# --- blind round 15 (tester A): h05, h07, h11, h14, p02 and the cells named ------------
+
+GROUPS_2022 = (47.92, 15.5, 1.5, 7.18)
+GROUPS_2023 = (54.86, 13.64, 1.5, 9.27)
+GROUP_HEADERS = (
+    "Điểm thẩm định",
+    "Điểm điều tra",
+    "Điểm tác động KT-XH",
+    "Điểm SIPAS",
+)
+
+
+def _two_row_header(path: Path, *, merged: bool) -> None:
+    """``Kết quả`` with the header an office makes: ``Điểm các nhóm`` over the
+    four groups, the other titles over both rows (merged, or only typed in the
+    upper row)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "Năm"
+    sheet["A2"] = None
+    sheet["B1"] = "Điểm các nhóm"
+    for column in "FGH":
+        sheet[f"{column}1"] = sheet[f"{column}2"].value
+        sheet[f"{column}2"] = None
+    if merged:
+        sheet.merge_cells("A1:A2")
+        sheet.merge_cells("B1:E1")
+        for column in "FGH":
+            sheet.merge_cells(f"{column}1:{column}2")
+    book.save(path)
+
+
+def test_a_header_over_two_rows_is_read(sample_inputs: Path, tmp_path: Path) -> None:
+    """h05: the four groups under ``Điểm các nhóm`` were dropped without a word."""
+    for merged in (True, False):
+        path = _copy(sample_inputs, tmp_path)
+        _two_row_header(path, merged=merged)
+        history, problems = read_history(path)
+        assert problems == []
+        assert history.results.rows() == [
+            (2022, *GROUPS_2022, 72.1, 2, 8),
+            (2023, *GROUPS_2023, 79.27, 2, 8),
+        ]
+
+
+def test_group_columns_not_found_beside_a_total_are_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["C1"] = "Điều tra XHH"
+    book["Kết quả"]["E1"] = "Chỉ số SIPAS"
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "A1",
+            messages.HISTORY_GROUP_COLUMNS_MISSING.format(
+                sheet="Kết quả", row=1, columns="“Điểm điều tra”, “Điểm SIPAS”"
+            ),
+        )
+    ]
+    assert history.results.select("year", "survey", "sipas", "total").rows() == [
+        (2022, None, None, 72.1),
+        (2023, None, None, 79.27),
+    ]
