@@ -181,6 +181,11 @@ def _rows(
                 r + 1,
                 {
                     **{column: table.value(r, column) for column in columns},
+                    **{
+                        f"cell:{column}": table.cell(r, column)
+                        or cell_ref(r, year_column)
+                        for column in columns
+                    },
                     "cell": cell_ref(r, year_column),
                     "code_cell": cell_ref(r, code_column),
                 },
@@ -266,7 +271,7 @@ def _consistency(
                     ),
                     file=file,
                     sheet=sheet,
-                    cell=record["cell"],
+                    cell=record["total_cell"],
                 )
             )
     return found
@@ -361,18 +366,20 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             continue
         record: dict[str, Any] = {"year": year, "row": number}
         record["cell"] = row["cell"]
-        where: dict[str, str | None] = {
-            "file": path.name,
-            "sheet": result_sheet,
-            "cell": str(row["cell"]),
-        }
+        record["total_cell"] = row["cell:total"]
+
+        def at(column: str, row: Row = row) -> dict[str, str | None]:
+            """Where ``column``'s figure of the row is: its own cell."""
+            cell = str(row[f"cell:{column}"])
+            return {"file": path.name, "sheet": result_sheet, "cell": cell}
+
         for column in ("appraisal", "survey", "socioeconomic", "sipas", "total"):
             record[column] = _figure(
-                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
         for column in ("rank", "units"):
             value = _figure(
-                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
             record[column] = int(value) if value is not None else None
         if record["total"] is None:  # not (yet) published: the computed figures
@@ -380,7 +387,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 problem(
                     "warning",
                     messages.HISTORY_NO_TOTAL.format(year=year, row=number),
-                    **where,
+                    **at("total"),
                 )
             )
             continue
@@ -403,7 +410,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     for number, row in component_rows:
         year = _year(row["year"])
         code = normalise_code(cell_text(row["code"]))
-        where = {
+        where: dict[str, str | None] = {
             "file": path.name,
             "sheet": component_sheet,
             "cell": str(row["cell"]),
@@ -417,7 +424,11 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 unread_codes.append((str(row["code_cell"]), cell_text(row["code"])))
             continue
         score = _figure(
-            row["score"], year, COMPONENT_COLUMNS["score"][0], problems, **where
+            row["score"],
+            year,
+            COMPONENT_COLUMNS["score"][0],
+            problems,
+            **{**where, "cell": str(row["cell:score"])},
         )
         if score is None and _number(row["score"]) is not None:
             left_out.add(year)

@@ -171,3 +171,47 @@ def test_group_columns_not_found_beside_a_total_are_said(
         (2022, None, None, 72.1),
         (2023, None, None, 79.27),
     ]
+
+
+def test_each_figure_is_said_at_its_own_cell(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h06, h07, h19, p02: history warnings named the year's cell (column A)."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["F2"] = 73.1  # 2022's groups add up to 72,1
+    sheet["H2"] = "tám"
+    sheet["D3"] = "khoảng 1,5"
+    book.save(path)
+    _, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "H2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Số đơn vị", shown="tám"
+            ),
+        ),
+        (
+            "Kết quả",
+            "D3",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2023, figure="Điểm tác động KT-XH", shown="khoảng 1,5"
+            ),
+        ),
+        (
+            "Kết quả",
+            "F2",
+            messages.HISTORY_GROUPS_NOT_TOTAL.format(
+                year=2022, groups="72,1", total="73,1", difference="1"
+            ),
+        ),
+        (
+            "Kết quả",
+            "F2",
+            messages.HISTORY_COMPONENTS_NOT_TOTAL.format(
+                year=2022, components="72,1", total="73,1", difference="1"
+            ),
+        ),
+    ]
