@@ -106,10 +106,34 @@ def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
     )
 
 
+_WITH_UNIT = re.compile(r"(.*?\S)\s*điểm\.?", re.IGNORECASE)
+"""A score typed with its unit, as the province's tables print it: ``79,27 điểm``."""
+
+
 def _number(value: CellValue) -> float | None:
+    """A published figure: a number, or a text that is one (``79,27``, also with
+    its unit, ``79,27 điểm``; the unit is accepted here only, never in a
+    submission's score)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    return parse_number(cell_text(value))
+    text = cell_text(value)
+    with_unit = _WITH_UNIT.fullmatch(text)
+    return parse_number(with_unit.group(1) if with_unit else text)
+
+
+_RANK_OF = re.compile(r"(\d{1,4})\s*/\s*(\d{1,4})")
+"""A rank written with the count of units ranked, as the province writes it:
+``2/8``."""
+
+
+def _rank_of(value: CellValue) -> tuple[int, int] | None:
+    """(rank, units) of a rank cell written ``2/8`` (1 <= rank <= units), else
+    None."""
+    found = _RANK_OF.fullmatch(cell_text(value)) if isinstance(value, str) else None
+    if found is None:
+        return None
+    rank, units = int(found.group(1)), int(found.group(2))
+    return (rank, units) if 1 <= rank <= units else None
 
 
 def _figure(
@@ -377,11 +401,33 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             record[column] = _figure(
                 row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
+        ranked = _rank_of(row["rank"])  # "2/8": rank 2 of 8 units
         for column in ("rank", "units"):
+            if column == "rank" and ranked is not None:
+                record[column] = ranked[0]
+                continue
             value = _figure(
                 row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
             record[column] = int(value) if value is not None else None
+        if ranked is not None:
+            if record["units"] is None:
+                record["units"] = ranked[1]
+            elif record["units"] != ranked[1]:
+                too_large.append(
+                    problem(
+                        "warning",
+                        messages.HISTORY_RANK_UNITS_DIFFER.format(
+                            year=year,
+                            shown=cell_text(row["rank"]),
+                            rank_cell=row["cell:rank"],
+                            units=record["units"],
+                            units_cell=row["cell:units"],
+                            rank=ranked[0],
+                        ),
+                        **at("rank"),
+                    )
+                )
         if record["total"] is None:  # not (yet) published: the computed figures
             too_large.append(
                 problem(

@@ -173,6 +173,74 @@ def test_group_columns_not_found_beside_a_total_are_said(
     ]
 
 
+def test_a_figure_written_with_its_unit_is_that_figure(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """p02: ``79,27 điểm`` dropped the whole year with "chưa có tổng điểm"."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["F3"] = "79,27 điểm"
+    book["Kết quả"]["B3"] = "54,86 Điểm"
+    book["Chỉ số thành phần"]["C17"] = "24,38 điểm"
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.rows()[1] == (2023, *GROUPS_2023, 79.27, 2, 8)
+    assert history.components.filter(
+        (pl.col("year") == 2023) & (pl.col("code") == "8")
+    )["score"].to_list() == [24.38]
+
+
+def test_a_rank_written_with_its_count_of_units_is_read(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h07: ``2/8``, as the province's tables write a rank, lost both figures."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["G2"], sheet["H2"] = "2/8", None
+    sheet["G3"], sheet["H3"] = "2 / 8", 8
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.select("year", "rank", "units").rows() == [
+        (2022, 2, 8),
+        (2023, 2, 8),
+    ]
+
+
+def test_a_rank_whose_count_differs_from_the_units_column_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["G2"] = "9/8"  # beyond its count: no rank
+    sheet["G3"], sheet["H3"] = "2/8", 9
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "G2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Xếp hạng", shown="9/8"
+            ),
+        ),
+        (
+            "Kết quả",
+            "G3",
+            messages.HISTORY_RANK_UNITS_DIFFER.format(
+                year=2023, shown="2/8", rank_cell="G3", units=9, units_cell="H3", rank=2
+            ),
+        ),
+    ]
+    assert history.results.select("year", "rank", "units").rows() == [
+        (2022, None, 8),
+        (2023, 2, 9),
+    ]
+
+
 def test_each_figure_is_said_at_its_own_cell(
     sample_inputs: Path, tmp_path: Path
 ) -> None:
