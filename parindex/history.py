@@ -13,7 +13,7 @@ from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown, exact, exact_total
 from parindex.problems import problem
-from parindex.text import fold, format_vn, normalise_code, parse_number
+from parindex.text import code_key, fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
     CellValue,
     Sheet,
@@ -260,11 +260,16 @@ def _consistency(
 ) -> list[dict[str, str | None]]:
     """Warnings for published figures that cannot all be true, even allowing for
     each being rounded to 2 decimals: the groups vs the total, the components vs
-    the total. Nothing is changed: the reconciliation shows each figure."""
+    the total. Nothing is changed: the reconciliation shows each figure.
+
+    When a year's components do not add up to its total and it lacks codes that
+    other years of the sheet have, those codes are named on the components sheet
+    (a component not copied), not called a contradiction of the total."""
     found = []
-    parts_by_year: dict[int, list[float]] = {}
+    by_year: dict[int, list[dict[str, Any]]] = {}
     for component in components:
-        parts_by_year.setdefault(component["year"], []).append(component["score"])
+        by_year.setdefault(component["year"], []).append(component)
+    every_code = {c["code"] for c in components}
     for record in results:
         total = record["total"]
         if total is None:
@@ -272,17 +277,27 @@ def _consistency(
         groups = [record[g] for g in GROUP_FIGURES]
         checks = []
         if all(g is not None for g in groups):
-            checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, sheets[0]))
-        parts = parts_by_year.get(record["year"])
-        if (
-            parts and record["year"] not in incomplete
-        ):  # reported on the total's row, the figure both contradict
-            checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[0]))
-        for values, template, sheet in checks:
+            checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, ()))
+        parts = by_year.get(record["year"])
+        if parts and record["year"] not in incomplete:
+            have = {c["code"] for c in parts}
+            missing = tuple(sorted(every_code - have, key=code_key))
+            template = (
+                messages.HISTORY_COMPONENTS_MISSING
+                if missing
+                else messages.HISTORY_COMPONENTS_NOT_TOTAL
+            )
+            checks.append(([c["score"] for c in parts], template, missing))
+        for values, template, missing in checks:
             summed = exact_total(values)
             difference = exact(summed - total)
             if abs(difference) <= _tolerance(len(values)):
                 continue
+            where = (  # said where the components are, after the year's last one
+                (sheets[1], str(max(parts, key=lambda c: c["row"])["cell"]))
+                if missing and parts
+                else (sheets[0], record["total_cell"])
+            )
             found.append(
                 problem(
                     "warning",
@@ -290,12 +305,13 @@ def _consistency(
                         year=record["year"],
                         groups=format_vn(summed),
                         components=format_vn(summed),
+                        codes=", ".join(missing),
                         total=format_vn(total),
                         difference=format_vn(abs(difference)),
                     ),
                     file=file,
-                    sheet=sheet,
-                    cell=record["total_cell"],
+                    sheet=where[0],
+                    cell=where[1],
                 )
             )
     return found

@@ -450,7 +450,8 @@ HISTORY_COMPONENT_TWICE = (
 )
 HISTORY_GROUPS_NOT_TOTAL = (
     "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
-    "({total}), chênh {difference}, quá mức do làm tròn."
+    "({total}), chênh {difference}, nhiều hơn mức chênh do làm tròn số: có số liệu "
+    "bị ghi sai."
 )
 HISTORY_GROUP_COLUMNS_MISSING = (
     "Sheet “{sheet}” có cột “Tổng điểm” nhưng dòng tiêu đề (dòng {row}) không có cột "
@@ -501,7 +502,8 @@ HISTORY_FIGURE_TOO_LARGE = (
 )
 HISTORY_COMPONENTS_NOT_TOTAL = (
     "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
-    "công bố ({total}), chênh {difference}, quá mức do làm tròn."
+    "công bố ({total}), chênh {difference}, nhiều hơn mức chênh do làm tròn số: có "
+    "số liệu bị ghi sai."
 )
 
 # --- reading one workbook right (hidden things, headers, values, structure) ----------

@@ -241,6 +241,32 @@ def test_a_rank_whose_count_differs_from_the_units_column_is_said(
     ]
 
 
+def test_a_component_missing_from_a_year_is_named(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h14: component 8 not copied for 2023 was "chênh 24,41, quá mức do làm tròn"
+    on ``Kết quả``, without naming it."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Chỉ số thành phần"].delete_rows(17)  # 2023, component 8
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Chỉ số thành phần",
+            "A16",
+            messages.HISTORY_COMPONENTS_MISSING.format(
+                year=2023,
+                codes="8",
+                components="54,86",
+                total="79,27",
+                difference="24,41",
+            ),
+        )
+    ]
+    assert history.components.filter(pl.col("year") == 2023).height == 7
+
+
 def test_each_figure_is_said_at_its_own_cell(
     sample_inputs: Path, tmp_path: Path
 ) -> None:
