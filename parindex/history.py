@@ -27,6 +27,9 @@ from parindex.workbook import (
 
 HISTORY_FILE = "history.xlsx"
 """The published results of earlier years, in the inputs folder."""
+HISTORY_FILES = (HISTORY_FILE, "history.xlsm", "history.xls", "history.ods")
+"""The names the history may have (the formats the readers take), in the order
+of preference: when several are there, the first is read (``history_file``)."""
 
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("Năm", "Năm đánh giá"),
@@ -71,6 +74,8 @@ class History:
 
     results: pl.DataFrame
     components: pl.DataFrame
+    file: str = HISTORY_FILE
+    """The file they were read from (one of ``HISTORY_FILES``)."""
 
     def result(self, year: int) -> dict[str, Any] | None:
         """The published headline row of ``year``, or None."""
@@ -365,6 +370,29 @@ def _duplicates(
     return kept, found
 
 
+def history_file(inputs: Path) -> tuple[Path, list[dict[str, str | None]]]:
+    """The history file of ``inputs``: the first of ``HISTORY_FILES`` there (the
+    ``history.xlsx`` path when there is none), and a warning naming every one
+    found when there are several (only the one returned is read)."""
+    found = [inputs / name for name in HISTORY_FILES if (inputs / name).is_file()]
+    if len(found) < 2:
+        return (found[0] if found else inputs / HISTORY_FILE), []
+    used, others = found[0], found[1:]
+    return used, [
+        problem(
+            "warning",
+            messages.HISTORY_FILES_SEVERAL.format(
+                count=len(found),
+                files=", ".join(f"“{p.name}”" for p in found),
+                used=used.name,
+                order=", ".join(HISTORY_FILES),
+                others=", ".join(f"“{p.name}”" for p in others),
+            ),
+            file=used.name,
+        )
+    ]
+
+
 def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     """Read the history workbook; a missing file is an empty history.
 
@@ -539,6 +567,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 [{k: c[k] for k in COMPONENT_SCHEMA} for c in components],
                 schema=COMPONENT_SCHEMA,
             ),
+            path.name,
         ),
         problems,
     )

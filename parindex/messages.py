@@ -484,7 +484,7 @@ HISTORY_CODES_UNREADABLE = (
     "không dùng số La Mã."
 )
 HISTORY_NOT_A_COMPONENT = (
-    "history.xlsx, sheet “Chỉ số thành phần”: năm {year} có mã {codes}, không phải "
+    "{file}, sheet “Chỉ số thành phần”: năm {year} có mã {codes}, không phải "
     "mã chỉ số thành phần nào của bộ tiêu chí: không được đối chiếu, không được so "
     "sánh. Nếu đó là mã như 8.10 bị Excel đổi thành số 8.1, hãy định dạng ô là văn "
     "bản rồi gõ lại."

@@ -8,11 +8,13 @@ dropped, and rows that are no component were compared with a computed 0)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import openpyxl
 import polars as pl
+import pytest
 
 from parindex import messages, pipeline
 from parindex.history import read_history
@@ -99,7 +101,9 @@ def test_a_row_that_is_no_component_is_said_not_compared(inputs: Path) -> None:
         pl.col("message").str.contains("không phải mã chỉ số")
     )
     assert said["message"].to_list() == [
-        messages.HISTORY_NOT_A_COMPONENT.format(year=2023, codes="8.1, 1.1")
+        messages.HISTORY_NOT_A_COMPONENT.format(
+            file="history.xlsx", year=2023, codes="8.1, 1.1"
+        )
     ]
 
 
@@ -309,3 +313,71 @@ def test_each_figure_is_said_at_its_own_cell(
             ),
         ),
     ]
+
+
+def _saved_as(source: Path, folder: Path, extension: str) -> Path:
+    """``source`` saved by LibreOffice as ``extension`` in ``folder``."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            extension,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    return folder / f"{source.stem}.{extension}"
+
+
+def test_a_history_saved_as_xls_is_the_history(inputs: Path, tmp_path: Path) -> None:
+    """h11: ``history.xls`` was called a stray submission ("hãy chuyển tệp vào
+    thư mục “2023”") and the published figures were dropped without a word."""
+    converted = _saved_as(inputs / "history.xlsx", tmp_path, "xls")
+    (inputs / "history.xlsx").unlink()
+    shutil.move(converted, inputs / "history.xls")
+    history, problems = pipeline.load_history(inputs)
+    assert problems.is_empty()
+    assert history.file == "history.xls"
+    assert history.results.select("year", "total", "rank").rows() == [
+        (2022, 72.1, 2),
+        (2023, 79.27, 2),
+    ]
+    assert history.components.height == 16
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    assert ingested.problems.filter(pl.col("file") == "history.xls").is_empty()
+
+
+def test_two_histories_the_xlsx_is_used_and_said(inputs: Path) -> None:
+    shutil.copy(inputs / "history.xlsx", inputs / "history.ods")  # any content
+    shutil.copy(inputs / "history.xlsx", inputs / "history.xlsm")
+    history, problems = pipeline.load_history(inputs)
+    assert history.file == "history.xlsx"
+    assert problems.select("severity", "file", "message").rows() == [
+        (
+            "warning",
+            "history.xlsx",
+            messages.HISTORY_FILES_SEVERAL.format(
+                count=3,
+                files="“history.xlsx”, “history.xlsm”, “history.ods”",
+                used="history.xlsx",
+                order="history.xlsx, history.xlsm, history.xls, history.ods",
+                others="“history.xlsm”, “history.ods”",
+            ),
+        )
+    ]
+    assert history.results["total"].to_list() == [72.1, 79.27]
+    (inputs / "history.xlsx").unlink()  # then the xlsm, read as a workbook
+    history, problems = pipeline.load_history(inputs)
+    assert history.file == "history.xlsm"
+    assert history.results["total"].to_list() == [72.1, 79.27]
