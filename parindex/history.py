@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,16 @@ def _rank_of(value: CellValue) -> tuple[int, int] | None:
     return (rank, units) if 1 <= rank <= units else None
 
 
+def _shown(value: CellValue) -> str:
+    """A cell as the office sees it: a date as ``02/08/2023`` (``2/8`` typed into
+    a cell Excel took for a date), anything else as its text."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return cell_text(value)
+
+
 def _figure(
     value: CellValue,
     year: int,
@@ -152,12 +163,12 @@ def _figure(
     that is not a number or a number beyond ``SCORE_LIMIT`` (a typing slip:
     never summed, never shown)."""
     number = _number(value)
-    if number is None and isinstance(value, str) and value.strip():
+    if number is None and cell_text(value):  # a text, a date, TRUE: not a figure
         said.append(
             problem(
                 "warning",
                 messages.HISTORY_NOT_A_NUMBER.format(
-                    year=year, figure=figure, shown=value.strip()
+                    year=year, figure=figure, shown=_shown(value)
                 ),
                 **where,
             )

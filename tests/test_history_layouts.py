@@ -7,6 +7,7 @@ dropped, and rows that are no component were compared with a computed 0)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import time
@@ -381,3 +382,25 @@ def test_two_histories_the_xlsx_is_used_and_said(inputs: Path) -> None:
     history, problems = pipeline.load_history(inputs)
     assert history.file == "history.xlsm"
     assert history.results["total"].to_list() == [72.1, 79.27]
+
+
+def test_a_rank_excel_turned_into_a_date_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """``2/8`` typed into a cell Excel reads as a date (2 August) was dropped
+    without a word."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["G2"] = dt.datetime(2023, 8, 2)
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "G2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Xếp hạng", shown="02/08/2023"
+            ),
+        )
+    ]
+    assert history.results["rank"].to_list() == [None, 2]
