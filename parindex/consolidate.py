@@ -13,7 +13,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
-from parindex.history import HISTORY_FILE, History
+from parindex.history import History
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import problem, problems_frame
 from parindex.text import format_vn
@@ -544,9 +544,9 @@ def _not_components_said(
                 problem(
                     "warning",
                     messages.HISTORY_NOT_A_COMPONENT.format(
-                        year=year, codes=", ".join(codes)
+                        file=history.file, year=year, codes=", ".join(codes)
                     ),
-                    file=HISTORY_FILE,
+                    file=history.file,
                     sheet="Chỉ số thành phần",
                 )
             )

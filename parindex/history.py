@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,18 +14,23 @@ from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown, exact, exact_total
 from parindex.problems import problem
-from parindex.text import fold, format_vn, normalise_code, parse_number
+from parindex.text import code_key, fold, format_vn, normalise_code, parse_number
 from parindex.workbook import (
     CellValue,
     Sheet,
+    Table,
     UnreadableWorkbook,
     cell_ref,
     cell_text,
     find_table,
+    with_merged_labels,
 )
 
 HISTORY_FILE = "history.xlsx"
 """The published results of earlier years, in the inputs folder."""
+HISTORY_FILES = (HISTORY_FILE, "history.xlsm", "history.xls", "history.ods")
+"""The names the history may have (the formats the readers take), in the order
+of preference: when several are there, the first is read (``history_file``)."""
 
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("Năm", "Năm đánh giá"),
@@ -69,6 +75,8 @@ class History:
 
     results: pl.DataFrame
     components: pl.DataFrame
+    file: str = HISTORY_FILE
+    """The file they were read from (one of ``HISTORY_FILES``)."""
 
     def result(self, year: int) -> dict[str, Any] | None:
         """The published headline row of ``year``, or None."""
@@ -104,10 +112,44 @@ def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
     )
 
 
+_WITH_UNIT = re.compile(r"(.*?\S)\s*điểm\.?", re.IGNORECASE)
+"""A score typed with its unit, as the province's tables print it: ``79,27 điểm``."""
+
+
 def _number(value: CellValue) -> float | None:
+    """A published figure: a number, or a text that is one (``79,27``, also with
+    its unit, ``79,27 điểm``; the unit is accepted here only, never in a
+    submission's score)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    return parse_number(cell_text(value))
+    text = cell_text(value)
+    with_unit = _WITH_UNIT.fullmatch(text)
+    return parse_number(with_unit.group(1) if with_unit else text)
+
+
+_RANK_OF = re.compile(r"(\d{1,4})\s*/\s*(\d{1,4})")
+"""A rank written with the count of units ranked, as the province writes it:
+``2/8``."""
+
+
+def _rank_of(value: CellValue) -> tuple[int, int] | None:
+    """(rank, units) of a rank cell written ``2/8`` (1 <= rank <= units), else
+    None."""
+    found = _RANK_OF.fullmatch(cell_text(value)) if isinstance(value, str) else None
+    if found is None:
+        return None
+    rank, units = int(found.group(1)), int(found.group(2))
+    return (rank, units) if 1 <= rank <= units else None
+
+
+def _shown(value: CellValue) -> str:
+    """A cell as the office sees it: a date as ``02/08/2023`` (``2/8`` typed into
+    a cell Excel took for a date), anything else as its text."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return cell_text(value)
 
 
 def _figure(
@@ -121,12 +163,12 @@ def _figure(
     that is not a number or a number beyond ``SCORE_LIMIT`` (a typing slip:
     never summed, never shown)."""
     number = _number(value)
-    if number is None and isinstance(value, str) and value.strip():
+    if number is None and cell_text(value):  # a text, a date, TRUE: not a figure
         said.append(
             problem(
                 "warning",
                 messages.HISTORY_NOT_A_NUMBER.format(
-                    year=year, figure=figure, shown=value.strip()
+                    year=year, figure=figure, shown=_shown(value)
                 ),
                 **where,
             )
@@ -154,25 +196,68 @@ GROUP_FIGURES = ("appraisal", "survey", "socioeconomic", "sipas")
 
 
 def _rows(
-    sheets: list[Sheet], name: str, columns: dict[str, tuple[str, ...]]
-) -> tuple[str, list[tuple[int, Row]]]:
-    """The sheet's name and its table rows, each with its 1-based row number."""
-    preferred = [s for s in sheets if fold(s.name) == fold(name)]
-    table = find_table(preferred, columns, required="year")
+    sheets: list[Sheet],
+    name: str,
+    columns: dict[str, tuple[str, ...]],
+    any_of: tuple[str, ...] = (),
+) -> tuple[str, list[tuple[int, Row]], Table | None]:
+    """The sheet's name, its table rows, each with its 1-based row number, and
+    the table. A header over two rows (``Điểm các nhóm`` over the four groups,
+    ``Năm`` and ``Tổng điểm`` over both rows, merged or typed in the upper one)
+    is one header: a merged label counts on each row it covers, and with
+    ``any_of`` the row below a header lacking those columns is read for them."""
+    preferred = [
+        with_merged_labels(s, columns) for s in sheets if fold(s.name) == fold(name)
+    ]
+    table = find_table(preferred, columns, required="year", any_of=any_of)
     if table is None:
-        return name, []
+        return name, [], None
     year_column = table.columns["year"]
     code_column = table.columns.get("code", year_column)
-    return table.sheet.name, [
-        (
-            r + 1,
-            {
-                **{column: table.value(r, column) for column in columns},
-                "cell": cell_ref(r, year_column),
-                "code_cell": cell_ref(r, code_column),
-            },
+    return (
+        table.sheet.name,
+        [
+            (
+                r + 1,
+                {
+                    **{column: table.value(r, column) for column in columns},
+                    **{
+                        f"cell:{column}": table.cell(r, column)
+                        or cell_ref(r, year_column)
+                        for column in columns
+                    },
+                    "cell": cell_ref(r, year_column),
+                    "code_cell": cell_ref(r, code_column),
+                },
+            )
+            for r in range(table.data_row, len(table.sheet.cells))
+        ],
+        table,
+    )
+
+
+def _groups_not_found(
+    table: Table | None, file: str, sheet: str
+) -> list[dict[str, str | None]]:
+    """A warning when the results table has a total but not every group column
+    (their published figures would be dropped without a word)."""
+    if table is None or "total" not in table.columns:
+        return []
+    missing = [g for g in GROUP_FIGURES if g not in table.columns]
+    if not missing:
+        return []
+    return [
+        problem(
+            "warning",
+            messages.HISTORY_GROUP_COLUMNS_MISSING.format(
+                sheet=sheet,
+                row=table.header_row + 1,
+                columns=", ".join(f"“{RESULT_COLUMNS[g][0]}”" for g in missing),
+            ),
+            file=file,
+            sheet=sheet,
+            cell=cell_ref(table.header_row, table.columns["year"]),
         )
-        for r in range(table.data_row, len(table.sheet.cells))
     ]
 
 
@@ -191,11 +276,16 @@ def _consistency(
 ) -> list[dict[str, str | None]]:
     """Warnings for published figures that cannot all be true, even allowing for
     each being rounded to 2 decimals: the groups vs the total, the components vs
-    the total. Nothing is changed: the reconciliation shows each figure."""
+    the total. Nothing is changed: the reconciliation shows each figure.
+
+    When a year's components do not add up to its total and it lacks codes that
+    other years of the sheet have, those codes are named on the components sheet
+    (a component not copied), not called a contradiction of the total."""
     found = []
-    parts_by_year: dict[int, list[float]] = {}
+    by_year: dict[int, list[dict[str, Any]]] = {}
     for component in components:
-        parts_by_year.setdefault(component["year"], []).append(component["score"])
+        by_year.setdefault(component["year"], []).append(component)
+    every_code = {c["code"] for c in components}
     for record in results:
         total = record["total"]
         if total is None:
@@ -203,17 +293,27 @@ def _consistency(
         groups = [record[g] for g in GROUP_FIGURES]
         checks = []
         if all(g is not None for g in groups):
-            checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, sheets[0]))
-        parts = parts_by_year.get(record["year"])
-        if (
-            parts and record["year"] not in incomplete
-        ):  # reported on the total's row, the figure both contradict
-            checks.append((parts, messages.HISTORY_COMPONENTS_NOT_TOTAL, sheets[0]))
-        for values, template, sheet in checks:
+            checks.append((groups, messages.HISTORY_GROUPS_NOT_TOTAL, ()))
+        parts = by_year.get(record["year"])
+        if parts and record["year"] not in incomplete:
+            have = {c["code"] for c in parts}
+            missing = tuple(sorted(every_code - have, key=code_key))
+            template = (
+                messages.HISTORY_COMPONENTS_MISSING
+                if missing
+                else messages.HISTORY_COMPONENTS_NOT_TOTAL
+            )
+            checks.append(([c["score"] for c in parts], template, missing))
+        for values, template, missing in checks:
             summed = exact_total(values)
             difference = exact(summed - total)
             if abs(difference) <= _tolerance(len(values)):
                 continue
+            where = (  # said where the components are, after the year's last one
+                (sheets[1], str(max(parts, key=lambda c: c["row"])["cell"]))
+                if missing and parts
+                else (sheets[0], record["total_cell"])
+            )
             found.append(
                 problem(
                     "warning",
@@ -221,12 +321,13 @@ def _consistency(
                         year=record["year"],
                         groups=format_vn(summed),
                         components=format_vn(summed),
+                        codes=", ".join(missing),
                         total=format_vn(total),
                         difference=format_vn(abs(difference)),
                     ),
                     file=file,
-                    sheet=sheet,
-                    cell=record["cell"],
+                    sheet=where[0],
+                    cell=where[1],
                 )
             )
     return found
@@ -280,6 +381,29 @@ def _duplicates(
     return kept, found
 
 
+def history_file(inputs: Path) -> tuple[Path, list[dict[str, str | None]]]:
+    """The history file of ``inputs``: the first of ``HISTORY_FILES`` there (the
+    ``history.xlsx`` path when there is none), and a warning naming every one
+    found when there are several (only the one returned is read)."""
+    found = [inputs / name for name in HISTORY_FILES if (inputs / name).is_file()]
+    if len(found) < 2:
+        return (found[0] if found else inputs / HISTORY_FILE), []
+    used, others = found[0], found[1:]
+    return used, [
+        problem(
+            "warning",
+            messages.HISTORY_FILES_SEVERAL.format(
+                count=len(found),
+                files=", ".join(f"“{p.name}”" for p in found),
+                used=used.name,
+                order=", ".join(HISTORY_FILES),
+                others=", ".join(f"“{p.name}”" for p in others),
+            ),
+            file=used.name,
+        )
+    ]
+
+
 def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     """Read the history workbook; a missing file is an empty history.
 
@@ -300,7 +424,10 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         ]
     results = []
     too_large: list[dict[str, str | None]] = []
-    result_sheet, result_rows = _rows(sheets, "Kết quả", RESULT_COLUMNS)
+    result_sheet, result_rows, result_table = _rows(
+        sheets, "Kết quả", RESULT_COLUMNS, any_of=GROUP_FIGURES
+    )
+    too_large += _groups_not_found(result_table, path.name, result_sheet)
     for number, row in result_rows:
         year = _year(row["year"])
         if year is None:
@@ -318,26 +445,50 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             continue
         record: dict[str, Any] = {"year": year, "row": number}
         record["cell"] = row["cell"]
-        where: dict[str, str | None] = {
-            "file": path.name,
-            "sheet": result_sheet,
-            "cell": str(row["cell"]),
-        }
+        record["total_cell"] = row["cell:total"]
+
+        def at(column: str, row: Row = row) -> dict[str, str | None]:
+            """Where ``column``'s figure of the row is: its own cell."""
+            cell = str(row[f"cell:{column}"])
+            return {"file": path.name, "sheet": result_sheet, "cell": cell}
+
         for column in ("appraisal", "survey", "socioeconomic", "sipas", "total"):
             record[column] = _figure(
-                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
+        ranked = _rank_of(row["rank"])  # "2/8": rank 2 of 8 units
         for column in ("rank", "units"):
+            if column == "rank" and ranked is not None:
+                record[column] = ranked[0]
+                continue
             value = _figure(
-                row[column], year, RESULT_COLUMNS[column][0], too_large, **where
+                row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
             record[column] = int(value) if value is not None else None
+        if ranked is not None:
+            if record["units"] is None:
+                record["units"] = ranked[1]
+            elif record["units"] != ranked[1]:
+                too_large.append(
+                    problem(
+                        "warning",
+                        messages.HISTORY_RANK_UNITS_DIFFER.format(
+                            year=year,
+                            shown=cell_text(row["rank"]),
+                            rank_cell=row["cell:rank"],
+                            units=record["units"],
+                            units_cell=row["cell:units"],
+                            rank=ranked[0],
+                        ),
+                        **at("rank"),
+                    )
+                )
         if record["total"] is None:  # not (yet) published: the computed figures
             too_large.append(
                 problem(
                     "warning",
                     messages.HISTORY_NO_TOTAL.format(year=year, row=number),
-                    **where,
+                    **at("total"),
                 )
             )
             continue
@@ -352,7 +503,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     )
     problems += found
     components: list[dict[str, Any]] = []
-    component_sheet, component_rows = _rows(
+    component_sheet, component_rows, _ = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
     left_out: set[int] = set()  # years with a component too large to be one
@@ -360,7 +511,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     for number, row in component_rows:
         year = _year(row["year"])
         code = normalise_code(cell_text(row["code"]))
-        where = {
+        where: dict[str, str | None] = {
             "file": path.name,
             "sheet": component_sheet,
             "cell": str(row["cell"]),
@@ -374,7 +525,11 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 unread_codes.append((str(row["code_cell"]), cell_text(row["code"])))
             continue
         score = _figure(
-            row["score"], year, COMPONENT_COLUMNS["score"][0], problems, **where
+            row["score"],
+            year,
+            COMPONENT_COLUMNS["score"][0],
+            problems,
+            **{**where, "cell": str(row["cell:score"])},
         )
         if score is None and _number(row["score"]) is not None:
             left_out.add(year)
@@ -423,6 +578,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 [{k: c[k] for k in COMPONENT_SCHEMA} for c in components],
                 schema=COMPONENT_SCHEMA,
             ),
+            path.name,
         ),
         problems,
     )

@@ -523,7 +523,29 @@ HISTORY_COMPONENT_TWICE = (
 )
 HISTORY_GROUPS_NOT_TOTAL = (
     "Năm {year}: tổng bốn nhóm điểm công bố ({groups}) khác tổng điểm công bố "
-    "({total}), chênh {difference}, quá mức do làm tròn."
+    "({total}), chênh {difference}, nhiều hơn mức chênh do làm tròn số: có số liệu "
+    "bị ghi sai."
+)
+HISTORY_GROUP_COLUMNS_MISSING = (
+    "Sheet “{sheet}” có cột “Tổng điểm” nhưng dòng tiêu đề (dòng {row}) không có cột "
+    "{columns}: các nhóm điểm công bố này không được đọc (chỉ dùng tổng điểm, xếp "
+    "hạng). Hãy đặt tiêu đề cột như mẫu: “Điểm thẩm định”, “Điểm điều tra”, "
+    "“Điểm tác động KT-XH”, “Điểm SIPAS”."
+)
+HISTORY_FILES_SEVERAL = (
+    "Có {count} tệp kết quả các năm trước: {files}. Chỉ dùng “{used}” (thứ tự ưu "
+    "tiên: {order}), không đọc {others}: hãy xoá tệp không dùng."
+)
+HISTORY_RANK_UNITS_DIFFER = (
+    "Năm {year}: “Xếp hạng” ghi “{shown}” (ô {rank_cell}) nhưng “Số đơn vị” ghi "
+    "{units} (ô {units_cell}): dùng xếp hạng {rank} trên {units} đơn vị theo cột "
+    "“Số đơn vị”."
+)
+HISTORY_COMPONENTS_MISSING = (
+    "Năm {year}: sheet “Chỉ số thành phần” không có chỉ số thành phần {codes} (các "
+    "năm khác có); tổng các chỉ số thành phần có ghi ({components}) khác tổng điểm "
+    "công bố ({total}), chênh {difference}. Hãy chép đủ các chỉ số thành phần của "
+    "năm {year}."
 )
 HISTORY_YEAR_UNREADABLE = (
     "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
@@ -535,7 +557,7 @@ HISTORY_CODES_UNREADABLE = (
     "không dùng số La Mã."
 )
 HISTORY_NOT_A_COMPONENT = (
-    "history.xlsx, sheet “Chỉ số thành phần”: năm {year} có mã {codes}, không phải "
+    "{file}, sheet “Chỉ số thành phần”: năm {year} có mã {codes}, không phải "
     "mã chỉ số thành phần nào của bộ tiêu chí: không được đối chiếu, không được so "
     "sánh. Nếu đó là mã như 8.10 bị Excel đổi thành số 8.1, hãy định dạng ô là văn "
     "bản rồi gõ lại."
@@ -553,7 +575,8 @@ HISTORY_FIGURE_TOO_LARGE = (
 )
 HISTORY_COMPONENTS_NOT_TOTAL = (
     "Năm {year}: tổng các chỉ số thành phần công bố ({components}) khác tổng điểm "
-    "công bố ({total}), chênh {difference}, quá mức do làm tròn."
+    "công bố ({total}), chênh {difference}, nhiều hơn mức chênh do làm tròn số: có "
+    "số liệu bị ghi sai."
 )
 
 # --- reading one workbook right (hidden things, headers, values, structure) ----------

@@ -28,6 +28,7 @@ from typing import Any
 
 from parindex.changes import NOTHING_CHANGED
 from parindex.criteria import CRITERIA_FOLDER
+from parindex.history import HISTORY_FILES
 from parindex.ingest import cache as read_cache
 from parindex.ingest.cache import code_version
 from parindex.ingest.discover import discover, file_sha256, sha256
@@ -57,7 +58,6 @@ def tune_collector() -> None:
         gc.freeze()
 
 
-HISTORY_FILE = "history.xlsx"
 # the libraries that write the outputs (those that read are in code_version)
 WRITERS = ("xlsxwriter", "python-docx", "openpyxl", "pandera", "prefect")
 
@@ -121,7 +121,7 @@ def fingerprint(inputs: Path, year: int, now: float, settle_seconds: float) -> s
     """sha256 of everything a run of ``year`` reads (see the module's docstring)."""
     described: list[Any] = [code_version(), _versions(), year]
     described.append(_folder(inputs / CRITERIA_FOLDER))
-    for path in (inputs / HISTORY_FILE, inputs / SETTINGS_FILE):
+    for path in (*(inputs / name for name in HISTORY_FILES), inputs / SETTINGS_FILE):
         described.append(_file(path))
     # the year before the previous one: its files attribute the previous year's
     # (parindex.ingest.winners.previous_year_department)

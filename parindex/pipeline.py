@@ -16,7 +16,7 @@ from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
 from parindex.errors import NoYearFolder, ParindexError
-from parindex.history import HISTORY_FILE, History, read_history
+from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import no_year_folder, year_folders
@@ -79,8 +79,9 @@ def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> Crite
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
     """The published figures of earlier years and the problems reading them."""
-    history, problems = read_history(inputs / HISTORY_FILE)
-    return history, problems_frame(problems)
+    path, said = history_file(inputs)
+    history, problems = read_history(path)
+    return history, problems_frame(said + problems)
 
 
 def consolidate_previous(

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar, cast
@@ -382,6 +382,29 @@ def metadata_lines(
                         break
             if text:
                 yield match[0], text, ref, not (hidden and r in hidden)
+
+
+def with_merged_labels(sheet: Sheet, aliases: Mapping[str, Sequence[str]]) -> Sheet:
+    """``sheet`` with each merged range whose first cell is a label of ``aliases``
+    written in every cell of the range (``Năm`` merged over two header rows is
+    then ``Năm`` on both). Other merged ranges (a title over several columns, a
+    figure) are left as read: only labels are spread, never a value."""
+    index = _alias_index(aliases)
+    cells = sheet.cells
+    spread: dict[int, list[CellValue]] = {}
+    for (r1, c1), (r2, c2) in sheet.merged:
+        if r1 >= len(cells) or c1 >= len(cells[r1]):
+            continue
+        label = cells[r1][c1]
+        if not isinstance(label, str) or _match(label, index) is None:
+            continue
+        for r in range(r1, min(r2 + 1, len(cells))):
+            row = spread.setdefault(r, list(cells[r]))
+            for c in range(c1, min(c2 + 1, len(row))):
+                row[c] = label
+    if not spread:
+        return sheet
+    return replace(sheet, cells=[spread.get(r, row) for r, row in enumerate(cells)])
 
 
 def find_table(

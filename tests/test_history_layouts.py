@@ -7,12 +7,15 @@ dropped, and rows that are no component were compared with a computed 0)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import openpyxl
 import polars as pl
+import pytest
 
 from parindex import messages, pipeline
 from parindex.history import read_history
@@ -99,5 +102,305 @@ def test_a_row_that_is_no_component_is_said_not_compared(inputs: Path) -> None:
         pl.col("message").str.contains("không phải mã chỉ số")
     )
     assert said["message"].to_list() == [
-        messages.HISTORY_NOT_A_COMPONENT.format(year=2023, codes="8.1, 1.1")
+        messages.HISTORY_NOT_A_COMPONENT.format(
+            file="history.xlsx", year=2023, codes="8.1, 1.1"
+        )
     ]
+
+
+# --- blind round 15 (tester A): h05, h07, h11, h14, p02 and the cells named ------------
+
+GROUPS_2022 = (47.92, 15.5, 1.5, 7.18)
+GROUPS_2023 = (54.86, 13.64, 1.5, 9.27)
+GROUP_HEADERS = (
+    "Điểm thẩm định",
+    "Điểm điều tra",
+    "Điểm tác động KT-XH",
+    "Điểm SIPAS",
+)
+
+
+def _two_row_header(path: Path, *, merged: bool) -> None:
+    """``Kết quả`` with the header an office makes: ``Điểm các nhóm`` over the
+    four groups, the other titles over both rows (merged, or only typed in the
+    upper row)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "Năm"
+    sheet["A2"] = None
+    sheet["B1"] = "Điểm các nhóm"
+    for column in "FGH":
+        sheet[f"{column}1"] = sheet[f"{column}2"].value
+        sheet[f"{column}2"] = None
+    if merged:
+        sheet.merge_cells("A1:A2")
+        sheet.merge_cells("B1:E1")
+        for column in "FGH":
+            sheet.merge_cells(f"{column}1:{column}2")
+    book.save(path)
+
+
+def test_a_header_over_two_rows_is_read(sample_inputs: Path, tmp_path: Path) -> None:
+    """h05: the four groups under ``Điểm các nhóm`` were dropped without a word."""
+    for merged in (True, False):
+        path = _copy(sample_inputs, tmp_path)
+        _two_row_header(path, merged=merged)
+        history, problems = read_history(path)
+        assert problems == []
+        assert history.results.rows() == [
+            (2022, *GROUPS_2022, 72.1, 2, 8),
+            (2023, *GROUPS_2023, 79.27, 2, 8),
+        ]
+
+
+def test_group_columns_not_found_beside_a_total_are_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["C1"] = "Điều tra XHH"
+    book["Kết quả"]["E1"] = "Chỉ số SIPAS"
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "A1",
+            messages.HISTORY_GROUP_COLUMNS_MISSING.format(
+                sheet="Kết quả", row=1, columns="“Điểm điều tra”, “Điểm SIPAS”"
+            ),
+        )
+    ]
+    assert history.results.select("year", "survey", "sipas", "total").rows() == [
+        (2022, None, None, 72.1),
+        (2023, None, None, 79.27),
+    ]
+
+
+def test_a_figure_written_with_its_unit_is_that_figure(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """p02: ``79,27 điểm`` dropped the whole year with "chưa có tổng điểm"."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["F3"] = "79,27 điểm"
+    book["Kết quả"]["B3"] = "54,86 Điểm"
+    book["Chỉ số thành phần"]["C17"] = "24,38 điểm"
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.rows()[1] == (2023, *GROUPS_2023, 79.27, 2, 8)
+    assert history.components.filter(
+        (pl.col("year") == 2023) & (pl.col("code") == "8")
+    )["score"].to_list() == [24.38]
+
+
+def test_a_rank_written_with_its_count_of_units_is_read(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h07: ``2/8``, as the province's tables write a rank, lost both figures."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["G2"], sheet["H2"] = "2/8", None
+    sheet["G3"], sheet["H3"] = "2 / 8", 8
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.select("year", "rank", "units").rows() == [
+        (2022, 2, 8),
+        (2023, 2, 8),
+    ]
+
+
+def test_a_rank_whose_count_differs_from_the_units_column_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["G2"] = "9/8"  # beyond its count: no rank
+    sheet["G3"], sheet["H3"] = "2/8", 9
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "G2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Xếp hạng", shown="9/8"
+            ),
+        ),
+        (
+            "Kết quả",
+            "G3",
+            messages.HISTORY_RANK_UNITS_DIFFER.format(
+                year=2023, shown="2/8", rank_cell="G3", units=9, units_cell="H3", rank=2
+            ),
+        ),
+    ]
+    assert history.results.select("year", "rank", "units").rows() == [
+        (2022, None, 8),
+        (2023, 2, 9),
+    ]
+
+
+def test_a_component_missing_from_a_year_is_named(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h14: component 8 not copied for 2023 was "chênh 24,41, quá mức do làm tròn"
+    on ``Kết quả``, without naming it."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Chỉ số thành phần"].delete_rows(17)  # 2023, component 8
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Chỉ số thành phần",
+            "A16",
+            messages.HISTORY_COMPONENTS_MISSING.format(
+                year=2023,
+                codes="8",
+                components="54,86",
+                total="79,27",
+                difference="24,41",
+            ),
+        )
+    ]
+    assert history.components.filter(pl.col("year") == 2023).height == 7
+
+
+def test_each_figure_is_said_at_its_own_cell(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """h06, h07, h19, p02: history warnings named the year's cell (column A)."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["F2"] = 73.1  # 2022's groups add up to 72,1
+    sheet["H2"] = "tám"
+    sheet["D3"] = "khoảng 1,5"
+    book.save(path)
+    _, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "H2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Số đơn vị", shown="tám"
+            ),
+        ),
+        (
+            "Kết quả",
+            "D3",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2023, figure="Điểm tác động KT-XH", shown="khoảng 1,5"
+            ),
+        ),
+        (
+            "Kết quả",
+            "F2",
+            messages.HISTORY_GROUPS_NOT_TOTAL.format(
+                year=2022, groups="72,1", total="73,1", difference="1"
+            ),
+        ),
+        (
+            "Kết quả",
+            "F2",
+            messages.HISTORY_COMPONENTS_NOT_TOTAL.format(
+                year=2022, components="72,1", total="73,1", difference="1"
+            ),
+        ),
+    ]
+
+
+def _saved_as(source: Path, folder: Path, extension: str) -> Path:
+    """``source`` saved by LibreOffice as ``extension`` in ``folder``."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            extension,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    return folder / f"{source.stem}.{extension}"
+
+
+def test_a_history_saved_as_xls_is_the_history(inputs: Path, tmp_path: Path) -> None:
+    """h11: ``history.xls`` was called a stray submission ("hãy chuyển tệp vào
+    thư mục “2023”") and the published figures were dropped without a word."""
+    converted = _saved_as(inputs / "history.xlsx", tmp_path, "xls")
+    (inputs / "history.xlsx").unlink()
+    shutil.move(converted, inputs / "history.xls")
+    history, problems = pipeline.load_history(inputs)
+    assert problems.is_empty()
+    assert history.file == "history.xls"
+    assert history.results.select("year", "total", "rank").rows() == [
+        (2022, 72.1, 2),
+        (2023, 79.27, 2),
+    ]
+    assert history.components.height == 16
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    assert ingested.problems.filter(pl.col("file") == "history.xls").is_empty()
+
+
+def test_two_histories_the_xlsx_is_used_and_said(inputs: Path) -> None:
+    shutil.copy(inputs / "history.xlsx", inputs / "history.ods")  # any content
+    shutil.copy(inputs / "history.xlsx", inputs / "history.xlsm")
+    history, problems = pipeline.load_history(inputs)
+    assert history.file == "history.xlsx"
+    assert problems.select("severity", "file", "message").rows() == [
+        (
+            "warning",
+            "history.xlsx",
+            messages.HISTORY_FILES_SEVERAL.format(
+                count=3,
+                files="“history.xlsx”, “history.xlsm”, “history.ods”",
+                used="history.xlsx",
+                order="history.xlsx, history.xlsm, history.xls, history.ods",
+                others="“history.xlsm”, “history.ods”",
+            ),
+        )
+    ]
+    assert history.results["total"].to_list() == [72.1, 79.27]
+    (inputs / "history.xlsx").unlink()  # then the xlsm, read as a workbook
+    history, problems = pipeline.load_history(inputs)
+    assert history.file == "history.xlsm"
+    assert history.results["total"].to_list() == [72.1, 79.27]
+
+
+def test_a_rank_excel_turned_into_a_date_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """``2/8`` typed into a cell Excel reads as a date (2 August) was dropped
+    without a word."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["G2"] = dt.datetime(2023, 8, 2)
+    book.save(path)
+    history, problems = read_history(path)
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Kết quả",
+            "G2",
+            messages.HISTORY_NOT_A_NUMBER.format(
+                year=2022, figure="Xếp hạng", shown="02/08/2023"
+            ),
+        )
+    ]
+    assert history.results["rank"].to_list() == [None, 2]

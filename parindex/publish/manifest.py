@@ -23,7 +23,7 @@ from parindex.analysis import AnalysedResult
 from parindex.consolidate import Result
 from parindex.criteria import CRITERIA_FOLDER, DIGEST_LOCK
 from parindex.department_view import update_digest
-from parindex.history import HISTORY_FILE
+from parindex.history import history_file
 from parindex.ingest.collect import Ingested
 from parindex.ingest.discover import file_sha256
 from parindex.numbers import round2
@@ -173,6 +173,7 @@ def run_manifest(
     staged = contents_at or {}
     known = digests or {}
     criteria_path = inputs / CRITERIA_FOLDER / result.current.criteria_set.source
+    history, _ = history_file(inputs)
     errors = error_count(result.problems)
     return {
         "run_at": local_iso(run_at),
@@ -184,8 +185,8 @@ def run_manifest(
             "sha256": file_digest(criteria_path),
         },
         "history": {
-            "file": HISTORY_FILE,
-            "sha256": file_digest(inputs / HISTORY_FILE),
+            "file": history.name,
+            "sha256": file_digest(history),
         },
         "inputs": ingested.submissions.select(
             "file", "sha256", "size", "modified", "department", "status"

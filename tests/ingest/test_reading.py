@@ -227,15 +227,15 @@ def test_a_history_figure_too_large_is_left_out_and_said(
     limit = "1.000.000"
     assert [(p["cell"], p["severity"], p["message"]) for p in problems] == [
         (
-            "A3",
+            "F3",
             "warning",
             messages.HISTORY_FIGURE_TOO_LARGE.format(
                 year=2023, figure="Tổng điểm", shown="1E+300", limit=limit
             ),
         ),
-        ("A3", "warning", messages.HISTORY_NO_TOTAL.format(year=2023, row=3)),
+        ("F3", "warning", messages.HISTORY_NO_TOTAL.format(year=2023, row=3)),
         (
-            "A2",
+            "C2",
             "warning",
             messages.HISTORY_FIGURE_TOO_LARGE.format(
                 year=2022, figure="Điểm", shown="-1E+30", limit=limit
@@ -322,13 +322,13 @@ def test_history_ranks_and_texts_that_are_not_figures_are_said(
     history, problems = read_history(path)
     assert [(p["cell"], p["message"]) for p in problems] == [
         (
-            "A2",
+            "G2",
             messages.HISTORY_FIGURE_TOO_LARGE.format(
                 year=2022, figure="Xếp hạng", shown="1E+30", limit="1.000.000"
             ),
         ),
         (
-            "A3",
+            "C3",
             messages.HISTORY_NOT_A_NUMBER.format(
                 year=2023, figure="Điểm điều tra", shown="1e30"
             ),
