@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import xlsxwriter
 
 Cell = str | float | int | None
@@ -146,3 +147,12 @@ def copy_sheet(book: Any, source: Path, title: str) -> Any:
         for cell in row:
             sheet.cell(row=cell.row, column=cell.column, value=cell.value)
     return sheet
+
+
+def set_appraisal(path: Path, code: str, score: float) -> None:
+    """The appraisal (column E) of the row of ``code`` in the first sheet of a
+    sample-shaped form set to ``score``, the workbook saved in place."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    next(r for r in sheet.iter_rows() if r[0].value == code)[4].value = score
+    workbook.save(path)

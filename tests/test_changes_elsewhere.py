@@ -13,6 +13,7 @@ import openpyxl
 
 from parindex import changes
 from parindex.publish.manifest import last_run
+from tests.builders import set_appraisal
 from tests.test_one_file_night import YEAR, _night
 
 
@@ -22,19 +23,12 @@ def _changes(outputs: Path) -> list[str]:
     return list(document["changes"])
 
 
-def _set_appraisal(path: Path, code: str, score: float) -> None:
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.active
-    assert sheet is not None
-    next(r for r in sheet.iter_rows() if r[0].value == code)[4].value = score
-    workbook.save(path)
-    os.utime(path, (time.time() + 5, time.time() + 5))
-
-
 def test_a_change_in_last_years_folder_is_said(inputs: Path, tmp_path: Path) -> None:
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    _set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
+    path = inputs / "2022" / "phong-tu-phap.xlsx"
+    set_appraisal(path, "2.1.1", 0.0)
+    os.utime(path, (time.time() + 5, time.time() + 5))
     _night(inputs, outputs)
     assert _changes(outputs) == [
         changes.PREVIOUS_CHANGED.format(year=2022, old="72,1", new="71,6")

@@ -10,19 +10,10 @@ import shutil
 import time
 from pathlib import Path
 
-import openpyxl
-
 from parindex import messages, pipeline
+from tests.builders import set_appraisal
 
 NV = "2023/phong-noi-vu.xlsx"
-
-
-def _set_appraisal(path: Path, code: str, score: float) -> None:
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.active
-    assert sheet is not None
-    next(r for r in sheet.iter_rows() if r[0].value == code)[4].value = score
-    workbook.save(path)
 
 
 def _ingest(inputs: Path) -> pipeline.Ingested:
@@ -33,7 +24,7 @@ def _ingest(inputs: Path) -> pipeline.Ingested:
 def test_a_newest_version_in_an_old_folder_is_used_and_said(inputs: Path) -> None:
     year = inputs / "2023"
     shutil.copy2(year / "phong-noi-vu.xlsx", inputs / "first.xlsx")
-    _set_appraisal(year / "phong-noi-vu.xlsx", "5.2.1", 0.5)  # the second version
+    set_appraisal(year / "phong-noi-vu.xlsx", "5.2.1", 0.5)  # the second version
     moment = time.time() - 86_400
     os.utime(year / "phong-noi-vu.xlsx", (moment, moment))
     (year / "Bản cũ").mkdir()
@@ -63,7 +54,7 @@ def test_an_older_version_in_an_old_folder_says_nothing_more(inputs: Path) -> No
     shutil.copy2(year / "phong-noi-vu.xlsx", year / "cu" / "phong-noi-vu.xlsx")
     moment = time.time() - 86_400
     os.utime(year / "cu" / "phong-noi-vu.xlsx", (moment, moment))
-    _set_appraisal(year / "phong-noi-vu.xlsx", "5.2.1", 0.5)
+    set_appraisal(year / "phong-noi-vu.xlsx", "5.2.1", 0.5)
 
     ingested = _ingest(inputs)
 
