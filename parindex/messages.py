@@ -419,6 +419,11 @@ OLD_FOLDER_FILE_IN_USE = (
     "“{folder}”: tên thư mục cho thấy đây là bản cũ. Tệp này thay cho {other}. Nếu "
     "đây đúng là bản cũ, hãy chuyển nó ra khỏi thư mục nộp bài rồi chạy lại."
 )
+OLD_NAME_FILE_IN_USE = (
+    "Tệp {file} được dùng vì có thời gian sửa mới nhất, nhưng tên tệp có chữ "
+    "“{word}” cho thấy đây là bản cũ. Tệp này thay cho {other}. Nếu đây đúng là bản "
+    "cũ, hãy chuyển nó ra khỏi thư mục nộp bài rồi chạy lại."
+)
 FILE_SUPERSEDED_BY_ROWS = (
     "Tệp này và tệp {used} {why}; tệp {used} có nhiều dòng điểm hợp lệ hơn nên được "
     "dùng, tệp này không được dùng."

@@ -188,9 +188,11 @@ def _classify(
 
 def _retired(path: Path) -> bool:
     """A copy renamed to be put aside: a suffix an office adds to retire a file
-    (``.old``, ``.orig``…), made of digits (``.1``), or following a
-    spreadsheet's own (``….xlsx.anything``); never an attachment or an archive,
-    never a file with no suffix (read by its content)."""
+    (``.old``, ``.orig``…), any suffix following a spreadsheet's own
+    (``….xlsx.1``, ``….xlsx.anything``), or a spreadsheet's suffix with a mark
+    (``.xlsx_old``); never an attachment or an archive, never a file with no
+    suffix (read by its content), nor a name with a dot saved without one
+    (``Phòng Nội vụ 15.01``, ``… v1.5``: read by its content too)."""
     suffix = path.suffix.lower()
     if (
         not suffix
@@ -201,8 +203,20 @@ def _retired(path: Path) -> bool:
         return False
     return (
         suffix in RETIRED_SUFFIXES
-        or suffix[1:].isdigit()
         or Path(path.stem).suffix.lower() in SPREADSHEET_SUFFIXES
+        or _spreadsheet_suffix_marked(suffix)
+    )
+
+
+def _spreadsheet_suffix_marked(suffix: str) -> bool:
+    """A spreadsheet's suffix with a mark added to put the file aside
+    (``.xlsx_old``, ``.xls-cu``, ``.xlsx~``)."""
+    marks = {retired[1:] for retired in RETIRED_SUFFIXES}
+    return any(
+        suffix.startswith(own)
+        and len(suffix) > len(own)
+        and (suffix[len(own)] in "_-~ (" or suffix[len(own) :] in marks)
+        for own in SPREADSHEET_SUFFIXES
     )
 
 
@@ -471,6 +485,8 @@ def discover(
         if note == messages.FILE_IGNORED_TILDE:  # said, naming the file
             note = note.format(file=name)
             warning: str | None = note
+        elif note is not None and _retired(path) and status == "ignored":
+            warning = note  # said too: it may be a department's only file
         else:
             warning = None
         future = stat.st_mtime > now + FUTURE_TOLERANCE

@@ -28,6 +28,7 @@ wins", as a pure function of what was read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,7 +56,7 @@ from parindex.ingest.safety import (
     read_capped,
 )
 from parindex.problems import problem, template_pattern
-from parindex.text import code_key, fold, format_vn
+from parindex.text import code_key, fold, format_vn, nfc
 from parindex.timefmt import OFFICE_TIMEZONE
 from parindex.workbook import (
     UnreadableWorkbook,
@@ -655,17 +656,38 @@ def _decide(
         choice.problems += _old_folder_in_use(winner, files, choice, department)
 
 
-OLD_FOLDERS = frozenset(
-    {"cu", "ban cu", "old", "backup", "luu", "luu tru", "archive", "khong dung"}
-)
-"""Folder names (folded) that say what they hold is an old version."""
+OLD_WORDS = frozenset({"cũ", "cu", "old", "backup", "archive", "bak"})
+"""Words of a folder's or a file's name (lower case, accents kept: ``Cù``, a
+family name, is not ``cũ``) that say it holds an old version (``Bản cũ 2023/``,
+``backup 15-1/``, ``… (cũ).xlsx``, ``….old.xlsx``)."""
+OLD_PHRASES = ("lưu trữ", "luu tru", "không dùng", "khong dung")
+OLD_FOLDER_NAMES = frozenset({"lưu", "luu"})
+"""A folder named only so (``Lưu/``): a word too common in file names alone."""
+_NAME_WORDS = re.compile(r"[^\W_]+")
+
+
+def _old_word(name: str, *, folder: bool) -> str | None:
+    """The word (as written) of a folder's or a file's name that says it is an
+    old version, or None."""
+    written = _NAME_WORDS.findall(nfc(name))
+    words = [word.lower() for word in written]
+    if folder and " ".join(words) in OLD_FOLDER_NAMES:
+        return " ".join(written)
+    joined = f" {' '.join(words)} "
+    for phrase in OLD_PHRASES:
+        if f" {phrase} " in joined:
+            return phrase
+    return next(
+        (w for w, low in zip(written, words, strict=True) if low in OLD_WORDS), None
+    )
 
 
 def _old_folder(name: str) -> str | None:
-    """The folder of a file's name (below its year folder) that says it holds
-    old versions, as written; None when there is none."""
+    """The folder of a file's name (below its year folder) whose name says it
+    holds old versions, as written; None when there is none."""
     return next(
-        (part for part in name.split("/")[1:-1] if fold(part) in OLD_FOLDERS), None
+        (part for part in name.split("/")[1:-1] if _old_word(part, folder=True)),
+        None,
     )
 
 
@@ -675,11 +697,17 @@ def _old_folder_in_use(
     choice: Choice,
     department: str,
 ) -> list[dict[str, str | None]]:
-    """A warning when the file in use lies in a folder named for old versions
-    and replaced, by its time, a version of other content outside such folders
-    (README, Folder shape: time decides; the name is only said)."""
+    """A warning when the file in use lies in a folder named for old versions,
+    or is named so itself, and replaced, by its time, a version of other
+    content not named so (README, Folder shape: time decides; the name is only
+    said)."""
     folder = _old_folder(winner.file.name)
-    if folder is None:
+    word = (
+        None
+        if folder is not None
+        else _old_word(Path(winner.file.name).stem, folder=False)
+    )
+    if folder is None and word is None:
         return []
     replaced = sorted(
         (
@@ -688,14 +716,22 @@ def _old_folder_in_use(
             if choice.outcome.get(f.file.name, ("", None))[0] == "superseded"
             and f.sha256 != winner.sha256
             and _old_folder(f.file.name) is None
+            and _old_word(Path(f.file.name).stem, folder=False) is None
         ),
         key=lambda f: f.file.mtime,
         reverse=True,
     )
     if not replaced:
         return []
-    message = messages.OLD_FOLDER_FILE_IN_USE.format(
-        file=winner.file.name, folder=folder, other=replaced[0].file.name
+    other = replaced[0].file.name
+    message = (
+        messages.OLD_FOLDER_FILE_IN_USE.format(
+            file=winner.file.name, folder=folder, other=other
+        )
+        if folder is not None
+        else messages.OLD_NAME_FILE_IN_USE.format(
+            file=winner.file.name, word=word, other=other
+        )
     )
     return [problem("warning", message, file=winner.file.name, department=department)]
 

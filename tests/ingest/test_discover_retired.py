@@ -35,12 +35,19 @@ def test_retired_copies_and_shortcuts_are_ignored_with_their_reason(
         "van-phong.xls.cu": ".cu",
         "phong-noi-vu ban nhap.old": ".old",
         "phong-noi-vu.backup": ".backup",
+        "phong-tu-phap.xlsx_old": ".xlsx_old",  # round 2, m01
+        "phong-tu-phap.xls-cu": ".xls-cu",
+        "phong-tu-phap.XLSX (cu)": ".XLSX (cu)",
     }
     for name in retired:
         _touch(year / name)
     _touch(year / "phong-noi-vu.xlsx - Shortcut.lnk")
     kept = {
         "phong-noi-vu": "candidate",  # saved without an extension: read by content
+        # a name with a dot, saved without an extension (round 2, m16): "15.01",
+        # "v1.5" are no suffix of a retired copy
+        "Phong Noi vu 15.01": "candidate",
+        "phong-tu-phap v1.5": "candidate",
         "phong-noi-vu.xlsx.pdf": "attachment",  # a form printed to PDF
         "phong-noi-vu.xlsx.zip": "candidate",  # zipped: read, refused saying why
         "ghi-chu.txt": "candidate",
@@ -49,16 +56,16 @@ def test_retired_copies_and_shortcuts_are_ignored_with_their_reason(
     for name in kept:
         _touch(year / name)
 
-    found = {
-        entry.name: (entry.status, entry.note)
-        for entry in discover(year, 2023, OLD + 3600)
-    }
+    found_entries = {entry.name: entry for entry in discover(year, 2023, OLD + 3600)}
+    found = {name: (entry.status, entry.note) for name, entry in found_entries.items()}
 
     for name, suffix in retired.items():
-        assert found[f"2023/{name}"] == (
-            "ignored",
-            messages.FILE_IGNORED_RETIRED.format(suffix=suffix),
-        ), name
+        entry = found_entries[f"2023/{name}"]
+        said = messages.FILE_IGNORED_RETIRED.format(suffix=suffix)
+        # a warning too: a department whose only file it is hears of it (m15)
+        assert (entry.status, entry.note, entry.warning) == ("ignored", said, said), (
+            name
+        )
     assert found["2023/phong-noi-vu.xlsx - Shortcut.lnk"] == (
         "ignored",
         messages.FILE_IGNORED_SHORTCUT,

@@ -10,6 +10,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from parindex import messages, pipeline
 from tests.builders import set_appraisal
 
@@ -59,3 +61,54 @@ def test_an_older_version_in_an_old_folder_says_nothing_more(inputs: Path) -> No
     ingested = _ingest(inputs)
 
     assert not ingested.problems["message"].str.contains("tên thư mục").any()
+
+
+def _first_version_kept_as(inputs: Path, kept: str) -> Path:
+    """The sample's NV form corrected (5.2.1 = 0.5) a day ago, and its first
+    version copied (a new time) to ``kept`` below the year folder."""
+    year = inputs / "2023"
+    first = inputs / "first.xlsx"
+    shutil.copy2(year / "phong-noi-vu.xlsx", first)
+    set_appraisal(year / "phong-noi-vu.xlsx", "5.2.1", 0.5)
+    moment = time.time() - 86_400
+    os.utime(year / "phong-noi-vu.xlsx", (moment, moment))
+    target = year / kept
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(first, target)
+    first.unlink()
+    return target
+
+
+@pytest.mark.parametrize(
+    ("folder", "said"), [("Bản cũ 2023", "Bản cũ 2023"), ("backup 15-1", "backup 15-1")]
+)
+def test_old_folders_are_known_by_their_words(
+    inputs: Path, folder: str, said: str
+) -> None:
+    """Round 2 (m05): `Bản cũ 2023/`, `backup 15-1/` were not recognised."""
+    _first_version_kept_as(inputs, f"{folder}/phong-noi-vu.xlsx")
+    ingested = _ingest(inputs)
+    message = messages.OLD_FOLDER_FILE_IN_USE.format(
+        file=f"2023/{folder}/phong-noi-vu.xlsx", folder=said, other=NV
+    )
+    assert message in ingested.problems["message"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [("phong-noi-vu.old.xlsx", "old"), ("phong-noi-vu (cũ).xlsx", "cũ")],
+)
+def test_a_file_named_as_an_old_version_in_use_is_said(
+    inputs: Path, name: str, word: str
+) -> None:
+    """Round 2 (m02): a first version copied as `….old.xlsx` or `… (cũ).xlsx`
+    wins by its time over the corrected form; time still decides, and a
+    warning says the name calls it old."""
+    _first_version_kept_as(inputs, name)
+    ingested = _ingest(inputs)
+    statuses = dict(ingested.submissions.select("file", "status").iter_rows())  # type: ignore[arg-type]
+    assert statuses[f"2023/{name}"] == "used"
+    message = messages.OLD_NAME_FILE_IN_USE.format(
+        file=f"2023/{name}", word=word, other=NV
+    )
+    assert message in ingested.problems["message"].to_list()
