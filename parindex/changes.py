@@ -14,6 +14,7 @@ NEW_FILE = "Tệp mới: {file} ({department})."
 UNKNOWN = "chưa xác định được đơn vị"
 NEW_FILE_NO_DEPARTMENT = "Tệp mới: {file} (" + UNKNOWN + ")."
 PENDING_FILE = "Tệp mới, để lại cho lần chạy sau vì vừa được sửa: {file}."
+NEW_FILE_NOT_READ = "Tệp mới, không đọc ({status}): {file}."
 FIRST_READ = (
     "Tệp {file} ({department}) được đọc lần đầu (lần chạy trước để lại vì tệp vừa "
     "được sửa)."
@@ -24,9 +25,10 @@ STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
 TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
 PREVIOUS_CHANGED = "Số liệu năm {year} (năm trước) thay đổi: tổng {old} → {new}."
 CRITERIA_SET_CHANGED = "Bộ chỉ số thay đổi: {old} → {new}."
-PUBLISHED_CHANGED = (
-    "Kết quả công bố (history.xlsx) hoặc số liệu so sánh thay đổi: các số liệu đối "
-    "chiếu được làm lại."
+FIGURES_CHANGED = (
+    "Số liệu tổng hợp thay đổi dù không có bài nộp mới hay thay đổi nào của năm "
+    "{year}: bộ chỉ số, thư mục năm trước hoặc kết quả công bố (history.xlsx) đã "
+    "được sửa."
 )
 STATUS_WORDS = {
     "used": "được dùng",
@@ -53,8 +55,15 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
     for name, entry in after.items():
         department = entry.get("department")
         if name not in before:
-            if entry.get("status") == "pending":
+            status = entry.get("status")
+            if status == "pending":
                 lines.append(PENDING_FILE.format(file=name))
+            elif status in ("ignored", "attachment"):
+                lines.append(
+                    NEW_FILE_NOT_READ.format(
+                        file=name, status=STATUS_WORDS.get(str(status), status)
+                    )
+                )
             elif department:
                 lines.append(NEW_FILE.format(file=name, department=department))
             else:
@@ -128,5 +137,5 @@ def _elsewhere(
         and "figures" in new
         and old["figures"] != new["figures"]
     ):
-        lines.append(PUBLISHED_CHANGED)
+        lines.append(FIGURES_CHANGED.format(year=new.get("year", "")))
     return lines

@@ -385,6 +385,10 @@ FILE_NOT_USABLE_KEEPS_OLDER = (
 FILE_NO_VALID_ROW = (
     "Tệp không có dòng điểm hợp lệ nào nên không thay thế tệp {older} của cùng đơn vị."
 )
+FILE_NO_VALID_ROW_SAME_TIME = (
+    "Tệp không có dòng điểm hợp lệ nào của đơn vị; đơn vị dùng tệp {used} (cùng "
+    "thời gian sửa với tệp này)."
+)
 RESUBMISSION_LOST_ROW = (
     "Tiêu chí {code}: dòng này của tệp mới bị loại (xem lỗi ở ô {cell}), nên tiêu "
     "chí chưa có điểm hợp lệ; tệp cũ {older} có điểm {value} nhưng không được dùng vì "
@@ -794,8 +798,8 @@ FACTS_UNREADABLE = (
 )
 FILE_NO_SCORES = (
     "Bảng chấm điểm chưa có điểm nào (cột điểm tự đánh giá và điểm thẩm định đều "
-    "trống): tệp không dùng được, chưa đóng góp điểm nào vào tổng hợp. Hãy điền "
-    "điểm rồi nộp lại."
+    "trống hoặc chỉ có “-”): tệp không dùng được, chưa đóng góp điểm nào vào tổng "
+    "hợp. Hãy điền điểm rồi nộp lại."
 )
 CHECK_NO_CRITERIA = (
     "Không tìm thấy bộ chỉ số: hãy chỉ ra tệp bộ chỉ số bằng --criteria TỆP, hoặc "

@@ -49,7 +49,7 @@ def test_a_change_in_the_published_results_is_said(
     row[total].value = 79.3
     workbook.save(history)
     _night(inputs, outputs)
-    assert _changes(outputs) == [changes.PUBLISHED_CHANGED]
+    assert _changes(outputs) == [changes.FIGURES_CHANGED.format(year=YEAR)]
 
 
 def test_a_night_with_nothing_changed_still_says_so(
@@ -87,4 +87,25 @@ def test_a_file_left_for_later_then_read_is_said_as_such() -> None:
     unknown = {**read, "department": None, "status": "rejected"}
     assert changes.describe_changes(_summary(), _summary(unknown)) == [
         changes.NEW_FILE_NO_DEPARTMENT.format(file="2023/nv v2.xlsx")
+    ]
+
+
+def test_a_new_file_set_aside_unread_is_said_with_its_status() -> None:
+    """A file renamed to retire it (``….xlsx.old``) is new to the folder but no
+    submission: said so, not as a file of no known department (round 2, m14)."""
+    retired = {"file": "2023/nv v2.xlsx.old", "sha256": None, "status": "ignored"}
+    assert changes.describe_changes(_summary(), _summary(retired)) == [
+        changes.NEW_FILE_NOT_READ.format(
+            file="2023/nv v2.xlsx.old", status=changes.STATUS_WORDS["ignored"]
+        )
+    ]
+
+
+def test_figures_moved_without_a_file_are_said_without_naming_one_cause() -> None:
+    """Only the criteria set's names changed, say (round 2, m09): the line does
+    not say history.xlsx was edited."""
+    before = {**_summary(), "figures": "a"}
+    after = {**_summary(), "figures": "b"}
+    assert changes.describe_changes(before, after) == [
+        changes.FIGURES_CHANGED.format(year=2023)
     ]

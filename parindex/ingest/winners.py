@@ -607,8 +607,14 @@ def _decide(
                 problem("error", note, file=key, department=department)
             )
         elif key not in in_usable:  # read, but no valid scored row
-            if winner is not None and read.file.mtime <= winner.file.mtime:
+            if winner is not None and read.file.mtime < winner.file.mtime:
                 choice.outcome[key] = _superseded(winner)
+                continue
+            if winner is not None and read.file.mtime == winner.file.mtime:
+                note = messages.FILE_NO_VALID_ROW_SAME_TIME.format(
+                    used=winner.file.name
+                )
+                choice.outcome[key] = ("superseded", note)
                 continue
             older = winner.file.name if winner is not None else "—"
             note = messages.FILE_NO_VALID_ROW.format(older=older)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from parindex import messages, pipeline
-from tests.builders import set_appraisal
+from tests.builders import don_vi_line, set_appraisal
 
 NV = "2023/phong-noi-vu.xlsx"
 
@@ -112,3 +112,39 @@ def test_a_file_named_as_an_old_version_in_use_is_said(
         file=f"2023/{name}", word=word, other=NV
     )
     assert message in ingested.problems["message"].to_list()
+
+
+def test_a_file_with_no_valid_row_at_the_same_time_is_not_called_older(
+    inputs: Path,
+) -> None:
+    """Two files in `Phòng Nội vụ/` with one time: NV's form and TP's form (no
+    `Đơn vị` line in either). TP's rows are none of NV's: it is not used, and
+    its note says why, not "a newer file" (round 2, n13)."""
+    import openpyxl
+
+    year = inputs / "2023"
+    folder = year / "Phòng Nội vụ"
+    folder.mkdir()
+    for source, target in (
+        ("phong-noi-vu.xlsx", "bang diem NV.xlsx"),
+        ("phong-tu-phap.xlsx", "bang diem.xlsx"),
+    ):
+        book = openpyxl.load_workbook(year / source)
+        don_vi_line(book.active).value = None
+        book.save(folder / target)
+        (year / source).unlink()
+    moment = time.time() - 3600
+    for path in folder.iterdir():
+        os.utime(path, (moment, moment))
+
+    ingested = _ingest(inputs)
+
+    row = ingested.submissions.filter(
+        ingested.submissions["file"] == "2023/Phòng Nội vụ/bang diem.xlsx"
+    )
+    assert row.select("status", "note").row(0) == (
+        "superseded",
+        messages.FILE_NO_VALID_ROW_SAME_TIME.format(
+            used="2023/Phòng Nội vụ/bang diem NV.xlsx"
+        ),
+    )
