@@ -485,7 +485,7 @@ def discover(
         if note == messages.FILE_IGNORED_TILDE:  # said, naming the file
             note = note.format(file=name)
             warning: str | None = note
-        elif note is not None and _retired(path) and status == "ignored":
+        elif note == messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix):
             warning = note  # said too: it may be a department's only file
         else:
             warning = None

@@ -981,23 +981,28 @@ def _newer_rejected(
         if department not in choice.forms_not_used.get(read.file.name, {})
     }
     for read in reads:
-        if read.department is None or read.department not in used:
-            continue
-        current = used[read.department]
         rejected = read.rejection is not None or (
             choice.outcome.get(read.file.name, ("",))[0] == "rejected"
         )
+        # a file set aside unread (a zip, an empty file) has no `Đơn vị` line:
+        # its name or folder names its department, as for the list of files
+        department = read.department or (
+            named_department(read.file, criteria_set) if rejected else None
+        )
+        if department is None or department not in used:
+            continue
+        current = used[department]
         if rejected and read.file.mtime > current.file.mtime:
             choice.problems.append(
                 problem(
                     "warning",
                     messages.FILE_NOT_USABLE_KEEPS_OLDER.format(
-                        department=department_name(read.department),
+                        department=department_name(department),
                         newer=read.file.name,
                         older=current.file.name,
                     ),
                     file=current.file.name,
-                    department=read.department,
+                    department=department,
                 )
             )
 
