@@ -103,6 +103,15 @@ def _year(value: CellValue) -> int | None:
     return int(found.group(1)) if found else None
 
 
+_YEAR_LABELS = frozenset(fold(label) for label in ("Năm", "Năm đánh giá"))
+"""The year column's header: under a header over two rows, its lower half (a
+merged ``Năm``) is no year's row."""
+
+
+def _year_label(value: CellValue) -> bool:
+    return fold(cell_text(value)).strip() in _YEAR_LABELS
+
+
 def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
     """The warning for a year cell that holds something not a year."""
     return problem(
@@ -112,8 +121,9 @@ def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
     )
 
 
-_WITH_UNIT = re.compile(r"(.*?\S)\s*điểm\.?", re.IGNORECASE)
-"""A score typed with its unit, as the province's tables print it: ``79,27 điểm``."""
+_WITH_UNIT = re.compile(r"(.*?\d)\s*(?:điểm|đ)\.?", re.IGNORECASE)
+"""A score typed with its unit, as the province's tables print it: ``79,27
+điểm``, ``79,27đ``."""
 
 
 def _number(value: CellValue) -> float | None:
@@ -127,19 +137,24 @@ def _number(value: CellValue) -> float | None:
     return parse_number(with_unit.group(1) if with_unit else text)
 
 
-_RANK_OF = re.compile(r"(\d{1,4})\s*/\s*(\d{1,4})")
-"""A rank written with the count of units ranked, as the province writes it:
-``2/8``."""
+_RANK_OF = re.compile(r"(?:(?:xep\s+)?(?:hang|thu)\s*)?(\d{1,4})(?:\s*/\s*(\d{1,4}))?")
+"""A rank written with its word or the count of units ranked, as the province
+writes it (folded): ``2/8``, ``hạng 2``, ``xếp thứ 2/8``."""
 
 
-def _rank_of(value: CellValue) -> tuple[int, int] | None:
-    """(rank, units) of a rank cell written ``2/8`` (1 <= rank <= units), else
-    None."""
-    found = _RANK_OF.fullmatch(cell_text(value)) if isinstance(value, str) else None
-    if found is None:
+def _rank_of(value: CellValue) -> tuple[int, int | None] | None:
+    """(rank, units or None) of a rank cell written as text ``2/8``, ``hạng 2``
+    (1 <= rank <= units), else None (a plain number is read as a figure)."""
+    if not isinstance(value, str):
         return None
-    rank, units = int(found.group(1)), int(found.group(2))
-    return (rank, units) if 1 <= rank <= units else None
+    found = _RANK_OF.fullmatch(fold(value).strip().rstrip("."))
+    if found is None or (found.group(2) is None and found.start(1) == 0):
+        return None  # a number alone: read as any figure
+    rank = int(found.group(1))
+    units = int(found.group(2)) if found.group(2) is not None else None
+    if rank < 1 or (units is not None and rank > units):
+        return None
+    return rank, units
 
 
 def _shown(value: CellValue) -> str:
@@ -431,7 +446,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     for number, row in result_rows:
         year = _year(row["year"])
         if year is None:
-            if cell_text(row["year"]).strip():  # something, not a year: said
+            if cell_text(row["year"]).strip() and not _year_label(row["year"]):
                 too_large.append(
                     _unread_year(
                         row["year"],
@@ -465,7 +480,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                 row[column], year, RESULT_COLUMNS[column][0], too_large, **at(column)
             )
             record[column] = int(value) if value is not None else None
-        if ranked is not None:
+        if ranked is not None and ranked[1] is not None:
             if record["units"] is None:
                 record["units"] = ranked[1]
             elif record["units"] != ranked[1]:
@@ -517,7 +532,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             "cell": str(row["cell"]),
         }
         if year is None:
-            if cell_text(row["year"]).strip():  # something, not a year: said
+            if cell_text(row["year"]).strip() and not _year_label(row["year"]):
                 problems.append(_unread_year(row["year"], where))
             continue
         if code is None:

@@ -404,3 +404,68 @@ def test_a_rank_excel_turned_into_a_date_is_said(
         )
     ]
     assert history.results["rank"].to_list() == [None, 2]
+
+
+def test_a_figure_written_with_the_short_unit_is_that_figure(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """Round 2 (n15): ``79,27đ`` dropped the whole 2023 row, and its warning
+    said the year had no published total."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["F3"] = "79,27đ"
+    book["Kết quả"]["F2"] = "72.1 đ."
+    book["Chỉ số thành phần"]["C17"] = "24,38đ"
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.select("year", "total").rows() == [
+        (2022, 72.1),
+        (2023, 79.27),
+    ]
+
+
+def test_a_rank_written_with_its_word_is_read(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """Round 2 (n14): ``hạng 2`` was "not a number" and the rank left the
+    headline; ``thứ 2/8`` too."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet["G2"] = "hạng 2"
+    sheet["G3"], sheet["H3"] = "Xếp thứ 2/8", None
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert history.results.select("year", "rank", "units").rows() == [
+        (2022, 2, 8),
+        (2023, 2, 8),
+    ]
+
+
+def test_a_header_half_grouped_over_two_rows_gives_no_false_year_warning(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """Round 2 (n11): ``Năm`` merged over A1:A2 with only two groups under a
+    title: the lower half of the merged ``Năm`` was read as a year cell holding
+    "Năm" ("không đọc được là năm")."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    sheet.insert_rows(2)
+    titles = ["Năm", "Điểm thẩm định", "Điểm điều tra và tác động", None]
+    titles += ["Điểm SIPAS", "Tổng điểm", "Xếp hạng", "Số đơn vị"]
+    for column, title in enumerate(titles, start=1):
+        sheet.cell(row=1, column=column).value = title
+        sheet.cell(row=2, column=column).value = None
+    sheet["C2"], sheet["D2"] = "Điểm điều tra", "Điểm tác động KT-XH"
+    for span in ("A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2", "G1:G2", "H1:H2"):
+        sheet.merge_cells(span)
+    book.save(path)
+    history, problems = read_history(path)
+    assert [p["message"] for p in problems if "năm" in p["message"].lower()] == []
+    assert history.results.select("year", "total").rows() == [
+        (2022, 72.1),
+        (2023, 79.27),
+    ]
