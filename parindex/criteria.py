@@ -402,63 +402,127 @@ TOTAL_NAMES = frozenset(
 )
 
 
-def _total_row(table: Table) -> tuple[int, bool] | None:
-    """The row of the table's total (the first row below the header without a
-    code whose name is ``TOTAL_NAMES``'), and whether it ends the table (a code
-    above it) rather than heads it (right under the header), or None."""
-    coded = False
+@dataclass(frozen=True)
+class _Totals:
+    """Where the `Tiêu chí` table's sum rows are (rows without a code named as
+    a total, ``TOTAL_NAMES``): all of them (none is a criterion), and ``end``,
+    the last one when no code follows it (the rows below it are notes and
+    signatures, not criteria; a code there is refused), unless it heads the
+    table (no code above it)."""
+
+    rows: tuple[int, ...]
+    end: int | None
+
+
+def _total_rows(table: Table) -> _Totals:
+    """The table's sum rows (``_Totals``)."""
+    rows: list[int] = []
+    coded = last_coded = False  # a code above the row, above the last sum row
     for row in range(table.data_row, len(table.sheet.cells)):
         code = cell_text(table.value(row, "code"))
-        if not code and fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES:
-            return row, coded
-        coded = coded or bool(code)
-    return None
+        if code:
+            coded = True
+        elif fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES:
+            rows.append(row)
+            last_coded = coded
+    end = rows[-1] if rows and last_coded else None
+    return _Totals(tuple(rows), end)
 
 
-def _total_lines(
-    table: Table, total: int, frame: pl.DataFrame, *, ends: bool
-) -> list[str]:
-    """The problems of the total row ``total``: its maximum against the sum of the
-    components' (within ``TOLERANCE``), and when it ``ends`` the table every code
-    below it (a criterion after the total is not left out without a word)."""
-    name = cell_text(table.value(total, "name"))
-    lines = []
-    raw = table.value(total, "max")
+def _stated_total(table: Table, row: int) -> tuple[float | None, str | None]:
+    """A sum row's stated maximum, and its text when it is no number."""
+    raw = table.value(row, "max")
     text = cell_text(raw)
     stated = (
         float(raw)
         if isinstance(raw, int | float) and not isinstance(raw, bool)
         else parse_number(text)
     )
-    components = frame.filter(pl.col("code").is_not_null() & pl.col("parent").is_null())
-    maxima = components["max"].to_list()
-    where = table.cell(total, "max")
     if text and (stated is None or not abs(stated) <= SCORE_LIMIT):
-        shown = text if isinstance(raw, str) or stated is None else as_shown(stated)
-        lines.append(
-            f"ô {where}: "
-            + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name=name, raw=shown)
+        return None, text if isinstance(raw, str) or stated is None else as_shown(
+            stated
         )
-    elif stated is not None and None not in maxima:
-        computed = exact_total(maxima)
-        if abs(round(stated * SCALE) - round(computed * SCALE)) > round(
-            TOLERANCE * SCALE
-        ):
+    return stated, None
+
+
+def _same_total(stated: float, maxima: list[float]) -> bool:
+    computed = exact_total(maxima)
+    return abs(round(stated * SCALE) - round(computed * SCALE)) <= round(
+        TOLERANCE * SCALE
+    )
+
+
+def _total_lines(table: Table, totals: _Totals, frame: pl.DataFrame) -> list[str]:
+    """The problems of the table's sum rows. A sum row above every code heads
+    the table: the sum of every component's maximum. One followed by codes and
+    by another sum row is a subtotal (a `Cộng` under each component): the sum of
+    the components since the sum row before it. The last one is the table's
+    total: the sum of the components above it, or, after subtotals, of those
+    since the last of them; a code below it is refused (a criterion after the
+    total is not left out without a word). Each within ``TOLERANCE``."""
+    components = frame.filter(pl.col("code").is_not_null() & pl.col("parent").is_null())
+    placed = list(
+        zip(components["row"].to_list(), components["max"].to_list(), strict=True)
+    )
+    lines = []
+    previous = table.data_row - 1
+    for index, row in enumerate(totals.rows):
+        name = cell_text(table.value(row, "name"))
+        where = table.cell(row, "max")
+        stated, unread = _stated_total(table, row)
+        if unread is not None:
             lines.append(
                 f"ô {where}: "
-                + messages.CRITERIA_TOTAL_DIFFERS.format(
-                    name=name, stated=format_vn(stated), computed=format_vn(computed)
-                )
+                + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name=name, raw=unread)
             )
-    for row in range(total + 1, len(table.sheet.cells) if ends else 0):
-        code = normalise_code(cell_text(table.value(row, "code")))
-        if code is not None:
+            previous = row
+            continue
+        above = [m for r, m in placed if r < row]
+        part = [m for r, m in placed if previous < r < row]
+        last = index == len(totals.rows) - 1
+        heading = not above
+        whole = [m for _, m in placed] if heading else above
+        if stated is None or None in whole or None in part:
+            previous = row
+            continue
+        if heading or (last and index == 0):
+            fits = _same_total(stated, whole)
+        elif last:
+            fits = _same_total(stated, whole) or _same_total(stated, part)
+        else:
+            fits = _same_total(stated, part)
+        if not fits:
+            computed = format_vn(exact_total(whole))
+            table_sum = format_vn(exact_total([m for _, m in placed]))
             lines.append(
-                f"ô {table.cell(row, 'code')}: "
-                + messages.CRITERIA_AFTER_TOTAL.format(
-                    code=code, name=name, row=total + 1
+                f"ô {where}: "
+                + (
+                    messages.CRITERIA_TOTAL_DIFFERS.format(
+                        name=name, stated=format_vn(stated), computed=computed
+                    )
+                    if heading or index == 0 and last
+                    else messages.CRITERIA_SUBTOTAL_DIFFERS.format(
+                        name=name,
+                        stated=format_vn(stated),
+                        part=format_vn(exact_total(part)),
+                        computed=table_sum,
+                    )
                 )
             )
+        previous = row
+    if totals.end is not None:
+        # codes after the last sum row: a criterion left after the total
+        last_row = totals.end
+        name = cell_text(table.value(last_row, "name"))
+        for row in range(last_row + 1, len(table.sheet.cells)):
+            code = normalise_code(cell_text(table.value(row, "code")))
+            if code is not None:
+                lines.append(
+                    f"ô {table.cell(row, 'code')}: "
+                    + messages.CRITERIA_AFTER_TOTAL.format(
+                        code=code, name=name, row=last_row + 1
+                    )
+                )
     return lines
 
 
@@ -466,18 +530,18 @@ def _node_rows(
     table: Table,
     departments: tuple[Department, ...],
     self_assessed: bool = False,
-    total: tuple[int, bool] | None = None,
+    totals: _Totals | None = None,
 ) -> pl.DataFrame:
     """The table's rows as a frame, with the derived columns the schema checks
     (every row belongs to ``SELF_DEPARTMENT`` when ``self_assessed``).
 
     Built column by column (a list per column, not a dict per row); a list of
     departments travels as one text and is split by polars, not turned into a
-    Python list per row. The ``total`` row (``_total_row``) is not read, nor,
-    when it ends the table, the rows below it."""
+    Python list per row. The sum rows (``_total_rows``) are not read, nor the
+    rows below the last one when no code follows it."""
     resolver = _DepartmentNames(departments)
     first = table.data_row
-    end = total[0] if total is not None and total[1] else None
+    end = totals.end if totals is not None else None
     lines = table.sheet.cells[first:end]
 
     def column(name: str) -> list[CellValue]:
@@ -500,8 +564,10 @@ def _node_rows(
     code_values = column("code")
     raw_codes = [cell_text(value) for value in code_values]
     names = [cell_text(value) for value in column("name")]
-    skipped = -1 if total is None else total[0] - first
-    kept = [i for i in range(len(lines)) if (raw_codes[i] or names[i]) and i != skipped]
+    skipped = set() if totals is None else {row - first for row in totals.rows}
+    kept = [
+        i for i in range(len(lines)) if (raw_codes[i] or names[i]) and i not in skipped
+    ]
     raw_maxes = column("max")
     groups, group_rows = filled("group")
     listed_texts, departments_rows = filled("departments")
@@ -689,25 +755,23 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
     if problems:
         raise unusable(*problems)
-    total = _total_row(table)
+    totals = _total_rows(table)
     frame = _node_rows(
         table,
         (SELF_DEPARTMENT,) if self_assessed else departments or (),
         self_assessed,
-        total,
+        totals,
     )
     if not self_assessed and _no_department_named(frame):
         # the column is there but left empty on every leaf: the same self-assessment
         self_assessed = True
-        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed, total)
+        frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed, totals)
     if self_assessed:
         departments = (SELF_DEPARTMENT,)
     if frame.filter(pl.col("code").is_not_null()).is_empty():
         raise unusable(messages.CRITERIA_EMPTY)
     lines = _problem_lines(frame, table)
-    if total is not None:
-        found = _total_lines(table, total[0], frame, ends=total[1])
-        lines += [f"  - {line}" for line in found]
+    lines += [f"  - {line}" for line in _total_lines(table, totals, frame)]
     if lines:
         raise UnusableCriteria("\n".join([head, *lines]))
     assert first_year is not None and departments is not None

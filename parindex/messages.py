@@ -75,6 +75,10 @@ CRITERIA_TOTAL_DIFFERS = (
     "dòng “{name}” ghi tổng điểm tối đa {stated} nhưng tổng điểm tối đa của các "
     "chỉ số thành phần là {computed}."
 )
+CRITERIA_SUBTOTAL_DIFFERS = (
+    "dòng “{name}” ghi {stated} nhưng tổng điểm tối đa của các chỉ số thành phần "
+    "phía trên nó (từ dòng tổng trước) là {part}, của cả bảng là {computed}."
+)
 CRITERIA_TOTAL_NOT_NUMBER = (
     "tổng điểm tối đa ở dòng “{name}” không phải là số (“{raw}”)."
 )

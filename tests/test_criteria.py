@@ -540,3 +540,44 @@ def test_a_total_row_above_the_criteria_is_checked_and_the_criteria_read(
             name="TỔNG ĐIỂM", stated="8", computed="7"
         )
     ]
+
+
+def _with_subtotals(
+    values: tuple[object, object], grand: object = None
+) -> list[list[object]]:
+    """The small tree with a `Cộng` row under each component (3 and 4 are
+    their maxima), and a `Tổng cộng` row last when ``grand`` is given."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes.insert(7, [None, "Cộng", values[0], None, None])
+    nodes.append([None, "Cộng", values[1], None, None])
+    if grand is not None:
+        nodes.append([None, "Tổng cộng", grand, None, None])
+    return nodes
+
+
+@pytest.mark.parametrize("grand", [None, 7])
+def test_a_sum_row_under_each_component_is_its_subtotal(
+    tmp_path: Path, small_criteria: CriteriaSet, grand: object
+) -> None:
+    """Round 2 (n07): a `Cộng` under each component, as some decisions print
+    them, refused every criterion after the first as "after the total" (85
+    lines). Each is the sum of the components above it since the last such
+    row, checked, and no criterion; a `Tổng cộng` may end the table."""
+    path = write_criteria(tmp_path / "cong.xlsx", _with_subtotals((3, 4), grand))  # type: ignore[arg-type]
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_a_subtotal_that_is_not_its_components_sum_is_refused(tmp_path: Path) -> None:
+    """A `Cộng` that is neither the sum of the components above it since the
+    last sum row (3) nor of the whole table (7): refused naming its cell and
+    both figures, once (not one line per criterion below it)."""
+    path = write_criteria(tmp_path / "cong.xlsx", _with_subtotals((2.5, 4)))  # type: ignore[arg-type]
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="cong.xlsx"),
+        "  - ô C12: "
+        + messages.CRITERIA_SUBTOTAL_DIFFERS.format(
+            name="Cộng", stated="2,5", part="3", computed="7"
+        ),
+    ]
