@@ -92,6 +92,12 @@ NO_CRITERIA_FOR_YEAR = (
     "(các bộ chỉ số hiện có áp dụng từ năm: {years})."
 )
 NO_YEAR_FOLDER = "Không có thư mục nộp bài của năm {year}: “{folder}”."
+CRITERIA_SET_OTHER_THAN_PREVIOUS = (
+    "Năm {year} đọc theo bộ chỉ số trong tệp “{file}”, năm {previous_year} theo tệp "
+    "“{previous_file}”: so sánh với năm trước chỉ đúng ở những tiêu chí có cùng mã "
+    "và cùng điểm tối đa. Nếu năm {year} không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi "
+    "thư mục “criteria”."
+)
 PREVIOUS_YEAR_NOT_CONSOLIDATED = (
     "Thư mục năm {year} (năm trước) không được tổng hợp để so sánh: {reason} So sánh "
     "với năm {year} chỉ dùng kết quả công bố (history.xlsx) nếu có, không so sánh "

@@ -208,6 +208,20 @@ def previous_from(
     )
 
 
+def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFrame:
+    """A warning when last year was read with another criteria set (another
+    file) than this year: a new decision, or one dropped in by mistake."""
+    if previous is None or previous.criteria_set.source == current.criteria_set.source:
+        return problems_frame([])
+    said = messages.CRITERIA_SET_OTHER_THAN_PREVIOUS.format(
+        year=current.year,
+        file=current.criteria_set.source,
+        previous_year=previous.year,
+        previous_file=previous.criteria_set.source,
+    )
+    return problems_frame([problem("warning", said)])
+
+
 def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:
     """The unit's settings for the report (``inputs/don-vi.toml``) and the
     warnings reading them."""
@@ -229,7 +243,14 @@ def build_result(
     (history, unit settings); ``unit`` the unit's settings (placeholders if None).
     """
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
-    problems = concat_problems([ingested.problems, conflicts, history_problems])
+    problems = concat_problems(
+        [
+            ingested.problems,
+            conflicts,
+            history_problems,
+            _sets_differ(current, previous),
+        ]
+    )
     return analyse(
         compare(current, previous, history, ingested.submissions, problems), unit
     )

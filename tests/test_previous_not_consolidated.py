@@ -41,3 +41,44 @@ def test_a_previous_year_consolidated_says_nothing(inputs: Path) -> None:
     previous = pipeline.previous_year(inputs, 2023, time.time())
     assert previous.result is not None
     assert previous.problems.is_empty()
+
+
+def _result(inputs: Path) -> pipeline.AnalysedResult:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.previous_year(inputs, 2023, time.time())
+    return pipeline.build_result(
+        criteria, ingested, previous.result, history, history_problems
+    )
+
+
+def test_a_year_read_with_another_criteria_set_than_last_year_is_said(
+    inputs: Path,
+) -> None:
+    """A set of 2023 beside 2022's (a new decision, or a wrong one dropped in by
+    mistake): this year's figures are compared with last year's read with the
+    other set, and the run says so, naming both (blind round 15, c35)."""
+    import shutil
+
+    shutil.copy2(inputs / CRITERIA, inputs / "criteria" / "lai-chau-2023.xlsx")
+    path = inputs / "criteria" / "lai-chau-2023.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook["Tiêu chí"]["A3"] = "Áp dụng từ năm: 2023"
+    workbook.save(path)
+    result = _result(inputs)
+    said = result.problems.filter(
+        result.problems["message"]
+        == messages.CRITERIA_SET_OTHER_THAN_PREVIOUS.format(
+            year=2023,
+            file="lai-chau-2023.xlsx",
+            previous_year=2022,
+            previous_file="lai-chau-2022.xlsx",
+        )
+    )
+    assert said.select("severity").rows() == [("warning",)]
+
+
+def test_one_criteria_set_for_both_years_says_nothing(inputs: Path) -> None:
+    result = _result(inputs)
+    assert not result.problems["message"].str.contains("bộ chỉ số").any()
