@@ -44,8 +44,9 @@ ATTACHMENT_SUFFIXES = frozenset(
     }
 )
 # Suffixes an office adds to retire a copy (``….xlsx.old``): never read. So is any
-# suffix after a spreadsheet's (``….xlsx.1``) or made of digits, unless the file
-# is an attachment (``….xlsx.pdf``) or an archive (refused as not a spreadsheet).
+# suffix after a spreadsheet's (``….xlsx.1``) or a spreadsheet's with a mark
+# (``.xlsx_old``), unless the file is an attachment (``….xlsx.pdf``) or an archive
+# (refused as not a spreadsheet): ``_retired``.
 RETIRED_SUFFIXES = frozenset(
     {".old", ".orig", ".original", ".backup", ".bk", ".cu", ".copy", ".save", ".sav"}
 )
@@ -153,37 +154,42 @@ def no_year_folder(folder: Path, year: int) -> NoYearFolder:
 
 
 def _classify(
-    path: Path, stat: os.stat_result, now: float, settle_seconds: float
-) -> tuple[str, str | None]:
-    """(status, note) of one entry, from its name and its own (not followed) stat."""
+    path: Path,
+    stat: os.stat_result,
+    now: float,
+    settle_seconds: float,
+    shown: str = "",
+) -> tuple[str, str | None, bool]:
+    """(status, note, said) of one entry, from its name and its own (not
+    followed) stat; ``said``: the note is a warning too (a file a department
+    may have meant as its submission), naming the entry as ``shown``."""
     name = path.name
     if name.startswith("~$") or name.startswith(".~lock."):
-        return "ignored", messages.FILE_IGNORED_LOCK
+        return "ignored", messages.FILE_IGNORED_LOCK, False
     if name.casefold() in SYSTEM_FILES:
-        return "ignored", messages.FILE_IGNORED_SYSTEM
+        return "ignored", messages.FILE_IGNORED_SYSTEM, False
     if name.startswith("~") and path.suffix.lower() in SPREADSHEET_SUFFIXES:
         # not Excel's lock file (``~$``): a person's file, named so
-        return "ignored", messages.FILE_IGNORED_TILDE
+        return "ignored", messages.FILE_IGNORED_TILDE.format(file=shown), True
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
-        return "ignored", messages.FILE_IGNORED_HIDDEN
+        return "ignored", messages.FILE_IGNORED_HIDDEN, False
     suffix = path.suffix.lower()
     if suffix in TEMPORARY_SUFFIXES:
-        return "ignored", messages.FILE_IGNORED_HIDDEN
+        return "ignored", messages.FILE_IGNORED_HIDDEN, False
     if suffix in SHORTCUT_SUFFIXES:
-        return "ignored", messages.FILE_IGNORED_SHORTCUT
-    if _retired(path):
-        return "ignored", messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix)
+        return "ignored", messages.FILE_IGNORED_SHORTCUT, False
+    if _retired(path):  # it may be a department's only file: said too
+        return "ignored", messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix), True
     if not stat_module.S_ISREG(stat.st_mode):  # a symlink, a directory, a pipe…
-        return "ignored", messages.FILE_IGNORED_NOT_FILE
+        return "ignored", messages.FILE_IGNORED_NOT_FILE, False
     if stat.st_mtime > now + FUTURE_TOLERANCE:
         pass  # a clock set wrong is not a file being written: read it, say so
     elif settle_seconds > 0 and now - stat.st_mtime < settle_seconds:
-        return "pending", messages.FILE_PENDING.format(
-            modified=local_iso(stat.st_mtime)
-        )
-    if path.suffix.lower() in ATTACHMENT_SUFFIXES:
-        return "attachment", messages.FILE_ATTACHMENT
-    return "candidate", None
+        pending = messages.FILE_PENDING.format(modified=local_iso(stat.st_mtime))
+        return "pending", pending, False
+    if suffix in ATTACHMENT_SUFFIXES:
+        return "attachment", messages.FILE_ATTACHMENT, False
+    return "candidate", None, False
 
 
 def _retired(path: Path) -> bool:
@@ -481,14 +487,7 @@ def discover(
         except OSError as error:  # listed, but cannot be looked at
             found.append(_unreadable(path, name, error))
             continue
-        status, note = _classify(path, stat, now, settle_seconds)
-        if note == messages.FILE_IGNORED_TILDE:  # said, naming the file
-            note = note.format(file=name)
-            warning: str | None = note
-        elif note == messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix):
-            warning = note  # said too: it may be a department's only file
-        else:
-            warning = None
+        status, note, said = _classify(path, stat, now, settle_seconds, name)
         future = stat.st_mtime > now + FUTURE_TOLERANCE
         found.append(
             DroppedFile(
@@ -503,7 +502,9 @@ def discover(
                         modified=local_iso(stat.st_mtime), now=local_iso(now)
                     )
                     if future and status == "candidate"
-                    else warning
+                    else note
+                    if said
+                    else None
                 ),
                 mtime_trusted=not future,
             )
