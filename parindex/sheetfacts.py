@@ -23,9 +23,10 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from parindex.text import nfc
 
@@ -167,25 +168,22 @@ def concealing_styles(styles_xml: bytes) -> dict[int, str]:
     return found
 
 
-@lru_cache(maxsize=32)
-def _concealing_styles_memo(styles_xml: bytes) -> dict[int, str]:
-    return concealing_styles(styles_xml)
-
-
 _STYLES_MEMO_BYTES = 256 * 1024
+Styles = TypeVar("Styles")
 
 
-def _percent_styles_once(styles_xml: bytes) -> frozenset[int]:
-    """``percent_styles``, once per content for styles of small size (files made
-    from one template share them); a failure is not kept."""
+def _styles_once(read: Callable[[bytes], Styles], styles_xml: bytes) -> Styles:
+    """``read(styles_xml)`` (``percent_styles``, ``concealing_styles``), once per
+    content for styles of small size (files made from one template share them);
+    a failure is not kept."""
     if len(styles_xml) > _STYLES_MEMO_BYTES:
-        return percent_styles(styles_xml)
-    return _percent_styles_memo(bytes(styles_xml))
+        return read(styles_xml)
+    return _styles_memo(read, bytes(styles_xml))  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=32)
-def _percent_styles_memo(styles_xml: bytes) -> frozenset[int]:
-    return percent_styles(styles_xml)
+@lru_cache(maxsize=64)
+def _styles_memo(read: Callable[[bytes], object], styles_xml: bytes) -> object:
+    return read(styles_xml)
 
 
 def _column(letters: str) -> int:
@@ -291,14 +289,10 @@ def xlsx_facts(
     if styles is not None and (
         b"%" in styles or b'numFmtId="9"' in styles or b'numFmtId="10"' in styles
     ):
-        percent = _percent_styles_once(styles)
+        percent = _styles_once(percent_styles, styles)
     concealing: dict[int, str] = {}
     if styles is not None and _CONCEALING_CODE.search(styles):
-        concealing = (
-            concealing_styles(styles)
-            if len(styles) > _STYLES_MEMO_BYTES
-            else _concealing_styles_memo(bytes(styles))
-        )
+        concealing = _styles_once(concealing_styles, styles)
     facts = {}
     for name, part in parts.items():
         xml = worksheets.get(part)
