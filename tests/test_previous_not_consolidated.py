@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from parindex import messages, pipeline
+from tests.test_previous_incomplete import _result
 
 CRITERIA = Path("criteria") / "lai-chau-2022.xlsx"
 
@@ -41,16 +42,6 @@ def test_a_previous_year_consolidated_says_nothing(inputs: Path) -> None:
     previous = pipeline.previous_year(inputs, 2023, time.time())
     assert previous.result is not None
     assert previous.problems.is_empty()
-
-
-def _result(inputs: Path) -> pipeline.AnalysedResult:
-    criteria = pipeline.load_criteria(inputs, 2023)
-    history, history_problems = pipeline.load_history(inputs)
-    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
-    previous = pipeline.previous_year(inputs, 2023, time.time())
-    return pipeline.build_result(
-        criteria, ingested, previous.result, history, history_problems
-    )
 
 
 def test_a_year_read_with_another_criteria_set_than_last_year_is_said(
