@@ -429,19 +429,25 @@ def _total_rows(table: Table) -> _Totals:
     return _Totals(tuple(rows), end)
 
 
-def _stated_total(table: Table, row: int) -> tuple[float | None, str | None]:
-    """A sum row's stated maximum, and its text when it is no number."""
-    raw = table.value(row, "max")
+def _read_maximum(raw: CellValue) -> tuple[float | None, str]:
+    """A `Điểm tối đa` cell: its number (None when it holds none, or one beyond
+    ``SCORE_LIMIT``, NaN too) and its text as shown in a message."""
     text = cell_text(raw)
-    stated = (
+    maximum = (
         float(raw)
         if isinstance(raw, int | float) and not isinstance(raw, bool)
         else parse_number(text)
     )
-    if text and (stated is None or not abs(stated) <= SCORE_LIMIT):
-        return None, text if isinstance(raw, str) or stated is None else as_shown(
-            stated
-        )
+    if maximum is not None and not abs(maximum) <= SCORE_LIMIT:
+        return None, text if isinstance(raw, str) else as_shown(maximum)
+    return maximum, text
+
+
+def _stated_total(table: Table, row: int) -> tuple[float | None, str | None]:
+    """A sum row's stated maximum, and its text when it is no number."""
+    stated, shown = _read_maximum(table.value(row, "max"))
+    if shown and stated is None:
+        return None, shown
     return stated, None
 
 
@@ -573,8 +579,6 @@ def _node_rows(
     listed_texts, departments_rows = filled("departments")
     columns: dict[str, list[object]] = {name: [] for name in NODE_ROW_SCHEMA}
     for i in kept:
-        raw_max = raw_maxes[i]
-        max_text = cell_text(raw_max)
         listed = (
             _Listed((SELF_DEPARTMENT.code,))
             if self_assessed
@@ -588,15 +592,8 @@ def _node_rows(
         )
         columns["code"].append(normalise_code(raw_codes[i]))
         columns["name"].append(names[i])
-        maximum = (
-            float(raw_max)
-            if isinstance(raw_max, int | float) and not isinstance(raw_max, bool)
-            else parse_number(max_text)
-        )
-        if maximum is not None and not abs(maximum) <= SCORE_LIMIT:  # NaN too
-            if not isinstance(raw_max, str):
-                max_text = as_shown(maximum)
-            maximum = None  # not a maximum: said by ``max_is_number``
+        # beyond SCORE_LIMIT is no maximum either: said by ``max_is_number``
+        maximum, max_text = _read_maximum(raw_maxes[i])
         columns["raw_max"].append(max_text)
         columns["max"].append(maximum)
         columns["group"].append(_group_key(cell_text(groups[i])))

@@ -673,8 +673,8 @@ _NAME_WORDS = re.compile(r"[^\W_]+")
 
 
 def _old_word(name: str, *, folder: bool) -> str | None:
-    """The word (as written) of a folder's or a file's name that says it is an
-    old version, or None."""
+    """The word (as written) or the phrase (``OLD_PHRASES``, lower case) of a
+    folder's or a file's name that says it is an old version, or None."""
     written = _NAME_WORDS.findall(nfc(name))
     words = [word.lower() for word in written]
     if folder and " ".join(words) in OLD_FOLDER_NAMES:
