@@ -83,7 +83,15 @@ def _is_percent_format(code: str) -> bool:
 
 
 _FORMAT_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|;|[^";\\\[_*]+')
-_CONCEALING_CODE = re.compile(rb'formatCode="(?:;|[^"]*(?:;;|;"))')
+# A format code (as ``styles.xml`` stores it, quotes as ``&quot;``) with a
+# section that may print nothing: at the code's start or after a ``;``, nothing
+# but colours and conditions (``[Red]``), spacing (``_-``), fills (``* ``),
+# white space or empty quotes before the next ``;`` or the code's end. Wider than
+# ``format_sections`` (an entity's ``;`` counts as a section's end): it only says
+# whether the styles are worth parsing, never that a cell is concealed.
+_CONCEALING_CODE = re.compile(
+    rb'formatCode="(?:[^"]*;)?(?:\[[^\]"]*\]|_[^"]|\*[^"]|\s|&quot;&quot;)*[;"]'
+)
 
 
 def format_sections(code: str) -> list[str]:
@@ -108,7 +116,10 @@ def format_sections(code: str) -> list[str]:
 def _empty_sections(code: str) -> tuple[bool, bool, bool]:
     """Whether the format shows nothing for (positive, negative, zero) numbers:
     one section serves all three, two sections give negatives the second,
-    three or more give zero the third."""
+    three or more give zero the third. An empty code is General (Excel and
+    LibreOffice show the number)."""
+    if not code:
+        return False, False, False
     sections = format_sections(code)
     empty = [not section for section in sections]
     if len(sections) == 1:

@@ -1,0 +1,95 @@
+"""Number formats that show nothing for some numbers, as an .xlsx stores them.
+
+Whether ``styles.xml`` is parsed for such formats is decided by a byte search
+(``sheetfacts._CONCEALING_CODE``): it must find every format whose sections the
+full check (``format_sections``) finds empty, or a hidden score is read without
+a word. LibreOffice, converting the workbook to text "as shown", agreed on each
+of these: a section holding only a colour (``[Red]``), only spacing (``_-``) or
+only empty quotes prints nothing.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from parindex.sheetfacts import conceals_some, xlsx_facts
+
+HIDING = [
+    ";;;",
+    "0.00;-0.00;;@",
+    "[Red];0",  # positives: a colour only
+    "[Red]",  # every number
+    "0;[Blue]",  # negatives
+    "0;-0;[Red]",  # zero
+    "[Red];[Blue];0",
+    '0;-0;""',  # zero: empty quotes
+    "_-;-0",  # positives: spacing only
+    "0;-0;_-",
+    "[$-409]0;;",
+    "[<=0]0;;",
+    "* ;-0",  # a fill only
+]
+SHOWING = [
+    "0.00",
+    "#,##0.00;[Red]-#,##0.00",
+    '0.00" điểm"',
+    "[$-409]0.00",
+    '_-* #,##0.00_-;-* #,##0.00_-;_-* "-"??_-;_-@_-',
+    "[Blue]0;[Red]-0;0",
+]
+
+
+def _workbook(path: Path, code: str) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Chấm điểm")
+    sheet.write_number(0, 0, 1.5, book.add_format({"num_format": code}))
+    sheet.write_number(1, 0, -1.5, book.add_format({"num_format": code}))
+    sheet.write_number(2, 0, 0, book.add_format({"num_format": code}))
+    book.close()
+
+
+def _concealed_cells(path: Path) -> dict[tuple[int, int], str]:
+    with zipfile.ZipFile(path) as archive:
+        facts = xlsx_facts(
+            archive.read("xl/styles.xml"),
+            {"Chấm điểm": "xl/worksheets/sheet1.xml"},
+            {"xl/worksheets/sheet1.xml": archive.read("xl/worksheets/sheet1.xml")},
+        )
+    return dict(facts["Chấm điểm"].concealing)
+
+
+@pytest.mark.parametrize("code", HIDING)
+def test_a_format_hiding_some_numbers_is_found(tmp_path: Path, code: str) -> None:
+    assert conceals_some(code)  # the full check says so
+    _workbook(tmp_path / "form.xlsx", code)
+    assert _concealed_cells(tmp_path / "form.xlsx") == {
+        (0, 0): code,
+        (1, 0): code,
+        (2, 0): code,
+    }
+
+
+@pytest.mark.parametrize("code", SHOWING)
+def test_a_format_showing_every_number_is_not(tmp_path: Path, code: str) -> None:
+    assert not conceals_some(code)
+    _workbook(tmp_path / "form.xlsx", code)
+    assert _concealed_cells(tmp_path / "form.xlsx") == {}
+
+
+def test_an_empty_format_code_is_general_not_hiding() -> None:
+    """A ``numFmt`` with an empty code (some generators write one) shows the
+    number as General in Excel and LibreOffice: no cell is said hidden."""
+    from parindex.sheetfacts import concealing_styles
+
+    styles = (
+        b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<numFmts count="2"><numFmt numFmtId="164" formatCode=""/>'
+        b'<numFmt numFmtId="165" formatCode="[Red];0"/></numFmts>'
+        b'<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/>'
+        b'<xf numFmtId="165"/></cellXfs></styleSheet>'
+    )
+    assert concealing_styles(styles) == {2: "[Red];0"}
