@@ -556,10 +556,14 @@ def _not_components_said(
 
 
 def _incomplete_previous_said(
-    previous: YearResult, published_total: float | None, problems: pl.DataFrame
+    previous: YearResult,
+    published_total: float | None,
+    history_file: str,
+    problems: pl.DataFrame,
 ) -> pl.DataFrame:
     """``problems`` with the warning that the previous year's folder leaves
-    criteria unscored, and what is compared instead."""
+    criteria unscored, and what is compared instead (``history_file``: the file
+    of the published figures, read or looked for)."""
     codes = previous.missing["code"].to_list()
     shown = ", ".join(codes[:10]) + (", …" if len(codes) > 10 else "")
     scored, leaves = previous.coverage
@@ -570,7 +574,13 @@ def _incomplete_previous_said(
     )
     said = problem(
         "warning",
-        template.format(year=previous.year, scored=scored, leaves=leaves, codes=shown),
+        template.format(
+            year=previous.year,
+            scored=scored,
+            leaves=leaves,
+            codes=shown,
+            history=history_file,
+        ),
     )
     return pl.concat([problems, problems_frame([said])], how="diagonal_relaxed")
 
@@ -629,7 +639,9 @@ def compare(
         )
         previous_total = published_total
     if incomplete and previous is not None:
-        problems = _incomplete_previous_said(previous, published_total, problems)
+        problems = _incomplete_previous_said(
+            previous, published_total, history.file, problems
+        )
     problems = _not_components_said(current, history, problems)
     components = (
         current.components.select(component_columns)

@@ -716,11 +716,11 @@ VALUE_TOO_LARGE = (
 PREVIOUS_YEAR_INCOMPLETE_PUBLISHED = (
     "Thư mục {year}/ chỉ có điểm của {scored}/{leaves} tiêu chí (chưa có: {codes}): "
     "tổng điểm và chỉ số thành phần năm {year} lấy theo số đã công bố trong "
-    "history.xlsx; tiêu chí chưa đủ điểm năm {year} không được so sánh."
+    "{history}; tiêu chí chưa đủ điểm năm {year} không được so sánh."
 )
 PREVIOUS_YEAR_INCOMPLETE = (
     "Thư mục {year}/ chỉ có điểm của {scored}/{leaves} tiêu chí (chưa có: {codes}) "
-    "và history.xlsx không có tổng điểm năm {year}: chỉ so sánh các tiêu chí và chỉ "
+    "và {history} không có tổng điểm năm {year}: chỉ so sánh các tiêu chí và chỉ "
     "số thành phần đã đủ điểm; tổng điểm năm {year} không được so sánh."
 )
 DEPARTMENT_LINE_PARTIAL = (

@@ -34,13 +34,17 @@ def _result(inputs: Path) -> pipeline.AnalysedResult:
 
 def _without_published_2022(inputs: Path) -> None:
     """history.xlsx without its rows of 2022 (results and components)."""
-    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    _without_published_2022_in(inputs / "history.xlsx")
+
+
+def _without_published_2022_in(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             if row[0].value == 2022:
                 for cell in row:
                     cell.value = None
-    book.save(inputs / "history.xlsx")
+    book.save(path)
 
 
 def _warnings(result: pipeline.AnalysedResult, start: str) -> list[str]:
@@ -74,6 +78,7 @@ def test_an_incomplete_previous_folder_gives_way_to_the_published_figures(
         scored=result.previous.coverage[0],
         leaves=result.previous.coverage[1],
         codes=", ".join(missing[:10]) + (", …" if len(missing) > 10 else ""),
+        history="history.xlsx",
     )
     # a criterion nobody scored last year has no figure of last year
     criteria = result.criteria.filter(pl.col("code").is_in(missing))
@@ -97,6 +102,21 @@ def test_without_published_figures_only_complete_nodes_are_compared(
     assert set(compared["code"]) == complete and 0 < len(complete) < 8
     (warning,) = _warnings(result, "Thư mục 2022/")
     assert "history.xlsx không có tổng điểm năm 2022" in warning
+
+
+def test_the_warning_names_the_history_file_read(inputs: Path) -> None:
+    """An office keeping its published figures as ``history.xlsm`` (or .xls,
+    .ods) is told of that file, not of a ``history.xlsx`` it does not have."""
+    (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
+    (inputs / "history.xlsx").rename(inputs / "history.xlsm")
+    result = _result(inputs)
+    assert result.previous_total == PUBLISHED_2022
+    (warning,) = _warnings(result, "Thư mục 2022/")
+    assert "số đã công bố trong history.xlsm;" in warning
+    assert "history.xlsx" not in warning
+    _without_published_2022_in(inputs / "history.xlsm")
+    (warning,) = _warnings(_result(inputs), "Thư mục 2022/")
+    assert "và history.xlsm không có tổng điểm năm 2022" in warning
 
 
 def _report_text(result: pipeline.AnalysedResult) -> str:
