@@ -257,7 +257,8 @@ FILE_IGNORED_TILDE = (
 FILE_NAME_TWIN = (
     "Thư mục có {count} tệp cùng tên {file} khi hiển thị, nhưng dấu tiếng Việt trong "
     "tên được mã hóa khác nhau ({forms}; thường do tệp được tạo trên máy Mac): "
-    "parindex coi là {count} tệp khác nhau. Hãy xóa bản không dùng."
+    "parindex coi là {count} tệp khác nhau. Tệp này: tên mã hóa {form}, sửa lúc "
+    "{modified}. Hãy xóa bản không dùng."
 )
 FILE_IGNORED_SHORTCUT = (
     "Lối tắt (shortcut) tới một tệp khác, không phải bài nộp: không đọc. Nếu muốn "

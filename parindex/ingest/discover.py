@@ -248,7 +248,11 @@ def _name_twins_said(found: list[DroppedFile]) -> list[DroppedFile]:
         if len(names) > 1 and entry.warning is None:
             forms = ", ".join(sorted({_unicode_form(n) for n in names}))
             warning = messages.FILE_NAME_TWIN.format(
-                file=entry.name, count=len(names), forms=forms
+                file=entry.name,
+                count=len(names),
+                forms=forms,
+                form=_unicode_form(entry.name),
+                modified=local_iso(entry.mtime),
             )
             said.append(replace(entry, warning=warning))
         else:

@@ -14,6 +14,7 @@ import openpyxl
 
 from parindex import messages, pipeline
 from parindex.ingest.discover import discover
+from parindex.timefmt import local_iso
 
 OLD = 1_700_000_000.0
 
@@ -148,11 +149,24 @@ def test_two_names_alike_but_for_their_unicode_form_are_said(tmp_path: Path) -> 
 
     found = {entry.name: entry for entry in discover(year, 2023, OLD + 3600)}
 
+    # each says which one it is, by its form and its time: the listing and
+    # every message show the two names alike
     said = messages.FILE_NAME_TWIN.format(
-        file=f"2023/{composed}", count=2, forms="NFC, NFD"
+        file=f"2023/{composed}",
+        count=2,
+        forms="NFC, NFD",
+        form="NFC",
+        modified=local_iso(found[f"2023/{composed}"].mtime),
     )
     assert found[f"2023/{composed}"].warning == said
     assert found[f"2023/{decomposed}"].warning == messages.FILE_NAME_TWIN.format(
-        file=f"2023/{decomposed}", count=2, forms="NFC, NFD"
+        file=f"2023/{decomposed}",
+        count=2,
+        forms="NFC, NFD",
+        form="NFD",
+        modified=local_iso(found[f"2023/{decomposed}"].mtime),
+    )
+    assert "Tệp này: tên mã hóa NFD, sửa lúc " in (
+        found[f"2023/{decomposed}"].warning or ""
     )
     assert found["2023/phong-noi-vu.xlsx"].warning is None
