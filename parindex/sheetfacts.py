@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
+from parindex.ooxml import MAIN_NS, transitional
 from parindex.text import nfc
 
 Position = tuple[int, int]
@@ -70,7 +71,7 @@ NO_FACTS = SheetFacts()
 
 # --- xlsx / xlsm ------------------------------------------------------------------
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_MAIN = f"{{{MAIN_NS}}}"
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 _PERCENT_IDS = frozenset({9, 10})
 _QUOTED = re.compile(r'"[^"]*"|\\.')
@@ -296,6 +297,8 @@ def xlsx_facts(
         parts: sheet name → worksheet part (``workbook.sheet_parts``).
         worksheets: part → inflated XML, as the safety pass kept them.
     """
+    if styles is not None:
+        styles = transitional(styles)
     percent: frozenset[int] = frozenset()
     if styles is not None and (
         b"%" in styles or b'numFmtId="9"' in styles or b'numFmtId="10"' in styles
@@ -308,7 +311,7 @@ def xlsx_facts(
     for name, part in parts.items():
         xml = worksheets.get(part)
         if xml is not None:
-            facts[name] = xlsx_sheet_facts(xml, percent, concealing)
+            facts[name] = xlsx_sheet_facts(transitional(xml), percent, concealing)
     return facts
 
 

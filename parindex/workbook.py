@@ -21,6 +21,7 @@ from typing import TypeVar, cast
 
 import python_calamine as calamine
 
+from parindex.ooxml import MAIN_NS, REL_NS, transitional
 from parindex.sheetfacts import NO_FACTS, SheetFacts
 from parindex.text import fold_label, nfc
 
@@ -453,8 +454,6 @@ def _table(
 
 # --- formulas saved without a computed value (xlsx, xlsm) -------------------------
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # the same, split so that each search skips to a literal (``<f`` or ``:f``)
@@ -500,10 +499,10 @@ def _relationships(rels_xml: bytes) -> tuple[tuple[str, tuple[str, str]], ...]:
 
 def _workbook_sheets(workbook_xml: bytes) -> tuple[tuple[str, str], ...]:
     """(name as written, relationship id) of each sheet of ``xl/workbook.xml``."""
-    workbook = ET.fromstring(workbook_xml)
+    workbook = ET.fromstring(transitional(workbook_xml))
     return tuple(
-        (sheet.get("name", ""), sheet.get(f"{{{_REL_NS}}}id", ""))
-        for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet")
+        (sheet.get("name", ""), sheet.get(f"{{{REL_NS}}}id", ""))
+        for sheet in workbook.iter(f"{{{MAIN_NS}}}sheet")
     )
 
 
@@ -564,8 +563,10 @@ def uncalculated_formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     empty text (``t="str"`` with an empty ``<v>``) is a computed value.
     """
     cells: set[tuple[int, int]] = set()
-    cell_tag, row_tag = f"{{{_MAIN_NS}}}c", f"{{{_MAIN_NS}}}row"
-    for _, element in ET.iterparse(io.BytesIO(sheet_xml), events=("end",)):
+    cell_tag, row_tag = f"{{{MAIN_NS}}}c", f"{{{MAIN_NS}}}row"
+    for _, element in ET.iterparse(
+        io.BytesIO(transitional(sheet_xml)), events=("end",)
+    ):
         if element.tag == cell_tag:
             if element.find(_FORMULA) is not None and not _has_value(element):
                 position = cell_position(element.get("r", ""))
@@ -577,9 +578,9 @@ def uncalculated_formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     return frozenset(cells)
 
 
-_FORMULA = f"{{{_MAIN_NS}}}f"
-_VALUE = f"{{{_MAIN_NS}}}v"
-_INLINE = f"{{{_MAIN_NS}}}is"
+_FORMULA = f"{{{MAIN_NS}}}f"
+_VALUE = f"{{{MAIN_NS}}}v"
+_INLINE = f"{{{MAIN_NS}}}is"
 
 
 def _has_value(cell: ET.Element) -> bool:
