@@ -700,6 +700,7 @@ VALUE_CONCEALED = (
 CONCEALED_HOW = {
     "format": "định dạng số “{code}” của ô không hiện giá trị này",
     "zeros": "trang tính đặt chế độ không hiện số 0",
+    "empty": "định dạng số của ô không hiện giá trị này",
 }
 VALUE_DATE = (
     "Ô {cell} là ngày tháng ({shown}), không phải điểm số: hãy đặt định dạng ô là "

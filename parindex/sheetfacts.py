@@ -55,10 +55,15 @@ class SheetFacts:
     zeros_hidden: bool = False
     """The sheet is set not to show zero values (Excel's "Show a zero in cells
     that have zero value" unticked)."""
+    shown_empty: frozenset[Position] = frozenset()
+    """Cells holding a number that the file stores as shown empty (an ``.ods``
+    keeps each cell's text as displayed: a hiding format leaves it empty)."""
 
     def concealed(self, position: Position, number: float) -> str | None:
         """Why the number in the cell at ``position`` is not shown on the form
-        (``format`` or ``zeros``), None when it is shown."""
+        (``format``, ``zeros`` or ``empty``), None when it is shown."""
+        if position in self.shown_empty:
+            return "empty"
         code = self.concealing.get(position) if self.concealing else None
         if code is not None and shows_nothing(code, number):
             return "format"
@@ -338,6 +343,8 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
         and b"percentage" not in content_xml
         and b'value-type="error"' not in content_xml
         and b"-spanned=" not in content_xml
+        and b"<text:p/>" not in content_xml
+        and b"<text:p></text:p>" not in content_xml
     ):
         return facts
     name = ""
@@ -345,6 +352,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
     columns: set[int] = set()
     errors: dict[Position, str] = {}
     percent: set[Position] = set()
+    empty: set[Position] = set()
     merged: list[tuple[Position, Position]] = []
     filtered = False
     row = column = 0
@@ -356,7 +364,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             if tag == f"{_TABLE}table":
                 name = nfc(element.get(f"{_TABLE}name", ""))
                 rows, columns, errors, percent = set(), set(), {}, set()
-                merged = []
+                empty, merged = set(), []
                 filtered, row, column = False, 0, 0
             elif tag == f"{_TABLE}table-row":
                 column = 0
@@ -376,6 +384,11 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                         errors[(row, c)] = text
                 elif kind == "percentage":
                     percent.update(
+                        (row, c)
+                        for c in range(column, min(column + count, MAX_COLUMNS))
+                    )
+                elif kind in _NUMBER_KINDS and _shown_empty(element):
+                    empty.update(
                         (row, c)
                         for c in range(column, min(column + count, MAX_COLUMNS))
                     )
@@ -406,9 +419,20 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                 errors=errors,
                 percent=frozenset(percent),
                 merged=tuple(merged),
+                shown_empty=frozenset(empty),
             )
             element.clear()
     return facts
+
+
+_NUMBER_KINDS = frozenset({"float", "currency"})
+
+
+def _shown_empty(cell: ET.Element) -> bool:
+    """Whether an ods cell holding a number is stored as shown empty: it has a
+    paragraph (LibreOffice writes the displayed text there) and no text at all.
+    A cell without any paragraph says nothing (some programs write none)."""
+    return cell.find(f"{_TEXT}p") is not None and not "".join(cell.itertext()).strip()
 
 
 # --- xls ------------------------------------------------------------------------------

@@ -272,7 +272,9 @@ def _concealed(
     """The warning for a number the form does not show (its number format shows
     nothing for it, or the sheet hides zero values): it is used as typed, and
     said (README, Choices)."""
-    if number is None or not (facts.concealing or facts.zeros_hidden):
+    if number is None or not (
+        facts.concealing or facts.zeros_hidden or facts.shown_empty
+    ):
         return None
     how = facts.concealed((row, at), number)
     if how is None:
@@ -868,6 +870,7 @@ class RowsBuilder:
             and not facts.percent
             and not facts.concealing
             and not facts.zeros_hidden
+            and not facts.shown_empty
         )
         self_raw: str | None
         self_score: float | None

@@ -93,3 +93,35 @@ def test_an_empty_format_code_is_general_not_hiding() -> None:
         b'<xf numFmtId="165"/></cellXfs></styleSheet>'
     )
     assert concealing_styles(styles) == {2: "[Red];0"}
+
+
+def _ods_content(cells: str) -> bytes:
+    return (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        '<office:body><office:spreadsheet><table:table table:name="Chấm điểm">'
+        f"<table:table-row>{cells}</table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+
+
+def test_an_ods_number_stored_as_shown_empty_is_found_and_no_other() -> None:
+    """LibreOffice stores each cell's text as shown: a number whose format hides
+    it has an empty paragraph. A number without any paragraph (a program that
+    writes none) and a number shown are not said hidden."""
+    from parindex.sheetfacts import ods_facts
+
+    cells = (
+        '<table:table-cell office:value-type="float" office:value="1.28"><text:p/></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="1.5"/>'
+        '<table:table-cell office:value-type="float" office:value="2"><text:p>2</text:p></table:table-cell>'
+        '<table:table-cell table:number-columns-repeated="2" office:value-type="currency"'
+        ' office:value="3"><text:p></text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p/></table:table-cell>'
+    )
+    facts = ods_facts(_ods_content(cells))["Chấm điểm"]
+    assert facts.shown_empty == {(0, 0), (0, 3), (0, 4)}
+    assert facts.concealed((0, 0), 1.28) == "empty"
+    assert facts.concealed((0, 1), 1.5) is None
+    assert facts.concealed((0, 2), 2.0) is None
