@@ -30,6 +30,23 @@ FIGURES_CHANGED = (
     "{year}: bộ chỉ số, thư mục năm trước hoặc kết quả công bố (history.xlsx) đã "
     "được sửa."
 )
+PROBLEMS_CHANGED = (
+    "Danh sách lỗi và cảnh báo thay đổi dù không có bài nộp mới hay thay đổi nào "
+    "của năm {year}: nay {errors} lỗi, {warnings} cảnh báo (lần trước {old_errors} "
+    "lỗi, {old_warnings} cảnh báo)."
+)
+SUMMARY_EDITED = (
+    "Tệp {file} đã bị sửa sau lần chạy trước (không phải do parindex): so sánh với "
+    "kết quả lần chạy trước đã ghi, và ghi lại tệp."
+)
+SUMMARY_EDITED_NOT_COMPARED = (
+    "Tệp {file} đã bị sửa sau lần chạy trước (không phải do parindex) và không còn "
+    "bản lần chạy đó đã ghi: không so sánh được với lần chạy trước; đã ghi lại tệp."
+)
+DEPARTMENT_WORKBOOK_REMOVED = (
+    "Đơn vị {department} không còn trong bộ chỉ số: đã xóa bảng điểm cũ {file} "
+    "(do lần chạy trước ghi)."
+)
 STATUS_WORDS = {
     "used": "được dùng",
     "superseded": "bị thay thế",
@@ -133,9 +150,34 @@ def _elsewhere(
     if (
         not lines
         and not explained
-        and "figures" in old
-        and "figures" in new
-        and old["figures"] != new["figures"]
+        and (_moved(old, new, "figures") or _moved(old, new, "comparison"))
     ):
         lines.append(FIGURES_CHANGED.format(year=new.get("year", "")))
+    if not lines and not explained and _moved(old, new, "problems"):
+        (errors, warnings), (old_errors, old_warnings) = (
+            _counts(new["problems"]),
+            _counts(old["problems"]),
+        )
+        lines.append(
+            PROBLEMS_CHANGED.format(
+                year=new.get("year", ""),
+                errors=errors,
+                warnings=warnings,
+                old_errors=old_errors,
+                old_warnings=old_warnings,
+            )
+        )
     return lines
+
+
+def _moved(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:
+    """Whether both summaries' parts have ``key`` and it differs (a part of an
+    earlier version without it tells nothing)."""
+    return key in old and key in new and old[key] != new[key]
+
+
+def _counts(problems: Any) -> tuple[Any, Any]:
+    """(errors, warnings) of a part's ``problems`` (``publish.compared``)."""
+    if isinstance(problems, dict):
+        return problems.get("errors", "?"), problems.get("warnings", "?")
+    return "?", "?"

@@ -109,3 +109,96 @@ def test_figures_moved_without_a_file_are_said_without_naming_one_cause() -> Non
     assert changes.describe_changes(before, after) == [
         changes.FIGURES_CHANGED.format(year=2023)
     ]
+
+
+def _summary_of(outputs: Path) -> dict[str, object]:
+    import json
+
+    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _counts(summary: dict[str, object]) -> tuple[int, int]:
+    problems = summary["problems"]
+    assert isinstance(problems, list)
+    severities = [p["severity"] for p in problems]
+    return severities.count("error"), severities.count("warning")
+
+
+def test_last_years_folder_left_incomplete_is_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A file of last year's folder removed: last year is incomplete, its
+    criteria are no longer compared (the scorecard's columns of last year empty)
+    and a warning says so, while the total compared (the published 72,1) stays.
+    The night said "nothing changed" (blind round 16, cache F1: c11b, c05x)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    (inputs / "2022" / "phong-tai-chinh-ke-hoach.xlsx").unlink()
+    _night(inputs, outputs)
+    assert _changes(outputs) == [changes.FIGURES_CHANGED.format(year=YEAR)]
+
+
+def test_a_new_warning_alone_is_said(inputs: Path, tmp_path: Path) -> None:
+    """Only the problems changed (a copy ``history.xlsm`` beside
+    ``history.xlsx``: a warning more, the same figures): said with the counts,
+    not "nothing changed" (blind round 16, cache F1: c29, c10c)."""
+    import shutil
+
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    before = _counts(_summary_of(outputs))
+    shutil.copy(inputs / "history.xlsx", inputs / "history.xlsm")
+    _night(inputs, outputs)
+    after = _counts(_summary_of(outputs))
+    assert after != before
+    assert _changes(outputs) == [
+        changes.PROBLEMS_CHANGED.format(
+            year=YEAR,
+            errors=after[0],
+            warnings=after[1],
+            old_errors=before[0],
+            old_warnings=before[1],
+        )
+    ]
+
+
+def test_a_summary_edited_by_hand_is_not_taken_for_the_last_run(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """``summary-2023.json`` edited by hand (its total 99,99), nothing else: the
+    night compares with what the last run wrote, says the file was edited and
+    writes it again; it said "Tổng điểm: 99,99 → 79,24", a total no run made
+    (blind round 16, cache F2: c13d, c13f)."""
+    import json
+
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["total"] = 99.99
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    _night(inputs, outputs)
+    assert _changes(outputs) == [changes.SUMMARY_EDITED.format(file=path.name)]
+    assert _summary_of(outputs)["total"] == 79.24
+
+
+def test_a_summary_edited_by_hand_without_the_part_kept_is_not_compared(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """The same with the outputs' cache deleted: what the last run wrote is not
+    known, so nothing is compared, and the line says why."""
+    import json
+    import shutil
+
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["total"] = 99.99
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(outputs / ".parindex-cache")
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.SUMMARY_EDITED_NOT_COMPARED.format(file=path.name)
+    ]

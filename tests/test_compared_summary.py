@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from parindex import changes
 from parindex.ingest.cache import CACHE_FOLDER
 from parindex.publish import compared as compared_module
 from parindex.publish.compared import compared_part, compared_path
@@ -63,9 +64,13 @@ def test_a_night_compares_with_the_part_kept_for_the_summary_on_disk(
     ]
 
 
-def test_a_summary_changed_by_hand_is_read_whole(
+def test_a_summary_changed_by_hand_is_not_compared_with(
     inputs: Path, tmp_path: Path, summary_reads: list[Path]
 ) -> None:
+    """A summary edited since the last run wrote it is neither read nor compared
+    with: the part kept of the one that run wrote is, and a line says the file
+    was edited (blind round 16, cache F2: this test expected "Tổng điểm: 12,5 →
+    79,69", a total no run made)."""
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
     summary_path = outputs / str(YEAR) / "summary-2023.json"
@@ -75,8 +80,12 @@ def test_a_summary_changed_by_hand_is_read_whole(
     summary_reads.clear()
     change_one_score(inputs)
     _night(inputs, outputs)
-    assert summary_reads == [summary_path]
-    assert _changes(outputs)[-1] == "Tổng điểm: 12,5 → 79,69."
+    assert summary_reads == []
+    assert _changes(outputs) == [
+        changes.SUMMARY_EDITED.format(file="summary-2023.json"),
+        "Tệp được nộp lại (nội dung khác): 2023/phong-tu-phap.xlsx (TP).",
+        "Tổng điểm: 79,24 → 79,69.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -162,4 +171,8 @@ def test_the_journal_keeps_the_part_compared(
     monkeypatch.setattr(outputs_module, "_journal_bytes", kept)
     change_one_score(inputs)
     _night(inputs, outputs)
-    assert [j["previous_summary"] for j in journals] == [compared_part(before)]
+    (part,) = [j["previous_summary"] for j in journals]
+    assert isinstance(part, dict)
+    # with what each criterion was compared with, which no summary holds
+    assert isinstance(part.pop("comparison"), str)
+    assert part == compared_part(before)

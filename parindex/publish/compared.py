@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from parindex.ingest.cache import CACHE_FOLDER, code_version, store_pickled, unsealed
 from parindex.publish.manifest import file_digest, read_json
 
@@ -42,6 +44,33 @@ def figures_digest(summary: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def problems_part(problems: list[Any]) -> dict[str, Any]:
+    """How many errors and warnings a summary's problems hold, and the sha256 of
+    them all (canonical JSON)."""
+    severities = [
+        p.get("severity") if isinstance(p, Mapping) else None for p in problems
+    ]
+    text = json.dumps(problems, ensure_ascii=False, sort_keys=True, default=str)
+    return {
+        "errors": severities.count("error"),
+        "warnings": severities.count("warning"),
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+
+
+def comparison_digest(criteria: pl.DataFrame, components: pl.DataFrame) -> str:
+    """sha256 of what each criterion and component is compared with (last
+    year's figures, ``previous``): the summary holds no criterion's, and they
+    move when last year's folder does, its total staying (an incomplete year
+    whose total is the published one)."""
+    figures = [
+        criteria.select("code", "previous").rows(),
+        components.select("code", "previous").rows(),
+    ]
+    text = json.dumps(figures, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     """The part of ``summary`` that ``describe_changes`` reads: its year, total,
     last year's figures (``previous``), criteria set and the digest of its other
@@ -55,6 +84,8 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     }
     if all(key in summary for key in FIGURE_KEYS):
         part["figures"] = figures_digest(summary)
+    if isinstance(summary.get("problems"), list):
+        part["problems"] = problems_part(summary["problems"])
     if "submissions" in summary:
         submissions = summary["submissions"]
         part["submissions"] = (
@@ -84,6 +115,22 @@ def last_compared(outputs: Path, year: int, summary: Path) -> dict[str, Any] | N
         return kept[1]
     found = read_json(summary)
     return compared_part(found) if found is not None else None
+
+
+def compared_with(
+    outputs: Path, year: int, summary: Path, recorded: str | None
+) -> tuple[dict[str, Any] | None, bool]:
+    """What a night compares with, and whether the summary on disk is not the
+    one the last run wrote (``recorded``: its sha256 in that run's record; None
+    when no run recorded one). An edited or deleted summary is never compared
+    with: the part kept from the last run's is, when it is that one's; else
+    nothing is (None)."""
+    if recorded is None or file_digest(summary) == recorded:
+        return last_compared(outputs, year, summary), False
+    kept = _load(outputs, year)
+    if kept is not None and kept[0] == recorded:
+        return kept[1], True
+    return None, True
 
 
 def keep_compared(

@@ -23,12 +23,22 @@ import polars as pl
 
 from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis, DepartmentShares
-from parindex.changes import describe_changes
+from parindex.changes import (
+    NOTHING_CHANGED,
+    SUMMARY_EDITED,
+    SUMMARY_EDITED_NOT_COMPARED,
+    describe_changes,
+)
 from parindex.department_view import department_keys, update_digest
 from parindex.errors import OutputsNotWritable
 from parindex.ingest.collect import Ingested
 from parindex.ingest.winners import rows_set_aside
-from parindex.publish.compared import compared_part, keep_compared, last_compared
+from parindex.publish.compared import (
+    compared_part,
+    compared_with,
+    comparison_digest,
+    keep_compared,
+)
 from parindex.publish.files import (
     REASONS,
     archive_all,
@@ -687,6 +697,34 @@ def _standing_key(standing: UnitStanding | None) -> str | None:
     return hashlib.sha256(pickle.dumps(standing, protocol=4)).hexdigest()
 
 
+def _recorded(last: dict[str, Any] | None, target: Path) -> str | None:
+    """The sha256 the last run's record gives ``target`` (None: none)."""
+    for output in (last or {}).get("outputs", []):
+        if output.get("file") == str(target):
+            digest = output.get("sha256")
+            return digest if isinstance(digest, str) else None
+    return None
+
+
+def _changes(
+    previous: dict[str, Any] | None,
+    now: dict[str, Any],
+    summary_path: Path,
+    edited: bool,
+) -> list[str]:
+    """``describe_changes``, and first whether the summary had been edited since
+    the last run wrote it (then compared with what that run wrote, or not at
+    all when that is not known)."""
+    if not edited:
+        return describe_changes(previous, now)
+    if previous is None:
+        return [SUMMARY_EDITED_NOT_COMPARED.format(file=summary_path.name)]
+    lines = [
+        line for line in describe_changes(previous, now) if line != NOTHING_CHANGED
+    ]
+    return [SUMMARY_EDITED.format(file=summary_path.name), *lines]
+
+
 def publish_outputs(
     result: AnalysedResult,
     ingested: Ingested,
@@ -752,23 +790,29 @@ def publish_outputs(
                 ),
                 outputs / "archive" / str(year),
             )
+            last = last_run(folder)
             # what changed is told against the last complete set of outputs:
-            # the part of its summary that is compared (``publish.compared``)
-            previous_summary = (
-                repaired.previous_summary
-                if repaired
-                else last_compared(outputs, year, summary_path)
-            )
+            # the part of its summary that is compared (``publish.compared``),
+            # never a summary edited since (the part kept of the one it wrote)
+            edited = False
+            if repaired:
+                previous_summary = repaired.previous_summary
+            else:
+                previous_summary, edited = compared_with(
+                    outputs, year, summary_path, _recorded(last, summary_path)
+                )
             key = render_key(result, created, department_created)
             # compared with the last one, then handed to the rendering to be
             # written (and let go there: not held while the report renders)
             summary_now = [summary(result)]
             compared_now = compared_part(summary_now[0])
-            changes = describe_changes(previous_summary, compared_now)
+            compared_now["comparison"] = comparison_digest(
+                result.criteria, result.components
+            )
+            changes = _changes(previous_summary, compared_now, summary_path, edited)
             staged: dict[Path, Path] = {}
             # the workbooks hashed to know they are as the last run wrote them
             digests: dict[Path, str | None] = {}
-            last = last_run(folder)
             # a province unit's workbooks also show its place in its group
             standing_key = _standing_key(standing)
             same_standing = (last or {}).get("standing_key") == standing_key

@@ -1,0 +1,66 @@
+"""A department no longer in the criteria set (its code renamed, or merged into
+another: the 2025 reorganisation) keeps no workbook of the year: the one the
+last run wrote, with its old figures marked "Chính thức", stayed in
+``departments/``, listed by no run record (blind round 16, cache F3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from parindex import changes
+from parindex.publish.manifest import last_run
+from tests.test_one_file_night import YEAR, _night
+
+
+def _rename_department(criteria: Path, old: str, new: str) -> None:
+    """The department ``old`` called ``new`` in the set: its code in the
+    ``Đơn vị`` sheet and in every ``Đơn vị chủ trì`` cell."""
+    book = openpyxl.load_workbook(criteria)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and old in [
+                    part.strip() for part in cell.value.split(";")
+                ]:
+                    cell.value = "; ".join(
+                        new if part.strip() == old else part.strip()
+                        for part in cell.value.split(";")
+                    )
+    book.save(criteria)
+
+
+def test_the_workbook_of_a_department_gone_from_the_set_is_removed_and_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    departments = outputs / str(YEAR) / "departments"
+    assert (departments / f"CQ-{YEAR}.xlsx").is_file()
+    _rename_department(next((inputs / "criteria").glob("*.xlsx")), "CQ", "CQDV")
+    _night(inputs, outputs)
+    assert not (departments / f"CQ-{YEAR}.xlsx").exists()
+    assert (departments / f"CQDV-{YEAR}.xlsx").is_file()
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    assert (
+        changes.DEPARTMENT_WORKBOOK_REMOVED.format(
+            file=f"departments/CQ-{YEAR}.xlsx", department="CQ"
+        )
+        in document["changes"]
+    )
+    assert document["removed"] == [str(departments / f"CQ-{YEAR}.xlsx")]
+
+
+def test_a_file_of_its_own_in_the_departments_folder_is_left(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Only a workbook a run of parindex wrote (its record lists it) is removed:
+    a file an office put there itself is not touched."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    own = outputs / str(YEAR) / "departments" / f"XX-{YEAR}.xlsx"
+    own.write_bytes(b"not ours")
+    _night(inputs, outputs)
+    assert own.read_bytes() == b"not ours"
