@@ -47,6 +47,10 @@ DEPARTMENT_WORKBOOK_REMOVED = (
     "Đơn vị {department} không còn trong bộ chỉ số: đã xóa bảng điểm cũ {file} "
     "(do lần chạy trước ghi)."
 )
+DEPARTMENT_WORKBOOK_EDITED = (
+    "Đơn vị {department} không còn trong bộ chỉ số, nhưng bảng điểm cũ {file} đã bị "
+    "sửa sau lần chạy trước nên không xóa: hãy xóa tệp này nếu không còn dùng."
+)
 STATUS_WORDS = {
     "used": "được dùng",
     "superseded": "bị thay thế",

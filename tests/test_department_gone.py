@@ -64,3 +64,29 @@ def test_a_file_of_its_own_in_the_departments_folder_is_left(
     own.write_bytes(b"not ours")
     _night(inputs, outputs)
     assert own.read_bytes() == b"not ours"
+
+
+def test_an_old_workbook_edited_since_is_left_and_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Someone worked in the old workbook since the last run wrote it: it is
+    theirs now, left where it is, and the line says so."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    old = outputs / str(YEAR) / "departments" / f"CQ-{YEAR}.xlsx"
+    book = openpyxl.load_workbook(old)
+    book.worksheets[0]["A1"] = "Ghi chú của văn phòng"
+    book.save(old)
+    edited = old.read_bytes()
+    _rename_department(next((inputs / "criteria").glob("*.xlsx")), "CQ", "CQDV")
+    _night(inputs, outputs)
+    assert old.read_bytes() == edited
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    assert (
+        changes.DEPARTMENT_WORKBOOK_EDITED.format(
+            file=f"departments/CQ-{YEAR}.xlsx", department="CQ"
+        )
+        in document["changes"]
+    )
+    assert document["removed"] == []

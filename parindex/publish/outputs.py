@@ -24,6 +24,8 @@ import polars as pl
 from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis, DepartmentShares
 from parindex.changes import (
+    DEPARTMENT_WORKBOOK_EDITED,
+    DEPARTMENT_WORKBOOK_REMOVED,
     NOTHING_CHANGED,
     SUMMARY_EDITED,
     SUMMARY_EDITED_NOT_COMPARED,
@@ -697,6 +699,38 @@ def _standing_key(standing: UnitStanding | None) -> str | None:
     return hashlib.sha256(pickle.dumps(standing, protocol=4)).hexdigest()
 
 
+def _remove_gone_departments(
+    last: dict[str, Any] | None, departments: list[Path]
+) -> tuple[list[Path], list[str]]:
+    """Remove the department workbooks the last run wrote for departments no
+    longer in the set (``departments``: this run's): (those removed, a line for
+    each, and for each left because it was edited since). Only a workbook the
+    last run's record lists, in the same folder, is ever touched; one that is
+    not as that run wrote it is left, and said."""
+    if not departments:
+        return [], []
+    folder = departments[0].parent
+    current = set(departments)
+    removed: list[Path] = []
+    lines: list[str] = []
+    for output in (last or {}).get("outputs", []):
+        path = Path(str(output.get("file", "")))
+        if path.parent != folder or path in current or not path.is_file():
+            continue
+        name = f"{folder.name}/{path.name}"
+        code = path.name.removesuffix(".xlsx").rsplit("-", 1)[0]
+        if file_digest(path) != output.get("sha256"):
+            lines.append(DEPARTMENT_WORKBOOK_EDITED.format(file=name, department=code))
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+        lines.append(DEPARTMENT_WORKBOOK_REMOVED.format(file=name, department=code))
+    return removed, lines
+
+
 def _recorded(last: dict[str, Any] | None, target: Path) -> str | None:
     """The sha256 the last run's record gives ``target`` (None: none)."""
     for output in (last or {}).get("outputs", []):
@@ -866,6 +900,9 @@ def publish_outputs(
             if repaired is not None:
                 changes = [repaired.line, *changes]
             moves = [target for target in targets if written[target]]
+            # a department gone from the set keeps no workbook of the year
+            removed, said = _remove_gone_departments(last, departments)
+            changes = [*changes, *said]
             document = run_manifest(
                 result,
                 ingested,
@@ -878,6 +915,7 @@ def publish_outputs(
                 # hashed once this run, the lock held (a moved one is hashed staged)
                 digests=digests,
             )
+            document["removed"] = [str(path) for path in removed]
             document["repaired"] = repaired.record() if repaired else None
             document["department_keys"] = department_keys_now
             document["fingerprint"] = fingerprint
