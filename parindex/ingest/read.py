@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ from parindex.sheetfacts import SheetFacts, ods_facts, xls_facts, xlsx_facts
 from parindex.workbook import (
     MAX_COLUMNS,
     MAX_ROWS,
+    WORKBOOK_RELS,
     Sheet,
     Table,
     UnreadableWorkbook,
@@ -45,6 +47,7 @@ from parindex.workbook import (
     open_workbook,
     sheet_parts_read,
     uncalculated_formula_cells,
+    workbook_relationships,
 )
 
 SUBMISSION_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -316,6 +319,17 @@ def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
 _STYLES = "xl/styles.xml"
 
 
+def _styles_part(content: bytes, container: Container) -> str:
+    """The styles part of an xlsx/xlsm, as the workbook's relationships name it
+    (a package may put it under another name than ``xl/styles.xml``)."""
+    try:
+        relationships = workbook_relationships(container.read(content, WORKBOOK_RELS))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return _STYLES
+    named = [part for kind, part in relationships.values() if kind == "styles"]
+    return named[0] if named else _STYLES
+
+
 def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     """What the reader does not expose (hidden rows and columns, error values,
     percent formats), per sheet name."""
@@ -324,8 +338,9 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     if container.worksheets:
         parts = _sheet_parts(content, container)
         archive = container.zip(content)
-        has_styles = _STYLES in archive.NameToInfo
-        styles = container.read(content, _STYLES) if has_styles else None
+        name = _styles_part(content, container)
+        has_styles = name in archive.NameToInfo
+        styles = container.read(content, name) if has_styles else None
         return xlsx_facts(styles, parts, container.worksheets)
     if "content.xml" not in container.zip(content).NameToInfo:  # ods: sizes checked
         return {}

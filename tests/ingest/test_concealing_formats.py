@@ -125,3 +125,47 @@ def test_an_ods_number_stored_as_shown_empty_is_found_and_no_other() -> None:
     assert facts.concealed((0, 0), 1.28) == "empty"
     assert facts.concealed((0, 1), 1.5) is None
     assert facts.concealed((0, 2), 2.0) is None
+
+
+def _styles_renamed(source: Path, target: Path, name: str) -> None:
+    """``source`` with its styles part at ``name``, its relationship and content
+    type following: a valid package (the part is found through the workbook's
+    relationships)."""
+    with (
+        zipfile.ZipFile(source) as old,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"styles.xml", name.removeprefix("xl/").encode())
+            new.writestr(
+                name if info.filename == "xl/styles.xml" else info.filename, data
+            )
+
+
+def test_a_styles_part_under_another_name_is_found(tmp_path: Path) -> None:
+    """The styles part is found through the workbook's relationships, not by its
+    usual name: under ``xl/Styles1.xml`` a ``;;;`` score was used without a word
+    (blind round 16, formats F4)."""
+    from parindex.check import check_files
+
+    repo = Path(__file__).resolve().parents[2]
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    inputs = tmp_path / "inputs"
+    import shutil
+
+    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
+    (inputs / "2023").mkdir()
+    plain = inputs / "2023" / "phong-noi-vu.xlsx"
+    shutil.copy(corpus / "value-format-hides-number" / "phong-noi-vu.xlsx", plain)
+    renamed = tmp_path / "phong-noi-vu.xlsx"
+    _styles_renamed(plain, renamed, "xl/Styles1.xml")
+    with zipfile.ZipFile(renamed) as archive:
+        assert "xl/styles.xml" not in archive.namelist()
+    said = check_files([plain], inputs).select("severity", "cell", "message").rows()
+    assert (
+        said
+        and said
+        == check_files([renamed], inputs).select("severity", "cell", "message").rows()
+    )
