@@ -702,6 +702,19 @@ CONCEALED_HOW = {
     "zeros": "trang tính đặt chế độ không hiện số 0",
     "empty": "định dạng số của ô không hiện giá trị này",
 }
+VALUE_SHOWN_DASH = (
+    "Ô {cell} có điểm 0 nhưng {how} là “-”, nghĩa là chưa chấm. Vẫn dùng điểm 0; "
+    "nếu tiêu chí này chưa được chấm, hãy xóa điểm rồi nộp lại."
+)
+VALUE_SHOWN_ROUNDED = (
+    "Ô {cell} có điểm {shown} nhưng {how} là “{display}”: trên màn hình và khi in, "
+    "điểm trông như {display}. Vẫn dùng điểm {shown}; nếu điểm đúng là {display}, "
+    "hãy sửa ô rồi nộp lại."
+)
+SHOWN_BY = {
+    "code": "định dạng số “{code}” của ô hiện giá trị này",
+    "text": "ô hiện giá trị này",
+}
 VALUE_DATE = (
     "Ô {cell} là ngày tháng ({shown}), không phải điểm số: hãy đặt định dạng ô là "
     "Số và nhập lại điểm."

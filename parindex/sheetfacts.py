@@ -25,6 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TypeVar
 
@@ -55,24 +56,45 @@ class SheetFacts:
     zeros_hidden: bool = False
     """The sheet is set not to show zero values (Excel's "Show a zero in cells
     that have zero value" unticked)."""
-    shown_empty: frozenset[Position] = frozenset()
-    """Cells holding a number that the file stores as shown empty (an ``.ods``
-    keeps each cell's text as displayed: a hiding format leaves it empty)."""
+    shown: Mapping[Position, str] = field(default_factory=dict)
+    """Cells holding a number whose text as shown does not read as it: empty (a
+    format hiding it), ``-`` (a zero shown as "not scored") or another number
+    (rounded by its format). An ``.ods`` keeps each cell's shown text."""
 
     def concealed(self, position: Position, number: float) -> str | None:
-        """Why the number in the cell at ``position`` is not shown on the form
-        (``format``, ``zeros`` or ``empty``), None when it is shown."""
-        if position in self.shown_empty:
-            return "empty"
+        """Why the number in the cell at ``position`` is not shown as it is on
+        the form (``format``, ``zeros``, ``empty``, ``dash`` or ``shown``), None
+        when it is."""
+        text = self.shown.get(position) if self.shown else None
+        if text is not None:
+            return "empty" if not text else "dash" if text in DASHES else "shown"
         code = self.concealing.get(position) if self.concealing else None
         if code is not None and shows_nothing(code, number):
             return "format"
+        shown = shown_by_format(code, number) if code is not None else None
+        if shown is not None:
+            return "dash" if shown in DASHES else "shown" if shown else "format"
         if self.zeros_hidden and number == 0:
             return "zeros"
         return None
 
+    def shown_as(self, position: Position, number: float) -> str:
+        """The text the cell shows for ``number`` (``concealed`` said it is not
+        the number)."""
+        text = self.shown.get(position) if self.shown else None
+        if text is not None:
+            return text
+        code = self.concealing.get(position, "") if self.concealing else ""
+        return shown_by_format(code, number) or ""
+
 
 NO_FACTS = SheetFacts()
+DASHES = frozenset({"-", "–", "—"})
+"""What a cell shows for "not scored" (SPEC) that a format can show for 0."""
+ERROR_TEXTS = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR"}
+)
+_ERR_CODE = re.compile(r"^Err:\d{3}$")  # LibreOffice's own error texts
 
 # --- xlsx / xlsm ------------------------------------------------------------------
 
@@ -98,6 +120,10 @@ _FORMAT_PARTS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|;|[^";\\\[_*]+')
 _CONCEALING_CODE = re.compile(
     rb'formatCode="(?:[^"]*;)?(?:\[[^\]"]*\]|_[^"]|\*[^"]|\s|&quot;&quot;)*[;"]'
 )
+
+
+# a cell format naming a built-in format that may show a score otherwise
+_SHOWING_OTHERWISE_ID = re.compile(rb'numFmtId="(?:1|3|37|38|41|42|43|44)"')
 
 
 def format_sections(code: str) -> list[str]:
@@ -150,6 +176,90 @@ def conceals_some(code: str) -> bool:
     return any(_empty_sections(code))
 
 
+# Built-in number formats (no ``numFmt`` in styles.xml) that show a score
+# otherwise than typed: no decimals, or a zero as "-" (Comma, Accounting)
+BUILT_IN_FORMATS = {
+    1: "0",
+    3: "#,##0",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    41: '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)',
+    42: '_("$"* #,##0_);_("$"* \\(#,##0\\);_("$"* "-"_);_(@_)',
+    43: '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',
+    44: '_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)',
+}
+_NOT_PLAIN = re.compile(r"[yYmMdDhHsSeE/%@]")
+_DECIMALS = re.compile(r"\.([0#?]*)")
+
+
+def _raw_section(code: str, number: float) -> list[str] | None:
+    """The parts (``_FORMAT_PARTS``) of the section of ``code`` a number takes:
+    one section serves all, two give negatives the second, three or more give
+    zero the third."""
+    sections: list[list[str]] = [[]]
+    for part in _FORMAT_PARTS.findall(code):
+        if part == ";":
+            sections.append([])
+        else:
+            sections[-1].append(part)
+    if number > 0 or len(sections) == 1:
+        return sections[0]
+    if number < 0:
+        return sections[1]
+    return sections[2] if len(sections) > 2 else sections[0]
+
+
+def shown_by_format(code: str, number: float) -> str | None:
+    """The text a cell formatted with ``code`` shows for ``number`` when it does
+    not read as the number: ``""`` (hidden), a literal such as ``-`` (a zero as
+    "not scored"), or the number rounded to the format's decimals (``1`` for
+    1.28 under ``0``); None when it shows the number to the hundredth, or when
+    the format is not a plain number's (a date, a fraction, a percent, text,
+    scientific: not judged)."""
+    if not code or code.lower() == "general":
+        return None
+    parts = _raw_section(code, number)
+    if parts is None:
+        return None
+    literal = ""
+    pattern = ""
+    for part in parts:
+        if part.startswith('"'):
+            literal += part[1:-1]
+        elif part.startswith("\\"):
+            literal += part[1:]
+        elif not part.startswith(("[", "_", "*")):
+            pattern += part
+    if _NOT_PLAIN.search(pattern):
+        return None
+    placeholders = [ch for ch in pattern if ch in "0#?"]
+    if not placeholders or (number == 0 and "0" not in placeholders):
+        # no digit at all, or a zero whose digits all show nothing (``#``, ``?``)
+        shown = (literal + re.sub(r"[0#?.,\s]", "", pattern)).strip()
+        return shown if shown != _plain(number) else None
+    found = _DECIMALS.search(pattern)
+    decimals = len(found.group(1)) if found else 0
+    places = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(abs(number))).quantize(places, rounding=ROUND_HALF_UP)
+    if abs(float(rounded) - abs(number)) < 0.005:
+        return None
+    return f"{rounded:f}".replace(".", ",")
+
+
+def _plain(number: float) -> str:
+    return f"{number:g}"
+
+
+def shows_otherwise(code: str) -> bool:
+    """Whether a format may show a score otherwise than typed: nothing for some
+    numbers, a literal (``-``) for some, or fewer than two decimals."""
+    if conceals_some(code):
+        return True
+    return any(
+        shown_by_format(code, number) is not None for number in (1.28, -1.28, 0.0)
+    )
+
+
 def percent_styles(styles_xml: bytes) -> frozenset[int]:
     """Indices of ``cellXfs`` whose number format shows a percent."""
     root = ET.fromstring(styles_xml)
@@ -168,13 +278,18 @@ def percent_styles(styles_xml: bytes) -> frozenset[int]:
 
 
 def concealing_styles(styles_xml: bytes) -> dict[int, str]:
-    """Indices of ``cellXfs`` whose number format shows nothing for some
-    numbers, with its code (no built-in format does)."""
+    """Indices of ``cellXfs`` whose number format may show a score otherwise
+    than typed (``shows_otherwise``: nothing, a ``-``, fewer decimals), with its
+    code (a built-in one's as ``BUILT_IN_FORMATS`` writes it)."""
     root = ET.fromstring(styles_xml)
-    codes = {
+    custom = {
         int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
         for fmt in root.iter(f"{_MAIN}numFmt")
-        if conceals_some(fmt.get("formatCode", ""))
+    }
+    codes = {
+        number: code
+        for number, code in {**BUILT_IN_FORMATS, **custom}.items()
+        if shows_otherwise(code)
     }
     found = {}
     xfs = root.find(f"{_MAIN}cellXfs")
@@ -310,7 +425,11 @@ def xlsx_facts(
     ):
         percent = _styles_once(percent_styles, styles)
     concealing: dict[int, str] = {}
-    if styles is not None and _CONCEALING_CODE.search(styles):
+    if styles is not None and (
+        b"<numFmt " in styles
+        or _SHOWING_OTHERWISE_ID.search(styles)
+        or _CONCEALING_CODE.search(styles)
+    ):
         concealing = _styles_once(concealing_styles, styles)
     facts = {}
     for name, part in parts.items():
@@ -343,8 +462,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
         and b"percentage" not in content_xml
         and b'value-type="error"' not in content_xml
         and b"-spanned=" not in content_xml
-        and b"<text:p/>" not in content_xml
-        and b"<text:p></text:p>" not in content_xml
+        and b"office:value-type=" not in content_xml
     ):
         return facts
     name = ""
@@ -352,7 +470,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
     columns: set[int] = set()
     errors: dict[Position, str] = {}
     percent: set[Position] = set()
-    empty: set[Position] = set()
+    shown: dict[Position, str] = {}
     merged: list[tuple[Position, Position]] = []
     filtered = False
     row = column = 0
@@ -364,7 +482,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             if tag == f"{_TABLE}table":
                 name = nfc(element.get(f"{_TABLE}name", ""))
                 rows, columns, errors, percent = set(), set(), {}, set()
-                empty, merged = set(), []
+                shown, merged = {}, []
                 filtered, row, column = False, 0, 0
             elif tag == f"{_TABLE}table-row":
                 column = 0
@@ -378,20 +496,25 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             count = _repeat(element, "number-columns-repeated")
             if row < MAX_ROWS and column < MAX_COLUMNS:
                 kind = element.get(f"{_OFFICE}value-type")
-                if element.get(f"{_CALCEXT}value-type") == "error":
-                    text = "".join(element.itertext()).strip() or "#ERROR"
-                    for c in range(column, min(column + count, MAX_COLUMNS)):
-                        errors[(row, c)] = text
-                elif kind == "percentage":
-                    percent.update(
-                        (row, c)
-                        for c in range(column, min(column + count, MAX_COLUMNS))
-                    )
-                elif kind in _NUMBER_KINDS and _shown_empty(element):
-                    empty.update(
-                        (row, c)
-                        for c in range(column, min(column + count, MAX_COLUMNS))
-                    )
+                cells = range(column, min(column + count, MAX_COLUMNS))
+                text = _shown_text(element)
+                if element.get(f"{_CALCEXT}value-type") == "error" or (
+                    text is not None
+                    and (text in ERROR_TEXTS or _ERR_CODE.match(text))
+                    and (kind in _NUMBER_KINDS or element.get(f"{_TABLE}formula"))
+                ):
+                    # an error shown over a stored 0 or "" (a writer without
+                    # LibreOffice's calcext marks) is the error it shows
+                    for c in cells:
+                        errors[(row, c)] = text or "#ERROR"
+                elif kind == "percentage" or (
+                    kind in _NUMBER_KINDS and text is not None and text.endswith("%")
+                ):
+                    percent.update((row, c) for c in cells)
+                elif kind in _NUMBER_KINDS and text is not None:
+                    value = _float(element.get(f"{_OFFICE}value"))
+                    if value is not None and not _reads_as(text, value):
+                        shown.update(((row, c), text) for c in cells)
                 down = _repeat(element, "number-rows-spanned")
                 across = _repeat(element, "number-columns-spanned")
                 if down > 1 or across > 1:
@@ -419,7 +542,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                 errors=errors,
                 percent=frozenset(percent),
                 merged=tuple(merged),
-                shown_empty=frozenset(empty),
+                shown=shown,
             )
             element.clear()
     return facts
@@ -428,11 +551,41 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
 _NUMBER_KINDS = frozenset({"float", "currency"})
 
 
-def _shown_empty(cell: ET.Element) -> bool:
-    """Whether an ods cell holding a number is stored as shown empty: it has a
-    paragraph (LibreOffice writes the displayed text there) and no text at all.
-    A cell without any paragraph says nothing (some programs write none)."""
-    return cell.find(f"{_TEXT}p") is not None and not "".join(cell.itertext()).strip()
+def _shown_text(cell: ET.Element) -> str | None:
+    """The text an ods cell is shown with (LibreOffice writes it in the cell's
+    paragraphs), stripped; None for a cell without any paragraph (some
+    programs write none: it says nothing)."""
+    if cell.find(f"{_TEXT}p") is None:
+        return None
+    return "".join(cell.itertext()).strip()
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+_SHOWN_NUMBER = re.compile(r"^-?[\d.,\s\u00a0]+$")
+
+
+def _reads_as(text: str, value: float) -> bool:
+    """Whether the text a cell shows reads as ``value`` to the hundredth (a
+    decimal comma or point, thousands separators, spaces); a text that is no
+    plain number (a date, a fraction, a unit) is taken as shown right: only an
+    empty text, a dash or a number of its own says otherwise."""
+    if not text or text in DASHES:
+        return False
+    if not _SHOWN_NUMBER.match(text):
+        return True
+    digits = text.replace("\u00a0", "").replace(" ", "")
+    candidates = {digits.replace(",", ""), digits.replace(".", "").replace(",", ".")}
+    for candidate in candidates:
+        shown = _float(candidate)
+        if shown is not None and abs(shown - value) < 0.005:
+            return True
+    return not any(_float(c) is not None for c in candidates)
 
 
 # --- xls ------------------------------------------------------------------------------
@@ -454,7 +607,7 @@ def xls_facts(content: bytes) -> dict[str, SheetFacts]:
         fmt = book.format_map.get(xf.format_key)
         if fmt is not None and _is_percent_format(fmt.format_str):
             percent_xf.add(index)
-        elif fmt is not None and conceals_some(fmt.format_str):
+        elif fmt is not None and shows_otherwise(fmt.format_str):
             concealing_xf[index] = fmt.format_str
     facts = {}
     try:

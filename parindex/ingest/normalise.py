@@ -272,23 +272,36 @@ def _concealed(
     """The warning for a number the form does not show (its number format shows
     nothing for it, or the sheet hides zero values): it is used as typed, and
     said (README, Choices)."""
-    if number is None or not (
-        facts.concealing or facts.zeros_hidden or facts.shown_empty
-    ):
+    if number is None or not (facts.concealing or facts.zeros_hidden or facts.shown):
         return None
     how = facts.concealed((row, at), number)
     if how is None:
         return None
     cell = cell_ref(row, at)
+    code = facts.concealing.get((row, at), "") if facts.concealing else ""
+    if how in ("dash", "shown"):
+        # shown otherwise than typed: a zero as "not scored", a score rounded
+        template = (
+            messages.VALUE_SHOWN_DASH if how == "dash" else messages.VALUE_SHOWN_ROUNDED
+        )
+        by = messages.SHOWN_BY["code"].format(code=code) if code else None
+        return _notice(
+            "warning",
+            cell,
+            template.format(
+                cell=cell,
+                shown=format_vn(number),
+                how=by or messages.SHOWN_BY["text"],
+                display=facts.shown_as((row, at), number),
+            ),
+        )
     return _notice(
         "warning",
         cell,
         messages.VALUE_CONCEALED.format(
             cell=cell,
             shown=format_vn(number),
-            how=messages.CONCEALED_HOW[how].format(
-                code=facts.concealing.get((row, at), "")
-            ),
+            how=messages.CONCEALED_HOW[how].format(code=code),
         ),
     )
 
@@ -870,7 +883,7 @@ class RowsBuilder:
             and not facts.percent
             and not facts.concealing
             and not facts.zeros_hidden
-            and not facts.shown_empty
+            and not facts.shown
         )
         self_raw: str | None
         self_score: float | None

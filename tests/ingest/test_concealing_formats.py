@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from parindex.sheetfacts import conceals_some, xlsx_facts
+from parindex.sheetfacts import conceals_some, shows_otherwise, xlsx_facts
 
 HIDING = [
     ";;;",
@@ -38,8 +38,16 @@ SHOWING = [
     "#,##0.00;[Red]-#,##0.00",
     '0.00" điểm"',
     "[$-409]0.00",
+    "0.00_);(0.00)",
+]
+SHOWING_OTHERWISE = [  # no decimals, or a zero as "-" (blind round 16, F5, F6)
+    "0",
+    "#,##0",
+    '0" điểm"',
+    "0.0",
     '_-* #,##0.00_-;-* #,##0.00_-;_-* "-"??_-;_-@_-',
     "[Blue]0;[Red]-0;0",
+    '0.00;-0.00;"-"',
 ]
 
 
@@ -73,9 +81,20 @@ def test_a_format_hiding_some_numbers_is_found(tmp_path: Path, code: str) -> Non
     }
 
 
+@pytest.mark.parametrize("code", SHOWING_OTHERWISE)
+def test_a_format_showing_a_score_otherwise_is_found(tmp_path: Path, code: str) -> None:
+    assert not conceals_some(code) and shows_otherwise(code)
+    _workbook(tmp_path / "form.xlsx", code)
+    assert _concealed_cells(tmp_path / "form.xlsx") == {
+        (0, 0): code,
+        (1, 0): code,
+        (2, 0): code,
+    }
+
+
 @pytest.mark.parametrize("code", SHOWING)
 def test_a_format_showing_every_number_is_not(tmp_path: Path, code: str) -> None:
-    assert not conceals_some(code)
+    assert not conceals_some(code) and not shows_otherwise(code)
     _workbook(tmp_path / "form.xlsx", code)
     assert _concealed_cells(tmp_path / "form.xlsx") == {}
 
@@ -121,7 +140,7 @@ def test_an_ods_number_stored_as_shown_empty_is_found_and_no_other() -> None:
         '<table:table-cell office:value-type="string"><text:p/></table:table-cell>'
     )
     facts = ods_facts(_ods_content(cells))["Chấm điểm"]
-    assert facts.shown_empty == {(0, 0), (0, 3), (0, 4)}
+    assert dict(facts.shown) == {(0, 0): "", (0, 3): "", (0, 4): ""}
     assert facts.concealed((0, 0), 1.28) == "empty"
     assert facts.concealed((0, 1), 1.5) is None
     assert facts.concealed((0, 2), 2.0) is None
@@ -169,3 +188,95 @@ def test_a_styles_part_under_another_name_is_found(tmp_path: Path) -> None:
         and said
         == check_files([renamed], inputs).select("severity", "cell", "message").rows()
     )
+
+
+def test_an_ods_cell_is_read_against_the_text_it_shows() -> None:
+    """An .ods keeps each cell's text as shown: an error shown over a stored 0
+    (a writer without LibreOffice's ``calcext:`` marks), a percent shown by a
+    float's data style, a zero shown as "-" and a score shown rounded are each
+    found (blind round 16, formats F9, F10, F11, and F5/F6 in an .ods)."""
+    from parindex.sheetfacts import ods_facts
+
+    cells = (
+        '<table:table-cell table:formula="of:=1/0" office:value-type="float"'
+        ' office:value="0"><text:p>#DIV/0!</text:p></table:table-cell>'
+        '<table:table-cell table:formula="of:=#N/A" office:value-type="string"'
+        ' office:string-value=""><text:p>#N/A</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="1">'
+        "<text:p>100%</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="0">'
+        "<text:p>-</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.28">'
+        "<text:p>1</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.28">'
+        "<text:p>1,28</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.5">'
+        "<text:p>1.50</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="2">'
+        "<text:p>2 điểm</text:p></table:table-cell>"
+    )
+    facts = ods_facts(_ods_content(cells))["Chấm điểm"]
+    assert dict(facts.errors) == {(0, 0): "#DIV/0!", (0, 1): "#N/A"}
+    assert facts.percent == {(0, 2)}
+    assert dict(facts.shown) == {(0, 3): "-", (0, 4): "1"}
+    assert facts.concealed((0, 3), 0.0) == "dash"
+    assert facts.concealed((0, 4), 1.28) == "shown"
+    assert facts.concealed((0, 5), 1.28) is None
+    assert facts.concealed((0, 6), 1.5) is None
+    assert facts.concealed((0, 7), 2.0) is None
+
+
+def test_a_score_shown_otherwise_is_said_with_what_the_form_shows(
+    tmp_path: Path,
+) -> None:
+    """A 0 appraisal under Excel's Comma style (built-in format 43, written
+    without a ``numFmt``) shows "-", which means "not scored"; 1,28 under the
+    format ``0`` shows 1. Each is used as typed, and said with what the form
+    shows (blind round 16, formats F5, F6: used without a word)."""
+    import shutil
+
+    import openpyxl
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    from parindex import messages
+    from parindex.check import check_files
+
+    repo = Path(__file__).resolve().parents[2]
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    inputs = tmp_path / "inputs"
+    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
+    (inputs / "2023").mkdir()
+    form = inputs / "2023" / "phong-noi-vu.xlsx"
+    shutil.copy(corpus / "value-format-hides-zero" / "phong-noi-vu.xlsx", form)
+    book = openpyxl.load_workbook(form)
+    sheet = book.worksheets[0]
+    assert (sheet["E11"].value, sheet["E12"].value) == (1.28, 0)
+    sheet["E11"].number_format = "0"
+    sheet["E12"].number_format = BUILTIN_FORMATS[43]
+    book.save(form)
+    with zipfile.ZipFile(form) as archive:
+        assert b'numFmtId="43"' in archive.read("xl/styles.xml")
+    said = check_files([form], inputs).select("severity", "cell", "message").rows()
+    assert said == [
+        (
+            "warning",
+            "E11",
+            messages.VALUE_SHOWN_ROUNDED.format(
+                cell="E11",
+                shown="1,28",
+                how=messages.SHOWN_BY["code"].format(code="0"),
+                display="1",
+            ),
+        ),
+        (
+            "warning",
+            "E12",
+            messages.VALUE_SHOWN_DASH.format(
+                cell="E12",
+                how=messages.SHOWN_BY["code"].format(code=BUILTIN_FORMATS_43),
+            ),
+        ),
+    ]
+
+
+BUILTIN_FORMATS_43 = '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)'
