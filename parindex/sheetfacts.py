@@ -56,6 +56,9 @@ class SheetFacts:
     zeros_hidden: bool = False
     """The sheet is set not to show zero values (Excel's "Show a zero in cells
     that have zero value" unticked)."""
+    uncalculated: frozenset[Position] = frozenset()
+    """Formula cells stored without any value (an ``.ods`` written by a program
+    that cannot calculate; an xlsx's are found by the reader)."""
     shown: Mapping[Position, str] = field(default_factory=dict)
     """Cells holding a number whose text as shown does not read as it: empty (a
     format hiding it), ``-`` (a zero shown as "not scored") or another number
@@ -471,6 +474,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
     errors: dict[Position, str] = {}
     percent: set[Position] = set()
     shown: dict[Position, str] = {}
+    uncalculated: set[Position] = set()
     merged: list[tuple[Position, Position]] = []
     filtered = False
     row = column = 0
@@ -482,7 +486,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
             if tag == f"{_TABLE}table":
                 name = nfc(element.get(f"{_TABLE}name", ""))
                 rows, columns, errors, percent = set(), set(), {}, set()
-                shown, merged = {}, []
+                shown, merged, uncalculated = {}, [], set()
                 filtered, row, column = False, 0, 0
             elif tag == f"{_TABLE}table-row":
                 column = 0
@@ -515,6 +519,8 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                     value = _float(element.get(f"{_OFFICE}value"))
                     if value is not None and not _reads_as(text, value):
                         shown.update(((row, c), text) for c in cells)
+                elif kind is None and element.get(f"{_TABLE}formula"):
+                    uncalculated.update((row, c) for c in cells)
                 down = _repeat(element, "number-rows-spanned")
                 across = _repeat(element, "number-columns-spanned")
                 if down > 1 or across > 1:
@@ -543,6 +549,7 @@ def ods_facts(content_xml: bytes) -> dict[str, SheetFacts]:
                 percent=frozenset(percent),
                 merged=tuple(merged),
                 shown=shown,
+                uncalculated=frozenset(uncalculated),
             )
             element.clear()
     return facts

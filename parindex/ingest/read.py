@@ -299,6 +299,11 @@ def _sheet_parts(content: bytes, container: Container) -> dict[str, str]:
 
 def _with_formulas(table: Table, content: bytes, container: Container) -> Table:
     """The table with its sheet's formula cells that carry no computed value."""
+    if table.sheet.facts.uncalculated:  # an .ods: found with its other facts
+        return replace(
+            table,
+            sheet=replace(table.sheet, uncalculated=table.sheet.facts.uncalculated),
+        )
     with_formulas = container.memo.get("with_formulas")
     if with_formulas is None:  # searched once per file, not once per form
         with_formulas = {

@@ -280,3 +280,21 @@ def test_a_score_shown_otherwise_is_said_with_what_the_form_shows(
 
 
 BUILTIN_FORMATS_43 = '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)'
+
+
+def test_an_ods_formula_stored_without_a_value_is_uncalculated() -> None:
+    """A program that cannot calculate writes an .ods formula with no value at
+    all: the cell is a formula to recalculate, as in an .xlsx, not an empty
+    cell (blind round 16, formats F8: "để trống", the self score used). A
+    formula whose value is an empty text is calculated."""
+    from parindex.sheetfacts import ods_facts
+
+    cells = (
+        '<table:table-cell table:formula="of:=[.D16]-0.22"/>'
+        '<table:table-cell table:formula="of:=&quot;&quot;" office:value-type="string"'
+        ' office:string-value=""><text:p/></table:table-cell>'
+        '<table:table-cell table:formula="of:=1+1" office:value-type="float"'
+        ' office:value="2"><text:p>2</text:p></table:table-cell>'
+    )
+    facts = ods_facts(_ods_content(cells))["Chấm điểm"]
+    assert facts.uncalculated == {(0, 0)}
