@@ -11,7 +11,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown
-from parindex.sheetfacts import SheetFacts
+from parindex.sheetfacts import DASHES, ERROR_TEXTS, SheetFacts
 from parindex.text import (
     fold,
     fold_name,
@@ -30,10 +30,8 @@ from parindex.workbook import (
     column_letter,
 )
 
-NOT_SCORED = frozenset({"", "-", "–", "—"})
-EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#ERROR"}
-)
+NOT_SCORED = frozenset({"", *DASHES})
+EXCEL_ERRORS = ERROR_TEXTS
 # Notices the reader attaches to a row, as one text (cheap to build into a frame):
 # records separated by RS, fields (severity, cell, message) by US.
 NOTICE_RS, NOTICE_US = "\x1e", "\x1f"
