@@ -36,12 +36,13 @@ PROBLEMS_CHANGED = (
     "lỗi, {old_warnings} cảnh báo)."
 )
 SUMMARY_EDITED = (
-    "Tệp {file} đã bị sửa sau lần chạy trước (không phải do parindex): so sánh với "
-    "kết quả lần chạy trước đã ghi, và ghi lại tệp."
+    "Tệp {file} đã bị sửa hoặc xóa sau lần chạy trước (không phải do parindex): so "
+    "sánh với kết quả lần chạy trước đã ghi, và ghi lại tệp."
 )
 SUMMARY_EDITED_NOT_COMPARED = (
-    "Tệp {file} đã bị sửa sau lần chạy trước (không phải do parindex) và không còn "
-    "bản lần chạy đó đã ghi: không so sánh được với lần chạy trước; đã ghi lại tệp."
+    "Tệp {file} đã bị sửa hoặc xóa sau lần chạy trước (không phải do parindex) và "
+    "không còn bản lần chạy đó đã ghi: không so sánh được với lần chạy trước; đã "
+    "ghi lại tệp."
 )
 DEPARTMENT_WORKBOOK_REMOVED = (
     "Đơn vị {department} không còn trong bộ chỉ số: đã xóa bảng điểm cũ {file} "

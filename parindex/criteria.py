@@ -140,6 +140,11 @@ class CriteriaSet:
         return self.nodes.filter(pl.col("is_leaf"))
 
     @property
+    def group_codes(self) -> frozenset[str]:
+        """The codes of the nodes that are sums of others (groups, components)."""
+        return frozenset(self.nodes.filter(~pl.col("is_leaf"))["code"].to_list())
+
+    @property
     def components(self) -> pl.DataFrame:
         """The top-level nodes (chỉ số thành phần)."""
         return self.nodes.filter(pl.col("depth") == 1)

@@ -703,8 +703,8 @@ CONCEALED_HOW = {
     "empty": "định dạng số của ô không hiện giá trị này",
 }
 VALUE_SHOWN_DASH = (
-    "Ô {cell} có điểm 0 nhưng {how} là “-”, nghĩa là chưa chấm. Vẫn dùng điểm 0; "
-    "nếu tiêu chí này chưa được chấm, hãy xóa điểm rồi nộp lại."
+    "Ô {cell} có điểm 0 nhưng {how} là “{display}”, nghĩa là chưa chấm. Vẫn dùng "
+    "điểm 0; nếu tiêu chí này chưa được chấm, hãy xóa điểm rồi nộp lại."
 )
 VALUE_SHOWN_ROUNDED = (
     "Ô {cell} có điểm {shown} nhưng {how} là “{display}”: trên màn hình và khi in, "

@@ -70,13 +70,13 @@ class SheetFacts:
         when it is."""
         text = self.shown.get(position) if self.shown else None
         if text is not None:
-            return "empty" if not text else "dash" if text in DASHES else "shown"
+            return "empty" if not text else "dash" if is_dash(text) else "shown"
         code = self.concealing.get(position) if self.concealing else None
         if code is not None and shows_nothing(code, number):
             return "format"
         shown = shown_by_format(code, number) if code is not None else None
         if shown is not None:
-            return "dash" if shown in DASHES else "shown" if shown else "format"
+            return "dash" if is_dash(shown) else "shown" if shown else "format"
         if self.zeros_hidden and number == 0:
             return "zeros"
         return None
@@ -193,6 +193,7 @@ BUILT_IN_FORMATS = {
 }
 _NOT_PLAIN = re.compile(r"[yYmMdDhHsSeE/%@]")
 _DECIMALS = re.compile(r"\.([0#?]*)")
+_SCALING = re.compile(r"[0#?.](,+)[^0#?]*$")
 
 
 def _raw_section(code: str, number: float) -> list[str] | None:
@@ -242,9 +243,14 @@ def shown_by_format(code: str, number: float) -> str | None:
         return shown if shown != _plain(number) else None
     found = _DECIMALS.search(pattern)
     decimals = len(found.group(1)) if found else 0
+    # commas after the last digit divide by a thousand each (``0.00,``)
+    scaled = _SCALING.search(pattern)
+    value = Decimal(repr(abs(number))).scaleb(
+        -3 * len(scaled.group(1)) if scaled else 0
+    )
     places = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(abs(number))).quantize(places, rounding=ROUND_HALF_UP)
-    if abs(float(rounded) - abs(number)) < 0.005:
+    rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    if abs(float(rounded) - abs(number)) <= HALF_HUNDREDTH:
         return None
     return f"{rounded:f}".replace(".", ",")
 
@@ -574,23 +580,35 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-_SHOWN_NUMBER = re.compile(r"^-?[\d.,\s\u00a0]+$")
+_SHOWN_NUMBER = re.compile(r"\d[\d.,\s\u00a0]*")
+HALF_HUNDREDTH = 0.005 + 1e-9
+"""How far a number shown may be from the score and still show it: scores are
+compared to the hundredth (0,425 shown as 0,43 is shown right)."""
+
+
+def is_dash(text: str) -> bool:
+    """Whether a cell's text is a dash, alone or with a currency or a unit
+    around it (``-``, ``$-``, ``- ₫``): what "not scored" looks like."""
+    return not any(ch.isdigit() for ch in text) and any(ch in text for ch in DASHES)
 
 
 def _reads_as(text: str, value: float) -> bool:
-    """Whether the text a cell shows reads as ``value`` to the hundredth (a
-    decimal comma or point, thousands separators, spaces); a text that is no
-    plain number (a date, a fraction, a unit) is taken as shown right: only an
-    empty text, a dash or a number of its own says otherwise."""
-    if not text or text in DASHES:
+    """Whether the text a cell shows reads as ``value`` to the hundredth: its
+    number (a decimal comma or point, thousands separators, spaces), a unit or a
+    currency around it looked through. A text holding no number (a word), a
+    date or a fraction is taken as shown right: only an empty text, a dash or a
+    number of its own says otherwise."""
+    if not text or is_dash(text):
         return False
-    if not _SHOWN_NUMBER.match(text):
+    found = _SHOWN_NUMBER.search(text)
+    if found is None or "/" in text:
         return True
-    digits = text.replace("\u00a0", "").replace(" ", "")
+    digits = found.group().strip().replace("\u00a0", "").replace(" ", "")
+    digits = digits.rstrip(".,")
     candidates = {digits.replace(",", ""), digits.replace(".", "").replace(",", ".")}
     for candidate in candidates:
         shown = _float(candidate)
-        if shown is not None and abs(shown - value) < 0.005:
+        if shown is not None and abs(shown - abs(value)) <= HALF_HUNDREDTH:
             return True
     return not any(_float(c) is not None for c in candidates)
 

@@ -8,7 +8,7 @@ from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.numbers import SCALE, to_scaled
-from parindex.problems import concat_problems, problem, problems_frame
+from parindex.problems import concat_problems, problem, problems_frame, template_pattern
 from parindex.text import format_vn, visible
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
@@ -274,9 +274,30 @@ def _sum_row_problems(
     return records
 
 
-def _notice_problems(rows: pl.DataFrame) -> pl.DataFrame:
+_SHOWN_OTHERWISE = tuple(
+    template_pattern(template)
+    for template in (
+        messages.VALUE_CONCEALED,
+        messages.VALUE_SHOWN_DASH,
+        messages.VALUE_SHOWN_ROUNDED,
+    )
+)
+"""The reader's warnings that a score is used as typed although the form shows
+it otherwise: not said of a subtotal or total row, whose figure parindex does
+not use (it adds the leaves; its subtotal check says where they disagree)."""
+
+
+def _of_a_sum(code: str | None, message: str, sums: frozenset[str]) -> bool:
+    """Whether a notice is one of ``_SHOWN_OTHERWISE`` on a row of a sum."""
+    return code in sums and any(p.fullmatch(message) for p in _SHOWN_OTHERWISE)
+
+
+def _notice_problems(
+    rows: pl.DataFrame, sums: frozenset[str] = frozenset()
+) -> pl.DataFrame:
     """The problems the reader attached to rows (hidden rows, values that are not
-    scores, criteria split over sub-items), one per notice."""
+    scores, criteria split over sub-items), one per notice; ``sums``: the codes
+    of the criteria set's groups (a score shown otherwise there is not said)."""
     noted = rows.filter(pl.col("notices").is_not_null())
     if noted.is_empty():
         return problems_frame([])
@@ -295,6 +316,7 @@ def _notice_problems(rows: pl.DataFrame) -> pl.DataFrame:
                 "file", "sheet", "department", "code", "code_cell", "notices"
             ).iter_rows(named=True)
             for notice in decode_notices(row["notices"])
+            if not _of_a_sum(row["code"], notice["message"], sums)
         ]
     )
 
@@ -430,7 +452,7 @@ def validate_rows(
         rows that disagree with the leaves, and for ambiguous codes). Rows with
         no score are not checked: they are read, never used.
     """
-    noticed = _notice_problems(rows)
+    noticed = _notice_problems(rows, criteria_set.group_codes)
     rows = rows.filter(_REFUSED.not_())  # refused as a whole by the reader
     joined = _with_criteria(rows, criteria_set).lazy()
     del rows  # ``joined`` holds its columns: gone with it, before the checks

@@ -13,6 +13,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 import xlsxwriter
 
@@ -274,6 +275,7 @@ def test_a_score_shown_otherwise_is_said_with_what_the_form_shows(
             messages.VALUE_SHOWN_DASH.format(
                 cell="E12",
                 how=messages.SHOWN_BY["code"].format(code=BUILTIN_FORMATS_43),
+                display="-",
             ),
         ),
     ]
@@ -298,3 +300,72 @@ def test_an_ods_formula_stored_without_a_value_is_uncalculated() -> None:
     )
     facts = ods_facts(_ods_content(cells))["Chấm điểm"]
     assert facts.uncalculated == {(0, 0)}
+
+
+def test_the_shown_text_is_judged_to_the_hundredth_and_through_units() -> None:
+    """Round 2 of blind round 16: a score of three decimals shown to two (0,425
+    as 0.43) is shown right (G2); a unit or a currency around the number is
+    looked through, in an .ods as in an .xlsx (G3); a zero shown as a dash with
+    a currency is a dash (G4); a format scaling by a thousand (``0.00,``) shows
+    1,28 as 0,00 (G5)."""
+    from parindex.sheetfacts import ods_facts, shown_by_format
+
+    cells = (
+        '<table:table-cell office:value-type="float" office:value="0.425">'
+        "<text:p>0.43</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.28">'
+        "<text:p>1 điểm</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="currency" office:value="1.28">'
+        "<text:p>$1</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.28">'
+        "<text:p>1 ₫</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="0">'
+        "<text:p>- ₫</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="1.28">'
+        "<text:p>1,28 điểm</text:p></table:table-cell>"
+    )
+    facts = ods_facts(_ods_content(cells))["Chấm điểm"]
+    assert dict(facts.shown) == {
+        (0, 1): "1 điểm",
+        (0, 2): "$1",
+        (0, 3): "1 ₫",
+        (0, 4): "- ₫",
+    }
+    assert facts.concealed((0, 4), 0.0) == "dash"
+    assert facts.concealed((0, 1), 1.28) == "shown"
+    assert shown_by_format("0.00", 0.425) is None
+    accounting = '_("$"* #,##0.00_);_("$"* \\(#,##0.00\\);_("$"* "-"??_);_(@_)'
+    assert shown_by_format(accounting, 0.0) == "$-"
+    assert shown_by_format("0.00,", 1.28) == "0,00"
+    assert shown_by_format("#,##0.00", 1.28) is None
+
+
+def test_a_sum_row_shown_otherwise_is_not_said(tmp_path: Path) -> None:
+    """A ``0`` format over the whole score column: the leaves shown otherwise
+    are said, the group and component rows are not (their figures are not
+    used: parindex adds the leaves, and says where they disagree), round 2 of
+    blind round 16, G1 (13 of 36 warnings said "Vẫn dùng điểm 7,28")."""
+    import shutil
+
+    import openpyxl
+
+    from parindex import pipeline
+    from parindex.check import check_files
+
+    repo = Path(__file__).resolve().parents[2]
+    inputs = tmp_path / "inputs"
+    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
+    (inputs / "2023").mkdir()
+    form = inputs / "2023" / "phong-noi-vu.xlsx"
+    shutil.copy(repo / "inputs" / "2023" / "phong-noi-vu.xlsx", form)
+    book = openpyxl.load_workbook(form)
+    for row in book.worksheets[0].iter_rows():
+        for cell in row:
+            if isinstance(cell.value, float | int) and cell.column_letter in "DE":
+                cell.number_format = "0"
+    book.save(form)
+    said = check_files([form], inputs)
+    groups = pipeline.load_criteria(inputs, 2023).group_codes
+    shown = said.filter(pl.col("message").str.contains("hiện giá trị này"))
+    assert shown.height > 0
+    assert set(shown["criterion"].to_list()).isdisjoint(groups)
