@@ -163,6 +163,17 @@ def test_a_new_warning_alone_is_said(inputs: Path, tmp_path: Path) -> None:
     ]
 
 
+def _summary_total_edited(outputs: Path, total: float) -> Path:
+    """The year's summary with its total edited by hand (``total``)."""
+    import json
+
+    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["total"] = total
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def test_a_summary_edited_by_hand_is_not_taken_for_the_last_run(
     inputs: Path, tmp_path: Path
 ) -> None:
@@ -170,14 +181,9 @@ def test_a_summary_edited_by_hand_is_not_taken_for_the_last_run(
     night compares with what the last run wrote, says the file was edited and
     writes it again; it said "Tổng điểm: 99,99 → 79,24", a total no run made
     (blind round 16, cache F2: c13d, c13f)."""
-    import json
-
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document["total"] = 99.99
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = _summary_total_edited(outputs, 99.99)
     _night(inputs, outputs)
     assert _changes(outputs) == [changes.SUMMARY_EDITED.format(file=path.name)]
     assert _summary_of(outputs)["total"] == 79.24
@@ -188,15 +194,11 @@ def test_a_summary_edited_by_hand_without_the_part_kept_is_not_compared(
 ) -> None:
     """The same with the outputs' cache deleted: what the last run wrote is not
     known, so nothing is compared, and the line says why."""
-    import json
     import shutil
 
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    path = outputs / str(YEAR) / f"summary-{YEAR}.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document["total"] = 99.99
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path = _summary_total_edited(outputs, 99.99)
     shutil.rmtree(outputs / ".parindex-cache")
     _night(inputs, outputs)
     assert _changes(outputs) == [

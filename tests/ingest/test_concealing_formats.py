@@ -52,6 +52,23 @@ SHOWING_OTHERWISE = [  # no decimals, or a zero as "-" (blind round 16, F5, F6)
 ]
 
 
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def _form_in_inputs(tmp_path: Path, source: Path) -> tuple[Path, Path]:
+    """An inputs folder with the sample's criteria set and ``source`` as
+    ``2023/phong-noi-vu.xlsx``: (inputs, the form)."""
+    import shutil
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(REPO / "inputs" / "criteria", inputs / "criteria")
+    (inputs / "2023").mkdir()
+    form = inputs / "2023" / "phong-noi-vu.xlsx"
+    shutil.copy(source, form)
+    return inputs, form
+
+
 def _workbook(path: Path, code: str) -> None:
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Chấm điểm")
@@ -170,15 +187,9 @@ def test_a_styles_part_under_another_name_is_found(tmp_path: Path) -> None:
     (blind round 16, formats F4)."""
     from parindex.check import check_files
 
-    repo = Path(__file__).resolve().parents[2]
-    corpus = Path(__file__).parent / "fixtures" / "corpus"
-    inputs = tmp_path / "inputs"
-    import shutil
-
-    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
-    (inputs / "2023").mkdir()
-    plain = inputs / "2023" / "phong-noi-vu.xlsx"
-    shutil.copy(corpus / "value-format-hides-number" / "phong-noi-vu.xlsx", plain)
+    inputs, plain = _form_in_inputs(
+        tmp_path, CORPUS / "value-format-hides-number" / "phong-noi-vu.xlsx"
+    )
     renamed = tmp_path / "phong-noi-vu.xlsx"
     _styles_renamed(plain, renamed, "xl/Styles1.xml")
     with zipfile.ZipFile(renamed) as archive:
@@ -234,7 +245,6 @@ def test_a_score_shown_otherwise_is_said_with_what_the_form_shows(
     without a ``numFmt``) shows "-", which means "not scored"; 1,28 under the
     format ``0`` shows 1. Each is used as typed, and said with what the form
     shows (blind round 16, formats F5, F6: used without a word)."""
-    import shutil
 
     import openpyxl
     from openpyxl.styles.numbers import BUILTIN_FORMATS
@@ -242,13 +252,9 @@ def test_a_score_shown_otherwise_is_said_with_what_the_form_shows(
     from parindex import messages
     from parindex.check import check_files
 
-    repo = Path(__file__).resolve().parents[2]
-    corpus = Path(__file__).parent / "fixtures" / "corpus"
-    inputs = tmp_path / "inputs"
-    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
-    (inputs / "2023").mkdir()
-    form = inputs / "2023" / "phong-noi-vu.xlsx"
-    shutil.copy(corpus / "value-format-hides-zero" / "phong-noi-vu.xlsx", form)
+    inputs, form = _form_in_inputs(
+        tmp_path, CORPUS / "value-format-hides-zero" / "phong-noi-vu.xlsx"
+    )
     book = openpyxl.load_workbook(form)
     sheet = book.worksheets[0]
     assert (sheet["E11"].value, sheet["E12"].value) == (1.28, 0)
@@ -345,19 +351,15 @@ def test_a_sum_row_shown_otherwise_is_not_said(tmp_path: Path) -> None:
     are said, the group and component rows are not (their figures are not
     used: parindex adds the leaves, and says where they disagree), round 2 of
     blind round 16, G1 (13 of 36 warnings said "Vẫn dùng điểm 7,28")."""
-    import shutil
 
     import openpyxl
 
     from parindex import pipeline
     from parindex.check import check_files
 
-    repo = Path(__file__).resolve().parents[2]
-    inputs = tmp_path / "inputs"
-    shutil.copytree(repo / "inputs" / "criteria", inputs / "criteria")
-    (inputs / "2023").mkdir()
-    form = inputs / "2023" / "phong-noi-vu.xlsx"
-    shutil.copy(repo / "inputs" / "2023" / "phong-noi-vu.xlsx", form)
+    inputs, form = _form_in_inputs(
+        tmp_path, REPO / "inputs" / "2023" / "phong-noi-vu.xlsx"
+    )
     book = openpyxl.load_workbook(form)
     for row in book.worksheets[0].iter_rows():
         for cell in row:
