@@ -261,6 +261,7 @@ def repeat_last_run(
             "changes": [NOTHING_CHANGED],
             "repeated": True,
             "repaired": None,
+            "removed": [],  # nothing removed tonight
         }
         stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
             "%Y%m%dT%H%M%S%fZ"

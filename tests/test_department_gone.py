@@ -90,3 +90,26 @@ def test_an_old_workbook_edited_since_is_left_and_said(
         in document["changes"]
     )
     assert document["removed"] == []
+
+
+def test_a_repeated_night_removes_nothing(inputs: Path, tmp_path: Path) -> None:
+    """The night after, with nothing new, repeats the last run's record: it does
+    not say again that it removed a workbook."""
+    import json
+
+    from parindex import night
+
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    _rename_department(next((inputs / "criteria").glob("*.xlsx")), "CQ", "CQDV")
+    _night(inputs, outputs)
+    folder = outputs / str(YEAR)
+    record = max((folder / "runs").glob("*.json"))
+    document = json.loads(record.read_text(encoding="utf-8"))
+    assert document["removed"]
+    document["fingerprint"] = "print"
+    record.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    repeated = night.repeat_last_run(outputs, YEAR, "print", 0.0)
+    assert repeated is not None
+    assert repeated.document["removed"] == []
+    assert repeated.document["changes"] == [changes.NOTHING_CHANGED]
