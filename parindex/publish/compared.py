@@ -6,8 +6,9 @@ digest, status and department; at 1000 departments the whole summary is 7.5 MB o
 JSON, read (0.15 s) and, while a set is moved, written again into the journal
 (0.09 s) on every night that publishes. The part is kept in the outputs' cache
 (``compared_path``) with the sha256 of the summary's bytes it was taken from, and
-served only while the summary on disk has exactly those bytes: a summary changed
-by hand, or written by another version, is read whole, as before. The store is
+served only while the summary on disk has exactly those bytes: a summary
+written by another version is read whole, as before; one changed by hand since
+the last run recorded it is not compared with (``compared_with``). The store is
 safe to delete.
 """
 
@@ -106,28 +107,23 @@ def compared_path(outputs: Path, year: int) -> Path:
     return outputs / CACHE_FOLDER / COMPARED_FOLDER / str(year)
 
 
-def last_compared(outputs: Path, year: int, summary: Path) -> dict[str, Any] | None:
-    """``compared_part`` of the summary at ``summary`` (None when there is none,
-    or it cannot be read as a JSON object): the part kept for its bytes when it is
-    there, else read from the file."""
-    kept = _load(outputs, year)
-    if kept is not None and kept[0] == file_digest(summary):
-        return kept[1]
-    found = read_json(summary)
-    return compared_part(found) if found is not None else None
-
-
 def compared_with(
     outputs: Path, year: int, summary: Path, recorded: str | None
 ) -> tuple[dict[str, Any] | None, bool]:
     """What a night compares with, and whether the summary on disk is not the
     one the last run wrote (``recorded``: its sha256 in that run's record; None
-    when no run recorded one). An edited or deleted summary is never compared
-    with: the part kept from the last run's is, when it is that one's; else
-    nothing is (None)."""
-    if recorded is None or file_digest(summary) == recorded:
-        return last_compared(outputs, year, summary), False
+    when no run recorded one). The summary on disk (hashed once) is compared
+    with through the part kept for its bytes, else read whole (None when there
+    is none, or it cannot be read as a JSON object). An edited or deleted
+    summary is never compared with: the part kept from the last run's is, when
+    it is that one's; else nothing is (None)."""
+    on_disk = file_digest(summary)
     kept = _load(outputs, year)
+    if recorded is None or on_disk == recorded:
+        if kept is not None and kept[0] == on_disk:
+            return kept[1], False
+        found = read_json(summary)
+        return (compared_part(found) if found is not None else None), False
     if kept is not None and kept[0] == recorded:
         return kept[1], True
     return None, True
