@@ -52,6 +52,11 @@ DEPARTMENT_WORKBOOK_EDITED = (
     "Đơn vị {department} không còn trong bộ chỉ số, nhưng bảng điểm cũ {file} đã bị "
     "sửa sau lần chạy trước nên không xóa: hãy xóa tệp này nếu không còn dùng."
 )
+DEPARTMENT_WORKBOOK_NOT_REMOVED = (
+    "Đơn vị {department} không còn trong bộ chỉ số, nhưng không xóa được bảng điểm "
+    "cũ {file} ({reason}): tệp vẫn còn, số liệu trong đó đã cũ; hãy đóng tệp hoặc "
+    "xóa tay."
+)
 STATUS_WORDS = {
     "used": "được dùng",
     "superseded": "bị thay thế",

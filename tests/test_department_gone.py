@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from parindex import changes
 from parindex.publish.manifest import last_run
@@ -113,3 +114,36 @@ def test_a_repeated_night_removes_nothing(inputs: Path, tmp_path: Path) -> None:
     assert repeated is not None
     assert repeated.document["removed"] == []
     assert repeated.document["changes"] == [changes.NOTHING_CHANGED]
+
+
+def test_an_old_workbook_that_cannot_be_deleted_is_said(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old workbook could not be deleted (open in Excel on a shared drive,
+    no right to delete): it stays, and the line says so; the run's record does
+    not list it as removed. Before, it stayed without a word."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    old = outputs / str(YEAR) / "departments" / f"CQ-{YEAR}.xlsx"
+    _rename_department(next((inputs / "criteria").glob("*.xlsx")), "CQ", "CQDV")
+    real = Path.unlink
+
+    def refused(path: Path, missing_ok: bool = False) -> None:
+        if path == old:
+            raise PermissionError(13, "Permission denied")
+        real(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    _night(inputs, outputs)
+    assert old.is_file()
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    assert (
+        changes.DEPARTMENT_WORKBOOK_NOT_REMOVED.format(
+            file=f"departments/CQ-{YEAR}.xlsx",
+            department="CQ",
+            reason="Permission denied",
+        )
+        in document["changes"]
+    )
+    assert document["removed"] == []

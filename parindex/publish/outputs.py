@@ -25,6 +25,7 @@ from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis, DepartmentShares
 from parindex.changes import (
     DEPARTMENT_WORKBOOK_EDITED,
+    DEPARTMENT_WORKBOOK_NOT_REMOVED,
     DEPARTMENT_WORKBOOK_REMOVED,
     NOTHING_CHANGED,
     SUMMARY_EDITED,
@@ -704,9 +705,9 @@ def _remove_gone_departments(
 ) -> tuple[list[Path], list[str]]:
     """Remove the department workbooks the last run wrote for departments no
     longer in the set (``departments``: this run's): (those removed, a line for
-    each, and for each left because it was edited since). Only a workbook the
-    last run's record lists, in the same folder, is ever touched; one that is
-    not as that run wrote it is left, and said."""
+    each, and for each left because it was edited since or could not be
+    deleted). Only a workbook the last run's record lists, in the same folder,
+    is ever touched; one that is not as that run wrote it is left, and said."""
     if not departments:
         return [], []
     folder = departments[0].parent
@@ -724,7 +725,12 @@ def _remove_gone_departments(
             continue
         try:
             path.unlink()
-        except OSError:
+        except OSError as error:
+            lines.append(
+                DEPARTMENT_WORKBOOK_NOT_REMOVED.format(
+                    file=name, department=code, reason=error.strerror or error
+                )
+            )
             continue
         removed.append(path)
         lines.append(DEPARTMENT_WORKBOOK_REMOVED.format(file=name, department=code))
