@@ -31,7 +31,6 @@ from parindex.workbook import (
 )
 
 NOT_SCORED = frozenset({"", *DASHES})
-EXCEL_ERRORS = ERROR_TEXTS
 # Notices the reader attaches to a row, as one text (cheap to build into a frame):
 # records separated by RS, fields (severity, cell, message) by US.
 NOTICE_RS, NOTICE_US = "\x1e", "\x1f"
@@ -204,7 +203,7 @@ def _read_score(
             return shown, number, _concealed(facts, row, at, number)
         if value == "":
             return None, None, None
-        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        if isinstance(value, str) and value.strip() in ERROR_TEXTS:
             error = value.strip()
     cell = cell_ref(row, at)
     if error is not None:
