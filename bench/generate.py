@@ -73,6 +73,7 @@ DEFAULT_SIZES = (10, 100, 1000, 5000)
 BASE_SIZE = 6  # the small run whose cost is subtracted to get the marginal cost
 RESUBMISSION_DEPARTMENTS = 6  # the r<N> layout: N files from this many departments
 SIZE_YEAR = 2023
+NOTE = "Ghi chú: điểm thẩm định theo kết quả của Hội đồng thẩm định."
 PROVINCE_YEARS = (2021, 2022, 2023, 2024)
 PROVINCE_UNITS = 40
 
@@ -671,11 +672,12 @@ def write_submission(
     rows: Sequence[int],
     path: Path,
     constant_memory: bool = False,
+    note: str = NOTE,
 ) -> tuple[int, int]:
     """One department's self-assessment workbook; returns (table rows, leaf rows).
 
     ``rows`` are the node indexes the department's table shows
-    (``rows_by_department``).
+    (``rows_by_department``); ``note`` is the line under the table.
     """
     rng = random.Random(f"{plan.seed}:file:{file.year}:{file.index}")
     unit = plan.departments[file.department]
@@ -831,12 +833,7 @@ def write_submission(
                 sheet.write_string(row, 6, evidence, text_fmt)
             else:
                 sheet.write_blank(row, 6, None, text_fmt)
-    sheet.write_string(
-        row + 2,
-        0,
-        "Ghi chú: điểm thẩm định theo kết quả của Hội đồng thẩm định.",
-        italic,
-    )
+    sheet.write_string(row + 2, 0, note, italic)
     # the signature sits over the last (reason) column, as in the shipped sample
     sheet.write_string(row + 3, len(header) - 1, "THỦ TRƯỞNG ĐƠN VỊ", signature)
     sheet.write_string(
@@ -918,9 +915,15 @@ def write_changed_version(
     name: str, inputs: Path, department: int = 0, seed: str = "changed"
 ) -> Path:
     """Write a new version of ``department``'s newest file of case ``name`` over it,
-    in ``inputs`` (a copy of the case's inputs folder): other scores (a different
-    ``seed``), a modification time one minute after the newest file of the folder.
-    Returns the file's path."""
+    in ``inputs`` (a copy of the case's inputs folder): the same form with its note
+    line rewritten (``seed`` in it), a modification time one minute after the newest
+    file of the folder. Its scores are those of the version it replaces, so the
+    night that follows is the issue's "one department's file changed": that
+    department's workbook, the scorecard, the summary and the report are rendered
+    again (they name the file, its hash and time), no other department's workbook.
+    (A new score on a leaf that other departments score too changes their
+    workbooks as well: at ``n1000`` every leaf has about 21 owners.) Returns the
+    file's path."""
     (_, spec), *_ = case_specs(name)
     plan = build_plan(spec)
     year = plan.years[-1]
@@ -929,15 +932,9 @@ def write_changed_version(
     latest = max(f.mtime for f in plan.files if f.year == year)
     path = inputs / str(year) / newest.name
     latest = max([latest, *(p.stat().st_mtime for p in (inputs / str(year)).iterdir())])
-    changed = FilePlan(
-        index=stable_int(seed) % 1_000_000 + len(plan.files),
-        department=department,
-        name=newest.name,
-        year=year,
-        stated_year=year,
-        mtime=float(int(latest) + 60),
-    )
-    write_submission(plan, changed, rows_by_department(plan)[department], path)
+    changed = replace(newest, mtime=float(int(latest) + 60))
+    rows = rows_by_department(plan)[department]
+    write_submission(plan, changed, rows, path, note=f"{NOTE} (Bản sửa: {seed}.)")
     return path
 
 

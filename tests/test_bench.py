@@ -68,8 +68,10 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
         assert "error" not in case["variants"]["pipeline-rerun"]
         changed = case["variants"]["pipeline-changed"]
         assert "error" not in changed, changed.get("error")
-        # the new version of one department's file changed some outputs
+        # the new version of one department's file changed some outputs: the
+        # issue's night, that department's workbook alone among theirs
         assert changed["report"]["outputs_changed"] > 0
+        assert changed["report"]["departments_rendered"] == 1
         assert "naive" not in case["variants"] and "run" not in case["variants"]
         pipeline = case["variants"]["pipeline"]
         assert "error" not in pipeline, pipeline.get("error")
