@@ -672,6 +672,7 @@ def write_submission(
     rows: Sequence[int],
     path: Path,
     constant_memory: bool = False,
+    *,
     note: str = NOTE,
 ) -> tuple[int, int]:
     """One department's self-assessment workbook; returns (table rows, leaf rows).
