@@ -8,6 +8,7 @@ formatted with a decimal comma (``parindex.text.format_vn``).
 
 from __future__ import annotations
 
+import errno
 import signal
 
 # --- criteria set (the run stops, exit status 2) ---------------------------------
@@ -898,6 +899,10 @@ PROVINCE_NO_YEAR = (
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
 PROVINCE_UNIT_FAILED = "Không tổng hợp được đơn vị: {reason}"
+PROVINCE_UNIT_FOLDER_UNREADABLE = (
+    "Không đọc được thư mục của đơn vị “{folder}” ({reason}): đơn vị không được "
+    "tổng hợp. Hãy cấp quyền đọc thư mục này cho tài khoản chạy parindex rồi chạy lại."
+)
 PROVINCE_STATUS_WORDS = {
     "final": "chính thức",
     "provisional": "tạm tính",
@@ -1063,6 +1068,16 @@ PUBLISH_NOT_ROLLED_BACK = (
 
 # --- drop folder: a part that cannot be listed or read (discovery) ------------------
 ENTRY_NO_PERMISSION = "không có quyền đọc"
+
+
+def os_reason(error: OSError) -> str:
+    """What a message says of ``error``: ``ENTRY_NO_PERMISSION``, else its own
+    words."""
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return ENTRY_NO_PERMISSION
+    return error.strerror or str(error)
+
+
 FOLDER_UNREADABLE = (
     "Không đọc được thư mục “{folder}” ({reason}): các tệp trong đó không được "
     "tổng hợp. Hãy cấp quyền đọc thư mục này cho tài khoản chạy parindex rồi chạy lại."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -414,19 +413,13 @@ def _too_deep(
     )
 
 
-def _reason(error: OSError) -> str:
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return messages.ENTRY_NO_PERMISSION
-    return error.strerror or str(error)
-
-
 def _unreadable(path: Path, name: str, error: OSError) -> DroppedFile:
     """A folder that cannot be listed, or an entry that cannot be looked at."""
     try:
         mtime = path.lstat().st_mtime
     except OSError:
         mtime = 0.0
-    reason = _reason(error)
+    reason = messages.os_reason(error)
     template = (
         messages.FOLDER_UNREADABLE
         if path.is_dir() and not path.is_symlink()
@@ -474,7 +467,7 @@ def discover(
     except OSError as error:  # the year folder itself cannot be listed
         raise NoYearFolder(
             messages.YEAR_FOLDER_UNREADABLE.format(
-                year=year, folder=folder, reason=_reason(error)
+                year=year, folder=folder, reason=messages.os_reason(error)
             )
         ) from error
     for path, name in entries:

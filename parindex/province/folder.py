@@ -11,6 +11,7 @@ inputs/
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -128,6 +129,22 @@ def _unit_folders(inputs: Path) -> dict[str, Path]:
         for path in sorted(root.iterdir())
         if path.is_dir() and not path.name.startswith(".")
     }
+
+
+def unit_folder_error(unit: Unit) -> str | None:
+    """Why ``unit``'s folder cannot be read (listed, its entries looked at), or
+    None: a unit the run cannot read fails alone, said so, never the province's
+    night (blind round 17)."""
+    try:
+        with os.scandir(unit.folder) as entries:
+            for entry in entries:
+                entry.stat(follow_symlinks=False)  # the folder can be entered
+    except OSError as error:
+        return messages.PROVINCE_UNIT_FOLDER_UNREADABLE.format(
+            folder=f"{UNITS_FOLDER}/{unit.folder.name}",
+            reason=messages.os_reason(error),
+        )
+    return None
 
 
 def read_province(inputs: Path) -> Province:

@@ -25,7 +25,9 @@ from parindex.province.folder import (
     CriteriaChoice,
     CriteriaLibrary,
     Province,
+    Unit,
     read_province,
+    unit_folder_error,
 )
 from parindex.province.rank import ProvinceResult, rank_units
 from parindex.province.units import UnitRun, consolidate_unit
@@ -81,12 +83,21 @@ def latest_province_year(province: Province) -> int:
     Raises:
         NoYearFolder: no unit has a year folder.
     """
-    years = {y for unit in province.units for y in year_folders(unit.folder)}
+    years = {y for unit in province.units for y in _years_of(unit)}
     if not years:
         raise NoYearFolder(
             messages.NO_YEAR_FOLDERS.format(folder=province.inputs / UNITS_FOLDER)
         )
     return max(years)
+
+
+def _years_of(unit: Unit) -> list[int]:
+    """The years ``unit`` has a drop folder for; none when its folder cannot be
+    read (that unit fails alone: ``unit_folder_error``)."""
+    try:
+        return year_folders(unit.folder)
+    except OSError:
+        return []
 
 
 def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
@@ -101,16 +112,23 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
     """
     province = read_province(inputs)
     chosen = year if year is not None else latest_province_year(province)
-    if not any((unit.folder / str(chosen)).is_dir() for unit in province.units):
+    if not any(chosen in _years_of(unit) for unit in province.units):
         raise NoYearFolder(
             messages.PROVINCE_NO_YEAR.format(year=chosen, folder=inputs / UNITS_FOLDER)
         )
     library = CriteriaLibrary(inputs)
     library.check()  # an unreadable or ambiguous set stops the run, as for a unit
-    jobs = tuple(
-        UnitJob(i, library.choose(unit, chosen), library.choose(unit, chosen - 1))
-        for i, unit in enumerate(province.units)
-    )
+    jobs = []
+    for i, unit in enumerate(province.units):
+        unreadable = unit_folder_error(unit)
+        if unreadable is not None:  # it fails alone, said (consolidate_unit)
+            jobs.append(UnitJob(i, *(CriteriaChoice(None, unreadable),) * 2))
+        else:
+            jobs.append(
+                UnitJob(
+                    i, library.choose(unit, chosen), library.choose(unit, chosen - 1)
+                )
+            )
     group_max: dict[str, float | None] = {}
     for group in province.groups:
         criteria_set = library.group_set(group, chosen)
@@ -119,7 +137,7 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
             if criteria_set is not None
             else None
         )
-    return ProvincePlan(province, chosen, jobs, group_max)
+    return ProvincePlan(province, chosen, tuple(jobs), group_max)
 
 
 def run_unit(

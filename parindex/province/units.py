@@ -25,7 +25,7 @@ from parindex.pipeline import (
 )
 from parindex.previous import PreviousYear
 from parindex.problems import concat_problems, problems_frame
-from parindex.province.folder import Unit
+from parindex.province.folder import Unit, unit_folder_error
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,9 @@ def consolidate_unit(
         now: the current time, for files still being written.
         settle_seconds: files modified more recently than this wait for later.
     """
-    if criteria_set is None:
-        reason = criteria_error or ""
+    unreadable = unit_folder_error(unit)  # since the plan was made, too
+    if criteria_set is None or unreadable is not None:
+        reason = unreadable or criteria_error or ""
         note = messages.PROVINCE_UNIT_FAILED.format(reason=reason)
         return UnitRun(unit, year, None, None, note, failed=True)
     folder = unit.folder / str(year)
