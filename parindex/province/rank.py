@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from parindex.consolidate import YearResult
 from parindex.numbers import round2 as shared_round2
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import GradeBand, Province
@@ -217,18 +218,25 @@ def rank_units(
     )
 
 
+def _compared_last_year(run: UnitRun) -> YearResult | None:
+    """The unit's previous year consolidated from its own drop folder, when it is
+    the year (every criterion scored: a folder leaving some unscored is not
+    compared, ``consolidate.compare``); also for a unit with no drop folder yet
+    this year (``UnitRun.last_year``)."""
+    year = run.result.previous if run.result is not None else run.last_year
+    return year if year is not None and year.complete else None
+
+
 def _previous_ranks(members: Sequence[UnitRun]) -> dict[str, int]:
     """Last year's rank of each unit: among the units of the group whose previous
-    year was consolidated from their own drop folder, ranked as this year; a unit
-    whose previous year comes only from its ``history.xlsx`` keeps the rank
-    published there."""
-    consolidated = [
-        r for r in members if r.result is not None and r.result.previous is not None
-    ]
+    year was consolidated from their own drop folder and compared (whether or not
+    they have a drop folder this year), ranked as this year; a unit whose previous
+    year comes only from its ``history.xlsx`` keeps the rank published there."""
+    consolidated = [r for r in members if _compared_last_year(r) is not None]
     totals = [
-        round2(r.result.previous.total)
+        round2(year.total)
         for r in consolidated
-        if r.result is not None and r.result.previous is not None
+        if (year := _compared_last_year(r)) is not None
     ]
     ranks = dict(
         zip((r.unit.code for r in consolidated), competition_ranks(totals), strict=True)
@@ -262,6 +270,8 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         if result is not None and result.previous_total is not None
         else None
     )
+    if result is None and (last_year := _compared_last_year(run)) is not None:
+        previous_total = round2(last_year.total)
     errors = warnings = 0
     if result is not None:
         errors = result.problems.filter(pl.col("severity") == "error").height

@@ -14,6 +14,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.analysis import AnalysedResult
+from parindex.consolidate import YearResult
 from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError
 from parindex.ingest.collect import Ingested, ingest_year
@@ -42,6 +43,10 @@ class UnitRun:
     ingested: Ingested | None
     note: str | None = None
     failed: bool = False
+    last_year: YearResult | None = None
+    """The previous year consolidated from the unit's own folder when it has no
+    result this year (no drop folder yet): it still counts in last year's
+    ranking, and its previous total is shown."""
 
     @property
     def submitted(self) -> bool:
@@ -102,7 +107,8 @@ def consolidate_unit(
     folder = unit.folder / str(year)
     if not folder.is_dir():
         note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
-        return UnitRun(unit, year, None, None, note)
+        last_year = _previous(unit, year, previous_criteria, now).result
+        return UnitRun(unit, year, None, None, note, last_year=last_year)
     try:
         history, history_problems = load_history(unit.folder)
         ingested = ingest_year(unit.folder, year, criteria_set, now, settle_seconds)

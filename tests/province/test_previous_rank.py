@@ -1,0 +1,89 @@
+"""Last year's rank in the province workbook (blind round 17, P1 and P2).
+
+- A unit ranked last year that has no drop folder yet this year still counts in
+  last year's ranking: the others' previous ranks are last year's, not re-ranked
+  among the units that have a folder this year (P1: each unit below it showed a
+  rank one better than it had, and a change of 0 where it had risen).
+- A unit whose previous total is not compared (its previous folder leaves
+  criteria unscored and no total was published) has no previous rank either
+  (P2: it showed a rank from its partial total, and a change of rank).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+
+from parindex.province.run import run_province
+from tests.builders import Cell
+from tests.builders import write_submission as write_form
+from tests.province.test_folder import write_register, write_set
+
+GROUP = "Xã, phường"
+
+
+def _form(inputs: Path, unit: str, year: int, scores: tuple[float, ...]) -> None:
+    """A commune's self-assessment: leaves 1.1 (max 1), 1.2 (max 2), 2.1 (max 2);
+    fewer scores leave the last leaves out."""
+    leaves: list[list[Cell]] = [
+        ["1.1", "Kế hoạch", 1],
+        ["1.2", "Báo cáo", 2],
+        ["2.1", "SIPAS", 2],
+    ]
+    rows = [
+        [*leaf, score, score, None] for leaf, score in zip(leaves, scores, strict=False)
+    ]
+    write_form(
+        inputs / "units" / unit / str(year) / "tu-danh-gia.xlsx",
+        rows,
+        department=f"UBND xã {unit}",
+        year=year,
+    )
+
+
+def _province(tmp_path: Path, units: list[str]) -> Path:
+    inputs = tmp_path / "inputs"
+    write_register(inputs, [[u, f"UBND xã {u}", GROUP, None] for u in units])
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    return inputs
+
+
+def _previous(tmp_path: Path, inputs: Path) -> dict[str, tuple[object, ...]]:
+    result, _, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    return {
+        row["code"]: (row["previous_total"], row["previous_rank"], row["rank_change"])
+        for row in result.units.select(
+            "code", "previous_total", "previous_rank", "rank_change"
+        ).iter_rows(named=True)
+    }
+
+
+def test_a_unit_without_a_folder_this_year_keeps_its_place_last_year(
+    tmp_path: Path,
+) -> None:
+    inputs = _province(tmp_path, ["X05", "X03", "X01"])
+    for unit, scores in (("X05", (1, 2, 2)), ("X03", (1, 2, 1)), ("X01", (1, 1, 1))):
+        _form(inputs, unit, 2024, scores)
+    _form(inputs, "X03", 2025, (1, 1, 1))
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    found = _previous(tmp_path, inputs)
+    # 2024: X05 5 (1st), X03 4 (2nd), X01 3 (3rd); 2025: X01 1st, X03 2nd
+    assert found["X01"] == (3.0, 3, 2)
+    assert found["X03"] == (4.0, 2, 0)
+    assert found["X05"] == (5.0, 1, None)  # no folder this year: unranked now
+
+
+def test_a_previous_total_not_compared_has_no_previous_rank(tmp_path: Path) -> None:
+    inputs = _province(tmp_path, ["X01", "X02", "X03"])
+    _form(inputs, "X01", 2024, (1, 2, 2))
+    _form(inputs, "X02", 2024, (1,))  # 1.2 and 2.1 unscored: not the year
+    _form(inputs, "X03", 2024, (1, 1, 1))
+    for unit in ("X01", "X02", "X03"):
+        _form(inputs, unit, 2025, (1, 2, 2))
+    found = _previous(tmp_path, inputs)
+    assert found["X02"] == (None, None, None)
+    assert found["X01"] == (5.0, 1, 0)
+    assert found["X03"] == (3.0, 2, 1)  # 2nd of the two compared, now tied 1st
+    assert pl.Series(list(found)).sort().to_list() == ["X01", "X02", "X03"]
