@@ -885,6 +885,13 @@ PROVINCE_BAD_GRADE = (
 PROVINCE_GRADE_UNKNOWN_GROUP = (
     "ô {cell}: khối “{group}” không có đơn vị nào trong sheet “Đơn vị”."
 )
+PROVINCE_SHEET_HIDDEN = (
+    "Sheet “{sheet}” của {file} đang bị ẩn; parindex vẫn đọc sheet này."
+)
+PROVINCE_GROUP_OWN_GRADES = (
+    "Khối “{group}” có mức xếp loại riêng trong sheet “Xếp loại” ({own}): các mức "
+    "dùng chung ({common}) không áp dụng cho khối này."
+)
 PROVINCE_UNREGISTERED_FOLDER = (
     "Thư mục “units/{folder}” không có trong danh sách đơn vị (don-vi.xlsx): "
     "không tổng hợp."

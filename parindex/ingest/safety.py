@@ -826,9 +826,10 @@ def read_snapshot(path: Path) -> Snapshot:
     return Snapshot(content, after.st_size, after.st_mtime)
 
 
-def read_sheets_safely(path: Path) -> list[Sheet]:
+def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
     """Every visible sheet of a workbook the office keeps (criteria set, history),
-    read with the same safety checks as a submission.
+    read with the same safety checks as a submission; hidden sheets too with
+    ``hidden`` (marked ``visible=False``).
 
     Raises:
         UnreadableWorkbook: with the Vietnamese reason as ``reason``.
@@ -841,7 +842,8 @@ def read_sheets_safely(path: Path) -> list[Sheet]:
         inspect_container(content)
     except UnsafeFile as unsafe:
         raise UnreadableWorkbook(unsafe_message(unsafe, len(content))) from None
-    found = run_isolated([content], _open_sheets)[0]  # a reader crash: this file
+    opener = _open_all_sheets if hidden else _open_sheets
+    found = run_isolated([content], opener)[0]  # a reader crash: this file
     if isinstance(found, Crashed):
         raise UnreadableWorkbook(crash_message(found))
     if isinstance(found, str):
@@ -853,5 +855,13 @@ def _open_sheets(content: bytes) -> list[Sheet] | str:
     """The visible sheets, or why the reader could not open the workbook."""
     try:
         return list(iter_sheets(open_workbook(content)))
+    except UnreadableWorkbook as error:
+        return error.reason
+
+
+def _open_all_sheets(content: bytes) -> list[Sheet] | str:
+    """Every sheet, hidden ones marked, or why the reader could not open it."""
+    try:
+        return list(iter_sheets(open_workbook(content), hidden=True))
     except UnreadableWorkbook as error:
         return error.reason

@@ -157,12 +157,15 @@ def read_province(inputs: Path) -> Province:
     """
     path = inputs / REGISTER_FILE
     try:
-        sheets = read_sheets_safely(path)
+        # a sheet the office hid is read, and said (blind round 17)
+        sheets = read_sheets_safely(path, hidden=True)
     except UnreadableWorkbook as error:
         reason = messages.PROVINCE_UNREADABLE.format(reason=error.reason)
         raise _unusable([reason]) from None
     table = find_table(
-        _sheet(sheets, UNIT_SHEET) or sheets, UNIT_COLUMNS, required="code"
+        _sheet(sheets, UNIT_SHEET) or [s for s in sheets if s.visible],
+        UNIT_COLUMNS,
+        required="code",
     )
     if table is None or "group" not in table.columns or "name" not in table.columns:
         raise _unusable([messages.PROVINCE_NO_TABLE])
@@ -200,7 +203,8 @@ def read_province(inputs: Path) -> Province:
     if not units:
         raise _unusable([messages.PROVINCE_NO_UNITS])
     registered = {fold(u.code) for u in units}
-    problems = [
+    problems = [_hidden_said(table.sheet)] if not table.sheet.visible else []
+    problems += [
         problem(
             "warning",
             messages.PROVINCE_UNREGISTERED_FOLDER.format(folder=folder.name),
@@ -219,13 +223,61 @@ def read_province(inputs: Path) -> Province:
         Unit(u.code, u.name, canonical[fold(u.group)], u.aliases, u.folder)
         for u in units
     ]
+    grades = _read_grades(sheets, groups)
+    grade_sheets = [s for s in _sheet(sheets, GRADE_SHEET) if not s.visible]
+    problems += [_hidden_said(s) for s in grade_sheets[:1]]
+    problems += _own_bands_said(grades, groups)
     return Province(
         inputs=inputs,
         units=tuple(units),
         groups=tuple(groups),
-        grades=_read_grades(sheets, groups),
+        grades=grades,
         problems=problems_frame(problems),
     )
+
+
+def _hidden_said(sheet: Sheet) -> dict[str, str | None]:
+    """The warning that a hidden sheet of the register was read."""
+    return problem(
+        "warning",
+        messages.PROVINCE_SHEET_HIDDEN.format(sheet=sheet.name, file=REGISTER_FILE),
+        file=REGISTER_FILE,
+    )
+
+
+def _band_text(bands: list[GradeBand]) -> str:
+    """``Xuất sắc từ 90%, Tốt từ 80%``: bands as the warnings quote them."""
+    return ", ".join(
+        f"{b.grade} từ {format(b.floor.normalize(), 'f').replace('.', ',')}%"
+        for b in sorted(bands, key=lambda b: -b.floor)
+    )
+
+
+def _own_bands_said(
+    grades: tuple[GradeBand, ...] | None, groups: list[str]
+) -> list[dict[str, str | None]]:
+    """A group with bands of its own is graded by them alone (``grade_for``): said
+    for each such group when common bands exist (blind round 17: one band of its
+    own took every common band away from a group, without a word)."""
+    if not grades:
+        return []
+    common = [b for b in grades if b.group is None]
+    if not common:
+        return []
+    said = []
+    for group in groups:
+        own = [b for b in grades if b.group == group]
+        if own:
+            said.append(
+                problem(
+                    "warning",
+                    messages.PROVINCE_GROUP_OWN_GRADES.format(
+                        group=group, own=_band_text(own), common=_band_text(common)
+                    ),
+                    file=REGISTER_FILE,
+                )
+            )
+    return said
 
 
 def _read_grades(

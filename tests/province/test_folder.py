@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from parindex.criteria import SELF_DEPARTMENT, read_criteria_set
@@ -230,3 +231,70 @@ def test_two_sets_of_one_group_with_the_same_first_year_stop_the_run(
         "Có 2 bộ chỉ số cùng áp dụng từ năm 2025: “a.xlsx”, “c.xlsx”. Không biết "
         f"dùng bộ nào: hãy để lại một bộ trong thư mục “{inputs / 'criteria'}”."
     )
+
+
+def _hide(path: Path, *sheets: str) -> None:
+    """Hide ``sheets`` of ``path`` behind a first sheet of instructions."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet("Hướng dẫn", 0).append(["Điền danh sách đơn vị."])
+    workbook.active = 0
+    for sheet in sheets:
+        workbook[sheet].sheet_state = "hidden"
+    workbook.save(path)
+
+
+def test_a_hidden_register_sheet_is_read_and_said(tmp_path: Path) -> None:
+    """Blind round 17, P9: a hidden ``Đơn vị`` sheet was said not to exist (exit 2)
+    and a hidden ``Xếp loại`` sheet left every unit ungraded without a word."""
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [["X1", "UBND xã Bản Lang", "Xã, phường", None]],
+        grades=[[None, "Tốt", 80]],
+    )
+    (inputs / "units" / "X1").mkdir()
+    _hide(inputs / "don-vi.xlsx", "Đơn vị", "Xếp loại")
+    province = read_province(inputs)
+    assert [u.code for u in province.units] == ["X1"]
+    assert province.grades is not None
+    assert [(g.grade, g.floor) for g in province.grades] == [("Tốt", Decimal(80))]
+    assert province.problems.select("severity", "message", "file").to_dicts() == [
+        {
+            "severity": "warning",
+            "message": f"Sheet “{sheet}” của don-vi.xlsx đang bị ẩn; parindex vẫn đọc "
+            "sheet này.",
+            "file": "don-vi.xlsx",
+        }
+        for sheet in ("Đơn vị", "Xếp loại")
+    ]
+
+
+def test_a_groups_own_grade_bands_replacing_the_common_ones_is_said(
+    tmp_path: Path,
+) -> None:
+    """Blind round 17, P7: a group with one band of its own lost the common bands
+    (90 % graded "Khá" where the common lines say "Xuất sắc") without a word."""
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X1", "UBND xã Bản Lang", "UBND cấp xã", None],
+            ["S1", "Sở Nội vụ", "Sở, ban, ngành", None],
+        ],
+        grades=[
+            [None, "Xuất sắc", 90],
+            [None, "Tốt", 80],
+            ["UBND cấp xã", "Khá", 70],
+        ],
+    )
+    province = read_province(inputs)
+    messages = province.problems.filter(pl.col("file") == "don-vi.xlsx")[
+        "message"
+    ].to_list()
+    assert messages == [
+        "Khối “UBND cấp xã” có mức xếp loại riêng trong sheet “Xếp loại” (Khá từ "
+        "70%): các mức dùng chung (Xuất sắc từ 90%, Tốt từ 80%) không áp dụng cho "
+        "khối này."
+    ]
