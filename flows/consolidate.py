@@ -492,8 +492,10 @@ def _year_of(flow_run: FlowRun) -> tuple[Path, int | None]:
     if year is None:
         try:
             year = pipeline.latest_year(Path(str(parameters.get("inputs", "inputs"))))
-        except ParindexError:
-            year = None
+        except (ParindexError, OSError):
+            # the share gone: the newest year of the outputs with records, the
+            # page the office reads (as a night refused before it started)
+            year = record.refused_year(outputs, None)
     return outputs, int(year) if year is not None else None
 
 

@@ -15,7 +15,7 @@ from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import YearResult, compare, consolidate_year
 from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
-from parindex.errors import NoYearFolder, ParindexError
+from parindex.errors import InputsFolderMissing, NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
@@ -48,8 +48,12 @@ def latest_year(inputs: Path) -> int:
     """The latest year that has a drop folder.
 
     Raises:
+        InputsFolderMissing: ``inputs`` itself is not there (a share not mounted:
+            said so, not "no year folder").
         NoYearFolder: ``inputs`` holds no year folder.
     """
+    if not inputs.is_dir():
+        raise InputsFolderMissing(messages.INPUTS_FOLDER_MISSING.format(folder=inputs))
     years = year_folders(inputs)
     if not years:
         raise NoYearFolder(messages.NO_YEAR_FOLDERS.format(folder=inputs))
