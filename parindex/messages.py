@@ -914,6 +914,7 @@ PROVINCE_STATUS_WORDS = {
     "final": "chính thức",
     "provisional": "tạm tính",
     "missing": "chưa nộp",
+    "failed": "không tổng hợp được",
 }
 # --- the Prefect server and the run's record (parindex/server.py, run_record.py) ----
 SERVER_UNREACHABLE = (

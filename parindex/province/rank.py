@@ -280,7 +280,9 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         "group": group,
         "code": run.unit.code,
         "name": run.unit.name,
-        "status": status,
+        # a unit that could not be consolidated is told apart from one that did
+        # not submit: the Sở must fix something, not wait for a file
+        "status": "failed" if run.failed else status,
         "total": float(total) if total is not None else None,
         "max": float(maximum) if maximum is not None else None,
         "percent": float(percent) if percent is not None else None,

@@ -110,7 +110,7 @@ def render_province(result: ProvinceResult, path: Path, created: datetime) -> No
 
 @reads("status", "total_change", "rank_change")
 def _rank_style(record: Row, key: str) -> dict[str, Any] | None:
-    if record.get("status") == "missing":
+    if record.get("status") in ("missing", "failed"):
         return {"font_color": "#808080"}
     if key in ("total_change", "rank_change"):
         value = record.get(key)
@@ -161,9 +161,15 @@ def write_group(
 
 def _group_sentence(units: pl.DataFrame, year: int) -> str:
     ranked = units.filter(pl.col("rank").is_not_null())
-    missing = units.height - ranked.height
+    failed = units.filter(pl.col("status") == "failed").height
+    missing = units.height - ranked.height - failed
     if not ranked.height:
-        return f"Chưa có đơn vị nào nộp tệp chấm điểm năm {year}."
+        if not failed:
+            return f"Chưa có đơn vị nào nộp tệp chấm điểm năm {year}."
+        text = f"Chưa có đơn vị nào có kết quả năm {year}"
+        if missing:
+            text += f"; {missing} đơn vị chưa nộp"
+        return f"{text}; {failed} đơn vị không tổng hợp được."
     totals = ranked["total"]
     average = round2(exact_total(totals.to_list()) / ranked.height)
     text = (
@@ -173,6 +179,8 @@ def _group_sentence(units: pl.DataFrame, year: int) -> str:
     )
     if missing:
         text += f"; {missing} đơn vị chưa nộp"
+    if failed:
+        text += f"; {failed} đơn vị không tổng hợp được"
     return text + "."
 
 

@@ -87,3 +87,40 @@ def test_a_previous_total_not_compared_has_no_previous_rank(tmp_path: Path) -> N
     assert found["X01"] == (5.0, 1, 0)
     assert found["X03"] == (3.0, 2, 1)  # 2nd of the two compared, now tied 1st
     assert pl.Series(list(found)).sort().to_list() == ["X01", "X02", "X03"]
+
+
+def test_a_unit_that_could_not_be_consolidated_is_not_said_not_to_have_submitted(
+    tmp_path: Path,
+) -> None:
+    """Blind round 17, P10: a unit whose group has no criteria set, with a form in
+    its folder, was "chưa nộp" in the province workbook and its group's sentence
+    said no unit had submitted."""
+    import openpyxl
+
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X01", "UBND xã X01", GROUP, None],
+            ["BQL", "Ban quản lý khu kinh tế", "Ban quản lý", None],
+        ],
+    )
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    _form(inputs, "BQL", 2025, (1, 2, 2))
+    result, _, written = run_province(inputs, tmp_path / "outputs", 2025, now=0.0)
+    assert result.missing_units == ()
+    workbook = openpyxl.load_workbook(written.workbook, read_only=True)
+    texts = {
+        sheet.title: [
+            str(v) for row in sheet.iter_rows(values_only=True) for v in row if v
+        ]
+        for sheet in workbook.worksheets
+    }
+    group = next(t for name, t in texts.items() if name.startswith("Ban"))
+    assert "không tổng hợp được" in group
+    assert "chưa nộp" not in group
+    assert not any("Chưa có đơn vị nào nộp" in t for t in group)
+    assert "Chưa có đơn vị nào có kết quả năm 2025; 1 đơn vị không tổng hợp được." in (
+        group
+    )
