@@ -905,6 +905,10 @@ PROVINCE_NO_YEAR = (
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
+PROVINCE_NOTHING_USED_PENDING = (
+    "Đơn vị không có tệp chấm điểm nào dùng được năm {year}: có tệp vừa được sửa, có "
+    "thể đang được ghi, để lại cho lần chạy sau ({files})."
+)
 PROVINCE_UNIT_FAILED = "Không tổng hợp được đơn vị: {reason}"
 PROVINCE_UNIT_FOLDER_UNREADABLE = (
     "Không đọc được thư mục của đơn vị “{folder}” ({reason}): đơn vị không được "
@@ -1102,6 +1106,11 @@ YEAR_FOLDER_UNREADABLE = (
 DEPARTMENT_FOLDER_UNREADABLE = (
     "Chưa biết đơn vị {department} đã nộp tệp chấm điểm năm {year} hay chưa: thư "
     "mục “{folder}” của đơn vị không đọc được."
+)
+DEPARTMENT_NOT_FOUND_PENDING = (
+    "Chưa có tệp chấm điểm năm {year} nào của đơn vị {department} dùng được lần này: "
+    "có tệp vừa được sửa, có thể đang được ghi, để lại cho lần chạy sau ({files}); "
+    "tệp của đơn vị có thể là tệp đó."
 )
 DEPARTMENT_NOT_FOUND_UNREADABLE = (
     "Chưa thấy tệp chấm điểm năm {year} của đơn vị {department}; có thư mục không "

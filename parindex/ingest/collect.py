@@ -253,10 +253,16 @@ def ingest_year(
 
 
 def _not_submitted(
-    code: str, name: str, year: int, unreadable: dict[str, str | None]
+    code: str,
+    name: str,
+    year: int,
+    unreadable: dict[str, str | None],
+    pending: Sequence[str] = (),
 ) -> str:
     """What is said of a department without a file in use: not submitted, or not
-    known when its folder (or a folder naming no department) could not be read."""
+    known when its folder (or a folder naming no department) could not be read,
+    or when a file is left for the next run (``pending``: still being written, so
+    not read, its department not known)."""
     own = [folder for folder, owner in unreadable.items() if owner == code]
     if own:
         return messages.DEPARTMENT_FOLDER_UNREADABLE.format(
@@ -268,6 +274,12 @@ def _not_submitted(
             department=name,
             year=year,
             folders=", ".join(f"“{folder}”" for folder in anyone),
+        )
+    if pending:
+        return messages.DEPARTMENT_NOT_FOUND_PENDING.format(
+            department=name,
+            year=year,
+            files=", ".join(f"“{file}”" for file in pending),
         )
     return messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
 
@@ -594,6 +606,7 @@ def collect_year(
         for name, code in sorted(owner.items(), reverse=True)
         if code is not None
     }  # the first rejected file, by name, of each department
+    pending = [entry.name for entry in dropped if entry.status == "pending"]
     for department in criteria_set.departments:
         if department.code in submitted:
             continue
@@ -603,7 +616,9 @@ def collect_year(
                 department=department.name, file=file, reason=reason
             )
         else:
-            said = _not_submitted(department.code, department.name, year, unreadable)
+            said = _not_submitted(
+                department.code, department.name, year, unreadable, pending
+            )
         problems.append(problem("warning", said, department=department.code))
     return Ingested(
         year=year,

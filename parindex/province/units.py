@@ -127,6 +127,13 @@ def consolidate_unit(
     )
     run = UnitRun(unit, year, result, ingested)
     if not run.submitted:
-        note = messages.PROVINCE_NOTHING_USED.format(year=year)
+        waiting = ingested.submissions.filter(pl.col("status") == "pending")["file"]
+        note = (
+            messages.PROVINCE_NOTHING_USED_PENDING.format(
+                year=year, files=", ".join(f"“{f}”" for f in waiting.to_list())
+            )
+            if waiting.len()
+            else messages.PROVINCE_NOTHING_USED.format(year=year)
+        )
         return UnitRun(unit, year, result, ingested, note)
     return run

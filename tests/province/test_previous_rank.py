@@ -124,3 +124,25 @@ def test_a_unit_that_could_not_be_consolidated_is_not_said_not_to_have_submitted
     assert "Chưa có đơn vị nào có kết quả năm 2025; 1 đơn vị không tổng hợp được." in (
         group
     )
+
+
+def test_a_unit_whose_only_file_waits_is_said_to_wait(tmp_path: Path) -> None:
+    """Blind round 17, P4: "không có tệp chấm điểm nào dùng được", nothing more."""
+    import os
+
+    inputs = _province(tmp_path, ["X01", "X02"])
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    _form(inputs, "X02", 2025, (1, 2, 2))
+    now = time.time()
+    for unit, age in (("X01", 3600), ("X02", 5)):
+        form = inputs / "units" / unit / "2025" / "tu-danh-gia.xlsx"
+        os.utime(form, (now - age, now - age))
+    _, runs, _ = run_province(
+        inputs, tmp_path / "outputs", 2025, now=now, settle_seconds=60
+    )
+    notes = {run.unit.code: run.note for run in runs}
+    assert notes == {
+        "X01": None,
+        "X02": "Đơn vị không có tệp chấm điểm nào dùng được năm 2025: có tệp vừa được "
+        "sửa, có thể đang được ghi, để lại cho lần chạy sau (“2025/tu-danh-gia.xlsx”).",
+    }
