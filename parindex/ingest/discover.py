@@ -14,7 +14,7 @@ from parindex import messages
 from parindex.criteria import CRITERIA_FOLDER
 from parindex.errors import NoYearFolder
 from parindex.history import HISTORY_FILES
-from parindex.province.folder import REGISTER_FILE, UNITS_FOLDER, is_province
+from parindex.province.folder import REGISTER_FILES, UNITS_FOLDER, is_province
 from parindex.settings import SETTINGS_FILE
 from parindex.text import fold
 from parindex.timefmt import local_iso
@@ -61,7 +61,7 @@ SUBFOLDER_LEVELS = MAX_DEPTH - 1
 # What the folder contract puts in ``inputs`` beside the year folders (README,
 # Folders; a province's register and units: parindex.province.folder): never a
 # file dropped in the wrong place.
-CONTRACT_FILES = frozenset({*HISTORY_FILES, SETTINGS_FILE, REGISTER_FILE})
+CONTRACT_FILES = frozenset({*HISTORY_FILES, SETTINGS_FILE, *REGISTER_FILES})
 CONTRACT_FOLDERS = frozenset({CRITERIA_FOLDER})
 FUTURE_TOLERANCE = 300.0  # seconds of clock difference forgiven between machines
 _YEAR = re.compile(r"^\d{4}$")

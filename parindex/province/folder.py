@@ -40,6 +40,9 @@ from parindex.workbook import (
 )
 
 REGISTER_FILE = "don-vi.xlsx"
+REGISTER_FILES = (REGISTER_FILE, "don-vi.xlsm", "don-vi.xls", "don-vi.ods")
+"""The names the register may have (the formats the readers take), in the order
+of preference: when several are there, the first is read (``register_file``)."""
 UNITS_FOLDER = "units"
 UNIT_SHEET = "Đơn vị"
 GRADE_SHEET = "Xếp loại"
@@ -95,17 +98,25 @@ class Province:
     problems: pl.DataFrame
 
 
+def register_file(inputs: Path) -> Path:
+    """The register of ``inputs``: the first of ``REGISTER_FILES`` there (a
+    ``don-vi.xlsx`` saved as ``.xlsm``, ``.xls`` or ``.ods`` is read as it is:
+    blind round 17), else the ``don-vi.xlsx`` path."""
+    found = [inputs / name for name in REGISTER_FILES if (inputs / name).is_file()]
+    return found[0] if found else inputs / REGISTER_FILE
+
+
 def is_province(inputs: Path) -> bool:
     """Whether ``inputs`` is a province folder (``don-vi.xlsx`` beside ``units/``)."""
-    return (inputs / REGISTER_FILE).is_file() and (inputs / UNITS_FOLDER).is_dir()
+    return register_file(inputs).is_file() and (inputs / UNITS_FOLDER).is_dir()
 
 
 def _sheet(sheets: list[Sheet], name: str) -> list[Sheet]:
     return [s for s in sheets if fold(s.name) == fold(name)]
 
 
-def _unusable(lines: list[str]) -> UnusableProvince:
-    head = messages.PROVINCE_UNUSABLE.format(file=REGISTER_FILE)
+def _unusable(lines: list[str], file: str = REGISTER_FILE) -> UnusableProvince:
+    head = messages.PROVINCE_UNUSABLE.format(file=file)
     return UnusableProvince("\n".join([head, *(f"  - {line}" for line in lines)]))
 
 
@@ -155,20 +166,20 @@ def read_province(inputs: Path) -> Province:
             unit row lacks its code, name or group, or repeats a code (every
             problem listed, each with its cell).
     """
-    path = inputs / REGISTER_FILE
+    path = register_file(inputs)
     try:
         # a sheet the office hid is read, and said (blind round 17)
         sheets = read_sheets_safely(path, hidden=True)
     except UnreadableWorkbook as error:
         reason = messages.PROVINCE_UNREADABLE.format(reason=error.reason)
-        raise _unusable([reason]) from None
+        raise _unusable([reason], path.name) from None
     table = find_table(
         _sheet(sheets, UNIT_SHEET) or [s for s in sheets if s.visible],
         UNIT_COLUMNS,
         required="code",
     )
     if table is None or "group" not in table.columns or "name" not in table.columns:
-        raise _unusable([messages.PROVINCE_NO_TABLE])
+        raise _unusable([messages.PROVINCE_NO_TABLE], path.name)
     lines: list[str] = []
     units: list[Unit] = []
     seen: dict[str, str] = {}
@@ -199,11 +210,11 @@ def read_province(inputs: Path) -> Province:
         folder = folders.get(fold(code), inputs / UNITS_FOLDER / code)
         units.append(Unit(nfc(code), name or code, nfc(group), aliases, folder))
     if lines:
-        raise _unusable(lines)
+        raise _unusable(lines, path.name)
     if not units:
-        raise _unusable([messages.PROVINCE_NO_UNITS])
+        raise _unusable([messages.PROVINCE_NO_UNITS], path.name)
     registered = {fold(u.code) for u in units}
-    problems = [_hidden_said(table.sheet)] if not table.sheet.visible else []
+    problems = [_hidden_said(table.sheet, path.name)] if not table.sheet.visible else []
     problems += [
         problem(
             "warning",
@@ -223,10 +234,10 @@ def read_province(inputs: Path) -> Province:
         Unit(u.code, u.name, canonical[fold(u.group)], u.aliases, u.folder)
         for u in units
     ]
-    grades = _read_grades(sheets, groups)
+    grades = _read_grades(sheets, groups, path.name)
     grade_sheets = [s for s in _sheet(sheets, GRADE_SHEET) if not s.visible]
-    problems += [_hidden_said(s) for s in grade_sheets[:1]]
-    problems += _own_bands_said(grades, groups)
+    problems += [_hidden_said(s, path.name) for s in grade_sheets[:1]]
+    problems += _own_bands_said(grades, groups, path.name)
     return Province(
         inputs=inputs,
         units=tuple(units),
@@ -236,12 +247,12 @@ def read_province(inputs: Path) -> Province:
     )
 
 
-def _hidden_said(sheet: Sheet) -> dict[str, str | None]:
+def _hidden_said(sheet: Sheet, file: str) -> dict[str, str | None]:
     """The warning that a hidden sheet of the register was read."""
     return problem(
         "warning",
-        messages.PROVINCE_SHEET_HIDDEN.format(sheet=sheet.name, file=REGISTER_FILE),
-        file=REGISTER_FILE,
+        messages.PROVINCE_SHEET_HIDDEN.format(sheet=sheet.name, file=file),
+        file=file,
     )
 
 
@@ -254,7 +265,7 @@ def _band_text(bands: list[GradeBand]) -> str:
 
 
 def _own_bands_said(
-    grades: tuple[GradeBand, ...] | None, groups: list[str]
+    grades: tuple[GradeBand, ...] | None, groups: list[str], file: str
 ) -> list[dict[str, str | None]]:
     """A group with bands of its own is graded by them alone (``grade_for``): said
     for each such group when common bands exist (blind round 17: one band of its
@@ -274,14 +285,14 @@ def _own_bands_said(
                     messages.PROVINCE_GROUP_OWN_GRADES.format(
                         group=group, own=_band_text(own), common=_band_text(common)
                     ),
-                    file=REGISTER_FILE,
+                    file=file,
                 )
             )
     return said
 
 
 def _read_grades(
-    sheets: list[Sheet], groups: list[str]
+    sheets: list[Sheet], groups: list[str], file: str = REGISTER_FILE
 ) -> tuple[GradeBand, ...] | None:
     """The ``Xếp loại`` bands, or None when the register has no such sheet.
 
@@ -294,7 +305,7 @@ def _read_grades(
         return None
     table = find_table(candidates, GRADE_COLUMNS, required="grade")
     if table is None or "floor" not in table.columns:
-        raise _unusable([messages.PROVINCE_NO_GRADE_TABLE])
+        raise _unusable([messages.PROVINCE_NO_GRADE_TABLE], file)
     known = {fold(g): g for g in groups}
     bands: list[GradeBand] = []
     lines: list[str] = []
@@ -325,7 +336,7 @@ def _read_grades(
             group = known[fold(group_text)]
         bands.append(GradeBand(group, nfc(grade), floor))
     if lines:
-        raise _unusable(lines)
+        raise _unusable(lines, file)
     if bands and all(b.floor <= 1 for b in bands):
         # cells formatted as percentages hold 0.8 for 80 %: every floor is a fraction
         bands = [GradeBand(b.group, b.grade, b.floor * 100) for b in bands]

@@ -298,3 +298,19 @@ def test_a_groups_own_grade_bands_replacing_the_common_ones_is_said(
         "70%): các mức dùng chung (Xuất sắc từ 90%, Tốt từ 80%) không áp dụng cho "
         "khối này."
     ]
+
+
+def test_a_register_saved_as_xlsm_is_read_under_its_name(tmp_path: Path) -> None:
+    """Blind round 17, P6: ``don-vi.xlsm`` (or ``.xls``, ``.ods``) was not seen, and
+    the run said the province root had no year folder."""
+    inputs = tmp_path / "inputs"
+    write_register(inputs, [["X1", "UBND xã Bản Lang", "Xã, phường", None]])
+    (inputs / "don-vi.xlsx").rename(inputs / "don-vi.xlsm")
+    (inputs / "units" / "X1").mkdir()
+    assert is_province(inputs)
+    province = read_province(inputs)
+    assert [u.code for u in province.units] == ["X1"]
+    _hide(inputs / "don-vi.xlsm", "Đơn vị")
+    assert read_province(inputs).problems["message"].to_list() == [
+        "Sheet “Đơn vị” của don-vi.xlsm đang bị ẩn; parindex vẫn đọc sheet này."
+    ]
