@@ -21,6 +21,7 @@ import dataclasses
 import functools
 import itertools
 import json
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -442,6 +443,16 @@ _SIGNAL_MESSAGES = {
 }
 
 
+_PROCESS_EXITED = re.compile(r"Process exited with status code: (-?\d+)")
+
+
+def _process_exit_code(state: State) -> int | None:
+    """The exit code of a flow run's process as its runner reports a crash
+    (``parindex serve``: "Process exited with status code: -9. …"), or None."""
+    found = _PROCESS_EXITED.match(state.message or "")
+    return int(found.group(1)) if found else None
+
+
 def signal_of(state: State, raised: object = None) -> int | None:
     """The signal that stopped a crashed run (SIGTERM, SIGINT: the command line's
     handler exits with 128 + the signal), or None."""
@@ -457,6 +468,9 @@ def signal_of(state: State, raised: object = None) -> int | None:
     number = _SIGNAL_MESSAGES.get(state.message or "")
     if number is not None:
         return int(number)
+    exited = _process_exit_code(state)
+    if exited is not None and exited < 0:  # the runner's child killed (serve)
+        return -exited
     if (state.message or "").startswith("Execution was aborted by Python system exit"):
         text = str(raised) if raised is not None else ""
         if text in {str(128 + signal.SIGINT), str(128 + signal.SIGTERM)}:
@@ -477,6 +491,9 @@ def _error_of(state: State) -> str:
         return messages.RUN_STOPPED_BY_SIGNAL.format(
             signal=messages.signal_name(number)
         )
+    exited = _process_exit_code(state) if state.is_crashed() else None
+    if exited is not None:  # the runner's words for its child's end (serve)
+        return messages.RUN_PROCESS_EXITED.format(code=exited, message=state.message)
     if isinstance(raised, BaseException) and str(raised):
         return str(raised)
     message = state.message or state.name or "?"

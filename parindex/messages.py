@@ -969,6 +969,9 @@ RUN_LAUNCH_CRASH_FOUND = (
 )
 RUN_TIMED_OUT = "chạy quá {seconds} giây nên bị dừng."
 RUN_STOPPED_BY_SIGNAL = "đã bị dừng bằng tín hiệu {signal} trước khi xong."
+RUN_PROCESS_EXITED = (
+    "tiến trình chạy đã dừng với mã thoát {code} trước khi xong (Prefect: {message})."
+)
 STATUS_TITLE = "TRẠNG THÁI TỔNG HỢP CHỈ SỐ CCHC NĂM {year}"
 STATUS_REWRITTEN = "(tệp này được parindex ghi lại sau mỗi lần chạy)"
 STATUS_NO_COMPLETE_RUN = "Chưa có lần chạy nào hoàn thành: thư mục chưa có kết quả."
