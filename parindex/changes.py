@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from parindex.text import format_vn
@@ -20,6 +21,10 @@ FIRST_READ = (
     "được sửa)."
 )
 CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
+RESAVED_FILE = (
+    "Tệp {file} ({department}) được lưu lại, nội dung như cũ (giờ sửa {old} → "
+    "{new}): số liệu không đổi."
+)
 GONE_FILE = "Tệp không còn trong thư mục: {file}."
 STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
 TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
@@ -102,6 +107,20 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
         elif entry.get("sha256") != before[name].get("sha256"):
             department = department or UNKNOWN
             lines.append(CHANGED_FILE.format(file=name, department=department))
+        elif (
+            entry.get("modified")
+            and before[name].get("modified")
+            and entry.get("modified") != before[name].get("modified")
+            and entry["status"] == before[name]["status"]
+        ):  # its time goes into the outputs' dates: they are written again
+            lines.append(
+                RESAVED_FILE.format(
+                    file=name,
+                    department=department or UNKNOWN,
+                    old=_when(before[name]["modified"]),
+                    new=_when(entry["modified"]),
+                )
+            )
         elif entry["status"] != before[name]["status"]:
             lines.append(
                 STATUS_CHANGED.format(
@@ -122,6 +141,14 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             )
         )
     return lines or [NOTHING_CHANGED]
+
+
+def _when(moment: Any) -> str:
+    """``2024-01-05T08:00:00+07:00`` as the lines show a time: 05/01/2024 08:00."""
+    try:
+        return dt.datetime.fromisoformat(str(moment)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return str(moment)
 
 
 def _shown(total: Any) -> str:

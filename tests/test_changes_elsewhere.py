@@ -204,3 +204,24 @@ def test_a_summary_edited_by_hand_without_the_part_kept_is_not_compared(
     assert _changes(outputs) == [
         changes.SUMMARY_EDITED_NOT_COMPARED.format(file=path.name)
     ]
+
+
+def test_a_file_saved_again_unchanged_is_said_not_nothing() -> None:
+    """Blind round 17, N6: a form saved again with the same content (a new time,
+    which the outputs' dates follow) gave "Không có … thay đổi nào: giữ nguyên kết
+    quả" while four outputs were written again."""
+    before = {
+        "file": "2023/phong-tu-phap.xlsx",
+        "sha256": "ab",
+        "department": "TP",
+        "status": "used",
+        "modified": "2024-01-05T08:00:00+07:00",
+    }
+    after = {**before, "modified": "2024-12-04T18:00:00+07:00"}
+    assert changes.describe_changes(_summary(before), _summary(after)) == [
+        "Tệp 2023/phong-tu-phap.xlsx (TP) được lưu lại, nội dung như cũ (giờ sửa "
+        "05/01/2024 08:00 → 04/12/2024 18:00): số liệu không đổi."
+    ]
+    assert changes.describe_changes(_summary(before), _summary(before)) == [
+        changes.NOTHING_CHANGED
+    ]
