@@ -150,6 +150,8 @@ def unit_folder_error(unit: Unit) -> str | None:
         with os.scandir(unit.folder) as entries:
             for entry in entries:
                 entry.stat(follow_symlinks=False)  # the folder can be entered
+    except FileNotFoundError:
+        return None  # no folder yet (a unit just registered): it has not submitted
     except OSError as error:
         return messages.PROVINCE_UNIT_FOLDER_UNREADABLE.format(
             folder=f"{UNITS_FOLDER}/{unit.folder.name}",

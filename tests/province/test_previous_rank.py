@@ -146,3 +146,18 @@ def test_a_unit_whose_only_file_waits_is_said_to_wait(tmp_path: Path) -> None:
         "X02": "Đơn vị không có tệp chấm điểm nào dùng được năm 2025: có tệp vừa được "
         "sửa, có thể đang được ghi, để lại cho lần chạy sau (“2025/tu-danh-gia.xlsx”).",
     }
+
+
+def test_a_registered_unit_without_a_folder_has_not_submitted(tmp_path: Path) -> None:
+    """Blind round 17, second round, R3: a unit in the register with no folder
+    under ``units/`` at all (newly registered) was 'không tổng hợp được', told
+    to fix a permission, after the check of unreadable unit folders came in."""
+    inputs = _province(tmp_path, ["X01", "X07"])
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    result, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=0.0)
+    x07 = next(run for run in runs if run.unit.code == "X07")
+    assert not x07.failed
+    assert x07.note is not None and x07.note.startswith(
+        "Đơn vị chưa có thư mục nộp bài năm 2025"
+    )
+    assert result.missing_units == ("X07",)
