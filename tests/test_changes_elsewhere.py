@@ -225,3 +225,21 @@ def test_a_file_saved_again_unchanged_is_said_not_nothing() -> None:
     assert changes.describe_changes(_summary(before), _summary(before)) == [
         changes.NOTHING_CHANGED
     ]
+
+
+def test_a_form_saved_again_is_named_by_a_real_night(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Blind round 17, second round: the line above did not reach a real night
+    (the part of the summary kept for the next night did not keep the time)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    path = inputs / str(YEAR) / "phong-tu-phap.xlsx"
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # 15/11/2023 05:13 here
+    _night(inputs, outputs)
+    found = _changes(outputs)
+    assert len(found) == 1
+    assert found[0].startswith(
+        f"Tệp {YEAR}/phong-tu-phap.xlsx (TP) được lưu lại, nội dung như cũ (giờ sửa "
+    )
+    assert found[0].endswith("→ 15/11/2023 05:13): số liệu không đổi.")

@@ -28,7 +28,7 @@ from parindex.publish.manifest import file_digest, read_json
 
 COMPARED_FORMAT = b"parindex-compared-summary 1\n"
 COMPARED_FOLDER = "compared"
-SUBMISSION_KEYS = ("file", "sha256", "department", "status")
+SUBMISSION_KEYS = ("file", "sha256", "department", "status", "modified")
 """What ``describe_changes`` reads of each submission of a summary."""
 
 
