@@ -22,6 +22,7 @@ What this pass cannot foresee (a bug in the native reader) is contained by
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import struct
@@ -842,7 +843,7 @@ def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
         inspect_container(content)
     except UnsafeFile as unsafe:
         raise UnreadableWorkbook(unsafe_message(unsafe, len(content))) from None
-    opener = _open_all_sheets if hidden else _open_sheets
+    opener = functools.partial(_open_sheets, hidden=hidden)
     found = run_isolated([content], opener)[0]  # a reader crash: this file
     if isinstance(found, Crashed):
         raise UnreadableWorkbook(crash_message(found))
@@ -851,17 +852,10 @@ def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
     return found
 
 
-def _open_sheets(content: bytes) -> list[Sheet] | str:
-    """The visible sheets, or why the reader could not open the workbook."""
+def _open_sheets(content: bytes, *, hidden: bool = False) -> list[Sheet] | str:
+    """The visible sheets (every sheet with ``hidden``, hidden ones marked), or why
+    the reader could not open the workbook."""
     try:
-        return list(iter_sheets(open_workbook(content)))
-    except UnreadableWorkbook as error:
-        return error.reason
-
-
-def _open_all_sheets(content: bytes) -> list[Sheet] | str:
-    """Every sheet, hidden ones marked, or why the reader could not open it."""
-    try:
-        return list(iter_sheets(open_workbook(content), hidden=True))
+        return list(iter_sheets(open_workbook(content), hidden=hidden))
     except UnreadableWorkbook as error:
         return error.reason
