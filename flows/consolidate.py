@@ -423,6 +423,7 @@ def _repeated_outcome(
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
+        "waiting_departments": [code for code, _ in found.waiting],
         "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": [],
     }
@@ -987,6 +988,7 @@ def consolidate_flow(
         "missing_departments": [code for code, _ in found.missing],
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
+        "waiting_departments": [code for code, _ in found.waiting],
         "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": found_since,
     }

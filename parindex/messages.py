@@ -1171,4 +1171,9 @@ RUN_DOUBTED_COUNT = (
 )
 MARKDOWN_DOUBTED = "Tính theo tệp chưa chắc là của đơn vị"
 STATUS_UNUSABLE_LIST = "Đơn vị đã nộp nhưng tệp không dùng được"
+RUN_WAITING_COUNT = "{count} đơn vị có tệp chờ lần chạy sau ({codes})"
+STATUS_WAITING_LIST = (
+    "Đơn vị có tệp đang được ghi, chờ lần chạy sau (điểm chưa được tính lần này)"
+)
+MARKDOWN_WAITING = "Có tệp chờ lần chạy sau"
 MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import polars as pl
 
@@ -103,6 +103,7 @@ _UNKNOWN_PATTERNS = tuple(
 
 _NOT_SUBMITTED = template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
 _UNUSABLE = template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
+_WAITING = template_pattern(messages.DEPARTMENT_NOT_FOUND_PENDING)
 
 
 def _said(
@@ -181,36 +182,49 @@ def doubted_in_use(
     return [(code, name) for code, name in departments if code in said]
 
 
+class Coverage(NamedTuple):
+    """Who submitted and who did not, each in the criteria set's order."""
+
+    submitted: Departments
+    missing: Departments
+    unknown: Departments
+    """not known to have submitted: a folder that could not be read may hold it"""
+    unusable: Departments
+    """submitted only files that could not be used (rejected)"""
+    waiting: Departments
+    """without a file in use, a file saved within the settle time left for the
+    next run (it may be theirs): their scores are not in tonight's figures"""
+
+
 def split_submitted(
     departments: Sequence[tuple[str, str]],
     used: set[str],
     problems: Sequence[Mapping[str, Any]] | None,
-) -> tuple[Departments, Departments, Departments, Departments]:
-    """(submitted, missing, unknown, unusable), each in the criteria set's order.
+) -> Coverage:
+    """Who submitted, who did not, who is not known, who sent only unusable files
+    and who waits for a file left for the next run.
 
     A department without a file of its own in use is what the problems say of it
     (the ingest decides, from the rows in use: ``collect_year``): not submitted,
-    not known, submitted an unusable file, or else submitted (its form is a sheet
-    of another department's workbook). Without the problems (``None``): missing."""
+    not known, submitted an unusable file, waiting, or else submitted (its form
+    is a sheet of another department's workbook). Without the problems
+    (``None``): missing."""
     unknown = submission_unknown(problems or [])
     unusable = submitted_unusable(problems or [])
+    waiting = _said(problems or [], _WAITING)
     said = not_submitted(problems) if problems is not None else None
-    lists: tuple[Departments, Departments, Departments, Departments] = (
-        [],
-        [],
-        [],
-        [],
-    )
-    submitted, missing, not_known, unusable_files = lists
+    found = Coverage([], [], [], [], [])
     for code, name in departments:
         if code in used:
-            submitted.append((code, name))
+            found.submitted.append((code, name))
         elif code in unknown:
-            not_known.append((code, name))
+            found.unknown.append((code, name))
         elif code in unusable:
-            unusable_files.append((code, name))
+            found.unusable.append((code, name))
+        elif code in waiting:
+            found.waiting.append((code, name))
         elif said is None or code in said:
-            missing.append((code, name))
+            found.missing.append((code, name))
         else:
-            submitted.append((code, name))
-    return lists
+            found.submitted.append((code, name))
+    return found

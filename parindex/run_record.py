@@ -62,6 +62,10 @@ class Verdict:
     unusable: list[tuple[str, str]] = field(default_factory=list)
     """Departments that submitted only files that could not be used (rejected):
     not counted as missing, nor as submitted."""
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+    """Departments without a file in use, a file left for the next run (saved
+    within the settle time) maybe theirs: their scores are not in the figures,
+    so the night is not clean (``Coverage.waiting``)."""
     doubted: list[tuple[str, str]] = field(default_factory=list)
     """Departments counted from a file whose ``Đơn vị`` line or name holds only
     a short name of theirs among other words (``problems.doubted_in_use``): a
@@ -74,6 +78,7 @@ class Verdict:
             and not self.missing
             and not self.unknown
             and not self.unusable
+            and not self.waiting
         )
 
     @property
@@ -82,11 +87,11 @@ class Verdict:
         not known to have submitted comes with the error of the folder that could
         not be read: it reads as an error, never as clean."""
         errors = self.errors or self.unknown or self.unusable
-        if errors and self.missing:
+        if errors and (self.missing or self.waiting):
             return messages.RUN_WITH_ERRORS_AND_MISSING
         if errors:
             return messages.RUN_WITH_ERRORS
-        if self.missing:
+        if self.missing or self.waiting:
             return messages.RUN_WITH_MISSING
         return messages.RUN_CLEAN
 
@@ -117,6 +122,13 @@ class Verdict:
                     codes=", ".join(code for code, _ in self.unusable),
                 )
             )
+        if self.waiting:
+            details.append(
+                messages.RUN_WAITING_COUNT.format(
+                    count=len(self.waiting),
+                    codes=", ".join(code for code, _ in self.waiting),
+                )
+            )
         if self.doubted:
             details.append(
                 messages.RUN_DOUBTED_COUNT.format(
@@ -139,15 +151,16 @@ def verdict(result: Result) -> Verdict:
     ).head(MAX_LISTED_PROBLEMS)
     named = problems.filter(pl.col("department").is_not_null()).to_dicts()
     pairs = [(d.code, d.name) for d in departments]
-    submitted, missing, unknown, unusable = split_submitted(pairs, codes, named)
+    found = split_submitted(pairs, codes, named)
     return Verdict(
         errors=errors,
         warnings=problems.height - errors,
-        submitted=submitted,
-        missing=missing,
+        submitted=found.submitted,
+        missing=found.missing,
         problems=listed.to_dicts(),
-        unknown=unknown,
-        unusable=unusable,
+        unknown=found.unknown,
+        unusable=found.unusable,
+        waiting=found.waiting,
         doubted=doubted_in_use(pairs, named, set(used["file"].to_list())),
     )
 
@@ -738,9 +751,7 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
     errors = sum(1 for p in problems if p.get("severity") == "error")
     order = {"error": 0, "warning": 1}
     listed = sorted(problems, key=lambda p: order.get(p.get("severity"), 2))
-    submitted, missing, unknown, unusable = split_submitted(
-        departments, {str(c) for c in codes if c}, problems
-    )
+    found = split_submitted(departments, {str(c) for c in codes if c}, problems)
     used_files = {
         str(s.get("file"))
         for s in summary.get("submissions") or []
@@ -749,11 +760,12 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
     return Verdict(
         errors=errors,
         warnings=len(problems) - errors,
-        submitted=submitted,
-        missing=missing,
+        submitted=found.submitted,
+        missing=found.missing,
         problems=listed[:MAX_LISTED_PROBLEMS],
-        unknown=unknown,
-        unusable=unusable,
+        unknown=found.unknown,
+        unusable=found.unusable,
+        waiting=found.waiting,
         doubted=doubted_in_use(departments, problems, used_files),
     )
 
@@ -798,6 +810,7 @@ def _completed_text(
         + len(found.missing)
         + len(found.unknown)
         + len(found.unusable)
+        + len(found.waiting)
     )
     status = "chính thức" if final else "tạm tính"
     lines = [
@@ -824,6 +837,11 @@ def _completed_text(
         lines += [
             f"{messages.STATUS_UNUSABLE_LIST} ({len(found.unusable)}/{total}):",
             *_departments(found.unusable),
+        ]
+    if found.waiting:
+        lines += [
+            f"{messages.STATUS_WAITING_LIST} ({len(found.waiting)}/{total}):",
+            *_departments(found.waiting),
         ]
     lines += [
         "",
@@ -912,7 +930,7 @@ def status_text_failed(
             if isinstance(row, dict) and row.get("status") == "used"
         }
         if departments is not None:
-            submitted, missing, unknown, unusable = split_submitted(
+            found = split_submitted(
                 departments,
                 {str(code) for code in used if code},
                 _summary_problems(completed),
@@ -920,21 +938,22 @@ def status_text_failed(
             every = len(departments)
             lines += [
                 "",
-                f"Đơn vị đã nộp, theo lần hoàn thành đó ({len(submitted)}/{every}):",
-                *_departments(submitted),
-                f"Đơn vị chưa nộp ({len(missing)}/{every}):",
-                *_departments(missing),
+                "Đơn vị đã nộp, theo lần hoàn thành đó "
+                f"({len(found.submitted)}/{every}):",
+                *_departments(found.submitted),
+                f"Đơn vị chưa nộp ({len(found.missing)}/{every}):",
+                *_departments(found.missing),
             ]
-            if unknown:
-                lines += [
-                    f"{messages.STATUS_UNKNOWN_LIST} ({len(unknown)}/{every}):",
-                    *_departments(unknown),
-                ]
-            if unusable:
-                lines += [
-                    f"{messages.STATUS_UNUSABLE_LIST} ({len(unusable)}/{every}):",
-                    *_departments(unusable),
-                ]
+            for label, listed in (
+                (messages.STATUS_UNKNOWN_LIST, found.unknown),
+                (messages.STATUS_UNUSABLE_LIST, found.unusable),
+                (messages.STATUS_WAITING_LIST, found.waiting),
+            ):
+                if listed:
+                    lines += [
+                        f"{label} ({len(listed)}/{every}):",
+                        *_departments(listed),
+                    ]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -34,3 +34,61 @@ def test_a_department_whose_only_file_waits_is_said_so(
         "này: có tệp vừa được sửa, có thể đang được ghi, để lại cho lần chạy sau "
         "(“2023/phong-tu-phap.xlsx”); tệp của đơn vị có thể là tệp đó."
     ]
+
+
+def test_a_department_whose_only_file_waits_leaves_the_night_incomplete(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind round 17, second round, R2: the department was listed among those
+    that submitted and the night was clean ("đủ bài nộp"; a province unit
+    ``clean``), though its scores were not in the figures: the total dropped
+    with nothing said but the warning. Now it waits, in the verdict (not
+    clean), the headline, the status page (completed, a night with nothing new)
+    and the Markdown summary."""
+    from parindex import run_record as record
+    from parindex.render.markdown import markdown_summary
+    from parindex.render.summary import summary
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    now = time.time()
+    form = inputs / "2023" / "phong-tu-phap.xlsx"
+    os.utime(form, (now - 5, now - 5))
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, now, settle_seconds=60)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    found = record.verdict(result)
+    assert found.waiting == [("TP", "Phòng Tư pháp")]
+    assert (found.missing, found.unknown, found.unusable) == ([], [], [])
+    assert ("TP", "Phòng Tư pháp") not in found.submitted
+    assert not found.clean
+    assert found.headline == (
+        "HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo; 1 đơn vị có tệp chờ lần chạy "
+        "sau (TP)"
+    )
+    page = record.status_text_completed(
+        year=2023,
+        run_at=0.0,
+        flow_run=None,
+        result=result,
+        found=found,
+        changes=[],
+        manifest=None,
+    ).splitlines()
+    waiting = [
+        "Đơn vị có tệp đang được ghi, chờ lần chạy sau (điểm chưa được tính "
+        "lần này) (1/6):",
+        "  - TP: Phòng Tư pháp",
+    ]
+    start = page.index("Đơn vị đã nộp (5/6):")
+    assert page[start + 6 : start + 10] == [
+        "Đơn vị chưa nộp (0/6):",
+        "  (không có)",
+        *waiting,
+    ]
+    from_summary = record.verdict_of_summary(summary(result))
+    assert (from_summary.waiting, from_summary.clean) == (found.waiting, False)
+    markdown = markdown_summary(result)
+    assert "\n- Đã nộp (5/6): " in markdown
+    assert "\n- Có tệp chờ lần chạy sau (1): Phòng Tư pháp\n" in markdown

@@ -24,25 +24,26 @@ from parindex.text import format_vn
 
 def _coverage(result: AnalysedResult) -> list[str]:
     """Who submitted, who has not yet, whose submission is not known (a folder
-    that could not be read may hold it) and who submitted only a file that could
-    not be used, by department name (``split_submitted``, as ``run_record.verdict``)."""
+    that could not be read may hold it), who submitted only a file that could
+    not be used and who waits for a file left for the next run, by department name (``split_submitted``, as ``run_record.verdict``)."""
     used = result.submissions.filter(pl.col("status") == "used")
     pairs = [(d.code, d.name) for d in result.current.criteria_set.departments]
     named = result.problems.filter(pl.col("department").is_not_null()).to_dicts()
-    submitted, missing, unknown, unusable = split_submitted(
+    found = split_submitted(
         pairs, set(used["department"].drop_nulls().to_list()), named
     )
     doubted = doubted_in_use(pairs, named, set(used["file"].to_list()))
-    every = len(submitted) + len(missing) + len(unknown) + len(unusable)
-    sent = ", ".join(name for _, name in submitted) or "chưa có"
-    absent = ", ".join(name for _, name in missing) or "không còn đơn vị nào"
+    every = len(pairs)
+    sent = ", ".join(name for _, name in found.submitted) or "chưa có"
+    absent = ", ".join(name for _, name in found.missing) or "không còn đơn vị nào"
     lines = [
-        f"- Đã nộp ({len(submitted)}/{every}): {sent}",
-        f"- Chưa nộp ({len(missing)}): {absent}",
+        f"- Đã nộp ({len(found.submitted)}/{every}): {sent}",
+        f"- Chưa nộp ({len(found.missing)}): {absent}",
     ]
     for label, listed in (
-        (messages.MARKDOWN_UNKNOWN, unknown),  # a folder not read may hold them
-        (messages.MARKDOWN_UNUSABLE, unusable),
+        (messages.MARKDOWN_UNKNOWN, found.unknown),  # a folder not read may hold them
+        (messages.MARKDOWN_UNUSABLE, found.unusable),
+        (messages.MARKDOWN_WAITING, found.waiting),
         (messages.MARKDOWN_DOUBTED, doubted),
     ):
         if listed:

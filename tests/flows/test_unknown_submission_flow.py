@@ -82,3 +82,44 @@ def test_the_outcome_lists_a_rejected_only_file_apart_and_a_used_sheet_as_sent(
         outcome["unusable_departments"],
         outcome["doubted_departments"],
     ) == ([], [], ["TCKH"], [])
+
+
+def test_a_night_whose_only_file_of_a_department_waits_is_not_clean(
+    prefect_harness: None,
+    sample_inputs: Path,
+    tmp_path: Path,
+) -> None:
+    """Blind round 17, R2: TP's only file saved seconds ago waits; the night says
+    so (not clean, ``waiting_departments``), and the next night, once the file
+    has settled, reads it and is clean again."""
+    import os
+    import shutil
+    import time
+
+    from flows.consolidate import consolidate_flow
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    outputs = tmp_path / "outputs"
+    form = inputs / "2023" / "phong-tu-phap.xlsx"
+    now = time.time()
+    os.utime(form, (now - 2, now - 2))
+    state = consolidate_flow(
+        inputs=str(inputs),
+        outputs=str(outputs),
+        year=2023,
+        settle_seconds=600,
+        return_state=True,
+    )
+    assert state.name == "Hoàn thành, thiếu đơn vị"
+    outcome = state.result()
+    assert (outcome["missing_departments"], outcome["waiting_departments"]) == (
+        [],
+        ["TP"],
+    )
+    os.utime(form, (now - 3600, now - 3600))  # settled (as an hour later)
+    outcome = consolidate_flow(
+        inputs=str(inputs), outputs=str(outputs), year=2023, settle_seconds=600
+    )
+    assert outcome["waiting_departments"] == []
+    assert outcome["total"] == 79.24
