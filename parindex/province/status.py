@@ -11,7 +11,6 @@ page that lists them. Nothing here imports Prefect.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -102,9 +101,13 @@ def province_verdict(runs: Sequence[UnitRun]) -> ProvinceVerdict:
 
 def record_path(folder: Path, run_at: float) -> Path:
     """``<folder>/runs/province-<UTC start>-<pid>.json``: a province run's record,
-    completed or not (one name pattern, so that the records sort by time)."""
-    stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return folder / record.RUNS_FOLDER / f"{RECORD_PREFIX}{stamp}-{os.getpid()}.json"
+    completed or not (one name pattern, so that the records sort in the order
+    written: ``manifest.record_stamp``)."""
+    runs = folder / record.RUNS_FOLDER
+    return (
+        runs
+        / f"{RECORD_PREFIX}{manifest.record_stamp(runs, run_at)}-{os.getpid()}.json"
+    )
 
 
 def _year_folder(outputs: Path, year: int | None) -> Path:

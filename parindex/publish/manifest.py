@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -143,9 +144,35 @@ def unchanged_since(last: dict[str, Any] | None, key: str, targets: list[Path]) 
 def manifest_path(folder: Path, run_at: float) -> Path:
     """Where the manifest of a run started at ``run_at`` goes:
     ``<folder>/runs/<UTC start>-<pid>.json`` (the process id keeps two runs started
-    in the same microsecond apart)."""
-    stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return folder / RUNS_FOLDER / f"{stamp}-{os.getpid()}.json"
+    in the same microsecond apart; the time is ``record_stamp``'s)."""
+    runs = folder / RUNS_FOLDER
+    return runs / f"{record_stamp(runs, run_at)}-{os.getpid()}.json"
+
+
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+_STAMPED = re.compile(r"(?:province-)?(\d{8}T\d{12}Z)-\d+\.json")
+
+
+def record_stamp(runs: Path, run_at: float) -> str:
+    """The UTC time naming a new record in ``runs``: ``run_at``'s, or, when a
+    record there is named as late or later (the machine's clock was set back
+    since it was written), one microsecond after the latest. The records are
+    read in the order of their names (the last complete run, the last run's
+    outputs), so they sort in the order they were written whatever the clock
+    says; each keeps its own time inside (``run_at``)."""
+    stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(STAMP_FORMAT)
+    try:
+        names = os.listdir(runs)
+    except OSError:  # not there yet
+        return stamp
+    latest = max(
+        (found.group(1) for name in names if (found := _STAMPED.fullmatch(name))),
+        default=None,
+    )
+    if latest is None or latest < stamp:
+        return stamp
+    after = dt.datetime.strptime(latest, STAMP_FORMAT) + dt.timedelta(microseconds=1)
+    return after.strftime(STAMP_FORMAT)
 
 
 def manifest_bytes(document: dict[str, Any]) -> bytes:

@@ -1,0 +1,78 @@
+"""A machine whose clock was set back (blind round 17, N2): the run records are
+named by their time and read in the order of their names, so a night run with
+the clock two days back wrote a record sorting before the last good night's.
+``TRANG-THAI.txt`` then named that older run as the source of the files in the
+folder, and the next night, comparing with the older run's record, said the
+outputs had been edited by someone. Records now sort in the order written."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+
+from parindex import pipeline
+from parindex import run_record as record
+from parindex.province.status import record_path
+from parindex.publish.manifest import manifest_path
+from parindex.publish.outputs import Written
+
+TWO_DAYS = 2 * 86400.0
+
+
+def test_a_record_named_with_the_clock_set_back_sorts_after_the_others(
+    tmp_path: Path,
+) -> None:
+    now = time.time()
+    first = manifest_path(tmp_path, now)
+    first.parent.mkdir(parents=True)
+    first.write_text("{}")
+    province = record_path(tmp_path, now + 5.0)
+    province.write_text("{}")
+    back = manifest_path(tmp_path, now - TWO_DAYS)
+    back.write_text("{}")
+    assert back.name > first.name
+    assert back.name.removeprefix("province-") > province.name.removeprefix("province-")
+    assert record_path(tmp_path, now - TWO_DAYS).name.removeprefix("province-") > (
+        back.name
+    )
+    # with the clock right, a record has the time it was written
+    assert manifest_path(tmp_path, now + 60.0).name.startswith(
+        time.strftime("%Y%m%dT%H%M", time.gmtime(now + 60.0))
+    )
+
+
+def _night(inputs: Path, outputs: Path, run_at: float) -> Written:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, run_at)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    return pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=run_at)
+
+
+def test_a_night_with_the_clock_set_back_is_the_last_one(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    outputs = tmp_path / "outputs"
+    now = time.time()
+    _night(inputs, outputs, now)
+    form = inputs / "2023" / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(form)
+    sheet = workbook.worksheets[0]
+    for row in sheet.iter_rows(min_col=5, max_col=5):
+        if isinstance(row[0].value, (int, float)) and row[0].value > 0:
+            row[0].value = 0  # a score lost: the second night's figures differ
+            break
+    workbook.save(form)
+    second = _night(inputs, outputs, now - TWO_DAYS)
+    last = record.last_completed(outputs / "2023" / "runs")
+    assert last is not None and last[0] == second.manifest
+    # the clock right again: the outputs are as the second night wrote them
+    third = _night(inputs, outputs, now + 60.0)
+    assert not any("sửa hoặc xóa" in line for line in third.changes)
+    # compared with the second night: the same total (the first night's was higher)
+    assert not any(line.startswith("Tổng điểm") for line in third.changes)
