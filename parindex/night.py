@@ -16,11 +16,9 @@ read, consolidated or rendered.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,6 +32,7 @@ from parindex.ingest.cache import code_version
 from parindex.ingest.discover import discover, file_sha256, sha256
 from parindex.ingest.safety import MAX_FILE_BYTES, read_capped
 from parindex.publish import outputs_lock, write_bytes_atomic
+from parindex.publish.manifest import manifest_path
 from parindex.settings import SETTINGS_FILE
 from parindex.timefmt import local_iso
 
@@ -263,10 +262,7 @@ def repeat_last_run(
             "repaired": None,
             "removed": [],  # nothing removed tonight
         }
-        stamp = dt.datetime.fromtimestamp(run_at, tz=dt.UTC).strftime(
-            "%Y%m%dT%H%M%S%fZ"
-        )
-        manifest = folder / "runs" / f"{stamp}-{os.getpid()}.json"
+        manifest = manifest_path(folder, run_at)
         write_bytes_atomic(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),

@@ -76,3 +76,25 @@ def test_a_night_with_the_clock_set_back_is_the_last_one(
     assert not any("sửa hoặc xóa" in line for line in third.changes)
     # compared with the second night: the same total (the first night's was higher)
     assert not any(line.startswith("Tổng điểm") for line in third.changes)
+
+
+def test_a_night_with_nothing_new_and_the_clock_set_back_is_the_last_one(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    from parindex import night
+
+    outputs = tmp_path / "outputs"
+    now = time.time()
+    criteria = pipeline.load_criteria(sample_inputs, 2023)
+    history, history_problems = pipeline.load_history(sample_inputs)
+    ingested = pipeline.ingest_year(sample_inputs, 2023, criteria, now)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    print_ = night.fingerprint(sample_inputs, 2023, now, 0.0)
+    first = pipeline.publish_outputs(
+        result, ingested, sample_inputs, outputs, run_at=now, fingerprint=print_
+    )
+    repeated = night.repeat_last_run(outputs, 2023, print_, now - TWO_DAYS)
+    assert repeated is not None
+    assert repeated.manifest.name > first.manifest.name
+    last = record.last_completed(outputs / "2023" / "runs")
+    assert last is not None and last[0] == repeated.manifest
