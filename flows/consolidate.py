@@ -285,9 +285,11 @@ def publish(
     fingerprint: str | None = None,
     *,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
+    announce: Callable[[list[str], Path], object] | None = None,
 ) -> pipeline.Written:
     """Write the workbooks and the summary atomically, archive the submissions;
-    the department workbooks to render go through the flow's task runner."""
+    the department workbooks to render go through the flow's task runner;
+    ``announce`` writes the status page before the outputs move."""
     return pipeline.publish_outputs(
         result,
         ingested,
@@ -297,6 +299,7 @@ def publish(
         fingerprint=fingerprint,
         map_chunks=map_through_runner,
         chunk_size=chunk_size,
+        announce=announce,
     )
 
 
@@ -929,6 +932,25 @@ def consolidate_flow(
     )
     # the year's rows are consolidated: not held while publishing (issue 13)
     ingested = dataclasses.replace(ingested, rows=ingested.rows.clear())
+    found = record.verdict(result)
+
+    def announce(changes: list[str], manifest: Path) -> None:
+        """The status page, written before the outputs move (``publish_outputs``)."""
+        record.write_status(
+            outputs_path,
+            year,
+            record.status_text_completed(
+                year=year,
+                run_at=run_at,
+                flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
+                result=result,
+                found=found,
+                changes=changes,
+                manifest=f"{record.RUNS_FOLDER}/{manifest.name}",
+                repaired=found_since,
+            ),
+        )
+
     written = publish(
         result,
         ingested,
@@ -936,23 +958,9 @@ def consolidate_flow(
         outputs_path,
         kept,
         chunk_size=departments_per_chunk,
+        announce=announce,
     )
-    found = record.verdict(result)
     _publish_artifacts(result, written.changes, found, found_since)
-    record.write_status(
-        outputs_path,
-        year,
-        record.status_text_completed(
-            year=year,
-            run_at=run_at,
-            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
-            result=result,
-            found=found,
-            changes=written.changes,
-            manifest=f"{record.RUNS_FOLDER}/{written.manifest.name}",
-            repaired=found_since,
-        ),
-    )
     log = logger.info if found.clean else logger.warning
     log(
         "Năm %s: %s; tổng điểm %.2f (%s), %d tệp",

@@ -1119,6 +1119,10 @@ DEPARTMENT_NOT_FOUND_UNREADABLE = (
     "Chưa thấy tệp chấm điểm năm {year} của đơn vị {department}; có thư mục không "
     "đọc được ({folders}), tệp của đơn vị có thể nằm trong đó."
 )
+OUTPUT_FILE_LOCKED = (
+    "Không thay được tệp kết quả “{path}”: tệp bị khóa (chỉ đọc, chattr +i, hoặc "
+    "của tài khoản khác). Hãy bỏ khóa tệp rồi chạy lại."
+)
 REPAIR_IN_THE_WAY = (
     "Lần chạy trước bị dừng giữa lúc ghi kết quả và chưa ghi nốt được: “{path}” đang "
     "chắn chỗ ({reason}). Hãy chuyển hoặc đổi tên mục này (parindex không xóa nó) "

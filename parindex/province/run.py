@@ -204,28 +204,33 @@ def publish_unit(
     if run.result is None or run.ingested is None:
         return None
     folder = unit_outputs(outputs, run)
-    written = publish_outputs(
-        run.result,
+    result, year = run.result, run.year
+
+    def announce(changes: list[str], manifest: Path) -> None:
+        """The unit's page, written before its outputs move (``publish_outputs``)."""
+        record.write_status(
+            folder,
+            year,
+            record.status_text_completed(
+                year=year,
+                run_at=run_at,
+                flow_run=None,
+                result=result,
+                found=record.verdict(result),
+                changes=changes,
+                manifest=f"{record.RUNS_FOLDER}/{manifest.name}",
+            ),
+        )
+
+    return publish_outputs(
+        result,
         run.ingested,
         run.unit.folder,
         folder,
         run_at=run_at,
         standing=standing,
+        announce=announce,
     )
-    record.write_status(
-        folder,
-        run.year,
-        record.status_text_completed(
-            year=run.year,
-            run_at=run_at,
-            flow_run=None,
-            result=run.result,
-            found=record.verdict(run.result),
-            changes=written.changes,
-            manifest=f"{record.RUNS_FOLDER}/{written.manifest.name}",
-        ),
-    )
-    return written
 
 
 def province_created(runs: Sequence[UnitRun]) -> dt.datetime:
@@ -255,18 +260,9 @@ def publish_province(
         sweep_temporary_files(folder)
         summary = folder / f"province-summary-{year}.json"
         workbook = folder / f"tong-hop-tinh-{year}.xlsx"
-        written = {
-            summary: write_bytes_atomic(summary, render_province_summary(result)),
-            workbook: write_atomic(
-                workbook, lambda path: render_province(result, path, created)
-            ),
-        }
         manifest = status.record_path(folder, run_at)
-        document = province_manifest(result, runs, unit_written, written, run_at)
-        write_bytes_atomic(
-            manifest,
-            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
-        )
+        # the page first: one that cannot be written stops the run before the
+        # province's files change (as ``publish_outputs``'s ``announce``)
         record.write_status(
             outputs,
             year,
@@ -278,6 +274,17 @@ def publish_province(
                 manifest_name=f"{record.RUNS_FOLDER}/{manifest.name}",
                 repaired=repaired,
             ),
+        )
+        written = {
+            summary: write_bytes_atomic(summary, render_province_summary(result)),
+            workbook: write_atomic(
+                workbook, lambda path: render_province(result, path, created)
+            ),
+        }
+        document = province_manifest(result, runs, unit_written, written, run_at)
+        write_bytes_atomic(
+            manifest,
+            (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
         )
     changed = [path for path, was in written.items() if was]
     for unit in unit_written:

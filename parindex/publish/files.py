@@ -218,6 +218,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
     except OSError as error:
         raise not_writable(path.parent, error) from error
     temporary = Path(name)
+    replacing = False
     try:
         write(temporary)
         if path.is_file() and filecmp.cmp(temporary, path, shallow=False):
@@ -225,8 +226,16 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> bool:
         with open(temporary, "rb") as stream:
             os.fsync(stream.fileno())
         os.chmod(temporary, _FILE_MODE & ~_current_umask())  # mkstemp makes 0600
+        replacing = True
         os.replace(temporary, path)
         return True
+    except PermissionError as error:
+        if not (replacing and path.exists()):
+            raise not_writable(path.parent, error) from error
+        # the folder took the temporary file: the file in place is locked
+        raise OutputsNotWritable(
+            messages.OUTPUT_FILE_LOCKED.format(path=path)
+        ) from error
     except OSError as error:
         raise not_writable(path.parent, error) from error
     except Exception as error:  # a writer library wrapping the OSError (xlsxwriter)

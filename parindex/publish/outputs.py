@@ -777,6 +777,7 @@ def publish_outputs(
     standing: UnitStanding | None = None,
     map_chunks: MapChunks = map,
     chunk_size: int = DEPARTMENTS_PER_CHUNK,
+    announce: Callable[[list[str], Path], object] | None = None,
 ) -> Written:
     """Write the scorecard, the summary and one workbook per department, archive
     every submission read, and record the run's manifest, under the outputs lock.
@@ -793,7 +794,10 @@ def publish_outputs(
     recorded, so that the next night with nothing new repeats this run.
     ``standing`` (a province run) adds the unit's rank in its group to the
     department workbooks; when only the standing moved (another unit of the group
-    changed), only they change.
+    changed), only they change. ``announce(changes, manifest)`` is called once
+    everything is staged, before anything is published: the status page is
+    written there, so that a page that cannot be written stops the run with the
+    last set of outputs whole and still the last complete record's.
     """
     codes = result.current.departments["code"].to_list()
     department_created = (
@@ -941,6 +945,8 @@ def publish_outputs(
                 if output["file"] == str(summary_path)
             )
             keep_compared(outputs, year, written_summary, compared_now)
+            if announce is not None:
+                announce(changes, manifest)
             _move_set(
                 folder,
                 staged,
