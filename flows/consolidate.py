@@ -329,6 +329,19 @@ def artifact_summary(result: AnalysedResult, limit: int = ARTIFACT_CHARACTERS) -
     return "".join(kept)
 
 
+def _since_sections(changes: list[str], found_since: list[str]) -> str:
+    """The artifact's sections of what changed since the last run and of the
+    nights that did not complete since the last one that did."""
+    since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
+        f"- {c}\n" for c in changes
+    )
+    if found_since:
+        since += "\n## Từ lần hoàn thành trước\n\n" + "".join(
+            f"- {line}\n" for line in found_since
+        )
+    return since
+
+
 def _publish_artifacts(
     result: AnalysedResult,
     changes: list[str],
@@ -337,15 +350,8 @@ def _publish_artifacts(
 ) -> None:
     key = f"parindex-{result.year}"
     headline = f"**Kết quả: {found.headline}**\n\n"
-    since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
-        f"- {c}\n" for c in changes
-    )
-    if found_since:
-        since += "\n## Từ lần hoàn thành trước\n\n" + "".join(
-            f"- {line}\n" for line in found_since
-        )
     create_markdown_artifact(
-        headline + artifact_summary(result) + since,
+        headline + artifact_summary(result) + _since_sections(changes, found_since),
         key=f"{key}-summary",
         description="Kết quả tổng hợp",
     )
@@ -358,19 +364,22 @@ def _publish_artifacts(
 
 
 def _repeated_outcome(
-    repeated: RepeatedRun, logger: Any, outputs_folder: Path
+    repeated: RepeatedRun,
+    logger: Any,
+    outputs_folder: Path,
+    found_since: list[str],
 ) -> dict[str, Any] | State:
     """The flow's outcome on a night with nothing new, from the last run's record
     and summary (the artifacts are published again from them): not clean when
-    the last run was not, in its state name, log and outcome, as that run."""
+    the last run was not, in its state name, log and outcome, as that run.
+    ``found_since``: the nights that did not complete since the last one that
+    did, listed as a night that did its work lists them."""
     document = repeated.document
     outputs = [Path(str(o["file"])) for o in document.get("outputs", [])]
     scorecard, summary_json, _report, summary_md = outputs[:4]
     summary = json.loads(summary_json.read_text("utf-8"))
     found = record.verdict_of_summary(summary)
-    since = "\n## Thay đổi so với lần chạy trước\n\n" + "".join(
-        f"- {c}\n" for c in document["changes"]
-    )
+    since = _since_sections(document["changes"], found_since)
     key = f"parindex-{document['year']}"
     create_markdown_artifact(
         f"**Kết quả: {found.headline}**\n\n" + summary_md.read_text("utf-8") + since,
@@ -397,6 +406,7 @@ def _repeated_outcome(
             summary=summary,
             changes=document["changes"],
             manifest=f"{record.RUNS_FOLDER}/{repeated.manifest.name}",
+            repaired=found_since,
         ),
     )
     figures, problems = document["figures"], document["problems"]
@@ -428,7 +438,7 @@ def _repeated_outcome(
         "unusable_departments": [code for code, _ in found.unusable],
         "waiting_departments": [code for code, _ in found.waiting],
         "doubted_departments": [code for code, _ in found.doubted],
-        "since_last_complete": [],
+        "since_last_complete": found_since,
     }
     if found.clean:
         return outcome
@@ -907,10 +917,12 @@ def consolidate_flow(
     # taken before anything is read: a night with nothing new repeats the last run
     seen_at = time.time()
     print_ = fingerprint(inputs_path, year, seen_at, settle_seconds)
+    # the nights that did not complete since the last one that did (read before
+    # this night's record is written, a repeated one too)
+    found_since = _since_last_complete(outputs_path, year)
     repeated = repeat_last_run(outputs_path, year, print_, time.time())
     if repeated is not None:
-        return _repeated_outcome(repeated, logger, outputs_path)  # type: ignore[return-value]
-    found_since = _since_last_complete(outputs_path, year)
+        return _repeated_outcome(repeated, logger, outputs_path, found_since)  # type: ignore[return-value]
     criteria_set, history, history_problems = load_inputs(
         inputs_path, year, outputs_path
     )

@@ -778,9 +778,11 @@ def status_text_repeated(
     summary: dict[str, Any],
     changes: Sequence[str],
     manifest: str | None,
+    repaired: Sequence[str] = (),
 ) -> str:
     """``TRANG-THAI.txt`` after a night with nothing new: tonight's time, run and
-    record, the last run's figures and lists (from its summary)."""
+    record, the last run's figures and lists (from its summary), and the nights
+    that did not complete since the last one that did (``repaired``)."""
     return _completed_text(
         year=year,
         run_at=run_at,
@@ -790,6 +792,7 @@ def status_text_repeated(
         found=verdict_of_summary(summary),
         changes=changes,
         manifest=manifest,
+        repaired=repaired,
     )
 
 
