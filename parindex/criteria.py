@@ -133,6 +133,10 @@ class CriteriaSet:
     departments: tuple[Department, ...]
     unit_group: str | None = None
     self_assessed: bool = False
+    other_units: tuple[Department, ...] = ()
+    """In a province, the registered units other than the one the set is read
+    for (code, name, other names): a self-assessed form whose ``Đơn vị`` line
+    names one of them exactly is that unit's, not the folder's."""
 
     @property
     def leaves(self) -> pl.DataFrame:
@@ -207,6 +211,8 @@ def set_digest(criteria_set: CriteriaSet) -> str:
         criteria_set.source,
         [asdict(department) for department in criteria_set.departments],
     ]
+    if criteria_set.other_units:  # read for a unit of a province
+        head.append([asdict(unit) for unit in criteria_set.other_units])
     digest.update(json.dumps(head, ensure_ascii=False).encode())
     with DIGEST_LOCK:
         digest.update(criteria_set.nodes.write_json().encode())

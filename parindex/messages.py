@@ -1119,6 +1119,12 @@ DEPARTMENT_NOT_FOUND_UNREADABLE = (
     "Chưa thấy tệp chấm điểm năm {year} của đơn vị {department}; có thư mục không "
     "đọc được ({folders}), tệp của đơn vị có thể nằm trong đó."
 )
+FORM_OF_ANOTHER_UNIT = (
+    "Tệp ghi tên đơn vị “{text}”: đó là đơn vị {code} ({name}) trong danh sách đơn "
+    "vị của tỉnh, không phải đơn vị của thư mục này, nên không được tính cho đơn "
+    "vị này. Nếu là tệp của {code}, hãy chuyển tệp vào thư mục units/{code}/; nếu "
+    "là tệp của đơn vị này, hãy sửa tên đơn vị trong tệp."
+)
 OUTPUT_FILE_LOCKED = (
     "Không thay được tệp kết quả “{path}”: tệp bị khóa (chỉ đọc, chattr +i, hoặc "
     "của tài khoản khác). Hãy bỏ khóa tệp rồi chạy lại."

@@ -730,8 +730,20 @@ def _form(
         metadata["department"][0], criteria_set.departments
     )
     if criteria_set.self_assessed:
-        # the unit fills the whole form itself: every form is its own
+        # the unit fills the whole form itself: every form is its own, but one
+        # whose line names another unit of the province exactly
         form.department = criteria_set.departments[0].code
+        if "department" in metadata and not blank and criteria_set.other_units:
+            text, cell = metadata["department"]
+            other = match_department(text, criteria_set.other_units)
+            if other is not None:
+                unit = next(u for u in criteria_set.other_units if u.code == other)
+                return reject(
+                    messages.FORM_OF_ANOTHER_UNIT.format(
+                        text=text.strip(), code=other, name=unit.name
+                    ),
+                    cell,
+                )
     elif "department" in metadata and not blank:
         text, cell = metadata["department"]
         departments = criteria_set.departments

@@ -1,0 +1,72 @@
+"""A form in one unit's drop folder whose ``Đơn vị`` line names another unit of
+the register exactly (blind round 17, P12: the Sở Nội vụ's form copied into the
+Sở Tài chính's folder was counted as the Sở Tài chính's, without a word): it is
+set aside with an error naming that unit; a line naming the folder's own unit,
+or no registered unit, is the unit's own as before."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+
+from parindex.province.run import run_province
+from tests.builders import Cell
+from tests.builders import write_submission as write_form
+from tests.province.test_folder import write_register, write_set
+
+GROUP = "Xã, phường"
+
+
+def _form(inputs: Path, folder: str, department: str, scores: tuple[int, ...]) -> None:
+    leaves: list[list[Cell]] = [
+        ["1.1", "Kế hoạch", 1],
+        ["1.2", "Báo cáo", 2],
+        ["2.1", "SIPAS", 2],
+    ]
+    write_form(
+        inputs / "units" / folder / "2025" / "tu-danh-gia.xlsx",
+        [
+            [*leaf, score, score, None]
+            for leaf, score in zip(leaves, scores, strict=True)
+        ],
+        department=department,
+        year=2025,
+    )
+
+
+def test_a_form_naming_another_registered_unit_is_set_aside(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X01", "UBND xã An Bình", GROUP, None],
+            ["X02", "UBND xã Hòa Phú", GROUP, "Hòa Phú"],
+            ["X03", "UBND xã Tân Lập", GROUP, None],
+        ],
+    )
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    _form(inputs, "X01", "UBND xã Hòa Phú", (1, 2, 2))  # X02's form, in X01's folder
+    _form(inputs, "X02", "UBND xã Hòa Phú", (1, 1, 1))
+    _form(inputs, "X03", "UBND xã Tân Lập", (0, 1, 1))  # its own
+    result, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    x01 = next(run for run in runs if run.unit.code == "X01")
+    assert x01.ingested is not None
+    statuses = x01.ingested.submissions.select("file", "status").rows()
+    assert statuses == [("2025/tu-danh-gia.xlsx", "rejected")]
+    errors = x01.ingested.problems.filter(pl.col("severity") == "error")
+    assert errors.select("file", "cell", "message").rows() == [
+        (
+            "2025/tu-danh-gia.xlsx",
+            "A2",
+            "Tệp ghi tên đơn vị “UBND xã Hòa Phú”: đó là đơn vị X02 (UBND xã Hòa "
+            "Phú) trong danh sách đơn vị của tỉnh, không phải đơn vị của thư mục "
+            "này, nên không được tính cho đơn vị này. Nếu là tệp của X02, hãy "
+            "chuyển tệp vào thư mục units/X02/; nếu là tệp của đơn vị này, hãy sửa "
+            "tên đơn vị trong tệp.",
+        )
+    ]
+    totals = dict(result.units.select("code", "total").rows())
+    assert totals["X02"] == 3.0 and totals["X03"] == 2.0
+    assert totals["X01"] is None
