@@ -36,11 +36,15 @@ from parindex.province.units import UnitRun, consolidate_unit
 from parindex.publish import (
     outputs_lock,
     sweep_temporary_files,
-    write_atomic,
     write_bytes_atomic,
 )
 from parindex.publish.manifest import file_digest
-from parindex.publish.outputs import Written, creation_time, publish_outputs
+from parindex.publish.outputs import (
+    Written,
+    creation_time,
+    publish_outputs,
+    replace_together,
+)
 from parindex.render.province import render_province
 from parindex.render.province_summary import render_province_summary
 from parindex.render.standing import StandingComponent, UnitStanding
@@ -294,12 +298,15 @@ def publish_province(
                 repaired=repaired,
             ),
         )
-        written = {
-            summary: write_bytes_atomic(summary, render_province_summary(result)),
-            workbook: write_atomic(
-                workbook, lambda path: render_province(result, path, created)
-            ),
-        }
+        # the two files as one set: both new, or both as they were
+        content = render_province_summary(result)
+        written = replace_together(
+            folder,
+            {
+                summary: lambda path: path.write_bytes(content),
+                workbook: lambda path: render_province(result, path, created),
+            },
+        )
         document = province_manifest(result, runs, unit_written, written, run_at)
         write_bytes_atomic(
             manifest,

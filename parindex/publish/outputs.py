@@ -487,6 +487,28 @@ def _move_set(
         shutil.rmtree(folder / STAGING, ignore_errors=True)
 
 
+def replace_together(
+    folder: Path, writers: dict[Path, Callable[[Path], object]]
+) -> dict[Path, bool]:
+    """Write each file of ``writers`` (target → write(path)) into the staging
+    folder, then move those that changed into place as one set (``_move_all``:
+    one that cannot be replaced puts back those already moved, and raises why):
+    a failure never leaves some of them new and some old. Which changed, in
+    order. For a few files published without a journal (the province's own):
+    only a process killed between two renames, milliseconds, can leave a mix."""
+    staging = folder / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staged = {target: staging / target.relative_to(folder) for target in writers}
+    with _staging_removed_on_exit(folder):
+        for target, write in writers.items():
+            write_atomic(staged[target], write)
+        changed = {target: not _same_file(staged[target], target) for target in writers}
+        _move_all(folder, staged, [target for target in writers if changed[target]])
+        sync_folders({target.parent for target in writers})
+    shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
 def _journal_bytes(journal: dict[str, Any]) -> bytes:
     """The journal as written: JSON on one line (read back by ``read_json``
     only). It holds the run's manifest and the part of the last summary that is

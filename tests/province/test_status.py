@@ -215,3 +215,35 @@ def test_a_province_run_that_lost_its_server_names_its_flow_run_and_is_not_swept
     assert "brave-otter" in _page(outputs)[5]
     # the next night's sweep finds no killed run to record
     assert record.markers_of_process(outputs, 2023) == []
+
+
+def test_a_province_workbook_that_cannot_be_replaced_leaves_both_files_as_they_were(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 18, F1: ``chattr +i tong-hop-tinh-2023.xlsx``: the province
+    summary was replaced and the workbook not, the page vouching for both."""
+    from parindex.errors import OutputsNotWritable
+
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    folder = outputs / "2023"
+    before = {
+        name: (folder / name).read_bytes()
+        for name in ("province-summary-2023.json", "tong-hop-tinh-2023.xlsx")
+    }
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()  # tonight's figures differ
+    replace = os.replace
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target) == folder / "tong-hop-tinh-2023.xlsx":  # locked in place
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    with pytest.raises(OutputsNotWritable) as raised:
+        run_province(inputs, outputs, 2023, now=time.time())
+    monkeypatch.undo()
+    after = {name: (folder / name).read_bytes() for name in before}
+    assert after == before
+    assert "tong-hop-tinh-2023.xlsx" in str(raised.value)
+    assert not (folder / ".publishing").exists()
