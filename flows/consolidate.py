@@ -633,6 +633,10 @@ def mark_crashed_runs(outputs: Path, year: int | None = None) -> list[str]:
     Vietnamese line per run found or settled."""
     found = []
     for marker in record.stale_markers(outputs, year):
+        completed = record.completed_by(marker)
+        if completed is not None:  # killed after its night was whole
+            record.note_completed_unsettled(*completed, marker)
+            continue
         now = time.time()
         path = record.record_crash(outputs, marker, now)
         found.append(
@@ -825,9 +829,15 @@ def settle_in_prefect(outputs: Path, client: Any = None) -> list[str]:
                 path, document, state=flow_run.state.name, refused=None, now=time.time()
             )
             continue
-        crashed = record.state_of(document) == record.CRASHED
+        ended = record.state_of(document)
         message = record.settle_message(path, document)
-        state: State = Crashed(message=message) if crashed else Failed(message=message)
+        state: State = (
+            Crashed(message=message)
+            if ended == record.CRASHED
+            else Completed(message=message)
+            if ended == record.COMPLETED
+            else Failed(message=message)
+        )
         refused: str | None = None
         try:
             result = client.set_flow_run_state(flow_run.id, state, force=True)

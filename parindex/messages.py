@@ -1025,9 +1025,10 @@ RUN_API_LOST = (
     "start, hoặc máy chủ của đơn vị) rồi chạy lại."
 )
 # --- a run whose end Prefect was not told, settled at the next contact -----------
+RUN_COMPLETED_UNTOLD = "Hoàn thành (tiến trình dừng trước khi báo xong)"
 RUN_SETTLE_MESSAGE = (
     "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận nó "
-    "là “{label}” trong biên bản {record}: {error}"
+    "là “{label}” trong biên bản {record}"
 )
 RUN_SETTLED = (
     "Lần chạy Prefect {flow_run} chưa báo được kết thúc: đã đặt sang {state} theo "

@@ -328,6 +328,48 @@ def stale_markers(outputs: Path, year: int | None = None) -> list[dict[str, Any]
     return _stale(outputs, year, RUNNING_PREFIX)
 
 
+def completed_by(marker: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """The complete record the process of a stale ``marker`` wrote before it
+    died (killed after its outputs and record, before its marker went): in the
+    marker's folder, a record of a completed run named with its pid, written
+    after the marker, of no other flow run; None when there is none."""
+    path = Path(str(marker["marker"]))
+    try:
+        since = path.stat().st_mtime
+    except OSError:
+        return None
+    mine = f"-{marker.get('pid')}.json"
+    for found, document in reversed(read_records(path.parent)):
+        if not found.name.endswith(mine) or state_of(document) != COMPLETED:
+            continue
+        if document.get("flow_run_id") not in (None, marker.get("flow_run_id")):
+            continue
+        try:
+            written = found.stat().st_mtime
+        except OSError:
+            continue
+        if written >= since:
+            return found, document
+    return None
+
+
+def note_completed_unsettled(
+    path: Path, document: dict[str, Any], marker: dict[str, Any]
+) -> None:
+    """A run that completed (``path``, its record) and died before telling
+    Prefect: name its flow run in the record, to be settled ``Completed``
+    (``settle_in_prefect``), and remove its marker. Not a crash to record: its
+    night is whole."""
+    updated = {
+        **document,
+        "flow_run_id": marker.get("flow_run_id"),
+        "flow_run_name": marker.get("flow_run_name"),
+        **_unsettled(marker),
+    }
+    _write_json(path, updated)
+    Path(str(marker["marker"])).unlink(missing_ok=True)
+
+
 def record_crash(outputs: Path, marker: dict[str, Any], now: float) -> Path:
     """Turn a stale marker into a crashed run's record and remove the marker."""
     record = failure_record(
@@ -584,12 +626,16 @@ def settle_message(path: Path, document: dict[str, Any]) -> str:
     """The message of the final state a settled flow run is given: how parindex
     recorded the run, and where (``path``)."""
     label = RUN_LABELS.get(state_of(document), messages.RUN_FAILED)
-    return messages.RUN_SETTLE_MESSAGE.format(
-        label=label, record=path, error=document.get("error")
-    )
+    said = messages.RUN_SETTLE_MESSAGE.format(label=label, record=path)
+    error = document.get("error")
+    return f"{said}: {error}" if error else said  # a completed run gives none
 
 
-RUN_LABELS = {FAILED: messages.RUN_FAILED, CRASHED: messages.RUN_CRASHED}
+RUN_LABELS = {
+    FAILED: messages.RUN_FAILED,
+    CRASHED: messages.RUN_CRASHED,
+    COMPLETED: messages.RUN_COMPLETED_UNTOLD,
+}
 
 
 def since_line(file_name: str, document: dict[str, Any]) -> str:

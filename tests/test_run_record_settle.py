@@ -236,3 +236,12 @@ def test_a_night_found_without_its_flow_run_is_listed_without_a_none() -> None:
         "02/12/2026 22:04:34: Thất bại (eager-dove, runs/x.json): "
         "đã bị dừng bằng tín hiệu SIGTERM trước khi xong."
     )
+
+
+def test_a_completed_run_untold_is_settled_with_no_error(tmp_path: Path) -> None:
+    """Blind round 18, F5: a run killed after its complete record."""
+    path = tmp_path / "runs" / "x.json"
+    assert record.settle_message(path, {"run_at": None}) == (
+        "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận "
+        f"nó là “Hoàn thành (tiến trình dừng trước khi báo xong)” trong biên bản {path}"
+    )

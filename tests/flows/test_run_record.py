@@ -296,3 +296,60 @@ def test_a_signal_prefect_turned_into_another_error_is_recorded_as_the_signal(
     [crashed] = _records(outputs, 2023)
     assert record.state_of(crashed) == "crashed"
     assert crashed["error"] == messages.RUN_STOPPED_BY_SIGNAL.format(signal="SIGTERM")
+
+
+def test_a_run_killed_after_its_complete_record_is_not_recorded_again_as_crashed(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    """Blind round 18, F5: a night killed (``kill -9``) after its outputs and its
+    complete record were written, before its marker went: the next night wrote
+    a second, crashed record of it and listed it as interrupted. Its complete
+    record stands; Prefect is told it completed."""
+    import os
+
+    from prefect import get_client
+    from prefect.states import Running
+
+    from flows.consolidate import consolidate_flow
+    from parindex import pipeline
+
+    outputs = tmp_path / "outputs"
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run(consolidate_flow, state=Running())
+    runs = outputs / "2023" / "runs"
+    runs.mkdir(parents=True)
+    marker = runs / f".running-{flow_run.id}.json"
+    marker.write_text(
+        json.dumps(
+            {
+                "flow_run_id": str(flow_run.id),
+                "flow_run_name": flow_run.name,
+                "year": 2023,
+                "pid": os.getpid(),  # its manifest is named by it
+                "host": __import__("socket").gethostname(),
+                "process_start": "another process",  # gone since
+                "started_at": "2026-12-02T01:00:00+07:00",
+            }
+        )
+    )
+    # the killed night's work, all done: outputs and complete record
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, 0.0)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    import time
+
+    written = pipeline.publish_outputs(
+        result, ingested, inputs, outputs, run_at=time.time()
+    )
+    (inputs / "2023" / "phong-noi-vu.xlsx").touch()  # the next night has work
+    outcome = consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    records = record.read_records(runs)
+    assert [record.state_of(r) for _, r in records] == ["completed", "completed"]
+    assert records[0][0] == written.manifest
+    assert records[0][1]["flow_run_id"] == str(flow_run.id)
+    assert outcome["since_last_complete"] == []
+    assert not marker.exists()
+    with get_client(sync_client=True) as client:
+        after = client.read_flow_run(flow_run.id)
+    assert after.state is not None and after.state.type.value == "COMPLETED"
