@@ -17,8 +17,12 @@ NEW_FILE_NO_DEPARTMENT = "Tệp mới: {file} (" + UNKNOWN + ")."
 PENDING_FILE = "Tệp mới, để lại cho lần chạy sau vì vừa được sửa: {file}."
 NEW_FILE_NOT_READ = "Tệp mới, không đọc ({status}): {file}."
 FIRST_READ = (
-    "Tệp {file} ({department}) được đọc lần đầu (lần chạy trước để lại vì tệp vừa "
+    "Tệp {file} ({department}) được đọc lần này (lần chạy trước để lại vì tệp vừa "
     "được sửa)."
+)
+WAITING_AGAIN = (
+    "Tệp {file} ({department}) vừa được lưu lại (giờ sửa {old} → {new}), chưa đọc: "
+    "để lại cho lần chạy sau, lần này chưa tính điểm trong tệp."
 )
 CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
 RESAVED_FILE = (
@@ -104,6 +108,20 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             before[name].get("status") == "pending" and entry.get("status") != "pending"
         ):
             lines.append(FIRST_READ.format(file=name, department=department or UNKNOWN))
+        elif entry.get("status") == "pending":
+            if before[name].get("status") != "pending" or entry.get(
+                "modified"
+            ) != before[name].get("modified"):  # saved again: its bytes not read
+                lines.append(
+                    WAITING_AGAIN.format(
+                        file=name,
+                        department=department
+                        or before[name].get("department")
+                        or UNKNOWN,
+                        old=_when(before[name].get("modified")),
+                        new=_when(entry.get("modified")),
+                    )
+                )
         elif entry.get("sha256") != before[name].get("sha256"):
             department = department or UNKNOWN
             lines.append(CHANGED_FILE.format(file=name, department=department))

@@ -243,3 +243,33 @@ def test_a_form_saved_again_is_named_by_a_real_night(
         f"Tệp {YEAR}/phong-tu-phap.xlsx (TP) được lưu lại, nội dung như cũ (giờ sửa "
     )
     assert found[0].endswith("→ 15/11/2023 05:13): số liệu không đổi.")
+
+
+def test_a_file_read_last_night_and_saved_again_now_waits_not_changed() -> None:
+    """Blind round 18, F3/F4: a form read last night, saved again seconds before
+    tonight's run (its bytes not read: maybe unchanged), was said "nộp lại (nội
+    dung khác)" with "chưa xác định được đơn vị"; the night after, "được đọc lần
+    đầu", though it had been read before."""
+    read = {
+        "file": "2023/phong-noi-vu.xlsx",
+        "sha256": "ab",
+        "department": "NV",
+        "status": "used",
+        "modified": "2023-12-01T08:00:00+07:00",
+    }
+    waiting = {
+        **read,
+        "sha256": None,
+        "status": "pending",
+        "modified": "2023-12-02T00:59:50+07:00",
+    }
+    assert changes.describe_changes(_summary(read), _summary(waiting)) == [
+        "Tệp 2023/phong-noi-vu.xlsx (NV) vừa được lưu lại (giờ sửa 01/12/2023 08:00 "
+        "→ 02/12/2023 00:59), chưa đọc: để lại cho lần chạy sau, lần này chưa tính "
+        "điểm trong tệp."
+    ]
+    again = {**read, "modified": waiting["modified"]}
+    assert changes.describe_changes(_summary(waiting), _summary(again)) == [
+        "Tệp 2023/phong-noi-vu.xlsx (NV) được đọc lần này (lần chạy trước để lại vì "
+        "tệp vừa được sửa)."
+    ]

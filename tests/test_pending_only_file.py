@@ -92,3 +92,32 @@ def test_a_department_whose_only_file_waits_leaves_the_night_incomplete(
     markdown = markdown_summary(result)
     assert "\n- Đã nộp (5/6): " in markdown
     assert "\n- Có tệp chờ lần chạy sau (1): Phòng Tư pháp\n" in markdown
+
+
+def test_the_report_says_whose_scores_are_not_counted_on_a_waiting_night(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind round 18, F2: on the night Phòng Tư pháp's file waited, the report
+    and the Markdown summary gave its criteria as 0 with "một số tiêu chí chưa
+    có điểm thẩm định" as the only reason. The provisional sentence now says
+    whose scores are not counted, and why."""
+    from parindex.render.markdown import markdown_summary
+    from parindex.render.prose import headline_sentences
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    now = time.time()
+    os.utime(inputs / "2023" / "phong-tu-phap.xlsx", (now - 5, now - 5))
+    (inputs / "2023" / "phong-noi-vu.xlsx").unlink()
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, now, settle_seconds=60)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    scored, leaves = result.current.coverage
+    said = (
+        f"Số liệu năm 2023 còn tạm tính: đã có điểm {scored}/{leaves} tiêu chí; "
+        "chưa tính điểm của Phòng Nội vụ (chưa nộp bài) và Phòng Tư pháp (tệp vừa "
+        "được sửa lúc chạy, để lại cho lần chạy sau)."
+    )
+    assert headline_sentences(result)[-1] == said
+    assert said in markdown_summary(result)

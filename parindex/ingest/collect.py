@@ -469,6 +469,12 @@ def collect_year(
         for entry in dropped
         if entry.error is not None
     }
+    # a file left for the next run (not read): the department its name names
+    pending = {
+        entry.name: named_department(entry, criteria_set)
+        for entry in dropped
+        if entry.status == "pending"
+    }
     for entry in dropped:
         if entry.warning is not None:
             # a file or folder left unread (outside the year folders, too deep):
@@ -582,7 +588,7 @@ def collect_year(
                 "sha256": digest,
                 "size": entry.size,
                 "modified": local_iso(entry.mtime),
-                "department": unreadable.get(entry.name),
+                "department": unreadable.get(entry.name) or pending.get(entry.name),
                 "status": entry.status,
                 "rows_read": 0,
                 "rows_used": 0,
@@ -606,7 +612,6 @@ def collect_year(
         for name, code in sorted(owner.items(), reverse=True)
         if code is not None
     }  # the first rejected file, by name, of each department
-    pending = [entry.name for entry in dropped if entry.status == "pending"]
     for department in criteria_set.departments:
         if department.code in submitted:
             continue
@@ -616,8 +621,13 @@ def collect_year(
                 department=department.name, file=file, reason=reason
             )
         else:
+            # a file left for the next run may be the department's: the one its
+            # name names, or any when it names none
+            maybe = [
+                f for f, owner in pending.items() if owner in (None, department.code)
+            ]
             said = _not_submitted(
-                department.code, department.name, year, unreadable, pending
+                department.code, department.name, year, unreadable, maybe
             )
         problems.append(problem("warning", said, department=department.code))
     return Ingested(

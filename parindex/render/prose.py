@@ -24,6 +24,7 @@ from parindex.analysis import (
     Headline,
 )
 from parindex.numbers import round2, round2_expr
+from parindex.problems import split_submitted
 from parindex.text import format_vn
 
 _COMPONENT = "chỉ số thành phần"
@@ -142,11 +143,50 @@ def headline_sentences(result: AnalysedResult) -> list[str]:
     sentences = [headline_sentence(result.analysis.headline)]
     if current.status != "final":
         scored, leaves = current.coverage
+        uncounted = _uncounted(result)
+        why = (
+            f"; chưa tính điểm của {uncounted}"
+            if uncounted
+            else ", một số tiêu chí chưa có điểm thẩm định"
+        )
         sentences.append(
             f"Số liệu năm {result.year} còn tạm tính: đã có điểm {scored}/{leaves} "
-            "tiêu chí, một số tiêu chí chưa có điểm thẩm định."
+            f"tiêu chí{why}."
         )
     return sentences
+
+
+_UNCOUNTED = {
+    "missing": "chưa nộp bài",
+    "unknown": "chưa rõ đã nộp hay chưa: thư mục không đọc được",
+    "unusable": "tệp không dùng được",
+    "waiting": "tệp vừa được sửa lúc chạy, để lại cho lần chạy sau",
+}
+
+
+def _uncounted(result: AnalysedResult) -> str:
+    """The departments whose scores are not in the year's figures, each with
+    why (``problems.split_submitted``), in the criteria set's order; "" when
+    every department's are."""
+    used = result.submissions.filter(pl.col("status") == "used")
+    pairs = [(d.code, d.name) for d in result.current.criteria_set.departments]
+    named = result.problems.filter(pl.col("department").is_not_null()).to_dicts()
+    found = split_submitted(
+        pairs, set(used["department"].drop_nulls().to_list()), named
+    )
+    why = {
+        code: reason
+        for kind, reason in _UNCOUNTED.items()
+        for code, _ in getattr(found, kind)
+    }
+    return _joined([f"{name} ({why[code]})" for code, name in pairs if code in why])
+
+
+def _joined(parts: Sequence[str]) -> str:
+    """``A``, ``A và B``, ``A, B và C``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " và " + parts[-1]
 
 
 # --- components ---------------------------------------------------------------
@@ -154,10 +194,7 @@ def headline_sentences(result: AnalysedResult) -> list[str]:
 
 def _names(rows: Sequence[Mapping[str, Any]]) -> str:
     """``A``, ``A và B``, ``A, B và C``."""
-    names = [str(r["name"]) for r in rows]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " và " + names[-1]
+    return _joined([str(r["name"]) for r in rows])
 
 
 def _capitalised(text: str) -> str:
