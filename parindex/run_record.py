@@ -640,13 +640,16 @@ RUN_LABELS = {
 
 def since_line(file_name: str, document: dict[str, Any]) -> str:
     """One night that failed or crashed since the last completed one, as the
-    status page and ``since_last_complete`` list it: when, how, its flow run's
-    name (when Prefect had named one) and its record."""
+    status page and ``since_last_complete`` list it: when it started (else when
+    it was recorded), how, its flow run's name (when Prefect had named one) and
+    its record."""
     label = RUN_LABELS.get(state_of(document), messages.RUN_FAILED)
     name = document.get("flow_run_name")
     where = f"{name}, " if name else ""
+    # a crash found by a later night: when the run started, not when it was found
+    when = document.get("started_at") or document.get("run_at")
     return (
-        f"{when_text(document.get('run_at'))}: {label} "
+        f"{when_text(when)}: {label} "
         f"({where}{RUNS_FOLDER}/{file_name}): {document.get('error')}"
     )
 

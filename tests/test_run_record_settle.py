@@ -245,3 +245,22 @@ def test_a_completed_run_untold_is_settled_with_no_error(tmp_path: Path) -> None
         "Lần chạy không báo được kết thúc cho máy chủ Prefect; parindex đã ghi nhận "
         f"nó là “Hoàn thành (tiến trình dừng trước khi báo xong)” trong biên bản {path}"
     )
+
+
+def test_a_crash_found_later_is_listed_at_the_time_its_run_started() -> None:
+    """Blind round 18, F6: a run killed at 20:54 on 04/12, found by the next
+    night, was listed at the finder's time (05/12 20:54:54; with the finder's
+    clock set back, 02/12, before the crash itself)."""
+    from parindex import run_record
+
+    document = {
+        "state": "crashed",
+        "run_at": "2026-12-05T20:54:54+07:00",  # when the sweep recorded it
+        "started_at": "2026-12-04T20:54:15+07:00",
+        "flow_run_name": "lost-owl",
+        "error": "tiến trình chạy đã dừng đột ngột trước khi xong.",
+    }
+    assert run_record.since_line("x.json", document) == (
+        "04/12/2026 20:54:15: Bị gián đoạn (lost-owl, runs/x.json): "
+        "tiến trình chạy đã dừng đột ngột trước khi xong."
+    )
