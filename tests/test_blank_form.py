@@ -59,11 +59,9 @@ def test_a_department_whose_only_form_is_blank_submitted_an_unusable_file(
             "department"
         ].to_list()
     )
-    submitted, missing, unknown, unusable = split_submitted(
-        departments, used, ingested.problems.to_dicts()
-    )
-    assert unusable == [("NV", "Phòng Nội vụ")]
-    assert ("NV", "Phòng Nội vụ") not in submitted
+    found = split_submitted(departments, used, ingested.problems.to_dicts())
+    assert found.unusable == [("NV", "Phòng Nội vụ")]
+    assert ("NV", "Phòng Nội vụ") not in found.submitted
     assert round(result.current.total, 2) == 52.45
 
 
