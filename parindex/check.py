@@ -28,6 +28,13 @@ from parindex.ingest.winners import (
     place_doubts,
 )
 from parindex.problems import concat_problems, problem, problems_frame
+from parindex.province.folder import (
+    CriteriaLibrary,
+    Province,
+    province_unit_of,
+    read_province,
+    with_other_units,
+)
 
 NO_SUCH_FILE = "Không có tệp này."
 
@@ -71,6 +78,32 @@ def _sets_for(
     if not beside:
         raise NoCriteriaSet(messages.CHECK_NO_CRITERIA)
     return beside
+
+
+def _unit_set(
+    root: Path,
+    folder: str,
+    year: int,
+    provinces: dict[Path, tuple[Province, CriteriaLibrary]],
+) -> CriteriaSet | None:
+    """The criteria set the nightly run gives the unit of province ``root``
+    whose folder is ``units/<folder>`` in ``year`` (its group's, or its own),
+    as that unit reads it (``with_other_units``); None for a folder no unit is
+    registered for (the province's ``criteria/`` then, as any folder's).
+
+    Raises:
+        NoCriteriaSet / UnusableCriteria: the unit has no usable set that year.
+    """
+    if root not in provinces:  # the register and the library read once per check
+        provinces[root] = (read_province(root), CriteriaLibrary(root))
+    province, library = provinces[root]
+    unit = next((u for u in province.units if u.folder.name == folder), None)
+    if unit is None:
+        return None
+    choice = library.choose(unit, year)
+    if choice.criteria_set is None:
+        raise NoCriteriaSet(choice.error or messages.CHECK_NO_CRITERIA)
+    return with_other_units(choice.criteria_set, province, unit)
 
 
 def available_criteria_sets_of(paths: list[Path]) -> list[tuple[int, Path]]:
@@ -131,6 +164,7 @@ def check_files(
         raise NoCriteriaSet(messages.CHECK_NO_CRITERIA)
     frames = []
     criteria_sets: dict[Path, CriteriaSet] = {}
+    provinces: dict[Path, tuple[Province, CriteriaLibrary]] = {}
     checked = {path.resolve() for path in files}
     unit = unit_place_in(inputs)  # don-vi.toml, read once for every file
     for path in files:
@@ -139,19 +173,24 @@ def check_files(
                 problems_frame([problem("error", NO_SUCH_FILE, file=str(path))])
             )
             continue
-        available = _sets_for(path, inputs, criteria, checked)
+        in_province = province_unit_of(path) if criteria is None else None
+        available = _sets_for(
+            path, in_province[0] if in_province else inputs, criteria, checked
+        )
         year = _year_of(path, available[-1][0])
-        usable = [p for first, p in available if first <= year]
-        if not usable:
-            years = ", ".join(str(first) for first, _ in available)
-            raise NoCriteriaSet(
-                messages.NO_CRITERIA_FOR_YEAR.format(
-                    year=year, folder=available[-1][1].parent, years=years
+        criteria_set = _unit_set(*in_province, year, provinces) if in_province else None
+        if criteria_set is None:
+            usable = [p for first, p in available if first <= year]
+            if not usable:
+                years = ", ".join(str(first) for first, _ in available)
+                raise NoCriteriaSet(
+                    messages.NO_CRITERIA_FOR_YEAR.format(
+                        year=year, folder=available[-1][1].parent, years=years
+                    )
                 )
-            )
-        if usable[-1] not in criteria_sets:  # read each workbook once per check
-            criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
-        criteria_set = criteria_sets[usable[-1]]
+            if usable[-1] not in criteria_sets:  # read each workbook once per check
+                criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
+            criteria_set = criteria_sets[usable[-1]]
         stat = path.stat()
         if path.suffix.lower() in ATTACHMENT_SUFFIXES:  # a letter, a scan
             note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))

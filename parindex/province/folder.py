@@ -11,6 +11,7 @@ inputs/
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from parindex import messages
 from parindex.criteria import (
     CRITERIA_FOLDER,
     CriteriaSet,
+    Department,
     criteria_set_for_year,
     first_year_of,
     read_criteria_set,
@@ -461,3 +463,30 @@ class CriteriaLibrary:
             return None
         found = self._read(mine[-1][2])
         return found if isinstance(found, CriteriaSet) else None
+
+
+def province_unit_of(path: Path) -> tuple[Path, str] | None:
+    """(the province folder, the unit's folder name) when ``path`` lies in a
+    unit's folder of a province (``<province>/units/<unit>/…``), else None."""
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        if folder.name == UNITS_FOLDER and is_province(folder.parent):
+            inside = resolved.relative_to(folder).parts
+            return (folder.parent, inside[0]) if len(inside) > 1 else None
+    return None
+
+
+def with_other_units(
+    criteria_set: CriteriaSet | None, province: Province, unit: Unit
+) -> CriteriaSet | None:
+    """``criteria_set`` as ``unit`` reads it in ``province``: a set the unit
+    fills itself knows the other registered units (``CriteriaSet.other_units``:
+    a form naming one of them exactly is that unit's)."""
+    if criteria_set is None or not criteria_set.self_assessed:
+        return criteria_set
+    others = tuple(
+        Department(other.code, other.name, other.aliases)
+        for other in province.units
+        if other.code != unit.code
+    )
+    return dataclasses.replace(criteria_set, other_units=others)

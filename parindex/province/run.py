@@ -6,7 +6,6 @@ through its task runner; ``run_province`` runs them in this process (tests, benc
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -18,7 +17,6 @@ import polars as pl
 
 from parindex import messages
 from parindex import run_record as record
-from parindex.criteria import CriteriaSet, Department
 from parindex.errors import NoYearFolder
 from parindex.ingest.discover import year_folders
 from parindex.province import status
@@ -30,6 +28,7 @@ from parindex.province.folder import (
     Unit,
     read_province,
     unit_folder_error,
+    with_other_units,
 )
 from parindex.province.rank import ProvinceResult, rank_units
 from parindex.province.units import UnitRun, consolidate_unit
@@ -152,30 +151,15 @@ def run_unit(
     """Consolidate one unit of the plan (what the flow maps over the units); a
     self-assessed form naming another unit of the register is that unit's."""
     unit = plan.province.units[job.unit_index]
-    others = tuple(
-        Department(other.code, other.name, other.aliases)
-        for other in plan.province.units
-        if other.code != unit.code
-    )
     return consolidate_unit(
         unit,
         plan.year,
-        _with_others(job.current.criteria_set, others),
-        _with_others(job.previous.criteria_set, others),
+        with_other_units(job.current.criteria_set, plan.province, unit),
+        with_other_units(job.previous.criteria_set, plan.province, unit),
         now,
         settle_seconds=settle_seconds,
         criteria_error=job.current.error,
     )
-
-
-def _with_others(
-    criteria_set: CriteriaSet | None, others: tuple[Department, ...]
-) -> CriteriaSet | None:
-    """``criteria_set`` knowing the province's other units, when the unit fills
-    it itself (``CriteriaSet.other_units``)."""
-    if criteria_set is None or not criteria_set.self_assessed:
-        return criteria_set
-    return dataclasses.replace(criteria_set, other_units=others)
 
 
 def rank_province(plan: ProvincePlan, runs: Sequence[UnitRun]) -> ProvinceResult:
