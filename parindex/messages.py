@@ -105,6 +105,11 @@ PREVIOUS_YEAR_NOT_CONSOLIDATED = (
     "được từng tiêu chí."
 )
 NO_YEAR_FOLDERS = "Không có thư mục năm nào (ví dụ “2023”) trong “{folder}”."
+YEAR_FOLDER_EMPTY = (
+    "Thư mục năm {year} (“{year}”) chưa có tệp nào: năm {year} chưa được tổng hợp. "
+    "Lần chạy không ghi năm tổng hợp năm mới nhất có tệp; khi năm {year} có bài "
+    "nộp, lần chạy tự chuyển sang năm {year}."
+)
 
 # --- submissions: the whole file is set aside -------------------------------------
 FILE_EMPTY = "Tệp rỗng (0 byte), không có gì để đọc."

@@ -19,7 +19,7 @@ from parindex.errors import InputsFolderMissing, NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
-from parindex.ingest.discover import no_year_folder, year_folders
+from parindex.ingest.discover import current_year, no_year_folder
 from parindex.kept_criteria import criteria_key
 from parindex.previous import MISSING, PreviousYear, previous_key
 from parindex.previous import load as load_previous
@@ -45,7 +45,8 @@ __all__ = [
 
 
 def latest_year(inputs: Path) -> int:
-    """The latest year that has a drop folder.
+    """The year a run given none consolidates: the latest whose drop folder
+    holds a file, else the latest drop folder (``discover.current_year``).
 
     Raises:
         InputsFolderMissing: ``inputs`` itself is not there (a share not mounted:
@@ -54,10 +55,10 @@ def latest_year(inputs: Path) -> int:
     """
     if not inputs.is_dir():
         raise InputsFolderMissing(messages.INPUTS_FOLDER_MISSING.format(folder=inputs))
-    years = year_folders(inputs)
-    if not years:
+    year = current_year(inputs)
+    if year is None:
         raise NoYearFolder(messages.NO_YEAR_FOLDERS.format(folder=inputs))
-    return years[-1]
+    return year
 
 
 def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> CriteriaSet:

@@ -118,6 +118,52 @@ def year_folders(inputs: Path) -> list[int]:
     )
 
 
+def holds_a_file(folder: Path) -> bool:
+    """Whether ``folder`` or a folder below it holds a file someone put there
+    (lock, system and hidden files aside); a folder that cannot be listed
+    counts as holding one (the run says it cannot read it)."""
+    try:
+        for _, folders, files in os.walk(folder, onerror=_raise):
+            folders[:] = [f for f in folders if not f.startswith(".")]
+            if any(_put_there(name) for name in files):
+                return True
+    except OSError:
+        return True
+    return False
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _put_there(name: str) -> bool:
+    return not (
+        name.startswith(("~", "."))
+        or name.endswith("~")
+        or name.casefold() in SYSTEM_FILES
+    )
+
+
+def current_year(inputs: Path) -> int | None:
+    """The year a run given none consolidates: the latest whose drop folder
+    holds a file (a folder made in advance for next year, still empty, is
+    passed over: ``later_empty_years``), else the latest year folder; None
+    when there is none."""
+    years = year_folders(inputs)
+    filled = [year for year in years if holds_a_file(inputs / str(year))]
+    chosen = filled or years
+    return chosen[-1] if chosen else None
+
+
+def later_empty_years(inputs: Path, year: int) -> list[int]:
+    """The years after ``year`` whose drop folder holds no file yet."""
+    return [
+        later
+        for later in year_folders(inputs)
+        if later > year and not holds_a_file(inputs / str(later))
+    ]
+
+
 def looks_like_year(name: str, year: int) -> bool:
     """Whether a folder name looks like ``year``'s drop folder without being it:
     ``"2023 "``, ``"2023 (1)"``, ``"Nam 2023"``, ``"Năm 2023"``, ``"2023-copy"``."""
@@ -518,6 +564,21 @@ def discover(
                 name=f"{stray.name}/",
                 size=0,
                 mtime=stray.lstat().st_mtime,
+                status="ignored",
+                note=message,
+                warning=message,
+            )
+        )
+    for later in later_empty_years(folder.parent, year):
+        # made in advance, still empty: passed over by a run given no year
+        message = messages.YEAR_FOLDER_EMPTY.format(year=later)
+        path = folder.parent / str(later)
+        found.append(
+            DroppedFile(
+                path=path,
+                name=f"{later}/",
+                size=0,
+                mtime=path.lstat().st_mtime,
                 status="ignored",
                 note=message,
                 warning=message,

@@ -18,7 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex import run_record as record
 from parindex.errors import NoYearFolder
-from parindex.ingest.discover import year_folders
+from parindex.ingest.discover import holds_a_file, year_folders
 from parindex.province import status
 from parindex.province.folder import (
     UNITS_FOLDER,
@@ -83,17 +83,22 @@ class ProvinceWritten:
 
 
 def latest_province_year(province: Province) -> int:
-    """The latest year any unit has a drop folder for.
+    """The latest year any unit's drop folder holds a file for, else the latest
+    any unit has a drop folder for (a folder made in advance, still empty, is
+    passed over, and said by that unit's run: ``discover.later_empty_years``).
 
     Raises:
         NoYearFolder: no unit has a year folder.
     """
-    years = {y for unit in province.units for y in _years_of(unit)}
+    years = {
+        (y, unit.folder / str(y)) for unit in province.units for y in _years_of(unit)
+    }
     if not years:
         raise NoYearFolder(
             messages.NO_YEAR_FOLDERS.format(folder=province.inputs / UNITS_FOLDER)
         )
-    return max(years)
+    filled = [year for year, folder in years if holds_a_file(folder)]
+    return max(filled or [year for year, _ in years])
 
 
 def _years_of(unit: Unit) -> list[int]:

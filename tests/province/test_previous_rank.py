@@ -161,3 +161,20 @@ def test_a_registered_unit_without_a_folder_has_not_submitted(tmp_path: Path) ->
         "Đơn vị chưa có thư mục nộp bài năm 2025"
     )
     assert result.missing_units == ("X07",)
+
+
+def test_an_empty_next_year_folder_of_one_unit_is_not_the_provinces_year(
+    tmp_path: Path,
+) -> None:
+    """Blind round 17, P11: one commune made ``2026/`` in advance, empty: the
+    province's night consolidated 2026 (every unit missing)."""
+    from parindex.province.folder import read_province
+    from parindex.province.run import latest_province_year
+
+    inputs = _province(tmp_path, ["X01", "X02"])
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    _form(inputs, "X02", 2025, (1, 2, 2))
+    (inputs / "units" / "X02" / "2026").mkdir()
+    assert latest_province_year(read_province(inputs)) == 2025
+    _form(inputs, "X02", 2026, (1, 2, 2))
+    assert latest_province_year(read_province(inputs)) == 2026
