@@ -362,9 +362,9 @@ FILE_ATTACHMENT = (
     "Tài liệu kèm theo (không phải bảng tính): được lưu trữ, không đọc điểm."
 )
 FILE_MTIME_FUTURE = (
-    "Thời gian sửa tệp ({modified}) ở sau thời điểm chạy ({now}): đồng hồ của máy "
-    "đã lưu tệp, hoặc của máy chạy parindex, có thể bị sai, nên thời gian này không "
-    "được dùng để xếp thứ tự các bản nộp."
+    "Thời gian sửa tệp ({modified}) ở sau thời điểm chạy: đồng hồ của máy đã lưu "
+    "tệp, hoặc của máy chạy parindex, có thể bị sai, nên thời gian này không được "
+    "dùng để xếp thứ tự các bản nộp."
 )
 FOLDER_TOO_DEEP = (
     "Thư mục nằm sâu hơn {levels} cấp thư mục con dưới thư mục năm {year}: các tệp "

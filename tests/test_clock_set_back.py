@@ -98,3 +98,22 @@ def test_a_night_with_nothing_new_and_the_clock_set_back_is_the_last_one(
     assert repeated.manifest.name > first.manifest.name
     last = record.last_completed(outputs / "2023" / "runs")
     assert last is not None and last[0] == repeated.manifest
+
+
+def test_a_file_in_the_future_is_said_alike_on_every_night(tmp_path: Path) -> None:
+    """Blind round 18b, C3: the warning on a file whose time is later than the
+    run's held the run's own time, so every night with nothing new said the
+    warnings had changed, and wrote the outputs again."""
+    from parindex.ingest.discover import discover
+
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    form = folder / "phong-noi-vu.xlsx"
+    form.write_bytes(b"x")
+    now = time.time()
+    import os
+
+    os.utime(form, (now + 86400, now + 86400))
+    first = discover(folder, 2023, now, 0.0)[0].warning
+    second = discover(folder, 2023, now + 60, 0.0)[0].warning
+    assert first is not None and first == second

@@ -541,9 +541,7 @@ def discover(
                 status=status,
                 note=note,
                 warning=(
-                    messages.FILE_MTIME_FUTURE.format(
-                        modified=local_iso(stat.st_mtime), now=local_iso(now)
-                    )
+                    messages.FILE_MTIME_FUTURE.format(modified=local_iso(stat.st_mtime))
                     if future and status == "candidate"
                     else note
                     if said
