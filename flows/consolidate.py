@@ -437,6 +437,7 @@ def _repeated_outcome(
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
         "waiting_departments": [code for code, _ in found.waiting],
+        "newer_waiting_departments": [code for code, _ in found.newer],
         "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": found_since,
     }
@@ -1019,6 +1020,7 @@ def consolidate_flow(
         "unknown_departments": [code for code, _ in found.unknown],
         "unusable_departments": [code for code, _ in found.unusable],
         "waiting_departments": [code for code, _ in found.waiting],
+        "newer_waiting_departments": [code for code, _ in found.newer],
         "doubted_departments": [code for code, _ in found.doubted],
         "since_last_complete": found_since,
     }

@@ -1192,4 +1192,15 @@ STATUS_WAITING_LIST = (
     "Đơn vị có tệp đang được ghi, chờ lần chạy sau (điểm chưa được tính lần này)"
 )
 MARKDOWN_WAITING = "Có tệp chờ lần chạy sau"
+DEPARTMENT_NEWER_PENDING = (
+    "Đơn vị {department} có tệp vừa được sửa, có thể đang được ghi, để lại cho lần "
+    "chạy sau ({files}): lần này vẫn dùng tệp trước của đơn vị, số liệu của đơn vị "
+    "có thể đổi ở lần chạy sau."
+)
+RUN_WITH_WAITING = "Hoàn thành, có tệp chờ lần sau"
+RUN_NEWER_COUNT = (
+    "{count} đơn vị có tệp mới chờ lần chạy sau, lần này dùng tệp trước ({codes})"
+)
+STATUS_NEWER_LIST = "Đơn vị có tệp mới chờ lần chạy sau (lần này dùng tệp trước)"
+MARKDOWN_NEWER = "Có tệp mới chờ lần chạy sau"
 MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"

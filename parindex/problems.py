@@ -104,6 +104,17 @@ _UNKNOWN_PATTERNS = tuple(
 _NOT_SUBMITTED = template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
 _UNUSABLE = template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
 _WAITING = template_pattern(messages.DEPARTMENT_NOT_FOUND_PENDING)
+_NEWER = template_pattern(messages.DEPARTMENT_NEWER_PENDING)
+
+
+def newer_waiting(
+    departments: Sequence[tuple[str, str]], problems: Iterable[Mapping[str, Any]]
+) -> Departments:
+    """The departments with a file in use whose newer file (named for them) is
+    left for the next run (its warning), in the criteria set's order: tonight
+    counts their earlier file."""
+    said = _said(problems, _NEWER)
+    return [(code, name) for code, name in departments if code in said]
 
 
 def _said(

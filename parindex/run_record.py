@@ -31,7 +31,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
-from parindex.problems import doubted_in_use, split_submitted
+from parindex.problems import doubted_in_use, newer_waiting, split_submitted
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.server import process_start
 from parindex.text import format_vn
@@ -66,6 +66,9 @@ class Verdict:
     """Departments without a file in use, a file left for the next run (saved
     within the settle time) maybe theirs: their scores are not in the figures,
     so the night is not clean (``Coverage.waiting``)."""
+    newer: list[tuple[str, str]] = field(default_factory=list)
+    """Departments counted from a file in use whose newer file waits for the
+    next run (``problems.newer_waiting``): not clean, said in the headline."""
     doubted: list[tuple[str, str]] = field(default_factory=list)
     """Departments counted from a file whose ``Đơn vị`` line or name holds only
     a short name of theirs among other words (``problems.doubted_in_use``): a
@@ -79,6 +82,7 @@ class Verdict:
             and not self.unknown
             and not self.unusable
             and not self.waiting
+            and not self.newer
         )
 
     @property
@@ -93,6 +97,8 @@ class Verdict:
             return messages.RUN_WITH_ERRORS
         if self.missing or self.waiting:
             return messages.RUN_WITH_MISSING
+        if self.newer:
+            return messages.RUN_WITH_WAITING
         return messages.RUN_CLEAN
 
     @property
@@ -129,6 +135,13 @@ class Verdict:
                     codes=", ".join(code for code, _ in self.waiting),
                 )
             )
+        if self.newer:
+            details.append(
+                messages.RUN_NEWER_COUNT.format(
+                    count=len(self.newer),
+                    codes=", ".join(code for code, _ in self.newer),
+                )
+            )
         if self.doubted:
             details.append(
                 messages.RUN_DOUBTED_COUNT.format(
@@ -161,6 +174,7 @@ def verdict(result: Result) -> Verdict:
         unknown=found.unknown,
         unusable=found.unusable,
         waiting=found.waiting,
+        newer=newer_waiting(pairs, named),
         doubted=doubted_in_use(pairs, named, set(used["file"].to_list())),
     )
 
@@ -815,6 +829,7 @@ def verdict_of_summary(summary: dict[str, Any]) -> Verdict:
         unknown=found.unknown,
         unusable=found.unusable,
         waiting=found.waiting,
+        newer=newer_waiting(departments, problems),
         doubted=doubted_in_use(departments, problems, used_files),
     )
 
@@ -894,6 +909,11 @@ def _completed_text(
         lines += [
             f"{messages.STATUS_WAITING_LIST} ({len(found.waiting)}/{total}):",
             *_departments(found.waiting),
+        ]
+    if found.newer:
+        lines += [
+            f"{messages.STATUS_NEWER_LIST} ({len(found.newer)}/{total}):",
+            *_departments(found.newer),
         ]
     lines += [
         "",

@@ -121,3 +121,43 @@ def test_the_report_says_whose_scores_are_not_counted_on_a_waiting_night(
     )
     assert headline_sentences(result)[-1] == said
     assert said in markdown_summary(result)
+
+
+def test_a_newer_file_of_a_department_that_waits_is_said_and_not_clean(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind round 18b, S4: a corrected copy saved under a new name seconds
+    before the run, the old file still there: the night was clean and final
+    with the old figures, the new file named in the changes only."""
+    from parindex import run_record as record
+    from parindex.render.markdown import markdown_summary
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    now = time.time()
+    old = inputs / "2023" / "phong-tu-phap.xlsx"
+    os.utime(old, (now - 3600, now - 3600))
+    copy = inputs / "2023" / "phong-tu-phap (sua).xlsx"
+    shutil.copy(old, copy)
+    os.utime(copy, (now - 5, now - 5))
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, now, settle_seconds=60)
+    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    found = record.verdict(result)
+    assert found.newer == [("TP", "Phòng Tư pháp")]
+    assert ("TP", "Phòng Tư pháp") in found.submitted
+    assert not found.clean
+    assert found.label == "Hoàn thành, có tệp chờ lần sau"
+    assert found.headline.endswith(
+        "1 đơn vị có tệp mới chờ lần chạy sau, lần này dùng tệp trước (TP)"
+    )
+    about_tp = ingested.problems.filter(pl.col("department") == "TP")["message"]
+    assert about_tp.to_list() == [
+        "Đơn vị Phòng Tư pháp có tệp vừa được sửa, có thể đang được ghi, để lại "
+        "cho lần chạy sau (“2023/phong-tu-phap (sua).xlsx”): lần này vẫn dùng tệp "
+        "trước của đơn vị, số liệu của đơn vị có thể đổi ở lần chạy sau."
+    ]
+    assert "\n- Có tệp mới chờ lần chạy sau (1): Phòng Tư pháp\n" in (
+        markdown_summary(result)
+    )

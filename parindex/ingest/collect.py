@@ -614,6 +614,13 @@ def collect_year(
     }  # the first rejected file, by name, of each department
     for department in criteria_set.departments:
         if department.code in submitted:
+            newer = [f for f, owner in pending.items() if owner == department.code]
+            if newer:  # its newest file is not read tonight: said
+                said = messages.DEPARTMENT_NEWER_PENDING.format(
+                    department=department.name,
+                    files=", ".join(f"“{file}”" for file in newer),
+                )
+                problems.append(problem("warning", said, department=department.code))
             continue
         if department.code in unusable:
             file, reason = unusable[department.code]

@@ -16,7 +16,7 @@ import polars as pl
 from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.problems import doubted_in_use, split_submitted
+from parindex.problems import doubted_in_use, newer_waiting, split_submitted
 from parindex.render.document import Parts, markdown_pieces, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
@@ -44,6 +44,7 @@ def _coverage(result: AnalysedResult) -> list[str]:
         (messages.MARKDOWN_UNKNOWN, found.unknown),  # a folder not read may hold them
         (messages.MARKDOWN_UNUSABLE, found.unusable),
         (messages.MARKDOWN_WAITING, found.waiting),
+        (messages.MARKDOWN_NEWER, newer_waiting(pairs, named)),
         (messages.MARKDOWN_DOUBTED, doubted),
     ):
         if listed:
