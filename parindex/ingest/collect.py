@@ -470,8 +470,11 @@ def collect_year(
         if entry.error is not None
     }
     # a file left for the next run (not read): the department its name names
+    # (in a unit's own folder, when it fills the set itself: the unit's)
     pending = {
-        entry.name: named_department(entry, criteria_set)
+        entry.name: criteria_set.departments[0].code
+        if criteria_set.self_assessed
+        else named_department(entry, criteria_set)
         for entry in dropped
         if entry.status == "pending"
     }

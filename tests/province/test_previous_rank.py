@@ -178,3 +178,25 @@ def test_an_empty_next_year_folder_of_one_unit_is_not_the_provinces_year(
     assert latest_province_year(read_province(inputs)) == 2025
     _form(inputs, "X02", 2026, (1, 2, 2))
     assert latest_province_year(read_province(inputs)) == 2026
+
+
+def test_a_units_newer_form_that_waits_leaves_it_partial(tmp_path: Path) -> None:
+    """Blind round 18b, S7: a corrected copy of a unit's self-assessment saved
+    just before the run, the old one still there: the unit was clean."""
+    import os
+    import shutil
+
+    from parindex.province.status import PARTIAL, province_verdict
+
+    inputs = _province(tmp_path, ["X01"])
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    folder = inputs / "units" / "X01" / "2025"
+    now = time.time()
+    os.utime(folder / "tu-danh-gia.xlsx", (now - 3600, now - 3600))
+    shutil.copy(folder / "tu-danh-gia.xlsx", folder / "tu-danh-gia (sua).xlsx")
+    _, runs, _ = run_province(
+        inputs, tmp_path / "outputs", 2025, now=now, settle_seconds=60
+    )
+    [outcome] = province_verdict(runs).units
+    assert outcome.outcome == PARTIAL
+    assert outcome.detail is not None and "1 đơn vị có tệp mới chờ" in outcome.detail
