@@ -17,7 +17,8 @@ import polars as pl
 
 from parindex import messages
 from parindex import run_record as record
-from parindex.errors import NoYearFolder
+from parindex.criteria import CRITERIA_FOLDER
+from parindex.errors import NoCriteriaSet, NoYearFolder
 from parindex.ingest.discover import holds_a_file, year_folders
 from parindex.province import status
 from parindex.province.folder import (
@@ -116,6 +117,8 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
 
     Raises:
         UnusableProvince: the register of units cannot be used.
+        NoCriteriaSet: neither the province nor any unit has a ``criteria/``
+            folder.
         NoYearFolder: no unit has a drop folder for ``year`` (or for any year).
         UnusableCriteria: a workbook of the province's ``criteria/`` cannot be read,
             or two sets of one group have the same first year.
@@ -125,6 +128,12 @@ def plan_province(inputs: Path, year: int | None = None) -> ProvincePlan:
     if not any(chosen in _years_of(unit) for unit in province.units):
         raise NoYearFolder(
             messages.PROVINCE_NO_YEAR.format(year=chosen, folder=inputs / UNITS_FOLDER)
+        )
+    if not (inputs / CRITERIA_FOLDER).is_dir() and not any(
+        (unit.folder / CRITERIA_FOLDER).is_dir() for unit in province.units
+    ):  # no set anywhere (a share half mounted): refused, as a district's run
+        raise NoCriteriaSet(
+            messages.NO_CRITERIA_FOLDER.format(folder=inputs / CRITERIA_FOLDER)
         )
     library = CriteriaLibrary(inputs)
     library.check()  # an unreadable or ambiguous set stops the run, as for a unit

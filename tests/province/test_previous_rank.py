@@ -200,3 +200,24 @@ def test_a_units_newer_form_that_waits_leaves_it_partial(tmp_path: Path) -> None
     [outcome] = province_verdict(runs).units
     assert outcome.outcome == PARTIAL
     assert outcome.detail is not None and "1 đơn vị có tệp mới chờ" in outcome.detail
+
+
+def test_a_province_without_its_criteria_folder_is_refused(tmp_path: Path) -> None:
+    """Blind round 18b, F3: the province's ``criteria/`` gone (a share half
+    mounted), the night completed with every unit failed, and replaced the
+    published ranking with an empty one. It is refused, as a district's is."""
+    import shutil
+
+    import pytest
+
+    from parindex.errors import NoCriteriaSet
+    from parindex.province.run import plan_province
+
+    inputs = _province(tmp_path, ["X01"])
+    _form(inputs, "X01", 2025, (1, 2, 2))
+    shutil.rmtree(inputs / "criteria")
+    with pytest.raises(NoCriteriaSet) as refused:
+        plan_province(inputs, 2025)
+    assert str(refused.value) == (
+        f"Không có thư mục bộ chỉ số “{inputs / 'criteria'}”."
+    )
