@@ -130,11 +130,14 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     outputs, year = _year_of(flow_run)
     now = time.time()
     document = failure_document(year, flow_run, state, now)
-    try:
-        path = status.record_failure(outputs, document, now)
+
+    def recorded(_: Path) -> None:  # the marker goes once the record is there
         if year is not None:
             record.clear_running(outputs, year, str(flow_run.id))
-    except OSError as error:  # the outputs folder itself failed
+
+    try:
+        path = status.record_failure(outputs, document, now, recorded=recorded)
+    except (OSError, ParindexError) as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
             "Không ghi được biên bản lần chạy: %s", error
         )

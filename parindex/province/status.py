@@ -12,7 +12,7 @@ page that lists them. Nothing here imports Prefect.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -241,15 +241,25 @@ def since_last_complete(outputs: Path, year: int) -> list[str]:
     return list(reversed(lines))
 
 
-def record_failure(outputs: Path, document: dict[str, Any], now: float) -> Path:
+def record_failure(
+    outputs: Path,
+    document: dict[str, Any],
+    now: float,
+    *,
+    recorded: Callable[[Path], object] | None = None,
+) -> Path:
     """Write a failed, crashed or refused province run's ``document``
     (``run_record.failure_record``'s shape) as ``runs/province-<UTC>-<pid>.json``
-    and rewrite the province's ``TRANG-THAI.txt`` naming it. Raises ``OSError``
-    when the outputs folder cannot be written."""
+    and rewrite the province's ``TRANG-THAI.txt`` naming it; ``recorded(path)``
+    is called once the record is written, before the page (which may fail: the
+    run's marker must go all the same). Raises ``OSError`` or
+    ``OutputsNotWritable`` when the outputs folder cannot be written."""
     year = document.get("year")
     folder = _year_folder(outputs, year)
     path = record_path(folder, now)
     write_bytes_atomic(path, manifest.manifest_bytes(document))
+    if recorded is not None:
+        recorded(path)
     text = status_text_failed(
         year=year,
         document=document,

@@ -247,3 +247,35 @@ def test_a_province_workbook_that_cannot_be_replaced_leaves_both_files_as_they_w
     assert after == before
     assert "tong-hop-tinh-2023.xlsx" in str(raised.value)
     assert not (folder / ".publishing").exists()
+
+
+def test_a_failure_recorded_with_its_page_locked_is_still_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 18b, F2: the province's page locked, the failure hook raised
+    before the run's marker went: the next night found the marker and said the
+    night was killed. The record is written, and said written, first."""
+    from parindex.errors import OutputsNotWritable
+    from parindex.province.status import record_failure
+
+    outputs = tmp_path / "outputs"
+    document = record.failure_record(
+        year=2023,
+        state=record.FAILED,
+        error="x",
+        flow_run_id="run-1",
+        flow_run_name="eager-dove",
+        run_at=time.time(),
+    )
+    replace = os.replace
+
+    def locked(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "TRANG-THAI.txt":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", locked)
+    seen: list[Path] = []
+    with pytest.raises(OutputsNotWritable):
+        record_failure(outputs, document, time.time(), recorded=seen.append)
+    assert len(seen) == 1 and seen[0].is_file()
