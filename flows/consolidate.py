@@ -363,10 +363,33 @@ def _publish_artifacts(
     )
 
 
+def _repeated_page(
+    repeated: RepeatedRun, outputs_folder: Path, found_since: list[str]
+) -> None:
+    """``TRANG-THAI.txt`` of a night with nothing new, written before its record
+    (``repeat_last_run``'s ``announce``)."""
+    document = repeated.document
+    summary_json = Path(str(document["outputs"][1]["file"]))
+    summary = json.loads(summary_json.read_text("utf-8"))
+    flow_run = getattr(FlowRunContext.get(), "flow_run", None)
+    record.write_status(
+        outputs_folder,
+        int(document["year"]),
+        record.status_text_repeated(
+            year=int(document["year"]),
+            run_at=repeated.run_at,
+            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
+            summary=summary,
+            changes=document["changes"],
+            manifest=f"{record.RUNS_FOLDER}/{repeated.manifest.name}",
+            repaired=found_since,
+        ),
+    )
+
+
 def _repeated_outcome(
     repeated: RepeatedRun,
     logger: Any,
-    outputs_folder: Path,
     found_since: list[str],
 ) -> dict[str, Any] | State:
     """The flow's outcome on a night with nothing new, from the last run's record
@@ -394,20 +417,6 @@ def _repeated_outcome(
         rows or [{"message": "Không có vấn đề nào."}],
         key=f"{key}-problems",
         description="Các vấn đề trong bài nộp",
-    )
-    flow_run = getattr(FlowRunContext.get(), "flow_run", None)
-    record.write_status(
-        outputs_folder,
-        int(document["year"]),
-        record.status_text_repeated(
-            year=int(document["year"]),
-            run_at=repeated.run_at,
-            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
-            summary=summary,
-            changes=document["changes"],
-            manifest=f"{record.RUNS_FOLDER}/{repeated.manifest.name}",
-            repaired=found_since,
-        ),
     )
     figures, problems = document["figures"], document["problems"]
     log = logger.info if found.clean else logger.warning
@@ -931,9 +940,15 @@ def consolidate_flow(
     # the nights that did not complete since the last one that did (read before
     # this night's record is written, a repeated one too)
     found_since = _since_last_complete(outputs_path, year)
-    repeated = repeat_last_run(outputs_path, year, print_, time.time())
+    repeated = repeat_last_run(
+        outputs_path,
+        year,
+        print_,
+        time.time(),
+        announce=lambda night: _repeated_page(night, outputs_path, found_since),
+    )
     if repeated is not None:
-        return _repeated_outcome(repeated, logger, outputs_path, found_since)  # type: ignore[return-value]
+        return _repeated_outcome(repeated, logger, found_since)  # type: ignore[return-value]
     criteria_set, history, history_problems = load_inputs(
         inputs_path, year, outputs_path
     )

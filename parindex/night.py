@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -236,11 +237,18 @@ def _outputs_untouched(last: dict[str, Any], outputs_folder: Path) -> bool:
 
 
 def repeat_last_run(
-    outputs: Path, year: int, print_: str, run_at: float
+    outputs: Path,
+    year: int,
+    print_: str,
+    run_at: float,
+    *,
+    announce: Callable[[RepeatedRun], object] | None = None,
 ) -> RepeatedRun | None:
     """When the last run of ``year`` had fingerprint ``print_`` and its outputs are
     untouched, record tonight's run as the same (under the outputs lock) and return
-    it; otherwise None (the run must do its work)."""
+    it; otherwise None (the run must do its work). ``announce(repeated)`` is
+    called before the record is written (the status page: one that cannot be
+    written stops the night unrecorded as complete)."""
     folder = outputs / str(year)
     last = _last_run(folder)
     if last is None or last.get("fingerprint") != print_:
@@ -263,6 +271,8 @@ def repeat_last_run(
             "removed": [],  # nothing removed tonight
         }
         manifest = manifest_path(folder, run_at)
+        if announce is not None:
+            announce(RepeatedRun(manifest, document, run_at))
         write_bytes_atomic(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),

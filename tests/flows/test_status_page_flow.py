@@ -64,3 +64,41 @@ def test_a_page_that_cannot_be_replaced_fails_the_night_before_it_publishes(
         + "”: tệp bị khóa (chỉ đọc, chattr +i, hoặc của tài khoản khác). Hãy bỏ "
         "khóa tệp rồi chạy lại."
     )
+
+
+def test_a_night_with_nothing_new_and_its_page_locked_is_recorded_once(
+    prefect_harness: None,
+    sample_inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blind round 18b, L5: a night with nothing new whose ``TRANG-THAI.txt``
+    cannot be replaced was recorded twice by one process: completed (repeated)
+    and failed."""
+    import os
+
+    from flows.consolidate import consolidate_flow
+    from parindex import run_record as record
+    from parindex.publish import files
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(sample_inputs, inputs)
+    outputs = tmp_path / "outputs"
+    consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
+    replace = os.replace
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "TRANG-THAI.txt":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", immutable)
+    state = consolidate_flow(
+        inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
+    )
+    assert state.is_failed()
+    runs = outputs / "2023" / "runs"
+    assert [record.state_of(r) for _, r in record.read_records(runs)] == [
+        "completed",
+        "failed",
+    ]
