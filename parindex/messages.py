@@ -1135,6 +1135,7 @@ OUTPUT_FILE_LOCKED = (
     "Không thay được tệp kết quả “{path}”: tệp bị khóa (chỉ đọc, chattr +i, hoặc "
     "của tài khoản khác). Hãy bỏ khóa tệp rồi chạy lại."
 )
+FILE_LOCKED_REASON = "tệp bị khóa: chỉ đọc, chattr +i, hoặc của tài khoản khác"
 REPAIR_IN_THE_WAY = (
     "Lần chạy trước bị dừng giữa lúc ghi kết quả và chưa ghi nốt được: “{path}” đang "
     "chắn chỗ ({reason}). Hãy chuyển hoặc đổi tên mục này (parindex không xóa nó) "

@@ -345,3 +345,27 @@ def test_a_move_that_cannot_be_rolled_back_is_finished_by_the_next_run(
     assert written.changes[0].startswith("Lần chạy trước (")
     assert publish_module.set_on_disk(folder) is None
     assert b'"total": 79.69' in written.summary.read_bytes()
+
+
+def test_a_locked_output_is_said_locked_when_the_set_rolls_back(
+    published: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 18b: ``chattr +i scorecard-2023.xlsx`` was said "không có
+    quyền ghi", as if the folder could not be written."""
+    inputs, outputs = published
+    folder = outputs / "2023"
+    real = os.replace
+
+    def locked(source: str | Path, target: str | Path) -> None:
+        if Path(target) == folder / "scorecard-2023.xlsx":
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        real(source, target)
+
+    monkeypatch.setattr(publish_module.os, "replace", locked)
+    with pytest.raises(OutputsNotWritable) as raised:
+        publish(outputs, None, inputs)
+    assert str(raised.value) == (
+        f"Không ghi được kết quả: việc thay tệp “{folder / 'scorecard-2023.xlsx'}” "
+        "thất bại (tệp bị khóa: chỉ đọc, chattr +i, hoặc của tài khoản khác); các "
+        "tệp đã thay được trả lại như lần trước, kết quả lần trước vẫn nguyên vẹn."
+    )

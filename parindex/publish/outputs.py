@@ -560,6 +560,8 @@ def _roll_back(
     that fails too, the journal and the staging folder stay: the next run
     finishes the set."""
     reason = REASONS.get(error.errno or 0, error.strerror or str(error))
+    if isinstance(error, PermissionError) and failed.exists():
+        reason = messages.FILE_LOCKED_REASON  # the folder took the staged set
     try:
         for target, kept in reversed(done):
             if kept is None:
