@@ -11,13 +11,12 @@ import shutil
 import time
 from pathlib import Path
 
-import openpyxl
-
 from parindex import pipeline
 from parindex import run_record as record
 from parindex.province.status import record_path
 from parindex.publish.manifest import manifest_path
 from parindex.publish.outputs import Written
+from tests.test_status_page_first import _lose_a_point, _result
 
 TWO_DAYS = 2 * 86400.0
 
@@ -45,10 +44,7 @@ def test_a_record_named_with_the_clock_set_back_sorts_after_the_others(
 
 
 def _night(inputs: Path, outputs: Path, run_at: float) -> Written:
-    criteria = pipeline.load_criteria(inputs, 2023)
-    history, history_problems = pipeline.load_history(inputs)
-    ingested = pipeline.ingest_year(inputs, 2023, criteria, run_at)
-    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    result, ingested = _result(inputs, run_at)
     return pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=run_at)
 
 
@@ -60,14 +56,7 @@ def test_a_night_with_the_clock_set_back_is_the_last_one(
     outputs = tmp_path / "outputs"
     now = time.time()
     _night(inputs, outputs, now)
-    form = inputs / "2023" / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(form)
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(min_col=5, max_col=5):
-        if isinstance(row[0].value, (int, float)) and row[0].value > 0:
-            row[0].value = 0  # a score lost: the second night's figures differ
-            break
-    workbook.save(form)
+    _lose_a_point(inputs)  # the second night's figures differ
     second = _night(inputs, outputs, now - TWO_DAYS)
     last = record.last_completed(outputs / "2023" / "runs")
     assert last is not None and last[0] == second.manifest
@@ -85,10 +74,7 @@ def test_a_night_with_nothing_new_and_the_clock_set_back_is_the_last_one(
 
     outputs = tmp_path / "outputs"
     now = time.time()
-    criteria = pipeline.load_criteria(sample_inputs, 2023)
-    history, history_problems = pipeline.load_history(sample_inputs)
-    ingested = pipeline.ingest_year(sample_inputs, 2023, criteria, now)
-    result = pipeline.build_result(criteria, ingested, None, history, history_problems)
+    result, ingested = _result(sample_inputs, now)
     print_ = night.fingerprint(sample_inputs, 2023, now, 0.0)
     first = pipeline.publish_outputs(
         result, ingested, sample_inputs, outputs, run_at=now, fingerprint=print_

@@ -21,7 +21,9 @@ from parindex import pipeline
 from parindex import run_record as record
 
 
-def _result(inputs: Path, now: float) -> tuple[object, pipeline.Ingested]:
+def _result(
+    inputs: Path, now: float
+) -> tuple[pipeline.AnalysedResult, pipeline.Ingested]:
     criteria = pipeline.load_criteria(inputs, 2023)
     history, history_problems = pipeline.load_history(inputs)
     ingested = pipeline.ingest_year(inputs, 2023, criteria, now)

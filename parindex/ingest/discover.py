@@ -556,34 +556,27 @@ def discover(
         message = messages.FOLDER_LOOKS_LIKE_YEAR.format(
             folder=stray.name, year=year, files=files
         )
-        found.append(
-            DroppedFile(
-                path=stray,
-                name=f"{stray.name}/",
-                size=0,
-                mtime=stray.lstat().st_mtime,
-                status="ignored",
-                note=message,
-                warning=message,
-            )
-        )
+        found.append(_folder_said(stray, message))
     for later in later_empty_years(folder.parent, year):
         # made in advance, still empty: passed over by a run given no year
         message = messages.YEAR_FOLDER_EMPTY.format(year=later)
-        path = folder.parent / str(later)
-        found.append(
-            DroppedFile(
-                path=path,
-                name=f"{later}/",
-                size=0,
-                mtime=path.lstat().st_mtime,
-                status="ignored",
-                note=message,
-                warning=message,
-            )
-        )
+        found.append(_folder_said(folder.parent / str(later), message))
     found += _outside_year_folders(folder.parent, year, now, strays)
     return found
+
+
+def _folder_said(path: Path, message: str) -> DroppedFile:
+    """A folder beside the year's, not read, listed (``ignored``) with a
+    warning: ``message``."""
+    return DroppedFile(
+        path=path,
+        name=f"{path.name}/",
+        size=0,
+        mtime=path.lstat().st_mtime,
+        status="ignored",
+        note=message,
+        warning=message,
+    )
 
 
 def sha256(content: bytes) -> str:

@@ -14,6 +14,22 @@ import pytest
 from tests.test_status_page_first import _lose_a_point
 
 
+def _lock_status_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``chattr +i TRANG-THAI.txt``: it cannot be replaced."""
+    import os
+
+    from parindex.publish import files
+
+    replace = os.replace
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "TRANG-THAI.txt":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", immutable)
+
+
 def test_a_page_that_cannot_be_replaced_fails_the_night_before_it_publishes(
     prefect_harness: None,
     sample_inputs: Path,
@@ -31,20 +47,7 @@ def test_a_page_that_cannot_be_replaced_fails_the_night_before_it_publishes(
     first = record.last_completed(runs)
     assert first is not None
     _lose_a_point(inputs)
-
-    import os
-
-    from parindex.publish import files
-
-    replace = os.replace
-
-    def immutable(source: str | Path, target: str | Path) -> None:
-        """``chattr +i TRANG-THAI.txt``: it cannot be replaced."""
-        if Path(target).name == "TRANG-THAI.txt":
-            raise PermissionError(1, "Operation not permitted", str(target))
-        replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", immutable)
+    _lock_status_page(monkeypatch)
     state = consolidate_flow(
         inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
     )
@@ -75,24 +78,14 @@ def test_a_night_with_nothing_new_and_its_page_locked_is_recorded_once(
     """Blind round 18b, L5: a night with nothing new whose ``TRANG-THAI.txt``
     cannot be replaced was recorded twice by one process: completed (repeated)
     and failed."""
-    import os
-
     from flows.consolidate import consolidate_flow
     from parindex import run_record as record
-    from parindex.publish import files
 
     inputs = tmp_path / "inputs"
     shutil.copytree(sample_inputs, inputs)
     outputs = tmp_path / "outputs"
     consolidate_flow(inputs=str(inputs), outputs=str(outputs), year=2023)
-    replace = os.replace
-
-    def immutable(source: str | Path, target: str | Path) -> None:
-        if Path(target).name == "TRANG-THAI.txt":
-            raise PermissionError(1, "Operation not permitted", str(target))
-        replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", immutable)
+    _lock_status_page(monkeypatch)
     state = consolidate_flow(
         inputs=str(inputs), outputs=str(outputs), year=2023, return_state=True
     )
