@@ -171,6 +171,7 @@ def test_a_year_no_unit_has_stops_the_run(tmp_path: Path) -> None:
 
     inputs = tmp_path / "inputs"
     write_register(inputs, [["X1", "UBND xã Bản Lang", "Xã", None]])
+    (inputs / "criteria").mkdir()  # a province without one is refused first
     (inputs / "units" / "X1" / "2024").mkdir(parents=True)
     assert plan_province(inputs).year == 2024
     with pytest.raises(NoYearFolder) as raised:
