@@ -760,6 +760,19 @@ def when_text(iso: str | None) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S")
 
 
+def _lists_apart(
+    lists: Sequence[tuple[str, Sequence[tuple[str, str]]]], every: int
+) -> list[str]:
+    """The page's lists of departments neither submitted nor missing (not known,
+    unusable, waiting…), each titled with its count of ``every``; those empty
+    left out."""
+    lines: list[str] = []
+    for title, listed in lists:
+        if listed:
+            lines += [f"{title} ({len(listed)}/{every}):", *_departments(listed)]
+    return lines
+
+
 def _departments(items: Sequence[tuple[str, str]]) -> list[str]:
     return [f"  - {code}: {name}" for code, name in items] or ["  (không có)"]
 
@@ -895,26 +908,15 @@ def _completed_text(
         f"Đơn vị chưa nộp ({len(found.missing)}/{total}):",
         *_departments(found.missing),
     ]
-    if found.unknown:
-        lines += [
-            f"{messages.STATUS_UNKNOWN_LIST} ({len(found.unknown)}/{total}):",
-            *_departments(found.unknown),
-        ]
-    if found.unusable:
-        lines += [
-            f"{messages.STATUS_UNUSABLE_LIST} ({len(found.unusable)}/{total}):",
-            *_departments(found.unusable),
-        ]
-    if found.waiting:
-        lines += [
-            f"{messages.STATUS_WAITING_LIST} ({len(found.waiting)}/{total}):",
-            *_departments(found.waiting),
-        ]
-    if found.newer:
-        lines += [
-            f"{messages.STATUS_NEWER_LIST} ({len(found.newer)}/{total}):",
-            *_departments(found.newer),
-        ]
+    lines += _lists_apart(
+        [
+            (messages.STATUS_UNKNOWN_LIST, found.unknown),
+            (messages.STATUS_UNUSABLE_LIST, found.unusable),
+            (messages.STATUS_WAITING_LIST, found.waiting),
+            (messages.STATUS_NEWER_LIST, found.newer),
+        ],
+        total,
+    )
     lines += [
         "",
     ]
@@ -1016,16 +1018,14 @@ def status_text_failed(
                 f"Đơn vị chưa nộp ({len(found.missing)}/{every}):",
                 *_departments(found.missing),
             ]
-            for label, listed in (
-                (messages.STATUS_UNKNOWN_LIST, found.unknown),
-                (messages.STATUS_UNUSABLE_LIST, found.unusable),
-                (messages.STATUS_WAITING_LIST, found.waiting),
-            ):
-                if listed:
-                    lines += [
-                        f"{label} ({len(listed)}/{every}):",
-                        *_departments(listed),
-                    ]
+            lines += _lists_apart(
+                [
+                    (messages.STATUS_UNKNOWN_LIST, found.unknown),
+                    (messages.STATUS_UNUSABLE_LIST, found.unusable),
+                    (messages.STATUS_WAITING_LIST, found.waiting),
+                ],
+                every,
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 

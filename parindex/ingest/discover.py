@@ -150,9 +150,10 @@ def current_year(inputs: Path) -> int | None:
     passed over: ``later_empty_years``), else the latest year folder; None
     when there is none."""
     years = year_folders(inputs)
-    filled = [year for year in years if holds_a_file(inputs / str(year))]
-    chosen = filled or years
-    return chosen[-1] if chosen else None
+    newest_filled = next(
+        (year for year in reversed(years) if holds_a_file(inputs / str(year))), None
+    )
+    return newest_filled or (years[-1] if years else None)
 
 
 def later_empty_years(inputs: Path, year: int) -> list[int]:
