@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import polars as pl
 
 from parindex import messages
+
+if TYPE_CHECKING:
+    from parindex.criteria import Department
 
 Severity = Literal["error", "warning"]
 
@@ -205,6 +208,35 @@ class Coverage(NamedTuple):
     waiting: Departments
     """without a file in use, a file saved within the settle time left for the
     next run (it may be theirs): their scores are not in tonight's figures"""
+
+
+class Submitted(NamedTuple):
+    """Who submitted in a consolidated year (``who_submitted``)."""
+
+    departments: Departments
+    """the criteria set's, in order"""
+    named: list[dict[str, Any]]
+    """the problems naming a department"""
+    used_files: set[str]
+    coverage: Coverage
+
+
+def who_submitted(
+    departments: Sequence[Department],
+    submissions: pl.DataFrame,
+    problems: pl.DataFrame,
+) -> Submitted:
+    """``split_submitted`` of a consolidated year: its ``departments`` (the
+    criteria set's), its ``submissions`` and ``problems`` frames."""
+    used = submissions.filter(pl.col("status") == "used")
+    pairs = [(d.code, d.name) for d in departments]
+    named = problems.filter(pl.col("department").is_not_null()).to_dicts()
+    return Submitted(
+        pairs,
+        named,
+        set(used["file"].to_list()),
+        split_submitted(pairs, set(used["department"].drop_nulls().to_list()), named),
+    )
 
 
 def split_submitted(

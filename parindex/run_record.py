@@ -31,7 +31,12 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
-from parindex.problems import doubted_in_use, newer_waiting, split_submitted
+from parindex.problems import (
+    doubted_in_use,
+    newer_waiting,
+    split_submitted,
+    who_submitted,
+)
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.server import process_start
 from parindex.text import format_vn
@@ -154,17 +159,15 @@ class Verdict:
 
 def verdict(result: Result) -> Verdict:
     """Who submitted, who did not, and the problems of a consolidated year."""
-    departments = result.current.criteria_set.departments
-    used = result.submissions.filter(pl.col("status") == "used")
-    codes = set(used["department"].drop_nulls().to_list())
     problems = result.problems
     errors = int((problems["severity"] == "error").sum())
     listed = problems.sort(
         pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2)
     ).head(MAX_LISTED_PROBLEMS)
-    named = problems.filter(pl.col("department").is_not_null()).to_dicts()
-    pairs = [(d.code, d.name) for d in departments]
-    found = split_submitted(pairs, codes, named)
+    who = who_submitted(
+        result.current.criteria_set.departments, result.submissions, problems
+    )
+    found = who.coverage
     return Verdict(
         errors=errors,
         warnings=problems.height - errors,
@@ -174,8 +177,8 @@ def verdict(result: Result) -> Verdict:
         unknown=found.unknown,
         unusable=found.unusable,
         waiting=found.waiting,
-        newer=newer_waiting(pairs, named),
-        doubted=doubted_in_use(pairs, named, set(used["file"].to_list())),
+        newer=newer_waiting(who.departments, who.named),
+        doubted=doubted_in_use(who.departments, who.named, who.used_files),
     )
 
 

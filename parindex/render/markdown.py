@@ -16,7 +16,7 @@ import polars as pl
 from parindex import messages
 from parindex.analysis import AnalysedResult
 from parindex.criteria import GROUP_LABELS
-from parindex.problems import doubted_in_use, newer_waiting, split_submitted
+from parindex.problems import doubted_in_use, newer_waiting, who_submitted
 from parindex.render.document import Parts, markdown_pieces, report_body
 from parindex.render.prose import STATUS_WORDS, headline_change, headline_figure
 from parindex.text import format_vn
@@ -26,13 +26,10 @@ def _coverage(result: AnalysedResult) -> list[str]:
     """Who submitted, who has not yet, whose submission is not known (a folder
     that could not be read may hold it), who submitted only a file that could
     not be used and who waits for a file left for the next run, by department name (``split_submitted``, as ``run_record.verdict``)."""
-    used = result.submissions.filter(pl.col("status") == "used")
-    pairs = [(d.code, d.name) for d in result.current.criteria_set.departments]
-    named = result.problems.filter(pl.col("department").is_not_null()).to_dicts()
-    found = split_submitted(
-        pairs, set(used["department"].drop_nulls().to_list()), named
+    pairs, named, used_files, found = who_submitted(
+        result.current.criteria_set.departments, result.submissions, result.problems
     )
-    doubted = doubted_in_use(pairs, named, set(used["file"].to_list()))
+    doubted = doubted_in_use(pairs, named, used_files)
     every = len(pairs)
     sent = ", ".join(name for _, name in found.submitted) or "chưa có"
     absent = ", ".join(name for _, name in found.missing) or "không còn đơn vị nào"

@@ -24,7 +24,7 @@ from parindex.analysis import (
     Headline,
 )
 from parindex.numbers import round2, round2_expr
-from parindex.problems import split_submitted
+from parindex.problems import who_submitted
 from parindex.text import format_vn
 
 _COMPONENT = "chỉ số thành phần"
@@ -168,11 +168,8 @@ def _uncounted(result: AnalysedResult) -> str:
     """The departments whose scores are not in the year's figures, each with
     why (``problems.split_submitted``), in the criteria set's order; "" when
     every department's are."""
-    used = result.submissions.filter(pl.col("status") == "used")
-    pairs = [(d.code, d.name) for d in result.current.criteria_set.departments]
-    named = result.problems.filter(pl.col("department").is_not_null()).to_dicts()
-    found = split_submitted(
-        pairs, set(used["department"].drop_nulls().to_list()), named
+    pairs, _, _, found = who_submitted(
+        result.current.criteria_set.departments, result.submissions, result.problems
     )
     why = {
         code: reason
