@@ -971,24 +971,6 @@ def consolidate_flow(
     # the year's rows are consolidated: not held while publishing (issue 13)
     ingested = dataclasses.replace(ingested, rows=ingested.rows.clear())
     found = record.verdict(result)
-
-    def announce(changes: list[str], manifest: Path) -> None:
-        """The status page, written before the outputs move (``publish_outputs``)."""
-        record.write_status(
-            outputs_path,
-            year,
-            record.status_text_completed(
-                year=year,
-                run_at=run_at,
-                flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
-                result=result,
-                found=found,
-                changes=changes,
-                manifest=f"{record.RUNS_FOLDER}/{manifest.name}",
-                repaired=found_since,
-            ),
-        )
-
     written = publish(
         result,
         ingested,
@@ -996,7 +978,16 @@ def consolidate_flow(
         outputs_path,
         kept,
         chunk_size=departments_per_chunk,
-        announce=announce,
+        # the status page, written before the outputs move
+        announce=record.completed_page(
+            outputs_path,
+            year,
+            run_at=run_at,
+            flow_run=_flow_run_label(flow_run) if flow_run is not None else None,
+            result=result,
+            found=found,
+            repaired=found_since,
+        ),
     )
     _publish_artifacts(result, written.changes, found, found_since)
     log = logger.info if found.clean else logger.warning

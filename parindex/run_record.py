@@ -22,7 +22,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -813,6 +813,39 @@ def status_text_completed(
         manifest=manifest,
         repaired=repaired,
     )
+
+
+def completed_page(
+    outputs: Path,
+    year: int,
+    *,
+    run_at: float,
+    flow_run: str | None,
+    result: Result,
+    found: Verdict,
+    repaired: Sequence[str] = (),
+) -> Callable[[list[str], Path], None]:
+    """``publish_outputs``'s ``announce`` for a run that completes: it writes
+    ``TRANG-THAI.txt`` (``status_text_completed``) with the night's changes and
+    record, before the outputs move."""
+
+    def announce(changes: list[str], manifest: Path) -> None:
+        write_status(
+            outputs,
+            year,
+            status_text_completed(
+                year=year,
+                run_at=run_at,
+                flow_run=flow_run,
+                result=result,
+                found=found,
+                changes=changes,
+                manifest=f"{RUNS_FOLDER}/{manifest.name}",
+                repaired=repaired,
+            ),
+        )
+
+    return announce
 
 
 def verdict_of_summary(summary: dict[str, Any]) -> Verdict:

@@ -225,24 +225,7 @@ def publish_unit(
     if run.result is None or run.ingested is None:
         return None
     folder = unit_outputs(outputs, run)
-    result, year = run.result, run.year
-
-    def announce(changes: list[str], manifest: Path) -> None:
-        """The unit's page, written before its outputs move (``publish_outputs``)."""
-        record.write_status(
-            folder,
-            year,
-            record.status_text_completed(
-                year=year,
-                run_at=run_at,
-                flow_run=None,
-                result=result,
-                found=record.verdict(result),
-                changes=changes,
-                manifest=f"{record.RUNS_FOLDER}/{manifest.name}",
-            ),
-        )
-
+    result = run.result
     return publish_outputs(
         result,
         run.ingested,
@@ -250,7 +233,15 @@ def publish_unit(
         folder,
         run_at=run_at,
         standing=standing,
-        announce=announce,
+        # the unit's page, written before its outputs move
+        announce=record.completed_page(
+            folder,
+            run.year,
+            run_at=run_at,
+            flow_run=None,
+            result=result,
+            found=record.verdict(result),
+        ),
     )
 
 
