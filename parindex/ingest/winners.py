@@ -1022,37 +1022,37 @@ def rows_set_aside(
     score, one per criterion whose figure is another row's (naming its department
     and file), one for the rows whose code could not be read (by cell)."""
     criteria_set = current.criteria_set
-    read = submissions.filter(
-        (pl.col("status") == "used")
-        | (
-            (pl.col("status") == "rejected")
-            & (pl.col("note") == messages.FILE_NO_ROW_USED)
-        )
-    )["file"].to_list()
-    errors = problems.filter(
-        (pl.col("severity") == "error")
-        & pl.col("file").is_in(read)
-        & (pl.col("criterion").is_not_null() | pl.col("cell").is_not_null())
-    )
-    errors = errors.filter(
-        pl.Series(
-            [
-                _SHARED_CONFLICT.fullmatch(text or "") is None
-                for text in errors["message"].to_list()
-            ],
-            dtype=pl.Boolean,
-        )
-    )
+    # one pass over the rows in Python: a night at a thousand departments has a
+    # few hundred files with errors, and a polars filter per file costs more
+    read = {
+        file
+        for file, status, note in submissions.select("file", "status", "note").rows()
+        if status == "used"
+        or (status == "rejected" and note == messages.FILE_NO_ROW_USED)
+    }
+    by_file: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
+    for file, department, criterion, cell, message in (
+        problems.filter(pl.col("severity") == "error")
+        .select("file", "department", "criterion", "cell", "message")
+        .rows()
+    ):
+        if file not in read or (criterion is None and cell is None):
+            continue
+        if _SHARED_CONFLICT.fullmatch(message or "") is not None:
+            continue
+        by_file.setdefault((file, str(department)), []).append((criterion, cell))
     scored_by: dict[str, str] = dict(
         current.nodes.filter(pl.col("is_leaf") & pl.col("score").is_not_null())
         .select("code", "scored_by")
         .drop_nulls()
         .iter_rows()
     )
-    used = submissions.filter(pl.col("status") == "used")
     files_of: dict[str, list[str]] = {}
-    for file, department in used.select("file", "department").iter_rows():
-        files_of.setdefault(str(department), []).append(file)
+    for file, department, status in submissions.select(
+        "file", "department", "status"
+    ).rows():
+        if status == "used":
+            files_of.setdefault(str(department), []).append(file)
 
     def scorer(code: str) -> str:
         department = scored_by[code]
@@ -1065,26 +1065,23 @@ def rows_set_aside(
     # a group's figure is its leaves' sum: its row set aside loses no score
     leaves = set(current.nodes.filter(pl.col("is_leaf"))["code"].to_list())
 
-    def row_count(cells: list[str | None], fallback: int) -> int:
+    def row_count(cells: Sequence[str | None], fallback: int) -> int:
         """How many rows the cells lie on (``fallback`` without cells)."""
         found = {p[0] for c in cells if c and (p := cell_position(c)) is not None}
         return len(found) or fallback
 
     lines = []
-    for (file, department), rows in errors.group_by(
-        "file", "department", maintain_order=True
-    ):
-        name = criteria_set.department_name(str(department))
-        codes = list(dict.fromkeys(rows["criterion"].drop_nulls().to_list()))
+    for (file, department), rows in by_file.items():
+        name = criteria_set.department_name(department)
+        codes = list(dict.fromkeys(code for code, _ in rows if code is not None))
         unscored = [code for code in codes if code not in scored_by and code in leaves]
         if unscored:
+            wanted = set(unscored)
             lines.append(
                 messages.ROWS_SET_ASIDE_SUMMARY.format(
                     department=name,
                     count=row_count(
-                        rows.filter(pl.col("criterion").is_in(unscored))[
-                            "cell"
-                        ].to_list(),
+                        [cell for code, cell in rows if code in wanted],
                         len(unscored),
                     ),
                     codes=", ".join(unscored),
@@ -1098,9 +1095,11 @@ def rows_set_aside(
             for code in codes
             if code in scored_by
         ]
-        cells = list(
-            dict.fromkeys(rows.filter(pl.col("criterion").is_null())["cell"].to_list())
-        )
+        cells = [
+            cell
+            for cell in dict.fromkeys(cell for code, cell in rows if code is None)
+            if cell is not None
+        ]
         if cells:
             lines.append(
                 messages.ROWS_SET_ASIDE_NO_CODE.format(
