@@ -146,6 +146,14 @@ def _department_folder(path: Path) -> str:
     return "" if re.fullmatch(r"\d{4}", parent) else parent
 
 
+def _shown_from(path: Path, root: Path) -> str:
+    """``path`` as seen from the folder ``root`` (itself when outside it)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def check_files(
     files: list[Path], inputs: Path, criteria: Path | None = None
 ) -> pl.DataFrame:
@@ -191,6 +199,22 @@ def check_files(
             if usable[-1] not in criteria_sets:  # read each workbook once per check
                 criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
             criteria_set = criteria_sets[usable[-1]]
+            if in_province:  # a folder of units/ no unit is registered for
+                root, folder = in_province
+                frames.append(
+                    problems_frame(
+                        [
+                            problem(
+                                "warning",
+                                messages.CHECK_UNREGISTERED_UNIT_FOLDER.format(
+                                    folder=folder,
+                                    criteria=_shown_from(usable[-1], root),
+                                ),
+                                file=str(path),
+                            )
+                        ]
+                    )
+                )
         stat = path.stat()
         if path.suffix.lower() in ATTACHMENT_SUFFIXES:  # a letter, a scan
             note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))

@@ -901,6 +901,12 @@ PROVINCE_UNREGISTERED_FOLDER = (
     "Thư mục “units/{folder}” không có trong danh sách đơn vị (don-vi.xlsx): "
     "không tổng hợp."
 )
+CHECK_UNREGISTERED_UNIT_FOLDER = (
+    "Thư mục “units/{folder}” không có trong danh sách đơn vị (don-vi.xlsx): lần "
+    "chạy hằng đêm không tổng hợp thư mục này. Tệp được kiểm tra theo bộ chỉ số "
+    "“{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không phải bộ "
+    "của đơn vị: đăng ký đơn vị trong don-vi.xlsx để kiểm tra theo khối của nó."
+)
 PROVINCE_NO_CRITERIA = (
     "Không có bộ chỉ số nào của khối “{group}” (hoặc dùng chung) áp dụng cho năm "
     "{year} trong “{folder}”."

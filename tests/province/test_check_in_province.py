@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from parindex import messages
 from parindex.check import check_files
 from tests.province.conftest import PROVINCE_INPUTS
 
@@ -28,3 +29,19 @@ def test_a_form_is_checked_against_its_units_set(tmp_path: Path) -> None:
         # the form, and says which set
         elsewhere = check_files(files, tmp_path / "nowhere")
         assert elsewhere.filter(elsewhere["severity"] == "error").height == 0
+
+
+def test_a_form_in_a_folder_no_unit_is_registered_for_says_so(tmp_path: Path) -> None:
+    """A folder of ``units/`` that ``don-vi.xlsx`` does not register is not
+    consolidated by the night: checking a form there with the province's newest
+    set must say both (never a quiet fallback)."""
+    province = tmp_path / "province"
+    shutil.copytree(PROVINCE_INPUTS, province)
+    shutil.copytree(province / "units" / "PT", province / "units" / "X99")
+    form = sorted((province / "units" / "X99" / "2023").glob("*.xlsx"))[0]
+    problems = check_files([form], province)
+    warnings = problems.filter(problems["severity"] == "warning")
+    said = messages.CHECK_UNREGISTERED_UNIT_FOLDER.format(
+        folder="X99", criteria="criteria/so-ban-nganh-2022.xlsx"
+    )
+    assert (str(form), said) in warnings.select("file", "message").rows()
