@@ -207,11 +207,27 @@ def province_flow(
     ).result()
     result = rank(planned, runs)
     standings = [province.unit_standing(result, run.unit.code) for run in runs]
-    written = publish_unit.map(runs, standings, outputs=unmapped(outputs_path)).result()
+    # each unit's outputs as far as they went: a night stopped by one unit, or by
+    # the province's files, names the units whose outputs it had replaced
+    written: list[Written | None] = []
+    stopped: ParindexError | None = None
+    for future in publish_unit.map(runs, standings, outputs=unmapped(outputs_path)):
+        try:
+            written.append(future.result())
+        except ParindexError as error:
+            stopped = stopped or error
+            written.append(None)
     label = f"{flow_run.name} ({flow_run.id})" if flow_run is not None else None
-    files = publish_province(
-        result, runs, written, outputs_path, flow_run=label, repaired=repaired
-    )
+    try:
+        if stopped is not None:
+            raise stopped
+        files = publish_province(
+            result, runs, written, outputs_path, flow_run=label, repaired=repaired
+        )
+    except ParindexError as error:
+        raise province.published_before_failure(
+            error, result.year, runs, written
+        ) from error
     found = status.province_verdict(runs)
     units = result.units
     create_table_artifact(

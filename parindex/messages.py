@@ -907,6 +907,10 @@ CHECK_UNREGISTERED_UNIT_FOLDER = (
     "“{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không phải bộ "
     "của đơn vị: đăng ký đơn vị trong don-vi.xlsx để kiểm tra theo khối của nó."
 )
+PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE = (
+    "Kết quả riêng của {count} đơn vị đã được ghi trong lần chạy này, trước khi "
+    "dừng: {units}; bảng tổng hợp và tóm tắt của tỉnh chưa tính các kết quả đó."
+)
 PROVINCE_NO_CRITERIA = (
     "Không có bộ chỉ số nào của khối “{group}” (hoặc dùng chung) áp dụng cho năm "
     "{year} trong “{folder}”."

@@ -18,7 +18,7 @@ import polars as pl
 from parindex import messages
 from parindex import run_record as record
 from parindex.criteria import CRITERIA_FOLDER
-from parindex.errors import NoCriteriaSet, NoYearFolder
+from parindex.errors import NoCriteriaSet, NoYearFolder, ParindexError
 from parindex.ingest.discover import holds_a_file, year_folders
 from parindex.province import status
 from parindex.province.folder import (
@@ -245,6 +245,31 @@ def publish_unit(
     )
 
 
+def published_before_failure(
+    error: ParindexError,
+    year: int,
+    runs: Sequence[UnitRun],
+    unit_written: Sequence[Written | None],
+) -> ParindexError:
+    """``error`` (which stopped a province night while publishing) saying which
+    units' own outputs this night had already replaced (``unit_written``: what
+    publishing each of ``runs`` wrote, as far as it went): the province's files
+    do not count them, and its page names the last complete run. ``error``
+    itself when no unit's outputs changed."""
+    changed = [
+        run.unit.code
+        for run, written in zip(runs, unit_written, strict=False)
+        if written is not None and written.changed
+    ]
+    if not changed:
+        return error
+    said = messages.PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE.format(
+        count=len(changed),
+        units=", ".join(f"{code} ({UNIT_OUTPUTS}/{code}/{year})" for code in changed),
+    )
+    return type(error)(f"{error} {said}")
+
+
 def province_created(runs: Sequence[UnitRun]) -> dt.datetime:
     """The province files' creation date: the newest input any unit used."""
     moments = [creation_time(run.ingested) for run in runs if run.ingested is not None]
@@ -360,9 +385,13 @@ def run_province(
     plan = plan_province(inputs, year)
     runs = [run_unit(plan, job, now, settle_seconds) for job in plan.jobs]
     result = rank_province(plan, runs)
-    unit_written = [
-        publish_unit(run, unit_standing(result, run.unit.code), outputs, now)
-        for run in runs
-    ]
-    written = publish_province(result, runs, unit_written, outputs, now)
+    unit_written: list[Written | None] = []
+    try:
+        for run in runs:
+            unit_written.append(
+                publish_unit(run, unit_standing(result, run.unit.code), outputs, now)
+            )
+        written = publish_province(result, runs, unit_written, outputs, now)
+    except ParindexError as error:
+        raise published_before_failure(error, plan.year, runs, unit_written) from error
     return result, runs, written

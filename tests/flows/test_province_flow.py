@@ -121,6 +121,50 @@ def test_a_province_flow_that_raises_is_failed_recorded_and_said(
     assert page.endswith("Đơn vị chưa nộp, theo lần hoàn thành đó (0/7):\n  (không có)")
 
 
+def test_a_province_night_stopped_while_publishing_names_the_units_written(
+    prefect_harness: None,
+    province_inputs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blind round 18b, F2, through the flow: the province's workbook locked
+    once the units' own outputs were written; the page said only that the last
+    results were intact. It names the units whose outputs tonight replaced."""
+    import os
+
+    from flows.province import province_flow
+
+    outputs = tmp_path / "out"
+    province_flow(inputs=str(province_inputs), outputs=str(outputs), year=2023)
+    (province_inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()
+    replace = os.replace
+    workbook = outputs / "2023" / "tong-hop-tinh-2023.xlsx"
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target) == workbook:
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    state = province_flow(
+        inputs=str(province_inputs), outputs=str(outputs), year=2023, return_state=True
+    )
+    monkeypatch.undo()
+    assert state.is_failed()
+    said = messages.PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE.format(
+        count=3, units="PT (units/PT/2023), TD (units/TD/2023), SH (units/SH/2023)"
+    )
+    [(_, failed)] = [
+        (path, doc)
+        for path, doc in record.read_records(outputs / "2023" / "runs")
+        if record.state_of(doc) == "failed"
+    ]
+    assert str(failed["error"]).endswith(" " + said), failed["error"]
+    assert f"\nKết quả: THẤT BẠI: {failed['error']}\n" in "\n".join(
+        _page(outputs, 2023)
+    )
+
+
 def test_a_province_night_with_broken_units_completes_but_not_as_clean(
     prefect_harness: None, province_inputs: Path, tmp_path: Path
 ) -> None:

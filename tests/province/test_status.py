@@ -279,3 +279,68 @@ def test_a_failure_recorded_with_its_page_locked_is_still_recorded(
     with pytest.raises(OutputsNotWritable):
         record_failure(outputs, document, time.time(), recorded=seen.append)
     assert len(seen) == 1 and seen[0].is_file()
+
+
+def test_a_province_file_locked_after_units_published_names_those_units(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 18b, F2: the province's files could not be replaced once each
+    unit's own outputs had been; the failure said only that the last results
+    were intact, while SH's own outputs held tonight's. It names the units whose
+    outputs changed tonight (SH's figures; PT's and TD's standing in their group,
+    shown in their workbooks), and says the province's files do not count them."""
+    from parindex import messages
+    from parindex.errors import OutputsNotWritable
+
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()  # tonight's figures differ
+    folder = outputs / "2023"
+    replace = os.replace
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target) == folder / "tong-hop-tinh-2023.xlsx":
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    with pytest.raises(OutputsNotWritable) as raised:
+        run_province(inputs, outputs, 2023, now=time.time())
+    said = messages.PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE.format(
+        count=3, units="PT (units/PT/2023), TD (units/TD/2023), SH (units/SH/2023)"
+    )
+    assert str(raised.value).endswith(" " + said), str(raised.value)
+    assert "tong-hop-tinh-2023.xlsx" in str(raised.value)
+
+
+def test_a_unit_that_cannot_publish_names_the_units_published_before_it(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit's outputs that cannot be written stop the night: the units
+    published before it are named (PT's figures, TD's standing beside PT's), and
+    nothing of the province is replaced."""
+    from parindex import messages
+    from parindex.errors import OutputsNotWritable
+
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    before = (outputs / "2023" / "province-summary-2023.json").read_bytes()
+    (inputs / "units/PT/2023/phong-noi-vu.xlsx").unlink()
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()
+    replace = os.replace
+
+    def locked(source: str | Path, target: str | Path) -> None:
+        if "units/SH/2023/scorecard-2023.xlsx" in str(target):
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(OutputsNotWritable) as raised:
+        run_province(inputs, outputs, 2023, now=time.time())
+    said = messages.PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE.format(
+        count=2, units="PT (units/PT/2023), TD (units/TD/2023)"
+    )
+    assert str(raised.value).endswith(" " + said), str(raised.value)
+    assert "scorecard-2023.xlsx" in str(raised.value)
+    after = (outputs / "2023" / "province-summary-2023.json").read_bytes()
+    assert after == before
