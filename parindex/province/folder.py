@@ -22,6 +22,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import (
     CRITERIA_FOLDER,
+    SELF_DEPARTMENT,
     CriteriaSet,
     Department,
     criteria_set_for_year,
@@ -481,7 +482,9 @@ def with_other_units(
 ) -> CriteriaSet | None:
     """``criteria_set`` as ``unit`` reads it in ``province``: a set the unit
     fills itself knows the other registered units (``CriteriaSet.other_units``:
-    a form naming one of them exactly is that unit's)."""
+    a form naming one of them exactly is that unit's), and its one department
+    is the unit, named as the register names it (not "Đơn vị tự đánh giá":
+    "Đơn vị UBND xã An Bình chưa nộp …")."""
     if criteria_set is None or not criteria_set.self_assessed:
         return criteria_set
     others = tuple(
@@ -489,4 +492,12 @@ def with_other_units(
         for other in province.units
         if other.code != unit.code
     )
-    return dataclasses.replace(criteria_set, other_units=others)
+    departments = tuple(
+        Department(department.code, unit.name, unit.aliases)
+        if department == SELF_DEPARTMENT
+        else department
+        for department in criteria_set.departments
+    )
+    return dataclasses.replace(
+        criteria_set, departments=departments, other_units=others
+    )

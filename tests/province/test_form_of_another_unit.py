@@ -70,3 +70,31 @@ def test_a_form_naming_another_registered_unit_is_set_aside(tmp_path: Path) -> N
     totals = dict(result.units.select("code", "total").rows())
     assert totals["X02"] == 3.0 and totals["X03"] == 2.0
     assert totals["X01"] is None
+
+
+def test_a_self_assessed_units_form_is_named_by_the_unit(tmp_path: Path) -> None:
+    """A self-assessed unit's one "department" was named "Đơn vị tự đánh giá",
+    so its messages said "Đơn vị Đơn vị tự đánh giá chưa nộp …" and its page
+    "DV: Đơn vị tự đánh giá": it is the unit, named as the register names it."""
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X01", "UBND xã An Bình", GROUP, None],
+            ["X02", "UBND xã Hòa Phú", GROUP, None],
+        ],
+    )
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    _form(inputs, "X01", "UBND xã An Bình", (1, 2, 2))
+    (inputs / "units" / "X02" / "2025").mkdir(parents=True)
+    (inputs / "units" / "X02" / "2025" / "ghi-chu.txt").write_text("chưa có", "utf-8")
+    outputs = tmp_path / "outputs"
+    _, runs, _ = run_province(inputs, outputs, 2025, now=time.time())
+    x01, x02 = (next(r for r in runs if r.unit.code == c) for c in ("X01", "X02"))
+    assert x01.result is not None and x02.result is not None
+    departments = x01.result.current.departments.select("code", "name").rows()
+    assert departments == [("DV", "UBND xã An Bình")]
+    page = (outputs / "units/X01/2025/TRANG-THAI.txt").read_text("utf-8")
+    assert "\n  - DV: UBND xã An Bình\n" in page
+    said = x02.result.problems["message"].to_list()
+    assert "Đơn vị UBND xã Hòa Phú chưa nộp tệp chấm điểm năm 2025." in said
