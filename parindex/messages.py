@@ -176,6 +176,10 @@ FORM_SUPERSEDED = (
     "Biểu của {department} trong tệp này không được dùng vì đã có tệp mới hơn của "
     "đơn vị ({newer}); các biểu khác của tệp vẫn được dùng."
 )
+FORM_NAMED_ELSEWHERE = (
+    "{where} chỉ {other}, và đã có tệp {kept} của {stated}: biểu này không thay thế "
+    "tệp đó"
+)
 FORM_NOT_USED = (
     "Biểu của {department} trong tệp này không được dùng ({note}); các biểu khác "
     "của tệp vẫn được dùng."

@@ -233,6 +233,25 @@ def disagreement(
     return None
 
 
+def form_named_elsewhere(
+    read: SubmissionRead, department: str, criteria_set: CriteriaSet
+) -> tuple[str, str] | None:
+    """(where, other department) when the file's name or its subfolder names
+    exactly one department, another than ``department``, whose form the file
+    also holds (a workbook of several forms, ``department`` not its first); the
+    department that sent the same file last year is not asked."""
+    departments, words = criteria_set.departments, criteria_set.department_words
+    named = only_department_in(Path(read.file.path.name).stem, departments, words)
+    if named is not None and named != department:
+        return messages.WHERE_FILE_NAME, named
+    folder = read.file.subfolder
+    if folder:
+        named = only_department_in(folder, departments, words)
+        if named is not None and named != department:
+            return messages.WHERE_FOLDER.format(folder=folder), named
+    return None
+
+
 def disagreement_problem(
     read: SubmissionRead, criteria_set: CriteriaSet, folder: str | None = None
 ) -> Record | None:
@@ -563,6 +582,14 @@ def _decide(
     for f in files:
         if f.file.name not in choice.disagreements:
             choice.disagreements[f.file.name] = disagreement(f, criteria_set)
+    # the department's form in a workbook whose first form is another's: its
+    # name or subfolder naming another department disputes it (a reference copy
+    # of a form kept in another department's workbook)
+    elsewhere = {
+        f.file.name: form_named_elsewhere(f, department, criteria_set)
+        for f in files
+        if f.department != department
+    }
     # a file whose name or folder names another department, or whose
     # department was read from a line holding only its short name
     doubted = {
@@ -571,7 +598,9 @@ def _decide(
         if department in f.doubted or (f.file.name, department) in choice.doubted
     }
     disputed = {
-        f.file.name for f in files if choice.disagreements[f.file.name]
+        f.file.name
+        for f in files
+        if elsewhere.get(f.file.name) or choice.disagreements[f.file.name]
     } | doubted
     agreeing = [f for f in files if f.file.name not in disputed]
     # a disputed file gives way to an agreeing one only if that one is usable
@@ -587,6 +616,19 @@ def _decide(
         if key not in in_pool:  # disputed, while an agreeing file exists
             kept = winner.file.name if winner is not None else "—"
             disagreed = choice.disagreements[key]
+            form_of = elsewhere.get(key)
+            if form_of is not None:  # a form of a workbook used for another
+                where, other = form_of
+                choice.outcome[key] = (
+                    "rejected",
+                    messages.FORM_NAMED_ELSEWHERE.format(
+                        where=where,
+                        other=name(other),
+                        stated=name(department),
+                        kept=kept,
+                    ),
+                )
+                continue  # said where the workbook's forms are told apart
             if disagreed is not None:
                 where, other = disagreed
                 note = messages.DEPARTMENT_DISPUTED_NOT_USED.format(
