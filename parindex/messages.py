@@ -176,6 +176,10 @@ FORM_SUPERSEDED = (
     "Biểu của {department} trong tệp này không được dùng vì đã có tệp mới hơn của "
     "đơn vị ({newer}); các biểu khác của tệp vẫn được dùng."
 )
+RUN_RECORDED_PAGE_NOT_WRITTEN = (
+    "{label}: {error} (biên bản {path}; không ghi được trang trạng thái "
+    "TRANG-THAI.txt: {reason})"
+)
 FORM_NAMED_ELSEWHERE = (
     "{where} chỉ {other}, và đã có tệp {kept} của {stated}: biểu này không thay thế "
     "tệp đó"
@@ -527,6 +531,10 @@ ROWS_SET_ASIDE_SCORED_ELSEWHERE = (
 ROWS_SET_ASIDE_NO_CODE = (
     "{department}: {count} dòng bị loại trong {file} vì không đọc được mã tiêu chí "
     "(ô {cells}): các dòng này không được tính cho tiêu chí nào."
+)
+ROWS_SET_ASIDE_UNKNOWN_CODE = (
+    "{department}: {count} dòng bị loại trong {file} vì mã tiêu chí không có trong "
+    "bộ chỉ số ({codes}): các dòng này không được tính cho tiêu chí nào."
 )
 SCORER_IN_FILE = "{department} ({file})"
 FILE_NO_ROW_USED = (
@@ -910,6 +918,13 @@ CHECK_UNREGISTERED_UNIT_FOLDER = (
     "chạy hằng đêm không tổng hợp thư mục này. Tệp được kiểm tra theo bộ chỉ số "
     "“{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không phải bộ "
     "của đơn vị: đăng ký đơn vị trong don-vi.xlsx để kiểm tra theo khối của nó."
+)
+CHECK_PROVINCE_SET_GUESSED = (
+    "“{inputs}” là thư mục của một tỉnh (có don-vi.xlsx và units/), mà tệp không "
+    "nằm trong thư mục của đơn vị nào (units/<mã đơn vị>/): tệp được kiểm tra theo "
+    "bộ chỉ số “{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không "
+    "phải bộ của đơn vị. Hãy kiểm tra tệp đặt trong thư mục của đơn vị, hoặc chỉ rõ "
+    "bộ chỉ số bằng --criteria."
 )
 PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE = (
     "Kết quả riêng của {count} đơn vị đã được ghi trong lần chạy này, trước khi "

@@ -216,3 +216,17 @@ def test_a_group_row_set_aside_loses_no_score(inputs: Path) -> None:
     assert result.current.total == pytest.approx(79.24)
     assert [cell for _, cell, _ in _errors(result)] == ["E14"]
     assert _set_aside(result) == []
+
+
+def test_rows_whose_code_is_not_in_the_set_are_listed(inputs: Path) -> None:
+    """Blind round 19, B3: a row whose code the criteria set does not have (a
+    criterion split into sub-codes, ``3.1.1`` typed as the number 3.11) is an
+    error, but was left out of "Dòng bị loại"."""
+    _edit(inputs, "phong-noi-vu.xlsx", {"A16": "1.3.9", "A29": 5.11})
+    result = _result(inputs)
+    assert result.current.total == pytest.approx(76.96)
+    assert _set_aside(result) == [
+        messages.ROWS_SET_ASIDE_UNKNOWN_CODE.format(
+            department="Phòng Nội vụ", count=2, codes="1.3.9, 5.11", file=NV
+        )
+    ]

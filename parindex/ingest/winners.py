@@ -1106,6 +1106,7 @@ def rows_set_aside(
 
     # a group's figure is its leaves' sum: its row set aside loses no score
     leaves = set(current.nodes.filter(pl.col("is_leaf"))["code"].to_list())
+    known = set(current.nodes["code"].to_list())
 
     def row_count(cells: Sequence[str | None], fallback: int) -> int:
         """How many rows the cells lie on (``fallback`` without cells)."""
@@ -1127,6 +1128,19 @@ def rows_set_aside(
                         len(unscored),
                     ),
                     codes=", ".join(unscored),
+                    file=file,
+                )
+            )
+        unknown = [code for code in codes if code not in known]
+        if unknown:  # a code the set does not have: counted for no criterion
+            wanted = set(unknown)
+            lines.append(
+                messages.ROWS_SET_ASIDE_UNKNOWN_CODE.format(
+                    department=name,
+                    count=row_count(
+                        [cell for code, cell in rows if code in wanted], len(unknown)
+                    ),
+                    codes=", ".join(unknown),
                     file=file,
                 )
             )
