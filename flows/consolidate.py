@@ -582,6 +582,8 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     outputs, year = _year_of(flow_run)
     now = time.time()
     document = failure_document(year, flow_run, state, now)
+    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
+    path: Path | None = None
     try:
         path = record.write_failure_record(outputs, document, now)
         if year is not None:
@@ -597,10 +599,13 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
         record.write_status(outputs, year, text)
     except (OSError, ParindexError) as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
-            "Không ghi được biên bản lần chạy: %s", error
+            messages.RUN_RECORDED_PAGE_NOT_WRITTEN.format(
+                label=label, error=document["error"], path=path, reason=error
+            )
+            if path is not None
+            else f"Không ghi được biên bản lần chạy: {error}"
         )
         return
-    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
     _hook_logger(flow, flow_run).error(
         "%s: %s (biên bản %s)", label, document["error"], path
     )

@@ -131,18 +131,25 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     now = time.time()
     document = failure_document(year, flow_run, state, now)
 
-    def recorded(_: Path) -> None:  # the marker goes once the record is there
+    written: list[Path] = []
+
+    def recorded(path: Path) -> None:  # the marker goes once the record is there
+        written.append(path)
         if year is not None:
             record.clear_running(outputs, year, str(flow_run.id))
 
+    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
     try:
         path = status.record_failure(outputs, document, now, recorded=recorded)
     except (OSError, ParindexError) as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
-            "Không ghi được biên bản lần chạy: %s", error
+            messages.RUN_RECORDED_PAGE_NOT_WRITTEN.format(
+                label=label, error=document["error"], path=written[0], reason=error
+            )
+            if written
+            else f"Không ghi được biên bản lần chạy: {error}"
         )
         return
-    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
     _hook_logger(flow, flow_run).error(
         "%s: %s (biên bản %s)", label, document["error"], path
     )

@@ -724,6 +724,11 @@ VALUE_SHOWN_DASH = (
     "Ô {cell} có điểm 0 nhưng {how} là “{display}”, nghĩa là chưa chấm. Vẫn dùng "
     "điểm 0; nếu tiêu chí này chưa được chấm, hãy xóa điểm rồi nộp lại."
 )
+SCORE_MORE_DECIMALS = (
+    "Ô {cell} có điểm {typed}, nhiều hơn 3 chữ số thập phân (điểm chấm đến 0,01 "
+    "hoặc 0,001): tổng hợp dùng đúng số này, dù ô có thể chỉ hiện {hundredth}. Nếu "
+    "điểm đúng là {hundredth}, hãy sửa ô rồi nộp lại."
+)
 VALUE_SHOWN_ROUNDED = (
     "Ô {cell} có điểm {shown} nhưng {how} là “{display}”: trên màn hình và khi in, "
     "điểm trông như {display}. Vẫn dùng điểm {shown}; nếu điểm đúng là {display}, "

@@ -6,6 +6,7 @@ through its task runner; ``run_province`` runs them in this process (tests, benc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -221,28 +222,74 @@ def publish_unit(
 ) -> Written | None:
     """Write a unit's own outputs as a unit run would, plus its standing, and its
     ``TRANG-THAI.txt`` (the unit run's page); None when the unit could not be
-    consolidated (no drop folder, no criteria set)."""
-    if run.result is None or run.ingested is None:
-        return None
+    consolidated (no drop folder, no criteria set): then, as when its outputs
+    cannot be written, the unit's own record and page say so, where it has
+    outputs of the year (its page never vouches for files this night did not
+    write).
+
+    Raises:
+        ParindexError: the unit's outputs could not be written (recorded).
+    """
     folder = unit_outputs(outputs, run)
+    if run.result is None or run.ingested is None:
+        if (folder / str(run.year)).is_dir():
+            record_unit_failure(run, outputs, run.note or "", run_at)
+        return None
     result = run.result
-    return publish_outputs(
-        result,
-        run.ingested,
-        run.unit.folder,
-        folder,
-        run_at=run_at,
-        standing=standing,
-        # the unit's page, written before its outputs move
-        announce=record.completed_page(
+    try:
+        return publish_outputs(
+            result,
+            run.ingested,
+            run.unit.folder,
             folder,
-            run.year,
             run_at=run_at,
-            flow_run=None,
-            result=result,
-            found=record.verdict(result),
-        ),
+            standing=standing,
+            # the unit's page, written before its outputs move
+            announce=record.completed_page(
+                folder,
+                run.year,
+                run_at=run_at,
+                flow_run=None,
+                result=result,
+                found=record.verdict(result),
+            ),
+        )
+    except ParindexError as error:
+        record_unit_failure(run, outputs, str(error), run_at)
+        raise
+
+
+def record_unit_failure(run: UnitRun, outputs: Path, error: str, run_at: float) -> None:
+    """A unit's night that did not publish: its failure record and its page (as
+    a unit run's failure hook writes them: what went wrong, which complete run
+    its files are), as far as its outputs folder can still be written."""
+    folder = unit_outputs(outputs, run)
+    document = record.failure_record(
+        year=run.year,
+        state=record.FAILED,
+        error=error,
+        flow_run_id=None,
+        flow_run_name=None,
+        run_at=run_at,
     )
+    try:
+        path: Path | None = record.write_failure_record(folder, document, run_at)
+    except (OSError, ParindexError):  # its runs/ is what failed: the page still
+        path = None
+    criteria_set = run.result.current.criteria_set if run.result else None
+    text = record.status_text_failed(
+        year=run.year,
+        record=document,
+        last=record.last_completed(record.record_folder(folder, run.year)),
+        departments=(
+            [(d.code, d.name) for d in criteria_set.departments]
+            if criteria_set is not None
+            else None
+        ),
+        manifest=f"{record.RUNS_FOLDER}/{path.name}" if path is not None else None,
+    )
+    with contextlib.suppress(OSError, ParindexError):  # the error itself says it
+        record.write_status(folder, run.year, text)
 
 
 def published_before_failure(

@@ -344,3 +344,71 @@ def test_a_unit_that_cannot_publish_names_the_units_published_before_it(
     assert "scorecard-2023.xlsx" in str(raised.value)
     after = (outputs / "2023" / "province-summary-2023.json").read_bytes()
     assert after == before
+
+
+def _unit_page(outputs: Path, code: str) -> str:
+    return (outputs / "units" / code / "2023" / "TRANG-THAI.txt").read_text("utf-8")
+
+
+def _named_record_exists(outputs: Path, code: str) -> bool:
+    page = _unit_page(outputs, code)
+    line = next(x for x in page.splitlines() if x.startswith("Biên bản lần chạy: "))
+    return (outputs / "units" / code / "2023" / line.split(": ", 1)[1]).is_file()
+
+
+def test_a_unit_whose_outputs_could_not_move_says_so_on_its_page(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 19, A1: SH's ``departments/`` locked, its page was written
+    before the move ("HOÀN THÀNH … 75,46", naming a record never written) while
+    its scorecard and summary stayed last night's. Its page says the night
+    failed, names a record that exists, and the complete run its files are."""
+    from parindex.errors import OutputsNotWritable
+
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()
+    replace = os.replace
+    locked = outputs / "units" / "SH" / "2023" / "departments"
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target).parent == locked:
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    with pytest.raises(OutputsNotWritable) as raised:
+        run_province(inputs, outputs, 2023, now=time.time())
+    monkeypatch.undo()
+    page = _unit_page(outputs, "SH")
+    assert "Kết quả: THẤT BẠI: " in page, page
+    assert str(raised.value).split(" Kết quả riêng")[0] in page
+    assert _named_record_exists(outputs, "SH")
+    assert "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất" in page
+
+
+def test_a_unit_that_could_not_be_consolidated_says_so_on_its_page(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Blind round 19, A6/A7: TD's own criteria set unreadable (failed), SYT's
+    year folder gone (missing) on the second night: their own pages still said
+    the first night's "HOÀN THÀNH". They say why this night has no result for
+    them, and which complete run their files are."""
+    outputs = tmp_path / "outputs"
+    (inputs / "units/SYT/2023").mkdir()
+    shutil.copy(
+        inputs / "units/SNV/2023/bang-tu-danh-gia.xlsx", inputs / "units/SYT/2023"
+    )
+    run_province(inputs, outputs, 2023, now=time.time())
+    assert "HOÀN THÀNH" in _unit_page(outputs, "SYT")
+    (inputs / "units/TD/criteria").mkdir()
+    (inputs / "units/TD/criteria/bo-chi-so.xlsx").write_bytes(b"not a workbook")
+    shutil.rmtree(inputs / "units/SYT/2023")
+    _, runs, _ = run_province(inputs, outputs, 2023, now=time.time())
+    for code in ("TD", "SYT"):
+        run = next(r for r in runs if r.unit.code == code)
+        page = _unit_page(outputs, code)
+        assert f"Kết quả: THẤT BẠI: {run.note}" in page, page
+        assert _named_record_exists(outputs, code)
+        assert "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất" in page
+    assert not (outputs / "units" / "SYT" / "2022").exists()
