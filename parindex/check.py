@@ -31,6 +31,7 @@ from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import (
     CriteriaLibrary,
     Province,
+    is_province,
     province_unit_of,
     read_province,
     with_other_units,
@@ -154,6 +155,32 @@ def _shown_from(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _guessed_set(
+    chosen: Path,
+    in_province: tuple[Path, str] | None,
+    inputs: Path,
+    criteria: Path | None,
+) -> str | None:
+    """What to say when the newest set of a province's ``criteria/`` was taken
+    for a file no unit of it is known for (the province holds several groups'
+    sets): a folder of ``units/`` no unit is registered for, or a file outside
+    the province given as ``--inputs``. None otherwise."""
+    if in_province is not None:
+        root, folder = in_province
+        return messages.CHECK_UNREGISTERED_UNIT_FOLDER.format(
+            folder=folder, criteria=_shown_from(chosen, root)
+        )
+    if (
+        criteria is None
+        and is_province(inputs)
+        and chosen.parent.resolve() == (inputs / CRITERIA_FOLDER).resolve()
+    ):
+        return messages.CHECK_PROVINCE_SET_GUESSED.format(
+            inputs=inputs, criteria=_shown_from(chosen, inputs)
+        )
+    return None
+
+
 def check_files(
     files: list[Path], inputs: Path, criteria: Path | None = None
 ) -> pl.DataFrame:
@@ -199,21 +226,10 @@ def check_files(
             if usable[-1] not in criteria_sets:  # read each workbook once per check
                 criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
             criteria_set = criteria_sets[usable[-1]]
-            if in_province:  # a folder of units/ no unit is registered for
-                root, folder = in_province
+            guessed = _guessed_set(usable[-1], in_province, inputs, criteria)
+            if guessed is not None:
                 frames.append(
-                    problems_frame(
-                        [
-                            problem(
-                                "warning",
-                                messages.CHECK_UNREGISTERED_UNIT_FOLDER.format(
-                                    folder=folder,
-                                    criteria=_shown_from(usable[-1], root),
-                                ),
-                                file=str(path),
-                            )
-                        ]
-                    )
+                    problems_frame([problem("warning", guessed, file=str(path))])
                 )
         stat = path.stat()
         if path.suffix.lower() in ATTACHMENT_SUFFIXES:  # a letter, a scan

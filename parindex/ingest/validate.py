@@ -366,6 +366,43 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
     ]
 
 
+def _fine_decimals(good: pl.DataFrame) -> list[dict[str, str | None]]:
+    """A warning for each score of a row in use typed with more than 3
+    decimals: no criteria set scores finer than 0,001, and a cell formatted
+    ``0.00`` shows 1,2849 as 1,28 (a formula's leftover), so that the total
+    differs from the figures the forms show. Used as typed, and said."""
+    found = []
+    for column, cell_column in (
+        ("self_score", "self_cell"),
+        ("appraised_score", "appraised_cell"),
+    ):
+        thousandths = pl.col(column) * 1000
+        fine = good.filter(
+            pl.col(column).is_not_null()
+            & pl.col(cell_column).is_not_null()
+            & ((thousandths - thousandths.round(0)).abs() > 1e-6)
+        )
+        for row in fine.select(
+            "file", "sheet", "department", "code", column, cell_column
+        ).iter_rows(named=True):
+            found.append(
+                problem(
+                    "warning",
+                    messages.SCORE_MORE_DECIMALS.format(
+                        cell=row[cell_column],
+                        typed=format_vn(row[column], decimals=9),
+                        hundredth=format_vn(row[column]),
+                    ),
+                    file=row["file"],
+                    sheet=row["sheet"],
+                    cell=row[cell_column],
+                    department=row["department"],
+                    criterion=row["code"],
+                )
+            )
+    return found
+
+
 PROVINCE_SCORED_GROUPS = ("survey", "sipas")
 """Score groups the province scores from its surveys: a department's form may
 leave them blank."""
@@ -514,6 +551,7 @@ def validate_rows(
         [
             noticed,
             problems_frame(_appraisal_missing(good)),
+            problems_frame(_fine_decimals(good)),
             problems_frame(unscored),
             problems_frame(row_problems),
             problems_frame(formula_problems),

@@ -45,3 +45,23 @@ def test_a_form_in_a_folder_no_unit_is_registered_for_says_so(tmp_path: Path) ->
         folder="X99", criteria="criteria/so-ban-nganh-2022.xlsx"
     )
     assert (str(form), said) in warnings.select("file", "message").rows()
+
+
+def test_a_form_outside_the_province_given_as_inputs_says_which_set(
+    tmp_path: Path,
+) -> None:
+    """Blind round 19, A8: ``check --inputs <province> loose/form.xlsx`` checked a
+    district's form against the sở set (the newest of the province's
+    ``criteria/``) without a word: 33 errors on a valid form."""
+    province = tmp_path / "province"
+    shutil.copytree(PROVINCE_INPUTS, province)
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    form = loose / "phong-noi-vu.xlsx"
+    shutil.copy(province / "units" / "PT" / "2023" / "phong-noi-vu.xlsx", form)
+    problems = check_files([form], province)
+    said = messages.CHECK_PROVINCE_SET_GUESSED.format(
+        inputs=province, criteria="criteria/so-ban-nganh-2022.xlsx"
+    )
+    warnings = problems.filter(problems["severity"] == "warning")
+    assert (str(form), said) in warnings.select("file", "message").rows()
