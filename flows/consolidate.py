@@ -583,26 +583,27 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     now = time.time()
     document = failure_document(year, flow_run, state, now)
     label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
-    path: Path | None = None
-    try:
-        path = record.write_failure_record(outputs, document, now)
+    written: list[Path] = []
+
+    def recorded(path: Path) -> None:  # the marker goes once the record is there
+        written.append(path)
         if year is not None:
             record.clear_running(outputs, year, str(flow_run.id))
-        last = record.last_completed(record.record_folder(outputs, year))
-        text = record.status_text_failed(
-            year=year,
-            record=document,
-            last=last,
+
+    try:
+        path = record.record_failure(
+            outputs,
+            document,
+            now,
             departments=_departments(flow_run, year),
-            manifest=f"{record.RUNS_FOLDER}/{path.name}",
+            recorded=recorded,
         )
-        record.write_status(outputs, year, text)
     except (OSError, ParindexError) as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
             messages.RUN_RECORDED_PAGE_NOT_WRITTEN.format(
-                label=label, error=document["error"], path=path, reason=error
+                label=label, error=document["error"], path=written[0], reason=error
             )
-            if path is not None
+            if written
             else f"Không ghi được biên bản lần chạy: {error}"
         )
         return

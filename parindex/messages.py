@@ -176,6 +176,7 @@ FORM_SUPERSEDED = (
     "Biểu của {department} trong tệp này không được dùng vì đã có tệp mới hơn của "
     "đơn vị ({newer}); các biểu khác của tệp vẫn được dùng."
 )
+RECORD_NOT_WRITTEN = "không ghi được ({reason})"
 RUN_RECORDED_PAGE_NOT_WRITTEN = (
     "{label}: {error} (biên bản {path}; không ghi được trang trạng thái "
     "TRANG-THAI.txt: {reason})"

@@ -17,6 +17,7 @@ Nothing here imports Prefect: the flow passes the ids and states in.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -31,6 +32,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
+from parindex.errors import ParindexError
 from parindex.problems import (
     doubted_in_use,
     newer_waiting,
@@ -224,6 +226,51 @@ def write_failure_record(outputs: Path, record: dict[str, Any], run_at: float) -
         outputs / str(year) if year is not None else outputs, run_at
     )
     _write_json(path, record)
+    return path
+
+
+def record_failure(
+    outputs: Path,
+    document: dict[str, Any],
+    now: float,
+    *,
+    departments: Sequence[tuple[str, str]] | None = None,
+    recorded: Callable[[Path], object] | None = None,
+) -> Path:
+    """A failed or crashed unit run's ``document`` (``failure_record``'s shape)
+    written beside the manifests, then ``TRANG-THAI.txt`` naming it;
+    ``recorded(path)`` is called once the record is written, before the page.
+    A record that cannot be written (its ``runs/`` locked) leaves the page
+    saying the night failed and that its record could not be written.
+
+    Raises:
+        OSError / OutputsNotWritable: the record or the page cannot be written.
+    """
+    year = document["year"]
+    last = last_completed(record_folder(outputs, year))
+    try:
+        path = write_failure_record(outputs, document, now)
+    except (OSError, ParindexError) as error:
+        text = status_text_failed(
+            year=year,
+            record=document,
+            last=last,
+            departments=departments,
+            manifest=messages.RECORD_NOT_WRITTEN.format(reason=error),
+        )
+        with contextlib.suppress(OSError, ParindexError):
+            write_status(outputs, year, text)
+        raise
+    if recorded is not None:
+        recorded(path)
+    text = status_text_failed(
+        year=year,
+        record=document,
+        last=last,
+        departments=departments,
+        manifest=f"{RUNS_FOLDER}/{path.name}",
+    )
+    write_status(outputs, year, text)
     return path
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from parindex import messages
 from parindex import run_record as record
 
@@ -52,3 +54,31 @@ def test_a_run_its_failure_hook_recorded_is_not_recorded_twice(
     assert len(record.read_records(tmp_path / "2023" / "runs")) == 1
     status = (tmp_path / "2023" / "TRANG-THAI.txt").read_text("utf-8")
     assert "Kết quả: THẤT BẠI: HTTP 503" in status
+
+
+def test_a_unit_failure_whose_record_cannot_be_written_still_says_so_on_the_page(
+    tmp_path: Path,
+) -> None:
+    """Blind round 19, A5 (as for a province): ``runs/`` locked, the failure
+    left no record and the page still said the last night was HOÀN THÀNH."""
+    from parindex.errors import OutputsNotWritable
+
+    outputs = tmp_path / "outputs"
+    (outputs / "2023").mkdir(parents=True)
+    record.write_status(outputs, 2023, "HOÀN THÀNH (đêm trước)\n")
+    document = record.failure_record(
+        year=2023,
+        state=record.FAILED,
+        error="Không ghi được kết quả.",
+        flow_run_id="run-1",
+        flow_run_name="eager-dove",
+        run_at=1.0e9,
+    )
+    (outputs / "2023" / "runs").write_text("không phải thư mục", "utf-8")
+    with pytest.raises(OutputsNotWritable) as raised:
+        record.record_failure(outputs, document, 1.0e9)
+    page = (outputs / "2023" / "TRANG-THAI.txt").read_text("utf-8").splitlines()
+    assert page[4] == "Kết quả: THẤT BẠI: Không ghi được kết quả."
+    assert page[6] == "Biên bản lần chạy: " + messages.RECORD_NOT_WRITTEN.format(
+        reason=raised.value
+    )

@@ -11,6 +11,7 @@ page that lists them. Nothing here imports Prefect.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from parindex import messages
 from parindex import run_record as record
+from parindex.errors import ParindexError
 from parindex.province.units import UnitRun
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.timefmt import local_iso
@@ -256,8 +258,19 @@ def record_failure(
     ``OutputsNotWritable`` when the outputs folder cannot be written."""
     year = document.get("year")
     folder = _year_folder(outputs, year)
-    path = record_path(folder, now)
-    write_bytes_atomic(path, manifest.manifest_bytes(document))
+    try:
+        path = record_path(folder, now)
+        write_bytes_atomic(path, manifest.manifest_bytes(document))
+    except (OSError, ParindexError) as error:  # its runs/ locked: the page says it
+        text = status_text_failed(
+            year=year,
+            document=document,
+            last=_last_completed(folder / record.RUNS_FOLDER),
+            manifest_name=messages.RECORD_NOT_WRITTEN.format(reason=error),
+        )
+        with contextlib.suppress(OSError, ParindexError):
+            record.write_status(outputs, year, text)
+        raise
     if recorded is not None:
         recorded(path)
     text = status_text_failed(

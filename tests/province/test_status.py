@@ -412,3 +412,36 @@ def test_a_unit_that_could_not_be_consolidated_says_so_on_its_page(
         assert _named_record_exists(outputs, code)
         assert "Các tệp kết quả trong thư mục là của lần hoàn thành gần nhất" in page
     assert not (outputs / "units" / "SYT" / "2022").exists()
+
+
+def test_a_failure_whose_record_cannot_be_written_still_says_so_on_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 19, A5: the province's ``runs/`` locked, the night failed
+    with no record, and its page (writable) still said the last night was
+    HOÀN THÀNH. The page says the night failed and that its record could not
+    be written."""
+    from parindex import messages
+    from parindex.province.status import record_failure
+
+    outputs = tmp_path / "outputs"
+    (outputs / "2023").mkdir(parents=True)
+    record.write_status(outputs, 2023, "HOÀN THÀNH (đêm trước)\n")
+    document = record.failure_record(
+        year=2023,
+        state=record.FAILED,
+        error="Không ghi được vào thư mục kết quả “runs”: không có quyền ghi.",
+        flow_run_id="run-1",
+        flow_run_name="eager-dove",
+        run_at=time.time(),
+    )
+    (outputs / "2023" / "runs").write_text("không phải thư mục", "utf-8")
+    from parindex.errors import OutputsNotWritable
+
+    with pytest.raises(OutputsNotWritable) as raised:
+        record_failure(outputs, document, time.time())
+    page = _page(outputs)
+    assert page[4] == f"Kết quả: THẤT BẠI: {document['error']}"
+    assert page[6] == "Biên bản lần chạy: " + messages.RECORD_NOT_WRITTEN.format(
+        reason=raised.value
+    )
