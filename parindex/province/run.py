@@ -272,24 +272,15 @@ def record_unit_failure(run: UnitRun, outputs: Path, error: str, run_at: float) 
         flow_run_name=None,
         run_at=run_at,
     )
-    try:
-        path: Path | None = record.write_failure_record(folder, document, run_at)
-    except (OSError, ParindexError):  # its runs/ is what failed: the page still
-        path = None
     criteria_set = run.result.current.criteria_set if run.result else None
-    text = record.status_text_failed(
-        year=run.year,
-        record=document,
-        last=record.last_completed(record.record_folder(folder, run.year)),
-        departments=(
-            [(d.code, d.name) for d in criteria_set.departments]
-            if criteria_set is not None
-            else None
-        ),
-        manifest=f"{record.RUNS_FOLDER}/{path.name}" if path is not None else None,
+    departments = (
+        [(d.code, d.name) for d in criteria_set.departments]
+        if criteria_set is not None
+        else None
     )
-    with contextlib.suppress(OSError, ParindexError):  # the error itself says it
-        record.write_status(folder, run.year, text)
+    # as far as its outputs folder can still be written: the error says the rest
+    with contextlib.suppress(OSError, ParindexError):
+        record.record_failure(folder, document, run_at, departments=departments)
 
 
 def published_before_failure(
