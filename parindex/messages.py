@@ -932,6 +932,10 @@ CHECK_PROVINCE_SET_GUESSED = (
     "phải bộ của đơn vị. Hãy kiểm tra tệp đặt trong thư mục của đơn vị, hoặc chỉ rõ "
     "bộ chỉ số bằng --criteria."
 )
+PROVINCE_UNITS_AHEAD = (
+    "Kết quả riêng của {count} đơn vị đã được ghi sau lần hoàn thành đó, chưa được "
+    "tính trong bảng tổng hợp và tóm tắt của tỉnh: {units}."
+)
 PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE = (
     "Kết quả riêng của {count} đơn vị đã được ghi trong lần chạy này, trước khi "
     "dừng: {units}; bảng tổng hợp và tóm tắt của tỉnh chưa tính các kết quả đó."

@@ -173,10 +173,12 @@ def status_text_failed(
     document: dict[str, Any],
     last: tuple[Path, dict[str, Any]] | None,
     manifest_name: str,
+    ahead: Sequence[str] = (),
 ) -> str:
     """The province's ``TRANG-THAI.txt`` after a run that failed, crashed or was
     refused: what went wrong, its record, and which complete run the files come
-    from, with that run's units."""
+    from, with that run's units; ``ahead``: the units whose own outputs were
+    written after it (``units_ahead``), which the province's files do not count."""
     lines = record.failed_head(
         messages.PROVINCE_STATUS_TITLE.format(year=year if year is not None else "?"),
         document,
@@ -192,6 +194,15 @@ def status_text_failed(
                 manifest=f"{record.RUNS_FOLDER}/{path.name}",
             )
         )
+        if ahead:
+            lines.append(
+                messages.PROVINCE_UNITS_AHEAD.format(
+                    count=len(ahead),
+                    units=", ".join(
+                        f"{code} ({UNITS_OUTPUTS}/{code}/{year})" for code in ahead
+                    ),
+                )
+            )
         units = [
             {
                 "code": unit.get("code"),
@@ -205,6 +216,47 @@ def status_text_failed(
         if units and all(unit["outcome"] in OUTCOMES for unit in units):
             lines += ["", *_unit_lines(units, then=True)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+UNITS_OUTPUTS = "units"  # outputs/units/<code>/<year>/ (``run.UNIT_OUTPUTS``)
+
+
+def units_ahead(
+    outputs: Path, year: int | None, last: tuple[Path, dict[str, Any]] | None
+) -> list[str]:
+    """The units whose own outputs are not those the province's last complete
+    run (``last``) counted: the outputs (file and sha256) of their latest
+    complete run differ from those of the run it names for them, written by a
+    later night that did not complete the province's files. Told by the
+    records, not by their clocks."""
+    if last is None or year is None:
+        return []
+    ahead = []
+    for unit in last[1].get("units") or []:
+        if not isinstance(unit, dict) or not unit.get("code"):
+            continue
+        code = str(unit["code"])
+        runs = outputs / UNITS_OUTPUTS / code / str(year) / record.RUNS_FOLDER
+        latest = record.last_completed(runs)
+        if latest is None:
+            continue
+        named = unit.get("manifest")
+        counted = next(
+            (doc for path, doc in record.read_records(runs) if str(path) == named),
+            None,
+        )
+        if counted is None or _outputs_of(counted) != _outputs_of(latest[1]):
+            ahead.append(code)
+    return ahead
+
+
+def _outputs_of(document: dict[str, Any]) -> set[tuple[str, str]]:
+    """The (file, sha256) of the outputs a unit's run record lists."""
+    return {
+        (str(output.get("file")), str(output.get("sha256")))
+        for output in document.get("outputs") or []
+        if isinstance(output, dict)
+    }
 
 
 def _by_time(path: Path) -> str:
@@ -258,6 +310,8 @@ def record_failure(
     ``OutputsNotWritable`` when the outputs folder cannot be written."""
     year = document.get("year")
     folder = _year_folder(outputs, year)
+    last = _last_completed(folder / record.RUNS_FOLDER)
+    ahead = units_ahead(outputs, year, last)
     try:
         path = record_path(folder, now)
         write_bytes_atomic(path, manifest.manifest_bytes(document))
@@ -265,8 +319,9 @@ def record_failure(
         text = status_text_failed(
             year=year,
             document=document,
-            last=_last_completed(folder / record.RUNS_FOLDER),
+            last=last,
             manifest_name=messages.RECORD_NOT_WRITTEN.format(reason=error),
+            ahead=ahead,
         )
         with contextlib.suppress(OSError, ParindexError):
             record.write_status(outputs, year, text)
@@ -276,8 +331,9 @@ def record_failure(
     text = status_text_failed(
         year=year,
         document=document,
-        last=_last_completed(folder / record.RUNS_FOLDER),
+        last=last,
         manifest_name=f"{record.RUNS_FOLDER}/{path.name}",
+        ahead=ahead,
     )
     record.write_status(outputs, year, text)
     return path
@@ -348,11 +404,13 @@ def record_lost_run(outputs: Path, year: int, *, error: str, now: float) -> Path
         Path(each["marker"]).unlink(missing_ok=True)
     if not recorded:
         return path
+    last = _last_completed(folder / record.RUNS_FOLDER)
     text = status_text_failed(
         year=year,
         document=document,
-        last=_last_completed(folder / record.RUNS_FOLDER),
+        last=last,
         manifest_name=f"{record.RUNS_FOLDER}/{path.name}",
+        ahead=units_ahead(outputs, year, last),
     )
     record.write_status(outputs, year, text)
     return path

@@ -445,3 +445,47 @@ def test_a_failure_whose_record_cannot_be_written_still_says_so_on_the_page(
     assert page[6] == "Biên bản lần chạy: " + messages.RECORD_NOT_WRITTEN.format(
         reason=raised.value
     )
+
+
+def test_a_failed_page_names_the_units_whose_outputs_are_newer_than_the_provinces(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 19, A3: the province's workbook locked, SH changed: the first
+    failing night named the units it had written; the next one (nothing new for
+    the units) said only that the last results were intact, while SH's own
+    summary disagreed with the province's. Every failed page names the units
+    whose own outputs are newer than the province's last complete run."""
+    from parindex import messages
+    from parindex.errors import OutputsNotWritable
+    from parindex.province.status import record_failure
+
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    (inputs / "units/SH/2023/phong-noi-vu.xlsx").unlink()
+    replace = os.replace
+    workbook = outputs / "2023" / "tong-hop-tinh-2023.xlsx"
+
+    def immutable(source: str | Path, target: str | Path) -> None:
+        if Path(target) == workbook:
+            raise PermissionError(1, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    for _ in range(2):  # the night that wrote the units, then one with nothing new
+        with pytest.raises(OutputsNotWritable) as raised:
+            run_province(inputs, outputs, 2023, now=time.time())
+        document = record.failure_record(
+            year=2023,
+            state=record.FAILED,
+            error=str(raised.value),
+            flow_run_id=None,
+            flow_run_name=None,
+            run_at=time.time(),
+        )
+        monkeypatch.undo()
+        record_failure(outputs, document, time.time())
+        monkeypatch.setattr(os, "replace", immutable)
+        said = messages.PROVINCE_UNITS_AHEAD.format(
+            count=3, units="PT (units/PT/2023), TD (units/TD/2023), SH (units/SH/2023)"
+        )
+        assert said in _page(outputs), "\n".join(_page(outputs))
