@@ -369,3 +369,38 @@ def test_a_locked_output_is_said_locked_when_the_set_rolls_back(
         "thất bại (tệp bị khóa: chỉ đọc, chattr +i, hoặc của tài khoản khác); các "
         "tệp đã thay được trả lại như lần trước, kết quả lần trước vẫn nguyên vẹn."
     )
+
+
+def test_a_runs_folder_that_takes_no_file_stops_before_a_move(
+    published: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blind round 19, C-N1 (``chattr +i runs/``): every output was moved, then
+    the run's record could not be written: the night failed with tonight's
+    files in place, no record, the page saying they were last night's, and the
+    next night "finished" it as a completed run. The record's folder is tried
+    before the first move: the previous set whole, said."""
+    inputs, outputs = published
+    folder = outputs / "2023"
+    runs = folder / "runs"
+    before = _snapshot(folder)
+    records_before = sorted(runs.iterdir())
+    opened = os.open
+
+    def locked(
+        path: str | os.PathLike[str], flags: int, *args: int, **kwargs: int | None
+    ) -> int:
+        if Path(path).parent == runs and flags & os.O_CREAT:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return opened(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", locked)
+    with pytest.raises(OutputsNotWritable) as raised:
+        publish(outputs, None, inputs)
+    monkeypatch.undo()
+    assert str(raised.value) == (
+        f"Không ghi được vào thư mục kết quả “{runs}”: không có quyền ghi."
+    )
+    assert _snapshot(folder) == before
+    assert sorted(runs.iterdir()) == records_before
+    assert not (folder / ".publishing").exists()
+    assert not (folder / ".publishing.json").exists()

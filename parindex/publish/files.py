@@ -50,6 +50,23 @@ def _dangling(path: Path) -> Path | None:
     return None
 
 
+def check_folder_takes_files(folder: Path) -> None:
+    """Make sure a file can be created in ``folder`` (made when missing): tried
+    with a temporary file, at once removed. A folder that takes none (locked,
+    ``chattr +i``, read-only, another account's) is found before anything is
+    moved into the set it belongs to.
+
+    Raises:
+        OutputsNotWritable: naming the folder and why.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".parindex-check-"):
+            pass
+    except OSError as error:
+        raise not_writable(folder, error) from error
+
+
 def check_writable(outputs: Path, years: list[int] | None = None) -> None:
     """Make sure ``outputs`` is a folder this process can write in, and that
     nothing stands in the way of the output paths of ``years`` (default: every

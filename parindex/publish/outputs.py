@@ -45,6 +45,7 @@ from parindex.publish.compared import (
 from parindex.publish.files import (
     REASONS,
     archive_all,
+    check_folder_takes_files,
     check_targets,
     known_targets,
     not_writable,
@@ -461,6 +462,9 @@ def _move_set(
     journal = folder / JOURNAL
     try:
         check_targets(folder.parent, [*moves, manifest, journal])
+        # the run's record is written after the moves: a folder that takes no
+        # file would leave tonight's files published and unrecorded
+        check_folder_takes_files(manifest.parent)
     except OutputsNotWritable:
         shutil.rmtree(folder / STAGING, ignore_errors=True)
         raise
