@@ -174,15 +174,18 @@ def test_a_newer_file_that_cannot_be_used_is_said_on_the_workbook_kept(
 NV, TP = "phong-noi-vu.xlsx", "phong-tu-phap.xlsx"
 
 
-def _reference_copy(inputs: Path, *, keep_own: bool) -> None:
+def _reference_copy(inputs: Path, *, keep_own: bool, first: bool = False) -> None:
     """Tư pháp's form (2.3.2 appraised 0,5 instead of 1, its subtotals too) as a
-    second sheet "TP tham khảo" of Nội vụ's workbook, saved after Tư pháp's own
-    file (blind round 19, finding 2)."""
+    second sheet "TP tham khảo" of Nội vụ's workbook (``first``: its first
+    sheet), saved after Tư pháp's own file (blind round 19, finding 2)."""
     year = inputs / "2023"
     book = openpyxl.load_workbook(year / NV)
     sheet = copy_sheet(book, year / TP, "TP tham khảo")
     for code, value in (("2.3.2", 0.5), ("2.3", 1.5), ("2", 4.5)):
         _set(sheet, code, value)
+    if first:
+        book.move_sheet(sheet, offset=-len(book.sheetnames) + 1)
+        book.active = 0
     book.save(year / NV)
     now = time.time()
     os.utime(year / TP, (now - 7200, now - 7200))
@@ -191,17 +194,21 @@ def _reference_copy(inputs: Path, *, keep_own: bool) -> None:
         (year / TP).unlink()
 
 
+@pytest.mark.parametrize("first", [False, True])
 def test_a_form_in_a_workbook_named_for_another_department_gives_way_to_its_own_file(
-    inputs: Path,
+    inputs: Path, first: bool
 ) -> None:
     """A copy of Tư pháp's form in Nội vụ's newer workbook replaced Tư pháp's own
     file (its name and ``Đơn vị`` line agreeing), said "tệp mới hơn của cùng đơn
     vị", the night clean: 78,74. A form in a workbook whose name names another
     department never replaces a file of its own department whose name agrees
     (as a whole file saved under another department's name does not)."""
-    _reference_copy(inputs, keep_own=True)
+    _reference_copy(inputs, keep_own=True, first=first)
     result = _run(inputs)
     assert round(result.current.total, 2) == pytest.approx(79.24)
+    # as the first sheet too (re-check round C-N3: an error said the whole
+    # workbook was not used, though it was, for Nội vụ)
+    assert result.problems.filter(pl.col("severity") == "error").is_empty()
     status = _status(result)
     assert status[f"2023/{TP}"][0] == "used"
     assert status[f"2023/{NV}"][0] == "used"  # for Nội vụ's own form
@@ -238,3 +245,15 @@ def test_such_a_form_is_used_when_its_department_sent_no_file_of_its_own(
     leaves = dict(result.current.nodes.select("code", "score").iter_rows())
     assert leaves["2.3.2"] == 0.5
     assert not result.problems["message"].str.contains("chưa nộp").any()
+    # said (re-check round C-N4: counted without a word)
+    said = result.problems.filter(
+        (pl.col("file") == f"2023/{NV}") & (pl.col("department") == "TP")
+    )
+    assert said.select("severity", "message").rows() == [
+        (
+            "warning",
+            messages.FORM_COUNTED_FROM_ELSEWHERE.format(
+                stated="Phòng Tư pháp", where="tên tệp", other="Phòng Nội vụ"
+            ),
+        )
+    ]

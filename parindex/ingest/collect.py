@@ -529,7 +529,9 @@ def collect_year(
             if name in choice.disagreements
             else disagreement_problem(read, criteria_set)
         )
-        if disagrees is not None and status == "used":
+        several = len({read.department, *read.departments} - {None}) > 1
+        if disagrees is not None and status == "used" and not several:
+            # a workbook of several forms: said form by form (``winners``)
             problems.append(disagrees)
     # a workbook in use holding several departments' forms: the forms of the
     # departments that sent a newer file of their own are not used (said)

@@ -582,13 +582,14 @@ def _decide(
     for f in files:
         if f.file.name not in choice.disagreements:
             choice.disagreements[f.file.name] = disagreement(f, criteria_set)
-    # the department's form in a workbook whose first form is another's: its
-    # name or subfolder naming another department disputes it (a reference copy
-    # of a form kept in another department's workbook)
+    # the department's form in a workbook of several forms: its name or
+    # subfolder naming another department disputes it (a reference copy of a
+    # form kept in another department's workbook), as that form alone, never
+    # the workbook as a whole (its other forms are decided for theirs)
     elsewhere = {
         f.file.name: form_named_elsewhere(f, department, criteria_set)
         for f in files
-        if f.department != department
+        if len(_departments_of(f)) > 1
     }
     # a file whose name or folder names another department, or whose
     # department was read from a line holding only its short name
@@ -600,7 +601,11 @@ def _decide(
     disputed = {
         f.file.name
         for f in files
-        if elsewhere.get(f.file.name) or choice.disagreements[f.file.name]
+        if (
+            elsewhere[f.file.name]
+            if f.file.name in elsewhere
+            else choice.disagreements[f.file.name]
+        )
     } | doubted
     agreeing = [f for f in files if f.file.name not in disputed]
     # a disputed file gives way to an agreeing one only if that one is usable
@@ -609,6 +614,21 @@ def _decide(
     in_pool = {f.file.name for f in pool}
     in_usable = {f.file.name for f in usable}
     winner, tied = _pick(usable, scores, name(department), choice, saved_at, now=now)
+    counted_from = elsewhere.get(winner.file.name) if winner is not None else None
+    if winner is not None and counted_from is not None:
+        # no file of its own: the form in another department's workbook is used,
+        # and said (it may be a reference copy)
+        where, other = counted_from
+        choice.problems.append(
+            problem(
+                "warning",
+                messages.FORM_COUNTED_FROM_ELSEWHERE.format(
+                    stated=name(department), where=where, other=name(other)
+                ),
+                file=winner.file.name,
+                department=department,
+            )
+        )
     for read in files:
         key = read.file.name
         if key in choice.outcome:
