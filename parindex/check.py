@@ -29,6 +29,7 @@ from parindex.ingest.winners import (
 )
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import (
+    UNITS_FOLDER,
     CriteriaLibrary,
     Province,
     is_province,
@@ -155,6 +156,30 @@ def _shown_from(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _outside_year_folders(
+    path: Path, in_province: tuple[Path, str] | None, year: int
+) -> str | None:
+    """What the night says of a file of a province unit's folder lying outside
+    every year folder (beside them, or in a folder that is not one): it is not
+    read. None for a file in a year folder, its ``criteria/``, or outside a
+    province."""
+    if in_province is None:
+        return None
+    root, folder = in_province
+    unit = (root / UNITS_FOLDER / folder).resolve()
+    inside = path.resolve().relative_to(unit).parts[:-1]
+    if inside and (re.fullmatch(r"\d{4}", inside[0]) or inside[0] == CRITERIA_FOLDER):
+        return None
+    where = (
+        messages.WHERE_NOT_YEAR_FOLDER.format(folder="/".join(inside))
+        if inside
+        else messages.WHERE_INPUTS_ROOT
+    )
+    return messages.FILE_OUTSIDE_YEAR_FOLDERS.format(
+        file=path.resolve().relative_to(unit).as_posix(), where=where, year=year
+    )
+
+
 def _guessed_set(
     chosen: Path,
     in_province: tuple[Path, str] | None,
@@ -231,6 +256,9 @@ def check_files(
                 frames.append(
                     problems_frame([problem("warning", guessed, file=str(path))])
                 )
+        outside = _outside_year_folders(path, in_province, year)
+        if outside is not None:  # the night lists it, never reads it
+            frames.append(problems_frame([problem("warning", outside, file=str(path))]))
         stat = path.stat()
         if path.suffix.lower() in ATTACHMENT_SUFFIXES:  # a letter, a scan
             note = problem("warning", messages.FILE_ATTACHMENT, file=str(path))

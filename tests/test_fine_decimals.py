@@ -69,3 +69,34 @@ def test_a_score_to_the_thousandth_is_not_said(inputs: Path) -> None:
     _edit(inputs, {"E16": 1.125})
     result = _result(inputs)
     assert result.problems.filter(pl.col("cell") == "E16").is_empty()
+
+
+def test_a_whole_percent_of_a_fine_maximum_is_not_said() -> None:
+    """0,1875 is 75 % of a 0,25-point criterion (sets scored in quarter points
+    give such scores, as the benchmark's forms do): a score as the set gives
+    it. 0,1874 is not a whole percent of it: said."""
+    from parindex.ingest.validate import fine_decimals
+
+    rows = pl.DataFrame(
+        {
+            "file": ["a.xlsx", "a.xlsx"],
+            "sheet": ["S", "S"],
+            "department": ["NV", "NV"],
+            "code": ["1.1", "1.2"],
+            "max": [0.25, 0.25],
+            "self_score": [None, None],
+            "appraised_score": [0.1875, 0.1874],
+            "self_cell": ["D8", "D9"],
+            "appraised_cell": ["E8", "E9"],
+        },
+        schema_overrides={"self_score": pl.Float64},
+    )
+    said = fine_decimals(rows)
+    assert [(p["cell"], p["message"]) for p in said] == [
+        (
+            "E9",
+            messages.SCORE_MORE_DECIMALS.format(
+                cell="E9", typed="0,1874", hundredth="0,19"
+            ),
+        )
+    ]

@@ -366,21 +366,29 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
     ]
 
 
-def _fine_decimals(good: pl.DataFrame) -> list[dict[str, str | None]]:
+def fine_decimals(good: pl.DataFrame) -> list[dict[str, str | None]]:
     """A warning for each score of a row in use typed with more than 3
-    decimals: no criteria set scores finer than 0,001, and a cell formatted
-    ``0.00`` shows 1,2849 as 1,28 (a formula's leftover), so that the total
-    differs from the figures the forms show. Used as typed, and said."""
+    decimals that is not a whole percent of its criterion's maximum: a cell
+    formatted ``0.00`` shows 1,2849 as 1,28 (a formula's leftover), so that the
+    total differs from the figures the forms show. A set scored in quarter
+    points gives 0,1875 (75 % of 0,25): a score as the set gives it, not said.
+    Used as typed, and said."""
     found = []
     for column, cell_column in (
         ("self_score", "self_cell"),
         ("appraised_score", "appraised_cell"),
     ):
         thousandths = pl.col(column) * 1000
+        percent = pl.col(column) / pl.col("max") * 100
         fine = good.filter(
             pl.col(column).is_not_null()
             & pl.col(cell_column).is_not_null()
             & ((thousandths - thousandths.round(0)).abs() > 1e-6)
+            & (
+                pl.col("max").is_null()
+                | (pl.col("max") <= 0)
+                | ((percent - percent.round(0)).abs() > 1e-6)
+            )
         )
         for row in fine.select(
             "file", "sheet", "department", "code", column, cell_column
@@ -551,7 +559,7 @@ def validate_rows(
         [
             noticed,
             problems_frame(_appraisal_missing(good)),
-            problems_frame(_fine_decimals(good)),
+            problems_frame(fine_decimals(good)),
             problems_frame(unscored),
             problems_frame(row_problems),
             problems_frame(formula_problems),

@@ -65,3 +65,20 @@ def test_a_form_outside_the_province_given_as_inputs_says_which_set(
     )
     warnings = problems.filter(problems["severity"] == "warning")
     assert (str(form), said) in warnings.select("file", "message").rows()
+
+
+def test_a_form_outside_its_units_year_folders_is_said_not_read(
+    tmp_path: Path,
+) -> None:
+    """Blind round 19, A9: ``check units/SNV/bang-tu-danh-gia.xlsx`` (beside the
+    year folders) said "Không có vấn đề nào", while the night does not read it."""
+    province = tmp_path / "province"
+    shutil.copytree(PROVINCE_INPUTS, province)
+    form = province / "units" / "SNV" / "bang-tu-danh-gia.xlsx"
+    shutil.copy(province / "units" / "SNV" / "2023" / "bang-tu-danh-gia.xlsx", form)
+    problems = check_files([form], province)
+    said = messages.FILE_OUTSIDE_YEAR_FOLDERS.format(
+        file="bang-tu-danh-gia.xlsx", where=messages.WHERE_INPUTS_ROOT, year=2023
+    )
+    warnings = problems.filter(problems["severity"] == "warning")
+    assert (str(form), said) in warnings.select("file", "message").rows()
