@@ -183,8 +183,8 @@ RUN_RECORDED_PAGE_NOT_WRITTEN = (
 )
 FORM_COUNTED_FROM_ELSEWHERE = (
     "Biểu của {stated} trong tệp này được dùng cho {stated} dù {where} chỉ "
-    "{other}: {stated} chưa có tệp riêng. Nếu biểu này chỉ là bản tham khảo, hãy "
-    "xóa sheet đó khỏi tệp, hoặc để {stated} nộp tệp của mình."
+    "{other}: {stated} không có tệp riêng nào dùng được. Nếu biểu này chỉ là bản "
+    "tham khảo, hãy xóa sheet đó khỏi tệp, hoặc để {stated} nộp tệp của mình."
 )
 FORM_NAMED_ELSEWHERE = (
     "{where} chỉ {other}, và đã có tệp {kept} của {stated}: biểu này không thay thế "

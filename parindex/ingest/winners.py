@@ -236,10 +236,10 @@ def disagreement(
 def form_named_elsewhere(
     read: SubmissionRead, department: str, criteria_set: CriteriaSet
 ) -> tuple[str, str] | None:
-    """(where, other department) when the file's name or its subfolder names
-    exactly one department, another than ``department``, whose form the file
-    also holds (a workbook of several forms, ``department`` not its first); the
-    department that sent the same file last year is not asked."""
+    """(where, other department) when the name or the subfolder of a workbook
+    of several forms, one of them ``department``'s, names exactly one other
+    department: that form may be a reference copy kept in the other's workbook.
+    The department that sent the same file last year is not asked."""
     departments, words = criteria_set.departments, criteria_set.department_words
     named = only_department_in(Path(read.file.path.name).stem, departments, words)
     if named is not None and named != department:

@@ -81,12 +81,7 @@ def check_writable(outputs: Path, years: list[int] | None = None) -> None:
         raise OutputsNotWritable(
             NOT_WRITABLE.format(folder=outputs, reason=DANGLING.format(target=target))
         )
-    try:
-        outputs.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=outputs, prefix=".parindex-check-"):
-            pass
-    except OSError as error:
-        raise not_writable(outputs, error) from error
+    check_folder_takes_files(outputs)
     check_targets(outputs, [outputs / LOCK_NAME])
     for year in years if years is not None else _year_folders(outputs):
         check_targets(outputs, known_targets(outputs, year))
