@@ -927,15 +927,17 @@ PROVINCE_UNREGISTERED_FOLDER = (
 CHECK_UNREGISTERED_UNIT_FOLDER = (
     "Thư mục “units/{folder}” không có trong danh sách đơn vị (don-vi.xlsx): lần "
     "chạy hằng đêm không tổng hợp thư mục này. Tệp được kiểm tra theo bộ chỉ số "
-    "“{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không phải bộ "
-    "của đơn vị: đăng ký đơn vị trong don-vi.xlsx để kiểm tra theo khối của nó."
+    "“{criteria}” (trong criteria/ của tỉnh, bộ áp dụng từ năm gần nhất; nhiều bộ "
+    "cùng năm thì bộ xếp sau cùng theo tên), có thể không phải bộ của đơn vị: đăng "
+    "ký đơn vị trong don-vi.xlsx để kiểm tra theo khối của nó."
 )
 CHECK_PROVINCE_SET_GUESSED = (
     "“{inputs}” là thư mục của một tỉnh (có don-vi.xlsx và units/), mà tệp không "
     "nằm trong thư mục của đơn vị nào (units/<mã đơn vị>/): tệp được kiểm tra theo "
-    "bộ chỉ số “{criteria}” (bộ mới nhất của tỉnh áp dụng cho năm này), có thể không "
-    "phải bộ của đơn vị. Hãy kiểm tra tệp đặt trong thư mục của đơn vị, hoặc chỉ rõ "
-    "bộ chỉ số bằng --criteria."
+    "bộ chỉ số “{criteria}” (trong criteria/ của tỉnh, bộ áp dụng từ năm gần nhất; "
+    "nhiều bộ cùng năm thì bộ xếp sau cùng theo tên), có thể không phải bộ của đơn "
+    "vị. Hãy kiểm tra tệp đặt trong thư mục của đơn vị, hoặc chỉ rõ bộ chỉ số bằng "
+    "--criteria."
 )
 PROVINCE_UNITS_AHEAD = (
     "Kết quả riêng của {count} đơn vị đã được ghi sau lần hoàn thành đó, chưa được "
