@@ -32,6 +32,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.consolidate import Result
+from parindex.criteria import SELF_DEPARTMENT
 from parindex.errors import ParindexError
 from parindex.problems import (
     doubted_in_use,
@@ -118,45 +119,54 @@ class Verdict:
             details.append(
                 messages.RUN_MISSING_COUNT.format(
                     count=len(self.missing),
-                    codes=", ".join(code for code, _ in self.missing),
+                    codes=_shown_codes(self.missing),
                 )
             )
         if self.unknown:
             details.append(
                 messages.RUN_UNKNOWN_COUNT.format(
                     count=len(self.unknown),
-                    codes=", ".join(code for code, _ in self.unknown),
+                    codes=_shown_codes(self.unknown),
                 )
             )
         if self.unusable:
             details.append(
                 messages.RUN_UNUSABLE_COUNT.format(
                     count=len(self.unusable),
-                    codes=", ".join(code for code, _ in self.unusable),
+                    codes=_shown_codes(self.unusable),
                 )
             )
         if self.waiting:
             details.append(
                 messages.RUN_WAITING_COUNT.format(
                     count=len(self.waiting),
-                    codes=", ".join(code for code, _ in self.waiting),
+                    codes=_shown_codes(self.waiting),
                 )
             )
         if self.newer:
             details.append(
                 messages.RUN_NEWER_COUNT.format(
                     count=len(self.newer),
-                    codes=", ".join(code for code, _ in self.newer),
+                    codes=_shown_codes(self.newer),
                 )
             )
         if self.doubted:
             details.append(
                 messages.RUN_DOUBTED_COUNT.format(
                     count=len(self.doubted),
-                    codes=", ".join(code for code, _ in self.doubted),
+                    codes=_shown_codes(self.doubted),
                 )
             )
         return f"{self.label.upper()}: {'; '.join(details)}"
+
+
+def _shown_codes(departments: Sequence[tuple[str, str]]) -> str:
+    """The departments of a headline by code; a self-assessed unit's one
+    department (``DV``) by its name, the unit's (a code of no use to its
+    reader)."""
+    return ", ".join(
+        name if code == SELF_DEPARTMENT.code else code for code, name in departments
+    )
 
 
 def verdict(result: Result) -> Verdict:

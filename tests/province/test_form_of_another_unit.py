@@ -98,3 +98,8 @@ def test_a_self_assessed_units_form_is_named_by_the_unit(tmp_path: Path) -> None
     assert "\n  - DV: UBND xã An Bình\n" in page
     said = x02.result.problems["message"].to_list()
     assert "Đơn vị UBND xã Hòa Phú chưa nộp tệp chấm điểm năm 2025." in said
+    # the headline names it too, not by the code "DV" (re-check round, C7)
+    from parindex import run_record as record
+
+    headline = record.verdict(x02.result).headline
+    assert headline.endswith("; 1 đơn vị chưa nộp (UBND xã Hòa Phú)"), headline
