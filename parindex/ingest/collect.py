@@ -30,6 +30,7 @@ from parindex.ingest.winners import (
     choose_files,
     disagreement_problem,
     disagreement_warning,
+    holds_several_forms,
     named_department,
     only_department_in,
 )
@@ -529,8 +530,7 @@ def collect_year(
             if name in choice.disagreements
             else disagreement_problem(read, criteria_set)
         )
-        several = len({read.department, *read.departments} - {None}) > 1
-        if disagrees is not None and status == "used" and not several:
+        if disagrees is not None and status == "used" and not holds_several_forms(read):
             # a workbook of several forms: said form by form (``winners``)
             problems.append(disagrees)
     # a workbook in use holding several departments' forms: the forms of the

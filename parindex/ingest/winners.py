@@ -307,6 +307,12 @@ def _departments_of(read: SubmissionRead) -> list[str]:
     return found
 
 
+def holds_several_forms(read: SubmissionRead) -> bool:
+    """Whether a file holds forms of more than one department (decided, and
+    said, form by form)."""
+    return len(_departments_of(read)) > 1
+
+
 class _Scores:
     """File → its valid scored rows as a set, to compare two versions.
 
@@ -455,7 +461,7 @@ def _decide_department(
     problems), or over the department's own rows only when one of its files
     holds several departments' forms."""
     scores, scored, row_problems = everyone
-    if any(len(_departments_of(f)) > 1 for f in files):
+    if any(holds_several_forms(f) for f in files):
         scored = scored.filter(pl.col("department") == department)
         scores = _Scores(scored)
         row_problems = row_problems.filter(pl.col("department") == department)
@@ -589,7 +595,7 @@ def _decide(
     elsewhere = {
         f.file.name: form_named_elsewhere(f, department, criteria_set)
         for f in files
-        if len(_departments_of(f)) > 1
+        if holds_several_forms(f)
     }
     # a file whose name or folder names another department, or whose
     # department was read from a line holding only its short name
