@@ -51,8 +51,6 @@ from parindex.render.province_summary import render_province_summary
 from parindex.render.standing import StandingComponent, UnitStanding
 from parindex.timefmt import local_iso
 
-UNIT_OUTPUTS = "units"  # outputs/units/<code>/<year>/
-
 
 @dataclass(frozen=True)
 class UnitJob:
@@ -211,7 +209,7 @@ def unit_standing(result: ProvinceResult, code: str) -> UnitStanding | None:
 
 def unit_outputs(outputs: Path, run: UnitRun) -> Path:
     """Where a unit's own outputs go: ``outputs/units/<code>/`` (then ``<year>/``)."""
-    return outputs / UNIT_OUTPUTS / run.unit.code
+    return outputs / status.UNIT_OUTPUTS / run.unit.code
 
 
 def publish_unit(
@@ -302,8 +300,7 @@ def published_before_failure(
     if not changed:
         return error
     said = messages.PROVINCE_UNITS_PUBLISHED_BEFORE_FAILURE.format(
-        count=len(changed),
-        units=", ".join(f"{code} ({UNIT_OUTPUTS}/{code}/{year})" for code in changed),
+        count=len(changed), units=status.units_listed(changed, year)
     )
     return type(error)(f"{error} {said}")
 

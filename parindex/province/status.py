@@ -197,10 +197,7 @@ def status_text_failed(
         if ahead:
             lines.append(
                 messages.PROVINCE_UNITS_AHEAD.format(
-                    count=len(ahead),
-                    units=", ".join(
-                        f"{code} ({UNITS_OUTPUTS}/{code}/{year})" for code in ahead
-                    ),
+                    count=len(ahead), units=units_listed(ahead, year)
                 )
             )
         units = [
@@ -218,7 +215,12 @@ def status_text_failed(
     return "\n".join(lines).rstrip() + "\n"
 
 
-UNITS_OUTPUTS = "units"  # outputs/units/<code>/<year>/ (``run.UNIT_OUTPUTS``)
+UNIT_OUTPUTS = "units"  # outputs/units/<code>/<year>/
+
+
+def units_listed(codes: Sequence[str], year: int | None) -> str:
+    """Units named with their own outputs folder: ``PT (units/PT/2023), …``."""
+    return ", ".join(f"{code} ({UNIT_OUTPUTS}/{code}/{year})" for code in codes)
 
 
 def units_ahead(
@@ -236,16 +238,16 @@ def units_ahead(
         if not isinstance(unit, dict) or not unit.get("code"):
             continue
         code = str(unit["code"])
-        runs = outputs / UNITS_OUTPUTS / code / str(year) / record.RUNS_FOLDER
-        latest = record.last_completed(runs)
-        if latest is None:
+        runs = outputs / UNIT_OUTPUTS / code / str(year) / record.RUNS_FOLDER
+        records = record.read_records(runs)  # once: the latest and the one named
+        completed = [
+            doc for _, doc in records if record.state_of(doc) == record.COMPLETED
+        ]
+        if not completed:
             continue
         named = unit.get("manifest")
-        counted = next(
-            (doc for path, doc in record.read_records(runs) if str(path) == named),
-            None,
-        )
-        if counted is None or _outputs_of(counted) != _outputs_of(latest[1]):
+        counted = next((doc for path, doc in records if str(path) == named), None)
+        if counted is None or _outputs_of(counted) != _outputs_of(completed[-1]):
             ahead.append(code)
     return ahead
 
