@@ -248,39 +248,58 @@ def record_failure(
     recorded: Callable[[Path], object] | None = None,
 ) -> Path:
     """A failed or crashed unit run's ``document`` (``failure_record``'s shape)
-    written beside the manifests, then ``TRANG-THAI.txt`` naming it;
-    ``recorded(path)`` is called once the record is written, before the page.
-    A record that cannot be written (its ``runs/`` locked) leaves the page
-    saying the night failed and that its record could not be written.
+    written beside the manifests, then ``TRANG-THAI.txt`` naming it
+    (``record_then_page``).
 
     Raises:
         OSError / OutputsNotWritable: the record or the page cannot be written.
     """
     year = document["year"]
     last = last_completed(record_folder(outputs, year))
-    try:
-        path = write_failure_record(outputs, document, now)
-    except (OSError, ParindexError) as error:
-        text = status_text_failed(
+    return record_then_page(
+        outputs,
+        year,
+        lambda: write_failure_record(outputs, document, now),
+        lambda manifest: status_text_failed(
             year=year,
             record=document,
             last=last,
             departments=departments,
-            manifest=messages.RECORD_NOT_WRITTEN.format(reason=error),
-        )
+            manifest=manifest,
+        ),
+        recorded=recorded,
+    )
+
+
+def record_then_page(
+    outputs: Path,
+    year: int | None,
+    write_record: Callable[[], Path],
+    page: Callable[[str], str],
+    *,
+    recorded: Callable[[Path], object] | None = None,
+) -> Path:
+    """A failed run's record (``write_record()``), then its ``TRANG-THAI.txt``
+    (``page(manifest)``, the record as ``runs/<name>``); ``recorded(path)`` is
+    called once the record is written, before the page. A record that cannot be
+    written (its ``runs/`` locked) leaves the page saying the night failed and
+    that its record could not be written, then raises (a unit's and a
+    province's failures alike).
+
+    Raises:
+        OSError / OutputsNotWritable: the record or the page cannot be written.
+    """
+    try:
+        path = write_record()
+    except (OSError, ParindexError) as error:
         with contextlib.suppress(OSError, ParindexError):
-            write_status(outputs, year, text)
+            write_status(
+                outputs, year, page(messages.RECORD_NOT_WRITTEN.format(reason=error))
+            )
         raise
     if recorded is not None:
         recorded(path)
-    text = status_text_failed(
-        year=year,
-        record=document,
-        last=last,
-        departments=departments,
-        manifest=f"{RUNS_FOLDER}/{path.name}",
-    )
-    write_status(outputs, year, text)
+    write_status(outputs, year, page(f"{RUNS_FOLDER}/{path.name}"))
     return path
 
 

@@ -11,7 +11,6 @@ page that lists them. Nothing here imports Prefect.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -20,7 +19,6 @@ from typing import Any
 
 from parindex import messages
 from parindex import run_record as record
-from parindex.errors import ParindexError
 from parindex.province.units import UnitRun
 from parindex.publish import manifest, write_bytes_atomic
 from parindex.timefmt import local_iso
@@ -314,31 +312,21 @@ def record_failure(
     folder = _year_folder(outputs, year)
     last = _last_completed(folder / record.RUNS_FOLDER)
     ahead = units_ahead(outputs, year, last)
-    try:
+
+    def write() -> Path:
         path = record_path(folder, now)
         write_bytes_atomic(path, manifest.manifest_bytes(document))
-    except (OSError, ParindexError) as error:  # its runs/ locked: the page says it
-        text = status_text_failed(
-            year=year,
-            document=document,
-            last=last,
-            manifest_name=messages.RECORD_NOT_WRITTEN.format(reason=error),
-            ahead=ahead,
-        )
-        with contextlib.suppress(OSError, ParindexError):
-            record.write_status(outputs, year, text)
-        raise
-    if recorded is not None:
-        recorded(path)
-    text = status_text_failed(
-        year=year,
-        document=document,
-        last=last,
-        manifest_name=f"{record.RUNS_FOLDER}/{path.name}",
-        ahead=ahead,
+        return path
+
+    return record.record_then_page(
+        outputs,
+        year,
+        write,
+        lambda name: status_text_failed(
+            year=year, document=document, last=last, manifest_name=name, ahead=ahead
+        ),
+        recorded=recorded,
     )
-    record.write_status(outputs, year, text)
-    return path
 
 
 def record_refused_night(
