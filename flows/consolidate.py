@@ -580,6 +580,38 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     its own process: its record beside the manifests, and ``TRANG-THAI.txt``
     naming it."""
     outputs, year = _year_of(flow_run)
+    record_end(
+        flow,
+        flow_run,
+        state,
+        outputs=outputs,
+        year=year,
+        write=lambda document, now, recorded: record.record_failure(
+            outputs,
+            document,
+            now,
+            departments=_departments(flow_run, year),
+            recorded=recorded,
+        ),
+    )
+
+
+RecordFailure = Callable[[dict[str, Any], float, Callable[[Path], None]], Path]
+"""Write a failed run's record and page: (document, now, recorded) → record."""
+
+
+def record_end(
+    flow: Flow[Any, Any],
+    flow_run: FlowRun,
+    state: State,
+    *,
+    outputs: Path,
+    year: int | None,
+    write: RecordFailure,
+) -> None:
+    """A failure hook's work, for a unit's run and a province's: the run's
+    record and page (``write``), its running marker gone once the record is
+    written, and one ERROR line saying what was recorded, or what could not be."""
     now = time.time()
     document = failure_document(year, flow_run, state, now)
     label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
@@ -591,13 +623,7 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
             record.clear_running(outputs, year, str(flow_run.id))
 
     try:
-        path = record.record_failure(
-            outputs,
-            document,
-            now,
-            departments=_departments(flow_run, year),
-            recorded=recorded,
-        )
+        path = write(document, now, recorded)
     except (OSError, ParindexError) as error:  # the outputs folder itself failed
         _hook_logger(flow, flow_run).error(
             messages.RUN_RECORDED_PAGE_NOT_WRITTEN.format(

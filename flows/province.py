@@ -27,14 +27,12 @@ from prefect.utilities.annotations import unmapped
 
 from flows.consolidate import (
     TIMEOUT_SECONDS,
-    _hook_logger,
-    failure_document,
     launch_tag_dropped,
     mark_crashed_runs,
+    record_end,
     signal_surfaced,
     task_runner,
 )
-from parindex import messages
 from parindex import run_record as record
 from parindex.errors import ParindexError
 from parindex.night import tune_collector
@@ -128,30 +126,15 @@ def _record_end(flow: Flow[Any, Any], flow_run: FlowRun, state: State) -> None:
     process: its record beside the province's run records, and the province's
     ``TRANG-THAI.txt`` naming it (as ``flows.consolidate`` does for a unit)."""
     outputs, year = _year_of(flow_run)
-    now = time.time()
-    document = failure_document(year, flow_run, state, now)
-
-    written: list[Path] = []
-
-    def recorded(path: Path) -> None:  # the marker goes once the record is there
-        written.append(path)
-        if year is not None:
-            record.clear_running(outputs, year, str(flow_run.id))
-
-    label = messages.RUN_CRASHED if state.is_crashed() else messages.RUN_FAILED
-    try:
-        path = status.record_failure(outputs, document, now, recorded=recorded)
-    except (OSError, ParindexError) as error:  # the outputs folder itself failed
-        _hook_logger(flow, flow_run).error(
-            messages.RUN_RECORDED_PAGE_NOT_WRITTEN.format(
-                label=label, error=document["error"], path=written[0], reason=error
-            )
-            if written
-            else f"Không ghi được biên bản lần chạy: {error}"
-        )
-        return
-    _hook_logger(flow, flow_run).error(
-        "%s: %s (biên bản %s)", label, document["error"], path
+    record_end(
+        flow,
+        flow_run,
+        state,
+        outputs=outputs,
+        year=year,
+        write=lambda document, now, recorded: status.record_failure(
+            outputs, document, now, recorded=recorded
+        ),
     )
 
 
@@ -224,10 +207,12 @@ def province_flow(
         except ParindexError as error:
             stopped = stopped or error
             written.append(None)
+    if stopped is not None:  # a unit's outputs: the province's are not written
+        raise province.published_before_failure(
+            stopped, result.year, runs, written
+        ) from stopped
     label = f"{flow_run.name} ({flow_run.id})" if flow_run is not None else None
     try:
-        if stopped is not None:
-            raise stopped
         files = publish_province(
             result, runs, written, outputs_path, flow_run=label, repaired=repaired
         )
