@@ -243,8 +243,8 @@ def units_ahead(
         ]
         if not completed:
             continue
-        named = unit.get("manifest")
-        counted = next((doc for path, doc in records if str(path) == named), None)
+        named = Path(str(unit.get("manifest"))).name  # in this folder: by its name
+        counted = next((doc for path, doc in records if path.name == named), None)
         if counted is None or _outputs_of(counted) != _outputs_of(completed[-1]):
             ahead.append(code)
     return ahead
