@@ -16,7 +16,7 @@ from parindex.criteria import (
     read_criteria_set,
 )
 from parindex.errors import NoCriteriaSet
-from parindex.ingest.discover import ATTACHMENT_SUFFIXES, DroppedFile
+from parindex.ingest.discover import ATTACHMENT_SUFFIXES, CONTRACT_FOLDERS, DroppedFile
 from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.places import unit_place_in
 from parindex.ingest.read import load_submission, stated_year
@@ -161,14 +161,14 @@ def _outside_year_folders(
 ) -> str | None:
     """What the night says of a file of a province unit's folder lying outside
     every year folder (beside them, or in a folder that is not one): it is not
-    read. None for a file in a year folder, its ``criteria/``, or outside a
-    province."""
+    read. None for a file in a year folder, in a folder of the folder contract
+    (``discover.CONTRACT_FOLDERS``: ``criteria/``), or outside a province."""
     if in_province is None:
         return None
     root, folder = in_province
     unit = (root / UNITS_FOLDER / folder).resolve()
     inside = path.resolve().relative_to(unit).parts[:-1]
-    if inside and (re.fullmatch(r"\d{4}", inside[0]) or inside[0] == CRITERIA_FOLDER):
+    if inside and (re.fullmatch(r"\d{4}", inside[0]) or inside[0] in CONTRACT_FOLDERS):
         return None
     where = (
         messages.WHERE_NOT_YEAR_FOLDER.format(folder="/".join(inside))
