@@ -329,6 +329,12 @@ def artifact_summary(result: AnalysedResult, limit: int = ARTIFACT_CHARACTERS) -
     return "".join(kept)
 
 
+def _logged_total(total: float | None) -> str:
+    """The total as the run's log line gives it: ``79.24``, or ``chưa có điểm``
+    for a year none of whose criteria is scored."""
+    return "chưa có điểm" if total is None else f"{total:.2f}"
+
+
 def _since_sections(changes: list[str], found_since: list[str]) -> str:
     """The artifact's sections of what changed since the last run and of the
     nights that did not complete since the last one that did."""
@@ -421,11 +427,10 @@ def _repeated_outcome(
     figures, problems = document["figures"], document["problems"]
     log = logger.info if found.clean else logger.warning
     log(
-        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; "
-        "tổng điểm %.2f",
+        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; tổng điểm %s",
         document["year"],
         found.headline,
-        figures["total"],
+        _logged_total(record.summary_score(summary)),
     )
     outcome = {
         "year": document["year"],
@@ -1024,10 +1029,10 @@ def consolidate_flow(
     _publish_artifacts(result, written.changes, found, found_since)
     log = logger.info if found.clean else logger.warning
     log(
-        "Năm %s: %s; tổng điểm %.2f (%s), %d tệp",
+        "Năm %s: %s; tổng điểm %s (%s), %d tệp",
         year,
         found.headline,
-        result.current.total,
+        _logged_total(result.current.total if result.current.scored else None),
         result.current.status,
         result.submissions.height,
     )

@@ -367,7 +367,10 @@ class Headline:
     ``computed_total`` is always the one computed from the leaves. The previous
     year's figure is chosen the same way, and ``delta`` is between the two quoted
     figures; ``computed_delta`` between the computed total and
-    ``Result.previous_total`` (the SPEC's ``previous.delta``).
+    ``Result.previous_total`` (the SPEC's ``previous.delta``). ``scored``: whether
+    any criterion of the year is scored; a year none of whose criteria is has no
+    computed figure, and is compared only by its published one (README, Choices:
+    "Nothing scored").
     """
 
     year: int
@@ -383,11 +386,19 @@ class Headline:
     rank: int | None
     units: int | None
     previous_rank: int | None
+    scored: bool = True
+
+    @property
+    def figure(self) -> bool:
+        """Whether the year has a figure to quote: published, or computed from at
+        least one scored criterion."""
+        return self.scored or self.source == "published"
 
     @property
     def delta(self) -> float | None:
-        """The change between the quoted figures, or None without a previous one."""
-        if self.previous_total is None:
+        """The change between the quoted figures, or None without a previous one
+        (or without a figure this year)."""
+        if self.previous_total is None or not self.figure:
             return None
         return self.total - self.previous_total
 
@@ -421,7 +432,7 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         previous_source=previous_source,
         computed_delta=(
             result.current.total - result.previous_total
-            if result.previous_total is not None
+            if result.previous_total is not None and result.current.scored
             else None
         ),
         rank=(now["rank"] if now is not None else None)
@@ -429,6 +440,7 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         units=(now["units"] if now is not None else None)
         or (rank[1] if rank is not None else None),
         previous_rank=before["rank"] if before is not None else None,
+        scored=result.current.scored,
     )
 
 

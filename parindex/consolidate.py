@@ -62,6 +62,14 @@ class YearResult:
         leaves = self.nodes.filter(pl.col("is_leaf"))
         return int(leaves["scored"].sum()), leaves.height
 
+    @property
+    def scored(self) -> bool:
+        """Whether any leaf has a score: a year none of whose criteria is scored
+        (every file set aside, or none scoring a criterion) has no figure of its
+        own, and is neither compared nor reconciled (README, Choices: "Nothing
+        scored")."""
+        return self.coverage[0] > 0
+
 
 @dataclass(frozen=True)
 class Result:
@@ -414,6 +422,10 @@ RECONCILIATION_NOTES = {
     "sipas": "Tỉnh làm tròn điểm SIPAS một lần cho cả nhóm.",
     "total": "Chênh lệch do các nhóm điểm ở trên (công bố khác số tính từ tiêu chí).",
     "other": "Chênh lệch chưa giải thích được: cần đối chiếu với quyết định công bố.",
+    "unscored": (
+        "Chưa có tiêu chí nào được chấm từ bài nộp dùng được: chưa có số tính "
+        "từ các tiêu chí để đối chiếu."
+    ),
 }
 
 
@@ -440,7 +452,9 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
             continue
         computed = computed_figures[figure]
         difference = exact(float(value) - round2(computed))  # as the tables show
-        if abs(difference) < 0.005:
+        if not current.scored:
+            note = RECONCILIATION_NOTES["unscored"]
+        elif abs(difference) < 0.005:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
@@ -464,6 +478,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     for code, score in components.select("code", "score").iter_rows():
         if code not in computed_components:
             continue  # no component of the set: said (``_not_components_said``)
+        unscored = computed_components[code] is None  # none of its criteria
         computed = float(computed_components.get(code) or 0.0)
         difference = exact(score - round2(computed))
         records.append(
@@ -473,7 +488,11 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "computed": computed,
                 "difference": difference,
                 "note": RECONCILIATION_NOTES[
-                    "match" if abs(difference) < 0.005 else "other"
+                    "unscored"
+                    if unscored
+                    else "match"
+                    if abs(difference) < 0.005
+                    else "other"
                 ],
             }
         )
@@ -488,8 +507,8 @@ def _history_table(
     for record in history.results.iter_rows(named=True):
         rows.append({**record, "source": "published", "status": None, "coverage": None})
     for year_result in (previous, current):
-        if year_result is None:
-            continue
+        if year_result is None or not year_result.scored:
+            continue  # nothing scored: no figure of the year (README)
         published = history.result(year_result.year) or {}
         scored, total_leaves = year_result.coverage
         rows.append(
@@ -651,9 +670,11 @@ def compare(
             .then(pl.coalesce("previous_max", "max"))
             .otherwise(None),
             percent=pl.when(pl.col("max") > 0).then(
-                pl.col("score").fill_null(0) / pl.col("max") * 100
+                pl.col("score") / pl.col("max") * 100
             ),
-            delta=exact_difference(pl.col("score").fill_null(0), pl.col("previous")),
+            # a component none of whose criteria is scored has no figure: it
+            # is not compared (README, Choices: "Nothing scored")
+            delta=exact_difference(pl.col("score"), pl.col("previous")),
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
     )

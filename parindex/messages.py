@@ -1251,3 +1251,7 @@ RUN_NEWER_COUNT = (
 STATUS_NEWER_LIST = "Đơn vị có tệp mới chờ lần chạy sau (lần này dùng tệp trước)"
 MARKDOWN_NEWER = "Có tệp mới chờ lần chạy sau"
 MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"
+
+NOTHING_SCORED = "chưa có tiêu chí nào được chấm từ bài nộp dùng được"
+"""Said of a year (or a component) none of whose criteria is scored: it has no
+figure, and is not compared (README, Choices: "Nothing scored")."""

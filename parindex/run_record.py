@@ -883,7 +883,7 @@ def status_text_completed(
         run_at=run_at,
         flow_run=flow_run,
         final=result.current.status == "final",
-        score=result.current.total,
+        score=result.current.total if result.current.scored else None,
         found=found,
         changes=changes,
         manifest=manifest,
@@ -977,12 +977,21 @@ def status_text_repeated(
         run_at=run_at,
         flow_run=flow_run,
         final=summary.get("status") == "final",
-        score=float(summary.get("total") or 0.0),
+        score=summary_score(summary),
         found=verdict_of_summary(summary),
         changes=changes,
         manifest=manifest,
         repaired=repaired,
     )
+
+
+def summary_score(summary: dict[str, Any]) -> float | None:
+    """A summary's computed total, None when none of its criteria is scored
+    (its headline has no computed total)."""
+    headline = summary.get("headline") or {}
+    if "computed_total" in headline and headline["computed_total"] is None:
+        return None
+    return float(summary.get("total") or 0.0)
 
 
 def _completed_text(
@@ -991,7 +1000,7 @@ def _completed_text(
     run_at: float,
     flow_run: str | None,
     final: bool,
-    score: float,
+    score: float | None,
     found: Verdict,
     changes: Sequence[str],
     manifest: str | None,
@@ -1012,7 +1021,11 @@ def _completed_text(
         f"Lần chạy gần nhất: {when_text(local_iso(run_at))}",
         f"Kết quả: {found.headline}",
         f"Lần chạy Prefect: {flow_run or '—'}",
-        f"Tổng điểm: {format_vn(score)} ({status})",
+        (
+            f"Tổng điểm: {format_vn(score)} ({status})"
+            if score is not None
+            else f"Tổng điểm: chưa có điểm ({messages.NOTHING_SCORED})"
+        ),
         f"Biên bản lần chạy: {manifest or '—'}",
         "",
         f"Đơn vị đã nộp ({len(found.submitted)}/{total}):",

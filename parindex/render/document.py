@@ -725,7 +725,12 @@ def components_block(result: AnalysedResult) -> TableBlock:
 
     rows = [line(r) for r in components.iter_rows(named=True)]
     maximum = float(components["max"].sum())
-    score = float(components["score"].fill_null(0.0).sum())
+    # nothing scored: no figure, no change (README, Choices: "Nothing scored")
+    score = (
+        float(components["score"].fill_null(0.0).sum())
+        if result.current.scored
+        else None
+    )
     previous = (
         float(components["previous"].sum()) if compared else None  # nulls skipped
     )
@@ -742,8 +747,10 @@ def components_block(result: AnalysedResult) -> TableBlock:
         ),
         "previous": previous,
         "score": score,
-        "percent": score / maximum * 100 if maximum else None,
-        "delta": score - previous if previous is not None else None,
+        "percent": score / maximum * 100 if maximum and score is not None else None,
+        "delta": score - previous
+        if previous is not None and score is not None
+        else None,
         "trend": None,
     }
     rows.append(line(total))

@@ -72,8 +72,13 @@ def change_text(delta: float) -> str:
 def headline_figure(headline: Headline) -> str:
     """The headline figure as every output writes it: ``79,27 điểm (số công bố;
     tính từ các tiêu chí: 79,24 điểm)``, or ``79,24/100 điểm (tính từ các tiêu
-    chí)`` for a year the province has not published."""
+    chí)`` for a year the province has not published; ``chưa có điểm (…)`` for
+    one none of whose criteria is scored (README, Choices: "Nothing scored")."""
     provisional = "; số liệu tạm tính" if headline.status != "final" else ""
+    if not headline.scored:
+        if headline.source == "published":
+            return f"{format_vn(headline.total)} điểm (số công bố; {messages.NOTHING_SCORED})"
+        return f"chưa có điểm ({messages.NOTHING_SCORED})"
     if headline.source == "published":
         return (
             f"{format_vn(headline.total)} điểm (số công bố; tính từ các tiêu chí: "
@@ -87,8 +92,16 @@ def headline_figure(headline: Headline) -> str:
 
 def headline_change(headline: Headline) -> str:
     """``tăng 7,17 điểm so với năm 2022 (72,1 điểm)``, or '' without a previous
-    figure; the change is between the two quoted figures."""
-    if headline.delta is None or headline.previous_total is None:
+    figure; the change is between the two quoted figures. A year with no
+    figure of its own: ``chưa so sánh được với năm 2022 (72,1 điểm)``."""
+    if headline.previous_total is None:
+        return ""
+    if not headline.figure:
+        return (
+            f"chưa so sánh được với năm {headline.previous_year} "
+            f"({format_vn(headline.previous_total)} điểm)"
+        )
+    if headline.delta is None:
         return ""
     return (
         f"{change_text(headline.delta)} so với năm {headline.previous_year} "
@@ -100,8 +113,9 @@ def headline_sentence(headline: Headline) -> str:
     """``Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ
     các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 điểm
     so với năm 2022 (72,1 điểm).``: the one headline of every output."""
+    verb = "" if not headline.figure else "đạt "
     parts = [
-        f"Năm {headline.year}, Chỉ số cải cách hành chính đạt "
+        f"Năm {headline.year}, Chỉ số cải cách hành chính {verb}"
         f"{headline_figure(headline)}"
     ]
     if headline.rank is not None:
@@ -124,9 +138,9 @@ def headline_record(headline: Headline) -> dict[str, Any]:
         return None if value is None else round2(value)
 
     return {
-        "total": shown(headline.total),
+        "total": shown(headline.total) if headline.figure else None,
         "source": headline.source,
-        "computed_total": shown(headline.computed_total),
+        "computed_total": shown(headline.computed_total) if headline.scored else None,
         "previous_year": headline.previous_year,
         "previous_total": shown(headline.previous_total),
         "delta": shown(headline.delta),
@@ -221,7 +235,19 @@ def components_sentence(
     if total == 0:
         return "Bộ chỉ số không có chỉ số thành phần nào."
     compared = components.filter(pl.col("trend").is_not_null())
-    if compared.height == 0:
+    # a component none of whose criteria is scored is not compared (README,
+    # Choices: "Nothing scored"): said apart from one without a previous score
+    unscored = (
+        components.filter(pl.col("score").is_null()).to_dicts()
+        if "score" in components.columns
+        else []
+    )
+    if compared.height == 0 and len(unscored) == total:
+        return (
+            f"Chưa có tiêu chí nào được chấm từ bài nộp dùng được nên chưa so sánh "
+            f"được {total} {_COMPONENT}."
+        )
+    if compared.height == 0 and not unscored:
         year = f"năm {previous_year}" if previous_year is not None else "năm trước"
         return (
             f"Chưa có điểm các chỉ số thành phần {year} nên chưa so sánh được "
@@ -259,7 +285,15 @@ def components_sentence(
         clauses.append(
             f"{clause}, {_EXTREMES[word]} {format_vn(largest)} điểm ({_names(top)})"
         )
-    unknown = components.filter(pl.col("trend").is_null()).to_dicts()
+    if unscored:
+        clauses.append(
+            f"{count(len(unscored))} {_COMPONENT} chưa có tiêu chí nào được chấm "
+            f"nên chưa so sánh được ({_names(unscored)})"
+        )
+    unknown = components.filter(
+        pl.col("trend").is_null()
+        & (pl.col("score").is_not_null() if "score" in components.columns else True)
+    ).to_dicts()
     if unknown:
         clauses.append(
             f"{count(len(unknown))} {_COMPONENT} chưa có điểm năm trước để so sánh "
@@ -273,7 +307,9 @@ def component_sentence(
 ) -> str:
     """``Năm 2023, chỉ số thành phần Cải cách thủ tục hành chính đạt 13/13,5 điểm,
     bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm).``"""
-    score = row["score"] if row["score"] is not None else 0.0
+    if row["score"] is None:
+        return f"Năm {year}, {_COMPONENT} {row['name']} chưa có điểm ({messages.NOTHING_SCORED})."
+    score = row["score"]
     text = (
         f"Năm {year}, {_COMPONENT} {row['name']} đạt {format_vn(score)}/"
         f"{format_vn(row['max'])} điểm"

@@ -424,6 +424,8 @@ def write_components(
         sums["previous"] = result.previous_total
         if result.previous_total is None:
             sums["previous_max"] = None
+    if not result.current.scored:  # no figure, no change (README)
+        sums["score"] = None
     delta = (
         sums["score"] - sums["previous"]
         if sums["score"] is not None and sums["previous"] is not None

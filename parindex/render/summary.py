@@ -53,7 +53,10 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
         previous = {
             "year": result.previous_year,
             "total": _r(result.previous_total),
-            "delta": _r(current.total - result.previous_total),
+            # nothing scored: no figure to compare (README, "Nothing scored")
+            "delta": (
+                _r(current.total - result.previous_total) if current.scored else None
+            ),
         }
     rank = None
     if result.rank is not None:
