@@ -1199,6 +1199,8 @@ PROVINCE_RUN_COUNTS = (
     "{units} đơn vị: {clean} hoàn thành, {partial} có lỗi hoặc thiếu bài nộp, "
     "{failed} không tổng hợp được, {missing} chưa nộp"
 )
+PROVINCE_UNIT_PROVISIONAL = "số liệu tạm tính"
+"""Beside a clean unit whose figures are provisional, on the province's page."""
 PROVINCE_STATUS_LISTS = {
     "clean": "Đơn vị hoàn thành, không lỗi, đủ bài nộp",
     "partial": "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp",

@@ -149,7 +149,7 @@ def copy_sheet(book: Any, source: Path, title: str) -> Any:
     return sheet
 
 
-def set_appraisal(path: Path, code: str, score: float) -> None:
+def set_appraisal(path: Path, code: str, score: float | None) -> None:
     """The appraisal (column E) of the row of ``code`` in the first sheet of a
     sample-shaped form set to ``score``, the workbook saved in place."""
     workbook = openpyxl.load_workbook(path)

@@ -32,19 +32,26 @@ RECORD_PREFIX = "province-"
 @dataclass(frozen=True)
 class UnitOutcome:
     """One unit's night: ``outcome`` (one of ``OUTCOMES``) and in a few words why
-    (its own run's headline, or why it could not be consolidated)."""
+    (its own run's headline, or why it could not be consolidated);
+    ``provisional`` when its figures are ``tạm tính`` (said beside a clean unit,
+    whose list would otherwise read as final figures)."""
 
     code: str
     name: str
     outcome: str
     detail: str | None
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         if self.detail is not None:  # one line on the page (an error may hold several)
             object.__setattr__(self, "detail", " ".join(self.detail.split()))
 
     def as_record(self) -> dict[str, Any]:
-        return {"result": self.outcome, "detail": self.detail}
+        return {
+            "result": self.outcome,
+            "detail": self.detail,
+            "provisional": self.provisional,
+        }
 
 
 def unit_outcome(run: UnitRun) -> UnitOutcome:
@@ -58,7 +65,11 @@ def unit_outcome(run: UnitRun) -> UnitOutcome:
         return UnitOutcome(unit.code, unit.name, MISSING, run.note)
     found = record.verdict(run.result)
     return UnitOutcome(
-        unit.code, unit.name, CLEAN if found.clean else PARTIAL, found.headline
+        unit.code,
+        unit.name,
+        CLEAN if found.clean else PARTIAL,
+        found.headline,
+        provisional=run.status == "provisional",
     )
 
 
@@ -131,6 +142,11 @@ def _unit_lines(
         lines += [
             f"  - {row['code']}: {row['name']}"
             + (f" ({row['detail']})" if row.get("detail") and kind != CLEAN else "")
+            + (
+                f" ({messages.PROVINCE_UNIT_PROVISIONAL})"
+                if kind == CLEAN and row.get("provisional")
+                else ""
+            )
             for row in listed
         ] or ["  (không có)"]
     return lines
@@ -204,6 +220,7 @@ def status_text_failed(
                 "name": unit.get("name") or unit.get("code"),
                 "outcome": unit.get("result"),
                 "detail": unit.get("detail"),
+                "provisional": unit.get("provisional"),
             }
             for unit in completed.get("units") or []
             if isinstance(unit, dict)

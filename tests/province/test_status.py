@@ -18,6 +18,7 @@ from parindex import run_record as record
 from parindex.cli import app
 from parindex.province.run import run_province
 from parindex.province.status import province_verdict
+from tests.builders import set_appraisal
 from tests.province.conftest import PROVINCE_INPUTS
 
 NOT_A_WORKBOOK = (
@@ -77,7 +78,7 @@ def test_a_night_where_units_broke_lists_each_unit_by_how_it_ended(
         "  - PT: UBND huyện Phong Thổ",
         "  - SNV: Sở Nội vụ",
         "  - STP: Sở Tư pháp",
-        "  - STC: Sở Tài chính",
+        "  - STC: Sở Tài chính (số liệu tạm tính)",
         "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp (1/7):",
         "  - SH: UBND huyện Sìn Hồ (HOÀN THÀNH, CÓ LỖI: 1 lỗi, 1 cảnh báo; "
         "1 đơn vị đã nộp nhưng tệp không dùng được (NV))",
@@ -161,7 +162,7 @@ def test_a_refused_province_night_is_recorded_with_the_last_complete_run(
         "  - SH: UBND huyện Sìn Hồ",
         "  - SNV: Sở Nội vụ",
         "  - STP: Sở Tư pháp",
-        "  - STC: Sở Tài chính",
+        "  - STC: Sở Tài chính (số liệu tạm tính)",
         "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp, theo lần hoàn thành "
         "đó (0/7):",
         "  (không có)",
@@ -489,3 +490,27 @@ def test_a_failed_page_names_the_units_whose_outputs_are_newer_than_the_province
             count=3, units="PT (units/PT/2023), TD (units/TD/2023), SH (units/SH/2023)"
         )
         assert said in _page(outputs), "\n".join(_page(outputs))
+
+
+def test_a_unit_whose_figures_are_provisional_is_said_so_among_the_clean(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A unit with every department submitted and no error, but a criterion
+    scored only by its department's self score (its figures ``tạm tính``), was
+    listed among the clean ones as if its figures were final (blind round 19)."""
+    set_appraisal(inputs / "units/PT/2023/phong-noi-vu.xlsx", "1.1", None)
+    outputs = tmp_path / "outputs"
+    _, runs, written = run_province(inputs, outputs, 2023, now=time.time())
+    assert {r.unit.code: r.status for r in runs}["PT"] == "provisional"
+    lines = _page(outputs)
+    clean = lines.index("Đơn vị hoàn thành, không lỗi, đủ bài nộp (6/7):")
+    assert lines[clean + 1 : clean + 7] == [
+        "  - PT: UBND huyện Phong Thổ (số liệu tạm tính)",
+        "  - TD: UBND huyện Tam Đường",
+        "  - SH: UBND huyện Sìn Hồ",
+        "  - SNV: Sở Nội vụ",
+        "  - STP: Sở Tư pháp",
+        "  - STC: Sở Tài chính (số liệu tạm tính)",
+    ]
+    document = json.loads(written.manifest.read_text("utf-8"))
+    assert {u["code"]: u.get("provisional") for u in document["units"]}["PT"] is True
