@@ -206,6 +206,27 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _not_above(sum_rows: pl.DataFrame, aside: pl.DataFrame) -> pl.DataFrame:
+    """``sum_rows`` without the subtotals above a row of ``aside`` in the same
+    form, nor the totals of a form with a row in ``aside``."""
+    form = ["file", "department"]
+    coded = aside.filter(pl.col("code").is_not_null())
+    above = (
+        coded.join(
+            ancestor_pairs(coded["code"].unique(), proper=True), on="code"
+        ).select(*form, pl.col("node").alias("code"))
+        if coded.height
+        else aside.select(*form, "code").clear()
+    )
+    subtotals = sum_rows.filter(pl.col("total_label").is_null()).join(
+        above.unique(), on=[*form, "code"], how="anti", nulls_equal=True
+    )
+    totals = sum_rows.filter(pl.col("total_label").is_not_null()).join(
+        aside.select(form).unique(), on=form, how="anti", nulls_equal=True
+    )
+    return pl.concat([subtotals, totals])
+
+
 _SUM_COLUMNS = (
     "file",
     "sheet",
@@ -221,14 +242,18 @@ _SUM_COLUMNS = (
 
 
 def _sum_row_problems(
-    sum_rows: pl.DataFrame, leaves: pl.DataFrame
+    sum_rows: pl.DataFrame, leaves: pl.DataFrame, aside: pl.DataFrame | None = None
 ) -> list[dict[str, str | None]]:
     """Warn where a subtotal row differs from the sum of its form's leaves below it
     (a total row: from the sum of all the form's leaves; a form is a department's
-    part of the file), as the file states them:
-    rows set aside count too, the check is about the file's own arithmetic. Sums
-    and differences are exact (billionths): a difference of exactly the tolerance
-    is within it, in any order of the rows."""
+    part of the file), as the file states them. A subtotal above a row set aside
+    (``aside``: ``file``, ``department``, ``code``), and the form's total when
+    any of its rows is, is not checked: its leaves are in question, and the
+    row's error says why (a sum counting it would call a right subtotal wrong).
+    Sums and differences are exact (billionths): a difference of exactly the
+    tolerance is within it, in any order of the rows."""
+    if aside is not None and aside.height:
+        sum_rows = _not_above(sum_rows, aside)
     if sum_rows.is_empty():
         return []
     records = []
@@ -550,10 +575,24 @@ def validate_rows(
         if failures.height
         else checked
     )
+    # the rows set aside below a subtotal put it out of its check
+    aside_columns = ["file", "department", "code"]
+    aside = pl.concat(
+        [
+            (
+                checked.filter(
+                    pl.int_range(pl.len()).is_in(failures["index"].unique().implode())
+                ).select(aside_columns)
+                if failures.height
+                else checked.select(aside_columns).clear()
+            ),
+            uncalculated.select(aside_columns),
+        ]
+    )
     del checked  # the rows that failed a check go now (``good`` is a copy)
     formula_problems = _formula_problems(uncalculated)
     del uncalculated
-    sum_problems = _sum_row_problems(sum_rows, leaf_sums)
+    sum_problems = _sum_row_problems(sum_rows, leaf_sums, aside)
     del sum_rows, leaf_sums
     problems = concat_problems(
         [

@@ -1,0 +1,63 @@
+"""A subtotal row is checked against the file's own leaves below it; a row set
+aside below it (a duplicated code, a code the set does not have, a score over
+the maximum) is already an error, and the subtotal was then said to differ from
+a sum counting that row ("Dòng tổng 1: điểm ghi 1 khác … (2,5)") on a subtotal
+that is right (blind round 19). A subtotal (or the form's total) above a row
+set aside is not checked: its leaves are in question, and the error says why.
+Every other subtotal is checked as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parindex.criteria import CriteriaSet
+from parindex.ingest.validate import validate_rows
+from tests.builders import write_submission
+from tests.ingest.test_normalise_validate import _rows
+
+
+def test_a_subtotal_above_a_row_set_aside_is_not_said_to_differ(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1", "Chỉ đạo", 3, 1, 0.75],
+            ["1.1", "Kế hoạch", 1, 1, 0.75],
+            ["1.1", "Kế hoạch", 1, 1, 0.75],  # the same row twice
+            ["1.9", "Lạ", 1, 0.5, 0.5],  # a code the set does not have
+            ["2", "Tác động", 4, 3, 9],  # wrong, and nothing set aside below it
+            ["2.1", "Điều tra", 3, 2, 2.5],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    errors = problems.filter(problems["severity"] == "error")
+    assert sorted(errors["cell"].to_list()) == ["A7", "A8", "A9"]
+    warnings = problems.filter(problems["severity"] == "warning")
+    assert warnings.select("cell", "message").rows() == [
+        (
+            "D10",
+            "Dòng tổng 2: điểm ghi 3 khác tổng điểm các tiêu chí con trong tệp (2); "
+            "parindex không cộng dòng tổng mà tự tính lại.",
+        ),
+        (
+            "E10",
+            "Dòng tổng 2: điểm ghi 9 khác tổng điểm các tiêu chí con trong tệp "
+            "(2,5); parindex không cộng dòng tổng mà tự tính lại.",
+        ),
+    ]
+
+
+def test_the_total_row_above_a_row_set_aside_is_not_said_to_differ(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.75],
+            ["2.1", "Điều tra", 3, 2, 3.5],  # over the maximum: set aside
+            [None, "Tổng cộng", 4, 3, 3.75],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("severity", "cell").rows() == [("error", "E7")]
