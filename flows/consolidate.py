@@ -329,10 +329,12 @@ def artifact_summary(result: AnalysedResult, limit: int = ARTIFACT_CHARACTERS) -
     return "".join(kept)
 
 
-def _logged_total(total: float | None) -> str:
-    """The total as the run's log line gives it: ``79.24``, or ``chưa có điểm``
-    for a year none of whose criteria is scored."""
-    return "chưa có điểm" if total is None else f"{total:.2f}"
+def _logged_total(total: float | None, status: str | None = None) -> str:
+    """The total as the run's log line gives it: ``tổng điểm 79.24 (final)``, or
+    ``chưa có điểm (…)`` for a year none of whose criteria is scored."""
+    if total is None:
+        return f"chưa có điểm ({messages.NOTHING_SCORED})"
+    return f"tổng điểm {total:.2f}" + (f" ({status})" if status else "")
 
 
 def _since_sections(changes: list[str], found_since: list[str]) -> str:
@@ -427,7 +429,7 @@ def _repeated_outcome(
     figures, problems = document["figures"], document["problems"]
     log = logger.info if found.clean else logger.warning
     log(
-        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; tổng điểm %s",
+        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; %s",
         document["year"],
         found.headline,
         _logged_total(record.summary_score(summary)),
@@ -1029,11 +1031,13 @@ def consolidate_flow(
     _publish_artifacts(result, written.changes, found, found_since)
     log = logger.info if found.clean else logger.warning
     log(
-        "Năm %s: %s; tổng điểm %s (%s), %d tệp",
+        "Năm %s: %s; %s, %d tệp",
         year,
         found.headline,
-        _logged_total(result.current.total if result.current.scored else None),
-        result.current.status,
+        _logged_total(
+            result.current.total if result.current.scored else None,
+            result.current.status,
+        ),
         result.submissions.height,
     )
     for code, name in found.missing:

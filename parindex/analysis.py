@@ -314,9 +314,10 @@ def reconciliation_check(result: Result) -> pl.DataFrame:
         label=pl.col("figure").map_elements(
             lambda figure: figure_label(figure, names), return_dtype=pl.String
         ),
-        explained=(pl.col("difference").abs() < DIFFERENCE_SHOWN)
+        # nothing computed (no criterion scored): no difference to explain
+        explained=(pl.col("difference").abs() < DIFFERENCE_SHOWN).fill_null(False)
         | (pl.col("note") != unexplained),
-        flagged=(pl.col("difference").abs() > DIFFERENCE_FLAGGED)
+        flagged=(pl.col("difference").abs() > DIFFERENCE_FLAGGED).fill_null(False)
         & (pl.col("note") == unexplained),
     )
 

@@ -151,14 +151,24 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             )
     lines += [GONE_FILE.format(file=name) for name in before if name not in after]
     lines += _elsewhere(old, new, explained=bool(lines))
-    if old.get("total") != new["total"]:
-        lines.append(
-            TOTAL_CHANGED.format(
-                old=format_vn(old["total"]) if old.get("total") is not None else "—",
-                new=format_vn(new["total"]),
-            )
-        )
+    if old.get("total") != new["total"] or _total_shown(old) != _total_shown(new):
+        lines.append(TOTAL_CHANGED.format(old=_total_shown(old), new=_total_shown(new)))
     return lines or [NOTHING_CHANGED]
+
+
+def _total_shown(summary: dict[str, Any]) -> str:
+    """A summary's total as the lines give it: ``79,24``, ``chưa có điểm`` for a
+    year none of whose criteria is scored (its headline has no computed total),
+    ``—`` when it has none."""
+    headline = summary.get("headline")
+    computed = (
+        headline.get("computed_total", 0.0)
+        if isinstance(headline, dict)
+        else summary.get("computed_total", 0.0)
+    )
+    if computed is None:
+        return "chưa có điểm"
+    return _shown(summary.get("total"))
 
 
 def _when(moment: Any) -> str:

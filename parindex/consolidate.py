@@ -70,6 +70,13 @@ class YearResult:
         scored")."""
         return self.coverage[0] > 0
 
+    @property
+    def groups_scored(self) -> frozenset[str]:
+        """The score groups with at least one scored leaf (a group none of whose
+        criteria is scored has no figure: README, Choices: "Nothing scored")."""
+        leaves = self.nodes.filter(pl.col("is_leaf") & (pl.col("scored") > 0))
+        return frozenset(str(g) for g in leaves["group"].drop_nulls().to_list())
+
 
 @dataclass(frozen=True)
 class Result:
@@ -338,6 +345,11 @@ def consolidate_year(
             pl.col("scored").fill_null(0).cast(pl.Int64),
         )
         .with_columns(
+            # a department none of whose criteria is scored has no figure
+            # (README, Choices: "Nothing scored")
+            score=pl.when(pl.col("scored") > 0).then(pl.col("score")),
+        )
+        .with_columns(
             percent=pl.when(pl.col("max") > 0)
             .then(pl.col("score") / pl.col("max") * 100)
             .otherwise(None),
@@ -429,32 +441,49 @@ RECONCILIATION_NOTES = {
 }
 
 
+_RECONCILIATION_SCHEMA = {
+    "figure": pl.String,
+    "published": pl.Float64,
+    "computed": pl.Float64,
+    "difference": pl.Float64,
+    "note": pl.String,
+}
+
+
 def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     """Published figures of the year next to the computed ones, with the difference
     (published − computed) and a plain explanation."""
     published = history.result(current.year)
     records: list[dict[str, object]] = []
     if published is None:
-        return pl.DataFrame(
-            schema={
-                "figure": pl.String,
-                "published": pl.Float64,
-                "computed": pl.Float64,
-                "difference": pl.Float64,
-                "note": pl.String,
-            }
-        )
-    computed_figures = {**current.groups, "total": current.total}
+        return pl.DataFrame(schema=_RECONCILIATION_SCHEMA)
+    scored_groups = current.groups_scored
+    computed_figures: dict[str, float | None] = {
+        **{
+            key: value if key in scored_groups else None
+            for key, value in current.groups.items()
+        },
+        "total": current.total if current.scored else None,
+    }
     group_gap = 0.0
     for figure in RECONCILED_FIGURES:
         value = published.get(figure)
         if value is None:
             continue
         computed = computed_figures[figure]
+        if computed is None:  # nothing scored: nothing to set beside it
+            records.append(
+                {
+                    "figure": figure,
+                    "published": float(value),
+                    "computed": None,
+                    "difference": None,
+                    "note": RECONCILIATION_NOTES["unscored"],
+                }
+            )
+            continue
         difference = exact(float(value) - round2(computed))  # as the tables show
-        if not current.scored:
-            note = RECONCILIATION_NOTES["unscored"]
-        elif abs(difference) < 0.005:
+        if abs(difference) < 0.005:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
@@ -478,25 +507,28 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     for code, score in components.select("code", "score").iter_rows():
         if code not in computed_components:
             continue  # no component of the set: said (``_not_components_said``)
-        unscored = computed_components[code] is None  # none of its criteria
-        computed = float(computed_components.get(code) or 0.0)
-        difference = exact(score - round2(computed))
+        computed_score = computed_components[code]  # None: none of its criteria
+        component_difference = (
+            exact(score - round2(computed_score))
+            if computed_score is not None
+            else None
+        )
         records.append(
             {
                 "figure": f"component {code}",
                 "published": score,
-                "computed": computed,
-                "difference": difference,
+                "computed": computed_score,
+                "difference": component_difference,
                 "note": RECONCILIATION_NOTES[
                     "unscored"
-                    if unscored
+                    if component_difference is None
                     else "match"
-                    if abs(difference) < 0.005
+                    if abs(component_difference) < 0.005
                     else "other"
                 ],
             }
         )
-    return pl.DataFrame(records)
+    return pl.DataFrame(records, schema=_RECONCILIATION_SCHEMA)
 
 
 def _history_table(
@@ -511,10 +543,14 @@ def _history_table(
             continue  # nothing scored: no figure of the year (README)
         published = history.result(year_result.year) or {}
         scored, total_leaves = year_result.coverage
+        scored_groups = year_result.groups_scored
         rows.append(
             {
                 "year": year_result.year,
-                **year_result.groups,
+                **{
+                    key: value if key in scored_groups else None
+                    for key, value in year_result.groups.items()
+                },
                 "total": year_result.total,
                 "rank": published.get("rank"),
                 "units": published.get("units"),

@@ -10,6 +10,7 @@ there is nothing to reconcile."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import openpyxl
 from parindex import pipeline, run_record
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import ingest_year
+from parindex.publish.manifest import last_run
 from parindex.render.prose import headline_sentence
 
 YEAR = 2023
@@ -147,3 +149,100 @@ def test_the_status_page_gives_no_total_for_a_year_with_nothing_scored(
     assert run_record.summary_score(unscored) is None
     scored = _night(sample_inputs, tmp_path / "scored")
     assert run_record.summary_score(scored) == 79.24
+
+
+def _markdown(outputs: Path) -> list[str]:
+    return (outputs / str(YEAR) / f"summary-{YEAR}.md").read_text("utf-8").splitlines()
+
+
+def test_groups_and_departments_with_nothing_scored_have_no_figure(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Found by the blind re-check: the report's score groups said "đạt 0/20
+    điểm (0 %), giảm 15,5 điểm", every department "đạt 0/32,5 điểm, bằng 0 %",
+    and a department's own workbook a change of −1,5 points lost."""
+    _unusable_year(inputs)
+    _without_published_year(inputs)
+    outputs = tmp_path / "outputs"
+    summary = _night(inputs, outputs)
+    departments = summary["departments"]
+    assert isinstance(departments, list)
+    assert {(d["score"], d["percent"]) for d in departments} == {(None, None)}
+    lines = _markdown(outputs)
+    assert "| Điều tra XHH | chưa có điểm |" in lines
+    assert (
+        "- Điểm điều tra xã hội học: năm 2023 chưa có điểm (chưa có tiêu chí nào "
+        "được chấm từ bài nộp dùng được), chưa so sánh được với năm 2022 (15,5 "
+        "điểm)."
+    ) in lines
+    assert (
+        "Năm 2023, chỉ số thuộc các lĩnh vực phụ trách của Phòng Nội vụ chưa có "
+        "điểm (chưa có tiêu chí nào được chấm từ bài nộp dùng được)."
+    ) in lines
+    assert not [
+        line for line in lines if re.search(r"giảm \d|\b0 %|Không có tiêu", line)
+    ]
+    assert (
+        "Chưa có tiêu chí nào được chấm từ bài nộp dùng được nên chưa so sánh được "
+        "với năm 2022."
+    ) in lines
+    book = openpyxl.load_workbook(outputs / str(YEAR) / "departments" / "NV-2023.xlsx")
+    overview = {
+        row[0]: row[1:]
+        for row in book.worksheets[0].iter_rows(min_row=8, values_only=True)
+        if row[0]
+    }
+    # this year, last year, the change: nothing where nothing is scored
+    assert overview["Điểm đạt"][0] is None and overview["Điểm đạt"][2] is None
+    assert overview["Điểm bị trừ"][0] is None and overview["Điểm bị trừ"][2] is None
+    assert overview["Tỷ lệ đạt (%)"][0] is None
+
+
+def test_a_component_unscored_this_year_is_not_said_to_lack_last_year(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tài chính - Kế hoạch's file set aside: component 6, which it alone scores,
+    has no score this year; the report's heading said it had none last year."""
+    (inputs / str(YEAR) / "phong-tai-chinh-ke-hoach.xlsx").write_bytes(b"not a book")
+    _without_published_year(inputs)
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    lines = _markdown(outputs)
+    headings = [line for line in lines if line.startswith("### ")]
+    assert any(
+        "Chỉ số thành phần chưa có điểm năm nay (01 chỉ số thành phần)" in h
+        for h in headings
+    ), headings
+    assert not [line for line in lines if "chưa có điểm năm trước" in line]
+
+
+def test_the_published_figures_are_not_set_beside_a_computed_zero(
+    inputs: Path, tmp_path: Path
+) -> None:
+    _unusable_year(inputs)
+    outputs = tmp_path / "outputs"
+    summary = _night(inputs, outputs)
+    rows = summary["reconciliation"]
+    assert isinstance(rows, list)
+    assert {(r["computed"], r["difference"]) for r in rows} == {(None, None)}
+    book = openpyxl.load_workbook(outputs / str(YEAR) / f"scorecard-{YEAR}.xlsx")
+    sheet = book["Đối chiếu"]
+    assert sheet["A3"].value == (
+        "Đối chiếu 13 chỉ tiêu công bố năm 2023: chưa có tiêu chí nào được chấm "
+        "từ bài nộp dùng được, chưa có số tính để đối chiếu."
+    )
+
+
+def test_the_change_list_says_a_year_had_no_score(
+    inputs: Path, tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Said "Tổng điểm: 0 → 79,24" when the files were fixed."""
+    _unusable_year(inputs)
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    for path in (sample_inputs / str(YEAR)).glob("*.xlsx"):
+        (inputs / str(YEAR) / path.name).write_bytes(path.read_bytes())
+    _night(inputs, outputs)
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    assert "Tổng điểm: chưa có điểm → 79,24." in document["changes"]

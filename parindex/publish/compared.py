@@ -73,8 +73,9 @@ def comparison_digest(criteria: pl.DataFrame, components: pl.DataFrame) -> str:
 
 
 def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
-    """The part of ``summary`` that ``describe_changes`` reads: its year, total,
-    last year's figures (``previous``), criteria set and the digest of its other
+    """The part of ``summary`` that ``describe_changes`` reads: its year, total
+    (and its headline's ``computed_total``, None when nothing is scored), last
+    year's figures (``previous``), criteria set and the digest of its other
     figures (``figures_digest``) and, of each submission, ``SUBMISSION_KEYS``. A
     key a summary lacks stays missing, and a submission that is not an object is
     kept as it is (``describe_changes`` reads the part as it would the whole)."""
@@ -83,6 +84,9 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
         for key in ("year", "total", "previous", "criteria_set")
         if key in summary
     }
+    headline = summary.get("headline")
+    if isinstance(headline, Mapping) and "computed_total" in headline:
+        part["computed_total"] = headline["computed_total"]  # None: nothing scored
     if all(key in summary for key in FIGURE_KEYS):
         part["figures"] = figures_digest(summary)
     if isinstance(summary.get("problems"), list):

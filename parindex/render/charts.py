@@ -73,6 +73,11 @@ def _vn(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _labels(values: list[float | None]) -> list[str]:
+    """Bar labels: none over a bar with no figure (nothing scored)."""
+    return [_vn(float(v)) if v is not None else "" for v in values]
+
+
 def years_chart(years: pl.DataFrame, maximum: float) -> bytes:
     """Columns of the total per year (published where published) with the rank as
     a line on the right axis, 1 at the top.
@@ -138,7 +143,8 @@ def components_chart(
     axis = figure.add_subplot()
     names = [textwrap.fill(short_name(n), SHORT_WIDTH) for n in components["name"]]
     places = list(range(len(names)))
-    scores = [float(v or 0.0) for v in components["score"].to_list()]
+    raw_scores = components["score"].to_list()  # None: nothing scored, no label
+    scores = [float(v or 0.0) for v in raw_scores]
     previous = components["previous"].to_list()
     compared = previous_year is not None and any(v is not None for v in previous)
     width = 0.38 if compared else 0.6
@@ -151,7 +157,7 @@ def components_chart(
             color=PREVIOUS_COLOUR,
             label=f"Năm {previous_year}",
         )
-        axis.bar_label(old, labels=[_vn(v) for v in before], fontsize=6.5, padding=1)
+        axis.bar_label(old, labels=_labels(previous), fontsize=6.5, padding=1)
     shift = width / 2 if compared else 0.0
     now = axis.bar(
         [p + shift for p in places],
@@ -160,7 +166,7 @@ def components_chart(
         color=CURRENT_COLOUR,
         label=f"Năm {year}",
     )
-    axis.bar_label(now, labels=[_vn(v) for v in scores], fontsize=6.5, padding=1)
+    axis.bar_label(now, labels=_labels(raw_scores), fontsize=6.5, padding=1)
     axis.set_xticks(places, names, fontsize=7)
     axis.set_ylabel("Điểm")
     axis.spines[["top", "right"]].set_visible(False)

@@ -17,7 +17,11 @@ import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.analysis import AnalysedResult
-from parindex.render.prose import STATUS_LABELS, department_summary
+from parindex.render.prose import (
+    STATUS_LABELS,
+    department_summary,
+    nothing_scored_causes,
+)
 from parindex.render.sheets import (
     CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
@@ -175,6 +179,11 @@ def write_overview(
             **previous,
             **_counts(share.previous_deductions, share.previous_cuts),
         }
+    # none of its criteria scored: no points lost either, nor a change in them
+    if current.get("score") is None:
+        current = {**current, "lost": None}
+    if previous is not None and previous.get("score") is None:
+        previous = {**previous, "lost": None}
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
@@ -255,10 +264,13 @@ def write_recurring(
         formats.title,
     )
     rows = department_slice(result, department).recurring
+    record = department_row(result, department)
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
         if rows.height
+        else nothing_scored_causes(previous_year)  # none of its criteria scored
+        if record is not None and record["score"] is None
         else f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm {year}."
     )
     table = write_table(

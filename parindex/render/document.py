@@ -42,6 +42,7 @@ from parindex.render.prose import (
     headline_sentences,
     lost_criteria_sentence,
     moved_sentence,
+    nothing_scored_causes,
     office_words,
     quoted_name,
     rank_text,
@@ -63,6 +64,17 @@ GROUP_TITLES: dict[str | None, str] = {
     None: "Chỉ số thành phần chưa có điểm năm trước để so sánh",
 }
 MARKDOWN_ALIGN = {"left": "---", "center": ":---:", "right": "---:"}
+
+
+def _untrended_title(rows: pl.DataFrame) -> str:
+    """The heading of the components not compared: those without a score this
+    year (none of their criteria scored), without one last year, or both kinds."""
+    unscored = rows["score"].is_null()
+    if unscored.all():
+        return "Chỉ số thành phần chưa có điểm năm nay"
+    if unscored.any():
+        return "Chỉ số thành phần chưa so sánh được"
+    return str(GROUP_TITLES[None])
 
 
 @dataclass(frozen=True)
@@ -335,6 +347,8 @@ def _results_section(
         title = (
             "Các chỉ số thành phần"
             if word is None and len(groups) == 1
+            else _untrended_title(rows)
+            if word is None
             else GROUP_TITLES[word]
         )
         blocks.append(
@@ -387,7 +401,10 @@ def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
             Bullet(
                 group_sentence(
                     BREAKDOWN_LABELS[group],
-                    float(rows["score"].fill_null(0.0).sum()),
+                    # None: none of the group's criteria scored (README)
+                    float(rows["score"].sum())
+                    if rows["score"].is_not_null().any()
+                    else None,
                     float(rows["max"].sum()),
                     float(previous.sum()) if previous.len() else None,
                     year=result.year,
@@ -415,6 +432,9 @@ def _causes_section(result: AnalysedResult) -> list[Block]:
     blocks: list[Block] = [
         Heading(f"{number}. Nguyên nhân các chỉ số thành phần tăng, giảm điểm", 2)
     ]
+    if not result.current.scored:  # nothing rose or fell: nothing is scored
+        blocks.append(Paragraph(nothing_scored_causes(result.previous_year)))
+        return blocks
     office = result.unit.office
     for letter, (title, rising) in zip(
         "ab",
@@ -574,6 +594,8 @@ def _solutions_section(result: AnalysedResult) -> list[Block]:
                 "bị trừ điểm nhiều năm."
             )
         )
+    elif not result.current.scored:
+        blocks.append(Paragraph(nothing_scored_causes(previous_year)))
     elif recurring.height:
         blocks.append(
             Paragraph(

@@ -90,8 +90,11 @@ def summary_pieces(result: AnalysedResult, parts: Parts | None = None) -> Iterat
             f"- Xếp hạng: {position}/{units}" if units else f"- Xếp hạng: {position}"
         )
     lines += ["", "| Nhóm điểm | Điểm |", "| --- | ---: |"]
+    scored_groups = current.groups_scored  # the others have no figure (README)
     lines += [
-        f"| {GROUP_LABELS[k]} | {format_vn(v)} |" for k, v in current.groups.items()
+        f"| {GROUP_LABELS[k]} | "
+        f"{format_vn(v) if k in scored_groups else 'chưa có điểm'} |"
+        for k, v in current.groups.items()
     ]
     statuses = dict(result.submissions.group_by("status").len().iter_rows())
     errors = result.problems.filter(pl.col("severity") == "error").height

@@ -335,6 +335,8 @@ def reconciliation_sentences(result: AnalysedResult) -> list[str]:
     """One sentence per published figure that differs from the computed one."""
     sentences = []
     for row in result.analysis.reconciliation.iter_rows(named=True):
+        if row["difference"] is None:  # nothing computed: said by the summary
+            continue
         if abs(row["difference"]) < DIFFERENCE_SHOWN:
             continue
         sentences.append(
@@ -359,10 +361,12 @@ def signed(value: float | None) -> str:
 def department_figures(record: Mapping[str, Any]) -> str:
     """``đạt 36,65/40,5 điểm, bằng 90,49 %, bị trừ 3,85 điểm`` from a row of
     ``YearResult.departments``."""
+    leaves, scored = record.get("leaves"), record.get("scored")
+    if record["score"] is None:  # none of its criteria scored (README)
+        return f"chưa có điểm ({messages.NOTHING_SCORED})"
     percent = record.get("percent")
     shown = f"{format_vn(percent)} %" if percent is not None else "—"
     lost = float(record["lost"])
-    leaves, scored = record.get("leaves"), record.get("scored")
     unscored = leaves - scored if leaves is not None and scored is not None else 0
     if round2(lost) > 0:
         deduction = f"bị trừ {format_vn(lost)} điểm"
@@ -489,8 +493,21 @@ def reconciliation_summary(result: AnalysedResult) -> str:
         return NO_RECONCILIATION.format(year=result.year)
     differing = check.filter(pl.col("difference").abs() >= DIFFERENCE_SHOWN)
     text = f"Đối chiếu {check.height} chỉ tiêu công bố năm {result.year}: "
+    uncomputed = check.filter(pl.col("difference").is_null())
+    if uncomputed.height == check.height:
+        return text + messages.NOTHING_SCORED + ", chưa có số tính để đối chiếu."
+    if uncomputed.height:
+        text += (
+            f"{uncomputed.height} chỉ tiêu chưa có số tính ({messages.NOTHING_SCORED}: "
+            + ", ".join(uncomputed["label"].to_list())
+            + "); "
+        )
     if differing.height == 0:
-        return text + "tất cả đều khớp với số tính từ các tiêu chí."
+        return (
+            text + "các chỉ tiêu còn lại đều khớp với số tính từ các tiêu chí."
+            if uncomputed.height
+            else text + "tất cả đều khớp với số tính từ các tiêu chí."
+        )
     listed = ", ".join(
         f"{r['label']} {signed(r['difference'])}"
         for r in differing.iter_rows(named=True)
@@ -566,7 +583,7 @@ def lost_criteria_sentence(
 
 def group_sentence(
     label: str,
-    score: float,
+    score: float | None,
     maximum: float,
     previous: float | None,
     *,
@@ -574,7 +591,17 @@ def group_sentence(
     previous_year: int | None,
 ) -> str:
     """``Điểm điều tra xã hội học: năm 2023 đạt 13,64/20 điểm (68,2 %), giảm 1,86
-    điểm so với năm 2022 (15,5 điểm).``"""
+    điểm so với năm 2022 (15,5 điểm).``; ``score`` None when none of the group's
+    criteria is scored: ``…: năm 2023 chưa có điểm (…), chưa so sánh được với năm
+    2022 (15,5 điểm).``"""
+    if score is None:
+        text = f"{label}: năm {year} chưa có điểm ({messages.NOTHING_SCORED})"
+        if previous is None or previous_year is None:
+            return text + "."
+        return (
+            text + f", chưa so sánh được với năm {previous_year} "
+            f"({format_vn(previous)} điểm)."
+        )
     percent = f" ({format_vn(score / maximum * 100, 1)} %)" if maximum else ""
     text = (
         f"{label}: năm {year} đạt {format_vn(score)}/{format_vn(maximum)} điểm{percent}"
@@ -588,6 +615,13 @@ def group_sentence(
         text + f", {change_text(delta)} so với năm {previous_year} "
         f"({format_vn(previous)} điểm)."
     )
+
+
+def nothing_scored_causes(previous_year: int | None) -> str:
+    """The causes of rises and falls of a year none of whose criteria is scored:
+    ``Chưa có tiêu chí nào được chấm … nên chưa so sánh được với năm 2022.``"""
+    since = f"năm {previous_year}" if previous_year is not None else "năm trước"
+    return f"{_capitalised(messages.NOTHING_SCORED)} nên chưa so sánh được với {since}."
 
 
 def moved_sentence(rows: Sequence[Mapping[str, Any]], previous_year: int) -> str:

@@ -103,6 +103,7 @@ VERDICTS = {
     "explained": "Đã giải thích",
     "flagged": "Cần kiểm tra",
     "small": "Chênh lệch nhỏ",
+    "unscored": "Chưa có số tính",
 }
 YES_NO = {True: "Có", False: "Không"}
 ALL_LEAVES_LABEL = "Toàn bộ (tiêu chí dùng chung tính một lần)"
@@ -716,6 +717,8 @@ def write_reconciliation(
 
 
 def _verdict(record: Mapping[str, Any]) -> str:
+    if record["difference"] is None:  # no criterion of it scored
+        return "unscored"
     if abs(record["difference"]) < DIFFERENCE_SHOWN:
         return "match"
     if record["flagged"]:
