@@ -622,11 +622,18 @@ def _incomplete_previous_said(
     codes = previous.missing["code"].to_list()
     shown = ", ".join(codes[:10]) + (", …" if len(codes) > 10 else "")
     scored, leaves = previous.coverage
-    template = (
-        messages.PREVIOUS_YEAR_INCOMPLETE_PUBLISHED
-        if published_total is not None
-        else messages.PREVIOUS_YEAR_INCOMPLETE
-    )
+    if scored == 0:  # no file of it usable, or none scoring a criterion
+        template = (
+            messages.PREVIOUS_YEAR_UNSCORED_PUBLISHED
+            if published_total is not None
+            else messages.PREVIOUS_YEAR_UNSCORED
+        )
+    else:
+        template = (
+            messages.PREVIOUS_YEAR_INCOMPLETE_PUBLISHED
+            if published_total is not None
+            else messages.PREVIOUS_YEAR_INCOMPLETE
+        )
     said = problem(
         "warning",
         template.format(

@@ -767,6 +767,15 @@ PREVIOUS_YEAR_INCOMPLETE = (
     "và {history} không có tổng điểm năm {year}: chỉ so sánh các tiêu chí và chỉ "
     "số thành phần đã đủ điểm; tổng điểm năm {year} không được so sánh."
 )
+PREVIOUS_YEAR_UNSCORED_PUBLISHED = (
+    "Thư mục {year}/ không có bài nộp nào dùng được (0/{leaves} tiêu chí có điểm): "
+    "tổng điểm và chỉ số thành phần năm {year} lấy theo số đã công bố trong "
+    "{history}."
+)
+PREVIOUS_YEAR_UNSCORED = (
+    "Thư mục {year}/ không có bài nộp nào dùng được (0/{leaves} tiêu chí có điểm) "
+    "và {history} không có tổng điểm năm {year}: năm {year} không được so sánh."
+)
 DEPARTMENT_LINE_PARTIAL = (
     "Dòng “Đơn vị” ghi “{text}”, không đúng tên đơn vị nào của bộ tiêu chí: tệp được "
     "tính cho {name} ({code}) vì dòng này có tên của đơn vị đó. Nếu tệp không phải "

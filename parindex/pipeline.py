@@ -204,9 +204,12 @@ def previous_from(
 ) -> PreviousYear:
     """The previous year's submissions (``ingested``, read for ``year - 1``)
     consolidated, when they have rows, and the warnings ``year``'s run gives
-    about that folder (``forms_of_year_elsewhere``)."""
+    about that folder (``forms_of_year_elsewhere``). A folder with files none
+    of which gives a score is consolidated too (nothing scored): this year's
+    run then says so, as of a folder that leaves some criteria unscored."""
     problems = forms_of_year_elsewhere(ingested, year)
-    if ingested.rows.is_empty():
+    sent = ingested.submissions.filter(pl.col("status") != "ignored").height
+    if ingested.rows.is_empty() and not sent:
         return PreviousYear(None, problems)
     return PreviousYear(
         consolidate_year(criteria_set, ingested.rows, year - 1)[0], problems
