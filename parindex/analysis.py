@@ -388,6 +388,8 @@ class Headline:
     units: int | None
     previous_rank: int | None
     scored: bool = True
+    unscored_leaves: int = 0
+    leaves: int = 0
 
     @property
     def figure(self) -> bool:
@@ -421,6 +423,7 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
     elif result.previous_total is not None:
         previous_total, previous_source = result.previous_total, "computed"
     rank = result.rank
+    coverage = result.current.coverage
     return Headline(
         year=result.year,
         total=total,
@@ -442,6 +445,8 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         or (rank[1] if rank is not None else None),
         previous_rank=before["rank"] if before is not None else None,
         scored=result.current.scored,
+        unscored_leaves=coverage[1] - coverage[0],
+        leaves=coverage[1],
     )
 
 

@@ -491,7 +491,7 @@ def _run_years(
     departments in ``TRANG-THAI.txt``) or a province's. A Prefect server lost
     during a year ends the command (``_api_lost``)."""
     as_json, quiet = show
-    outcomes = []
+    outcomes: list[Any] = []
     console = Console()
     NIGHT["flow_started"] = True
     from flows.consolidate import launched
@@ -509,6 +509,11 @@ def _run_years(
                     settle_seconds=settle_seconds,
                 )
         except ParindexError as error:
+            if as_json and all_years and outcomes:  # the years done are kept
+                typer.echo(f"Lỗi: {error}", err=True)
+                stopped = {"error": str(error), "exit_code": error.exit_code}
+                _echo_json([*outcomes, {"year": chosen, **stopped}])
+                raise typer.Exit(code=error.exit_code) from None
             raise _fail(error, as_json=as_json) from None
         except Exception as error:  # noqa: BLE001 - only the API lost is handled
             from flows.consolidate import api_lost

@@ -664,7 +664,7 @@ def compare(
         problems: every problem of the run.
     """
     previous_year = current.year - 1
-    component_columns = ["code", "name", "max", "score"]
+    component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)
     published_total = (
         float(published["total"])

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from parindex import pipeline
 from parindex.cli import app
-from parindex.errors import OutputsNotWritable
+from parindex.errors import OutputInTheWay, OutputsNotWritable
 from parindex.numbers import round2
 from parindex.publish import files, outputs_lock, write_atomic
 
@@ -278,3 +278,29 @@ def test_archive_all_keeps_each_content_once(tmp_path: Path) -> None:
         tmp_path / "new" / "ab.ods"
     ]
     assert (tmp_path / "new" / "ab.ods").read_bytes() == b"x"
+
+
+def test_run_all_json_stopped_by_a_later_year_keeps_the_years_done(
+    tmp_path: Path, sample_inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run --all --json`` whose 2023 was stopped (its outputs in the way)
+    printed only the error: the completed 2022 was not in its answer (blind
+    round 19). The list holds each year done, then the year that stopped it."""
+    import flows.consolidate
+
+    def fake_flow(**kwargs: object) -> dict[str, object]:
+        if kwargs["year"] == 2023:
+            raise OutputInTheWay("“outputs/2023” đang chắn chỗ.")
+        return {"year": kwargs["year"], "total": 72.1, "changes": []}
+
+    monkeypatch.setattr(
+        flows.consolidate, "flow_with_runner", lambda *a, **k: fake_flow
+    )
+    common = ["--inputs", str(sample_inputs), "--outputs", str(tmp_path), "--json"]
+    every = runner.invoke(app, ["run", "--all", *common])
+    assert every.exit_code == 2, every.output
+    assert json.loads(every.stdout) == [
+        {"year": 2022, "total": 72.1, "changes": []},
+        {"year": 2023, "error": "“outputs/2023” đang chắn chỗ.", "exit_code": 2},
+    ]
+    assert every.stderr == "Lỗi: “outputs/2023” đang chắn chỗ.\n"

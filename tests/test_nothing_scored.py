@@ -135,6 +135,18 @@ def test_a_component_nothing_of_which_is_scored_is_not_compared(
             assert component["delta"] is not None
     previous = summary["previous"]
     assert isinstance(previous, dict) and previous["delta"] is not None
+    # the criteria not scored count 0, and where a change is quoted it says so
+    headline = summary["headline"]
+    assert isinstance(headline, dict)
+    assert headline["change"] == (
+        "giảm 19,65 điểm so với năm 2022 (72,1 điểm); năm 2023 còn 23/74 tiêu chí "
+        "chưa có điểm (tính 0 điểm)"
+    )
+    assert (
+        "Năm 2023, chỉ số thành phần Công tác chỉ đạo điều hành cải cách hành chính "
+        "đạt 2/13,5 điểm, bằng 14,81 %, giảm 5,36 điểm so với năm 2022 (7,36 điểm); "
+        "còn 7/13 tiêu chí chưa có điểm (tính 0 điểm)."
+    ) in _markdown(tmp_path / "outputs")
 
 
 def test_the_status_page_gives_no_total_for_a_year_with_nothing_scored(

@@ -103,9 +103,16 @@ def headline_change(headline: Headline) -> str:
         )
     if headline.delta is None:
         return ""
+    # a computed total some of whose criteria are not scored (they count 0)
+    unscored = (
+        f"; năm {headline.year} còn {headline.unscored_leaves}/{headline.leaves} "
+        "tiêu chí chưa có điểm (tính 0 điểm)"
+        if headline.source == "computed" and headline.unscored_leaves
+        else ""
+    )
     return (
         f"{change_text(headline.delta)} so với năm {headline.previous_year} "
-        f"({format_vn(headline.previous_total)} điểm)"
+        f"({format_vn(headline.previous_total)} điểm){unscored}"
     )
 
 
@@ -306,9 +313,14 @@ def component_sentence(
     row: Mapping[str, Any], year: int, previous_year: int | None
 ) -> str:
     """``Năm 2023, chỉ số thành phần Cải cách thủ tục hành chính đạt 13/13,5 điểm,
-    bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm).``"""
+    bằng 96,3 %, tăng 3,5 điểm so với năm 2022 (9,5 điểm).``; a component some of
+    whose criteria are not scored says how many (they count 0: README, Choices:
+    "Missing leaves")."""
     if row["score"] is None:
-        return f"Năm {year}, {_COMPONENT} {row['name']} chưa có điểm ({messages.NOTHING_SCORED})."
+        return (
+            f"Năm {year}, {_COMPONENT} {row['name']} chưa có điểm "
+            f"({messages.NOTHING_SCORED})."
+        )
     score = row["score"]
     text = (
         f"Năm {year}, {_COMPONENT} {row['name']} đạt {format_vn(score)}/"
@@ -316,15 +328,21 @@ def component_sentence(
     )
     if row.get("percent") is not None:
         text += f", bằng {format_vn(row['percent'])} %"
+    leaves, scored = row.get("leaves"), row.get("scored")
+    unscored = (
+        f"; còn {leaves - scored}/{leaves} tiêu chí chưa có điểm (tính 0 điểm)"
+        if leaves is not None and scored is not None and scored < leaves
+        else ""
+    )
     word, previous = row.get("trend"), row.get("previous")
     if word is None or previous is None:
-        return text + "; chưa có điểm năm trước để so sánh."
+        return text + unscored + "; chưa có điểm năm trước để so sánh."
     since = f"năm {previous_year}" if previous_year is not None else "năm trước"
     if word == MAINTAINED:
-        return text + f", giữ nguyên điểm so với {since}."
+        return text + f", giữ nguyên điểm so với {since}{unscored}."
     return (
-        text
-        + f", {change_text(row['delta'])} so với {since} ({format_vn(previous)} điểm)."
+        text + f", {change_text(row['delta'])} so với {since} "
+        f"({format_vn(previous)} điểm){unscored}."
     )
 
 
