@@ -124,6 +124,11 @@ def resolve_leaves(
         .explode("department")
         .with_columns(rank=pl.int_range(pl.len()).over("code"))
     )
+    # the cell of each row's figure: its appraisal's, else its self score's
+    cells = [
+        pl.col(name) if name in rows.columns else pl.lit(None, dtype=pl.String)
+        for name in ("appraised_cell", "self_cell")
+    ]
     candidates = (
         rows.select(
             "code",
@@ -135,6 +140,11 @@ def resolve_leaves(
             "file",
             "sheet",
             "code_cell",
+            score_cell=pl.coalesce(
+                pl.when(pl.col("appraised_score").is_not_null()).then(cells[0]),
+                pl.when(pl.col("appraised_score").is_null()).then(cells[1]),
+                pl.col("code_cell"),
+            ),
         )
         # in lead order (leaves in tree order, each by rank): no sort needed to
         # take each leaf's first row
@@ -170,31 +180,33 @@ def resolve_leaves(
                     )
                 )
             continue
-        # the rows not used are named by cell and file: the error sits on the
-        # used row's cell only
+        # the rows not used are named by the cell of their figure and file: the
+        # error sits on the used row's figure only; a self score says so
         shown = "; ".join(
-            f"{r['department']}: {_score_text(r)}"
-            if i == 0 or r["code_cell"] is None
+            f"{r['department']}: {_score_text(r, marked=True)}"
+            if i == 0 or r["score_cell"] is None
             else messages.SHARED_VALUE_ELSEWHERE.format(
                 department=r["department"],
-                value=_score_text(r),
-                cell=r["code_cell"],
+                value=_score_text(r, marked=True),
+                cell=r["score_cell"],
                 file=r["file"],
             )
             for i, r in enumerate(group.iter_rows(named=True))
         )
+        used_self = used["appraised_score"] is None
         problems.append(
             problem(
                 "error",
                 messages.SHARED_CONFLICT.format(
                     code=code[0],
                     values=shown,
-                    used=_score_text(used),
+                    used=_score_text(used)
+                    + (" điểm tự đánh giá" if used_self else " điểm"),
                     used_department=used["department"],
                 ),
                 file=used["file"],
                 sheet=used["sheet"],
-                cell=used["code_cell"],
+                cell=used["score_cell"],
                 department=used["department"],
                 criterion=str(code[0]),
             )
@@ -248,9 +260,13 @@ def _number_text(value: object) -> str:
     return format_vn(float(value)) if isinstance(value, float | int) else "—"
 
 
-def _score_text(row: dict[str, object]) -> str:
+def _score_text(row: dict[str, object], *, marked: bool = False) -> str:
+    """The row's figure (its appraisal, else its self score); ``marked``: a self
+    score says so (``0,5 (tự đánh giá)``)."""
     appraised = row["appraised_score"]
-    return _number_text(appraised if appraised is not None else row["self_score"])
+    if appraised is not None:
+        return _number_text(appraised)
+    return _number_text(row["self_score"]) + (" (tự đánh giá)" if marked else "")
 
 
 def _sum_or_null(column: str) -> pl.Expr:

@@ -255,7 +255,7 @@ DEPARTMENT_SUBMITTED_UNUSABLE = (
 # --- across files --------------------------------------------------------------------
 SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
-    "tổng hợp dùng {used} điểm của {used_department}."
+    "tổng hợp dùng {used} của {used_department}."
 )
 # one of the {values} of SHARED_CONFLICT: a row that is not used, where it is
 SHARED_VALUE_ELSEWHERE = "{department}: {value} ở ô {cell} của {file}"

@@ -22,6 +22,8 @@ def rows(*records: tuple[str, str, float | None, float | None]) -> pl.DataFrame:
                 "file": f"2023/{department}.xlsx",
                 "sheet": "Chấm điểm",
                 "code_cell": f"A{i + 6}",
+                "self_cell": f"D{i + 6}",
+                "appraised_cell": f"E{i + 6}",
                 "department": department,
                 "code": code,
                 "self_score": self_score,
@@ -35,6 +37,8 @@ def rows(*records: tuple[str, str, float | None, float | None]) -> pl.DataFrame:
             "file": pl.String,
             "sheet": pl.String,
             "code_cell": pl.String,
+            "self_cell": pl.String,
+            "appraised_cell": pl.String,
             "department": pl.String,
             "code": pl.String,
             "self_score": pl.Float64,
@@ -131,11 +135,30 @@ def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
             "error",
             "2023/NV.xlsx",
             "Chấm điểm",
-            "A7",
+            "E7",
             "NV",
             "1.2.1",
             "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5 "
-            "ở ô A6 của 2023/TCKH.xlsx); tổng hợp dùng 0 điểm của NV.",
+            "ở ô E6 của 2023/TCKH.xlsx); tổng hợp dùng 0 điểm của NV.",
+        )
+    ]
+
+
+def test_a_shared_leaf_whose_lead_gave_only_a_self_score_says_so(
+    small_criteria: CriteriaSet,
+) -> None:
+    """The conflict named the code cell, and did not say that the lead's figure
+    used was only its self score (blind round 19): it names the score cells,
+    and "(tự đánh giá)" where the figure is a self score."""
+    conflicting = rows(("TCKH", "1.2.1", 0.5, 0.0), ("NV", "1.2.1", 0.5, None))
+    year, problems = consolidate_year(small_criteria, conflicting, 2023)
+    assert node(year.nodes, "1.2.1", "score") == 0.5
+    assert problems.select("cell", "message").rows() == [
+        (
+            "D7",
+            "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0,5 (tự đánh "
+            "giá); TCKH: 0 ở ô E6 của 2023/TCKH.xlsx); tổng hợp dùng 0,5 điểm tự "
+            "đánh giá của NV.",
         )
     ]
 
@@ -249,11 +272,11 @@ def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
             "error",
             "2023/TCKH.xlsx",
             "Chấm điểm",
-            "A8",
+            "E8",
             "TCKH",
             "1.1",
             "Tiêu chí dùng chung 1.1: các đơn vị chấm khác nhau (TCKH: 0,75; NV: 0,5 "
-            "ở ô A6 của 2023/NV.xlsx; TP: 0,5 ở ô A7 của 2023/TP.xlsx); tổng hợp "
+            "ở ô E6 của 2023/NV.xlsx; TP: 0,5 ở ô E7 của 2023/TP.xlsx); tổng hợp "
             "dùng 0,75 điểm của TCKH.",
         ),
         (

@@ -73,9 +73,9 @@ def test_a_shared_criterion_in_conflict_is_not_a_row_set_aside(inputs: Path) -> 
     assert _errors(result) == [
         (
             NV,
-            "A11",
+            "E11",
             "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5 "
-            "ở ô A10 của 2023/phong-tai-chinh-ke-hoach.xlsx); tổng hợp dùng 0 điểm "
+            "ở ô E10 của 2023/phong-tai-chinh-ke-hoach.xlsx); tổng hợp dùng 0 điểm "
             "của NV.",
         )
     ]
