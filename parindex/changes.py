@@ -11,6 +11,12 @@ FIRST_RUN = "Lần tổng hợp đầu tiên của năm {year}."
 NOTHING_CHANGED = (
     "Không có bài nộp mới hay thay đổi nào so với lần chạy trước: giữ nguyên kết quả."
 )
+STANDING_REWRITTEN = (
+    "Bài nộp và số liệu của đơn vị không đổi; {count} bảng phản hồi được ghi lại vì "
+    "số liệu các đơn vị khác trong nhóm thay đổi (thứ hạng, điểm trung bình của nhóm)."
+)
+"""A province unit whose own figures did not change, whose feedback workbooks
+(its place in its group) were rewritten."""
 NEW_FILE = "Tệp mới: {file} ({department})."
 UNKNOWN = "chưa xác định được đơn vị"
 NEW_FILE_NO_DEPARTMENT = "Tệp mới: {file} (" + UNKNOWN + ")."

@@ -28,6 +28,7 @@ from parindex.changes import (
     DEPARTMENT_WORKBOOK_NOT_REMOVED,
     DEPARTMENT_WORKBOOK_REMOVED,
     NOTHING_CHANGED,
+    STANDING_REWRITTEN,
     SUMMARY_EDITED,
     SUMMARY_EDITED_NOT_COMPARED,
     describe_changes,
@@ -935,6 +936,10 @@ def publish_outputs(
                 for target in targets
             }
             summary_now.clear()
+            rewritten = sum(1 for target in departments if written.get(target))
+            if changes == [NOTHING_CHANGED] and not same_standing and rewritten:
+                # a province unit's own figures did not move; its group's did
+                changes = [STANDING_REWRITTEN.format(count=rewritten)]
             if repaired is not None:
                 changes = [repaired.line, *changes]
             moves = [target for target in targets if written[target]]

@@ -77,3 +77,29 @@ def test_one_units_new_file_rerenders_that_unit_and_the_province_only(
         ("TD", 1),
         ("SH", 3),
     ]
+
+
+def test_a_unit_whose_workbooks_moved_with_its_group_says_why(tmp_path: Path) -> None:
+    """PT's feedback workbooks were rewritten because SH's new file moved their
+    group's average, while PT's record and page said "Không có bài nộp mới hay
+    thay đổi nào … giữ nguyên kết quả" (blind round 19). They say why now."""
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(PROVINCE_INPUTS, inputs)
+    run_province(inputs, outputs, 2023, now=time.time())
+    _lower_one_score(inputs / "units" / "SH" / "2023" / "phong-noi-vu.xlsx")
+    _, _, written = run_province(inputs, outputs, 2023, now=time.time() + 10)
+    rewritten = [
+        p
+        for p in written.changed
+        if p.relative_to(outputs).as_posix().startswith("units/PT/2023/departments/")
+    ]
+    assert rewritten
+    records = sorted((outputs / "units" / "PT" / "2023" / "runs").glob("*.json"))
+    changes = json.loads(records[-1].read_text("utf-8"))["changes"]
+    assert changes == [
+        f"Bài nộp và số liệu của đơn vị không đổi; {len(rewritten)} bảng phản hồi "
+        "được ghi lại vì số liệu các đơn vị khác trong nhóm thay đổi (thứ hạng, "
+        "điểm trung bình của nhóm)."
+    ]
+    page = (outputs / "units" / "PT" / "2023" / "TRANG-THAI.txt").read_text("utf-8")
+    assert changes[0] in page
