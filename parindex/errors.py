@@ -34,6 +34,11 @@ class NoYearFolder(ParindexError):
     """The drop folder of the requested year does not exist."""
 
 
+class UnitsFolderMissing(ParindexError):
+    """A province folder (its register of units there) without its ``units/``
+    folder, or one that cannot be listed."""
+
+
 class OutputsNotWritable(ParindexError):
     """The outputs folder cannot be written (read-only, full, or locked)."""
 

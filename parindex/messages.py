@@ -960,6 +960,15 @@ PROVINCE_NO_CRITERIA = (
     "Không có bộ chỉ số nào của khối “{group}” (hoặc dùng chung) áp dụng cho năm "
     "{year} trong “{folder}”."
 )
+PROVINCE_UNITS_FOLDER_MISSING = (
+    "Không có thư mục “{folder}” của tỉnh (danh sách đơn vị {register} có ở đây): "
+    "ổ chung chưa kết nối, hoặc thư mục đã bị đổi tên hay chuyển đi. Chưa tổng "
+    "hợp; kết quả lần trước vẫn nguyên vẹn."
+)
+PROVINCE_UNITS_FOLDER_UNREADABLE = (
+    "Không đọc được thư mục “{folder}” của tỉnh ({reason}). Chưa tổng hợp; kết "
+    "quả lần trước vẫn nguyên vẹn."
+)
 PROVINCE_NO_YEAR = (
     "Không đơn vị nào có thư mục nộp bài của năm {year} trong “{folder}/<mã đơn vị>/”."
 )

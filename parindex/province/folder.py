@@ -29,7 +29,12 @@ from parindex.criteria import (
     first_year_of,
     read_criteria_set,
 )
-from parindex.errors import NoCriteriaSet, ParindexError, UnusableCriteria
+from parindex.errors import (
+    NoCriteriaSet,
+    ParindexError,
+    UnitsFolderMissing,
+    UnusableCriteria,
+)
 from parindex.ingest.safety import read_sheets_safely
 from parindex.problems import problem, problems_frame
 from parindex.text import fold, nfc
@@ -110,8 +115,12 @@ def register_file(inputs: Path) -> Path:
 
 
 def is_province(inputs: Path) -> bool:
-    """Whether ``inputs`` is a province folder (``don-vi.xlsx`` beside ``units/``)."""
-    return register_file(inputs).is_file() and (inputs / UNITS_FOLDER).is_dir()
+    """Whether ``inputs`` is a province folder (``don-vi.xlsx`` beside ``units/``,
+    or without ``units/`` and without year folders: ``units_folder_gone``, whose
+    night is refused naming the folder)."""
+    if not register_file(inputs).is_file():
+        return False
+    return (inputs / UNITS_FOLDER).is_dir() or units_folder_gone(inputs)
 
 
 def _sheet(sheets: list[Sheet], name: str) -> list[Sheet]:
@@ -136,13 +145,46 @@ def _percent(value: CellValue) -> Decimal | None:
 
 
 def _unit_folders(inputs: Path) -> dict[str, Path]:
-    """Folded folder name → folder, for every folder under ``units/``."""
+    """Folded folder name → folder, for every folder under ``units/``.
+
+    Raises:
+        UnitsFolderMissing: ``units/`` is gone or cannot be listed.
+    """
     root = inputs / UNITS_FOLDER
+    try:
+        listed = sorted(root.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        raise UnitsFolderMissing(
+            messages.PROVINCE_UNITS_FOLDER_MISSING.format(
+                folder=root, register=REGISTER_FILE
+            )
+        ) from None
+    except OSError as error:
+        raise UnitsFolderMissing(
+            messages.PROVINCE_UNITS_FOLDER_UNREADABLE.format(
+                folder=root, reason=messages.os_reason(error)
+            )
+        ) from None
     return {
         fold(path.name): path
-        for path in sorted(root.iterdir())
+        for path in listed
         if path.is_dir() and not path.name.startswith(".")
     }
+
+
+def units_folder_gone(inputs: Path) -> bool:
+    """Whether ``inputs`` is a province whose ``units/`` folder is gone: its
+    register is there, ``units/`` is not, and no year folder stands beside them
+    (a district's drop folders). Its night is refused as a province's, not
+    taken for a district's."""
+    if not register_file(inputs).is_file() or (inputs / UNITS_FOLDER).is_dir():
+        return False
+    try:
+        return not any(
+            entry.is_dir() and entry.name.isdigit() for entry in inputs.iterdir()
+        )
+    except OSError:
+        return False
 
 
 def unit_folder_error(unit: Unit) -> str | None:
