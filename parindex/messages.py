@@ -1219,6 +1219,10 @@ PROVINCE_RUN_COUNTS = (
 )
 PROVINCE_UNIT_PROVISIONAL = "số liệu tạm tính"
 """Beside a clean unit whose figures are provisional, on the province's page."""
+PROVINCE_UNITS_UNREGISTERED = (
+    "Thư mục kết quả của đơn vị không còn trong danh sách đơn vị (giữ nguyên như "
+    "lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) ({count}):"
+)
 PROVINCE_STATUS_LISTS = {
     "clean": "Đơn vị hoàn thành, không lỗi, đủ bài nộp",
     "partial": "Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp",

@@ -345,6 +345,9 @@ def publish_province(
                 found=status.province_verdict(runs),
                 manifest_name=f"{record.RUNS_FOLDER}/{manifest.name}",
                 repaired=repaired,
+                unregistered=status.units_unregistered(
+                    outputs, year, [run.unit.code for run in runs]
+                ),
             ),
         )
         # the two files as one set: both new, or both as they were

@@ -160,9 +160,11 @@ def status_text_completed(
     found: ProvinceVerdict,
     manifest_name: str,
     repaired: Sequence[str] = (),
+    unregistered: Sequence[str] = (),
 ) -> str:
     """The province's ``TRANG-THAI.txt`` after a run that completed (``repaired``:
-    the runs that failed or crashed since the last complete one)."""
+    the runs that failed or crashed since the last complete one; ``unregistered``:
+    the outputs folders of units no longer in the register, ``units_unregistered``)."""
     lines = [
         messages.PROVINCE_STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
@@ -176,6 +178,11 @@ def status_text_completed(
         "",
         *_unit_lines(found.units),
     ]
+    if unregistered:
+        lines.append(
+            messages.PROVINCE_UNITS_UNREGISTERED.format(count=len(unregistered))
+        )
+        lines += [f"  - {folder}" for folder in unregistered]
     if repaired:
         lines += ["", "Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired)]
     return "\n".join(lines).rstrip() + "\n"
@@ -231,6 +238,24 @@ def status_text_failed(
 
 
 UNIT_OUTPUTS = "units"  # outputs/units/<code>/<year>/
+
+
+def units_unregistered(
+    outputs: Path, year: int, registered: Sequence[str]
+) -> list[str]:
+    """The folders ``units/<code>/<year>`` of the outputs whose unit is no longer
+    in the register (``registered``: its codes): kept as that unit's last run
+    left them, neither updated nor ranked."""
+    known = {code.casefold() for code in registered}
+    try:
+        folders = sorted((outputs / UNIT_OUTPUTS).iterdir())
+    except OSError:  # none yet, or not listed: nothing to say of them
+        return []
+    return [
+        f"{UNIT_OUTPUTS}/{folder.name}/{year}"
+        for folder in folders
+        if folder.name.casefold() not in known and (folder / str(year)).is_dir()
+    ]
 
 
 def units_listed(codes: Sequence[str], year: int | None) -> str:

@@ -11,6 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -514,3 +515,26 @@ def test_a_unit_whose_figures_are_provisional_is_said_so_among_the_clean(
     ]
     document = json.loads(written.manifest.read_text("utf-8"))
     assert {u["code"]: u.get("provisional") for u in document["units"]}["PT"] is True
+
+
+def test_a_unit_gone_from_the_register_keeps_its_outputs_and_the_page_says_so(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A unit taken out of ``don-vi.xlsx`` keeps last night's outputs under
+    ``units/<Mã>/`` (never deleted), neither updated nor ranked; the province's
+    page said nothing of them (P8, blind round 17)."""
+    outputs = tmp_path / "outputs"
+    run_province(inputs, outputs, 2023, now=time.time())
+    book = openpyxl.load_workbook(inputs / "don-vi.xlsx")
+    sheet = book["Đơn vị"]
+    row = next(r[0].row for r in sheet.iter_rows() if r[0].value == "STC")
+    sheet.delete_rows(row)
+    book.save(inputs / "don-vi.xlsx")
+    run_province(inputs, outputs, 2023, now=time.time() + 10)
+    assert (outputs / "units/STC/2023/summary-2023.json").is_file()
+    lines = _page(outputs)
+    assert lines[-2:] == [
+        "Thư mục kết quả của đơn vị không còn trong danh sách đơn vị (giữ nguyên "
+        "như lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) (1):",
+        "  - units/STC/2023",
+    ]
