@@ -691,6 +691,13 @@ def compare(
     # not the year: its published figures stand for it, or only its complete
     # nodes are compared (README, Choices: "Previous year")
     incomplete = previous is not None and not previous.complete
+    if incomplete and previous is not None:
+        problems = _incomplete_previous_said(
+            previous, published_total, history.file, problems
+        )
+    if previous is not None and not previous.scored:
+        # none of its criteria scored (said): no criterion of it to compare with
+        previous = None
     compared_nodes = None  # the previous year's nodes compared
     if previous is not None:
         compared_nodes = (
@@ -716,10 +723,6 @@ def compare(
             pl.col("score").alias("previous"),
         )
         previous_total = published_total
-    if incomplete and previous is not None:
-        problems = _incomplete_previous_said(
-            previous, published_total, history.file, problems
-        )
     problems = _not_components_said(current, history, problems)
     components = (
         current.components.select(component_columns)

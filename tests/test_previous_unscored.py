@@ -66,3 +66,29 @@ def test_an_unusable_previous_folder_without_a_published_year_is_not_compared(
         "history.xlsx không có tổng điểm năm 2022: năm 2022 không được so sánh."
     ]
     assert result.previous_total is None
+
+
+def test_no_criterion_is_said_to_rise_or_fall_against_an_unusable_folder(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """With 2022's folder unusable the report said "Không có tiêu chí nào tăng
+    điểm so với năm 2022" and "… bị trừ điểm cả năm 2022 và năm 2023", though no
+    criterion of 2022 is known (blind re-check of round 20)."""
+    _unusable_2022(inputs)
+    outputs = tmp_path / "outputs"
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.previous_year(inputs, 2023, time.time())
+    result = pipeline.build_result(
+        criteria, ingested, previous.result, history, history_problems
+    )
+    assert result.previous is None  # no criterion of 2022 to compare with
+    pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=time.time())
+    text = (outputs / "2023" / "summary-2023.md").read_text("utf-8")
+    assert "Không có tiêu chí nào tăng điểm" not in text
+    assert "bị trừ điểm cả năm 2022" not in text
+    assert (
+        "Chưa có điểm từng tiêu chí của năm 2022 nên chưa so sánh được từng tiêu chí."
+        in text
+    )

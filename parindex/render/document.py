@@ -435,6 +435,14 @@ def _causes_section(result: AnalysedResult) -> list[Block]:
     if not result.current.scored:  # nothing rose or fell: nothing is scored
         blocks.append(Paragraph(nothing_scored_causes(result.previous_year)))
         return blocks
+    if result.previous is None:  # last year's figures only, not its criteria
+        blocks.append(
+            Paragraph(
+                f"Chưa có điểm từng tiêu chí của năm {result.previous_year} nên chưa "
+                "so sánh được từng tiêu chí."
+            )
+        )
+        return blocks
     office = result.unit.office
     for letter, (title, rising) in zip(
         "ab",
