@@ -523,7 +523,9 @@ def validate_rows(
         no score are not checked: they are read, never used.
     """
     noticed = _notice_problems(rows, criteria_set.group_codes)
-    rows = rows.filter(_REFUSED.not_())  # refused as a whole by the reader
+    # rows refused as a whole by the reader are set aside too (``_not_above``)
+    refused = rows.filter(_REFUSED).select("file", "department", "code")
+    rows = rows.filter(_REFUSED.not_())
     joined = _with_criteria(rows, criteria_set).lazy()
     del rows  # ``joined`` holds its columns: gone with it, before the checks
     is_sum = (pl.col("known") & pl.col("is_leaf").not_()) | pl.col(
@@ -587,6 +589,7 @@ def validate_rows(
                 else checked.select(aside_columns).clear()
             ),
             uncalculated.select(aside_columns),
+            refused,
         ]
     )
     del checked  # the rows that failed a check go now (``good`` is a copy)
