@@ -364,6 +364,7 @@ def consolidate_year(
             # a department none of whose criteria is scored has no figure
             # (README, Choices: "Nothing scored")
             score=pl.when(pl.col("scored") > 0).then(pl.col("score")),
+            lost=pl.when(pl.col("scored") > 0).then(pl.col("lost")),
         )
         .with_columns(
             percent=pl.when(pl.col("max") > 0)
@@ -555,19 +556,21 @@ def _history_table(
     for record in history.results.iter_rows(named=True):
         rows.append({**record, "source": "published", "status": None, "coverage": None})
     for year_result in (previous, current):
-        if year_result is None or not year_result.scored:
-            continue  # nothing scored: no figure of the year (README)
+        if year_result is None:
+            continue
         published = history.result(year_result.year) or {}
         scored, total_leaves = year_result.coverage
         scored_groups = year_result.groups_scored
         rows.append(
             {
                 "year": year_result.year,
+                # nothing scored: no figure of the year, its status and coverage
+                # still said (README, Choices: "Nothing scored")
                 **{
                     key: value if key in scored_groups else None
                     for key, value in year_result.groups.items()
                 },
-                "total": year_result.total,
+                "total": year_result.total if year_result.scored else None,
                 "rank": published.get("rank"),
                 "units": published.get("units"),
                 "source": "computed",

@@ -208,6 +208,31 @@ def test_groups_and_departments_with_nothing_scored_have_no_figure(
     assert overview["Điểm đạt"][0] is None and overview["Điểm đạt"][2] is None
     assert overview["Điểm bị trừ"][0] is None and overview["Điểm bị trừ"][2] is None
     assert overview["Tỷ lệ đạt (%)"][0] is None
+    # nor "not deducted": counts of deductions as none, against last year's
+    assert overview["Số tiêu chí bị trừ điểm"][0] is None
+    assert overview["Số tiêu chí bị trừ điểm"][2] is None
+    assert overview["Số tiêu chí đã chấm"][0] == 0
+    assert {d["lost"] for d in departments} == {None}
+    scorecard = openpyxl.load_workbook(outputs / str(YEAR) / f"scorecard-{YEAR}.xlsx")
+    texts = {
+        str(cell.value)
+        for sheet in scorecard.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
+    assert "Không có tiêu chí nào bị trừ điểm." not in texts
+    assert "Không đơn vị nào bị trừ điểm." not in lines
+    # the year is in the table of years, with its status and coverage, no figure
+    overview_sheet = scorecard["Tổng hợp"]
+    year_rows = [
+        row
+        for row in overview_sheet.iter_rows(values_only=True)
+        if row and row[0] == YEAR
+    ]
+    assert len(year_rows) == 1
+    assert "Tạm tính" in year_rows[0] and "0/74" in year_rows[0]
+    assert not [v for v in year_rows[0][2:7] if v is not None], year_rows[0]
 
 
 def test_a_component_unscored_this_year_is_not_said_to_lack_last_year(

@@ -309,17 +309,20 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
 
 def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:
     """Each unit's components with the group's average (over the units with a
-    total; an unscored component counts 0)."""
+    total). A component none of whose criteria a unit scored has no score for
+    it and is not in the average (README, Choices: "Nothing scored")."""
     scores: dict[str, list[Decimal]] = {}
     records = []
     for run in runs:
         assert run.result is not None
         for row in run.result.current.components.iter_rows(named=True):
-            score = _dec(row["score"])
-            scores.setdefault(row["code"], []).append(score)
+            score = None if row["score"] is None else _dec(row["score"])
+            scores.setdefault(row["code"], [])
+            if score is not None:
+                scores[row["code"]].append(score)
             records.append((run.unit.code, row["code"], row["name"], row["max"], score))
-    average = {
-        code: round2(sum(values, Decimal(0)) / len(values))
+    average: dict[str, float | None] = {
+        code: float(round2(sum(values, Decimal(0)) / len(values))) if values else None
         for code, values in scores.items()
     }
     return [
@@ -329,8 +332,8 @@ def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:
             "code": code,
             "name": name,
             "max": max_value,
-            "score": float(round2(score)),
-            "average": float(average[code]),
+            "score": None if score is None else float(round2(score)),
+            "average": average[code],
         }
         for unit, code, name, max_value, score in records
     ]

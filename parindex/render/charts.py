@@ -89,9 +89,10 @@ def years_chart(years: pl.DataFrame, maximum: float) -> bytes:
     figure = _figure(7.0, 3.6)
     axis = figure.add_subplot()
     labels = [str(y) for y in years["year"].to_list()]
-    totals = [float(t) if t is not None else 0.0 for t in years["total"].to_list()]
+    raw_totals = years["total"].to_list()  # None: nothing scored, no label
+    totals = [float(t) if t is not None else 0.0 for t in raw_totals]
     bars = axis.bar(labels, totals, color=CURRENT_COLOUR, width=0.5, label="Tổng điểm")
-    axis.bar_label(bars, labels=[_vn(t) for t in totals], padding=2, fontsize=9)
+    axis.bar_label(bars, labels=_labels(raw_totals), padding=2, fontsize=9)
     axis.set_ylim(0, (maximum or max(totals, default=1.0)) * 1.1)
     axis.set_ylabel("Điểm")
     axis.spines[["top", "right"]].set_visible(False)

@@ -78,6 +78,8 @@ OVERVIEW_FIGURES = (
     ("Điểm bị hạ so với tự đánh giá", "cut"),
 )
 COUNTED = {"leaves", "scored", "deductions", "recurring", "cut_leaves"}
+_NOT_SCORED_FIGURES = ("lost", "deductions", "recurring", "cut_leaves", "cut")
+"""The overview's figures a department none of whose criteria is scored has not."""
 
 
 def render_department(
@@ -179,11 +181,12 @@ def write_overview(
             **previous,
             **_counts(share.previous_deductions, share.previous_cuts),
         }
-    # none of its criteria scored: no points lost either, nor a change in them
+    # none of its criteria scored: no points lost or cut either, nor a change
+    # in them (its criteria and those scored are still counted)
     if current.get("score") is None:
-        current = {**current, "lost": None}
+        current = {**current, **dict.fromkeys(_NOT_SCORED_FIGURES)}
     if previous is not None and previous.get("score") is None:
-        previous = {**previous, "lost": None}
+        previous = {**previous, **dict.fromkeys(_NOT_SCORED_FIGURES)}
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]

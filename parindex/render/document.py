@@ -43,6 +43,7 @@ from parindex.render.prose import (
     lost_criteria_sentence,
     moved_sentence,
     nothing_scored_causes,
+    nothing_scored_sentence,
     office_words,
     quoted_name,
     rank_text,
@@ -642,6 +643,10 @@ def _solutions_section(result: AnalysedResult) -> list[Block]:
             Bullet(recoverable_sentence(r, previous_year))
             for r in recoverable.iter_rows(named=True)
         ]
+    elif not result.current.scored:
+        blocks.append(
+            Paragraph(nothing_scored_sentence("chưa biết điểm có thể lấy lại"))
+        )
     else:
         blocks.append(Paragraph("Không đơn vị nào bị trừ điểm."))
     blocks.append(Heading("3. Giải pháp", 2))

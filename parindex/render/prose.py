@@ -409,8 +409,8 @@ def department_sentence(record: Mapping[str, Any], year: int) -> str:
         f"Năm {year}, chỉ số thuộc các lĩnh vực phụ trách của {record['name']} "
         f"{department_figures(record)}"
     )
-    if round2(float(record["lost"])) <= 0:
-        return text + "."
+    if record["lost"] is None or round2(float(record["lost"])) <= 0:
+        return text + "."  # None: none of its criteria scored
     leaves, scored = record.get("leaves"), record.get("scored")
     if leaves is not None and scored is not None and leaves > scored:
         # "ở các tiêu chí:" would read as the list of those without a score
@@ -639,7 +639,12 @@ def nothing_scored_causes(previous_year: int | None) -> str:
     """The causes of rises and falls of a year none of whose criteria is scored:
     ``Chưa có tiêu chí nào được chấm … nên chưa so sánh được với năm 2022.``"""
     since = f"năm {previous_year}" if previous_year is not None else "năm trước"
-    return f"{_capitalised(messages.NOTHING_SCORED)} nên chưa so sánh được với {since}."
+    return nothing_scored_sentence(f"chưa so sánh được với {since}")
+
+
+def nothing_scored_sentence(so: str) -> str:
+    """``Chưa có tiêu chí nào được chấm từ bài nộp dùng được nên <so>.``"""
+    return f"{_capitalised(messages.NOTHING_SCORED)} nên {so}."
 
 
 def moved_sentence(rows: Sequence[Mapping[str, Any]], previous_year: int) -> str:

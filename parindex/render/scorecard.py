@@ -22,6 +22,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from parindex import messages
 from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult
 from parindex.consolidate import GROUPS, TREND_WORDS, trend
 from parindex.render.charts import short_name
@@ -614,6 +615,8 @@ def write_points_lost(
         f"{lost.height} tiêu chí bị mất tổng cộng {format_vn(total)} điểm"
         if lost.height
         else NO_DEDUCTIONS
+        if result.current.scored
+        else f"Chưa có điểm ({messages.NOTHING_SCORED})."
     )
     if lost.height and previous_year is not None:
         recurring = lost.filter(pl.col("recurring"))

@@ -307,7 +307,9 @@ def write_deductions(
     )
     finish_page(worksheet, table, header=header, extra_px=title_px(title))
     row = table.next_row + 1
-    if rows.is_empty():
+    # none of its criteria scored: "not deducted" would be false (the line
+    # below says it has no score)
+    if rows.is_empty() and not (record is not None and record["score"] is None):
         row = write_line(worksheet, row, NO_DEDUCTIONS)
     if record is not None:
         row = write_line(

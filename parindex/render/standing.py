@@ -47,8 +47,8 @@ class StandingComponent:
     code: str
     name: str
     max: float | None
-    score: float
-    average: float
+    score: float | None  # None: none of its criteria scored
+    average: float | None
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,11 @@ def write_standing(
             "max": c.max,
             "score": c.score,
             "average": c.average,
-            "difference": round2(exact(c.score - c.average)),
+            "difference": (
+                round2(exact(c.score - c.average))
+                if c.score is not None and c.average is not None
+                else None
+            ),
         }
         for c in standing.components
     ]

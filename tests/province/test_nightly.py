@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 
 from parindex.province.run import run_province
 from tests.province.conftest import PROVINCE_INPUTS
@@ -103,3 +104,27 @@ def test_a_unit_whose_workbooks_moved_with_its_group_says_why(tmp_path: Path) ->
     ]
     page = (outputs / "units" / "PT" / "2023" / "TRANG-THAI.txt").read_text("utf-8")
     assert changes[0] in page
+
+
+def test_a_units_component_with_nothing_scored_is_no_score_nor_in_the_average(
+    tmp_path: Path,
+) -> None:
+    """SH without its Tư pháp file has nothing scored in component 2 (Cải cách
+    thể chế): the province gave it 0, averaged that 0 into the group's 3,33,
+    and SH's feedback showed "0 | 3,33 | -3,33" (blind re-check of round 20)."""
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(PROVINCE_INPUTS, inputs)
+    (inputs / "units" / "SH" / "2023" / "phong-tu-phap.xlsx").unlink()
+    result, _, _ = run_province(inputs, outputs, 2023, now=time.time())
+    components = result.components.filter(pl.col("code") == "2")
+    by_unit = dict(components.select("unit", "score").iter_rows())
+    assert by_unit["SH"] is None
+    others = [v for u, v in by_unit.items() if u in ("PT", "TD")]
+    assert set(components.filter(pl.col("unit") == "SH")["average"].to_list()) == {
+        round(sum(others) / len(others), 2)
+    }
+    summary = json.loads((outputs / "2023" / "province-summary-2023.json").read_text())
+    sh = next(
+        u for g in summary["groups"] for u in g["units"] if u["code"] == "SH"
+    )
+    assert next(c for c in sh["components"] if c["code"] == "2")["score"] is None
