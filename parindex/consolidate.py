@@ -455,6 +455,10 @@ RECONCILIATION_NOTES = {
         "Chưa có tiêu chí nào được chấm từ bài nộp dùng được: chưa có số tính "
         "từ các tiêu chí để đối chiếu."
     ),
+    "incomplete": (
+        "Còn {count} tiêu chí chưa có điểm (tính 0 điểm): chênh lệch có thể do các "
+        "tiêu chí này; đối chiếu lại khi đủ bài nộp."
+    ),
 }
 
 
@@ -482,6 +486,23 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         },
         "total": current.total if current.scored else None,
     }
+    # criteria not scored (counted 0) in each figure: a gap there is theirs
+    leaves = current.nodes.filter(pl.col("is_leaf"))
+    unscored: dict[str, int] = {
+        str(group): int(count)
+        for group, count in leaves.filter(pl.col("scored") == 0)
+        .group_by("group")
+        .len()
+        .iter_rows()
+        if group is not None
+    }
+    unscored["total"] = current.coverage[1] - current.coverage[0]
+    unscored.update(
+        (f"component {code}", int(count - scored))
+        for code, count, scored in current.components.select(
+            "code", "leaves", "scored"
+        ).iter_rows()
+    )
     group_gap = 0.0
     for figure in RECONCILED_FIGURES:
         value = published.get(figure)
@@ -504,6 +525,8 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
+        elif unscored.get(figure):
+            note = RECONCILIATION_NOTES["incomplete"].format(count=unscored[figure])
         elif figure == "total" and abs(difference - group_gap) < 0.005:
             note = RECONCILIATION_NOTES["total"]
         else:
@@ -536,7 +559,13 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "published": score,
                 "computed": computed_score,
                 "difference": component_difference,
-                "note": RECONCILIATION_NOTES[
+                "note": RECONCILIATION_NOTES["incomplete"].format(
+                    count=unscored[f"component {code}"]
+                )
+                if component_difference is not None
+                and abs(component_difference) >= 0.005
+                and unscored.get(f"component {code}")
+                else RECONCILIATION_NOTES[
                     "unscored"
                     if component_difference is None
                     else "match"

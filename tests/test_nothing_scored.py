@@ -283,3 +283,26 @@ def test_the_change_list_says_a_year_had_no_score(
     document = last_run(outputs / str(YEAR))
     assert document is not None
     assert "Tổng điểm: chưa có điểm → 79,24." in document["changes"]
+
+
+def test_a_published_figure_beside_one_with_criteria_unscored_says_why(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tư pháp's file set aside in a published year: the reconciliation called
+    the gaps "chưa giải thích được: cần đối chiếu với quyết định công bố", sending
+    the office to the province's decision for what its own missing file made
+    (blind re-check of round 20)."""
+    (inputs / str(YEAR) / "phong-tu-phap.xlsx").write_bytes(b"not a workbook")
+    summary = _night(inputs, tmp_path / "outputs")
+    rows = summary["reconciliation"]
+    assert isinstance(rows, list)
+    notes = {r["figure"]: r["note"] for r in rows}
+    assert notes["total"].startswith("Còn ")
+    assert notes["total"].endswith(
+        " tiêu chí chưa có điểm (tính 0 điểm): chênh lệch có thể do các tiêu chí "
+        "này; đối chiếu lại khi đủ bài nộp."
+    )
+    assert (
+        "Chênh lệch chưa giải thích được: cần đối chiếu với quyết định công bố."
+        not in (notes.values())
+    )

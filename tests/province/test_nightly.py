@@ -124,7 +124,5 @@ def test_a_units_component_with_nothing_scored_is_no_score_nor_in_the_average(
         round(sum(others) / len(others), 2)
     }
     summary = json.loads((outputs / "2023" / "province-summary-2023.json").read_text())
-    sh = next(
-        u for g in summary["groups"] for u in g["units"] if u["code"] == "SH"
-    )
+    sh = next(u for g in summary["groups"] for u in g["units"] if u["code"] == "SH")
     assert next(c for c in sh["components"] if c["code"] == "2")["score"] is None
