@@ -118,7 +118,8 @@ FILE_UNREADABLE = (
     "(.xlsx, .xlsm, .xls, .ods)."
 )
 FILE_ENCRYPTED = (
-    "Tệp được đặt mật khẩu (file is password protected): hãy bỏ mật khẩu rồi nộp lại."
+    "Tệp được đặt mật khẩu: hãy bỏ mật khẩu (Excel: Tệp → Thông tin → Bảo vệ sổ "
+    "làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu) rồi nộp lại."
 )
 FILE_NO_TABLE = (
     "Không tìm thấy bảng chấm điểm: không sheet nào có dòng tiêu đề với cột "
