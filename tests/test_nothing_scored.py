@@ -147,6 +147,20 @@ def test_a_component_nothing_of_which_is_scored_is_not_compared(
         "đạt 2/13,5 điểm, bằng 14,81 %, giảm 5,36 điểm so với năm 2022 (7,36 điểm); "
         "còn 7/13 tiêu chí chưa có điểm (tính 0 điểm)."
     ) in _markdown(tmp_path / "outputs")
+    lines = _markdown(tmp_path / "outputs")
+    assert any(
+        line.endswith(
+            " Chưa có điểm, tính 0 điểm: 7/13 tiêu chí của Công tác chỉ đạo điều "
+            "hành cải cách hành chính; 3/14 tiêu chí của Tác động của cải cách hành "
+            "chính."
+        )
+        for line in lines
+    )
+    assert (
+        "- Điểm điều tra xã hội học: năm 2023 đạt 7,1/20 điểm (35,5 %), giảm 8,4 "
+        "điểm so với năm 2022 (15,5 điểm); còn 3/6 tiêu chí chưa có điểm (tính 0 "
+        "điểm)."
+    ) in lines
 
 
 def test_the_status_page_gives_no_total_for_a_year_with_nothing_scored(

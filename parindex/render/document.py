@@ -410,6 +410,7 @@ def breakdown_blocks(result: AnalysedResult, component: str) -> list[Block]:
                     float(previous.sum()) if previous.len() else None,
                     year=result.year,
                     previous_year=result.previous_year,
+                    unscored=(int(rows["score"].null_count()), rows.height),
                 )
             )
         )

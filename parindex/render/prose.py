@@ -306,7 +306,22 @@ def components_sentence(
             f"{count(len(unknown))} {_COMPONENT} chưa có điểm năm trước để so sánh "
             f"({_names(unknown)})"
         )
-    return _capitalised("; ".join(clauses)) + "."
+    text = _capitalised("; ".join(clauses)) + "."
+    # a change quoted on a sum with criteria not scored (counted 0) says so
+    partial = (
+        components.filter(
+            pl.col("trend").is_not_null() & (pl.col("scored") < pl.col("leaves"))
+        ).to_dicts()
+        if {"leaves", "scored"} <= set(components.columns)
+        else []
+    )
+    if partial:
+        listed = "; ".join(
+            f"{r['leaves'] - r['scored']}/{r['leaves']} tiêu chí của {r['name']}"
+            for r in partial
+        )
+        text += f" Chưa có điểm, tính 0 điểm: {listed}."
+    return text
 
 
 def component_sentence(
@@ -607,6 +622,7 @@ def group_sentence(
     *,
     year: int,
     previous_year: int | None,
+    unscored: tuple[int, int] | None = None,
 ) -> str:
     """``Điểm điều tra xã hội học: năm 2023 đạt 13,64/20 điểm (68,2 %), giảm 1,86
     điểm so với năm 2022 (15,5 điểm).``; ``score`` None when none of the group's
@@ -624,14 +640,20 @@ def group_sentence(
     text = (
         f"{label}: năm {year} đạt {format_vn(score)}/{format_vn(maximum)} điểm{percent}"
     )
+    # ``unscored``: (criteria not scored, criteria), those counted 0
+    tail = (
+        f"; còn {unscored[0]}/{unscored[1]} tiêu chí chưa có điểm (tính 0 điểm)"
+        if unscored is not None and unscored[0]
+        else ""
+    )
     if previous is None or previous_year is None:
-        return text + "."
+        return text + tail + "."
     delta = score - previous
     if round2(delta) == 0:
-        return text + f", bằng năm {previous_year}."
+        return text + f", bằng năm {previous_year}{tail}."
     return (
         text + f", {change_text(delta)} so với năm {previous_year} "
-        f"({format_vn(previous)} điểm)."
+        f"({format_vn(previous)} điểm){tail}."
     )
 
 
