@@ -471,6 +471,18 @@ _RECONCILIATION_SCHEMA = {
 }
 
 
+def _component_note(difference: float | None, unscored: int) -> str:
+    """A published component's note: nothing computed (none of its criteria
+    scored), a match, a gap put down to its ``unscored`` criteria, or unexplained."""
+    if difference is None:
+        return RECONCILIATION_NOTES["unscored"]
+    if abs(difference) < 0.005:
+        return RECONCILIATION_NOTES["match"]
+    if unscored:
+        return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
+    return RECONCILIATION_NOTES["other"]
+
+
 def reconcile(current: YearResult, history: History) -> pl.DataFrame:
     """Published figures of the year next to the computed ones, with the difference
     (published − computed) and a plain explanation."""
@@ -559,19 +571,9 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "published": score,
                 "computed": computed_score,
                 "difference": component_difference,
-                "note": RECONCILIATION_NOTES["incomplete"].format(
-                    count=unscored[f"component {code}"]
-                )
-                if component_difference is not None
-                and abs(component_difference) >= 0.005
-                and unscored.get(f"component {code}")
-                else RECONCILIATION_NOTES[
-                    "unscored"
-                    if component_difference is None
-                    else "match"
-                    if abs(component_difference) < 0.005
-                    else "other"
-                ],
+                "note": _component_note(
+                    component_difference, unscored[f"component {code}"]
+                ),
             }
         )
     return pl.DataFrame(records, schema=_RECONCILIATION_SCHEMA)
