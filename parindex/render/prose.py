@@ -250,10 +250,7 @@ def components_sentence(
         else []
     )
     if compared.height == 0 and len(unscored) == total:
-        return (
-            f"Chưa có tiêu chí nào được chấm từ bài nộp dùng được nên chưa so sánh "
-            f"được {total} {_COMPONENT}."
-        )
+        return nothing_scored_sentence(f"chưa so sánh được {total} {_COMPONENT}")
     if compared.height == 0 and not unscored:
         year = f"năm {previous_year}" if previous_year is not None else "năm trước"
         return (
