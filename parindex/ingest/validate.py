@@ -570,23 +570,14 @@ def validate_rows(
     failures = failed_checks(SubmissionRow, checked)
     row_problems = _row_problems(checked, failures, criteria_set)
     ambiguous = _ambiguous_codes(checked, criteria_set)
-    good = (
-        checked.filter(
-            pl.int_range(pl.len()).is_in(failures["index"].unique().implode()).not_()
-        )
-        if failures.height
-        else checked
-    )
+    failed = pl.int_range(pl.len()).is_in(failures["index"].unique().implode())
+    good = checked.filter(failed.not_()) if failures.height else checked
     # the rows set aside below a subtotal put it out of its check
     aside_columns = ["file", "department", "code"]
     aside = pl.concat(
         [
-            (
-                checked.filter(
-                    pl.int_range(pl.len()).is_in(failures["index"].unique().implode())
-                ).select(aside_columns)
-                if failures.height
-                else checked.select(aside_columns).clear()
+            checked.filter(failed if failures.height else pl.lit(False)).select(
+                aside_columns
             ),
             uncalculated.select(aside_columns),
             refused,
