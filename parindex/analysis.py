@@ -392,7 +392,7 @@ class Headline:
     leaves: int = 0
 
     @property
-    def figure(self) -> bool:
+    def has_figure(self) -> bool:
         """Whether the year has a figure to quote: published, or computed from at
         least one scored criterion."""
         return self.scored or self.source == "published"
@@ -401,7 +401,7 @@ class Headline:
     def delta(self) -> float | None:
         """The change between the quoted figures, or None without a previous one
         (or without a figure this year)."""
-        if self.previous_total is None or not self.figure:
+        if self.previous_total is None or not self.has_figure:
             return None
         return self.total - self.previous_total
 

@@ -96,7 +96,7 @@ def headline_change(headline: Headline) -> str:
     figure of its own: ``chưa so sánh được với năm 2022 (72,1 điểm)``."""
     if headline.previous_total is None:
         return ""
-    if not headline.figure:
+    if not headline.has_figure:
         return (
             f"chưa so sánh được với năm {headline.previous_year} "
             f"({format_vn(headline.previous_total)} điểm)"
@@ -120,7 +120,7 @@ def headline_sentence(headline: Headline) -> str:
     """``Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ
     các tiêu chí: 79,24 điểm), xếp thứ 2/8, giữ nguyên thứ hạng và tăng 7,17 điểm
     so với năm 2022 (72,1 điểm).``: the one headline of every output."""
-    verb = "" if not headline.figure else "đạt "
+    verb = "" if not headline.has_figure else "đạt "
     parts = [
         f"Năm {headline.year}, Chỉ số cải cách hành chính {verb}"
         f"{headline_figure(headline)}"
@@ -145,7 +145,7 @@ def headline_record(headline: Headline) -> dict[str, Any]:
         return None if value is None else round2(value)
 
     return {
-        "total": shown(headline.total) if headline.figure else None,
+        "total": shown(headline.total) if headline.has_figure else None,
         "source": headline.source,
         "computed_total": shown(headline.computed_total) if headline.scored else None,
         "previous_year": headline.previous_year,
