@@ -227,6 +227,22 @@ def recoverable_by_department(
     )
 
 
+def _blank_unscored(
+    frame: pl.DataFrame, year: YearResult, columns: tuple[str, ...]
+) -> pl.DataFrame:
+    """``frame`` (one row per department, ``code``) with ``columns`` null for the
+    departments none of whose criteria is scored: nothing lost or cut is known of
+    them, not none (README, Choices: "Nothing scored")."""
+    unscored = year.departments.filter(pl.col("score").is_null())["code"]
+    if unscored.is_empty():
+        return frame
+    blank = pl.col("code").is_in(unscored.implode())
+    return frame.with_columns(
+        pl.when(blank).then(None).otherwise(pl.col(name)).alias(name)
+        for name in columns
+    )
+
+
 def over_claims(year: YearResult) -> pl.DataFrame:
     """Every leaf of ``year`` whose appraised score is below the self-assessed one,
     largest cut first: ``code``, ``name``, ``component``, ``max``, ``self_score``,
@@ -646,9 +662,17 @@ def analyse(result: Result, unit: UnitSettings | None = None) -> AnalysedResult:
         headline=headline_of(result, years),
         years=years,
         points_lost=lost,
-        recoverable=recoverable_by_department(result, lost),
+        recoverable=_blank_unscored(
+            recoverable_by_department(result, lost),
+            current,
+            ("leaves", "lost", "recurring", "recurring_lost"),
+        ),
         over_claims=cuts,
-        over_claims_by_department=over_claims_by_department(current, cuts),
+        over_claims_by_department=_blank_unscored(
+            over_claims_by_department(current, cuts),
+            current,
+            ("compared", "leaves", "self_score", "appraised_score", "cut"),
+        ),
         reconciliation=reconciliation_check(result),
         components_by_trend=components_by_trend(result.components),
         departments=departments,

@@ -236,6 +236,23 @@ def test_groups_and_departments_with_nothing_scored_have_no_figure(
         if isinstance(cell.value, str)
     }
     assert "Không có tiêu chí nào bị trừ điểm." not in texts
+    assert "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá." not in (
+        texts
+    )
+    # per department, nothing lost nor cut where nothing is scored: blank, not 0
+    for name in ("Mất điểm", "Tự chấm và thẩm định"):
+        nv = next(
+            row
+            for row in scorecard[name].iter_rows(values_only=True)
+            if row and row[1] == "NV"
+        )
+        assert [v for v in nv[3:] if v is not None] == [], (name, nv)
+    everything = next(
+        row
+        for row in scorecard["Mất điểm"].iter_rows(values_only=True)
+        if row and row[2] == "Toàn bộ (tiêu chí dùng chung tính một lần)"
+    )
+    assert [v for v in everything[3:] if v is not None] == [], everything
     assert "Không đơn vị nào bị trừ điểm." not in lines
     # the year is in the table of years, with its status and coverage, no figure
     overview_sheet = scorecard["Tổng hợp"]

@@ -635,12 +635,13 @@ def write_points_lost(
     )
     by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
+    scored = result.current.scored  # else nothing is known lost: no figures
     everything = {
         "name": ALL_LEAVES_LABEL,
-        "leaves": lost.height,
-        "lost": total,
-        "recurring": recurring_lost.height,
-        "recurring_lost": float(recurring_lost["lost"].sum()),
+        "leaves": lost.height if scored else None,
+        "lost": total if scored else None,
+        "recurring": recurring_lost.height if scored else None,
+        "recurring_lost": float(recurring_lost["lost"].sum()) if scored else None,
     }
     tables = write_summary_and_list(
         worksheet,

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
+from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis
 from parindex.consolidate import EPSILON
 from parindex.criteria import GROUP_LABELS
@@ -199,6 +200,14 @@ def numbered(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _scored(result: AnalysedResult, department: str | None) -> bool:
+    """Whether any criterion of the year (or of ``department``) is scored."""
+    if department is None:
+        return result.current.scored
+    record = department_row(result, department)
+    return record is None or record["score"] is not None
+
+
 def write_over_claims(
     worksheet: Worksheet,
     formats: Formats,
@@ -223,6 +232,8 @@ def write_over_claims(
         f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
         if cuts.height
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
+        if _scored(result, department)
+        else f"Chưa có điểm ({messages.NOTHING_SCORED})."
     )
     rows = numbered(cuts).with_columns(departments=joined_departments())
     listing = TableSpec(
