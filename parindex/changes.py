@@ -38,6 +38,10 @@ RESAVED_FILE = (
 GONE_FILE = "Tệp không còn trong thư mục: {file}."
 STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
 TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
+TOTAL_CHANGED_UNSCORED = (
+    "Tổng điểm: {old} → {new} (năm {year} còn {count} tiêu chí chưa có điểm, "
+    "tính 0 điểm)."
+)
 PREVIOUS_CHANGED = "Số liệu năm {year} (năm trước) thay đổi: tổng {old} → {new}."
 CRITERIA_SET_CHANGED = "Bộ chỉ số thay đổi: {old} → {new}."
 FIGURES_CHANGED = (
@@ -158,8 +162,25 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
     lines += [GONE_FILE.format(file=name) for name in before if name not in after]
     lines += _elsewhere(old, new, explained=bool(lines))
     if old.get("total") != new["total"] or _total_shown(old) != _total_shown(new):
-        lines.append(TOTAL_CHANGED.format(old=_total_shown(old), new=_total_shown(new)))
+        unscored = _unscored(new)
+        shown = _total_shown(new)
+        lines.append(
+            TOTAL_CHANGED_UNSCORED.format(
+                old=_total_shown(old), new=shown, year=new["year"], count=unscored
+            )
+            if unscored and shown != "chưa có điểm"
+            else TOTAL_CHANGED.format(old=_total_shown(old), new=shown)
+        )
     return lines or [NOTHING_CHANGED]
+
+
+def _unscored(summary: dict[str, Any]) -> int:
+    """How many criteria a summary (or the part of it compared) leaves unscored:
+    its total counts them 0."""
+    if isinstance(summary.get("unscored"), int):
+        return int(summary["unscored"])
+    missing = summary.get("missing")
+    return len(missing) if isinstance(missing, list) else 0
 
 
 def _total_shown(summary: dict[str, Any]) -> str:

@@ -337,3 +337,23 @@ def test_a_published_figure_beside_one_with_criteria_unscored_says_why(
         "Chênh lệch chưa giải thích được: cần đối chiếu với quyết định công bố."
         not in (notes.values())
     )
+
+
+def test_the_change_list_says_when_the_new_total_counts_criteria_unscored(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tư pháp's file set aside on the second night: "Tổng điểm: 79,24 → 71,19."
+    did not say that its criteria count 0 (blind re-check of round 20)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    (inputs / str(YEAR) / "phong-tu-phap.xlsx").write_bytes(b"not a workbook")
+    summary = _night(inputs, outputs)
+    missing = summary["missing"]
+    assert isinstance(missing, list) and missing
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    total_lines = [c for c in document["changes"] if c.startswith("Tổng điểm:")]
+    assert total_lines == [
+        f"Tổng điểm: 79,24 → {summary['total']:.2f}".replace(".", ",")
+        + f" (năm 2023 còn {len(missing)} tiêu chí chưa có điểm, tính 0 điểm)."
+    ]

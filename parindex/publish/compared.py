@@ -74,7 +74,8 @@ def comparison_digest(criteria: pl.DataFrame, components: pl.DataFrame) -> str:
 
 def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     """The part of ``summary`` that ``describe_changes`` reads: its year, total
-    (and its headline's ``computed_total``, None when nothing is scored), last
+    (and its headline's ``computed_total``, None when nothing is scored; how
+    many criteria are not scored, ``unscored``), last
     year's figures (``previous``), criteria set and the digest of its other
     figures (``figures_digest``) and, of each submission, ``SUBMISSION_KEYS``. A
     key a summary lacks stays missing, and a submission that is not an object is
@@ -87,6 +88,8 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     headline = summary.get("headline")
     if isinstance(headline, Mapping) and "computed_total" in headline:
         part["computed_total"] = headline["computed_total"]  # None: nothing scored
+    if isinstance(summary.get("missing"), list):  # criteria counted 0
+        part["unscored"] = len(summary["missing"])
     if all(key in summary for key in FIGURE_KEYS):
         part["figures"] = figures_digest(summary)
     if isinstance(summary.get("problems"), list):
