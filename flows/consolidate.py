@@ -333,7 +333,7 @@ def _logged_total(total: float | None, status: str | None = None) -> str:
     """The total as the run's log line gives it: ``tổng điểm 79.24 (final)``, or
     ``chưa có điểm (…)`` for a year none of whose criteria is scored."""
     if total is None:
-        return f"chưa có điểm ({messages.NOTHING_SCORED})"
+        return messages.NO_SCORE
     return f"tổng điểm {total:.2f}" + (f" ({status})" if status else "")
 
 

@@ -1280,3 +1280,7 @@ MARKDOWN_UNUSABLE = "Đã nộp nhưng tệp không dùng được"
 NOTHING_SCORED = "chưa có tiêu chí nào được chấm từ bài nộp dùng được"
 """Said of a year (or a component) none of whose criteria is scored: it has no
 figure, and is not compared (README, Choices: "Nothing scored")."""
+NO_SCORE = f"chưa có điểm ({NOTHING_SCORED})"
+"""In place of the figure of what none of whose criteria is scored."""
+NO_SCORE_SENTENCE = f"Chưa có điểm ({NOTHING_SCORED})."
+"""The same, as a sentence of its own."""

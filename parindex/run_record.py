@@ -1024,7 +1024,7 @@ def _completed_text(
         (
             f"Tổng điểm: {format_vn(score)} ({status})"
             if score is not None
-            else f"Tổng điểm: chưa có điểm ({messages.NOTHING_SCORED})"
+            else f"Tổng điểm: {messages.NO_SCORE}"
         ),
         f"Biên bản lần chạy: {manifest or '—'}",
         "",

@@ -78,7 +78,7 @@ def headline_figure(headline: Headline) -> str:
     if not headline.scored:
         if headline.source == "published":
             return f"{format_vn(headline.total)} điểm (số công bố; {messages.NOTHING_SCORED})"
-        return f"chưa có điểm ({messages.NOTHING_SCORED})"
+        return messages.NO_SCORE
     if headline.source == "published":
         return (
             f"{format_vn(headline.total)} điểm (số công bố; tính từ các tiêu chí: "
@@ -329,10 +329,7 @@ def component_sentence(
     whose criteria are not scored says how many (they count 0: README, Choices:
     "Missing leaves")."""
     if row["score"] is None:
-        return (
-            f"Năm {year}, {_COMPONENT} {row['name']} chưa có điểm "
-            f"({messages.NOTHING_SCORED})."
-        )
+        return f"Năm {year}, {_COMPONENT} {row['name']} {messages.NO_SCORE}."
     score = row["score"]
     text = (
         f"Năm {year}, {_COMPONENT} {row['name']} đạt {format_vn(score)}/"
@@ -393,7 +390,7 @@ def department_figures(record: Mapping[str, Any]) -> str:
     ``YearResult.departments``."""
     leaves, scored = record.get("leaves"), record.get("scored")
     if record["score"] is None:  # none of its criteria scored (README)
-        return f"chưa có điểm ({messages.NOTHING_SCORED})"
+        return messages.NO_SCORE
     percent = record.get("percent")
     shown = f"{format_vn(percent)} %" if percent is not None else "—"
     lost = float(record["lost"])
@@ -626,7 +623,7 @@ def group_sentence(
     criteria is scored: ``…: năm 2023 chưa có điểm (…), chưa so sánh được với năm
     2022 (15,5 điểm).``"""
     if score is None:
-        text = f"{label}: năm {year} chưa có điểm ({messages.NOTHING_SCORED})"
+        text = f"{label}: năm {year} {messages.NO_SCORE}"
         if previous is None or previous_year is None:
             return text + "."
         return (

@@ -616,7 +616,7 @@ def write_points_lost(
         if lost.height
         else NO_DEDUCTIONS
         if result.current.scored
-        else f"Chưa có điểm ({messages.NOTHING_SCORED})."
+        else messages.NO_SCORE_SENTENCE
     )
     if lost.height and previous_year is not None:
         recurring = lost.filter(pl.col("recurring"))

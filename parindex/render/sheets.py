@@ -233,7 +233,7 @@ def write_over_claims(
         if cuts.height
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
         if _scored(result, department)
-        else f"Chưa có điểm ({messages.NOTHING_SCORED})."
+        else messages.NO_SCORE_SENTENCE
     )
     rows = numbered(cuts).with_columns(departments=joined_departments())
     listing = TableSpec(
