@@ -38,6 +38,7 @@ RESAVED_FILE = (
 GONE_FILE = "Tệp không còn trong thư mục: {file}."
 STATUS_CHANGED = "Tệp {file}: trạng thái {old} → {new}."
 TOTAL_CHANGED = "Tổng điểm: {old} → {new}."
+NOT_SCORED = "chưa có điểm"  # the total of a year none of whose criteria is scored
 TOTAL_CHANGED_UNSCORED = (
     "Tổng điểm: {old} → {new} (năm {year} còn {count} tiêu chí chưa có điểm, "
     "tính 0 điểm)."
@@ -161,15 +162,15 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             )
     lines += [GONE_FILE.format(file=name) for name in before if name not in after]
     lines += _elsewhere(old, new, explained=bool(lines))
-    if old.get("total") != new["total"] or _total_shown(old) != _total_shown(new):
+    before_shown, shown = _total_shown(old), _total_shown(new)
+    if old.get("total") != new["total"] or before_shown != shown:
         unscored = _unscored(new)
-        shown = _total_shown(new)
         lines.append(
             TOTAL_CHANGED_UNSCORED.format(
-                old=_total_shown(old), new=shown, year=new["year"], count=unscored
+                old=before_shown, new=shown, year=new["year"], count=unscored
             )
-            if unscored and shown != "chưa có điểm"
-            else TOTAL_CHANGED.format(old=_total_shown(old), new=shown)
+            if unscored and not nothing_scored(new)
+            else TOTAL_CHANGED.format(old=before_shown, new=shown)
         )
     return lines or [NOTHING_CHANGED]
 
@@ -183,18 +184,21 @@ def _unscored(summary: dict[str, Any]) -> int:
     return len(missing) if isinstance(missing, list) else 0
 
 
+def nothing_scored(summary: dict[str, Any]) -> bool:
+    """Whether a summary (or the part of it compared, ``compared_part``) is of a
+    year none of whose criteria is scored: its headline has no computed total.
+    A summary written before that was said tells nothing (False)."""
+    headline = summary.get("headline")
+    found = headline if isinstance(headline, dict) else summary
+    return "computed_total" in found and found["computed_total"] is None
+
+
 def _total_shown(summary: dict[str, Any]) -> str:
     """A summary's total as the lines give it: ``79,24``, ``chưa có điểm`` for a
-    year none of whose criteria is scored (its headline has no computed total),
-    ``—`` when it has none."""
-    headline = summary.get("headline")
-    computed = (
-        headline.get("computed_total", 0.0)
-        if isinstance(headline, dict)
-        else summary.get("computed_total", 0.0)
-    )
-    if computed is None:
-        return "chưa có điểm"
+    year none of whose criteria is scored (``nothing_scored``), ``—`` when it
+    has none."""
+    if nothing_scored(summary):
+        return NOT_SCORED
     return _shown(summary.get("total"))
 
 

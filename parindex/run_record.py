@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from parindex import messages
+from parindex.changes import nothing_scored
 from parindex.consolidate import Result
 from parindex.criteria import SELF_DEPARTMENT
 from parindex.errors import ParindexError
@@ -988,8 +989,7 @@ def status_text_repeated(
 def summary_score(summary: dict[str, Any]) -> float | None:
     """A summary's computed total, None when none of its criteria is scored
     (its headline has no computed total)."""
-    headline = summary.get("headline") or {}
-    if "computed_total" in headline and headline["computed_total"] is None:
+    if nothing_scored(summary):
         return None
     return float(summary.get("total") or 0.0)
 
