@@ -141,8 +141,9 @@ def resolve_leaves(
             "sheet",
             "code_cell",
             score_cell=pl.coalesce(
-                pl.when(pl.col("appraised_score").is_not_null()).then(cells[0]),
-                pl.when(pl.col("appraised_score").is_null()).then(cells[1]),
+                pl.when(pl.col("appraised_score").is_not_null())
+                .then(cells[0])
+                .otherwise(cells[1]),
                 pl.col("code_cell"),
             ),
         )

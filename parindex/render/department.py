@@ -34,6 +34,7 @@ from parindex.render.sheets import (
     department_row,
     department_slice,
     lost_style,
+    scored,
     write_deductions,
     write_over_claims,
     write_problems,
@@ -267,13 +268,12 @@ def write_recurring(
         formats.title,
     )
     rows = department_slice(result, department).recurring
-    record = department_row(result, department)
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
         if rows.height
         else nothing_scored_causes(previous_year)  # none of its criteria scored
-        if record is not None and record["score"] is None
+        if not scored(result, department)
         else f"Không có tiêu chí nào bị trừ điểm cả năm {previous_year} và năm {year}."
     )
     table = write_table(

@@ -200,7 +200,7 @@ def numbered(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _scored(result: AnalysedResult, department: str | None) -> bool:
+def scored(result: AnalysedResult, department: str | None) -> bool:
     """Whether any criterion of the year (or of ``department``) is scored."""
     if department is None:
         return result.current.scored
@@ -232,7 +232,7 @@ def write_over_claims(
         f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
         if cuts.height
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
-        if _scored(result, department)
+        if scored(result, department)
         else messages.NO_SCORE_SENTENCE
     )
     rows = numbered(cuts).with_columns(departments=joined_departments())
@@ -320,7 +320,7 @@ def write_deductions(
     row = table.next_row + 1
     # none of its criteria scored: "not deducted" would be false (the line
     # below says it has no score)
-    if rows.is_empty() and not (record is not None and record["score"] is None):
+    if rows.is_empty() and scored(result, department):
         row = write_line(worksheet, row, NO_DEDUCTIONS)
     if record is not None:
         row = write_line(
