@@ -384,9 +384,9 @@ class Headline:
     ``computed_total`` is always the one computed from the leaves. The previous
     year's figure is chosen the same way, and ``delta`` is between the two quoted
     figures; ``computed_delta`` between the computed total and
-    ``Result.previous_total`` (the SPEC's ``previous.delta``). ``scored``: whether
-    any criterion of the year is scored; a year none of whose criteria is has no
-    computed figure, and is compared only by its published one (README, Choices:
+    ``Result.previous_total`` (the SPEC's ``previous.delta``). ``scored_leaves``
+    of ``leaves`` are scored; a year none of whose criteria is has no computed
+    figure, and is compared only by its published one (README, Choices:
     "Nothing scored").
     """
 
@@ -403,9 +403,18 @@ class Headline:
     rank: int | None
     units: int | None
     previous_rank: int | None
-    scored: bool = True
-    unscored_leaves: int = 0
-    leaves: int = 0
+    scored_leaves: int
+    leaves: int
+
+    @property
+    def scored(self) -> bool:
+        """Whether any criterion of the year is scored."""
+        return self.scored_leaves > 0
+
+    @property
+    def unscored_leaves(self) -> int:
+        """The criteria not scored, counted 0 in the computed total."""
+        return self.leaves - self.scored_leaves
 
     @property
     def has_figure(self) -> bool:
@@ -460,8 +469,7 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         units=(now["units"] if now is not None else None)
         or (rank[1] if rank is not None else None),
         previous_rank=before["rank"] if before is not None else None,
-        scored=result.current.scored,
-        unscored_leaves=coverage[1] - coverage[0],
+        scored_leaves=coverage[0],
         leaves=coverage[1],
     )
 
