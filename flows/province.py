@@ -235,6 +235,7 @@ def province_flow(
         "year": result.year,
         "units": units.height,
         "missing_units": list(result.missing_units),
+        "unusable_units": list(result.unusable_units),
         "summary": str(files.summary),
         "workbook": str(files.workbook),
         "changed": [str(path) for path in files.changed],

@@ -598,6 +598,10 @@ def _print_province(outcome: dict[str, Any], console: Console) -> None:
         table.add_row("Kết quả", outcome["result"])
     table.add_row("Số đơn vị", str(outcome["units"]))
     table.add_row("Chưa nộp", ", ".join(outcome["missing_units"]) or "không")
+    if outcome.get("unusable_units"):
+        table.add_row(
+            "Đã nộp, tệp không dùng được", ", ".join(outcome["unusable_units"])
+        )
     table.add_row("Bảng tổng hợp tỉnh", outcome["workbook"])
     table.add_row("Tóm tắt JSON", outcome["summary"])
     table.add_row("Số tệp thay đổi", str(len(outcome["changed"])))

@@ -975,6 +975,9 @@ PROVINCE_NO_YEAR = (
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
+PROVINCE_NOTHING_USABLE = (
+    "Đơn vị đã nộp nhưng không có tệp nào dùng được năm {year}: {files}"
+)
 PROVINCE_NOTHING_USED_PENDING = (
     "Đơn vị không có tệp chấm điểm nào dùng được năm {year}: có tệp vừa được sửa, có "
     "thể đang được ghi, để lại cho lần chạy sau ({files})."
@@ -988,6 +991,7 @@ PROVINCE_STATUS_WORDS = {
     "final": "chính thức",
     "provisional": "tạm tính",
     "missing": "chưa nộp",
+    "unusable": "đã nộp, tệp không dùng được",
     "failed": "không tổng hợp được",
 }
 # --- the Prefect server and the run's record (parindex/server.py, run_record.py) ----

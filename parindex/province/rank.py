@@ -100,7 +100,8 @@ class ProvinceResult:
     ``components`` (``COMPONENT_SCHEMA``) each unit's component with its group's
     average; ``weak_criteria`` (``WEAK_SCHEMA``) per group, the leaves the most
     units lose points on first; ``missing_units`` the codes of units that did not
-    submit; ``problems`` the province's own (register, units not consolidated)."""
+    submit, ``unusable_units`` of those that sent only files that cannot be
+    used; ``problems`` the province's own (register, units not consolidated)."""
 
     year: int
     groups: tuple[tuple[str, float | None], ...]
@@ -109,6 +110,7 @@ class ProvinceResult:
     weak_criteria: pl.DataFrame
     missing_units: tuple[str, ...]
     problems: pl.DataFrame
+    unusable_units: tuple[str, ...] = ()
 
     def unit_row(self, code: str) -> dict[str, object] | None:
         rows = self.units.filter(pl.col("code") == code)
@@ -159,7 +161,7 @@ def rank_units(
     notes: list[dict[str, str | None]] = []
     for group in province.groups:
         members = [by_code[u.code] for u in province.units if u.group == group]
-        scored = [r for r in members if r.status != "missing"]
+        scored = [r for r in members if r.has_figures]
         maximum = _dec(group_max[group]) if group_max.get(group) is not None else None
         if maximum is None:
             maximum = next((m for r in scored if (m := _unit_max(r)) is not None), None)
@@ -189,7 +191,7 @@ def rank_units(
             if run.note:
                 notes.append(
                     problem(
-                        "error" if run.failed else "warning",
+                        "error" if run.failed or run.unusable else "warning",
                         run.note,
                         file=f"units/{run.unit.folder.name}",
                         department=run.unit.code,
@@ -207,6 +209,7 @@ def rank_units(
         component_rows += _components(group, [r for r in scored if r.result])
         weak_rows += _weak(group, [r for r in scored if r.result])
     missing = tuple(str(r["code"]) for r in unit_rows if r["status"] == "missing")
+    unusable = tuple(str(r["code"]) for r in unit_rows if r["status"] == "unusable")
     return ProvinceResult(
         year=year,
         groups=tuple(groups),
@@ -214,6 +217,7 @@ def rank_units(
         components=pl.DataFrame(component_rows, schema=COMPONENT_SCHEMA, orient="row"),
         weak_criteria=pl.DataFrame(weak_rows, schema=WEAK_SCHEMA, orient="row"),
         missing_units=missing,
+        unusable_units=unusable,
         problems=concat_problems([province.problems, problems_frame(notes)]),
     )
 
@@ -261,7 +265,7 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
     result = run.result
     status = run.status
     total = percent = None
-    if result is not None and status != "missing":
+    if result is not None and run.has_figures:
         total = round2(result.current.total)
         if maximum:
             percent = round2(total / maximum * 100)
@@ -288,7 +292,7 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         "percent": float(percent) if percent is not None else None,
         "rank": rank,
         "of": of,
-        "grade": grade_for(percent, group, bands) if status != "missing" else None,
+        "grade": grade_for(percent, group, bands) if run.has_figures else None,
         "previous_total": float(previous_total) if previous_total is not None else None,
         "previous_rank": previous_rank,
         "total_change": (

@@ -404,6 +404,7 @@ def province_manifest(
         "year": result.year,
         "units": units,
         "missing_units": list(result.missing_units),
+        "unusable_units": list(result.unusable_units),
         "outputs": [
             {"file": str(path), "sha256": file_digest(path), "changed": changed}
             for path, changed in written.items()

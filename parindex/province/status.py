@@ -56,12 +56,14 @@ class UnitOutcome:
 
 def unit_outcome(run: UnitRun) -> UnitOutcome:
     """``failed`` (no criteria set, a folder that stopped the unit), ``missing``
-    (no drop folder, no usable file), else the unit run's own verdict: ``clean``
-    when it is (no error, every department submitted), ``partial`` otherwise."""
+    (no drop folder, no file sent, or only files waiting), else the unit run's own
+    verdict: ``clean`` when it is (no error, every department submitted),
+    ``partial`` otherwise (a unit whose every file was set aside among them: it
+    did submit, and its files are to be mended)."""
     unit = run.unit
     if run.failed:
         return UnitOutcome(unit.code, unit.name, FAILED, run.note)
-    if run.result is None or not run.submitted:
+    if run.result is None or not (run.submitted or run.unusable):
         return UnitOutcome(unit.code, unit.name, MISSING, run.note)
     found = record.verdict(run.result)
     return UnitOutcome(

@@ -28,14 +28,19 @@ from parindex.previous import PreviousYear
 from parindex.problems import concat_problems, problems_frame
 from parindex.province.folder import Unit, unit_folder_error
 
+NO_FIGURES = ("missing", "unusable")
+"""The standings of a unit with no file in use: not ranked, no figures."""
+
 
 @dataclass(frozen=True)
 class UnitRun:
     """What consolidating one unit gave: its result and what it read, or, when it
     could not be consolidated, why (``note``; ``failed`` when that is an error,
     not merely nothing submitted). ``status`` is the unit's standing
-    in the province: ``final``/``provisional``, or ``missing`` when no submission
-    of the year could be used."""
+    in the province: ``final``/``provisional``; ``unusable`` when it sent files
+    for the year and none of them could be used (each set aside with an error;
+    none waiting for the next run); ``missing`` when it sent none (or its only
+    files wait)."""
 
     unit: Unit
     year: int
@@ -57,10 +62,24 @@ class UnitRun:
         return used.height > 0
 
     @property
+    def unusable(self) -> bool:
+        """Whether it sent files for the year, none in use, at least one set
+        aside with an error, and none waiting for the next run."""
+        if self.ingested is None or self.submitted:
+            return False
+        found = self.ingested.submissions["status"]
+        return bool((found == "rejected").any()) and not (found == "pending").any()
+
+    @property
     def status(self) -> str:
         if self.result is None or not self.submitted:
-            return "missing"
+            return "unusable" if self.unusable else "missing"
         return self.result.current.status
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether it is ranked: it has a result from files in use."""
+        return self.status not in NO_FIGURES
 
 
 def _previous(
@@ -127,13 +146,26 @@ def consolidate_unit(
     )
     run = UnitRun(unit, year, result, ingested)
     if not run.submitted:
-        waiting = ingested.submissions.filter(pl.col("status") == "pending")["file"]
-        note = (
-            messages.PROVINCE_NOTHING_USED_PENDING.format(
-                year=year, files=", ".join(f"“{f}”" for f in waiting.to_list())
-            )
-            if waiting.len()
-            else messages.PROVINCE_NOTHING_USED.format(year=year)
-        )
-        return UnitRun(unit, year, result, ingested, note)
+        return UnitRun(unit, year, result, ingested, _nothing_used(run))
     return run
+
+
+def _nothing_used(run: UnitRun) -> str:
+    """Why a unit with a drop folder has no file in use: its files wait for the
+    next run, they were all set aside (each named with its reason), or it sent
+    none."""
+    assert run.ingested is not None
+    submissions = run.ingested.submissions
+    waiting = submissions.filter(pl.col("status") == "pending")["file"]
+    if waiting.len():
+        return messages.PROVINCE_NOTHING_USED_PENDING.format(
+            year=run.year, files=", ".join(f"“{f}”" for f in waiting.to_list())
+        )
+    if run.unusable:
+        rejected = submissions.filter(pl.col("status") == "rejected")
+        files = "; ".join(
+            f"“{row['file']}” ({row['note']})" if row["note"] else f"“{row['file']}”"
+            for row in rejected.iter_rows(named=True)
+        )
+        return messages.PROVINCE_NOTHING_USABLE.format(year=run.year, files=files)
+    return messages.PROVINCE_NOTHING_USED.format(year=run.year)

@@ -75,6 +75,7 @@ MISSING_COLUMNS = (
     Column("Khối", "group"),
     Column("Mã đơn vị", "code"),
     Column("Đơn vị", "name", max_width=40),
+    Column("Trạng thái", "status_word"),
     Column("Ghi chú", "note", max_width=70),
 )
 PROBLEM_COLUMNS = (
@@ -110,7 +111,7 @@ def render_province(result: ProvinceResult, path: Path, created: datetime) -> No
 
 @reads("status", "total_change", "rank_change")
 def _rank_style(record: Row, key: str) -> dict[str, Any] | None:
-    if record.get("status") in ("missing", "failed"):
+    if record.get("status") in ("missing", "unusable", "failed"):
         return {"font_color": "#808080"}
     if key in ("total_change", "rank_change"):
         value = record.get(key)
@@ -162,23 +163,25 @@ def write_group(
 def _group_sentence(units: pl.DataFrame, year: int) -> str:
     ranked = units.filter(pl.col("rank").is_not_null())
     failed = units.filter(pl.col("status") == "failed").height
-    missing = units.height - ranked.height - failed
+    unusable = units.filter(pl.col("status") == "unusable").height
+    missing = units.height - ranked.height - failed - unusable
     if not ranked.height:
-        if not failed:
+        if not failed and not unusable:
             return f"Chưa có đơn vị nào nộp tệp chấm điểm năm {year}."
         text = f"Chưa có đơn vị nào có kết quả năm {year}"
-        if missing:
-            text += f"; {missing} đơn vị chưa nộp"
-        return f"{text}; {failed} đơn vị không tổng hợp được."
-    totals = ranked["total"]
-    average = round2(exact_total(totals.to_list()) / ranked.height)
-    text = (
-        f"{ranked.height}/{units.height} đơn vị có kết quả; cao nhất "
-        f"{format_vn(float(totals.max()))}, thấp nhất {format_vn(float(totals.min()))}, "  # type: ignore[arg-type]
-        f"trung bình {format_vn(average)} điểm"
-    )
+    else:
+        totals = ranked["total"]
+        average = round2(exact_total(totals.to_list()) / ranked.height)
+        text = (
+            f"{ranked.height}/{units.height} đơn vị có kết quả; cao nhất "
+            f"{format_vn(float(totals.max()))}, thấp nhất "  # type: ignore[arg-type]
+            f"{format_vn(float(totals.min()))}, "  # type: ignore[arg-type]
+            f"trung bình {format_vn(average)} điểm"
+        )
     if missing:
         text += f"; {missing} đơn vị chưa nộp"
+    if unusable:
+        text += f"; {unusable} đơn vị đã nộp nhưng không có tệp dùng được"
     if failed:
         text += f"; {failed} đơn vị không tổng hợp được"
     return text + "."
@@ -318,18 +321,24 @@ def write_weak(worksheet: Worksheet, formats: Formats, result: ProvinceResult) -
 def write_missing(
     worksheet: Worksheet, formats: Formats, result: ProvinceResult
 ) -> None:
-    """The units that did not submit (or whose every file was set aside)."""
+    """The units that did not submit, and those whose every file was set aside
+    (their standing says which)."""
     row = write_line(
-        worksheet, 0, f"Các đơn vị chưa nộp kết quả năm {result.year}", formats.title
+        worksheet,
+        0,
+        f"Các đơn vị chưa nộp hoặc không có tệp dùng được năm {result.year}",
+        formats.title,
     )
-    missing = result.units.filter(pl.col("status") == "missing")
+    missing = result.units.filter(pl.col("status").is_in(["missing", "unusable"]))
     if missing.is_empty():
-        write_line(worksheet, row + 1, "Tất cả các đơn vị đã nộp.")
+        write_line(worksheet, row + 1, "Tất cả các đơn vị đã nộp tệp dùng được.")
         worksheet.set_column(0, 0, 30)
         return
-    write_table(
-        worksheet, formats, row + 1, MISSING_COLUMNS, missing.iter_rows(named=True)
-    )
+    rows = [
+        {**r, "status_word": PROVINCE_STATUS_WORDS[r["status"]]}
+        for r in missing.iter_rows(named=True)
+    ]
+    write_table(worksheet, formats, row + 1, MISSING_COLUMNS, rows)
 
 
 def write_province_problems(

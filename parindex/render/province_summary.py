@@ -4,7 +4,7 @@
 {"year", "groups": [{"name", "max", "units": [{"code", "name", "total", "percent",
  "rank", "of", "grade", "status", "previous": {"total", "rank"} | null,
  "components": [{"code", "score", "max"}]}]}], "missing_units": [codes],
- "weak_criteria": [{"group", "code", "name", "units_losing", "points_lost"}]}
+ "unusable_units": [codes], "weak_criteria": [{"group", "code", "name", "units_losing", "points_lost"}]}
 ```
 Units are in rank order within their group (units without a total last); figures
 are rounded to 2 decimals.
@@ -61,6 +61,7 @@ def province_summary(result: ProvinceResult) -> dict[str, Any]:
         "year": result.year,
         "groups": groups,
         "missing_units": list(result.missing_units),
+        "unusable_units": list(result.unusable_units),
         "weak_criteria": [
             {
                 "group": row["group"],

@@ -57,7 +57,13 @@ def test_the_build_script_reproduces_the_committed_sample(
 
 
 def test_json_contract_keys(document: dict) -> None:
-    assert list(document) == ["year", "groups", "missing_units", "weak_criteria"]
+    assert list(document) == [
+        "year",
+        "groups",
+        "missing_units",
+        "unusable_units",
+        "weak_criteria",
+    ]
     assert document["year"] == 2023
     for group in document["groups"]:
         assert list(group) == ["name", "max", "units"]

@@ -538,3 +538,76 @@ def test_a_unit_gone_from_the_register_keeps_its_outputs_and_the_page_says_so(
         "như lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) (1):",
         "  - units/STC/2023",
     ]
+
+
+ENCRYPTED = (
+    Path(__file__).resolve().parent.parent
+    / "ingest/fixtures/corpus/encrypted-xlsx/phong-noi-vu.xlsx"
+)
+
+
+def test_a_unit_whose_every_file_is_unusable_is_not_called_not_submitted(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A unit that sent a file none of which can be used (here: a password) did
+    submit: it was listed "chưa nộp" on the province's page, in its ranking
+    (`Trạng thái`), in the group's sentence and in the JSON's `missing_units`
+    (blind round 20). It is an error for the Sở to follow up, as a district's
+    department with only an unusable file is."""
+    for old in (inputs / "units/SNV/2023").iterdir():
+        old.unlink()
+    shutil.copyfile(ENCRYPTED, inputs / "units/SNV/2023/so-noi-vu.xlsx")
+    outputs = tmp_path / "outputs"
+    result, runs, written = run_province(inputs, outputs, 2023, now=time.time())
+    assert {r.unit.code: r.status for r in runs}["SNV"] == "unusable"
+    lines = _page(outputs)
+    assert lines[4] == (
+        "Kết quả: HOÀN THÀNH, CÓ ĐƠN VỊ CÓ LỖI HOẶC THIẾU BÀI NỘP, CÓ ĐƠN VỊ CHƯA "
+        "NỘP: 7 đơn vị: 5 hoàn thành, 1 có lỗi hoặc thiếu bài nộp, 0 không tổng "
+        "hợp được, 1 chưa nộp"
+    )
+    partial = lines.index("Đơn vị hoàn thành nhưng có lỗi hoặc thiếu bài nộp (1/7):")
+    assert lines[partial + 1] == (
+        "  - SNV: Sở Nội vụ (HOÀN THÀNH, CÓ LỖI: 1 lỗi, 1 cảnh báo; 1 đơn vị đã "
+        "nộp nhưng tệp không dùng được (Sở Nội vụ))"
+    )
+    missing = lines.index("Đơn vị chưa nộp (1/7):")
+    assert lines[missing + 1].startswith("  - SYT: Sở Y tế (")
+    document = json.loads(written.manifest.read_text("utf-8"))
+    assert {u["code"]: u["result"] for u in document["units"]}["SNV"] == "partial"
+    assert result.missing_units == ("SYT",)
+    summary = json.loads(
+        (outputs / "2023/province-summary-2023.json").read_text("utf-8")
+    )
+    assert summary["missing_units"] == ["SYT"]
+    assert summary["unusable_units"] == ["SNV"]
+    snv = next(u for g in summary["groups"] for u in g["units"] if u["code"] == "SNV")
+    assert (snv["status"], snv["total"], snv["rank"]) == ("unusable", None, None)
+    book = openpyxl.load_workbook(outputs / "2023/tong-hop-tinh-2023.xlsx")
+    cells = [
+        [c for c in row if c is not None]
+        for row in book["Sở, ban, ngành"].iter_rows(values_only=True)
+    ]
+    snv_row = next(row for row in cells if "SNV" in row)
+    assert "đã nộp, tệp không dùng được" in snv_row
+    assert "chưa nộp" not in snv_row
+    assert cells[1] == [
+        "2/4 đơn vị có kết quả; cao nhất 94,2, thấp nhất 92,7, trung bình 93,45 "
+        "điểm; 1 đơn vị chưa nộp; 1 đơn vị đã nộp nhưng không có tệp dùng được."
+    ]
+    listed = [
+        [c for c in row if c is not None]
+        for row in book["Chưa nộp"].iter_rows(values_only=True)
+    ]
+    assert listed[0] == ["Các đơn vị chưa nộp hoặc không có tệp dùng được năm 2023"]
+    assert listed[3] == [
+        "Sở, ban, ngành",
+        "SNV",
+        "Sở Nội vụ",
+        "đã nộp, tệp không dùng được",
+        "Đơn vị đã nộp nhưng không có tệp nào dùng được năm 2023: "
+        "“2023/so-noi-vu.xlsx” (Tệp được đặt mật khẩu: hãy bỏ mật khẩu (Excel: Tệp "
+        "→ Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu rồi "
+        "lưu) rồi nộp lại.)",
+    ]
+    assert listed[4][:4] == ["Sở, ban, ngành", "SYT", "Sở Y tế", "chưa nộp"]
