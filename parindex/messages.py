@@ -975,6 +975,10 @@ PROVINCE_NO_YEAR = (
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
+PROVINCE_UNIT_UNSCORED = (
+    "Còn {unscored}/{leaves} tiêu chí chưa có điểm (tính 0 điểm): tổng điểm, xếp "
+    "hạng và mức tăng/giảm chưa đủ các tiêu chí."
+)
 PROVINCE_NOTHING_USABLE = (
     "Đơn vị đã nộp nhưng không có tệp nào dùng được năm {year}: {files}"
 )

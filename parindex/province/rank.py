@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from parindex import messages
 from parindex.consolidate import YearResult
 from parindex.numbers import round2 as shared_round2
 from parindex.problems import concat_problems, problem, problems_frame
@@ -307,8 +308,23 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         ),
         "errors": errors,
         "warnings": warnings,
-        "note": run.note,
+        "note": _note(run),
     }
+
+
+def _note(run: UnitRun) -> str | None:
+    """The row's note: why the unit has no figures, or, for a ranked unit whose
+    total counts criteria not scored as 0, how many (its total, rank and change
+    are on a sum short of them: README, Choices, "Nothing scored")."""
+    if run.result is None or not run.has_figures:
+        return run.note
+    scored, leaves = run.result.current.coverage
+    if scored == leaves:
+        return run.note
+    unscored = messages.PROVINCE_UNIT_UNSCORED.format(
+        unscored=leaves - scored, leaves=leaves
+    )
+    return f"{run.note} {unscored}" if run.note else unscored
 
 
 def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:

@@ -611,3 +611,34 @@ def test_a_unit_whose_every_file_is_unusable_is_not_called_not_submitted(
         "lưu) rồi nộp lại.)",
     ]
     assert listed[4][:4] == ["Sở, ban, ngành", "SYT", "Sở Y tế", "chưa nộp"]
+
+
+def test_a_ranked_unit_with_criteria_unscored_says_so_beside_its_figures(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """PT without its Tư pháp form: its 8 criteria count 0, its total falls to
+    71,19 and its row showed "−0,91" and its rank without a word that the sum
+    is short (blind round 20, left: "a province's change columns do not say
+    that criteria were not scored")."""
+    (inputs / "units/PT/2023/phong-tu-phap.xlsx").unlink()
+    outputs = tmp_path / "outputs"
+    result, runs, _ = run_province(inputs, outputs, 2023, now=time.time())
+    pt = next(r for r in runs if r.unit.code == "PT")
+    assert pt.result is not None
+    assert pt.result.current.coverage == (66, 74)
+    row = result.unit_row("PT")
+    assert row is not None
+    assert (row["total"], row["total_change"]) == (71.19, pytest.approx(-0.91))
+    assert row["note"] == (
+        "Còn 8/74 tiêu chí chưa có điểm (tính 0 điểm): tổng điểm, xếp hạng và "
+        "mức tăng/giảm chưa đủ các tiêu chí."
+    )
+    book = openpyxl.load_workbook(outputs / "2023/tong-hop-tinh-2023.xlsx")
+    cells = [
+        [c for c in line if c is not None]
+        for line in book["UBND cấp huyện"].iter_rows(values_only=True)
+    ]
+    pt_row = next(line for line in cells if "PT" in line)
+    assert pt_row[-1] == row["note"]
+    # a unit with every criterion scored has no such note
+    assert result.unit_row("TD")["note"] is None  # type: ignore[index]
