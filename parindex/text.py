@@ -92,6 +92,33 @@ def normalise_code(raw: str) -> str | None:
     return ".".join(str(int(part)) for part in text.split("."))
 
 
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"IX": 9, "IV": 4}
+
+
+def roman_component(raw: str) -> str | None:
+    """The component a form's heading numbered in capital Roman numerals stands
+    for (``"I"`` → ``"1"``, ``"XIV."`` → ``"14"``; a trailing dot and spaces
+    dropped), None for any other text: lower-case ``i.``, ``ii`` are sub-item
+    markers (README, Choices)."""
+    text = raw.strip().rstrip(".").strip()
+    found = _ROMAN.match(text) if text else None
+    if found is None:
+        return None
+    tens, units = found.groups()
+    value = 10 * len(tens) + (
+        _ROMAN_VALUES.get(units)
+        or (5 if units.startswith("V") else 0) + units.count("I")
+    )
+    return str(value)
+
+
+def submission_code(raw: str) -> str | None:
+    """A criteria code in a form's code cell (``normalise_code``), or the
+    component a Roman-numeral heading stands for (``roman_component``)."""
+    return normalise_code(raw) or roman_component(raw)
+
+
 def visible(text: str) -> str:
     """``text`` with each character a reader cannot see written as its code point,
     ``⟨U+200B⟩``: format and control characters (zero-width space, byte order

@@ -26,7 +26,7 @@ from parindex.ingest.header import (
 )
 from parindex.ingest.places import mentions, places_named
 from parindex.problems import problem
-from parindex.text import fold, normalise_code, parse_number
+from parindex.text import fold, parse_number, submission_code
 from parindex.workbook import (
     Sheet,
     Table,
@@ -893,7 +893,7 @@ def _disjoint(forms: list[Form]) -> bool:
     """Whether no two forms score the same code (one form split over sheets)."""
     seen: set[str] = set()
     for form in forms:
-        codes = {normalise_code(code) or code for code in form.scored_codes}
+        codes = {submission_code(code) or code for code in form.scored_codes}
         if codes & seen:
             return False
         seen |= codes

@@ -17,8 +17,8 @@ from parindex.text import (
     fold_name,
     format_vn,
     nfc,
-    normalise_code,
     parse_number,
+    submission_code,
 )
 from parindex.workbook import (
     MAX_COLUMNS,
@@ -127,10 +127,10 @@ def _parse_code(value: CellValue) -> tuple[str, str | None, bool]:
     """(raw text, normalised code or None, stored as a number?)."""
     if type(value) is str:  # most codes (as ``cell_text`` gives them)
         raw = (value if value.isascii() else nfc(value)).strip()
-        return raw, normalise_code(raw), False
+        return raw, submission_code(raw), False
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     raw = cell_text(value)
-    return raw, normalise_code(raw), numeric
+    return raw, submission_code(raw), numeric
 
 
 def _total_label(table: Table, row: int) -> str | None:
@@ -927,7 +927,7 @@ class RowsBuilder:
                 row.notices.append(earlier)
             if type(code_value) is str:  # ``_parse_code``'s first case, inline
                 raw = (code_value if code_value.isascii() else nfc(code_value)).strip()
-                row.raw_code, row.code = raw, normalise_code(raw)
+                row.raw_code, row.code = raw, submission_code(raw)
             else:
                 row.raw_code, row.code, row.numeric = _parse_code(code_value)
             # a number or an empty cell where the sheet has neither error values
