@@ -195,14 +195,14 @@ def resolve_leaves(
             for i, r in enumerate(group.iter_rows(named=True))
         )
         used_self = used["appraised_score"] is None
+        used_text = _score_text(used) + (" điểm tự đánh giá" if used_self else " điểm")
         problems.append(
             problem(
                 "error",
                 messages.SHARED_CONFLICT.format(
                     code=code[0],
                     values=shown,
-                    used=_score_text(used)
-                    + (" điểm tự đánh giá" if used_self else " điểm"),
+                    used=used_text,
                     used_department=used["department"],
                 ),
                 file=used["file"],
@@ -211,6 +211,25 @@ def resolve_leaves(
                 department=used["department"],
                 criterion=str(code[0]),
             )
+        )
+        # each department whose figure is set aside hears it in its own workbook
+        problems.extend(
+            problem(
+                "warning",
+                messages.SHARED_NOT_USED.format(
+                    code=code[0],
+                    value=_score_text(r, marked=True),
+                    used=used_text,
+                    used_department=used["department"],
+                ),
+                file=r["file"],
+                sheet=r["sheet"],
+                cell=r["score_cell"],
+                department=r["department"],
+                criterion=str(code[0]),
+            )
+            for r in records[1:]
+            if r["department"] != used["department"]
         )
     resolved = chosen.select(
         "code",

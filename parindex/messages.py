@@ -258,6 +258,13 @@ SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "
     "tổng hợp dùng {used} của {used_department}."
 )
+# to each other department of SHARED_CONFLICT, on its own figure's cell
+SHARED_NOT_USED = (
+    "Tiêu chí dùng chung {code}: điểm của đơn vị ({value}) không được dùng vì khác "
+    "điểm của {used_department}; tổng hợp dùng {used} của {used_department}, đơn "
+    "vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất một "
+    "điểm."
+)
 # one of the {values} of SHARED_CONFLICT: a row that is not used, where it is
 SHARED_VALUE_ELSEWHERE = "{department}: {value} ở ô {cell} của {file}"
 

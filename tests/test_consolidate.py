@@ -140,7 +140,20 @@ def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
             "1.2.1",
             "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0; TCKH: 0,5 "
             "ở ô E6 của 2023/TCKH.xlsx); tổng hợp dùng 0 điểm của NV.",
-        )
+        ),
+        # the department whose figure is set aside is told too, in its own file
+        # (its workbook's `Kiểm tra` said nothing: blind round 21, finding 2)
+        (
+            "warning",
+            "2023/TCKH.xlsx",
+            "Chấm điểm",
+            "E6",
+            "TCKH",
+            "1.2.1",
+            "Tiêu chí dùng chung 1.2.1: điểm của đơn vị (0,5) không được dùng vì "
+            "khác điểm của NV; tổng hợp dùng 0 điểm của NV, đơn vị ghi đầu tiên ở "
+            "tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất một điểm.",
+        ),
     ]
 
 
@@ -159,7 +172,14 @@ def test_a_shared_leaf_whose_lead_gave_only_a_self_score_says_so(
             "Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau (NV: 0,5 (tự đánh "
             "giá); TCKH: 0 ở ô E6 của 2023/TCKH.xlsx); tổng hợp dùng 0,5 điểm tự "
             "đánh giá của NV.",
-        )
+        ),
+        (
+            "E6",
+            "Tiêu chí dùng chung 1.2.1: điểm của đơn vị (0) không được dùng vì "
+            "khác điểm của NV; tổng hợp dùng 0,5 điểm tự đánh giá của NV, đơn vị "
+            "ghi đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất "
+            "một điểm.",
+        ),
     ]
 
 
@@ -278,6 +298,21 @@ def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
             "Tiêu chí dùng chung 1.1: các đơn vị chấm khác nhau (TCKH: 0,75; NV: 0,5 "
             "ở ô E6 của 2023/NV.xlsx; TP: 0,5 ở ô E7 của 2023/TP.xlsx); tổng hợp "
             "dùng 0,75 điểm của TCKH.",
+        ),
+        *(
+            (
+                "warning",
+                f"2023/{department}.xlsx",
+                "Chấm điểm",
+                cell,
+                department,
+                "1.1",
+                "Tiêu chí dùng chung 1.1: điểm của đơn vị (0,5) không được dùng vì "
+                "khác điểm của TCKH; tổng hợp dùng 0,75 điểm của TCKH, đơn vị ghi "
+                "đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất "
+                "một điểm.",
+            )
+            for department, cell in (("NV", "E6"), ("TP", "E7"))
         ),
         (
             "warning",
