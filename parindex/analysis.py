@@ -405,6 +405,10 @@ class Headline:
     previous_rank: int | None
     scored_leaves: int
     leaves: int
+    previous_maximum: float | None = None
+    """Last year's maximum, when the quoted previous figure is out of another
+    maximum than this year's (its criteria set differs: a component added);
+    None when it is the same, or not known (a published figure alone)."""
 
     @property
     def scored(self) -> bool:
@@ -471,7 +475,18 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         previous_rank=before["rank"] if before is not None else None,
         scored_leaves=coverage[0],
         leaves=coverage[1],
+        previous_maximum=_other_maximum(result, previous_total),
     )
+
+
+def _other_maximum(result: Result, previous_total: float | None) -> float | None:
+    """The previous year's maximum when it differs from this year's (both read
+    from their criteria sets; README, Choices: "Another maximum last year")."""
+    if previous_total is None or result.previous is None:
+        return None
+    maximum = float(result.current.components["max"].sum())
+    before = float(result.previous.components["max"].sum())
+    return before if abs(before - maximum) >= 0.005 else None
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,14 @@ def headline_change(headline: Headline) -> str:
         if headline.source == "computed" and headline.unscored_leaves
         else ""
     )
+    if headline.previous_maximum is not None:  # two scales: both said
+        return (
+            f"{change_text(headline.delta)} so với năm {headline.previous_year} "
+            f"({format_vn(headline.previous_total)}/"
+            f"{format_vn(headline.previous_maximum)} điểm; năm {headline.year} tối "
+            f"đa {format_vn(headline.maximum)} điểm: hai năm khác thang điểm)"
+            f"{unscored}"
+        )
     return (
         f"{change_text(headline.delta)} so với năm {headline.previous_year} "
         f"({format_vn(headline.previous_total)} điểm){unscored}"

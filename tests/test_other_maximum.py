@@ -1,0 +1,45 @@
+"""A year whose criteria set has another maximum than last year's (a component
+added, 90 → 100 points): its change was quoted "tăng 12,2 điểm so với năm 2025
+(75,49 điểm)" with nothing beside it to say the two totals are out of different
+maxima (blind round 21, finding 1). The change now gives last year's maximum and
+says the scales differ."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from parindex.render.prose import headline_change
+from tests.test_previous_incomplete import _result
+
+CRITERIA = Path("criteria") / "lai-chau-2022.xlsx"
+
+
+def _set_of_2023_with_a_component_added(inputs: Path) -> None:
+    path = inputs / "criteria" / "lai-chau-2023.xlsx"
+    shutil.copy2(inputs / CRITERIA, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Tiêu chí"]
+    sheet["A3"] = "Áp dụng từ năm: 2023"
+    sheet.append(["9", "Chuyển đổi số", 5, None, None])
+    sheet.append(["9.1", "Ứng dụng công nghệ thông tin", 5, "Thẩm định", "NV"])
+    workbook.save(path)
+
+
+def test_a_change_between_totals_of_different_maxima_says_so(inputs: Path) -> None:
+    _set_of_2023_with_a_component_added(inputs)
+    result = _result(inputs)
+    headline = result.analysis.headline
+    assert (headline.maximum, headline.previous_maximum) == (105, 100)
+    assert headline_change(headline) == (
+        "tăng 7,17 điểm so với năm 2022 (72,1/100 điểm; năm 2023 tối đa 105 "
+        "điểm: hai năm khác thang điểm)"
+    )
+
+
+def test_the_same_maximum_says_nothing_more(inputs: Path) -> None:
+    headline = _result(inputs).analysis.headline
+    assert headline.previous_maximum is None
+    assert headline_change(headline) == "tăng 7,17 điểm so với năm 2022 (72,1 điểm)"
