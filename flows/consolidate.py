@@ -83,8 +83,9 @@ from parindex.previous import PreviousYear
 from parindex.problems import concat_problems
 from parindex.publish.outputs import DEPARTMENTS_PER_CHUNK, DepartmentChunk
 from parindex.render.markdown import summary_pieces
-from parindex.render.prose import headline_record
+from parindex.render.prose import STATUS_WORDS, headline_record
 from parindex.settings import UnitSettings, usable_cores
+from parindex.text import format_vn
 
 FLOW_NAME = "parindex-consolidate"
 RUNNERS = ("thread", "process", "dask")
@@ -330,11 +331,13 @@ def artifact_summary(result: AnalysedResult, limit: int = ARTIFACT_CHARACTERS) -
 
 
 def _logged_total(total: float | None, status: str | None = None) -> str:
-    """The total as the run's log line gives it: ``tổng điểm 79.24 (final)``, or
-    ``chưa có điểm (…)`` for a year none of whose criteria is scored."""
+    """The total as the run's log line gives it: ``tổng điểm 79,24 (chính
+    thức)``, or ``chưa có điểm (…)`` for a year none of whose criteria is
+    scored."""
     if total is None:
         return messages.NO_SCORE
-    return f"tổng điểm {total:.2f}" + (f" ({status})" if status else "")
+    shown = f" ({STATUS_WORDS.get(status, status)})" if status else ""
+    return f"tổng điểm {format_vn(total)}{shown}"
 
 
 def _since_sections(changes: list[str], found_since: list[str]) -> str:
