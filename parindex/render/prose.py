@@ -700,5 +700,9 @@ def recoverable_sentence(record: Mapping[str, Any], previous_year: int | None) -
 
 
 def office_words(office: str, what: str) -> str:
-    """A marked place for the office's own words: ``[Phòng Nội vụ bổ sung: …]``."""
+    """A marked place for the office's own words: ``[Phòng Nội vụ bổ sung: …]``
+    (an office still a placeholder, ``[Cơ quan báo cáo]``, without its own
+    brackets: one pair round the place)."""
+    if office.startswith("[") and office.endswith("]"):
+        office = office[1:-1]
     return f"[{office} bổ sung: {what}]"

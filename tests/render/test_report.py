@@ -575,3 +575,17 @@ def test_office_words_are_marked(report_bytes: bytes) -> None:
     ]
     assert len(marked) == 8 + 2 + 1  # each component, each cause, the solutions
     assert all(t.startswith("[Phòng Nội vụ bổ sung: ") for t in marked)
+
+
+def test_a_unit_without_settings_has_one_bracket_round_its_marked_places() -> None:
+    """Without ``don-vi.toml`` the office is the placeholder ``[Cơ quan báo
+    cáo]``: its marked places read "[[Cơ quan báo cáo] bổ sung: …]" (blind
+    round 21, finding 6)."""
+    from parindex.render.prose import office_words
+
+    assert office_words("[Cơ quan báo cáo]", "nguyên nhân") == (
+        "[Cơ quan báo cáo bổ sung: nguyên nhân]"
+    )
+    assert office_words("Phòng Nội vụ", "nguyên nhân") == (
+        "[Phòng Nội vụ bổ sung: nguyên nhân]"
+    )
