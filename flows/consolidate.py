@@ -1045,7 +1045,9 @@ def consolidate_flow(
     )
     for code, name in found.missing:
         logger.warning(
-            messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
+            messages.DEPARTMENT_NOT_SUBMITTED.format(
+                department=messages.department_named(name), year=year
+            )
             + f" ({code})"
         )
     # the running marker is removed once the end is reported (``_clear_marker``)

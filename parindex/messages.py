@@ -248,6 +248,16 @@ CODE_AMBIGUOUS = (
     "đã hiểu là {code}. Hãy nhập mã dưới dạng văn bản."
 )
 DEPARTMENT_NOT_SUBMITTED = "Đơn vị {department} chưa nộp tệp chấm điểm năm {year}."
+
+
+def department_named(name: str) -> str:
+    """A department's name as the sentences "Đơn vị {department} …" and "… của
+    đơn vị {department}" take it: without its own leading "Đơn vị" (the unit
+    that fills its form itself is "Đơn vị tự đánh giá": not "Đơn vị Đơn vị tự
+    đánh giá")."""
+    return name[len("Đơn vị ") :] if name.casefold().startswith("đơn vị ") else name
+
+
 # a department whose only file (named for it, or its `Đơn vị` line) was rejected
 DEPARTMENT_SUBMITTED_UNUSABLE = (
     "Đơn vị {department} đã nộp nhưng tệp “{file}” không dùng được: {reason}"

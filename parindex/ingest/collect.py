@@ -267,22 +267,24 @@ def _not_submitted(
     own = [folder for folder, owner in unreadable.items() if owner == code]
     if own:
         return messages.DEPARTMENT_FOLDER_UNREADABLE.format(
-            department=name, year=year, folder=own[0]
+            department=messages.department_named(name), year=year, folder=own[0]
         )
     anyone = [folder for folder, owner in unreadable.items() if owner is None]
     if anyone:
         return messages.DEPARTMENT_NOT_FOUND_UNREADABLE.format(
-            department=name,
+            department=messages.department_named(name),
             year=year,
             folders=", ".join(f"“{folder}”" for folder in anyone),
         )
     if pending:
         return messages.DEPARTMENT_NOT_FOUND_PENDING.format(
-            department=name,
+            department=messages.department_named(name),
             year=year,
             files=", ".join(f"“{file}”" for file in pending),
         )
-    return messages.DEPARTMENT_NOT_SUBMITTED.format(department=name, year=year)
+    return messages.DEPARTMENT_NOT_SUBMITTED.format(
+        department=messages.department_named(name), year=year
+    )
 
 
 def _validated(
@@ -622,7 +624,7 @@ def collect_year(
             newer = [f for f, owner in pending.items() if owner == department.code]
             if newer:  # its newest file is not read tonight: said
                 said = messages.DEPARTMENT_NEWER_PENDING.format(
-                    department=department.name,
+                    department=messages.department_named(department.name),
                     files=", ".join(f"“{file}”" for file in newer),
                 )
                 problems.append(problem("warning", said, department=department.code))
@@ -630,7 +632,9 @@ def collect_year(
         if department.code in unusable:
             file, reason = unusable[department.code]
             said = messages.DEPARTMENT_SUBMITTED_UNUSABLE.format(
-                department=department.name, file=file, reason=reason
+                department=messages.department_named(department.name),
+                file=file,
+                reason=reason,
             )
         else:
             # a file left for the next run may be the department's: the one its
