@@ -7,6 +7,7 @@ flow) writes files. Nothing here imports Prefect.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +15,13 @@ import polars as pl
 from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import YearResult, compare, consolidate_year
-from parindex.criteria import CRITERIA_FOLDER, CriteriaSet, criteria_set_for_year
+from parindex.criteria import (
+    CRITERIA_FOLDER,
+    SELF_DEPARTMENT,
+    CriteriaSet,
+    Department,
+    criteria_set_for_year,
+)
 from parindex.errors import InputsFolderMissing, NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
@@ -71,15 +78,32 @@ def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> Crite
         raise no_year_folder(inputs / str(year), year)
     folder = inputs / CRITERIA_FOLDER
     if outputs is None:
-        return criteria_set_for_year(folder, year)
+        return self_named(criteria_set_for_year(folder, year), inputs)
     key = criteria_key(folder, year)
     found = kept_criteria.load(outputs, key)
     if found is not None:
-        return found
+        return self_named(found, inputs)
     criteria_set = criteria_set_for_year(folder, year)
     if criteria_key(folder, year) == key:  # nothing changed while it was read
         kept_criteria.store(outputs, key, criteria_set)
-    return criteria_set
+    return self_named(criteria_set, inputs)
+
+
+def self_named(criteria_set: CriteriaSet, inputs: Path) -> CriteriaSet:
+    """A set the unit fills itself (its one department ``DV``, "Đơn vị tự đánh
+    giá") with that department named as ``don-vi.toml``'s ``unit`` names the
+    unit, when it does (as a province names it from its register); any other
+    set as it is."""
+    if not criteria_set.self_assessed:
+        return criteria_set
+    settings, _ = read_unit_settings(inputs / SETTINGS_FILE)  # said by load_unit
+    if not settings.configured or settings.unit == UnitSettings.unit:
+        return criteria_set
+    departments = tuple(
+        Department(d.code, settings.unit, d.aliases) if d == SELF_DEPARTMENT else d
+        for d in criteria_set.departments
+    )
+    return dataclasses.replace(criteria_set, departments=departments)
 
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
@@ -184,7 +208,9 @@ def _consolidate_previous(
     inputs: Path, previous: int, now: float, outputs: Path | None
 ) -> PreviousYear:
     try:
-        criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, previous)
+        criteria_set = self_named(
+            criteria_set_for_year(inputs / CRITERIA_FOLDER, previous), inputs
+        )
         cache = (
             ReadCache.for_year(outputs, criteria_set, previous)
             if outputs is not None
