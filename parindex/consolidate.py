@@ -230,6 +230,7 @@ def resolve_leaves(
             )
             for r in records[1:]
             if r["department"] != used["department"]
+            and _score_text(r) != _score_text(used)
         )
     resolved = chosen.select(
         "code",

@@ -334,3 +334,20 @@ def test_a_shared_leaf_scored_by_its_lead_alone_is_no_problem(
     assert problems.is_empty()
     assert node(year.nodes, "1.3", "source") == "self"
     assert node(year.nodes, "1", "score") == 0.5
+
+
+def test_only_the_departments_whose_figure_differs_from_the_lead_are_told(
+    three_way: CriteriaSet,
+) -> None:
+    """Of three departments sharing 1.1, TP gave the lead's figure: it is not
+    told that its figure was set aside; NV, whose figure differs, is."""
+    scored = rows(
+        ("NV", "1.1", 1.0, 0.5),
+        ("TP", "1.1", 1.0, 0.75),
+        ("TCKH", "1.1", 1.0, 0.75),
+    )
+    _, problems = consolidate_year(three_way, scored, 2023)
+    assert problems.select("severity", "department").rows() == [
+        ("error", "TCKH"),
+        ("warning", "NV"),
+    ]
