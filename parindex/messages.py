@@ -99,6 +99,10 @@ CRITERIA_SET_OTHER_THAN_PREVIOUS = (
     "và cùng điểm tối đa. Nếu năm {year} không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi "
     "thư mục “criteria”."
 )
+MAXIMUM_CHANGED = (
+    "Có tiêu chí có điểm tối đa năm {year} khác năm {previous_year}, so sánh hai "
+    "năm là so sánh điểm số trên hai thang điểm: {codes}."
+)
 PREVIOUS_YEAR_NOT_CONSOLIDATED = (
     "Thư mục năm {year} (năm trước) không được tổng hợp để so sánh: {reason} So sánh "
     "với năm {year} chỉ dùng kết quả công bố (history.xlsx) nếu có, không so sánh "

@@ -34,6 +34,7 @@ from parindex.previous import store as store_previous
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
 from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
+from parindex.text import format_vn
 
 __all__ = [
     "HISTORY_FILE",
@@ -242,6 +243,10 @@ def previous_from(
     )
 
 
+MAXIMA_LISTED = 20
+"""How many criteria whose maximum changed the warning names (then how many more)."""
+
+
 def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFrame:
     """A warning when last year was read with another criteria set (another
     file) than this year: a new decision, or one dropped in by mistake."""
@@ -253,7 +258,32 @@ def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFra
         previous_year=previous.year,
         previous_file=previous.criteria_set.source,
     )
-    return problems_frame([problem("warning", said)])
+    records = [problem("warning", said)]
+    # the criteria and components of both sets whose maximum is not the same:
+    # compared on their scores, each out of its own year's maximum
+    before = dict(previous.criteria_set.nodes.select("code", "max").iter_rows())
+    changed = [
+        f"{code} ({format_vn(before[code])} → {format_vn(maximum)} điểm)"
+        for code, maximum in current.criteria_set.nodes.select("code", "max").rows()
+        if code in before and abs(before[code] - maximum) >= 0.005
+    ]
+    if changed:
+        records.append(
+            problem(
+                "warning",
+                messages.MAXIMUM_CHANGED.format(
+                    year=current.year,
+                    previous_year=previous.year,
+                    codes=", ".join(changed[:MAXIMA_LISTED])
+                    + (
+                        f" và {len(changed) - MAXIMA_LISTED} tiêu chí khác"
+                        if len(changed) > MAXIMA_LISTED
+                        else ""
+                    ),
+                ),
+            )
+        )
+    return problems_frame(records)
 
 
 def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:

@@ -43,3 +43,31 @@ def test_the_same_maximum_says_nothing_more(inputs: Path) -> None:
     headline = _result(inputs).analysis.headline
     assert headline.previous_maximum is None
     assert headline_change(headline) == "tăng 7,17 điểm so với năm 2022 (72,1 điểm)"
+
+
+def test_criteria_whose_maximum_changed_are_named(inputs: Path) -> None:
+    """A criterion whose maximum differs in last year's set (6.1: 4 → 3) was
+    compared on its score with only the general warning that the sets differ
+    (blind round 21, finding 4): the criteria and components compared across
+    two maxima are named, each with both maxima."""
+    path = inputs / "criteria" / "lai-chau-2023.xlsx"
+    shutil.copy2(inputs / CRITERIA, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Tiêu chí"]
+    sheet["A3"] = "Áp dụng từ năm: 2023"
+    for row in sheet.iter_rows(min_row=6):
+        if row[0].value in ("1", "1.1"):
+            row[2].value = float(row[2].value) + 1  # 13,5 → 14,5 and 1,5 → 2,5
+    workbook.save(path)
+    result = _result(inputs)
+    said = result.problems.filter(
+        result.problems["message"].str.starts_with("Có tiêu chí")
+    )
+    assert said.select("severity", "message").rows() == [
+        (
+            "warning",
+            "Có tiêu chí có điểm tối đa năm 2023 khác năm 2022, so sánh hai năm "
+            "là so sánh điểm số trên hai thang điểm: 1 (13,5 → 14,5 điểm), 1.1 "
+            "(1,5 → 2,5 điểm).",
+        )
+    ]
