@@ -470,6 +470,10 @@ RECONCILIATION_NOTES = {
         "tiêu chí thành phần làm tròn khác đi một chút."
     ),
     "sipas": "Tỉnh làm tròn điểm SIPAS một lần cho cả nhóm.",
+    "component_rounded": (
+        "Chênh lệch do tỉnh làm tròn điểm {groups} một lần cho cả nhóm (xem dòng "
+        "nhóm điểm đó ở trên)."
+    ),
     "total": "Chênh lệch do các nhóm điểm ở trên (công bố khác số tính từ tiêu chí).",
     "other": "Chênh lệch chưa giải thích được: cần đối chiếu với quyết định công bố.",
     "unscored": (
@@ -492,15 +496,26 @@ _RECONCILIATION_SCHEMA = {
 }
 
 
-def _component_note(difference: float | None, unscored: int) -> str:
+_ROUNDED_GROUP_WORDS = {"survey": "điều tra xã hội học", "sipas": "SIPAS"}
+
+
+def _component_note(
+    difference: float | None, unscored: int, rounded: dict[str, float] | None = None
+) -> str:
     """A published component's note: nothing computed (none of its criteria
-    scored), a match, a gap put down to its ``unscored`` criteria, or unexplained."""
+    scored), a match, a gap put down to its ``unscored`` criteria, a gap that is
+    the rounding of the groups it holds whole (``rounded``: group → its gap,
+    explained on the group's own line), or unexplained."""
     if difference is None:
         return RECONCILIATION_NOTES["unscored"]
     if abs(difference) < 0.005:
         return RECONCILIATION_NOTES["match"]
     if unscored:
         return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
+    if rounded and abs(difference - sum(rounded.values())) < 0.005:
+        return RECONCILIATION_NOTES["component_rounded"].format(
+            groups=" và ".join(_ROUNDED_GROUP_WORDS[group] for group in rounded)
+        )
     return RECONCILIATION_NOTES["other"]
 
 
@@ -537,6 +552,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         ).iter_rows()
     )
     group_gap = 0.0
+    rounded: dict[str, float] = {}  # a group the province rounds once → its gap
     for figure in RECONCILED_FIGURES:
         value = published.get(figure)
         if value is None:
@@ -558,6 +574,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
             note = RECONCILIATION_NOTES["match"]
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
+            rounded[figure] = difference
         elif unscored.get(figure):
             note = RECONCILIATION_NOTES["incomplete"].format(count=unscored[figure])
         elif figure == "total" and abs(difference - group_gap) < 0.005:
@@ -577,6 +594,15 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         )
     components = history.components.filter(pl.col("year") == current.year)
     computed_components = dict(current.components.select("code", "score").iter_rows())
+    # the component each rounded group lies wholly in (None: spread over several)
+    homes: dict[str, str | None] = {}
+    for group, component in (
+        leaves.filter(pl.col("group").is_in(list(rounded)))
+        .select("group", "component")
+        .unique()
+        .iter_rows()
+    ):
+        homes[group] = component if group not in homes else None
     for code, score in components.select("code", "score").iter_rows():
         if code not in computed_components:
             continue  # no component of the set: said (``_not_components_said``)
@@ -593,7 +619,9 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "computed": computed_score,
                 "difference": component_difference,
                 "note": _component_note(
-                    component_difference, unscored[f"component {code}"]
+                    component_difference,
+                    unscored[f"component {code}"],
+                    {g: gap for g, gap in rounded.items() if homes.get(g) == code},
                 ),
             }
         )
