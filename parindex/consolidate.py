@@ -15,7 +15,7 @@ from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
 from parindex.history import History
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
-from parindex.problems import problem, problems_frame
+from parindex.problems import fields_pattern, problem, problems_frame
 from parindex.text import format_vn
 
 EPSILON = 1e-9
@@ -248,6 +248,58 @@ def resolve_leaves(
         pl.col("department").alias("scored_by"),
     )
     return resolved, problems_frame(problems)
+
+
+_UNSCORED_OWN = fields_pattern(messages.UNSCORED_OWN_CRITERION)
+_SELF_USED = fields_pattern(messages.APPRAISAL_MISSING_SELF_USED)
+
+
+def shared_said(problems: pl.DataFrame, current: YearResult) -> pl.DataFrame:
+    """The reader's warnings on a department's row of a shared leaf whose figure
+    is another department's, said as they are: a row left blank is not asked for
+    a 0 (from the lead, a 0 would then be used over the other's figure), and a
+    row without an appraisal is not said to lend its self score; each says whose
+    figure the total uses (README, Choices: "Shared criterion …")."""
+    used_by = {
+        row["code"]: row
+        for row in current.nodes.filter(
+            pl.col("is_leaf")
+            & (pl.col("departments").list.len() > 1)
+            & pl.col("scored_by").is_not_null()
+        )
+        .select("code", "departments", "scored_by", "self_score", "appraised_score")
+        .iter_rows(named=True)
+    }
+    if not used_by or problems.is_empty():
+        return problems
+    records = []
+    for record in problems.iter_rows(named=True):
+        used = used_by.get(record["criterion"])
+        if used is None or record["department"] in (None, used["scored_by"]):
+            records.append(record)
+            continue
+        message = record["message"] or ""
+        used_text = _score_text(used) + (
+            " điểm" if used["appraised_score"] is not None else " điểm tự đánh giá"
+        )
+        if (blank := _UNSCORED_OWN.fullmatch(message)) is not None:
+            message = messages.SHARED_LEFT_BLANK.format(
+                code=used["code"],
+                cells=blank["cells"],
+                used=used_text,
+                used_department=used["scored_by"],
+                lead=used["departments"][0],
+            )
+        elif (unappraised := _SELF_USED.fullmatch(message)) is not None:
+            message = messages.APPRAISAL_MISSING_SELF_NOT_USED.format(
+                code=used["code"],
+                cell=unappraised["cell"],
+                self_score=unappraised["self_score"],
+                used=used_text,
+                used_department=used["scored_by"],
+            )
+        records.append({**record, "message": message})
+    return pl.DataFrame(records, schema=problems.schema)
 
 
 def _disagreeing(shared: pl.DataFrame) -> pl.DataFrame:

@@ -274,10 +274,24 @@ SHARED_CONFLICT = (
 )
 # to each other department of SHARED_CONFLICT, on its own figure's cell
 SHARED_NOT_USED = (
-    "Tiêu chí dùng chung {code}: điểm của đơn vị ({value}) không được dùng vì khác "
+    "Tiêu chí dùng chung {code}: điểm {value} của đơn vị không được dùng vì khác "
     "điểm của {used_department}; tổng hợp dùng {used} của {used_department}, đơn "
     "vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất một "
     "điểm."
+)
+# a department's blank row of a shared leaf another department's figure fills
+SHARED_LEFT_BLANK = (
+    "Tiêu chí dùng chung {code} để trống trong tệp này (ô {cells}): tổng hợp dùng "
+    "{used} của {used_department}. Nếu đơn vị không chấm tiêu chí này, đừng ghi 0: "
+    "điểm của đơn vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số ({lead}) được dùng "
+    "trước."
+)
+# APPRAISAL_MISSING_SELF_USED where another department's row of the shared leaf
+# is the one used
+APPRAISAL_MISSING_SELF_NOT_USED = (
+    "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
+    "các tiêu chí khác của tệp đã có; điểm tự đánh giá {self_score} của đơn vị không "
+    "được dùng: tổng hợp dùng {used} của {used_department} (tiêu chí dùng chung)."
 )
 # one of the {values} of SHARED_CONFLICT: a row that is not used, where it is
 SHARED_VALUE_ELSEWHERE = "{department}: {value} ở ô {cell} của {file}"

@@ -14,7 +14,7 @@ import polars as pl
 
 from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
-from parindex.consolidate import YearResult, compare, consolidate_year
+from parindex.consolidate import YearResult, compare, consolidate_year, shared_said
 from parindex.criteria import (
     CRITERIA_FOLDER,
     SELF_DEPARTMENT,
@@ -309,7 +309,7 @@ def build_result(
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems(
         [
-            ingested.problems,
+            shared_said(ingested.problems, current),
             conflicts,
             history_problems,
             _sets_differ(current, previous),

@@ -99,6 +99,19 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile(".+?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
+def fields_pattern(template: str) -> re.Pattern[str]:
+    """``template_pattern`` whose fields are named groups (a field written twice
+    must read the same both times)."""
+    pattern, seen, start = "", set(), 0
+    for found in re.finditer(r"\{([a-z_]+)\}", template):
+        pattern += re.escape(template[start : found.start()])
+        name = found.group(1)
+        pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+        seen.add(name)
+        start = found.end()
+    return re.compile(pattern + re.escape(template[start:]), re.DOTALL)
+
+
 _UNKNOWN_PATTERNS = tuple(
     template_pattern(template) for template in messages.SUBMISSION_UNKNOWN_MESSAGES
 )

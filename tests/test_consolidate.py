@@ -150,7 +150,7 @@ def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
             "E6",
             "TCKH",
             "1.2.1",
-            "Tiêu chí dùng chung 1.2.1: điểm của đơn vị (0,5) không được dùng vì "
+            "Tiêu chí dùng chung 1.2.1: điểm 0,5 của đơn vị không được dùng vì "
             "khác điểm của NV; tổng hợp dùng 0 điểm của NV, đơn vị ghi đầu tiên ở "
             "tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất một điểm.",
         ),
@@ -175,7 +175,7 @@ def test_a_shared_leaf_whose_lead_gave_only_a_self_score_says_so(
         ),
         (
             "E6",
-            "Tiêu chí dùng chung 1.2.1: điểm của đơn vị (0) không được dùng vì "
+            "Tiêu chí dùng chung 1.2.1: điểm 0 của đơn vị không được dùng vì "
             "khác điểm của NV; tổng hợp dùng 0,5 điểm tự đánh giá của NV, đơn vị "
             "ghi đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất "
             "một điểm.",
@@ -307,7 +307,7 @@ def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
                 cell,
                 department,
                 "1.1",
-                "Tiêu chí dùng chung 1.1: điểm của đơn vị (0,5) không được dùng vì "
+                "Tiêu chí dùng chung 1.1: điểm 0,5 của đơn vị không được dùng vì "
                 "khác điểm của TCKH; tổng hợp dùng 0,75 điểm của TCKH, đơn vị ghi "
                 "đầu tiên ở tiêu chí này trong bộ chỉ số. Các đơn vị cần thống nhất "
                 "một điểm.",
