@@ -1014,6 +1014,8 @@ PROVINCE_UNIT_UNSCORED = (
     "Còn {unscored}/{leaves} tiêu chí chưa có điểm (tính 0 điểm): tổng điểm, xếp "
     "hạng và mức tăng/giảm chưa đủ các tiêu chí."
 )
+PROVINCE_ALSO_UNUSABLE = "Tệp đã nộp nhưng không dùng được: {files}"
+PROVINCE_ONLY_OTHER_FILES = "Thư mục chỉ có: {files}"
 PROVINCE_NOTHING_USABLE = (
     "Đơn vị đã nộp nhưng không có tệp nào dùng được năm {year}: {files}"
 )

@@ -157,15 +157,27 @@ def _nothing_used(run: UnitRun) -> str:
     assert run.ingested is not None
     submissions = run.ingested.submissions
     waiting = submissions.filter(pl.col("status") == "pending")["file"]
+    rejected = _listed(submissions.filter(pl.col("status") == "rejected"))
     if waiting.len():
-        return messages.PROVINCE_NOTHING_USED_PENDING.format(
+        note = messages.PROVINCE_NOTHING_USED_PENDING.format(
             year=run.year, files=", ".join(f"“{f}”" for f in waiting.to_list())
         )
+        if rejected:  # said too: a file to mend, whatever the waiting one holds
+            note += " " + messages.PROVINCE_ALSO_UNUSABLE.format(files=rejected)
+        return note
     if run.unusable:
-        rejected = submissions.filter(pl.col("status") == "rejected")
-        files = "; ".join(
-            f"“{row['file']}” ({row['note']})" if row["note"] else f"“{row['file']}”"
-            for row in rejected.iter_rows(named=True)
-        )
-        return messages.PROVINCE_NOTHING_USABLE.format(year=run.year, files=files)
-    return messages.PROVINCE_NOTHING_USED.format(year=run.year)
+        return messages.PROVINCE_NOTHING_USABLE.format(year=run.year, files=rejected)
+    note = messages.PROVINCE_NOTHING_USED.format(year=run.year)
+    others = _listed(submissions)  # attachments, files passed over: what it sent
+    if not others:
+        return note
+    return f"{note} {messages.PROVINCE_ONLY_OTHER_FILES.format(files=others)}"
+
+
+def _listed(submissions: pl.DataFrame) -> str:
+    """Each file, quoted, with why it was not used: ``“2023/a.pdf” (Tài liệu
+    kèm theo …)``, joined by ``; ``."""
+    return "; ".join(
+        f"“{row['file']}” ({row['note']})" if row["note"] else f"“{row['file']}”"
+        for row in submissions.iter_rows(named=True)
+    )

@@ -642,3 +642,56 @@ def test_a_ranked_unit_with_criteria_unscored_says_so_beside_its_figures(
     assert pt_row[-1] == row["note"]
     # a unit with every criterion scored has no such note
     assert result.unit_row("TD")["note"] is None  # type: ignore[index]
+
+
+def _notes(result: object) -> dict[str, str | None]:
+    return {
+        row["code"]: row["note"]
+        for row in result.units.iter_rows(named=True)  # type: ignore[attr-defined]
+    }
+
+
+def test_a_unit_with_a_file_unusable_and_one_waiting_names_both(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """TD: one corrupt file and one still being written. It was listed "chưa
+    nộp" naming only the waiting file: the corrupt one was said nowhere in the
+    province's outputs (blind round 21b, finding 1)."""
+    folder = inputs / "units/SNV/2023"
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "so-noi-vu-cu.xlsx").write_bytes(b"not a workbook")
+    os.utime(folder / "so-noi-vu-cu.xlsx", (time.time() - 3600,) * 2)
+    shutil.copyfile(ENCRYPTED, folder / "so-noi-vu.xlsx")  # being written: waits
+    outputs = tmp_path / "outputs"
+    result, runs, _ = run_province(
+        inputs, outputs, 2023, now=time.time(), settle_seconds=600
+    )
+    snv = next(r for r in runs if r.unit.code == "SNV")
+    assert snv.status == "missing"  # its file may come: it waits
+    assert _notes(result)["SNV"] == (
+        "Đơn vị không có tệp chấm điểm nào dùng được năm 2023: có tệp vừa được "
+        "sửa, có thể đang được ghi, để lại cho lần chạy sau (“2023/so-noi-vu.xlsx”)."
+        " Tệp đã nộp nhưng không dùng được: “2023/so-noi-vu-cu.xlsx” ("
+        + NOT_A_WORKBOOK
+        + ")"
+    )
+
+
+def test_a_unit_with_only_an_attachment_says_what_it_sent(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A unit whose folder holds only a PDF was "chưa nộp" with no word of the
+    PDF (blind round 21b, finding 8)."""
+    folder = inputs / "units/SNV/2023"
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "bang-diem-scan.pdf").write_bytes(b"%PDF-1.4\n")
+    outputs = tmp_path / "outputs"
+    result, runs, _ = run_province(inputs, outputs, 2023, now=time.time())
+    assert next(r for r in runs if r.unit.code == "SNV").status == "missing"
+    assert _notes(result)["SNV"] == (
+        "Đơn vị không có tệp chấm điểm nào dùng được năm 2023. Thư mục chỉ có: "
+        "“2023/bang-diem-scan.pdf” (Tài liệu kèm theo (không phải bảng tính): được "
+        "lưu trữ, không đọc điểm.)"
+    )
