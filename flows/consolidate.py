@@ -432,10 +432,11 @@ def _repeated_outcome(
     figures, problems = document["figures"], document["problems"]
     log = logger.info if found.clean else logger.warning
     log(
-        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; %s",
+        "Năm %s: không có gì mới, giữ nguyên kết quả lần chạy trước: %s; %s, %d tệp",
         document["year"],
         found.headline,
-        _logged_total(record.summary_score(summary)),
+        _logged_total(record.summary_score(summary), figures["status"]),
+        len(document.get("inputs", [])),
     )
     outcome = {
         "year": document["year"],

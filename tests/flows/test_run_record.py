@@ -94,6 +94,7 @@ def test_a_run_missing_a_department_is_not_shown_as_clean(
     assert outcome["result"] == "Hoàn thành, thiếu đơn vị"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo" in w for w in warnings)
+    assert any(w.endswith("; tổng điểm 71,19 (tạm tính), 5 tệp") for w in warnings)
     assert any(w.startswith("Đơn vị Phòng Tư pháp chưa nộp") for w in warnings)
     markdown = Artifact.get("parindex-2023-summary")
     assert markdown is not None and isinstance(markdown.data, str)
@@ -121,6 +122,9 @@ def test_a_run_missing_a_department_is_not_shown_as_clean(
     assert repeated["result"] == "Hoàn thành, thiếu đơn vị"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("HOÀN THÀNH, THIẾU ĐƠN VỊ: 0 lỗi, 1 cảnh báo" in w for w in warnings)
+    # the same figure, status and count as the night that found it (it had no
+    # status and no count: blind round 21b, finding 6)
+    assert any(w.endswith("; tổng điểm 71,19 (tạm tính), 5 tệp") for w in warnings)
 
 
 def test_a_clean_run_is_completed_and_says_so(
