@@ -9,7 +9,7 @@ from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.numbers import SCALE, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame, template_pattern
-from parindex.text import format_vn, visible
+from parindex.text import format_vn, roman_component, visible
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -232,6 +232,7 @@ _SUM_COLUMNS = (
     "sheet",
     "department",
     "code",
+    "raw_code",
     "total_label",
     "self_score",
     "appraised_score",
@@ -239,6 +240,15 @@ _SUM_COLUMNS = (
     "appraised_cell",
 )
 """What ``_sum_row_problems`` needs of a subtotal or total row."""
+
+
+def _heading_code(raw: str | None, code: str) -> str:
+    """A subtotal's code as a message names it: a Roman-numeral heading as the
+    form writes it, then its component's code (``II (2)``); any other code as
+    it is."""
+    if raw is None or roman_component(raw) is None:
+        return code
+    return f"{raw.strip().rstrip('.').strip()} ({code})"
 
 
 def _sum_row_problems(
@@ -281,7 +291,9 @@ def _sum_row_problems(
                 continue
             figures = {"stated": _fmt(stated), "computed": _fmt(computed / SCALE)}
             message = (
-                messages.SUBTOTAL_MISMATCH.format(code=row["code"], **figures)
+                messages.SUBTOTAL_MISMATCH.format(
+                    code=_heading_code(row["raw_code"], row["code"]), **figures
+                )
                 if label is None
                 else messages.TOTAL_MISMATCH.format(label=label, **figures)
             )

@@ -58,8 +58,10 @@ def test_a_roman_heading_with_the_office_subtotal_is_a_checked_subtotal(
         (
             "warning",
             "E9",
-            "Dòng tổng 2: điểm ghi 9 khác tổng điểm các tiêu chí con trong tệp "
-            "(2,5); parindex không cộng dòng tổng mà tự tính lại.",
+            # the heading as the form writes it, then the component's code
+            # (it said "Dòng tổng 2": blind round 21b, finding 7)
+            "Dòng tổng II (2): điểm ghi 9 khác tổng điểm các tiêu chí con trong "
+            "tệp (2,5); parindex không cộng dòng tổng mà tự tính lại.",
         )
     ]
     # only the leaves count: the headings are not added
