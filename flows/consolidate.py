@@ -208,11 +208,18 @@ def consolidate(
     history_problems: pl.DataFrame,
     *,
     unit: UnitSettings | None = None,
+    previous_maximum: float | None = None,
 ) -> AnalysedResult:
     """Sum the tree, compare with the previous year, reconcile with published
     figures, and analyse."""
     return pipeline.build_result(
-        criteria_set, ingested, previous, history, history_problems, unit=unit
+        criteria_set,
+        ingested,
+        previous,
+        history,
+        history_problems,
+        unit=unit,
+        previous_maximum=previous_maximum,
     )
 
 
@@ -1010,6 +1017,7 @@ def consolidate_flow(
         history,
         concat_problems([history_problems, unit_problems, previous.problems]),
         unit=unit,
+        previous_maximum=previous.maximum,
     )
     # the year's rows are consolidated: not held while publishing (issue 13)
     ingested = dataclasses.replace(ingested, rows=ingested.rows.clear())

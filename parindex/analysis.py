@@ -481,11 +481,12 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
 
 def _other_maximum(result: Result, previous_total: float | None) -> float | None:
     """The previous year's maximum when it differs from this year's (both read
-    from their criteria sets; README, Choices: "Another maximum last year")."""
-    if previous_total is None or result.previous is None:
+    from their criteria sets, last year's even when only its published figures
+    are known; README, Choices: "Another maximum last year")."""
+    before = result.previous_maximum
+    if previous_total is None or before is None:
         return None
     maximum = float(result.current.components["max"].sum())
-    before = float(result.previous.components["max"].sum())
     return before if abs(before - maximum) >= 0.005 else None
 
 

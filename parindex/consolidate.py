@@ -93,6 +93,10 @@ class Result:
     reconciliation: pl.DataFrame
     submissions: pl.DataFrame
     problems: pl.DataFrame
+    previous_maximum: float | None
+    """The total maximum of the set of the previous year: its consolidation's,
+    else the set in force that year when only its published figures are known
+    (None when no set applies to it)."""
 
     @property
     def previous_incomplete(self) -> bool:
@@ -804,6 +808,8 @@ def compare(
     history: History,
     submissions: pl.DataFrame,
     problems: pl.DataFrame,
+    *,
+    previous_maximum: float | None = None,
 ) -> Result:
     """Put the year next to the previous one (consolidated, else published).
 
@@ -813,6 +819,8 @@ def compare(
         history: the published figures of earlier years.
         submissions: every file seen, with its status.
         problems: every problem of the run.
+        previous_maximum: the total maximum of the set in force the year before,
+            when it has no consolidation (``previous`` None) to give it.
     """
     previous_year = current.year - 1
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
@@ -901,4 +909,9 @@ def compare(
         reconciliation=reconcile(current, history),
         submissions=submissions,
         problems=problems,
+        previous_maximum=(
+            float(previous.components["max"].sum())
+            if previous is not None
+            else previous_maximum
+        ),
     )

@@ -137,7 +137,7 @@ def previous_year(
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
-        return PreviousYear(None, problems_frame([]))
+        return PreviousYear(None, problems_frame([]), _maximum(inputs, previous))
     if outputs is None:
         return _consolidate_previous(inputs, previous, now, None)
     key = previous_key(inputs, previous, now)
@@ -148,6 +148,15 @@ def previous_year(
     if previous_key(inputs, previous, now) == key:  # nothing changed meanwhile
         store_previous(outputs, key, result)
     return result
+
+
+def _maximum(inputs: Path, year: int) -> float | None:
+    """The total maximum of the set in force in ``year`` (None when none is)."""
+    try:
+        criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
+    except ParindexError:
+        return None
+    return float(criteria_set.components["max"].sum())
 
 
 def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
@@ -300,11 +309,14 @@ def build_result(
     history_problems: pl.DataFrame,
     *,
     unit: UnitSettings | None = None,
+    previous_maximum: float | None = None,
 ) -> AnalysedResult:
     """Consolidate the year, compare it with the previous one and analyse it.
 
     ``history_problems`` are the problems of the inputs outside the drop folder
-    (history, unit settings); ``unit`` the unit's settings (placeholders if None).
+    (history, unit settings); ``unit`` the unit's settings (placeholders if None);
+    ``previous_maximum`` the total maximum of last year's set when ``previous``
+    is None (``PreviousYear.maximum``).
     """
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems(
@@ -315,6 +327,12 @@ def build_result(
             _sets_differ(current, previous),
         ]
     )
-    return analyse(
-        compare(current, previous, history, ingested.submissions, problems), unit
+    compared = compare(
+        current,
+        previous,
+        history,
+        ingested.submissions,
+        problems,
+        previous_maximum=previous_maximum,
     )
+    return analyse(compared, unit)

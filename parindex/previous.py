@@ -49,6 +49,9 @@ class PreviousYear:
 
     result: YearResult | None
     problems: pl.DataFrame
+    maximum: float | None = None
+    """Without a folder to consolidate: the total maximum of the set in force
+    that year (its published figures are out of it); None otherwise."""
 
 
 def previous_key(inputs: Path, year: int, now: float) -> str:

@@ -71,3 +71,19 @@ def test_criteria_whose_maximum_changed_are_named(inputs: Path) -> None:
             "(1,5 → 2,5 điểm).",
         )
     ]
+
+
+def test_a_previous_year_known_only_as_published_is_said_out_of_its_maximum(
+    inputs: Path,
+) -> None:
+    """No 2022 folder: last year is the figure `history.xlsx` publishes, out of
+    the maximum of the set that applied to 2022 (in `criteria/` beside this
+    year's). The change was quoted without it (blind round 21b, finding 2)."""
+    _set_of_2023_with_a_component_added(inputs)
+    shutil.rmtree(inputs / "2022")
+    headline = _result(inputs).analysis.headline
+    assert (headline.previous_source, headline.previous_maximum) == ("published", 100)
+    assert headline_change(headline) == (
+        "tăng 7,17 điểm so với năm 2022 (72,1/100 điểm; năm 2023 tối đa 105 "
+        "điểm: hai năm khác thang điểm)"
+    )

@@ -88,8 +88,11 @@ def _previous(
     """The previous year from the unit's own drop folder (as
     ``pipeline.previous_year``, with the set the province chose)."""
     nothing = PreviousYear(None, problems_frame([]))
-    if criteria_set is None or not (unit.folder / str(year - 1)).is_dir():
+    if criteria_set is None:
         return nothing
+    if not (unit.folder / str(year - 1)).is_dir():  # its published figures' scale
+        maximum = float(criteria_set.components["max"].sum())
+        return PreviousYear(None, problems_frame([]), maximum)
     try:
         ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
     except ParindexError:
@@ -143,6 +146,7 @@ def consolidate_unit(
         history,
         concat_problems([history_problems, settings_problems, previous.problems]),
         unit=settings,
+        previous_maximum=previous.maximum,
     )
     run = UnitRun(unit, year, result, ingested)
     if not run.submitted:
