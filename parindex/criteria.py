@@ -41,6 +41,7 @@ from parindex.workbook import (
     UnreadableWorkbook,
     cell_ref,
     cell_text,
+    column_letter,
     find_metadata,
     find_table,
 )
@@ -63,7 +64,19 @@ CRITERIA_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("Tên", "Tên tiêu chí", "Tiêu chí", "Nội dung"),
     "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm"),
     "group": ("Nhóm điểm", "Nhóm"),
-    "departments": ("Đơn vị chủ trì", "Đơn vị", "Đơn vị phụ trách"),
+    "departments": (
+        "Đơn vị chủ trì",
+        "Đơn vị",
+        "Đơn vị phụ trách",
+        "Cơ quan chủ trì",
+        "Cơ quan, đơn vị chủ trì",
+        "Cơ quan đơn vị chủ trì",
+        "Đơn vị chủ trì thẩm định",
+        "Cơ quan chủ trì thẩm định",
+        "Đơn vị thực hiện",
+        "Cơ quan thực hiện",
+        "Chủ trì",
+    ),
 }
 CRITERIA_LABELS: dict[str, tuple[str, ...]] = {
     "first_year": ("Áp dụng từ năm",),
@@ -761,6 +774,18 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
     departments = _read_departments([s for s in sheets if s is not table.sheet])
     if not self_assessed and departments is None:
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
+    if self_assessed and departments:
+        # a column named otherwise, beside a sheet of departments: not a set a
+        # unit fills itself (read so, the newest form would stand for all)
+        header = [cell_text(v) for v in table.sheet.cells[table.header_row]]
+        problems.append(
+            messages.CRITERIA_NO_DEPARTMENTS_COLUMN.format(
+                count=len(departments),
+                sheet=table.sheet.name,
+                row=table.header_row + 1,
+                header=", ".join(text for text in header if text),
+            )
+        )
     if problems:
         raise unusable(*problems)
     totals = _total_rows(table)
@@ -771,7 +796,20 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         totals,
     )
     if not self_assessed and _no_department_named(frame):
-        # the column is there but left empty on every leaf: the same self-assessment
+        # the column is there but left empty on every leaf: the same
+        # self-assessment, unless the set names departments elsewhere
+        named = _departments_above(frame, table)
+        if named:
+            raise unusable(
+                messages.CRITERIA_DEPARTMENTS_ONLY_ABOVE.format(cells=", ".join(named))
+            )
+        if departments:
+            raise unusable(
+                messages.CRITERIA_DEPARTMENTS_EMPTY.format(
+                    column=column_letter(table.columns["departments"]),
+                    count=len(departments),
+                )
+            )
         self_assessed = True
         frame = _node_rows(table, (SELF_DEPARTMENT,), self_assessed, totals)
     if self_assessed:
@@ -795,6 +833,13 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         unit_group=nfc(unit_group) or None,
         self_assessed=self_assessed,
     )
+
+
+def _departments_above(frame: pl.DataFrame, table: Table) -> list[str]:
+    """The cells of the rows that are no leaf but name a department."""
+    column = table.columns["departments"]
+    rows = frame.filter(~pl.col("is_leaf") & pl.col("has_departments"))["row"]
+    return [cell_ref(row, column) for row in rows.to_list()]
 
 
 def _no_department_named(frame: pl.DataFrame) -> bool:

@@ -23,6 +23,22 @@ CRITERIA_MISSING_COLUMN = "bảng tiêu chí thiếu cột “{column}”."
 CRITERIA_NO_DEPARTMENTS = (
     "không tìm thấy sheet “Đơn vị” với cột “Mã đơn vị” và “Tên đơn vị”."
 )
+CRITERIA_NO_DEPARTMENTS_COLUMN = (
+    "Sheet “Đơn vị” liệt kê {count} đơn vị nhưng sheet “{sheet}” không có cột "
+    "“Đơn vị chủ trì” (dòng tiêu đề {row}: {header}): hãy đặt tên cột ghi đơn vị "
+    "chủ trì là “Đơn vị chủ trì”. Nếu đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa "
+    "sheet “Đơn vị”."
+)
+CRITERIA_DEPARTMENTS_ONLY_ABOVE = (
+    "Cột “Đơn vị chủ trì” chỉ ghi ở dòng không phải tiêu chí lá (ô {cells}), các "
+    "tiêu chí lá để trống: hãy ghi đơn vị chủ trì cho từng tiêu chí lá (có thể gộp "
+    "ô cho cả khối tiêu chí)."
+)
+CRITERIA_DEPARTMENTS_EMPTY = (
+    "Cột “Đơn vị chủ trì” (cột {column}) để trống ở mọi tiêu chí nhưng sheet “Đơn "
+    "vị” liệt kê {count} đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu "
+    "đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”."
+)
 CRITERIA_TOO_LARGE = "bảng quá lớn: chỉ đọc được {rows} dòng và {columns} cột đầu tiên của sheet “{sheet}”."
 CRITERIA_EMPTY = "bảng tiêu chí không có tiêu chí nào."
 CRITERIA_UNREADABLE = "không đọc được tệp ({reason})."

@@ -581,3 +581,88 @@ def test_a_subtotal_that_is_not_its_components_sum_is_refused(tmp_path: Path) ->
             name="Cộng", stated="2,5", part="3", computed="7"
         ),
     ]
+
+
+def _with_header(path: Path, column: str) -> Path:
+    """``SMALL_TREE`` with its `Đơn vị chủ trì` header written otherwise."""
+    write_criteria(path, SMALL_TREE)
+    book = openpyxl.load_workbook(path)
+    book["Tiêu chí"]["E4"] = column
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Cơ quan chủ trì", "Cơ quan, đơn vị chủ trì", "Đơn vị thực hiện", "Chủ trì"],
+)
+def test_a_departments_column_named_otherwise_is_read(
+    tmp_path: Path, header: str
+) -> None:
+    """c08h, c10: the column named as decisions name it was not found, and the
+    set was read as one unit filling the whole form: the newest form replaced
+    every department's (a total of 4,1 instead of 19,94, "HOÀN THÀNH"; blind
+    round 21c, finding 1)."""
+    criteria_set = read_criteria_set(_with_header(tmp_path / "c.xlsx", header))
+    assert not criteria_set.self_assessed
+    leaves = dict(criteria_set.leaves.select("code", "departments").iter_rows())
+    assert leaves["1.2.1"] == ["NV", "TCKH"]
+
+
+def test_no_departments_column_beside_a_departments_sheet_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A column the reader does not know (`Phân công`), the `Đơn vị` sheet
+    listing departments: not a set a unit fills itself; refused, saying what
+    to name the column."""
+    path = _with_header(tmp_path / "c.xlsx", "Phân công")
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="c.xlsx"),
+        "  - Sheet “Đơn vị” liệt kê 2 đơn vị nhưng sheet “Tiêu chí” không có cột "
+        "“Đơn vị chủ trì” (dòng tiêu đề 4: Mã, Tên, Điểm tối đa, Nhóm điểm, Phân "
+        "công): hãy đặt tên cột ghi đơn vị chủ trì là “Đơn vị chủ trì”. Nếu đơn vị "
+        "tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”.",
+    ]
+
+
+def test_departments_named_only_on_components_are_refused(tmp_path: Path) -> None:
+    """c22a: the departments written on the component rows, every leaf left
+    blank: read as a unit filling the whole form (blind round 21c, finding 2).
+    Refused, naming where they are written."""
+    tree = [
+        [code, name, maximum, group, None]
+        for code, name, maximum, group, _ in SMALL_TREE
+    ]
+    tree[0][4] = "NV"
+    tree[7][4] = "TCKH"
+    path = write_criteria(tmp_path / "c.xlsx", tree)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="c.xlsx"),
+        "  - Cột “Đơn vị chủ trì” chỉ ghi ở dòng không phải tiêu chí lá (ô E5, "
+        "E12), các tiêu chí lá để trống: hãy ghi đơn vị chủ trì cho từng tiêu chí lá "
+        "(có thể gộp ô cho cả khối tiêu chí).",
+    ]
+
+
+def test_an_empty_departments_column_beside_a_departments_sheet_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Every leaf's `Đơn vị chủ trì` left empty while the `Đơn vị` sheet lists
+    departments: refused (read as a unit filling the whole form, the newest form
+    would stand for every department)."""
+    tree = [
+        [code, name, maximum, group, None] for code, name, maximum, group, _ in SMALL_TREE
+    ]
+    path = write_criteria(tmp_path / "c.xlsx", tree)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="c.xlsx"),
+        "  - Cột “Đơn vị chủ trì” (cột E) để trống ở mọi tiêu chí nhưng sheet “Đơn "
+        "vị” liệt kê 2 đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu đơn "
+        "vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”.",
+    ]

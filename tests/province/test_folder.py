@@ -205,7 +205,11 @@ def test_a_responsible_column_left_empty_on_every_leaf_is_a_self_assessment(
     from tests.builders import write_criteria
 
     rows: list[list[Cell]] = [[*row, None] for row in SELF_TREE]
-    criteria_set = read_criteria_set(write_criteria(tmp_path / "x.xlsx", rows))
+    # no department listed in its `Đơn vị` sheet: with some listed, the empty
+    # column is refused (blind round 21c; tests/test_criteria.py)
+    criteria_set = read_criteria_set(
+        write_criteria(tmp_path / "x.xlsx", rows, departments=())
+    )
     assert criteria_set.self_assessed
     assert criteria_set.departments == (SELF_DEPARTMENT,)
     assert criteria_set.unit_group is None
