@@ -238,10 +238,16 @@ def _match(text: str, index: AliasIndex) -> tuple[str, int] | None:
     return index.get(_folded_label(text))
 
 
-def _header_matches(row: Sequence[CellValue], index: AliasIndex) -> dict[str, int]:
+def _header_matches(
+    row: Sequence[CellValue],
+    index: AliasIndex,
+    hidden: frozenset[int] = frozenset(),
+) -> dict[str, int]:
     """Field → column of the cells of ``row`` that are labels; when several cells
-    match one field, the earlier alias wins, then the leftmost cell."""
-    best: dict[str, tuple[int, int]] = {}
+    match one field, a shown column wins over a ``hidden`` one (last year's
+    column kept hidden beside this year's), then the earlier alias, then the
+    leftmost cell."""
+    best: dict[str, tuple[bool, int, int]] = {}
     for c, value in enumerate(row):
         if not isinstance(value, str) or not value.strip():
             continue
@@ -249,9 +255,10 @@ def _header_matches(row: Sequence[CellValue], index: AliasIndex) -> dict[str, in
         if found is None:
             continue
         name, priority = found
-        if name not in best or priority < best[name][0]:
-            best[name] = (priority, c)
-    return {name: c for name, (_, c) in best.items()}
+        rank = (c in hidden, priority, c)
+        if name not in best or rank < best[name]:
+            best[name] = rank
+    return {name: c for name, (_, _, c) in best.items()}
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
@@ -302,13 +309,18 @@ def _locate_header(
 ) -> tuple[int, dict[str, int], int] | None:
     """(header row, columns, first data row) of the first header in ``sheet``."""
     cells = sheet.cells
+    hidden = sheet.facts.hidden_columns
     for r, row in enumerate(cells[:search_rows]):
-        columns = _header_matches(row, index)
+        columns = _header_matches(row, index, hidden)
         if required not in columns:
             continue
         data_row = r + 1
         if any_of and not any(name in columns for name in any_of):
-            below = _header_matches(cells[r + 1], index) if r + 1 < len(cells) else {}
+            below = (
+                _header_matches(cells[r + 1], index, hidden)
+                if r + 1 < len(cells)
+                else {}
+            )
             taken = set(columns.values())
             extra = {
                 k: c for k, c in below.items() if k not in columns and c not in taken

@@ -19,7 +19,7 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.text import ancestors
-from tests.builders import DEPARTMENTS, SMALL_TREE, Cell, write_criteria
+from tests.builders import DEPARTMENTS, SMALL_TREE, Cell, write_criteria, write_rows
 from tests.conftest import SAMPLE_INPUTS
 
 
@@ -655,7 +655,8 @@ def test_an_empty_departments_column_beside_a_departments_sheet_is_refused(
     departments: refused (read as a unit filling the whole form, the newest form
     would stand for every department)."""
     tree = [
-        [code, name, maximum, group, None] for code, name, maximum, group, _ in SMALL_TREE
+        [code, name, maximum, group, None]
+        for code, name, maximum, group, _ in SMALL_TREE
     ]
     path = write_criteria(tmp_path / "c.xlsx", tree)
     with pytest.raises(UnusableCriteria) as raised:
@@ -666,3 +667,57 @@ def test_an_empty_departments_column_beside_a_departments_sheet_is_refused(
         "vị” liệt kê 2 đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu đơn "
         "vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”.",
     ]
+
+
+def test_a_hidden_column_under_the_same_header_gives_way_to_the_shown_one(
+    tmp_path: Path,
+) -> None:
+    """c19c: last year's `Điểm tối đa` kept in a hidden column left of this
+    year's, under the same header: the hidden one was read (a total of 18,19
+    instead of 19,94; blind round 21c, finding 3)."""
+    old = [
+        [code, name, (m or 0) + 1, m, group, who]
+        for code, name, m, group, who in (SMALL_TREE)
+    ]
+    path = write_rows(
+        tmp_path / "c.xlsx",
+        {
+            "Tiêu chí": [
+                ["BỘ CHỈ SỐ THỬ"],
+                ["Áp dụng từ năm: 2022"],
+                [],
+                [
+                    "Mã",
+                    "Tên",
+                    "Điểm tối đa",
+                    "Điểm tối đa",
+                    "Nhóm điểm",
+                    "Đơn vị chủ trì",
+                ],
+                *old,
+            ],
+            "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Tên khác"], *DEPARTMENTS],
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    book["Tiêu chí"].column_dimensions["C"].hidden = True
+    book.save(path)
+    criteria_set = read_criteria_set(path)
+    maxima = dict(criteria_set.nodes.select("code", "max").iter_rows())
+    assert maxima["1.1"] == 1 and maxima["2"] == 4
+
+
+MERGED_SETS = Path(__file__).parent / "fixtures" / "criteria-merged"
+
+
+def test_an_ods_set_with_merged_cells_reads_as_its_xls(tmp_path: Path) -> None:
+    """One set with `Đơn vị chủ trì` and `Nhóm điểm` merged over blocks of
+    leaves, saved by LibreOffice as `.ods` and `.xls` (blind round 21c, c14c,
+    c14d): the `.ods` was refused, its merged cells read as empty ("ô E23: tiêu
+    chí 3.4.1 chưa có đơn vị chủ trì"); both now give the same tree."""
+    ods = read_criteria_set(MERGED_SETS / "bo-chi-so.ods")
+    xls = read_criteria_set(MERGED_SETS / "bo-chi-so.xls")
+    columns = ["code", "departments", "group", "max"]
+    assert ods.nodes.select(columns).equals(xls.nodes.select(columns))
+    leaves = dict(ods.leaves.select("code", "departments").iter_rows())
+    assert (leaves["3.4.1"], leaves["3.4.2"]) == (["VP"], ["VP"])  # E21:E24

@@ -352,6 +352,27 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
     return ods_facts(container.read(content, "content.xml"))
 
 
+def with_facts(
+    sheets: list[Sheet], content: bytes, container: Container
+) -> list[Sheet]:
+    """``sheets`` (read from ``content``) with the facts the reader does not
+    give (hidden rows and columns, an ``.ods``'s merged cells), as
+    ``_read_sheets`` gives a submission's; as they are when the facts cannot be
+    read (the workbook is then read as before: nothing is refused for it)."""
+    try:
+        facts = _facts(content, container)
+    except Exception:  # xlrd, zipfile, expat: the sheets as the reader gives them
+        return sheets
+    found = []
+    for read in sheets:
+        fact = facts.get(read.name)
+        sheet = read if fact is None else replace(read, facts=fact)
+        if fact is not None and fact.merged and not sheet.merged:  # an .ods's spans
+            sheet = replace(sheet, merged=fact.merged)
+        found.append(sheet)
+    return found
+
+
 def _read_sheets(
     content: bytes, container: Container | None = None
 ) -> tuple[list[Sheet], dict[str, list[Decoded]], str | None]:

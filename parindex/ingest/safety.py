@@ -840,7 +840,7 @@ def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
     except OSError as error:
         raise UnreadableWorkbook(error.strerror or str(error)) from error
     try:
-        inspect_container(content)
+        container = inspect_container(content)
     except UnsafeFile as unsafe:
         raise UnreadableWorkbook(unsafe_message(unsafe, len(content))) from None
     opener = functools.partial(_open_sheets, hidden=hidden)
@@ -849,7 +849,11 @@ def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
         raise UnreadableWorkbook(crash_message(found))
     if isinstance(found, str):
         raise UnreadableWorkbook(found)
-    return found
+    # what the reader does not give (hidden columns, an .ods's merged cells), as
+    # a submission has it; here, not at the top: the reader imports this module
+    from parindex.ingest.read import with_facts
+
+    return with_facts(found, content, container)
 
 
 def _open_sheets(content: bytes, *, hidden: bool = False) -> list[Sheet] | str:
