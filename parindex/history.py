@@ -229,6 +229,7 @@ def _rows(
         return name, [], None
     year_column = table.columns["year"]
     code_column = table.columns.get("code", year_column)
+    years = _merged_years(table, year_column)
     return (
         table.sheet.name,
         [
@@ -236,6 +237,7 @@ def _rows(
                 r + 1,
                 {
                     **{column: table.value(r, column) for column in columns},
+                    **({"year": years[r]} if r in years else {}),
                     **{
                         f"cell:{column}": table.cell(r, column)
                         or cell_ref(r, year_column)
@@ -249,6 +251,22 @@ def _rows(
         ],
         table,
     )
+
+
+def _merged_years(table: Table, column: int) -> dict[int, CellValue]:
+    """The year of each data row inside a range merged down the year's column
+    (a year printed once over its block of component rows): its first cell's,
+    as Excel shows it on every row of the block."""
+    years: dict[int, CellValue] = {}
+    for (r1, c1), (r2, c2) in table.sheet.merged:
+        if not (c1 <= column <= c2) or r2 <= r1 or r1 < table.data_row:
+            continue
+        if r1 >= len(table.sheet.cells):
+            continue
+        value = table.sheet.cells[r1][c1] if c1 < len(table.sheet.cells[r1]) else ""
+        for r in range(r1 + 1, r2 + 1):
+            years[r] = value
+    return years
 
 
 def _groups_not_found(

@@ -469,3 +469,23 @@ def test_a_header_half_grouped_over_two_rows_gives_no_false_year_warning(
         (2022, 72.1),
         (2023, 79.27),
     ]
+
+
+def test_a_year_merged_down_its_components_counts_on_every_row(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """`Năm` of `Chỉ số thành phần` merged down each year's block of rows, as a
+    decision prints it: only the first component of each year was read, and the
+    warning blamed the figures (blind round 21c, h03; blind round 15, left)."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chỉ số thành phần"]
+    for first, last in ((2, 9), (10, 17)):
+        for row in range(first + 1, last + 1):
+            sheet[f"A{row}"] = None
+        sheet.merge_cells(f"A{first}:A{last}")
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    counts = history.components.group_by("year").len().sort("year").rows()
+    assert counts == [(2022, 8), (2023, 8)]
