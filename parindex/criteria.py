@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -422,8 +423,25 @@ def _merged_sources(table: Table, name: str) -> dict[int, int]:
 
 # a row without a code named so is the table's total (``text.fold_name``)
 TOTAL_NAMES = frozenset(
-    fold_name(name) for name in ("Tổng cộng", "Tổng số", "Tổng điểm", "Cộng")
+    fold_name(name)
+    for name in (
+        "Tổng cộng",
+        "Tổng số",
+        "Tổng điểm",
+        "Tổng số điểm",
+        "Tổng cộng điểm",
+        "Tổng",
+        "Cộng",
+    )
 )
+# what a decision prints after a total's name: ``Tổng cộng (I+II+III)``
+_SUM_FORMULA = re.compile(r"\s*\([^()]*\)\s*:?\s*$")
+
+
+def _is_total_label(text: str) -> bool:
+    """Whether a cell names a sum row (``TOTAL_NAMES``, a formula after it in
+    brackets allowed)."""
+    return bool(text) and fold_name(_SUM_FORMULA.sub("", text)) in TOTAL_NAMES
 
 
 @dataclass(frozen=True)
@@ -436,21 +454,44 @@ class _Totals:
 
     rows: tuple[int, ...]
     end: int | None
+    notes_from: int | None = None
+    """Without such a last sum row: the first of the rows below the last code
+    when none of them has a code or a maximum (notes under the table, not
+    criteria)."""
+
+    @property
+    def last_read(self) -> int | None:
+        """The row the criteria end before (None: the sheet's end)."""
+        return self.end if self.end is not None else self.notes_from
 
 
 def _total_rows(table: Table) -> _Totals:
-    """The table's sum rows (``_Totals``)."""
+    """The table's sum rows (``_Totals``): a row whose name (or code) cell names
+    a total (``_is_total_label``)."""
     rows: list[int] = []
     coded = last_coded = False  # a code above the row, above the last sum row
+    last_code: int | None = None
     for row in range(table.data_row, len(table.sheet.cells)):
         code = cell_text(table.value(row, "code"))
-        if code:
-            coded = True
-        elif fold_name(cell_text(table.value(row, "name"))) in TOTAL_NAMES:
+        if _is_total_label(cell_text(table.value(row, "name"))) or _is_total_label(
+            code
+        ):
             rows.append(row)
             last_coded = coded
+        elif code:
+            coded, last_code = True, row
     end = rows[-1] if rows and last_coded else None
-    return _Totals(tuple(rows), end)
+    notes_from = None
+    if end is None and last_code is not None:
+        below = range(last_code + 1, len(table.sheet.cells))
+        if all(
+            not cell_text(table.value(row, "code"))
+            and not cell_text(table.value(row, "max"))
+            for row in below
+            if row not in rows
+        ):
+            notes_from = last_code + 1
+    return _Totals(tuple(rows), end, notes_from)
 
 
 def _read_maximum(raw: CellValue) -> tuple[float | None, str]:
@@ -571,7 +612,7 @@ def _node_rows(
     rows below the last one when no code follows it."""
     resolver = _DepartmentNames(departments)
     first = table.data_row
-    end = totals.end if totals is not None else None
+    end = totals.last_read if totals is not None else None
     lines = table.sheet.cells[first:end]
 
     def column(name: str) -> list[CellValue]:
@@ -691,6 +732,10 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             column, row_field = "code", "row"
         where = cell_ref(row[row_field], table.columns[column])
         message = messages.CRITERIA_MESSAGES[check]
+        if check == "code_valid" and not row["raw_code"] and row["name"]:
+            # a name's second line, a note between criteria
+            message = messages.CRITERIA_NAME_WITHOUT_CODE
+            values["line"] = row["row"] + 1
         if check == "code_unique" and row["code_numeric"] and "." in row["code"]:
             # 8.10 typed as a number is 8.1: say so where the cell holds a number
             message = messages.CRITERIA_CODE_UNIQUE_NUMBER

@@ -39,6 +39,11 @@ CRITERIA_DEPARTMENTS_EMPTY = (
     "vị” liệt kê {count} đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu "
     "đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”."
 )
+CRITERIA_NAME_WITHOUT_CODE = (
+    "dòng {line} có nội dung “{name}” nhưng không có mã tiêu chí: nếu là phần tiếp "
+    "theo của tên tiêu chí ở dòng trên, hãy ghi vào ô tên của tiêu chí đó; nếu là "
+    "ghi chú, hãy để dưới bảng hoặc xóa dòng này."
+)
 CRITERIA_TOO_LARGE = "bảng quá lớn: chỉ đọc được {rows} dòng và {columns} cột đầu tiên của sheet “{sheet}”."
 CRITERIA_EMPTY = "bảng tiêu chí không có tiêu chí nào."
 CRITERIA_UNREADABLE = "không đọc được tệp ({reason})."

@@ -721,3 +721,55 @@ def test_an_ods_set_with_merged_cells_reads_as_its_xls(tmp_path: Path) -> None:
     assert ods.nodes.select(columns).equals(xls.nodes.select(columns))
     leaves = dict(ods.leaves.select("code", "departments").iter_rows())
     assert (leaves["3.4.1"], leaves["3.4.2"]) == (["VP"], ["VP"])  # E21:E24
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [None, "Tổng cộng (I+II)", 7, None, None],
+        [None, "TỔNG SỐ ĐIỂM", 7, None, None],
+        [None, "Cộng (1+2)", 7, None, None],
+        ["Tổng cộng", None, 7, None, None],  # typed in the code column
+        ["TỔNG CỘNG", "", 7, None, None],
+    ],
+)
+def test_a_total_row_named_as_decisions_print_it_is_the_total(
+    tmp_path: Path, small_criteria: CriteriaSet, row: list[object]
+) -> None:
+    """c20: `Tổng cộng (I+II+III)`, `TỔNG SỐ ĐIỂM`, `Cộng (1+2+3)`, `Tổng cộng`
+    in column A were refused as "ô A25: “” không phải là mã tiêu chí hợp lệ"
+    (blind round 21c, finding 7)."""
+    path = _broken(tmp_path, extra=[row])
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_notes_below_the_last_criterion_are_not_criteria(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """c17m: notes under the table with no total row above them were refused
+    as codes “” (blind round 21c, finding 7)."""
+    path = _broken(
+        tmp_path,
+        extra=[
+            [None, "Ghi chú: (1) điểm điều tra do tỉnh chấm."],
+            [None, "(2) SIPAS theo kết quả khảo sát."],
+        ],
+    )
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_a_name_without_a_code_between_criteria_says_so(tmp_path: Path) -> None:
+    """c07a3, c17e: a criterion's name running onto a second row was refused as
+    "“” không phải là mã tiêu chí hợp lệ" (blind round 21c, finding 7): the
+    message says what the row holds and what to do."""
+    nodes: list[list[object]] = [list(row) for row in SMALL_TREE]
+    nodes.insert(2, [None, "(tiếp) kế hoạch năm", None, None, None])
+    path = write_criteria(tmp_path / "c.xlsx", nodes)  # type: ignore[arg-type]
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines() == [
+        messages.CRITERIA_UNUSABLE.format(file="c.xlsx"),
+        "  - ô A7: dòng 7 có nội dung “(tiếp) kế hoạch năm” nhưng không có mã tiêu "
+        "chí: nếu là phần tiếp theo của tên tiêu chí ở dòng trên, hãy ghi vào ô tên "
+        "của tiêu chí đó; nếu là ghi chú, hãy để dưới bảng hoặc xóa dòng này.",
+    ]

@@ -65,6 +65,8 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
 TOTAL_LABELS = frozenset(
     {"tong", "tong cong", "tong so", "tong diem", "tong so diem", "cong", "total"}
 )
+# the formula a total's name may carry in brackets: ``Tổng cộng (I+II+III)``
+_SUM_FORMULA = re.compile(r"\s*\([^()]*\)\s*:?\s*$")
 _FORMULA_FIELDS = ("code", "self", "appraised")
 _NONE: tuple[str | None, float | None] = (None, None)
 # The columns gathered row by row; cell references are computed as whole columns.
@@ -134,10 +136,14 @@ def _parse_code(value: CellValue) -> tuple[str, str | None, bool]:
 
 
 def _total_label(table: Table, row: int) -> str | None:
-    """The label of a grand-total row (``Tổng cộng``) in the code or name cell."""
+    """The label of a grand-total row (``Tổng cộng``, ``Tổng cộng (I+II+III)``)
+    in the code or name cell."""
     for column in ("code", "name"):
         text = cell_text(table.value(row, column))
-        if text and fold(text).rstrip(":").strip() in TOTAL_LABELS:
+        if not text:
+            continue
+        label = _SUM_FORMULA.sub("", fold(text).rstrip(":").strip())
+        if label.rstrip(":").strip() in TOTAL_LABELS:
             return text
     return None
 
