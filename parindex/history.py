@@ -269,6 +269,49 @@ def _merged_years(table: Table, column: int) -> dict[int, CellValue]:
     return years
 
 
+def _wide_components(
+    table: Table, rows: list[tuple[int, Row]]
+) -> list[tuple[int, Row]]:
+    """``rows`` of a components table laid out one year per row (``Năm | 1 | 2
+    | …``: no ``Mã`` and ``Điểm`` columns, the header's other cells codes) as
+    one row per year and component, as the long layout gives them: the code
+    the column's, the score its cell; ``rows`` as they are otherwise."""
+    if "code" in table.columns or "score" in table.columns:
+        return rows
+    codes = _header_codes(table)
+    if not codes:
+        return rows
+    found: list[tuple[int, Row]] = []
+    for number, row in rows:
+        r = number - 1
+        line = table.sheet.cells[r]
+        for c, code in codes.items():
+            found.append(
+                (
+                    number,
+                    {
+                        **row,
+                        "code": code,
+                        "score": line[c] if c < len(line) else "",
+                        "cell:score": cell_ref(r, c),
+                        "code_cell": cell_ref(table.header_row, c),
+                    },
+                )
+            )
+    return found
+
+
+def _header_codes(table: Table) -> dict[int, str]:
+    """Column → component code of the header cells, the year's aside, that are
+    codes (a components table laid out one year per row)."""
+    year_column = table.columns["year"]
+    return {
+        c: code
+        for c, value in enumerate(table.sheet.cells[table.header_row])
+        if c != year_column and (code := normalise_code(cell_text(value)))
+    }
+
+
 def _groups_not_found(
     table: Table | None, file: str, sheet: str
 ) -> list[dict[str, str | None]]:
@@ -536,9 +579,29 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     )
     problems += found
     components: list[dict[str, Any]] = []
-    component_sheet, component_rows, _ = _rows(
+    component_sheet, component_rows, component_table = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
+    if component_table is not None:
+        component_rows = _wide_components(component_table, component_rows)
+        if not (
+            {"code", "score"} & component_table.columns.keys()
+            or _header_codes(component_table)
+        ):
+            header = component_table.sheet.cells[component_table.header_row]
+            problems.append(
+                problem(
+                    "warning",
+                    messages.HISTORY_COMPONENTS_NO_CODES.format(
+                        sheet=component_sheet,
+                        row=component_table.header_row + 1,
+                        header=", ".join(t for v in header if (t := cell_text(v))),
+                    ),
+                    file=path.name,
+                    sheet=component_sheet,
+                    cell=cell_ref(component_table.header_row, 0),
+                )
+            )
     left_out: set[int] = set()  # years with a component too large to be one
     unread_codes: list[tuple[str, str]] = []  # (cell, text) of codes not read
     for number, row in component_rows:

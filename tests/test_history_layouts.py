@@ -489,3 +489,58 @@ def test_a_year_merged_down_its_components_counts_on_every_row(
     assert problems == []
     counts = history.components.group_by("year").len().sort("year").rows()
     assert counts == [(2022, 8), (2023, 8)]
+
+
+def test_components_laid_out_one_year_per_row_are_read(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """`Chỉ số thành phần` as a table of years by components (`Năm | 1 | 2 | …`),
+    as some offices keep it: ignored without a word, so no component was
+    compared with last year (blind round 21c, h10). Each cell is a component's
+    score, its year the row's, its code the column's."""
+    path = _copy(sample_inputs, tmp_path)
+    long = read_history(path)[0].components.sort("year", "code")
+    book = openpyxl.load_workbook(path)
+    book.remove(book["Chỉ số thành phần"])
+    sheet = book.create_sheet("Chỉ số thành phần")
+    codes = sorted(set(long["code"].to_list()))
+    sheet.append(["Năm", *codes])
+    for year in (2022, 2023):
+        scores = dict(
+            long.filter(pl.col("year") == year).select("code", "score").rows()
+        )
+        sheet.append([year, *(scores[code] for code in codes)])
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    wide = history.components.sort("year", "code")
+    assert wide.select("year", "code", "score").equals(
+        long.select("year", "code", "score")
+    )
+
+
+def test_a_components_table_without_codes_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """Neither `Mã`/`Điểm` columns nor codes over the columns: said, naming the
+    header, not passed over."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book.remove(book["Chỉ số thành phần"])
+    sheet = book.create_sheet("Chỉ số thành phần")
+    sheet.append(["Năm", "Thành phần một", "Thành phần hai"])
+    sheet.append([2022, 7.36, 5])
+    book.save(path)
+    history, problems = read_history(path)
+    assert history.components.is_empty()
+    assert [(p["sheet"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "Chỉ số thành phần",
+            "A1",
+            "Sheet “Chỉ số thành phần” không có cột “Mã” và “Điểm”, cũng không ghi mã "
+            "chỉ số thành phần trên dòng tiêu đề (dòng 1: Năm, Thành phần một, Thành "
+            "phần hai): chỉ số thành phần các năm không được đọc. Hãy ghi mỗi thành "
+            "phần một dòng (Năm | Mã | Điểm), hoặc mỗi năm một dòng với mã thành phần "
+            "trên dòng tiêu đề (Năm | 1 | 2 | …).",
+        )
+    ]
