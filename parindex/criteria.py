@@ -356,12 +356,18 @@ class _DepartmentNames:
         codes: list[str] = []
         unknown: list[str] = []
         ambiguous: list[str] = []
-        for part in (p.strip() for p in text.split(";")):
+        for part in (p.strip() for p in _LIST_SEPARATOR.split(text)):
             if not part:
                 continue
             pieces = [part]
             if not self._named(part) and "," in part:
                 pieces = [p.strip() for p in part.split(",") if p.strip()]
+            elif not self._named(part):
+                # "NV và TCKH", "NV + TCKH": several, when each is a department
+                # (a name holding "và", "Văn phòng HĐND và UBND", is named whole)
+                split = [p.strip() for p in _JOINED.split(part) if p.strip()]
+                if len(split) > 1 and all(self._named(p) for p in split):
+                    pieces = split
             for piece in pieces:
                 named = self._named(piece)
                 if not named:
@@ -373,6 +379,12 @@ class _DepartmentNames:
         found = _Listed(tuple(codes), tuple(unknown), tuple(ambiguous))
         self.read[text] = found
         return found
+
+
+_LIST_SEPARATOR = re.compile(r"[;\n]")
+"""What separates the departments of a `Đơn vị chủ trì` cell: ``;`` or a new
+line (a comma, when the whole is no name, ``_DepartmentNames.listed``)."""
+_JOINED = re.compile(r"\s+và\s+|\s*\+\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)

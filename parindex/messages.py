@@ -73,7 +73,8 @@ CRITERIA_MESSAGES: dict[str, str] = {
     ),
     "departments_known": (
         "tiêu chí {code} ghi đơn vị chủ trì “{unknown_departments}”: không phải "
-        "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị”."
+        "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị” (nhiều đơn vị "
+        "thì cách nhau bằng dấu “;”)."
     ),
     "departments_unambiguous": (
         "tiêu chí {code} ghi đơn vị chủ trì {ambiguous_departments}: tên này là "

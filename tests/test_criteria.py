@@ -98,7 +98,8 @@ def _broken(
             {1: ["1.1", "Kế hoạch", 1, "Thẩm định", "NV;XYZ"]},
             None,
             "  - ô E6: tiêu chí 1.1 ghi đơn vị chủ trì “XYZ”: không phải mã, tên hay "
-            "tên khác của đơn vị nào trong sheet “Đơn vị”.",
+            "tên khác của đơn vị nào trong sheet “Đơn vị” (nhiều đơn vị thì cách "
+            "nhau bằng dấu “;”).",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1, None, "NV"]},
@@ -773,3 +774,35 @@ def test_a_name_without_a_code_between_criteria_says_so(tmp_path: Path) -> None:
         "chí: nếu là phần tiếp theo của tên tiêu chí ở dòng trên, hãy ghi vào ô tên "
         "của tiêu chí đó; nếu là ghi chú, hãy để dưới bảng hoặc xóa dòng này.",
     ]
+
+
+def test_departments_listed_on_lines_or_with_va_are_each_read(tmp_path: Path) -> None:
+    """c12b, c12c: `NV và TCKH` and two lines in one cell were refused as one
+    unknown department (blind round 21c, finding 10); `Văn phòng HĐND và UBND`,
+    one name holding "và", stays one department."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "Nội vụ và Tài chính - Kế hoạch"
+    nodes[3][4] = "NV\nTCKH"
+    nodes[5][4] = "Văn phòng HĐND và UBND"
+    nodes[6][4] = "nv + tckh"
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
+    leaves = read_criteria_set(path).leaves
+    assert leaves.select("code", "departments").rows()[:4] == [
+        ("1.1", ["NV", "TCKH"]),
+        ("1.2.1", ["NV", "TCKH"]),
+        ("1.2.2.1", ["VP"]),
+        ("1.2.2.2", ["NV", "TCKH"]),
+    ]
+
+
+def test_an_unknown_department_says_how_to_list_several(tmp_path: Path) -> None:
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = "NV và Phòng Y tế"
+    path = write_criteria(tmp_path / "ten.xlsx", nodes)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1] == (
+        "  - ô E6: tiêu chí 1.1 ghi đơn vị chủ trì “NV và Phòng Y tế”: không phải "
+        "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị” (nhiều đơn vị thì "
+        "cách nhau bằng dấu “;”)."
+    )
