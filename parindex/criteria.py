@@ -30,6 +30,7 @@ from parindex.text import (
     format_vn,
     nfc,
     normalise_code,
+    parse_figure,
     parse_number,
 )
 from parindex.validation import failed_checks
@@ -45,6 +46,7 @@ from parindex.workbook import (
     column_letter,
     find_metadata,
     find_table,
+    rows_visible_first,
 )
 from schemas.criteria import TOLERANCE, CriteriaNodeRow
 
@@ -513,7 +515,7 @@ def _read_maximum(raw: CellValue) -> tuple[float | None, str]:
     maximum = (
         float(raw)
         if isinstance(raw, int | float) and not isinstance(raw, bool)
-        else parse_number(text)
+        else parse_figure(text)  # "2 điểm", as a decision prints it
     )
     if maximum is not None and not abs(maximum) <= SCORE_LIMIT:
         return None, text if isinstance(raw, str) else as_shown(maximum)
@@ -801,6 +803,10 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
     metadata = find_metadata(
         table.sheet, {**CRITERIA_LABELS, **BLOCK_LABEL}, last_row=table.header_row
     )
+    if "first_year" not in metadata:  # "Áp dụng từ năm 2022", no colon
+        found = _first_year_unlabelled(table)
+        if found is not None:
+            metadata["first_year"] = found
     problems = []
     if table.sheet.truncated:
         problems.append(
@@ -897,6 +903,20 @@ def _departments_above(frame: pl.DataFrame, table: Table) -> list[str]:
     column = table.columns["departments"]
     rows = frame.filter(~pl.col("is_leaf") & pl.col("has_departments"))["row"]
     return [cell_ref(row, column) for row in rows.to_list()]
+
+
+_FIRST_YEAR_LINE = re.compile(r"^\s*ap dung tu nam\s+(\S+)")
+
+
+def _first_year_unlabelled(table: Table) -> tuple[str, str] | None:
+    """(value, cell) of an ``Áp dụng từ năm 2022`` line written without its
+    colon above the table, the shown rows first."""
+    for r, row in rows_visible_first(table.sheet, table.header_row):
+        for c, value in enumerate(row):
+            found = _FIRST_YEAR_LINE.match(fold(cell_text(value)))
+            if found is not None:
+                return found.group(1), cell_ref(r, c)
+    return None
 
 
 def _no_department_named(frame: pl.DataFrame) -> bool:

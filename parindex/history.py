@@ -14,7 +14,13 @@ from parindex import messages
 from parindex.ingest.safety import read_sheets_safely
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown, exact, exact_total
 from parindex.problems import problem
-from parindex.text import code_key, fold, format_vn, normalise_code, parse_number
+from parindex.text import (
+    code_key,
+    fold,
+    format_vn,
+    normalise_code,
+    parse_figure,
+)
 from parindex.workbook import (
     CellValue,
     Sheet,
@@ -121,20 +127,13 @@ def _unread_year(value: CellValue, where: dict[str, str | None]) -> Any:
     )
 
 
-_WITH_UNIT = re.compile(r"(.*?\d)\s*(?:điểm|đ)\.?", re.IGNORECASE)
-"""A score typed with its unit, as the province's tables print it: ``79,27
-điểm``, ``79,27đ``."""
-
-
 def _number(value: CellValue) -> float | None:
     """A published figure: a number, or a text that is one (``79,27``, also with
     its unit, ``79,27 điểm``; the unit is accepted here only, never in a
     submission's score)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    text = cell_text(value)
-    with_unit = _WITH_UNIT.fullmatch(text)
-    return parse_number(with_unit.group(1) if with_unit else text)
+    return parse_figure(cell_text(value))
 
 
 _RANK_OF = re.compile(r"(?:(?:xep\s+)?(?:hang|thu)\s*)?(\d{1,4})(?:\s*/\s*(\d{1,4}))?")

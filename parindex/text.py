@@ -184,3 +184,14 @@ def format_vn(value: float, decimals: int = 2) -> str:
     if text in ("-0", ""):
         text = "0"
     return text.replace(".", ",")
+
+
+_WITH_UNIT = re.compile(r"(.*?\d)\s*(?:điểm|đ)\.?", re.IGNORECASE)
+
+
+def parse_figure(raw: str) -> float | None:
+    """``parse_number`` of a figure the office's own tables may print with its
+    unit (``79,27 điểm``, ``0,5đ``): a published figure, a criterion's maximum;
+    never a submission's score."""
+    with_unit = _WITH_UNIT.fullmatch(raw.strip())
+    return parse_number(with_unit.group(1) if with_unit else raw)

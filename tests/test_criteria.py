@@ -119,11 +119,11 @@ def _broken(
             "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
             "1.000.000 (“”).",
         ),
-        (  # c27
-            {1: ["1.1", "Kế hoạch", "1 điểm", "Thẩm định", "NV"]},
+        (  # c27 (`1 điểm` is 1 since blind round 21c: a word is no number)
+            {1: ["1.1", "Kế hoạch", "một điểm", "Thẩm định", "NV"]},
             None,
             "  - ô C6: điểm tối đa của tiêu chí 1.1 không phải là số không âm đến "
-            "1.000.000 (“1 điểm”).",
+            "1.000.000 (“một điểm”).",
         ),
         (
             {1: ["1.1", "Kế hoạch", 1, "Chỉ số SIPAS", "NV"]},
@@ -434,12 +434,12 @@ def test_a_total_row_that_is_not_the_sum_of_the_components_is_refused(
 def test_a_total_row_with_a_maximum_that_is_no_number_is_refused(
     tmp_path: Path,
 ) -> None:
-    path = _broken(tmp_path, extra=[[None, "Tổng số", "7 điểm", None, None]])
+    path = _broken(tmp_path, extra=[[None, "Tổng số", "bảy điểm", None, None]])
     with pytest.raises(UnusableCriteria) as raised:
         read_criteria_set(path)
     assert str(raised.value).splitlines()[1:] == [
         "  - ô C15: "
-        + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name="Tổng số", raw="7 điểm")
+        + messages.CRITERIA_TOTAL_NOT_NUMBER.format(name="Tổng số", raw="bảy điểm")
     ]
 
 
@@ -806,3 +806,28 @@ def test_an_unknown_department_says_how_to_list_several(tmp_path: Path) -> None:
         "mã, tên hay tên khác của đơn vị nào trong sheet “Đơn vị” (nhiều đơn vị thì "
         "cách nhau bằng dấu “;”)."
     )
+
+
+def test_a_maximum_written_with_its_unit_is_that_maximum(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """`2 điểm`, as a decision prints a maximum, was refused as no number
+    (blind round 21c, finding 10); `history.xlsx` already read `79,27 điểm`."""
+    path = _broken(
+        tmp_path,
+        {
+            2: ["1.2", "Báo cáo", "2 điểm", None, None],
+            3: ["1.2.1", "Báo cáo chung", "0,5 đ", "Thẩm định", "NV;TCKH"],
+        },
+    )
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_the_first_year_written_without_a_colon_is_read(tmp_path: Path) -> None:
+    """`Áp dụng từ năm 2022` (no colon) was "missing", no cell named (blind
+    round 21c, finding 10)."""
+    path = write_criteria(tmp_path / "c.xlsx", SMALL_TREE)
+    book = openpyxl.load_workbook(path)
+    book["Tiêu chí"]["A2"] = "Áp dụng từ năm 2023"
+    book.save(path)
+    assert read_criteria_set(path).first_year == 2023
