@@ -32,6 +32,7 @@ from parindex.text import (
     normalise_code,
     parse_figure,
     parse_number,
+    roman_component,
 )
 from parindex.validation import failed_checks
 from parindex.workbook import (
@@ -508,6 +509,18 @@ def _total_rows(table: Table) -> _Totals:
     return _Totals(tuple(rows), end, notes_from)
 
 
+def _codes(raw_codes: list[str]) -> list[str | None]:
+    """Each row's code: its text's (``normalise_code``), or, for a component
+    numbered in capital Roman numerals (``I``, ``II.``), that component's
+    number, when no row of the table is coded so already."""
+    codes = [normalise_code(raw) for raw in raw_codes]
+    taken = set(codes)
+    for i, raw in enumerate(raw_codes):
+        if codes[i] is None and (number := roman_component(raw)) not in taken:
+            codes[i] = number
+    return codes
+
+
 def _read_maximum(raw: CellValue) -> tuple[float | None, str]:
     """A `Điểm tối đa` cell: its number (None when it holds none, or one beyond
     ``SCORE_LIMIT``, NaN too) and its text as shown in a message."""
@@ -648,6 +661,7 @@ def _node_rows(
 
     code_values = column("code")
     raw_codes = [cell_text(value) for value in code_values]
+    node_codes = _codes(raw_codes)
     names = [cell_text(value) for value in column("name")]
     skipped = set() if totals is None else {row - first for row in totals.rows}
     kept = [
@@ -669,7 +683,7 @@ def _node_rows(
             isinstance(code_values[i], int | float)
             and not isinstance(code_values[i], bool)
         )
-        columns["code"].append(normalise_code(raw_codes[i]))
+        columns["code"].append(node_codes[i])
         columns["name"].append(names[i])
         # beyond SCORE_LIMIT is no maximum either: said by ``max_is_number``
         maximum, max_text = _read_maximum(raw_maxes[i])

@@ -831,3 +831,28 @@ def test_the_first_year_written_without_a_colon_is_read(tmp_path: Path) -> None:
     book["Tiêu chí"]["A2"] = "Áp dụng từ năm 2023"
     book.save(path)
     assert read_criteria_set(path).first_year == 2023
+
+
+def test_components_numbered_in_roman_numerals_are_read(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """c04: a set whose components are `I`, `II.` (their criteria `1.1`, `2.1`)
+    was refused, a line for the component and one for each of its children
+    (blind round 21c, finding 9); forms read such headings already."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[0][0], nodes[7][0] = "I", "II."
+    path = write_criteria(tmp_path / "c.xlsx", nodes)  # type: ignore[arg-type]
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_a_roman_heading_beside_its_arabic_component_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    """`I` above a component coded `1`: not a second component 1, refused as a
+    code that is none, as before."""
+    nodes: list[list[object]] = [["I", "Phần chung", None, None, None]]
+    nodes += [list(row) for row in SMALL_TREE]
+    path = write_criteria(tmp_path / "c.xlsx", nodes)  # type: ignore[arg-type]
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert "“I” không phải là mã tiêu chí hợp lệ" in str(raised.value)
