@@ -33,6 +33,7 @@ from parindex.text import (
     parse_figure,
     parse_number,
     roman_component,
+    without_sum_formula,
 )
 from parindex.validation import failed_checks
 from parindex.workbook import (
@@ -449,14 +450,12 @@ TOTAL_NAMES = frozenset(
         "Cộng",
     )
 )
-# what a decision prints after a total's name: ``Tổng cộng (I+II+III)``
-_SUM_FORMULA = re.compile(r"\s*\([^()]*\)\s*:?\s*$")
 
 
 def _is_total_label(text: str) -> bool:
     """Whether a cell names a sum row (``TOTAL_NAMES``, a formula after it in
     brackets allowed)."""
-    return bool(text) and fold_name(_SUM_FORMULA.sub("", text)) in TOTAL_NAMES
+    return bool(text) and fold_name(without_sum_formula(text)) in TOTAL_NAMES
 
 
 @dataclass(frozen=True)

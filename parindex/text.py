@@ -195,3 +195,12 @@ def parse_figure(raw: str) -> float | None:
     never a submission's score."""
     with_unit = _WITH_UNIT.fullmatch(raw.strip())
     return parse_number(with_unit.group(1) if with_unit else raw)
+
+
+_SUM_FORMULA = re.compile(r"\s*\([^()]*\)\s*:?\s*$")
+
+
+def without_sum_formula(label: str) -> str:
+    """A sum row's label without the formula a decision prints after it in
+    brackets: ``Tổng cộng (I+II+III)`` → ``Tổng cộng``."""
+    return _SUM_FORMULA.sub("", label)

@@ -19,6 +19,7 @@ from parindex.text import (
     nfc,
     parse_number,
     submission_code,
+    without_sum_formula,
 )
 from parindex.workbook import (
     MAX_COLUMNS,
@@ -65,8 +66,6 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
 TOTAL_LABELS = frozenset(
     {"tong", "tong cong", "tong so", "tong diem", "tong so diem", "cong", "total"}
 )
-# the formula a total's name may carry in brackets: ``Tổng cộng (I+II+III)``
-_SUM_FORMULA = re.compile(r"\s*\([^()]*\)\s*:?\s*$")
 _FORMULA_FIELDS = ("code", "self", "appraised")
 _NONE: tuple[str | None, float | None] = (None, None)
 # The columns gathered row by row; cell references are computed as whole columns.
@@ -142,7 +141,7 @@ def _total_label(table: Table, row: int) -> str | None:
         text = cell_text(table.value(row, column))
         if not text:
             continue
-        label = _SUM_FORMULA.sub("", fold(text).rstrip(":").strip())
+        label = without_sum_formula(fold(text).rstrip(":").strip())
         if label.rstrip(":").strip() in TOTAL_LABELS:
             return text
     return None
