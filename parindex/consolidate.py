@@ -198,8 +198,7 @@ def resolve_leaves(
             )
             for i, r in enumerate(group.iter_rows(named=True))
         )
-        used_self = used["appraised_score"] is None
-        used_text = _score_text(used) + (" điểm tự đánh giá" if used_self else " điểm")
+        used_text = _used_text(used)
         problems.append(
             problem(
                 "error",
@@ -283,9 +282,7 @@ def shared_said(problems: pl.DataFrame, current: YearResult) -> pl.DataFrame:
             records.append(record)
             continue
         message = record["message"] or ""
-        used_text = _score_text(used) + (
-            " điểm" if used["appraised_score"] is not None else " điểm tự đánh giá"
-        )
+        used_text = _used_text(used)
         if (blank := _UNSCORED_OWN.fullmatch(message)) is not None:
             message = messages.SHARED_LEFT_BLANK.format(
                 code=used["code"],
@@ -344,6 +341,13 @@ def _score_text(row: dict[str, object], *, marked: bool = False) -> str:
     if appraised is not None:
         return _number_text(appraised)
     return _number_text(row["self_score"]) + (" (tự đánh giá)" if marked else "")
+
+
+def _used_text(row: dict[str, object]) -> str:
+    """The figure a shared leaf uses, in words: ``0,5 điểm``, or ``0,5 điểm tự
+    đánh giá`` where it is the self score."""
+    kind = " điểm" if row["appraised_score"] is not None else " điểm tự đánh giá"
+    return _score_text(row) + kind
 
 
 def _sum_or_null(column: str) -> pl.Expr:
