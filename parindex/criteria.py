@@ -39,6 +39,7 @@ from parindex.validation import failed_checks
 from parindex.workbook import (
     MAX_COLUMNS,
     MAX_ROWS,
+    SEARCH_ROWS,
     CellValue,
     Sheet,
     Table,
@@ -813,13 +814,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:
         raise unusable(messages.CRITERIA_NO_SHEET)
-    metadata = find_metadata(
-        table.sheet, {**CRITERIA_LABELS, **BLOCK_LABEL}, last_row=table.header_row
-    )
-    if "first_year" not in metadata:  # "Áp dụng từ năm 2022", no colon
-        found = _first_year_unlabelled(table)
-        if found is not None:
-            metadata["first_year"] = found
+    metadata = _set_metadata(table.sheet, table.header_row)
     problems = []
     if table.sheet.truncated:
         problems.append(
@@ -921,10 +916,24 @@ def _departments_above(frame: pl.DataFrame, table: Table) -> list[str]:
 _FIRST_YEAR_LINE = re.compile(r"^\s*ap dung tu nam\s+(\S+)")
 
 
-def _first_year_unlabelled(table: Table) -> tuple[str, str] | None:
+def _set_metadata(
+    sheet: Sheet, last_row: int = SEARCH_ROWS
+) -> dict[str, tuple[str, str]]:
+    """The lines above a set's table (``find_metadata``: ``Áp dụng từ năm``,
+    ``Tên``, ``Khối``), the first year also from a line written without its
+    colon (``Áp dụng từ năm 2022``)."""
+    metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL}, last_row)
+    if "first_year" not in metadata:
+        found = _first_year_unlabelled(sheet, last_row)
+        if found is not None:
+            metadata["first_year"] = found
+    return metadata
+
+
+def _first_year_unlabelled(sheet: Sheet, last_row: int) -> tuple[str, str] | None:
     """(value, cell) of an ``Áp dụng từ năm 2022`` line written without its
-    colon above the table, the shown rows first."""
-    for r, row in rows_visible_first(table.sheet, table.header_row):
+    colon above ``last_row``, the shown rows first."""
+    for r, row in rows_visible_first(sheet, last_row):
         for c, value in enumerate(row):
             found = _FIRST_YEAR_LINE.match(fold(cell_text(value)))
             if found is not None:
@@ -989,7 +998,7 @@ def first_year_of(
     if keep is not None:
         keep[path] = sheets
     for sheet in sheets:
-        metadata = find_metadata(sheet, {**CRITERIA_LABELS, **BLOCK_LABEL})
+        metadata = _set_metadata(sheet)
         number = parse_number(metadata.get("first_year", ("", ""))[0])
         if number is not None and number.is_integer():
             return int(number), fold(metadata.get("block", ("", ""))[0])

@@ -831,6 +831,9 @@ def test_the_first_year_written_without_a_colon_is_read(tmp_path: Path) -> None:
     book["Tiêu chí"]["A2"] = "Áp dụng từ năm 2023"
     book.save(path)
     assert read_criteria_set(path).first_year == 2023
+    # the set is chosen for the year by the same line (it was refused with no
+    # reason at all: blind round 21d, F3)
+    assert criteria_set_for_year(tmp_path, 2023).first_year == 2023
 
 
 def test_components_numbered_in_roman_numerals_are_read(
