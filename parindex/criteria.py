@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -814,6 +814,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
     table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
     if table is None:
         raise unusable(messages.CRITERIA_NO_SHEET)
+    table = _lead_column(table)
     metadata = _set_metadata(table.sheet, table.header_row)
     problems = []
     if table.sheet.truncated:
@@ -914,6 +915,45 @@ def _departments_above(frame: pl.DataFrame, table: Table) -> list[str]:
 
 
 _FIRST_YEAR_LINE = re.compile(r"^\s*ap dung tu nam\s+(\S+)")
+
+
+_LEAD_WORDS = re.compile(r"\bchu tri\b")
+_PARTNER_WORDS = re.compile(r"\bphoi hop\b")
+
+
+def _lead_column(table: Table) -> Table:
+    """The table with its departments column read from a header over two rows
+    (``Đơn vị`` or ``Phân công`` merged over ``Chủ trì | Phối hợp``): the
+    sub-column naming the lead (``chủ trì``, not ``phối hợp``) under the
+    departments' header, or under any merged header cell when the top row
+    names no departments column; the table as it is otherwise."""
+    cells = table.sheet.cells
+    below = table.header_row + 1
+    if below >= len(cells):
+        return table
+    under = cells[below]
+    at = table.columns.get("departments")
+    spans = [
+        (c1, c2)
+        for (r1, c1), (r2, c2) in table.sheet.merged
+        if r1 == table.header_row
+        and r2 == r1
+        and c2 > c1
+        and (at is None or c1 <= at <= c2)
+    ]
+    for c1, c2 in spans:
+        leads = [
+            c
+            for c in range(c1, min(c2 + 1, len(under)))
+            if _LEAD_WORDS.search(folded := fold(cell_text(under[c])))
+            and not _PARTNER_WORDS.search(folded)
+        ]
+        if len(leads) == 1:
+            columns = {**table.columns, "departments": leads[0]}
+            return replace(
+                table, columns=columns, data_row=max(table.data_row, below + 1)
+            )
+    return table
 
 
 def _set_metadata(

@@ -859,3 +859,22 @@ def test_a_roman_heading_beside_its_arabic_component_is_still_refused(
     with pytest.raises(UnusableCriteria) as raised:
         read_criteria_set(path)
     assert "“I” không phải là mã tiêu chí hợp lệ" in str(raised.value)
+
+
+TWO_ROW = Path(__file__).parent / "fixtures" / "criteria-two-row"
+
+
+@pytest.mark.parametrize(
+    "name", ["donvi-over-phoihop-chutri", "phancong-over-chutri-phoihop"]
+)
+def test_the_lead_column_under_a_two_row_header_is_the_departments(name: str) -> None:
+    """`Đơn vị` merged over `Phối hợp | Chủ trì`: the co-operating column, under
+    the merge's first cell, was read as the departments (every form refused
+    "không chủ trì"); `Phân công` over `Đơn vị chủ trì | Đơn vị phối hợp` was
+    refused, telling the office to name the column as it is named (blind round
+    21d, F1, F2). The column under `Chủ trì` is the departments, as the set
+    written on one header row gives them."""
+    baseline = read_criteria_set(TWO_ROW / "baseline.xlsx")
+    read = read_criteria_set(TWO_ROW / f"{name}.xlsx")
+    columns = ["code", "departments", "group", "max"]
+    assert read.nodes.select(columns).equals(baseline.nodes.select(columns))
