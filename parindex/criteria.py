@@ -353,6 +353,31 @@ class _DepartmentNames:
     def _named(self, part: str) -> tuple[str, ...]:
         return (part,) if part in self.codes else self.folded.get(fold(part), ())
 
+    def _joined(self, part: str) -> list[str] | None:
+        """The departments ``part`` joins with ``+`` or ``và``, when exactly one
+        way of reading it makes every piece a department (``Phòng Nội vụ và Văn
+        phòng HĐND và UBND``: the second "và" is inside a name); None else."""
+        readings: list[list[str]] = []
+        for group in _PLUS.split(part):
+            words = [w.strip() for w in _AND.split(group)]
+            found = []
+            # every way of cutting the words at some of their "và", kept when
+            # each piece is a department (a cell lists a handful at most)
+            for cuts in range(1 << max(len(words) - 1, 0)):
+                pieces, start = [], 0
+                for i in range(1, len(words)):
+                    if cuts >> (i - 1) & 1:
+                        pieces.append(" và ".join(words[start:i]))
+                        start = i
+                pieces.append(" và ".join(words[start:]))
+                if all(self._named(p) for p in pieces):
+                    found.append(pieces)
+            if len(found) != 1:
+                return None
+            readings.append(found[0])
+        joined = [piece for reading in readings for piece in reading]
+        return joined if len(joined) > 1 else None
+
     def listed(self, text: str) -> _Listed:
         """The departments ``text`` names (``_Listed``)."""
         known = self.read.get(text)
@@ -370,9 +395,7 @@ class _DepartmentNames:
             elif not self._named(part):
                 # "NV và TCKH", "NV + TCKH": several, when each is a department
                 # (a name holding "và", "Văn phòng HĐND và UBND", is named whole)
-                split = [p.strip() for p in _JOINED.split(part) if p.strip()]
-                if len(split) > 1 and all(self._named(p) for p in split):
-                    pieces = split
+                pieces = self._joined(part) or pieces
             for piece in pieces:
                 named = self._named(piece)
                 if not named:
@@ -389,7 +412,8 @@ class _DepartmentNames:
 _LIST_SEPARATOR = re.compile(r"[;\n]")
 """What separates the departments of a `Đơn vị chủ trì` cell: ``;`` or a new
 line (a comma, when the whole is no name, ``_DepartmentNames.listed``)."""
-_JOINED = re.compile(r"\s+và\s+|\s*\+\s*", re.IGNORECASE)
+_PLUS = re.compile(r"\s*\+\s*")
+_AND = re.compile(r"\s+và\s+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)

@@ -878,3 +878,24 @@ def test_the_lead_column_under_a_two_row_header_is_the_departments(name: str) ->
     read = read_criteria_set(TWO_ROW / f"{name}.xlsx")
     columns = ["code", "departments", "group", "max"]
     assert read.nodes.select(columns).equals(baseline.nodes.select(columns))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Phòng Nội vụ và Văn phòng HĐND và UBND",
+        "Văn phòng HĐND và UBND và Phòng Nội vụ",
+        "Phòng Nội vụ + Văn phòng HĐND và UBND",
+    ],
+)
+def test_departments_joined_by_va_around_a_name_holding_va(
+    tmp_path: Path, cell: str
+) -> None:
+    """`Phòng Nội vụ và Văn phòng HĐND và UBND`: one reading only has every
+    part a department; it was refused, the split taken at every "và" (blind
+    round 21d, F4)."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = cell
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
+    leaves = dict(read_criteria_set(path).leaves.select("code", "departments").rows())
+    assert sorted(leaves["1.1"]) == ["NV", "VP"]
