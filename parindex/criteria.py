@@ -386,16 +386,23 @@ class _DepartmentNames:
         codes: list[str] = []
         unknown: list[str] = []
         ambiguous: list[str] = []
-        for part in (p.strip() for p in _LIST_SEPARATOR.split(text)):
-            if not part:
+        for cell_part in (p.strip() for p in text.split(";")):
+            if not cell_part:
                 continue
-            pieces = [part]
-            if not self._named(part) and "," in part:
-                pieces = [p.strip() for p in part.split(",") if p.strip()]
-            elif not self._named(part):
-                # "NV và TCKH", "NV + TCKH": several, when each is a department
-                # (a name holding "và", "Văn phòng HĐND và UBND", is named whole)
-                pieces = self._joined(part) or pieces
+            lines = [line.strip() for line in cell_part.splitlines() if line.strip()]
+            if len(lines) > 1 and all(self._named(line) for line in lines):
+                pieces = lines  # one department a line
+            else:  # a name wrapped over lines is one text
+                part = " ".join(cell_part.split())
+                pieces = [part]
+                if not self._named(part):
+                    # "NV, TCKH"; "NV và TCKH", "NV + TCKH" when each is one (a
+                    # name holding "và", "Văn phòng HĐND và UBND", is one)
+                    pieces = (
+                        [p.strip() for p in part.split(",") if p.strip()]
+                        if "," in part
+                        else self._joined(part) or pieces
+                    )
             for piece in pieces:
                 named = self._named(piece)
                 if not named:
@@ -409,9 +416,6 @@ class _DepartmentNames:
         return found
 
 
-_LIST_SEPARATOR = re.compile(r"[;\n]")
-"""What separates the departments of a `Đơn vị chủ trì` cell: ``;`` or a new
-line (a comma, when the whole is no name, ``_DepartmentNames.listed``)."""
 _PLUS = re.compile(r"\s*\+\s*")
 _AND = re.compile(r"\s+và\s+", re.IGNORECASE)
 

@@ -899,3 +899,25 @@ def test_departments_joined_by_va_around_a_name_holding_va(
     path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
     leaves = dict(read_criteria_set(path).leaves.select("code", "departments").rows())
     assert sorted(leaves["1.1"]) == ["NV", "VP"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Văn phòng HĐND\nvà UBND", ["VP"]),  # one name wrapped over two lines
+        ("Phòng Tài chính -\nKế hoạch", ["TCKH"]),
+        ("NV và\nTCKH", ["NV", "TCKH"]),
+        ("NV\nTCKH", ["NV", "TCKH"]),
+    ],
+)
+def test_a_line_break_in_a_departments_cell_splits_only_departments(
+    tmp_path: Path, cell: str, expected: list[str]
+) -> None:
+    """A name wrapped over two lines of its cell (Alt+Enter) was split at the
+    break and refused, quoted "Văn phòng HĐND; và UBND" (blind round 21d, F14):
+    a line break is a space unless each line is a department."""
+    nodes = [list(row) for row in SMALL_TREE]
+    nodes[1][4] = cell
+    path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
+    leaves = dict(read_criteria_set(path).leaves.select("code", "departments").rows())
+    assert leaves["1.1"] == expected
