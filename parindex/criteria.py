@@ -94,6 +94,20 @@ DEPARTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("Tên đơn vị",),
     "aliases": ("Tên khác",),
 }
+# in a sheet named `Đơn vị` (hidden or not), its columns as offices head them too
+NAMED_SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("Mã đơn vị", "Mã", "Mã số", "Ký hiệu"),
+    "name": (
+        "Tên đơn vị",
+        "Tên",
+        "Tên phòng, ban",
+        "Tên phòng ban",
+        "Tên cơ quan",
+        "Tên cơ quan, đơn vị",
+        "Đơn vị",
+    ),
+    "aliases": ("Tên khác", "Tên gọi khác", "Tên viết tắt"),
+}
 CRITERIA_FOLDER = "criteria"  # inside the inputs folder
 CRITERIA_SHEET = "Tiêu chí"
 DEPARTMENT_SHEET = "Đơn vị"
@@ -299,9 +313,23 @@ def match_department(text: str, departments: Sequence[Department]) -> str | None
     return _names_by_fold(departments).get(wanted)
 
 
+def _departments_sheets(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheets named `Đơn vị`, hidden ones too."""
+    return [s for s in sheets if fold(s.name) == fold(DEPARTMENT_SHEET)]
+
+
 def _read_departments(sheets: list[Sheet]) -> tuple[Department, ...] | None:
-    candidates = [s for s in sheets if fold(s.name) == fold(DEPARTMENT_SHEET)]
-    table = find_table(candidates or sheets, DEPARTMENT_COLUMNS, required="code")
+    """The departments the set lists: in a sheet named `Đơn vị` (hidden or not,
+    its columns headed as ``NAMED_SHEET_COLUMNS``), else in a shown sheet with
+    `Mã đơn vị` and `Tên đơn vị`; None when none is found."""
+    candidates = _departments_sheets(sheets)
+    table = (
+        find_table(candidates, NAMED_SHEET_COLUMNS, required="code")
+        if candidates
+        else find_table(
+            [s for s in sheets if s.visible], DEPARTMENT_COLUMNS, required="code"
+        )
+    )
     if table is None or "name" not in table.columns:
         return None
     found: list[Department] = []
@@ -830,7 +858,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
 
     try:
         if sheets is None:
-            sheets = read_sheets_safely(path)
+            sheets = read_sheets_safely(path, hidden=True)
     except UnreadableWorkbook as error:
         reason = error.reason  # the safety checks' reasons are Vietnamese already
         if reason == "encrypted":
@@ -838,8 +866,9 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         elif reason.startswith("unreadable"):  # the reader's own (English) words
             reason = messages.FILE_UNREADABLE
         raise unusable(messages.CRITERIA_UNREADABLE.format(reason=reason)) from None
-    preferred = [s for s in sheets if fold(s.name) == fold(CRITERIA_SHEET)]
-    table = find_table(preferred + sheets, CRITERIA_COLUMNS, required="code")
+    shown = [s for s in sheets if s.visible]  # a hidden `Đơn vị` is read below
+    preferred = [s for s in shown if fold(s.name) == fold(CRITERIA_SHEET)]
+    table = find_table(preferred + shown, CRITERIA_COLUMNS, required="code")
     if table is None:
         raise unusable(messages.CRITERIA_NO_SHEET)
     table = _lead_column(table)
@@ -853,8 +882,13 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
                 sheet=table.sheet.name,
             )
         )
-    # no "Đơn vị chủ trì" column: the unit fills the whole form itself
-    self_assessed = "departments" not in table.columns
+    # no "Đơn vị chủ trì" column, or one empty below its header: the unit fills
+    # the whole form itself (unless the set lists departments: refused below)
+    column_empty = "departments" in table.columns and not any(
+        cell_text(table.value(row, "departments"))
+        for row in range(table.data_row, len(table.sheet.cells))
+    )
+    self_assessed = "departments" not in table.columns or column_empty
     missing = [
         CRITERIA_COLUMNS[c][0]
         for c in ("name", "max", "group")
@@ -872,14 +906,22 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         else:
             first_year = int(number)
     departments = _read_departments([s for s in sheets if s is not table.sheet])
-    if not self_assessed and departments is None:
+    if departments is None and (
+        not self_assessed or _departments_sheets(sheets)  # a sheet not read
+    ):
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
     if self_assessed and departments:
-        # a column named otherwise, beside a sheet of departments: not a set a
-        # unit fills itself (read so, the newest form would stand for all)
+        # a column named otherwise or left empty, beside a sheet of departments:
+        # not a set a unit fills itself (read so, the newest form would stand
+        # for all)
         header = [cell_text(v) for v in table.sheet.cells[table.header_row]]
         problems.append(
-            messages.CRITERIA_NO_DEPARTMENTS_COLUMN.format(
+            messages.CRITERIA_DEPARTMENTS_EMPTY.format(
+                column=column_letter(table.columns["departments"]),
+                count=len(departments),
+            )
+            if column_empty
+            else messages.CRITERIA_NO_DEPARTMENTS_COLUMN.format(
                 count=len(departments),
                 sheet=table.sheet.name,
                 row=table.header_row + 1,
@@ -1059,13 +1101,13 @@ def first_year_of(
         UnusableCriteria: the workbook cannot be read (saying why).
     """
     try:
-        sheets = read_sheets_safely(path)
+        sheets = read_sheets_safely(path, hidden=True)  # as read_criteria_set
     except UnreadableWorkbook:
         read_criteria_set(path)  # raises, saying why (same reader)
         raise  # pragma: no cover - read_criteria_set raised
     if keep is not None:
         keep[path] = sheets
-    for sheet in sheets:
+    for sheet in (s for s in sheets if s.visible):
         metadata = _set_metadata(sheet)
         number = parse_number(metadata.get("first_year", ("", ""))[0])
         if number is not None and number.is_integer():

@@ -921,3 +921,85 @@ def test_a_line_break_in_a_departments_cell_splits_only_departments(
     path = write_criteria(tmp_path / "ten.xlsx", nodes, WITH_CQ)
     leaves = dict(read_criteria_set(path).leaves.select("code", "departments").rows())
     assert leaves["1.1"] == expected
+
+
+def _set_with(
+    path: Path, departments_header: str, units: list[list[object]] | None
+) -> Path:
+    """``SMALL_TREE`` with its departments column headed ``departments_header``,
+    and a `Đơn vị` sheet of ``units`` rows (header first) when given."""
+    sheets: dict[str, list[list[object]]] = {
+        "Tiêu chí": [
+            ["BỘ CHỈ SỐ THỬ"],
+            ["Áp dụng từ năm: 2022"],
+            [],
+            ["Mã", "Tên", "Điểm tối đa", "Nhóm điểm", departments_header],
+            *[list(row) for row in SMALL_TREE],
+        ]
+    }
+    if units is not None:
+        sheets["Đơn vị"] = units
+    return write_rows(path, sheets)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("units", "hidden"),
+    [
+        ([["Mã đơn vị", "Tên đơn vị"], *[row[:2] for row in DEPARTMENTS]], True),
+        ([["Mã", "Tên"], *[row[:2] for row in DEPARTMENTS]], False),
+        ([["Mã đơn vị", "Tên phòng, ban"], *[row[:2] for row in DEPARTMENTS]], False),
+    ],
+)
+def test_an_unknown_departments_column_beside_any_departments_sheet_is_refused(
+    tmp_path: Path, units: list[list[object]], hidden: bool
+) -> None:
+    """A `Đơn vị` sheet hidden, or headed `Mã | Tên` or `Tên phòng, ban`: the
+    set was still read as one unit filling the whole form (4,1 instead of
+    19,94, "HOÀN THÀNH"; blind round 21d, F0). Its departments are read, and a
+    departments column parindex does not know is refused."""
+    path = _set_with(tmp_path / "c.xlsx", "Phân công", units)
+    if hidden:
+        book = openpyxl.load_workbook(path)
+        book["Đơn vị"].sheet_state = "hidden"
+        book.save(path)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert (
+        str(raised.value)
+        .splitlines()[1]
+        .startswith(
+            "  - Sheet “Đơn vị” liệt kê 2 đơn vị nhưng sheet “Tiêu chí” không có cột "
+            "“Đơn vị chủ trì”"
+        )
+    )
+
+
+def test_a_departments_sheet_that_cannot_be_read_is_no_self_assessment(
+    tmp_path: Path,
+) -> None:
+    """A sheet named `Đơn vị` whose departments cannot be read (no `Mã` column):
+    refused, never read as a self-assessment."""
+    path = _set_with(tmp_path / "c.xlsx", "Phân công", [["STT", "Họ tên"], [1, "x"]])
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert messages.CRITERIA_NO_DEPARTMENTS in str(raised.value)
+
+
+def test_an_empty_departments_column_without_a_departments_sheet_is_self_assessed(
+    tmp_path: Path,
+) -> None:
+    """The documented self-assessment: the column there and empty, no `Đơn vị`
+    sheet. It was refused asking for the sheet (blind round 21d, F7)."""
+    path = write_rows(
+        tmp_path / "c.xlsx",
+        {
+            "Tiêu chí": [
+                ["BỘ CHỈ SỐ THỬ"],
+                ["Áp dụng từ năm: 2022"],
+                [],
+                ["Mã", "Tên", "Điểm tối đa", "Nhóm điểm", "Đơn vị chủ trì"],
+                *[[*row[:4], None] for row in SMALL_TREE],
+            ]
+        },
+    )
+    assert read_criteria_set(path).self_assessed
