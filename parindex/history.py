@@ -304,10 +304,13 @@ def _header_codes(table: Table) -> dict[int, str]:
     """Column → component code of the header cells, the year's aside, that are
     codes (a components table laid out one year per row)."""
     year_column = table.columns["year"]
+    hidden = table.sheet.facts.hidden_columns  # last year's, kept hidden
     return {
         c: code
         for c, value in enumerate(table.sheet.cells[table.header_row])
-        if c != year_column and (code := normalise_code(cell_text(value)))
+        if c != year_column
+        and c not in hidden
+        and (code := normalise_code(cell_text(value)))
     }
 
 
@@ -581,6 +584,17 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     component_sheet, component_rows, component_table = _rows(
         sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
     )
+    if component_table is None and any(
+        fold(s.name) == fold("Chỉ số thành phần") for s in sheets
+    ):
+        problems.append(
+            problem(
+                "warning",
+                messages.HISTORY_COMPONENTS_NO_YEAR.format(sheet=component_sheet),
+                file=path.name,
+                sheet=component_sheet,
+            )
+        )
     if component_table is not None:
         component_rows = _wide_components(component_table, component_rows)
         if not (

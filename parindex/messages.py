@@ -653,6 +653,11 @@ HISTORY_YEAR_UNREADABLE = (
     "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
     "bằng số (2022)."
 )
+HISTORY_COMPONENTS_NO_YEAR = (
+    "Sheet “{sheet}” không có cột “Năm”: chỉ số thành phần các năm không được "
+    "đọc. Hãy ghi mỗi thành phần một dòng (Năm | Mã | Điểm), hoặc mỗi năm một "
+    "dòng với mã thành phần trên dòng tiêu đề (Năm | 1 | 2 | …)."
+)
 HISTORY_COMPONENTS_NO_CODES = (
     "Sheet “{sheet}” không có cột “Mã” và “Điểm”, cũng không ghi mã chỉ số thành "
     "phần trên dòng tiêu đề (dòng {row}: {header}): chỉ số thành phần các năm "

@@ -544,3 +544,56 @@ def test_a_components_table_without_codes_is_said(
             "trên dòng tiêu đề (Năm | 1 | 2 | …).",
         )
     ]
+
+
+def test_a_hidden_column_of_a_wide_components_table_is_passed_over(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """`Năm | 1 | 2 | 2 | …` with last year's `2` kept in a hidden column: it was
+    read too, and component 2 dropped as "2 dòng khác nhau" (blind round 21d,
+    F12)."""
+    path = _copy(sample_inputs, tmp_path)
+    long = read_history(path)[0].components.sort("year", "code")
+    book = openpyxl.load_workbook(path)
+    book.remove(book["Chỉ số thành phần"])
+    sheet = book.create_sheet("Chỉ số thành phần")
+    codes = sorted(set(long["code"].to_list()))
+    sheet.append(["Năm", "2", *codes])  # column B: an old, hidden `2`
+    for year in (2022, 2023):
+        scores = dict(
+            long.filter(pl.col("year") == year).select("code", "score").rows()
+        )
+        sheet.append([year, 99, *(scores[code] for code in codes)])
+    sheet.column_dimensions["B"].hidden = True
+    book.save(path)
+    history, problems = read_history(path)
+    assert problems == []
+    assert (
+        history.components.sort("year", "code")
+        .select("year", "code", "score")
+        .equals(long.select("year", "code", "score"))
+    )
+
+
+def test_a_components_sheet_without_a_year_column_is_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """`Mã | 2022 | 2023` (years over the columns): dropped without a word
+    (blind round 21d, F5)."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book.remove(book["Chỉ số thành phần"])
+    sheet = book.create_sheet("Chỉ số thành phần")
+    sheet.append(["Mã", "2022", "2023"])
+    sheet.append(["1", 7.36, 9.28])
+    book.save(path)
+    history, problems = read_history(path)
+    assert history.components.is_empty()
+    assert [(p["sheet"], p["message"]) for p in problems] == [
+        (
+            "Chỉ số thành phần",
+            "Sheet “Chỉ số thành phần” không có cột “Năm”: chỉ số thành phần các năm "
+            "không được đọc. Hãy ghi mỗi thành phần một dòng (Năm | Mã | Điểm), hoặc "
+            "mỗi năm một dòng với mã thành phần trên dòng tiêu đề (Năm | 1 | 2 | …).",
+        )
+    ]
