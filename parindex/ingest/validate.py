@@ -172,7 +172,7 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
     # a form's own leaves: a workbook may hold several departments' forms
     form = ["file", "department"]
     coded = leaves.filter(pl.col("code").is_not_null()).select(
-        *form, "code", "self_score", "appraised_score"
+        *form, "sheet", "row", "code", "self_score", "appraised_score"
     )
     parents = ancestor_pairs(coded["code"], proper=True).with_columns(
         level=pl.col("node").str.count_matches(r"\.")
@@ -198,11 +198,92 @@ def _stated_sums(sum_rows: pl.DataFrame, leaves: pl.DataFrame) -> pl.DataFrame:
         how="left",
         nulls_equal=True,  # a form whose department was not told
     )
-    totals = sum_rows.filter(pl.col("total_label").is_not_null()).join(
-        whole_form, on=form, how="left", nulls_equal=True
+    totals = _totals_summed(
+        sum_rows.filter(pl.col("total_label").is_not_null()), coded, whole_form, sums
     )
-    return pl.concat([subtotals, totals], how="diagonal_relaxed").with_columns(
-        pl.col("self_sum", "appraised_sum").fill_null(0)
+    return (
+        pl.concat([subtotals, totals], how="diagonal_relaxed")
+        .with_columns(pl.col("self_sum", "appraised_sum").fill_null(0))
+        .with_columns(
+            # a subtotal has one sum; a total row may be either of its two
+            pl.col("self_other").fill_null(pl.col("self_sum")),
+            pl.col("appraised_other").fill_null(pl.col("appraised_sum")),
+        )
+    )
+
+
+def _totals_summed(
+    totals: pl.DataFrame,
+    coded: pl.DataFrame,
+    whole_form: pl.DataFrame,
+    sums: list[pl.Expr],
+) -> pl.DataFrame:
+    """The form's total rows with the two sums each may be: the form's leaves
+    since the total row above it (a `Cộng` under each component), and the whole
+    form's (its `Tổng cộng`). The sum said is the first, except for the last of
+    several total rows, whose is the whole form's."""
+    form = ["file", "department"]
+    sheet_form = [*form, "sheet"]  # rows are counted within a sheet
+    if totals.is_empty():
+        return totals.with_columns(
+            self_sum=pl.lit(0, pl.Int64),
+            appraised_sum=pl.lit(0, pl.Int64),
+            self_other=pl.lit(0, pl.Int64),
+            appraised_other=pl.lit(0, pl.Int64),
+        )
+    marks = totals.select(*sheet_form, pl.col("row").alias("total_row")).sort(
+        "total_row"
+    )
+    since = (
+        coded.sort("row")
+        .join_asof(
+            marks,
+            left_on="row",
+            right_on="total_row",
+            by=sheet_form,
+            strategy="forward",
+            check_sortedness=False,  # both sorted by row above, groups too
+        )
+        .filter(pl.col("total_row").is_not_null())
+        .group_by(*sheet_form, "total_row")
+        .agg(sums)
+        .rename({"self_sum": "since_self", "appraised_sum": "since_appraised"})
+    )
+    whole = whole_form.rename(
+        {"self_sum": "whole_self", "appraised_sum": "whole_appraised"}
+    )
+    last_of_several = (pl.col("row") == pl.col("row").max().over(form)) & (
+        pl.len().over(form) > 1
+    )
+    return (
+        totals.join(
+            since,
+            left_on=[*sheet_form, "row"],
+            right_on=[*sheet_form, "total_row"],
+            how="left",
+            nulls_equal=True,
+        )
+        .join(whole, on=form, how="left", nulls_equal=True)
+        .with_columns(
+            pl.col(
+                "since_self", "since_appraised", "whole_self", "whole_appraised"
+            ).fill_null(0)
+        )
+        .with_columns(
+            self_sum=pl.when(last_of_several)
+            .then("whole_self")
+            .otherwise("since_self"),
+            appraised_sum=pl.when(last_of_several)
+            .then("whole_appraised")
+            .otherwise("since_appraised"),
+            self_other=pl.when(last_of_several)
+            .then("since_self")
+            .otherwise("whole_self"),
+            appraised_other=pl.when(last_of_several)
+            .then("since_appraised")
+            .otherwise("whole_appraised"),
+        )
+        .drop("since_self", "since_appraised", "whole_self", "whole_appraised")
     )
 
 
@@ -231,6 +312,7 @@ _SUM_COLUMNS = (
     "file",
     "sheet",
     "department",
+    "row",
     "code",
     "raw_code",
     "total_label",
@@ -269,24 +351,32 @@ def _sum_row_problems(
     records = []
     # only the rows that differ are looked at one by one
     differs = pl.lit(False)
-    for score, computed in (
-        ("self_score", "self_sum"),
-        ("appraised_score", "appraised_sum"),
+    for score, computed, other in (
+        ("self_score", "self_sum", "self_other"),
+        ("appraised_score", "appraised_sum", "appraised_other"),
     ):
+        stated = to_scaled(pl.col(score))
         differs = differs | (
             pl.col(score).is_not_null()
-            & ((to_scaled(pl.col(score)) - pl.col(computed)).abs() > TOLERANCE_SCALED)
+            & ((stated - pl.col(computed)).abs() > TOLERANCE_SCALED)
+            & ((stated - pl.col(other)).abs() > TOLERANCE_SCALED)
         )
     stated_sums = _stated_sums(sum_rows, leaves).filter(differs)
     for row in stated_sums.iter_rows(named=True):
         label = row["total_label"]
-        for score, cell, computed in (
-            ("self_score", "self_cell", row["self_sum"]),
-            ("appraised_score", "appraised_cell", row["appraised_sum"]),
+        for score, cell, computed, other in (
+            ("self_score", "self_cell", row["self_sum"], row["self_other"]),
+            (
+                "appraised_score",
+                "appraised_cell",
+                row["appraised_sum"],
+                row["appraised_other"],
+            ),
         ):
             stated = row[score]
-            if stated is None or abs(round(stated * SCALE) - computed) <= (
-                TOLERANCE_SCALED
+            if stated is None or any(
+                abs(round(stated * SCALE) - figure) <= TOLERANCE_SCALED
+                for figure in (computed, other)
             ):
                 continue
             figures = {"stated": _fmt(stated), "computed": _fmt(computed / SCALE)}
@@ -548,7 +638,15 @@ def validate_rows(
     sum_rows = joined.filter(is_sum).select(_SUM_COLUMNS).collect()
     leaf_sums = (
         joined.filter(is_sum.not_())
-        .select("file", "department", "code", "self_score", "appraised_score")
+        .select(
+            "file",
+            "department",
+            "sheet",
+            "row",
+            "code",
+            "self_score",
+            "appraised_score",
+        )
         .collect()
     )
     unscored = _unscored_own(joined, is_sum, criteria_set)

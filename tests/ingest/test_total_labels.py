@@ -30,3 +30,44 @@ def test_a_total_row_with_its_formula_is_the_total(
     rows, problems = validate_rows(_rows(path), small_criteria)
     assert problems.select("severity", "cell").rows() == [("warning", "E8")]
     assert sorted(rows["code"].to_list()) == ["1.1", "2.1"]
+
+
+def _with_subtotals(tmp_path: Path, first: float, second: float, total: float) -> Path:
+    return write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.75],
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.5],
+            [None, "Cộng", 1.5, 1.5, first],
+            ["2.1", "Điều tra", 3, 3, 2.5],
+            [None, "Cộng", 3, 3, second],
+            [None, "Tổng cộng (I+II)", 4.5, 4.5, total],
+        ],
+    )
+
+
+def test_a_sum_row_under_each_component_is_checked_against_the_rows_above_it(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """`Cộng` under each component, then the form's total: each `Cộng` was
+    checked against the whole form's leaves, so every right one was said to
+    differ (blind round 21d, F13). A sum row after another is the sum of the
+    rows since that one; the last may be the whole form's total."""
+    path = _with_subtotals(tmp_path, 1.25, 2.5, 3.75)
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.is_empty()
+
+
+def test_a_wrong_sum_row_under_a_component_is_said(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    path = _with_subtotals(tmp_path, 1.75, 2.5, 3.75)
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("severity", "cell", "message").rows() == [
+        (
+            "warning",
+            "E8",
+            "Dòng “Cộng”: điểm ghi 1,75 khác tổng điểm các tiêu chí trong tệp "
+            "(1,25); parindex không cộng dòng tổng mà tự tính lại.",
+        )
+    ]
