@@ -550,14 +550,18 @@ def _total_rows(table: Table) -> _Totals:
             rows.append(row)
             last_coded = coded
         elif code:
-            coded, last_code = True, row
+            coded = True
+            if normalise_code(code) or roman_component(code):
+                last_code = row
     end = rows[-1] if rows and last_coded else None
     notes_from = None
     if end is None and last_code is not None:
+        # below the last code, rows with no maximum and no code (a note in
+        # the code column, "Ghi chú: …", is no code) are notes
         below = range(last_code + 1, len(table.sheet.cells))
         if all(
-            not cell_text(table.value(row, "code"))
-            and not cell_text(table.value(row, "max"))
+            not cell_text(table.value(row, "max"))
+            and not normalise_code(cell_text(table.value(row, "code")))
             for row in below
             if row not in rows
         ):

@@ -1003,3 +1003,15 @@ def test_an_empty_departments_column_without_a_departments_sheet_is_self_assesse
         },
     )
     assert read_criteria_set(path).self_assessed
+
+
+def test_notes_in_the_code_column_below_the_last_criterion_are_not_criteria(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """c17m, d07_t5b: `Ghi chú: …` typed in column A under the table, no total
+    row: refused as codes that are none (blind round 21d, F8)."""
+    path = _broken(
+        tmp_path,
+        extra=[["Ghi chú: điểm điều tra do tỉnh chấm."], ["(*) Tiêu chí mới năm 2022"]],
+    )
+    assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
