@@ -617,6 +617,8 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             )
     left_out: set[int] = set()  # years with a component too large to be one
     unread_codes: list[tuple[str, str]] = []  # (cell, text) of codes not read
+    above: int | None = None  # the year of the nearest row above that has one
+    filled: list[str] = []  # year cells left empty, read as the year above
     for number, row in component_rows:
         year = _year(row["year"])
         code = normalise_code(cell_text(row["code"]))
@@ -625,6 +627,11 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
             "sheet": component_sheet,
             "cell": str(row["cell"]),
         }
+        if year is not None:
+            above = year
+        elif not cell_text(row["year"]).strip() and code is not None and above:
+            year = above  # typed once over its block: said below, at once
+            filled.append(str(row["cell"]))
         if year is None:
             if cell_text(row["year"]).strip() and not _year_label(row["year"]):
                 problems.append(_unread_year(row["year"], where))
@@ -652,6 +659,18 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                     "cell": row["cell"],
                 }
             )
+    if filled:
+        problems.append(
+            problem(
+                "warning",
+                messages.HISTORY_YEAR_FILLED.format(
+                    count=len(filled), cells=", ".join(filled)
+                ),
+                file=path.name,
+                sheet=component_sheet,
+                cell=filled[0],
+            )
+        )
     if unread_codes:
         problems.append(
             problem(

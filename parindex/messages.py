@@ -653,6 +653,10 @@ HISTORY_YEAR_UNREADABLE = (
     "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
     "bằng số (2022)."
 )
+HISTORY_YEAR_FILLED = (
+    "{count} dòng để trống ô năm ({cells}): mỗi dòng được đọc theo năm ghi ở dòng "
+    "gần nhất phía trên."
+)
 HISTORY_COMPONENTS_NO_YEAR = (
     "Sheet “{sheet}” không có cột “Năm”: chỉ số thành phần các năm không được "
     "đọc. Hãy ghi mỗi thành phần một dòng (Năm | Mã | Điểm), hoặc mỗi năm một "

@@ -597,3 +597,29 @@ def test_a_components_sheet_without_a_year_column_is_said(
             "mỗi năm một dòng với mã thành phần trên dòng tiêu đề (Năm | 1 | 2 | …).",
         )
     ]
+
+
+def test_a_year_typed_once_over_its_block_is_read_down_and_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """The year typed on the block's first row only, the cells below left empty
+    (not merged): components 2–8 were dropped and the warning blamed the
+    published figures (blind round 21d, F6). Each row takes the year above it,
+    said once."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chỉ số thành phần"]
+    for row in [*range(3, 10), *range(11, 18)]:
+        sheet[f"A{row}"] = None
+    book.save(path)
+    history, problems = read_history(path)
+    counts = history.components.group_by("year").len().sort("year").rows()
+    assert counts == [(2022, 8), (2023, 8)]
+    assert [(p["severity"], p["cell"], p["message"]) for p in problems] == [
+        (
+            "warning",
+            "A3",
+            "14 dòng để trống ô năm (A3, A4, A5, A6, A7, A8, A9, A11, A12, A13, A14, "
+            "A15, A16, A17): mỗi dòng được đọc theo năm ghi ở dòng gần nhất phía trên.",
+        )
+    ]
