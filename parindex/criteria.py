@@ -877,7 +877,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         raise unusable(messages.CRITERIA_NO_SHEET)
     table = _lead_column(table)
     metadata = _set_metadata(table.sheet, table.header_row)
-    problems = []
+    problems = _twin_columns(table)
     if table.sheet.truncated:
         problems.append(
             messages.CRITERIA_TOO_LARGE.format(
@@ -1028,6 +1028,49 @@ def _lead_column(table: Table) -> Table:
                 table, columns=columns, data_row=max(table.data_row, below + 1)
             )
     return table
+
+
+def _twin_columns(table: Table) -> list[str]:
+    """A line for each field two shown columns of the header name alike whose
+    cells differ below it (last year's maxima beside this year's): which one
+    is meant cannot be told (a hidden one gives way to a shown one)."""
+    cells = table.sheet.cells
+    header = cells[table.header_row]
+    hidden = table.sheet.facts.hidden_columns
+
+    def text(row: int, column: int) -> str:
+        line = cells[row]
+        return cell_text(line[column]) if column < len(line) else ""
+
+    lines = []
+    for field, chosen in table.columns.items():
+        if field == "code" or chosen in hidden:
+            continue
+        name = fold_label(cell_text(header[chosen])) if chosen < len(header) else ""
+        if not name:  # named by a second header row (``_lead_column``)
+            continue
+        twins = [
+            c
+            for c, value in enumerate(header)
+            if c not in hidden and fold_label(cell_text(value)) == name
+        ]
+        if len(twins) < 2:
+            continue
+        first, *others = twins
+        if all(
+            text(r, first) == text(r, c)
+            for c in others
+            for r in range(table.data_row, len(cells))
+        ):
+            continue
+        lines.append(
+            messages.CRITERIA_TWIN_COLUMNS.format(
+                name=cell_text(header[first]),
+                columns=" và ".join(column_letter(c) for c in twins),
+                row=table.header_row + 1,
+            )
+        )
+    return lines
 
 
 def _set_metadata(

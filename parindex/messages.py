@@ -39,6 +39,10 @@ CRITERIA_DEPARTMENTS_EMPTY = (
     "vị” liệt kê {count} đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu "
     "đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”."
 )
+CRITERIA_TWIN_COLUMNS = (
+    "hai cột cùng tên “{name}” (cột {columns}, dòng tiêu đề {row}) ghi khác nhau: "
+    "hãy xóa hoặc ẩn cột không dùng (một cột ẩn thì cột đang hiện được dùng)."
+)
 CRITERIA_NAME_WITHOUT_CODE = (
     "dòng {line} có nội dung “{name}” nhưng không có mã tiêu chí: nếu là phần tiếp "
     "theo của tên tiêu chí ở dòng trên, hãy ghi vào ô tên của tiêu chí đó; nếu là "

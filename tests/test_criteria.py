@@ -1015,3 +1015,68 @@ def test_notes_in_the_code_column_below_the_last_criterion_are_not_criteria(
         extra=[["Ghi chú: điểm điều tra do tỉnh chấm."], ["(*) Tiêu chí mới năm 2022"]],
     )
     assert read_criteria_set(path).nodes.equals(small_criteria.nodes)
+
+
+def test_two_shown_columns_under_one_header_with_different_values_are_refused(
+    tmp_path: Path,
+) -> None:
+    """Last year's `Điểm tối đa` and this year's, both shown under one header:
+    the leftmost was used without a word (blind round 21d, F10). Refused,
+    naming both columns."""
+    rows = [[code, name, (m or 0) + 1, m, g, w] for code, name, m, g, w in SMALL_TREE]
+    path = write_rows(
+        tmp_path / "c.xlsx",
+        {
+            "Tiêu chí": [
+                ["BỘ CHỈ SỐ THỬ"],
+                ["Áp dụng từ năm: 2022"],
+                [],
+                [
+                    "Mã",
+                    "Tên",
+                    "Điểm tối đa",
+                    "Điểm tối đa",
+                    "Nhóm điểm",
+                    "Đơn vị chủ trì",
+                ],
+                *rows,
+            ],
+            "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Tên khác"], *DEPARTMENTS],
+        },
+    )
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - hai cột cùng tên “Điểm tối đa” (cột C và D, dòng tiêu đề 4) ghi khác "
+        "nhau: hãy xóa hoặc ẩn cột không dùng (một cột ẩn thì cột đang hiện được "
+        "dùng)."
+    ]
+
+
+def test_two_shown_columns_under_one_header_with_the_same_values_are_read(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    rows = [[code, name, m, m, g, w] for code, name, m, g, w in SMALL_TREE]
+    path = write_rows(
+        tmp_path / "c.xlsx",
+        {
+            "Tiêu chí": [
+                ["BỘ CHỈ SỐ THỬ"],
+                ["Áp dụng từ năm: 2022"],
+                [],
+                [
+                    "Mã",
+                    "Tên",
+                    "Điểm tối đa",
+                    "Điểm tối đa",
+                    "Nhóm điểm",
+                    "Đơn vị chủ trì",
+                ],
+                *rows,
+            ],
+            "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Tên khác"], *DEPARTMENTS],
+        },
+    )
+    columns = ["code", "departments", "group", "max"]
+    read = read_criteria_set(path)
+    assert read.nodes.select(columns).equals(small_criteria.nodes.select(columns))
