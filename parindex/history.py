@@ -509,7 +509,19 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     for number, row in result_rows:
         year = _year(row["year"])
         if year is None:
-            if cell_text(row["year"]).strip() and not _year_label(row["year"]):
+            if not cell_text(row["year"]).strip() and _number(row["total"]) is not None:
+                too_large.append(  # figures without their year: said
+                    problem(
+                        "warning",
+                        messages.HISTORY_ROW_NO_YEAR.format(
+                            row=number, cell=row["cell"]
+                        ),
+                        file=path.name,
+                        sheet=result_sheet,
+                        cell=str(row["cell"]),
+                    )
+                )
+            elif cell_text(row["year"]).strip() and not _year_label(row["year"]):
                 too_large.append(
                     _unread_year(
                         row["year"],
@@ -619,6 +631,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     unread_codes: list[tuple[str, str]] = []  # (cell, text) of codes not read
     above: int | None = None  # the year of the nearest row above that has one
     filled: list[str] = []  # year cells left empty, read as the year above
+    yearless: list[str] = []  # figures before any year: not read, said
     for number, row in component_rows:
         year = _year(row["year"])
         code = normalise_code(cell_text(row["code"]))
@@ -629,9 +642,12 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
         }
         if year is not None:
             above = year
-        elif not cell_text(row["year"]).strip() and code is not None and above:
-            year = above  # typed once over its block: said below, at once
-            filled.append(str(row["cell"]))
+        elif not cell_text(row["year"]).strip() and code is not None:
+            if above:
+                year = above  # typed once over its block: said below, at once
+                filled.append(str(row["cell"]))
+            elif _number(row["score"]) is not None:
+                yearless.append(str(row["cell"]))
         if year is None:
             if cell_text(row["year"]).strip() and not _year_label(row["year"]):
                 problems.append(_unread_year(row["year"], where))
@@ -659,6 +675,18 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                     "cell": row["cell"],
                 }
             )
+    if yearless:
+        problems.append(
+            problem(
+                "warning",
+                messages.HISTORY_ROWS_NO_YEAR.format(
+                    count=len(yearless), cells=", ".join(yearless)
+                ),
+                file=path.name,
+                sheet=component_sheet,
+                cell=yearless[0],
+            )
+        )
     if filled:
         problems.append(
             problem(

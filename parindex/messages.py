@@ -657,6 +657,14 @@ HISTORY_YEAR_UNREADABLE = (
     "Ô năm ghi “{shown}”, không đọc được là năm: dòng này bị bỏ qua. Hãy ghi năm "
     "bằng số (2022)."
 )
+HISTORY_ROW_NO_YEAR = (
+    "Dòng {row} có số liệu nhưng không ghi năm (ô {cell}): dòng này không được "
+    "đọc. Hãy ghi năm vào ô này."
+)
+HISTORY_ROWS_NO_YEAR = (
+    "{count} dòng có số liệu nhưng không ghi năm ({cells}), không có năm nào ở "
+    "trên: các dòng này không được đọc. Hãy ghi năm vào các ô này."
+)
 HISTORY_YEAR_FILLED = (
     "{count} dòng để trống ô năm ({cells}): mỗi dòng được đọc theo năm ghi ở dòng "
     "gần nhất phía trên."

@@ -623,3 +623,33 @@ def test_a_year_typed_once_over_its_block_is_read_down_and_said(
             "A15, A16, A17): mỗi dòng được đọc theo năm ghi ở dòng gần nhất phía trên.",
         )
     ]
+
+
+def test_rows_with_figures_and_no_year_are_said(
+    sample_inputs: Path, tmp_path: Path
+) -> None:
+    """A `Kết quả` row with a total and no year, and component rows before any
+    year: passed over without a word (blind round 21e)."""
+    path = _copy(sample_inputs, tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Kết quả"]["A2"] = None
+    for row in range(2, 10):
+        book["Chỉ số thành phần"][f"A{row}"] = None
+    book.save(path)
+    _, problems = read_history(path)
+    said = [(p["sheet"], p["cell"], p["message"]) for p in problems]
+    assert said[:2] == [
+        (
+            "Kết quả",
+            "A2",
+            "Dòng 2 có số liệu nhưng không ghi năm (ô A2): dòng này không được đọc. "
+            "Hãy ghi năm vào ô này.",
+        ),
+        (
+            "Chỉ số thành phần",
+            "A2",
+            "8 dòng có số liệu nhưng không ghi năm (A2, A3, A4, A5, A6, A7, A8, A9), "
+            "không có năm nào ở trên: các dòng này không được đọc. Hãy ghi năm vào "
+            "các ô này.",
+        ),
+    ]
