@@ -914,6 +914,18 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         not self_assessed or _departments_sheets(sheets)  # a sheet not read
     ):
         problems.append(messages.CRITERIA_NO_DEPARTMENTS)
+    if self_assessed and departments is None and "departments" not in table.columns:
+        # no column, no sheet: a column of another name holding departments is
+        # no self-assessment (read so, the newest form would stand for all)
+        found = _assignment_column(table)
+        if found is not None:
+            problems.append(
+                messages.CRITERIA_ASSIGNMENT_COLUMN.format(
+                    column=column_letter(found[0]),
+                    header=found[1],
+                    values=", ".join(f"“{v}”" for v in found[2]),
+                )
+            )
     if self_assessed and departments:
         # a column named otherwise or left empty, beside a sheet of departments:
         # not a set a unit fills itself (read so, the newest form would stand
@@ -1028,6 +1040,47 @@ def _lead_column(table: Table) -> Table:
                 table, columns=columns, data_row=max(table.data_row, below + 1)
             )
     return table
+
+
+# what a department's code or name looks like in an assignment column: short
+# capital codes (``NV``, ``TC-KH``, ``NV;VP``), or the words offices begin with
+_DEPARTMENT_CODES = re.compile(
+    r"^[A-ZĐ][A-ZĐ0-9-]{1,9}(?:\s*[;,+]\s*[A-ZĐ][A-ZĐ0-9-]{1,9})*$"
+)
+_DEPARTMENT_WORDS = re.compile(
+    r"^(?:phong|van phong|ban|trung tam|so|ubnd|chi cuc|thanh tra|cong an|doi|"
+    r"hoi dong|cac co quan|don vi)\b"
+)
+
+
+def _assignment_column(table: Table) -> tuple[int, str, list[str]] | None:
+    """(column, header, a few values) of a column no field names whose cells,
+    on most rows with a code, name departments (``_DEPARTMENT_CODES``,
+    ``_DEPARTMENT_WORDS``): a departments column under another header."""
+    cells = table.sheet.cells
+    header = cells[table.header_row]
+    known = set(table.columns.values())
+    coded = [
+        r
+        for r in range(table.data_row, len(cells))
+        if cell_text(table.value(r, "code"))
+    ]
+    for c, title in enumerate(header):
+        if c in known or not cell_text(title) or c in table.sheet.facts.hidden_columns:
+            continue
+        values = [
+            text
+            for r in coded
+            if c < len(cells[r]) and (text := cell_text(cells[r][c]).strip())
+        ]
+        named = [
+            v
+            for v in values
+            if _DEPARTMENT_CODES.match(v) or _DEPARTMENT_WORDS.match(fold(v))
+        ]
+        if values and len(named) * 2 > len(coded) and len(named) == len(values):
+            return c, cell_text(title), sorted(set(named))[:5]
+    return None
 
 
 def _twin_columns(table: Table) -> list[str]:

@@ -39,6 +39,12 @@ CRITERIA_DEPARTMENTS_EMPTY = (
     "vị” liệt kê {count} đơn vị: hãy ghi đơn vị chủ trì cho từng tiêu chí lá. Nếu "
     "đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa sheet “Đơn vị”."
 )
+CRITERIA_ASSIGNMENT_COLUMN = (
+    "Bộ chỉ số không có cột “Đơn vị chủ trì” nhưng cột {column} (“{header}”) ghi "
+    "ở các tiêu chí {values} như đơn vị chủ trì: nếu đúng, hãy đặt tên cột là "
+    "“Đơn vị chủ trì” và liệt kê các đơn vị ở sheet “Đơn vị” (Mã đơn vị, Tên đơn "
+    "vị); nếu đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa cột này."
+)
 CRITERIA_TWIN_COLUMNS = (
     "hai cột cùng tên “{name}” (cột {columns}, dòng tiêu đề {row}) ghi khác nhau: "
     "hãy xóa hoặc ẩn cột không dùng (một cột ẩn thì cột đang hiện được dùng)."

@@ -1080,3 +1080,50 @@ def test_two_shown_columns_under_one_header_with_the_same_values_are_read(
     columns = ["code", "departments", "group", "max"]
     read = read_criteria_set(path)
     assert read.nodes.select(columns).equals(small_criteria.nodes.select(columns))
+
+
+def test_an_unknown_column_of_departments_without_a_departments_sheet_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`Phân công` holding NV, TCKH… and the departments listed in a sheet
+    named otherwise (`Danh sách phòng ban`, `Ký hiệu | Tên phòng, ban`): read as
+    one unit filling the whole form, the newest form standing for all (4,1
+    instead of 19,94; blind round 21e, F0's variant). Refused, naming the
+    column."""
+    path = _set_with(tmp_path / "c.xlsx", "Phân công", None)
+    book = openpyxl.load_workbook(path)
+    other = book.create_sheet("Danh sách phòng ban")
+    other.append(["Ký hiệu", "Tên phòng, ban"])
+    for code, name, _ in DEPARTMENTS:
+        other.append([code, name])
+    book.save(path)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value).splitlines()[1:] == [
+        "  - Bộ chỉ số không có cột “Đơn vị chủ trì” nhưng cột E (“Phân công”) ghi "
+        "ở các tiêu chí “NV”, “NV;TCKH”, “TCKH” như đơn vị chủ trì: nếu đúng, hãy "
+        "đặt tên cột là “Đơn vị chủ trì” và liệt kê các đơn vị ở sheet “Đơn vị” "
+        "(Mã đơn vị, Tên đơn vị); nếu đơn vị tự chấm toàn bộ bộ chỉ số, hãy xóa cột "
+        "này."
+    ]
+
+
+def test_a_self_assessed_set_with_a_column_of_notes_is_read(tmp_path: Path) -> None:
+    """A self-assessed set with another column (`Ghi chú`: sentences, not
+    departments) is a self-assessment as before."""
+    path = write_rows(
+        tmp_path / "c.xlsx",
+        {
+            "Tiêu chí": [
+                ["BỘ CHỈ SỐ THỬ"],
+                ["Áp dụng từ năm: 2022"],
+                [],
+                ["Mã", "Tên", "Điểm tối đa", "Nhóm điểm", "Ghi chú"],
+                *[
+                    [*row[:4], "Theo kết quả thẩm định của Hội đồng"]
+                    for row in SMALL_TREE
+                ],
+            ]
+        },
+    )
+    assert read_criteria_set(path).self_assessed
