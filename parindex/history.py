@@ -675,30 +675,20 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
                     "cell": row["cell"],
                 }
             )
-    if yearless:
-        problems.append(
-            problem(
-                "warning",
-                messages.HISTORY_ROWS_NO_YEAR.format(
-                    count=len(yearless), cells=", ".join(yearless)
-                ),
-                file=path.name,
-                sheet=component_sheet,
-                cell=yearless[0],
+    for template, cells in (
+        (messages.HISTORY_ROWS_NO_YEAR, yearless),
+        (messages.HISTORY_YEAR_FILLED, filled),
+    ):
+        if cells:  # one warning for the sheet's cells, pointing at the first
+            problems.append(
+                problem(
+                    "warning",
+                    template.format(count=len(cells), cells=", ".join(cells)),
+                    file=path.name,
+                    sheet=component_sheet,
+                    cell=cells[0],
+                )
             )
-        )
-    if filled:
-        problems.append(
-            problem(
-                "warning",
-                messages.HISTORY_YEAR_FILLED.format(
-                    count=len(filled), cells=", ".join(filled)
-                ),
-                file=path.name,
-                sheet=component_sheet,
-                cell=filled[0],
-            )
-        )
     if unread_codes:
         problems.append(
             problem(
