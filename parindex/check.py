@@ -250,6 +250,12 @@ def check_files(
                 )
             if usable[-1] not in criteria_sets:  # read each workbook once per check
                 criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
+                said = criteria_sets[usable[-1]].warnings  # said once, on its file
+                frames.append(
+                    problems_frame(
+                        [problem("warning", w, file=str(usable[-1])) for w in said]
+                    )
+                )
             criteria_set = criteria_sets[usable[-1]]
             guessed = _guessed_set(usable[-1], in_province, inputs, criteria)
             if guessed is not None:

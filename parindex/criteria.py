@@ -20,7 +20,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
-from parindex.ingest.safety import read_sheets_safely
+from parindex.ingest.safety import OfficeWorkbook, read_office_workbook
 from parindex.numbers import SCALE, SCORE_LIMIT, as_shown, exact_sum, exact_total
 from parindex.text import (
     code_key,
@@ -170,6 +170,9 @@ class CriteriaSet:
     """In a province, the registered units other than the one the set is read
     for (code, name, other names): a self-assessed form whose ``Đơn vị`` line
     names one of them exactly is that unit's, not the folder's."""
+    warnings: tuple[str, ...] = ()
+    """What the night says of the set's workbook, though the set is read (its
+    hidden rows and columns could not be told: ``OfficeWorkbook.facts_said``)."""
 
     @property
     def leaves(self) -> pl.DataFrame:
@@ -842,12 +845,14 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
     return lines
 
 
-def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> CriteriaSet:
+def read_criteria_set(
+    path: Path, *, workbook: OfficeWorkbook | None = None
+) -> CriteriaSet:
     """Read and validate a criteria set workbook.
 
     Args:
         path: the workbook (sheet ``Tiêu chí``, optional sheet ``Đơn vị``).
-        sheets: its sheets, when they were read already (``first_year_of``).
+        workbook: the workbook, when it was read already (``first_year_of``).
 
     Returns:
         The criteria set, its nodes in tree order.
@@ -861,8 +866,8 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         return UnusableCriteria("\n".join([head, *(f"  - {line}" for line in lines)]))
 
     try:
-        if sheets is None:
-            sheets = read_sheets_safely(path, hidden=True)
+        if workbook is None:
+            workbook = read_office_workbook(path, hidden=True)
     except UnreadableWorkbook as error:
         reason = error.reason  # the safety checks' reasons are Vietnamese already
         if reason == "encrypted":
@@ -870,6 +875,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         elif reason.startswith("unreadable"):  # the reader's own (English) words
             reason = messages.FILE_UNREADABLE
         raise unusable(messages.CRITERIA_UNREADABLE.format(reason=reason)) from None
+    sheets = workbook.sheets
     shown = [s for s in sheets if s.visible]  # a hidden `Đơn vị` is read below
     preferred = [s for s in shown if fold(s.name) == fold(CRITERIA_SHEET)]
     table = find_table(preferred + shown, CRITERIA_COLUMNS, required="code")
@@ -990,6 +996,7 @@ def read_criteria_set(path: Path, *, sheets: list[Sheet] | None = None) -> Crite
         departments=departments,
         unit_group=nfc(unit_group) or None,
         self_assessed=self_assessed,
+        warnings=() if workbook.facts_said is None else (workbook.facts_said,),
     )
 
 
@@ -1191,7 +1198,7 @@ def _workbooks(folder: Path) -> list[Path]:
 
 
 def first_year_of(
-    path: Path, *, keep: dict[Path, list[Sheet]] | None = None
+    path: Path, *, keep: dict[Path, OfficeWorkbook] | None = None
 ) -> tuple[int, str] | None:
     """(first year, folded ``Khối``) stated by a criteria workbook, None when it
     states none. With ``keep``, the sheets read are kept there under ``path``
@@ -1201,13 +1208,13 @@ def first_year_of(
         UnusableCriteria: the workbook cannot be read (saying why).
     """
     try:
-        sheets = read_sheets_safely(path, hidden=True)  # as read_criteria_set
+        workbook = read_office_workbook(path, hidden=True)  # as read_criteria_set
     except UnreadableWorkbook:
         read_criteria_set(path)  # raises, saying why (same reader)
         raise  # pragma: no cover - read_criteria_set raised
     if keep is not None:
-        keep[path] = sheets
-    for sheet in (s for s in sheets if s.visible):
+        keep[path] = workbook
+    for sheet in (s for s in workbook.sheets if s.visible):
         metadata = _set_metadata(sheet)
         number = parse_number(metadata.get("first_year", ("", ""))[0])
         if number is not None and number.is_integer():
@@ -1216,7 +1223,7 @@ def first_year_of(
 
 
 def available_criteria_sets(
-    folder: Path, *, strict: bool = True, keep: dict[Path, list[Sheet]] | None = None
+    folder: Path, *, strict: bool = True, keep: dict[Path, OfficeWorkbook] | None = None
 ) -> list[tuple[int, Path]]:
     """(first year, path) of every criteria workbook in ``folder``, by year.
 
@@ -1244,7 +1251,7 @@ def available_criteria_sets(
             if not strict:
                 continue
             # says why it is not a criteria set
-            read_criteria_set(path, sheets=None if keep is None else keep.get(path))
+            read_criteria_set(path, workbook=None if keep is None else keep.get(path))
             raise UnusableCriteria(  # pragma: no cover - it raised
                 messages.CRITERIA_UNUSABLE.format(file=path.name)
             )
@@ -1272,7 +1279,7 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
     """
     if not folder.is_dir():
         raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
-    read: dict[Path, list[Sheet]] = {}  # every workbook is read once
+    read: dict[Path, OfficeWorkbook] = {}  # every workbook is read once
     candidates = available_criteria_sets(folder, keep=read)
     usable = [(first, path) for first, path in candidates if first <= year]
     if not usable:
@@ -1281,4 +1288,4 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
             messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)
         )
     chosen = usable[-1][1]
-    return read_criteria_set(chosen, sheets=read[chosen])
+    return read_criteria_set(chosen, workbook=read[chosen])

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from parindex import messages
-from parindex.ingest.safety import read_sheets_safely
+from parindex.ingest.safety import read_office_workbook
 from parindex.numbers import SCORE_LIMIT, SCORE_LIMIT_TEXT, as_shown, exact, exact_total
 from parindex.problems import problem
 from parindex.text import (
@@ -493,15 +493,18 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     if not path.exists():
         return empty_history(), []
     try:
-        sheets = read_sheets_safely(path)
+        workbook = read_office_workbook(path)
     except UnreadableWorkbook:
         return empty_history(), [
             problem(
                 "warning", HISTORY_UNREADABLE.format(file=path.name), file=path.name
             )
         ]
+    sheets = workbook.sheets
     results = []
     too_large: list[dict[str, str | None]] = []
+    if workbook.facts_said is not None:  # hidden columns read as shown: said
+        too_large.append(problem("warning", workbook.facts_said, file=path.name))
     result_sheet, result_rows, result_table = _rows(
         sheets, "Kết quả", RESULT_COLUMNS, any_of=GROUP_FIGURES
     )

@@ -1384,3 +1384,8 @@ NO_SCORE = f"chưa có điểm ({NOTHING_SCORED})"
 """In place of the figure of what none of whose criteria is scored."""
 NO_SCORE_SENTENCE = f"Chưa có điểm ({NOTHING_SCORED})."
 """The same, as a sentence of its own."""
+OFFICE_FACTS_UNREADABLE = (
+    "Không đọc được thông tin dòng/cột ẩn của tệp {file} ({reason}): tệp được đọc "
+    "như thể không có dòng, cột nào bị ẩn. Nếu tệp có dòng hoặc cột ẩn, hãy bỏ ẩn "
+    "hoặc xóa chúng rồi chạy lại."
+)

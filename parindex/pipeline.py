@@ -252,6 +252,17 @@ def previous_from(
     )
 
 
+def _set_said(criteria_set: CriteriaSet, previous: YearResult | None) -> pl.DataFrame:
+    """The warnings of the set the year is read with (and of last year's, when
+    it is another workbook), each naming its workbook."""
+    sets = [criteria_set]
+    if previous is not None and previous.criteria_set.source != criteria_set.source:
+        sets.append(previous.criteria_set)
+    return problems_frame(
+        [problem("warning", said, file=s.source) for s in sets for said in s.warnings]
+    )
+
+
 MAXIMA_LISTED = 20
 """How many criteria whose maximum changed the warning names (then how many more)."""
 
@@ -325,6 +336,7 @@ def build_result(
             conflicts,
             history_problems,
             _sets_differ(current, previous),
+            _set_said(criteria_set, previous),
         ]
     )
     compared = compare(

@@ -354,15 +354,16 @@ def _facts(content: bytes, container: Container) -> dict[str, SheetFacts]:
 
 def with_facts(
     sheets: list[Sheet], content: bytes, container: Container
-) -> list[Sheet]:
+) -> tuple[list[Sheet], str | None]:
     """``sheets`` (read from ``content``) with the facts the reader does not
     give (hidden rows and columns, an ``.ods``'s merged cells), as
-    ``_read_sheets`` gives a submission's; as they are when the facts cannot be
-    read (the workbook is then read as before: nothing is refused for it)."""
+    ``_read_sheets`` gives a submission's, and why the facts could not be read
+    (None when they were: the sheets are then as the reader gives them, for
+    the caller to say so)."""
     try:
         facts = _facts(content, container)
-    except Exception:  # xlrd, zipfile, expat: the sheets as the reader gives them
-        return sheets
+    except Exception as error:  # xlrd, zipfile, expat: said by the caller
+        return sheets, f"{type(error).__name__}: {error}"
     found = []
     for read in sheets:
         fact = facts.get(read.name)
@@ -370,7 +371,7 @@ def with_facts(
         if fact is not None and fact.merged and not sheet.merged:  # an .ods's spans
             sheet = replace(sheet, merged=fact.merged)
         found.append(sheet)
-    return found
+    return found, None
 
 
 def _read_sheets(

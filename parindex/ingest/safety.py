@@ -827,10 +827,31 @@ def read_snapshot(path: Path) -> Snapshot:
     return Snapshot(content, after.st_size, after.st_mtime)
 
 
-def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
-    """Every visible sheet of a workbook the office keeps (criteria set, history),
-    read with the same safety checks as a submission; hidden sheets too with
-    ``hidden`` (marked ``visible=False``).
+@dataclass(frozen=True)
+class OfficeWorkbook:
+    """A workbook the office keeps (criteria set, history, province register),
+    read as a submission is: its sheets with their facts, and why the facts
+    could not be read, when they could not."""
+
+    file: str
+    sheets: list[Sheet]
+    facts_failure: str | None = None
+
+    @property
+    def facts_said(self) -> str | None:
+        """The warning that the sheets were read without their hidden rows and
+        columns (None when they were read with them)."""
+        if self.facts_failure is None:
+            return None
+        return messages.OFFICE_FACTS_UNREADABLE.format(
+            file=self.file, reason=self.facts_failure
+        )
+
+
+def read_office_workbook(path: Path, *, hidden: bool = False) -> OfficeWorkbook:
+    """Every visible sheet of a workbook the office keeps (criteria set, history,
+    register), read with the same safety checks as a submission; hidden sheets
+    too with ``hidden`` (marked ``visible=False``).
 
     Raises:
         UnreadableWorkbook: with the Vietnamese reason as ``reason``.
@@ -853,7 +874,8 @@ def read_sheets_safely(path: Path, *, hidden: bool = False) -> list[Sheet]:
     # a submission has it; here, not at the top: the reader imports this module
     from parindex.ingest.read import with_facts
 
-    return with_facts(found, content, container)
+    sheets, failure = with_facts(found, content, container)
+    return OfficeWorkbook(path.name, sheets, failure)
 
 
 def _open_sheets(content: bytes, *, hidden: bool = False) -> list[Sheet] | str:

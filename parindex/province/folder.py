@@ -35,7 +35,7 @@ from parindex.errors import (
     UnitsFolderMissing,
     UnusableCriteria,
 )
-from parindex.ingest.safety import read_sheets_safely
+from parindex.ingest.safety import read_office_workbook
 from parindex.problems import problem, problems_frame
 from parindex.text import fold, nfc
 from parindex.workbook import (
@@ -216,10 +216,11 @@ def read_province(inputs: Path) -> Province:
     path = register_file(inputs)
     try:
         # a sheet the office hid is read, and said (blind round 17)
-        sheets = read_sheets_safely(path, hidden=True)
+        workbook = read_office_workbook(path, hidden=True)
     except UnreadableWorkbook as error:
         reason = messages.PROVINCE_UNREADABLE.format(reason=error.reason)
         raise _unusable([reason], path.name) from None
+    sheets = workbook.sheets
     table = find_table(
         _sheet(sheets, UNIT_SHEET) or [s for s in sheets if s.visible],
         UNIT_COLUMNS,
@@ -262,6 +263,8 @@ def read_province(inputs: Path) -> Province:
         raise _unusable([messages.PROVINCE_NO_UNITS], path.name)
     registered = {fold(u.code) for u in units}
     problems = [_hidden_said(table.sheet, path.name)] if not table.sheet.visible else []
+    if workbook.facts_said is not None:  # hidden columns read as shown: said
+        problems.append(problem("warning", workbook.facts_said, file=path.name))
     problems += [
         problem(
             "warning",
