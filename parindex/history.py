@@ -37,6 +37,10 @@ HISTORY_FILE = "history.xlsx"
 HISTORY_FILES = (HISTORY_FILE, "history.xlsm", "history.xls", "history.ods")
 """The names the history may have (the formats the readers take), in the order
 of preference: when several are there, the first is read (``history_file``)."""
+RESULTS_SHEET = "Kết quả"
+"""The sheet of the published results per year."""
+COMPONENTS_SHEET = "Chỉ số thành phần"
+"""The sheet of the published component indices per year."""
 
 RESULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("Năm", "Năm đánh giá"),
@@ -506,7 +510,7 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     if workbook.facts_said is not None:  # hidden columns read as shown: said
         too_large.append(problem("warning", workbook.facts_said, file=path.name))
     result_sheet, result_rows, result_table = _rows(
-        sheets, "Kết quả", RESULT_COLUMNS, any_of=GROUP_FIGURES
+        sheets, RESULTS_SHEET, RESULT_COLUMNS, any_of=GROUP_FIGURES
     )
     too_large += _groups_not_found(result_table, path.name, result_sheet)
     for number, row in result_rows:
@@ -597,10 +601,10 @@ def read_history(path: Path) -> tuple[History, list[dict[str, str | None]]]:
     problems += found
     components: list[dict[str, Any]] = []
     component_sheet, component_rows, component_table = _rows(
-        sheets, "Chỉ số thành phần", COMPONENT_COLUMNS
+        sheets, COMPONENTS_SHEET, COMPONENT_COLUMNS
     )
     if component_table is None and any(
-        fold(s.name) == fold("Chỉ số thành phần") for s in sheets
+        fold(s.name) == fold(COMPONENTS_SHEET) for s in sheets
     ):
         problems.append(
             problem(

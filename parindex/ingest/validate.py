@@ -270,18 +270,19 @@ def _totals_summed(
             ).fill_null(0)
         )
         .with_columns(
-            self_sum=pl.when(last_of_several)
-            .then("whole_self")
-            .otherwise("since_self"),
-            appraised_sum=pl.when(last_of_several)
-            .then("whole_appraised")
-            .otherwise("since_appraised"),
-            self_other=pl.when(last_of_several)
-            .then("since_self")
-            .otherwise("whole_self"),
-            appraised_other=pl.when(last_of_several)
-            .then("since_appraised")
-            .otherwise("whole_appraised"),
+            # the sum said and the other one, for the self and the appraised scores
+            expression
+            for score in ("self", "appraised")
+            for expression in (
+                pl.when(last_of_several)
+                .then(f"whole_{score}")
+                .otherwise(f"since_{score}")
+                .alias(f"{score}_sum"),
+                pl.when(last_of_several)
+                .then(f"since_{score}")
+                .otherwise(f"whole_{score}")
+                .alias(f"{score}_other"),
+            )
         )
         .drop("since_self", "since_appraised", "whole_self", "whole_appraised")
     )
