@@ -19,6 +19,9 @@ from parindex.problems import fields_pattern, problem, problems_frame
 from parindex.text import format_vn
 
 EPSILON = 1e-9
+MAXIMUM_MOVED = 0.005
+"""How far apart two years' maxima of a node are to be two scales (half of the
+smallest step a maximum is written in)."""
 GROUPS = tuple(GROUP_LABELS)
 TREND_WORDS = {"increased": "Tăng", "maintained": "Duy trì", "decreased": "Giảm"}
 
@@ -887,10 +890,20 @@ def compare(
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
     )
-    if compared_nodes is not None:
-        prev_nodes = compared_nodes.select("code", pl.col("score").alias("previous"))
+    if compared_nodes is not None:  # each node's maximum then: marked where it moved
+        prev_nodes = compared_nodes.select(
+            "code",
+            pl.col("score").alias("previous"),
+            pl.col("max").alias("previous_max"),
+        )
     else:
-        prev_nodes = pl.DataFrame(schema={"code": pl.String, "previous": pl.Float64})
+        prev_nodes = pl.DataFrame(
+            schema={
+                "code": pl.String,
+                "previous": pl.Float64,
+                "previous_max": pl.Float64,
+            }
+        )
     criteria = current.nodes.join(prev_nodes, on="code", how="left").with_columns(
         change=exact_difference(pl.col("score"), pl.col("previous"))
     )

@@ -14,7 +14,13 @@ import polars as pl
 
 from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
-from parindex.consolidate import YearResult, compare, consolidate_year, shared_said
+from parindex.consolidate import (
+    MAXIMUM_MOVED,
+    YearResult,
+    compare,
+    consolidate_year,
+    shared_said,
+)
 from parindex.criteria import (
     CRITERIA_FOLDER,
     SELF_DEPARTMENT,
@@ -285,7 +291,7 @@ def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFra
     changed = [
         f"{code} ({format_vn(before[code])} → {format_vn(maximum)} điểm)"
         for code, maximum in current.criteria_set.nodes.select("code", "max").rows()
-        if code in before and abs(before[code] - maximum) >= 0.005
+        if code in before and abs(before[code] - maximum) >= MAXIMUM_MOVED
     ]
     if changed:
         records.append(

@@ -87,3 +87,72 @@ def test_a_previous_year_known_only_as_published_is_said_out_of_its_maximum(
         "tăng 7,17 điểm so với năm 2022 (72,1/100 điểm; năm 2023 tối đa 105 "
         "điểm: hai năm khác thang điểm)"
     )
+
+
+def _set_of_2023_with_maxima_raised(inputs: Path) -> None:
+    path = inputs / "criteria" / "lai-chau-2023.xlsx"
+    shutil.copy2(inputs / CRITERIA, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Tiêu chí"]
+    sheet["A3"] = "Áp dụng từ năm: 2023"
+    for row in sheet.iter_rows(min_row=6):
+        if row[0].value in ("1", "1.1"):
+            row[2].value = float(row[2].value) + 1  # 13,5 → 14,5 and 1,5 → 2,5
+    workbook.save(path)
+
+
+def test_a_criterion_whose_maximum_changed_is_marked_on_its_row(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """The criterion compared across two maxima was named only in a warning, its
+    row in `Tiêu chí` unmarked (blind round 21, left): its note now gives last
+    year's maximum; a row whose maximum did not change says nothing of it."""
+    from datetime import datetime
+
+    from parindex.render.scorecard import render_scorecard
+
+    _set_of_2023_with_maxima_raised(inputs)
+    form = inputs / "2023" / "phong-noi-vu.xlsx"  # its maximum of 1.1 as the set's
+    book = openpyxl.load_workbook(form)
+    for row in book.active.iter_rows():
+        if row[0].value == "1.1":
+            stated = next(c for c in row if c.value == 1.5)
+            stated.value = 2.5
+    book.save(form)
+    result = _result(inputs)
+    path = tmp_path / "scorecard.xlsx"
+    render_scorecard(result, path, datetime(2024, 1, 2))
+    sheet = openpyxl.load_workbook(path)["Tiêu chí"]
+    header = [c.value for c in sheet[3]]
+    notes = {
+        row[0]: row[header.index("Ghi chú")]
+        for row in sheet.iter_rows(min_row=4, values_only=True)
+    }
+    assert notes["1"] == "Năm 2022 tối đa 13,5 điểm (hai năm khác thang điểm)."
+    assert notes["1.1"] == "Năm 2022 tối đa 1,5 điểm (hai năm khác thang điểm)."
+    assert notes["1.2"] is None
+    # and in the department's own workbook, on its leaf
+    from parindex.render.department import LEAVES_SHEET, render_department
+
+    render_department(result, "NV", tmp_path / "nv.xlsx", datetime(2024, 1, 2))
+    leaves = openpyxl.load_workbook(tmp_path / "nv.xlsx")[LEAVES_SHEET]
+    rows = [r for r in leaves.iter_rows(values_only=True) if r[0] in ("1.1", "1.2")]
+    assert [(r[0], r[-1]) for r in rows] == [  # 1.2 is another department's
+        ("1.1", "Năm 2022 tối đa 1,5 điểm (hai năm khác thang điểm).")
+    ]
+
+
+def test_a_rise_or_fall_across_two_maxima_says_both() -> None:
+    from parindex.render.prose import moved_sentence
+
+    row = {"code": "1.1", "name": "Ban hành kế hoạch", "max": 2.5}
+    assert moved_sentence(
+        [
+            {**row, "previous": 1.5, "score": 2.0, "change": 0.5, "previous_max": 1.5},
+            {**row, "code": "1.2", "previous": 1, "score": 0.5, "change": -0.5},
+        ],
+        2022,
+    ) == (
+        "tiêu chí 1.1 “Ban hành kế hoạch” từ 1,5 lên 2 điểm (tối đa năm 2022 1,5 "
+        "điểm, nay 2,5 điểm); tiêu chí 1.2 “Ban hành kế hoạch” từ 1 xuống 0,5 điểm"
+    )

@@ -293,7 +293,9 @@ def write_leaves(
     """Every leaf ``department`` is responsible for, with its scores and reason."""
     write_line(worksheet, 0, f"Các tiêu chí phụ trách năm {result.year}", formats.title)
     leaves = department_slice(result, department).leaves
-    rows = [criterion_row(r) for r in leaves.iter_rows(named=True)]
+    rows = [
+        criterion_row(r, result.previous_year) for r in leaves.iter_rows(named=True)
+    ]
     total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, 2, LEAF_COLUMNS, rows, style=lost_style, total=total

@@ -23,6 +23,7 @@ from parindex.analysis import (
     AnalysedResult,
     Headline,
 )
+from parindex.consolidate import MAXIMUM_MOVED
 from parindex.numbers import round2, round2_expr
 from parindex.problems import who_submitted
 from parindex.text import format_vn
@@ -677,9 +678,16 @@ def moved_sentence(rows: Sequence[Mapping[str, Any]], previous_year: int) -> str
     parts = []
     for r in rows:
         word = "lên" if r["change"] > 0 else "xuống"
+        before = r.get("previous_max")
+        scales = (
+            f" (tối đa năm {previous_year} {format_vn(before)} điểm, nay "
+            f"{format_vn(r['max'])} điểm)"
+            if before is not None and abs(before - r["max"]) >= MAXIMUM_MOVED
+            else ""
+        )
         parts.append(
             f"{quoted_name(r)} từ {format_vn(r['previous'])} {word} "
-            f"{format_vn(r['score'])} điểm"
+            f"{format_vn(r['score'])} điểm{scales}"
         )
     return "; ".join(parts)
 

@@ -531,7 +531,7 @@ def write_criteria(
 ) -> None:
     """Every node of the tree in order, components in bold, names indented by depth."""
     write_line(worksheet, 0, f"Điểm từng tiêu chí năm {result.year}", formats.title)
-    rows = criterion_rows(result.criteria)
+    rows = criterion_rows(result.criteria, result.previous_year)
     table = write_table(
         worksheet, formats, 2, CRITERIA_COLUMNS, rows, style=criterion_style
     )

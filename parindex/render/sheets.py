@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis
-from parindex.consolidate import EPSILON
+from parindex.consolidate import EPSILON, MAXIMUM_MOVED
 from parindex.criteria import GROUP_LABELS
 from parindex.render.prose import department_summary, unscored_codes, unscored_sentence
 from parindex.render.xlsx import (
@@ -54,6 +54,8 @@ NOTE_MISSING = (
 
 
 NOTE_SELF = "Chưa có điểm thẩm định: tạm dùng điểm tự đánh giá."
+NOTE_OTHER_MAXIMUM = "Năm {year} tối đa {maximum} điểm (hai năm khác thang điểm)."
+"""A node compared with last year out of another maximum (``maximum_note``)."""
 
 
 NO_PROBLEMS = "Không có vấn đề nào."
@@ -125,9 +127,13 @@ PROBLEM_COLUMNS = (
 )
 
 
-def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A node of ``Result.criteria`` as shown: labels, departments, note."""
+def criterion_row(
+    record: Mapping[str, Any], previous_year: int | None = None
+) -> dict[str, Any]:
+    """A node of ``Result.criteria`` as shown: labels, departments, note (with
+    ``previous_year``, also of a maximum other than that year's)."""
     missing = record.get("source") == "missing"
+    notes = (criterion_note(record), maximum_note(record, previous_year))
     return {
         **record,
         "group": GROUP_LABELS.get(record["group"], record["group"])
@@ -135,26 +141,71 @@ def criterion_row(record: Mapping[str, Any]) -> dict[str, Any]:
         else None,
         "departments": "; ".join(record.get("departments") or []) or None,
         "lost": None if missing else record["lost"],
-        "note": criterion_note(record),
+        "note": " ".join(n for n in notes if n) or None,
     }
 
 
-def criterion_rows(nodes: pl.DataFrame) -> pl.DataFrame:
+def criterion_rows(
+    nodes: pl.DataFrame, previous_year: int | None = None
+) -> pl.DataFrame:
     """``criterion_row`` of every node of ``nodes``, as a frame."""
     missing = pl.col("source").fill_null("") == "missing"
     group = pl.col("group")
+    note = (
+        pl.when(missing)
+        .then(pl.lit(NOTE_MISSING))
+        .when(pl.col("source") == "self")
+        .then(pl.lit(NOTE_SELF))
+        .otherwise(None)
+    )
+    compared = previous_year is not None and "previous_max" in nodes.columns
+    moved = {
+        record["code"]: said
+        for record in (
+            nodes.filter(moved_maximum()) if compared else nodes.clear()
+        ).iter_rows(named=True)
+        if (said := maximum_note(record, previous_year)) is not None
+    }
+    if moved:  # a few nodes at most: their notes written out, then joined on
+        other = pl.col("code").replace_strict(moved, default=None)
+        note = (
+            pl.when(note.is_null())
+            .then(other)
+            .when(other.is_null())
+            .then(note)
+            .otherwise(pl.concat_str(note, other, separator=" "))
+        )
     return nodes.with_columns(
         group=pl.when(group.is_null() | (group == ""))
         .then(None)
         .otherwise(group.replace(GROUP_LABELS)),
         departments=joined_departments(),
         lost=pl.when(missing).then(None).otherwise(pl.col("lost")),
-        note=pl.when(missing)
-        .then(pl.lit(NOTE_MISSING))
-        .when(pl.col("source") == "self")
-        .then(pl.lit(NOTE_SELF))
-        .otherwise(None),
+        note=note,
     )
+
+
+def moved_maximum() -> pl.Expr:
+    """The nodes compared with last year (scored both years) whose maximum was
+    another then (the ``MAXIMUM_CHANGED`` warning's)."""
+    return (
+        pl.col("previous").is_not_null()
+        & pl.col("score").is_not_null()
+        & pl.col("previous_max").is_not_null()
+        & ((pl.col("previous_max") - pl.col("max")).abs() >= MAXIMUM_MOVED)
+    )
+
+
+def maximum_note(record: Mapping[str, Any], previous_year: int | None) -> str | None:
+    """``Năm 2022 tối đa 1,5 điểm (hai năm khác thang điểm).`` for a node compared
+    with ``previous_year`` out of another maximum, else None."""
+    before = record.get("previous_max")
+    compared = record.get("previous") is not None and record.get("score") is not None
+    if previous_year is None or before is None or not compared:
+        return None
+    if abs(before - record["max"]) < MAXIMUM_MOVED:
+        return None
+    return NOTE_OTHER_MAXIMUM.format(year=previous_year, maximum=format_vn(before))
 
 
 def joined_departments() -> pl.Expr:
