@@ -208,7 +208,7 @@ def consolidate(
     history_problems: pl.DataFrame,
     *,
     unit: UnitSettings | None = None,
-    previous_maximum: float | None = None,
+    previous_set: CriteriaSet | None = None,
 ) -> AnalysedResult:
     """Sum the tree, compare with the previous year, reconcile with published
     figures, and analyse."""
@@ -219,7 +219,7 @@ def consolidate(
         history,
         history_problems,
         unit=unit,
-        previous_maximum=previous_maximum,
+        previous_set=previous_set,
     )
 
 
@@ -1017,7 +1017,7 @@ def consolidate_flow(
         history,
         concat_problems([history_problems, unit_problems, previous.problems]),
         unit=unit,
-        previous_maximum=previous.maximum,
+        previous_set=previous.criteria_set,
     )
     # the year's rows are consolidated: not held while publishing (issue 13)
     ingested = dataclasses.replace(ingested, rows=ingested.rows.clear())

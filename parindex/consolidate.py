@@ -7,13 +7,14 @@ shown, written or compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
 from parindex.history import History
+from parindex.matched import NodeMatch, match_nodes
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import fields_pattern, problem, problems_frame
 from parindex.text import format_vn
@@ -743,18 +744,23 @@ def _history_table(
 
 
 def _not_components_said(
-    current: YearResult, history: History, problems: pl.DataFrame
+    current: YearResult,
+    history: History,
+    problems: pl.DataFrame,
+    last_set: CriteriaSet | None = None,
 ) -> pl.DataFrame:
     """``problems`` with a warning per year of ``history.xlsx``'s components
     sheet (this year's and the previous one's: the ones compared) naming the
-    codes that are no component of the set: neither reconciled nor compared."""
+    codes that are no component of the set of that year (``last_set`` for the
+    previous one, when known): neither reconciled nor compared."""
     known = set(current.components["code"].to_list())
+    before = known if last_set is None else set(last_set.components["code"])
     said = []
     for year in (current.year, current.year - 1):
         codes = [
             code
             for code in history.components.filter(pl.col("year") == year)["code"]
-            if code not in known
+            if code not in (known if year == current.year else before)
         ]
         if codes:
             said.append(
@@ -809,6 +815,135 @@ def _incomplete_previous_said(
     return pl.concat([problems, problems_frame([said])], how="diagonal_relaxed")
 
 
+def _matched(current: CriteriaSet, last_set: CriteriaSet | None) -> NodeMatch | None:
+    """This year's nodes paired with last year's set's (None: one set for both
+    years, or last year's unknown: compared by code)."""
+    if last_set is None or last_set.source == current.source:
+        return None
+    return match_nodes(current.nodes, last_set.nodes)
+
+
+def _recoded(year: YearResult, match: NodeMatch) -> YearResult:
+    """``year`` (the previous one) with its nodes and deductions under this
+    year's codes of the nodes they are compared with; a node compared with none
+    has no code (kept: its counts are the year's)."""
+    to_now = match.pairs.select(
+        pl.col("previous_code").alias("code"), pl.col("code").alias("now")
+    )
+
+    def recode(frame: pl.DataFrame) -> pl.DataFrame:
+        return (
+            frame.join(to_now, on="code", how="left", maintain_order="left")
+            .with_columns(code=pl.col("now"))
+            .drop("now")
+        )
+
+    return replace(year, nodes=recode(year.nodes), deductions=recode(year.deductions))
+
+
+def _published_components(
+    published: pl.DataFrame, last_set: CriteriaSet | None, match: NodeMatch | None
+) -> pl.DataFrame:
+    """Last year's published component scores (``code``, ``previous_max``,
+    ``previous``) under this year's codes: through ``match`` between two sets,
+    out of last year's maxima when its set is known."""
+    frame = published.select("code", pl.col("score").alias("previous"))
+    maxima = (
+        last_set.components.select("code", pl.col("max").alias("previous_max"))
+        if last_set is not None
+        else pl.DataFrame(schema={"code": pl.String, "previous_max": pl.Float64})
+    )
+    frame = frame.join(maxima, on="code", how="left", maintain_order="left")
+    if match is not None:
+        to_now = match.pairs.select(
+            pl.col("previous_code").alias("code"), pl.col("code").alias("now")
+        )
+        frame = frame.join(to_now, on="code", how="inner", maintain_order="left")
+        frame = frame.with_columns(code=pl.col("now")).drop("now")
+    return frame.select("code", "previous_max", "previous")
+
+
+MATCHES_LISTED = 20
+"""How many nodes a warning about last year's pairing names (then how many more)."""
+
+
+def listed(items: list[str], limit: int = MATCHES_LISTED) -> str:
+    """``a, b, c`` (the first ``limit``, then ``và 3 tiêu chí khác``)."""
+    more = len(items) - limit
+    tail = f" và {more} tiêu chí khác" if more > 0 else ""
+    return ", ".join(items[:limit]) + tail
+
+
+def _match_said(
+    match: NodeMatch,
+    current: YearResult,
+    last_set: CriteriaSet,
+    problems: pl.DataFrame,
+) -> pl.DataFrame:
+    """``problems`` with what the pairing of two sets did: the nodes compared
+    with another code, those not compared (their code another criterion last
+    year), those compared though reworded, and those whose maximum is another."""
+    year, before = current.year, current.year - 1
+    said = []
+    if match.moved:
+        said.append(
+            messages.CRITERIA_MATCHED_BY_NAME.format(
+                year=year,
+                previous_year=before,
+                codes=listed([f"{c} (năm {before} là {p})" for c, p in match.moved]),
+            )
+        )
+    if match.unmatched:
+        said.append(
+            messages.CRITERIA_CODE_OTHER_NAME.format(
+                previous_year=before,
+                codes=listed(
+                    [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.unmatched]
+                ),
+            )
+        )
+    if match.reworded:
+        said.append(
+            messages.CRITERIA_REWORDED_COMPARED.format(
+                year=year,
+                previous_year=before,
+                codes=listed(
+                    [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.reworded]
+                ),
+            )
+        )
+    maxima = (
+        match.pairs.join(current.criteria_set.nodes.select("code", "max"), on="code")
+        .join(
+            last_set.nodes.select(
+                pl.col("code").alias("previous_code"),
+                pl.col("max").alias("previous_max"),
+            ),
+            on="previous_code",
+        )
+        .filter((pl.col("max") - pl.col("previous_max")).abs() >= MAXIMUM_MOVED)
+    )
+    order = {code: i for i, code in enumerate(current.criteria_set.nodes["code"])}
+    changed = [
+        f"{code} ({'' if code == other else f'năm {before} là {other}: '}"
+        f"{format_vn(last)} → {format_vn(now)} điểm)"
+        for code, other, now, last in sorted(
+            maxima.select("code", "previous_code", "max", "previous_max").rows(),
+            key=lambda row: order[row[0]],
+        )
+    ]
+    if changed:
+        said.append(
+            messages.MAXIMUM_CHANGED.format(
+                year=year, previous_year=before, codes=listed(changed)
+            )
+        )
+    if not said:
+        return problems
+    records = [problem("warning", text) for text in said]
+    return pl.concat([problems, problems_frame(records)], how="diagonal_relaxed")
+
+
 def compare(
     current: YearResult,
     previous: YearResult | None,
@@ -816,7 +951,7 @@ def compare(
     submissions: pl.DataFrame,
     problems: pl.DataFrame,
     *,
-    previous_maximum: float | None = None,
+    previous_set: CriteriaSet | None = None,
 ) -> Result:
     """Put the year next to the previous one (consolidated, else published).
 
@@ -826,10 +961,20 @@ def compare(
         history: the published figures of earlier years.
         submissions: every file seen, with its status.
         problems: every problem of the run.
-        previous_maximum: the total maximum of the set in force the year before,
-            when it has no consolidation (``previous`` None) to give it.
+        previous_set: the set in force the year before, when it has no
+            consolidation (``previous`` None) to give it: its published
+            figures are out of it.
+
+    Between two sets, each node is compared with last year's node of its code
+    and name, or of its name (``parindex.matched``), each pairing said.
     """
     previous_year = current.year - 1
+    last_set = previous.criteria_set if previous is not None else previous_set
+    match = _matched(current.criteria_set, last_set)
+    if last_set is not None and match is not None:
+        problems = _match_said(match, current, last_set, problems)
+    if previous is not None and match is not None:
+        previous = _recoded(previous, match)
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)
     published_total = (
@@ -865,15 +1010,13 @@ def compare(
             previous.total if previous is not None and not incomplete else None
         )
     else:
-        prev_components = history.components.filter(
-            pl.col("year") == previous_year
-        ).select(
-            "code",
-            pl.lit(None, dtype=pl.Float64).alias("previous_max"),
-            pl.col("score").alias("previous"),
+        prev_components = _published_components(
+            history.components.filter(pl.col("year") == previous_year),
+            last_set,
+            match,
         )
         previous_total = published_total
-    problems = _not_components_said(current, history, problems)
+    problems = _not_components_said(current, history, problems, last_set)
     components = (
         current.components.select(component_columns)
         .join(prev_components, on="code", how="left")
@@ -927,8 +1070,6 @@ def compare(
         submissions=submissions,
         problems=problems,
         previous_maximum=(
-            float(previous.components["max"].sum())
-            if previous is not None
-            else previous_maximum
+            float(last_set.components["max"].sum()) if last_set is not None else None
         ),
     )

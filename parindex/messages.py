@@ -127,9 +127,24 @@ NO_CRITERIA_FOR_YEAR = (
 NO_YEAR_FOLDER = "Không có thư mục nộp bài của năm {year}: “{folder}”."
 CRITERIA_SET_OTHER_THAN_PREVIOUS = (
     "Năm {year} đọc theo bộ chỉ số trong tệp “{file}”, năm {previous_year} theo tệp "
-    "“{previous_file}”: so sánh với năm trước chỉ đúng ở những tiêu chí có cùng mã "
-    "và cùng điểm tối đa. Nếu năm {year} không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi "
-    "thư mục “criteria”."
+    "“{previous_file}”: mỗi tiêu chí được so sánh với tiêu chí năm trước cùng mã và "
+    "cùng tên, hoặc cùng tên nếu bộ chỉ số đánh số lại (các cảnh báo sau nêu những "
+    "tiêu chí đánh số lại, không so sánh được hay khác điểm tối đa). Nếu năm {year} "
+    "không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi thư mục “criteria”."
+)
+CRITERIA_MATCHED_BY_NAME = (
+    "Bộ chỉ số năm {year} đánh số khác năm {previous_year}: các tiêu chí sau được so "
+    "sánh với tiêu chí cùng tên năm {previous_year}: {codes}."
+)
+CRITERIA_CODE_OTHER_NAME = (
+    "Không so sánh với năm {previous_year} các tiêu chí có cùng mã nhưng khác tên "
+    "(không phải cùng một tiêu chí) và không có tiêu chí cùng tên năm "
+    "{previous_year}: {codes}."
+)
+CRITERIA_REWORDED_COMPARED = (
+    "Các tiêu chí sau cùng mã nhưng tên năm {year} sửa khác năm {previous_year}, "
+    "vẫn được so sánh như cùng một tiêu chí: {codes}. Nếu không phải cùng một tiêu "
+    "chí, đừng dựa vào phần so sánh của chúng."
 )
 MAXIMUM_CHANGED = (
     "Có tiêu chí có điểm tối đa năm {year} khác năm {previous_year}, so sánh hai "

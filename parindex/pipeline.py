@@ -15,7 +15,6 @@ import polars as pl
 from parindex import kept_criteria, messages
 from parindex.analysis import AnalysedResult, analyse
 from parindex.consolidate import (
-    MAXIMUM_MOVED,
     YearResult,
     compare,
     consolidate_year,
@@ -40,7 +39,6 @@ from parindex.previous import store as store_previous
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.publish.outputs import Written, publish_outputs
 from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
-from parindex.text import format_vn
 
 __all__ = [
     "HISTORY_FILE",
@@ -143,7 +141,7 @@ def previous_year(
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
-        return PreviousYear(None, problems_frame([]), _maximum(inputs, previous))
+        return PreviousYear(None, problems_frame([]), _set_in_force(inputs, previous))
     if outputs is None:
         return _consolidate_previous(inputs, previous, now, None)
     key = previous_key(inputs, previous, now)
@@ -156,13 +154,12 @@ def previous_year(
     return result
 
 
-def _maximum(inputs: Path, year: int) -> float | None:
-    """The total maximum of the set in force in ``year`` (None when none is)."""
+def _set_in_force(inputs: Path, year: int) -> CriteriaSet | None:
+    """The set in force in ``year`` (None when none is)."""
     try:
-        criteria_set = criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
+        return criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
     except ParindexError:
         return None
-    return float(criteria_set.components["max"].sum())
 
 
 def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:
@@ -269,13 +266,11 @@ def _set_said(criteria_set: CriteriaSet, previous: YearResult | None) -> pl.Data
     )
 
 
-MAXIMA_LISTED = 20
-"""How many criteria whose maximum changed the warning names (then how many more)."""
-
-
 def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFrame:
     """A warning when last year was read with another criteria set (another
-    file) than this year: a new decision, or one dropped in by mistake."""
+    file) than this year: a new decision, or one dropped in by mistake (how
+    their nodes are paired, and whose maximum differs, ``consolidate.compare``
+    says)."""
     if previous is None or previous.criteria_set.source == current.criteria_set.source:
         return problems_frame([])
     said = messages.CRITERIA_SET_OTHER_THAN_PREVIOUS.format(
@@ -284,32 +279,7 @@ def _sets_differ(current: YearResult, previous: YearResult | None) -> pl.DataFra
         previous_year=previous.year,
         previous_file=previous.criteria_set.source,
     )
-    records = [problem("warning", said)]
-    # the criteria and components of both sets whose maximum is not the same:
-    # compared on their scores, each out of its own year's maximum
-    before = dict(previous.criteria_set.nodes.select("code", "max").iter_rows())
-    changed = [
-        f"{code} ({format_vn(before[code])} → {format_vn(maximum)} điểm)"
-        for code, maximum in current.criteria_set.nodes.select("code", "max").rows()
-        if code in before and abs(before[code] - maximum) >= MAXIMUM_MOVED
-    ]
-    if changed:
-        records.append(
-            problem(
-                "warning",
-                messages.MAXIMUM_CHANGED.format(
-                    year=current.year,
-                    previous_year=previous.year,
-                    codes=", ".join(changed[:MAXIMA_LISTED])
-                    + (
-                        f" và {len(changed) - MAXIMA_LISTED} tiêu chí khác"
-                        if len(changed) > MAXIMA_LISTED
-                        else ""
-                    ),
-                ),
-            )
-        )
-    return problems_frame(records)
+    return problems_frame([problem("warning", said)])
 
 
 def load_unit(inputs: Path) -> tuple[UnitSettings, pl.DataFrame]:
@@ -326,14 +296,14 @@ def build_result(
     history_problems: pl.DataFrame,
     *,
     unit: UnitSettings | None = None,
-    previous_maximum: float | None = None,
+    previous_set: CriteriaSet | None = None,
 ) -> AnalysedResult:
     """Consolidate the year, compare it with the previous one and analyse it.
 
     ``history_problems`` are the problems of the inputs outside the drop folder
     (history, unit settings); ``unit`` the unit's settings (placeholders if None);
-    ``previous_maximum`` the total maximum of last year's set when ``previous``
-    is None (``PreviousYear.maximum``).
+    ``previous_set`` the set in force last year when ``previous`` is None
+    (``PreviousYear.criteria_set``).
     """
     current, conflicts = consolidate_year(criteria_set, ingested.rows, ingested.year)
     problems = concat_problems(
@@ -351,6 +321,6 @@ def build_result(
         history,
         ingested.submissions,
         problems,
-        previous_maximum=previous_maximum,
+        previous_set=previous_set,
     )
     return analyse(compared, unit)

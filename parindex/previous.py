@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import YearResult
+from parindex.criteria import CriteriaSet
 from parindex.ingest.cache import (
     CACHE_FOLDER,
     store_pickled,
@@ -49,9 +50,9 @@ class PreviousYear:
 
     result: YearResult | None
     problems: pl.DataFrame
-    maximum: float | None = None
-    """Without a folder to consolidate: the total maximum of the set in force
-    that year (its published figures are out of it); None otherwise."""
+    criteria_set: CriteriaSet | None = None
+    """Without a folder to consolidate: the set in force that year (its
+    published figures are out of it, its nodes named so); None otherwise."""
 
 
 def previous_key(inputs: Path, year: int, now: float) -> str:

@@ -29,7 +29,7 @@ def _result(inputs: Path) -> pipeline.AnalysedResult:
         previous.result,
         history,
         pl.concat([history_problems, previous.problems], how="diagonal_relaxed"),
-        previous_maximum=previous.maximum,
+        previous_set=previous.criteria_set,
     )
 
 

@@ -90,9 +90,8 @@ def _previous(
     nothing = PreviousYear(None, problems_frame([]))
     if criteria_set is None:
         return nothing
-    if not (unit.folder / str(year - 1)).is_dir():  # its published figures' scale
-        maximum = float(criteria_set.components["max"].sum())
-        return PreviousYear(None, problems_frame([]), maximum)
+    if not (unit.folder / str(year - 1)).is_dir():  # its published figures' set
+        return PreviousYear(None, problems_frame([]), criteria_set)
     try:
         ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
     except ParindexError:
@@ -146,7 +145,7 @@ def consolidate_unit(
         history,
         concat_problems([history_problems, settings_problems, previous.problems]),
         unit=settings,
-        previous_maximum=previous.maximum,
+        previous_set=previous.criteria_set,
     )
     run = UnitRun(unit, year, result, ingested)
     if not run.submitted:

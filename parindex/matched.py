@@ -1,0 +1,107 @@
+"""Which node of last year's criteria set each node of this year's is compared
+with, when the two years are read with two sets (README, Choices: "Previous
+year"): a set renumbered between the years (a component added, departments
+merged) gives a code to another criterion, and a criterion to another code.
+
+Pure: two frames of ``code`` and ``name`` in, the pairs and what to say out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import polars as pl
+
+from parindex.text import fold_name
+
+SIMILAR = 0.85
+"""How alike (``difflib`` ratio of the folded names) two names under one code
+are to be one criterion reworded: "Ban hành kế hoạch CCHC năm" and "… hằng
+năm" are (0,91); "Kế hoạch cải cách hành chính" and "Báo cáo cải cách hành
+chính" are not (0,8)."""
+
+
+@dataclass(frozen=True)
+class NodeMatch:
+    """``pairs``: each node of this year (``code``) compared with last year's
+    node ``previous_code``; the nodes not in it are not compared. ``moved``: the
+    pairs of another code (by name); ``reworded``: the pairs of one code whose
+    names differ but are alike (code, this year's name, last year's);
+    ``unmatched``: the nodes whose code was last year another criterion, and
+    whose name none (code, this year's name, last year's name of that code)."""
+
+    pairs: pl.DataFrame
+    moved: tuple[tuple[str, str], ...] = ()
+    reworded: tuple[tuple[str, str, str], ...] = ()
+    unmatched: tuple[tuple[str, str, str], ...] = ()
+
+
+def same_codes(codes: pl.Series) -> NodeMatch:
+    """Every node compared with last year's of its code (one set for both)."""
+    frame = pl.DataFrame({"code": codes}).with_columns(previous_code=pl.col("code"))
+    return NodeMatch(frame)
+
+
+def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
+    """Pair this year's nodes (``current``: ``code``, ``name``, in tree order)
+    with last year's (``previous``), each of last year's used once:
+
+    1. the node of the same code and the same name (folded: accents, case,
+       punctuation);
+    2. else the node of the same name under another code, when one node of
+       each year has that name;
+    3. else the node of the same code whose name is alike (``SIMILAR``, or
+       every word of the shorter name in the longer): one criterion reworded;
+    4. else none: not compared.
+    """
+    before = dict(previous.select("code", "name").iter_rows())
+    folded_before = {code: fold_name(str(name or "")) for code, name in before.items()}
+    now = [(str(c), str(n or "")) for c, n in current.select("code", "name").rows()]
+    folded_now = {code: fold_name(name) for code, name in now}
+    codes_by_name: dict[str, list[str]] = {}
+    for code, key in folded_before.items():
+        codes_by_name.setdefault(key, []).append(code)
+    names_now: dict[str, int] = {}
+    for key in folded_now.values():
+        names_now[key] = names_now.get(key, 0) + 1
+    pairs: dict[str, str] = {}
+    for code, _ in now:  # 1. same code, same name
+        if code in before and folded_now[code] == folded_before[code]:
+            pairs[code] = code
+    used = set(pairs.values())
+    moved = []
+    for code, _ in now:  # 2. same name, another code, one of each
+        key = folded_now[code]
+        if code in pairs or names_now[key] != 1:
+            continue
+        found = [c for c in codes_by_name.get(key, []) if c not in used]
+        if len(codes_by_name.get(key, [])) == 1 and len(found) == 1:
+            pairs[code] = found[0]
+            used.add(found[0])
+            moved.append((code, found[0]))
+    reworded, unmatched = [], []
+    for code, name in now:  # 3. same code, the name reworded; 4. none
+        if code in pairs or code not in before:
+            continue
+        if code not in used and _alike(folded_now[code], folded_before[code]):
+            pairs[code] = code
+            used.add(code)
+            reworded.append((code, name, str(before[code] or "")))
+        else:
+            unmatched.append((code, name, str(before[code] or "")))
+    frame = pl.DataFrame(
+        {"code": list(pairs), "previous_code": list(pairs.values())},
+        schema={"code": pl.String, "previous_code": pl.String},
+    )
+    return NodeMatch(frame, tuple(moved), tuple(reworded), tuple(unmatched))
+
+
+def _alike(one: str, other: str) -> bool:
+    """Two folded names of one code that are one criterion reworded."""
+    if not one or not other:
+        return False
+    shorter, longer = sorted((one.split(), other.split()), key=len)
+    if set(shorter) <= set(longer):
+        return True
+    return SequenceMatcher(None, one, other).ratio() >= SIMILAR

@@ -1,0 +1,182 @@
+"""A criteria set renumbered between two years (blind round 22B, F1, F2, F5):
+this year's 3.1 "Phát triển nông nghiệp" was compared with last year's 3.1
+"Quản lý đất đai", and a component with last year's component of its number
+whatever its name, saying only that the comparison "holds where codes and
+maxima agree". Between two sets, a node is now compared with last year's node
+of its code when their names agree, else with last year's node of its name
+(one only), else not at all; each is said."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from parindex import pipeline
+from tests.builders import write_criteria, write_submission
+
+SET_2022 = [
+    ["1", "Chỉ đạo điều hành", 3, None, None],
+    ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
+    ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", "NV"],
+    ["2", "Đất đai", 5, None, None],
+    ["2.1", "Quản lý đất đai", 5, "Thẩm định", "TCKH"],
+    ["3", "Tác động của cải cách hành chính", 2, None, None],
+    ["3.1", "Chỉ số hài lòng SIPAS", 2, "SIPAS", "NV"],
+]
+SET_2023 = [
+    ["1", "Chỉ đạo điều hành", 3, None, None],
+    ["1.1", "Báo cáo cải cách hành chính", 2, "Thẩm định", "NV"],
+    ["1.2", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
+    ["2", "Nông nghiệp", 4, None, None],
+    ["2.1", "Phát triển nông nghiệp", 4, "Thẩm định", "TCKH"],
+    ["3", "Tài nguyên", 3, None, None],
+    ["3.1", "Quản lý đất đai", 3, "Thẩm định", "TCKH"],
+    ["4", "Tác động của cải cách hành chính", 2, None, None],
+    ["4.1", "Chỉ số hài lòng SIPAS", 2, "SIPAS", "NV"],
+]
+SCORES_2022 = {"1.1": 1, "1.2": 1.5, "2.1": 4, "3.1": 1.5}
+SCORES_2023 = {"1.1": 2, "1.2": 0.5, "2.1": 3, "3.1": 2, "4.1": 1}
+
+
+def _forms(folder: Path, tree: list[list[object]], scores: dict[str, float]) -> None:
+    year = int(folder.name)
+    for code, name in (("NV", "Phòng Nội vụ"), ("TCKH", "Phòng Tài chính - Kế hoạch")):
+        rows = [
+            [row[0], row[1], row[2], scores[str(row[0])], scores[str(row[0])], None]
+            for row in tree
+            if row[4] is not None and code in str(row[4]).split(";")
+        ]
+        write_submission(folder / f"{code}.xlsx", rows, department=name, year=year)
+
+
+@pytest.fixture
+def renumbered(tmp_path: Path) -> Path:
+    inputs = tmp_path / "inputs"
+    write_criteria(inputs / "criteria" / "bo-2022.xlsx", SET_2022, first_year=2022)
+    write_criteria(inputs / "criteria" / "bo-2023.xlsx", SET_2023, first_year=2023)
+    _forms(inputs / "2022", SET_2022, SCORES_2022)
+    _forms(inputs / "2023", SET_2023, SCORES_2023)
+    return inputs
+
+
+def _result(inputs: Path) -> pipeline.AnalysedResult:
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.previous_year(inputs, 2023, time.time())
+    return pipeline.build_result(
+        criteria,
+        ingested,
+        previous.result,
+        history,
+        pl.concat([history_problems, previous.problems], how="diagonal_relaxed"),
+        previous_set=previous.criteria_set,
+    )
+
+
+def test_criteria_are_compared_with_last_years_of_their_name(renumbered: Path) -> None:
+    result = _result(renumbered)
+    assert result.current.total == pytest.approx(8.5)
+    compared = result.criteria.filter(pl.col("is_leaf")).select(
+        "code", "previous", "change"
+    )
+    assert compared.rows() == [
+        ("1.1", 1.5, 0.5),  # last year's 1.2, of the same name
+        ("1.2", 1.0, -0.5),  # last year's 1.1
+        ("2.1", None, None),  # last year's 2.1 is another criterion
+        ("3.1", 4.0, -2.0),  # last year's 2.1 "Quản lý đất đai"
+        ("4.1", 1.5, -0.5),  # last year's 3.1
+    ]
+
+
+def test_components_are_compared_with_last_years_of_their_name(
+    renumbered: Path,
+) -> None:
+    components = _result(renumbered).components.select(
+        "code", "previous_max", "previous", "delta"
+    )
+    assert components.rows() == [
+        ("1", 3.0, 2.5, 0.0),
+        ("2", None, None, None),  # "Nông nghiệp": last year's 2 was "Đất đai"
+        ("3", None, None, None),  # "Tài nguyên": none last year
+        ("4", 2.0, 1.5, -0.5),  # last year's 3, of the same name
+    ]
+
+
+def test_the_matching_is_said(renumbered: Path) -> None:
+    problems = _result(renumbered).problems
+    said = problems.filter(
+        pl.col("message").str.contains(
+            "đánh số khác năm|cùng mã nhưng khác tên|trên hai thang điểm"
+        )
+    )["message"].to_list()
+    assert said == [
+        "Bộ chỉ số năm 2023 đánh số khác năm 2022: các tiêu chí sau được so sánh "
+        "với tiêu chí cùng tên năm 2022: 1.1 (năm 2022 là 1.2), 1.2 (năm 2022 là "
+        "1.1), 3.1 (năm 2022 là 2.1), 4 (năm 2022 là 3), 4.1 (năm 2022 là 3.1).",
+        "Không so sánh với năm 2022 các tiêu chí có cùng mã nhưng khác tên (không "
+        "phải cùng một tiêu chí) và không có tiêu chí cùng tên năm 2022: 2 “Nông "
+        "nghiệp” (năm 2022: “Đất đai”), 2.1 “Phát triển nông nghiệp” (năm 2022: "
+        "“Quản lý đất đai”), 3 “Tài nguyên” (năm 2022: “Tác động của cải cách hành "
+        "chính”).",
+        "Có tiêu chí có điểm tối đa năm 2023 khác năm 2022, so sánh hai năm là so "
+        "sánh điểm số trên hai thang điểm: 3.1 (năm 2022 là 2.1: 5 → 3 điểm).",
+    ]
+
+
+def test_last_year_known_only_as_published_is_compared_through_its_set(
+    renumbered: Path,
+) -> None:
+    """No 2022 folder: last year's published components are put next to this
+    year's through the 2022 set (its names and maxima), not by number with this
+    year's maxima (blind round 22B, F2)."""
+    import shutil
+
+    from tests.builders import write_rows
+
+    shutil.rmtree(renumbered / "2022")
+    write_rows(
+        renumbered / "history.xlsx",
+        {
+            "Kết quả": [
+                ["Năm", "Điểm thẩm định", "Điểm SIPAS", "Tổng điểm"],
+                [2022, 6.5, 1.5, 8],
+            ],
+            "Chỉ số thành phần": [
+                ["Năm", "Mã", "Điểm"],
+                [2022, "1", 2.5],
+                [2022, "2", 4],
+                [2022, "3", 1.5],
+            ],
+        },
+    )
+    result = _result(renumbered)
+    assert result.components.select("code", "previous_max", "previous").rows() == [
+        ("1", 3.0, 2.5),
+        ("2", None, None),
+        ("3", None, None),
+        ("4", 2.0, 1.5),
+    ]
+    said = result.problems.filter(pl.col("message").str.contains("đánh số khác"))
+    assert said["message"].to_list() == [
+        "Bộ chỉ số năm 2023 đánh số khác năm 2022: các tiêu chí sau được so sánh "
+        "với tiêu chí cùng tên năm 2022: 1.1 (năm 2022 là 1.2), 1.2 (năm 2022 là "
+        "1.1), 3.1 (năm 2022 là 2.1), 4 (năm 2022 là 3), 4.1 (năm 2022 là 3.1)."
+    ]
+
+
+def test_one_set_for_both_years_is_compared_by_code(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    write_criteria(inputs / "criteria" / "bo.xlsx", SET_2023, first_year=2022)
+    _forms(inputs / "2022", SET_2023, {**SCORES_2023, "1.1": 1})
+    _forms(inputs / "2023", SET_2023, SCORES_2023)
+    result = _result(inputs)
+    assert result.criteria.filter(pl.col("code") == "1.1").select(
+        "previous", "change"
+    ).rows() == [(1.0, 1.0)]
+    assert not result.problems.filter(
+        pl.col("message").str.contains("đánh số khác|cùng mã nhưng khác tên")
+    ).height
