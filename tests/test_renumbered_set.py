@@ -180,3 +180,18 @@ def test_one_set_for_both_years_is_compared_by_code(tmp_path: Path) -> None:
     assert not result.problems.filter(
         pl.col("message").str.contains("đánh số khác|cùng mã nhưng khác tên")
     ).height
+
+
+def test_points_lost_two_years_running_follow_the_pairing(renumbered: Path) -> None:
+    """Last year's deductions of a renumbered criterion were put on this year's
+    criterion of its old code (blind round 22B, F1: the department's `Bị trừ
+    nhiều năm` carried "Tồn đọng hồ sơ đất đai" on agriculture)."""
+    from parindex.analysis import points_lost
+
+    lost = points_lost(_result(renumbered)).select("code", "recurring")
+    assert sorted(lost.rows()) == [
+        ("1.2", False),  # "Kế hoạch": full last year as 1.1
+        ("2.1", None),  # "Phát triển nông nghiệp": not compared
+        ("3.1", True),  # "Quản lý đất đai": lost last year as 2.1
+        ("4.1", True),  # SIPAS: lost last year as 3.1
+    ]
