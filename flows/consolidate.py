@@ -68,9 +68,10 @@ from parindex.ingest.collect import (
     candidate_batches,
     collect_year,
     read_batch,
+    unit_place_of,
 )
 from parindex.ingest.discover import DroppedFile, discover
-from parindex.ingest.places import UnitPlace, unit_place_in
+from parindex.ingest.places import UnitPlace
 from parindex.ingest.winners import rows_set_aside
 from parindex.night import (
     RepeatedRun,
@@ -187,7 +188,7 @@ def ingest(
         year,
         now,
         cache=cache,
-        unit=unit_place_in(inputs),
+        unit=unit_place_of(inputs, criteria_set),
     )
 
 

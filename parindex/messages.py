@@ -581,9 +581,9 @@ DEPARTMENT_LINE_BLANK = (
 )
 DEPARTMENT_NAME_OTHER_UNIT = (
     "Biểu không có dòng “Đơn vị” và {where} (“{text}”) ghi {place}, không phải địa "
-    "bàn của {unit} (đơn vị đang tổng hợp, theo tệp don-vi.toml), nên biểu này không "
+    "bàn của {unit} (đơn vị đang tổng hợp, theo tệp {settings}), nên biểu này không "
     "được tính cho {name} ({code}). Nếu đây đúng là biểu của {name}, hãy thêm dòng "
-    "“Đơn vị: {name}” vào biểu rồi nộp lại; nếu don-vi.toml ghi sai tên đơn vị, hãy "
+    "“Đơn vị: {name}” vào biểu rồi nộp lại; nếu {settings} ghi sai tên đơn vị, hãy "
     "sửa tệp đó."
 )
 DEPARTMENT_NAME_DOUBTED_NOT_USED = (
@@ -600,9 +600,9 @@ DEPARTMENT_DOUBTED_NOT_USED = (
 )
 DEPARTMENT_LINE_OTHER_UNIT = (
     "Dòng “Đơn vị” ghi “{text}”: {place} không phải địa bàn của {unit} (đơn vị "
-    "đang tổng hợp, theo tệp don-vi.toml), nên biểu này không được tính cho {name} "
+    "đang tổng hợp, theo tệp {settings}), nên biểu này không được tính cho {name} "
     "({code}). Nếu đây đúng là biểu của {name}, hãy sửa dòng “Đơn vị” rồi nộp lại; "
-    "nếu don-vi.toml ghi sai tên đơn vị, hãy sửa tệp đó."
+    "nếu {settings} ghi sai tên đơn vị, hãy sửa tệp đó."
 )
 DEPARTMENT_DISPUTED_NOT_USED = (
     "Dòng “Đơn vị” ghi {stated} nhưng {where} chỉ {other}; đã có tệp {kept} của "

@@ -260,6 +260,7 @@ def test_a_file_name_naming_another_district_is_another_units_form(
         text="Phòng Tư pháp huyện Tam Đường - tự chấm",
         place="huyện Tam Đường",
         unit="UBND huyện Phong Thổ",
+        settings="don-vi.toml",
         name="Phòng Tư pháp",
         code="TP",
     )
@@ -468,6 +469,7 @@ def test_a_folder_or_a_full_name_naming_another_place(inputs: Path) -> None:
             text="Huyện Tam Đường (tham khảo)",
             place="Huyện Tam Đường",
             unit="UBND huyện Phong Thổ",
+            settings="don-vi.toml",
             name="Phòng Tư pháp",
             code="TP",
         )

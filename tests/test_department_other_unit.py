@@ -48,6 +48,7 @@ def _message(text: str, place: str) -> str:
         text=text,
         place=place,
         unit="UBND huyện Phong Thổ",
+        settings="don-vi.toml",
         name="Phòng Tư pháp",
         code="TP",
     )

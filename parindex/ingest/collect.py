@@ -16,7 +16,7 @@ from parindex.ingest import checked
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
 from parindex.ingest.normalise import FileRows, RowsBuilder
-from parindex.ingest.places import UnitPlace, unit_place_in
+from parindex.ingest.places import UnitPlace, registered_place, unit_place_in
 from parindex.ingest.read import (
     ReadJob,
     SubmissionRead,
@@ -249,8 +249,19 @@ def ingest_year(
         year,
         now=now,
         cache=cache,
-        unit=unit_place_in(inputs),
+        unit=unit_place_of(inputs, criteria_set),
     )
+
+
+def unit_place_of(inputs: Path, criteria_set: CriteriaSet) -> UnitPlace | None:
+    """The place of the unit whose drop folder ``inputs`` is: as its
+    ``don-vi.toml`` says; else, for a province's unit filling its whole form
+    itself, as the register names it (``registered_place``: an old commune's
+    form in a commune merged in 2025 is then another unit's)."""
+    found = unit_place_in(inputs)
+    if found is None and criteria_set.self_assessed and criteria_set.other_units:
+        return registered_place([(d.code, d.name) for d in criteria_set.departments])
+    return found
 
 
 def _not_submitted(

@@ -733,6 +733,12 @@ def _form(
         # the unit fills the whole form itself: every form is its own, but one
         # whose line names another unit of the province exactly
         form.department = criteria_set.departments[0].code
+        if "department" in metadata and not blank:
+            # a place of the unit's level other than its own: another unit's
+            # form (an old commune's, in a commune merged in 2025), set aside
+            # by the run (``winners.other_unit_forms``)
+            text, cell = metadata["department"]
+            _places_of_line(form, text, cell, criteria_set.departments[0])
         if "department" in metadata and not blank and criteria_set.other_units:
             text, cell = metadata["department"]
             other = match_department(text, criteria_set.other_units)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -244,6 +244,9 @@ class UnitPlace:
     around: frozenset[str] = frozenset()
     """The places around the unit (its province), folded: written after its
     name, they are no part of it."""
+    named_in: str = SETTINGS_FILE
+    """The file that names the unit so (``don-vi.toml``, or the province's
+    register), for messages."""
 
     def below(self, places: Iterable[str], *, seat: bool = False) -> str | None:
         """The first of ``places`` of a level below the unit's (a commune in a
@@ -320,3 +323,18 @@ def unit_place_in(inputs: Path) -> UnitPlace | None:
     if not settings.configured:
         return None
     return unit_place(settings.unit, settings.parent, settings.place, settings.province)
+
+
+REGISTER_NAMED = "don-vi.xlsx"
+"""How messages name the province's register (``UnitPlace.named_in``)."""
+
+
+def registered_place(departments: Sequence[tuple[str, str]]) -> UnitPlace | None:
+    """The place of a province's unit that fills its whole form itself, as the
+    register names it (``departments``: the set's one department, (code, name),
+    named so by ``province.folder.with_other_units``); None when that name
+    names no place (``Sở Nội vụ``)."""
+    if len(departments) != 1:
+        return None
+    found = unit_place(departments[0][1])
+    return None if found is None else replace(found, named_in=REGISTER_NAMED)

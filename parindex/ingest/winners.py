@@ -551,6 +551,7 @@ def other_unit_forms(
                         text=form["text"],
                         place=place,
                         unit=unit.unit,
+                        settings=unit.named_in,
                         name=name,
                         code=code,
                     )
@@ -559,6 +560,7 @@ def other_unit_forms(
                         text=form["text"],
                         place=place,
                         unit=unit.unit,
+                        settings=unit.named_in,
                         name=name,
                         code=code,
                     )

@@ -103,3 +103,38 @@ def test_a_self_assessed_units_form_is_named_by_the_unit(tmp_path: Path) -> None
 
     headline = record.verdict(x02.result).headline
     assert headline.endswith("; 1 đơn vị chưa nộp (UBND xã Hòa Phú)"), headline
+
+
+def test_a_form_naming_an_unregistered_commune_is_set_aside(tmp_path: Path) -> None:
+    """A commune merged in 2025 whose folder holds an old commune's form
+    ("UBND xã Tân Phú", no longer registered): it was used as the unit's own
+    (blind round 22B, F3). The unit's place is its registered name's (when its
+    folder has no `don-vi.toml`): a form naming another commune is set aside."""
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X01", "UBND xã Tân Hợp", GROUP, None],
+            ["X02", "UBND xã Hòa Phú", GROUP, None],
+        ],
+    )
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    _form(inputs, "X01", "UBND xã Tân Phú", (1, 2, 2))  # an old commune's form
+    _form(inputs, "X02", "UBND xã Hòa Phú", (1, 1, 1))
+    _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    x01 = next(run for run in runs if run.unit.code == "X01")
+    assert x01.ingested is not None
+    assert x01.ingested.submissions.select("file", "status").rows() == [
+        ("2025/tu-danh-gia.xlsx", "rejected")
+    ]
+    errors = x01.ingested.problems.filter(pl.col("severity") == "error")
+    assert (
+        errors["message"]
+        .to_list()[0]
+        .startswith(
+            "Dòng “Đơn vị” ghi “UBND xã Tân Phú”: xã Tân Phú không phải địa bàn của "
+            "UBND xã Tân Hợp"
+        )
+    )
+    x02 = next(run for run in runs if run.unit.code == "X02")
+    assert x02.status != "missing"

@@ -1,0 +1,101 @@
+"""A commune formed in 2025 from three old ones: its folder of 2024 holds the
+three old communes' own forms ("Đơn vị: UBND xã Tân Phú", …). The unit fills
+its whole form itself, so each was read as the new commune's, the newest
+standing for its previous year ("giảm 8 điểm so với năm 2024 (92 điểm)": xã
+Hòa Bình's) and the others "superseded" (blind round 22B, F3). A self-assessed
+form whose `Đơn vị` line names another place of the unit's level is now set
+aside as another unit's, as a department's form is."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+
+from parindex import messages, pipeline
+from tests.builders import write_rows, write_submission
+
+SET = [
+    ["Mã", "Tên", "Điểm tối đa", "Nhóm điểm"],
+    ["1", "Chỉ đạo điều hành", 50, None],
+    ["1.1", "Kế hoạch CCHC", 50, "Thẩm định"],
+    ["2", "Tác động", 50, None],
+    ["2.1", "SIPAS", 50, "SIPAS"],
+]
+
+
+def _commune(root: Path) -> Path:
+    inputs = root / "inputs"
+    write_rows(
+        inputs / "criteria" / "xa.xlsx",
+        {"Tiêu chí": [["BỘ CHỈ SỐ XÃ"], ["Áp dụng từ năm: 2024"], [], *SET]},
+    )
+    (inputs / "don-vi.toml").write_text('unit = "UBND xã Tân Hợp"\n', encoding="utf-8")
+    for name, scores in (
+        ("Tân Phú", (40, 42)),
+        ("Hợp Thành", (30, 38)),
+        ("Hòa Bình", (45, 47)),
+    ):
+        write_submission(
+            inputs / "2024" / f"{name}.xlsx",
+            [
+                ["1.1", "Kế hoạch CCHC", 50, scores[0], scores[0], None],
+                ["2.1", "SIPAS", 50, scores[1], scores[1], None],
+            ],
+            department=f"UBND xã {name}",
+            year=2024,
+        )
+    write_submission(
+        inputs / "2025" / "tan-hop.xlsx",
+        [
+            ["1.1", "Kế hoạch CCHC", 50, 44, 44, None],
+            ["2.1", "SIPAS", 50, 40, 40, None],
+        ],
+        department="UBND xã Tân Hợp",
+        year=2025,
+    )
+    return inputs
+
+
+def test_the_old_communes_forms_are_not_the_new_communes(tmp_path: Path) -> None:
+    inputs = _commune(tmp_path)
+    criteria = pipeline.load_criteria(inputs, 2024)
+    ingested = pipeline.ingest_year(inputs, 2024, criteria, time.time())
+    assert sorted(ingested.submissions.select("file", "status").rows()) == [
+        ("2024/Hòa Bình.xlsx", "rejected"),
+        ("2024/Hợp Thành.xlsx", "rejected"),
+        ("2024/Tân Phú.xlsx", "rejected"),
+    ]
+    said = ingested.problems.filter(pl.col("file") == "2024/Tân Phú.xlsx")
+    assert said.select("severity", "cell", "message").rows() == [
+        (
+            "error",
+            "A2",
+            messages.DEPARTMENT_LINE_OTHER_UNIT.format(
+                text="UBND xã Tân Phú",
+                place="xã Tân Phú",
+                unit="UBND xã Tân Hợp",
+                settings="don-vi.toml",
+                name="UBND xã Tân Hợp",
+                code="DV",
+            ),
+        )
+    ]
+
+
+def test_the_new_commune_is_not_compared_with_an_old_ones_form(
+    tmp_path: Path,
+) -> None:
+    inputs = _commune(tmp_path)
+    criteria = pipeline.load_criteria(inputs, 2025)
+    ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+    assert ingested.submissions.select("file", "status").rows() == [
+        ("2025/tan-hop.xlsx", "used")
+    ]
+    previous = pipeline.previous_year(inputs, 2025, time.time())
+    result = pipeline.build_result(
+        criteria, ingested, previous.result, *pipeline.load_history(inputs)
+    )
+    assert result.current.total == 84
+    assert result.previous_total is None
