@@ -125,17 +125,6 @@ def _unit_max(run: UnitRun) -> Decimal | None:
     return sum((_dec(v) for v in components["max"].to_list()), Decimal(0))
 
 
-def _published_rank(run: UnitRun) -> int | None:
-    """The unit's rank last year as published in its ``history.xlsx``."""
-    if run.result is None:
-        return None
-    rows = run.result.history.filter(
-        (pl.col("year") == run.year - 1) & (pl.col("source") == "published")
-    )
-    ranks = rows["rank"].drop_nulls().to_list()
-    return int(ranks[0]) if ranks else None
-
-
 def rank_units(
     province: Province,
     runs: Sequence[UnitRun],
@@ -233,25 +222,26 @@ def _compared_last_year(run: UnitRun) -> YearResult | None:
 
 
 def _previous_ranks(members: Sequence[UnitRun]) -> dict[str, int]:
-    """Last year's rank of each unit: among the units of the group whose previous
-    year was consolidated from their own drop folder and compared (whether or not
-    they have a drop folder this year), ranked as this year; a unit whose previous
-    year comes only from its ``history.xlsx`` keeps the rank published there."""
-    consolidated = [r for r in members if _compared_last_year(r) is not None]
-    totals = [
-        round2(year.total)
-        for r in consolidated
-        if (year := _compared_last_year(r)) is not None
-    ]
-    ranks = dict(
-        zip((r.unit.code for r in consolidated), competition_ranks(totals), strict=True)
-    )
-    for run in members:
-        if run.unit.code not in ranks and run.result is not None:
-            published = _published_rank(run)
-            if published is not None and run.result.previous_total is not None:
-                ranks[run.unit.code] = published
-    return ranks
+    """Last year's rank of each unit: ranked as this year among the units of the
+    group with a previous total, consolidated from their own drop folder and
+    compared (whether or not they have a drop folder this year) or published in
+    their ``history.xlsx``. A rank published there is not used: it may be among
+    other units (blind round 22B, F4: "5/20" beside ranks among two)."""
+    totals = {
+        run.unit.code: round2(total)
+        for run in members
+        if (total := _previous_total(run)) is not None
+    }
+    return dict(zip(totals, competition_ranks(list(totals.values())), strict=True))
+
+
+def _previous_total(run: UnitRun) -> float | None:
+    """The unit's total last year as compared: its result's (consolidated or
+    published), else, with no drop folder this year, its own folder's."""
+    if run.result is not None:
+        return run.result.previous_total
+    year = _compared_last_year(run)
+    return year.total if year is not None else None
 
 
 def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller

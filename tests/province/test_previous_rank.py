@@ -221,3 +221,34 @@ def test_a_province_without_its_criteria_folder_is_refused(tmp_path: Path) -> No
     assert str(refused.value) == (
         f"Không có thư mục bộ chỉ số “{inputs / 'criteria'}”."
     )
+
+
+def test_a_published_previous_total_is_ranked_with_the_others(tmp_path: Path) -> None:
+    """A unit known last year only by its `history.xlsx` (total 4, "5 of 20"
+    published among another set of units) kept that rank beside the others'
+    re-ranked among two: X02, last both years, was shown losing a place, X03
+    gaining four (blind round 22B, F4). Last year's totals, consolidated or
+    published, are now ranked together."""
+    from tests.builders import write_rows
+
+    inputs = _province(tmp_path, ["X01", "X02", "X03"])
+    _form(inputs, "X01", 2024, (1, 2, 2))  # 5
+    _form(inputs, "X02", 2024, (1, 1, 1))  # 3
+    write_rows(
+        inputs / "units" / "X03" / "history.xlsx",
+        {
+            "Kết quả": [
+                ["Năm", "Điểm thẩm định", "Điểm SIPAS", "Tổng điểm", "Xếp hạng"],
+                [2024, 2, 2, 4, "5/20"],
+            ]
+        },
+    )
+    _form(inputs, "X01", 2025, (1, 1, 1))  # 3: 2nd
+    _form(inputs, "X02", 2025, (0, 1, 1))  # 2: 3rd
+    _form(inputs, "X03", 2025, (1, 2, 2))  # 5: 1st
+    found = _previous(tmp_path, inputs)
+    assert found == {
+        "X01": (5.0, 1, -1),
+        "X02": (3.0, 3, 0),
+        "X03": (4.0, 2, 1),
+    }
