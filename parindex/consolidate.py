@@ -548,7 +548,32 @@ RECONCILIATION_NOTES = {
         "Còn {count} tiêu chí chưa có điểm (tính 0 điểm): chênh lệch có thể do các "
         "tiêu chí này; đối chiếu lại khi đủ bài nộp."
     ),
+    "self": (
+        "Còn {count} tiêu chí tạm dùng điểm tự đánh giá (chưa có điểm thẩm định): "
+        "chênh lệch có thể do các tiêu chí này; đối chiếu lại khi có điểm thẩm định."
+    ),
+    "incomplete_self": (
+        "Còn {unscored} tiêu chí chưa có điểm (tính 0 điểm) và {self} tiêu chí tạm "
+        "dùng điểm tự đánh giá (chưa có điểm thẩm định): chênh lệch có thể do các "
+        "tiêu chí này; đối chiếu lại khi đủ bài nộp và điểm thẩm định."
+    ),
 }
+
+
+def _stand_ins_note(difference: float, unscored: int, self_used: int) -> str | None:
+    """The note of a gap (published − computed) its figure's stand-ins may make:
+    criteria unscored (counted 0: only a computed figure below the published
+    one), criteria on their self score (either way); None when neither can."""
+    unscored = unscored if difference > 0 else 0
+    if unscored and self_used:
+        return RECONCILIATION_NOTES["incomplete_self"].format(
+            unscored=unscored, self=self_used
+        )
+    if unscored:
+        return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
+    if self_used:
+        return RECONCILIATION_NOTES["self"].format(count=self_used)
+    return None
 
 
 _RECONCILIATION_SCHEMA = {
@@ -564,18 +589,22 @@ _ROUNDED_GROUP_WORDS = {"survey": "điều tra xã hội học", "sipas": "SIPAS
 
 
 def _component_note(
-    difference: float | None, unscored: int, rounded: dict[str, float] | None = None
+    difference: float | None,
+    unscored: int,
+    rounded: dict[str, float] | None = None,
+    self_used: int = 0,
 ) -> str:
     """A published component's note: nothing computed (none of its criteria
-    scored), a match, a gap put down to its ``unscored`` criteria, a gap that is
-    the rounding of the groups it holds whole (``rounded``: group → its gap,
-    explained on the group's own line), or unexplained."""
+    scored), a match, a gap put down to its ``unscored`` criteria or those on
+    their self score (``_stand_ins_note``), a gap that is the rounding of the
+    groups it holds whole (``rounded``: group → its gap, explained on the
+    group's own line), or unexplained."""
     if difference is None:
         return RECONCILIATION_NOTES["unscored"]
     if abs(difference) < 0.005:
         return RECONCILIATION_NOTES["match"]
-    if unscored:
-        return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
+    if (stand_ins := _stand_ins_note(difference, unscored, self_used)) is not None:
+        return stand_ins
     if rounded and abs(difference - sum(rounded.values())) < 0.005:
         return RECONCILIATION_NOTES["component_rounded"].format(
             groups=" và ".join(_ROUNDED_GROUP_WORDS[group] for group in rounded)
@@ -615,6 +644,14 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
             "code", "leaves", "scored"
         ).iter_rows()
     )
+    # criteria on their self score (no appraisal yet) in each figure: either way
+    on_self = leaves.filter(pl.col("source") == "self")
+    self_used: dict[str, int] = {}
+    for column, prefix in (("group", ""), ("component", "component ")):
+        for key, count in on_self.group_by(column).len().iter_rows():
+            if key is not None:
+                self_used[f"{prefix}{key}"] = int(count)
+    self_used["total"] = on_self.height
     group_gap = 0.0
     rounded: dict[str, float] = {}  # a group the province rounds once → its gap
     for figure in RECONCILED_FIGURES:
@@ -639,8 +676,12 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
             rounded[figure] = difference
-        elif unscored.get(figure):
-            note = RECONCILIATION_NOTES["incomplete"].format(count=unscored[figure])
+        elif (
+            stand_ins := _stand_ins_note(
+                difference, unscored.get(figure, 0), self_used.get(figure, 0)
+            )
+        ) is not None:
+            note = stand_ins
         elif figure == "total" and abs(difference - group_gap) < 0.005:
             note = RECONCILIATION_NOTES["total"]
         else:
@@ -686,6 +727,7 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                     component_difference,
                     unscored[f"component {code}"],
                     {g: gap for g, gap in rounded.items() if homes.get(g) == code},
+                    self_used.get(f"component {code}", 0),
                 ),
             }
         )
