@@ -31,6 +31,26 @@ WAITING_AGAIN = (
     "để lại cho lần chạy sau, lần này chưa tính điểm trong tệp."
 )
 CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
+CHANGED_FILE_OLDER = (
+    "Tệp được nộp lại (nội dung khác): {file} ({department}), nhưng giờ sửa của bản "
+    "mới ({new}) cũ hơn bản trước ({old}): có thể một bản cũ đã được chép đè lên. "
+    "Hãy kiểm tra; các bản trước vẫn còn trong thư mục lưu (archive)."
+)
+MOVED_FILE = (
+    "Tệp {old} được chuyển chỗ hoặc đổi tên thành {file} ({department}), nội dung "
+    "như cũ."
+)
+NEW_FILE_SAME_AS = (
+    "Tệp mới: {file} ({department}), cùng nội dung với tệp {other} đã có trong thư mục."
+)
+GONE_USED_FILE = (
+    "Tệp không còn trong thư mục: {file}; điểm của {department} trong tệp này không "
+    "còn được tính."
+)
+UNIT_SETTINGS_CHANGED = (
+    "Thông tin đơn vị ({file}) đã được sửa: báo cáo được ghi lại theo thông tin mới."
+)
+PUBLISHED_CHANGED = "Kết quả công bố năm {year} ({file}) thay đổi: {what}."
 RESAVED_FILE = (
     "Tệp {file} ({department}) được lưu lại, nội dung như cũ (giờ sửa {old} → "
     "{new}): số liệu không đổi."
@@ -98,12 +118,38 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
         return [FIRST_RUN.format(year=new["year"])]
     before = {s["file"]: s for s in old.get("submissions", [])}
     after = {s["file"]: s for s in new["submissions"]}
+    # a file gone whose content came back under another name: moved, renamed
+    gone = {
+        entry.get("sha256"): name
+        for name, entry in before.items()
+        if name not in after and entry.get("sha256")
+    }
+    moved: set[str] = set()
+    # the contents already in the folder, by the first file holding each
+    held: dict[Any, str] = {}
+    for name, entry in before.items():
+        if name in after and entry.get("sha256"):
+            held.setdefault(entry["sha256"], name)
     lines = []
     for name, entry in after.items():
         department = entry.get("department")
         if name not in before:
             status = entry.get("status")
-            if status == "pending":
+            sha = entry.get("sha256")
+            if sha and sha in gone and gone[sha] not in moved:
+                moved.add(gone[sha])
+                lines.append(
+                    MOVED_FILE.format(
+                        old=gone[sha], file=name, department=department or UNKNOWN
+                    )
+                )
+            elif sha and sha in held and status not in ("ignored", "attachment"):
+                lines.append(
+                    NEW_FILE_SAME_AS.format(
+                        file=name, department=department or UNKNOWN, other=held[sha]
+                    )
+                )
+            elif status == "pending":
                 lines.append(PENDING_FILE.format(file=name))
             elif status in ("ignored", "attachment"):
                 lines.append(
@@ -135,7 +181,17 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 )
         elif entry.get("sha256") != before[name].get("sha256"):
             department = department or UNKNOWN
-            lines.append(CHANGED_FILE.format(file=name, department=department))
+            older = _earlier(entry.get("modified"), before[name].get("modified"))
+            lines.append(
+                CHANGED_FILE_OLDER.format(
+                    file=name,
+                    department=department,
+                    old=_when(before[name].get("modified")),
+                    new=_when(entry.get("modified")),
+                )
+                if older
+                else CHANGED_FILE.format(file=name, department=department)
+            )
         elif (
             entry.get("modified")
             and before[name].get("modified")
@@ -160,7 +216,13 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                     new=STATUS_WORDS.get(entry["status"], entry["status"]),
                 )
             )
-    lines += [GONE_FILE.format(file=name) for name in before if name not in after]
+    lines += [
+        GONE_USED_FILE.format(file=name, department=entry["department"])
+        if entry.get("status") == "used" and entry.get("department")
+        else GONE_FILE.format(file=name)
+        for name, entry in before.items()
+        if name not in after and name not in moved
+    ]
     lines += _elsewhere(old, new, explained=bool(lines))
     before_shown, shown = _total_shown(old), _total_shown(new)
     if old.get("total") != new["total"] or before_shown != shown:
@@ -202,6 +264,17 @@ def _total_shown(summary: dict[str, Any]) -> str:
     return _shown(summary.get("total"))
 
 
+def _earlier(moment: Any, than: Any) -> bool:
+    """Whether the time ``moment`` is before ``than`` (both ISO texts; False
+    when either is not one)."""
+    try:
+        return dt.datetime.fromisoformat(str(moment)) < dt.datetime.fromisoformat(
+            str(than)
+        )
+    except (TypeError, ValueError):
+        return False
+
+
 def _when(moment: Any) -> str:
     """``2024-01-05T08:00:00+07:00`` as the lines show a time: 05/01/2024 08:00."""
     try:
@@ -223,6 +296,17 @@ def _elsewhere(
     last year's per component). A key one of the summaries lacks (one written by
     an earlier version) tells nothing."""
     lines = []
+    if _moved(old, new, "unit"):  # don-vi.toml: the report's header block
+        lines.append(UNIT_SETTINGS_CHANGED.format(file=new["unit"].get("file")))
+    published = _published_changes(old, new)
+    if published:
+        lines.append(
+            PUBLISHED_CHANGED.format(
+                year=new.get("year", ""),
+                file=new["published"].get("file"),
+                what="; ".join(published),
+            )
+        )
     if "previous" in old and "previous" in new:
         before, after = old["previous"] or {}, new["previous"] or {}
         if before.get("total") != after.get("total"):
@@ -264,6 +348,37 @@ def _elsewhere(
             )
         )
     return lines
+
+
+def _published_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What of the year's published results (``history.xlsx``) differs between
+    two parts: ``tổng điểm 79,27 → 79,3``, ``xếp hạng 2/8 → 3/8``."""
+    if not _moved(old, new, "published"):
+        return []
+    before, after = old["published"] or {}, new["published"] or {}
+    said = []
+    if before.get("total") != after.get("total"):
+        old_total, new_total = before.get("total"), after.get("total")
+        said.append(
+            f"tổng điểm {_shown(old_total) if old_total is not None else 'chưa có'} → "
+            f"{_shown(new_total) if new_total is not None else 'chưa có'}"
+        )
+    if before.get("rank") != after.get("rank"):
+        said.append(
+            f"xếp hạng {_rank_shown(before.get('rank'))} → "
+            f"{_rank_shown(after.get('rank'))}"
+        )
+    if not said and before.get("figures") != after.get("figures"):
+        said.append("số điểm các nhóm hoặc chỉ số thành phần")
+    return said
+
+
+def _rank_shown(rank: Any) -> str:
+    """``3/8`` (``3`` when the number of units is not known), ``chưa có``."""
+    if not isinstance(rank, dict) or rank.get("position") is None:
+        return "chưa có"
+    of = rank.get("of")
+    return f"{rank['position']}/{of}" if of else str(rank["position"])
 
 
 def _moved(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:

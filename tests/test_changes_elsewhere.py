@@ -49,7 +49,75 @@ def test_a_change_in_the_published_results_is_said(
     row[total].value = 79.3
     workbook.save(history)
     _night(inputs, outputs)
-    assert _changes(outputs) == [changes.FIGURES_CHANGED.format(year=YEAR)]
+    # what was published is said, not "the set, last year or the published
+    # results changed" (blind round 22A, F3)
+    assert _changes(outputs) == [
+        changes.PUBLISHED_CHANGED.format(
+            year=YEAR, file="history.xlsx", what="tổng điểm 79,27 → 79,3"
+        )
+    ]
+
+
+def test_a_published_rank_is_said(inputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    history = inputs / "history.xlsx"
+    workbook = openpyxl.load_workbook(history)
+    sheet = workbook["Kết quả"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023)
+    row[header.index("Xếp hạng")].value = 3
+    workbook.save(history)
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.PUBLISHED_CHANGED.format(
+            year=YEAR, file="history.xlsx", what="xếp hạng 2/8 → 3/8"
+        )
+    ]
+
+
+def test_an_edited_don_vi_toml_is_said_and_recorded(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """The report was written again for a new signer while the night said
+    "Không có bài nộp mới hay thay đổi nào …", and the record named no
+    `don-vi.toml` (blind round 22A, F2)."""
+    from parindex import pipeline
+    from parindex.ingest.cache import ReadCache
+    from parindex.ingest.collect import ingest_year
+    from parindex.publish.manifest import file_digest
+
+    def night() -> None:
+        criteria = pipeline.load_criteria(inputs, YEAR, outputs)
+        history, history_problems = pipeline.load_history(inputs)
+        unit, _ = pipeline.load_unit(inputs)
+        cache = ReadCache.for_year(outputs, criteria, YEAR)
+        ingested = ingest_year(inputs, YEAR, criteria, time.time(), cache=cache)
+        previous = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
+        result = pipeline.build_result(
+            criteria, ingested, previous.result, history, history_problems, unit=unit
+        )
+        pipeline.publish_outputs(result, ingested, inputs, outputs, run_at=time.time())
+
+    outputs = tmp_path / "outputs"
+    night()
+    settings = inputs / "don-vi.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            'signer_name = ""', 'signer_name = "Lò Văn Sơn"'
+        ),
+        encoding="utf-8",
+    )
+    night()
+    assert _changes(outputs) == [
+        changes.UNIT_SETTINGS_CHANGED.format(file="don-vi.toml")
+    ]
+    document = last_run(outputs / str(YEAR))
+    assert document is not None
+    assert document["unit_settings"] == {
+        "file": "don-vi.toml",
+        "sha256": file_digest(settings),
+    }
 
 
 def test_a_night_with_nothing_changed_still_says_so(
@@ -272,4 +340,66 @@ def test_a_file_read_last_night_and_saved_again_now_waits_not_changed() -> None:
     assert changes.describe_changes(_summary(waiting), _summary(again)) == [
         "Tệp 2023/phong-noi-vu.xlsx (NV) được đọc lần này (lần chạy trước để lại vì "
         "tệp vừa được sửa)."
+    ]
+
+
+def _used(
+    file: str, sha: str, modified: str = "2024-06-20T08:00:00"
+) -> dict[str, object]:
+    return {
+        "file": file,
+        "sha256": sha,
+        "department": "NV",
+        "status": "used",
+        "modified": modified,
+    }
+
+
+def test_a_file_moved_or_renamed_is_said_as_such() -> None:
+    """Files moved into subfolders, bytes unchanged, were "Tệp mới" and "Tệp không
+    còn trong thư mục" each (blind round 22A, F4c)."""
+    before = _summary(_used("2024/nv.xlsx", "aa"))
+    after = _summary(_used("2024/NV/nv.xlsx", "aa"))
+    assert changes.describe_changes(before, after) == [
+        changes.MOVED_FILE.format(
+            old="2024/nv.xlsx", file="2024/NV/nv.xlsx", department="NV"
+        )
+    ]
+
+
+def test_a_new_file_with_the_content_of_another_is_said() -> None:
+    """A department re-sent under a new name the content of a file superseded
+    before: it was "Tệp mới" only (blind round 22A, F4a)."""
+    old = {**_used("2024/nv-thang-1.xlsx", "aa"), "status": "superseded"}
+    before = _summary(old, _used("2024/nv-thang-6.xlsx", "bb"))
+    after = _summary(
+        old,
+        {**_used("2024/nv-thang-6.xlsx", "bb"), "status": "superseded"},
+        _used("2024/nv-gui-lai.xlsx", "aa"),
+    )
+    assert changes.NEW_FILE_SAME_AS.format(
+        file="2024/nv-gui-lai.xlsx", department="NV", other="2024/nv-thang-1.xlsx"
+    ) in changes.describe_changes(before, after)
+
+
+def test_a_file_replaced_by_an_older_version_says_so() -> None:
+    """The file in use overwritten by January's version (`cp -p`): "Tệp được nộp
+    lại (nội dung khác)" only (blind round 22A, F4d)."""
+    before = _summary(_used("2024/nv.xlsx", "bb", "2024-06-20T08:00:00"))
+    after = _summary(_used("2024/nv.xlsx", "aa", "2024-01-19T08:00:00"))
+    assert changes.describe_changes(before, after) == [
+        changes.CHANGED_FILE_OLDER.format(
+            file="2024/nv.xlsx",
+            department="NV",
+            old="20/06/2024 08:00",
+            new="19/01/2024 08:00",
+        )
+    ]
+
+
+def test_a_used_file_gone_says_its_scores_are_no_longer_counted() -> None:
+    """(blind round 22A, F5)"""
+    before = _summary(_used("2024/nv.xlsx", "bb"))
+    assert changes.describe_changes(before, _summary()) == [
+        changes.GONE_USED_FILE.format(file="2024/nv.xlsx", department="NV")
     ]

@@ -173,6 +173,9 @@ def test_the_journal_keeps_the_part_compared(
     _night(inputs, outputs)
     (part,) = [j["previous_summary"] for j in journals]
     assert isinstance(part, dict)
-    # with what each criterion was compared with, which no summary holds
+    # with what each criterion was compared with, which no summary holds, the
+    # published results read and the unit's settings used
     assert isinstance(part.pop("comparison"), str)
+    assert part.pop("published")["total"] == 79.27
+    assert part.pop("unit")["file"] == "don-vi.toml"
     assert part == compared_part(before)

@@ -72,6 +72,28 @@ def comparison_digest(criteria: pl.DataFrame, components: pl.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def published_part(summary: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """The year's published results a summary sets beside its figures (read from
+    ``file``, the history): its total and rank, and the digest of every figure
+    published (``changes`` says which moved)."""
+    rows = summary.get("reconciliation") or []
+    figures = [(r.get("figure"), r.get("published")) for r in rows]
+    text = json.dumps(figures, ensure_ascii=False, default=str)
+    return {
+        "file": file,
+        "total": next((p for f, p in figures if f == "total"), None),
+        "rank": summary.get("rank"),
+        "figures": hashlib.sha256(text.encode()).hexdigest(),
+    }
+
+
+def settings_part(settings: Any, file: str) -> dict[str, Any]:
+    """The unit's settings the report was written with (``file``:
+    ``don-vi.toml``), as a digest: a comment edited in the file moves nothing."""
+    text = repr(settings)
+    return {"file": file, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
 def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     """The part of ``summary`` that ``describe_changes`` reads: its year, total
     (and its headline's ``computed_total``, None when nothing is scored; how

@@ -30,6 +30,7 @@ from parindex.ingest.discover import file_sha256
 from parindex.numbers import round2
 from parindex.problems import error_count
 from parindex.render.jsontext import indented_json
+from parindex.settings import SETTINGS_FILE
 from parindex.timefmt import local_iso
 
 MANIFEST_PACKAGES = (
@@ -214,6 +215,11 @@ def run_manifest(
         "history": {
             "file": history.name,
             "sha256": file_digest(history),
+        },
+        # the report's header block: what was read of don-vi.toml (None: none)
+        "unit_settings": {
+            "file": SETTINGS_FILE,
+            "sha256": file_digest(inputs / SETTINGS_FILE),
         },
         "inputs": ingested.submissions.select(
             "file", "sha256", "size", "modified", "department", "status"

@@ -35,6 +35,7 @@ from parindex.changes import (
 )
 from parindex.department_view import department_keys, update_digest
 from parindex.errors import OutputsNotWritable
+from parindex.history import history_file
 from parindex.ingest.collect import Ingested
 from parindex.ingest.winners import rows_set_aside
 from parindex.publish.compared import (
@@ -42,6 +43,8 @@ from parindex.publish.compared import (
     compared_with,
     comparison_digest,
     keep_compared,
+    published_part,
+    settings_part,
 )
 from parindex.publish.files import (
     REASONS,
@@ -75,6 +78,7 @@ from parindex.render.report import render_report
 from parindex.render.scorecard import render_scorecard
 from parindex.render.standing import UnitStanding
 from parindex.render.summary import SummaryPieces, summary, write_summary
+from parindex.settings import SETTINGS_FILE
 
 
 @dataclass(frozen=True)
@@ -882,6 +886,11 @@ def publish_outputs(
             compared_now["comparison"] = comparison_digest(
                 result.criteria, result.components
             )
+            # the published results and the unit's settings: said when they move
+            compared_now["published"] = published_part(
+                summary_now[0], history_file(inputs)[0].name
+            )
+            compared_now["unit"] = settings_part(result.unit, SETTINGS_FILE)
             changes = _changes(previous_summary, compared_now, summary_path, edited)
             staged: dict[Path, Path] = {}
             # the workbooks hashed to know they are as the last run wrote them
