@@ -195,3 +195,34 @@ def test_points_lost_two_years_running_follow_the_pairing(renumbered: Path) -> N
         ("3.1", True),  # "Quản lý đất đai": lost last year as 2.1
         ("4.1", True),  # SIPAS: lost last year as 3.1
     ]
+
+
+def _overview_lines(result: pipeline.AnalysedResult, code: str, tmp: Path) -> list[str]:
+    from datetime import datetime
+
+    import openpyxl
+
+    from parindex.department_view import department_view
+    from parindex.render.department import OVERVIEW_SHEET, render_department
+
+    path = tmp / f"{code}.xlsx"
+    render_department(department_view(result, code), code, path, datetime(2024, 1, 2))
+    sheet = openpyxl.load_workbook(path)[OVERVIEW_SHEET]
+    return [str(row[0]) for row in sheet.iter_rows(values_only=True) if row and row[0]]
+
+
+def test_a_department_whose_criteria_changed_says_its_years_differ(
+    renumbered: Path, tmp_path: Path
+) -> None:
+    """A department's total compared across the years though its criteria were
+    not the same ones (blind round 22B, F7: "tăng 9" between 20/30 and 29/35)."""
+    result = _result(renumbered)
+    assert (
+        "Năm 2023 đơn vị phụ trách 2 tiêu chí, năm 2022 phụ trách 1 tiêu chí; "
+        "1 tiêu chí năm 2023 không có năm 2022 (2.1): so sánh điểm của đơn vị giữa "
+        "hai năm là so sánh hai nhóm tiêu chí khác nhau."
+    ) in _overview_lines(result, "TCKH", tmp_path)
+    assert not any(
+        "so sánh hai nhóm tiêu chí" in line
+        for line in _overview_lines(result, "NV", tmp_path)
+    )  # the same three criteria, renumbered

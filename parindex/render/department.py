@@ -17,6 +17,7 @@ import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.analysis import AnalysedResult
+from parindex.consolidate import listed
 from parindex.render.prose import (
     STATUS_LABELS,
     department_summary,
@@ -157,6 +158,9 @@ def write_overview(
                 formats.get("paragraph"),
             )
         )
+        scope = scope_note(result, department)
+        if scope is not None:
+            lines.append((scope, formats.get("paragraph", italic=True)))
     row = 1 + len(lines)
     columns = [
         Column("Chỉ tiêu", "figure"),
@@ -197,6 +201,41 @@ def write_overview(
     for offset, (text, fmt) in enumerate(lines, start=1):
         write_paragraph(worksheet, offset, text, fmt, table)
     finish_page(worksheet, table, extra_px=title_px(title))
+
+
+def scope_note(result: AnalysedResult, department: str) -> str | None:
+    """The sentence saying that ``department``'s criteria are not the same ones
+    both years (a set renumbered, departments merged: its totals are then of two
+    groups of criteria), None when they are. Last year's are under this year's
+    codes (``consolidate.compare``); one compared with none has no code."""
+    if result.previous is None:
+        return None
+
+    def codes(nodes: pl.DataFrame) -> list[str | None]:
+        mine = pl.col("departments").list.contains(pl.lit(department)).fill_null(False)
+        return nodes.filter(pl.col("is_leaf") & mine)["code"].to_list()
+
+    now, before = codes(result.current.nodes), codes(result.previous.nodes)
+    only_now = [c for c in now if c not in before]
+    only_before = [c for c in before if c is None or c not in now]
+    if not only_now and not only_before:
+        return None
+    year, previous_year = result.year, result.previous.year
+    parts = []
+    if only_now:
+        parts.append(
+            f"{len(only_now)} tiêu chí năm {year} không có năm {previous_year} "
+            f"({listed([str(c) for c in only_now])})"
+        )
+    if only_before:
+        parts.append(
+            f"{len(only_before)} tiêu chí năm {previous_year} không có năm {year}"
+        )
+    return (
+        f"Năm {year} đơn vị phụ trách {len(now)} tiêu chí, năm {previous_year} phụ "
+        f"trách {len(before)} tiêu chí; {'; '.join(parts)}: so sánh điểm của đơn vị "
+        "giữa hai năm là so sánh hai nhóm tiêu chí khác nhau."
+    )
 
 
 def _figure_row(
