@@ -823,6 +823,10 @@ def _problem_lines(frame: pl.DataFrame, table: Table) -> list[str]:
             column, row_field = "code", "row"
         where = cell_ref(row[row_field], table.columns[column])
         message = messages.CRITERIA_MESSAGES[check]
+        at = (row[row_field], table.columns[column])
+        if check == "max_is_number" and at in table.sheet.uncalculated:
+            # a formula saved without its value (a set a program wrote): not empty
+            message = messages.CRITERIA_MESSAGES["max_uncalculated"]
         if check == "code_valid" and not row["raw_code"] and row["name"]:
             # a name's second line, a note between criteria
             message = messages.CRITERIA_NAME_WITHOUT_CODE

@@ -65,6 +65,11 @@ CRITERIA_MESSAGES: dict[str, str] = {
         "điểm tối đa của tiêu chí {code} không phải là số không âm đến 1.000.000 "
         "(“{raw_max}”)."
     ),
+    "max_uncalculated": (
+        "điểm tối đa của tiêu chí {code} là công thức chưa có giá trị tính sẵn (tệp "
+        "được tạo bằng chương trình và chưa mở bằng Excel): hãy mở tệp bằng Excel "
+        "hoặc LibreOffice, lưu lại rồi chạy lại."
+    ),
     "max_is_sum_of_children": (
         "điểm tối đa của tiêu chí {code} là {max} nhưng tổng điểm tối đa của "
         "các tiêu chí con là {children_max}."

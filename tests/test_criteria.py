@@ -1127,3 +1127,26 @@ def test_a_self_assessed_set_with_a_column_of_notes_is_read(tmp_path: Path) -> N
         },
     )
     assert read_criteria_set(path).self_assessed
+
+
+def test_a_maximum_saved_as_a_formula_without_its_value_says_so(
+    tmp_path: Path,
+) -> None:
+    """A set made by a program (openpyxl) keeps its component's maximum as a
+    formula with no value saved: it was refused as "không phải là số … (“”)",
+    as if the cell were empty (blind round 21, left)."""
+    import openpyxl
+
+    path = write_criteria(tmp_path / "s.xlsx", SMALL_TREE)
+    book = openpyxl.load_workbook(path)
+    row = next(r for r in book["Tiêu chí"].iter_rows() if r[0].value == "2")
+    row[2].value = "=C14+C15"
+    book.save(path)
+    with pytest.raises(UnusableCriteria) as raised:
+        read_criteria_set(path)
+    assert str(raised.value) == (
+        "Bộ chỉ số “s.xlsx” không dùng được:\n"
+        "  - ô C12: điểm tối đa của tiêu chí 2 là công thức chưa có giá trị tính sẵn "
+        "(tệp được tạo bằng chương trình và chưa mở bằng Excel): hãy mở tệp bằng "
+        "Excel hoặc LibreOffice, lưu lại rồi chạy lại."
+    )

@@ -364,12 +364,20 @@ def with_facts(
         facts = _facts(content, container)
     except Exception as error:  # xlrd, zipfile, expat: said by the caller
         return sheets, f"{type(error).__name__}: {error}"
+    # formula cells saved without a value (a workbook a program wrote): an
+    # .ods's are among its facts, an .xlsx's read from each sheet's part
+    parts = _sheet_parts(content, container) if container.worksheets else {}
     found = []
     for read in sheets:
         fact = facts.get(read.name)
         sheet = read if fact is None else replace(read, facts=fact)
         if fact is not None and fact.merged and not sheet.merged:  # an .ods's spans
             sheet = replace(sheet, merged=fact.merged)
+        xml = container.worksheets.get(parts.get(read.name, ""))
+        if fact is not None and fact.uncalculated:
+            sheet = replace(sheet, uncalculated=fact.uncalculated)
+        elif xml is not None and has_formulas(xml):
+            sheet = replace(sheet, uncalculated=uncalculated_formula_cells(xml))
         found.append(sheet)
     return found, None
 
