@@ -869,9 +869,7 @@ def _recoded(year: YearResult, match: NodeMatch) -> YearResult:
     """``year`` (the previous one) with its nodes and deductions under this
     year's codes of the nodes they are compared with; a node compared with none
     has no code (kept: its counts are the year's)."""
-    to_now = match.pairs.select(
-        pl.col("previous_code").alias("code"), pl.col("code").alias("now")
-    )
+    to_now = match.to_this_year
 
     def recode(frame: pl.DataFrame) -> pl.DataFrame:
         return (
@@ -897,10 +895,9 @@ def _published_components(
     )
     frame = frame.join(maxima, on="code", how="left", maintain_order="left")
     if match is not None:
-        to_now = match.pairs.select(
-            pl.col("previous_code").alias("code"), pl.col("code").alias("now")
+        frame = frame.join(
+            match.to_this_year, on="code", how="inner", maintain_order="left"
         )
-        frame = frame.join(to_now, on="code", how="inner", maintain_order="left")
         frame = frame.with_columns(code=pl.col("now")).drop("now")
     return frame.select("code", "previous_max", "previous")
 
@@ -1013,7 +1010,9 @@ def compare(
     previous_year = current.year - 1
     last_set = previous.criteria_set if previous is not None else previous_set
     match = _matched(current.criteria_set, last_set)
-    if last_set is not None and match is not None:
+    published_nodes = history.components.filter(pl.col("year") == previous_year)
+    compared = previous is not None or not published_nodes.is_empty()
+    if last_set is not None and match is not None and compared:
         problems = _match_said(match, current, last_set, problems)
     if previous is not None and match is not None:
         previous = _recoded(previous, match)
@@ -1052,11 +1051,7 @@ def compare(
             previous.total if previous is not None and not incomplete else None
         )
     else:
-        prev_components = _published_components(
-            history.components.filter(pl.col("year") == previous_year),
-            last_set,
-            match,
-        )
+        prev_components = _published_components(published_nodes, last_set, match)
         previous_total = published_total
     problems = _not_components_said(current, history, problems, last_set)
     components = (

@@ -36,6 +36,14 @@ class NodeMatch:
     reworded: tuple[tuple[str, str, str], ...] = ()
     unmatched: tuple[tuple[str, str, str], ...] = ()
 
+    @property
+    def to_this_year(self) -> pl.DataFrame:
+        """The pairs to join last year's frames on: ``code`` (last year's) and
+        ``now`` (this year's code it is compared as)."""
+        return self.pairs.select(
+            pl.col("previous_code").alias("code"), pl.col("code").alias("now")
+        )
+
 
 def same_codes(codes: pl.Series) -> NodeMatch:
     """Every node compared with last year's of its code (one set for both)."""

@@ -226,3 +226,21 @@ def test_a_department_whose_criteria_changed_says_its_years_differ(
         "so sánh hai nhóm tiêu chí" in line
         for line in _overview_lines(result, "NV", tmp_path)
     )  # the same three criteria, renumbered
+
+
+def test_nothing_compared_says_nothing_of_the_pairing(renumbered: Path) -> None:
+    """No 2022 folder and only a published total: no criterion or component is
+    compared, so none is said to be compared with last year's of its name."""
+    import shutil
+
+    from tests.builders import write_rows
+
+    shutil.rmtree(renumbered / "2022")
+    write_rows(
+        renumbered / "history.xlsx",
+        {"Kết quả": [["Năm", "Điểm thẩm định", "Tổng điểm"], [2022, 8, 8]]},
+    )
+    problems = _result(renumbered).problems
+    assert not problems.filter(
+        pl.col("message").str.contains("đánh số khác năm|cùng mã nhưng khác tên")
+    ).height
