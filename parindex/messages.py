@@ -1191,6 +1191,9 @@ NOTIFY_BODY = (
 UNIT_SETTINGS_UNREADABLE = (
     "Không đọc được tệp thông tin đơn vị ({reason}): báo cáo dùng chỗ trống để điền."
 )
+UNIT_SETTINGS_SYNTAX = "sai cú pháp TOML"
+UNIT_SETTINGS_SYNTAX_AT = "sai cú pháp TOML ở dòng {line}, cột {column}"
+UNIT_SETTINGS_NOT_UTF8 = "tệp không được lưu theo mã UTF-8: hãy lưu lại với mã UTF-8"
 UNIT_SETTINGS_UNKNOWN_KEY = (
     "Tệp thông tin đơn vị có mục “{key}” không dùng đến: bỏ qua."
 )

@@ -10,6 +10,7 @@ key is said as a warning (``Kiểm tra``), and the field falls back to its place
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -58,6 +59,27 @@ _LIST_KEYS = ("recipients", "bases")
 KNOWN_KEYS = (*_TEXT_KEYS, *_OPTIONAL_TEXT_KEYS, *_LIST_KEYS)
 
 
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _unreadable_reason(error: Exception) -> str:
+    """Why ``don-vi.toml`` could not be read, in Vietnamese (tomllib's own
+    words are English): where its syntax is wrong, that it is not UTF-8, or
+    the system's reason."""
+    if isinstance(error, UnicodeDecodeError):
+        return messages.UNIT_SETTINGS_NOT_UTF8
+    if isinstance(error, tomllib.TOMLDecodeError):
+        place = _TOML_PLACE.search(str(error))
+        if place is None:
+            return messages.UNIT_SETTINGS_SYNTAX
+        return messages.UNIT_SETTINGS_SYNTAX_AT.format(
+            line=place.group(1), column=place.group(2)
+        )
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return " ".join(str(error).split())
+
+
 def read_unit_settings(path: Path) -> tuple[UnitSettings, pl.DataFrame]:
     """The unit settings in ``path`` and the warnings reading them.
 
@@ -73,7 +95,7 @@ def read_unit_settings(path: Path) -> tuple[UnitSettings, pl.DataFrame]:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        reason = " ".join(str(error).split())
+        reason = _unreadable_reason(error)
         return UnitSettings(), _warnings(
             path, [messages.UNIT_SETTINGS_UNREADABLE.format(reason=reason)]
         )

@@ -64,3 +64,21 @@ def test_wrong_values_and_unknown_keys_are_said(tmp_path: Path) -> None:
         "cáo dùng chỗ trống để điền.",
         "Tệp thông tin đơn vị có mục “signer” không dùng đến: bỏ qua.",
     ]
+
+
+def test_a_toml_mistake_is_said_in_vietnamese_with_its_place(tmp_path: Path) -> None:
+    """The reason was tomllib's English ("Cannot overwrite a value (at line 2,
+    column 15)", blind re-check 22A, N6)."""
+    path = tmp_path / SETTINGS_FILE
+    path.write_text('unit = "A"\nunit = "B"\n', "utf-8")
+    _, problems = read_unit_settings(path)
+    assert problems["message"].to_list() == [
+        "Không đọc được tệp thông tin đơn vị (sai cú pháp TOML ở dòng 2, cột 11): "
+        "báo cáo dùng chỗ trống để điền."
+    ]
+    path.write_bytes(b'unit = "UBND x\xe3 T\xe2n"\n')  # saved as Windows-1258
+    _, problems = read_unit_settings(path)
+    assert problems["message"].to_list() == [
+        "Không đọc được tệp thông tin đơn vị (tệp không được lưu theo mã UTF-8: hãy "
+        "lưu lại với mã UTF-8): báo cáo dùng chỗ trống để điền."
+    ]
