@@ -113,6 +113,22 @@ class Result:
     def year(self) -> int:
         return self.current.year
 
+    @property
+    def compared_total(self) -> tuple[float | None, float | None]:
+        """(maximum, total) of last year as the components table's total row
+        sets them beside this year's: its total out of its set's maximum (the
+        headline's), not the sum of the components compared (one not compared,
+        in a set renumbered, is left out of that: blind re-check 22B, N1); a
+        maximum unknown is the sum of the components' when all are compared.
+        (None, None) when last year has no total to compare."""
+        if self.previous_year is None or self.previous_total is None:
+            return None, None
+        maximum = self.previous_maximum
+        compared = self.components["previous"].is_not_null()
+        if maximum is None and self.components.height and compared.all():
+            maximum = float(self.components["previous_max"].sum())
+        return maximum, self.previous_total
+
 
 def resolve_leaves(
     criteria_set: CriteriaSet, rows: pl.DataFrame

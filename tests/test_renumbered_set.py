@@ -244,3 +244,33 @@ def test_nothing_compared_says_nothing_of_the_pairing(renumbered: Path) -> None:
     assert not problems.filter(
         pl.col("message").str.contains("đánh số khác năm|cùng mã nhưng khác tên")
     ).height
+
+
+def test_the_components_total_row_is_last_years_total(
+    renumbered: Path, tmp_path: Path
+) -> None:
+    """Components 2 and 3 not compared: the total row added last year's scores
+    of the compared components only (4 of 8) against this year's of all
+    (blind re-check 22B, N1: "+30,5 Tăng" beside a headline of +8,5). It is
+    last year's total, out of its set's maximum, as the headline's."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from parindex.render.scorecard import render_scorecard
+
+    result = _result(renumbered)
+    path = tmp_path / "scorecard.xlsx"
+    render_scorecard(result, path, datetime(2024, 1, 2))
+    sheet = openpyxl.load_workbook(path)["Chỉ số thành phần"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "TT")
+    total_row = next(r for r in rows if r and r[1] == "Tổng cộng")
+    total = dict(zip(header, total_row, strict=True))
+    assert (
+        total["Điểm tối đa năm trước"],
+        total["Điểm năm trước"],
+        total["Điểm tối đa"],
+        total["Điểm đạt"],
+        total["Tăng/giảm"],
+    ) == (10, 8, 12, 8.5, 0.5)

@@ -767,20 +767,12 @@ def components_block(result: AnalysedResult) -> TableBlock:
         if result.current.scored
         else None
     )
-    previous = (
-        float(components["previous"].sum()) if compared else None  # nulls skipped
-    )
-    if result.previous_incomplete:  # its total, published, or none
-        previous = result.previous_total if compared else None
+    previous_max, previous = result.compared_total if compared else (None, None)
     total: dict[str, Any] = {
         "code": "",
         "name": "Tổng cộng",
         "max": maximum,
-        "previous_max": (
-            float(components["previous_max"].sum())
-            if compared and previous is not None
-            else None
-        ),
+        "previous_max": previous_max,
         "previous": previous,
         "score": score,
         "percent": score / maximum * 100 if maximum and score is not None else None,

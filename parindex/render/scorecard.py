@@ -421,11 +421,8 @@ def write_components(
         {**r, "trend": TREND_WORDS.get(r["trend"]) if r["trend"] else None}
         for r in components.iter_rows(named=True)
     ]
-    sums = column_sums(rows, ("previous_max", "previous", "max", "score"))
-    if result.previous_incomplete:  # its total, published, or none
-        sums["previous"] = result.previous_total
-        if result.previous_total is None:
-            sums["previous_max"] = None
+    sums = column_sums(rows, ("max", "score"))
+    sums["previous_max"], sums["previous"] = result.compared_total
     if not result.current.scored:  # no figure, no change (README)
         sums["score"] = None
     delta = (
