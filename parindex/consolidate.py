@@ -957,6 +957,21 @@ def _match_said(
                 ),
             )
         )
+    if match.other_kind:
+        said.append(
+            messages.CRITERIA_OTHER_KIND.format(
+                previous_year=before,
+                codes=listed([f"{c} “{n}”" for c, n in match.other_kind]),
+            )
+        )
+    if match.shared_name:
+        said.append(
+            messages.CRITERIA_NAME_SHARED.format(
+                year=year,
+                previous_year=before,
+                codes=listed([f"{c} “{n}”" for c, n in match.shared_name]),
+            )
+        )
     if match.reworded:
         said.append(
             messages.CRITERIA_REWORDED_COMPARED.format(
@@ -1027,7 +1042,11 @@ def compare(
     last_set = previous.criteria_set if previous is not None else previous_set
     match = _matched(current.criteria_set, last_set)
     published_nodes = history.components.filter(pl.col("year") == previous_year)
-    compared = previous is not None or not published_nodes.is_empty()
+    # last year compared node by node: its folder's nodes (when it scored any),
+    # else its published components
+    compared = (
+        previous is not None and previous.scored
+    ) or not published_nodes.is_empty()
     if last_set is not None and match is not None and compared:
         problems = _match_said(match, current, last_set, problems)
     if previous is not None and match is not None:

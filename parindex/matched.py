@@ -29,12 +29,18 @@ class NodeMatch:
     pairs of another code (by name); ``reworded``: the pairs of one code whose
     names differ but are alike (code, this year's name, last year's);
     ``unmatched``: the nodes whose code was last year another criterion, and
-    whose name none (code, this year's name, last year's name of that code)."""
+    whose name no one node (code, this year's name, last year's name of that
+    code); ``other_kind``: the nodes whose code and name were last year a
+    group's where they are a scored criterion now, or the other way round
+    (code, name); ``shared_name``: the nodes of a new code whose name several
+    nodes share, last year or this year (code, name)."""
 
     pairs: pl.DataFrame
     moved: tuple[tuple[str, str], ...] = ()
     reworded: tuple[tuple[str, str, str], ...] = ()
     unmatched: tuple[tuple[str, str, str], ...] = ()
+    other_kind: tuple[tuple[str, str], ...] = ()
+    shared_name: tuple[tuple[str, str], ...] = ()
 
     @property
     def to_this_year(self) -> pl.DataFrame:
@@ -45,15 +51,10 @@ class NodeMatch:
         )
 
 
-def same_codes(codes: pl.Series) -> NodeMatch:
-    """Every node compared with last year's of its code (one set for both)."""
-    frame = pl.DataFrame({"code": codes}).with_columns(previous_code=pl.col("code"))
-    return NodeMatch(frame)
-
-
 def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
-    """Pair this year's nodes (``current``: ``code``, ``name``, in tree order)
-    with last year's (``previous``), each of last year's used once:
+    """Pair this year's nodes (``current``: ``code``, ``name``, ``is_leaf``, in
+    tree order) with last year's (``previous``), each of last year's used once,
+    a scored criterion only with a scored criterion and a group with a group:
 
     1. the node of the same code and the same name (folded: accents, case,
        punctuation);
@@ -63,46 +64,79 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
        every word of the shorter name in the longer): one criterion reworded;
     4. else none: not compared.
     """
-    before = dict(previous.select("code", "name").iter_rows())
-    folded_before = {code: fold_name(str(name or "")) for code, name in before.items()}
-    now = [(str(c), str(n or "")) for c, n in current.select("code", "name").rows()]
-    folded_now = {code: fold_name(name) for code, name in now}
+    before = {
+        code: (str(name or ""), bool(leaf))
+        for code, name, leaf in previous.select("code", "name", "is_leaf").rows()
+    }
+    folded_before = {code: fold_name(name) for code, (name, _) in before.items()}
+    now = [
+        (str(c), str(n or ""), bool(leaf))
+        for c, n, leaf in current.select("code", "name", "is_leaf").rows()
+    ]
+    folded_now = {code: fold_name(name) for code, name, _ in now}
+    kind_now = {code: leaf for code, _, leaf in now}
     codes_by_name: dict[str, list[str]] = {}
     for code, key in folded_before.items():
         codes_by_name.setdefault(key, []).append(code)
     names_now: dict[str, int] = {}
     for key in folded_now.values():
         names_now[key] = names_now.get(key, 0) + 1
+
+    def same_kind(code: str, other: str) -> bool:
+        return kind_now[code] == before[other][1]
+
     pairs: dict[str, str] = {}
-    for code, _ in now:  # 1. same code, same name
-        if code in before and folded_now[code] == folded_before[code]:
+    for code, _, _ in now:  # 1. same code, same name, same kind
+        if (
+            code in before
+            and folded_now[code] == folded_before[code]
+            and same_kind(code, code)
+        ):
             pairs[code] = code
     used = set(pairs.values())
     moved = []
-    for code, _ in now:  # 2. same name, another code, one of each
+    for code, _, _ in now:  # 2. same name, another code, one of each
         key = folded_now[code]
         if code in pairs or names_now[key] != 1:
             continue
-        found = [c for c in codes_by_name.get(key, []) if c not in used]
-        if len(codes_by_name.get(key, [])) == 1 and len(found) == 1:
-            pairs[code] = found[0]
-            used.add(found[0])
-            moved.append((code, found[0]))
-    reworded, unmatched = [], []
-    for code, name in now:  # 3. same code, the name reworded; 4. none
-        if code in pairs or code not in before:
+        named = codes_by_name.get(key, [])
+        if len(named) == 1 and named[0] not in used and same_kind(code, named[0]):
+            pairs[code] = named[0]
+            used.add(named[0])
+            moved.append((code, named[0]))
+    reworded, unmatched, other_kind, shared = [], [], [], []
+    for code, name, _ in now:  # 3. same code, the name reworded; 4. none
+        if code in pairs:
             continue
-        if code not in used and _alike(folded_now[code], folded_before[code]):
+        key = folded_now[code]
+        if code not in before:
+            if names_now[key] > 1 or len(codes_by_name.get(key, [])) > 1:
+                shared.append((code, name))
+            continue
+        previous_name = before[code][0]
+        if not same_kind(code, code):
+            if folded_now[code] == folded_before[code]:
+                other_kind.append((code, name))
+            else:
+                unmatched.append((code, name, previous_name))
+        elif code not in used and _alike(key, folded_before[code]):
             pairs[code] = code
             used.add(code)
-            reworded.append((code, name, str(before[code] or "")))
+            reworded.append((code, name, previous_name))
         else:
-            unmatched.append((code, name, str(before[code] or "")))
+            unmatched.append((code, name, previous_name))
     frame = pl.DataFrame(
         {"code": list(pairs), "previous_code": list(pairs.values())},
         schema={"code": pl.String, "previous_code": pl.String},
     )
-    return NodeMatch(frame, tuple(moved), tuple(reworded), tuple(unmatched))
+    return NodeMatch(
+        frame,
+        tuple(moved),
+        tuple(reworded),
+        tuple(unmatched),
+        tuple(other_kind),
+        tuple(shared),
+    )
 
 
 def _alike(one: str, other: str) -> bool:

@@ -143,8 +143,18 @@ CRITERIA_MATCHED_BY_NAME = (
 )
 CRITERIA_CODE_OTHER_NAME = (
     "Không so sánh với năm {previous_year} các tiêu chí có cùng mã nhưng khác tên "
-    "(không phải cùng một tiêu chí) và không có tiêu chí cùng tên năm "
+    "(không phải cùng một tiêu chí) và không có đúng một tiêu chí cùng tên năm "
     "{previous_year}: {codes}."
+)
+CRITERIA_OTHER_KIND = (
+    "Không so sánh với năm {previous_year} các tiêu chí sau: cùng mã, cùng tên "
+    "nhưng một năm là tiêu chí được chấm điểm, năm kia là nhóm gồm các tiêu chí "
+    "con: {codes}."
+)
+CRITERIA_NAME_SHARED = (
+    "Không so sánh với năm {previous_year} các tiêu chí mới sau vì có nhiều tiêu "
+    "chí cùng tên (năm {previous_year} hoặc năm {year}), không biết so với tiêu "
+    "chí nào: {codes}."
 )
 CRITERIA_REWORDED_COMPARED = (
     "Các tiêu chí sau cùng mã nhưng tên năm {year} sửa khác năm {previous_year}, "

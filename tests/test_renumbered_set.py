@@ -118,7 +118,7 @@ def test_the_matching_is_said(renumbered: Path) -> None:
         "với tiêu chí cùng tên năm 2022: 1.1 (năm 2022 là 1.2), 1.2 (năm 2022 là "
         "1.1), 3.1 (năm 2022 là 2.1), 4 (năm 2022 là 3), 4.1 (năm 2022 là 3.1).",
         "Không so sánh với năm 2022 các tiêu chí có cùng mã nhưng khác tên (không "
-        "phải cùng một tiêu chí) và không có tiêu chí cùng tên năm 2022: 2 “Nông "
+        "phải cùng một tiêu chí) và không có đúng một tiêu chí cùng tên năm 2022: 2 “Nông "
         "nghiệp” (năm 2022: “Đất đai”), 2.1 “Phát triển nông nghiệp” (năm 2022: "
         "“Quản lý đất đai”), 3 “Tài nguyên” (năm 2022: “Tác động của cải cách hành "
         "chính”).",
