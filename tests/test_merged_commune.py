@@ -99,3 +99,30 @@ def test_the_new_commune_is_not_compared_with_an_old_ones_form(
     )
     assert result.current.total == 84
     assert result.previous_total is None
+
+
+def test_the_new_communes_form_naming_the_old_ones_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """"UBND xã Tân Hợp (hợp nhất xã Tân Phú, xã Hợp Thành và xã Hòa Bình)":
+    the commune's own form was set aside for the old communes it names (blind
+    re-check 22B, N3). The first place of the unit's level decides."""
+    inputs = _commune(tmp_path)
+    for line, status in (
+        ("UBND xã Tân Hợp (hợp nhất xã Tân Phú, xã Hợp Thành và xã Hòa Bình)", "used"),
+        ("UBND xã Tân Phú (nay là xã Tân Hợp)", "rejected"),
+    ):
+        write_submission(
+            inputs / "2025" / "tan-hop.xlsx",
+            [
+                ["1.1", "Kế hoạch CCHC", 50, 44, 44, None],
+                ["2.1", "SIPAS", 50, 40, 40, None],
+            ],
+            department=line,
+            year=2025,
+        )
+        criteria = pipeline.load_criteria(inputs, 2025)
+        ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+        assert ingested.submissions.select("file", "status").rows() == [
+            ("2025/tan-hop.xlsx", status)
+        ], line

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -738,7 +738,9 @@ def _form(
             # form (an old commune's, in a commune merged in 2025), set aside
             # by the run (``winners.other_unit_forms``)
             text, cell = metadata["department"]
-            _places_of_line(form, text, cell, criteria_set.departments[0])
+            # every place kept, the unit's own too: the first one decides
+            anonymous = replace(criteria_set.departments[0], name="", aliases=())
+            _places_of_line(form, text, cell, anonymous)
         if "department" in metadata and not blank and criteria_set.other_units:
             text, cell = metadata["department"]
             other = match_department(text, criteria_set.other_units)

@@ -267,6 +267,22 @@ class UnitPlace:
                 return place.shown
         return None
 
+    def first_foreign(self, places: Iterable[str]) -> str | None:
+        """The first of ``places`` of the unit's level when it is not the
+        unit's own place; None when the first is the unit's, or there is none.
+        (A unit filling its whole form itself: "UBND xã Tân Hợp (hợp nhất xã
+        Tân Phú, …)" is its own form, naming the communes it was made of.)"""
+        for shown in places:
+            for place in mentions(shown):
+                if place.level != self.level:
+                    continue
+                if place.kind in self.kinds and any(
+                    _begins_with(place.words, name, self.around) for name in self.names
+                ):
+                    return None
+                return place.shown
+        return None
+
     def foreign(self, places: Iterable[str]) -> str | None:
         """The first of ``places`` (as ``places_named`` gives them) that is of
         the unit's level and not the unit's own place; None when there is none."""

@@ -537,7 +537,11 @@ def other_unit_forms(
         if read.rejection is not None:
             continue
         for form in read.places:  # a form's lines in order: its first one said
-            place = unit.foreign(form["places"])
+            place = (
+                unit.first_foreign(form["places"])
+                if criteria_set.self_assessed  # its own place kept among them
+                else unit.foreign(form["places"])
+            )
             if place is None or (read.file.name, form["department"]) in found:
                 continue
             code = form["department"]
