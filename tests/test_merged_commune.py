@@ -126,3 +126,37 @@ def test_the_new_communes_form_naming_the_old_ones_is_its_own(
         assert ingested.submissions.select("file", "status").rows() == [
             ("2025/tan-hop.xlsx", status)
         ], line
+
+
+def test_an_old_communes_form_without_a_line_is_told_by_its_name(
+    tmp_path: Path,
+) -> None:
+    """"2024/Xã Hòa Bình.xlsx" with no `Đơn vị` line became xã Tân Hợp's 2024
+    (blind re-check 22B, N2): its name names another commune."""
+    inputs = _commune(tmp_path)
+    for old in (inputs / "2024").iterdir():
+        old.unlink()
+    write_submission(
+        inputs / "2024" / "Xã Hòa Bình.xlsx",
+        [
+            ["1.1", "Kế hoạch CCHC", 50, 45, 45, None],
+            ["2.1", "SIPAS", 50, 47, 47, None],
+        ],
+        department=None,
+        year=2024,
+    )
+    write_submission(
+        inputs / "2024" / "Xã Tân Hợp - tự chấm.xlsx",
+        [
+            ["1.1", "Kế hoạch CCHC", 50, 40, 40, None],
+            ["2.1", "SIPAS", 50, 40, 40, None],
+        ],
+        department=None,
+        year=2024,
+    )
+    criteria = pipeline.load_criteria(inputs, 2024)
+    ingested = pipeline.ingest_year(inputs, 2024, criteria, time.time())
+    assert sorted(ingested.submissions.select("file", "status").rows()) == [
+        ("2024/Xã Hòa Bình.xlsx", "rejected"),
+        ("2024/Xã Tân Hợp - tự chấm.xlsx", "used"),
+    ]

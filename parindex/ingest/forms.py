@@ -741,6 +741,15 @@ def _form(
             # every place kept, the unit's own too: the first one decides
             anonymous = replace(criteria_set.departments[0], name="", aliases=())
             _places_of_line(form, text, cell, anonymous)
+        else:  # no line: its names, as a department's form without one
+            for named_text, named_where in (
+                (Path(file).stem, messages.WHERE_FILE_NAME),
+                (sheet.name, messages.WHERE_SHEET_TITLE),
+                (subfolder or "", messages.WHERE_FOLDER_NAME),
+            ):
+                places = places_named(named_text, ())
+                if places:
+                    form.lines.append((named_text.strip(), "", places, named_where))
         if "department" in metadata and not blank and criteria_set.other_units:
             text, cell = metadata["department"]
             other = match_department(text, criteria_set.other_units)
