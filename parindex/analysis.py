@@ -409,6 +409,9 @@ class Headline:
     """Last year's maximum, when the quoted previous figure is out of another
     maximum than this year's (its criteria set differs: a component added);
     None when it is the same, or not known (a published figure alone)."""
+    previous_computed: float | None = None
+    """Last year's total computed from its own complete folder, when there is
+    one (beside a published figure quoted for it, it may differ)."""
 
     @property
     def scored(self) -> bool:
@@ -476,6 +479,11 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         scored_leaves=coverage[0],
         leaves=coverage[1],
         previous_maximum=_other_maximum(result, previous_total),
+        previous_computed=(
+            result.previous.total
+            if result.previous is not None and result.previous.complete
+            else None
+        ),
     )
 
 

@@ -104,7 +104,7 @@ def test_the_new_commune_is_not_compared_with_an_old_ones_form(
 def test_the_new_communes_form_naming_the_old_ones_is_its_own(
     tmp_path: Path,
 ) -> None:
-    """"UBND xã Tân Hợp (hợp nhất xã Tân Phú, xã Hợp Thành và xã Hòa Bình)":
+    """ "UBND xã Tân Hợp (hợp nhất xã Tân Phú, xã Hợp Thành và xã Hòa Bình)":
     the commune's own form was set aside for the old communes it names (blind
     re-check 22B, N3). The first place of the unit's level decides."""
     inputs = _commune(tmp_path)
@@ -131,7 +131,7 @@ def test_the_new_communes_form_naming_the_old_ones_is_its_own(
 def test_an_old_communes_form_without_a_line_is_told_by_its_name(
     tmp_path: Path,
 ) -> None:
-    """"2024/Xã Hòa Bình.xlsx" with no `Đơn vị` line became xã Tân Hợp's 2024
+    """ "2024/Xã Hòa Bình.xlsx" with no `Đơn vị` line became xã Tân Hợp's 2024
     (blind re-check 22B, N2): its name names another commune."""
     inputs = _commune(tmp_path)
     for old in (inputs / "2024").iterdir():

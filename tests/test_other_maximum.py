@@ -156,3 +156,25 @@ def test_a_rise_or_fall_across_two_maxima_says_both() -> None:
         "tiêu chí 1.1 “Ban hành kế hoạch” từ 1,5 lên 2 điểm (tối đa năm 2022 1,5 "
         "điểm, nay 2,5 điểm); tiêu chí 1.2 “Ban hành kế hoạch” từ 1 xuống 0,5 điểm"
     )
+
+
+def test_a_computed_year_beside_a_published_one_says_both(inputs: Path) -> None:
+    """2023 not published yet (computed 79,24), 2022 published 72,1 but computed
+    from its own complete folder 71,6: the change was quoted against the
+    published figure alone, unlabelled (blind round 22E, F6: its sign can
+    differ from the computed pair's)."""
+    from tests.builders import set_appraisal
+
+    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            if row[0].value == 2023:
+                for cell in row:
+                    cell.value = None
+    book.save(inputs / "history.xlsx")
+    set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
+    headline = _result(inputs).analysis.headline
+    assert headline_change(headline) == (
+        "tăng 7,14 điểm so với năm 2022 (72,1 điểm, số công bố; tính từ các tiêu "
+        "chí năm 2022: 71,6 điểm, tăng 7,64 điểm)"
+    )

@@ -121,8 +121,26 @@ def headline_change(headline: Headline) -> str:
         )
     return (
         f"{change_text(headline.delta)} so với năm {headline.previous_year} "
-        f"({format_vn(headline.previous_total)} điểm){unscored}"
+        f"({format_vn(headline.previous_total)} điểm{_bases(headline)}){unscored}"
     )
+
+
+def _bases(headline: Headline) -> str:
+    """What follows last year's figure when it is published and this year's is
+    computed (not published yet): its label, and the change between the two
+    computed totals when last year's own folder gives another figure
+    (``; tính từ các tiêu chí năm 2022: 71,6 điểm, tăng 7,64 điểm``)."""
+    if headline.source != "computed" or headline.previous_source != "published":
+        return ""
+    said = ", số công bố"
+    computed = headline.previous_computed
+    if computed is not None and abs(computed - (headline.previous_total or 0)) >= 0.005:
+        said += (
+            f"; tính từ các tiêu chí năm {headline.previous_year}: "
+            f"{format_vn(computed)} điểm, "
+            f"{change_text(headline.computed_total - computed)}"
+        )
+    return said
 
 
 def headline_sentence(headline: Headline) -> str:
