@@ -15,11 +15,29 @@ import polars as pl
 
 from parindex.text import fold_name
 
+ABBREVIATIONS = {
+    "cchc": "cai cach hanh chinh",
+    "tthc": "thu tuc hanh chinh",
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "cbccvc": "can bo cong chuc vien chuc",
+    "ccvc": "cong chuc vien chuc",
+    "cbcc": "can bo cong chuc",
+    "ktxh": "kinh te xa hoi",
+    "xhh": "xa hoi hoc",
+    "cntt": "cong nghe thong tin",
+    "qppl": "quy pham phap luat",
+    "vbqppl": "van ban quy pham phap luat",
+}
+"""Abbreviations criteria sets write for words other years write out (folded):
+"Kế hoạch CCHC" is "Kế hoạch cải cách hành chính"."""
+
 SIMILAR = 0.85
 """How alike (``difflib`` ratio of the folded names) two names under one code
 are to be one criterion reworded: "Ban hành kế hoạch CCHC năm" and "… hằng
 năm" are (0,91); "Kế hoạch cải cách hành chính" and "Báo cáo cải cách hành
-chính" are not (0,8)."""
+chính" are not (0,8). A name whose words all stand in a longer one is no
+rewording ("Công tác báo cáo", "Công tác báo cáo thống kê đất đai")."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +86,13 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
         code: (str(name or ""), bool(leaf))
         for code, name, leaf in previous.select("code", "name", "is_leaf").rows()
     }
-    folded_before = {code: fold_name(name) for code, (name, _) in before.items()}
+    folded_before = {code: name_key(name) for code, (name, _) in before.items()}
     now = [
         (str(c), str(n or ""), bool(leaf))
         for c, n, leaf in current.select("code", "name", "is_leaf").rows()
     ]
-    folded_now = {code: fold_name(name) for code, name, _ in now}
+    folded_now = {code: name_key(name) for code, name, _ in now}
+    lead_now, lead_before = _leads(current), _leads(previous)
     kind_now = {code: leaf for code, _, leaf in now}
     codes_by_name: dict[str, list[str]] = {}
     for code, key in folded_before.items():
@@ -119,7 +138,11 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
                 other_kind.append((code, name))
             else:
                 unmatched.append((code, name, previous_name))
-        elif code not in used and _alike(key, folded_before[code]):
+        elif (
+            code not in used
+            and lead_now.get(code) == lead_before.get(code)
+            and _alike(key, folded_before[code])
+        ):
             pairs[code] = code
             used.add(code)
             reworded.append((code, name, previous_name))
@@ -139,11 +162,27 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
     )
 
 
+def name_key(name: str) -> str:
+    """A name folded for pairing: ``fold_name``, the abbreviations written out."""
+    words = fold_name(name).split()
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _leads(nodes: pl.DataFrame) -> dict[str, str | None]:
+    """Each node's lead department (the first listed; None for a group, or a
+    frame without departments)."""
+    if "departments" not in nodes.columns:
+        return {}
+    return {
+        str(code): (departments[0] if departments else None)
+        for code, departments in nodes.select("code", "departments").rows()
+    }
+
+
 def _alike(one: str, other: str) -> bool:
-    """Two folded names of one code that are one criterion reworded."""
+    """Two folded names of one code that are one criterion reworded: alike at
+    ``SIMILAR`` (a name that only adds words to the other is another
+    criterion, not this one reworded)."""
     if not one or not other:
         return False
-    shorter, longer = sorted((one.split(), other.split()), key=len)
-    if set(shorter) <= set(longer):
-        return True
     return SequenceMatcher(None, one, other).ratio() >= SIMILAR

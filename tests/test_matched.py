@@ -46,3 +46,74 @@ def test_a_name_several_nodes_share_is_said() -> None:
     )
     assert match.pairs.height == 0
     assert match.shared_name == (("5.2", "Tuyên truyền"),)
+
+
+def test_abbreviations_are_the_words_they_stand_for() -> None:
+    """ "CCHC" and "cải cách hành chính" are one name (blind round 22E, F4)."""
+    match = match_nodes(
+        _nodes(
+            ("1", "Công tác chỉ đạo, điều hành CCHC", False),
+            ("1.1", "Kế hoạch CCHC", True),
+        ),
+        _nodes(
+            ("1", "Công tác chỉ đạo, điều hành cải cách hành chính", False),
+            ("1.1", "Kế hoạch cải cách hành chính", True),
+        ),
+    )
+    assert sorted(match.pairs.rows()) == [("1", "1"), ("1.1", "1.1")]
+    assert match.reworded == ()
+
+
+def test_a_code_reused_for_a_longer_name_of_another_department_is_not_paired() -> None:
+    """2023's 1.2 "Công tác báo cáo thống kê đất đai" (KTHT) was paired with
+    2022's 1.2 "Công tác báo cáo" (NV) as one criterion reworded (blind round
+    22E, F5): every word of the shorter name in the longer is no rewording, and
+    a criterion led by another department is not one reworded."""
+    leaves = {"is_leaf": True}
+    current = pl.DataFrame(
+        [
+            {
+                "code": "1.2",
+                "name": "Công tác báo cáo thống kê đất đai",
+                "departments": ["KTHT"],
+                **leaves,
+            },
+            {
+                "code": "1.3",
+                "name": "Ban hành kế hoạch CCHC hằng năm",
+                "departments": ["NV"],
+                **leaves,
+            },
+            {
+                "code": "1.4",
+                "name": "Thực hiện chế độ báo cáo định kỳ",
+                "departments": ["VP"],
+                **leaves,
+            },
+        ]
+    )
+    previous = pl.DataFrame(
+        [
+            {
+                "code": "1.2",
+                "name": "Công tác báo cáo",
+                "departments": ["NV"],
+                **leaves,
+            },
+            {
+                "code": "1.3",
+                "name": "Ban hành kế hoạch CCHC năm",
+                "departments": ["NV"],
+                **leaves,
+            },
+            {
+                "code": "1.4",
+                "name": "Thực hiện chế độ báo cáo định kì",
+                "departments": ["NV"],
+                **leaves,
+            },
+        ]
+    )
+    match = match_nodes(current, previous)
+    assert match.pairs.rows() == [("1.3", "1.3")]  # reworded, the same lead
+    assert [code for code, _, _ in match.unmatched] == ["1.2", "1.4"]
