@@ -219,8 +219,8 @@ def test_a_department_whose_criteria_changed_says_its_years_differ(
     result = _result(renumbered)
     assert (
         "Năm 2023 đơn vị phụ trách 2 tiêu chí, năm 2022 phụ trách 1 tiêu chí; "
-        "1 tiêu chí năm 2023 không có năm 2022 (2.1): so sánh điểm của đơn vị giữa "
-        "hai năm là so sánh hai nhóm tiêu chí khác nhau."
+        "1 tiêu chí năm 2023 đơn vị không phụ trách năm 2022 (2.1): so sánh điểm "
+        "của đơn vị giữa hai năm là so sánh hai nhóm tiêu chí khác nhau."
     ) in _overview_lines(result, "TCKH", tmp_path)
     assert not any(
         "so sánh hai nhóm tiêu chí" in line

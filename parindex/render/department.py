@@ -224,12 +224,13 @@ def scope_note(result: AnalysedResult, department: str) -> str | None:
     parts = []
     if only_now:
         parts.append(
-            f"{len(only_now)} tiêu chí năm {year} không có năm {previous_year} "
-            f"({listed([str(c) for c in only_now])})"
+            f"{len(only_now)} tiêu chí năm {year} đơn vị không phụ trách năm "
+            f"{previous_year} ({listed([str(c) for c in only_now])})"
         )
     if only_before:
         parts.append(
-            f"{len(only_before)} tiêu chí năm {previous_year} không có năm {year}"
+            f"{len(only_before)} tiêu chí đơn vị phụ trách năm {previous_year} nay "
+            "không còn hoặc do đơn vị khác phụ trách"
         )
     return (
         f"Năm {year} đơn vị phụ trách {len(now)} tiêu chí, năm {previous_year} phụ "
