@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 
@@ -274,3 +275,35 @@ def test_the_components_total_row_is_last_years_total(
         total["Điểm đạt"],
         total["Tăng/giảm"],
     ) == (10, 8, 12, 8.5, 0.5)
+
+
+def test_a_department_partial_last_year_is_not_compared(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tư pháp's 2022 form left one criterion blank: its 2022 total is short of
+    it, and the table compared it (blind round 22E, F2: "+14,75", the sentence
+    above saying "còn 5/6 tiêu chí chưa có điểm"). Its figures are shown, not
+    compared."""
+    from datetime import datetime
+
+    from parindex.department_view import department_view
+    from parindex.render.department import OVERVIEW_SHEET, render_department
+    from tests.test_previous_incomplete import _result as sample_result
+
+    form = inputs / "2022" / "phong-tu-phap.xlsx"
+    book = openpyxl.load_workbook(form)
+    row = next(r for r in book.worksheets[0].iter_rows() if r[0].value == "2.1.1")
+    row[3].value = row[4].value = None
+    book.save(form)
+    result = sample_result(inputs)
+    path = tmp_path / "tp.xlsx"
+    render_department(department_view(result, "TP"), "TP", path, datetime(2024, 1, 2))
+    rows = list(
+        openpyxl.load_workbook(path)[OVERVIEW_SHEET].iter_rows(values_only=True)
+    )
+    header = next(r for r in rows if r and r[0] == "Chỉ tiêu")
+    change = header.index("Tăng/giảm")
+    table = rows[rows.index(header) + 1 :]
+    assert [r[change] for r in table if r and r[0]] == [None] * len(
+        [r for r in table if r and r[0]]
+    )

@@ -195,6 +195,10 @@ def write_overview(
     rows = [
         _figure_row(label, key, current, previous) for label, key in OVERVIEW_FIGURES
     ]
+    if previous is not None and (previous.get("scored") or 0) < (
+        previous.get("leaves") or 0
+    ):  # last year short of some of its criteria (said above): not compared
+        rows = [{**row, "change": None} for row in rows]
     table = write_table(
         worksheet, formats, row + 1, columns, rows, style=_count_style, main=False
     )
