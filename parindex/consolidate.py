@@ -1119,8 +1119,16 @@ def compare(
                 "previous_max": pl.Float64,
             }
         )
-    criteria = current.nodes.join(prev_nodes, on="code", how="left").with_columns(
-        change=exact_difference(pl.col("score"), pl.col("previous"))
+    # a component's row among the criteria is compared as in the components
+    # table (last year's published component, its folder incomplete)
+    criteria = (
+        current.nodes.join(prev_nodes, on="code", how="left", maintain_order="left")
+        .update(
+            components.select("code", "previous", "previous_max"),
+            on="code",
+            include_nulls=True,
+        )
+        .with_columns(change=exact_difference(pl.col("score"), pl.col("previous")))
     )
     published_now = history.result(current.year)
     rank = None

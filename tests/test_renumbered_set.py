@@ -307,3 +307,21 @@ def test_a_department_partial_last_year_is_not_compared(
     assert [r[change] for r in table if r and r[0]] == [None] * len(
         [r for r in table if r and r[0]]
     )
+
+
+def test_a_components_row_of_the_criteria_is_compared_as_in_the_components(
+    inputs: Path,
+) -> None:
+    """Last year's folder incomplete, its components published: `Tiêu chí`'s
+    component rows took last year's folder (8,5) where `Chỉ số thành phần`
+    took the published figure (9) (blind round 22E, F3). One figure for both."""
+    from tests.test_previous_incomplete import _result as sample_result
+
+    (inputs / "2022" / "phong-tu-phap.xlsx").unlink()
+    result = sample_result(inputs)
+    components = dict(result.components.select("code", "previous").rows())
+    rows = dict(
+        result.criteria.filter(pl.col("depth") == 1).select("code", "previous").rows()
+    )
+    assert rows == components
+    assert components["1"] == 7.36  # published
