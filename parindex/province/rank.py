@@ -241,7 +241,7 @@ def _previous_total(run: UnitRun) -> float | None:
     if run.result is not None:
         return run.result.previous_total
     year = _compared_last_year(run)
-    return year.total if year is not None else None
+    return year.total if year is not None else run.last_published
 
 
 def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
@@ -265,8 +265,8 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         if result is not None and result.previous_total is not None
         else None
     )
-    if result is None and (last_year := _compared_last_year(run)) is not None:
-        previous_total = round2(last_year.total)
+    if result is None and (last_total := _previous_total(run)) is not None:
+        previous_total = round2(last_total)
     errors = warnings = 0
     if result is not None:
         errors = result.problems.filter(pl.col("severity") == "error").height

@@ -52,6 +52,10 @@ class UnitRun:
     """The previous year consolidated from the unit's own folder when it has no
     result this year (no drop folder yet): it still counts in last year's
     ranking, and its previous total is shown."""
+    last_published: float | None = None
+    """With no result this year, the previous year's total published in the
+    unit's ``history.xlsx`` (it counts in last year's ranking when its folder
+    gives no complete year)."""
 
     @property
     def submitted(self) -> bool:
@@ -129,7 +133,21 @@ def consolidate_unit(
     if not folder.is_dir():
         note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
         last_year = _previous(unit, year, previous_criteria, now).result
-        return UnitRun(unit, year, None, None, note, last_year=last_year)
+        history, _ = load_history(unit.folder)  # its warnings are its own run's
+        published = history.result(year - 1)
+        return UnitRun(
+            unit,
+            year,
+            None,
+            None,
+            note,
+            last_year=last_year,
+            last_published=(
+                float(published["total"])
+                if published is not None and published["total"] is not None
+                else None
+            ),
+        )
     try:
         history, history_problems = load_history(unit.folder)
         ingested = ingest_year(unit.folder, year, criteria_set, now, settle_seconds)

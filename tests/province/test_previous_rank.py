@@ -252,3 +252,26 @@ def test_a_published_previous_total_is_ranked_with_the_others(tmp_path: Path) ->
         "X02": (3.0, 3, 0),
         "X03": (4.0, 2, 1),
     }
+
+
+def test_a_unit_known_last_year_only_as_published_counts_without_a_folder(
+    tmp_path: Path,
+) -> None:
+    """X05 has no folder this year, and only its `history.xlsx` for last year
+    (published 6): it was left out of last year's ranking, the others ranked a
+    place too high (blind re-check 22B, N4)."""
+    from tests.builders import write_rows
+
+    inputs = _province(tmp_path, ["X01", "X02", "X05"])
+    _form(inputs, "X01", 2024, (1, 2, 2))  # 5
+    _form(inputs, "X02", 2024, (1, 1, 1))  # 3
+    write_rows(
+        inputs / "units" / "X05" / "history.xlsx",
+        {"Kết quả": [["Năm", "Điểm thẩm định", "Tổng điểm"], [2024, 6, 6]]},
+    )
+    _form(inputs, "X01", 2025, (1, 1, 1))
+    _form(inputs, "X02", 2025, (0, 1, 1))
+    found = _previous(tmp_path, inputs)
+    assert found["X05"] == (6.0, 1, None)
+    assert found["X01"][:2] == (5.0, 2)
+    assert found["X02"][:2] == (3.0, 3)
