@@ -8,6 +8,7 @@ shown, written or compared.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import polars as pl
 
@@ -576,20 +577,73 @@ RECONCILIATION_NOTES = {
 }
 
 
-def _stand_ins_note(difference: float, unscored: int, self_used: int) -> str | None:
-    """The note of a gap (published − computed) its figure's stand-ins may make:
-    criteria unscored (counted 0: only a computed figure below the published
-    one), criteria on their self score (either way); None when neither can."""
-    unscored = unscored if difference > 0 else 0
-    if unscored and self_used:
-        return RECONCILIATION_NOTES["incomplete_self"].format(
-            unscored=unscored, self=self_used
+@dataclass(frozen=True)
+class StandIns:
+    """The criteria of a reconciled figure that stand in for their final score:
+    ``unscored`` ones (counted 0; together at most ``unscored_max``) and those on
+    their self score (``self_used``: together ``self_score``, at most
+    ``self_max``), which the final scores may move by that much."""
+
+    unscored: int = 0
+    unscored_max: float = 0.0
+    self_used: int = 0
+    self_score: float = 0.0
+    self_max: float = 0.0
+
+    def note(self, difference: float) -> str | None:
+        """The note of a gap (published − computed) they may make: criteria
+        unscored only a computed figure below the published one, those on their
+        self score either way, each within what it can move; None when the gap
+        is beyond them (blind re-check 22A, N1) or there are none."""
+        unscored = self.unscored if difference > 0 else 0
+        lowest = -self.self_score  # every self score appraised 0
+        highest = (self.self_max - self.self_score) + (
+            self.unscored_max if unscored else 0.0
         )
-    if unscored:
-        return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
-    if self_used:
-        return RECONCILIATION_NOTES["self"].format(count=self_used)
-    return None
+        if not (unscored or self.self_used) or not (
+            lowest - 0.005 <= difference <= highest + 0.005
+        ):
+            return None
+        if unscored and self.self_used:
+            return RECONCILIATION_NOTES["incomplete_self"].format(
+                unscored=unscored, self=self.self_used
+            )
+        if unscored:
+            return RECONCILIATION_NOTES["incomplete"].format(count=unscored)
+        return RECONCILIATION_NOTES["self"].format(count=self.self_used)
+
+
+def _stand_ins(leaves: pl.DataFrame, components: pl.DataFrame) -> dict[str, StandIns]:
+    """``StandIns`` of every reconciled figure: each score group, each
+    component (``component <code>``) and the total."""
+    unscored = pl.col("scored") == 0
+    on_self = pl.col("source") == "self"
+    sums = [
+        unscored.sum().alias("unscored"),
+        pl.col("max").filter(unscored).sum().alias("unscored_max"),
+        on_self.sum().alias("self_used"),
+        pl.col("score").filter(on_self).sum().alias("self_score"),
+        pl.col("max").filter(on_self).sum().alias("self_max"),
+    ]
+
+    def stand_ins(row: dict[str, Any]) -> StandIns:
+        return StandIns(
+            int(row["unscored"] or 0),
+            float(row["unscored_max"] or 0.0),
+            int(row["self_used"] or 0),
+            float(row["self_score"] or 0.0),
+            float(row["self_max"] or 0.0),
+        )
+
+    found: dict[str, StandIns] = {}
+    for column, prefix in (("group", ""), ("component", "component ")):
+        for row in leaves.group_by(column).agg(sums).iter_rows(named=True):
+            if row[column] is not None:
+                found[f"{prefix}{row[column]}"] = stand_ins(row)
+    found["total"] = stand_ins(leaves.select(sums).row(0, named=True))
+    for code in components["code"]:  # a component with no leaf: none
+        found.setdefault(f"component {code}", StandIns())
+    return found
 
 
 _RECONCILIATION_SCHEMA = {
@@ -606,21 +660,20 @@ _ROUNDED_GROUP_WORDS = {"survey": "điều tra xã hội học", "sipas": "SIPAS
 
 def _component_note(
     difference: float | None,
-    unscored: int,
+    stand_ins: StandIns,
     rounded: dict[str, float] | None = None,
-    self_used: int = 0,
 ) -> str:
     """A published component's note: nothing computed (none of its criteria
-    scored), a match, a gap put down to its ``unscored`` criteria or those on
-    their self score (``_stand_ins_note``), a gap that is the rounding of the
-    groups it holds whole (``rounded``: group → its gap, explained on the
-    group's own line), or unexplained."""
+    scored), a match, a gap put down to its criteria unscored or on their self
+    score (``StandIns.note``), a gap that is the rounding of the groups it holds
+    whole (``rounded``: group → its gap, explained on the group's own line), or
+    unexplained."""
     if difference is None:
         return RECONCILIATION_NOTES["unscored"]
     if abs(difference) < 0.005:
         return RECONCILIATION_NOTES["match"]
-    if (stand_ins := _stand_ins_note(difference, unscored, self_used)) is not None:
-        return stand_ins
+    if (said := stand_ins.note(difference)) is not None:
+        return said
     if rounded and abs(difference - sum(rounded.values())) < 0.005:
         return RECONCILIATION_NOTES["component_rounded"].format(
             groups=" và ".join(_ROUNDED_GROUP_WORDS[group] for group in rounded)
@@ -643,31 +696,10 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         },
         "total": current.total if current.scored else None,
     }
-    # criteria not scored (counted 0) in each figure: a gap there is theirs
+    # criteria not scored (counted 0) or on their self score in each figure: a
+    # gap there may be theirs, as far as they can move it
     leaves = current.nodes.filter(pl.col("is_leaf"))
-    unscored: dict[str, int] = {
-        str(group): int(count)
-        for group, count in leaves.filter(pl.col("scored") == 0)
-        .group_by("group")
-        .len()
-        .iter_rows()
-        if group is not None
-    }
-    unscored["total"] = current.coverage[1] - current.coverage[0]
-    unscored.update(
-        (f"component {code}", int(count - scored))
-        for code, count, scored in current.components.select(
-            "code", "leaves", "scored"
-        ).iter_rows()
-    )
-    # criteria on their self score (no appraisal yet) in each figure: either way
-    on_self = leaves.filter(pl.col("source") == "self")
-    self_used: dict[str, int] = {}
-    for column, prefix in (("group", ""), ("component", "component ")):
-        for key, count in on_self.group_by(column).len().iter_rows():
-            if key is not None:
-                self_used[f"{prefix}{key}"] = int(count)
-    self_used["total"] = on_self.height
+    stand_ins = _stand_ins(leaves, current.components)
     group_gap = 0.0
     rounded: dict[str, float] = {}  # a group the province rounds once → its gap
     for figure in RECONCILED_FIGURES:
@@ -692,12 +724,8 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
         elif figure in ("survey", "sipas") and abs(difference) <= 0.1:
             note = RECONCILIATION_NOTES[figure]
             rounded[figure] = difference
-        elif (
-            stand_ins := _stand_ins_note(
-                difference, unscored.get(figure, 0), self_used.get(figure, 0)
-            )
-        ) is not None:
-            note = stand_ins
+        elif (said := stand_ins.get(figure, StandIns()).note(difference)) is not None:
+            note = said
         elif figure == "total" and abs(difference - group_gap) < 0.005:
             note = RECONCILIATION_NOTES["total"]
         else:
@@ -741,9 +769,8 @@ def reconcile(current: YearResult, history: History) -> pl.DataFrame:
                 "difference": component_difference,
                 "note": _component_note(
                     component_difference,
-                    unscored[f"component {code}"],
+                    stand_ins[f"component {code}"],
                     {g: gap for g, gap in rounded.items() if homes.get(g) == code},
-                    self_used.get(f"component {code}", 0),
                 ),
             }
         )

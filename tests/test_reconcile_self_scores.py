@@ -80,3 +80,23 @@ def test_criteria_unscored_cannot_explain_a_computed_figure_above(
     difference, note = _appraisal(inputs)
     assert difference == pytest.approx(-0.22)
     assert note == OTHER
+
+
+def test_a_gap_beyond_what_the_stand_ins_can_make_is_unexplained(
+    inputs: Path,
+) -> None:
+    """A criterion of 0,5 point unscored "explained" a gap of 2,5; a self score
+    of 1 "explained" a computed figure 3 above the published one (blind
+    re-check 22A, N1). Criteria unscored can add at most their maxima; self
+    scores can move at most between 0 and their maxima."""
+    form = inputs / "2023" / "phong-noi-vu.xlsx"
+    _unscored(form, "5.5.1")  # max 0,5, appraised 0: the computed figure as before
+    for code, score in (("5.5.2", 0), ("1.3.2", 0)):
+        set_appraisal(form, code, score)  # −2 −1,28: published 3,28 above
+    difference, note = _appraisal(inputs)
+    assert difference == pytest.approx(3.28)
+    assert note == OTHER
+    set_appraisal(form, "5.2.1", None)  # self 1 in place of 0: +1 computed
+    difference, note = _appraisal(inputs)
+    assert difference == pytest.approx(2.28)
+    assert note == OTHER  # 0,5 unscored + 0 headroom (self 1 of max 1) < 2,28

@@ -126,21 +126,20 @@ def headline_change(headline: Headline) -> str:
 
 
 def _bases(headline: Headline) -> str:
-    """What follows last year's figure when it is published and this year's is
-    computed (not published yet): its label, and the change between the two
-    computed totals when last year's own folder gives another figure
-    (``; tính từ các tiêu chí năm 2022: 71,6 điểm, tăng 7,64 điểm``)."""
+    """What follows last year's figure when it is published, this year's is
+    computed (not published yet) and last year's own complete folder computes
+    another total: its label and the change between the two computed totals
+    (``, số công bố; tính từ các tiêu chí năm 2022: 71,6 điểm, tăng 7,64
+    điểm``); nothing otherwise."""
     if headline.source != "computed" or headline.previous_source != "published":
         return ""
-    said = ", số công bố"
     computed = headline.previous_computed
-    if computed is not None and abs(computed - (headline.previous_total or 0)) >= 0.005:
-        said += (
-            f"; tính từ các tiêu chí năm {headline.previous_year}: "
-            f"{format_vn(computed)} điểm, "
-            f"{change_text(headline.computed_total - computed)}"
-        )
-    return said
+    if computed is None or abs(computed - (headline.previous_total or 0)) < 0.005:
+        return ""  # the same figure either way
+    return (
+        f", số công bố; tính từ các tiêu chí năm {headline.previous_year}: "
+        f"{format_vn(computed)} điểm, {change_text(headline.computed_total - computed)}"
+    )
 
 
 def headline_sentence(headline: Headline) -> str:
