@@ -43,6 +43,17 @@ MOVED_FILE = (
 NEW_FILE_SAME_AS = (
     "Tệp mới: {file} ({department}), cùng nội dung với tệp {other} đã có trong thư mục."
 )
+MOVED_FILE_READ_OTHERWISE = (
+    "Tệp {old} được chuyển chỗ hoặc đổi tên thành {file}, nội dung như cũ nhưng "
+    "nay được đọc khác: {what}."
+)
+CONTENT_OF_OTHER = (
+    "Tệp {file} ({department}) nay có nội dung trước đây của tệp {other} (hai tệp "
+    "đổi chỗ hoặc bị chép đè lên nhau?)."
+)
+GONE_FILE_KEPT = (
+    "Tệp không còn trong thư mục: {file}; {department} nay được tính theo tệp {other}."
+)
 GONE_USED_FILE = (
     "Tệp không còn trong thư mục: {file}; điểm của {department} trong tệp này không "
     "còn được tính."
@@ -130,6 +141,11 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
     for name, entry in before.items():
         if name in after and entry.get("sha256"):
             held.setdefault(entry["sha256"], name)
+    # every content of the last run, by the first file holding it
+    contents: dict[Any, str] = {}
+    for name, entry in before.items():
+        if entry.get("sha256"):
+            contents.setdefault(entry["sha256"], name)
     lines = []
     for name, entry in after.items():
         department = entry.get("department")
@@ -138,11 +154,7 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             sha = entry.get("sha256")
             if sha and sha in gone and gone[sha] not in moved:
                 moved.add(gone[sha])
-                lines.append(
-                    MOVED_FILE.format(
-                        old=gone[sha], file=name, department=department or UNKNOWN
-                    )
-                )
+                lines.append(_moved_line(before[gone[sha]], entry))
             elif sha and sha in held and status not in ("ignored", "attachment"):
                 lines.append(
                     NEW_FILE_SAME_AS.format(
@@ -161,6 +173,8 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 lines.append(NEW_FILE.format(file=name, department=department))
             else:
                 lines.append(NEW_FILE_NO_DEPARTMENT.format(file=name))
+            if sha:  # a copy of it arriving the same night is one too
+                held.setdefault(sha, name)
         elif (
             before[name].get("status") == "pending" and entry.get("status") != "pending"
         ):
@@ -182,8 +196,11 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
         elif entry.get("sha256") != before[name].get("sha256"):
             department = department or UNKNOWN
             older = _earlier(entry.get("modified"), before[name].get("modified"))
+            other = contents.get(entry.get("sha256"))
             lines.append(
-                CHANGED_FILE_OLDER.format(
+                CONTENT_OF_OTHER.format(file=name, department=department, other=other)
+                if other is not None and other != name
+                else CHANGED_FILE_OLDER.format(
                     file=name,
                     department=department,
                     old=_when(before[name].get("modified")),
@@ -217,9 +234,7 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 )
             )
     lines += [
-        GONE_USED_FILE.format(file=name, department=entry["department"])
-        if entry.get("status") == "used" and entry.get("department")
-        else GONE_FILE.format(file=name)
+        _gone_line(name, entry, after)
         for name, entry in before.items()
         if name not in after and name not in moved
     ]
@@ -262,6 +277,49 @@ def _total_shown(summary: dict[str, Any]) -> str:
     if nothing_scored(summary):
         return NOT_SCORED
     return _shown(summary.get("total"))
+
+
+def _moved_line(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """A file whose bytes are now under another name: moved or renamed, and,
+    when it is read otherwise there (another department, another status),
+    how."""
+    what = []
+    if new.get("department") != old.get("department"):
+        what.append(
+            f"tính cho {new.get('department') or UNKNOWN} "
+            f"(trước: {old.get('department') or UNKNOWN})"
+        )
+    if new.get("status") != old.get("status"):
+        was, now = str(old.get("status")), str(new.get("status"))
+        what.append(
+            f"trạng thái {STATUS_WORDS.get(was, was)} → {STATUS_WORDS.get(now, now)}"
+        )
+    if what:
+        return MOVED_FILE_READ_OTHERWISE.format(
+            old=old["file"], file=new["file"], what="; ".join(what)
+        )
+    return MOVED_FILE.format(
+        old=old["file"], file=new["file"], department=new.get("department") or UNKNOWN
+    )
+
+
+def _gone_line(name: str, entry: dict[str, Any], after: dict[str, Any]) -> str:
+    """A file of the last run no longer in the folder: a used one says whether
+    its department is still scored, and by which file."""
+    department = entry.get("department")
+    if entry.get("status") != "used" or not department:
+        return GONE_FILE.format(file=name)
+    kept = next(
+        (
+            other
+            for other, now in after.items()
+            if now.get("department") == department and now.get("status") == "used"
+        ),
+        None,
+    )
+    if kept is not None:
+        return GONE_FILE_KEPT.format(file=name, department=department, other=kept)
+    return GONE_USED_FILE.format(file=name, department=department)
 
 
 def _earlier(moment: Any, than: Any) -> bool:

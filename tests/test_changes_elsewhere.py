@@ -403,3 +403,51 @@ def test_a_used_file_gone_says_its_scores_are_no_longer_counted() -> None:
     assert changes.describe_changes(before, _summary()) == [
         changes.GONE_USED_FILE.format(file="2024/nv.xlsx", department="NV")
     ]
+
+
+def test_a_used_file_gone_whose_department_has_another_says_which() -> None:
+    """NV's old copy removed, its twin still used: "điểm của NV … không còn
+    được tính" was wrong (blind re-check 22A, N4)."""
+    before = _summary(
+        _used("2024/nv.xlsx", "bb"), {**_used("2024/nv - Copy.xlsx", "bb")}
+    )
+    after = _summary(_used("2024/nv.xlsx", "bb"))
+    assert changes.describe_changes(before, after) == [
+        changes.GONE_FILE_KEPT.format(
+            file="2024/nv - Copy.xlsx", department="NV", other="2024/nv.xlsx"
+        )
+    ]
+
+
+def test_a_file_moved_into_another_departments_folder_says_what_changed() -> None:
+    """TP's form moved into KTHT's folder: counted for KTHT and rejected, told as
+    "nội dung như cũ" only (blind re-check 22A, N2)."""
+    before = _summary({**_used("2024/TP/bang-diem.xlsx", "aa"), "department": "TP"})
+    after = _summary(
+        {
+            **_used("2024/KTHT/bang-diem.xlsx", "aa"),
+            "department": "KTHT",
+            "status": "rejected",
+        }
+    )
+    assert changes.describe_changes(before, after) == [
+        changes.MOVED_FILE_READ_OTHERWISE.format(
+            old="2024/TP/bang-diem.xlsx",
+            file="2024/KTHT/bang-diem.xlsx",
+            what="tính cho KTHT (trước: TP); trạng thái được dùng → bị loại",
+        )
+    ]
+
+
+def test_two_files_swapping_names_are_said_as_such() -> None:
+    """(blind re-check 22A, N3: two "nộp lại (nội dung khác)" lines)"""
+    before = _summary(_used("2024/vp.xlsx", "aa"), _used("2024/tckh.xlsx", "bb"))
+    after = _summary(_used("2024/vp.xlsx", "bb"), _used("2024/tckh.xlsx", "aa"))
+    assert changes.describe_changes(before, after) == [
+        changes.CONTENT_OF_OTHER.format(
+            file="2024/vp.xlsx", department="NV", other="2024/tckh.xlsx"
+        ),
+        changes.CONTENT_OF_OTHER.format(
+            file="2024/tckh.xlsx", department="NV", other="2024/vp.xlsx"
+        ),
+    ]
