@@ -18,7 +18,7 @@ from parindex.history import History
 from parindex.matched import NodeMatch, match_nodes
 from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
 from parindex.problems import fields_pattern, problem, problems_frame
-from parindex.text import format_vn
+from parindex.text import fold, format_vn
 
 EPSILON = 1e-9
 MAXIMUM_MOVED = 0.005
@@ -908,10 +908,13 @@ def _matched(current: CriteriaSet, last_set: CriteriaSet | None) -> NodeMatch | 
     return match_nodes(current.nodes, last_set.nodes)
 
 
-def _recoded(year: YearResult, match: NodeMatch) -> YearResult:
+def _recoded(
+    year: YearResult, match: NodeMatch, renamed: dict[str, str] | None = None
+) -> YearResult:
     """``year`` (the previous one) with its nodes and deductions under this
-    year's codes of the nodes they are compared with; a node compared with none
-    has no code (kept: its counts are the year's)."""
+    year's codes of the nodes they are compared with (a node compared with none
+    has no code: kept, its counts are the year's), and its departments under
+    this year's codes of those ``renamed``."""
     to_now = match.to_this_year
 
     def recode(frame: pl.DataFrame) -> pl.DataFrame:
@@ -921,7 +924,45 @@ def _recoded(year: YearResult, match: NodeMatch) -> YearResult:
             .drop("now")
         )
 
-    return replace(year, nodes=recode(year.nodes), deductions=recode(year.deductions))
+    nodes, deductions = recode(year.nodes), recode(year.deductions)
+    departments, missing = year.departments, year.missing
+    if renamed:
+        one = pl.col("department").replace(renamed)
+        each = pl.col("departments").list.eval(pl.element().replace(renamed))
+        nodes = nodes.with_columns(departments=each)
+        deductions = deductions.with_columns(department=one)
+        departments = departments.with_columns(pl.col("code").replace(renamed))
+        if "departments" in missing.columns:
+            missing = missing.with_columns(departments=each)
+    return replace(
+        year,
+        nodes=nodes,
+        deductions=deductions,
+        departments=departments,
+        missing=missing,
+    )
+
+
+def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, str]:
+    """Last year's departments that are this year's under another code: one
+    this year names among its other names, by code or name ("KT; Phòng Kinh
+    tế" for Phòng Kinh tế và Hạ tầng), whose code was not last year's too."""
+    codes_before = {d.code for d in last.departments}
+    codes_now = {d.code for d in current.departments}
+    found: dict[str, str] = {}
+    for old in last.departments:
+        if old.code in codes_now:
+            continue
+        keys = {fold(old.code), fold(old.name)}
+        heirs = [
+            d.code
+            for d in current.departments
+            if d.code not in codes_before
+            and keys & {fold(n) for n in (d.code, d.name, *d.aliases)}
+        ]
+        if len(heirs) == 1:
+            found[old.code] = heirs[0]
+    return found
 
 
 def _published_components(
@@ -1077,7 +1118,11 @@ def compare(
     if last_set is not None and match is not None and compared:
         problems = _match_said(match, current, last_set, problems)
     if previous is not None and match is not None:
-        previous = _recoded(previous, match)
+        previous = _recoded(
+            previous,
+            match,
+            renamed_departments(current.criteria_set, previous.criteria_set),
+        )
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)
     published_total = (

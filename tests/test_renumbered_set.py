@@ -325,3 +325,49 @@ def test_a_components_row_of_the_criteria_is_compared_as_in_the_components(
     )
     assert rows == components
     assert components["1"] == 7.36  # published
+
+
+def test_a_renamed_department_keeps_last_year(tmp_path: Path) -> None:
+    """KTHT, whose other names in the set are "KT; Phòng Kinh tế" (last year's
+    department), had no last year in its workbook (blind round 22E, F7)."""
+    from parindex.render.sheets import department_row
+
+    tree_2022 = [
+        ["1", "Chỉ đạo điều hành", 3, None, None],
+        ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
+        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", "KT"],
+    ]
+    tree_2023 = [[*row[:4], "KTHT" if row[4] == "KT" else row[4]] for row in tree_2022]
+    inputs = tmp_path / "inputs"
+    write_criteria(
+        inputs / "criteria" / "bo-2022.xlsx",
+        tree_2022,
+        [("NV", "Phòng Nội vụ", "Nội vụ"), ("KT", "Phòng Kinh tế", "Kinh tế")],
+        first_year=2022,
+    )
+    write_criteria(
+        inputs / "criteria" / "bo-2023.xlsx",
+        tree_2023,
+        [
+            ("NV", "Phòng Nội vụ", "Nội vụ"),
+            ("KTHT", "Phòng Kinh tế và Hạ tầng", "KT; Phòng Kinh tế"),
+        ],
+        first_year=2023,
+    )
+    for year, tree, scores in ((2022, tree_2022, (1, 1.5)), (2023, tree_2023, (1, 2))):
+        folder = inputs / str(year)
+        write_submission(
+            folder / "nv.xlsx",
+            [["1.1", tree[1][1], 1, scores[0], scores[0], None]],
+            department="Phòng Nội vụ",
+            year=year,
+        )
+        write_submission(
+            folder / "kt.xlsx",
+            [["1.2", tree[2][1], 2, scores[1], scores[1], None]],
+            department="Phòng Kinh tế" if year == 2022 else "Phòng Kinh tế và Hạ tầng",
+            year=year,
+        )
+    result = _result(inputs)
+    before = department_row(result, "KTHT", previous=True)
+    assert before is not None and before["score"] == 1.5
