@@ -1007,49 +1007,27 @@ def _match_said(
     with another code, those not compared (their code another criterion last
     year), those compared though reworded, and those whose maximum is another."""
     year, before = current.year, current.year - 1
-    said = []
-    if match.moved:
-        said.append(
-            messages.CRITERIA_MATCHED_BY_NAME.format(
-                year=year,
-                previous_year=before,
-                codes=listed([f"{c} (năm {before} là {p})" for c, p in match.moved]),
-            )
-        )
-    if match.unmatched:
-        said.append(
-            messages.CRITERIA_CODE_OTHER_NAME.format(
-                previous_year=before,
-                codes=listed(
-                    [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.unmatched]
-                ),
-            )
-        )
-    if match.other_kind:
-        said.append(
-            messages.CRITERIA_OTHER_KIND.format(
-                previous_year=before,
-                codes=listed([f"{c} “{n}”" for c, n in match.other_kind]),
-            )
-        )
-    if match.shared_name:
-        said.append(
-            messages.CRITERIA_NAME_SHARED.format(
-                year=year,
-                previous_year=before,
-                codes=listed([f"{c} “{n}”" for c, n in match.shared_name]),
-            )
-        )
-    if match.reworded:
-        said.append(
-            messages.CRITERIA_REWORDED_COMPARED.format(
-                year=year,
-                previous_year=before,
-                codes=listed(
-                    [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.reworded]
-                ),
-            )
-        )
+    lists = (
+        (
+            messages.CRITERIA_MATCHED_BY_NAME,
+            [f"{c} (năm {before} là {p})" for c, p in match.moved],
+        ),
+        (
+            messages.CRITERIA_CODE_OTHER_NAME,
+            [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.unmatched],
+        ),
+        (messages.CRITERIA_OTHER_KIND, [f"{c} “{n}”" for c, n in match.other_kind]),
+        (messages.CRITERIA_NAME_SHARED, [f"{c} “{n}”" for c, n in match.shared_name]),
+        (
+            messages.CRITERIA_REWORDED_COMPARED,
+            [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.reworded],
+        ),
+    )
+    said = [
+        template.format(year=year, previous_year=before, codes=listed(items))
+        for template, items in lists
+        if items
+    ]
     maxima = (
         match.pairs.join(current.criteria_set.nodes.select("code", "max"), on="code")
         .join(

@@ -30,7 +30,7 @@ Lai Châu``, ``… Báo cáo``); another capitalised word goes on with the name
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -272,30 +272,25 @@ class UnitPlace:
         unit's own place; None when the first is the unit's, or there is none.
         (A unit filling its whole form itself: "UBND xã Tân Hợp (hợp nhất xã
         Tân Phú, …)" is its own form, naming the communes it was made of.)"""
-        for shown in places:
-            for place in mentions(shown):
-                if place.level != self.level:
-                    continue
-                if place.kind in self.kinds and any(
-                    _begins_with(place.words, name, self.around) for name in self.names
-                ):
-                    return None
-                return place.shown
-        return None
+        first = next(self._at_level(places), None)
+        return None if first is None or first[1] else first[0]
 
     def foreign(self, places: Iterable[str]) -> str | None:
         """The first of ``places`` (as ``places_named`` gives them) that is of
         the unit's level and not the unit's own place; None when there is none."""
+        return next((shown for shown, own in self._at_level(places) if not own), None)
+
+    def _at_level(self, places: Iterable[str]) -> Iterator[tuple[str, bool]]:
+        """Each place of ``places`` of the unit's level, as written, and whether
+        it is the unit's own."""
         for shown in places:
             for place in mentions(shown):
-                if place.level != self.level:
-                    continue
-                if place.kind in self.kinds and any(
-                    _begins_with(place.words, name, self.around) for name in self.names
-                ):
-                    continue
-                return place.shown
-        return None
+                if place.level == self.level:
+                    own = place.kind in self.kinds and any(
+                        _begins_with(place.words, name, self.around)
+                        for name in self.names
+                    )
+                    yield place.shown, own
 
 
 def unit_place(
