@@ -613,6 +613,16 @@ DEPARTMENT_DOUBTED_NOT_USED = (
     "tệp đó và không được dùng. Nếu tệp là của {stated}, hãy ghi “Đơn vị: {stated}” "
     "rồi nộp lại."
 )
+SELF_LINE_NOT_UNIT = (
+    "Dòng “Đơn vị” ghi “{text}”, không ghi tên {name}: nếu đây là biểu của đơn vị "
+    "khác (một xã cũ trước khi sáp nhập…), biểu không được dùng khi có biểu ghi đúng "
+    "tên {name}; nếu là biểu của {name}, hãy ghi “Đơn vị: {name}” rồi nộp lại."
+)
+SELF_LINE_NOT_UNIT_NOT_USED = (
+    "Dòng “Đơn vị” của tệp không ghi tên {stated}; đã có tệp {kept} ghi đúng tên "
+    "nên tệp này không thay thế tệp đó và không được dùng. Nếu tệp là của {stated}, "
+    "hãy ghi “Đơn vị: {stated}” rồi nộp lại."
+)
 DEPARTMENT_LINE_OTHER_UNIT = (
     "Dòng “Đơn vị” ghi “{text}”: {place} không phải địa bàn của {unit} (đơn vị "
     "đang tổng hợp, theo tệp {settings}), nên biểu này không được tính cho {name} "

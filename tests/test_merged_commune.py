@@ -160,3 +160,43 @@ def test_an_old_communes_form_without_a_line_is_told_by_its_name(
         ("2024/Xã Hòa Bình.xlsx", "rejected"),
         ("2024/Xã Tân Hợp - tự chấm.xlsx", "used"),
     ]
+
+
+def test_a_line_not_naming_the_unit_gives_way_to_one_that_does(
+    tmp_path: Path,
+) -> None:
+    """ "UBND xa Tan Phu", "Tân Phú", "UBND TÂN PHÚ": no place read (no accent,
+    no kind word), so a newer old commune's form replaced the unit's own (blind
+    re-check 22B, N1). A line that does not name the unit is doubtful: it gives
+    way to a form whose line does, and is used alone with a warning."""
+    import os
+
+    inputs = _commune(tmp_path)
+    own = inputs / "2025" / "tan-hop.xlsx"
+    for line in ("UBND xa Tan Phu", "Tân Phú", "UBND TÂN PHÚ"):
+        other = inputs / "2025" / "khac.xlsx"
+        write_submission(
+            other,
+            [
+                ["1.1", "Kế hoạch CCHC", 50, 50, 50, None],
+                ["2.1", "SIPAS", 50, 50, 50, None],
+            ],
+            department=line,
+            year=2025,
+        )
+        os.utime(other, (own.stat().st_mtime + 60, own.stat().st_mtime + 60))
+        criteria = pipeline.load_criteria(inputs, 2025)
+        ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+        assert sorted(ingested.submissions.select("file", "status").rows()) == [
+            ("2025/khac.xlsx", "rejected"),
+            ("2025/tan-hop.xlsx", "used"),
+        ], line
+    own.unlink()
+    ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+    assert ingested.submissions.select("file", "status").rows() == [
+        ("2025/khac.xlsx", "used")
+    ]
+    assert (
+        messages.SELF_LINE_NOT_UNIT.format(text="UBND TÂN PHÚ", name="UBND xã Tân Hợp")
+        in ingested.problems["message"].to_list()
+    )

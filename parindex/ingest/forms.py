@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from parindex import messages
-from parindex.criteria import CriteriaSet, Department, match_department
+from parindex.criteria import (
+    SELF_DEPARTMENT,
+    CriteriaSet,
+    Department,
+    match_department,
+)
 from parindex.ingest.header import (
     SCORE_ROLES,
     LocatedHeader,
@@ -288,6 +293,18 @@ def unknown_department_message(text: str, departments: Sequence[Department]) -> 
         return said + messages.UNKNOWN_DEPARTMENT_MANY.format(count=len(departments))
     names = ", ".join(f"{d.name} ({d.code})" for d in departments)
     return said + messages.UNKNOWN_DEPARTMENT_NAMES.format(names=names)
+
+
+def _names_unit(text: str, unit: Department) -> bool:
+    """Whether a ``Đơn vị`` line names the unit filling its whole form itself:
+    its name or another name, or its place's name (``Tân Hợp`` of "UBND xã Tân
+    Hợp"), accents and case aside, as whole words."""
+    line = f" {' '.join(fold(text).replace('-', ' ').split())} "
+    keys = {fold(name) for name in (unit.name, *unit.aliases)}
+    keys |= {place.name for place in mentions(unit.name)}
+    return any(
+        f" {' '.join(key.replace('-', ' ').split())} " in line for key in keys if key
+    )
 
 
 def _places_of_line(form: Form, text: str, cell: str, department: Department) -> None:
@@ -739,8 +756,27 @@ def _form(
             # by the run (``winners.other_unit_forms``)
             text, cell = metadata["department"]
             # every place kept, the unit's own too: the first one decides
-            anonymous = replace(criteria_set.departments[0], name="", aliases=())
+            unit = criteria_set.departments[0]
+            anonymous = replace(unit, name="", aliases=())
             _places_of_line(form, text, cell, anonymous)
+            if (
+                unit != SELF_DEPARTMENT
+                and not mentions(text)  # a place named is decided by the run
+                and not _names_unit(text, unit)
+            ):
+                # "Tân Phú", "UBND xa Tan Phu": no place read, and not the unit
+                # named: doubtful, giving way to a form that names it
+                doubt = True
+                line_said = problem(
+                    "warning",
+                    messages.SELF_LINE_NOT_UNIT.format(
+                        text=text.strip(), name=unit.name
+                    ),
+                    file=file,
+                    sheet=sheet.name,
+                    cell=cell,
+                    department=form.department,
+                )
         else:  # no line: its names, as a department's form without one
             for named_text, named_where in (
                 (Path(file).stem, messages.WHERE_FILE_NAME),

@@ -672,6 +672,10 @@ def _decide(
                 note = messages.DEPARTMENT_NAME_DOUBTED_NOT_USED.format(
                     where=named, stated=name(department), kept=kept
                 )
+            elif criteria_set.self_assessed:  # its line names not the unit
+                note = messages.SELF_LINE_NOT_UNIT_NOT_USED.format(
+                    stated=name(department), kept=kept
+                )
             else:  # its line holds only the department's short name
                 note = messages.DEPARTMENT_DOUBTED_NOT_USED.format(
                     stated=name(department), kept=kept
