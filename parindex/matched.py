@@ -163,9 +163,23 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
 
 
 def name_key(name: str) -> str:
-    """A name folded for pairing: ``fold_name``, the abbreviations written out."""
-    words = fold_name(name).split()
-    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+    """A name folded for pairing: ``fold_name``, the abbreviations written out
+    (also written in parts: ``KT-XH``)."""
+    text = f" {fold_name(name)} "
+    for parts, whole in _SPLIT_ABBREVIATIONS:
+        text = text.replace(parts, whole)
+    return " ".join(ABBREVIATIONS.get(word, word) for word in text.split())
+
+
+_SPLIT_ABBREVIATIONS = (
+    (" kt xh ", " ktxh "),
+    (" cb cc vc ", " cbccvc "),
+    (" cb cc ", " cbcc "),
+    (" cc vc ", " ccvc "),
+    (" vb qppl ", " vbqppl "),
+)
+"""Abbreviations written with a hyphen or spaces in them, once folded (the
+hyphen a space): joined, then written out as ``ABBREVIATIONS`` says."""
 
 
 def _leads(nodes: pl.DataFrame) -> dict[str, str | None]:

@@ -117,3 +117,13 @@ def test_a_code_reused_for_a_longer_name_of_another_department_is_not_paired() -
     match = match_nodes(current, previous)
     assert match.pairs.rows() == [("1.3", "1.3")]  # reworded, the same lead
     assert [code for code, _, _ in match.unmatched] == ["1.2", "1.4"]
+
+
+def test_an_abbreviation_written_in_parts_is_written_out() -> None:
+    """ "Tác động KT-XH" is "Tác động kinh tế - xã hội" (re-check 22B-2, N3)."""
+    match = match_nodes(
+        _nodes(("2.2", "Tác động kinh tế - xã hội", True)),
+        _nodes(("2.2", "Tác động KT-XH", True)),
+    )
+    assert match.pairs.rows() == [("2.2", "2.2")]
+    assert match.reworded == ()

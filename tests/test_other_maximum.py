@@ -178,3 +178,40 @@ def test_a_computed_year_beside_a_published_one_says_both(inputs: Path) -> None:
         "tăng 7,14 điểm so với năm 2022 (72,1 điểm, số công bố; tính từ các tiêu "
         "chí năm 2022: 71,6 điểm, tăng 7,64 điểm)"
     )
+
+
+def test_two_scales_and_two_bases_are_both_said(inputs: Path) -> None:
+    """A component added (100 → 105), 2023 not published, 2022 published 72,1
+    but computed 71,6 from its folder: the computed pair was not given where
+    the maxima differ (blind re-check 22B-2, N2)."""
+    from tests.builders import set_appraisal
+
+    _set_of_2023_with_a_component_added(inputs)
+    book = openpyxl.load_workbook(inputs / "history.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            if row[0].value == 2023:
+                for cell in row:
+                    cell.value = None
+    book.save(inputs / "history.xlsx")
+    set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
+    headline = _result(inputs).analysis.headline
+    assert headline_change(headline) == (
+        "tăng 7,14 điểm so với năm 2022 (72,1/100 điểm, số công bố; tính từ các "
+        "tiêu chí năm 2022: 71,6 điểm, tăng 7,64 điểm; năm 2023 tối đa 105 điểm: "
+        "hai năm khác thang điểm); năm 2023 còn 1/75 tiêu chí chưa có điểm (tính 0 "
+        "điểm)"
+    )
+
+
+def test_the_reports_components_table_gives_both_maxima_when_a_component_is_added(
+    inputs: Path,
+) -> None:
+    """Last year's total (out of 100) stood under this year's maximum, 105,
+    alone (blind re-check 22B-2, N7)."""
+    from parindex.render.document import components_block
+
+    _set_of_2023_with_a_component_added(inputs)
+    table = components_block(_result(inputs))
+    assert table.header[2:4] == ("Điểm tối đa năm 2022", "Điểm tối đa năm 2023")
+    assert table.rows[-1][1:4] == ("Tổng cộng", "100,00", "105,00")

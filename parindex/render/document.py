@@ -314,10 +314,17 @@ def _results_section(
     if headline.source == "published" and round2(headline.total) != round2(
         headline.computed_total
     ):
+        published_before = (
+            f", năm {headline.previous_year} {format_vn(headline.previous_total)} điểm"
+            if headline.previous_source == "published"
+            and headline.previous_total is not None
+            else ""
+        )
         blocks.append(
             Paragraph(
                 f"Tổng cộng các chỉ số thành phần tính từ các tiêu chí; số công bố "
-                f"{format_vn(headline.total)} điểm (đối chiếu ở Phụ lục).",
+                f"năm {headline.year} {format_vn(headline.total)} điểm"
+                f"{published_before} (đối chiếu ở Phụ lục).",
                 italic=True,
             )
         )
@@ -724,11 +731,19 @@ def components_block(result: AnalysedResult) -> TableBlock:
     compared = result.previous_year is not None and bool(
         components["previous"].is_not_null().any()
     )
-    maxima_differ = compared and bool(
-        components.filter(
-            pl.col("previous_max").is_not_null()
-            & ((pl.col("previous_max") - pl.col("max")).abs() > 1e-9)
-        ).height
+    total_before = result.compared_total[0] if compared else None
+    maxima_differ = compared and (
+        bool(
+            components.filter(
+                pl.col("previous_max").is_not_null()
+                & ((pl.col("previous_max") - pl.col("max")).abs() > 1e-9)
+            ).height
+        )
+        # a component added or dropped: the totals' maxima differ
+        or (
+            total_before is not None
+            and abs(total_before - float(components["max"].sum())) > 1e-9
+        )
     )
     year, before = result.year, result.previous_year
     header: list[str] = ["TT", "Chỉ số thành phần"]

@@ -115,9 +115,9 @@ def headline_change(headline: Headline) -> str:
         return (
             f"{change_text(headline.delta)} so với năm {headline.previous_year} "
             f"({format_vn(headline.previous_total)}/"
-            f"{format_vn(headline.previous_maximum)} điểm; năm {headline.year} tối "
-            f"đa {format_vn(headline.maximum)} điểm: hai năm khác thang điểm)"
-            f"{unscored}"
+            f"{format_vn(headline.previous_maximum)} điểm{_bases(headline)}; năm "
+            f"{headline.year} tối đa {format_vn(headline.maximum)} điểm: hai năm "
+            f"khác thang điểm){unscored}"
         )
     return (
         f"{change_text(headline.delta)} so với năm {headline.previous_year} "
