@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 import polars as pl
 
-from parindex.text import fold_name
+from parindex.text import fold_name, parent_code
 
 ABBREVIATIONS = {
     "cchc": "cai cach hanh chinh",
@@ -74,12 +74,15 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
     tree order) with last year's (``previous``), each of last year's used once,
     a scored criterion only with a scored criterion and a group with a group:
 
-    1. the node of the same code and the same name (folded: accents, case,
-       punctuation);
+    1. under a parent already paired, the child of the same name of the node
+       it is paired with (one only: components swapped, a name in both);
+       else, its parent not moved, the node of the same code and the same name
+       (folded: accents, case, punctuation, abbreviations);
     2. else the node of the same name under another code, when one node of
        each year has that name;
-    3. else the node of the same code whose name is alike (``SIMILAR``, or
-       every word of the shorter name in the longer): one criterion reworded;
+    3. else, its parent not moved, the node of the same code whose name is
+       alike (``SIMILAR``) with the same lead department: one criterion
+       reworded;
     4. else none: not compared.
     """
     before = {
@@ -104,25 +107,55 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
     def same_kind(code: str, other: str) -> bool:
         return kind_now[code] == before[other][1]
 
+    children_before: dict[str | None, list[str]] = {}
+    for code in before:
+        children_before.setdefault(parent_code(code), []).append(code)
     pairs: dict[str, str] = {}
-    for code, _, _ in now:  # 1. same code, same name, same kind
-        if (
+    used: set[str] = set()
+    moved = []
+
+    def moved_parent(code: str) -> bool:
+        """Whether the node's parent is paired with another node than its
+        code's parent last year (its component moved)."""
+        parent = parent_code(code)
+        return parent is not None and pairs.get(parent, parent) != parent
+
+    def pair(code: str, other: str) -> None:
+        pairs[code] = other
+        used.add(other)
+        if other != code:
+            moved.append((code, other))
+
+    for code, _, _ in now:  # tree order: a parent decided before its children
+        key, parent = folded_now[code], parent_code(code)
+        if parent is not None and parent in pairs:
+            # 1. the child of the same name of the node its parent is paired with
+            named = [
+                c
+                for c in children_before.get(pairs[parent], [])
+                if folded_before[c] == key and c not in used and same_kind(code, c)
+            ]
+            if len(named) == 1:
+                pair(code, named[0])
+                continue
+        if (  # 1. its parent not moved: the same code and name
             code in before
+            and code not in used
+            and not moved_parent(code)
             and folded_now[code] == folded_before[code]
             and same_kind(code, code)
         ):
-            pairs[code] = code
-    used = set(pairs.values())
-    moved = []
-    for code, _, _ in now:  # 2. same name, another code, one of each
-        key = folded_now[code]
-        if code in pairs or names_now[key] != 1:
+            pair(code, code)
             continue
+        # 2. the same name under another code, one node of each year
         named = codes_by_name.get(key, [])
-        if len(named) == 1 and named[0] not in used and same_kind(code, named[0]):
-            pairs[code] = named[0]
-            used.add(named[0])
-            moved.append((code, named[0]))
+        if (
+            names_now[key] == 1
+            and len(named) == 1
+            and named[0] not in used
+            and same_kind(code, named[0])
+        ):
+            pair(code, named[0])
     reworded, unmatched, other_kind, shared = [], [], [], []
     for code, name, _ in now:  # 3. same code, the name reworded; 4. none
         if code in pairs:
@@ -140,6 +173,7 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
                 unmatched.append((code, name, previous_name))
         elif (
             code not in used
+            and not moved_parent(code)
             and lead_now.get(code) == lead_before.get(code)
             and _alike(key, folded_before[code])
         ):

@@ -127,3 +127,31 @@ def test_an_abbreviation_written_in_parts_is_written_out() -> None:
     )
     assert match.pairs.rows() == [("2.2", "2.2")]
     assert match.reworded == ()
+
+
+def test_a_name_in_two_components_follows_its_component() -> None:
+    """ "Công tác kiểm tra" in both components, the components swapped: 1.1 (now
+    under TTHC) was paired with last year's 1.1 (under Chỉ đạo), 3 → 9 instead
+    of 8 → 9 (blind re-check 22G, N5). A node whose parent is paired looks for
+    its name among that node's children first."""
+    match = match_nodes(
+        _nodes(
+            ("1", "Cải cách TTHC", False),
+            ("1.1", "Công tác kiểm tra", True),
+            ("2", "Chỉ đạo điều hành", False),
+            ("2.1", "Công tác kiểm tra", True),
+        ),
+        _nodes(
+            ("1", "Chỉ đạo điều hành", False),
+            ("1.1", "Công tác kiểm tra", True),
+            ("2", "Cải cách thủ tục hành chính", False),
+            ("2.1", "Công tác kiểm tra", True),
+        ),
+    )
+    assert sorted(match.pairs.rows()) == [
+        ("1", "2"),
+        ("1.1", "2.1"),
+        ("2", "1"),
+        ("2.1", "1.1"),
+    ]
+    assert set(match.moved) == {("1", "2"), ("1.1", "2.1"), ("2", "1"), ("2.1", "1.1")}

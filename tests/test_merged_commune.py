@@ -173,7 +173,13 @@ def test_a_line_not_naming_the_unit_gives_way_to_one_that_does(
 
     inputs = _commune(tmp_path)
     own = inputs / "2025" / "tan-hop.xlsx"
-    for line in ("UBND xa Tan Phu", "Tân Phú", "UBND TÂN PHÚ"):
+    for line in (
+        "UBND xa Tan Phu",
+        "Tân Phú",
+        "UBND TÂN PHÚ",
+        "Tân Phú, tỉnh Lai Châu",  # a place, of another level (re-check 22G)
+        "UBND huyện Phong Thổ, tỉnh Lai Châu",
+    ):
         other = inputs / "2025" / "khac.xlsx"
         write_submission(
             other,
@@ -197,6 +203,8 @@ def test_a_line_not_naming_the_unit_gives_way_to_one_that_does(
         ("2025/khac.xlsx", "used")
     ]
     assert (
-        messages.SELF_LINE_NOT_UNIT.format(text="UBND TÂN PHÚ", name="UBND xã Tân Hợp")
+        messages.SELF_LINE_NOT_UNIT.format(
+            text="UBND huyện Phong Thổ, tỉnh Lai Châu", name="UBND xã Tân Hợp"
+        )
         in ingested.problems["message"].to_list()
     )

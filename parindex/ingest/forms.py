@@ -295,6 +295,14 @@ def unknown_department_message(text: str, departments: Sequence[Department]) -> 
     return said + messages.UNKNOWN_DEPARTMENT_NAMES.format(names=names)
 
 
+def _names_level_of(text: str, unit: Department) -> bool:
+    """Whether a ``Đơn vị`` line names a place of the level of the unit's own
+    place ("xã …" for "UBND xã Tân Hợp"): the run then tells the unit's own
+    from another's. A unit whose name holds no place (``Sở Nội vụ``) has none."""
+    own = mentions(unit.name)
+    return bool(own) and any(p.level == own[0].level for p in mentions(text))
+
+
 def _names_unit(text: str, unit: Department) -> bool:
     """Whether a ``Đơn vị`` line names the unit filling its whole form itself:
     its name or another name, or its place's name (``Tân Hợp`` of "UBND xã Tân
@@ -761,7 +769,7 @@ def _form(
             _places_of_line(form, text, cell, anonymous)
             if (
                 unit != SELF_DEPARTMENT
-                and not mentions(text)  # a place named is decided by the run
+                and not _names_level_of(text, unit)  # decided by the run if so
                 and not _names_unit(text, unit)
             ):
                 # "Tân Phú", "UBND xa Tan Phu": no place read, and not the unit
