@@ -249,7 +249,13 @@ def check_files(
                     )
                 )
             if usable[-1] not in criteria_sets:  # read each workbook once per check
-                criteria_sets[usable[-1]] = read_criteria_set(usable[-1])
+                # a set the unit fills itself: named as don-vi.toml names the
+                # unit, as the run names it (``pipeline.self_named``)
+                from parindex.pipeline import self_named
+
+                criteria_sets[usable[-1]] = self_named(
+                    read_criteria_set(usable[-1]), inputs
+                )
                 said = criteria_sets[usable[-1]].warnings  # said once, on its file
                 frames.append(
                     problems_frame(

@@ -208,3 +208,27 @@ def test_a_line_not_naming_the_unit_gives_way_to_one_that_does(
         )
         in ingested.problems["message"].to_list()
     )
+
+
+def test_check_says_what_the_night_says_of_a_line_not_naming_the_unit(
+    tmp_path: Path,
+) -> None:
+    """`check` printed "Không có vấn đề nào." where the run warned: it read the
+    set without the unit's name from `don-vi.toml` (blind re-check 22G)."""
+    from parindex.check import check_files
+
+    inputs = _commune(tmp_path)
+    form = inputs / "2025" / "khac.xlsx"
+    write_submission(
+        form,
+        [
+            ["1.1", "Kế hoạch CCHC", 50, 50, 50, None],
+            ["2.1", "SIPAS", 50, 50, 50, None],
+        ],
+        department="Tân Phú",
+        year=2025,
+    )
+    problems = check_files([form], inputs)
+    assert problems["message"].to_list() == [
+        messages.SELF_LINE_NOT_UNIT.format(text="Tân Phú", name="UBND xã Tân Hợp")
+    ]
