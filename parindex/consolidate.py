@@ -1019,6 +1019,10 @@ def _match_said(
         (messages.CRITERIA_OTHER_KIND, [f"{c} “{n}”" for c, n in match.other_kind]),
         (messages.CRITERIA_NAME_SHARED, [f"{c} “{n}”" for c, n in match.shared_name]),
         (
+            messages.CRITERIA_OTHER_PARENT,
+            [f"{c} “{n}”" for c, n in match.other_parent],
+        ),
+        (
             messages.CRITERIA_REWORDED_COMPARED,
             [f"{c} “{n}” (năm {before}: “{p}”)" for c, n, p in match.reworded],
         ),

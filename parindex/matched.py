@@ -59,6 +59,10 @@ class NodeMatch:
     unmatched: tuple[tuple[str, str, str], ...] = ()
     other_kind: tuple[tuple[str, str], ...] = ()
     shared_name: tuple[tuple[str, str], ...] = ()
+    other_parent: tuple[tuple[str, str], ...] = ()
+    """The nodes whose code and name were last year under another parent than
+    this year's (a component inserted or moved before them), left uncompared
+    (code, name)."""
 
     @property
     def to_this_year(self) -> pl.DataFrame:
@@ -116,9 +120,16 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
 
     def moved_parent(code: str) -> bool:
         """Whether the node's parent is paired with another node than its
-        code's parent last year (its component moved)."""
+        code's parent last year (its component moved), or that node's parent
+        with another node of this year (a component inserted before it)."""
         parent = parent_code(code)
-        return parent is not None and pairs.get(parent, parent) != parent
+        if parent is None:
+            return False
+        paired_to = {previous: now for now, previous in pairs.items()}
+        return (
+            pairs.get(parent, parent) != parent
+            or paired_to.get(parent, parent) != parent
+        )
 
     def pair(code: str, other: str) -> None:
         pairs[code] = other
@@ -126,7 +137,10 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
         if other != code:
             moved.append((code, other))
 
-    for code, _, _ in now:  # tree order: a parent decided before its children
+    # level by level (components first), in tree order within a level: every
+    # parent is decided before any child
+    by_level = sorted(now, key=lambda node: node[0].count("."))
+    for code, _, _ in by_level:
         key, parent = folded_now[code], parent_code(code)
         if parent is not None and parent in pairs:
             # 1. the child of the same name of the node its parent is paired with
@@ -156,7 +170,7 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
             and same_kind(code, named[0])
         ):
             pair(code, named[0])
-    reworded, unmatched, other_kind, shared = [], [], [], []
+    reworded, unmatched, other_kind, shared, other_parent = [], [], [], [], []
     for code, name, _ in now:  # 3. same code, the name reworded; 4. none
         if code in pairs:
             continue
@@ -166,7 +180,9 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
                 shared.append((code, name))
             continue
         previous_name = before[code][0]
-        if not same_kind(code, code):
+        if moved_parent(code) and key == folded_before[code]:
+            other_parent.append((code, name))
+        elif not same_kind(code, code):
             if folded_now[code] == folded_before[code]:
                 other_kind.append((code, name))
             else:
@@ -186,13 +202,15 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
         {"code": list(pairs), "previous_code": list(pairs.values())},
         schema={"code": pl.String, "previous_code": pl.String},
     )
+    position = {code: i for i, (code, _, _) in enumerate(now)}
     return NodeMatch(
         frame,
-        tuple(moved),
+        tuple(sorted(moved, key=lambda pair: position[pair[0]])),  # tree order
         tuple(reworded),
         tuple(unmatched),
         tuple(other_kind),
         tuple(shared),
+        tuple(other_parent),
     )
 
 

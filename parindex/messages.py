@@ -151,6 +151,11 @@ CRITERIA_OTHER_KIND = (
     "nhưng một năm là tiêu chí được chấm điểm, năm kia là nhóm gồm các tiêu chí "
     "con: {codes}."
 )
+CRITERIA_OTHER_PARENT = (
+    "Không so sánh với năm {previous_year} các tiêu chí sau: cùng mã, cùng tên "
+    "nhưng năm {previous_year} thuộc chỉ số thành phần (hoặc tiêu chí cha) khác, "
+    "đã được so sánh với một mục khác năm nay: {codes}."
+)
 CRITERIA_NAME_SHARED = (
     "Không so sánh với năm {previous_year} các tiêu chí mới sau vì có nhiều tiêu "
     "chí cùng tên (năm {previous_year} hoặc năm {year}), không biết so với tiêu "

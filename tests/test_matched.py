@@ -155,3 +155,34 @@ def test_a_name_in_two_components_follows_its_component() -> None:
         ("2.1", "1.1"),
     ]
     assert set(match.moved) == {("1", "2"), ("1.1", "2.1"), ("2", "1"), ("2.1", "1.1")}
+
+
+def test_a_code_under_a_new_component_is_not_last_years_of_that_code() -> None:
+    """A component 2 inserted, the old 2 now 3: the new 2.1 "Công tác kiểm tra"
+    was paired with last year's 2.1 (the old component's), the true one (3.1)
+    left uncompared (blind re-check 22H, finding 1). Components are paired
+    first; a node is paired by its code only when last year's node's parent is
+    not this year's other node's."""
+    match = match_nodes(
+        _nodes(
+            ("1", "Chỉ đạo", False),
+            ("1.1", "Công tác kiểm tra", True),
+            ("2", "Chính quyền số", False),
+            ("2.1", "Công tác kiểm tra", True),
+            ("3", "Cải cách TTHC", False),
+            ("3.1", "Công tác kiểm tra", True),
+        ),
+        _nodes(
+            ("1", "Chỉ đạo", False),
+            ("1.1", "Công tác kiểm tra", True),
+            ("2", "Cải cách TTHC", False),
+            ("2.1", "Công tác kiểm tra", True),
+        ),
+    )
+    assert sorted(match.pairs.rows()) == [
+        ("1", "1"),
+        ("1.1", "1.1"),
+        ("3", "2"),
+        ("3.1", "2.1"),
+    ]
+    assert match.other_parent == (("2.1", "Công tác kiểm tra"),)
