@@ -620,8 +620,9 @@ DEPARTMENT_DOUBTED_NOT_USED = (
 )
 SELF_LINE_NOT_UNIT = (
     "Dòng “Đơn vị” ghi “{text}”, không ghi tên {name}: nếu đây là biểu của đơn vị "
-    "khác (một xã cũ trước khi sáp nhập…), biểu không được dùng khi có biểu ghi đúng "
-    "tên {name}; nếu là biểu của {name}, hãy ghi “Đơn vị: {name}” rồi nộp lại."
+    "khác (một cơ quan khác, một xã cũ trước khi sáp nhập…), biểu không được dùng "
+    "khi có biểu ghi đúng tên {name}; nếu là biểu của {name}, hãy ghi “Đơn vị: "
+    "{name}” rồi nộp lại."
 )
 SELF_LINE_NOT_UNIT_NOT_USED = (
     "Dòng “Đơn vị” của tệp không ghi tên {stated}; đã có tệp {kept} ghi đúng tên "

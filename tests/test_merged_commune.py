@@ -232,3 +232,24 @@ def test_check_says_what_the_night_says_of_a_line_not_naming_the_unit(
     assert problems["message"].to_list() == [
         messages.SELF_LINE_NOT_UNIT.format(text="Tân Phú", name="UBND xã Tân Hợp")
     ]
+
+
+def test_a_unit_named_as_the_line_names_it(tmp_path: Path) -> None:
+    """A place of another level with the unit's name ("UBND huyện Phong Thổ"
+    for UBND xã Phong Thổ) was taken for the unit; "&" for "và" was not
+    (blind re-check 22H, findings 2 and 4)."""
+    from parindex.criteria import Department
+    from parindex.ingest.forms import _names_unit
+
+    commune = Department("DV", "UBND xã Phong Thổ")
+    assert _names_unit("UBND xã Phong Thổ", commune)
+    assert _names_unit("Phong Thổ", commune)
+    assert not _names_unit("UBND huyện Phong Thổ", commune)
+    district = Department("DV", "UBND huyện Phong Thổ")
+    assert not _names_unit("UBND thị trấn Phong Thổ", district)
+    assert _names_unit("UBND huyện Phong Thổ, tỉnh Lai Châu", district)
+    ward = Department("DV", "UBND phường Lai Châu")
+    assert not _names_unit("UBND tỉnh Lai Châu", ward)
+    office = Department("DV", "Sở Nông nghiệp và Môi trường")
+    assert _names_unit("Sở Nông nghiệp & Môi trường", office)
+    assert _names_unit("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", office)

@@ -31,7 +31,7 @@ from parindex.ingest.header import (
 )
 from parindex.ingest.places import mentions, places_named
 from parindex.problems import problem
-from parindex.text import fold, parse_number, submission_code
+from parindex.text import fold, fold_name, parse_number, submission_code
 from parindex.workbook import (
     Sheet,
     Table,
@@ -306,13 +306,22 @@ def _names_level_of(text: str, unit: Department) -> bool:
 def _names_unit(text: str, unit: Department) -> bool:
     """Whether a ``Đơn vị`` line names the unit filling its whole form itself:
     its name or another name, or its place's name (``Tân Hợp`` of "UBND xã Tân
-    Hợp"), accents and case aside, as whole words."""
-    line = f" {' '.join(fold(text).replace('-', ' ').split())} "
-    keys = {fold(name) for name in (unit.name, *unit.aliases)}
-    keys |= {place.name for place in mentions(unit.name)}
-    return any(
-        f" {' '.join(key.replace('-', ' ').split())} " in line for key in keys if key
-    )
+    Hợp") unless the line gives that name to a place of another level ("UBND
+    huyện Phong Thổ" for UBND xã Phong Thổ); accents, case, punctuation and
+    ``&`` for ``và`` aside, as whole words."""
+
+    def words(value: str) -> str:
+        return f" {fold_name(value.replace('&', ' và '))} "
+
+    line = words(text)
+    keys = {words(name) for name in (unit.name, *unit.aliases)}
+    own = mentions(unit.name)
+    if own and not any(
+        place.name == own[0].name and place.level != own[0].level
+        for place in mentions(text)
+    ):
+        keys.add(f" {own[0].name} ")
+    return any(key in line for key in keys if key.strip())
 
 
 def _places_of_line(form: Form, text: str, cell: str, department: Department) -> None:
