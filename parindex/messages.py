@@ -1110,6 +1110,7 @@ PROVINCE_NO_YEAR = (
     "Không đơn vị nào có thư mục nộp bài của năm {year} trong “{folder}/<mã đơn vị>/”."
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
+PROVINCE_LAST_YEAR_SAID = "Về năm {year}: {said}"
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
 PROVINCE_UNIT_UNSCORED = (
     "Còn {unscored}/{leaves} tiêu chí chưa có điểm (tính 0 điểm): tổng điểm, xếp "

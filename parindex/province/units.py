@@ -25,7 +25,7 @@ from parindex.pipeline import (
     previous_from,
 )
 from parindex.previous import PreviousYear
-from parindex.problems import concat_problems, problems_frame
+from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import Unit, unit_folder_error
 
 NO_FIGURES = ("missing", "unusable")
@@ -91,15 +91,17 @@ def _previous(
 ) -> PreviousYear:
     """The previous year from the unit's own drop folder (as
     ``pipeline.previous_year``, with the set the province chose)."""
-    nothing = PreviousYear(None, problems_frame([]))
     if criteria_set is None:
-        return nothing
+        return PreviousYear(None, problems_frame([]))
     if not (unit.folder / str(year - 1)).is_dir():  # its published figures' set
         return PreviousYear(None, problems_frame([]), criteria_set)
     try:
         ingested = ingest_year(unit.folder, year - 1, criteria_set, now)
-    except ParindexError:
-        return nothing
+    except ParindexError as error:  # this year's figures go on, and say so
+        said = messages.PREVIOUS_YEAR_NOT_CONSOLIDATED.format(
+            year=year - 1, reason=str(error)
+        )
+        return PreviousYear(None, problems_frame([problem("warning", said)]))
     return previous_from(ingested, criteria_set, year)
 
 
@@ -131,17 +133,22 @@ def consolidate_unit(
         return UnitRun(unit, year, None, None, note, failed=True)
     folder = unit.folder / str(year)
     if not folder.is_dir():
-        note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
-        last_year = _previous(unit, year, previous_criteria, now).result
-        history, _ = load_history(unit.folder)  # its warnings are its own run's
+        previous = _previous(unit, year, previous_criteria, now)
+        history, history_problems = load_history(unit.folder)
         published = history.result(year - 1)
+        note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
+        said = _said(concat_problems([history_problems, previous.problems]))
+        if said:  # no run of its own says them: what last year's figures rest on
+            note += " " + messages.PROVINCE_LAST_YEAR_SAID.format(
+                year=year - 1, said=said
+            )
         return UnitRun(
             unit,
             year,
             None,
             None,
             note,
-            last_year=last_year,
+            last_year=previous.result,
             last_published=(
                 float(published["total"])
                 if published is not None and published["total"] is not None
@@ -169,6 +176,27 @@ def consolidate_unit(
     if not run.submitted:
         return UnitRun(unit, year, result, ingested, _nothing_used(run))
     return run
+
+
+def _said(problems: pl.DataFrame) -> str:
+    """Each problem's message, led by its file (and sheet, cell) when the
+    message does not name the file, joined by spaces."""
+    said = []
+    for row in problems.iter_rows(named=True):
+        file, message = row["file"], row["message"]
+        if file and file not in message:
+            where = ", ".join(
+                part
+                for part in (
+                    f"“{file}”",
+                    row["sheet"] and f"sheet “{row['sheet']}”",
+                    row["cell"] and f"ô {row['cell']}",
+                )
+                if part
+            )
+            message = f"{where}: {message}"
+        said.append(message)
+    return " ".join(said)
 
 
 def _nothing_used(run: UnitRun) -> str:

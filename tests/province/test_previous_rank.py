@@ -275,3 +275,57 @@ def test_a_unit_known_last_year_only_as_published_counts_without_a_folder(
     assert found["X05"] == (6.0, 1, None)
     assert found["X01"][:2] == (5.0, 2)
     assert found["X02"][:2] == (3.0, 3)
+
+
+def _notes(tmp_path: Path, inputs: Path) -> dict[str, str | None]:
+    result, _, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    return dict(result.units.select("code", "note").iter_rows())
+
+
+def test_an_unreadable_history_of_a_unit_without_a_folder_is_said(
+    tmp_path: Path,
+) -> None:
+    """X05 has no folder this year and a `history.xlsx` that cannot be read: it
+    was left out of last year's ranking and its note said only that it has no
+    folder (session 22's read-through: the history's problems were dropped)."""
+    from parindex import messages
+
+    inputs = _province(tmp_path, ["X01", "X05"])
+    _form(inputs, "X01", 2025, (1, 1, 1))
+    (inputs / "units" / "X05").mkdir(parents=True)
+    (inputs / "units" / "X05" / "history.xlsx").write_bytes(b"not a workbook")
+    folder = inputs / "units" / "X05" / "2025"
+    assert _notes(tmp_path, inputs)["X05"] == (
+        messages.PROVINCE_NO_FOLDER.format(year=2025, folder=folder)
+        + " "
+        + messages.PROVINCE_LAST_YEAR_SAID.format(
+            year=2024,
+            said="Không đọc được tệp kết quả các năm trước “history.xlsx”: bỏ qua.",
+        )
+    )
+
+
+def test_a_form_of_this_year_in_last_years_folder_of_a_unit_without_a_folder_is_said(
+    tmp_path: Path,
+) -> None:
+    """X05 has no 2025 folder; its 2025 form was dropped into 2024/: the unit's
+    note said only that it has no folder for 2025."""
+    inputs = _province(tmp_path, ["X01", "X05"])
+    _form(inputs, "X01", 2025, (1, 1, 1))
+    _form(inputs, "X05", 2024, (1, 2, 2))
+    write_form(
+        inputs / "units" / "X05" / "2024" / "tu-danh-gia-2025.xlsx",
+        [["1.1", "Kế hoạch", 1, 1, 1, None]],
+        department="UBND xã X05",
+        year=2025,
+    )
+    from parindex import messages
+
+    note = _notes(tmp_path, inputs)["X05"]
+    assert note is not None
+    folder = inputs / "units" / "X05" / "2025"
+    said = messages.PROVINCE_LAST_YEAR_SAID.format(year=2024, said="")
+    assert note.startswith(
+        messages.PROVINCE_NO_FOLDER.format(year=2025, folder=folder) + " " + said
+    )
+    assert "tệp 2024/tu-danh-gia-2025.xlsx ghi năm 2025 (ô A3)" in note
