@@ -965,6 +965,36 @@ def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, st
     return found
 
 
+def _renamed_said(
+    renamed: dict[str, str],
+    current: YearResult,
+    last_set: CriteriaSet,
+    problems: pl.DataFrame,
+) -> pl.DataFrame:
+    """``problems`` with a warning for each department compared with last
+    year's under its old code (``renamed``: old code to this year's)."""
+    names_now = {d.code: d.name for d in current.criteria_set.departments}
+    names_before = {d.code: d.name for d in last_set.departments}
+    records = [
+        problem(
+            "warning",
+            messages.DEPARTMENTS_RENAMED_COMPARED.format(
+                year=current.year,
+                previous_year=current.year - 1,
+                departments=(
+                    f"{names_now[new]} ({new}): năm {current.year - 1} là "
+                    f"{names_before[old]} ({old})"
+                ),
+            ),
+            department=new,
+        )
+        for old, new in renamed.items()
+    ]
+    if not records:
+        return problems
+    return pl.concat([problems, problems_frame(records)], how="diagonal_relaxed")
+
+
 def _published_components(
     published: pl.DataFrame, last_set: CriteriaSet | None, match: NodeMatch | None
 ) -> pl.DataFrame:
@@ -1100,11 +1130,9 @@ def compare(
     if last_set is not None and match is not None and compared:
         problems = _match_said(match, current, last_set, problems)
     if previous is not None and match is not None:
-        previous = _recoded(
-            previous,
-            match,
-            renamed_departments(current.criteria_set, previous.criteria_set),
-        )
+        renamed = renamed_departments(current.criteria_set, previous.criteria_set)
+        problems = _renamed_said(renamed, current, previous.criteria_set, problems)
+        previous = _recoded(previous, match, renamed)
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)
     published_total = (

@@ -137,6 +137,10 @@ CRITERIA_SET_OTHER_THAN_PREVIOUS = (
     "tiêu chí đánh số lại, không so sánh được hay khác điểm tối đa). Nếu năm {year} "
     "không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi thư mục “criteria”."
 )
+DEPARTMENTS_RENAMED_COMPARED = (
+    "Năm {year} so sánh với năm {previous_year} theo tên cũ của phòng, ban (tên "
+    "khác ghi trong bộ chỉ số năm {year}): {departments}."
+)
 CRITERIA_MATCHED_BY_NAME = (
     "Bộ chỉ số năm {year} đánh số khác năm {previous_year}: các tiêu chí sau được so "
     "sánh với tiêu chí cùng tên năm {previous_year}: {codes}."

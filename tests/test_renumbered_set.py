@@ -327,11 +327,9 @@ def test_a_components_row_of_the_criteria_is_compared_as_in_the_components(
     assert components["1"] == 7.36  # published
 
 
-def test_a_renamed_department_keeps_last_year(tmp_path: Path) -> None:
-    """KTHT, whose other names in the set are "KT; Phòng Kinh tế" (last year's
-    department), had no last year in its workbook (blind round 22E, F7)."""
-    from parindex.render.sheets import department_row
-
+def _renamed(tmp_path: Path) -> pipeline.AnalysedResult:
+    """2022's KT "Phòng Kinh tế" is 2023's KTHT "Phòng Kinh tế và Hạ tầng",
+    whose other names in the set are "KT; Phòng Kinh tế"."""
     tree_2022 = [
         ["1", "Chỉ đạo điều hành", 3, None, None],
         ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
@@ -368,6 +366,28 @@ def test_a_renamed_department_keeps_last_year(tmp_path: Path) -> None:
             department="Phòng Kinh tế" if year == 2022 else "Phòng Kinh tế và Hạ tầng",
             year=year,
         )
-    result = _result(inputs)
-    before = department_row(result, "KTHT", previous=True)
+    return _result(inputs)
+
+
+def test_a_renamed_department_keeps_last_year(tmp_path: Path) -> None:
+    """KTHT, whose other names in the set are "KT; Phòng Kinh tế" (last year's
+    department), had no last year in its workbook (blind round 22E, F7)."""
+    from parindex.render.sheets import department_row
+
+    before = department_row(_renamed(tmp_path), "KTHT", previous=True)
     assert before is not None and before["score"] == 1.5
+
+
+def test_a_renamed_department_is_said(tmp_path: Path) -> None:
+    """The renaming was applied without a word (session 22's read-through)."""
+    from parindex import messages
+
+    said = messages.DEPARTMENTS_RENAMED_COMPARED.format(
+        year=2023,
+        previous_year=2022,
+        departments="Phòng Kinh tế và Hạ tầng (KTHT): năm 2022 là Phòng Kinh tế (KT)",
+    )
+    problems = _renamed(tmp_path).problems
+    assert problems.filter(pl.col("message") == said).select(
+        "severity", "department"
+    ).rows() == [("warning", "KTHT")]
