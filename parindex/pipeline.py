@@ -255,12 +255,18 @@ def previous_from(
     )
 
 
-def _set_said(criteria_set: CriteriaSet, previous: YearResult | None) -> pl.DataFrame:
+def _set_said(
+    criteria_set: CriteriaSet,
+    previous: YearResult | None,
+    previous_set: CriteriaSet | None,
+) -> pl.DataFrame:
     """The warnings of the set the year is read with (and of last year's, when
-    it is another workbook), each naming its workbook."""
+    it is another workbook: its folder's, else the one in force for its
+    published figures), each naming its workbook."""
     sets = [criteria_set]
-    if previous is not None and previous.criteria_set.source != criteria_set.source:
-        sets.append(previous.criteria_set)
+    last_set = previous.criteria_set if previous is not None else previous_set
+    if last_set is not None and last_set.source != criteria_set.source:
+        sets.append(last_set)
     return problems_frame(
         [problem("warning", said, file=s.source) for s in sets for said in s.warnings]
     )
@@ -312,7 +318,7 @@ def build_result(
             conflicts,
             history_problems,
             _sets_differ(current, previous),
-            _set_said(criteria_set, previous),
+            _set_said(criteria_set, previous, previous_set),
         ]
     )
     compared = compare(

@@ -98,3 +98,28 @@ def test_check_names_the_criteria_set_whose_facts_were_not_read(
     assert said.select("severity", "message").rows() == [  # once, not per form
         ("warning", SAID.format(file="lai-chau-2022.xlsx", reason="ValueError: hỏng"))
     ]
+
+
+def test_last_years_set_of_a_published_only_year_is_said_too(
+    inputs: Path, facts_broken: None
+) -> None:
+    """Last year known by its published figures only, read with the set in
+    force that year (another workbook): that set's warnings were not said
+    (session 22's read-through), those of a set of a consolidated last year
+    were."""
+    import shutil
+
+    import openpyxl
+
+    set_2023 = inputs / "criteria" / "lai-chau-2023.xlsx"
+    shutil.copy2(inputs / "criteria" / "lai-chau-2022.xlsx", set_2023)
+    workbook = openpyxl.load_workbook(set_2023)
+    workbook["Tiêu chí"]["A3"] = "Áp dụng từ năm: 2023"
+    workbook.save(set_2023)
+    shutil.rmtree(inputs / "2022")
+    result = _result(inputs)
+    said = result.problems.filter(pl.col("file").str.starts_with("lai-chau-"))
+    assert sorted(said.select("file", "message").rows()) == [
+        (name, SAID.format(file=name, reason="ValueError: hỏng"))
+        for name in ("lai-chau-2022.xlsx", "lai-chau-2023.xlsx")
+    ]
