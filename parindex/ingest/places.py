@@ -299,7 +299,8 @@ def unit_place(
     """The unit's place from what ``don-vi.toml`` says: the level, kind and name
     of the place its ``unit`` (else its ``parent``) names, with ``place``
     (``Phong Thổ``) as another way of writing the name, and ``province`` around
-    it; None when neither names a place."""
+    it; when neither names a place and ``unit`` is a sở, its ``province``
+    (``_province_place``); None when none is known."""
     for text in (unit, parent):
         named = mentions(text)
         if not named:
@@ -318,7 +319,35 @@ def unit_place(
         return UnitPlace(
             level, kinds, frozenset(names), text.strip(), frozenset(around)
         )
-    return None
+    if _WORDS.findall(fold(unit))[:1] != ["so"]:
+        return None
+    return _province_place(unit, province)
+
+
+def _province_place(unit: str, province: str) -> UnitPlace | None:
+    """The place of a sở whose name names none (``Sở Tư pháp``) from its
+    ``province`` (``Lai Châu``, ``tỉnh Lai Châu``, ``Hà Nội``): a province of
+    kind ``tỉnh``, or ``thành phố`` for a city run by the centre; None
+    without a province. (Only a sở: "UBND Phong Thổ" with its province is a
+    district whose level is not known.)"""
+    named = [p for p in mentions(province) if p.level == "province"]
+    if named:
+        return UnitPlace(
+            "province",
+            frozenset(p.kind for p in named),
+            frozenset(p.name for p in named),
+            unit.strip() or province.strip(),
+        )
+    name = _words_folded(province)
+    if not name:
+        return None
+    central = any(_begins_with(name.split(), city) for city in _CENTRAL_CITIES)
+    return UnitPlace(
+        "province",
+        frozenset({"thanh pho" if central else "tinh"}),
+        frozenset({name}),
+        unit.strip() or province.strip(),
+    )
 
 
 def _words_folded(text: str) -> str:

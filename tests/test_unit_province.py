@@ -1,0 +1,99 @@
+"""A sở run on its own folder, named in `don-vi.toml` without its province in
+`unit` ("Sở Nông nghiệp và Môi trường") but with `province = "Lai Châu"`: a
+form whose `Đơn vị` line names the same sở of another province ("… tỉnh Điện
+Biên", another province's form sent by mistake) was read as the unit's own, and
+being newer replaced it (blind round 22, left in Known limits). The province in
+`don-vi.toml` is now the unit's place when `unit` and `parent` name none."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from parindex import messages, pipeline
+from parindex.ingest.places import unit_place
+from tests.builders import write_rows, write_submission
+from tests.test_merged_commune import SET
+
+OWN = "Sở Nông nghiệp và Môi trường tỉnh Lai Châu"
+OTHER = "Sở Nông nghiệp và Môi trường tỉnh Điện Biên"
+
+
+def _office(tmp_path: Path, settings: str) -> Path:
+    inputs = tmp_path / "inputs"
+    write_rows(
+        inputs / "criteria" / "so.xlsx",
+        {"Tiêu chí": [["BỘ CHỈ SỐ SỞ"], ["Áp dụng từ năm: 2024"], [], *SET]},
+    )
+    (inputs / "don-vi.toml").write_text(settings, encoding="utf-8")
+    for name, line, score, later in (("own", OWN, 40, 0), ("khac", OTHER, 50, 60)):
+        path = inputs / "2025" / f"{name}.xlsx"
+        write_submission(
+            path,
+            [
+                ["1.1", "Kế hoạch CCHC", 50, score, score, None],
+                ["2.1", "SIPAS", 50, score, score, None],
+            ],
+            department=line,
+            year=2025,
+        )
+        os.utime(path, (time.time() - 3600 + later,) * 2)
+    return inputs
+
+
+def test_another_provinces_form_does_not_replace_the_units_own(tmp_path: Path) -> None:
+    inputs = _office(
+        tmp_path, 'unit = "Sở Nông nghiệp và Môi trường"\nprovince = "Lai Châu"\n'
+    )
+    criteria = pipeline.load_criteria(inputs, 2025)
+    ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+    assert sorted(ingested.submissions.select("file", "status").rows()) == [
+        ("2025/khac.xlsx", "rejected"),
+        ("2025/own.xlsx", "used"),
+    ]
+    said = ingested.problems.filter(pl.col("file") == "2025/khac.xlsx")
+    assert said.select("severity", "message").rows()[0] == (
+        "error",
+        messages.DEPARTMENT_LINE_OTHER_UNIT.format(
+            text=OTHER,
+            place="tỉnh Điện Biên",
+            unit="Sở Nông nghiệp và Môi trường",
+            settings="don-vi.toml",
+            name="Sở Nông nghiệp và Môi trường",
+            code="DV",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("province", "line", "own"),
+    [
+        ("Lai Châu", "Sở Tư pháp tỉnh Lai Châu", True),
+        ("tỉnh Lai Châu", "SỞ TƯ PHÁP TỈNH LAI CHÂU", True),
+        ("Lai Châu", "Sở Tư pháp tỉnh Điện Biên", False),
+        ("Hà Nội", "Sở Tư pháp thành phố Hà Nội", True),
+        ("Thành phố Hà Nội", "Sở Tư pháp TP. Hà Nội", True),
+        ("Hà Nội", "Sở Tư pháp tỉnh Hà Nam", False),
+        ("Lai Châu", "Sở Tư pháp", None),  # names no place: not compared
+    ],
+)
+def test_the_province_is_the_place_of_a_unit_naming_none(
+    province: str, line: str, own: bool | None
+) -> None:
+    place = unit_place("Sở Tư pháp", province=province)
+    assert place is not None and place.level == "province"
+    found = list(place._at_level([line]))
+    assert (found[0][1] if found else None) == own
+
+
+def test_a_unit_naming_its_place_keeps_it() -> None:
+    place = unit_place("UBND huyện Phong Thổ", province="Lai Châu")
+    assert place is not None and place.level == "district"
+    assert place.names == frozenset({"phong tho"})
+    assert unit_place("Sở Tư pháp") is None  # nothing says where it is
+    # a unit not named as a sở, naming no place: its level is not known
+    assert unit_place("UBND Phong Thổ", province="Lai Châu") is None
