@@ -174,6 +174,32 @@ def points_lost(result: Result) -> pl.DataFrame:
     )
 
 
+def previous_leads(
+    result: Result, recurring: pl.DataFrame | None = None
+) -> dict[str, tuple[str, ...]]:
+    """The leaves lost both years (``recurring``, rows of ``points_lost``; by
+    default all of them) whose departments last year were others than this
+    year's (a lead moved to another department): code → last year's
+    departments (under this year's codes of those renamed). The leaf is still
+    the unit's lost two years running; the year it was another's is said."""
+    if result.previous is None:
+        return {}
+    if recurring is None:
+        recurring = points_lost(result).filter(pl.col("recurring").fill_null(False))
+    before = result.previous.nodes.filter(pl.col("is_leaf")).select(
+        "code", pl.col("departments").alias("previous_departments")
+    )
+    found: dict[str, tuple[str, ...]] = {}
+    for code, now, then in (
+        recurring.select("code", "departments")
+        .join(before, on="code", how="inner")
+        .iter_rows()
+    ):
+        if then is not None and set(now or ()) != set(then):
+            found[code] = tuple(then)
+    return found
+
+
 def _department_order(criteria_set: CriteriaSet) -> pl.DataFrame:
     departments = criteria_set.departments
     return pl.DataFrame(

@@ -16,11 +16,13 @@ from typing import Any
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
-from parindex.analysis import AnalysedResult
+from parindex.analysis import AnalysedResult, previous_leads
 from parindex.consolidate import listed
 from parindex.render.prose import (
     STATUS_LABELS,
     department_summary,
+    lead_names,
+    leads_before_sentence,
     nothing_scored_causes,
 )
 from parindex.render.sheets import (
@@ -315,6 +317,9 @@ def write_recurring(
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
+        + leads_before_sentence(
+            previous_leads(result, rows), previous_year, lead_names(result)
+        )
         if rows.height
         else nothing_scored_causes(previous_year)  # none of its criteria scored
         if not scored(result, department)

@@ -27,6 +27,7 @@ from parindex.analysis import (
     LETTERS,
     MAINTAINED,
     AnalysedResult,
+    previous_leads,
 )
 from parindex.consolidate import TREND_WORDS
 from parindex.numbers import round2, round2_expr
@@ -40,6 +41,8 @@ from parindex.render.prose import (
     department_sentence,
     group_sentence,
     headline_sentences,
+    lead_before,
+    lead_names,
     lost_criteria_sentence,
     moved_sentence,
     nothing_scored_causes,
@@ -569,10 +572,20 @@ def department_part(
         else share.lost.clear()
     )
     if recurring.height and result.previous is not None:
+        previous_year = result.previous.year
+        leads = previous_leads(result, recurring)
+        everyone = lead_names(result)
+        listed = scores_list(
+            recurring.to_dicts(),
+            {
+                code: lead_before(departments, previous_year, everyone)
+                for code, departments in leads.items()
+            },
+        )
         blocks.append(
             Paragraph(
-                f"Bị trừ điểm cả năm {result.previous.year} và năm {year} "
-                f"(cần ưu tiên khắc phục): {scores_list(recurring.to_dicts())}."
+                f"Bị trừ điểm cả năm {previous_year} và năm {year} "
+                f"(cần ưu tiên khắc phục): {listed}."
             )
         )
     own = share.cuts.sort("position") if share.cuts.height else share.cuts
@@ -593,6 +606,24 @@ def department_part(
 def solutions_section(result: AnalysedResult) -> list[Block]:
     """See :func:`_solutions_section` (kept for the last result)."""
     return _remembered("solutions", result, lambda: _solutions_section(result))
+
+
+def _who(
+    departments: list[str] | None,
+    names: dict[str | None, str],
+    before: tuple[str, ...] | None,
+    previous_year: int,
+    everyone: dict[str | None, str],
+) -> str:
+    """`` (Phòng Tư pháp)``: a leaf's one department, with `` năm 2022 do …
+    phụ trách`` when last year's were others (``before``)."""
+    parts = []
+    if len(departments or []) == 1:
+        assert departments is not None
+        parts.append(names.get(departments[0], departments[0]))
+    if before:
+        parts.append(lead_before(before, previous_year, everyone))
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _solutions_section(result: AnalysedResult) -> list[Block]:
@@ -621,15 +652,19 @@ def _solutions_section(result: AnalysedResult) -> list[Block]:
                 "điểm năm nay):"
             )
         )
+        leads = previous_leads(result, recurring)
+        everyone = lead_names(result)
         blocks += [
             Bullet(
                 f"{quoted_name(r)[:1].upper()}{quoted_name(r)[1:]}: đạt "
                 f"{format_vn(r['score'])}/{format_vn(r['max'])} điểm"
                 f"{shared_note(r['departments'], names)}"
-                + (
-                    f" ({names.get(r['departments'][0], r['departments'][0])})"
-                    if len(r["departments"] or []) == 1
-                    else ""
+                + _who(
+                    r["departments"],
+                    names,
+                    leads.get(r["code"]),
+                    previous_year,
+                    everyone,
                 )
                 + "."
             )

@@ -490,10 +490,17 @@ def deduction_sentence(row: Mapping[str, Any]) -> str:
     )
 
 
-def scores_list(rows: Sequence[Mapping[str, Any]]) -> str:
-    """``1.2.1 (0/0,5), 1.3.2 (1,28/1,5)``."""
+def scores_list(
+    rows: Sequence[Mapping[str, Any]], notes: Mapping[str, str] | None = None
+) -> str:
+    """``1.2.1 (0/0,5), 1.3.2 (1,28/1,5)``; a leaf's note from ``notes`` after
+    its score (``1.2 (1,5/2; năm 2022 do Phòng Kinh tế phụ trách)``)."""
+    notes = notes or {}
     return ", ".join(
-        f"{r['code']} ({format_vn(r['score'])}/{format_vn(r['max'])})" for r in rows
+        f"{r['code']} ({format_vn(r['score'])}/{format_vn(r['max'])}"
+        + (f"; {notes[r['code']]}" if r["code"] in notes else "")
+        + ")"
+        for r in rows
     )
 
 
@@ -610,6 +617,41 @@ def shared_note(
 
 SHARED_NAMED = 5
 """Departments named in a shared leaf's note; the others are counted."""
+
+
+def lead_names(result: AnalysedResult) -> dict[str | None, str]:
+    """Department code → name, this year's set first, then last year's (a
+    department gone this year was last year's lead of a leaf)."""
+    sets = [result.current.criteria_set]
+    if result.previous is not None:
+        sets.insert(0, result.previous.criteria_set)
+    return {d.code: d.name for s in sets for d in s.departments}
+
+
+def lead_before(
+    departments: Sequence[str], previous_year: int, names: Mapping[str | None, str]
+) -> str:
+    """``năm 2022 do Phòng Kinh tế phụ trách``: a leaf's departments last year,
+    when they were others than this year's (``analysis.previous_leads``)."""
+    return f"năm {previous_year} do {_named([names.get(c, c) for c in departments])} phụ trách"
+
+
+def leads_before_sentence(
+    leads: Mapping[str, Sequence[str]],
+    previous_year: int,
+    names: Mapping[str | None, str],
+) -> str:
+    """`` Năm 2022, tiêu chí 1.2 do Phòng Kinh tế (KT) phụ trách.`` for each
+    group of leaves lost both years that were other departments' last year;
+    '' when there are none."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for code, departments in leads.items():
+        groups.setdefault(tuple(departments), []).append(code)
+    return "".join(
+        f" Năm {previous_year}, tiêu chí {', '.join(codes)} do "
+        f"{_named([f'{names.get(c, c)} ({c})' for c in departments])} phụ trách."
+        for departments, codes in groups.items()
+    )
 
 
 def _named(names: Sequence[str]) -> str:

@@ -1,0 +1,119 @@
+"""A criterion whose lead department changed between two years (1.2, Phòng
+Kinh tế's in 2022, Phòng Tư pháp's in 2023), lost both years, was listed in Tư
+pháp's workbook under "bị trừ điểm hai năm liền" and in the report's criteria
+to mend first as if Tư pháp had lost it twice, unmarked (blind round 22, left
+in Known limits). It is still the unit's criterion lost two years running; the
+year its lead was another department now says so."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from parindex import pipeline
+from parindex.analysis import previous_leads
+from parindex.render.department import render_department
+from parindex.render.report import render_report
+from tests.builders import write_criteria, write_submission
+from tests.render.workbooks import texts
+
+DEPARTMENTS = [
+    ("NV", "Phòng Nội vụ", "Nội vụ"),
+    ("KT", "Phòng Kinh tế", "Kinh tế"),
+    ("TP", "Phòng Tư pháp", "Tư pháp"),
+]
+
+
+def _tree(lead: str) -> list[list[object]]:
+    return [
+        ["1", "Chỉ đạo điều hành", 4, None, None],
+        ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
+        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", lead],
+        ["1.3", "Tuyên truyền cải cách hành chính", 1, "Thẩm định", "KT"],
+    ]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> pipeline.AnalysedResult:
+    inputs = tmp_path_factory.mktemp("lead") / "inputs"
+    for year, lead in ((2022, "KT"), (2023, "TP")):
+        write_criteria(
+            inputs / "criteria" / f"bo-{year}.xlsx",
+            _tree(lead),
+            DEPARTMENTS,
+            first_year=year,
+        )
+        tree = _tree(lead)
+        scores = {"1.1": 1.0, "1.2": 1.0 if year == 2022 else 1.5, "1.3": 0.5}
+        for code, name, _ in DEPARTMENTS:
+            rows = [
+                [r[0], r[1], r[2], scores[str(r[0])], scores[str(r[0])], None]
+                for r in tree
+                if r[4] == code
+            ]
+            if rows:
+                write_submission(
+                    inputs / str(year) / f"{code}.xlsx",
+                    rows,
+                    department=name,
+                    year=year,
+                )
+    criteria = pipeline.load_criteria(inputs, 2023)
+    history, history_problems = pipeline.load_history(inputs)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    previous = pipeline.previous_year(inputs, 2023, time.time())
+    return pipeline.build_result(
+        criteria,
+        ingested,
+        previous.result,
+        history,
+        history_problems,
+        previous_set=previous.criteria_set,
+    )
+
+
+def test_the_criteria_whose_lead_changed(result: pipeline.AnalysedResult) -> None:
+    # 1.3, KT's both years, lost both years: not listed
+    assert previous_leads(result) == {"1.2": ("KT",)}
+
+
+def test_the_departments_workbook_says_whose_it_was(
+    result: pipeline.AnalysedResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "TP.xlsx"
+    render_department(result, "TP", path, datetime(2024, 1, 5, 8, 0))
+    lines = texts(load_workbook(path)["Bị trừ nhiều năm"])
+    assert lines[1] == (
+        "1 tiêu chí bị trừ điểm hai năm liền, năm 2023 mất 0,5 điểm: cần ưu tiên "
+        "khắc phục. Năm 2022, tiêu chí 1.2 do Phòng Kinh tế (KT) phụ trách."
+    )
+    path = tmp_path / "KT.xlsx"
+    render_department(result, "KT", path, datetime(2024, 1, 5, 8, 0))
+    lines = texts(load_workbook(path)["Bị trừ nhiều năm"])
+    assert lines[1] == (
+        "1 tiêu chí bị trừ điểm hai năm liền, năm 2023 mất 0,5 điểm: cần ưu tiên "
+        "khắc phục."
+    )
+
+
+def test_the_report_says_whose_it_was(result: pipeline.AnalysedResult) -> None:
+    document = Document(io.BytesIO(render_report(result, datetime(2024, 1, 5, 8, 0))))
+    said = [p.text for p in document.paragraphs if "năm 2022 do" in p.text]
+    assert said == [
+        # Tư pháp's part of section II
+        "Bị trừ điểm cả năm 2022 và năm 2023 (cần ưu tiên khắc phục): 1.2 (1,5/2; "
+        "năm 2022 do Phòng Kinh tế phụ trách).",
+        # III. the criteria to mend first (1.3, Kinh tế's both years: unmarked)
+        "- Tiêu chí 1.2 “Báo cáo cải cách hành chính”: đạt 1,5/2 điểm (Phòng Tư "
+        "pháp; năm 2022 do Phòng Kinh tế phụ trách).",
+    ]
+    assert (
+        "- Tiêu chí 1.3 “Tuyên truyền cải cách hành chính”: đạt 0,5/1 điểm "
+        "(Phòng Kinh tế)." in [p.text for p in document.paragraphs]
+    )
