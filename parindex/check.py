@@ -14,6 +14,7 @@ from parindex.criteria import (
     available_criteria_sets,
     first_year_of,
     read_criteria_set,
+    self_named,
 )
 from parindex.errors import NoCriteriaSet
 from parindex.ingest.discover import ATTACHMENT_SUFFIXES, CONTRACT_FOLDERS, DroppedFile
@@ -250,9 +251,7 @@ def check_files(
                 )
             if usable[-1] not in criteria_sets:  # read each workbook once per check
                 # a set the unit fills itself: named as don-vi.toml names the
-                # unit, as the run names it (``pipeline.self_named``)
-                from parindex.pipeline import self_named
-
+                # unit, as the run names it
                 criteria_sets[usable[-1]] = self_named(
                     read_criteria_set(usable[-1]), inputs
                 )

@@ -22,6 +22,7 @@ from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
 from parindex.ingest.safety import OfficeWorkbook, read_office_workbook
 from parindex.numbers import SCALE, SCORE_LIMIT, as_shown, exact_sum, exact_total
+from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
 from parindex.text import (
     code_key,
     fold,
@@ -1293,3 +1294,20 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
         )
     chosen = usable[-1][1]
     return read_criteria_set(chosen, workbook=read[chosen])
+
+
+def self_named(criteria_set: CriteriaSet, inputs: Path) -> CriteriaSet:
+    """A set the unit fills itself (its one department ``DV``, "Đơn vị tự đánh
+    giá") with that department named as ``don-vi.toml``'s ``unit`` names the
+    unit, when it does (as a province names it from its register); any other
+    set as it is."""
+    if not criteria_set.self_assessed:
+        return criteria_set
+    settings, _ = read_unit_settings(inputs / SETTINGS_FILE)  # said by load_unit
+    if not settings.configured or settings.unit == UnitSettings.unit:
+        return criteria_set
+    departments = tuple(
+        Department(d.code, settings.unit, d.aliases) if d == SELF_DEPARTMENT else d
+        for d in criteria_set.departments
+    )
+    return replace(criteria_set, departments=departments)

@@ -7,7 +7,6 @@ flow) writes files. Nothing here imports Prefect.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import polars as pl
@@ -22,10 +21,9 @@ from parindex.consolidate import (
 )
 from parindex.criteria import (
     CRITERIA_FOLDER,
-    SELF_DEPARTMENT,
     CriteriaSet,
-    Department,
     criteria_set_for_year,
+    self_named,
 )
 from parindex.errors import InputsFolderMissing, NoYearFolder, ParindexError
 from parindex.history import HISTORY_FILE, History, history_file, read_history
@@ -92,23 +90,6 @@ def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> Crite
     if criteria_key(folder, year) == key:  # nothing changed while it was read
         kept_criteria.store(outputs, key, criteria_set)
     return self_named(criteria_set, inputs)
-
-
-def self_named(criteria_set: CriteriaSet, inputs: Path) -> CriteriaSet:
-    """A set the unit fills itself (its one department ``DV``, "Đơn vị tự đánh
-    giá") with that department named as ``don-vi.toml``'s ``unit`` names the
-    unit, when it does (as a province names it from its register); any other
-    set as it is."""
-    if not criteria_set.self_assessed:
-        return criteria_set
-    settings, _ = read_unit_settings(inputs / SETTINGS_FILE)  # said by load_unit
-    if not settings.configured or settings.unit == UnitSettings.unit:
-        return criteria_set
-    departments = tuple(
-        Department(d.code, settings.unit, d.aliases) if d == SELF_DEPARTMENT else d
-        for d in criteria_set.departments
-    )
-    return dataclasses.replace(criteria_set, departments=departments)
 
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
