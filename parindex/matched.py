@@ -115,7 +115,7 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
     for code in before:
         children_before.setdefault(parent_code(code), []).append(code)
     pairs: dict[str, str] = {}
-    used: set[str] = set()
+    paired_to: dict[str, str] = {}  # the inverse of pairs: last year's → now
     moved = []
 
     def moved_parent(code: str) -> bool:
@@ -125,7 +125,6 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
         parent = parent_code(code)
         if parent is None:
             return False
-        paired_to = {previous: now for now, previous in pairs.items()}
         return (
             pairs.get(parent, parent) != parent
             or paired_to.get(parent, parent) != parent
@@ -133,7 +132,7 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
 
     def pair(code: str, other: str) -> None:
         pairs[code] = other
-        used.add(other)
+        paired_to[other] = code
         if other != code:
             moved.append((code, other))
 
@@ -147,14 +146,14 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
             named = [
                 c
                 for c in children_before.get(pairs[parent], [])
-                if folded_before[c] == key and c not in used and same_kind(code, c)
+                if folded_before[c] == key and c not in paired_to and same_kind(code, c)
             ]
             if len(named) == 1:
                 pair(code, named[0])
                 continue
         if (  # 1. its parent not moved: the same code and name
             code in before
-            and code not in used
+            and code not in paired_to
             and not moved_parent(code)
             and folded_now[code] == folded_before[code]
             and same_kind(code, code)
@@ -166,7 +165,7 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
         if (
             names_now[key] == 1
             and len(named) == 1
-            and named[0] not in used
+            and named[0] not in paired_to
             and same_kind(code, named[0])
         ):
             pair(code, named[0])
@@ -188,13 +187,12 @@ def match_nodes(current: pl.DataFrame, previous: pl.DataFrame) -> NodeMatch:
             else:
                 unmatched.append((code, name, previous_name))
         elif (
-            code not in used
+            code not in paired_to
             and not moved_parent(code)
             and lead_now.get(code) == lead_before.get(code)
             and _alike(key, folded_before[code])
         ):
-            pairs[code] = code
-            used.add(code)
+            pair(code, code)
             reworded.append((code, name, previous_name))
         else:
             unmatched.append((code, name, previous_name))
