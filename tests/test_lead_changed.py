@@ -8,7 +8,6 @@ year its lead was another department now says so."""
 from __future__ import annotations
 
 import io
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from parindex.render.department import render_department
 from parindex.render.report import render_report
 from tests.builders import write_criteria, write_submission
 from tests.render.workbooks import texts
+from tests.test_previous_incomplete import _result
 
 DEPARTMENTS = [
     ("NV", "Phòng Nội vụ", "Nội vụ"),
@@ -64,18 +64,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> pipeline.AnalysedResult:
                     department=name,
                     year=year,
                 )
-    criteria = pipeline.load_criteria(inputs, 2023)
-    history, history_problems = pipeline.load_history(inputs)
-    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
-    previous = pipeline.previous_year(inputs, 2023, time.time())
-    return pipeline.build_result(
-        criteria,
-        ingested,
-        previous.result,
-        history,
-        history_problems,
-        previous_set=previous.criteria_set,
-    )
+    return _result(inputs)
 
 
 def test_the_criteria_whose_lead_changed(result: pipeline.AnalysedResult) -> None:

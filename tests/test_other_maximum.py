@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from parindex.render.prose import headline_change
-from tests.test_previous_incomplete import _result
+from tests.test_previous_incomplete import _result, _without_published_in
 
 CRITERIA = Path("criteria") / "lai-chau-2022.xlsx"
 
@@ -165,13 +165,7 @@ def test_a_computed_year_beside_a_published_one_says_both(inputs: Path) -> None:
     differ from the computed pair's)."""
     from tests.builders import set_appraisal
 
-    book = openpyxl.load_workbook(inputs / "history.xlsx")
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            if row[0].value == 2023:
-                for cell in row:
-                    cell.value = None
-    book.save(inputs / "history.xlsx")
+    _without_published_in(inputs / "history.xlsx", 2023)
     set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
     headline = _result(inputs).analysis.headline
     assert headline_change(headline) == (
@@ -187,13 +181,7 @@ def test_two_scales_and_two_bases_are_both_said(inputs: Path) -> None:
     from tests.builders import set_appraisal
 
     _set_of_2023_with_a_component_added(inputs)
-    book = openpyxl.load_workbook(inputs / "history.xlsx")
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            if row[0].value == 2023:
-                for cell in row:
-                    cell.value = None
-    book.save(inputs / "history.xlsx")
+    _without_published_in(inputs / "history.xlsx", 2023)
     set_appraisal(inputs / "2022" / "phong-tu-phap.xlsx", "2.1.1", 0.0)
     headline = _result(inputs).analysis.headline
     assert headline_change(headline) == (

@@ -35,14 +35,15 @@ def _result(inputs: Path) -> pipeline.AnalysedResult:
 
 def _without_published_2022(inputs: Path) -> None:
     """history.xlsx without its rows of 2022 (results and components)."""
-    _without_published_2022_in(inputs / "history.xlsx")
+    _without_published_in(inputs / "history.xlsx")
 
 
-def _without_published_2022_in(path: Path) -> None:
+def _without_published_in(path: Path, year: int = 2022) -> None:
+    """The workbook at ``path`` without its rows of ``year``."""
     book = openpyxl.load_workbook(path)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
-            if row[0].value == 2022:
+            if row[0].value == year:
                 for cell in row:
                     cell.value = None
     book.save(path)
@@ -115,7 +116,7 @@ def test_the_warning_names_the_history_file_read(inputs: Path) -> None:
     (warning,) = _warnings(result, "Thư mục 2022/")
     assert "số đã công bố trong history.xlsm;" in warning
     assert "history.xlsx" not in warning
-    _without_published_2022_in(inputs / "history.xlsm")
+    _without_published_in(inputs / "history.xlsm")
     (warning,) = _warnings(_result(inputs), "Thư mục 2022/")
     assert "và history.xlsm không có tổng điểm năm 2022" in warning
 

@@ -8,7 +8,6 @@ of its code when their names agree, else with last year's node of its name
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +16,7 @@ import pytest
 
 from parindex import pipeline
 from tests.builders import write_criteria, write_submission
+from tests.test_previous_incomplete import _result
 
 SET_2022 = [
     ["1", "Chỉ đạo điều hành", 3, None, None],
@@ -61,21 +61,6 @@ def renumbered(tmp_path: Path) -> Path:
     _forms(inputs / "2022", SET_2022, SCORES_2022)
     _forms(inputs / "2023", SET_2023, SCORES_2023)
     return inputs
-
-
-def _result(inputs: Path) -> pipeline.AnalysedResult:
-    criteria = pipeline.load_criteria(inputs, 2023)
-    history, history_problems = pipeline.load_history(inputs)
-    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
-    previous = pipeline.previous_year(inputs, 2023, time.time())
-    return pipeline.build_result(
-        criteria,
-        ingested,
-        previous.result,
-        history,
-        pl.concat([history_problems, previous.problems], how="diagonal_relaxed"),
-        previous_set=previous.criteria_set,
-    )
 
 
 def test_criteria_are_compared_with_last_years_of_their_name(renumbered: Path) -> None:
