@@ -17,6 +17,7 @@ from parindex.criteria import (
     self_named,
 )
 from parindex.errors import NoCriteriaSet
+from parindex.ingest.collect import unit_place_of
 from parindex.ingest.discover import ATTACHMENT_SUFFIXES, CONTRACT_FOLDERS, DroppedFile
 from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.places import unit_place_in
@@ -240,6 +241,12 @@ def check_files(
         )
         year = _year_of(path, available[-1][0])
         criteria_set = _unit_set(*in_province, year, provinces) if in_province else None
+        place = unit
+        if in_province is not None and criteria_set is not None:
+            # a province's unit: its own don-vi.toml, else the register's name,
+            # as the night places it
+            root, folder = in_province
+            place = unit_place_of(root / UNITS_FOLDER / folder, criteria_set)
         if criteria_set is None:
             usable = [p for first, p in available if first <= year]
             if not usable:
@@ -283,12 +290,12 @@ def check_files(
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
-        elsewhere = other_unit_forms([read], unit, criteria_set)
+        elsewhere = other_unit_forms([read], place, criteria_set)
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only
             frames.append(problems_frame(list(elsewhere.values())))
         else:
-            doubts = place_doubts([read], unit, criteria_set)
+            doubts = place_doubts([read], place, criteria_set)
             frames.append(problems_frame([said for said, _ in doubts.values()]))
             if disagrees is not None:
                 frames.append(problems_frame([disagrees]))

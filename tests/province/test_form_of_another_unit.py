@@ -138,3 +138,32 @@ def test_a_form_naming_an_unregistered_commune_is_set_aside(tmp_path: Path) -> N
     )
     x02 = next(run for run in runs if run.unit.code == "X02")
     assert x02.status != "missing"
+
+
+def test_check_says_what_the_night_says_of_an_old_communes_form(
+    tmp_path: Path,
+) -> None:
+    """`parindex check` on that form took the unit's place from `don-vi.toml`
+    only (none in a unit's folder of a province), so it said nothing where the
+    night sets the form aside (blind round 22, left in Known limits)."""
+    from parindex.check import check_files
+
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [
+            ["X01", "UBND xã Tân Hợp", GROUP, None],
+            ["X02", "UBND xã Hòa Phú", GROUP, None],
+        ],
+    )
+    write_set(inputs / "criteria" / "xa.xlsx", GROUP, first_year=2024)
+    _form(inputs, "X01", "UBND xã Tân Phú", (1, 2, 2))
+    form = inputs / "units" / "X01" / "2025" / "tu-danh-gia.xlsx"
+    _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    x01 = next(run for run in runs if run.unit.code == "X01")
+    assert x01.ingested is not None
+    night = x01.ingested.problems.filter(pl.col("severity") == "error")["message"]
+    for given in (inputs, tmp_path / "elsewhere"):  # whatever --inputs says
+        problems = check_files([form], given)
+        errors = problems.filter(pl.col("severity") == "error")["message"]
+        assert errors.to_list() == night.to_list()[:1]
