@@ -1134,6 +1134,7 @@ PROVINCE_UNIT_FOLDER_UNREADABLE = (
     "Không đọc được thư mục của đơn vị “{folder}” ({reason}): đơn vị không được "
     "tổng hợp. Hãy cấp quyền đọc thư mục này cho tài khoản chạy parindex rồi chạy lại."
 )
+PROVINCE_CHANGES_TITLE = "Thay đổi so với lần chạy trước:"
 PROVINCE_STATUS_WORDS = {
     "final": "chính thức",
     "provisional": "tạm tính",

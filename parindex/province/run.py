@@ -22,6 +22,7 @@ from parindex.criteria import CRITERIA_FOLDER
 from parindex.errors import NoCriteriaSet, NoYearFolder, ParindexError
 from parindex.ingest.discover import holds_a_file, year_folders
 from parindex.province import status
+from parindex.province.changes import province_changes
 from parindex.province.folder import (
     UNITS_FOLDER,
     CriteriaChoice,
@@ -333,6 +334,8 @@ def publish_province(
         summary = folder / f"province-summary-{year}.json"
         workbook = folder / f"tong-hop-tinh-{year}.xlsx"
         manifest = status.record_path(folder, run_at)
+        content = render_province_summary(result)
+        changes = province_changes(_last_summary(summary), json.loads(content))
         # the page first: one that cannot be written stops the run before the
         # province's files change (as ``publish_outputs``'s ``announce``)
         record.write_status(
@@ -348,10 +351,10 @@ def publish_province(
                 unregistered=status.units_unregistered(
                     outputs, year, [run.unit.code for run in runs]
                 ),
+                changes=changes,
             ),
         )
         # the two files as one set: both new, or both as they were
-        content = render_province_summary(result)
         written = replace_together(
             folder,
             {
@@ -360,6 +363,7 @@ def publish_province(
             },
         )
         document = province_manifest(result, runs, unit_written, written, run_at)
+        document["changes"] = changes
         write_bytes_atomic(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
@@ -369,6 +373,18 @@ def publish_province(
         if unit is not None:
             changed += unit.changed
     return ProvinceWritten(summary, workbook, changed, manifest)
+
+
+def _last_summary(path: Path) -> dict[str, Any] | str | None:
+    """The last night's ``province-summary-<year>.json`` (None when there is
+    none; why, when it cannot be read)."""
+    try:
+        found = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        return f"{path.name}: {error}"
+    return found if isinstance(found, dict) else f"{path.name}: không phải bản tóm tắt"
 
 
 def province_manifest(

@@ -163,10 +163,12 @@ def status_text_completed(
     manifest_name: str,
     repaired: Sequence[str] = (),
     unregistered: Sequence[str] = (),
+    changes: Sequence[str] = (),
 ) -> str:
     """The province's ``TRANG-THAI.txt`` after a run that completed (``repaired``:
     the runs that failed or crashed since the last complete one; ``unregistered``:
-    the outputs folders of units no longer in the register, ``units_unregistered``)."""
+    the outputs folders of units no longer in the register, ``units_unregistered``;
+    ``changes``: what moved since the last night, ``province.changes``)."""
     lines = [
         messages.PROVINCE_STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
@@ -187,6 +189,8 @@ def status_text_completed(
         lines += [f"  - {folder}" for folder in unregistered]
     if repaired:
         lines += ["", "Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired)]
+    if changes:
+        lines += ["", messages.PROVINCE_CHANGES_TITLE, *(f"  - {c}" for c in changes)]
     return "\n".join(lines).rstrip() + "\n"
 
 

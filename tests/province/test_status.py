@@ -89,6 +89,9 @@ def test_a_night_where_units_broke_lists_each_unit_by_how_it_ended(
         "Đơn vị chưa nộp (1/7):",
         "  - SYT: Sở Y tế (Đơn vị chưa có thư mục nộp bài năm 2023 "
         f"({inputs / 'units' / 'SYT' / '2023'}).)",
+        "",
+        "Thay đổi so với lần chạy trước:",
+        "  - Lần tổng hợp đầu tiên của năm 2023.",
     ]
     # the unit's own page, as a unit run writes it
     sh = (outputs / "units/SH/2023/TRANG-THAI.txt").read_text("utf-8").splitlines()
@@ -122,7 +125,13 @@ def test_a_clean_night_says_so(inputs: Path, tmp_path: Path) -> None:
         "0 không tổng hợp được, 0 chưa nộp"
     )
     assert "Đơn vị hoàn thành, không lỗi, đủ bài nộp (7/7):" in lines
-    assert lines[-2:] == ["Đơn vị chưa nộp (0/7):", "  (không có)"]
+    assert lines[-5:] == [
+        "Đơn vị chưa nộp (0/7):",
+        "  (không có)",
+        "",
+        "Thay đổi so với lần chạy trước:",
+        "  - Lần tổng hợp đầu tiên của năm 2022.",
+    ]
     pt = (outputs / "units/PT/2022/TRANG-THAI.txt").read_text("utf-8").splitlines()
     assert pt[4] == "Kết quả: HOÀN THÀNH: 0 lỗi, 0 cảnh báo"
 
@@ -533,11 +542,16 @@ def test_a_unit_gone_from_the_register_keeps_its_outputs_and_the_page_says_so(
     run_province(inputs, outputs, 2023, now=time.time() + 10)
     assert (outputs / "units/STC/2023/summary-2023.json").is_file()
     lines = _page(outputs)
-    assert lines[-2:] == [
+    changes = lines.index("Thay đổi so với lần chạy trước:")
+    assert lines[changes - 3 : changes - 1] == [
         "Thư mục kết quả của đơn vị không còn trong danh sách đơn vị (giữ nguyên "
         "như lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) (1):",
         "  - units/STC/2023",
     ]
+    assert lines[-1] == (
+        "  - Sở Tài chính (STC): không còn trong danh sách đơn vị (trước: tạm tính, "
+        "94,2 điểm)."
+    )
 
 
 ENCRYPTED = (
