@@ -174,14 +174,26 @@ def points_lost(result: Result) -> pl.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class LeadBefore:
+    """Who had a leaf last year, when not this year's departments: its code
+    then (another when the set was renumbered), its departments as last year's
+    set names them, and the same under this year's codes (a department renamed
+    is the same one: ``compared``, what tells a change)."""
+
+    code: str
+    departments: tuple[str, ...]
+    compared: tuple[str, ...]
+
+
 def previous_leads(
     result: Result, recurring: pl.DataFrame | None = None
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, LeadBefore]:
     """The leaves lost both years (``recurring``, rows of ``points_lost``; by
     default all of them) whose departments last year were others than this
-    year's (a lead moved to another department): code → last year's
-    departments (under this year's codes of those renamed). The leaf is still
-    the unit's lost two years running; the year it was another's is said."""
+    year's (a lead moved to another department, a leaf now shared): code →
+    ``LeadBefore``. The leaf is still the unit's lost two years running; the
+    year it was another's is said."""
     if result.previous is None:
         return {}
     if recurring is None:
@@ -189,14 +201,19 @@ def previous_leads(
     before = result.previous.nodes.filter(pl.col("is_leaf")).select(
         "code", pl.col("departments").alias("previous_departments")
     )
-    found: dict[str, tuple[str, ...]] = {}
+    old_code = {new: old for old, new in result.renamed.items()}
+    found: dict[str, LeadBefore] = {}
     for code, now, then in (
         recurring.select("code", "departments")
         .join(before, on="code", how="inner")
         .iter_rows()
     ):
         if then is not None and set(now or ()) != set(then):
-            found[code] = tuple(then)
+            found[code] = LeadBefore(
+                result.previous_codes.get(code, code),
+                tuple(old_code.get(d, d) for d in then),
+                tuple(then),
+            )
     return found
 
 
@@ -543,7 +560,7 @@ class Analysis:
         return self.departments.get(code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AnalysedResult(Result):
     """A consolidated :class:`Result` with its :class:`Analysis` and the unit's
     settings (the report's header block): what renderers read."""

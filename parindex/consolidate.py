@@ -7,7 +7,7 @@ shown, written or compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -102,6 +102,13 @@ class Result:
     """The total maximum of the set of the previous year: its consolidation's,
     else the set in force that year when only its published figures are known
     (None when no set applies to it)."""
+    previous_codes: dict[str, str] = field(default_factory=dict)
+    """This year's code → last year's, of the nodes compared under another code
+    (a set renumbered): what last year's figures of them were filed under."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Last year's department code → this year's, of the departments compared
+    under a new code (``renamed_departments``): last year's figures carry this
+    year's code."""
 
     @property
     def previous_incomplete(self) -> bool:
@@ -1129,6 +1136,7 @@ def compare(
     ) or not published_nodes.is_empty()
     if last_set is not None and match is not None and compared:
         problems = _match_said(match, current, last_set, problems)
+    renamed: dict[str, str] = {}
     if previous is not None and match is not None:
         renamed = renamed_departments(current.criteria_set, previous.criteria_set)
         problems = _renamed_said(renamed, current, previous.criteria_set, problems)
@@ -1234,4 +1242,6 @@ def compare(
         previous_maximum=(
             float(last_set.components["max"].sum()) if last_set is not None else None
         ),
+        previous_codes=dict(match.moved) if match is not None else {},
+        renamed=renamed,
     )

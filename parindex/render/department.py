@@ -318,7 +318,7 @@ def write_recurring(
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
         f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
         + leads_before_sentence(
-            previous_leads(result, rows), previous_year, lead_names(result)
+            previous_leads(result, rows), previous_year, lead_names(result), department
         )
         if rows.height
         else nothing_scored_causes(previous_year)  # none of its criteria scored

@@ -27,6 +27,7 @@ from parindex.analysis import (
     LETTERS,
     MAINTAINED,
     AnalysedResult,
+    LeadBefore,
     previous_leads,
 )
 from parindex.consolidate import TREND_WORDS
@@ -573,13 +574,13 @@ def department_part(
     )
     if recurring.height and result.previous is not None:
         previous_year = result.previous.year
-        leads = previous_leads(result, recurring)
         everyone = lead_names(result)
         listed = scores_list(
             recurring.to_dicts(),
             {
-                code: lead_before(departments, previous_year, everyone)
-                for code, departments in leads.items()
+                leaf: lead_before(leaf, lead, previous_year, everyone)
+                for leaf, lead in previous_leads(result, recurring).items()
+                if code not in lead.compared  # a leaf it did not have then
             },
         )
         blocks.append(
@@ -609,20 +610,23 @@ def solutions_section(result: AnalysedResult) -> list[Block]:
 
 
 def _who(
-    departments: list[str] | None,
+    leaf: dict[str, Any],
     names: dict[str | None, str],
-    before: tuple[str, ...] | None,
+    before: LeadBefore | None,
     previous_year: int,
     everyone: dict[str | None, str],
 ) -> str:
-    """`` (Phòng Tư pháp)``: a leaf's one department, with `` năm 2022 do …
-    phụ trách`` when last year's were others (``before``)."""
+    """`` (Phòng Tư pháp)``: a leaf's one department (or who share it), with
+    ``; năm 2022 do … phụ trách`` when last year's were others (``before``)."""
+    departments = leaf["departments"] or []
     parts = []
-    if len(departments or []) == 1:
-        assert departments is not None
+    shared = shared_note(departments, names)  # `` (… cùng phụ trách)``
+    if shared:
+        parts.append(shared.strip()[1:-1])
+    elif len(departments) == 1:
         parts.append(names.get(departments[0], departments[0]))
-    if before:
-        parts.append(lead_before(before, previous_year, everyone))
+    if before is not None:
+        parts.append(lead_before(leaf["code"], before, previous_year, everyone))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -658,9 +662,8 @@ def _solutions_section(result: AnalysedResult) -> list[Block]:
             Bullet(
                 f"{quoted_name(r)[:1].upper()}{quoted_name(r)[1:]}: đạt "
                 f"{format_vn(r['score'])}/{format_vn(r['max'])} điểm"
-                f"{shared_note(r['departments'], names)}"
                 + _who(
-                    r["departments"],
+                    r,
                     names,
                     leads.get(r["code"]),
                     previous_year,

@@ -22,6 +22,7 @@ from parindex.analysis import (
     TRENDS,
     AnalysedResult,
     Headline,
+    LeadBefore,
 )
 from parindex.consolidate import MAXIMUM_MOVED
 from parindex.numbers import round2, round2_expr
@@ -620,33 +621,53 @@ SHARED_NAMED = 5
 
 
 def lead_names(result: AnalysedResult) -> dict[str | None, str]:
-    """Department code → name, this year's set first, then last year's (a
-    department gone this year was last year's lead of a leaf)."""
+    """Department code → name as last year's set names it, then this year's (a
+    leaf's departments last year, ``LeadBefore.departments``, are last year's
+    codes)."""
     sets = [result.current.criteria_set]
     if result.previous is not None:
-        sets.insert(0, result.previous.criteria_set)
+        sets.append(result.previous.criteria_set)
     return {d.code: d.name for s in sets for d in s.departments}
 
 
+def _leaf_then(code: str, lead: LeadBefore, previous_year: int) -> str:
+    """``1.6 (năm 2022 là 1.5)``: a leaf's code, with last year's when another."""
+    if lead.code == code:
+        return code
+    return f"{code} (năm {previous_year} là {lead.code})"
+
+
 def lead_before(
-    departments: Sequence[str], previous_year: int, names: Mapping[str | None, str]
-) -> str:
-    """``năm 2022 do Phòng Kinh tế phụ trách``: a leaf's departments last year,
-    when they were others than this year's (``analysis.previous_leads``)."""
-    return f"năm {previous_year} do {_named([names.get(c, c) for c in departments])} phụ trách"
-
-
-def leads_before_sentence(
-    leads: Mapping[str, Sequence[str]],
+    code: str,
+    lead: LeadBefore,
     previous_year: int,
     names: Mapping[str | None, str],
 ) -> str:
+    """``năm 2022 do Phòng Kinh tế phụ trách`` (``năm 2022 là 1.5, do …`` for a
+    leaf renumbered): the departments last year of leaf ``code``, when they
+    were others than this year's (``analysis.previous_leads``)."""
+    who = _named([names.get(c, c) for c in lead.departments])
+    then = f" là {lead.code}," if lead.code != code else ""
+    return f"năm {previous_year}{then} do {who} phụ trách"
+
+
+def leads_before_sentence(
+    leads: Mapping[str, LeadBefore],
+    previous_year: int,
+    names: Mapping[str | None, str],
+    department: str | None = None,
+) -> str:
     """`` Năm 2022, tiêu chí 1.2 do Phòng Kinh tế (KT) phụ trách.`` for each
-    group of leaves lost both years that were other departments' last year;
-    '' when there are none."""
+    group of leaves lost both years that were other departments' last year
+    (with ``department``, those it did not have last year); '' when there are
+    none."""
     groups: dict[tuple[str, ...], list[str]] = {}
-    for code, departments in leads.items():
-        groups.setdefault(tuple(departments), []).append(code)
+    for code, lead in leads.items():
+        if department is not None and department in lead.compared:
+            continue
+        groups.setdefault(lead.departments, []).append(
+            _leaf_then(code, lead, previous_year)
+        )
     return "".join(
         f" Năm {previous_year}, tiêu chí {', '.join(codes)} do "
         f"{_named([f'{names.get(c, c)} ({c})' for c in departments])} phụ trách."
