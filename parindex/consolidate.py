@@ -7,6 +7,7 @@ shown, written or compared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -950,53 +951,90 @@ def _recoded(
     )
 
 
-def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, str]:
-    """Last year's departments that are this year's under another code: one
-    this year names among its other names, by code or name ("KT; Phòng Kinh
-    tế" for Phòng Kinh tế và Hạ tầng), whose code was not last year's too."""
+_DEPARTMENT_WORDS = re.compile(r"[^\W_]+")
+_NOT_NAMING = frozenset({"phong", "p", "va"})
+"""Words a department's name is written with or without: ``Phòng``, ``P.``,
+``và`` (``Phòng Kinh tế - Hạ tầng`` for Phòng Kinh tế và Hạ tầng)."""
+
+
+def _department_key(text: str) -> str:
+    """A department's code or name as offices write it, folded: accents, case,
+    ``Phòng``/``P.``, ``và``/``&``, hyphens and spaces aside (``Phòng KT-HT``
+    and ``KTHT``; ``P. Kinh tế & Hạ tầng`` and ``Phòng Kinh tế và Hạ tầng``)."""
+    words = _DEPARTMENT_WORDS.findall(fold(text))
+    return "".join(w for w in words if w not in _NOT_NAMING)
+
+
+def department_heirs(current: CriteriaSet, last: CriteriaSet) -> dict[str, list[str]]:
+    """Last year's departments whose code is not this year's, each with this
+    year's departments of a new code that name it among their names (by its
+    code or name, written as ``_department_key`` reads them: "KT-HT; Phòng
+    Kinh tế - Hạ tầng" for last year's KTHT Phòng Kinh tế và Hạ tầng). One
+    heir: the department renamed; two or more: split (said, not compared)."""
     codes_before = {d.code for d in last.departments}
     codes_now = {d.code for d in current.departments}
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for old in last.departments:
         if old.code in codes_now:
             continue
-        keys = {fold(old.code), fold(old.name)}
+        keys = {_department_key(old.code), _department_key(old.name)} - {""}
         heirs = [
             d.code
             for d in current.departments
             if d.code not in codes_before
-            and keys & {fold(n) for n in (d.code, d.name, *d.aliases)}
+            and keys & {_department_key(n) for n in (d.code, d.name, *d.aliases)}
         ]
-        if len(heirs) == 1:
-            found[old.code] = heirs[0]
+        if heirs:
+            found[old.code] = heirs
     return found
 
 
+def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, str]:
+    """Last year's departments that are this year's under another code: the
+    one heir of each (``department_heirs``)."""
+    return {
+        old: heirs[0]
+        for old, heirs in department_heirs(current, last).items()
+        if len(heirs) == 1
+    }
+
+
 def _renamed_said(
-    renamed: dict[str, str],
+    heirs: dict[str, list[str]],
     current: YearResult,
     last_set: CriteriaSet,
     problems: pl.DataFrame,
 ) -> pl.DataFrame:
     """``problems`` with a warning for each department compared with last
-    year's under its old code (``renamed``: old code to this year's)."""
+    year's under its old code (``heirs``: old code to this year's), and for
+    each of the departments a split one became (not compared)."""
     names_now = {d.code: d.name for d in current.criteria_set.departments}
     names_before = {d.code: d.name for d in last_set.departments}
-    records = [
-        problem(
-            "warning",
-            messages.DEPARTMENTS_RENAMED_COMPARED.format(
-                year=current.year,
-                previous_year=current.year - 1,
-                departments=(
-                    f"{names_now[new]} ({new}): năm {current.year - 1} là "
-                    f"{names_before[old]} ({old})"
-                ),
-            ),
-            department=new,
+    year, before = current.year, current.year - 1
+    records = []
+    for old, new in heirs.items():
+        was = f"{names_before[old]} ({old})"
+        if len(new) == 1:
+            records.append(
+                problem(
+                    "warning",
+                    messages.DEPARTMENTS_RENAMED_COMPARED.format(
+                        year=year,
+                        previous_year=before,
+                        departments=(
+                            f"{names_now[new[0]]} ({new[0]}): năm {before} là {was}"
+                        ),
+                    ),
+                    department=new[0],
+                )
+            )
+            continue
+        said = messages.DEPARTMENT_SPLIT_NOT_COMPARED.format(
+            previous_year=before,
+            old=was,
+            heirs=", ".join(f"{names_now[code]} ({code})" for code in new),
         )
-        for old, new in renamed.items()
-    ]
+        records += [problem("warning", said, department=code) for code in new]
     if not records:
         return problems
     return pl.concat([problems, problems_frame(records)], how="diagonal_relaxed")
@@ -1138,8 +1176,9 @@ def compare(
         problems = _match_said(match, current, last_set, problems)
     renamed: dict[str, str] = {}
     if previous is not None and match is not None:
-        renamed = renamed_departments(current.criteria_set, previous.criteria_set)
-        problems = _renamed_said(renamed, current, previous.criteria_set, problems)
+        heirs = department_heirs(current.criteria_set, previous.criteria_set)
+        renamed = {old: new[0] for old, new in heirs.items() if len(new) == 1}
+        problems = _renamed_said(heirs, current, previous.criteria_set, problems)
         previous = _recoded(previous, match, renamed)
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)

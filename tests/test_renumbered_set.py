@@ -8,6 +8,7 @@ of its code when their names agree, else with last year's node of its name
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ import polars as pl
 import pytest
 
 from parindex import pipeline
+from parindex.criteria import CriteriaSet, criteria_set_for_year
 from tests.builders import write_criteria, write_submission
 from tests.test_previous_incomplete import _result
 
@@ -376,3 +378,106 @@ def test_a_renamed_department_is_said(tmp_path: Path) -> None:
     assert problems.filter(pl.col("message") == said).select(
         "severity", "department"
     ).rows() == [("warning", "KTHT")]
+
+
+@pytest.mark.parametrize(
+    "other_names",
+    [
+        "Phòng KT-HT",
+        "Kinh tế và Hạ tầng",
+        "Phòng Kinh tế - Hạ tầng",
+        "P. Kinh tế và Hạ tầng",
+        "Phòng Kinh tế & Hạ tầng",
+        "kinh te va ha tang",
+    ],
+)
+def test_a_department_renamed_is_known_by_its_old_name_as_forms_write_it(
+    other_names: str,
+) -> None:
+    """KTHT "Phòng Kinh tế và Hạ tầng" renamed KT "Phòng Kinh tế", its other
+    names writing the old one as offices do: only the old code or exact name
+    was paired (blind round 23A, F6)."""
+    from parindex.consolidate import department_heirs
+    from parindex.criteria import Department
+
+    def named(*departments: Department) -> CriteriaSet:
+        return dataclasses.replace(_sample_set(), departments=departments)
+
+    last = named(
+        Department("NV", "Phòng Nội vụ"),
+        Department("KTHT", "Phòng Kinh tế và Hạ tầng", ("Kinh tế hạ tầng huyện",)),
+    )
+    current = named(
+        Department("NV", "Phòng Nội vụ"),
+        Department("KT", "Phòng Kinh tế", (other_names,)),
+        # only last year's other name: not its heir
+        Department("HT", "Phòng Hạ tầng", ("Kinh tế hạ tầng huyện",)),
+    )
+    assert department_heirs(current, last) == {"KTHT": ["KT"]}
+
+
+def test_a_department_split_in_two_is_said_not_compared(tmp_path: Path) -> None:
+    """KT and a new HT both name last year's KTHT among their other names:
+    neither had last year, and nothing said why (blind round 23A, F6)."""
+    from parindex import messages
+
+    result = _split(tmp_path)
+    said = messages.DEPARTMENT_SPLIT_NOT_COMPARED.format(
+        previous_year=2022,
+        old="Phòng Kinh tế và Hạ tầng (KTHT)",
+        heirs="Phòng Kinh tế (KT), Phòng Hạ tầng (HT)",
+    )
+    assert sorted(
+        result.problems.filter(pl.col("message") == said)
+        .select("severity", "department")
+        .rows()
+    ) == [("warning", "HT"), ("warning", "KT")]
+
+
+def _sample_set() -> CriteriaSet:
+    from tests.conftest import SAMPLE_INPUTS
+
+    return criteria_set_for_year(SAMPLE_INPUTS / "criteria", 2023)
+
+
+def _split(tmp_path: Path) -> pipeline.AnalysedResult:
+    """2022's KTHT "Phòng Kinh tế và Hạ tầng" split in 2023 into KT "Phòng
+    Kinh tế" and HT "Phòng Hạ tầng", both naming KTHT among their other names."""
+    tree_2022 = [
+        ["1", "Chỉ đạo điều hành", 3, None, None],
+        ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
+        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", "KTHT"],
+    ]
+    tree_2023 = [[*row[:4], "KT" if row[4] == "KTHT" else row[4]] for row in tree_2022]
+    inputs = tmp_path / "inputs"
+    write_criteria(
+        inputs / "criteria" / "bo-2022.xlsx",
+        tree_2022,
+        [("NV", "Phòng Nội vụ", "Nội vụ"), ("KTHT", "Phòng Kinh tế và Hạ tầng", "")],
+        first_year=2022,
+    )
+    write_criteria(
+        inputs / "criteria" / "bo-2023.xlsx",
+        tree_2023,
+        [
+            ("NV", "Phòng Nội vụ", "Nội vụ"),
+            ("KT", "Phòng Kinh tế", "KTHT"),
+            ("HT", "Phòng Hạ tầng", "KTHT"),
+        ],
+        first_year=2023,
+    )
+    for year, scores in ((2022, (1, 1.5)), (2023, (1, 2))):
+        folder = inputs / str(year)
+        write_submission(
+            folder / "nv.xlsx",
+            [["1.1", tree_2022[1][1], 1, scores[0], scores[0], None]],
+            department="Phòng Nội vụ",
+            year=year,
+        )
+        write_submission(
+            folder / "kt.xlsx",
+            [["1.2", tree_2022[2][1], 2, scores[1], scores[1], None]],
+            department="Phòng Kinh tế và Hạ tầng" if year == 2022 else "Phòng Kinh tế",
+            year=year,
+        )
+    return _result(inputs)
