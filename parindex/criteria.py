@@ -20,6 +20,7 @@ import polars as pl
 
 from parindex import messages
 from parindex.errors import NoCriteriaSet, UnusableCriteria
+from parindex.ingest.places import placed_name
 from parindex.ingest.safety import OfficeWorkbook, read_office_workbook
 from parindex.numbers import SCALE, SCORE_LIMIT, as_shown, exact_sum, exact_total
 from parindex.settings import SETTINGS_FILE, UnitSettings, read_unit_settings
@@ -1306,8 +1307,14 @@ def self_named(criteria_set: CriteriaSet, inputs: Path) -> CriteriaSet:
     settings, _ = read_unit_settings(inputs / SETTINGS_FILE)  # said by load_unit
     if not settings.configured or settings.unit == UnitSettings.unit:
         return criteria_set
+    # a sở named without its province: named with it too (``Sở Tư pháp tỉnh
+    # Lai Châu``), so a line naming its own province names it
+    placed = placed_name(settings.unit, settings.parent, settings.province)
+    aliases = (placed,) if placed else ()
     departments = tuple(
-        Department(d.code, settings.unit, d.aliases) if d == SELF_DEPARTMENT else d
+        Department(d.code, settings.unit, (*d.aliases, *aliases))
+        if d == SELF_DEPARTMENT
+        else d
         for d in criteria_set.departments
     )
     return replace(criteria_set, departments=departments)

@@ -23,14 +23,14 @@ OWN = "Sở Nông nghiệp và Môi trường tỉnh Lai Châu"
 OTHER = "Sở Nông nghiệp và Môi trường tỉnh Điện Biên"
 
 
-def _office(tmp_path: Path, settings: str) -> Path:
+def _office(tmp_path: Path, settings: str, own: str = OWN, other: str = OTHER) -> Path:
     inputs = tmp_path / "inputs"
     write_rows(
         inputs / "criteria" / "so.xlsx",
         {"Tiêu chí": [["BỘ CHỈ SỐ SỞ"], ["Áp dụng từ năm: 2024"], [], *SET]},
     )
     (inputs / "don-vi.toml").write_text(settings, encoding="utf-8")
-    for name, line, score, later in (("own", OWN, 40, 0), ("khac", OTHER, 50, 60)):
+    for name, line, score, later in (("own", own, 40, 0), ("khac", other, 50, 60)):
         path = inputs / "2025" / f"{name}.xlsx"
         write_submission(
             path,
@@ -97,3 +97,41 @@ def test_a_unit_naming_its_place_keeps_it() -> None:
     assert unit_place("Sở Tư pháp") is None  # nothing says where it is
     # a unit not named as a sở, naming no place: its level is not known
     assert unit_place("UBND Phong Thổ", province="Lai Châu") is None
+
+
+@pytest.mark.parametrize(
+    ("unit", "province", "own", "other"),
+    [
+        ("Sở Tư pháp", "Lai Châu", "Sở Tư pháp tỉnh Lai Châu", "Sở Tư pháp Điện Biên"),
+        ("Sở Tư pháp", "Lai Châu", "Sở Tư pháp Lai Châu", "SỞ TƯ PHÁP ĐIỆN BIÊN"),
+        ("Sở Tư pháp", "Lai Châu", "Sở Tư pháp", "Sở Tư pháp T. Điện Biên"),
+        ("Sở Tư pháp", "Hà Nội", "Sở Tư pháp Hà Nội", "Sở Tư pháp Hà Nam"),
+        # the unit's own line abbreviated, with its province: not doubted
+        ("Sở Khoa học và Công nghệ", "Lai Châu", "Sở KH&CN tỉnh Lai Châu",
+         "Sở Khoa học và Công nghệ Điện Biên"),
+        # tỉnh for a city run by the centre: the same place
+        ("Sở Tư pháp", "Hà Nội", "Sở Tư pháp tỉnh Hà Nội", "Sở Tư pháp Hà Nam"),
+    ],
+)  # fmt: skip
+def test_another_provinces_form_named_without_a_kind_word_is_set_aside(
+    tmp_path: Path, unit: str, province: str, own: str, other: str
+) -> None:
+    """A province named without `tỉnh` ("Sở Tư pháp Điện Biên", "T. Điện
+    Biên"): the other province's newer form replaced the sở's own, the night
+    "HOÀN THÀNH" (blind round 23A, F1, F2)."""
+    inputs = _office(
+        tmp_path, f'unit = "{unit}"\nprovince = "{province}"\n', own, other
+    )
+    criteria = pipeline.load_criteria(inputs, 2025)
+    ingested = pipeline.ingest_year(inputs, 2025, criteria, time.time())
+    assert sorted(ingested.submissions.select("file", "status").rows()) == [
+        ("2025/khac.xlsx", "rejected"),
+        ("2025/own.xlsx", "used"),
+    ]
+    # the own form is not doubted: only the newer one set aside is said on it
+    assert ingested.problems.filter(pl.col("file") == "2025/own.xlsx")[
+        "message"
+    ].to_list() == [
+        "Tệp mới hơn của Sở Tư pháp không dùng được (2025/khac.xlsx): vẫn dùng tệp "
+        "2025/own.xlsx.".replace("Sở Tư pháp", unit)
+    ]

@@ -297,9 +297,12 @@ def unknown_department_message(text: str, departments: Sequence[Department]) -> 
 
 def _names_level_of(text: str, unit: Department) -> bool:
     """Whether a ``Đơn vị`` line names a place of the level of the unit's own
-    place ("xã …" for "UBND xã Tân Hợp"): the run then tells the unit's own
-    from another's. A unit whose name holds no place (``Sở Nội vụ``) has none."""
-    own = mentions(unit.name)
+    place ("xã …" for "UBND xã Tân Hợp"; a sở's other name with its province,
+    ``self_named``): the run then tells the unit's own from another's. A unit
+    whose names hold no place (``Sở Nội vụ``) has none."""
+    own = next(
+        (found for n in (unit.name, *unit.aliases) if (found := mentions(n))), []
+    )
     return bool(own) and any(p.level == own[0].level for p in mentions(text))
 
 
@@ -324,10 +327,13 @@ def _names_unit(text: str, unit: Department) -> bool:
     return any(key in line for key in keys if key.strip())
 
 
-def _places_of_line(form: Form, text: str, cell: str, department: Department) -> None:
+def _places_of_line(
+    form: Form, text: str, cell: str, department: Department, *, bare: bool = False
+) -> None:
     """Keep in ``form`` the places its ``Đơn vị`` line, the other cells of the
     line's row, and any other visible ``Đơn vị`` line name outside its
-    ``department``'s names (``places.places_named``), line by line."""
+    ``department``'s names (``places.places_named``; ``bare``: provinces named
+    without ``tỉnh`` too), line by line."""
     names = (department.name, *department.aliases)
     sheet = form.table.sheet
     others = [
@@ -339,7 +345,7 @@ def _places_of_line(form: Form, text: str, cell: str, department: Department) ->
     ]
     for each, ref in [(text, cell), *others]:
         line = ", ".join([each.strip(), *_row_places(sheet, ref)])
-        places = places_named(line, names)
+        places = places_named(line, names, bare=bare)
         if places:
             form.lines.append((line, ref, places, None))
 
@@ -775,7 +781,9 @@ def _form(
             # every place kept, the unit's own too: the first one decides
             unit = criteria_set.departments[0]
             anonymous = replace(unit, name="", aliases=())
-            _places_of_line(form, text, cell, anonymous)
+            # a province named without tỉnh too: a sở's form of another
+            # province ("Sở Tư pháp Điện Biên")
+            _places_of_line(form, text, cell, anonymous, bare=True)
             if (
                 unit != SELF_DEPARTMENT
                 and not _names_level_of(text, unit)  # decided by the run if so
@@ -800,7 +808,7 @@ def _form(
                 (sheet.name, messages.WHERE_SHEET_TITLE),
                 (subfolder or "", messages.WHERE_FOLDER_NAME),
             ):
-                places = places_named(named_text, ())
+                places = places_named(named_text, (), bare=True)
                 if places:
                     form.lines.append((named_text.strip(), "", places, named_where))
         if "department" in metadata and not blank and criteria_set.other_units:

@@ -73,6 +73,37 @@ _CENTRAL_CITIES = frozenset(
     {"ha noi", "ho chi minh", "hcm", "hai phong", "da nang", "can tho", "hue"}
 )
 """The cities run by the centre: provinces, though their kind is thành phố."""
+_PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bà Rịa Vũng Tàu", "Bắc Giang", "Bắc Kạn",
+    "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước",
+    "Bình Thuận", "Cà Mau", "Cần Thơ", "Cao Bằng", "Đà Nẵng", "Đắk Lắk",
+    "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang",
+    "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
+    "Hòa Bình", "Hồ Chí Minh", "Huế", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
+    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên",
+    "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
+    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái",
+)  # fmt: skip
+"""Vietnam's provinces and cities run by the centre, before and after 2025:
+named without ``tỉnh`` ("Sở Tư pháp Điện Biên", "T. Điện Biên") they are read
+as provinces where a sở's own form is told from another province's
+(``mentions(…, bare=True)``)."""
+
+
+def _province_words() -> dict[str, list[tuple[str, ...]]]:
+    """Each province's folded words, by its first word (longest first)."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for name in _PROVINCES:
+        words = tuple(fold(w) for w in _WORDS.findall(name))
+        found.setdefault(words[0], []).append(words)
+    for each in found.values():
+        each.sort(key=len, reverse=True)
+    return found
+
+
 _NOT_A_NAME_GOING_ON = frozenset(
     {
         "nam", "ngay", "thang", "nguoi", "so", "bao", "tu", "danh", "cham",
@@ -141,11 +172,28 @@ _A_YEAR = re.compile(r"(?:19|20)\d\d")
 pháp's (code TP) file of 2023, not a city named 2023 (``Quận 10`` is a place)."""
 
 
-def mentions(text: str) -> list[Place]:
+_BY_FIRST_WORD = _province_words()
+
+
+def _province_at(words: list[str], at: int) -> int:
+    """How many words a province named without ``tỉnh`` takes at ``at`` (0:
+    none); its first word capitalised ("Điện Biên", "ĐIỆN BIÊN")."""
+    if not words[at][:1].isupper():
+        return 0
+    first = fold(words[at])
+    for name in _BY_FIRST_WORD.get(first, ()):
+        if tuple(fold(w) for w in words[at : at + len(name)]) == name:
+            return len(name)
+    return 0
+
+
+def mentions(text: str, *, bare: bool = False) -> list[Place]:
     """Each place named in ``text``. ``UBND huyện Phong Thổ - Phòng Tư pháp`` →
-    ``[Place("huyện Phong Thổ", "huyen", "district", "phong tho")]``."""
+    ``[Place("huyện Phong Thổ", "huyen", "district", "phong tho")]``. With
+    ``bare``, a province named without ``tỉnh`` ("Sở Tư pháp Điện Biên") is
+    one too (``_PROVINCES``), outside the name of a place of a kind word."""
     text = nfc(text)
-    if not _MAYBE_KIND.search(text):
+    if not bare and not _MAYBE_KIND.search(text):
         return []
     text = _ABBREVIATED.sub(_written_out, text)
     found: list[Place] = []
@@ -155,7 +203,19 @@ def mentions(text: str) -> list[Place]:
         while at < len(words):
             size, kind, level = _kind_at(words, at)
             if not size:
-                at += 1
+                province = _province_at(words, at) if bare else 0
+                if province:
+                    name = words[at : at + province]
+                    found.append(
+                        Place(
+                            " ".join(name),
+                            "tinh",
+                            "province",
+                            fold(" ".join(name)),
+                            tuple(name),
+                        )
+                    )
+                at += max(province, 1)
                 continue
             start = end = at + size
             if end < len(words) and (
@@ -182,11 +242,14 @@ def mentions(text: str) -> list[Place]:
     return found
 
 
-def places_named(text: str, own_names: Iterable[str]) -> list[str]:
+def places_named(
+    text: str, own_names: Iterable[str], *, bare: bool = False
+) -> list[str]:
     """The places a ``Đơn vị`` line names (as written) outside the department's
     own names (``own_names``: its name and aliases): "UBND xã Bum Tở" is a
-    department's name where communes are departments, not a place it names."""
-    named = mentions(text)
+    department's name where communes are departments, not a place it names.
+    ``bare``: provinces named without ``tỉnh`` too (``mentions``)."""
+    named = mentions(text, bare=bare)
     if not named:  # most lines: the department's name alone
         return []
     inside = _inside(tuple(own_names))
@@ -284,9 +347,13 @@ class UnitPlace:
         """Each place of ``places`` of the unit's level, as written, and whether
         it is the unit's own."""
         for shown in places:
-            for place in mentions(shown):
+            for place in mentions(shown, bare=True):
                 if place.level == self.level:
-                    own = place.kind in self.kinds and any(
+                    # a province is one whatever its kind is written (tỉnh Hà
+                    # Nội: no province and city share a name)
+                    own = (
+                        place.kind in self.kinds or self.level == "province"
+                    ) and any(
                         _begins_with(place.words, name, self.around)
                         for name in self.names
                     )
@@ -322,6 +389,20 @@ def unit_place(
     if _WORDS.findall(fold(unit))[:1] != ["so"]:
         return None
     return _province_place(unit, province)
+
+
+def placed_name(unit: str, parent: str, province: str) -> str | None:
+    """A sở's name with its province (``Sở Tư pháp tỉnh Lai Châu``) when
+    ``unit`` and ``parent`` name no place and ``province`` is given (the place
+    ``unit_place`` takes for it); None otherwise."""
+    place = unit_place(unit, parent, province=province)
+    if place is None or mentions(unit) or mentions(parent) or not unit.strip():
+        return None
+    written = province.strip()
+    if not mentions(written):
+        central = "thanh pho" in place.kinds
+        written = f"{'thành phố' if central else 'tỉnh'} {written}"
+    return f"{unit.strip()} {written}"
 
 
 def _province_place(unit: str, province: str) -> UnitPlace | None:
