@@ -450,12 +450,15 @@ REGISTER_NAMED = "don-vi.xlsx"
 """How messages name the province's register (``UnitPlace.named_in``)."""
 
 
-def registered_place(departments: Sequence[tuple[str, str]]) -> UnitPlace | None:
+def registered_place(
+    departments: Sequence[tuple[str, str]], province: str = ""
+) -> UnitPlace | None:
     """The place of a province's unit that fills its whole form itself, as the
     register names it (``departments``: the set's one department, (code, name),
-    named so by ``province.folder.with_other_units``); None when that name
-    names no place (``Sở Nội vụ``)."""
+    named so by ``province.folder.with_other_units``), a sở named without its
+    province placed in the ``province`` (the province's own ``don-vi.toml``);
+    None when neither says (``Sở Nội vụ`` alone)."""
     if len(departments) != 1:
         return None
-    found = unit_place(departments[0][1])
+    found = unit_place(departments[0][1], province=province)
     return None if found is None else replace(found, named_in=REGISTER_NAMED)

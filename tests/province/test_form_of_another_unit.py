@@ -167,3 +167,37 @@ def test_check_says_what_the_night_says_of_an_old_communes_form(
         problems = check_files([form], given)
         errors = problems.filter(pl.col("severity") == "error")["message"]
         assert errors.to_list() == night.to_list()[:1]
+
+
+def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
+    tmp_path: Path,
+) -> None:
+    """The register names "Sở Tư pháp" without its province; the province's
+    `don-vi.toml` says `province = "Lai Châu"`: a newer "Sở Tư pháp tỉnh Điện
+    Biên" form in its folder stood for it, ranked first (blind round 23A, F3)."""
+    import os
+
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [["STP", "Sở Tư pháp", GROUP, None], ["SNV", "Sở Nội vụ", GROUP, None]],
+    )
+    (inputs / "don-vi.toml").write_text(
+        'unit = "UBND tỉnh Lai Châu"\nprovince = "Lai Châu"\n', encoding="utf-8"
+    )
+    write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
+    own = inputs / "units" / "STP" / "2025" / "tu-danh-gia.xlsx"
+    other = own.with_name("dien-bien.xlsx")
+    _form(inputs, "STP", "Sở Tư pháp tỉnh Điện Biên", (1, 2, 2))
+    own.rename(other)
+    _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
+    later = own.stat().st_mtime + 60
+    os.utime(other, (later, later))
+    _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
+    _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    stp = next(run for run in runs if run.unit.code == "STP")
+    assert stp.ingested is not None
+    assert sorted(stp.ingested.submissions.select("file", "status").rows()) == [
+        ("2025/dien-bien.xlsx", "rejected"),
+        ("2025/tu-danh-gia.xlsx", "used"),
+    ]
