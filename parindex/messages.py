@@ -833,6 +833,14 @@ SCORE_COLUMN_UNRECOGNISED_MISSING = (
     "phải là {role} không. Hãy đặt tiêu đề cột là “Điểm tự đánh giá” hoặc “Điểm thẩm "
     "định” rồi nộp lại."
 )
+SCORES_UNDER_UNKNOWN_HEADER = (
+    "Cột {column} có điểm ở các dòng tiêu chí (không vượt điểm tối đa) nhưng tiêu "
+    "đề không cho biết là điểm gì, mà bảng không có cột điểm thẩm định: không biết "
+    "cột này có phải điểm thẩm định không, nên biểu không được dùng (nếu dùng điểm "
+    "tự đánh giá thay cho điểm thẩm định thì tổng điểm sai). Hãy đặt tiêu đề cột là "
+    "“Điểm thẩm định” (hoặc xóa cột nếu không phải điểm) rồi nộp lại."
+)
+COLUMN_HEADER_EMPTY = "{cell} (tiêu đề trống)"
 APPRAISAL_COLUMN_UNRECOGNISED = (
     "Cột {column} nhắc tới thẩm định và có số nhưng không nhận ra là cột điểm thẩm "
     "định: không thể chỉ dùng điểm tự đánh giá. Hãy đặt tiêu đề cột là "

@@ -24,6 +24,7 @@ from parindex.workbook import (
     CellValue,
     Fallback,
     Sheet,
+    cell_position,
     cell_ref,
     cell_text,
     is_column_numbering,
@@ -42,13 +43,18 @@ CODE_HEADERS = {
 }
 NAME_HEADERS = ("ten tieu chi", "tieu chi", "noi dung", "ten chi tieu", "ten")
 REASON_STARTS = ("nguyen nhan", "ly do", "ghi chu")
-SELF_WORDS = ("tu danh gia", "tu cham")
+SELF_WORDS = ("tu danh gia", "tu cham", "tdg", "tu dg")
+# Headers that are the self score as offices abbreviate it or name who scores.
+_SELF_SHORT = ("tdg", "tu dg", "diem tdg", "don vi tu danh gia", "don vi tu cham")
+# The appeal's result (``Kết quả phúc khảo``): the council's final round; not
+# what the department asks for (``Điểm đề nghị phúc khảo``).
+APPEAL_WORDS = ("phuc khao",)
 # The appraisal named by who scores it (``Hội đồng``, ``HĐTĐ``, ``HĐ``), which a self
 # header may not also name; ``điểm đạt`` (the score reached) gives way to a self word.
 COUNCIL_WORDS = ("tham dinh", "hoi dong", "hdtd", "hd td", "hd")
 APPRAISED_WORDS = (*COUNCIL_WORDS, "diem dat")
 SCORE_ROLES = ("self", "appraised")
-_FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "sau phuc khao", "lan cuoi")
+_FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "phuc khao", "lan cuoi")
 _PRELIMINARY = ("so bo", "du kien", "truoc giai trinh", "tam tinh", "du thao")
 _ROUND = re.compile(r" lan (\d{1,2}) ")
 # A year in a header (``năm 2022``, ``(2022)``), not a decision's number
@@ -88,6 +94,12 @@ def role_of(text: str) -> str | None:
         return "evidence"
     if any(f" {w} " in words for w in ("toi da", "diem chuan", "thang diem")):
         return "max"
+    if bare in _SELF_SHORT:
+        return "self"
+    if any(f" {w} " in words for w in APPEAL_WORDS):
+        if " de nghi " in words or any(f" {w} " in words for w in _COMMENT_WORDS):
+            return None
+        return "appraised"
     is_self = any(f" {w} " in words for w in SELF_WORDS)
     is_council = any(f" {w} " in words for w in COUNCIL_WORDS)
     is_appraised = is_council or any(f" {w} " in words for w in APPRAISED_WORDS)
@@ -416,6 +428,71 @@ def _name_unused_scores(
             )
             continue
         choice.rejection = (column.cell, message)
+        return
+    _scores_under_unknown_header(sheet, columns, data_row, choice)
+
+
+_EPSILON = 1e-9
+_SCORES_SEEN = 2
+"""How many scores a column must hold to be taken for a score column."""
+
+
+def _number(value: CellValue) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return parse_number(value)
+    return None
+
+
+def _scores_under_unknown_header(
+    sheet: Sheet, columns: list[HeaderColumn], data_row: int, choice: ColumnChoice
+) -> None:
+    """A form without an appraisal column and a shown column whose header is
+    no role's (or empty) holding scores (numbers, each within its row's
+    maximum): the column may be the council's, headed otherwise (``Tỉnh đánh
+    giá``, ``Kết quả``): the file is set aside naming it, never read with the
+    self score standing for the appraisal."""
+    if "appraised" in choice.columns or "max" not in choice.columns or not columns:
+        return
+    max_at = choice.columns["max"]
+    position = cell_position(columns[0].cell)
+    header_row = position[0] if position is not None else max(data_row - 1, 0)
+    named = {c.index: c for c in columns}
+    taken = set(choice.columns.values()) | {
+        c.index for c in columns if c.role is not None or looks_like_score(c.text)
+    }
+    hidden = sheet.facts.hidden_columns
+    width = max((len(row) for row in sheet.cells[data_row:]), default=0)
+    for index in range(width):
+        if index in taken or index in hidden:
+            continue
+        seen = 0
+        for row in sheet.cells[data_row:]:
+            if index >= len(row) or max_at >= len(row):
+                continue
+            value, maximum = _number(row[index]), _number(row[max_at])
+            if value is None:
+                continue
+            if maximum is None or not -_EPSILON <= value <= maximum + _EPSILON:
+                seen = -1  # a number that is no score of its row: not scores
+                break
+            seen += 1
+        if seen < _SCORES_SEEN:
+            continue
+        column = named.get(index)
+        cell = column.cell if column is not None else cell_ref(header_row, index)
+        label = (
+            column.label
+            if column is not None
+            else messages.COLUMN_HEADER_EMPTY.format(cell=cell)
+        )
+        choice.rejection = (
+            cell,
+            messages.SCORES_UNDER_UNKNOWN_HEADER.format(column=label),
+        )
         return
 
 

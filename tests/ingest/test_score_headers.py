@@ -131,3 +131,66 @@ def test_an_extra_unrecognised_score_column_is_named_not_used(
     message = messages.SCORE_COLUMN_NOT_USED.format(column="H7 “Điểm chênh lệch”")
     assert found == [("warning", NV, "Chấm điểm", "H7", message)]
     assert total == 79.24
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Đơn vị tự đánh giá", "self"),
+        ("TĐG", "self"),
+        ("Tự ĐG", "self"),
+        ("Điểm TĐG", "self"),
+        ("Phúc khảo", "appraised"),
+        ("Kết quả phúc khảo", "appraised"),
+        ("Sau phúc khảo", "appraised"),
+        ("KQ phúc khảo", "appraised"),
+        ("Điểm sau phúc khảo", "appraised"),
+        ("Kết quả sau phúc khảo", "appraised"),
+        ("Điểm đề nghị phúc khảo", None),  # what the department asks for
+        ("Lý do phúc khảo", "reason"),
+    ],
+)
+def test_self_abbreviations_and_appeal_columns(text: str, role: str | None) -> None:
+    """Blind round 23B, F1 and F7: a self column headed "Đơn vị tự đánh giá",
+    "TĐG", "Tự ĐG" was not read (the file refused as holding no score); an
+    appeal column ("Kết quả phúc khảo") beside the appraisal was dropped
+    without a word, the appealed scores not counted."""
+    assert role_of(text) == role
+
+
+def test_an_appeal_column_beside_the_appraisal_is_the_final_round(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """Filled only where the appeal changed a score (1.3.2 → 1,5; 5.2.1 → 0,5):
+    the other rows take the appraisal, each said (README, Choices)."""
+    cells: dict[str, object] = {"H7": "Kết quả phúc khảo", "H16": 1.5, "H31": 0.5}
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert total == 79.96
+    assert not [f for f in found if f[0] == "error"]
+
+
+@pytest.mark.parametrize(
+    ("header", "label"),
+    [
+        ("Tỉnh đánh giá", "E7 “Tỉnh đánh giá”"),
+        ("Kết quả", "E7 “Kết quả”"),
+        ("Đạt", "E7 “Đạt”"),
+        ("TĐ", "E7 “TĐ”"),
+        ("Đánh giá của Sở Nội vụ", "E7 “Đánh giá của Sở Nội vụ”"),
+        (None, "E7 (tiêu đề trống)"),
+    ],
+)
+def test_a_column_of_scores_under_an_unknown_header_beside_self_only_sets_the_file_aside(
+    tmp_path: Path, sample_criteria: CriteriaSet, header: str | None, label: str
+) -> None:
+    """The council's column headed otherwise (or not at all): it was dropped
+    and the self scores used, the night "HOÀN THÀNH: 0 lỗi, 0 cảnh báo" with a
+    total 10 points off (blind round 23B, F1). A column of numbers within each
+    row's maximum, in a form without an appraisal column, may be it."""
+    total, found, _ = _run(tmp_path, {"E7": header}, sample_criteria)
+    message = messages.SCORES_UNDER_UNKNOWN_HEADER.format(column=label)
+    assert found == [
+        ("error", NV, "Chấm điểm", "E7", message),
+        _sent_unusable(message),
+    ]
+    assert total != 79.24
