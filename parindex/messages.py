@@ -232,6 +232,12 @@ FORM_OF_YEAR_IN_OTHER_FOLDER = (
 )
 WHERE_YEAR_CELL = "ô {cell}"
 WHERE_SHEET_NAME = "theo tên sheet"
+TITLE_STATES_OTHER_YEAR = (
+    "Biểu không có dòng “Năm” và tiêu đề ở ô {cell} ghi năm {named} (“{text}”): "
+    "biểu được tính là bài nộp năm {year}, năm của thư mục “{year}”. Nếu đây là bài "
+    "năm {named} gửi lại nhầm, hãy bỏ tệp khỏi thư mục; nếu đúng là bài năm {year}, "
+    "hãy sửa tiêu đề và thêm dòng “Năm: {year}”."
+)
 FILE_NAME_STATES_OTHER_YEAR = (
     "Tên tệp {file} ghi năm {named} nhưng bảng chấm điểm ở sheet “{sheet}” không có "
     "dòng “Năm”: bảng được tính là bài nộp năm {year}, năm của thư mục “{year}”. "

@@ -933,6 +933,22 @@ def _form(
             form.year_stated = True
     if form.year != year:
         return form
+    if not form.year_stated:
+        titled = _title_year(sheet, header_row, year)
+        if titled is not None:  # "BẢNG … NĂM 2022": last year's form sent again?
+            cell, title_year, text = titled
+            form.warnings.append(
+                problem(
+                    "warning",
+                    messages.TITLE_STATES_OTHER_YEAR.format(
+                        cell=cell, named=title_year, text=text, year=year
+                    ),
+                    file=file,
+                    sheet=sheet.name,
+                    cell=cell,
+                    department=form.department,
+                )
+            )
     if line_said is not None:
         form.warnings.append(line_said)
         # a line or name holding only a short name: doubtful; a blank line is
@@ -1145,6 +1161,32 @@ def find_forms(
                 file=file,
             )
         )
+    return found
+
+
+_TITLE_YEAR = re.compile(r"(?:^|[^\w])(thang\s+\d{1,2}\s+)?nam\s+((?:19|20)\d\d)(?!\d)")
+"""``năm 2022`` in a folded text; with ``tháng 2`` before it, a date's year."""
+
+
+def _title_year(
+    sheet: Sheet, header_row: int, year: int
+) -> tuple[str, int, str] | None:
+    """The first cell above a form's table whose text states a year (``BẢNG …
+    NĂM 2022``; not a date's, ``ngày 3 tháng 2 năm 2022``) when none of the
+    years stated there is ``year``: (its cell, that year, its text)."""
+    found: tuple[str, int, str] | None = None
+    for r, row in rows_visible_first(sheet, header_row):
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            for match in _TITLE_YEAR.finditer(fold(value)):
+                if match.group(1):
+                    continue  # a date
+                stated = int(match.group(2))
+                if stated == year:
+                    return None
+                if found is None:
+                    found = (cell_ref(r, c), stated, value.strip())
     return found
 
 
