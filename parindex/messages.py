@@ -585,6 +585,12 @@ FILE_SUPERSEDED_SAME_SCORES = (
     "Tệp này và tệp {used} {why} nhưng cùng điểm; dùng tệp {used} (không đổi điểm "
     "nào), tệp này không được dùng."
 )
+FILE_NEWEST_SAVED_BEFORE = (
+    "Tệp {used} được dùng vì có thời gian sửa mới nhất trong thư mục, nhưng thời "
+    "gian lưu ghi trong tệp ({saved}) trước tệp {other} (lưu lúc {other_saved}, nội "
+    "dung khác): có thể đây là bản cũ được chép lại vào thư mục. Nếu bản đúng là "
+    "{other}, hãy xóa {used} khỏi thư mục hoặc lưu lại {other}."
+)
 FILE_SUPERSEDED_BY_SAVE_TIME = (
     "Tệp này (lưu lúc {saved}) và tệp {newer} (lưu lúc {newer_saved}) {why}; theo "
     "thời gian lưu ghi trong tệp, {newer} được lưu sau nên tệp này không được dùng."

@@ -861,6 +861,53 @@ def _by_save_time(
     return (last[0], times) if len(last) == 1 else None
 
 
+SAVE_ORDER_MARGIN = dt.timedelta(hours=12)
+"""How much later another version's recorded save must be to say so (a save
+time without an offset, as LibreOffice writes it, is taken as UTC: a few hours
+off)."""
+
+
+def _saved_before(
+    used: SubmissionRead,
+    usable: list[SubmissionRead],
+    choice: Choice,
+    saved_at: SavedAt | None,
+    now: float,
+) -> None:
+    """The newest file (by file time) used though the version before it (the
+    newest of other content) records a save well after its own (a
+    re-download, an old copy put back): the rule stands, and the file used says
+    so, naming the other. Only that version is looked at: one save time more
+    per department, however many versions it sent."""
+    if saved_at is None:
+        return
+    others = [r for r in usable if r is not used and r.sha256 != used.sha256]
+    if not others:
+        return
+    other = max(others, key=lambda r: (r.file.mtime_trusted, r.file.mtime))
+    own, moment = saved_at(used), saved_at(other)
+    latest_allowed = dt.datetime.fromtimestamp(now, dt.UTC) + SAVE_TIME_SLACK
+    if (
+        own is None
+        or moment is None
+        or not own + SAVE_ORDER_MARGIN < moment <= latest_allowed
+    ):
+        return
+    choice.problems.append(
+        problem(
+            "warning",
+            messages.FILE_NEWEST_SAVED_BEFORE.format(
+                used=used.file.name,
+                saved=_shown_time(own),
+                other=other.file.name,
+                other_saved=_shown_time(moment),
+            ),
+            file=used.file.name,
+            department=used.department,
+        )
+    )
+
+
 def _why_unordered(candidates: list[SubmissionRead]) -> str:
     """Why versions cannot be ordered by the file system: the same time, or some
     time in the future, naming only the files whose time is in the future."""
@@ -898,6 +945,7 @@ def _pick(
     top = [f for f in trusted if f.file.mtime == newest]
     top += [f for f in usable if not f.file.mtime_trusted]
     if len(top) == 1:
+        _saved_before(top[0], usable, choice, saved_at, now)
         return top[0], []
     distinct: dict[str | None, SubmissionRead] = {}
     # identical content counts once (which copy is used changes no figure)
