@@ -1020,6 +1020,10 @@ SHEETS_SAME_DEPARTMENT = (
 SHEET_SAME_AS = (
     "Sheet “{sheet}” có cùng mã và điểm với sheet “{first}”: chỉ đọc sheet “{first}”."
 )
+SHEET_PART_OF = (
+    "Sheet “{sheet}” chỉ có các tiêu chí của sheet “{first}”, cùng điểm (một bản in "
+    "hay bản tổng hợp của bảng): chỉ đọc sheet “{first}”."
+)
 SHEET_FORM_READ = "Tệp có {count} bảng chấm điểm ({sheets}): đọc tất cả."
 FACTS_UNREADABLE = (
     "Không đọc được thông tin dòng/cột ẩn của tệp ({reason}): không kiểm tra được "

@@ -983,6 +983,49 @@ def _form(
     return form
 
 
+def _leaf_scores(form: Form, leaves: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The score texts of each row of ``form`` whose code is a leaf of the set
+    (``leaves``): what two sheets of one form must agree on."""
+    found = {}
+    for row in form.content:
+        code = submission_code(row[0]) or row[0]
+        if code in leaves:
+            found[code] = row[1:]
+    return found
+
+
+def _parts_of_others(
+    forms: list[Form], criteria_set: CriteriaSet
+) -> list[tuple[Form, Form]]:
+    """Each form whose leaves are all another form's, with the same scores (a
+    print copy of part of it, a summary of its leaves, a copy whose subtotal
+    rows differ): that other form, the one with the most leaves (the first of
+    equals)."""
+    if len(forms) < 2:
+        return []
+    # from the set's cached names (worked out before the readers fork: polars
+    # is not called in a forked reader child): a code no other code is under
+    codes = {c for each in criteria_set.codes_by_name.values() for c in each}
+    leaves = frozenset(
+        code for code in codes if not any(o.startswith(f"{code}.") for o in codes)
+    )
+    scores = {id(form): _leaf_scores(form, leaves) for form in forms}
+    order = sorted(forms, key=lambda f: -len(scores[id(f)]))  # stable: sheet order
+    parts: dict[int, tuple[Form, Form]] = {}  # by id: a form is no dict key
+    for index, form in enumerate(order):
+        own = scores[id(form)]
+        if not own:
+            continue
+        for whole in order[:index]:
+            if id(whole) in parts:
+                continue
+            theirs = scores[id(whole)]
+            if all(theirs.get(code) == texts for code, texts in own.items()):
+                parts[id(form)] = (form, whole)
+                break
+    return list(parts.values())
+
+
 def _disjoint(forms: list[Form]) -> bool:
     """Whether no two forms score the same code (one form split over sheets)."""
     seen: set[str] = set()
@@ -1130,6 +1173,21 @@ def find_forms(
                 )
             )
         scored = [form for form in scored if form not in copies]
+        parts = _parts_of_others(scored, criteria_set)
+        for part, whole in parts:
+            found.problems.append(
+                problem(
+                    "warning",
+                    messages.SHEET_PART_OF.format(
+                        sheet=part.table.sheet.name, first=whole.table.sheet.name
+                    ),
+                    file=file,
+                    sheet=part.table.sheet.name,
+                    department=department,
+                )
+            )
+        set_aside = {id(part) for part, _ in parts}
+        scored = [form for form in scored if id(form) not in set_aside]
         if len(scored) > 1 and not _disjoint(scored):
             sheets_list = ", ".join(f"“{form.table.sheet.name}”" for form in scored)
             name = next(
