@@ -44,7 +44,18 @@ from parindex.workbook import (
 )
 
 SUBMISSION_LABELS: dict[str, tuple[str, ...]] = {
-    "department": ("Đơn vị",),
+    # how offices label the line naming the department (README, Choices)
+    "department": (
+        "Đơn vị",
+        "Tên đơn vị",
+        "Đơn vị báo cáo",
+        "Đơn vị thực hiện",
+        "Cơ quan",
+        "Tên cơ quan",
+        "Cơ quan, đơn vị",
+        "Đơn vị tự chấm",
+        "Đơn vị tự đánh giá",
+    ),
     "year": ("Năm",),
 }
 Record = dict[str, str | None]
