@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parindex import messages
@@ -42,7 +42,19 @@ CODE_HEADERS = {
     "so tt": 3,
 }
 NAME_HEADERS = ("ten tieu chi", "tieu chi", "noi dung", "ten chi tieu", "ten")
-REASON_STARTS = ("nguyen nhan", "ly do", "ghi chu")
+# Reason headers, by preference (a reason named for the deduction beats the
+# council's remarks, which beat a ``Ghi chú``).
+REASON_STARTS = (
+    "nguyen nhan",
+    "ly do",
+    "noi dung bi tru",
+    "can cu ly do",
+    "y kien",
+    "nhan xet",
+    "giai trinh",
+    "thuyet minh",
+    "ghi chu",
+)
 SELF_WORDS = ("tu danh gia", "tu cham", "tdg", "tu dg")
 # Headers that are the self score as offices abbreviate it or name who scores.
 _SELF_SHORT = ("tdg", "tu dg", "diem tdg", "don vi tu danh gia", "don vi tu cham")
@@ -338,11 +350,23 @@ def _holds_numbers(sheet: Sheet, column: int, data_row: int) -> bool:
     return False
 
 
+_REMARKS = ("y kien", "nhan xet", "giai trinh", "thuyet minh")
+
+
+def _remarks(text: str) -> bool:
+    """Whether a reason header is remarks (``Ý kiến``, ``Nhận xét``…), not a
+    reason named as such (``Nguyên nhân``, ``Lý do``)."""
+    return _words(text.rsplit(" / ", maxsplit=1)[-1]).strip().startswith(_REMARKS)
+
+
 def _preference(column: HeaderColumn) -> tuple[int, int]:
     """A reason column named for the deduction beats a ``Ghi chú``; then the
     leftmost."""
-    bare = _words(column.text).strip()
-    rank = next((i for i, s in enumerate(REASON_STARTS) if bare.startswith(s)), 0)
+    bare = _words(column.text.split(" / ")[-1]).strip()  # a sub-column's own
+    rank = next(
+        (i for i, s in enumerate(REASON_STARTS) if bare.startswith(s)),
+        len(REASON_STARTS),
+    )
     return rank, column.index
 
 
@@ -359,6 +383,16 @@ def choose_columns(
     ``year``; without it, score columns all headed with another year are no
     old label but a doubt: the form is set aside)."""
     choice = ColumnChoice()
+    # the council's remarks holding numbers are no reason (its scores, headed
+    # ``Ý kiến thẩm định``): no role, so the rules for unknown score columns apply
+    columns = [
+        replace(column, role=None)
+        if column.role == "reason"
+        and _remarks(column.text)
+        and _holds_numbers(sheet, column.index, data_row)
+        else column
+        for column in columns
+    ]
     by_role: dict[str, list[HeaderColumn]] = {}
     for column in columns:
         if column.role is not None:

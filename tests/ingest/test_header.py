@@ -30,7 +30,7 @@ from parindex.workbook import Sheet
         ("Điểm đạt", "appraised"),
         ("Hội đồng thẩm định chấm", "appraised"),
         ("Kết quả thẩm định", "appraised"),
-        ("Ý kiến thẩm định", None),
+        ("Ý kiến thẩm định", "reason"),  # the council's remarks (session 23)
         ("Nguyên nhân trừ điểm", "reason"),
         ("Lý do trừ điểm thẩm định", "reason"),
         ("Ghi chú", "reason"),
@@ -157,7 +157,14 @@ def test_sub_columns_that_are_not_scores_keep_their_own_role() -> None:
         ]
     )
     columns, data_row = header_columns(sheet, 0, 0)
-    assert [c.role for c in columns] == ["code", "self", "reason", "appraised", None]
+    # the council's remarks are a reason too; "Lý do" is preferred
+    assert [c.role for c in columns] == [
+        "code",
+        "self",
+        "reason",
+        "appraised",
+        "reason",
+    ]
     choice = choose_columns(sheet, columns, data_row, 2023)
     assert choice.columns == {"code": 0, "self": 1, "reason": 2, "appraised": 3}
     assert choice.warnings == [] and choice.rejection is None

@@ -49,8 +49,8 @@ def _sent_unusable(reason: str) -> tuple[str, None, None, None, str]:
         ("Điểm đơn vị tự chấm", "self"),
         ("Điểm đạt (đơn vị tự chấm)", "self"),
         ("Điểm đạt (tự đánh giá)", "self"),
-        ("Nhận xét của Hội đồng", None),
-        ("Ý kiến Hội đồng", None),
+        ("Nhận xét của Hội đồng", "reason"),  # the council's remarks: the reason
+        ("Ý kiến Hội đồng", "reason"),
         ("Điểm tự chấm (Hội đồng thẩm định kiểm tra)", None),
     ],
 )
@@ -194,3 +194,22 @@ def test_a_column_of_scores_under_an_unknown_header_beside_self_only_sets_the_fi
         _sent_unusable(message),
     ]
     assert total != 79.24
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ý kiến thẩm định",
+        "Ý kiến của Hội đồng thẩm định",
+        "Giải trình",
+        "Nhận xét",
+        "Nhận xét của Hội đồng",
+        "Nội dung bị trừ điểm",
+        "Thuyết minh",
+        "Căn cứ, lý do",
+    ],
+)
+def test_reason_headers_as_offices_write_them(text: str) -> None:
+    """The deduction's reason under these headers was dropped, and the report
+    said "(chưa ghi nguyên nhân)" of a reason written (blind round 23B, F4)."""
+    assert role_of(text) == "reason"
