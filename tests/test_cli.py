@@ -150,3 +150,22 @@ def test_dask_runner_without_prefect_dask_says_how_to_install_it(
         "--runner process để đọc bằng nhiều tiến trình trên máy này."
     )
     assert not (tmp_path / "o").exists()
+
+
+def test_a_score_just_above_its_maximum_is_shown_apart_from_it(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """0.5000001 against 0.5 was said "Điểm thẩm định 0,5 vượt điểm tối đa 0,5"
+    (blind round 23B, F8): the score is shown with the decimals that tell it
+    from the maximum."""
+    path = write_submission(
+        tmp_path / "2023" / "nv.xlsx", [["1.1", "Kế hoạch", 1.5, 1.5, 1.5000001]]
+    )
+    result = runner.invoke(
+        app, ["check", str(path), "--inputs", str(sample_inputs), "--json"]
+    )
+    assert result.exit_code == 1
+    assert (
+        '"message": "Điểm thẩm định 1,5000001 vượt điểm tối đa 1,5 của tiêu chí 1.1."'
+        in result.output
+    )

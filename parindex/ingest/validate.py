@@ -21,6 +21,16 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else format_vn(value)
 
 
+def _fmt_apart(value: float | None, other: float | None) -> str:
+    """``value`` as ``_fmt`` shows it, with the decimals that tell it from
+    ``other`` when rounding would show both alike (1,5000001 beside 1,5)."""
+    shown = _fmt(value)
+    if value is not None and other is not None and value != other:
+        if shown == _fmt(other):
+            return format_vn(value, decimals=9)
+    return shown
+
+
 def _with_criteria(rows: pl.DataFrame, criteria_set: CriteriaSet) -> pl.DataFrame:
     """Each row with its node's ``max`` and ``is_leaf``, whether the code is known,
     and whether the row's department is responsible for it.
@@ -83,8 +93,8 @@ def _row_problems(
     ):
         values = {
             **row,
-            "self_score": _fmt(row["self_score"]),
-            "appraised_score": _fmt(row["appraised_score"]),
+            "self_score": _fmt_apart(row["self_score"], row["max"]),
+            "appraised_score": _fmt_apart(row["appraised_score"], row["max"]),
             "max": _fmt(row["max"]),
             "stated_max": _fmt(row["stated_max"]),
             "owners": ", ".join(owners.get(row["code"]) or []),
