@@ -1144,6 +1144,15 @@ PROVINCE_NO_YEAR = (
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_LAST_YEAR_SAID = "Về năm {year}: {said}"
+PROVINCE_LAST_YEAR_FOLDER_UNUSED = (
+    "thư mục năm {year} của đơn vị không có tệp chấm điểm nào dùng được: tổng điểm "
+    "năm trước chỉ lấy từ số công bố trong history.xlsx (nếu có)."
+)
+PROVINCE_LAST_YEAR_FOLDER_INCOMPLETE = (
+    "thư mục năm {year} của đơn vị chỉ có điểm {scored}/{leaves} tiêu chí, không "
+    "cho tổng điểm năm {year}: tổng điểm năm trước chỉ lấy từ số công bố trong "
+    "history.xlsx (nếu có)."
+)
 PROVINCE_NOTHING_USED = "Đơn vị không có tệp chấm điểm nào dùng được năm {year}."
 PROVINCE_UNIT_UNSCORED = (
     "Còn {unscored}/{leaves} tiêu chí chưa có điểm (tính 0 điểm): tổng điểm, xếp "

@@ -138,6 +138,18 @@ def consolidate_unit(
         published = history.result(year - 1)
         note = messages.PROVINCE_NO_FOLDER.format(year=year, folder=folder)
         said = _said(concat_problems([history_problems, previous.problems]))
+        last = previous.result
+        if (unit.folder / str(year - 1)).is_dir() and (
+            last is None or not last.complete
+        ):  # its folder gives no total of last year: the figure shown is not it
+            incomplete = (
+                messages.PROVINCE_LAST_YEAR_FOLDER_UNUSED.format(year=year - 1)
+                if last is None or not last.scored
+                else messages.PROVINCE_LAST_YEAR_FOLDER_INCOMPLETE.format(
+                    year=year - 1, scored=last.coverage[0], leaves=last.coverage[1]
+                )
+            )
+            said = f"{said} {incomplete}".strip()
         if said:  # no run of its own says them: what last year's figures rest on
             note += " " + messages.PROVINCE_LAST_YEAR_SAID.format(
                 year=year - 1, said=said

@@ -329,3 +329,37 @@ def test_a_form_of_this_year_in_last_years_folder_of_a_unit_without_a_folder_is_
         messages.PROVINCE_NO_FOLDER.format(year=2025, folder=folder) + " " + said
     )
     assert "tệp 2024/tu-danh-gia-2025.xlsx ghi năm 2025 (ô A3)" in note
+
+
+def test_a_previous_folder_that_gives_no_total_is_said_for_a_unit_without_a_folder(
+    tmp_path: Path,
+) -> None:
+    """X05 has no folder this year; its 2024 folder scores 2 of 3 criteria
+    (no total to compare), and it has no history: the previous total was empty
+    with no reason (blind round 23A, F4)."""
+    from parindex import messages
+
+    inputs = _province(tmp_path, ["X01", "X05"])
+    _form(inputs, "X01", 2025, (1, 1, 1))
+    _form(inputs, "X05", 2024, (1, 2))  # 2.1 left out
+    note = _notes(tmp_path, inputs)["X05"]
+    assert note is not None
+    said = messages.PROVINCE_LAST_YEAR_FOLDER_INCOMPLETE.format(
+        year=2024, scored=2, leaves=3
+    )
+    assert note.endswith(messages.PROVINCE_LAST_YEAR_SAID.format(year=2024, said=said))
+
+
+def test_a_previous_folder_with_no_usable_file_is_said_for_a_unit_without_a_folder(
+    tmp_path: Path,
+) -> None:
+    from parindex import messages
+
+    inputs = _province(tmp_path, ["X01", "X05"])
+    _form(inputs, "X01", 2025, (1, 1, 1))
+    (inputs / "units" / "X05" / "2024").mkdir(parents=True)
+    (inputs / "units" / "X05" / "2024" / "tu-danh-gia.xlsx").write_bytes(b"hong")
+    note = _notes(tmp_path, inputs)["X05"]
+    assert note is not None
+    said = messages.PROVINCE_LAST_YEAR_FOLDER_UNUSED.format(year=2024)
+    assert note.endswith(said)
