@@ -314,31 +314,35 @@ def test_a_components_row_of_the_criteria_is_compared_as_in_the_components(
     assert components["1"] == 7.36  # published
 
 
-def _renamed(tmp_path: Path) -> pipeline.AnalysedResult:
-    """2022's KT "Phòng Kinh tế" is 2023's KTHT "Phòng Kinh tế và Hạ tầng",
-    whose other names in the set are "KT; Phòng Kinh tế"."""
+def _two_years(
+    tmp_path: Path,
+    old: tuple[str, str],
+    new: list[tuple[str, str, str]],
+    lead: str,
+) -> pipeline.AnalysedResult:
+    """2022's department ``old`` (code, name) leading 1.2; 2023's departments
+    ``new`` (code, name, other names) with ``lead`` leading it; NV leads 1.1
+    both years. Each year's forms named as that year's set names them."""
     tree_2022 = [
         ["1", "Chỉ đạo điều hành", 3, None, None],
         ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
-        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", "KT"],
+        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", old[0]],
     ]
-    tree_2023 = [[*row[:4], "KTHT" if row[4] == "KT" else row[4]] for row in tree_2022]
+    tree_2023 = [[*row[:4], lead if row[4] == old[0] else row[4]] for row in tree_2022]
     inputs = tmp_path / "inputs"
     write_criteria(
         inputs / "criteria" / "bo-2022.xlsx",
         tree_2022,
-        [("NV", "Phòng Nội vụ", "Nội vụ"), ("KT", "Phòng Kinh tế", "Kinh tế")],
+        [("NV", "Phòng Nội vụ", "Nội vụ"), (*old, "")],
         first_year=2022,
     )
     write_criteria(
         inputs / "criteria" / "bo-2023.xlsx",
         tree_2023,
-        [
-            ("NV", "Phòng Nội vụ", "Nội vụ"),
-            ("KTHT", "Phòng Kinh tế và Hạ tầng", "KT; Phòng Kinh tế"),
-        ],
+        [("NV", "Phòng Nội vụ", "Nội vụ"), *new],
         first_year=2023,
     )
+    lead_name = next(name for code, name, _ in new if code == lead)
     for year, tree, scores in ((2022, tree_2022, (1, 1.5)), (2023, tree_2023, (1, 2))):
         folder = inputs / str(year)
         write_submission(
@@ -350,10 +354,21 @@ def _renamed(tmp_path: Path) -> pipeline.AnalysedResult:
         write_submission(
             folder / "kt.xlsx",
             [["1.2", tree[2][1], 2, scores[1], scores[1], None]],
-            department="Phòng Kinh tế" if year == 2022 else "Phòng Kinh tế và Hạ tầng",
+            department=old[1] if year == 2022 else lead_name,
             year=year,
         )
     return _result(inputs)
+
+
+def _renamed(tmp_path: Path) -> pipeline.AnalysedResult:
+    """2022's KT "Phòng Kinh tế" is 2023's KTHT "Phòng Kinh tế và Hạ tầng",
+    whose other names in the set are "KT; Phòng Kinh tế"."""
+    return _two_years(
+        tmp_path,
+        ("KT", "Phòng Kinh tế"),
+        [("KTHT", "Phòng Kinh tế và Hạ tầng", "KT; Phòng Kinh tế")],
+        "KTHT",
+    )
 
 
 def test_a_renamed_department_keeps_last_year(tmp_path: Path) -> None:
@@ -443,41 +458,9 @@ def _sample_set() -> CriteriaSet:
 def _split(tmp_path: Path) -> pipeline.AnalysedResult:
     """2022's KTHT "Phòng Kinh tế và Hạ tầng" split in 2023 into KT "Phòng
     Kinh tế" and HT "Phòng Hạ tầng", both naming KTHT among their other names."""
-    tree_2022 = [
-        ["1", "Chỉ đạo điều hành", 3, None, None],
-        ["1.1", "Kế hoạch cải cách hành chính", 1, "Thẩm định", "NV"],
-        ["1.2", "Báo cáo cải cách hành chính", 2, "Thẩm định", "KTHT"],
-    ]
-    tree_2023 = [[*row[:4], "KT" if row[4] == "KTHT" else row[4]] for row in tree_2022]
-    inputs = tmp_path / "inputs"
-    write_criteria(
-        inputs / "criteria" / "bo-2022.xlsx",
-        tree_2022,
-        [("NV", "Phòng Nội vụ", "Nội vụ"), ("KTHT", "Phòng Kinh tế và Hạ tầng", "")],
-        first_year=2022,
+    return _two_years(
+        tmp_path,
+        ("KTHT", "Phòng Kinh tế và Hạ tầng"),
+        [("KT", "Phòng Kinh tế", "KTHT"), ("HT", "Phòng Hạ tầng", "KTHT")],
+        "KT",
     )
-    write_criteria(
-        inputs / "criteria" / "bo-2023.xlsx",
-        tree_2023,
-        [
-            ("NV", "Phòng Nội vụ", "Nội vụ"),
-            ("KT", "Phòng Kinh tế", "KTHT"),
-            ("HT", "Phòng Hạ tầng", "KTHT"),
-        ],
-        first_year=2023,
-    )
-    for year, scores in ((2022, (1, 1.5)), (2023, (1, 2))):
-        folder = inputs / str(year)
-        write_submission(
-            folder / "nv.xlsx",
-            [["1.1", tree_2022[1][1], 1, scores[0], scores[0], None]],
-            department="Phòng Nội vụ",
-            year=year,
-        )
-        write_submission(
-            folder / "kt.xlsx",
-            [["1.2", tree_2022[2][1], 2, scores[1], scores[1], None]],
-            department="Phòng Kinh tế và Hạ tầng" if year == 2022 else "Phòng Kinh tế",
-            year=year,
-        )
-    return _result(inputs)
