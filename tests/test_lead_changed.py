@@ -220,3 +220,27 @@ def test_the_report_says_the_code_and_lead_then(
         "- Tiêu chí 1.3 “Báo cáo cải cách hành chính”: đạt 1,5/2 điểm (Phòng Tư "
         "pháp; năm 2022 là 1.2, do Phòng Kinh tế và Hạ tầng phụ trách).",
     ]
+
+
+def test_the_scorecard_says_whose_it_was(
+    moved: pipeline.AnalysedResult, tmp_path: Path
+) -> None:
+    """The `Mất điểm` ranking listed 1.3 under TP, "Mất điểm cả năm 2022: Có",
+    with no word of KTHT (blind round 23A, F8)."""
+    from parindex.render.scorecard import LOST_SHEET, render_scorecard
+
+    path = tmp_path / "scorecard.xlsx"
+    render_scorecard(moved, path, datetime(2024, 1, 5, 8, 0))
+    sheet = list(load_workbook(path)[LOST_SHEET].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(sheet) if row[:3] == ("TT", "Mã", "Tiêu chí"))
+    header = list(sheet[at])
+    rows = {
+        row[1]: row[header.index("Đơn vị chủ trì")]
+        for row in sheet[at + 1 :]
+        if row[0] is not None
+    }
+    assert rows == {
+        "1.1": "TCKH; NV (năm 2022 là 1.3: TCKH)",
+        "1.2": "NV",
+        "1.3": "TP (năm 2022 là 1.2: KTHT)",
+    }

@@ -23,7 +23,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from parindex import messages
-from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult
+from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult, previous_leads
 from parindex.consolidate import GROUPS, TREND_WORDS, trend
 from parindex.render.charts import short_name
 from parindex.render.prose import (
@@ -630,6 +630,20 @@ def write_points_lost(
             YES_NO, default=None, return_dtype=pl.String
         ),
     )
+    if previous_year is not None:  # a leaf lost both years that was another's
+        before = {
+            code: f" (năm {previous_year}"
+            + (f" là {lead.code}" if lead.code != code else "")
+            + f": {'; '.join(lead.departments)})"
+            for code, lead in previous_leads(
+                result, lost.filter(pl.col("recurring").fill_null(False))
+            ).items()
+        }
+        if before:
+            rows = rows.with_columns(
+                departments=pl.col("departments")
+                + pl.col("code").replace_strict(before, default="")
+            )
     by_department = result.analysis.recoverable
     recurring_lost = lost.filter(pl.col("recurring").fill_null(False))
     scored = result.current.scored  # else nothing is known lost: no figures
