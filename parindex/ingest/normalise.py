@@ -443,6 +443,30 @@ class _Row:
         return self.self[0] is not None or self.appraised[0] is not None
 
 
+def _add_reason(row: _Row, text: str | None) -> None:
+    """``text`` added to ``row``'s reason (``; `` between), once."""
+    if not text:
+        return
+    if not row.reason:
+        row.reason = text
+    elif text not in row.reason.split("; "):
+        row.reason = f"{row.reason}; {text}"
+
+
+def _reason_to_block(found: list[_Row | None], value: CellValue) -> None:
+    """A reason written on a sub-item's label row: the reason of the criterion
+    whose block it is in (the last coded row read, the block not ended)."""
+    text = _text_or_none(value)
+    if text is None:
+        return
+    for row in reversed(found):
+        if row is None:
+            return  # a blank row or a note ended the block
+        if row.code is not None:
+            _add_reason(row, nfc(text))
+            return
+
+
 def _blocks(table: Table, rows: list[_Row | None]) -> list[_Row]:
     """The rows with every criterion split over sub-items (``a)``, ``b)``, ``-``,
     ``+``) or over a merged code cell folded into its coded row, as a whole."""
@@ -460,6 +484,8 @@ def _blocks(table: Table, rows: list[_Row | None]) -> list[_Row]:
     def close() -> None:
         if owner is not None and subs:
             _resolve_block(table, owner, subs, merged=owner.r in merged)
+            for sub in subs:  # the sub-items' reasons are the criterion's
+                _add_reason(owner, sub.reason)
 
     for row in rows:
         if row is None:
@@ -984,7 +1010,11 @@ class RowsBuilder:
                         found.append(None)  # only text: a note, a signature
                         continue
                     if not row.scored():
-                        continue  # a sub-item's label: the block goes on
+                        # a sub-item's label: the block goes on, its reason
+                        # the criterion's (``5.5.2`` with ``-`` rows under it)
+                        if reason_at is not None:
+                            _reason_to_block(found, cells[reason_at])
+                        continue
                 row.total_label = _total_label(table, r)
             if max_at is None:
                 row.max = None
