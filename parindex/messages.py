@@ -1144,6 +1144,10 @@ PROVINCE_NO_YEAR = (
 )
 PROVINCE_NO_FOLDER = "Đơn vị chưa có thư mục nộp bài năm {year} ({folder})."
 PROVINCE_LAST_YEAR_SAID = "Về năm {year}: {said}"
+PROVINCE_PREVIOUS_TWO_BASES = (
+    "Tổng điểm năm {year} so sánh là số công bố ({published} điểm); tính từ các "
+    "tiêu chí trong thư mục năm {year} của đơn vị: {computed} điểm."
+)
 PROVINCE_LAST_YEAR_FOLDER_UNUSED = (
     "thư mục năm {year} của đơn vị không có tệp chấm điểm nào dùng được: tổng điểm "
     "năm trước chỉ lấy từ số công bố trong history.xlsx (nếu có)."

@@ -20,6 +20,7 @@ from parindex.numbers import round2 as shared_round2
 from parindex.problems import concat_problems, problem, problems_frame
 from parindex.province.folder import GradeBand, Province
 from parindex.province.units import UnitRun
+from parindex.text import format_vn
 
 CENT = Decimal("0.01")
 LOST_EPSILON = Decimal("0.005")  # a leaf shown as losing 0,00 lost nothing
@@ -236,12 +237,17 @@ def _previous_ranks(members: Sequence[UnitRun]) -> dict[str, int]:
 
 
 def _previous_total(run: UnitRun) -> float | None:
-    """The unit's total last year as compared: its result's (consolidated or
-    published), else, with no drop folder this year, its own folder's."""
+    """The unit's total last year as its own headline quotes it: published
+    first, else consolidated from its own folder; with no drop folder this
+    year, its published figure, else its own folder's (blind round 23A, F5:
+    the province compared with the folder's total where the unit's report
+    quoted the published one)."""
     if run.result is not None:
-        return run.result.previous_total
+        return run.result.analysis.headline.previous_total
+    if run.last_published is not None:
+        return run.last_published
     year = _compared_last_year(run)
-    return year.total if year is not None else run.last_published
+    return year.total if year is not None else None
 
 
 def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
@@ -260,13 +266,8 @@ def _unit_row(  # noqa: PLR0917 - one row's facts, all computed by the caller
         total = round2(result.current.total)
         if maximum:
             percent = round2(total / maximum * 100)
-    previous_total = (
-        round2(result.previous_total)
-        if result is not None and result.previous_total is not None
-        else None
-    )
-    if result is None and (last_total := _previous_total(run)) is not None:
-        previous_total = round2(last_total)
+    last_total = _previous_total(run)
+    previous_total = round2(last_total) if last_total is not None else None
     errors = warnings = 0
     if result is not None:
         errors = result.problems.filter(pl.col("severity") == "error").height
@@ -306,15 +307,40 @@ def _note(run: UnitRun) -> str | None:
     """The row's note: why the unit has no figures, or, for a ranked unit whose
     total counts criteria not scored as 0, how many (its total, rank and change
     are on a sum short of them: README, Choices, "Nothing scored")."""
+    notes = [run.note] if run.note else []
+    bases = _two_bases(run)
     if run.result is None or not run.has_figures:
-        return run.note
+        return " ".join([*notes, *bases]) or None
     scored, leaves = run.result.current.coverage
-    if scored == leaves:
-        return run.note
-    unscored = messages.PROVINCE_UNIT_UNSCORED.format(
-        unscored=leaves - scored, leaves=leaves
-    )
-    return f"{run.note} {unscored}" if run.note else unscored
+    if scored != leaves:
+        notes.append(
+            messages.PROVINCE_UNIT_UNSCORED.format(
+                unscored=leaves - scored, leaves=leaves
+            )
+        )
+    return " ".join([*notes, *bases]) or None
+
+
+def _two_bases(run: UnitRun) -> list[str]:
+    """Last year's published total compared, beside another one computed from
+    the unit's own complete folder: both said (the unit's report says both)."""
+    if run.result is not None:
+        headline = run.result.analysis.headline
+        published = (
+            headline.previous_total if headline.previous_source == "published" else None
+        )
+        computed, year = headline.previous_computed, headline.previous_year
+    else:
+        last = _compared_last_year(run)
+        published, computed = run.last_published, last.total if last else None
+        year = run.year - 1
+    if published is None or computed is None or round2(published) == round2(computed):
+        return []
+    return [
+        messages.PROVINCE_PREVIOUS_TWO_BASES.format(
+            year=year, published=format_vn(published), computed=format_vn(computed)
+        )
+    ]
 
 
 def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:

@@ -363,3 +363,35 @@ def test_a_previous_folder_with_no_usable_file_is_said_for_a_unit_without_a_fold
     assert note is not None
     said = messages.PROVINCE_LAST_YEAR_FOLDER_UNUSED.format(year=2024)
     assert note.endswith(said)
+
+
+def test_last_years_published_total_is_the_one_compared_and_both_are_said(
+    tmp_path: Path,
+) -> None:
+    """X01's 2024 folder computes 5; the province published 4,5 in its
+    `history.xlsx`. The province sheet compared with 5 where the unit's own
+    report quotes 4,5 ("số công bố; tính từ các tiêu chí: 5"), with no word
+    (blind round 23A, F5). The published figure is compared, as the unit's own
+    headline does, and the row's note gives both. The same for a unit with no
+    folder this year."""
+    from parindex import messages
+    from tests.builders import write_rows
+
+    inputs = _province(tmp_path, ["X01", "X02", "X05"])
+    for unit in ("X01", "X05"):
+        _form(inputs, unit, 2024, (1, 2, 2))  # 5
+        write_rows(
+            inputs / "units" / unit / "history.xlsx",
+            {"Kết quả": [["Năm", "Điểm thẩm định", "Tổng điểm"], [2024, 4.5, 4.5]]},
+        )
+    _form(inputs, "X02", 2024, (1, 1, 2))  # 4
+    _form(inputs, "X01", 2025, (1, 1, 1))  # 3
+    _form(inputs, "X02", 2025, (1, 1, 1))  # 3
+    found = _previous(tmp_path, inputs)
+    assert found["X01"][:2] == (4.5, 1)  # 4,5 (published) ranks over X02's 4
+    assert found["X05"][:2] == (4.5, 1)
+    assert found["X02"][:2] == (4.0, 3)
+    note = _notes(tmp_path, inputs)["X01"]
+    assert note == messages.PROVINCE_PREVIOUS_TWO_BASES.format(
+        year=2024, published="4,5", computed="5"
+    )
