@@ -1005,18 +1005,18 @@ def _leaf_scores(form: Form, leaves: frozenset[str]) -> dict[str, tuple[str, ...
     return found
 
 
-def _parts_of_others(
-    forms: list[Form], criteria_set: CriteriaSet
-) -> list[tuple[Form, Form]]:
+def _parts_of_others(forms: list[Form]) -> list[tuple[Form, Form]]:
     """Each form whose leaves are all another form's, with the same scores (a
     print copy of part of it, a summary of its leaves, a copy whose subtotal
     rows differ): that other form, the one with the most leaves (the first of
     equals)."""
     if len(forms) < 2:
         return []
-    # from the set's cached names (worked out before the readers fork: polars
+    # the forms' own codes, not the set's (polars, which the set's frames need,
     # is not called in a forked reader child): a code no other code is under
-    codes = {c for each in criteria_set.codes_by_name.values() for c in each}
+    codes = {
+        submission_code(row[0]) or row[0] for form in forms for row in form.content
+    }
     leaves = frozenset(
         code for code in codes if not any(o.startswith(f"{code}.") for o in codes)
     )
@@ -1184,7 +1184,7 @@ def find_forms(
                 )
             )
         scored = [form for form in scored if form not in copies]
-        parts = _parts_of_others(scored, criteria_set)
+        parts = _parts_of_others(scored)
         for part, whole in parts:
             found.problems.append(
                 problem(
