@@ -1001,6 +1001,7 @@ def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, st
 
 def _renamed_said(
     heirs: dict[str, list[str]],
+    merged: set[str],
     current: YearResult,
     last_set: CriteriaSet,
     problems: pl.DataFrame,
@@ -1012,8 +1013,18 @@ def _renamed_said(
     names_before = {d.code: d.name for d in last_set.departments}
     year, before = current.year, current.year - 1
     records = []
+    for code in sorted(merged):  # two of last year's departments now one
+        olds = [old for old, new in heirs.items() if new == [code]]
+        said = messages.DEPARTMENTS_MERGED_NOT_COMPARED.format(
+            previous_year=before,
+            name=f"{names_now[code]} ({code})",
+            olds=", ".join(f"{names_before[o]} ({o})" for o in olds),
+        )
+        records.append(problem("warning", said, department=code))
     for old, new in heirs.items():
         was = f"{names_before[old]} ({old})"
+        if len(new) == 1 and new[0] in merged:
+            continue
         if len(new) == 1:
             records.append(
                 problem(
@@ -1178,7 +1189,13 @@ def compare(
     if previous is not None and match is not None:
         heirs = department_heirs(current.criteria_set, previous.criteria_set)
         renamed = {old: new[0] for old, new in heirs.items() if len(new) == 1}
-        problems = _renamed_said(heirs, current, previous.criteria_set, problems)
+        merged = {
+            new for new in renamed.values() if list(renamed.values()).count(new) > 1
+        }
+        renamed = {old: new for old, new in renamed.items() if new not in merged}
+        problems = _renamed_said(
+            heirs, merged, current, previous.criteria_set, problems
+        )
         previous = _recoded(previous, match, renamed)
     component_columns = ["code", "name", "max", "score", "leaves", "scored"]
     published = history.result(previous_year)

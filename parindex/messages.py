@@ -137,6 +137,11 @@ CRITERIA_SET_OTHER_THAN_PREVIOUS = (
     "tiêu chí đánh số lại, không so sánh được hay khác điểm tối đa). Nếu năm {year} "
     "không đổi bộ chỉ số, hãy bỏ tệp thừa khỏi thư mục “criteria”."
 )
+DEPARTMENTS_MERGED_NOT_COMPARED = (
+    "{name} ghi tên của nhiều đơn vị năm {previous_year} là tên khác ({olds}): đơn vị "
+    "được hợp nhất nên không so sánh với năm {previous_year} (từng tiêu chí vẫn được "
+    "so sánh)."
+)
 DEPARTMENT_SPLIT_NOT_COMPARED = (
     "{old} năm {previous_year} được nhiều đơn vị năm nay ghi là tên khác ({heirs}): "
     "không rõ đơn vị nào kế tục nên các đơn vị này không được so sánh với năm "

@@ -319,6 +319,7 @@ def _two_years(
     old: tuple[str, str],
     new: list[tuple[str, str, str]],
     lead: str,
+    extra_old: tuple[str, str] | None = None,
 ) -> pipeline.AnalysedResult:
     """2022's department ``old`` (code, name) leading 1.2; 2023's departments
     ``new`` (code, name, other names) with ``lead`` leading it; NV leads 1.1
@@ -333,7 +334,11 @@ def _two_years(
     write_criteria(
         inputs / "criteria" / "bo-2022.xlsx",
         tree_2022,
-        [("NV", "Phòng Nội vụ", "Nội vụ"), (*old, "")],
+        [
+            ("NV", "Phòng Nội vụ", "Nội vụ"),
+            (*old, ""),
+            *([(*extra_old, "")] if extra_old else []),
+        ],
         first_year=2022,
     )
     write_criteria(
@@ -464,3 +469,25 @@ def _split(tmp_path: Path) -> pipeline.AnalysedResult:
         [("KT", "Phòng Kinh tế", "KTHT"), ("HT", "Phòng Hạ tầng", "KTHT")],
         "KT",
     )
+
+
+def test_two_departments_merged_into_one_are_said_not_compared(tmp_path: Path) -> None:
+    """TCKH and KTHT merged into KTTC, whose other names list both: KTTC was
+    compared with KTHT's last year alone (blind re-check 23C, finding 1)."""
+    from parindex import messages
+    from parindex.render.sheets import department_row
+
+    result = _two_years(
+        tmp_path,
+        ("KTHT", "Phòng Kinh tế và Hạ tầng"),
+        [("KTTC", "Phòng Kinh tế - Tài chính", "KTHT; TCKH")],
+        "KTTC",
+        extra_old=("TCKH", "Phòng Tài chính - Kế hoạch"),
+    )
+    said = messages.DEPARTMENTS_MERGED_NOT_COMPARED.format(
+        previous_year=2022,
+        name="Phòng Kinh tế - Tài chính (KTTC)",
+        olds="Phòng Kinh tế và Hạ tầng (KTHT), Phòng Tài chính - Kế hoạch (TCKH)",
+    )
+    assert result.problems.filter(pl.col("message") == said).height == 1
+    assert department_row(result, "KTTC", previous=True) is None
