@@ -135,3 +135,22 @@ def test_another_provinces_form_named_without_a_kind_word_is_set_aside(
         "Tệp mới hơn của Sở Tư pháp không dùng được (2025/khac.xlsx): vẫn dùng tệp "
         "2025/own.xlsx.".replace("Sở Tư pháp", unit)
     ]
+
+
+@pytest.mark.parametrize(
+    ("province", "line"),
+    [
+        ("Bà Rịa - Vũng Tàu", "Sở Tư pháp tỉnh Bà Rịa - Vũng Tàu"),
+        ("Bà Rịa - Vũng Tàu", "Sở Tư pháp tỉnh BRVT"),
+        ("Thừa Thiên Huế", "Sở Tư pháp tỉnh Thừa Thiên - Huế"),
+        ("Hồ Chí Minh", "Sở Tư pháp TP.HCM"),
+        ("Hồ Chí Minh", "Sở Tư pháp TP HCM"),
+    ],
+)
+def test_a_provinces_own_name_as_written_is_its_own(province: str, line: str) -> None:
+    """A province whose name has a hyphen, or written by its initials: the
+    sở's own form was set aside ("tỉnh Bà Rịa không phải địa bàn …"; blind
+    re-check 23C, finding 2)."""
+    place = unit_place("Sở Tư pháp", province=province)
+    assert place is not None
+    assert place.first_foreign([line]) is None

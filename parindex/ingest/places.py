@@ -416,7 +416,7 @@ def _province_place(unit: str, province: str) -> UnitPlace | None:
         return UnitPlace(
             "province",
             frozenset(p.kind for p in named),
-            frozenset(p.name for p in named),
+            frozenset(w for p in named for w in _written_ways(p.name)),
             unit.strip() or province.strip(),
         )
     name = _words_folded(province)
@@ -426,9 +426,20 @@ def _province_place(unit: str, province: str) -> UnitPlace | None:
     return UnitPlace(
         "province",
         frozenset({"thanh pho" if central else "tinh"}),
-        frozenset({name}),
+        _written_ways(name),
         unit.strip() or province.strip(),
     )
+
+
+def _written_ways(name: str) -> frozenset[str]:
+    """A province's name (folded) as offices also write it: cut at its hyphen
+    or after two words (``Bà Rịa - Vũng Tàu``: "tỉnh Bà Rịa", a line cut at
+    the dash; ``Thừa Thiên - Huế``), or by its initials (``BRVT``, ``HCM``)."""
+    words = name.split()
+    ways = {name, " ".join(words[:2])}
+    if len(words) > 2:
+        ways.add("".join(w[0] for w in words))
+    return frozenset(ways)
 
 
 def _words_folded(text: str) -> str:
