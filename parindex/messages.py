@@ -850,6 +850,11 @@ SCORE_COLUMN_UNRECOGNISED_MISSING = (
     "phải là {role} không. Hãy đặt tiêu đề cột là “Điểm tự đánh giá” hoặc “Điểm thẩm "
     "định” rồi nộp lại."
 )
+APPEAL_COLUMN_WORDS = (
+    "Cột {column} (phúc khảo) có chữ (“{text}”), không phải chỉ có điểm: không đọc "
+    "cột này, dùng điểm thẩm định ở cột khác. Nếu cột có điểm sau phúc khảo, hãy "
+    "chỉ ghi số (để trống dòng giữ nguyên điểm) rồi nộp lại."
+)
 SCORES_UNDER_UNKNOWN_HEADER = (
     "Cột {column} có điểm ở các dòng tiêu chí (không vượt điểm tối đa) nhưng tiêu "
     "đề không cho biết là điểm gì, mà bảng không có cột điểm thẩm định: không biết "

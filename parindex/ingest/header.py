@@ -339,6 +339,20 @@ def locate_header_columns(sheet: Sheet) -> LocatedHeader | None:
     return fallback
 
 
+def _words_in(sheet: Sheet, column: int, data_row: int, code: int | None) -> str | None:
+    """The first text of ``column``'s cells on rows with a code (``code``:
+    its column) that is no number and no ``-`` (``Giữ nguyên``), None when
+    there is none (a note under the table is no cell of a criterion)."""
+    for row in sheet.cells[data_row:]:
+        if code is None or code >= len(row) or cell_text(row[code]) == "":
+            continue
+        if column < len(row) and isinstance(row[column], str):
+            text = str(row[column]).strip()
+            if text and text != "-" and parse_number(text) is None:
+                return text
+    return None
+
+
 def _holds_numbers(sheet: Sheet, column: int, data_row: int) -> bool:
     for row in sheet.cells[data_row:]:
         if column < len(row):
@@ -390,6 +404,27 @@ def choose_columns(
         if column.role == "reason"
         and _remarks(column.text)
         and _holds_numbers(sheet, column.index, data_row)
+        else column
+        for column in columns
+    ]
+    # an appeal's column holding words ("Giữ nguyên", "x"): no scores, said
+    for column in columns:
+        if column.role == "appraised" and " phuc khao " in _words(column.text):
+            code = next((c.index for c in columns if c.role == "code"), None)
+            words = _words_in(sheet, column.index, data_row, code)
+            if words is not None:
+                choice.warnings.append(
+                    (
+                        column.cell,
+                        messages.APPEAL_COLUMN_WORDS.format(
+                            column=column.label, text=words
+                        ),
+                    )
+                )
+    columns = [
+        replace(column, role=None)
+        if column.role == "appraised"
+        and any(cell == column.cell for cell, _ in choice.warnings)
         else column
         for column in columns
     ]

@@ -213,3 +213,26 @@ def test_reason_headers_as_offices_write_them(text: str) -> None:
     """The deduction's reason under these headers was dropped, and the report
     said "(chưa ghi nguyên nhân)" of a reason written (blind round 23B, F4)."""
     assert role_of(text) == "reason"
+
+
+@pytest.mark.parametrize("words", ["Giữ nguyên", "Không chấp nhận", "x"])
+def test_an_appeal_column_holding_words_is_not_read_as_scores(
+    tmp_path: Path, sample_criteria: CriteriaSet, words: str
+) -> None:
+    """ "Giữ nguyên" in the appeal column made the row's appraisal "not a
+    number", the criterion unscored (blind re-check 23C, finding 3). Such a
+    column is not read, said."""
+    cells: dict[str, object] = {"H7": "Kết quả phúc khảo", "H16": words, "H31": 0.5}
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert total == 79.24
+    assert found == [
+        (
+            "warning",
+            NV,
+            "Chấm điểm",
+            "H7",
+            messages.APPEAL_COLUMN_WORDS.format(
+                column="H7 “Kết quả phúc khảo”", text=words
+            ),
+        )
+    ]
