@@ -108,7 +108,7 @@ class Result:
     (a set renumbered): what last year's figures of them were filed under."""
     renamed: dict[str, str] = field(default_factory=dict)
     """Last year's department code → this year's, of the departments compared
-    under a new code (``renamed_departments``): last year's figures carry this
+    under a new code (``renamings``): last year's figures carry this
     year's code."""
 
     @property
@@ -989,14 +989,15 @@ def department_heirs(current: CriteriaSet, last: CriteriaSet) -> dict[str, list[
     return found
 
 
-def renamed_departments(current: CriteriaSet, last: CriteriaSet) -> dict[str, str]:
-    """Last year's departments that are this year's under another code: the
-    one heir of each (``department_heirs``)."""
-    return {
-        old: heirs[0]
-        for old, heirs in department_heirs(current, last).items()
-        if len(heirs) == 1
-    }
+def renamings(heirs: dict[str, list[str]]) -> tuple[dict[str, str], set[str]]:
+    """From ``department_heirs``: last year's departments that are this year's
+    under another code (old code → new), the one heir of each; and this year's
+    departments that two or more of last year's name (merged: said, neither
+    compared, so left out of the first)."""
+    single = {old: new[0] for old, new in heirs.items() if len(new) == 1}
+    named = list(single.values())
+    merged = {new for new in named if named.count(new) > 1}
+    return {old: new for old, new in single.items() if new not in merged}, merged
 
 
 def _renamed_said(
@@ -1188,11 +1189,7 @@ def compare(
     renamed: dict[str, str] = {}
     if previous is not None and match is not None:
         heirs = department_heirs(current.criteria_set, previous.criteria_set)
-        renamed = {old: new[0] for old, new in heirs.items() if len(new) == 1}
-        merged = {
-            new for new in renamed.values() if list(renamed.values()).count(new) > 1
-        }
-        renamed = {old: new for old, new in renamed.items() if new not in merged}
+        renamed, merged = renamings(heirs)
         problems = _renamed_said(
             heirs, merged, current, previous.criteria_set, problems
         )

@@ -354,14 +354,10 @@ def _words_in(sheet: Sheet, column: int, data_row: int, code: int | None) -> str
 
 
 def _holds_numbers(sheet: Sheet, column: int, data_row: int) -> bool:
-    for row in sheet.cells[data_row:]:
-        if column < len(row):
-            value = row[column]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return True
-            if isinstance(value, str) and parse_number(value) is not None:
-                return True
-    return False
+    return any(
+        column < len(row) and _number(row[column]) is not None
+        for row in sheet.cells[data_row:]
+    )
 
 
 _REMARKS = ("y kien", "nhan xet", "giai trinh", "thuyet minh")
