@@ -172,6 +172,9 @@ class CriteriaSet:
     """In a province, the registered units other than the one the set is read
     for (code, name, other names): a self-assessed form whose ``Đơn vị`` line
     names one of them exactly is that unit's, not the folder's."""
+    province_place: str = ""
+    """In a province, the province as its own ``don-vi.toml`` names it: where a
+    unit registered without its province (``Sở Tư pháp``) is."""
     warnings: tuple[str, ...] = ()
     """What the night says of the set's workbook, though the set is read (its
     hidden rows and columns could not be told: ``OfficeWorkbook.facts_said``)."""
@@ -251,6 +254,8 @@ def set_digest(criteria_set: CriteriaSet) -> str:
     ]
     if criteria_set.other_units:  # read for a unit of a province
         head.append([asdict(unit) for unit in criteria_set.other_units])
+    if criteria_set.province_place:
+        head.append(criteria_set.province_place)
     digest.update(json.dumps(head, ensure_ascii=False).encode())
     with DIGEST_LOCK:
         digest.update(criteria_set.nodes.write_json().encode())

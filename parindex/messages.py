@@ -1272,9 +1272,14 @@ NOTIFY_BODY = (
 
 
 # --- unit settings (inputs/don-vi.toml: the report's header block) ---------------
-UNIT_SETTINGS_UNREADABLE = (
-    "Không đọc được tệp thông tin đơn vị ({reason}): báo cáo dùng chỗ trống để điền."
+UNIT_SETTINGS_UNREADABLE = "Không đọc được tệp thông tin đơn vị ({reason}): {then}."
+UNIT_SETTINGS_BLANKS = "báo cáo dùng chỗ trống để điền"
+"""What a unit's report does without its don-vi.toml (``then`` of the two above)."""
+PROVINCE_SETTINGS_UNPLACED = (
+    "không biết tỉnh của các sở đăng ký không kèm tên tỉnh, nên tờ khai ghi tên một "
+    "sở của tỉnh khác không bị phát hiện"
 )
+"""What a province run does without its own don-vi.toml's ``province``."""
 UNIT_SETTINGS_SYNTAX = "sai cú pháp TOML"
 UNIT_SETTINGS_SYNTAX_AT = "sai cú pháp TOML ở dòng {line}, cột {column}"
 UNIT_SETTINGS_NOT_UTF8 = "tệp không được lưu theo mã UTF-8: hãy lưu lại với mã UTF-8"
@@ -1282,8 +1287,7 @@ UNIT_SETTINGS_UNKNOWN_KEY = (
     "Tệp thông tin đơn vị có mục “{key}” không dùng đến: bỏ qua."
 )
 UNIT_SETTINGS_BAD_VALUE = (
-    "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: báo cáo dùng chỗ "
-    "trống để điền."
+    "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: {then}."
 )
 RESUBMISSION_DROPPED_ROWS = (
     "Tệp mới không có điểm của {count} tiêu chí mà tệp cũ {older} đã chấm "

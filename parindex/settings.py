@@ -80,11 +80,15 @@ def _unreadable_reason(error: Exception) -> str:
     return " ".join(str(error).split())
 
 
-def read_unit_settings(path: Path) -> tuple[UnitSettings, pl.DataFrame]:
+def read_unit_settings(
+    path: Path, then: str = messages.UNIT_SETTINGS_BLANKS
+) -> tuple[UnitSettings, pl.DataFrame]:
     """The unit settings in ``path`` and the warnings reading them.
 
     Args:
         path: the TOML file (usually ``inputs/don-vi.toml``); absent is fine.
+        then: what is done without a value, said after the problem (a unit's
+            report fills blanks; a province cannot place its sở).
 
     Returns:
         The settings (placeholders where nothing usable was given) and the
@@ -97,7 +101,7 @@ def read_unit_settings(path: Path) -> tuple[UnitSettings, pl.DataFrame]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         reason = _unreadable_reason(error)
         return UnitSettings(), _warnings(
-            path, [messages.UNIT_SETTINGS_UNREADABLE.format(reason=reason)]
+            path, [messages.UNIT_SETTINGS_UNREADABLE.format(reason=reason, then=then)]
         )
     found: dict[str, object] = {}
     said: list[str] = []
@@ -108,11 +112,11 @@ def read_unit_settings(path: Path) -> tuple[UnitSettings, pl.DataFrame]:
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 found[key] = tuple(_clean(v) for v in value if _clean(v))
             else:
-                said.append(_bad(key, "một danh sách chữ"))
+                said.append(_bad(key, "một danh sách chữ", then))
         elif isinstance(value, str) and (_clean(value) or key in _OPTIONAL_TEXT_KEYS):
             found[key] = _clean(value)
         else:
-            said.append(_bad(key, "một dòng chữ"))
+            said.append(_bad(key, "một dòng chữ", then))
     names = {f.name for f in fields(UnitSettings)}
     settings = UnitSettings(
         **{k: v for k, v in found.items() if k in names},  # type: ignore[arg-type]
@@ -125,8 +129,10 @@ def _clean(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
-def _bad(key: str, expected: str) -> str:
-    return messages.UNIT_SETTINGS_BAD_VALUE.format(key=key, expected=expected)
+def _bad(key: str, expected: str, then: str) -> str:
+    return messages.UNIT_SETTINGS_BAD_VALUE.format(
+        key=key, expected=expected, then=then
+    )
 
 
 def _warnings(path: Path, texts: list[str]) -> pl.DataFrame:

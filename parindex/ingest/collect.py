@@ -39,8 +39,6 @@ from parindex.problems import (
     problem,
     problems_frame,
 )
-from parindex.province.folder import UNITS_FOLDER
-from parindex.settings import SETTINGS_FILE, read_unit_settings
 from parindex.timefmt import local_iso
 
 SUBMISSION_SCHEMA: dict[str, pl.DataType] = {
@@ -262,16 +260,11 @@ def unit_place_of(inputs: Path, criteria_set: CriteriaSet) -> UnitPlace | None:
     form in a commune merged in 2025 is then another unit's)."""
     found = unit_place_in(inputs)
     if found is None and criteria_set.self_assessed and criteria_set.other_units:
-        # the province's own don-vi.toml (``<province>/units/<unit>``) says
-        # where a sở registered without its province is
-        root = inputs.parent.parent
-        province = (
-            read_unit_settings(root / SETTINGS_FILE)[0].province
-            if inputs.parent.name == UNITS_FOLDER
-            else ""
-        )
+        # the province's own don-vi.toml (read with its register, its problems
+        # the province's) says where a sở registered without its province is
         return registered_place(
-            [(d.code, d.name) for d in criteria_set.departments], province
+            [(d.code, d.name) for d in criteria_set.departments],
+            criteria_set.province_place,
         )
     return found
 

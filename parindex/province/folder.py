@@ -37,6 +37,7 @@ from parindex.errors import (
 )
 from parindex.ingest.safety import read_office_workbook
 from parindex.problems import problem, problems_frame
+from parindex.settings import SETTINGS_FILE, read_unit_settings
 from parindex.text import fold, nfc
 from parindex.workbook import (
     CellValue,
@@ -104,6 +105,9 @@ class Province:
     groups: tuple[str, ...]
     grades: tuple[GradeBand, ...] | None
     problems: pl.DataFrame
+    place: str = ""
+    """The province as its own ``don-vi.toml`` names it (``province``): where a
+    sở registered without its province is; "" when it says none."""
 
 
 def register_file(inputs: Path) -> Path:
@@ -288,12 +292,17 @@ def read_province(inputs: Path) -> Province:
     grade_sheets = [s for s in _sheet(sheets, GRADE_SHEET) if not s.visible]
     problems += [_hidden_said(s, path.name) for s in grade_sheets[:1]]
     problems += _own_bands_said(grades, groups, path.name)
+    settings, settings_problems = read_unit_settings(
+        inputs / SETTINGS_FILE, messages.PROVINCE_SETTINGS_UNPLACED
+    )
+    problems += settings_problems.to_dicts()  # the register's first, in its order
     return Province(
         inputs=inputs,
         units=tuple(units),
         groups=tuple(groups),
         grades=grades,
         problems=problems_frame(problems),
+        place=settings.province,
     )
 
 
@@ -529,7 +538,8 @@ def with_other_units(
     fills itself knows the other registered units (``CriteriaSet.other_units``:
     a form naming one of them exactly is that unit's), and its one department
     is the unit, named as the register names it (not "Đơn vị tự đánh giá":
-    "Đơn vị UBND xã An Bình chưa nộp …")."""
+    "Đơn vị UBND xã An Bình chưa nộp …"), and it knows the province's own
+    place (``Province.place``)."""
     if criteria_set is None or not criteria_set.self_assessed:
         return criteria_set
     others = tuple(
@@ -544,5 +554,8 @@ def with_other_units(
         for department in criteria_set.departments
     )
     return dataclasses.replace(
-        criteria_set, departments=departments, other_units=others
+        criteria_set,
+        departments=departments,
+        other_units=others,
+        province_place=province.place,
     )

@@ -201,3 +201,32 @@ def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
         ("2025/dien-bien.xlsx", "rejected"),
         ("2025/tu-danh-gia.xlsx", "used"),
     ]
+
+
+def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
+    tmp_path: Path,
+) -> None:
+    """The province's `don-vi.toml` places a sở registered without its province;
+    when it cannot be read, the province's problems say so (it was read per unit
+    and year, its problems dropped: session 23's read-through)."""
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [["STP", "Sở Tư pháp", GROUP, None], ["SNV", "Sở Nội vụ", GROUP, None]],
+    )
+    (inputs / "don-vi.toml").write_text(
+        'unit = "UBND tỉnh Lai Châu"\nprovince = Lai Châu\n', encoding="utf-8"
+    )
+    write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
+    _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
+    _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
+    result, _, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    said = result.problems.filter(pl.col("file") == "don-vi.toml")
+    assert said.select("severity", "message").rows() == [
+        (
+            "warning",
+            "Không đọc được tệp thông tin đơn vị (sai cú pháp TOML ở dòng 2, cột 12): "
+            "không biết tỉnh của các sở đăng ký không kèm tên tỉnh, nên tờ khai "
+            "ghi tên một sở của tỉnh khác không bị phát hiện.",
+        )
+    ]
