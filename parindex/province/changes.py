@@ -24,6 +24,7 @@ UNIT_MOVED = "{name} ({code}): {parts}."
 UNIT_NEW = "{name} ({code}): đơn vị mới trong danh sách ({status})."
 UNIT_GONE = "{name} ({code}): không còn trong danh sách đơn vị (trước: {was})."
 NOT_YET = "chưa có"
+NOT_A_SUMMARY = "{file}: không phải bản tóm tắt"
 
 
 def _units(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:

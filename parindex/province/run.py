@@ -22,7 +22,7 @@ from parindex.criteria import CRITERIA_FOLDER
 from parindex.errors import NoCriteriaSet, NoYearFolder, ParindexError
 from parindex.ingest.discover import holds_a_file, year_folders
 from parindex.province import status
-from parindex.province.changes import province_changes
+from parindex.province.changes import NOT_A_SUMMARY, province_changes
 from parindex.province.folder import (
     UNITS_FOLDER,
     CriteriaChoice,
@@ -335,6 +335,8 @@ def publish_province(
         workbook = folder / f"tong-hop-tinh-{year}.xlsx"
         manifest = status.record_path(folder, run_at)
         content = render_province_summary(result)
+        # this night's as the next night reads it: the JSON written, not the
+        # dict it was rendered from (the same types on both sides)
         changes = province_changes(_last_summary(summary), json.loads(content))
         # the page first: one that cannot be written stops the run before the
         # province's files change (as ``publish_outputs``'s ``announce``)
@@ -384,7 +386,7 @@ def _last_summary(path: Path) -> dict[str, Any] | str | None:
         return None
     except (OSError, ValueError) as error:
         return f"{path.name}: {error}"
-    return found if isinstance(found, dict) else f"{path.name}: không phải bản tóm tắt"
+    return found if isinstance(found, dict) else NOT_A_SUMMARY.format(file=path.name)
 
 
 def province_manifest(
