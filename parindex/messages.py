@@ -839,6 +839,11 @@ COLUMNS_AMBIGUOUS = (
     "Không xác định được cột {role} nào là cột cần dùng: {columns}. Hãy xóa cột "
     "thừa hoặc ghi rõ “chính thức” ở tiêu đề cột cần dùng rồi nộp lại."
 )
+DEDUCTIONS_OF_SELF = (
+    "Cột {column} là số điểm bị trừ theo điểm tự đánh giá (ở mọi dòng bằng điểm "
+    "tối đa trừ điểm tự đánh giá): không dùng cột này; biểu mẫu không có cột điểm "
+    "thẩm định."
+)
 SCORE_COLUMN_NOT_USED = (
     "Cột {column} có số và tiêu đề giống cột điểm nhưng không nhận ra là cột điểm tự "
     "đánh giá hay điểm thẩm định: không dùng. Nếu đây là cột điểm, hãy đặt tiêu đề "

@@ -79,6 +79,13 @@ def test_another_provinces_form_does_not_replace_the_units_own(tmp_path: Path) -
         ("Thành phố Hà Nội", "Sở Tư pháp TP. Hà Nội", True),
         ("Hà Nội", "Sở Tư pháp tỉnh Hà Nam", False),
         ("Lai Châu", "Sở Tư pháp", None),  # names no place: not compared
+        # other provinces as offices write them (blind round 23C, finding 7)
+        ("Lai Châu", "Sở Tư pháp Kontum", False),
+        ("Lai Châu", "Sở Tư pháp tỉnh Kontum", False),
+        ("Lai Châu", "Sở Tư pháp BR-VT", False),
+        ("Lai Châu", "Sở Tư pháp tỉnh BRVT", False),
+        ("Kon Tum", "Sở Tư pháp Kontum", True),
+        ("Bà Rịa - Vũng Tàu", "Sở Tư pháp BR-VT", True),
     ],
 )
 def test_the_province_is_the_place_of_a_unit_naming_none(

@@ -55,7 +55,18 @@ REASON_STARTS = (
     "thuyet minh",
     "ghi chu",
 )
-SELF_WORDS = ("tu danh gia", "tu cham", "tdg", "tu dg")
+SELF_WORDS = (
+    "tu danh gia",
+    "tu cham",
+    "tdg",
+    "tu dg",
+    "tu xac dinh",
+)
+# The score the department proposes (``Điểm đơn vị đề nghị``): its self score,
+# named with ``điểm``; not a score it asks to be given again (``Điểm đề nghị
+# phúc khảo``, ``… chấm lại``), nor a column of requests (``Đề xuất, kiến nghị``).
+_PROPOSED_WORDS = ("de nghi", "de xuat")
+_ASKED_AGAIN = ("cham lai", "xem xet lai", "danh gia lai")
 # Headers that are the self score as offices abbreviate it or name who scores.
 _SELF_SHORT = ("tdg", "tu dg", "diem tdg", "don vi tu danh gia", "don vi tu cham")
 # The appeal's result (``Kết quả phúc khảo``): the council's final round; not
@@ -72,6 +83,15 @@ _ROUND = re.compile(r" lan (\d{1,2}) ")
 # A year in a header (``năm 2022``, ``(2022)``), not a decision's number
 # (``QĐ 1726/2022``) nor a date (``31/12/2022``).
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
+# Last year named in words: such a column is last year's, as ``năm 2022`` is
+# (never an old label of this year's column).
+_LAST_YEAR_WORDS = (
+    "nam truoc",
+    "nam lien truoc",
+    "nam lien ke truoc",
+    "nam ngoai",
+    "ky truoc",
+)
 _MAX_HEADER = 120
 _COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
 
@@ -113,6 +133,10 @@ def role_of(text: str) -> str | None:
             return None
         return "appraised"
     is_self = any(f" {w} " in words for w in SELF_WORDS)
+    if not is_self and any(f" {w} " in words for w in _PROPOSED_WORDS):
+        if " diem " not in words or any(f" {w} " in words for w in _ASKED_AGAIN):
+            return None
+        is_self = True
     is_council = any(f" {w} " in words for w in COUNCIL_WORDS)
     is_appraised = is_council or any(f" {w} " in words for w in APPRAISED_WORDS)
     if is_self and is_council:
@@ -172,6 +196,8 @@ class HeaderColumn:
     role: str | None
     hidden: bool
     years: tuple[int, ...] = ()
+    last_year: bool = False
+    """The header names last year in words (``Điểm thẩm định năm trước``)."""
 
     @property
     def label(self) -> str:
@@ -282,8 +308,11 @@ def header_columns(
         if role == "code" and c != code:
             role = None
         years = tuple(int(y) for y in _YEAR.findall(fold_label(text)))
+        last_year = any(f" {w} " in _words(text) for w in _LAST_YEAR_WORDS)
         found.append(
-            HeaderColumn(c, cell_ref(where, c), text, role, c in hidden, years)
+            HeaderColumn(
+                c, cell_ref(where, c), text, role, c in hidden, years, last_year
+            )
         )
     return found, data_row
 
@@ -393,6 +422,13 @@ def choose_columns(
     ``year``; without it, score columns all headed with another year are no
     old label but a doubt: the form is set aside)."""
     choice = ColumnChoice()
+    # last year named in words is the year before ``year``
+    columns = [
+        replace(column, years=(year - 1,))
+        if column.last_year and not column.years
+        else column
+        for column in columns
+    ]
     # the council's remarks holding numbers are no reason (its scores, headed
     # ``Ý kiến thẩm định``): no role, so the rules for unknown score columns apply
     columns = [
@@ -478,6 +514,16 @@ def _name_unused_scores(
         ):
             continue
         other_year = bool(column.years) and year not in column.years
+        if missing == ["appraised"] and _deductions_of_self(
+            sheet, column, data_row, choice
+        ):
+            choice.warnings.append(
+                (
+                    column.cell,
+                    messages.DEDUCTIONS_OF_SELF.format(column=column.label),
+                )
+            )
+            continue
         if "appraised" in missing and mentions_appraisal(column.text):
             message = messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=column.label)
         elif missing and not other_year:
@@ -495,6 +541,37 @@ def _name_unused_scores(
         choice.rejection = (column.cell, message)
         return
     _scores_under_unknown_header(sheet, columns, data_row, choice)
+
+
+_DEDUCTION_WORDS = ("bi tru", "diem tru", "tru diem")
+
+
+def _deductions_of_self(
+    sheet: Sheet, column: HeaderColumn, data_row: int, choice: ColumnChoice
+) -> bool:
+    """Whether ``column`` is headed as points lost (``Điểm bị trừ``) and holds,
+    on every row where it has a number, the row's maximum minus its self
+    score (at least ``_SCORES_SEEN`` such rows): the self score's deductions,
+    not the council's."""
+    words = _words(column.text)
+    if not any(f" {w} " in words for w in _DEDUCTION_WORDS):
+        return False
+    max_at, self_at = choice.columns.get("max"), choice.columns.get("self")
+    if max_at is None or self_at is None:
+        return False
+    seen = 0
+    for row in sheet.cells[data_row:]:
+        at = max(column.index, max_at, self_at)
+        if at >= len(row):
+            continue
+        lost = _number(row[column.index])
+        if lost is None:
+            continue
+        top, score = _number(row[max_at]), _number(row[self_at])
+        if top is None or score is None or abs(top - score - lost) > 1e-6:
+            return False
+        seen += 1
+    return seen >= _SCORES_SEEN
 
 
 _EPSILON = 1e-9
@@ -581,7 +658,7 @@ def _years_stale(columns: list[HeaderColumn], year: int) -> bool:
     where the form tells years apart (``… năm 2022`` beside ``… năm 2023``, or
     beside a column of the same role without a year), another year's column is
     last year's and not used."""
-    scores = [c for c in columns if c.role in SCORE_ROLES]
+    scores = [c for c in columns if c.role in SCORE_ROLES and not c.last_year]
     if not any(_other_year(c, year) for c in scores):
         return False
     if any(year in c.years for c in scores):

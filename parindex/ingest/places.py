@@ -69,6 +69,16 @@ _ABBREVIATED = re.compile(
     r"(?<!\w)(?:(\w+)\s+)?(H|TP|TX|Q)\s*\.\s*(?=\w)", re.IGNORECASE
 )
 _ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã", "q": "quận"}
+_PROVINCES_WRITTEN = {
+    "kontum": "Kon Tum",
+    "brvt": "Bà Rịa Vũng Tàu",
+    "br-vt": "Bà Rịa Vũng Tàu",
+}
+"""Provinces as offices also write them, in one word or by initials (blind
+re-check 23C): read as their names before a line is cut at its dashes."""
+_PROVINCE_WRITTEN = re.compile(
+    r"(?<!\w)(?:kontum|br\s*-\s*vt|brvt)(?!\w)", re.IGNORECASE
+)
 _CENTRAL_CITIES = frozenset(
     {"ha noi", "ho chi minh", "hcm", "hai phong", "da nang", "can tho", "hue"}
 )
@@ -196,6 +206,9 @@ def mentions(text: str, *, bare: bool = False) -> list[Place]:
     if not bare and not _MAYBE_KIND.search(text):
         return []
     text = _ABBREVIATED.sub(_written_out, text)
+    text = _PROVINCE_WRITTEN.sub(
+        lambda m: _PROVINCES_WRITTEN["".join(m[0].split()).lower()], text
+    )
     found: list[Place] = []
     for segment in _SEGMENTS.split(text):
         words = _WORDS.findall(segment)

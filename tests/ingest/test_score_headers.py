@@ -236,3 +236,128 @@ def test_an_appeal_column_holding_words_is_not_read_as_scores(
             ),
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Điểm thẩm định năm trước",
+        "Điểm thẩm định năm liền trước",
+        "Điểm HĐTĐ năm trước",
+        "Kết quả thẩm định năm ngoái",
+        "Điểm thẩm định kỳ trước",
+    ],
+)
+def test_an_appraisal_column_of_last_year_in_words_is_not_read(
+    tmp_path: Path, sample_criteria: CriteriaSet, header: str
+) -> None:
+    """ "Điểm thẩm định năm trước" beside "Điểm thẩm định": the form was refused
+    as holding two appraisal columns (blind round 23C, finding 5). Last year
+    named in words is last year as "năm 2022" is: not used, said."""
+    cells: dict[str, object] = {"H7": header}
+    cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert found == [
+        (
+            "warning",
+            NV,
+            "Chấm điểm",
+            "H7",
+            messages.COLUMN_OTHER_YEAR.format(
+                column=f"H7 “{header}”", column_year=2022, year=2023
+            ),
+        )
+    ]
+    assert total == 79.24
+
+
+def test_the_only_appraisal_column_of_last_year_in_words_is_no_appraisal(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """Named last year in words, the only appraisal column is not this year's
+    (not "an old label" used as the form's own, as a lone "năm 2022" is)."""
+    total, found, _ = _run(
+        tmp_path, {"E7": "Điểm thẩm định năm trước"}, sample_criteria
+    )
+    assert found[0] == (
+        "warning",
+        NV,
+        "Chấm điểm",
+        "E7",
+        messages.COLUMN_OTHER_YEAR.format(
+            column="E7 “Điểm thẩm định năm trước”", column_year=2022, year=2023
+        ),
+    )
+    assert total != 79.24
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Điểm đề nghị",
+        "Điểm đơn vị đề nghị",
+        "Điểm đơn vị đề xuất",
+        "Điểm tự xác định",
+        "Điểm đơn vị tự xác định",
+    ],
+)
+def test_the_self_score_as_offices_also_name_it(
+    tmp_path: Path, sample_criteria: CriteriaSet, header: str
+) -> None:
+    """The department's proposed score beside the appraisal: the form was set
+    aside, the column "may be a score" (blind round 23C, finding 5)."""
+    assert _run(tmp_path, {"D7": header}, sample_criteria) == (79.24, [], 23.5)
+
+
+@pytest.mark.parametrize("header", ["Điểm đề nghị phúc khảo", "Điểm đề nghị chấm lại"])
+def test_a_score_asked_again_is_not_the_self_score(header: str) -> None:
+    assert role_of(header) is None
+
+
+def _deducted_from(column: str) -> dict[str, object]:
+    """E7 "Điểm bị trừ", each row's maximum minus its score in ``column``."""
+    sheet = openpyxl.load_workbook(
+        Path(__file__).resolve().parents[2] / "inputs" / NV
+    ).active
+    assert sheet is not None
+    cells: dict[str, object] = {"E7": "Điểm bị trừ"}
+    for r in range(8, sheet.max_row + 1):
+        top, score = sheet[f"C{r}"].value, sheet[f"{column}{r}"].value
+        both = isinstance(top, int | float) and isinstance(score, int | float)
+        cells[f"E{r}"] = round(top - score, 2) if both else None  # type: ignore[operator]
+    return cells
+
+
+def test_a_deductions_column_that_is_the_self_scores_is_no_appraisal(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """A form with a self score and "Điểm bị trừ" (the maximum minus the self
+    score on every row) was set aside: the column "may be the appraisal"
+    (blind round 23C, finding 5). It is the self score's deductions: the form
+    is read as one without an appraisal column, and the column is said."""
+    _, found, self_total = _run(tmp_path, _deducted_from("D"), sample_criteria)
+    assert not [f for f in found if f[0] == "error"]
+    assert (
+        "warning",
+        NV,
+        "Chấm điểm",
+        "E7",
+        messages.DEDUCTIONS_OF_SELF.format(column="E7 “Điểm bị trừ”"),
+    ) in found
+    assert self_total == 23.5
+
+
+def test_a_deductions_column_that_is_not_the_self_scores_sets_the_form_aside(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """The council's deductions (the maximum minus its appraisal) beside the
+    self score alone: the appraisal is not worked out from them; set aside."""
+    total, found, _ = _run(tmp_path, _deducted_from("E"), sample_criteria)
+    message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
+        column="E7 “Điểm bị trừ”", role="điểm thẩm định"
+    )
+    assert found == [
+        ("error", NV, "Chấm điểm", "E7", message),
+        _sent_unusable(message),
+    ]
+    assert total != 79.24
