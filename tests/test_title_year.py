@@ -57,3 +57,26 @@ def test_a_title_of_the_year_or_a_year_line_says_nothing(inputs: Path) -> None:
     # a decision's date in the heading is no year of the form
     _retitled(inputs, "Kèm theo Quyết định số 12/QĐ-UBND ngày 3 tháng 2 năm 2022", None)
     assert _said(inputs) == []
+
+
+def test_a_titles_year_after_the_index_without_nam_is_said(inputs: Path) -> None:
+    """"… CHỈ SỐ CCHC 2022" (no `NĂM`) was not read as a year (blind re-check
+    23C, finding 7)."""
+    for title in (
+        "BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC 2022",
+        "Chấm điểm Chỉ số cải cách hành chính 2022",
+        "TỰ ĐÁNH GIÁ PAR INDEX 2022",
+    ):
+        _retitled(inputs, title, None)
+        assert _said(inputs) == [
+            (
+                "warning",
+                "A3",
+                messages.TITLE_STATES_OTHER_YEAR.format(
+                    cell="A3", named=2022, text=title, year=2023
+                ),
+            )
+        ], title
+    # a criteria set's year is no year of the form
+    _retitled(inputs, "Chấm theo Bộ chỉ số CCHC 2022", None)
+    assert _said(inputs) == []

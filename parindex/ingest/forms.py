@@ -1235,6 +1235,13 @@ def find_forms(
 
 _TITLE_YEAR = re.compile(r"(?:^|[^\w])(thang\s+\d{1,2}\s+)?nam\s+((?:19|20)\d\d)(?!\d)")
 """``năm 2022`` in a folded text; with ``tháng 2`` before it, a date's year."""
+_INDEX_YEAR = re.compile(
+    r"(?:^|[^\w])(bo\s+)?(?:chi\s+so\s+(?:cai\s+cach\s+hanh\s+chinh|cchc)"
+    r"|par\s*index|cchc)\s+((?:19|20)\d\d)(?!\d)"
+)
+"""``Chỉ số CCHC 2022`` (the index's year written without ``năm``) in a folded
+text; with ``Bộ`` before it, the criteria set's year (``Bộ chỉ số CCHC
+2022``), not the form's."""
 
 
 def _title_year(
@@ -1248,9 +1255,10 @@ def _title_year(
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
-            for match in _TITLE_YEAR.finditer(fold(value)):
+            folded = fold(value)
+            for match in [*_TITLE_YEAR.finditer(folded), *_INDEX_YEAR.finditer(folded)]:
                 if match.group(1):
-                    continue  # a date
+                    continue  # a date, or the criteria set's year
                 stated = int(match.group(2))
                 if stated == year:
                     return None
