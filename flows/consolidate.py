@@ -67,6 +67,7 @@ from parindex.ingest.collect import (
     ReadBatch,
     candidate_batches,
     collect_year,
+    last_year_digests,
     read_batch,
     unit_place_of,
 )
@@ -140,12 +141,21 @@ def collect(
     *,
     cache: ReadCache | None = None,
     unit: UnitPlace | None = None,
+    last_year: dict[str, str] | None = None,
 ) -> Ingested:
     """Account for every file and validate all rows read, as one frame (``now``:
     the run's clock, the one discovery used; ``cache``: where what was checked
-    is kept for the next night; ``unit``: the unit's own place)."""
+    is kept for the next night; ``unit``: the unit's own place; ``last_year``:
+    last year's files by digest, ``last_year_digests``)."""
     return collect_year(
-        dropped, batches, criteria_set, year, now=now, cache=cache, unit=unit
+        dropped,
+        batches,
+        criteria_set,
+        year,
+        now=now,
+        cache=cache,
+        unit=unit,
+        last_year=last_year,
     )
 
 
@@ -189,6 +199,7 @@ def ingest(
         now,
         cache=cache,
         unit=unit_place_of(inputs, criteria_set),
+        last_year=last_year_digests(inputs, year, dropped),
     )
 
 

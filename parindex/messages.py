@@ -237,6 +237,11 @@ FORM_OF_YEAR_IN_OTHER_FOLDER = (
 )
 WHERE_YEAR_CELL = "ô {cell}"
 WHERE_SHEET_NAME = "theo tên sheet"
+FILE_SAME_AS_LAST_YEAR = (
+    "Tệp giống hệt từng byte tệp “{previous}” của năm trước: tệp vẫn được dùng là "
+    "bài năm {year}. Nếu đây là bài năm trước gửi lại, hãy nộp bài năm {year}; nếu "
+    "tệp kia đặt nhầm vào thư mục năm trước, hãy chuyển nó đi."
+)
 TITLE_STATES_OTHER_YEAR = (
     "Biểu không có dòng “Năm” và tiêu đề ở ô {cell} ghi năm {named} (“{text}”): "
     "biểu được tính là bài nộp năm {year}, năm của thư mục “{year}”. Nếu đây là bài "

@@ -60,7 +60,7 @@ def test_a_title_of_the_year_or_a_year_line_says_nothing(inputs: Path) -> None:
 
 
 def test_a_titles_year_after_the_index_without_nam_is_said(inputs: Path) -> None:
-    """"… CHỈ SỐ CCHC 2022" (no `NĂM`) was not read as a year (blind re-check
+    """ "… CHỈ SỐ CCHC 2022" (no `NĂM`) was not read as a year (blind re-check
     23C, finding 7)."""
     for title in (
         "BẢNG TỰ CHẤM ĐIỂM CHỈ SỐ CCHC 2022",

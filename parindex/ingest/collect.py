@@ -250,6 +250,7 @@ def ingest_year(
         now=now,
         cache=cache,
         unit=unit_place_of(inputs, criteria_set),
+        last_year=last_year_digests(inputs, year, dropped),
     )
 
 
@@ -266,6 +267,33 @@ def unit_place_of(inputs: Path, criteria_set: CriteriaSet) -> UnitPlace | None:
             [(d.code, d.name) for d in criteria_set.departments],
             criteria_set.province_place,
         )
+    return found
+
+
+def last_year_digests(
+    inputs: Path, year: int, dropped: Sequence[DroppedFile]
+) -> dict[str, str]:
+    """The files of last year's folder (``inputs/<year - 1>``) of a size one of
+    this year's files to read has, by their sha256 (the first by name): a file
+    of this year with one of these digests is byte for byte last year's. A
+    file that cannot be read is left out (a night is not stopped for last
+    year's folder)."""
+    sizes = {entry.size for entry in dropped if entry.status == "candidate"}
+    folder = inputs / str(year - 1)
+    found: dict[str, str] = {}
+    if not sizes or not folder.is_dir():
+        return found
+    try:
+        paths = sorted(folder.rglob("*"))
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            if path.is_file() and path.stat().st_size in sizes:
+                digest = sha256(read_capped(path))
+                found.setdefault(digest, path.relative_to(inputs).as_posix())
+        except OSError:
+            continue
     return found
 
 
@@ -405,12 +433,15 @@ def collect_year(
     now: float,
     cache: ReadCache | None = None,
     unit: UnitPlace | None = None,
+    last_year: dict[str, str] | None = None,
 ) -> Ingested:
     """Account for every dropped file and validate the rows read from them, as one
     frame: the newest usable file of each department is used, older ones are
     superseded (the rules are in ``parindex.ingest.winners``; ``unit``: the
     unit's own place, against which ``Đơn vị`` lines are checked); attachments
-    are hashed for the archive; what discovery noticed becomes a warning.
+    are hashed for the archive; what discovery noticed becomes a warning, and
+    so does a file in use that is byte for byte one of last year's
+    (``last_year``: ``last_year_digests``).
 
     The files a batch took from the checked year (``ReadBatch.kept``) are not
     validated again; with ``cache``, what every keyed file's validation gave is
@@ -551,6 +582,16 @@ def collect_year(
         if disagrees is not None and status == "used" and not holds_several_forms(read):
             # a workbook of several forms: said form by form (``winners``)
             problems.append(disagrees)
+        twin = (last_year or {}).get(read.sha256 or "")
+        if twin is not None and status == "used":
+            problems.append(
+                problem(
+                    "warning",
+                    messages.FILE_SAME_AS_LAST_YEAR.format(previous=twin, year=year),
+                    file=name,
+                    department=read.department,
+                )
+            )
     # a workbook in use holding several departments' forms: the forms of the
     # departments that sent a newer file of their own are not used (said)
     not_used = [
