@@ -957,11 +957,20 @@ _NOT_NAMING = frozenset({"phong", "p", "va"})
 ``và`` (``Phòng Kinh tế - Hạ tầng`` for Phòng Kinh tế và Hạ tầng)."""
 
 
+_MARKED_OLD = (("truoc", "day"), ("cu",))
+"""Words after an old name that mark it old (``Phòng Kinh tế (cũ)``)."""
+
+
 def _department_key(text: str) -> str:
     """A department's code or name as offices write it, folded: accents, case,
     ``Phòng``/``P.``, ``và``/``&``, hyphens and spaces aside (``Phòng KT-HT``
-    and ``KTHT``; ``P. Kinh tế & Hạ tầng`` and ``Phòng Kinh tế và Hạ tầng``)."""
+    and ``KTHT``; ``P. Kinh tế & Hạ tầng`` and ``Phòng Kinh tế và Hạ tầng``),
+    and a last ``cũ`` or ``trước đây`` (``Phòng Kinh tế (cũ)``)."""
     words = _DEPARTMENT_WORDS.findall(fold(text))
+    for marked in _MARKED_OLD:  # ``… (cũ)``, ``… (trước đây)``: the old name
+        if tuple(words[-len(marked) :]) == marked:
+            words = words[: -len(marked)]
+            break
     return "".join(w for w in words if w not in _NOT_NAMING)
 
 

@@ -409,6 +409,11 @@ def test_a_renamed_department_is_said(tmp_path: Path) -> None:
         "P. Kinh tế và Hạ tầng",
         "Phòng Kinh tế & Hạ tầng",
         "kinh te va ha tang",
+        # the old name marked old (blind re-check 23C, finding 7)
+        "Phòng Kinh tế và Hạ tầng (cũ)",
+        "Phòng Kinh tế và Hạ tầng cũ",
+        "KTHT (cũ)",
+        "Phòng Kinh tế và Hạ tầng (trước đây)",
     ],
 )
 def test_a_department_renamed_is_known_by_its_old_name_as_forms_write_it(
