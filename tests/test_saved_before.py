@@ -83,3 +83,18 @@ def test_save_times_in_the_files_order_say_nothing(inputs: Path) -> None:
     os.utime(inputs / COPY, (later - 60, later - 60))
     ingested = _run(inputs)
     assert ingested.problems.filter(pl.col("file") == COPY).is_empty()
+
+
+def test_an_older_save_of_the_same_scores_says_nothing(inputs: Path) -> None:
+    """The two versions differ in their bytes only (re-saved, the same scores
+    and reasons): which one is used changes no figure, and "nội dung khác"
+    was said of them (blind re-check 23C, finding 7)."""
+    shutil.copy2(inputs / NV, inputs / COPY)
+    _saved(inputs / NV, dt.datetime(2024, 1, 12, 9, 0))
+    _saved(inputs / COPY, dt.datetime(2024, 1, 10, 9, 0))
+    later = time.time()
+    os.utime(inputs / NV, (later - 3600, later - 3600))
+    os.utime(inputs / COPY, (later - 60, later - 60))
+    ingested = _run(inputs)
+    assert (inputs / NV).read_bytes() != (inputs / COPY).read_bytes()
+    assert ingested.problems.filter(pl.col("file") == COPY).is_empty()

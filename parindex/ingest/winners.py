@@ -870,21 +870,31 @@ off)."""
 def _saved_before(
     used: SubmissionRead,
     usable: list[SubmissionRead],
+    scores: _Scores,
     choice: Choice,
     saved_at: SavedAt | None,
+    *,
     now: float,
 ) -> None:
     """The newest file (by file time) used though the version before it (the
-    newest of other content) records a save well after its own (a
+    newest of other scores: versions of the same scores and reasons give the
+    same figures whichever is used) records a save well after its own (a
     re-download, an old copy put back): the rule stands, and the file used says
     so, naming the other. Only that version is looked at: one save time more
     per department, however many versions it sent."""
     if saved_at is None:
         return
-    others = [r for r in usable if r is not used and r.sha256 != used.sha256]
-    if not others:
+    others = sorted(
+        (r for r in usable if r is not used and r.sha256 != used.sha256),
+        key=lambda r: (r.file.mtime_trusted, r.file.mtime),
+        reverse=True,
+    )
+    # the newest first: its rows are built, and the next one's only when they
+    # are the same (not one row set per version of a department)
+    own_rows = scores.rows(used.file.name) if others else frozenset()
+    other = next((r for r in others if scores.rows(r.file.name) != own_rows), None)
+    if other is None:
         return
-    other = max(others, key=lambda r: (r.file.mtime_trusted, r.file.mtime))
     own, moment = saved_at(used), saved_at(other)
     latest_allowed = dt.datetime.fromtimestamp(now, dt.UTC) + SAVE_TIME_SLACK
     if (
@@ -945,7 +955,7 @@ def _pick(
     top = [f for f in trusted if f.file.mtime == newest]
     top += [f for f in usable if not f.file.mtime_trusted]
     if len(top) == 1:
-        _saved_before(top[0], usable, choice, saved_at, now)
+        _saved_before(top[0], usable, scores, choice, saved_at, now=now)
         return top[0], []
     distinct: dict[str | None, SubmissionRead] = {}
     # identical content counts once (which copy is used changes no figure)
