@@ -82,7 +82,8 @@ def province_changes(
             parts.append(f"{_status(unit)} (trước: {_status(last)})")
         if _total(unit) != _total(last):
             parts.append(f"tổng điểm {_total(last)} → {_total(unit)}")
-        if _rank(unit) != _rank(last):
+        # the rank itself: "of" alone moves for every unit when one is added
+        if unit.get("rank") != last.get("rank"):
             parts.append(f"xếp hạng {_rank(last)} → {_rank(unit)}")
         if parts:
             lines.append(

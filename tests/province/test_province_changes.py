@@ -73,6 +73,26 @@ def test_each_unit_that_moved_is_one_line() -> None:
     ]
 
 
+def test_a_rank_only_of_more_units_is_not_a_move() -> None:
+    """One more unit ranked: every other unit's "of" changed, and each was
+    listed ("xếp hạng 1/2 → 1/3"), hiding the one that moved (blind re-check
+    23C, finding 7)."""
+    old = _summary(
+        _unit("X01", total=70.5, rank=1, of=2, status="final"),
+        _unit("X02", total=60.0, rank=2, of=2, status="final"),
+        _unit("X03"),
+    )
+    new = _summary(
+        _unit("X01", total=70.5, rank=1, of=3, status="final"),
+        _unit("X02", total=60.0, rank=2, of=3, status="final"),
+        _unit("X03", total=40.0, rank=3, of=3, status="final"),
+    )
+    assert province_changes(old, new) == [
+        "UBND xã X03 (X03): chính thức (trước: chưa nộp); tổng điểm chưa có → 40; "
+        "xếp hạng chưa có → 3/3.",
+    ]
+
+
 def test_an_unreadable_last_summary_is_said() -> None:
     new = _summary(_unit("X01"))
     assert province_changes("hỏng", new) == [
