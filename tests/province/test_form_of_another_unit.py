@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from parindex.province.run import run_province
 from tests.builders import Cell
@@ -229,4 +230,49 @@ def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
             "không biết tỉnh của các sở đăng ký không kèm tên tỉnh, nên tờ khai "
             "ghi tên một sở của tỉnh khác không bị phát hiện.",
         )
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sở Nội vụ tỉnh Lai Châu",
+        "SỞ NỘI VỤ",
+        "Sở Nội vụ Lai Châu",
+        "Sở Nội Vụ",
+        "Sở Nội vụ (SNV)",
+        "SNV",
+    ],
+)
+def test_another_sos_form_written_otherwise_is_set_aside(
+    tmp_path: Path, line: str
+) -> None:
+    """The Sở Nội vụ's newer form in the Sở Tư pháp's folder, its line written
+    with its province or otherwise than the register does (blind round 17's
+    limit, checked again in session 24)."""
+    import os
+
+    inputs = tmp_path / "inputs"
+    write_register(
+        inputs,
+        [["STP", "Sở Tư pháp", GROUP, None], ["SNV", "Sở Nội vụ", GROUP, None]],
+    )
+    (inputs / "don-vi.toml").write_text(
+        'unit = "UBND tỉnh Lai Châu"\nprovince = "Lai Châu"\n', encoding="utf-8"
+    )
+    write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
+    own = inputs / "units" / "STP" / "2025" / "tu-danh-gia.xlsx"
+    other = own.with_name("snv.xlsx")
+    _form(inputs, "STP", line, (1, 2, 2))
+    own.rename(other)
+    _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
+    later = own.stat().st_mtime + 60
+    os.utime(other, (later, later))
+    _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
+    _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    stp = next(run for run in runs if run.unit.code == "STP")
+    assert stp.ingested is not None
+    assert sorted(stp.ingested.submissions.select("file", "status").rows()) == [
+        ("2025/snv.xlsx", "rejected"),
+        ("2025/tu-danh-gia.xlsx", "used"),
     ]
