@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from parindex.province.run import run_province
+from parindex.province.units import UnitRun
 from tests.builders import Cell
 from tests.builders import write_submission as write_form
 from tests.province.test_folder import write_register, write_set
@@ -170,12 +171,11 @@ def test_check_says_what_the_night_says_of_an_old_communes_form(
         assert errors.to_list() == night.to_list()[:1]
 
 
-def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
-    tmp_path: Path,
-) -> None:
-    """The register names "Sở Tư pháp" without its province; the province's
-    `don-vi.toml` says `province = "Lai Châu"`: a newer "Sở Tư pháp tỉnh Điện
-    Biên" form in its folder stood for it, ranked first (blind round 23A, F3)."""
+def _sos_folder_with(tmp_path: Path, other_line: str) -> UnitRun:
+    """The Sở Tư pháp (registered without its province; the province's
+    `don-vi.toml` says `province = "Lai Châu"`) with its own form and a newer
+    one whose line is ``other_line``; the Sở Nội vụ with its own: the Sở Tư
+    pháp's run."""
     import os
 
     inputs = tmp_path / "inputs"
@@ -188,18 +188,27 @@ def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
     )
     write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
     own = inputs / "units" / "STP" / "2025" / "tu-danh-gia.xlsx"
-    other = own.with_name("dien-bien.xlsx")
-    _form(inputs, "STP", "Sở Tư pháp tỉnh Điện Biên", (1, 2, 2))
+    other = own.with_name("khac.xlsx")
+    _form(inputs, "STP", other_line, (1, 2, 2))
     own.rename(other)
     _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
     later = own.stat().st_mtime + 60
     os.utime(other, (later, later))
     _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
     _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
-    stp = next(run for run in runs if run.unit.code == "STP")
+    return next(run for run in runs if run.unit.code == "STP")
+
+
+def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
+    tmp_path: Path,
+) -> None:
+    """The register names "Sở Tư pháp" without its province; the province's
+    `don-vi.toml` says `province = "Lai Châu"`: a newer "Sở Tư pháp tỉnh Điện
+    Biên" form in its folder stood for it, ranked first (blind round 23A, F3)."""
+    stp = _sos_folder_with(tmp_path, "Sở Tư pháp tỉnh Điện Biên")
     assert stp.ingested is not None
     assert sorted(stp.ingested.submissions.select("file", "status").rows()) == [
-        ("2025/dien-bien.xlsx", "rejected"),
+        ("2025/khac.xlsx", "rejected"),
         ("2025/tu-danh-gia.xlsx", "used"),
     ]
 
@@ -250,29 +259,9 @@ def test_another_sos_form_written_otherwise_is_set_aside(
     """The Sở Nội vụ's newer form in the Sở Tư pháp's folder, its line written
     with its province or otherwise than the register does (blind round 17's
     limit, checked again in session 24)."""
-    import os
-
-    inputs = tmp_path / "inputs"
-    write_register(
-        inputs,
-        [["STP", "Sở Tư pháp", GROUP, None], ["SNV", "Sở Nội vụ", GROUP, None]],
-    )
-    (inputs / "don-vi.toml").write_text(
-        'unit = "UBND tỉnh Lai Châu"\nprovince = "Lai Châu"\n', encoding="utf-8"
-    )
-    write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
-    own = inputs / "units" / "STP" / "2025" / "tu-danh-gia.xlsx"
-    other = own.with_name("snv.xlsx")
-    _form(inputs, "STP", line, (1, 2, 2))
-    own.rename(other)
-    _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
-    later = own.stat().st_mtime + 60
-    os.utime(other, (later, later))
-    _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
-    _, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
-    stp = next(run for run in runs if run.unit.code == "STP")
+    stp = _sos_folder_with(tmp_path, line)
     assert stp.ingested is not None
     assert sorted(stp.ingested.submissions.select("file", "status").rows()) == [
-        ("2025/snv.xlsx", "rejected"),
+        ("2025/khac.xlsx", "rejected"),
         ("2025/tu-danh-gia.xlsx", "used"),
     ]
