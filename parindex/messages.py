@@ -849,6 +849,14 @@ DEDUCTIONS_OF_SELF = (
     "tối đa trừ điểm tự đánh giá): không dùng cột này; biểu mẫu không có cột điểm "
     "thẩm định."
 )
+DEDUCTIONS_NOT_USED = (
+    "Cột {column} là số điểm bị trừ, không phải điểm: không dùng cột này."
+)
+DEDUCTIONS_WITHOUT_APPRAISAL = (
+    "Cột {column} là số điểm bị trừ, nhưng biểu không có cột điểm thẩm định: "
+    "parindex không tự tính điểm thẩm định từ điểm bị trừ, biểu không được dùng. "
+    "Hãy thêm cột “Điểm thẩm định” (điểm tối đa trừ điểm bị trừ) rồi nộp lại."
+)
 SCORE_COLUMN_NOT_USED = (
     "Cột {column} có số và tiêu đề giống cột điểm nhưng không nhận ra là cột điểm tự "
     "đánh giá hay điểm thẩm định: không dùng. Nếu đây là cột điểm, hãy đặt tiêu đề "

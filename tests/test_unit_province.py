@@ -86,6 +86,17 @@ def test_another_provinces_form_does_not_replace_the_units_own(tmp_path: Path) -
         ("Lai Châu", "Sở Tư pháp tỉnh BRVT", False),
         ("Kon Tum", "Sở Tư pháp Kontum", True),
         ("Bà Rịa - Vũng Tàu", "Sở Tư pháp BR-VT", True),
+        # the full name with its dash, as written (blind round 24A, F2)
+        ("Lai Châu", "Sở Tư pháp Bà Rịa - Vũng Tàu", False),
+        ("Lai Châu", "Sở Tư pháp Bà Rịa-Vũng Tàu", False),
+        ("Lai Châu", "Sở Tư pháp Bà Rịa – Vũng Tàu", False),
+        ("Lai Châu", "Sở Tư pháp BR–VT", False),
+        ("Lai Châu", "Sở Tư pháp tỉnh Bà Rịa - Vũng Tàu", False),
+        ("Lai Châu", "SỞ TƯ PHÁP BÀ RỊA - VŨNG TÀU", False),
+        ("Lai Châu", "Sở Tư pháp Thừa Thiên - Huế", False),
+        ("Bà Rịa - Vũng Tàu", "Sở Tư pháp tỉnh Bà Rịa - Vũng Tàu", True),
+        ("Bà Rịa - Vũng Tàu", "Sở Tư pháp Bà Rịa – Vũng Tàu", True),
+        ("Thừa Thiên Huế", "Sở Tư pháp Thừa Thiên - Huế", True),
     ],
 )
 def test_the_province_is_the_place_of_a_unit_naming_none(

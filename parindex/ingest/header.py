@@ -66,7 +66,16 @@ SELF_WORDS = (
 # named with ``điểm``; not a score it asks to be given again (``Điểm đề nghị
 # phúc khảo``, ``… chấm lại``), nor a column of requests (``Đề xuất, kiến nghị``).
 _PROPOSED_WORDS = ("de nghi", "de xuat")
-_ASKED_AGAIN = ("cham lai", "xem xet lai", "danh gia lai")
+_ASKED_AGAIN = (
+    "cham lai",
+    "xem xet lai",
+    "danh gia lai",
+    "dieu chinh",
+    "phuc tra",
+    "phuc khao",
+)
+# Another body proposing (``Điểm Sở Nội vụ đề nghị``): not the department's.
+_OTHER_BODIES = ("so", "ubnd", "cap tren", "tinh", "huyen", "xa")
 # Headers that are the self score as offices abbreviate it or name who scores.
 _SELF_SHORT = ("tdg", "tu dg", "diem tdg", "don vi tu danh gia", "don vi tu cham")
 # The appeal's result (``Kết quả phúc khảo``): the council's final round; not
@@ -79,6 +88,9 @@ APPRAISED_WORDS = (*COUNCIL_WORDS, "diem dat")
 SCORE_ROLES = ("self", "appraised")
 _FINAL = ("chinh thuc", "cuoi cung", "sau giai trinh", "phuc khao", "lan cuoi")
 _PRELIMINARY = ("so bo", "du kien", "truoc giai trinh", "tam tinh", "du thao")
+# Before the round that ends it (``trước phúc khảo``): preliminary, though it
+# names that round.
+_BEFORE_FINAL = ("truoc giai trinh", "truoc phuc khao", "truoc khi phuc khao")
 _ROUND = re.compile(r" lan (\d{1,2}) ")
 # A year in a header (``năm 2022``, ``(2022)``), not a decision's number
 # (``QĐ 1726/2022``) nor a date (``31/12/2022``).
@@ -90,7 +102,9 @@ _LAST_YEAR_WORDS = (
     "nam lien truoc",
     "nam lien ke truoc",
     "nam ngoai",
+    "nam qua",
     "ky truoc",
+    "ki truoc",
 )
 _MAX_HEADER = 120
 _COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
@@ -126,6 +140,8 @@ def role_of(text: str) -> str | None:
         return "evidence"
     if any(f" {w} " in words for w in ("toi da", "diem chuan", "thang diem")):
         return "max"
+    if is_deductions(text):
+        return None  # points lost, whoever took them: no score
     if bare in _SELF_SHORT:
         return "self"
     if any(f" {w} " in words for w in APPEAL_WORDS):
@@ -134,7 +150,9 @@ def role_of(text: str) -> str | None:
         return "appraised"
     is_self = any(f" {w} " in words for w in SELF_WORDS)
     if not is_self and any(f" {w} " in words for w in _PROPOSED_WORDS):
-        if " diem " not in words or any(f" {w} " in words for w in _ASKED_AGAIN):
+        if " diem " not in words or any(
+            f" {w} " in words for w in (*_ASKED_AGAIN, *_OTHER_BODIES)
+        ):
             return None
         is_self = True
     is_council = any(f" {w} " in words for w in COUNCIL_WORDS)
@@ -208,6 +226,8 @@ class HeaderColumn:
         """Final or official (3) beats a numbered round (2, by number), which beats a
         plain header (1), which beats a preliminary one (0)."""
         words = _words(self.text)
+        if any(f" {w} " in words for w in _BEFORE_FINAL):
+            return (0, 0)
         if any(f" {w} " in words for w in _FINAL):
             return (3, 0)
         found = _ROUND.search(words)
@@ -514,15 +534,21 @@ def _name_unused_scores(
         ):
             continue
         other_year = bool(column.years) and year not in column.years
-        if missing == ["appraised"] and _deductions_of_self(
-            sheet, column, data_row, choice
-        ):
-            choice.warnings.append(
-                (
+        if is_deductions(column.text):
+            # points lost are never a score; without an appraisal column they
+            # are the self score's (said) or may be the council's: the
+            # appraisal is not worked out from them
+            if "appraised" not in missing:
+                said = messages.DEDUCTIONS_NOT_USED
+            elif _deductions_of_self(sheet, column, data_row, choice):
+                said = messages.DEDUCTIONS_OF_SELF
+            else:
+                choice.rejection = (
                     column.cell,
-                    messages.DEDUCTIONS_OF_SELF.format(column=column.label),
+                    messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(column=column.label),
                 )
-            )
+                return
+            choice.warnings.append((column.cell, said.format(column=column.label)))
             continue
         if "appraised" in missing and mentions_appraisal(column.text):
             message = messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=column.label)
@@ -543,18 +569,26 @@ def _name_unused_scores(
     _scores_under_unknown_header(sheet, columns, data_row, choice)
 
 
-_DEDUCTION_WORDS = ("bi tru", "diem tru", "tru diem")
+_AFTER_DEDUCTIONS = ("sau khi tru", "da tru", "sau tru", "con lai")
+"""A score after its deductions (``Điểm thẩm định (sau khi trừ)``): a score."""
+
+
+def is_deductions(text: str) -> bool:
+    """Whether a header names points lost (``Điểm bị trừ``, ``Điểm HĐTĐ trừ``,
+    ``Điểm tự trừ``), not a score after them (``… sau khi trừ``)."""
+    words = _words(text)
+    return " tru " in words and not any(f" {w} " in words for w in _AFTER_DEDUCTIONS)
 
 
 def _deductions_of_self(
     sheet: Sheet, column: HeaderColumn, data_row: int, choice: ColumnChoice
 ) -> bool:
-    """Whether ``column`` is headed as points lost (``Điểm bị trừ``) and holds,
-    on every row where it has a number, the row's maximum minus its self
-    score (at least ``_SCORES_SEEN`` such rows): the self score's deductions,
-    not the council's."""
+    """Whether ``column``, headed as points lost without naming the council,
+    holds on every row where it has a number the row's maximum minus its self
+    score (at least ``_SCORES_SEEN`` such rows; lost points written negative
+    alike): the self score's deductions, not the council's."""
     words = _words(column.text)
-    if not any(f" {w} " in words for w in _DEDUCTION_WORDS):
+    if any(f" {w} " in words for w in COUNCIL_WORDS):
         return False
     max_at, self_at = choice.columns.get("max"), choice.columns.get("self")
     if max_at is None or self_at is None:
@@ -568,7 +602,7 @@ def _deductions_of_self(
         if lost is None:
             continue
         top, score = _number(row[max_at]), _number(row[self_at])
-        if top is None or score is None or abs(top - score - lost) > 1e-6:
+        if top is None or score is None or abs(top - score - abs(lost)) > 1e-6:
             return False
         seen += 1
     return seen >= _SCORES_SEEN

@@ -30,6 +30,7 @@ Lai Châu``, ``… Báo cáo``); another capitalised word goes on with the name
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -69,16 +70,49 @@ _ABBREVIATED = re.compile(
     r"(?<!\w)(?:(\w+)\s+)?(H|TP|TX|Q)\s*\.\s*(?=\w)", re.IGNORECASE
 )
 _ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã", "q": "quận"}
-_PROVINCES_WRITTEN = {
-    "kontum": "Kon Tum",
-    "brvt": "Bà Rịa Vũng Tàu",
-    "br-vt": "Bà Rịa Vũng Tàu",
-}
-"""Provinces as offices also write them, in one word or by initials (blind
-re-check 23C): read as their names before a line is cut at its dashes."""
-_PROVINCE_WRITTEN = re.compile(
-    r"(?<!\w)(?:kontum|br\s*-\s*vt|brvt)(?!\w)", re.IGNORECASE
+_DASH = r"\s*[-\u2010-\u2015\u2212]\s*"
+_PROVINCES_WRITTEN = (
+    (re.compile(r"kontum"), "Kon Tum"),
+    (re.compile(rf"br{_DASH}vt|brvt"), "Bà Rịa Vũng Tàu"),
+    (re.compile(rf"ba\s+ria{_DASH}vung\s+tau"), "Bà Rịa Vũng Tàu"),
+    (re.compile(rf"thua\s+thien{_DASH}hue"), "Thừa Thiên Huế"),
 )
+"""Provinces as offices also write them, in one word, by initials or with a
+dash (``Bà Rịa – Vũng Tàu``), matched on the text without accents or case:
+read as their names before a line is cut at its dashes (blind rounds 23C and
+24A)."""
+
+
+def _plain(text: str) -> str:
+    """``text`` letter for letter without accents and case (``Đ`` → ``d``): a
+    letter that does not fold to one letter stays as it is, so that a match
+    in it is a match in ``text`` at the same places."""
+    out = []
+    for char in text:
+        folded = "".join(
+            c
+            for c in unicodedata.normalize("NFD", char)
+            if not unicodedata.combining(c)
+        ).lower()
+        out.append("d" if char in "đĐ" else folded if len(folded) == 1 else char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)  # the same lines come back file after file
+def _provinces_written_out(text: str) -> str:
+    """``text`` with each province written as in ``_PROVINCES_WRITTEN`` by its
+    name."""
+    plain = _plain(text)
+    if not any(pattern.search(plain) for pattern, _ in _PROVINCES_WRITTEN):
+        return text
+    for pattern, name in _PROVINCES_WRITTEN:
+        bounded = re.compile(rf"(?<![^\W_]){pattern.pattern}(?![^\W_])")
+        for found in reversed(list(bounded.finditer(plain))):
+            text = text[: found.start()] + name + text[found.end() :]
+            plain = plain[: found.start()] + _plain(name) + plain[found.end() :]
+    return text
+
+
 _CENTRAL_CITIES = frozenset(
     {"ha noi", "ho chi minh", "hcm", "hai phong", "da nang", "can tho", "hue"}
 )
@@ -206,9 +240,7 @@ def mentions(text: str, *, bare: bool = False) -> list[Place]:
     if not bare and not _MAYBE_KIND.search(text):
         return []
     text = _ABBREVIATED.sub(_written_out, text)
-    text = _PROVINCE_WRITTEN.sub(
-        lambda m: _PROVINCES_WRITTEN["".join(m[0].split()).lower()], text
-    )
+    text = _provinces_written_out(text)
     found: list[Place] = []
     for segment in _SEGMENTS.split(text):
         words = _WORDS.findall(segment)

@@ -246,6 +246,9 @@ def test_an_appeal_column_holding_words_is_not_read_as_scores(
         "Điểm HĐTĐ năm trước",
         "Kết quả thẩm định năm ngoái",
         "Điểm thẩm định kỳ trước",
+        # blind round 24A, H3
+        "Điểm thẩm định kì trước",
+        "Điểm thẩm định năm qua",
     ],
 )
 def test_an_appraisal_column_of_last_year_in_words_is_not_read(
@@ -309,7 +312,18 @@ def test_the_self_score_as_offices_also_name_it(
     assert _run(tmp_path, {"D7": header}, sample_criteria) == (79.24, [], 23.5)
 
 
-@pytest.mark.parametrize("header", ["Điểm đề nghị phúc khảo", "Điểm đề nghị chấm lại"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Điểm đề nghị phúc khảo",
+        "Điểm đề nghị chấm lại",
+        # blind round 24A, H2: a request, or another body's proposal
+        "Điểm đề nghị điều chỉnh",
+        "Điểm đề nghị phúc tra",
+        "Điểm Sở Nội vụ đề nghị",
+        "Điểm UBND huyện đề nghị",
+    ],
+)
 def test_a_score_asked_again_is_not_the_self_score(header: str) -> None:
     assert role_of(header) is None
 
@@ -353,11 +367,92 @@ def test_a_deductions_column_that_is_not_the_self_scores_sets_the_form_aside(
     """The council's deductions (the maximum minus its appraisal) beside the
     self score alone: the appraisal is not worked out from them; set aside."""
     total, found, _ = _run(tmp_path, _deducted_from("E"), sample_criteria)
-    message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
-        column="E7 “Điểm bị trừ”", role="điểm thẩm định"
+    message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(column="E7 “Điểm bị trừ”")
+    assert found == [
+        ("error", NV, "Chấm điểm", "E7", message),
+        _sent_unusable(message),
+    ]
+    assert total != 79.24
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Điểm bị trừ (thẩm định)",
+        "Điểm thẩm định bị trừ",
+        "Điểm bị trừ theo kết quả thẩm định",
+        "Điểm Hội đồng trừ",
+        "Điểm HĐTĐ trừ",
+        "Thẩm định trừ điểm",
+        "Điểm trừ khi thẩm định",
+        "Số điểm thẩm định trừ",
+        "Điểm bị trừ (tự đánh giá)",
+        "Điểm tự trừ",
+        "Điểm bị trừ khi tự chấm",
+    ],
+)
+def test_points_lost_are_no_score(text: str) -> None:
+    """Headed as points lost and naming the council (or the self score): the
+    deductions were read as the appraisal, 73,64 "final" without a word
+    (blind round 24A, F1), or as the self score (F3)."""
+    assert role_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Điểm thẩm định (sau khi trừ)", "Điểm thẩm định đã trừ điểm", "Điểm sau trừ"],
+)
+def test_a_score_after_its_deductions_is_a_score(text: str) -> None:
+    assert role_of(text) == ("appraised" if "thẩm định" in text else None)
+
+
+def test_the_councils_deductions_beside_the_self_score_set_the_form_aside(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    cells = _deducted_from("E")
+    cells["E7"] = "Điểm bị trừ (thẩm định)"
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(
+        column="E7 “Điểm bị trừ (thẩm định)”"
     )
     assert found == [
         ("error", NV, "Chấm điểm", "E7", message),
         _sent_unusable(message),
     ]
     assert total != 79.24
+
+
+def test_points_lost_beside_both_scores_are_said_not_used(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """Beside the self score and the appraisal (the council's deductions, say):
+    not used, and said as points lost."""
+    cells: dict[str, object] = {"H7": "Điểm bị trừ (thẩm định)"}
+    cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert found == [
+        (
+            "warning",
+            NV,
+            "Chấm điểm",
+            "H7",
+            messages.DEDUCTIONS_NOT_USED.format(column="H7 “Điểm bị trừ (thẩm định)”"),
+        )
+    ]
+    assert total == 79.24
+
+
+def test_an_appraisal_before_the_appeal_gives_way_to_the_one_after(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """ "… trước phúc khảo" beside "… sau phúc khảo": both were read as the
+    final round, and the form set aside as a tie (blind round 24A, H4)."""
+    cells: dict[str, object] = {
+        "E7": "Điểm thẩm định trước phúc khảo",
+        "H7": "Điểm thẩm định sau phúc khảo",
+        "H16": 1.5,
+        "H31": 0.5,
+    }
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert total == 79.96
+    assert not [f for f in found if f[0] == "error"]
