@@ -59,3 +59,61 @@ def test_a_sheet_holding_part_of_the_form_is_read_once(
     ]
     nv = ingested.rows.filter(pl.col("department") == "NV")
     assert set(nv["sheet"].to_list()) == {"Chấm điểm"}
+
+
+def _summary(inputs: Path, *, drop: str | None, total: str | None, first: bool) -> None:
+    """A summary sheet of NV's leaves: the score column ``drop`` (D or E)
+    left out (a pivot table of one score), a grand-total row labelled
+    ``total`` under it, placed ``first`` or after the form."""
+    path = inputs / NV
+    book = openpyxl.load_workbook(path)
+    copy = book.copy_worksheet(book["Chấm điểm"])
+    copy.title = "Bản in"
+    for row in range(copy.max_row, 7, -1):
+        if "." not in str(copy.cell(row, 1).value or ""):
+            copy.delete_rows(row)
+    if total is not None:
+        last = copy.max_row + 1
+        copy.cell(last, 1, total)
+        copy.cell(last, 4, 23.5)
+        copy.cell(last, 5, 26.79)
+    if drop is not None:
+        copy.delete_cols(openpyxl.utils.column_index_from_string(drop))
+    if first:
+        book.move_sheet(copy, offset=-len(book.sheetnames) + 1)
+    book.save(path)
+
+
+@pytest.mark.parametrize(
+    ("drop", "total", "first"),
+    [
+        ("D", None, False),  # the appraisal alone
+        ("E", None, False),  # the self score alone
+        (None, "Grand Total", False),
+        (None, "Tổng cộng", False),
+        ("D", "Tổng Cuối", False),
+        ("D", None, True),  # the summary before the form
+    ],
+)
+def test_a_summary_of_one_score_or_with_a_total_row_is_read_once(
+    inputs: Path, drop: str | None, total: str | None, first: bool
+) -> None:
+    """A pivot table of the appraisal ("Sum of Điểm thẩm định"), or a summary
+    with a "Grand Total" row: NV's file was set aside, "… điểm khác nhau"
+    (blind round 24B, finding 1)."""
+    _summary(inputs, drop=drop, total=total, first=first)
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    status = dict(ingested.submissions.select("file", "status").iter_rows())
+    assert status[NV] == "used"
+    said = ingested.problems.filter(
+        (pl.col("file") == NV) & (pl.col("sheet") == "Bản in")
+    )
+    assert said.select("severity", "message").rows() == [
+        (
+            "warning",
+            messages.SHEET_PART_OF.format(sheet="Bản in", first="Chấm điểm"),
+        )
+    ]
+    nv = ingested.rows.filter(pl.col("department") == "NV")
+    assert set(nv["sheet"].to_list()) == {"Chấm điểm"}

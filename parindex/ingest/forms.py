@@ -996,32 +996,58 @@ def _form(
 
 def _leaf_scores(form: Form, leaves: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The score texts of each row of ``form`` whose code is a leaf of the set
-    (``leaves``): what two sheets of one form must agree on."""
+    (``leaves``), one per score role (``""`` for a role the form has no
+    column of): what two sheets of one form must agree on. A row without a
+    code (a grand total, ``Grand Total`` of a pivot table, a note) is none."""
     found = {}
     for row in form.content:
-        code = submission_code(row[0]) or row[0]
+        code = submission_code(row[0])
         if code in leaves:
             found[code] = row[1:]
     return found
 
 
+def _same_where_shown(
+    part: Form, own: tuple[str, ...], theirs: tuple[str, ...]
+) -> bool:
+    """Whether the scores ``part`` shows of a leaf (``own``, by role) are the
+    other form's (``theirs``): a summary may show one role only (a pivot
+    table's ``Sum of Điểm thẩm định``)."""
+    return all(
+        mine == other
+        for role, mine, other in zip(SCORE_ROLES, own, theirs, strict=True)
+        if role in part.table.columns
+    )
+
+
 def _parts_of_others(forms: list[Form]) -> list[tuple[Form, Form]]:
-    """Each form whose leaves are all another form's, with the same scores (a
-    print copy of part of it, a summary of its leaves, a copy whose subtotal
-    rows differ): that other form, the one with the most leaves (the first of
-    equals)."""
+    """Each form whose leaves are all another form's, with the same scores in
+    the columns it has (a print copy of part of it, a summary of its leaves, a
+    pivot table of one score, a copy whose subtotal or total rows differ): that
+    other form, the one with the most leaves (the first of equals)."""
     if len(forms) < 2:
         return []
     # the forms' own codes, not the set's (polars, which the set's frames need,
     # is not called in a forked reader child): a code no other code is under
     codes = {
-        submission_code(row[0]) or row[0] for form in forms for row in form.content
+        code
+        for form in forms
+        for row in form.content
+        if (code := submission_code(row[0])) is not None
     }
     leaves = frozenset(
         code for code in codes if not any(o.startswith(f"{code}.") for o in codes)
     )
     scores = {id(form): _leaf_scores(form, leaves) for form in forms}
-    order = sorted(forms, key=lambda f: -len(scores[id(f)]))  # stable: sheet order
+    # the most leaves first, then the most score columns (a form before its
+    # pivot of one score); stable: sheet order
+    order = sorted(
+        forms,
+        key=lambda f: (
+            -len(scores[id(f)]),
+            -sum(role in f.table.columns for role in SCORE_ROLES),
+        ),
+    )
     parts: dict[int, tuple[Form, Form]] = {}  # by id: a form is no dict key
     for index, form in enumerate(order):
         own = scores[id(form)]
@@ -1031,7 +1057,10 @@ def _parts_of_others(forms: list[Form]) -> list[tuple[Form, Form]]:
             if id(whole) in parts:
                 continue
             theirs = scores[id(whole)]
-            if all(theirs.get(code) == texts for code, texts in own.items()):
+            if all(
+                code in theirs and _same_where_shown(form, texts, theirs[code])
+                for code, texts in own.items()
+            ):
                 parts[id(form)] = (form, whole)
                 break
     return list(parts.values())
