@@ -237,6 +237,9 @@ def _check_biff(biff: bytes) -> None:
             _check_extent(rows, columns)
 
 
+_HTML_TAGS = (b"<html", b"<table", b"<!doctype html", b'http-equiv="content-type"')
+
+
 def sniff_kind(content: bytes) -> str:
     """What a file that is neither a zip nor an OLE container looks like:
     ``png``, ``jpeg``, ``pdf``, ``html``, ``xml2003`` (Excel 2003 XML), ``text``
@@ -252,7 +255,9 @@ def sniff_kind(content: bytes) -> str:
     lowered = head.lower()
     if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
         return "xml2003"
-    if b"<html" in lowered or b"<table" in lowered or b"<!doctype html" in lowered:
+    if any(tag in lowered for tag in _HTML_TAGS) or (
+        b"<tr" in lowered and b"<td" in lowered  # a portal's bare rows
+    ):
         return "html"
     return "text"
 
