@@ -424,6 +424,12 @@ FILE_ZIP_BOMB = (
     "lớn (tối đa {limit} MB mỗi phần), có thể là “bom zip”. Hãy mở tệp bằng Excel, "
     "lưu thành tệp mới rồi nộp lại."
 )
+FILE_SHEET_TOO_LARGE = (
+    "Một sheet của tệp quá lớn khi giải nén ({size} MB, tối đa {limit} MB): thường do "
+    "định dạng (kẻ khung, tô màu) các ô trống kéo dài tới cuối sheet. Hãy xóa các "
+    "dòng, cột thừa bên dưới và bên phải bảng điểm (hoặc mở tệp bằng LibreOffice rồi "
+    "lưu lại), sau đó nộp lại."
+)
 FILE_XML_ENTITIES = (
     "Tệp bị từ chối vì lý do an toàn: phần “{part}” có khai báo DTD/thực thể XML "
     "(kiểu tấn công “billion laughs” hoặc XXE), điều Excel và LibreOffice không bao "

@@ -7,9 +7,11 @@ decides, before python-calamine sees the file, whether it may be read:
 * an encrypted workbook (Office stores a password-protected xlsx as an OLE file with an
   ``EncryptedPackage`` stream; LibreOffice marks encrypted parts in its manifest);
 * a zip bomb: too many entries, declared sizes over the caps (an XML part over 32 MB,
-  any other part over 32 MB that is compressed more than 4 times, a total over
-  128 MB: a 40 MB photo passes, a bomb does not), or entries that inflate to more
-  than they declare (checked by inflating with a cap, never whole);
+  a worksheet part over 128 MB, any other part over 32 MB that is compressed more
+  than 4 times, a total over 192 MB: a 40 MB photo passes, a bomb does not), or
+  entries that inflate to more than they declare (checked by inflating with a
+  cap, never whole); a worksheet over its cap compressed as formatting
+  compresses is said as a sheet formatted too far, not as a bomb;
 * an XML part with a DTD (entity expansion, external entities);
 * a sheet whose used area is so large that the reader, which allocates a dense grid
   of the used area, would exhaust memory (one value in ``XFD1048576`` is enough),
@@ -52,7 +54,15 @@ from parindex.workbook import (
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
-MAX_TOTAL_BYTES = 128 * 1024 * 1024
+MAX_SHEET_PART_BYTES = 128 * 1024 * 1024
+"""Largest worksheet part (``xl/worksheets/*.xml``): empty cells formatted to
+the bottom of a sheet (borders down to row 1 048 576) make parts of 50–80 MB
+that Excel and LibreOffice open (blind round 24B); every other XML part is
+held to ``MAX_ENTRY_BYTES``."""
+SHEET_BLOAT_RATIO = 64
+"""A worksheet part over its cap compressed at most this many times is a sheet
+formatted too far (said as such); compressed more, it is a zip bomb."""
+MAX_TOTAL_BYTES = 192 * 1024 * 1024
 """Largest total of the sizes a zip's entries declare."""
 LARGE_ENTRY_RATIO = 4
 """A part over ``MAX_ENTRY_BYTES`` that is not XML (a picture) is accepted when it
@@ -106,6 +116,7 @@ class UnsafeFile(Exception):
     """The file must not be read.
 
     ``kind`` is one of ``too_large`` (the file itself), ``zip_bomb``,
+    ``sheet_too_large`` (``detail``: its size in MB),
     ``xml_entities``, ``encrypted``, ``not_spreadsheet`` (``detail`` says what it
     looks like), ``unsupported`` (``detail``: the format), ``corrupt`` or
     ``too_many_cells`` (``detail``: the farthest cell).
@@ -290,7 +301,10 @@ def _inspect_zip(
     total = 0
     for entry in entries:
         total += entry.file_size
-        if _too_large(entry) or total > MAX_TOTAL_BYTES:
+        kind = oversize(entry)
+        if kind == "sheet_too_large":
+            raise UnsafeFile(kind, str(entry.file_size // (1024 * 1024)))
+        if kind is not None or total > MAX_TOTAL_BYTES:
             raise UnsafeFile("zip_bomb", f"{entry.filename}: {entry.file_size} bytes")
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnsafeFile("unsupported", f"compression {entry.compress_type}")
@@ -372,17 +386,29 @@ def _check_part_prolog(raw: memoryview, entry: zipfile.ZipInfo) -> None:
     _passed_prologs.add(key)
 
 
-def _too_large(entry: zipfile.ZipInfo) -> bool:
-    """Whether an entry declares more than it may: an XML part (which the readers,
-    and this pass, inflate whole) over ``MAX_ENTRY_BYTES``; any other part (a
-    picture, an embedded file: never inflated by a reader) only when it is also
-    compressed more than ``LARGE_ENTRY_RATIO`` times, which a photo never is and a
-    bomb always is. The file's own size cap bounds what such a part can hold."""
+def oversize(entry: zipfile.ZipInfo) -> str | None:
+    """Why an entry declares more than it may (``zip_bomb``, or
+    ``sheet_too_large`` for a worksheet part over ``MAX_SHEET_PART_BYTES``
+    compressed as formatting compresses, at most ``SHEET_BLOAT_RATIO`` times);
+    None when it may: an XML part (which the readers, and this pass, inflate
+    whole) up to ``MAX_ENTRY_BYTES`` (a worksheet part up to
+    ``MAX_SHEET_PART_BYTES``); any other part (a picture, an embedded file:
+    never inflated by a reader) unless it is also compressed more than
+    ``LARGE_ENTRY_RATIO`` times, which a photo never is and a bomb always is.
+    The file's own size cap bounds what such a part can hold."""
     if entry.file_size <= MAX_ENTRY_BYTES:
-        return False
-    if entry.filename.lower().endswith(_XML_SUFFIXES):
-        return True
-    return entry.file_size > max(entry.compress_size, 1) * LARGE_ENTRY_RATIO
+        return None
+    name = entry.filename.lower()
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        if entry.file_size <= MAX_SHEET_PART_BYTES:
+            return None
+        bloat = entry.file_size <= max(entry.compress_size, 1) * SHEET_BLOAT_RATIO
+        return "sheet_too_large" if bloat else "zip_bomb"
+    if name.endswith(_XML_SUFFIXES):
+        return "zip_bomb"
+    if entry.file_size > max(entry.compress_size, 1) * LARGE_ENTRY_RATIO:
+        return "zip_bomb"
+    return None
 
 
 def _xlsx_sheet_parts(
@@ -774,6 +800,10 @@ def unsafe_message(unsafe: UnsafeFile, size: int) -> str:
         )
     if unsafe.kind == "zip_bomb":
         return messages.FILE_ZIP_BOMB.format(limit=MAX_ENTRY_BYTES // _MB)
+    if unsafe.kind == "sheet_too_large":
+        return messages.FILE_SHEET_TOO_LARGE.format(
+            size=int(unsafe.detail), limit=MAX_SHEET_PART_BYTES // _MB
+        )
     if unsafe.kind == "xml_entities":
         return messages.FILE_XML_ENTITIES.format(part=unsafe.detail)
     if unsafe.kind == "encrypted":

@@ -236,3 +236,51 @@ def test_a_portals_rows_of_html_without_a_table_tag_are_html(content: bytes) -> 
     """A portal's export of bare `<tr><td>` rows saved as .xls was called a
     CSV or text file "chosen by mistake" (blind round 24B, finding 4)."""
     assert sniff_kind(content) == "html"
+
+
+def _bordered_to(content: bytes, last_row: int) -> bytes:
+    """The sheet with empty bordered cells F:G down to ``last_row`` (an office
+    that formatted the columns to the bottom of the sheet)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    rows = b"".join(
+        b'<row r="%d"><c r="F%d" s="1"/><c r="G%d" s="1"/></row>' % (r, r, r)
+        for r in range(100, last_row + 1)
+    )
+    return _replace(
+        content,
+        "xl/worksheets/sheet1.xml",
+        sheet.replace(b"</sheetData>", rows + b"</sheetData>"),
+    )
+
+
+def test_a_sheet_formatted_to_the_bottom_is_read(tmp_path: Path) -> None:
+    """Empty bordered cells to row 1 048 576 make a sheet part of ~60 MB: the
+    file was refused as a "bom zip" over 32 MB a part (blind round 24B,
+    finding 2). A worksheet part may declare up to 128 MB."""
+    content = _bordered_to(_submission(tmp_path), 1_048_576)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 32 * 2**20
+    assert inspect_container(content).kind == "zip"
+
+
+def test_a_sheet_part_over_its_cap_is_said_as_such() -> None:
+    """Over 128 MB, compressed as formatting compresses: refused, saying what
+    makes a sheet that large and what to do; a part compressed as a bomb is
+    (1000 times) stays a bomb."""
+    from parindex.ingest.safety import oversize
+
+    sheet = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+    sheet.file_size, sheet.compress_size = 300 * 2**20, 25 * 2**20
+    assert oversize(sheet) == "sheet_too_large"
+    caught = UnsafeFile("sheet_too_large", "300")
+    assert unsafe_message(caught, 25 * 2**20) == messages.FILE_SHEET_TOO_LARGE.format(
+        size=300, limit=128
+    )
+    sheet.compress_size = 2**20
+    assert oversize(sheet) == "zip_bomb"
+    sheet.file_size, sheet.compress_size = 100 * 2**20, 10 * 2**20
+    assert oversize(sheet) is None
+    strings = zipfile.ZipInfo("xl/sharedStrings.xml")
+    strings.file_size, strings.compress_size = 40 * 2**20, 10 * 2**20
+    assert oversize(strings) == "zip_bomb"
