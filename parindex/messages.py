@@ -1455,6 +1455,7 @@ PROVINCE_RUN_COUNTS = (
 )
 PROVINCE_UNIT_PROVISIONAL = "số liệu tạm tính"
 """Beside a clean unit whose figures are provisional, on the province's page."""
+PROVINCE_OWN_PROBLEMS = "Cần xem ở các tệp của tỉnh:"
 PROVINCE_UNITS_UNREGISTERED = (
     "Thư mục kết quả của đơn vị không còn trong danh sách đơn vị (giữ nguyên như "
     "lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) ({count}):"

@@ -335,6 +335,7 @@ def publish_province(
         workbook = folder / f"tong-hop-tinh-{year}.xlsx"
         manifest = status.record_path(folder, run_at)
         content = render_province_summary(result)
+        own_problems = status.province_problems(result.problems)
         # this night's as the next night reads it: the JSON written, not the
         # dict it was rendered from (the same types on both sides)
         changes = province_changes(_last_summary(summary), json.loads(content))
@@ -354,6 +355,7 @@ def publish_province(
                     outputs, year, [run.unit.code for run in runs]
                 ),
                 changes=changes,
+                said=status.province_said(own_problems),
             ),
         )
         # the two files as one set: both new, or both as they were
@@ -366,6 +368,7 @@ def publish_province(
         )
         document = province_manifest(result, runs, unit_written, written, run_at)
         document["changes"] = changes
+        document["problems"] = own_problems
         write_bytes_atomic(
             manifest,
             (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),

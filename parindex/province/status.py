@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from parindex import messages
 from parindex import run_record as record
 from parindex.province.units import UnitRun
@@ -164,11 +166,13 @@ def status_text_completed(
     repaired: Sequence[str] = (),
     unregistered: Sequence[str] = (),
     changes: Sequence[str] = (),
+    said: Sequence[str] = (),
 ) -> str:
     """The province's ``TRANG-THAI.txt`` after a run that completed (``repaired``:
     the runs that failed or crashed since the last complete one; ``unregistered``:
     the outputs folders of units no longer in the register, ``units_unregistered``;
-    ``changes``: what moved since the last night, ``province.changes``)."""
+    ``changes``: what moved since the last night, ``province.changes``; ``said``:
+    the problems of the province's own files, ``province_said``)."""
     lines = [
         messages.PROVINCE_STATUS_TITLE.format(year=year),
         messages.STATUS_REWRITTEN,
@@ -187,6 +191,8 @@ def status_text_completed(
             messages.PROVINCE_UNITS_UNREGISTERED.format(count=len(unregistered))
         )
         lines += [f"  - {folder}" for folder in unregistered]
+    if said:
+        lines += ["", messages.PROVINCE_OWN_PROBLEMS, *(f"  - {p}" for p in said)]
     if repaired:
         lines += ["", "Đã phát hiện và ghi nhận:", *(f"  - {r}" for r in repaired)]
     if changes:
@@ -452,3 +458,22 @@ def record_lost_run(outputs: Path, year: int, *, error: str, now: float) -> Path
     )
     record.write_status(outputs, year, text)
     return path
+
+
+def province_problems(problems: pl.DataFrame) -> list[dict[str, str | None]]:
+    """The problems of the province's own files (its register, its
+    ``don-vi.toml``, a folder of ``units/`` no one is registered for), not a
+    unit's (those have their unit): severity, file and message."""
+    return (
+        problems.filter(pl.col("department").is_null())
+        .select("severity", "file", "message")
+        .to_dicts()
+    )
+
+
+def province_said(problems: Sequence[dict[str, str | None]]) -> list[str]:
+    """``province_problems`` as the page's lines: ``“don-vi.toml”: …``."""
+    return [
+        f"“{p['file']}”: {p['message']}" if p["file"] else str(p["message"])
+        for p in problems
+    ]

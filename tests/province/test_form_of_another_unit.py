@@ -6,6 +6,7 @@ or no registered unit, is the unit's own as before."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -232,13 +233,23 @@ def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
     _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
     result, _, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
     said = result.problems.filter(pl.col("file") == "don-vi.toml")
-    assert said.select("severity", "message").rows() == [
-        (
-            "warning",
-            "Không đọc được tệp thông tin đơn vị (sai cú pháp TOML ở dòng 2, cột 12): "
-            "không biết tỉnh của các sở đăng ký không kèm tên tỉnh, nên tờ khai "
-            "ghi tên một sở của tỉnh khác không bị phát hiện.",
+    message = (
+        "Không đọc được tệp thông tin đơn vị (sai cú pháp TOML ở dòng 2, cột 12): "
+        "không biết tỉnh của các sở đăng ký không kèm tên tỉnh, nên tờ khai "
+        "ghi tên một sở của tỉnh khác không bị phát hiện."
+    )
+    assert said.select("severity", "message").rows() == [("warning", message)]
+    # and on the province's page and record, not only in its workbook's
+    # "Kiểm tra" sheet (blind round 24A, F4)
+    page = (tmp_path / "outputs" / "2025" / "TRANG-THAI.txt").read_text("utf-8")
+    assert f"  - “don-vi.toml”: {message}" in page.splitlines()
+    record = json.loads(
+        max((tmp_path / "outputs" / "2025" / "runs").glob("province-*.json")).read_text(
+            "utf-8"
         )
+    )
+    assert record["problems"] == [
+        {"severity": "warning", "file": "don-vi.toml", "message": message}
     ]
 
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from parindex import messages
 from parindex import run_record as record
 from parindex.cli import app
 from parindex.province.run import run_province
@@ -542,12 +543,18 @@ def test_a_unit_gone_from_the_register_keeps_its_outputs_and_the_page_says_so(
     run_province(inputs, outputs, 2023, now=time.time() + 10)
     assert (outputs / "units/STC/2023/summary-2023.json").is_file()
     lines = _page(outputs)
-    changes = lines.index("Thay đổi so với lần chạy trước:")
-    assert lines[changes - 3 : changes - 1] == [
+    gone = lines.index(
         "Thư mục kết quả của đơn vị không còn trong danh sách đơn vị (giữ nguyên "
-        "như lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) (1):",
-        "  - units/STC/2023",
-    ]
+        "như lần chạy cuối của đơn vị, không cập nhật, không xếp hạng) (1):"
+    )
+    assert lines[gone + 1] == "  - units/STC/2023"
+    # its drop folder, no one's now, among the province's own problems
+    own = lines.index("Cần xem ở các tệp của tỉnh:")
+    assert lines[
+        own + 1
+    ] == "  - “units/STC”: " + messages.PROVINCE_UNREGISTERED_FOLDER.format(
+        folder="STC"
+    )
     assert lines[-1] == (
         "  - Sở Tài chính (STC): không còn trong danh sách đơn vị (trước: tạm tính, "
         "94,2 điểm)."
