@@ -576,14 +576,23 @@ def uncalculated_formula_cells(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     """
     cells: set[tuple[int, int]] = set()
     cell_tag, row_tag = f"{{{MAIN_NS}}}c", f"{{{MAIN_NS}}}row"
-    for _, element in ET.iterparse(
-        io.BytesIO(transitional(sheet_xml)), events=("end",)
+    # a row or cell without its reference (``r=``) follows the one before, as
+    # the readers place it (written so by .NET and Java libraries)
+    row, column = -1, -1
+    for event, element in ET.iterparse(
+        io.BytesIO(transitional(sheet_xml)), events=("start", "end")
     ):
+        if event == "start":
+            if element.tag == row_tag:
+                number = element.get("r")
+                row = int(number) - 1 if number and number.isdigit() else row + 1
+                column = -1
+            continue
         if element.tag == cell_tag:
+            position = cell_position(element.get("r", "")) or (row, column + 1)
+            column = position[1]
             if element.find(_FORMULA) is not None and not _has_value(element):
-                position = cell_position(element.get("r", ""))
-                if position is not None:
-                    cells.add(position)
+                cells.add(position)
             element.clear()
         elif element.tag == row_tag:
             element.clear()

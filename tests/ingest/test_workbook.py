@@ -29,6 +29,25 @@ def test_formula_cells_without_a_computed_value(cell: str, uncalculated: bool) -
     assert uncalculated_formula_cells(xml.encode()) == expected
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # no reference anywhere: rows and cells counted as a reader counts them
+        "<row/><row><c><v>1</v></c><c/><c><f>A2</f></c></row>",
+        # a row numbered, its cells not
+        '<row r="2"><c><v>1</v></c><c/><c><f>A2</f></c></row>',
+        # a cell numbered after unnumbered ones
+        '<row r="2"><c><v>1</v></c><c r="C2"><f>A2</f></c></row>',
+    ],
+)
+def test_formula_cells_without_references_are_placed(rows: str) -> None:
+    """Cells written without ``r=`` (.NET, Java libraries): a formula without a
+    value was read as an empty cell, its row's self score used for the
+    appraisal, said as a blank cell (blind round 24B, finding 3)."""
+    xml = f"<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>"
+    assert uncalculated_formula_cells(xml.encode()) == {(1, 2)}
+
+
 ALIASES = {"code": ("Mã tiêu chí", "Mã"), "self": ("Tự đánh giá",), "name": ("Tên",)}
 
 
