@@ -1003,6 +1003,12 @@ class RowsBuilder:
             row.appraised = (appraised_raw, appraised_score)
             row.total_label = None
             row.formula = table.cell(r, formula) if formula else None
+            if row.code is None and formula is not None:
+                # a grand total's formulas never computed: never added up, as
+                # subtotal rows are not (the figures come from the leaves)
+                row.total_label = _total_label(table, r)
+                if row.total_label is not None:
+                    row.formula = None
             if row.code is None and formula is None:
                 numbers = self_score is not None or appraised_score is not None
                 if not numbers and not row.notices:
