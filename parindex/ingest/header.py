@@ -96,13 +96,13 @@ _ROUND = re.compile(r" lan (\d{1,2}) ")
 # (``QĐ 1726/2022``) nor a date (``31/12/2022``).
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
 # Last year named in words: such a column is last year's, as ``năm 2022`` is
-# (never an old label of this year's column).
+# (never an old label of this year's column). Not ``năm qua`` ("the past
+# year"), which may be the year assessed, in a form filled the year after.
 _LAST_YEAR_WORDS = (
     "nam truoc",
     "nam lien truoc",
     "nam lien ke truoc",
     "nam ngoai",
-    "nam qua",
     "ky truoc",
     "ki truoc",
 )
