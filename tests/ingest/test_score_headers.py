@@ -207,6 +207,10 @@ def test_a_column_of_scores_under_an_unknown_header_beside_self_only_sets_the_fi
         "Nội dung bị trừ điểm",
         "Thuyết minh",
         "Căn cứ, lý do",
+        # the reason for points lost, with "trừ" (not points lost themselves)
+        "Nội dung trừ điểm",
+        "Các nội dung trừ điểm",
+        "Căn cứ trừ điểm",
     ],
 )
 def test_reason_headers_as_offices_write_them(text: str) -> None:
