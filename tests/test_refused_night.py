@@ -148,6 +148,27 @@ def test_a_configured_server_not_answering_is_recorded(
     _check_refused(outputs, line.removeprefix("Lỗi: "), 2, "failed")
 
 
+def _wait_for_handler(pid: int, signum: int, timeout: float = 60.0) -> None:
+    """Until process ``pid`` catches ``signum`` (``SigCgt`` of its
+    ``/proc/<pid>/status``): a fixed sleep sent the signal before Python had
+    started on a loaded machine, which no program can answer."""
+    deadline = time.monotonic() + timeout
+    status = Path(f"/proc/{pid}/status")
+    while time.monotonic() < deadline:
+        caught = next(
+            (
+                int(line.split()[1], 16)
+                for line in status.read_text().splitlines()
+                if line.startswith("SigCgt:")
+            ),
+            0,
+        )
+        if caught >> (signum - 1) & 1:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} never caught signal {signum}")
+
+
 def test_sigterm_while_the_command_starts_is_one_line_143_and_a_record(
     tmp_path: Path, sample_inputs: Path
 ) -> None:
@@ -161,7 +182,7 @@ def test_sigterm_while_the_command_starts_is_one_line_143_and_a_record(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.3)  # Python is importing the command line
+    _wait_for_handler(process.pid, signal.SIGTERM)  # then importing the rest
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 143, stderr
