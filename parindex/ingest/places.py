@@ -516,5 +516,16 @@ def registered_place(
     None when neither says (``Sở Nội vụ`` alone)."""
     if len(departments) != 1:
         return None
-    found = unit_place(departments[0][1], province=province)
-    return None if found is None else replace(found, named_in=REGISTER_NAMED)
+    name = departments[0][1]
+    found = unit_place(name, province=province)
+    if found is None:
+        return None
+    placed_by_province = province.strip() and not mentions(name)
+    return replace(
+        found,
+        named_in=(
+            f"{REGISTER_NAMED} và {SETTINGS_FILE} của tỉnh"
+            if placed_by_province
+            else REGISTER_NAMED
+        ),
+    )

@@ -212,6 +212,14 @@ def test_a_sos_form_of_another_province_is_set_aside_by_the_provinces_own_place(
         ("2025/khac.xlsx", "rejected"),
         ("2025/tu-danh-gia.xlsx", "used"),
     ]
+    # the place is the province's don-vi.toml's, and the message says so
+    # (it named don-vi.xlsx alone: blind round 24A)
+    [said] = stp.ingested.problems.filter(
+        (pl.col("file") == "2025/khac.xlsx") & (pl.col("severity") == "error")
+    )["message"].to_list()
+    assert "(đơn vị đang tổng hợp, theo tệp don-vi.xlsx và don-vi.toml của tỉnh)" in (
+        said
+    )
 
 
 def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
