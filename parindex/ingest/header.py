@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parindex import messages
-from parindex.text import fold_label, parse_number
+from parindex.text import fold, fold_label, nfc, parse_number
 from parindex.workbook import (
     SEARCH_ROWS,
     CellValue,
@@ -572,15 +572,42 @@ def _name_unused_scores(
     _scores_under_unknown_header(sheet, columns, data_row, choice)
 
 
-_AFTER_DEDUCTIONS = ("sau khi tru", "da tru", "sau tru", "con lai")
-"""A score after its deductions (``Điểm thẩm định (sau khi trừ)``): a score."""
+_AFTER_DEDUCTIONS = (
+    "sau khi bị trừ",
+    "sau khi trừ",
+    "sau bị trừ",
+    "sau trừ",
+    "đã bị trừ",
+    "đã trừ",
+    "còn lại",
+)
+"""A score after its deductions (``Điểm thẩm định (sau khi bị trừ điểm)``)."""
+_WORDS_KEPT = re.compile(r"[^\W_]+")
 
 
 def is_deductions(text: str) -> bool:
-    """Whether a header names points lost (``Điểm bị trừ``, ``Điểm HĐTĐ trừ``,
-    ``Điểm tự trừ``), not a score after them (``… sau khi trừ``)."""
-    words = _words(text)
-    return " tru " in words and not any(f" {w} " in words for w in _AFTER_DEDUCTIONS)
+    """Whether a header names points lost: ``bị trừ`` or ``điểm trừ`` in it
+    (``Điểm bị trừ``, ``Số điểm trừ``), or ``trừ`` (``trừ điểm``) ending it
+    (``Điểm HĐTĐ trừ``, ``Thẩm định trừ điểm``); not a score after them
+    (``… sau khi bị trừ``), nor ``trừ`` as "excluding" (``Điểm thẩm định (trừ
+    tiêu chí khảo sát)``). Read with its marks (``dự trù`` is no ``trừ``); a
+    header written without any, as folded (``Diem bi tru``)."""
+    if len(text) > _MAX_HEADER:
+        return False
+    plain = text.isascii()
+    words = _WORDS_KEPT.findall(fold(text) if plain else nfc(text).lower())
+    tru, diem, bi = ("tru", "diem", "bi") if plain else ("trừ", "điểm", "bị")
+    if tru not in words:
+        return False
+    joined = f" {' '.join(words)} "
+    after = (
+        _AFTER_DEDUCTIONS if not plain else tuple(fold(a) for a in _AFTER_DEDUCTIONS)
+    )
+    if any(f" {a} " in joined for a in after):
+        return False
+    if f" {bi} {tru} " in joined or f" {diem} {tru} " in joined:
+        return True
+    return words[-1] == tru or words[-2:] == [tru, diem]
 
 
 def _deductions_of_self(

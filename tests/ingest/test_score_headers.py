@@ -403,10 +403,28 @@ def test_points_lost_are_no_score(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Điểm thẩm định (sau khi trừ)", "Điểm thẩm định đã trừ điểm", "Điểm sau trừ"],
+    [
+        "Điểm thẩm định (sau khi trừ)",
+        "Điểm thẩm định đã trừ điểm",
+        "Điểm sau trừ",
+        # blind re-check 24C, R1 and R2: "trừ" in a score's header that is
+        # no points lost (after them, "excluding", or "trù" without its mark)
+        "Điểm thẩm định chính thức (sau khi bị trừ điểm)",
+        "Điểm thẩm định sau khi bị trừ",
+        "Điểm thẩm định lần 2 (trừ tiêu chí khảo sát)",
+        "Điểm thẩm định (trừ tiêu chí khảo sát)",
+        "Điểm thẩm định thực tế (trừ điểm không đạt)",
+        "Điểm thẩm định (dự trù)",
+        "Điểm thẩm định trừ lùi",
+    ],
 )
 def test_a_score_after_its_deductions_is_a_score(text: str) -> None:
     assert role_of(text) == ("appraised" if "thẩm định" in text else None)
+
+
+@pytest.mark.parametrize("text", ["Diem bi tru (tham dinh)", "DIEM BI TRU", "Diem tru"])
+def test_points_lost_written_without_accents_are_no_score(text: str) -> None:
+    assert role_of(text) is None
 
 
 def test_the_councils_deductions_beside_the_self_score_set_the_form_aside(
@@ -459,3 +477,27 @@ def test_an_appraisal_before_the_appeal_gives_way_to_the_one_after(
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     assert total == 79.96
     assert not [f for f in found if f[0] == "error"]
+
+
+def test_the_official_appraisal_after_its_deductions_is_used(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """ "Điểm thẩm định chính thức (sau khi bị trừ điểm)" beside "… sơ bộ" was
+    taken for points lost, and the preliminary round used: 79,69 "final"
+    (blind re-check 24C, R1)."""
+    sheet = openpyxl.load_workbook(
+        Path(__file__).resolve().parents[2] / "inputs" / NV
+    ).active
+    assert sheet is not None
+    cells: dict[str, object] = {
+        "E7": "Điểm thẩm định sơ bộ",
+        "H7": "Điểm thẩm định chính thức (sau khi bị trừ điểm)",
+    }
+    for r in range(8, sheet.max_row + 1):
+        cells[f"H{r}"] = sheet[f"E{r}"].value
+        if isinstance(sheet[f"C{r}"].value, int | float):
+            cells[f"E{r}"] = sheet[f"C{r}"].value  # the preliminary: every maximum
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    assert total == 79.24
+    assert not [f for f in found if f[0] == "error"]
+    assert [f[3] for f in found] == ["H7"]  # the choice of the official round, said
