@@ -1048,9 +1048,16 @@ SHEET_HIDDEN_FORM_USED = (
 )
 SHEETS_SAME_DEPARTMENT = (
     "Nhiều sheet cùng là bảng chấm điểm năm {year} của {department} và chấm cùng "
-    "tiêu chí với điểm khác nhau: {sheets}. Không biết dùng sheet nào: hãy xóa sheet "
-    "thừa rồi nộp lại."
+    "tiêu chí với điểm khác nhau: {sheets}{difference}. Không biết dùng sheet nào: "
+    "hãy xóa sheet thừa rồi nộp lại."
 )
+SHEETS_DIFFER_AT = (
+    " (tiêu chí {code}: ô {cell} ghi {value}, sheet “{other}” ô {other_cell} ghi "
+    "{other_value})"
+)
+"""The first criterion two such sheets score differently, in the sentence above."""
+CELL_EMPTY = "(để trống)"
+"""A score cell left empty, where a message quotes cells."""
 SHEET_SAME_AS = (
     "Sheet “{sheet}” có cùng mã và điểm với sheet “{first}”: chỉ đọc sheet “{first}”."
 )

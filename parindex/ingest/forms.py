@@ -31,7 +31,7 @@ from parindex.ingest.header import (
 )
 from parindex.ingest.places import mentions, places_named
 from parindex.problems import problem
-from parindex.text import fold, fold_name, parse_number, submission_code
+from parindex.text import fold, fold_name, format_vn, parse_number, submission_code
 from parindex.workbook import (
     Sheet,
     Table,
@@ -1066,6 +1066,66 @@ def _parts_of_others(forms: list[Form]) -> list[tuple[Form, Form]]:
     return list(parts.values())
 
 
+def _scored_cells(form: Form) -> dict[str, list[tuple[str, str, str]]]:
+    """Each code of ``form`` (``submission_code``) with its score cells: (role,
+    A1 reference, text), for the roles the form has."""
+    at = {role: form.table.columns.get(role) for role in SCORE_ROLES}
+    code_at = form.table.columns["code"]
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    cells = form.table.sheet.cells
+    for r in range(form.table.data_row, len(cells)):
+        row = cells[r]
+        code = submission_code(cell_text(row[code_at])) if code_at < len(row) else None
+        if code is None or code in found:
+            continue
+        found[code] = [
+            (role, cell_ref(r, i), cell_text(row[i]) if i < len(row) else "")
+            for role, i in at.items()
+            if i is not None
+        ]
+    return found
+
+
+def _shown(text: str) -> str:
+    """A score cell's text as a message shows it: a number the Vietnamese way
+    (``0,5``), anything else quoted, an empty cell as such."""
+    if not text:
+        return messages.CELL_EMPTY
+    number = parse_number(text)
+    return format_vn(number, 4) if number is not None else f"“{text}”"
+
+
+def _first_difference(forms: list[Form]) -> tuple[str, str, str] | None:
+    """The first criterion the first form scores otherwise than another, in
+    the first form's order: (its code, its cell in the first form, the
+    sentence naming both cells, ``SHEETS_DIFFER_AT``)."""
+    first, *others = forms
+    mine = _scored_cells(first)
+    theirs = [(other, _scored_cells(other)) for other in others]
+    for code, cells in mine.items():
+        for other, scored in theirs:
+            by_role = {role: (ref, text) for role, ref, text in scored.get(code, [])}
+            for role, ref, text in cells:
+                if role not in by_role or by_role[role][1] == text:
+                    continue
+                other_ref, other_text = by_role[role]
+                if not (text or other_text):
+                    continue
+                return (
+                    code,
+                    ref,
+                    messages.SHEETS_DIFFER_AT.format(
+                        code=code,
+                        cell=ref,
+                        value=_shown(text),
+                        other=other.table.sheet.name,
+                        other_cell=other_ref,
+                        other_value=_shown(other_text),
+                    ),
+                )
+    return None
+
+
 def _disjoint(forms: list[Form]) -> bool:
     """Whether no two forms score the same code (one form split over sheets)."""
     seen: set[str] = set()
@@ -1234,14 +1294,20 @@ def find_forms(
                 (d.name for d in criteria_set.departments if d.code == department),
                 department,
             )
+            code, cell, difference = _first_difference(scored) or (None, None, "")
             found.rejection = problem(
                 "error",
                 messages.SHEETS_SAME_DEPARTMENT.format(
-                    year=year, department=name, sheets=sheets_list
+                    year=year,
+                    department=name,
+                    sheets=sheets_list,
+                    difference=difference,
                 ),
                 file=file,
                 sheet=scored[0].table.sheet.name,
+                cell=cell,
                 department=department,
+                criterion=code,
             )
             return found
         for chosen in scored or group[:1]:  # parts of one form: every part
