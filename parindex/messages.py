@@ -1317,6 +1317,7 @@ UNIT_SETTINGS_NOT_UTF8 = "tệp không được lưu theo mã UTF-8: hãy lưu l
 UNIT_SETTINGS_UNKNOWN_KEY = (
     "Tệp thông tin đơn vị có mục “{key}” không dùng đến: bỏ qua."
 )
+UNIT_SETTINGS_KEY_LIKE = "Có phải là mục “{key}”?"
 UNIT_SETTINGS_BAD_VALUE = (
     "Mục “{key}” của tệp thông tin đơn vị phải là {expected}: {then}."
 )

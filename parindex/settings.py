@@ -10,6 +10,7 @@ key is said as a warning (``Kiểm tra``), and the field falls back to its place
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -108,6 +109,9 @@ def read_unit_settings(
     for key, value in data.items():
         if key not in KNOWN_KEYS:
             said.append(messages.UNIT_SETTINGS_UNKNOWN_KEY.format(key=key))
+            like = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)
+            if like:  # a key misspelt: which one it may be
+                said[-1] += " " + messages.UNIT_SETTINGS_KEY_LIKE.format(key=like[0])
         elif key in _LIST_KEYS:
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 found[key] = tuple(_clean(v) for v in value if _clean(v))

@@ -62,7 +62,21 @@ def test_wrong_values_and_unknown_keys_are_said(tmp_path: Path) -> None:
         "chỗ trống để điền.",
         "Mục “recipients” của tệp thông tin đơn vị phải là một danh sách chữ: báo "
         "cáo dùng chỗ trống để điền.",
-        "Tệp thông tin đơn vị có mục “signer” không dùng đến: bỏ qua.",
+        "Tệp thông tin đơn vị có mục “signer” không dùng đến: bỏ qua. Có phải "
+        "là mục “signer_name”?",
+    ]
+
+
+def test_a_misspelt_key_is_named_with_the_key_it_may_be(tmp_path: Path) -> None:
+    """A province's `provinc = "Lai Châu"` was said only "bỏ qua", its sở then
+    placed nowhere (blind re-check 24C)."""
+    path = tmp_path / SETTINGS_FILE
+    path.write_text('provinc = "Lai Châu"\nzzz = "x"\n', "utf-8")
+    _, problems = read_unit_settings(path)
+    assert problems["message"].to_list() == [
+        "Tệp thông tin đơn vị có mục “provinc” không dùng đến: bỏ qua. Có phải là "
+        "mục “province”?",
+        "Tệp thông tin đơn vị có mục “zzz” không dùng đến: bỏ qua.",
     ]
 
 
