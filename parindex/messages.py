@@ -855,6 +855,11 @@ DEDUCTIONS_OF_SELF = (
     "tối đa trừ điểm tự đánh giá): không dùng cột này; biểu mẫu không có cột điểm "
     "thẩm định."
 )
+DEDUCTIONS_UNCLEAR = (
+    "Cột {column} có chữ “trừ” nhưng không rõ là điểm hay số điểm bị trừ: biểu "
+    "không được dùng. Hãy đặt tiêu đề rõ (“Điểm thẩm định”, “Điểm tự đánh giá” "
+    "hoặc “Điểm bị trừ”) rồi nộp lại."
+)
 DEDUCTIONS_NOT_USED = (
     "Cột {column} là số điểm bị trừ, không phải điểm: không dùng cột này."
 )

@@ -537,7 +537,14 @@ def _name_unused_scores(
         ):
             continue
         other_year = bool(column.years) and year not in column.years
-        if is_deductions(column.text):
+        kind = deductions_kind(column.text)
+        if kind == "unclear":  # neither used nor dropped for another column
+            choice.rejection = (
+                column.cell,
+                messages.DEDUCTIONS_UNCLEAR.format(column=column.label),
+            )
+            return
+        if kind == "lost":
             # points lost are never a score; without an appraisal column they
             # are the self score's (said) or may be the council's: the
             # appraisal is not worked out from them
@@ -579,35 +586,67 @@ _AFTER_DEDUCTIONS = (
     "sau trừ",
     "đã bị trừ",
     "đã trừ",
+    "sau khi khấu trừ",
+    "sau khấu trừ",
+    "đã khấu trừ",
+    "sau khi giảm trừ",
+    "sau giảm trừ",
+    "đã giảm trừ",
     "còn lại",
 )
 """A score after its deductions (``Điểm thẩm định (sau khi bị trừ điểm)``)."""
+_EXCLUDING = ("ngoại trừ", "trừ tiêu chí", "trừ các tiêu chí", "trừ phần")
+"""``trừ`` as "excluding" (``Điểm thẩm định (trừ tiêu chí khảo sát)``)."""
+_LOST = ("bị trừ", "điểm trừ", "khấu trừ", "giảm trừ")
+"""Points lost, wherever in the header (``Điểm bị trừ (thẩm định)``)."""
+_LOST_ENDS = (("trừ",), ("trừ", "điểm"), ("trừ", "đi"))
+"""Points lost, ending the header (``Điểm HĐTĐ trừ``, ``Thẩm định trừ
+điểm``), a remark in brackets after it aside (``… trừ (nếu có)``)."""
 _WORDS_KEPT = re.compile(r"[^\W_]+")
+_BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*[:.]?\s*$")
+
+
+def deductions_kind(text: str) -> str | None:
+    """What ``trừ`` makes of a header: ``lost`` for points lost (``bị trừ``,
+    ``điểm trừ``, ``khấu trừ``, ``giảm trừ`` in it, ``trừ`` beginning or
+    ending it: ``Điểm HĐTĐ trừ``, ``Trừ điểm thẩm định``), ``unclear`` for
+    any other ``trừ`` (``… trừ lùi``: neither a score nor points lost as far
+    as can be told); None without ``trừ``, or for a score after its
+    deductions (``… sau khi bị trừ``) or excluding something (``… (trừ tiêu
+    chí khảo sát)``). Read with its marks (``dự trù`` is no ``trừ``); a header
+    written without any, as folded (``Diem bi tru``)."""
+    if len(text) > _MAX_HEADER:
+        return None
+    plain = text.isascii()
+
+    def words_of(part: str) -> list[str]:
+        return _WORDS_KEPT.findall(fold(part) if plain else nfc(part).lower())
+
+    def phrases(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(fold(p) for p in found) if plain else found
+
+    words = words_of(text)
+    tru = "tru" if plain else "trừ"
+    if tru not in words:
+        return None
+    joined = f" {' '.join(words)} "
+    if any(f" {p} " in joined for p in phrases((*_AFTER_DEDUCTIONS, *_EXCLUDING))):
+        return None
+    if any(f" {p} " in joined for p in phrases(_LOST)):
+        return "lost"
+    endings = (words, words_of(_BRACKETED_END.sub("", text)))
+    if words[0] == tru or any(
+        tuple(ending[-len(end) :]) == end
+        for ending in endings
+        for end in map(phrases, _LOST_ENDS)
+    ):
+        return "lost"
+    return "unclear"
 
 
 def is_deductions(text: str) -> bool:
-    """Whether a header names points lost: ``bị trừ`` or ``điểm trừ`` in it
-    (``Điểm bị trừ``, ``Số điểm trừ``), or ``trừ`` (``trừ điểm``) ending it
-    (``Điểm HĐTĐ trừ``, ``Thẩm định trừ điểm``); not a score after them
-    (``… sau khi bị trừ``), nor ``trừ`` as "excluding" (``Điểm thẩm định (trừ
-    tiêu chí khảo sát)``). Read with its marks (``dự trù`` is no ``trừ``); a
-    header written without any, as folded (``Diem bi tru``)."""
-    if len(text) > _MAX_HEADER:
-        return False
-    plain = text.isascii()
-    words = _WORDS_KEPT.findall(fold(text) if plain else nfc(text).lower())
-    tru, diem, bi = ("tru", "diem", "bi") if plain else ("trừ", "điểm", "bị")
-    if tru not in words:
-        return False
-    joined = f" {' '.join(words)} "
-    after = (
-        _AFTER_DEDUCTIONS if not plain else tuple(fold(a) for a in _AFTER_DEDUCTIONS)
-    )
-    if any(f" {a} " in joined for a in after):
-        return False
-    if f" {bi} {tru} " in joined or f" {diem} {tru} " in joined:
-        return True
-    return words[-1] == tru or words[-2:] == [tru, diem]
+    """Whether ``trừ`` makes a header no score (``deductions_kind``)."""
+    return deductions_kind(text) is not None
 
 
 def _deductions_of_self(

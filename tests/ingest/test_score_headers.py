@@ -392,6 +392,17 @@ def test_a_deductions_column_that_is_not_the_self_scores_sets_the_form_aside(
         "Điểm bị trừ (tự đánh giá)",
         "Điểm tự trừ",
         "Điểm bị trừ khi tự chấm",
+        # blind re-check 24D: read as the appraisal, 73,64 without a word
+        "Trừ điểm thẩm định",
+        "Điểm thẩm định trừ (nếu có)",
+        "Điểm giảm trừ (thẩm định)",
+        "Diem tham dinh tru (neu co)",
+        "Số điểm khấu trừ khi thẩm định",
+        "Điểm thẩm định trừ đi",
+        "Thẩm định (trừ)",
+        # "trừ" otherwise: not known to be a score, so never read as one
+        "Điểm thẩm định thực tế (trừ điểm không đạt)",
+        "Điểm thẩm định trừ lùi",
     ],
 )
 def test_points_lost_are_no_score(text: str) -> None:
@@ -413,13 +424,17 @@ def test_points_lost_are_no_score(text: str) -> None:
         "Điểm thẩm định sau khi bị trừ",
         "Điểm thẩm định lần 2 (trừ tiêu chí khảo sát)",
         "Điểm thẩm định (trừ tiêu chí khảo sát)",
-        "Điểm thẩm định thực tế (trừ điểm không đạt)",
+        "Điểm thẩm định (ngoại trừ các tiêu chí điều tra)",
         "Điểm thẩm định (dự trù)",
-        "Điểm thẩm định trừ lùi",
+        # blind re-check 24D: after deductions, in other words
+        "Điểm thẩm định sau khi khấu trừ",
+        "Điểm thẩm định sau giảm trừ",
+        "Diem tham dinh sau tru",
     ],
 )
 def test_a_score_after_its_deductions_is_a_score(text: str) -> None:
-    assert role_of(text) == ("appraised" if "thẩm định" in text else None)
+    named = "thẩm định" in text or "tham dinh" in text
+    assert role_of(text) == ("appraised" if named else None)
 
 
 @pytest.mark.parametrize("text", ["Diem bi tru (tham dinh)", "DIEM BI TRU", "Diem tru"])
@@ -501,3 +516,24 @@ def test_the_official_appraisal_after_its_deductions_is_used(
     assert total == 79.24
     assert not [f for f in found if f[0] == "error"]
     assert [f[3] for f in found] == ["H7"]  # the choice of the official round, said
+
+
+@pytest.mark.parametrize("beside_appraisal", [False, True])
+def test_a_score_column_with_an_unclear_tru_sets_the_form_aside(
+    tmp_path: Path, sample_criteria: CriteriaSet, beside_appraisal: bool
+) -> None:
+    """ "trừ" neither as points lost nor after them nor "excluding": not known
+    to be a score or points lost. Never read as the score it names, nor
+    dropped with the other column used: set aside, said (blind re-check 24D)."""
+    header = "Điểm thẩm định trừ lùi"
+    cells: dict[str, object] = {"H7" if beside_appraisal else "E7": header}
+    if beside_appraisal:
+        cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    cell = "H7" if beside_appraisal else "E7"
+    message = messages.DEDUCTIONS_UNCLEAR.format(column=f"{cell} “{header}”")
+    assert found == [
+        ("error", NV, "Chấm điểm", cell, message),
+        _sent_unusable(message),
+    ]
+    assert total != 79.24
