@@ -120,6 +120,13 @@ def _words(text: str) -> str:
     return " " + " ".join(re.sub(r"[^\w]+", " ", folded).split()) + " "
 
 
+@lru_cache(maxsize=8192)
+def _names_last_year(text: str) -> bool:
+    """Whether a header names last year in words (``_LAST_YEAR_WORDS``)."""
+    words = _words(text)
+    return any(f" {w} " in words for w in _LAST_YEAR_WORDS)
+
+
 def code_priority(text: str) -> int | None:
     """The priority of a code header (lower wins), None when ``text`` is not one."""
     if len(text) > _MAX_HEADER:
@@ -331,7 +338,7 @@ def header_columns(
         if role == "code" and c != code:
             role = None
         years = tuple(int(y) for y in _YEAR.findall(fold_label(text)))
-        last_year = any(f" {w} " in _words(text) for w in _LAST_YEAR_WORDS)
+        last_year = _names_last_year(text)
         found.append(
             HeaderColumn(
                 c, cell_ref(where, c), text, role, c in hidden, years, last_year
@@ -446,12 +453,13 @@ def choose_columns(
     old label but a doubt: the form is set aside)."""
     choice = ColumnChoice()
     # last year named in words is the year before ``year``
-    columns = [
-        replace(column, years=(year - 1,))
-        if column.last_year and not column.years
-        else column
-        for column in columns
-    ]
+    if any(column.last_year for column in columns):
+        columns = [
+            replace(column, years=(year - 1,))
+            if column.last_year and not column.years
+            else column
+            for column in columns
+        ]
     # the council's remarks holding numbers are no reason (its scores, headed
     # ``Ý kiến thẩm định``): no role, so the rules for unknown score columns apply
     columns = [
