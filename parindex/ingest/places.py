@@ -83,6 +83,10 @@ read as their names before a line is cut at its dashes (blind rounds 23C and
 24A)."""
 
 
+_WRITTEN_HINTS = ("kontum", "br", "ba ria", "thua thien")
+"""What a line holding one of ``_PROVINCES_WRITTEN`` holds, folded."""
+
+
 def _plain(text: str) -> str:
     """``text`` letter for letter without accents and case (``Đ`` → ``d``): a
     letter that does not fold to one letter stays as it is, so that a match
@@ -102,6 +106,9 @@ def _plain(text: str) -> str:
 def _provinces_written_out(text: str) -> str:
     """``text`` with each province written as in ``_PROVINCES_WRITTEN`` by its
     name."""
+    folded = fold(text)  # most lines name none: found without a pass per letter
+    if not any(hint in folded for hint in _WRITTEN_HINTS):
+        return text
     plain = _plain(text)
     if not any(pattern.search(plain) for pattern, _ in _PROVINCES_WRITTEN):
         return text
