@@ -58,6 +58,15 @@ def test_score_synonyms(text: str, role: str | None) -> None:
     assert role_of(text) == role
 
 
+def _assert_set_aside(
+    total: float, found: list[tuple[str | None, ...]], cell: str, message: str
+) -> None:
+    """NV's file set aside with ``message`` naming ``cell``, and NV said to
+    have sent a file it could not use (its figures gone from the total)."""
+    assert found == [("error", NV, "Chấm điểm", cell, message), _sent_unusable(message)]
+    assert total != 79.24
+
+
 def _run(tmp_path: Path, cells: dict[str, object], criteria: CriteriaSet):  # type: ignore[no-untyped-def]
     inputs = tmp_path / "inputs"
     shutil.copytree(Path(__file__).resolve().parents[2] / "inputs", inputs)
@@ -102,11 +111,7 @@ def test_an_unrecognised_score_column_beside_self_only_sets_the_file_aside(
     message = messages.SCORE_COLUMN_UNRECOGNISED_MISSING.format(
         column="E7 “Điểm cấp trên chấm”", role="điểm thẩm định"
     )
-    assert found == [
-        ("error", NV, "Chấm điểm", "E7", message),
-        _sent_unusable(message),
-    ]
-    assert total != 79.24
+    _assert_set_aside(total, found, "E7", message)
 
 
 def test_an_unrecognised_self_column_sets_the_file_aside(
@@ -189,11 +194,7 @@ def test_a_column_of_scores_under_an_unknown_header_beside_self_only_sets_the_fi
     row's maximum, in a form without an appraisal column, may be it."""
     total, found, _ = _run(tmp_path, {"E7": header}, sample_criteria)
     message = messages.SCORES_UNDER_UNKNOWN_HEADER.format(column=label)
-    assert found == [
-        ("error", NV, "Chấm điểm", "E7", message),
-        _sent_unusable(message),
-    ]
-    assert total != 79.24
+    _assert_set_aside(total, found, "E7", message)
 
 
 @pytest.mark.parametrize(
@@ -341,7 +342,7 @@ def _deducted_from(column: str) -> dict[str, object]:
     for r in range(8, sheet.max_row + 1):
         top, score = sheet[f"C{r}"].value, sheet[f"{column}{r}"].value
         both = isinstance(top, int | float) and isinstance(score, int | float)
-        cells[f"E{r}"] = round(top - score, 2) if both else None  # type: ignore[operator]
+        cells[f"E{r}"] = round(top - score, 2) if both else None
     return cells
 
 
@@ -371,11 +372,7 @@ def test_a_deductions_column_that_is_not_the_self_scores_sets_the_form_aside(
     self score alone: the appraisal is not worked out from them; set aside."""
     total, found, _ = _run(tmp_path, _deducted_from("E"), sample_criteria)
     message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(column="E7 “Điểm bị trừ”")
-    assert found == [
-        ("error", NV, "Chấm điểm", "E7", message),
-        _sent_unusable(message),
-    ]
-    assert total != 79.24
+    _assert_set_aside(total, found, "E7", message)
 
 
 @pytest.mark.parametrize(
@@ -451,11 +448,7 @@ def test_the_councils_deductions_beside_the_self_score_set_the_form_aside(
     message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(
         column="E7 “Điểm bị trừ (thẩm định)”"
     )
-    assert found == [
-        ("error", NV, "Chấm điểm", "E7", message),
-        _sent_unusable(message),
-    ]
-    assert total != 79.24
+    _assert_set_aside(total, found, "E7", message)
 
 
 def test_points_lost_beside_both_scores_are_said_not_used(
@@ -532,8 +525,4 @@ def test_a_score_column_with_an_unclear_tru_sets_the_form_aside(
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     cell = "H7" if beside_appraisal else "E7"
     message = messages.DEDUCTIONS_UNCLEAR.format(column=f"{cell} “{header}”")
-    assert found == [
-        ("error", NV, "Chấm điểm", cell, message),
-        _sent_unusable(message),
-    ]
-    assert total != 79.24
+    _assert_set_aside(total, found, cell, message)
