@@ -671,8 +671,8 @@ def _deductions_of_self(
     if max_at is None or self_at is None:
         return False
     seen = 0
+    at = max(column.index, max_at, self_at)  # the farthest cell read on a row
     for row in sheet.cells[data_row:]:
-        at = max(column.index, max_at, self_at)
         if at >= len(row):
             continue
         lost = _number(row[column.index])

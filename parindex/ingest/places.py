@@ -71,11 +71,14 @@ _ABBREVIATED = re.compile(
 )
 _ABBREVIATIONS = {"h": "huyện", "tp": "thành phố", "tx": "thị xã", "q": "quận"}
 _DASH = r"\s*[-\u2010-\u2015\u2212]\s*"
-_PROVINCES_WRITTEN = (
-    (re.compile(r"kontum"), "Kon Tum"),
-    (re.compile(rf"br{_DASH}vt|brvt"), "Bà Rịa Vũng Tàu"),
-    (re.compile(rf"ba\s+ria{_DASH}vung\s+tau"), "Bà Rịa Vũng Tàu"),
-    (re.compile(rf"thua\s+thien{_DASH}hue"), "Thừa Thiên Huế"),
+_PROVINCES_WRITTEN = tuple(
+    (re.compile(rf"(?<![^\W_])(?:{pattern})(?![^\W_])"), name)  # whole words
+    for pattern, name in (
+        (r"kontum", "Kon Tum"),
+        (rf"br{_DASH}vt|brvt", "Bà Rịa Vũng Tàu"),
+        (rf"ba\s+ria{_DASH}vung\s+tau", "Bà Rịa Vũng Tàu"),
+        (rf"thua\s+thien{_DASH}hue", "Thừa Thiên Huế"),
+    )
 )
 """Provinces as offices also write them, in one word, by initials or with a
 dash (``Bà Rịa – Vũng Tàu``), matched on the text without accents or case:
@@ -110,11 +113,8 @@ def _provinces_written_out(text: str) -> str:
     if not any(hint in folded for hint in _WRITTEN_HINTS):
         return text
     plain = _plain(text)
-    if not any(pattern.search(plain) for pattern, _ in _PROVINCES_WRITTEN):
-        return text
     for pattern, name in _PROVINCES_WRITTEN:
-        bounded = re.compile(rf"(?<![^\W_]){pattern.pattern}(?![^\W_])")
-        for found in reversed(list(bounded.finditer(plain))):
+        for found in reversed(list(pattern.finditer(plain))):
             text = text[: found.start()] + name + text[found.end() :]
             plain = plain[: found.start()] + _plain(name) + plain[found.end() :]
     return text

@@ -67,6 +67,12 @@ def _assert_set_aside(
     assert total != 79.24
 
 
+def _beside(header: str) -> dict[str, object]:
+    """A column H headed ``header`` beside the self score and the appraisal,
+    0,25 on the first four criteria's rows (within every maximum)."""
+    return {"H7": header, **{f"H{r}": 0.25 for r in range(8, 12)}}
+
+
 def _run(tmp_path: Path, cells: dict[str, object], criteria: CriteriaSet):  # type: ignore[no-untyped-def]
     inputs = tmp_path / "inputs"
     shutil.copytree(Path(__file__).resolve().parents[2] / "inputs", inputs)
@@ -130,8 +136,7 @@ def test_an_unrecognised_self_column_sets_the_file_aside(
 def test_an_extra_unrecognised_score_column_is_named_not_used(
     tmp_path: Path, sample_criteria: CriteriaSet
 ) -> None:
-    cells: dict[str, object] = {"H7": "Điểm chênh lệch"}
-    cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    cells = _beside("Điểm chênh lệch")
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     message = messages.SCORE_COLUMN_NOT_USED.format(column="H7 “Điểm chênh lệch”")
     assert found == [("warning", NV, "Chấm điểm", "H7", message)]
@@ -261,8 +266,7 @@ def test_an_appraisal_column_of_last_year_in_words_is_not_read(
     """ "Điểm thẩm định năm trước" beside "Điểm thẩm định": the form was refused
     as holding two appraisal columns (blind round 23C, finding 5). Last year
     named in words is last year as "năm 2022" is: not used, said."""
-    cells: dict[str, object] = {"H7": header}
-    cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    cells = _beside(header)
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     assert found == [
         (
@@ -456,8 +460,7 @@ def test_points_lost_beside_both_scores_are_said_not_used(
 ) -> None:
     """Beside the self score and the appraisal (the council's deductions, say):
     not used, and said as points lost."""
-    cells: dict[str, object] = {"H7": "Điểm bị trừ (thẩm định)"}
-    cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    cells = _beside("Điểm bị trừ (thẩm định)")
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     assert found == [
         (
@@ -519,9 +522,7 @@ def test_a_score_column_with_an_unclear_tru_sets_the_form_aside(
     to be a score or points lost. Never read as the score it names, nor
     dropped with the other column used: set aside, said (blind re-check 24D)."""
     header = "Điểm thẩm định trừ lùi"
-    cells: dict[str, object] = {"H7" if beside_appraisal else "E7": header}
-    if beside_appraisal:
-        cells.update({f"H{r}": 0.25 for r in range(8, 12)})
+    cells: dict[str, object] = _beside(header) if beside_appraisal else {"E7": header}
     total, found, _ = _run(tmp_path, cells, sample_criteria)
     cell = "H7" if beside_appraisal else "E7"
     message = messages.DEDUCTIONS_UNCLEAR.format(column=f"{cell} “{header}”")
