@@ -7,6 +7,10 @@ subtracted —, then ``--sizes``), and the province case, every variant runs ``-
 
 * ``floor``      open each file's zip, inflate its sheet XML and shared strings;
 * ``calamine``   the raw read with python-calamine (parindex's reader);
+* ``checked``    what every file goes through before parindex looks at its forms,
+                 in one process: read, sha256, the safety pass (each sheet
+                 inflated and parsed by expat), python-calamine's read (the floor
+                 that parindex's checks put under the reading);
 * ``fastexcel``  the raw read with fastexcel (only when it is installed);
 * ``pipeline``   ``parindex.pipeline``'s stages without Prefect, writing the outputs;
 * ``pipeline-rerun`` the same over its own outputs again (a night with nothing new);
@@ -83,6 +87,7 @@ LIBRARIES = (
 VARIANT_LABELS = {
     "floor": "floor (zip + XML)",
     "calamine": "calamine raw read",
+    "checked": "checks + calamine (one process)",
     "fastexcel": "fastexcel raw read",
     "pipeline": "pipeline, no Prefect",
     "pipeline-rerun": "pipeline again, nothing new",
@@ -383,6 +388,7 @@ def run_case(case: CaseInfo, settings: Settings, log: Any) -> dict[str, Any]:
     plan: list[tuple[str, list[str], Path | None]] = [
         ("floor", [sys.executable, str(WORKERS), "floor", *files_list], None),
         ("calamine", [sys.executable, str(WORKERS), "calamine", *files_list], None),
+        ("checked", [sys.executable, str(WORKERS), "checked", *files_list], None),
     ]
     if settings.fastexcel:
         plan.append(
@@ -749,6 +755,7 @@ def goals(
             "departments": case["departments"],
             "calamine_s": _variant(case, "calamine"),
             "fastexcel_s": _variant(case, "fastexcel"),
+            "checked_s": _variant(case, "checked"),
             "ingest_to_result_s": ingest,
             "ingest_to_result_marginal_s": _minus(
                 ingest, _stages(base, "pipeline", INGEST_TO_RESULT)
@@ -800,6 +807,11 @@ def goals(
         "marginal_over_raw_fastexcel": _ratio(marginal, at.get("fastexcel_s")),
         "marginal_over_raw_calamine": _ratio(marginal, at.get("calamine_s")),
         "naive_over_marginal": _ratio(at.get("naive_s"), marginal),
+        # the floor the checks put under the reading, one process, per raw read
+        "checked_s": at.get("checked_s"),
+        "checked_over_raw_fastexcel": _ratio(
+            at.get("checked_s"), at.get("fastexcel_s")
+        ),
         "nothing_new_s": at.get("nothing_new_s"),
         "one_changed_s": at.get("one_changed_s"),
         "memory_files": largest.get("files"),
@@ -881,6 +893,9 @@ def goals_markdown(figures: dict[str, Any]) -> list[str]:
         + _met(
             f["marginal_over_raw_fastexcel"], f["goal_marginal_over_raw_fastexcel_max"]
         ),
+        f"- under it, the checks' floor (read, sha256, safety pass, calamine; one "
+        f"process): {f.get('checked_s')} s = {f.get('checked_over_raw_fastexcel')} "
+        "× raw fastexcel",
         f"- naive / ingest-to-result marginal = {f['naive_over_marginal']}; goal ≥ "
         f"{f['goal_naive_over_marginal_min']}: "
         + _met(

@@ -61,11 +61,18 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
         assert {
             "floor",
             "calamine",
+            "checked",
             "pipeline",
             "pipeline-rerun",
             "pipeline-changed",
         } <= case["variants"].keys()
         assert "error" not in case["variants"]["pipeline-rerun"]
+        # the checks' floor read every cell the raw read did (and hidden sheets)
+        checked = case["variants"]["checked"]
+        assert "error" not in checked, checked.get("error")
+        assert (
+            checked["report"]["rows"] >= case["variants"]["calamine"]["report"]["rows"]
+        )
         changed = case["variants"]["pipeline-changed"]
         assert "error" not in changed, changed.get("error")
         # the new version of one department's file changed some outputs: the
@@ -95,6 +102,7 @@ def test_bench_runs_on_a_tiny_case_and_writes_its_json(tmp_path: Path) -> None:
         assert {"3", "6"} <= goals["by_size"].keys()
         assert goals["by_size"]["3"]["ingest_to_result_s"] > 0
         assert goals["goal_marginal_over_raw_fastexcel_max"] == 3.0
+        assert goals["by_size"]["3"]["checked_s"] > 0
     assert "Layout `r`" in document["markdown"]
     assert "| `publish.outputs.render_scorecard` |" in document["markdown"]
     assert "| n3 | 3 |" in document["markdown"]  # ms per department workbook
