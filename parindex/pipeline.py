@@ -79,17 +79,23 @@ def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> Crite
     year and parindex are unchanged)."""
     if not (inputs / str(year)).is_dir():
         raise no_year_folder(inputs / str(year), year)
+    return self_named(_kept_set_for_year(inputs, year, outputs), inputs)
+
+
+def _kept_set_for_year(inputs: Path, year: int, outputs: Path | None) -> CriteriaSet:
+    """``criteria_set_for_year`` of the inputs' criteria folder; with
+    ``outputs``, kept there between nights (``parindex.kept_criteria``)."""
     folder = inputs / CRITERIA_FOLDER
     if outputs is None:
-        return self_named(criteria_set_for_year(folder, year), inputs)
+        return criteria_set_for_year(folder, year)
     key = criteria_key(folder, year)
     found = kept_criteria.load(outputs, key)
     if found is not None:
-        return self_named(found, inputs)
+        return found
     criteria_set = criteria_set_for_year(folder, year)
     if criteria_key(folder, year) == key:  # nothing changed while it was read
         kept_criteria.store(outputs, key, criteria_set)
-    return self_named(criteria_set, inputs)
+    return criteria_set
 
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
@@ -122,7 +128,9 @@ def previous_year(
     """
     previous = year - 1
     if not (inputs / str(previous)).is_dir():
-        return PreviousYear(None, problems_frame([]), _set_in_force(inputs, previous))
+        return PreviousYear(
+            None, problems_frame([]), _set_in_force(inputs, previous, outputs)
+        )
     if outputs is None:
         return _consolidate_previous(inputs, previous, now, None)
     key = previous_key(inputs, previous, now)
@@ -135,10 +143,13 @@ def previous_year(
     return result
 
 
-def _set_in_force(inputs: Path, year: int) -> CriteriaSet | None:
-    """The set in force in ``year`` (None when none is)."""
+def _set_in_force(
+    inputs: Path, year: int, outputs: Path | None = None
+) -> CriteriaSet | None:
+    """The set in force in ``year`` (None when none is); with ``outputs``, kept
+    there between nights like the run's own year's set."""
     try:
-        return criteria_set_for_year(inputs / CRITERIA_FOLDER, year)
+        return _kept_set_for_year(inputs, year, outputs)
     except ParindexError:
         return None
 
@@ -202,9 +213,7 @@ def _consolidate_previous(
     inputs: Path, previous: int, now: float, outputs: Path | None
 ) -> PreviousYear:
     try:
-        criteria_set = self_named(
-            criteria_set_for_year(inputs / CRITERIA_FOLDER, previous), inputs
-        )
+        criteria_set = self_named(_kept_set_for_year(inputs, previous, outputs), inputs)
         cache = (
             ReadCache.for_year(outputs, criteria_set, previous)
             if outputs is not None

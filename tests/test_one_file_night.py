@@ -169,6 +169,34 @@ def test_a_deleted_or_corrupted_entry_is_read_again(
     assert len(criteria_reads) == 8  # kept again
 
 
+def test_the_set_in_force_the_year_before_is_kept_too(
+    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+) -> None:
+    """Without a folder for the year before, a night still names the set in
+    force that year (to say the sets differ): read once, then kept like this
+    year's, not read from the folder every night."""
+    outputs = tmp_path / "outputs"
+    shutil.rmtree(inputs / str(YEAR - 1))
+    direct = pipeline.previous_year(inputs, YEAR, time.time())
+    assert criteria_reads == [YEAR - 1]
+    assert direct.result is None and direct.criteria_set is not None
+    first = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
+    again = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
+    assert criteria_reads == [YEAR - 1, YEAR - 1]  # the second night: kept
+    assert first.criteria_set is not None and again.criteria_set is not None
+    _same_set(first.criteria_set, direct.criteria_set)
+    _same_set(again.criteria_set, direct.criteria_set)
+    # a folder with no set in force that year: none, every night, nothing kept
+    for path in (inputs / "criteria").iterdir():
+        path.unlink()
+    for _ in range(2):
+        assert (
+            pipeline.previous_year(inputs, YEAR, time.time(), outputs).criteria_set
+            is None
+        )
+    assert criteria_reads == [YEAR - 1] * 4
+
+
 def change_one_score(inputs: Path, score: float = 3.0) -> None:
     """Criterion 8.1 of the sample's Tư pháp form scored ``score``, the file
     saved newer than the night before."""
