@@ -220,7 +220,7 @@ def province_flow(
         raise province.published_before_failure(
             error, result.year, runs, written
         ) from error
-    found = status.province_verdict(runs)
+    found = status.province_verdict(runs, status.province_problems(result.problems))
     units = result.units
     create_table_artifact(
         units.select(

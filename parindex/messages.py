@@ -1462,6 +1462,9 @@ PROVINCE_RUN_PARTS = {
     "partial": "có đơn vị có lỗi hoặc thiếu bài nộp",
     "missing": "có đơn vị chưa nộp",
 }
+PROVINCE_RUN_OWN_PROBLEMS = "cần xem các tệp của tỉnh"
+"""A province run's label when its own files have a problem (listed on its page
+under ``PROVINCE_OWN_PROBLEMS``)."""
 PROVINCE_RUN_COUNTS = (
     "{units} đơn vị: {clean} hoàn thành, {partial} có lỗi hoặc thiếu bài nộp, "
     "{failed} không tổng hợp được, {missing} chưa nộp"

@@ -348,7 +348,7 @@ def publish_province(
                 year=year,
                 run_at=run_at,
                 flow_run=flow_run,
-                found=status.province_verdict(runs),
+                found=status.province_verdict(runs, own_problems),
                 manifest_name=f"{record.RUNS_FOLDER}/{manifest.name}",
                 repaired=repaired,
                 unregistered=status.units_unregistered(

@@ -82,13 +82,19 @@ class ProvinceVerdict:
     """Every unit's outcome, in register order."""
 
     units: tuple[UnitOutcome, ...]
+    own_problems: int = 0
+    """How many problems the province's own files have (``province_problems``:
+    its register, its ``don-vi.toml``, a folder of ``units/`` no one is
+    registered for): every unit clean is then no clean night."""
 
     def of(self, outcome: str) -> list[UnitOutcome]:
         return [unit for unit in self.units if unit.outcome == outcome]
 
     @property
     def clean(self) -> bool:
-        return all(unit.outcome == CLEAN for unit in self.units)
+        return not self.own_problems and all(
+            unit.outcome == CLEAN for unit in self.units
+        )
 
     @property
     def label(self) -> str:
@@ -98,6 +104,8 @@ class ProvinceVerdict:
             for kind in (FAILED, PARTIAL, MISSING)
             if self.of(kind)
         ]
+        if self.own_problems:
+            parts.append(messages.PROVINCE_RUN_OWN_PROBLEMS)
         return ", ".join([messages.RUN_CLEAN, *parts])
 
     @property
@@ -109,9 +117,12 @@ class ProvinceVerdict:
         return f"{self.label.upper()}: {counts}"
 
 
-def province_verdict(runs: Sequence[UnitRun]) -> ProvinceVerdict:
-    """How each unit of a completed province run ended."""
-    return ProvinceVerdict(tuple(unit_outcome(run) for run in runs))
+def province_verdict(
+    runs: Sequence[UnitRun], own_problems: Sequence[object] = ()
+) -> ProvinceVerdict:
+    """How each unit of a completed province run ended, and how many problems
+    the province's own files have (``province_problems``)."""
+    return ProvinceVerdict(tuple(unit_outcome(run) for run in runs), len(own_problems))
 
 
 def record_path(folder: Path, run_at: float) -> Path:

@@ -192,6 +192,31 @@ def test_a_province_night_with_broken_units_completes_but_not_as_clean(
     assert _page(outputs, 2023)[4].startswith(f"Kết quả: {label.upper()}: 7 đơn vị: ")
 
 
+def test_a_province_night_whose_own_files_have_a_problem_is_not_called_clean(
+    prefect_harness: None, province_inputs: Path, tmp_path: Path
+) -> None:
+    """Every unit clean, the province's own `don-vi.toml` unreadable: the night
+    was "Completed", its headline "HOÀN THÀNH" (blind round 24A). It completes
+    under a name of its own, as a night with a unit to follow up does."""
+    from flows.province import province_flow
+
+    (province_inputs / "don-vi.toml").write_text("province = Lai Châu\n", "utf-8")
+    outputs = tmp_path / "out"
+    state = province_flow(
+        inputs=str(province_inputs), outputs=str(outputs), year=2022, return_state=True
+    )
+    label = "Hoàn thành, cần xem các tệp của tỉnh"
+    assert (state.type.value, state.name) == ("COMPLETED", label)
+    assert state.result()["result"] == label
+    lines = _page(outputs, 2022)
+    assert lines[4] == (
+        "Kết quả: HOÀN THÀNH, CẦN XEM CÁC TỆP CỦA TỈNH: 7 đơn vị: 7 hoàn thành, "
+        "0 có lỗi hoặc thiếu bài nộp, 0 không tổng hợp được, 0 chưa nộp"
+    )
+    own = lines.index("Cần xem ở các tệp của tỉnh:")
+    assert lines[own + 1].startswith("  - “don-vi.toml”: Không đọc được tệp thông tin")
+
+
 def test_a_crashed_province_run_is_recorded_as_crashed(
     prefect_harness: None, province_inputs: Path, tmp_path: Path
 ) -> None:

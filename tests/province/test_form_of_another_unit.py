@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from parindex.province import status
 from parindex.province.run import run_province
 from parindex.province.units import UnitRun
 from tests.builders import Cell
@@ -239,7 +240,7 @@ def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
     write_set(inputs / "criteria" / "so.xlsx", GROUP, first_year=2024)
     _form(inputs, "STP", "Sở Tư pháp tỉnh Lai Châu", (1, 1, 1))
     _form(inputs, "SNV", "Sở Nội vụ tỉnh Lai Châu", (1, 1, 1))
-    result, _, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
+    result, runs, _ = run_province(inputs, tmp_path / "outputs", 2025, now=time.time())
     said = result.problems.filter(pl.col("file") == "don-vi.toml")
     message = (
         "Không đọc được tệp thông tin đơn vị (sai cú pháp TOML ở dòng 2, cột 12): "
@@ -259,6 +260,16 @@ def test_the_provinces_own_settings_unreadable_are_said_by_the_province(
     assert record["problems"] == [
         {"severity": "warning", "file": "don-vi.toml", "message": message}
     ]
+    # the headline says it too: every unit clean is not a clean night when the
+    # province's own files have a problem (it read "HOÀN THÀNH": blind round 24A)
+    assert page.splitlines()[4] == (
+        "Kết quả: HOÀN THÀNH, CẦN XEM CÁC TỆP CỦA TỈNH: 2 đơn vị: 2 hoàn thành, "
+        "0 có lỗi hoặc thiếu bài nộp, 0 không tổng hợp được, 0 chưa nộp"
+    )
+    found = status.province_verdict(runs, status.province_problems(result.problems))
+    assert not found.clean
+    assert found.label == "Hoàn thành, cần xem các tệp của tỉnh"
+    assert status.province_verdict(runs).clean  # the units alone are
 
 
 @pytest.mark.parametrize(
