@@ -111,6 +111,27 @@ _LAST_YEAR_WORDS = (
 )
 _MAX_HEADER = 120
 _COMMENT_WORDS = ("nhan xet", "y kien", "thuyet minh", "danh gia chung")
+_OTHERS_WORDS = (
+    "binh quan",
+    "trung binh",
+    "tb",
+    "toan tinh",
+    "ca tinh",
+    "toan huyen",
+    "ca huyen",
+    "cac huyen",
+    "cac xa",
+    "toan quoc",
+    "chenh lech",
+)
+"""A score of others than the department (an average, a whole province's:
+``Điểm thẩm định bình quân toàn tỉnh``), or a difference between scores
+(``Điểm thẩm định chênh lệch``): never the department's score."""
+
+
+def _names_others(words: str) -> bool:
+    """Whether folded header ``words`` (``_words``) name others' score."""
+    return any(f" {w} " in words for w in _OTHERS_WORDS)
 
 
 @lru_cache(maxsize=8192)  # the same headers repeat from file to file
@@ -167,6 +188,8 @@ def role_of(text: str) -> str | None:
         is_self = True
     is_council = any(f" {w} " in words for w in COUNCIL_WORDS)
     is_appraised = is_council or any(f" {w} " in words for w in APPRAISED_WORDS)
+    if (is_self or is_appraised) and _names_others(words):
+        return None  # an average, others' score: named when unused
     if is_self and is_council:
         return None  # ``Điểm tự chấm (Hội đồng kiểm tra)``: either; named when unused
     if is_self or is_appraised:
@@ -195,7 +218,12 @@ def _role_of_pair(text: str, lower: str) -> str | None:
         if any(f" {w} " in words for w in _COMMENT_WORDS):
             return None
         combined = role_of(text)
-        if combined is None and own in SCORE_ROLES:
+        if (
+            combined is None
+            and own in SCORE_ROLES
+            and not is_deductions(text)  # ``Điểm bị trừ`` over ``Thẩm định``
+            and not _names_others(_words(text))  # ``Bình quân tỉnh`` over …
+        ):
             return own  # ``Năm 2023`` over ``Tự đánh giá``: the group is a year
         return combined
     return role_of(text)
@@ -308,32 +336,50 @@ def header_columns(
     a sub-column under an empty header cell takes the text of the header cell to
     its left (the merged cell), so ``Điểm thẩm định`` over ``Sơ bộ`` | ``Chính
     thức`` gives ``Điểm thẩm định / Sơ bộ`` and ``Điểm thẩm định / Chính thức``.
+    A third row is joined so too when it only splits score columns
+    (``Kết quả chấm điểm`` / ``Hội đồng thẩm định`` / ``Điểm trừ`` | ``Điểm
+    đạt``; ``_splits_scores``).
     """
     cells = sheet.cells
-    top = cells[header_row]
+    levels = [cells[header_row]]
     below = cells[header_row + 1] if header_row + 1 < len(cells) else []
-    two_rows = bool(below) and _is_sub_header(below, top, code)
-    data_row = header_row + (2 if two_rows else 1)
+    if below and _is_sub_header(below, levels[0], code):
+        levels.append(below)
+        third = cells[header_row + 2] if header_row + 2 < len(cells) else []
+        if third and _splits_scores(sheet, header_row, levels, third, code):
+            levels.append(third)
+    data_row = header_row + len(levels)
     if data_row < len(cells) and is_column_numbering(cells[data_row]):
         data_row += 1
-    width = max(len(top), len(below) if two_rows else 0)
+    width = max(len(level) for level in levels)
     hidden = sheet.facts.hidden_columns
     found = []
-    group = ""
+    groups = [""] * len(levels)
     for c in range(width):
-        upper = cell_text(top[c]) if c < len(top) else ""
-        lower = cell_text(below[c]) if two_rows and c < len(below) else ""
-        if upper:
-            group = upper
-        elif lower:
-            left = _merged_left(sheet, header_row, c)
-            upper = cell_text(top[left]) if left is not None else group
-        else:
-            group = ""
-        text = " / ".join(t for t in (upper, lower) if t)
+        texts = [cell_text(level[c]) if c < len(level) else "" for level in levels]
+        parts = []
+        for depth, own in enumerate(texts):
+            part = own
+            if own:
+                groups[depth] = own
+            elif any(texts[depth + 1 :]):  # a merged cell over the ones below
+                left = _merged_left(sheet, header_row + depth, c)
+                row = levels[depth]
+                part = (
+                    cell_text(row[left])
+                    if left is not None and left < len(row)
+                    else groups[depth]
+                )
+            else:
+                groups[depth] = ""
+            if part:
+                parts.append(part)
+        text = " / ".join(parts)
         if not text:
             continue
-        where = header_row + 1 if lower else header_row
+        deepest = max((d for d, t in enumerate(texts) if t), default=0)
+        lower = texts[-1] if len(levels) > 1 else ""
+        where = header_row + deepest
         role = "code" if c == code else _role_of_pair(text, lower)
         if role == "code" and c != code:
             role = None
@@ -345,6 +391,40 @@ def header_columns(
             )
         )
     return found, data_row
+
+
+def _splits_scores(
+    sheet: Sheet,
+    header_row: int,
+    levels: Sequence[Sequence[CellValue]],
+    row: Sequence[CellValue],
+    code: int,
+) -> bool:
+    """Whether ``row``, below a two-row header, is a third header row: a sub-header
+    (``_is_sub_header``) whose every filled cell sits under a score column of
+    the two rows above (a group's title, in the name column, never does)."""
+    if not _is_sub_header(row, levels[-1], code):
+        return False
+    filled = [c for c, value in enumerate(row) if cell_text(value)]
+    for c in filled:
+        above = []
+        for depth, level in enumerate(levels):
+            left = _merged_left(sheet, header_row + depth, c)
+            if left is None:  # else the nearest header to its left, as merged
+                left = next(
+                    (
+                        i
+                        for i in range(c, -1, -1)
+                        if i < len(level) and cell_text(level[i])
+                    ),
+                    None,
+                )
+            text = cell_text(level[left]) if left is not None else ""
+            if text:
+                above.append(text)
+        if not above or role_of(" / ".join(above)) not in SCORE_ROLES:
+            return False
+    return True
 
 
 def find_code_column(row: Sequence[CellValue]) -> int | None:
@@ -610,6 +690,20 @@ _LOST = ("bị trừ", "điểm trừ", "khấu trừ", "giảm trừ")
 _LOST_ENDS = (("trừ",), ("trừ", "điểm"), ("trừ", "đi"))
 """Points lost, ending the header (``Điểm HĐTĐ trừ``, ``Thẩm định trừ
 điểm``), a remark in brackets after it aside (``… trừ (nếu có)``)."""
+_TAKEN_ENDS = tuple(
+    (*taken, *end)
+    for taken in (("đã",), ("đã", "bị"), ("đã", "khấu"), ("đã", "giảm"))
+    for end in _LOST_ENDS
+)
+"""``… đã trừ`` ending the header: the points taken, or the score once they were
+taken (``Điểm HĐTĐ đã trừ``); either, so unclear."""
+_LOST_OTHERWISE = ("bị giảm", "bị hạ", "bị mất", "không đạt", "không công nhận")
+_LOST_OTHERWISE_MARKED = ("giảm", "mất")
+"""Points lost said without ``trừ`` (``Điểm thẩm định bị giảm``, ``Điểm không
+đạt (thẩm định)``) in a score's header; the
+single words only with their marks (``giam`` may be ``giám``: ``Giám đốc``)."""
+_AFTER_LOSS = ("sau khi giảm", "sau giảm", "sau khi bị giảm", "sau khi bị hạ")
+"""A score after its reduction (``Điểm thẩm định sau khi giảm``)."""
 _WORDS_KEPT = re.compile(r"[^\W_]+")
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*[:.]?\s*$")
 
@@ -618,11 +712,15 @@ def deductions_kind(text: str) -> str | None:
     """What ``trừ`` makes of a header: ``lost`` for points lost (``bị trừ``,
     ``điểm trừ``, ``khấu trừ``, ``giảm trừ`` in it, ``trừ`` beginning or
     ending it: ``Điểm HĐTĐ trừ``, ``Trừ điểm thẩm định``), ``unclear`` for
-    any other ``trừ`` (``… trừ lùi``: neither a score nor points lost as far
-    as can be told); None without ``trừ``, or for a score after its
-    deductions (``… sau khi bị trừ``) or excluding something (``… (trừ tiêu
-    chí khảo sát)``). Read with its marks (``dự trù`` is no ``trừ``); a header
-    written without any, as folded (``Diem bi tru``)."""
+    ``… đã trừ`` ending it (the points taken, or the score once they were:
+    ``Điểm HĐTĐ đã trừ``) and for any other ``trừ`` (``… trừ lùi``: neither a
+    score nor points lost as far as can be told); None without ``trừ``, or
+    for a score after its deductions (``… sau khi bị trừ``) or excluding
+    something (``… (trừ tiêu chí khảo sát)``). Without ``trừ``, a score's
+    header saying points lost otherwise (``bị giảm``, ``không đạt``, ``không
+    công nhận``…: ``_LOST_OTHERWISE``) is ``lost`` too. Read with its marks
+    (``dự trù`` is no ``trừ``); a header written without any, as folded
+    (``Diem bi tru``)."""
     if len(text) > _MAX_HEADER:
         return None
     plain = text.isascii()
@@ -634,20 +732,33 @@ def deductions_kind(text: str) -> str | None:
         return tuple(fold(p) for p in found) if plain else found
 
     words = words_of(text)
+    joined = f" {' '.join(words)} "
     tru = "tru" if plain else "trừ"
     if tru not in words:
+        lost = (*_LOST_OTHERWISE, *(() if plain else _LOST_OTHERWISE_MARKED))
+        if (
+            any(f" {p} " in joined for p in phrases(lost))
+            and not any(f" {p} " in joined for p in phrases(_AFTER_LOSS))
+            and looks_like_score(text)
+        ):
+            return "lost"
         return None
-    joined = f" {' '.join(words)} "
+    endings = (words, words_of(_BRACKETED_END.sub("", text)))
+
+    def ends_with(found: tuple[tuple[str, ...], ...]) -> bool:
+        return any(
+            tuple(ending[-len(end) :]) == end
+            for ending in endings
+            for end in map(phrases, found)
+        )
+
+    if ends_with(_TAKEN_ENDS):
+        return "unclear"
     if any(f" {p} " in joined for p in phrases((*_AFTER_DEDUCTIONS, *_EXCLUDING))):
         return None
     if any(f" {p} " in joined for p in phrases(_LOST)):
         return "lost"
-    endings = (words, words_of(_BRACKETED_END.sub("", text)))
-    if words[0] == tru or any(
-        tuple(ending[-len(end) :]) == end
-        for ending in endings
-        for end in map(phrases, _LOST_ENDS)
-    ):
+    if words[0] == tru or ends_with(_LOST_ENDS):
         return "lost"
     return "unclear"
 

@@ -6,6 +6,7 @@ import pytest
 
 from parindex.ingest.header import (
     choose_columns,
+    deductions_kind,
     header_columns,
     locate_header,
     role_of,
@@ -168,3 +169,158 @@ def test_sub_columns_that_are_not_scores_keep_their_own_role() -> None:
     choice = choose_columns(sheet, columns, data_row, 2023)
     assert choice.columns == {"code": 0, "self": 1, "reason": 2, "appraised": 3}
     assert choice.warnings == [] and choice.rejection is None
+
+
+# --- blind re-check 25A: points lost and other units' figures, however headed ---
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower"),
+    [
+        ("Điểm bị trừ", "Thẩm định"),
+        ("Điểm trừ", "Hội đồng thẩm định"),
+        ("Số điểm bị trừ", "Thẩm định"),
+    ],
+)
+def test_points_lost_over_the_councils_name_are_no_appraisal(
+    upper: str, lower: str
+) -> None:
+    """Points lost in the upper row of a two-row header, the council named
+    below: read as the appraisal, 73,64 "final" without a word (25A, A1)."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tự đánh giá", upper],
+            ["", "", lower],
+            ["1.1", 1, 0.5],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    assert data_row == 2
+    assert [c.role for c in columns] == ["code", "self", None]
+
+
+def test_a_third_header_row_splits_the_councils_columns() -> None:
+    """``Kết quả chấm điểm`` / ``Hội đồng thẩm định`` / ``Điểm trừ`` | ``Điểm
+    đạt``: the points lost were used as the appraisal (25A, A2). The third row
+    is a header row too; the score is ``Điểm đạt``."""
+    sheet = _sheet(
+        [
+            ["Mã", "Tên tiêu chí", "Điểm tự đánh giá", "Kết quả chấm điểm", ""],
+            ["", "", "", "Hội đồng thẩm định", ""],
+            ["", "", "", "Điểm trừ", "Điểm đạt"],
+            ["1", "Công tác chỉ đạo", "", "", ""],
+            ["1.1", "Kế hoạch", 1, 0.5, 0.5],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    assert data_row == 3
+    assert [(c.cell, c.role) for c in columns] == [
+        ("A1", "code"),
+        ("B1", "name"),
+        ("C1", "self"),
+        ("D3", None),
+        ("E3", "appraised"),
+    ]
+    assert columns[4].text == "Kết quả chấm điểm / Hội đồng thẩm định / Điểm đạt"
+
+
+def test_a_group_title_row_under_a_two_row_header_is_data() -> None:
+    """The first data row, a group's title with no code, under a two-row
+    header: never a third header row."""
+    sheet = _sheet(
+        [
+            ["Mã", "Tên tiêu chí", "Điểm tự đánh giá", "Điểm thẩm định", ""],
+            ["", "", "", "Sơ bộ", "Chính thức"],
+            ["", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "", "", ""],
+            ["1.1", "Kế hoạch", 1, 0.5, 0.5],
+        ]
+    )
+    _, data_row = header_columns(sheet, 0, 0)
+    assert data_row == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "đã trừ" ending the header: the points the council took, or its
+        # score once they were taken: either (25A, A3)
+        "Điểm HĐTĐ đã trừ",
+        "Số điểm HĐTĐ đã trừ",
+        "Điểm Hội đồng thẩm định đã trừ",
+        "Điểm thẩm định đã trừ",
+        "Điểm thẩm định đã trừ điểm",
+    ],
+)
+def test_points_taken_or_a_score_once_they_were_taken_is_unclear(text: str) -> None:
+    assert deductions_kind(text) == "unclear"
+    assert role_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # points lost said without "trừ" (25A, A4)
+        "Điểm bị giảm sau thẩm định",
+        "Điểm không đạt (thẩm định)",
+        "Điểm thẩm định bị giảm",
+        "Điểm thẩm định giảm",
+        "Điểm bị hạ khi thẩm định",
+        "Điểm thẩm định không công nhận",
+        "Điểm mất khi thẩm định",
+        "Diem tham dinh bi giam",
+        "Diem khong dat (tham dinh)",
+    ],
+)
+def test_points_lost_in_other_words_are_no_score(text: str) -> None:
+    assert deductions_kind(text) == "lost"
+    assert role_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Điểm thẩm định sau khi giảm",
+        "Điểm Giám đốc Sở thẩm định",
+        "Điểm thẩm định (giám sát)",
+        "Điểm đạt",
+    ],
+)
+def test_a_score_after_a_reduction_or_naming_a_director_is_a_score(text: str) -> None:
+    assert deductions_kind(text) is None
+    assert role_of(text) == "appraised"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another unit's figure or an average: the province's (25A, A5 and C2)
+        "Điểm thẩm định bình quân toàn tỉnh",
+        "Điểm thẩm định TB của tỉnh",
+        "Điểm thẩm định trung bình",
+        "Điểm thẩm định / Bình quân tỉnh",
+        "Điểm tự đánh giá bình quân các huyện",
+        # a difference between scores (25A, A4)
+        "Điểm thẩm định chênh lệch",
+    ],
+)
+def test_an_average_is_no_score_of_the_department(text: str) -> None:
+    assert role_of(text) is None
+
+
+def test_an_average_beside_the_departments_appraisal_is_not_used() -> None:
+    """``Điểm thẩm định`` over ``Huyện Phong Thổ`` | ``Bình quân tỉnh``: set
+    aside as two appraisal columns (25A, C2). The department's is used, the
+    average said."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm thẩm định", ""],
+            ["", "", "Huyện Phong Thổ", "Bình quân tỉnh"],
+            ["1.1", 1, 0.5, 0.75],
+            ["1.2", 1, 0.25, 0.5],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.rejection is None
+    assert choice.columns == {"code": 0, "self": 1, "appraised": 2}
+    assert [cell for cell, _ in choice.warnings] == ["D2"]

@@ -417,7 +417,6 @@ def test_points_lost_are_no_score(text: str) -> None:
     "text",
     [
         "Điểm thẩm định (sau khi trừ)",
-        "Điểm thẩm định đã trừ điểm",
         "Điểm sau trừ",
         # blind re-check 24C, R1 and R2: "trừ" in a score's header that is
         # no points lost (after them, "excluding", or "trù" without its mark)
@@ -527,3 +526,53 @@ def test_a_score_column_with_an_unclear_tru_sets_the_form_aside(
     cell = "H7" if beside_appraisal else "E7"
     message = messages.DEDUCTIONS_UNCLEAR.format(column=f"{cell} “{header}”")
     _assert_set_aside(total, found, cell, message)
+
+
+def test_points_taken_or_a_score_once_taken_set_the_form_aside(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """ "Điểm HĐTĐ đã trừ" beside the self score, holding the council's
+    deductions: read as the appraisal, 73,64 "final" without a word (blind
+    re-check 25A, A3). Either reading is possible: set aside, said."""
+    cells = _deducted_from("E")
+    cells["E7"] = "Điểm HĐTĐ đã trừ"
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    message = messages.DEDUCTIONS_UNCLEAR.format(column="E7 “Điểm HĐTĐ đã trừ”")
+    _assert_set_aside(total, found, "E7", message)
+
+
+def test_points_lost_in_other_words_are_never_the_appraisal(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """ "Điểm thẩm định bị giảm" holding the council's deductions: read as the
+    appraisal, 73,64 (25A, A4); set aside as points lost are without one."""
+    cells = _deducted_from("E")
+    cells["E7"] = "Điểm thẩm định bị giảm"
+    total, found, _ = _run(tmp_path, cells, sample_criteria)
+    message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(
+        column="E7 “Điểm thẩm định bị giảm”"
+    )
+    _assert_set_aside(total, found, "E7", message)
+
+
+def test_the_provinces_average_is_never_the_departments_appraisal(
+    tmp_path: Path, sample_criteria: CriteriaSet
+) -> None:
+    """The province's average as the only appraisal-like column was used as
+    the department's appraisal (25A, A5): set aside; beside the department's
+    own appraisal (25A, C2), not used and said."""
+    header = "Điểm thẩm định bình quân toàn tỉnh"
+    total, found, _ = _run(tmp_path, {"E7": header}, sample_criteria)
+    message = messages.APPRAISAL_COLUMN_UNRECOGNISED.format(column=f"E7 “{header}”")
+    _assert_set_aside(total, found, "E7", message)
+    total, found, _ = _run(tmp_path / "beside", _beside(header), sample_criteria)
+    assert total == 79.24
+    assert found == [
+        (
+            "warning",
+            NV,
+            "Chấm điểm",
+            "H7",
+            messages.SCORE_COLUMN_NOT_USED.format(column=f"H7 “{header}”"),
+        )
+    ]
