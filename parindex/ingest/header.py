@@ -218,11 +218,14 @@ def _role_of_pair(text: str, lower: str) -> str | None:
         if any(f" {w} " in words for w in _COMMENT_WORDS):
             return None
         combined = role_of(text)
+        joined = _words(text)
         if (
             combined is None
             and own in SCORE_ROLES
             and not is_deductions(text)  # ``Điểm bị trừ`` over ``Thẩm định``
-            and not _names_others(_words(text))  # ``Bình quân tỉnh`` over …
+            and not _names_others(joined)  # ``Bình quân tỉnh`` over …
+            # ``Phúc khảo`` over ``Điểm đề nghị``: what the appeal asks for
+            and not any(f" {w} " in joined for w in APPEAL_WORDS)
         ):
             return own  # ``Năm 2023`` over ``Tự đánh giá``: the group is a year
         return combined

@@ -324,3 +324,23 @@ def test_an_average_beside_the_departments_appraisal_is_not_used() -> None:
     assert choice.rejection is None
     assert choice.columns == {"code": 0, "self": 1, "appraised": 2}
     assert [cell for cell, _ in choice.warnings] == ["D2"]
+
+
+def test_what_the_department_asks_for_in_its_appeal_is_no_self_score() -> None:
+    """``Phúc khảo`` merged over ``Điểm đề nghị`` | ``Kết quả``: the score the
+    department asks for was read as its self score, ranked above ``Điểm tự
+    đánh giá`` (blind re-check 25A, D09). It is no score read; the appeal's
+    result is the appraisal's last round."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm thẩm định", "Phúc khảo", ""],
+            ["", "", "", "Điểm đề nghị", "Kết quả"],
+            ["1.1", 1, 0.5, 1, 0.75],
+            ["1.2", 1, 0.5, 1, 0.75],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    assert [c.role for c in columns] == ["code", "self", "appraised", None, "appraised"]
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.rejection is None
+    assert choice.columns == {"code": 0, "self": 1, "appraised": 4}
