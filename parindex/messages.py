@@ -1462,6 +1462,13 @@ PROVINCE_RUN_PARTS = {
     "partial": "có đơn vị có lỗi hoặc thiếu bài nộp",
     "missing": "có đơn vị chưa nộp",
 }
+SCORES_FROM_OTHER_WORKBOOK = (
+    "{count} ô điểm lấy số từ tệp khác qua liên kết ngoài ({cells}): parindex "
+    "dùng số Excel đã lưu trong tệp này, không mở tệp kia. Nếu tệp kia đã sửa "
+    "sau đó, hãy mở tệp này, cập nhật liên kết rồi lưu và nộp lại."
+)
+"""A form's score cells whose formulas take their value from another workbook
+(``SheetFacts.external``): used as saved, said."""
 PROVINCE_RUN_OWN_PROBLEMS = "cần xem các tệp của tỉnh"
 """A province run's label when its own files have a problem (listed on its page
 under ``PROVINCE_OWN_PROBLEMS``)."""

@@ -63,6 +63,10 @@ class SheetFacts:
     """Cells holding a number whose text as shown does not read as it: empty (a
     format hiding it), ``-`` (a zero shown as "not scored") or another number
     (rounded by its format). An ``.ods`` keeps each cell's shown text."""
+    external: frozenset[Position] = frozenset()
+    """Formula cells taking their value from another workbook (an external
+    link: ``='[1]Tổng hợp'!E9``, ``='C:\\…\\[tong-hop.xlsx]TH'!D11``): the
+    value is the one Excel last saved; the other workbook is never opened."""
 
     def concealed(self, position: Position, number: float) -> str | None:
         """Why the number in the cell at ``position`` is not shown as it is on
@@ -338,6 +342,15 @@ def _true(value: str | None) -> bool:
     return value in ("1", "true")
 
 
+_LINKED_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>[^<]*\[")
+"""A formula with ``[`` in it (a cheap byte search before the parse)."""
+_EXTERNAL_REFERENCE = re.compile(
+    r"(?<![\w\]])\[\d+\]|\[[^\[\]]*\.(?:xl\w*|ods|csv)\]", re.IGNORECASE
+)
+"""Another workbook in a formula: ``[1]`` (Excel's link index, not a table's
+column ``Bảng1[1]``) or its file name in brackets."""
+
+
 def xlsx_sheet_facts(
     sheet_xml: bytes,
     percent: frozenset[int],
@@ -351,6 +364,7 @@ def xlsx_sheet_facts(
     zeros_hidden = b"showZeros=" in sheet_xml and (
         b'showZeros="0"' in sheet_xml or b'showZeros="false"' in sheet_xml
     )
+    linked = _LINKED_FORMULA.search(sheet_xml) is not None
     if (
         b"hidden=" not in sheet_xml
         and b't="e"' not in sheet_xml
@@ -358,8 +372,11 @@ def xlsx_sheet_facts(
         and not wanted_styles
         and not concealing_by_name
         and not zeros_hidden
+        and not linked
     ):
         return NO_FACTS
+    external: set[Position] = set()
+    shared_external: dict[str, bool] = {}  # a shared formula's master, by si
     concealed_cells: dict[Position, str] = {}
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
@@ -383,6 +400,18 @@ def xlsx_sheet_facts(
             column_index = _column(match.group(1)) if match else column_index + 1
             position = (row_index, column_index)
             if row_index < MAX_ROWS and column_index < MAX_COLUMNS:
+                formula = element.find(f"{_MAIN}f") if linked else None
+                if formula is not None:
+                    text = formula.text or ""
+                    shared = formula.get("si") if formula.get("t") == "shared" else None
+                    far = bool(text) and _EXTERNAL_REFERENCE.search(text) is not None
+                    if shared is not None:
+                        if text:  # the master; the cells sharing it have no text
+                            shared_external[shared] = far
+                        else:
+                            far = shared_external.get(shared, False)
+                    if far:
+                        external.add(position)
                 if element.get("t") == "e":
                     value = element.find(f"{_MAIN}v")
                     errors[position] = (
@@ -413,6 +442,7 @@ def xlsx_sheet_facts(
         percent=frozenset(percent_cells),
         concealing=concealed_cells,
         zeros_hidden=zeros_hidden,
+        external=frozenset(external),
     )
 
 

@@ -42,6 +42,7 @@ from parindex.workbook import (
     Sheet,
     Table,
     UnreadableWorkbook,
+    cell_ref,
     has_formulas,
     iter_sheets,
     open_workbook,
@@ -439,6 +440,16 @@ def _stated_year(content: bytes) -> int | None:
     return max(known) if known else None
 
 
+def _scores_linked(table: Table) -> list[tuple[int, int]]:
+    """The score cells of a form (self score, appraisal, below its header) that
+    take their value from another workbook, in reading order."""
+    external = table.sheet.facts.external
+    if not external:
+        return []
+    columns = {table.columns.get(role) for role in ("self", "appraised")} - {None}
+    return sorted((r, c) for r, c in external if c in columns and r >= table.data_row)
+
+
 def read_submission(
     dropped: DroppedFile,
     content: bytes,
@@ -538,6 +549,22 @@ def read_submission(
                     file=dropped.name,
                     sheet=sheet.name,
                     cell=cell,
+                    department=form.department,
+                )
+            )
+        linked = _scores_linked(form.table)
+        if linked:
+            shown = [cell_ref(r, c) for r, c in linked]
+            result.problems.append(
+                problem(
+                    "warning",
+                    messages.SCORES_FROM_OTHER_WORKBOOK.format(
+                        count=len(shown),
+                        cells=", ".join(shown[:5]) + (", …" if len(shown) > 5 else ""),
+                    ),
+                    file=dropped.name,
+                    sheet=sheet.name,
+                    cell=shown[0],
                     department=form.department,
                 )
             )
