@@ -276,6 +276,8 @@ class HeaderColumn:
             return (2, int(found.group(1)))
         if any(f" {w} " in words for w in _PRELIMINARY):
             return (0, 0)
+        if any(phrase in words for phrase in _AFTER_DEDUCTIONS_FOLDED):
+            return (1, 1)  # after its deductions: a plain column's later state
         return (1, 0)
 
 
@@ -686,6 +688,11 @@ _AFTER_DEDUCTIONS = (
     "còn lại",
 )
 """A score after its deductions (``Điểm thẩm định (sau khi bị trừ điểm)``)."""
+_AFTER_DEDUCTIONS_FOLDED = tuple(
+    f" {' '.join(fold_label(phrase).split())} " for phrase in _AFTER_DEDUCTIONS
+)
+"""``_AFTER_DEDUCTIONS`` as ``_words`` folds a header: such a column outranks
+the plain one of its role (``HeaderColumn.rank``)."""
 _EXCLUDING = ("ngoại trừ", "trừ tiêu chí", "trừ các tiêu chí", "trừ phần")
 """``trừ`` as "excluding" (``Điểm thẩm định (trừ tiêu chí khảo sát)``)."""
 _LOST = ("bị trừ", "điểm trừ", "khấu trừ", "giảm trừ")

@@ -344,3 +344,21 @@ def test_what_the_department_asks_for_in_its_appeal_is_no_self_score() -> None:
     choice = choose_columns(sheet, columns, data_row, 2023)
     assert choice.rejection is None
     assert choice.columns == {"code": 0, "self": 1, "appraised": 4}
+
+
+def test_the_appraisal_after_its_deductions_wins_over_the_plain_one() -> None:
+    """``Điểm thẩm định`` beside ``Điểm thẩm định sau khi trừ``: two appraisal
+    columns of one rank, the form set aside (left by blind re-check 24D). The
+    score after the deductions is the later round: used, said."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm thẩm định sau khi trừ"],
+            ["1.1", 1, 1, 0.75],
+            ["1.2", 1, 1, 0.5],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.rejection is None
+    assert choice.columns == {"code": 0, "self": 1, "appraised": 3}
+    assert [cell for cell, _ in choice.warnings] == ["D1"]
