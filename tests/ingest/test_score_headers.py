@@ -442,16 +442,24 @@ def test_points_lost_written_without_accents_are_no_score(text: str) -> None:
     assert role_of(text) is None
 
 
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("Điểm bị trừ (thẩm định)", messages.DEDUCTIONS_WITHOUT_APPRAISAL),
+        # blind re-check 25A: each read as the appraisal, 73,64 "final"
+        # without a word; "… đã trừ" may be either (A3), "bị giảm" is points
+        # lost in other words (A4)
+        ("Điểm HĐTĐ đã trừ", messages.DEDUCTIONS_UNCLEAR),
+        ("Điểm thẩm định bị giảm", messages.DEDUCTIONS_WITHOUT_APPRAISAL),
+    ],
+)
 def test_the_councils_deductions_beside_the_self_score_set_the_form_aside(
-    tmp_path: Path, sample_criteria: CriteriaSet
+    tmp_path: Path, sample_criteria: CriteriaSet, header: str, said: str
 ) -> None:
     cells = _deducted_from("E")
-    cells["E7"] = "Điểm bị trừ (thẩm định)"
+    cells["E7"] = header
     total, found, _ = _run(tmp_path, cells, sample_criteria)
-    message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(
-        column="E7 “Điểm bị trừ (thẩm định)”"
-    )
-    _assert_set_aside(total, found, "E7", message)
+    _assert_set_aside(total, found, "E7", said.format(column=f"E7 “{header}”"))
 
 
 def test_points_lost_beside_both_scores_are_said_not_used(
@@ -526,33 +534,6 @@ def test_a_score_column_with_an_unclear_tru_sets_the_form_aside(
     cell = "H7" if beside_appraisal else "E7"
     message = messages.DEDUCTIONS_UNCLEAR.format(column=f"{cell} “{header}”")
     _assert_set_aside(total, found, cell, message)
-
-
-def test_points_taken_or_a_score_once_taken_set_the_form_aside(
-    tmp_path: Path, sample_criteria: CriteriaSet
-) -> None:
-    """ "Điểm HĐTĐ đã trừ" beside the self score, holding the council's
-    deductions: read as the appraisal, 73,64 "final" without a word (blind
-    re-check 25A, A3). Either reading is possible: set aside, said."""
-    cells = _deducted_from("E")
-    cells["E7"] = "Điểm HĐTĐ đã trừ"
-    total, found, _ = _run(tmp_path, cells, sample_criteria)
-    message = messages.DEDUCTIONS_UNCLEAR.format(column="E7 “Điểm HĐTĐ đã trừ”")
-    _assert_set_aside(total, found, "E7", message)
-
-
-def test_points_lost_in_other_words_are_never_the_appraisal(
-    tmp_path: Path, sample_criteria: CriteriaSet
-) -> None:
-    """ "Điểm thẩm định bị giảm" holding the council's deductions: read as the
-    appraisal, 73,64 (25A, A4); set aside as points lost are without one."""
-    cells = _deducted_from("E")
-    cells["E7"] = "Điểm thẩm định bị giảm"
-    total, found, _ = _run(tmp_path, cells, sample_criteria)
-    message = messages.DEDUCTIONS_WITHOUT_APPRAISAL.format(
-        column="E7 “Điểm thẩm định bị giảm”"
-    )
-    _assert_set_aside(total, found, "E7", message)
 
 
 def test_the_provinces_average_is_never_the_departments_appraisal(
