@@ -76,6 +76,12 @@ TOTAL_CHANGED_UNSCORED = (
 )
 PREVIOUS_CHANGED = "Số liệu năm {year} (năm trước) thay đổi: tổng {old} → {new}."
 CRITERIA_SET_CHANGED = "Bộ chỉ số thay đổi: {old} → {new}."
+COMPARISON_CHANGED = (
+    "So sánh với năm trước thay đổi dù tổng điểm năm nay không đổi (kết quả công "
+    "bố năm trước trong history.xlsx đã được sửa?). Trước: “{old}” Nay: “{new}”"
+)
+"""The headline's comparison with last year moved, nothing else said explaining
+it (last year's published total or rank corrected)."""
 FIGURES_CHANGED = (
     "Số liệu tổng hợp thay đổi dù không có bài nộp mới hay thay đổi nào của năm "
     "{year}: bộ chỉ số, thư mục năm trước hoặc kết quả công bố (history.xlsx) đã "
@@ -383,6 +389,17 @@ def _elsewhere(
         lines.append(
             CRITERIA_SET_CHANGED.format(
                 old=old["criteria_set"], new=new["criteria_set"]
+            )
+        )
+    if (
+        not lines
+        and not explained
+        and old.get("total") == new.get("total")
+        and _moved(old, new, "comparison_text")
+    ):
+        lines.append(
+            COMPARISON_CHANGED.format(
+                old=old["comparison_text"], new=new["comparison_text"]
             )
         )
     if (

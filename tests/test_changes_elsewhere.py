@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from parindex import changes
 from parindex.publish.manifest import last_run
@@ -73,6 +74,49 @@ def test_a_published_rank_is_said(inputs: Path, tmp_path: Path) -> None:
         changes.PUBLISHED_CHANGED.format(
             year=YEAR, file="history.xlsx", what="xếp hạng 2/8 → 3/8"
         )
+    ]
+
+
+HEADLINE = (
+    "Năm 2023, Chỉ số cải cách hành chính đạt 79,27 điểm (số công bố; tính từ "
+    "các tiêu chí: 79,24 điểm), xếp thứ 2/8, "
+)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "after"),
+    [
+        (
+            "Tổng điểm",
+            71.6,
+            "giữ nguyên thứ hạng và tăng 7,67 điểm so với năm 2022 (71,6 điểm).",
+        ),
+        ("Xếp hạng", 3, "tăng 1 bậc và tăng 7,17 điểm so với năm 2022 (72,1 điểm)."),
+    ],
+)
+def test_last_years_published_results_corrected_are_said(
+    inputs: Path,
+    tmp_path: Path,
+    column: str,
+    value: float,
+    after: str,
+) -> None:
+    """Last year's published total or rank corrected in ``history.xlsx``: the
+    headline's comparison moved, the night said "Không có bài nộp mới hay thay
+    đổi nào … giữ nguyên kết quả" (blind round 25B, 1)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    history = inputs / "history.xlsx"
+    workbook = openpyxl.load_workbook(history)
+    sheet = workbook["Kết quả"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == YEAR - 1)
+    row[header.index(column)].value = value
+    workbook.save(history)
+    _night(inputs, outputs)
+    before = "giữ nguyên thứ hạng và tăng 7,17 điểm so với năm 2022 (72,1 điểm)."
+    assert _changes(outputs) == [
+        changes.COMPARISON_CHANGED.format(old=HEADLINE + before, new=HEADLINE + after)
     ]
 
 

@@ -110,6 +110,8 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     headline = summary.get("headline")
     if isinstance(headline, Mapping) and "computed_total" in headline:
         part["computed_total"] = headline["computed_total"]  # None: nothing scored
+    if isinstance(headline, Mapping) and isinstance(headline.get("text"), str):
+        part["comparison_text"] = headline["text"]  # with its comparison with last year
     if isinstance(summary.get("missing"), list):  # criteria counted 0
         part["unscored"] = len(summary["missing"])
     if all(key in summary for key in FIGURE_KEYS):
