@@ -49,6 +49,28 @@ def test_nothing_changed() -> None:
     ]
 
 
+def test_a_grade_a_name_and_last_years_figures_that_moved_are_said() -> None:
+    """A grade band raised (Khá → Trung bình), a unit renamed in the register,
+    last year's total or rank corrected: the province's page said "Không có
+    đơn vị nào thay đổi …" (blind round 25B, 2)."""
+    base = {"total": 75.0, "rank": 1, "of": 2, "status": "final"}
+    old = _summary(
+        _unit("X01", grade="Khá", **base),
+        _unit("X02", name="UBND xã Cũ", **{**base, "rank": 2}),
+        _unit("X03", previous={"total": 72.1, "rank": 2}, **{**base, "rank": 3}),
+    )
+    new = _summary(
+        _unit("X01", grade="Trung bình", **base),
+        _unit("X02", name="UBND xã Mới", **{**base, "rank": 2}),
+        _unit("X03", previous={"total": 71.6, "rank": 3}, **{**base, "rank": 3}),
+    )
+    assert province_changes(old, new) == [
+        "UBND xã X01 (X01): xếp loại Khá → Trung bình.",
+        "UBND xã Mới (X02): tên trong danh sách đơn vị “UBND xã Cũ” → “UBND xã Mới”.",
+        "UBND xã X03 (X03): năm trước tổng điểm 72,1 → 71,6, xếp hạng 2 → 3.",
+    ]
+
+
 def test_each_unit_that_moved_is_one_line() -> None:
     old = _summary(
         _unit("X01", total=70.5, rank=1, of=2, status="provisional"),
