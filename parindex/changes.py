@@ -31,6 +31,17 @@ WAITING_AGAIN = (
     "để lại cho lần chạy sau, lần này chưa tính điểm trong tệp."
 )
 CHANGED_FILE = "Tệp được nộp lại (nội dung khác): {file} ({department})."
+NOW_STATUS = " Trạng thái: {old} → {new}."
+"""Said after ``CHANGED_FILE`` when the new version's status differs (a new
+version set aside: ``được dùng → bị loại``)."""
+FILE_NOT_READ_NOW = (
+    "Tệp {file} ({department}) lần này không đọc được nội dung (không biết nội "
+    "dung có đổi không): trạng thái {old} → {new}."
+)
+FILE_READ_AGAIN = (
+    "Tệp {file} ({department}) đọc được nội dung trở lại (lần chạy trước không đọc "
+    "được)."
+)
 CHANGED_FILE_OLDER = (
     "Tệp được nộp lại (nội dung khác): {file} ({department}), nhưng giờ sửa của bản "
     "mới ({new}) cũ hơn bản trước ({old}): có thể một bản cũ đã được chép đè lên. "
@@ -199,6 +210,21 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                         new=_when(entry.get("modified")),
                     )
                 )
+        elif entry.get("sha256") is None and before[name].get("sha256"):
+            lines.append(  # its bytes not read tonight: not known to differ
+                FILE_NOT_READ_NOW.format(
+                    file=name,
+                    department=department or before[name].get("department") or UNKNOWN,
+                    old=STATUS_WORDS.get(
+                        before[name]["status"], before[name]["status"]
+                    ),
+                    new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                )
+            )
+        elif before[name].get("sha256") is None and entry.get("sha256"):
+            lines.append(
+                FILE_READ_AGAIN.format(file=name, department=department or UNKNOWN)
+            )
         elif entry.get("sha256") != before[name].get("sha256"):
             department = department or UNKNOWN
             older = _earlier(entry.get("modified"), before[name].get("modified"))
@@ -214,6 +240,16 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 )
                 if older
                 else CHANGED_FILE.format(file=name, department=department)
+                + (
+                    NOW_STATUS.format(
+                        old=STATUS_WORDS.get(
+                            before[name]["status"], before[name]["status"]
+                        ),
+                        new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                    )
+                    if entry.get("status") != before[name].get("status")
+                    else ""
+                )
             )
         elif (
             entry.get("modified")

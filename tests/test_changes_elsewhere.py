@@ -495,3 +495,29 @@ def test_two_files_swapping_names_are_said_as_such() -> None:
             file="2024/tckh.xlsx", department="NV", other="2024/vp.xlsx"
         ),
     ]
+
+
+def test_a_file_that_could_not_be_read_is_not_said_resent() -> None:
+    """A file made unreadable (its permissions), its bytes unchanged, was said
+    "Tệp được nộp lại (nội dung khác)", and so again when it could be read
+    once more; a new version set aside never said it (blind round 25B, 3)."""
+    used = {
+        "file": "2023/vp.xlsx",
+        "sha256": "ab",
+        "department": "VP",
+        "status": "used",
+    }
+    unread = {**used, "sha256": None, "status": "rejected"}
+    assert changes.describe_changes(_summary(used), _summary(unread)) == [
+        changes.FILE_NOT_READ_NOW.format(
+            file="2023/vp.xlsx", department="VP", old="được dùng", new="bị loại"
+        )
+    ]
+    assert changes.describe_changes(_summary(unread), _summary(used)) == [
+        changes.FILE_READ_AGAIN.format(file="2023/vp.xlsx", department="VP")
+    ]
+    broken = {**used, "sha256": "cd", "status": "rejected"}
+    assert changes.describe_changes(_summary(used), _summary(broken)) == [
+        changes.CHANGED_FILE.format(file="2023/vp.xlsx", department="VP")
+        + changes.NOW_STATUS.format(old="được dùng", new="bị loại")
+    ]
