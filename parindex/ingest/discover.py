@@ -227,7 +227,10 @@ def _classify(
     if _retired(path):  # it may be a department's only file: said too
         return "ignored", messages.FILE_IGNORED_RETIRED.format(suffix=path.suffix), True
     if not stat_module.S_ISREG(stat.st_mode):  # a symlink, a directory, a pipe…
-        return "ignored", messages.FILE_IGNORED_NOT_FILE, False
+        # never read through; named like a form, it may be a department's only
+        # file (a link to it): said too
+        named_as_form = suffix in SPREADSHEET_SUFFIXES
+        return "ignored", messages.FILE_IGNORED_NOT_FILE, named_as_form
     if stat.st_mtime > now + FUTURE_TOLERANCE:
         pass  # a clock set wrong is not a file being written: read it, say so
     elif settle_seconds > 0 and now - stat.st_mtime < settle_seconds:

@@ -170,3 +170,20 @@ def test_two_names_alike_but_for_their_unicode_form_are_said(tmp_path: Path) -> 
         found[f"2023/{decomposed}"].warning or ""
     )
     assert found["2023/phong-noi-vu.xlsx"].warning is None
+
+
+def test_a_link_named_as_a_form_is_not_read_and_said(tmp_path: Path) -> None:
+    """A symbolic link ``phong-tu-phap.xlsx`` (an office linking its file from
+    elsewhere) was ignored without a word: the department "chưa nộp" (blind
+    round 25B, 6). Never read through (safety), but said by a warning."""
+    year = tmp_path / "2023"
+    _touch(tmp_path / "elsewhere" / "tu-phap.xlsx")
+    year.mkdir()
+    (year / "phong-tu-phap.xlsx").symlink_to(tmp_path / "elsewhere" / "tu-phap.xlsx")
+    (year / "ghi-chu").symlink_to(tmp_path / "elsewhere")  # no form's name: a note
+    found = {entry.name: entry for entry in discover(year, 2023, time.time())}
+    link = found["2023/phong-tu-phap.xlsx"]
+    said = messages.FILE_IGNORED_NOT_FILE
+    assert (link.status, link.note, link.warning) == ("ignored", said, said)
+    other = found["2023/ghi-chu"]
+    assert (other.status, other.warning) == ("ignored", None)
