@@ -122,6 +122,9 @@ _OTHERS_WORDS = (
     "cac huyen",
     "cac xa",
     "toan quoc",
+    "bq",
+    "cao nhat",
+    "thap nhat",
     "chenh lech",
 )
 """A score of others than the department (an average, a whole province's:
@@ -130,7 +133,10 @@ _OTHERS_WORDS = (
 
 
 def _names_others(words: str) -> bool:
-    """Whether folded header ``words`` (``_words``) name others' score."""
+    """Whether folded header ``words`` (``_words``) name others' score (not the
+    council's members' average, ``bình quân các thành viên Hội đồng``)."""
+    if " thanh vien " in words:
+        return False
     return any(f" {w} " in words for w in _OTHERS_WORDS)
 
 
@@ -608,7 +614,52 @@ def choose_columns(
         if picked is not None:
             choice.columns[role] = picked.index
     _name_unused_scores(sheet, columns, data_row, year, choice)
+    if choice.rejection is None:
+        _points_lost_as_appraisal(sheet, columns, data_row, choice)
     return choice
+
+
+_LOST_SHAPE = 3
+"""How many more zeros than maxima, on the rows the department scored itself
+the maximum, make an appraisal column one of points lost."""
+
+
+def _points_lost_as_appraisal(
+    sheet: Sheet, columns: list[HeaderColumn], data_row: int, choice: ColumnChoice
+) -> None:
+    """Set the form aside when its appraisal column holds points lost, however
+    headed (``Điểm thẩm định hạ``, ``Điểm HĐTĐ không chấm``, the points lost
+    typed under ``Điểm thẩm định``): on the rows where the department scored
+    itself the maximum, 0 at least ``_SCORES_SEEN`` times and more than
+    ``_LOST_SHAPE`` times as often as the maximum. A council that agrees with
+    a full self score gives the maximum; its points lost there are 0."""
+    top_at, self_at = choice.columns.get("max"), choice.columns.get("self")
+    given_at = choice.columns.get("appraised")
+    if top_at is None or self_at is None or given_at is None:
+        return
+    far = max(top_at, self_at, given_at)
+    zeros = fulls = 0
+    for row in sheet.cells[data_row:]:
+        if far >= len(row):
+            continue
+        top, own = _number(row[top_at]), _number(row[self_at])
+        given = _number(row[given_at])
+        if top is None or own is None or given is None or top <= 0:
+            continue
+        if abs(own - top) > _EPSILON:
+            continue
+        if abs(given) <= _EPSILON:
+            zeros += 1
+        elif abs(given - top) <= _EPSILON:
+            fulls += 1
+    if zeros >= _SCORES_SEEN and zeros > _LOST_SHAPE * fulls:
+        column = next(c for c in columns if c.index == given_at)
+        choice.rejection = (
+            column.cell,
+            messages.APPRAISAL_HOLDS_POINTS_LOST.format(
+                column=column.label, zeros=zeros, fulls=fulls
+            ),
+        )
 
 
 def _name_unused_scores(
@@ -673,6 +724,9 @@ def _name_unused_scores(
 
 
 _AFTER_DEDUCTIONS = (
+    "sau khi đã trừ",
+    "sau khi đã bị trừ",
+    "sau đã trừ",
     "sau khi bị trừ",
     "sau khi trừ",
     "sau bị trừ",
@@ -712,9 +766,23 @@ _LOST_OTHERWISE_MARKED = ("giảm", "mất")
 """Points lost said without ``trừ`` (``Điểm thẩm định bị giảm``, ``Điểm không
 đạt (thẩm định)``) in a score's header; the
 single words only with their marks (``giam`` may be ``giám``: ``Giám đốc``)."""
-_AFTER_LOSS = ("sau khi giảm", "sau giảm", "sau khi bị giảm", "sau khi bị hạ")
+_AFTER_LOSS = (
+    "sau khi giảm",
+    "sau giảm",
+    "sau khi bị giảm",
+    "sau khi bị hạ",
+    "điều chỉnh giảm",
+    "đã giảm",
+)
 """A score after its reduction (``Điểm thẩm định sau khi giảm``)."""
 _WORDS_KEPT = re.compile(r"[^\W_]+")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_AFTER_REMARK = re.compile(
+    r"\(\s*(?:đã|sau)\b[^()]*\)|,\s*(?:đã|sau)\b.*$|\(\s*(?:da|sau)\b[^()]*\)",
+    re.IGNORECASE,
+)
+"""A remark in brackets, or after a comma, saying what was already done
+(``(đã trừ điểm)``, ``(sau khi trừ)``, ``, đã trừ``)."""
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)\s*[:.]?\s*$")
 
 
@@ -741,14 +809,20 @@ def deductions_kind(text: str) -> str | None:
     def phrases(found: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(fold(p) for p in found) if plain else found
 
+    # a remark saying the deductions were taken (``(đã trừ điểm)``, ``, đã
+    # trừ``, ``(sau khi trừ)``) leaves the header the score it names
+    text = _AFTER_REMARK.sub(" ", text)
     words = words_of(text)
     joined = f" {' '.join(words)} "
     tru = "tru" if plain else "trừ"
     if tru not in words:
+        # points lost in other words, outside any remark in brackets (``(ghi 0
+        # nếu không đạt)`` is a note on the score)
+        unbracketed = f" {' '.join(words_of(_BRACKETED.sub(' ', text)))} "
         lost = (*_LOST_OTHERWISE, *(() if plain else _LOST_OTHERWISE_MARKED))
         if (
-            any(f" {p} " in joined for p in phrases(lost))
-            and not any(f" {p} " in joined for p in phrases(_AFTER_LOSS))
+            any(f" {p} " in unbracketed for p in phrases(lost))
+            and not any(f" {p} " in unbracketed for p in phrases(_AFTER_LOSS))
             and looks_like_score(text)
         ):
             return "lost"
@@ -762,7 +836,15 @@ def deductions_kind(text: str) -> str | None:
             for end in map(phrases, found)
         )
 
+    after = tuple(p for p in _AFTER_DEDUCTIONS if p.startswith("sau "))
+    if any(f" {p} " in joined for p in phrases(after)):
+        return None  # ``… sau khi đã trừ điểm``
     if ends_with(_TAKEN_ENDS):
+        # ``Điểm đã trừ``: the points taken; ``Điểm HĐTĐ đã trừ``: those the
+        # council took, or its score once it took them
+        named = f" {fold(' '.join(words[: words.index(phrases(('đã',))[0])]))} "
+        if not any(f" {w} " in named for w in (*COUNCIL_WORDS, *SELF_WORDS)):
+            return "lost"
         return "unclear"
     if any(f" {p} " in joined for p in phrases((*_AFTER_DEDUCTIONS, *_EXCLUDING))):
         return None

@@ -362,3 +362,96 @@ def test_the_appraisal_after_its_deductions_wins_over_the_plain_one() -> None:
     assert choice.rejection is None
     assert choice.columns == {"code": 0, "self": 1, "appraised": 3}
     assert [cell for cell, _ in choice.warnings] == ["D1"]
+
+
+# --- blind re-check 25C: the rules of 25A, narrowed and widened ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a remark in brackets, or a score after an adjustment: the appraisal
+        # (S3: dropped for points lost, the preliminary round used, 79,69)
+        "Điểm thẩm định (ghi 0 nếu không đạt)",
+        "Điểm thẩm định (không đạt thì ghi 0)",
+        "Điểm thẩm định (mất điểm ghi 0)",
+        "Điểm thẩm định sau điều chỉnh giảm",
+        "Điểm thẩm định đã điều chỉnh giảm",
+        "Điểm thẩm định (đã giảm)",
+        # after deductions, however said (R1: set aside)
+        "Điểm thẩm định sau khi đã trừ điểm",
+        "Điểm thẩm định cuối cùng (đã bị trừ)",
+        "Điểm thẩm định (đã trừ điểm)",
+        "Kết quả thẩm định, đã trừ",
+        "Thẩm định (đã trừ)",
+        # the council's score is its members' average (R1)
+        "Điểm thẩm định (bình quân các thành viên Hội đồng)",
+    ],
+)
+def test_a_remark_or_an_adjustment_leaves_the_appraisal_a_score(text: str) -> None:
+    assert deductions_kind(text) is None
+    assert role_of(text) == "appraised"
+
+
+@pytest.mark.parametrize("text", ["Số điểm đã trừ", "Điểm đã trừ", "Điểm đã bị trừ"])
+def test_points_taken_naming_no_one_are_points_lost(text: str) -> None:
+    assert deductions_kind(text) == "lost"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Điểm thẩm định BQ",
+        "Điểm thẩm định cao nhất",
+        "Điểm thẩm định thấp nhất",
+    ],
+)
+def test_others_scores_in_more_words_are_no_score(text: str) -> None:
+    assert role_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Điểm thẩm định hạ",
+        "Điểm HĐTĐ không chấm",
+        "Điểm chưa đạt (thẩm định)",
+        "Điểm thẩm định thiếu",
+        "Điểm thẩm định",  # a clerk's slip: the points lost typed as the appraisal
+    ],
+)
+def test_an_appraisal_holding_points_lost_sets_the_form_aside(header: str) -> None:
+    """Points lost under any wording beside the self score alone: 0 where the
+    department scored itself the maximum, the maximum nowhere. Read as the
+    appraisal, 73,64 "final" without a word (25C, S1): it is no appraisal a
+    council gives; set aside, said."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tối đa", "Điểm tự đánh giá", header],
+            ["1.1", 1, 1, 0],
+            ["1.2", 2, 2, 0],
+            ["1.3", 1.5, 1.5, 0],
+            ["1.4", 3, 2, 1],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.rejection is not None
+    assert choice.rejection[0] == "D1"
+    assert "điểm bị trừ" in choice.rejection[1]
+
+
+def test_an_appraisal_that_takes_some_points_is_an_appraisal() -> None:
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"],
+            ["1.1", 1, 1, 1],
+            ["1.2", 2, 2, 0],
+            ["1.3", 1.5, 1.5, 1.5],
+            ["1.4", 3, 2, 1],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    choice = choose_columns(sheet, columns, data_row, 2023)
+    assert choice.rejection is None
+    assert choice.columns["appraised"] == 3
