@@ -52,8 +52,20 @@ def _path(outputs: Path, key: str) -> Path:
     return outputs / CACHE_FOLDER / FOLDER / f"{key}.pickle"
 
 
+NOT_IN_FORCE = "no set in force"
+"""Kept for a year no workbook of the folder applies to (``criteria_set_for_year``
+raised ``NoCriteriaSet``): the year before a unit's first set, asked every
+night for its comparison (``pipeline.previous_year``)."""
+
+
 def load(outputs: Path, key: str) -> CriteriaSet | None:
     """The set kept under ``key``, or None."""
+    found = load_any(outputs, key)
+    return found if isinstance(found, CriteriaSet) else None
+
+
+def load_any(outputs: Path, key: str) -> CriteriaSet | str | None:
+    """The set kept under ``key``, ``NOT_IN_FORCE`` kept for it, or None."""
     payload = unsealed(FORMAT, _path(outputs, key))
     if payload is None:
         return None
@@ -61,9 +73,16 @@ def load(outputs: Path, key: str) -> CriteriaSet | None:
         found_key, value = pickle.loads(payload)  # noqa: S301 - written by store
     except Exception:  # noqa: BLE001 - an entry that cannot be read is rebuilt
         return None
-    if found_key != key or not isinstance(value, CriteriaSet):
+    if found_key != key or not (
+        isinstance(value, CriteriaSet) or value == NOT_IN_FORCE
+    ):
         return None
-    return value
+    return value  # type: ignore[no-any-return]
+
+
+def store_not_in_force(outputs: Path, key: str) -> None:
+    """Keep under ``key`` that no set of the folder applies to its year."""
+    store_pickled(_path(outputs, key), FORMAT, (key, NOT_IN_FORCE))
 
 
 def store(outputs: Path, key: str, value: CriteriaSet) -> None:

@@ -25,12 +25,17 @@ from parindex.criteria import (
     criteria_set_for_year,
     self_named,
 )
-from parindex.errors import InputsFolderMissing, NoYearFolder, ParindexError
+from parindex.errors import (
+    InputsFolderMissing,
+    NoCriteriaSet,
+    NoYearFolder,
+    ParindexError,
+)
 from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import current_year, no_year_folder
-from parindex.kept_criteria import criteria_key
+from parindex.kept_criteria import NOT_IN_FORCE, criteria_key
 from parindex.previous import MISSING, PreviousYear, previous_key
 from parindex.previous import load as load_previous
 from parindex.previous import store as store_previous
@@ -148,9 +153,17 @@ def _set_in_force(
 ) -> CriteriaSet | None:
     """The set in force in ``year`` (None when none is); with ``outputs``, kept
     there between nights like the run's own year's set."""
+    folder = inputs / CRITERIA_FOLDER
+    key = criteria_key(folder, year) if outputs is not None else ""
+    if outputs is not None and kept_criteria.load_any(outputs, key) == NOT_IN_FORCE:
+        return None  # no workbook of this very folder applies to that year
     try:
         return _kept_set_for_year(inputs, year, outputs)
-    except ParindexError:
+    except NoCriteriaSet:
+        if outputs is not None and criteria_key(folder, year) == key:
+            kept_criteria.store_not_in_force(outputs, key)
+        return None
+    except ParindexError:  # a workbook that cannot be used: read again
         return None
 
 
