@@ -389,7 +389,8 @@ def header_columns(
         if not text:
             continue
         deepest = max((d for d, t in enumerate(texts) if t), default=0)
-        lower = texts[-1] if len(levels) > 1 else ""
+        # the sub-column's own text: the lowest row's that has one
+        lower = next((t for t in reversed(texts[1:]) if t), "")
         where = header_row + deepest
         role = "code" if c == code else _role_of_pair(text, lower)
         if role == "code" and c != code:

@@ -455,3 +455,19 @@ def test_an_appraisal_that_takes_some_points_is_an_appraisal() -> None:
     choice = choose_columns(sheet, columns, data_row, 2023)
     assert choice.rejection is None
     assert choice.columns["appraised"] == 3
+
+
+def test_a_reason_under_the_council_in_a_three_row_header_is_a_reason() -> None:
+    """A third header row splitting the council's scores: a second-row
+    sub-column with nothing below it (``Lý do``) keeps its own role."""
+    sheet = _sheet(
+        [
+            ["Mã", "Điểm tự đánh giá", "Kết quả chấm điểm", "", ""],
+            ["", "", "Hội đồng thẩm định", "", "Lý do"],
+            ["", "", "Điểm trừ", "Điểm đạt", ""],
+            ["1.1", 1, 0, 1, "đủ"],
+        ]
+    )
+    columns, data_row = header_columns(sheet, 0, 0)
+    assert data_row == 3
+    assert [c.role for c in columns] == ["code", "self", None, "appraised", "reason"]
