@@ -868,15 +868,6 @@ DEDUCTIONS_WITHOUT_APPRAISAL = (
     "parindex không tự tính điểm thẩm định từ điểm bị trừ, biểu không được dùng. "
     "Hãy thêm cột “Điểm thẩm định” (điểm tối đa trừ điểm bị trừ) rồi nộp lại."
 )
-APPRAISAL_HOLDS_POINTS_LOST = (
-    "Cột {column} ghi 0 ở {zeros} tiêu chí đơn vị tự đánh giá đạt điểm tối đa và "
-    "chỉ ghi điểm tối đa ở {fulls} tiêu chí như vậy: cột này có vẻ là số điểm bị "
-    "trừ, không phải điểm thẩm định, biểu không được dùng. Hãy ghi điểm thẩm định "
-    "(điểm đạt) vào cột này, hoặc đặt tiêu đề “Điểm bị trừ” và thêm cột “Điểm "
-    "thẩm định”, rồi nộp lại."
-)
-"""The appraisal column chosen holds 0 where the department scored itself the
-maximum, and the maximum (almost) nowhere there: points lost, however headed."""
 SCORE_COLUMN_NOT_USED = (
     "Cột {column} có số và tiêu đề giống cột điểm nhưng không nhận ra là cột điểm tự "
     "đánh giá hay điểm thẩm định: không dùng. Nếu đây là cột điểm, hãy đặt tiêu đề "

@@ -615,52 +615,7 @@ def choose_columns(
         if picked is not None:
             choice.columns[role] = picked.index
     _name_unused_scores(sheet, columns, data_row, year, choice)
-    if choice.rejection is None:
-        _points_lost_as_appraisal(sheet, columns, data_row, choice)
     return choice
-
-
-_LOST_SHAPE = 3
-"""How many more zeros than maxima, on the rows the department scored itself
-the maximum, make an appraisal column one of points lost."""
-
-
-def _points_lost_as_appraisal(
-    sheet: Sheet, columns: list[HeaderColumn], data_row: int, choice: ColumnChoice
-) -> None:
-    """Set the form aside when its appraisal column holds points lost, however
-    headed (``Điểm thẩm định hạ``, ``Điểm HĐTĐ không chấm``, the points lost
-    typed under ``Điểm thẩm định``): on the rows where the department scored
-    itself the maximum, 0 at least ``_SCORES_SEEN`` times and more than
-    ``_LOST_SHAPE`` times as often as the maximum. A council that agrees with
-    a full self score gives the maximum; its points lost there are 0."""
-    top_at, self_at = choice.columns.get("max"), choice.columns.get("self")
-    given_at = choice.columns.get("appraised")
-    if top_at is None or self_at is None or given_at is None:
-        return
-    far = max(top_at, self_at, given_at)
-    zeros = fulls = 0
-    for row in sheet.cells[data_row:]:
-        if far >= len(row):
-            continue
-        top, own = _number(row[top_at]), _number(row[self_at])
-        given = _number(row[given_at])
-        if top is None or own is None or given is None or top <= 0:
-            continue
-        if abs(own - top) > _EPSILON:
-            continue
-        if abs(given) <= _EPSILON:
-            zeros += 1
-        elif abs(given - top) <= _EPSILON:
-            fulls += 1
-    if zeros >= _SCORES_SEEN and zeros > _LOST_SHAPE * fulls:
-        column = next(c for c in columns if c.index == given_at)
-        choice.rejection = (
-            column.cell,
-            messages.APPRAISAL_HOLDS_POINTS_LOST.format(
-                column=column.label, zeros=zeros, fulls=fulls
-            ),
-        )
 
 
 def _name_unused_scores(

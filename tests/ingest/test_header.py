@@ -410,53 +410,6 @@ def test_others_scores_in_more_words_are_no_score(text: str) -> None:
     assert role_of(text) is None
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        "Điểm thẩm định hạ",
-        "Điểm HĐTĐ không chấm",
-        "Điểm chưa đạt (thẩm định)",
-        "Điểm thẩm định thiếu",
-        "Điểm thẩm định",  # a clerk's slip: the points lost typed as the appraisal
-    ],
-)
-def test_an_appraisal_holding_points_lost_sets_the_form_aside(header: str) -> None:
-    """Points lost under any wording beside the self score alone: 0 where the
-    department scored itself the maximum, the maximum nowhere. Read as the
-    appraisal, 73,64 "final" without a word (25C, S1): it is no appraisal a
-    council gives; set aside, said."""
-    sheet = _sheet(
-        [
-            ["Mã", "Điểm tối đa", "Điểm tự đánh giá", header],
-            ["1.1", 1, 1, 0],
-            ["1.2", 2, 2, 0],
-            ["1.3", 1.5, 1.5, 0],
-            ["1.4", 3, 2, 1],
-        ]
-    )
-    columns, data_row = header_columns(sheet, 0, 0)
-    choice = choose_columns(sheet, columns, data_row, 2023)
-    assert choice.rejection is not None
-    assert choice.rejection[0] == "D1"
-    assert "điểm bị trừ" in choice.rejection[1]
-
-
-def test_an_appraisal_that_takes_some_points_is_an_appraisal() -> None:
-    sheet = _sheet(
-        [
-            ["Mã", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định"],
-            ["1.1", 1, 1, 1],
-            ["1.2", 2, 2, 0],
-            ["1.3", 1.5, 1.5, 1.5],
-            ["1.4", 3, 2, 1],
-        ]
-    )
-    columns, data_row = header_columns(sheet, 0, 0)
-    choice = choose_columns(sheet, columns, data_row, 2023)
-    assert choice.rejection is None
-    assert choice.columns["appraised"] == 3
-
-
 def test_a_reason_under_the_council_in_a_three_row_header_is_a_reason() -> None:
     """A third header row splitting the council's scores: a second-row
     sub-column with nothing below it (``Lý do``) keeps its own role."""
