@@ -362,30 +362,10 @@ def header_columns(
     data_row = header_row + len(levels)
     if data_row < len(cells) and is_column_numbering(cells[data_row]):
         data_row += 1
-    width = max(len(level) for level in levels)
     hidden = sheet.facts.hidden_columns
     found = []
-    groups = [""] * len(levels)
-    for c in range(width):
-        texts = [cell_text(level[c]) if c < len(level) else "" for level in levels]
-        parts = []
-        for depth, own in enumerate(texts):
-            part = own
-            if own:
-                groups[depth] = own
-            elif any(texts[depth + 1 :]):  # a merged cell over the ones below
-                left = _merged_left(sheet, header_row + depth, c)
-                row = levels[depth]
-                part = (
-                    cell_text(row[left])
-                    if left is not None and left < len(row)
-                    else groups[depth]
-                )
-            else:
-                groups[depth] = ""
-            if part:
-                parts.append(part)
-        text = " / ".join(parts)
+    for c, (texts, parts) in enumerate(_column_texts(sheet, header_row, levels)):
+        text = " / ".join(part for part in parts if part)
         if not text:
             continue
         deepest = max((d for d, t in enumerate(texts) if t), default=0)
@@ -405,6 +385,39 @@ def header_columns(
     return found, data_row
 
 
+def _column_texts(
+    sheet: Sheet, header_row: int, levels: Sequence[Sequence[CellValue]]
+) -> list[tuple[list[str], list[str]]]:
+    """Per column of a header of ``levels`` rows (from ``header_row``): each
+    row's own text, and the text each row gives the column: its own, or, over
+    a sub-column below, that of the merged cell covering it (else of the last
+    header to its left in that row, a group ended by a column empty in every
+    row); "" where none."""
+    width = max(len(level) for level in levels)
+    groups = [""] * len(levels)
+    found = []
+    for c in range(width):
+        texts = [cell_text(level[c]) if c < len(level) else "" for level in levels]
+        parts = []
+        for depth, own in enumerate(texts):
+            part = own
+            if own:
+                groups[depth] = own
+            elif any(texts[depth + 1 :]):  # a merged cell over the ones below
+                left = _merged_left(sheet, header_row + depth, c)
+                row = levels[depth]
+                part = (
+                    cell_text(row[left])
+                    if left is not None and left < len(row)
+                    else groups[depth]
+                )
+            else:
+                groups[depth] = ""
+            parts.append(part)
+        found.append((texts, parts))
+    return found
+
+
 def _splits_scores(
     sheet: Sheet,
     header_row: int,
@@ -414,27 +427,16 @@ def _splits_scores(
 ) -> bool:
     """Whether ``row``, below a two-row header, is a third header row: a sub-header
     (``_is_sub_header``) whose every filled cell sits under a score column of
-    the two rows above (a group's title, in the name column, never does)."""
+    the two rows above, as ``header_columns`` would join them (a group's title,
+    in the name column, never does)."""
     if not _is_sub_header(row, levels[-1], code):
         return False
-    filled = [c for c, value in enumerate(row) if cell_text(value)]
-    for c in filled:
-        above = []
-        for depth, level in enumerate(levels):
-            left = _merged_left(sheet, header_row + depth, c)
-            if left is None:  # else the nearest header to its left, as merged
-                left = next(
-                    (
-                        i
-                        for i in range(c, -1, -1)
-                        if i < len(level) and cell_text(level[i])
-                    ),
-                    None,
-                )
-            text = cell_text(level[left]) if left is not None else ""
-            if text:
-                above.append(text)
-        if not above or role_of(" / ".join(above)) not in SCORE_ROLES:
+    columns = _column_texts(sheet, header_row, [*levels, row])
+    for texts, parts in columns:
+        if not texts[-1]:
+            continue
+        above = " / ".join(part for part in parts[:-1] if part)
+        if not above or role_of(above) not in SCORE_ROLES:
             return False
     return True
 
