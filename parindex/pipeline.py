@@ -155,8 +155,11 @@ def _set_in_force(
     there between nights like the run's own year's set."""
     folder = inputs / CRITERIA_FOLDER
     key = criteria_key(folder, year) if outputs is not None else ""
-    if outputs is not None and kept_criteria.load_any(outputs, key) == NOT_IN_FORCE:
+    kept = kept_criteria.load_any(outputs, key) if outputs is not None else None
+    if kept == NOT_IN_FORCE:
         return None  # no workbook of this very folder applies to that year
+    if isinstance(kept, CriteriaSet):
+        return kept  # not hashed and unpickled again by ``_kept_set_for_year``
     try:
         return _kept_set_for_year(inputs, year, outputs)
     except NoCriteriaSet:
