@@ -182,9 +182,7 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 lines.append(PENDING_FILE.format(file=name))
             elif status in ("ignored", "attachment"):
                 lines.append(
-                    NEW_FILE_NOT_READ.format(
-                        file=name, status=STATUS_WORDS.get(str(status), status)
-                    )
+                    NEW_FILE_NOT_READ.format(file=name, status=_status_word(status))
                 )
             elif department:
                 lines.append(NEW_FILE.format(file=name, department=department))
@@ -215,10 +213,8 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 FILE_NOT_READ_NOW.format(
                     file=name,
                     department=department or before[name].get("department") or UNKNOWN,
-                    old=STATUS_WORDS.get(
-                        before[name]["status"], before[name]["status"]
-                    ),
-                    new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                    old=_status_word(before[name]["status"]),
+                    new=_status_word(entry["status"]),
                 )
             )
         elif before[name].get("sha256") is None and entry.get("sha256"):
@@ -242,10 +238,8 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
                 else CHANGED_FILE.format(file=name, department=department)
                 + (
                     NOW_STATUS.format(
-                        old=STATUS_WORDS.get(
-                            before[name]["status"], before[name]["status"]
-                        ),
-                        new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                        old=_status_word(before[name]["status"]),
+                        new=_status_word(entry["status"]),
                     )
                     if entry.get("status") != before[name].get("status")
                     else ""
@@ -269,10 +263,8 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             lines.append(
                 STATUS_CHANGED.format(
                     file=name,
-                    old=STATUS_WORDS.get(
-                        before[name]["status"], before[name]["status"]
-                    ),
-                    new=STATUS_WORDS.get(entry["status"], entry["status"]),
+                    old=_status_word(before[name]["status"]),
+                    new=_status_word(entry["status"]),
                 )
             )
     lines += [
@@ -292,6 +284,11 @@ def describe_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[st
             else TOTAL_CHANGED.format(old=before_shown, new=shown)
         )
     return lines or [NOTHING_CHANGED]
+
+
+def _status_word(status: Any) -> str:
+    """A submission's status as the change list says it (``được dùng``…)."""
+    return STATUS_WORDS.get(str(status), str(status))
 
 
 def _unscored(summary: dict[str, Any]) -> int:
@@ -332,9 +329,9 @@ def _moved_line(old: dict[str, Any], new: dict[str, Any]) -> str:
             f"(trước: {old.get('department') or UNKNOWN})"
         )
     if new.get("status") != old.get("status"):
-        was, now = str(old.get("status")), str(new.get("status"))
         what.append(
-            f"trạng thái {STATUS_WORDS.get(was, was)} → {STATUS_WORDS.get(now, now)}"
+            f"trạng thái {_status_word(old.get('status'))} → "
+            f"{_status_word(new.get('status'))}"
         )
     if what:
         return MOVED_FILE_READ_OTHERWISE.format(
