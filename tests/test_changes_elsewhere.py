@@ -36,19 +36,23 @@ def test_a_change_in_last_years_folder_is_said(inputs: Path, tmp_path: Path) -> 
     ]
 
 
+def _set_published(inputs: Path, year: int, column: str, value: float) -> None:
+    """``history.xlsx``'s published ``column`` of ``year`` set to ``value``."""
+    history = inputs / "history.xlsx"
+    workbook = openpyxl.load_workbook(history)
+    sheet = workbook["Kết quả"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == year)
+    row[header.index(column)].value = value
+    workbook.save(history)
+
+
 def test_a_change_in_the_published_results_is_said(
     inputs: Path, tmp_path: Path
 ) -> None:
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    history = inputs / "history.xlsx"
-    workbook = openpyxl.load_workbook(history)
-    sheet = workbook["Kết quả"]
-    header = [cell.value for cell in sheet[1]]
-    total = header.index("Tổng điểm")
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023)
-    row[total].value = 79.3
-    workbook.save(history)
+    _set_published(inputs, 2023, "Tổng điểm", 79.3)
     _night(inputs, outputs)
     # what was published is said, not "the set, last year or the published
     # results changed" (blind round 22A, F3)
@@ -62,13 +66,7 @@ def test_a_change_in_the_published_results_is_said(
 def test_a_published_rank_is_said(inputs: Path, tmp_path: Path) -> None:
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    history = inputs / "history.xlsx"
-    workbook = openpyxl.load_workbook(history)
-    sheet = workbook["Kết quả"]
-    header = [cell.value for cell in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023)
-    row[header.index("Xếp hạng")].value = 3
-    workbook.save(history)
+    _set_published(inputs, 2023, "Xếp hạng", 3)
     _night(inputs, outputs)
     assert _changes(outputs) == [
         changes.PUBLISHED_CHANGED.format(
@@ -106,13 +104,7 @@ def test_last_years_published_results_corrected_are_said(
     đổi nào … giữ nguyên kết quả" (blind round 25B, 1)."""
     outputs = tmp_path / "outputs"
     _night(inputs, outputs)
-    history = inputs / "history.xlsx"
-    workbook = openpyxl.load_workbook(history)
-    sheet = workbook["Kết quả"]
-    header = [cell.value for cell in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == YEAR - 1)
-    row[header.index(column)].value = value
-    workbook.save(history)
+    _set_published(inputs, YEAR - 1, column, value)
     _night(inputs, outputs)
     before = "giữ nguyên thứ hạng và tăng 7,17 điểm so với năm 2022 (72,1 điểm)."
     assert _changes(outputs) == [
