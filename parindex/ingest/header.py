@@ -700,6 +700,9 @@ _AFTER_DEDUCTIONS = (
     "còn lại",
 )
 """A score after its deductions (``Điểm thẩm định (sau khi bị trừ điểm)``)."""
+_AFTER_DEDUCTIONS_SAU = tuple(p for p in _AFTER_DEDUCTIONS if p.startswith("sau "))
+"""``sau …`` of ``_AFTER_DEDUCTIONS``: after them, even ending with ``đã trừ``
+(``… sau khi đã trừ điểm``)."""
 _AFTER_DEDUCTIONS_FOLDED = tuple(
     f" {' '.join(fold_label(phrase).split())} " for phrase in _AFTER_DEDUCTIONS
 )
@@ -736,8 +739,7 @@ _AFTER_LOSS = (
 _WORDS_KEPT = re.compile(r"[^\W_]+")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _AFTER_REMARK = re.compile(
-    r"\(\s*(?:đã|sau)\b[^()]*\)|,\s*(?:đã|sau)\b.*$|\(\s*(?:da|sau)\b[^()]*\)",
-    re.IGNORECASE,
+    r"\(\s*(?:đã|da|sau)\b[^()]*\)|,\s*(?:đã|sau)\b.*$", re.IGNORECASE
 )
 """A remark in brackets, or after a comma, saying what was already done
 (``(đã trừ điểm)``, ``(sau khi trừ)``, ``, đã trừ``)."""
@@ -794,8 +796,7 @@ def deductions_kind(text: str) -> str | None:
             for end in map(phrases, found)
         )
 
-    after = tuple(p for p in _AFTER_DEDUCTIONS if p.startswith("sau "))
-    if any(f" {p} " in joined for p in phrases(after)):
+    if any(f" {p} " in joined for p in phrases(_AFTER_DEDUCTIONS_SAU)):
         return None  # ``… sau khi đã trừ điểm``
     if ends_with(_TAKEN_ENDS):
         # ``Điểm đã trừ``: the points taken; ``Điểm HĐTĐ đã trừ``: those the
