@@ -1,18 +1,19 @@
-"""Parse results cached by content: a file read once is not parsed again.
+"""What a night read is kept by content: a file read once is not read again.
 
 What reading one submission gives (``SubmissionRead`` without its sheet, and its
 rows) is a function of the file's bytes, its name (the department may come from
 it, and every problem names it), the year, the criteria set and the code that
-reads it. An entry is stored under the sha256 of all of these
-(``ReadCache.key``), in ``<outputs>/.parindex-cache/reads/``: deleting the folder
-only costs the next run its parse time.
+reads it. ``ReadCache.key`` is the sha256 of all of these; the checked year
+(``parindex.ingest.checked``) keeps, under that key, what reading and checking
+each file gave, in ``<outputs>/.parindex-cache/checked/``: deleting the folder
+only costs the next run its parse time. No entry is written per file (one small
+file per read cost more than the read on a slow disk).
 
-An entry is checked before it is used: it carries the sha256 of its own payload
-and the key it was written for, and anything that does not match (a truncated
-write, a flipped bit, an entry of another key) is ignored and read again from the
-file, so a wrong value is never served. Problems and warnings are stored with the
-rows, so a file served from the cache reports them every night, as a fresh read
-would. Entries are written atomically (temporary file, then rename).
+Every kept entry is checked before it is used: it carries the sha256 of its own
+payload (``sealed``/``unsealed``) and what it was written for, and anything that
+does not match (a truncated write, a flipped bit, another entry) is ignored and
+read again from the files, so a wrong value is never served. Entries are
+written atomically (temporary file, then rename: ``store_entry``).
 """
 
 from __future__ import annotations
@@ -27,21 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, TypeGuard
-
-import orjson
+from typing import Any, BinaryIO
 
 from parindex.criteria import CriteriaSet
-from parindex.ingest.discover import DroppedFile
-from parindex.ingest.normalise import FILE_ROWS_WIDTH, FileRows
 from parindex.ingest.read import SubmissionRead
 
 CACHE_FOLDER = ".parindex-cache"
-FORMAT = b"parindex-read-cache 4\n"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # libraries whose version can change what a read gives
-CacheEntry = tuple[str, bytes]
-"""An entry's key and its bytes, as ``ReadCache.entry`` makes them."""
 READ_LIBRARIES = ("parindex", "python-calamine", "polars", "olefile", "xlrd")
 
 
@@ -79,8 +73,9 @@ def code_version() -> str:
 
 @dataclass(frozen=True)
 class ReadCache:
-    """Where parse results live, and what every key shares (code version, criteria
-    set, year). Small and picklable: a batch read in another process uses it."""
+    """Where what a night read is kept (``folder``: the outputs' cache folder)
+    and what every key shares (code version, criteria set, year). Small and
+    picklable: a batch read in another process uses it."""
 
     folder: Path
     context: str
@@ -90,50 +85,13 @@ class ReadCache:
         """The cache of ``outputs`` for reading ``year``'s files against
         ``criteria_set`` with this version of parindex."""
         context = json.dumps([code_version(), criteria_set.digest, year])
-        return cls(outputs / CACHE_FOLDER / "reads", context)
+        return cls(outputs / CACHE_FOLDER, context)
 
     def key(self, name: str, content_sha256: str) -> str:
-        """The entry of a file of this name and content."""
+        """The key of a file of this name and content (``checked``)."""
         return hashlib.sha256(
             json.dumps([self.context, name, content_sha256]).encode()
         ).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
-
-    def get(
-        self, entry: DroppedFile, content_sha256: str
-    ) -> tuple[SubmissionRead, FileRows] | None:
-        """The read stored for this file and content, or None (missing, or not
-        exactly what was written for this key)."""
-        key = self.key(entry.name, content_sha256)
-        try:
-            stored = self._path(key).read_bytes()
-        except OSError:
-            return None
-        return _decode(stored, key, entry)
-
-    def put(self, read: SubmissionRead, rows: FileRows) -> None:
-        """Store a read (its sheet already dropped) and its rows; a failure to
-        write is not an error (the next run reads the file again)."""
-        entry = self.entry(read, rows)
-        if entry is not None:
-            self.store(entry)
-
-    def entry(self, read: SubmissionRead, rows: FileRows) -> CacheEntry | None:
-        """The key and bytes of the entry ``put`` would write for this read, None
-        for a read that is not kept (unread, pending, or still holding its
-        sheets). This is the costly part of ``put`` (the rows as JSON): the
-        reader children do it, the parent only ``store``s (``read_batch``)."""
-        if read.sha256 is None or read.pending or read.tables():
-            return None
-        key = self.key(read.file.name, read.sha256)
-        return key, _encode(key, read, rows)
-
-    def store(self, entry: CacheEntry) -> None:
-        """Write an entry made by ``entry`` (see ``store_entry``)."""
-        key, data = entry
-        store_entry(self._path(key), data)
 
 
 _WRITE_FLAGS = (
@@ -247,8 +205,8 @@ def _store(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 
 def described(read: SubmissionRead) -> dict[str, Any]:
-    """What is kept of a read (by the parse cache and the checked year): every
-    field but the file, its sheet and forms."""
+    """What is kept of a read (by the checked year): every field but the file,
+    its sheet and forms."""
     return {
         "sha256": read.sha256,
         "department": read.department,
@@ -262,94 +220,3 @@ def described(read: SubmissionRead) -> dict[str, Any]:
         "doubted_where": read.doubted_where,
         "places": read.places,
     }
-
-
-def _encode(key: str, read: SubmissionRead, rows: FileRows) -> bytes:
-    head = json.dumps({"key": key, **described(read)}, ensure_ascii=False).encode()
-    # the rows as JSON lists, one per gathered column: floats are written as
-    # their shortest exact text and read back to the same bits; many files'
-    # rows become one frame in the reader (``RowsBuilder.extend``)
-    body = _rows_json(rows)
-    payload = len(head).to_bytes(8, "big") + head + body
-    return FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-
-
-def _rows_json(rows: FileRows) -> bytes:
-    """The rows as JSON that ``_loads`` reads back equal (floats to the same
-    bits): by orjson, four times quicker than ``json.dumps``, when what it wrote
-    means what ``json.dumps`` would; else by ``json.dumps``, after one space (a
-    JSON reader skips it; ``_loads`` then reads with ``json.loads``).
-
-    orjson writes a float that is not finite (NaN, ±inf) as ``null``: its output
-    is used only when it holds exactly as many ``null`` as the rows hold None, so
-    no such float was written (a text holding "null" only sends the rows to
-    ``json.dumps``); it refuses an integer beyond 64 bits."""
-    try:
-        data = orjson.dumps(rows)
-    except (orjson.JSONEncodeError, TypeError):  # what orjson does not write
-        return _JSON_ROWS + json.dumps(rows, separators=(",", ":")).encode()
-    if data.count(b"null") == sum(column.count(None) for column in rows):
-        return data
-    return _JSON_ROWS + json.dumps(rows, separators=(",", ":")).encode()
-
-
-_JSON_ROWS = b" "
-"""Before rows written by ``json.dumps``: orjson, which reads an integer beyond
-64 bits as a float, does not read them."""
-
-
-def _loads(data: bytes) -> object:
-    """The rows ``_rows_json`` wrote: by orjson (quicker) what orjson wrote, by
-    ``json.loads`` what ``json.dumps`` wrote."""
-    if data.startswith(_JSON_ROWS):
-        return json.loads(data.decode())
-    return orjson.loads(data)
-
-
-def _decode(
-    stored: bytes, key: str, entry: DroppedFile
-) -> tuple[SubmissionRead, FileRows] | None:
-    """The entry's read and rows, or None unless it is intact and for ``key``."""
-    start = len(FORMAT) + 65
-    if not stored.startswith(FORMAT) or len(stored) < start + 8:
-        return None
-    payload = stored[start:]
-    if stored[start - 1 : start] != b"\n":
-        return None
-    if hashlib.sha256(payload).hexdigest().encode() != stored[len(FORMAT) : start - 1]:
-        return None
-    size = int.from_bytes(payload[:8], "big")
-    try:
-        described = json.loads(payload[8 : 8 + size].decode())
-        rows = _loads(payload[8 + size :])
-    except (ValueError, UnicodeDecodeError):  # orjson's errors are ValueErrors
-        return None
-    if not isinstance(described, dict) or described.get("key") != key:
-        return None
-    if not _rows_shaped(rows):
-        return None
-    read = SubmissionRead(
-        file=entry,
-        sha256=described["sha256"],
-        department=described["department"],
-        year=described["year"],
-        rejection=described["rejection"],
-        problems=described["problems"],
-        departments=described["departments"],
-        pending=described["pending"],
-        other_years=described["other_years"],
-        doubted=described["doubted"],
-        doubted_where=described["doubted_where"],
-        places=described["places"],
-    )
-    return read, rows
-
-
-def _rows_shaped(rows: object) -> TypeGuard[FileRows]:
-    """Whether ``rows`` has the shape of ``RowsBuilder.columns()``: as many lists
-    as gathered columns, all of one length."""
-    if not isinstance(rows, list) or len(rows) != FILE_ROWS_WIDTH:
-        return False
-    if not all(isinstance(column, list) for column in rows):
-        return False
-    return len({len(column) for column in rows}) <= 1

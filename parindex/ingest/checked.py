@@ -15,9 +15,10 @@ two Arrow IPC tables. The next night takes a file whose key is in it from there
 
 The entry is checked like every kept entry (``cache.sealed``/``unsealed``:
 format line, sha256 of the payload) and names its context: anything that does
-not match is ignored, and the night reads through the parse cache as before. An
+not match is ignored, and the night reads and checks its files again. An
 entry is written again, whole, when a night checked one of its files that it
-did not hold; deleting them costs one night its validation.
+did not hold; deleting them costs one night its reading and validation. It is
+the only place a read is kept: nothing is written per file.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def folder_of(cache: ReadCache) -> Path:
     """Where the checked year of ``cache``'s context is kept (one entry per
     shard, ``00`` to ``15``)."""
     name = hashlib.sha256(cache.context.encode()).hexdigest()
-    return cache.folder.parent / FOLDER / name
+    return cache.folder / FOLDER / name
 
 
 _LOCK = threading.Lock()

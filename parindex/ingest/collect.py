@@ -134,13 +134,16 @@ def read_batch(
     """Read every file of a batch once; keep its rows, not its sheet, so that memory
     stays flat with the number of files. Every file's bytes are read and hashed
     once; the readers build the rows in their own processes (several at once,
-    ``isolate.run_isolated``). With a ``cache``, a file whose content was read
-    before (same name, criteria set, year and code) is not parsed again, and the
-    rows come out in the same order as without it. A read whose reader crashed
-    (it may have run out of time on a busy machine) is not cached. ``workers``:
-    how many reader children at once (by default one per core, shared with the
-    other threads reading at the same time; 1 where a process pool already
-    spreads the batches over the cores)."""
+    ``isolate.run_isolated``). With a ``cache``, a file that the checked year
+    holds (same name, bytes, criteria set, year and code: ``ReadCache.key``) is
+    not read again, and every file read tonight is keyed, for ``collect_year``
+    to keep it there (``parindex.ingest.checked``); a read whose reader crashed
+    (it may have run out of time on a busy machine) or that was left pending is
+    not keyed, so it is read again next night. Nothing is written per file: one
+    small file per read cost more than the read itself on a slow disk (README,
+    Benchmark). ``workers``: how many reader children at once (by default one
+    per core, shared with the other threads reading at the same time; 1 where a
+    process pool already spreads the batches over the cores)."""
     fetched = [fetch_submission(entry) for entry in entries]
     reads: list[SubmissionRead | None] = []
     rows: list[FileRows | None] = []
@@ -152,46 +155,30 @@ def read_batch(
     kept_rows_read: dict[str, int] = {}
     for item in fetched:
         if isinstance(item, SubmissionRead):
-            reads.append(item)  # not read (gone, too large…): nothing to cache
+            reads.append(item)  # not read (gone, too large…): nothing to keep
             rows.append(None)
             continue
         dropped, content = item
         digest = sha256(content)
         contents[digest] = content
-        hit = None
-        if cache is not None:
+        if cache is not None and year_checked is not None:
             key = cache.key(dropped.name, digest)
-            kept = year_checked.read(key, dropped) if year_checked is not None else None
-            if kept is not None and year_checked is not None:
+            kept = year_checked.read(key, dropped)
+            if kept is not None:
                 reads.append(kept)
                 rows.append(None)
                 keys[dropped.name] = key
                 kept_rows_read[dropped.name] = year_checked.rows_read(key)
                 continue
-            hit = cache.get(dropped, digest)
-            if hit is not None:
-                keys[dropped.name] = key
-        if hit is not None:
-            reads.append(hit[0])
-            rows.append(hit[1])
-        else:
-            misses.append((len(reads), (dropped, content, digest)))
-            reads.append(None)
-            rows.append(None)
+        misses.append((len(reads), (dropped, content, digest)))
+        reads.append(None)
+        rows.append(None)
     outcomes = read_fetched_rows(
-        [job for _, job in misses],
-        criteria_set,
-        year,
-        workers=workers,
-        # the entries are encoded and written by the reader children, as each
-        # file is read, in parallel (never for a read that did not end)
-        encode=None if cache is None else cache.entry,
-        store=None if cache is None else cache.store,
+        [job for _, job in misses], criteria_set, year, workers=workers
     )
     for (index, _), (read, found, crashed) in zip(misses, outcomes, strict=True):
         reads[index] = read
         rows[index] = found
-        # what the reader children cached (``ReadCache.entry``) is keyed
         if cache is not None and not crashed and read.sha256 and not read.pending:
             keys[read.file.name] = cache.key(read.file.name, read.sha256)
     builder = RowsBuilder()

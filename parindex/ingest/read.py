@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from parindex import messages
 from parindex.criteria import CriteriaSet
@@ -205,43 +205,25 @@ def read_fetched(
     return found
 
 
-Encoded = TypeVar("Encoded")
-
-
 def read_fetched_rows(
     jobs: Sequence[ReadJob],
     criteria_set: CriteriaSet,
     year: int,
     *,
     workers: int | None = None,
-    encode: Callable[[SubmissionRead, FileRows], Encoded | None] | None = None,
-    store: Callable[[Encoded], None] | None = None,
 ) -> list[tuple[SubmissionRead, FileRows, bool]]:
     """``read_fetched``, the rows built in the reader processes too: (what was
     learnt, without its sheets; the rows of its forms, ``RowsBuilder.columns()``;
     whether the reader crashed) per job. Only these small results cross the pipe,
     not every cell of every sheet. ``workers``: how many reader children at once
-    (``isolate.run_isolated``; by default one per core).
-
-    With ``encode`` and ``store`` (the parse cache: ``ReadCache.entry`` and
-    ``ReadCache.store``), each reader encodes what it read and stores it itself,
-    in parallel, as soon as the file is read (the parent neither receives nor
-    writes the entry); never when ``encode`` gives None, and never for a read
-    that did not end (a reader that crashed on the file writes nothing for it).
-    An entry is only ever a whole read of those bytes, so one written by a
-    reader that is stopped just after it (its time ran out) is still right."""
+    (``isolate.run_isolated``; by default one per core)."""
 
     # in this process: polars is not called in a forked reader child
     codes_by_name = criteria_set.codes_by_name
 
     def work(job: ReadJob) -> tuple[SubmissionRead, FileRows]:
         read = read_submission(*job, criteria_set, year)
-        rows = rows_of(read, codes_by_name)
-        if encode is not None and store is not None:
-            entry = encode(read, rows)
-            if entry is not None:
-                store(entry)
-        return read, rows
+        return read, rows_of(read, codes_by_name)
 
     found: list[tuple[SubmissionRead, FileRows, bool]] = []
     no_rows = RowsBuilder().columns()

@@ -1,5 +1,10 @@
 """The parse cache is correct, not just fast: whatever changed, a run through the
-cache gives the same outputs, byte for byte, as a run that parses every file."""
+cache gives the same outputs, byte for byte, as a run that parses every file.
+
+What a night read and checked is kept in one place, the checked year
+(``parindex.ingest.checked``: sixteen entries per year, a file in the one its
+name hashes to), keyed by the parse-cache key (``ReadCache.key``); no entry is
+written per file."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from polars.testing import assert_frame_equal
 from parindex import pipeline
 from parindex.criteria import CriteriaSet
 from parindex.ingest import cache as cache_module
-from parindex.ingest import collect
+from parindex.ingest import checked, collect
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.publish import outputs as outputs_module
@@ -102,8 +107,29 @@ def _same_as_cold(inputs: Path, warm: Path, tmp_path: Path) -> None:
 
 
 def _entries(outputs: Path) -> list[Path]:
-    reads = outputs / CACHE_FOLDER / "reads"  # not the previous year's result
-    return sorted(p for p in reads.rglob("*") if p.is_file())
+    """The checked years' entries (not the previous year's kept result)."""
+    kept = outputs / CACHE_FOLDER / "checked"
+    return sorted(p for p in kept.rglob("*") if p.is_file())
+
+
+def _kept_files(outputs: Path) -> list[str]:
+    """The names of the files the checked years hold, one per file and year."""
+    found = []
+    for entry in _entries(outputs):
+        payload = cache_module.unsealed(checked.FORMAT, entry)
+        assert payload is not None
+        head_size = int.from_bytes(payload[:8], "big")
+        head = json.loads(bytes(payload[8 : 8 + head_size]))
+        found.extend(name for _, name, _, _ in head["files"])
+    return sorted(found)
+
+
+def _sample_names(inputs: Path) -> list[str]:
+    return sorted(
+        f"{year}/{path.name}"
+        for year in (2022, 2023)
+        for path in (inputs / str(year)).glob("*.xlsx")
+    )
 
 
 def test_a_night_with_nothing_new_parses_nothing_and_gives_the_same_outputs(
@@ -119,9 +145,11 @@ def test_a_night_with_nothing_new_parses_nothing_and_gives_the_same_outputs(
     monkeypatch.setattr(outputs_module, "_render_outputs", counted)
     warm = tmp_path / "warm"
     _run(inputs, warm, cached=True)
-    # 2023 and the previous year 2022, six files each
+    # 2023 and the previous year 2022, six files each, kept in the checked
+    # years alone (one entry per shard that holds a file; none per file)
     assert len(parses) == 12
-    assert len(_entries(warm)) == 12
+    assert _kept_files(warm) == _sample_names(inputs) == sorted(parses)
+    assert not (warm / CACHE_FOLDER / "reads").exists()
     parses.clear()
     _run(inputs, warm, cached=True)
     assert parses == []
@@ -189,7 +217,8 @@ def test_a_new_parindex_version_parses_every_file_again(
     parses.clear()
     _run(inputs, warm, cached=True)
     assert len(parses) == 12
-    assert len(_entries(warm)) == 24  # the old entries are not used any more
+    # the old entries are not used any more: each year kept twice
+    assert _kept_files(warm) == sorted(_sample_names(inputs) * 2)
     _same_as_cold(inputs, warm, tmp_path)
 
 
@@ -202,8 +231,11 @@ def test_a_deleted_cache_is_rebuilt(
     parses.clear()
     _run(inputs, warm, cached=True)
     assert len(parses) == 12
-    assert len(_entries(warm)) == 12
+    assert _kept_files(warm) == _sample_names(inputs)
     _same_as_cold(inputs, warm, tmp_path)
+    parses.clear()
+    _run(inputs, warm, cached=True)
+    assert parses == []
 
 
 def test_corrupted_entries_are_ignored_and_rebuilt(
@@ -212,21 +244,27 @@ def test_corrupted_entries_are_ignored_and_rebuilt(
     warm = tmp_path / "warm"
     _run(inputs, warm, cached=True)
     entries = _entries(warm)
+    assert len(entries) >= 7  # the 12 files in two years' shards
     truncated, flipped, swapped, garbage, emptied = entries[:5]
+    damaged = set()
+    for entry in entries[:5]:
+        payload = cache_module.unsealed(checked.FORMAT, entry)
+        assert payload is not None
+        head = json.loads(bytes(payload[8 : 8 + int.from_bytes(payload[:8], "big")]))
+        damaged.update(name for _, name, _, _ in head["files"])
     truncated.write_bytes(truncated.read_bytes()[:-40])
     content = bytearray(flipped.read_bytes())
     content[-100] ^= 0x01  # one bit of the rows
     flipped.write_bytes(bytes(content))
-    swapped.write_bytes(entries[6].read_bytes())  # intact, but another file's entry
+    swapped.write_bytes(entries[6].read_bytes())  # intact, but another entry
     garbage.write_bytes(os.urandom(300))
     emptied.write_bytes(b"")
-    # the previous year's kept result would spare its files the read, and so
-    # would the year's files as last checked (parindex.ingest.checked)
+    # the previous year's kept result would spare its files the read
     shutil.rmtree(warm / CACHE_FOLDER / "previous")
-    shutil.rmtree(warm / CACHE_FOLDER / "checked")
     parses.clear()
     _run(inputs, warm, cached=True)
-    assert len(parses) == 5
+    # exactly the files of the damaged entries are read again
+    assert sorted(parses) == sorted(damaged)
     _same_as_cold(inputs, warm, tmp_path)
     # rebuilt: the next night parses nothing
     parses.clear()

@@ -1,5 +1,5 @@
-"""The parse cache's entries are encoded by the reader children (in parallel),
-not by the parent, and are the very entries ``ReadCache.put`` writes."""
+"""What the reader children read is kept by the checked year alone, and never
+what a crashed reader gave; the cache's atomic writes (``store_entry``)."""
 
 from __future__ import annotations
 
@@ -9,67 +9,24 @@ from pathlib import Path
 import pytest
 
 from parindex.criteria import CriteriaSet
-from parindex.ingest import cache as cache_module
+from parindex.ingest import checked
 from parindex.ingest.cache import ReadCache
-from parindex.ingest.collect import read_batch
-from parindex.ingest.discover import discover
-from parindex.ingest.read import load_submissions, rows_of
+from parindex.ingest.collect import ingest_year
 
 YEAR = 2023
 
 
-def test_entries_are_encoded_in_the_children_and_equal_what_put_writes(
+def test_a_read_whose_reader_crashed_is_not_kept(
     sample_inputs: Path,
     sample_criteria: CriteriaSet,
     now: float,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    entries = [
-        entry
-        for entry in discover(sample_inputs / str(YEAR), YEAR, now, 0.0)
-        if entry.status == "candidate"
-    ]
-    parent = os.getpid()
-    encoded_here: list[str] = []
-    real = cache_module._encode
-
-    def watched(key, read, rows):  # type: ignore[no-untyped-def]
-        if os.getpid() == parent:
-            encoded_here.append(read.file.name)
-        return real(key, read, rows)
-
-    monkeypatch.setattr(cache_module, "_encode", watched)
-    warm = ReadCache.for_year(tmp_path / "warm", sample_criteria, YEAR)
-    read_batch(entries, sample_criteria, YEAR, warm)
-    assert encoded_here == []  # every entry was encoded by a reader child
-    written = {p.name: p.read_bytes() for p in warm.folder.rglob("*") if p.is_file()}
-    assert len(written) == len(entries) == 6
-
-    # the same entries, byte for byte, as put() writes from reads made here
-    cold = ReadCache.for_year(tmp_path / "cold", sample_criteria, YEAR)
-    for read, _ in load_submissions(entries, sample_criteria, YEAR):
-        cold.put(read, rows_of(read))
-    expected = {p.name: p.read_bytes() for p in cold.folder.rglob("*") if p.is_file()}
-    assert written == expected
-    assert len(encoded_here) == 6  # put() encodes where it is called
-
-
-def test_a_read_whose_reader_crashed_is_not_cached(
-    sample_inputs: Path,
-    sample_criteria: CriteriaSet,
-    now: float,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    from parindex.ingest import collect
     from parindex.ingest import read as read_module
 
-    entries = [
-        entry
-        for entry in discover(sample_inputs / str(YEAR), YEAR, now, 0.0)
-        if entry.status == "candidate"
-    ]
-    doomed = entries[2].name
+    doomed = "2023/phong-tu-phap.xlsx"
     real = read_module.read_submission
 
     def aborting(dropped, *args):  # type: ignore[no-untyped-def]
@@ -79,16 +36,28 @@ def test_a_read_whose_reader_crashed_is_not_cached(
 
     monkeypatch.setattr(read_module, "read_submission", aborting)
     cache = ReadCache.for_year(tmp_path / "out", sample_criteria, YEAR)
-    batch = read_batch(entries, sample_criteria, YEAR, cache, workers=2)
-    crashed = [read for read in batch.reads if read.file.name == doomed]
-    assert crashed[0].rejection is not None
-    written = {p.name for p in cache.folder.rglob("*") if p.is_file()}
-    expected = {
-        cache.key(read.file.name, read.sha256 or "")
-        for read in batch.reads
-        if read.file.name != doomed
-    }
-    assert written == expected and len(written) == len(entries) - 1
+    first = ingest_year(sample_inputs, YEAR, sample_criteria, now, cache=cache)
+    rejected = first.submissions.filter(first.submissions["file"] == doomed)
+    assert rejected["status"].to_list() == ["rejected"]
+    kept = checked.load(cache)
+    assert kept is not None
+    names = sorted(name for name, _, _ in kept.files.values())
+    assert len(names) == 5 and doomed not in names
+    # the next night reads that file alone, with its reader whole again
+    monkeypatch.setattr(read_module, "read_submission", real)
+    checked.forget()
+    read_again: list[str] = []
+    real_rows = collect.read_fetched_rows
+
+    def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read_again.extend(job[0].name for job in jobs)
+        return real_rows(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(collect, "read_fetched_rows", counted)
+    second = ingest_year(sample_inputs, YEAR, sample_criteria, now, cache=cache)
+    assert read_again == [doomed]
+    used = second.submissions.filter(second.submissions["file"] == doomed)
+    assert used["status"].to_list() == ["used"]
 
 
 def test_store_entry_writes_whole_entries_and_makes_its_folder_when_gone(

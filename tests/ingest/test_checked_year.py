@@ -155,7 +155,7 @@ def test_a_deleted_store_is_rebuilt(
     shutil.rmtree(warm / CACHE_FOLDER / "checked")
     validated.clear()
     _run(inputs, warm, cached=True)
-    # from the parse cache, validated again
+    # read and validated again (nothing is kept per file)
     assert len([n for n in validated if n.startswith("2023/")]) == 6
     # 2023's (the previous year's result is kept whole: not ingested again)
     assert len(_stores(warm)) == 1
