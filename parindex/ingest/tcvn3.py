@@ -119,6 +119,11 @@ _VNI_LETTER = re.compile(
 # not Unicode Vietnamese (``ù``, ``á``… are both)
 _VNI_ONLY = frozenset("øûïåäëüæîñöØÛÏÅÄËÜÆÎÑÖ")
 _ANY_VNI_ONLY = re.compile("[" + "".join(sorted(_VNI_ONLY)) + "]")
+# a TCVN3 marker or a letter only VNI writes: one pass over a sheet's text tells
+# whether any cell may need decoding (most sheets are Unicode throughout)
+_ANY_LEGACY = re.compile(
+    "[" + re.escape(_MARKERS) + re.escape("".join(sorted(_VNI_ONLY))) + "]"
+)
 _VNI_MARKS = frozenset(
     [*_VNI_TONES, *_VNI_CIRCUMFLEX, *_VNI_BREVE, *_VNI_I_FORMS, *"ôöÔÖîÎñÑ"]
 )
@@ -205,8 +210,8 @@ def decode_sheet(sheet: Sheet) -> tuple[Sheet, list[Decoded]]:
         The sheet (the same object when nothing was decoded) and each decoded
         cell (``Decoded``).
     """
-    texts = "\n".join(v for row in sheet.cells for v in row if isinstance(v, str))
-    if not _ANY_MARKER.search(texts) and not _ANY_VNI_ONLY.search(texts):
+    texts = "\n".join([v for row in sheet.cells for v in row if isinstance(v, str)])
+    if not _ANY_LEGACY.search(texts):
         return sheet, []
     tcvn3_sheet: list[bool] = []  # worked out at the first cell that reads as VNI
     decoded: list[Decoded] = []
