@@ -87,6 +87,11 @@ TOTAL_CHANGED_UNSCORED = (
 )
 PREVIOUS_CHANGED = "Số liệu năm {year} (năm trước) thay đổi: tổng {old} → {new}."
 CRITERIA_SET_CHANGED = "Bộ chỉ số thay đổi: {old} → {new}."
+DEPARTMENT_RENAMED = (
+    "Tên đơn vị {code} trong bộ chỉ số thay đổi: “{old}” → “{new}” (bảng điểm, bảng "
+    "phản hồi và báo cáo ghi theo tên mới)."
+)
+DEPARTMENT_ADDED = "Bộ chỉ số có thêm đơn vị {code} ({name})."
 COMPARISON_CHANGED = (
     "So sánh với năm trước thay đổi dù tổng điểm năm nay không đổi (kết quả công "
     "bố năm trước trong history.xlsx đã được sửa?). Trước: “{old}” Nay: “{new}”"
@@ -424,6 +429,7 @@ def _elsewhere(
                 old=old["criteria_set"], new=new["criteria_set"]
             )
         )
+    lines += _departments_changed(old, new)
     if (
         not lines
         and not explained
@@ -456,6 +462,32 @@ def _elsewhere(
             )
         )
     return lines
+
+
+def _departments_changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """A department of the criteria set renamed, or added to it (one taken out
+    is said by its feedback workbook's removal: ``DEPARTMENT_WORKBOOK_REMOVED``)."""
+    if not _moved(old, new, "departments"):
+        return []
+    before = dict(_pairs(old["departments"]))
+    lines = []
+    for code, name in _pairs(new["departments"]):
+        if code not in before:
+            lines.append(DEPARTMENT_ADDED.format(code=code, name=name))
+        elif before[code] != name:
+            lines.append(
+                DEPARTMENT_RENAMED.format(code=code, old=before[code], new=name)
+            )
+    return lines
+
+
+def _pairs(departments: Any) -> list[tuple[Any, Any]]:
+    """(code, name) of each department a part lists (``compared_part``)."""
+    if not isinstance(departments, list):
+        return []
+    return [
+        (d[0], d[1]) for d in departments if isinstance(d, list | tuple) and len(d) == 2
+    ]
 
 
 def _published_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

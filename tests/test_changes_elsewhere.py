@@ -513,3 +513,57 @@ def test_a_file_that_could_not_be_read_is_not_said_resent() -> None:
         changes.CHANGED_FILE.format(file="2023/vp.xlsx", department="VP")
         + changes.NOW_STATUS.format(old="được dùng", new="bị loại")
     ]
+
+
+def _rename_in_criteria(inputs: Path, old: str, new: str) -> None:
+    """Every cell of the criteria workbook holding ``old`` made ``new``."""
+    path = inputs / "criteria" / "lai-chau-2022.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    renamed = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == old:
+                    cell.value = new
+                    renamed += 1
+    assert renamed
+    workbook.save(path)
+
+
+def test_a_department_renamed_in_the_criteria_set_is_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Every output printed the department's new name while the night said
+    "Không có bài nộp mới hay thay đổi nào …: giữ nguyên kết quả" (blind round
+    26A, F1)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    _rename_in_criteria(inputs, "Phòng Tư pháp", "Phòng Tư pháp huyện Phong Thổ")
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.DEPARTMENT_RENAMED.format(
+            code="TP", old="Phòng Tư pháp", new="Phòng Tư pháp huyện Phong Thổ"
+        )
+    ]
+    _rename_in_criteria(inputs, "Phòng Tư pháp huyện Phong Thổ", "Phòng Tư pháp")
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.DEPARTMENT_RENAMED.format(
+            code="TP", old="Phòng Tư pháp huyện Phong Thổ", new="Phòng Tư pháp"
+        )
+    ]
+
+
+def test_a_department_added_to_the_criteria_set_is_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    path = inputs / "criteria" / "lai-chau-2022.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook["Đơn vị"].append(["VHTT", "Phòng Văn hóa và Thông tin", None])
+    workbook.save(path)
+    _night(inputs, outputs)
+    assert changes.DEPARTMENT_ADDED.format(
+        code="VHTT", name="Phòng Văn hóa và Thông tin"
+    ) in _changes(outputs)

@@ -136,6 +136,8 @@ def test_the_part_compared_is_what_describe_changes_reads() -> None:
     assert compared_part(summary) == {
         "year": 2023,
         "total": 79.24,
+        # each department's code and name, not its deductions
+        "departments": [["NV", None]],
         "submissions": [
             {
                 "file": "2023/a.xlsx",
