@@ -156,3 +156,18 @@ def set_appraisal(path: Path, code: str, score: float | None) -> None:
     sheet = workbook.worksheets[0]
     next(r for r in sheet.iter_rows() if r[0].value == code)[4].value = score
     workbook.save(path)
+
+
+def rename_in_workbook(path: Path, old: str, new: str) -> int:
+    """Every cell of the workbook at ``path`` holding ``old`` made ``new`` (a
+    department renamed in a criteria set); how many were."""
+    workbook = openpyxl.load_workbook(path)
+    renamed = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == old:
+                    cell.value = new
+                    renamed += 1
+    workbook.save(path)
+    return renamed

@@ -47,3 +47,19 @@ def small_criteria(tmp_path: Path) -> CriteriaSet:
 def now() -> float:
     """The clock, as the pipeline receives it."""
     return time.time()
+
+
+@pytest.fixture()
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files actually parsed (not served from the cache)."""
+    from parindex.ingest import collect
+
+    names: list[str] = []
+    real = collect.read_fetched_rows
+
+    def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        names.extend(job[0].name for job in jobs)
+        return real(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(collect, "read_fetched_rows", counted)
+    return names

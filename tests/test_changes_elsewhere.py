@@ -14,7 +14,7 @@ import pytest
 
 from parindex import changes
 from parindex.publish.manifest import last_run
-from tests.builders import set_appraisal
+from tests.builders import rename_in_workbook, set_appraisal
 from tests.test_one_file_night import YEAR, _night
 
 
@@ -516,18 +516,7 @@ def test_a_file_that_could_not_be_read_is_not_said_resent() -> None:
 
 
 def _rename_in_criteria(inputs: Path, old: str, new: str) -> None:
-    """Every cell of the criteria workbook holding ``old`` made ``new``."""
-    path = inputs / "criteria" / "lai-chau-2022.xlsx"
-    workbook = openpyxl.load_workbook(path)
-    renamed = 0
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == old:
-                    cell.value = new
-                    renamed += 1
-    assert renamed
-    workbook.save(path)
+    assert rename_in_workbook(inputs / "criteria" / "lai-chau-2022.xlsx", old, new)
 
 
 def test_a_department_renamed_in_the_criteria_set_is_said(

@@ -21,10 +21,11 @@ from polars.testing import assert_frame_equal
 from parindex import pipeline
 from parindex.criteria import CriteriaSet
 from parindex.ingest import cache as cache_module
-from parindex.ingest import checked, collect
+from parindex.ingest import checked
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.publish import outputs as outputs_module
+from tests.builders import rename_in_workbook
 from tests.ingest.test_corpus import (
     CASES,
     CORPUS,
@@ -62,20 +63,6 @@ def _outputs(outputs: Path) -> dict[str, bytes]:
         if path.is_file() and "runs" not in parts and CACHE_FOLDER not in parts:
             found["/".join(parts)] = path.read_bytes()
     return found
-
-
-@pytest.fixture()
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files actually parsed (not served from the cache)."""
-    names: list[str] = []
-    real = collect.read_fetched_rows
-
-    def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
-        names.extend(job[0].name for job in jobs)
-        return real(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(collect, "read_fetched_rows", counted)
-    return names
 
 
 @pytest.fixture()
@@ -188,16 +175,7 @@ def test_a_changed_criteria_set_parses_every_file_again(
     warm = tmp_path / "warm"
     _run(inputs, warm, cached=True)
     criteria = inputs / "criteria" / "lai-chau-2022.xlsx"
-    workbook = openpyxl.load_workbook(criteria)
-    renamed = 0
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == "Phòng Tư pháp":
-                    cell.value = "Phòng Tư pháp huyện"
-                    renamed += 1
-    assert renamed
-    workbook.save(criteria)
+    assert rename_in_workbook(criteria, "Phòng Tư pháp", "Phòng Tư pháp huyện")
     parses.clear()
     _run(inputs, warm, cached=True)
     assert len(parses) == 12

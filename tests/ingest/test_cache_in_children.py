@@ -19,11 +19,12 @@ YEAR = 2023
 def test_a_read_whose_reader_crashed_is_not_kept(
     sample_inputs: Path,
     sample_criteria: CriteriaSet,
+    *,
     now: float,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    parses: list[str],
 ) -> None:
-    from parindex.ingest import collect
     from parindex.ingest import read as read_module
 
     doomed = "2023/phong-tu-phap.xlsx"
@@ -46,16 +47,9 @@ def test_a_read_whose_reader_crashed_is_not_kept(
     # the next night reads that file alone, with its reader whole again
     monkeypatch.setattr(read_module, "read_submission", real)
     checked.forget()
-    read_again: list[str] = []
-    real_rows = collect.read_fetched_rows
-
-    def counted(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
-        read_again.extend(job[0].name for job in jobs)
-        return real_rows(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(collect, "read_fetched_rows", counted)
+    parses.clear()
     second = ingest_year(sample_inputs, YEAR, sample_criteria, now, cache=cache)
-    assert read_again == [doomed]
+    assert parses == [doomed]
     used = second.submissions.filter(second.submissions["file"] == doomed)
     assert used["status"].to_list() == ["used"]
 

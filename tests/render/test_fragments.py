@@ -26,6 +26,7 @@ from parindex.render.document import Bullet, Fragment, Paragraph
 from parindex.render.fragments import ReportParts, store_path
 from parindex.render.markdown import markdown_summary
 from parindex.render.report import fragment_of, render_report
+from tests.builders import rename_in_workbook
 from tests.ingest.test_cache import _outputs, _run
 
 from .workbooks import CREATED
@@ -124,16 +125,7 @@ def test_a_changed_criteria_set_renders_every_part_again(
     warm = tmp_path / "warm"
     _run(inputs, warm, cached=True)
     criteria = inputs / "criteria" / "lai-chau-2022.xlsx"
-    workbook = openpyxl.load_workbook(criteria)
-    renamed = 0
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == "Phòng Tư pháp":
-                    cell.value = "Phòng Tư pháp huyện"
-                    renamed += 1
-    assert renamed
-    workbook.save(criteria)
+    assert rename_in_workbook(criteria, "Phòng Tư pháp", "Phòng Tư pháp huyện")
     _run(inputs, warm, cached=True)
     assert len(nights[-1].built) == 6
     assert sorted(nights[-1].drawn) == ["components", "years"]
