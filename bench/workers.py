@@ -245,10 +245,11 @@ INSTRUMENTED: tuple[tuple[str, str], ...] = (
     ("parindex.ingest.collect", "read_batch"),
     ("parindex.ingest.collect", "fetch_submission"),
     ("parindex.ingest.collect", "sha256"),
+    # an entry per file: written by the reader children from the p-read session
+    # (then not timed here), none since session 26 (the checked year keeps
+    # every read): kept for measuring older versions, listed as not found
     ("parindex.ingest.cache", "ReadCache.get"),
     ("parindex.ingest.cache", "ReadCache.put"),
-    # entries are encoded and written (``store``) by the reader children since
-    # the p-read session: then not timed here (listed as never called)
     ("parindex.ingest.cache", "ReadCache.store"),
     ("parindex.ingest.collect", "read_fetched_rows"),
     ("parindex.ingest.collect", "read_fetched"),
