@@ -92,6 +92,10 @@ DEPARTMENT_RENAMED = (
     "phản hồi và báo cáo ghi theo tên mới)."
 )
 DEPARTMENT_ADDED = "Bộ chỉ số có thêm đơn vị {code} ({name})."
+CRITERION_RENAMED = "Tên tiêu chí {code} trong bộ chỉ số thay đổi: “{old}” → “{new}”."
+CRITERIA_RENAMED_MORE = "Còn {count} tiêu chí khác trong bộ chỉ số đổi tên."
+RENAMED_SHOWN = 5
+"""Criteria renamed said one by one (a new version of the set may rename many)."""
 COMPARISON_CHANGED = (
     "So sánh với năm trước thay đổi dù tổng điểm năm nay không đổi (kết quả công "
     "bố năm trước trong history.xlsx đã được sửa?). Trước: “{old}” Nay: “{new}”"
@@ -430,6 +434,7 @@ def _elsewhere(
             )
         )
     lines += _departments_changed(old, new)
+    lines += _criteria_renamed(old, new)
     if (
         not lines
         and not explained
@@ -481,13 +486,29 @@ def _departments_changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _pairs(departments: Any) -> list[tuple[Any, Any]]:
-    """(code, name) of each department a part lists (``compared_part``)."""
-    if not isinstance(departments, list):
+def _criteria_renamed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Each component or criterion of the set whose name changed (the first
+    ``RENAMED_SHOWN``, then how many more)."""
+    if not _moved(old, new, "criteria_names"):
         return []
-    return [
-        (d[0], d[1]) for d in departments if isinstance(d, list | tuple) and len(d) == 2
+    before = dict(_pairs(old["criteria_names"]))
+    renamed = [
+        CRITERION_RENAMED.format(code=code, old=before[code], new=name)
+        for code, name in _pairs(new["criteria_names"])
+        if code in before and before[code] != name
     ]
+    if len(renamed) > RENAMED_SHOWN:
+        more = len(renamed) - RENAMED_SHOWN
+        return [*renamed[:RENAMED_SHOWN], CRITERIA_RENAMED_MORE.format(count=more)]
+    return renamed
+
+
+def _pairs(listed: Any) -> list[tuple[Any, Any]]:
+    """(code, name) of each department or criterion a part lists
+    (``compared_part``)."""
+    if not isinstance(listed, list):
+        return []
+    return [(d[0], d[1]) for d in listed if isinstance(d, list | tuple) and len(d) == 2]
 
 
 def _published_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

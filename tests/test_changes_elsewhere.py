@@ -556,3 +556,44 @@ def test_a_department_added_to_the_criteria_set_is_said(
     assert changes.DEPARTMENT_ADDED.format(
         code="VHTT", name="Phòng Văn hóa và Thông tin"
     ) in _changes(outputs)
+
+
+def test_a_criterion_renamed_in_the_criteria_set_is_said(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """A criterion's name changed alone was said by the generic line ("Số liệu
+    tổng hợp thay đổi …: bộ chỉ số, thư mục năm trước hoặc kết quả công bố …"),
+    no figure having moved (blind re-check 26B, N1)."""
+    outputs = tmp_path / "outputs"
+    _night(inputs, outputs)
+    old = "Mức độ hoàn thành kế hoạch CCHC năm"
+    new = "Mức độ hoàn thành kế hoạch cải cách hành chính năm"
+    _rename_in_criteria(inputs, old, new)
+    _night(inputs, outputs)
+    assert _changes(outputs) == [
+        changes.CRITERION_RENAMED.format(code="1.1", old=old, new=new)
+    ]
+
+
+def test_many_criteria_renamed_are_said_five_then_counted() -> None:
+    """A new version of the set may rename many criteria: the first five are
+    named, the others counted."""
+    names = [[f"1.{i}", f"Tiêu chí {i}"] for i in range(1, 9)]
+    renamed = [[code, f"{name} (sửa)"] for code, name in names[:7]] + names[7:]
+    lines = changes.describe_changes(
+        {**_summary(), "criteria_names": names},
+        {**_summary(), "criteria_names": renamed},
+    )
+    assert lines == [
+        *[
+            changes.CRITERION_RENAMED.format(
+                code=f"1.{i}", old=f"Tiêu chí {i}", new=f"Tiêu chí {i} (sửa)"
+            )
+            for i in range(1, 6)
+        ],
+        changes.CRITERIA_RENAMED_MORE.format(count=2),
+    ]
+    # a part of an earlier version without the names tells nothing
+    assert changes.describe_changes(
+        _summary(), {**_summary(), "criteria_names": renamed}
+    ) == [changes.NOTHING_CHANGED]

@@ -99,8 +99,8 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
     (and its headline's ``computed_total``, None when nothing is scored; how
     many criteria are not scored, ``unscored``), last
     year's figures (``previous``), criteria set and the digest of its other
-    figures (``figures_digest``), each department's code and name and, of each
-    submission, ``SUBMISSION_KEYS``. A
+    figures (``figures_digest``), each component's, criterion's and
+    department's code and name and, of each submission, ``SUBMISSION_KEYS``. A
     key a summary lacks stays missing, and a submission that is not an object is
     kept as it is (``describe_changes`` reads the part as it would the whole)."""
     part = {
@@ -119,6 +119,15 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
         part["figures"] = figures_digest(summary)
     if isinstance(summary.get("problems"), list):
         part["problems"] = problems_part(summary["problems"])
+    names = [
+        [c.get("code"), c.get("name")]
+        for key in ("components", "criteria")
+        if isinstance(summary.get(key), list)
+        for c in summary[key]
+        if isinstance(c, Mapping)
+    ]
+    if names:  # the set's components and criteria, with their names
+        part["criteria_names"] = names
     if isinstance(summary.get("departments"), list):  # the set's, with names
         part["departments"] = [
             [d.get("code"), d.get("name")]
