@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from parindex.criteria import SELF_DEPARTMENT
 from parindex.text import format_vn
 
 FIRST_RUN = "Lần tổng hợp đầu tiên của năm {year}."
@@ -471,12 +472,16 @@ def _elsewhere(
 
 def _departments_changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """A department of the criteria set renamed, or added to it (one taken out
-    is said by its feedback workbook's removal: ``DEPARTMENT_WORKBOOK_REMOVED``)."""
+    is said by its feedback workbook's removal: ``DEPARTMENT_WORKBOOK_REMOVED``).
+    The one department of a unit filling its whole form itself is named by its
+    ``don-vi.toml`` or the province's register, which say their own changes."""
     if not _moved(old, new, "departments"):
         return []
     before = dict(_pairs(old["departments"]))
     lines = []
     for code, name in _pairs(new["departments"]):
+        if code == SELF_DEPARTMENT.code:
+            continue
         if code not in before:
             lines.append(DEPARTMENT_ADDED.format(code=code, name=name))
         elif before[code] != name:

@@ -597,3 +597,13 @@ def test_many_criteria_renamed_are_said_five_then_counted() -> None:
     assert changes.describe_changes(
         _summary(), {**_summary(), "criteria_names": renamed}
     ) == [changes.NOTHING_CHANGED]
+
+
+def test_a_unit_filling_its_own_form_renamed_is_not_said_renamed_in_the_set() -> None:
+    """The one department of a unit that fills its whole form itself (``DV``) is
+    named by its ``don-vi.toml`` or the province's register, not by the criteria
+    set: its new name is said by those files' own lines, never as a rename "trong
+    bộ chỉ số"."""
+    before = {**_summary(), "departments": [["DV", "UBND xã Tân Hợp"]]}
+    after = {**_summary(), "departments": [["DV", "UBND xã Tân Hợp mới"]]}
+    assert changes.describe_changes(before, after) == [changes.NOTHING_CHANGED]
