@@ -93,6 +93,10 @@ DEPARTMENT_RENAMED = (
     "phản hồi và báo cáo ghi theo tên mới)."
 )
 DEPARTMENT_ADDED = "Bộ chỉ số có thêm đơn vị {code} ({name})."
+DEPARTMENT_CODE_CHANGED = (
+    "Mã của đơn vị “{name}” trong bộ chỉ số đổi: {old} → {new} (bảng điểm của đơn "
+    "vị nay mang mã mới)."
+)
 CRITERION_RENAMED = "Tên tiêu chí {code} trong bộ chỉ số thay đổi: “{old}” → “{new}”."
 CRITERIA_RENAMED_MORE = "Còn {count} tiêu chí khác trong bộ chỉ số đổi tên."
 RENAMED_SHOWN = 5
@@ -478,11 +482,19 @@ def _departments_changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if not _moved(old, new, "departments"):
         return []
     before = dict(_pairs(old["departments"]))
+    after = dict(_pairs(new["departments"]))
+    # a code no longer in the set, by its name: a new code of that name is the
+    # same department under another code
+    gone = {name: code for code, name in before.items() if code not in after}
     lines = []
-    for code, name in _pairs(new["departments"]):
+    for code, name in after.items():
         if code == SELF_DEPARTMENT.code:
             continue
-        if code not in before:
+        if code not in before and name in gone:
+            lines.append(
+                DEPARTMENT_CODE_CHANGED.format(name=name, old=gone.pop(name), new=code)
+            )
+        elif code not in before:
             lines.append(DEPARTMENT_ADDED.format(code=code, name=name))
         elif before[code] != name:
             lines.append(

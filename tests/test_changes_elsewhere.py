@@ -607,3 +607,22 @@ def test_a_unit_filling_its_own_form_renamed_is_not_said_renamed_in_the_set() ->
     before = {**_summary(), "departments": [["DV", "UBND xã Tân Hợp"]]}
     after = {**_summary(), "departments": [["DV", "UBND xã Tân Hợp mới"]]}
     assert changes.describe_changes(before, after) == [changes.NOTHING_CHANGED]
+
+
+def test_a_department_whose_code_changed_is_said_so() -> None:
+    """A department's code changed in the set, its name kept, was said as one
+    department added ("Bộ chỉ số có thêm đơn vị TPH (Phòng Tư pháp).") beside
+    its old workbook's removal (blind re-check 26B, N2)."""
+    before = {
+        **_summary(),
+        "departments": [["NV", "Phòng Nội vụ"], ["TP", "Phòng Tư pháp"]],
+    }
+    after = {
+        **_summary(),
+        "departments": [["NV", "Phòng Nội vụ"], ["TPH", "Phòng Tư pháp"]],
+    }
+    assert changes.describe_changes(before, after) == [
+        changes.DEPARTMENT_CODE_CHANGED.format(
+            name="Phòng Tư pháp", old="TP", new="TPH"
+        )
+    ]
