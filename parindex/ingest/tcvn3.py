@@ -32,7 +32,6 @@ _TRANSLATION = str.maketrans(TCVN3_TO_UNICODE)
 _VIETNAMESE_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
 _MARKERS = "".join(c for c in TCVN3_TO_UNICODE if c not in _VIETNAMESE_LATIN1)
 _LETTERS = "A-Za-z" + "".join(TCVN3_TO_UNICODE)
-_ANY_MARKER = re.compile(f"[{re.escape(_MARKERS)}]")
 # A marker inside a word: "Phßng" (not "© 2023").
 _MARKER_IN_WORD = re.compile(
     f"(?<=[{_LETTERS}])[{re.escape(_MARKERS)}]|[{re.escape(_MARKERS)}](?=[{_LETTERS}])"
