@@ -119,21 +119,11 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
         part["figures"] = figures_digest(summary)
     if isinstance(summary.get("problems"), list):
         part["problems"] = problems_part(summary["problems"])
-    names = [
-        [c.get("code"), c.get("name")]
-        for key in ("components", "criteria")
-        if isinstance(summary.get(key), list)
-        for c in summary[key]
-        if isinstance(c, Mapping)
-    ]
+    names = _code_names(summary, "components") + _code_names(summary, "criteria")
     if names:  # the set's components and criteria, with their names
         part["criteria_names"] = names
     if isinstance(summary.get("departments"), list):  # the set's, with names
-        part["departments"] = [
-            [d.get("code"), d.get("name")]
-            for d in summary["departments"]
-            if isinstance(d, Mapping)
-        ]
+        part["departments"] = _code_names(summary, "departments")
     if "submissions" in summary:
         submissions = summary["submissions"]
         part["submissions"] = (
@@ -147,6 +137,15 @@ def compared_part(summary: Mapping[str, Any]) -> dict[str, Any]:
             else submissions
         )
     return part
+
+
+def _code_names(summary: Mapping[str, Any], key: str) -> list[list[Any]]:
+    """``[code, name]`` of each entry of the summary's ``key`` list (none when it
+    is not a list)."""
+    listed = summary.get(key)
+    if not isinstance(listed, list):
+        return []
+    return [[e.get("code"), e.get("name")] for e in listed if isinstance(e, Mapping)]
 
 
 def compared_path(outputs: Path, year: int) -> Path:
