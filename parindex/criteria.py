@@ -1291,15 +1291,26 @@ def criteria_set_for_year(folder: Path, year: int) -> CriteriaSet:
     if not folder.is_dir():
         raise NoCriteriaSet(messages.NO_CRITERIA_FOLDER.format(folder=folder))
     read: dict[Path, OfficeWorkbook] = {}  # every workbook is read once
-    candidates = available_criteria_sets(folder, keep=read)
+    chosen = workbook_in_force(available_criteria_sets(folder, keep=read), year, folder)
+    return read_criteria_set(chosen, workbook=read[chosen])
+
+
+def workbook_in_force(
+    candidates: list[tuple[int, Path]], year: int, folder: Path
+) -> Path:
+    """The workbook of ``candidates`` (``available_criteria_sets`` of ``folder``)
+    in force in ``year``: the greatest first year ≤ ``year``.
+
+    Raises:
+        NoCriteriaSet: no workbook applies to that year.
+    """
     usable = [(first, path) for first, path in candidates if first <= year]
     if not usable:
         years = ", ".join(str(first) for first, _ in candidates) or "không có"
         raise NoCriteriaSet(
             messages.NO_CRITERIA_FOR_YEAR.format(year=year, folder=folder, years=years)
         )
-    chosen = usable[-1][1]
-    return read_criteria_set(chosen, workbook=read[chosen])
+    return usable[-1][1]
 
 
 def self_named(criteria_set: CriteriaSet, inputs: Path) -> CriteriaSet:

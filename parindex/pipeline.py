@@ -22,8 +22,11 @@ from parindex.consolidate import (
 from parindex.criteria import (
     CRITERIA_FOLDER,
     CriteriaSet,
+    available_criteria_sets,
     criteria_set_for_year,
+    read_criteria_set,
     self_named,
+    workbook_in_force,
 )
 from parindex.errors import (
     InputsFolderMissing,
@@ -35,7 +38,8 @@ from parindex.history import HISTORY_FILE, History, history_file, read_history
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.collect import Ingested, ingest_year
 from parindex.ingest.discover import current_year, no_year_folder
-from parindex.kept_criteria import NOT_IN_FORCE, criteria_key
+from parindex.ingest.safety import OfficeWorkbook
+from parindex.kept_criteria import KeptFolder, criteria_key
 from parindex.previous import MISSING, PreviousYear, previous_key
 from parindex.previous import load as load_previous
 from parindex.previous import store as store_previous
@@ -89,18 +93,44 @@ def load_criteria(inputs: Path, year: int, outputs: Path | None = None) -> Crite
 
 def _kept_set_for_year(inputs: Path, year: int, outputs: Path | None) -> CriteriaSet:
     """``criteria_set_for_year`` of the inputs' criteria folder; with
-    ``outputs``, kept there between nights (``parindex.kept_criteria``)."""
+    ``outputs``, what was read of the folder is kept there between nights
+    (``parindex.kept_criteria``): the first years of its workbooks, and each set
+    parsed, so that the year before, most often under the same workbook, is
+    served from this year's read."""
     folder = inputs / CRITERIA_FOLDER
-    if outputs is None:
+    if outputs is None or not folder.is_dir():  # no folder: said as it says it
         return criteria_set_for_year(folder, year)
-    key = criteria_key(folder, year)
-    found = kept_criteria.load(outputs, key)
-    if found is not None:
-        return found
-    criteria_set = criteria_set_for_year(folder, year)
-    if criteria_key(folder, year) == key:  # nothing changed while it was read
-        kept_criteria.store(outputs, key, criteria_set)
+    key = criteria_key(folder)
+    kept = kept_criteria.load(outputs, key)
+    if kept is None:
+        read: dict[Path, OfficeWorkbook] = {}  # every workbook is read once
+        kept = KeptFolder(available_criteria_sets(folder, keep=read), {})
+        try:
+            chosen = workbook_in_force(kept.candidates, year, folder)
+        except NoCriteriaSet:  # kept: the year before a unit's first set, asked
+            _keep_folder(outputs, folder, key, kept)  # every night (to compare)
+            raise
+        criteria_set = read_criteria_set(chosen, workbook=read[chosen])
+    else:
+        chosen = workbook_in_force(kept.candidates, year, folder)
+        found = kept.sets.get(chosen)
+        if found is not None:
+            return found
+        criteria_set = read_criteria_set(chosen)
+    _keep_folder(
+        outputs,
+        folder,
+        key,
+        KeptFolder(kept.candidates, {**kept.sets, chosen: criteria_set}),
+    )
     return criteria_set
+
+
+def _keep_folder(outputs: Path, folder: Path, key: str, kept: KeptFolder) -> None:
+    """Keep what was read of ``folder`` under ``key``, unless the folder changed
+    while it was read."""
+    if criteria_key(folder) == key:
+        kept_criteria.store(outputs, key, kept)
 
 
 def load_history(inputs: Path) -> tuple[History, pl.DataFrame]:
@@ -153,18 +183,9 @@ def _set_in_force(
 ) -> CriteriaSet | None:
     """The set in force in ``year`` (None when none is); with ``outputs``, kept
     there between nights like the run's own year's set."""
-    folder = inputs / CRITERIA_FOLDER
-    key = criteria_key(folder, year) if outputs is not None else ""
-    kept = kept_criteria.load_any(outputs, key) if outputs is not None else None
-    if kept == NOT_IN_FORCE:
-        return None  # no workbook of this very folder applies to that year
-    if isinstance(kept, CriteriaSet):
-        return kept  # not hashed and unpickled again by ``_kept_set_for_year``
     try:
         return _kept_set_for_year(inputs, year, outputs)
     except NoCriteriaSet:
-        if outputs is not None and criteria_key(folder, year) == key:
-            kept_criteria.store_not_in_force(outputs, key)
         return None
     except ParindexError:  # a workbook that cannot be used: read again
         return None

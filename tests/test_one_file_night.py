@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -18,7 +19,7 @@ from polars.testing import assert_frame_equal
 from parindex import criteria as criteria_module
 from parindex import kept_criteria, pipeline
 from parindex.criteria import CriteriaSet, Department, criteria_set_for_year
-from parindex.errors import ParindexError
+from parindex.errors import NoCriteriaSet, ParindexError
 from parindex.ingest import winners
 from parindex.ingest.cache import CACHE_FOLDER, ReadCache
 from parindex.ingest.collect import ingest_year
@@ -65,17 +66,36 @@ def test_the_journal_is_json_read_back_whole() -> None:
 
 
 @pytest.fixture()
-def criteria_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The years whose criteria set was read from the folder (not kept)."""
-    years: list[int] = []
-    real = pipeline.criteria_set_for_year
+def criteria_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the pipeline read of the criteria folder (not kept): ``folder`` for
+    its workbooks read to find each one's first year, ``set <file>`` for the set
+    in force parsed from one of them, ``direct <year>`` for a read without an
+    outputs folder."""
+    found: list[str] = []
 
-    def counted(folder: Path, year: int) -> CriteriaSet:
-        years.append(year)
-        return real(folder, year)
+    def counted(name: str, real: Any, said: Any) -> None:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            found.append(said(*args))
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "criteria_set_for_year", counted)
-    return years
+        monkeypatch.setattr(pipeline, name, wrapper)
+
+    counted(
+        "criteria_set_for_year",
+        pipeline.criteria_set_for_year,
+        lambda folder, year: f"direct {year}",
+    )
+    counted(
+        "available_criteria_sets",
+        pipeline.available_criteria_sets,
+        lambda folder: "folder",
+    )
+    counted(
+        "read_criteria_set",
+        pipeline.read_criteria_set,
+        lambda path: f"set {path.name}",
+    )
+    return found
 
 
 def _same_set(kept: CriteriaSet, read: CriteriaSet) -> None:
@@ -90,20 +110,20 @@ def _entries(outputs: Path) -> list[Path]:
 
 
 def test_the_criteria_set_kept_is_the_one_read(
-    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+    inputs: Path, tmp_path: Path, criteria_reads: list[str]
 ) -> None:
     outputs = tmp_path / "outputs"
     first = pipeline.load_criteria(inputs, YEAR, outputs)
-    assert criteria_reads == [YEAR]
+    assert criteria_reads == ["folder", "set lai-chau-2022.xlsx"]
     assert len(_entries(outputs)) == 1
     again = pipeline.load_criteria(inputs, YEAR, outputs)
-    assert criteria_reads == [YEAR]  # served, not read
+    assert criteria_reads == ["folder", "set lai-chau-2022.xlsx"]  # served
     _same_set(again, first)
     _same_set(again, pipeline.load_criteria(inputs, YEAR))
 
 
 def test_a_changed_criteria_folder_is_read_again(
-    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+    inputs: Path, tmp_path: Path, criteria_reads: list[str]
 ) -> None:
     outputs = tmp_path / "outputs"
     pipeline.load_criteria(inputs, YEAR, outputs)
@@ -116,7 +136,7 @@ def test_a_changed_criteria_folder_is_read_again(
                     cell.value = "Phòng Tư pháp huyện"
     workbook.save(criteria)
     changed = pipeline.load_criteria(inputs, YEAR, outputs)
-    assert criteria_reads == [YEAR, YEAR]
+    assert criteria_reads == ["folder", "set lai-chau-2022.xlsx"] * 2
     assert changed.department_name("TP") == "Phòng Tư pháp huyện"
     _same_set(changed, pipeline.load_criteria(inputs, YEAR))
     # a new workbook in the folder (here one that is not a criteria set) too
@@ -125,27 +145,71 @@ def test_a_changed_criteria_folder_is_read_again(
         pipeline.load_criteria(inputs, YEAR, outputs)
     with pytest.raises(ParindexError):  # raises every night, nothing kept
         pipeline.load_criteria(inputs, YEAR, outputs)
-    assert criteria_reads == [YEAR] * 5  # the direct read above counts too
+    # the direct read above, then the folder read each night (it raises there)
+    assert criteria_reads[4:] == [f"direct {YEAR}", "folder", "folder"]
     assert len(_entries(outputs)) == 2
 
 
-def test_another_year_or_version_reads_again(
+def test_the_year_before_is_served_from_the_same_read(
     inputs: Path,
     tmp_path: Path,
-    criteria_reads: list[int],
+    criteria_reads: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A night reads the set in force for its year and for the year before (to
+    compare with): one read of the folder and one parse of a workbook in force
+    both years serve both (at 1000 departments, 0,1 s a cold night); a workbook
+    in force only the year before is parsed then; another version of parindex
+    reads again."""
     outputs = tmp_path / "outputs"
-    pipeline.load_criteria(inputs, YEAR, outputs)
-    pipeline.load_criteria(inputs, YEAR - 1, outputs)
-    assert criteria_reads == [YEAR, YEAR - 1]
+    this_year = pipeline.load_criteria(inputs, YEAR, outputs)
+    year_before = pipeline.load_criteria(inputs, YEAR - 1, outputs)
+    assert criteria_reads == ["folder", "set lai-chau-2022.xlsx"]
+    _same_set(year_before, pipeline.load_criteria(inputs, YEAR - 1))
+    _same_set(this_year, year_before)  # the sample's one set, from 2022
+    assert len(_entries(outputs)) == 1
+    # a set of its own for this year: the year before keeps the older one
+    del criteria_reads[:]
+    newer = inputs / "criteria" / "bo-chi-so-2023.xlsx"
+    shutil.copy2(inputs / "criteria" / "lai-chau-2022.xlsx", newer)
+    workbook = openpyxl.load_workbook(newer)
+    found = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "2022" in cell.value:
+                    cell.value = cell.value.replace("2022", "2023")
+                    found += 1
+                elif cell.value == 2022:
+                    cell.value = 2023
+                    found += 1
+    assert found
+    workbook.save(newer)
+    this_year = pipeline.load_criteria(inputs, YEAR, outputs)
+    year_before = pipeline.load_criteria(inputs, YEAR - 1, outputs)
+    again = pipeline.load_criteria(inputs, YEAR - 1, outputs)
+    assert criteria_reads == [
+        "folder",
+        "set bo-chi-so-2023.xlsx",
+        "set lai-chau-2022.xlsx",
+    ]
+    _same_set(this_year, pipeline.load_criteria(inputs, YEAR))
+    _same_set(year_before, pipeline.load_criteria(inputs, YEAR - 1))
+    _same_set(again, year_before)
+    assert this_year.digest != year_before.digest
+    # a year before any set of the folder: none, from the same read
+    del criteria_reads[:]
+    (inputs / str(YEAR - 2)).mkdir()
+    with pytest.raises(NoCriteriaSet, match="2021"):
+        pipeline.load_criteria(inputs, YEAR - 2, outputs)
+    assert criteria_reads == []
     monkeypatch.setattr(kept_criteria, "code_version", lambda: "parindex 9.9")
     pipeline.load_criteria(inputs, YEAR, outputs)
-    assert criteria_reads == [YEAR, YEAR - 1, YEAR]
+    assert criteria_reads == ["folder", "set bo-chi-so-2023.xlsx"]
 
 
 def test_a_deleted_or_corrupted_entry_is_read_again(
-    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+    inputs: Path, tmp_path: Path, criteria_reads: list[str]
 ) -> None:
     outputs = tmp_path / "outputs"
     read = pipeline.load_criteria(inputs, YEAR)
@@ -157,20 +221,24 @@ def test_a_deleted_or_corrupted_entry_is_read_again(
     for corrupted in (good[:-30], bytes(flipped), b"", os.urandom(200)):
         entry.write_bytes(corrupted)
         _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
-    # intact, but another key's
-    other = kept_criteria.criteria_key(inputs / "criteria", YEAR - 1)
-    kept_criteria.store(outputs, other, read)
+    # intact, but another key's (another folder's)
+    other = kept_criteria.criteria_key(tmp_path / "criteria-elsewhere")
+    kept_criteria.store(outputs, other, kept_criteria.KeptFolder([], {}))
     entry.write_bytes((entry.parent / f"{other}.pickle").read_bytes())
     _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
     shutil.rmtree(outputs / CACHE_FOLDER)
     _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
-    assert len(criteria_reads) == 1 + 4 + 1 + 1 + 1  # the first, then each night
+    # the direct read, then the folder and the set each night
+    assert criteria_reads == [
+        f"direct {YEAR}",
+        *["folder", "set lai-chau-2022.xlsx"] * 7,
+    ]
     _same_set(pipeline.load_criteria(inputs, YEAR, outputs), read)
-    assert len(criteria_reads) == 8  # kept again
+    assert len(criteria_reads) == 15  # kept again
 
 
 def test_the_set_in_force_the_year_before_is_kept_too(
-    inputs: Path, tmp_path: Path, criteria_reads: list[int]
+    inputs: Path, tmp_path: Path, criteria_reads: list[str]
 ) -> None:
     """Without a folder for the year before, a night still names the set in
     force that year (to say the sets differ): read once, then kept like this
@@ -179,11 +247,12 @@ def test_the_set_in_force_the_year_before_is_kept_too(
     shutil.rmtree(inputs / str(YEAR - 1))
     shutil.copytree(inputs / "criteria", tmp_path / "criteria-kept")
     direct = pipeline.previous_year(inputs, YEAR, time.time())
-    assert criteria_reads == [YEAR - 1]
+    assert criteria_reads == [f"direct {YEAR - 1}"]
     assert direct.result is None and direct.criteria_set is not None
     first = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
     again = pipeline.previous_year(inputs, YEAR, time.time(), outputs)
-    assert criteria_reads == [YEAR - 1, YEAR - 1]  # the second night: kept
+    read_once = [f"direct {YEAR - 1}", "folder", "set lai-chau-2022.xlsx"]
+    assert criteria_reads == read_once  # the second night: kept
     assert first.criteria_set is not None and again.criteria_set is not None
     _same_set(first.criteria_set, direct.criteria_set)
     _same_set(again.criteria_set, direct.criteria_set)
@@ -196,13 +265,13 @@ def test_the_set_in_force_the_year_before_is_kept_too(
             pipeline.previous_year(inputs, YEAR, time.time(), outputs).criteria_set
             is None
         )
-    assert criteria_reads == [YEAR - 1] * 3
+    assert criteria_reads == [*read_once, "folder"]
     # the set back: not the "none" kept (the folder as it was: its set kept)
     shutil.copytree(tmp_path / "criteria-kept", inputs / "criteria", dirs_exist_ok=True)
     found = pipeline.previous_year(inputs, YEAR, time.time(), outputs).criteria_set
     assert found is not None
     _same_set(found, direct.criteria_set)
-    assert criteria_reads == [YEAR - 1] * 3
+    assert criteria_reads == [*read_once, "folder"]
 
 
 def change_one_score(inputs: Path, score: float = 3.0) -> None:
@@ -369,10 +438,11 @@ def test_a_kept_set_is_digested_and_its_names_folded_once(
 
     monkeypatch.setattr(winners, "name_index", index)
     _night(inputs, outputs)
-    # the night that read the sets (this year's, and last year's for its files)
-    assert criteria_reads == [YEAR, YEAR - 1]
-    assert len(digests) == 2 and len(foldings) == 2
-    assert len(indexes) == 2  # the departments' names, as files name them
+    # the night that read the set (in force this year and last year, for its
+    # files: one read serves both)
+    assert criteria_reads == ["folder", "set lai-chau-2022.xlsx"]
+    assert len(digests) == 1 and len(foldings) == 1
+    assert len(indexes) == 1  # the departments' names, as files name them
     kept = pipeline.load_criteria(inputs, YEAR, outputs)
     fresh = criteria_set_for_year(inputs / "criteria", YEAR)
     assert kept.digest == fresh.digest == criteria_module.set_digest(kept)
