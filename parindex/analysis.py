@@ -27,6 +27,7 @@ from parindex.consolidate import (
     YearResult,
 )
 from parindex.criteria import CriteriaSet
+from parindex.numbers import shown_change
 from parindex.settings import UnitSettings
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
@@ -478,7 +479,7 @@ class Headline:
         (or without a figure this year)."""
         if self.previous_total is None or not self.has_figure:
             return None
-        return self.total - self.previous_total
+        return shown_change(self.total, self.previous_total)
 
 
 def headline_of(result: Result, years: pl.DataFrame) -> Headline:
@@ -510,7 +511,7 @@ def headline_of(result: Result, years: pl.DataFrame) -> Headline:
         previous_total=previous_total,
         previous_source=previous_source,
         computed_delta=(
-            result.current.total - result.previous_total
+            shown_change(result.current.total, result.previous_total)
             if result.previous_total is not None and result.current.scored
             else None
         ),

@@ -17,7 +17,14 @@ from parindex import messages
 from parindex.criteria import GROUP_LABELS, CriteriaSet, ancestor_pairs
 from parindex.history import History
 from parindex.matched import NodeMatch, match_nodes
-from parindex.numbers import exact, exact_difference, exact_sum, round2, round2_expr
+from parindex.numbers import (
+    exact,
+    exact_difference,
+    exact_sum,
+    round2,
+    round2_expr,
+    shown_change_expr,
+)
 from parindex.problems import fields_pattern, problem, problems_frame
 from parindex.text import fold, format_vn
 
@@ -1253,7 +1260,7 @@ def compare(
             ),
             # a component none of whose criteria is scored has no figure: it
             # is not compared (README, Choices: "Nothing scored")
-            delta=exact_difference(pl.col("score"), pl.col("previous")),
+            delta=shown_change_expr(pl.col("score"), pl.col("previous")),
         )
         .with_columns(trend=_trend_column(pl.col("delta")))
     )
@@ -1280,7 +1287,7 @@ def compare(
             on="code",
             include_nulls=True,
         )
-        .with_columns(change=exact_difference(pl.col("score"), pl.col("previous")))
+        .with_columns(change=shown_change_expr(pl.col("score"), pl.col("previous")))
     )
     published_now = history.result(current.year)
     rank = None

@@ -94,6 +94,19 @@ def round2(value: float) -> float:
     return shown + 0.0  # no negative zero
 
 
+def shown_change(now: float, before: float) -> float:
+    """The change between two figures as they are shown: each rounded to 2
+    decimals first (``round2``), so that a reader who subtracts the two printed
+    figures finds the printed change (README, Rounding: 4,874 and 4,866 both
+    show as 4,87, no change)."""
+    return round2(round2(now) - round2(before))
+
+
+def shown_change_expr(now: pl.Expr, before: pl.Expr) -> pl.Expr:
+    """``shown_change`` for Float64 columns (null where either is)."""
+    return exact_difference(round2_expr(now), round2_expr(before))
+
+
 def round2_expr(expr: pl.Expr) -> pl.Expr:
     """``round2`` for a Float64 column (nulls stay null)."""
     scaled = to_scaled(expr)

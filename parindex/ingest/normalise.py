@@ -66,6 +66,24 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
 TOTAL_LABELS = frozenset(
     {"tong", "tong cong", "tong so", "tong diem", "tong so diem", "cong", "total"}
 )
+# The words that may follow ``Tổng``/``Tổng cộng``/``Tổng số``/``Tổng điểm`` in a
+# total row's label, saying which score it totals (folded): ``Tổng điểm đạt
+# được``, ``Tổng số điểm tự đánh giá``, ``Tổng điểm thẩm định``, ``Tổng điểm của
+# đơn vị``. A label with any other word (``Tổng số văn bản …``) is not a total.
+_TOTAL_WORDS = frozenset(
+    {"cong", "so", "diem", "dat", "duoc", "tu", "cham", "danh", "gia", "tham"}
+    | {"dinh", "cua", "don", "vi"}
+)
+
+
+def is_total_label(label: str) -> bool:
+    """Whether a folded label (``fold``, the formula in brackets and a colon
+    taken off) names a form's grand total: one of ``TOTAL_LABELS``, or
+    ``tong`` followed only by ``_TOTAL_WORDS`` (blind round 27A, F4)."""
+    if label in TOTAL_LABELS:
+        return True
+    words = label.split()
+    return len(words) > 1 and words[0] == "tong" and _TOTAL_WORDS.issuperset(words[1:])
 _FORMULA_FIELDS = ("code", "self", "appraised")
 _NONE: tuple[str | None, float | None] = (None, None)
 # The columns gathered row by row; cell references are computed as whole columns.
@@ -142,7 +160,7 @@ def _total_label(table: Table, row: int) -> str | None:
         if not text:
             continue
         label = without_sum_formula(fold(text).rstrip(":").strip())
-        if label.rstrip(":").strip() in TOTAL_LABELS:
+        if is_total_label(label.rstrip(":").strip()):
             return text
     return None
 

@@ -31,7 +31,7 @@ from parindex.analysis import (
     previous_leads,
 )
 from parindex.consolidate import TREND_WORDS
-from parindex.numbers import round2, round2_expr
+from parindex.numbers import round2, round2_expr, shown_change
 from parindex.render.charts import components_chart, years_chart
 from parindex.render.prose import (
     STATUS_WORDS,
@@ -829,7 +829,7 @@ def components_block(result: AnalysedResult) -> TableBlock:
         "previous": previous,
         "score": score,
         "percent": score / maximum * 100 if maximum and score is not None else None,
-        "delta": score - previous
+        "delta": shown_change(score, previous)
         if previous is not None and score is not None
         else None,
         "trend": None,

@@ -25,7 +25,7 @@ from parindex.analysis import (
     LeadBefore,
 )
 from parindex.consolidate import MAXIMUM_MOVED
-from parindex.numbers import round2, round2_expr
+from parindex.numbers import round2, round2_expr, shown_change
 from parindex.problems import who_submitted
 from parindex.text import format_vn
 
@@ -135,11 +135,11 @@ def _bases(headline: Headline) -> str:
     if headline.source != "computed" or headline.previous_source != "published":
         return ""
     computed = headline.previous_computed
-    if computed is None or abs(computed - (headline.previous_total or 0)) < 0.005:
+    if computed is None or round2(computed) == round2(headline.previous_total or 0):
         return ""  # the same figure either way
     return (
         f", số công bố; tính từ các tiêu chí năm {headline.previous_year}: "
-        f"{format_vn(computed)} điểm, {change_text(headline.computed_total - computed)}"
+        f"{format_vn(computed)} điểm, {change_text(shown_change(headline.computed_total, computed))}"
     )
 
 
@@ -731,8 +731,8 @@ def group_sentence(
     )
     if previous is None or previous_year is None:
         return text + tail + "."
-    delta = score - previous
-    if round2(delta) == 0:
+    delta = shown_change(score, previous)
+    if delta == 0:
         return text + f", bằng năm {previous_year}{tail}."
     return (
         text + f", {change_text(delta)} so với năm {previous_year} "

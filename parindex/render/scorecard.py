@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from parindex import messages
 from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult, previous_leads
 from parindex.consolidate import GROUPS, TREND_WORDS, trend
+from parindex.numbers import shown_change
 from parindex.render.charts import short_name
 from parindex.render.prose import (
     NO_RECONCILIATION,
@@ -426,7 +427,7 @@ def write_components(
     if not result.current.scored:  # no figure, no change (README)
         sums["score"] = None
     delta = (
-        sums["score"] - sums["previous"]
+        shown_change(sums["score"], sums["previous"])
         if sums["score"] is not None and sums["previous"] is not None
         else None
     )

@@ -29,7 +29,7 @@ from parindex.ingest.cache import (
     store_pickled,
     unsealed,
 )
-from parindex.numbers import round2
+from parindex.numbers import round2, shown_change
 from parindex.render.jsontext import encoded_piece, indented_json, write_indented_json
 from parindex.render.prose import headline_record
 
@@ -55,7 +55,9 @@ def summary(result: AnalysedResult) -> dict[str, Any]:
             "total": _r(result.previous_total),
             # nothing scored: no figure to compare (README, "Nothing scored")
             "delta": (
-                _r(current.total - result.previous_total) if current.scored else None
+                _r(shown_change(current.total, result.previous_total))
+                if current.scored
+                else None
             ),
         }
     rank = None
