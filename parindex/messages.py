@@ -986,6 +986,16 @@ DEPARTMENT_LINE_PARTIAL = (
     "tính cho {name} ({code}) vì dòng này có tên của đơn vị đó. Nếu tệp không phải "
     "của {name}, hãy bỏ tệp khỏi thư mục nộp; nếu đúng, hãy ghi “Đơn vị: {name}”."
 )
+OWN_CRITERIA_ABSENT = (
+    "Biểu của {department} không có dòng nào cho {count} tiêu chí đơn vị chủ trì "
+    "({codes}): tệp không cho các tiêu chí này điểm nào. Nếu bị sót hoặc bị xóa, "
+    "hãy thêm dòng có mã tiêu chí và điểm rồi nộp lại."
+)
+OWN_CRITERION_ABSENT = (
+    "Biểu của {department} không có dòng nào cho tiêu chí {codes} mà đơn vị chủ "
+    "trì: tệp không cho tiêu chí này điểm nào. Nếu bị sót hoặc bị xóa, hãy thêm "
+    "dòng có mã tiêu chí và điểm rồi nộp lại."
+)
 UNSCORED_OWN_CRITERION = (
     "Tiêu chí {code} chưa có điểm (ô {cells} để trống hoặc “-”) trong khi các tiêu "
     "chí khác của tệp đã có điểm: tệp không cho tiêu chí này điểm nào. Nếu tiêu chí "

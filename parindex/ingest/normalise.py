@@ -84,6 +84,8 @@ def is_total_label(label: str) -> bool:
         return True
     words = label.split()
     return len(words) > 1 and words[0] == "tong" and _TOTAL_WORDS.issuperset(words[1:])
+
+
 _FORMULA_FIELDS = ("code", "self", "appraised")
 _NONE: tuple[str | None, float | None] = (None, None)
 # The columns gathered row by row; cell references are computed as whole columns.

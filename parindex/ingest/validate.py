@@ -298,17 +298,61 @@ def _totals_summed(
     )
 
 
-def _not_above(sum_rows: pl.DataFrame, aside: pl.DataFrame) -> pl.DataFrame:
+_ASIDE_COLUMNS = ("file", "department", "code", "sheet", "row")
+"""What ``_not_above`` needs of a row set aside."""
+
+
+def _not_above(
+    sum_rows: pl.DataFrame, aside: pl.DataFrame, leaves: pl.DataFrame
+) -> pl.DataFrame:
     """``sum_rows`` without the subtotals above a row of ``aside`` in the same
-    form, nor the totals of a form with a row in ``aside``."""
+    form, nor the totals of a form with a row in ``aside``.
+
+    A row set aside without a code (none, or one that cannot be read: `1.2.3)`)
+    stands where the coded row above it on its sheet stands (``leaves`` and
+    ``sum_rows`` give their places): a sibling of a leaf, a child of a subtotal,
+    so the subtotals over that row are above it too (blind round 27A, F6)."""
     form = ["file", "department"]
-    coded = aside.filter(pl.col("code").is_not_null())
-    above = (
-        coded.join(
-            ancestor_pairs(coded["code"].unique(), proper=True), on="code"
-        ).select(*form, pl.col("node").alias("code"))
-        if coded.height
-        else aside.select(*form, "code").clear()
+    coded = aside.filter(pl.col("code").is_not_null()).select(*form, "code")
+    uncoded = aside.filter(pl.col("code").is_null())
+    if uncoded.height:
+        places = (
+            pl.concat(
+                [
+                    frame.select("file", "sheet", "row", "code")
+                    for frame in (sum_rows, leaves)
+                ]
+            )
+            .filter(pl.col("code").is_not_null())
+            .sort("row")
+        )
+        # the coded row above is the place's own code and every code above it
+        # (``proper=False`` below: a subtotal's children stand under it)
+        standing = (
+            uncoded.select(*form, "sheet", "row")
+            .sort("row")
+            .join_asof(
+                places.rename({"row": "coded_row"}),
+                left_on="row",
+                right_on="coded_row",
+                by=["file", "sheet"],
+                strategy="backward",
+                check_sortedness=False,  # sorted above, by row, within each by group
+            )
+            .filter(pl.col("code").is_not_null())
+            .select(*form, "code")
+        )
+    else:
+        standing = coded.clear()
+    above = pl.concat(
+        [
+            coded.join(
+                ancestor_pairs(coded["code"].unique(), proper=True), on="code"
+            ).select(*form, pl.col("node").alias("code")),
+            standing.join(
+                ancestor_pairs(standing["code"].unique(), proper=False), on="code"
+            ).select(*form, pl.col("node").alias("code")),
+        ]
     )
     subtotals = sum_rows.filter(pl.col("total_label").is_null()).join(
         above.unique(), on=[*form, "code"], how="anti", nulls_equal=True
@@ -356,7 +400,7 @@ def _sum_row_problems(
     Sums and differences are exact (billionths): a difference of exactly the
     tolerance is within it, in any order of the rows."""
     if aside is not None and aside.height:
-        sum_rows = _not_above(sum_rows, aside)
+        sum_rows = _not_above(sum_rows, aside, leaves)
     if sum_rows.is_empty():
         return []
     records = []
@@ -619,6 +663,89 @@ def _unscored_own(
     return records
 
 
+_ABSENT_NAMED = 20
+"""How many absent criteria a warning names before "… và N tiêu chí khác"."""
+
+
+def _own_criteria_absent(
+    rows: pl.DataFrame, criteria_set: CriteriaSet
+) -> list[dict[str, str | None]]:
+    """A warning per department's form (a file's scored rows of one department)
+    that has no row at all, anywhere in the file, for some leaf the department
+    leads (first listed), the criteria the province scores from its surveys
+    left out: a row deleted or forgotten gives the criterion no score, and was
+    said nowhere (blind round 27A, F3; a row present but blank is
+    ``_unscored_own``'s). Only a form missing fewer than a third of the
+    leaves its department leads is said: one missing more is a part sent on
+    its own (its corrections, one page of the form). Named on the form's first
+    sheet, in the set's order."""
+    scored = rows.filter(
+        pl.col("department").is_not_null()
+        & pl.col("code").is_not_null()
+        & pl.col("total_label").is_null()
+        & (pl.col("self_raw").is_not_null() | pl.col("appraised_raw").is_not_null())
+    )
+    if scored.is_empty():
+        return []
+    leads = criteria_set.nodes.filter(
+        pl.col("is_leaf")
+        & pl.col("group").is_in(PROVINCE_SCORED_GROUPS).not_()
+        & (pl.col("departments").list.len() > 0)
+    ).select("code", "position", department=pl.col("departments").list.first())
+    # a form with a scored row whose code cannot be read is not said: that row
+    # may be the criterion, and its error says so
+    unread = rows.filter(
+        pl.col("code").is_null()
+        & pl.col("total_label").is_null()
+        & (pl.col("self_raw").is_not_null() | pl.col("appraised_raw").is_not_null())
+    ).select("file", "department")
+    forms = (
+        scored.group_by("file", "department", maintain_order=True)
+        .agg(pl.col("sheet").first())
+        .join(unread, on=["file", "department"], how="anti", nulls_equal=True)
+    )
+    present = rows.select("file", "code").drop_nulls().unique()
+    owned = forms.join(leads, on="department", how="inner")
+    absent = (
+        owned.join(present, on=["file", "code"], how="anti")
+        .sort("file", "department", "position", maintain_order=True)
+        .group_by("file", "department", "sheet", maintain_order=True)
+        .agg("code")
+        # a form missing a third of its criteria or more is a part sent on its
+        # own (corrections, a page), not a form with a row gone: not said
+        .join(
+            owned.group_by("file", "department").agg(owned=pl.len()),
+            on=["file", "department"],
+            nulls_equal=True,
+        )
+        .filter(pl.col("code").list.len() * 3 < pl.col("owned"))
+    )
+    records = []
+    for row in absent.iter_rows(named=True):
+        codes = row["code"]
+        named = ", ".join(codes[:_ABSENT_NAMED])
+        if len(codes) > _ABSENT_NAMED:
+            named += f" và {len(codes) - _ABSENT_NAMED} tiêu chí khác"
+        records.append(
+            problem(
+                "warning",
+                (
+                    messages.OWN_CRITERIA_ABSENT
+                    if len(codes) > 1
+                    else messages.OWN_CRITERION_ABSENT
+                ).format(
+                    department=criteria_set.department_name(row["department"]),
+                    count=len(codes),
+                    codes=named,
+                ),
+                file=row["file"],
+                sheet=row["sheet"],
+                department=row["department"],
+            )
+        )
+    return records
+
+
 def validate_rows(
     rows: pl.DataFrame, criteria_set: CriteriaSet
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -636,8 +763,9 @@ def validate_rows(
         no score are not checked: they are read, never used.
     """
     noticed = _notice_problems(rows, criteria_set.group_codes)
+    absent = _own_criteria_absent(rows, criteria_set)
     # rows refused as a whole by the reader are set aside too (``_not_above``)
-    refused = rows.filter(_REFUSED).select("file", "department", "code")
+    refused = rows.filter(_REFUSED).select(_ASIDE_COLUMNS)
     rows = rows.filter(_REFUSED.not_())
     joined = _with_criteria(rows, criteria_set).lazy()
     del rows  # ``joined`` holds its columns: gone with it, before the checks
@@ -694,7 +822,7 @@ def validate_rows(
     failed = pl.int_range(pl.len()).is_in(failures["index"].unique().implode())
     good = checked.filter(failed.not_()) if failures.height else checked
     # the rows set aside below a subtotal put it out of its check
-    aside_columns = ["file", "department", "code"]
+    aside_columns = list(_ASIDE_COLUMNS)
     aside = pl.concat(
         [
             checked.filter(failed if failures.height else pl.lit(False)).select(
@@ -715,6 +843,7 @@ def validate_rows(
             problems_frame(_appraisal_missing(good)),
             problems_frame(fine_decimals(good)),
             problems_frame(unscored),
+            problems_frame(absent),
             problems_frame(row_problems),
             problems_frame(formula_problems),
             problems_frame(ambiguous),

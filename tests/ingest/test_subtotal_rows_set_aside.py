@@ -16,7 +16,10 @@ import polars as pl
 
 from parindex import pipeline
 from parindex.criteria import CriteriaSet
+from parindex.ingest.normalise import normalise_rows
+from parindex.ingest.read import SUBMISSION_COLUMNS, SUBMISSION_LABELS
 from parindex.ingest.validate import validate_rows
+from parindex.workbook import find_table, iter_sheets, open_workbook
 from tests.builders import write_submission
 from tests.ingest.test_normalise_validate import _rows
 
@@ -85,3 +88,75 @@ def test_a_subtotal_above_a_row_refused_by_its_name_is_not_said_to_differ(
     nv = ingested.problems.filter(pl.col("file") == "2023/phong-noi-vu.xlsx")
     assert nv.filter(pl.col("severity") == "error").height >= 1
     assert not nv.filter(pl.col("message").str.starts_with("Dòng tổng")).height
+
+
+def _tckh_rows(path: Path) -> pl.DataFrame:
+    """The rows of a form of TCKH (leads 1.2.2.1 and 1.2.2.2, shares 1.2.1)."""
+    table = find_table(
+        iter_sheets(open_workbook(path)), SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS
+    )
+    assert table is not None
+    return normalise_rows(table, "2023/tckh.xlsx", "TCKH")
+
+
+def test_a_subtotal_above_a_row_whose_code_cannot_be_read_is_not_said_to_differ(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """A row whose code cannot be read (`1.2.2.2)`) or is missing has no code to
+    place it under a subtotal: it stands where the row above it stands (a
+    sibling of a leaf, a child of a subtotal), so the subtotals above that row
+    are in question; they were said to differ ("Dòng tổng 1.2: điểm ghi 1,5
+    khác … (1)", blind round 27A, F6)."""
+    unread = write_submission(
+        tmp_path / "tckh.xlsx",
+        [
+            ["1.2", "Báo cáo", 2, 2, 1.5],
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.5],
+            ["1.2.2", "Báo cáo tài chính", 1.5, 1.5, 1],
+            ["1.2.2.1", "Báo cáo quý", 1, 1, 0.5],
+            ["1.2.2.2)", "Báo cáo năm", 0.5, 0.5, 0.5],  # set aside
+        ],
+        department="Phòng Tài chính - Kế hoạch",
+    )
+    _, problems = validate_rows(_tckh_rows(unread), small_criteria)
+    assert problems.select("severity", "cell").rows() == [("error", "A10")]
+    uncoded = write_submission(
+        tmp_path / "tckh2.xlsx",
+        [
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.5],
+            ["1.2.2", "Báo cáo tài chính", 1.5, 1.5, 1],
+            ["1.2.2.1", "Báo cáo quý", 1, 1, 0.5],
+            [None, "Báo cáo năm", 0.5, 0.5, 0.5],  # no code: set aside
+        ],
+        department="Phòng Tài chính - Kế hoạch",
+    )
+    _, problems = validate_rows(_tckh_rows(uncoded), small_criteria)
+    assert problems.select("severity", "cell", "message").rows() == [
+        ("error", "A9", "Dòng có điểm nhưng không có mã tiêu chí.")
+    ]
+
+
+def test_a_wrong_subtotal_away_from_an_unread_code_is_still_said(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """The row below 1.2.1 stands under 1.2 and 1, not under 1.2.2."""
+    path = write_submission(
+        tmp_path / "tckh.xlsx",
+        [
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.5],
+            ["1.2.1)", "Báo cáo chung", 0.5, 0.5, 0.5],  # set aside
+            ["1.2.2", "Báo cáo tài chính", 1.5, 1.5, 9],  # wrong
+            ["1.2.2.1", "Báo cáo quý", 1, 1, 0.5],
+            ["1.2.2.2", "Báo cáo năm", 0.5, 0.5, 0.5],
+        ],
+        department="Phòng Tài chính - Kế hoạch",
+    )
+    _, problems = validate_rows(_tckh_rows(path), small_criteria)
+    warnings = problems.filter(problems["severity"] == "warning")
+    assert warnings.select("cell", "message").rows() == [
+        (
+            "E8",
+            "Dòng tổng 1.2.2: điểm ghi 9 khác tổng điểm các tiêu chí con trong tệp "
+            "(1); parindex không cộng dòng tổng mà tự tính lại.",
+        )
+    ]
