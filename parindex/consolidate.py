@@ -367,7 +367,12 @@ def _disagreeing(shared: pl.DataFrame) -> pl.DataFrame:
 
 
 def _number_text(value: object) -> str:
-    return format_vn(float(value)) if isinstance(value, float | int) else "—"
+    """A score as typed (to the 9 decimals kept: 0,255 is not 0,26), so that two
+    departments' scores of a shared leaf differing past 2 decimals are told
+    apart and quoted as their cells hold them (blind round 27A, F7)."""
+    if not isinstance(value, float | int):
+        return "—"
+    return format_vn(exact(float(value)), decimals=9)
 
 
 def _score_text(row: dict[str, object], *, marked: bool = False) -> str:

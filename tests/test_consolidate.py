@@ -157,6 +157,30 @@ def test_conflicting_shared_leaf_uses_the_lead_department_and_says_so(
     ]
 
 
+@pytest.mark.parametrize(
+    ("lead", "other", "values"),
+    [
+        (0.25, 0.255, "NV: 0,25; TCKH: 0,255"),
+        (0.0, 0.004, "NV: 0; TCKH: 0,004"),
+        (0.125, 0.13, "NV: 0,125; TCKH: 0,13"),
+    ],
+)
+def test_shared_scores_differing_past_two_decimals_conflict_as_typed(
+    small_criteria: CriteriaSet, lead: float, other: float, values: str
+) -> None:
+    """Scores are taken to 3 decimals: 0,25 against 0,255 was a conflict
+    quoted "TCKH: 0,26", and 0 against 0,004 none at all (blind round 27A,
+    F7). The scores are compared and quoted as typed."""
+    conflicting = rows(("TCKH", "1.2.1", 0.5, other), ("NV", "1.2.1", 0.5, lead))
+    year, problems = consolidate_year(small_criteria, conflicting, 2023)
+    assert node(year.nodes, "1.2.1", "score") == lead
+    used = values.split("; ", maxsplit=1)[0].removeprefix("NV: ")
+    assert problems["message"].to_list()[0] == (
+        f"Tiêu chí dùng chung 1.2.1: các đơn vị chấm khác nhau ({values} "
+        f"ở ô E6 của 2023/TCKH.xlsx); tổng hợp dùng {used} điểm của NV."
+    )
+
+
 def test_a_shared_leaf_whose_lead_gave_only_a_self_score_says_so(
     small_criteria: CriteriaSet,
 ) -> None:
@@ -269,12 +293,14 @@ def test_shared_leaves_are_judged_on_the_scores_shown_each_in_its_own_words(
     three_way: CriteriaSet,
 ) -> None:
     """Every department sharing a leaf is listed in the lead order; scores that
-    show the same (0,504 and 0,5) agree; a department giving only a self score
+    are the same to the 9 decimals kept (0,5000000001 and 0,5) agree (0,504 and
+    0,5 agreed too until blind round 27A, F7: they differ as typed); a
+    department giving only a self score
     agrees with one whose appraised score shows the same, and its missing
     appraisal is not a difference of self scores shown as a number."""
     scored = rows(
         ("NV", "1.1", 1.0, 0.5),
-        ("TP", "1.1", 1.0, 0.504),
+        ("TP", "1.1", 1.0, 0.5000000001),
         ("TCKH", "1.1", 1.0, 0.75),  # the lead, alone against the two others
         ("NV", "1.2", 0.25, None),  # self only: 0,25 is used
         ("TP", "1.2", 0.5, 0.25),  # appraised 0,25: the same score is used
