@@ -32,6 +32,19 @@ def test_a_total_row_with_its_formula_is_the_total(
     assert sorted(rows["code"].to_list()) == ["1.1", "2.1"]
 
 
+def _below_two_criteria(path: Path, label: str, appraised: float) -> Path:
+    """A form of 1.1 (0,75) and 2.1 (2,5), then a row with no code named
+    ``label`` giving ``appraised`` (3,25 is right)."""
+    return write_submission(
+        path,
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.75],
+            ["2.1", "Điều tra", 3, 3, 2.5],
+            [None, label, 4, 4, appraised],
+        ],
+    )
+
+
 @pytest.mark.parametrize(
     "label",
     [
@@ -49,25 +62,11 @@ def test_a_total_row_worded_as_offices_word_it_is_the_total(
 ) -> None:
     """The total's name followed by what it totals (blind round 27A, F4): it was
     "Dòng có điểm nhưng không có mã tiêu chí", a row set aside of a right form."""
-    path = write_submission(
-        tmp_path / "nv.xlsx",
-        [
-            ["1.1", "Kế hoạch", 1, 1, 0.75],
-            ["2.1", "Điều tra", 3, 3, 2.5],
-            [None, label, 4, 4, 3.25],
-        ],
-    )
+    path = _below_two_criteria(tmp_path / "nv.xlsx", label, 3.25)
     rows, problems = validate_rows(_rows(path), small_criteria)
     assert problems.is_empty()
     assert sorted(rows["code"].to_list()) == ["1.1", "2.1"]
-    wrong = write_submission(
-        tmp_path / "tp.xlsx",
-        [
-            ["1.1", "Kế hoạch", 1, 1, 0.75],
-            ["2.1", "Điều tra", 3, 3, 2.5],
-            [None, label, 4, 4, 3.5],
-        ],
-    )
+    wrong = _below_two_criteria(tmp_path / "tp.xlsx", label, 3.5)
     _, problems = validate_rows(_rows(wrong), small_criteria)
     assert problems.select("severity", "cell").rows() == [("warning", "E8")]
 
@@ -78,14 +77,7 @@ def test_a_total_row_worded_as_offices_word_it_is_the_total(
 def test_a_scored_row_named_otherwise_without_a_code_is_still_an_error(
     tmp_path: Path, small_criteria: CriteriaSet, label: str
 ) -> None:
-    path = write_submission(
-        tmp_path / "nv.xlsx",
-        [
-            ["1.1", "Kế hoạch", 1, 1, 0.75],
-            ["2.1", "Điều tra", 3, 3, 2.5],
-            [None, label, 4, 4, 3.25],
-        ],
-    )
+    path = _below_two_criteria(tmp_path / "nv.xlsx", label, 3.25)
     _, problems = validate_rows(_rows(path), small_criteria)
     assert problems.select("severity", "cell", "message").rows() == [
         ("error", "A8", "Dòng có điểm nhưng không có mã tiêu chí.")
