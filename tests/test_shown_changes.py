@@ -92,3 +92,35 @@ def test_a_criterion_changes_by_its_shown_figures(inputs: Path, tmp_path: Path) 
     found = dict(zip(header, row, strict=False))
     changes = [v for k, v in found.items() if k == "Tăng/giảm"]
     assert changes == [0], found
+
+
+def test_a_department_workbook_changes_by_its_shown_figures(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tư pháp's total 8,165 in 2022 (shown 8,17) and 8,044 in 2023 (8,04): its
+    workbook's `Tổng quan` said −0,12, the figures beside it −0,13 (re-check
+    27B, F1)."""
+    for year, score in ((YEAR - 1, 0.995), (YEAR, 0.994)):
+        path = inputs / str(year) / "phong-tu-phap.xlsx"
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows():
+            if row[0].value == "2.3.2":
+                row[4].value = score
+            elif row[0].value in {"2", "2.3"}:  # subtotals: not what is tested
+                row[3].value = row[4].value = None
+        workbook.save(path)
+    (inputs / "history.xlsx").unlink()
+    _summary(inputs, tmp_path)
+    workbook = openpyxl.load_workbook(
+        next((tmp_path / "outputs" / str(YEAR)).rglob("TP-*.xlsx")), read_only=True
+    )
+    rows = {
+        row[0]: row[1:4]
+        for row in workbook["Tổng quan"].iter_rows(values_only=True)
+        if row and row[0] in {"Điểm đạt", "Tỷ lệ đạt (%)"}
+    }
+    assert rows["Điểm đạt"] == (8.04, 8.17, -0.13)
+    assert rows["Tỷ lệ đạt (%)"][2] == round(
+        rows["Tỷ lệ đạt (%)"][0] - rows["Tỷ lệ đạt (%)"][1], 2
+    )

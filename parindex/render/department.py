@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from parindex.analysis import AnalysedResult, previous_leads
 from parindex.consolidate import listed
+from parindex.numbers import shown_change
 from parindex.render.prose import (
     STATUS_LABELS,
     department_summary,
@@ -250,7 +251,10 @@ def _figure_row(
 ) -> dict[str, Any]:
     now = current.get(key)
     before = previous.get(key) if previous is not None else None
-    change = now - before if now is not None and before is not None else None
+    # as shown: each figure rounded first (README, Change and trend)
+    change = (
+        shown_change(now, before) if now is not None and before is not None else None
+    )
     return {
         "figure": label,
         "key": key,
