@@ -308,14 +308,19 @@ def _not_above(
     """``sum_rows`` without the subtotals above a row of ``aside`` in the same
     form, nor the totals of a form with a row in ``aside``.
 
-    A row set aside without a code (none, or one that cannot be read: `1.2.3)`)
-    stands where the coded row above it on its sheet stands (``leaves`` and
-    ``sum_rows`` give their places): a sibling of a leaf, a child of a subtotal,
-    so the subtotals over that row are above it too (blind round 27A, F6)."""
+    Above a row are the ancestors of its code, and those of its place: a row
+    set aside stands where the coded row above it on its sheet stands
+    (``leaves`` and ``sum_rows`` give their places), a sibling of a leaf, a
+    child of a subtotal, so the subtotals over that place are above it too. A
+    row without a code (none, or one that cannot be read: `1.2.3)`) has only
+    its place (blind round 27A, F6); one whose code is wrong is in question at
+    its place as well (re-check 27B, F2)."""
     form = ["file", "department"]
     coded = aside.filter(pl.col("code").is_not_null()).select(*form, "code")
-    uncoded = aside.filter(pl.col("code").is_null())
-    if uncoded.height:
+    # every row set aside by its place too: one whose code is wrong (another
+    # criterion's, one the set does not have) stands where it sits, not where
+    # its code would put it (re-check 27B, F2)
+    if aside.height:
         places = (
             pl.concat(
                 [
@@ -329,7 +334,7 @@ def _not_above(
         # the coded row above is the place's own code and every code above it
         # (``proper=False`` below: a subtotal's children stand under it)
         standing = (
-            uncoded.select(*form, "sheet", "row")
+            aside.select(*form, "sheet", "row")
             .sort("row")
             .join_asof(
                 places.rename({"row": "coded_row"}),
@@ -337,6 +342,7 @@ def _not_above(
                 right_on="coded_row",
                 by=["file", "sheet"],
                 strategy="backward",
+                allow_exact_matches=False,  # the row above, not the row itself
                 check_sortedness=False,  # sorted above, by row, within each by group
             )
             .filter(pl.col("code").is_not_null())
@@ -692,12 +698,14 @@ def _own_criteria_absent(
         & pl.col("group").is_in(PROVINCE_SCORED_GROUPS).not_()
         & (pl.col("departments").list.len() > 0)
     ).select("code", "position", department=pl.col("departments").list.first())
-    # a form with a scored row whose code cannot be read is not said: that row
-    # may be the criterion, and its error says so
+    # a form with a scored row set aside for its code (none, one that cannot be
+    # read or the set does not have, one refused as another criterion's name)
+    # is not said: that row may be the criterion, and its error says so
+    known = criteria_set.nodes["code"].implode()
     unread = rows.filter(
-        pl.col("code").is_null()
-        & pl.col("total_label").is_null()
+        pl.col("total_label").is_null()
         & (pl.col("self_raw").is_not_null() | pl.col("appraised_raw").is_not_null())
+        & (pl.col("code").is_null() | pl.col("code").is_in(known).not_() | _REFUSED)
     ).select("file", "department")
     forms = (
         scored.group_by("file", "department", maintain_order=True)

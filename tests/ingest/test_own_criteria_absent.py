@@ -102,3 +102,15 @@ def test_a_row_there_but_blank_is_said_by_its_own_warning(inputs: Path) -> None:
 
 def test_the_sample_says_no_absence(inputs: Path) -> None:
     assert _absent(inputs) == []
+
+
+def test_a_row_set_aside_for_its_code_may_be_the_criterion_not_said(
+    inputs: Path,
+) -> None:
+    """2.3.1's row (its name kept) with its code typed `3.3.1`, `2.1.3` or
+    `2.3.3`: set aside by its error, which names 2.3.1; "no row for 2.3.1"
+    beside it would have the clerk add a second row (re-check 27B, F3)."""
+    for typed in ("3.3.1", "2.1.3", "2.3.3"):
+        _edit_tp(inputs, recode={"2.3.1": typed})
+        assert _absent(inputs) == [], typed
+        _edit_tp(inputs, recode={typed: "2.3.1"})

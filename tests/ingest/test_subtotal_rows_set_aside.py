@@ -16,6 +16,7 @@ import polars as pl
 
 from parindex import pipeline
 from parindex.criteria import CriteriaSet
+from parindex.ingest.collect import ingest_year
 from parindex.ingest.normalise import normalise_rows
 from parindex.ingest.read import SUBMISSION_COLUMNS, SUBMISSION_LABELS
 from parindex.ingest.validate import validate_rows
@@ -160,3 +161,25 @@ def test_a_wrong_subtotal_away_from_an_unread_code_is_still_said(
             "(1); parindex không cộng dòng tổng mà tự tính lại.",
         )
     ]
+
+
+def test_the_subtotals_over_a_row_set_aside_for_another_criterions_name_are_not_checked(
+    inputs: Path,
+) -> None:
+    """Tư pháp's 2.3.1 row, its name kept, coded `3.3.1` (another department's
+    criterion) or `2.1.3` (not in the set): set aside, and the subtotals over
+    its place (2.3, 2) were said to differ ("Dòng tổng 2.3: điểm ghi 2 khác …
+    (1)"), as the code's ancestors were taken, not the row's place (re-check
+    27B, F2)."""
+    path = inputs / "2023" / "phong-tu-phap.xlsx"
+    for typed in ("3.3.1", "2.1.3"):
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook.worksheets[0]
+        sheet["A19"] = typed
+        workbook.save(path)
+        criteria = pipeline.load_criteria(inputs, 2023)
+        problems = ingest_year(inputs, 2023, criteria, time.time()).problems
+        said = problems.filter(pl.col("message").str.starts_with("Dòng tổng"))
+        assert said["message"].to_list() == [], typed
+        errors = problems.filter(pl.col("severity") == "error")
+        assert errors["cell"].to_list() == ["A19"], typed
