@@ -66,24 +66,31 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
 TOTAL_LABELS = frozenset(
     {"tong", "tong cong", "tong so", "tong diem", "tong so diem", "cong", "total"}
 )
-# The words that may follow ``Tổng``/``Tổng cộng``/``Tổng số``/``Tổng điểm`` in a
-# total row's label, saying which score it totals (folded): ``Tổng điểm đạt
-# được``, ``Tổng số điểm tự đánh giá``, ``Tổng điểm thẩm định``, ``Tổng điểm của
-# đơn vị``. A label with any other word (``Tổng số văn bản …``) is not a total.
+# The words of a total row's label besides ``Tổng``/``Cộng`` (folded), saying
+# which score it totals: ``Tổng điểm đạt được``, ``Tổng số điểm tự đánh giá và
+# thẩm định``, ``Tổng điểm Hội đồng thẩm định``, ``Tổng điểm chỉ số CCHC năm
+# 2023``, ``Điểm tổng cộng``. A label with any other word (``Tổng số văn bản
+# …``, ``Tổng điểm bị trừ``) is not a total.
 _TOTAL_WORDS = frozenset(
-    {"cong", "so", "diem", "dat", "duoc", "tu", "cham", "danh", "gia", "tham"}
-    | {"dinh", "cua", "don", "vi"}
+    {"tong", "cong", "so", "diem", "dat", "duoc", "tu", "cham", "danh", "gia"}
+    | {"tham", "dinh", "cua", "don", "vi", "va", "sau", "chinh", "thuc", "hoi"}
+    | {"dong", "chung", "chi", "cchc", "cai", "cach", "hanh", "nam"}
 )
+_LABEL_WORDS = re.compile(r"[^\W_]+")
 
 
 def is_total_label(label: str) -> bool:
     """Whether a folded label (``fold``, the formula in brackets and a colon
-    taken off) names a form's grand total: one of ``TOTAL_LABELS``, or
-    ``tong`` followed only by ``_TOTAL_WORDS`` (blind round 27A, F4)."""
+    taken off) names a form's grand total: one of ``TOTAL_LABELS``, or words
+    all of ``_TOTAL_WORDS`` (punctuation between them: ``tự đánh giá/thẩm
+    định``, a year) holding ``tong``, or starting ``cong diem`` (blind round
+    27A, F4; re-check 27B, F4)."""
     if label in TOTAL_LABELS:
         return True
-    words = label.split()
-    return len(words) > 1 and words[0] == "tong" and _TOTAL_WORDS.issuperset(words[1:])
+    words = [w for w in _LABEL_WORDS.findall(label) if not w.isdigit()]
+    if len(words) < 2 or not _TOTAL_WORDS.issuperset(words):
+        return False
+    return "tong" in words or words[:2] == ["cong", "diem"]
 
 
 _FORMULA_FIELDS = ("code", "self", "appraised")

@@ -7,7 +7,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
-from parindex.numbers import SCALE, to_scaled
+from parindex.numbers import SCALE, exact, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame, template_pattern
 from parindex.text import format_vn, roman_component, visible
 from parindex.validation import failed_checks
@@ -231,7 +231,8 @@ def _totals_summed(
     """The form's total rows with the two sums each may be: the form's leaves
     since the total row above it (a `Cộng` under each component), and the whole
     form's (its `Tổng cộng`). The sum said is the first, except for the last of
-    several total rows, whose is the whole form's."""
+    several total rows, whose is the whole form's, and for a total with no
+    criterion above it (placed first: re-check 27B, F5)."""
     form = ["file", "department"]
     sheet_form = [*form, "sheet"]  # rows are counted within a sheet
     if totals.is_empty():
@@ -262,9 +263,11 @@ def _totals_summed(
     whole = whole_form.rename(
         {"self_sum": "whole_self", "appraised_sum": "whole_appraised"}
     )
-    last_of_several = (pl.col("row") == pl.col("row").max().over(form)) & (
-        pl.len().over(form) > 1
-    )
+    # the whole form's sum is the one said for the last of several totals, and
+    # for a total with no criterion above it (placed first, under the header)
+    last_of_several = (
+        (pl.col("row") == pl.col("row").max().over(form)) & (pl.len().over(form) > 1)
+    ) | pl.col("since_self").is_null()
     return (
         totals.join(
             since,
@@ -274,6 +277,7 @@ def _totals_summed(
             nulls_equal=True,
         )
         .join(whole, on=form, how="left", nulls_equal=True)
+        .with_columns(said_whole=last_of_several)
         .with_columns(
             pl.col(
                 "since_self", "since_appraised", "whole_self", "whole_appraised"
@@ -284,17 +288,23 @@ def _totals_summed(
             expression
             for score in ("self", "appraised")
             for expression in (
-                pl.when(last_of_several)
+                pl.when("said_whole")
                 .then(f"whole_{score}")
                 .otherwise(f"since_{score}")
                 .alias(f"{score}_sum"),
-                pl.when(last_of_several)
+                pl.when("said_whole")
                 .then(f"since_{score}")
                 .otherwise(f"whole_{score}")
                 .alias(f"{score}_other"),
             )
         )
-        .drop("since_self", "since_appraised", "whole_self", "whole_appraised")
+        .drop(
+            "since_self",
+            "since_appraised",
+            "whole_self",
+            "whole_appraised",
+            "said_whole",
+        )
     )
 
 
@@ -538,7 +548,8 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
             messages.APPRAISAL_MISSING_SELF_USED.format(
                 code=row["code"],
                 cell=row["appraised_cell"],
-                self_score=_fmt(row["self_score"]),
+                # the score used, as typed (0,255, not 0,26: re-check 27B, F7)
+                self_score=format_vn(exact(row["self_score"]), decimals=9),
             ),
             file=row["file"],
             sheet=row["sheet"],

@@ -55,6 +55,22 @@ def _below_two_criteria(path: Path, label: str, appraised: float) -> Path:
         "TỔNG SỐ ĐIỂM TỰ ĐÁNH GIÁ",
         "Tổng điểm thẩm định:",
         "Tổng điểm của đơn vị",
+        # re-check 27B, F4
+        "Tổng điểm tự đánh giá và thẩm định",
+        "Tổng điểm tự đánh giá, thẩm định",
+        "Tổng điểm tự đánh giá/thẩm định",
+        "Tổng điểm tự đánh giá - thẩm định",
+        "Tổng điểm sau thẩm định",
+        "Tổng điểm thẩm định chính thức",
+        "Tổng điểm Hội đồng thẩm định",
+        "Tổng điểm chấm của Hội đồng",
+        "Tổng điểm đạt được năm 2023",
+        "Cộng điểm",
+        "Cộng điểm thẩm định",
+        "Điểm tổng cộng",
+        "Tổng điểm chung",
+        "TỔNG ĐIỂM CHỈ SỐ CCHC",
+        "Tổng điểm chỉ số cải cách hành chính",
     ],
 )
 def test_a_total_row_worded_as_offices_word_it_is_the_total(
@@ -72,7 +88,16 @@ def test_a_total_row_worded_as_offices_word_it_is_the_total(
 
 
 @pytest.mark.parametrize(
-    "label", ["Tổng số văn bản được ban hành", "Điểm thưởng", "Tổng hợp ý kiến"]
+    "label",
+    [
+        "Tổng số văn bản được ban hành",
+        "Điểm thưởng",
+        "Tổng hợp ý kiến",
+        "Tổng điểm bị trừ",
+        "Tổng số hồ sơ",
+        "Điểm",
+        "Cộng tác viên",
+    ],
 )
 def test_a_scored_row_named_otherwise_without_a_code_is_still_an_error(
     tmp_path: Path, small_criteria: CriteriaSet, label: str
@@ -123,3 +148,37 @@ def test_a_wrong_sum_row_under_a_component_is_said(
             "(1,25); parindex không cộng dòng tổng mà tự tính lại.",
         )
     ]
+
+
+def test_a_total_placed_first_is_said_against_the_whole_form(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """A grand total right under the header, above every criterion: a wrong
+    one was said to differ from 0 (the rows above it), not from the form's
+    3,25 (re-check 27B, F5); a right one is silent."""
+    for appraised, expected in ((3.25, []), (9, ["(3,25)"])):
+        path = write_submission(
+            tmp_path / f"nv-{appraised}.xlsx",
+            [
+                [None, "TỔNG ĐIỂM ĐẠT ĐƯỢC", 4, 4, appraised],
+                ["1.1", "Kế hoạch", 1, 1, 0.75],
+                ["2.1", "Điều tra", 3, 3, 2.5],
+            ],
+        )
+        _, problems = validate_rows(_rows(path), small_criteria)
+        found = [m[m.index("(") : m.index(")") + 1] for m in problems["message"]]
+        assert found == expected
+
+
+def test_a_self_score_used_for_now_is_quoted_as_typed(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """0,255 was quoted "0,26" in the blank-appraisal warning, "0,255" in the
+    same run's shared-criterion conflict (re-check 27B, F7)."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [["1.1", "Kế hoạch", 1, 1, 0.75], ["1.2.1", "Báo cáo chung", 0.5, 0.255, None]],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    (message,) = problems["message"].to_list()
+    assert "tạm dùng điểm tự đánh giá 0,255" in message, message
