@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from parindex.messages import PROVINCE_STATUS_WORDS
-from parindex.numbers import exact, round2
+from parindex.numbers import exact, round2, shown_change
 from parindex.render.xlsx import (
     LIGHT_RED,
     Column,
@@ -90,7 +90,7 @@ def standing_lines(standing: UnitStanding) -> list[tuple[str, str | float | None
     if standing.previous_total is not None:
         lines.append((f"Tổng điểm năm {standing.year - 1}", standing.previous_total))
         if standing.total is not None:
-            change = round2(exact(standing.total - standing.previous_total))
+            change = shown_change(standing.total, standing.previous_total)
             lines.append(("Tăng/giảm tổng điểm", change))
     if standing.previous_rank is not None:
         lines.append((f"Xếp hạng năm {standing.year - 1}", str(standing.previous_rank)))
