@@ -26,7 +26,7 @@ from parindex.numbers import (
     shown_change_expr,
 )
 from parindex.problems import fields_pattern, problem, problems_frame
-from parindex.text import fold, format_vn
+from parindex.text import fold, format_typed, format_vn
 
 EPSILON = 1e-9
 MAXIMUM_MOVED = 0.005
@@ -370,9 +370,7 @@ def _number_text(value: object) -> str:
     """A score as typed (to the 9 decimals kept: 0,255 is not 0,26), so that two
     departments' scores of a shared leaf differing past 2 decimals are told
     apart and quoted as their cells hold them (blind round 27A, F7)."""
-    if not isinstance(value, float | int):
-        return "—"
-    return format_vn(exact(float(value)), decimals=9)
+    return format_typed(float(value)) if isinstance(value, float | int) else "—"
 
 
 def _score_text(row: dict[str, object], *, marked: bool = False) -> str:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from parindex.numbers import round2
+from parindex.numbers import exact, round2
 
 _SPACES = re.compile(r"\s+")
 _CODE = re.compile(r"^\d+(?:\.\d+)*$")
@@ -184,6 +184,12 @@ def format_vn(value: float, decimals: int = 2) -> str:
     if text in ("-0", ""):
         text = "0"
     return text.replace(".", ",")
+
+
+def format_typed(value: float) -> str:
+    """A score as typed, to the 9 decimals kept (``0,255``, not ``0,26``), the
+    Vietnamese way (``format_vn``): where a message quotes a cell's score."""
+    return format_vn(exact(value), decimals=9)
 
 
 _WITH_UNIT = re.compile(r"(.*?\d)\s*(?:điểm|đ)\.?", re.IGNORECASE)

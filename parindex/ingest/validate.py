@@ -7,9 +7,9 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
-from parindex.numbers import SCALE, exact, to_scaled
+from parindex.numbers import SCALE, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame, template_pattern
-from parindex.text import format_vn, roman_component, visible
+from parindex.text import format_typed, format_vn, roman_component, visible
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -549,7 +549,7 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
                 code=row["code"],
                 cell=row["appraised_cell"],
                 # the score used, as typed (0,255, not 0,26: re-check 27B, F7)
-                self_score=format_vn(exact(row["self_score"]), decimals=9),
+                self_score=format_typed(row["self_score"]),
             ),
             file=row["file"],
             sheet=row["sheet"],
