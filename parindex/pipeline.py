@@ -185,10 +185,8 @@ def _set_in_force(
     there between nights like the run's own year's set."""
     try:
         return _kept_set_for_year(inputs, year, outputs)
-    except NoCriteriaSet:
-        return None
-    except ParindexError:  # a workbook that cannot be used: read again
-        return None
+    except ParindexError:  # none applies (kept), or one that cannot be used
+        return None  # (read again the next night)
 
 
 def forms_of_year_elsewhere(ingested: Ingested, year: int) -> pl.DataFrame:

@@ -330,36 +330,33 @@ def _not_above(
     # every row set aside by its place too: one whose code is wrong (another
     # criterion's, one the set does not have) stands where it sits, not where
     # its code would put it (re-check 27B, F2)
-    if aside.height:
-        places = (
-            pl.concat(
-                [
-                    frame.select("file", "sheet", "row", "code")
-                    for frame in (sum_rows, leaves)
-                ]
-            )
-            .filter(pl.col("code").is_not_null())
-            .sort("row")
+    places = (
+        pl.concat(
+            [
+                frame.select("file", "sheet", "row", "code")
+                for frame in (sum_rows, leaves)
+            ]
         )
-        # the coded row above is the place's own code and every code above it
-        # (``proper=False`` below: a subtotal's children stand under it)
-        standing = (
-            aside.select(*form, "sheet", "row")
-            .sort("row")
-            .join_asof(
-                places.rename({"row": "coded_row"}),
-                left_on="row",
-                right_on="coded_row",
-                by=["file", "sheet"],
-                strategy="backward",
-                allow_exact_matches=False,  # the row above, not the row itself
-                check_sortedness=False,  # sorted above, by row, within each by group
-            )
-            .filter(pl.col("code").is_not_null())
-            .select(*form, "code")
+        .filter(pl.col("code").is_not_null())
+        .sort("row")
+    )
+    # the coded row above is the place's own code and every code above it
+    # (``proper=False`` below: a subtotal's children stand under it)
+    standing = (
+        aside.select(*form, "sheet", "row")
+        .sort("row")
+        .join_asof(
+            places.rename({"row": "coded_row"}),
+            left_on="row",
+            right_on="coded_row",
+            by=["file", "sheet"],
+            strategy="backward",
+            allow_exact_matches=False,  # the row above, not the row itself
+            check_sortedness=False,  # sorted above, by row, within each by group
         )
-    else:
-        standing = coded.clear()
+        .filter(pl.col("code").is_not_null())
+        .select(*form, "code")
+    )
     above = pl.concat(
         [
             coded.join(
