@@ -15,12 +15,13 @@ from parindex.workbook import find_table, iter_sheets, open_workbook
 from tests.builders import write_submission
 
 
-def _rows(path: Path) -> pl.DataFrame:
+def _rows(path: Path, department: str = "NV") -> pl.DataFrame:
+    """The rows of a form of ``department``, as ``2023/<department>.xlsx``."""
     table = find_table(
         iter_sheets(open_workbook(path)), SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS
     )
     assert table is not None
-    return normalise_rows(table, "2023/nv.xlsx", "NV")
+    return normalise_rows(table, f"2023/{department.lower()}.xlsx", department)
 
 
 def test_scores_as_text_with_decimal_comma_and_not_scored_marks(tmp_path: Path) -> None:

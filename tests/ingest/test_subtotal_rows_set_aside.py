@@ -17,10 +17,7 @@ import polars as pl
 from parindex import pipeline
 from parindex.criteria import CriteriaSet
 from parindex.ingest.collect import ingest_year
-from parindex.ingest.normalise import normalise_rows
-from parindex.ingest.read import SUBMISSION_COLUMNS, SUBMISSION_LABELS
 from parindex.ingest.validate import validate_rows
-from parindex.workbook import find_table, iter_sheets, open_workbook
 from tests.builders import write_submission
 from tests.ingest.test_normalise_validate import _rows
 
@@ -91,15 +88,6 @@ def test_a_subtotal_above_a_row_refused_by_its_name_is_not_said_to_differ(
     assert not nv.filter(pl.col("message").str.starts_with("Dòng tổng")).height
 
 
-def _tckh_rows(path: Path) -> pl.DataFrame:
-    """The rows of a form of TCKH (leads 1.2.2.1 and 1.2.2.2, shares 1.2.1)."""
-    table = find_table(
-        iter_sheets(open_workbook(path)), SUBMISSION_COLUMNS, "code", SUBMISSION_LABELS
-    )
-    assert table is not None
-    return normalise_rows(table, "2023/tckh.xlsx", "TCKH")
-
-
 def test_a_subtotal_above_a_row_whose_code_cannot_be_read_is_not_said_to_differ(
     tmp_path: Path, small_criteria: CriteriaSet
 ) -> None:
@@ -119,7 +107,7 @@ def test_a_subtotal_above_a_row_whose_code_cannot_be_read_is_not_said_to_differ(
         ],
         department="Phòng Tài chính - Kế hoạch",
     )
-    _, problems = validate_rows(_tckh_rows(unread), small_criteria)
+    _, problems = validate_rows(_rows(unread, "TCKH"), small_criteria)
     assert problems.select("severity", "cell").rows() == [("error", "A10")]
     uncoded = write_submission(
         tmp_path / "tckh2.xlsx",
@@ -131,7 +119,7 @@ def test_a_subtotal_above_a_row_whose_code_cannot_be_read_is_not_said_to_differ(
         ],
         department="Phòng Tài chính - Kế hoạch",
     )
-    _, problems = validate_rows(_tckh_rows(uncoded), small_criteria)
+    _, problems = validate_rows(_rows(uncoded, "TCKH"), small_criteria)
     assert problems.select("severity", "cell", "message").rows() == [
         ("error", "A9", "Dòng có điểm nhưng không có mã tiêu chí.")
     ]
@@ -152,7 +140,7 @@ def test_a_wrong_subtotal_away_from_an_unread_code_is_still_said(
         ],
         department="Phòng Tài chính - Kế hoạch",
     )
-    _, problems = validate_rows(_tckh_rows(path), small_criteria)
+    _, problems = validate_rows(_rows(path, "TCKH"), small_criteria)
     warnings = problems.filter(problems["severity"] == "warning")
     assert warnings.select("cell", "message").rows() == [
         (
