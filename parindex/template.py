@@ -17,8 +17,14 @@ from parindex.criteria import CriteriaSet, match_department
 from parindex.errors import UnknownDepartment
 from parindex.ingest.read import SUBMISSION_COLUMNS
 from parindex.publish import write_atomic
-from parindex.render.xlsx import Formats, new_workbook
-from parindex.text import ancestors
+from parindex.render.xlsx import (
+    LINE_HEIGHT,
+    Formats,
+    add_sheet,
+    new_workbook,
+    wrapped_lines,
+)
+from parindex.text import ancestors, format_vn
 
 SHEET = "Chấm điểm"
 INSTRUCTIONS_SHEET = "Hướng dẫn"
@@ -37,8 +43,9 @@ INSTRUCTIONS = (
     "HƯỚNG DẪN ĐIỀN BẢNG CHẤM ĐIỂM",
     "1. Chỉ nhập vào các ô trắng: Điểm tự đánh giá, Điểm thẩm định (nếu đã có), "
     "Nguyên nhân trừ điểm, Tài liệu kiểm chứng.",
-    "2. Điểm là số từ 0 đến điểm tối đa của tiêu chí; có thể dùng dấu phẩy (0,5) "
-    "hoặc dấu chấm (0.5).",
+    "2. Điểm là số từ 0 đến điểm tối đa của tiêu chí, viết với dấu thập phân của "
+    "máy (0,5 hoặc 0.5): nếu Excel báo “Điểm không hợp lệ” cho một điểm đúng, hãy "
+    "gõ lại bằng dấu còn lại.",
     "3. Không sửa mã tiêu chí, tên tiêu chí, điểm tối đa, dòng “Đơn vị” và “Năm”: "
     "các ô này đã được khóa.",
     "4. Các dòng màu xám là tiêu chí cha: không cần nhập điểm, phần mềm tự cộng.",
@@ -67,7 +74,7 @@ def write_template(
     name = criteria_set.department_name(department)
     workbook = new_workbook(path, created, f"Bảng chấm điểm CCHC {year} – {name}")
     formats = Formats(workbook)
-    sheet = workbook.add_worksheet(SHEET)
+    sheet = add_sheet(workbook, SHEET)  # A4 landscape, a page wide, page numbers
     locked_text = formats.get("text", locked=True)
     parent_text = formats.get("text", bold=True, bg_color="#D9D9D9", locked=True)
     parent_number = formats.get("number", bold=True, bg_color="#D9D9D9", locked=True)
@@ -87,12 +94,17 @@ def write_template(
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
         sheet.write_string(HEADER_ROW, column, header, formats.header)
         sheet.set_column(column, column, width)
+    header_lines = max(map(wrapped_lines, HEADERS, WIDTHS))
+    sheet.set_row(HEADER_ROW, LINE_HEIGHT * header_lines)
     rows = template_rows(criteria_set, department)
     for offset, node in enumerate(rows.iter_rows(named=True)):
         r = HEADER_ROW + 1 + offset
         leaf = node["is_leaf"]
         sheet.write_string(r, 0, node["code"], locked_text if leaf else parent_text)
         sheet.write_string(r, 1, node["name"], locked_text if leaf else parent_text)
+        lines = wrapped_lines(node["name"], WIDTHS[1])
+        if lines > 1:  # a long name wraps within its row, on screen and on paper
+            sheet.set_row(r, LINE_HEIGHT * lines)
         sheet.write_number(r, 2, node["max"], leaf_number if leaf else parent_number)
         if not leaf:
             for column in range(3, len(HEADERS)):
@@ -111,18 +123,16 @@ def write_template(
                     "minimum": 0,
                     "maximum": node["max"],
                     "error_title": "Điểm không hợp lệ",
-                    "error_message": f"Điểm phải từ 0 đến {node['max']:g}.",
+                    "error_message": f"Điểm phải từ 0 đến {format_vn(node['max'])}.",
                 },
             )
         for column in (5, 6):
             sheet.write_blank(r, column, None, input_text)
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.protect("", {"format_columns": True, "format_rows": True})
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(HEADER_ROW)
 
-    guide = workbook.add_worksheet(INSTRUCTIONS_SHEET)
+    guide = add_sheet(workbook, INSTRUCTIONS_SHEET)
     guide.set_column(0, 0, 110)
     wrap = formats.get("line", text_wrap=True)
     for r, line in enumerate(INSTRUCTIONS):

@@ -140,3 +140,26 @@ def test_template_department_accepts_a_code(
 ) -> None:
     (path,) = _make(tmp_path, sample_inputs, "--department", "KTHT")
     assert path.name == "mau-cham-diem-KTHT-2023.xlsx"
+
+
+def test_template_prints_on_a4_with_long_names_wrapped(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind round 28B, F8: the form printed on US Letter (no paper size), a long
+    criterion name ran over the next row (no row height), and the validation said
+    "0 đến 1.5" with a decimal point."""
+    (path,) = _make(tmp_path, sample_inputs, "--department", "NV")
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.oddFooter.center.text == "Trang &P/&N", sheet.title
+    sheet = workbook["Chấm điểm"]
+    assert sheet.page_setup.orientation == "landscape"
+    long_rows = [r[0].row for r in sheet.iter_rows(min_row=8) if len(r[1].value) > 90]
+    assert long_rows  # 1.2.1's name is 163 characters
+    for row in long_rows:
+        height = sheet.row_dimensions[row].height
+        assert height is not None and height >= 30, row
+    messages = {v.error for v in sheet.data_validations.dataValidation}
+    assert "Điểm phải từ 0 đến 1,5." in messages
+    assert not any("1.5" in m for m in messages)

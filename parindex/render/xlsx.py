@@ -1016,7 +1016,7 @@ def fit_columns(worksheet: Worksheet, *tables: Table) -> None:
                     widths.get(c, DEFAULT_WIDTH) for c in range(first_col, last_col + 1)
                 )
             )
-            count = _wrapped_lines(text, width)
+            count = wrapped_lines(text, width)
             if count > lines.get(row, 1):
                 lines[row] = count
         for first_row, col, texts in table.column_texts:
@@ -1127,7 +1127,7 @@ def write_paragraph(
         worksheet.merge_range(row, 0, row, last, "", fmt)
     worksheet.write_string(row, 0, text, fmt)
     width = sum(widths.get(c, DEFAULT_WIDTH) for c in range(last + 1))
-    lines = _wrapped_lines(text, width)
+    lines = wrapped_lines(text, width)
     if lines > 1:
         worksheet.set_row(row, LINE_HEIGHT * lines)
     return row + 1
@@ -1744,7 +1744,7 @@ def _per_line(width: float) -> int:
     return max(int(width * CHARS_PER_WIDTH) - 2, 1)
 
 
-def _wrapped_lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
     per_line = _per_line(width)
     if len(text) <= per_line and "\n" not in text:
@@ -1754,7 +1754,7 @@ def _wrapped_lines(text: str, width: float) -> int:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _wrapped_count(text: str, per_line: int) -> int:
-    """``_wrapped_lines`` of a text that may wrap (remembered: criterion names and
+    """``wrapped_lines`` of a text that may wrap (remembered: criterion names and
     reasons come back in several tables)."""
     return sum(_line_count(line, per_line) for line in text.splitlines()) or 1
 
@@ -1860,7 +1860,7 @@ def write_note_sheet(worksheet: Worksheet, row: int, text: str, fmt: Format) -> 
     compare): column A wide, the sentence wrapped in it, a portrait page."""
     worksheet.set_column(0, 0, NOTE_WIDTH)
     worksheet.write_string(row, 0, nfc(text), fmt)
-    lines = _wrapped_lines(text, NOTE_WIDTH)
+    lines = wrapped_lines(text, NOTE_WIDTH)
     if lines > 1:
         worksheet.set_row(row, LINE_HEIGHT * lines)
     set_up_page(worksheet, 0, {0: NOTE_WIDTH})
