@@ -20,14 +20,13 @@ from typing import Any
 import polars as pl
 
 from parindex.consolidate import (
-    EPSILON,
     GROUPS,
     RECONCILIATION_NOTES,
     Result,
     YearResult,
 )
 from parindex.criteria import CriteriaSet
-from parindex.numbers import shown_change
+from parindex.numbers import shown_below_expr, shown_change, shown_change_expr
 from parindex.settings import UnitSettings
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
@@ -134,7 +133,7 @@ def points_lost(result: Result) -> pl.DataFrame:
     leaves = result.criteria.filter(
         pl.col("is_leaf")
         & pl.col("score").is_not_null()
-        & (pl.col("score") < pl.col("max") - EPSILON)
+        & shown_below_expr(pl.col("score"), pl.col("max"))
     )
     if result.previous is not None:
         before = result.previous.nodes.filter(pl.col("is_leaf")).select(
@@ -160,7 +159,9 @@ def points_lost(result: Result) -> pl.DataFrame:
         .with_columns(
             recurring=pl.when(pl.col("previous_score").is_null())
             .then(None)
-            .otherwise(pl.col("previous_score") < pl.col("previous_max") - EPSILON)
+            .otherwise(
+                shown_below_expr(pl.col("previous_score"), pl.col("previous_max"))
+            )
         )
         .sort(
             pl.col("recurring").fill_null(False),
@@ -295,9 +296,11 @@ def over_claims(year: YearResult) -> pl.DataFrame:
     return (
         year.nodes.filter(
             pl.col("is_leaf")
-            & (pl.col("appraised_score") < pl.col("self_score") - EPSILON)
+            & shown_below_expr(pl.col("appraised_score"), pl.col("self_score"))
         )
-        .with_columns(cut=pl.col("self_score") - pl.col("appraised_score"))
+        .with_columns(
+            cut=shown_change_expr(pl.col("self_score"), pl.col("appraised_score"))
+        )
         .sort(pl.col("cut").round(6), "position", descending=[True, False])
         .select(
             "code",

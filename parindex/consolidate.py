@@ -23,12 +23,14 @@ from parindex.numbers import (
     exact_sum,
     round2,
     round2_expr,
+    shown_below_expr,
     shown_change_expr,
+    shown_lost_expr,
+    shown_percent_expr,
 )
 from parindex.problems import fields_pattern, problem, problems_frame
 from parindex.text import fold, format_typed, format_vn
 
-EPSILON = 1e-9
 MAXIMUM_MOVED = 0.005
 """How far apart two years' maxima of a node are to be two scales (half of the
 smallest step a maximum is written in)."""
@@ -441,6 +443,8 @@ def consolidate_year(
         .with_columns(
             leaves=pl.col("leaves").fill_null(0).cast(pl.Int64),
             scored=pl.col("scored").fill_null(0).cast(pl.Int64),
+            # as shown beside the score (README, Rounding)
+            lost=shown_lost_expr(pl.col("score"), pl.col("lost")),
         )
         .sort("position")
     )
@@ -484,13 +488,11 @@ def consolidate_year(
             # a department none of whose criteria is scored has no figure
             # (README, Choices: "Nothing scored")
             score=pl.when(pl.col("scored") > 0).then(pl.col("score")),
-            lost=pl.when(pl.col("scored") > 0).then(pl.col("lost")),
+            lost=pl.when(pl.col("scored") > 0).then(
+                shown_lost_expr(pl.col("score"), pl.col("lost"))
+            ),
         )
-        .with_columns(
-            percent=pl.when(pl.col("max") > 0)
-            .then(pl.col("score") / pl.col("max") * 100)
-            .otherwise(None),
-        )
+        .with_columns(percent=shown_percent_expr(pl.col("score"), pl.col("max")))
         .sort("order")
         .drop("order")
         .rename({"department": "code"})
@@ -498,8 +500,10 @@ def consolidate_year(
     names = nodes.select("code", "name", "position")
     deductions = (
         per_department.filter(
-            pl.col("score").is_not_null() & (pl.col("score") < pl.col("max") - EPSILON)
+            pl.col("score").is_not_null()
+            & shown_below_expr(pl.col("score"), pl.col("max"))
         )
+        .with_columns(lost=shown_lost_expr(pl.col("score"), pl.col("lost")))
         .join(names, on="code")
         .join(order.select("department", "order"), on="department")
         .sort("order", "position")
@@ -1258,9 +1262,7 @@ def compare(
             previous_max=pl.when(pl.col("previous").is_not_null())
             .then(pl.coalesce("previous_max", "max"))
             .otherwise(None),
-            percent=pl.when(pl.col("max") > 0).then(
-                pl.col("score") / pl.col("max") * 100
-            ),
+            percent=shown_percent_expr(pl.col("score"), pl.col("max")),
             # a component none of whose criteria is scored has no figure: it
             # is not compared (README, Choices: "Nothing scored")
             delta=shown_change_expr(pl.col("score"), pl.col("previous")),

@@ -107,6 +107,37 @@ def shown_change_expr(now: pl.Expr, before: pl.Expr) -> pl.Expr:
     return exact_difference(round2_expr(now), round2_expr(before))
 
 
+def shown_lost_expr(score: pl.Expr, lost: pl.Expr) -> pl.Expr:
+    """Points lost as shown beside a score: the maximum they were lost from
+    (``score + lost``, exactly) less the score, each rounded to 2 decimals first
+    (README, Rounding: 0,375 of 0,5 shows as 0,38, 0,12 lost), so that a reader
+    who subtracts the printed score from the printed maximum finds them."""
+    return shown_change_expr(exact_sum_of(score, lost), score)
+
+
+def exact_sum_of(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """``left + right`` computed exactly on the decimals, as Float64."""
+    return from_scaled(to_scaled(left) + to_scaled(right))
+
+
+def shown_below_expr(score: pl.Expr, maximum: pl.Expr) -> pl.Expr:
+    """Whether a score is shown below its maximum, both rounded to 2 decimals
+    (0,499 of 0,5 shows as 0,5: not below, nothing shown lost)."""
+    return round2_expr(score) < round2_expr(maximum)
+
+
+def shown_percent(score: float, maximum: float) -> float:
+    """The share of its maximum a score reaches, in percent to 2 decimals, worked
+    out of the score as shown (7,925 of 9,5 shows as 7,93: 83,47 %)."""
+    return round2(round2(score) / maximum * 100)
+
+
+def shown_percent_expr(score: pl.Expr, maximum: pl.Expr) -> pl.Expr:
+    """``shown_percent`` for Float64 columns (null where either is or the
+    maximum is 0)."""
+    return pl.when(maximum > 0).then(round2_expr(round2_expr(score) / maximum * 100))
+
+
 def round2_expr(expr: pl.Expr) -> pl.Expr:
     """``round2`` for a Float64 column (nulls stay null)."""
     scaled = to_scaled(expr)

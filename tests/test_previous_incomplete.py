@@ -140,7 +140,7 @@ def test_the_headline_and_report_never_quote_an_incomplete_year(inputs: Path) ->
     text = _report_text(result)
     shown = f"{incomplete_total:.2f}".replace(".", ",")
     assert shown not in text
-    assert _survey_sentence(text).endswith("(68,1 %).")  # not compared
+    assert _survey_sentence(text).endswith("(68,05 %).")  # not compared
     # the scorecard's components: no total of last year on the total row
     from parindex.render.scorecard import render_scorecard
 
@@ -167,4 +167,4 @@ def test_with_published_figures_the_report_quotes_them(inputs: Path) -> None:
     assert result.analysis.headline.previous_total == PUBLISHED_2022
     text = _report_text(result)
     assert "so với năm 2022 (72,1 điểm)" in text
-    assert _survey_sentence(text).endswith("(68,1 %).")  # its leaves: not compared
+    assert _survey_sentence(text).endswith("(68,05 %).")  # its leaves: not compared

@@ -31,7 +31,7 @@ from parindex.analysis import (
     previous_leads,
 )
 from parindex.consolidate import TREND_WORDS
-from parindex.numbers import round2, round2_expr, shown_change
+from parindex.numbers import round2, round2_expr, shown_change, shown_percent
 from parindex.render.charts import components_chart, years_chart
 from parindex.render.prose import (
     STATUS_WORDS,
@@ -828,7 +828,9 @@ def components_block(result: AnalysedResult) -> TableBlock:
         "previous_max": previous_max,
         "previous": previous,
         "score": score,
-        "percent": score / maximum * 100 if maximum and score is not None else None,
+        "percent": shown_percent(score, maximum)
+        if maximum and score is not None
+        else None,
         "delta": shown_change(score, previous)
         if previous is not None and score is not None
         else None,

@@ -25,7 +25,7 @@ from parindex.analysis import (
     LeadBefore,
 )
 from parindex.consolidate import MAXIMUM_MOVED
-from parindex.numbers import round2, round2_expr, shown_change
+from parindex.numbers import round2, round2_expr, shown_change, shown_percent
 from parindex.problems import who_submitted
 from parindex.text import format_vn
 
@@ -719,7 +719,7 @@ def group_sentence(
             text + f", chưa so sánh được với năm {previous_year} "
             f"({format_vn(previous)} điểm)."
         )
-    percent = f" ({format_vn(score / maximum * 100, 1)} %)" if maximum else ""
+    percent = f" ({format_vn(shown_percent(score, maximum))} %)" if maximum else ""
     text = (
         f"{label}: năm {year} đạt {format_vn(score)}/{format_vn(maximum)} điểm{percent}"
     )

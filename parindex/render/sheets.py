@@ -17,8 +17,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis
-from parindex.consolidate import EPSILON, MAXIMUM_MOVED
+from parindex.consolidate import MAXIMUM_MOVED
 from parindex.criteria import GROUP_LABELS
+from parindex.numbers import round2
 from parindex.render.prose import department_summary, unscored_codes, unscored_sentence
 from parindex.render.xlsx import (
     AMBER,
@@ -229,8 +230,10 @@ def criterion_note(record: Mapping[str, Any]) -> str | None:
 def lost_style(record: Row, key: str) -> dict[str, Any] | None:
     """Light red on the points lost of a scored leaf below its maximum."""
     score = record.get("score")
-    below = (
-        record.get("is_leaf") and score is not None and score < record["max"] - EPSILON
+    below = (  # as shown (README, Rounding): 0,499 of 0,5 is 0,5, nothing lost
+        record.get("is_leaf")
+        and score is not None
+        and round2(score) < round2(record["max"])
     )
     return {"bg_color": LIGHT_RED} if key == "lost" and below else None
 

@@ -200,7 +200,7 @@ def test_impact_component_broken_into_groups(
         "đạt 1,5/3 điểm (50 %), bằng năm 2022."
     ) in section
     assert (
-        "- Điểm điều tra xã hội học: năm 2023 đạt 13,61/20 điểm (68,1 %), giảm 1,89 "
+        "- Điểm điều tra xã hội học: năm 2023 đạt 13,61/20 điểm (68,05 %), giảm 1,89 "
         "điểm so với năm 2022 (15,5 điểm)."
     ) in section
     assert (
