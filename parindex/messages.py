@@ -319,6 +319,16 @@ ROW_MESSAGES: dict[str, str] = {
         "ở tiêu chí {code}."
     ),
 }
+ROW_OTHER_SCORE_NOT_USED = {
+    "self": " Dòng này không được dùng, kể cả điểm thẩm định {score} ở ô {cell}.",
+    "appraised": " Dòng này không được dùng, kể cả điểm tự đánh giá {score} ở ô {cell}.",
+}
+"""Said after a row check on one score column when the row's other score column
+holds a number: the whole row is set aside (blind round 28B, F1)."""
+APPRAISAL_NOTE_HINT = (
+    " Nếu chưa có điểm thẩm định, hãy để trống ô {cell} (ghi chú vào cột Nguyên "
+    "nhân trừ điểm) rồi nộp lại."
+)
 # Which cell of the row each row check points at.
 ROW_MESSAGE_COLUMN: dict[str, str] = {
     "code_present": "code",

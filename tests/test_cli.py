@@ -86,8 +86,8 @@ def test_check_reports_errors_with_exit_1(tmp_path: Path, sample_inputs: Path) -
     )
     assert result.exit_code == 1
     assert (
-        '"message": "Điểm thẩm định 2 vượt điểm tối đa 1,5 của tiêu chí 1.1."'
-        in result.output
+        '"message": "Điểm thẩm định 2 vượt điểm tối đa 1,5 của tiêu chí 1.1. Dòng '
+        'này không được dùng, kể cả điểm tự đánh giá 1,5 ở ô D6."' in result.output
     )
 
 
@@ -166,6 +166,6 @@ def test_a_score_just_above_its_maximum_is_shown_apart_from_it(
     )
     assert result.exit_code == 1
     assert (
-        '"message": "Điểm thẩm định 1,5000001 vượt điểm tối đa 1,5 của tiêu chí 1.1."'
-        in result.output
+        '"message": "Điểm thẩm định 1,5000001 vượt điểm tối đa 1,5 của tiêu chí 1.1. '
+        'Dòng này không được dùng, kể cả điểm tự đánh giá 1,5 ở ô D6."' in result.output
     )

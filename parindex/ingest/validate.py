@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from parindex import messages
@@ -115,6 +117,7 @@ def _row_problems(
             message = messages.ROW_NO_CODE
         else:
             message = messages.ROW_MESSAGES[check].format(**values)
+        message += _other_score_not_used(check, column, row, values)
         records.append(
             problem(
                 "error",
@@ -127,6 +130,28 @@ def _row_problems(
             )
         )
     return records
+
+
+def _other_score_not_used(
+    check: str, column: str, row: dict[str, Any], values: dict[str, Any]
+) -> str:
+    """What else a row set aside for one score column loses: the number in its
+    other score column, and for a note in the appraisal column, how to keep the
+    self score (blind round 28B, F1)."""
+    if column not in messages.ROW_OTHER_SCORE_NOT_USED:
+        return ""
+    other = "appraised" if column == "self" else "self"
+    said = ""
+    if row[f"{other}_score"] is not None:
+        said = messages.ROW_OTHER_SCORE_NOT_USED[column].format(
+            score=values[f"{other}_score"],
+            cell=row[f"{other}_cell"] or row["code_cell"],
+        )
+    if check == "appraised_score_is_number":
+        said += messages.APPRAISAL_NOTE_HINT.format(
+            cell=row["appraised_cell"] or row["code_cell"]
+        )
+    return said
 
 
 def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:

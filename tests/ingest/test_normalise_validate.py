@@ -63,7 +63,14 @@ def test_validation_sets_aside_bad_rows_with_exact_messages(
     good, problems = validate_rows(_rows(path), small_criteria)
     assert good["code"].to_list() == ["1.1"]
     assert problems.select("severity", "cell", "criterion", "message").rows() == [
-        ("error", "E7", "1.2.1", "Điểm thẩm định “nửa” không phải là số."),
+        (
+            "error",
+            "E7",
+            "1.2.1",
+            "Điểm thẩm định “nửa” không phải là số. Dòng này không được dùng, kể cả "
+            "điểm tự đánh giá 0,5 ở ô D7. Nếu chưa có điểm thẩm định, hãy để trống ô "
+            "E7 (ghi chú vào cột Nguyên nhân trừ điểm) rồi nộp lại.",
+        ),
         (
             "error",
             "E8",
@@ -248,4 +255,32 @@ def test_responsibility_follows_every_department_listed_on_a_leaf(
             ("1.2.2.1", "TCKH"),
             ("2.2", "TCKH"),
         )
+    ]
+
+
+def test_a_row_set_aside_says_its_other_score_is_not_used_either(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Blind round 28B, F1: a note in one score column set the whole row aside,
+    its other score too, while the message named only the note."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, "đạt", 0.75],
+            ["1.2.1", "Báo cáo", 0.5, 0.5, -0.25],
+        ],
+    )
+    good, problems = validate_rows(_rows(path), small_criteria)
+    assert good.height == 0
+    assert problems.select("cell", "message").rows() == [
+        (
+            "D6",
+            "Điểm tự đánh giá “đạt” không phải là số. Dòng này không được dùng, kể cả "
+            "điểm thẩm định 0,75 ở ô E6.",
+        ),
+        (
+            "E7",
+            "Điểm thẩm định -0,25 là số âm. Dòng này không được dùng, kể cả điểm tự "
+            "đánh giá 0,5 ở ô D7.",
+        ),
     ]
