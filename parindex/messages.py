@@ -217,6 +217,11 @@ FILE_UNKNOWN_DEPARTMENT = (
     "Không xác định được đơn vị nộp: “{text}” không khớp với mã, tên hay tên khác "
     "của đơn vị nào trong bộ chỉ số."
 )
+DEPARTMENT_LINE_SEVERAL = (
+    "Dòng “Đơn vị” ghi “{text}”, nêu nhiều đơn vị ({names}): không biết biểu này "
+    "của đơn vị nào, nên không dùng. Mỗi đơn vị nộp biểu riêng, dòng “Đơn vị” ghi "
+    "một đơn vị."
+)
 UNKNOWN_DEPARTMENT_CLOSEST = (
     " Có phải {name} ({code})? Nếu đúng, hãy ghi “Đơn vị: {name}”."
 )

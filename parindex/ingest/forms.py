@@ -126,21 +126,44 @@ def department_in_text(
 def _longest_named(
     words: list[str], names: Mapping[str, AbstractSet[str]], longest: int
 ) -> AbstractSet[str]:
-    """The codes the longest run of ``words`` found in ``names`` names (every run
-    up to ``longest`` words is one look-up); all of them when runs of that
-    length name different codes."""
-    length, best = 0, frozenset[str]()
+    """The codes named by the runs of ``words`` found in ``names`` that lie
+    within no longer run found (``_named_runs``): a name inside a longer one is
+    the longer one's ("Phòng Tài chính - Kế hoạch" holds "Kế hoạch"), two names
+    side by side are two ("Phòng Nội vụ, Phòng Tư pháp")."""
+    return frozenset(
+        code for _, codes in _named_runs(words, names, longest) for code in codes
+    )
+
+
+def _named_runs(
+    words: list[str], names: Mapping[str, AbstractSet[str]], longest: int
+) -> list[tuple[int, AbstractSet[str]]]:
+    """(first word, codes) of every run of ``words`` (up to ``longest`` words,
+    each one look-up) found in ``names`` and lying within no longer run found,
+    in the order of the text."""
+    found: list[tuple[int, int, AbstractSet[str]]] = []
     for start in range(len(words)):
         for end in range(start + 1, min(start + longest, len(words)) + 1):
-            name = " ".join(words[start:end])
-            found = names.get(name)
-            if found is None or len(name) < length:
-                continue
-            if len(name) > length:
-                length, best = len(name), frozenset(found)
-            else:
-                best = best | found
-    return best
+            codes = names.get(" ".join(words[start:end]))
+            if codes:
+                found.append((start, end, codes))
+    return [
+        (start, codes)
+        for start, end, codes in found
+        if not any(
+            s <= start and end <= e and (s, e) != (start, end) for s, e, _ in found
+        )
+    ]
+
+
+def departments_in_line(text: str, departments: tuple[Department, ...]) -> list[str]:
+    """The departments a ``Đơn vị`` line names side by side (as ``_line_department``
+    reads it), each once, in the order of the line."""
+    index, longest = _line_index(departments)
+    named: list[str] = []
+    for _, codes in _named_runs(_line_words(text), index, longest):
+        named += sorted(c for c in codes if c not in named)
+    return named
 
 
 _NAMES_INDEXES: dict[
@@ -841,6 +864,15 @@ def _form(
         if form.department is None:
             form.department, exact = _line_department(text, departments)
             if form.department is None:
+                named = departments_in_line(text, departments)
+                if len(named) > 1:  # "Phòng Nội vụ, Phòng Tư pháp": whose form?
+                    return reject(
+                        messages.DEPARTMENT_LINE_SEVERAL.format(
+                            text=text.strip(),
+                            names=", ".join(map(criteria_set.department_name, named)),
+                        ),
+                        cell,
+                    )
                 return reject(unknown_department_message(text, departments), cell)
         department = next(d for d in departments if d.code == form.department)
         _places_of_line(form, text, cell, department)
