@@ -18,10 +18,15 @@ from parindex.criteria import (
 )
 from parindex.errors import NoCriteriaSet
 from parindex.ingest.collect import unit_place_of
-from parindex.ingest.discover import ATTACHMENT_SUFFIXES, CONTRACT_FOLDERS, DroppedFile
+from parindex.ingest.discover import (
+    ATTACHMENT_SUFFIXES,
+    CONTRACT_FOLDERS,
+    DroppedFile,
+    current_year,
+)
 from parindex.ingest.normalise import RowsBuilder
 from parindex.ingest.places import unit_place_in
-from parindex.ingest.read import load_submission, stated_year
+from parindex.ingest.read import SubmissionRead, load_submission, stated_year
 from parindex.ingest.safety import read_capped
 from parindex.ingest.validate import validate_rows
 from parindex.ingest.winners import (
@@ -208,6 +213,33 @@ def _guessed_set(
     return None
 
 
+def _older_year(
+    path: Path, read: SubmissionRead, year: int, inputs: Path
+) -> dict[str, str | None] | None:
+    """A warning for a file outside the year folders checked for its ``Năm``
+    line's year when the night consolidates a later one (``current_year`` of
+    ``inputs``): dropped there, it would be set aside whole."""
+    if re.fullmatch(r"\d{4}", path.parent.name) or not inputs.is_dir():
+        return None
+    current = current_year(inputs)
+    if current is None or year >= current:
+        return None
+    cell = next(
+        (t.metadata["year"][1] for t, _ in read.tables() if "year" in t.metadata),
+        None,
+    )
+    if cell is None:  # no Năm line: checked for the latest set's year
+        return None
+    return problem(
+        "warning",
+        messages.CHECK_OLDER_YEAR.format(file_year=year, current=current),
+        file=str(path),
+        cell=cell,
+        sheet=next((t.sheet.name for t, _ in read.tables()), None),
+        department=read.department,
+    )
+
+
 def check_files(
     files: list[Path], inputs: Path, criteria: Path | None = None
 ) -> pl.DataFrame:
@@ -290,6 +322,9 @@ def check_files(
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
+        older = _older_year(path, read, year, inputs)
+        if older is not None:
+            frames.append(problems_frame([older]))
         elsewhere = other_unit_forms([read], place, criteria_set)
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only

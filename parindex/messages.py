@@ -234,7 +234,19 @@ FILE_NO_DEPARTMENT = (
     "với đơn vị nào trong bộ chỉ số."
 )
 FILE_BAD_YEAR = "Dòng “Năm” phải là một năm, không phải “{value}”."
-FILE_YEAR_MISMATCH = "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}."
+FILE_YEAR_MISMATCH = (
+    "Tệp ghi năm {file_year} nhưng nằm trong thư mục năm {year}: không dùng. Nếu là "
+    "bài nộp năm {year}, hãy điền mẫu năm {year} (dòng “Năm: {year}”) rồi nộp lại; "
+    "nếu là tệp năm {file_year}, hãy chuyển sang thư mục {file_year}."
+)
+CHECK_OLDER_YEAR = (
+    "Tệp ghi năm {file_year} nên được kiểm tra theo năm {file_year}, còn năm đang "
+    "tổng hợp là {current}: đặt vào thư mục {current}, tệp này sẽ không được dùng. "
+    "Nếu là bài nộp năm {current}, hãy điền mẫu năm {current} (parindex template "
+    "--year {current})."
+)
+"""``check`` of a file outside the year folders whose ``Năm`` line is older than
+the year the night consolidates (blind round 28B, F3)."""
 FORM_OF_YEAR_IN_OTHER_FOLDER = (
     "Bảng chấm điểm ở sheet “{sheet}” của tệp {file} ghi năm {year} ({where}) nhưng "
     "tệp nằm trong thư mục năm {folder_year}: bảng này không được tổng hợp vào năm "

@@ -155,3 +155,41 @@ def test_check_json_stopped_by_a_signal_answers_in_json(tmp_path: Path) -> None:
     assert result.returncode == 143, result.stderr
     assert result.stderr == line + "\n"
     assert json.loads(result.stdout) == {"error": line, "exit_code": 143}
+
+
+def test_check_of_an_older_years_form_outside_the_folders_says_so(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Blind round 28B, F3: last year's form filled on a department's computer
+    passed ``check`` ("Không có vấn đề nào."), checked as 2022's by its ``Năm``
+    line; dropped in the 2023 folder, the night set it aside whole."""
+    desk = tmp_path / "Desktop"
+    desk.mkdir()
+    form = shutil.copy2(sample_inputs / "2022" / "phong-noi-vu.xlsx", desk)
+    result = runner.invoke(
+        app, ["check", str(form), "--inputs", str(sample_inputs), "--json"]
+    )
+    assert result.exit_code == 0
+    said = json.loads(result.output)
+    assert [(p["severity"], p["cell"], p["message"]) for p in said] == [
+        (
+            "warning",
+            "A5",
+            "Tệp ghi năm 2022 nên được kiểm tra theo năm 2022, còn năm đang tổng hợp "
+            "là 2023: đặt vào thư mục 2023, tệp này sẽ không được dùng. Nếu là bài "
+            "nộp năm 2023, hãy điền mẫu năm 2023 (parindex template --year 2023).",
+        )
+    ]
+    # in the 2023 folder the night's own words, with what to do
+    (tmp_path / "2023").mkdir()
+    in_year = shutil.copy2(form, tmp_path / "2023" / "phong-noi-vu.xlsx")
+    result = runner.invoke(
+        app, ["check", str(in_year), "--inputs", str(sample_inputs), "--json"]
+    )
+    assert result.exit_code == 1
+    (said,) = json.loads(result.output)
+    assert said["message"] == (
+        "Tệp ghi năm 2022 nhưng nằm trong thư mục năm 2023: không dùng. Nếu là bài "
+        "nộp năm 2023, hãy điền mẫu năm 2023 (dòng “Năm: 2023”) rồi nộp lại; nếu là "
+        "tệp năm 2022, hãy chuyển sang thư mục 2022."
+    )

@@ -142,7 +142,9 @@ def test_every_file_is_accounted_for(
     assert (
         "2023/tckh.xlsx",
         "A3",
-        "Tệp ghi năm 2022 nhưng nằm trong thư mục năm 2023.",
+        "Tệp ghi năm 2022 nhưng nằm trong thư mục năm 2023: không dùng. Nếu là bài "
+        "nộp năm 2023, hãy điền mẫu năm 2023 (dòng “Năm: 2023”) rồi nộp lại; nếu là "
+        "tệp năm 2022, hãy chuyển sang thư mục 2022.",
     ) in messages
     assert (
         "2023/ghi-chu.xlsx",
