@@ -1028,6 +1028,17 @@ UNSCORED_OWN_CRITERION = (
     "chí khác của tệp đã có điểm: tệp không cho tiêu chí này điểm nào. Nếu tiêu chí "
     "được 0 điểm, hãy ghi 0 rồi nộp lại."
 )
+UNSCORED_NUMBER_BESIDE = (
+    " Trên dòng này, {found}: nếu đó là điểm, hãy ghi vào ô {cell} (tự đánh giá) "
+    "rồi nộp lại."
+)
+"""After UNSCORED_OWN_CRITERION when the blank row holds a number elsewhere: a
+score typed in the maximum, reason or evidence column (blind round 28B, F5)."""
+UNSCORED_STATED_MAX = "ô {cell} ghi {stated} khác điểm tối đa {max} của bộ chỉ số"
+UNSCORED_NUMBER_IN = {
+    "reason": "cột nguyên nhân ghi “{text}”",
+    "evidence": "cột tài liệu kiểm chứng ghi “{text}”",
+}
 APPRAISAL_MISSING_SELF_USED = (
     "Tiêu chí {code} chưa có điểm thẩm định (ô {cell} để trống hoặc “-”) trong khi "
     "các tiêu chí khác của tệp đã có: tạm dùng điểm tự đánh giá {self_score}."

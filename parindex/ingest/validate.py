@@ -11,7 +11,13 @@ from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.numbers import SCALE, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame, template_pattern
-from parindex.text import format_typed, format_vn, roman_component, visible
+from parindex.text import (
+    format_typed,
+    format_vn,
+    parse_number,
+    roman_component,
+    visible,
+)
 from parindex.validation import failed_checks
 from schemas.submission import TOLERANCE, SubmissionRow
 
@@ -664,7 +670,19 @@ def _unscored_own(
             & pl.col("notices").is_null()
             & pl.col("code").is_in(surveyed.implode()).not_()
         )
-        .select("file", "sheet", "department", "code", "self_cell", "appraised_cell")
+        .select(
+            "file",
+            "sheet",
+            "department",
+            "code",
+            "self_cell",
+            "appraised_cell",
+            "max",
+            "stated_max",
+            "max_cell",
+            "reason",
+            "evidence",
+        )
         .collect()
     )
     if candidates.is_empty():
@@ -691,7 +709,8 @@ def _unscored_own(
                 "warning",
                 messages.UNSCORED_OWN_CRITERION.format(
                     code=row["code"], cells=", ".join(cells)
-                ),
+                )
+                + _number_beside(row),
                 file=row["file"],
                 sheet=row["sheet"],
                 cell=cells[0],
@@ -700,6 +719,30 @@ def _unscored_own(
             )
         )
     return records
+
+
+def _number_beside(row: dict[str, Any]) -> str:
+    """What a blank row holds that may be its score, as ``_unscored_own`` adds it:
+    a maximum other than the set's, a number alone in the reason or evidence
+    column (within the maximum); "" when nothing (blind round 28B, F5)."""
+    found = []
+    stated, maximum = row["stated_max"], row["max"]
+    if stated is not None and maximum is not None and abs(stated - maximum) > 0.005:
+        found.append(
+            messages.UNSCORED_STATED_MAX.format(
+                cell=row["max_cell"], stated=_fmt(stated), max=_fmt(maximum)
+            )
+        )
+    for column, said in messages.UNSCORED_NUMBER_IN.items():
+        text = (row[column] or "").strip()
+        value = parse_number(text) if text else None
+        if value is not None and maximum is not None and 0 <= value <= maximum:
+            found.append(said.format(text=text))
+    if not found or not row["self_cell"]:
+        return ""
+    return messages.UNSCORED_NUMBER_BESIDE.format(
+        found="; ".join(found), cell=row["self_cell"]
+    )
 
 
 _ABSENT_NAMED = 20

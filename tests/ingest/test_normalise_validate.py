@@ -286,3 +286,29 @@ def test_a_row_set_aside_says_its_other_score_is_not_used_either(
             "đánh giá 0,5 ở ô D7.",
         ),
     ]
+
+
+def test_a_blank_row_with_a_number_beside_its_score_cells_points_at_it(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Blind round 28B, F5: a score typed in the reason column, or over the
+    maximum, was told only "để trống … hãy ghi 0"."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.75],
+            ["1.2.1", "Báo cáo chung", 0.25, None, None, "0,5"],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("severity", "cell", "message").rows() == [
+        (
+            "warning",
+            "D7",
+            "Tiêu chí 1.2.1 chưa có điểm (ô D7, E7 để trống hoặc “-”) trong khi các "
+            "tiêu chí khác của tệp đã có điểm: tệp không cho tiêu chí này điểm nào. "
+            "Nếu tiêu chí được 0 điểm, hãy ghi 0 rồi nộp lại. Trên dòng này, ô C7 ghi "
+            "0,25 khác điểm tối đa 0,5 của bộ chỉ số; cột nguyên nhân ghi “0,5”: nếu "
+            "đó là điểm, hãy ghi vào ô D7 (tự đánh giá) rồi nộp lại.",
+        )
+    ]
