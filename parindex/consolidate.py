@@ -322,7 +322,12 @@ def shared_said(problems: pl.DataFrame, current: YearResult) -> pl.DataFrame:
         message = record["message"] or ""
         used_text = _used_text(used)
         if (blank := _UNSCORED_OWN.fullmatch(message)) is not None:
-            message = messages.SHARED_LEFT_BLANK.format(
+            by_lead = record["department"] == used["departments"][0]
+            message = (
+                messages.SHARED_LEFT_BLANK_BY_LEAD
+                if by_lead
+                else messages.SHARED_LEFT_BLANK
+            ).format(
                 code=used["code"],
                 cells=blank["cells"],
                 used=used_text,

@@ -405,6 +405,13 @@ SHARED_LEFT_BLANK = (
     "điểm của đơn vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số ({lead}) được dùng "
     "trước."
 )
+SHARED_LEFT_BLANK_BY_LEAD = (
+    "Tiêu chí dùng chung {code} để trống trong tệp này (ô {cells}): tổng hợp tạm "
+    "dùng {used} của {used_department}. Đơn vị là đơn vị chủ trì tiêu chí này: nếu "
+    "có điểm, hãy ghi vào ô trên rồi nộp lại (điểm của đơn vị chủ trì được dùng "
+    "trước, kể cả 0)."
+)
+"""SHARED_LEFT_BLANK said to the lead itself (blind round 28B, F7)."""
 # APPRAISAL_MISSING_SELF_USED where another department's row of the shared leaf
 # is the one used
 APPRAISAL_MISSING_SELF_NOT_USED = (

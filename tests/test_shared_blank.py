@@ -42,10 +42,11 @@ def test_the_lead_that_left_a_shared_criterion_blank_is_told_whose_figure_is_use
         (
             "warning",
             "D11",
+            # the lead (NV) is not told the lead's figure comes first (28B, F7)
             "Tiêu chí dùng chung 1.2.1 để trống trong tệp này (ô D11, E11): tổng "
-            "hợp dùng 0 điểm của TCKH. Nếu đơn vị không chấm tiêu chí này, đừng ghi "
-            "0: điểm của đơn vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số (NV) "
-            "được dùng trước.",
+            "hợp tạm dùng 0 điểm của TCKH. Đơn vị là đơn vị chủ trì tiêu chí này: "
+            "nếu có điểm, hãy ghi vào ô trên rồi nộp lại (điểm của đơn vị chủ trì "
+            "được dùng trước, kể cả 0).",
         )
     ]
 
@@ -63,3 +64,19 @@ def test_a_department_whose_figure_is_not_used_is_not_told_its_self_score_is(
         "được dùng: tổng hợp dùng 0 điểm của NV (tiêu chí dùng chung).",
     ) in said
     assert not any("tạm dùng điểm tự đánh giá" in message for _, _, message in said)
+
+
+def test_a_department_not_leading_a_shared_criterion_left_blank_is_not_asked_for_0(
+    inputs: Path,
+) -> None:
+    _blank(inputs / TCKH, "1.2.1")
+    assert _said(inputs, TCKH) == [
+        (
+            "warning",
+            "D10",
+            "Tiêu chí dùng chung 1.2.1 để trống trong tệp này (ô D10, E10): tổng "
+            "hợp dùng 0 điểm của NV. Nếu đơn vị không chấm tiêu chí này, đừng ghi "
+            "0: điểm của đơn vị ghi đầu tiên ở tiêu chí này trong bộ chỉ số (NV) "
+            "được dùng trước.",
+        )
+    ]
