@@ -26,7 +26,12 @@ from parindex.consolidate import (
     YearResult,
 )
 from parindex.criteria import CriteriaSet
-from parindex.numbers import shown_below_expr, shown_change, shown_change_expr
+from parindex.numbers import (
+    shown_below_expr,
+    shown_change,
+    shown_change_expr,
+    shown_total_lost_expr,
+)
 from parindex.settings import UnitSettings
 
 INCREASED, MAINTAINED, DECREASED = "increased", "maintained", "decreased"
@@ -263,12 +268,13 @@ def recoverable_by_department(
         result.current.criteria_set,
         lost,
         pl.len().cast(pl.Int64).alias("leaves"),
-        pl.col("lost").sum().alias("lost"),
+        # as a total line shows them (README, Rounding)
+        shown_total_lost_expr(pl.col("max"), pl.col("score")).alias("lost"),
         pl.col("recurring").fill_null(False).sum().cast(pl.Int64).alias("recurring"),
-        pl.col("lost")
-        .filter(pl.col("recurring").fill_null(False))
-        .sum()
-        .alias("recurring_lost"),
+        shown_total_lost_expr(
+            pl.col("max").filter(pl.col("recurring").fill_null(False)),
+            pl.col("score").filter(pl.col("recurring").fill_null(False)),
+        ).alias("recurring_lost"),
     )
 
 
@@ -339,7 +345,9 @@ def over_claims_by_department(
             pl.len().cast(pl.Int64).alias("leaves"),
             pl.col("self_score").sum(),
             pl.col("appraised_score").sum(),
-            pl.col("cut").sum(),
+            shown_total_lost_expr(
+                pl.col("self_score"), pl.col("appraised_score")
+            ).alias("cut"),
         )
         .join(compared, on="code", how="left")
         .select(

@@ -115,6 +115,27 @@ def shown_lost_expr(score: pl.Expr, lost: pl.Expr) -> pl.Expr:
     return shown_change_expr(exact_sum_of(score, lost), score)
 
 
+def shown_total_lost(rows: pl.DataFrame, larger: str, smaller: str) -> float:
+    """What a total line adding ``rows`` shows as points lost (``larger`` the
+    maximum, ``smaller`` the score) or cut (the self and appraised scores): the
+    exact sum of ``larger`` less that of ``smaller``, over the rows holding both,
+    each sum rounded first (``shown_change``), as the line's own figures are
+    shown beside it (README, Rounding: two 0,375 of 0,5 show 0,12 lost each,
+    their total 1 − 0,75 = 0,25)."""
+    both = rows.filter(pl.col(larger).is_not_null() & pl.col(smaller).is_not_null())
+    return shown_change(
+        exact_total(both[larger].to_list()), exact_total(both[smaller].to_list())
+    )
+
+
+def shown_total_lost_expr(larger: pl.Expr, smaller: pl.Expr) -> pl.Expr:
+    """``shown_total_lost`` as an aggregation (over the rows holding both)."""
+    both = larger.is_not_null() & smaller.is_not_null()
+    return shown_change_expr(
+        exact_sum(larger.filter(both)), exact_sum(smaller.filter(both))
+    )
+
+
 def exact_sum_of(left: pl.Expr, right: pl.Expr) -> pl.Expr:
     """``left + right`` computed exactly on the decimals, as Float64."""
     return from_scaled(to_scaled(left) + to_scaled(right))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -112,3 +113,44 @@ def test_a_score_group_percentage_has_two_decimals_like_every_other(
     _, markdown = _outputs(inputs, tmp_path)
     assert "năm 2023 đạt 13,61/20 điểm (68,05 %)" in markdown
     assert "năm 2023 đạt 9,27/10 điểm (92,7 %)" in markdown
+
+
+def _row(sheet: Any, first: object) -> list[object]:
+    """The values of the first row of ``sheet`` whose first filled cell is ``first``."""
+    for row in sheet.iter_rows(values_only=True):
+        filled = [v for v in row if v is not None]
+        if filled and filled[0] == first:
+            return filled
+    raise AssertionError(f"no row {first!r} in {sheet.title}")
+
+
+def test_a_total_line_loses_its_own_maximum_less_its_own_score(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """Tư pháp's 2.1.1 and 2.1.2 at 0,375 of 0,5 (README, Rounding): each line
+    shows 0,38 and 0,12 lost, and Tư pháp's 7,8 of 9,5 loses 1,7. Its total
+    lines said 1,69 (the lines' 0,12 + 0,12 + 1,45) beside 9,5 and 7,8, and the
+    council's cuts "0,24" beside 1 and 0,75 (re-check 28C, N1): a total line
+    adds the exact figures, rounds them once, and loses its own maximum less its
+    own score, as the department's line does."""
+    _score_211(inputs, 0.5, 0.375)
+    path = inputs / str(YEAR) / "phong-tu-phap.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    row = next(r for r in workbook.worksheets[0].iter_rows() if r[0].value == "2.1.2")
+    row[3].value, row[4].value = 0.5, 0.375
+    workbook.save(path)
+    summary, _ = _outputs(inputs, tmp_path)
+    assert _department(summary, "TP")["lost"] == 1.7
+    folder = tmp_path / "outputs" / str(YEAR)
+    own = openpyxl.load_workbook(folder / "departments" / "TP-2023.xlsx")
+    assert _row(own["Bị trừ điểm"], "Cộng") == ["Cộng", 5, 3.3, 1.7]
+    assert _row(own["Tiêu chí phụ trách"], "Cộng") == ["Cộng", 9.5, 7.8, 1.7]
+    said = own["Tự chấm và thẩm định"]["A3"].value
+    assert "ở 2 tiêu chí, tổng cộng 0,25 điểm" in said
+    card = openpyxl.load_workbook(folder / f"scorecard-{YEAR}.xlsx")
+    assert _row(card["TP"], "Cộng") == ["Cộng", 5, 3.3, 1.7]
+    assert card["Mất điểm"]["A3"].value.startswith("32 tiêu chí bị mất tổng cộng 21,01")
+    assert _row(card["Mất điểm"], 3)[:5] == [3, "TP", "Phòng Tư pháp", 3, 1.7]
+    assert _row(card["Tự chấm và thẩm định"], 3)[:8] == [
+        3, "TP", "Phòng Tư pháp", 7, 2, 1, 0.75, 0.25
+    ]  # fmt: skip

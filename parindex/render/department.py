@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from parindex.analysis import AnalysedResult, previous_leads
 from parindex.consolidate import listed
-from parindex.numbers import shown_change
+from parindex.numbers import shown_change, shown_total_lost
 from parindex.render.prose import (
     STATUS_LABELS,
     department_summary,
@@ -29,12 +29,11 @@ from parindex.render.prose import (
 from parindex.render.sheets import (
     CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
-    DEDUCTION_SUMS,
     NO_PREVIOUS_LEAVES,
     TOTAL_LABEL,
     UNKNOWN_DEPARTMENT,
-    column_sums,
     criterion_row,
+    deduction_sums,
     department_row,
     department_slice,
     lost_style,
@@ -277,7 +276,7 @@ def _counts(deductions: pl.DataFrame, cuts: pl.DataFrame) -> dict[str, Any]:
     return {
         "deductions": deductions.height,
         "cut_leaves": cuts.height,
-        "cut": float(cuts["cut"].sum()),
+        "cut": shown_total_lost(cuts, "self_score", "appraised_score"),
     }
 
 
@@ -320,7 +319,8 @@ def write_recurring(
     rows = department_slice(result, department).recurring
     line = (
         f"{rows.height} tiêu chí bị trừ điểm hai năm liền, năm {year} mất "
-        f"{format_vn(float(rows['lost'].sum()))} điểm: cần ưu tiên khắc phục."
+        f"{format_vn(shown_total_lost(rows, 'max', 'score'))} điểm: cần ưu tiên "
+        "khắc phục."
         + leads_before_sentence(
             previous_leads(result, rows), previous_year, lead_names(result), department
         )
@@ -349,7 +349,7 @@ def write_leaves(
     rows = [
         criterion_row(r, result.previous_year) for r in leaves.iter_rows(named=True)
     ]
-    total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
+    total = {**deduction_sums(rows), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, 2, LEAF_COLUMNS, rows, style=lost_style, total=total
     )

@@ -31,7 +31,13 @@ from parindex.analysis import (
     previous_leads,
 )
 from parindex.consolidate import TREND_WORDS
-from parindex.numbers import round2, round2_expr, shown_change, shown_percent
+from parindex.numbers import (
+    round2,
+    round2_expr,
+    shown_change,
+    shown_percent,
+    shown_total_lost,
+)
 from parindex.render.charts import components_chart, years_chart
 from parindex.render.prose import (
     STATUS_WORDS,
@@ -594,7 +600,8 @@ def department_part(
         blocks.append(
             Paragraph(
                 f"Điểm thẩm định thấp hơn điểm tự đánh giá ở {own.height} tiêu chí "
-                f"(tổng {format_vn(float(own['cut'].sum()))} điểm): "
+                f"(tổng {format_vn(shown_total_lost(own, 'self_score', 'appraised_score'))}"
+                " điểm): "
                 f"{cuts_list(own.to_dicts())}."
             )
         )
@@ -652,7 +659,8 @@ def _solutions_section(result: AnalysedResult) -> list[Block]:
         blocks.append(
             Paragraph(
                 f"{recurring.height} tiêu chí bị trừ điểm cả năm {previous_year} và "
-                f"năm {result.year} (tổng {format_vn(float(recurring['lost'].sum()))} "
+                f"năm {result.year} (tổng "
+                f"{format_vn(shown_total_lost(recurring, 'max', 'score'))} "
                 "điểm năm nay):"
             )
         )

@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from parindex import messages
 from parindex.analysis import DIFFERENCE_SHOWN, AnalysedResult, previous_leads
 from parindex.consolidate import GROUPS, TREND_WORDS, trend
-from parindex.numbers import shown_change
+from parindex.numbers import shown_change, shown_percent, shown_total_lost
 from parindex.render.charts import short_name
 from parindex.render.prose import (
     NO_RECONCILIATION,
@@ -37,13 +37,13 @@ from parindex.render.prose import (
 from parindex.render.sheets import (
     CLAIMS_SHEET,
     DEDUCTION_COLUMNS,
-    DEDUCTION_SUMS,
     NO_DEDUCTIONS,
     NO_PREVIOUS_LEAVES,
     TOTAL_LABEL,
     centred_rank,
     column_sums,
     criterion_rows,
+    deduction_sums,
     department_names,
     joined_departments,
     lost_style,
@@ -434,7 +434,9 @@ def write_components(
     total = {
         **sums,
         "name": "Tổng cộng",
-        "percent": _percent(sums["score"], sums["max"]),
+        "percent": shown_percent(sums["score"], sums["max"])
+        if sums["score"] is not None and sums["max"]
+        else None,
         "delta": delta,
         "trend": TREND_WORDS.get(trend(delta) or "", None),
     }
@@ -608,7 +610,7 @@ def write_points_lost(
     row = write_line(
         worksheet, 0, f"Các tiêu chí bị mất điểm năm {result.year}", formats.title
     )
-    total = float(lost["lost"].sum())
+    total = shown_total_lost(lost, "max", "score")
     summary = (
         f"{lost.height} tiêu chí bị mất tổng cộng {format_vn(total)} điểm"
         if lost.height
@@ -619,7 +621,8 @@ def write_points_lost(
     if lost.height and previous_year is not None:
         recurring = lost.filter(pl.col("recurring"))
         summary += (
-            f"; {recurring.height} tiêu chí ({format_vn(float(recurring['lost'].sum()))}"
+            f"; {recurring.height} tiêu chí "
+            f"({format_vn(shown_total_lost(recurring, 'max', 'score'))}"
             f" điểm) cũng bị mất điểm năm {previous_year}, xếp trước: đó là các tiêu "
             "chí cần ưu tiên khắc phục."
         )
@@ -653,7 +656,9 @@ def write_points_lost(
         "leaves": lost.height if scored else None,
         "lost": total if scored else None,
         "recurring": recurring_lost.height if scored else None,
-        "recurring_lost": float(recurring_lost["lost"].sum()) if scored else None,
+        "recurring_lost": shown_total_lost(recurring_lost, "max", "score")
+        if scored
+        else None,
     }
     tables = write_summary_and_list(
         worksheet,
@@ -779,17 +784,11 @@ def write_all_deductions(
             names, default=None, return_dtype=pl.String
         )
     )
-    total = {**column_sums(rows, DEDUCTION_SUMS), "department": TOTAL_LABEL}
+    total = {**deduction_sums(rows), "department": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, ALL_DEDUCTION_COLUMNS, rows, total=total
     )
     finish_page(worksheet, table)
-
-
-def _percent(score: float | None, maximum: float | None) -> float | None:
-    if score is None or not maximum:
-        return None
-    return score / maximum * 100
 
 
 # --- Kiểm tra, Nguồn ------------------------------------------------------------

@@ -19,7 +19,7 @@ from parindex import messages
 from parindex.analysis import AnalysedResult, DepartmentAnalysis
 from parindex.consolidate import MAXIMUM_MOVED
 from parindex.criteria import GROUP_LABELS
-from parindex.numbers import round2
+from parindex.numbers import round2, shown_total_lost
 from parindex.render.prose import department_summary, unscored_codes, unscored_sentence
 from parindex.render.xlsx import (
     AMBER,
@@ -86,10 +86,10 @@ DEDUCTION_COLUMNS = (
 )
 
 
-# The Cộng row adds the maximum, the score and the points lost; the self-assessed
-# and appraised scores are not added (a self-assessed subtotal next to the used
-# one reads as a gap that is not there).
-DEDUCTION_SUMS = ("max", "score", "lost")
+# The Cộng row adds the maximum and the score, and shows the points lost as the
+# one less the other (``deduction_sums``); the self-assessed and appraised scores
+# are not added (a self-assessed subtotal next to the used one reads as a gap
+# that is not there).
 
 
 CLAIM_COLUMNS = (
@@ -283,7 +283,8 @@ def write_over_claims(
     row = write_line(worksheet, 0, title, formats.title)
     summary = (
         f"Hội đồng thẩm định hạ điểm tự đánh giá ở {cuts.height} tiêu chí, tổng cộng "
-        f"{format_vn(float(cuts['cut'].sum()))} điểm (lớn nhất xếp trước)."
+        f"{format_vn(shown_total_lost(cuts, 'self_score', 'appraised_score'))} điểm "
+        "(lớn nhất xếp trước)."
         if cuts.height
         else "Không có tiêu chí nào có điểm thẩm định thấp hơn điểm tự đánh giá."
         if scored(result, department)
@@ -366,7 +367,7 @@ def write_deductions(
     row = write_line(worksheet, first_row, title, formats.title)
     share = department_slice(result, department)
     rows = share.deductions
-    total = {**column_sums(rows, DEDUCTION_SUMS), "code": TOTAL_LABEL}
+    total = {**deduction_sums(rows), "code": TOTAL_LABEL}
     table = write_table(
         worksheet, formats, row + 1, DEDUCTION_COLUMNS, rows, total=total
     )
@@ -387,6 +388,26 @@ def write_deductions(
         if unscored:
             row = write_line(worksheet, row, unscored_sentence(unscored))
     return row
+
+
+def deduction_sums(rows: Sequence[Row] | pl.DataFrame) -> dict[str, float | None]:
+    """The ``Cộng`` line of a table of leaves: the sums of their maxima and
+    scores, and the points lost as that line shows them (``shown_total_lost``:
+    its maximum less its score over the scored leaves, each rounded first; the
+    lines above, each rounded apart, may add to 0,01 more or less)."""
+    sums = column_sums(rows, ("max", "score"))
+    frame = (
+        rows
+        if isinstance(rows, pl.DataFrame)
+        else pl.DataFrame(
+            {key: [r.get(key) for r in rows] for key in ("max", "score")},
+            schema={"max": pl.Float64, "score": pl.Float64},
+        )
+    )
+    lost = (
+        shown_total_lost(frame, "max", "score") if sums["score"] is not None else None
+    )
+    return {**sums, "lost": lost}
 
 
 def column_sums(
