@@ -386,6 +386,14 @@ DEPARTMENT_SUBMITTED_UNUSABLE = (
     "Đơn vị {department} đã nộp nhưng tệp “{file}” không dùng được: {reason}"
 )
 
+# a department without a file in use named, beside another, on the `Đơn vị` line
+# of a file set aside for it (DEPARTMENT_LINE_SEVERAL; re-check 28C, N2)
+DEPARTMENT_ON_SEVERAL_LINE = (
+    "Đơn vị {department} chưa có tệp chấm điểm dùng được năm {year}: tệp “{file}” "
+    "ghi cả đơn vị này và đơn vị khác trên dòng “Đơn vị” nên không dùng được. Nếu "
+    "là tệp của đơn vị, hãy sửa dòng “Đơn vị” rồi nộp lại."
+)
+
 # --- across files --------------------------------------------------------------------
 SHARED_CONFLICT = (
     "Tiêu chí dùng chung {code}: các đơn vị chấm khác nhau ({values}); "

@@ -119,6 +119,7 @@ _UNKNOWN_PATTERNS = tuple(
 
 _NOT_SUBMITTED = template_pattern(messages.DEPARTMENT_NOT_SUBMITTED)
 _UNUSABLE = template_pattern(messages.DEPARTMENT_SUBMITTED_UNUSABLE)
+_ON_SEVERAL_LINE = template_pattern(messages.DEPARTMENT_ON_SEVERAL_LINE)
 _WAITING = template_pattern(messages.DEPARTMENT_NOT_FOUND_PENDING)
 _NEWER = template_pattern(messages.DEPARTMENT_NEWER_PENDING)
 
@@ -155,8 +156,9 @@ def not_submitted(problems: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def submitted_unusable(problems: Iterable[Mapping[str, Any]]) -> set[str]:
     """The departments the problems say submitted only a file that could not be
-    used (rejected; its name, folder or `Đơn vị` line names the department)."""
-    return _said(problems, _UNUSABLE)
+    used (rejected; its name, folder or `Đơn vị` line names the department, the
+    line maybe beside another department)."""
+    return _said(problems, _UNUSABLE, _ON_SEVERAL_LINE)
 
 
 def submission_unknown(problems: Iterable[Mapping[str, Any]]) -> set[str]:

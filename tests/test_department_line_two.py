@@ -17,6 +17,7 @@ import pytest
 
 from parindex import pipeline
 from parindex.ingest.forms import department_in_text
+from parindex.problems import who_submitted
 
 NV = "2023/phong-noi-vu.xlsx"
 
@@ -76,3 +77,31 @@ def test_a_name_inside_a_longer_one_is_the_longer_ones(inputs: Path) -> None:
     departments = criteria.departments
     assert department_in_text("Phòng Tài chính - Kế hoạch huyện", departments) == "TCKH"
     assert department_in_text("Phòng Nội vụ, Phòng Tư pháp", departments) is None
+
+
+def test_a_department_named_on_such_a_line_is_not_said_not_to_have_submitted(
+    inputs: Path,
+) -> None:
+    """Re-check 28C, N2: Nội vụ, whose only form named Tư pháp too, was said
+    "chưa nộp tệp chấm điểm"."""
+    _with_line(inputs, "Phòng Nội vụ (phối hợp Phòng Tư pháp)", "bang-diem.xlsx")
+    criteria = pipeline.load_criteria(inputs, 2023)
+    ingested = pipeline.ingest_year(inputs, 2023, criteria, time.time())
+    said = ingested.problems.filter(
+        pl.col("file").is_null() & pl.col("department").is_in(["NV", "TP"])
+    )
+    assert said.select("severity", "department", "message").rows() == [
+        (
+            "warning",
+            "NV",
+            "Đơn vị Phòng Nội vụ chưa có tệp chấm điểm dùng được năm 2023: tệp "
+            "“2023/bang-diem.xlsx” ghi cả đơn vị này và đơn vị khác trên dòng “Đơn "
+            "vị” nên không dùng được. Nếu là tệp của đơn vị, hãy sửa dòng “Đơn vị” "
+            "rồi nộp lại.",
+        )
+    ]
+    found = who_submitted(
+        criteria.departments, ingested.submissions, ingested.problems
+    ).coverage
+    assert ("NV", "Phòng Nội vụ") in found.unusable
+    assert ("NV", "Phòng Nội vụ") not in found.submitted + found.missing

@@ -15,6 +15,7 @@ from parindex.criteria import CriteriaSet
 from parindex.ingest import checked
 from parindex.ingest.cache import ReadCache
 from parindex.ingest.discover import DroppedFile, discover, sha256
+from parindex.ingest.forms import departments_in_line
 from parindex.ingest.normalise import FileRows, RowsBuilder
 from parindex.ingest.places import UnitPlace, registered_place, unit_place_in
 from parindex.ingest.read import (
@@ -36,6 +37,7 @@ from parindex.ingest.winners import (
 )
 from parindex.problems import (
     concat_problems,
+    fields_pattern,
     problem,
     problems_frame,
 )
@@ -281,6 +283,29 @@ def last_year_digests(
                 found.setdefault(digest, path.relative_to(inputs).as_posix())
         except OSError:
             continue
+    return found
+
+
+_SEVERAL_LINE = fields_pattern(messages.DEPARTMENT_LINE_SEVERAL)
+
+
+def _on_several_lines(
+    reads: Sequence[SubmissionRead],
+    owner: dict[str, str | None],
+    criteria_set: CriteriaSet,
+) -> dict[str, str]:
+    """Department → the first file (by name) set aside for a ``Đơn vị`` line
+    naming it beside other departments, no department of its own known (its
+    name names none): whose it is cannot be told, and each department it names
+    is told of it rather than said not to have submitted."""
+    found: dict[str, str] = {}
+    for read in sorted(reads, key=lambda r: r.file.name):
+        if read.rejection is None or owner.get(read.file.name) is not None:
+            continue
+        line = _SEVERAL_LINE.fullmatch(read.rejection["message"] or "")
+        if line is not None:
+            for code in departments_in_line(line["text"], criteria_set.departments):
+                found.setdefault(code, read.file.name)
     return found
 
 
@@ -663,6 +688,7 @@ def collect_year(
         for name, code in sorted(owner.items(), reverse=True)
         if code is not None
     }  # the first rejected file, by name, of each department
+    on_several_lines = _on_several_lines(reads, owner, criteria_set)
     for department in criteria_set.departments:
         if department.code in submitted:
             newer = [f for f, owner in pending.items() if owner == department.code]
@@ -673,7 +699,13 @@ def collect_year(
                 )
                 problems.append(problem("warning", said, department=department.code))
             continue
-        if department.code in unusable:
+        if department.code in on_several_lines:
+            said = messages.DEPARTMENT_ON_SEVERAL_LINE.format(
+                department=messages.department_named(department.name),
+                year=year,
+                file=on_several_lines[department.code],
+            )
+        elif department.code in unusable:
             file, reason = unusable[department.code]
             said = messages.DEPARTMENT_SUBMITTED_UNUSABLE.format(
                 department=messages.department_named(department.name),
