@@ -342,10 +342,29 @@ ROW_OTHER_SCORE_NOT_USED = {
 }
 """Said after a row check on one score column when the row's other score column
 holds a number: the whole row is set aside (blind round 28B, F1)."""
-APPRAISAL_NOTE_HINT = (
-    " Nếu chưa có điểm thẩm định, hãy để trống ô {cell} (ghi chú vào cột Nguyên "
-    "nhân trừ điểm) rồi nộp lại."
+SCORE_NOTE_HINT = {
+    "self": (
+        " Nếu chưa có điểm tự đánh giá, hãy để trống ô {cell} (ghi chú vào cột "
+        "Nguyên nhân trừ điểm) rồi nộp lại."
+    ),
+    "appraised": (
+        " Nếu chưa có điểm thẩm định, hãy để trống ô {cell} (ghi chú vào cột "
+        "Nguyên nhân trừ điểm) rồi nộp lại."
+    ),
+}
+"""After a score cell that is not a number and holds no digit (a note: ``Chờ HĐ
+thẩm định``, ``x``): how to keep the row's other score (blind round 28B, F1)."""
+SCORE_WITH_WORDS_HINT = (
+    " Nếu điểm là {number}, hãy ghi số {number} thôi, không kèm chữ, vào ô {cell} "
+    "rồi nộp lại."
 )
+"""After a score cell holding one number among words (``1,5 điểm``, ``0.5đ``,
+``1,28 (chờ)``): type the number alone (re-check 28C, N3)."""
+SCORE_AS_NUMBER_HINT = (
+    " Hãy ghi điểm là một số (ví dụ 0,5), không kèm chữ hay dấu khác, vào ô {cell} "
+    "rồi nộp lại."
+)
+"""After a score cell holding several numbers (``1/2``, ``0,5-0,75``)."""
 # Which cell of the row each row check points at.
 ROW_MESSAGE_COLUMN: dict[str, str] = {
     "code_present": "code",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -153,11 +154,26 @@ def _other_score_not_used(
             score=values[f"{other}_score"],
             cell=row[f"{other}_cell"] or row["code_cell"],
         )
-    if check == "appraised_score_is_number":
-        said += messages.APPRAISAL_NOTE_HINT.format(
-            cell=row["appraised_cell"] or row["code_cell"]
-        )
+    if check.endswith("_is_number"):
+        said += _typed_hint(column, row[f"{column}_raw"] or "", row)
     return said
+
+
+_NUMBER_IN_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
+    """What to type instead of a score cell's text: no digit, a note (leave the
+    cell empty, the note in the reason column); one number among words, that
+    number alone; several, one number (blind round 28B, F1 and F9; re-check
+    28C, N3)."""
+    cell = row[f"{column}_cell"] or row["code_cell"]
+    numbers = _NUMBER_IN_TEXT.findall(raw)
+    if not numbers:
+        return messages.SCORE_NOTE_HINT[column].format(cell=cell)
+    if len(numbers) == 1:
+        return messages.SCORE_WITH_WORDS_HINT.format(number=numbers[0], cell=cell)
+    return messages.SCORE_AS_NUMBER_HINT.format(cell=cell)
 
 
 def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:

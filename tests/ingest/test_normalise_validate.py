@@ -278,7 +278,8 @@ def test_a_row_set_aside_says_its_other_score_is_not_used_either(
         (
             "D6",
             "Điểm tự đánh giá “đạt” không phải là số. Dòng này không được dùng, kể cả "
-            "điểm thẩm định 0,75 ở ô E6.",
+            "điểm thẩm định 0,75 ở ô E6. Nếu chưa có điểm tự đánh giá, hãy để trống ô "
+            "D6 (ghi chú vào cột Nguyên nhân trừ điểm) rồi nộp lại.",
         ),
         (
             "E7",
@@ -311,4 +312,33 @@ def test_a_blank_row_with_a_number_beside_its_score_cells_points_at_it(
             "0,25 khác điểm tối đa 0,5 của bộ chỉ số; cột nguyên nhân ghi “0,5”: nếu "
             "đó là điểm, hãy ghi vào ô D7 (tự đánh giá) rồi nộp lại.",
         )
+    ]
+
+
+def test_a_score_typed_with_words_is_told_to_be_typed_alone(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Re-check 28C, N3: "1,5 điểm" in the appraisal column was told "Nếu chưa
+    có điểm thẩm định, hãy để trống ô …", which would drop the council's score;
+    blind round 28B, F9: "1/2" was not told what to type."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, "0,75 điểm"],
+            ["1.2.1", "Báo cáo chung", 0.5, None, "1/2"],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("cell", "message").rows() == [
+        (
+            "E6",
+            "Điểm thẩm định “0,75 điểm” không phải là số. Dòng này không được dùng, "
+            "kể cả điểm tự đánh giá 1 ở ô D6. Nếu điểm là 0,75, hãy ghi số 0,75 thôi, "
+            "không kèm chữ, vào ô E6 rồi nộp lại.",
+        ),
+        (
+            "E7",
+            "Điểm thẩm định “1/2” không phải là số. Hãy ghi điểm là một số (ví dụ "
+            "0,5), không kèm chữ hay dấu khác, vào ô E7 rồi nộp lại.",
+        ),
     ]
