@@ -213,16 +213,16 @@ def _guessed_set(
     return None
 
 
-def _older_year(
+def _other_year(
     path: Path, read: SubmissionRead, year: int, inputs: Path
 ) -> dict[str, str | None] | None:
     """A warning for a file outside the year folders checked for its ``Năm``
-    line's year when the night consolidates a later one (``current_year`` of
+    line's year when the night consolidates another (``current_year`` of
     ``inputs``): dropped there, it would be set aside whole."""
     if re.fullmatch(r"\d{4}", path.parent.name) or not inputs.is_dir():
         return None
     current = current_year(inputs)
-    if current is None or year >= current:
+    if current is None or year == current:
         return None
     cell = next(
         (t.metadata["year"][1] for t, _ in read.tables() if "year" in t.metadata),
@@ -232,7 +232,7 @@ def _older_year(
         return None
     return problem(
         "warning",
-        messages.CHECK_OLDER_YEAR.format(file_year=year, current=current),
+        messages.CHECK_OTHER_YEAR.format(file_year=year, current=current),
         file=str(path),
         cell=cell,
         sheet=next((t.sheet.name for t, _ in read.tables()), None),
@@ -322,9 +322,9 @@ def check_files(
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
-        older = _older_year(path, read, year, inputs)
-        if older is not None:
-            frames.append(problems_frame([older]))
+        other_year = _other_year(path, read, year, inputs)
+        if other_year is not None:
+            frames.append(problems_frame([other_year]))
         elsewhere = other_unit_forms([read], place, criteria_set)
         disagrees = disagreement_problem(read, criteria_set, hint)
         if elsewhere:  # another unit's form: the run sets it aside, saying so only

@@ -239,14 +239,15 @@ FILE_YEAR_MISMATCH = (
     "bài nộp năm {year}, hãy điền mẫu năm {year} (dòng “Năm: {year}”) rồi nộp lại; "
     "nếu là tệp năm {file_year}, hãy chuyển sang thư mục {file_year}."
 )
-CHECK_OLDER_YEAR = (
+CHECK_OTHER_YEAR = (
     "Tệp ghi năm {file_year} nên được kiểm tra theo năm {file_year}, còn năm đang "
     "tổng hợp là {current}: đặt vào thư mục {current}, tệp này sẽ không được dùng. "
     "Nếu là bài nộp năm {current}, hãy điền mẫu năm {current} (parindex template "
     "--year {current})."
 )
-"""``check`` of a file outside the year folders whose ``Năm`` line is older than
-the year the night consolidates (blind round 28B, F3)."""
+"""``check`` of a file outside the year folders whose ``Năm`` line is another
+year than the one the night consolidates (blind round 28B, F3; re-check 28C,
+N4: a later year too)."""
 FORM_OF_YEAR_IN_OTHER_FOLDER = (
     "Bảng chấm điểm ở sheet “{sheet}” của tệp {file} ghi năm {year} ({where}) nhưng "
     "tệp nằm trong thư mục năm {folder_year}: bảng này không được tổng hợp vào năm "
@@ -435,7 +436,7 @@ SHARED_LEFT_BLANK = (
 SHARED_LEFT_BLANK_BY_LEAD = (
     "Tiêu chí dùng chung {code} để trống trong tệp này (ô {cells}): tổng hợp tạm "
     "dùng {used} của {used_department}. Đơn vị là đơn vị chủ trì tiêu chí này: nếu "
-    "có điểm, hãy ghi vào ô trên rồi nộp lại (điểm của đơn vị chủ trì được dùng "
+    "có điểm, hãy ghi vào ô {cells} rồi nộp lại (điểm của đơn vị chủ trì được dùng "
     "trước, kể cả 0)."
 )
 """SHARED_LEFT_BLANK said to the lead itself (blind round 28B, F7)."""

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -193,3 +194,26 @@ def test_check_of_an_older_years_form_outside_the_folders_says_so(
         "nộp năm 2023, hãy điền mẫu năm 2023 (dòng “Năm: 2023”) rồi nộp lại; nếu là "
         "tệp năm 2022, hãy chuyển sang thư mục 2022."
     )
+
+
+def test_check_of_a_later_years_form_outside_the_folders_says_so_too(
+    tmp_path: Path, sample_inputs: Path
+) -> None:
+    """Re-check 28C, N4: next year's form filled early passed ``check``."""
+    form = shutil.copy2(sample_inputs / "2023" / "phong-noi-vu.xlsx", tmp_path)
+    book = openpyxl.load_workbook(form)
+    book.active["A5"] = "Năm: 2024"
+    book.save(form)
+    result = runner.invoke(
+        app, ["check", str(form), "--inputs", str(sample_inputs), "--json"]
+    )
+    said = json.loads(result.output)
+    assert [(p["severity"], p["cell"], p["message"]) for p in said] == [
+        (
+            "warning",
+            "A5",
+            "Tệp ghi năm 2024 nên được kiểm tra theo năm 2024, còn năm đang tổng hợp "
+            "là 2023: đặt vào thư mục 2023, tệp này sẽ không được dùng. Nếu là bài "
+            "nộp năm 2023, hãy điền mẫu năm 2023 (parindex template --year 2023).",
+        )
+    ]

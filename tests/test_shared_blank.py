@@ -45,8 +45,8 @@ def test_the_lead_that_left_a_shared_criterion_blank_is_told_whose_figure_is_use
             # the lead (NV) is not told the lead's figure comes first (28B, F7)
             "Tiêu chí dùng chung 1.2.1 để trống trong tệp này (ô D11, E11): tổng "
             "hợp tạm dùng 0 điểm của TCKH. Đơn vị là đơn vị chủ trì tiêu chí này: "
-            "nếu có điểm, hãy ghi vào ô trên rồi nộp lại (điểm của đơn vị chủ trì "
-            "được dùng trước, kể cả 0).",
+            "nếu có điểm, hãy ghi vào ô D11, E11 rồi nộp lại (điểm của đơn vị chủ "
+            "trì được dùng trước, kể cả 0).",
         )
     ]
 
