@@ -158,6 +158,18 @@ def set_appraisal(path: Path, code: str, score: float | None) -> None:
     workbook.save(path)
 
 
+def set_scores(
+    path: Path, code: str, self_score: float | None, appraised: float | None
+) -> None:
+    """The self score and the appraisal (columns D and E) of the row of ``code``
+    in the first sheet of a sample-shaped form, the workbook saved in place."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    row = next(r for r in sheet.iter_rows() if r[0].value == code)
+    row[3].value, row[4].value = self_score, appraised
+    workbook.save(path)
+
+
 def rename_in_workbook(path: Path, old: str, new: str) -> int:
     """Every cell of the workbook at ``path`` holding ``old`` made ``new`` (a
     department renamed in a criteria set); how many were."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.builders import set_scores
 from tests.ingest.test_cache import _run
 
 YEAR = 2023
@@ -17,13 +18,7 @@ YEAR = 2023
 
 def _score_211(inputs: Path, year: int, appraised: float) -> None:
     """Tư pháp's 2.1.1 appraised ``appraised`` (its maximum 0,5) in ``year``."""
-    path = inputs / str(year) / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.worksheets[0]
-    row = next(r for r in sheet.iter_rows() if r[0].value == "2.1.1")
-    row[3].value = 0.5
-    row[4].value = appraised
-    workbook.save(path)
+    set_scores(inputs / str(year) / "phong-tu-phap.xlsx", "2.1.1", 0.5, appraised)
 
 
 def _summary(inputs: Path, tmp_path: Path) -> dict:  # type: ignore[type-arg]

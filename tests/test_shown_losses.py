@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 
+from tests.builders import set_scores
 from tests.ingest.test_cache import _run
 
 YEAR = 2023
@@ -19,13 +20,9 @@ YEAR = 2023
 
 def _score_211(inputs: Path, self_score: float, appraised: float) -> None:
     """Tư pháp's 2.1.1 (its maximum 0,5) in 2023: ``self_score``, ``appraised``."""
-    path = inputs / str(YEAR) / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.worksheets[0]
-    row = next(r for r in sheet.iter_rows() if r[0].value == "2.1.1")
-    row[3].value = self_score
-    row[4].value = appraised
-    workbook.save(path)
+    set_scores(
+        inputs / str(YEAR) / "phong-tu-phap.xlsx", "2.1.1", self_score, appraised
+    )
 
 
 def _outputs(inputs: Path, tmp_path: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
@@ -134,11 +131,7 @@ def test_a_total_line_loses_its_own_maximum_less_its_own_score(
     adds the exact figures, rounds them once, and loses its own maximum less its
     own score, as the department's line does."""
     _score_211(inputs, 0.5, 0.375)
-    path = inputs / str(YEAR) / "phong-tu-phap.xlsx"
-    workbook = openpyxl.load_workbook(path)
-    row = next(r for r in workbook.worksheets[0].iter_rows() if r[0].value == "2.1.2")
-    row[3].value, row[4].value = 0.5, 0.375
-    workbook.save(path)
+    set_scores(inputs / str(YEAR) / "phong-tu-phap.xlsx", "2.1.2", 0.5, 0.375)
     summary, _ = _outputs(inputs, tmp_path)
     assert _department(summary, "TP")["lost"] == 1.7
     folder = tmp_path / "outputs" / str(YEAR)
