@@ -355,17 +355,27 @@ SCORE_NOTE_HINT = {
 }
 """After a score cell that is not a number and holds no digit (a note: ``Chờ HĐ
 thẩm định``, ``x``): how to keep the row's other score (blind round 28B, F1)."""
-SCORE_WITH_WORDS_HINT = (
-    " Nếu điểm là {number}, hãy ghi số {number} thôi, không kèm chữ, vào ô {cell} "
-    "rồi nộp lại."
-)
-"""After a score cell holding one number among words (``1,5 điểm``, ``0.5đ``,
-``1,28 (chờ)``): type the number alone (re-check 28C, N3)."""
+SCORE_WITH_WORDS_HINT = {
+    "self": (
+        " Nếu điểm tự đánh giá là {number}, hãy ghi số {number} thôi, không kèm chữ "
+        "hay dấu khác, vào ô {cell} rồi nộp lại."
+    ),
+    "appraised": (
+        " Nếu điểm thẩm định là {number}, hãy ghi số {number} thôi, không kèm chữ "
+        "hay dấu khác, vào ô {cell}; nếu chưa có điểm thẩm định, hãy để trống ô "
+        "{cell} (ghi chú vào cột Nguyên nhân trừ điểm); rồi nộp lại."
+    ),
+}
+"""After a score cell holding one number within the maximum among words
+(``1,5 điểm``, ``0.5đ``, ``1,28 (chờ)``): type the number alone; in the
+appraisal column the words may say it is not the council's yet (re-check 28C,
+N3; 28D, F2)."""
 SCORE_AS_NUMBER_HINT = (
-    " Hãy ghi điểm là một số (ví dụ 0,5), không kèm chữ hay dấu khác, vào ô {cell} "
-    "rồi nộp lại."
+    " Hãy ghi điểm là một số từ 0 đến {max} (điểm tối đa), không kèm chữ hay dấu "
+    "khác, vào ô {cell} rồi nộp lại."
 )
-"""After a score cell holding several numbers (``1/2``, ``0,5-0,75``)."""
+"""After a score cell holding several numbers (``1/2``, ``0,5-0,75``), or one
+beyond the maximum (``1 điểm`` of 0,5)."""
 # Which cell of the row each row check points at.
 ROW_MESSAGE_COLUMN: dict[str, str] = {
     "code_present": "code",

@@ -171,9 +171,15 @@ def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
     numbers = _NUMBER_IN_TEXT.findall(raw)
     if not numbers:
         return messages.SCORE_NOTE_HINT[column].format(cell=cell)
-    if len(numbers) == 1:
-        return messages.SCORE_WITH_WORDS_HINT.format(number=numbers[0], cell=cell)
-    return messages.SCORE_AS_NUMBER_HINT.format(cell=cell)
+    value = parse_number(numbers[0]) if len(numbers) == 1 else None
+    maximum = row["max"]
+    if value is not None and (maximum is None or value <= maximum):
+        return messages.SCORE_WITH_WORDS_HINT[column].format(
+            number=format_vn(value, decimals=9), cell=cell
+        )
+    return messages.SCORE_AS_NUMBER_HINT.format(
+        max=_fmt(maximum) if maximum is not None else "điểm tối đa", cell=cell
+    )
 
 
 def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:

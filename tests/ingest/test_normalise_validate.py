@@ -333,12 +333,41 @@ def test_a_score_typed_with_words_is_told_to_be_typed_alone(
         (
             "E6",
             "Điểm thẩm định “0,75 điểm” không phải là số. Dòng này không được dùng, "
-            "kể cả điểm tự đánh giá 1 ở ô D6. Nếu điểm là 0,75, hãy ghi số 0,75 thôi, "
-            "không kèm chữ, vào ô E6 rồi nộp lại.",
+            "kể cả điểm tự đánh giá 1 ở ô D6. Nếu điểm thẩm định là 0,75, hãy ghi số "
+            "0,75 thôi, không kèm chữ hay dấu khác, vào ô E6; nếu chưa có điểm thẩm "
+            "định, hãy để trống ô E6 (ghi chú vào cột Nguyên nhân trừ điểm); rồi nộp "
+            "lại.",
         ),
         (
             "E7",
-            "Điểm thẩm định “1/2” không phải là số. Hãy ghi điểm là một số (ví dụ "
-            "0,5), không kèm chữ hay dấu khác, vào ô E7 rồi nộp lại.",
+            "Điểm thẩm định “1/2” không phải là số. Hãy ghi điểm là một số từ 0 đến "
+            "0,5 (điểm tối đa), không kèm chữ hay dấu khác, vào ô E7 rồi nộp lại.",
+        ),
+    ]
+
+
+def test_a_number_among_words_above_the_maximum_is_not_offered_as_the_score(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Re-check 28D, F2 and F3: "1 điểm" on a 0,5-point criterion was told to
+    type 1 (then refused as above the maximum), and "0.5đ" was quoted "0.5"."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, "0.5đ", None],
+            ["1.2.1", "Báo cáo chung", 0.5, "1 điểm", None],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("cell", "message").rows() == [
+        (
+            "D6",
+            "Điểm tự đánh giá “0.5đ” không phải là số. Nếu điểm tự đánh giá là 0,5, "
+            "hãy ghi số 0,5 thôi, không kèm chữ hay dấu khác, vào ô D6 rồi nộp lại.",
+        ),
+        (
+            "D7",
+            "Điểm tự đánh giá “1 điểm” không phải là số. Hãy ghi điểm là một số từ 0 "
+            "đến 0,5 (điểm tối đa), không kèm chữ hay dấu khác, vào ô D7 rồi nộp lại.",
         ),
     ]
