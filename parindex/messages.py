@@ -1012,6 +1012,15 @@ SCORE_MORE_DECIMALS = (
     "hoặc 0,001): tổng hợp dùng đúng số này, dù ô có thể chỉ hiện {hundredth}. Nếu "
     "điểm đúng là {hundredth}, hãy sửa ô rồi nộp lại."
 )
+SCORE_SHOWN_AS_MAXIMUM = (
+    "Ô {cell} có điểm {typed}, dưới điểm tối đa {max} của tiêu chí {code} chưa đến "
+    "0,005 nên hiện là {max} khi làm tròn đến 0,01: tổng hợp dùng đúng {typed}, nhưng "
+    "tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là {max}, hãy sửa ô rồi "
+    "nộp lại."
+)
+"""A score in use below its maximum by less than half a hundredth, not said by
+SCORE_MORE_DECIMALS: shown as the maximum, it is not listed as lost, while the
+department's total keeps what it lost (re-check 28D, F1)."""
 VALUE_SHOWN_ROUNDED = (
     "Ô {cell} có điểm {shown} nhưng {how} là “{display}”: trên màn hình và khi in, "
     "điểm trông như {display}. Vẫn dùng điểm {shown}; nếu điểm đúng là {display}, "

@@ -10,7 +10,7 @@ import polars as pl
 from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
-from parindex.numbers import SCALE, to_scaled
+from parindex.numbers import SCALE, round2_expr, to_scaled
 from parindex.problems import concat_problems, problem, problems_frame, template_pattern
 from parindex.text import (
     format_typed,
@@ -660,6 +660,53 @@ def fine_decimals(good: pl.DataFrame) -> list[dict[str, str | None]]:
     return found
 
 
+def _shown_as_maximum(
+    good: pl.DataFrame, said: list[dict[str, str | None]]
+) -> list[dict[str, str | None]]:
+    """A warning for each score in use (the appraisal, else the self score)
+    below its maximum that shows as the maximum at 2 decimals (0,996 of 1): it
+    is not listed as lost (README, Rounding), while the department's total keeps
+    the 0,004. Not said again of a cell ``fine_decimals`` spoke of."""
+    warned = {(p["file"], p["sheet"], p["cell"]) for p in said}
+    used = pl.coalesce("appraised_score", "self_score")
+    cell = (
+        pl.when(pl.col("appraised_score").is_not_null())
+        .then(pl.col("appraised_cell"))
+        .otherwise(pl.col("self_cell"))
+    )
+    hidden = good.filter(
+        pl.col("max").is_not_null()
+        & (to_scaled(used) < to_scaled(pl.col("max")))
+        & (round2_expr(used) >= round2_expr(pl.col("max")))
+    ).select(
+        "file",
+        "sheet",
+        "department",
+        "code",
+        "max",
+        used.alias("used"),
+        cell.alias("cell"),
+    )
+    return [
+        problem(
+            "warning",
+            messages.SCORE_SHOWN_AS_MAXIMUM.format(
+                cell=row["cell"],
+                typed=format_vn(row["used"], decimals=9),
+                max=_fmt(row["max"]),
+                code=row["code"],
+            ),
+            file=row["file"],
+            sheet=row["sheet"],
+            cell=row["cell"],
+            department=row["department"],
+            criterion=row["code"],
+        )
+        for row in hidden.iter_rows(named=True)
+        if row["cell"] and (row["file"], row["sheet"], row["cell"]) not in warned
+    ]
+
+
 PROVINCE_SCORED_GROUPS = ("survey", "sipas")
 """Score groups the province scores from its surveys: a department's form may
 leave them blank."""
@@ -943,11 +990,13 @@ def validate_rows(
     del uncalculated
     sum_problems = _sum_row_problems(sum_rows, leaf_sums, aside)
     del sum_rows, leaf_sums
+    fine = fine_decimals(good)
     problems = concat_problems(
         [
             noticed,
             problems_frame(_appraisal_missing(good)),
-            problems_frame(fine_decimals(good)),
+            problems_frame(fine),
+            problems_frame(_shown_as_maximum(good, fine)),
             problems_frame(unscored),
             problems_frame(absent),
             problems_frame(row_problems),

@@ -371,3 +371,41 @@ def test_a_number_among_words_above_the_maximum_is_not_offered_as_the_score(
             "đến 0,5 (điểm tối đa), không kèm chữ hay dấu khác, vào ô D7 rồi nộp lại.",
         ),
     ]
+
+
+def test_a_score_shown_as_its_maximum_is_said(
+    tmp_path: Path, small_criteria: CriteriaSet
+) -> None:
+    """Re-check 28D, F1: 0,996 of 1 shows as 1 and is not listed as lost, while
+    the department's total keeps its 0,004: a gap between the department's
+    points lost and its list, said nowhere. 0,994 shows 0,99 and is listed; a
+    score with more decimals has its own warning (``SCORE_MORE_DECIMALS``)."""
+    path = write_submission(
+        tmp_path / "nv.xlsx",
+        [
+            ["1.1", "Kế hoạch", 1, 1, 0.996],
+            ["1.2.1", "Báo cáo chung", 0.5, 0.5, 0.495],
+            ["2.1", "Điều tra", 3, 3, 2.994],
+        ],
+    )
+    _, problems = validate_rows(_rows(path), small_criteria)
+    assert problems.select("severity", "cell", "criterion", "message").rows() == [
+        (
+            "warning",
+            "E6",
+            "1.1",
+            "Ô E6 có điểm 0,996, dưới điểm tối đa 1 của tiêu chí 1.1 chưa đến 0,005 "
+            "nên hiện là 1 khi làm tròn đến 0,01: tổng hợp dùng đúng 0,996, nhưng "
+            "tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là 1, hãy sửa ô "
+            "rồi nộp lại.",
+        ),
+        (
+            "warning",
+            "E7",
+            "1.2.1",
+            "Ô E7 có điểm 0,495, dưới điểm tối đa 0,5 của tiêu chí 1.2.1 chưa đến "
+            "0,005 nên hiện là 0,5 khi làm tròn đến 0,01: tổng hợp dùng đúng 0,495, "
+            "nhưng tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là 0,5, hãy "
+            "sửa ô rồi nộp lại.",
+        ),
+    ]
