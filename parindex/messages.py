@@ -1013,7 +1013,7 @@ SCORE_MORE_DECIMALS = (
     "điểm đúng là {hundredth}, hãy sửa ô rồi nộp lại."
 )
 SCORE_SHOWN_AS_MAXIMUM = (
-    "Ô {cell} có điểm {typed}, dưới điểm tối đa {max} của tiêu chí {code} chưa đến "
+    "Ô {cell} có điểm {typed}, dưới điểm tối đa {max} của tiêu chí {code} không quá "
     "0,005 nên hiện là {max} khi làm tròn đến 0,01: tổng hợp dùng đúng {typed}, nhưng "
     "tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là {max}, hãy sửa ô rồi "
     "nộp lại."

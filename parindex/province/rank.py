@@ -343,6 +343,15 @@ def _two_bases(run: UnitRun) -> list[str]:
     ]
 
 
+def group_average(scores: Sequence[Decimal]) -> Decimal | None:
+    """The average of the scores as shown (each rounded to 2 decimals first),
+    rounded: a reader who averages the printed column finds it (README,
+    Rounding; blind round 28E, F1). None for no score."""
+    if not scores:
+        return None
+    return round2(sum((round2(s) for s in scores), Decimal(0)) / len(scores))
+
+
 def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:
     """Each unit's components with the group's average (over the units with a
     total). A component none of whose criteria a unit scored has no score for
@@ -357,10 +366,10 @@ def _components(group: str, runs: Sequence[UnitRun]) -> list[dict[str, object]]:
             if score is not None:
                 scores[row["code"]].append(score)
             records.append((run.unit.code, row["code"], row["name"], row["max"], score))
-    average: dict[str, float | None] = {
-        code: float(round2(sum(values, Decimal(0)) / len(values))) if values else None
-        for code, values in scores.items()
-    }
+    average: dict[str, float | None] = {}
+    for code, values in scores.items():
+        found = group_average(values)
+        average[code] = None if found is None else float(found)
     return [
         {
             "group": group,

@@ -394,7 +394,7 @@ def test_a_score_shown_as_its_maximum_is_said(
             "warning",
             "E6",
             "1.1",
-            "Ô E6 có điểm 0,996, dưới điểm tối đa 1 của tiêu chí 1.1 chưa đến 0,005 "
+            "Ô E6 có điểm 0,996, dưới điểm tối đa 1 của tiêu chí 1.1 không quá 0,005 "
             "nên hiện là 1 khi làm tròn đến 0,01: tổng hợp dùng đúng 0,996, nhưng "
             "tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là 1, hãy sửa ô "
             "rồi nộp lại.",
@@ -403,7 +403,7 @@ def test_a_score_shown_as_its_maximum_is_said(
             "warning",
             "E7",
             "1.2.1",
-            "Ô E7 có điểm 0,495, dưới điểm tối đa 0,5 của tiêu chí 1.2.1 chưa đến "
+            "Ô E7 có điểm 0,495, dưới điểm tối đa 0,5 của tiêu chí 1.2.1 không quá "
             "0,005 nên hiện là 0,5 khi làm tròn đến 0,01: tổng hợp dùng đúng 0,495, "
             "nhưng tiêu chí không được kể là bị trừ điểm. Nếu điểm đúng là 0,5, hãy "
             "sửa ô rồi nộp lại.",

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from parindex.province.folder import GradeBand
-from parindex.province.rank import competition_ranks, grade_for, round2
+from parindex.province.rank import competition_ranks, grade_for, group_average, round2
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,12 @@ def test_a_groups_own_bands_replace_the_common_ones() -> None:
 
 def test_no_grade_without_the_sheet() -> None:
     assert grade_for(Decimal("95"), "Huyện", None) is None
+
+
+def test_a_groups_average_is_that_of_the_scores_as_shown() -> None:
+    """Blind round 28E, F1: 9,28, 9,024, 8,155 and 9,155 show as 9,28, 9,02,
+    8,16 and 9,16, whose average is 8,905, shown 8,91; the average of the exact
+    scores, 8,9035, was shown 8,9 beside them."""
+    scores = [Decimal("9.28"), Decimal("9.024"), Decimal("8.155"), Decimal("9.155")]
+    assert group_average(scores) == Decimal("8.91")
+    assert group_average([]) is None
