@@ -143,8 +143,8 @@ def _other_score_not_used(
     check: str, column: str, row: dict[str, Any], values: dict[str, Any]
 ) -> str:
     """What else a row set aside for one score column loses: the number in its
-    other score column, and for a note in the appraisal column, how to keep the
-    self score (blind round 28B, F1)."""
+    other score column (blind round 28B, F1); and for a text that is not a
+    number, what to type instead (``_typed_hint``)."""
     if column not in messages.ROW_OTHER_SCORE_NOT_USED:
         return ""
     other = "appraised" if column == "self" else "self"
@@ -164,9 +164,12 @@ _NUMBER_IN_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
 
 def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
     """What to type instead of a score cell's text: no digit, a note (leave the
-    cell empty, the note in the reason column); one number among words, that
-    number alone; several, one number (blind round 28B, F1 and F9; re-check
-    28C, N3)."""
+    cell empty, the note in the reason column); one number within the maximum
+    among words or signs, that number alone (in the appraisal column, or leave
+    it empty); several numbers, or one beyond the maximum, one number from 0 to
+    the maximum; "" for that without a maximum (the code is not the set's: its
+    own error says so) (blind round 28B, F1 and F9; re-check 28C, N3; 28D,
+    F2)."""
     cell = row[f"{column}_cell"] or row["code_cell"]
     numbers = _NUMBER_IN_TEXT.findall(raw)
     if not numbers:
@@ -177,9 +180,9 @@ def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
         return messages.SCORE_WITH_WORDS_HINT[column].format(
             number=format_vn(value, decimals=9), cell=cell
         )
-    return messages.SCORE_AS_NUMBER_HINT.format(
-        max=_fmt(maximum) if maximum is not None else "điểm tối đa", cell=cell
-    )
+    if maximum is None:
+        return ""
+    return messages.SCORE_AS_NUMBER_HINT.format(max=_fmt(maximum), cell=cell)
 
 
 def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:
