@@ -11,7 +11,13 @@ from parindex import messages
 from parindex.criteria import CriteriaSet, ancestor_pairs
 from parindex.ingest.normalise import NOTICE_RS, NOTICE_US, decode_notices
 from parindex.numbers import SCALE, round2_expr, to_scaled
-from parindex.problems import concat_problems, problem, problems_frame, template_pattern
+from parindex.problems import (
+    Severity,
+    concat_problems,
+    problem,
+    problems_frame,
+    template_pattern,
+)
 from parindex.text import (
     format_typed,
     format_vn,
@@ -126,17 +132,30 @@ def _row_problems(
             message = messages.ROW_MESSAGES[check].format(**values)
         message += _other_score_not_used(check, column, row, values)
         records.append(
-            problem(
+            _at_row(
                 "error",
                 message,
-                file=row["file"],
-                sheet=row["sheet"],
-                cell=row[f"{column}_cell"] or row["code_cell"],
-                department=row["department"],
-                criterion=row["code"],
+                row,
+                row[f"{column}_cell"] or row["code_cell"],
             )
         )
     return records
+
+
+def _at_row(
+    severity: Severity, message: str, row: dict[str, Any], cell: str | None
+) -> dict[str, str | None]:
+    """A problem at ``cell`` of a submission row: its file, sheet, department
+    and criterion."""
+    return problem(
+        severity,
+        message,
+        file=row["file"],
+        sheet=row["sheet"],
+        cell=cell,
+        department=row["department"],
+        criterion=row["code"],
+    )
 
 
 def _other_score_not_used(
@@ -188,14 +207,11 @@ def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
 def _formula_problems(uncalculated: pl.DataFrame) -> list[dict[str, str | None]]:
     """Rows set aside because a code or score cell is a formula never computed."""
     return [
-        problem(
+        _at_row(
             "error",
             messages.FORMULA_NOT_CALCULATED,
-            file=row["file"],
-            sheet=row["sheet"],
-            cell=row["formula_cell"],
-            department=row["department"],
-            criterion=row["code"],
+            row,
+            row["formula_cell"],
         )
         for row in uncalculated.iter_rows(named=True)
     ]
@@ -214,16 +230,13 @@ def _ambiguous_codes(
         alternative = row["code"] + "0"
         if alternative in codes:
             records.append(
-                problem(
+                _at_row(
                     "warning",
                     messages.CODE_AMBIGUOUS.format(
                         code=row["code"], alternative=alternative
                     ),
-                    file=row["file"],
-                    sheet=row["sheet"],
-                    cell=row["code_cell"],
-                    department=row["department"],
-                    criterion=row["code"],
+                    row,
+                    row["code_cell"],
                 )
             )
     return records
@@ -512,14 +525,11 @@ def _sum_row_problems(
                 else messages.TOTAL_MISMATCH.format(label=label, **figures)
             )
             records.append(
-                problem(
+                _at_row(
                     "warning",
                     message,
-                    file=row["file"],
-                    sheet=row["sheet"],
-                    cell=row[cell],
-                    department=row["department"],
-                    criterion=row["code"],
+                    row,
+                    row[cell],
                 )
             )
     return records
@@ -554,14 +564,11 @@ def _notice_problems(
         return problems_frame([])
     return problems_frame(
         [
-            problem(
+            _at_row(
                 "error" if notice["severity"] == "error" else "warning",
                 notice["message"],
-                file=row["file"],
-                sheet=row["sheet"],
-                cell=notice["cell"] or row["code_cell"],
-                department=row["department"],
-                criterion=row["code"],
+                row,
+                notice["cell"] or row["code_cell"],
             )
             for row in noted.select(
                 "file", "sheet", "department", "code", "code_cell", "notices"
@@ -596,7 +603,7 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
         & pl.col("appraised_cell").is_not_null()
     ).join(appraised_tables, on=["file", "sheet"], how="semi")
     return [
-        problem(
+        _at_row(
             "warning",
             messages.APPRAISAL_MISSING_SELF_USED.format(
                 code=row["code"],
@@ -604,11 +611,8 @@ def _appraisal_missing(good: pl.DataFrame) -> list[dict[str, str | None]]:
                 # the score used, as typed (0,255, not 0,26: re-check 27B, F7)
                 self_score=format_typed(row["self_score"]),
             ),
-            file=row["file"],
-            sheet=row["sheet"],
-            cell=row["appraised_cell"],
-            department=row["department"],
-            criterion=row["code"],
+            row,
+            row["appraised_cell"],
         )
         for row in missing.iter_rows(named=True)
         if not any(
@@ -646,18 +650,15 @@ def fine_decimals(good: pl.DataFrame) -> list[dict[str, str | None]]:
             "file", "sheet", "department", "code", column, cell_column
         ).iter_rows(named=True):
             found.append(
-                problem(
+                _at_row(
                     "warning",
                     messages.SCORE_MORE_DECIMALS.format(
                         cell=row[cell_column],
                         typed=format_vn(row[column], decimals=9),
                         hundredth=format_vn(row[column]),
                     ),
-                    file=row["file"],
-                    sheet=row["sheet"],
-                    cell=row[cell_column],
-                    department=row["department"],
-                    criterion=row["code"],
+                    row,
+                    row[cell_column],
                 )
             )
     return found
@@ -691,7 +692,7 @@ def _shown_as_maximum(
         cell.alias("cell"),
     )
     return [
-        problem(
+        _at_row(
             "warning",
             messages.SCORE_SHOWN_AS_MAXIMUM.format(
                 cell=row["cell"],
@@ -699,11 +700,8 @@ def _shown_as_maximum(
                 max=_fmt(row["max"]),
                 code=row["code"],
             ),
-            file=row["file"],
-            sheet=row["sheet"],
-            cell=row["cell"],
-            department=row["department"],
-            criterion=row["code"],
+            row,
+            row["cell"],
         )
         for row in hidden.iter_rows(named=True)
         if row["cell"] and (row["file"], row["sheet"], row["cell"]) not in warned
@@ -777,17 +775,14 @@ def _unscored_own(
         if not cells:
             continue
         records.append(
-            problem(
+            _at_row(
                 "warning",
                 messages.UNSCORED_OWN_CRITERION.format(
                     code=row["code"], cells=", ".join(cells)
                 )
                 + _number_beside(row),
-                file=row["file"],
-                sheet=row["sheet"],
-                cell=cells[0],
-                department=row["department"],
-                criterion=row["code"],
+                row,
+                cells[0],
             )
         )
     return records
