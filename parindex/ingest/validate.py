@@ -197,7 +197,7 @@ def _typed_hint(column: str, raw: str, row: dict[str, Any]) -> str:
     maximum = row["max"]
     if value is not None and (maximum is None or value <= maximum):
         return messages.SCORE_WITH_WORDS_HINT[column].format(
-            number=format_vn(value, decimals=9), cell=cell
+            number=format_typed(value), cell=cell
         )
     if maximum is None:
         return ""
@@ -696,7 +696,7 @@ def _shown_as_maximum(
             "warning",
             messages.SCORE_SHOWN_AS_MAXIMUM.format(
                 cell=row["cell"],
-                typed=format_vn(row["used"], decimals=9),
+                typed=format_typed(row["used"]),
                 max=_fmt(row["max"]),
                 code=row["code"],
             ),
