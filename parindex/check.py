@@ -48,9 +48,14 @@ from parindex.province.folder import (
 NO_SUCH_FILE = "Không có tệp này."
 
 
+def _in_year_folder(path: Path) -> bool:
+    """Whether the file lies directly in a year folder (``2023/``)."""
+    return re.fullmatch(r"\d{4}", path.parent.name) is not None
+
+
 def _year_of(path: Path, latest: int) -> int:
     """The file's year folder, else its ``Năm`` line, else ``latest``."""
-    if re.fullmatch(r"\d{4}", path.parent.name):
+    if _in_year_folder(path):
         return int(path.parent.name)
     try:
         return stated_year(read_capped(path)) or latest
@@ -214,15 +219,12 @@ def _guessed_set(
 
 
 def _other_year(
-    path: Path, read: SubmissionRead, year: int, inputs: Path
+    path: Path, read: SubmissionRead, year: int, current: int | None
 ) -> dict[str, str | None] | None:
     """A warning for a file outside the year folders checked for its ``Năm``
-    line's year when the night consolidates another (``current_year`` of
-    ``inputs``): dropped there, it would be set aside whole."""
-    if re.fullmatch(r"\d{4}", path.parent.name) or not inputs.is_dir():
-        return None
-    current = current_year(inputs)
-    if current is None or year == current:
+    line's year when the night consolidates another, ``current`` (the inputs'
+    ``current_year``): dropped there, it would be set aside whole."""
+    if current is None or year == current or _in_year_folder(path):
         return None
     cell = next(
         (t.metadata["year"][1] for t, _ in read.tables() if "year" in t.metadata),
@@ -261,6 +263,8 @@ def check_files(
     provinces: dict[Path, tuple[Province, CriteriaLibrary]] = {}
     checked = {path.resolve() for path in files}
     unit = unit_place_in(inputs)  # don-vi.toml, read once for every file
+    # the year the night consolidates, looked up once for every file
+    current = current_year(inputs) if inputs.is_dir() else None
     for path in files:
         if not path.is_file():
             frames.append(
@@ -322,7 +326,7 @@ def check_files(
         if read.rejection is not None:
             frames.append(problems_frame([read.rejection]))
             continue
-        other_year = _other_year(path, read, year, inputs)
+        other_year = _other_year(path, read, year, current)
         if other_year is not None:
             frames.append(problems_frame([other_year]))
         elsewhere = other_unit_forms([read], place, criteria_set)
