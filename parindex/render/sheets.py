@@ -394,7 +394,8 @@ def deduction_sums(rows: Sequence[Row] | pl.DataFrame) -> dict[str, float | None
     """The ``Cộng`` line of a table of leaves: the sums of their maxima and
     scores, and the points lost as that line shows them (``shown_total_lost``:
     its maximum less its score over the scored leaves, each rounded first; the
-    lines above, each rounded apart, may add to 0,01 more or less)."""
+    lines above, each rounded apart, may add to a little more or less: README,
+    Known limits)."""
     sums = column_sums(rows, ("max", "score"))
     frame = (
         rows
